@@ -1,0 +1,48 @@
+import { contract, isChannelName } from '../../../src-shared/contract';
+import type { ChannelName, ParsedRequestOf, ResponseOf } from '../../../src-shared/contract';
+import { AppError, fail, ok } from '../../../src-shared/errors';
+import type { FieldErrors, Result } from '../../../src-shared/errors';
+import type { z } from 'zod';
+
+export type Handler<N extends ChannelName> = (args: ParsedRequestOf<N>) => ResponseOf<N> | Promise<ResponseOf<N>>;
+export type HandlerMap = { [N in ChannelName]: Handler<N> };
+/** Each domain contributes the handlers of its own channels; they are merged into one HandlerMap. */
+export type DomainHandlers<N extends ChannelName> = { [K in N]: Handler<K> };
+
+export interface Dispatcher {
+  dispatch(name: unknown, args: unknown): Promise<Result<unknown>>;
+}
+
+const issuesToFields = (issues: readonly z.core.$ZodIssue[]): FieldErrors => {
+  const fields: FieldErrors = {};
+  for (const issue of issues) {
+    const key = issue.path.map(String).join('.') || '(request)';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+};
+
+/**
+ * The one entry point of the typed API on the main side (Electron IPC and
+ * browser host alike): checks the channel name, parses the arguments with the
+ * channel's schema, runs the handler, and turns every outcome into a value.
+ */
+export function createDispatcher(handlers: HandlerMap, log: (message: string, error: unknown) => void = console.error): Dispatcher {
+  return {
+    async dispatch(name, args) {
+      if (!isChannelName(name)) return fail('UNKNOWN_CHANNEL', `There is no channel named ${JSON.stringify(String(name)).slice(0, 80)}.`);
+      const parsed = contract[name].request.safeParse(args);
+      if (!parsed.success) {
+        return fail('VALIDATION_FAILED', `Invalid arguments for ${name}.`, { fields: issuesToFields(parsed.error.issues) });
+      }
+      try {
+        const handler = handlers[name] as (a: unknown) => unknown;
+        return ok(await handler(parsed.data));
+      } catch (error) {
+        if (error instanceof AppError) return { ok: false, error: error.toApiError() };
+        log(`channel ${name} failed`, error);
+        return fail('INTERNAL', 'Something went wrong inside Roster. The details are in the log; nothing was saved.');
+      }
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { Profile } from '../../src-shared/profile';
+import type { Mutation } from '../../src-shared/mutation';
+import type { ProfileFacets, ProfileQuery, Selection } from '../../src-shared/contract/profiles';
+import type { ChangeTopic } from '../../src-shared/contract';
+
+/** Ports: what the core needs from the outside world, so it runs under plain Node in tests. */
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdSource {
+  uuid(): string;
+}
+
+/** A profile as the replica stores it: the derived status is replaced by the stored invitation state. */
+export type StoredProfile = Omit<Profile, 'status'> & { status: 'not_invited' | 'pending' | 'confirmed' };
+
+export interface ProfileStorePort {
+  insert(profile: StoredProfile): void;
+  update(profile: StoredProfile): void;
+  markDeleted(id: string, updatedAt: string): boolean;
+  get(id: string, now: Date): Profile | undefined;
+  findIdByEmail(email: string): string | undefined;
+  findIdByExternalId(externalId: string): string | undefined;
+  list(query: ProfileQuery, offset: number, limit: number, now: Date): { rows: Profile[]; total: number };
+  countSelection(selection: Selection, now: Date): number;
+  facets(now: Date): ProfileFacets;
+}
+
+export interface OutboxPort {
+  append(mutation: Mutation): void;
+  count(): number;
+}
+
+/** The local replica: stores plus one transaction that covers them all. */
+export interface ReplicaPort {
+  /** Runs fn atomically: all of its writes land, or none do. Nested calls join the outer one. */
+  transaction<T>(fn: () => T): T;
+  profiles: ProfileStorePort;
+  outbox: OutboxPort;
+}
+
+export interface ChangeSink {
+  changed(topics: ChangeTopic[]): void;
+}

@@ -1,0 +1,128 @@
+import type { Db } from './database';
+
+/**
+ * Forward-only, versioned migrations. Version N is stored in PRAGMA user_version;
+ * each migration runs in its own transaction with the version bump, so a crash
+ * leaves the file at the previous version, never half-way.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up: (db: Db) => void;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'profiles, outbox and settings',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE profiles (
+          id TEXT PRIMARY KEY NOT NULL,
+          first_name TEXT NOT NULL,
+          last_name TEXT NOT NULL,
+          email TEXT NOT NULL,
+          phone TEXT,
+          tags TEXT NOT NULL DEFAULT '[]',
+          external_id TEXT,
+          language TEXT NOT NULL CHECK (language IN ('en_US', 'fr_BE', 'nl_BE')),
+          status TEXT NOT NULL DEFAULT 'not_invited' CHECK (status IN ('not_invited', 'pending', 'confirmed')),
+          invited_at TEXT,
+          invitation_expires_at TEXT,
+          confirmed_at TEXT,
+          version INTEGER NOT NULL DEFAULT 0,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+        );
+        CREATE UNIQUE INDEX profiles_email_unique ON profiles (email) WHERE deleted = 0;
+        CREATE UNIQUE INDEX profiles_external_id_unique ON profiles (external_id) WHERE deleted = 0 AND external_id IS NOT NULL;
+
+        CREATE TABLE outbox (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          id TEXT NOT NULL UNIQUE,
+          kind TEXT NOT NULL,
+          entity_id TEXT NOT NULL,
+          base_version INTEGER NOT NULL,
+          payload TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        );
+        CREATE INDEX outbox_entity ON outbox (entity_id);
+
+        CREATE TABLE settings (
+          key TEXT PRIMARY KEY NOT NULL,
+          value TEXT NOT NULL
+        );
+      `);
+    },
+  },
+  {
+    version: 2,
+    name: 'list indexes, tag index and full-text search',
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE profiles ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+        UPDATE profiles SET name_key = lower(last_name || ' ' || first_name);
+        CREATE INDEX profiles_by_name ON profiles (deleted, name_key, id);
+        CREATE INDEX profiles_by_email ON profiles (deleted, email);
+        CREATE INDEX profiles_by_updated ON profiles (deleted, updated_at, id);
+        CREATE INDEX profiles_by_created ON profiles (deleted, created_at, id);
+        CREATE INDEX profiles_by_status ON profiles (deleted, status, invitation_expires_at);
+        CREATE INDEX profiles_by_language ON profiles (deleted, language, name_key);
+        CREATE INDEX profiles_by_external ON profiles (deleted, external_id);
+
+        CREATE TABLE profile_tags (
+          tag_key TEXT NOT NULL,
+          profile_id TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+          tag TEXT NOT NULL,
+          PRIMARY KEY (tag_key, profile_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX profile_tags_by_profile ON profile_tags (profile_id);
+        INSERT INTO profile_tags (tag_key, profile_id, tag)
+          SELECT lower(j.value), p.id, j.value FROM profiles p, json_each(p.tags) j WHERE p.deleted = 0;
+
+        CREATE VIRTUAL TABLE profiles_fts USING fts5(
+          first_name, last_name, email, external_id,
+          content = 'profiles', content_rowid = 'rowid',
+          tokenize = 'trigram remove_diacritics 1'
+        );
+        INSERT INTO profiles_fts (rowid, first_name, last_name, email, external_id)
+          SELECT rowid, first_name, last_name, email, coalesce(external_id, '') FROM profiles;
+        CREATE TRIGGER profiles_fts_insert AFTER INSERT ON profiles BEGIN
+          INSERT INTO profiles_fts (rowid, first_name, last_name, email, external_id)
+            VALUES (new.rowid, new.first_name, new.last_name, new.email, coalesce(new.external_id, ''));
+        END;
+        CREATE TRIGGER profiles_fts_delete AFTER DELETE ON profiles BEGIN
+          INSERT INTO profiles_fts (profiles_fts, rowid, first_name, last_name, email, external_id)
+            VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, coalesce(old.external_id, ''));
+        END;
+        CREATE TRIGGER profiles_fts_update AFTER UPDATE OF first_name, last_name, email, external_id ON profiles BEGIN
+          INSERT INTO profiles_fts (profiles_fts, rowid, first_name, last_name, email, external_id)
+            VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, coalesce(old.external_id, ''));
+          INSERT INTO profiles_fts (rowid, first_name, last_name, email, external_id)
+            VALUES (new.rowid, new.first_name, new.last_name, new.email, coalesce(new.external_id, ''));
+        END;
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+
+export const schemaVersion = (db: Db): number => db.pragma('user_version', { simple: true }) as number;
+
+/** Brings the file up to `target` (the latest by default). Refuses a file newer than this build. */
+export function migrate(db: Db, target: number = LATEST_VERSION): number {
+  const current = schemaVersion(db);
+  if (current > LATEST_VERSION) {
+    throw new Error(`The data file is at schema version ${current}, newer than this Roster (${LATEST_VERSION}). Update Roster to open it.`);
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current || migration.version > target) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+  return schemaVersion(db);
+}

@@ -1,0 +1,37 @@
+import type { Db } from './database';
+import type { Mutation, MutationKind } from '../../src-shared/mutation';
+
+interface OutboxRow {
+  seq: number;
+  id: string;
+  kind: MutationKind;
+  entity_id: string;
+  base_version: number;
+  payload: string;
+  created_at: string;
+}
+
+export const outboxRepo = {
+  append(db: Db, mutation: Mutation): void {
+    db.prepare(
+      'INSERT INTO outbox (id, kind, entity_id, base_version, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(mutation.id, mutation.kind, mutation.entityId, mutation.baseVersion, JSON.stringify(mutation.payload), mutation.createdAt);
+  },
+
+  count(db: Db): number {
+    return (db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+  },
+
+  /** The oldest mutations first: the order they must be pushed in. */
+  peek(db: Db, limit: number): Mutation[] {
+    const rows = db.prepare('SELECT * FROM outbox ORDER BY seq LIMIT ?').all(limit) as OutboxRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      entityId: r.entity_id,
+      baseVersion: r.base_version,
+      payload: JSON.parse(r.payload) as Mutation['payload'],
+      createdAt: r.created_at,
+    }));
+  },
+};

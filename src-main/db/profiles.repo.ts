@@ -1,0 +1,249 @@
+import type { Db } from './database';
+import { deriveStatus } from '../../src-shared/profile';
+import type { Profile, ProfileStatus } from '../../src-shared/profile';
+import type { Language } from '../../src-shared/languages';
+import type { ProfileFacets, ProfileQuery, Selection, SortField } from '../../src-shared/contract/profiles';
+import type { StoredProfile } from '../core/ports';
+
+/** A row of `profiles` as SQLite returns it. */
+export interface ProfileRow {
+  id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string | null;
+  tags: string;
+  external_id: string | null;
+  language: Language;
+  status: 'not_invited' | 'pending' | 'confirmed';
+  invited_at: string | null;
+  invitation_expires_at: string | null;
+  confirmed_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  deleted: 0 | 1;
+}
+
+
+export const rowToProfile = (row: ProfileRow, now: Date): Profile => ({
+  id: row.id,
+  firstName: row.first_name,
+  lastName: row.last_name,
+  email: row.email,
+  phone: row.phone,
+  tags: JSON.parse(row.tags) as string[],
+  externalId: row.external_id,
+  language: row.language,
+  status: deriveStatus({ confirmedAt: row.confirmed_at, invitedAt: row.invited_at, invitationExpiresAt: row.invitation_expires_at }, now),
+  invitedAt: row.invited_at,
+  invitationExpiresAt: row.invitation_expires_at,
+  confirmedAt: row.confirmed_at,
+  version: row.version,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const toParams = (p: StoredProfile) => ({
+  id: p.id,
+  first_name: p.firstName,
+  last_name: p.lastName,
+  email: p.email,
+  phone: p.phone,
+  tags: JSON.stringify(p.tags),
+  external_id: p.externalId,
+  language: p.language,
+  status: p.status,
+  invited_at: p.invitedAt,
+  invitation_expires_at: p.invitationExpiresAt,
+  confirmed_at: p.confirmedAt,
+  version: p.version,
+  created_at: p.createdAt,
+  updated_at: p.updatedAt,
+  name_key: `${p.lastName} ${p.firstName}`.toLowerCase(),
+});
+
+const SORT_SQL: Record<SortField, string> = {
+  name: 'p.name_key',
+  email: 'p.email',
+  phone: 'p.phone',
+  language: 'p.language',
+  externalId: 'p.external_id',
+  status: 'p.status',
+  updatedAt: 'p.updated_at',
+  createdAt: 'p.created_at',
+};
+
+interface Where {
+  sql: string;
+  params: Record<string, string | number>;
+}
+
+/** Quotes a term for FTS5: a phrase of the literal text, so no user input is read as syntax. */
+const ftsPhrase = (term: string): string => `"${term.replace(/"/g, '""')}"`;
+const likeEscape = (term: string): string => term.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Builds the WHERE clause of a list query. Terms of 3+ characters use the trigram index. */
+export function buildWhere(query: ProfileQuery, now: Date): Where {
+  const clauses = ['p.deleted = 0'];
+  const params: Record<string, string | number> = {};
+  const terms = (query.search ?? '').toLowerCase().split(/\s+/).filter((t) => t !== '');
+  const long = terms.filter((t) => [...t].length >= 3);
+  const short = terms.filter((t) => [...t].length < 3);
+  if (long.length > 0) {
+    params.fts = long.map(ftsPhrase).join(' AND ');
+    clauses.push('p.rowid IN (SELECT rowid FROM profiles_fts WHERE profiles_fts MATCH :fts)');
+  }
+  short.forEach((term, i) => {
+    params[`s${i}`] = `%${likeEscape(term)}%`;
+    clauses.push(
+      `(p.first_name LIKE :s${i} ESCAPE '\\' OR p.last_name LIKE :s${i} ESCAPE '\\' OR p.email LIKE :s${i} ESCAPE '\\' OR coalesce(p.external_id, '') LIKE :s${i} ESCAPE '\\')`,
+    );
+  });
+  if (query.statuses !== undefined && query.statuses.length > 0) {
+    params.now = now.toISOString();
+    const parts = query.statuses.map((s: ProfileStatus) => {
+      switch (s) {
+        case 'not_invited':
+          return "p.status = 'not_invited'";
+        case 'confirmed':
+          return "p.status = 'confirmed'";
+        case 'pending':
+          return "(p.status = 'pending' AND (p.invitation_expires_at IS NULL OR p.invitation_expires_at > :now))";
+        case 'expired':
+          return "(p.status = 'pending' AND p.invitation_expires_at <= :now)";
+      }
+    });
+    clauses.push(`(${parts.join(' OR ')})`);
+  }
+  if (query.languages !== undefined && query.languages.length > 0) {
+    const names = query.languages.map((l, i) => {
+      params[`l${i}`] = l;
+      return `:l${i}`;
+    });
+    clauses.push(`p.language IN (${names.join(', ')})`);
+  }
+  if (query.tags !== undefined && query.tags.length > 0) {
+    const names = query.tags.map((t, i) => {
+      params[`t${i}`] = t.toLowerCase();
+      return `:t${i}`;
+    });
+    clauses.push(`p.id IN (SELECT profile_id FROM profile_tags WHERE tag_key IN (${names.join(', ')}))`);
+  }
+  return { sql: clauses.join(' AND '), params };
+}
+
+const orderBy = (query: ProfileQuery): string => {
+  const sort = query.sort ?? { by: 'name', dir: 'asc' };
+  const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
+  // NULLs (no phone, no external ID) go last in either direction; id breaks ties so pages are stable.
+  return `${SORT_SQL[sort.by]} IS NULL, ${SORT_SQL[sort.by]} ${dir}, p.id ${dir}`;
+};
+
+/** Repository of the local profile replica: plain functions, the db (or a transaction's db) first. */
+export const profilesRepo = {
+  insert(db: Db, profile: StoredProfile): void {
+    const params = toParams(profile);
+    db.prepare(
+      `INSERT INTO profiles (id, first_name, last_name, email, phone, tags, external_id, language, status, invited_at,
+        invitation_expires_at, confirmed_at, version, created_at, updated_at, name_key)
+       VALUES (:id, :first_name, :last_name, :email, :phone, :tags, :external_id, :language, :status, :invited_at,
+        :invitation_expires_at, :confirmed_at, :version, :created_at, :updated_at, :name_key)`,
+    ).run(params);
+    replaceTags(db, profile.id, profile.tags);
+  },
+
+  update(db: Db, profile: StoredProfile): void {
+    const params = toParams(profile);
+    const result = db
+      .prepare(
+        `UPDATE profiles SET first_name = :first_name, last_name = :last_name, email = :email, phone = :phone, tags = :tags,
+          external_id = :external_id, language = :language, status = :status, invited_at = :invited_at,
+          invitation_expires_at = :invitation_expires_at, confirmed_at = :confirmed_at, version = :version,
+          created_at = :created_at, updated_at = :updated_at, name_key = :name_key
+         WHERE id = :id AND deleted = 0`,
+      )
+      .run(params);
+    if (result.changes !== 1) throw new Error(`profile ${profile.id} is not in the replica`);
+    replaceTags(db, profile.id, profile.tags);
+  },
+
+  markDeleted(db: Db, id: string, updatedAt: string): boolean {
+    const result = db.prepare('UPDATE profiles SET deleted = 1, updated_at = ? WHERE id = ? AND deleted = 0').run(updatedAt, id);
+    db.prepare('DELETE FROM profile_tags WHERE profile_id = ?').run(id);
+    return result.changes === 1;
+  },
+
+  get(db: Db, id: string, now: Date): Profile | undefined {
+    const row = db.prepare('SELECT * FROM profiles WHERE id = ? AND deleted = 0').get(id) as ProfileRow | undefined;
+    return row === undefined ? undefined : rowToProfile(row, now);
+  },
+
+  findIdByEmail(db: Db, email: string): string | undefined {
+    const row = db.prepare('SELECT id FROM profiles WHERE email = ? AND deleted = 0').get(email) as { id: string } | undefined;
+    return row?.id;
+  },
+
+  findIdByExternalId(db: Db, externalId: string): string | undefined {
+    const row = db.prepare('SELECT id FROM profiles WHERE external_id = ? AND deleted = 0').get(externalId) as { id: string } | undefined;
+    return row?.id;
+  },
+
+  list(db: Db, query: ProfileQuery, offset: number, limit: number, now: Date): { rows: Profile[]; total: number } {
+    const where = buildWhere(query, now);
+    const rows = db
+      .prepare(`SELECT p.* FROM profiles p WHERE ${where.sql} ORDER BY ${orderBy(query)} LIMIT :limit OFFSET :offset`)
+      .all({ ...where.params, limit, offset }) as ProfileRow[];
+    return { rows: rows.map((r) => rowToProfile(r, now)), total: profilesRepo.count(db, query, now) };
+  },
+
+  count(db: Db, query: ProfileQuery, now: Date): number {
+    const where = buildWhere(query, now);
+    const row = db.prepare(`SELECT count(*) AS n FROM profiles p WHERE ${where.sql}`).get(where.params) as { n: number };
+    return row.n;
+  },
+
+  /** How many profiles a selection covers, counting only ids that still exist. */
+  countSelection(db: Db, selection: Selection, now: Date): number {
+    if (selection.kind === 'ids') {
+      const ids = [...new Set(selection.ids)];
+      let n = 0;
+      const stmt = db.prepare('SELECT count(*) AS n FROM profiles WHERE deleted = 0 AND id IN (SELECT value FROM json_each(?))');
+      for (let i = 0; i < ids.length; i += 5000) n += (stmt.get(JSON.stringify(ids.slice(i, i + 5000))) as { n: number }).n;
+      return n;
+    }
+    const where = buildWhere(selection.query, now);
+    const row = db
+      .prepare(`SELECT count(*) AS n FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except))`)
+      .get({ ...where.params, except: JSON.stringify(selection.except) }) as { n: number };
+    return row.n;
+  },
+
+  facets(db: Db, now: Date): ProfileFacets {
+    const statusRows = db
+      .prepare(
+        `SELECT CASE WHEN status = 'pending' AND invitation_expires_at <= ? THEN 'expired' ELSE status END AS s, count(*) AS n
+         FROM profiles WHERE deleted = 0 GROUP BY s`,
+      )
+      .all(now.toISOString()) as { s: ProfileStatus; n: number }[];
+    const languageRows = db.prepare('SELECT language AS l, count(*) AS n FROM profiles WHERE deleted = 0 GROUP BY language').all() as {
+      l: Language;
+      n: number;
+    }[];
+    const tagRows = db
+      .prepare('SELECT min(tag) AS tag, count(*) AS count FROM profile_tags GROUP BY tag_key ORDER BY count DESC, tag_key LIMIT 500')
+      .all() as { tag: string; count: number }[];
+    const statuses: Record<ProfileStatus, number> = { not_invited: 0, pending: 0, expired: 0, confirmed: 0 };
+    for (const r of statusRows) statuses[r.s] = r.n;
+    const languages: Record<Language, number> = { en_US: 0, fr_BE: 0, nl_BE: 0 };
+    for (const r of languageRows) languages[r.l] = r.n;
+    const total = Object.values(statuses).reduce((a, b) => a + b, 0);
+    return { total, statuses, languages, tags: tagRows };
+  },
+};
+
+function replaceTags(db: Db, profileId: string, tags: readonly string[]): void {
+  db.prepare('DELETE FROM profile_tags WHERE profile_id = ?').run(profileId);
+  const insert = db.prepare('INSERT OR IGNORE INTO profile_tags (tag_key, profile_id, tag) VALUES (?, ?, ?)');
+  for (const tag of tags) insert.run(tag.toLowerCase(), profileId, tag);
+}

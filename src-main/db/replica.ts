@@ -1,0 +1,46 @@
+import { AppError } from '../../src-shared/errors';
+import type { ReplicaPort } from '../core/ports';
+import type { Db } from './database';
+import { outboxRepo } from './outbox.repo';
+import { profilesRepo } from './profiles.repo';
+
+/** SQLite's unique-index failures, turned into the shared codes (a last line behind the core's own checks). */
+function translateConstraint(error: unknown): never {
+  if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    if (error.message.includes('profiles.email')) throw new AppError('EMAIL_TAKEN', 'Another profile already uses this email.');
+    if (error.message.includes('profiles.external_id')) throw new AppError('EXTERNAL_ID_TAKEN', 'Another profile already has this external ID.');
+  }
+  throw error;
+}
+
+const guarded =
+  <A extends unknown[], R>(fn: (...args: A) => R) =>
+  (...args: A): R => {
+    try {
+      return fn(...args);
+    } catch (error) {
+      return translateConstraint(error);
+    }
+  };
+
+/** The core's view of the replica, bound to one open database. */
+export function createReplica(db: Db): ReplicaPort {
+  return {
+    transaction: (fn) => (db.inTransaction ? fn() : db.transaction(fn).immediate()),
+    profiles: {
+      insert: guarded((p) => profilesRepo.insert(db, p)),
+      update: guarded((p) => profilesRepo.update(db, p)),
+      markDeleted: (id, at) => profilesRepo.markDeleted(db, id, at),
+      get: (id, now) => profilesRepo.get(db, id, now),
+      findIdByEmail: (email) => profilesRepo.findIdByEmail(db, email),
+      findIdByExternalId: (externalId) => profilesRepo.findIdByExternalId(db, externalId),
+      list: (query, offset, limit, now) => profilesRepo.list(db, query, offset, limit, now),
+      countSelection: (selection, now) => profilesRepo.countSelection(db, selection, now),
+      facets: (now) => profilesRepo.facets(db, now),
+    },
+    outbox: {
+      append: (m) => outboxRepo.append(db, m),
+      count: () => outboxRepo.count(db),
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import { appChannels } from './app';
+import { profilesChannels } from './profiles';
+import type { ChannelDef } from './channel';
+import type { Result } from '../errors';
+
+/**
+ * The one contract between the renderer and the main process: every domain's
+ * channel map merged here. Handlers are registered from it, the preload
+ * exposes its names only, and browser mode serves the same map over HTTP.
+ */
+export const contract = {
+  ...appChannels,
+  ...profilesChannels,
+};
+
+export type Contract = typeof contract;
+export type ChannelName = keyof Contract;
+
+export type RequestOf<N extends ChannelName> = Contract[N] extends ChannelDef<infer Req, unknown> ? z.input<Req> : never;
+export type ParsedRequestOf<N extends ChannelName> = Contract[N] extends ChannelDef<infer Req, unknown> ? z.output<Req> : never;
+export type ResponseOf<N extends ChannelName> = Contract[N] extends ChannelDef<z.ZodType, infer Res> ? Res : never;
+
+export const CHANNEL_NAMES = Object.keys(contract) as ChannelName[];
+
+export const isChannelName = (name: unknown): name is ChannelName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+
+/** Topics a write announces on the one `changed` event, so views refresh themselves. */
+export const CHANGE_TOPICS = ['profiles', 'outbox', 'conflicts', 'imports', 'invites', 'sync', 'settings'] as const;
+export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
+
+/** Events pushed from main to the renderer. */
+export interface EventMap {
+  changed: { topics: ChangeTopic[] };
+}
+export type EventName = keyof EventMap;
+export const EVENT_NAMES: readonly EventName[] = ['changed'];
+
+/** What the renderer holds: the same in Electron (preload) and in browser mode (HTTP + push). */
+export interface RosterApi {
+  invoke<N extends ChannelName>(name: N, args: RequestOf<N>): Promise<Result<ResponseOf<N>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+}
+
+export * from './channel';
+export * from './profiles';
+export * from './app';

@@ -1,0 +1,26 @@
+import type { ChannelName, EventName } from './index';
+
+/**
+ * The channel names as plain strings, for the preload: it must not bundle the
+ * schemas. The type below fails to compile when this list and the contract differ.
+ */
+export const PRELOAD_CHANNELS = [
+  'app:info',
+  'app:openExternal',
+  'profiles:list',
+  'profiles:get',
+  'profiles:create',
+  'profiles:update',
+  'profiles:delete',
+  'profiles:facets',
+  'profiles:countSelection',
+] as const satisfies readonly ChannelName[];
+
+type Missing = Exclude<ChannelName, (typeof PRELOAD_CHANNELS)[number]>;
+export const preloadListIsComplete: [Missing] extends [never] ? true : Missing = true;
+
+export const PRELOAD_EVENTS = ['changed'] as const satisfies readonly EventName[];
+
+/** The IPC channel names Electron carries: one for calls, one for events. */
+export const IPC_INVOKE = 'roster:invoke';
+export const IPC_EVENT = 'roster:event';

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { channel } from './channel';
+import { LANGUAGES } from '../languages';
+import { PROFILE_STATUSES, profileDraftSchema, profileIdSchema } from '../profile';
+import type { Profile, ProfileStatus } from '../profile';
+import type { Language } from '../languages';
+
+export const SORT_FIELDS = ['name', 'email', 'phone', 'language', 'externalId', 'status', 'updatedAt', 'createdAt'] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+
+/** What the list shows: a search (name, email, external ID), filters and a sort. */
+export const profileQuerySchema = z.strictObject({
+  search: z.string().max(200).optional(),
+  statuses: z.array(z.enum(PROFILE_STATUSES)).max(PROFILE_STATUSES.length).optional(),
+  tags: z.array(z.string().min(1).max(50)).max(50).optional(),
+  languages: z.array(z.enum(LANGUAGES)).max(LANGUAGES.length).optional(),
+  sort: z.strictObject({ by: z.enum(SORT_FIELDS), dir: z.enum(['asc', 'desc']) }).optional(),
+});
+export type ProfileQuery = z.infer<typeof profileQuerySchema>;
+
+export const MAX_PAGE = 500;
+
+/** The ticked rows: explicit ids, or "all search results" of a query minus the unticked ones. */
+export const selectionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('ids'), ids: z.array(profileIdSchema).max(100_000) }),
+  z.strictObject({ kind: z.literal('query'), query: profileQuerySchema, except: z.array(profileIdSchema).max(100_000) }),
+]);
+export type Selection = z.infer<typeof selectionSchema>;
+
+export interface ProfilePage {
+  rows: Profile[];
+  total: number;
+  offset: number;
+}
+
+export interface ProfileFacets {
+  total: number;
+  statuses: Record<ProfileStatus, number>;
+  languages: Record<Language, number>;
+  tags: { tag: string; count: number }[];
+}
+
+export const profilesChannels = {
+  'profiles:list': channel<ProfilePage>()(
+    z.strictObject({ query: profileQuerySchema, offset: z.int().min(0), limit: z.int().min(1).max(MAX_PAGE) }),
+  ),
+  'profiles:get': channel<Profile>()(z.strictObject({ id: profileIdSchema })),
+  'profiles:create': channel<Profile>()(z.strictObject({ draft: profileDraftSchema })),
+  'profiles:update': channel<Profile>()(z.strictObject({ id: profileIdSchema, draft: profileDraftSchema })),
+  'profiles:delete': channel<{ id: string }>()(z.strictObject({ id: profileIdSchema })),
+  'profiles:facets': channel<ProfileFacets>()(z.strictObject({})),
+  'profiles:countSelection': channel<{ count: number }>()(z.strictObject({ selection: selectionSchema })),
+};
