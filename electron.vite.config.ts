@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
@@ -15,6 +16,9 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
           host: resolve(import.meta.dirname, 'src-main/host/cli.ts'),
+          ...(existsSync(resolve(import.meta.dirname, 'src-main/runtime/import/worker.ts'))
+            ? { 'import-worker': resolve(import.meta.dirname, 'src-main/runtime/import/worker.ts') }
+            : {}),
         },
       },
     },
@@ -24,7 +28,7 @@ export default defineConfig({
       outDir: 'out/preload',
       rollupOptions: {
         input: { index: resolve(import.meta.dirname, 'src-main/preload/index.ts') },
-        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
       },
     },
   },

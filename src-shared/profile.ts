@@ -262,7 +262,7 @@ export const profileDraftSchema = z.strictObject({
   email: loose,
   phoneCountryCode: loose,
   phoneNumber: loose,
-  tags: z.union([z.string().max(5000), z.array(z.string().max(200)).max(200)]).nullish(),
+  tags: z.union([z.string().max(5000), z.array(z.string().max(200)).max(200).readonly()]).nullish(),
   externalId: loose,
   language: loose,
 });

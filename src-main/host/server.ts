@@ -66,7 +66,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
  */
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const secret = options.secret ?? randomBytes(32).toString('base64url');
-  const maxBody = options.maxBodyBytes ?? 2 * 1024 * 1024;
+  // Large enough for a 50 MB spreadsheet sent base64-encoded to the import channels.
+  const maxBody = options.maxBodyBytes ?? 80 * 1024 * 1024;
   const streams = new Set<ServerResponse>();
   let port = 0;
 

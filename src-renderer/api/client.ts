@@ -1,0 +1,116 @@
+import type { ChannelName, EventMap, EventName, RequestOf, ResponseOf, RosterApi } from '../../src-shared/contract';
+import type { ApiError, Result } from '../../src-shared/errors';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in browser mode. */
+    roster?: RosterApi;
+  }
+}
+
+const TOKEN_KEY = 'roster.token';
+
+/** Browser mode: the launch URL carries the per-launch secret in its fragment; keep it for reloads, then hide it. */
+function takeToken(): string {
+  const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  if (match?.[1] !== undefined) {
+    sessionStorage.setItem(TOKEN_KEY, match[1]);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    return match[1];
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+type Listener = (payload: unknown) => void;
+
+/** The typed API over HTTP + a server-sent event stream, for the browser host on 127.0.0.1. */
+function createHttpApi(): RosterApi {
+  const token = takeToken();
+  const headers = { Authorization: `Bearer ${token}` };
+  const listeners = new Map<string, Set<Listener>>();
+  let streaming = false;
+
+  const dispatch = (block: string): void => {
+    let event = 'message';
+    let data = '';
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event: ')) event = line.slice(7);
+      else if (line.startsWith('data: ')) data += line.slice(6);
+    }
+    if (data === '') return;
+    const payload = JSON.parse(data) as unknown;
+    for (const l of listeners.get(event) ?? []) l(payload);
+  };
+
+  const stream = async (): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await fetch('/api/events', { headers });
+        if (!res.ok || res.body === null) throw new Error(`event stream refused (${res.status})`);
+        attempt = 0;
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end = buffer.indexOf('\n\n');
+          while (end >= 0) {
+            dispatch(buffer.slice(0, end));
+            buffer = buffer.slice(end + 2);
+            end = buffer.indexOf('\n\n');
+          }
+        }
+      } catch {
+        // the host restarted or the machine slept: retry below
+      }
+      await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
+    }
+  };
+
+  return {
+    async invoke<N extends ChannelName>(name: N, args: RequestOf<N>): Promise<Result<ResponseOf<N>>> {
+      try {
+        const res = await fetch(`/api/invoke/${name}`, {
+          method: 'POST',
+          headers: { ...headers, 'Content-Type': 'application/json' },
+          body: JSON.stringify(args),
+        });
+        return (await res.json()) as Result<ResponseOf<N>>;
+      } catch {
+        return { ok: false, error: { code: 'NETWORK', message: 'The Roster console host is not answering. Is its terminal still open?' } };
+      }
+    },
+    on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
+      let set = listeners.get(event);
+      if (set === undefined) {
+        set = new Set();
+        listeners.set(event, set);
+      }
+      const l = listener as Listener;
+      set.add(l);
+      if (!streaming) {
+        streaming = true;
+        void stream();
+      }
+      return () => set.delete(l);
+    },
+  };
+}
+
+export const api: RosterApi = window.roster ?? createHttpApi();
+export const runMode: 'electron' | 'browser' = window.roster === undefined ? 'browser' : 'electron';
+
+/** Calls a channel and unwraps the result, throwing an ApiFailure the UI can show. */
+export class ApiFailure extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+    this.name = 'ApiFailure';
+  }
+}
+
+export async function call<N extends ChannelName>(name: N, args: RequestOf<N>): Promise<ResponseOf<N>> {
+  const result = await api.invoke(name, args);
+  if (!result.ok) throw new ApiFailure(result.error);
+  return result.data;
+}

@@ -1,0 +1,134 @@
+import { useEffect, useRef } from 'react';
+import { Checkbox, Group, Loader, Text, UnstyledButton } from '@mantine/core';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { SortField } from '../../../src-shared/contract/profiles';
+import { LANGUAGE_LABELS } from '../../../src-shared/languages';
+import { formatPhone, fullName } from '../../../src-shared/profile';
+import { StatusBadge } from '../../components/StatusBadge';
+import { isTicked, useUi } from '../../state/ui';
+import type { ProfileWindow } from './useProfileWindow';
+import classes from './ProfileTable.module.css';
+
+const ROW_HEIGHT = 44;
+
+const COLUMNS: { label: string; sort: SortField }[] = [
+  { label: 'Name', sort: 'name' },
+  { label: 'Email', sort: 'email' },
+  { label: 'Phone', sort: 'phone' },
+  { label: 'Tags', sort: 'name' },
+  { label: 'Language', sort: 'language' },
+  { label: 'External ID', sort: 'externalId' },
+  { label: 'Status', sort: 'status' },
+];
+
+/** The profile list: a virtualised grid that renders only the rows on screen. */
+export function ProfileTable({ window: rows, total }: { window: ProfileWindow; total: number }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const { query, setQuery, ticked, toggle, navigate } = useUi();
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  const { ensure } = rows;
+  useEffect(() => {
+    ensure(first, last);
+  }, [ensure, first, last]);
+
+  const sort = query.sort ?? { by: 'name', dir: 'asc' };
+  const onSort = (by: SortField): void => {
+    setQuery({ sort: { by, dir: sort.by === by && sort.dir === 'asc' ? 'desc' : 'asc' } });
+  };
+
+  return (
+    <div className={classes.table} role="grid" aria-rowcount={total} aria-label="Profiles">
+      <div className={`${classes.row} ${classes.header}`} role="row">
+        <div role="columnheader" />
+        {COLUMNS.map((c) =>
+          c.label === 'Tags' ? (
+            <div key={c.label} role="columnheader">
+              Tags
+            </div>
+          ) : (
+            <UnstyledButton
+              key={c.label}
+              role="columnheader"
+              aria-sort={sort.by === c.sort ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+              onClick={() => {
+                onSort(c.sort);
+              }}
+              className={classes.sortable}
+            >
+              {c.label}
+              {sort.by === c.sort ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+            </UnstyledButton>
+          ),
+        )}
+      </div>
+      <div ref={scrollRef} className={classes.body} data-testid="profile-scroll">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const p = rows.rowAt(item.index);
+            return (
+              <div
+                key={item.key}
+                role="row"
+                aria-rowindex={item.index + 2}
+                className={classes.row}
+                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                data-testid={p === undefined ? 'profile-row-loading' : 'profile-row'}
+                data-id={p?.id}
+                onClick={() => {
+                  if (p !== undefined) navigate({ page: 'profile', id: p.id });
+                }}
+              >
+                {p === undefined ? (
+                  <Group gap="xs" className={classes.loading}>
+                    <Loader size="xs" />
+                    <Text size="sm" c="dimmed">
+                      Loading…
+                    </Text>
+                  </Group>
+                ) : (
+                  <>
+                    <div
+                      role="gridcell"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                      }}
+                    >
+                      <Checkbox
+                        aria-label={`Select ${fullName(p)}`}
+                        checked={isTicked(ticked, p.id)}
+                        onChange={() => {
+                          toggle(p.id);
+                        }}
+                      />
+                    </div>
+                    <div role="gridcell" className={classes.strong}>
+                      {fullName(p)}
+                    </div>
+                    <div role="gridcell">{p.email}</div>
+                    <div role="gridcell">{formatPhone(p.phone)}</div>
+                    <div role="gridcell" title={p.tags.join(', ')}>
+                      {p.tags.join(', ')}
+                    </div>
+                    <div role="gridcell">{LANGUAGE_LABELS[p.language]}</div>
+                    <div role="gridcell">{p.externalId ?? ''}</div>
+                    <div role="gridcell">
+                      <StatusBadge status={p.status} />
+                    </div>
+                  </>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { create } from 'zustand';
+import type { ProfileQuery, Selection } from '../../src-shared/contract/profiles';
+
+/** UI state only: where the admin is, what the list shows, what is ticked. Data stays in the database. */
+export type Route = { page: 'profiles' } | { page: 'profile'; id: string } | { page: 'new-profile' } | { page: 'import' };
+
+export type Ticked = { mode: 'ids'; ids: ReadonlySet<string> } | { mode: 'all'; except: ReadonlySet<string> };
+
+interface UiState {
+  route: Route;
+  query: ProfileQuery;
+  ticked: Ticked;
+  navigate: (route: Route) => void;
+  setQuery: (patch: Partial<ProfileQuery>) => void;
+  toggle: (id: string) => void;
+  selectAllResults: () => void;
+  clearSelection: () => void;
+}
+
+const none: Ticked = { mode: 'ids', ids: new Set() };
+
+export const useUi = create<UiState>()((set) => ({
+  route: { page: 'profiles' },
+  query: { sort: { by: 'name', dir: 'asc' } },
+  ticked: none,
+  navigate: (route) => {
+    set({ route });
+  },
+  // A new search or filter is a new set of results: what was ticked no longer applies.
+  setQuery: (patch) => {
+    set((s) => ({ query: { ...s.query, ...patch }, ticked: none }));
+  },
+  toggle: (id) => {
+    set((s) => {
+      if (s.ticked.mode === 'ids') {
+        const ids = new Set(s.ticked.ids);
+        if (ids.has(id)) ids.delete(id);
+        else ids.add(id);
+        return { ticked: { mode: 'ids', ids } };
+      }
+      const except = new Set(s.ticked.except);
+      if (except.has(id)) except.delete(id);
+      else except.add(id);
+      return { ticked: { mode: 'all', except } };
+    });
+  },
+  selectAllResults: () => {
+    set({ ticked: { mode: 'all', except: new Set() } });
+  },
+  clearSelection: () => {
+    set({ ticked: none });
+  },
+}));
+
+export const isTicked = (ticked: Ticked, id: string): boolean => (ticked.mode === 'ids' ? ticked.ids.has(id) : !ticked.except.has(id));
+
+/** The selection as list actions receive it. */
+export const toSelection = (ticked: Ticked, query: ProfileQuery): Selection =>
+  ticked.mode === 'ids' ? { kind: 'ids', ids: [...ticked.ids] } : { kind: 'query', query, except: [...ticked.except] };
