@@ -24,7 +24,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   forbidOnly: true,
-  reporter: process.env.CI === undefined ? [['list']] : [['list'], ['json', { outputFile: 'test-results/e2e-results.json' }]],
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME === undefined ? [['list']] : [['list'], ['json']],
   use: {
     browserName: 'chromium',
     headless: true,

@@ -2,6 +2,7 @@ import type { Profile } from '../../src-shared/profile';
 import type { Mutation } from '../../src-shared/mutation';
 import type { ProfileFacets, ProfileQuery, Selection } from '../../src-shared/contract/profiles';
 import type { ChangeTopic } from '../../src-shared/contract';
+import type { ImportStorePort } from './import/store';
 
 /** Ports: what the core needs from the outside world, so it runs under plain Node in tests. */
 
@@ -39,6 +40,7 @@ export interface ReplicaPort {
   transaction<T>(fn: () => T): T;
   profiles: ProfileStorePort;
   outbox: OutboxPort;
+  imports: ImportStorePort;
 }
 
 export interface ChangeSink {

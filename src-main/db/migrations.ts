@@ -105,6 +105,50 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'import history and remembered mappings',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE imports (
+          id TEXT PRIMARY KEY NOT NULL,
+          file_name TEXT NOT NULL,
+          format TEXT,
+          sheet_name TEXT,
+          signature TEXT,
+          mode TEXT NOT NULL CHECK (mode IN ('create', 'createAndUpdate')),
+          status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'cancelled', 'failed', 'undone')),
+          rows INTEGER NOT NULL DEFAULT 0,
+          created INTEGER NOT NULL DEFAULT 0,
+          updated INTEGER NOT NULL DEFAULT 0,
+          skipped INTEGER NOT NULL DEFAULT 0,
+          started_at TEXT NOT NULL,
+          finished_at TEXT,
+          undone_at TEXT
+        );
+        CREATE INDEX imports_by_started ON imports (started_at);
+
+        CREATE TABLE import_items (
+          import_id TEXT NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
+          profile_id TEXT NOT NULL,
+          row_number INTEGER NOT NULL,
+          action TEXT NOT NULL CHECK (action IN ('create', 'update')),
+          mutation_id TEXT NOT NULL,
+          before TEXT,
+          PRIMARY KEY (import_id, profile_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX import_items_by_mutation ON import_items (mutation_id);
+
+        CREATE TABLE import_sources (
+          signature TEXT PRIMARY KEY NOT NULL,
+          headers TEXT NOT NULL,
+          mapping TEXT NOT NULL,
+          languages TEXT NOT NULL,
+          used_at TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,6 +1,7 @@
 import { AppError } from '../../src-shared/errors';
 import type { ReplicaPort } from '../core/ports';
 import type { Db } from './database';
+import { importsRepo } from './imports.repo';
 import { outboxRepo } from './outbox.repo';
 import { profilesRepo } from './profiles.repo';
 
@@ -41,6 +42,21 @@ export function createReplica(db: Db): ReplicaPort {
     outbox: {
       append: (m) => outboxRepo.append(db, m),
       count: () => outboxRepo.count(db),
+    },
+    imports: {
+      start: (r) => importsRepo.start(db, r),
+      addItem: (item) => importsRepo.addItem(db, item),
+      progress: (id, counts) => importsRepo.progress(db, id, counts),
+      finish: (id, status, at, counts) => importsRepo.finish(db, id, status, at, counts),
+      get: (id) => importsRepo.get(db, id),
+      list: (limit) => importsRepo.list(db, limit),
+      items: (id) => importsRepo.items(db, id),
+      undoCheck: (id) => importsRepo.undoCheck(db, id),
+      removeCreated: (profileId, mutationId) => importsRepo.removeCreated(db, profileId, mutationId),
+      removeMutation: (mutationId) => importsRepo.removeMutation(db, mutationId),
+      markUndone: (id, at) => importsRepo.markUndone(db, id, at),
+      rememberSource: (s) => importsRepo.rememberSource(db, s),
+      rememberedSources: (limit) => importsRepo.rememberedSources(db, limit),
     },
   };
 }

@@ -13,7 +13,7 @@ import { bindIpc } from './ipc';
 import {
   APP_ENTRY,
   APP_SCHEME,
-  createWindowOptions,
+  createMainWindow,
   denyPermission,
   isWebLink,
   navigationGuard,
@@ -50,7 +50,7 @@ let mainWindow: BrowserWindow | undefined;
 let roster: Roster | undefined;
 
 function createWindow(): void {
-  const win = new BrowserWindow(createWindowOptions(preloadPath));
+  const win = createMainWindow(BrowserWindow, preloadPath);
   win.webContents.setWindowOpenHandler(windowOpenHandler(openExternal));
   win.webContents.on('will-navigate', navigationGuard(openExternal));
   win.webContents.on('will-redirect', navigationGuard(openExternal));

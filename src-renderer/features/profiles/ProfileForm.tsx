@@ -86,7 +86,7 @@ export function ProfileForm({
     setTouched(new Set(Object.keys(values)));
     setBanner(undefined);
     if (!check.ok) {
-      setBanner('Some fields need attention: nothing was saved.');
+      setBanner('Some fields need attention. Nothing was saved.');
       return;
     }
     setBusy(true);

@@ -1,0 +1,396 @@
+import { DEFAULT_LANGUAGE } from '../../../src-shared/languages';
+import type { Language } from '../../../src-shared/languages';
+import { PROFILE_FIELDS, validateProfile } from '../../../src-shared/profile';
+import type { ProfileDraft, ProfileField } from '../../../src-shared/profile';
+import type { CellIssue, ColumnInfo, ColumnMatch, ImportCounts, ImportRow, LanguageValue, MappingTarget } from '../../../src-shared/import';
+import { buildColumns, dataRowIndexes, detectHeaderRow } from './header';
+import { guessLanguage } from './language';
+import { assertMapping, matchColumns } from './match';
+import type { Mapping, RememberedMapping } from './match';
+import { splitFullName } from './names';
+import { cleanSpaces, headerSignature } from './normalise';
+import type { MergeRange } from './read';
+
+/** Bulk fixes: sticky settings applied to every row (after hand edits), so they also cover rows edited later. */
+export interface Fixes {
+  trim: boolean;
+  lowercaseEmails: boolean;
+  languageWhereEmpty: Language | null;
+  countryCodeWhereEmpty: string | null;
+}
+
+export const NO_FIXES: Fixes = { trim: false, lowercaseEmails: false, languageWhereEmpty: null, countryCodeWhereEmpty: null };
+
+export type RowEdits = Record<number, Partial<Record<ProfileField, string>>>;
+export type LanguageMap = Record<string, Language | null>;
+
+export interface Defaults {
+  language: Language;
+  phoneCountryCode: string | null;
+}
+
+/** Everything a row's evaluation depends on. */
+export interface RowContext {
+  grid: readonly (readonly string[])[];
+  /** Sheet row index of each data row. */
+  dataRows: readonly number[];
+  mapping: Mapping;
+  languageMap: LanguageMap;
+  defaults: Defaults;
+  fixes: Fixes;
+  edits: RowEdits;
+  excluded: ReadonlySet<number>;
+}
+
+export interface AnalyseInput {
+  grid: readonly (readonly string[])[];
+  merges: readonly MergeRange[];
+  /** 'auto': detect. */
+  headerRow: number | null | 'auto';
+  /** 'auto': match (using remembered choices when given). */
+  mapping: Mapping | 'auto';
+  remembered?: { mapping: RememberedMapping; languages: LanguageMap } | undefined;
+  /** Choices made in the value step; values not in it are guessed. */
+  languageMap: LanguageMap;
+  defaults: Defaults;
+  fixes: Fixes;
+  edits: RowEdits;
+  excluded: readonly number[];
+}
+
+export interface Analysis {
+  headerRow: number | null;
+  detectedHeaderRow: number | null;
+  columns: ColumnInfo[];
+  matches: ColumnMatch[];
+  mapping: Mapping;
+  signature: string;
+  rememberedMapping: boolean;
+  languageMap: LanguageMap;
+  languageValues: LanguageValue[];
+  rows: ImportRow[];
+}
+
+const VALUE_SAMPLE = 300;
+
+/** Values of each column for matching: the first few hundred non-empty cells below the header. */
+function columnValues(grid: readonly (readonly string[])[], dataRows: readonly number[], width: number): string[][] {
+  const values: string[][] = Array.from({ length: width }, () => []);
+  for (const r of dataRows) {
+    const row = grid[r] ?? [];
+    let full = true;
+    for (let c = 0; c < width; c++) {
+      const bucket = values[c];
+      if (bucket === undefined || bucket.length >= VALUE_SAMPLE) continue;
+      full = false;
+      const v = (row[c] ?? '').trim();
+      if (v !== '') bucket.push(v);
+    }
+    if (full) break;
+  }
+  return values;
+}
+
+const emptyValues = (): Record<ProfileField, string> => ({
+  firstName: '',
+  lastName: '',
+  email: '',
+  phoneCountryCode: '',
+  phoneNumber: '',
+  tags: '',
+  externalId: '',
+  language: '',
+});
+
+/** Undoes the apostrophe our own error export puts before = + - @ (so a fixed file imports as typed). */
+const unneutralise = (value: string): string => (value.length > 1 && value.charCodeAt(0) === 0x27 && '=+-@'.includes(value.charAt(1)) ? value.slice(1) : value);
+
+/** The column each field comes from (names from a full-name column point there). */
+export function fieldColumns(mapping: Mapping): Partial<Record<ProfileField, number>> {
+  const out: Partial<Record<ProfileField, number>> = {};
+  mapping.forEach((target, column) => {
+    if (target === 'ignore') return;
+    if (target === 'fullName') {
+      if (!mapping.includes('firstName')) out.firstName = column;
+      if (!mapping.includes('lastName')) out.lastName = column;
+      return;
+    }
+    out[target] = column;
+  });
+  return out;
+}
+
+const isRequiredMessage = (message: string): boolean => message.endsWith('is required.');
+
+/** One data row: mapped values, edits, fixes and value mapping, then the shared rules. */
+export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<Record<ProfileField, number>> = fieldColumns(ctx.mapping)): ImportRow {
+  const sheetRow = ctx.dataRows[index] ?? 0;
+  const cells = ctx.grid[sheetRow] ?? [];
+  const values = emptyValues();
+  const issues: CellIssue[] = [];
+  let fullName: string | null = null;
+  let fullColumn = -1;
+  const mapping = ctx.mapping;
+  for (let column = 0; column < mapping.length; column++) {
+    const target: MappingTarget | undefined = mapping[column];
+    if (target === undefined || target === 'ignore') continue;
+    const cell = unneutralise(cells[column] ?? '');
+    if (target === 'fullName') {
+      fullName = cell;
+      fullColumn = column;
+    } else values[target] = cell;
+  }
+  if (fullName !== null) {
+    const split = splitFullName(fullName);
+    const fillFirst = !ctx.mapping.includes('firstName');
+    const fillLast = !ctx.mapping.includes('lastName');
+    if (fillFirst) values.firstName = split.firstName;
+    if (fillLast) values.lastName = split.lastName;
+    if (split.ambiguous && fillFirst && fillLast && split.lastName !== '') {
+      issues.push({
+        field: 'lastName',
+        column: fullColumn,
+        severity: 'warning',
+        code: 'name-split',
+        message: `“${String(fullName).trim()}” was split into first name “${split.firstName}” and last name “${split.lastName}”; check the split.`,
+      });
+    }
+  }
+  const edits = ctx.edits[index];
+  const edited: ProfileField[] = [];
+  if (edits !== undefined) {
+    for (const field of PROFILE_FIELDS) {
+      const v = edits[field];
+      if (v !== undefined) {
+        values[field] = v;
+        edited.push(field);
+      }
+    }
+  }
+  const { fixes, defaults } = ctx;
+  if (fixes.trim) for (const field of PROFILE_FIELDS) values[field] = cleanSpaces(values[field]);
+  if (fixes.lowercaseEmails) values.email = values.email.trim().toLowerCase();
+  if (fixes.languageWhereEmpty !== null && values.language.trim() === '') values.language = fixes.languageWhereEmpty;
+  const number = values.phoneNumber.trim();
+  const international = number.startsWith('+') || number.startsWith('00');
+  if (fixes.countryCodeWhereEmpty !== null && number !== '' && !international && values.phoneCountryCode.trim() === '') {
+    values.phoneCountryCode = fixes.countryCodeWhereEmpty;
+  }
+
+  const draft: ProfileDraft = { ...values };
+  const languageRaw = values.language.trim();
+  if (languageRaw === '') {
+    issues.push({
+      field: 'language',
+      column: columnsOf.language ?? null,
+      severity: 'warning',
+      code: 'language-default',
+      message: `No language given: ${defaults.language} will be used.`,
+    });
+    draft.language = defaults.language;
+  } else {
+    const mapped = ctx.languageMap[languageRaw];
+    draft.language = mapped ?? languageRaw;
+  }
+  if (number !== '' && !international && values.phoneCountryCode.trim() === '' && defaults.phoneCountryCode !== null) {
+    draft.phoneCountryCode = defaults.phoneCountryCode;
+    issues.push({
+      field: 'phoneCountryCode',
+      column: columnsOf.phoneCountryCode ?? columnsOf.phoneNumber ?? null,
+      severity: 'warning',
+      code: 'phone-default-country',
+      message: `No country code given: ${defaults.phoneCountryCode} was assumed for ${number}.`,
+    });
+  }
+
+  const checked = validateProfile(draft, { defaultLanguage: defaults.language });
+  if (!checked.ok) {
+    for (const [field, message] of Object.entries(checked.fields)) {
+      const f = field as ProfileField;
+      issues.push({ field: f, column: columnsOf[f] ?? null, severity: 'error', code: isRequiredMessage(message) ? 'required' : 'invalid', message });
+    }
+  }
+  const excluded = ctx.excluded.has(index);
+  const hasError = issues.some((i) => i.severity === 'error');
+  return {
+    index,
+    rowNumber: sheetRow + 1,
+    values,
+    normalised: checked.ok ? checked.value : null,
+    issues,
+    excluded,
+    edited,
+    status: excluded ? 'excluded' : hasError ? 'invalid' : 'pending',
+    existingId: null,
+    changes: [],
+  };
+}
+
+const DUPLICATE_CODES = new Set(['duplicate-email', 'duplicate-external-id']);
+
+/** Same email (any case) or same external ID on two rows: the later ones are errors, the first gets a warning. */
+export function markDuplicates(rows: ImportRow[]): void {
+  const firstEmail = new Map<string, number>();
+  const firstExternal = new Map<string, number>();
+  const emailDuplicates = new Map<number, number[]>();
+  const externalDuplicates = new Map<number, number[]>();
+  const note = (first: Map<string, number>, dups: Map<number, number[]>, key: string, index: number): void => {
+    const seen = first.get(key);
+    if (seen === undefined) {
+      first.set(key, index);
+      return;
+    }
+    const list = dups.get(seen);
+    if (list === undefined) dups.set(seen, [index]);
+    else list.push(index);
+  };
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (row === undefined) continue;
+    if (row.issues.length > 0 && row.issues.some((x) => DUPLICATE_CODES.has(x.code))) row.issues = row.issues.filter((x) => !DUPLICATE_CODES.has(x.code));
+    if (row.excluded) continue;
+    const email = row.normalised !== null ? row.normalised.email : row.values.email.trim().toLowerCase();
+    if (email !== '') note(firstEmail, emailDuplicates, email, i);
+    const ext = row.normalised !== null ? (row.normalised.externalId ?? '') : row.values.externalId.trim();
+    if (ext !== '') note(firstExternal, externalDuplicates, ext, i);
+  }
+  const flag = (dups: Map<number, number[]>, field: 'email' | 'externalId', code: 'duplicate-email' | 'duplicate-external-id', what: string): void => {
+    for (const [firstIndex, restIndexes] of dups) {
+      const first = rows[firstIndex];
+      if (first === undefined) continue;
+      const rest = restIndexes.map((i) => rows[i]).filter((r): r is ImportRow => r !== undefined);
+      first.issues.push({
+        field,
+        column: null,
+        severity: 'warning',
+        code,
+        message: `The same ${what} is also on row${rest.length > 1 ? 's' : ''} ${rest.map((r) => r.rowNumber).join(', ')}; only this row will be imported.`,
+      });
+      for (const row of rest) {
+        row.issues.push({ field, column: null, severity: 'error', code, message: `The same ${what} is already on row ${first.rowNumber}.` });
+      }
+    }
+  };
+  flag(emailDuplicates, 'email', 'duplicate-email', 'email (ignoring case)');
+  flag(externalDuplicates, 'externalId', 'duplicate-external-id', 'external ID');
+  for (const row of rows) {
+    if (row.excluded) row.status = 'excluded';
+    else if (row.issues.length > 0 && row.issues.some((x) => x.severity === 'error')) row.status = 'invalid';
+    else if (row.status === 'invalid' || row.status === 'excluded') row.status = 'pending';
+  }
+}
+
+/** Distinct language values with their counts and where they map. */
+export function languageValues(ctx: RowContext, guessed: LanguageMap, remembered: LanguageMap | undefined): { values: LanguageValue[]; map: LanguageMap } {
+  const column = ctx.mapping.indexOf('language');
+  const counts = new Map<string, number>();
+  ctx.dataRows.forEach((sheetRow, index) => {
+    const edit = ctx.edits[index]?.language;
+    let raw = edit ?? (column === -1 ? '' : (ctx.grid[sheetRow]?.[column] ?? ''));
+    if (ctx.fixes.trim) raw = cleanSpaces(raw);
+    const key = raw.trim();
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  });
+  const map: LanguageMap = {};
+  const values: LanguageValue[] = [];
+  for (const [value, count] of [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
+    if (value === '') {
+      values.push({ value, count, mapped: ctx.fixes.languageWhereEmpty ?? ctx.defaults.language, confidence: 1, reason: 'default' });
+      continue;
+    }
+    if (Object.prototype.hasOwnProperty.call(guessed, value)) {
+      const chosen = guessed[value] ?? null;
+      map[value] = chosen;
+      values.push({ value, count, mapped: chosen, confidence: 1, reason: 'manual' });
+      continue;
+    }
+    if (remembered !== undefined && Object.prototype.hasOwnProperty.call(remembered, value)) {
+      const chosen = remembered[value] ?? null;
+      map[value] = chosen;
+      values.push({ value, count, mapped: chosen, confidence: 1, reason: 'remembered' });
+      continue;
+    }
+    const guess = guessLanguage(value);
+    map[value] = guess.mapped;
+    values.push({ value, count, mapped: guess.mapped, confidence: guess.confidence, reason: guess.reason });
+  }
+  return { values, map };
+}
+
+/** The whole analysis of one sheet: header, columns, mapping, language values, every row checked. */
+export function analyseSheet(input: AnalyseInput, onProgress?: (done: number, total: number) => void): Analysis {
+  const { grid } = input;
+  const detectedHeaderRow = detectHeaderRow(grid);
+  const headerRow = input.headerRow === 'auto' ? detectedHeaderRow : input.headerRow;
+  const dataRows = dataRowIndexes(grid, headerRow);
+  const columns = buildColumns(grid, headerRow, input.merges, dataRows);
+  const signature = headerSignature(columns.map((c) => c.header));
+  let matches: ColumnMatch[];
+  let rememberedMapping = false;
+  if (input.mapping === 'auto') {
+    matches = matchColumns({ columns, values: columnValues(grid, dataRows, columns.length), remembered: input.remembered?.mapping });
+    rememberedMapping = matches.some((m) => m.reason === 'remembered');
+  } else {
+    const chosen = input.mapping;
+    assertMapping(chosen);
+    const auto = matchColumns({ columns, values: columnValues(grid, dataRows, columns.length) });
+    matches = columns.map((column) => {
+      const target = chosen[column.index] ?? 'ignore';
+      const suggestion = auto[column.index];
+      if (suggestion !== undefined && suggestion.target === target) return suggestion;
+      return {
+        column: column.index,
+        target,
+        confidence: 1,
+        reason: 'manual',
+        alternatives: suggestion === undefined ? [] : [{ target: suggestion.target, confidence: suggestion.confidence }, ...suggestion.alternatives].filter((a) => a.target !== target).slice(0, 3),
+      };
+    });
+  }
+  const mapping: Mapping = matches.map((m) => m.target);
+  const ctx: RowContext = {
+    grid,
+    dataRows,
+    mapping,
+    languageMap: {},
+    defaults: input.defaults,
+    fixes: input.fixes,
+    edits: input.edits,
+    excluded: new Set(input.excluded),
+  };
+  const languages = languageValues(ctx, input.languageMap, input.remembered?.languages);
+  ctx.languageMap = languages.map;
+  const columnsOf = fieldColumns(mapping);
+  const rows: ImportRow[] = new Array<ImportRow>(dataRows.length);
+  const step = 5000;
+  for (let i = 0; i < dataRows.length; i++) {
+    rows[i] = evaluateRow(ctx, i, columnsOf);
+    if (onProgress !== undefined && i % step === step - 1) onProgress(i + 1, dataRows.length);
+  }
+  markDuplicates(rows);
+  onProgress?.(dataRows.length, dataRows.length);
+  return { headerRow, detectedHeaderRow, columns, matches, mapping, signature, rememberedMapping, languageMap: languages.map, languageValues: languages.values, rows };
+}
+
+export function countRows(rows: readonly ImportRow[]): ImportCounts {
+  const counts: ImportCounts = { rows: rows.length, valid: 0, withErrors: 0, withWarnings: 0, excluded: 0, new: 0, update: 0, unchanged: 0, conflict: 0 };
+  for (const row of rows) {
+    if (row.excluded) {
+      counts.excluded++;
+      continue;
+    }
+    let error = false;
+    let warning = false;
+    for (const issue of row.issues) {
+      if (issue.severity === 'error') error = true;
+      else warning = true;
+    }
+    if (error) counts.withErrors++;
+    else counts.valid++;
+    if (warning) counts.withWarnings++;
+    if (row.status === 'new' || row.status === 'update' || row.status === 'unchanged' || row.status === 'conflict') counts[row.status]++;
+  }
+  return counts;
+}
+
+export const DEFAULT_DEFAULTS: Defaults = { language: DEFAULT_LANGUAGE, phoneCountryCode: null };

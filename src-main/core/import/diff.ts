@@ -1,0 +1,94 @@
+import type { Profile, ProfileValues } from '../../../src-shared/profile';
+import type { CellIssue, FieldChange, ImportRow } from '../../../src-shared/import';
+import type { Mapping } from './match';
+
+/** How the diff finds existing profiles (the replica, in the service). */
+export interface DirectoryLookup {
+  byEmail(email: string): Profile | undefined;
+  byExternalId(externalId: string): Profile | undefined;
+}
+
+const VALUE_KEYS = ['firstName', 'lastName', 'email', 'phone', 'tags', 'externalId', 'language'] as const satisfies readonly (keyof ProfileValues)[];
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+const DIFF_CODES = new Set(['conflict', 'email-taken', 'external-id-taken']);
+
+/**
+ * The fields a row really provides: mapped, and not empty in this row. An
+ * update never clears what the file leaves blank, nor changes the language
+ * to the default because a cell is empty.
+ */
+export function providedFields(row: ImportRow, mapping: Mapping): Set<keyof ProfileValues> {
+  const fields = new Set<keyof ProfileValues>(['email']);
+  const has = (target: Mapping[number]): boolean => mapping.includes(target);
+  const filled = (v: string): boolean => v.trim() !== '';
+  if ((has('firstName') || has('fullName') || row.edited.includes('firstName')) && filled(row.values.firstName)) fields.add('firstName');
+  if ((has('lastName') || has('fullName') || row.edited.includes('lastName')) && filled(row.values.lastName)) fields.add('lastName');
+  if (filled(row.values.phoneNumber)) fields.add('phone');
+  if (filled(row.values.tags)) fields.add('tags');
+  if (filled(row.values.externalId)) fields.add('externalId');
+  if (filled(row.values.language)) fields.add('language');
+  return fields;
+}
+
+/** The values an update would store: the existing profile with the provided fields replaced. */
+export function mergedValues(existing: Profile, incoming: ProfileValues, provided: ReadonlySet<keyof ProfileValues>): ProfileValues {
+  const merged: ProfileValues = {
+    firstName: existing.firstName,
+    lastName: existing.lastName,
+    email: existing.email,
+    phone: existing.phone,
+    tags: existing.tags,
+    externalId: existing.externalId,
+    language: existing.language,
+  };
+  for (const key of provided) Object.assign(merged, { [key]: incoming[key] });
+  return merged;
+}
+
+/** Compares one valid row with the directory: new / would update (field by field) / unchanged / conflict. */
+export function diffRow(row: ImportRow, mapping: Mapping, lookup: DirectoryLookup): void {
+  row.issues = row.issues.some((i) => DIFF_CODES.has(i.code)) ? row.issues.filter((i) => !DIFF_CODES.has(i.code)) : row.issues;
+  row.existingId = null;
+  row.changes = [];
+  if (row.excluded) {
+    row.status = 'excluded';
+    return;
+  }
+  const values = row.normalised;
+  if (values === null || row.issues.some((i) => i.severity === 'error')) {
+    row.status = 'invalid';
+    return;
+  }
+  const byEmail = lookup.byEmail(values.email);
+  const byExternal = values.externalId === null ? undefined : lookup.byExternalId(values.externalId);
+  if (byEmail === undefined && byExternal === undefined) {
+    row.status = 'new';
+    return;
+  }
+  if (byEmail === undefined && byExternal !== undefined) {
+    row.status = 'conflict';
+    row.existingId = byExternal.id;
+    row.issues.push(conflict('externalId', `External ID ${values.externalId ?? ''} already belongs to ${byExternal.email}; this row's email is new. Fix the email or the external ID.`));
+    return;
+  }
+  if (byEmail !== undefined && byExternal !== undefined && byExternal.id !== byEmail.id) {
+    row.status = 'conflict';
+    row.existingId = byEmail.id;
+    row.issues.push(conflict('externalId', `${values.email} already exists, but external ID ${values.externalId ?? ''} belongs to another profile (${byExternal.email}).`));
+    return;
+  }
+  if (byEmail === undefined) return;
+  row.existingId = byEmail.id;
+  const provided = providedFields(row, mapping);
+  const merged = mergedValues(byEmail, values, provided);
+  const changes: FieldChange[] = [];
+  for (const key of VALUE_KEYS) {
+    if (!same(byEmail[key], merged[key])) changes.push({ field: key, before: byEmail[key], after: merged[key] });
+  }
+  row.changes = changes;
+  row.status = changes.length === 0 ? 'unchanged' : 'update';
+}
+
+const conflict = (field: 'externalId' | 'email', message: string): CellIssue => ({ field, column: null, severity: 'warning', code: 'conflict', message });

@@ -1,0 +1,32 @@
+import { AppError } from '../../../src-shared/errors';
+import type { ErrorCode } from '../../../src-shared/errors';
+import type { ImportFailureReason } from '../../../src-shared/import';
+
+const CODE_OF: Record<ImportFailureReason, ErrorCode> = {
+  'empty-file': 'FILE_CORRUPT',
+  'too-large': 'FILE_TOO_LARGE',
+  'unsupported-format': 'UNSUPPORTED_FILE',
+  'not-a-spreadsheet': 'UNSUPPORTED_FILE',
+  truncated: 'FILE_CORRUPT',
+  corrupt: 'FILE_CORRUPT',
+  encrypted: 'FILE_ENCRYPTED',
+  'zip-bomb': 'LIMIT_EXCEEDED',
+  'xml-bomb': 'FILE_CORRUPT',
+  'too-many-rows': 'LIMIT_EXCEEDED',
+  'too-many-columns': 'LIMIT_EXCEEDED',
+  timeout: 'LIMIT_EXCEEDED',
+  'out-of-memory': 'LIMIT_EXCEEDED',
+  'no-data': 'VALIDATION_FAILED',
+};
+
+/** A file the import refuses: a shared error code plus a finer reason in details.reason. */
+export const importFailure = (reason: ImportFailureReason, message: string, extra: Record<string, unknown> = {}): AppError =>
+  new AppError(CODE_OF[reason], message, { reason, ...extra });
+
+export const failureReasonOf = (error: unknown): ImportFailureReason | undefined => {
+  if (!(error instanceof AppError)) return undefined;
+  const reason = error.details?.reason;
+  return typeof reason === 'string' && reason in CODE_OF ? (reason as ImportFailureReason) : undefined;
+};
+
+export const megabytes = (bytes: number): string => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;

@@ -1,0 +1,274 @@
+import * as XLSX from 'xlsx';
+import * as cptable from 'xlsx/dist/cpexcel.full';
+import type { CellObject, WorkBook, WorkSheet } from 'xlsx';
+import type { Delimiter, DelimiterSource, FileFacts, ImportFormat, ImportLimits, TextEncoding } from '../../../src-shared/import';
+import { IMPORT_DEFAULT_LIMITS } from '../../../src-shared/import';
+import { importFailure, megabytes } from './failure';
+import { chooseDelimiter, decodeText, looksLikeText, parseDelimited } from './text';
+import { assertNoDtd, checkZip, hasEntry, odfMimetype } from './zip';
+
+XLSX.set_cptable(cptable);
+
+/** A merged range of cells, 0-based and inclusive. */
+export interface MergeRange {
+  s: { r: number; c: number };
+  e: { r: number; c: number };
+}
+
+/** One sheet as text: every cell a string, rows padded to the same width. */
+export interface ParsedSheet {
+  name: string;
+  hidden: boolean;
+  grid: string[][];
+  merges: MergeRange[];
+  /** The sheet has more rows than the import takes (only an error if this sheet is chosen). */
+  tooManyRows: boolean;
+}
+
+export interface ParsedFile {
+  facts: FileFacts;
+  sheets: ParsedSheet[];
+}
+
+export interface ReadOptions {
+  limits?: Partial<ImportLimits>;
+  delimiter?: Delimiter | undefined;
+  encoding?: TextEncoding | undefined;
+  /** Called now and then with the phase reached. */
+  onProgress?: (phase: 'reading' | 'parsing', done: number, total: number) => void;
+}
+
+/** Rows allowed above the data (titles, blank lines, the header). */
+export const HEADER_SLACK = 50;
+
+const extensionOf = (fileName: string): string => {
+  const dot = fileName.lastIndexOf('.');
+  return dot === -1 ? '' : fileName.slice(dot + 1).toLowerCase();
+};
+
+const SPREADSHEET_EXTENSIONS = new Set(['xlsx', 'xlsm', 'xlsb', 'xls', 'ods', 'numbers', 'fods']);
+const TEXT_EXTENSIONS = new Set(['csv', 'tsv', 'txt', 'tab', '']);
+
+const startsWith = (bytes: Uint8Array, prefix: readonly number[]): boolean => prefix.every((b, i) => bytes[i] === b);
+const ZIP = [0x50, 0x4b];
+const CFB = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+const textFormat = (extension: string): ImportFormat => (extension === 'tsv' || extension === 'tab' ? 'tsv' : extension === 'txt' ? 'txt' : 'csv');
+
+/** Reads any supported file into sheets of text. Throws an import failure (AppError with details.reason) for anything else. */
+export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: ReadOptions = {}): ParsedFile {
+  const limits: ImportLimits = { ...IMPORT_DEFAULT_LIMITS, ...options.limits };
+  const extension = extensionOf(fileName);
+  const facts: FileFacts = { fileName, size: bytes.length, format: 'csv', encoding: null, delimiter: null, delimiterSource: null, notes: [] };
+  if (bytes.length === 0) throw importFailure('empty-file', `“${fileName}” is empty.`);
+  if (bytes.length > limits.maxFileBytes) {
+    throw importFailure('too-large', `“${fileName}” is ${megabytes(bytes.length)}; an import takes files up to ${megabytes(limits.maxFileBytes)}.`, {
+      limit: limits.maxFileBytes,
+    });
+  }
+  options.onProgress?.('reading', 0, 1);
+
+  if (startsWith(bytes, ZIP)) {
+    const entries = checkZip(bytes, limits);
+    if (hasEntry(entries, (n) => n === 'xl/workbook.xml' || n === 'xl/workbook.bin')) facts.format = 'xlsx';
+    else if (odfMimetype(bytes, entries) === 'application/vnd.oasis.opendocument.spreadsheet' || hasEntry(entries, (n) => n === 'content.xml')) facts.format = 'ods';
+    else if (hasEntry(entries, (n) => n.startsWith('Index/') || n === 'Index.zip' || n.endsWith('.iwa'))) facts.format = 'numbers';
+    else {
+      throw importFailure('unsupported-format', `“${fileName}” is a zip archive but not a spreadsheet (for example a Word document). Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.`);
+    }
+    return { facts, sheets: readWorkbook(bytes, facts, limits, options) };
+  }
+  if (startsWith(bytes, CFB)) {
+    if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from('EncryptedPackage', 'utf16le'))) {
+      throw importFailure('encrypted', 'This workbook is protected with a password. Open it in Excel, remove the password (File › Info › Protect Workbook) or save an unprotected copy, and drop that copy.');
+    }
+    facts.format = 'xls';
+    return { facts, sheets: readWorkbook(bytes, facts, limits, options) };
+  }
+
+  const decoded = decodeText(bytes, options.encoding);
+  if (!looksLikeText(decoded.text)) {
+    if (SPREADSHEET_EXTENSIONS.has(extension)) {
+      throw importFailure(
+        'not-a-spreadsheet',
+        `“${fileName}” is named .${extension} but its content is not a spreadsheet: it may be damaged, or another kind of file renamed. Open it in its program and save it again.`,
+      );
+    }
+    throw importFailure('unsupported-format', `“${fileName}” is not a spreadsheet or a text file. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.`);
+  }
+  const head = decoded.text.slice(0, 2048).trimStart().toLowerCase();
+  if (head.startsWith('<')) {
+    // Excel 2003 XML, or an HTML table saved as ".xls" by many HR systems.
+    assertNoDtd(new TextEncoder().encode(decoded.text.slice(0, 4096)), fileName);
+    if (head.includes('<table') || head.includes('<workbook') || head.includes('urn:schemas-microsoft-com:office:spreadsheet') || head.includes('<html')) {
+      facts.format = 'xls';
+      facts.encoding = decoded.encoding;
+      facts.notes.push('This file is a web page or XML table saved with a spreadsheet name; it was read as a table.');
+      return { facts, sheets: readWorkbook(decoded.text, facts, limits, options) };
+    }
+  }
+  if (!TEXT_EXTENSIONS.has(extension)) {
+    facts.notes.push(
+      SPREADSHEET_EXTENSIONS.has(extension) ? `This file is named .${extension} but holds plain text; it was read as delimited text.` : `Read as delimited text.`,
+    );
+  }
+  facts.format = textFormat(extension);
+  facts.encoding = decoded.encoding;
+  options.onProgress?.('parsing', 0, decoded.text.length);
+  const choice = chooseDelimiter(decoded.text, extension, options.delimiter);
+  facts.delimiter = choice.delimiter;
+  facts.delimiterSource = choice.source satisfies DelimiterSource;
+  const grid = parseDelimited(decoded.text, choice.delimiter, choice.skip, {
+    maxRows: limits.maxRows + HEADER_SLACK,
+    maxColumns: limits.maxColumns,
+  });
+  options.onProgress?.('parsing', decoded.text.length, decoded.text.length);
+  return { facts, sheets: [{ name: sheetNameOf(fileName), hidden: false, grid: padGrid(trimGrid(grid)), merges: [], tooManyRows: false }] };
+}
+
+const sheetNameOf = (fileName: string): string => {
+  const base = fileName.replace(/^.*[\\/]/, '');
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
+};
+
+function readWorkbook(data: Uint8Array | string, facts: FileFacts, limits: ImportLimits, options: ReadOptions): ParsedSheet[] {
+  options.onProgress?.('parsing', 0, 1);
+  let workbook: WorkBook;
+  try {
+    workbook = XLSX.read(data, {
+      type: typeof data === 'string' ? 'string' : 'array',
+      dense: true,
+      cellNF: true,
+      cellDates: false,
+      cellHTML: false,
+      cellFormula: false,
+      cellStyles: false,
+      sheetStubs: false,
+      bookVBA: false,
+      sheetRows: limits.maxRows + HEADER_SLACK + 1,
+      WTF: false,
+    });
+  } catch (error) {
+    throw translateReaderError(error, facts);
+  }
+  const sheets: ParsedSheet[] = [];
+  workbook.SheetNames.forEach((name, index) => {
+    const sheet = workbook.Sheets[name];
+    const hidden = (workbook.Workbook?.Sheets?.[index]?.Hidden ?? 0) !== 0;
+    if (sheet === undefined) return;
+    sheets.push(sheetToGrid(name, hidden, sheet, limits));
+  });
+  options.onProgress?.('parsing', 1, 1);
+  if (sheets.length === 0) throw importFailure('no-data', `“${facts.fileName}” has no sheets.`);
+  return sheets;
+}
+
+function translateReaderError(error: unknown, facts: FileFacts): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/password|encrypt|RC4|Protected/i.test(message)) {
+    return importFailure('encrypted', 'This workbook is protected with a password. Open it, remove the password (or save an unprotected copy) and drop that copy.');
+  }
+  if (/unsupported|not supported/i.test(message)) {
+    return importFailure('unsupported-format', `This ${facts.format} file uses a variant Roster cannot read (${message.slice(0, 120)}). Save it as .xlsx and drop it again.`);
+  }
+  return importFailure('corrupt', `This ${facts.format} file is damaged and cannot be read (${message.slice(0, 120)}). Open it in its spreadsheet program and save it again.`);
+}
+
+function sheetToGrid(name: string, hidden: boolean, sheet: WorkSheet, limits: ImportLimits): ParsedSheet {
+  const ref = sheet['!ref'];
+  const merges = (sheet['!merges'] ?? []).map((m) => ({ s: { r: m.s.r, c: m.s.c }, e: { r: m.e.r, c: m.e.c } }));
+  if (ref === undefined) return { name, hidden, grid: [], merges, tooManyRows: false };
+  const full = XLSX.utils.decode_range(sheet['!fullref'] ?? ref);
+  const tooManyRows = full.e.r - full.s.r + 1 > limits.maxRows + HEADER_SLACK;
+  const data: (CellObject[] | undefined)[] = sheet['!data'] ?? [];
+  const grid: string[][] = [];
+  for (let r = 0; r < data.length; r++) {
+    const cells = data[r];
+    if (cells === undefined) {
+      grid.push([]);
+      continue;
+    }
+    const row: string[] = new Array<string>(cells.length);
+    for (let c = 0; c < cells.length; c++) row[c] = cellText(cells[c]);
+    grid.push(row);
+  }
+  const trimmed = trimGrid(grid);
+  const width = trimmed.reduce((w, row) => Math.max(w, row.length), 0);
+  if (width > limits.maxColumns) {
+    throw importFailure('too-many-columns', `The sheet “${name}” has more than ${limits.maxColumns} columns; remove unused columns and drop it again.`, {
+      limit: limits.maxColumns,
+    });
+  }
+  return { name, hidden, grid: padGrid(trimmed), merges, tooManyRows };
+}
+
+/** Drops trailing empty cells of each row and trailing empty rows. */
+function trimGrid(grid: string[][]): string[][] {
+  for (const row of grid) {
+    let end = row.length;
+    while (end > 0 && (row[end - 1] ?? '').trim() === '') end--;
+    if (end < row.length) row.length = end;
+  }
+  let last = grid.length;
+  while (last > 0 && (grid[last - 1]?.length ?? 0) === 0) last--;
+  grid.length = last;
+  return grid;
+}
+
+function padGrid(grid: string[][]): string[][] {
+  const width = grid.reduce((w, row) => Math.max(w, row.length), 0);
+  for (const row of grid) {
+    for (let c = 0; c < width; c++) if (row[c] === undefined) row[c] = '';
+  }
+  return grid;
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** A date serial (1900 system, as SheetJS normalises it) → ISO date, with the time when it has one. */
+function serialToIso(serial: number): string {
+  const parts = XLSX.SSF.parse_date_code(serial);
+  const date = `${String(parts.y).padStart(4, '0')}-${pad2(parts.m)}-${pad2(parts.d)}`;
+  const time = parts.H !== 0 || parts.M !== 0 || parts.S !== 0 ? `${pad2(parts.H)}:${pad2(parts.M)}${parts.S !== 0 ? `:${pad2(parts.S)}` : ''}` : '';
+  if (serial < 1 && time !== '') return time;
+  return time === '' ? date : `${date} ${time}`;
+}
+
+const dateToIso = (d: Date): string => {
+  const time = d.getHours() !== 0 || d.getMinutes() !== 0 || d.getSeconds() !== 0 ? ` ${pad2(d.getHours())}:${pad2(d.getMinutes())}` : '';
+  return `${String(d.getFullYear()).padStart(4, '0')}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}${time}`;
+};
+
+/**
+ * A cell as text: strings as they are; dates as ISO dates; whole numbers as
+ * all their digits (never 1.23E+13), keeping leading zeros a number format
+ * shows; formulas give their cached value (the reader never evaluates them).
+ */
+export function cellText(cell: CellObject | undefined): string {
+  if (cell === undefined) return '';
+  const v = cell.v;
+  switch (cell.t) {
+    case 's':
+      return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v as string | number);
+    case 'b':
+      return v === true ? 'TRUE' : 'FALSE';
+    case 'd':
+      return v instanceof Date ? dateToIso(v) : typeof v === 'number' ? serialToIso(v) : String(v ?? '');
+    case 'e':
+      return cell.w ?? '';
+    case 'z':
+      return '';
+    case 'n': {
+      if (typeof v !== 'number' || !Number.isFinite(v)) return cell.w ?? '';
+      const format = typeof cell.z === 'string' ? cell.z : undefined;
+      if (format !== undefined && format !== 'General' && XLSX.SSF.is_date(format)) return serialToIso(v);
+      const shown = cell.w;
+      if (Number.isInteger(v)) {
+        if (shown !== undefined && /^0\d/.test(shown.trim())) return shown.trim();
+        return Math.abs(v) < Number.MAX_SAFE_INTEGER ? String(v) : BigInt(v).toString();
+      }
+      return shown !== undefined && shown !== '' && format !== undefined && format !== 'General' ? shown : String(v);
+    }
+  }
+}

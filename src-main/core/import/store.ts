@@ -1,0 +1,67 @@
+import type { Language } from '../../../src-shared/languages';
+import type { Profile } from '../../../src-shared/profile';
+import type { ImportFormat, ImportHistoryStatus, ImportMode, MappingTarget } from '../../../src-shared/import';
+
+/** The import history and remembered mappings, as the replica keeps them (port; SQLite in src-main/db/imports.repo.ts). */
+
+export interface ImportRecord {
+  id: string;
+  fileName: string;
+  format: ImportFormat | null;
+  sheetName: string | null;
+  signature: string | null;
+  mode: ImportMode;
+  status: ImportHistoryStatus;
+  rows: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  startedAt: string;
+  finishedAt: string | null;
+  undoneAt: string | null;
+}
+
+export interface ImportItem {
+  importId: string;
+  profileId: string;
+  rowNumber: number;
+  action: 'create' | 'update';
+  mutationId: string;
+  /** The profile before an update (null for a create). */
+  before: Profile | null;
+}
+
+export interface UndoCheck {
+  items: number;
+  /** Items whose mutation is still waiting in the outbox. */
+  unsent: number;
+  /** Outbox mutations made after the import on the same profiles. */
+  laterChanges: number;
+}
+
+export interface RememberedSource {
+  signature: string;
+  headers: string[];
+  /** Target per normalised header. */
+  mapping: Record<string, MappingTarget>;
+  languages: Record<string, Language | null>;
+  usedAt: string;
+}
+
+export interface ImportStorePort {
+  start(record: ImportRecord): void;
+  addItem(item: ImportItem): void;
+  progress(id: string, counts: { created: number; updated: number; skipped: number }): void;
+  finish(id: string, status: ImportHistoryStatus, finishedAt: string, counts: { created: number; updated: number; skipped: number }): void;
+  get(id: string): ImportRecord | undefined;
+  list(limit: number): ImportRecord[];
+  items(id: string): ImportItem[];
+  undoCheck(id: string): UndoCheck;
+  /** Removes a profile that never left the machine, and its create mutation. */
+  removeCreated(profileId: string, mutationId: string): void;
+  /** Removes one unsent mutation. */
+  removeMutation(mutationId: string): void;
+  markUndone(id: string, at: string): void;
+  rememberSource(source: RememberedSource): void;
+  rememberedSources(limit: number): RememberedSource[];
+}

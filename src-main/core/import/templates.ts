@@ -1,0 +1,66 @@
+import type { Language } from '../../../src-shared/languages';
+import type { ProfileField } from '../../../src-shared/profile';
+import type { TemplateLanguage } from '../../../src-shared/import';
+import { toCsv, toXlsx } from './export';
+
+/** The import template: the profile fields as headers in the chosen language, and one example row. */
+
+export const TEMPLATE_HEADERS: Record<TemplateLanguage, Record<ProfileField, string>> = {
+  en: {
+    firstName: 'First name',
+    lastName: 'Last name',
+    email: 'Email',
+    phoneCountryCode: 'Phone country code',
+    phoneNumber: 'Phone number',
+    tags: 'Tags',
+    externalId: 'External ID',
+    language: 'Language',
+  },
+  fr: {
+    firstName: 'Prénom',
+    lastName: 'Nom',
+    email: 'E-mail',
+    phoneCountryCode: 'Indicatif pays',
+    phoneNumber: 'Numéro de téléphone',
+    tags: 'Étiquettes',
+    externalId: 'ID externe',
+    language: 'Langue',
+  },
+  nl: {
+    firstName: 'Voornaam',
+    lastName: 'Achternaam',
+    email: 'E-mail',
+    phoneCountryCode: 'Landcode',
+    phoneNumber: 'Telefoonnummer',
+    tags: 'Labels',
+    externalId: 'Externe ID',
+    language: 'Taal',
+  },
+};
+
+const LANGUAGE_OF: Record<TemplateLanguage, Language> = { en: 'en_US', fr: 'fr_BE', nl: 'nl_BE' };
+
+const ORDER: readonly ProfileField[] = ['firstName', 'lastName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'language'];
+
+export function templateTable(language: TemplateLanguage): string[][] {
+  const headers = TEMPLATE_HEADERS[language];
+  const example: Record<ProfileField, string> = {
+    firstName: 'Ann',
+    lastName: 'Peeters',
+    email: 'ann.peeters@example.com',
+    phoneCountryCode: '32',
+    phoneNumber: '470 12 34 56',
+    tags: 'Sales; Brussels',
+    externalId: 'EMP-0042',
+    language: LANGUAGE_OF[language],
+  };
+  return [ORDER.map((f) => headers[f]), ORDER.map((f) => example[f])];
+}
+
+export const templateFileName = (language: TemplateLanguage, format: 'xlsx' | 'csv'): string => `roster-import-template-${language}.${format}`;
+
+/** The template's bytes, as committed in resources/templates (CSV: comma for English, semicolon for French and Dutch, as Excel expects there). */
+export function buildTemplate(language: TemplateLanguage, format: 'xlsx' | 'csv'): Uint8Array {
+  const table = templateTable(language);
+  return format === 'xlsx' ? toXlsx(table, 'Profiles') : toCsv(table, language === 'en' ? ',' : ';');
+}

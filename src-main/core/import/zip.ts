@@ -1,0 +1,178 @@
+import { inflateRawSync } from 'node:zlib';
+import { importFailure, megabytes } from './failure';
+
+/**
+ * A look inside a zip-based workbook (xlsx, ods, numbers) before the
+ * spreadsheet reader unpacks it: the archive must be complete, must not
+ * unpack to more than a limit (a zip bomb), and its XML parts must not carry
+ * a DTD (an XML bomb: OOXML and ODF never declare entities).
+ */
+
+export interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  localOffset: number;
+}
+
+const EOCD = 0x06054b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+const ZIP64_LOCATOR = 0x07064b50;
+
+const truncated = (): Error =>
+  importFailure('truncated', 'This file is cut short: its zip archive has no end. It was probably not copied or downloaded completely; export it again.');
+
+const corrupt = (what: string): Error => importFailure('corrupt', `This workbook is damaged (${what}). Open it in its spreadsheet program and save it again.`);
+
+export function listZipEntries(bytes: Uint8Array): ZipEntry[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const min = Math.max(0, bytes.length - 22 - 65535);
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= min; i--) {
+    if (view.getUint32(i, true) === EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd === -1) throw truncated();
+  let count = view.getUint16(eocd + 10, true);
+  let cdSize = view.getUint32(eocd + 12, true);
+  let cdOffset = view.getUint32(eocd + 16, true);
+  if ((count === 0xffff || cdOffset === 0xffffffff) && eocd >= 20 && view.getUint32(eocd - 20, true) === ZIP64_LOCATOR) {
+    const z64 = Number(view.getBigUint64(eocd - 12, true));
+    if (z64 + 56 > bytes.length) throw truncated();
+    count = Number(view.getBigUint64(z64 + 32, true));
+    cdSize = Number(view.getBigUint64(z64 + 40, true));
+    cdOffset = Number(view.getBigUint64(z64 + 48, true));
+  }
+  if (cdOffset + cdSize > bytes.length) throw truncated();
+  if (count > 100_000) throw importFailure('zip-bomb', `This workbook holds ${count} parts, far more than any spreadsheet does; it was not opened.`);
+  const entries: ZipEntry[] = [];
+  let p = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL) throw corrupt('its table of contents is unreadable');
+    const method = view.getUint16(p + 10, true);
+    let compressedSize = view.getUint32(p + 20, true);
+    let uncompressedSize = view.getUint32(p + 24, true);
+    const nameLength = view.getUint16(p + 28, true);
+    const extraLength = view.getUint16(p + 30, true);
+    const commentLength = view.getUint16(p + 32, true);
+    let localOffset = view.getUint32(p + 42, true);
+    const name = new TextDecoder('utf-8').decode(bytes.subarray(p + 46, p + 46 + nameLength));
+    // Zip64 sizes live in the extra field when the 32-bit ones are saturated.
+    let e = p + 46 + nameLength;
+    const extraEnd = e + extraLength;
+    while (e + 4 <= extraEnd) {
+      const id = view.getUint16(e, true);
+      const size = view.getUint16(e + 2, true);
+      if (id === 0x0001) {
+        let q = e + 4;
+        if (uncompressedSize === 0xffffffff && q + 8 <= e + 4 + size) {
+          uncompressedSize = Number(view.getBigUint64(q, true));
+          q += 8;
+        }
+        if (compressedSize === 0xffffffff && q + 8 <= e + 4 + size) {
+          compressedSize = Number(view.getBigUint64(q, true));
+          q += 8;
+        }
+        if (localOffset === 0xffffffff && q + 8 <= e + 4 + size) localOffset = Number(view.getBigUint64(q, true));
+      }
+      e += 4 + size;
+    }
+    entries.push({ name, method, compressedSize, uncompressedSize, localOffset });
+    p = extraEnd + commentLength;
+  }
+  return entries;
+}
+
+export interface ZipCheckLimits {
+  maxUnpackedBytes: number;
+}
+
+/** How far one part may expand: real XML compresses 5–100×; a stream of zeros 1000×. */
+const MAX_RATIO = 400;
+const RATIO_FLOOR = 8 * 1024 * 1024;
+
+/** Where an entry's data starts, checking the local header is inside the file. */
+function dataStart(bytes: Uint8Array, view: DataView, entry: ZipEntry): number {
+  if (entry.localOffset + 30 > bytes.length) throw truncated();
+  if (view.getUint32(entry.localOffset, true) !== LOCAL) throw corrupt(`the part ${entry.name} is missing`);
+  const start = entry.localOffset + 30 + view.getUint16(entry.localOffset + 26, true) + view.getUint16(entry.localOffset + 28, true);
+  if (start + entry.compressedSize > bytes.length) throw truncated();
+  return start;
+}
+
+/**
+ * Checks a zip-based workbook and returns its entries. Throws a specific
+ * import failure for a truncated archive, a zip bomb or an XML bomb.
+ */
+export function checkZip(bytes: Uint8Array, limits: ZipCheckLimits): ZipEntry[] {
+  const entries = listZipEntries(bytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let declared = 0;
+  for (const entry of entries) {
+    declared += entry.uncompressedSize;
+    const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
+    if (declared > limits.maxUnpackedBytes || (entry.uncompressedSize > RATIO_FLOOR && ratio > MAX_RATIO)) {
+      throw importFailure(
+        'zip-bomb',
+        `This file unpacks to ${megabytes(Math.max(declared, entry.uncompressedSize))} or more from ${megabytes(bytes.length)} (a "zip bomb"); it was not opened. The limit is ${megabytes(limits.maxUnpackedBytes)}.`,
+        { unpackedBytes: declared, limit: limits.maxUnpackedBytes },
+      );
+    }
+  }
+  // Declared sizes can lie: unpack every part with the declared size as a hard cap.
+  let actual = 0;
+  for (const entry of entries) {
+    if (entry.name.endsWith('/')) continue;
+    const start = dataStart(bytes, view, entry);
+    const data = bytes.subarray(start, start + entry.compressedSize);
+    let unpacked: Uint8Array;
+    if (entry.method === 0) {
+      unpacked = data;
+    } else if (entry.method === 8) {
+      const cap = Math.min(entry.uncompressedSize, limits.maxUnpackedBytes - actual) + 1;
+      try {
+        unpacked = inflateRawSync(data, { maxOutputLength: Math.max(1, cap) });
+      } catch (error) {
+        if (error instanceof RangeError || (error instanceof Error && 'code' in error && error.code === 'ERR_BUFFER_TOO_LARGE')) {
+          throw importFailure('zip-bomb', `The part ${entry.name} unpacks to more than it declares (a "zip bomb"); the file was not opened.`);
+        }
+        if (error instanceof Error && /unexpected end/i.test(error.message)) throw truncated();
+        throw corrupt(`the part ${entry.name} cannot be unpacked`);
+      }
+      if (unpacked.length > entry.uncompressedSize) {
+        throw importFailure('zip-bomb', `The part ${entry.name} unpacks to more than it declares (a "zip bomb"); the file was not opened.`);
+      }
+    } else {
+      throw corrupt(`the part ${entry.name} uses an unknown compression method`);
+    }
+    actual += unpacked.length;
+    if (/\.(xml|rels|vml)$/i.test(entry.name)) assertNoDtd(unpacked, entry.name);
+    if (entry.name === 'META-INF/manifest.xml' && new TextDecoder('utf-8').decode(unpacked).includes('encryption-data')) {
+      throw importFailure('encrypted', 'This spreadsheet is protected with a password. Open it, remove the password (or save an unprotected copy) and drop that copy.');
+    }
+  }
+  return entries;
+}
+
+/** OOXML and ODF parts never carry a DTD; one with entity declarations is an XML bomb (or an XXE attempt). */
+export function assertNoDtd(xml: Uint8Array, name: string): void {
+  const head = new TextDecoder('utf-8').decode(xml.subarray(0, 4096));
+  if (/<!DOCTYPE|<!ENTITY/i.test(head)) {
+    throw importFailure('xml-bomb', `The part ${name} declares XML entities, which no spreadsheet program writes (an "XML bomb"); the file was not opened.`);
+  }
+}
+
+export const hasEntry = (entries: readonly ZipEntry[], test: (name: string) => boolean): boolean => entries.some((e) => test(e.name));
+
+/** The mimetype part of an ODF package, stored uncompressed first. */
+export function odfMimetype(bytes: Uint8Array, entries: readonly ZipEntry[]): string | null {
+  const entry = entries.find((e) => e.name === 'mimetype' && e.method === 0);
+  if (entry === undefined) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const start = dataStart(bytes, view, entry);
+  return new TextDecoder('utf-8').decode(bytes.subarray(start, start + entry.compressedSize)).trim();
+}
