@@ -3,7 +3,8 @@
 const nodeBuiltins = ['fs', 'fs/promises', 'path', 'os', 'child_process', 'http', 'https', 'net', 'worker_threads', 'crypto'];
 const io = [...nodeBuiltins, ...nodeBuiltins.map((m) => `node:${m}`)];
 
-const otherParts = (...parts) => parts.map((p) => ({ regex: `(^|/)${p}(/|$)`, message: `This layer may not import ${p}.` }));
+// Folders are reached by relative paths only, so these never match a package name such as 'electron'.
+const otherParts = (...parts) => parts.map((p) => ({ regex: `^\\.\\.?/(.*/)?${p}(/|$)`, message: `This layer may not import ${p}.` }));
 
 /** @type {import('eslint').Linter.Config[]} */
 export const layers = [
@@ -76,7 +77,7 @@ export const layers = [
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: [...io, 'electron', 'better-sqlite3', 'fastify', 'kysely'].map((name) => ({ name, message: 'the renderer talks only to the typed API client.' })),
         patterns: [
-          { regex: '(^|/)src-(main|server)(/|$)', allowTypeImports: true, message: 'the renderer may import only types (and src-shared) from the rest.' },
+          { regex: '^\\.\\.?/(.*/)?src-(main|server)(/|$)', allowTypeImports: true, message: 'the renderer may import only types (and src-shared) from the rest.' },
         ],
       }],
     },

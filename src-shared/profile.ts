@@ -127,7 +127,7 @@ export function parseCallingCode(raw: string | null | undefined): FieldCheck<str
   const upper = value.toUpperCase();
   if (/^[A-Z]{2}$/.test(upper)) {
     if (!isSupportedCountry(upper)) return { ok: false, message: `"${value}" is not a known country.` };
-    return { ok: true, value: getCountryCallingCode(upper as CountryCode) };
+    return { ok: true, value: getCountryCallingCode(upper) };
   }
   const digits = value.replace(/^(\+|00)/, '').replace(/[\s()-]/g, '');
   if (!/^[1-9]\d{0,3}$/.test(digits)) return { ok: false, message: `"${value}" is not a phone country code.` };

@@ -88,8 +88,8 @@ export function buildWhere(query: ProfileQuery, now: Date): Where {
   const clauses = ['p.deleted = 0'];
   const params: Record<string, string | number> = {};
   const terms = (query.search ?? '').toLowerCase().split(/\s+/).filter((t) => t !== '');
-  const long = terms.filter((t) => [...t].length >= 3);
-  const short = terms.filter((t) => [...t].length < 3);
+  const long = terms.filter((t) => Array.from(t).length >= 3);
+  const short = terms.filter((t) => Array.from(t).length < 3);
   if (long.length > 0) {
     params.fts = long.map(ftsPhrase).join(' AND ');
     clauses.push('p.rowid IN (SELECT rowid FROM profiles_fts WHERE profiles_fts MATCH :fts)');

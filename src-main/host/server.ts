@@ -73,12 +73,18 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const origin = checkOrigin(req, port);
-    if (!origin.ok) return refuse(res, origin.status, 'FORBIDDEN', origin.reason);
+    if (!origin.ok) {
+      refuse(res, origin.status, 'FORBIDDEN', origin.reason);
+      return;
+    }
     const path = (req.url ?? '/').split('?')[0] ?? '/';
 
     if (path.startsWith('/api/')) {
       const auth = checkSecret(req, secret);
-      if (!auth.ok) return refuse(res, auth.status, 'UNAUTHORIZED', auth.reason);
+      if (!auth.ok) {
+        refuse(res, auth.status, 'UNAUTHORIZED', auth.reason);
+        return;
+      }
 
       if (path === '/api/events' && req.method === 'GET') {
         res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
@@ -100,27 +106,43 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
       const invoke = /^\/api\/invoke\/([a-zA-Z]+:[a-zA-Z]+)$/.exec(path);
       if (invoke?.[1] !== undefined) {
-        if (req.method !== 'POST') return refuse(res, 405, 'VALIDATION_FAILED', 'Use POST to call a channel.');
+        if (req.method !== 'POST') {
+          refuse(res, 405, 'VALIDATION_FAILED', 'Use POST to call a channel.');
+          return;
+        }
         if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-          return refuse(res, 415, 'VALIDATION_FAILED', 'The body must be JSON (Content-Type: application/json).');
+          refuse(res, 415, 'VALIDATION_FAILED', 'The body must be JSON (Content-Type: application/json).');
+          return;
         }
         let args: unknown;
         try {
           const text = await readBody(req, maxBody);
           args = text === '' ? {} : (JSON.parse(text) as unknown);
         } catch (error) {
-          if (error instanceof BodyTooLarge) return refuse(res, 413, 'PAYLOAD_TOO_LARGE', `The request is larger than ${maxBody} bytes.`);
-          return refuse(res, 400, 'VALIDATION_FAILED', 'The body is not valid JSON.');
+          if (error instanceof BodyTooLarge) {
+            refuse(res, 413, 'PAYLOAD_TOO_LARGE', `The request is larger than ${maxBody} bytes.`);
+            return;
+          }
+          refuse(res, 400, 'VALIDATION_FAILED', 'The body is not valid JSON.');
+          return;
         }
         const result = await options.dispatcher.dispatch(invoke[1], args);
-        return send(res, 200, result);
+        send(res, 200, result);
+        return;
       }
-      return refuse(res, 404, 'UNKNOWN_CHANNEL', 'There is no such API route.');
+      refuse(res, 404, 'UNKNOWN_CHANNEL', 'There is no such API route.');
+      return;
     }
 
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'FORBIDDEN', 'Only GET is served here.');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      refuse(res, 405, 'FORBIDDEN', 'Only GET is served here.');
+      return;
+    }
     const file = options.staticDir === undefined ? undefined : await readStatic(options.staticDir, path);
-    if (file === undefined) return refuse(res, 404, 'NOT_FOUND', 'Not found.');
+    if (file === undefined) {
+      refuse(res, 404, 'NOT_FOUND', 'Not found.');
+      return;
+    }
     res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': file.type, 'Content-Length': file.body.length, 'Cache-Control': 'no-cache' });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   };

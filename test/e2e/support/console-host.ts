@@ -44,8 +44,8 @@ export async function startConsoleHost(dataDir: string, extraEnv: NodeJS.Process
         resolvePromise(match[1]);
       }
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
     child.once('exit', (code) => {
