@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'OFFLINE',
   'NETWORK',
   'INTERNAL',
+  'ID_TAKEN',
+  'PASSWORD_REJECTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { appChannels } from './app';
 import { profilesChannels } from './profiles';
+import { importChannels } from './import';
+import type { ImportProgress } from '../import';
 import type { ChannelDef } from './channel';
 import type { Result } from '../errors';
 
@@ -12,6 +14,7 @@ import type { Result } from '../errors';
 export const contract = {
   ...appChannels,
   ...profilesChannels,
+  ...importChannels,
 };
 
 export type Contract = typeof contract;
@@ -33,9 +36,10 @@ export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
 /** Events pushed from main to the renderer. */
 export interface EventMap {
   changed: { topics: ChangeTopic[] };
+  'import:progress': ImportProgress;
 }
 export type EventName = keyof EventMap;
-export const EVENT_NAMES: readonly EventName[] = ['changed'];
+export const EVENT_NAMES: readonly EventName[] = ['changed', 'import:progress'];
 
 /** What the renderer holds: the same in Electron (preload) and in browser mode (HTTP + push). */
 export interface RosterApi {
@@ -46,3 +50,4 @@ export interface RosterApi {
 export * from './channel';
 export * from './profiles';
 export * from './app';
+export * from './import';

@@ -14,12 +14,34 @@ export const PRELOAD_CHANNELS = [
   'profiles:delete',
   'profiles:facets',
   'profiles:countSelection',
+  'import:info',
+  'import:open',
+  'import:reparse',
+  'import:view',
+  'import:setSheet',
+  'import:setHeaderRow',
+  'import:setMapping',
+  'import:setValueMap',
+  'import:setDefaults',
+  'import:setMode',
+  'import:preview',
+  'import:editCell',
+  'import:bulkFix',
+  'import:excludeRows',
+  'import:diff',
+  'import:commit',
+  'import:cancel',
+  'import:close',
+  'import:history',
+  'import:undo',
+  'import:exportProblems',
+  'import:template',
 ] as const satisfies readonly ChannelName[];
 
 type Missing = Exclude<ChannelName, (typeof PRELOAD_CHANNELS)[number]>;
 export const preloadListIsComplete: [Missing] extends [never] ? true : Missing = true;
 
-export const PRELOAD_EVENTS = ['changed'] as const satisfies readonly EventName[];
+export const PRELOAD_EVENTS = ['changed', 'import:progress'] as const satisfies readonly EventName[];
 
 /** The IPC channel names Electron carries: one for calls, one for events. */
 export const IPC_INVOKE = 'roster:invoke';

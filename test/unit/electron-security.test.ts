@@ -19,15 +19,18 @@ import type { Result } from '../../src-shared/errors';
 
 class RecordingWindow {
   static last: BrowserWindowConstructorOptions | undefined;
+  readonly options: BrowserWindowConstructorOptions;
   constructor(options: BrowserWindowConstructorOptions) {
+    this.options = options;
     RecordingWindow.last = options;
   }
 }
 
 describe('Electron window hardening', () => {
   it('creates the window isolated, sandboxed, without Node, with our preload only', () => {
-    createMainWindow(RecordingWindow, '/app/out/preload/index.cjs');
-    const prefs = RecordingWindow.last?.webPreferences;
+    const win = createMainWindow(RecordingWindow, '/app/out/preload/index.cjs');
+    expect(RecordingWindow.last).toBe(win.options);
+    const prefs = win.options.webPreferences;
     expect(prefs).toMatchObject({
       preload: '/app/out/preload/index.cjs',
       contextIsolation: true,

@@ -50,6 +50,8 @@ export interface AnalyseInput {
   /** 'auto': match (using remembered choices when given). */
   mapping: Mapping | 'auto';
   remembered?: { mapping: RememberedMapping; languages: LanguageMap } | undefined;
+  /** Remembered choices of every known source, by header signature (used when `remembered` is not given). */
+  rememberedSources?: Record<string, { mapping: RememberedMapping; languages: LanguageMap }> | undefined;
   /** Choices made in the value step; values not in it are guessed. */
   languageMap: LanguageMap;
   defaults: Defaults;
@@ -327,8 +329,9 @@ export function analyseSheet(input: AnalyseInput, onProgress?: (done: number, to
   const signature = headerSignature(columns.map((c) => c.header));
   let matches: ColumnMatch[];
   let rememberedMapping = false;
+  const memory = input.remembered ?? (Object.prototype.hasOwnProperty.call(input.rememberedSources ?? {}, signature) ? input.rememberedSources?.[signature] : undefined);
   if (input.mapping === 'auto') {
-    matches = matchColumns({ columns, values: columnValues(grid, dataRows, columns.length), remembered: input.remembered?.mapping });
+    matches = matchColumns({ columns, values: columnValues(grid, dataRows, columns.length), remembered: memory?.mapping });
     rememberedMapping = matches.some((m) => m.reason === 'remembered');
   } else {
     const chosen = input.mapping;
@@ -358,7 +361,7 @@ export function analyseSheet(input: AnalyseInput, onProgress?: (done: number, to
     edits: input.edits,
     excluded: new Set(input.excluded),
   };
-  const languages = languageValues(ctx, input.languageMap, input.remembered?.languages);
+  const languages = languageValues(ctx, input.languageMap, memory?.languages);
   ctx.languageMap = languages.map;
   const columnsOf = fieldColumns(mapping);
   const rows: ImportRow[] = new Array<ImportRow>(dataRows.length);
