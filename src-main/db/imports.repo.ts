@@ -123,7 +123,6 @@ export const importsRepo = {
 
   removeCreated(db: Db, profileId: string, mutationId: string): void {
     db.prepare('DELETE FROM outbox WHERE id = ?').run(mutationId);
-    db.prepare('DELETE FROM profile_tags WHERE profile_id = ?').run(profileId);
     db.prepare('DELETE FROM profiles WHERE id = ?').run(profileId);
   },
 

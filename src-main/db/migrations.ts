@@ -18,7 +18,9 @@ export const migrations: readonly Migration[] = [
     up: (db) => {
       db.exec(`
         CREATE TABLE profiles (
-          id TEXT PRIMARY KEY NOT NULL,
+          -- A stable integer key (kept by VACUUM) for the search and tag indexes; id is the UUID everyone else uses.
+          rid INTEGER PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
           first_name TEXT NOT NULL,
           last_name TEXT NOT NULL,
           email TEXT NOT NULL,
@@ -68,39 +70,56 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX profiles_by_updated ON profiles (deleted, updated_at, id);
         CREATE INDEX profiles_by_created ON profiles (deleted, created_at, id);
         CREATE INDEX profiles_by_status ON profiles (deleted, status, invitation_expires_at);
+        CREATE INDEX profiles_by_status_order ON profiles (deleted, status, id);
         CREATE INDEX profiles_by_language ON profiles (deleted, language, name_key);
         CREATE INDEX profiles_by_external ON profiles (deleted, external_id);
 
         CREATE TABLE profile_tags (
           tag_key TEXT NOT NULL,
-          profile_id TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+          profile_rid INTEGER NOT NULL,
           tag TEXT NOT NULL,
-          PRIMARY KEY (tag_key, profile_id)
+          PRIMARY KEY (tag_key, profile_rid)
         ) WITHOUT ROWID;
-        CREATE INDEX profile_tags_by_profile ON profile_tags (profile_id);
-        INSERT INTO profile_tags (tag_key, profile_id, tag)
-          SELECT lower(j.value), p.id, j.value FROM profiles p, json_each(p.tags) j WHERE p.deleted = 0;
+        CREATE INDEX profile_tags_by_profile ON profile_tags (profile_rid);
+        INSERT OR IGNORE INTO profile_tags (tag_key, profile_rid, tag)
+          SELECT lower(j.value), p.rid, j.value FROM profiles p, json_each(p.tags) j WHERE p.deleted = 0;
 
+        -- Substring search (3+ characters) through trigrams, accents ignored.
         CREATE VIRTUAL TABLE profiles_fts USING fts5(
           first_name, last_name, email, external_id,
-          content = 'profiles', content_rowid = 'rowid',
+          content = 'profiles', content_rowid = 'rid',
           tokenize = 'trigram remove_diacritics 1'
         );
-        INSERT INTO profiles_fts (rowid, first_name, last_name, email, external_id)
-          SELECT rowid, first_name, last_name, email, coalesce(external_id, '') FROM profiles;
-        CREATE TRIGGER profiles_fts_insert AFTER INSERT ON profiles BEGIN
+        -- Word-prefix search for 1- and 2-character terms, which trigrams cannot serve.
+        CREATE VIRTUAL TABLE profiles_words USING fts5(
+          first_name, last_name, email, external_id,
+          content = 'profiles', content_rowid = 'rid',
+          tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2'
+        );
+        INSERT INTO profiles_fts (profiles_fts) VALUES ('rebuild');
+        INSERT INTO profiles_words (profiles_words) VALUES ('rebuild');
+        CREATE TRIGGER profiles_search_insert AFTER INSERT ON profiles BEGIN
           INSERT INTO profiles_fts (rowid, first_name, last_name, email, external_id)
-            VALUES (new.rowid, new.first_name, new.last_name, new.email, coalesce(new.external_id, ''));
+            VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
+          INSERT INTO profiles_words (rowid, first_name, last_name, email, external_id)
+            VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
         END;
-        CREATE TRIGGER profiles_fts_delete AFTER DELETE ON profiles BEGIN
+        CREATE TRIGGER profiles_search_delete AFTER DELETE ON profiles BEGIN
           INSERT INTO profiles_fts (profiles_fts, rowid, first_name, last_name, email, external_id)
-            VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, coalesce(old.external_id, ''));
+            VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
+          INSERT INTO profiles_words (profiles_words, rowid, first_name, last_name, email, external_id)
+            VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
+          DELETE FROM profile_tags WHERE profile_rid = old.rid;
         END;
-        CREATE TRIGGER profiles_fts_update AFTER UPDATE OF first_name, last_name, email, external_id ON profiles BEGIN
+        CREATE TRIGGER profiles_search_update AFTER UPDATE OF first_name, last_name, email, external_id ON profiles BEGIN
           INSERT INTO profiles_fts (profiles_fts, rowid, first_name, last_name, email, external_id)
-            VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, coalesce(old.external_id, ''));
+            VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
           INSERT INTO profiles_fts (rowid, first_name, last_name, email, external_id)
-            VALUES (new.rowid, new.first_name, new.last_name, new.email, coalesce(new.external_id, ''));
+            VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
+          INSERT INTO profiles_words (profiles_words, rowid, first_name, last_name, email, external_id)
+            VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
+          INSERT INTO profiles_words (rowid, first_name, last_name, email, external_id)
+            VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
         END;
       `);
     },

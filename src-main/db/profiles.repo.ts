@@ -81,10 +81,16 @@ interface Where {
 
 /** Quotes a term for FTS5: a phrase of the literal text, so no user input is read as syntax. */
 const ftsPhrase = (term: string): string => `"${term.replace(/"/g, '""')}"`;
-const likeEscape = (term: string): string => term.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Builds the WHERE clause of a list query. Terms of 3+ characters use the trigram index. */
-export function buildWhere(query: ProfileQuery, now: Date): Where {
+/**
+ * Builds the WHERE clause of a list query. Terms of 3+ characters use the
+ * trigram index, shorter ones the word-prefix index. With `walkSortIndex`, the
+ * index lookups become membership tests (the unary +), so SQLite walks the
+ * sort column's index and stops after a page instead of sorting every match:
+ * the faster plan when many rows match.
+ */
+export function buildWhere(query: ProfileQuery, now: Date, walkSortIndex = false): Where {
+  const member = walkSortIndex ? '+p.rid' : 'p.rid';
   const clauses = ['p.deleted = 0'];
   const params: Record<string, string | number> = {};
   const terms = (query.search ?? '').toLowerCase().split(/\s+/).filter((t) => t !== '');
@@ -92,14 +98,14 @@ export function buildWhere(query: ProfileQuery, now: Date): Where {
   const short = terms.filter((t) => Array.from(t).length < 3);
   if (long.length > 0) {
     params.fts = long.map(ftsPhrase).join(' AND ');
-    clauses.push('p.rowid IN (SELECT rowid FROM profiles_fts WHERE profiles_fts MATCH :fts)');
+    clauses.push(`${member} IN (SELECT rowid FROM profiles_fts WHERE profiles_fts MATCH :fts)`);
   }
-  short.forEach((term, i) => {
-    params[`s${i}`] = `%${likeEscape(term)}%`;
-    clauses.push(
-      `(p.first_name LIKE :s${i} ESCAPE '\\' OR p.last_name LIKE :s${i} ESCAPE '\\' OR p.email LIKE :s${i} ESCAPE '\\' OR coalesce(p.external_id, '') LIKE :s${i} ESCAPE '\\')`,
-    );
-  });
+  // One or two characters: words that start with them (a name, a part of the email, an external ID).
+  const prefixes = short.map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter((t) => t !== '');
+  if (prefixes.length > 0) {
+    params.words = prefixes.map((t) => `${ftsPhrase(t)}*`).join(' AND ');
+    clauses.push(`${member} IN (SELECT rowid FROM profiles_words WHERE profiles_words MATCH :words)`);
+  }
   if (query.statuses !== undefined && query.statuses.length > 0) {
     params.now = now.toISOString();
     const parts = query.statuses.map((s: ProfileStatus) => {
@@ -128,16 +134,22 @@ export function buildWhere(query: ProfileQuery, now: Date): Where {
       params[`t${i}`] = t.toLowerCase();
       return `:t${i}`;
     });
-    clauses.push(`p.id IN (SELECT profile_id FROM profile_tags WHERE tag_key IN (${names.join(', ')}))`);
+    clauses.push(`${member} IN (SELECT profile_rid FROM profile_tags WHERE tag_key IN (${names.join(', ')}))`);
   }
   return { sql: clauses.join(' AND '), params };
 }
 
+/** Above this many matches, walking the sort index beats sorting the matches (measured by bench:replica). */
+const WALK_THRESHOLD = 1500;
+
+/** Columns that may be empty: their NULLs go last in either direction. */
+const NULLABLE: ReadonlySet<SortField> = new Set(['phone', 'externalId']);
+
 const orderBy = (query: ProfileQuery): string => {
   const sort = query.sort ?? { by: 'name', dir: 'asc' };
   const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
-  // NULLs (no phone, no external ID) go last in either direction; id breaks ties so pages are stable.
-  return `${SORT_SQL[sort.by]} IS NULL, ${SORT_SQL[sort.by]} ${dir}, p.id ${dir}`;
+  // id breaks ties so pages are stable; NOT NULL columns sort straight off their index.
+  return `${SORT_SQL[sort.by]} ${dir}${NULLABLE.has(sort.by) ? ' NULLS LAST' : ''}, p.id ${dir}`;
 };
 
 /** Repository of the local profile replica: plain functions, the db (or a transaction's db) first. */
@@ -170,7 +182,7 @@ export const profilesRepo = {
 
   markDeleted(db: Db, id: string, updatedAt: string): boolean {
     const result = db.prepare('UPDATE profiles SET deleted = 1, updated_at = ? WHERE id = ? AND deleted = 0').run(updatedAt, id);
-    db.prepare('DELETE FROM profile_tags WHERE profile_id = ?').run(id);
+    replaceTags(db, id, []);
     return result.changes === 1;
   },
 
@@ -190,11 +202,14 @@ export const profilesRepo = {
   },
 
   list(db: Db, query: ProfileQuery, offset: number, limit: number, now: Date): { rows: Profile[]; total: number } {
-    const where = buildWhere(query, now);
+    const total = profilesRepo.count(db, query, now);
+    if (total === 0 || offset >= total) return { rows: [], total };
+    // Few matches: fetch them and sort. Many: walk the sort index and keep the matching ones.
+    const where = buildWhere(query, now, total > WALK_THRESHOLD);
     const rows = db
       .prepare(`SELECT p.* FROM profiles p WHERE ${where.sql} ORDER BY ${orderBy(query)} LIMIT :limit OFFSET :offset`)
       .all({ ...where.params, limit, offset }) as ProfileRow[];
-    return { rows: rows.map((r) => rowToProfile(r, now)), total: profilesRepo.count(db, query, now) };
+    return { rows: rows.map((r) => rowToProfile(r, now)), total };
   },
 
   count(db: Db, query: ProfileQuery, now: Date): number {
@@ -243,7 +258,9 @@ export const profilesRepo = {
 };
 
 function replaceTags(db: Db, profileId: string, tags: readonly string[]): void {
-  db.prepare('DELETE FROM profile_tags WHERE profile_id = ?').run(profileId);
-  const insert = db.prepare('INSERT OR IGNORE INTO profile_tags (tag_key, profile_id, tag) VALUES (?, ?, ?)');
-  for (const tag of tags) insert.run(tag.toLowerCase(), profileId, tag);
+  const row = db.prepare('SELECT rid FROM profiles WHERE id = ?').get(profileId) as { rid: number } | undefined;
+  if (row === undefined) return;
+  db.prepare('DELETE FROM profile_tags WHERE profile_rid = ?').run(row.rid);
+  const insert = db.prepare('INSERT OR IGNORE INTO profile_tags (tag_key, profile_rid, tag) VALUES (?, ?, ?)');
+  for (const tag of tags) insert.run(tag.toLowerCase(), row.rid, tag);
 }

@@ -58,7 +58,7 @@ describe('migrations', () => {
       if (version >= 2) {
         // What the repository of that version wrote beside the row.
         db.prepare("UPDATE profiles SET name_key = 'row old'").run();
-        db.prepare("INSERT INTO profile_tags (tag_key, profile_id, tag) VALUES ('legacy', '11111111-1111-4111-8111-111111111111', 'Legacy')").run();
+        db.prepare("INSERT INTO profile_tags (tag_key, profile_rid, tag) SELECT 'legacy', rid, 'Legacy' FROM profiles").run();
       }
       migrate(db);
       expect(schemaVersion(db)).toBe(LATEST_VERSION);

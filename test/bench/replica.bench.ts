@@ -1,0 +1,165 @@
+/**
+ * npm run bench:replica — the local replica at 100,000 profiles.
+ * Seeds a fresh SQLite file, then measures the list's queries as the Profiles
+ * page runs them (page of 200 + total count), and in the same run a bare
+ * SELECT of a page from the same table as the baseline. Prints one JSON line.
+ * Target: p95 search ≤ 15 ms.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openDatabase } from '../../src-main/db/database';
+import { migrate } from '../../src-main/db/migrations';
+import { profilesRepo } from '../../src-main/db/profiles.repo';
+import type { ProfileQuery } from '../../src-shared/contract/profiles';
+import type { StoredProfile } from '../../src-main/core/ports';
+import { LANGUAGES } from '../../src-shared/languages';
+
+const COUNT = Number(process.env.BENCH_PROFILES ?? 100_000);
+const PAGE = 200;
+
+// A small deterministic generator, so runs compare.
+let seed = 42;
+const rand = (): number => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+  return seed / 2_147_483_648;
+};
+const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
+
+const FIRST = ['Emma', 'Lucas', 'Louise', 'Noah', 'Olivia', 'Liam', 'Mila', 'Arthur', 'Elena', 'Jules', 'Anaïs', 'Bram', 'Fien', 'Wout', 'Zoë', 'Amir', 'Sofia', 'Mehdi', 'Chloé', 'Thomas'];
+const LAST = ['Peeters', 'Janssens', 'Maes', 'Jacobs', 'Mertens', 'Willems', 'Claes', 'Goossens', 'Wouters', 'De Smet', 'Dubois', 'Lambert', 'Dupont', 'Martin', 'Leroy', 'Van den Broeck', 'El Amrani', 'Nguyen', 'Rossi', 'Müller'];
+const TAGS = ['Parking', 'Night shift', 'Brussels', 'Antwerp', 'Ghent', 'Visitor', 'Contractor', 'EV', 'Bike', 'Management'];
+const DOMAINS = ['example.com', 'example.be', 'corp.example', 'mail.example'];
+
+function seedProfiles(db: ReturnType<typeof openDatabase>): number {
+  const started = performance.now();
+  const stamp = new Date('2026-01-01T00:00:00Z').toISOString();
+  const insertBatch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const first = pick(FIRST);
+      const last = pick(LAST);
+      const status = rand() < 0.6 ? 'not_invited' : rand() < 0.5 ? 'pending' : 'confirmed';
+      const tags = [...new Set([pick(TAGS), ...(rand() < 0.4 ? [pick(TAGS)] : [])])];
+      const profile: StoredProfile = {
+        id: `${i.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString().padStart(12, '0')}`,
+        firstName: first,
+        lastName: last,
+        email: `${first}.${last}.${i}@${pick(DOMAINS)}`.toLowerCase().replace(/\s/g, ''),
+        phone: rand() < 0.7 ? `+3247${String(Math.floor(rand() * 1e7)).padStart(7, '0')}` : null,
+        tags,
+        externalId: rand() < 0.8 ? `HR-${String(i).padStart(6, '0')}` : null,
+        language: pick(LANGUAGES),
+        status,
+        invitedAt: status === 'not_invited' ? null : stamp,
+        invitationExpiresAt: status === 'pending' ? (rand() < 0.3 ? '2026-01-08T00:00:00Z' : '2099-01-01T00:00:00Z') : null,
+        confirmedAt: status === 'confirmed' ? stamp : null,
+        version: 1,
+        createdAt: stamp,
+        updatedAt: stamp,
+      };
+      profilesRepo.insert(db, profile);
+    }
+  });
+  for (let i = 0; i < COUNT; i += 5000) insertBatch(i, Math.min(COUNT, i + 5000));
+  return performance.now() - started;
+}
+
+function percentiles(samples: number[]): { p50: number; p95: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(3));
+  return { p50: at(0.5), p95: at(0.95) };
+}
+
+function time(fn: () => void): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'roster-bench-replica-'));
+const file = join(dir, 'roster.sqlite');
+try {
+  let db = openDatabase(file);
+  migrate(db);
+  const seedMs = seedProfiles(db);
+  db.pragma('optimize');
+  db.close();
+
+  // Cold start: open the file, check its schema, and fetch the first page the list shows.
+  let firstPageMs = 0;
+  firstPageMs = time(() => {
+    db = openDatabase(file);
+    migrate(db);
+    profilesRepo.list(db, { sort: { by: 'name', dir: 'asc' } }, 0, PAGE, new Date());
+  });
+
+  const now = new Date('2026-03-01T00:00:00Z');
+  const searches: ProfileQuery[] = [];
+  for (let i = 0; i < 300; i++) {
+    const kind = i % 6;
+    const text =
+      kind === 0
+        ? pick(LAST).slice(0, 3 + Math.floor(rand() * 4))
+        : kind === 1
+          ? `${pick(FIRST).toLowerCase()}.${pick(LAST).toLowerCase().replace(/\s/g, '')}`.slice(0, 12)
+          : kind === 2
+            ? `HR-${String(Math.floor(rand() * COUNT)).padStart(6, '0')}`
+            : kind === 3
+              ? `${pick(FIRST)} ${pick(LAST).slice(0, 4)}`
+              : kind === 4
+                ? pick(LAST).slice(0, 2)
+                : String(Math.floor(rand() * COUNT));
+    searches.push({ search: text, sort: { by: 'name', dir: 'asc' } });
+  }
+  const filters: ProfileQuery[] = [];
+  for (let i = 0; i < 300; i++) {
+    const q: ProfileQuery = { sort: { by: pick(['name', 'email', 'updatedAt', 'status'] as const), dir: rand() < 0.5 ? 'asc' : 'desc' } };
+    if (i % 3 === 0) q.statuses = [pick(['not_invited', 'pending', 'expired', 'confirmed'] as const)];
+    if (i % 3 === 1) q.tags = [pick(TAGS)];
+    if (i % 3 === 2) q.languages = [pick(LANGUAGES)];
+    filters.push(q);
+  }
+  // Warm-up, then measure.
+  for (const q of searches.slice(0, 20)) profilesRepo.list(db, q, 0, PAGE, now);
+  const searchSamples = searches.map((q) => time(() => profilesRepo.list(db, q, 0, PAGE, now)));
+  const filterSamples = filters.map((q) => time(() => profilesRepo.list(db, q, 0, PAGE, now)));
+  const deepPageSamples = Array.from({ length: 50 }, () => {
+    const offset = Math.floor(rand() * (COUNT - PAGE));
+    return time(() => profilesRepo.list(db, { sort: { by: 'name', dir: 'asc' } }, offset, PAGE, now));
+  });
+
+  // Baselines on the same table: a bare SELECT of one page, and a naive substring scan.
+  const bare = db.prepare('SELECT * FROM profiles LIMIT ? OFFSET ?');
+  const baseSamples = Array.from({ length: 300 }, () => {
+    const offset = Math.floor(rand() * (COUNT - PAGE));
+    return time(() => bare.all(PAGE, offset));
+  });
+  const naive = db.prepare("SELECT * FROM profiles WHERE first_name || ' ' || last_name || ' ' || email LIKE ? LIMIT ?");
+  const naiveSamples = searches.slice(0, 100).map((q) => time(() => naive.all(`%${q.search ?? ''}%`, PAGE)));
+
+  const search = percentiles(searchSamples);
+  const filter = percentiles(filterSamples);
+  const baseline = percentiles(baseSamples);
+  const result = {
+    bench: 'replica',
+    profiles: COUNT,
+    seedMs: Math.round(seedMs),
+    firstListPageMs: Number(firstPageMs.toFixed(2)),
+    search: { ...search, queries: searchSamples.length },
+    filter: { ...filter, queries: filterSamples.length },
+    deepPage: percentiles(deepPageSamples),
+    baselineBareSelect: baseline,
+    naiveLikeScan: percentiles(naiveSamples),
+    ratioSearchP95ToBaselineP95: Number((search.p95 / Math.max(baseline.p95, 0.001)).toFixed(2)),
+    ratioFilterP95ToBaselineP95: Number((filter.p95 / Math.max(baseline.p95, 0.001)).toFixed(2)),
+    targetSearchP95Ms: 15,
+    meetsTarget: search.p95 <= 15,
+  };
+  db.close();
+  console.log(JSON.stringify(result));
+} finally {
+  // BENCH_KEEP_DB=1 keeps the seeded file for a look at query plans.
+  if (process.env.BENCH_KEEP_DB === '1') console.error(`kept ${file}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
