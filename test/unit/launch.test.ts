@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { parseLaunchArgs } from '../../src-main/runtime/args';
+import { defaultDataDir, resolveDataDir } from '../../src-main/runtime/data-dir';
+
+describe('launch arguments', () => {
+  it('reads --data-dir, --port, --no-open and --browser in both spellings', () => {
+    expect(parseLaunchArgs(['--data-dir', '/tmp/x', '--port=8080', '--no-open', '--browser'])).toEqual({ dataDir: '/tmp/x', port: 8080, open: false, browser: true });
+    expect(parseLaunchArgs(['--data-dir=/d'])).toMatchObject({ dataDir: '/d', port: undefined, open: true, browser: false });
+  });
+
+  it('ignores switches added by Electron or Chromium, and refuses bad values of its own', () => {
+    expect(parseLaunchArgs(['--inspect', '--enable-logging', '.'])).toMatchObject({ dataDir: undefined });
+    expect(() => parseLaunchArgs(['--port', '70000'])).toThrow(/--port/);
+    expect(() => parseLaunchArgs(['--data-dir'])).toThrow(/needs a value/);
+  });
+});
+
+describe('data dir', () => {
+  it('prefers the flag, then ROSTER_DATA_DIR, then the OS per-user folder', () => {
+    expect(resolveDataDir('/flag', { ROSTER_DATA_DIR: '/env' })).toBe('/flag');
+    expect(resolveDataDir(undefined, { ROSTER_DATA_DIR: '/env' })).toBe('/env');
+    expect(resolveDataDir(undefined, { XDG_CONFIG_HOME: '/xdg' })).toBe(join('/xdg', 'Roster'));
+  });
+
+  it('uses each OS convention', () => {
+    expect(defaultDataDir({}, 'linux')).toBe(join(homedir(), '.config', 'Roster'));
+    expect(defaultDataDir({ APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32')).toBe(join('C:\\Users\\a\\AppData\\Roaming', 'Roster'));
+    expect(defaultDataDir({}, 'darwin')).toBe(join(homedir(), 'Library', 'Application Support', 'Roster'));
+  });
+});
