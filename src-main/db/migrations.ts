@@ -168,6 +168,51 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'sync: conflicts and invitation batches',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE conflicts (
+          id TEXT PRIMARY KEY NOT NULL,
+          entity_id TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('edit', 'create_taken', 'edit_deleted', 'rejected')),
+          code TEXT,
+          message TEXT NOT NULL,
+          base TEXT NOT NULL,
+          mine TEXT,
+          theirs TEXT,
+          existing_id TEXT,
+          created_at TEXT NOT NULL,
+          resolved_at TEXT,
+          resolution TEXT
+        );
+        CREATE UNIQUE INDEX conflicts_open_per_entity ON conflicts (entity_id) WHERE resolved_at IS NULL;
+        CREATE INDEX conflicts_by_created ON conflicts (created_at);
+
+        CREATE TABLE invite_batches (
+          id TEXT PRIMARY KEY NOT NULL,
+          mutation_id TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'cancelled', 'failed')),
+          profile_ids TEXT NOT NULL,
+          skipped_local TEXT NOT NULL,
+          invited TEXT,
+          skipped TEXT,
+          error TEXT,
+          created_at TEXT NOT NULL,
+          sent_at TEXT
+        );
+        CREATE INDEX invite_batches_by_created ON invite_batches (created_at);
+
+        CREATE TABLE sync_log (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          at TEXT NOT NULL,
+          level TEXT NOT NULL CHECK (level IN ('info', 'warning', 'error')),
+          message TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -218,6 +218,21 @@ export const profilesRepo = {
     return row.n;
   },
 
+  /** The profiles a selection covers (that still exist), with what list actions need to decide about them. */
+  selectionMembers(db: Db, selection: Selection, now: Date): { id: string; name: string; email: string; status: ProfileStatus }[] {
+    const statusSql = "CASE WHEN p.status = 'pending' AND p.invitation_expires_at <= :now THEN 'expired' ELSE p.status END";
+    const columns = `p.id, p.first_name || ' ' || p.last_name AS name, p.email, ${statusSql} AS status`;
+    if (selection.kind === 'ids') {
+      return db
+        .prepare(`SELECT ${columns} FROM profiles p WHERE p.deleted = 0 AND p.id IN (SELECT value FROM json_each(:ids)) ORDER BY p.name_key, p.id`)
+        .all({ ids: JSON.stringify([...new Set(selection.ids)]), now: now.toISOString() }) as { id: string; name: string; email: string; status: ProfileStatus }[];
+    }
+    const where = buildWhere(selection.query, now);
+    return db
+      .prepare(`SELECT ${columns} FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except)) ORDER BY p.name_key, p.id`)
+      .all({ ...where.params, now: now.toISOString(), except: JSON.stringify(selection.except) }) as { id: string; name: string; email: string; status: ProfileStatus }[];
+  },
+
   /** How many profiles a selection covers, counting only ids that still exist. */
   countSelection(db: Db, selection: Selection, now: Date): number {
     if (selection.kind === 'ids') {

@@ -10,6 +10,7 @@ import type { Roster } from '../runtime/roster';
 import { readStatic } from '../runtime/static';
 import { ROSTER_VERSION } from '../runtime/version';
 import { bindIpc } from './ipc';
+import { createElectronSecretStore } from './secrets';
 import {
   APP_ENTRY,
   APP_SCHEME,
@@ -92,6 +93,7 @@ if (!app.requestSingleInstanceLock()) {
 
     roster = openRoster({
       dataDir: app.getPath('userData'),
+      sync: { secrets: createElectronSecretStore(app.getPath('userData')) },
       mode: 'electron',
       version: ROSTER_VERSION,
       nativeBinding: electronNativeBinding(),

@@ -3,6 +3,12 @@ import { createDispatcher } from '../core/api/dispatcher';
 import type { Dispatcher } from '../core/api/dispatcher';
 import { appHandlers } from '../core/api/app.handlers';
 import { profileHandlers } from '../core/api/profiles.handlers';
+import { importHandlers } from '../core/api/import.handlers';
+import { ImportService } from '../core/import/service';
+import type { ImportEngine } from '../core/import/engine';
+import type { ImportLimits } from '../../src-shared/import';
+import { createWorkerEngine } from './import/runner';
+import { resourceTemplates } from './import/templates';
 import { EventBus } from '../core/events';
 import { ProfileService } from '../core/profiles/service';
 import type { Clock, IdSource } from '../core/ports';
@@ -12,6 +18,15 @@ import { migrate } from '../db/migrations';
 import { createReplica } from '../db/replica';
 import type { RunMode } from '../../src-shared/contract/app';
 import { databaseFile } from './data-dir';
+import { syncHandlers } from '../core/api/sync.handlers';
+import { SyncEngine } from '../core/sync/engine';
+import type { SyncEngineOptions } from '../core/sync/engine';
+import { ConflictService } from '../core/sync/conflicts';
+import { InviteService } from '../core/sync/invites';
+import type { SecretStore, SyncTransport, Timers } from '../core/sync/ports';
+import { createSyncStore } from '../db/sync.repo';
+import { createHttpTransport } from './sync/http-transport';
+import { createFileSecretStore } from './sync/file-secrets';
 
 export interface RosterOptions {
   dataDir: string;
@@ -21,6 +36,10 @@ export interface RosterOptions {
   nativeBinding?: string | undefined;
   clock?: Clock;
   ids?: IdSource;
+  /** Sync with a Roster server: where the token lives (a 0600 file by default), the transport, timers and tuning. */
+  sync?: { secrets?: SecretStore; transport?: SyncTransport; timers?: Timers; options?: Partial<SyncEngineOptions>; background?: boolean };
+  /** Spreadsheet import: limits (file size, rows, time, memory), and the engine (a worker by default). */
+  import?: { limits?: Partial<ImportLimits>; engine?: ImportEngine; workerFile?: string; templatesDir?: string };
 }
 
 export interface Roster {
@@ -28,6 +47,10 @@ export interface Roster {
   events: EventBus;
   dispatcher: Dispatcher;
   profiles: ProfileService;
+  imports: ImportService;
+  sync: SyncEngine;
+  invites: InviteService;
+  conflicts: ConflictService;
   close(): void;
 }
 
@@ -41,18 +64,64 @@ export function openRoster(options: RosterOptions): Roster {
   const ids: IdSource = options.ids ?? { uuid: () => randomUUID() };
   const replica = createReplica(db);
   const profiles = new ProfileService({ replica, clock, ids, events });
+  const imports = new ImportService({
+    replica,
+    clock,
+    ids,
+    events,
+    progress: (p) => events.emit('import:progress', p),
+    engine: options.import?.engine ?? createWorkerEngine({ workerFile: options.import?.workerFile }),
+    limits: options.import?.limits,
+    templates: resourceTemplates(options.import?.templatesDir),
+  });
+  const syncStore = createSyncStore(db);
+  const timers: Timers = options.sync?.timers ?? {
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (handle) => {
+      clearTimeout(handle as NodeJS.Timeout);
+    },
+    random: Math.random,
+  };
+  const sync = new SyncEngine({
+    replica,
+    store: syncStore,
+    transport: options.sync?.transport ?? createHttpTransport(),
+    secrets: options.sync?.secrets ?? createFileSecretStore(options.dataDir),
+    clock,
+    ids,
+    events,
+    timers,
+    ...(options.sync?.options === undefined ? {} : { options: options.sync.options }),
+  });
+  const invites = new InviteService({ replica, store: syncStore, clock, ids, events, sync });
+  const conflicts = new ConflictService({ replica, store: syncStore, clock, ids, events, sync });
+  // Every local write that queues something wakes the sync engine (it ignores the wake-up while it runs).
+  const unsubscribe = events.on('changed', ({ topics }) => {
+    if (topics.includes('outbox')) sync.poke();
+  });
+  if (options.sync?.background !== false) sync.start();
   const dispatcher = createDispatcher({
     ...appHandlers({
       info: () => ({ name: 'Roster', version: options.version, mode: options.mode, dataDir: options.dataDir, databaseFile: file, schemaVersion }),
       openExternal: options.openExternal,
     }),
     ...profileHandlers(profiles),
+    ...importHandlers(imports),
+    ...syncHandlers({ engine: sync, conflicts, invites, store: syncStore }),
   });
   return {
     db,
     events,
     dispatcher,
     profiles,
-    close: () => db.close(),
+    imports,
+    sync,
+    invites,
+    conflicts,
+    close: () => {
+      unsubscribe();
+      sync.stop();
+      db.close();
+    },
   };
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appChannels } from './app';
 import { profilesChannels } from './profiles';
 import { importChannels } from './import';
+import { syncChannels } from './sync';
 import type { ImportProgress } from '../import';
 import type { ChannelDef } from './channel';
 import type { Result } from '../errors';
@@ -15,6 +16,7 @@ export const contract = {
   ...appChannels,
   ...profilesChannels,
   ...importChannels,
+  ...syncChannels,
 };
 
 export type Contract = typeof contract;
@@ -50,4 +52,5 @@ export interface RosterApi {
 export * from './channel';
 export * from './profiles';
 export * from './app';
+export * from './sync';
 export * from './import';

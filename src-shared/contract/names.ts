@@ -36,6 +36,18 @@ export const PRELOAD_CHANNELS = [
   'import:undo',
   'import:exportProblems',
   'import:template',
+  'sync:status',
+  'sync:connect',
+  'sync:disconnect',
+  'sync:now',
+  'sync:setWorkOffline',
+  'sync:log',
+  'conflicts:list',
+  'conflicts:resolve',
+  'invites:preview',
+  'invites:create',
+  'invites:list',
+  'invites:cancel',
 ] as const satisfies readonly ChannelName[];
 
 type Missing = Exclude<ChannelName, (typeof PRELOAD_CHANNELS)[number]>;

@@ -1,0 +1,26 @@
+import type { ChannelName } from '../../../src-shared/contract';
+import type { DomainHandlers } from './dispatcher';
+import type { SyncEngine } from '../sync/engine';
+import type { ConflictService } from '../sync/conflicts';
+import type { InviteService } from '../sync/invites';
+import type { SyncStorePort } from '../sync/ports';
+
+type SyncChannel = Extract<ChannelName, `sync:${string}` | `conflicts:${string}` | `invites:${string}`>;
+
+export const syncHandlers = (deps: { engine: SyncEngine; conflicts: ConflictService; invites: InviteService; store: SyncStorePort }): DomainHandlers<SyncChannel> => ({
+  'sync:status': () => deps.engine.status(),
+  'sync:connect': ({ serverUrl, email, password, organisationId }) => deps.engine.connect(serverUrl, email, password, organisationId),
+  'sync:disconnect': () => deps.engine.disconnect(),
+  'sync:now': () => deps.engine.syncNow(),
+  'sync:setWorkOffline': ({ offline }) => deps.engine.setWorkOffline(offline),
+  'sync:log': ({ limit }) => deps.store.recentLog(limit),
+  'conflicts:list': () => deps.conflicts.list(),
+  'conflicts:resolve': ({ id, resolution }) => {
+    deps.conflicts.resolve(id, resolution);
+    return { resolved: true as const };
+  },
+  'invites:preview': ({ selection }) => deps.invites.preview(selection),
+  'invites:create': ({ selection }) => deps.invites.create(selection),
+  'invites:list': ({ limit }) => deps.invites.list(limit),
+  'invites:cancel': ({ id }) => deps.invites.cancel(id),
+});

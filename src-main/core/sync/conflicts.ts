@@ -1,0 +1,236 @@
+import { AppError } from '../../../src-shared/errors';
+import { validateProfile } from '../../../src-shared/profile';
+import type { ProfileValues } from '../../../src-shared/profile';
+import type { ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
+import type { Mutation, MutationKind, PayloadByKind } from '../../../src-shared/mutation';
+import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
+import type { ConflictRecord, SyncStorePort } from './ports';
+import { toStored } from './engine';
+import { changedFields, pick, threeWayMerge, valuesOf } from './merge';
+
+export interface ConflictServiceDeps {
+  replica: ReplicaPort;
+  store: SyncStorePort;
+  clock: Clock;
+  ids: IdSource;
+  events: ChangeSink;
+  sync: { poke(): void };
+}
+
+const NOT_ALLOWED = (kind: string, resolution: string): AppError =>
+  new AppError('VALIDATION_FAILED', `"${resolution}" does not resolve a conflict of kind "${kind}".`);
+
+/**
+ * Conflicts waiting for a person, and what resolving them does. Every
+ * resolution writes new mutations (or none, when the server's side is kept);
+ * nothing is dropped without a person choosing it.
+ */
+export class ConflictService {
+  constructor(private readonly deps: ConflictServiceDeps) {}
+
+  list(): ConflictView[] {
+    return this.deps.store.openConflicts().map((c) => {
+      const mine = this.currentMine(c);
+      const base = this.baseOf(c);
+      const overlapping = mine !== null && c.theirs !== null ? threeWayMerge(base, mine, valuesOf(c.theirs)).overlapping : [];
+      return {
+        id: c.id,
+        entityId: c.entityId,
+        kind: c.kind,
+        message: c.message,
+        code: c.code,
+        base,
+        mine,
+        theirs: c.theirs,
+        overlapping,
+        existingId: c.existingId,
+        createdAt: c.createdAt,
+      };
+    });
+  }
+
+  resolve(id: string, resolution: ConflictResolution): void {
+    const { replica, store } = this.deps;
+    replica.transaction(() => {
+      const c = store.openConflict(id);
+      if (c === undefined) throw new AppError('NOT_FOUND', 'This conflict is already resolved.');
+      const mine = this.currentMine(c);
+      const base = this.baseOf(c);
+      // Edits made while the conflict waited are part of "mine": they are replaced by what the resolution writes.
+      store.removeMutations(store.mutationsFor(c.entityId).map((m) => m.id));
+      switch (c.kind) {
+        case 'edit':
+          this.resolveEdit(c, mine, base, resolution);
+          break;
+        case 'edit_deleted':
+          this.resolveDeleted(c, mine, resolution);
+          break;
+        case 'create_taken':
+          this.resolveTaken(c, mine, resolution);
+          break;
+        case 'rejected':
+          this.resolveRejected(c, mine, base, resolution);
+          break;
+      }
+      store.closeConflict(c.id, resolution.kind, this.now());
+      store.log({ at: this.now(), level: 'info', message: `Conflict resolved (${resolution.kind}): ${c.message}` });
+    });
+    this.deps.events.changed(['conflicts', 'profiles', 'outbox', 'sync']);
+    this.deps.sync.poke();
+  }
+
+  // ------------------------------------------------------------ per kind
+
+  private resolveEdit(c: ConflictRecord, mine: ProfileValues | null, base: Partial<ProfileValues>, r: ConflictResolution): void {
+    const theirs = c.theirs;
+    if (theirs === null) throw new AppError('INTERNAL', 'This conflict has no server side to compare with.');
+    if (mine === null) {
+      // I deleted it here; they changed it there.
+      if (r.kind === 'discard') this.deps.store.putProfile(toStored(theirs));
+      else if (r.kind === 'retry') this.queue('profile.delete', c.entityId, theirs.version, {});
+      else throw NOT_ALLOWED(c.kind, r.kind);
+      return;
+    }
+    if (r.kind === 'discard') {
+      this.deps.store.putProfile(toStored(theirs));
+      return;
+    }
+    if (r.kind !== 'fields') throw NOT_ALLOWED(c.kind, r.kind);
+    const theirValues = valuesOf(theirs);
+    const { merged } = threeWayMerge(base, mine, theirValues, r.choices);
+    this.assertFree(merged, c.entityId);
+    this.deps.store.putProfile(toStored(theirs, merged));
+    const fields = changedFields(theirValues, merged);
+    if (fields.length > 0) this.queue('profile.update', c.entityId, theirs.version, { changes: pick(merged, fields), base: pick(theirValues, fields) });
+  }
+
+  private resolveDeleted(c: ConflictRecord, mine: ProfileValues | null, r: ConflictResolution): void {
+    const { store } = this.deps;
+    if (r.kind === 'discard') {
+      store.removeProfile(c.entityId);
+      return;
+    }
+    if (r.kind !== 'restore') throw NOT_ALLOWED(c.kind, r.kind);
+    if (mine === null) throw new AppError('VALIDATION_FAILED', 'There is nothing of yours to restore.');
+    // The server keeps the deleted id retired: the profile comes back under a new one.
+    store.removeProfile(c.entityId);
+    this.createLocally(mine);
+  }
+
+  private resolveTaken(c: ConflictRecord, mine: ProfileValues | null, r: ConflictResolution): void {
+    const { store } = this.deps;
+    if (r.kind === 'discard') {
+      store.removeProfile(c.entityId);
+      return;
+    }
+    if (r.kind === 'link') {
+      store.removeProfile(c.entityId);
+      const existing = c.existingId === null ? undefined : store.stored(c.existingId);
+      if (r.applyMine && mine !== null && existing !== undefined && !existing.deleted) {
+        const before = valuesOf(existing);
+        const after = { ...mine, email: before.email };
+        const fields = changedFields(before, after);
+        this.assertFree(after, existing.id);
+        store.putProfile({ ...existing, ...after, updatedAt: this.now() });
+        if (fields.length > 0) this.queue('profile.update', existing.id, existing.version, { changes: pick(after, fields), base: pick(before, fields) });
+      }
+      return;
+    }
+    if (r.kind !== 'retry') throw NOT_ALLOWED(c.kind, r.kind);
+    const values = this.checked(r.draft, mine);
+    this.assertFree(values, c.entityId);
+    const existing = store.stored(c.entityId);
+    store.putProfile(this.localRow(c.entityId, values, existing));
+    this.queue('profile.create', c.entityId, 0, { values });
+  }
+
+  private resolveRejected(c: ConflictRecord, mine: ProfileValues | null, base: Partial<ProfileValues>, r: ConflictResolution): void {
+    const { store } = this.deps;
+    const local = store.stored(c.entityId);
+    if (r.kind === 'discard') {
+      if (local === undefined || local.version === 0) store.removeProfile(c.entityId);
+      else if (mine !== null) store.putProfile({ ...local, ...mine, ...base });
+      return;
+    }
+    if (r.kind !== 'retry') throw NOT_ALLOWED(c.kind, r.kind);
+    const values = this.checked(r.draft, mine);
+    this.assertFree(values, c.entityId);
+    store.putProfile(this.localRow(c.entityId, values, local));
+    if (local === undefined || local.version === 0) {
+      this.queue('profile.create', c.entityId, 0, { values });
+      return;
+    }
+    const before = { ...valuesOf(local), ...base };
+    const fields = changedFields(before, values);
+    if (fields.length > 0) this.queue('profile.update', c.entityId, local.version, { changes: pick(values, fields), base: pick(before, fields) });
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  /** My side as this console holds it now (it may have been edited since the conflict). */
+  private currentMine(c: ConflictRecord): ProfileValues | null {
+    const local = this.deps.store.stored(c.entityId);
+    if (local !== undefined && !local.deleted) return valuesOf(local);
+    return c.kind === 'edit' && local?.deleted === true ? null : c.mine;
+  }
+
+  /** The conflict's base, completed by the base of edits made while it waited. */
+  private baseOf(c: ConflictRecord): Partial<ProfileValues> {
+    const base: Partial<ProfileValues> = { ...c.base };
+    for (const m of this.deps.store.mutationsFor(c.entityId)) {
+      if (m.kind !== 'profile.update') continue;
+      for (const [field, value] of Object.entries((m as Mutation<'profile.update'>).payload.base)) {
+        if (!(field in base)) Object.assign(base, { [field]: value });
+      }
+    }
+    return base;
+  }
+
+  private checked(draft: Partial<Record<string, string | readonly string[]>> | undefined, mine: ProfileValues | null): ProfileValues {
+    if (draft === undefined) {
+      if (mine === null) throw new AppError('VALIDATION_FAILED', 'There are no values to send.');
+      return mine;
+    }
+    const result = validateProfile(draft);
+    if (!result.ok) throw new AppError('VALIDATION_FAILED', 'Some fields need attention.', { fields: result.fields });
+    return result.value;
+  }
+
+  /** The replica's own unique indexes must hold before anything is queued. */
+  private assertFree(values: ProfileValues, selfId: string): void {
+    const holder = this.deps.store.holderOf(values.email, values.externalId, selfId);
+    if (holder !== undefined) {
+      throw new AppError('EMAIL_TAKEN', `Another profile here already has ${values.email} or external ID ${values.externalId ?? '—'}.`, { existingId: holder });
+    }
+  }
+
+  private localRow(id: string, values: ProfileValues, existing: (StoredProfile & { deleted: boolean }) | undefined): StoredProfile {
+    const stamp = this.now();
+    return {
+      ...values,
+      id,
+      status: existing?.status ?? 'not_invited',
+      invitedAt: existing?.invitedAt ?? null,
+      invitationExpiresAt: existing?.invitationExpiresAt ?? null,
+      confirmedAt: existing?.confirmedAt ?? null,
+      version: existing?.version ?? 0,
+      createdAt: existing?.createdAt ?? stamp,
+      updatedAt: stamp,
+    };
+  }
+
+  private createLocally(values: ProfileValues): void {
+    const id = this.deps.ids.uuid();
+    this.assertFree(values, id);
+    this.deps.store.putProfile(this.localRow(id, values, undefined));
+    this.queue('profile.create', id, 0, { values });
+  }
+
+  private queue<K extends MutationKind>(kind: K, entityId: string, baseVersion: number, payload: PayloadByKind[K]): void {
+    this.deps.replica.outbox.append({ id: this.deps.ids.uuid(), kind, entityId, baseVersion, payload, createdAt: this.now() });
+  }
+}

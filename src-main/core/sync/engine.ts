@@ -1,0 +1,533 @@
+import { AppError } from '../../../src-shared/errors';
+import type { Profile, ProfileValues } from '../../../src-shared/profile';
+import type { Mutation } from '../../../src-shared/mutation';
+import type { SyncStatus } from '../../../src-shared/contract/sync';
+import type { Change, PushResult, WireMutation } from '../../../src-shared/sync';
+import { MAX_PUSH_MUTATIONS } from '../../../src-shared/sync';
+import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
+import type { ConflictRecord, SecretStore, SyncStorePort, SyncTransport, Timers } from './ports';
+import { TransportError } from './ports';
+import { sameValue, valuesOf } from './merge';
+
+export interface SyncEngineOptions {
+  pushPage: number;
+  pullPage: number;
+  /** Between background syncs while online. */
+  intervalMs: number;
+  /** First retry after a failure; doubles up to maxBackoffMs, with jitter. */
+  backoffMs: number;
+  maxBackoffMs: number;
+  /** Delay between a local change and the push it triggers (changes in a burst go together). */
+  debounceMs: number;
+}
+
+export const DEFAULT_SYNC_OPTIONS: SyncEngineOptions = {
+  pushPage: 500,
+  pullPage: 1000,
+  intervalMs: 15_000,
+  backoffMs: 1_000,
+  maxBackoffMs: 60_000,
+  debounceMs: 400,
+};
+
+export interface SyncEngineDeps {
+  replica: ReplicaPort;
+  store: SyncStorePort;
+  transport: SyncTransport;
+  secrets: SecretStore;
+  clock: Clock;
+  ids: IdSource;
+  events: ChangeSink;
+  timers: Timers;
+  options?: Partial<SyncEngineOptions>;
+}
+
+const storedStatus = (p: Profile): StoredProfile['status'] => (p.status === 'expired' ? 'pending' : p.status);
+
+/** A server row as the replica stores it. */
+export const toStored = (p: Profile, values: ProfileValues = p): StoredProfile => ({
+  ...valuesOf(values),
+  id: p.id,
+  status: storedStatus(p),
+  invitedAt: p.invitedAt,
+  invitationExpiresAt: p.invitationExpiresAt,
+  confirmedAt: p.confirmedAt,
+  version: p.version,
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+});
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The console's sync engine: pushes the outbox in order, pulls the server's
+ * changes from a cursor, turns what collided into conflicts for a person, and
+ * keeps doing so in the background while online — with exponential backoff
+ * and jitter while the server cannot be reached.
+ */
+export class SyncEngine {
+  private readonly o: SyncEngineOptions;
+  private online: boolean | null = null;
+  private running: Promise<void> | null = null;
+  private timer: unknown = null;
+  private nextAttemptAt: Date | null = null;
+  private failures = 0;
+  private started = false;
+  private readonly inFlight = new Set<string>();
+
+  constructor(private readonly deps: SyncEngineDeps) {
+    this.o = { ...DEFAULT_SYNC_OPTIONS, ...deps.options };
+  }
+
+  // ------------------------------------------------------------ status & control
+
+  status(): SyncStatus {
+    const state = this.deps.store.state();
+    const connected = state.serverUrl !== null && this.deps.secrets.get() !== null;
+    return {
+      connected,
+      serverUrl: state.serverUrl,
+      account: state.account,
+      organisation: state.organisation,
+      online: this.online,
+      workOffline: state.workOffline,
+      syncing: this.running !== null,
+      waiting: this.deps.store.waiting(),
+      openConflicts: this.deps.store.openConflicts().length,
+      lastSyncAt: state.lastSyncAt,
+      lastError: state.lastError,
+      nextAttemptAt: this.nextAttemptAt?.toISOString() ?? null,
+      tokenStorage: this.deps.secrets.kind,
+    };
+  }
+
+  /** Whether a mutation is being pushed right now (an invitation batch shows "sending"). */
+  isInFlight(mutationId: string): boolean {
+    return this.inFlight.has(mutationId);
+  }
+
+  /** Background sync: runs now, then on every local change and every interval while online. */
+  start(): void {
+    this.started = true;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.started = false;
+    this.clearTimer();
+  }
+
+  /** A local change happened: push it soon. */
+  poke(): void {
+    if (this.started && this.running === null) this.schedule(this.o.debounceMs);
+  }
+
+  async connect(serverUrl: string, email: string, password: string, organisationId?: string): Promise<SyncStatus> {
+    const url = serverUrl.replace(/\/+$/, '');
+    let session;
+    try {
+      session = await this.deps.transport.signIn(url, { email, password, ...(organisationId === undefined ? {} : { organisationId }) });
+    } catch (error) {
+      if (error instanceof TransportError && error.kind === 'network') {
+        throw new AppError('NETWORK', `The Roster server at ${url} cannot be reached: ${error.message}`);
+      }
+      if (error instanceof TransportError && error.status === 401) throw new AppError('UNAUTHORIZED', 'The email or password is not right.');
+      if (error instanceof TransportError && error.status === 429) throw new AppError('RATE_LIMITED', 'Too many sign-in attempts: wait a minute and try again.');
+      throw new AppError('NETWORK', `Sign-in failed: ${describe(error)}`);
+    }
+    const state = this.deps.store.state();
+    if (state.organisation !== null && state.organisation.id !== session.organisation.organisationId) {
+      throw new AppError(
+        'FORBIDDEN',
+        `This console's data belongs to ${state.organisation.name}; ${session.organisation.organisationName} needs its own data folder (start Roster with --data-dir).`,
+      );
+    }
+    this.deps.secrets.set(session.token);
+    this.deps.replica.transaction(() => {
+      this.deps.store.saveState({
+        serverUrl: url,
+        clientId: state.clientId ?? this.deps.ids.uuid(),
+        account: session.account.email,
+        organisation: { id: session.organisation.organisationId, name: session.organisation.organisationName, role: session.organisation.role },
+        lastError: null,
+      });
+      this.log('info', `Signed in to ${url} as ${session.account.email} (${session.organisation.organisationName}, ${session.organisation.role}).`);
+    });
+    this.deps.events.changed(['sync', 'settings']);
+    this.failures = 0;
+    if (this.started) this.schedule(0);
+    return this.status();
+  }
+
+  /** Signs out. Unsynced work stays in the outbox for the next sign-in. */
+  async disconnect(): Promise<{ waiting: number }> {
+    const state = this.deps.store.state();
+    const token = this.deps.secrets.get();
+    if (state.serverUrl !== null && token !== null) {
+      try {
+        await this.deps.transport.signOut(state.serverUrl, token);
+      } catch {
+        // Offline: the server's session simply expires.
+      }
+    }
+    this.deps.secrets.clear();
+    this.clearTimer();
+    this.online = null;
+    const waiting = this.deps.store.waiting().mutations;
+    this.deps.replica.transaction(() => {
+      this.log('info', `Signed out; ${waiting} change(s) wait for the next sign-in.`);
+    });
+    this.deps.events.changed(['sync', 'settings']);
+    return { waiting };
+  }
+
+  setWorkOffline(offline: boolean): SyncStatus {
+    this.deps.replica.transaction(() => {
+      this.deps.store.saveState({ workOffline: offline });
+      this.log('info', offline ? 'Working offline: nothing is sent until you switch back.' : 'Back online: syncing.');
+    });
+    this.deps.events.changed(['sync']);
+    if (offline) this.clearTimer();
+    else if (this.started) this.schedule(0);
+    return this.status();
+  }
+
+  /** Runs one sync now (or waits for the one under way) and reports the outcome. */
+  async syncNow(): Promise<SyncStatus> {
+    const state = this.deps.store.state();
+    if (state.workOffline) throw new AppError('OFFLINE', 'Roster is set to work offline: switch it back on to sync.');
+    if (state.serverUrl === null || this.deps.secrets.get() === null) throw new AppError('UNAUTHORIZED', 'Sign in to a Roster server first (Settings).');
+    try {
+      await this.run();
+    } catch (error) {
+      // The outcome is in the status (offline, last error); only a bug is an error of this call.
+      if (!(error instanceof TransportError)) throw error;
+    }
+    return this.status();
+  }
+
+  // ------------------------------------------------------------ scheduling
+
+  private clearTimer(): void {
+    if (this.timer !== null) this.deps.timers.clearTimeout(this.timer);
+    this.timer = null;
+    this.nextAttemptAt = null;
+  }
+
+  private schedule(ms: number): void {
+    this.clearTimer();
+    const state = this.deps.store.state();
+    if (!this.started || state.workOffline || state.serverUrl === null || this.deps.secrets.get() === null) return;
+    this.nextAttemptAt = new Date(this.deps.clock.now().getTime() + ms);
+    this.timer = this.deps.timers.setTimeout(() => {
+      this.timer = null;
+      this.nextAttemptAt = null;
+      void this.run().catch(() => undefined);
+    }, ms);
+  }
+
+  private backoff(): number {
+    const ceiling = Math.min(this.o.maxBackoffMs, this.o.backoffMs * 2 ** Math.min(this.failures - 1, 20));
+    return Math.round(ceiling * (0.5 + this.deps.timers.random() / 2));
+  }
+
+  private async run(): Promise<void> {
+    if (this.running !== null) return this.running;
+    this.running = this.runOnce().finally(() => {
+      this.running = null;
+      this.deps.events.changed(['sync']);
+      this.schedule(this.failures === 0 ? this.o.intervalMs : this.backoff());
+    });
+    this.deps.events.changed(['sync']);
+    return this.running;
+  }
+
+  private async runOnce(): Promise<void> {
+    const state = this.deps.store.state();
+    const token = this.deps.secrets.get();
+    if (state.serverUrl === null || token === null || state.workOffline) return;
+    try {
+      await this.pushAll(state.serverUrl, token, state.clientId ?? this.ensureClientId());
+      await this.pullAll(state.serverUrl, token);
+      this.online = true;
+      this.failures = 0;
+      this.deps.replica.transaction(() => {
+        this.deps.store.saveState({ lastSyncAt: this.deps.clock.now().toISOString(), lastError: null });
+      });
+    } catch (error) {
+      this.failures += 1;
+      let message: string;
+      if (error instanceof TransportError && error.kind === 'network') {
+        this.online = false;
+        message = `The server cannot be reached (${error.message}). Your changes wait here and are sent when it answers.`;
+      } else if (error instanceof TransportError && error.status === 401) {
+        this.online = true;
+        this.deps.secrets.clear();
+        message = 'The server ended this session: sign in again (your changes wait here).';
+      } else {
+        this.online = error instanceof TransportError;
+        message = `Sync failed: ${describe(error)}`;
+      }
+      this.deps.replica.transaction(() => {
+        this.deps.store.saveState({ lastError: message });
+        this.log(error instanceof TransportError && error.kind === 'network' ? 'warning' : 'error', message);
+      });
+      throw error;
+    }
+  }
+
+  private ensureClientId(): string {
+    const id = this.deps.ids.uuid();
+    this.deps.replica.transaction(() => {
+      this.deps.store.saveState({ clientId: id });
+    });
+    return id;
+  }
+
+  private log(level: 'info' | 'warning' | 'error', message: string): void {
+    this.deps.store.log({ at: this.deps.clock.now().toISOString(), level, message });
+  }
+
+  // ------------------------------------------------------------ push
+
+  private async pushAll(serverUrl: string, token: string, clientId: string): Promise<void> {
+    for (;;) {
+      const batch = this.deps.store.sendable(Math.min(this.o.pushPage, MAX_PUSH_MUTATIONS));
+      if (batch.length === 0) return;
+      for (const m of batch) this.inFlight.add(m.id);
+      if (batch.some((m) => m.kind === 'profile.invite')) this.deps.events.changed(['invites']);
+      let response;
+      try {
+        response = await this.deps.transport.push(serverUrl, token, { clientId, mutations: batch as WireMutation[] });
+      } finally {
+        this.inFlight.clear();
+      }
+      if (response.results.length !== batch.length) {
+        throw new TransportError('protocol', `the server answered ${response.results.length} results for ${batch.length} changes`);
+      }
+      const results = response.results;
+      this.deps.replica.transaction(() => {
+        const settled = new Set<string>();
+        batch.forEach((m, i) => {
+          const result = results[i];
+          if (result === undefined || result.mutationId !== m.id) throw new TransportError('protocol', 'the server answered out of order');
+          if (settled.has(m.entityId) && m.kind !== 'profile.invite') return; // folded into that entity's conflict
+          if (!this.applyPushResult(m, result)) settled.add(m.entityId);
+        });
+      });
+      this.deps.events.changed(['profiles', 'outbox', 'conflicts', 'invites']);
+    }
+  }
+
+  /** Applies one result; false when it opened a conflict for the entity (its later mutations are folded in). */
+  private applyPushResult(m: Mutation, r: PushResult): boolean {
+    const { store } = this.deps;
+    if (r.status === 'applied') {
+      store.removeMutations([m.id]);
+      if (m.kind === 'profile.invite') {
+        const batch = store.batchByMutation(m.id);
+        if (batch !== undefined) {
+          const outcome = r.invite ?? { invited: [], skipped: [] };
+          store.updateBatch(batch.id, { status: 'sent', invited: outcome.invited, skipped: outcome.skipped, sentAt: this.deps.clock.now().toISOString() });
+          this.log('info', `Invitations sent: ${outcome.invited.length} invited, ${outcome.skipped.length} skipped.`);
+        }
+        return true;
+      }
+      if (r.row !== null) {
+        if (m.kind === 'profile.update' && r.version > m.baseVersion + 1) {
+          this.log('info', `${r.row.firstName} ${r.row.lastName}: your edit was merged with changes made elsewhere (no field overlapped).`);
+        }
+        this.rebaseOnServer(r.row);
+      }
+      return true;
+    }
+
+    const pending = store.mutationsFor(m.entityId);
+    store.removeMutations(pending.map((p) => p.id));
+    if (m.kind === 'profile.invite') {
+      const batch = store.batchByMutation(m.id);
+      const message = r.status === 'rejected' ? r.message : 'the server refused the batch';
+      if (batch !== undefined) store.updateBatch(batch.id, { status: 'failed', error: message });
+      this.log('error', `An invitation batch was refused: ${message}`);
+      return true;
+    }
+
+    const local = store.stored(m.entityId);
+    const mine = local === undefined || local.deleted ? null : valuesOf(local);
+    const base = collectBase(pending);
+    const now = this.deps.clock.now().toISOString();
+    const conflict: ConflictRecord = {
+      id: this.deps.ids.uuid(),
+      entityId: m.entityId,
+      kind: 'edit',
+      code: null,
+      message: '',
+      base,
+      mine,
+      theirs: null,
+      existingId: null,
+      createdAt: now,
+    };
+    const who = mine === null ? 'A profile' : `${mine.firstName} ${mine.lastName}`;
+    if (r.status === 'conflict') {
+      conflict.theirs = r.row;
+      if (r.reason === 'deleted' || r.deleted) {
+        conflict.kind = 'edit_deleted';
+        conflict.message = `${who} was deleted on the server while you edited it here.`;
+      } else if (mine === null) {
+        conflict.message = `${r.row.firstName} ${r.row.lastName} was changed on the server after you deleted it here.`;
+      } else {
+        conflict.message = `${who} was changed here and on the server.`;
+      }
+    } else {
+      conflict.code = r.code;
+      const existing = typeof r.details?.existingId === 'string' ? r.details.existingId : null;
+      if ((r.code === 'EMAIL_TAKEN' || r.code === 'EXTERNAL_ID_TAKEN') && m.kind === 'profile.create') {
+        conflict.kind = 'create_taken';
+        conflict.existingId = existing;
+        conflict.message = r.message;
+      } else if (r.code === 'NOT_FOUND' && m.kind === 'profile.delete') {
+        this.log('info', `${who} was already gone on the server.`);
+        store.removeProfile(m.entityId);
+        return false;
+      } else if (r.code === 'NOT_FOUND') {
+        conflict.kind = 'edit_deleted';
+        conflict.message = `${who} no longer exists on the server.`;
+      } else {
+        conflict.kind = 'rejected';
+        conflict.message = r.message;
+        conflict.existingId = existing;
+      }
+    }
+    const previous = store.openConflictFor(m.entityId);
+    if (previous !== undefined) store.closeConflict(previous.id, 'superseded', now);
+    store.addConflict(conflict);
+    this.log('warning', `Conflict: ${conflict.message}`);
+    return false;
+  }
+
+  // ------------------------------------------------------------ pull
+
+  private async pullAll(serverUrl: string, token: string): Promise<void> {
+    let cursor = this.deps.store.state().cursor;
+    const check = await this.deps.transport.check(serverUrl, token, cursor);
+    if (!check.changed) return;
+    for (;;) {
+      const page = await this.deps.transport.pull(serverUrl, token, cursor, this.o.pullPage);
+      this.deps.replica.transaction(() => {
+        for (const change of page.changes) this.applyChange(change);
+        this.deps.store.saveState({ cursor: page.cursor });
+      });
+      cursor = page.cursor;
+      if (page.changes.length > 0) this.deps.events.changed(['profiles', 'conflicts', 'outbox']);
+      if (!page.hasMore) return;
+    }
+  }
+
+  private applyChange(change: Change): void {
+    const { store } = this.deps;
+    if (change.op === 'upsert') {
+      if (store.openConflictFor(change.profile.id) !== undefined) return; // my side stays until a person resolves it
+      this.rebaseOnServer(change.profile);
+      return;
+    }
+    const pending = store.mutationsFor(change.id);
+    const local = store.stored(change.id);
+    if (pending.length === 0 || pending.every((m) => m.kind === 'profile.delete')) {
+      store.removeMutations(pending.map((m) => m.id));
+      store.removeProfile(change.id);
+      return;
+    }
+    if (store.openConflictFor(change.id) !== undefined) return;
+    store.removeMutations(pending.map((m) => m.id));
+    const mine = local === undefined || local.deleted ? null : valuesOf(local);
+    store.addConflict({
+      id: this.deps.ids.uuid(),
+      entityId: change.id,
+      kind: 'edit_deleted',
+      code: null,
+      message: `${mine === null ? 'A profile' : `${mine.firstName} ${mine.lastName}`} was deleted on the server while you edited it here.`,
+      base: collectBase(pending),
+      mine,
+      theirs: null,
+      existingId: null,
+      createdAt: this.deps.clock.now().toISOString(),
+    });
+    this.log('warning', 'Conflict: a profile you edited was deleted on the server.');
+  }
+
+  /**
+   * Takes the server's row as the truth, then lays this console's unsent edits
+   * of that profile back on top, so the admin keeps seeing their own work.
+   */
+  private rebaseOnServer(row: Profile): void {
+    const { store } = this.deps;
+    const pending = store.mutationsFor(row.id);
+    if (pending.some((m) => m.kind === 'profile.delete')) return;
+    const values: ProfileValues = valuesOf(row);
+    for (const m of pending) {
+      if (m.kind === 'profile.update') Object.assign(values, (m as Mutation<'profile.update'>).payload.changes);
+    }
+    this.clearUniqueHolder(row.id, values.email, values.externalId, row);
+    const current = store.stored(row.id);
+    const next = toStored(row, values);
+    if (current !== undefined && !current.deleted && current.version === next.version && sameStored(current, next)) return;
+    store.putProfile(next);
+  }
+
+  /** Another local profile holds this email or external ID: an unsent one becomes a conflict, a stale one steps aside. */
+  private clearUniqueHolder(id: string, email: string, externalId: string | null, incoming: Profile): void {
+    const { store } = this.deps;
+    for (let guard = 0; guard < 2; guard++) {
+      const holderId = store.holderOf(email, externalId, id);
+      if (holderId === undefined) return;
+      const holder = store.stored(holderId);
+      if (holder === undefined) return;
+      if (holder.version === 0) {
+        const pending = store.mutationsFor(holderId);
+        store.removeMutations(pending.map((m) => m.id));
+        store.removeProfile(holderId);
+        const previous = store.openConflictFor(holderId);
+        const now = this.deps.clock.now().toISOString();
+        if (previous !== undefined) store.closeConflict(previous.id, 'superseded', now);
+        const same = holder.email === email ? `the email ${email}` : `the external ID ${externalId ?? ''}`;
+        store.addConflict({
+          id: this.deps.ids.uuid(),
+          entityId: holderId,
+          kind: 'create_taken',
+          code: holder.email === email ? 'EMAIL_TAKEN' : 'EXTERNAL_ID_TAKEN',
+          message: `${holder.firstName} ${holder.lastName}, created here, has ${same}, which ${incoming.firstName} ${incoming.lastName} already has on the server.`,
+          base: {},
+          mine: valuesOf(holder),
+          theirs: incoming,
+          existingId: incoming.id,
+          createdAt: now,
+        });
+        this.log('warning', `Conflict: ${holder.firstName} ${holder.lastName} duplicates a profile on the server.`);
+      } else {
+        store.parkUniqueValues(holderId);
+      }
+    }
+  }
+}
+
+/** The values before the first of these edits, field by field. */
+function collectBase(pending: readonly Mutation[]): Partial<ProfileValues> {
+  const base: Partial<ProfileValues> = {};
+  for (const m of pending) {
+    if (m.kind !== 'profile.update') continue;
+    const payload = (m as Mutation<'profile.update'>).payload;
+    for (const [field, value] of Object.entries(payload.base)) {
+      if (!(field in base)) Object.assign(base, { [field]: value });
+    }
+  }
+  return base;
+}
+
+const sameStored = (a: StoredProfile, b: StoredProfile): boolean =>
+  sameValue(valuesOf(a), valuesOf(b)) &&
+  a.status === b.status &&
+  a.invitedAt === b.invitedAt &&
+  a.invitationExpiresAt === b.invitationExpiresAt &&
+  a.confirmedAt === b.confirmedAt &&
+  a.updatedAt === b.updatedAt;

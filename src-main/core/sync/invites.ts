@@ -1,0 +1,133 @@
+import { AppError } from '../../../src-shared/errors';
+import type { Selection } from '../../../src-shared/contract/profiles';
+import type { InviteBatchView, InvitePreview } from '../../../src-shared/contract/sync';
+import { MAX_INVITE_BATCH } from '../../../src-shared/sync';
+import type { Mutation } from '../../../src-shared/mutation';
+import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
+import type { InviteBatchRecord, SyncStorePort } from './ports';
+
+export interface InviteServiceDeps {
+  replica: ReplicaPort;
+  store: SyncStorePort;
+  clock: Clock;
+  ids: IdSource;
+  events: ChangeSink;
+  /** Asks the sync engine to push soon; and tells whether a mutation is being sent right now. */
+  sync: { poke(): void; isInFlight(mutationId: string): boolean };
+}
+
+const SKIP_REASON: Record<string, string> = {
+  confirmed: 'already confirmed',
+  not_found: 'no longer exists',
+  deleted: 'deleted on the server',
+  already_confirmed: 'already confirmed',
+};
+
+/**
+ * Invitation batches ("send email 1 to these people"), queued in the outbox
+ * like any change so they can be prepared offline and go out when the server
+ * is reachable.
+ */
+export class InviteService {
+  constructor(private readonly deps: InviteServiceDeps) {}
+
+  preview(selection: Selection): InvitePreview {
+    const members = this.deps.store.selectionMembers(selection, this.deps.clock.now());
+    const confirmed = members.filter((m) => m.status === 'confirmed');
+    return {
+      selected: members.length,
+      toInvite: members.length - confirmed.length,
+      skipped: confirmed.length === 0 ? [] : [{ reason: SKIP_REASON.confirmed ?? 'confirmed', count: confirmed.length, examples: confirmed.slice(0, 5).map((m) => m.name) }],
+      resend: members.filter((m) => m.status === 'pending' || m.status === 'expired').length,
+    };
+  }
+
+  /** Queues one batch (more above the server's per-batch limit); confirmed profiles are left out and said so. */
+  create(selection: Selection): InviteBatchView {
+    const { replica, store, clock, ids } = this.deps;
+    const now = clock.now();
+    const members = store.selectionMembers(selection, now);
+    if (members.length === 0) throw new AppError('VALIDATION_FAILED', 'No profile is selected.');
+    const toInvite = members.filter((m) => m.status !== 'confirmed');
+    const skipped = members.filter((m) => m.status === 'confirmed').map((m) => ({ profileId: m.id, reason: 'confirmed' }));
+    if (toInvite.length === 0) throw new AppError('VALIDATION_FAILED', 'Everyone selected has already confirmed: there is nobody to invite.');
+    const stamp = now.toISOString();
+    let first: InviteBatchRecord | undefined;
+    replica.transaction(() => {
+      for (let i = 0; i < toInvite.length; i += MAX_INVITE_BATCH) {
+        const profileIds = toInvite.slice(i, i + MAX_INVITE_BATCH).map((m) => m.id);
+        const mutation: Mutation<'profile.invite'> = {
+          id: ids.uuid(),
+          kind: 'profile.invite',
+          entityId: ids.uuid(),
+          baseVersion: 0,
+          payload: { profileIds },
+          createdAt: stamp,
+        };
+        const batch: InviteBatchRecord = {
+          id: mutation.entityId,
+          mutationId: mutation.id,
+          status: 'queued',
+          profileIds,
+          skippedLocal: i === 0 ? skipped : [],
+          invited: null,
+          skipped: null,
+          error: null,
+          createdAt: stamp,
+          sentAt: null,
+        };
+        replica.outbox.append(mutation);
+        store.addBatch(batch);
+        first ??= batch;
+      }
+    });
+    this.deps.events.changed(['invites', 'outbox']);
+    this.deps.sync.poke();
+    if (first === undefined) throw new AppError('INTERNAL', 'No batch was made.');
+    return this.view(first);
+  }
+
+  list(limit: number): InviteBatchView[] {
+    return this.deps.store.batches(limit).map((b) => this.view(b));
+  }
+
+  /** A queued batch can be cancelled until it starts going out. */
+  cancel(id: string): InviteBatchView {
+    const { replica, store } = this.deps;
+    const result = replica.transaction(() => {
+      const batch = store.batch(id);
+      if (batch === undefined) throw new AppError('NOT_FOUND', 'This invitation batch does not exist.');
+      if (batch.status !== 'queued' || this.deps.sync.isInFlight(batch.mutationId)) {
+        throw new AppError('VALIDATION_FAILED', `This batch is ${batch.status === 'queued' ? 'being sent' : batch.status} and can no longer be cancelled.`);
+      }
+      store.removeMutations([batch.mutationId]);
+      store.updateBatch(id, { status: 'cancelled' });
+      return store.batch(id);
+    });
+    this.deps.events.changed(['invites', 'outbox']);
+    if (result === undefined) throw new AppError('NOT_FOUND', 'This invitation batch does not exist.');
+    return this.view(result);
+  }
+
+  private view(b: InviteBatchRecord): InviteBatchView {
+    const names = new Map(
+      this.deps.store.selectionMembers({ kind: 'ids', ids: [...b.profileIds, ...b.skippedLocal.map((s) => s.profileId)].slice(0, 100_000) }, this.deps.clock.now()).map((m) => [m.id, m.name]),
+    );
+    const nameOf = (id: string): string => names.get(id) ?? 'a profile no longer here';
+    const results: InviteBatchView['results'] = [];
+    if (b.invited !== null) for (const id of b.invited) results.push({ profileId: id, name: nameOf(id), outcome: 'invited', reason: null });
+    if (b.skipped !== null) {
+      for (const s of b.skipped) results.push({ profileId: s.profileId, name: nameOf(s.profileId), outcome: 'skipped', reason: SKIP_REASON[s.reason] ?? s.reason });
+    }
+    return {
+      id: b.id,
+      status: b.status === 'queued' && this.deps.sync.isInFlight(b.mutationId) ? 'sending' : b.status,
+      createdAt: b.createdAt,
+      sentAt: b.sentAt,
+      profileCount: b.profileIds.length,
+      skippedLocal: b.skippedLocal.map((s) => ({ profileId: s.profileId, name: nameOf(s.profileId), reason: SKIP_REASON[s.reason] ?? s.reason })),
+      results,
+      error: b.error,
+    };
+  }
+}

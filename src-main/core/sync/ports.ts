@@ -1,0 +1,128 @@
+import type { Profile, ProfileStatus, ProfileValues } from '../../../src-shared/profile';
+import type { Selection } from '../../../src-shared/contract/profiles';
+import type { Mutation } from '../../../src-shared/mutation';
+import type { ConflictKind, InviteBatchStatus, SyncLogEntry } from '../../../src-shared/contract/sync';
+import type {
+  CheckResponse,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+  Role,
+  SignInRequest,
+  SignInResponse,
+} from '../../../src-shared/sync';
+import type { StoredProfile } from '../ports';
+
+/** What the console remembers about its server between runs (not the token: see SecretStore). */
+export interface SyncState {
+  serverUrl: string | null;
+  /** This installation's id: (clientId, mutation id) makes a retried push a no-op on the server. */
+  clientId: string | null;
+  cursor: string;
+  lastSyncAt: string | null;
+  lastError: string | null;
+  workOffline: boolean;
+  account: string | null;
+  organisation: { id: string; name: string; role: Role } | null;
+}
+
+export interface ConflictRecord {
+  id: string;
+  entityId: string;
+  kind: ConflictKind;
+  code: string | null;
+  message: string;
+  base: Partial<ProfileValues>;
+  mine: ProfileValues | null;
+  theirs: Profile | null;
+  existingId: string | null;
+  createdAt: string;
+}
+
+export interface InviteBatchRecord {
+  id: string;
+  mutationId: string;
+  status: InviteBatchStatus;
+  profileIds: string[];
+  skippedLocal: { profileId: string; reason: string }[];
+  invited: string[] | null;
+  skipped: { profileId: string; reason: string }[] | null;
+  error: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+/** The replica's sync-side tables. Every method joins the replica's current transaction. */
+export interface SyncStorePort {
+  state(): SyncState;
+  saveState(patch: Partial<SyncState>): void;
+
+  /** The oldest outbox mutations, leaving out those of profiles with an open conflict. */
+  sendable(limit: number): Mutation[];
+  mutationsFor(entityId: string): Mutation[];
+  removeMutations(ids: readonly string[]): void;
+  waiting(): { mutations: number; invitations: number; blocked: number };
+
+  /** The live profiles a list selection covers. */
+  selectionMembers(selection: Selection, now: Date): { id: string; name: string; email: string; status: ProfileStatus }[];
+  /** A profile row as stored, deleted or not. */
+  stored(id: string): (StoredProfile & { deleted: boolean }) | undefined;
+  /** Writes the server's row (inserting or replacing, un-deleting if needed). */
+  putProfile(profile: StoredProfile): void;
+  removeProfile(id: string): void;
+  /** Another live profile that holds this email or external ID. */
+  holderOf(email: string, externalId: string | null, exceptId: string): string | undefined;
+  /** Moves a stale unique value out of the way until the server's own change for that row arrives. */
+  parkUniqueValues(id: string): void;
+
+  addConflict(conflict: ConflictRecord): void;
+  openConflicts(): ConflictRecord[];
+  openConflict(id: string): ConflictRecord | undefined;
+  openConflictFor(entityId: string): ConflictRecord | undefined;
+  closeConflict(id: string, resolution: string, at: string): void;
+
+  addBatch(batch: InviteBatchRecord): void;
+  batch(id: string): InviteBatchRecord | undefined;
+  batchByMutation(mutationId: string): InviteBatchRecord | undefined;
+  batches(limit: number): InviteBatchRecord[];
+  updateBatch(id: string, patch: Partial<InviteBatchRecord>): void;
+
+  log(entry: SyncLogEntry): void;
+  recentLog(limit: number): SyncLogEntry[];
+}
+
+/** Why a call to the server failed: the network (retry later) or the server's answer. */
+export class TransportError extends Error {
+  constructor(
+    readonly kind: 'network' | 'http' | 'protocol',
+    message: string,
+    readonly status: number | null = null,
+    readonly code: string | null = null,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+/** The Roster server's sync API, as the engine uses it. Implemented over HTTP in runtime/. */
+export interface SyncTransport {
+  signIn(serverUrl: string, request: SignInRequest): Promise<SignInResponse>;
+  signOut(serverUrl: string, token: string): Promise<void>;
+  push(serverUrl: string, token: string, request: PushRequest): Promise<PushResponse>;
+  pull(serverUrl: string, token: string, cursor: string, limit: number): Promise<PullResponse>;
+  check(serverUrl: string, token: string, cursor: string): Promise<CheckResponse>;
+}
+
+/** Where the session token lives: Electron's safeStorage, or a 0600 file in browser mode. */
+export interface SecretStore {
+  readonly kind: 'os-encrypted' | 'file-0600';
+  get(): string | null;
+  set(token: string): void;
+  clear(): void;
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  random(): number;
+}

@@ -1,0 +1,239 @@
+import type { Db } from './database';
+import { profilesRepo } from './profiles.repo';
+import { settingsRepo } from './settings.repo';
+import { outboxRepo } from './outbox.repo';
+import type { ConflictRecord, InviteBatchRecord, SyncState, SyncStorePort } from '../core/sync/ports';
+import type { StoredProfile } from '../core/ports';
+import type { ProfileRow } from './profiles.repo';
+import type { Mutation } from '../../src-shared/mutation';
+import type { ConflictKind, InviteBatchStatus, SyncLogEntry } from '../../src-shared/contract/sync';
+import { INITIAL_CURSOR } from '../../src-shared/sync';
+
+const STATE_KEY = 'sync.state';
+
+const DEFAULT_STATE: SyncState = {
+  serverUrl: null,
+  clientId: null,
+  cursor: INITIAL_CURSOR,
+  lastSyncAt: null,
+  lastError: null,
+  workOffline: false,
+  account: null,
+  organisation: null,
+};
+
+interface ConflictRow {
+  id: string;
+  entity_id: string;
+  kind: ConflictKind;
+  code: string | null;
+  message: string;
+  base: string;
+  mine: string | null;
+  theirs: string | null;
+  existing_id: string | null;
+  created_at: string;
+}
+
+interface BatchRow {
+  id: string;
+  mutation_id: string;
+  status: InviteBatchStatus;
+  profile_ids: string;
+  skipped_local: string;
+  invited: string | null;
+  skipped: string | null;
+  error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+
+const toConflict = (r: ConflictRow): ConflictRecord => ({
+  id: r.id,
+  entityId: r.entity_id,
+  kind: r.kind,
+  code: r.code,
+  message: r.message,
+  base: JSON.parse(r.base) as ConflictRecord['base'],
+  mine: r.mine === null ? null : (JSON.parse(r.mine) as ConflictRecord['mine']),
+  theirs: r.theirs === null ? null : (JSON.parse(r.theirs) as ConflictRecord['theirs']),
+  existingId: r.existing_id,
+  createdAt: r.created_at,
+});
+
+const toBatch = (r: BatchRow): InviteBatchRecord => ({
+  id: r.id,
+  mutationId: r.mutation_id,
+  status: r.status,
+  profileIds: JSON.parse(r.profile_ids) as string[],
+  skippedLocal: JSON.parse(r.skipped_local) as InviteBatchRecord['skippedLocal'],
+  invited: r.invited === null ? null : (JSON.parse(r.invited) as string[]),
+  skipped: r.skipped === null ? null : (JSON.parse(r.skipped) as InviteBatchRecord['skipped']),
+  error: r.error,
+  createdAt: r.created_at,
+  sentAt: r.sent_at,
+});
+
+const toStored = (row: ProfileRow): StoredProfile & { deleted: boolean } => ({
+  id: row.id,
+  firstName: row.first_name,
+  lastName: row.last_name,
+  email: row.email,
+  phone: row.phone,
+  tags: JSON.parse(row.tags) as string[],
+  externalId: row.external_id,
+  language: row.language,
+  status: row.status,
+  invitedAt: row.invited_at,
+  invitationExpiresAt: row.invitation_expires_at,
+  confirmedAt: row.confirmed_at,
+  version: row.version,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  deleted: row.deleted === 1,
+});
+
+/** The sync tables of the replica, bound to one open database. */
+export function createSyncStore(db: Db): SyncStorePort {
+  const outboxMutations = (where: string, limit: number, ...params: unknown[]): Mutation[] =>
+    (
+      db.prepare(`SELECT * FROM outbox WHERE ${where} ORDER BY seq LIMIT ?`).all(...params, limit) as {
+        id: string;
+        kind: Mutation['kind'];
+        entity_id: string;
+        base_version: number;
+        payload: string;
+        created_at: string;
+      }[]
+    ).map((r) => ({ id: r.id, kind: r.kind, entityId: r.entity_id, baseVersion: r.base_version, payload: JSON.parse(r.payload) as Mutation['payload'], createdAt: r.created_at }));
+
+  return {
+    state: () => {
+      const text = settingsRepo.get(db, STATE_KEY);
+      return text === undefined ? { ...DEFAULT_STATE } : { ...DEFAULT_STATE, ...(JSON.parse(text) as Partial<SyncState>) };
+    },
+    saveState(patch) {
+      const current = this.state();
+      settingsRepo.set(db, STATE_KEY, JSON.stringify({ ...current, ...patch }));
+    },
+
+    sendable: (limit) => outboxMutations('entity_id NOT IN (SELECT entity_id FROM conflicts WHERE resolved_at IS NULL)', limit),
+    mutationsFor: (entityId) => outboxMutations('entity_id = ?', -1, entityId),
+    removeMutations(ids) {
+      const stmt = db.prepare('DELETE FROM outbox WHERE id = ?');
+      for (const id of ids) stmt.run(id);
+    },
+    waiting() {
+      const mutations = outboxRepo.count(db);
+      const invitations = (
+        db.prepare("SELECT coalesce(sum(json_array_length(profile_ids)), 0) AS n FROM invite_batches WHERE status IN ('queued', 'sending')").get() as { n: number }
+      ).n;
+      const blocked = (db.prepare('SELECT count(*) AS n FROM outbox WHERE entity_id IN (SELECT entity_id FROM conflicts WHERE resolved_at IS NULL)').get() as { n: number }).n;
+      return { mutations, invitations, blocked };
+    },
+
+    selectionMembers: (selection, now) => profilesRepo.selectionMembers(db, selection, now),
+    stored(id) {
+      const row = db.prepare('SELECT * FROM profiles WHERE id = ?').get(id) as ProfileRow | undefined;
+      return row === undefined ? undefined : toStored(row);
+    },
+    putProfile(profile) {
+      const existing = db.prepare('SELECT deleted FROM profiles WHERE id = ?').get(profile.id) as { deleted: number } | undefined;
+      if (existing === undefined) {
+        profilesRepo.insert(db, profile);
+        return;
+      }
+      if (existing.deleted === 1) db.prepare('UPDATE profiles SET deleted = 0 WHERE id = ?').run(profile.id);
+      profilesRepo.update(db, profile);
+    },
+    removeProfile(id) {
+      db.prepare('DELETE FROM profiles WHERE id = ?').run(id);
+    },
+    holderOf(email, externalId, exceptId) {
+      const row = db
+        .prepare('SELECT id FROM profiles WHERE deleted = 0 AND id <> ? AND (email = ? OR (? IS NOT NULL AND external_id = ?)) LIMIT 1')
+        .get(exceptId, email, externalId, externalId) as { id: string } | undefined;
+      return row?.id;
+    },
+    parkUniqueValues(id) {
+      db.prepare("UPDATE profiles SET email = 'parked+' || id || '@roster.invalid', external_id = NULL WHERE id = ?").run(id);
+    },
+
+    addConflict(c) {
+      db.prepare(
+        `INSERT INTO conflicts (id, entity_id, kind, code, message, base, mine, theirs, existing_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        c.id,
+        c.entityId,
+        c.kind,
+        c.code,
+        c.message,
+        JSON.stringify(c.base),
+        c.mine === null ? null : JSON.stringify(c.mine),
+        c.theirs === null ? null : JSON.stringify(c.theirs),
+        c.existingId,
+        c.createdAt,
+      );
+    },
+    openConflicts: () => (db.prepare('SELECT * FROM conflicts WHERE resolved_at IS NULL ORDER BY created_at, id').all() as ConflictRow[]).map(toConflict),
+    openConflict(id) {
+      const row = db.prepare('SELECT * FROM conflicts WHERE id = ? AND resolved_at IS NULL').get(id) as ConflictRow | undefined;
+      return row === undefined ? undefined : toConflict(row);
+    },
+    openConflictFor(entityId) {
+      const row = db.prepare('SELECT * FROM conflicts WHERE entity_id = ? AND resolved_at IS NULL').get(entityId) as ConflictRow | undefined;
+      return row === undefined ? undefined : toConflict(row);
+    },
+    closeConflict(id, resolution, at) {
+      db.prepare('UPDATE conflicts SET resolved_at = ?, resolution = ? WHERE id = ?').run(at, resolution, id);
+    },
+
+    addBatch(b) {
+      db.prepare(
+        `INSERT INTO invite_batches (id, mutation_id, status, profile_ids, skipped_local, invited, skipped, error, created_at, sent_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        b.id,
+        b.mutationId,
+        b.status,
+        JSON.stringify(b.profileIds),
+        JSON.stringify(b.skippedLocal),
+        b.invited === null ? null : JSON.stringify(b.invited),
+        b.skipped === null ? null : JSON.stringify(b.skipped),
+        b.error,
+        b.createdAt,
+        b.sentAt,
+      );
+    },
+    batch(id) {
+      const row = db.prepare('SELECT * FROM invite_batches WHERE id = ?').get(id) as BatchRow | undefined;
+      return row === undefined ? undefined : toBatch(row);
+    },
+    batchByMutation(mutationId) {
+      const row = db.prepare('SELECT * FROM invite_batches WHERE mutation_id = ?').get(mutationId) as BatchRow | undefined;
+      return row === undefined ? undefined : toBatch(row);
+    },
+    batches: (limit) => (db.prepare('SELECT * FROM invite_batches ORDER BY created_at DESC, id LIMIT ?').all(limit) as BatchRow[]).map(toBatch),
+    updateBatch(id, patch) {
+      const current = this.batch(id);
+      if (current === undefined) return;
+      const next = { ...current, ...patch };
+      db.prepare('UPDATE invite_batches SET status = ?, invited = ?, skipped = ?, error = ?, sent_at = ? WHERE id = ?').run(
+        next.status,
+        next.invited === null ? null : JSON.stringify(next.invited),
+        next.skipped === null ? null : JSON.stringify(next.skipped),
+        next.error,
+        next.sentAt,
+        id,
+      );
+    },
+
+    log(entry: SyncLogEntry) {
+      db.prepare('INSERT INTO sync_log (at, level, message) VALUES (?, ?, ?)').run(entry.at, entry.level, entry.message);
+      db.prepare('DELETE FROM sync_log WHERE seq <= (SELECT max(seq) - 2000 FROM sync_log)').run();
+    },
+    recentLog: (limit) => db.prepare('SELECT at, level, message FROM sync_log ORDER BY seq DESC LIMIT ?').all(limit) as SyncLogEntry[],
+  };
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { channel } from './channel';
+import { selectionSchema } from './profiles';
+import { PROFILE_FIELDS } from '../profile';
+import type { Profile, ProfileValues } from '../profile';
+import type { Role } from '../sync';
+
+/** Where the console keeps the server session token. */
+export type TokenStorage = 'os-encrypted' | 'file-0600';
+
+export interface SyncStatus {
+  connected: boolean;
+  serverUrl: string | null;
+  account: string | null;
+  organisation: { id: string; name: string; role: Role } | null;
+  /** null until the first attempt tells. */
+  online: boolean | null;
+  workOffline: boolean;
+  syncing: boolean;
+  waiting: {
+    /** Outbox entries: creations, edits, deletions and invitation batches. */
+    mutations: number;
+    /** Profiles in invitation batches not yet sent. */
+    invitations: number;
+    /** Mutations held back until a conflict about their profile is resolved. */
+    blocked: number;
+  };
+  openConflicts: number;
+  lastSyncAt: string | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  tokenStorage: TokenStorage;
+}
+
+export const CONFLICT_KINDS = ['edit', 'create_taken', 'edit_deleted', 'rejected'] as const;
+export type ConflictKind = (typeof CONFLICT_KINDS)[number];
+
+export interface ConflictView {
+  id: string;
+  entityId: string;
+  kind: ConflictKind;
+  message: string;
+  code: string | null;
+  /** The values before my edit (where known). */
+  base: Partial<ProfileValues>;
+  /** My values as they are in this console now (null: my profile is gone here). */
+  mine: ProfileValues | null;
+  /** The server's row (null: unknown, e.g. a rejected create). */
+  theirs: Profile | null;
+  /** The fields both sides changed differently: the ones a person must choose. */
+  overlapping: (keyof ProfileValues)[];
+  /** For create_taken: the server profile that already has the email or external ID. */
+  existingId: string | null;
+  createdAt: string;
+}
+
+export const VALUE_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'tags', 'externalId', 'language'] as const satisfies readonly (keyof ProfileValues)[];
+
+export const conflictResolutionSchema = z.discriminatedUnion('kind', [
+  /** edit: per overlapping field, keep mine or take theirs (fields not named keep the automatic merge). */
+  z.strictObject({ kind: z.literal('fields'), choices: z.partialRecord(z.enum(VALUE_FIELDS), z.enum(['mine', 'theirs'])) }),
+  /** create_taken: drop my new profile and use the existing one (my values are applied to it as an edit when asked). */
+  z.strictObject({ kind: z.literal('link'), applyMine: z.boolean().default(false) }),
+  /** Any kind: drop my side and keep the server's. */
+  z.strictObject({ kind: z.literal('discard') }),
+  /** edit_deleted: create my profile again on the server. */
+  z.strictObject({ kind: z.literal('restore') }),
+  /** rejected (or create_taken): send my values again after fixing them here. */
+  z.strictObject({ kind: z.literal('retry'), draft: z.partialRecord(z.enum(PROFILE_FIELDS), z.union([z.string().max(1000), z.array(z.string().max(200)).max(200)])).optional() }),
+]);
+export type ConflictResolution = z.infer<typeof conflictResolutionSchema>;
+
+export type InviteBatchStatus = 'queued' | 'sending' | 'sent' | 'cancelled' | 'failed';
+
+export interface InviteBatchView {
+  id: string;
+  status: InviteBatchStatus;
+  createdAt: string;
+  sentAt: string | null;
+  profileCount: number;
+  /** Left out when the batch was made, and why. */
+  skippedLocal: { profileId: string; name: string; reason: string }[];
+  /** Per-profile result once sent. */
+  results: { profileId: string; name: string; outcome: 'invited' | 'skipped'; reason: string | null }[];
+  error: string | null;
+}
+
+export interface InvitePreview {
+  selected: number;
+  toInvite: number;
+  /** Profiles that will not be invited, with why (already confirmed …). */
+  skipped: { reason: string; count: number; examples: string[] }[];
+  /** Profiles that already have a pending invitation: theirs is replaced by a fresh link. */
+  resend: number;
+}
+
+export interface SyncLogEntry {
+  at: string;
+  level: 'info' | 'warning' | 'error';
+  message: string;
+}
+
+const serverUrl = z.url({ protocol: /^https?$/, message: 'The server address must start with http:// or https://' }).max(500);
+
+export const syncChannels = {
+  'sync:status': channel<SyncStatus>()(z.strictObject({})),
+  'sync:connect': channel<SyncStatus>()(
+    z.strictObject({ serverUrl, email: z.string().min(1).max(254), password: z.string().min(1).max(1024), organisationId: z.uuid().optional() }),
+  ),
+  /** Signs out; unsynced work stays and waits for the next sign-in. */
+  'sync:disconnect': channel<{ waiting: number }>()(z.strictObject({})),
+  'sync:now': channel<SyncStatus>()(z.strictObject({})),
+  'sync:setWorkOffline': channel<SyncStatus>()(z.strictObject({ offline: z.boolean() })),
+  'sync:log': channel<SyncLogEntry[]>()(z.strictObject({ limit: z.int().min(1).max(500).default(100) })),
+  'conflicts:list': channel<ConflictView[]>()(z.strictObject({})),
+  'conflicts:resolve': channel<{ resolved: true }>()(z.strictObject({ id: z.uuid(), resolution: conflictResolutionSchema })),
+  'invites:preview': channel<InvitePreview>()(z.strictObject({ selection: selectionSchema })),
+  'invites:create': channel<InviteBatchView>()(z.strictObject({ selection: selectionSchema })),
+  'invites:list': channel<InviteBatchView[]>()(z.strictObject({ limit: z.int().min(1).max(500).default(100) })),
+  'invites:cancel': channel<InviteBatchView>()(z.strictObject({ id: z.uuid() })),
+};

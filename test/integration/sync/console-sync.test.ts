@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { build } from '../../support/roster-server';
+import type { TestOrg, TestServer } from '../../support/roster-server';
+import { openTestConsole } from '../../support/console';
+import type { TestConsole } from '../../support/console';
+import type { Profile } from '../../../src-shared/profile';
+
+let server: TestServer;
+let org: TestOrg;
+const consoles: TestConsole[] = [];
+
+beforeEach(async () => {
+  server = await build('sqlite');
+  org = await server.organisation('Sync Org');
+});
+
+afterEach(async () => {
+  for (const c of consoles.splice(0)) c.close();
+  await server.close();
+});
+
+async function signedIn(): Promise<TestConsole> {
+  const c = openTestConsole();
+  consoles.push(c);
+  await c.call('sync:connect', { serverUrl: server.url, email: org.email, password: org.password });
+  return c;
+}
+
+const draft = (first: string, last: string, email: string, extra: Record<string, string> = {}) => ({ draft: { firstName: first, lastName: last, email, ...extra } });
+
+async function serverProfiles(): Promise<Profile[]> {
+  const res = await server.request<{ ok: boolean; data: { changes: { op: string; profile?: Profile }[] } }>('GET', '/api/v1/sync/pull?cursor=0&limit=5000', { token: org.token });
+  return res.body.data.changes.flatMap((c) => (c.profile === undefined ? [] : [c.profile]));
+}
+
+describe('console ↔ server sync', () => {
+  it('signs in, pushes local work in order, and takes the server versions back', async () => {
+    const a = await signedIn();
+    const status = await a.call('sync:status', {});
+    expect(status).toMatchObject({ connected: true, organisation: { name: 'Sync Org', role: 'owner' }, tokenStorage: 'file-0600' });
+    const ann = await a.call('profiles:create', draft('Ann', 'Peeters', 'ann@example.com'));
+    await a.call('profiles:create', draft('Bob', 'Maes', 'bob@example.com'));
+    await a.call('profiles:update', { id: ann.id, draft: { firstName: 'Ann', lastName: 'Peeters-Janssens', email: 'ann@example.com' } });
+    expect((await a.call('sync:status', {})).waiting.mutations).toBe(3);
+
+    const after = await a.call('sync:now', {});
+    expect(after).toMatchObject({ online: true, lastError: null, waiting: { mutations: 0, invitations: 0 } });
+    const onServer = await serverProfiles();
+    expect(onServer.map((p) => `${p.firstName} ${p.lastName}`).sort()).toEqual(['Ann Peeters-Janssens', 'Bob Maes']);
+    const local = await a.call('profiles:get', { id: ann.id });
+    expect(local.version).toBe(onServer.find((p) => p.id === ann.id)?.version);
+    expect(local.version).toBeGreaterThan(0);
+  });
+
+  it('queues an invitation batch offline, sends it when synced, and pulls the pending status back', async () => {
+    const a = await signedIn();
+    const people = [];
+    for (const n of [1, 2, 3]) people.push(await a.call('profiles:create', draft(`P${n}`, 'Person', `p${n}@example.com`)));
+    await a.call('sync:setWorkOffline', { offline: true });
+    const preview = await a.call('invites:preview', { selection: { kind: 'ids', ids: people.slice(0, 2).map((p) => p.id) } });
+    expect(preview).toMatchObject({ selected: 2, toInvite: 2, skipped: [] });
+    const batch = await a.call('invites:create', { selection: { kind: 'ids', ids: people.slice(0, 2).map((p) => p.id) } });
+    expect(batch).toMatchObject({ status: 'queued', profileCount: 2 });
+    await expect(a.call('sync:now', {})).rejects.toThrow(/work offline/);
+    expect((await a.call('sync:status', {})).waiting).toMatchObject({ invitations: 2 });
+    expect(server.sink.messages).toHaveLength(0);
+
+    await a.call('sync:setWorkOffline', { offline: false });
+    await a.call('sync:now', {});
+    const [sent] = await a.call('invites:list', { limit: 10 });
+    expect(sent).toMatchObject({ status: 'sent' });
+    expect(sent?.results.map((r) => r.outcome)).toEqual(['invited', 'invited']);
+    await server.sink.waitFor(2);
+    expect(server.sink.messages.map((m) => m.to).sort()).toEqual(['p1@example.com', 'p2@example.com']);
+    await a.call('sync:now', {});
+    const statuses = (await a.call('profiles:list', { query: { sort: { by: 'email', dir: 'asc' } }, offset: 0, limit: 10 })).rows.map((p) => p.status);
+    expect(statuses).toEqual(['pending', 'pending', 'not_invited']);
+  });
+
+  it('cancels a queued batch so nothing is sent', async () => {
+    const a = await signedIn();
+    const p = await a.call('profiles:create', draft('Cat', 'Claes', 'cat@example.com'));
+    const batch = await a.call('invites:create', { selection: { kind: 'ids', ids: [p.id] } });
+    expect((await a.call('invites:cancel', { id: batch.id })).status).toBe('cancelled');
+    await a.call('sync:now', {});
+    expect(server.sink.messages).toHaveLength(0);
+    await expect(a.call('invites:cancel', { id: batch.id })).rejects.toThrow(/can no longer be cancelled/);
+  });
+
+  it('merges edits of different fields by two consoles, and puts overlapping ones to a person', async () => {
+    const a = await signedIn();
+    const b = await signedIn();
+    const p = await a.call('profiles:create', draft('Dirk', 'De Smet', 'dirk@example.com'));
+    await a.call('sync:now', {});
+    await b.call('sync:now', {});
+    const base = { firstName: 'Dirk', lastName: 'De Smet', email: 'dirk@example.com' };
+
+    // Different fields: both land.
+    await a.call('profiles:update', { id: p.id, draft: { ...base, phoneCountryCode: '+32', phoneNumber: '0470123456' } });
+    await b.call('profiles:update', { id: p.id, draft: { ...base, externalId: 'E-7' } });
+    await a.call('sync:now', {});
+    await b.call('sync:now', {});
+    await a.call('sync:now', {});
+    for (const c of [a, b]) expect(await c.call('profiles:get', { id: p.id })).toMatchObject({ phone: '+32470123456', externalId: 'E-7' });
+    expect(await b.call('conflicts:list', {})).toEqual([]);
+
+    // The same field, differently: a conflict for the second to push.
+    const now = { ...base, phoneCountryCode: '+32', phoneNumber: '0470123456', externalId: 'E-7' };
+    await a.call('profiles:update', { id: p.id, draft: { ...now, lastName: 'De Smet-A' } });
+    await b.call('profiles:update', { id: p.id, draft: { ...now, lastName: 'De Smet-B', firstName: 'Dirk-B' } });
+    await a.call('sync:now', {});
+    await b.call('sync:now', {});
+    const [conflict] = await b.call('conflicts:list', {});
+    expect(conflict).toMatchObject({ kind: 'edit', overlapping: ['lastName'], mine: { lastName: 'De Smet-B', firstName: 'Dirk-B' }, theirs: { lastName: 'De Smet-A' } });
+    expect((await b.call('sync:status', {})).openConflicts).toBe(1);
+
+    // While it waits, the profile shows my side and further edits wait too.
+    expect((await b.call('profiles:get', { id: p.id })).lastName).toBe('De Smet-B');
+    if (conflict === undefined) throw new Error('no conflict');
+    await b.call('conflicts:resolve', { id: conflict.id, resolution: { kind: 'fields', choices: { lastName: 'mine' } } });
+    await b.call('sync:now', {});
+    await a.call('sync:now', {});
+    for (const c of [a, b]) expect(await c.call('profiles:get', { id: p.id })).toMatchObject({ firstName: 'Dirk-B', lastName: 'De Smet-B' });
+    expect(await b.call('conflicts:list', {})).toEqual([]);
+    expect((await b.call('sync:status', {})).waiting.mutations).toBe(0);
+  });
+
+  it('turns a create whose email exists on the server into a conflict, resolved by linking', async () => {
+    const a = await signedIn();
+    const b = await signedIn();
+    const original = await a.call('profiles:create', draft('Eva', 'Willems', 'eva@example.com'));
+    await a.call('sync:now', {});
+    const copy = await b.call('profiles:create', draft('Eva', 'Willems', 'EVA@example.com', { externalId: 'HR-9' }));
+    await b.call('sync:now', {});
+    const [conflict] = await b.call('conflicts:list', {});
+    expect(conflict).toMatchObject({ kind: 'create_taken', entityId: copy.id, mine: { email: 'eva@example.com', externalId: 'HR-9' } });
+    if (conflict === undefined) throw new Error('no conflict');
+    await b.call('conflicts:resolve', { id: conflict.id, resolution: { kind: 'link', applyMine: true } });
+    await b.call('sync:now', {});
+    await a.call('sync:now', {});
+    const onServer = await serverProfiles();
+    expect(onServer).toHaveLength(1);
+    expect(onServer[0]).toMatchObject({ id: original.id, externalId: 'HR-9' });
+    expect((await b.call('profiles:list', { query: {}, offset: 0, limit: 10 })).rows.map((p) => p.id)).toEqual([original.id]);
+  });
+
+  it('offers restore or discard when an edited profile was deleted on the server', async () => {
+    const a = await signedIn();
+    const b = await signedIn();
+    const p = await a.call('profiles:create', draft('Finn', 'Jacobs', 'finn@example.com'));
+    await a.call('sync:now', {});
+    await b.call('sync:now', {});
+    await a.call('profiles:delete', { id: p.id });
+    await b.call('profiles:update', { id: p.id, draft: { firstName: 'Finn', lastName: 'Jacobs', email: 'finn@example.com', tags: 'VIP' } });
+    await a.call('sync:now', {});
+    await b.call('sync:now', {});
+    const [conflict] = await b.call('conflicts:list', {});
+    expect(conflict).toMatchObject({ kind: 'edit_deleted', mine: { tags: ['VIP'] } });
+    if (conflict === undefined) throw new Error('no conflict');
+    await b.call('conflicts:resolve', { id: conflict.id, resolution: { kind: 'restore' } });
+    await b.call('sync:now', {});
+    await a.call('sync:now', {});
+    const onServer = await serverProfiles();
+    expect(onServer).toHaveLength(1);
+    expect(onServer[0]).toMatchObject({ email: 'finn@example.com', tags: ['VIP'] });
+    expect((await a.call('profiles:list', { query: {}, offset: 0, limit: 10 })).rows.map((r) => r.tags)).toEqual([['VIP']]);
+  });
+
+  it('keeps work when the server is down, says so, and sends it when it is back; sign-out keeps it too', async () => {
+    const a = await signedIn();
+    await a.call('profiles:create', draft('Gil', 'Mertens', 'gil@example.com'));
+    const url = server.url;
+    await server.server.close();
+    const down = await a.call('sync:now', {});
+    expect(down).toMatchObject({ online: false, waiting: { mutations: 1 } });
+    expect(down.lastError).toMatch(/cannot be reached/);
+    const out = await a.call('sync:disconnect', {});
+    expect(out.waiting).toBe(1);
+    expect((await a.call('sync:status', {})).connected).toBe(false);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+  });
+});
