@@ -1,4 +1,8 @@
 import { AppShell, Badge, Group, NavLink, Text, Title, Tooltip } from '@mantine/core';
+import { ConflictsPage } from './features/sync/ConflictsPage';
+import { InvitesPage } from './features/sync/InvitesPage';
+import { SettingsPage } from './features/sync/SettingsPage';
+import { StatusBar } from './features/sync/StatusBar';
 import { runMode } from './api/client';
 import { useApi } from './api/hooks';
 import { ImportPage } from './features/import/ImportPage';
@@ -25,9 +29,11 @@ function ModeBadge() {
 
 export function App() {
   const { route, navigate } = useUi();
-  const section = route.page === 'import' ? 'import' : 'profiles';
+  const section = route.page === 'profile' || route.page === 'new-profile' ? 'profiles' : route.page;
+  const status = useApi('sync:status', {}, ['conflicts', 'invites', 'sync']);
+  const conflicts = status.data?.openConflicts ?? 0;
   return (
-    <AppShell header={{ height: 52 }} navbar={{ width: 200, breakpoint: 0 }} padding="md">
+    <AppShell header={{ height: 52 }} navbar={{ width: 200, breakpoint: 0 }} footer={{ height: 44 }} padding="md">
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="xs">
@@ -54,13 +60,41 @@ export function App() {
             navigate({ page: 'import' });
           }}
         />
+        <NavLink
+          label="Invitations"
+          active={section === 'invites'}
+          onClick={() => {
+            navigate({ page: 'invites' });
+          }}
+        />
+        <NavLink
+          label="Conflicts"
+          active={section === 'conflicts'}
+          rightSection={conflicts > 0 ? <Badge color="red" size="sm" circle>{conflicts}</Badge> : undefined}
+          onClick={() => {
+            navigate({ page: 'conflicts' });
+          }}
+        />
+        <NavLink
+          label="Server"
+          active={section === 'settings'}
+          onClick={() => {
+            navigate({ page: 'settings' });
+          }}
+        />
       </AppShell.Navbar>
       <AppShell.Main style={{ height: '100dvh', display: 'flex', flexDirection: 'column' }}>
         {route.page === 'profiles' && <ProfilesPage />}
         {route.page === 'profile' && <ProfilePage key={route.id} id={route.id} />}
         {route.page === 'new-profile' && <NewProfilePage />}
         {route.page === 'import' && <ImportPage />}
+        {route.page === 'invites' && <InvitesPage />}
+        {route.page === 'conflicts' && <ConflictsPage />}
+        {route.page === 'settings' && <SettingsPage />}
       </AppShell.Main>
+      <AppShell.Footer>
+        <StatusBar />
+      </AppShell.Footer>
     </AppShell>
   );
 }

@@ -2,7 +2,14 @@ import { create } from 'zustand';
 import type { ProfileQuery, Selection } from '../../src-shared/contract/profiles';
 
 /** UI state only: where the admin is, what the list shows, what is ticked. Data stays in the database. */
-export type Route = { page: 'profiles' } | { page: 'profile'; id: string } | { page: 'new-profile' } | { page: 'import' };
+export type Route =
+  | { page: 'profiles' }
+  | { page: 'profile'; id: string }
+  | { page: 'new-profile' }
+  | { page: 'import' }
+  | { page: 'invites' }
+  | { page: 'conflicts' }
+  | { page: 'settings' };
 
 export type Ticked = { mode: 'ids'; ids: ReadonlySet<string> } | { mode: 'all'; except: ReadonlySet<string> };
 

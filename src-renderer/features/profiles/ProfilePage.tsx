@@ -9,6 +9,7 @@ import { useApi } from '../../api/hooks';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useUi } from '../../state/ui';
 import { ProfileForm } from './ProfileForm';
+import { InviteDialog } from '../sync/InviteDialog';
 import type { FormValues } from './ProfileForm';
 
 const toForm = (p: Profile): FormValues => ({
@@ -55,6 +56,7 @@ export function ProfilePage({ id }: { id: string }) {
   const loaded = useApi('profiles:get', { id }, ['profiles']);
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [inviting, setInviting] = useState(false);
   const back = (
     <Anchor
       component="button"
@@ -87,6 +89,16 @@ export function ProfilePage({ id }: { id: string }) {
         </Group>
         {!editing && (
           <Group>
+            {profile.status !== 'confirmed' && (
+              <Button
+                variant="light"
+                onClick={() => {
+                  setInviting(true);
+                }}
+              >
+                {profile.status === 'not_invited' ? 'Invite' : 'Invite again'}
+              </Button>
+            )}
             <Button
               onClick={() => {
                 setEditing(true);
@@ -125,6 +137,13 @@ export function ProfilePage({ id }: { id: string }) {
       ) : (
         <Details profile={profile} />
       )}
+      <InviteDialog
+        selection={{ kind: 'ids', ids: [profile.id] }}
+        opened={inviting}
+        onClose={() => {
+          setInviting(false);
+        }}
+      />
       <Modal
         opened={confirmDelete}
         onClose={() => {

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
-import { Alert, Anchor, Button, Center, Group, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Center, Group, Menu, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { InviteDialog } from '../sync/InviteDialog';
 import { useDebouncedValue } from '@mantine/hooks';
 import { LANGUAGES, LANGUAGE_LABELS } from '../../../src-shared/languages';
 import { PROFILE_STATUSES, STATUS_LABELS } from '../../../src-shared/profile';
 import type { ProfileStatus } from '../../../src-shared/profile';
 import type { Language } from '../../../src-shared/languages';
 import { useApi } from '../../api/hooks';
-import { useUi } from '../../state/ui';
+import { toSelection, useUi } from '../../state/ui';
 import { ProfileTable } from './ProfileTable';
 import { useProfileWindow } from './useProfileWindow';
 
@@ -14,7 +15,8 @@ const isStatus = (v: string): v is ProfileStatus => (PROFILE_STATUSES as readonl
 const isLanguage = (v: string): v is Language => (LANGUAGES as readonly string[]).includes(v);
 
 function SelectionBar({ total }: { total: number }) {
-  const { ticked, selectAllResults, clearSelection } = useUi();
+  const { ticked, query, selectAllResults, clearSelection } = useUi();
+  const [inviting, setInviting] = useState(false);
   const count = ticked.mode === 'ids' ? ticked.ids.size : total - ticked.except.size;
   if (count === 0 && ticked.mode === 'ids') {
     return (
@@ -36,6 +38,30 @@ function SelectionBar({ total }: { total: number }) {
       <Anchor component="button" size="sm" onClick={clearSelection}>
         Clear selection
       </Anchor>
+      <Menu position="bottom-start">
+        <Menu.Target>
+          <Button size="xs" variant="light">
+            List actions
+          </Button>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Item
+            onClick={() => {
+              setInviting(true);
+            }}
+          >
+            Invite users
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+      <InviteDialog
+        selection={toSelection(ticked, query)}
+        opened={inviting}
+        onClose={() => {
+          setInviting(false);
+        }}
+        onDone={clearSelection}
+      />
     </Group>
   );
 }
