@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
@@ -16,9 +15,7 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
           host: resolve(import.meta.dirname, 'src-main/host/cli.ts'),
-          ...(existsSync(resolve(import.meta.dirname, 'src-main/runtime/import/worker.ts'))
-            ? { 'import-worker': resolve(import.meta.dirname, 'src-main/runtime/import/worker.ts') }
-            : {}),
+          'import-worker': resolve(import.meta.dirname, 'src-main/runtime/import/worker.ts'),
         },
       },
     },

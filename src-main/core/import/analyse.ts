@@ -154,7 +154,7 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
         column: fullColumn,
         severity: 'warning',
         code: 'name-split',
-        message: `“${String(fullName).trim()}” was split into first name “${split.firstName}” and last name “${split.lastName}”; check the split.`,
+        message: `“${fullName.trim()}” was split into first name “${split.firstName}” and last name “${split.lastName}”; check the split.`,
       });
     }
   }
@@ -209,7 +209,8 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
   if (!checked.ok) {
     for (const [field, message] of Object.entries(checked.fields)) {
       const f = field as ProfileField;
-      issues.push({ field: f, column: columnsOf[f] ?? null, severity: 'error', code: isRequiredMessage(message) ? 'required' : 'invalid', message });
+      const column = columnsOf[f] ?? (f === 'phoneCountryCode' ? columnsOf.phoneNumber : undefined) ?? null;
+      issues.push({ field: f, column, severity: 'error', code: isRequiredMessage(message) ? 'required' : 'invalid', message });
     }
   }
   const excluded = ctx.excluded.has(index);

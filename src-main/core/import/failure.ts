@@ -29,4 +29,6 @@ export const failureReasonOf = (error: unknown): ImportFailureReason | undefined
   return typeof reason === 'string' && reason in CODE_OF ? (reason as ImportFailureReason) : undefined;
 };
 
-export const megabytes = (bytes: number): string => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+/** A size as people read it: "7.5 KB", "50 MB". */
+export const megabytes = (bytes: number): string =>
+  bytes < 1024 * 1024 ? `${Math.round((bytes / 1024) * 10) / 10} KB` : `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;

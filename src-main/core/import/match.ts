@@ -28,6 +28,17 @@ export function headerScore(header: string, target: AliasTarget): number {
   const squashed = squash(key);
   const bySquash = SQUASHED_ALIASES.get(squashed);
   if (bySquash !== undefined) return bySquash === target ? 0.9 : 0;
+  // A typo of a known name ("Emial", "Frist name"): the closest alias decides.
+  if (squashed.length >= 5) {
+    let typo: { target: AliasTarget; distance: number } | null = null;
+    for (const [alias, aliasTarget] of ALIAS_LIST) {
+      const a = squash(alias);
+      if (a.length < 5) continue;
+      const d = editDistance(squashed, a, 2);
+      if ((d <= 1 || (d === 2 && a.length >= 9)) && (typo === null || d < typo.distance)) typo = { target: aliasTarget, distance: d };
+    }
+    if (typo !== null) return typo.target === target ? (typo.distance === 1 ? 0.65 : 0.55) : 0;
+  }
   // The longest alias the header contains as whole words decides ("Work email address", "N° GSM pro").
   let best: { target: AliasTarget; length: number } | null = null;
   const padded = ` ${key} `;
@@ -36,21 +47,11 @@ export function headerScore(header: string, target: AliasTarget): number {
     if (padded.includes(` ${alias} `) && (best === null || alias.length > best.length)) best = { target: aliasTarget, length: alias.length };
   }
   if (best !== null) return best.target === target ? 0.6 + 0.25 * Math.min(1, best.length / key.length) : 0;
-  // A typo ("Emial", "Frist name").
-  if (squashed.length >= 5) {
-    for (const [alias, aliasTarget] of ALIAS_LIST) {
-      if (aliasTarget !== target) continue;
-      const a = squash(alias);
-      if (a.length < 5) continue;
-      const d = editDistance(squashed, a, 2);
-      if (d <= 1 || (d === 2 && a.length >= 9)) return d === 1 ? 0.65 : 0.55;
-    }
-  }
   return 0;
 }
 
 const EMAIL_LIKE = /^(mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$/i;
-const PHONE_CHARS = /^[+\d\s().\/-]+$/;
+const PHONE_CHARS = /^[+\d\s()./-]+$/;
 const CALLING_CODE = /^(\+|00)\d{1,4}$/;
 
 const share = (values: readonly string[], test: (v: string) => boolean): number =>
@@ -163,7 +164,7 @@ export function matchColumns(input: MatchInput): ColumnMatch[] {
       .filter((c) => c.confidence >= 0.3 && c.target !== pick?.target)
       .sort((a, b) => b.confidence - a.confidence)
       .slice(0, 3)
-      .map((c) => ({ target: c.target as MappingTarget, confidence: c.confidence }));
+      .map((c): { target: MappingTarget; confidence: number } => ({ target: c.target, confidence: c.confidence }));
     if (pick !== undefined) return { column: column.index, target: pick.target, confidence: pick.confidence, reason: pick.reason, alternatives: others };
     const best = others[0]?.confidence ?? 0;
     return {

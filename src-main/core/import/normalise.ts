@@ -55,21 +55,23 @@ export function headerSignature(headers: readonly string[]): string {
   return fnv1a64(headers.map((h) => normaliseKey(h)).join('\u0001'));
 }
 
-/** Levenshtein distance, capped: returns max + 1 as soon as it is exceeded. */
+/** Edit distance counting a swap of two neighbours as one edit (optimal string alignment), capped: max + 1 once exceeded. */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    const row = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      cur.push(value);
+      const prev = rows[i - 1] ?? [];
+      let value = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+      row.push(value);
       if (value < rowMin) rowMin = value;
     }
     if (rowMin > max) return max + 1;
-    prev = cur;
+    rows.push(row);
   }
-  return prev[b.length] ?? max + 1;
+  return rows[a.length]?.[b.length] ?? max + 1;
 }

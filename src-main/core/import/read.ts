@@ -9,6 +9,21 @@ import { assertNoDtd, checkZip, hasEntry, odfMimetype } from './zip';
 
 XLSX.set_cptable(cptable);
 
+/** The part of SheetJS's number-format library used here (typed loosely upstream). */
+interface SsfDateParts {
+  y: number;
+  m: number;
+  d: number;
+  H: number;
+  M: number;
+  S: number;
+}
+interface Ssf {
+  parse_date_code(serial: number, options?: { date1904?: boolean }): SsfDateParts;
+  is_date(format: string): boolean;
+}
+const SSF = XLSX.SSF as unknown as Ssf;
+
 /** A merged range of cells, 0-based and inclusive. */
 export interface MergeRange {
   s: { r: number; c: number };
@@ -69,14 +84,23 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
   options.onProgress?.('reading', 0, 1);
 
   if (startsWith(bytes, ZIP)) {
-    const entries = checkZip(bytes, limits);
+    let odsContent: Uint8Array | undefined;
+    const entries = checkZip(bytes, limits, (name, data) => {
+      if (name === 'content.xml') odsContent = data;
+    });
     if (hasEntry(entries, (n) => n === 'xl/workbook.xml' || n === 'xl/workbook.bin')) facts.format = 'xlsx';
     else if (odfMimetype(bytes, entries) === 'application/vnd.oasis.opendocument.spreadsheet' || hasEntry(entries, (n) => n === 'content.xml')) facts.format = 'ods';
     else if (hasEntry(entries, (n) => n.startsWith('Index/') || n === 'Index.zip' || n.endsWith('.iwa'))) facts.format = 'numbers';
     else {
       throw importFailure('unsupported-format', `“${fileName}” is a zip archive but not a spreadsheet (for example a Word document). Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.`);
     }
-    return { facts, sheets: readWorkbook(bytes, facts, limits, options) };
+    const sheets = readWorkbook(bytes, facts, limits, options);
+    if (facts.format === 'ods' && odsContent !== undefined) {
+      // The reader does not report ODF's hidden sheets (a table style with table:display="false").
+      const hidden = odsHiddenTables(odsContent);
+      for (const sheet of sheets) if (hidden.has(sheet.name)) sheet.hidden = true;
+    }
+    return { facts, sheets };
   }
   if (startsWith(bytes, CFB)) {
     if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from('EncryptedPackage', 'utf16le'))) {
@@ -121,9 +145,37 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
   const grid = parseDelimited(decoded.text, choice.delimiter, choice.skip, {
     maxRows: limits.maxRows + HEADER_SLACK,
     maxColumns: limits.maxColumns,
+    reportedRows: limits.maxRows,
   });
   options.onProgress?.('parsing', decoded.text.length, decoded.text.length);
   return { facts, sheets: [{ name: sheetNameOf(fileName), hidden: false, grid: padGrid(trimGrid(grid)), merges: [], tooManyRows: false }] };
+}
+
+const unescapeXml = (text: string): string =>
+  text.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e] ?? '');
+
+/** Names of the tables an ODF spreadsheet hides: tables whose style says table:display="false". */
+export function odsHiddenTables(content: Uint8Array): Set<string> {
+  const xml = new TextDecoder('utf-8').decode(content);
+  const bodyAt = xml.indexOf('<office:body');
+  const styles = bodyAt === -1 ? xml : xml.slice(0, bodyAt);
+  const hiddenStyles = new Set<string>();
+  for (const m of styles.matchAll(/<style:style\b([^>]*)>([\s\S]*?)<\/style:style>/g)) {
+    const attrs = m[1] ?? '';
+    if (!attrs.includes('style:family="table"')) continue;
+    if (!/table:display="false"/.test(m[2] ?? '')) continue;
+    const name = /style:name="([^"]*)"/.exec(attrs)?.[1];
+    if (name !== undefined) hiddenStyles.add(name);
+  }
+  const hidden = new Set<string>();
+  if (hiddenStyles.size === 0) return hidden;
+  for (const m of xml.matchAll(/<table:table\s([^>]*)>/g)) {
+    const attrs = m[1] ?? '';
+    const style = /table:style-name="([^"]*)"/.exec(attrs)?.[1];
+    const name = /table:name="([^"]*)"/.exec(attrs)?.[1];
+    if (style !== undefined && name !== undefined && hiddenStyles.has(style)) hidden.add(unescapeXml(name));
+  }
+  return hidden;
 }
 
 const sheetNameOf = (fileName: string): string => {
@@ -157,7 +209,7 @@ function readWorkbook(data: Uint8Array | string, facts: FileFacts, limits: Impor
     const sheet = workbook.Sheets[name];
     const hidden = (workbook.Workbook?.Sheets?.[index]?.Hidden ?? 0) !== 0;
     if (sheet === undefined) return;
-    sheets.push(sheetToGrid(name, hidden, sheet, limits));
+    sheets.push(sheetToGrid(name, hidden, sheet, limits, workbook.Workbook?.WBProps?.date1904 === true));
   });
   options.onProgress?.('parsing', 1, 1);
   if (sheets.length === 0) throw importFailure('no-data', `“${facts.fileName}” has no sheets.`);
@@ -175,11 +227,12 @@ function translateReaderError(error: unknown, facts: FileFacts): Error {
   return importFailure('corrupt', `This ${facts.format} file is damaged and cannot be read (${message.slice(0, 120)}). Open it in its spreadsheet program and save it again.`);
 }
 
-function sheetToGrid(name: string, hidden: boolean, sheet: WorkSheet, limits: ImportLimits): ParsedSheet {
+function sheetToGrid(name: string, hidden: boolean, sheet: WorkSheet, limits: ImportLimits, date1904: boolean): ParsedSheet {
   const ref = sheet['!ref'];
   const merges = (sheet['!merges'] ?? []).map((m) => ({ s: { r: m.s.r, c: m.s.c }, e: { r: m.e.r, c: m.e.c } }));
   if (ref === undefined) return { name, hidden, grid: [], merges, tooManyRows: false };
-  const full = XLSX.utils.decode_range(sheet['!fullref'] ?? ref);
+  const fullRef: unknown = sheet['!fullref'];
+  const full = XLSX.utils.decode_range(typeof fullRef === 'string' ? fullRef : ref);
   const tooManyRows = full.e.r - full.s.r + 1 > limits.maxRows + HEADER_SLACK;
   const data: (CellObject[] | undefined)[] = sheet['!data'] ?? [];
   const grid: string[][] = [];
@@ -190,7 +243,7 @@ function sheetToGrid(name: string, hidden: boolean, sheet: WorkSheet, limits: Im
       continue;
     }
     const row: string[] = new Array<string>(cells.length);
-    for (let c = 0; c < cells.length; c++) row[c] = cellText(cells[c]);
+    for (let c = 0; c < cells.length; c++) row[c] = cellText(cells[c], date1904);
     grid.push(row);
   }
   const trimmed = trimGrid(grid);
@@ -227,8 +280,8 @@ function padGrid(grid: string[][]): string[][] {
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /** A date serial (1900 system, as SheetJS normalises it) → ISO date, with the time when it has one. */
-function serialToIso(serial: number): string {
-  const parts = XLSX.SSF.parse_date_code(serial);
+function serialToIso(serial: number, date1904: boolean): string {
+  const parts = SSF.parse_date_code(serial, { date1904 });
   const date = `${String(parts.y).padStart(4, '0')}-${pad2(parts.m)}-${pad2(parts.d)}`;
   const time = parts.H !== 0 || parts.M !== 0 || parts.S !== 0 ? `${pad2(parts.H)}:${pad2(parts.M)}${parts.S !== 0 ? `:${pad2(parts.S)}` : ''}` : '';
   if (serial < 1 && time !== '') return time;
@@ -245,16 +298,16 @@ const dateToIso = (d: Date): string => {
  * all their digits (never 1.23E+13), keeping leading zeros a number format
  * shows; formulas give their cached value (the reader never evaluates them).
  */
-export function cellText(cell: CellObject | undefined): string {
+export function cellText(cell: CellObject | undefined, date1904 = false): string {
   if (cell === undefined) return '';
   const v = cell.v;
   switch (cell.t) {
     case 's':
-      return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v as string | number);
+      return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
     case 'b':
       return v === true ? 'TRUE' : 'FALSE';
     case 'd':
-      return v instanceof Date ? dateToIso(v) : typeof v === 'number' ? serialToIso(v) : String(v ?? '');
+      return v instanceof Date ? dateToIso(v) : typeof v === 'number' ? serialToIso(v, date1904) : typeof v === 'string' ? v : '';
     case 'e':
       return cell.w ?? '';
     case 'z':
@@ -262,7 +315,7 @@ export function cellText(cell: CellObject | undefined): string {
     case 'n': {
       if (typeof v !== 'number' || !Number.isFinite(v)) return cell.w ?? '';
       const format = typeof cell.z === 'string' ? cell.z : undefined;
-      if (format !== undefined && format !== 'General' && XLSX.SSF.is_date(format)) return serialToIso(v);
+      if (format !== undefined && format !== 'General' && SSF.is_date(format)) return serialToIso(v, date1904);
       const shown = cell.w;
       if (Number.isInteger(v)) {
         if (shown !== undefined && /^0\d/.test(shown.trim())) return shown.trim();

@@ -173,8 +173,11 @@ export function chooseDelimiter(text: string, extension: string, forced?: Delimi
 }
 
 export interface CsvLimits {
+  /** Rows read at most (data rows plus room for titles and the header). */
   maxRows: number;
   maxColumns: number;
+  /** The data-row limit named in the error (defaults to maxRows). */
+  reportedRows?: number;
 }
 
 /**
@@ -193,8 +196,9 @@ export function parseDelimited(text: string, delimiter: Delimiter, start: number
     rows.push(row);
     if (row.length > maxColumns) maxColumns = row.length;
     if (rows.length > limits.maxRows) {
-      throw importFailure('too-many-rows', `This file has more than ${limits.maxRows.toLocaleString('en-US')} rows; an import takes at most that many. Split it into smaller files.`, {
-        limit: limits.maxRows,
+      const limit = limits.reportedRows ?? limits.maxRows;
+      throw importFailure('too-many-rows', `This file has more than ${limit.toLocaleString('en-US')} rows; an import takes at most that many. Split it into smaller files.`, {
+        limit,
       });
     }
     if (maxColumns > limits.maxColumns) {

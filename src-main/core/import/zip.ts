@@ -108,7 +108,7 @@ function dataStart(bytes: Uint8Array, view: DataView, entry: ZipEntry): number {
  * Checks a zip-based workbook and returns its entries. Throws a specific
  * import failure for a truncated archive, a zip bomb or an XML bomb.
  */
-export function checkZip(bytes: Uint8Array, limits: ZipCheckLimits): ZipEntry[] {
+export function checkZip(bytes: Uint8Array, limits: ZipCheckLimits, onPart?: (name: string, data: Uint8Array) => void): ZipEntry[] {
   const entries = listZipEntries(bytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let declared = 0;
@@ -150,6 +150,7 @@ export function checkZip(bytes: Uint8Array, limits: ZipCheckLimits): ZipEntry[] 
       throw corrupt(`the part ${entry.name} uses an unknown compression method`);
     }
     actual += unpacked.length;
+    onPart?.(entry.name, unpacked);
     if (/\.(xml|rels|vml)$/i.test(entry.name)) assertNoDtd(unpacked, entry.name);
     if (entry.name === 'META-INF/manifest.xml' && new TextDecoder('utf-8').decode(unpacked).includes('encryption-data')) {
       throw importFailure('encrypted', 'This spreadsheet is protected with a password. Open it, remove the password (or save an unprotected copy) and drop that copy.');

@@ -1,0 +1,95 @@
+import type { Delimiter, ImportLimits, TextEncoding } from '../../../src-shared/import';
+import { AppError } from '../../../src-shared/errors';
+import { importFailure } from './failure';
+import { analyseSheet } from './analyse';
+import type { Analysis, AnalyseInput, LanguageMap } from './analyse';
+import { readSpreadsheet } from './read';
+import type { ParsedFile, ParsedSheet } from './read';
+import type { RememberedMapping } from './match';
+import { HEADER_SLACK } from './read';
+
+/**
+ * The heavy half of the import (reading the file, checking every row), as a
+ * port: the runtime runs it in a worker thread with time and memory limits;
+ * tests and small jobs run it inline.
+ */
+
+export type EngineProgress = (phase: 'reading' | 'parsing' | 'validating', done: number, total: number) => void;
+
+export interface ParseJob {
+  bytes: Uint8Array;
+  fileName: string;
+  delimiter?: Delimiter | undefined;
+  encoding?: TextEncoding | undefined;
+  limits: ImportLimits;
+  /** Remembered mappings by header signature; the one for this file's headers is applied. */
+  remembered: Record<string, { mapping: RememberedMapping; languages: LanguageMap }>;
+  analysis: Omit<AnalyseInput, 'grid' | 'merges' | 'remembered' | 'rememberedSources' | 'headerRow' | 'mapping'>;
+}
+
+export interface ParseResult {
+  file: ParsedFile;
+  sheetIndex: number;
+  analysis: Analysis;
+}
+
+export interface ImportEngine {
+  /** Rejects with a CANCELLED AppError when the signal aborts. */
+  parse(job: ParseJob, onProgress: EngineProgress, signal?: AbortSignal): Promise<ParseResult>;
+  analyse(input: AnalyseInput, limits: ImportLimits, onProgress: EngineProgress, signal?: AbortSignal): Promise<Analysis>;
+}
+
+/** The sheet offered first: the first visible one with data, else the first with data, else the first. */
+export function defaultSheet(sheets: readonly ParsedSheet[]): number {
+  const visible = sheets.findIndex((s) => !s.hidden && s.grid.length > 0);
+  if (visible !== -1) return visible;
+  const any = sheets.findIndex((s) => s.grid.length > 0);
+  return any === -1 ? 0 : any;
+}
+
+export function assertSheetUsable(sheet: ParsedSheet, limits: ImportLimits): void {
+  if (sheet.tooManyRows || sheet.grid.length > limits.maxRows + HEADER_SLACK) {
+    throw importFailure(
+      'too-many-rows',
+      `The sheet “${sheet.name}” has more than ${limits.maxRows.toLocaleString('en-US')} rows; an import takes at most that many. Split it into smaller files.`,
+      { limit: limits.maxRows },
+    );
+  }
+}
+
+/** Reads the file and analyses its default sheet, with a remembered mapping when its headers are known. */
+export function runParse(job: ParseJob, onProgress: EngineProgress): ParseResult {
+  const file = readSpreadsheet(job.bytes, job.fileName, {
+    limits: job.limits,
+    delimiter: job.delimiter,
+    encoding: job.encoding,
+    onProgress: (phase, done, total) => onProgress(phase, done, total),
+  });
+  const sheetIndex = defaultSheet(file.sheets);
+  const sheet = file.sheets[sheetIndex];
+  if (sheet === undefined) throw importFailure('no-data', `“${job.fileName}” has no sheets.`);
+  assertSheetUsable(sheet, job.limits);
+  const analysis = analyseSheet(
+    { ...job.analysis, grid: sheet.grid, merges: sheet.merges, headerRow: 'auto', mapping: 'auto', rememberedSources: job.remembered },
+    (done, total) => onProgress('validating', done, total),
+  );
+  return { file, sheetIndex, analysis };
+}
+
+const assertNotAborted = (signal: AbortSignal | undefined): void => {
+  if (signal?.aborted === true) throw new AppError('CANCELLED', 'The import was cancelled.');
+};
+
+/** Runs on the calling thread: for tests and for jobs too small to be worth a worker. */
+export const inlineEngine: ImportEngine = {
+  parse: (job, onProgress, signal) =>
+    Promise.resolve().then(() => {
+      assertNotAborted(signal);
+      return runParse(job, onProgress);
+    }),
+  analyse: (input, _limits, onProgress, signal) =>
+    Promise.resolve().then(() => {
+      assertNotAborted(signal);
+      return analyseSheet(input, (done, total) => onProgress('validating', done, total));
+    }),
+};

@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../../../src-shared/errors';
+import type { ImportLimits } from '../../../src-shared/import';
+import { inlineEngine } from '../../core/import/engine';
+import type { EngineProgress, ImportEngine } from '../../core/import/engine';
+import type { WorkerReply, WorkerRequest } from './protocol';
+
+/**
+ * Runs the import engine in a worker thread per job: the file is read and its
+ * rows checked off the main thread, under a memory cap (resourceLimits), a
+ * wall-clock limit and cancellation (the worker is terminated). A worker that
+ * dies on a hostile file takes nothing else with it.
+ */
+
+export interface WorkerEngineOptions {
+  /** The worker's file; found next to the built bundle (import-worker.js) or the source (worker.ts) when omitted. */
+  workerFile?: string | undefined;
+  /** Row checks of sheets this small run on the calling thread (a worker costs more than they do). */
+  inlineBelowRows?: number;
+}
+
+/** Where the worker is: out/main/import-worker.js when built, src-main/runtime/import/worker.ts under tsx/vitest. */
+export function resolveWorkerFile(explicit?: string): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const entry = process.argv[1] === undefined ? undefined : dirname(process.argv[1]);
+  const candidates = [
+    explicit,
+    process.env.ROSTER_IMPORT_WORKER,
+    join(here, 'import-worker.js'),
+    join(here, '..', 'import-worker.js'),
+    entry === undefined ? undefined : join(entry, 'import-worker.js'),
+    join(here, 'worker.ts'),
+    join(here, 'worker.js'),
+  ].filter((c): c is string => c !== undefined && c !== '');
+  const found = candidates.find((c) => existsSync(c));
+  if (found === undefined) throw new Error(`The import worker is missing (looked for ${candidates.join(', ')}).`);
+  return found;
+}
+
+/**
+ * How to start the worker. Built, it is plain JS. From source (.ts, under
+ * vitest or tsx) it needs tsx's loader inside the worker: Node 20 does not
+ * apply `--import tsx` from a Worker's execArgv to the worker's own entry,
+ * so a two-line bootstrap registers tsx's ESM hooks and then imports the file.
+ */
+function workerEntry(file: string): [string | URL, { eval?: boolean }] {
+  if (!file.endsWith('.ts')) return [file, {}];
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
+  const code = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); });`;
+  return [code, { eval: true }];
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+function runInWorker<T>(
+  file: string,
+  request: WorkerRequest,
+  transfer: ArrayBuffer[],
+  limits: ImportLimits,
+  onProgress: EngineProgress,
+  pick: (reply: WorkerReply) => T | undefined,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(new AppError('CANCELLED', 'The import was cancelled.'));
+      return;
+    }
+    const [entry, entryOptions] = workerEntry(file);
+    const worker = new Worker(entry, {
+      ...entryOptions,
+      resourceLimits: {
+        maxOldGenerationSizeMb: limits.maxMemoryMb,
+        maxYoungGenerationSizeMb: Math.min(256, Math.max(16, Math.floor(limits.maxMemoryMb / 16))),
+        stackSizeMb: 8,
+      },
+      stdout: false,
+      stderr: false,
+    });
+    let settled = false;
+    const finish = (outcome: Outcome<T>): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      if (outcome.ok) resolve(outcome.value);
+      else reject(outcome.error);
+    };
+    const timer = setTimeout(() => {
+      finish({
+        ok: false,
+        error: new AppError('LIMIT_EXCEEDED', `Reading this file took longer than ${Math.round(limits.maxParseMs / 1000)} seconds; it was stopped. Split it into smaller files.`, {
+          reason: 'timeout',
+          limitMs: limits.maxParseMs,
+        }),
+      });
+    }, limits.maxParseMs);
+    const onAbort = (): void => finish({ ok: false, error: new AppError('CANCELLED', 'The import was cancelled.') });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'progress') {
+        onProgress(reply.phase, reply.done, reply.total);
+        return;
+      }
+      if (reply.type === 'error') {
+        finish({ ok: false, error: new AppError(reply.error.code, reply.error.message, reply.error.details) });
+        return;
+      }
+      const value = pick(reply);
+      if (value !== undefined) finish({ ok: true, value });
+    });
+    worker.on('error', (error: Error) => {
+      const code = 'code' in error ? error.code : undefined;
+      if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        finish({
+          ok: false,
+          error: new AppError('LIMIT_EXCEEDED', `This file needs more than the ${limits.maxMemoryMb} MB of memory an import may use; it was stopped. Split it into smaller files.`, {
+            reason: 'out-of-memory',
+            limitMb: limits.maxMemoryMb,
+          }),
+        });
+        return;
+      }
+      finish({ ok: false, error: new AppError('INTERNAL', `The file reader failed (${error.message.slice(0, 160)}).`) });
+    });
+    worker.on('exit', (exitCode) => {
+      finish({ ok: false, error: new AppError('INTERNAL', `The file reader stopped unexpectedly (exit code ${exitCode}).`) });
+    });
+    worker.postMessage(request, transfer);
+  });
+}
+
+export function createWorkerEngine(options: WorkerEngineOptions = {}): ImportEngine {
+  let file: string | undefined;
+  const workerFile = (): string => (file ??= resolveWorkerFile(options.workerFile));
+  const inlineBelow = options.inlineBelowRows ?? 2000;
+  return {
+    parse(job, onProgress, signal) {
+      // A copy travels (transferred): the session keeps the original for a re-read.
+      const copy = job.bytes.slice();
+      const buffer = copy.buffer;
+      return runInWorker(
+        workerFile(),
+        { kind: 'parse', job: { ...job, bytes: copy } },
+        buffer instanceof ArrayBuffer ? [buffer] : [],
+        job.limits,
+        onProgress,
+        (reply) => (reply.type === 'parsed' ? reply.result : undefined),
+        signal,
+      );
+    },
+    analyse(input, limits, onProgress, signal) {
+      if (input.grid.length < inlineBelow) return inlineEngine.analyse(input, limits, onProgress, signal);
+      return runInWorker(
+        workerFile(),
+        { kind: 'analyse', input, limits },
+        [],
+        limits,
+        onProgress,
+        (reply) => (reply.type === 'analysed' ? reply.result : undefined),
+        signal,
+      );
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { parentPort } from 'node:worker_threads';
+import { AppError } from '../../../src-shared/errors';
+import type { ApiError } from '../../../src-shared/errors';
+import { analyseSheet } from '../../core/import/analyse';
+import { runParse } from '../../core/import/engine';
+import type { WorkerReply, WorkerRequest } from './protocol';
+
+/**
+ * The import worker: reads an untrusted file (or checks a sheet's rows) off
+ * the main thread, under the resource limits its parent set. One job, one
+ * reply; the parent ends the worker afterwards (or on time-out / cancel).
+ */
+
+const port = parentPort;
+if (port === null) throw new Error('the import worker must run in a worker thread');
+
+const post = (reply: WorkerReply): void => port.postMessage(reply);
+
+/** Progress at most every 100 ms (and always the last step). */
+function throttled(): (phase: 'reading' | 'parsing' | 'validating', done: number, total: number) => void {
+  let last = 0;
+  return (phase, done, total) => {
+    const now = Date.now();
+    if (now - last < 100 && done < total) return;
+    last = now;
+    post({ type: 'progress', phase, done, total });
+  };
+}
+
+function toApiError(error: unknown, kind: WorkerRequest['kind']): ApiError {
+  if (error instanceof AppError) return error.toApiError();
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RangeError && /array length|allocation|memory|too large/i.test(message)) {
+    return { code: 'LIMIT_EXCEEDED', message: 'This file needs more memory than an import may use; it was not opened. Split it into smaller files.', details: { reason: 'out-of-memory' } };
+  }
+  if (kind === 'parse') {
+    return { code: 'FILE_CORRUPT', message: `This file could not be read (${message.slice(0, 160)}). Open it in its spreadsheet program and save it again.`, details: { reason: 'corrupt' } };
+  }
+  return { code: 'INTERNAL', message: `Checking the rows failed (${message.slice(0, 160)}).` };
+}
+
+port.once('message', (request: WorkerRequest) => {
+  const progress = throttled();
+  try {
+    if (request.kind === 'parse') {
+      post({ type: 'parsed', result: runParse(request.job, progress) });
+    } else {
+      post({ type: 'analysed', result: analyseSheet(request.input, (done, total) => progress('validating', done, total)) });
+    }
+  } catch (error) {
+    post({ type: 'error', error: toApiError(error, request.kind) });
+  }
+});

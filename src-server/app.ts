@@ -1,0 +1,233 @@
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import type { ServerConfig } from './config';
+import { redactUrl } from './config';
+import { openDatabase } from './db/connect';
+import type { DbHandle } from './db/connect';
+import { loadSecret, Sealer } from './lib/crypto';
+import { DevMailbox } from './mail/dev-mailbox';
+import { parseSmtpUrl } from './mail/smtp';
+import { OutboxWorker } from './mail/worker';
+import type { WorkerOptions } from './mail/worker';
+import { authPlugin } from './plugins/auth';
+import { errorsPlugin } from './plugins/errors';
+import { useZodValidation } from './plugins/zod-routes';
+import type { Access } from './plugins/zod-routes';
+import { pageRoutes, devMailboxRoutes } from './routes/pages';
+import { profileRoutes } from './routes/profiles';
+import { authRoutes, organisationRoutes, syncRoutes } from './routes/sync';
+import { AuthService } from './services/auth';
+import { newEvents, systemClock } from './services/context';
+import type { Clock, ServerContext } from './services/context';
+import { ensureDemo } from './services/demo';
+import type { DemoCredentials } from './services/demo';
+import { ROSTER_SERVER_VERSION } from './version';
+
+export interface BuildOptions {
+  clock?: Clock;
+  /** Fault injection for the mail worker (tests). */
+  workerHooks?: WorkerOptions['hooks'];
+}
+
+export interface RosterServer {
+  app: FastifyInstance;
+  ctx: ServerContext;
+  db: DbHandle;
+  worker: OutboxWorker | null;
+  /** Only when no SMTP URL is configured. */
+  devMailbox: DevMailbox | null;
+  /** Set on the first start (or a password reset): print once, it is not stored. */
+  demoCredentials: DemoCredentials | null;
+  /** Every route with its access word, for the isolation test and the docs. */
+  routes: { method: string; url: string; access: Access | undefined }[];
+  /** After listen(): http://host:port. */
+  url: string;
+  publicBaseUrl: string;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Masks the token of invitation links in anything logged. */
+export const redactPath = (url: string): string => url.replace(/\/invite\/[^/?#]+/, '/invite/[token]');
+
+/**
+ * Builds the server without listening: database opened and migrated,
+ * plugins and routes registered, demo seeded if asked. listen() starts the
+ * HTTP port and the mail worker.
+ */
+export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<RosterServer> {
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const events = newEvents();
+  let publicBaseUrl = config.publicBaseUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  let devMailbox: DevMailbox | null = null;
+  let worker: OutboxWorker | null = null;
+  try {
+    const sealer = new Sealer(loadSecret(config.secret, config.dataDir));
+    const ctx: ServerContext = {
+      db: db.db,
+      dialect: db.dialect,
+      config,
+      clock: options.clock ?? systemClock,
+      sealer,
+      publicBaseUrl: () => publicBaseUrl,
+      events,
+    };
+
+    const app = Fastify({
+      bodyLimit: 32 * 1024 * 1024,
+      logger:
+        config.logLevel === 'silent'
+          ? false
+          : {
+              level: config.logLevel,
+              redact: ['req.headers.authorization', 'req.headers.cookie', 'body.password', 'body.confirm'],
+              serializers: {
+                req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactPath(req.url), ip: req.ip }),
+              },
+            },
+    });
+    const routes: RosterServer['routes'] = [];
+    app.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, access: route.config?.access });
+    });
+
+    useZodValidation(app);
+    await app.register(errorsPlugin);
+    await app.register(formbody, { bodyLimit: 16 * 1024 });
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        error: { code: 'RATE_LIMITED', message: `Too many requests. Try again in ${context.after}.` },
+      }),
+    });
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.0.3',
+        info: { title: 'Roster server', version: ROSTER_SERVER_VERSION, description: 'Organisations, profiles, invitations and the console’s sync API. Every JSON response is a Result envelope.' },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      },
+    });
+    const auth = new AuthService(ctx);
+    await app.register(authPlugin, { auth });
+
+    await app.register((api, _options, done) => {
+      authRoutes(api, ctx, auth);
+      syncRoutes(api, ctx);
+      profileRoutes(api, ctx);
+      organisationRoutes(api, ctx);
+      done();
+    });
+    await app.register((pages, _options, done) => {
+      pageRoutes(pages, ctx);
+      done();
+    });
+
+    if (config.smtpUrl === undefined) {
+      devMailbox = new DevMailbox(config.dataDir);
+      await devMailbox.start();
+      const mailbox = devMailbox;
+      await app.register((dev, _options, done) => {
+        devMailboxRoutes(dev, mailbox);
+        done();
+      });
+    }
+
+    app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+    app.get('/health', { schema: { hide: true } }, async () => {
+      await db.db.selectFrom('organisations').select('id').limit(1).execute();
+      return { ok: true, data: { status: 'ok', database: db.dialect, version: ROSTER_SERVER_VERSION } };
+    });
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .send(`Roster server ${ROSTER_SERVER_VERSION}\nAPI: /api/v1 (OpenAPI at /openapi.json)${devMailbox === null ? '' : '\nDev mailbox: /dev/mailbox'}\n`),
+    );
+
+    const demoCredentials = config.seedDemo || config.resetDemoPassword ? await ensureDemo(ctx, { reset: config.resetDemoPassword }) : null;
+
+    const smtpTarget = config.smtpUrl !== undefined ? parseSmtpUrl(config.smtpUrl) : null;
+    if (config.worker.enabled) {
+      const mailbox = devMailbox;
+      worker = new OutboxWorker({
+        db: db.db,
+        dialect: db.dialect,
+        clock: ctx.clock,
+        sealer,
+        smtp: () => smtpTarget ?? parseSmtpUrl(mailbox?.smtpUrl ?? 'smtp://127.0.0.1:25'),
+        from: config.mailFrom,
+        publicBaseUrl: () => publicBaseUrl,
+        batchSize: config.worker.batchSize,
+        leaseMs: config.worker.leaseMs,
+        maxAttempts: config.worker.maxAttempts,
+        retryBaseMs: config.worker.retryBaseMs,
+        retryMaxMs: config.worker.retryMaxMs,
+        pollIntervalMs: config.worker.pollIntervalMs,
+        log: (level, message, data) => app.log[level](data ?? {}, message),
+        ...(options.workerHooks === undefined ? {} : { hooks: options.workerHooks }),
+      });
+      const w = worker;
+      events.on('mailQueued', () => {
+        w.wake();
+      });
+    }
+
+    let url = '';
+    let closed = false;
+    const server: RosterServer = {
+      app,
+      ctx,
+      db,
+      worker,
+      devMailbox,
+      demoCredentials,
+      routes,
+      get url() {
+        return url;
+      },
+      get publicBaseUrl() {
+        return publicBaseUrl;
+      },
+      async listen() {
+        const address = await app.listen({ host: config.host, port: config.port });
+        const bound = app.server.address();
+        const port = typeof bound === 'object' && bound !== null ? bound.port : config.port;
+        url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+        if (config.publicBaseUrl === undefined) publicBaseUrl = url;
+        worker?.start();
+        app.log.info({ address, database: db.dialect, location: db.dialect === 'postgres' ? db.location : db.location, smtp: redactUrl(config.smtpUrl) ?? 'dev mailbox' }, 'Roster server listening');
+        return url;
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        await worker?.stop();
+        await app.close();
+        await devMailbox?.stop();
+        await db.close();
+      },
+    };
+    return server;
+  } catch (error) {
+    await worker?.stop();
+    await devMailbox?.stop();
+    await db.close();
+    throw error;
+  }
+}
+
+/** Builds and listens: what the CLI, the console's start script and the tests call. */
+export async function startServer(config: ServerConfig, options: BuildOptions = {}): Promise<RosterServer> {
+  const server = await buildServer(config, options);
+  try {
+    await server.listen();
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  return server;
+}

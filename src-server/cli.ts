@@ -1,0 +1,67 @@
+import { ConfigError, HELP, parseCli, redactUrl } from './config';
+import { startServer } from './app';
+
+/** `npm run server [-- options]`: the Roster server on its defaults (SQLite, dev mailbox, demo organisation). */
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseCli(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`roster-server: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (options.help) {
+    console.log(HELP);
+    return;
+  }
+  const { config } = options;
+  const server = await startServer(config);
+  const lines = [
+    '',
+    `Roster server listening on ${server.url}`,
+    `  public URL (links in emails)  ${server.publicBaseUrl}`,
+    `  database                      ${server.db.dialect === 'sqlite' ? `SQLite ${server.db.location}` : `PostgreSQL ${server.db.location}`}`,
+    `  API                           ${server.url}/api/v1   (OpenAPI: ${server.url}/openapi.json)`,
+    server.devMailbox === null
+      ? `  email                         via ${redactUrl(config.smtpUrl) ?? ''}`
+      : `  dev mailbox (no SMTP set)     ${server.url}/dev/mailbox   (emails stay on this machine)`,
+  ];
+  if (server.demoCredentials !== null) {
+    lines.push(
+      '',
+      `  Demo organisation "${server.demoCredentials.organisationName}": sign in with`,
+      `    email     ${server.demoCredentials.email}`,
+      `    password  ${server.demoCredentials.password}`,
+      '  (shown this once: only a hash is kept; --reset-demo-password prints a new one)',
+    );
+  }
+  console.log(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\nroster-server: ${signal}, stopping…`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(`roster-server: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,250 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_LANGUAGE, isLanguage } from '../src-shared/languages';
+import type { Language } from '../src-shared/languages';
+
+/** Links email 2 ("get the app") points at. */
+export interface AppLinks {
+  ios: string;
+  android: string;
+  web: string;
+}
+
+export interface ScryptCost {
+  /** CPU/memory cost, a power of two. OWASP: 2^17 with r = 8, p = 1. */
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** OWASP Password Storage Cheat Sheet, scrypt: N = 2^17, r = 8, p = 1 (128 MiB). */
+export const OWASP_SCRYPT: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
+
+export interface ServerConfig {
+  /** Interface to listen on; 127.0.0.1 unless told otherwise. */
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Where links in emails point. Undefined: http://<host>:<port> once listening. Never taken from a request. */
+  publicBaseUrl: string | undefined;
+  dataDir: string;
+  /** postgres://… to use PostgreSQL; undefined for SQLite in dataDir. */
+  databaseUrl: string | undefined;
+  /** smtp://user:pass@host:port or smtps://…; undefined starts the dev mailbox. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Default for new organisations (each organisation may change its own). */
+  invitationLifetimeDays: number;
+  sessionLifetimeHours: number;
+  defaultLanguage: Language;
+  appLinks: AppLinks;
+  /** 32 bytes (base64 or hex) sealing invitation tokens until their email leaves; undefined: a key file in dataDir. */
+  secret: string | undefined;
+  /** First start on an empty database creates a demo organisation and admin. */
+  seedDemo: boolean;
+  /** Give the demo admin a new password (printed once). */
+  resetDemoPassword: boolean;
+  scrypt: ScryptCost;
+  login: { maxPerMinutePerIp: number; maxPerMinutePerEmail: number };
+  worker: {
+    enabled: boolean;
+    pollIntervalMs: number;
+    batchSize: number;
+    /** A claimed message whose worker went silent this long is taken over (or parked, see OUTBOX in docs/SERVER.md). */
+    leaseMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export function defaultServerDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const name = 'Roster Server';
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), name);
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', name);
+  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'roster-server');
+}
+
+export const DEFAULT_PORT = 4280;
+
+export const DEFAULT_APP_LINKS: AppLinks = {
+  ios: 'https://apps.apple.com/app/roster',
+  android: 'https://play.google.com/store/apps/details?id=app.roster',
+  web: 'https://app.roster.example',
+};
+
+export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return {
+    host: '127.0.0.1',
+    port: DEFAULT_PORT,
+    publicBaseUrl: undefined,
+    dataDir: defaultServerDataDir(),
+    databaseUrl: undefined,
+    smtpUrl: undefined,
+    mailFrom: 'Roster <no-reply@roster.localhost>',
+    invitationLifetimeDays: 7,
+    sessionLifetimeHours: 12,
+    defaultLanguage: DEFAULT_LANGUAGE,
+    appLinks: DEFAULT_APP_LINKS,
+    secret: undefined,
+    seedDemo: false,
+    resetDemoPassword: false,
+    scrypt: OWASP_SCRYPT,
+    login: { maxPerMinutePerIp: 20, maxPerMinutePerEmail: 10 },
+    worker: { enabled: true, pollIntervalMs: 1000, batchSize: 50, leaseMs: 60_000, maxAttempts: 8, retryBaseMs: 5_000, retryMaxMs: 3_600_000 },
+    logLevel: 'info',
+    ...overrides,
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const HELP = `Roster server
+
+Usage: tsx src-server/cli.ts [options]        (npm run server -- [options])
+
+Options (each also read from the environment variable shown):
+  --port N                  ROSTER_PORT            port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
+  --host ADDR               ROSTER_HOST            interface to listen on (default 127.0.0.1)
+  --public-url URL          ROSTER_PUBLIC_URL      base URL of the links in emails (default http://<host>:<port>)
+  --data-dir DIR            ROSTER_SERVER_DATA_DIR SQLite file, dev mailbox and key file (default ${defaultServerDataDir()})
+  --database-url URL        DATABASE_URL           postgres://user:pass@host:port/db to use PostgreSQL instead of SQLite
+  --smtp-url URL            ROSTER_SMTP_URL        smtp://user:pass@host:587 or smtps://…:465 (default: the dev mailbox)
+  --mail-from ADDR          ROSTER_MAIL_FROM       sender of the emails (default "Roster <no-reply@roster.localhost>")
+  --invitation-days N       ROSTER_INVITATION_DAYS invitation lifetime for new organisations (default 7)
+  --session-hours N         ROSTER_SESSION_HOURS   admin session lifetime (default 12)
+  --app-links JSON          ROSTER_APP_LINKS       {"ios":…,"android":…,"web":…} for email 2
+  --secret KEY              ROSTER_SECRET          32-byte key (base64/hex) sealing tokens in the mail queue (default: key file in data dir)
+  --no-demo                 ROSTER_DEMO=0          do not create the demo organisation on first start
+  --reset-demo-password                            give the demo admin a new password and print it
+  --no-worker               ROSTER_WORKER=0        do not send emails from this process
+  --log-level LEVEL         ROSTER_LOG_LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
+  --help
+`;
+
+const positiveNumber = (name: string, raw: string, { integer = true, min = 1 } = {}): number => {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min) {
+    throw new ConfigError(`${name} must be a${integer ? 'n integer' : ' number'} ≥ ${min} (got "${raw}")`);
+  }
+  return value;
+};
+
+const checkUrl = (name: string, raw: string, protocols: readonly string[]): string => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL: "${raw}"`);
+  }
+  if (!protocols.includes(url.protocol)) throw new ConfigError(`${name} must start with ${protocols.join(' or ')} (got "${url.protocol}")`);
+  return raw;
+};
+
+const KNOWN_FLAGS = new Set(['help', 'no-demo', 'reset-demo-password', 'no-worker', 'port', 'host', 'public-url', 'data-dir', 'database-url', 'smtp-url', 'mail-from', 'invitation-days', 'session-hours', 'app-links', 'secret', 'log-level']);
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface CliOptions {
+  config: ServerConfig;
+  help: boolean;
+}
+
+/** Flags win over environment variables, which win over the defaults. The CLI seeds the demo unless told not to. */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (!arg.startsWith('--')) throw new ConfigError(`Unexpected argument "${arg}" (see --help)`);
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    if (!KNOWN_FLAGS.has(name)) throw new ConfigError(`Unknown option --${name} (see --help)`);
+    if (['help', 'no-demo', 'reset-demo-password', 'no-worker'].includes(name)) {
+      flags.set(name, true);
+      continue;
+    }
+    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined || value === '') throw new ConfigError(`--${name} needs a value`);
+    flags.set(name, value);
+  }
+
+  const pick = (flag: string, envName: string): string | undefined => {
+    const f = flags.get(flag);
+    if (typeof f === 'string') return f;
+    const e = env[envName];
+    return e === undefined || e === '' ? undefined : e;
+  };
+
+  const config = defaultConfig({ seedDemo: true });
+  const port = pick('port', 'ROSTER_PORT');
+  if (port !== undefined) {
+    config.port = positiveNumber('port', port, { min: 0 });
+    if (config.port > 65535) throw new ConfigError('port must be at most 65535');
+  }
+  config.host = pick('host', 'ROSTER_HOST') ?? config.host;
+  const publicUrl = pick('public-url', 'ROSTER_PUBLIC_URL');
+  if (publicUrl !== undefined) config.publicBaseUrl = checkUrl('public URL', publicUrl, ['http:', 'https:']).replace(/\/+$/, '');
+  const dataDir = pick('data-dir', 'ROSTER_SERVER_DATA_DIR');
+  if (dataDir !== undefined) config.dataDir = resolve(dataDir);
+  const databaseUrl = pick('database-url', 'DATABASE_URL');
+  if (databaseUrl !== undefined) config.databaseUrl = checkUrl('DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:']);
+  const smtpUrl = pick('smtp-url', 'ROSTER_SMTP_URL');
+  if (smtpUrl !== undefined) config.smtpUrl = checkUrl('SMTP URL', smtpUrl, ['smtp:', 'smtps:']);
+  config.mailFrom = pick('mail-from', 'ROSTER_MAIL_FROM') ?? config.mailFrom;
+  const days = pick('invitation-days', 'ROSTER_INVITATION_DAYS');
+  if (days !== undefined) config.invitationLifetimeDays = positiveNumber('invitation lifetime (days)', days);
+  if (config.invitationLifetimeDays > 365) throw new ConfigError('invitation lifetime is at most 365 days');
+  const hours = pick('session-hours', 'ROSTER_SESSION_HOURS');
+  if (hours !== undefined) config.sessionLifetimeHours = positiveNumber('session lifetime (hours)', hours);
+  const links = pick('app-links', 'ROSTER_APP_LINKS');
+  if (links !== undefined) config.appLinks = parseAppLinks(links);
+  config.secret = pick('secret', 'ROSTER_SECRET');
+  if (flags.has('no-demo') || env.ROSTER_DEMO === '0') config.seedDemo = false;
+  config.resetDemoPassword = flags.has('reset-demo-password');
+  if (flags.has('no-worker') || env.ROSTER_WORKER === '0') config.worker = { ...config.worker, enabled: false };
+  const level = pick('log-level', 'ROSTER_LOG_LEVEL');
+  if (level !== undefined) {
+    const found = LOG_LEVELS.find((l) => l === level);
+    if (found === undefined) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}`);
+    config.logLevel = found;
+  }
+  const lang = env.ROSTER_DEFAULT_LANGUAGE;
+  if (lang !== undefined && lang !== '') {
+    if (!isLanguage(lang)) throw new ConfigError('ROSTER_DEFAULT_LANGUAGE must be en_US, fr_BE or nl_BE');
+    config.defaultLanguage = lang;
+  }
+  return { config, help: flags.has('help') };
+}
+
+export function parseAppLinks(raw: string): AppLinks {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('app links must be JSON: {"ios":"https://…","android":"https://…","web":"https://…"}');
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw new ConfigError('app links must be a JSON object');
+  const record = parsed as Record<string, unknown>;
+  const out: Partial<AppLinks> = {};
+  for (const key of ['ios', 'android', 'web'] as const) {
+    const value = record[key] ?? DEFAULT_APP_LINKS[key];
+    if (typeof value !== 'string') throw new ConfigError(`app link "${key}" must be a string`);
+    out[key] = checkUrl(`app link "${key}"`, value, ['https:', 'http:']);
+  }
+  return out as AppLinks;
+}
+
+/** What a log line may say about the configuration: credentials in URLs are masked. */
+export function redactUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,0 +1,154 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Role } from '../../src-shared/sync';
+
+/**
+ * The server's tables. Both SQLite and PostgreSQL store the same column
+ * types: ids are UUID text, timestamps ISO-8601 UTC text of fixed width
+ * (so they compare as text), booleans 0/1 integers, tags JSON text.
+ */
+
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  default_language: string;
+  invitation_lifetime_days: number;
+  /** JSON AppLinks for email 2. */
+  app_links: string;
+  /** The last change sequence number handed out in this organisation: the pull cursor's clock. */
+  change_seq: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One per normalised email across all organisations. */
+export interface AccountsTable {
+  id: string;
+  email: string;
+  password_hash: string | null;
+  confirmed_at: string | null;
+  /** The latest invitation sent to this person (any organisation): what a new profile of the same email takes. */
+  invited_at: string | null;
+  invitation_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MembersTable {
+  organisation_id: string;
+  account_id: string;
+  role: Role;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  account_id: string;
+  organisation_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ProfilesTable {
+  id: string;
+  organisation_id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string | null;
+  tags: string;
+  external_id: string | null;
+  language: string;
+  invited_at: string | null;
+  invitation_expires_at: string | null;
+  /** Content version: bumped by edits, not by invitations or confirmations. */
+  version: number;
+  /** Organisation change sequence of the last change of any kind (pull order). */
+  change_seq: number;
+  deleted: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InvitationsTable {
+  id: string;
+  organisation_id: string;
+  profile_id: string;
+  account_id: string;
+  email: string;
+  /** SHA-256 (hex) of the link's token; the token itself is never stored in clear. */
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  /** Set when a newer invitation for the same profile replaced this one. */
+  revoked_at: string | null;
+  created_by: string | null;
+}
+
+export const OUTBOX_STATES = ['queued', 'sending', 'handed', 'sent', 'failed', 'unknown', 'cancelled'] as const;
+/**
+ * queued → sending (claimed, lease) → handed (the end of DATA may be on the
+ * wire) → sent. A lapsed lease in `sending` is retried (the server cannot
+ * have the message: its end-of-data was never written); a lapsed lease in
+ * `handed` becomes `unknown` and is never re-sent automatically.
+ */
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+export type MailKind = 'invitation' | 'welcome';
+
+export interface MailOutboxTable {
+  id: string;
+  organisation_id: string;
+  kind: MailKind;
+  invitation_id: string | null;
+  profile_id: string | null;
+  recipient: string;
+  language: string;
+  /** JSON template variables (names, organisation, links; never the token). */
+  payload: string;
+  /** The link's token, AES-256-GCM sealed with the server secret, erased once the message is settled. */
+  sealed_token: string | null;
+  message_id: string;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  smtp_response: string | null;
+  created_at: string;
+  handed_at: string | null;
+  sent_at: string | null;
+}
+
+export interface AppliedMutationsTable {
+  organisation_id: string;
+  client_id: string;
+  mutation_id: string;
+  /** JSON PushResult, returned again for a retried push. */
+  result: string;
+  created_at: string;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  organisations: OrganisationsTable;
+  accounts: AccountsTable;
+  members: MembersTable;
+  sessions: SessionsTable;
+  profiles: ProfilesTable;
+  invitations: InvitationsTable;
+  mail_outbox: MailOutboxTable;
+  applied_mutations: AppliedMutationsTable;
+  meta: MetaTable;
+}
+
+export type OrganisationRow = Selectable<OrganisationsTable>;
+export type AccountRow = Selectable<AccountsTable>;
+export type ProfileRow = Selectable<ProfilesTable>;
+export type NewProfileRow = Insertable<ProfilesTable>;
+export type InvitationRow = Selectable<InvitationsTable>;
+export type OutboxRow = Selectable<MailOutboxTable>;

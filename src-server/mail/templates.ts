@@ -1,0 +1,69 @@
+import type { Language } from '../../src-shared/languages';
+import { escapeHtml, formatDate, MESSAGES } from '../i18n';
+import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitations';
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const layout = (language: Language, title: string, body: string): string => `<!doctype html>
+<html lang="${MESSAGES[language].locale}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>
+<body style="margin:0;padding:24px;background:#f4f5f7;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#1f2933">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center">
+<table role="presentation" width="560" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:8px;padding:32px">
+<tr><td style="font-size:16px;line-height:1.5">${body}</td></tr>
+</table>
+<p style="font-size:12px;color:#6b7280">${escapeHtml(MESSAGES[language].footer)}</p>
+</td></tr></table>
+</body>
+</html>`;
+
+const button = (href: string, label: string): string =>
+  `<p style="margin:24px 0"><a href="${escapeHtml(href)}" style="display:inline-block;background:#1c64f2;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;font-weight:600">${escapeHtml(label)}</a></p>`;
+
+/** Email 1: confirm your account and set a password. */
+export function renderInvitation(language: Language, payload: InvitationMailPayload, link: string): RenderedMail {
+  const m = MESSAGES[language].invitation;
+  const expires = m.expires(formatDate(payload.expiresAt, language));
+  const subject = m.subject(payload.organisationName);
+  const text = [m.greeting(payload.firstName), '', m.intro(payload.organisationName), '', `${m.action}:`, link, '', expires, '', m.ignore, '', '-- ', MESSAGES[language].footer].join('\n');
+  const html = layout(
+    language,
+    subject,
+    [
+      `<p>${escapeHtml(m.greeting(payload.firstName))}</p>`,
+      `<p>${escapeHtml(m.intro(payload.organisationName))}</p>`,
+      button(link, m.action),
+      `<p style="font-size:14px;color:#4b5563">${escapeHtml(expires)}</p>`,
+      `<p style="font-size:13px;color:#6b7280;word-break:break-all">${escapeHtml(link)}</p>`,
+      `<p style="font-size:13px;color:#6b7280">${escapeHtml(m.ignore)}</p>`,
+    ].join('\n'),
+  );
+  return { subject, text, html };
+}
+
+/** Email 2: get the app. */
+export function renderWelcome(language: Language, payload: WelcomeMailPayload): RenderedMail {
+  const m = MESSAGES[language].welcome;
+  const subject = m.subject(payload.organisationName);
+  const links: [string, string][] = [
+    [m.ios, payload.appLinks.ios],
+    [m.android, payload.appLinks.android],
+    [m.web, payload.appLinks.web],
+  ];
+  const text = [m.greeting(payload.firstName), '', m.intro(payload.organisationName), '', ...links.map(([label, href]) => `${label}: ${href}`), '', m.outro, '', '-- ', MESSAGES[language].footer].join('\n');
+  const html = layout(
+    language,
+    subject,
+    [
+      `<p>${escapeHtml(m.greeting(payload.firstName))}</p>`,
+      `<p>${escapeHtml(m.intro(payload.organisationName))}</p>`,
+      ...links.map(([label, href]) => button(href, label)),
+      `<p>${escapeHtml(m.outro)}</p>`,
+    ].join('\n'),
+  );
+  return { subject, text, html };
+}

@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { sql } from 'kysely';
+import type { DialectName } from '../db/connect';
+import type { OutboxRow } from '../db/schema';
+import { iso } from '../db/tx';
+import type { Db } from '../db/tx';
+import type { Sealer } from '../lib/crypto';
+import { isLanguage } from '../../src-shared/languages';
+import type { Clock } from '../services/context';
+import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitations';
+import { SendError, SmtpSession } from './smtp';
+import type { SmtpTarget } from './smtp';
+import { renderInvitation, renderWelcome } from './templates';
+import type { RenderedMail } from './templates';
+
+export interface WorkerOptions {
+  db: Db;
+  dialect: DialectName;
+  clock: Clock;
+  sealer: Sealer;
+  smtp: () => SmtpTarget;
+  from: string;
+  /** Base URL of the invitation links. */
+  publicBaseUrl: () => string;
+  batchSize: number;
+  leaseMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  pollIntervalMs: number;
+  log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+  /** Fault injection for tests: called at the named step of each message. */
+  hooks?: {
+    beforeHanded?: (row: OutboxRow) => Promise<void> | void;
+    afterHanded?: (row: OutboxRow) => Promise<void> | void;
+  };
+}
+
+export interface WorkerRunStats {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  unknown: number;
+}
+
+/**
+ * Sends the mail outbox through SMTP.
+ *
+ * Exactly-once, and where its limit lies: a message is claimed with a lease
+ * (`sending`); its bytes are written; then, before the end-of-data marker is
+ * written, the row becomes `handed` in a committed write; the marker goes
+ * out; the server's 250 turns the row `sent`.
+ *  - Died before `handed`: the server never saw the end of the data, so it
+ *    cannot deliver that message; once the lease lapses another run sends it.
+ *  - Died after `handed` and before `sent`: the server may or may not have
+ *    it. Such a row turns `unknown` and is never re-sent by a worker: no
+ *    duplicate, at the price of a rare message an admin must resend (the
+ *    API reports them). The window is one SMTP round trip.
+ *  - A 4xx reply (also after the data) is retried with backoff; a 5xx fails.
+ * Every message carries a Message-ID derived from its outbox id.
+ */
+export class OutboxWorker {
+  readonly #o: WorkerOptions;
+  readonly id = `worker-${randomUUID()}`;
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<void> | null = null;
+  #stopped = true;
+  #wakeRequested = false;
+
+  constructor(options: WorkerOptions) {
+    this.#o = options;
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.wake();
+  }
+
+  /** New mail was committed: run now rather than at the next poll. */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#running !== null) {
+      this.#wakeRequested = true;
+      return;
+    }
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#running = this.#loop().finally(() => {
+      this.#running = null;
+      if (this.#stopped) return;
+      if (this.#wakeRequested) {
+        this.#wakeRequested = false;
+        this.wake();
+      } else {
+        this.#timer = setTimeout(() => {
+          this.wake();
+        }, this.#o.pollIntervalMs);
+        this.#timer.unref();
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#running;
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.#stopped) return;
+        const stats = await this.runOnce();
+        if (stats.claimed < this.#o.batchSize) return;
+      }
+    } catch (error) {
+      this.#o.log('error', 'mail worker run failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Sends one batch of due messages; returns what happened. */
+  async runOnce(): Promise<WorkerRunStats> {
+    const stats: WorkerRunStats = { claimed: 0, sent: 0, retried: 0, failed: 0, unknown: 0 };
+    await this.#parkAbandoned();
+    const rows = await this.#claim();
+    stats.claimed = rows.length;
+    if (rows.length === 0) return stats;
+    let session: SmtpSession | null = null;
+    try {
+      for (const row of rows) {
+        if (session !== null && !session.usable) {
+          session.close();
+          session = null;
+        }
+        if (session === null) {
+          try {
+            session = await SmtpSession.open(this.#o.smtp(), new URL(this.#o.publicBaseUrl()).hostname || 'roster.localhost');
+          } catch (error) {
+            const failure = error instanceof SendError ? error.failure : { responseCode: null, maybeDelivered: false, message: String(error) };
+            await this.#retry(row, failure.message, failure.responseCode !== null && failure.responseCode >= 500 && failure.responseCode !== 554);
+            stats.retried++;
+            continue;
+          }
+        }
+        // After a 250 the SMTP transaction is over; the next MAIL FROM starts a new one on the same connection.
+        stats[await this.#sendOne(session, row)]++;
+      }
+    } finally {
+      session?.close();
+    }
+    return stats;
+  }
+
+  /** Rows a dead worker left `handed`: the server may have them, so they are parked, never re-sent. */
+  async #parkAbandoned(): Promise<void> {
+    const now = iso(this.#o.clock.now());
+    const parked = await this.#o.db
+      .updateTable('mail_outbox')
+      .set({ state: 'unknown', lease_owner: null, sealed_token: null, last_error: 'The sending worker stopped after handing the message over; delivery unknown, not re-sent.' })
+      .where('state', '=', 'handed')
+      .where('lease_expires_at', '<', now)
+      .returning(['id', 'recipient'])
+      .execute();
+    for (const p of parked) this.#o.log('warn', 'mail delivery unknown after a worker stopped; not re-sent', { outboxId: p.id });
+  }
+
+  async #claim(): Promise<OutboxRow[]> {
+    const { db, dialect, batchSize, leaseMs } = this.#o;
+    const nowDate = this.#o.clock.now();
+    const now = iso(nowDate);
+    const due = db
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
+          // A lapsed lease before `handed`: the end of data was never written, sending again is safe.
+          eb.and([eb('state', '=', 'sending'), eb('lease_expires_at', '<', now)]),
+        ]),
+      )
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(batchSize)
+      .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
+    return db
+      .updateTable('mail_outbox')
+      .set({ state: 'sending', lease_owner: this.id, lease_expires_at: iso(new Date(nowDate.getTime() + leaseMs)), attempts: sql<number>`attempts + 1` })
+      .where('id', 'in', due)
+      .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'sending'), eb('lease_expires_at', '<', now)])]))
+      .returningAll()
+      .execute();
+  }
+
+  #render(row: OutboxRow): RenderedMail {
+    const language = isLanguage(row.language) ? row.language : 'en_US';
+    if (row.kind === 'invitation') {
+      if (row.sealed_token === null) throw new Error('invitation without its token');
+      const token = this.#o.sealer.open(row.sealed_token);
+      const link = `${this.#o.publicBaseUrl()}/invite/${token}`;
+      return renderInvitation(language, JSON.parse(row.payload) as InvitationMailPayload, link);
+    }
+    return renderWelcome(language, JSON.parse(row.payload) as WelcomeMailPayload);
+  }
+
+  async #sendOne(session: SmtpSession, row: OutboxRow): Promise<'sent' | 'retried' | 'failed' | 'unknown'> {
+    let raw: Buffer;
+    try {
+      const mail = this.#render(row);
+      raw = await new MailComposer({
+        from: this.#o.from,
+        to: row.recipient,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: row.message_id,
+        date: new Date(row.created_at),
+        headers: { 'Auto-Submitted': 'auto-generated', 'X-Roster-Outbox-Id': row.id },
+      })
+        .compile()
+        .build();
+    } catch (error) {
+      await this.#settle(row, { state: 'failed', last_error: `render: ${error instanceof Error ? error.message : String(error)}` });
+      return 'failed';
+    }
+    const progress = { handed: false };
+    try {
+      const response = await session.send({ from: addressOf(this.#o.from), to: row.recipient }, raw, async () => {
+        await this.#o.hooks?.beforeHanded?.(row);
+        const now = this.#o.clock.now();
+        const marked = await this.#o.db
+          .updateTable('mail_outbox')
+          .set({ state: 'handed', handed_at: iso(now), lease_expires_at: iso(new Date(now.getTime() + this.#o.leaseMs)) })
+          .where('id', '=', row.id)
+          .where('lease_owner', '=', this.id)
+          .where('state', '=', 'sending')
+          .executeTakeFirst();
+        // Lost the lease (another worker took over): do not finish this copy.
+        if (marked.numUpdatedRows !== 1n) throw new Error('lease lost');
+        progress.handed = true;
+        await this.#o.hooks?.afterHanded?.(row);
+      });
+      await this.#settle(row, { state: 'sent', sent_at: iso(this.#o.clock.now()), smtp_response: response.slice(0, 300), last_error: null });
+      return 'sent';
+    } catch (error) {
+      const failure = error instanceof SendError ? error.failure : { responseCode: null, maybeDelivered: progress.handed, message: error instanceof Error ? error.message : String(error) };
+      if (failure.responseCode !== null && failure.responseCode >= 500) {
+        await this.#settle(row, { state: 'failed', last_error: failure.message });
+        return 'failed';
+      }
+      if (failure.responseCode === null && progress.handed) {
+        await this.#settle(row, { state: 'unknown', last_error: `connection lost after the message was handed over: ${failure.message}` });
+        return 'unknown';
+      }
+      if (failure.message === 'lease lost') return 'retried';
+      return (await this.#retry(row, failure.message, false)) ? 'failed' : 'retried';
+    }
+  }
+
+  /** Back to the queue with exponential backoff and jitter; true when it gave up instead. */
+  async #retry(row: OutboxRow, message: string, permanent: boolean): Promise<boolean> {
+    if (permanent || row.attempts >= this.#o.maxAttempts) {
+      await this.#settle(row, { state: 'failed', last_error: message });
+      return true;
+    }
+    const delay = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.max(0, row.attempts - 1));
+    const jittered = delay / 2 + Math.random() * (delay / 2);
+    await this.#o.db
+      .updateTable('mail_outbox')
+      .set({ state: 'queued', lease_owner: null, lease_expires_at: null, last_error: message, next_attempt_at: iso(new Date(this.#o.clock.now().getTime() + jittered)) })
+      .where('id', '=', row.id)
+      .where('lease_owner', '=', this.id)
+      .where('state', 'in', ['sending', 'handed'])
+      .execute();
+    return false;
+  }
+
+  async #settle(row: OutboxRow, set: { state: 'sent' | 'failed' | 'unknown'; sent_at?: string; smtp_response?: string; last_error: string | null }): Promise<void> {
+    await this.#o.db
+      .updateTable('mail_outbox')
+      .set({ ...set, lease_owner: null, lease_expires_at: null, sealed_token: null })
+      .where('id', '=', row.id)
+      .where('lease_owner', '=', this.id)
+      .execute();
+  }
+}
+
+/** "Roster <no-reply@x>" → "no-reply@x" for the envelope. */
+export function addressOf(from: string): string {
+  const match = /<([^>]+)>/.exec(from);
+  return (match?.[1] ?? from).trim();
+}

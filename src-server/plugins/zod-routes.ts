@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import { errorResultSchema, resultSchema } from '../../src-shared/sync';
+import type { Actor } from '../services/context';
+
+/**
+ * Routes declared with zod schemas: zod validates (the same schemas the
+ * console parses with), and the JSON Schema fastify and OpenAPI see is
+ * generated from them. Handlers return data; the envelope is added here.
+ */
+
+const zodOf = new WeakMap<object, z.ZodType>();
+
+const toJsonSchema = (schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> => {
+  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+};
+
+export const requestSchema = (schema: z.ZodType): Record<string, unknown> => {
+  const json = toJsonSchema(schema, 'input');
+  zodOf.set(json, schema);
+  return json;
+};
+
+/** Installs zod as fastify's validator for schemas made by requestSchema(). */
+export function useZodValidation(app: FastifyInstance): void {
+  app.setValidatorCompiler(({ schema }) => {
+    const zod = zodOf.get(schema);
+    if (zod === undefined) throw new Error('Route schemas must be made with requestSchema()');
+    return (data: unknown) => {
+      const parsed = zod.safeParse(data);
+      if (parsed.success) return { value: parsed.data };
+      const error = new ValidationError(parsed.error);
+      return { error };
+    };
+  });
+  // Responses are plain JSON; the schemas document them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+}
+
+export class ValidationError extends Error {
+  readonly issues: { path: string; message: string }[];
+  constructor(error: z.ZodError) {
+    super(error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ').slice(0, 500));
+    this.name = 'ValidationError';
+    this.issues = error.issues.slice(0, 50).map((i) => ({ path: i.path.join('.'), message: i.message }));
+  }
+}
+
+export type Access = 'public' | 'read' | 'write';
+
+export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType, A extends Access> {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  url: string;
+  summary: string;
+  tags: string[];
+  /** public: no session; read: any member; write: owner or admin. */
+  access: A;
+  params?: P;
+  querystring?: Q;
+  body?: B;
+  response: R;
+  config?: RouteShorthandOptions['config'];
+  handler: (input: {
+    params: z.output<P>;
+    query: z.output<Q>;
+    body: z.output<B>;
+    actor: A extends 'public' ? null : Actor;
+    request: FastifyRequest;
+    reply: FastifyReply;
+  }) => Promise<z.input<R>>;
+}
+
+type Empty = z.ZodObject<Record<string, never>>;
+
+export function apiRoute<A extends Access, R extends z.ZodType, P extends z.ZodType = Empty, Q extends z.ZodType = Empty, B extends z.ZodType = Empty>(
+  app: FastifyInstance,
+  def: RouteDef<P, Q, B, R, A>,
+): void {
+  const schema: Record<string, unknown> = {
+    summary: def.summary,
+    tags: def.tags,
+    response: {
+      200: toJsonSchema(resultSchema(def.response), 'output'),
+      '4xx': toJsonSchema(errorResultSchema, 'output'),
+    },
+  };
+  if (def.access !== 'public') schema.security = [{ bearer: [] }];
+  if (def.params !== undefined) schema.params = requestSchema(def.params);
+  if (def.querystring !== undefined) schema.querystring = requestSchema(def.querystring);
+  if (def.body !== undefined) schema.body = requestSchema(def.body);
+  app.route({
+    method: def.method,
+    url: def.url,
+    schema,
+    config: { ...def.config, access: def.access },
+    handler: async (request, reply) => {
+      const actor = request.actor;
+      if (def.access !== 'public' && actor === null) throw new Error('auth hook did not run');
+      const data = await def.handler({
+        params: request.params as z.output<P>,
+        query: request.query as z.output<Q>,
+        body: request.body as z.output<B>,
+        actor: actor as A extends 'public' ? null : Actor,
+        request,
+        reply,
+      });
+      return { ok: true, data };
+    },
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    sessionToken: string | null;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}

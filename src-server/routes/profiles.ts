@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../src-shared/errors';
+import { profileDraftSchema, validateProfile } from '../../src-shared/profile';
+import type { Profile, ProfileValues } from '../../src-shared/profile';
+import { API_PREFIX, inviteOutcomeSchema, MAX_INVITE_BATCH, serverProfileSchema } from '../../src-shared/sync';
+import { inTransaction } from '../db/tx';
+import { apiRoute } from '../plugins/zod-routes';
+import type { Actor, ServerContext } from '../services/context';
+import { inviteBatch } from '../services/invitations';
+import { lockOrganisation, setChangeSeq, toSettings } from '../services/organisations';
+import { getProfile, ProfileBatch, selectProfilesWithAccount, toProfile } from '../services/profiles';
+import type { ProfileOutcome } from '../services/profiles';
+
+const idParams = z.object({ id: z.uuid() });
+
+/** One REST change through the same batch, rules and locks as a push. */
+async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; emails: string[]; externalIds: string[] }, op: (batch: ProfileBatch) => ProfileOutcome): Promise<Profile | null> {
+  return inTransaction(ctx.db, async (trx) => {
+    const org = await lockOrganisation(trx, actor.organisationId);
+    const batch = new ProfileBatch(trx, actor.organisationId, { seq: org.change_seq, defaultLanguage: toSettings(org).defaultLanguage, now: ctx.clock.now() });
+    await batch.preload([ids.id], ids.emails, ids.externalIds);
+    const outcome = op(batch);
+    if (outcome.kind === 'rejected') throw new AppError(outcome.code, outcome.message, outcome.details);
+    if (outcome.kind === 'conflict') {
+      throw new AppError('VERSION_CONFLICT', outcome.reason === 'deleted' ? 'The profile was deleted.' : 'The profile changed since you read it.', {
+        reason: outcome.reason,
+        current: toProfile(outcome.row, batch.accountConfirmedAt(outcome.row.email), ctx.clock.now()),
+      });
+    }
+    await batch.flush();
+    if (batch.seqChanged) await setChangeSeq(trx, actor.organisationId, batch.seq);
+    if (outcome.row === null) return null;
+    await batch.loadAccounts([outcome.row.email]);
+    return toProfile(outcome.row, batch.accountConfirmedAt(outcome.row.email), ctx.clock.now());
+  });
+}
+
+function draftValues(draft: z.infer<typeof profileDraftSchema>, defaultLanguage: ProfileValues['language']): ProfileValues {
+  const checked = validateProfile(draft, { defaultLanguage });
+  if (!checked.ok) throw new AppError('VALIDATION_FAILED', 'The profile breaks the profile rules.', { fields: checked.fields });
+  return checked.value;
+}
+
+export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  apiRoute(app, {
+    method: 'GET',
+    url: `${API_PREFIX}/profiles`,
+    summary: 'List the organisation’s profiles',
+    tags: ['profiles'],
+    access: 'read',
+    querystring: z.object({
+      offset: z.coerce.number().int().min(0).default(0),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+      search: z.string().max(200).optional(),
+    }),
+    response: z.object({ rows: z.array(serverProfileSchema), total: z.int(), offset: z.int() }),
+    handler: async ({ query, actor }) => {
+      const now = ctx.clock.now();
+      let q = selectProfilesWithAccount(ctx.db).where('profiles.organisation_id', '=', actor.organisationId).where('profiles.deleted', '=', 0);
+      if (query.search !== undefined && query.search.trim() !== '') {
+        const like = `%${query.search.trim().toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+        q = q.where((eb) =>
+          eb.or([
+            eb(eb.fn('lower', ['profiles.first_name']), 'like', like),
+            eb(eb.fn('lower', ['profiles.last_name']), 'like', like),
+            eb('profiles.email', 'like', like),
+            eb(eb.fn('lower', ['profiles.external_id']), 'like', like),
+          ]),
+        );
+      }
+      const total = await q.clearSelect().select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+      const rows = await q.orderBy('profiles.last_name').orderBy('profiles.first_name').orderBy('profiles.id').offset(query.offset).limit(query.limit).execute();
+      return { rows: rows.map((r) => toProfile(r, r.account_confirmed_at, now)), total: Number(total.n), offset: query.offset };
+    },
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: `${API_PREFIX}/profiles/:id`,
+    summary: 'One profile',
+    tags: ['profiles'],
+    access: 'read',
+    params: idParams,
+    response: serverProfileSchema,
+    handler: async ({ params, actor }) => {
+      const row = await getProfile(ctx.db, actor.organisationId, params.id);
+      if (row === undefined || row.deleted !== 0) throw new AppError('NOT_FOUND', 'No such profile.');
+      return toProfile(row, row.account_confirmed_at, ctx.clock.now());
+    },
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: `${API_PREFIX}/profiles`,
+    summary: 'Create a profile (sends no email)',
+    tags: ['profiles'],
+    access: 'write',
+    body: z.object({ id: z.uuid().optional(), draft: profileDraftSchema }),
+    response: serverProfileSchema,
+    handler: async ({ body, actor }) => {
+      const org = toSettings(await lockFree(ctx, actor.organisationId));
+      const values = draftValues(body.draft, org.defaultLanguage);
+      const id = body.id ?? randomUUID();
+      const profile = await applyOne(ctx, actor, { id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId] }, (b) => b.create(id, values));
+      if (profile === null) throw new AppError('INTERNAL', 'Created profile missing.');
+      return profile;
+    },
+  });
+
+  apiRoute(app, {
+    method: 'PATCH',
+    url: `${API_PREFIX}/profiles/:id`,
+    summary: 'Edit a profile (sends no email); baseVersion must be the current version',
+    tags: ['profiles'],
+    access: 'write',
+    params: idParams,
+    body: z.object({ baseVersion: z.int().min(1), draft: profileDraftSchema }),
+    response: serverProfileSchema,
+    handler: async ({ params, body, actor }) => {
+      const current = await getProfile(ctx.db, actor.organisationId, params.id);
+      if (current === undefined || current.deleted !== 0) throw new AppError('NOT_FOUND', 'No such profile.');
+      if (current.version !== body.baseVersion) {
+        throw new AppError('VERSION_CONFLICT', 'The profile changed since you read it.', { reason: 'version', current: toProfile(current, current.account_confirmed_at, ctx.clock.now()) });
+      }
+      const org = toSettings(await lockFree(ctx, actor.organisationId));
+      const values = draftValues(body.draft, org.defaultLanguage);
+      const profile = await applyOne(ctx, actor, { id: params.id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId] }, (b) => {
+        const row = b.rows.get(params.id);
+        // Strict for REST: the version must still be the one the caller read.
+        if (row !== undefined && row.version !== body.baseVersion) return { kind: 'conflict', reason: 'version', row };
+        return b.update(params.id, body.baseVersion, values, values);
+      });
+      if (profile === null) throw new AppError('INTERNAL', 'Edited profile missing.');
+      return profile;
+    },
+  });
+
+  apiRoute(app, {
+    method: 'DELETE',
+    url: `${API_PREFIX}/profiles/:id`,
+    summary: 'Delete a profile; its open invitation links stop working',
+    tags: ['profiles'],
+    access: 'write',
+    params: idParams,
+    querystring: z.object({ baseVersion: z.coerce.number().int().min(1) }),
+    response: z.object({ id: z.uuid(), deleted: z.literal(true) }),
+    handler: async ({ params, query, actor }) => {
+      const current = await getProfile(ctx.db, actor.organisationId, params.id);
+      if (current === undefined || current.deleted !== 0) throw new AppError('NOT_FOUND', 'No such profile.');
+      await applyOne(ctx, actor, { id: params.id, emails: [], externalIds: [] }, (b) => b.delete(params.id, query.baseVersion));
+      return { id: params.id, deleted: true as const };
+    },
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: `${API_PREFIX}/invitations`,
+    summary: 'Invite profiles (email 1); a resend replaces the earlier link',
+    tags: ['invitations'],
+    access: 'write',
+    body: z.object({ profileIds: z.array(z.uuid()).min(1).max(MAX_INVITE_BATCH) }),
+    response: inviteOutcomeSchema,
+    handler: async ({ body, actor }) => inviteBatch(ctx, actor.organisationId, actor.accountId, body.profileIds),
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: `${API_PREFIX}/profiles/:id/invitations`,
+    summary: 'Invitation history of a profile (no tokens)',
+    tags: ['invitations'],
+    access: 'read',
+    params: idParams,
+    response: z.array(
+      z.object({
+        id: z.uuid(),
+        createdAt: z.string(),
+        expiresAt: z.string(),
+        acceptedAt: z.string().nullable(),
+        revokedAt: z.string().nullable(),
+        mail: z.enum(['queued', 'sending', 'handed', 'sent', 'failed', 'unknown', 'cancelled']).nullable(),
+      }),
+    ),
+    handler: async ({ params, actor }) => {
+      const rows = await ctx.db
+        .selectFrom('invitations')
+        .leftJoin('mail_outbox', (j) => j.onRef('mail_outbox.invitation_id', '=', 'invitations.id').on('mail_outbox.kind', '=', 'invitation'))
+        .select(['invitations.id', 'invitations.created_at', 'invitations.expires_at', 'invitations.accepted_at', 'invitations.revoked_at', 'mail_outbox.state'])
+        .where('invitations.organisation_id', '=', actor.organisationId)
+        .where('invitations.profile_id', '=', params.id)
+        .orderBy('invitations.created_at', 'desc')
+        .execute();
+      return rows.map((r) => ({ id: r.id, createdAt: r.created_at, expiresAt: r.expires_at, acceptedAt: r.accepted_at, revokedAt: r.revoked_at, mail: r.state }));
+    },
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: `${API_PREFIX}/mail`,
+    summary: 'Email delivery of the organisation: counts by state, and messages needing attention',
+    tags: ['invitations'],
+    access: 'read',
+    response: z.object({
+      counts: z.record(z.string(), z.int()),
+      attention: z.array(z.object({ id: z.uuid(), kind: z.string(), recipient: z.string(), state: z.string(), profileId: z.string().nullable(), lastError: z.string().nullable(), createdAt: z.string() })),
+    }),
+    handler: async ({ actor }) => {
+      const counts = await ctx.db
+        .selectFrom('mail_outbox')
+        .select(['state', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('organisation_id', '=', actor.organisationId)
+        .groupBy('state')
+        .execute();
+      const attention = await ctx.db
+        .selectFrom('mail_outbox')
+        .select(['id', 'kind', 'recipient', 'state', 'profile_id', 'last_error', 'created_at'])
+        .where('organisation_id', '=', actor.organisationId)
+        .where('state', 'in', ['failed', 'unknown'])
+        .orderBy('created_at', 'desc')
+        .limit(200)
+        .execute();
+      return {
+        counts: Object.fromEntries(counts.map((c) => [c.state, Number(c.n)])),
+        attention: attention.map((a) => ({ id: a.id, kind: a.kind, recipient: a.recipient, state: a.state, profileId: a.profile_id, lastError: a.last_error, createdAt: a.created_at })),
+      };
+    },
+  });
+}
+
+/** The organisation's settings without taking its lock (for validation before the write). */
+async function lockFree(ctx: ServerContext, organisationId: string) {
+  return ctx.db.selectFrom('organisations').selectAll().where('id', '=', organisationId).executeTakeFirstOrThrow();
+}
+

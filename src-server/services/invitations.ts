@@ -1,0 +1,348 @@
+import { randomUUID } from 'node:crypto';
+import type { OrganisationRow } from '../db/schema';
+import { chunks, inTransaction, iso } from '../db/tx';
+import type { Tx } from '../db/tx';
+import { hashPassword, hashToken, newToken } from '../lib/crypto';
+import { isLanguage } from '../../src-shared/languages';
+import type { Language } from '../../src-shared/languages';
+import type { InviteOutcome } from '../../src-shared/sync';
+import type { ServerContext } from './context';
+import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
+import { revokeOpenInvitations } from './profiles';
+
+const DAY_MS = 86_400_000;
+
+export interface InvitationMailPayload {
+  firstName: string;
+  lastName: string;
+  organisationName: string;
+  expiresAt: string;
+}
+
+export interface WelcomeMailPayload {
+  firstName: string;
+  organisationName: string;
+  appLinks: { ios: string; android: string; web: string };
+}
+
+/**
+ * Sends email 1 to each named profile of the organisation: a fresh link
+ * (random token, only its hash kept), the profile pending, and the email
+ * queued in the same transaction. Earlier links of these profiles stop
+ * working and their unsent emails are withdrawn. A person whose account is
+ * already confirmed (here or in another organisation) gets nothing.
+ *
+ * The caller holds the organisation lock (lockOrganisation) and gives the
+ * change sequence number the touched profiles take.
+ */
+export async function inviteProfiles(
+  ctx: ServerContext,
+  trx: Tx,
+  org: OrganisationRow,
+  profileIds: readonly string[],
+  options: { seq: number; actorAccountId: string | null; now: Date },
+): Promise<InviteOutcome & { invitedAt: string; expiresAt: string }> {
+  const { now, seq } = options;
+  const settings = toSettings(org);
+  const invitedAt = iso(now);
+  const expiresAt = iso(new Date(now.getTime() + settings.invitationLifetimeDays * DAY_MS));
+  const unique = [...new Set(profileIds)];
+  const skipped: InviteOutcome['skipped'] = [];
+  const invited: string[] = [];
+
+  const rows: { id: string; email: string; first_name: string; last_name: string; language: string; deleted: number }[] = [];
+  for (const part of chunks(unique, 500)) {
+    rows.push(
+      ...(await trx
+        .selectFrom('profiles')
+        .select(['id', 'email', 'first_name', 'last_name', 'language', 'deleted'])
+        .where('organisation_id', '=', org.id)
+        .where('id', 'in', part)
+        .execute()),
+    );
+  }
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const emails = [...new Set(rows.filter((r) => r.deleted === 0).map((r) => r.email))];
+  const accounts = new Map<string, { id: string; confirmed_at: string | null }>();
+  for (const part of chunks(emails, 500)) {
+    for (const a of await trx.selectFrom('accounts').select(['id', 'email', 'confirmed_at']).where('email', 'in', part).execute()) accounts.set(a.email, a);
+  }
+  const newAccounts = emails.filter((e) => !accounts.has(e)).map((email) => ({ id: randomUUID(), email }));
+  for (const part of chunks(newAccounts, 500)) {
+    await trx
+      .insertInto('accounts')
+      .values(part.map((a) => ({ id: a.id, email: a.email, password_hash: null, confirmed_at: null, invited_at: null, invitation_expires_at: null, created_at: invitedAt, updated_at: invitedAt })))
+      .execute();
+    for (const a of part) accounts.set(a.email, { id: a.id, confirmed_at: null });
+  }
+
+  const toInvite: { id: string; email: string; firstName: string; lastName: string; language: Language; accountId: string }[] = [];
+  for (const id of unique) {
+    const row = byId.get(id);
+    if (row === undefined) {
+      skipped.push({ profileId: id, reason: 'not_found' });
+      continue;
+    }
+    if (row.deleted !== 0) {
+      skipped.push({ profileId: id, reason: 'deleted' });
+      continue;
+    }
+    const account = accounts.get(row.email);
+    if (account === undefined) throw new Error('account missing after insert');
+    if (account.confirmed_at !== null) {
+      skipped.push({ profileId: id, reason: 'already_confirmed' });
+      continue;
+    }
+    toInvite.push({
+      id,
+      email: row.email,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      language: isLanguage(row.language) ? row.language : settings.defaultLanguage,
+      accountId: account.id,
+    });
+    invited.push(id);
+  }
+  if (toInvite.length === 0) return { invited, skipped, invitedAt, expiresAt };
+
+  for (const part of chunks(toInvite.map((p) => p.id), 500)) await revokeOpenInvitations(trx, part, now);
+
+  const host = new URL(ctx.publicBaseUrl()).hostname || 'roster.localhost';
+  const invitations = toInvite.map((p) => {
+    const token = newToken();
+    return { profile: p, invitationId: randomUUID(), outboxId: randomUUID(), tokenHash: hashToken(token), sealed: ctx.sealer.seal(token) };
+  });
+  for (const part of chunks(invitations, 400)) {
+    await trx
+      .insertInto('invitations')
+      .values(
+        part.map((i) => ({
+          id: i.invitationId,
+          organisation_id: org.id,
+          profile_id: i.profile.id,
+          account_id: i.profile.accountId,
+          email: i.profile.email,
+          token_hash: i.tokenHash,
+          created_at: invitedAt,
+          expires_at: expiresAt,
+          accepted_at: null,
+          revoked_at: null,
+          created_by: options.actorAccountId,
+        })),
+      )
+      .execute();
+    await trx
+      .insertInto('mail_outbox')
+      .values(
+        part.map((i) => {
+          const payload: InvitationMailPayload = { firstName: i.profile.firstName, lastName: i.profile.lastName, organisationName: org.name, expiresAt };
+          return {
+            id: i.outboxId,
+            organisation_id: org.id,
+            kind: 'invitation' as const,
+            invitation_id: i.invitationId,
+            profile_id: i.profile.id,
+            recipient: i.profile.email,
+            language: i.profile.language,
+            payload: JSON.stringify(payload),
+            sealed_token: i.sealed,
+            message_id: `<${i.outboxId}@${host}>`,
+            state: 'queued' as const,
+            attempts: 0,
+            next_attempt_at: invitedAt,
+            lease_owner: null,
+            lease_expires_at: null,
+            last_error: null,
+            smtp_response: null,
+            created_at: invitedAt,
+            handed_at: null,
+            sent_at: null,
+          };
+        }),
+      )
+      .execute();
+  }
+  for (const part of chunks(toInvite, 500)) {
+    await trx
+      .updateTable('profiles')
+      .set({ invited_at: invitedAt, invitation_expires_at: expiresAt, change_seq: seq })
+      .where('organisation_id', '=', org.id)
+      .where('id', 'in', part.map((p) => p.id))
+      .execute();
+    await trx
+      .updateTable('accounts')
+      .set({ invited_at: invitedAt, invitation_expires_at: expiresAt, updated_at: invitedAt })
+      .where('id', 'in', [...new Set(part.map((p) => p.accountId))])
+      .execute();
+  }
+  return { invited, skipped, invitedAt, expiresAt };
+}
+
+/** Invitation batch from the REST API (outside a push): its own transaction. */
+export async function inviteBatch(ctx: ServerContext, organisationId: string, actorAccountId: string, profileIds: readonly string[]): Promise<InviteOutcome> {
+  const outcome = await inTransaction(ctx.db, async (trx) => {
+    const org = await lockOrganisation(trx, organisationId);
+    const seq = org.change_seq + 1;
+    const result = await inviteProfiles(ctx, trx, org, profileIds, { seq, actorAccountId, now: ctx.clock.now() });
+    if (result.invited.length > 0) await setChangeSeq(trx, organisationId, seq);
+    return result;
+  });
+  if (outcome.invited.length > 0) ctx.events.emit('mailQueued');
+  return { invited: outcome.invited, skipped: outcome.skipped };
+}
+
+// ------------------------------------------------------------------ the link
+
+export type LinkState = 'valid' | 'invalid' | 'expired' | 'used' | 'replaced';
+
+export interface LinkView {
+  state: LinkState;
+  language: Language;
+  email: string | null;
+  firstName: string | null;
+  organisationName: string | null;
+  expiresAt: string | null;
+}
+
+/** What a link stands for, consuming nothing: the GET of the page and the check before the POST. */
+export async function inspectLink(ctx: ServerContext, token: string, fallbackLanguage: Language): Promise<LinkView & { invitationId: string | null; accountId: string | null; organisationId: string | null }> {
+  const row = await ctx.db
+    .selectFrom('invitations')
+    .innerJoin('profiles', 'profiles.id', 'invitations.profile_id')
+    .innerJoin('organisations', 'organisations.id', 'invitations.organisation_id')
+    .innerJoin('accounts', 'accounts.id', 'invitations.account_id')
+    .select([
+      'invitations.id as id',
+      'invitations.account_id as account_id',
+      'invitations.organisation_id as organisation_id',
+      'invitations.email as email',
+      'invitations.expires_at as expires_at',
+      'invitations.accepted_at as accepted_at',
+      'invitations.revoked_at as revoked_at',
+      'profiles.first_name as first_name',
+      'profiles.language as language',
+      'organisations.name as organisation_name',
+      'accounts.confirmed_at as confirmed_at',
+    ])
+    .where('invitations.token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (row === undefined) {
+    return { state: 'invalid', language: fallbackLanguage, email: null, firstName: null, organisationName: null, expiresAt: null, invitationId: null, accountId: null, organisationId: null };
+  }
+  const now = ctx.clock.now();
+  let state: LinkState = 'valid';
+  if (row.accepted_at !== null || row.confirmed_at !== null) state = 'used';
+  else if (row.revoked_at !== null) state = 'replaced';
+  else if (Date.parse(row.expires_at) <= now.getTime()) state = 'expired';
+  return {
+    state,
+    language: isLanguage(row.language) ? row.language : fallbackLanguage,
+    email: row.email,
+    firstName: row.first_name,
+    organisationName: row.organisation_name,
+    expiresAt: row.expires_at,
+    invitationId: row.id,
+    accountId: row.account_id,
+    organisationId: row.organisation_id,
+  };
+}
+
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 256;
+
+/** NIST SP 800-63B style: length, not composition; not the email itself. */
+export function passwordProblem(password: string, confirm: string, email: string | null): 'too_short' | 'too_long' | 'mismatch' | 'is_email' | null {
+  if (password !== confirm) return 'mismatch';
+  if (password.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '_').length < PASSWORD_MIN) return 'too_short';
+  if (password.length > PASSWORD_MAX) return 'too_long';
+  if (email !== null && password.trim().toLowerCase() === email.toLowerCase()) return 'is_email';
+  return null;
+}
+
+/**
+ * The POST of the page: sets the password and consumes the link, once.
+ * The account is confirmed, every profile of its email (in every
+ * organisation) reports confirmed on the next pull, and email 2 is queued.
+ */
+export async function acceptInvitation(ctx: ServerContext, token: string, password: string): Promise<LinkState | 'accepted'> {
+  const link = await inspectLink(ctx, token, ctx.config.defaultLanguage);
+  if (link.state !== 'valid' || link.invitationId === null || link.accountId === null || link.email === null) return link.state;
+  const { invitationId, accountId, email } = link;
+  const passwordHash = await hashPassword(password, ctx.config.scrypt);
+  const result = await inTransaction(ctx.db, async (trx): Promise<LinkState | 'accepted'> => {
+    const now = ctx.clock.now();
+    const orgIds = (await trx.selectFrom('profiles').select('organisation_id').distinct().where('email', '=', email).where('deleted', '=', 0).execute()).map((r) => r.organisation_id);
+    if (link.organisationId !== null) orgIds.push(link.organisationId);
+    // Same lock order as every other writer: organisations first, by id.
+    const orgs = [...new Set(orgIds)].sort();
+    const locked: OrganisationRow[] = [];
+    for (const id of orgs) locked.push(await lockOrganisation(trx, id));
+    const consumed = await trx
+      .updateTable('invitations')
+      .set({ accepted_at: iso(now) })
+      .where('id', '=', invitationId)
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', iso(now))
+      .executeTakeFirst();
+    if (consumed.numUpdatedRows !== 1n) return 'used';
+    const confirmed = await trx
+      .updateTable('accounts')
+      .set({ password_hash: passwordHash, confirmed_at: iso(now), updated_at: iso(now) })
+      .where('id', '=', accountId)
+      .where('confirmed_at', 'is', null)
+      .executeTakeFirst();
+    if (confirmed.numUpdatedRows !== 1n) throw new LinkRace();
+    for (const org of locked) {
+      const seq = org.change_seq + 1;
+      await trx.updateTable('profiles').set({ change_seq: seq }).where('organisation_id', '=', org.id).where('email', '=', email).where('deleted', '=', 0).execute();
+      await setChangeSeq(trx, org.id, seq);
+    }
+    const inviting = locked.find((o) => o.id === link.organisationId);
+    if (inviting !== undefined) {
+      const profile = await trx
+        .selectFrom('invitations')
+        .innerJoin('profiles', 'profiles.id', 'invitations.profile_id')
+        .select(['profiles.id as id', 'profiles.first_name as first_name', 'profiles.language as language'])
+        .where('invitations.id', '=', invitationId)
+        .executeTakeFirstOrThrow();
+      const outboxId = randomUUID();
+      const host = new URL(ctx.publicBaseUrl()).hostname || 'roster.localhost';
+      const payload: WelcomeMailPayload = { firstName: profile.first_name, organisationName: inviting.name, appLinks: toSettings(inviting).appLinks };
+      await trx
+        .insertInto('mail_outbox')
+        .values({
+          id: outboxId,
+          organisation_id: inviting.id,
+          kind: 'welcome',
+          invitation_id: invitationId,
+          profile_id: profile.id,
+          recipient: email,
+          language: profile.language,
+          payload: JSON.stringify(payload),
+          sealed_token: null,
+          message_id: `<${outboxId}@${host}>`,
+          state: 'queued',
+          attempts: 0,
+          next_attempt_at: iso(now),
+          lease_owner: null,
+          lease_expires_at: null,
+          last_error: null,
+          smtp_response: null,
+          created_at: iso(now),
+          handed_at: null,
+          sent_at: null,
+        })
+        .execute();
+    }
+    return 'accepted';
+  }).catch((error: unknown) => {
+    if (error instanceof LinkRace) return 'used' as const;
+    throw error;
+  });
+  if (result === 'accepted') ctx.events.emit('mailQueued');
+  return result;
+}
+
+/** The account was confirmed through another link between the check and the write: roll back, report "used". */
+class LinkRace extends Error {}

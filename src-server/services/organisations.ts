@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { AppLinks } from '../config';
+import type { OrganisationRow } from '../db/schema';
+import { iso } from '../db/tx';
+import type { Executor, Tx } from '../db/tx';
+import { isLanguage } from '../../src-shared/languages';
+import type { Language } from '../../src-shared/languages';
+import { AppError } from '../../src-shared/errors';
+import { checkEmail } from '../../src-shared/profile';
+import type { Role } from '../../src-shared/sync';
+import { hashPassword } from '../lib/crypto';
+import type { ServerContext } from './context';
+
+export interface OrganisationSettings {
+  id: string;
+  name: string;
+  defaultLanguage: Language;
+  invitationLifetimeDays: number;
+  appLinks: AppLinks;
+}
+
+export function toSettings(row: Pick<OrganisationRow, 'id' | 'name' | 'default_language' | 'invitation_lifetime_days' | 'app_links'>): OrganisationSettings {
+  return {
+    id: row.id,
+    name: row.name,
+    defaultLanguage: isLanguage(row.default_language) ? row.default_language : 'en_US',
+    invitationLifetimeDays: row.invitation_lifetime_days,
+    appLinks: JSON.parse(row.app_links) as AppLinks,
+  };
+}
+
+/**
+ * Locks the organisation's row for the rest of the transaction and returns
+ * it. Every transaction that hands out change sequence numbers does this
+ * first, so numbers commit in the order they were handed out and a pull
+ * never skips a change still in flight.
+ */
+export async function lockOrganisation(trx: Tx, organisationId: string): Promise<OrganisationRow> {
+  const row = await trx
+    .updateTable('organisations')
+    .set((eb) => ({ change_seq: eb.ref('change_seq') }))
+    .where('id', '=', organisationId)
+    .returningAll()
+    .executeTakeFirst();
+  if (row === undefined) throw new AppError('NOT_FOUND', 'Organisation not found.');
+  return row;
+}
+
+export async function setChangeSeq(trx: Tx, organisationId: string, seq: number): Promise<void> {
+  await trx.updateTable('organisations').set({ change_seq: seq }).where('id', '=', organisationId).execute();
+}
+
+export async function getOrganisation(db: Executor, organisationId: string): Promise<OrganisationRow> {
+  const row = await db.selectFrom('organisations').selectAll().where('id', '=', organisationId).executeTakeFirst();
+  if (row === undefined) throw new AppError('NOT_FOUND', 'Organisation not found.');
+  return row;
+}
+
+/** Finds or creates the one account of an email (normalised). */
+export async function ensureAccount(trx: Executor, email: string, now: Date): Promise<{ id: string; created: boolean }> {
+  const existing = await trx.selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirst();
+  if (existing !== undefined) return { id: existing.id, created: false };
+  const id = randomUUID();
+  await trx
+    .insertInto('accounts')
+    .values({ id, email, password_hash: null, confirmed_at: null, invited_at: null, invitation_expires_at: null, created_at: iso(now), updated_at: iso(now) })
+    .execute();
+  return { id, created: true };
+}
+
+export interface NewOrganisation {
+  name: string;
+  ownerEmail: string;
+  ownerPassword: string;
+  defaultLanguage?: Language;
+  invitationLifetimeDays?: number;
+}
+
+/**
+ * Creates an organisation with its owner. The owner's account is created
+ * confirmed (they chose the password); an existing account keeps its password.
+ */
+export async function createOrganisation(ctx: ServerContext, input: NewOrganisation): Promise<{ organisationId: string; accountId: string }> {
+  const email = checkEmail(input.ownerEmail);
+  if (!email.ok) throw new AppError('VALIDATION_FAILED', email.message, { fields: { email: email.message } });
+  const now = ctx.clock.now();
+  const passwordHash = await hashPassword(input.ownerPassword, ctx.config.scrypt);
+  const organisationId = randomUUID();
+  const accountId = await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('organisations')
+      .values({
+        id: organisationId,
+        name: input.name,
+        default_language: input.defaultLanguage ?? ctx.config.defaultLanguage,
+        invitation_lifetime_days: input.invitationLifetimeDays ?? ctx.config.invitationLifetimeDays,
+        app_links: JSON.stringify(ctx.config.appLinks),
+        change_seq: 0,
+        created_at: iso(now),
+        updated_at: iso(now),
+      })
+      .execute();
+    const account = await ensureAccount(trx, email.value, now);
+    await trx
+      .updateTable('accounts')
+      .set({ password_hash: passwordHash, confirmed_at: iso(now), updated_at: iso(now) })
+      .where('id', '=', account.id)
+      .where('password_hash', 'is', null)
+      .execute();
+    await addMember(trx, organisationId, account.id, 'owner', now);
+    return account.id;
+  });
+  return { organisationId, accountId };
+}
+
+export async function addMember(trx: Executor, organisationId: string, accountId: string, role: Role, now: Date): Promise<void> {
+  await trx.insertInto('members').values({ organisation_id: organisationId, account_id: accountId, role, created_at: iso(now) }).execute();
+}
+
+/** Adds an admin or viewer with a password (the owner hands it over); used by the CLI and tests. */
+export async function addMemberWithPassword(
+  ctx: ServerContext,
+  organisationId: string,
+  input: { email: string; password: string; role: Role },
+): Promise<string> {
+  const email = checkEmail(input.email);
+  if (!email.ok) throw new AppError('VALIDATION_FAILED', email.message);
+  const now = ctx.clock.now();
+  const passwordHash = await hashPassword(input.password, ctx.config.scrypt);
+  return ctx.db.transaction().execute(async (trx) => {
+    const account = await ensureAccount(trx, email.value, now);
+    await trx
+      .updateTable('accounts')
+      .set({ password_hash: passwordHash, confirmed_at: iso(now), updated_at: iso(now) })
+      .where('id', '=', account.id)
+      .where('password_hash', 'is', null)
+      .execute();
+    await addMember(trx, organisationId, account.id, input.role, now);
+    return account.id;
+  });
+}

@@ -1,0 +1,394 @@
+import type { ProfileRow } from '../db/schema';
+import { chunks, iso } from '../db/tx';
+import type { Executor, Tx } from '../db/tx';
+import { isLanguage } from '../../src-shared/languages';
+import type { Language } from '../../src-shared/languages';
+import { deriveStatus, validateProfile } from '../../src-shared/profile';
+import type { Profile, ProfileCheck, ProfileValues } from '../../src-shared/profile';
+import type { ConflictReason, PushResult } from '../../src-shared/sync';
+
+/** A profile row with its account's confirmation, as the queries read it. */
+export type ProfileWithAccount = ProfileRow & { account_confirmed_at: string | null };
+
+export function toProfile(row: ProfileRow, accountConfirmedAt: string | null, now: Date): Profile {
+  const facts = { confirmedAt: accountConfirmedAt, invitedAt: row.invited_at, invitationExpiresAt: row.invitation_expires_at };
+  return {
+    id: row.id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    phone: row.phone,
+    tags: JSON.parse(row.tags) as string[],
+    externalId: row.external_id,
+    language: isLanguage(row.language) ? row.language : 'en_US',
+    status: deriveStatus(facts, now),
+    invitedAt: row.invited_at,
+    invitationExpiresAt: row.invitation_expires_at,
+    confirmedAt: accountConfirmedAt,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export const rowValues = (row: ProfileRow): ProfileValues => ({
+  firstName: row.first_name,
+  lastName: row.last_name,
+  email: row.email,
+  phone: row.phone,
+  tags: JSON.parse(row.tags) as string[],
+  externalId: row.external_id,
+  language: isLanguage(row.language) ? row.language : 'en_US',
+});
+
+/** The shared profile rules, applied to values the console already normalised. */
+export const checkValues = (values: ProfileValues, defaultLanguage: Language): ProfileCheck =>
+  validateProfile(
+    {
+      firstName: values.firstName,
+      lastName: values.lastName,
+      email: values.email,
+      phoneCountryCode: null,
+      phoneNumber: values.phone,
+      tags: values.tags,
+      externalId: values.externalId,
+      language: values.language,
+    },
+    { defaultLanguage },
+  );
+
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+export function selectProfilesWithAccount(db: Executor) {
+  return db
+    .selectFrom('profiles')
+    .leftJoin('accounts', 'accounts.email', 'profiles.email')
+    .selectAll('profiles')
+    .select('accounts.confirmed_at as account_confirmed_at');
+}
+
+export async function getProfile(db: Executor, organisationId: string, id: string): Promise<ProfileWithAccount | undefined> {
+  return selectProfilesWithAccount(db).where('profiles.organisation_id', '=', organisationId).where('profiles.id', '=', id).executeTakeFirst();
+}
+
+interface AccountFacts {
+  confirmed_at: string | null;
+  invited_at: string | null;
+  invitation_expires_at: string | null;
+}
+
+type Outcome =
+  | { kind: 'applied'; row: ProfileRow | null; version: number }
+  | { kind: 'conflict'; reason: ConflictReason; row: ProfileRow }
+  | { kind: 'rejected'; code: 'VALIDATION_FAILED' | 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN' | 'NOT_FOUND' | 'ID_TAKEN'; message: string; details?: Record<string, unknown> };
+
+/**
+ * Applies profile changes of one organisation inside one transaction that
+ * holds the organisation's lock: the state the checks need (rows, emails
+ * and external IDs in use, accounts) is read once, kept up to date in
+ * memory as the changes apply in order, and written back by flush().
+ */
+export class ProfileBatch {
+  readonly #trx: Tx;
+  readonly #organisationId: string;
+  readonly #defaultLanguage: Language;
+  readonly #now: Date;
+  #seq: number;
+  readonly rows = new Map<string, ProfileRow>();
+  readonly #foreignIds = new Set<string>();
+  readonly #liveByEmail = new Map<string, string>();
+  readonly #liveByExternalId = new Map<string, string>();
+  readonly #accounts = new Map<string, AccountFacts>();
+  readonly #inserts = new Map<string, ProfileRow>();
+  readonly #updates = new Set<string>();
+  /** Profiles whose open invitations must stop working (deleted, or email changed). */
+  readonly #revokeFor = new Set<string>();
+  #seqChanged = false;
+
+  constructor(trx: Tx, organisationId: string, options: { seq: number; defaultLanguage: Language; now: Date }) {
+    this.#trx = trx;
+    this.#organisationId = organisationId;
+    this.#seq = options.seq;
+    this.#defaultLanguage = options.defaultLanguage;
+    this.#now = options.now;
+  }
+
+  get seq(): number {
+    return this.#seq;
+  }
+
+  nextSeq(): number {
+    this.#seqChanged = true;
+    return ++this.#seq;
+  }
+
+  get seqChanged(): boolean {
+    return this.#seqChanged;
+  }
+
+  /** Reads what the coming changes will be checked against. */
+  async preload(ids: readonly string[], emails: readonly string[], externalIds: readonly string[]): Promise<void> {
+    for (const part of chunks([...new Set(ids)], 500)) {
+      const rows = await this.#trx.selectFrom('profiles').selectAll().where('id', 'in', part).execute();
+      for (const row of rows) {
+        if (row.organisation_id === this.#organisationId) this.#remember(row);
+        else this.#foreignIds.add(row.id);
+      }
+    }
+    for (const part of chunks([...new Set(emails)], 500)) {
+      const rows = await this.#trx
+        .selectFrom('profiles')
+        .selectAll()
+        .where('organisation_id', '=', this.#organisationId)
+        .where('deleted', '=', 0)
+        .where('email', 'in', part)
+        .execute();
+      for (const row of rows) this.#remember(row);
+      const accounts = await this.#trx.selectFrom('accounts').select(['email', 'confirmed_at', 'invited_at', 'invitation_expires_at']).where('email', 'in', part).execute();
+      for (const a of accounts) this.#accounts.set(a.email, a);
+    }
+    for (const part of chunks([...new Set(externalIds)], 500)) {
+      const rows = await this.#trx
+        .selectFrom('profiles')
+        .selectAll()
+        .where('organisation_id', '=', this.#organisationId)
+        .where('deleted', '=', 0)
+        .where('external_id', 'in', part)
+        .execute();
+      for (const row of rows) this.#remember(row);
+    }
+  }
+
+  #remember(row: ProfileRow): void {
+    if (this.rows.has(row.id)) return;
+    this.rows.set(row.id, row);
+    this.#index(row);
+  }
+
+  #index(row: ProfileRow): void {
+    if (row.deleted !== 0) return;
+    this.#liveByEmail.set(row.email, row.id);
+    if (row.external_id !== null) this.#liveByExternalId.set(row.external_id, row.id);
+  }
+
+  #unindex(row: ProfileRow): void {
+    if (this.#liveByEmail.get(row.email) === row.id) this.#liveByEmail.delete(row.email);
+    if (row.external_id !== null && this.#liveByExternalId.get(row.external_id) === row.id) this.#liveByExternalId.delete(row.external_id);
+  }
+
+  #uniqueness(values: ProfileValues, selfId: string): Outcome | null {
+    const emailOwner = this.#liveByEmail.get(values.email);
+    if (emailOwner !== undefined && emailOwner !== selfId) {
+      return { kind: 'rejected', code: 'EMAIL_TAKEN', message: `Another profile already uses ${values.email}.`, details: { profileId: emailOwner, field: 'email' } };
+    }
+    if (values.externalId !== null) {
+      const owner = this.#liveByExternalId.get(values.externalId);
+      if (owner !== undefined && owner !== selfId) {
+        return { kind: 'rejected', code: 'EXTERNAL_ID_TAKEN', message: `Another profile already has external ID ${values.externalId}.`, details: { profileId: owner, field: 'externalId' } };
+      }
+    }
+    return null;
+  }
+
+  /** The invitation facts a profile of this email starts with: the account's, if the person is known. */
+  #accountFacts(email: string): { invited_at: string | null; invitation_expires_at: string | null } {
+    const account = this.#accounts.get(email);
+    return { invited_at: account?.invited_at ?? null, invitation_expires_at: account?.invitation_expires_at ?? null };
+  }
+
+  accountConfirmedAt(email: string): string | null {
+    return this.#accounts.get(email)?.confirmed_at ?? null;
+  }
+
+  create(id: string, values: ProfileValues): Outcome {
+    const existing = this.rows.get(id);
+    if (existing !== undefined) return { kind: 'conflict', reason: 'exists', row: existing };
+    if (this.#foreignIds.has(id)) return { kind: 'rejected', code: 'ID_TAKEN', message: 'This profile id is already in use.' };
+    const checked = checkValues(values, this.#defaultLanguage);
+    if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields } };
+    const clash = this.#uniqueness(checked.value, id);
+    if (clash !== null) return clash;
+    const v = checked.value;
+    const row: ProfileRow = {
+      id,
+      organisation_id: this.#organisationId,
+      first_name: v.firstName,
+      last_name: v.lastName,
+      email: v.email,
+      phone: v.phone,
+      tags: JSON.stringify(v.tags),
+      external_id: v.externalId,
+      language: v.language,
+      ...this.#accountFacts(v.email),
+      version: 1,
+      change_seq: this.nextSeq(),
+      deleted: 0,
+      created_at: iso(this.#now),
+      updated_at: iso(this.#now),
+    };
+    this.rows.set(id, row);
+    this.#index(row);
+    this.#inserts.set(id, row);
+    return { kind: 'applied', row, version: 1 };
+  }
+
+  update(id: string, baseVersion: number, changes: Partial<ProfileValues>, base: Partial<ProfileValues>): Outcome {
+    const row = this.rows.get(id);
+    if (row === undefined) return { kind: 'rejected', code: 'NOT_FOUND', message: 'No such profile.' };
+    if (row.deleted !== 0) return { kind: 'conflict', reason: 'deleted', row };
+    const current = rowValues(row);
+    const fields = Object.keys(changes) as (keyof ProfileValues)[];
+    if (baseVersion !== row.version) {
+      // The server moved on. The edit still applies if none of its fields moved
+      // on the server since the console read them (a three-way merge that needs no person).
+      const overlap = fields.filter((f) => !sameValue(current[f], base[f]) && !sameValue(current[f], changes[f]));
+      if (overlap.length > 0) return { kind: 'conflict', reason: 'version', row };
+    }
+    const merged: ProfileValues = { ...current, ...changes };
+    const checked = checkValues(merged, this.#defaultLanguage);
+    if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields } };
+    const v = checked.value;
+    const clash = this.#uniqueness(v, id);
+    if (clash !== null) return clash;
+    if (sameValue(v, current)) return { kind: 'applied', row, version: row.version };
+    this.#unindex(row);
+    const emailChanged = v.email !== row.email;
+    const next: ProfileRow = {
+      ...row,
+      first_name: v.firstName,
+      last_name: v.lastName,
+      email: v.email,
+      phone: v.phone,
+      tags: JSON.stringify(v.tags),
+      external_id: v.externalId,
+      language: v.language,
+      ...(emailChanged ? this.#accountFacts(v.email) : {}),
+      version: row.version + 1,
+      change_seq: this.nextSeq(),
+      updated_at: iso(this.#now),
+    };
+    if (emailChanged) this.#revokeFor.add(id);
+    this.rows.set(id, next);
+    this.#index(next);
+    if (this.#inserts.has(id)) this.#inserts.set(id, next);
+    else this.#updates.add(id);
+    return { kind: 'applied', row: next, version: next.version };
+  }
+
+  delete(id: string, baseVersion: number): Outcome {
+    const row = this.rows.get(id);
+    if (row === undefined || row.deleted !== 0) return { kind: 'applied', row: null, version: row?.version ?? 0 };
+    if (baseVersion !== row.version) return { kind: 'conflict', reason: 'version', row };
+    this.#unindex(row);
+    const next: ProfileRow = { ...row, deleted: 1, version: row.version + 1, change_seq: this.nextSeq(), updated_at: iso(this.#now) };
+    this.rows.set(id, next);
+    this.#revokeFor.add(id);
+    if (this.#inserts.has(id)) this.#inserts.set(id, next);
+    else this.#updates.add(id);
+    return { kind: 'applied', row: null, version: next.version };
+  }
+
+  /** Invitation facts changed by an invitation batch in this transaction (not content: no version bump). */
+  noteInvited(ids: readonly string[], invitedAt: string, expiresAt: string, seq: number): void {
+    for (const id of ids) {
+      const row = this.rows.get(id);
+      if (row !== undefined) this.rows.set(id, { ...row, invited_at: invitedAt, invitation_expires_at: expiresAt, change_seq: seq });
+    }
+  }
+
+  /** Writes what changed since the last flush. */
+  async flush(): Promise<void> {
+    const inserts = [...this.#inserts.values()];
+    this.#inserts.clear();
+    for (const part of chunks(inserts, 500)) await this.#trx.insertInto('profiles').values(part).execute();
+    const updates = [...this.#updates].map((id) => this.rows.get(id)).filter((r): r is ProfileRow => r !== undefined);
+    this.#updates.clear();
+    for (const row of updates) {
+      await this.#trx
+        .updateTable('profiles')
+        .set({
+          first_name: row.first_name,
+          last_name: row.last_name,
+          email: row.email,
+          phone: row.phone,
+          tags: row.tags,
+          external_id: row.external_id,
+          language: row.language,
+          invited_at: row.invited_at,
+          invitation_expires_at: row.invitation_expires_at,
+          version: row.version,
+          change_seq: row.change_seq,
+          deleted: row.deleted,
+          updated_at: row.updated_at,
+        })
+        .where('id', '=', row.id)
+        .where('organisation_id', '=', this.#organisationId)
+        .execute();
+    }
+    const revoke = [...this.#revokeFor];
+    this.#revokeFor.clear();
+    for (const part of chunks(revoke, 500)) await revokeOpenInvitations(this.#trx, part, this.#now);
+  }
+
+  /** Accounts of the given emails, for statuses in results. */
+  async loadAccounts(emails: Iterable<string>): Promise<void> {
+    const missing = [...new Set(emails)].filter((e) => !this.#accounts.has(e));
+    for (const part of chunks(missing, 500)) {
+      const accounts = await this.#trx.selectFrom('accounts').select(['email', 'confirmed_at', 'invited_at', 'invitation_expires_at']).where('email', 'in', part).execute();
+      for (const a of accounts) this.#accounts.set(a.email, a);
+      for (const e of part) if (!this.#accounts.has(e)) this.#accounts.set(e, { confirmed_at: null, invited_at: null, invitation_expires_at: null });
+    }
+  }
+
+  toResult(mutationId: string, entityId: string, outcome: Outcome): PushResult {
+    switch (outcome.kind) {
+      case 'applied':
+        return {
+          mutationId,
+          entityId,
+          status: 'applied',
+          version: outcome.version,
+          row: outcome.row === null ? null : toProfile(outcome.row, this.accountConfirmedAt(outcome.row.email), this.#now),
+          invite: null,
+        };
+      case 'conflict':
+        return {
+          mutationId,
+          entityId,
+          status: 'conflict',
+          reason: outcome.reason,
+          row: toProfile(outcome.row, this.accountConfirmedAt(outcome.row.email), this.#now),
+          deleted: outcome.row.deleted !== 0,
+        };
+      case 'rejected':
+        return outcome.details === undefined
+          ? { mutationId, entityId, status: 'rejected', code: outcome.code, message: outcome.message }
+          : { mutationId, entityId, status: 'rejected', code: outcome.code, message: outcome.message, details: outcome.details };
+    }
+  }
+}
+
+export type { Outcome as ProfileOutcome };
+
+/**
+ * Makes every open link of these profiles stop working and withdraws their
+ * emails still waiting in the queue. The profiles' own invitation facts are
+ * the caller's business.
+ */
+export async function revokeOpenInvitations(trx: Tx, profileIds: readonly string[], now: Date): Promise<void> {
+  if (profileIds.length === 0) return;
+  await trx
+    .updateTable('invitations')
+    .set({ revoked_at: iso(now) })
+    .where('profile_id', 'in', profileIds)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .execute();
+  await trx
+    .updateTable('mail_outbox')
+    .set({ state: 'cancelled', sealed_token: null, lease_owner: null })
+    .where('profile_id', 'in', profileIds)
+    .where('kind', '=', 'invitation')
+    .where('state', '=', 'queued')
+    .execute();
+}

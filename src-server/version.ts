@@ -1,0 +1,1 @@
+export const ROSTER_SERVER_VERSION = '0.1.0';

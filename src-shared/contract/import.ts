@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { channel } from './channel';
+import { LANGUAGES } from '../languages';
+import { PROFILE_FIELDS } from '../profile';
+import { BULK_FIXES, DELIMITERS, MAPPING_TARGETS, PREVIEW_FILTERS, TEMPLATE_LANGUAGES, TEXT_ENCODINGS } from '../import';
+import type {
+  CommitResult,
+  ExportedFile,
+  ImportCounts,
+  ImportHistoryEntry,
+  ImportLimits,
+  ImportPreviewPage,
+  ImportRow,
+  ImportSessionView,
+} from '../import';
+
+/**
+ * The spreadsheet import. A file is opened once (import:open) and then
+ * shaped step by step on the main side, keyed by the importId it returns:
+ * sheet → header row → mapping → language values → review (preview, edits,
+ * bulk fixes, exclusions) → diff → commit (progress on the 'import:progress'
+ * event, cancellable) → history and undo.
+ */
+
+const importId = z.uuid();
+/** base64 of at most ~50 MB (the configurable limit is checked again on the main side). */
+const MAX_BASE64 = Math.ceil((64 * 1024 * 1024 * 4) / 3);
+
+export interface ImportFileInfo {
+  limits: ImportLimits;
+  extensions: readonly string[];
+  batchLimit: number;
+}
+
+export const importChannels = {
+  /** Limits and accepted extensions, for the drop zone. */
+  'import:info': channel<ImportFileInfo>()(z.strictObject({})),
+  /** Reads a dropped file in a worker and analyses its first visible sheet. */
+  'import:open': channel<ImportSessionView>()(
+    z.strictObject({
+      fileName: z.string().min(1).max(255),
+      base64: z.string().min(1).max(MAX_BASE64),
+      delimiter: z.enum(DELIMITERS).optional(),
+      encoding: z.enum(TEXT_ENCODINGS).optional(),
+    }),
+  ),
+  /** Reads the same file again with a delimiter and/or encoding chosen by hand. */
+  'import:reparse': channel<ImportSessionView>()(
+    z.strictObject({ importId, delimiter: z.enum(DELIMITERS).optional(), encoding: z.enum(TEXT_ENCODINGS).optional() }),
+  ),
+  'import:view': channel<ImportSessionView>()(z.strictObject({ importId })),
+  'import:setSheet': channel<ImportSessionView>()(z.strictObject({ importId, sheetIndex: z.int().min(0).max(10_000) })),
+  /** null: the sheet has no header row (columns are named by letter). */
+  'import:setHeaderRow': channel<ImportSessionView>()(z.strictObject({ importId, headerRow: z.int().min(0).max(1_000_000).nullable() })),
+  /** One target per column, in column order; each field at most once. */
+  'import:setMapping': channel<ImportSessionView>()(z.strictObject({ importId, mapping: z.array(z.enum(MAPPING_TARGETS)).max(1000) })),
+  /** Language values → codes (null: leave the value as an error). */
+  'import:setValueMap': channel<ImportSessionView>()(
+    z.strictObject({
+      importId,
+      values: z.array(z.strictObject({ value: z.string().max(1000), language: z.enum(LANGUAGES).nullable() })).max(10_000),
+    }),
+  ),
+  /** The language used where a row has none, and the phone country code assumed for national numbers. */
+  'import:setDefaults': channel<ImportSessionView>()(
+    z.strictObject({ importId, language: z.enum(LANGUAGES).optional(), phoneCountryCode: z.string().max(10).nullable().optional() }),
+  ),
+  'import:setMode': channel<ImportSessionView>()(z.strictObject({ importId, mode: z.enum(['create', 'createAndUpdate']) })),
+  /** A page of rows with their issues and diff status; filter to problems, errors, new, update … */
+  'import:preview': channel<ImportPreviewPage>()(
+    z.strictObject({
+      importId,
+      offset: z.int().min(0),
+      limit: z.int().min(1).max(1000),
+      filter: z.enum(PREVIEW_FILTERS).default('all'),
+      search: z.string().max(200).optional(),
+    }),
+  ),
+  /** An inline edit of one cell of the grid; the row is checked again at once. */
+  'import:editCell': channel<{ row: ImportRow; counts: ImportCounts }>()(
+    z.strictObject({ importId, rowIndex: z.int().min(0), field: z.enum(PROFILE_FIELDS), value: z.string().max(1000) }),
+  ),
+  /** trim · lowercaseEmails · setLanguageWhereEmpty (value: a code) · setCountryCodeWhereEmpty (value: +32, 32 or BE). */
+  'import:bulkFix': channel<ImportSessionView>()(z.strictObject({ importId, fix: z.enum(BULK_FIXES), value: z.string().max(20).nullable().default(null) })),
+  'import:excludeRows': channel<ImportCounts>()(
+    z.strictObject({ importId, rowIndexes: z.array(z.int().min(0)).max(1_000_000), excluded: z.boolean() }),
+  ),
+  /** Compares the rows with the local directory: new / update (with field changes) / unchanged / conflict. */
+  'import:diff': channel<ImportSessionView>()(z.strictObject({ importId })),
+  /** Writes the rows in batches of at most 500, one transaction each; resolves when done or cancelled. */
+  'import:commit': channel<CommitResult>()(
+    z.strictObject({ importId, mode: z.enum(['create', 'createAndUpdate']).optional(), batchSize: z.int().min(1).max(500).optional() }),
+  ),
+  /** Cancels what the import is doing: reading, checking or committing (between batches). */
+  'import:cancel': channel<{ cancelled: boolean }>()(z.strictObject({ importId })),
+  'import:close': channel<{ closed: boolean }>()(z.strictObject({ importId })),
+  'import:history': channel<ImportHistoryEntry[]>()(z.strictObject({ limit: z.int().min(1).max(500).default(50) })),
+  /** Removes what an import created and restores what it updated, while none of it was sent. */
+  'import:undo': channel<{ removed: number; restored: number }>()(z.strictObject({ historyId: z.uuid() })),
+  /** The rows with errors (or any problem) as xlsx/csv, formula-safe, to fix and drop again. */
+  'import:exportProblems': channel<ExportedFile>()(
+    z.strictObject({ importId, format: z.enum(['xlsx', 'csv']), include: z.enum(['errors', 'problems']).default('errors') }),
+  ),
+  'import:template': channel<ExportedFile>()(z.strictObject({ language: z.enum(TEMPLATE_LANGUAGES), format: z.enum(['xlsx', 'csv']) })),
+};

@@ -1,0 +1,283 @@
+import type { Language } from './languages';
+import type { ProfileField, ProfileValues } from './profile';
+
+/**
+ * The spreadsheet import, as the renderer and the main side both see it.
+ * Types only (and a few constants): the pipeline itself lives in src-main/core/import.
+ */
+
+export const IMPORT_FORMATS = ['xlsx', 'xls', 'ods', 'numbers', 'csv', 'tsv', 'txt'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** File name extensions the drop zone and picker accept. */
+export const IMPORT_EXTENSIONS = ['.xlsx', '.xlsm', '.xls', '.ods', '.numbers', '.csv', '.tsv', '.txt'] as const;
+
+export const TEXT_ENCODINGS = ['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
+export type TextEncoding = (typeof TEXT_ENCODINGS)[number];
+
+export const DELIMITERS = [',', ';', '\t', '|'] as const;
+export type Delimiter = (typeof DELIMITERS)[number];
+
+/** Where a delimiter came from: a `sep=` first line, the content, or the admin. */
+export type DelimiterSource = 'sep-line' | 'detected' | 'manual';
+
+/** The most profiles one commit batch (one transaction) holds: the limit comparable systems put on one upload. */
+export const IMPORT_BATCH_LIMIT = 500;
+
+/** Defaults of the bounds the parser runs under; each is configurable when the console starts. */
+export const IMPORT_DEFAULT_LIMITS = {
+  maxFileBytes: 50 * 1024 * 1024,
+  /** Data rows of one sheet. */
+  maxRows: 100_000,
+  maxColumns: 200,
+  /** What the parts of a zip-based workbook may unpack to, in total. */
+  maxUnpackedBytes: 400 * 1024 * 1024,
+  /** Parse (and validate) wall-clock time. */
+  maxParseMs: 90_000,
+  /** The worker's V8 old generation, in MB. */
+  maxMemoryMb: 2048,
+} as const;
+export type ImportLimits = { -readonly [K in keyof typeof IMPORT_DEFAULT_LIMITS]: number };
+
+/** Why a file was refused, finer than the error code (goes in error.details.reason). */
+export const IMPORT_FAILURE_REASONS = [
+  'empty-file',
+  'too-large',
+  'unsupported-format',
+  'not-a-spreadsheet',
+  'truncated',
+  'corrupt',
+  'encrypted',
+  'zip-bomb',
+  'xml-bomb',
+  'too-many-rows',
+  'too-many-columns',
+  'timeout',
+  'out-of-memory',
+  'no-data',
+] as const;
+export type ImportFailureReason = (typeof IMPORT_FAILURE_REASONS)[number];
+
+/** A column's destination: a profile field, "full name" (split into first and last), or nothing. */
+export const MAPPING_TARGETS = ['firstName', 'lastName', 'fullName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'language', 'ignore'] as const;
+export type MappingTarget = (typeof MAPPING_TARGETS)[number];
+
+export type MatchReason = 'header' | 'values' | 'header+values' | 'remembered' | 'manual' | 'none';
+
+export interface SheetSummary {
+  index: number;
+  name: string;
+  /** Hidden (or "very hidden") in the workbook: shown, marked, not chosen by default. */
+  hidden: boolean;
+  rows: number;
+  columns: number;
+}
+
+export interface ColumnInfo {
+  index: number;
+  /** The letter a spreadsheet shows (A, B … AA). */
+  letter: string;
+  /** The header as shown: the header cell, or a made-up name for a blank or merged one. */
+  header: string;
+  /** The header cell was blank (named after its letter) or part of a merge (named after the merge). */
+  headerKind: 'cell' | 'blank' | 'merged';
+  /** A few non-empty values, for the mapping step. */
+  samples: string[];
+}
+
+export interface ColumnMatch {
+  column: number;
+  target: MappingTarget;
+  /** 0…1: how sure the automatic match is (1 for remembered or manual choices). */
+  confidence: number;
+  reason: MatchReason;
+  /** Other plausible targets, best first (for the mapping dropdown). */
+  alternatives: { target: MappingTarget; confidence: number }[];
+}
+
+export interface LanguageValue {
+  /** The distinct value as it appears (trimmed); '' is the empty cell. */
+  value: string;
+  count: number;
+  /** The code it maps to, or null when unknown (the rows keep a language error). */
+  mapped: Language | null;
+  confidence: number;
+  reason: 'exact' | 'known-name' | 'remembered' | 'manual' | 'default' | 'unknown';
+}
+
+export type IssueSeverity = 'error' | 'warning';
+
+/** One message on one cell (or on the row, when field is null). */
+export interface CellIssue {
+  field: ProfileField | null;
+  /** The file column it came from, when known. */
+  column: number | null;
+  severity: IssueSeverity;
+  code: ImportIssueCode;
+  message: string;
+}
+
+export type ImportIssueCode =
+  | 'invalid'
+  | 'required'
+  | 'duplicate-email'
+  | 'duplicate-external-id'
+  | 'language-default'
+  | 'language-mapped'
+  | 'name-split'
+  | 'phone-default-country'
+  | 'email-taken'
+  | 'external-id-taken'
+  | 'conflict'
+  | 'neutralised';
+
+/** 'pending': valid, not compared with the directory yet. */
+export type DiffStatus = 'pending' | 'new' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'excluded';
+
+export interface FieldChange {
+  field: keyof ProfileValues;
+  before: unknown;
+  after: unknown;
+}
+
+/** One data row of the file, as the review grid shows it. */
+export interface ImportRow {
+  /** 0-based index among the data rows (stable id for edits). */
+  index: number;
+  /** 1-based row number in the sheet, as a spreadsheet shows it. */
+  rowNumber: number;
+  /** The mapped values before normalisation (after edits and value mapping). */
+  values: Record<ProfileField, string>;
+  /** The values that will be stored, when the row is valid. */
+  normalised: ProfileValues | null;
+  issues: CellIssue[];
+  excluded: boolean;
+  /** Fields edited by hand in the grid. */
+  edited: ProfileField[];
+  /** Against the local directory (filled by the diff). */
+  status: DiffStatus;
+  /** The existing profile this row matches (update/unchanged/conflict). */
+  existingId: string | null;
+  changes: FieldChange[];
+}
+
+export interface ImportCounts {
+  rows: number;
+  valid: number;
+  withErrors: number;
+  withWarnings: number;
+  excluded: number;
+  new: number;
+  update: number;
+  unchanged: number;
+  conflict: number;
+}
+
+export type ImportMode = 'create' | 'createAndUpdate';
+
+export interface FileFacts {
+  fileName: string;
+  size: number;
+  format: ImportFormat;
+  /** Text files only. */
+  encoding: TextEncoding | null;
+  delimiter: Delimiter | null;
+  delimiterSource: DelimiterSource | null;
+  /** Notes about the file as a whole (e.g. "named .xlsx but is a CSV"). */
+  notes: string[];
+}
+
+/** The whole state of an open import, as the mapping and review steps need it (rows come paged). */
+export interface ImportSessionView {
+  importId: string;
+  file: FileFacts;
+  sheets: SheetSummary[];
+  sheetIndex: number;
+  /** 0-based row of the sheet holding the headers (null: the sheet has no header row, columns are named by letter). */
+  headerRow: number | null;
+  detectedHeaderRow: number | null;
+  /** The first rows of the sheet as text, for the header step. */
+  topRows: string[][];
+  columns: ColumnInfo[];
+  matches: ColumnMatch[];
+  /** A mapping remembered for files with these headers was applied. */
+  rememberedMapping: boolean;
+  signature: string;
+  languageValues: LanguageValue[];
+  defaults: { language: Language; phoneCountryCode: string | null };
+  mode: ImportMode;
+  counts: ImportCounts;
+  /** Whether the diff against the directory is current. */
+  diffed: boolean;
+}
+
+export const PREVIEW_FILTERS = ['all', 'problems', 'errors', 'warnings', 'excluded', 'new', 'update', 'unchanged', 'conflict'] as const;
+export type PreviewFilter = (typeof PREVIEW_FILTERS)[number];
+
+export interface ImportPreviewPage {
+  rows: ImportRow[];
+  /** Rows matching the filter. */
+  total: number;
+  offset: number;
+  counts: ImportCounts;
+}
+
+export const BULK_FIXES = ['trim', 'lowercaseEmails', 'setLanguageWhereEmpty', 'setCountryCodeWhereEmpty'] as const;
+export type BulkFix = (typeof BULK_FIXES)[number];
+
+export type ImportHistoryStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'undone';
+
+export interface ImportHistoryEntry {
+  id: string;
+  fileName: string;
+  format: ImportFormat | null;
+  sheetName: string | null;
+  mode: ImportMode;
+  status: ImportHistoryStatus;
+  rows: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  startedAt: string;
+  finishedAt: string | null;
+  undoneAt: string | null;
+  /** Undo is offered while every change of the import is still waiting in the outbox, untouched since. */
+  canUndo: boolean;
+  /** Why undo is not offered, when it is not. */
+  undoBlockedReason: string | null;
+}
+
+export interface CommitResult {
+  historyId: string;
+  status: 'completed' | 'cancelled';
+  created: number;
+  updated: number;
+  /** Rows not written: invalid, excluded, unchanged, conflicts, existing (in create mode) or taken meanwhile. */
+  skipped: number;
+  batches: number;
+  /** Rows that failed at commit time (e.g. the email was taken meanwhile), with why. */
+  failures: { rowNumber: number; message: string }[];
+}
+
+export type ImportPhase = 'reading' | 'parsing' | 'validating' | 'diffing' | 'committing';
+
+/** Pushed on the 'import:progress' event. */
+export interface ImportProgress {
+  importId: string;
+  phase: ImportPhase;
+  done: number;
+  total: number;
+  message?: string;
+}
+
+export interface ExportedFile {
+  fileName: string;
+  mimeType: string;
+  base64: string;
+}
+
+export const TEMPLATE_LANGUAGES = ['en', 'fr', 'nl'] as const;
+export type TemplateLanguage = (typeof TEMPLATE_LANGUAGES)[number];
+
+/** The manual edits the grid can make: one value per field of a row. */
+export type CellEdit = { rowIndex: number; field: ProfileField; value: string };

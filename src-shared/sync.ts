@@ -1,0 +1,277 @@
+import { z } from 'zod';
+import { ERROR_CODES } from './errors';
+import type { ApiError, ErrorCode } from './errors';
+import { LANGUAGES } from './languages';
+import { LIMITS, PROFILE_STATUSES } from './profile';
+import type { Profile, ProfileValues } from './profile';
+import type { MutationKind } from './mutation';
+
+/**
+ * The wire contract between the console and the Roster server: every request
+ * and response body of the HTTP API, as zod schemas. The server validates
+ * with these schemas and generates its OpenAPI description from them; the
+ * console parses what it receives with them. No I/O here.
+ *
+ * Every JSON response is a Result envelope: `{ ok: true, data }` or
+ * `{ ok: false, error: { code, message, details? } }`, with an HTTP status
+ * that matches (200, 400, 401, 403, 404, 409, 413, 429, 500).
+ */
+
+export const API_PREFIX = '/api/v1';
+
+/** Most mutations one push may carry; the console sends its outbox in pages of this size. */
+export const MAX_PUSH_MUTATIONS = 1000;
+/** Most profiles one invitation batch may name. */
+export const MAX_INVITE_BATCH = 10_000;
+export const DEFAULT_PULL_LIMIT = 1000;
+export const MAX_PULL_LIMIT = 5000;
+
+const isoTimestamp = z.iso.datetime({ offset: true });
+const uuid = z.uuid();
+
+// ---------------------------------------------------------------- envelope
+
+export const apiErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const resultSchema = <T extends z.ZodType>(data: T) =>
+  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), error: apiErrorSchema })]);
+
+export const errorResultSchema = z.object({ ok: z.literal(false), error: apiErrorSchema });
+
+// ---------------------------------------------------------------- profiles
+
+/**
+ * Normalised profile values as the console stores them (ProfileValues). The
+ * shape is checked here; the server then applies the shared profile rules
+ * (validateProfile) to the values, exactly as the console did.
+ */
+export const profileValuesSchema = z.object({
+  firstName: z.string().max(1000),
+  lastName: z.string().max(1000),
+  email: z.string().max(1000),
+  phone: z.string().max(LIMITS.phoneLength).nullable(),
+  tags: z.array(z.string().max(200)).max(200),
+  externalId: z.string().max(1000).nullable(),
+  language: z.enum(LANGUAGES),
+}) satisfies z.ZodType<ProfileValues>;
+
+/** A profile as the server holds it; `status` is derived by the server at the time of the response. */
+export const serverProfileSchema = z.object({
+  id: uuid,
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  phone: z.string().nullable(),
+  tags: z.array(z.string()),
+  externalId: z.string().nullable(),
+  language: z.enum(LANGUAGES),
+  status: z.enum(PROFILE_STATUSES),
+  invitedAt: isoTimestamp.nullable(),
+  invitationExpiresAt: isoTimestamp.nullable(),
+  confirmedAt: isoTimestamp.nullable(),
+  version: z.int().min(1),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+}) satisfies z.ZodType<Profile>;
+
+// ---------------------------------------------------------------- push
+
+const mutationBase = {
+  id: uuid,
+  entityId: uuid,
+  baseVersion: z.int().min(0),
+  createdAt: z.string().max(40),
+};
+
+export const wireMutationSchema = z.discriminatedUnion('kind', [
+  z.object({ ...mutationBase, kind: z.literal('profile.create'), payload: z.object({ values: profileValuesSchema }) }),
+  z.object({
+    ...mutationBase,
+    kind: z.literal('profile.update'),
+    payload: z.object({ changes: profileValuesSchema.partial(), base: profileValuesSchema.partial() }),
+  }),
+  z.object({ ...mutationBase, kind: z.literal('profile.delete'), payload: z.object({}) }),
+  z.object({
+    ...mutationBase,
+    kind: z.literal('profile.invite'),
+    payload: z.object({ profileIds: z.array(uuid).min(1).max(MAX_INVITE_BATCH) }),
+  }),
+]);
+export type WireMutation = z.infer<typeof wireMutationSchema>;
+
+export const MUTATION_KINDS = ['profile.create', 'profile.update', 'profile.delete', 'profile.invite'] as const satisfies readonly MutationKind[];
+
+export const pushRequestSchema = z.object({
+  /** A stable id of the console installation: (clientId, mutation id) makes a retried push a no-op. */
+  clientId: z.string().min(8).max(100),
+  mutations: z.array(wireMutationSchema).max(MAX_PUSH_MUTATIONS),
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+export const INVITE_SKIP_REASONS = ['not_found', 'deleted', 'already_confirmed'] as const;
+export type InviteSkipReason = (typeof INVITE_SKIP_REASONS)[number];
+
+export const inviteOutcomeSchema = z.object({
+  /** Profiles now pending, each with a fresh link and email 1 queued. */
+  invited: z.array(uuid),
+  /** Profiles that got no email, and why. */
+  skipped: z.array(z.object({ profileId: z.string(), reason: z.enum(INVITE_SKIP_REASONS) })),
+});
+export type InviteOutcome = z.infer<typeof inviteOutcomeSchema>;
+
+export const CONFLICT_REASONS = [
+  /** The server's row moved on since baseVersion and touches the same fields. */
+  'version',
+  /** A create for an id the server already has. */
+  'exists',
+  /** An update of a profile deleted on the server. */
+  'deleted',
+] as const;
+export type ConflictReason = (typeof CONFLICT_REASONS)[number];
+
+export const pushResultSchema = z.discriminatedUnion('status', [
+  z.object({
+    mutationId: uuid,
+    entityId: uuid,
+    status: z.literal('applied'),
+    /** The profile's version after the mutation (0 for an invitation batch). */
+    version: z.int().min(0),
+    /** The server's row after the mutation (null for a delete and for an invitation batch). */
+    row: serverProfileSchema.nullable(),
+    /** Only for 'profile.invite'. */
+    invite: inviteOutcomeSchema.nullable(),
+  }),
+  z.object({
+    mutationId: uuid,
+    entityId: uuid,
+    status: z.literal('conflict'),
+    reason: z.enum(CONFLICT_REASONS),
+    /** The server's current row; for 'deleted' the last row before the delete. */
+    row: serverProfileSchema,
+    deleted: z.boolean(),
+  }),
+  z.object({
+    mutationId: uuid,
+    entityId: uuid,
+    status: z.literal('rejected'),
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
+export type PushResult = z.infer<typeof pushResultSchema>;
+
+export const pushResponseSchema = z.object({
+  /** One result per mutation, in the order they were sent. */
+  results: z.array(pushResultSchema),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+// ---------------------------------------------------------------- pull
+
+/**
+ * A cursor is opaque to the console: store the last one received, send it
+ * back. "0" means "from the beginning".
+ */
+export const cursorSchema = z.string().regex(/^\d{1,15}(:[0-9a-f-]{36})?$/, 'not a cursor');
+export const INITIAL_CURSOR = '0';
+
+export const pullQuerySchema = z.object({
+  cursor: cursorSchema.default(INITIAL_CURSOR),
+  limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(DEFAULT_PULL_LIMIT),
+});
+export type PullQuery = z.input<typeof pullQuerySchema>;
+
+export const changeSchema = z.discriminatedUnion('op', [
+  /** Created, edited, invited, confirmed…: the whole row as it is now. */
+  z.object({ op: z.literal('upsert'), profile: serverProfileSchema }),
+  z.object({ op: z.literal('delete'), id: uuid, version: z.int().min(1) }),
+]);
+export type Change = z.infer<typeof changeSchema>;
+
+export const pullResponseSchema = z.object({
+  changes: z.array(changeSchema),
+  /** Send this back on the next pull. */
+  cursor: cursorSchema,
+  /** More changes wait: pull again at once with the new cursor. */
+  hasMore: z.boolean(),
+  serverTime: isoTimestamp,
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+export const checkQuerySchema = z.object({ cursor: cursorSchema.default(INITIAL_CURSOR) });
+export const checkResponseSchema = z.object({
+  /** True when a pull from this cursor would return something. */
+  changed: z.boolean(),
+  /** The organisation's latest cursor. */
+  latest: cursorSchema,
+});
+export type CheckResponse = z.infer<typeof checkResponseSchema>;
+
+// ---------------------------------------------------------------- auth
+
+export const ROLES = ['owner', 'admin', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+/** Roles that may change profiles and send invitations. */
+export const canWrite = (role: Role): boolean => role === 'owner' || role === 'admin';
+
+export const signInRequestSchema = z.object({
+  email: z.string().min(1).max(LIMITS.emailLength),
+  password: z.string().min(1).max(1024),
+  /** Which organisation to act in, for an admin of several; the oldest membership otherwise. */
+  organisationId: uuid.optional(),
+});
+export type SignInRequest = z.infer<typeof signInRequestSchema>;
+
+export const membershipSchema = z.object({ organisationId: uuid, organisationName: z.string(), role: z.enum(ROLES) });
+export type Membership = z.infer<typeof membershipSchema>;
+
+export const sessionInfoSchema = z.object({
+  account: z.object({ id: uuid, email: z.string() }),
+  organisation: membershipSchema,
+  memberships: z.array(membershipSchema),
+  expiresAt: isoTimestamp,
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+export const signInResponseSchema = sessionInfoSchema.extend({
+  /** Send as `Authorization: Bearer <token>`. Only its hash is kept on the server. */
+  token: z.string(),
+});
+export type SignInResponse = z.infer<typeof signInResponseSchema>;
+
+// ---------------------------------------------------------------- endpoints
+
+/** The endpoints the console's sync engine calls, with their schemas. */
+export const SYNC_ENDPOINTS = {
+  signIn: { method: 'POST', path: `${API_PREFIX}/auth/sign-in`, request: signInRequestSchema, response: signInResponseSchema },
+  signOut: { method: 'POST', path: `${API_PREFIX}/auth/sign-out`, request: z.object({}), response: z.object({ signedOut: z.boolean() }) },
+  session: { method: 'GET', path: `${API_PREFIX}/auth/session`, request: z.object({}), response: sessionInfoSchema },
+  push: { method: 'POST', path: `${API_PREFIX}/sync/push`, request: pushRequestSchema, response: pushResponseSchema },
+  pull: { method: 'GET', path: `${API_PREFIX}/sync/pull`, request: pullQuerySchema, response: pullResponseSchema },
+  check: { method: 'GET', path: `${API_PREFIX}/sync/check`, request: checkQuerySchema, response: checkResponseSchema },
+} as const;
+
+/** HTTP status the server answers a code with. */
+export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  EMAIL_TAKEN: 409,
+  EXTERNAL_ID_TAKEN: 409,
+  VERSION_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  LIMIT_EXCEEDED: 413,
+  RATE_LIMITED: 429,
+  TOKEN_INVALID: 404,
+  TOKEN_EXPIRED: 410,
+  TOKEN_USED: 410,
+  INTERNAL: 500,
+};
+
+export type { ApiError };

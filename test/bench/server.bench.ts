@@ -1,0 +1,206 @@
+/**
+ * `npm run bench:server`: one JSON line per measurement, on SQLite and on
+ * PostgreSQL (a throwaway cluster, fsync off, or ROSTER_TEST_PG_URL):
+ *   push of 10,000 create mutations over HTTP, pull of 100,000 profiles from
+ *   cursor 0 over HTTP, 5,000 invitations handed to a local SMTP sink;
+ * each with the baseline of a bare batched INSERT of the same rows into the
+ * same database in the same run, and the ratio (measured ms / baseline ms).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../../src-server/app';
+import type { RosterServer } from '../../src-server/app';
+import { defaultConfig } from '../../src-server/config';
+import type { NewProfileRow } from '../../src-server/db/schema';
+import { chunks } from '../../src-server/db/tx';
+import { createOrganisation } from '../../src-server/services/organisations';
+import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/sync';
+import { createDatabase, dropDatabase, startPostgres } from '../support/postgres';
+import { startSmtpSink } from '../support/smtp-sink';
+
+const PUSH = 10_000;
+const PULL = 100_000;
+const INVITES = 5_000;
+
+const line = (data: Record<string, unknown>): void => {
+  process.stdout.write(JSON.stringify(data) + '\n');
+};
+
+const values = (i: number, tag: string) => ({
+  firstName: `First${i}`,
+  lastName: `Last${i}`,
+  email: `p${i}.${tag}@bench.example.com`,
+  phone: '+32470123456',
+  tags: ['bench', `t${i % 10}`],
+  externalId: `EXT-${tag}-${i}`,
+  language: 'nl_BE' as const,
+});
+
+function rows(organisationId: string, count: number, tag: string, seqStart: number): NewProfileRow[] {
+  const now = new Date().toISOString();
+  return Array.from({ length: count }, (_, i) => {
+    const v = values(i, tag);
+    return {
+      id: randomUUID(),
+      organisation_id: organisationId,
+      first_name: v.firstName,
+      last_name: v.lastName,
+      email: v.email,
+      phone: v.phone,
+      tags: JSON.stringify(v.tags),
+      external_id: v.externalId,
+      language: v.language,
+      invited_at: null,
+      invitation_expires_at: null,
+      version: 1,
+      change_seq: seqStart + i + 1,
+      deleted: 0,
+      created_at: now,
+      updated_at: now,
+    };
+  });
+}
+
+/** The baseline: the same rows, batched INSERT in one transaction, nothing else. */
+async function bareInsert(server: RosterServer, organisationId: string, count: number, tag: string): Promise<number> {
+  const data = rows(organisationId, count, tag, 0);
+  const start = performance.now();
+  await server.db.db.transaction().execute(async (trx) => {
+    for (const part of chunks(data, 500)) await trx.insertInto('profiles').values(part).execute();
+    await trx.updateTable('organisations').set({ change_seq: count }).where('id', '=', organisationId).execute();
+  });
+  return performance.now() - start;
+}
+
+async function bench(db: 'sqlite' | 'postgres', databaseUrl: string | undefined): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'roster-bench-'));
+  const sink = await startSmtpSink();
+  const server = await startServer(
+    defaultConfig({
+      port: 0,
+      dataDir,
+      databaseUrl,
+      smtpUrl: sink.url,
+      logLevel: 'silent',
+      worker: { enabled: true, pollIntervalMs: 200, batchSize: 100, leaseMs: 60_000, maxAttempts: 5, retryBaseMs: 100, retryMaxMs: 1000 },
+    }),
+  );
+  try {
+    const org = async (name: string) => {
+      const email = `owner-${randomUUID().slice(0, 8)}@bench.example.com`;
+      const password = `pw-${randomUUID()}`;
+      const { organisationId } = await createOrganisation(server.ctx, { name, ownerEmail: email, ownerPassword: password });
+      const res = await fetch(`${server.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+      const body = (await res.json()) as { data: SignInResponse };
+      return { organisationId, token: body.data.token };
+    };
+    const call = async <T>(token: string, method: string, path: string, body?: unknown): Promise<T> => {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const parsed = (await res.json()) as { ok: boolean; data: T };
+      if (!parsed.ok) throw new Error(`${method} ${path}: ${JSON.stringify(parsed)}`);
+      return parsed.data;
+    };
+    const createMutations = (count: number, tag: string) =>
+      Array.from({ length: count }, (_, i) => ({ id: randomUUID(), kind: 'profile.create' as const, entityId: randomUUID(), baseVersion: 0, createdAt: new Date().toISOString(), payload: { values: values(i, tag) } }));
+    const pushAll = async (token: string, mutations: unknown[]) => {
+      let applied = 0;
+      for (const part of chunks(mutations, 1000)) {
+        const res = await call<PushResponse>(token, 'POST', '/api/v1/sync/push', { clientId: 'bench-console', mutations: part });
+        applied += res.results.filter((r) => r.status === 'applied').length;
+      }
+      return applied;
+    };
+
+    // push
+    {
+      const target = await org('push');
+      const mutations = createMutations(PUSH, 'push');
+      const start = performance.now();
+      const applied = await pushAll(target.token, mutations);
+      const ms = performance.now() - start;
+      if (applied !== PUSH) throw new Error(`push applied ${applied}`);
+      const baselineMs = await bareInsert(server, (await org('push-baseline')).organisationId, PUSH, 'pushbase');
+      line({ bench: 'server.push', db, mutations: PUSH, ms: Math.round(ms), mutationsPerSec: Math.round((PUSH / ms) * 1000), baselineMs: Math.round(baselineMs), ratio: +(ms / baselineMs).toFixed(1) });
+    }
+
+    // pull
+    {
+      const target = await org('pull');
+      const baselineMs = await bareInsert(server, target.organisationId, PULL, 'pull');
+      const start = performance.now();
+      let cursor = '0';
+      let count = 0;
+      for (;;) {
+        const page = await call<PullResponse>(target.token, 'GET', `/api/v1/sync/pull?cursor=${cursor}&limit=5000`);
+        count += page.changes.length;
+        cursor = page.cursor;
+        if (!page.hasMore) break;
+      }
+      const ms = performance.now() - start;
+      if (count !== PULL) throw new Error(`pulled ${count}`);
+      line({ bench: 'server.pull', db, rows: PULL, ms: Math.round(ms), rowsPerSec: Math.round((PULL / ms) * 1000), baselineMs: Math.round(baselineMs), ratio: +(ms / baselineMs).toFixed(1) });
+    }
+
+    // invitations
+    {
+      const target = await org('invite');
+      const mutations = createMutations(INVITES, 'invite');
+      await pushAll(target.token, mutations);
+      sink.clear();
+      const start = performance.now();
+      const outcome = await call<{ invited: string[] }>(target.token, 'POST', '/api/v1/invitations', { profileIds: mutations.map((m) => m.entityId) });
+      if (outcome.invited.length !== INVITES) throw new Error(`invited ${outcome.invited.length}`);
+      await sink.waitFor(INVITES, 300_000);
+      const ms = performance.now() - start;
+      await new Promise((r) => setTimeout(r, 500));
+      const recipients = new Map<string, number>();
+      for (const m of sink.messages) recipients.set(m.envelopeTo[0] ?? '', (recipients.get(m.envelopeTo[0] ?? '') ?? 0) + 1);
+      const duplicates = [...recipients.values()].reduce((n, c) => n + (c - 1), 0);
+      // Baseline: the same number of rows, batched INSERT, into the same database.
+      const baselineMs = await bareInsert(server, (await org('invite-baseline')).organisationId, INVITES, 'invitebase');
+      line({
+        bench: 'server.invitations',
+        db,
+        emails: sink.messages.length,
+        ms: Math.round(ms),
+        emailsPerSec: Math.round((INVITES / ms) * 1000),
+        duplicates,
+        baselineMs: Math.round(baselineMs),
+        ratio: +(ms / baselineMs).toFixed(1),
+      });
+    }
+  } finally {
+    await server.close();
+    await sink.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  await bench('sqlite', undefined);
+  const cluster = await startPostgres();
+  try {
+    const url = await createDatabase(cluster.adminUrl, 'roster_bench');
+    try {
+      await bench('postgres', url);
+    } finally {
+      await dropDatabase(cluster.adminUrl, url);
+    }
+  } finally {
+    await cluster.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

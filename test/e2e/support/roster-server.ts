@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createOrganisation, defaultConfig, startServer } from '../../../src-server/index';
+import type { RosterServer } from '../../../src-server/index';
+import { startSmtpSink } from '../../support/smtp-sink';
+import type { SmtpSink } from '../../support/smtp-sink';
+
+/**
+ * A real Roster server for browser tests: SQLite in a temp dir, a real SMTP
+ * server in the test process, a fixed or free loopback port. stop() and
+ * start() again on the same port and data keep everything (a restart).
+ */
+export interface E2eServer {
+  url: string;
+  port: number;
+  sink: SmtpSink;
+  owner: { email: string; password: string; organisationId: string };
+  running(): boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export async function createE2eServer(options: { startNow?: boolean } = {}): Promise<E2eServer> {
+  const sink = await startSmtpSink();
+  const dataDir = mkdtempSync(join(tmpdir(), 'roster-e2e-server-'));
+  const config = (port: number) =>
+    defaultConfig({
+      port,
+      dataDir,
+      smtpUrl: sink.url,
+      scrypt: { N: 2 ** 10, r: 8, p: 1 },
+      logLevel: 'silent',
+      seedDemo: false,
+      worker: { enabled: true, pollIntervalMs: 100, batchSize: 50, leaseMs: 30_000, maxAttempts: 5, retryBaseMs: 50, retryMaxMs: 500 },
+    });
+  // First start on a free port, to learn it and to create the organisation; later starts reuse both.
+  let server: RosterServer | null = await startServer(config(0));
+  const port = Number(new URL(server.url).port);
+  const owner = { email: `owner-${randomUUID().slice(0, 8)}@example.com`, password: `pw-${randomUUID()}`, organisationId: '' };
+  owner.organisationId = (await createOrganisation(server.ctx, { name: 'E2E Org', ownerEmail: owner.email, ownerPassword: owner.password })).organisationId;
+  if (options.startNow === false) {
+    await server.close();
+    server = null;
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    sink,
+    owner,
+    running: () => server !== null,
+    async start() {
+      if (server === null) server = await startServer(config(port));
+    },
+    async stop() {
+      if (server !== null) await server.close();
+      server = null;
+    },
+    async dispose() {
+      if (server !== null) await server.close();
+      server = null;
+      await sink.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

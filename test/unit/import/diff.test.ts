@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { diffRow } from '../../../src-main/core/import/diff';
+import type { DirectoryLookup } from '../../../src-main/core/import/diff';
+import type { ImportRow } from '../../../src-shared/import';
+import type { Profile } from '../../../src-shared/profile';
+
+const profile = (over: Partial<Profile>): Profile => ({
+  id: 'p1',
+  firstName: 'Ann',
+  lastName: 'Peeters',
+  email: 'ann@example.com',
+  phone: '+32470123456',
+  tags: ['Sales'],
+  externalId: 'E1',
+  language: 'fr_BE',
+  status: 'not_invited',
+  invitedAt: null,
+  invitationExpiresAt: null,
+  confirmedAt: null,
+  version: 3,
+  createdAt: '2024-01-01T00:00:00.000Z',
+  updatedAt: '2024-01-01T00:00:00.000Z',
+  ...over,
+});
+
+const directory = (profiles: Profile[]): DirectoryLookup => ({
+  byEmail: (email) => profiles.find((p) => p.email === email),
+  byExternalId: (id) => profiles.find((p) => p.externalId === id),
+});
+
+const row = (values: Partial<ImportRow['values']>): ImportRow => {
+  const v = { firstName: 'Ann', lastName: 'Peeters', email: 'ann@example.com', phoneCountryCode: '', phoneNumber: '', tags: '', externalId: '', language: '', ...values };
+  return {
+    index: 0,
+    rowNumber: 2,
+    values: v,
+    normalised: {
+      firstName: v.firstName,
+      lastName: v.lastName,
+      email: v.email,
+      phone: v.phoneNumber === '' ? null : v.phoneNumber,
+      tags: v.tags === '' ? [] : v.tags.split(';'),
+      externalId: v.externalId === '' ? null : v.externalId,
+      language: v.language === '' ? 'en_US' : (v.language as 'fr_BE'),
+    },
+    issues: [],
+    excluded: false,
+    edited: [],
+    status: 'pending',
+    existingId: null,
+    changes: [],
+  };
+};
+
+const MAPPING = ['firstName', 'lastName', 'email', 'phoneNumber', 'tags', 'externalId', 'language'] as const;
+
+describe('diff against the directory', () => {
+  it('new when neither email nor external ID exists', () => {
+    const r = row({ email: 'new@example.com' });
+    diffRow(r, [...MAPPING], directory([profile({})]));
+    expect([r.status, r.existingId, r.changes]).toEqual(['new', null, []]);
+  });
+
+  it('unchanged when the provided fields are equal; empty cells never clear nor reset the language', () => {
+    const r = row({});
+    diffRow(r, [...MAPPING], directory([profile({})]));
+    expect([r.status, r.existingId, r.changes]).toEqual(['unchanged', 'p1', []]);
+  });
+
+  it('would update, field by field', () => {
+    const r = row({ lastName: 'Peeters-Maes', tags: 'Sales;Ghent', language: 'nl_BE' });
+    diffRow(r, [...MAPPING], directory([profile({})]));
+    expect(r.status).toBe('update');
+    expect(r.changes).toEqual([
+      { field: 'lastName', before: 'Peeters', after: 'Peeters-Maes' },
+      { field: 'tags', before: ['Sales'], after: ['Sales', 'Ghent'] },
+      { field: 'language', before: 'fr_BE', after: 'nl_BE' },
+    ]);
+  });
+
+  it('conflict when the external ID belongs to someone else', () => {
+    const r = row({ email: 'ann@example.com', externalId: 'E2' });
+    diffRow(r, [...MAPPING], directory([profile({}), profile({ id: 'p2', email: 'bo@example.com', externalId: 'E2' })]));
+    expect(r.status).toBe('conflict');
+    expect(r.issues.map((i) => [i.code, i.message])).toEqual([
+      ['conflict', 'ann@example.com already exists, but external ID E2 belongs to another profile (bo@example.com).'],
+    ]);
+    const lone = row({ email: 'new@example.com', externalId: 'E1' });
+    diffRow(lone, [...MAPPING], directory([profile({})]));
+    expect(lone.status).toBe('conflict');
+    expect(lone.existingId).toBe('p1');
+  });
+
+  it('leaves invalid and excluded rows out, and clears its own old notes on a second run', () => {
+    const bad = row({});
+    bad.issues.push({ field: 'email', column: 2, severity: 'error', code: 'invalid', message: 'x' });
+    diffRow(bad, [...MAPPING], directory([]));
+    expect(bad.status).toBe('invalid');
+    const r = row({ externalId: 'E2' });
+    diffRow(r, [...MAPPING], directory([profile({}), profile({ id: 'p2', email: 'bo@example.com', externalId: 'E2' })]));
+    diffRow(r, [...MAPPING], directory([]));
+    expect([r.status, r.issues]).toEqual(['new', []]);
+    r.excluded = true;
+    diffRow(r, [...MAPPING], directory([]));
+    expect(r.status).toBe('excluded');
+  });
+});
