@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Database as SqliteDatabase } from 'better-sqlite3';
+import type { Database as SqliteDatabase, Statement as BetterStatement } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -23,4 +23,26 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   return db;
+}
+
+type Statement = BetterStatement;
+const statementCache = new WeakMap<Db, Map<string, Statement>>();
+
+/**
+ * A prepared statement, compiled once per database and SQL text. Preparing
+ * costs more than running a simple statement, and the sync and import paths
+ * run the same few statements many thousands of times.
+ */
+export function prepared(db: Db, sql: string): Statement {
+  let cache = statementCache.get(db);
+  if (cache === undefined) {
+    cache = new Map();
+    statementCache.set(db, cache);
+  }
+  let statement = cache.get(sql);
+  if (statement === undefined) {
+    statement = db.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
 }

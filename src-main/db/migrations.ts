@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { SEARCH_TRIGGERS } from './search-index';
 
 /**
  * Forward-only, versioned migrations. Version N is stored in PRAGMA user_version;
@@ -98,30 +99,8 @@ export const migrations: readonly Migration[] = [
         );
         INSERT INTO profiles_fts (profiles_fts) VALUES ('rebuild');
         INSERT INTO profiles_words (profiles_words) VALUES ('rebuild');
-        CREATE TRIGGER profiles_search_insert AFTER INSERT ON profiles BEGIN
-          INSERT INTO profiles_fts (rowid, first_name, last_name, email, external_id)
-            VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
-          INSERT INTO profiles_words (rowid, first_name, last_name, email, external_id)
-            VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
-        END;
-        CREATE TRIGGER profiles_search_delete AFTER DELETE ON profiles BEGIN
-          INSERT INTO profiles_fts (profiles_fts, rowid, first_name, last_name, email, external_id)
-            VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
-          INSERT INTO profiles_words (profiles_words, rowid, first_name, last_name, email, external_id)
-            VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
-          DELETE FROM profile_tags WHERE profile_rid = old.rid;
-        END;
-        CREATE TRIGGER profiles_search_update AFTER UPDATE OF first_name, last_name, email, external_id ON profiles BEGIN
-          INSERT INTO profiles_fts (profiles_fts, rowid, first_name, last_name, email, external_id)
-            VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
-          INSERT INTO profiles_fts (rowid, first_name, last_name, email, external_id)
-            VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
-          INSERT INTO profiles_words (profiles_words, rowid, first_name, last_name, email, external_id)
-            VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
-          INSERT INTO profiles_words (rowid, first_name, last_name, email, external_id)
-            VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
-        END;
       `);
+      for (const trigger of Object.values(SEARCH_TRIGGERS)) db.exec(trigger);
     },
   },
   {

@@ -1,3 +1,4 @@
+import { prepared } from './database';
 import type { Db } from './database';
 import type { Mutation, MutationKind } from '../../src-shared/mutation';
 
@@ -13,18 +14,18 @@ interface OutboxRow {
 
 export const outboxRepo = {
   append(db: Db, mutation: Mutation): void {
-    db.prepare(
+    prepared(db, 
       'INSERT INTO outbox (id, kind, entity_id, base_version, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     ).run(mutation.id, mutation.kind, mutation.entityId, mutation.baseVersion, JSON.stringify(mutation.payload), mutation.createdAt);
   },
 
   count(db: Db): number {
-    return (db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+    return (prepared(db, 'SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
   },
 
   /** The oldest mutations first: the order they must be pushed in. */
   peek(db: Db, limit: number): Mutation[] {
-    const rows = db.prepare('SELECT * FROM outbox ORDER BY seq LIMIT ?').all(limit) as OutboxRow[];
+    const rows = prepared(db, 'SELECT * FROM outbox ORDER BY seq LIMIT ?').all(limit) as OutboxRow[];
     return rows.map((r) => ({
       id: r.id,
       kind: r.kind,

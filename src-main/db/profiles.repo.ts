@@ -1,3 +1,4 @@
+import { prepared } from './database';
 import type { Db } from './database';
 import { deriveStatus } from '../../src-shared/profile';
 import type { Profile, ProfileStatus } from '../../src-shared/profile';
@@ -156,19 +157,21 @@ const orderBy = (query: ProfileQuery): string => {
 export const profilesRepo = {
   insert(db: Db, profile: StoredProfile): void {
     const params = toParams(profile);
-    db.prepare(
+    const { lastInsertRowid } = prepared(
+      db,
       `INSERT INTO profiles (id, first_name, last_name, email, phone, tags, external_id, language, status, invited_at,
         invitation_expires_at, confirmed_at, version, created_at, updated_at, name_key)
        VALUES (:id, :first_name, :last_name, :email, :phone, :tags, :external_id, :language, :status, :invited_at,
         :invitation_expires_at, :confirmed_at, :version, :created_at, :updated_at, :name_key)`,
     ).run(params);
-    replaceTags(db, profile.id, profile.tags);
+    // A new row has no tags yet: add them without looking anything up.
+    const insertTag = prepared(db, 'INSERT OR IGNORE INTO profile_tags (tag_key, profile_rid, tag) VALUES (?, ?, ?)');
+    for (const tag of profile.tags) insertTag.run(tag.toLowerCase(), lastInsertRowid, tag);
   },
 
   update(db: Db, profile: StoredProfile): void {
     const params = toParams(profile);
-    const result = db
-      .prepare(
+    const result = prepared(db, 
         `UPDATE profiles SET first_name = :first_name, last_name = :last_name, email = :email, phone = :phone, tags = :tags,
           external_id = :external_id, language = :language, status = :status, invited_at = :invited_at,
           invitation_expires_at = :invitation_expires_at, confirmed_at = :confirmed_at, version = :version,
@@ -181,23 +184,23 @@ export const profilesRepo = {
   },
 
   markDeleted(db: Db, id: string, updatedAt: string): boolean {
-    const result = db.prepare('UPDATE profiles SET deleted = 1, updated_at = ? WHERE id = ? AND deleted = 0').run(updatedAt, id);
+    const result = prepared(db, 'UPDATE profiles SET deleted = 1, updated_at = ? WHERE id = ? AND deleted = 0').run(updatedAt, id);
     replaceTags(db, id, []);
     return result.changes === 1;
   },
 
   get(db: Db, id: string, now: Date): Profile | undefined {
-    const row = db.prepare('SELECT * FROM profiles WHERE id = ? AND deleted = 0').get(id) as ProfileRow | undefined;
+    const row = prepared(db, 'SELECT * FROM profiles WHERE id = ? AND deleted = 0').get(id) as ProfileRow | undefined;
     return row === undefined ? undefined : rowToProfile(row, now);
   },
 
   findIdByEmail(db: Db, email: string): string | undefined {
-    const row = db.prepare('SELECT id FROM profiles WHERE email = ? AND deleted = 0').get(email) as { id: string } | undefined;
+    const row = prepared(db, 'SELECT id FROM profiles WHERE email = ? AND deleted = 0').get(email) as { id: string } | undefined;
     return row?.id;
   },
 
   findIdByExternalId(db: Db, externalId: string): string | undefined {
-    const row = db.prepare('SELECT id FROM profiles WHERE external_id = ? AND deleted = 0').get(externalId) as { id: string } | undefined;
+    const row = prepared(db, 'SELECT id FROM profiles WHERE external_id = ? AND deleted = 0').get(externalId) as { id: string } | undefined;
     return row?.id;
   },
 
@@ -206,15 +209,14 @@ export const profilesRepo = {
     if (total === 0 || offset >= total) return { rows: [], total };
     // Few matches: fetch them and sort. Many: walk the sort index and keep the matching ones.
     const where = buildWhere(query, now, total > WALK_THRESHOLD);
-    const rows = db
-      .prepare(`SELECT p.* FROM profiles p WHERE ${where.sql} ORDER BY ${orderBy(query)} LIMIT :limit OFFSET :offset`)
+    const rows = prepared(db, `SELECT p.* FROM profiles p WHERE ${where.sql} ORDER BY ${orderBy(query)} LIMIT :limit OFFSET :offset`)
       .all({ ...where.params, limit, offset }) as ProfileRow[];
     return { rows: rows.map((r) => rowToProfile(r, now)), total };
   },
 
   count(db: Db, query: ProfileQuery, now: Date): number {
     const where = buildWhere(query, now);
-    const row = db.prepare(`SELECT count(*) AS n FROM profiles p WHERE ${where.sql}`).get(where.params) as { n: number };
+    const row = prepared(db, `SELECT count(*) AS n FROM profiles p WHERE ${where.sql}`).get(where.params) as { n: number };
     return row.n;
   },
 
@@ -223,13 +225,11 @@ export const profilesRepo = {
     const statusSql = "CASE WHEN p.status = 'pending' AND p.invitation_expires_at <= :now THEN 'expired' ELSE p.status END";
     const columns = `p.id, p.first_name || ' ' || p.last_name AS name, p.email, ${statusSql} AS status`;
     if (selection.kind === 'ids') {
-      return db
-        .prepare(`SELECT ${columns} FROM profiles p WHERE p.deleted = 0 AND p.id IN (SELECT value FROM json_each(:ids)) ORDER BY p.name_key, p.id`)
+      return prepared(db, `SELECT ${columns} FROM profiles p WHERE p.deleted = 0 AND p.id IN (SELECT value FROM json_each(:ids)) ORDER BY p.name_key, p.id`)
         .all({ ids: JSON.stringify([...new Set(selection.ids)]), now: now.toISOString() }) as { id: string; name: string; email: string; status: ProfileStatus }[];
     }
     const where = buildWhere(selection.query, now);
-    return db
-      .prepare(`SELECT ${columns} FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except)) ORDER BY p.name_key, p.id`)
+    return prepared(db, `SELECT ${columns} FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except)) ORDER BY p.name_key, p.id`)
       .all({ ...where.params, now: now.toISOString(), except: JSON.stringify(selection.except) }) as { id: string; name: string; email: string; status: ProfileStatus }[];
   },
 
@@ -238,30 +238,27 @@ export const profilesRepo = {
     if (selection.kind === 'ids') {
       const ids = [...new Set(selection.ids)];
       let n = 0;
-      const stmt = db.prepare('SELECT count(*) AS n FROM profiles WHERE deleted = 0 AND id IN (SELECT value FROM json_each(?))');
+      const stmt = prepared(db, 'SELECT count(*) AS n FROM profiles WHERE deleted = 0 AND id IN (SELECT value FROM json_each(?))');
       for (let i = 0; i < ids.length; i += 5000) n += (stmt.get(JSON.stringify(ids.slice(i, i + 5000))) as { n: number }).n;
       return n;
     }
     const where = buildWhere(selection.query, now);
-    const row = db
-      .prepare(`SELECT count(*) AS n FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except))`)
+    const row = prepared(db, `SELECT count(*) AS n FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except))`)
       .get({ ...where.params, except: JSON.stringify(selection.except) }) as { n: number };
     return row.n;
   },
 
   facets(db: Db, now: Date): ProfileFacets {
-    const statusRows = db
-      .prepare(
+    const statusRows = prepared(db, 
         `SELECT CASE WHEN status = 'pending' AND invitation_expires_at <= ? THEN 'expired' ELSE status END AS s, count(*) AS n
          FROM profiles WHERE deleted = 0 GROUP BY s`,
       )
       .all(now.toISOString()) as { s: ProfileStatus; n: number }[];
-    const languageRows = db.prepare('SELECT language AS l, count(*) AS n FROM profiles WHERE deleted = 0 GROUP BY language').all() as {
+    const languageRows = prepared(db, 'SELECT language AS l, count(*) AS n FROM profiles WHERE deleted = 0 GROUP BY language').all() as {
       l: Language;
       n: number;
     }[];
-    const tagRows = db
-      .prepare('SELECT min(tag) AS tag, count(*) AS count FROM profile_tags GROUP BY tag_key ORDER BY count DESC, tag_key LIMIT 500')
+    const tagRows = prepared(db, 'SELECT min(tag) AS tag, count(*) AS count FROM profile_tags GROUP BY tag_key ORDER BY count DESC, tag_key LIMIT 500')
       .all() as { tag: string; count: number }[];
     const statuses: Record<ProfileStatus, number> = { not_invited: 0, pending: 0, expired: 0, confirmed: 0 };
     for (const r of statusRows) statuses[r.s] = r.n;
@@ -273,9 +270,9 @@ export const profilesRepo = {
 };
 
 function replaceTags(db: Db, profileId: string, tags: readonly string[]): void {
-  const row = db.prepare('SELECT rid FROM profiles WHERE id = ?').get(profileId) as { rid: number } | undefined;
+  const row = prepared(db, 'SELECT rid FROM profiles WHERE id = ?').get(profileId) as { rid: number } | undefined;
   if (row === undefined) return;
-  db.prepare('DELETE FROM profile_tags WHERE profile_rid = ?').run(row.rid);
-  const insert = db.prepare('INSERT OR IGNORE INTO profile_tags (tag_key, profile_rid, tag) VALUES (?, ?, ?)');
+  prepared(db, 'DELETE FROM profile_tags WHERE profile_rid = ?').run(row.rid);
+  const insert = prepared(db, 'INSERT OR IGNORE INTO profile_tags (tag_key, profile_rid, tag) VALUES (?, ?, ?)');
   for (const tag of tags) insert.run(tag.toLowerCase(), row.rid, tag);
 }

@@ -1,8 +1,10 @@
+import { prepared } from './database';
 import type { Db } from './database';
 import { profilesRepo } from './profiles.repo';
 import { settingsRepo } from './settings.repo';
+import { searchIndex } from './search-index';
 import { outboxRepo } from './outbox.repo';
-import type { ConflictRecord, InviteBatchRecord, SyncState, SyncStorePort } from '../core/sync/ports';
+import type { ConflictRecord, InviteBatchRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
 import type { StoredProfile } from '../core/ports';
 import type { ProfileRow } from './profiles.repo';
 import type { Mutation } from '../../src-shared/mutation';
@@ -98,7 +100,7 @@ const toStored = (row: ProfileRow): StoredProfile & { deleted: boolean } => ({
 export function createSyncStore(db: Db): SyncStorePort {
   const outboxMutations = (where: string, limit: number, ...params: unknown[]): Mutation[] =>
     (
-      db.prepare(`SELECT * FROM outbox WHERE ${where} ORDER BY seq LIMIT ?`).all(...params, limit) as {
+      prepared(db, `SELECT * FROM outbox WHERE ${where} ORDER BY seq LIMIT ?`).all(...params, limit) as {
         id: string;
         kind: Mutation['kind'];
         entity_id: string;
@@ -120,48 +122,98 @@ export function createSyncStore(db: Db): SyncStorePort {
 
     sendable: (limit) => outboxMutations('entity_id NOT IN (SELECT entity_id FROM conflicts WHERE resolved_at IS NULL)', limit),
     mutationsFor: (entityId) => outboxMutations('entity_id = ?', -1, entityId),
+    pendingEntityIds: () => new Set((prepared(db, 'SELECT DISTINCT entity_id AS id FROM outbox').all() as { id: string }[]).map((r) => r.id)),
+    conflictEntityIds: () =>
+      new Set((prepared(db, 'SELECT entity_id AS id FROM conflicts WHERE resolved_at IS NULL').all() as { id: string }[]).map((r) => r.id)),
+    versions(ids) {
+      const out = new Map<string, StoredState>();
+      if (ids.length === 0) return out;
+      const rows = prepared(
+        db,
+        'SELECT id, version, deleted, status, invited_at, invitation_expires_at, confirmed_at FROM profiles WHERE id IN (SELECT value FROM json_each(?))',
+      ).all(JSON.stringify(ids)) as Pick<ProfileRow, 'id' | 'version' | 'deleted' | 'status' | 'invited_at' | 'invitation_expires_at' | 'confirmed_at'>[];
+      for (const r of rows) {
+        out.set(r.id, {
+          version: r.version,
+          deleted: r.deleted === 1,
+          status: r.status,
+          invitedAt: r.invited_at,
+          invitationExpiresAt: r.invitation_expires_at,
+          confirmedAt: r.confirmed_at,
+        });
+      }
+      return out;
+    },
+    beginBulkIndex: () => {
+      searchIndex.beginBulk(db);
+    },
+    endBulkIndex: () => {
+      searchIndex.endBulk(db);
+    },
+    holders(emails, externalIds) {
+      const byEmail = new Map<string, string>();
+      const byExternalId = new Map<string, string>();
+      if (emails.length > 0) {
+        const rows = prepared(db, 'SELECT id, email FROM profiles WHERE deleted = 0 AND email IN (SELECT value FROM json_each(?))').all(JSON.stringify(emails)) as {
+          id: string;
+          email: string;
+        }[];
+        for (const r of rows) byEmail.set(r.email, r.id);
+      }
+      if (externalIds.length > 0) {
+        const rows = prepared(db, 'SELECT id, external_id AS x FROM profiles WHERE deleted = 0 AND external_id IN (SELECT value FROM json_each(?))').all(
+          JSON.stringify(externalIds),
+        ) as { id: string; x: string }[];
+        for (const r of rows) byExternalId.set(r.x, r.id);
+      }
+      return { byEmail, byExternalId };
+    },
     removeMutations(ids) {
-      const stmt = db.prepare('DELETE FROM outbox WHERE id = ?');
+      const stmt = prepared(db, 'DELETE FROM outbox WHERE id = ?');
       for (const id of ids) stmt.run(id);
+    },
+    rebaseMutations(entityId, from, to) {
+      db.prepare('UPDATE outbox SET base_version = ? WHERE entity_id = ? AND base_version = ?').run(to, entityId, from);
     },
     waiting() {
       const mutations = outboxRepo.count(db);
       const invitations = (
-        db.prepare("SELECT coalesce(sum(json_array_length(profile_ids)), 0) AS n FROM invite_batches WHERE status IN ('queued', 'sending')").get() as { n: number }
+        prepared(db, "SELECT coalesce(sum(json_array_length(profile_ids)), 0) AS n FROM invite_batches WHERE status IN ('queued', 'sending')").get() as { n: number }
       ).n;
-      const blocked = (db.prepare('SELECT count(*) AS n FROM outbox WHERE entity_id IN (SELECT entity_id FROM conflicts WHERE resolved_at IS NULL)').get() as { n: number }).n;
+      const blocked = (prepared(db, 'SELECT count(*) AS n FROM outbox WHERE entity_id IN (SELECT entity_id FROM conflicts WHERE resolved_at IS NULL)').get() as { n: number }).n;
       return { mutations, invitations, blocked };
     },
 
     selectionMembers: (selection, now) => profilesRepo.selectionMembers(db, selection, now),
     stored(id) {
-      const row = db.prepare('SELECT * FROM profiles WHERE id = ?').get(id) as ProfileRow | undefined;
+      const row = prepared(db, 'SELECT * FROM profiles WHERE id = ?').get(id) as ProfileRow | undefined;
       return row === undefined ? undefined : toStored(row);
     },
     putProfile(profile) {
-      const existing = db.prepare('SELECT deleted FROM profiles WHERE id = ?').get(profile.id) as { deleted: number } | undefined;
+      const existing = prepared(db, 'SELECT deleted FROM profiles WHERE id = ?').get(profile.id) as { deleted: number } | undefined;
       if (existing === undefined) {
         profilesRepo.insert(db, profile);
         return;
       }
-      if (existing.deleted === 1) db.prepare('UPDATE profiles SET deleted = 0 WHERE id = ?').run(profile.id);
+      if (existing.deleted === 1) prepared(db, 'UPDATE profiles SET deleted = 0 WHERE id = ?').run(profile.id);
       profilesRepo.update(db, profile);
     },
     removeProfile(id) {
-      db.prepare('DELETE FROM profiles WHERE id = ?').run(id);
+      prepared(db, 'DELETE FROM profiles WHERE id = ?').run(id);
     },
     holderOf(email, externalId, exceptId) {
-      const row = db
-        .prepare('SELECT id FROM profiles WHERE deleted = 0 AND id <> ? AND (email = ? OR (? IS NOT NULL AND external_id = ?)) LIMIT 1')
-        .get(exceptId, email, externalId, externalId) as { id: string } | undefined;
-      return row?.id;
+      // Two indexed lookups (an OR across both columns would scan the table).
+      const byEmail = prepared(db, 'SELECT id FROM profiles WHERE email = ? AND deleted = 0 AND id <> ? LIMIT 1').get(email, exceptId) as { id: string } | undefined;
+      if (byEmail !== undefined || externalId === null) return byEmail?.id;
+      const byExternal = prepared(db, 'SELECT id FROM profiles WHERE external_id = ? AND deleted = 0 AND id <> ? LIMIT 1').get(externalId, exceptId) as { id: string } | undefined;
+      return byExternal?.id;
     },
     parkUniqueValues(id) {
-      db.prepare("UPDATE profiles SET email = 'parked+' || id || '@roster.invalid', external_id = NULL WHERE id = ?").run(id);
+      prepared(db, "UPDATE profiles SET email = 'parked+' || id || '@roster.invalid', external_id = NULL WHERE id = ?").run(id);
     },
 
     addConflict(c) {
-      db.prepare(
+      prepared(db, 
         `INSERT INTO conflicts (id, entity_id, kind, code, message, base, mine, theirs, existing_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
@@ -177,21 +229,21 @@ export function createSyncStore(db: Db): SyncStorePort {
         c.createdAt,
       );
     },
-    openConflicts: () => (db.prepare('SELECT * FROM conflicts WHERE resolved_at IS NULL ORDER BY created_at, id').all() as ConflictRow[]).map(toConflict),
+    openConflicts: () => (prepared(db, 'SELECT * FROM conflicts WHERE resolved_at IS NULL ORDER BY created_at, id').all() as ConflictRow[]).map(toConflict),
     openConflict(id) {
-      const row = db.prepare('SELECT * FROM conflicts WHERE id = ? AND resolved_at IS NULL').get(id) as ConflictRow | undefined;
+      const row = prepared(db, 'SELECT * FROM conflicts WHERE id = ? AND resolved_at IS NULL').get(id) as ConflictRow | undefined;
       return row === undefined ? undefined : toConflict(row);
     },
     openConflictFor(entityId) {
-      const row = db.prepare('SELECT * FROM conflicts WHERE entity_id = ? AND resolved_at IS NULL').get(entityId) as ConflictRow | undefined;
+      const row = prepared(db, 'SELECT * FROM conflicts WHERE entity_id = ? AND resolved_at IS NULL').get(entityId) as ConflictRow | undefined;
       return row === undefined ? undefined : toConflict(row);
     },
     closeConflict(id, resolution, at) {
-      db.prepare('UPDATE conflicts SET resolved_at = ?, resolution = ? WHERE id = ?').run(at, resolution, id);
+      prepared(db, 'UPDATE conflicts SET resolved_at = ?, resolution = ? WHERE id = ?').run(at, resolution, id);
     },
 
     addBatch(b) {
-      db.prepare(
+      prepared(db, 
         `INSERT INTO invite_batches (id, mutation_id, status, profile_ids, skipped_local, invited, skipped, error, created_at, sent_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
@@ -208,19 +260,19 @@ export function createSyncStore(db: Db): SyncStorePort {
       );
     },
     batch(id) {
-      const row = db.prepare('SELECT * FROM invite_batches WHERE id = ?').get(id) as BatchRow | undefined;
+      const row = prepared(db, 'SELECT * FROM invite_batches WHERE id = ?').get(id) as BatchRow | undefined;
       return row === undefined ? undefined : toBatch(row);
     },
     batchByMutation(mutationId) {
-      const row = db.prepare('SELECT * FROM invite_batches WHERE mutation_id = ?').get(mutationId) as BatchRow | undefined;
+      const row = prepared(db, 'SELECT * FROM invite_batches WHERE mutation_id = ?').get(mutationId) as BatchRow | undefined;
       return row === undefined ? undefined : toBatch(row);
     },
-    batches: (limit) => (db.prepare('SELECT * FROM invite_batches ORDER BY created_at DESC, id LIMIT ?').all(limit) as BatchRow[]).map(toBatch),
+    batches: (limit) => (prepared(db, 'SELECT * FROM invite_batches ORDER BY created_at DESC, id LIMIT ?').all(limit) as BatchRow[]).map(toBatch),
     updateBatch(id, patch) {
       const current = this.batch(id);
       if (current === undefined) return;
       const next = { ...current, ...patch };
-      db.prepare('UPDATE invite_batches SET status = ?, invited = ?, skipped = ?, error = ?, sent_at = ? WHERE id = ?').run(
+      prepared(db, 'UPDATE invite_batches SET status = ?, invited = ?, skipped = ?, error = ?, sent_at = ? WHERE id = ?').run(
         next.status,
         next.invited === null ? null : JSON.stringify(next.invited),
         next.skipped === null ? null : JSON.stringify(next.skipped),
@@ -231,9 +283,9 @@ export function createSyncStore(db: Db): SyncStorePort {
     },
 
     log(entry: SyncLogEntry) {
-      db.prepare('INSERT INTO sync_log (at, level, message) VALUES (?, ?, ?)').run(entry.at, entry.level, entry.message);
-      db.prepare('DELETE FROM sync_log WHERE seq <= (SELECT max(seq) - 2000 FROM sync_log)').run();
+      prepared(db, 'INSERT INTO sync_log (at, level, message) VALUES (?, ?, ?)').run(entry.at, entry.level, entry.message);
+      prepared(db, 'DELETE FROM sync_log WHERE seq <= (SELECT max(seq) - 2000 FROM sync_log)').run();
     },
-    recentLog: (limit) => db.prepare('SELECT at, level, message FROM sync_log ORDER BY seq DESC LIMIT ?').all(limit) as SyncLogEntry[],
+    recentLog: (limit) => prepared(db, 'SELECT at, level, message FROM sync_log ORDER BY seq DESC LIMIT ?').all(limit) as SyncLogEntry[],
   };
 }

@@ -15,6 +15,7 @@ import type { Clock, IdSource } from '../core/ports';
 import { openDatabase } from '../db/database';
 import type { Db } from '../db/database';
 import { migrate } from '../db/migrations';
+import { searchIndex } from '../db/search-index';
 import { createReplica } from '../db/replica';
 import type { RunMode } from '../../src-shared/contract/app';
 import { databaseFile } from './data-dir';
@@ -59,6 +60,10 @@ export function openRoster(options: RosterOptions): Roster {
   const file = databaseFile(options.dataDir);
   const db = openDatabase(file, { nativeBinding: options.nativeBinding });
   const schemaVersion = migrate(db);
+  // A large pull that was cut short left the search indexes to rebuild.
+  db.transaction(() => {
+    searchIndex.endBulk(db);
+  })();
   const events = new EventBus();
   const clock: Clock = options.clock ?? { now: () => new Date() };
   const ids: IdSource = options.ids ?? { uuid: () => randomUUID() };

@@ -292,7 +292,7 @@ export class SyncEngine {
 
   private async pushAll(serverUrl: string, token: string, clientId: string): Promise<void> {
     for (;;) {
-      const batch = this.deps.store.sendable(Math.min(this.o.pushPage, MAX_PUSH_MUTATIONS));
+      const batch = independentPrefix(this.deps.store.sendable(Math.min(this.o.pushPage, MAX_PUSH_MUTATIONS)));
       if (batch.length === 0) return;
       for (const m of batch) this.inFlight.add(m.id);
       if (batch.some((m) => m.kind === 'profile.invite')) this.deps.events.changed(['invites']);
@@ -308,11 +308,12 @@ export class SyncEngine {
       const results = response.results;
       this.deps.replica.transaction(() => {
         const settled = new Set<string>();
+        const bases = new Map<string, number>();
         batch.forEach((m, i) => {
           const result = results[i];
           if (result === undefined || result.mutationId !== m.id) throw new TransportError('protocol', 'the server answered out of order');
           if (settled.has(m.entityId) && m.kind !== 'profile.invite') return; // folded into that entity's conflict
-          if (!this.applyPushResult(m, result)) settled.add(m.entityId);
+          if (!this.applyPushResult(m, result, bases)) settled.add(m.entityId);
         });
       });
       this.deps.events.changed(['profiles', 'outbox', 'conflicts', 'invites']);
@@ -320,7 +321,7 @@ export class SyncEngine {
   }
 
   /** Applies one result; false when it opened a conflict for the entity (its later mutations are folded in). */
-  private applyPushResult(m: Mutation, r: PushResult): boolean {
+  private applyPushResult(m: Mutation, r: PushResult, bases: Map<string, number>): boolean {
     const { store } = this.deps;
     if (r.status === 'applied') {
       store.removeMutations([m.id]);
@@ -332,6 +333,13 @@ export class SyncEngine {
           this.log('info', `Invitations sent: ${outcome.invited.length} invited, ${outcome.skipped.length} skipped.`);
         }
         return true;
+      }
+      // Later edits and a deletion made here on top of this one stand on the version the server gave it
+      // (not when the server merged changes made elsewhere: those were not seen here).
+      const base = bases.get(m.entityId) ?? m.baseVersion;
+      if (m.kind === 'profile.create' || (m.kind === 'profile.update' && r.version === base + 1)) {
+        store.rebaseMutations(m.entityId, base, r.version);
+        bases.set(m.entityId, r.version);
       }
       if (r.row !== null) {
         if (m.kind === 'profile.update' && r.version > m.baseVersion + 1) {
@@ -414,13 +422,59 @@ export class SyncEngine {
     if (!check.changed) return;
     for (;;) {
       const page = await this.deps.transport.pull(serverUrl, token, cursor, this.o.pullPage);
+      // Many pages to come (a first sync): index the search once at the end instead of row by row.
+      const bulk = page.hasMore && page.changes.length >= this.o.pullPage;
       this.deps.replica.transaction(() => {
-        for (const change of page.changes) this.applyChange(change);
+        if (bulk) this.deps.store.beginBulkIndex();
+        this.applyPage(page.changes);
         this.deps.store.saveState({ cursor: page.cursor });
+        if (!page.hasMore) this.deps.store.endBulkIndex();
       });
       cursor = page.cursor;
       if (page.changes.length > 0) this.deps.events.changed(['profiles', 'conflicts', 'outbox']);
       if (!page.hasMore) return;
+    }
+  }
+
+  /**
+   * One pull page. Most rows are plain: no local edit waits for them and no
+   * other local profile holds their email or external ID, so they are written
+   * straight; the others take the careful path, one by one.
+   */
+  private applyPage(changes: readonly Change[]): void {
+    const { store } = this.deps;
+    const pending = store.pendingEntityIds();
+    const conflicted = store.conflictEntityIds();
+    const upserts = changes.flatMap((c) => (c.op === 'upsert' ? [c.profile] : []));
+    const known = store.versions(upserts.map((p) => p.id));
+    const holders = store.holders(
+      upserts.map((p) => p.email),
+      upserts.flatMap((p) => (p.externalId === null ? [] : [p.externalId])),
+    );
+    for (const change of changes) {
+      if (change.op === 'upsert') {
+        const row = change.profile;
+        const emailHolder = holders.byEmail.get(row.email);
+        const idHolder = row.externalId === null ? undefined : holders.byExternalId.get(row.externalId);
+        const plain =
+          !pending.has(row.id) && !conflicted.has(row.id) && (emailHolder === undefined || emailHolder === row.id) && (idHolder === undefined || idHolder === row.id);
+        if (plain) {
+          const next = toStored(row);
+          const local = known.get(row.id);
+          // The echo of this console's own push (or a row seen before): nothing to write.
+          const same =
+            local !== undefined &&
+            !local.deleted &&
+            local.version === next.version &&
+            local.status === next.status &&
+            local.invitedAt === next.invitedAt &&
+            local.invitationExpiresAt === next.invitationExpiresAt &&
+            local.confirmedAt === next.confirmedAt;
+          if (!same) store.putProfile(next);
+          continue;
+        }
+      }
+      this.applyChange(change);
     }
   }
 
@@ -509,6 +563,21 @@ export class SyncEngine {
       }
     }
   }
+}
+
+/**
+ * The batch up to a deletion of a profile that an earlier mutation in it
+ * touches: the server checks a deletion's base version strictly, and that
+ * version is only known once the earlier mutation's result is back (a profile
+ * created and deleted before a sync must not come back as a conflict).
+ */
+function independentPrefix(batch: Mutation[]): Mutation[] {
+  const touched = new Set<string>();
+  for (const [i, m] of batch.entries()) {
+    if (m.kind === 'profile.delete' && touched.has(m.entityId)) return batch.slice(0, i);
+    if (m.kind !== 'profile.invite') touched.add(m.entityId);
+  }
+  return batch;
 }
 
 /** The values before the first of these edits, field by field. */

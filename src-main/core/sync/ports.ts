@@ -52,6 +52,16 @@ export interface InviteBatchRecord {
   sentAt: string | null;
 }
 
+/** What says whether a stored row is already the server's row: version (values) and invitation state (no version bump). */
+export interface StoredState {
+  version: number;
+  deleted: boolean;
+  status: StoredProfile['status'];
+  invitedAt: string | null;
+  invitationExpiresAt: string | null;
+  confirmedAt: string | null;
+}
+
 /** The replica's sync-side tables. Every method joins the replica's current transaction. */
 export interface SyncStorePort {
   state(): SyncState;
@@ -60,7 +70,19 @@ export interface SyncStorePort {
   /** The oldest outbox mutations, leaving out those of profiles with an open conflict. */
   sendable(limit: number): Mutation[];
   mutationsFor(entityId: string): Mutation[];
+  /** Profiles with mutations waiting in the outbox, and with an open conflict (one query each, for a whole pull page). */
+  pendingEntityIds(): Set<string>;
+  conflictEntityIds(): Set<string>;
+  /** The stored versions of these profiles (live or deleted), for skipping what the replica already has. */
+  versions(ids: readonly string[]): Map<string, StoredState>;
+  /** A large pull writes without per-row search indexing and rebuilds the indexes once at the end. */
+  beginBulkIndex(): void;
+  endBulkIndex(): void;
+  /** Which of these emails / external IDs a live local profile holds, and which one. */
+  holders(emails: readonly string[], externalIds: readonly string[]): { byEmail: Map<string, string>; byExternalId: Map<string, string> };
   removeMutations(ids: readonly string[]): void;
+  /** The entity's outbox mutations made on top of version `from` now stand on `to` (the server acknowledged the one before them). */
+  rebaseMutations(entityId: string, from: number, to: number): void;
   waiting(): { mutations: number; invitations: number; blocked: number };
 
   /** The live profiles a list selection covers. */

@@ -1,0 +1,195 @@
+/**
+ * `npm run bench:sync`: the console's sync against a real Roster server (SQLite, in this process).
+ * One JSON line each for:
+ *   - initial sync of 100,000 profiles into an empty console (ms, rows/s);
+ *   - push of 10,000 queued mutations (ms, mutations/s);
+ *   - the "nothing new" round trip (p50/p95 ms);
+ * each with, in the same run, the server-only figure for the same data (a bare
+ * HTTP client doing the same requests, nothing stored), and the ratio console / server-only.
+ * Targets: initial sync ≤ 5 s; console overhead ≤ 1.5 ×.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createOrganisation, defaultConfig, startServer } from '../../src-server/index';
+import { openRoster } from '../../src-main/runtime/roster';
+import type { Roster } from '../../src-main/runtime/roster';
+import type { PullResponse, PushResponse, SignInResponse, WireMutation } from '../../src-shared/sync';
+import { MAX_PULL_LIMIT } from '../../src-shared/sync';
+import { startSmtpSink } from '../support/smtp-sink';
+
+const INITIAL = Number(process.env.BENCH_SYNC_PROFILES ?? 100_000);
+const PUSH = Number(process.env.BENCH_SYNC_PUSH ?? 10_000);
+const PULL_PAGE = 1000;
+const PUSH_PAGE = 500;
+
+const line = (data: Record<string, unknown>): void => {
+  process.stdout.write(`${JSON.stringify(data)}\n`);
+};
+const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
+const pct = (samples: number[], q: number): number => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0, 2);
+};
+
+const create = (i: number, tag: string): WireMutation => ({
+  id: randomUUID(),
+  kind: 'profile.create',
+  entityId: randomUUID(),
+  baseVersion: 0,
+  createdAt: new Date().toISOString(),
+  payload: {
+    values: {
+      firstName: `First${i}`,
+      lastName: `Last${i}`,
+      email: `p${i}.${tag}@bench.example.com`,
+      phone: '+32470123456',
+      tags: ['bench', `t${i % 10}`],
+      externalId: `EXT-${tag}-${i}`,
+      language: 'nl_BE',
+    },
+  },
+});
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-bench-sync-'));
+  const sink = await startSmtpSink();
+  const server = await startServer(
+    defaultConfig({ port: 0, dataDir: join(dir, 'server'), smtpUrl: sink.url, scrypt: { N: 2 ** 10, r: 8, p: 1 }, logLevel: 'silent', seedDemo: false }),
+  );
+  const consoles: Roster[] = [];
+  try {
+    const owner = { email: 'bench-owner@example.com', password: `pw-${randomUUID()}` };
+    await createOrganisation(server.ctx, { name: 'Bench', ownerEmail: owner.email, ownerPassword: owner.password });
+    const http = async <T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> => {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { ...(token === null ? {} : { Authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+      const json = (await res.json()) as { ok: boolean; data: T };
+      if (!json.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
+      return json.data;
+    };
+    const session = await http<SignInResponse>('POST', '/api/v1/auth/sign-in', null, owner);
+
+    // Seed the server with the directory the console will download.
+    const seedStart = performance.now();
+    for (let i = 0; i < INITIAL; i += 1000) {
+      const mutations = Array.from({ length: Math.min(1000, INITIAL - i) }, (_, k) => create(i + k, 'seed'));
+      await http<PushResponse>('POST', '/api/v1/sync/push', session.token, { clientId: 'bench-seeder', mutations });
+    }
+    const seedMs = performance.now() - seedStart;
+
+    // Server only: page through the same changes with a bare client, storing nothing.
+    const serverPull = async (): Promise<{ ms: number; rows: number }> => {
+      const t = performance.now();
+      let cursor = '0';
+      let rows = 0;
+      for (;;) {
+        const page = await http<PullResponse>('GET', `/api/v1/sync/pull?cursor=${cursor}&limit=${PULL_PAGE}`, session.token);
+        rows += page.changes.length;
+        cursor = page.cursor;
+        if (!page.hasMore) break;
+      }
+      return { ms: performance.now() - t, rows };
+    };
+    const bare = await serverPull();
+
+    const openConsole = async (): Promise<Roster> => {
+      const roster = openRoster({
+        dataDir: join(dir, `console-${consoles.length}`),
+        mode: 'browser',
+        version: 'bench',
+        openExternal: () => Promise.resolve(false),
+        sync: { background: false, options: { pullPage: PULL_PAGE, pushPage: PUSH_PAGE } },
+      });
+      consoles.push(roster);
+      const r = await roster.dispatcher.dispatch('sync:connect', { serverUrl: server.url, email: owner.email, password: owner.password });
+      if (!r.ok) throw new Error(r.error.message);
+      return roster;
+    };
+
+    const first = await openConsole();
+    const t0 = performance.now();
+    await first.sync.syncNow();
+    const initialMs = performance.now() - t0;
+    const local = first.profiles.list({}, 0, 1).total;
+    if (local !== INITIAL) throw new Error(`the console holds ${local} profiles, expected ${INITIAL}`);
+    line({
+      bench: 'sync.initial',
+      profiles: INITIAL,
+      ms: Math.round(initialMs),
+      rowsPerSec: Math.round(INITIAL / (initialMs / 1000)),
+      serverOnlyMs: Math.round(bare.ms),
+      serverOnlyRowsPerSec: Math.round(bare.rows / (bare.ms / 1000)),
+      ratio: round(initialMs / bare.ms, 2),
+      seedMs: Math.round(seedMs),
+      pullPage: PULL_PAGE,
+      maxPullPage: MAX_PULL_LIMIT,
+      targets: { msAtMost: 5000, ratioAtMost: 1.5, met: initialMs <= 5000 && initialMs / bare.ms <= 1.5 },
+    });
+
+    // Push of queued mutations: the console's outbox vs the same mutations from a bare client.
+    const pusher = await openConsole();
+    await pusher.sync.syncNow();
+    for (let i = 0; i < PUSH; i++) pusher.profiles.create({ firstName: `Push${i}`, lastName: 'Console', email: `push${i}.console@bench.example.com`, language: 'fr_BE' });
+    const t1 = performance.now();
+    await pusher.sync.syncNow();
+    const pushMs = performance.now() - t1;
+    const waiting = pusher.sync.status().waiting.mutations;
+    if (waiting !== 0) throw new Error(`${waiting} mutations still waiting after the push`);
+    const bareMutations = Array.from({ length: PUSH }, (_, i) => create(i, 'bare'));
+    const t2 = performance.now();
+    for (let i = 0; i < PUSH; i += PUSH_PAGE) {
+      await http<PushResponse>('POST', '/api/v1/sync/push', session.token, { clientId: 'bench-bare', mutations: bareMutations.slice(i, i + PUSH_PAGE) });
+    }
+    const barePushMs = performance.now() - t2;
+    line({
+      bench: 'sync.push',
+      mutations: PUSH,
+      ms: Math.round(pushMs),
+      mutationsPerSec: Math.round(PUSH / (pushMs / 1000)),
+      serverOnlyMs: Math.round(barePushMs),
+      ratio: round(pushMs / barePushMs, 2),
+      note: 'the console run also pulls the 10,000 rows back after pushing them (check + pull), as every sync does',
+      targets: { ratioAtMost: 1.5, met: pushMs / barePushMs <= 1.5 },
+    });
+
+    // Nothing new: a sync with an empty outbox and no changes on the server.
+    await first.sync.syncNow();
+    await pusher.sync.syncNow();
+    const quiet: number[] = [];
+    const bareQuiet: number[] = [];
+    const cursor = (await http<{ latest: string }>('GET', '/api/v1/sync/check?cursor=0', session.token)).latest;
+    for (let i = 0; i < 200; i++) {
+      const a = performance.now();
+      await pusher.sync.syncNow();
+      quiet.push(performance.now() - a);
+      const b = performance.now();
+      await http('GET', `/api/v1/sync/check?cursor=${cursor}`, session.token);
+      bareQuiet.push(performance.now() - b);
+    }
+    line({
+      bench: 'sync.nothingNew',
+      runs: quiet.length,
+      p50: pct(quiet, 0.5),
+      p95: pct(quiet, 0.95),
+      serverOnlyP50: pct(bareQuiet, 0.5),
+      serverOnlyP95: pct(bareQuiet, 0.95),
+      ratioP50: round(pct(quiet, 0.5) / Math.max(pct(bareQuiet, 0.5), 0.01), 2),
+    });
+  } finally {
+    for (const c of consoles) c.close();
+    await server.close();
+    await sink.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
