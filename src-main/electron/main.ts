@@ -94,6 +94,7 @@ if (!app.requestSingleInstanceLock()) {
     roster = openRoster({
       dataDir: app.getPath('userData'),
       sync: { secrets: createElectronSecretStore(app.getPath('userData')) },
+      suggestedServerUrl: process.env.ROSTER_SERVER_URL,
       mode: 'electron',
       version: ROSTER_VERSION,
       nativeBinding: electronNativeBinding(),

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   );
   if (staticDir === undefined) throw new Error('The console UI is not built: run `npm run build` first.');
 
-  const roster = openRoster({ dataDir, mode: 'browser', version: ROSTER_VERSION, openExternal: openInSystemBrowser });
+  const roster = openRoster({ dataDir, mode: 'browser', version: ROSTER_VERSION, openExternal: openInSystemBrowser, suggestedServerUrl: process.env.ROSTER_SERVER_URL });
   const host = await startHost({ dispatcher: roster.dispatcher, events: roster.events, staticDir, ...(args.port === undefined ? {} : { port: args.port }) });
 
   console.log(`Roster ${ROSTER_VERSION} — browser mode: the console is served on ${host.url} (loopback only).`);

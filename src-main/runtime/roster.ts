@@ -35,6 +35,8 @@ export interface RosterOptions {
   version: string;
   openExternal: (url: string) => Promise<boolean>;
   nativeBinding?: string | undefined;
+  /** Offered on the Server page before the first sign-in. */
+  suggestedServerUrl?: string | undefined;
   clock?: Clock;
   ids?: IdSource;
   /** Sync with a Roster server: where the token lives (a 0600 file by default), the transport, timers and tuning. */
@@ -107,7 +109,15 @@ export function openRoster(options: RosterOptions): Roster {
   if (options.sync?.background !== false) sync.start();
   const dispatcher = createDispatcher({
     ...appHandlers({
-      info: () => ({ name: 'Roster', version: options.version, mode: options.mode, dataDir: options.dataDir, databaseFile: file, schemaVersion }),
+      info: () => ({
+        name: 'Roster',
+        version: options.version,
+        mode: options.mode,
+        dataDir: options.dataDir,
+        databaseFile: file,
+        schemaVersion,
+        suggestedServerUrl: options.suggestedServerUrl ?? null,
+      }),
       openExternal: options.openExternal,
     }),
     ...profileHandlers(profiles),

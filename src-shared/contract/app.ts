@@ -10,6 +10,8 @@ export interface AppInfo {
   dataDir: string;
   databaseFile: string;
   schemaVersion: number;
+  /** The server the Server page offers (ROSTER_SERVER_URL, or the local demo server `npm start` runs). */
+  suggestedServerUrl: string | null;
 }
 
 export const appChannels = {

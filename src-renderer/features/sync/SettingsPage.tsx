@@ -49,6 +49,7 @@ function SignInForm({ initialUrl }: { initialUrl: string }) {
 export function SettingsPage() {
   const status = useApi('sync:status', {}, ['sync', 'settings', 'outbox']);
   const log = useApi('sync:log', { limit: 30 }, ['sync', 'conflicts']);
+  const info = useApi('app:info', {}, []);
   const [confirmOut, setConfirmOut] = useState(false);
   const s = status.data;
   if (s === undefined) return null;
@@ -84,7 +85,7 @@ export function SettingsPage() {
               Signed out of {s.organisation.name}. {s.waiting.mutations} {s.waiting.mutations === 1 ? 'change waits' : 'changes wait'} here and will be sent after you sign in again.
             </Alert>
           )}
-          <SignInForm initialUrl={s.serverUrl ?? ''} />
+          {info.data !== undefined && <SignInForm initialUrl={s.serverUrl ?? info.data.suggestedServerUrl ?? ''} />}
         </>
       )}
       <Title order={4} mt="lg">
