@@ -189,7 +189,11 @@ export function createSyncStore(db: Db): SyncStorePort {
       const row = prepared(db, 'SELECT * FROM profiles WHERE id = ?').get(id) as ProfileRow | undefined;
       return row === undefined ? undefined : toStored(row);
     },
-    putProfile(profile) {
+    putProfile(profile, exists) {
+      if (exists === false) {
+        profilesRepo.insert(db, profile);
+        return;
+      }
       const existing = prepared(db, 'SELECT deleted FROM profiles WHERE id = ?').get(profile.id) as { deleted: number } | undefined;
       if (existing === undefined) {
         profilesRepo.insert(db, profile);
@@ -197,6 +201,13 @@ export function createSyncStore(db: Db): SyncStorePort {
       }
       if (existing.deleted === 1) prepared(db, 'UPDATE profiles SET deleted = 0 WHERE id = ?').run(profile.id);
       profilesRepo.update(db, profile);
+    },
+    setServerState(p) {
+      prepared(
+        db,
+        `UPDATE profiles SET version = ?, status = ?, invited_at = ?, invitation_expires_at = ?, confirmed_at = ?, created_at = ?, updated_at = ?, deleted = 0
+         WHERE id = ?`,
+      ).run(p.version, p.status, p.invitedAt, p.invitationExpiresAt, p.confirmedAt, p.createdAt, p.updatedAt, p.id);
     },
     removeProfile(id) {
       prepared(db, 'DELETE FROM profiles WHERE id = ?').run(id);

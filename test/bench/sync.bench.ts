@@ -22,7 +22,7 @@ import { startSmtpSink } from '../support/smtp-sink';
 
 const INITIAL = Number(process.env.BENCH_SYNC_PROFILES ?? 100_000);
 const PUSH = Number(process.env.BENCH_SYNC_PUSH ?? 10_000);
-const PULL_PAGE = 1000;
+const PULL_PAGE = MAX_PULL_LIMIT;
 const PUSH_PAGE = 500;
 
 const line = (data: Record<string, unknown>): void => {
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
         mode: 'browser',
         version: 'bench',
         openExternal: () => Promise.resolve(false),
-        sync: { background: false, options: { pullPage: PULL_PAGE, pushPage: PUSH_PAGE } },
+        sync: { background: false, options: { pushPage: PUSH_PAGE } },
       });
       consoles.push(roster);
       const r = await roster.dispatcher.dispatch('sync:connect', { serverUrl: server.url, email: owner.email, password: owner.password });
@@ -128,7 +128,6 @@ async function main(): Promise<void> {
       ratio: round(initialMs / bare.ms, 2),
       seedMs: Math.round(seedMs),
       pullPage: PULL_PAGE,
-      maxPullPage: MAX_PULL_LIMIT,
       targets: { msAtMost: 5000, ratioAtMost: 1.5, met: initialMs <= 5000 && initialMs / bare.ms <= 1.5 },
     });
 

@@ -3,7 +3,7 @@ import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
 import type { SyncStatus } from '../../../src-shared/contract/sync';
 import type { Change, PushResult, WireMutation } from '../../../src-shared/sync';
-import { MAX_PUSH_MUTATIONS } from '../../../src-shared/sync';
+import { MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS } from '../../../src-shared/sync';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
 import type { ConflictRecord, SecretStore, SyncStorePort, SyncTransport, Timers } from './ports';
 import { TransportError } from './ports';
@@ -23,7 +23,7 @@ export interface SyncEngineOptions {
 
 export const DEFAULT_SYNC_OPTIONS: SyncEngineOptions = {
   pushPage: 500,
-  pullPage: 1000,
+  pullPage: MAX_PULL_LIMIT,
   intervalMs: 15_000,
   backoffMs: 1_000,
   maxBackoffMs: 60_000,
@@ -470,7 +470,9 @@ export class SyncEngine {
             local.invitedAt === next.invitedAt &&
             local.invitationExpiresAt === next.invitationExpiresAt &&
             local.confirmedAt === next.confirmedAt;
-          if (!same) store.putProfile(next);
+          if (same) continue;
+          if (local !== undefined && !local.deleted && local.version === next.version) store.setServerState(next);
+          else store.putProfile(next, local !== undefined);
           continue;
         }
       }
@@ -526,7 +528,11 @@ export class SyncEngine {
     const current = store.stored(row.id);
     const next = toStored(row, values);
     if (current !== undefined && !current.deleted && current.version === next.version && sameStored(current, next)) return;
-    store.putProfile(next);
+    if (current !== undefined && !current.deleted && sameValue(valuesOf(current), valuesOf(next))) {
+      store.setServerState(next);
+      return;
+    }
+    store.putProfile(next, current !== undefined);
   }
 
   /** Another local profile holds this email or external ID: an unsent one becomes a conflict, a stale one steps aside. */

@@ -89,9 +89,11 @@ export interface SyncStorePort {
   selectionMembers(selection: Selection, now: Date): { id: string; name: string; email: string; status: ProfileStatus }[];
   /** A profile row as stored, deleted or not. */
   stored(id: string): (StoredProfile & { deleted: boolean }) | undefined;
-  /** Writes the server's row (inserting or replacing, un-deleting if needed). */
-  putProfile(profile: StoredProfile): void;
+  /** Writes the server's row (inserting or replacing, un-deleting if needed); `exists` when the caller already knows. */
+  putProfile(profile: StoredProfile, exists?: boolean): void;
   removeProfile(id: string): void;
+  /** Only the server's bookkeeping of a row whose values already match (version, times, invitation state): no re-indexing. */
+  setServerState(profile: StoredProfile): void;
   /** Another live profile that holds this email or external ID. */
   holderOf(email: string, externalId: string | null, exceptId: string): string | undefined;
   /** Moves a stale unique value out of the way until the server's own change for that row arrives. */
