@@ -14,7 +14,7 @@ if (root === null) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme}>
-      <Notifications position="bottom-right" />
+      <Notifications position="top-right" />
       <App />
     </MantineProvider>
   </StrictMode>,
