@@ -27,7 +27,8 @@ export interface ProfileRow {
 }
 
 
-export const rowToProfile = (row: ProfileRow, now: Date): Profile => ({
+/** A row as the core's StoredProfile (invitation state as stored, no derived status). */
+export const rowToStored = (row: ProfileRow): StoredProfile & { deleted: boolean } => ({
   id: row.id,
   firstName: row.first_name,
   lastName: row.last_name,
@@ -36,14 +37,23 @@ export const rowToProfile = (row: ProfileRow, now: Date): Profile => ({
   tags: JSON.parse(row.tags) as string[],
   externalId: row.external_id,
   language: row.language,
-  status: deriveStatus({ confirmedAt: row.confirmed_at, invitedAt: row.invited_at, invitationExpiresAt: row.invitation_expires_at }, now),
+  status: row.status,
   invitedAt: row.invited_at,
   invitationExpiresAt: row.invitation_expires_at,
   confirmedAt: row.confirmed_at,
   version: row.version,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  deleted: row.deleted === 1,
 });
+
+export const rowToProfile = (row: ProfileRow, now: Date): Profile => {
+  const { deleted: _deleted, ...stored } = rowToStored(row);
+  return {
+    ...stored,
+    status: deriveStatus({ confirmedAt: row.confirmed_at, invitedAt: row.invited_at, invitationExpiresAt: row.invitation_expires_at }, now),
+  };
+};
 
 const toParams = (p: StoredProfile) => ({
   id: p.id,

@@ -1,11 +1,10 @@
 import { prepared } from './database';
 import type { Db } from './database';
-import { profilesRepo } from './profiles.repo';
+import { profilesRepo, rowToStored } from './profiles.repo';
 import { settingsRepo } from './settings.repo';
 import { searchIndex } from './search-index';
 import { outboxRepo } from './outbox.repo';
 import type { ConflictRecord, InviteBatchRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
-import type { StoredProfile } from '../core/ports';
 import type { ProfileRow } from './profiles.repo';
 import type { Mutation } from '../../src-shared/mutation';
 import type { ConflictKind, InviteBatchStatus, SyncLogEntry } from '../../src-shared/contract/sync';
@@ -77,24 +76,6 @@ const toBatch = (r: BatchRow): InviteBatchRecord => ({
   sentAt: r.sent_at,
 });
 
-const toStored = (row: ProfileRow): StoredProfile & { deleted: boolean } => ({
-  id: row.id,
-  firstName: row.first_name,
-  lastName: row.last_name,
-  email: row.email,
-  phone: row.phone,
-  tags: JSON.parse(row.tags) as string[],
-  externalId: row.external_id,
-  language: row.language,
-  status: row.status,
-  invitedAt: row.invited_at,
-  invitationExpiresAt: row.invitation_expires_at,
-  confirmedAt: row.confirmed_at,
-  version: row.version,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-  deleted: row.deleted === 1,
-});
 
 /** The sync tables of the replica, bound to one open database. */
 export function createSyncStore(db: Db): SyncStorePort {
@@ -187,7 +168,7 @@ export function createSyncStore(db: Db): SyncStorePort {
     selectionMembers: (selection, now) => profilesRepo.selectionMembers(db, selection, now),
     stored(id) {
       const row = prepared(db, 'SELECT * FROM profiles WHERE id = ?').get(id) as ProfileRow | undefined;
-      return row === undefined ? undefined : toStored(row);
+      return row === undefined ? undefined : rowToStored(row);
     },
     putProfile(profile, exists) {
       if (exists === false) {
@@ -251,6 +232,10 @@ export function createSyncStore(db: Db): SyncStorePort {
     },
     closeConflict(id, resolution, at) {
       prepared(db, 'UPDATE conflicts SET resolved_at = ?, resolution = ? WHERE id = ?').run(at, resolution, id);
+    },
+
+    updateConflictTheirs(id, theirs) {
+      db.prepare('UPDATE conflicts SET theirs = ? WHERE id = ?').run(JSON.stringify(theirs), id);
     },
 
     addBatch(b) {

@@ -38,6 +38,7 @@ import { normaliseKey } from './normalise';
 import type { ParsedFile } from './read';
 import { buildTemplate, templateFileName } from './templates';
 import type { ImportRecord } from './store';
+import { newLocalProfile } from '../profiles/local';
 
 export interface TemplateSource {
   /** The committed template file, or undefined to build it (same content) in memory. */
@@ -525,17 +526,7 @@ export class ImportService {
     const externalOwner = values.externalId === null ? undefined : replica.profiles.findIdByExternalId(values.externalId);
     if (emailOwner === undefined) {
       if (externalOwner !== undefined) return `External ID ${values.externalId ?? ''} now belongs to another profile.`;
-      const profile: StoredProfile = {
-        id: ids.uuid(),
-        ...values,
-        status: 'not_invited',
-        invitedAt: null,
-        invitationExpiresAt: null,
-        confirmedAt: null,
-        version: 0,
-        createdAt: stamp,
-        updatedAt: stamp,
-      };
+      const profile: StoredProfile = newLocalProfile(ids.uuid(), values, stamp);
       const mutation: Mutation<'profile.create'> = { id: ids.uuid(), kind: 'profile.create', entityId: profile.id, baseVersion: 0, payload: { values }, createdAt: stamp };
       replica.profiles.insert(profile);
       replica.outbox.append(mutation);

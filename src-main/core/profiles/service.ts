@@ -4,6 +4,7 @@ import type { Profile, ProfileDraft, ProfileValues } from '../../../src-shared/p
 import type { ProfileFacets, ProfilePage, ProfileQuery, Selection } from '../../../src-shared/contract/profiles';
 import type { Mutation } from '../../../src-shared/mutation';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
+import { newLocalProfile } from './local';
 
 export interface ProfileServiceDeps {
   replica: ReplicaPort;
@@ -48,17 +49,7 @@ export class ProfileService {
     const { replica, clock, ids } = this.deps;
     const now = clock.now();
     const stamp = now.toISOString();
-    const profile: StoredProfile = {
-      id: ids.uuid(),
-      ...values,
-      status: 'not_invited',
-      invitedAt: null,
-      invitationExpiresAt: null,
-      confirmedAt: null,
-      version: 0,
-      createdAt: stamp,
-      updatedAt: stamp,
-    };
+    const profile: StoredProfile = newLocalProfile(ids.uuid(), values, stamp);
     replica.transaction(() => {
       this.assertUnique(values, undefined);
       replica.profiles.insert(profile);
