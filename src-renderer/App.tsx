@@ -42,7 +42,14 @@ export function App() {
               people into your directory
             </Text>
           </Group>
-          <ModeBadge />
+          <Group gap="xs">
+            {status.data?.organisation != null && (
+              <Text size="sm" fw={500} data-testid="organisation">
+                {status.data.organisation.name}
+              </Text>
+            )}
+            <ModeBadge />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs">
