@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Anchor, Button, Center, Group, Menu, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Box, Button, Center, Group, Menu, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { InviteDialog } from '../sync/InviteDialog';
 import { useDebouncedValue } from '@mantine/hooks';
 import { LANGUAGES, LANGUAGE_LABELS } from '../../../src-shared/languages';
@@ -10,6 +10,8 @@ import { useApi } from '../../api/hooks';
 import { toSelection, useUi } from '../../state/ui';
 import { ProfileTable } from './ProfileTable';
 import { useProfileWindow } from './useProfileWindow';
+import { ImportDropzone } from '../import/ImportDropzone';
+import { usePendingFile } from '../import/pendingFile';
 
 const isStatus = (v: string): v is ProfileStatus => (PROFILE_STATUSES as readonly string[]).includes(v);
 const isLanguage = (v: string): v is Language => (LANGUAGES as readonly string[]).includes(v);
@@ -68,6 +70,7 @@ function SelectionBar({ total }: { total: number }) {
 
 function EmptyDirectory() {
   const navigate = useUi((s) => s.navigate);
+  const handFile = usePendingFile((s) => s.hand);
   return (
     <Center h="60vh">
       <Stack align="center" gap="md" data-testid="empty-state">
@@ -93,6 +96,15 @@ function EmptyDirectory() {
             Import a spreadsheet
           </Button>
         </Group>
+        <Box w={460}>
+          <ImportDropzone
+            compact
+            onFile={(file, maxBytes) => {
+              handFile(file, maxBytes);
+              navigate({ page: 'import' });
+            }}
+          />
+        </Box>
       </Stack>
     </Center>
   );

@@ -1,0 +1,72 @@
+import type { ExportedFile } from '../../../src-shared/import';
+
+/** A read that can be abandoned (the admin pressed Cancel while a large file was loading). */
+export interface FileRead {
+  promise: Promise<string>;
+  abort: () => void;
+}
+
+export class ReadAborted extends Error {
+  constructor() {
+    super('The file was not read: cancelled.');
+    this.name = 'ReadAborted';
+  }
+}
+
+/**
+ * Reads a dropped or picked File as base64, in the renderer, so a drop works
+ * the same in Electron and in browser mode (no file path is needed). The
+ * browser's own data-URL encoder does the work, which stays fast at 50 MB.
+ */
+export function readAsBase64(file: File, onProgress: (done: number, total: number) => void): FileRead {
+  const reader = new FileReader();
+  const promise = new Promise<string>((resolve, reject) => {
+    reader.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded, event.total);
+    };
+    reader.onabort = () => {
+      reject(new ReadAborted());
+    };
+    reader.onerror = () => {
+      reject(new Error(`“${file.name}” could not be read from disk${reader.error === null ? '' : ` (${reader.error.message})`}. Is it still there, and readable?`));
+    };
+    reader.onload = () => {
+      const url = typeof reader.result === 'string' ? reader.result : '';
+      const comma = url.indexOf(',');
+      resolve(comma >= 0 ? url.slice(comma + 1) : '');
+    };
+    reader.readAsDataURL(file);
+  });
+  return {
+    promise,
+    abort: () => {
+      reader.abort();
+    },
+  };
+}
+
+/** Saves a file the API produced (a template, the rows with problems) through the browser's download. Works in Electron and in browser mode. */
+export function downloadExported(file: ExportedFile): void {
+  const binary = atob(file.base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const url = URL.createObjectURL(new Blob([bytes], { type: file.mimeType }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.fileName;
+  link.style.display = 'none';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  // Give the download a moment to start before the URL is released.
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 10_000);
+}
+
+/** A size as people read it. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+}

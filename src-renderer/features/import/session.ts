@@ -1,0 +1,302 @@
+import { create } from 'zustand';
+import type { ApiError, Result } from '../../../src-shared/errors';
+import type {
+  CommitResult,
+  ImportCounts,
+  ImportMode,
+  ImportPhase,
+  ImportRow,
+  ImportSessionView,
+} from '../../../src-shared/import';
+import type { ProfileField } from '../../../src-shared/profile';
+import { api } from '../../api/client';
+import { ReadAborted, formatBytes, readAsBase64 } from './files';
+
+/**
+ * The import in progress, as the Import page shows it: which step the admin
+ * is on, the session view the main side last returned (the rows themselves
+ * stay on the main side and come a page at a time), what is running and how
+ * far along it is, and the last failure. Kept in a store so the admin can
+ * visit the Profiles page and come back to the same import.
+ */
+
+export const STEPS = ['file', 'sheet', 'mapping', 'values', 'review', 'commit'] as const;
+export type StepName = (typeof STEPS)[number];
+
+export interface Busy {
+  key: number;
+  label: string;
+  since: number;
+  /** Set when what runs can be stopped (reading a file, checking, committing). */
+  cancellable: boolean;
+  /** The import the work belongs to; unknown while a new file is being opened until its first progress event. */
+  importId: string | null;
+}
+
+export interface Progress {
+  /** 'loading': the renderer reading the dropped file from disk, before it is sent. */
+  phase: ImportPhase | 'loading';
+  done: number;
+  total: number;
+}
+
+interface ImportSessionState {
+  view: ImportSessionView | null;
+  step: number;
+  /** The furthest step reached: the stepper lets the admin jump back and forth up to it. */
+  reached: number;
+  busy: Busy | null;
+  progress: Progress | null;
+  failure: ApiError | null;
+  /** A one-off explanation of what the last action did (e.g. a field moved off another column). */
+  notice: string | null;
+  /** Bumped whenever the rows may have changed: the review grid reloads its pages. */
+  rowsVersion: number;
+  result: CommitResult | null;
+
+  openFile: (file: File, maxBytes: number) => Promise<void>;
+  /** Runs one call that returns a new session view, showing progress and any failure. */
+  run: (label: string, call: (importId: string) => Promise<Result<ImportSessionView>>, options?: { cancellable?: boolean; notice?: string | null }) => Promise<boolean>;
+  editCell: (rowIndex: number, field: ProfileField, value: string) => Promise<ImportRow | null>;
+  exclude: (rowIndexes: number[], excluded: boolean) => Promise<boolean>;
+  setMode: (mode: ImportMode) => Promise<boolean>;
+  commit: () => Promise<void>;
+  cancel: () => void;
+  /** Re-reads the view from the main side (on coming back to the page). */
+  refresh: () => Promise<void>;
+  goTo: (step: number) => void;
+  reset: () => void;
+  dismissFailure: () => void;
+  dismissNotice: () => void;
+}
+
+/** Calls that change the session run one after another, never interleaved (the main side refuses a second call while one runs). */
+let tail: Promise<unknown> = Promise.resolve();
+function serial<T>(fn: () => Promise<T>): Promise<T> {
+  const next = tail.then(fn, fn);
+  tail = next.catch(() => undefined);
+  return next;
+}
+
+let busyKey = 0;
+/** Bumped by Cancel and by a new file, so a file read that was abandoned is closed on arrival instead of shown. */
+let openGeneration = 0;
+let abortRead: (() => void) | null = null;
+
+const initial = {
+  view: null,
+  step: 0,
+  reached: 0,
+  busy: null,
+  progress: null,
+  failure: null,
+  notice: null,
+  rowsVersion: 0,
+  result: null,
+} satisfies Partial<ImportSessionState>;
+
+const lostSession = (error: ApiError): boolean => error.code === 'NOT_FOUND' && /no longer open/i.test(error.message);
+
+export const useImportSession = create<ImportSessionState>()((set, get) => {
+  const startBusy = (label: string, cancellable: boolean, importId: string | null): number => {
+    busyKey += 1;
+    set({ busy: { key: busyKey, label, since: Date.now(), cancellable, importId }, progress: null });
+    return busyKey;
+  };
+  const endBusy = (key: number): void => {
+    if (get().busy?.key === key) set({ busy: null, progress: null });
+  };
+  const fail = (error: ApiError): void => {
+    if (lostSession(error)) {
+      set({ ...initial, failure: error, rowsVersion: get().rowsVersion + 1 });
+      return;
+    }
+    set({ failure: error });
+  };
+
+  return {
+    ...initial,
+
+    openFile: async (file, maxBytes) => {
+      openGeneration += 1;
+      const generation = openGeneration;
+      set({ failure: null, notice: null, result: null });
+      if (file.size === 0) {
+        set({ failure: { code: 'FILE_CORRUPT', message: `“${file.name}” is empty (0 bytes).`, details: { reason: 'empty-file' } } });
+        return;
+      }
+      if (file.size > maxBytes) {
+        set({
+          failure: {
+            code: 'FILE_TOO_LARGE',
+            message: `“${file.name}” is ${formatBytes(file.size)}; an import takes files up to ${formatBytes(maxBytes)}. Nothing was read or saved.`,
+            details: { reason: 'too-large' },
+          },
+        });
+        return;
+      }
+      await serial(async () => {
+        if (generation !== openGeneration) return;
+        const key = startBusy(`Reading “${file.name}”`, true, null);
+        const read = readAsBase64(file, (done, total) => {
+          if (get().busy?.key === key) set({ progress: { phase: 'loading', done, total } });
+        });
+        abortRead = read.abort;
+        let base64: string;
+        try {
+          base64 = await read.promise;
+        } catch (error) {
+          endBusy(key);
+          if (!(error instanceof ReadAborted)) set({ failure: { code: 'FILE_CORRUPT', message: error instanceof Error ? error.message : String(error) } });
+          return;
+        } finally {
+          abortRead = null;
+        }
+        if (generation !== openGeneration) {
+          endBusy(key);
+          return;
+        }
+        const busy = get().busy;
+        if (busy?.key === key) set({ busy: { ...busy, label: `Reading “${file.name}”` }, progress: { phase: 'parsing', done: 0, total: 0 } });
+        const result = await api.invoke('import:open', { fileName: file.name, base64 });
+        endBusy(key);
+        if (generation !== openGeneration) {
+          // Cancelled or replaced meanwhile: drop what was opened.
+          if (result.ok) void api.invoke('import:close', { importId: result.data.importId });
+          return;
+        }
+        if (!result.ok) {
+          if (result.error.code !== 'CANCELLED') set({ failure: result.error });
+          return;
+        }
+        const previous = get().view;
+        if (previous !== null) void api.invoke('import:close', { importId: previous.importId });
+        set({ view: result.data, step: 1, reached: 1, failure: null, notice: null, result: null, rowsVersion: get().rowsVersion + 1 });
+      });
+    },
+
+    run: (label, callFn, options) =>
+      serial(async () => {
+        const view = get().view;
+        if (view === null) return false;
+        const key = startBusy(label, options?.cancellable ?? false, view.importId);
+        const result = await callFn(view.importId);
+        endBusy(key);
+        if (!result.ok) {
+          if (result.error.code !== 'CANCELLED') fail(result.error);
+          return false;
+        }
+        set({ view: result.data, failure: null, notice: options?.notice ?? null, rowsVersion: get().rowsVersion + 1 });
+        return true;
+      }),
+
+    editCell: (rowIndex, field, value) =>
+      serial(async () => {
+        const view = get().view;
+        if (view === null) return null;
+        const key = startBusy('Checking the row', false, view.importId);
+        const result = await api.invoke('import:editCell', { importId: view.importId, rowIndex, field, value });
+        endBusy(key);
+        if (!result.ok) {
+          fail(result.error);
+          return null;
+        }
+        const current = get().view;
+        if (current !== null) set({ view: { ...current, counts: result.data.counts, diffed: false }, failure: null });
+        return result.data.row;
+      }),
+
+    exclude: (rowIndexes, excluded) =>
+      serial(async () => {
+        const view = get().view;
+        if (view === null || rowIndexes.length === 0) return false;
+        const key = startBusy(excluded ? 'Excluding rows' : 'Including rows', false, view.importId);
+        const result = await api.invoke('import:excludeRows', { importId: view.importId, rowIndexes, excluded });
+        endBusy(key);
+        if (!result.ok) {
+          fail(result.error);
+          return false;
+        }
+        const current = get().view;
+        if (current !== null) set({ view: withCounts(current, result.data), failure: null, rowsVersion: get().rowsVersion + 1 });
+        return true;
+      }),
+
+    setMode: (mode) => get().run(mode === 'create' ? 'Switching to “create only”' : 'Switching to “update existing”', (importId) => api.invoke('import:setMode', { importId, mode })),
+
+    commit: () =>
+      serial(async () => {
+        const view = get().view;
+        if (view === null) return;
+        const key = startBusy('Importing profiles', true, view.importId);
+        set({ result: null, failure: null });
+        const result = await api.invoke('import:commit', { importId: view.importId, mode: view.mode });
+        endBusy(key);
+        if (!result.ok) {
+          fail(result.error);
+          return;
+        }
+        set({ result: result.data });
+        const fresh = await api.invoke('import:view', { importId: view.importId });
+        if (fresh.ok) set({ view: fresh.data, rowsVersion: get().rowsVersion + 1 });
+      }),
+
+    cancel: () => {
+      const busy = get().busy;
+      if (busy === null || !busy.cancellable) return;
+      if (busy.importId === null) {
+        // Still reading or uploading a new file: forget it.
+        openGeneration += 1;
+        abortRead?.();
+        set({ busy: { ...busy, label: 'Cancelling…', cancellable: false } });
+        return;
+      }
+      if (get().view === null || get().view?.importId !== busy.importId) openGeneration += 1;
+      set({ busy: { ...busy, label: 'Cancelling…', cancellable: false } });
+      void api.invoke('import:cancel', { importId: busy.importId });
+    },
+
+    refresh: () =>
+      serial(async () => {
+        const view = get().view;
+        if (view === null) return;
+        const result = await api.invoke('import:view', { importId: view.importId });
+        if (!result.ok) {
+          fail(result.error);
+          return;
+        }
+        set({ view: result.data, rowsVersion: get().rowsVersion + 1 });
+      }),
+
+    goTo: (step) => {
+      set((s) => ({ step, reached: Math.max(s.reached, step), notice: null }));
+    },
+
+    reset: () => {
+      const view = get().view;
+      openGeneration += 1;
+      if (view !== null) void api.invoke('import:close', { importId: view.importId });
+      set({ ...initial, rowsVersion: get().rowsVersion + 1 });
+    },
+
+    dismissFailure: () => {
+      set({ failure: null });
+    },
+    dismissNotice: () => {
+      set({ notice: null });
+    },
+  };
+});
+
+const withCounts = (view: ImportSessionView, counts: ImportCounts): ImportSessionView => ({ ...view, counts, diffed: false });
+
+// Progress of the work under way comes on its own event; it belongs to the busy import (or, while a file opens, names it).
+api.on('import:progress', (p) => {
+  const { busy } = useImportSession.getState();
+  if (busy === null) return;
+  if (busy.importId !== null && busy.importId !== p.importId) return;
+  useImportSession.setState({
+    progress: { phase: p.phase, done: p.done, total: p.total },
+    busy: busy.importId === null && busy.label !== 'Cancelling…' ? { ...busy, importId: p.importId } : busy,
+  });
+});
