@@ -2,20 +2,12 @@ import type { Language } from '../../../src-shared/languages';
 import type { ProfileField } from '../../../src-shared/profile';
 import type { TemplateLanguage } from '../../../src-shared/import';
 import { toCsv, toXlsx } from './export';
+import { FIELD_LABELS } from '../../../src-shared/profile';
 
 /** The import template: the profile fields as headers in the chosen language, and one example row. */
 
 export const TEMPLATE_HEADERS: Record<TemplateLanguage, Record<ProfileField, string>> = {
-  en: {
-    firstName: 'First name',
-    lastName: 'Last name',
-    email: 'Email',
-    phoneCountryCode: 'Phone country code',
-    phoneNumber: 'Phone number',
-    tags: 'Tags',
-    externalId: 'External ID',
-    language: 'Language',
-  },
+  en: FIELD_LABELS,
   fr: {
     firstName: 'Prénom',
     lastName: 'Nom',

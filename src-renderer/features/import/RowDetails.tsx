@@ -1,28 +1,10 @@
 import { Badge, Button, CloseButton, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text } from '@mantine/core';
-import { LANGUAGE_LABELS, isLanguage } from '../../../src-shared/languages';
-import { FIELD_LABELS, formatPhone } from '../../../src-shared/profile';
+import { FIELD_LABELS } from '../../../src-shared/profile';
 import type { FieldChange, ImportRow } from '../../../src-shared/import';
 import { STATUS_COLORS, STATUS_LABELS } from './labels';
 import { rowStatus } from './ReviewGrid';
+import { VALUE_LABELS, showValue } from '../../components/values';
 
-export const VALUE_LABELS: Record<FieldChange['field'], string> = {
-  firstName: 'First name',
-  lastName: 'Last name',
-  email: 'Email',
-  phone: 'Phone',
-  tags: 'Tags',
-  externalId: 'External ID',
-  language: 'Language',
-};
-
-/** A stored value as people read it. */
-export function showValue(field: FieldChange['field'], value: unknown): string {
-  if (value === null || value === undefined || value === '') return '—';
-  if (Array.isArray(value)) return value.length === 0 ? '—' : value.map(String).join(', ');
-  if (field === 'phone' && typeof value === 'string') return formatPhone(value);
-  if (field === 'language' && isLanguage(value)) return `${LANGUAGE_LABELS[value]} (${value})`;
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
 
 export function ChangesTable({ changes }: { changes: FieldChange[] }) {
   return (

@@ -12,19 +12,13 @@ import type {
   TextEncoding,
 } from '../../../src-shared/import';
 import { IMPORT_FAILURE_REASONS } from '../../../src-shared/import';
+import { FIELD_LABELS } from '../../../src-shared/profile';
 
 /** Words the import screens use, in one place. */
 
 export const TARGET_LABELS: Record<MappingTarget, string> = {
-  firstName: 'First name',
-  lastName: 'Last name',
+  ...FIELD_LABELS,
   fullName: 'Full name (split into first and last)',
-  email: 'Email',
-  phoneCountryCode: 'Phone country code',
-  phoneNumber: 'Phone number',
-  tags: 'Tags',
-  externalId: 'External ID',
-  language: 'Language',
   ignore: 'Ignore this column',
 };
 

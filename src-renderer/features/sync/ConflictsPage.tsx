@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Checkbox, Group, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { LANGUAGE_LABELS } from '../../../src-shared/languages';
-import { formatPhone } from '../../../src-shared/profile';
+import { VALUE_LABELS, showValue } from '../../components/values';
 import type { ProfileValues } from '../../../src-shared/profile';
 import { VALUE_FIELDS } from '../../../src-shared/contract/sync';
 import type { ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
@@ -10,25 +9,6 @@ import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 
 type Field = keyof ProfileValues;
-
-const LABELS: Record<Field, string> = {
-  firstName: 'First name',
-  lastName: 'Last name',
-  email: 'Email',
-  phone: 'Phone',
-  tags: 'Tags',
-  externalId: 'External ID',
-  language: 'Language',
-};
-
-const show = (field: Field, value: unknown): string => {
-  if (value === undefined) return '';
-  if (value === null || value === '') return '—';
-  if (field === 'tags' && Array.isArray(value)) return value.length === 0 ? '—' : value.join(', ');
-  if (field === 'phone' && typeof value === 'string') return formatPhone(value);
-  if (field === 'language' && typeof value === 'string' && value in LANGUAGE_LABELS) return LANGUAGE_LABELS[value as keyof typeof LANGUAGE_LABELS];
-  return typeof value === 'string' ? value : JSON.stringify(value);
-};
 
 const KIND_LABEL: Record<ConflictView['kind'], string> = {
   edit: 'Edited on both sides',
@@ -59,17 +39,17 @@ function SideBySide({ c, choices, setChoice }: { c: ConflictView; choices: Parti
           const overlap = c.overlapping.includes(f);
           return (
             <Table.Tr key={f} bg={overlap ? 'var(--mantine-color-red-0)' : undefined} data-field={f} data-overlap={overlap}>
-              <Table.Td fw={overlap ? 700 : 400}>{LABELS[f]}</Table.Td>
-              <Table.Td c="dimmed">{f in c.base ? show(f, c.base[f]) : ''}</Table.Td>
-              <Table.Td>{c.mine === null ? '(deleted here)' : show(f, c.mine[f])}</Table.Td>
-              <Table.Td>{c.theirs === null ? '(not on the server)' : show(f, c.theirs[f])}</Table.Td>
+              <Table.Td fw={overlap ? 700 : 400}>{VALUE_LABELS[f]}</Table.Td>
+              <Table.Td c="dimmed">{f in c.base ? showValue(f, c.base[f]) : ''}</Table.Td>
+              <Table.Td>{c.mine === null ? '(deleted here)' : showValue(f, c.mine[f])}</Table.Td>
+              <Table.Td>{c.theirs === null ? '(not on the server)' : showValue(f, c.theirs[f])}</Table.Td>
               {setChoice !== undefined && (
                 <Table.Td>
                   {overlap ? (
                     <Radio.Group value={choices[f] ?? ''} onChange={(v) => setChoice(f, v === 'mine' ? 'mine' : 'theirs')} name={`${c.id}-${f}`}>
                       <Group gap="xs">
-                        <Radio value="mine" label="Mine" aria-label={`Keep mine for ${LABELS[f]}`} />
-                        <Radio value="theirs" label="Theirs" aria-label={`Keep theirs for ${LABELS[f]}`} />
+                        <Radio value="mine" label="Mine" aria-label={`Keep mine for ${VALUE_LABELS[f]}`} />
+                        <Radio value="theirs" label="Theirs" aria-label={`Keep theirs for ${VALUE_LABELS[f]}`} />
                       </Group>
                     </Radio.Group>
                   ) : (
