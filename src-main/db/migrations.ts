@@ -66,14 +66,15 @@ export const migrations: readonly Migration[] = [
       db.exec(`
         ALTER TABLE profiles ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
         UPDATE profiles SET name_key = lower(last_name || ' ' || first_name);
-        CREATE INDEX profiles_by_name ON profiles (deleted, name_key, id);
+        -- One index per sort order the list offers; each ends in rid (implicit), the tie-break that keeps pages stable.
+        CREATE INDEX profiles_by_name ON profiles (deleted, name_key);
         CREATE INDEX profiles_by_email ON profiles (deleted, email);
-        CREATE INDEX profiles_by_updated ON profiles (deleted, updated_at, id);
-        CREATE INDEX profiles_by_created ON profiles (deleted, created_at, id);
-        CREATE INDEX profiles_by_status ON profiles (deleted, status, invitation_expires_at);
-        CREATE INDEX profiles_by_status_order ON profiles (deleted, status, id);
+        CREATE INDEX profiles_by_updated ON profiles (deleted, updated_at);
+        CREATE INDEX profiles_by_created ON profiles (deleted, created_at);
+        CREATE INDEX profiles_by_status ON profiles (deleted, status);
+        -- The expired filter: pending rows by the end of their invitation.
+        CREATE INDEX profiles_pending_by_expiry ON profiles (invitation_expires_at) WHERE deleted = 0 AND status = 'pending';
         CREATE INDEX profiles_by_language ON profiles (deleted, language, name_key);
-        CREATE INDEX profiles_by_external ON profiles (deleted, external_id);
 
         CREATE TABLE profile_tags (
           tag_key TEXT NOT NULL,

@@ -159,8 +159,8 @@ const NULLABLE: ReadonlySet<SortField> = new Set(['phone', 'externalId']);
 const orderBy = (query: ProfileQuery): string => {
   const sort = query.sort ?? { by: 'name', dir: 'asc' };
   const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
-  // id breaks ties so pages are stable; NOT NULL columns sort straight off their index.
-  return `${SORT_SQL[sort.by]} ${dir}${NULLABLE.has(sort.by) ? ' NULLS LAST' : ''}, p.id ${dir}`;
+  // rid breaks ties so pages are stable; NOT NULL columns sort straight off their index.
+  return `${SORT_SQL[sort.by]} ${dir}${NULLABLE.has(sort.by) ? ' NULLS LAST' : ''}, p.rid ${dir}`;
 };
 
 /** Repository of the local profile replica: plain functions, the db (or a transaction's db) first. */
@@ -235,11 +235,11 @@ export const profilesRepo = {
     const statusSql = "CASE WHEN p.status = 'pending' AND p.invitation_expires_at <= :now THEN 'expired' ELSE p.status END";
     const columns = `p.id, p.first_name || ' ' || p.last_name AS name, p.email, ${statusSql} AS status`;
     if (selection.kind === 'ids') {
-      return prepared(db, `SELECT ${columns} FROM profiles p WHERE p.deleted = 0 AND p.id IN (SELECT value FROM json_each(:ids)) ORDER BY p.name_key, p.id`)
+      return prepared(db, `SELECT ${columns} FROM profiles p WHERE p.deleted = 0 AND p.id IN (SELECT value FROM json_each(:ids)) ORDER BY p.name_key, p.rid`)
         .all({ ids: JSON.stringify([...new Set(selection.ids)]), now: now.toISOString() }) as { id: string; name: string; email: string; status: ProfileStatus }[];
     }
     const where = buildWhere(selection.query, now);
-    return prepared(db, `SELECT ${columns} FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except)) ORDER BY p.name_key, p.id`)
+    return prepared(db, `SELECT ${columns} FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except)) ORDER BY p.name_key, p.rid`)
       .all({ ...where.params, now: now.toISOString(), except: JSON.stringify(selection.except) }) as { id: string; name: string; email: string; status: ProfileStatus }[];
   },
 
