@@ -180,7 +180,12 @@ export function createSyncStore(db: Db): SyncStorePort {
         profilesRepo.insert(db, profile);
         return;
       }
-      if (existing.deleted === 1) prepared(db, 'UPDATE profiles SET deleted = 0 WHERE id = ?').run(profile.id);
+      if (existing.deleted === 1) {
+        // The deleted row comes back with its new values in one step: its old email may belong to another profile by now.
+        prepared(db, 'DELETE FROM profiles WHERE id = ?').run(profile.id);
+        profilesRepo.insert(db, profile);
+        return;
+      }
       profilesRepo.update(db, profile);
     },
     setServerState(p) {

@@ -1,11 +1,11 @@
 import { AppError } from '../../../src-shared/errors';
 import { validateProfile } from '../../../src-shared/profile';
-import type { ProfileValues } from '../../../src-shared/profile';
+import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
 import type { Mutation, MutationKind, PayloadByKind } from '../../../src-shared/mutation';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
 import type { ConflictRecord, SyncStorePort } from './ports';
-import { toStored } from './engine';
+import { clearUniqueHolder, toStored } from './engine';
 import { changedFields, pick, threeWayMerge, valuesOf } from './merge';
 
 export interface ConflictServiceDeps {
@@ -86,13 +86,13 @@ export class ConflictService {
     if (theirs === null) throw new AppError('INTERNAL', 'This conflict has no server side to compare with.');
     if (mine === null) {
       // I deleted it here; they changed it there.
-      if (r.kind === 'discard') this.deps.store.putProfile(toStored(theirs));
+      if (r.kind === 'discard') this.serverSide(theirs);
       else if (r.kind === 'retry') this.queue('profile.delete', c.entityId, theirs.version, {});
       else throw NOT_ALLOWED(c.kind, r.kind);
       return;
     }
     if (r.kind === 'discard') {
-      this.deps.store.putProfile(toStored(theirs));
+      this.serverSide(theirs);
       return;
     }
     if (r.kind !== 'fields') throw NOT_ALLOWED(c.kind, r.kind);
@@ -148,7 +148,9 @@ export class ConflictService {
     const { store } = this.deps;
     const local = store.stored(c.entityId);
     if (r.kind === 'discard') {
-      if (local === undefined || local.version === 0) store.removeProfile(c.entityId);
+      // The server's row, when one was pulled while this waited, is the server's side; else my values before the refused change.
+      if (c.theirs !== null) this.serverSide(c.theirs);
+      else if (local === undefined || local.version === 0) store.removeProfile(c.entityId);
       else if (mine !== null) store.putProfile({ ...local, ...mine, ...base });
       return;
     }
@@ -166,6 +168,12 @@ export class ConflictService {
   }
 
   // ------------------------------------------------------------ helpers
+
+  /** Keeps the server's row: a local profile holding its email or external ID steps aside first (as a pull does). */
+  private serverSide(theirs: Profile): void {
+    clearUniqueHolder(this.deps, theirs.id, theirs.email, theirs.externalId, theirs);
+    this.deps.store.putProfile(toStored(theirs));
+  }
 
   private now(): string {
     return this.deps.clock.now().toISOString();

@@ -291,14 +291,23 @@ export class SyncEngine {
   // ------------------------------------------------------------ push
 
   private async pushAll(serverUrl: string, token: string, clientId: string): Promise<void> {
+    let page = Math.min(this.o.pushPage, MAX_PUSH_MUTATIONS);
     for (;;) {
-      const batch = independentPrefix(this.deps.store.sendable(Math.min(this.o.pushPage, MAX_PUSH_MUTATIONS)));
+      const batch = independentPrefix(this.deps.store.sendable(page));
       if (batch.length === 0) return;
       for (const m of batch) this.inFlight.add(m.id);
       if (batch.some((m) => m.kind === 'profile.invite')) this.deps.events.changed(['invites']);
       let response;
       try {
         response = await this.deps.transport.push(serverUrl, token, { clientId, mutations: batch as WireMutation[] });
+      } catch (error) {
+        // A batch the server fails on as a whole (5xx) goes again in smaller pages, down to one mutation,
+        // so one change the server cannot take does not hold back all the others.
+        if (error instanceof TransportError && error.kind === 'http' && (error.status ?? 0) >= 500 && batch.length > 1) {
+          page = Math.ceil(batch.length / 2);
+          continue;
+        }
+        throw error;
       } finally {
         this.inFlight.clear();
       }
@@ -320,7 +329,7 @@ export class SyncEngine {
     }
   }
 
-  /** Applies one result; false when it opened a conflict for the entity (its later mutations are folded in). */
+  /** Applies one result; false when it opened a conflict for the entity or dropped it (its later mutations in the batch are folded in). */
   private applyPushResult(m: Mutation, r: PushResult, bases: Map<string, number>): boolean {
     const { store } = this.deps;
     if (r.status === 'applied') {
@@ -351,6 +360,15 @@ export class SyncEngine {
     }
 
     const pending = store.mutationsFor(m.entityId);
+    if (r.status === 'rejected' && r.code !== 'NOT_FOUND' && (m.kind === 'profile.create' || m.kind === 'profile.update') && pending.some((p) => p.kind === 'profile.delete')) {
+      // Deleted here after the refused change: the change no longer matters, the deletion still does
+      // (a refused creation never reached the server: nothing is left to delete there).
+      const drop = m.kind === 'profile.create' ? pending : pending.filter((p) => p.kind !== 'profile.delete');
+      store.removeMutations(drop.map((p) => p.id));
+      if (m.kind === 'profile.create') store.removeProfile(m.entityId);
+      this.log('info', `A change the server refused (${r.message}) was dropped: the profile was deleted here since.`);
+      return m.kind !== 'profile.create'; // the rest of a refused creation's batch is moot too
+    }
     store.removeMutations(pending.map((p) => p.id));
     if (m.kind === 'profile.invite') {
       const batch = store.batchByMutation(m.id);
@@ -389,7 +407,9 @@ export class SyncEngine {
       }
     } else {
       conflict.code = r.code;
-      const existing = typeof r.details?.existingId === 'string' ? r.details.existingId : null;
+      // The server names the profile that holds the email or external ID as details.profileId.
+      const holder = r.details?.profileId ?? r.details?.existingId;
+      const existing = typeof holder === 'string' ? holder : null;
       if ((r.code === 'EMAIL_TAKEN' || r.code === 'EXTERNAL_ID_TAKEN') && m.kind === 'profile.create') {
         conflict.kind = 'create_taken';
         conflict.existingId = existing;
@@ -483,12 +503,43 @@ export class SyncEngine {
   private applyChange(change: Change): void {
     const { store } = this.deps;
     if (change.op === 'upsert') {
-      if (store.openConflictFor(change.profile.id) !== undefined) return; // my side stays until a person resolves it
-      this.rebaseOnServer(change.profile);
+      const open = store.openConflictFor(change.profile.id);
+      if (open === undefined) {
+        this.rebaseOnServer(change.profile);
+      } else if (open.kind !== 'create_taken') {
+        // My side stays until a person resolves it, against the server's latest row (the cursor moves past this change).
+        store.updateConflictTheirs(open.id, change.profile);
+      }
       return;
     }
     const pending = store.mutationsFor(change.id);
     const local = store.stored(change.id);
+    const open = store.openConflictFor(change.id);
+    if (open !== undefined && (open.kind === 'edit' || open.kind === 'rejected')) {
+      // Deleted on the server while a conflict about it waits: it becomes "edited what was deleted there" (or ends, if I deleted it too).
+      const now = this.deps.clock.now().toISOString();
+      store.closeConflict(open.id, 'superseded', now);
+      store.removeMutations(pending.map((m) => m.id));
+      const mine = local === undefined || local.deleted ? null : valuesOf(local);
+      if (mine === null) {
+        store.removeProfile(change.id);
+        return;
+      }
+      store.addConflict({
+        id: this.deps.ids.uuid(),
+        entityId: change.id,
+        kind: 'edit_deleted',
+        code: null,
+        message: `${mine.firstName} ${mine.lastName} was deleted on the server while you edited it here.`,
+        base: { ...collectBase(pending), ...open.base },
+        mine,
+        theirs: open.theirs,
+        existingId: null,
+        createdAt: now,
+      });
+      this.log('warning', 'Conflict: a profile you edited was deleted on the server.');
+      return;
+    }
     if (pending.length === 0 || pending.every((m) => m.kind === 'profile.delete')) {
       store.removeMutations(pending.map((m) => m.id));
       store.removeProfile(change.id);
@@ -537,36 +588,59 @@ export class SyncEngine {
 
   /** Another local profile holds this email or external ID: an unsent one becomes a conflict, a stale one steps aside. */
   private clearUniqueHolder(id: string, email: string, externalId: string | null, incoming: Profile): void {
-    const { store } = this.deps;
-    for (let guard = 0; guard < 2; guard++) {
-      const holderId = store.holderOf(email, externalId, id);
-      if (holderId === undefined) return;
-      const holder = store.stored(holderId);
-      if (holder === undefined) return;
-      if (holder.version === 0) {
-        const pending = store.mutationsFor(holderId);
-        store.removeMutations(pending.map((m) => m.id));
-        store.removeProfile(holderId);
-        const previous = store.openConflictFor(holderId);
-        const now = this.deps.clock.now().toISOString();
-        if (previous !== undefined) store.closeConflict(previous.id, 'superseded', now);
-        const same = holder.email === email ? `the email ${email}` : `the external ID ${externalId ?? ''}`;
-        store.addConflict({
-          id: this.deps.ids.uuid(),
-          entityId: holderId,
-          kind: 'create_taken',
-          code: holder.email === email ? 'EMAIL_TAKEN' : 'EXTERNAL_ID_TAKEN',
-          message: `${holder.firstName} ${holder.lastName}, created here, has ${same}, which ${incoming.firstName} ${incoming.lastName} already has on the server.`,
-          base: {},
-          mine: valuesOf(holder),
-          theirs: incoming,
-          existingId: incoming.id,
-          createdAt: now,
-        });
-        this.log('warning', `Conflict: ${holder.firstName} ${holder.lastName} duplicates a profile on the server.`);
-      } else {
-        store.parkUniqueValues(holderId);
-      }
+    clearUniqueHolder(this.deps, id, email, externalId, incoming);
+  }
+}
+
+/**
+ * Before a server row is written here: another local profile that holds its
+ * email or external ID either is an unsent creation (it becomes a
+ * create_taken conflict) or is stale (its values step aside until the
+ * server's change for it arrives).
+ */
+export function clearUniqueHolder(
+  deps: { store: SyncStorePort; ids: IdSource; clock: Clock },
+  id: string,
+  email: string,
+  externalId: string | null,
+  incoming: Profile,
+): void {
+  const { store } = deps;
+  for (let guard = 0; guard < 2; guard++) {
+    const holderId = store.holderOf(email, externalId, id);
+    if (holderId === undefined) return;
+    const holder = store.stored(holderId);
+    if (holder === undefined) return;
+    if (holder.version === 0) {
+      const pending = store.mutationsFor(holderId);
+      store.removeMutations(pending.map((m) => m.id));
+      store.removeProfile(holderId);
+      const previous = store.openConflictFor(holderId);
+      const now = deps.clock.now().toISOString();
+      if (previous !== undefined) store.closeConflict(previous.id, 'superseded', now);
+      const same = holder.email === email ? `the email ${email}` : `the external ID ${externalId ?? ''}`;
+      store.addConflict({
+        id: deps.ids.uuid(),
+        entityId: holderId,
+        kind: 'create_taken',
+        code: holder.email === email ? 'EMAIL_TAKEN' : 'EXTERNAL_ID_TAKEN',
+        message: `${holder.firstName} ${holder.lastName}, created here, has ${same}, which ${incoming.firstName} ${incoming.lastName} already has on the server.`,
+        base: {},
+        mine: valuesOf(holder),
+        theirs: incoming,
+        existingId: incoming.id,
+        createdAt: now,
+      });
+      store.log({ at: now, level: 'warning', message: `Conflict: ${holder.firstName} ${holder.lastName} duplicates a profile on the server.` });
+    } else {
+      // The clashing value may be an unsent edit of mine (pending, or under review in a conflict): the server still
+      // has the value from before it, and the server will refuse that edit. Go back to that value; else step aside.
+      const open = store.openConflictFor(holderId);
+      const base = { ...collectBase(store.mutationsFor(holderId)), ...(open?.base ?? {}) };
+      const before = { ...valuesOf(holder), ...base };
+      const clashes = before.email === email || (externalId !== null && before.externalId === externalId);
+      if (!clashes && store.holderOf(before.email, before.externalId, holderId) === undefined) store.putProfile({ ...holder, ...before });
+      else store.parkUniqueValues(holderId);
     }
   }
 }

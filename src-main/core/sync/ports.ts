@@ -104,6 +104,8 @@ export interface SyncStorePort {
   openConflict(id: string): ConflictRecord | undefined;
   openConflictFor(entityId: string): ConflictRecord | undefined;
   closeConflict(id: string, resolution: string, at: string): void;
+  /** The server's latest row for an open conflict's profile (pulled while it waits for a person). */
+  updateConflictTheirs(id: string, theirs: Profile): void;
 
   addBatch(batch: InviteBatchRecord): void;
   batch(id: string): InviteBatchRecord | undefined;
