@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ProfileRow } from '../db/schema';
 import { chunks, iso } from '../db/tx';
 import type { Executor, Tx } from '../db/tx';
@@ -296,13 +297,31 @@ export class ProfileBatch {
     }
   }
 
-  /** Writes what changed since the last flush. */
+  /**
+   * Writes what changed since the last flush. The changes were checked in
+   * memory in order, so the end state is consistent; the writes must not pass
+   * through an inconsistent one on the way (one push may hand an email from a
+   * profile to a new one, or swap two): the updated rows first let go of their
+   * emails and external IDs, then take their final values, and the new rows
+   * come last.
+   */
   async flush(): Promise<void> {
     const inserts = [...this.#inserts.values()];
     this.#inserts.clear();
-    for (const part of chunks(inserts, 500)) await this.#trx.insertInto('profiles').values(part).execute();
     const updates = [...this.#updates].map((id) => this.rows.get(id)).filter((r): r is ProfileRow => r !== undefined);
     this.#updates.clear();
+    for (const part of chunks(updates, 500)) {
+      await this.#trx
+        .updateTable('profiles')
+        .set({ email: sql<string>`'~moving~' || id`, external_id: null })
+        .where('organisation_id', '=', this.#organisationId)
+        .where(
+          'id',
+          'in',
+          part.map((r) => r.id),
+        )
+        .execute();
+    }
     for (const row of updates) {
       await this.#trx
         .updateTable('profiles')
@@ -325,6 +344,7 @@ export class ProfileBatch {
         .where('organisation_id', '=', this.#organisationId)
         .execute();
     }
+    for (const part of chunks(inserts, 500)) await this.#trx.insertInto('profiles').values(part).execute();
     const revoke = [...this.#revokeFor];
     this.#revokeFor.clear();
     for (const part of chunks(revoke, 500)) await revokeOpenInvitations(this.#trx, part, this.#now);

@@ -170,4 +170,28 @@ describe.each(BACKENDS)('sync API on %s', (backend) => {
     for (const path of ['/api/v1/sync/push', '/api/v1/sync/pull', '/api/v1/sync/check', '/api/v1/auth/sign-in', '/api/v1/invitations']) expect(Object.keys(res.body.paths)).toContain(path);
     expect(JSON.stringify(res.body.paths['/api/v1/sync/push'])).toContain('profile.invite');
   });
+
+  it('one push may hand an email or external ID from one profile to another, or swap them', async () => {
+    const org = await t.organisation();
+    const a = createMutation({ email: 'swap-a@example.com', externalId: 'SW-A' });
+    const b = createMutation({ email: 'swap-b@example.com', externalId: 'SW-B' });
+    const created = await push(org, [a, b]);
+    expect(created.map((r) => r.status)).toEqual(['applied', 'applied']);
+
+    // A's email and ID move to a new profile C; then A and B swap theirs.
+    const c = createMutation({ email: 'swap-a@example.com', externalId: 'SW-A' });
+    const results = await push(org, [
+      update(a.entityId, 1, { email: 'swap-tmp@example.com', externalId: 'SW-T' }, { email: 'swap-a@example.com', externalId: 'SW-A' }),
+      c,
+      update(b.entityId, 1, { email: 'swap-tmp2@example.com' }, { email: 'swap-b@example.com' }),
+      update(a.entityId, 2, { email: 'swap-b@example.com' }, { email: 'swap-tmp@example.com' }),
+      update(b.entityId, 2, { email: 'swap-tmp@example.com' }, { email: 'swap-tmp2@example.com' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
+    const { changes } = await pullAll(org);
+    const byId = new Map(changes.flatMap((ch) => (ch.op === 'upsert' ? [[ch.profile.id, ch.profile] as const] : [])));
+    expect(byId.get(a.entityId)).toMatchObject({ email: 'swap-b@example.com', externalId: 'SW-T' });
+    expect(byId.get(b.entityId)).toMatchObject({ email: 'swap-tmp@example.com', externalId: 'SW-B' });
+    expect(byId.get(c.entityId)).toMatchObject({ email: 'swap-a@example.com', externalId: 'SW-A' });
+  });
 });
