@@ -437,11 +437,17 @@ export class SyncEngine {
   // ------------------------------------------------------------ pull
 
   private async pullAll(serverUrl: string, token: string): Promise<void> {
-    let cursor = this.deps.store.state().cursor;
+    const cursor = this.deps.store.state().cursor;
     const check = await this.deps.transport.check(serverUrl, token, cursor);
     if (!check.changed) return;
+    let next = this.deps.transport.pull(serverUrl, token, cursor, this.o.pullPage);
     for (;;) {
-      const page = await this.deps.transport.pull(serverUrl, token, cursor, this.o.pullPage);
+      const page = await next;
+      // Ask for the next page before writing this one: the server prepares it while this console writes.
+      if (page.hasMore) {
+        next = this.deps.transport.pull(serverUrl, token, page.cursor, this.o.pullPage);
+        next.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
+      }
       // Many pages to come (a first sync): index the search once at the end instead of row by row.
       const bulk = page.hasMore && page.changes.length >= this.o.pullPage;
       this.deps.replica.transaction(() => {
@@ -450,7 +456,6 @@ export class SyncEngine {
         this.deps.store.saveState({ cursor: page.cursor });
         if (!page.hasMore) this.deps.store.endBulkIndex();
       });
-      cursor = page.cursor;
       if (page.changes.length > 0) this.deps.events.changed(['profiles', 'conflicts', 'outbox']);
       if (!page.hasMore) return;
     }
