@@ -168,7 +168,7 @@ async function main(): Promise<void> {
       ratio: round(initialMs / bare.ms, 2),
       seedMs: Math.round(seedMs),
       pullPage: PULL_PAGE,
-      targets: { msAtMost: 5000, ratioAtMost: 1.5, met: initialMs <= 5000 && initialMs / bare.ms <= 1.5 },
+      targets: { msAtMost: 5000, msMet: initialMs <= 5000, ratioAtMost: 1.5, ratioMet: initialMs / bare.ms <= 1.5 },
     });
 
     // Push of queued mutations: the console's outbox vs the same mutations from a bare client.
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
       serverOnlyMs: Math.round(barePushMs),
       ratio: round(pushMs / barePushMs, 2),
       note: 'the console run is a whole sync: it pushes, then checks for changes and pulls what others changed',
-      targets: { ratioAtMost: 1.5, met: pushMs / barePushMs <= 1.5 },
+      targets: { ratioAtMost: 1.5, ratioMet: pushMs / barePushMs <= 1.5 },
     });
 
     // Nothing new: a sync with an empty outbox and no changes on the server.

@@ -580,14 +580,17 @@ export class SyncEngine {
     for (const m of pending) {
       if (m.kind === 'profile.update') Object.assign(values, (m as Mutation<'profile.update'>).payload.changes);
     }
-    this.clearUniqueHolder(row.id, values.email, values.externalId, row);
     const current = store.stored(row.id);
     const next = toStored(row, values);
-    if (current !== undefined && !current.deleted && current.version === next.version && sameStored(current, next)) return;
-    if (current !== undefined && !current.deleted && sameValue(valuesOf(current), valuesOf(next))) {
+    const live = current !== undefined && !current.deleted;
+    if (live && current.version === next.version && sameStored(current, next)) return;
+    // The values this row already holds here (the common answer to my own push): its email and
+    // external ID are already its own in this replica, so only the server's bookkeeping changes.
+    if (live && sameValue(valuesOf(current), valuesOf(next))) {
       store.setServerState(next);
       return;
     }
+    this.clearUniqueHolder(row.id, values.email, values.externalId, row);
     store.putProfile(next, current !== undefined);
   }
 
