@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ApiError, Result } from '../../src-shared/errors';
 
 export type FetchPage<T> = (offset: number, limit: number) => Promise<Result<{ rows: T[]; total: number }>>;
@@ -103,4 +104,26 @@ export function usePagedRows<T>(fetchPage: FetchPage<T>, pageSize = 200): PagedR
   }, []);
 
   return { total, error, rowAt, ensure, reload, replace, find };
+}
+
+/**
+ * The virtualiser over paged rows: renders what is on screen and asks for the
+ * pages it covers. Returns the scroll container's ref and the virtualiser.
+ */
+export function useVirtualPagedRows<T>(rows: Pick<PagedRows<T>, 'ensure'>, count: number, rowHeight: number, overscan = 10) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  const { ensure } = rows;
+  useEffect(() => {
+    ensure(first, last);
+  }, [ensure, first, last]);
+  return { scrollRef, virtualizer, items };
 }

@@ -1,12 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Badge, Checkbox, Group, Loader, Text, TextInput, Tooltip } from '@mantine/core';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { FIELD_LABELS } from '../../../src-shared/profile';
 import type { ProfileField } from '../../../src-shared/profile';
 import type { CellIssue, ImportRow } from '../../../src-shared/import';
 import { STATUS_COLORS, STATUS_LABELS } from './labels';
 import type { ImportRowWindow } from './useImportRows';
 import classes from './ReviewGrid.module.css';
+import { useVirtualPagedRows } from '../../api/usePagedRows';
 
 const ROW_HEIGHT = 40;
 
@@ -184,21 +184,8 @@ export interface ReviewGridProps {
 
 /** The review grid: every row of the file with its per-cell problems, virtualised; click a cell to correct it, and it is checked again at once. */
 export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate, onEdit, place }: ReviewGridProps) {
-  const scrollRef = useRef<HTMLDivElement>(null);
   const [editing, setEditing] = useState<EditTarget | null>(null);
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
-  const { ensure } = rows;
-  useEffect(() => {
-    ensure(first, last);
-  }, [ensure, first, last]);
+  const { scrollRef, virtualizer, items } = useVirtualPagedRows(rows, total, ROW_HEIGHT, 10);
 
   const endEdit = (row: ImportRow, field: ProfileField, value: string | null, move: 'next' | 'prev' | null): void => {
     const i = GRID_FIELDS.indexOf(field);

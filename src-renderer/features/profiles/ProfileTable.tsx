@@ -1,6 +1,4 @@
-import { useEffect, useRef } from 'react';
 import { Checkbox, Group, Loader, Text, UnstyledButton } from '@mantine/core';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import type { SortField } from '../../../src-shared/contract/profiles';
 import { LANGUAGE_LABELS } from '../../../src-shared/languages';
 import { formatPhone, fullName } from '../../../src-shared/profile';
@@ -8,6 +6,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { isTicked, useUi } from '../../state/ui';
 import type { ProfileWindow } from './useProfileWindow';
 import classes from './ProfileTable.module.css';
+import { useVirtualPagedRows } from '../../api/usePagedRows';
 
 const ROW_HEIGHT = 44;
 
@@ -23,21 +22,8 @@ const COLUMNS: { label: string; sort: SortField }[] = [
 
 /** The profile list: a virtualised grid that renders only the rows on screen. */
 export function ProfileTable({ window: rows, total }: { window: ProfileWindow; total: number }) {
-  const scrollRef = useRef<HTMLDivElement>(null);
   const { query, setQuery, ticked, toggle, navigate } = useUi();
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
-  const { ensure } = rows;
-  useEffect(() => {
-    ensure(first, last);
-  }, [ensure, first, last]);
+  const { scrollRef, virtualizer, items } = useVirtualPagedRows(rows, total, ROW_HEIGHT, 12);
 
   const sort = query.sort ?? { by: 'name', dir: 'asc' };
   const onSort = (by: SortField): void => {
