@@ -6,7 +6,10 @@ import type { ImportService } from '../import/service';
 type ImportChannel = Extract<ChannelName, `import:${string}`>;
 
 export const importHandlers = (imports: ImportService): DomainHandlers<ImportChannel> => ({
-  'import:info': () => ({ limits: imports.getLimits(), extensions: IMPORT_EXTENSIONS, batchLimit: IMPORT_BATCH_LIMIT }),
+  'import:info': () => {
+    imports.prepare();
+    return { limits: imports.getLimits(), extensions: IMPORT_EXTENSIONS, batchLimit: IMPORT_BATCH_LIMIT };
+  },
   'import:open': ({ fileName, base64, delimiter, encoding }) => imports.open({ fileName, base64, delimiter, encoding }),
   'import:reparse': ({ importId, delimiter, encoding }) => imports.reparse(importId, delimiter, encoding),
   'import:view': ({ importId }) => imports.view(importId),

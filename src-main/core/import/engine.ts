@@ -37,6 +37,8 @@ export interface ImportEngine {
   /** Rejects with a CANCELLED AppError when the signal aborts. */
   parse(job: ParseJob, onProgress: EngineProgress, signal?: AbortSignal): Promise<ParseResult>;
   analyse(input: AnalyseInput, limits: ImportLimits, onProgress: EngineProgress, signal?: AbortSignal): Promise<Analysis>;
+  /** A file is likely to come soon (the Import page opened): get ready, e.g. start a worker ahead. */
+  prepare?(limits: ImportLimits): void;
 }
 
 /** The sheet offered first: the first visible one with data, else the first with data, else the first. */

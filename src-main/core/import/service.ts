@@ -130,6 +130,11 @@ export class ImportService {
     return { ...this.limits };
   }
 
+  /** The Import page opened: let the engine get ready for the file that is likely to come. */
+  prepare(): void {
+    this.deps.engine.prepare?.(this.limits);
+  }
+
   // ── open and shape ────────────────────────────────────────────────
 
   async open(args: { fileName: string; base64: string; delimiter?: Delimiter | undefined; encoding?: TextEncoding | undefined }): Promise<ImportSessionView> {

@@ -56,8 +56,71 @@ function workerEntry(file: string): [string | URL, { eval?: boolean }] {
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
+/** Starts a worker for one job, with the memory cap of these limits. */
+function spawnWorker(file: string, limits: ImportLimits): Worker {
+  const [entry, entryOptions] = workerEntry(file);
+  return new Worker(entry, {
+    ...entryOptions,
+    resourceLimits: {
+      maxOldGenerationSizeMb: limits.maxMemoryMb,
+      maxYoungGenerationSizeMb: Math.min(256, Math.max(16, Math.floor(limits.maxMemoryMb / 16))),
+      stackSizeMb: 8,
+    },
+    stdout: false,
+    stderr: false,
+  });
+}
+
+/**
+ * Workers are started ahead, while the app is idle: loading the spreadsheet
+ * library costs a few hundred milliseconds that a small file should not wait
+ * for. A worker that failed, timed out or was cancelled is ended (a hostile
+ * file can only ruin its own); one that succeeded may serve the next job.
+ * The spare does not keep the process alive.
+ */
+class WorkerSupply {
+  #spare: { worker: Worker; memoryMb: number } | undefined;
+
+  constructor(private readonly file: () => string) {}
+
+  /** A worker for a job: the spare when it is alive and has the right memory cap, else a new one. */
+  take(limits: ImportLimits): Worker {
+    const spare = this.#spare;
+    this.#spare = undefined;
+    // threadId is -1 once a worker has stopped (e.g. it died while waiting).
+    if (spare !== undefined && spare.worker.threadId !== -1 && spare.memoryMb === limits.maxMemoryMb) {
+      spare.worker.ref();
+      return spare.worker;
+    }
+    if (spare !== undefined) void spare.worker.terminate();
+    return spawnWorker(this.file(), limits);
+  }
+
+  /** Starts a spare ahead of the next job (the Import page opened, or a job failed and took its worker with it). */
+  prepare(limits: ImportLimits): void {
+    if (this.#spare !== undefined) return;
+    const worker = spawnWorker(this.file(), limits);
+    worker.on('error', () => undefined); // a spare that dies while waiting is simply not used
+    this.keep(worker, limits);
+  }
+
+  /** A worker that finished its job cleanly (warm, nothing of the file left but garbage) serves the next one. */
+  giveBack(worker: Worker, limits: ImportLimits): void {
+    if (this.#spare !== undefined) {
+      void worker.terminate();
+      return;
+    }
+    this.keep(worker, limits);
+  }
+
+  private keep(worker: Worker, limits: ImportLimits): void {
+    worker.unref();
+    this.#spare = { worker, memoryMb: limits.maxMemoryMb };
+  }
+}
+
 function runInWorker<T>(
-  file: string,
+  supply: WorkerSupply,
   request: WorkerRequest,
   transfer: ArrayBuffer[],
   limits: ImportLimits,
@@ -70,24 +133,23 @@ function runInWorker<T>(
       reject(new AppError('CANCELLED', 'The import was cancelled.'));
       return;
     }
-    const [entry, entryOptions] = workerEntry(file);
-    const worker = new Worker(entry, {
-      ...entryOptions,
-      resourceLimits: {
-        maxOldGenerationSizeMb: limits.maxMemoryMb,
-        maxYoungGenerationSizeMb: Math.min(256, Math.max(16, Math.floor(limits.maxMemoryMb / 16))),
-        stackSizeMb: 8,
-      },
-      stdout: false,
-      stderr: false,
-    });
+    const worker = supply.take(limits);
     let settled = false;
     const finish = (outcome: Outcome<T>): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      // Only a clean success keeps the worker; a failure, a time-out or a cancel ends it.
+      if (outcome.ok) {
+        supply.giveBack(worker, limits);
+      } else {
+        void worker.terminate();
+        supply.prepare(limits);
+      }
       if (outcome.ok) resolve(outcome.value);
       else reject(outcome.error);
     };
@@ -102,7 +164,7 @@ function runInWorker<T>(
     }, limits.maxParseMs);
     const onAbort = (): void => finish({ ok: false, error: new AppError('CANCELLED', 'The import was cancelled.') });
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (reply: WorkerReply) => {
+    const onMessage = (reply: WorkerReply): void => {
       if (reply.type === 'progress') {
         onProgress(reply.phase, reply.done, reply.total);
         return;
@@ -113,8 +175,8 @@ function runInWorker<T>(
       }
       const value = pick(reply);
       if (value !== undefined) finish({ ok: true, value });
-    });
-    worker.on('error', (error: Error) => {
+    };
+    const onError = (error: Error): void => {
       const code = 'code' in error ? error.code : undefined;
       if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
         finish({
@@ -127,10 +189,13 @@ function runInWorker<T>(
         return;
       }
       finish({ ok: false, error: new AppError('INTERNAL', `The file reader failed (${error.message.slice(0, 160)}).`) });
-    });
-    worker.on('exit', (exitCode) => {
+    };
+    const onExit = (exitCode: number): void => {
       finish({ ok: false, error: new AppError('INTERNAL', `The file reader stopped unexpectedly (exit code ${exitCode}).`) });
-    });
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
     worker.postMessage(request, transfer);
   });
 }
@@ -138,14 +203,18 @@ function runInWorker<T>(
 export function createWorkerEngine(options: WorkerEngineOptions = {}): ImportEngine {
   let file: string | undefined;
   const workerFile = (): string => (file ??= resolveWorkerFile(options.workerFile));
+  const supply = new WorkerSupply(workerFile);
   const inlineBelow = options.inlineBelowRows ?? 2000;
   return {
+    prepare(limits) {
+      supply.prepare(limits);
+    },
     parse(job, onProgress, signal) {
       // A copy travels (transferred): the session keeps the original for a re-read.
       const copy = job.bytes.slice();
       const buffer = copy.buffer;
       return runInWorker(
-        workerFile(),
+        supply,
         { kind: 'parse', job: { ...job, bytes: copy } },
         buffer instanceof ArrayBuffer ? [buffer] : [],
         job.limits,
@@ -157,7 +226,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): ImportEng
     analyse(input, limits, onProgress, signal) {
       if (input.grid.length < inlineBelow) return inlineEngine.analyse(input, limits, onProgress, signal);
       return runInWorker(
-        workerFile(),
+        supply,
         { kind: 'analyse', input, limits },
         [],
         limits,

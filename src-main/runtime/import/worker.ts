@@ -7,8 +7,9 @@ import type { WorkerReply, WorkerRequest } from './protocol';
 
 /**
  * The import worker: reads an untrusted file (or checks a sheet's rows) off
- * the main thread, under the resource limits its parent set. One job, one
- * reply; the parent ends the worker afterwards (or on time-out / cancel).
+ * the main thread, under the resource limits its parent set. One reply per
+ * job; the parent ends the worker after a failure, a time-out or a cancel,
+ * and may give it another job after a success.
  */
 
 const port = parentPort;
@@ -39,7 +40,7 @@ function toApiError(error: unknown, kind: WorkerRequest['kind']): ApiError {
   return { code: 'INTERNAL', message: `Checking the rows failed (${message.slice(0, 160)}).` };
 }
 
-port.once('message', (request: WorkerRequest) => {
+port.on('message', (request: WorkerRequest) => {
   const progress = throttled();
   try {
     if (request.kind === 'parse') {
