@@ -45,8 +45,8 @@ export interface ImportEngine {
 export function defaultSheet(sheets: readonly ParsedSheet[]): number {
   const visible = sheets.findIndex((s) => !s.hidden && s.grid.length > 0);
   if (visible !== -1) return visible;
-  const any = sheets.findIndex((s) => s.grid.length > 0);
-  return any === -1 ? 0 : any;
+  const withData = sheets.findIndex((s) => s.grid.length > 0);
+  return withData === -1 ? 0 : withData;
 }
 
 export function assertSheetUsable(sheet: ParsedSheet, limits: ImportLimits): void {
