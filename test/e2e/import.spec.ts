@@ -1,9 +1,7 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { read, utils } from 'xlsx';
-import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
-import type { ConsoleHost } from './support/console-host';
 import { ImportPage, dropFiles } from './support/import-page';
 import { ProfilesPage } from './support/pages';
 
@@ -18,21 +16,8 @@ const FIXTURES = resolve('test/fixtures/import');
 const HR_EXPORT = resolve(FIXTURES, 'hr-export.xlsx');
 const SEMICOLON_CSV = resolve(FIXTURES, 'people-semicolon.csv');
 
-let dataDir: string;
-let host: ConsoleHost;
-
-test.beforeEach(async () => {
-  dataDir = makeDataDir();
-  host = await startConsoleHost(dataDir);
-});
-
-test.afterEach(async () => {
-  await host.stop();
-  removeDataDir(dataDir);
-});
-
-test('drop an .xlsx with French headers and a title row, change a mapping, fix a row inline, commit, find the profiles', async ({ page }) => {
-  await page.goto(host.launchUrl);
+test('drop an .xlsx with French headers and a title row, change a mapping, fix a row inline, commit, find the profiles', async ({ page, roster }) => {
+  await page.goto(roster.host.launchUrl);
   await expect(page.getByTestId('empty-state')).toBeVisible();
   const imp = new ImportPage(page);
   await imp.goto();
@@ -121,8 +106,8 @@ test('drop an .xlsx with French headers and a title row, change a mapping, fix a
   await expect(profiles.row('Dirk')).toHaveCount(0);
 });
 
-test('a file picked with the file dialog; importing it again finds nothing new; update existing shows the changes first', async ({ page }) => {
-  await page.goto(host.launchUrl);
+test('a file picked with the file dialog; importing it again finds nothing new; update existing shows the changes first', async ({ page, roster }) => {
+  await page.goto(roster.host.launchUrl);
   const imp = new ImportPage(page);
   await imp.goto();
   await imp.pick(SEMICOLON_CSV);
@@ -168,8 +153,8 @@ test('a file picked with the file dialog; importing it again finds nothing new; 
   await expect(profiles.row("Zoë O'Brien-Smit")).toBeVisible();
 });
 
-test('a file dropped on the empty Profiles page is imported, and the import is undone from the history', async ({ page }) => {
-  await page.goto(host.launchUrl);
+test('a file dropped on the empty Profiles page is imported, and the import is undone from the history', async ({ page, roster }) => {
+  await page.goto(roster.host.launchUrl);
   const profiles = new ProfilesPage(page);
   await expect(page.getByTestId('empty-state')).toBeVisible();
   await dropFiles(page, page.getByTestId('empty-state').getByTestId('import-dropzone'), [{ path: SEMICOLON_CSV }]);
@@ -198,8 +183,8 @@ test('a file dropped on the empty Profiles page is imported, and the import is u
   await expect(page.getByTestId('empty-state')).toBeVisible();
 });
 
-test('an edit made after an import blocks its undo, and the history says why', async ({ page }) => {
-  await page.goto(host.launchUrl);
+test('an edit made after an import blocks its undo, and the history says why', async ({ page, roster }) => {
+  await page.goto(roster.host.launchUrl);
   const imp = new ImportPage(page);
   await imp.goto();
   await imp.drop(SEMICOLON_CSV);
@@ -223,8 +208,8 @@ test('an edit made after an import blocks its undo, and the history says why', a
   await expect(entry.getByTestId('undo-blocked')).toContainText('changed after the import');
 });
 
-test('a broken file and a password-protected one each get a clear message, and nothing is saved', async ({ page }) => {
-  await page.goto(host.launchUrl);
+test('a broken file and a password-protected one each get a clear message, and nothing is saved', async ({ page, roster }) => {
+  await page.goto(roster.host.launchUrl);
   const imp = new ImportPage(page);
   await imp.goto();
 
@@ -242,7 +227,7 @@ test('a broken file and a password-protected one each get a clear message, and n
   await expect(imp.step('file')).toBeVisible();
 
   // A file over the 50 MB limit is refused by its size, before it is read or sent.
-  const huge = resolve(dataDir, 'everyone.csv');
+  const huge = resolve(roster.dataDir, 'everyone.csv');
   const fd = openSync(huge, 'w');
   writeSync(fd, 'x', 51 * 1024 * 1024);
   closeSync(fd);
@@ -266,8 +251,8 @@ test('a broken file and a password-protected one each get a clear message, and n
   await expect(imp.error()).toHaveCount(0);
 });
 
-test('a template and the rows with problems download as files', async ({ page }) => {
-  await page.goto(host.launchUrl);
+test('a template and the rows with problems download as files', async ({ page, roster }) => {
+  await page.goto(roster.host.launchUrl);
   const imp = new ImportPage(page);
   await imp.goto();
 
@@ -300,8 +285,8 @@ test('a template and the rows with problems download as files', async ({ page })
   expect(csv).not.toContain('BOB.JANSSENS');
 });
 
-test('rows shown by a filter are excluded together, and excluded rows are skipped', async ({ page }) => {
-  await page.goto(host.launchUrl);
+test('rows shown by a filter are excluded together, and excluded rows are skipped', async ({ page, roster }) => {
+  await page.goto(roster.host.launchUrl);
   const imp = new ImportPage(page);
   await imp.goto();
   await imp.drop(HR_EXPORT);

@@ -1,23 +1,8 @@
-import { expect, test } from '@playwright/test';
-import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
-import type { ConsoleHost } from './support/console-host';
+import { expect, test } from './support/fixtures';
 import { ProfilesPage } from './support/pages';
 
-let dataDir: string;
-let host: ConsoleHost;
-
-test.beforeEach(async () => {
-  dataDir = makeDataDir();
-  host = await startConsoleHost(dataDir);
-});
-
-test.afterEach(async () => {
-  await host.stop();
-  removeDataDir(dataDir);
-});
-
-test('create, find, search and edit a profile; it survives a restart', async ({ page }) => {
-  await page.goto(host.launchUrl);
+test('create, find, search and edit a profile; it survives a restart', async ({ page, roster }) => {
+  await page.goto(roster.host.launchUrl);
   await expect(page.getByTestId('run-mode')).toHaveText(/browser mode/i);
   await expect(page.getByTestId('empty-state')).toBeVisible();
 
@@ -66,16 +51,15 @@ test('create, find, search and edit a profile; it survives a restart', async ({ 
   await expect(page.getByRole('heading', { name: 'Bram Peeters-Janssens' })).toBeVisible();
 
   // Restart Roster on the same data dir: everything is still there.
-  await host.stop();
-  host = await startConsoleHost(dataDir);
-  await page.goto(host.launchUrl);
+  await roster.restart();
+  await page.goto(roster.host.launchUrl);
   await expect(profiles.rows()).toHaveCount(2);
   await expect(profiles.row('Peeters-Janssens')).toBeVisible();
   await expect(profiles.row('Amélie Dubois')).toContainText('+32 470 12 34 56');
 });
 
-test('a duplicate email and an invalid phone each get a clear message and nothing is saved', async ({ page }) => {
-  await page.goto(host.launchUrl);
+test('a duplicate email and an invalid phone each get a clear message and nothing is saved', async ({ page, roster }) => {
+  await page.goto(roster.host.launchUrl);
   const profiles = new ProfilesPage(page);
   const form = await profiles.openNew();
   await form.fill({ firstName: 'Chloé', lastName: 'Martin', email: 'chloe.martin@example.be' });
