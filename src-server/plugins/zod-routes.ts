@@ -55,7 +55,7 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   url: string;
   summary: string;
   tags: string[];
-  /** public: no session; read: any member; write: owner or admin. */
+  /** public: no session; read: every member; write: owner or admin. */
   access: A;
   params?: P;
   querystring?: Q;

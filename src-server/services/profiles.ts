@@ -137,27 +137,23 @@ export class ProfileBatch {
       }
     }
     for (const part of chunks([...new Set(emails)], 500)) {
-      const rows = await this.#trx
-        .selectFrom('profiles')
-        .selectAll()
-        .where('organisation_id', '=', this.#organisationId)
-        .where('deleted', '=', 0)
-        .where('email', 'in', part)
-        .execute();
-      for (const row of rows) this.#remember(row);
+      await this.#rememberLive('email', part);
       const accounts = await this.#trx.selectFrom('accounts').select(['email', 'confirmed_at', 'invited_at', 'invitation_expires_at']).where('email', 'in', part).execute();
       for (const a of accounts) this.#accounts.set(a.email, a);
     }
-    for (const part of chunks([...new Set(externalIds)], 500)) {
-      const rows = await this.#trx
-        .selectFrom('profiles')
-        .selectAll()
-        .where('organisation_id', '=', this.#organisationId)
-        .where('deleted', '=', 0)
-        .where('external_id', 'in', part)
-        .execute();
-      for (const row of rows) this.#remember(row);
-    }
+    for (const part of chunks([...new Set(externalIds)], 500)) await this.#rememberLive('external_id', part);
+  }
+
+  /** The organisation's live profiles holding any of these emails or external IDs. */
+  async #rememberLive(column: 'email' | 'external_id', values: readonly string[]): Promise<void> {
+    const rows = await this.#trx
+      .selectFrom('profiles')
+      .selectAll()
+      .where('organisation_id', '=', this.#organisationId)
+      .where('deleted', '=', 0)
+      .where(column, 'in', values)
+      .execute();
+    for (const row of rows) this.#remember(row);
   }
 
   #remember(row: ProfileRow): void {

@@ -1,25 +1,11 @@
 import type { Language } from '../../../src-shared/languages';
 import type { Profile } from '../../../src-shared/profile';
-import type { ImportFormat, ImportHistoryStatus, ImportMode, MappingTarget } from '../../../src-shared/import';
+import type { ImportHistoryEntry, ImportHistoryStatus, MappingTarget } from '../../../src-shared/import';
 
 /** The import history and remembered mappings, as the replica keeps them (port; SQLite in src-main/db/imports.repo.ts). */
 
-export interface ImportRecord {
-  id: string;
-  fileName: string;
-  format: ImportFormat | null;
-  sheetName: string | null;
-  signature: string | null;
-  mode: ImportMode;
-  status: ImportHistoryStatus;
-  rows: number;
-  created: number;
-  updated: number;
-  skipped: number;
-  startedAt: string;
-  finishedAt: string | null;
-  undoneAt: string | null;
-}
+/** A history entry as stored: what the history shows, less what is worked out when it is read, plus the source's header signature. */
+export type ImportRecord = Omit<ImportHistoryEntry, 'canUndo' | 'undoBlockedReason'> & { signature: string | null };
 
 export interface ImportItem {
   importId: string;
