@@ -5,6 +5,7 @@ import { settingsRepo } from './settings.repo';
 import { searchIndex } from './search-index';
 import { outboxRepo } from './outbox.repo';
 import type { ConflictRecord, InviteBatchRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
+import type { StoredProfile } from '../core/ports';
 import type { ProfileRow } from './profiles.repo';
 import type { Mutation } from '../../src-shared/mutation';
 import type { ConflictKind, InviteBatchStatus, SyncLogEntry } from '../../src-shared/contract/sync';
@@ -77,6 +78,13 @@ const toBatch = (r: BatchRow): InviteBatchRecord => ({
 });
 
 
+/** SQLite refused a write because another live profile holds the email or the external ID. */
+const isUniqueValueClash = (error: unknown): boolean =>
+  error instanceof Error &&
+  'code' in error &&
+  error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+  (error.message.includes('profiles.email') || error.message.includes('profiles.external_id'));
+
 /** The sync tables of the replica, bound to one open database. */
 export function createSyncStore(db: Db): SyncStorePort {
   const outboxMutations = (where: string, limit: number, ...params: unknown[]): Mutation[] =>
@@ -131,30 +139,22 @@ export function createSyncStore(db: Db): SyncStorePort {
     endBulkIndex: () => {
       searchIndex.endBulk(db);
     },
-    holders(emails, externalIds) {
-      const byEmail = new Map<string, string>();
-      const byExternalId = new Map<string, string>();
-      if (emails.length > 0) {
-        const rows = prepared(db, 'SELECT id, email FROM profiles WHERE deleted = 0 AND email IN (SELECT value FROM json_each(?))').all(JSON.stringify(emails)) as {
-          id: string;
-          email: string;
-        }[];
-        for (const r of rows) byEmail.set(r.email, r.id);
-      }
-      if (externalIds.length > 0) {
-        const rows = prepared(db, 'SELECT id, external_id AS x FROM profiles WHERE deleted = 0 AND external_id IN (SELECT value FROM json_each(?))').all(
-          JSON.stringify(externalIds),
-        ) as { id: string; x: string }[];
-        for (const r of rows) byExternalId.set(r.x, r.id);
-      }
-      return { byEmail, byExternalId };
+    isEmpty: () => prepared(db, 'SELECT 1 AS x FROM profiles LIMIT 1').get() === undefined,
+    outboxCounts(entityIds) {
+      const out = new Map<string, number>();
+      if (entityIds.length === 0) return out;
+      const rows = prepared(db, 'SELECT entity_id AS id, count(*) AS n FROM outbox WHERE entity_id IN (SELECT value FROM json_each(?)) GROUP BY entity_id').all(
+        JSON.stringify(entityIds),
+      ) as { id: string; n: number }[];
+      for (const r of rows) out.set(r.id, r.n);
+      return out;
     },
     removeMutations(ids) {
-      const stmt = prepared(db, 'DELETE FROM outbox WHERE id = ?');
-      for (const id of ids) stmt.run(id);
+      if (ids.length === 1) prepared(db, 'DELETE FROM outbox WHERE id = ?').run(ids[0]);
+      else if (ids.length > 1) prepared(db, 'DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
     },
     rebaseMutations(entityId, from, to) {
-      db.prepare('UPDATE outbox SET base_version = ? WHERE entity_id = ? AND base_version = ?').run(to, entityId, from);
+      prepared(db, 'UPDATE outbox SET base_version = ? WHERE entity_id = ? AND base_version = ?').run(to, entityId, from);
     },
     waiting() {
       const mutations = outboxRepo.count(db);
@@ -169,6 +169,29 @@ export function createSyncStore(db: Db): SyncStorePort {
     stored(id) {
       const row = prepared(db, 'SELECT * FROM profiles WHERE id = ?').get(id) as ProfileRow | undefined;
       return row === undefined ? undefined : rowToStored(row);
+    },
+    storedMany(ids) {
+      const out = new Map<string, StoredProfile & { deleted: boolean }>();
+      if (ids.length === 0) return out;
+      const rows = prepared(db, 'SELECT * FROM profiles WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as ProfileRow[];
+      for (const r of rows) out.set(r.id, rowToStored(r));
+      return out;
+    },
+    tryPutProfile(profile, exists) {
+      try {
+        if (exists) {
+          // A savepoint: a deleted row comes back as a delete and an insert, and a refused insert must not leave it gone.
+          db.transaction(() => {
+            this.putProfile(profile, true);
+          })();
+        } else {
+          profilesRepo.insert(db, profile);
+        }
+        return true;
+      } catch (error) {
+        if (isUniqueValueClash(error)) return false;
+        throw error;
+      }
     },
     putProfile(profile, exists) {
       if (exists === false) {

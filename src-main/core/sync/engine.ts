@@ -7,7 +7,7 @@ import { MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS } from '../../../src-shared/sync';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
 import type { ConflictRecord, SecretStore, SyncStorePort, SyncTransport, Timers } from './ports';
 import { TransportError } from './ports';
-import { sameValue, valuesOf } from './merge';
+import { sameValues, valuesOf } from './merge';
 
 export interface SyncEngineOptions {
   pushPage: number;
@@ -440,6 +440,8 @@ export class SyncEngine {
     const cursor = this.deps.store.state().cursor;
     const check = await this.deps.transport.check(serverUrl, token, cursor);
     if (!check.changed) return;
+    // Into an empty replica (a first sync), a row this pull has not written yet cannot be here: no need to look it up.
+    const fresh = this.deps.store.isEmpty() ? new Set<string>() : null;
     let next = this.deps.transport.pull(serverUrl, token, cursor, this.o.pullPage);
     for (;;) {
       const page = await next;
@@ -452,7 +454,7 @@ export class SyncEngine {
       const bulk = page.hasMore && page.changes.length >= this.o.pullPage;
       this.deps.replica.transaction(() => {
         if (bulk) this.deps.store.beginBulkIndex();
-        this.applyPage(page.changes);
+        this.applyPage(page.changes, fresh);
         this.deps.store.saveState({ cursor: page.cursor });
         if (!page.hasMore) this.deps.store.endBulkIndex();
       });
@@ -463,43 +465,36 @@ export class SyncEngine {
 
   /**
    * One pull page. Most rows are plain: no local edit waits for them and no
-   * other local profile holds their email or external ID, so they are written
-   * straight; the others take the careful path, one by one.
+   * conflict is open about them, so they are written straight (and when
+   * another local profile holds their email or external ID, the replica
+   * refuses the write and the row takes the careful path, like the others).
+   * `fresh`: the ids written so far by a pull into an empty replica.
    */
-  private applyPage(changes: readonly Change[]): void {
+  private applyPage(changes: readonly Change[], fresh: Set<string> | null): void {
     const { store } = this.deps;
     const pending = store.pendingEntityIds();
     const conflicted = store.conflictEntityIds();
-    const upserts = changes.flatMap((c) => (c.op === 'upsert' ? [c.profile] : []));
-    const known = store.versions(upserts.map((p) => p.id));
-    const holders = store.holders(
-      upserts.map((p) => p.email),
-      upserts.flatMap((p) => (p.externalId === null ? [] : [p.externalId])),
-    );
+    const lookup: string[] = [];
+    for (const c of changes) {
+      if (c.op === 'upsert' && (fresh === null || fresh.has(c.profile.id))) lookup.push(c.profile.id);
+    }
+    const known = store.versions(lookup);
     for (const change of changes) {
-      if (change.op === 'upsert') {
-        const row = change.profile;
-        const emailHolder = holders.byEmail.get(row.email);
-        const idHolder = row.externalId === null ? undefined : holders.byExternalId.get(row.externalId);
-        const plain =
-          !pending.has(row.id) && !conflicted.has(row.id) && (emailHolder === undefined || emailHolder === row.id) && (idHolder === undefined || idHolder === row.id);
-        if (plain) {
-          const next = toStored(row);
-          const local = known.get(row.id);
-          // The echo of this console's own push (or a row seen before): nothing to write.
+      if (change.op === 'upsert') fresh?.add(change.profile.id);
+      if (change.op === 'upsert' && !pending.has(change.profile.id) && !conflicted.has(change.profile.id)) {
+        const next = toStored(change.profile);
+        const local = known.get(next.id);
+        if (local !== undefined && !local.deleted && local.version === next.version) {
+          // The echo of this console's own push (or a row seen before): at most the invitation state changes.
           const same =
-            local !== undefined &&
-            !local.deleted &&
-            local.version === next.version &&
             local.status === next.status &&
             local.invitedAt === next.invitedAt &&
             local.invitationExpiresAt === next.invitationExpiresAt &&
             local.confirmedAt === next.confirmedAt;
-          if (same) continue;
-          if (local !== undefined && !local.deleted && local.version === next.version) store.setServerState(next);
-          else store.putProfile(next, local !== undefined);
+          if (!same) store.setServerState(next);
           continue;
         }
+        if (store.tryPutProfile(next, local !== undefined)) continue;
       }
       this.applyChange(change);
     }
@@ -586,7 +581,7 @@ export class SyncEngine {
     if (live && current.version === next.version && sameStored(current, next)) return;
     // The values this row already holds here (the common answer to my own push): its email and
     // external ID are already its own in this replica, so only the server's bookkeeping changes.
-    if (live && sameValue(valuesOf(current), valuesOf(next))) {
+    if (live && sameValues(current, next)) {
       store.setServerState(next);
       return;
     }
@@ -682,7 +677,7 @@ function collectBase(pending: readonly Mutation[]): Partial<ProfileValues> {
 }
 
 const sameStored = (a: StoredProfile, b: StoredProfile): boolean =>
-  sameValue(valuesOf(a), valuesOf(b)) &&
+  sameValues(a, b) &&
   a.status === b.status &&
   a.invitedAt === b.invitedAt &&
   a.invitationExpiresAt === b.invitationExpiresAt &&

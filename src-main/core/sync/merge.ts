@@ -5,6 +5,22 @@ type Field = keyof ProfileValues;
 
 export const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
+/** Whether two sets of values are equal, field by field (tags in order). */
+export function sameValues(a: ProfileValues, b: ProfileValues): boolean {
+  if (
+    a.firstName !== b.firstName ||
+    a.lastName !== b.lastName ||
+    a.email !== b.email ||
+    a.phone !== b.phone ||
+    a.externalId !== b.externalId ||
+    a.language !== b.language ||
+    a.tags.length !== b.tags.length
+  ) {
+    return false;
+  }
+  return a.tags.every((tag, i) => tag === b.tags[i]);
+}
+
 export const valuesOf = (p: ProfileValues): ProfileValues => ({
   firstName: p.firstName,
   lastName: p.lastName,

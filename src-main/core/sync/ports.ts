@@ -78,8 +78,10 @@ export interface SyncStorePort {
   /** A large pull writes without per-row search indexing and rebuilds the indexes once at the end. */
   beginBulkIndex(): void;
   endBulkIndex(): void;
-  /** Which of these emails / external IDs a live local profile holds, and which one. */
-  holders(emails: readonly string[], externalIds: readonly string[]): { byEmail: Map<string, string>; byExternalId: Map<string, string> };
+  /** Whether the replica holds no profile row at all (live or deleted): a first sync can skip looking rows up. */
+  isEmpty(): boolean;
+  /** How many outbox mutations each of these profiles has. */
+  outboxCounts(entityIds: readonly string[]): Map<string, number>;
   removeMutations(ids: readonly string[]): void;
   /** The entity's outbox mutations made on top of version `from` now stand on `to` (the server acknowledged the one before them). */
   rebaseMutations(entityId: string, from: number, to: number): void;
@@ -89,8 +91,16 @@ export interface SyncStorePort {
   selectionMembers(selection: Selection, now: Date): { id: string; name: string; email: string; status: ProfileStatus }[];
   /** A profile row as stored, deleted or not. */
   stored(id: string): (StoredProfile & { deleted: boolean }) | undefined;
+  /** The rows of these profiles as stored (one query for a whole batch). */
+  storedMany(ids: readonly string[]): Map<string, StoredProfile & { deleted: boolean }>;
   /** Writes the server's row (inserting or replacing, un-deleting if needed); `exists` when the caller already knows. */
   putProfile(profile: StoredProfile, exists?: boolean): void;
+  /**
+   * Like putProfile, but when another live local profile holds the row's email
+   * or external ID it writes nothing and answers false (the caller takes the
+   * careful path), instead of looking the holders up first.
+   */
+  tryPutProfile(profile: StoredProfile, exists: boolean): boolean;
   removeProfile(id: string): void;
   /** Only the server's bookkeeping of a row whose values already match (version, times, invitation state): no re-indexing. */
   setServerState(profile: StoredProfile): void;
