@@ -139,7 +139,12 @@ export function createSyncStore(db: Db): SyncStorePort {
     endBulkIndex: () => {
       searchIndex.endBulk(db);
     },
-    isEmpty: () => prepared(db, 'SELECT 1 AS x FROM profiles LIMIT 1').get() === undefined,
+    profileRows: () => (prepared(db, 'SELECT count(*) AS n FROM profiles').get() as { n: number }).n,
+    presentMutations(ids) {
+      if (ids.length === 0) return new Set();
+      const rows = prepared(db, 'SELECT id FROM outbox WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as { id: string }[];
+      return new Set(rows.map((r) => r.id));
+    },
     outboxCounts(entityIds) {
       const out = new Map<string, number>();
       if (entityIds.length === 0) return out;
@@ -214,8 +219,9 @@ export function createSyncStore(db: Db): SyncStorePort {
     setServerState(p) {
       prepared(
         db,
-        `UPDATE profiles SET version = ?, status = ?, invited_at = ?, invitation_expires_at = ?, confirmed_at = ?, created_at = ?, updated_at = ?, deleted = 0
-         WHERE id = ?`,
+        // Only live rows come here; leaving deleted out of the SET spares every index that starts with it.
+        `UPDATE profiles SET version = ?, status = ?, invited_at = ?, invitation_expires_at = ?, confirmed_at = ?, created_at = ?, updated_at = ?
+         WHERE id = ? AND deleted = 0`,
       ).run(p.version, p.status, p.invitedAt, p.invitationExpiresAt, p.confirmedAt, p.createdAt, p.updatedAt, p.id);
     },
     removeProfile(id) {

@@ -2,7 +2,7 @@ import { AppError } from '../../../src-shared/errors';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
 import type { SyncStatus } from '../../../src-shared/contract/sync';
-import type { Change, PushResult, WireMutation } from '../../../src-shared/sync';
+import type { Change, PushResponse, PushResult, WireMutation } from '../../../src-shared/sync';
 import { MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS } from '../../../src-shared/sync';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
 import type { ConflictRecord, SecretStore, SyncStorePort, SyncTransport, Timers } from './ports';
@@ -41,6 +41,9 @@ export interface SyncEngineDeps {
   timers: Timers;
   options?: Partial<SyncEngineOptions>;
 }
+
+/** Below this many rows written by one pull, the search index follows row by row. */
+const BULK_INDEX_MIN_ROWS = 2_000;
 
 const storedStatus = (p: Profile): StoredProfile['status'] => (p.status === 'expired' ? 'pending' : p.status);
 
@@ -292,41 +295,136 @@ export class SyncEngine {
 
   private async pushAll(serverUrl: string, token: string, clientId: string): Promise<void> {
     let page = Math.min(this.o.pushPage, MAX_PUSH_MUTATIONS);
-    for (;;) {
-      const batch = independentPrefix(this.deps.store.sendable(page));
-      if (batch.length === 0) return;
+    const send = (batch: Mutation[]): Promise<PushResponse> | null => {
+      if (batch.length === 0) return null;
       for (const m of batch) this.inFlight.add(m.id);
       if (batch.some((m) => m.kind === 'profile.invite')) this.deps.events.changed(['invites']);
-      let response;
-      try {
-        response = await this.deps.transport.push(serverUrl, token, { clientId, mutations: batch as WireMutation[] });
-      } catch (error) {
-        // A batch the server fails on as a whole (5xx) goes again in smaller pages, down to one mutation,
-        // so one change the server cannot take does not hold back all the others.
-        if (error instanceof TransportError && error.kind === 'http' && (error.status ?? 0) >= 500 && batch.length > 1) {
-          page = Math.ceil(batch.length / 2);
-          continue;
+      const request = this.deps.transport.push(serverUrl, token, { clientId, mutations: batch as WireMutation[] });
+      request.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
+      return request;
+    };
+    let batch = independentPrefix(this.deps.store.sendable(page));
+    let request = send(batch);
+    try {
+      while (request !== null) {
+        let response;
+        try {
+          response = await request;
+        } catch (error) {
+          // A batch the server fails on as a whole (5xx) goes again in smaller pages, down to one mutation,
+          // so one change the server cannot take does not hold back all the others.
+          if (error instanceof TransportError && error.kind === 'http' && (error.status ?? 0) >= 500 && batch.length > 1) {
+            this.inFlight.clear();
+            page = Math.ceil(batch.length / 2);
+            batch = independentPrefix(this.deps.store.sendable(page));
+            request = send(batch);
+            continue;
+          }
+          throw error;
         }
-        throw error;
-      } finally {
-        this.inFlight.clear();
-      }
-      if (response.results.length !== batch.length) {
-        throw new TransportError('protocol', `the server answered ${response.results.length} results for ${batch.length} changes`);
-      }
-      const results = response.results;
-      this.deps.replica.transaction(() => {
-        const settled = new Set<string>();
-        const bases = new Map<string, number>();
+        const results = response.results;
+        if (results.length !== batch.length) {
+          throw new TransportError('protocol', `the server answered ${results.length} results for ${batch.length} changes`);
+        }
         batch.forEach((m, i) => {
-          const result = results[i];
-          if (result === undefined || result.mutationId !== m.id) throw new TransportError('protocol', 'the server answered out of order');
-          if (settled.has(m.entityId) && m.kind !== 'profile.invite') return; // folded into that entity's conflict
-          if (!this.applyPushResult(m, result, bases)) settled.add(m.entityId);
+          if (results[i]?.mutationId !== m.id) throw new TransportError('protocol', 'the server answered out of order');
         });
-      });
-      this.deps.events.changed(['profiles', 'outbox', 'conflicts', 'invites']);
+        // The next batch goes out now, so the server works on it while this console stores these results.
+        const next = this.nextBatch(page, batch);
+        const nextRequest = send(next);
+        this.applyPushResults(batch, results);
+        for (const m of batch) this.inFlight.delete(m.id);
+        this.deps.events.changed(['profiles', 'outbox', 'conflicts', 'invites']);
+        batch = next;
+        request = nextRequest;
+      }
+    } finally {
+      this.inFlight.clear();
     }
+  }
+
+  /**
+   * The batch to send while the results of `unsettled` are being stored: the
+   * oldest mutations after it, up to the first one of a profile that batch
+   * touches (that one stands on a result not stored yet, and waits).
+   */
+  private nextBatch(page: number, unsettled: readonly Mutation[]): Mutation[] {
+    const ids = new Set(unsettled.map((m) => m.id));
+    const touched = new Set(unsettled.flatMap((m) => (m.kind === 'profile.invite' ? [] : [m.entityId])));
+    const out: Mutation[] = [];
+    for (const m of this.deps.store.sendable(page + ids.size)) {
+      if (ids.has(m.id)) continue;
+      if (m.kind !== 'profile.invite' && touched.has(m.entityId)) break;
+      out.push(m);
+      if (out.length === page) break;
+    }
+    return independentPrefix(out);
+  }
+
+  /** Stores the server's answers to one batch, in one transaction. */
+  private applyPushResults(batch: readonly Mutation[], results: readonly PushResult[]): void {
+    const { store } = this.deps;
+    this.deps.replica.transaction(() => {
+      // Storing the batch before may have set some of these aside (a creation whose email the server gave to
+      // another profile became a conflict): the server's answer about them must not open a second one.
+      const present = store.presentMutations(batch.map((m) => m.id));
+      const acknowledged = this.acknowledgePlain(batch, results, present);
+      const settled = new Set<string>();
+      const bases = new Map<string, number>();
+      batch.forEach((m, i) => {
+        const result = results[i];
+        if (result === undefined || acknowledged.has(m.id)) return;
+        if (settled.has(m.entityId) && m.kind !== 'profile.invite') return; // folded into that entity's conflict
+        if (!present.has(m.id)) {
+          this.settleWithdrawn(m, result);
+          return;
+        }
+        if (!this.applyPushResult(m, result, bases)) settled.add(m.entityId);
+      });
+    });
+  }
+
+  /** The server's answer to a mutation this console withdrew while it was on its way. */
+  private settleWithdrawn(m: Mutation, r: PushResult): void {
+    const open = this.deps.store.openConflictFor(m.entityId);
+    if (r.status !== 'applied') return; // refused there too: what was set aside stays as it is
+    if (r.row === null) return;
+    // The server took it after all: its row is the truth, and a conflict about it here is moot.
+    if (open !== undefined) {
+      this.deps.store.closeConflict(open.id, 'superseded', this.deps.clock.now().toISOString());
+      this.log('info', `${r.row.firstName} ${r.row.lastName}: the server took this profile after all; the conflict about it is closed.`);
+    }
+    this.rebaseOnServer(r.row);
+  }
+
+  /**
+   * The common answer to a push, settled for the whole batch at once: a
+   * creation or edit the server applied as sent, of a profile with no other
+   * change waiting, whose values here are already the server's. Only the
+   * server's bookkeeping (version, times) is written. Answers the mutation
+   * ids settled; the others go through applyPushResult one by one.
+   */
+  private acknowledgePlain(batch: readonly Mutation[], results: readonly PushResult[], present: ReadonlySet<string>): Set<string> {
+    const { store } = this.deps;
+    const candidates: { m: Mutation; row: Profile }[] = [];
+    batch.forEach((m, i) => {
+      const r = results[i];
+      if (r?.status !== 'applied' || r.row === null || !present.has(m.id)) return;
+      if (m.kind === 'profile.create' || (m.kind === 'profile.update' && r.version === m.baseVersion + 1)) candidates.push({ m, row: r.row });
+    });
+    const done = new Set<string>();
+    if (candidates.length === 0) return done;
+    const ids = candidates.map((c) => c.m.entityId);
+    const waiting = store.outboxCounts(ids);
+    const local = store.storedMany(ids);
+    for (const { m, row } of candidates) {
+      const current = local.get(m.entityId);
+      if (waiting.get(m.entityId) !== 1 || current === undefined || current.deleted || row.id !== m.entityId || !sameValues(current, row)) continue;
+      store.setServerState(toStored(row));
+      done.add(m.id);
+    }
+    store.removeMutations([...done]);
+    return done;
   }
 
   /** Applies one result; false when it opened a conflict for the entity or dropped it (its later mutations in the batch are folded in). */
@@ -437,40 +535,57 @@ export class SyncEngine {
   // ------------------------------------------------------------ pull
 
   private async pullAll(serverUrl: string, token: string): Promise<void> {
-    const cursor = this.deps.store.state().cursor;
+    const { store } = this.deps;
+    const cursor = store.state().cursor;
     const check = await this.deps.transport.check(serverUrl, token, cursor);
     if (!check.changed) return;
+    const rowsBefore = store.profileRows();
     // Into an empty replica (a first sync), a row this pull has not written yet cannot be here: no need to look it up.
-    const fresh = this.deps.store.isEmpty() ? new Set<string>() : null;
+    const fresh = rowsBefore === 0 ? new Set<string>() : null;
+    // Writing a large share of the table row by row through the search triggers costs more than one rebuild at the end.
+    const bulkFrom = Math.max(BULK_INDEX_MIN_ROWS, Math.ceil(rowsBefore / 4));
+    let written = 0;
+    let finished = false;
     let next = this.deps.transport.pull(serverUrl, token, cursor, this.o.pullPage);
-    for (;;) {
-      const page = await next;
-      // Ask for the next page before writing this one: the server prepares it while this console writes.
-      if (page.hasMore) {
-        next = this.deps.transport.pull(serverUrl, token, page.cursor, this.o.pullPage);
-        next.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
+    try {
+      for (;;) {
+        const page = await next;
+        // Ask for the next page before writing this one: the server prepares it while this console writes.
+        if (page.hasMore) {
+          next = this.deps.transport.pull(serverUrl, token, page.cursor, this.o.pullPage);
+          next.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
+        }
+        this.deps.replica.transaction(() => {
+          written += this.applyPage(page.changes, fresh, (writes) => {
+            if (written + writes >= bulkFrom) store.beginBulkIndex();
+          });
+          store.saveState({ cursor: page.cursor });
+          if (!page.hasMore) store.endBulkIndex();
+        });
+        if (page.changes.length > 0) this.deps.events.changed(['profiles', 'conflicts', 'outbox']);
+        if (!page.hasMore) {
+          finished = true;
+          return;
+        }
       }
-      // Many pages to come (a first sync): index the search once at the end instead of row by row.
-      const bulk = page.hasMore && page.changes.length >= this.o.pullPage;
-      this.deps.replica.transaction(() => {
-        if (bulk) this.deps.store.beginBulkIndex();
-        this.applyPage(page.changes, fresh);
-        this.deps.store.saveState({ cursor: page.cursor });
-        if (!page.hasMore) this.deps.store.endBulkIndex();
+    } finally {
+      // Cut off half-way: the rows written so far become searchable now, not after the next pull.
+      if (!finished) this.deps.replica.transaction(() => {
+        store.endBulkIndex();
       });
-      if (page.changes.length > 0) this.deps.events.changed(['profiles', 'conflicts', 'outbox']);
-      if (!page.hasMore) return;
     }
   }
 
   /**
-   * One pull page. Most rows are plain: no local edit waits for them and no
-   * conflict is open about them, so they are written straight (and when
-   * another local profile holds their email or external ID, the replica
-   * refuses the write and the row takes the careful path, like the others).
-   * `fresh`: the ids written so far by a pull into an empty replica.
+   * One pull page; answers how many rows it wrote. Most rows are plain: no
+   * local edit waits for them and no conflict is open about them, so they
+   * are written straight (and when another local profile holds their email
+   * or external ID, the replica refuses the write and the row takes the
+   * careful path, like the others). `fresh`: the ids written so far by a
+   * pull into an empty replica. `beforeWrites` hears how many rows are about
+   * to be written, before the first one is.
    */
-  private applyPage(changes: readonly Change[], fresh: Set<string> | null): void {
+  private applyPage(changes: readonly Change[], fresh: Set<string> | null, beforeWrites: (count: number) => void): number {
     const { store } = this.deps;
     const pending = store.pendingEntityIds();
     const conflicted = store.conflictEntityIds();
@@ -479,25 +594,34 @@ export class SyncEngine {
       if (c.op === 'upsert' && (fresh === null || fresh.has(c.profile.id))) lookup.push(c.profile.id);
     }
     const known = store.versions(lookup);
-    for (const change of changes) {
-      if (change.op === 'upsert') fresh?.add(change.profile.id);
-      if (change.op === 'upsert' && !pending.has(change.profile.id) && !conflicted.has(change.profile.id)) {
-        const next = toStored(change.profile);
-        const local = known.get(next.id);
-        if (local !== undefined && !local.deleted && local.version === next.version) {
-          // The echo of this console's own push (or a row seen before): at most the invitation state changes.
-          const same =
-            local.status === next.status &&
-            local.invitedAt === next.invitedAt &&
-            local.invitationExpiresAt === next.invitationExpiresAt &&
-            local.confirmedAt === next.confirmedAt;
-          if (!same) store.setServerState(next);
-          continue;
-        }
-        if (store.tryPutProfile(next, local !== undefined)) continue;
+    // What each change needs: nothing (the row is already here), the server's bookkeeping only, or a write.
+    const plans = changes.map((change): 'skip' | 'state' | 'put' | 'careful' => {
+      if (change.op !== 'upsert' || pending.has(change.profile.id) || conflicted.has(change.profile.id)) return 'careful';
+      const row = change.profile;
+      const local = known.get(row.id);
+      fresh?.add(row.id);
+      if (local === undefined || local.deleted || local.version !== row.version) return 'put';
+      // The echo of this console's own push (or a row seen before): at most the invitation state changes.
+      const same =
+        local.status === storedStatus(row) &&
+        local.invitedAt === row.invitedAt &&
+        local.invitationExpiresAt === row.invitationExpiresAt &&
+        local.confirmedAt === row.confirmedAt;
+      return same ? 'skip' : 'state';
+    });
+    const writes = plans.filter((plan) => plan === 'put' || plan === 'careful').length;
+    if (writes > 0) beforeWrites(writes);
+    changes.forEach((change, i) => {
+      const plan = plans[i];
+      if (plan === 'skip') return;
+      if (change.op === 'upsert' && plan === 'state') {
+        store.setServerState(toStored(change.profile));
+        return;
       }
+      if (change.op === 'upsert' && plan === 'put' && store.tryPutProfile(toStored(change.profile), known.has(change.profile.id))) return;
       this.applyChange(change);
-    }
+    });
+    return writes;
   }
 
   private applyChange(change: Change): void {

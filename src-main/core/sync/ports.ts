@@ -75,11 +75,13 @@ export interface SyncStorePort {
   conflictEntityIds(): Set<string>;
   /** The stored versions of these profiles (live or deleted), for skipping what the replica already has. */
   versions(ids: readonly string[]): Map<string, StoredState>;
-  /** A large pull writes without per-row search indexing and rebuilds the indexes once at the end. */
+  /** A large pull writes without per-row search indexing and rebuilds the indexes once at the end (both are no-ops when repeated). */
   beginBulkIndex(): void;
   endBulkIndex(): void;
-  /** Whether the replica holds no profile row at all (live or deleted): a first sync can skip looking rows up. */
-  isEmpty(): boolean;
+  /** How many profile rows the replica holds, live or deleted (none: a first sync can skip looking rows up). */
+  profileRows(): number;
+  /** Which of these mutations are still in the outbox. */
+  presentMutations(ids: readonly string[]): Set<string>;
   /** How many outbox mutations each of these profiles has. */
   outboxCounts(entityIds: readonly string[]): Map<string, number>;
   removeMutations(ids: readonly string[]): void;
@@ -102,7 +104,7 @@ export interface SyncStorePort {
    */
   tryPutProfile(profile: StoredProfile, exists: boolean): boolean;
   removeProfile(id: string): void;
-  /** Only the server's bookkeeping of a row whose values already match (version, times, invitation state): no re-indexing. */
+  /** Only the server's bookkeeping of a live row whose values already match (version, times, invitation state): no re-indexing. */
   setServerState(profile: StoredProfile): void;
   /** Another live profile that holds this email or external ID. */
   holderOf(email: string, externalId: string | null, exceptId: string): string | undefined;
