@@ -78,7 +78,11 @@ export class SyncEngine {
   private started = false;
   private readonly inFlight = new Set<string>();
 
-  constructor(private readonly deps: SyncEngineDeps) {
+  private readonly deps: SyncEngineDeps;
+
+  constructor(deps: SyncEngineDeps) {
+    // The token is read on every sync and status: keep it in memory once read (only this engine writes it).
+    this.deps = { ...deps, secrets: remembered(deps.secrets) };
     this.o = { ...DEFAULT_SYNC_OPTIONS, ...deps.options };
   }
 
@@ -96,7 +100,7 @@ export class SyncEngine {
       workOffline: state.workOffline,
       syncing: this.running !== null,
       waiting: this.deps.store.waiting(),
-      openConflicts: this.deps.store.openConflicts().length,
+      openConflicts: this.deps.store.openConflictCount(),
       lastSyncAt: state.lastSyncAt,
       lastError: state.lastError,
       nextAttemptAt: this.nextAttemptAt?.toISOString() ?? null,
@@ -330,11 +334,16 @@ export class SyncEngine {
           if (results[i]?.mutationId !== m.id) throw new TransportError('protocol', 'the server answered out of order');
         });
         // The next batch goes out now, so the server works on it while this console stores these results.
-        const next = this.nextBatch(page, batch);
-        const nextRequest = send(next);
+        let next = this.nextBatch(page, batch);
+        let nextRequest = send(next);
         this.applyPushResults(batch, results);
         for (const m of batch) this.inFlight.delete(m.id);
         this.deps.events.changed(['profiles', 'outbox', 'conflicts', 'invites']);
+        if (nextRequest === null) {
+          // Nothing could go ahead (what waits stands on these results): it can go now.
+          next = independentPrefix(this.deps.store.sendable(page));
+          nextRequest = send(next);
+        }
         batch = next;
         request = nextRequest;
       }
@@ -596,10 +605,11 @@ export class SyncEngine {
     const known = store.versions(lookup);
     // What each change needs: nothing (the row is already here), the server's bookkeeping only, or a write.
     const plans = changes.map((change): 'skip' | 'state' | 'put' | 'careful' => {
-      if (change.op !== 'upsert' || pending.has(change.profile.id) || conflicted.has(change.profile.id)) return 'careful';
+      if (change.op !== 'upsert') return 'careful';
       const row = change.profile;
-      const local = known.get(row.id);
       fresh?.add(row.id);
+      if (pending.has(row.id) || conflicted.has(row.id)) return 'careful';
+      const local = known.get(row.id);
       if (local === undefined || local.deleted || local.version !== row.version) return 'put';
       // The echo of this console's own push (or a row seen before): at most the invitation state changes.
       const same =
@@ -770,6 +780,32 @@ export function clearUniqueHolder(
       else store.parkUniqueValues(holderId);
     }
   }
+}
+
+/** A secret store that reads its backing store once and then answers from memory. */
+function remembered(store: SecretStore): SecretStore {
+  let known = false;
+  let token: string | null = null;
+  return {
+    kind: store.kind,
+    get() {
+      if (!known) {
+        token = store.get();
+        known = true;
+      }
+      return token;
+    },
+    set(value) {
+      store.set(value);
+      token = value;
+      known = true;
+    },
+    clear() {
+      store.clear();
+      token = null;
+      known = true;
+    },
+  };
 }
 
 /**

@@ -113,6 +113,7 @@ export interface SyncStorePort {
 
   addConflict(conflict: ConflictRecord): void;
   openConflicts(): ConflictRecord[];
+  openConflictCount(): number;
   openConflict(id: string): ConflictRecord | undefined;
   openConflictFor(entityId: string): ConflictRecord | undefined;
   closeConflict(id: string, resolution: string, at: string): void;

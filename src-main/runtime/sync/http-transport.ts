@@ -17,6 +17,18 @@ export interface HttpTransportOptions {
   fetch?: typeof fetch;
 }
 
+const envelopes = new WeakMap<z.ZodType, z.ZodType>();
+
+/** `{ ok: true, data }` around an answer's schema, built once per schema (building a zod object costs more than checking one). */
+function envelope<T extends z.ZodType>(schema: T): z.ZodType<{ ok: true; data: z.output<T> }> {
+  let wrapped = envelopes.get(schema);
+  if (wrapped === undefined) {
+    wrapped = z.object({ ok: z.literal(true), data: schema });
+    envelopes.set(schema, wrapped);
+  }
+  return wrapped as z.ZodType<{ ok: true; data: z.output<T> }>;
+}
+
 /** The Roster server's sync API over HTTP(S), every answer checked against the shared schemas. */
 export function createHttpTransport(options: HttpTransportOptions = {}): SyncTransport {
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -46,11 +58,13 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
       if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw new TransportError('network', 'the answer took too long');
       throw new TransportError(response.ok ? 'protocol' : 'http', `the server answered ${response.status} without a Roster body`, response.status);
     }
-    const failure = errorResultSchema.safeParse(json);
-    if (failure.success) throw new TransportError('http', failure.data.error.message, response.status, failure.data.error.code);
-    const success = z.object({ ok: z.literal(true), data: schema }).safeParse(json);
+    if (typeof json === 'object' && json !== null && 'ok' in json && json.ok === false) {
+      const failure = errorResultSchema.safeParse(json);
+      if (failure.success) throw new TransportError('http', failure.data.error.message, response.status, failure.data.error.code);
+    }
+    const success = envelope(schema).safeParse(json);
     if (!success.success || !response.ok) throw new TransportError('protocol', `the server's answer to ${path} is not what this Roster expects`, response.status);
-    return (success.data as { data: z.output<T> }).data;
+    return success.data.data;
   }
 
   return {
