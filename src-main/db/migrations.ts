@@ -193,6 +193,18 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'unique values set aside remember what they were',
+    up: (db) => {
+      db.exec(`
+        -- A row whose email or external ID had to step aside for a server row keeps the values here until they are free again.
+        ALTER TABLE profiles ADD COLUMN parked_email TEXT;
+        ALTER TABLE profiles ADD COLUMN parked_external_id TEXT;
+        CREATE INDEX profiles_parked ON profiles (id) WHERE parked_email IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

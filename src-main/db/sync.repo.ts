@@ -215,6 +215,8 @@ export function createSyncStore(db: Db): SyncStorePort {
         return;
       }
       profilesRepo.update(db, profile);
+      // The server's row is here now: values set aside earlier are moot.
+      prepared(db, 'UPDATE profiles SET parked_email = NULL, parked_external_id = NULL WHERE id = ? AND parked_email IS NOT NULL').run(profile.id);
     },
     setServerState(p) {
       prepared(
@@ -234,8 +236,35 @@ export function createSyncStore(db: Db): SyncStorePort {
       const byExternal = prepared(db, 'SELECT id FROM profiles WHERE external_id = ? AND deleted = 0 AND id <> ? LIMIT 1').get(externalId, exceptId) as { id: string } | undefined;
       return byExternal?.id;
     },
-    parkUniqueValues(id) {
-      prepared(db, "UPDATE profiles SET email = 'parked+' || id || '@roster.invalid', external_id = NULL WHERE id = ?").run(id);
+    parkUniqueValues(id, remember) {
+      // A row parked twice keeps what it had first.
+      prepared(
+        db,
+        `UPDATE profiles SET
+           parked_external_id = CASE WHEN parked_email IS NULL THEN ? ELSE parked_external_id END,
+           parked_email = coalesce(parked_email, ?),
+           email = 'parked+' || id || '@roster.invalid', external_id = NULL
+         WHERE id = ?`,
+      ).run(remember.externalId, remember.email, id);
+    },
+    unparkProfiles() {
+      // Rows with changes waiting or a conflict open get their values back from the server's answer, not from here.
+      const rows = prepared(
+        db,
+        `SELECT id, parked_email AS email, parked_external_id AS externalId FROM profiles
+         WHERE parked_email IS NOT NULL AND deleted = 0
+           AND id NOT IN (SELECT entity_id FROM outbox) AND id NOT IN (SELECT entity_id FROM conflicts WHERE resolved_at IS NULL)`,
+      ).all() as { id: string; email: string; externalId: string | null }[];
+      let restored = 0;
+      for (const row of rows) {
+        try {
+          prepared(db, 'UPDATE profiles SET email = ?, external_id = ?, parked_email = NULL, parked_external_id = NULL WHERE id = ?').run(row.email, row.externalId, row.id);
+          restored++;
+        } catch (error) {
+          if (!isUniqueValueClash(error)) throw error; // still taken here: it waits for the next sync
+        }
+      }
+      return restored;
     },
 
     addConflict(c) {

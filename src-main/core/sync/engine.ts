@@ -8,6 +8,7 @@ import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '..
 import type { ConflictRecord, SecretStore, SyncStorePort, SyncTransport, Timers } from './ports';
 import { TransportError } from './ports';
 import { sameValues, valuesOf } from './merge';
+import { PageFeed } from './feed';
 
 export interface SyncEngineOptions {
   pushPage: number;
@@ -41,6 +42,9 @@ export interface SyncEngineDeps {
   timers: Timers;
   options?: Partial<SyncEngineOptions>;
 }
+
+/** Pages fetched ahead of the writes during a pull (each up to pullPage rows). */
+const PULL_PAGES_AHEAD = 4;
 
 /** Below this many rows written by one pull, the search index follows row by row. */
 const BULK_INDEX_MIN_ROWS = 2_000;
@@ -259,6 +263,9 @@ export class SyncEngine {
       this.online = true;
       this.failures = 0;
       this.deps.replica.transaction(() => {
+        // Values that stepped aside for a server row take their place again once nothing here holds them.
+        const restored = this.deps.store.unparkProfiles();
+        if (restored > 0) this.deps.events.changed(['profiles']);
         this.deps.store.saveState({ lastSyncAt: this.deps.clock.now().toISOString(), lastError: null });
       });
     } catch (error) {
@@ -555,33 +562,36 @@ export class SyncEngine {
     const bulkFrom = Math.max(BULK_INDEX_MIN_ROWS, Math.ceil(rowsBefore / 4));
     let written = 0;
     let finished = false;
-    let next = this.deps.transport.pull(serverUrl, token, cursor, this.o.pullPage);
+    // Pages keep coming while this console writes the ones that arrived, all of those in one transaction.
+    const feed = new PageFeed((at) => this.deps.transport.pull(serverUrl, token, at, this.o.pullPage), cursor, PULL_PAGES_AHEAD);
     try {
       for (;;) {
-        const page = await next;
-        // Ask for the next page before writing this one: the server prepares it while this console writes.
-        if (page.hasMore) {
-          next = this.deps.transport.pull(serverUrl, token, page.cursor, this.o.pullPage);
-          next.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
-        }
+        const pages = await feed.take();
+        const last = pages[pages.length - 1];
+        if (last === undefined) continue;
         this.deps.replica.transaction(() => {
-          written += this.applyPage(page.changes, fresh, (writes) => {
-            if (written + writes >= bulkFrom) store.beginBulkIndex();
-          });
-          store.saveState({ cursor: page.cursor });
-          if (!page.hasMore) store.endBulkIndex();
+          for (const page of pages) {
+            written += this.applyPage(page.changes, fresh, (writes) => {
+              if (written + writes >= bulkFrom) store.beginBulkIndex();
+            });
+          }
+          store.saveState({ cursor: last.cursor });
+          if (!last.hasMore) store.endBulkIndex();
         });
-        if (page.changes.length > 0) this.deps.events.changed(['profiles', 'conflicts', 'outbox']);
-        if (!page.hasMore) {
+        if (pages.some((page) => page.changes.length > 0)) this.deps.events.changed(['profiles', 'conflicts', 'outbox']);
+        if (!last.hasMore) {
           finished = true;
           return;
         }
       }
     } finally {
-      // Cut off half-way: the rows written so far become searchable now, not after the next pull.
-      if (!finished) this.deps.replica.transaction(() => {
-        store.endBulkIndex();
-      });
+      if (!finished) {
+        feed.stop();
+        // Cut off half-way: the rows written so far become searchable now, not after the next pull.
+        this.deps.replica.transaction(() => {
+          store.endBulkIndex();
+        });
+      }
     }
   }
 
@@ -777,7 +787,7 @@ export function clearUniqueHolder(
       const before = { ...valuesOf(holder), ...base };
       const clashes = before.email === email || (externalId !== null && before.externalId === externalId);
       if (!clashes && store.holderOf(before.email, before.externalId, holderId) === undefined) store.putProfile({ ...holder, ...before });
-      else store.parkUniqueValues(holderId);
+      else store.parkUniqueValues(holderId, { email: before.email, externalId: before.externalId });
     }
   }
 }

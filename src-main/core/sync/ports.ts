@@ -108,8 +108,10 @@ export interface SyncStorePort {
   setServerState(profile: StoredProfile): void;
   /** Another live profile that holds this email or external ID. */
   holderOf(email: string, externalId: string | null, exceptId: string): string | undefined;
-  /** Moves a stale unique value out of the way until the server's own change for that row arrives. */
-  parkUniqueValues(id: string): void;
+  /** Moves a stale unique value out of the way, remembering the server's values (`remember`) to put back once free. */
+  parkUniqueValues(id: string, remember: { email: string; externalId: string | null }): void;
+  /** Puts parked values back where no other live profile holds them any more (not on rows with changes waiting or a conflict open); answers how many. */
+  unparkProfiles(): number;
 
   addConflict(conflict: ConflictRecord): void;
   openConflicts(): ConflictRecord[];

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoredProfile } from '../../../src-main/core/ports';
+import type { SyncStorePort } from '../../../src-main/core/sync/ports';
+import { openDatabase } from '../../../src-main/db/database';
+import type { Db } from '../../../src-main/db/database';
+import { migrate } from '../../../src-main/db/migrations';
+import { outboxRepo } from '../../../src-main/db/outbox.repo';
+import { createSyncStore } from '../../../src-main/db/sync.repo';
+
+let dir: string;
+let db: Db;
+let store: SyncStorePort;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'roster-sync-store-'));
+  db = openDatabase(join(dir, 'roster.sqlite'));
+  migrate(db);
+  store = createSyncStore(db);
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const AT = '2026-03-01T10:00:00.000Z';
+const row = (n: number, email: string, externalId: string | null = null): StoredProfile => ({
+  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  firstName: `P${n}`,
+  lastName: 'Peeters',
+  email,
+  phone: null,
+  tags: ['team'],
+  externalId,
+  language: 'nl_BE',
+  status: 'not_invited',
+  invitedAt: null,
+  invitationExpiresAt: null,
+  confirmedAt: null,
+  version: 1,
+  createdAt: AT,
+  updatedAt: AT,
+});
+
+describe('the sync store', () => {
+  it('refuses a server row whose email another live profile holds, writing nothing, and takes it once the value is free', () => {
+    const ann = row(1, 'ann@example.com', 'E-1');
+    store.putProfile(ann, false);
+    const rival = row(2, 'ann@example.com');
+    expect(store.tryPutProfile(rival, false)).toBe(false);
+    expect(store.stored(rival.id)).toBeUndefined();
+    expect(store.tryPutProfile(row(3, 'other@example.com', 'E-1'), false)).toBe(false);
+
+    store.putProfile({ ...ann, email: 'ann.p@example.com', version: 2 }, true);
+    expect(store.tryPutProfile(rival, false)).toBe(true);
+    expect(store.stored(rival.id)?.email).toBe('ann@example.com');
+  });
+
+  it('puts a deleted row back in one step, and leaves it deleted when its email is taken', () => {
+    const ann = row(1, 'ann@example.com');
+    store.putProfile(ann, false);
+    db.prepare('UPDATE profiles SET deleted = 1 WHERE id = ?').run(ann.id);
+    store.putProfile(row(2, 'ann@example.com'), false);
+    expect(store.tryPutProfile({ ...ann, version: 3 }, true)).toBe(false);
+    expect(store.stored(ann.id)).toMatchObject({ deleted: true, version: 1 });
+    expect(store.tryPutProfile({ ...ann, email: 'ann.new@example.com', version: 3 }, true)).toBe(true);
+    expect(store.stored(ann.id)).toMatchObject({ deleted: false, version: 3, email: 'ann.new@example.com' });
+  });
+
+  it('gives parked values back once nothing here holds them, and not while the row has changes waiting', () => {
+    const ann = row(1, 'ann@example.com', 'E-1');
+    const bob = row(2, 'bob@example.com', 'E-2');
+    store.putProfile(ann, false);
+    store.putProfile(bob, false);
+    store.parkUniqueValues(ann.id, { email: ann.email, externalId: ann.externalId });
+    store.parkUniqueValues(bob.id, { email: bob.email, externalId: bob.externalId });
+    // Parked twice: the first values are the ones remembered.
+    store.parkUniqueValues(ann.id, { email: 'someone@else.example', externalId: null });
+    expect(store.stored(ann.id)).toMatchObject({ email: `parked+${ann.id}@roster.invalid`, externalId: null });
+
+    // Another profile holds Ann's email; Bob has an edit waiting.
+    const carl = row(3, 'ann@example.com');
+    store.putProfile(carl, false);
+    outboxRepo.append(db, { id: 'm-1', kind: 'profile.update', entityId: bob.id, baseVersion: 1, payload: { changes: { lastName: 'Maes' }, base: { lastName: 'Peeters' } }, createdAt: AT });
+    expect(store.unparkProfiles()).toBe(0);
+    expect(store.stored(ann.id)?.email).toBe(`parked+${ann.id}@roster.invalid`);
+    expect(store.stored(bob.id)?.email).toBe(`parked+${bob.id}@roster.invalid`);
+
+    // Carl's email moves on and Bob's edit is settled: both come back, external IDs too.
+    store.putProfile({ ...carl, email: 'carl@example.com', version: 2 }, true);
+    store.removeMutations(['m-1']);
+    expect(store.unparkProfiles()).toBe(2);
+    expect(store.stored(ann.id)).toMatchObject({ email: 'ann@example.com', externalId: 'E-1' });
+    expect(store.stored(bob.id)).toMatchObject({ email: 'bob@example.com', externalId: 'E-2' });
+    expect(store.unparkProfiles()).toBe(0);
+  });
+
+  it('forgets parked values when the server row itself arrives', () => {
+    const ann = row(1, 'ann@example.com');
+    store.putProfile(ann, false);
+    store.parkUniqueValues(ann.id, { email: ann.email, externalId: null });
+    store.putProfile({ ...ann, email: 'ann.new@example.com', version: 2 }, true);
+    store.putProfile(row(2, 'ann@example.com'), false);
+    expect(store.unparkProfiles()).toBe(0);
+    expect(store.stored(ann.id)?.email).toBe('ann.new@example.com');
+  });
+});
