@@ -151,7 +151,12 @@ export class ConflictService {
       // The server's row, when one was pulled while this waited, is the server's side; else my values before the refused change.
       if (c.theirs !== null) this.serverSide(c.theirs);
       else if (local === undefined || local.version === 0) store.removeProfile(c.entityId);
-      else if (mine !== null) store.putProfile({ ...local, ...mine, ...base });
+      else if (mine !== null) {
+        // The server still has the values from before the refused change: a local profile that took one of them since steps aside (as a pull does).
+        const restored = { ...local, ...mine, ...base };
+        clearUniqueHolder(this.deps, restored.id, restored.email, restored.externalId, restored);
+        store.putProfile(restored);
+      }
       return;
     }
     if (r.kind !== 'retry') throw NOT_ALLOWED(c.kind, r.kind);

@@ -144,6 +144,29 @@ describe('console ↔ server sync', () => {
     expect((await b.call('profiles:list', { query: {}, offset: 0, limit: 10 })).rows.map((p) => p.id)).toEqual([original.id]);
   });
 
+  it('discarding a refused email change gives the old email back even when a new local profile took it meanwhile', async () => {
+    const a = await signedIn();
+    const b = await signedIn();
+    const gus = await a.call('profiles:create', draft('Gus', 'Claes', 'gus@example.com'));
+    await a.call('sync:now', {});
+    await b.call('profiles:create', draft('Hanna', 'Claes', 'hanna@example.com'));
+    await b.call('sync:now', {});
+    // A has not pulled Hanna: it moves Gus to her email, and a new profile takes Gus's old one.
+    await a.call('profiles:update', { id: gus.id, draft: { firstName: 'Gus', lastName: 'Claes', email: 'hanna@example.com' } });
+    const newcomer = await a.call('profiles:create', draft('Ida', 'Claes', 'gus@example.com'));
+    await a.call('sync:now', {});
+    const refused = (await a.call('conflicts:list', {})).find((c) => c.entityId === gus.id);
+    expect(refused).toMatchObject({ kind: 'rejected', code: 'EMAIL_TAKEN' });
+    if (refused === undefined) throw new Error('no conflict');
+
+    await a.call('conflicts:resolve', { id: refused.id, resolution: { kind: 'discard' } });
+    expect(await a.call('profiles:get', { id: gus.id })).toMatchObject({ email: 'gus@example.com' });
+    // Ida's creation, which the server cannot take either, waits as a conflict of its own: nothing is dropped.
+    const open = await a.call('conflicts:list', {});
+    expect(open.map((c) => [c.entityId, c.kind])).toEqual([[newcomer.id, 'create_taken']]);
+    expect(open[0]?.mine).toMatchObject({ firstName: 'Ida', email: 'gus@example.com' });
+  });
+
   it('offers restore or discard when an edited profile was deleted on the server', async () => {
     const a = await signedIn();
     const b = await signedIn();
