@@ -6,6 +6,8 @@
  *   - the "nothing new" round trip (p50/p95 ms);
  * each with, in the same run, the server-only figure for the same data (a bare
  * HTTP client doing the same requests, nothing stored), and the ratio console / server-only.
+ * The initial sync also shows the storage-only figure: the same rows written straight into
+ * an empty replica, no network and no sync logic (the part of the ratio SQLite itself costs).
  * The server runs as its own process (`src-server/cli.ts`, SQLite, dev mailbox), as it would on its own machine.
  * Targets: initial sync ≤ 5 s; console overhead ≤ 1.5 ×.
  */
@@ -17,6 +19,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { toStored } from '../../src-main/core/sync/engine';
+import { openDatabase } from '../../src-main/db/database';
+import { migrate } from '../../src-main/db/migrations';
+import { createSyncStore } from '../../src-main/db/sync.repo';
 import { openRoster } from '../../src-main/runtime/roster';
 import type { Roster } from '../../src-main/runtime/roster';
 import type { PullResponse, PushResponse, SignInResponse, WireMutation } from '../../src-shared/sync';
@@ -124,19 +130,46 @@ async function main(): Promise<void> {
     const seedMs = performance.now() - seedStart;
 
     // Server only: page through the same changes with a bare client, storing nothing.
-    const serverPull = async (): Promise<{ ms: number; rows: number }> => {
+    const serverPull = async (): Promise<{ ms: number; rows: number; pages: PullResponse[] }> => {
       const t = performance.now();
       let cursor = '0';
       let rows = 0;
+      const pages: PullResponse[] = [];
       for (;;) {
         const page = await http<PullResponse>('GET', `/api/v1/sync/pull?cursor=${cursor}&limit=${PULL_PAGE}`, session.token);
         rows += page.changes.length;
+        pages.push(page);
         cursor = page.cursor;
         if (!page.hasMore) break;
       }
-      return { ms: performance.now() - t, rows };
+      return { ms: performance.now() - t, rows, pages };
     };
     const bare = await serverPull();
+
+    // Storage only: the same rows written straight into an empty replica (its schema, indexes and search
+    // index), no network and no sync logic: what any console that keeps them in SQLite pays on one thread.
+    const storageOnly = (): number => {
+      const db = openDatabase(join(dir, 'storage-only.sqlite'));
+      try {
+        migrate(db);
+        const store = createSyncStore(db);
+        const t = performance.now();
+        // As many rows per transaction as the console's pull groups at most (four pages).
+        for (let i = 0; i < bare.pages.length; i += 4) {
+          db.transaction(() => {
+            store.beginBulkIndex();
+            for (const page of bare.pages.slice(i, i + 4)) {
+              for (const change of page.changes) if (change.op === 'upsert') store.putProfile(toStored(change.profile), false);
+            }
+            if (i + 4 >= bare.pages.length) store.endBulkIndex();
+          }).immediate();
+        }
+        return performance.now() - t;
+      } finally {
+        db.close();
+      }
+    };
+    const storageMs = storageOnly();
 
     const openConsole = async (): Promise<Roster> => {
       const roster = openRoster({
@@ -166,6 +199,8 @@ async function main(): Promise<void> {
       serverOnlyMs: Math.round(bare.ms),
       serverOnlyRowsPerSec: Math.round(bare.rows / (bare.ms / 1000)),
       ratio: round(initialMs / bare.ms, 2),
+      storageOnlyMs: Math.round(storageMs),
+      storageOnlyRatio: round(storageMs / bare.ms, 2),
       seedMs: Math.round(seedMs),
       pullPage: PULL_PAGE,
       targets: { msAtMost: 5000, msMet: initialMs <= 5000, ratioAtMost: 1.5, ratioMet: initialMs / bare.ms <= 1.5 },
