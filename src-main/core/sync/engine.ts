@@ -402,10 +402,9 @@ export class SyncEngine {
 
   /** The server's answer to a mutation this console withdrew while it was on its way. */
   private settleWithdrawn(m: Mutation, r: PushResult): void {
-    const open = this.deps.store.openConflictFor(m.entityId);
-    if (r.status !== 'applied') return; // refused there too: what was set aside stays as it is
-    if (r.row === null) return;
+    if (r.status !== 'applied' || r.row === null) return; // refused there too: what was set aside stays as it is
     // The server took it after all: its row is the truth, and a conflict about it here is moot.
+    const open = this.deps.store.openConflictFor(m.entityId);
     if (open !== undefined) {
       this.deps.store.closeConflict(open.id, 'superseded', this.deps.clock.now().toISOString());
       this.log('info', `${r.row.firstName} ${r.row.lastName}: the server took this profile after all; the conflict about it is closed.`);

@@ -167,6 +167,30 @@ describe('console ↔ server sync', () => {
     expect(open[0]?.mine).toMatchObject({ firstName: 'Ida', email: 'gus@example.com' });
   });
 
+  it('keeps a creation set aside while the next batch was already on its way, values and all', async () => {
+    // One mutation a batch: the creation goes out while the edit's answer is being stored.
+    const a = openTestConsole({ sync: { background: false, options: { pushPage: 1 } } });
+    consoles.push(a);
+    await a.call('sync:connect', { serverUrl: server.url, email: org.email, password: org.password });
+    const b = await signedIn();
+    const xavier = await a.call('profiles:create', draft('Xavier', 'Smet', 'xavier@example.com'));
+    await a.call('sync:now', {});
+    await b.call('sync:now', {});
+    await b.call('profiles:update', { id: xavier.id, draft: { firstName: 'Xavier', lastName: 'Smet', email: 'x.smet@example.com' } });
+    await b.call('sync:now', {});
+    // A has not pulled B's change: it edits another field, and a new profile takes the email B gave Xavier.
+    await a.call('profiles:update', { id: xavier.id, draft: { firstName: 'Xavier', lastName: 'Smet-Peeters', email: 'xavier@example.com' } });
+    const yara = await a.call('profiles:create', draft('Yara', 'Smet', 'x.smet@example.com', { externalId: 'HR-77' }));
+    await a.call('sync:now', {});
+
+    expect(await a.call('profiles:get', { id: xavier.id })).toMatchObject({ lastName: 'Smet-Peeters', email: 'x.smet@example.com' });
+    const open = await a.call('conflicts:list', {});
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ entityId: yara.id, kind: 'create_taken', existingId: xavier.id, mine: { firstName: 'Yara', externalId: 'HR-77' } });
+    expect((await a.call('sync:status', {})).waiting.mutations).toBe(0);
+    expect((await serverProfiles()).map((p) => p.id)).toEqual([xavier.id]);
+  });
+
   it('offers restore or discard when an edited profile was deleted on the server', async () => {
     const a = await signedIn();
     const b = await signedIn();
