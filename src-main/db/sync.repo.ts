@@ -249,14 +249,16 @@ export function createSyncStore(db: Db): SyncStorePort {
     },
     unparkProfiles() {
       // Rows with changes waiting or a conflict open get their values back from the server's answer, not from here.
+      // Only parked_email in the row filter: so SQLite walks the small partial index of parked rows, not a list index.
       const rows = prepared(
         db,
-        `SELECT id, parked_email AS email, parked_external_id AS externalId FROM profiles
-         WHERE parked_email IS NOT NULL AND deleted = 0
+        `SELECT id, parked_email AS email, parked_external_id AS externalId, deleted FROM profiles
+         WHERE parked_email IS NOT NULL
            AND id NOT IN (SELECT entity_id FROM outbox) AND id NOT IN (SELECT entity_id FROM conflicts WHERE resolved_at IS NULL)`,
-      ).all() as { id: string; email: string; externalId: string | null }[];
+      ).all() as { id: string; email: string; externalId: string | null; deleted: number }[];
       let restored = 0;
       for (const row of rows) {
+        if (row.deleted === 1) continue;
         try {
           prepared(db, 'UPDATE profiles SET email = ?, external_id = ?, parked_email = NULL, parked_external_id = NULL WHERE id = ?').run(row.email, row.externalId, row.id);
           restored++;
