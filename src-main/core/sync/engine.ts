@@ -53,7 +53,14 @@ const storedStatus = (p: Profile): StoredProfile['status'] => (p.status === 'exp
 
 /** A server row as the replica stores it. */
 export const toStored = (p: Profile, values: ProfileValues = p): StoredProfile => ({
-  ...valuesOf(values),
+  // Field by field (not a spread): this runs for every row of a first sync.
+  firstName: values.firstName,
+  lastName: values.lastName,
+  email: values.email,
+  phone: values.phone,
+  tags: values.tags,
+  externalId: values.externalId,
+  language: values.language,
   id: p.id,
   status: storedStatus(p),
   invitedAt: p.invitedAt,
