@@ -46,3 +46,11 @@ export function prepared(db: Db, sql: string): Statement {
   }
   return statement;
 }
+
+/** Which unique value of a profile SQLite refused a write over (another live profile holds it), or null for any other error. */
+export function uniqueValueClash(error: unknown): 'email' | 'externalId' | null {
+  if (!(error instanceof Error) || !('code' in error) || error.code !== 'SQLITE_CONSTRAINT_UNIQUE') return null;
+  if (error.message.includes('profiles.email')) return 'email';
+  if (error.message.includes('profiles.external_id')) return 'externalId';
+  return null;
+}

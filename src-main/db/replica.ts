@@ -1,16 +1,16 @@
 import { AppError } from '../../src-shared/errors';
 import type { ReplicaPort } from '../core/ports';
 import type { Db } from './database';
+import { uniqueValueClash } from './database';
 import { importsRepo } from './imports.repo';
 import { outboxRepo } from './outbox.repo';
 import { profilesRepo } from './profiles.repo';
 
 /** SQLite's unique-index failures, turned into the shared codes (a last line behind the core's own checks). */
 function translateConstraint(error: unknown): never {
-  if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
-    if (error.message.includes('profiles.email')) throw new AppError('EMAIL_TAKEN', 'Another profile already uses this email.');
-    if (error.message.includes('profiles.external_id')) throw new AppError('EXTERNAL_ID_TAKEN', 'Another profile already has this external ID.');
-  }
+  const clash = uniqueValueClash(error);
+  if (clash === 'email') throw new AppError('EMAIL_TAKEN', 'Another profile already uses this email.');
+  if (clash === 'externalId') throw new AppError('EXTERNAL_ID_TAKEN', 'Another profile already has this external ID.');
   throw error;
 }
 

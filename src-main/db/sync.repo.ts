@@ -1,4 +1,4 @@
-import { prepared } from './database';
+import { prepared, uniqueValueClash } from './database';
 import type { Db } from './database';
 import { profilesRepo, rowToStored } from './profiles.repo';
 import { settingsRepo } from './settings.repo';
@@ -77,13 +77,6 @@ const toBatch = (r: BatchRow): InviteBatchRecord => ({
   sentAt: r.sent_at,
 });
 
-
-/** SQLite refused a write because another live profile holds the email or the external ID. */
-const isUniqueValueClash = (error: unknown): boolean =>
-  error instanceof Error &&
-  'code' in error &&
-  error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-  (error.message.includes('profiles.email') || error.message.includes('profiles.external_id'));
 
 /** The sync tables of the replica, bound to one open database. */
 export function createSyncStore(db: Db): SyncStorePort {
@@ -194,7 +187,7 @@ export function createSyncStore(db: Db): SyncStorePort {
         }
         return true;
       } catch (error) {
-        if (isUniqueValueClash(error)) return false;
+        if (uniqueValueClash(error) !== null) return false;
         throw error;
       }
     },
@@ -263,7 +256,7 @@ export function createSyncStore(db: Db): SyncStorePort {
           prepared(db, 'UPDATE profiles SET email = ?, external_id = ?, parked_email = NULL, parked_external_id = NULL WHERE id = ?').run(row.email, row.externalId, row.id);
           restored++;
         } catch (error) {
-          if (!isUniqueValueClash(error)) throw error; // still taken here: it waits for the next sync
+          if (uniqueValueClash(error) === null) throw error; // still taken here: it waits for the next sync
         }
       }
       return restored;
