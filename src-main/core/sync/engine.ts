@@ -269,12 +269,12 @@ export class SyncEngine {
       await this.pullAll(state.serverUrl, token);
       this.online = true;
       this.failures = 0;
-      this.deps.replica.transaction(() => {
-        // Values that stepped aside for a server row take their place again once nothing here holds them.
-        const restored = this.deps.store.unparkProfiles();
-        if (restored > 0) this.deps.events.changed(['profiles']);
+      const restored = this.deps.replica.transaction(() => {
         this.deps.store.saveState({ lastSyncAt: this.deps.clock.now().toISOString(), lastError: null });
+        // Values that stepped aside for a server row take their place again once nothing here holds them.
+        return this.deps.store.unparkProfiles();
       });
+      if (restored > 0) this.deps.events.changed(['profiles']);
     } catch (error) {
       this.failures += 1;
       let message: string;
