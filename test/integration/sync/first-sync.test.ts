@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTestConsole } from '../../support/console';
+import type { TestConsole } from '../../support/console';
+import { startFaultProxy } from '../../support/fault-proxy';
+import type { FaultProxy } from '../../support/fault-proxy';
+import { build } from '../../support/roster-server';
+import type { TestOrg, TestServer } from '../../support/roster-server';
+
+const PULL = '/api/v1/sync/pull';
+const PROFILES = 6_000;
+const PAGE = 1_000;
+
+let server: TestServer;
+let org: TestOrg;
+let proxy: FaultProxy;
+let consoleA: TestConsole;
+
+beforeEach(async () => {
+  server = await build('sqlite');
+  org = await server.organisation('First Sync Org');
+  for (let i = 0; i < PROFILES; i += 1000) {
+    const mutations = Array.from({ length: 1000 }, (_, k) => ({
+      id: randomUUID(),
+      kind: 'profile.create',
+      entityId: randomUUID(),
+      baseVersion: 0,
+      createdAt: new Date().toISOString(),
+      payload: { values: { firstName: `Seed${i + k}`, lastName: 'Person', email: `seed${i + k}@example.com`, phone: null, tags: ['seed'], externalId: null, language: 'en_US' } },
+    }));
+    const res = await server.request<{ ok: boolean }>('POST', '/api/v1/sync/push', { token: org.token, body: { clientId: 'test-seeder', mutations } });
+    expect(res.body, JSON.stringify(res.body).slice(0, 300)).toMatchObject({ ok: true });
+  }
+  proxy = await startFaultProxy(server.url);
+  consoleA = openTestConsole({ sync: { background: false, options: { pullPage: PAGE } } });
+  await consoleA.call('sync:connect', { serverUrl: proxy.url, email: org.email, password: org.password });
+});
+
+afterEach(async () => {
+  consoleA.close();
+  await proxy.close();
+  await server.close();
+});
+
+const search = async (term: string): Promise<string[]> =>
+  (await consoleA.call('profiles:list', { query: { search: term }, offset: 0, limit: 10 })).rows.map((p) => p.firstName);
+
+describe('a first sync into an empty console', () => {
+  it('cut off half-way keeps the pages it wrote, searchable at once, and the next sync takes the rest', async () => {
+    // Three pages arrive, the fourth request's connection is reset.
+    proxy.inject({ path: PULL, fault: { kind: 'pass' }, times: 3 });
+    proxy.inject({ path: PULL, fault: { kind: 'reset' } });
+    const cut = await consoleA.call('sync:now', {});
+    expect(cut.online).toBe(false);
+    expect(cut.lastError).toMatch(/cannot be reached/);
+
+    const partial = await consoleA.call('profiles:list', { query: {}, offset: 0, limit: 1 });
+    expect(partial.total).toBe(3 * PAGE);
+    // Written in bulk (search indexing switched off), and made searchable when the pull was cut off.
+    expect(await search('Seed42')).toContain('Seed42');
+    expect(await search('Seed2999')).toEqual(['Seed2999']);
+
+    const done = await consoleA.call('sync:now', {});
+    expect(done).toMatchObject({ online: true, lastError: null });
+    expect((await consoleA.call('profiles:list', { query: {}, offset: 0, limit: 1 })).total).toBe(PROFILES);
+    expect(await search('Seed5999')).toEqual(['Seed5999']);
+    expect(await search('seed4321@example')).toEqual(['Seed4321']);
+    // Three pages at the first attempt, then the other three from where it stopped (not from the start).
+    const pulls = proxy.log.filter((e) => e.path === PULL && e.delivered);
+    expect(pulls).toHaveLength(PROFILES / PAGE);
+  });
+});
