@@ -17,6 +17,8 @@ export interface SyncStatus {
   online: boolean | null;
   workOffline: boolean;
   syncing: boolean;
+  /** Changes received from the server and stored so far by the pull under way; null when none runs. */
+  received: number | null;
   waiting: {
     /** Outbox entries: creations, edits, deletions and invitation batches. */
     mutations: number;

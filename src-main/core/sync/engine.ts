@@ -88,6 +88,8 @@ export class SyncEngine {
   private failures = 0;
   private started = false;
   private readonly inFlight = new Set<string>();
+  /** Changes stored by the pull under way (the status bar counts a long first sync). */
+  private received: number | null = null;
 
   private readonly deps: SyncEngineDeps;
 
@@ -110,6 +112,7 @@ export class SyncEngine {
       online: this.online,
       workOffline: state.workOffline,
       syncing: this.running !== null,
+      received: this.received,
       waiting: this.deps.store.waiting(),
       openConflicts: this.deps.store.openConflictCount(),
       lastSyncAt: state.lastSyncAt,
@@ -568,6 +571,7 @@ export class SyncEngine {
     const bulkFrom = Math.max(BULK_INDEX_MIN_ROWS, Math.ceil(rowsBefore / 4));
     let written = 0;
     let finished = false;
+    this.received = 0;
     // Pages keep coming while this console writes the ones that arrived, all of those in one transaction.
     const feed = new PageFeed((at) => this.deps.transport.pull(serverUrl, token, at, this.o.pullPage), cursor, PULL_PAGES_AHEAD);
     try {
@@ -584,13 +588,16 @@ export class SyncEngine {
           store.saveState({ cursor: last.cursor });
           if (!last.hasMore) store.endBulkIndex();
         });
-        if (pages.some((page) => page.changes.length > 0)) this.deps.events.changed(['profiles', 'conflicts', 'outbox']);
+        const changes = pages.reduce((n, page) => n + page.changes.length, 0);
+        this.received += changes;
+        if (changes > 0) this.deps.events.changed(['profiles', 'conflicts', 'outbox', 'sync']);
         if (!last.hasMore) {
           finished = true;
           return;
         }
       }
     } finally {
+      this.received = null;
       if (!finished) {
         feed.stop();
         // Cut off half-way: the rows written so far become searchable now, not after the next pull.

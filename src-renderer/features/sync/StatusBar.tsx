@@ -25,7 +25,7 @@ export function StatusBar() {
     : s.workOffline
       ? { color: 'gray', label: 'Working offline' }
       : s.syncing
-        ? { color: 'blue', label: 'Syncing…' }
+        ? { color: 'blue', label: s.received !== null && s.received > 0 ? `Syncing… ${s.received.toLocaleString()} received` : 'Syncing…' }
         : s.online === false
           ? { color: 'orange', label: 'Offline' }
           : s.online === true

@@ -69,4 +69,21 @@ describe('a first sync into an empty console', () => {
     const pulls = proxy.log.filter((e) => e.path === PULL && e.delivered);
     expect(pulls).toHaveLength(PROFILES / PAGE);
   });
+
+  it('counts what it has received while it runs, for the status bar', async () => {
+    // The first page arrives; the second waits at the proxy until the test lets it go.
+    proxy.inject({ path: PULL, fault: { kind: 'pass' } });
+    proxy.inject({ path: PULL, fault: { kind: 'hold' } });
+    const running = consoleA.call('sync:now', {});
+    let status = await consoleA.call('sync:status', {});
+    for (let i = 0; i < 100 && (status.received ?? 0) === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = await consoleA.call('sync:status', {});
+    }
+    expect(status).toMatchObject({ syncing: true, received: PAGE });
+    await proxy.waitFor((e) => e.fault === 'hold');
+    proxy.releaseHeld();
+    expect(await running).toMatchObject({ syncing: false, received: null, lastError: null });
+    expect((await consoleA.call('profiles:list', { query: {}, offset: 0, limit: 1 })).total).toBe(PROFILES);
+  });
 });
