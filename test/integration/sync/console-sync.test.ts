@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
 import { openTestConsole } from '../../support/console';
+import { startFaultProxy } from '../../support/fault-proxy';
 import type { TestConsole } from '../../support/console';
 import type { Profile } from '../../../src-shared/profile';
 
@@ -189,6 +190,50 @@ describe('console ↔ server sync', () => {
     expect(open[0]).toMatchObject({ entityId: yara.id, kind: 'create_taken', existingId: xavier.id, mine: { firstName: 'Yara', externalId: 'HR-77' } });
     expect((await a.call('sync:status', {})).waiting.mutations).toBe(0);
     expect((await serverProfiles()).map((p) => p.id)).toEqual([xavier.id]);
+  });
+
+  it('takes a set-aside creation back when the server accepted it after all (its email was freed while it was on its way)', async () => {
+    const proxy = await startFaultProxy(server.url);
+    try {
+      const a = openTestConsole({ sync: { background: false, options: { pushPage: 1 } } });
+      consoles.push(a);
+      await a.call('sync:connect', { serverUrl: proxy.url, email: org.email, password: org.password });
+      const b = await signedIn();
+      const xavier = await a.call('profiles:create', draft('Xavier', 'Smet', 'xavier@example.com'));
+      await a.call('sync:now', {});
+      await b.call('sync:now', {});
+      await b.call('profiles:update', { id: xavier.id, draft: { firstName: 'Xavier', lastName: 'Smet', email: 'x.smet@example.com' } });
+      await b.call('sync:now', {});
+      await a.call('profiles:update', { id: xavier.id, draft: { firstName: 'Xavier', lastName: 'Smet-Peeters', email: 'xavier@example.com' } });
+      const yara = await a.call('profiles:create', draft('Yara', 'Smet', 'x.smet@example.com'));
+
+      // The edit goes through; the creation is held at the proxy while A stores the edit's answer (which sets Yara aside)…
+      proxy.inject({ path: '/api/v1/sync/push', fault: { kind: 'pass' } });
+      proxy.inject({ path: '/api/v1/sync/push', fault: { kind: 'hold-request' } });
+      const syncing = a.call('sync:now', {});
+      await proxy.waitFor((e) => e.fault === 'hold-request');
+      // …and B frees the email before the creation reaches the server, which then takes it.
+      await b.call('sync:now', {});
+      await b.call('profiles:update', { id: xavier.id, draft: { firstName: 'Xavier', lastName: 'Smet-Peeters', email: 'xavier.smet@example.com' } });
+      await b.call('sync:now', {});
+      proxy.releaseHeld();
+      await syncing;
+      await a.call('sync:now', {});
+
+      expect(await a.call('conflicts:list', {})).toEqual([]);
+      expect(await a.call('profiles:get', { id: yara.id })).toMatchObject({ firstName: 'Yara', email: 'x.smet@example.com' });
+      expect(await a.call('profiles:get', { id: xavier.id })).toMatchObject({ lastName: 'Smet-Peeters', email: 'xavier.smet@example.com' });
+      const onServer = await serverProfiles();
+      expect(onServer.map((p) => [p.id, p.email]).sort()).toEqual(
+        [
+          [xavier.id, 'xavier.smet@example.com'],
+          [yara.id, 'x.smet@example.com'],
+        ].sort(),
+      );
+      expect((await a.call('sync:status', {})).waiting.mutations).toBe(0);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('offers restore or discard when an edited profile was deleted on the server', async () => {
