@@ -15,6 +15,7 @@ import { profilesRepo } from '../../src-main/db/profiles.repo';
 import type { ProfileQuery } from '../../src-shared/contract/profiles';
 import type { StoredProfile } from '../../src-main/core/ports';
 import { LANGUAGES } from '../../src-shared/languages';
+import { quantile } from './support';
 
 const COUNT = Number(process.env.BENCH_PROFILES ?? 100_000);
 const PAGE = 200;
@@ -65,11 +66,7 @@ function seedProfiles(db: ReturnType<typeof openDatabase>): number {
   return performance.now() - started;
 }
 
-function percentiles(samples: number[]): { p50: number; p95: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number): number => Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(3));
-  return { p50: at(0.5), p95: at(0.95) };
-}
+const percentiles = (samples: number[]): { p50: number; p95: number } => ({ p50: quantile(samples, 0.5, 3), p95: quantile(samples, 0.95, 3) });
 
 function time(fn: () => void): number {
   const t = performance.now();

@@ -18,30 +18,18 @@ import { chunks } from '../../src-server/db/tx';
 import { createOrganisation } from '../../src-server/services/organisations';
 import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/sync';
 import { createDatabase, dropDatabase, startPostgres } from '../support/postgres';
+import { createMutation } from '../support/mutations';
 import { startSmtpSink } from '../support/smtp-sink';
+import { benchValues, line } from './support';
 
 const PUSH = 10_000;
 const PULL = 100_000;
 const INVITES = 5_000;
 
-const line = (data: Record<string, unknown>): void => {
-  process.stdout.write(JSON.stringify(data) + '\n');
-};
-
-const values = (i: number, tag: string) => ({
-  firstName: `First${i}`,
-  lastName: `Last${i}`,
-  email: `p${i}.${tag}@bench.example.com`,
-  phone: '+32470123456',
-  tags: ['bench', `t${i % 10}`],
-  externalId: `EXT-${tag}-${i}`,
-  language: 'nl_BE' as const,
-});
-
 function rows(organisationId: string, count: number, tag: string, seqStart: number): NewProfileRow[] {
   const now = new Date().toISOString();
   return Array.from({ length: count }, (_, i) => {
-    const v = values(i, tag);
+    const v = benchValues(i, tag);
     return {
       id: randomUUID(),
       organisation_id: organisationId,
@@ -107,7 +95,7 @@ async function bench(db: 'sqlite' | 'postgres', databaseUrl: string | undefined)
       return parsed.data;
     };
     const createMutations = (count: number, tag: string) =>
-      Array.from({ length: count }, (_, i) => ({ id: randomUUID(), kind: 'profile.create' as const, entityId: randomUUID(), baseVersion: 0, createdAt: new Date().toISOString(), payload: { values: values(i, tag) } }));
+      Array.from({ length: count }, (_, i) => createMutation(benchValues(i, tag)));
     const pushAll = async (token: string, mutations: unknown[]) => {
       let applied = 0;
       for (const part of chunks(mutations, 1000)) {

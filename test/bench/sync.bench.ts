@@ -13,9 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,53 +23,16 @@ import { migrate } from '../../src-main/db/migrations';
 import { createSyncStore } from '../../src-main/db/sync.repo';
 import { openRoster } from '../../src-main/runtime/roster';
 import type { Roster } from '../../src-main/runtime/roster';
-import type { PullResponse, PushResponse, SignInResponse, WireMutation } from '../../src-shared/sync';
+import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/sync';
+import { freePort } from '../support/processes';
+import { createMutation } from '../support/mutations';
+import { benchValues, line, quantile, round } from './support';
 import { MAX_PULL_LIMIT } from '../../src-shared/sync';
 
 const INITIAL = Number(process.env.BENCH_SYNC_PROFILES ?? 100_000);
 const PUSH = Number(process.env.BENCH_SYNC_PUSH ?? 10_000);
 const PULL_PAGE = MAX_PULL_LIMIT;
 const PUSH_PAGE = 500;
-
-const line = (data: Record<string, unknown>): void => {
-  process.stdout.write(`${JSON.stringify(data)}\n`);
-};
-const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
-const pct = (samples: number[], q: number): number => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0, 2);
-};
-
-const create = (i: number, tag: string): WireMutation => ({
-  id: randomUUID(),
-  kind: 'profile.create',
-  entityId: randomUUID(),
-  baseVersion: 0,
-  createdAt: new Date().toISOString(),
-  payload: {
-    values: {
-      firstName: `First${i}`,
-      lastName: `Last${i}`,
-      email: `p${i}.${tag}@bench.example.com`,
-      phone: '+32470123456',
-      tags: ['bench', `t${i % 10}`],
-      externalId: `EXT-${tag}-${i}`,
-      language: 'nl_BE',
-    },
-  },
-});
-
-const freePort = (): Promise<number> =>
-  new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => {
-        done(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
 
 /** The server CLI in its own process; resolves with its URL and the demo admin it printed on first start. */
 async function startServerProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; email: string; password: string }> {
@@ -124,7 +85,7 @@ async function main(): Promise<void> {
     // Seed the server with the directory the console will download.
     const seedStart = performance.now();
     for (let i = 0; i < INITIAL; i += 1000) {
-      const mutations = Array.from({ length: Math.min(1000, INITIAL - i) }, (_, k) => create(i + k, 'seed'));
+      const mutations = Array.from({ length: Math.min(1000, INITIAL - i) }, (_, k) => createMutation(benchValues(i + k, 'seed')));
       await http<PushResponse>('POST', '/api/v1/sync/push', session.token, { clientId: 'bench-seeder', mutations });
     }
     const seedMs = performance.now() - seedStart;
@@ -215,7 +176,7 @@ async function main(): Promise<void> {
     const pushMs = performance.now() - t1;
     const waiting = pusher.sync.status().waiting.mutations;
     if (waiting !== 0) throw new Error(`${waiting} mutations still waiting after the push`);
-    const bareMutations = Array.from({ length: PUSH }, (_, i) => create(i, 'bare'));
+    const bareMutations = Array.from({ length: PUSH }, (_, i) => createMutation(benchValues(i, 'bare')));
     const t2 = performance.now();
     for (let i = 0; i < PUSH; i += PUSH_PAGE) {
       await http<PushResponse>('POST', '/api/v1/sync/push', session.token, { clientId: 'bench-bare', mutations: bareMutations.slice(i, i + PUSH_PAGE) });
@@ -249,11 +210,11 @@ async function main(): Promise<void> {
     line({
       bench: 'sync.nothingNew',
       runs: quiet.length,
-      p50: pct(quiet, 0.5),
-      p95: pct(quiet, 0.95),
-      serverOnlyP50: pct(bareQuiet, 0.5),
-      serverOnlyP95: pct(bareQuiet, 0.95),
-      ratioP50: round(pct(quiet, 0.5) / Math.max(pct(bareQuiet, 0.5), 0.01), 2),
+      p50: quantile(quiet, 0.5),
+      p95: quantile(quiet, 0.95),
+      serverOnlyP50: quantile(bareQuiet, 0.5),
+      serverOnlyP95: quantile(bareQuiet, 0.95),
+      ratioP50: round(quantile(quiet, 0.5) / Math.max(quantile(bareQuiet, 0.5), 0.01), 2),
     });
   } finally {
     for (const c of consoles) c.close();

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestConsole } from '../../support/console';
 import type { TestConsole } from '../../support/console';
 import { startFaultProxy } from '../../support/fault-proxy';
 import type { FaultProxy } from '../../support/fault-proxy';
-import { build } from '../../support/roster-server';
+import { build, createMutation } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
 
 const PULL = '/api/v1/sync/pull';
@@ -20,14 +19,7 @@ beforeEach(async () => {
   server = await build('sqlite');
   org = await server.organisation('First Sync Org');
   for (let i = 0; i < PROFILES; i += 1000) {
-    const mutations = Array.from({ length: 1000 }, (_, k) => ({
-      id: randomUUID(),
-      kind: 'profile.create',
-      entityId: randomUUID(),
-      baseVersion: 0,
-      createdAt: new Date().toISOString(),
-      payload: { values: { firstName: `Seed${i + k}`, lastName: 'Person', email: `seed${i + k}@example.com`, phone: null, tags: ['seed'], externalId: null, language: 'en_US' } },
-    }));
+    const mutations = Array.from({ length: 1000 }, (_, k) => createMutation({ firstName: `Seed${i + k}`, lastName: 'Person', email: `seed${i + k}@example.com`, tags: ['seed'] }));
     const res = await server.request<{ ok: boolean }>('POST', '/api/v1/sync/push', { token: org.token, body: { clientId: 'test-seeder', mutations } });
     expect(res.body, JSON.stringify(res.body).slice(0, 300)).toMatchObject({ ok: true });
   }
