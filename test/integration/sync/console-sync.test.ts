@@ -34,6 +34,26 @@ async function serverProfiles(): Promise<Profile[]> {
   return res.body.data.changes.flatMap((c) => (c.profile === undefined ? [] : [c.profile]));
 }
 
+/**
+ * Console A (one mutation a push batch, on `serverUrl`) and console B share Xavier. B moves his email
+ * to x.smet@; A, not having pulled that, edits his last name and creates Yara with x.smet@. Nothing of
+ * A's is pushed yet: A's next push sends the edit, then the creation while the edit's answer is stored.
+ */
+async function editThenCreateOnAStaleConsole(serverUrl: string, yaraExtra: Record<string, string> = {}) {
+  const a = openTestConsole({ sync: { background: false, options: { pushPage: 1 } } });
+  consoles.push(a);
+  await a.call('sync:connect', { serverUrl, email: org.email, password: org.password });
+  const b = await signedIn();
+  const xavier = await a.call('profiles:create', draft('Xavier', 'Smet', 'xavier@example.com'));
+  await a.call('sync:now', {});
+  await b.call('sync:now', {});
+  await b.call('profiles:update', { id: xavier.id, draft: { firstName: 'Xavier', lastName: 'Smet', email: 'x.smet@example.com' } });
+  await b.call('sync:now', {});
+  await a.call('profiles:update', { id: xavier.id, draft: { firstName: 'Xavier', lastName: 'Smet-Peeters', email: 'xavier@example.com' } });
+  const yara = await a.call('profiles:create', draft('Yara', 'Smet', 'x.smet@example.com', yaraExtra));
+  return { a, b, xavier, yara };
+}
+
 describe('console ↔ server sync', () => {
   it('signs in, pushes local work in order, and takes the server versions back', async () => {
     const a = await signedIn();
@@ -169,19 +189,7 @@ describe('console ↔ server sync', () => {
   });
 
   it('keeps a creation set aside while the next batch was already on its way, values and all', async () => {
-    // One mutation a batch: the creation goes out while the edit's answer is being stored.
-    const a = openTestConsole({ sync: { background: false, options: { pushPage: 1 } } });
-    consoles.push(a);
-    await a.call('sync:connect', { serverUrl: server.url, email: org.email, password: org.password });
-    const b = await signedIn();
-    const xavier = await a.call('profiles:create', draft('Xavier', 'Smet', 'xavier@example.com'));
-    await a.call('sync:now', {});
-    await b.call('sync:now', {});
-    await b.call('profiles:update', { id: xavier.id, draft: { firstName: 'Xavier', lastName: 'Smet', email: 'x.smet@example.com' } });
-    await b.call('sync:now', {});
-    // A has not pulled B's change: it edits another field, and a new profile takes the email B gave Xavier.
-    await a.call('profiles:update', { id: xavier.id, draft: { firstName: 'Xavier', lastName: 'Smet-Peeters', email: 'xavier@example.com' } });
-    const yara = await a.call('profiles:create', draft('Yara', 'Smet', 'x.smet@example.com', { externalId: 'HR-77' }));
+    const { a, xavier, yara } = await editThenCreateOnAStaleConsole(server.url, { externalId: 'HR-77' });
     await a.call('sync:now', {});
 
     expect(await a.call('profiles:get', { id: xavier.id })).toMatchObject({ lastName: 'Smet-Peeters', email: 'x.smet@example.com' });
@@ -195,17 +203,7 @@ describe('console ↔ server sync', () => {
   it('takes a set-aside creation back when the server accepted it after all (its email was freed while it was on its way)', async () => {
     const proxy = await startFaultProxy(server.url);
     try {
-      const a = openTestConsole({ sync: { background: false, options: { pushPage: 1 } } });
-      consoles.push(a);
-      await a.call('sync:connect', { serverUrl: proxy.url, email: org.email, password: org.password });
-      const b = await signedIn();
-      const xavier = await a.call('profiles:create', draft('Xavier', 'Smet', 'xavier@example.com'));
-      await a.call('sync:now', {});
-      await b.call('sync:now', {});
-      await b.call('profiles:update', { id: xavier.id, draft: { firstName: 'Xavier', lastName: 'Smet', email: 'x.smet@example.com' } });
-      await b.call('sync:now', {});
-      await a.call('profiles:update', { id: xavier.id, draft: { firstName: 'Xavier', lastName: 'Smet-Peeters', email: 'xavier@example.com' } });
-      const yara = await a.call('profiles:create', draft('Yara', 'Smet', 'x.smet@example.com'));
+      const { a, b, xavier, yara } = await editThenCreateOnAStaleConsole(proxy.url);
 
       // The edit goes through; the creation is held at the proxy while A stores the edit's answer (which sets Yara aside)…
       proxy.inject({ path: '/api/v1/sync/push', fault: { kind: 'pass' } });
