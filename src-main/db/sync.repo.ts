@@ -5,7 +5,6 @@ import { settingsRepo } from './settings.repo';
 import { searchIndex } from './search-index';
 import { outboxRepo } from './outbox.repo';
 import type { ConflictRecord, InviteBatchRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
-import type { StoredProfile } from '../core/ports';
 import type { ProfileRow } from './profiles.repo';
 import type { Mutation } from '../../src-shared/mutation';
 import type { ConflictKind, InviteBatchStatus, SyncLogEntry } from '../../src-shared/contract/sync';
@@ -92,6 +91,9 @@ export function createSyncStore(db: Db): SyncStorePort {
       }[]
     ).map((r) => ({ id: r.id, kind: r.kind, entityId: r.entity_id, baseVersion: r.base_version, payload: JSON.parse(r.payload) as Mutation['payload'], createdAt: r.created_at }));
 
+  /** The rows a query over a list of ids answers (the list goes in as one JSON parameter); none for no ids. */
+  const rowsFor = <T>(sql: string, ids: readonly string[]): T[] => (ids.length === 0 ? [] : (prepared(db, sql).all(JSON.stringify(ids)) as T[]));
+
   return {
     state: () => {
       const text = settingsRepo.get(db, STATE_KEY);
@@ -109,11 +111,10 @@ export function createSyncStore(db: Db): SyncStorePort {
       new Set((prepared(db, 'SELECT entity_id AS id FROM conflicts WHERE resolved_at IS NULL').all() as { id: string }[]).map((r) => r.id)),
     versions(ids) {
       const out = new Map<string, StoredState>();
-      if (ids.length === 0) return out;
-      const rows = prepared(
-        db,
+      const rows = rowsFor<Pick<ProfileRow, 'id' | 'version' | 'deleted' | 'status' | 'invited_at' | 'invitation_expires_at' | 'confirmed_at'>>(
         'SELECT id, version, deleted, status, invited_at, invitation_expires_at, confirmed_at FROM profiles WHERE id IN (SELECT value FROM json_each(?))',
-      ).all(JSON.stringify(ids)) as Pick<ProfileRow, 'id' | 'version' | 'deleted' | 'status' | 'invited_at' | 'invitation_expires_at' | 'confirmed_at'>[];
+        ids,
+      );
       for (const r of rows) {
         out.set(r.id, {
           version: r.version,
@@ -133,20 +134,14 @@ export function createSyncStore(db: Db): SyncStorePort {
       searchIndex.endBulk(db);
     },
     profileRows: () => (prepared(db, 'SELECT count(*) AS n FROM profiles').get() as { n: number }).n,
-    presentMutations(ids) {
-      if (ids.length === 0) return new Set();
-      const rows = prepared(db, 'SELECT id FROM outbox WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as { id: string }[];
-      return new Set(rows.map((r) => r.id));
-    },
-    outboxCounts(entityIds) {
-      const out = new Map<string, number>();
-      if (entityIds.length === 0) return out;
-      const rows = prepared(db, 'SELECT entity_id AS id, count(*) AS n FROM outbox WHERE entity_id IN (SELECT value FROM json_each(?)) GROUP BY entity_id').all(
-        JSON.stringify(entityIds),
-      ) as { id: string; n: number }[];
-      for (const r of rows) out.set(r.id, r.n);
-      return out;
-    },
+    presentMutations: (ids) => new Set(rowsFor<{ id: string }>('SELECT id FROM outbox WHERE id IN (SELECT value FROM json_each(?))', ids).map((r) => r.id)),
+    outboxCounts: (entityIds) =>
+      new Map(
+        rowsFor<{ id: string; n: number }>(
+          'SELECT entity_id AS id, count(*) AS n FROM outbox WHERE entity_id IN (SELECT value FROM json_each(?)) GROUP BY entity_id',
+          entityIds,
+        ).map((r) => [r.id, r.n]),
+      ),
     removeMutations(ids) {
       if (ids.length === 1) prepared(db, 'DELETE FROM outbox WHERE id = ?').run(ids[0]);
       else if (ids.length > 1) prepared(db, 'DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
@@ -168,13 +163,7 @@ export function createSyncStore(db: Db): SyncStorePort {
       const row = prepared(db, 'SELECT * FROM profiles WHERE id = ?').get(id) as ProfileRow | undefined;
       return row === undefined ? undefined : rowToStored(row);
     },
-    storedMany(ids) {
-      const out = new Map<string, StoredProfile & { deleted: boolean }>();
-      if (ids.length === 0) return out;
-      const rows = prepared(db, 'SELECT * FROM profiles WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as ProfileRow[];
-      for (const r of rows) out.set(r.id, rowToStored(r));
-      return out;
-    },
+    storedMany: (ids) => new Map(rowsFor<ProfileRow>('SELECT * FROM profiles WHERE id IN (SELECT value FROM json_each(?))', ids).map((r) => [r.id, rowToStored(r)])),
     tryPutProfile(profile, exists) {
       try {
         if (exists) {
