@@ -42,6 +42,17 @@ export const rowValues = (row: ProfileRow): ProfileValues => ({
   language: isLanguage(row.language) ? row.language : 'en_US',
 });
 
+/** Profile values as the columns of a profiles row (the way back is rowValues). */
+export const valueColumns = (v: ProfileValues) => ({
+  first_name: v.firstName,
+  last_name: v.lastName,
+  email: v.email,
+  phone: v.phone,
+  tags: JSON.stringify(v.tags),
+  external_id: v.externalId,
+  language: v.language,
+});
+
 /** The shared profile rules, applied to values the console already normalised. */
 export const checkValues = (values: ProfileValues, defaultLanguage: Language): ProfileCheck =>
   validateProfile(
@@ -209,13 +220,7 @@ export class ProfileBatch {
     const row: ProfileRow = {
       id,
       organisation_id: this.#organisationId,
-      first_name: v.firstName,
-      last_name: v.lastName,
-      email: v.email,
-      phone: v.phone,
-      tags: JSON.stringify(v.tags),
-      external_id: v.externalId,
-      language: v.language,
+      ...valueColumns(v),
       ...this.#accountFacts(v.email),
       version: 1,
       change_seq: this.nextSeq(),
@@ -252,13 +257,7 @@ export class ProfileBatch {
     const emailChanged = v.email !== row.email;
     const next: ProfileRow = {
       ...row,
-      first_name: v.firstName,
-      last_name: v.lastName,
-      email: v.email,
-      phone: v.phone,
-      tags: JSON.stringify(v.tags),
-      external_id: v.externalId,
-      language: v.language,
+      ...valueColumns(v),
       ...(emailChanged ? this.#accountFacts(v.email) : {}),
       version: row.version + 1,
       change_seq: this.nextSeq(),

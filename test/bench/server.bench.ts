@@ -16,6 +16,7 @@ import { defaultConfig } from '../../src-server/config';
 import type { NewProfileRow } from '../../src-server/db/schema';
 import { chunks } from '../../src-server/db/tx';
 import { createOrganisation } from '../../src-server/services/organisations';
+import { valueColumns } from '../../src-server/services/profiles';
 import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/sync';
 import { createDatabase, dropDatabase, startPostgres } from '../support/postgres';
 import { createMutation } from '../support/mutations';
@@ -29,17 +30,10 @@ const INVITES = 5_000;
 function rows(organisationId: string, count: number, tag: string, seqStart: number): NewProfileRow[] {
   const now = new Date().toISOString();
   return Array.from({ length: count }, (_, i) => {
-    const v = benchValues(i, tag);
     return {
       id: randomUUID(),
       organisation_id: organisationId,
-      first_name: v.firstName,
-      last_name: v.lastName,
-      email: v.email,
-      phone: v.phone,
-      tags: JSON.stringify(v.tags),
-      external_id: v.externalId,
-      language: v.language,
+      ...valueColumns(benchValues(i, tag)),
       invited_at: null,
       invitation_expires_at: null,
       version: 1,
