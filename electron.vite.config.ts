@@ -3,8 +3,8 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
 /**
- * Three builds: the main process (Electron entry, the browser host and the
- * import worker, all plain Node ESM), the sandboxed preload (one CommonJS
+ * Three builds: the main process (Electron entry, the browser host, the
+ * import worker and the index worker, all plain Node ESM), the sandboxed preload (one CommonJS
  * file: a sandboxed preload can require nothing but electron), and the renderer.
  */
 export default defineConfig({
@@ -16,6 +16,7 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
           host: resolve(import.meta.dirname, 'src-main/host/cli.ts'),
           'import-worker': resolve(import.meta.dirname, 'src-main/runtime/import/worker.ts'),
+          'index-worker': resolve(import.meta.dirname, 'src-main/runtime/sync/index-worker.ts'),
         },
       },
     },

@@ -22,7 +22,25 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  db.function(LOWER_FUNCTION, { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : null));
+  db.function(FOLD_FUNCTION, { deterministic: true }, (text: unknown, words: unknown) => (typeof text === 'string' ? foldText(text, words === 1) : null));
   return db;
+}
+
+/** JavaScript's toLowerCase in SQL (SQLite's lower() leaves non-ASCII letters alone): how tag keys are made. */
+export const LOWER_FUNCTION = 'roster_lower';
+
+/** The SQL name of `foldText`, registered on every connection. */
+export const FOLD_FUNCTION = 'roster_fold';
+
+/**
+ * Text as the search indexes see it: lower case, accents off. With `words`,
+ * every run of characters other than letters and digits becomes one space and
+ * the text starts with one, so " term" finds the words that start with term.
+ */
+export function foldText(text: string, words: boolean): string {
+  const folded = text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return words ? ` ${folded.replace(/[^\p{L}\p{N}]+/gu, ' ')}` : folded;
 }
 
 type Statement = BetterStatement;

@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import { SEARCH_TRIGGERS } from './search-index';
+import { SEARCH_TRIGGERS } from './replica-indexes';
 
 /**
  * Forward-only, versioned migrations. Version N is stored in PRAGMA user_version;

@@ -5,6 +5,8 @@ import type { Profile, ProfileStatus } from '../../src-shared/profile';
 import type { Language } from '../../src-shared/languages';
 import type { ProfileFacets, ProfileQuery, Selection, SortField } from '../../src-shared/contract/profiles';
 import type { StoredProfile } from '../core/ports';
+import { replicaIndexes } from './replica-indexes';
+import { FOLD_FUNCTION, LOWER_FUNCTION, foldText } from './database';
 
 /** A row of `profiles` as SQLite returns it. */
 export interface ProfileRow {
@@ -96,29 +98,48 @@ interface Where {
 /** Quotes a term for FTS5: a phrase of the literal text, so no user input is read as syntax. */
 const ftsPhrase = (term: string): string => `"${term.replace(/"/g, '""')}"`;
 
+/** The searched columns as one text for the scan that stands in for the search indexes (a term never spans the line breaks). */
+const SEARCHED_TEXT = "p.first_name || char(10) || p.last_name || char(10) || p.email || char(10) || coalesce(p.external_id, '')";
+
 /**
  * Builds the WHERE clause of a list query. Terms of 3+ characters use the
  * trigram index, shorter ones the word-prefix index. With `walkSortIndex`, the
  * index lookups become membership tests (the unary +), so SQLite walks the
  * sort column's index and stops after a page instead of sorting every match:
- * the faster plan when many rows match.
+ * the faster plan when many rows match. With `indexed` false (the indexes a
+ * large pull left out are still being built), the same matches come from a
+ * scan: the searched text folded like the indexes fold it (case and accents),
+ * and the tags read from each row.
  */
-export function buildWhere(query: ProfileQuery, now: Date, walkSortIndex = false): Where {
+export function buildWhere(query: ProfileQuery, now: Date, walkSortIndex = false, indexed = true): Where {
   const member = walkSortIndex ? '+p.rid' : 'p.rid';
   const clauses = ['p.deleted = 0'];
   const params: Record<string, string | number> = {};
   const terms = (query.search ?? '').toLowerCase().split(/\s+/).filter((t) => t !== '');
   const long = terms.filter((t) => Array.from(t).length >= 3);
   const short = terms.filter((t) => Array.from(t).length < 3);
-  if (long.length > 0) {
-    params.fts = long.map(ftsPhrase).join(' AND ');
-    clauses.push(`${member} IN (SELECT rowid FROM profiles_fts WHERE profiles_fts MATCH :fts)`);
-  }
   // One or two characters: words that start with them (a name, a part of the email, an external ID).
   const prefixes = short.map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter((t) => t !== '');
-  if (prefixes.length > 0) {
-    params.words = prefixes.map((t) => `${ftsPhrase(t)}*`).join(' AND ');
-    clauses.push(`${member} IN (SELECT rowid FROM profiles_words WHERE profiles_words MATCH :words)`);
+  if (indexed) {
+    if (long.length > 0) {
+      params.fts = long.map(ftsPhrase).join(' AND ');
+      clauses.push(`${member} IN (SELECT rowid FROM profiles_fts WHERE profiles_fts MATCH :fts)`);
+    }
+    if (prefixes.length > 0) {
+      params.words = prefixes.map((t) => `${ftsPhrase(t)}*`).join(' AND ');
+      clauses.push(`${member} IN (SELECT rowid FROM profiles_words WHERE profiles_words MATCH :words)`);
+    }
+  } else if (long.length > 0 || prefixes.length > 0) {
+    const scan: string[] = [];
+    long.forEach((t, i) => {
+      params[`s${i}`] = foldText(t, false);
+      scan.push(`instr(${FOLD_FUNCTION}(${SEARCHED_TEXT}, 0), :s${i}) > 0`);
+    });
+    prefixes.forEach((t, i) => {
+      params[`w${i}`] = ` ${foldText(t, false)}`;
+      scan.push(`instr(${FOLD_FUNCTION}(${SEARCHED_TEXT}, 1), :w${i}) > 0`);
+    });
+    clauses.push(`(${scan.join(' AND ')})`);
   }
   if (query.statuses !== undefined && query.statuses.length > 0) {
     params.now = now.toISOString();
@@ -148,7 +169,11 @@ export function buildWhere(query: ProfileQuery, now: Date, walkSortIndex = false
       params[`t${i}`] = t.toLowerCase();
       return `:t${i}`;
     });
-    clauses.push(`${member} IN (SELECT profile_rid FROM profile_tags WHERE tag_key IN (${names.join(', ')}))`);
+    clauses.push(
+      indexed
+        ? `${member} IN (SELECT profile_rid FROM profile_tags WHERE tag_key IN (${names.join(', ')}))`
+        : `EXISTS (SELECT 1 FROM json_each(p.tags) j WHERE ${LOWER_FUNCTION}(j.value) IN (${names.join(', ')}))`,
+    );
   }
   return { sql: clauses.join(' AND '), params };
 }
@@ -168,7 +193,8 @@ const orderBy = (query: ProfileQuery): string => {
 
 /** Repository of the local profile replica: plain functions, the db (or a transaction's db) first. */
 export const profilesRepo = {
-  insert(db: Db, p: StoredProfile): void {
+  /** `withTags` false: the tag table is left to the deferred build after bulk writes (replica-indexes). */
+  insert(db: Db, p: StoredProfile, withTags = true): void {
     // Positional parameters: no parameter object per row (a first sync inserts 100,000 of them).
     const { lastInsertRowid } = prepared(
       db,
@@ -193,6 +219,7 @@ export const profilesRepo = {
       p.updatedAt,
       nameKey(p),
     );
+    if (!withTags) return;
     // A new row has no tags yet: add them without looking anything up.
     const insertTag = prepared(db, 'INSERT OR IGNORE INTO profile_tags (tag_key, profile_rid, tag) VALUES (?, ?, ?)');
     for (const tag of p.tags) insertTag.run(tag.toLowerCase(), lastInsertRowid, tag);
@@ -237,14 +264,14 @@ export const profilesRepo = {
     const total = profilesRepo.count(db, query, now);
     if (total === 0 || offset >= total) return { rows: [], total };
     // Few matches: fetch them and sort. Many: walk the sort index and keep the matching ones.
-    const where = buildWhere(query, now, total > WALK_THRESHOLD);
+    const where = buildWhere(query, now, total > WALK_THRESHOLD, !replicaIndexes.pending(db));
     const rows = prepared(db, `SELECT p.* FROM profiles p WHERE ${where.sql} ORDER BY ${orderBy(query)} LIMIT :limit OFFSET :offset`)
       .all({ ...where.params, limit, offset }) as ProfileRow[];
     return { rows: rows.map((r) => rowToProfile(r, now)), total };
   },
 
   count(db: Db, query: ProfileQuery, now: Date): number {
-    const where = buildWhere(query, now);
+    const where = buildWhere(query, now, false, !replicaIndexes.pending(db));
     const row = prepared(db, `SELECT count(*) AS n FROM profiles p WHERE ${where.sql}`).get(where.params) as { n: number };
     return row.n;
   },
@@ -257,7 +284,7 @@ export const profilesRepo = {
       return prepared(db, `SELECT ${columns} FROM profiles p WHERE p.deleted = 0 AND p.id IN (SELECT value FROM json_each(:ids)) ORDER BY p.name_key, p.rid`)
         .all({ ids: JSON.stringify([...new Set(selection.ids)]), now: now.toISOString() }) as { id: string; name: string; email: string; status: ProfileStatus }[];
     }
-    const where = buildWhere(selection.query, now);
+    const where = buildWhere(selection.query, now, false, !replicaIndexes.pending(db));
     return prepared(db, `SELECT ${columns} FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except)) ORDER BY p.name_key, p.rid`)
       .all({ ...where.params, now: now.toISOString(), except: JSON.stringify(selection.except) }) as { id: string; name: string; email: string; status: ProfileStatus }[];
   },
@@ -271,7 +298,7 @@ export const profilesRepo = {
       for (let i = 0; i < ids.length; i += 5000) n += (stmt.get(JSON.stringify(ids.slice(i, i + 5000))) as { n: number }).n;
       return n;
     }
-    const where = buildWhere(selection.query, now);
+    const where = buildWhere(selection.query, now, false, !replicaIndexes.pending(db));
     const row = prepared(db, `SELECT count(*) AS n FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except))`)
       .get({ ...where.params, except: JSON.stringify(selection.except) }) as { n: number };
     return row.n;
@@ -287,8 +314,13 @@ export const profilesRepo = {
       l: Language;
       n: number;
     }[];
-    const tagRows = prepared(db, 'SELECT min(tag) AS tag, count(*) AS count FROM profile_tags GROUP BY tag_key ORDER BY count DESC, tag_key LIMIT 500')
-      .all() as { tag: string; count: number }[];
+    const tagRows = prepared(
+      db,
+      replicaIndexes.pending(db)
+        ? `SELECT min(j.value) AS tag, count(*) AS count FROM profiles p, json_each(p.tags) j WHERE p.deleted = 0
+           GROUP BY ${LOWER_FUNCTION}(j.value) ORDER BY count DESC, ${LOWER_FUNCTION}(j.value) LIMIT 500`
+        : 'SELECT min(tag) AS tag, count(*) AS count FROM profile_tags GROUP BY tag_key ORDER BY count DESC, tag_key LIMIT 500',
+    ).all() as { tag: string; count: number }[];
     const statuses: Record<ProfileStatus, number> = { not_invited: 0, pending: 0, expired: 0, confirmed: 0 };
     for (const r of statusRows) statuses[r.s] = r.n;
     const languages: Record<Language, number> = { en_US: 0, fr_BE: 0, nl_BE: 0 };

@@ -2,7 +2,7 @@ import { prepared, uniqueValueClash } from './database';
 import type { Db } from './database';
 import { profilesRepo, rowToStored } from './profiles.repo';
 import { settingsRepo } from './settings.repo';
-import { searchIndex } from './search-index';
+import { replicaIndexes } from './replica-indexes';
 import { outboxRepo } from './outbox.repo';
 import type { ConflictRecord, InviteBatchRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
 import type { ProfileRow } from './profiles.repo';
@@ -11,6 +11,8 @@ import type { ConflictKind, InviteBatchStatus, SyncLogEntry } from '../../src-sh
 import { INITIAL_CURSOR } from '../../src-shared/sync';
 
 const STATE_KEY = 'sync.state';
+/** SQLite's default: a commit that leaves the WAL longer than this copies it into the database file. */
+const WAL_AUTOCHECKPOINT_PAGES = 1000;
 
 const DEFAULT_STATE: SyncState = {
   serverUrl: null,
@@ -94,6 +96,9 @@ export function createSyncStore(db: Db): SyncStorePort {
   /** The rows a query over a list of ids answers (the list goes in as one JSON parameter); none for no ids. */
   const rowsFor = <T>(sql: string, ids: readonly string[]): T[] => (ids.length === 0 ? [] : (prepared(db, sql).all(JSON.stringify(ids)) as T[]));
 
+  // Between beginBulkWrites and endBulkWrites, inserted rows leave their tags to the deferred build.
+  let bulk = false;
+
   return {
     state: () => {
       const text = settingsRepo.get(db, STATE_KEY);
@@ -127,12 +132,20 @@ export function createSyncStore(db: Db): SyncStorePort {
       }
       return out;
     },
-    beginBulkIndex: () => {
-      searchIndex.beginBulk(db);
+    beginBulkWrites: () => {
+      if (bulk) return;
+      replicaIndexes.beginBulk(db);
+      // The WAL is copied into the file by the index build's connection afterwards, not by each of these commits.
+      db.pragma('wal_autocheckpoint = 0');
+      bulk = true;
     },
-    endBulkIndex: () => {
-      searchIndex.endBulk(db);
+    endBulkWrites: () => {
+      bulk = false;
     },
+    resumeCheckpoints: () => {
+      db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    },
+    indexesPending: () => replicaIndexes.pending(db),
     profileRows: () => (prepared(db, 'SELECT count(*) AS n FROM profiles').get() as { n: number }).n,
     presentMutations: (ids) => new Set(rowsFor<{ id: string }>('SELECT id FROM outbox WHERE id IN (SELECT value FROM json_each(?))', ids).map((r) => r.id)),
     outboxCounts: (entityIds) =>
@@ -172,7 +185,7 @@ export function createSyncStore(db: Db): SyncStorePort {
             this.putProfile(profile, true);
           })();
         } else {
-          profilesRepo.insert(db, profile);
+          profilesRepo.insert(db, profile, !bulk);
         }
         return true;
       } catch (error) {
@@ -182,18 +195,18 @@ export function createSyncStore(db: Db): SyncStorePort {
     },
     putProfile(profile, exists) {
       if (exists === false) {
-        profilesRepo.insert(db, profile);
+        profilesRepo.insert(db, profile, !bulk);
         return;
       }
       const existing = prepared(db, 'SELECT deleted FROM profiles WHERE id = ?').get(profile.id) as { deleted: number } | undefined;
       if (existing === undefined) {
-        profilesRepo.insert(db, profile);
+        profilesRepo.insert(db, profile, !bulk);
         return;
       }
       if (existing.deleted === 1) {
         // The deleted row comes back with its new values in one step: its old email may belong to another profile by now.
         prepared(db, 'DELETE FROM profiles WHERE id = ?').run(profile.id);
-        profilesRepo.insert(db, profile);
+        profilesRepo.insert(db, profile, !bulk);
         return;
       }
       profilesRepo.update(db, profile);

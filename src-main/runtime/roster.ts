@@ -15,7 +15,6 @@ import type { Clock, IdSource } from '../core/ports';
 import { openDatabase } from '../db/database';
 import type { Db } from '../db/database';
 import { migrate } from '../db/migrations';
-import { searchIndex } from '../db/search-index';
 import { createReplica } from '../db/replica';
 import type { RunMode } from '../../src-shared/contract/app';
 import { databaseFile } from './data-dir';
@@ -24,10 +23,11 @@ import { SyncEngine } from '../core/sync/engine';
 import type { SyncEngineOptions } from '../core/sync/engine';
 import { ConflictService } from '../core/sync/conflicts';
 import { InviteService } from '../core/sync/invites';
-import type { SecretStore, SyncTransport, Timers } from '../core/sync/ports';
+import type { IndexBuilder, SecretStore, SyncTransport, Timers } from '../core/sync/ports';
 import { createSyncStore } from '../db/sync.repo';
 import { createHttpTransport } from './sync/http-transport';
 import { createFileSecretStore } from './sync/file-secrets';
+import { createWorkerIndexBuilder } from './sync/index-builder';
 
 export interface RosterOptions {
   dataDir: string;
@@ -40,7 +40,15 @@ export interface RosterOptions {
   clock?: Clock;
   ids?: IdSource;
   /** Sync with a Roster server: where the token lives (a 0600 file by default), the transport, timers and tuning. */
-  sync?: { secrets?: SecretStore; transport?: SyncTransport; timers?: Timers; options?: Partial<SyncEngineOptions>; background?: boolean };
+  sync?: {
+    secrets?: SecretStore;
+    transport?: SyncTransport;
+    timers?: Timers;
+    options?: Partial<SyncEngineOptions>;
+    background?: boolean;
+    /** Builds the indexes a large pull left out (a worker thread by default). */
+    indexes?: IndexBuilder;
+  };
   /** Spreadsheet import: limits (file size, rows, time, memory), and the engine (a worker by default). */
   import?: { limits?: Partial<ImportLimits>; engine?: ImportEngine; workerFile?: string; templatesDir?: string };
 }
@@ -62,10 +70,6 @@ export function openRoster(options: RosterOptions): Roster {
   const file = databaseFile(options.dataDir);
   const db = openDatabase(file, { nativeBinding: options.nativeBinding });
   const schemaVersion = migrate(db);
-  // A large pull that was cut short left the search indexes to rebuild.
-  db.transaction(() => {
-    searchIndex.endBulk(db);
-  })();
   const events = new EventBus();
   const clock: Clock = options.clock ?? { now: () => new Date() };
   const ids: IdSource = options.ids ?? { uuid: () => randomUUID() };
@@ -89,6 +93,7 @@ export function openRoster(options: RosterOptions): Roster {
     },
     random: Math.random,
   };
+  const indexes = options.sync?.indexes ?? createWorkerIndexBuilder({ file, nativeBinding: options.nativeBinding });
   const sync = new SyncEngine({
     replica,
     store: syncStore,
@@ -98,6 +103,7 @@ export function openRoster(options: RosterOptions): Roster {
     ids,
     events,
     timers,
+    indexes,
     ...(options.sync?.options === undefined ? {} : { options: options.sync.options }),
   });
   const invites = new InviteService({ replica, store: syncStore, clock, ids, events, sync });
@@ -106,6 +112,8 @@ export function openRoster(options: RosterOptions): Roster {
   const unsubscribe = events.on('changed', ({ topics }) => {
     if (topics.includes('outbox')) sync.poke();
   });
+  // A large pull cut short (or a crash) may have left indexes to build.
+  void sync.buildIndexes();
   if (options.sync?.background !== false) sync.start();
   const dispatcher = createDispatcher({
     ...appHandlers({
@@ -136,6 +144,7 @@ export function openRoster(options: RosterOptions): Roster {
     close: () => {
       unsubscribe();
       sync.stop();
+      void indexes.stop?.();
       db.close();
     },
   };

@@ -19,6 +19,8 @@ export interface SyncStatus {
   syncing: boolean;
   /** Changes received from the server and stored so far by the pull under way; null when none runs. */
   received: number | null;
+  /** The list, tag and search indexes a large pull left out are being built (lists answer meanwhile, more slowly). */
+  indexing: boolean;
   waiting: {
     /** Outbox entries: creations, edits, deletions and invitation batches. */
     mutations: number;

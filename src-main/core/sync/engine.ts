@@ -5,7 +5,7 @@ import type { SyncStatus } from '../../../src-shared/contract/sync';
 import type { Change, PushResponse, PushResult, WireMutation } from '../../../src-shared/sync';
 import { MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS } from '../../../src-shared/sync';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
-import type { ConflictRecord, SecretStore, SyncStorePort, SyncTransport, Timers } from './ports';
+import type { ConflictRecord, IndexBuilder, SecretStore, SyncStorePort, SyncTransport, Timers } from './ports';
 import { TransportError } from './ports';
 import { sameValues, valuesOf } from './merge';
 import { PageFeed } from './feed';
@@ -40,13 +40,14 @@ export interface SyncEngineDeps {
   ids: IdSource;
   events: ChangeSink;
   timers: Timers;
+  indexes: IndexBuilder;
   options?: Partial<SyncEngineOptions>;
 }
 
 /** Pages fetched ahead of the writes during a pull (each up to pullPage rows). */
 const PULL_PAGES_AHEAD = 4;
 
-/** Below this many rows written by one pull, the search index follows row by row. */
+/** Below this many rows written by one pull, the list, tag and search indexes follow row by row. */
 const BULK_INDEX_MIN_ROWS = 2_000;
 
 const storedStatus = (p: Profile): StoredProfile['status'] => (p.status === 'expired' ? 'pending' : p.status);
@@ -90,6 +91,8 @@ export class SyncEngine {
   private readonly inFlight = new Set<string>();
   /** Changes stored by the pull under way (the status bar counts a long first sync). */
   private received: number | null = null;
+  /** The build of the indexes a bulk pull left out, while it runs. */
+  private indexing: Promise<void> | null = null;
 
   private readonly deps: SyncEngineDeps;
 
@@ -113,6 +116,7 @@ export class SyncEngine {
       workOffline: state.workOffline,
       syncing: this.running !== null,
       received: this.received,
+      indexing: this.indexing !== null,
       waiting: this.deps.store.waiting(),
       openConflicts: this.deps.store.openConflictCount(),
       lastSyncAt: state.lastSyncAt,
@@ -136,6 +140,42 @@ export class SyncEngine {
   stop(): void {
     this.started = false;
     this.clearTimer();
+  }
+
+  /**
+   * Builds the indexes bulk writes left out (after a large pull, or left
+   * pending by a crash), one build at a time and never during a pull: the
+   * pull's next bulk write would make it stop early. Resolves when no build
+   * runs; a failure is logged (the list keeps answering by scanning, and the
+   * next large pull or start tries again).
+   */
+  buildIndexes(): Promise<void> {
+    if (this.indexing !== null) return this.indexing;
+    if (this.running !== null || !this.deps.store.indexesPending()) return Promise.resolve();
+    const build = async (): Promise<void> => {
+      let failure: unknown = null;
+      try {
+        await this.deps.indexes.build();
+      } catch (error) {
+        failure = error;
+      }
+      try {
+        this.deps.store.resumeCheckpoints();
+        if (failure !== null) {
+          this.deps.replica.transaction(() => {
+            this.log('error', `Building the search index failed: ${describe(failure)}. The list answers without it, more slowly.`);
+          });
+        }
+      } catch {
+        // The replica closed meanwhile (the app is closing): the next start builds again.
+      }
+    };
+    this.indexing = build().finally(() => {
+      this.indexing = null;
+      this.deps.events.changed(['profiles', 'sync']);
+    });
+    this.deps.events.changed(['sync']);
+    return this.indexing;
   }
 
   /** A local change happened: push it soon. */
@@ -256,6 +296,7 @@ export class SyncEngine {
     if (this.running !== null) return this.running;
     this.running = this.runOnce().finally(() => {
       this.running = null;
+      void this.buildIndexes();
       this.deps.events.changed(['sync']);
       this.schedule(this.failures === 0 ? this.o.intervalMs : this.backoff());
     });
@@ -582,11 +623,10 @@ export class SyncEngine {
         this.deps.replica.transaction(() => {
           for (const page of pages) {
             written += this.applyPage(page.changes, fresh, (writes) => {
-              if (written + writes >= bulkFrom) store.beginBulkIndex();
+              if (written + writes >= bulkFrom) store.beginBulkWrites();
             });
           }
           store.saveState({ cursor: last.cursor });
-          if (!last.hasMore) store.endBulkIndex();
         });
         const changes = pages.reduce((n, page) => n + page.changes.length, 0);
         this.received += changes;
@@ -598,13 +638,9 @@ export class SyncEngine {
       }
     } finally {
       this.received = null;
-      if (!finished) {
-        feed.stop();
-        // Cut off half-way: the rows written so far become searchable now, not after the next pull.
-        this.deps.replica.transaction(() => {
-          store.endBulkIndex();
-        });
-      }
+      // The indexes are built once this sync ends (buildIndexes), also when it was cut off half-way.
+      store.endBulkWrites();
+      if (!finished) feed.stop();
     }
   }
 

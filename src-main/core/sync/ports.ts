@@ -75,9 +75,17 @@ export interface SyncStorePort {
   conflictEntityIds(): Set<string>;
   /** The stored versions of these profiles (live or deleted), for skipping what the replica already has. */
   versions(ids: readonly string[]): Map<string, StoredState>;
-  /** A large pull writes without per-row search indexing and rebuilds the indexes once at the end (both are no-ops when repeated). */
-  beginBulkIndex(): void;
-  endBulkIndex(): void;
+  /**
+   * A large pull writes its rows without their list, tag and search index
+   * entries (begin, in the pull's transaction), and leaves those to be built
+   * afterwards in one go (end: the writes are over; see `IndexBuilder`).
+   */
+  beginBulkWrites(): void;
+  endBulkWrites(): void;
+  /** Bulk writes leave copying the WAL into the database file to the index build's connection; after it, this connection does it again. */
+  resumeCheckpoints(): void;
+  /** Whether list, tag or search indexes wait to be built after bulk writes. */
+  indexesPending(): boolean;
   /** How many profile rows the replica holds, live or deleted (none: a first sync can skip looking rows up). */
   profileRows(): number;
   /** Which of these mutations are still in the outbox. */
@@ -146,6 +154,18 @@ export class TransportError extends Error {
 }
 
 /** The Roster server's sync API, as the engine uses it. Implemented over HTTP in runtime/. */
+/**
+ * Builds the list, tag and search indexes that bulk writes left out. The
+ * runtime's builder works on its own connection in a worker thread, so the
+ * console stays responsive meanwhile; list queries answer by scanning until
+ * it is done. Resolves false when a newer bulk write made the build stop early.
+ */
+export interface IndexBuilder {
+  build(): Promise<boolean>;
+  /** Ends a build under way (the app is closing); it rolls back, and the next start builds again. */
+  stop?(): Promise<void>;
+}
+
 export interface SyncTransport {
   signIn(serverUrl: string, request: SignInRequest): Promise<SignInResponse>;
   signOut(serverUrl: string, token: string): Promise<void>;

@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { resolveWorkerFile, workerEntry } from '../workers';
 import { AppError } from '../../../src-shared/errors';
 import type { ImportLimits } from '../../../src-shared/import';
 import { inlineEngine } from '../../core/import/engine';
@@ -23,36 +20,8 @@ export interface WorkerEngineOptions {
   inlineBelowRows?: number;
 }
 
-/** Where the worker is: out/main/import-worker.js when built, src-main/runtime/import/worker.ts under tsx/vitest. */
-export function resolveWorkerFile(explicit?: string): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const entry = process.argv[1] === undefined ? undefined : dirname(process.argv[1]);
-  const candidates = [
-    explicit,
-    process.env.ROSTER_IMPORT_WORKER,
-    join(here, 'import-worker.js'),
-    join(here, '..', 'import-worker.js'),
-    entry === undefined ? undefined : join(entry, 'import-worker.js'),
-    join(here, 'worker.ts'),
-    join(here, 'worker.js'),
-  ].filter((c): c is string => c !== undefined && c !== '');
-  const found = candidates.find((c) => existsSync(c));
-  if (found === undefined) throw new Error(`The import worker is missing (looked for ${candidates.join(', ')}).`);
-  return found;
-}
-
-/**
- * How to start the worker. Built, it is plain JS. From source (.ts, under
- * vitest or tsx) it needs tsx's loader inside the worker: Node 20 does not
- * apply `--import tsx` from a Worker's execArgv to the worker's own entry,
- * so a two-line bootstrap registers tsx's ESM hooks and then imports the file.
- */
-function workerEntry(file: string): [string | URL, { eval?: boolean }] {
-  if (!file.endsWith('.ts')) return [file, {}];
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  const code = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); });`;
-  return [code, { eval: true }];
-}
+/** The import worker: out/main/import-worker.js when built, src-main/runtime/import/worker.ts under tsx/vitest. */
+const IMPORT_WORKER = { built: 'import-worker.js', source: 'import/worker.ts', env: 'ROSTER_IMPORT_WORKER' };
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
@@ -202,7 +171,7 @@ function runInWorker<T>(
 
 export function createWorkerEngine(options: WorkerEngineOptions = {}): ImportEngine {
   let file: string | undefined;
-  const workerFile = (): string => (file ??= resolveWorkerFile(options.workerFile));
+  const workerFile = (): string => (file ??= resolveWorkerFile(IMPORT_WORKER, options.workerFile));
   const supply = new WorkerSupply(workerFile);
   const inlineBelow = options.inlineBelowRows ?? 2000;
   return {

@@ -1,0 +1,132 @@
+import { LOWER_FUNCTION, prepared } from './database';
+import type { Db } from './database';
+import { settingsRepo } from './settings.repo';
+
+/**
+ * What the replica keeps beside its rows so the list is quick: one index per
+ * sort order and filter, the tag table, and the two full-text indexes
+ * (trigram for substrings, words for 1–2 character prefixes). Each row
+ * written through them costs several times what the row itself costs, so a
+ * large pull writes its rows without them ("bulk mode") and they are built
+ * afterwards in a few set-wise statements, off the sync's path (see
+ * `buildDeferred`). While they are pending, list queries still answer
+ * correctly, by scanning (see `profiles.repo`).
+ *
+ * The pending state is a generation number in the settings table ('0' when
+ * everything is built), written in the same transaction as the change it
+ * describes: a crash leaves it set, and the next open builds what is missing.
+ * Every bulk start takes a new generation, so a build that overlaps a newer
+ * bulk write does not declare the indexes current.
+ */
+
+const COLUMNS = 'first_name, last_name, email, external_id';
+
+export const SEARCH_TRIGGERS = {
+  profiles_search_insert: `CREATE TRIGGER profiles_search_insert AFTER INSERT ON profiles BEGIN
+    INSERT INTO profiles_fts (rowid, ${COLUMNS}) VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
+    INSERT INTO profiles_words (rowid, ${COLUMNS}) VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
+  END`,
+  profiles_search_delete: `CREATE TRIGGER profiles_search_delete AFTER DELETE ON profiles BEGIN
+    INSERT INTO profiles_fts (profiles_fts, rowid, ${COLUMNS}) VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
+    INSERT INTO profiles_words (profiles_words, rowid, ${COLUMNS}) VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
+    DELETE FROM profile_tags WHERE profile_rid = old.rid;
+  END`,
+  profiles_search_update: `CREATE TRIGGER profiles_search_update AFTER UPDATE OF ${COLUMNS} ON profiles BEGIN
+    INSERT INTO profiles_fts (profiles_fts, rowid, ${COLUMNS}) VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
+    INSERT INTO profiles_fts (rowid, ${COLUMNS}) VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
+    INSERT INTO profiles_words (profiles_words, rowid, ${COLUMNS}) VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
+    INSERT INTO profiles_words (rowid, ${COLUMNS}) VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
+  END`,
+} as const;
+
+/**
+ * The list's indexes: one per sort order the list offers; each ends in rid (implicit), the tie-break that keeps pages stable.
+ * The unique indexes (id, email, external ID) are not here: they guard the data and stay in place during bulk writes.
+ */
+export const LIST_INDEXES = {
+  profiles_by_name: 'ON profiles (deleted, name_key)',
+  profiles_by_email: 'ON profiles (deleted, email)',
+  profiles_by_updated: 'ON profiles (deleted, updated_at)',
+  profiles_by_created: 'ON profiles (deleted, created_at)',
+  profiles_by_status: 'ON profiles (deleted, status)',
+  // The expired filter: pending rows by the end of their invitation.
+  profiles_pending_by_expiry: "ON profiles (invitation_expires_at) WHERE deleted = 0 AND status = 'pending'",
+  profiles_by_language: 'ON profiles (deleted, language, name_key)',
+} as const;
+
+/** Triggers switched off in bulk mode: the ones that index; tag clean-up on delete stays. */
+const BULK_OFF = ['profiles_search_insert', 'profiles_search_update'] as const;
+const GENERATION = 'replica.indexesPending';
+/** Before schema 5's deferred list indexes, only the search indexes could be pending, under this key. */
+const LEGACY_FLAG = 'search.rebuildPending';
+
+const triggerExists = (db: Db, name: string): boolean =>
+  prepared(db, "SELECT 1 AS x FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(name) !== undefined;
+
+const generation = (db: Db): number => Number(settingsRepo.get(db, GENERATION) ?? '0') + (settingsRepo.get(db, LEGACY_FLAG) === '1' ? 1 : 0);
+
+/** What `buildDeferred` did: whether it finished (false when a newer bulk write started meanwhile) and how long each part took. */
+export interface DeferredBuild {
+  finished: boolean;
+  ms: { listIndexes: number; tags: number; search: number };
+}
+
+export const replicaIndexes = {
+  /** True while some of the list, tag or search indexes wait to be built. */
+  pending(db: Db): boolean {
+    return generation(db) !== 0;
+  },
+
+  /** Call inside a transaction, before writing many rows: from here the rows go in without their list, tag and search entries. */
+  beginBulk(db: Db): void {
+    for (const name of BULK_OFF) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+    for (const name of Object.keys(LIST_INDEXES)) db.exec(`DROP INDEX IF EXISTS ${name}`);
+    settingsRepo.set(db, GENERATION, String(generation(db) + 1));
+    settingsRepo.set(db, LEGACY_FLAG, '0');
+  },
+
+  /**
+   * Builds what bulk writes left out, each part in its own transaction so a
+   * writer on another connection waits at most for one part: the list indexes
+   * (one sort each), the tag table from the rows' tags, then both search
+   * indexes with their triggers back on and the pending mark cleared. Safe to
+   * run again after a crash at any point. Stops before clearing the mark when
+   * a newer bulk write began meanwhile (that write schedules its own build).
+   */
+  buildDeferred(db: Db, clock: () => number = () => performance.now()): DeferredBuild {
+    const ms = { listIndexes: 0, tags: 0, search: 0 };
+    const started = generation(db);
+    if (started === 0) return { finished: true, ms };
+    const same = (): boolean => generation(db) === started;
+    let t = clock();
+    for (const [name, definition] of Object.entries(LIST_INDEXES)) {
+      db.transaction(() => {
+        if (same()) db.exec(`CREATE INDEX IF NOT EXISTS ${name} ${definition}`);
+      }).immediate();
+    }
+    ms.listIndexes = clock() - t;
+    t = clock();
+    const tags = db.transaction(() => {
+      if (!same()) return false;
+      db.exec('DELETE FROM profile_tags');
+      db.exec(
+        `INSERT OR IGNORE INTO profile_tags (tag_key, profile_rid, tag) SELECT ${LOWER_FUNCTION}(j.value), p.rid, j.value FROM profiles p, json_each(p.tags) j WHERE p.deleted = 0`,
+      );
+      return true;
+    }).immediate();
+    ms.tags = clock() - t;
+    if (!tags) return { finished: false, ms };
+    t = clock();
+    const finished = db.transaction(() => {
+      if (!same()) return false;
+      db.exec("INSERT INTO profiles_fts (profiles_fts) VALUES ('rebuild')");
+      db.exec("INSERT INTO profiles_words (profiles_words) VALUES ('rebuild')");
+      for (const name of BULK_OFF) if (!triggerExists(db, name)) db.exec(SEARCH_TRIGGERS[name]);
+      settingsRepo.set(db, GENERATION, '0');
+      settingsRepo.set(db, LEGACY_FLAG, '0');
+      return true;
+    }).immediate();
+    ms.search = clock() - t;
+    return { finished, ms };
+  },
+};
