@@ -46,6 +46,13 @@ export function StatusBar() {
             {s.openConflicts} {s.openConflicts === 1 ? 'conflict' : 'conflicts'} to review
           </Anchor>
         )}
+        {s.indexing && (
+          <Tooltip label="A large sync stored its profiles first. Search and filters answer meanwhile, more slowly, until the index is built." multiline w={360}>
+            <Text size="sm" c="blue" data-testid="sync-indexing">
+              Building the search index…
+            </Text>
+          </Tooltip>
+        )}
         {s.connected && (
           <Text size="sm" c="dimmed" data-testid="sync-last">
             Last sync: {time(s.lastSyncAt)}

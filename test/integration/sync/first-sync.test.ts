@@ -48,15 +48,24 @@ describe('a first sync into an empty console', () => {
 
     const partial = await consoleA.call('profiles:list', { query: {}, offset: 0, limit: 1 });
     expect(partial.total).toBe(3 * PAGE);
-    // Written in bulk (search indexing switched off), and made searchable when the pull was cut off.
+    // Written in bulk (without list, tag and search index entries): searchable at once, by a scan while the index worker builds.
+    expect(cut.indexing).toBe(true);
     expect(await search('Seed42')).toContain('Seed42');
     expect(await search('Seed2999')).toEqual(['Seed2999']);
+    expect((await consoleA.call('profiles:list', { query: { tags: ['SEED'] }, offset: 0, limit: 1 })).total).toBe(3 * PAGE);
+    await consoleA.roster.sync.buildIndexes();
+    expect((await consoleA.call('sync:status', {})).indexing).toBe(false);
+    expect(await search('Seed2999')).toEqual(['Seed2999']);
+    expect((await consoleA.call('profiles:list', { query: { tags: ['SEED'] }, offset: 0, limit: 1 })).total).toBe(3 * PAGE);
 
     const done = await consoleA.call('sync:now', {});
     expect(done).toMatchObject({ online: true, lastError: null });
     expect((await consoleA.call('profiles:list', { query: {}, offset: 0, limit: 1 })).total).toBe(PROFILES);
     expect(await search('Seed5999')).toEqual(['Seed5999']);
     expect(await search('seed4321@example')).toEqual(['Seed4321']);
+    await consoleA.roster.sync.buildIndexes();
+    expect(await search('seed4321@example')).toEqual(['Seed4321']);
+    expect(await search('Seed5999')).toEqual(['Seed5999']);
     // Three pages at the first attempt, then the other three from where it stopped (not from the start).
     const pulls = proxy.log.filter((e) => e.path === PULL && e.delivered);
     expect(pulls).toHaveLength(PROFILES / PAGE);
