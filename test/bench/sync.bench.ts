@@ -161,6 +161,16 @@ async function main(): Promise<void> {
     if (local !== INITIAL) throw new Error(`the console holds ${local} profiles, expected ${INITIAL}`);
     // The list, tag and search indexes are built after the sync, in the index worker: when is search at full speed?
     const indexing = first.sync.status().indexing;
+    // What a person meets meanwhile: a first list page, and a search answered by scanning.
+    const timed = (fn: () => void): number => {
+      const a = performance.now();
+      fn();
+      return performance.now() - a;
+    };
+    const whileIndexing = {
+      firstPageMs: round(timed(() => first.profiles.list({}, 0, 100)), 1),
+      searchMs: round(timed(() => first.profiles.list({ search: 'seed4242' }, 0, 100)), 1),
+    };
     await first.sync.buildIndexes();
     const indexesReadyMs = performance.now() - t0;
     if (first.db.prepare("SELECT value FROM settings WHERE key = 'replica.indexesPending'").pluck().get() !== '0') {
@@ -178,6 +188,7 @@ async function main(): Promise<void> {
       storageOnlyRatio: round(storage.rowsMs / bare.ms, 2),
       indexesBuiltAfterSync: indexing,
       indexesReadyMs: Math.round(indexesReadyMs),
+      whileIndexing,
       storageOnlyIndexesMs: Math.round(storage.indexesMs),
       seedMs: Math.round(seedMs),
       pullPage: PULL_PAGE,
