@@ -13,6 +13,7 @@ import { createSyncStore } from '../../../src-main/db/sync.repo';
 import { openRoster } from '../../../src-main/runtime/roster';
 import { createWorkerIndexBuilder } from '../../../src-main/runtime/sync/index-builder';
 import type { ProfileQuery } from '../../../src-shared/contract/profiles';
+import { storedProfile } from '../../support/stored';
 
 let dir: string;
 let file: string;
@@ -31,7 +32,6 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const AT = '2026-03-01T10:00:00.000Z';
 const NOW = new Date('2026-03-02T10:00:00.000Z');
 const PEOPLE: [string, string, string[], string | null][] = [
   ['Zoë', 'Maës', ['Équipe', 'Gent'], 'HR-001'],
@@ -41,23 +41,16 @@ const PEOPLE: [string, string, string[], string | null][] = [
   ['Tom', 'Van Damme', ['sales'], null],
   ['Ab', 'Oddie', ['Gent'], 'HR-100'],
 ];
-const row = (n: number, [firstName, lastName, tags, externalId]: [string, string, string[], string | null]): StoredProfile => ({
-  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  firstName,
-  lastName,
-  email: `${firstName.toLowerCase()}.${n}@example.com`,
-  phone: null,
-  tags,
-  externalId,
-  language: n % 2 === 0 ? 'nl_BE' : 'fr_BE',
-  status: 'not_invited',
-  invitedAt: null,
-  invitationExpiresAt: null,
-  confirmedAt: null,
-  version: 1,
-  createdAt: AT,
-  updatedAt: `2026-03-01T10:00:0${n}.000Z`,
-});
+const row = (n: number, [firstName, lastName, tags, externalId]: [string, string, string[], string | null]): StoredProfile =>
+  storedProfile(n, {
+    firstName,
+    lastName,
+    email: `${firstName.toLowerCase()}.${n}@example.com`,
+    tags,
+    externalId,
+    language: n % 2 === 0 ? 'nl_BE' : 'fr_BE',
+    updatedAt: `2026-03-01T10:00:0${n}.000Z`,
+  });
 
 /** Writes the people as a large pull does: in bulk, without their list, tag and search entries. */
 const bulkWrite = (): void => {

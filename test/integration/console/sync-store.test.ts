@@ -9,6 +9,7 @@ import type { Db } from '../../../src-main/db/database';
 import { migrate } from '../../../src-main/db/migrations';
 import { outboxRepo } from '../../../src-main/db/outbox.repo';
 import { createSyncStore } from '../../../src-main/db/sync.repo';
+import { storedProfile } from '../../support/stored';
 
 let dir: string;
 let db: Db;
@@ -26,23 +27,7 @@ afterEach(() => {
 });
 
 const AT = '2026-03-01T10:00:00.000Z';
-const row = (n: number, email: string, externalId: string | null = null): StoredProfile => ({
-  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  firstName: `P${n}`,
-  lastName: 'Peeters',
-  email,
-  phone: null,
-  tags: ['team'],
-  externalId,
-  language: 'nl_BE',
-  status: 'not_invited',
-  invitedAt: null,
-  invitationExpiresAt: null,
-  confirmedAt: null,
-  version: 1,
-  createdAt: AT,
-  updatedAt: AT,
-});
+const row = (n: number, email: string, externalId: string | null = null): StoredProfile => storedProfile(n, { email, externalId, tags: ['team'] });
 
 describe('the sync store', () => {
   it('refuses a server row whose email another live profile holds, writing nothing, and takes it once the value is free', () => {
