@@ -205,6 +205,19 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'one pending mark for every index bulk writes leave out',
+    up: (db) => {
+      // Before, only the search indexes could wait for a build, under their own flag ('1' pending): it becomes the first generation.
+      db.exec(`
+        INSERT INTO settings (key, value)
+          SELECT 'replica.indexesPending', CASE value WHEN '1' THEN '1' ELSE '0' END FROM settings WHERE key = 'search.rebuildPending'
+          ON CONFLICT (key) DO NOTHING;
+        DELETE FROM settings WHERE key = 'search.rebuildPending';
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -191,6 +191,9 @@ const orderBy = (query: ProfileQuery): string => {
   return `${SORT_SQL[sort.by]} ${dir}${NULLABLE.has(sort.by) ? ' NULLS LAST' : ''}, p.rid ${dir}`;
 };
 
+const countMatches = (db: Db, where: Where): number =>
+  (prepared(db, `SELECT count(*) AS n FROM profiles p WHERE ${where.sql}`).get(where.params) as { n: number }).n;
+
 /** Repository of the local profile replica: plain functions, the db (or a transaction's db) first. */
 export const profilesRepo = {
   /** `withTags` false: the tag table is left to the deferred build after bulk writes (replica-indexes). */
@@ -261,19 +264,18 @@ export const profilesRepo = {
   },
 
   list(db: Db, query: ProfileQuery, offset: number, limit: number, now: Date): { rows: Profile[]; total: number } {
-    const total = profilesRepo.count(db, query, now);
+    const indexed = !replicaIndexes.pending(db);
+    const total = countMatches(db, buildWhere(query, now, false, indexed));
     if (total === 0 || offset >= total) return { rows: [], total };
     // Few matches: fetch them and sort. Many: walk the sort index and keep the matching ones.
-    const where = buildWhere(query, now, total > WALK_THRESHOLD, !replicaIndexes.pending(db));
+    const where = buildWhere(query, now, total > WALK_THRESHOLD, indexed);
     const rows = prepared(db, `SELECT p.* FROM profiles p WHERE ${where.sql} ORDER BY ${orderBy(query)} LIMIT :limit OFFSET :offset`)
       .all({ ...where.params, limit, offset }) as ProfileRow[];
     return { rows: rows.map((r) => rowToProfile(r, now)), total };
   },
 
   count(db: Db, query: ProfileQuery, now: Date): number {
-    const where = buildWhere(query, now, false, !replicaIndexes.pending(db));
-    const row = prepared(db, `SELECT count(*) AS n FROM profiles p WHERE ${where.sql}`).get(where.params) as { n: number };
-    return row.n;
+    return countMatches(db, buildWhere(query, now, false, !replicaIndexes.pending(db)));
   },
 
   /** The profiles a selection covers (that still exist), with what list actions need to decide about them. */

@@ -57,13 +57,11 @@ export const LIST_INDEXES = {
 /** Triggers switched off in bulk mode: the ones that index; tag clean-up on delete stays. */
 const BULK_OFF = ['profiles_search_insert', 'profiles_search_update'] as const;
 const GENERATION = 'replica.indexesPending';
-/** Before schema 5's deferred list indexes, only the search indexes could be pending, under this key. */
-const LEGACY_FLAG = 'search.rebuildPending';
 
 const triggerExists = (db: Db, name: string): boolean =>
   prepared(db, "SELECT 1 AS x FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(name) !== undefined;
 
-const generation = (db: Db): number => Number(settingsRepo.get(db, GENERATION) ?? '0') + (settingsRepo.get(db, LEGACY_FLAG) === '1' ? 1 : 0);
+const generation = (db: Db): number => Number(settingsRepo.get(db, GENERATION) ?? '0');
 
 /** What `buildDeferred` did: whether it finished (false when a newer bulk write started meanwhile) and how long each part took. */
 export interface DeferredBuild {
@@ -82,7 +80,6 @@ export const replicaIndexes = {
     for (const name of BULK_OFF) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
     for (const name of Object.keys(LIST_INDEXES)) db.exec(`DROP INDEX IF EXISTS ${name}`);
     settingsRepo.set(db, GENERATION, String(generation(db) + 1));
-    settingsRepo.set(db, LEGACY_FLAG, '0');
   },
 
   /**
@@ -123,7 +120,6 @@ export const replicaIndexes = {
       db.exec("INSERT INTO profiles_words (profiles_words) VALUES ('rebuild')");
       for (const name of BULK_OFF) if (!triggerExists(db, name)) db.exec(SEARCH_TRIGGERS[name]);
       settingsRepo.set(db, GENERATION, '0');
-      settingsRepo.set(db, LEGACY_FLAG, '0');
       return true;
     }).immediate();
     ms.search = clock() - t;
