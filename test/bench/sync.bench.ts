@@ -173,9 +173,7 @@ async function main(): Promise<void> {
     };
     await first.sync.buildIndexes();
     const indexesReadyMs = performance.now() - t0;
-    if (first.db.prepare("SELECT value FROM settings WHERE key = 'replica.indexesPending'").pluck().get() !== '0') {
-      throw new Error('the indexes are still pending after the build');
-    }
+    if (replicaIndexes.pending(first.db)) throw new Error('the indexes are still pending after the build');
     line({
       bench: 'sync.initial',
       profiles: INITIAL,

@@ -1,6 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import type { Db } from '../../db/database';
-import { replicaIndexes } from '../../db/replica-indexes';
 import type { DeferredBuild } from '../../db/replica-indexes';
 import type { IndexBuilder } from '../../core/sync/ports';
 import { resolveWorkerFile, workerEntry } from '../workers';
@@ -65,9 +63,4 @@ export function createWorkerIndexBuilder(options: { file: string; nativeBinding?
       if (running !== null) await running.terminate();
     },
   };
-}
-
-/** Builds on the calling thread, on this connection (tests that want the build done before they look). */
-export function inlineIndexBuilder(db: Db): IndexBuilder {
-  return { build: () => Promise.resolve(replicaIndexes.buildDeferred(db).finished) };
 }
