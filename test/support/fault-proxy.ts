@@ -128,6 +128,21 @@ export async function startFaultProxy(upstream: string | (() => string), options
     }
   };
 
+  /** Keeps a request (or its answer) here until the test releases it (true) or drops it (false). */
+  const holdUntilReleased = (entry: ProxyLogEntry): Promise<boolean> =>
+    new Promise<boolean>((resolve) => {
+      held.push({
+        entry,
+        release: () => {
+          resolve(true);
+        },
+        drop: () => {
+          resolve(false);
+        },
+      });
+      notify();
+    });
+
   const pickFault = (method: string, path: string): Fault => {
     if (down) return { kind: 'reset' };
     const index = rules.findIndex((r) => matches(r.rule, method, path));
@@ -199,19 +214,7 @@ export async function startFaultProxy(upstream: string | (() => string), options
       return;
     }
     if (fault.kind === 'hold-request') {
-      const go = await new Promise<boolean>((resolve) => {
-        held.push({
-          entry,
-          release: () => {
-            resolve(true);
-          },
-          drop: () => {
-            resolve(false);
-          },
-        });
-        notify();
-      });
-      if (!go) {
+      if (!(await holdUntilReleased(entry))) {
         resetSocket(req.socket);
         notify();
         return;
@@ -243,19 +246,7 @@ export async function startFaultProxy(upstream: string | (() => string), options
         await new Promise((resolve) => setTimeout(resolve, fault.ms));
         break;
       case 'hold': {
-        const go = await new Promise<boolean>((resolve) => {
-          held.push({
-            entry,
-            release: () => {
-              resolve(true);
-            },
-            drop: () => {
-              resolve(false);
-            },
-          });
-          notify();
-        });
-        if (!go) {
+        if (!(await holdUntilReleased(entry))) {
           resetSocket(req.socket);
           return;
         }
