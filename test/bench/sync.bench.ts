@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { toStored } from '../../src-main/core/sync/engine';
+import { toStored } from '../../src-main/core/stored';
 import { openDatabase } from '../../src-main/db/database';
 import { migrate } from '../../src-main/db/migrations';
 import { replicaIndexes } from '../../src-main/db/replica-indexes';

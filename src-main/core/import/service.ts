@@ -1,7 +1,7 @@
 import { AppError } from '../../../src-shared/errors';
 import type { Language } from '../../../src-shared/languages';
 import { parseCallingCode } from '../../../src-shared/profile';
-import type { Profile, ProfileField, ProfileValues } from '../../../src-shared/profile';
+import type { ProfileField, ProfileValues } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
 import { IMPORT_BATCH_LIMIT, IMPORT_DEFAULT_LIMITS } from '../../../src-shared/import';
 import type {
@@ -39,6 +39,7 @@ import type { ParsedFile } from './read';
 import { buildTemplate, templateFileName } from './templates';
 import type { ImportRecord } from './store';
 import { newLocalProfile } from '../profiles/local';
+import { storedStatus } from '../stored';
 
 export interface TemplateSource {
   /** The committed template file, or undefined to build it (same content) in memory. */
@@ -82,8 +83,6 @@ interface Session {
 }
 
 const ROW_KEYS = ['firstName', 'lastName', 'email', 'phone', 'tags', 'externalId', 'language'] as const satisfies readonly (keyof ProfileValues)[];
-
-const storedStatus = (p: Profile): StoredProfile['status'] => (p.status === 'expired' ? 'pending' : p.status);
 
 const isProblem = (row: ImportRow): boolean => row.issues.length > 0;
 const hasError = (row: ImportRow): boolean => row.issues.some((i) => i.severity === 'error');

@@ -5,6 +5,7 @@ import type { ProfileFacets, ProfilePage, ProfileQuery, Selection } from '../../
 import type { Mutation } from '../../../src-shared/mutation';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
 import { newLocalProfile } from './local';
+import { storedStatus } from '../stored';
 
 export interface ProfileServiceDeps {
   replica: ReplicaPort;
@@ -133,4 +134,3 @@ export class ProfileService {
   }
 }
 
-const storedStatus = (p: Profile): StoredProfile['status'] => (p.status === 'expired' ? 'pending' : p.status);

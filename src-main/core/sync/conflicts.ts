@@ -5,7 +5,8 @@ import type { ConflictResolution, ConflictView } from '../../../src-shared/contr
 import type { Mutation, MutationKind, PayloadByKind } from '../../../src-shared/mutation';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
 import type { ConflictRecord, SyncStorePort } from './ports';
-import { clearUniqueHolder, toStored } from './engine';
+import { clearUniqueHolder } from './engine';
+import { toStored } from '../stored';
 import { changedFields, pick, threeWayMerge, valuesOf } from './merge';
 
 export interface ConflictServiceDeps {

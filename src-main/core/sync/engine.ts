@@ -9,6 +9,8 @@ import type { ConflictRecord, IndexBuilder, SecretStore, SyncStorePort, SyncTran
 import { TransportError } from './ports';
 import { sameValues, valuesOf } from './merge';
 import { PageFeed } from './feed';
+import { toStored } from '../stored';
+import { planPage, writePlain } from './pull-page';
 
 export interface SyncEngineOptions {
   pushPage: number;
@@ -49,28 +51,6 @@ const PULL_PAGES_AHEAD = 4;
 
 /** Below this many rows written by one pull, the list, tag and search indexes follow row by row. */
 const BULK_INDEX_MIN_ROWS = 2_000;
-
-const storedStatus = (p: Profile): StoredProfile['status'] => (p.status === 'expired' ? 'pending' : p.status);
-
-/** A server row as the replica stores it. */
-export const toStored = (p: Profile, values: ProfileValues = p): StoredProfile => ({
-  // Field by field (not a spread): this runs for every row of a first sync.
-  firstName: values.firstName,
-  lastName: values.lastName,
-  email: values.email,
-  phone: values.phone,
-  tags: values.tags,
-  externalId: values.externalId,
-  language: values.language,
-  id: p.id,
-  status: storedStatus(p),
-  invitedAt: p.invitedAt,
-  invitationExpiresAt: p.invitationExpiresAt,
-  confirmedAt: p.confirmedAt,
-  version: p.version,
-  createdAt: p.createdAt,
-  updatedAt: p.updatedAt,
-});
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -654,41 +634,11 @@ export class SyncEngine {
    * to be written, before the first one is.
    */
   private applyPage(changes: readonly Change[], fresh: Set<string> | null, beforeWrites: (count: number) => void): number {
-    const { store } = this.deps;
-    const pending = store.pendingEntityIds();
-    const conflicted = store.conflictEntityIds();
-    const lookup: string[] = [];
-    for (const c of changes) {
-      if (c.op === 'upsert' && (fresh === null || fresh.has(c.profile.id))) lookup.push(c.profile.id);
-    }
-    const known = store.versions(lookup);
-    // What each change needs: nothing (the row is already here), the server's bookkeeping only, or a write.
-    const plans = changes.map((change): 'skip' | 'state' | 'put' | 'careful' => {
-      if (change.op !== 'upsert') return 'careful';
-      const row = change.profile;
-      fresh?.add(row.id);
-      if (pending.has(row.id) || conflicted.has(row.id)) return 'careful';
-      const local = known.get(row.id);
-      if (local === undefined || local.deleted || local.version !== row.version) return 'put';
-      // The echo of this console's own push (or a row seen before): at most the invitation state changes.
-      const same =
-        local.status === storedStatus(row) &&
-        local.invitedAt === row.invitedAt &&
-        local.invitationExpiresAt === row.invitationExpiresAt &&
-        local.confirmedAt === row.confirmedAt;
-      return same ? 'skip' : 'state';
-    });
-    const writes = plans.filter((plan) => plan === 'put' || plan === 'careful').length;
+    const { plans, known, writes } = planPage(this.deps.store, changes, fresh);
     if (writes > 0) beforeWrites(writes);
     changes.forEach((change, i) => {
-      const plan = plans[i];
-      if (plan === 'skip') return;
-      if (change.op === 'upsert' && plan === 'state') {
-        store.setServerState(toStored(change.profile));
-        return;
-      }
-      if (change.op === 'upsert' && plan === 'put' && store.tryPutProfile(toStored(change.profile), known.has(change.profile.id))) return;
-      this.applyChange(change);
+      const plan = plans[i] ?? 'careful';
+      if (!writePlain(this.deps.store, change, plan, known)) this.applyChange(change);
     });
     return writes;
   }
