@@ -1,5 +1,29 @@
 import type { Db } from './database';
-import { SEARCH_TRIGGERS } from './replica-indexes';
+import { LIST_INDEXES, SEARCH_TRIGGERS, replicaIndexes } from './replica-indexes';
+
+/** Every column of profiles, in the table's order (migration 7 copies them across). */
+const PROFILE_COLUMNS = [
+  'rid',
+  'id',
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'tags',
+  'external_id',
+  'language',
+  'status',
+  'invited_at',
+  'invitation_expires_at',
+  'confirmed_at',
+  'version',
+  'created_at',
+  'updated_at',
+  'deleted',
+  'name_key',
+  'parked_email',
+  'parked_external_id',
+].join(', ');
 
 /**
  * Forward-only, versioned migrations. Version N is stored in PRAGMA user_version;
@@ -216,6 +240,66 @@ export const migrations: readonly Migration[] = [
           ON CONFLICT (key) DO NOTHING;
         DELETE FROM settings WHERE key = 'search.rebuildPending';
       `);
+    },
+  },
+  {
+    version: 7,
+    name: 'checks as comparisons, not IN lists',
+    up: (db) => {
+      // SQLite checks "x IN ('a', 'b')" by filling a small temporary table with the list on every row written (a quarter of a
+      // first sync's insert time); comparisons joined by OR say the same. A CHECK cannot be altered: the two tables written
+      // row by row are rebuilt, keeping every rowid (the search indexes and the tag table point at profiles by rid).
+      db.exec(`
+        CREATE TABLE profiles_next (
+          rid INTEGER PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          first_name TEXT NOT NULL,
+          last_name TEXT NOT NULL,
+          email TEXT NOT NULL,
+          phone TEXT,
+          tags TEXT NOT NULL DEFAULT '[]',
+          external_id TEXT,
+          language TEXT NOT NULL CHECK (language = 'en_US' OR language = 'fr_BE' OR language = 'nl_BE'),
+          status TEXT NOT NULL DEFAULT 'not_invited' CHECK (status = 'not_invited' OR status = 'pending' OR status = 'confirmed'),
+          invited_at TEXT,
+          invitation_expires_at TEXT,
+          confirmed_at TEXT,
+          version INTEGER NOT NULL DEFAULT 0,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted = 0 OR deleted = 1),
+          name_key TEXT NOT NULL DEFAULT '',
+          parked_email TEXT,
+          parked_external_id TEXT
+        );
+        INSERT INTO profiles_next (${PROFILE_COLUMNS}) SELECT ${PROFILE_COLUMNS} FROM profiles;
+        DROP TABLE profiles;
+        ALTER TABLE profiles_next RENAME TO profiles;
+        CREATE UNIQUE INDEX profiles_email_unique ON profiles (email) WHERE deleted = 0;
+        CREATE UNIQUE INDEX profiles_external_id_unique ON profiles (external_id) WHERE deleted = 0 AND external_id IS NOT NULL;
+        CREATE INDEX profiles_parked ON profiles (id) WHERE parked_email IS NOT NULL;
+
+        CREATE TABLE import_items_next (
+          import_id TEXT NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
+          profile_id TEXT NOT NULL,
+          row_number INTEGER NOT NULL,
+          action TEXT NOT NULL CHECK (action = 'create' OR action = 'update'),
+          mutation_id TEXT NOT NULL,
+          before TEXT,
+          PRIMARY KEY (import_id, profile_id)
+        ) WITHOUT ROWID;
+        INSERT INTO import_items_next SELECT import_id, profile_id, row_number, action, mutation_id, before FROM import_items;
+        DROP TABLE import_items;
+        ALTER TABLE import_items_next RENAME TO import_items;
+        CREATE INDEX import_items_by_mutation ON import_items (mutation_id);
+      `);
+      db.exec(SEARCH_TRIGGERS.profiles_search_delete);
+      // The list indexes and the search triggers as they were: left to the deferred build while that is pending.
+      if (!replicaIndexes.pending(db)) {
+        for (const [name, definition] of Object.entries(LIST_INDEXES)) db.exec(`CREATE INDEX ${name} ${definition}`);
+        db.exec(SEARCH_TRIGGERS.profiles_search_insert);
+        db.exec(SEARCH_TRIGGERS.profiles_search_update);
+      }
     },
   },
 ];
