@@ -28,35 +28,39 @@ export function planPage(store: SyncStorePort, changes: readonly Change[], fresh
   const conflicted = store.conflictEntityIds();
   const lookup: string[] = [];
   for (const c of changes) {
-    if (c.op === 'upsert' && (fresh === null || fresh.has(c.profile.id))) lookup.push(c.profile.id);
+    if (c.op !== 'upsert') continue;
+    const id = c.profile.id;
+    if (fresh === null) {
+      lookup.push(id);
+    } else {
+      // One hash per row (a first sync plans 100,000 of them): the set grows unless the id was written before.
+      const size = fresh.size;
+      if (fresh.add(id).size === size) lookup.push(id);
+    }
   }
   const known = store.versions(lookup);
   let writes = 0;
-  const plans = changes.map((change): ChangePlan => {
-    if (change.op !== 'upsert') {
-      writes += 1;
-      return 'careful';
-    }
-    const row = change.profile;
-    fresh?.add(row.id);
-    if (pending.has(row.id) || conflicted.has(row.id)) {
-      writes += 1;
-      return 'careful';
-    }
-    const local = known.get(row.id);
-    if (local === undefined || local.deleted || local.version !== row.version) {
-      writes += 1;
-      return 'put';
-    }
-    // The echo of this console's own push (or a row seen before): at most the invitation state changes.
-    const same =
-      local.status === storedStatus(row) &&
-      local.invitedAt === row.invitedAt &&
-      local.invitationExpiresAt === row.invitationExpiresAt &&
-      local.confirmedAt === row.confirmedAt;
-    return same ? 'skip' : 'state';
-  });
+  const plans: ChangePlan[] = new Array<ChangePlan>(changes.length);
+  for (let i = 0; i < changes.length; i++) {
+    plans[i] = planChange(changes[i], pending, conflicted, known);
+    if (plans[i] === 'put' || plans[i] === 'careful') writes += 1;
+  }
   return { plans, known, writes };
+}
+
+function planChange(change: Change | undefined, pending: Set<string>, conflicted: Set<string>, known: PagePlan['known']): ChangePlan {
+  if (change?.op !== 'upsert') return 'careful';
+  const row = change.profile;
+  if (pending.has(row.id) || conflicted.has(row.id)) return 'careful';
+  const local = known.get(row.id);
+  if (local === undefined || local.deleted || local.version !== row.version) return 'put';
+  // The echo of this console's own push (or a row seen before): at most the invitation state changes.
+  const same =
+    local.status === storedStatus(row) &&
+    local.invitedAt === row.invitedAt &&
+    local.invitationExpiresAt === row.invitationExpiresAt &&
+    local.confirmedAt === row.confirmedAt;
+  return same ? 'skip' : 'state';
 }
 
 /**
