@@ -177,7 +177,8 @@ export type PushResponse = z.infer<typeof pushResponseSchema>;
  * A cursor is opaque to the console: store the last one received, send it
  * back. "0" means "from the beginning".
  */
-export const cursorSchema = z.string().regex(/^\d{1,15}(:[0-9a-f-]{36})?$/, 'not a cursor');
+export const CURSOR_PATTERN = /^\d{1,15}(:[0-9a-f-]{36})?$/;
+export const cursorSchema = z.string().regex(CURSOR_PATTERN, 'not a cursor');
 export const INITIAL_CURSOR = '0';
 
 export const pullQuerySchema = z.object({

@@ -22,7 +22,9 @@ export type Fault =
   | { kind: 'truncate'; bytes?: number }
   | { kind: 'drop' }
   | { kind: 'hold' }
-  | { kind: 'hold-request' };
+  | { kind: 'hold-request' }
+  /** Forward it and answer with the server's body rewritten (a server that breaks the contract). */
+  | { kind: 'rewrite'; body: (text: string) => string };
 
 export interface FaultRule {
   method?: string;
@@ -242,6 +244,9 @@ export async function startFaultProxy(upstream: string | (() => string), options
       case 'truncate':
         answer(res, up, fault.bytes ?? Math.floor(up.body.length / 2));
         return;
+      case 'rewrite':
+        up = { ...up, body: Buffer.from(fault.body(up.body.toString('utf8'))) };
+        break;
       case 'delay':
         await new Promise((resolve) => setTimeout(resolve, fault.ms));
         break;

@@ -1,15 +1,16 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { TransportError } from '../../core/sync/ports';
 import type { SyncTransport } from '../../core/sync/ports';
 import { ROSTER_VERSION } from '../version';
 import {
   SYNC_ENDPOINTS,
   checkResponseSchema,
-  pullResponseSchema,
   pushResponseSchema,
   errorResultSchema,
   signInResponseSchema,
 } from '../../../src-shared/sync';
+import type { PullResponse } from '../../../src-shared/sync';
+import { PullShapeError, readPullResponse } from '../../../src-shared/pull-reader';
 
 export interface HttpTransportOptions {
   /** Per request. */
@@ -17,24 +18,40 @@ export interface HttpTransportOptions {
   fetch?: typeof fetch;
 }
 
-const envelopes = new WeakMap<z.ZodType, z.ZodType>();
+/** Checks an answer's data: the value, or what is wrong with it. */
+type Reader<T> = (data: unknown) => { ok: true; value: T } | { ok: false; problem: string | null };
 
-/** `{ ok: true, data }` around an answer's schema, built once per schema (building a zod object costs more than checking one). */
-function envelope<T extends z.ZodType>(schema: T): z.ZodType<{ ok: true; data: z.output<T> }> {
-  let wrapped = envelopes.get(schema);
-  if (wrapped === undefined) {
-    wrapped = z.object({ ok: z.literal(true), data: schema });
-    envelopes.set(schema, wrapped);
+const readers = new WeakMap<z.ZodType, Reader<unknown>>();
+
+/** A shared schema as a reader, made once per schema. */
+function schemaReader<T extends z.ZodType>(schema: T): Reader<z.output<T>> {
+  let reader = readers.get(schema);
+  if (reader === undefined) {
+    reader = (data) => {
+      const result = schema.safeParse(data);
+      return result.success ? { ok: true, value: result.data } : { ok: false, problem: null };
+    };
+    readers.set(schema, reader);
   }
-  return wrapped as z.ZodType<{ ok: true; data: z.output<T> }>;
+  return reader as Reader<z.output<T>>;
 }
+
+/** Pull pages carry most of a sync's rows: checked by the hand-written reader that answers what pullResponseSchema answers. */
+const pullReader: Reader<PullResponse> = (data) => {
+  try {
+    return { ok: true, value: readPullResponse(data) };
+  } catch (error) {
+    if (error instanceof PullShapeError) return { ok: false, problem: error.message };
+    throw error;
+  }
+};
 
 /** The Roster server's sync API over HTTP(S), every answer checked against the shared schemas. */
 export function createHttpTransport(options: HttpTransportOptions = {}): SyncTransport {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const doFetch = options.fetch ?? fetch;
 
-  async function call<T extends z.ZodType>(serverUrl: string, method: string, path: string, schema: T, token: string | null, body?: unknown): Promise<z.output<T>> {
+  async function call<T>(serverUrl: string, method: string, path: string, read: Reader<T>, token: string | null, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': `Roster-Console/${ROSTER_VERSION}` };
     if (token !== null) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -62,19 +79,23 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
       const failure = errorResultSchema.safeParse(json);
       if (failure.success) throw new TransportError('http', failure.data.error.message, response.status, failure.data.error.code);
     }
-    const success = envelope(schema).safeParse(json);
-    if (!success.success || !response.ok) throw new TransportError('protocol', `the server's answer to ${path} is not what this Roster expects`, response.status);
-    return success.data.data;
+    const data = typeof json === 'object' && json !== null && 'ok' in json && json.ok === true && 'data' in json ? json.data : undefined;
+    const answer = data === undefined ? { ok: false as const, problem: null } : read(data);
+    if (!answer.ok || !response.ok) {
+      const problem = answer.ok || answer.problem === null ? '' : ` (${answer.problem})`;
+      throw new TransportError('protocol', `the server's answer to ${path} is not what this Roster expects${problem}`, response.status);
+    }
+    return answer.value;
   }
 
   return {
-    signIn: (url, request) => call(url, 'POST', SYNC_ENDPOINTS.signIn.path, signInResponseSchema, null, request),
+    signIn: (url, request) => call(url, 'POST', SYNC_ENDPOINTS.signIn.path, schemaReader(signInResponseSchema), null, request),
     signOut: async (url, token) => {
-      await call(url, 'POST', SYNC_ENDPOINTS.signOut.path, SYNC_ENDPOINTS.signOut.response, token, {});
+      await call(url, 'POST', SYNC_ENDPOINTS.signOut.path, schemaReader(SYNC_ENDPOINTS.signOut.response), token, {});
     },
-    push: (url, token, request) => call(url, 'POST', SYNC_ENDPOINTS.push.path, pushResponseSchema, token, request),
+    push: (url, token, request) => call(url, 'POST', SYNC_ENDPOINTS.push.path, schemaReader(pushResponseSchema), token, request),
     pull: (url, token, cursor, limit) =>
-      call(url, 'GET', `${SYNC_ENDPOINTS.pull.path}?cursor=${encodeURIComponent(cursor)}&limit=${limit}`, pullResponseSchema, token),
-    check: (url, token, cursor) => call(url, 'GET', `${SYNC_ENDPOINTS.check.path}?cursor=${encodeURIComponent(cursor)}`, checkResponseSchema, token),
+      call(url, 'GET', `${SYNC_ENDPOINTS.pull.path}?cursor=${encodeURIComponent(cursor)}&limit=${limit}`, pullReader, token),
+    check: (url, token, cursor) => call(url, 'GET', `${SYNC_ENDPOINTS.check.path}?cursor=${encodeURIComponent(cursor)}`, schemaReader(checkResponseSchema), token),
   };
 }

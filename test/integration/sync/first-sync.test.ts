@@ -71,6 +71,20 @@ describe('a first sync into an empty console', () => {
     expect(pulls).toHaveLength(PROFILES / PAGE);
   });
 
+  it('refuses a page that breaks the contract, saying where, and keeps only the pages before it', async () => {
+    // The second page comes back with one row's version broken: the whole page is refused, nothing of it stored.
+    proxy.inject({ path: PULL, fault: { kind: 'pass' } });
+    proxy.inject({ path: PULL, fault: { kind: 'rewrite', body: (text) => text.replace('"version":1,', '"version":"1",') } });
+    const refused = await consoleA.call('sync:now', {});
+    expect(refused.lastError).toMatch(/not what this Roster expects \(changes\[0\]\.profile\.version: expected an integer of at least 1\)/);
+    expect((await consoleA.call('profiles:list', { query: {}, offset: 0, limit: 1 })).total).toBe(PAGE);
+    // The server's next answers are whole again: the sync goes on from the first page's cursor.
+    const done = await consoleA.call('sync:now', {});
+    expect(done).toMatchObject({ online: true, lastError: null });
+    expect((await consoleA.call('profiles:list', { query: {}, offset: 0, limit: 1 })).total).toBe(PROFILES);
+    expect(proxy.log.filter((e) => e.path === PULL && e.delivered)).toHaveLength(PROFILES / PAGE + 1);
+  });
+
   it('counts what it has received while it runs, for the status bar', async () => {
     // The first page arrives; the second waits at the proxy until the test lets it go.
     proxy.inject({ path: PULL, fault: { kind: 'pass' } });
