@@ -29,7 +29,11 @@ function schemaReader<T extends z.ZodType>(schema: T): Reader<z.output<T>> {
   if (reader === undefined) {
     reader = (data) => {
       const result = schema.safeParse(data);
-      return result.success ? { ok: true, value: result.data } : { ok: false, problem: null };
+      if (result.success) return { ok: true, value: result.data };
+      // The first problem, where it is (as the pull reader says it).
+      const issue = result.error.issues[0];
+      const at = issue?.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('').replace(/^\./, '') ?? '';
+      return { ok: false, problem: issue === undefined ? null : `${at === '' ? 'the answer' : at}: ${issue.message}` };
     };
     readers.set(schema, reader);
   }
