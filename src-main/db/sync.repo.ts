@@ -132,11 +132,11 @@ export function createSyncStore(db: Db): SyncStorePort {
       }
       return out;
     },
-    beginBulkWrites: () => {
+    beginBulkWrites() {
       if (bulk) return;
       replicaIndexes.beginBulk(db);
       // The WAL is copied into the file by the index build's connection afterwards, not by each of these commits.
-      db.pragma('wal_autocheckpoint = 0');
+      this.holdCheckpoints();
       bulk = true;
     },
     endBulkWrites: () => {
@@ -144,6 +144,9 @@ export function createSyncStore(db: Db): SyncStorePort {
     },
     resumeCheckpoints: () => {
       db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    },
+    holdCheckpoints: () => {
+      db.pragma('wal_autocheckpoint = 0');
     },
     indexesPending: () => replicaIndexes.pending(db),
     profileRows: () => (prepared(db, 'SELECT count(*) AS n FROM profiles').get() as { n: number }).n,

@@ -132,6 +132,8 @@ export class SyncEngine {
   buildIndexes(): Promise<void> {
     if (this.indexing !== null) return this.indexing;
     if (this.running !== null || !this.deps.store.indexesPending()) return Promise.resolve();
+    // A large WAL waits (the pull's, or one left by a crash before the build): the build's commits copy it, not this connection's next one.
+    this.deps.store.holdCheckpoints();
     const build = async (): Promise<void> => {
       let failure: unknown = null;
       try {

@@ -84,6 +84,8 @@ export interface SyncStorePort {
   endBulkWrites(): void;
   /** Bulk writes leave copying the WAL into the database file to the index build's connection; after it, this connection does it again. */
   resumeCheckpoints(): void;
+  /** This connection stops copying the WAL into the file (the index build's connection does it) until resumeCheckpoints. */
+  holdCheckpoints(): void;
   /** Whether list, tag or search indexes wait to be built after bulk writes. */
   indexesPending(): boolean;
   /** How many profile rows the replica holds, live or deleted (none: a first sync can skip looking rows up). */
