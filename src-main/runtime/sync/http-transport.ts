@@ -21,23 +21,16 @@ export interface HttpTransportOptions {
 /** Checks an answer's data: the value, or what is wrong with it. */
 type Reader<T> = (data: unknown) => { ok: true; value: T } | { ok: false; problem: string | null };
 
-const readers = new WeakMap<z.ZodType, Reader<unknown>>();
-
-/** A shared schema as a reader, made once per schema. */
+/** A shared schema as a reader. */
 function schemaReader<T extends z.ZodType>(schema: T): Reader<z.output<T>> {
-  let reader = readers.get(schema);
-  if (reader === undefined) {
-    reader = (data) => {
-      const result = schema.safeParse(data);
-      if (result.success) return { ok: true, value: result.data };
-      // The first problem, where it is (as the pull reader says it).
-      const issue = result.error.issues[0];
-      const at = issue?.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('').replace(/^\./, '') ?? '';
-      return { ok: false, problem: issue === undefined ? null : `${at === '' ? 'the answer' : at}: ${issue.message}` };
-    };
-    readers.set(schema, reader);
-  }
-  return reader as Reader<z.output<T>>;
+  return (data) => {
+    const result = schema.safeParse(data);
+    if (result.success) return { ok: true, value: result.data };
+    // The first problem, where it is (as the pull reader says it).
+    const issue = result.error.issues[0];
+    const at = issue?.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('').replace(/^\./, '') ?? '';
+    return { ok: false, problem: issue === undefined ? null : `${at === '' ? 'the answer' : at}: ${issue.message}` };
+  };
 }
 
 /** Pull pages carry most of a sync's rows: checked by the hand-written reader that answers what pullResponseSchema answers. */
