@@ -191,6 +191,9 @@ const orderBy = (query: ProfileQuery): string => {
   return `${SORT_SQL[sort.by]} ${dir}${NULLABLE.has(sort.by) ? ' NULLS LAST' : ''}, p.rid ${dir}`;
 };
 
+/** The WHERE clause for a query as the replica stands: through the indexes, or by scanning while they are being built. */
+const whereNow = (db: Db, query: ProfileQuery, now: Date): Where => buildWhere(query, now, false, !replicaIndexes.pending(db));
+
 const countMatches = (db: Db, where: Where): number =>
   (prepared(db, `SELECT count(*) AS n FROM profiles p WHERE ${where.sql}`).get(where.params) as { n: number }).n;
 
@@ -275,7 +278,7 @@ export const profilesRepo = {
   },
 
   count(db: Db, query: ProfileQuery, now: Date): number {
-    return countMatches(db, buildWhere(query, now, false, !replicaIndexes.pending(db)));
+    return countMatches(db, whereNow(db, query, now));
   },
 
   /** The profiles a selection covers (that still exist), with what list actions need to decide about them. */
@@ -286,7 +289,7 @@ export const profilesRepo = {
       return prepared(db, `SELECT ${columns} FROM profiles p WHERE p.deleted = 0 AND p.id IN (SELECT value FROM json_each(:ids)) ORDER BY p.name_key, p.rid`)
         .all({ ids: JSON.stringify([...new Set(selection.ids)]), now: now.toISOString() }) as { id: string; name: string; email: string; status: ProfileStatus }[];
     }
-    const where = buildWhere(selection.query, now, false, !replicaIndexes.pending(db));
+    const where = whereNow(db, selection.query, now);
     return prepared(db, `SELECT ${columns} FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except)) ORDER BY p.name_key, p.rid`)
       .all({ ...where.params, now: now.toISOString(), except: JSON.stringify(selection.except) }) as { id: string; name: string; email: string; status: ProfileStatus }[];
   },
@@ -300,7 +303,7 @@ export const profilesRepo = {
       for (let i = 0; i < ids.length; i += 5000) n += (stmt.get(JSON.stringify(ids.slice(i, i + 5000))) as { n: number }).n;
       return n;
     }
-    const where = buildWhere(selection.query, now, false, !replicaIndexes.pending(db));
+    const where = whereNow(db, selection.query, now);
     const row = prepared(db, `SELECT count(*) AS n FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except))`)
       .get({ ...where.params, except: JSON.stringify(selection.except) }) as { n: number };
     return row.n;
