@@ -23,3 +23,19 @@ export const benchValues = (i: number, tag: string) => ({
   externalId: `EXT-${tag}-${i}`,
   language: 'nl_BE' as const,
 });
+
+/** One round of a paired benchmark: the console's time and, measured right before it, the bare client's. */
+export interface PairedRound {
+  ms: number;
+  serverOnlyMs: number;
+  ratio: number;
+}
+
+/** Rounds summed up as their medians (what the targets are judged on), with every round's pair beside them. */
+export const pairedMedians = (rounds: readonly PairedRound[]) => ({
+  rounds: rounds.length,
+  ms: quantile(rounds.map((r) => r.ms), 0.5, 0),
+  serverOnlyMs: quantile(rounds.map((r) => r.serverOnlyMs), 0.5, 0),
+  ratio: quantile(rounds.map((r) => r.ratio), 0.5, 2),
+  each: rounds.map((r) => ({ ms: Math.round(r.ms), serverOnlyMs: Math.round(r.serverOnlyMs), ratio: round(r.ratio, 2) })),
+});

@@ -33,7 +33,8 @@ import type { Roster } from '../../src-main/runtime/roster';
 import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/sync';
 import { freePort } from '../support/processes';
 import { createMutation } from '../support/mutations';
-import { benchValues, line, quantile, round } from './support';
+import { benchValues, line, pairedMedians, quantile, round } from './support';
+import type { PairedRound } from './support';
 import { MAX_PULL_LIMIT } from '../../src-shared/sync';
 
 const INITIAL = Number(process.env.BENCH_SYNC_PROFILES ?? 100_000);
@@ -43,10 +44,13 @@ const PUSH_PAGE = 500;
 /** Initial-sync rounds (each a bare pull and a new console's sync); the figures judged are their medians. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_SYNC_ROUNDS ?? 5));
 
-interface InitialRound {
-  ms: number;
-  serverOnlyMs: number;
-  ratio: number;
+const timed = (fn: () => void): number => {
+  const a = performance.now();
+  fn();
+  return performance.now() - a;
+};
+
+interface InitialRound extends PairedRound {
   indexing: boolean;
   indexesReadyMs: number;
   whileIndexing: { firstPageMs: number; searchMs: number };
@@ -155,11 +159,6 @@ async function main(): Promise<void> {
       // The list, tag and search indexes are built after the sync, in the index worker: when is search at full speed?
       const indexing = roster.sync.status().indexing;
       // What a person meets meanwhile: a first list page, and a search answered by scanning.
-      const timed = (fn: () => void): number => {
-        const a = performance.now();
-        fn();
-        return performance.now() - a;
-      };
       const whileIndexing = {
         firstPageMs: round(timed(() => roster.profiles.list({}, 0, 100)), 1),
         searchMs: round(timed(() => roster.profiles.list({ search: 'seed4242' }, 0, 100)), 1),
@@ -203,19 +202,18 @@ async function main(): Promise<void> {
     kept = [];
 
     const median = (pick: (r: InitialRound) => number, digits = 0): number => quantile(rounds.map(pick), 0.5, digits);
-    const initialMs = median((r) => r.ms);
-    const ratio = median((r) => r.ratio, 2);
-    const serverOnlyMs = median((r) => r.serverOnlyMs);
+    const initial = pairedMedians(rounds);
+    const { ms: initialMs, ratio, serverOnlyMs } = initial;
     line({
       bench: 'sync.initial',
       profiles: INITIAL,
-      rounds: rounds.length,
+      rounds: initial.rounds,
       ms: initialMs,
       rowsPerSec: Math.round(INITIAL / (initialMs / 1000)),
       serverOnlyMs,
       serverOnlyRowsPerSec: Math.round(INITIAL / (serverOnlyMs / 1000)),
       ratio,
-      each: rounds.map((r) => ({ ms: Math.round(r.ms), serverOnlyMs: Math.round(r.serverOnlyMs), ratio: round(r.ratio, 2) })),
+      each: initial.each,
       storageOnlyMs: Math.round(storage.rowsMs),
       storageOnlyRatio: round(storage.rowsMs / serverOnlyMs, 2),
       indexesBuiltAfterSync: rounds.every((r) => r.indexing),
@@ -230,7 +228,7 @@ async function main(): Promise<void> {
     // Push of queued mutations, in rounds too: the same number of mutations from a bare client, then from the
     // first console's outbox. The console's run is a whole sync: it pushes, then pulls the echo of what it pushed.
     const pusher = first;
-    const pushRounds: { ms: number; serverOnlyMs: number; ratio: number }[] = [];
+    const pushRounds: PairedRound[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const bareMutations = Array.from({ length: PUSH }, (_, i) => createMutation(benchValues(i, `bare${r}`)));
       const t2 = performance.now();
@@ -251,19 +249,18 @@ async function main(): Promise<void> {
       if (waiting !== 0) throw new Error(`${waiting} mutations still waiting after the push`);
       pushRounds.push({ ms: pushMs, serverOnlyMs: barePushMs, ratio: pushMs / barePushMs });
     }
-    const pushMs = quantile(pushRounds.map((r) => r.ms), 0.5, 0);
-    const pushRatio = quantile(pushRounds.map((r) => r.ratio), 0.5, 2);
+    const push = pairedMedians(pushRounds);
     line({
       bench: 'sync.push',
       mutations: PUSH,
-      rounds: pushRounds.length,
-      ms: pushMs,
-      mutationsPerSec: Math.round(PUSH / (pushMs / 1000)),
-      serverOnlyMs: quantile(pushRounds.map((r) => r.serverOnlyMs), 0.5, 0),
-      ratio: pushRatio,
-      each: pushRounds.map((r) => ({ ms: Math.round(r.ms), serverOnlyMs: Math.round(r.serverOnlyMs), ratio: round(r.ratio, 2) })),
+      rounds: push.rounds,
+      ms: push.ms,
+      mutationsPerSec: Math.round(PUSH / (push.ms / 1000)),
+      serverOnlyMs: push.serverOnlyMs,
+      ratio: push.ratio,
+      each: push.each,
       note: 'the console run is a whole sync: it pushes, then checks for changes and pulls the echo of its push',
-      targets: { ratioAtMost: 1.5, ratioMet: pushRatio <= 1.5, judgedOn: 'the medians over the rounds' },
+      targets: { ratioAtMost: 1.5, ratioMet: push.ratio <= 1.5, judgedOn: 'the medians over the rounds' },
     });
 
     // Nothing new: a sync with an empty outbox and no changes on the server.
