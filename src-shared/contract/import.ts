@@ -91,8 +91,9 @@ export const importChannels = {
   'import:commit': channel<CommitResult>()(
     z.strictObject({ importId, mode: z.enum(['create', 'createAndUpdate']).optional(), batchSize: z.int().min(1).max(500).optional() }),
   ),
-  /** Cancels what the import is doing: reading, checking or committing (between batches). */
+  /** Cancels what the import is doing: reading, checking, comparing or committing (between batches); the import stays open. */
   'import:cancel': channel<{ cancelled: boolean }>()(z.strictObject({ importId })),
+  /** Closes the import, stopping whatever it runs (a file still being read included). */
   'import:close': channel<{ closed: boolean }>()(z.strictObject({ importId })),
   'import:history': channel<ImportHistoryEntry[]>()(z.strictObject({ limit: z.int().min(1).max(500).default(50) })),
   /** Removes what an import created and restores what it updated, while none of it was sent. */

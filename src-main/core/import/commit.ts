@@ -12,7 +12,7 @@ import { mergedValues, providedFields } from './diff';
 import type { Mapping } from './match';
 import { rememberSource } from './remembered';
 import { compareWithDirectory, hasError } from './review';
-import { sheetOf, withBusy } from './sessions';
+import { sheetOf } from './sessions';
 import type { Session } from './sessions';
 import type { ImportRecord } from './store';
 
@@ -24,8 +24,8 @@ type Counts = { created: number; updated: number; skipped: number };
  * The commit: the rows are written in batches of at most 500, each one
  * transaction holding the profiles, their outbox mutations and the history
  * items. Creates only by default; updates existing profiles in
- * "createAndUpdate" mode. Cancel stops between batches; what was written
- * stays, and can be undone.
+ * "createAndUpdate" mode. Cancelling (or closing) the session stops it at
+ * the next batch boundary; the batches written stay, and can be undone.
  */
 export class ImportCommit {
   constructor(private readonly ctx: ImportContext) {}
@@ -33,8 +33,9 @@ export class ImportCommit {
   async commit(s: Session, options: { mode?: ImportMode | undefined; batchSize?: number | undefined }): Promise<CommitResult> {
     if (options.mode !== undefined) s.mode = options.mode;
     const batchSize = Math.max(1, Math.min(IMPORT_BATCH_LIMIT, options.batchSize ?? IMPORT_BATCH_LIMIT));
-    return withBusy(s, 'committing', async () => {
-      await compareWithDirectory(this.ctx, s);
+    return s.control.run('committing', async (signal) => {
+      // Compared again first (the directory may have changed since the review); a cancel meanwhile stops before the first batch.
+      await compareWithDirectory(this.ctx, s, undefined);
       const { replica, clock, ids, events } = this.ctx;
       const rows = s.analysis.rows;
       const mode = s.mode;
@@ -68,7 +69,7 @@ export class ImportCommit {
       emitProgress(this.ctx, s.id, 'committing', 0, todo.length);
       try {
         for (let start = 0; start < todo.length; start += batchSize) {
-          if (s.cancel) {
+          if (signal.aborted) {
             cancelled = true;
             break;
           }

@@ -1,6 +1,5 @@
 import type { Delimiter, ImportLimits, TextEncoding } from '../../../src-shared/import';
-import { AppError } from '../../../src-shared/errors';
-import { importFailure } from './failure';
+import { importFailure, throwIfCancelled } from './failure';
 import { analyseSheet } from './analyse';
 import type { Analysis, AnalyseInput, LanguageMap } from './analyse';
 import { readSpreadsheet } from './read';
@@ -78,20 +77,16 @@ export function runParse(job: ParseJob, onProgress: EngineProgress): ParseResult
   return { file, sheetIndex, analysis };
 }
 
-const assertNotAborted = (signal: AbortSignal | undefined): void => {
-  if (signal?.aborted === true) throw new AppError('CANCELLED', 'The import was cancelled.');
-};
-
 /** Runs on the calling thread: for tests and for jobs too small to be worth a worker. */
 export const inlineEngine: ImportEngine = {
   parse: (job, onProgress, signal) =>
     Promise.resolve().then(() => {
-      assertNotAborted(signal);
+      throwIfCancelled(signal);
       return runParse(job, onProgress);
     }),
   analyse: (input, _limits, onProgress, signal) =>
     Promise.resolve().then(() => {
-      assertNotAborted(signal);
+      throwIfCancelled(signal);
       return analyseSheet(input, (done, total) => onProgress('validating', done, total));
     }),
 };

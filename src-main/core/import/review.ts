@@ -6,6 +6,7 @@ import { diffRow } from './diff';
 import type { DirectoryLookup } from './diff';
 import { exportProblems } from './export';
 import type { ProblemSelection } from './export';
+import { throwIfCancelled } from './failure';
 import type { Session } from './sessions';
 
 /**
@@ -57,8 +58,8 @@ export function exportSessionProblems(s: Session, format: 'xlsx' | 'csv', select
   return exportProblems(s.analysis.rows, s.file.facts.fileName, format, selection);
 }
 
-/** Compares every row with the local directory (chunked, with progress on a large sheet). */
-export async function compareWithDirectory(ctx: ImportContext, s: Session): Promise<void> {
+/** Compares every row with the local directory (chunked, with progress on a large sheet); the signal stops it between chunks. */
+export async function compareWithDirectory(ctx: ImportContext, s: Session, signal: AbortSignal | undefined): Promise<void> {
   const { replica, clock } = ctx;
   const now = clock.now();
   const lookup: DirectoryLookup = {
@@ -74,6 +75,7 @@ export async function compareWithDirectory(ctx: ImportContext, s: Session): Prom
   const rows = s.analysis.rows;
   const chunk = 2000;
   for (let start = 0; start < rows.length; start += chunk) {
+    throwIfCancelled(signal);
     for (let i = start; i < Math.min(rows.length, start + chunk); i++) {
       const row = rows[i];
       if (row !== undefined) diffRow(row, s.analysis.mapping, lookup);

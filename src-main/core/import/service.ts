@@ -27,7 +27,7 @@ import { MIME, toBase64 } from './export';
 import type { ProblemSelection } from './export';
 import { ImportHistory } from './history';
 import { compareWithDirectory, excludeRows, exportSessionProblems, preview } from './review';
-import { ImportSessions, viewOf, withBusy } from './sessions';
+import { ImportSessions, viewOf } from './sessions';
 import { ImportShaping } from './shaping';
 import { buildTemplate, templateFileName } from './templates';
 
@@ -177,7 +177,7 @@ export class ImportService {
   /** Compares every valid row with the local directory (chunked, with progress). */
   async diff(importId: string): Promise<ImportSessionView> {
     const s = this.sessions.get(importId);
-    await withBusy(s, 'comparing with the directory', () => compareWithDirectory(this.ctx, s));
+    await s.control.run('comparing with the directory', (signal) => compareWithDirectory(this.ctx, s, signal));
     return viewOf(s);
   }
 

@@ -4,7 +4,7 @@ import { countRows, DEFAULT_DEFAULTS, NO_FIXES } from './analyse';
 import type { Analysis, Defaults, Fixes, LanguageMap, RowEdits } from './analyse';
 import { emitProgress } from './context';
 import type { ImportContext } from './context';
-import { importFailure, megabytes } from './failure';
+import { cancelledError, importFailure, megabytes } from './failure';
 import type { ParsedFile, ParsedSheet } from './read';
 import { rememberedSources } from './remembered';
 
@@ -13,7 +13,8 @@ import { rememberedSources } from './remembered';
  * holding the file as read, its analysis and every choice made on it. A
  * session is opened by reading the file (through the engine) and may be read
  * again with another delimiter or encoding; the oldest idle ones are closed
- * beyond a few.
+ * beyond a few. Each has one SessionControl from the moment its file is
+ * dropped: cancelling or closing the import goes through it.
  */
 
 export interface Session {
@@ -31,11 +32,56 @@ export interface Session {
   excluded: Set<number>;
   mode: ImportMode;
   diffed: boolean;
-  busy: string | null;
-  cancel: boolean;
-  /** Aborts the engine job under way, if any. */
-  abort: AbortController | null;
+  /** The job the session runs and its AbortController: the one way to stop it. */
+  control: SessionControl;
   touched: number;
+}
+
+const goneError = (): AppError => new AppError('NOT_FOUND', 'This import is no longer open; drop the file again.');
+
+/**
+ * What a session is doing, and how it is stopped. One job runs at a time
+ * (reading the file, checking the rows, comparing, committing), under the
+ * session's AbortController: cancel aborts it (the worker is ended, a commit
+ * stops at the next batch boundary) and the session stays open; close aborts
+ * it and refuses any further job.
+ */
+export class SessionControl {
+  #job: { what: string; controller: AbortController } | null = null;
+  #closed = false;
+
+  /** What runs now, or null. */
+  get busy(): string | null {
+    return this.#job?.what ?? null;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async run<T>(what: string, fn: (signal: AbortSignal) => Promise<T> | T): Promise<T> {
+    if (this.#closed) throw goneError();
+    if (this.#job !== null) throw new AppError('VALIDATION_FAILED', `This import is busy ${this.#job.what}; wait for it to finish or cancel it.`);
+    const job = { what, controller: new AbortController() };
+    this.#job = job;
+    try {
+      return await fn(job.controller.signal);
+    } finally {
+      this.#job = null;
+    }
+  }
+
+  /** Stops the job under way, if any; true when there was one. */
+  cancel(): boolean {
+    if (this.#job === null) return false;
+    this.#job.controller.abort();
+    return true;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#job?.controller.abort();
+  }
 }
 
 export function sheetOf(s: Session): ParsedSheet {
@@ -54,23 +100,6 @@ export function adopt(s: Session, analysis: Analysis): void {
   s.dataRows = dataRows;
   s.diffed = false;
 }
-
-/** Runs one job on the session at a time (a second is refused while one runs). */
-export async function withBusy<T>(s: Session, what: string, fn: () => Promise<T> | T): Promise<T> {
-  if (s.busy !== null) throw new AppError('VALIDATION_FAILED', `This import is busy ${s.busy}; wait for it to finish or cancel it.`);
-  s.busy = what;
-  s.cancel = false;
-  s.abort = new AbortController();
-  try {
-    return await fn();
-  } finally {
-    s.busy = null;
-    s.cancel = false;
-    s.abort = null;
-  }
-}
-
-export const signalOf = (s: Session): AbortSignal | undefined => s.abort?.signal;
 
 /** What the renderer sees of a session (the rows come a page at a time apart). */
 export function viewOf(s: Session): ImportSessionView {
@@ -102,10 +131,14 @@ export function viewOf(s: Session): ImportSessionView {
   };
 }
 
+/** An open import, or one whose file is still being read (no session yet, but a control to cancel or close it by). */
+interface Entry {
+  control: SessionControl;
+  session: Session | undefined;
+}
+
 export class ImportSessions {
-  private readonly sessions = new Map<string, Session>();
-  /** Files being read (no session yet): cancellable by the id their progress events carry. */
-  private readonly opening = new Map<string, AbortController>();
+  private readonly entries = new Map<string, Entry>();
 
   constructor(
     private readonly ctx: ImportContext,
@@ -123,56 +156,61 @@ export class ImportSessions {
     }
     const bytes = new Uint8Array(Buffer.from(args.base64, 'base64'));
     const id = this.ctx.ids.uuid();
-    const controller = new AbortController();
-    this.opening.set(id, controller);
-    // At once, so the UI learns the import's id (to cancel) before the worker has started.
-    this.ctx.progress({ importId: id, phase: 'reading', done: 0, total: bytes.length, message: args.fileName });
+    const entry: Entry = { control: new SessionControl(), session: undefined };
+    this.entries.set(id, entry);
     try {
-      const session = await this.parse(id, bytes, args.fileName, args.delimiter, args.encoding, undefined, controller.signal);
-      this.store(session);
+      const session = await entry.control.run('reading the file', (signal) => {
+        // At once, so the UI learns the import's id (to cancel or close it) before the worker has started.
+        this.ctx.progress({ importId: id, phase: 'reading', done: 0, total: bytes.length, message: args.fileName });
+        return this.parse(id, bytes, args.fileName, args.delimiter, args.encoding, undefined, entry.control, signal);
+      });
+      this.settle(id, entry, session);
+      this.evict(id);
       return session;
     } finally {
-      this.opening.delete(id);
+      if (entry.session === undefined && this.entries.get(id) === entry) this.entries.delete(id);
     }
   }
 
   /** Reads the same file again with a delimiter or encoding chosen by hand. */
   async reparse(importId: string, delimiter: Delimiter | undefined, encoding: TextEncoding | undefined): Promise<Session> {
     const old = this.get(importId);
-    const session = await withBusy(old, 'reading the file', () =>
-      this.parse(importId, old.bytes, old.file.facts.fileName, delimiter ?? old.file.facts.delimiter ?? undefined, encoding, old, signalOf(old)),
+    const session = await old.control.run('reading the file', (signal) =>
+      this.parse(importId, old.bytes, old.file.facts.fileName, delimiter ?? old.file.facts.delimiter ?? undefined, encoding, old, old.control, signal),
     );
-    this.sessions.set(importId, session);
+    const entry = this.entries.get(importId);
+    if (entry === undefined) throw cancelledError();
+    this.settle(importId, entry, session);
     return session;
   }
 
   get(importId: string): Session {
-    const s = this.sessions.get(importId);
-    if (s === undefined) throw new AppError('NOT_FOUND', 'This import is no longer open; drop the file again.');
+    const entry = this.entries.get(importId);
+    if (entry === undefined) throw goneError();
+    const s = entry.session;
+    if (s === undefined) throw new AppError('VALIDATION_FAILED', `This import is busy ${entry.control.busy ?? 'reading the file'}; wait for it to finish or cancel it.`);
     s.touched = Date.now();
     return s;
   }
 
+  /** Closes an import, stopping whatever it runs (a file still being read included). */
   close(importId: string): { closed: boolean } {
-    const s = this.sessions.get(importId);
-    if (s !== undefined) {
-      s.cancel = true;
-      s.abort?.abort();
-    }
-    return { closed: this.sessions.delete(importId) };
+    const entry = this.entries.get(importId);
+    if (entry === undefined) return { closed: false };
+    entry.control.close();
+    this.entries.delete(importId);
+    return { closed: true };
   }
 
+  /** Stops what the import runs (reading, checking, comparing, committing); the import stays open. */
   cancel(importId: string): { cancelled: boolean } {
-    const opening = this.opening.get(importId);
-    if (opening !== undefined) {
-      opening.abort();
-      return { cancelled: true };
-    }
-    const s = this.sessions.get(importId);
-    if (s === undefined || s.busy === null) return { cancelled: false };
-    s.cancel = true;
-    s.abort?.abort();
-    return { cancelled: true };
+    return { cancelled: this.entries.get(importId)?.control.cancel() ?? false };
+  }
+
+  /** A file read to the end is kept, unless the import was closed meanwhile. */
+  private settle(importId: string, entry: Entry, session: Session): void {
+    if (entry.control.closed || this.entries.get(importId) !== entry) throw cancelledError();
+    entry.session = session;
   }
 
   private async parse(
@@ -182,7 +220,8 @@ export class ImportSessions {
     delimiter: Delimiter | undefined,
     encoding: TextEncoding | undefined,
     previous: Session | undefined,
-    signal: AbortSignal | undefined,
+    control: SessionControl,
+    signal: AbortSignal,
   ): Promise<Session> {
     const defaults = previous?.defaults ?? DEFAULT_DEFAULTS;
     const fixes = previous?.fixes ?? NO_FIXES;
@@ -214,19 +253,19 @@ export class ImportSessions {
       excluded: new Set(),
       mode: previous?.mode ?? 'create',
       diffed: false,
-      busy: null,
-      cancel: false,
-      abort: null,
+      control,
       touched: Date.now(),
     };
     adopt(session, result.analysis);
     return session;
   }
 
-  private store(session: Session): void {
-    this.sessions.set(session.id, session);
-    if (this.sessions.size <= this.maxSessions) return;
-    const idle = [...this.sessions.values()].filter((x) => x.busy === null && x.id !== session.id).sort((a, b) => a.touched - b.touched);
-    for (const old of idle.slice(0, this.sessions.size - this.maxSessions)) this.sessions.delete(old.id);
+  /** Beyond the most sessions kept, the idle ones used longest ago are closed. */
+  private evict(keep: string): void {
+    if (this.entries.size <= this.maxSessions) return;
+    const idle: Session[] = [];
+    for (const [id, entry] of this.entries) if (id !== keep && entry.session !== undefined && entry.control.busy === null) idle.push(entry.session);
+    idle.sort((a, b) => a.touched - b.touched);
+    for (const old of idle.slice(0, this.entries.size - this.maxSessions)) this.close(old.id);
   }
 }

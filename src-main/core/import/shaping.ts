@@ -4,13 +4,13 @@ import { parseCallingCode } from '../../../src-shared/profile';
 import type { ProfileField } from '../../../src-shared/profile';
 import type { BulkFix, ImportCounts, ImportRow, MappingTarget } from '../../../src-shared/import';
 import { countRows, evaluateRow, fieldColumns, markDuplicates } from './analyse';
-import type { LanguageMap, RowContext } from './analyse';
+import type { Defaults, Fixes, LanguageMap, RowContext, RowEdits } from './analyse';
 import { emitProgress } from './context';
 import type { ImportContext } from './context';
 import { assertSheetUsable } from './engine';
 import type { RememberedMapping } from './match';
 import { rememberedSources } from './remembered';
-import { adopt, sheetOf, signalOf, withBusy } from './sessions';
+import { adopt, sheetOf } from './sessions';
 import type { Session } from './sessions';
 
 /**
@@ -26,31 +26,27 @@ export class ImportShaping {
     const sheet = s.file.sheets[sheetIndex];
     if (sheet === undefined) throw new AppError('NOT_FOUND', `This file has no sheet number ${sheetIndex + 1}.`);
     assertSheetUsable(sheet, this.ctx.limits);
-    s.sheetIndex = sheetIndex;
-    s.edits = {};
-    s.excluded.clear();
-    await this.reanalyse(s, { headerRow: 'auto', mapping: 'auto' });
+    await this.reanalyse(s, { sheetIndex, edits: {}, excluded: new Set() }, { headerRow: 'auto', mapping: 'auto' });
   }
 
   async setHeaderRow(s: Session, headerRow: number | null): Promise<void> {
     const sheet = sheetOf(s);
     if (headerRow !== null && headerRow >= sheet.grid.length) throw new AppError('VALIDATION_FAILED', `The sheet has only ${sheet.grid.length} rows.`);
-    s.edits = {};
-    s.excluded.clear();
-    await this.reanalyse(s, { headerRow, mapping: 'auto' });
+    await this.reanalyse(s, { edits: {}, excluded: new Set() }, { headerRow, mapping: 'auto' });
   }
 
   async setMapping(s: Session, mapping: MappingTarget[]): Promise<void> {
     if (mapping.length !== s.analysis.columns.length) {
       throw new AppError('VALIDATION_FAILED', `The mapping has ${mapping.length} entries but the sheet has ${s.analysis.columns.length} columns.`);
     }
-    await this.reanalyse(s, { headerRow: s.analysis.headerRow, mapping });
+    await this.reanalyse(s, {}, { headerRow: s.analysis.headerRow, mapping });
   }
 
   /** The value step: what each distinct language value means (null: leave it as an error). */
   async setValueMap(s: Session, values: { value: string; language: Language | null }[]): Promise<void> {
-    for (const { value, language } of values) s.languageChoices[value.trim()] = language;
-    await this.refresh(s);
+    const languageChoices = { ...s.languageChoices };
+    for (const { value, language } of values) languageChoices[value.trim()] = language;
+    await this.refresh(s, { languageChoices });
   }
 
   async setDefaults(s: Session, defaults: { language?: Language | undefined; phoneCountryCode?: string | null | undefined }): Promise<void> {
@@ -58,25 +54,27 @@ export class ImportShaping {
       const code = parseCallingCode(defaults.phoneCountryCode);
       if (!code.ok) throw new AppError('VALIDATION_FAILED', code.message, { fields: { phoneCountryCode: code.message } });
     }
-    s.defaults = {
-      language: defaults.language ?? s.defaults.language,
-      phoneCountryCode: defaults.phoneCountryCode === undefined ? s.defaults.phoneCountryCode : defaults.phoneCountryCode,
-    };
-    await this.refresh(s);
+    await this.refresh(s, {
+      defaults: {
+        language: defaults.language ?? s.defaults.language,
+        phoneCountryCode: defaults.phoneCountryCode === undefined ? s.defaults.phoneCountryCode : defaults.phoneCountryCode,
+      },
+    });
   }
 
   async bulkFix(s: Session, fix: BulkFix, value: string | null): Promise<void> {
+    let fixes: Fixes;
     switch (fix) {
       case 'trim':
-        s.fixes = { ...s.fixes, trim: true };
+        fixes = { ...s.fixes, trim: true };
         break;
       case 'lowercaseEmails':
-        s.fixes = { ...s.fixes, lowercaseEmails: true };
+        fixes = { ...s.fixes, lowercaseEmails: true };
         break;
       case 'setLanguageWhereEmpty': {
         const language = value === null ? null : (['en_US', 'fr_BE', 'nl_BE'] as const).find((l) => l === value);
         if (language === undefined) throw new AppError('VALIDATION_FAILED', 'Choose en_US, fr_BE or nl_BE.', { fields: { value: 'Choose en_US, fr_BE or nl_BE.' } });
-        s.fixes = { ...s.fixes, languageWhereEmpty: language };
+        fixes = { ...s.fixes, languageWhereEmpty: language };
         break;
       }
       case 'setCountryCodeWhereEmpty': {
@@ -84,11 +82,11 @@ export class ImportShaping {
           const code = parseCallingCode(value);
           if (!code.ok || code.value === null) throw new AppError('VALIDATION_FAILED', code.ok ? 'Give a country code.' : code.message, { fields: { value: 'Not a country code.' } });
         }
-        s.fixes = { ...s.fixes, countryCodeWhereEmpty: value };
+        fixes = { ...s.fixes, countryCodeWhereEmpty: value };
         break;
       }
     }
-    await this.refresh(s);
+    await this.refresh(s, { fixes });
   }
 
   /** An inline edit: the row is checked again at once (and duplicates across the file). */
@@ -107,22 +105,38 @@ export class ImportShaping {
    * Checks every row again with the same sheet, header and mapping (after a
    * value choice, a default or a bulk fix). The matches shown are kept as they were.
    */
-  private async refresh(s: Session): Promise<void> {
+  private async refresh(s: Session, change: Change): Promise<void> {
     const { matches, rememberedMapping } = s.analysis;
     const languages: LanguageMap = {};
     for (const v of s.analysis.languageValues) if (v.reason === 'remembered') languages[v.value] = v.mapped;
-    await this.reanalyse(s, { headerRow: s.analysis.headerRow, mapping: s.analysis.mapping }, { mapping: {}, languages });
+    await this.reanalyse(s, change, { headerRow: s.analysis.headerRow, mapping: s.analysis.mapping }, { mapping: {}, languages });
     s.analysis.matches = matches;
     s.analysis.rememberedMapping = rememberedMapping;
   }
 
+  /**
+   * Checks every row with the change applied, through the engine (off the main
+   * thread for a large sheet), under the session's control. The change is kept
+   * only with its analysis: a check that fails or is cancelled leaves the
+   * session as it was.
+   */
   private async reanalyse(
     s: Session,
+    change: Change,
     shape: { headerRow: number | null | 'auto'; mapping: MappingTarget[] | 'auto' },
     remembered?: { mapping: RememberedMapping; languages: LanguageMap },
   ): Promise<void> {
-    const sheet = sheetOf(s);
-    const analysis = await withBusy(s, 'checking the rows', () =>
+    const next = {
+      sheetIndex: change.sheetIndex ?? s.sheetIndex,
+      languageChoices: change.languageChoices ?? s.languageChoices,
+      defaults: change.defaults ?? s.defaults,
+      fixes: change.fixes ?? s.fixes,
+      edits: change.edits ?? s.edits,
+      excluded: change.excluded ?? s.excluded,
+    };
+    const sheet = s.file.sheets[next.sheetIndex];
+    if (sheet === undefined) throw new AppError('NOT_FOUND', 'This sheet is gone.');
+    const analysis = await s.control.run('checking the rows', (signal) =>
       this.ctx.engine.analyse(
         {
           grid: sheet.grid,
@@ -131,19 +145,30 @@ export class ImportShaping {
           mapping: shape.mapping,
           remembered,
           rememberedSources: shape.mapping === 'auto' ? rememberedSources(this.ctx.replica.imports) : undefined,
-          languageMap: s.languageChoices,
-          defaults: s.defaults,
-          fixes: s.fixes,
-          edits: s.edits,
-          excluded: [...s.excluded],
+          languageMap: next.languageChoices,
+          defaults: next.defaults,
+          fixes: next.fixes,
+          edits: next.edits,
+          excluded: [...next.excluded],
         },
         this.ctx.limits,
         (phase, done, total) => emitProgress(this.ctx, s.id, phase, done, total),
-        signalOf(s),
+        signal,
       ),
     );
+    Object.assign(s, next);
     adopt(s, analysis);
   }
+}
+
+/** What a shaping step changes in the session; kept only once the rows are checked with it. */
+interface Change {
+  sheetIndex?: number;
+  languageChoices?: LanguageMap;
+  defaults?: Defaults;
+  fixes?: Fixes;
+  edits?: RowEdits;
+  excluded?: Set<number>;
 }
 
 /** What checking one row needs: the sheet as shaped so far. */
