@@ -29,24 +29,41 @@ const FILTERS: Record<PreviewFilter, (row: ImportRow) => boolean> = {
   conflict: (r) => r.status === 'conflict',
 };
 
-export function preview(s: Session, args: { offset: number; limit: number; filter: PreviewFilter; search?: string | undefined }): ImportPreviewPage {
-  const test = FILTERS[args.filter];
-  const needle = args.search?.trim().toLowerCase() ?? '';
-  const matching = s.analysis.rows.filter((row) => {
+/** The rows a filter and a search show, in file order: the search looks in the names, the email and the external ID. */
+function shown(rows: readonly ImportRow[], filter: PreviewFilter, search: string | undefined): ImportRow[] {
+  const test = FILTERS[filter];
+  const needle = search?.trim().toLowerCase() ?? '';
+  return rows.filter((row) => {
     if (!test(row)) return false;
     if (needle === '') return true;
     const v = row.values;
     return `${v.firstName} ${v.lastName} ${v.email} ${v.externalId}`.toLowerCase().includes(needle);
   });
+}
+
+export function preview(s: Session, args: { offset: number; limit: number; filter: PreviewFilter; search?: string | undefined }): ImportPreviewPage {
+  const matching = shown(s.analysis.rows, args.filter, args.search);
   return { rows: matching.slice(args.offset, args.offset + args.limit), total: matching.length, offset: args.offset, counts: countRows(s.analysis.rows) };
 }
 
-export function excludeRows(s: Session, rowIndexes: number[], excluded: boolean): ImportCounts {
+export function excludeRows(s: Session, rowIndexes: readonly number[], excluded: boolean): ImportCounts {
+  const rows: ImportRow[] = [];
   for (const i of rowIndexes) {
-    if (s.analysis.rows[i] === undefined) continue;
-    if (excluded) s.excluded.add(i);
-    else s.excluded.delete(i);
     const row = s.analysis.rows[i];
+    if (row !== undefined) rows.push(row);
+  }
+  return setExcluded(s, rows, excluded);
+}
+
+/** Excludes (or includes back) every row the filter and the search show: the same rows the review grid lists. */
+export function excludeWhere(s: Session, args: { filter: PreviewFilter; search?: string | undefined; excluded: boolean }): ImportCounts {
+  return setExcluded(s, shown(s.analysis.rows, args.filter, args.search), args.excluded);
+}
+
+function setExcluded(s: Session, rows: readonly ImportRow[], excluded: boolean): ImportCounts {
+  for (const row of rows) {
+    if (excluded) s.excluded.add(row.index);
+    else s.excluded.delete(row.index);
     row.excluded = excluded;
   }
   markDuplicates(s.analysis.rows);

@@ -26,7 +26,7 @@ import type { ImportEngine } from './engine';
 import { MIME, toBase64 } from './export';
 import type { ProblemSelection } from './export';
 import { ImportHistory } from './history';
-import { compareWithDirectory, excludeRows, exportSessionProblems, preview } from './review';
+import { compareWithDirectory, excludeRows, excludeWhere, exportSessionProblems, preview } from './review';
 import { ImportSessions, viewOf } from './sessions';
 import { ImportShaping } from './shaping';
 import { buildTemplate, templateFileName } from './templates';
@@ -172,6 +172,11 @@ export class ImportService {
 
   excludeRows(importId: string, rowIndexes: number[], excluded: boolean): ImportCounts {
     return excludeRows(this.sessions.get(importId), rowIndexes, excluded);
+  }
+
+  /** Excludes (or includes back) every row a filter and a search show, as the review grid shows them. */
+  excludeWhere(importId: string, args: { filter: PreviewFilter; search?: string | undefined; excluded: boolean }): ImportCounts {
+    return excludeWhere(this.sessions.get(importId), args);
   }
 
   /** Compares every valid row with the local directory (chunked, with progress). */
