@@ -1,6 +1,6 @@
 import type { ImportLimits, ImportPhase, ImportProgress } from '../../../src-shared/import';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
-import type { ImportEngine } from './engine';
+import type { ImportWorkerPort } from './worker-port';
 
 /** What every part of the import (sessions, shaping, review, commit, history) reaches the outside through: wired once by the ImportService. */
 export interface ImportContext {
@@ -8,7 +8,8 @@ export interface ImportContext {
   clock: Clock;
   ids: IdSource;
   events: ChangeSink;
-  engine: ImportEngine;
+  /** Reads files and checks whole sheets, off the main thread when it is worth it. */
+  worker: ImportWorkerPort;
   limits: ImportLimits;
   progress: (progress: ImportProgress) => void;
   /** Yields to the event loop (between commit batches and diff chunks, so cancel and progress get through). */

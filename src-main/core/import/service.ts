@@ -22,7 +22,7 @@ import type {
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import { ImportCommit } from './commit';
 import type { ImportContext } from './context';
-import type { ImportEngine } from './engine';
+import type { ImportWorkerPort } from './worker-port';
 import { MIME, toBase64 } from './export';
 import type { ProblemSelection } from './export';
 import { ImportHistory } from './history';
@@ -42,7 +42,8 @@ export interface ImportServiceDeps {
   ids: IdSource;
   events: ChangeSink;
   progress: (progress: ImportProgress) => void;
-  engine: ImportEngine;
+  /** Reads files and checks whole sheets (a worker thread in the app, inline in some tests). */
+  worker: ImportWorkerPort;
   limits?: Partial<ImportLimits>;
   templates?: TemplateSource;
   /** Yields to the event loop between commit batches (so cancel and progress get through). */
@@ -71,7 +72,7 @@ export class ImportService {
       clock: deps.clock,
       ids: deps.ids,
       events: deps.events,
-      engine: deps.engine,
+      worker: deps.worker,
       limits: { ...IMPORT_DEFAULT_LIMITS, ...deps.limits },
       progress: deps.progress,
       yieldNow: deps.yieldNow ?? (() => new Promise((resolve) => setImmediate(resolve))),
@@ -87,9 +88,9 @@ export class ImportService {
     return { ...this.ctx.limits };
   }
 
-  /** The Import page opened: let the engine get ready for the file that is likely to come. */
+  /** The Import page opened: let the import worker get ready for the file that is likely to come. */
   prepare(): void {
-    this.ctx.engine.prepare?.(this.ctx.limits);
+    this.ctx.worker.prepare?.(this.ctx.limits);
   }
 
   // ── sessions ──────────────────────────────────────────────────────

@@ -11,7 +11,7 @@ import { rememberedSources } from './remembered';
 /**
  * The open imports: one session per dropped file, keyed by its import id,
  * holding the file as read, its analysis and every choice made on it. A
- * session is opened by reading the file (through the engine) and may be read
+ * session is opened by reading the file (through the import worker) and may be read
  * again with another delimiter or encoding; the oldest idle ones are closed
  * beyond a few. Each has one SessionControl from the moment its file is
  * dropped: cancelling or closing the import goes through it.
@@ -226,7 +226,7 @@ export class ImportSessions {
     const defaults = previous?.defaults ?? DEFAULT_DEFAULTS;
     const fixes = previous?.fixes ?? NO_FIXES;
     const languageChoices = previous?.languageChoices ?? {};
-    const result = await this.ctx.engine.parse(
+    const result = await this.ctx.worker.parse(
       {
         bytes,
         fileName,

@@ -7,7 +7,7 @@ import { countRows, evaluateRow, fieldColumns, markDuplicates } from './analyse'
 import type { Defaults, Fixes, LanguageMap, RowContext, RowEdits } from './analyse';
 import { emitProgress } from './context';
 import type { ImportContext } from './context';
-import { assertSheetUsable } from './engine';
+import { assertSheetUsable } from './worker-port';
 import type { RememberedMapping } from './match';
 import { rememberedSources } from './remembered';
 import { adopt, sheetOf } from './sessions';
@@ -16,7 +16,7 @@ import type { Session } from './sessions';
 /**
  * Shaping an open session: the sheet, the header row, the column mapping, the
  * meaning of each language value, the defaults and bulk fixes, inline edits.
- * A change that touches every row checks them again through the engine (off
+ * A change that touches every row checks them again through the import worker (off
  * the main thread for a large sheet); an edit re-checks its row here.
  */
 export class ImportShaping {
@@ -115,7 +115,7 @@ export class ImportShaping {
   }
 
   /**
-   * Checks every row with the change applied, through the engine (off the main
+   * Checks every row with the change applied, through the import worker (off the main
    * thread for a large sheet), under the session's control. The change is kept
    * only with its analysis: a check that fails or is cancelled leaves the
    * session as it was.
@@ -137,7 +137,7 @@ export class ImportShaping {
     const sheet = s.file.sheets[next.sheetIndex];
     if (sheet === undefined) throw new AppError('NOT_FOUND', 'This sheet is gone.');
     const analysis = await s.control.run('checking the rows', (signal) =>
-      this.ctx.engine.analyse(
+      this.ctx.worker.analyse(
         {
           grid: sheet.grid,
           merges: sheet.merges,

@@ -2,19 +2,19 @@ import { Worker } from 'node:worker_threads';
 import { resolveWorkerFile, workerEntry } from '../workers';
 import { AppError } from '../../../src-shared/errors';
 import type { ImportLimits } from '../../../src-shared/import';
-import { inlineEngine } from '../../core/import/engine';
+import { inlineImportWorker } from '../../core/import/worker-port';
 import { cancelledError } from '../../core/import/failure';
-import type { EngineProgress, ImportEngine } from '../../core/import/engine';
+import type { ImportWorkerPort, WorkerProgress } from '../../core/import/worker-port';
 import type { WorkerReply, WorkerRequest } from './protocol';
 
 /**
- * Runs the import engine in a worker thread per job: the file is read and its
+ * The import worker port, run in a worker thread per job: the file is read and its
  * rows checked off the main thread, under a memory cap (resourceLimits), a
  * wall-clock limit and cancellation (the worker is terminated). A worker that
  * dies on a hostile file takes nothing else with it.
  */
 
-export interface WorkerEngineOptions {
+export interface ImportWorkerOptions {
   /** The worker's file; found next to the built bundle (import-worker.js) or the source (worker.ts) when omitted. */
   workerFile?: string | undefined;
   /** Row checks of sheets this small run on the calling thread (a worker costs more than they do). */
@@ -116,7 +116,7 @@ function runInWorker<T>(
   request: WorkerRequest,
   transfer: ArrayBuffer[],
   limits: ImportLimits,
-  onProgress: EngineProgress,
+  onProgress: WorkerProgress,
   pick: (reply: WorkerReply) => T | undefined,
   signal: AbortSignal | undefined,
 ): Promise<T> {
@@ -188,12 +188,12 @@ function runInWorker<T>(
   });
 }
 
-export interface WorkerEngine extends ImportEngine {
+export interface ThreadedImportWorker extends ImportWorkerPort {
   /** Worker threads running a job now, or ended after one and not yet exited (the idle spare not counted). */
   running(): number;
 }
 
-export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEngine {
+export function createImportWorker(options: ImportWorkerOptions = {}): ThreadedImportWorker {
   let file: string | undefined;
   const workerFile = (): string => (file ??= resolveWorkerFile(IMPORT_WORKER, options.workerFile));
   const supply = new WorkerSupply(workerFile);
@@ -218,7 +218,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
       );
     },
     analyse(input, limits, onProgress, signal) {
-      if (input.grid.length < inlineBelow) return inlineEngine.analyse(input, limits, onProgress, signal);
+      if (input.grid.length < inlineBelow) return inlineImportWorker.analyse(input, limits, onProgress, signal);
       return runInWorker(
         supply,
         { kind: 'analyse', input, limits },

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWorkerEngine } from '../../../src-main/runtime/import/runner';
+import { createImportWorker } from '../../../src-main/runtime/import/runner';
 import type { ImportProgress } from '../../../src-shared/import';
 import { count, fixtureBase64, startRoster } from './helpers';
 import type { TestRoster } from './helpers';
@@ -26,14 +26,14 @@ const CANCELLED = { code: 'CANCELLED', message: 'The import was cancelled.' };
 
 describe('closing an import', () => {
   it('while its file is being read ends the worker and keeps nothing', async () => {
-    const engine = createWorkerEngine();
-    const r = startRoster({ import: { engine } });
+    const worker = createImportWorker();
+    const r = startRoster({ import: { worker } });
     t = r;
     let closing: { importId: string; runningThen: number; closed: Promise<{ closed: boolean }> } | undefined;
     const off = r.roster.events.on('import:progress', (p: ImportProgress) => {
       // The first event is the service's own (it names the file); the next ones come from the worker reading it.
       if (closing !== undefined || p.message !== undefined) return;
-      closing = { importId: p.importId, runningThen: engine.running(), closed: r.call('import:close', { importId: p.importId }) };
+      closing = { importId: p.importId, runningThen: worker.running(), closed: r.call('import:close', { importId: p.importId }) };
     });
     const error = await r.fail('import:open', { fileName: 'big.csv', base64: csv(60_000) });
     off();
@@ -42,7 +42,7 @@ describe('closing an import', () => {
     expect(closing.runningThen).toBe(1);
     expect(await closing.closed).toEqual({ closed: true });
     // The worker was ended, not left to finish reading 60,000 rows.
-    await expect.poll(() => engine.running(), { timeout: 5000, interval: 20 }).toBe(0);
+    await expect.poll(() => worker.running(), { timeout: 5000, interval: 20 }).toBe(0);
     expect(await r.fail('import:view', { importId: closing.importId })).toMatchObject({ code: 'NOT_FOUND' });
     expect(await r.call('import:cancel', { importId: closing.importId })).toEqual({ cancelled: false });
     // The console goes on importing.
