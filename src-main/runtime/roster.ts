@@ -5,9 +5,9 @@ import { appHandlers } from '../core/api/app.handlers';
 import { profileHandlers } from '../core/api/profiles.handlers';
 import { importHandlers } from '../core/api/import.handlers';
 import { ImportService } from '../core/import/service';
-import type { ImportEngine } from '../core/import/engine';
+import type { ImportWorkerPort } from '../core/import/worker-port';
 import type { ImportLimits } from '../../src-shared/import';
-import { createWorkerEngine } from './import/runner';
+import { createImportWorker } from './import/runner';
 import { resourceTemplates } from './import/templates';
 import { EventBus } from '../core/events';
 import { ProfileService } from '../core/profiles/service';
@@ -49,8 +49,8 @@ export interface RosterOptions {
     /** Builds the indexes a large pull left out (a worker thread by default). */
     indexes?: IndexBuilder;
   };
-  /** Spreadsheet import: limits (file size, rows, time, memory), and the engine (a worker by default). */
-  import?: { limits?: Partial<ImportLimits>; engine?: ImportEngine; workerFile?: string; templatesDir?: string };
+  /** Spreadsheet import: limits (file size, rows, time, memory), and what reads the files (a worker thread by default). */
+  import?: { limits?: Partial<ImportLimits>; worker?: ImportWorkerPort; workerFile?: string; templatesDir?: string };
 }
 
 export interface Roster {
@@ -81,7 +81,7 @@ export function openRoster(options: RosterOptions): Roster {
     ids,
     events,
     progress: (p) => events.emit('import:progress', p),
-    engine: options.import?.engine ?? createWorkerEngine({ workerFile: options.import?.workerFile }),
+    worker: options.import?.worker ?? createImportWorker({ workerFile: options.import?.workerFile }),
     limits: options.import?.limits,
     templates: resourceTemplates(options.import?.templatesDir),
   });

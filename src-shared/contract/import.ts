@@ -82,8 +82,13 @@ export const importChannels = {
   ),
   /** trim · lowercaseEmails · setLanguageWhereEmpty (value: a code) · setCountryCodeWhereEmpty (value: +32, 32 or BE). */
   'import:bulkFix': channel<ImportSessionView>()(z.strictObject({ importId, fix: z.enum(BULK_FIXES), value: z.string().max(20).nullable().default(null) })),
+  /** Excludes (or includes back) the rows given by their index, e.g. those ticked in the grid. */
   'import:excludeRows': channel<ImportCounts>()(
     z.strictObject({ importId, rowIndexes: z.array(z.int().min(0)).max(1_000_000), excluded: z.boolean() }),
+  ),
+  /** Excludes (or includes back) every row a filter and a search show: the same rows import:preview lists for them. */
+  'import:excludeWhere': channel<ImportCounts>()(
+    z.strictObject({ importId, filter: z.enum(PREVIEW_FILTERS), search: z.string().max(200).optional(), excluded: z.boolean() }),
   ),
   /** Compares the rows with the local directory: new / update (with field changes) / unchanged / conflict. */
   'import:diff': channel<ImportSessionView>()(z.strictObject({ importId })),
@@ -91,8 +96,9 @@ export const importChannels = {
   'import:commit': channel<CommitResult>()(
     z.strictObject({ importId, mode: z.enum(['create', 'createAndUpdate']).optional(), batchSize: z.int().min(1).max(500).optional() }),
   ),
-  /** Cancels what the import is doing: reading, checking or committing (between batches). */
+  /** Cancels what the import is doing: reading, checking, comparing or committing (between batches); the import stays open. */
   'import:cancel': channel<{ cancelled: boolean }>()(z.strictObject({ importId })),
+  /** Closes the import, stopping whatever it runs (a file still being read included). */
   'import:close': channel<{ closed: boolean }>()(z.strictObject({ importId })),
   'import:history': channel<ImportHistoryEntry[]>()(z.strictObject({ limit: z.int().min(1).max(500).default(50) })),
   /** Removes what an import created and restores what it updated, while none of it was sent. */

@@ -28,6 +28,7 @@ export const PRELOAD_CHANNELS = [
   'import:editCell',
   'import:bulkFix',
   'import:excludeRows',
+  'import:excludeWhere',
   'import:diff',
   'import:commit',
   'import:cancel',

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import * as XLSX from 'xlsx';
 import { readSpreadsheet } from '../../src-main/core/import/read';
 import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../src-main/core/import/analyse';
-import { createWorkerEngine } from '../../src-main/runtime/import/runner';
+import { createImportWorker } from '../../src-main/runtime/import/runner';
 import { IMPORT_DEFAULT_LIMITS } from '../../src-shared/import';
 
 const SIZES = [500, 10_000, 100_000] as const;
@@ -72,9 +72,9 @@ async function main(): Promise<void> {
   // The worker as the app runs it (built by `npm run build`), else its TypeScript source through tsx (slower to start).
   const builtWorker = resolve('out/main/import-worker.js');
   const workerKind = existsSync(builtWorker) ? 'built' : 'tsx';
-  const engine = createWorkerEngine(workerKind === 'built' ? { workerFile: builtWorker } : {});
+  const importWorker = createImportWorker(workerKind === 'built' ? { workerFile: builtWorker } : {});
   // As when the Import page opens: the first worker starts ahead of the file.
-  engine.prepare?.(IMPORT_DEFAULT_LIMITS);
+  importWorker.prepare?.(IMPORT_DEFAULT_LIMITS);
   try {
     // Warm-up: JIT both paths on a small file of each format.
     for (const format of FORMATS) {
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
           valid = p.valid;
         }
         const w0 = performance.now();
-        await engine.parse(
+        await importWorker.parse(
           { bytes, fileName, limits: IMPORT_DEFAULT_LIMITS, remembered: {}, analysis: { languageMap: {}, defaults: DEFAULT_DEFAULTS, fixes: NO_FIXES, edits: {}, excluded: [] } },
           () => undefined,
         );

@@ -295,6 +295,16 @@ test('rows shown by a filter are excluded together, and excluded rows are skippe
 
   await imp.filter(/^Errors/);
   await expect(imp.rows()).toHaveCount(3);
+  // Filter and search together: only the rows both show are excluded (Claire and Eva, not Dirk whose email has no domain).
+  const search = page.getByRole('textbox', { name: 'Search the rows' });
+  await search.fill('example.com');
+  await expect(imp.rows()).toHaveCount(2);
+  await expect(page.getByTestId('exclude-shown')).toHaveText('Exclude these 2 rows');
+  await page.getByTestId('exclude-shown').click();
+  await expect(imp.rows()).toHaveCount(0);
+  await search.fill('');
+  await expect(imp.rows()).toHaveCount(1);
+  await expect(imp.row(7)).toHaveCount(1);
   await page.getByTestId('exclude-shown').click();
   await expect(imp.rows()).toHaveCount(0);
   await imp.filter(/^Excluded/);

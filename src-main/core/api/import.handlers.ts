@@ -23,6 +23,7 @@ export const importHandlers = (imports: ImportService): DomainHandlers<ImportCha
   'import:editCell': ({ importId, rowIndex, field, value }) => imports.editCell(importId, rowIndex, field, value),
   'import:bulkFix': ({ importId, fix, value }) => imports.bulkFix(importId, fix, value),
   'import:excludeRows': ({ importId, rowIndexes, excluded }) => imports.excludeRows(importId, rowIndexes, excluded),
+  'import:excludeWhere': ({ importId, filter, search, excluded }) => imports.excludeWhere(importId, { filter, search, excluded }),
   'import:diff': ({ importId }) => imports.diff(importId),
   'import:commit': ({ importId, mode, batchSize }) => imports.commit(importId, { mode, batchSize }),
   'import:cancel': ({ importId }) => imports.cancel(importId),

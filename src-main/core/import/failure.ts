@@ -29,6 +29,14 @@ export const failureReasonOf = (error: unknown): ImportFailureReason | undefined
   return typeof reason === 'string' && reason in CODE_OF ? (reason as ImportFailureReason) : undefined;
 };
 
+/** What a cancelled (or closed) import's job ends with, wherever it was stopped. */
+export const cancelledError = (): AppError => new AppError('CANCELLED', 'The import was cancelled.');
+
+/** Throws CANCELLED once the signal has aborted (checked between chunks of work, never per row). */
+export const throwIfCancelled = (signal: AbortSignal | undefined): void => {
+  if (signal?.aborted === true) throw cancelledError();
+};
+
 /** A size as people read it: "7.5 KB", "50 MB". */
 export const megabytes = (bytes: number): string =>
   bytes < 1024 * 1024 ? `${Math.round((bytes / 1024) * 10) / 10} KB` : `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;

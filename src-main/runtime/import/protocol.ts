@@ -1,7 +1,7 @@
 import type { ApiError } from '../../../src-shared/errors';
 import type { ImportLimits } from '../../../src-shared/import';
 import type { Analysis, AnalyseInput } from '../../core/import/analyse';
-import type { ParseJob, ParseResult } from '../../core/import/engine';
+import type { ParseJob, ParseResult } from '../../core/import/worker-port';
 
 /** Messages between the main side and the import worker (one job per worker). */
 export type WorkerRequest = { kind: 'parse'; job: ParseJob } | { kind: 'analyse'; input: AnalyseInput; limits: ImportLimits };

@@ -2,18 +2,19 @@ import { Worker } from 'node:worker_threads';
 import { resolveWorkerFile, workerEntry } from '../workers';
 import { AppError } from '../../../src-shared/errors';
 import type { ImportLimits } from '../../../src-shared/import';
-import { inlineEngine } from '../../core/import/engine';
-import type { EngineProgress, ImportEngine } from '../../core/import/engine';
+import { inlineImportWorker } from '../../core/import/worker-port';
+import { cancelledError } from '../../core/import/failure';
+import type { ImportWorkerPort, WorkerProgress } from '../../core/import/worker-port';
 import type { WorkerReply, WorkerRequest } from './protocol';
 
 /**
- * Runs the import engine in a worker thread per job: the file is read and its
+ * The import worker port, run in a worker thread per job: the file is read and its
  * rows checked off the main thread, under a memory cap (resourceLimits), a
  * wall-clock limit and cancellation (the worker is terminated). A worker that
  * dies on a hostile file takes nothing else with it.
  */
 
-export interface WorkerEngineOptions {
+export interface ImportWorkerOptions {
   /** The worker's file; found next to the built bundle (import-worker.js) or the source (worker.ts) when omitted. */
   workerFile?: string | undefined;
   /** Row checks of sheets this small run on the calling thread (a worker costs more than they do). */
@@ -49,20 +50,29 @@ function spawnWorker(file: string, limits: ImportLimits): Worker {
  */
 class WorkerSupply {
   #spare: { worker: Worker; memoryMb: number } | undefined;
+  /** Workers running a job, or ended after one and not yet exited. */
+  readonly #busy = new Set<Worker>();
 
   constructor(private readonly file: () => string) {}
 
+  get running(): number {
+    return this.#busy.size;
+  }
+
   /** A worker for a job: the spare when it is alive and has the right memory cap, else a new one. */
   take(limits: ImportLimits): Worker {
-    const spare = this.#spare;
-    this.#spare = undefined;
-    // threadId is -1 once a worker has stopped (e.g. it died while waiting).
-    if (spare !== undefined && spare.worker.threadId !== -1 && spare.memoryMb === limits.maxMemoryMb) {
-      spare.worker.ref();
-      return spare.worker;
-    }
-    if (spare !== undefined) void spare.worker.terminate();
-    return spawnWorker(this.file(), limits);
+    const worker = this.pick(limits);
+    this.#busy.add(worker);
+    return worker;
+  }
+
+  /** A worker whose job failed, timed out or was cancelled is ended (counted until it has exited); a spare is started in its place. */
+  end(worker: Worker, limits: ImportLimits): void {
+    const exited = (): void => {
+      this.#busy.delete(worker);
+    };
+    void worker.terminate().then(exited, exited);
+    this.prepare(limits);
   }
 
   /** Starts a spare ahead of the next job (the Import page opened, or a job failed and took its worker with it). */
@@ -75,11 +85,24 @@ class WorkerSupply {
 
   /** A worker that finished its job cleanly (warm, nothing of the file left but garbage) serves the next one. */
   giveBack(worker: Worker, limits: ImportLimits): void {
+    this.#busy.delete(worker);
     if (this.#spare !== undefined) {
       void worker.terminate();
       return;
     }
     this.keep(worker, limits);
+  }
+
+  private pick(limits: ImportLimits): Worker {
+    const spare = this.#spare;
+    this.#spare = undefined;
+    // threadId is -1 once a worker has stopped (e.g. it died while waiting).
+    if (spare !== undefined && spare.worker.threadId !== -1 && spare.memoryMb === limits.maxMemoryMb) {
+      spare.worker.ref();
+      return spare.worker;
+    }
+    if (spare !== undefined) void spare.worker.terminate();
+    return spawnWorker(this.file(), limits);
   }
 
   private keep(worker: Worker, limits: ImportLimits): void {
@@ -93,13 +116,13 @@ function runInWorker<T>(
   request: WorkerRequest,
   transfer: ArrayBuffer[],
   limits: ImportLimits,
-  onProgress: EngineProgress,
+  onProgress: WorkerProgress,
   pick: (reply: WorkerReply) => T | undefined,
   signal: AbortSignal | undefined,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (signal?.aborted === true) {
-      reject(new AppError('CANCELLED', 'The import was cancelled.'));
+      reject(cancelledError());
       return;
     }
     const worker = supply.take(limits);
@@ -113,12 +136,8 @@ function runInWorker<T>(
       worker.off('error', onError);
       worker.off('exit', onExit);
       // Only a clean success keeps the worker; a failure, a time-out or a cancel ends it.
-      if (outcome.ok) {
-        supply.giveBack(worker, limits);
-      } else {
-        void worker.terminate();
-        supply.prepare(limits);
-      }
+      if (outcome.ok) supply.giveBack(worker, limits);
+      else supply.end(worker, limits);
       if (outcome.ok) resolve(outcome.value);
       else reject(outcome.error);
     };
@@ -131,7 +150,7 @@ function runInWorker<T>(
         }),
       });
     }, limits.maxParseMs);
-    const onAbort = (): void => finish({ ok: false, error: new AppError('CANCELLED', 'The import was cancelled.') });
+    const onAbort = (): void => finish({ ok: false, error: cancelledError() });
     signal?.addEventListener('abort', onAbort, { once: true });
     const onMessage = (reply: WorkerReply): void => {
       if (reply.type === 'progress') {
@@ -169,12 +188,18 @@ function runInWorker<T>(
   });
 }
 
-export function createWorkerEngine(options: WorkerEngineOptions = {}): ImportEngine {
+export interface ThreadedImportWorker extends ImportWorkerPort {
+  /** Worker threads running a job now, or ended after one and not yet exited (the idle spare not counted). */
+  running(): number;
+}
+
+export function createImportWorker(options: ImportWorkerOptions = {}): ThreadedImportWorker {
   let file: string | undefined;
   const workerFile = (): string => (file ??= resolveWorkerFile(IMPORT_WORKER, options.workerFile));
   const supply = new WorkerSupply(workerFile);
   const inlineBelow = options.inlineBelowRows ?? 2000;
   return {
+    running: () => supply.running,
     prepare(limits) {
       supply.prepare(limits);
     },
@@ -193,7 +218,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): ImportEng
       );
     },
     analyse(input, limits, onProgress, signal) {
-      if (input.grid.length < inlineBelow) return inlineEngine.analyse(input, limits, onProgress, signal);
+      if (input.grid.length < inlineBelow) return inlineImportWorker.analyse(input, limits, onProgress, signal);
       return runInWorker(
         supply,
         { kind: 'analyse', input, limits },

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { AppError } from '../../../src-shared/errors';
 import type { ApiError } from '../../../src-shared/errors';
 import { analyseSheet } from '../../core/import/analyse';
-import { runParse } from '../../core/import/engine';
+import { runParse } from '../../core/import/worker-port';
 import type { WorkerReply, WorkerRequest } from './protocol';
 
 /**

@@ -192,24 +192,8 @@ export function ReviewStep({ view }: { view: ImportSessionView }) {
   }
   const place = placeIssues(columnFields);
 
-  // Exclude (or include back) every row the filter shows: their indexes come a page at a time.
-  const [gathering, setGathering] = useState(false);
-  const excludeShown = async (excluded: boolean): Promise<void> => {
-    setGathering(true);
-    const indexes: number[] = [];
-    for (let offset = 0; ; offset += 1000) {
-      const page = await api.invoke('import:preview', { importId: view.importId, offset, limit: 1000, filter, search: debounced === '' ? undefined : debounced });
-      if (!page.ok) {
-        setGathering(false);
-        useImportSession.setState({ failure: page.error });
-        return;
-      }
-      indexes.push(...page.data.rows.map((r) => r.index));
-      if (page.data.rows.length < 1000) break;
-    }
-    setGathering(false);
-    await exclude(indexes, excluded);
-  };
+  // Exclude (or include back) every row the filter and the search show: the main side picks them out as the grid lists them.
+  const excludeWhere = useImportSession((s) => s.excludeWhere);
 
   const active = activeIndex === null ? undefined : rows.findRow(activeIndex);
   const total = rows.total ?? 0;
@@ -274,7 +258,7 @@ export function ReviewStep({ view }: { view: ImportSessionView }) {
             </Menu.Dropdown>
           </Menu>
           {filter !== 'all' && (rows.total ?? 0) > 0 && selected.size === 0 && (
-            <Button size="xs" variant="default" loading={gathering} disabled={busy} onClick={() => void excludeShown(filter !== 'excluded')} data-testid="exclude-shown">
+            <Button size="xs" variant="default" disabled={busy} onClick={() => void excludeWhere(filter, debounced, filter !== 'excluded')} data-testid="exclude-shown">
               {filter === 'excluded' ? `Include all ${(rows.total ?? 0).toLocaleString()} back` : `Exclude these ${plural(rows.total ?? 0, 'row', 'rows')}`}
             </Button>
           )}

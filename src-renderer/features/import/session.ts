@@ -7,6 +7,7 @@ import type {
   ImportPhase,
   ImportRow,
   ImportSessionView,
+  PreviewFilter,
 } from '../../../src-shared/import';
 import type { ProfileField } from '../../../src-shared/profile';
 import { api } from '../../api/client';
@@ -59,6 +60,8 @@ interface ImportSessionState {
   run: (label: string, call: (importId: string) => Promise<Result<ImportSessionView>>, options?: { cancellable?: boolean; notice?: string | null }) => Promise<boolean>;
   editCell: (rowIndex: number, field: ProfileField, value: string) => Promise<ImportRow | null>;
   exclude: (rowIndexes: number[], excluded: boolean) => Promise<boolean>;
+  /** Excludes (or includes back) every row the review grid shows for this filter and search. */
+  excludeWhere: (filter: PreviewFilter, search: string, excluded: boolean) => Promise<boolean>;
   setMode: (mode: ImportMode) => Promise<boolean>;
   commit: () => Promise<void>;
   cancel: () => void;
@@ -113,6 +116,22 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
     }
     set({ failure: error });
   };
+  /** Excludes or includes rows back on the main side; the counts come back, and the grid reloads. */
+  const applyExclusion = (excluded: boolean, call: (importId: string) => Promise<Result<ImportCounts>>): Promise<boolean> =>
+    serial(async () => {
+      const view = get().view;
+      if (view === null) return false;
+      const key = startBusy(excluded ? 'Excluding rows' : 'Including rows', false, view.importId);
+      const result = await call(view.importId);
+      endBusy(key);
+      if (!result.ok) {
+        fail(result.error);
+        return false;
+      }
+      const current = get().view;
+      if (current !== null) set({ view: withCounts(current, result.data), failure: null, rowsVersion: get().rowsVersion + 1 });
+      return true;
+    });
 
   return {
     ...initial,
@@ -207,20 +226,10 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
       }),
 
     exclude: (rowIndexes, excluded) =>
-      serial(async () => {
-        const view = get().view;
-        if (view === null || rowIndexes.length === 0) return false;
-        const key = startBusy(excluded ? 'Excluding rows' : 'Including rows', false, view.importId);
-        const result = await api.invoke('import:excludeRows', { importId: view.importId, rowIndexes, excluded });
-        endBusy(key);
-        if (!result.ok) {
-          fail(result.error);
-          return false;
-        }
-        const current = get().view;
-        if (current !== null) set({ view: withCounts(current, result.data), failure: null, rowsVersion: get().rowsVersion + 1 });
-        return true;
-      }),
+      rowIndexes.length === 0 ? Promise.resolve(false) : applyExclusion(excluded, (importId) => api.invoke('import:excludeRows', { importId, rowIndexes, excluded })),
+
+    excludeWhere: (filter, search, excluded) =>
+      applyExclusion(excluded, (importId) => api.invoke('import:excludeWhere', { importId, filter, search: search === '' ? undefined : search, excluded })),
 
     setMode: (mode) => get().run(mode === 'create' ? 'Switching to “create only”' : 'Switching to “update existing”', (importId) => api.invoke('import:setMode', { importId, mode })),
 

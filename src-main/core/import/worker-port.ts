@@ -1,6 +1,5 @@
 import type { Delimiter, ImportLimits, TextEncoding } from '../../../src-shared/import';
-import { AppError } from '../../../src-shared/errors';
-import { importFailure } from './failure';
+import { importFailure, throwIfCancelled } from './failure';
 import { analyseSheet } from './analyse';
 import type { Analysis, AnalyseInput, LanguageMap } from './analyse';
 import { readSpreadsheet } from './read';
@@ -9,12 +8,13 @@ import type { RememberedMapping } from './match';
 import { HEADER_SLACK } from './read';
 
 /**
- * The heavy half of the import (reading the file, checking every row), as a
- * port: the runtime runs it in a worker thread with time and memory limits;
- * tests and small jobs run it inline.
+ * The import worker port: the heavy half of the import (reading the file,
+ * checking every row of a sheet). The runtime runs it in a worker thread with
+ * time and memory limits (src-main/runtime/import/runner.ts); small jobs run
+ * it inline on the calling thread.
  */
 
-export type EngineProgress = (phase: 'reading' | 'parsing' | 'validating', done: number, total: number) => void;
+export type WorkerProgress = (phase: 'reading' | 'parsing' | 'validating', done: number, total: number) => void;
 
 export interface ParseJob {
   bytes: Uint8Array;
@@ -33,10 +33,10 @@ export interface ParseResult {
   analysis: Analysis;
 }
 
-export interface ImportEngine {
+export interface ImportWorkerPort {
   /** Rejects with a CANCELLED AppError when the signal aborts. */
-  parse(job: ParseJob, onProgress: EngineProgress, signal?: AbortSignal): Promise<ParseResult>;
-  analyse(input: AnalyseInput, limits: ImportLimits, onProgress: EngineProgress, signal?: AbortSignal): Promise<Analysis>;
+  parse(job: ParseJob, onProgress: WorkerProgress, signal?: AbortSignal): Promise<ParseResult>;
+  analyse(input: AnalyseInput, limits: ImportLimits, onProgress: WorkerProgress, signal?: AbortSignal): Promise<Analysis>;
   /** A file is likely to come soon (the Import page opened): get ready, e.g. start a worker ahead. */
   prepare?(limits: ImportLimits): void;
 }
@@ -60,7 +60,7 @@ export function assertSheetUsable(sheet: ParsedSheet, limits: ImportLimits): voi
 }
 
 /** Reads the file and analyses its default sheet, with a remembered mapping when its headers are known. */
-export function runParse(job: ParseJob, onProgress: EngineProgress): ParseResult {
+export function runParse(job: ParseJob, onProgress: WorkerProgress): ParseResult {
   const file = readSpreadsheet(job.bytes, job.fileName, {
     limits: job.limits,
     delimiter: job.delimiter,
@@ -78,20 +78,16 @@ export function runParse(job: ParseJob, onProgress: EngineProgress): ParseResult
   return { file, sheetIndex, analysis };
 }
 
-const assertNotAborted = (signal: AbortSignal | undefined): void => {
-  if (signal?.aborted === true) throw new AppError('CANCELLED', 'The import was cancelled.');
-};
-
 /** Runs on the calling thread: for tests and for jobs too small to be worth a worker. */
-export const inlineEngine: ImportEngine = {
+export const inlineImportWorker: ImportWorkerPort = {
   parse: (job, onProgress, signal) =>
     Promise.resolve().then(() => {
-      assertNotAborted(signal);
+      throwIfCancelled(signal);
       return runParse(job, onProgress);
     }),
   analyse: (input, _limits, onProgress, signal) =>
     Promise.resolve().then(() => {
-      assertNotAborted(signal);
+      throwIfCancelled(signal);
       return analyseSheet(input, (done, total) => onProgress('validating', done, total));
     }),
 };

@@ -1,0 +1,166 @@
+import { AppError } from '../../../src-shared/errors';
+import type { Mutation } from '../../../src-shared/mutation';
+import type { ProfileValues } from '../../../src-shared/profile';
+import { IMPORT_BATCH_LIMIT } from '../../../src-shared/import';
+import type { CommitResult, ImportMode, ImportRow } from '../../../src-shared/import';
+import type { StoredProfile } from '../ports';
+import { newLocalProfile } from '../profiles/local';
+import { storedStatus } from '../stored';
+import { emitProgress } from './context';
+import type { ImportContext } from './context';
+import { mergedValues, providedFields } from './diff';
+import type { Mapping } from './match';
+import { rememberSource } from './remembered';
+import { compareWithDirectory, hasError } from './review';
+import { sheetOf } from './sessions';
+import type { Session } from './sessions';
+import type { ImportRecord } from './store';
+
+const ROW_KEYS = ['firstName', 'lastName', 'email', 'phone', 'tags', 'externalId', 'language'] as const satisfies readonly (keyof ProfileValues)[];
+
+type Counts = { created: number; updated: number; skipped: number };
+
+/**
+ * The commit: the rows are written in batches of at most 500, each one
+ * transaction holding the profiles, their outbox mutations and the history
+ * items. Creates only by default; updates existing profiles in
+ * "createAndUpdate" mode. Cancelling (or closing) the session stops it at
+ * the next batch boundary; the batches written stay, and can be undone.
+ */
+export class ImportCommit {
+  constructor(private readonly ctx: ImportContext) {}
+
+  async commit(s: Session, options: { mode?: ImportMode | undefined; batchSize?: number | undefined }): Promise<CommitResult> {
+    if (options.mode !== undefined) s.mode = options.mode;
+    const batchSize = Math.max(1, Math.min(IMPORT_BATCH_LIMIT, options.batchSize ?? IMPORT_BATCH_LIMIT));
+    return s.control.run('committing', async (signal) => {
+      // Compared again first (the directory may have changed since the review); a cancel meanwhile stops before the first batch.
+      await compareWithDirectory(this.ctx, s, undefined);
+      const { replica, clock, ids, events } = this.ctx;
+      const rows = s.analysis.rows;
+      const mode = s.mode;
+      const todo = rows.filter((r) => !r.excluded && !hasError(r) && (r.status === 'new' || (mode === 'createAndUpdate' && r.status === 'update')));
+      if (todo.length === 0) throw new AppError('VALIDATION_FAILED', 'There is nothing to import: no row is new' + (mode === 'create' ? ' (existing profiles are only updated with “update existing”).' : ' or changed.'));
+      const historyId = ids.uuid();
+      const record: ImportRecord = {
+        id: historyId,
+        fileName: s.file.facts.fileName,
+        format: s.file.facts.format,
+        sheetName: s.file.sheets.length > 1 ? sheetOf(s).name : null,
+        signature: s.analysis.signature,
+        mode,
+        status: 'running',
+        rows: rows.length,
+        created: 0,
+        updated: 0,
+        skipped: 0,
+        startedAt: clock.now().toISOString(),
+        finishedAt: null,
+        undoneAt: null,
+      };
+      replica.transaction(() => {
+        replica.imports.start(record);
+        rememberSource(replica.imports, clock, s.analysis);
+      });
+      const counts: Counts = { created: 0, updated: 0, skipped: rows.length - todo.length };
+      const failures: CommitResult['failures'] = [];
+      let batches = 0;
+      let cancelled = false;
+      emitProgress(this.ctx, s.id, 'committing', 0, todo.length);
+      try {
+        for (let start = 0; start < todo.length; start += batchSize) {
+          if (signal.aborted) {
+            cancelled = true;
+            break;
+          }
+          const batch = todo.slice(start, start + batchSize);
+          const done = this.writeBatch(historyId, batch, s.analysis.mapping, mode, counts);
+          counts.created += done.created;
+          counts.updated += done.updated;
+          counts.skipped += done.skipped;
+          failures.push(...done.failures);
+          batches++;
+          events.changed(['profiles', 'outbox', 'imports']);
+          emitProgress(this.ctx, s.id, 'committing', Math.min(todo.length, start + batch.length), todo.length);
+          await this.ctx.yieldNow();
+        }
+      } catch (error) {
+        // A batch that failed rolled back whole; the batches before it stay (and can be undone).
+        replica.imports.finish(historyId, 'failed', clock.now().toISOString(), { ...counts, skipped: rows.length - counts.created - counts.updated });
+        events.changed(['profiles', 'outbox', 'imports']);
+        throw error;
+      }
+      if (cancelled) counts.skipped = rows.length - counts.created - counts.updated;
+      const status = cancelled ? 'cancelled' : 'completed';
+      replica.imports.finish(historyId, status, clock.now().toISOString(), counts);
+      events.changed(['profiles', 'outbox', 'imports']);
+      s.diffed = false;
+      return { historyId, status, created: counts.created, updated: counts.updated, skipped: counts.skipped, batches, failures };
+    });
+  }
+
+  /** One batch in one transaction; counted apart until it commits (a batch that rolls back counts for nothing). */
+  private writeBatch(historyId: string, batch: readonly ImportRow[], mapping: Mapping, mode: ImportMode, before: Counts): Counts & { failures: CommitResult['failures'] } {
+    const { replica } = this.ctx;
+    return replica.transaction(() => {
+      const b = { created: 0, updated: 0, skipped: 0, failures: [] as CommitResult['failures'] };
+      for (const row of batch) {
+        const outcome = this.writeRow(historyId, row, mapping, mode);
+        if (outcome === 'created') b.created++;
+        else if (outcome === 'updated') b.updated++;
+        else {
+          b.skipped++;
+          b.failures.push({ rowNumber: row.rowNumber, message: outcome });
+        }
+      }
+      replica.imports.progress(historyId, { created: before.created + b.created, updated: before.updated + b.updated, skipped: before.skipped + b.skipped });
+      return b;
+    });
+  }
+
+  /** One row inside a batch's transaction: re-checks the directory (it may have changed since the diff). Returns what it did, or why it was skipped. */
+  private writeRow(historyId: string, row: ImportRow, mapping: Mapping, mode: ImportMode): string {
+    const { replica, clock, ids } = this.ctx;
+    const values = row.normalised;
+    if (values === null) return 'The row is not valid.';
+    const stamp = clock.now().toISOString();
+    const emailOwner = replica.profiles.findIdByEmail(values.email);
+    const externalOwner = values.externalId === null ? undefined : replica.profiles.findIdByExternalId(values.externalId);
+    if (emailOwner === undefined) {
+      if (externalOwner !== undefined) return `External ID ${values.externalId ?? ''} now belongs to another profile.`;
+      const profile: StoredProfile = newLocalProfile(ids.uuid(), values, stamp);
+      const mutation: Mutation<'profile.create'> = { id: ids.uuid(), kind: 'profile.create', entityId: profile.id, baseVersion: 0, payload: { values }, createdAt: stamp };
+      replica.profiles.insert(profile);
+      replica.outbox.append(mutation);
+      replica.imports.addItem({ importId: historyId, profileId: profile.id, rowNumber: row.rowNumber, action: 'create', mutationId: mutation.id, before: null });
+      return 'created';
+    }
+    if (mode !== 'createAndUpdate') return `${values.email} already exists (existing profiles are only updated with “update existing”).`;
+    if (externalOwner !== undefined && externalOwner !== emailOwner) return `External ID ${values.externalId ?? ''} belongs to another profile.`;
+    const current = replica.profiles.get(emailOwner, clock.now());
+    if (current === undefined) return 'The existing profile is gone.';
+    const merged = mergedValues(current, values, providedFields(row, mapping));
+    const changes: Partial<ProfileValues> = {};
+    const base: Partial<ProfileValues> = {};
+    for (const key of ROW_KEYS) {
+      if (JSON.stringify(current[key]) !== JSON.stringify(merged[key])) {
+        Object.assign(changes, { [key]: merged[key] });
+        Object.assign(base, { [key]: current[key] });
+      }
+    }
+    if (Object.keys(changes).length === 0) return 'Nothing to change any more.';
+    const { status: _derived, ...rest } = current;
+    replica.profiles.update({ ...rest, ...merged, status: storedStatus(current), updatedAt: stamp });
+    const mutation: Mutation<'profile.update'> = {
+      id: ids.uuid(),
+      kind: 'profile.update',
+      entityId: current.id,
+      baseVersion: current.version,
+      payload: { changes, base },
+      createdAt: stamp,
+    };
+    replica.outbox.append(mutation);
+    replica.imports.addItem({ importId: historyId, profileId: current.id, rowNumber: row.rowNumber, action: 'update', mutationId: mutation.id, before: current });
+    return 'updated';
+  }
+}

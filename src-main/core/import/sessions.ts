@@ -1,0 +1,271 @@
+import { AppError } from '../../../src-shared/errors';
+import type { Delimiter, ImportMode, ImportSessionView, TextEncoding } from '../../../src-shared/import';
+import { countRows, DEFAULT_DEFAULTS, NO_FIXES } from './analyse';
+import type { Analysis, Defaults, Fixes, LanguageMap, RowEdits } from './analyse';
+import { emitProgress } from './context';
+import type { ImportContext } from './context';
+import { cancelledError, importFailure, megabytes } from './failure';
+import type { ParsedFile, ParsedSheet } from './read';
+import { rememberedSources } from './remembered';
+
+/**
+ * The open imports: one session per dropped file, keyed by its import id,
+ * holding the file as read, its analysis and every choice made on it. A
+ * session is opened by reading the file (through the import worker) and may be read
+ * again with another delimiter or encoding; the oldest idle ones are closed
+ * beyond a few. Each has one SessionControl from the moment its file is
+ * dropped: cancelling or closing the import goes through it.
+ */
+
+export interface Session {
+  id: string;
+  bytes: Uint8Array;
+  file: ParsedFile;
+  sheetIndex: number;
+  analysis: Analysis;
+  /** Grid row of each data row (the row index in the analysis → the sheet's row). */
+  dataRows: number[];
+  languageChoices: LanguageMap;
+  defaults: Defaults;
+  fixes: Fixes;
+  edits: RowEdits;
+  excluded: Set<number>;
+  mode: ImportMode;
+  diffed: boolean;
+  /** The job the session runs and its AbortController: the one way to stop it. */
+  control: SessionControl;
+  touched: number;
+}
+
+const goneError = (): AppError => new AppError('NOT_FOUND', 'This import is no longer open; drop the file again.');
+
+/**
+ * What a session is doing, and how it is stopped. One job runs at a time
+ * (reading the file, checking the rows, comparing, committing), under the
+ * session's AbortController: cancel aborts it (the worker is ended, a commit
+ * stops at the next batch boundary) and the session stays open; close aborts
+ * it and refuses any further job.
+ */
+export class SessionControl {
+  #job: { what: string; controller: AbortController } | null = null;
+  #closed = false;
+
+  /** What runs now, or null. */
+  get busy(): string | null {
+    return this.#job?.what ?? null;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async run<T>(what: string, fn: (signal: AbortSignal) => Promise<T> | T): Promise<T> {
+    if (this.#closed) throw goneError();
+    if (this.#job !== null) throw new AppError('VALIDATION_FAILED', `This import is busy ${this.#job.what}; wait for it to finish or cancel it.`);
+    const job = { what, controller: new AbortController() };
+    this.#job = job;
+    try {
+      return await fn(job.controller.signal);
+    } finally {
+      this.#job = null;
+    }
+  }
+
+  /** Stops the job under way, if any; true when there was one. */
+  cancel(): boolean {
+    if (this.#job === null) return false;
+    this.#job.controller.abort();
+    return true;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#job?.controller.abort();
+  }
+}
+
+export function sheetOf(s: Session): ParsedSheet {
+  const sheet = s.file.sheets[s.sheetIndex];
+  if (sheet === undefined) throw new AppError('NOT_FOUND', 'This sheet is gone.');
+  return sheet;
+}
+
+/** Takes a new analysis of the current sheet: the data rows follow its header row, and the comparison is stale. */
+export function adopt(s: Session, analysis: Analysis): void {
+  s.analysis = analysis;
+  const sheet = sheetOf(s);
+  const start = analysis.headerRow === null ? 0 : analysis.headerRow + 1;
+  const dataRows: number[] = [];
+  for (let r = start; r < sheet.grid.length; r++) if ((sheet.grid[r] ?? []).some((v) => v.trim() !== '')) dataRows.push(r);
+  s.dataRows = dataRows;
+  s.diffed = false;
+}
+
+/** What the renderer sees of a session (the rows come a page at a time apart). */
+export function viewOf(s: Session): ImportSessionView {
+  const sheet = sheetOf(s);
+  const a = s.analysis;
+  return {
+    importId: s.id,
+    file: s.file.facts,
+    sheets: s.file.sheets.map((sh, index) => ({
+      index,
+      name: sh.name,
+      hidden: sh.hidden,
+      rows: sh.grid.length,
+      columns: sh.grid.reduce((w, r) => Math.max(w, r.length), 0),
+    })),
+    sheetIndex: s.sheetIndex,
+    headerRow: a.headerRow,
+    detectedHeaderRow: a.detectedHeaderRow,
+    topRows: sheet.grid.slice(0, 30).map((r) => r.map((v) => (v.length > 200 ? `${v.slice(0, 200)}…` : v))),
+    columns: a.columns,
+    matches: a.matches,
+    rememberedMapping: a.rememberedMapping,
+    signature: a.signature,
+    languageValues: a.languageValues,
+    defaults: s.defaults,
+    mode: s.mode,
+    counts: countRows(a.rows),
+    diffed: s.diffed,
+  };
+}
+
+/** An open import, or one whose file is still being read (no session yet, but a control to cancel or close it by). */
+interface Entry {
+  control: SessionControl;
+  session: Session | undefined;
+}
+
+export class ImportSessions {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly ctx: ImportContext,
+    private readonly maxSessions: number,
+  ) {}
+
+  async open(args: { fileName: string; base64: string; delimiter?: Delimiter | undefined; encoding?: TextEncoding | undefined }): Promise<Session> {
+    const { limits } = this.ctx;
+    // base64 is 4/3 of the bytes: refuse before decoding anything too large.
+    const approx = Math.floor((args.base64.length * 3) / 4);
+    if (approx > limits.maxFileBytes + 3) {
+      throw importFailure('too-large', `“${args.fileName}” is ${megabytes(approx)}; an import takes files up to ${megabytes(limits.maxFileBytes)}.`, {
+        limit: limits.maxFileBytes,
+      });
+    }
+    const bytes = new Uint8Array(Buffer.from(args.base64, 'base64'));
+    const id = this.ctx.ids.uuid();
+    const entry: Entry = { control: new SessionControl(), session: undefined };
+    this.entries.set(id, entry);
+    try {
+      const session = await entry.control.run('reading the file', (signal) => {
+        // At once, so the UI learns the import's id (to cancel or close it) before the worker has started.
+        this.ctx.progress({ importId: id, phase: 'reading', done: 0, total: bytes.length, message: args.fileName });
+        return this.parse(id, bytes, args.fileName, args.delimiter, args.encoding, undefined, entry.control, signal);
+      });
+      this.settle(id, entry, session);
+      this.evict(id);
+      return session;
+    } finally {
+      if (entry.session === undefined && this.entries.get(id) === entry) this.entries.delete(id);
+    }
+  }
+
+  /** Reads the same file again with a delimiter or encoding chosen by hand. */
+  async reparse(importId: string, delimiter: Delimiter | undefined, encoding: TextEncoding | undefined): Promise<Session> {
+    const old = this.get(importId);
+    const session = await old.control.run('reading the file', (signal) =>
+      this.parse(importId, old.bytes, old.file.facts.fileName, delimiter ?? old.file.facts.delimiter ?? undefined, encoding, old, old.control, signal),
+    );
+    const entry = this.entries.get(importId);
+    if (entry === undefined) throw cancelledError();
+    this.settle(importId, entry, session);
+    return session;
+  }
+
+  get(importId: string): Session {
+    const entry = this.entries.get(importId);
+    if (entry === undefined) throw goneError();
+    const s = entry.session;
+    if (s === undefined) throw new AppError('VALIDATION_FAILED', `This import is busy ${entry.control.busy ?? 'reading the file'}; wait for it to finish or cancel it.`);
+    s.touched = Date.now();
+    return s;
+  }
+
+  /** Closes an import, stopping whatever it runs (a file still being read included). */
+  close(importId: string): { closed: boolean } {
+    const entry = this.entries.get(importId);
+    if (entry === undefined) return { closed: false };
+    entry.control.close();
+    this.entries.delete(importId);
+    return { closed: true };
+  }
+
+  /** Stops what the import runs (reading, checking, comparing, committing); the import stays open. */
+  cancel(importId: string): { cancelled: boolean } {
+    return { cancelled: this.entries.get(importId)?.control.cancel() ?? false };
+  }
+
+  /** A file read to the end is kept, unless the import was closed meanwhile. */
+  private settle(importId: string, entry: Entry, session: Session): void {
+    if (entry.control.closed || this.entries.get(importId) !== entry) throw cancelledError();
+    entry.session = session;
+  }
+
+  private async parse(
+    id: string,
+    bytes: Uint8Array,
+    fileName: string,
+    delimiter: Delimiter | undefined,
+    encoding: TextEncoding | undefined,
+    previous: Session | undefined,
+    control: SessionControl,
+    signal: AbortSignal,
+  ): Promise<Session> {
+    const defaults = previous?.defaults ?? DEFAULT_DEFAULTS;
+    const fixes = previous?.fixes ?? NO_FIXES;
+    const languageChoices = previous?.languageChoices ?? {};
+    const result = await this.ctx.worker.parse(
+      {
+        bytes,
+        fileName,
+        delimiter,
+        encoding,
+        limits: this.ctx.limits,
+        remembered: rememberedSources(this.ctx.replica.imports),
+        analysis: { languageMap: languageChoices, defaults, fixes, edits: {}, excluded: [] },
+      },
+      (phase, done, total) => emitProgress(this.ctx, id, phase, done, total),
+      signal,
+    );
+    const session: Session = {
+      id,
+      bytes,
+      file: result.file,
+      sheetIndex: result.sheetIndex,
+      analysis: result.analysis,
+      dataRows: [],
+      languageChoices,
+      defaults,
+      fixes,
+      edits: {},
+      excluded: new Set(),
+      mode: previous?.mode ?? 'create',
+      diffed: false,
+      control,
+      touched: Date.now(),
+    };
+    adopt(session, result.analysis);
+    return session;
+  }
+
+  /** Beyond the most sessions kept, the idle ones used longest ago are closed. */
+  private evict(keep: string): void {
+    if (this.entries.size <= this.maxSessions) return;
+    const idle: Session[] = [];
+    for (const [id, entry] of this.entries) if (id !== keep && entry.session !== undefined && entry.control.busy === null) idle.push(entry.session);
+    idle.sort((a, b) => a.touched - b.touched);
+    for (const old of idle.slice(0, this.entries.size - this.maxSessions)) this.close(old.id);
+  }
+}

@@ -1,0 +1,186 @@
+import { AppError } from '../../../src-shared/errors';
+import type { Language } from '../../../src-shared/languages';
+import { parseCallingCode } from '../../../src-shared/profile';
+import type { ProfileField } from '../../../src-shared/profile';
+import type { BulkFix, ImportCounts, ImportRow, MappingTarget } from '../../../src-shared/import';
+import { countRows, evaluateRow, fieldColumns, markDuplicates } from './analyse';
+import type { Defaults, Fixes, LanguageMap, RowContext, RowEdits } from './analyse';
+import { emitProgress } from './context';
+import type { ImportContext } from './context';
+import { assertSheetUsable } from './worker-port';
+import type { RememberedMapping } from './match';
+import { rememberedSources } from './remembered';
+import { adopt, sheetOf } from './sessions';
+import type { Session } from './sessions';
+
+/**
+ * Shaping an open session: the sheet, the header row, the column mapping, the
+ * meaning of each language value, the defaults and bulk fixes, inline edits.
+ * A change that touches every row checks them again through the import worker (off
+ * the main thread for a large sheet); an edit re-checks its row here.
+ */
+export class ImportShaping {
+  constructor(private readonly ctx: ImportContext) {}
+
+  async setSheet(s: Session, sheetIndex: number): Promise<void> {
+    const sheet = s.file.sheets[sheetIndex];
+    if (sheet === undefined) throw new AppError('NOT_FOUND', `This file has no sheet number ${sheetIndex + 1}.`);
+    assertSheetUsable(sheet, this.ctx.limits);
+    await this.reanalyse(s, { sheetIndex, edits: {}, excluded: new Set() }, { headerRow: 'auto', mapping: 'auto' });
+  }
+
+  async setHeaderRow(s: Session, headerRow: number | null): Promise<void> {
+    const sheet = sheetOf(s);
+    if (headerRow !== null && headerRow >= sheet.grid.length) throw new AppError('VALIDATION_FAILED', `The sheet has only ${sheet.grid.length} rows.`);
+    await this.reanalyse(s, { edits: {}, excluded: new Set() }, { headerRow, mapping: 'auto' });
+  }
+
+  async setMapping(s: Session, mapping: MappingTarget[]): Promise<void> {
+    if (mapping.length !== s.analysis.columns.length) {
+      throw new AppError('VALIDATION_FAILED', `The mapping has ${mapping.length} entries but the sheet has ${s.analysis.columns.length} columns.`);
+    }
+    await this.reanalyse(s, {}, { headerRow: s.analysis.headerRow, mapping });
+  }
+
+  /** The value step: what each distinct language value means (null: leave it as an error). */
+  async setValueMap(s: Session, values: { value: string; language: Language | null }[]): Promise<void> {
+    const languageChoices = { ...s.languageChoices };
+    for (const { value, language } of values) languageChoices[value.trim()] = language;
+    await this.refresh(s, { languageChoices });
+  }
+
+  async setDefaults(s: Session, defaults: { language?: Language | undefined; phoneCountryCode?: string | null | undefined }): Promise<void> {
+    if (defaults.phoneCountryCode !== undefined && defaults.phoneCountryCode !== null) {
+      const code = parseCallingCode(defaults.phoneCountryCode);
+      if (!code.ok) throw new AppError('VALIDATION_FAILED', code.message, { fields: { phoneCountryCode: code.message } });
+    }
+    await this.refresh(s, {
+      defaults: {
+        language: defaults.language ?? s.defaults.language,
+        phoneCountryCode: defaults.phoneCountryCode === undefined ? s.defaults.phoneCountryCode : defaults.phoneCountryCode,
+      },
+    });
+  }
+
+  async bulkFix(s: Session, fix: BulkFix, value: string | null): Promise<void> {
+    let fixes: Fixes;
+    switch (fix) {
+      case 'trim':
+        fixes = { ...s.fixes, trim: true };
+        break;
+      case 'lowercaseEmails':
+        fixes = { ...s.fixes, lowercaseEmails: true };
+        break;
+      case 'setLanguageWhereEmpty': {
+        const language = value === null ? null : (['en_US', 'fr_BE', 'nl_BE'] as const).find((l) => l === value);
+        if (language === undefined) throw new AppError('VALIDATION_FAILED', 'Choose en_US, fr_BE or nl_BE.', { fields: { value: 'Choose en_US, fr_BE or nl_BE.' } });
+        fixes = { ...s.fixes, languageWhereEmpty: language };
+        break;
+      }
+      case 'setCountryCodeWhereEmpty': {
+        if (value !== null) {
+          const code = parseCallingCode(value);
+          if (!code.ok || code.value === null) throw new AppError('VALIDATION_FAILED', code.ok ? 'Give a country code.' : code.message, { fields: { value: 'Not a country code.' } });
+        }
+        fixes = { ...s.fixes, countryCodeWhereEmpty: value };
+        break;
+      }
+    }
+    await this.refresh(s, { fixes });
+  }
+
+  /** An inline edit: the row is checked again at once (and duplicates across the file). */
+  editCell(s: Session, rowIndex: number, field: ProfileField, value: string): { row: ImportRow; counts: ImportCounts } {
+    if (s.analysis.rows[rowIndex] === undefined) throw new AppError('NOT_FOUND', `There is no data row ${rowIndex + 1}.`);
+    s.edits[rowIndex] = { ...s.edits[rowIndex], [field]: value };
+    const ctx = rowContext(s);
+    const row = evaluateRow(ctx, rowIndex, fieldColumns(ctx.mapping));
+    s.analysis.rows[rowIndex] = row;
+    markDuplicates(s.analysis.rows);
+    s.diffed = false;
+    return { row, counts: countRows(s.analysis.rows) };
+  }
+
+  /**
+   * Checks every row again with the same sheet, header and mapping (after a
+   * value choice, a default or a bulk fix). The matches shown are kept as they were.
+   */
+  private async refresh(s: Session, change: Change): Promise<void> {
+    const { matches, rememberedMapping } = s.analysis;
+    const languages: LanguageMap = {};
+    for (const v of s.analysis.languageValues) if (v.reason === 'remembered') languages[v.value] = v.mapped;
+    await this.reanalyse(s, change, { headerRow: s.analysis.headerRow, mapping: s.analysis.mapping }, { mapping: {}, languages });
+    s.analysis.matches = matches;
+    s.analysis.rememberedMapping = rememberedMapping;
+  }
+
+  /**
+   * Checks every row with the change applied, through the import worker (off the main
+   * thread for a large sheet), under the session's control. The change is kept
+   * only with its analysis: a check that fails or is cancelled leaves the
+   * session as it was.
+   */
+  private async reanalyse(
+    s: Session,
+    change: Change,
+    shape: { headerRow: number | null | 'auto'; mapping: MappingTarget[] | 'auto' },
+    remembered?: { mapping: RememberedMapping; languages: LanguageMap },
+  ): Promise<void> {
+    const next = {
+      sheetIndex: change.sheetIndex ?? s.sheetIndex,
+      languageChoices: change.languageChoices ?? s.languageChoices,
+      defaults: change.defaults ?? s.defaults,
+      fixes: change.fixes ?? s.fixes,
+      edits: change.edits ?? s.edits,
+      excluded: change.excluded ?? s.excluded,
+    };
+    const sheet = s.file.sheets[next.sheetIndex];
+    if (sheet === undefined) throw new AppError('NOT_FOUND', 'This sheet is gone.');
+    const analysis = await s.control.run('checking the rows', (signal) =>
+      this.ctx.worker.analyse(
+        {
+          grid: sheet.grid,
+          merges: sheet.merges,
+          headerRow: shape.headerRow,
+          mapping: shape.mapping,
+          remembered,
+          rememberedSources: shape.mapping === 'auto' ? rememberedSources(this.ctx.replica.imports) : undefined,
+          languageMap: next.languageChoices,
+          defaults: next.defaults,
+          fixes: next.fixes,
+          edits: next.edits,
+          excluded: [...next.excluded],
+        },
+        this.ctx.limits,
+        (phase, done, total) => emitProgress(this.ctx, s.id, phase, done, total),
+        signal,
+      ),
+    );
+    Object.assign(s, next);
+    adopt(s, analysis);
+  }
+}
+
+/** What a shaping step changes in the session; kept only once the rows are checked with it. */
+interface Change {
+  sheetIndex?: number;
+  languageChoices?: LanguageMap;
+  defaults?: Defaults;
+  fixes?: Fixes;
+  edits?: RowEdits;
+  excluded?: Set<number>;
+}
+
+/** What checking one row needs: the sheet as shaped so far. */
+function rowContext(s: Session): RowContext {
+  return {
+    grid: sheetOf(s).grid,
+    dataRows: s.dataRows,
+    mapping: s.analysis.mapping,
+    languageMap: s.analysis.languageMap,
+    defaults: s.defaults,
+    fixes: s.fixes,
+    edits: s.edits,
+    excluded: s.excluded,
+  };
+}
