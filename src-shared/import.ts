@@ -129,7 +129,9 @@ export type ImportIssueCode =
   | 'email-taken'
   | 'external-id-taken'
   | 'conflict'
-  | 'neutralised';
+  | 'neutralised'
+  /** A control or text-direction character (NUL, U+202E …): removed on import; the "remove hidden characters" fix removes it now. */
+  | 'hidden-characters';
 
 /** 'pending': valid, not compared with the directory yet. */
 export type DiffStatus = 'pending' | 'new' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'excluded';
@@ -222,7 +224,7 @@ export interface ImportPreviewPage {
   counts: ImportCounts;
 }
 
-export const BULK_FIXES = ['trim', 'lowercaseEmails', 'setLanguageWhereEmpty', 'setCountryCodeWhereEmpty'] as const;
+export const BULK_FIXES = ['trim', 'lowercaseEmails', 'setLanguageWhereEmpty', 'setCountryCodeWhereEmpty', 'stripHiddenCharacters'] as const;
 export type BulkFix = (typeof BULK_FIXES)[number];
 
 export type ImportHistoryStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'undone';

@@ -3,6 +3,7 @@ import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString }
 import { DEFAULT_LANGUAGE, LANGUAGES } from './languages';
 import type { Language } from './languages';
 import type { FieldErrors } from './errors';
+import { findForbiddenCharacter, forbiddenCharacterMessage } from './text-safety';
 
 /**
  * The profile model and its rules. Every part (console, import, server) uses
@@ -90,6 +91,18 @@ export interface ProfileValues {
 
 type FieldCheck<T> = { ok: true; value: T } | { ok: false; message: string };
 
+/**
+ * The message for a value holding a control or text-direction character
+ * (NUL, other C0/C1 controls, U+202A–U+202E, U+2066–U+2069), or null when it
+ * holds none. Checked on the value as given, before white space is tidied:
+ * tab, line feed and carriage return are allowed (they become spaces).
+ */
+export function forbiddenIn(label: string, raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined) return null;
+  const found = findForbiddenCharacter(raw);
+  return found === null ? null : forbiddenCharacterMessage(label, found);
+}
+
 const blankToNull = (value: string | null | undefined): string | null => {
   if (value === null || value === undefined) return null;
   const trimmed = value.replace(/\s+/g, ' ').trim();
@@ -97,6 +110,8 @@ const blankToNull = (value: string | null | undefined): string | null => {
 };
 
 export function checkName(label: string, raw: string | null | undefined): FieldCheck<string> {
+  const hidden = forbiddenIn(label, raw);
+  if (hidden !== null) return { ok: false, message: hidden };
   const value = blankToNull(raw);
   if (value === null) return { ok: false, message: `${label} is required.` };
   if (value.length > LIMITS.nameLength) return { ok: false, message: `${label} is longer than ${LIMITS.nameLength} characters.` };
@@ -109,6 +124,8 @@ const EMAIL_PATTERN = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-
 export const normaliseEmail = (raw: string): string => raw.trim().toLowerCase();
 
 export function checkEmail(raw: string | null | undefined): FieldCheck<string> {
+  const hidden = forbiddenIn(FIELD_LABELS.email, raw);
+  if (hidden !== null) return { ok: false, message: hidden };
   const value = blankToNull(raw);
   if (value === null) return { ok: false, message: 'Email is required.' };
   const email = normaliseEmail(value.replace(/^mailto:/i, ''));
@@ -121,6 +138,8 @@ export function checkEmail(raw: string | null | undefined): FieldCheck<string> {
 
 /** "+32", "32", "0032" or a two-letter country ("BE") → a calling code without "+". */
 export function parseCallingCode(raw: string | null | undefined): FieldCheck<string | null> {
+  const hidden = forbiddenIn(FIELD_LABELS.phoneCountryCode, raw);
+  if (hidden !== null) return { ok: false, message: hidden };
   const value = blankToNull(raw);
   if (value === null) return { ok: true, value: null };
   const upper = value.toUpperCase();
@@ -141,9 +160,11 @@ export function checkPhone(
   countryCodeRaw: string | null | undefined,
   numberRaw: string | null | undefined,
 ): { ok: true; value: string | null } | { ok: false; field: 'phoneCountryCode' | 'phoneNumber'; message: string } {
-  const numberText = blankToNull(numberRaw);
   const code = parseCallingCode(countryCodeRaw);
   if (!code.ok) return { ok: false, field: 'phoneCountryCode', message: code.message };
+  const hiddenNumber = forbiddenIn(FIELD_LABELS.phoneNumber, numberRaw);
+  if (hiddenNumber !== null) return { ok: false, field: 'phoneNumber', message: hiddenNumber };
+  const numberText = blankToNull(numberRaw);
   if (numberText === null) return { ok: true, value: null };
   if (numberText.length > LIMITS.phoneLength) return { ok: false, field: 'phoneNumber', message: 'Phone number is too long.' };
   if (/[A-Za-z]/.test(numberText.replace(/\s*(ext\.?|x)\s*\d+$/i, ''))) {
@@ -184,6 +205,10 @@ export const formatPhone = (e164: string | null): string => {
 /** Tags: split on comma, semicolon or pipe; trimmed; duplicates (any case) dropped, first spelling kept. */
 export function checkTags(raw: string | readonly string[] | null | undefined): FieldCheck<string[]> {
   if (raw === null || raw === undefined) return { ok: true, value: [] };
+  for (const piece of typeof raw === 'string' ? [raw] : raw) {
+    const hidden = forbiddenIn(FIELD_LABELS.tags, piece);
+    if (hidden !== null) return { ok: false, message: hidden };
+  }
   const parts = typeof raw === 'string' ? raw.split(/[,;|]/) : raw.flatMap((t) => t.split(/[,;|]/));
   const seen = new Set<string>();
   const tags: string[] = [];
@@ -201,6 +226,8 @@ export function checkTags(raw: string | readonly string[] | null | undefined): F
 }
 
 export function checkExternalId(raw: string | null | undefined): FieldCheck<string | null> {
+  const hidden = forbiddenIn(FIELD_LABELS.externalId, raw);
+  if (hidden !== null) return { ok: false, message: hidden };
   const value = blankToNull(raw);
   if (value === null) return { ok: true, value: null };
   if (value.length > LIMITS.externalIdLength) return { ok: false, message: `External ID is longer than ${LIMITS.externalIdLength} characters.` };
@@ -209,6 +236,8 @@ export function checkExternalId(raw: string | null | undefined): FieldCheck<stri
 
 /** Exactly en_US, fr_BE or nl_BE (case-sensitive); empty means the default. */
 export function checkLanguage(raw: string | null | undefined, fallback: Language = DEFAULT_LANGUAGE): FieldCheck<Language> {
+  const hidden = forbiddenIn(FIELD_LABELS.language, raw);
+  if (hidden !== null) return { ok: false, message: hidden };
   const value = blankToNull(raw);
   if (value === null) return { ok: true, value: fallback };
   const found = LANGUAGES.find((l) => l === value);

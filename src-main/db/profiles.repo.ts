@@ -102,8 +102,19 @@ const ftsPhrase = (term: string): string => `"${term.replace(/"/g, '""')}"`;
 const SEARCHED_TEXT = "p.first_name || char(10) || p.last_name || char(10) || p.email || char(10) || coalesce(p.external_id, '')";
 
 /**
+ * Characters of a search fragment that the row's own text must hold for its
+ * folded text to hold the fragment: ASCII other than letters and digits, less
+ * those folding makes out of other characters (U+037E → ;, U+1FEF → `, ≠ → =,
+ * ≮ → <, ≯ → >). A cheap test SQLite runs before folding the row's text.
+ */
+const anchorsOf = (fragment: string): string[] =>
+  [...new Set(Array.from(fragment))].filter((c) => c.charCodeAt(0) < 0x80 && !/[A-Za-z0-9]/.test(c) && !';`=<>'.includes(c));
+
+/**
  * Builds the WHERE clause of a list query. Terms of 3+ characters use the
- * trigram index, shorter ones the word-prefix index. With `walkSortIndex`, the
+ * trigram index, shorter ones the word-prefix index, except one or two
+ * characters that are not all letters or digits (such as _ % or \), which
+ * match the folded text that contains them. With `walkSortIndex`, the
  * index lookups become membership tests (the unary +), so SQLite walks the
  * sort column's index and stops after a page instead of sorting every match:
  * the faster plan when many rows match. With `indexed` false (the indexes a
@@ -118,8 +129,20 @@ export function buildWhere(query: ProfileQuery, now: Date, walkSortIndex = false
   const terms = (query.search ?? '').toLowerCase().split(/\s+/).filter((t) => t !== '');
   const long = terms.filter((t) => Array.from(t).length >= 3);
   const short = terms.filter((t) => Array.from(t).length < 3);
-  // One or two characters: words that start with them (a name, a part of the email, an external ID).
-  const prefixes = short.map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter((t) => t !== '');
+  // One or two letters or digits: words that start with them (a name, a part of the email, an external ID).
+  // One or two characters with any other (_ % \ ' . @ …), which no word index holds: the profiles whose
+  // text contains them, literally (never dropped, or "_" alone would match everyone).
+  const prefixes: string[] = [];
+  const fragments: string[] = [];
+  for (const term of short) {
+    const folded = foldText(term, false);
+    if (folded === '') continue;
+    if (/^[\p{L}\p{N}]+$/u.test(folded)) prefixes.push(term.replace(/[^\p{L}\p{N}]/gu, ''));
+    else fragments.push(folded);
+  }
+  // Terms of three or more characters are substrings: in the trigram index as a quoted phrase (so
+  // nothing is syntax), in the scan through instr (no LIKE, so _ % and \ are never wildcards or escapes).
+  const substrings = indexed ? fragments : [...long.map((t) => foldText(t, false)), ...fragments];
   if (indexed) {
     if (long.length > 0) {
       params.fts = long.map(ftsPhrase).join(' AND ');
@@ -129,16 +152,23 @@ export function buildWhere(query: ProfileQuery, now: Date, walkSortIndex = false
       params.words = prefixes.map((t) => `${ftsPhrase(t)}*`).join(' AND ');
       clauses.push(`${member} IN (SELECT rowid FROM profiles_words WHERE profiles_words MATCH :words)`);
     }
-  } else if (long.length > 0 || prefixes.length > 0) {
+  }
+  if (substrings.length > 0 || (!indexed && prefixes.length > 0)) {
     const scan: string[] = [];
-    long.forEach((t, i) => {
-      params[`s${i}`] = foldText(t, false);
+    substrings.forEach((t, i) => {
+      anchorsOf(t).forEach((c, k) => {
+        params[`a${i}_${k}`] = c;
+        scan.push(`instr(${SEARCHED_TEXT}, :a${i}_${k}) > 0`);
+      });
+      params[`s${i}`] = t;
       scan.push(`instr(${FOLD_FUNCTION}(${SEARCHED_TEXT}, 0), :s${i}) > 0`);
     });
-    prefixes.forEach((t, i) => {
-      params[`w${i}`] = ` ${foldText(t, false)}`;
-      scan.push(`instr(${FOLD_FUNCTION}(${SEARCHED_TEXT}, 1), :w${i}) > 0`);
-    });
+    if (!indexed) {
+      prefixes.forEach((t, i) => {
+        params[`w${i}`] = ` ${foldText(t, false)}`;
+        scan.push(`instr(${FOLD_FUNCTION}(${SEARCHED_TEXT}, 1), :w${i}) > 0`);
+      });
+    }
     clauses.push(`(${scan.join(' AND ')})`);
   }
   if (query.statuses !== undefined && query.statuses.length > 0) {

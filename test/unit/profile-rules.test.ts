@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkEmail, checkLanguage, checkPhone, checkTags, deriveStatus, validateProfile } from '../../src-shared/profile';
+import type { ProfileDraft, ProfileField } from '../../src-shared/profile';
 
 describe('profile rules', () => {
   it('requires first name, last name and email, naming each field', () => {
@@ -52,5 +53,72 @@ describe('profile rules', () => {
     expect(deriveStatus({ confirmedAt: null, invitedAt: '2026-01-09T00:00:00Z', invitationExpiresAt: '2026-01-16T00:00:00Z' }, now)).toBe('pending');
     expect(deriveStatus({ confirmedAt: null, invitedAt: '2026-01-01T00:00:00Z', invitationExpiresAt: '2026-01-08T00:00:00Z' }, now)).toBe('expired');
     expect(deriveStatus({ confirmedAt: '2026-01-02T00:00:00Z', invitedAt: '2026-01-01T00:00:00Z', invitationExpiresAt: '2026-01-08T00:00:00Z' }, now)).toBe('confirmed');
+  });
+  describe('refuses control and text-direction characters in every text field, naming the field', () => {
+    const good: ProfileDraft = {
+      firstName: 'Ann',
+      lastName: 'Smith',
+      email: 'ann.smith@example.com',
+      phoneCountryCode: '+32',
+      phoneNumber: '0470 12 34 56',
+      tags: 'Sales, Night shift',
+      externalId: 'E-100',
+      language: 'fr_BE',
+    };
+    const LABELS: Record<ProfileField, string> = {
+      firstName: 'First name',
+      lastName: 'Last name',
+      email: 'Email',
+      phoneCountryCode: 'Phone country code',
+      phoneNumber: 'Phone number',
+      tags: 'Tags',
+      externalId: 'External ID',
+      language: 'Language',
+    };
+    // One of each class: NUL, another C0 control, DEL, a C1 control (NEL), a bidi override, a bidi isolate.
+    const CLASSES: [string, string][] = [
+      ['NUL', '\u0000'],
+      ['C0 control', '\u001B'],
+      ['DEL', '\u007F'],
+      ['C1 control', '\u0085'],
+      ['bidi override', '\u202E'],
+      ['bidi isolate', '\u2066'],
+    ];
+    const insert = (value: string, hidden: string): string => `${value.slice(0, 2)}${hidden}${value.slice(2)}`;
+    const fields = Object.keys(LABELS) as ProfileField[];
+
+    it('the good draft passes', () => {
+      expect(validateProfile(good).ok).toBe(true);
+    });
+
+    it.each(CLASSES)('%s', (_name, hidden) => {
+      const codePoint = `U+${(hidden.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+      for (const field of fields) {
+        const result = validateProfile({ ...good, [field]: insert(good[field] as string, hidden) });
+        expect(result.ok, `${field} with ${codePoint}`).toBe(false);
+        if (result.ok) continue;
+        expect(result.fields, `${field} with ${codePoint}`).toEqual({
+          [field]: `${LABELS[field]} contains an invisible control or text-direction character (${codePoint}) that cannot be stored; remove it.`,
+        });
+      }
+    });
+
+    it('checks every tag of a list, and a hidden character in an otherwise empty value', () => {
+      expect(checkTags(['Sales', 'Ni\u202Eght'])).toEqual({
+        ok: false,
+        message: 'Tags contains an invisible control or text-direction character (U+202E) that cannot be stored; remove it.',
+      });
+      expect(validateProfile({ ...good, externalId: '\u0000' })).toMatchObject({ ok: false, fields: { externalId: expect.stringContaining('(U+0000)') as unknown } });
+      expect(checkLanguage('\u2069')).toMatchObject({ ok: false });
+    });
+
+    it('still accepts tab, line feed and carriage return where white space is tidied, and astral characters and emoji', () => {
+      expect(validateProfile({ ...good, firstName: 'Ann\tMarie', lastName: 'Smith\r\nJones', tags: 'Sales\n😀 team' })).toMatchObject({
+        ok: true,
+        value: { firstName: 'Ann Marie', lastName: 'Smith Jones', tags: ['Sales 😀 team'] },
+      });
+      expect(validateProfile({ ...good, firstName: '𝒜nn 👩🏽‍💻', lastName: '李' })).toMatchObject({ ok: true, value: { firstName: '𝒜nn 👩🏽‍💻', lastName: '李' } });
+      expect(checkEmail('ann@example.com\n')).toEqual({ ok: true, value: 'ann@example.com' });
+    });
   });
 });

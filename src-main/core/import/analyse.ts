@@ -1,7 +1,8 @@
 import { DEFAULT_LANGUAGE } from '../../../src-shared/languages';
 import type { Language } from '../../../src-shared/languages';
-import { PROFILE_FIELDS, validateProfile } from '../../../src-shared/profile';
+import { FIELD_LABELS, PROFILE_FIELDS, validateProfile } from '../../../src-shared/profile';
 import type { ProfileDraft, ProfileField } from '../../../src-shared/profile';
+import { findForbiddenCharacter, stripForbiddenCharacters } from '../../../src-shared/text-safety';
 import type { CellIssue, ColumnInfo, ColumnMatch, ImportCounts, ImportRow, LanguageValue, MappingTarget } from '../../../src-shared/import';
 import { buildColumns, dataRowIndexes, detectHeaderRow } from './header';
 import { guessLanguage } from './language';
@@ -17,9 +18,11 @@ export interface Fixes {
   lowercaseEmails: boolean;
   languageWhereEmpty: Language | null;
   countryCodeWhereEmpty: string | null;
+  /** "Remove hidden characters": control and text-direction characters taken out of every cell. */
+  stripHidden: boolean;
 }
 
-export const NO_FIXES: Fixes = { trim: false, lowercaseEmails: false, languageWhereEmpty: null, countryCodeWhereEmpty: null };
+export const NO_FIXES: Fixes = { trim: false, lowercaseEmails: false, languageWhereEmpty: null, countryCodeWhereEmpty: null, stripHidden: false };
 
 export type RowEdits = Record<number, Partial<Record<ProfileField, string>>>;
 export type LanguageMap = Record<string, Language | null>;
@@ -154,7 +157,7 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
         column: fullColumn,
         severity: 'warning',
         code: 'name-split',
-        message: `“${fullName.trim()}” was split into first name “${split.firstName}” and last name “${split.lastName}”; check the split.`,
+        message: `“${stripForbiddenCharacters(fullName).trim()}” was split into first name “${stripForbiddenCharacters(split.firstName)}” and last name “${stripForbiddenCharacters(split.lastName)}”; check the split.`,
       });
     }
   }
@@ -170,17 +173,33 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
     }
   }
   const { fixes, defaults } = ctx;
+  if (fixes.stripHidden) for (const field of PROFILE_FIELDS) values[field] = stripForbiddenCharacters(values[field]);
   if (fixes.trim) for (const field of PROFILE_FIELDS) values[field] = cleanSpaces(values[field]);
   if (fixes.lowercaseEmails) values.email = values.email.trim().toLowerCase();
   if (fixes.languageWhereEmpty !== null && values.language.trim() === '') values.language = fixes.languageWhereEmpty;
-  const number = values.phoneNumber.trim();
+  const number = stripForbiddenCharacters(values.phoneNumber).trim();
   const international = number.startsWith('+') || number.startsWith('00');
-  if (fixes.countryCodeWhereEmpty !== null && number !== '' && !international && values.phoneCountryCode.trim() === '') {
+  const noCountryCode = stripForbiddenCharacters(values.phoneCountryCode).trim() === '';
+  if (fixes.countryCodeWhereEmpty !== null && number !== '' && !international && noCountryCode) {
     values.phoneCountryCode = fixes.countryCodeWhereEmpty;
   }
 
   const draft: ProfileDraft = { ...values };
-  const languageRaw = values.language.trim();
+  // Control and text-direction characters cannot be stored: the row is checked (and imported) without
+  // them, and the cell says so until they are removed from it (by hand, one click or the bulk fix).
+  for (const field of PROFILE_FIELDS) {
+    const found = findForbiddenCharacter(values[field]);
+    if (found === null) continue;
+    draft[field] = stripForbiddenCharacters(values[field]);
+    issues.push({
+      field,
+      column: columnsOf[field] ?? (field === 'phoneCountryCode' ? columnsOf.phoneNumber : undefined) ?? null,
+      severity: 'warning',
+      code: 'hidden-characters',
+      message: `${FIELD_LABELS[field]} contains an invisible control or text-direction character (${found.codePoint}); it will be removed when imported. Use “Remove hidden characters” to remove it now.`,
+    });
+  }
+  const languageRaw = stripForbiddenCharacters(values.language).trim();
   if (languageRaw === '') {
     issues.push({
       field: 'language',
@@ -194,7 +213,7 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
     const mapped = ctx.languageMap[languageRaw];
     draft.language = mapped ?? languageRaw;
   }
-  if (number !== '' && !international && values.phoneCountryCode.trim() === '' && defaults.phoneCountryCode !== null) {
+  if (number !== '' && !international && stripForbiddenCharacters(values.phoneCountryCode).trim() === '' && defaults.phoneCountryCode !== null) {
     draft.phoneCountryCode = defaults.phoneCountryCode;
     issues.push({
       field: 'phoneCountryCode',
@@ -291,7 +310,8 @@ export function languageValues(ctx: RowContext, guessed: LanguageMap, remembered
     const edit = ctx.edits[index]?.language;
     let raw = edit ?? (column === -1 ? '' : (ctx.grid[sheetRow]?.[column] ?? ''));
     if (ctx.fixes.trim) raw = cleanSpaces(raw);
-    const key = raw.trim();
+    // Keyed as the row is checked: without control or text-direction characters.
+    const key = stripForbiddenCharacters(raw).trim();
     counts.set(key, (counts.get(key) ?? 0) + 1);
   });
   const map: LanguageMap = {};

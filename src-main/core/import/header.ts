@@ -1,4 +1,5 @@
 import type { ColumnInfo } from '../../../src-shared/import';
+import { stripForbiddenCharacters } from '../../../src-shared/text-safety';
 import { ALIASES, SQUASHED_ALIASES } from './aliases';
 import type { MergeRange } from './read';
 import { columnLetter, normaliseKey, squash } from './normalise';
@@ -53,7 +54,8 @@ export function detectHeaderRow(grid: readonly (readonly string[])[]): number | 
   return best.row;
 }
 
-const headerAt = (grid: readonly (readonly string[])[], r: number, c: number): string => (grid[r]?.[c] ?? '').trim();
+/** A header cell as shown and matched: without control or text-direction characters (a U+202E would show the name reversed). */
+const headerAt = (grid: readonly (readonly string[])[], r: number, c: number): string => stripForbiddenCharacters(grid[r]?.[c] ?? '').trim();
 
 /** Names the columns from the header row, naming blank and merged header cells, and keeping names unique. */
 export function buildColumns(
@@ -87,7 +89,7 @@ export function buildColumns(
     if (times > 1) header = `${header} (${times})`;
     const samples: string[] = [];
     for (const r of dataRows) {
-      const value = (grid[r]?.[c] ?? '').trim();
+      const value = stripForbiddenCharacters(grid[r]?.[c] ?? '').trim();
       if (value !== '') samples.push(value);
       if (samples.length >= 5) break;
     }

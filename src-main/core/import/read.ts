@@ -6,6 +6,7 @@ import { IMPORT_DEFAULT_LIMITS } from '../../../src-shared/import';
 import { importFailure, megabytes } from './failure';
 import { chooseDelimiter, decodeText, looksLikeText, parseDelimited } from './text';
 import { assertNoDtd, checkZip, hasEntry, odfMimetype } from './zip';
+import type { ZipEntry } from './zip';
 
 XLSX.set_cptable(cptable);
 
@@ -85,16 +86,22 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
 
   if (startsWith(bytes, ZIP)) {
     let odsContent: Uint8Array | undefined;
+    const packageIndexes = new Map<string, Uint8Array>();
     const entries = checkZip(bytes, limits, (name, data) => {
       if (name === 'content.xml') odsContent = data;
+      if (isPackageIndex(name)) packageIndexes.set(name, data);
     });
+    let workbookBytes = bytes;
     if (hasEntry(entries, (n) => n === 'xl/workbook.xml' || n === 'xl/workbook.bin')) facts.format = 'xlsx';
     else if (odfMimetype(bytes, entries) === 'application/vnd.oasis.opendocument.spreadsheet' || hasEntry(entries, (n) => n === 'content.xml')) facts.format = 'ods';
-    else if (hasEntry(entries, (n) => n.startsWith('Index/') || n === 'Index.zip' || n.endsWith('.iwa'))) facts.format = 'numbers';
-    else {
+    else if (hasEntry(entries, (n) => n.startsWith('Index/') || n.endsWith('.iwa'))) facts.format = 'numbers';
+    else if (packageIndexes.size > 0) {
+      facts.format = 'numbers';
+      workbookBytes = numbersPackageIndex(packageIndexes, entries, limits, fileName);
+    } else {
       throw importFailure('unsupported-format', `“${fileName}” is a zip archive but not a spreadsheet (for example a Word document). Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.`);
     }
-    const sheets = readWorkbook(bytes, facts, limits, options);
+    const sheets = readWorkbook(workbookBytes, facts, limits, options);
     if (facts.format === 'ods' && odsContent !== undefined) {
       // The reader does not report ODF's hidden sheets (a table style with table:display="false").
       const hidden = odsHiddenTables(odsContent);
@@ -149,6 +156,37 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
   });
   options.onProgress?.('parsing', decoded.text.length, decoded.text.length);
   return { facts, sheets: [{ name: sheetNameOf(fileName), hidden: false, grid: padGrid(trimGrid(grid)), merges: [], tooManyRows: false }] };
+}
+
+/**
+ * The Index.zip of a Numbers package: at the top of the archive, or in its one
+ * top-level folder (a package document shared as a zip: People.numbers/Index.zip
+ * beside Metadata/ and the previews). The Finder's __MACOSX/ copies are not documents.
+ */
+const isPackageIndex = (name: string): boolean => /^(?:[^/]+\/)?Index\.zip$/.test(name) && !name.startsWith('__MACOSX/');
+
+/**
+ * The IWA archive of a Numbers package, checked like the outer zip (complete,
+ * no zip bomb, within what is left of the unpack limit) and holding the
+ * document, so the spreadsheet reader is given that archive and nothing else.
+ */
+function numbersPackageIndex(indexes: ReadonlyMap<string, Uint8Array>, outer: readonly ZipEntry[], limits: ImportLimits, fileName: string): Uint8Array {
+  const found = [...indexes];
+  const first = found[0];
+  if (first === undefined || found.length > 1) {
+    throw importFailure(
+      'unsupported-format',
+      `“${fileName}” holds ${found.length} Numbers documents (${found.map(([n]) => n.replace(/\/?Index\.zip$/, '') || 'the top folder').join(', ')}); drop them one at a time.`,
+    );
+  }
+  const [name, index] = first;
+  if (!startsWith(index, ZIP)) throw importFailure('corrupt', `This Numbers document is damaged (its ${name} is not a zip archive). Open it in Numbers and save it again.`);
+  const unpacked = outer.reduce((sum, e) => sum + e.uncompressedSize, 0);
+  const inner = checkZip(index, { maxUnpackedBytes: Math.max(0, limits.maxUnpackedBytes - unpacked) });
+  if (!hasEntry(inner, (n) => n === 'Index/Document.iwa')) {
+    throw importFailure('corrupt', `This Numbers document is damaged (its ${name} holds no Index/Document.iwa). Open it in Numbers and save it again.`);
+  }
+  return index;
 }
 
 const unescapeXml = (text: string): string =>

@@ -6,6 +6,7 @@ import type { Language } from '../../../src-shared/languages';
 import { PROFILE_FIELDS } from '../../../src-shared/profile';
 import type { ProfileField } from '../../../src-shared/profile';
 import type { BulkFix, ImportRow, ImportSessionView, PreviewFilter } from '../../../src-shared/import';
+import { stripForbiddenCharacters } from '../../../src-shared/text-safety';
 import { api } from '../../api/client';
 import { downloadExported } from './files';
 import { describeFailure, languageOptions, plural } from './labels';
@@ -242,6 +243,12 @@ export function ReviewStep({ view }: { view: ImportSessionView }) {
                 Lower-case every email
               </Menu.Item>
               <Menu.Item
+                data-testid="bulk-remove-hidden"
+                onClick={() => fix('stripHiddenCharacters', 'Removing hidden characters', 'Invisible control and text-direction characters were removed from every cell.')}
+              >
+                Remove hidden characters in every cell
+              </Menu.Item>
+              <Menu.Item
                 onClick={() => {
                   setValueFix('setLanguageWhereEmpty');
                 }}
@@ -348,6 +355,9 @@ export function ReviewStep({ view }: { view: ImportSessionView }) {
           }}
           onExclude={(excluded) => {
             void exclude([active.index], excluded);
+          }}
+          onRemoveHidden={(field) => {
+            void onEdit(active, field, stripForbiddenCharacters(active.values[field]));
           }}
         />
       )}

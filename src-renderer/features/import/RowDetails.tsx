@@ -1,5 +1,6 @@
 import { Badge, Button, CloseButton, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { FIELD_LABELS } from '../../../src-shared/profile';
+import type { ProfileField } from '../../../src-shared/profile';
 import type { FieldChange, ImportRow } from '../../../src-shared/import';
 import { STATUS_COLORS, STATUS_LABELS } from './labels';
 import { rowStatus } from './ReviewGrid';
@@ -42,7 +43,18 @@ const STATUS_EXPLAINED: Record<ImportRow['status'], string> = {
 };
 
 /** The selected row in full: every message, what will be stored, and how it compares with the directory. */
-export function RowDetails({ row, onClose, onExclude }: { row: ImportRow; onClose: () => void; onExclude: (excluded: boolean) => void }) {
+export function RowDetails({
+  row,
+  onClose,
+  onExclude,
+  onRemoveHidden,
+}: {
+  row: ImportRow;
+  onClose: () => void;
+  onExclude: (excluded: boolean) => void;
+  /** The one-click fix of a "hidden characters" warning: the cell without them. */
+  onRemoveHidden: (field: ProfileField) => void;
+}) {
   const status = rowStatus(row);
   const n = row.normalised;
   return (
@@ -83,6 +95,18 @@ export function RowDetails({ row, onClose, onExclude }: { row: ImportRow; onClos
                     {issue.field !== null && <b>{FIELD_LABELS[issue.field]}: </b>}
                     {issue.message}
                   </Text>
+                  {issue.code === 'hidden-characters' && issue.field !== null && (
+                    <Button
+                      size="compact-xs"
+                      variant="light"
+                      data-testid="remove-hidden"
+                      onClick={() => {
+                        if (issue.field !== null) onRemoveHidden(issue.field);
+                      }}
+                    >
+                      Remove hidden characters
+                    </Button>
+                  )}
                 </Group>
               ))}
             </Stack>

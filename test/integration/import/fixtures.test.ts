@@ -71,11 +71,13 @@ describe.each([
   ['people-pipe.csv', 372, { encoding: 'utf-8', delimiter: '|', delimiterSource: 'detected' }],
   ['people-sep.csv', 379, { encoding: 'utf-8', delimiter: '|', delimiterSource: 'sep-line' }],
   ['people.numbers', null, { format: 'numbers' }],
+  // A package document shared as a zip: People.numbers/ holding Index.zip, Metadata/ and previews.
+  ['people-package.numbers', null, { format: 'numbers' }],
 ] as const)('%s', (fileName, size, over) => {
   it('parses to the same text grid (accents, leading zeros, long digit strings kept) and maps and checks it', async () => {
     const { view, rows } = await open(fileName);
     expect(view.file).toEqual(facts(fileName, size ?? view.file.size, over));
-    expect(view.sheets.map((s) => [s.name, s.hidden, s.rows, s.columns])).toEqual([[fileName === 'people.numbers' ? 'Sheet1' : fileName.replace(/\.\w+$/, ''), false, 4, 7]]);
+    expect(view.sheets.map((s) => [s.name, s.hidden, s.rows, s.columns])).toEqual([[fileName.endsWith('.numbers') ? 'Sheet1' : fileName.replace(/\.\w+$/, ''), false, 4, 7]]);
     expect(view.topRows).toEqual(PEOPLE_GRID);
     expect(view.headerRow).toBe(0);
     expect(view.matches.map((m) => m.target)).toEqual(PEOPLE_MAPPING);

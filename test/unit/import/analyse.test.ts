@@ -96,7 +96,7 @@ describe('analyseSheet', () => {
     const edited = analyseSheet(
       input({
         edits: { 1: { email: '  BOB@Example.com\u200b ' }, 2: { language: '' } },
-        fixes: { trim: true, lowercaseEmails: true, languageWhereEmpty: 'fr_BE', countryCodeWhereEmpty: 'BE' },
+        fixes: { trim: true, lowercaseEmails: true, languageWhereEmpty: 'fr_BE', countryCodeWhereEmpty: 'BE', stripHidden: false },
         languageMap: { Klingon: 'nl_BE' },
       }),
     );
@@ -120,5 +120,59 @@ describe('analyseSheet', () => {
     const manual = analyseSheet(input({ headerRow: 1, mapping: ['fullName', 'email', 'ignore', 'language', 'externalId', 'ignore'] }));
     expect(manual.matches.map((m) => m.reason)).toEqual(['header', 'header', 'manual', 'header', 'header', 'manual']);
     expect(manual.rows[0]?.values.phoneNumber).toBe('');
+  });
+});
+
+describe('hidden characters', () => {
+  const hiddenGrid = [
+    ['First name', 'Last name', 'Email', 'Phone', 'Language', 'Tags'],
+    ['Jo\u0000hn', 'Do\u202Ee', 'john@example.com', '0470\u0085 12 34 56', 'fr_BE\u2066', 'Sales\u0085, Ni\u0000ght'],
+    ['Ann', 'Smith', 'ann@example.com', '', 'en_US', 'Ops'],
+  ];
+  const hiddenInput = (fixes = NO_FIXES, edits: AnalyseInput['edits'] = {}): AnalyseInput =>
+    input({ grid: hiddenGrid, headerRow: 0, defaults: { language: 'en_US', phoneCountryCode: '+32' }, fixes, edits });
+  const warnings = (row: { issues: { field: string | null; severity: string; code: string; column: number | null; message: string }[] } | undefined) =>
+    (row?.issues ?? []).filter((i) => i.code === 'hidden-characters').map((i) => [i.field, i.severity, i.column]);
+
+  it('warns on each cell holding one, naming the field and the character, and checks the row without them', () => {
+    const a = analyseSheet(hiddenInput());
+    const [john, ann] = a.rows;
+    expect(warnings(john)).toEqual([
+      ['firstName', 'warning', 0],
+      ['lastName', 'warning', 1],
+      ['phoneNumber', 'warning', 3],
+      ['tags', 'warning', 5],
+      ['language', 'warning', 4],
+    ]);
+    expect(john?.issues.find((i) => i.field === 'lastName')?.message).toBe(
+      'Last name contains an invisible control or text-direction character (U+202E); it will be removed when imported. Use “Remove hidden characters” to remove it now.',
+    );
+    expect(john?.values.firstName).toBe('Jo\u0000hn');
+    expect(john?.status).toBe('pending');
+    expect(john?.normalised).toEqual({
+      firstName: 'John',
+      lastName: 'Doe',
+      email: 'john@example.com',
+      phone: '+32470123456',
+      tags: ['Sales', 'Night'],
+      externalId: null,
+      language: 'fr_BE',
+    });
+    expect(ann?.issues).toEqual([]);
+    expect(a.languageValues.map((v) => v.value).sort()).toEqual(['en_US', 'fr_BE']);
+  });
+
+  it('the bulk fix removes them from every cell, so no warning is left', () => {
+    const fixed = analyseSheet(hiddenInput({ ...NO_FIXES, stripHidden: true }));
+    const [john] = fixed.rows;
+    expect(john?.values).toMatchObject({ firstName: 'John', lastName: 'Doe', phoneNumber: '0470 12 34 56', language: 'fr_BE', tags: 'Sales, Night' });
+    expect(john?.issues.filter((i) => i.severity === 'warning').map((i) => i.code)).toEqual(['phone-default-country']);
+    expect(john?.normalised?.lastName).toBe('Doe');
+  });
+
+  it('an edit without them (the one-click fix) clears that cell’s warning only', () => {
+    const edited = analyseSheet(hiddenInput(NO_FIXES, { 0: { lastName: 'Doe' } }));
+    expect(warnings(edited.rows[0]).map(([field]) => field)).toEqual(['firstName', 'phoneNumber', 'tags', 'language']);
+    expect(edited.rows[0]?.edited).toEqual(['lastName']);
   });
 });

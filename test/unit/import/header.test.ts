@@ -59,6 +59,19 @@ describe('columns', () => {
     expect(columns[0]?.samples).toEqual(['Ann', 'Bo']);
   });
 
+  it('shows header cells and samples without control or text-direction characters (a U+202E would show them reversed)', () => {
+    const grid = [
+      ['\u202ElamE', 'Na\u0000me', '\u2066\u2069'],
+      ['Ann\u0085', 'ann@example.com', 'x'],
+    ];
+    const columns = buildColumns(grid, 0, [], dataRowIndexes(grid, 0));
+    expect(columns.map((c) => [c.header, c.headerKind, c.samples])).toEqual([
+      ['lamE', 'cell', ['Ann']],
+      ['Name', 'cell', ['ann@example.com']],
+      ['Column C', 'blank', ['x']],
+    ]);
+  });
+
   it('names columns by letter when there is no header row', () => {
     const grid = [['a', 'b']];
     expect(buildColumns(grid, null, [], dataRowIndexes(grid, null)).map((c) => c.header)).toEqual(['Column A', 'Column B']);
