@@ -71,6 +71,9 @@ export class ImportShaping {
       case 'lowercaseEmails':
         fixes = { ...s.fixes, lowercaseEmails: true };
         break;
+      case 'stripHiddenCharacters':
+        fixes = { ...s.fixes, stripHidden: true };
+        break;
       case 'setLanguageWhereEmpty': {
         const language = value === null ? null : (['en_US', 'fr_BE', 'nl_BE'] as const).find((l) => l === value);
         if (language === undefined) throw new AppError('VALIDATION_FAILED', 'Choose en_US, fr_BE or nl_BE.', { fields: { value: 'Choose en_US, fr_BE or nl_BE.' } });

@@ -112,6 +112,17 @@ describe.each(FILES)('%s with NUL, U+202E and U+0085 in names and tags', (fileNa
     expectNothingHiddenWritten();
   });
 
+  it('the bulk fix removes them from every cell at once: no warning is left and the committed profiles are clean', async () => {
+    const { importId } = await openFile(fileName, build());
+    await t.call('import:bulkFix', { importId, fix: 'stripHiddenCharacters' });
+    const after = await t.call('import:preview', { importId, offset: 0, limit: 100, filter: 'all' });
+    expect(after.rows.flatMap((r) => r.issues.filter((i) => i.code === 'hidden-characters'))).toEqual([]);
+    expect(after.counts).toMatchObject({ rows: 33, valid: 33, withErrors: 0 });
+    const result = await t.call('import:commit', { importId });
+    expect(result).toMatchObject({ status: 'completed', created: 33, skipped: 0, failures: [] });
+    expectNothingHiddenWritten();
+  });
+
   it('left as they are, the rows still import, without the hidden characters (as the warning says)', async () => {
     const { importId, rows } = await openFile(fileName, build());
     expect(rows.map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
