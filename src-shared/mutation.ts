@@ -32,12 +32,60 @@ export interface PayloadByKind {
   'profile.invite': ProfileInvitePayload;
 }
 
-export interface Mutation<K extends MutationKind = MutationKind> {
+/** What every mutation has, whatever its kind. */
+export interface MutationHead {
   id: string;
-  kind: K;
   entityId: string;
   /** The server version the change was made on; 0 for a profile never synced. */
   baseVersion: number;
-  payload: PayloadByKind[K];
   createdAt: string;
+}
+
+/** One kind of mutation with its own payload. */
+export type MutationOf<K extends MutationKind> = MutationHead & { kind: K; payload: PayloadByKind[K] };
+
+/**
+ * A mutation, discriminated by `kind`: checking the kind narrows the payload
+ * (`Mutation<'profile.update'>` is that kind alone).
+ */
+export type Mutation<K extends MutationKind = MutationKind> = { [P in K]: MutationOf<P> }[K];
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A mutation read back from storage: the head as stored, the payload as
+ * parsed from its JSON. The payload's shape is checked for its kind (one look
+ * at its keys, not a validation of the values: this console wrote them); a
+ * payload that does not fit names the mutation.
+ */
+export function storedMutation(head: MutationHead, kind: MutationKind, payload: unknown): Mutation {
+  const broken = (): Error => new Error(`Outbox mutation ${head.id} (${kind}) has a payload that does not fit its kind.`);
+  if (!isRecord(payload)) throw broken();
+  switch (kind) {
+    case 'profile.create':
+      if (!isCreatePayload(payload)) throw broken();
+      return { ...head, kind, payload };
+    case 'profile.update':
+      if (!isUpdatePayload(payload)) throw broken();
+      return { ...head, kind, payload };
+    case 'profile.delete':
+      if (!isDeletePayload(payload)) throw broken();
+      return { ...head, kind, payload };
+    case 'profile.invite':
+      if (!isInvitePayload(payload)) throw broken();
+      return { ...head, kind, payload };
+  }
+}
+
+function isCreatePayload(p: Record<string, unknown>): p is Record<string, unknown> & ProfileCreatePayload {
+  return isRecord(p.values);
+}
+function isUpdatePayload(p: Record<string, unknown>): p is Record<string, unknown> & ProfileUpdatePayload {
+  return isRecord(p.changes) && isRecord(p.base);
+}
+function isDeletePayload(p: Record<string, unknown>): p is ProfileDeletePayload {
+  return Object.keys(p).length === 0;
+}
+function isInvitePayload(p: Record<string, unknown>): p is Record<string, unknown> & ProfileInvitePayload {
+  return Array.isArray(p.profileIds);
 }

@@ -6,6 +6,7 @@ import { replicaIndexes } from './replica-indexes';
 import { outboxRepo } from './outbox.repo';
 import type { ConflictRecord, InviteBatchRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
 import type { ProfileRow } from './profiles.repo';
+import { storedMutation } from '../../src-shared/mutation';
 import type { Mutation } from '../../src-shared/mutation';
 import type { ConflictKind, InviteBatchStatus, SyncLogEntry } from '../../src-shared/contract/sync';
 import { INITIAL_CURSOR } from '../../src-shared/sync';
@@ -91,7 +92,7 @@ export function createSyncStore(db: Db): SyncStorePort {
         payload: string;
         created_at: string;
       }[]
-    ).map((r) => ({ id: r.id, kind: r.kind, entityId: r.entity_id, baseVersion: r.base_version, payload: JSON.parse(r.payload) as Mutation['payload'], createdAt: r.created_at }));
+    ).map((r) => storedMutation({ id: r.id, entityId: r.entity_id, baseVersion: r.base_version, createdAt: r.created_at }, r.kind, JSON.parse(r.payload)));
 
   /** The rows a query over a list of ids answers (the list goes in as one JSON parameter); none for no ids. */
   const rowsFor = <T>(sql: string, ids: readonly string[]): T[] => (ids.length === 0 ? [] : (prepared(db, sql).all(JSON.stringify(ids)) as T[]));

@@ -2,10 +2,10 @@ import { AppError } from '../../../src-shared/errors';
 import { validateProfile } from '../../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
-import type { Mutation, MutationKind, PayloadByKind } from '../../../src-shared/mutation';
+import type { MutationKind, MutationOf } from '../../../src-shared/mutation';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
 import type { ConflictRecord, SyncStorePort } from './ports';
-import { clearUniqueHolder } from './engine';
+import { clearUniqueHolder, collectBase } from './local-rules';
 import { toStored } from '../stored';
 import { changedFields, pick, threeWayMerge, valuesOf } from './merge';
 
@@ -88,7 +88,7 @@ export class ConflictService {
     if (mine === null) {
       // I deleted it here; they changed it there.
       if (r.kind === 'discard') this.serverSide(theirs);
-      else if (r.kind === 'retry') this.queue('profile.delete', c.entityId, theirs.version, {});
+      else if (r.kind === 'retry') this.queue({ kind: 'profile.delete', entityId: c.entityId, baseVersion: theirs.version, payload: {} });
       else throw NOT_ALLOWED(c.kind, r.kind);
       return;
     }
@@ -102,7 +102,7 @@ export class ConflictService {
     this.assertFree(merged, c.entityId);
     this.deps.store.putProfile(toStored(theirs, merged));
     const fields = changedFields(theirValues, merged);
-    if (fields.length > 0) this.queue('profile.update', c.entityId, theirs.version, { changes: pick(merged, fields), base: pick(theirValues, fields) });
+    if (fields.length > 0) this.queue({ kind: 'profile.update', entityId: c.entityId, baseVersion: theirs.version, payload: { changes: pick(merged, fields), base: pick(theirValues, fields) } });
   }
 
   private resolveDeleted(c: ConflictRecord, mine: ProfileValues | null, r: ConflictResolution): void {
@@ -133,7 +133,7 @@ export class ConflictService {
         const fields = changedFields(before, after);
         this.assertFree(after, existing.id);
         store.putProfile({ ...existing, ...after, updatedAt: this.now() });
-        if (fields.length > 0) this.queue('profile.update', existing.id, existing.version, { changes: pick(after, fields), base: pick(before, fields) });
+        if (fields.length > 0) this.queue({ kind: 'profile.update', entityId: existing.id, baseVersion: existing.version, payload: { changes: pick(after, fields), base: pick(before, fields) } });
       }
       return;
     }
@@ -142,7 +142,7 @@ export class ConflictService {
     this.assertFree(values, c.entityId);
     const existing = store.stored(c.entityId);
     store.putProfile(this.localRow(c.entityId, values, existing));
-    this.queue('profile.create', c.entityId, 0, { values });
+    this.queue({ kind: 'profile.create', entityId: c.entityId, baseVersion: 0, payload: { values } });
   }
 
   private resolveRejected(c: ConflictRecord, mine: ProfileValues | null, base: Partial<ProfileValues>, r: ConflictResolution): void {
@@ -165,12 +165,12 @@ export class ConflictService {
     this.assertFree(values, c.entityId);
     store.putProfile(this.localRow(c.entityId, values, local));
     if (local === undefined || local.version === 0) {
-      this.queue('profile.create', c.entityId, 0, { values });
+      this.queue({ kind: 'profile.create', entityId: c.entityId, baseVersion: 0, payload: { values } });
       return;
     }
     const before = { ...valuesOf(local), ...base };
     const fields = changedFields(before, values);
-    if (fields.length > 0) this.queue('profile.update', c.entityId, local.version, { changes: pick(values, fields), base: pick(before, fields) });
+    if (fields.length > 0) this.queue({ kind: 'profile.update', entityId: c.entityId, baseVersion: local.version, payload: { changes: pick(values, fields), base: pick(before, fields) } });
   }
 
   // ------------------------------------------------------------ helpers
@@ -194,14 +194,7 @@ export class ConflictService {
 
   /** The conflict's base, completed by the base of edits made while it waited. */
   private baseOf(c: ConflictRecord): Partial<ProfileValues> {
-    const base: Partial<ProfileValues> = { ...c.base };
-    for (const m of this.deps.store.mutationsFor(c.entityId)) {
-      if (m.kind !== 'profile.update') continue;
-      for (const [field, value] of Object.entries((m as Mutation<'profile.update'>).payload.base)) {
-        if (!(field in base)) Object.assign(base, { [field]: value });
-      }
-    }
-    return base;
+    return { ...collectBase(this.deps.store.mutationsFor(c.entityId)), ...c.base };
   }
 
   private checked(draft: Partial<Record<string, string | readonly string[]>> | undefined, mine: ProfileValues | null): ProfileValues {
@@ -241,10 +234,13 @@ export class ConflictService {
     const id = this.deps.ids.uuid();
     this.assertFree(values, id);
     this.deps.store.putProfile(this.localRow(id, values, undefined));
-    this.queue('profile.create', id, 0, { values });
+    this.queue({ kind: 'profile.create', entityId: id, baseVersion: 0, payload: { values } });
   }
 
-  private queue<K extends MutationKind>(kind: K, entityId: string, baseVersion: number, payload: PayloadByKind[K]): void {
-    this.deps.replica.outbox.append({ id: this.deps.ids.uuid(), kind, entityId, baseVersion, payload, createdAt: this.now() });
+  private queue(m: MutationDraft): void {
+    this.deps.replica.outbox.append({ ...m, id: this.deps.ids.uuid(), createdAt: this.now() });
   }
 }
+
+/** A mutation before it has its id and time. */
+type MutationDraft = { [K in MutationKind]: Omit<MutationOf<K>, 'id' | 'createdAt'> }[MutationKind];
