@@ -7,6 +7,7 @@ import type { Language } from '../../src-shared/languages';
 import { deriveStatus, validateProfile } from '../../src-shared/profile';
 import type { Profile, ProfileCheck, ProfileValues } from '../../src-shared/profile';
 import type { ConflictReason, PushResult } from '../../src-shared/sync';
+import { overlaps, sameValue, VALUE_FIELDS } from '../../src-shared/profile-values';
 
 /** A profile row with its account's confirmation, as the queries read it. */
 export type ProfileWithAccount = ProfileRow & { account_confirmed_at: string | null };
@@ -68,8 +69,6 @@ export const checkValues = (values: ProfileValues, defaultLanguage: Language): P
     },
     { defaultLanguage },
   );
-
-const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 export function selectProfilesWithAccount(db: Executor) {
   return db
@@ -239,11 +238,10 @@ export class ProfileBatch {
     if (row === undefined) return { kind: 'rejected', code: 'NOT_FOUND', message: 'No such profile.' };
     if (row.deleted !== 0) return { kind: 'conflict', reason: 'deleted', row };
     const current = rowValues(row);
-    const fields = Object.keys(changes) as (keyof ProfileValues)[];
     if (baseVersion !== row.version) {
       // The server moved on. The edit still applies if none of its fields moved
-      // on the server since the console read them (a three-way merge that needs no person).
-      const overlap = fields.filter((f) => !sameValue(current[f], base[f]) && !sameValue(current[f], changes[f]));
+      // on the server since the console read them (a three-way merge that needs no person: the shared rule).
+      const overlap = VALUE_FIELDS.filter((f) => f in changes && overlaps(f, base, changes, current));
       if (overlap.length > 0) return { kind: 'conflict', reason: 'version', row };
     }
     const merged: ProfileValues = { ...current, ...changes };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { channel } from './channel';
 import { selectionSchema } from './profiles';
 import { PROFILE_FIELDS } from '../profile';
+import { VALUE_FIELDS } from '../profile-values';
 import type { Profile, ProfileValues } from '../profile';
 import type { Role } from '../sync';
 
@@ -58,7 +59,8 @@ export interface ConflictView {
   createdAt: string;
 }
 
-export const VALUE_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'tags', 'externalId', 'language'] as const satisfies readonly (keyof ProfileValues)[];
+/** The value fields live with the rules about them (src-shared/profile-values.ts); the conflict view lists them from here too. */
+export { VALUE_FIELDS };
 
 export const conflictResolutionSchema = z.discriminatedUnion('kind', [
   /** edit: per overlapping field, keep mine or take theirs (fields not named keep the automatic merge). */

@@ -2,12 +2,13 @@ import { AppError } from '../../../src-shared/errors';
 import { validateProfile } from '../../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
-import type { MutationKind, MutationOf } from '../../../src-shared/mutation';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
 import type { ConflictRecord, SyncStorePort } from './ports';
 import { clearUniqueHolder, collectBase } from './local-rules';
 import { toStored } from '../stored';
-import { changedFields, pick, threeWayMerge, valuesOf } from './merge';
+import { valuesOf } from '../../../src-shared/profile-values';
+import { threeWayMerge } from './merge';
+import { assertUnique, queueCreate, queueDelete, queueUpdate } from '../profiles/writes';
 
 export interface ConflictServiceDeps {
   replica: ReplicaPort;
@@ -88,7 +89,7 @@ export class ConflictService {
     if (mine === null) {
       // I deleted it here; they changed it there.
       if (r.kind === 'discard') this.serverSide(theirs);
-      else if (r.kind === 'retry') this.queue({ kind: 'profile.delete', entityId: c.entityId, baseVersion: theirs.version, payload: {} });
+      else if (r.kind === 'retry') queueDelete(this.deps, c.entityId, theirs.version, this.now());
       else throw NOT_ALLOWED(c.kind, r.kind);
       return;
     }
@@ -101,8 +102,7 @@ export class ConflictService {
     const { merged } = threeWayMerge(base, mine, theirValues, r.choices);
     this.assertFree(merged, c.entityId);
     this.deps.store.putProfile(toStored(theirs, merged));
-    const fields = changedFields(theirValues, merged);
-    if (fields.length > 0) this.queue({ kind: 'profile.update', entityId: c.entityId, baseVersion: theirs.version, payload: { changes: pick(merged, fields), base: pick(theirValues, fields) } });
+    queueUpdate(this.deps, c.entityId, theirs.version, theirValues, merged, this.now());
   }
 
   private resolveDeleted(c: ConflictRecord, mine: ProfileValues | null, r: ConflictResolution): void {
@@ -130,10 +130,9 @@ export class ConflictService {
       if (r.applyMine && mine !== null && existing !== undefined && !existing.deleted) {
         const before = valuesOf(existing);
         const after = { ...mine, email: before.email };
-        const fields = changedFields(before, after);
         this.assertFree(after, existing.id);
         store.putProfile({ ...existing, ...after, updatedAt: this.now() });
-        if (fields.length > 0) this.queue({ kind: 'profile.update', entityId: existing.id, baseVersion: existing.version, payload: { changes: pick(after, fields), base: pick(before, fields) } });
+        queueUpdate(this.deps, existing.id, existing.version, before, after, this.now());
       }
       return;
     }
@@ -142,7 +141,7 @@ export class ConflictService {
     this.assertFree(values, c.entityId);
     const existing = store.stored(c.entityId);
     store.putProfile(this.localRow(c.entityId, values, existing));
-    this.queue({ kind: 'profile.create', entityId: c.entityId, baseVersion: 0, payload: { values } });
+    queueCreate(this.deps, c.entityId, values, this.now());
   }
 
   private resolveRejected(c: ConflictRecord, mine: ProfileValues | null, base: Partial<ProfileValues>, r: ConflictResolution): void {
@@ -164,13 +163,8 @@ export class ConflictService {
     const values = this.checked(r.draft, mine);
     this.assertFree(values, c.entityId);
     store.putProfile(this.localRow(c.entityId, values, local));
-    if (local === undefined || local.version === 0) {
-      this.queue({ kind: 'profile.create', entityId: c.entityId, baseVersion: 0, payload: { values } });
-      return;
-    }
-    const before = { ...valuesOf(local), ...base };
-    const fields = changedFields(before, values);
-    if (fields.length > 0) this.queue({ kind: 'profile.update', entityId: c.entityId, baseVersion: local.version, payload: { changes: pick(values, fields), base: pick(before, fields) } });
+    if (local === undefined || local.version === 0) queueCreate(this.deps, c.entityId, values, this.now());
+    else queueUpdate(this.deps, c.entityId, local.version, { ...valuesOf(local), ...base }, values, this.now());
   }
 
   // ------------------------------------------------------------ helpers
@@ -207,12 +201,9 @@ export class ConflictService {
     return result.value;
   }
 
-  /** The replica's own unique indexes must hold before anything is queued. */
+  /** The replica's own unique indexes must hold before anything is queued (the rule every local write keeps). */
   private assertFree(values: ProfileValues, selfId: string): void {
-    const holder = this.deps.store.holderOf(values.email, values.externalId, selfId);
-    if (holder !== undefined) {
-      throw new AppError('EMAIL_TAKEN', `Another profile here already has ${values.email} or external ID ${values.externalId ?? '—'}.`, { existingId: holder });
-    }
+    assertUnique(this.deps.replica.profiles, values, selfId);
   }
 
   private localRow(id: string, values: ProfileValues, existing: (StoredProfile & { deleted: boolean }) | undefined): StoredProfile {
@@ -234,13 +225,6 @@ export class ConflictService {
     const id = this.deps.ids.uuid();
     this.assertFree(values, id);
     this.deps.store.putProfile(this.localRow(id, values, undefined));
-    this.queue({ kind: 'profile.create', entityId: id, baseVersion: 0, payload: { values } });
-  }
-
-  private queue(m: MutationDraft): void {
-    this.deps.replica.outbox.append({ ...m, id: this.deps.ids.uuid(), createdAt: this.now() });
+    queueCreate(this.deps, id, values, this.now());
   }
 }
-
-/** A mutation before it has its id and time. */
-type MutationDraft = { [K in MutationKind]: Omit<MutationOf<K>, 'id' | 'createdAt'> }[MutationKind];

@@ -2,9 +2,9 @@ import { AppError } from '../../../src-shared/errors';
 import type { Selection } from '../../../src-shared/contract/profiles';
 import type { InviteBatchView, InvitePreview } from '../../../src-shared/contract/sync';
 import { MAX_INVITE_BATCH } from '../../../src-shared/sync';
-import type { Mutation } from '../../../src-shared/mutation';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { InviteBatchRecord, SyncStorePort } from './ports';
+import { queueInvite } from '../profiles/writes';
 
 export interface InviteServiceDeps {
   replica: ReplicaPort;
@@ -56,14 +56,7 @@ export class InviteService {
     replica.transaction(() => {
       for (let i = 0; i < toInvite.length; i += MAX_INVITE_BATCH) {
         const profileIds = toInvite.slice(i, i + MAX_INVITE_BATCH).map((m) => m.id);
-        const mutation: Mutation<'profile.invite'> = {
-          id: ids.uuid(),
-          kind: 'profile.invite',
-          entityId: ids.uuid(),
-          baseVersion: 0,
-          payload: { profileIds },
-          createdAt: stamp,
-        };
+        const mutation = queueInvite(this.deps, ids.uuid(), profileIds, stamp);
         const batch: InviteBatchRecord = {
           id: mutation.entityId,
           mutationId: mutation.id,
@@ -76,7 +69,6 @@ export class InviteService {
           createdAt: stamp,
           sentAt: null,
         };
-        replica.outbox.append(mutation);
         store.addBatch(batch);
         first ??= batch;
       }

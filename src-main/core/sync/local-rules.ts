@@ -3,7 +3,7 @@ import type { Mutation } from '../../../src-shared/mutation';
 import type { SyncLogEntry } from '../../../src-shared/contract/sync';
 import type { Clock, IdSource, StoredProfile } from '../ports';
 import type { ConflictRecord, SyncStorePort } from './ports';
-import { sameValues, valuesOf } from './merge';
+import { sameValues, valuesOf } from '../../../src-shared/profile-values';
 import { toStored } from '../stored';
 
 /**

@@ -5,7 +5,7 @@ import { MAX_PUSH_MUTATIONS } from '../../../src-shared/sync';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { SyncStorePort, SyncTransport } from './ports';
 import { TransportError } from './ports';
-import { sameValues } from './merge';
+import { sameValues } from '../../../src-shared/profile-values';
 import { toStored } from '../stored';
 import { collectBase, liveValues, logSync, nameOf, openConflict, rebaseOnServer } from './local-rules';
 import type { NewConflict } from './local-rules';
