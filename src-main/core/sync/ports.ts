@@ -1,7 +1,6 @@
-import type { Profile, ProfileStatus, ProfileValues } from '../../../src-shared/profile';
-import type { Selection } from '../../../src-shared/contract/profiles';
+import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
-import type { ConflictKind, InviteBatchStatus, SyncLogEntry } from '../../../src-shared/contract/sync';
+import type { ConflictKind, SyncLogEntry } from '../../../src-shared/contract/sync';
 import type {
   CheckResponse,
   PullResponse,
@@ -12,6 +11,7 @@ import type {
   SignInResponse,
 } from '../../../src-shared/sync';
 import type { StoredProfile } from '../ports';
+import type { InviteStorePort } from '../invitations/ports';
 
 /** What the console remembers about its server between runs (not the token: see SecretStore). */
 export interface SyncState {
@@ -39,19 +39,6 @@ export interface ConflictRecord {
   createdAt: string;
 }
 
-export interface InviteBatchRecord {
-  id: string;
-  mutationId: string;
-  status: InviteBatchStatus;
-  profileIds: string[];
-  skippedLocal: { profileId: string; reason: string }[];
-  invited: string[] | null;
-  skipped: { profileId: string; reason: string }[] | null;
-  error: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
-
 /** What says whether a stored row is already the server's row: version (values) and invitation state (no version bump). */
 export interface StoredState {
   version: number;
@@ -62,8 +49,8 @@ export interface StoredState {
   confirmedAt: string | null;
 }
 
-/** The replica's sync-side tables. Every method joins the replica's current transaction. */
-export interface SyncStorePort {
+/** The replica's sync-side tables (with the invitation batches). Every method joins the replica's current transaction. */
+export interface SyncStorePort extends InviteStorePort {
   state(): SyncState;
   saveState(patch: Partial<SyncState>): void;
 
@@ -99,8 +86,6 @@ export interface SyncStorePort {
   rebaseMutations(entityId: string, from: number, to: number): void;
   waiting(): { mutations: number; invitations: number; blocked: number };
 
-  /** The live profiles a list selection covers. */
-  selectionMembers(selection: Selection, now: Date): { id: string; name: string; email: string; status: ProfileStatus }[];
   /** A profile row as stored, deleted or not. */
   stored(id: string): (StoredProfile & { deleted: boolean }) | undefined;
   /** The rows of these profiles as stored (one query for a whole batch). */
@@ -131,12 +116,6 @@ export interface SyncStorePort {
   closeConflict(id: string, resolution: string, at: string): void;
   /** The server's latest row for an open conflict's profile (pulled while it waits for a person). */
   updateConflictTheirs(id: string, theirs: Profile): void;
-
-  addBatch(batch: InviteBatchRecord): void;
-  batch(id: string): InviteBatchRecord | undefined;
-  batchByMutation(mutationId: string): InviteBatchRecord | undefined;
-  batches(limit: number): InviteBatchRecord[];
-  updateBatch(id: string, patch: Partial<InviteBatchRecord>): void;
 
   log(entry: SyncLogEntry): void;
   recentLog(limit: number): SyncLogEntry[];

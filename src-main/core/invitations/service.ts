@@ -3,17 +3,16 @@ import type { Selection } from '../../../src-shared/contract/profiles';
 import type { InviteBatchView, InvitePreview } from '../../../src-shared/contract/sync';
 import { MAX_INVITE_BATCH } from '../../../src-shared/sync';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
-import type { InviteBatchRecord, SyncStorePort } from './ports';
+import type { InviteBatchRecord, InviteStorePort, InviteSyncPort } from './ports';
 import { queueInvite } from '../profiles/writes';
 
 export interface InviteServiceDeps {
   replica: ReplicaPort;
-  store: SyncStorePort;
+  store: InviteStorePort;
   clock: Clock;
   ids: IdSource;
   events: ChangeSink;
-  /** Asks the sync engine to push soon; and tells whether a mutation is being sent right now. */
-  sync: { poke(): void; isInFlight(mutationId: string): boolean };
+  sync: InviteSyncPort;
 }
 
 const SKIP_REASON: Record<string, string> = {
