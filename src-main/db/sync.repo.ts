@@ -11,6 +11,7 @@ import { storedMutation } from '../../src-shared/mutation';
 import type { Mutation } from '../../src-shared/mutation';
 import type { ConflictKind, InviteBatchStatus, SyncLogEntry } from '../../src-shared/contract/sync';
 import { INITIAL_CURSOR } from '../../src-shared/sync';
+import type { ErrorCode } from '../../src-shared/errors';
 
 const STATE_KEY = 'sync.state';
 /** SQLite's default: a commit that leaves the WAL longer than this copies it into the database file. */
@@ -31,7 +32,7 @@ interface ConflictRow {
   id: string;
   entity_id: string;
   kind: ConflictKind;
-  code: string | null;
+  code: ErrorCode | null;
   message: string;
   base: string;
   mine: string | null;
@@ -63,7 +64,7 @@ const toConflict = (r: ConflictRow): ConflictRecord => ({
   base: JSON.parse(r.base) as ConflictRecord['base'],
   mine: r.mine === null ? null : (JSON.parse(r.mine) as ConflictRecord['mine']),
   theirs: r.theirs === null ? null : (JSON.parse(r.theirs) as ConflictRecord['theirs']),
-  existingId: r.existing_id,
+  holderId: r.existing_id,
   createdAt: r.created_at,
 });
 
@@ -282,7 +283,7 @@ export function createSyncStore(db: Db): SyncStorePort {
         JSON.stringify(c.base),
         c.mine === null ? null : JSON.stringify(c.mine),
         c.theirs === null ? null : JSON.stringify(c.theirs),
-        c.existingId,
+        c.holderId,
         c.createdAt,
       );
     },

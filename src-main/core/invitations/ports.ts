@@ -1,6 +1,7 @@
 import type { ProfileStatus } from '../../../src-shared/profile';
 import type { Selection } from '../../../src-shared/contract/profiles';
-import type { InviteBatchStatus } from '../../../src-shared/contract/sync';
+import type { InviteBatchStatus, LocalSkipReason } from '../../../src-shared/contract/sync';
+import type { InviteSkipReason } from '../../../src-shared/sync';
 
 /** An invitation batch as the replica keeps it, from queued to sent (or cancelled, or failed). */
 export interface InviteBatchRecord {
@@ -8,9 +9,11 @@ export interface InviteBatchRecord {
   mutationId: string;
   status: InviteBatchStatus;
   profileIds: string[];
-  skippedLocal: { profileId: string; reason: string }[];
+  /** Left out when the batch was made. */
+  skippedLocal: { profileId: string; reason: LocalSkipReason }[];
   invited: string[] | null;
-  skipped: { profileId: string; reason: string }[] | null;
+  /** Skipped by the server, once sent. */
+  skipped: { profileId: string; reason: InviteSkipReason }[] | null;
   error: string | null;
   createdAt: string;
   sentAt: string | null;

@@ -1,6 +1,6 @@
 import { AppError } from '../../../src-shared/errors';
 import type { Selection } from '../../../src-shared/contract/profiles';
-import type { InviteBatchView, InvitePreview } from '../../../src-shared/contract/sync';
+import type { InviteBatchView, InvitePreview, SkipReason, SkipReasonText } from '../../../src-shared/contract/sync';
 import { MAX_INVITE_BATCH } from '../../../src-shared/sync';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { InviteBatchRecord, InviteStorePort, InviteSyncPort } from './ports';
@@ -15,7 +15,7 @@ export interface InviteServiceDeps {
   sync: InviteSyncPort;
 }
 
-const SKIP_REASON: Record<string, string> = {
+const SKIP_REASON: Record<SkipReason, SkipReasonText> = {
   confirmed: 'already confirmed',
   not_found: 'no longer exists',
   deleted: 'deleted on the server',
@@ -36,7 +36,7 @@ export class InviteService {
     return {
       selected: members.length,
       toInvite: members.length - confirmed.length,
-      skipped: confirmed.length === 0 ? [] : [{ reason: SKIP_REASON.confirmed ?? 'confirmed', count: confirmed.length, examples: confirmed.slice(0, 5).map((m) => m.name) }],
+      skipped: confirmed.length === 0 ? [] : [{ reason: SKIP_REASON.confirmed, count: confirmed.length, examples: confirmed.slice(0, 5).map((m) => m.name) }],
       resend: members.filter((m) => m.status === 'pending' || m.status === 'expired').length,
     };
   }
@@ -48,7 +48,7 @@ export class InviteService {
     const members = store.selectionMembers(selection, now);
     if (members.length === 0) throw new AppError('VALIDATION_FAILED', 'No profile is selected.');
     const toInvite = members.filter((m) => m.status !== 'confirmed');
-    const skipped = members.filter((m) => m.status === 'confirmed').map((m) => ({ profileId: m.id, reason: 'confirmed' }));
+    const skipped = members.filter((m) => m.status === 'confirmed').map((m) => ({ profileId: m.id, reason: 'confirmed' as const }));
     if (toInvite.length === 0) throw new AppError('VALIDATION_FAILED', 'Everyone selected has already confirmed: there is nobody to invite.');
     const stamp = now.toISOString();
     let first: InviteBatchRecord | undefined;
@@ -108,7 +108,7 @@ export class InviteService {
     const results: InviteBatchView['results'] = [];
     if (b.invited !== null) for (const id of b.invited) results.push({ profileId: id, name: nameOf(id), outcome: 'invited', reason: null });
     if (b.skipped !== null) {
-      for (const s of b.skipped) results.push({ profileId: s.profileId, name: nameOf(s.profileId), outcome: 'skipped', reason: SKIP_REASON[s.reason] ?? s.reason });
+      for (const s of b.skipped) results.push({ profileId: s.profileId, name: nameOf(s.profileId), outcome: 'skipped', reason: SKIP_REASON[s.reason] });
     }
     return {
       id: b.id,
@@ -116,7 +116,7 @@ export class InviteService {
       createdAt: b.createdAt,
       sentAt: b.sentAt,
       profileCount: b.profileIds.length,
-      skippedLocal: b.skippedLocal.map((s) => ({ profileId: s.profileId, name: nameOf(s.profileId), reason: SKIP_REASON[s.reason] ?? s.reason })),
+      skippedLocal: b.skippedLocal.map((s) => ({ profileId: s.profileId, name: nameOf(s.profileId), reason: SKIP_REASON[s.reason] })),
       results,
       error: b.error,
     };

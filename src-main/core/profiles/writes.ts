@@ -48,7 +48,7 @@ export function findClash(lookup: UniqueLookup, values: ProfileValues, selfId: s
 /** Email (stored lower-cased) and external ID are unique among live profiles: a clash is an error naming the field and the holder. */
 export function assertUnique(lookup: UniqueLookup, values: ProfileValues, selfId: string | undefined): void {
   const clash = findClash(lookup, values, selfId);
-  if (clash !== null) throw new AppError(clash.code, clash.message, { fields: { [clash.field]: clash.message }, existingId: clash.holderId });
+  if (clash !== null) throw new AppError(clash.code, clash.message, { fields: { [clash.field]: clash.message }, holderId: clash.holderId });
 }
 
 // ------------------------------------------------------------ outbox

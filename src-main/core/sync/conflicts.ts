@@ -1,7 +1,7 @@
 import { AppError } from '../../../src-shared/errors';
 import { validateProfile } from '../../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
-import type { ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
+import type { ConflictKind, ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
 import type { ConflictRecord, SyncStorePort } from './ports';
 import { clearUniqueHolder, collectBase } from './local-rules';
@@ -19,7 +19,7 @@ export interface ConflictServiceDeps {
   sync: { poke(): void };
 }
 
-const NOT_ALLOWED = (kind: string, resolution: string): AppError =>
+const NOT_ALLOWED = (kind: ConflictKind, resolution: ConflictResolution['kind']): AppError =>
   new AppError('VALIDATION_FAILED', `"${resolution}" does not resolve a conflict of kind "${kind}".`);
 
 /**
@@ -45,7 +45,7 @@ export class ConflictService {
         mine,
         theirs: c.theirs,
         overlapping,
-        existingId: c.existingId,
+        holderId: c.holderId,
         createdAt: c.createdAt,
       };
     });
@@ -126,7 +126,7 @@ export class ConflictService {
     }
     if (r.kind === 'link') {
       store.removeProfile(c.entityId);
-      const existing = c.existingId === null ? undefined : store.stored(c.existingId);
+      const existing = c.holderId === null ? undefined : store.stored(c.holderId);
       if (r.applyMine && mine !== null && existing !== undefined && !existing.deleted) {
         const before = valuesOf(existing);
         const after = { ...mine, email: before.email };

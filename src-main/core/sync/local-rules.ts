@@ -87,7 +87,7 @@ export function clearUniqueHolder(deps: LocalRulesDeps, id: string, email: strin
           base: {},
           mine: valuesOf(holder),
           theirs: incoming,
-          existingId: incoming.id,
+          holderId: incoming.id,
         },
         `Conflict: ${holder.firstName} ${holder.lastName} duplicates a profile on the server.`,
       );

@@ -1,6 +1,7 @@
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
-import type { ConflictKind, SyncLogEntry } from '../../../src-shared/contract/sync';
+import type { ConflictClosing, ConflictKind, SyncLogEntry } from '../../../src-shared/contract/sync';
+import type { ErrorCode } from '../../../src-shared/errors';
 import type {
   CheckResponse,
   PullResponse,
@@ -30,12 +31,14 @@ export interface ConflictRecord {
   id: string;
   entityId: string;
   kind: ConflictKind;
-  code: string | null;
+  /** The server's error code, for a refused change (and for create_taken, which value was taken). */
+  code: ErrorCode | null;
   message: string;
   base: Partial<ProfileValues>;
   mine: ProfileValues | null;
   theirs: Profile | null;
-  existingId: string | null;
+  /** The profile that holds the email or external ID a create_taken (or a refused change) collided with. */
+  holderId: string | null;
   createdAt: string;
 }
 
@@ -113,7 +116,7 @@ export interface SyncStorePort extends InviteStorePort {
   openConflictCount(): number;
   openConflict(id: string): ConflictRecord | undefined;
   openConflictFor(entityId: string): ConflictRecord | undefined;
-  closeConflict(id: string, resolution: string, at: string): void;
+  closeConflict(id: string, resolution: ConflictClosing, at: string): void;
   /** The server's latest row for an open conflict's profile (pulled while it waits for a person). */
   updateConflictTheirs(id: string, theirs: Profile): void;
 
@@ -127,7 +130,7 @@ export class TransportError extends Error {
     readonly kind: 'network' | 'http' | 'protocol',
     message: string,
     readonly status: number | null = null,
-    readonly code: string | null = null,
+    readonly code: ErrorCode | null = null,
   ) {
     super(message);
     this.name = 'TransportError';

@@ -133,7 +133,7 @@ export class ChangePuller {
           base: { ...collectBase(pending), ...open.base },
           mine,
           theirs: open.theirs,
-          existingId: null,
+          holderId: null,
         },
         'Conflict: a profile you edited was deleted on the server.',
       );
@@ -157,7 +157,7 @@ export class ChangePuller {
         base: collectBase(pending),
         mine,
         theirs: null,
-        existingId: null,
+        holderId: null,
       },
       'Conflict: a profile you edited was deleted on the server.',
     );

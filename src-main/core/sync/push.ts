@@ -1,3 +1,4 @@
+import { holderIdOf } from '../../../src-shared/errors';
 import type { Profile } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
 import type { PushResponse, PushResult } from '../../../src-shared/sync';
@@ -228,7 +229,7 @@ export class OutboxPusher {
 
     const mine = liveValues(store.stored(m.entityId));
     const who = nameOf(mine);
-    const conflict: NewConflict = { entityId: m.entityId, kind: 'edit', code: null, message: '', base: collectBase(pending), mine, theirs: null, existingId: null };
+    const conflict: NewConflict = { entityId: m.entityId, kind: 'edit', code: null, message: '', base: collectBase(pending), mine, theirs: null, holderId: null };
     if (r.status === 'conflict') {
       conflict.theirs = r.row;
       if (r.reason === 'deleted' || r.deleted) {
@@ -241,12 +242,10 @@ export class OutboxPusher {
       }
     } else {
       conflict.code = r.code;
-      // The server names the profile that holds the email or external ID as details.profileId.
-      const holder = r.details?.profileId ?? r.details?.existingId;
-      const existing = typeof holder === 'string' ? holder : null;
+      const holderId = holderIdOf(r.details);
       if ((r.code === 'EMAIL_TAKEN' || r.code === 'EXTERNAL_ID_TAKEN') && m.kind === 'profile.create') {
         conflict.kind = 'create_taken';
-        conflict.existingId = existing;
+        conflict.holderId = holderId;
         conflict.message = r.message;
       } else if (r.code === 'NOT_FOUND' && m.kind === 'profile.delete') {
         logSync(this.deps, 'info', `${who} was already gone on the server.`);
@@ -258,7 +257,7 @@ export class OutboxPusher {
       } else {
         conflict.kind = 'rejected';
         conflict.message = r.message;
-        conflict.existingId = existing;
+        conflict.holderId = holderId;
       }
     }
     openConflict(this.deps, conflict);
