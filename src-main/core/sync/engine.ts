@@ -1,5 +1,5 @@
 import { AppError } from '../../../src-shared/errors';
-import type { SyncStatus } from '../../../src-shared/contract/sync';
+import type { SyncLogEntry, SyncStatus } from '../../../src-shared/contract/sync';
 import { MAX_PULL_LIMIT } from '../../../src-shared/sync';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { IndexBuilder, SecretStore, SyncStorePort, SyncTransport, Timers } from './ports';
@@ -7,7 +7,6 @@ import { TransportError } from './ports';
 import { OutboxPusher } from './push';
 import { ChangePuller } from './pull';
 import { logSync } from './local-rules';
-import type { SyncLogEntry } from '../../../src-shared/contract/sync';
 
 export interface SyncEngineOptions {
   pushPage: number;
