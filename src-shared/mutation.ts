@@ -52,40 +52,30 @@ export type Mutation<K extends MutationKind = MutationKind> = { [P in K]: Mutati
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A mutation as read back from storage: the payload parsed from its JSON, not yet known to fit its kind. */
+export type StoredMutation = MutationHead & { kind: MutationKind; payload: unknown };
+
 /**
- * A mutation read back from storage: the head as stored, the payload as
- * parsed from its JSON. The payload's shape is checked for its kind (one look
- * at its keys, not a validation of the values: this console wrote them); a
- * payload that does not fit names the mutation.
+ * Whether a stored mutation's payload has the shape of its kind: one look at
+ * its keys, not a validation of the values (this console wrote them).
  */
-export function storedMutation(head: MutationHead, kind: MutationKind, payload: unknown): Mutation {
-  const broken = (): Error => new Error(`Outbox mutation ${head.id} (${kind}) has a payload that does not fit its kind.`);
-  if (!isRecord(payload)) throw broken();
-  switch (kind) {
+export function fitsKind(m: StoredMutation): m is Mutation {
+  const p = m.payload;
+  if (!isRecord(p)) return false;
+  switch (m.kind) {
     case 'profile.create':
-      if (!isCreatePayload(payload)) throw broken();
-      return { ...head, kind, payload };
+      return isRecord(p.values);
     case 'profile.update':
-      if (!isUpdatePayload(payload)) throw broken();
-      return { ...head, kind, payload };
+      return isRecord(p.changes) && isRecord(p.base);
     case 'profile.delete':
-      if (!isDeletePayload(payload)) throw broken();
-      return { ...head, kind, payload };
+      return Object.keys(p).length === 0;
     case 'profile.invite':
-      if (!isInvitePayload(payload)) throw broken();
-      return { ...head, kind, payload };
+      return Array.isArray(p.profileIds);
   }
 }
 
-function isCreatePayload(p: Record<string, unknown>): p is Record<string, unknown> & ProfileCreatePayload {
-  return isRecord(p.values);
-}
-function isUpdatePayload(p: Record<string, unknown>): p is Record<string, unknown> & ProfileUpdatePayload {
-  return isRecord(p.changes) && isRecord(p.base);
-}
-function isDeletePayload(p: Record<string, unknown>): p is ProfileDeletePayload {
-  return Object.keys(p).length === 0;
-}
-function isInvitePayload(p: Record<string, unknown>): p is Record<string, unknown> & ProfileInvitePayload {
-  return Array.isArray(p.profileIds);
+/** The mutation a stored one is, the same object; one whose payload does not fit its kind is an error naming it. */
+export function storedMutation(m: StoredMutation): Mutation {
+  if (!fitsKind(m)) throw new Error(`Outbox mutation ${m.id} (${m.kind}) has a payload that does not fit its kind.`);
+  return m;
 }

@@ -27,6 +27,6 @@ export const outboxRepo = {
   /** The oldest mutations first: the order they must be pushed in. */
   peek(db: Db, limit: number): Mutation[] {
     const rows = prepared(db, 'SELECT * FROM outbox ORDER BY seq LIMIT ?').all(limit) as OutboxRow[];
-    return rows.map((r) => storedMutation({ id: r.id, entityId: r.entity_id, baseVersion: r.base_version, createdAt: r.created_at }, r.kind, JSON.parse(r.payload)));
+    return rows.map((r) => storedMutation({ id: r.id, kind: r.kind, entityId: r.entity_id, baseVersion: r.base_version, payload: JSON.parse(r.payload), createdAt: r.created_at }));
   },
 };

@@ -94,7 +94,7 @@ export function createSyncStore(db: Db): SyncStorePort {
         payload: string;
         created_at: string;
       }[]
-    ).map((r) => storedMutation({ id: r.id, entityId: r.entity_id, baseVersion: r.base_version, createdAt: r.created_at }, r.kind, JSON.parse(r.payload)));
+    ).map((r) => storedMutation({ id: r.id, kind: r.kind, entityId: r.entity_id, baseVersion: r.base_version, payload: JSON.parse(r.payload), createdAt: r.created_at }));
 
   /** The rows a query over a list of ids answers (the list goes in as one JSON parameter); none for no ids. */
   const rowsFor = <T>(sql: string, ids: readonly string[]): T[] => (ids.length === 0 ? [] : (prepared(db, sql).all(JSON.stringify(ids)) as T[]));

@@ -25,7 +25,7 @@ const people = (n: number, from = 0): string[][] => [
 ];
 const outbox = (t: TestRoster): Mutation[] =>
   (t.roster.db.prepare('SELECT * FROM outbox ORDER BY seq').all() as { id: string; kind: Mutation['kind']; entity_id: string; base_version: number; payload: string; created_at: string }[]).map(
-    (r) => storedMutation({ id: r.id, entityId: r.entity_id, baseVersion: r.base_version, createdAt: r.created_at }, r.kind, JSON.parse(r.payload)),
+    (r) => storedMutation({ id: r.id, kind: r.kind, entityId: r.entity_id, baseVersion: r.base_version, payload: JSON.parse(r.payload), createdAt: r.created_at }),
   );
 
 describe('commit', () => {
