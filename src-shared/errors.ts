@@ -1,3 +1,7 @@
+import type { ImportFailureReason } from './import';
+import type { Profile } from './profile';
+import type { ConflictReason } from './sync';
+
 /**
  * Error codes shared by the console (main ↔ renderer) and the Roster server.
  * Errors travel as values, never as thrown exceptions across a boundary.
@@ -34,9 +38,55 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** Field name → human message, for inline form and grid messages. */
 export type FieldErrors = Record<string, string>;
 
-export interface ErrorDetails {
+/** The values of a profile that no two live profiles may share. */
+export type UniqueField = 'email' | 'externalId';
+
+/**
+ * What an error may carry besides its code and message: one set of keys,
+ * each with one meaning, for the console (main ↔ renderer) and the server
+ * (HTTP API and push results) alike. (A type, not an interface: it must
+ * fit the wire schemas' `details`, a record of unknown values.)
+ */
+export type ErrorDetails = {
+  /** Field name (or argument path, e.g. `draft.email`) → what is wrong with it. VALIDATION_FAILED, and a taken value. */
   fields?: FieldErrors;
-  [key: string]: unknown;
+  /** EMAIL_TAKEN / EXTERNAL_ID_TAKEN: the profile that already holds the value… */
+  holderId?: string;
+  /** …and which of its values it is (the server says so; the console names it in `fields`). */
+  field?: UniqueField;
+  /** Finer than the code: why an import refused a file, or why a REST edit is a VERSION_CONFLICT. */
+  reason?: ImportFailureReason | ConflictReason;
+  /** VERSION_CONFLICT from the REST API: the profile as the server has it now. */
+  current?: Profile;
+  /** A limit that was reached: bytes, rows or columns (LIMIT_EXCEEDED, FILE_TOO_LARGE)… */
+  limit?: number;
+  /** …a time in milliseconds… */
+  limitMs?: number;
+  /** …or memory in MB. */
+  limitMb?: number;
+  /** A zip bomb: what the file declares it unpacks to. */
+  unpackedBytes?: number;
+  /** Deprecated, sent by the server for one release beside `holderId` (same value): the old name of the holder. */
+  profileId?: string;
+  /** Deprecated, sent by the server for one release beside `fields`: request validation problems as a list. */
+  issues?: { path: string; message: string }[];
+};
+
+/**
+ * The profile an EMAIL_TAKEN or EXTERNAL_ID_TAKEN error names as the holder
+ * of the value, read from details as they come over the wire (a server from
+ * before `holderId` names it `profileId`); null when none is named.
+ */
+export function holderIdOf(details: Readonly<Record<string, unknown>> | undefined): string | null {
+  const id = details?.holderId ?? details?.profileId;
+  return typeof id === 'string' ? id : null;
+}
+
+/** Validation problems as `fields`: the first message for each path (the whole request: `(request)`). */
+export function fieldsOf(issues: readonly { path: string; message: string }[]): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of issues) fields[issue.path === '' ? '(request)' : issue.path] ??= issue.message;
+  return fields;
 }
 
 export interface ApiError {

@@ -32,12 +32,50 @@ export interface PayloadByKind {
   'profile.invite': ProfileInvitePayload;
 }
 
-export interface Mutation<K extends MutationKind = MutationKind> {
+/** What every mutation has, whatever its kind. */
+export interface MutationHead {
   id: string;
-  kind: K;
   entityId: string;
   /** The server version the change was made on; 0 for a profile never synced. */
   baseVersion: number;
-  payload: PayloadByKind[K];
   createdAt: string;
+}
+
+/** One kind of mutation with its own payload. */
+export type MutationOf<K extends MutationKind> = MutationHead & { kind: K; payload: PayloadByKind[K] };
+
+/**
+ * A mutation, discriminated by `kind`: checking the kind narrows the payload
+ * (`Mutation<'profile.update'>` is that kind alone).
+ */
+export type Mutation<K extends MutationKind = MutationKind> = { [P in K]: MutationOf<P> }[K];
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A mutation as read back from storage: the payload parsed from its JSON, not yet known to fit its kind. */
+export type StoredMutation = MutationHead & { kind: MutationKind; payload: unknown };
+
+/**
+ * Whether a stored mutation's payload has the shape of its kind: one look at
+ * its keys, not a validation of the values (this console wrote them).
+ */
+export function fitsKind(m: StoredMutation): m is Mutation {
+  const p = m.payload;
+  if (!isRecord(p)) return false;
+  switch (m.kind) {
+    case 'profile.create':
+      return isRecord(p.values);
+    case 'profile.update':
+      return isRecord(p.changes) && isRecord(p.base);
+    case 'profile.delete':
+      return Object.keys(p).length === 0;
+    case 'profile.invite':
+      return Array.isArray(p.profileIds);
+  }
+}
+
+/** The mutation a stored one is, the same object; one whose payload does not fit its kind is an error naming it. */
+export function storedMutation(m: StoredMutation): Mutation {
+  if (!fitsKind(m)) throw new Error(`Outbox mutation ${m.id} (${m.kind}) has a payload that does not fit its kind.`);
+  return m;
 }

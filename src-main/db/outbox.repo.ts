@@ -1,5 +1,6 @@
 import { prepared } from './database';
 import type { Db } from './database';
+import { storedMutation } from '../../src-shared/mutation';
 import type { Mutation, MutationKind } from '../../src-shared/mutation';
 
 interface OutboxRow {
@@ -26,13 +27,6 @@ export const outboxRepo = {
   /** The oldest mutations first: the order they must be pushed in. */
   peek(db: Db, limit: number): Mutation[] {
     const rows = prepared(db, 'SELECT * FROM outbox ORDER BY seq LIMIT ?').all(limit) as OutboxRow[];
-    return rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      entityId: r.entity_id,
-      baseVersion: r.base_version,
-      payload: JSON.parse(r.payload) as Mutation['payload'],
-      createdAt: r.created_at,
-    }));
+    return rows.map((r) => storedMutation({ id: r.id, kind: r.kind, entityId: r.entity_id, baseVersion: r.base_version, payload: JSON.parse(r.payload), createdAt: r.created_at }));
   },
 };

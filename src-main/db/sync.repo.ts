@@ -4,11 +4,14 @@ import { profilesRepo, rowToStored } from './profiles.repo';
 import { settingsRepo } from './settings.repo';
 import { replicaIndexes } from './replica-indexes';
 import { outboxRepo } from './outbox.repo';
-import type { ConflictRecord, InviteBatchRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
+import type { ConflictRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
+import type { InviteBatchRecord } from '../core/invitations/ports';
 import type { ProfileRow } from './profiles.repo';
+import { storedMutation } from '../../src-shared/mutation';
 import type { Mutation } from '../../src-shared/mutation';
 import type { ConflictKind, InviteBatchStatus, SyncLogEntry } from '../../src-shared/contract/sync';
 import { INITIAL_CURSOR } from '../../src-shared/sync';
+import type { ErrorCode } from '../../src-shared/errors';
 
 const STATE_KEY = 'sync.state';
 /** SQLite's default: a commit that leaves the WAL longer than this copies it into the database file. */
@@ -29,7 +32,7 @@ interface ConflictRow {
   id: string;
   entity_id: string;
   kind: ConflictKind;
-  code: string | null;
+  code: ErrorCode | null;
   message: string;
   base: string;
   mine: string | null;
@@ -61,7 +64,7 @@ const toConflict = (r: ConflictRow): ConflictRecord => ({
   base: JSON.parse(r.base) as ConflictRecord['base'],
   mine: r.mine === null ? null : (JSON.parse(r.mine) as ConflictRecord['mine']),
   theirs: r.theirs === null ? null : (JSON.parse(r.theirs) as ConflictRecord['theirs']),
-  existingId: r.existing_id,
+  holderId: r.existing_id,
   createdAt: r.created_at,
 });
 
@@ -91,7 +94,7 @@ export function createSyncStore(db: Db): SyncStorePort {
         payload: string;
         created_at: string;
       }[]
-    ).map((r) => ({ id: r.id, kind: r.kind, entityId: r.entity_id, baseVersion: r.base_version, payload: JSON.parse(r.payload) as Mutation['payload'], createdAt: r.created_at }));
+    ).map((r) => storedMutation({ id: r.id, kind: r.kind, entityId: r.entity_id, baseVersion: r.base_version, payload: JSON.parse(r.payload), createdAt: r.created_at }));
 
   /** The rows a query over a list of ids answers (the list goes in as one JSON parameter); none for no ids. */
   const rowsFor = <T>(sql: string, ids: readonly string[]): T[] => (ids.length === 0 ? [] : (prepared(db, sql).all(JSON.stringify(ids)) as T[]));
@@ -280,7 +283,7 @@ export function createSyncStore(db: Db): SyncStorePort {
         JSON.stringify(c.base),
         c.mine === null ? null : JSON.stringify(c.mine),
         c.theirs === null ? null : JSON.stringify(c.theirs),
-        c.existingId,
+        c.holderId,
         c.createdAt,
       );
     },

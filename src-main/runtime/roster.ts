@@ -22,7 +22,7 @@ import { syncHandlers } from '../core/api/sync.handlers';
 import { SyncEngine } from '../core/sync/engine';
 import type { SyncEngineOptions } from '../core/sync/engine';
 import { ConflictService } from '../core/sync/conflicts';
-import { InviteService } from '../core/sync/invites';
+import { InviteService } from '../core/invitations/service';
 import type { IndexBuilder, SecretStore, SyncTransport, Timers } from '../core/sync/ports';
 import { createSyncStore } from '../db/sync.repo';
 import { createHttpTransport } from './sync/http-transport';

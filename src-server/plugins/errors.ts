@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError, isErrorCode } from '../../src-shared/errors';
+import { AppError, fieldsOf, isErrorCode } from '../../src-shared/errors';
 import type { ApiError } from '../../src-shared/errors';
 import { HTTP_STATUS_BY_CODE } from '../../src-shared/sync';
 import { shared } from './shared';
@@ -15,7 +15,8 @@ export const errorsPlugin = shared((app: FastifyInstance, _options: object, done
       error = thrown.toApiError();
     } else if (thrown instanceof ValidationError) {
       status = 400;
-      error = { code: 'VALIDATION_FAILED', message: thrown.message, details: { issues: thrown.issues } };
+      // `fields` as everywhere else; `issues`, the list this answer carried before, for one release.
+      error = { code: 'VALIDATION_FAILED', message: thrown.message, details: { fields: fieldsOf(thrown.issues), issues: thrown.issues } };
     } else if (isEnvelope(thrown)) {
       status = thrown.statusCode;
       error = thrown.error;

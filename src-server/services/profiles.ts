@@ -7,6 +7,8 @@ import type { Language } from '../../src-shared/languages';
 import { deriveStatus, validateProfile } from '../../src-shared/profile';
 import type { Profile, ProfileCheck, ProfileValues } from '../../src-shared/profile';
 import type { ConflictReason, PushResult } from '../../src-shared/sync';
+import type { ErrorDetails, UniqueField } from '../../src-shared/errors';
+import { overlaps, sameValue, VALUE_FIELDS } from '../../src-shared/profile-values';
 
 /** A profile row with its account's confirmation, as the queries read it. */
 export type ProfileWithAccount = ProfileRow & { account_confirmed_at: string | null };
@@ -69,8 +71,6 @@ export const checkValues = (values: ProfileValues, defaultLanguage: Language): P
     { defaultLanguage },
   );
 
-const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-
 export function selectProfilesWithAccount(db: Executor) {
   return db
     .selectFrom('profiles')
@@ -89,10 +89,13 @@ interface AccountFacts {
   invitation_expires_at: string | null;
 }
 
+/** A taken email or external ID: its holder (also as `profileId`, the name before `holderId`, for one release) and which value. */
+const takenDetails = (holderId: string, field: UniqueField): ErrorDetails => ({ holderId, profileId: holderId, field });
+
 type Outcome =
   | { kind: 'applied'; row: ProfileRow | null; version: number }
   | { kind: 'conflict'; reason: ConflictReason; row: ProfileRow }
-  | { kind: 'rejected'; code: 'VALIDATION_FAILED' | 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN' | 'NOT_FOUND' | 'ID_TAKEN'; message: string; details?: Record<string, unknown> };
+  | { kind: 'rejected'; code: 'VALIDATION_FAILED' | 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN' | 'NOT_FOUND' | 'ID_TAKEN'; message: string; details?: ErrorDetails };
 
 /**
  * Applies profile changes of one organisation inside one transaction that
@@ -187,12 +190,12 @@ export class ProfileBatch {
   #uniqueness(values: ProfileValues, selfId: string): Outcome | null {
     const emailOwner = this.#liveByEmail.get(values.email);
     if (emailOwner !== undefined && emailOwner !== selfId) {
-      return { kind: 'rejected', code: 'EMAIL_TAKEN', message: `Another profile already uses ${values.email}.`, details: { profileId: emailOwner, field: 'email' } };
+      return { kind: 'rejected', code: 'EMAIL_TAKEN', message: `Another profile already uses ${values.email}.`, details: takenDetails(emailOwner, 'email') };
     }
     if (values.externalId !== null) {
       const owner = this.#liveByExternalId.get(values.externalId);
       if (owner !== undefined && owner !== selfId) {
-        return { kind: 'rejected', code: 'EXTERNAL_ID_TAKEN', message: `Another profile already has external ID ${values.externalId}.`, details: { profileId: owner, field: 'externalId' } };
+        return { kind: 'rejected', code: 'EXTERNAL_ID_TAKEN', message: `Another profile already has external ID ${values.externalId}.`, details: takenDetails(owner, 'externalId') };
       }
     }
     return null;
@@ -239,11 +242,10 @@ export class ProfileBatch {
     if (row === undefined) return { kind: 'rejected', code: 'NOT_FOUND', message: 'No such profile.' };
     if (row.deleted !== 0) return { kind: 'conflict', reason: 'deleted', row };
     const current = rowValues(row);
-    const fields = Object.keys(changes) as (keyof ProfileValues)[];
     if (baseVersion !== row.version) {
       // The server moved on. The edit still applies if none of its fields moved
-      // on the server since the console read them (a three-way merge that needs no person).
-      const overlap = fields.filter((f) => !sameValue(current[f], base[f]) && !sameValue(current[f], changes[f]));
+      // on the server since the console read them (a three-way merge that needs no person: the shared rule).
+      const overlap = VALUE_FIELDS.filter((f) => f in changes && overlaps(f, base, changes, current));
       if (overlap.length > 0) return { kind: 'conflict', reason: 'version', row };
     }
     const merged: ProfileValues = { ...current, ...changes };

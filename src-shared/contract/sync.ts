@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { channel } from './channel';
 import { selectionSchema } from './profiles';
 import { PROFILE_FIELDS } from '../profile';
+import { VALUE_FIELDS } from '../profile-values';
 import type { Profile, ProfileValues } from '../profile';
-import type { Role } from '../sync';
+import type { InviteSkipReason, Role } from '../sync';
+import type { ErrorCode } from '../errors';
 
 /** Where the console keeps the server session token. */
 export type TokenStorage = 'os-encrypted' | 'file-0600';
@@ -44,7 +46,8 @@ export interface ConflictView {
   entityId: string;
   kind: ConflictKind;
   message: string;
-  code: string | null;
+  /** The server's error code, for a refused change; for create_taken, which value was taken. */
+  code: ErrorCode | null;
   /** The values before my edit (where known). */
   base: Partial<ProfileValues>;
   /** My values as they are in this console now (null: my profile is gone here). */
@@ -53,12 +56,13 @@ export interface ConflictView {
   theirs: Profile | null;
   /** The fields both sides changed differently: the ones a person must choose. */
   overlapping: (keyof ProfileValues)[];
-  /** For create_taken: the server profile that already has the email or external ID. */
-  existingId: string | null;
+  /** For create_taken: the server profile that already has the email or external ID (the holder, as errors name it). */
+  holderId: string | null;
   createdAt: string;
 }
 
-export const VALUE_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'tags', 'externalId', 'language'] as const satisfies readonly (keyof ProfileValues)[];
+/** The value fields live with the rules about them (src-shared/profile-values.ts); the conflict view lists them from here too. */
+export { VALUE_FIELDS };
 
 export const conflictResolutionSchema = z.discriminatedUnion('kind', [
   /** edit: per overlapping field, keep mine or take theirs (fields not named keep the automatic merge). */
@@ -73,8 +77,16 @@ export const conflictResolutionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('retry'), draft: z.partialRecord(z.enum(PROFILE_FIELDS), z.union([z.string().max(1000), z.array(z.string().max(200)).max(200)])).optional() }),
 ]);
 export type ConflictResolution = z.infer<typeof conflictResolutionSchema>;
+/** How a conflict was closed: by a person's resolution, or superseded (a newer conflict or the server settled it). */
+export type ConflictClosing = ConflictResolution['kind'] | 'superseded';
 
 export type InviteBatchStatus = 'queued' | 'sending' | 'sent' | 'cancelled' | 'failed';
+
+/** Why this console left a profile out of a batch it made (the server's reasons are InviteSkipReason). */
+export type LocalSkipReason = 'confirmed';
+export type SkipReason = LocalSkipReason | InviteSkipReason;
+/** A skip reason as the console words it. */
+export type SkipReasonText = 'already confirmed' | 'no longer exists' | 'deleted on the server';
 
 export interface InviteBatchView {
   id: string;
@@ -83,9 +95,9 @@ export interface InviteBatchView {
   sentAt: string | null;
   profileCount: number;
   /** Left out when the batch was made, and why. */
-  skippedLocal: { profileId: string; name: string; reason: string }[];
+  skippedLocal: { profileId: string; name: string; reason: SkipReasonText }[];
   /** Per-profile result once sent. */
-  results: { profileId: string; name: string; outcome: 'invited' | 'skipped'; reason: string | null }[];
+  results: { profileId: string; name: string; outcome: 'invited' | 'skipped'; reason: SkipReasonText | null }[];
   error: string | null;
 }
 
@@ -93,7 +105,7 @@ export interface InvitePreview {
   selected: number;
   toInvite: number;
   /** Profiles that will not be invited, with why (already confirmed …). */
-  skipped: { reason: string; count: number; examples: string[] }[];
+  skipped: { reason: SkipReasonText; count: number; examples: string[] }[];
   /** Profiles that already have a pending invitation: theirs is replaced by a fresh link. */
   resend: number;
 }

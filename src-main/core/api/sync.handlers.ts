@@ -2,7 +2,7 @@ import type { ChannelName } from '../../../src-shared/contract';
 import type { DomainHandlers } from './dispatcher';
 import type { SyncEngine } from '../sync/engine';
 import type { ConflictService } from '../sync/conflicts';
-import type { InviteService } from '../sync/invites';
+import type { InviteService } from '../invitations/service';
 import type { SyncStorePort } from '../sync/ports';
 
 type SyncChannel = Extract<ChannelName, `sync:${string}` | `conflicts:${string}` | `invites:${string}`>;

@@ -2,10 +2,8 @@ import { AppError } from '../../../src-shared/errors';
 import { validateProfile } from '../../../src-shared/profile';
 import type { Profile, ProfileDraft, ProfileValues } from '../../../src-shared/profile';
 import type { ProfileFacets, ProfilePage, ProfileQuery, Selection } from '../../../src-shared/contract/profiles';
-import type { Mutation } from '../../../src-shared/mutation';
-import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
-import { newLocalProfile } from './local';
-import { storedStatus } from '../stored';
+import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
+import { createProfile, deleteProfile, updateProfile } from './writes';
 
 export interface ProfileServiceDeps {
   replica: ReplicaPort;
@@ -13,10 +11,6 @@ export interface ProfileServiceDeps {
   ids: IdSource;
   events: ChangeSink;
 }
-
-const VALUE_KEYS = ['firstName', 'lastName', 'email', 'phone', 'tags', 'externalId', 'language'] as const satisfies readonly (keyof ProfileValues)[];
-
-const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * The console's profile directory. Every write stores the row and its outbox
@@ -47,52 +41,23 @@ export class ProfileService {
   /** A new profile: no access rights, status "not invited", no email sent. */
   create(draft: ProfileDraft): Profile {
     const values = this.validate(draft);
-    const { replica, clock, ids } = this.deps;
-    const now = clock.now();
-    const stamp = now.toISOString();
-    const profile: StoredProfile = newLocalProfile(ids.uuid(), values, stamp);
-    replica.transaction(() => {
-      this.assertUnique(values, undefined);
-      replica.profiles.insert(profile);
-      replica.outbox.append(this.mutation('profile.create', profile.id, 0, { values }, stamp));
-    });
+    const stamp = this.deps.clock.now().toISOString();
+    const { profile } = this.deps.replica.transaction(() => createProfile(this.deps, values, stamp));
     this.deps.events.changed(['profiles', 'outbox']);
     return this.get(profile.id);
   }
 
   update(id: string, draft: ProfileDraft): Profile {
     const values = this.validate(draft);
-    const { replica, clock } = this.deps;
-    const stamp = clock.now().toISOString();
-    const changed = replica.transaction(() => {
-      const current = this.get(id);
-      const changes: Partial<ProfileValues> = {};
-      const base: Partial<ProfileValues> = {};
-      for (const key of VALUE_KEYS) {
-        if (!sameValue(current[key], values[key])) {
-          Object.assign(changes, { [key]: values[key] });
-          Object.assign(base, { [key]: current[key] });
-        }
-      }
-      if (Object.keys(changes).length === 0) return false;
-      this.assertUnique(values, id);
-      const { status: _derived, ...rest } = current;
-      replica.profiles.update({ ...rest, ...values, status: storedStatus(current), updatedAt: stamp });
-      replica.outbox.append(this.mutation('profile.update', id, current.version, { changes, base }, stamp));
-      return true;
-    });
-    if (changed) this.deps.events.changed(['profiles', 'outbox']);
+    const stamp = this.deps.clock.now().toISOString();
+    const mutation = this.deps.replica.transaction(() => updateProfile(this.deps, this.get(id), values, stamp));
+    if (mutation !== null) this.deps.events.changed(['profiles', 'outbox']);
     return this.get(id);
   }
 
   delete(id: string): { id: string } {
-    const { replica, clock } = this.deps;
-    const stamp = clock.now().toISOString();
-    replica.transaction(() => {
-      const current = this.get(id);
-      replica.profiles.markDeleted(id, stamp);
-      replica.outbox.append(this.mutation('profile.delete', id, current.version, {}, stamp));
-    });
+    const stamp = this.deps.clock.now().toISOString();
+    this.deps.replica.transaction(() => deleteProfile(this.deps, this.get(id), stamp));
     this.deps.events.changed(['profiles', 'outbox']);
     return { id };
   }
@@ -107,30 +72,4 @@ export class ProfileService {
     }
     return checked.value;
   }
-
-  /** Email (case-insensitive: stored lower-cased) and external ID are unique in the directory. */
-  private assertUnique(values: ProfileValues, selfId: string | undefined): void {
-    const { profiles } = this.deps.replica;
-    const emailOwner = profiles.findIdByEmail(values.email);
-    if (emailOwner !== undefined && emailOwner !== selfId) {
-      throw new AppError('EMAIL_TAKEN', `Another profile already uses ${values.email}.`, {
-        fields: { email: `Another profile already uses ${values.email}.` },
-        existingId: emailOwner,
-      });
-    }
-    if (values.externalId !== null) {
-      const idOwner = profiles.findIdByExternalId(values.externalId);
-      if (idOwner !== undefined && idOwner !== selfId) {
-        throw new AppError('EXTERNAL_ID_TAKEN', `Another profile already has external ID ${values.externalId}.`, {
-          fields: { externalId: `Another profile already has external ID ${values.externalId}.` },
-          existingId: idOwner,
-        });
-      }
-    }
-  }
-
-  private mutation<K extends Mutation['kind']>(kind: K, entityId: string, baseVersion: number, payload: Mutation<K>['payload'], createdAt: string): Mutation<K> {
-    return { id: this.deps.ids.uuid(), kind, entityId, baseVersion, payload, createdAt };
-  }
 }
-

@@ -1,13 +1,14 @@
 import { AppError } from '../../../src-shared/errors';
 import { validateProfile } from '../../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
-import type { ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
-import type { Mutation, MutationKind, PayloadByKind } from '../../../src-shared/mutation';
+import type { ConflictKind, ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
 import type { ConflictRecord, SyncStorePort } from './ports';
-import { clearUniqueHolder } from './engine';
+import { clearUniqueHolder, collectBase } from './local-rules';
 import { toStored } from '../stored';
-import { changedFields, pick, threeWayMerge, valuesOf } from './merge';
+import { valuesOf } from '../../../src-shared/profile-values';
+import { threeWayMerge } from './merge';
+import { assertUnique, queueCreate, queueDelete, queueUpdate } from '../profiles/writes';
 
 export interface ConflictServiceDeps {
   replica: ReplicaPort;
@@ -18,7 +19,7 @@ export interface ConflictServiceDeps {
   sync: { poke(): void };
 }
 
-const NOT_ALLOWED = (kind: string, resolution: string): AppError =>
+const NOT_ALLOWED = (kind: ConflictKind, resolution: ConflictResolution['kind']): AppError =>
   new AppError('VALIDATION_FAILED', `"${resolution}" does not resolve a conflict of kind "${kind}".`);
 
 /**
@@ -44,7 +45,7 @@ export class ConflictService {
         mine,
         theirs: c.theirs,
         overlapping,
-        existingId: c.existingId,
+        holderId: c.holderId,
         createdAt: c.createdAt,
       };
     });
@@ -88,7 +89,7 @@ export class ConflictService {
     if (mine === null) {
       // I deleted it here; they changed it there.
       if (r.kind === 'discard') this.serverSide(theirs);
-      else if (r.kind === 'retry') this.queue('profile.delete', c.entityId, theirs.version, {});
+      else if (r.kind === 'retry') queueDelete(this.deps, c.entityId, theirs.version, this.now());
       else throw NOT_ALLOWED(c.kind, r.kind);
       return;
     }
@@ -101,8 +102,7 @@ export class ConflictService {
     const { merged } = threeWayMerge(base, mine, theirValues, r.choices);
     this.assertFree(merged, c.entityId);
     this.deps.store.putProfile(toStored(theirs, merged));
-    const fields = changedFields(theirValues, merged);
-    if (fields.length > 0) this.queue('profile.update', c.entityId, theirs.version, { changes: pick(merged, fields), base: pick(theirValues, fields) });
+    queueUpdate(this.deps, c.entityId, theirs.version, theirValues, merged, this.now());
   }
 
   private resolveDeleted(c: ConflictRecord, mine: ProfileValues | null, r: ConflictResolution): void {
@@ -126,14 +126,13 @@ export class ConflictService {
     }
     if (r.kind === 'link') {
       store.removeProfile(c.entityId);
-      const existing = c.existingId === null ? undefined : store.stored(c.existingId);
+      const existing = c.holderId === null ? undefined : store.stored(c.holderId);
       if (r.applyMine && mine !== null && existing !== undefined && !existing.deleted) {
         const before = valuesOf(existing);
         const after = { ...mine, email: before.email };
-        const fields = changedFields(before, after);
         this.assertFree(after, existing.id);
         store.putProfile({ ...existing, ...after, updatedAt: this.now() });
-        if (fields.length > 0) this.queue('profile.update', existing.id, existing.version, { changes: pick(after, fields), base: pick(before, fields) });
+        queueUpdate(this.deps, existing.id, existing.version, before, after, this.now());
       }
       return;
     }
@@ -142,7 +141,7 @@ export class ConflictService {
     this.assertFree(values, c.entityId);
     const existing = store.stored(c.entityId);
     store.putProfile(this.localRow(c.entityId, values, existing));
-    this.queue('profile.create', c.entityId, 0, { values });
+    queueCreate(this.deps, c.entityId, values, this.now());
   }
 
   private resolveRejected(c: ConflictRecord, mine: ProfileValues | null, base: Partial<ProfileValues>, r: ConflictResolution): void {
@@ -164,13 +163,8 @@ export class ConflictService {
     const values = this.checked(r.draft, mine);
     this.assertFree(values, c.entityId);
     store.putProfile(this.localRow(c.entityId, values, local));
-    if (local === undefined || local.version === 0) {
-      this.queue('profile.create', c.entityId, 0, { values });
-      return;
-    }
-    const before = { ...valuesOf(local), ...base };
-    const fields = changedFields(before, values);
-    if (fields.length > 0) this.queue('profile.update', c.entityId, local.version, { changes: pick(values, fields), base: pick(before, fields) });
+    if (local === undefined || local.version === 0) queueCreate(this.deps, c.entityId, values, this.now());
+    else queueUpdate(this.deps, c.entityId, local.version, { ...valuesOf(local), ...base }, values, this.now());
   }
 
   // ------------------------------------------------------------ helpers
@@ -194,14 +188,7 @@ export class ConflictService {
 
   /** The conflict's base, completed by the base of edits made while it waited. */
   private baseOf(c: ConflictRecord): Partial<ProfileValues> {
-    const base: Partial<ProfileValues> = { ...c.base };
-    for (const m of this.deps.store.mutationsFor(c.entityId)) {
-      if (m.kind !== 'profile.update') continue;
-      for (const [field, value] of Object.entries((m as Mutation<'profile.update'>).payload.base)) {
-        if (!(field in base)) Object.assign(base, { [field]: value });
-      }
-    }
-    return base;
+    return { ...collectBase(this.deps.store.mutationsFor(c.entityId)), ...c.base };
   }
 
   private checked(draft: Partial<Record<string, string | readonly string[]>> | undefined, mine: ProfileValues | null): ProfileValues {
@@ -214,12 +201,9 @@ export class ConflictService {
     return result.value;
   }
 
-  /** The replica's own unique indexes must hold before anything is queued. */
+  /** The replica's own unique indexes must hold before anything is queued (the rule every local write keeps). */
   private assertFree(values: ProfileValues, selfId: string): void {
-    const holder = this.deps.store.holderOf(values.email, values.externalId, selfId);
-    if (holder !== undefined) {
-      throw new AppError('EMAIL_TAKEN', `Another profile here already has ${values.email} or external ID ${values.externalId ?? '—'}.`, { existingId: holder });
-    }
+    assertUnique(this.deps.replica.profiles, values, selfId);
   }
 
   private localRow(id: string, values: ProfileValues, existing: (StoredProfile & { deleted: boolean }) | undefined): StoredProfile {
@@ -241,10 +225,6 @@ export class ConflictService {
     const id = this.deps.ids.uuid();
     this.assertFree(values, id);
     this.deps.store.putProfile(this.localRow(id, values, undefined));
-    this.queue('profile.create', id, 0, { values });
-  }
-
-  private queue<K extends MutationKind>(kind: K, entityId: string, baseVersion: number, payload: PayloadByKind[K]): void {
-    this.deps.replica.outbox.append({ id: this.deps.ids.uuid(), kind, entityId, baseVersion, payload, createdAt: this.now() });
+    queueCreate(this.deps, id, values, this.now());
   }
 }

@@ -1,7 +1,7 @@
-import type { Profile, ProfileStatus, ProfileValues } from '../../../src-shared/profile';
-import type { Selection } from '../../../src-shared/contract/profiles';
+import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
-import type { ConflictKind, InviteBatchStatus, SyncLogEntry } from '../../../src-shared/contract/sync';
+import type { ConflictClosing, ConflictKind, SyncLogEntry } from '../../../src-shared/contract/sync';
+import type { ErrorCode } from '../../../src-shared/errors';
 import type {
   CheckResponse,
   PullResponse,
@@ -12,6 +12,7 @@ import type {
   SignInResponse,
 } from '../../../src-shared/sync';
 import type { StoredProfile } from '../ports';
+import type { InviteStorePort } from '../invitations/ports';
 
 /** What the console remembers about its server between runs (not the token: see SecretStore). */
 export interface SyncState {
@@ -30,26 +31,15 @@ export interface ConflictRecord {
   id: string;
   entityId: string;
   kind: ConflictKind;
-  code: string | null;
+  /** The server's error code, for a refused change (and for create_taken, which value was taken). */
+  code: ErrorCode | null;
   message: string;
   base: Partial<ProfileValues>;
   mine: ProfileValues | null;
   theirs: Profile | null;
-  existingId: string | null;
+  /** The profile that holds the email or external ID a create_taken (or a refused change) collided with. */
+  holderId: string | null;
   createdAt: string;
-}
-
-export interface InviteBatchRecord {
-  id: string;
-  mutationId: string;
-  status: InviteBatchStatus;
-  profileIds: string[];
-  skippedLocal: { profileId: string; reason: string }[];
-  invited: string[] | null;
-  skipped: { profileId: string; reason: string }[] | null;
-  error: string | null;
-  createdAt: string;
-  sentAt: string | null;
 }
 
 /** What says whether a stored row is already the server's row: version (values) and invitation state (no version bump). */
@@ -62,8 +52,8 @@ export interface StoredState {
   confirmedAt: string | null;
 }
 
-/** The replica's sync-side tables. Every method joins the replica's current transaction. */
-export interface SyncStorePort {
+/** The replica's sync-side tables (with the invitation batches). Every method joins the replica's current transaction. */
+export interface SyncStorePort extends InviteStorePort {
   state(): SyncState;
   saveState(patch: Partial<SyncState>): void;
 
@@ -99,8 +89,6 @@ export interface SyncStorePort {
   rebaseMutations(entityId: string, from: number, to: number): void;
   waiting(): { mutations: number; invitations: number; blocked: number };
 
-  /** The live profiles a list selection covers. */
-  selectionMembers(selection: Selection, now: Date): { id: string; name: string; email: string; status: ProfileStatus }[];
   /** A profile row as stored, deleted or not. */
   stored(id: string): (StoredProfile & { deleted: boolean }) | undefined;
   /** The rows of these profiles as stored (one query for a whole batch). */
@@ -128,15 +116,9 @@ export interface SyncStorePort {
   openConflictCount(): number;
   openConflict(id: string): ConflictRecord | undefined;
   openConflictFor(entityId: string): ConflictRecord | undefined;
-  closeConflict(id: string, resolution: string, at: string): void;
+  closeConflict(id: string, resolution: ConflictClosing, at: string): void;
   /** The server's latest row for an open conflict's profile (pulled while it waits for a person). */
   updateConflictTheirs(id: string, theirs: Profile): void;
-
-  addBatch(batch: InviteBatchRecord): void;
-  batch(id: string): InviteBatchRecord | undefined;
-  batchByMutation(mutationId: string): InviteBatchRecord | undefined;
-  batches(limit: number): InviteBatchRecord[];
-  updateBatch(id: string, patch: Partial<InviteBatchRecord>): void;
 
   log(entry: SyncLogEntry): void;
   recentLog(limit: number): SyncLogEntry[];
@@ -148,7 +130,7 @@ export class TransportError extends Error {
     readonly kind: 'network' | 'http' | 'protocol',
     message: string,
     readonly status: number | null = null,
-    readonly code: string | null = null,
+    readonly code: ErrorCode | null = null,
   ) {
     super(message);
     this.name = 'TransportError';

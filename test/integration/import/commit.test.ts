@@ -3,6 +3,7 @@ import * as XLSX from 'xlsx';
 import { count, fixtureBase64, startRoster } from './helpers';
 import type { TestRoster } from './helpers';
 import type { ImportProgress } from '../../../src-shared/import';
+import { storedMutation } from '../../../src-shared/mutation';
 import type { Mutation } from '../../../src-shared/mutation';
 
 let t: TestRoster;
@@ -24,7 +25,7 @@ const people = (n: number, from = 0): string[][] => [
 ];
 const outbox = (t: TestRoster): Mutation[] =>
   (t.roster.db.prepare('SELECT * FROM outbox ORDER BY seq').all() as { id: string; kind: Mutation['kind']; entity_id: string; base_version: number; payload: string; created_at: string }[]).map(
-    (r) => ({ id: r.id, kind: r.kind, entityId: r.entity_id, baseVersion: r.base_version, payload: JSON.parse(r.payload) as Mutation['payload'], createdAt: r.created_at }),
+    (r) => storedMutation({ id: r.id, kind: r.kind, entityId: r.entity_id, baseVersion: r.base_version, payload: JSON.parse(r.payload), createdAt: r.created_at }),
   );
 
 describe('commit', () => {

@@ -150,7 +150,7 @@ const everConflicted = (c: TestConsole): { entity_id: string; kind: string }[] =
   c.roster.db.prepare('SELECT entity_id, kind FROM conflicts').all() as { entity_id: string; kind: string }[];
 
 function resolutionFor(conflict: ConflictView): ConflictResolution {
-  if (conflict.kind === 'create_taken' && conflict.existingId !== null) return { kind: 'link', applyMine: false };
+  if (conflict.kind === 'create_taken' && conflict.holderId !== null) return { kind: 'link', applyMine: false };
   return { kind: 'discard' };
 }
 
@@ -333,7 +333,7 @@ async function runScenario(ops: readonly Op[]): Promise<void> {
           quiet = false;
           conflicted.add(conflict.entityId);
           if (conflict.kind !== 'edit') excused.add(conflict.entityId);
-          if (conflict.existingId !== null) conflicted.add(conflict.existingId);
+          if (conflict.holderId !== null) conflicted.add(conflict.holderId);
           await s.console.call('conflicts:resolve', { id: conflict.id, resolution: resolutionFor(conflict) });
           seen.conflicts.set(conflict.kind, (seen.conflicts.get(conflict.kind) ?? 0) + 1);
         }

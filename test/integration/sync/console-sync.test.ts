@@ -195,7 +195,7 @@ describe('console ↔ server sync', () => {
     expect(await a.call('profiles:get', { id: xavier.id })).toMatchObject({ lastName: 'Smet-Peeters', email: 'x.smet@example.com' });
     const open = await a.call('conflicts:list', {});
     expect(open).toHaveLength(1);
-    expect(open[0]).toMatchObject({ entityId: yara.id, kind: 'create_taken', existingId: xavier.id, mine: { firstName: 'Yara', externalId: 'HR-77' } });
+    expect(open[0]).toMatchObject({ entityId: yara.id, kind: 'create_taken', holderId: xavier.id, mine: { firstName: 'Yara', externalId: 'HR-77' } });
     expect((await a.call('sync:status', {})).waiting.mutations).toBe(0);
     expect((await serverProfiles()).map((p) => p.id)).toEqual([xavier.id]);
   });

@@ -1,22 +1,21 @@
 import { AppError } from '../../../src-shared/errors';
 import type { Selection } from '../../../src-shared/contract/profiles';
-import type { InviteBatchView, InvitePreview } from '../../../src-shared/contract/sync';
+import type { InviteBatchView, InvitePreview, SkipReason, SkipReasonText } from '../../../src-shared/contract/sync';
 import { MAX_INVITE_BATCH } from '../../../src-shared/sync';
-import type { Mutation } from '../../../src-shared/mutation';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
-import type { InviteBatchRecord, SyncStorePort } from './ports';
+import type { InviteBatchRecord, InviteStorePort, InviteSyncPort } from './ports';
+import { queueInvite } from '../profiles/writes';
 
 export interface InviteServiceDeps {
   replica: ReplicaPort;
-  store: SyncStorePort;
+  store: InviteStorePort;
   clock: Clock;
   ids: IdSource;
   events: ChangeSink;
-  /** Asks the sync engine to push soon; and tells whether a mutation is being sent right now. */
-  sync: { poke(): void; isInFlight(mutationId: string): boolean };
+  sync: InviteSyncPort;
 }
 
-const SKIP_REASON: Record<string, string> = {
+const SKIP_REASON: Record<SkipReason, SkipReasonText> = {
   confirmed: 'already confirmed',
   not_found: 'no longer exists',
   deleted: 'deleted on the server',
@@ -37,7 +36,7 @@ export class InviteService {
     return {
       selected: members.length,
       toInvite: members.length - confirmed.length,
-      skipped: confirmed.length === 0 ? [] : [{ reason: SKIP_REASON.confirmed ?? 'confirmed', count: confirmed.length, examples: confirmed.slice(0, 5).map((m) => m.name) }],
+      skipped: confirmed.length === 0 ? [] : [{ reason: SKIP_REASON.confirmed, count: confirmed.length, examples: confirmed.slice(0, 5).map((m) => m.name) }],
       resend: members.filter((m) => m.status === 'pending' || m.status === 'expired').length,
     };
   }
@@ -49,21 +48,14 @@ export class InviteService {
     const members = store.selectionMembers(selection, now);
     if (members.length === 0) throw new AppError('VALIDATION_FAILED', 'No profile is selected.');
     const toInvite = members.filter((m) => m.status !== 'confirmed');
-    const skipped = members.filter((m) => m.status === 'confirmed').map((m) => ({ profileId: m.id, reason: 'confirmed' }));
+    const skipped = members.filter((m) => m.status === 'confirmed').map((m) => ({ profileId: m.id, reason: 'confirmed' as const }));
     if (toInvite.length === 0) throw new AppError('VALIDATION_FAILED', 'Everyone selected has already confirmed: there is nobody to invite.');
     const stamp = now.toISOString();
     let first: InviteBatchRecord | undefined;
     replica.transaction(() => {
       for (let i = 0; i < toInvite.length; i += MAX_INVITE_BATCH) {
         const profileIds = toInvite.slice(i, i + MAX_INVITE_BATCH).map((m) => m.id);
-        const mutation: Mutation<'profile.invite'> = {
-          id: ids.uuid(),
-          kind: 'profile.invite',
-          entityId: ids.uuid(),
-          baseVersion: 0,
-          payload: { profileIds },
-          createdAt: stamp,
-        };
+        const mutation = queueInvite(this.deps, ids.uuid(), profileIds, stamp);
         const batch: InviteBatchRecord = {
           id: mutation.entityId,
           mutationId: mutation.id,
@@ -76,7 +68,6 @@ export class InviteService {
           createdAt: stamp,
           sentAt: null,
         };
-        replica.outbox.append(mutation);
         store.addBatch(batch);
         first ??= batch;
       }
@@ -117,7 +108,7 @@ export class InviteService {
     const results: InviteBatchView['results'] = [];
     if (b.invited !== null) for (const id of b.invited) results.push({ profileId: id, name: nameOf(id), outcome: 'invited', reason: null });
     if (b.skipped !== null) {
-      for (const s of b.skipped) results.push({ profileId: s.profileId, name: nameOf(s.profileId), outcome: 'skipped', reason: SKIP_REASON[s.reason] ?? s.reason });
+      for (const s of b.skipped) results.push({ profileId: s.profileId, name: nameOf(s.profileId), outcome: 'skipped', reason: SKIP_REASON[s.reason] });
     }
     return {
       id: b.id,
@@ -125,7 +116,7 @@ export class InviteService {
       createdAt: b.createdAt,
       sentAt: b.sentAt,
       profileCount: b.profileIds.length,
-      skippedLocal: b.skippedLocal.map((s) => ({ profileId: s.profileId, name: nameOf(s.profileId), reason: SKIP_REASON[s.reason] ?? s.reason })),
+      skippedLocal: b.skippedLocal.map((s) => ({ profileId: s.profileId, name: nameOf(s.profileId), reason: SKIP_REASON[s.reason] })),
       results,
       error: b.error,
     };

@@ -1,0 +1,41 @@
+import type { ProfileStatus } from '../../../src-shared/profile';
+import type { Selection } from '../../../src-shared/contract/profiles';
+import type { InviteBatchStatus, LocalSkipReason } from '../../../src-shared/contract/sync';
+import type { InviteSkipReason } from '../../../src-shared/sync';
+
+/** An invitation batch as the replica keeps it, from queued to sent (or cancelled, or failed). */
+export interface InviteBatchRecord {
+  id: string;
+  mutationId: string;
+  status: InviteBatchStatus;
+  profileIds: string[];
+  /** Left out when the batch was made. */
+  skippedLocal: { profileId: string; reason: LocalSkipReason }[];
+  invited: string[] | null;
+  /** Skipped by the server, once sent. */
+  skipped: { profileId: string; reason: InviteSkipReason }[] | null;
+  error: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+/** The replica's invitation batches, and what a batch needs of the rest. Every method joins the replica's current transaction. */
+export interface InviteStorePort {
+  /** The live profiles a list selection covers. */
+  selectionMembers(selection: Selection, now: Date): { id: string; name: string; email: string; status: ProfileStatus }[];
+  addBatch(batch: InviteBatchRecord): void;
+  batch(id: string): InviteBatchRecord | undefined;
+  batchByMutation(mutationId: string): InviteBatchRecord | undefined;
+  batches(limit: number): InviteBatchRecord[];
+  updateBatch(id: string, patch: Partial<InviteBatchRecord>): void;
+  /** Takes these mutations out of the outbox (a cancelled batch's). */
+  removeMutations(ids: readonly string[]): void;
+}
+
+/** The sync engine, as invitations see it. */
+export interface InviteSyncPort {
+  /** A batch was queued: push soon. */
+  poke(): void;
+  /** Whether a mutation is being sent right now (its batch shows "sending" and can no longer be cancelled). */
+  isInFlight(mutationId: string): boolean;
+}

@@ -1,0 +1,128 @@
+import { AppError } from '../../../src-shared/errors';
+import type { Profile, ProfileValues } from '../../../src-shared/profile';
+import type { MutationOf } from '../../../src-shared/mutation';
+import { valueDiff, valuesOf } from '../../../src-shared/profile-values';
+import type { ValueDiff } from '../../../src-shared/profile-values';
+import type { IdSource, ProfileStorePort, ReplicaPort, StoredProfile } from '../ports';
+import { storedStatus } from '../stored';
+import { newLocalProfile } from './local';
+
+/**
+ * The one place where a local change to a profile is written: the row, the
+ * uniqueness rule it must keep, and the outbox mutation that carries it to
+ * the server. Every function joins the caller's transaction (call it inside
+ * `replica.transaction`), so the row and its mutation land together or not
+ * at all. `stamp` is the change's time (ISO 8601).
+ */
+export interface ProfileWriteDeps {
+  replica: ReplicaPort;
+  ids: IdSource;
+}
+
+/** Who holds an email or an external ID among the live profiles. */
+export type UniqueLookup = Pick<ProfileStorePort, 'findIdByEmail' | 'findIdByExternalId'>;
+
+/** Another live profile already holds one of these values. */
+export interface UniqueClash {
+  code: 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN';
+  field: 'email' | 'externalId';
+  holderId: string;
+  message: string;
+}
+
+/** The first unique value (email, then external ID) another live profile than `selfId` holds; null when both are free. */
+export function findClash(lookup: UniqueLookup, values: ProfileValues, selfId: string | undefined): UniqueClash | null {
+  const emailOwner = lookup.findIdByEmail(values.email);
+  if (emailOwner !== undefined && emailOwner !== selfId) {
+    return { code: 'EMAIL_TAKEN', field: 'email', holderId: emailOwner, message: `Another profile already uses ${values.email}.` };
+  }
+  if (values.externalId !== null) {
+    const idOwner = lookup.findIdByExternalId(values.externalId);
+    if (idOwner !== undefined && idOwner !== selfId) {
+      return { code: 'EXTERNAL_ID_TAKEN', field: 'externalId', holderId: idOwner, message: `Another profile already has external ID ${values.externalId}.` };
+    }
+  }
+  return null;
+}
+
+/** Email (stored lower-cased) and external ID are unique among live profiles: a clash is an error naming the field and the holder. */
+export function assertUnique(lookup: UniqueLookup, values: ProfileValues, selfId: string | undefined): void {
+  const clash = findClash(lookup, values, selfId);
+  if (clash !== null) throw new AppError(clash.code, clash.message, { fields: { [clash.field]: clash.message }, holderId: clash.holderId });
+}
+
+// ------------------------------------------------------------ outbox
+
+/** Queues the creation of a profile (its row is written by the caller). */
+export function queueCreate(deps: ProfileWriteDeps, entityId: string, values: ProfileValues, stamp: string): MutationOf<'profile.create'> {
+  const mutation: MutationOf<'profile.create'> = { id: deps.ids.uuid(), kind: 'profile.create', entityId, baseVersion: 0, payload: { values }, createdAt: stamp };
+  deps.replica.outbox.append(mutation);
+  return mutation;
+}
+
+/**
+ * Queues an edit made on server version `baseVersion`, from `before` to
+ * `after`: the changed fields with their values before (the base of a
+ * three-way merge). Nothing is queued, and null answered, when nothing changed.
+ */
+export function queueUpdate(
+  deps: ProfileWriteDeps,
+  entityId: string,
+  baseVersion: number,
+  before: ProfileValues,
+  after: ProfileValues,
+  stamp: string,
+): MutationOf<'profile.update'> | null {
+  const diff = valueDiff(before, after);
+  return diff === null ? null : appendUpdate(deps, entityId, baseVersion, diff, stamp);
+}
+
+function appendUpdate(deps: ProfileWriteDeps, entityId: string, baseVersion: number, diff: ValueDiff, stamp: string): MutationOf<'profile.update'> {
+  const mutation: MutationOf<'profile.update'> = { id: deps.ids.uuid(), kind: 'profile.update', entityId, baseVersion, payload: diff, createdAt: stamp };
+  deps.replica.outbox.append(mutation);
+  return mutation;
+}
+
+/** Queues the deletion of a profile at server version `baseVersion`. */
+export function queueDelete(deps: ProfileWriteDeps, entityId: string, baseVersion: number, stamp: string): MutationOf<'profile.delete'> {
+  const mutation: MutationOf<'profile.delete'> = { id: deps.ids.uuid(), kind: 'profile.delete', entityId, baseVersion, payload: {}, createdAt: stamp };
+  deps.replica.outbox.append(mutation);
+  return mutation;
+}
+
+/** Queues an invitation batch (`batchId` is the mutation's entity). */
+export function queueInvite(deps: ProfileWriteDeps, batchId: string, profileIds: string[], stamp: string): MutationOf<'profile.invite'> {
+  const mutation: MutationOf<'profile.invite'> = { id: deps.ids.uuid(), kind: 'profile.invite', entityId: batchId, baseVersion: 0, payload: { profileIds }, createdAt: stamp };
+  deps.replica.outbox.append(mutation);
+  return mutation;
+}
+
+// ------------------------------------------------------------ row and mutation
+
+/** A new profile (not invited, version 0): checked for uniqueness, stored, and queued. */
+export function createProfile(deps: ProfileWriteDeps, values: ProfileValues, stamp: string): { profile: StoredProfile; mutation: MutationOf<'profile.create'> } {
+  const profile = newLocalProfile(deps.ids.uuid(), values, stamp);
+  assertUnique(deps.replica.profiles, values, undefined);
+  deps.replica.profiles.insert(profile);
+  return { profile, mutation: queueCreate(deps, profile.id, values, stamp) };
+}
+
+/**
+ * A live profile takes `values`: only when they differ from its own (else
+ * nothing is written and null answered), checked for uniqueness, stored,
+ * and queued as an edit of the fields that changed.
+ */
+export function updateProfile(deps: ProfileWriteDeps, current: Profile, values: ProfileValues, stamp: string): MutationOf<'profile.update'> | null {
+  const diff = valueDiff(valuesOf(current), values);
+  if (diff === null) return null;
+  assertUnique(deps.replica.profiles, values, current.id);
+  const { status: _derived, ...rest } = current;
+  deps.replica.profiles.update({ ...rest, ...values, status: storedStatus(current), updatedAt: stamp });
+  return appendUpdate(deps, current.id, current.version, diff, stamp);
+}
+
+/** A live profile is deleted here, and its deletion queued. */
+export function deleteProfile(deps: ProfileWriteDeps, current: Profile, stamp: string): MutationOf<'profile.delete'> {
+  deps.replica.profiles.markDeleted(current.id, stamp);
+  return queueDelete(deps, current.id, current.version, stamp);
+}

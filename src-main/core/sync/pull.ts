@@ -1,0 +1,165 @@
+import type { Change } from '../../../src-shared/sync';
+import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
+import type { SyncStorePort, SyncTransport } from './ports';
+import { PageFeed } from './feed';
+import { planPage, writePlain } from './pull-page';
+import { collectBase, liveValues, nameOf, openConflict, rebaseOnServer } from './local-rules';
+
+export interface PullDeps {
+  replica: ReplicaPort;
+  store: SyncStorePort;
+  transport: SyncTransport;
+  clock: Clock;
+  ids: IdSource;
+  events: ChangeSink;
+}
+
+/** Pages fetched ahead of the writes during a pull (each up to the page size). */
+const PULL_PAGES_AHEAD = 4;
+
+/** Below this many rows written by one pull, the list, tag and search indexes follow row by row. */
+const BULK_INDEX_MIN_ROWS = 2_000;
+
+/**
+ * Pulls the server's changes from the saved cursor, page after page, and
+ * applies them: a row nothing local waits for is written straight; otherwise
+ * the server's row is taken and this console's unsent edits are laid back on
+ * top, or the change becomes a conflict for a person.
+ */
+export class ChangePuller {
+  /** Changes stored by the pull under way (the status bar counts a long first sync); null when none runs. */
+  received: number | null = null;
+
+  constructor(
+    private readonly deps: PullDeps,
+    /** Changes per pull request. */
+    private readonly pageSize: number,
+  ) {}
+
+  async pullAll(serverUrl: string, token: string): Promise<void> {
+    const { store } = this.deps;
+    const cursor = store.state().cursor;
+    const check = await this.deps.transport.check(serverUrl, token, cursor);
+    if (!check.changed) return;
+    const rowsBefore = store.profileRows();
+    // Into an empty replica (a first sync), a row this pull has not written yet cannot be here: no need to look it up.
+    const fresh = rowsBefore === 0 ? new Set<string>() : null;
+    // Writing a large share of the table row by row through the search triggers costs more than one rebuild at the end.
+    const bulkFrom = Math.max(BULK_INDEX_MIN_ROWS, Math.ceil(rowsBefore / 4));
+    let written = 0;
+    let finished = false;
+    this.received = 0;
+    // Pages keep coming while this console writes the ones that arrived, all of those in one transaction.
+    const feed = new PageFeed((at) => this.deps.transport.pull(serverUrl, token, at, this.pageSize), cursor, PULL_PAGES_AHEAD);
+    try {
+      for (;;) {
+        const pages = await feed.take();
+        const last = pages[pages.length - 1];
+        if (last === undefined) continue;
+        this.deps.replica.transaction(() => {
+          for (const page of pages) {
+            written += this.applyPage(page.changes, fresh, (writes) => {
+              if (written + writes >= bulkFrom) store.beginBulkWrites();
+            });
+          }
+          store.saveState({ cursor: last.cursor });
+        });
+        const changes = pages.reduce((n, page) => n + page.changes.length, 0);
+        this.received += changes;
+        if (changes > 0) this.deps.events.changed(['profiles', 'conflicts', 'outbox', 'sync']);
+        if (!last.hasMore) {
+          finished = true;
+          return;
+        }
+      }
+    } finally {
+      this.received = null;
+      // The indexes are built once this sync ends (the engine's buildIndexes), also when it was cut off half-way.
+      store.endBulkWrites();
+      if (!finished) feed.stop();
+    }
+  }
+
+  /**
+   * One pull page; answers how many rows it wrote. Most rows are plain: no
+   * local edit waits for them and no conflict is open about them, so they
+   * are written straight (and when another local profile holds their email
+   * or external ID, the replica refuses the write and the row takes the
+   * careful path, like the others). `fresh`: the ids written so far by a
+   * pull into an empty replica. `beforeWrites` hears how many rows are about
+   * to be written, before the first one is.
+   */
+  private applyPage(changes: readonly Change[], fresh: Set<string> | null, beforeWrites: (count: number) => void): number {
+    const { plans, known, writes } = planPage(this.deps.store, changes, fresh);
+    if (writes > 0) beforeWrites(writes);
+    changes.forEach((change, i) => {
+      const plan = plans[i] ?? 'careful';
+      if (!writePlain(this.deps.store, change, plan, known)) this.applyChange(change);
+    });
+    return writes;
+  }
+
+  private applyChange(change: Change): void {
+    const { store } = this.deps;
+    if (change.op === 'upsert') {
+      const open = store.openConflictFor(change.profile.id);
+      if (open === undefined) {
+        rebaseOnServer(this.deps, change.profile);
+      } else if (open.kind !== 'create_taken') {
+        // My side stays until a person resolves it, against the server's latest row (the cursor moves past this change).
+        store.updateConflictTheirs(open.id, change.profile);
+      }
+      return;
+    }
+    const pending = store.mutationsFor(change.id);
+    const local = store.stored(change.id);
+    const open = store.openConflictFor(change.id);
+    if (open !== undefined && (open.kind === 'edit' || open.kind === 'rejected')) {
+      // Deleted on the server while a conflict about it waits: it becomes "edited what was deleted there" (or ends, if I deleted it too).
+      store.closeConflict(open.id, 'superseded', this.deps.clock.now().toISOString());
+      store.removeMutations(pending.map((m) => m.id));
+      const mine = liveValues(local);
+      if (mine === null) {
+        store.removeProfile(change.id);
+        return;
+      }
+      openConflict(
+        this.deps,
+        {
+          entityId: change.id,
+          kind: 'edit_deleted',
+          code: null,
+          message: `${nameOf(mine)} was deleted on the server while you edited it here.`,
+          base: { ...collectBase(pending), ...open.base },
+          mine,
+          theirs: open.theirs,
+          holderId: null,
+        },
+        'Conflict: a profile you edited was deleted on the server.',
+      );
+      return;
+    }
+    if (pending.length === 0 || pending.every((m) => m.kind === 'profile.delete')) {
+      store.removeMutations(pending.map((m) => m.id));
+      store.removeProfile(change.id);
+      return;
+    }
+    if (open !== undefined) return;
+    store.removeMutations(pending.map((m) => m.id));
+    const mine = liveValues(local);
+    openConflict(
+      this.deps,
+      {
+        entityId: change.id,
+        kind: 'edit_deleted',
+        code: null,
+        message: `${nameOf(mine)} was deleted on the server while you edited it here.`,
+        base: collectBase(pending),
+        mine,
+        theirs: null,
+        holderId: null,
+      },
+      'Conflict: a profile you edited was deleted on the server.',
+    );
+  }
+}

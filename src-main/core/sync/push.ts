@@ -1,0 +1,281 @@
+import { holderIdOf } from '../../../src-shared/errors';
+import type { Profile } from '../../../src-shared/profile';
+import type { Mutation } from '../../../src-shared/mutation';
+import type { PushResponse, PushResult } from '../../../src-shared/sync';
+import { MAX_PUSH_MUTATIONS } from '../../../src-shared/sync';
+import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
+import type { SyncStorePort, SyncTransport } from './ports';
+import { TransportError } from './ports';
+import { sameValues } from '../../../src-shared/profile-values';
+import { toStored } from '../stored';
+import { collectBase, liveValues, logSync, nameOf, openConflict, rebaseOnServer } from './local-rules';
+import type { NewConflict } from './local-rules';
+
+export interface PushDeps {
+  replica: ReplicaPort;
+  store: SyncStorePort;
+  transport: SyncTransport;
+  clock: Clock;
+  ids: IdSource;
+  events: ChangeSink;
+}
+
+/**
+ * Pushes the outbox in order, in pages, and stores the server's answer to
+ * each mutation: applied (the server's row and version come back), conflict
+ * or rejected (a conflict for a person; the profile's later mutations wait
+ * with it).
+ */
+export class OutboxPusher {
+  private readonly inFlight = new Set<string>();
+
+  constructor(
+    private readonly deps: PushDeps,
+    /** Mutations per push (at most the server's limit). */
+    private readonly pageSize: number,
+  ) {}
+
+  /** Whether a mutation is being pushed right now (an invitation batch shows "sending"). */
+  isInFlight(mutationId: string): boolean {
+    return this.inFlight.has(mutationId);
+  }
+
+  async pushAll(serverUrl: string, token: string, clientId: string): Promise<void> {
+    let page = Math.min(this.pageSize, MAX_PUSH_MUTATIONS);
+    const send = (batch: Mutation[]): Promise<PushResponse> | null => {
+      if (batch.length === 0) return null;
+      for (const m of batch) this.inFlight.add(m.id);
+      if (batch.some((m) => m.kind === 'profile.invite')) this.deps.events.changed(['invites']);
+      const request = this.deps.transport.push(serverUrl, token, { clientId, mutations: batch });
+      request.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
+      return request;
+    };
+    let batch = independentPrefix(this.deps.store.sendable(page));
+    let request = send(batch);
+    try {
+      while (request !== null) {
+        let response;
+        try {
+          response = await request;
+        } catch (error) {
+          // A batch the server fails on as a whole (5xx) goes again in smaller pages, down to one mutation,
+          // so one change the server cannot take does not hold back all the others.
+          if (error instanceof TransportError && error.kind === 'http' && (error.status ?? 0) >= 500 && batch.length > 1) {
+            this.inFlight.clear();
+            page = Math.ceil(batch.length / 2);
+            batch = independentPrefix(this.deps.store.sendable(page));
+            request = send(batch);
+            continue;
+          }
+          throw error;
+        }
+        const results = response.results;
+        if (results.length !== batch.length) {
+          throw new TransportError('protocol', `the server answered ${results.length} results for ${batch.length} changes`);
+        }
+        batch.forEach((m, i) => {
+          if (results[i]?.mutationId !== m.id) throw new TransportError('protocol', 'the server answered out of order');
+        });
+        // The next batch goes out now, so the server works on it while this console stores these results.
+        let next = this.nextBatch(page, batch);
+        let nextRequest = send(next);
+        this.applyPushResults(batch, results);
+        for (const m of batch) this.inFlight.delete(m.id);
+        this.deps.events.changed(['profiles', 'outbox', 'conflicts', 'invites']);
+        if (nextRequest === null) {
+          // Nothing could go ahead (what waits stands on these results): it can go now.
+          next = independentPrefix(this.deps.store.sendable(page));
+          nextRequest = send(next);
+        }
+        batch = next;
+        request = nextRequest;
+      }
+    } finally {
+      this.inFlight.clear();
+    }
+  }
+
+  /**
+   * The batch to send while the results of `unsettled` are being stored: the
+   * oldest mutations after it, up to the first one of a profile that batch
+   * touches (that one stands on a result not stored yet, and waits).
+   */
+  private nextBatch(page: number, unsettled: readonly Mutation[]): Mutation[] {
+    const ids = new Set(unsettled.map((m) => m.id));
+    const touched = new Set(unsettled.flatMap((m) => (m.kind === 'profile.invite' ? [] : [m.entityId])));
+    const out: Mutation[] = [];
+    for (const m of this.deps.store.sendable(page + ids.size)) {
+      if (ids.has(m.id)) continue;
+      if (m.kind !== 'profile.invite' && touched.has(m.entityId)) break;
+      out.push(m);
+      if (out.length === page) break;
+    }
+    return independentPrefix(out);
+  }
+
+  /** Stores the server's answers to one batch, in one transaction. */
+  private applyPushResults(batch: readonly Mutation[], results: readonly PushResult[]): void {
+    const { store } = this.deps;
+    this.deps.replica.transaction(() => {
+      // Storing the batch before may have set some of these aside (a creation whose email the server gave to
+      // another profile became a conflict): the server's answer about them must not open a second one.
+      const present = store.presentMutations(batch.map((m) => m.id));
+      const acknowledged = this.acknowledgePlain(batch, results, present);
+      const settled = new Set<string>();
+      const bases = new Map<string, number>();
+      batch.forEach((m, i) => {
+        const result = results[i];
+        if (result === undefined || acknowledged.has(m.id)) return;
+        if (settled.has(m.entityId) && m.kind !== 'profile.invite') return; // folded into that entity's conflict
+        if (!present.has(m.id)) {
+          this.settleWithdrawn(m, result);
+          return;
+        }
+        if (!this.applyPushResult(m, result, bases)) settled.add(m.entityId);
+      });
+    });
+  }
+
+  /** The server's answer to a mutation this console withdrew while it was on its way. */
+  private settleWithdrawn(m: Mutation, r: PushResult): void {
+    if (r.status !== 'applied' || r.row === null) return; // refused there too: what was set aside stays as it is
+    // The server took it after all: its row is the truth, and a conflict about it here is moot.
+    const open = this.deps.store.openConflictFor(m.entityId);
+    if (open !== undefined) {
+      this.deps.store.closeConflict(open.id, 'superseded', this.deps.clock.now().toISOString());
+      logSync(this.deps, 'info', `${r.row.firstName} ${r.row.lastName}: the server took this profile after all; the conflict about it is closed.`);
+    }
+    rebaseOnServer(this.deps, r.row);
+  }
+
+  /**
+   * The common answer to a push, settled for the whole batch at once: a
+   * creation or edit the server applied as sent, of a profile with no other
+   * change waiting, whose values here are already the server's. Only the
+   * server's bookkeeping (version, times) is written. Answers the mutation
+   * ids settled; the others go through applyPushResult one by one.
+   */
+  private acknowledgePlain(batch: readonly Mutation[], results: readonly PushResult[], present: ReadonlySet<string>): Set<string> {
+    const { store } = this.deps;
+    const candidates: { m: Mutation; row: Profile }[] = [];
+    batch.forEach((m, i) => {
+      const r = results[i];
+      if (r?.status !== 'applied' || r.row === null || !present.has(m.id)) return;
+      if (m.kind === 'profile.create' || (m.kind === 'profile.update' && r.version === m.baseVersion + 1)) candidates.push({ m, row: r.row });
+    });
+    const done = new Set<string>();
+    if (candidates.length === 0) return done;
+    const ids = candidates.map((c) => c.m.entityId);
+    const waiting = store.outboxCounts(ids);
+    const local = store.storedMany(ids);
+    for (const { m, row } of candidates) {
+      const current = local.get(m.entityId);
+      if (waiting.get(m.entityId) !== 1 || current === undefined || current.deleted || row.id !== m.entityId || !sameValues(current, row)) continue;
+      store.setServerState(toStored(row));
+      done.add(m.id);
+    }
+    store.removeMutations([...done]);
+    return done;
+  }
+
+  /** Applies one result; false when it opened a conflict for the entity or dropped it (its later mutations in the batch are folded in). */
+  private applyPushResult(m: Mutation, r: PushResult, bases: Map<string, number>): boolean {
+    const { store } = this.deps;
+    if (r.status === 'applied') {
+      store.removeMutations([m.id]);
+      if (m.kind === 'profile.invite') {
+        const batch = store.batchByMutation(m.id);
+        if (batch !== undefined) {
+          const outcome = r.invite ?? { invited: [], skipped: [] };
+          store.updateBatch(batch.id, { status: 'sent', invited: outcome.invited, skipped: outcome.skipped, sentAt: this.deps.clock.now().toISOString() });
+          logSync(this.deps, 'info', `Invitations sent: ${outcome.invited.length} invited, ${outcome.skipped.length} skipped.`);
+        }
+        return true;
+      }
+      // Later edits and a deletion made here on top of this one stand on the version the server gave it
+      // (not when the server merged changes made elsewhere: those were not seen here).
+      const base = bases.get(m.entityId) ?? m.baseVersion;
+      if (m.kind === 'profile.create' || (m.kind === 'profile.update' && r.version === base + 1)) {
+        store.rebaseMutations(m.entityId, base, r.version);
+        bases.set(m.entityId, r.version);
+      }
+      if (r.row !== null) {
+        if (m.kind === 'profile.update' && r.version > m.baseVersion + 1) {
+          logSync(this.deps, 'info', `${r.row.firstName} ${r.row.lastName}: your edit was merged with changes made elsewhere (no field overlapped).`);
+        }
+        rebaseOnServer(this.deps, r.row);
+      }
+      return true;
+    }
+
+    const pending = store.mutationsFor(m.entityId);
+    if (r.status === 'rejected' && r.code !== 'NOT_FOUND' && (m.kind === 'profile.create' || m.kind === 'profile.update') && pending.some((p) => p.kind === 'profile.delete')) {
+      // Deleted here after the refused change: the change no longer matters, the deletion still does
+      // (a refused creation never reached the server: nothing is left to delete there).
+      const drop = m.kind === 'profile.create' ? pending : pending.filter((p) => p.kind !== 'profile.delete');
+      store.removeMutations(drop.map((p) => p.id));
+      if (m.kind === 'profile.create') store.removeProfile(m.entityId);
+      logSync(this.deps, 'info', `A change the server refused (${r.message}) was dropped: the profile was deleted here since.`);
+      return m.kind !== 'profile.create'; // the rest of a refused creation's batch is moot too
+    }
+    store.removeMutations(pending.map((p) => p.id));
+    if (m.kind === 'profile.invite') {
+      const batch = store.batchByMutation(m.id);
+      const message = r.status === 'rejected' ? r.message : 'the server refused the batch';
+      if (batch !== undefined) store.updateBatch(batch.id, { status: 'failed', error: message });
+      logSync(this.deps, 'error', `An invitation batch was refused: ${message}`);
+      return true;
+    }
+
+    const mine = liveValues(store.stored(m.entityId));
+    const who = nameOf(mine);
+    const conflict: NewConflict = { entityId: m.entityId, kind: 'edit', code: null, message: '', base: collectBase(pending), mine, theirs: null, holderId: null };
+    if (r.status === 'conflict') {
+      conflict.theirs = r.row;
+      if (r.reason === 'deleted' || r.deleted) {
+        conflict.kind = 'edit_deleted';
+        conflict.message = `${who} was deleted on the server while you edited it here.`;
+      } else if (mine === null) {
+        conflict.message = `${r.row.firstName} ${r.row.lastName} was changed on the server after you deleted it here.`;
+      } else {
+        conflict.message = `${who} was changed here and on the server.`;
+      }
+    } else {
+      conflict.code = r.code;
+      const holderId = holderIdOf(r.details);
+      if ((r.code === 'EMAIL_TAKEN' || r.code === 'EXTERNAL_ID_TAKEN') && m.kind === 'profile.create') {
+        conflict.kind = 'create_taken';
+        conflict.holderId = holderId;
+        conflict.message = r.message;
+      } else if (r.code === 'NOT_FOUND' && m.kind === 'profile.delete') {
+        logSync(this.deps, 'info', `${who} was already gone on the server.`);
+        store.removeProfile(m.entityId);
+        return false;
+      } else if (r.code === 'NOT_FOUND') {
+        conflict.kind = 'edit_deleted';
+        conflict.message = `${who} no longer exists on the server.`;
+      } else {
+        conflict.kind = 'rejected';
+        conflict.message = r.message;
+        conflict.holderId = holderId;
+      }
+    }
+    openConflict(this.deps, conflict);
+    return false;
+  }
+}
+
+/**
+ * The batch up to a deletion of a profile that an earlier mutation in it
+ * touches: the server checks a deletion's base version strictly, and that
+ * version is only known once the earlier mutation's result is back (a profile
+ * created and deleted before a sync must not come back as a conflict).
+ */
+export function independentPrefix(batch: Mutation[]): Mutation[] {
+  const touched = new Set<string>();
+  for (const [i, m] of batch.entries()) {
+    if (m.kind === 'profile.delete' && touched.has(m.entityId)) return batch.slice(0, i);
+    if (m.kind !== 'profile.invite') touched.add(m.entityId);
+  }
+  return batch;
+}
