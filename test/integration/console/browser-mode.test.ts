@@ -138,6 +138,34 @@ describe('browser mode with a display', () => {
   });
 });
 
+/** A GET as a browser sends it, with its Fetch Metadata headers. */
+function get(mode: BrowserMode, path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: mode.host.port, method: 'GET', path, headers }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        resolve(res.statusCode ?? 0);
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe("the launch page's forward to the console", () => {
+  // A browser counts a file:// page sending it on to http://127.0.0.1 as cross-site.
+  const forward = { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' };
+
+  it('is let in for the console page, and for nothing else from another site', async () => {
+    const { mode } = await run({ argv: ['--data-dir', join(dir, 'data'), '--port', '0', '--no-open'] });
+    expect(await get(mode, '/', forward)).toBe(200);
+    const secret = { Authorization: `Bearer ${mode.host.secret}` };
+    expect(await get(mode, '/api/events', { ...forward, ...secret })).toBe(403);
+    expect(await get(mode, '/', { ...forward, 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Dest': 'empty' })).toBe(403);
+    expect(await get(mode, '/', { ...forward, 'Sec-Fetch-Dest': 'iframe' })).toBe(403);
+  });
+});
+
 describe('browser mode without a display', () => {
   it('prints the address with its secret and does not claim a browser opened', async () => {
     for (const platform of ['linux', 'freebsd', 'openbsd'] as const) {
