@@ -33,7 +33,9 @@ const run = (command, commandArgs) => {
 run(process.execPath, [join(root, 'scripts/setup.mjs')]);
 
 let electronProblem = forceBrowser ? '--browser was given' : undefined;
-if (electronProblem === undefined && process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+// macOS and Windows always have a screen for a logged-in user; Linux and the BSDs only when a display is named.
+const needsDisplay = process.platform !== 'darwin' && process.platform !== 'win32';
+if (electronProblem === undefined && needsDisplay && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
   electronProblem = 'there is no display (DISPLAY / WAYLAND_DISPLAY unset)';
 }
 if (electronProblem === undefined) {

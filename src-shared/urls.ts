@@ -9,13 +9,17 @@ export type WebUrlProblem = 'invalid' | 'scheme' | 'insecure' | 'credentials';
 
 export type WebUrlCheck = { ok: true; url: URL } | { ok: false; problem: WebUrlProblem; message: string };
 
-/** Is this host name this machine? localhost, 127.0.0.0/8 or ::1. */
+/**
+ * Is this host name this machine? `localhost`, 127.0.0.0/8 written as four
+ * plain decimal numbers, or ::1. Names under .localhost are not: outside a
+ * browser they are looked up like any other name, and a DNS server may answer
+ * with a remote address.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '::1') return true;
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (host === 'localhost' || host === '::1') return true;
   const octets = host.split('.');
-  return octets.length === 4 && octets[0] === '127' && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255);
+  return octets.length === 4 && octets[0] === '127' && octets.every((o) => /^(0|[1-9]\d{0,2})$/.test(o) && Number(o) <= 255);
 }
 
 /**

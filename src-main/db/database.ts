@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement as BetterStatement } from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type Db = SqliteDatabase;
@@ -11,17 +11,72 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
-/** Opens (creating if needed) the replica file with the pragmas Roster relies on. */
+/** The data file holds personal data: a file only its owner reads and writes, in a folder only its owner enters. */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
+/** The data file, or a file next to it, is readable by other users and this process cannot change that. */
+export class DataFilePermissionError extends Error {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    const code = cause instanceof Error && 'code' in cause ? String(cause.code) : String(cause);
+    super(`${path} can be read by other users of this machine and Roster cannot make it private (${code}).`, { cause });
+    this.name = 'DataFilePermissionError';
+  }
+}
+
+/** Takes the group's and others' permissions off a file or folder that has any (POSIX; Windows keeps a profile's files private by its ACLs). */
+function makePrivate(path: string, mode: number): void {
+  if (process.platform === 'win32') return;
+  if ((statSync(path).mode & 0o077) === 0) return;
+  try {
+    chmodSync(path, mode);
+  } catch (error) {
+    throw new DataFilePermissionError(path, error);
+  }
+}
+
+/**
+ * The replica file and the -wal and -shm files SQLite makes next to it (with
+ * the main file's permissions): a new file is created 0600 before SQLite opens
+ * it, and an existing one, or companions left by an older Roster, are
+ * tightened to 0600; the folder, when this creates it, is 0700.
+ */
+function prepareDataFile(file: string): void {
+  const dir = dirname(file);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  try {
+    closeSync(openSync(file, 'wx', PRIVATE_FILE_MODE));
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
+  }
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) makePrivate(path, PRIVATE_FILE_MODE);
+  }
+}
+
+/**
+ * Opens (creating if needed) the replica file with the pragmas Roster relies on.
+ * A file SQLite cannot read (damaged, not a database) throws SQLite's own error
+ * (code SQLITE_NOTADB, SQLITE_CORRUPT …) after the handle is closed again.
+ */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:' && options.readonly !== true) prepareDataFile(file);
   const db = new Database(file, {
     ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
     ...(options.readonly === true ? { readonly: true } : {}),
   });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   db.function(LOWER_FUNCTION, { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : null));
   db.function(FOLD_FUNCTION, { deterministic: true }, (text: unknown, words: unknown) => (typeof text === 'string' ? foldText(text, words === 1) : null));
   return db;

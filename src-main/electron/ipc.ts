@@ -1,4 +1,3 @@
-import type { IpcMainInvokeEvent } from 'electron';
 import type { Dispatcher } from '../core/api/dispatcher';
 import type { EventBus } from '../core/events';
 import { EVENT_NAMES } from '../../src-shared/contract';
@@ -7,9 +6,14 @@ import { fail } from '../../src-shared/errors';
 import type { Result } from '../../src-shared/errors';
 import { isTrustedSender } from './security';
 
+/** What the binding reads of an invoke event (Electron's IpcMainInvokeEvent has it): the frame that sent it, if it still exists. */
+export interface InvokeEvent {
+  readonly senderFrame: { readonly url: string } | null;
+}
+
 /** The slice of ipcMain the binding uses (so a test can drive it under plain Node). */
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, ...args: unknown[]) => Promise<Result<unknown>>): void;
+  handle(channel: string, listener: (event: InvokeEvent, ...args: unknown[]) => Promise<Result<unknown>>): void;
   removeHandler(channel: string): void;
 }
 

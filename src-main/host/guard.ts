@@ -31,8 +31,26 @@ export function checkOrigin(req: IncomingMessage, port: number): GuardResult {
     return { ok: false, status: 403, reason: 'Requests from other sites are refused (Origin header refused).' };
   }
   const site = req.headers['sec-fetch-site'];
-  if (site === 'cross-site') return { ok: false, status: 403, reason: 'Requests from other sites are refused.' };
+  if (site === 'cross-site' && !isPageNavigation(req)) return { ok: false, status: 403, reason: 'Requests from other sites are refused.' };
   return PASS;
+}
+
+/**
+ * A browser opening one of the console's pages in a tab (a link, or the
+ * launch page in browser mode forwarding to the console, which a browser
+ * counts as cross-site since it is a file://). It gets only the app shell,
+ * which is public; everything the shell then asks of the API carries the
+ * secret and comes from the console itself.
+ */
+function isPageNavigation(req: IncomingMessage): boolean {
+  const path = req.url ?? '/';
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    req.headers['sec-fetch-mode'] === 'navigate' &&
+    req.headers['sec-fetch-dest'] === 'document' &&
+    !path.startsWith('/api/') &&
+    path !== '/api'
+  );
 }
 
 /** The per-launch secret, as `Authorization: Bearer <secret>`. */

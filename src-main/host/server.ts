@@ -10,6 +10,7 @@ import type { ErrorCode } from '../../src-shared/errors';
 import { SECURITY_HEADERS } from '../runtime/csp';
 import { checkOrigin, checkSecret } from './guard';
 import { readStatic } from '../runtime/static';
+import { toSingleLine } from '../../src-shared/text-safety';
 
 export interface HostOptions {
   dispatcher: Dispatcher;
@@ -21,6 +22,8 @@ export interface HostOptions {
   /** The per-launch secret; a fresh random one by default. */
   secret?: string;
   maxBodyBytes?: number;
+  /** The request log (refused and failed requests; stderr by default). It never holds a query string. */
+  log?: (line: string) => void;
 }
 
 export interface RunningHost {
@@ -29,6 +32,8 @@ export interface RunningHost {
   launchUrl: string;
   port: number;
   secret: string;
+  /** Settles when a request first carries the secret: the browser has the console. */
+  firstUse: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +47,15 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 const refuse = (res: ServerResponse, status: number, code: ErrorCode, message: string): void => send(res, status, fail(code, message));
+
+/**
+ * A request's path as the log shows it: without its query string (search
+ * terms and names are personal data), on one line, at most 200 characters.
+ */
+export function loggablePath(url: string | undefined): string {
+  const path = toSingleLine((url ?? '/').split(/[?#]/, 1)[0] ?? '/');
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+}
 
 class BodyTooLarge extends Error {}
 
@@ -70,11 +84,20 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const maxBody = options.maxBodyBytes ?? 80 * 1024 * 1024;
   const streams = new Set<ServerResponse>();
   let port = 0;
+  const log = options.log ?? ((line: string) => console.error(line));
+  let markUsed: () => void = () => undefined;
+  const firstUse = new Promise<void>((resolve) => {
+    markUsed = resolve;
+  });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const refuseLogged = (status: number, code: ErrorCode, message: string): void => {
+      log(`[host] ${status} ${req.method ?? '?'} ${loggablePath(req.url)}: ${message}`);
+      refuse(res, status, code, message);
+    };
     const origin = checkOrigin(req, port);
     if (!origin.ok) {
-      refuse(res, origin.status, 'FORBIDDEN', origin.reason);
+      refuseLogged(origin.status, 'FORBIDDEN', origin.reason);
       return;
     }
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -82,9 +105,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (path.startsWith('/api/')) {
       const auth = checkSecret(req, secret);
       if (!auth.ok) {
-        refuse(res, auth.status, 'UNAUTHORIZED', auth.reason);
+        refuseLogged(auth.status, 'UNAUTHORIZED', auth.reason);
         return;
       }
+      markUsed();
 
       if (path === '/api/events' && req.method === 'GET') {
         res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
@@ -107,11 +131,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       const invoke = /^\/api\/invoke\/([a-zA-Z]+:[a-zA-Z]+)$/.exec(path);
       if (invoke?.[1] !== undefined) {
         if (req.method !== 'POST') {
-          refuse(res, 405, 'VALIDATION_FAILED', 'Use POST to call a channel.');
+          refuseLogged(405, 'VALIDATION_FAILED', 'Use POST to call a channel.');
           return;
         }
         if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-          refuse(res, 415, 'VALIDATION_FAILED', 'The body must be JSON (Content-Type: application/json).');
+          refuseLogged(415, 'VALIDATION_FAILED', 'The body must be JSON (Content-Type: application/json).');
           return;
         }
         let args: unknown;
@@ -120,22 +144,22 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           args = text === '' ? {} : (JSON.parse(text) as unknown);
         } catch (error) {
           if (error instanceof BodyTooLarge) {
-            refuse(res, 413, 'PAYLOAD_TOO_LARGE', `The request is larger than ${maxBody} bytes.`);
+            refuseLogged(413, 'PAYLOAD_TOO_LARGE', `The request is larger than ${maxBody} bytes.`);
             return;
           }
-          refuse(res, 400, 'VALIDATION_FAILED', 'The body is not valid JSON.');
+          refuseLogged(400, 'VALIDATION_FAILED', 'The body is not valid JSON.');
           return;
         }
         const result = await options.dispatcher.dispatch(invoke[1], args);
         send(res, 200, result);
         return;
       }
-      refuse(res, 404, 'UNKNOWN_CHANNEL', 'There is no such API route.');
+      refuseLogged(404, 'UNKNOWN_CHANNEL', 'There is no such API route.');
       return;
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      refuse(res, 405, 'FORBIDDEN', 'Only GET is served here.');
+      refuseLogged(405, 'FORBIDDEN', 'Only GET is served here.');
       return;
     }
     const file = options.staticDir === undefined ? undefined : await readStatic(options.staticDir, path);
@@ -149,7 +173,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      console.error('host request failed', error);
+      log(`[host] 500 ${req.method ?? '?'} ${loggablePath(req.url)}: the request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       if (!res.headersSent) refuse(res, 500, 'INTERNAL', 'The console host failed on this request.');
       else res.end();
     });
@@ -167,6 +191,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     launchUrl: `${url}/#token=${secret}`,
     port,
     secret,
+    firstUse,
     close: () =>
       new Promise<void>((resolve) => {
         for (const stream of streams) stream.end();

@@ -39,3 +39,13 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchArgs {
   }
   return args;
 }
+
+/** The --data-dir flag's value, read leniently (never throws): to say where the data is even when another flag is wrong. */
+export function findDataDirFlag(argv: readonly string[]): string | undefined {
+  let found: string | undefined;
+  argv.forEach((arg, i) => {
+    if (arg.startsWith('--data-dir=')) found = arg.slice('--data-dir='.length);
+    else if (arg === '--data-dir') found = argv[i + 1];
+  });
+  return found === '' ? undefined : found;
+}

@@ -1,5 +1,7 @@
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DataFilePermissionError, PRIVATE_DIR_MODE } from '../db/database';
 
 export const APP_DIR_NAME = 'Roster';
 
@@ -18,3 +20,20 @@ export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv 
 }
 
 export const databaseFile = (dataDir: string): string => join(dataDir, 'roster.sqlite');
+
+/**
+ * Creates the data folder readable by this user only (0700), or takes the
+ * group's and others' permissions off an existing one: it holds every
+ * profile, the session token and the browser's own storage. On Windows the
+ * per-user profile's ACLs do this and POSIX modes mean little.
+ */
+export function prepareDataDir(dir: string, platform: NodeJS.Platform = process.platform): void {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (platform === 'win32') return;
+  if ((statSync(dir).mode & 0o077) === 0) return;
+  try {
+    chmodSync(dir, PRIVATE_DIR_MODE);
+  } catch (error) {
+    throw new DataFilePermissionError(dir, error);
+  }
+}

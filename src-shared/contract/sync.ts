@@ -6,6 +6,7 @@ import { VALUE_FIELDS } from '../profile-values';
 import type { Profile, ProfileValues } from '../profile';
 import type { InviteSkipReason, Role } from '../sync';
 import type { ErrorCode } from '../errors';
+import { checkWebUrl } from '../urls';
 
 /** Where the console keeps the server session token. */
 export type TokenStorage = 'os-encrypted' | 'file-0600';
@@ -116,12 +117,30 @@ export interface SyncLogEntry {
   message: string;
 }
 
-const serverUrl = z.url({ protocol: /^https?$/, message: 'The server address must start with http:// or https://' }).max(500);
+/**
+ * The Roster server's address: https, or http only to this machine (passwords
+ * and personal data never cross a network unencrypted); no user name or
+ * password in it, and no query or fragment (the API's paths are added to it).
+ */
+export const serverUrlSchema = z
+  .string()
+  .trim()
+  .max(500, 'The server address is too long (at most 500 characters).')
+  .superRefine((value, ctx) => {
+    const checked = checkWebUrl(value, 'The server address');
+    if (!checked.ok) {
+      ctx.addIssue({ code: 'custom', message: checked.message });
+      return;
+    }
+    if (checked.url.search !== '' || checked.url.hash !== '' || value.includes('?') || value.includes('#')) {
+      ctx.addIssue({ code: 'custom', message: 'The server address must not contain a query (?…) or a fragment (#…): give only the address, e.g. https://roster.example.org.' });
+    }
+  });
 
 export const syncChannels = {
   'sync:status': channel<SyncStatus>()(z.strictObject({})),
   'sync:connect': channel<SyncStatus>()(
-    z.strictObject({ serverUrl, email: z.string().min(1).max(254), password: z.string().min(1).max(1024), organisationId: z.uuid().optional() }),
+    z.strictObject({ serverUrl: serverUrlSchema, email: z.string().min(1).max(254), password: z.string().min(1).max(1024), organisationId: z.uuid().optional() }),
   ),
   /** Signs out; unsynced work stays and waits for the next sign-in. */
   'sync:disconnect': channel<{ waiting: number }>()(z.strictObject({})),

@@ -100,7 +100,7 @@ describe('IPC binding', () => {
     const registered = new Map<string, (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => Promise<Result<unknown>>>();
     const ipc: IpcMainLike = {
       handle: (channel, listener) => {
-        registered.set(channel, listener as never);
+        registered.set(channel, listener);
       },
       removeHandler: (channel) => {
         registered.delete(channel);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { parseLaunchArgs } from '../../src-main/runtime/args';
+import { findDataDirFlag, parseLaunchArgs } from '../../src-main/runtime/args';
 import { defaultDataDir, resolveDataDir } from '../../src-main/runtime/data-dir';
 
 describe('launch arguments', () => {
@@ -14,6 +14,16 @@ describe('launch arguments', () => {
     expect(parseLaunchArgs(['--inspect', '--enable-logging', '.'])).toMatchObject({ dataDir: undefined });
     expect(() => parseLaunchArgs(['--port', '70000'])).toThrow(/--port/);
     expect(() => parseLaunchArgs(['--data-dir'])).toThrow(/needs a value/);
+  });
+});
+
+describe('findDataDirFlag', () => {
+  it('finds --data-dir even when another flag is wrong, and never throws', () => {
+    expect(findDataDirFlag(['--data-dir', '/d', '--port', '99999'])).toBe('/d');
+    expect(findDataDirFlag(['--port=x', '--data-dir=/e'])).toBe('/e');
+    expect(findDataDirFlag(['--data-dir'])).toBeUndefined();
+    expect(findDataDirFlag(['--data-dir='])).toBeUndefined();
+    expect(findDataDirFlag(['.'])).toBeUndefined();
   });
 });
 

@@ -80,7 +80,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
     const answer = data === undefined ? { ok: false as const, problem: null } : read(data);
     if (!answer.ok || !response.ok) {
       const problem = answer.ok || answer.problem === null ? '' : ` (${answer.problem})`;
-      throw new TransportError('protocol', `the server's answer to ${path} is not what this Roster expects${problem}`, response.status);
+      // The path without its query: the message goes to the sync log.
+      throw new TransportError('protocol', `the server's answer to ${path.split('?', 1)[0] ?? path} is not what this Roster expects${problem}`, response.status);
     }
     return answer.value;
   }

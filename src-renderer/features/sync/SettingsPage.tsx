@@ -9,6 +9,7 @@ function SignInForm({ initialUrl }: { initialUrl: string }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | undefined>(undefined);
+  const [urlError, setUrlError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   return (
     <form
@@ -16,10 +17,14 @@ function SignInForm({ initialUrl }: { initialUrl: string }) {
         e.preventDefault();
         setBusy(true);
         setError(undefined);
+        setUrlError(undefined);
         void api.invoke('sync:connect', { serverUrl: serverUrl.trim(), email: email.trim(), password }).then((r) => {
           setBusy(false);
           if (!r.ok) {
-            setError(r.error.details?.fields?.serverUrl ?? r.error.message);
+            // A problem with the address (e.g. http:// to another machine) is said under the address itself.
+            const fieldMessage = r.error.details?.fields?.serverUrl;
+            if (fieldMessage === undefined) setError(r.error.message);
+            else setUrlError(fieldMessage);
             return;
           }
           setPassword('');
@@ -33,7 +38,17 @@ function SignInForm({ initialUrl }: { initialUrl: string }) {
             {error}
           </Alert>
         )}
-        <TextInput label="Server address" placeholder="https://roster.example.org" value={serverUrl} onChange={(e) => setServerUrl(e.currentTarget.value)} required />
+        <TextInput
+          label="Server address"
+          placeholder="https://roster.example.org"
+          value={serverUrl}
+          onChange={(e) => {
+            setServerUrl(e.currentTarget.value);
+            setUrlError(undefined);
+          }}
+          error={urlError}
+          required
+        />
         <TextInput label="Email" type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required />
         <PasswordInput label="Password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required />
         <Group>
