@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { RawBuilder } from 'kysely';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
@@ -60,13 +62,16 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const now = ctx.clock.now();
       let q = selectProfilesWithAccount(ctx.db).where('profiles.organisation_id', '=', actor.organisationId).where('profiles.deleted', '=', 0);
       if (query.search !== undefined && query.search.trim() !== '') {
+        // The term is literal text: its `%`, `_` and `\` are escaped, and the ESCAPE clause says so
+        // (PostgreSQL assumes a backslash by default, SQLite has no escape character without it).
         const like = `%${query.search.trim().toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+        const contains = (column: RawBuilder<unknown>) => sql<boolean>`${column} like ${like} escape '\\'`;
         q = q.where((eb) =>
           eb.or([
-            eb(eb.fn('lower', ['profiles.first_name']), 'like', like),
-            eb(eb.fn('lower', ['profiles.last_name']), 'like', like),
-            eb('profiles.email', 'like', like),
-            eb(eb.fn('lower', ['profiles.external_id']), 'like', like),
+            contains(sql`lower(${sql.ref('profiles.first_name')})`),
+            contains(sql`lower(${sql.ref('profiles.last_name')})`),
+            contains(sql`${sql.ref('profiles.email')}`),
+            contains(sql`lower(${sql.ref('profiles.external_id')})`),
           ]),
         );
       }
