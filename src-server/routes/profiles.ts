@@ -7,12 +7,12 @@ import { AppError } from '../../src-shared/errors';
 import { profileDraftSchema, validateProfile } from '../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../src-shared/profile';
 import { API_PREFIX, inviteOutcomeSchema, MAX_INVITE_BATCH, serverProfileSchema } from '../../src-shared/sync';
-import { inTransaction } from '../db/tx';
+import { inTransaction, refusalCode } from '../db/tx';
 import { apiRoute } from '../plugins/zod-routes';
 import type { Actor, ServerContext } from '../services/context';
 import { inviteBatch } from '../services/invitations';
 import { lockOrganisation, setChangeSeq, toSettings } from '../services/organisations';
-import { getProfile, ProfileBatch, selectProfilesWithAccount, toProfile } from '../services/profiles';
+import { databaseRefusalMessage, getProfile, ProfileBatch, selectProfilesWithAccount, toProfile } from '../services/profiles';
 import type { ProfileOutcome } from '../services/profiles';
 
 const idParams = z.object({ id: z.uuid() });
@@ -31,7 +31,13 @@ async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; ema
         current: toProfile(outcome.row, batch.accountConfirmedAt(outcome.row.email), ctx.clock.now()),
       });
     }
-    await batch.flush();
+    try {
+      await batch.flush();
+    } catch (error) {
+      const code = refusalCode(error);
+      if (code === null) throw error;
+      throw new AppError('VALIDATION_FAILED', databaseRefusalMessage(code), { database: code });
+    }
     if (batch.seqChanged) await setChangeSeq(trx, actor.organisationId, batch.seq);
     if (outcome.row === null) return null;
     await batch.loadAccounts([outcome.row.email]);

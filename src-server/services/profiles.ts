@@ -4,8 +4,10 @@ import { chunks, iso } from '../db/tx';
 import type { Executor, Tx } from '../db/tx';
 import { isLanguage } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
-import { deriveStatus, validateProfile } from '../../src-shared/profile';
+import { deriveStatus, FIELD_LABELS, validateProfile } from '../../src-shared/profile';
 import type { Profile, ProfileCheck, ProfileValues } from '../../src-shared/profile';
+import type { FieldErrors } from '../../src-shared/errors';
+import { findForbiddenCharacter, forbiddenCharacterMessage } from '../../src-shared/text-safety';
 import type { ConflictReason, PushResult } from '../../src-shared/sync';
 
 /** A profile row with its account's confirmation, as the queries read it. */
@@ -53,9 +55,15 @@ export const valueColumns = (v: ProfileValues) => ({
   language: v.language,
 });
 
-/** The shared profile rules, applied to values the console already normalised. */
-export const checkValues = (values: ProfileValues, defaultLanguage: Language): ProfileCheck =>
-  validateProfile(
+/**
+ * The shared profile rules, applied to values the console already
+ * normalised, then what storing needs whatever those rules say: text the
+ * database keeps exactly as sent (no unpaired UTF-16 surrogate, which both
+ * databases would silently turn into U+FFFD; no NUL, which PostgreSQL
+ * refuses; none of the invisible control or text-direction characters).
+ */
+export function checkValues(values: ProfileValues, defaultLanguage: Language): ProfileCheck {
+  const checked = validateProfile(
     {
       firstName: values.firstName,
       lastName: values.lastName,
@@ -68,6 +76,51 @@ export const checkValues = (values: ProfileValues, defaultLanguage: Language): P
     },
     { defaultLanguage },
   );
+  if (!checked.ok) return checked;
+  const v = checked.value;
+  const fields: FieldErrors = {};
+  const texts: [string, string, readonly (string | null)[]][] = [
+    ['firstName', FIELD_LABELS.firstName, [v.firstName]],
+    ['lastName', FIELD_LABELS.lastName, [v.lastName]],
+    ['email', FIELD_LABELS.email, [v.email]],
+    ['phoneNumber', FIELD_LABELS.phoneNumber, [v.phone]],
+    ['tags', FIELD_LABELS.tags, v.tags],
+    ['externalId', FIELD_LABELS.externalId, [v.externalId]],
+  ];
+  for (const [field, label, values] of texts) {
+    for (const text of values) {
+      const problem = text === null ? null : unstorable(label, text);
+      if (problem !== null) {
+        fields[field] = problem;
+        break;
+      }
+    }
+  }
+  return Object.keys(fields).length === 0 ? checked : { ok: false, fields };
+}
+
+/** A UTF-16 surrogate without its other half: not a character, and no database keeps it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a text cannot be stored as it is, naming the field and the character, or null. */
+function unstorable(label: string, text: string): string | null {
+  const lone = LONE_SURROGATE.exec(text)?.[0];
+  if (lone !== undefined) {
+    return `${label} contains a broken character (an unpaired surrogate, U+${lone.charCodeAt(0).toString(16).toUpperCase()}) that cannot be stored; retype it.`;
+  }
+  const found = findForbiddenCharacter(text);
+  return found === null ? null : forbiddenCharacterMessage(label, found);
+}
+
+/**
+ * Why a change the database refused to store (see refusalCode) was
+ * rejected: says so and gives the database's error code, never its message,
+ * which may quote the values.
+ */
+export const databaseRefusalMessage = (code: string): string =>
+  `The server's database refused to store this change (error ${code}): a value in it cannot be kept as it is. Nothing of the change was saved; correct it and try again.`;
+
+export const refusedByDatabase = (code: string): Outcome => ({ kind: 'rejected', code: 'VALIDATION_FAILED', message: databaseRefusalMessage(code), details: { database: code } });
 
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -89,6 +142,16 @@ interface AccountFacts {
   invitation_expires_at: string | null;
 }
 
+/** What ProfileBatch.rollbackTo() restores. */
+export interface BatchCheckpoint {
+  readonly undo: number;
+  readonly seq: number;
+  readonly seqChanged: boolean;
+  readonly inserts: ReadonlyMap<string, ProfileRow>;
+  readonly updates: ReadonlySet<string>;
+  readonly revokeFor: ReadonlySet<string>;
+}
+
 type Outcome =
   | { kind: 'applied'; row: ProfileRow | null; version: number }
   | { kind: 'conflict'; reason: ConflictReason; row: ProfileRow }
@@ -106,7 +169,7 @@ export class ProfileBatch {
   readonly #defaultLanguage: Language;
   readonly #now: Date;
   #seq: number;
-  readonly rows = new Map<string, ProfileRow>();
+  readonly #rows = new Map<string, ProfileRow>();
   readonly #foreignIds = new Set<string>();
   readonly #liveByEmail = new Map<string, string>();
   readonly #liveByExternalId = new Map<string, string>();
@@ -116,6 +179,8 @@ export class ProfileBatch {
   /** Profiles whose open invitations must stop working (deleted, or email changed). */
   readonly #revokeFor = new Set<string>();
   #seqChanged = false;
+  /** Steps that undo the in-memory writes, oldest first (see checkpoint()). */
+  readonly #undo: (() => void)[] = [];
 
   constructor(trx: Tx, organisationId: string, options: { seq: number; defaultLanguage: Language; now: Date }) {
     this.#trx = trx;
@@ -123,6 +188,11 @@ export class ProfileBatch {
     this.#seq = options.seq;
     this.#defaultLanguage = options.defaultLanguage;
     this.#now = options.now;
+  }
+
+  /** The rows this batch knows, as the changes so far left them. */
+  get rows(): ReadonlyMap<string, ProfileRow> {
+    return this.#rows;
   }
 
   get seq(): number {
@@ -168,20 +238,54 @@ export class ProfileBatch {
   }
 
   #remember(row: ProfileRow): void {
-    if (this.rows.has(row.id)) return;
-    this.rows.set(row.id, row);
+    if (this.#rows.has(row.id)) return;
+    this.#put(this.#rows, row.id, row);
     this.#index(row);
   }
 
   #index(row: ProfileRow): void {
     if (row.deleted !== 0) return;
-    this.#liveByEmail.set(row.email, row.id);
-    if (row.external_id !== null) this.#liveByExternalId.set(row.external_id, row.id);
+    this.#put(this.#liveByEmail, row.email, row.id);
+    if (row.external_id !== null) this.#put(this.#liveByExternalId, row.external_id, row.id);
   }
 
   #unindex(row: ProfileRow): void {
-    if (this.#liveByEmail.get(row.email) === row.id) this.#liveByEmail.delete(row.email);
-    if (row.external_id !== null && this.#liveByExternalId.get(row.external_id) === row.id) this.#liveByExternalId.delete(row.external_id);
+    if (this.#liveByEmail.get(row.email) === row.id) this.#drop(this.#liveByEmail, row.email);
+    if (row.external_id !== null && this.#liveByExternalId.get(row.external_id) === row.id) this.#drop(this.#liveByExternalId, row.external_id);
+  }
+
+  #put<V>(map: Map<string, V>, key: string, value: V): void {
+    const old = map.get(key);
+    this.#undo.push(old === undefined ? () => map.delete(key) : () => map.set(key, old));
+    map.set(key, value);
+  }
+
+  #drop<V>(map: Map<string, V>, key: string): void {
+    const old = map.get(key);
+    if (old === undefined) return;
+    this.#undo.push(() => map.set(key, old));
+    map.delete(key);
+  }
+
+  /**
+   * A point to come back to: the changes applied after it can be forgotten
+   * with rollbackTo() when the database refused them (and the caller rolled
+   * the database back to a savepoint taken at the same moment).
+   */
+  checkpoint(): BatchCheckpoint {
+    return { undo: this.#undo.length, seq: this.#seq, seqChanged: this.#seqChanged, inserts: new Map(this.#inserts), updates: new Set(this.#updates), revokeFor: new Set(this.#revokeFor) };
+  }
+
+  rollbackTo(checkpoint: BatchCheckpoint): void {
+    while (this.#undo.length > checkpoint.undo) this.#undo.pop()?.();
+    this.#seq = checkpoint.seq;
+    this.#seqChanged = checkpoint.seqChanged;
+    this.#inserts.clear();
+    for (const [id, row] of checkpoint.inserts) this.#inserts.set(id, row);
+    this.#updates.clear();
+    for (const id of checkpoint.updates) this.#updates.add(id);
+    this.#revokeFor.clear();
+    for (const id of checkpoint.revokeFor) this.#revokeFor.add(id);
   }
 
   #uniqueness(values: ProfileValues, selfId: string): Outcome | null {
@@ -209,7 +313,7 @@ export class ProfileBatch {
   }
 
   create(id: string, values: ProfileValues): Outcome {
-    const existing = this.rows.get(id);
+    const existing = this.#rows.get(id);
     if (existing !== undefined) return { kind: 'conflict', reason: 'exists', row: existing };
     if (this.#foreignIds.has(id)) return { kind: 'rejected', code: 'ID_TAKEN', message: 'This profile id is already in use.' };
     const checked = checkValues(values, this.#defaultLanguage);
@@ -228,14 +332,14 @@ export class ProfileBatch {
       created_at: iso(this.#now),
       updated_at: iso(this.#now),
     };
-    this.rows.set(id, row);
+    this.#put(this.#rows, id, row);
     this.#index(row);
     this.#inserts.set(id, row);
     return { kind: 'applied', row, version: 1 };
   }
 
   update(id: string, baseVersion: number, changes: Partial<ProfileValues>, base: Partial<ProfileValues>): Outcome {
-    const row = this.rows.get(id);
+    const row = this.#rows.get(id);
     if (row === undefined) return { kind: 'rejected', code: 'NOT_FOUND', message: 'No such profile.' };
     if (row.deleted !== 0) return { kind: 'conflict', reason: 'deleted', row };
     const current = rowValues(row);
@@ -264,7 +368,7 @@ export class ProfileBatch {
       updated_at: iso(this.#now),
     };
     if (emailChanged) this.#revokeFor.add(id);
-    this.rows.set(id, next);
+    this.#put(this.#rows, id, next);
     this.#index(next);
     if (this.#inserts.has(id)) this.#inserts.set(id, next);
     else this.#updates.add(id);
@@ -272,12 +376,12 @@ export class ProfileBatch {
   }
 
   delete(id: string, baseVersion: number): Outcome {
-    const row = this.rows.get(id);
+    const row = this.#rows.get(id);
     if (row === undefined || row.deleted !== 0) return { kind: 'applied', row: null, version: row?.version ?? 0 };
     if (baseVersion !== row.version) return { kind: 'conflict', reason: 'version', row };
     this.#unindex(row);
     const next: ProfileRow = { ...row, deleted: 1, version: row.version + 1, change_seq: this.nextSeq(), updated_at: iso(this.#now) };
-    this.rows.set(id, next);
+    this.#put(this.#rows, id, next);
     this.#revokeFor.add(id);
     if (this.#inserts.has(id)) this.#inserts.set(id, next);
     else this.#updates.add(id);
@@ -287,8 +391,8 @@ export class ProfileBatch {
   /** Invitation facts changed by an invitation batch in this transaction (not content: no version bump). */
   noteInvited(ids: readonly string[], invitedAt: string, expiresAt: string, seq: number): void {
     for (const id of ids) {
-      const row = this.rows.get(id);
-      if (row !== undefined) this.rows.set(id, { ...row, invited_at: invitedAt, invitation_expires_at: expiresAt, change_seq: seq });
+      const row = this.#rows.get(id);
+      if (row !== undefined) this.#put(this.#rows, id, { ...row, invited_at: invitedAt, invitation_expires_at: expiresAt, change_seq: seq });
     }
   }
 
@@ -303,7 +407,7 @@ export class ProfileBatch {
   async flush(): Promise<void> {
     const inserts = [...this.#inserts.values()];
     this.#inserts.clear();
-    const updates = [...this.#updates].map((id) => this.rows.get(id)).filter((r): r is ProfileRow => r !== undefined);
+    const updates = [...this.#updates].map((id) => this.#rows.get(id)).filter((r): r is ProfileRow => r !== undefined);
     this.#updates.clear();
     for (const part of chunks(updates, 500)) {
       await this.#trx
