@@ -12,7 +12,7 @@ import { apiRoute } from '../plugins/zod-routes';
 import type { Actor, ServerContext } from '../services/context';
 import { inviteBatch } from '../services/invitations';
 import { lockOrganisation, setChangeSeq, toSettings } from '../services/organisations';
-import { databaseRefusalMessage, getProfile, ProfileBatch, selectProfilesWithAccount, toProfile } from '../services/profiles';
+import { databaseRefusalMessage, findUnstorableCharacter, getProfile, ProfileBatch, selectProfilesWithAccount, toProfile } from '../services/profiles';
 import type { ProfileOutcome } from '../services/profiles';
 
 const idParams = z.object({ id: z.uuid() });
@@ -68,6 +68,11 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const now = ctx.clock.now();
       let q = selectProfilesWithAccount(ctx.db).where('profiles.organisation_id', '=', actor.organisationId).where('profiles.deleted', '=', 0);
       if (query.search !== undefined && query.search.trim() !== '') {
+        const unsearchable = findUnstorableCharacter(query.search);
+        if (unsearchable !== null) {
+          const message = `The search holds a character no profile can contain (${unsearchable.codePoint}); remove it.`;
+          throw new AppError('VALIDATION_FAILED', message, { fields: { search: message } });
+        }
         // The term is literal text: its `%`, `_` and `\` are escaped, and the ESCAPE clause says so
         // (PostgreSQL assumes a backslash by default, SQLite has no escape character without it).
         const like = `%${query.search.trim().toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;

@@ -8,6 +8,7 @@ import { deriveStatus, FIELD_LABELS, validateProfile } from '../../src-shared/pr
 import type { Profile, ProfileCheck, ProfileValues } from '../../src-shared/profile';
 import type { FieldErrors } from '../../src-shared/errors';
 import { findForbiddenCharacter, forbiddenCharacterMessage } from '../../src-shared/text-safety';
+import type { ForbiddenCharacter } from '../../src-shared/text-safety';
 import type { ConflictReason, PushResult } from '../../src-shared/sync';
 
 /** A profile row with its account's confirmation, as the queries read it. */
@@ -102,14 +103,27 @@ export function checkValues(values: ProfileValues, defaultLanguage: Language): P
 /** A UTF-16 surrogate without its other half: not a character, and no database keeps it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * The first character of `text` no profile can hold whatever the rules (an
+ * unpaired surrogate, or a forbidden control or text-direction character,
+ * NUL included), or null.
+ */
+export function findUnstorableCharacter(text: string): (ForbiddenCharacter & { broken: boolean }) | null {
+  const lone = LONE_SURROGATE.exec(text);
+  if (lone !== null) return { index: lone.index, codePoint: `U+${text.charCodeAt(lone.index).toString(16).toUpperCase()}`, broken: true };
+  const found = findForbiddenCharacter(text);
+  return found === null ? null : { ...found, broken: false };
+}
+
+export const isStorableText = (text: string): boolean => findUnstorableCharacter(text) === null;
+
 /** Why a text cannot be stored as it is, naming the field and the character, or null. */
 function unstorable(label: string, text: string): string | null {
-  const lone = LONE_SURROGATE.exec(text)?.[0];
-  if (lone !== undefined) {
-    return `${label} contains a broken character (an unpaired surrogate, U+${lone.charCodeAt(0).toString(16).toUpperCase()}) that cannot be stored; retype it.`;
-  }
-  const found = findForbiddenCharacter(text);
-  return found === null ? null : forbiddenCharacterMessage(label, found);
+  const found = findUnstorableCharacter(text);
+  if (found === null) return null;
+  return found.broken
+    ? `${label} contains a broken character (an unpaired surrogate, ${found.codePoint}) that cannot be stored; retype it.`
+    : forbiddenCharacterMessage(label, found);
 }
 
 /**
@@ -208,8 +222,14 @@ export class ProfileBatch {
     return this.#seqChanged;
   }
 
-  /** Reads what the coming changes will be checked against. */
-  async preload(ids: readonly string[], emails: readonly string[], externalIds: readonly string[]): Promise<void> {
+  /**
+   * Reads what the coming changes will be checked against. Emails and
+   * external IDs no profile could hold (see isStorableText) are not looked
+   * for: nothing can match them, and PostgreSQL refuses a NUL even in a query.
+   */
+  async preload(ids: readonly string[], allEmails: readonly string[], allExternalIds: readonly string[]): Promise<void> {
+    const emails = allEmails.filter(isStorableText);
+    const externalIds = allExternalIds.filter(isStorableText);
     for (const part of chunks([...new Set(ids)], 500)) {
       const rows = await this.#trx.selectFrom('profiles').selectAll().where('id', 'in', part).execute();
       for (const row of rows) {

@@ -65,6 +65,24 @@ describe.each(BACKENDS)('a push with a value the database cannot take, on %s', (
     expect(rows.get(good.entityId)).toMatchObject({ lastName: 'Good', version: 1 });
   });
 
+  it('a NUL in an external ID or email is refused without reaching a query (PostgreSQL refuses it even there), by push and by REST', async () => {
+    const org = await t.organisation();
+    const nulExternalId = createMutation({ externalId: 'E-1\u0000' });
+    const nulEmail = createMutation({ email: 'nul\u0000@example.com' });
+    const fine = createMutation({ externalId: 'E-1' });
+    const results = await push(org, [nulExternalId, nulEmail, fine]);
+    expect(results.map(outcome)).toEqual(['VALIDATION_FAILED', 'VALIDATION_FAILED', 'applied']);
+    expect(results[0]).toMatchObject({ details: { fields: { externalId: expect.stringContaining('U+0000') as unknown } } });
+    expect(results[1]).toMatchObject({ details: { fields: { email: expect.any(String) as unknown } } });
+    const rest = await t.request<{ ok: false; error: { code: string; details: { fields: Record<string, string> } } }>('POST', '/api/v1/profiles', {
+      token: org.token,
+      body: { draft: { firstName: 'Ann', lastName: 'Peeters', email: 'rest-nul@example.com', externalId: 'E-2\u0000' } },
+    });
+    expect(rest.status, rest.text).toBe(400);
+    expect(rest.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: { externalId: expect.stringContaining('U+0000') as unknown } } });
+    expect([...(await pulled(org)).keys()]).toEqual([fine.entityId]);
+  });
+
   it('what the database itself refuses becomes that mutation’s rejection; nothing of it stays, the rest applies', async () => {
     const org = await t.organisation();
     const kept = createMutation({ email: 'kept@refusals.example.com', lastName: 'Kept' });

@@ -67,6 +67,15 @@ describe.each(BACKENDS)('profile search on %s', (backend) => {
     expect(await search('\\%')).toEqual([]);
   });
 
+  it('a term with a character no profile can hold (NUL, a control, a text-direction mark) gets a clear 400, not a server error', async () => {
+    for (const term of ['a\u0000b', '\u0000', 'x\u202Ey', 'x\u0007']) {
+      const res = await t.request<{ ok: false; error: { code: string; message: string; details: { fields: Record<string, string> } } }>('GET', `/api/v1/profiles?search=${encodeURIComponent(term)}`, { token: org.token });
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.details.fields.search).toMatch(/U\+[0-9A-F]{4}/);
+    }
+  });
+
   it('ordinary terms still match case-insensitively', async () => {
     expect(await search('PERSON')).toEqual(ids(people.underscore, people.plain));
     expect(await search('emp')).toEqual(ids(people.underscore, people.plain, people.lookalike));
