@@ -105,7 +105,7 @@ export async function inviteProfiles(
   }
   if (toInvite.length === 0) return { invited, skipped, invitedAt, expiresAt };
 
-  for (const part of chunks(toInvite.map((p) => p.id), 500)) await revokeOpenInvitations(trx, part, now);
+  for (const part of chunks(toInvite.map((p) => p.id), 500)) await revokeOpenInvitations(trx, org.id, part, now);
 
   const host = new URL(ctx.publicBaseUrl()).hostname || 'roster.localhost';
   const invitations = toInvite.map((p) => {
@@ -208,7 +208,7 @@ export interface LinkView {
 export async function inspectLink(ctx: ServerContext, token: string, fallbackLanguage: Language): Promise<LinkView & { invitationId: string | null; accountId: string | null; organisationId: string | null }> {
   const row = await ctx.db
     .selectFrom('invitations')
-    .innerJoin('profiles', 'profiles.id', 'invitations.profile_id')
+    .innerJoin('profiles', (j) => j.onRef('profiles.organisation_id', '=', 'invitations.organisation_id').onRef('profiles.id', '=', 'invitations.profile_id'))
     .innerJoin('organisations', 'organisations.id', 'invitations.organisation_id')
     .innerJoin('accounts', 'accounts.id', 'invitations.account_id')
     .select([
@@ -302,7 +302,7 @@ export async function acceptInvitation(ctx: ServerContext, token: string, passwo
     if (inviting !== undefined) {
       const profile = await trx
         .selectFrom('invitations')
-        .innerJoin('profiles', 'profiles.id', 'invitations.profile_id')
+        .innerJoin('profiles', (j) => j.onRef('profiles.organisation_id', '=', 'invitations.organisation_id').onRef('profiles.id', '=', 'invitations.profile_id'))
         .select(['profiles.id as id', 'profiles.first_name as first_name', 'profiles.language as language'])
         .where('invitations.id', '=', invitationId)
         .executeTakeFirstOrThrow();

@@ -169,7 +169,7 @@ export interface BatchCheckpoint {
 type Outcome =
   | { kind: 'applied'; row: ProfileRow | null; version: number }
   | { kind: 'conflict'; reason: ConflictReason; row: ProfileRow }
-  | { kind: 'rejected'; code: 'VALIDATION_FAILED' | 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN' | 'NOT_FOUND' | 'ID_TAKEN'; message: string; details?: Record<string, unknown> };
+  | { kind: 'rejected'; code: 'VALIDATION_FAILED' | 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN' | 'NOT_FOUND'; message: string; details?: Record<string, unknown> };
 
 /**
  * Applies profile changes of one organisation inside one transaction that
@@ -184,7 +184,6 @@ export class ProfileBatch {
   readonly #now: Date;
   #seq: number;
   readonly #rows = new Map<string, ProfileRow>();
-  readonly #foreignIds = new Set<string>();
   readonly #liveByEmail = new Map<string, string>();
   readonly #liveByExternalId = new Map<string, string>();
   readonly #accounts = new Map<string, AccountFacts>();
@@ -231,11 +230,8 @@ export class ProfileBatch {
     const emails = allEmails.filter(isStorableText);
     const externalIds = allExternalIds.filter(isStorableText);
     for (const part of chunks([...new Set(ids)], 500)) {
-      const rows = await this.#trx.selectFrom('profiles').selectAll().where('id', 'in', part).execute();
-      for (const row of rows) {
-        if (row.organisation_id === this.#organisationId) this.#remember(row);
-        else this.#foreignIds.add(row.id);
-      }
+      const rows = await this.#trx.selectFrom('profiles').selectAll().where('organisation_id', '=', this.#organisationId).where('id', 'in', part).execute();
+      for (const row of rows) this.#remember(row);
     }
     for (const part of chunks([...new Set(emails)], 500)) {
       await this.#rememberLive('email', part);
@@ -335,7 +331,6 @@ export class ProfileBatch {
   create(id: string, values: ProfileValues): Outcome {
     const existing = this.#rows.get(id);
     if (existing !== undefined) return { kind: 'conflict', reason: 'exists', row: existing };
-    if (this.#foreignIds.has(id)) return { kind: 'rejected', code: 'ID_TAKEN', message: 'This profile id is already in use.' };
     const checked = checkValues(values, this.#defaultLanguage);
     if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields } };
     const clash = this.#uniqueness(checked.value, id);
@@ -466,7 +461,7 @@ export class ProfileBatch {
     for (const part of chunks(inserts, 500)) await this.#trx.insertInto('profiles').values(part).execute();
     const revoke = [...this.#revokeFor];
     this.#revokeFor.clear();
-    for (const part of chunks(revoke, 500)) await revokeOpenInvitations(this.#trx, part, this.#now);
+    for (const part of chunks(revoke, 500)) await revokeOpenInvitations(this.#trx, this.#organisationId, part, this.#now);
   }
 
   /** Accounts of the given emails, for statuses in results. */
@@ -514,11 +509,12 @@ export type { Outcome as ProfileOutcome };
  * emails still waiting in the queue. The profiles' own invitation facts are
  * the caller's business.
  */
-export async function revokeOpenInvitations(trx: Tx, profileIds: readonly string[], now: Date): Promise<void> {
+export async function revokeOpenInvitations(trx: Tx, organisationId: string, profileIds: readonly string[], now: Date): Promise<void> {
   if (profileIds.length === 0) return;
   await trx
     .updateTable('invitations')
     .set({ revoked_at: iso(now) })
+    .where('organisation_id', '=', organisationId)
     .where('profile_id', 'in', profileIds)
     .where('accepted_at', 'is', null)
     .where('revoked_at', 'is', null)
@@ -526,6 +522,7 @@ export async function revokeOpenInvitations(trx: Tx, profileIds: readonly string
   await trx
     .updateTable('mail_outbox')
     .set({ state: 'cancelled', sealed_token: null, lease_owner: null })
+    .where('organisation_id', '=', organisationId)
     .where('profile_id', 'in', profileIds)
     .where('kind', '=', 'invitation')
     .where('state', '=', 'queued')
