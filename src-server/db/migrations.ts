@@ -182,11 +182,9 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
         );
         return;
       }
-      // SQLite cannot change a table's key: both tables are rebuilt, in one transaction of their own
-      // (the Migrator runs SQLite migrations outside one). Foreign keys stay on: invitations are copied
-      // and dropped before profiles, so dropping profiles deletes nothing else.
-      await sql`begin immediate`.execute(db);
-      try {
+      // SQLite cannot change a table's key: both tables are rebuilt, in one transaction. Foreign keys
+      // stay on: invitations are copied and dropped before profiles, so dropping profiles deletes nothing else.
+      await atomically(dialect, db, async () => {
         await db.schema
           .createTable('profiles_next')
           .addColumn('id', 'text', (c) => c.notNull())
@@ -249,14 +247,66 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
         await db.schema.createIndex('invitations_by_profile').on('invitations').columns(['profile_id', 'revoked_at']).execute();
         const broken = await sql<{ table: string }>`pragma foreign_key_check`.execute(db);
         if (broken.rows.length > 0) throw new Error(`foreign keys broken after rebuilding profiles (${broken.rows.length} rows)`);
-        await sql`commit`.execute(db);
-      } catch (error) {
-        await sql`rollback`.execute(db);
-        throw error;
-      }
+      });
     },
   },
+
+  /**
+   * What an organisation sees of a person is its own history: a profile keeps
+   * its organisation's invitation dates and its own confirmation date
+   * (confirmed_at), instead of taking another organisation's from the shared
+   * account. Existing rows get what the new rule gives them: the dates of
+   * their organisation's own latest invitation (none: null); confirmed when
+   * their own invitation was accepted, or when the account was confirmed,
+   * dated no earlier than the profile itself. Rows whose shown facts change
+   * take a new change number, so consoles pull the corrected row.
+   */
+  '0003_profile_own_invitation_facts': {
+    up: (db: Kysely<unknown>) => atomically(dialect, db, async () => {
+      await sql`alter table profiles add column confirmed_at text`.execute(db);
+      const own = sql.raw(`from invitations i where i.organisation_id = p.organisation_id and i.profile_id = p.id and i.email = p.email`);
+      await sql`create table profile_facts_0003 as
+        select p.organisation_id as organisation_id, p.id as id, p.deleted as deleted,
+          p.invited_at as old_invited_at, p.invitation_expires_at as old_expires_at, a.confirmed_at as old_confirmed_at,
+          (select i.created_at ${own} order by i.created_at desc, i.id desc limit 1) as invited_at,
+          (select i.expires_at ${own} order by i.created_at desc, i.id desc limit 1) as invitation_expires_at,
+          coalesce(
+            (select max(i.accepted_at) ${own} and i.accepted_at is not null),
+            case when a.confirmed_at is null then null when p.created_at > a.confirmed_at then p.created_at else a.confirmed_at end
+          ) as confirmed_at
+        from profiles p left join accounts a on a.email = p.email`.execute(db);
+      const changed = sql.raw(
+        `f.deleted = 0 and (coalesce(f.invited_at, '') <> coalesce(f.old_invited_at, '') or coalesce(f.invitation_expires_at, '') <> coalesce(f.old_expires_at, '') or coalesce(f.confirmed_at, '') <> coalesce(f.old_confirmed_at, ''))`,
+      );
+      await sql`update organisations set change_seq = change_seq + 1 where id in (select f.organisation_id from profile_facts_0003 f where ${changed})`.execute(db);
+      await sql`update profiles set
+          invited_at = f.invited_at,
+          invitation_expires_at = f.invitation_expires_at,
+          confirmed_at = f.confirmed_at,
+          change_seq = case when ${changed} then (select o.change_seq from organisations o where o.id = profiles.organisation_id) else profiles.change_seq end
+        from profile_facts_0003 f
+        where f.organisation_id = profiles.organisation_id and f.id = profiles.id`.execute(db);
+      await sql`drop table profile_facts_0003`.execute(db);
+    }),
+  },
 });
+
+/**
+ * Runs a migration's steps as one transaction. PostgreSQL's migrations
+ * already run in the Migrator's; SQLite's do not (the Migrator does not
+ * assume transactional schema changes there), so they get their own.
+ */
+async function atomically(dialect: DialectName, db: Kysely<unknown>, work: () => Promise<void>): Promise<void> {
+  if (dialect === 'postgres') return work();
+  await sql`begin immediate`.execute(db);
+  try {
+    await work();
+    await sql`commit`.execute(db);
+  } catch (error) {
+    await sql`rollback`.execute(db);
+    throw error;
+  }
+}
 
 const provider = (dialect: DialectName): MigrationProvider => ({ getMigrations: () => Promise.resolve(migrationsFor(dialect)) });
 

@@ -12,7 +12,7 @@ import { apiRoute } from '../plugins/zod-routes';
 import type { Actor, ServerContext } from '../services/context';
 import { inviteBatch } from '../services/invitations';
 import { lockOrganisation, setChangeSeq, toSettings } from '../services/organisations';
-import { databaseRefusalMessage, findUnstorableCharacter, getProfile, ProfileBatch, selectProfilesWithAccount, toProfile } from '../services/profiles';
+import { databaseRefusalMessage, findUnstorableCharacter, getProfile, ProfileBatch, selectProfiles, toProfile } from '../services/profiles';
 import type { ProfileOutcome } from '../services/profiles';
 
 const idParams = z.object({ id: z.uuid() });
@@ -28,7 +28,7 @@ async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; ema
     if (outcome.kind === 'conflict') {
       throw new AppError('VERSION_CONFLICT', outcome.reason === 'deleted' ? 'The profile was deleted.' : 'The profile changed since you read it.', {
         reason: outcome.reason,
-        current: toProfile(outcome.row, batch.accountConfirmedAt(outcome.row.email), ctx.clock.now()),
+        current: toProfile(outcome.row, ctx.clock.now()),
       });
     }
     try {
@@ -40,8 +40,7 @@ async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; ema
     }
     if (batch.seqChanged) await setChangeSeq(trx, actor.organisationId, batch.seq);
     if (outcome.row === null) return null;
-    await batch.loadAccounts([outcome.row.email]);
-    return toProfile(outcome.row, batch.accountConfirmedAt(outcome.row.email), ctx.clock.now());
+    return toProfile(outcome.row, ctx.clock.now());
   });
 }
 
@@ -66,7 +65,7 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
     response: z.object({ rows: z.array(serverProfileSchema), total: z.int(), offset: z.int() }),
     handler: async ({ query, actor }) => {
       const now = ctx.clock.now();
-      let q = selectProfilesWithAccount(ctx.db).where('profiles.organisation_id', '=', actor.organisationId).where('profiles.deleted', '=', 0);
+      let q = selectProfiles(ctx.db).where('profiles.organisation_id', '=', actor.organisationId).where('profiles.deleted', '=', 0);
       if (query.search !== undefined && query.search.trim() !== '') {
         const unsearchable = findUnstorableCharacter(query.search);
         if (unsearchable !== null) {
@@ -88,7 +87,7 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
       }
       const total = await q.clearSelect().select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
       const rows = await q.orderBy('profiles.last_name').orderBy('profiles.first_name').orderBy('profiles.id').offset(query.offset).limit(query.limit).execute();
-      return { rows: rows.map((r) => toProfile(r, r.account_confirmed_at, now)), total: Number(total.n), offset: query.offset };
+      return { rows: rows.map((r) => toProfile(r, now)), total: Number(total.n), offset: query.offset };
     },
   });
 
@@ -103,7 +102,7 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
     handler: async ({ params, actor }) => {
       const row = await getProfile(ctx.db, actor.organisationId, params.id);
       if (row === undefined || row.deleted !== 0) throw new AppError('NOT_FOUND', 'No such profile.');
-      return toProfile(row, row.account_confirmed_at, ctx.clock.now());
+      return toProfile(row, ctx.clock.now());
     },
   });
 
@@ -138,7 +137,7 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const current = await getProfile(ctx.db, actor.organisationId, params.id);
       if (current === undefined || current.deleted !== 0) throw new AppError('NOT_FOUND', 'No such profile.');
       if (current.version !== body.baseVersion) {
-        throw new AppError('VERSION_CONFLICT', 'The profile changed since you read it.', { reason: 'version', current: toProfile(current, current.account_confirmed_at, ctx.clock.now()) });
+        throw new AppError('VERSION_CONFLICT', 'The profile changed since you read it.', { reason: 'version', current: toProfile(current, ctx.clock.now()) });
       }
       const org = toSettings(await lockFree(ctx, actor.organisationId));
       const values = draftValues(body.draft, org.defaultLanguage);

@@ -11,11 +11,13 @@ import { findForbiddenCharacter, forbiddenCharacterMessage } from '../../src-sha
 import type { ForbiddenCharacter } from '../../src-shared/text-safety';
 import type { ConflictReason, PushResult } from '../../src-shared/sync';
 
-/** A profile row with its account's confirmation, as the queries read it. */
-export type ProfileWithAccount = ProfileRow & { account_confirmed_at: string | null };
-
-export function toProfile(row: ProfileRow, accountConfirmedAt: string | null, now: Date): Profile {
-  const facts = { confirmedAt: accountConfirmedAt, invitedAt: row.invited_at, invitationExpiresAt: row.invitation_expires_at };
+/**
+ * A profile as its organisation sees it. Its invitation and confirmation
+ * facts are the row's own (this organisation's history of the person), never
+ * the shared account's.
+ */
+export function toProfile(row: ProfileRow, now: Date): Profile {
+  const facts = { confirmedAt: row.confirmed_at, invitedAt: row.invited_at, invitationExpiresAt: row.invitation_expires_at };
   return {
     id: row.id,
     firstName: row.first_name,
@@ -28,7 +30,7 @@ export function toProfile(row: ProfileRow, accountConfirmedAt: string | null, no
     status: deriveStatus(facts, now),
     invitedAt: row.invited_at,
     invitationExpiresAt: row.invitation_expires_at,
-    confirmedAt: accountConfirmedAt,
+    confirmedAt: row.confirmed_at,
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -138,22 +140,12 @@ export const refusedByDatabase = (code: string): Outcome => ({ kind: 'rejected',
 
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-export function selectProfilesWithAccount(db: Executor) {
-  return db
-    .selectFrom('profiles')
-    .leftJoin('accounts', 'accounts.email', 'profiles.email')
-    .selectAll('profiles')
-    .select('accounts.confirmed_at as account_confirmed_at');
+export function selectProfiles(db: Executor) {
+  return db.selectFrom('profiles').selectAll('profiles');
 }
 
-export async function getProfile(db: Executor, organisationId: string, id: string): Promise<ProfileWithAccount | undefined> {
-  return selectProfilesWithAccount(db).where('profiles.organisation_id', '=', organisationId).where('profiles.id', '=', id).executeTakeFirst();
-}
-
-interface AccountFacts {
-  confirmed_at: string | null;
-  invited_at: string | null;
-  invitation_expires_at: string | null;
+export async function getProfile(db: Executor, organisationId: string, id: string): Promise<ProfileRow | undefined> {
+  return selectProfiles(db).where('profiles.organisation_id', '=', organisationId).where('profiles.id', '=', id).executeTakeFirst();
 }
 
 /** What ProfileBatch.rollbackTo() restores. */
@@ -186,7 +178,8 @@ export class ProfileBatch {
   readonly #rows = new Map<string, ProfileRow>();
   readonly #liveByEmail = new Map<string, string>();
   readonly #liveByExternalId = new Map<string, string>();
-  readonly #accounts = new Map<string, AccountFacts>();
+  /** Emails whose account is confirmed (another organisation's dates are not kept: they are not this one's to show). */
+  readonly #confirmedAccounts = new Set<string>();
   readonly #inserts = new Map<string, ProfileRow>();
   readonly #updates = new Set<string>();
   /** Profiles whose open invitations must stop working (deleted, or email changed). */
@@ -235,8 +228,8 @@ export class ProfileBatch {
     }
     for (const part of chunks([...new Set(emails)], 500)) {
       await this.#rememberLive('email', part);
-      const accounts = await this.#trx.selectFrom('accounts').select(['email', 'confirmed_at', 'invited_at', 'invitation_expires_at']).where('email', 'in', part).execute();
-      for (const a of accounts) this.#accounts.set(a.email, a);
+      const accounts = await this.#trx.selectFrom('accounts').select('email').where('email', 'in', part).where('confirmed_at', 'is not', null).execute();
+      for (const a of accounts) this.#confirmedAccounts.add(a.email);
     }
     for (const part of chunks([...new Set(externalIds)], 500)) await this.#rememberLive('external_id', part);
   }
@@ -318,14 +311,13 @@ export class ProfileBatch {
     return null;
   }
 
-  /** The invitation facts a profile of this email starts with: the account's, if the person is known. */
-  #accountFacts(email: string): { invited_at: string | null; invitation_expires_at: string | null } {
-    const account = this.#accounts.get(email);
-    return { invited_at: account?.invited_at ?? null, invitation_expires_at: account?.invitation_expires_at ?? null };
-  }
-
-  accountConfirmedAt(email: string): string | null {
-    return this.#accounts.get(email)?.confirmed_at ?? null;
+  /**
+   * The invitation facts a profile starts with when it is created or gets
+   * another email: none of its own yet, and confirmed as of now if the person
+   * already has a confirmed account. Nothing of the account's history.
+   */
+  #freshFacts(email: string): Pick<ProfileRow, 'invited_at' | 'invitation_expires_at' | 'confirmed_at'> {
+    return { invited_at: null, invitation_expires_at: null, confirmed_at: this.#confirmedAccounts.has(email) ? iso(this.#now) : null };
   }
 
   create(id: string, values: ProfileValues): Outcome {
@@ -340,7 +332,7 @@ export class ProfileBatch {
       id,
       organisation_id: this.#organisationId,
       ...valueColumns(v),
-      ...this.#accountFacts(v.email),
+      ...this.#freshFacts(v.email),
       version: 1,
       change_seq: this.nextSeq(),
       deleted: 0,
@@ -377,7 +369,7 @@ export class ProfileBatch {
     const next: ProfileRow = {
       ...row,
       ...valueColumns(v),
-      ...(emailChanged ? this.#accountFacts(v.email) : {}),
+      ...(emailChanged ? this.#freshFacts(v.email) : {}),
       version: row.version + 1,
       change_seq: this.nextSeq(),
       updated_at: iso(this.#now),
@@ -403,11 +395,18 @@ export class ProfileBatch {
     return { kind: 'applied', row: null, version: next.version };
   }
 
-  /** Invitation facts changed by an invitation batch in this transaction (not content: no version bump). */
-  noteInvited(ids: readonly string[], invitedAt: string, expiresAt: string, seq: number): void {
-    for (const id of ids) {
+  /**
+   * Facts an invitation batch changed in this transaction (not content: no
+   * version bump): the profiles it invited, and those it found confirmed.
+   */
+  noteInvited(outcome: { invited: readonly string[]; confirmed: readonly string[]; invitedAt: string; expiresAt: string }, seq: number): void {
+    for (const id of outcome.invited) {
       const row = this.#rows.get(id);
-      if (row !== undefined) this.#put(this.#rows, id, { ...row, invited_at: invitedAt, invitation_expires_at: expiresAt, change_seq: seq });
+      if (row !== undefined) this.#put(this.#rows, id, { ...row, invited_at: outcome.invitedAt, invitation_expires_at: outcome.expiresAt, change_seq: seq });
+    }
+    for (const id of outcome.confirmed) {
+      const row = this.#rows.get(id);
+      if (row !== undefined) this.#put(this.#rows, id, { ...row, confirmed_at: outcome.invitedAt, change_seq: seq });
     }
   }
 
@@ -449,6 +448,7 @@ export class ProfileBatch {
           language: row.language,
           invited_at: row.invited_at,
           invitation_expires_at: row.invitation_expires_at,
+          confirmed_at: row.confirmed_at,
           version: row.version,
           change_seq: row.change_seq,
           deleted: row.deleted,
@@ -464,16 +464,6 @@ export class ProfileBatch {
     for (const part of chunks(revoke, 500)) await revokeOpenInvitations(this.#trx, this.#organisationId, part, this.#now);
   }
 
-  /** Accounts of the given emails, for statuses in results. */
-  async loadAccounts(emails: Iterable<string>): Promise<void> {
-    const missing = [...new Set(emails)].filter((e) => !this.#accounts.has(e));
-    for (const part of chunks(missing, 500)) {
-      const accounts = await this.#trx.selectFrom('accounts').select(['email', 'confirmed_at', 'invited_at', 'invitation_expires_at']).where('email', 'in', part).execute();
-      for (const a of accounts) this.#accounts.set(a.email, a);
-      for (const e of part) if (!this.#accounts.has(e)) this.#accounts.set(e, { confirmed_at: null, invited_at: null, invitation_expires_at: null });
-    }
-  }
-
   toResult(mutationId: string, entityId: string, outcome: Outcome): PushResult {
     switch (outcome.kind) {
       case 'applied':
@@ -482,7 +472,7 @@ export class ProfileBatch {
           entityId,
           status: 'applied',
           version: outcome.version,
-          row: outcome.row === null ? null : toProfile(outcome.row, this.accountConfirmedAt(outcome.row.email), this.#now),
+          row: outcome.row === null ? null : toProfile(outcome.row, this.#now),
           invite: null,
         };
       case 'conflict':
@@ -491,7 +481,7 @@ export class ProfileBatch {
           entityId,
           status: 'conflict',
           reason: outcome.reason,
-          row: toProfile(outcome.row, this.accountConfirmedAt(outcome.row.email), this.#now),
+          row: toProfile(outcome.row, this.#now),
           deleted: outcome.row.deleted !== 0,
         };
       case 'rejected':

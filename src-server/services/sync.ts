@@ -6,7 +6,7 @@ import type { Change, CheckResponse, PullResponse, PushResult, WireMutation } fr
 import type { Actor, ServerContext } from './context';
 import { inviteProfiles } from './invitations';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
-import { ProfileBatch, refusedByDatabase, selectProfilesWithAccount, toProfile } from './profiles';
+import { ProfileBatch, refusedByDatabase, selectProfiles, toProfile } from './profiles';
 import type { ProfileOutcome } from './profiles';
 
 export interface Cursor {
@@ -122,7 +122,7 @@ export async function push(ctx: ServerContext, actor: Actor, clientId: string, m
         const outcome = await withSavepoint(trx, 'push_invite', async () => {
           const seq = batch.nextSeq();
           const invited = await inviteProfiles(ctx, trx, org, m.payload.profileIds, { seq, actorAccountId: actor.accountId, now });
-          batch.noteInvited(invited.invited, invited.invitedAt, invited.expiresAt, seq);
+          batch.noteInvited(invited, seq);
           return invited;
         });
         if (outcome.invited.length > 0) mail.queued = true;
@@ -135,7 +135,6 @@ export async function push(ctx: ServerContext, actor: Actor, clientId: string, m
       }
     }
     await applySegment();
-    await batch.loadAccounts([...outcomes.values()].flatMap((o) => ('row' in o && o.row !== null ? [o.row.email] : [])));
     for (const [i, outcome] of outcomes) {
       const m = mutations[i];
       if (m !== undefined) results[i] = batch.toResult(m.id, m.entityId, outcome);
@@ -187,7 +186,7 @@ export async function pull(ctx: ServerContext, actor: Actor, cursorText: string,
   if (cursor.seq >= high && cursor.id === null) {
     return { changes: [], cursor: formatCursor({ seq: Math.max(high, cursor.seq), id: null }), hasMore: false, serverTime: iso(now) };
   }
-  const rows = await selectProfilesWithAccount(ctx.db)
+  const rows = await selectProfiles(ctx.db)
     .where('profiles.organisation_id', '=', actor.organisationId)
     .where((eb) =>
       cursor.id === null
@@ -202,7 +201,7 @@ export async function pull(ctx: ServerContext, actor: Actor, cursorText: string,
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const changes: Change[] = page.map((row) =>
-    row.deleted !== 0 ? { op: 'delete', id: row.id, version: row.version } : { op: 'upsert', profile: toProfile(row, row.account_confirmed_at, now) },
+    row.deleted !== 0 ? { op: 'delete', id: row.id, version: row.version } : { op: 'upsert', profile: toProfile(row, now) },
   );
   const last = page.at(-1);
   const next = hasMore && last !== undefined ? { seq: last.change_seq, id: last.id } : { seq: high, id: null };
