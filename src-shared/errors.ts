@@ -66,6 +66,8 @@ export type ErrorDetails = {
   limitMb?: number;
   /** A zip bomb: what the file declares it unpacks to. */
   unpackedBytes?: number;
+  /** The server's database refused a change: its error code only (SQLSTATE or SQLite's code), never its message. */
+  database?: string;
   /** Deprecated, sent by the server for one release beside `holderId` (same value): the old name of the holder. */
   profileId?: string;
   /** Deprecated, sent by the server for one release beside `fields`: request validation problems as a list. */

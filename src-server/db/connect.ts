@@ -106,7 +106,7 @@ export async function openDatabase(options: { dataDir: string; databaseUrl: stri
     handle = openSqlite(sqliteFile(options.dataDir));
   }
   try {
-    await migrateToLatest(handle.db as unknown as Kysely<unknown>);
+    await migrateToLatest(handle.db as unknown as Kysely<unknown>, handle.dialect);
   } catch (error) {
     await handle.close();
     throw error;

@@ -26,7 +26,7 @@ export interface AccountsTable {
   email: string;
   password_hash: string | null;
   confirmed_at: string | null;
-  /** The latest invitation sent to this person (any organisation): what a new profile of the same email takes. */
+  /** The latest invitation sent to this person (any organisation). Never shown to an organisation: profiles keep their own. */
   invited_at: string | null;
   invitation_expires_at: string | null;
   created_at: string;
@@ -58,8 +58,15 @@ export interface ProfilesTable {
   tags: string;
   external_id: string | null;
   language: string;
+  /** This organisation's latest invitation of the person (never another organisation's). */
   invited_at: string | null;
   invitation_expires_at: string | null;
+  /**
+   * When this organisation learned that the person has a confirmed account:
+   * its own invitation accepted, or the profile created (or given the email)
+   * or invited once the account was confirmed. Null: not known here.
+   */
+  confirmed_at: string | null;
   /** Content version: bumped by edits, not by invitations or confirmations. */
   version: number;
   /** Organisation change sequence of the last change of any kind (pull order). */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema';
 
@@ -24,6 +25,56 @@ export async function inTransaction<T>(db: Db, work: (trx: Tx) => Promise<T>): P
       await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
     }
   }
+}
+
+/**
+ * PostgreSQL error classes that mean "the database will not store these
+ * values" (data exception, integrity constraint, program limit such as an
+ * index row too large) and an exception raised on purpose (a trigger). The
+ * same statement with the same values fails again: it is the change's fault,
+ * not the moment's. Everything else (connection, deadlock, disk, a bug in a
+ * query) is not.
+ */
+const REFUSAL_PG_CLASSES = new Set(['22', '23', '54']);
+const REFUSAL_PG_CODES = new Set(['P0001']);
+const REFUSAL_SQLITE_CODES = new Set(['SQLITE_TOOBIG', 'SQLITE_MISMATCH']);
+
+/**
+ * When the database refused a statement because of the values it carried,
+ * its error code (SQLSTATE, or SQLite's code name): safe to show and log,
+ * unlike the error's message and detail, which may quote the values. Null
+ * for any other failure.
+ */
+export function refusalCode(error: unknown): string | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || isRetryable(error)) return null;
+  if (/^[0-9A-Z]{5}$/.test(code)) return REFUSAL_PG_CLASSES.has(code.slice(0, 2)) || REFUSAL_PG_CODES.has(code) ? code : null;
+  return code.startsWith('SQLITE_CONSTRAINT') || REFUSAL_SQLITE_CODES.has(code) ? code : null;
+}
+
+/**
+ * Runs `work` inside a savepoint of the transaction: if it throws, whatever
+ * it wrote is undone and the transaction stays usable (on PostgreSQL a failed
+ * statement otherwise poisons the whole transaction), then the error goes on.
+ */
+export async function withSavepoint<T>(trx: Tx, name: string, work: () => Promise<T>): Promise<T> {
+  const savepoint = sql.id(name);
+  await sql`savepoint ${savepoint}`.execute(trx);
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    try {
+      await sql`rollback to savepoint ${savepoint}`.execute(trx);
+      await sql`release savepoint ${savepoint}`.execute(trx);
+    } catch {
+      // The transaction itself is gone (the database ended it): the first error is the one to report.
+    }
+    throw error;
+  }
+  await sql`release savepoint ${savepoint}`.execute(trx);
+  return result;
 }
 
 /** A fixed-width ISO-8601 UTC timestamp: compares as text the way it compares as time. */

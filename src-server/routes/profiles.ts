@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { RawBuilder } from 'kysely';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
 import { profileDraftSchema, validateProfile } from '../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../src-shared/profile';
 import { API_PREFIX, inviteOutcomeSchema, MAX_INVITE_BATCH, serverProfileSchema } from '../../src-shared/sync';
-import { inTransaction } from '../db/tx';
+import { inTransaction, refusalCode } from '../db/tx';
 import { apiRoute } from '../plugins/zod-routes';
 import type { Actor, ServerContext } from '../services/context';
 import { inviteBatch } from '../services/invitations';
 import { lockOrganisation, setChangeSeq, toSettings } from '../services/organisations';
-import { getProfile, ProfileBatch, selectProfilesWithAccount, toProfile } from '../services/profiles';
+import { databaseRefusalMessage, findUnstorableCharacter, getProfile, ProfileBatch, selectProfiles, toProfile } from '../services/profiles';
 import type { ProfileOutcome } from '../services/profiles';
 
 const idParams = z.object({ id: z.uuid() });
@@ -26,14 +28,19 @@ async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; ema
     if (outcome.kind === 'conflict') {
       throw new AppError('VERSION_CONFLICT', outcome.reason === 'deleted' ? 'The profile was deleted.' : 'The profile changed since you read it.', {
         reason: outcome.reason,
-        current: toProfile(outcome.row, batch.accountConfirmedAt(outcome.row.email), ctx.clock.now()),
+        current: toProfile(outcome.row, ctx.clock.now()),
       });
     }
-    await batch.flush();
+    try {
+      await batch.flush();
+    } catch (error) {
+      const code = refusalCode(error);
+      if (code === null) throw error;
+      throw new AppError('VALIDATION_FAILED', databaseRefusalMessage(code), { database: code });
+    }
     if (batch.seqChanged) await setChangeSeq(trx, actor.organisationId, batch.seq);
     if (outcome.row === null) return null;
-    await batch.loadAccounts([outcome.row.email]);
-    return toProfile(outcome.row, batch.accountConfirmedAt(outcome.row.email), ctx.clock.now());
+    return toProfile(outcome.row, ctx.clock.now());
   });
 }
 
@@ -58,21 +65,29 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
     response: z.object({ rows: z.array(serverProfileSchema), total: z.int(), offset: z.int() }),
     handler: async ({ query, actor }) => {
       const now = ctx.clock.now();
-      let q = selectProfilesWithAccount(ctx.db).where('profiles.organisation_id', '=', actor.organisationId).where('profiles.deleted', '=', 0);
+      let q = selectProfiles(ctx.db).where('profiles.organisation_id', '=', actor.organisationId).where('profiles.deleted', '=', 0);
       if (query.search !== undefined && query.search.trim() !== '') {
+        const unsearchable = findUnstorableCharacter(query.search);
+        if (unsearchable !== null) {
+          const message = `The search holds a character no profile can contain (${unsearchable.codePoint}); remove it.`;
+          throw new AppError('VALIDATION_FAILED', message, { fields: { search: message } });
+        }
+        // The term is literal text: its `%`, `_` and `\` are escaped, and the ESCAPE clause says so
+        // (PostgreSQL assumes a backslash by default, SQLite has no escape character without it).
         const like = `%${query.search.trim().toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+        const contains = (column: RawBuilder<unknown>) => sql<boolean>`${column} like ${like} escape '\\'`;
         q = q.where((eb) =>
           eb.or([
-            eb(eb.fn('lower', ['profiles.first_name']), 'like', like),
-            eb(eb.fn('lower', ['profiles.last_name']), 'like', like),
-            eb('profiles.email', 'like', like),
-            eb(eb.fn('lower', ['profiles.external_id']), 'like', like),
+            contains(sql`lower(${sql.ref('profiles.first_name')})`),
+            contains(sql`lower(${sql.ref('profiles.last_name')})`),
+            contains(sql`${sql.ref('profiles.email')}`),
+            contains(sql`lower(${sql.ref('profiles.external_id')})`),
           ]),
         );
       }
       const total = await q.clearSelect().select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
       const rows = await q.orderBy('profiles.last_name').orderBy('profiles.first_name').orderBy('profiles.id').offset(query.offset).limit(query.limit).execute();
-      return { rows: rows.map((r) => toProfile(r, r.account_confirmed_at, now)), total: Number(total.n), offset: query.offset };
+      return { rows: rows.map((r) => toProfile(r, now)), total: Number(total.n), offset: query.offset };
     },
   });
 
@@ -87,7 +102,7 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
     handler: async ({ params, actor }) => {
       const row = await getProfile(ctx.db, actor.organisationId, params.id);
       if (row === undefined || row.deleted !== 0) throw new AppError('NOT_FOUND', 'No such profile.');
-      return toProfile(row, row.account_confirmed_at, ctx.clock.now());
+      return toProfile(row, ctx.clock.now());
     },
   });
 
@@ -122,7 +137,7 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const current = await getProfile(ctx.db, actor.organisationId, params.id);
       if (current === undefined || current.deleted !== 0) throw new AppError('NOT_FOUND', 'No such profile.');
       if (current.version !== body.baseVersion) {
-        throw new AppError('VERSION_CONFLICT', 'The profile changed since you read it.', { reason: 'version', current: toProfile(current, current.account_confirmed_at, ctx.clock.now()) });
+        throw new AppError('VERSION_CONFLICT', 'The profile changed since you read it.', { reason: 'version', current: toProfile(current, ctx.clock.now()) });
       }
       const org = toSettings(await lockFree(ctx, actor.organisationId));
       const values = draftValues(body.draft, org.defaultLanguage);

@@ -30,7 +30,8 @@ export interface WelcomeMailPayload {
  * (random token, only its hash kept), the profile pending, and the email
  * queued in the same transaction. Earlier links of these profiles stop
  * working and their unsent emails are withdrawn. A person whose account is
- * already confirmed (here or in another organisation) gets nothing.
+ * already confirmed (here or in another organisation) gets nothing; a
+ * profile that did not know it yet is confirmed as of now (`confirmed`).
  *
  * The caller holds the organisation lock (lockOrganisation) and gives the
  * change sequence number the touched profiles take.
@@ -41,7 +42,7 @@ export async function inviteProfiles(
   org: OrganisationRow,
   profileIds: readonly string[],
   options: { seq: number; actorAccountId: string | null; now: Date },
-): Promise<InviteOutcome & { invitedAt: string; expiresAt: string }> {
+): Promise<InviteOutcome & { confirmed: string[]; invitedAt: string; expiresAt: string }> {
   const { now, seq } = options;
   const settings = toSettings(org);
   const invitedAt = iso(now);
@@ -49,13 +50,14 @@ export async function inviteProfiles(
   const unique = [...new Set(profileIds)];
   const skipped: InviteOutcome['skipped'] = [];
   const invited: string[] = [];
+  const confirmed: string[] = [];
 
-  const rows: { id: string; email: string; first_name: string; last_name: string; language: string; deleted: number }[] = [];
+  const rows: { id: string; email: string; first_name: string; last_name: string; language: string; deleted: number; confirmed_at: string | null }[] = [];
   for (const part of chunks(unique, 500)) {
     rows.push(
       ...(await trx
         .selectFrom('profiles')
-        .select(['id', 'email', 'first_name', 'last_name', 'language', 'deleted'])
+        .select(['id', 'email', 'first_name', 'last_name', 'language', 'deleted', 'confirmed_at'])
         .where('organisation_id', '=', org.id)
         .where('id', 'in', part)
         .execute()),
@@ -91,6 +93,7 @@ export async function inviteProfiles(
     if (account === undefined) throw new Error('account missing after insert');
     if (account.confirmed_at !== null) {
       skipped.push({ profileId: id, reason: 'already_confirmed' });
+      if (row.confirmed_at === null) confirmed.push(id);
       continue;
     }
     toInvite.push({
@@ -103,9 +106,13 @@ export async function inviteProfiles(
     });
     invited.push(id);
   }
-  if (toInvite.length === 0) return { invited, skipped, invitedAt, expiresAt };
+  // Confirmed since this organisation last looked (in another one): its own moment of learning it is now.
+  for (const part of chunks(confirmed, 500)) {
+    await trx.updateTable('profiles').set({ confirmed_at: invitedAt, change_seq: seq }).where('organisation_id', '=', org.id).where('id', 'in', part).execute();
+  }
+  if (toInvite.length === 0) return { invited, skipped, confirmed, invitedAt, expiresAt };
 
-  for (const part of chunks(toInvite.map((p) => p.id), 500)) await revokeOpenInvitations(trx, part, now);
+  for (const part of chunks(toInvite.map((p) => p.id), 500)) await revokeOpenInvitations(trx, org.id, part, now);
 
   const host = new URL(ctx.publicBaseUrl()).hostname || 'roster.localhost';
   const invitations = toInvite.map((p) => {
@@ -175,7 +182,7 @@ export async function inviteProfiles(
       .where('id', 'in', [...new Set(part.map((p) => p.accountId))])
       .execute();
   }
-  return { invited, skipped, invitedAt, expiresAt };
+  return { invited, skipped, confirmed, invitedAt, expiresAt };
 }
 
 /** Invitation batch from the REST API (outside a push): its own transaction. */
@@ -184,7 +191,7 @@ export async function inviteBatch(ctx: ServerContext, organisationId: string, ac
     const org = await lockOrganisation(trx, organisationId);
     const seq = org.change_seq + 1;
     const result = await inviteProfiles(ctx, trx, org, profileIds, { seq, actorAccountId, now: ctx.clock.now() });
-    if (result.invited.length > 0) await setChangeSeq(trx, organisationId, seq);
+    if (result.invited.length > 0 || result.confirmed.length > 0) await setChangeSeq(trx, organisationId, seq);
     return result;
   });
   if (outcome.invited.length > 0) ctx.events.emit('mailQueued');
@@ -208,7 +215,7 @@ export interface LinkView {
 export async function inspectLink(ctx: ServerContext, token: string, fallbackLanguage: Language): Promise<LinkView & { invitationId: string | null; accountId: string | null; organisationId: string | null }> {
   const row = await ctx.db
     .selectFrom('invitations')
-    .innerJoin('profiles', 'profiles.id', 'invitations.profile_id')
+    .innerJoin('profiles', (j) => j.onRef('profiles.organisation_id', '=', 'invitations.organisation_id').onRef('profiles.id', '=', 'invitations.profile_id'))
     .innerJoin('organisations', 'organisations.id', 'invitations.organisation_id')
     .innerJoin('accounts', 'accounts.id', 'invitations.account_id')
     .select([
@@ -261,8 +268,8 @@ export function passwordProblem(password: string, confirm: string, email: string
 
 /**
  * The POST of the page: sets the password and consumes the link, once.
- * The account is confirmed, every profile of its email (in every
- * organisation) reports confirmed on the next pull, and email 2 is queued.
+ * The account is confirmed, the invited profile reports confirmed on its
+ * organisation's next pull, and email 2 is queued.
  */
 export async function acceptInvitation(ctx: ServerContext, token: string, password: string): Promise<LinkState | 'accepted'> {
   const link = await inspectLink(ctx, token, ctx.config.defaultLanguage);
@@ -271,10 +278,9 @@ export async function acceptInvitation(ctx: ServerContext, token: string, passwo
   const passwordHash = await hashPassword(password, ctx.config.scrypt);
   const result = await inTransaction(ctx.db, async (trx): Promise<LinkState | 'accepted'> => {
     const now = ctx.clock.now();
-    const orgIds = (await trx.selectFrom('profiles').select('organisation_id').distinct().where('email', '=', email).where('deleted', '=', 0).execute()).map((r) => r.organisation_id);
-    if (link.organisationId !== null) orgIds.push(link.organisationId);
-    // Same lock order as every other writer: organisations first, by id.
-    const orgs = [...new Set(orgIds)].sort();
+    // Only the inviting organisation learns of this confirmation, on the profile it invited: the
+    // person's profiles in other organisations keep their own history (they learn it when they act).
+    const orgs = link.organisationId === null ? [] : [link.organisationId];
     const locked: OrganisationRow[] = [];
     for (const id of orgs) locked.push(await lockOrganisation(trx, id));
     const consumed = await trx
@@ -295,14 +301,19 @@ export async function acceptInvitation(ctx: ServerContext, token: string, passwo
     if (confirmed.numUpdatedRows !== 1n) throw new LinkRace();
     for (const org of locked) {
       const seq = org.change_seq + 1;
-      await trx.updateTable('profiles').set({ change_seq: seq }).where('organisation_id', '=', org.id).where('email', '=', email).where('deleted', '=', 0).execute();
+      await trx
+        .updateTable('profiles')
+        .set({ confirmed_at: iso(now), change_seq: seq })
+        .where('organisation_id', '=', org.id)
+        .where('id', '=', (eb) => eb.selectFrom('invitations').select('profile_id').where('id', '=', invitationId))
+        .execute();
       await setChangeSeq(trx, org.id, seq);
     }
     const inviting = locked.find((o) => o.id === link.organisationId);
     if (inviting !== undefined) {
       const profile = await trx
         .selectFrom('invitations')
-        .innerJoin('profiles', 'profiles.id', 'invitations.profile_id')
+        .innerJoin('profiles', (j) => j.onRef('profiles.organisation_id', '=', 'invitations.organisation_id').onRef('profiles.id', '=', 'invitations.profile_id'))
         .select(['profiles.id as id', 'profiles.first_name as first_name', 'profiles.language as language'])
         .where('invitations.id', '=', invitationId)
         .executeTakeFirstOrThrow();

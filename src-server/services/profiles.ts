@@ -4,17 +4,22 @@ import { chunks, iso } from '../db/tx';
 import type { Executor, Tx } from '../db/tx';
 import { isLanguage } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
-import { deriveStatus, validateProfile } from '../../src-shared/profile';
+import { deriveStatus, FIELD_LABELS, validateProfile } from '../../src-shared/profile';
 import type { Profile, ProfileCheck, ProfileValues } from '../../src-shared/profile';
+import type { FieldErrors } from '../../src-shared/errors';
+import { findForbiddenCharacter, forbiddenCharacterMessage } from '../../src-shared/text-safety';
+import type { ForbiddenCharacter } from '../../src-shared/text-safety';
 import type { ConflictReason, PushResult } from '../../src-shared/sync';
 import type { ErrorDetails, UniqueField } from '../../src-shared/errors';
 import { overlaps, sameValue, VALUE_FIELDS } from '../../src-shared/profile-values';
 
-/** A profile row with its account's confirmation, as the queries read it. */
-export type ProfileWithAccount = ProfileRow & { account_confirmed_at: string | null };
-
-export function toProfile(row: ProfileRow, accountConfirmedAt: string | null, now: Date): Profile {
-  const facts = { confirmedAt: accountConfirmedAt, invitedAt: row.invited_at, invitationExpiresAt: row.invitation_expires_at };
+/**
+ * A profile as its organisation sees it. Its invitation and confirmation
+ * facts are the row's own (this organisation's history of the person), never
+ * the shared account's.
+ */
+export function toProfile(row: ProfileRow, now: Date): Profile {
+  const facts = { confirmedAt: row.confirmed_at, invitedAt: row.invited_at, invitationExpiresAt: row.invitation_expires_at };
   return {
     id: row.id,
     firstName: row.first_name,
@@ -27,7 +32,7 @@ export function toProfile(row: ProfileRow, accountConfirmedAt: string | null, no
     status: deriveStatus(facts, now),
     invitedAt: row.invited_at,
     invitationExpiresAt: row.invitation_expires_at,
-    confirmedAt: accountConfirmedAt,
+    confirmedAt: row.confirmed_at,
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -55,9 +60,15 @@ export const valueColumns = (v: ProfileValues) => ({
   language: v.language,
 });
 
-/** The shared profile rules, applied to values the console already normalised. */
-export const checkValues = (values: ProfileValues, defaultLanguage: Language): ProfileCheck =>
-  validateProfile(
+/**
+ * The shared profile rules, applied to values the console already
+ * normalised, then what storing needs whatever those rules say: text the
+ * database keeps exactly as sent (no unpaired UTF-16 surrogate, which both
+ * databases would silently turn into U+FFFD; no NUL, which PostgreSQL
+ * refuses; none of the invisible control or text-direction characters).
+ */
+export function checkValues(values: ProfileValues, defaultLanguage: Language): ProfileCheck {
+  const checked = validateProfile(
     {
       firstName: values.firstName,
       lastName: values.lastName,
@@ -70,23 +81,81 @@ export const checkValues = (values: ProfileValues, defaultLanguage: Language): P
     },
     { defaultLanguage },
   );
-
-export function selectProfilesWithAccount(db: Executor) {
-  return db
-    .selectFrom('profiles')
-    .leftJoin('accounts', 'accounts.email', 'profiles.email')
-    .selectAll('profiles')
-    .select('accounts.confirmed_at as account_confirmed_at');
+  if (!checked.ok) return checked;
+  const v = checked.value;
+  const fields: FieldErrors = {};
+  const texts: [string, string, readonly (string | null)[]][] = [
+    ['firstName', FIELD_LABELS.firstName, [v.firstName]],
+    ['lastName', FIELD_LABELS.lastName, [v.lastName]],
+    ['email', FIELD_LABELS.email, [v.email]],
+    ['phoneNumber', FIELD_LABELS.phoneNumber, [v.phone]],
+    ['tags', FIELD_LABELS.tags, v.tags],
+    ['externalId', FIELD_LABELS.externalId, [v.externalId]],
+  ];
+  for (const [field, label, values] of texts) {
+    for (const text of values) {
+      const problem = text === null ? null : unstorable(label, text);
+      if (problem !== null) {
+        fields[field] = problem;
+        break;
+      }
+    }
+  }
+  return Object.keys(fields).length === 0 ? checked : { ok: false, fields };
 }
 
-export async function getProfile(db: Executor, organisationId: string, id: string): Promise<ProfileWithAccount | undefined> {
-  return selectProfilesWithAccount(db).where('profiles.organisation_id', '=', organisationId).where('profiles.id', '=', id).executeTakeFirst();
+/** A UTF-16 surrogate without its other half: not a character, and no database keeps it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The first character of `text` no profile can hold whatever the rules (an
+ * unpaired surrogate, or a forbidden control or text-direction character,
+ * NUL included), or null.
+ */
+export function findUnstorableCharacter(text: string): (ForbiddenCharacter & { broken: boolean }) | null {
+  const lone = LONE_SURROGATE.exec(text);
+  if (lone !== null) return { index: lone.index, codePoint: `U+${text.charCodeAt(lone.index).toString(16).toUpperCase()}`, broken: true };
+  const found = findForbiddenCharacter(text);
+  return found === null ? null : { ...found, broken: false };
 }
 
-interface AccountFacts {
-  confirmed_at: string | null;
-  invited_at: string | null;
-  invitation_expires_at: string | null;
+export const isStorableText = (text: string): boolean => findUnstorableCharacter(text) === null;
+
+/** Why a text cannot be stored as it is, naming the field and the character, or null. */
+function unstorable(label: string, text: string): string | null {
+  const found = findUnstorableCharacter(text);
+  if (found === null) return null;
+  return found.broken
+    ? `${label} contains a broken character (an unpaired surrogate, ${found.codePoint}) that cannot be stored; retype it.`
+    : forbiddenCharacterMessage(label, found);
+}
+
+/**
+ * Why a change the database refused to store (see refusalCode) was
+ * rejected: says so and gives the database's error code, never its message,
+ * which may quote the values.
+ */
+export const databaseRefusalMessage = (code: string): string =>
+  `The server's database refused to store this change (error ${code}): a value in it cannot be kept as it is. Nothing of the change was saved; correct it and try again.`;
+
+export const refusedByDatabase = (code: string): Outcome => ({ kind: 'rejected', code: 'VALIDATION_FAILED', message: databaseRefusalMessage(code), details: { database: code } });
+
+export function selectProfiles(db: Executor) {
+  return db.selectFrom('profiles').selectAll('profiles');
+}
+
+export async function getProfile(db: Executor, organisationId: string, id: string): Promise<ProfileRow | undefined> {
+  return selectProfiles(db).where('profiles.organisation_id', '=', organisationId).where('profiles.id', '=', id).executeTakeFirst();
+}
+
+/** What ProfileBatch.rollbackTo() restores. */
+export interface BatchCheckpoint {
+  readonly undo: number;
+  readonly seq: number;
+  readonly seqChanged: boolean;
+  readonly inserts: ReadonlyMap<string, ProfileRow>;
+  readonly updates: ReadonlySet<string>;
+  readonly revokeFor: ReadonlySet<string>;
 }
 
 /** A taken email or external ID: its holder (also as `profileId`, the name before `holderId`, for one release) and which value. */
@@ -95,7 +164,7 @@ const takenDetails = (holderId: string, field: UniqueField): ErrorDetails => ({ 
 type Outcome =
   | { kind: 'applied'; row: ProfileRow | null; version: number }
   | { kind: 'conflict'; reason: ConflictReason; row: ProfileRow }
-  | { kind: 'rejected'; code: 'VALIDATION_FAILED' | 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN' | 'NOT_FOUND' | 'ID_TAKEN'; message: string; details?: ErrorDetails };
+  | { kind: 'rejected'; code: 'VALIDATION_FAILED' | 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN' | 'NOT_FOUND'; message: string; details?: ErrorDetails };
 
 /**
  * Applies profile changes of one organisation inside one transaction that
@@ -109,16 +178,18 @@ export class ProfileBatch {
   readonly #defaultLanguage: Language;
   readonly #now: Date;
   #seq: number;
-  readonly rows = new Map<string, ProfileRow>();
-  readonly #foreignIds = new Set<string>();
+  readonly #rows = new Map<string, ProfileRow>();
   readonly #liveByEmail = new Map<string, string>();
   readonly #liveByExternalId = new Map<string, string>();
-  readonly #accounts = new Map<string, AccountFacts>();
+  /** Emails whose account is confirmed (another organisation's dates are not kept: they are not this one's to show). */
+  readonly #confirmedAccounts = new Set<string>();
   readonly #inserts = new Map<string, ProfileRow>();
   readonly #updates = new Set<string>();
   /** Profiles whose open invitations must stop working (deleted, or email changed). */
   readonly #revokeFor = new Set<string>();
   #seqChanged = false;
+  /** Steps that undo the in-memory writes, oldest first (see checkpoint()). */
+  readonly #undo: (() => void)[] = [];
 
   constructor(trx: Tx, organisationId: string, options: { seq: number; defaultLanguage: Language; now: Date }) {
     this.#trx = trx;
@@ -126,6 +197,11 @@ export class ProfileBatch {
     this.#seq = options.seq;
     this.#defaultLanguage = options.defaultLanguage;
     this.#now = options.now;
+  }
+
+  /** The rows this batch knows, as the changes so far left them. */
+  get rows(): ReadonlyMap<string, ProfileRow> {
+    return this.#rows;
   }
 
   get seq(): number {
@@ -141,19 +217,22 @@ export class ProfileBatch {
     return this.#seqChanged;
   }
 
-  /** Reads what the coming changes will be checked against. */
-  async preload(ids: readonly string[], emails: readonly string[], externalIds: readonly string[]): Promise<void> {
+  /**
+   * Reads what the coming changes will be checked against. Emails and
+   * external IDs no profile could hold (see isStorableText) are not looked
+   * for: nothing can match them, and PostgreSQL refuses a NUL even in a query.
+   */
+  async preload(ids: readonly string[], allEmails: readonly string[], allExternalIds: readonly string[]): Promise<void> {
+    const emails = allEmails.filter(isStorableText);
+    const externalIds = allExternalIds.filter(isStorableText);
     for (const part of chunks([...new Set(ids)], 500)) {
-      const rows = await this.#trx.selectFrom('profiles').selectAll().where('id', 'in', part).execute();
-      for (const row of rows) {
-        if (row.organisation_id === this.#organisationId) this.#remember(row);
-        else this.#foreignIds.add(row.id);
-      }
+      const rows = await this.#trx.selectFrom('profiles').selectAll().where('organisation_id', '=', this.#organisationId).where('id', 'in', part).execute();
+      for (const row of rows) this.#remember(row);
     }
     for (const part of chunks([...new Set(emails)], 500)) {
       await this.#rememberLive('email', part);
-      const accounts = await this.#trx.selectFrom('accounts').select(['email', 'confirmed_at', 'invited_at', 'invitation_expires_at']).where('email', 'in', part).execute();
-      for (const a of accounts) this.#accounts.set(a.email, a);
+      const accounts = await this.#trx.selectFrom('accounts').select('email').where('email', 'in', part).where('confirmed_at', 'is not', null).execute();
+      for (const a of accounts) this.#confirmedAccounts.add(a.email);
     }
     for (const part of chunks([...new Set(externalIds)], 500)) await this.#rememberLive('external_id', part);
   }
@@ -171,20 +250,54 @@ export class ProfileBatch {
   }
 
   #remember(row: ProfileRow): void {
-    if (this.rows.has(row.id)) return;
-    this.rows.set(row.id, row);
+    if (this.#rows.has(row.id)) return;
+    this.#put(this.#rows, row.id, row);
     this.#index(row);
   }
 
   #index(row: ProfileRow): void {
     if (row.deleted !== 0) return;
-    this.#liveByEmail.set(row.email, row.id);
-    if (row.external_id !== null) this.#liveByExternalId.set(row.external_id, row.id);
+    this.#put(this.#liveByEmail, row.email, row.id);
+    if (row.external_id !== null) this.#put(this.#liveByExternalId, row.external_id, row.id);
   }
 
   #unindex(row: ProfileRow): void {
-    if (this.#liveByEmail.get(row.email) === row.id) this.#liveByEmail.delete(row.email);
-    if (row.external_id !== null && this.#liveByExternalId.get(row.external_id) === row.id) this.#liveByExternalId.delete(row.external_id);
+    if (this.#liveByEmail.get(row.email) === row.id) this.#drop(this.#liveByEmail, row.email);
+    if (row.external_id !== null && this.#liveByExternalId.get(row.external_id) === row.id) this.#drop(this.#liveByExternalId, row.external_id);
+  }
+
+  #put<V>(map: Map<string, V>, key: string, value: V): void {
+    const old = map.get(key);
+    this.#undo.push(old === undefined ? () => map.delete(key) : () => map.set(key, old));
+    map.set(key, value);
+  }
+
+  #drop<V>(map: Map<string, V>, key: string): void {
+    const old = map.get(key);
+    if (old === undefined) return;
+    this.#undo.push(() => map.set(key, old));
+    map.delete(key);
+  }
+
+  /**
+   * A point to come back to: the changes applied after it can be forgotten
+   * with rollbackTo() when the database refused them (and the caller rolled
+   * the database back to a savepoint taken at the same moment).
+   */
+  checkpoint(): BatchCheckpoint {
+    return { undo: this.#undo.length, seq: this.#seq, seqChanged: this.#seqChanged, inserts: new Map(this.#inserts), updates: new Set(this.#updates), revokeFor: new Set(this.#revokeFor) };
+  }
+
+  rollbackTo(checkpoint: BatchCheckpoint): void {
+    while (this.#undo.length > checkpoint.undo) this.#undo.pop()?.();
+    this.#seq = checkpoint.seq;
+    this.#seqChanged = checkpoint.seqChanged;
+    this.#inserts.clear();
+    for (const [id, row] of checkpoint.inserts) this.#inserts.set(id, row);
+    this.#updates.clear();
+    for (const id of checkpoint.updates) this.#updates.add(id);
+    this.#revokeFor.clear();
+    for (const id of checkpoint.revokeFor) this.#revokeFor.add(id);
   }
 
   #uniqueness(values: ProfileValues, selfId: string): Outcome | null {
@@ -201,20 +314,18 @@ export class ProfileBatch {
     return null;
   }
 
-  /** The invitation facts a profile of this email starts with: the account's, if the person is known. */
-  #accountFacts(email: string): { invited_at: string | null; invitation_expires_at: string | null } {
-    const account = this.#accounts.get(email);
-    return { invited_at: account?.invited_at ?? null, invitation_expires_at: account?.invitation_expires_at ?? null };
-  }
-
-  accountConfirmedAt(email: string): string | null {
-    return this.#accounts.get(email)?.confirmed_at ?? null;
+  /**
+   * The invitation facts a profile starts with when it is created or gets
+   * another email: none of its own yet, and confirmed as of now if the person
+   * already has a confirmed account. Nothing of the account's history.
+   */
+  #freshFacts(email: string): Pick<ProfileRow, 'invited_at' | 'invitation_expires_at' | 'confirmed_at'> {
+    return { invited_at: null, invitation_expires_at: null, confirmed_at: this.#confirmedAccounts.has(email) ? iso(this.#now) : null };
   }
 
   create(id: string, values: ProfileValues): Outcome {
-    const existing = this.rows.get(id);
+    const existing = this.#rows.get(id);
     if (existing !== undefined) return { kind: 'conflict', reason: 'exists', row: existing };
-    if (this.#foreignIds.has(id)) return { kind: 'rejected', code: 'ID_TAKEN', message: 'This profile id is already in use.' };
     const checked = checkValues(values, this.#defaultLanguage);
     if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields } };
     const clash = this.#uniqueness(checked.value, id);
@@ -224,21 +335,21 @@ export class ProfileBatch {
       id,
       organisation_id: this.#organisationId,
       ...valueColumns(v),
-      ...this.#accountFacts(v.email),
+      ...this.#freshFacts(v.email),
       version: 1,
       change_seq: this.nextSeq(),
       deleted: 0,
       created_at: iso(this.#now),
       updated_at: iso(this.#now),
     };
-    this.rows.set(id, row);
+    this.#put(this.#rows, id, row);
     this.#index(row);
     this.#inserts.set(id, row);
     return { kind: 'applied', row, version: 1 };
   }
 
   update(id: string, baseVersion: number, changes: Partial<ProfileValues>, base: Partial<ProfileValues>): Outcome {
-    const row = this.rows.get(id);
+    const row = this.#rows.get(id);
     if (row === undefined) return { kind: 'rejected', code: 'NOT_FOUND', message: 'No such profile.' };
     if (row.deleted !== 0) return { kind: 'conflict', reason: 'deleted', row };
     const current = rowValues(row);
@@ -260,13 +371,13 @@ export class ProfileBatch {
     const next: ProfileRow = {
       ...row,
       ...valueColumns(v),
-      ...(emailChanged ? this.#accountFacts(v.email) : {}),
+      ...(emailChanged ? this.#freshFacts(v.email) : {}),
       version: row.version + 1,
       change_seq: this.nextSeq(),
       updated_at: iso(this.#now),
     };
     if (emailChanged) this.#revokeFor.add(id);
-    this.rows.set(id, next);
+    this.#put(this.#rows, id, next);
     this.#index(next);
     if (this.#inserts.has(id)) this.#inserts.set(id, next);
     else this.#updates.add(id);
@@ -274,23 +385,30 @@ export class ProfileBatch {
   }
 
   delete(id: string, baseVersion: number): Outcome {
-    const row = this.rows.get(id);
+    const row = this.#rows.get(id);
     if (row === undefined || row.deleted !== 0) return { kind: 'applied', row: null, version: row?.version ?? 0 };
     if (baseVersion !== row.version) return { kind: 'conflict', reason: 'version', row };
     this.#unindex(row);
     const next: ProfileRow = { ...row, deleted: 1, version: row.version + 1, change_seq: this.nextSeq(), updated_at: iso(this.#now) };
-    this.rows.set(id, next);
+    this.#put(this.#rows, id, next);
     this.#revokeFor.add(id);
     if (this.#inserts.has(id)) this.#inserts.set(id, next);
     else this.#updates.add(id);
     return { kind: 'applied', row: null, version: next.version };
   }
 
-  /** Invitation facts changed by an invitation batch in this transaction (not content: no version bump). */
-  noteInvited(ids: readonly string[], invitedAt: string, expiresAt: string, seq: number): void {
-    for (const id of ids) {
-      const row = this.rows.get(id);
-      if (row !== undefined) this.rows.set(id, { ...row, invited_at: invitedAt, invitation_expires_at: expiresAt, change_seq: seq });
+  /**
+   * Facts an invitation batch changed in this transaction (not content: no
+   * version bump): the profiles it invited, and those it found confirmed.
+   */
+  noteInvited(outcome: { invited: readonly string[]; confirmed: readonly string[]; invitedAt: string; expiresAt: string }, seq: number): void {
+    for (const id of outcome.invited) {
+      const row = this.#rows.get(id);
+      if (row !== undefined) this.#put(this.#rows, id, { ...row, invited_at: outcome.invitedAt, invitation_expires_at: outcome.expiresAt, change_seq: seq });
+    }
+    for (const id of outcome.confirmed) {
+      const row = this.#rows.get(id);
+      if (row !== undefined) this.#put(this.#rows, id, { ...row, confirmed_at: outcome.invitedAt, change_seq: seq });
     }
   }
 
@@ -305,7 +423,7 @@ export class ProfileBatch {
   async flush(): Promise<void> {
     const inserts = [...this.#inserts.values()];
     this.#inserts.clear();
-    const updates = [...this.#updates].map((id) => this.rows.get(id)).filter((r): r is ProfileRow => r !== undefined);
+    const updates = [...this.#updates].map((id) => this.#rows.get(id)).filter((r): r is ProfileRow => r !== undefined);
     this.#updates.clear();
     for (const part of chunks(updates, 500)) {
       await this.#trx
@@ -332,6 +450,7 @@ export class ProfileBatch {
           language: row.language,
           invited_at: row.invited_at,
           invitation_expires_at: row.invitation_expires_at,
+          confirmed_at: row.confirmed_at,
           version: row.version,
           change_seq: row.change_seq,
           deleted: row.deleted,
@@ -344,17 +463,7 @@ export class ProfileBatch {
     for (const part of chunks(inserts, 500)) await this.#trx.insertInto('profiles').values(part).execute();
     const revoke = [...this.#revokeFor];
     this.#revokeFor.clear();
-    for (const part of chunks(revoke, 500)) await revokeOpenInvitations(this.#trx, part, this.#now);
-  }
-
-  /** Accounts of the given emails, for statuses in results. */
-  async loadAccounts(emails: Iterable<string>): Promise<void> {
-    const missing = [...new Set(emails)].filter((e) => !this.#accounts.has(e));
-    for (const part of chunks(missing, 500)) {
-      const accounts = await this.#trx.selectFrom('accounts').select(['email', 'confirmed_at', 'invited_at', 'invitation_expires_at']).where('email', 'in', part).execute();
-      for (const a of accounts) this.#accounts.set(a.email, a);
-      for (const e of part) if (!this.#accounts.has(e)) this.#accounts.set(e, { confirmed_at: null, invited_at: null, invitation_expires_at: null });
-    }
+    for (const part of chunks(revoke, 500)) await revokeOpenInvitations(this.#trx, this.#organisationId, part, this.#now);
   }
 
   toResult(mutationId: string, entityId: string, outcome: Outcome): PushResult {
@@ -365,7 +474,7 @@ export class ProfileBatch {
           entityId,
           status: 'applied',
           version: outcome.version,
-          row: outcome.row === null ? null : toProfile(outcome.row, this.accountConfirmedAt(outcome.row.email), this.#now),
+          row: outcome.row === null ? null : toProfile(outcome.row, this.#now),
           invite: null,
         };
       case 'conflict':
@@ -374,7 +483,7 @@ export class ProfileBatch {
           entityId,
           status: 'conflict',
           reason: outcome.reason,
-          row: toProfile(outcome.row, this.accountConfirmedAt(outcome.row.email), this.#now),
+          row: toProfile(outcome.row, this.#now),
           deleted: outcome.row.deleted !== 0,
         };
       case 'rejected':
@@ -392,11 +501,12 @@ export type { Outcome as ProfileOutcome };
  * emails still waiting in the queue. The profiles' own invitation facts are
  * the caller's business.
  */
-export async function revokeOpenInvitations(trx: Tx, profileIds: readonly string[], now: Date): Promise<void> {
+export async function revokeOpenInvitations(trx: Tx, organisationId: string, profileIds: readonly string[], now: Date): Promise<void> {
   if (profileIds.length === 0) return;
   await trx
     .updateTable('invitations')
     .set({ revoked_at: iso(now) })
+    .where('organisation_id', '=', organisationId)
     .where('profile_id', 'in', profileIds)
     .where('accepted_at', 'is', null)
     .where('revoked_at', 'is', null)
@@ -404,6 +514,7 @@ export async function revokeOpenInvitations(trx: Tx, profileIds: readonly string
   await trx
     .updateTable('mail_outbox')
     .set({ state: 'cancelled', sealed_token: null, lease_owner: null })
+    .where('organisation_id', '=', organisationId)
     .where('profile_id', 'in', profileIds)
     .where('kind', '=', 'invitation')
     .where('state', '=', 'queued')

@@ -1,4 +1,4 @@
-import { chunks, inTransaction, iso } from '../db/tx';
+import { chunks, inTransaction, iso, refusalCode, withSavepoint } from '../db/tx';
 import { checkEmail } from '../../src-shared/profile';
 import { AppError } from '../../src-shared/errors';
 import { canWrite, INITIAL_CURSOR } from '../../src-shared/sync';
@@ -6,7 +6,8 @@ import type { Change, CheckResponse, PullResponse, PushResult, WireMutation } fr
 import type { Actor, ServerContext } from './context';
 import { inviteProfiles } from './invitations';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
-import { ProfileBatch, selectProfilesWithAccount, toProfile } from './profiles';
+import { ProfileBatch, refusedByDatabase, selectProfiles, toProfile } from './profiles';
+import type { ProfileOutcome } from './profiles';
 
 export interface Cursor {
   seq: number;
@@ -69,46 +70,79 @@ export async function push(ctx: ServerContext, actor: Actor, clientId: string, m
     }
     await batch.preload(entityIds, emails, externalIds);
 
-    const results: PushResult[] = [];
-    const fresh: { mutationId: string; result: PushResult }[] = [];
-    const pendingRows: { index: number; mutationId: string; entityId: string; outcome: ReturnType<ProfileBatch['create']> }[] = [];
-    for (const m of mutations) {
-      const previous = done.get(m.id);
-      if (previous !== undefined) {
-        results.push(previous);
-        continue;
-      }
-      switch (m.kind) {
-        case 'profile.create':
-          pendingRows.push({ index: results.length, mutationId: m.id, entityId: m.entityId, outcome: batch.create(m.entityId, m.payload.values) });
-          results.push(placeholder(m));
-          break;
-        case 'profile.update':
-          pendingRows.push({ index: results.length, mutationId: m.id, entityId: m.entityId, outcome: batch.update(m.entityId, m.baseVersion, m.payload.changes, m.payload.base) });
-          results.push(placeholder(m));
-          break;
-        case 'profile.delete':
-          pendingRows.push({ index: results.length, mutationId: m.id, entityId: m.entityId, outcome: batch.delete(m.entityId, m.baseVersion) });
-          results.push(placeholder(m));
-          break;
-        case 'profile.invite': {
+    const results: PushResult[] = mutations.map((m) => done.get(m.id) ?? placeholder(m));
+    const outcomes = new Map<number, ProfileOutcome>();
+    let segment: { index: number; m: ProfileChange }[] = [];
+    /**
+     * Applies the profile changes gathered since the last invitation batch:
+     * all at once in a savepoint (the common case), or, when the database
+     * refuses that, one by one, each in its own savepoint, so a change it
+     * refuses is that change's rejection and the others stand on their own.
+     */
+    const applySegment = async (): Promise<void> => {
+      const changes = segment;
+      segment = [];
+      if (changes.length === 0) return;
+      const start = batch.checkpoint();
+      try {
+        await withSavepoint(trx, 'push_changes', async () => {
+          for (const { index, m } of changes) outcomes.set(index, applyChange(batch, m));
           await batch.flush();
-          const seq = batch.nextSeq();
-          const outcome = await inviteProfiles(ctx, trx, org, m.payload.profileIds, { seq, actorAccountId: actor.accountId, now });
-          batch.noteInvited(outcome.invited, outcome.invitedAt, outcome.expiresAt, seq);
-          if (outcome.invited.length > 0) mail.queued = true;
-          results.push({ mutationId: m.id, entityId: m.entityId, status: 'applied', version: 0, row: null, invite: { invited: outcome.invited, skipped: outcome.skipped } });
-          break;
+        });
+        return;
+      } catch (error) {
+        if (refusalCode(error) === null) throw error;
+        batch.rollbackTo(start);
+      }
+      for (const { index, m } of changes) {
+        const before = batch.checkpoint();
+        try {
+          await withSavepoint(trx, 'push_change', async () => {
+            outcomes.set(index, applyChange(batch, m));
+            await batch.flush();
+          });
+        } catch (error) {
+          const code = refusalCode(error);
+          if (code === null) throw error;
+          batch.rollbackTo(before);
+          outcomes.set(index, refusedByDatabase(code));
         }
       }
-    }
-    await batch.flush();
-    await batch.loadAccounts(pendingRows.flatMap((p) => ('row' in p.outcome && p.outcome.row !== null ? [p.outcome.row.email] : [])));
-    for (const p of pendingRows) results[p.index] = batch.toResult(p.mutationId, p.entityId, p.outcome);
+    };
+
     for (const [i, m] of mutations.entries()) {
-      const r = results[i];
-      if (r !== undefined && !done.has(m.id)) fresh.push({ mutationId: m.id, result: r });
+      if (done.has(m.id)) continue;
+      if (m.kind !== 'profile.invite') {
+        segment.push({ index: i, m });
+        continue;
+      }
+      await applySegment();
+      const before = batch.checkpoint();
+      try {
+        const outcome = await withSavepoint(trx, 'push_invite', async () => {
+          const seq = batch.nextSeq();
+          const invited = await inviteProfiles(ctx, trx, org, m.payload.profileIds, { seq, actorAccountId: actor.accountId, now });
+          batch.noteInvited(invited, seq);
+          return invited;
+        });
+        if (outcome.invited.length > 0) mail.queued = true;
+        results[i] = { mutationId: m.id, entityId: m.entityId, status: 'applied', version: 0, row: null, invite: { invited: outcome.invited, skipped: outcome.skipped } };
+      } catch (error) {
+        const code = refusalCode(error);
+        if (code === null) throw error;
+        batch.rollbackTo(before);
+        results[i] = batch.toResult(m.id, m.entityId, refusedByDatabase(code));
+      }
     }
+    await applySegment();
+    for (const [i, outcome] of outcomes) {
+      const m = mutations[i];
+      if (m !== undefined) results[i] = batch.toResult(m.id, m.entityId, outcome);
+    }
+    const fresh = mutations.flatMap((m, i) => {
+      const result = results[i];
+      return done.has(m.id) || result === undefined ? [] : [{ mutationId: m.id, result }];
+    });
     for (const part of chunks(fresh, 500)) {
       await trx
         .insertInto('applied_mutations')
@@ -124,6 +158,20 @@ export async function push(ctx: ServerContext, actor: Actor, clientId: string, m
 
 const placeholder = (m: WireMutation): PushResult => ({ mutationId: m.id, entityId: m.entityId, status: 'rejected', code: 'INTERNAL', message: 'not processed' });
 
+type ProfileChange = Exclude<WireMutation, { kind: 'profile.invite' }>;
+
+/** One profile change, in memory (the batch writes it on flush()). */
+function applyChange(batch: ProfileBatch, m: ProfileChange): ProfileOutcome {
+  switch (m.kind) {
+    case 'profile.create':
+      return batch.create(m.entityId, m.payload.values);
+    case 'profile.update':
+      return batch.update(m.entityId, m.baseVersion, m.payload.changes, m.payload.base);
+    case 'profile.delete':
+      return batch.delete(m.entityId, m.baseVersion);
+  }
+}
+
 /**
  * Changes since a cursor, oldest first. Reads the organisation's sequence
  * first and returns nothing above it: every change at or below that number
@@ -138,7 +186,7 @@ export async function pull(ctx: ServerContext, actor: Actor, cursorText: string,
   if (cursor.seq >= high && cursor.id === null) {
     return { changes: [], cursor: formatCursor({ seq: Math.max(high, cursor.seq), id: null }), hasMore: false, serverTime: iso(now) };
   }
-  const rows = await selectProfilesWithAccount(ctx.db)
+  const rows = await selectProfiles(ctx.db)
     .where('profiles.organisation_id', '=', actor.organisationId)
     .where((eb) =>
       cursor.id === null
@@ -153,7 +201,7 @@ export async function pull(ctx: ServerContext, actor: Actor, cursorText: string,
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const changes: Change[] = page.map((row) =>
-    row.deleted !== 0 ? { op: 'delete', id: row.id, version: row.version } : { op: 'upsert', profile: toProfile(row, row.account_confirmed_at, now) },
+    row.deleted !== 0 ? { op: 'delete', id: row.id, version: row.version } : { op: 'upsert', profile: toProfile(row, now) },
   );
   const last = page.at(-1);
   const next = hasMore && last !== undefined ? { seq: last.change_seq, id: last.id } : { seq: high, id: null };

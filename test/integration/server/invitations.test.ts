@@ -189,7 +189,7 @@ describe.each(BACKENDS)('invitations on %s', (backend) => {
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
-  it('a profile whose email has an account in another organisation takes its status, and no email is sent', async () => {
+  it('a profile whose email has an account in another organisation takes whether it is confirmed (none of that organisation’s dates), and no email is sent', async () => {
     const orgA = await t.organisation('Org A');
     const orgB = await t.organisation('Org B');
     const confirmedInA = createMutation({ email: 'finn.cross@example.com' });
@@ -206,8 +206,8 @@ describe.each(BACKENDS)('invitations on %s', (backend) => {
     const ginaB = createMutation({ email: 'gina.cross@example.com' });
     const { results } = await push(t, orgB, [finnB, ginaB]);
     expect(results[0]).toMatchObject({ status: 'applied', row: { status: 'confirmed' } });
-    const ginaInA = await profile(t, orgA, pendingInA.entityId);
-    expect(results[1]).toMatchObject({ status: 'applied', row: { status: 'pending', invitationExpiresAt: ginaInA.invitationExpiresAt } });
+    // Pending in A is nothing B may see: B's profile starts not invited.
+    expect(results[1]).toMatchObject({ status: 'applied', row: { status: 'not_invited', invitedAt: null, invitationExpiresAt: null, confirmedAt: null } });
 
     // Inviting the confirmed person from B sends nothing either.
     const invite = await push(t, orgB, [inviteMutation([finnB.entityId])]);
@@ -215,10 +215,13 @@ describe.each(BACKENDS)('invitations on %s', (backend) => {
     await new Promise((r) => setTimeout(r, 500));
     expect(t.sink.messages.length).toBe(before);
 
-    // Confirming in A later shows in B as well (Gina).
+    // Confirming in A later does not change B's profile (Gina); B's own invitation then finds the account confirmed.
     const ginaMail = t.sink.to('gina.cross@example.com');
     const gina = linkOf(t, ginaMail[0]?.text ?? '');
     await t.request('POST', gina.path, { form: { password: 'a long enough password', confirm: 'a long enough password' } });
+    expect((await profile(t, orgB, ginaB.entityId)).status).toBe('not_invited');
+    const inviteGina = await push(t, orgB, [inviteMutation([ginaB.entityId])]);
+    expect(inviteGina.results[0]).toMatchObject({ invite: { invited: [], skipped: [{ profileId: ginaB.entityId, reason: 'already_confirmed' }] } });
     expect((await profile(t, orgB, ginaB.entityId)).status).toBe('confirmed');
   });
 
