@@ -1,5 +1,5 @@
-// The layering of DESIGN.md, as lint rules. Exported on its own so a unit test
-// can prove each rule fires (test/unit/layering.test.ts).
+// The layering described in docs/ARCHITECTURE.md ("The layers"), as lint rules.
+// Exported on its own so a unit test can prove each rule fires (test/unit/layering.test.ts).
 const nodeBuiltins = ['fs', 'fs/promises', 'path', 'os', 'child_process', 'http', 'https', 'net', 'worker_threads', 'crypto'];
 const io = [...nodeBuiltins, ...nodeBuiltins.map((m) => `node:${m}`)];
 
