@@ -81,19 +81,19 @@ export function checkValues(values: ProfileValues, defaultLanguage: Language): P
     },
     { defaultLanguage },
   );
-  if (!checked.ok) return checked;
-  const v = checked.value;
+  // Checked on the values as sent, so a field the shared rules pass (an
+  // unpaired surrogate) is named even when another field fails them.
   const fields: FieldErrors = {};
   const texts: [string, string, readonly (string | null)[]][] = [
-    ['firstName', FIELD_LABELS.firstName, [v.firstName]],
-    ['lastName', FIELD_LABELS.lastName, [v.lastName]],
-    ['email', FIELD_LABELS.email, [v.email]],
-    ['phoneNumber', FIELD_LABELS.phoneNumber, [v.phone]],
-    ['tags', FIELD_LABELS.tags, v.tags],
-    ['externalId', FIELD_LABELS.externalId, [v.externalId]],
+    ['firstName', FIELD_LABELS.firstName, [values.firstName]],
+    ['lastName', FIELD_LABELS.lastName, [values.lastName]],
+    ['email', FIELD_LABELS.email, [values.email]],
+    ['phoneNumber', FIELD_LABELS.phoneNumber, [values.phone]],
+    ['tags', FIELD_LABELS.tags, values.tags],
+    ['externalId', FIELD_LABELS.externalId, [values.externalId]],
   ];
-  for (const [field, label, values] of texts) {
-    for (const text of values) {
+  for (const [field, label, fieldTexts] of texts) {
+    for (const text of fieldTexts) {
       const problem = text === null ? null : unstorable(label, text);
       if (problem !== null) {
         fields[field] = problem;
@@ -101,6 +101,7 @@ export function checkValues(values: ProfileValues, defaultLanguage: Language): P
       }
     }
   }
+  if (!checked.ok) return { ok: false, fields: { ...fields, ...checked.fields } };
   return Object.keys(fields).length === 0 ? checked : { ok: false, fields };
 }
 
