@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { ServerConfig } from './config';
-import { redactUrl } from './config';
+import { checkConfiguredAppLinks, redactUrl } from './config';
 import { openDatabase } from './db/connect';
 import type { DbHandle } from './db/connect';
 import { loadSecret, Sealer } from './lib/crypto';
@@ -61,6 +61,7 @@ export const redactPath = (url: string): string => url.replace(/\/invite\/[^/?#]
  * HTTP port and the mail worker.
  */
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<RosterServer> {
+  checkConfiguredAppLinks(config.appLinks);
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const events = newEvents();
   let publicBaseUrl = config.publicBaseUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_LANGUAGE, isLanguage } from '../src-shared/languages';
 import type { Language } from '../src-shared/languages';
+import { checkWebUrl } from '../src-shared/urls';
 
 /** Links email 2 ("get the app") points at. */
 export interface AppLinks {
@@ -226,15 +227,26 @@ export function parseAppLinks(raw: string): AppLinks {
   } catch {
     throw new ConfigError('app links must be JSON: {"ios":"https://…","android":"https://…","web":"https://…"}');
   }
-  if (typeof parsed !== 'object' || parsed === null) throw new ConfigError('app links must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('app links must be a JSON object');
   const record = parsed as Record<string, unknown>;
-  const out: Partial<AppLinks> = {};
+  const unknown = Object.keys(record).filter((key) => key !== 'ios' && key !== 'android' && key !== 'web');
+  if (unknown.length > 0) throw new ConfigError(`app links take only "ios", "android" and "web" (got "${unknown.join('", "')}")`);
+  const out: AppLinks = { ...DEFAULT_APP_LINKS };
   for (const key of ['ios', 'android', 'web'] as const) {
     const value = record[key] ?? DEFAULT_APP_LINKS[key];
     if (typeof value !== 'string') throw new ConfigError(`app link "${key}" must be a string`);
-    out[key] = checkUrl(`app link "${key}"`, value, ['https:', 'http:']);
+    out[key] = value.trim();
   }
-  return out as AppLinks;
+  return checkConfiguredAppLinks(out);
+}
+
+/** Configured app links (CLI, environment, embedding): https, or http only to this machine, like the API accepts. */
+export function checkConfiguredAppLinks(links: AppLinks): AppLinks {
+  for (const key of ['ios', 'android', 'web'] as const) {
+    const checked = checkWebUrl(links[key], `The app link "${key}"`);
+    if (!checked.ok) throw new ConfigError(checked.message);
+  }
+  return links;
 }
 
 /** What a log line may say about the configuration: credentials in URLs are masked. */

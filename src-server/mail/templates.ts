@@ -1,4 +1,5 @@
 import type { Language } from '../../src-shared/languages';
+import { checkWebUrl } from '../../src-shared/urls';
 import { escapeHtml, formatDate, MESSAGES } from '../i18n';
 import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitations';
 
@@ -49,11 +50,17 @@ export function renderInvitation(language: Language, payload: InvitationMailPayl
 export function renderWelcome(language: Language, payload: WelcomeMailPayload): RenderedMail {
   const m = MESSAGES[language].welcome;
   const subject = m.subject(payload.organisationName);
-  const links: [string, string][] = [
-    [m.ios, payload.appLinks.ios],
-    [m.android, payload.appLinks.android],
-    [m.web, payload.appLinks.web],
-  ];
+  // A payload queued before links were checked may hold any scheme: only https (or http to this machine) becomes a link.
+  const links = (
+    [
+      [m.ios, payload.appLinks.ios],
+      [m.android, payload.appLinks.android],
+      [m.web, payload.appLinks.web],
+    ] as const
+  ).flatMap(([label, href]): [string, string][] => {
+    const checked = checkWebUrl(href, label);
+    return checked.ok ? [[label, href.trim()]] : [];
+  });
   const text = [m.greeting(payload.firstName), '', m.intro(payload.organisationName), '', ...links.map(([label, href]) => `${label}: ${href}`), '', m.outro, '', '-- ', MESSAGES[language].footer].join('\n');
   const html = layout(
     language,

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../src-shared/errors';
 import { LANGUAGES } from '../../src-shared/languages';
 import { API_PREFIX, ROLES } from '../../src-shared/sync';
-import { iso } from '../db/tx';
+import { inTransaction, iso } from '../db/tx';
 import { apiRoute } from '../plugins/zod-routes';
 import type { ServerContext } from '../services/context';
-import { toSettings } from '../services/organisations';
+import { checkAppLinks, checkOrganisationName, readAppLinks, toSettings } from '../services/organisations';
 
-const appLinksSchema = z.object({ ios: z.url(), android: z.url(), web: z.url() });
+/** A link stored before links were checked, and not a safe web address, reads as null: the owner sets it again. */
+const appLinksSchema = z.object({ ios: z.url().nullable(), android: z.url().nullable(), web: z.url().nullable() });
 const organisationSchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -34,28 +36,35 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
   apiRoute(app, {
     method: 'PATCH',
     url: `${API_PREFIX}/organisation`,
-    summary: 'Change the organisation’s name, default language, invitation lifetime or app links',
+    summary: 'Change the organisation’s name, default language, invitation lifetime or app links (app links: owner only)',
     tags: ['organisation'],
     access: 'write',
     body: z.object({
-      name: z.string().trim().min(1).max(200).optional(),
+      name: z.string().max(1000).optional(),
       defaultLanguage: z.enum(LANGUAGES).optional(),
       invitationLifetimeDays: z.int().min(1).max(365).optional(),
-      appLinks: appLinksSchema.optional(),
+      appLinks: z.object({ ios: z.string().max(2000), android: z.string().max(2000), web: z.string().max(2000) }).partial().optional(),
     }),
     response: organisationSchema,
     handler: async ({ body, actor }) => {
-      await ctx.db
-        .updateTable('organisations')
-        .set({
-          ...(body.name === undefined ? {} : { name: body.name }),
-          ...(body.defaultLanguage === undefined ? {} : { default_language: body.defaultLanguage }),
-          ...(body.invitationLifetimeDays === undefined ? {} : { invitation_lifetime_days: body.invitationLifetimeDays }),
-          ...(body.appLinks === undefined ? {} : { app_links: JSON.stringify(body.appLinks) }),
-          updated_at: iso(ctx.clock.now()),
-        })
-        .where('id', '=', actor.organisationId)
-        .execute();
+      // Where email 2 sends people is the owner's call: an admin could otherwise point it anywhere.
+      if (body.appLinks !== undefined && actor.role !== 'owner') throw new AppError('FORBIDDEN', 'Only the owner of the organisation can change its app links.');
+      const name = body.name === undefined ? undefined : checkOrganisationName(body.name);
+      const links = body.appLinks === undefined ? undefined : checkAppLinks(body.appLinks);
+      await inTransaction(ctx.db, async (trx) => {
+        const current = await trx.selectFrom('organisations').select('app_links').where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
+        await trx
+          .updateTable('organisations')
+          .set({
+            ...(name === undefined ? {} : { name }),
+            ...(body.defaultLanguage === undefined ? {} : { default_language: body.defaultLanguage }),
+            ...(body.invitationLifetimeDays === undefined ? {} : { invitation_lifetime_days: body.invitationLifetimeDays }),
+            ...(links === undefined ? {} : { app_links: JSON.stringify({ ...readAppLinks(current.app_links), ...links }) }),
+            updated_at: iso(ctx.clock.now()),
+          })
+          .where('id', '=', actor.organisationId)
+          .execute();
+      });
       const row = await ctx.db.selectFrom('organisations').selectAll().where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
       return { ...toSettings(row), role: actor.role };
     },

@@ -7,7 +7,7 @@ import { isLanguage } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
 import type { InviteOutcome } from '../../src-shared/sync';
 import type { ServerContext } from './context';
-import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
+import { lockOrganisation, setChangeSeq, toSettings, usableAppLinks } from './organisations';
 import { revokeOpenInvitations } from './profiles';
 
 const DAY_MS = 86_400_000;
@@ -308,7 +308,7 @@ export async function acceptInvitation(ctx: ServerContext, token: string, passwo
         .executeTakeFirstOrThrow();
       const outboxId = randomUUID();
       const host = new URL(ctx.publicBaseUrl()).hostname || 'roster.localhost';
-      const payload: WelcomeMailPayload = { firstName: profile.first_name, organisationName: inviting.name, appLinks: toSettings(inviting).appLinks };
+      const payload: WelcomeMailPayload = { firstName: profile.first_name, organisationName: inviting.name, appLinks: usableAppLinks(toSettings(inviting).appLinks, ctx.config.appLinks) };
       await trx
         .insertInto('mail_outbox')
         .values({
