@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseCli } from '../../../src-server/config';
+import { checkLoopbackRequest } from '../../../src-server/lib/host-guard';
 import { renderWelcome } from '../../../src-server/mail/templates';
 import { readAppLinks } from '../../../src-server/services/organisations';
 
@@ -31,5 +32,20 @@ describe('app links', () => {
   it('stored links read back only when safe', () => {
     expect(readAppLinks(JSON.stringify({ ios: 'javascript:x', android: 'https://a.example', web: 'http://127.0.0.1:1/w' }))).toEqual({ ios: null, android: 'https://a.example', web: 'http://127.0.0.1:1/w' });
     expect(readAppLinks('not json')).toEqual({ ios: null, android: null, web: null });
+  });
+});
+
+describe('the dev mailbox host guard', () => {
+  const base = { origin: undefined, fetchSite: undefined, port: 4280 };
+  it('takes a loopback Host of this port, with no Origin or its own', () => {
+    for (const host of ['127.0.0.1:4280', 'localhost:4280', 'LOCALHOST:4280', '[::1]:4280']) expect(checkLoopbackRequest({ ...base, host }).ok, host).toBe(true);
+    expect(checkLoopbackRequest({ ...base, host: '127.0.0.1:4280', origin: 'http://127.0.0.1:4280', fetchSite: 'same-origin' }).ok).toBe(true);
+    expect(checkLoopbackRequest({ ...base, host: '127.0.0.1:4280', fetchSite: 'none' }).ok).toBe(true);
+  });
+
+  it('refuses another Host, another origin, or another site', () => {
+    for (const host of [undefined, 'evil.example', 'evil.example:4280', '127.0.0.1', '127.0.0.1:4281', '127.0.0.2:4280']) expect(checkLoopbackRequest({ ...base, host }).ok, String(host)).toBe(false);
+    for (const origin of ['http://evil.example', 'null', 'https://127.0.0.1:4280', 'http://127.0.0.1:5173']) expect(checkLoopbackRequest({ ...base, host: '127.0.0.1:4280', origin }).ok, origin).toBe(false);
+    for (const fetchSite of ['cross-site', 'same-site']) expect(checkLoopbackRequest({ ...base, host: '127.0.0.1:4280', fetchSite }).ok, fetchSite).toBe(false);
   });
 });
