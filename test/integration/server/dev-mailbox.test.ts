@@ -74,12 +74,13 @@ describe.each(BACKENDS)('the dev mailbox guard on %s', (backend) => {
   });
 
   it('refuses a cross-origin request (Origin or Sec-Fetch-Site of another site)', async () => {
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       { origin: 'http://evil.example' },
       { origin: `http://localhost:${Number(port) + 1}` },
       { origin: 'null' },
       { 'sec-fetch-site': 'cross-site' },
-    ]) {
+    ];
+    for (const headers of cases) {
       const res = await get(t.url, '/dev/mailbox.json', { host: `127.0.0.1:${port}`, ...headers });
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(res.text).not.toContain('mailbox.guard@example.com');
