@@ -5,9 +5,10 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { ServerConfig } from './config';
 import { checkConfiguredAppLinks, redactUrl } from './config';
-import { openDatabase } from './db/connect';
+import { openDatabase, sqliteFile } from './db/connect';
 import type { DbHandle } from './db/connect';
 import { loadSecret, Sealer } from './lib/crypto';
+import { ensurePrivateDir, ensurePrivateFile, tightenFile } from './lib/private-files';
 import { DevMailbox } from './mail/dev-mailbox';
 import { parseSmtpUrl } from './mail/smtp';
 import { OutboxWorker } from './mail/worker';
@@ -52,6 +53,16 @@ export interface RosterServer {
   close(): Promise<void>;
 }
 
+const SQLITE_SIDE_FILES = ['-wal', '-shm', '-journal'] as const;
+
+/** The data dir 0700, the database and its side files 0600, before SQLite opens (and so creates) any of them. */
+function protectSqliteFiles(dataDir: string): void {
+  ensurePrivateDir(dataDir);
+  const file = sqliteFile(dataDir);
+  ensurePrivateFile(file);
+  for (const suffix of SQLITE_SIDE_FILES) tightenFile(`${file}${suffix}`);
+}
+
 /** Masks the token of invitation links in anything logged. */
 export const redactPath = (url: string): string => url.replace(/\/invite\/[^/?#]+/, '/invite/[token]');
 
@@ -62,7 +73,10 @@ export const redactPath = (url: string): string => url.replace(/\/invite\/[^/?#]
  */
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<RosterServer> {
   checkConfiguredAppLinks(config.appLinks);
+  if (config.databaseUrl === undefined) protectSqliteFiles(config.dataDir);
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  // SQLite gives the -wal and -shm it creates the database file's mode; tighten any an earlier version left.
+  if (config.databaseUrl === undefined) for (const suffix of SQLITE_SIDE_FILES) tightenFile(`${sqliteFile(config.dataDir)}${suffix}`);
   const events = newEvents();
   let publicBaseUrl = config.publicBaseUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   let devMailbox: DevMailbox | null = null;
