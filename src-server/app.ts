@@ -7,6 +7,7 @@ import type { ServerConfig } from './config';
 import { checkConfiguredAppLinks, redactUrl } from './config';
 import { openDatabase, sqliteFile } from './db/connect';
 import type { DbHandle } from './db/connect';
+import { PUBLIC_BODY_LIMIT } from './lib/body-limits';
 import { loadSecret, Sealer } from './lib/crypto';
 import { ensurePrivateDir, ensurePrivateFile, tightenFile } from './lib/private-files';
 import { DevMailbox } from './mail/dev-mailbox';
@@ -94,7 +95,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     };
 
     const app = Fastify({
-      bodyLimit: 32 * 1024 * 1024,
+      // Routes without a session keep this; apiRoute() raises it for the routes behind one.
+      bodyLimit: PUBLIC_BODY_LIMIT,
       logger:
         config.logLevel === 'silent'
           ? false
@@ -114,7 +116,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
 
     useZodValidation(app);
     await app.register(errorsPlugin);
-    await app.register(formbody, { bodyLimit: 16 * 1024 });
+    await app.register(formbody, { bodyLimit: PUBLIC_BODY_LIMIT });
     await app.register(rateLimit, {
       global: false,
       errorResponseBuilder: (_request, context) => ({

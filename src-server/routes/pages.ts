@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Language } from '../../src-shared/languages';
 import { LANGUAGES } from '../../src-shared/languages';
 import { escapeHtml } from '../i18n';
+import { PUBLIC_BODY_LIMIT } from '../lib/body-limits';
 import { checkLoopbackRequest } from '../lib/host-guard';
 import type { DevMailbox } from '../mail/dev-mailbox';
 import { PAGE_HEADERS, renderForm, renderState, STATE_STATUS } from '../pages/render';
@@ -42,7 +43,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.post<{ Params: { token: string }; Body: unknown }>(
     '/invite/:token',
-    { schema: { hide: true }, config: { rateLimit: { max: 30, timeWindow: 60_000 } } },
+    { schema: { hide: true }, bodyLimit: PUBLIC_BODY_LIMIT, config: { rateLimit: { max: 30, timeWindow: 60_000 } } },
     async (request, reply) => {
       const fallback = preferredLanguage(request, ctx.config.defaultLanguage);
       if (!TOKEN.test(request.params.token)) return sendPage(reply, 404, renderState(fallback, 'invalid'));
