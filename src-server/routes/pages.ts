@@ -52,7 +52,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
       const password = typeof body.password === 'string' ? body.password : '';
       const confirm = typeof body.confirm === 'string' ? body.confirm : '';
-      const problem = passwordProblem(password, confirm, link.email);
+      const problem = passwordProblem(password, confirm, link.email, [link.firstName, link.lastName, link.organisationName]);
       if (problem !== null) {
         return sendPage(
           reply,

@@ -3,6 +3,8 @@ import type { OrganisationRow } from '../db/schema';
 import { chunks, inTransaction, iso } from '../db/tx';
 import type { Tx } from '../db/tx';
 import { hashPassword, hashToken, newToken } from '../lib/crypto';
+import { assertAcceptablePassword, passwordProblem as checkPassword } from '../lib/passwords';
+import type { PasswordReason } from '../lib/passwords';
 import { isLanguage } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
 import type { InviteOutcome } from '../../src-shared/sync';
@@ -200,6 +202,7 @@ export interface LinkView {
   language: Language;
   email: string | null;
   firstName: string | null;
+  lastName: string | null;
   organisationName: string | null;
   expiresAt: string | null;
 }
@@ -220,6 +223,7 @@ export async function inspectLink(ctx: ServerContext, token: string, fallbackLan
       'invitations.accepted_at as accepted_at',
       'invitations.revoked_at as revoked_at',
       'profiles.first_name as first_name',
+      'profiles.last_name as last_name',
       'profiles.language as language',
       'organisations.name as organisation_name',
       'accounts.confirmed_at as confirmed_at',
@@ -227,7 +231,7 @@ export async function inspectLink(ctx: ServerContext, token: string, fallbackLan
     .where('invitations.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (row === undefined) {
-    return { state: 'invalid', language: fallbackLanguage, email: null, firstName: null, organisationName: null, expiresAt: null, invitationId: null, accountId: null, organisationId: null };
+    return { state: 'invalid', language: fallbackLanguage, email: null, firstName: null, lastName: null, organisationName: null, expiresAt: null, invitationId: null, accountId: null, organisationId: null };
   }
   const now = ctx.clock.now();
   let state: LinkState = 'valid';
@@ -239,6 +243,7 @@ export async function inspectLink(ctx: ServerContext, token: string, fallbackLan
     language: isLanguage(row.language) ? row.language : fallbackLanguage,
     email: row.email,
     firstName: row.first_name,
+    lastName: row.last_name,
     organisationName: row.organisation_name,
     expiresAt: row.expires_at,
     invitationId: row.id,
@@ -247,16 +252,11 @@ export async function inspectLink(ctx: ServerContext, token: string, fallbackLan
   };
 }
 
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 256;
+export { PASSWORD_MAX, PASSWORD_MIN } from '../lib/passwords';
 
-/** NIST SP 800-63B style: length, not composition; not the email itself. */
-export function passwordProblem(password: string, confirm: string, email: string | null): 'too_short' | 'too_long' | 'mismatch' | 'is_email' | null {
-  if (password !== confirm) return 'mismatch';
-  if (password.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '_').length < PASSWORD_MIN) return 'too_short';
-  if (password.length > PASSWORD_MAX) return 'too_long';
-  if (email !== null && password.trim().toLowerCase() === email.toLowerCase()) return 'is_email';
-  return null;
+/** The invitation page's check: see lib/passwords.ts (NIST SP 800-63B). `names` are the person's and the organisation's. */
+export function passwordProblem(password: string, confirm: string, email: string | null, names: readonly (string | null)[] = []): PasswordReason | null {
+  return checkPassword(password, confirm, { email, names });
 }
 
 /**
@@ -268,6 +268,7 @@ export async function acceptInvitation(ctx: ServerContext, token: string, passwo
   const link = await inspectLink(ctx, token, ctx.config.defaultLanguage);
   if (link.state !== 'valid' || link.invitationId === null || link.accountId === null || link.email === null) return link.state;
   const { invitationId, accountId, email } = link;
+  assertAcceptablePassword(password, { email, names: [link.firstName, link.lastName, link.organisationName] });
   const passwordHash = await hashPassword(password, ctx.config.scrypt);
   const result = await inTransaction(ctx.db, async (trx): Promise<LinkState | 'accepted'> => {
     const now = ctx.clock.now();

@@ -11,6 +11,7 @@ import type { Role } from '../../src-shared/sync';
 import { findForbiddenCharacter, forbiddenCharacterMessage } from '../../src-shared/text-safety';
 import { checkWebUrl } from '../../src-shared/urls';
 import { hashPassword } from '../lib/crypto';
+import { assertAcceptablePassword } from '../lib/passwords';
 import type { ServerContext } from './context';
 
 /** An organisation's app links as stored: a link that is not a safe web address (stored before it was checked) reads as null. */
@@ -157,6 +158,7 @@ export async function createOrganisation(ctx: ServerContext, input: NewOrganisat
   const name = checkOrganisationName(input.name);
   const email = checkEmail(input.ownerEmail);
   if (!email.ok) throw new AppError('VALIDATION_FAILED', email.message, { fields: { email: email.message } });
+  assertAcceptablePassword(input.ownerPassword, { email: email.value, names: [name] });
   const now = ctx.clock.now();
   const passwordHash = await hashPassword(input.ownerPassword, ctx.config.scrypt);
   const organisationId = randomUUID();
@@ -199,6 +201,8 @@ export async function addMemberWithPassword(
 ): Promise<string> {
   const email = checkEmail(input.email);
   if (!email.ok) throw new AppError('VALIDATION_FAILED', email.message);
+  const organisation = await getOrganisation(ctx.db, organisationId);
+  assertAcceptablePassword(input.password, { email: email.value, names: [organisation.name] });
   const now = ctx.clock.now();
   const passwordHash = await hashPassword(input.password, ctx.config.scrypt);
   return ctx.db.transaction().execute(async (trx) => {

@@ -35,9 +35,9 @@ describe.each(BACKENDS)('admin auth on %s', (backend) => {
     await t.request('POST', '/api/v1/invitations', { token: org.token, body: { profileIds: [create.entityId] } });
     await t.sink.waitFor(1);
     const link = t.sink.to('plain.user@example.com')[0]?.links.find((l) => l.includes('/invite/')) ?? '';
-    const done = await t.request('POST', new URL(link).pathname, { form: { password: 'plain user password', confirm: 'plain user password' } });
+    const done = await t.request('POST', new URL(link).pathname, { form: { password: 'gravel orbit lantern', confirm: 'gravel orbit lantern' } });
     expect(done.text).toContain('data-state="done"');
-    const res = await t.request<Err>('POST', '/api/v1/auth/sign-in', { body: { email: 'plain.user@example.com', password: 'plain user password' } });
+    const res = await t.request<Err>('POST', '/api/v1/auth/sign-in', { body: { email: 'plain.user@example.com', password: 'gravel orbit lantern' } });
     expect(res.status).toBe(401);
     expect(res.body.error.message).toBe('Email or password is incorrect.');
   });

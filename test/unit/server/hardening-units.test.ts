@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../src-shared/errors';
+import { LANGUAGES } from '../../../src-shared/languages';
 import { ConfigError, parseCli } from '../../../src-server/config';
+import { MESSAGES } from '../../../src-server/i18n';
+import { assertAcceptablePassword, commonPasswords, PASSWORD_MESSAGES, PASSWORD_REASONS, passwordProblem } from '../../../src-server/lib/passwords';
+import type { PasswordContext } from '../../../src-server/lib/passwords';
 import { checkLoopbackRequest } from '../../../src-server/lib/host-guard';
 import { renderWelcome } from '../../../src-server/mail/templates';
 import { readAppLinks } from '../../../src-server/services/organisations';
@@ -47,5 +52,82 @@ describe('the dev mailbox host guard', () => {
     for (const host of [undefined, 'evil.example', 'evil.example:4280', '127.0.0.1', '127.0.0.1:4281', '127.0.0.2:4280']) expect(checkLoopbackRequest({ ...base, host }).ok, String(host)).toBe(false);
     for (const origin of ['http://evil.example', 'null', 'https://127.0.0.1:4280', 'http://127.0.0.1:5173']) expect(checkLoopbackRequest({ ...base, host: '127.0.0.1:4280', origin }).ok, origin).toBe(false);
     for (const fetchSite of ['cross-site', 'same-site']) expect(checkLoopbackRequest({ ...base, host: '127.0.0.1:4280', fetchSite }).ok, fetchSite).toBe(false);
+  });
+});
+
+describe('password rules (NIST SP 800-63B)', () => {
+  const check = (password: string, context: PasswordContext = {}) => passwordProblem(password, password, context);
+
+  it('ships a list of a few thousand common passwords', () => {
+    expect(commonPasswords().size).toBeGreaterThan(2500);
+    expect(commonPasswords().has('password')).toBe(true);
+    expect(commonPasswords().has('motdepasse')).toBe(true);
+    expect(commonPasswords().has('wachtwoord')).toBe(true);
+  });
+
+  it.each([
+    ['aaaaaaaaaaaa', 'repetitive'],
+    ['abababababab', 'repetitive'],
+    ['abcabcabcabc', 'repetitive'],
+    ['zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz', 'repetitive'],
+    ['123456789012', 'sequential'],
+    ['abcdefghijkl', 'sequential'],
+    ['qwertyuiop12', 'sequential'],
+    ['azertyuiop!!', 'sequential'],
+    ['1qaz2wsx3edc', 'sequential'],
+    ['Password1234', 'common'],
+    ['P@ssw0rd2024!', 'common'],
+    ['iloveyou1234', 'common'],
+    ['iloveyouprincess', 'common'],
+    ['Liverpool2024', 'common'],
+    ['motdepasse123', 'common'],
+    ['Wachtwoord2025', 'common'],
+    ['Sunshine!2024', 'common'],
+  ])('refuses %s as %s', (password, reason) => {
+    expect(check(password)).toBe(reason);
+  });
+
+  it('refuses passwords made of the context: the service, the email, the person’s or the organisation’s name', () => {
+    expect(check('roster2024!!!')).toBe('context');
+    expect(check('Roster-Roster-1')).toBe('context');
+    expect(check('ann.peeters1990', { email: 'ann.peeters@example.com' })).toBe('context');
+    expect(check('peetersfamily1', { email: 'ann.peeters@example.com' })).toBe('context');
+    expect(check('plain user password', { email: 'plain.user@example.com' })).toBe('context');
+    expect(check('acmecorp2024!', { names: ['Acme Corp'] })).toBe('context');
+    expect(check('Zoë Janssens 1985', { names: ['Zoë', 'Janssens'] })).toBe('context');
+    expect(check('ann.peeters@example.com', { email: 'ann.peeters@example.com' })).toBe('is_email');
+  });
+
+  it('takes passphrases and random passwords, the context’s words among others included', () => {
+    for (const password of ['correct horse battery staple', 'a long enough password', 'Tr0ub4dor&3xyz', 'kP9#mZ2!vQ7w', 'zonnige dagen in gent', '192837465019', 'the roster of my team is long', 'pw-3b2c1d9e-1111-4a2b-9c3d-0e1f2a3b4c5d']) {
+      expect(check(password, { email: 'ann.peeters@example.com', names: ['Ann', 'Peeters', 'Acme'] }), password).toBeNull();
+    }
+  });
+
+  it('still checks length and equality first', () => {
+    expect(passwordProblem('short', 'short')).toBe('too_short');
+    expect(passwordProblem('correct horse battery', 'correct horse batterx')).toBe('mismatch');
+    expect(check('x'.repeat(257))).toBe('too_long');
+  });
+
+  it('every reason has a message in every language, and the API’s own', () => {
+    for (const reason of PASSWORD_REASONS) {
+      expect(PASSWORD_MESSAGES[reason].length).toBeGreaterThan(10);
+      for (const language of LANGUAGES) expect(MESSAGES[language].page.errors[reason].length, `${language} ${reason}`).toBeGreaterThan(10);
+    }
+  });
+
+  it('other places that set a password get PASSWORD_REJECTED naming the reason', () => {
+    expect(() => assertAcceptablePassword('password1234')).toThrow(AppError);
+    let caught: unknown = null;
+    try {
+      assertAcceptablePassword('aaaaaaaaaaaa');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(AppError);
+    expect((caught as AppError).code).toBe('PASSWORD_REJECTED');
+    expect((caught as AppError).details).toMatchObject({ reason: 'repetitive' });
+    expect((caught as AppError).message).toMatch(/repeats/);
   });
 });
