@@ -46,7 +46,15 @@ export interface ServerConfig {
   /** Give the demo admin a new password (printed once). */
   resetDemoPassword: boolean;
   scrypt: ScryptCost;
-  login: { maxPerMinutePerIp: number; maxPerMinutePerEmail: number };
+  /** Sign-in attempts (counted in the database, shared by every server process on it; 0 turns one off). */
+  login: {
+    /** Per minute from one address (IPv6: its /64), whatever the email. */
+    maxPerMinutePerIp: number;
+    /** Per minute for one email from one address. */
+    maxPerMinutePerEmailAndIp: number;
+    /** Per hour for one email from all addresses together. */
+    maxPerHourPerEmail: number;
+  };
   worker: {
     enabled: boolean;
     pollIntervalMs: number;
@@ -92,7 +100,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     seedDemo: false,
     resetDemoPassword: false,
     scrypt: OWASP_SCRYPT,
-    login: { maxPerMinutePerIp: 20, maxPerMinutePerEmail: 10 },
+    login: { maxPerMinutePerIp: 30, maxPerMinutePerEmailAndIp: 10, maxPerHourPerEmail: 100 },
     worker: { enabled: true, pollIntervalMs: 1000, batchSize: 50, leaseMs: 60_000, maxAttempts: 8, retryBaseMs: 5_000, retryMaxMs: 3_600_000 },
     logLevel: 'info',
     ...overrides,
@@ -119,6 +127,11 @@ Options (each also read from the environment variable shown):
   --session-hours N         ROSTER_SESSION_HOURS   admin session lifetime (default 12)
   --app-links JSON          ROSTER_APP_LINKS       {"ios":…,"android":…,"web":…} for email 2
   --secret KEY              ROSTER_SECRET          32-byte key (base64/hex) sealing tokens in the mail queue (default: key file in data dir)
+  --sign-in-ip-per-minute N ROSTER_SIGN_IN_IP_PER_MINUTE sign-in attempts per minute from one address (default 30; 0 = no limit)
+  --sign-in-email-ip-per-minute N
+                            ROSTER_SIGN_IN_EMAIL_IP_PER_MINUTE  … for one email from one address (default 10)
+  --sign-in-email-per-hour N
+                            ROSTER_SIGN_IN_EMAIL_PER_HOUR  … for one email from all addresses (default 100)
   --no-demo                 ROSTER_DEMO=0          do not create the demo organisation on first start
   --reset-demo-password                            give the demo admin a new password and print it
   --no-worker               ROSTER_WORKER=0        do not send emails from this process
@@ -145,7 +158,27 @@ const checkUrl = (name: string, raw: string, protocols: readonly string[]): stri
   return raw;
 };
 
-const KNOWN_FLAGS = new Set(['help', 'no-demo', 'reset-demo-password', 'no-worker', 'port', 'host', 'public-url', 'data-dir', 'database-url', 'smtp-url', 'mail-from', 'invitation-days', 'session-hours', 'app-links', 'secret', 'log-level']);
+const KNOWN_FLAGS = new Set([
+  'help',
+  'no-demo',
+  'reset-demo-password',
+  'no-worker',
+  'port',
+  'host',
+  'public-url',
+  'data-dir',
+  'database-url',
+  'smtp-url',
+  'mail-from',
+  'invitation-days',
+  'session-hours',
+  'app-links',
+  'secret',
+  'log-level',
+  'sign-in-ip-per-minute',
+  'sign-in-email-ip-per-minute',
+  'sign-in-email-per-hour',
+]);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -200,6 +233,15 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (config.invitationLifetimeDays > 365) throw new ConfigError('invitation lifetime is at most 365 days');
   const hours = pick('session-hours', 'ROSTER_SESSION_HOURS');
   if (hours !== undefined) config.sessionLifetimeHours = positiveNumber('session lifetime (hours)', hours);
+  const limit = (flag: string, envName: string, what: string): number | undefined => {
+    const raw = pick(flag, envName);
+    return raw === undefined ? undefined : positiveNumber(what, raw, { min: 0 });
+  };
+  config.login = {
+    maxPerMinutePerIp: limit('sign-in-ip-per-minute', 'ROSTER_SIGN_IN_IP_PER_MINUTE', 'sign-in attempts per minute per address') ?? config.login.maxPerMinutePerIp,
+    maxPerMinutePerEmailAndIp: limit('sign-in-email-ip-per-minute', 'ROSTER_SIGN_IN_EMAIL_IP_PER_MINUTE', 'sign-in attempts per minute per email and address') ?? config.login.maxPerMinutePerEmailAndIp,
+    maxPerHourPerEmail: limit('sign-in-email-per-hour', 'ROSTER_SIGN_IN_EMAIL_PER_HOUR', 'sign-in attempts per hour per email') ?? config.login.maxPerHourPerEmail,
+  };
   const links = pick('app-links', 'ROSTER_APP_LINKS');
   if (links !== undefined) config.appLinks = parseAppLinks(links);
   config.secret = pick('secret', 'ROSTER_SECRET');

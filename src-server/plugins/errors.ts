@@ -3,6 +3,7 @@ import { AppError, isErrorCode } from '../../src-shared/errors';
 import type { ApiError } from '../../src-shared/errors';
 import { HTTP_STATUS_BY_CODE } from '../../src-shared/sync';
 import { describeBytes } from '../lib/body-limits';
+import { RateLimitedError } from '../lib/rate-limit';
 import { shared } from './shared';
 import { ValidationError } from './zod-routes';
 
@@ -14,6 +15,8 @@ export const errorsPlugin = shared((app: FastifyInstance, _options: object, done
     if (thrown instanceof AppError) {
       status = HTTP_STATUS_BY_CODE[thrown.code] ?? 400;
       error = thrown.toApiError();
+      // When a limit has room again: seconds, as HTTP says (the body's details carry the time itself).
+      if (thrown instanceof RateLimitedError) void reply.header('retry-after', String(thrown.retryAfterSeconds));
     } else if (thrown instanceof ValidationError) {
       status = 400;
       error = { code: 'VALIDATION_FAILED', message: thrown.message, details: { issues: thrown.issues } };

@@ -15,8 +15,8 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext, auth: AuthS
     access: 'public',
     body: signInRequestSchema,
     response: signInResponseSchema,
-    config: { rateLimit: { max: ctx.config.login.maxPerMinutePerIp, timeWindow: 60_000 } },
-    handler: async ({ body }) => auth.signIn(body),
+    // Limited per address, per (email, address) and per email in the database (AuthService), not per process.
+    handler: async ({ body, request }) => auth.signIn(body, request.ip),
   });
 
   apiRoute(app, {

@@ -3,6 +3,7 @@ import { AppError } from '../../../src-shared/errors';
 import { LANGUAGES } from '../../../src-shared/languages';
 import { ConfigError, parseCli } from '../../../src-server/config';
 import { MESSAGES } from '../../../src-server/i18n';
+import { addressKey } from '../../../src-server/lib/rate-limit';
 import { assertAcceptablePassword, commonPasswords, PASSWORD_MESSAGES, PASSWORD_REASONS, passwordProblem } from '../../../src-server/lib/passwords';
 import type { PasswordContext } from '../../../src-server/lib/passwords';
 import { checkLoopbackRequest } from '../../../src-server/lib/host-guard';
@@ -129,5 +130,23 @@ describe('password rules (NIST SP 800-63B)', () => {
     expect((caught as AppError).code).toBe('PASSWORD_REJECTED');
     expect((caught as AppError).details).toMatchObject({ reason: 'repetitive' });
     expect((caught as AppError).message).toMatch(/repeats/);
+  });
+});
+
+describe('limit settings', () => {
+  it('sign-in limits: defaults, flags over environment, 0 turns one off, garbage refused', () => {
+    expect(parseCli([], {}).config.login).toEqual({ maxPerMinutePerIp: 30, maxPerMinutePerEmailAndIp: 10, maxPerHourPerEmail: 100 });
+    const { config } = parseCli(['--sign-in-email-ip-per-minute', '4', '--sign-in-ip-per-minute=0'], { ROSTER_SIGN_IN_EMAIL_PER_HOUR: '50', ROSTER_SIGN_IN_EMAIL_IP_PER_MINUTE: '7' });
+    expect(config.login).toEqual({ maxPerMinutePerIp: 0, maxPerMinutePerEmailAndIp: 4, maxPerHourPerEmail: 50 });
+    expect(() => parseCli(['--sign-in-email-per-hour', 'lots'], {})).toThrow(/sign-in attempts per hour per email/);
+    expect(() => parseCli([], { ROSTER_SIGN_IN_IP_PER_MINUTE: '-1' })).toThrow(ConfigError);
+  });
+
+  it('IPv6 callers are counted by their /64, IPv4-mapped ones as IPv4', () => {
+    expect(addressKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8:1:2::5')).toBe(addressKey('2001:0db8:0001:0002:ffff::9'));
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(addressKey('192.0.2.7')).toBe('192.0.2.7');
   });
 });
