@@ -37,6 +37,13 @@ export interface ServerConfig {
   /** Default for new organisations (each organisation may change its own). */
   invitationLifetimeDays: number;
   sessionLifetimeHours: number;
+  /** Against bulk or phishing mail through invitations; counted from the invitations in the database (every process agrees). */
+  invitationLimits: {
+    /** Invitations (emails 1) one organisation may send in any hour; 0 = no limit. */
+    perOrganisationPerHour: number;
+    /** How long after an invitation the same profile can be invited again, in minutes; 0 = at once. */
+    reinviteCooldownMinutes: number;
+  };
   defaultLanguage: Language;
   appLinks: AppLinks;
   /** 32 bytes (base64 or hex) sealing invitation tokens until their email leaves; undefined: a key file in dataDir. */
@@ -94,6 +101,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     mailFrom: 'Roster <no-reply@roster.localhost>',
     invitationLifetimeDays: 7,
     sessionLifetimeHours: 12,
+    invitationLimits: { perOrganisationPerHour: 2000, reinviteCooldownMinutes: 5 },
     defaultLanguage: DEFAULT_LANGUAGE,
     appLinks: DEFAULT_APP_LINKS,
     secret: undefined,
@@ -125,7 +133,10 @@ Options (each also read from the environment variable shown):
   --mail-from ADDR          ROSTER_MAIL_FROM       sender of the emails (default "Roster <no-reply@roster.localhost>")
   --invitation-days N       ROSTER_INVITATION_DAYS invitation lifetime for new organisations (default 7)
   --session-hours N         ROSTER_SESSION_HOURS   admin session lifetime (default 12)
-  --app-links JSON          ROSTER_APP_LINKS       {"ios":…,"android":…,"web":…} for email 2
+  --invitations-per-hour N  ROSTER_INVITATIONS_PER_HOUR  invitations one organisation may send per hour (default 2000; 0 = no limit)
+  --reinvite-cooldown-minutes N
+                            ROSTER_REINVITE_COOLDOWN_MINUTES  wait before the same profile can be invited again (default 5; 0 = none)
+  --app-links JSON          ROSTER_APP_LINKS       {"ios":…,"android":…,"web":…} for email 2 (https, or http to this machine)
   --secret KEY              ROSTER_SECRET          32-byte key (base64/hex) sealing tokens in the mail queue (default: key file in data dir)
   --sign-in-ip-per-minute N ROSTER_SIGN_IN_IP_PER_MINUTE sign-in attempts per minute from one address (default 30; 0 = no limit)
   --sign-in-email-ip-per-minute N
@@ -178,6 +189,8 @@ const KNOWN_FLAGS = new Set([
   'sign-in-ip-per-minute',
   'sign-in-email-ip-per-minute',
   'sign-in-email-per-hour',
+  'invitations-per-hour',
+  'reinvite-cooldown-minutes',
 ]);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -242,6 +255,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     maxPerMinutePerEmailAndIp: limit('sign-in-email-ip-per-minute', 'ROSTER_SIGN_IN_EMAIL_IP_PER_MINUTE', 'sign-in attempts per minute per email and address') ?? config.login.maxPerMinutePerEmailAndIp,
     maxPerHourPerEmail: limit('sign-in-email-per-hour', 'ROSTER_SIGN_IN_EMAIL_PER_HOUR', 'sign-in attempts per hour per email') ?? config.login.maxPerHourPerEmail,
   };
+  config.invitationLimits = {
+    perOrganisationPerHour: limit('invitations-per-hour', 'ROSTER_INVITATIONS_PER_HOUR', 'invitations per hour per organisation') ?? config.invitationLimits.perOrganisationPerHour,
+    reinviteCooldownMinutes: limit('reinvite-cooldown-minutes', 'ROSTER_REINVITE_COOLDOWN_MINUTES', 're-invite cooldown (minutes)') ?? config.invitationLimits.reinviteCooldownMinutes,
+  };
+  if (config.invitationLimits.reinviteCooldownMinutes > 7 * 24 * 60) throw new ConfigError('the re-invite cooldown is at most 10080 minutes (7 days)');
   const links = pick('app-links', 'ROSTER_APP_LINKS');
   if (links !== undefined) config.appLinks = parseAppLinks(links);
   config.secret = pick('secret', 'ROSTER_SECRET');

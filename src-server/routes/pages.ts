@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Language } from '../../src-shared/languages';
+import { toSingleLine } from '../../src-shared/text-safety';
 import { LANGUAGES } from '../../src-shared/languages';
 import { escapeHtml } from '../i18n';
 import { PUBLIC_BODY_LIMIT } from '../lib/body-limits';
@@ -37,7 +38,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return sendPage(
       reply,
       200,
-      renderForm({ language: link.language, organisationName: link.organisationName ?? '', firstName: link.firstName ?? '', email: link.email ?? '', expiresAt: link.expiresAt ?? '', error: null }),
+      renderForm({ language: link.language, organisationName: toSingleLine(link.organisationName ?? ''), firstName: link.firstName ?? '', email: link.email ?? '', expiresAt: link.expiresAt ?? '', error: null }),
     );
   });
 
@@ -57,7 +58,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext): void {
         return sendPage(
           reply,
           422,
-          renderForm({ language: link.language, organisationName: link.organisationName ?? '', firstName: link.firstName ?? '', email: link.email ?? '', expiresAt: link.expiresAt ?? '', error: problem }),
+          renderForm({ language: link.language, organisationName: toSingleLine(link.organisationName ?? ''), firstName: link.firstName ?? '', email: link.email ?? '', expiresAt: link.expiresAt ?? '', error: problem }),
         );
       }
       const result = await acceptInvitation(ctx, request.params.token, password);

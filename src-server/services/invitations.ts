@@ -4,6 +4,8 @@ import { chunks, inTransaction, iso } from '../db/tx';
 import type { Tx } from '../db/tx';
 import { hashPassword, hashToken, newToken } from '../lib/crypto';
 import { assertAcceptablePassword, passwordProblem as checkPassword } from '../lib/passwords';
+import { RateLimitedError, waitText } from '../lib/rate-limit';
+import { toSingleLine } from '../../src-shared/text-safety';
 import type { PasswordReason } from '../lib/passwords';
 import { isLanguage } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
@@ -13,6 +15,7 @@ import { lockOrganisation, setChangeSeq, toSettings, usableAppLinks } from './or
 import { revokeOpenInvitations } from './profiles';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 export interface InvitationMailPayload {
   firstName: string;
@@ -78,7 +81,7 @@ export async function inviteProfiles(
     for (const a of part) accounts.set(a.email, { id: a.id, confirmed_at: null });
   }
 
-  const toInvite: { id: string; email: string; firstName: string; lastName: string; language: Language; accountId: string }[] = [];
+  const candidates: { id: string; email: string; firstName: string; lastName: string; language: Language; accountId: string }[] = [];
   for (const id of unique) {
     const row = byId.get(id);
     if (row === undefined) {
@@ -95,7 +98,7 @@ export async function inviteProfiles(
       skipped.push({ profileId: id, reason: 'already_confirmed' });
       continue;
     }
-    toInvite.push({
+    candidates.push({
       id,
       email: row.email,
       firstName: row.first_name,
@@ -103,8 +106,9 @@ export async function inviteProfiles(
       language: isLanguage(row.language) ? row.language : settings.defaultLanguage,
       accountId: account.id,
     });
-    invited.push(id);
   }
+  const toInvite = await applyInvitationLimits(ctx, trx, org.id, candidates, skipped, now);
+  invited.push(...toInvite.map((p) => p.id));
   if (toInvite.length === 0) return { invited, skipped, invitedAt, expiresAt };
 
   for (const part of chunks(toInvite.map((p) => p.id), 500)) await revokeOpenInvitations(trx, part, now);
@@ -137,7 +141,7 @@ export async function inviteProfiles(
       .insertInto('mail_outbox')
       .values(
         part.map((i) => {
-          const payload: InvitationMailPayload = { firstName: i.profile.firstName, lastName: i.profile.lastName, organisationName: org.name, expiresAt };
+          const payload: InvitationMailPayload = { firstName: i.profile.firstName, lastName: i.profile.lastName, organisationName: toSingleLine(org.name), expiresAt };
           return {
             id: i.outboxId,
             organisation_id: org.id,
@@ -180,16 +184,91 @@ export async function inviteProfiles(
   return { invited, skipped, invitedAt, expiresAt };
 }
 
-/** Invitation batch from the REST API (outside a push): its own transaction. */
+/**
+ * The limits against bulk or phishing mail, under the organisation's lock
+ * (so every process on the database agrees): a profile invited less than
+ * the cooldown ago is skipped (`cooldown`), and the organisation sends at
+ * most so many invitations in any hour (`rate_limited` for the rest). Both
+ * say when the profile can be invited again. Returns who is invited now.
+ */
+async function applyInvitationLimits<P extends { id: string }>(ctx: ServerContext, trx: Tx, organisationId: string, candidates: readonly P[], skipped: InviteOutcome['skipped'], now: Date): Promise<P[]> {
+  const { perOrganisationPerHour, reinviteCooldownMinutes } = ctx.config.invitationLimits;
+  let eligible = [...candidates];
+  if (eligible.length > 0 && reinviteCooldownMinutes > 0) {
+    const cooldownMs = reinviteCooldownMinutes * 60_000;
+    const recent = new Map<string, string>();
+    for (const part of chunks(eligible.map((p) => p.id), 500)) {
+      const rows = await trx
+        .selectFrom('invitations')
+        .select(['profile_id'])
+        .select((eb) => eb.fn.max('created_at').as('last'))
+        .where('organisation_id', '=', organisationId)
+        .where('profile_id', 'in', part)
+        .where('created_at', '>', iso(new Date(now.getTime() - cooldownMs)))
+        .groupBy('profile_id')
+        .execute();
+      for (const r of rows) recent.set(r.profile_id, r.last);
+    }
+    eligible = eligible.filter((p) => {
+      const last = recent.get(p.id);
+      if (last === undefined) return true;
+      skipped.push({ profileId: p.id, reason: 'cooldown', retryAt: iso(new Date(Date.parse(last) + cooldownMs)) });
+      return false;
+    });
+  }
+  if (eligible.length === 0 || perOrganisationPerHour <= 0) return eligible;
+  const windowStart = iso(new Date(now.getTime() - HOUR_MS));
+  const count = await trx
+    .selectFrom('invitations')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+    .where('organisation_id', '=', organisationId)
+    .where('created_at', '>', windowStart)
+    .executeTakeFirstOrThrow();
+  const used = Number(count.n);
+  const room = Math.max(0, perOrganisationPerHour - used);
+  if (eligible.length <= room) return eligible;
+  // Once these are sent the hour is full: the next slot frees when the oldest invitation that keeps it full turns an hour old.
+  const overBy = used + room - perOrganisationPerHour;
+  const oldest = await trx
+    .selectFrom('invitations')
+    .select('created_at')
+    .where('organisation_id', '=', organisationId)
+    .where('created_at', '>', windowStart)
+    .orderBy('created_at')
+    .limit(1)
+    .offset(Math.max(0, overBy))
+    .executeTakeFirst();
+  const retryAt = iso(new Date((oldest === undefined ? now.getTime() : Date.parse(oldest.created_at)) + HOUR_MS));
+  for (const p of eligible.slice(room)) skipped.push({ profileId: p.id, reason: 'rate_limited', retryAt });
+  return eligible.slice(0, room);
+}
+
+/**
+ * Invitation batch from the REST API (outside a push): its own transaction.
+ * When the organisation's hourly limit leaves room for none of them, the
+ * answer is 429 with when to try again (a push instead reports the profiles
+ * skipped as `rate_limited`, so the rest of the push still applies).
+ */
 export async function inviteBatch(ctx: ServerContext, organisationId: string, actorAccountId: string, profileIds: readonly string[]): Promise<InviteOutcome> {
+  const now = ctx.clock.now();
   const outcome = await inTransaction(ctx.db, async (trx) => {
     const org = await lockOrganisation(trx, organisationId);
     const seq = org.change_seq + 1;
-    const result = await inviteProfiles(ctx, trx, org, profileIds, { seq, actorAccountId, now: ctx.clock.now() });
+    const result = await inviteProfiles(ctx, trx, org, profileIds, { seq, actorAccountId, now });
     if (result.invited.length > 0) await setChangeSeq(trx, organisationId, seq);
     return result;
   });
   if (outcome.invited.length > 0) ctx.events.emit('mailQueued');
+  const limited = outcome.skipped.find((s) => s.reason === 'rate_limited');
+  if (outcome.invited.length === 0 && limited?.retryAt !== undefined) {
+    const retryAt = new Date(limited.retryAt);
+    const max = ctx.config.invitationLimits.perOrganisationPerHour;
+    throw new RateLimitedError(
+      `This organisation has sent its ${max.toLocaleString('en-US')} invitations for this hour. Try again in ${waitText(now.getTime(), retryAt.getTime())}.`,
+      retryAt,
+      now,
+    );
+  }
   return { invited: outcome.invited, skipped: outcome.skipped };
 }
 
@@ -309,7 +388,7 @@ export async function acceptInvitation(ctx: ServerContext, token: string, passwo
         .executeTakeFirstOrThrow();
       const outboxId = randomUUID();
       const host = new URL(ctx.publicBaseUrl()).hostname || 'roster.localhost';
-      const payload: WelcomeMailPayload = { firstName: profile.first_name, organisationName: inviting.name, appLinks: usableAppLinks(toSettings(inviting).appLinks, ctx.config.appLinks) };
+      const payload: WelcomeMailPayload = { firstName: profile.first_name, organisationName: toSingleLine(inviting.name), appLinks: usableAppLinks(toSettings(inviting).appLinks, ctx.config.appLinks) };
       await trx
         .insertInto('mail_outbox')
         .values({

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src-shared/errors';
 import { LANGUAGES } from '../../../src-shared/languages';
-import { ConfigError, parseCli } from '../../../src-server/config';
+import { ConfigError, defaultConfig, parseCli } from '../../../src-server/config';
 import { MESSAGES } from '../../../src-server/i18n';
 import { addressKey } from '../../../src-server/lib/rate-limit';
 import { assertAcceptablePassword, commonPasswords, PASSWORD_MESSAGES, PASSWORD_REASONS, passwordProblem } from '../../../src-server/lib/passwords';
 import type { PasswordContext } from '../../../src-server/lib/passwords';
 import { checkLoopbackRequest } from '../../../src-server/lib/host-guard';
-import { renderWelcome } from '../../../src-server/mail/templates';
+import { renderInvitation, renderWelcome } from '../../../src-server/mail/templates';
 import { readAppLinks } from '../../../src-server/services/organisations';
 
 describe('app links', () => {
@@ -148,5 +148,24 @@ describe('limit settings', () => {
     expect(addressKey('::1')).toBe('0:0:0:0::/64');
     expect(addressKey('::ffff:192.0.2.7')).toBe('192.0.2.7');
     expect(addressKey('192.0.2.7')).toBe('192.0.2.7');
+  });
+});
+
+describe('invitation limit settings', () => {
+  it('default to 2,000 an hour per organisation and 5 minutes between invitations of a profile; flags and environment change them', () => {
+    expect(parseCli([], {}).config.invitationLimits).toEqual({ perOrganisationPerHour: 2000, reinviteCooldownMinutes: 5 });
+    expect(defaultConfig().invitationLimits).toEqual({ perOrganisationPerHour: 2000, reinviteCooldownMinutes: 5 });
+    expect(parseCli(['--invitations-per-hour', '500'], { ROSTER_REINVITE_COOLDOWN_MINUTES: '0', ROSTER_INVITATIONS_PER_HOUR: '9' }).config.invitationLimits).toEqual({ perOrganisationPerHour: 500, reinviteCooldownMinutes: 0 });
+    expect(() => parseCli(['--invitations-per-hour', 'many'], {})).toThrow(/invitations per hour per organisation/);
+    expect(() => parseCli(['--reinvite-cooldown-minutes', '20000'], {})).toThrow(ConfigError);
+  });
+
+  it('email subjects are one line without control or text-direction characters, also from a message queued before names were checked', () => {
+    const payload = { firstName: 'Ann', lastName: 'P', organisationName: 'Acme\r\nBcc: victim@example.com\u0000\u202E', expiresAt: '2030-01-08T10:00:00.000Z' };
+    const invitation = renderInvitation('en_US', payload, 'https://roster.example.org/invite/T');
+    expect(invitation.subject).toBe('Acme Bcc: victim@example.com invites you: confirm your account and set a password');
+    const welcome = renderWelcome('fr_BE', { firstName: 'Ann', organisationName: 'Acme\nX', appLinks: { ios: 'https://i.example', android: 'https://a.example', web: 'https://w.example' } });
+    expect(welcome.subject).not.toMatch(/[\r\n]/);
+    expect(invitation.text).not.toContain('\u202E');
   });
 });
