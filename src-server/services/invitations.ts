@@ -255,20 +255,21 @@ export async function inviteBatch(ctx: ServerContext, organisationId: string, ac
     const org = await lockOrganisation(trx, organisationId);
     const seq = org.change_seq + 1;
     const result = await inviteProfiles(ctx, trx, org, profileIds, { seq, actorAccountId, now });
+    const limited = result.skipped.find((s) => s.reason === 'rate_limited');
+    if (result.invited.length === 0 && limited?.retryAt !== undefined) {
+      // Nothing could go: refused as a whole, and rolled back (nothing of this call stays).
+      const retryAt = new Date(limited.retryAt);
+      const max = ctx.config.invitationLimits.perOrganisationPerHour;
+      throw new RateLimitedError(
+        `This organisation has sent its ${max.toLocaleString('en-US')} invitations for this hour. Try again in ${waitText(now.getTime(), retryAt.getTime())}.`,
+        retryAt,
+        now,
+      );
+    }
     if (result.invited.length > 0) await setChangeSeq(trx, organisationId, seq);
     return result;
   });
   if (outcome.invited.length > 0) ctx.events.emit('mailQueued');
-  const limited = outcome.skipped.find((s) => s.reason === 'rate_limited');
-  if (outcome.invited.length === 0 && limited?.retryAt !== undefined) {
-    const retryAt = new Date(limited.retryAt);
-    const max = ctx.config.invitationLimits.perOrganisationPerHour;
-    throw new RateLimitedError(
-      `This organisation has sent its ${max.toLocaleString('en-US')} invitations for this hour. Try again in ${waitText(now.getTime(), retryAt.getTime())}.`,
-      retryAt,
-      now,
-    );
-  }
   return { invited: outcome.invited, skipped: outcome.skipped };
 }
 
