@@ -4,10 +4,12 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { ServerConfig } from './config';
-import { redactUrl } from './config';
-import { openDatabase } from './db/connect';
+import { checkConfiguredAppLinks, redactUrl } from './config';
+import { openDatabase, sqliteFile } from './db/connect';
 import type { DbHandle } from './db/connect';
+import { PUBLIC_BODY_LIMIT } from './lib/body-limits';
 import { loadSecret, Sealer } from './lib/crypto';
+import { ensurePrivateDir, ensurePrivateFile, tightenFile } from './lib/private-files';
 import { DevMailbox } from './mail/dev-mailbox';
 import { parseSmtpUrl } from './mail/smtp';
 import { OutboxWorker } from './mail/worker';
@@ -18,7 +20,9 @@ import { useZodValidation } from './plugins/zod-routes';
 import type { Access } from './plugins/zod-routes';
 import { pageRoutes, devMailboxRoutes } from './routes/pages';
 import { profileRoutes } from './routes/profiles';
-import { authRoutes, organisationRoutes, syncRoutes } from './routes/sync';
+import { authRoutes } from './routes/auth';
+import { organisationRoutes } from './routes/organisation';
+import { syncRoutes } from './routes/sync';
 import { AuthService } from './services/auth';
 import { newEvents, systemClock } from './services/context';
 import type { Clock, ServerContext } from './services/context';
@@ -50,6 +54,16 @@ export interface RosterServer {
   close(): Promise<void>;
 }
 
+const SQLITE_SIDE_FILES = ['-wal', '-shm', '-journal'] as const;
+
+/** The data dir 0700, the database and its side files 0600, before SQLite opens (and so creates) any of them. */
+function protectSqliteFiles(dataDir: string): void {
+  ensurePrivateDir(dataDir);
+  const file = sqliteFile(dataDir);
+  ensurePrivateFile(file);
+  for (const suffix of SQLITE_SIDE_FILES) tightenFile(`${file}${suffix}`);
+}
+
 /** Masks the token of invitation links in anything logged. */
 export const redactPath = (url: string): string => url.replace(/\/invite\/[^/?#]+/, '/invite/[token]');
 
@@ -59,7 +73,11 @@ export const redactPath = (url: string): string => url.replace(/\/invite\/[^/?#]
  * HTTP port and the mail worker.
  */
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<RosterServer> {
+  checkConfiguredAppLinks(config.appLinks);
+  if (config.databaseUrl === undefined) protectSqliteFiles(config.dataDir);
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  // SQLite gives the -wal and -shm it creates the database file's mode; tighten any an earlier version left.
+  if (config.databaseUrl === undefined) for (const suffix of SQLITE_SIDE_FILES) tightenFile(`${sqliteFile(config.dataDir)}${suffix}`);
   const events = newEvents();
   let publicBaseUrl = config.publicBaseUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   let devMailbox: DevMailbox | null = null;
@@ -77,7 +95,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     };
 
     const app = Fastify({
-      bodyLimit: 32 * 1024 * 1024,
+      // Routes without a session keep this; apiRoute() raises it for the routes behind one.
+      bodyLimit: PUBLIC_BODY_LIMIT,
       logger:
         config.logLevel === 'silent'
           ? false
@@ -97,7 +116,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
 
     useZodValidation(app);
     await app.register(errorsPlugin);
-    await app.register(formbody, { bodyLimit: 16 * 1024 });
+    await app.register(formbody, { bodyLimit: PUBLIC_BODY_LIMIT });
     await app.register(rateLimit, {
       global: false,
       errorResponseBuilder: (_request, context) => ({

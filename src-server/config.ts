@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_LANGUAGE, isLanguage } from '../src-shared/languages';
 import type { Language } from '../src-shared/languages';
+import { checkWebUrl } from '../src-shared/urls';
 
 /** Links email 2 ("get the app") points at. */
 export interface AppLinks {
@@ -36,6 +37,13 @@ export interface ServerConfig {
   /** Default for new organisations (each organisation may change its own). */
   invitationLifetimeDays: number;
   sessionLifetimeHours: number;
+  /** Against bulk or phishing mail through invitations; counted from the invitations in the database (every process agrees). */
+  invitationLimits: {
+    /** Invitations (emails 1) one organisation may send in any hour; 0 = no limit. */
+    perOrganisationPerHour: number;
+    /** How long after an invitation the same profile can be invited again, in minutes; 0 = at once. */
+    reinviteCooldownMinutes: number;
+  };
   defaultLanguage: Language;
   appLinks: AppLinks;
   /** 32 bytes (base64 or hex) sealing invitation tokens until their email leaves; undefined: a key file in dataDir. */
@@ -45,7 +53,15 @@ export interface ServerConfig {
   /** Give the demo admin a new password (printed once). */
   resetDemoPassword: boolean;
   scrypt: ScryptCost;
-  login: { maxPerMinutePerIp: number; maxPerMinutePerEmail: number };
+  /** Sign-in attempts (counted in the database, shared by every server process on it; 0 turns one off). */
+  login: {
+    /** Per minute from one address (IPv6: its /64), whatever the email. */
+    maxPerMinutePerIp: number;
+    /** Per minute for one email from one address. */
+    maxPerMinutePerEmailAndIp: number;
+    /** Per hour for one email from all addresses together. */
+    maxPerHourPerEmail: number;
+  };
   worker: {
     enabled: boolean;
     pollIntervalMs: number;
@@ -85,13 +101,14 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     mailFrom: 'Roster <no-reply@roster.localhost>',
     invitationLifetimeDays: 7,
     sessionLifetimeHours: 12,
+    invitationLimits: { perOrganisationPerHour: 2000, reinviteCooldownMinutes: 5 },
     defaultLanguage: DEFAULT_LANGUAGE,
     appLinks: DEFAULT_APP_LINKS,
     secret: undefined,
     seedDemo: false,
     resetDemoPassword: false,
     scrypt: OWASP_SCRYPT,
-    login: { maxPerMinutePerIp: 20, maxPerMinutePerEmail: 10 },
+    login: { maxPerMinutePerIp: 30, maxPerMinutePerEmailAndIp: 10, maxPerHourPerEmail: 100 },
     worker: { enabled: true, pollIntervalMs: 1000, batchSize: 50, leaseMs: 60_000, maxAttempts: 8, retryBaseMs: 5_000, retryMaxMs: 3_600_000 },
     logLevel: 'info',
     ...overrides,
@@ -116,8 +133,16 @@ Options (each also read from the environment variable shown):
   --mail-from ADDR          ROSTER_MAIL_FROM       sender of the emails (default "Roster <no-reply@roster.localhost>")
   --invitation-days N       ROSTER_INVITATION_DAYS invitation lifetime for new organisations (default 7)
   --session-hours N         ROSTER_SESSION_HOURS   admin session lifetime (default 12)
-  --app-links JSON          ROSTER_APP_LINKS       {"ios":…,"android":…,"web":…} for email 2
+  --invitations-per-hour N  ROSTER_INVITATIONS_PER_HOUR  invitations one organisation may send per hour (default 2000; 0 = no limit)
+  --reinvite-cooldown-minutes N
+                            ROSTER_REINVITE_COOLDOWN_MINUTES  wait before the same profile can be invited again (default 5; 0 = none)
+  --app-links JSON          ROSTER_APP_LINKS       {"ios":…,"android":…,"web":…} for email 2 (https, or http to this machine)
   --secret KEY              ROSTER_SECRET          32-byte key (base64/hex) sealing tokens in the mail queue (default: key file in data dir)
+  --sign-in-ip-per-minute N ROSTER_SIGN_IN_IP_PER_MINUTE sign-in attempts per minute from one address (default 30; 0 = no limit)
+  --sign-in-email-ip-per-minute N
+                            ROSTER_SIGN_IN_EMAIL_IP_PER_MINUTE  … for one email from one address (default 10)
+  --sign-in-email-per-hour N
+                            ROSTER_SIGN_IN_EMAIL_PER_HOUR  … for one email from all addresses (default 100)
   --no-demo                 ROSTER_DEMO=0          do not create the demo organisation on first start
   --reset-demo-password                            give the demo admin a new password and print it
   --no-worker               ROSTER_WORKER=0        do not send emails from this process
@@ -144,7 +169,29 @@ const checkUrl = (name: string, raw: string, protocols: readonly string[]): stri
   return raw;
 };
 
-const KNOWN_FLAGS = new Set(['help', 'no-demo', 'reset-demo-password', 'no-worker', 'port', 'host', 'public-url', 'data-dir', 'database-url', 'smtp-url', 'mail-from', 'invitation-days', 'session-hours', 'app-links', 'secret', 'log-level']);
+const KNOWN_FLAGS = new Set([
+  'help',
+  'no-demo',
+  'reset-demo-password',
+  'no-worker',
+  'port',
+  'host',
+  'public-url',
+  'data-dir',
+  'database-url',
+  'smtp-url',
+  'mail-from',
+  'invitation-days',
+  'session-hours',
+  'app-links',
+  'secret',
+  'log-level',
+  'sign-in-ip-per-minute',
+  'sign-in-email-ip-per-minute',
+  'sign-in-email-per-hour',
+  'invitations-per-hour',
+  'reinvite-cooldown-minutes',
+]);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -199,6 +246,20 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (config.invitationLifetimeDays > 365) throw new ConfigError('invitation lifetime is at most 365 days');
   const hours = pick('session-hours', 'ROSTER_SESSION_HOURS');
   if (hours !== undefined) config.sessionLifetimeHours = positiveNumber('session lifetime (hours)', hours);
+  const limit = (flag: string, envName: string, what: string): number | undefined => {
+    const raw = pick(flag, envName);
+    return raw === undefined ? undefined : positiveNumber(what, raw, { min: 0 });
+  };
+  config.login = {
+    maxPerMinutePerIp: limit('sign-in-ip-per-minute', 'ROSTER_SIGN_IN_IP_PER_MINUTE', 'sign-in attempts per minute per address') ?? config.login.maxPerMinutePerIp,
+    maxPerMinutePerEmailAndIp: limit('sign-in-email-ip-per-minute', 'ROSTER_SIGN_IN_EMAIL_IP_PER_MINUTE', 'sign-in attempts per minute per email and address') ?? config.login.maxPerMinutePerEmailAndIp,
+    maxPerHourPerEmail: limit('sign-in-email-per-hour', 'ROSTER_SIGN_IN_EMAIL_PER_HOUR', 'sign-in attempts per hour per email') ?? config.login.maxPerHourPerEmail,
+  };
+  config.invitationLimits = {
+    perOrganisationPerHour: limit('invitations-per-hour', 'ROSTER_INVITATIONS_PER_HOUR', 'invitations per hour per organisation') ?? config.invitationLimits.perOrganisationPerHour,
+    reinviteCooldownMinutes: limit('reinvite-cooldown-minutes', 'ROSTER_REINVITE_COOLDOWN_MINUTES', 're-invite cooldown (minutes)') ?? config.invitationLimits.reinviteCooldownMinutes,
+  };
+  if (config.invitationLimits.reinviteCooldownMinutes > 7 * 24 * 60) throw new ConfigError('the re-invite cooldown is at most 10080 minutes (7 days)');
   const links = pick('app-links', 'ROSTER_APP_LINKS');
   if (links !== undefined) config.appLinks = parseAppLinks(links);
   config.secret = pick('secret', 'ROSTER_SECRET');
@@ -226,15 +287,26 @@ export function parseAppLinks(raw: string): AppLinks {
   } catch {
     throw new ConfigError('app links must be JSON: {"ios":"https://…","android":"https://…","web":"https://…"}');
   }
-  if (typeof parsed !== 'object' || parsed === null) throw new ConfigError('app links must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('app links must be a JSON object');
   const record = parsed as Record<string, unknown>;
-  const out: Partial<AppLinks> = {};
+  const unknown = Object.keys(record).filter((key) => key !== 'ios' && key !== 'android' && key !== 'web');
+  if (unknown.length > 0) throw new ConfigError(`app links take only "ios", "android" and "web" (got "${unknown.join('", "')}")`);
+  const out: AppLinks = { ...DEFAULT_APP_LINKS };
   for (const key of ['ios', 'android', 'web'] as const) {
     const value = record[key] ?? DEFAULT_APP_LINKS[key];
     if (typeof value !== 'string') throw new ConfigError(`app link "${key}" must be a string`);
-    out[key] = checkUrl(`app link "${key}"`, value, ['https:', 'http:']);
+    out[key] = value.trim();
   }
-  return out as AppLinks;
+  return checkConfiguredAppLinks(out);
+}
+
+/** Configured app links (CLI, environment, embedding): https, or http only to this machine, like the API accepts. */
+export function checkConfiguredAppLinks(links: AppLinks): AppLinks {
+  for (const key of ['ios', 'android', 'web'] as const) {
+    const checked = checkWebUrl(links[key], `The app link "${key}"`);
+    if (!checked.ok) throw new ConfigError(checked.message);
+  }
+  return links;
 }
 
 /** What a log line may say about the configuration: credentials in URLs are masked. */

@@ -1,4 +1,5 @@
 import type { Language } from '../src-shared/languages';
+import type { PasswordReason } from '../src-shared/errors';
 
 /**
  * Every sentence a person reads from the server (emails and invitation
@@ -32,7 +33,7 @@ export interface Messages {
     confirm: string;
     hint: (min: number) => string;
     submit: string;
-    errors: Record<'too_short' | 'too_long' | 'mismatch' | 'is_email', string>;
+    errors: Record<PasswordReason, string>;
     done: { title: string; body: string };
     invalid: { title: string; body: string };
     expired: { title: string; body: string };
@@ -74,6 +75,10 @@ const en: Messages = {
       too_long: 'This password is too long.',
       mismatch: 'The two passwords are not the same.',
       is_email: 'Your email address cannot be your password.',
+      repetitive: 'This password repeats the same characters or pattern (like “aaaa” or “abcabc”). Choose another one.',
+      sequential: 'This password is a sequence (like “123456789” or “qwertyuiop”). Choose another one.',
+      common: 'This password is one of the most used passwords, or a small variation of one: it is the first that attackers try. Choose another one.',
+      context: 'This password is made of your name, your email address, the organisation’s name or “Roster”. Choose another one.',
     },
     done: { title: 'Your account is confirmed', body: 'Thank you. We have sent you an email with the links to get the app.' },
     invalid: { title: 'This link does not work', body: 'Check that you opened the whole link from the email, or ask your administrator for a new invitation.' },
@@ -116,6 +121,10 @@ const fr: Messages = {
       too_long: 'Ce mot de passe est trop long.',
       mismatch: 'Les deux mots de passe ne sont pas identiques.',
       is_email: 'Votre adresse e-mail ne peut pas servir de mot de passe.',
+      repetitive: 'Ce mot de passe répète les mêmes caractères ou le même motif (comme « aaaa » ou « abcabc »). Choisissez-en un autre.',
+      sequential: 'Ce mot de passe est une suite (comme « 123456789 » ou « azertyuiop »). Choisissez-en un autre.',
+      common: 'Ce mot de passe est l’un des plus utilisés, ou une petite variante de l’un d’eux : c’est le premier que les pirates essaient. Choisissez-en un autre.',
+      context: 'Ce mot de passe est fait de votre nom, de votre adresse e-mail, du nom de l’organisation ou de « Roster ». Choisissez-en un autre.',
     },
     done: { title: 'Votre compte est confirmé', body: 'Merci. Nous vous avons envoyé un e-mail avec les liens pour obtenir l’application.' },
     invalid: { title: 'Ce lien ne fonctionne pas', body: 'Vérifiez que vous avez ouvert le lien complet de l’e-mail, ou demandez une nouvelle invitation à votre administrateur.' },
@@ -158,6 +167,10 @@ const nl: Messages = {
       too_long: 'Dit wachtwoord is te lang.',
       mismatch: 'De twee wachtwoorden zijn niet gelijk.',
       is_email: 'Je e-mailadres kan niet je wachtwoord zijn.',
+      repetitive: 'Dit wachtwoord herhaalt dezelfde tekens of hetzelfde patroon (zoals “aaaa” of “abcabc”). Kies een ander.',
+      sequential: 'Dit wachtwoord is een reeks (zoals “123456789” of “azertyuiop”). Kies een ander.',
+      common: 'Dit wachtwoord is een van de meest gebruikte wachtwoorden, of een kleine variant ervan: aanvallers proberen het als eerste. Kies een ander.',
+      context: 'Dit wachtwoord bestaat uit je naam, je e-mailadres, de naam van de organisatie of “Roster”. Kies een ander.',
     },
     done: { title: 'Je account is bevestigd', body: 'Bedankt. We hebben je een e-mail gestuurd met de links naar de app.' },
     invalid: { title: 'Deze link werkt niet', body: 'Controleer of je de volledige link uit de e-mail geopend hebt, of vraag je beheerder om een nieuwe uitnodiging.' },

@@ -47,6 +47,10 @@ export type UniqueField = 'email' | 'externalId';
  * (HTTP API and push results) alike. (A type, not an interface: it must
  * fit the wire schemas' `details`, a record of unknown values.)
  */
+/** Why a password was refused (PASSWORD_REJECTED's `details.reason`). */
+export const PASSWORD_REASONS = ['too_short', 'too_long', 'mismatch', 'is_email', 'repetitive', 'sequential', 'common', 'context'] as const;
+export type PasswordReason = (typeof PASSWORD_REASONS)[number];
+
 export type ErrorDetails = {
   /** Field name (or argument path, e.g. `draft.email`) → what is wrong with it. VALIDATION_FAILED, and a taken value. */
   fields?: FieldErrors;
@@ -55,7 +59,7 @@ export type ErrorDetails = {
   /** …and which of its values it is (the server says so; the console names it in `fields`). */
   field?: UniqueField;
   /** Finer than the code: why an import refused a file, or why a REST edit is a VERSION_CONFLICT. */
-  reason?: ImportFailureReason | ConflictReason;
+  reason?: ImportFailureReason | ConflictReason | PasswordReason;
   /** VERSION_CONFLICT from the REST API: the profile as the server has it now. */
   current?: Profile;
   /** A limit that was reached: bytes, rows or columns (LIMIT_EXCEEDED, FILE_TOO_LARGE)… */
@@ -66,6 +70,8 @@ export type ErrorDetails = {
   limitMb?: number;
   /** A zip bomb: what the file declares it unpacks to. */
   unpackedBytes?: number;
+  /** RATE_LIMITED: when the limit lets the next attempt through (ISO 8601). */
+  retryAt?: string;
   /** The server's database refused a change: its error code only (SQLSTATE or SQLite's code), never its message. */
   database?: string;
   /** Deprecated, sent by the server for one release beside `holderId` (same value): the old name of the holder. */

@@ -112,14 +112,15 @@ export const pushRequestSchema = z.object({
 });
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
-export const INVITE_SKIP_REASONS = ['not_found', 'deleted', 'already_confirmed'] as const;
+/** `cooldown`: invited moments ago (a re-invite waits); `rate_limited`: the organisation's invitations per hour are spent. Both say when (retryAt). */
+export const INVITE_SKIP_REASONS = ['not_found', 'deleted', 'already_confirmed', 'cooldown', 'rate_limited'] as const;
 export type InviteSkipReason = (typeof INVITE_SKIP_REASONS)[number];
 
 export const inviteOutcomeSchema = z.object({
   /** Profiles now pending, each with a fresh link and email 1 queued. */
   invited: z.array(uuid),
   /** Profiles that got no email, and why. */
-  skipped: z.array(z.object({ profileId: z.string(), reason: z.enum(INVITE_SKIP_REASONS) })),
+  skipped: z.array(z.object({ profileId: z.string(), reason: z.enum(INVITE_SKIP_REASONS), retryAt: isoTimestamp.optional() })),
 });
 export type InviteOutcome = z.infer<typeof inviteOutcomeSchema>;
 

@@ -289,6 +289,24 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
       await sql`drop table profile_facts_0003`.execute(db);
     }),
   },
+  '0004_abuse_limits': {
+    async up(db: Kysely<unknown>) {
+      // Sign-in attempts, one row per counted bucket (per IP, per email and IP, per email), kept in the
+      // database so every server process on it counts together. Buckets are SHA-256 hashes: no email or
+      // address is stored in clear. Rows older than the longest window are swept.
+      await db.schema
+        .createTable('rate_limit_hits')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('bucket', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('rate_limit_hits_by_bucket').on('rate_limit_hits').columns(['bucket', 'at']).execute();
+      await db.schema.createIndex('rate_limit_hits_by_time').on('rate_limit_hits').columns(['at']).execute();
+      // The invitation limits read the invitations themselves: per organisation in the last hour, per profile the latest.
+      await db.schema.createIndex('invitations_by_organisation_time').on('invitations').columns(['organisation_id', 'created_at']).execute();
+      await db.schema.createIndex('invitations_by_profile_time').on('invitations').columns(['profile_id', 'created_at']).execute();
+    },
+  },
 });
 
 /**

@@ -136,6 +136,13 @@ export interface AppliedMutationsTable {
   created_at: string;
 }
 
+/** One counted sign-in attempt in one bucket (a SHA-256 of what it counts: an IP, an email and IP, an email). */
+export interface RateLimitHitsTable {
+  id: string;
+  bucket: string;
+  at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -151,6 +158,7 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   applied_mutations: AppliedMutationsTable;
   meta: MetaTable;
+  rate_limit_hits: RateLimitHitsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScryptCost } from '../config';
+import { ensurePrivateDir, tightenFile } from './private-files';
 
 /** 256 random bits, URL-safe: session tokens and invitation link tokens. */
 export const newToken = (): string => randomBytes(32).toString('base64url');
@@ -72,13 +73,14 @@ export function loadSecret(configured: string | undefined, dataDir: string): Buf
     if (key === undefined || key === null) throw new Error('ROSTER_SECRET must be 32 bytes, as 64 hex digits or base64.');
     return key;
   }
+  ensurePrivateDir(dataDir);
   const file = join(dataDir, 'secret.key');
   if (existsSync(file)) {
+    tightenFile(file);
     const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
     if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte key.`);
     return key;
   }
-  mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);

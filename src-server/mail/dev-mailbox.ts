@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenFile } from '../lib/private-files';
 
 /**
  * The dev mailbox: with no SMTP URL configured, the server starts this tiny
@@ -28,10 +29,12 @@ export interface StoredMessage extends StoredMessageSummary {
 
 export class DevMailbox {
   readonly dir: string;
+  readonly #dataDir: string;
   #port = 0;
   #close: (() => Promise<void>) | null = null;
 
   constructor(dataDir: string) {
+    this.#dataDir = dataDir;
     this.dir = join(dataDir, 'mailbox');
   }
 
@@ -40,7 +43,10 @@ export class DevMailbox {
   }
 
   async start(): Promise<void> {
-    mkdirSync(this.dir, { recursive: true });
+    // The messages hold raw invitation links: for this user only (folders 0700, files 0600), also those an earlier version wrote.
+    ensurePrivateDir(this.#dataDir);
+    ensurePrivateDir(this.dir);
+    for (const entry of readdirSync(this.dir, { withFileTypes: true })) if (entry.isFile()) tightenFile(join(this.dir, entry.name));
     const { SMTPServer } = await import('smtp-server');
     const server = new SMTPServer({
       authOptional: true,
@@ -58,7 +64,7 @@ export class DevMailbox {
           }
           const name = `${new Date().toISOString().replace(/[:.]/g, '-')}_${randomUUID()}.eml`;
           const tmp = join(this.dir, `.${name}.tmp`);
-          writeFileSync(tmp, Buffer.concat(parts));
+          writeFileSync(tmp, Buffer.concat(parts), { mode: PRIVATE_FILE_MODE });
           renameSync(tmp, join(this.dir, name));
           callback();
         });

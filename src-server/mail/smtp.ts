@@ -161,7 +161,17 @@ export class SmtpSession {
     });
   }
 
+  /**
+   * QUIT on a healthy connection; a broken one (a send abandoned mid-data,
+   * e.g. when the lease was lost) is dropped at once: the server is still
+   * reading message data, so a QUIT would only be taken as more of it and
+   * the connection would linger until a timeout on both sides.
+   */
   close(): void {
+    if (this.#broken) {
+      this.#connection.close();
+      return;
+    }
     try {
       this.#connection.quit();
     } catch {

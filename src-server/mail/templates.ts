@@ -1,4 +1,6 @@
 import type { Language } from '../../src-shared/languages';
+import { toSingleLine } from '../../src-shared/text-safety';
+import { checkWebUrl } from '../../src-shared/urls';
 import { escapeHtml, formatDate, MESSAGES } from '../i18n';
 import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitations';
 
@@ -28,14 +30,16 @@ const button = (href: string, label: string): string =>
 export function renderInvitation(language: Language, payload: InvitationMailPayload, link: string): RenderedMail {
   const m = MESSAGES[language].invitation;
   const expires = m.expires(formatDate(payload.expiresAt, language));
-  const subject = m.subject(payload.organisationName);
-  const text = [m.greeting(payload.firstName), '', m.intro(payload.organisationName), '', `${m.action}:`, link, '', expires, '', m.ignore, '', '-- ', MESSAGES[language].footer].join('\n');
+  // One line, no control or text-direction characters: it goes into the Subject header (also from a message queued before names were checked).
+  const organisationName = toSingleLine(payload.organisationName);
+  const subject = m.subject(organisationName);
+  const text = [m.greeting(payload.firstName), '', m.intro(organisationName), '', `${m.action}:`, link, '', expires, '', m.ignore, '', '-- ', MESSAGES[language].footer].join('\n');
   const html = layout(
     language,
     subject,
     [
       `<p>${escapeHtml(m.greeting(payload.firstName))}</p>`,
-      `<p>${escapeHtml(m.intro(payload.organisationName))}</p>`,
+      `<p>${escapeHtml(m.intro(organisationName))}</p>`,
       button(link, m.action),
       `<p style="font-size:14px;color:#4b5563">${escapeHtml(expires)}</p>`,
       `<p style="font-size:13px;color:#6b7280;word-break:break-all">${escapeHtml(link)}</p>`,
@@ -48,19 +52,26 @@ export function renderInvitation(language: Language, payload: InvitationMailPayl
 /** Email 2: get the app. */
 export function renderWelcome(language: Language, payload: WelcomeMailPayload): RenderedMail {
   const m = MESSAGES[language].welcome;
-  const subject = m.subject(payload.organisationName);
-  const links: [string, string][] = [
-    [m.ios, payload.appLinks.ios],
-    [m.android, payload.appLinks.android],
-    [m.web, payload.appLinks.web],
-  ];
-  const text = [m.greeting(payload.firstName), '', m.intro(payload.organisationName), '', ...links.map(([label, href]) => `${label}: ${href}`), '', m.outro, '', '-- ', MESSAGES[language].footer].join('\n');
+  const organisationName = toSingleLine(payload.organisationName);
+  const subject = m.subject(organisationName);
+  // A payload queued before links were checked may hold any scheme: only https (or http to this machine) becomes a link.
+  const links = (
+    [
+      [m.ios, payload.appLinks.ios],
+      [m.android, payload.appLinks.android],
+      [m.web, payload.appLinks.web],
+    ] as const
+  ).flatMap(([label, href]): [string, string][] => {
+    const checked = checkWebUrl(href, label);
+    return checked.ok ? [[label, href.trim()]] : [];
+  });
+  const text = [m.greeting(payload.firstName), '', m.intro(organisationName), '', ...links.map(([label, href]) => `${label}: ${href}`), '', m.outro, '', '-- ', MESSAGES[language].footer].join('\n');
   const html = layout(
     language,
     subject,
     [
       `<p>${escapeHtml(m.greeting(payload.firstName))}</p>`,
-      `<p>${escapeHtml(m.intro(payload.organisationName))}</p>`,
+      `<p>${escapeHtml(m.intro(organisationName))}</p>`,
       ...links.map(([label, href]) => button(href, label)),
       `<p>${escapeHtml(m.outro)}</p>`,
     ].join('\n'),

@@ -2,6 +2,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, fieldsOf, isErrorCode } from '../../src-shared/errors';
 import type { ApiError } from '../../src-shared/errors';
 import { HTTP_STATUS_BY_CODE } from '../../src-shared/sync';
+import { describeBytes } from '../lib/body-limits';
+import { RateLimitedError } from '../lib/rate-limit';
 import { shared } from './shared';
 import { ValidationError } from './zod-routes';
 
@@ -13,6 +15,8 @@ export const errorsPlugin = shared((app: FastifyInstance, _options: object, done
     if (thrown instanceof AppError) {
       status = HTTP_STATUS_BY_CODE[thrown.code] ?? 400;
       error = thrown.toApiError();
+      // When a limit has room again: seconds, as HTTP says (the body's details carry the time itself).
+      if (thrown instanceof RateLimitedError) void reply.header('retry-after', String(thrown.retryAfterSeconds));
     } else if (thrown instanceof ValidationError) {
       status = 400;
       // `fields` as everywhere else; `issues`, the list this answer carried before, for one release.
@@ -23,7 +27,7 @@ export const errorsPlugin = shared((app: FastifyInstance, _options: object, done
     } else if (isFastifyError(thrown) && thrown.statusCode !== undefined && thrown.statusCode < 500) {
       status = thrown.statusCode;
       const code = thrown.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : thrown.statusCode === 404 ? 'NOT_FOUND' : thrown.statusCode === 429 ? 'RATE_LIMITED' : 'VALIDATION_FAILED';
-      error = { code, message: thrown.message };
+      error = { code, message: thrown.statusCode === 413 ? tooLargeMessage(request.routeOptions.bodyLimit) : thrown.message };
     } else {
       request.log.error({ err: thrown }, 'request failed');
     }
@@ -36,6 +40,8 @@ export const errorsPlugin = shared((app: FastifyInstance, _options: object, done
   });
   done();
 });
+
+const tooLargeMessage = (limit: number): string => `The request body is too large: this address accepts at most ${describeBytes(limit)}.`;
 
 const redactPath = (url: string): string => url.replace(/\/invite\/[^/?#]+/, '/invite/[token]');
 

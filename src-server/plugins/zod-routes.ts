@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { errorResultSchema, resultSchema } from '../../src-shared/sync';
+import { API_BODY_LIMIT, PUBLIC_BODY_LIMIT } from '../lib/body-limits';
 import type { Actor } from '../services/context';
 
 /**
@@ -61,6 +62,8 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   querystring?: Q;
   body?: B;
   response: R;
+  /** Largest request body in bytes: public routes are held to PUBLIC_BODY_LIMIT; others default to API_BODY_LIMIT. */
+  bodyLimit?: number;
   config?: RouteShorthandOptions['config'];
   handler: (input: {
     params: z.output<P>;
@@ -90,10 +93,13 @@ export function apiRoute<A extends Access, R extends z.ZodType, P extends z.ZodT
   if (def.params !== undefined) schema.params = requestSchema(def.params);
   if (def.querystring !== undefined) schema.querystring = requestSchema(def.querystring);
   if (def.body !== undefined) schema.body = requestSchema(def.body);
+  // Anyone can reach a public route: it never takes more than the small limit, whatever it asks for.
+  const bodyLimit = def.access === 'public' ? Math.min(def.bodyLimit ?? PUBLIC_BODY_LIMIT, PUBLIC_BODY_LIMIT) : (def.bodyLimit ?? API_BODY_LIMIT);
   app.route({
     method: def.method,
     url: def.url,
     schema,
+    bodyLimit,
     config: { ...def.config, access: def.access },
     handler: async (request, reply) => {
       const actor = request.actor;

@@ -1,7 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Language } from '../../src-shared/languages';
+import { toSingleLine } from '../../src-shared/text-safety';
 import { LANGUAGES } from '../../src-shared/languages';
 import { escapeHtml } from '../i18n';
+import { PUBLIC_BODY_LIMIT } from '../lib/body-limits';
+import { checkLoopbackRequest } from '../lib/host-guard';
 import type { DevMailbox } from '../mail/dev-mailbox';
 import { PAGE_HEADERS, renderForm, renderState, STATE_STATUS } from '../pages/render';
 import type { ServerContext } from '../services/context';
@@ -35,13 +38,13 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return sendPage(
       reply,
       200,
-      renderForm({ language: link.language, organisationName: link.organisationName ?? '', firstName: link.firstName ?? '', email: link.email ?? '', expiresAt: link.expiresAt ?? '', error: null }),
+      renderForm({ language: link.language, organisationName: toSingleLine(link.organisationName ?? ''), firstName: link.firstName ?? '', email: link.email ?? '', expiresAt: link.expiresAt ?? '', error: null }),
     );
   });
 
   app.post<{ Params: { token: string }; Body: unknown }>(
     '/invite/:token',
-    { schema: { hide: true }, config: { rateLimit: { max: 30, timeWindow: 60_000 } } },
+    { schema: { hide: true }, bodyLimit: PUBLIC_BODY_LIMIT, config: { rateLimit: { max: 30, timeWindow: 60_000 } } },
     async (request, reply) => {
       const fallback = preferredLanguage(request, ctx.config.defaultLanguage);
       if (!TOKEN.test(request.params.token)) return sendPage(reply, 404, renderState(fallback, 'invalid'));
@@ -50,12 +53,12 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
       const password = typeof body.password === 'string' ? body.password : '';
       const confirm = typeof body.confirm === 'string' ? body.confirm : '';
-      const problem = passwordProblem(password, confirm, link.email);
+      const problem = passwordProblem(password, confirm, link.email, [link.firstName, link.lastName, link.organisationName]);
       if (problem !== null) {
         return sendPage(
           reply,
           422,
-          renderForm({ language: link.language, organisationName: link.organisationName ?? '', firstName: link.firstName ?? '', email: link.email ?? '', expiresAt: link.expiresAt ?? '', error: problem }),
+          renderForm({ language: link.language, organisationName: toSingleLine(link.organisationName ?? ''), firstName: link.firstName ?? '', email: link.email ?? '', expiresAt: link.expiresAt ?? '', error: problem }),
         );
       }
       const result = await acceptInvitation(ctx, request.params.token, password);
@@ -68,12 +71,29 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
 const isLoopback = (ip: string): boolean => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
 
-/** The dev mailbox pages: only with no SMTP configured, only to loopback callers. */
+const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(',') : value);
+
+/**
+ * The dev mailbox pages: only with no SMTP configured, only to loopback
+ * callers, and only when the request names this server by a loopback
+ * address (Host) and comes from no other site (Origin, Sec-Fetch-Site):
+ * a web page cannot read invitation links through DNS rebinding.
+ */
 export function devMailboxRoutes(app: FastifyInstance, mailbox: DevMailbox): void {
   const guard = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
-    if (isLoopback(request.ip)) return true;
-    await reply.status(403).send({ ok: false, error: { code: 'FORBIDDEN', message: 'The dev mailbox answers only on this machine.' } });
-    return false;
+    const refuse = async (message: string): Promise<false> => {
+      await reply.status(403).headers({ 'cache-control': 'no-store' }).send({ ok: false, error: { code: 'FORBIDDEN', message } });
+      return false;
+    };
+    if (!isLoopback(request.ip)) return refuse('The dev mailbox answers only on this machine.');
+    const checked = checkLoopbackRequest({
+      host: header(request.headers.host),
+      origin: header(request.headers.origin),
+      fetchSite: header(request.headers['sec-fetch-site']),
+      port: request.socket.localPort ?? 0,
+    });
+    if (!checked.ok) return refuse(checked.reason);
+    return true;
   };
   const headers = { ...PAGE_HEADERS, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:; base-uri 'none'" };
 

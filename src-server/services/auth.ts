@@ -3,50 +3,45 @@ import { normaliseEmail } from '../../src-shared/profile';
 import type { Membership, Role, SessionInfo, SignInResponse } from '../../src-shared/sync';
 import { iso } from '../db/tx';
 import { hashPassword, hashToken, newToken, verifyPassword } from '../lib/crypto';
+import { addressKey, DbRateLimiter, RateLimitedError, waitText } from '../lib/rate-limit';
 import type { Actor, ServerContext } from './context';
 
 const SIGN_IN_FAILED = 'Email or password is incorrect.';
 
-/**
- * Counts sign-in attempts per email in a sliding minute, for known and
- * unknown emails alike (so the limit says nothing about who has an account).
- */
-export class AttemptLimiter {
-  readonly #hits = new Map<string, number[]>();
-  readonly #max: number;
-  readonly #windowMs: number;
-  constructor(max: number, windowMs = 60_000) {
-    this.#max = max;
-    this.#windowMs = windowMs;
-  }
-
-  /** Records an attempt; false when the key is over its limit. */
-  take(key: string, nowMs: number): boolean {
-    const recent = (this.#hits.get(key) ?? []).filter((t) => nowMs - t < this.#windowMs);
-    if (recent.length >= this.#max) {
-      this.#hits.set(key, recent);
-      return false;
-    }
-    recent.push(nowMs);
-    this.#hits.set(key, recent);
-    if (this.#hits.size > 50_000) this.#sweep(nowMs);
-    return true;
-  }
-
-  #sweep(nowMs: number): void {
-    for (const [key, times] of this.#hits) if (times.every((t) => nowMs - t >= this.#windowMs)) this.#hits.delete(key);
-  }
-}
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
 
 export class AuthService {
   readonly #ctx: ServerContext;
-  readonly #limiter: AttemptLimiter;
+  readonly #limiter: DbRateLimiter;
   /** A hash of the same cost as real ones, so an unknown email costs the same time as a wrong password. */
   #decoy: Promise<string> | null = null;
 
   constructor(ctx: ServerContext) {
     this.#ctx = ctx;
-    this.#limiter = new AttemptLimiter(ctx.config.login.maxPerMinutePerEmail);
+    this.#limiter = new DbRateLimiter(ctx.db);
+  }
+
+  /**
+   * Sign-in limits, counted in the database so they hold across server
+   * processes: per address (any email), per (email, address), and per email
+   * from everywhere together, for known and unknown emails alike (so a limit
+   * says nothing about who has an account). One address spending its budget
+   * on an email does not lock that email's owner out from elsewhere; the
+   * per-email cap bounds what many addresses together can try.
+   */
+  async #checkLimits(email: string, ip: string, now: Date): Promise<void> {
+    const limits = this.#ctx.config.login;
+    const address = addressKey(ip);
+    const result = await this.#limiter.take(
+      [
+        { key: `sign-in:ip:${address}`, max: limits.maxPerMinutePerIp, windowMs: MINUTE_MS },
+        { key: `sign-in:email-ip:${email}\n${address}`, max: limits.maxPerMinutePerEmailAndIp, windowMs: MINUTE_MS },
+        { key: `sign-in:email:${email}`, max: limits.maxPerHourPerEmail, windowMs: HOUR_MS },
+      ],
+      now,
+    );
+    if (!result.ok) throw new RateLimitedError(`Too many sign-in attempts. Try again in ${waitText(now.getTime(), result.retryAt.getTime())}.`, result.retryAt, now);
   }
 
   async #memberships(accountId: string): Promise<(Membership & { createdAt: string })[]> {
@@ -61,10 +56,11 @@ export class AuthService {
     return rows.map((r) => ({ organisationId: r.organisation_id, organisationName: r.name, role: r.role, createdAt: r.created_at }));
   }
 
-  async signIn(input: { email: string; password: string; organisationId?: string | undefined }): Promise<SignInResponse> {
+  /** `ip` is the caller's address (the connection's), for the sign-in limits. */
+  async signIn(input: { email: string; password: string; organisationId?: string | undefined }, ip: string): Promise<SignInResponse> {
     const email = normaliseEmail(input.email);
     const now = this.#ctx.clock.now();
-    if (!this.#limiter.take(email, now.getTime())) throw new AppError('RATE_LIMITED', 'Too many sign-in attempts. Wait a minute and try again.');
+    await this.#checkLimits(email, ip, now);
     const account = await this.#ctx.db.selectFrom('accounts').select(['id', 'email', 'password_hash']).where('email', '=', email).executeTakeFirst();
     const storedHash = account?.password_hash ?? null;
     const passwordOk = storedHash === null ? (await verifyPassword(input.password, await this.#decoyHash()), false) : await verifyPassword(input.password, storedHash);

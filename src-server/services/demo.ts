@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../lib/crypto';
+import { passwordProblem } from '../lib/passwords';
 import { iso } from '../db/tx';
 import type { ServerContext } from './context';
 import { createOrganisation } from './organisations';
@@ -13,7 +14,13 @@ export interface DemoCredentials {
   password: string;
 }
 
-const newPassword = (): string => randomBytes(15).toString('base64url');
+/** 120 random bits; drawn again in the (vanishingly rare) case the password rules would refuse the draw. */
+function newPassword(email: string): string {
+  for (;;) {
+    const password = randomBytes(15).toString('base64url');
+    if (passwordProblem(password, password, { email, names: [DEMO_ORGANISATION] }) === null) return password;
+  }
+}
 
 /**
  * On an empty database, creates the demo organisation and its owner and
@@ -23,7 +30,7 @@ const newPassword = (): string => randomBytes(15).toString('base64url');
 export async function ensureDemo(ctx: ServerContext, options: { reset: boolean }): Promise<DemoCredentials | null> {
   const any = await ctx.db.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
   if (any === undefined) {
-    const password = newPassword();
+    const password = newPassword(DEMO_ADMIN_EMAIL);
     await createOrganisation(ctx, { name: DEMO_ORGANISATION, ownerEmail: DEMO_ADMIN_EMAIL, ownerPassword: password });
     await ctx.db.insertInto('meta').values({ key: 'demo_admin_email', value: DEMO_ADMIN_EMAIL }).execute();
     return { organisationName: DEMO_ORGANISATION, email: DEMO_ADMIN_EMAIL, password };
@@ -31,7 +38,7 @@ export async function ensureDemo(ctx: ServerContext, options: { reset: boolean }
   if (!options.reset) return null;
   const meta = await ctx.db.selectFrom('meta').select('value').where('key', '=', 'demo_admin_email').executeTakeFirst();
   if (meta === undefined) return null;
-  const password = newPassword();
+  const password = newPassword(meta.value);
   const hash = await hashPassword(password, ctx.config.scrypt);
   const updated = await ctx.db.updateTable('accounts').set({ password_hash: hash, updated_at: iso(ctx.clock.now()) }).where('email', '=', meta.value).executeTakeFirst();
   if (updated.numUpdatedRows !== 1n) return null;

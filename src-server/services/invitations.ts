@@ -3,14 +3,19 @@ import type { OrganisationRow } from '../db/schema';
 import { chunks, inTransaction, iso } from '../db/tx';
 import type { Tx } from '../db/tx';
 import { hashPassword, hashToken, newToken } from '../lib/crypto';
+import { assertAcceptablePassword, passwordProblem as checkPassword } from '../lib/passwords';
+import { RateLimitedError, waitText } from '../lib/rate-limit';
+import { toSingleLine } from '../../src-shared/text-safety';
+import type { PasswordReason } from '../../src-shared/errors';
 import { isLanguage } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
 import type { InviteOutcome } from '../../src-shared/sync';
 import type { ServerContext } from './context';
-import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
+import { lockOrganisation, setChangeSeq, toSettings, usableAppLinks } from './organisations';
 import { revokeOpenInvitations } from './profiles';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 export interface InvitationMailPayload {
   firstName: string;
@@ -78,7 +83,7 @@ export async function inviteProfiles(
     for (const a of part) accounts.set(a.email, { id: a.id, confirmed_at: null });
   }
 
-  const toInvite: { id: string; email: string; firstName: string; lastName: string; language: Language; accountId: string }[] = [];
+  const candidates: { id: string; email: string; firstName: string; lastName: string; language: Language; accountId: string }[] = [];
   for (const id of unique) {
     const row = byId.get(id);
     if (row === undefined) {
@@ -96,7 +101,7 @@ export async function inviteProfiles(
       if (row.confirmed_at === null) confirmed.push(id);
       continue;
     }
-    toInvite.push({
+    candidates.push({
       id,
       email: row.email,
       firstName: row.first_name,
@@ -104,12 +109,13 @@ export async function inviteProfiles(
       language: isLanguage(row.language) ? row.language : settings.defaultLanguage,
       accountId: account.id,
     });
-    invited.push(id);
   }
   // Confirmed since this organisation last looked (in another one): its own moment of learning it is now.
   for (const part of chunks(confirmed, 500)) {
     await trx.updateTable('profiles').set({ confirmed_at: invitedAt, change_seq: seq }).where('organisation_id', '=', org.id).where('id', 'in', part).execute();
   }
+  const toInvite = await applyInvitationLimits(ctx, trx, org.id, candidates, skipped, now);
+  invited.push(...toInvite.map((p) => p.id));
   if (toInvite.length === 0) return { invited, skipped, confirmed, invitedAt, expiresAt };
 
   for (const part of chunks(toInvite.map((p) => p.id), 500)) await revokeOpenInvitations(trx, org.id, part, now);
@@ -142,7 +148,7 @@ export async function inviteProfiles(
       .insertInto('mail_outbox')
       .values(
         part.map((i) => {
-          const payload: InvitationMailPayload = { firstName: i.profile.firstName, lastName: i.profile.lastName, organisationName: org.name, expiresAt };
+          const payload: InvitationMailPayload = { firstName: i.profile.firstName, lastName: i.profile.lastName, organisationName: toSingleLine(org.name), expiresAt };
           return {
             id: i.outboxId,
             organisation_id: org.id,
@@ -185,12 +191,88 @@ export async function inviteProfiles(
   return { invited, skipped, confirmed, invitedAt, expiresAt };
 }
 
-/** Invitation batch from the REST API (outside a push): its own transaction. */
+/**
+ * The limits against bulk or phishing mail, under the organisation's lock
+ * (so every process on the database agrees): a profile invited less than
+ * the cooldown ago is skipped (`cooldown`), and the organisation sends at
+ * most so many invitations in any hour (`rate_limited` for the rest). Both
+ * say when the profile can be invited again. Returns who is invited now.
+ */
+async function applyInvitationLimits<P extends { id: string }>(ctx: ServerContext, trx: Tx, organisationId: string, candidates: readonly P[], skipped: InviteOutcome['skipped'], now: Date): Promise<P[]> {
+  const { perOrganisationPerHour, reinviteCooldownMinutes } = ctx.config.invitationLimits;
+  let eligible = [...candidates];
+  if (eligible.length > 0 && reinviteCooldownMinutes > 0) {
+    const cooldownMs = reinviteCooldownMinutes * 60_000;
+    const recent = new Map<string, string>();
+    for (const part of chunks(eligible.map((p) => p.id), 500)) {
+      const rows = await trx
+        .selectFrom('invitations')
+        .select(['profile_id'])
+        .select((eb) => eb.fn.max('created_at').as('last'))
+        .where('organisation_id', '=', organisationId)
+        .where('profile_id', 'in', part)
+        .where('created_at', '>', iso(new Date(now.getTime() - cooldownMs)))
+        .groupBy('profile_id')
+        .execute();
+      for (const r of rows) recent.set(r.profile_id, r.last);
+    }
+    eligible = eligible.filter((p) => {
+      const last = recent.get(p.id);
+      if (last === undefined) return true;
+      skipped.push({ profileId: p.id, reason: 'cooldown', retryAt: iso(new Date(Date.parse(last) + cooldownMs)) });
+      return false;
+    });
+  }
+  if (eligible.length === 0 || perOrganisationPerHour <= 0) return eligible;
+  const windowStart = iso(new Date(now.getTime() - HOUR_MS));
+  const count = await trx
+    .selectFrom('invitations')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+    .where('organisation_id', '=', organisationId)
+    .where('created_at', '>', windowStart)
+    .executeTakeFirstOrThrow();
+  const used = Number(count.n);
+  const room = Math.max(0, perOrganisationPerHour - used);
+  if (eligible.length <= room) return eligible;
+  // Once these are sent the hour is full: the next slot frees when the oldest invitation that keeps it full turns an hour old.
+  const overBy = used + room - perOrganisationPerHour;
+  const oldest = await trx
+    .selectFrom('invitations')
+    .select('created_at')
+    .where('organisation_id', '=', organisationId)
+    .where('created_at', '>', windowStart)
+    .orderBy('created_at')
+    .limit(1)
+    .offset(Math.max(0, overBy))
+    .executeTakeFirst();
+  const retryAt = iso(new Date((oldest === undefined ? now.getTime() : Date.parse(oldest.created_at)) + HOUR_MS));
+  for (const p of eligible.slice(room)) skipped.push({ profileId: p.id, reason: 'rate_limited', retryAt });
+  return eligible.slice(0, room);
+}
+
+/**
+ * Invitation batch from the REST API (outside a push): its own transaction.
+ * When the organisation's hourly limit leaves room for none of them, the
+ * answer is 429 with when to try again (a push instead reports the profiles
+ * skipped as `rate_limited`, so the rest of the push still applies).
+ */
 export async function inviteBatch(ctx: ServerContext, organisationId: string, actorAccountId: string, profileIds: readonly string[]): Promise<InviteOutcome> {
+  const now = ctx.clock.now();
   const outcome = await inTransaction(ctx.db, async (trx) => {
     const org = await lockOrganisation(trx, organisationId);
     const seq = org.change_seq + 1;
-    const result = await inviteProfiles(ctx, trx, org, profileIds, { seq, actorAccountId, now: ctx.clock.now() });
+    const result = await inviteProfiles(ctx, trx, org, profileIds, { seq, actorAccountId, now });
+    const limited = result.skipped.find((s) => s.reason === 'rate_limited');
+    if (result.invited.length === 0 && limited?.retryAt !== undefined) {
+      // Nothing could go: refused as a whole, and rolled back (nothing of this call stays).
+      const retryAt = new Date(limited.retryAt);
+      const max = ctx.config.invitationLimits.perOrganisationPerHour;
+      throw new RateLimitedError(
+        `This organisation has sent its ${max.toLocaleString('en-US')} invitations for this hour. Try again in ${waitText(now.getTime(), retryAt.getTime())}.`,
+        retryAt,
+        now,
+      );
+    }
     if (result.invited.length > 0 || result.confirmed.length > 0) await setChangeSeq(trx, organisationId, seq);
     return result;
   });
@@ -207,6 +289,7 @@ export interface LinkView {
   language: Language;
   email: string | null;
   firstName: string | null;
+  lastName: string | null;
   organisationName: string | null;
   expiresAt: string | null;
 }
@@ -227,6 +310,7 @@ export async function inspectLink(ctx: ServerContext, token: string, fallbackLan
       'invitations.accepted_at as accepted_at',
       'invitations.revoked_at as revoked_at',
       'profiles.first_name as first_name',
+      'profiles.last_name as last_name',
       'profiles.language as language',
       'organisations.name as organisation_name',
       'accounts.confirmed_at as confirmed_at',
@@ -234,7 +318,7 @@ export async function inspectLink(ctx: ServerContext, token: string, fallbackLan
     .where('invitations.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (row === undefined) {
-    return { state: 'invalid', language: fallbackLanguage, email: null, firstName: null, organisationName: null, expiresAt: null, invitationId: null, accountId: null, organisationId: null };
+    return { state: 'invalid', language: fallbackLanguage, email: null, firstName: null, lastName: null, organisationName: null, expiresAt: null, invitationId: null, accountId: null, organisationId: null };
   }
   const now = ctx.clock.now();
   let state: LinkState = 'valid';
@@ -246,6 +330,7 @@ export async function inspectLink(ctx: ServerContext, token: string, fallbackLan
     language: isLanguage(row.language) ? row.language : fallbackLanguage,
     email: row.email,
     firstName: row.first_name,
+    lastName: row.last_name,
     organisationName: row.organisation_name,
     expiresAt: row.expires_at,
     invitationId: row.id,
@@ -254,16 +339,11 @@ export async function inspectLink(ctx: ServerContext, token: string, fallbackLan
   };
 }
 
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 256;
+export { PASSWORD_MAX, PASSWORD_MIN } from '../lib/passwords';
 
-/** NIST SP 800-63B style: length, not composition; not the email itself. */
-export function passwordProblem(password: string, confirm: string, email: string | null): 'too_short' | 'too_long' | 'mismatch' | 'is_email' | null {
-  if (password !== confirm) return 'mismatch';
-  if (password.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '_').length < PASSWORD_MIN) return 'too_short';
-  if (password.length > PASSWORD_MAX) return 'too_long';
-  if (email !== null && password.trim().toLowerCase() === email.toLowerCase()) return 'is_email';
-  return null;
+/** The invitation page's check: see lib/passwords.ts (NIST SP 800-63B). `names` are the person's and the organisation's. */
+export function passwordProblem(password: string, confirm: string, email: string | null, names: readonly (string | null)[] = []): PasswordReason | null {
+  return checkPassword(password, confirm, { email, names });
 }
 
 /**
@@ -275,6 +355,7 @@ export async function acceptInvitation(ctx: ServerContext, token: string, passwo
   const link = await inspectLink(ctx, token, ctx.config.defaultLanguage);
   if (link.state !== 'valid' || link.invitationId === null || link.accountId === null || link.email === null) return link.state;
   const { invitationId, accountId, email } = link;
+  assertAcceptablePassword(password, { email, names: [link.firstName, link.lastName, link.organisationName] });
   const passwordHash = await hashPassword(password, ctx.config.scrypt);
   const result = await inTransaction(ctx.db, async (trx): Promise<LinkState | 'accepted'> => {
     const now = ctx.clock.now();
@@ -319,7 +400,7 @@ export async function acceptInvitation(ctx: ServerContext, token: string, passwo
         .executeTakeFirstOrThrow();
       const outboxId = randomUUID();
       const host = new URL(ctx.publicBaseUrl()).hostname || 'roster.localhost';
-      const payload: WelcomeMailPayload = { firstName: profile.first_name, organisationName: inviting.name, appLinks: toSettings(inviting).appLinks };
+      const payload: WelcomeMailPayload = { firstName: profile.first_name, organisationName: toSingleLine(inviting.name), appLinks: usableAppLinks(toSettings(inviting).appLinks, ctx.config.appLinks) };
       await trx
         .insertInto('mail_outbox')
         .values({

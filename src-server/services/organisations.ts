@@ -8,15 +8,89 @@ import type { Language } from '../../src-shared/languages';
 import { AppError } from '../../src-shared/errors';
 import { checkEmail } from '../../src-shared/profile';
 import type { Role } from '../../src-shared/sync';
+import { findForbiddenCharacter, forbiddenCharacterMessage } from '../../src-shared/text-safety';
+import { checkWebUrl } from '../../src-shared/urls';
 import { hashPassword } from '../lib/crypto';
+import { assertAcceptablePassword } from '../lib/passwords';
 import type { ServerContext } from './context';
+
+/** An organisation's app links as stored: a link that is not a safe web address (stored before it was checked) reads as null. */
+export type StoredAppLinks = { [K in keyof AppLinks]: string | null };
+
+export const APP_LINK_KEYS = ['ios', 'android', 'web'] as const satisfies readonly (keyof AppLinks)[];
+
+const APP_LINK_LABELS: Record<keyof AppLinks, string> = { ios: 'The iOS app link', android: 'The Android app link', web: 'The web app link' };
 
 export interface OrganisationSettings {
   id: string;
   name: string;
   defaultLanguage: Language;
   invitationLifetimeDays: number;
-  appLinks: AppLinks;
+  appLinks: StoredAppLinks;
+}
+
+/** The stored JSON, each link kept only if it is https (or http to this machine); anything else reads as null. */
+export function readAppLinks(json: string): StoredAppLinks {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    parsed = null;
+  }
+  const record = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  const out: StoredAppLinks = { ios: null, android: null, web: null };
+  for (const key of APP_LINK_KEYS) {
+    const value = record[key];
+    if (typeof value === 'string' && checkWebUrl(value, APP_LINK_LABELS[key]).ok) out[key] = value;
+  }
+  return out;
+}
+
+/** The links email 2 carries: the organisation's own where usable, the server's configured ones in place of any that is not. */
+export const usableAppLinks = (links: StoredAppLinks, fallback: AppLinks): AppLinks => ({
+  ios: links.ios ?? fallback.ios,
+  android: links.android ?? fallback.android,
+  web: links.web ?? fallback.web,
+});
+
+/**
+ * Checks app links sent to the API: each one https, or http only to this
+ * machine, with no credentials. Returns them normalised; throws
+ * VALIDATION_FAILED naming the link otherwise.
+ */
+export function checkAppLinks(input: Partial<Record<keyof AppLinks, string>>): Partial<AppLinks> {
+  const out: Partial<AppLinks> = {};
+  const fields: Record<string, string> = {};
+  for (const key of APP_LINK_KEYS) {
+    const raw = input[key];
+    if (raw === undefined) continue;
+    const checked = checkWebUrl(raw, APP_LINK_LABELS[key]);
+    if (checked.ok) out[key] = checked.url.href;
+    else fields[`appLinks.${key}`] = checked.message;
+  }
+  const messages = Object.values(fields);
+  if (messages.length > 0) throw new AppError('VALIDATION_FAILED', messages.join(' '), { fields });
+  return out;
+}
+
+export const ORGANISATION_NAME_MAX = 200;
+
+/**
+ * The organisation name, trimmed: one line of at most 200 characters, with
+ * no control or text-direction character (it reaches email Subject lines
+ * and every page). Throws VALIDATION_FAILED naming the field.
+ */
+export function checkOrganisationName(raw: string): string {
+  const fail = (message: string): never => {
+    throw new AppError('VALIDATION_FAILED', message, { fields: { name: message } });
+  };
+  const found = findForbiddenCharacter(raw);
+  if (found !== null) fail(forbiddenCharacterMessage('The organisation name', found));
+  if (/[\t\n\r\u2028\u2029]/.test(raw)) fail('The organisation name must fit on one line: remove the line break or tab.');
+  const name = raw.trim();
+  if (name === '') fail('The organisation name is required.');
+  if (name.length > ORGANISATION_NAME_MAX) fail(`The organisation name is at most ${ORGANISATION_NAME_MAX} characters.`);
+  return name;
 }
 
 export function toSettings(row: Pick<OrganisationRow, 'id' | 'name' | 'default_language' | 'invitation_lifetime_days' | 'app_links'>): OrganisationSettings {
@@ -25,7 +99,7 @@ export function toSettings(row: Pick<OrganisationRow, 'id' | 'name' | 'default_l
     name: row.name,
     defaultLanguage: isLanguage(row.default_language) ? row.default_language : 'en_US',
     invitationLifetimeDays: row.invitation_lifetime_days,
-    appLinks: JSON.parse(row.app_links) as AppLinks,
+    appLinks: readAppLinks(row.app_links),
   };
 }
 
@@ -81,8 +155,10 @@ export interface NewOrganisation {
  * confirmed (they chose the password); an existing account keeps its password.
  */
 export async function createOrganisation(ctx: ServerContext, input: NewOrganisation): Promise<{ organisationId: string; accountId: string }> {
+  const name = checkOrganisationName(input.name);
   const email = checkEmail(input.ownerEmail);
   if (!email.ok) throw new AppError('VALIDATION_FAILED', email.message, { fields: { email: email.message } });
+  assertAcceptablePassword(input.ownerPassword, { email: email.value, names: [name] });
   const now = ctx.clock.now();
   const passwordHash = await hashPassword(input.ownerPassword, ctx.config.scrypt);
   const organisationId = randomUUID();
@@ -91,7 +167,7 @@ export async function createOrganisation(ctx: ServerContext, input: NewOrganisat
       .insertInto('organisations')
       .values({
         id: organisationId,
-        name: input.name,
+        name,
         default_language: input.defaultLanguage ?? ctx.config.defaultLanguage,
         invitation_lifetime_days: input.invitationLifetimeDays ?? ctx.config.invitationLifetimeDays,
         app_links: JSON.stringify(ctx.config.appLinks),
@@ -125,6 +201,8 @@ export async function addMemberWithPassword(
 ): Promise<string> {
   const email = checkEmail(input.email);
   if (!email.ok) throw new AppError('VALIDATION_FAILED', email.message);
+  const organisation = await getOrganisation(ctx.db, organisationId);
+  assertAcceptablePassword(input.password, { email: email.value, names: [organisation.name] });
   const now = ctx.clock.now();
   const passwordHash = await hashPassword(input.password, ctx.config.scrypt);
   return ctx.db.transaction().execute(async (trx) => {

@@ -87,7 +87,7 @@ export type InviteBatchStatus = 'queued' | 'sending' | 'sent' | 'cancelled' | 'f
 export type LocalSkipReason = 'confirmed';
 export type SkipReason = LocalSkipReason | InviteSkipReason;
 /** A skip reason as the console words it. */
-export type SkipReasonText = 'already confirmed' | 'no longer exists' | 'deleted on the server';
+export type SkipReasonText = 'already confirmed' | 'no longer exists' | 'deleted on the server' | 'invited a few minutes ago' | 'hourly invitation limit reached';
 
 export interface InviteBatchView {
   id: string;
@@ -97,8 +97,8 @@ export interface InviteBatchView {
   profileCount: number;
   /** Left out when the batch was made, and why. */
   skippedLocal: { profileId: string; name: string; reason: SkipReasonText }[];
-  /** Per-profile result once sent. */
-  results: { profileId: string; name: string; outcome: 'invited' | 'skipped'; reason: SkipReasonText | null }[];
+  /** Per-profile result once sent; `retryAt` says when a profile skipped for a limit can be invited again. */
+  results: { profileId: string; name: string; outcome: 'invited' | 'skipped'; reason: SkipReasonText | null; retryAt: string | null }[];
   error: string | null;
 }
 

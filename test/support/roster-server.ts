@@ -78,7 +78,7 @@ export async function build(backend: Backend, options: BuildTestServerOptions = 
     smtpUrl: sink.url,
     scrypt: TEST_SCRYPT,
     logLevel: 'silent',
-    login: { maxPerMinutePerIp: 10_000, maxPerMinutePerEmail: 10_000 },
+    login: { maxPerMinutePerIp: 10_000, maxPerMinutePerEmailAndIp: 10_000, maxPerHourPerEmail: 10_000 },
     ...options.config,
     worker: { enabled: true, pollIntervalMs: 100, batchSize: 50, leaseMs: 30_000, maxAttempts: 5, retryBaseMs: 50, retryMaxMs: 500, ...options.config?.worker },
   });

@@ -13,7 +13,7 @@ export interface InviteBatchRecord {
   skippedLocal: { profileId: string; reason: LocalSkipReason }[];
   invited: string[] | null;
   /** Skipped by the server, once sent. */
-  skipped: { profileId: string; reason: InviteSkipReason }[] | null;
+  skipped: { profileId: string; reason: InviteSkipReason; retryAt?: string | undefined }[] | null;
   error: string | null;
   createdAt: string;
   sentAt: string | null;

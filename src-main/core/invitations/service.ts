@@ -20,6 +20,8 @@ const SKIP_REASON: Record<SkipReason, SkipReasonText> = {
   not_found: 'no longer exists',
   deleted: 'deleted on the server',
   already_confirmed: 'already confirmed',
+  cooldown: 'invited a few minutes ago',
+  rate_limited: 'hourly invitation limit reached',
 };
 
 /**
@@ -106,9 +108,9 @@ export class InviteService {
     );
     const nameOf = (id: string): string => names.get(id) ?? 'a profile no longer here';
     const results: InviteBatchView['results'] = [];
-    if (b.invited !== null) for (const id of b.invited) results.push({ profileId: id, name: nameOf(id), outcome: 'invited', reason: null });
+    if (b.invited !== null) for (const id of b.invited) results.push({ profileId: id, name: nameOf(id), outcome: 'invited', reason: null, retryAt: null });
     if (b.skipped !== null) {
-      for (const s of b.skipped) results.push({ profileId: s.profileId, name: nameOf(s.profileId), outcome: 'skipped', reason: SKIP_REASON[s.reason] });
+      for (const s of b.skipped) results.push({ profileId: s.profileId, name: nameOf(s.profileId), outcome: 'skipped', reason: SKIP_REASON[s.reason], retryAt: s.retryAt ?? null });
     }
     return {
       id: b.id,

@@ -53,7 +53,10 @@ export function InvitesPage() {
                         {b.results.map((r) => (
                           <Table.Tr key={r.profileId}>
                             <Table.Td>{r.name}</Table.Td>
-                            <Table.Td>{r.outcome === 'invited' ? 'Invited' : `Skipped: ${r.reason ?? ''}`}</Table.Td>
+                            <Table.Td data-testid="invite-result">
+                              {r.outcome === 'invited' ? 'Invited' : `Skipped: ${r.reason ?? ''}`}
+                              {r.retryAt === null ? '' : ` · can be invited again from ${new Date(r.retryAt).toLocaleString()}`}
+                            </Table.Td>
                           </Table.Tr>
                         ))}
                       </Table.Tbody>

@@ -98,6 +98,28 @@ describe('console ↔ server sync', () => {
     expect(statuses).toEqual(['pending', 'pending', 'not_invited']);
   });
 
+  it('says when a profile skipped by the server\'s re-invite cooldown can be invited again', async () => {
+    const a = await signedIn();
+    const p = await a.call('profiles:create', draft('Cora', 'Cooldown', 'cora@example.com'));
+    await a.call('invites:create', { selection: { kind: 'ids', ids: [p.id] } });
+    await a.call('sync:now', {});
+    const [first] = await a.call('invites:list', { limit: 10 });
+    expect(first?.results).toEqual([{ profileId: p.id, name: 'Cora Cooldown', outcome: 'invited', reason: null, retryAt: null }]);
+    const sentAt = Date.parse(first?.sentAt ?? '');
+
+    await a.call('invites:create', { selection: { kind: 'ids', ids: [p.id] } });
+    await a.call('sync:now', {});
+    const [second] = await a.call('invites:list', { limit: 10 });
+    expect(second?.id).not.toBe(first?.id);
+    expect(second?.results).toMatchObject([{ profileId: p.id, outcome: 'skipped', reason: 'invited a few minutes ago' }]);
+    // The server's default cooldown is 5 minutes from the first invitation.
+    const retryAt = Date.parse(second?.results[0]?.retryAt ?? '');
+    expect(retryAt - sentAt).toBeGreaterThan(4 * 60_000);
+    expect(retryAt - sentAt).toBeLessThanOrEqual(5 * 60_000 + 1_000);
+    await server.sink.waitFor(1);
+    expect(server.sink.messages).toHaveLength(1);
+  });
+
   it('cancels a queued batch so nothing is sent', async () => {
     const a = await signedIn();
     const p = await a.call('profiles:create', draft('Cat', 'Claes', 'cat@example.com'));

@@ -1,14 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { redactPath } from '../../../src-server/app';
 import { ConfigError, defaultConfig, parseCli, redactUrl } from '../../../src-server/config';
+import { openSqlite } from '../../../src-server/db/connect';
+import { migrateToLatest } from '../../../src-server/db/migrations';
 import { hashPassword, hashToken, newToken, Sealer, verifyPassword } from '../../../src-server/lib/crypto';
+import { DbRateLimiter } from '../../../src-server/lib/rate-limit';
 import { escapeHtml, MESSAGES } from '../../../src-server/i18n';
 import { parseSmtpUrl } from '../../../src-server/mail/smtp';
 import { renderInvitation, renderWelcome } from '../../../src-server/mail/templates';
 import { addressOf } from '../../../src-server/mail/worker';
 import { PAGE_CSP, renderForm, renderState } from '../../../src-server/pages/render';
-import { AttemptLimiter } from '../../../src-server/services/auth';
 import { passwordProblem } from '../../../src-server/services/invitations';
 import { formatCursor, parseCursor } from '../../../src-server/services/sync';
 import { LANGUAGES } from '../../../src-shared/languages';
@@ -124,10 +130,19 @@ describe('small rules', () => {
     expect(() => parseCursor('-1')).toThrow();
   });
 
-  it('the attempt limiter counts a sliding window per key', () => {
-    const limiter = new AttemptLimiter(2, 1000);
-    expect([limiter.take('a', 0), limiter.take('a', 10), limiter.take('a', 20), limiter.take('b', 20)]).toEqual([true, true, false, true]);
-    expect(limiter.take('a', 1011)).toBe(true);
+  it('the attempt limiter counts a sliding window per key (in the database)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-limiter-'));
+    const db = openSqlite(join(dir, 'limits.sqlite'));
+    try {
+      await migrateToLatest(db.db as unknown as Kysely<unknown>, 'sqlite');
+      const limiter = new DbRateLimiter(db.db);
+      const take = async (key: string, ms: number) => (await limiter.take([{ key, max: 2, windowMs: 1000 }], new Date(ms))).ok;
+      expect([await take('a', 0), await take('a', 10), await take('a', 20), await take('b', 20)]).toEqual([true, true, false, true]);
+      expect(await take('a', 1011)).toBe(true);
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('SMTP URLs and sender addresses', () => {

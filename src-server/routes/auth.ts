@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../src-shared/errors';
+import { API_PREFIX, sessionInfoSchema, signInRequestSchema, signInResponseSchema } from '../../src-shared/sync';
+import { apiRoute } from '../plugins/zod-routes';
+import type { AuthService } from '../services/auth';
+import type { ServerContext } from '../services/context';
+
+export function authRoutes(app: FastifyInstance, ctx: ServerContext, auth: AuthService): void {
+  apiRoute(app, {
+    method: 'POST',
+    url: `${API_PREFIX}/auth/sign-in`,
+    summary: 'Sign in with email and password; returns a bearer token',
+    tags: ['auth'],
+    access: 'public',
+    body: signInRequestSchema,
+    response: signInResponseSchema,
+    // Limited per address, per (email, address) and per email in the database (AuthService), not per process.
+    handler: async ({ body, request }) => auth.signIn(body, request.ip),
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: `${API_PREFIX}/auth/sign-out`,
+    summary: 'End this session',
+    tags: ['auth'],
+    access: 'read',
+    response: z.object({ signedOut: z.boolean() }),
+    handler: async ({ request }) => ({ signedOut: request.sessionToken !== null && (await auth.signOut(request.sessionToken)) }),
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: `${API_PREFIX}/auth/session`,
+    summary: 'Who this session is, in which organisation, with which role',
+    tags: ['auth'],
+    access: 'read',
+    response: sessionInfoSchema,
+    handler: async ({ request }) => {
+      const token = request.sessionToken;
+      const actor = token === null ? null : await auth.authenticate(token);
+      if (actor === null) throw new AppError('UNAUTHORIZED', 'Sign in first.');
+      return auth.sessionInfo(actor);
+    },
+  });
+}
