@@ -1,6 +1,6 @@
 import { contract, isChannelName } from '../../../src-shared/contract';
 import type { ChannelName, ParsedRequestOf, ResponseOf } from '../../../src-shared/contract';
-import { AppError, fail, ok } from '../../../src-shared/errors';
+import { AppError, fail, fieldsOf, ok } from '../../../src-shared/errors';
 import type { FieldErrors, Result } from '../../../src-shared/errors';
 import type { z } from 'zod';
 
@@ -13,14 +13,8 @@ export interface Dispatcher {
   dispatch(name: unknown, args: unknown): Promise<Result<unknown>>;
 }
 
-const issuesToFields = (issues: readonly z.core.$ZodIssue[]): FieldErrors => {
-  const fields: FieldErrors = {};
-  for (const issue of issues) {
-    const key = issue.path.map(String).join('.') || '(request)';
-    fields[key] ??= issue.message;
-  }
-  return fields;
-};
+/** A validation error's `fields`, as the shared rule gives them: each issue's path joined with dots (`draft.email`), the whole request as `(request)`. */
+const issuesToFields = (issues: readonly z.core.$ZodIssue[]): FieldErrors => fieldsOf(issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })));
 
 /**
  * The one entry point of the typed API on the main side (Electron IPC and

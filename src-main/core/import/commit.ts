@@ -1,11 +1,7 @@
 import { AppError } from '../../../src-shared/errors';
-import type { Mutation } from '../../../src-shared/mutation';
-import type { ProfileValues } from '../../../src-shared/profile';
 import { IMPORT_BATCH_LIMIT } from '../../../src-shared/import';
 import type { CommitResult, ImportMode, ImportRow } from '../../../src-shared/import';
-import type { StoredProfile } from '../ports';
-import { newLocalProfile } from '../profiles/local';
-import { storedStatus } from '../stored';
+import { tryCreateProfile, tryUpdateProfile } from '../profiles/writes';
 import { emitProgress } from './context';
 import type { ImportContext } from './context';
 import { mergedValues, providedFields } from './diff';
@@ -15,8 +11,6 @@ import { compareWithDirectory, hasError } from './review';
 import { sheetOf } from './sessions';
 import type { Session } from './sessions';
 import type { ImportRecord } from './store';
-
-const ROW_KEYS = ['firstName', 'lastName', 'email', 'phone', 'tags', 'externalId', 'language'] as const satisfies readonly (keyof ProfileValues)[];
 
 type Counts = { created: number; updated: number; skipped: number };
 
@@ -118,49 +112,32 @@ export class ImportCommit {
     });
   }
 
-  /** One row inside a batch's transaction: re-checks the directory (it may have changed since the diff). Returns what it did, or why it was skipped. */
+  /**
+   * One row inside a batch's transaction, written through the shared profile
+   * writes (profiles/writes.ts), which re-check the directory (it may have
+   * changed since the diff): a unique value taken meanwhile skips the row with
+   * its reason, and never throws (that would roll back the whole batch).
+   * Returns what it did, or why it was skipped.
+   */
   private writeRow(historyId: string, row: ImportRow, mapping: Mapping, mode: ImportMode): string {
-    const { replica, clock, ids } = this.ctx;
+    const { replica, clock } = this.ctx;
     const values = row.normalised;
     if (values === null) return 'The row is not valid.';
     const stamp = clock.now().toISOString();
-    const emailOwner = replica.profiles.findIdByEmail(values.email);
-    const externalOwner = values.externalId === null ? undefined : replica.profiles.findIdByExternalId(values.externalId);
-    if (emailOwner === undefined) {
-      if (externalOwner !== undefined) return `External ID ${values.externalId ?? ''} now belongs to another profile.`;
-      const profile: StoredProfile = newLocalProfile(ids.uuid(), values, stamp);
-      const mutation: Mutation<'profile.create'> = { id: ids.uuid(), kind: 'profile.create', entityId: profile.id, baseVersion: 0, payload: { values }, createdAt: stamp };
-      replica.profiles.insert(profile);
-      replica.outbox.append(mutation);
-      replica.imports.addItem({ importId: historyId, profileId: profile.id, rowNumber: row.rowNumber, action: 'create', mutationId: mutation.id, before: null });
+    // A new email is created; the create's check of the email is also how a row finds the profile it would update.
+    const created = tryCreateProfile(this.ctx, values, stamp);
+    if (!('clash' in created)) {
+      replica.imports.addItem({ importId: historyId, profileId: created.profile.id, rowNumber: row.rowNumber, action: 'create', mutationId: created.mutation.id, before: null });
       return 'created';
     }
+    if (created.clash.field !== 'email') return `External ID ${values.externalId ?? ''} now belongs to another profile.`;
     if (mode !== 'createAndUpdate') return `${values.email} already exists (existing profiles are only updated with “update existing”).`;
-    if (externalOwner !== undefined && externalOwner !== emailOwner) return `External ID ${values.externalId ?? ''} belongs to another profile.`;
-    const current = replica.profiles.get(emailOwner, clock.now());
+    const current = replica.profiles.get(created.clash.holderId, clock.now());
     if (current === undefined) return 'The existing profile is gone.';
-    const merged = mergedValues(current, values, providedFields(row, mapping));
-    const changes: Partial<ProfileValues> = {};
-    const base: Partial<ProfileValues> = {};
-    for (const key of ROW_KEYS) {
-      if (JSON.stringify(current[key]) !== JSON.stringify(merged[key])) {
-        Object.assign(changes, { [key]: merged[key] });
-        Object.assign(base, { [key]: current[key] });
-      }
-    }
-    if (Object.keys(changes).length === 0) return 'Nothing to change any more.';
-    const { status: _derived, ...rest } = current;
-    replica.profiles.update({ ...rest, ...merged, status: storedStatus(current), updatedAt: stamp });
-    const mutation: Mutation<'profile.update'> = {
-      id: ids.uuid(),
-      kind: 'profile.update',
-      entityId: current.id,
-      baseVersion: current.version,
-      payload: { changes, base },
-      createdAt: stamp,
-    };
-    replica.outbox.append(mutation);
-    replica.imports.addItem({ importId: historyId, profileId: current.id, rowNumber: row.rowNumber, action: 'update', mutationId: mutation.id, before: current });
+    const updated = tryUpdateProfile(this.ctx, current, mergedValues(current, values, providedFields(row, mapping)), stamp);
+    if (updated === null) return 'Nothing to change any more.';
+    if ('clash' in updated) return updated.clash.field === 'externalId' ? `External ID ${values.externalId ?? ''} belongs to another profile.` : updated.clash.message;
+    replica.imports.addItem({ importId: historyId, profileId: current.id, rowNumber: row.rowNumber, action: 'update', mutationId: updated.id, before: current });
     return 'updated';
   }
 }

@@ -30,13 +30,18 @@ export interface UniqueClash {
   message: string;
 }
 
-/** The first unique value (email, then external ID) another live profile than `selfId` holds; null when both are free. */
-export function findClash(lookup: UniqueLookup, values: ProfileValues, selfId: string | undefined): UniqueClash | null {
-  const emailOwner = lookup.findIdByEmail(values.email);
-  if (emailOwner !== undefined && emailOwner !== selfId) {
-    return { code: 'EMAIL_TAKEN', field: 'email', holderId: emailOwner, message: `Another profile already uses ${values.email}.` };
+/** The unique values a clash check looks at: a value left out (undefined) is not looked up. */
+export type UniqueValues = Partial<Pick<ProfileValues, 'email' | 'externalId'>>;
+
+/** The first unique value (email, then external ID) another live profile than `selfId` holds; null when they are free. */
+export function findClash(lookup: UniqueLookup, values: UniqueValues, selfId: string | undefined): UniqueClash | null {
+  if (values.email !== undefined) {
+    const emailOwner = lookup.findIdByEmail(values.email);
+    if (emailOwner !== undefined && emailOwner !== selfId) {
+      return { code: 'EMAIL_TAKEN', field: 'email', holderId: emailOwner, message: `Another profile already uses ${values.email}.` };
+    }
   }
-  if (values.externalId !== null) {
+  if (values.externalId !== undefined && values.externalId !== null) {
     const idOwner = lookup.findIdByExternalId(values.externalId);
     if (idOwner !== undefined && idOwner !== selfId) {
       return { code: 'EXTERNAL_ID_TAKEN', field: 'externalId', holderId: idOwner, message: `Another profile already has external ID ${values.externalId}.` };
@@ -45,10 +50,24 @@ export function findClash(lookup: UniqueLookup, values: ProfileValues, selfId: s
   return null;
 }
 
+/** A clash as the error a refused single write raises: its code, naming the field and the holder. */
+const clashError = (clash: UniqueClash): AppError =>
+  new AppError(clash.code, clash.message, { fields: { [clash.field]: clash.message }, holderId: clash.holderId });
+
 /** Email (stored lower-cased) and external ID are unique among live profiles: a clash is an error naming the field and the holder. */
-export function assertUnique(lookup: UniqueLookup, values: ProfileValues, selfId: string | undefined): void {
+export function assertUnique(lookup: UniqueLookup, values: UniqueValues, selfId: string | undefined): void {
   const clash = findClash(lookup, values, selfId);
-  if (clash !== null) throw new AppError(clash.code, clash.message, { fields: { [clash.field]: clash.message }, holderId: clash.holderId });
+  if (clash !== null) throw clashError(clash);
+}
+
+/**
+ * A write that did not happen because another live profile holds one of its
+ * unique values: nothing was stored or queued. (The `try…` writes answer it
+ * instead of throwing, so a batch can skip the one row and go on: a throw
+ * inside the batch's transaction would roll all of it back.)
+ */
+export interface Refused {
+  clash: UniqueClash;
 }
 
 // ------------------------------------------------------------ outbox
@@ -99,26 +118,44 @@ export function queueInvite(deps: ProfileWriteDeps, batchId: string, profileIds:
 
 // ------------------------------------------------------------ row and mutation
 
-/** A new profile (not invited, version 0): checked for uniqueness, stored, and queued. */
-export function createProfile(deps: ProfileWriteDeps, values: ProfileValues, stamp: string): { profile: StoredProfile; mutation: MutationOf<'profile.create'> } {
+/** A new profile (not invited, version 0): checked for uniqueness, then stored and queued; refused when its email or external ID is taken. */
+export function tryCreateProfile(deps: ProfileWriteDeps, values: ProfileValues, stamp: string): { profile: StoredProfile; mutation: MutationOf<'profile.create'> } | Refused {
+  const clash = findClash(deps.replica.profiles, values, undefined);
+  if (clash !== null) return { clash };
   const profile = newLocalProfile(deps.ids.uuid(), values, stamp);
-  assertUnique(deps.replica.profiles, values, undefined);
   deps.replica.profiles.insert(profile);
   return { profile, mutation: queueCreate(deps, profile.id, values, stamp) };
 }
 
+/** `tryCreateProfile`, where a taken email or external ID is an error (EMAIL_TAKEN / EXTERNAL_ID_TAKEN). */
+export function createProfile(deps: ProfileWriteDeps, values: ProfileValues, stamp: string): { profile: StoredProfile; mutation: MutationOf<'profile.create'> } {
+  const created = tryCreateProfile(deps, values, stamp);
+  if ('clash' in created) throw clashError(created.clash);
+  return created;
+}
+
 /**
  * A live profile takes `values`: only when they differ from its own (else
- * nothing is written and null answered), checked for uniqueness, stored,
- * and queued as an edit of the fields that changed.
+ * nothing is written and null answered). The unique values that change are
+ * checked (those it keeps are its own: no other live profile can hold them)
+ * and it is refused when another profile holds one; else stored, and queued
+ * as an edit of the fields that changed.
  */
-export function updateProfile(deps: ProfileWriteDeps, current: Profile, values: ProfileValues, stamp: string): MutationOf<'profile.update'> | null {
+export function tryUpdateProfile(deps: ProfileWriteDeps, current: Profile, values: ProfileValues, stamp: string): MutationOf<'profile.update'> | Refused | null {
   const diff = valueDiff(valuesOf(current), values);
   if (diff === null) return null;
-  assertUnique(deps.replica.profiles, values, current.id);
+  const clash = findClash(deps.replica.profiles, diff.changes, current.id);
+  if (clash !== null) return { clash };
   const { status: _derived, ...rest } = current;
   deps.replica.profiles.update({ ...rest, ...values, status: storedStatus(current), updatedAt: stamp });
   return appendUpdate(deps, current.id, current.version, diff, stamp);
+}
+
+/** `tryUpdateProfile`, where a taken email or external ID is an error (EMAIL_TAKEN / EXTERNAL_ID_TAKEN). */
+export function updateProfile(deps: ProfileWriteDeps, current: Profile, values: ProfileValues, stamp: string): MutationOf<'profile.update'> | null {
+  const updated = tryUpdateProfile(deps, current, values, stamp);
+  if (updated !== null && 'clash' in updated) throw clashError(updated.clash);
+  return updated;
 }
 
 /** A live profile is deleted here, and its deletion queued. */

@@ -162,6 +162,53 @@ describe('commit', () => {
     // The commit diffs again: row 3 (external ID M1 now taken) is a conflict and is not written.
     expect(result).toMatchObject({ created: 1, skipped: 1 });
   });
+
+  it('a unique value taken while committing skips just that row with its reason (the shared uniqueness rule); the rest of the batch commits', async () => {
+    const a = t.roster.profiles.create({ firstName: 'Old', lastName: 'Name', email: 'p1@example.com', language: 'en_US' });
+    const b = t.roster.profiles.create({ firstName: 'Before', lastName: 'N3', email: 'p3@example.com', language: 'nl_BE', externalId: 'M3' });
+    const c = t.roster.profiles.create({ firstName: 'Before', lastName: 'N5', email: 'p5@example.com', language: 'nl_BE', externalId: 'M5' });
+    const view = await t.call('import:open', { fileName: 'staff.csv', base64: csv(people(6)) });
+    expect((await t.call('import:diff', { importId: view.importId })).counts).toMatchObject({ new: 3, update: 3, conflict: 0 });
+    // After the commit's own re-diff, before its first batch: the directory changes under it.
+    const taken: string[] = [];
+    t.roster.events.on('import:progress', (p) => {
+      if (p.phase !== 'committing' || p.done !== 0) return;
+      taken.push(t.roster.profiles.create({ firstName: 'Holds', lastName: 'M1', email: 'x1@example.com', externalId: 'M1' }).id);
+      taken.push(t.roster.profiles.create({ firstName: 'Holds', lastName: 'M2', email: 'x2@example.com', externalId: 'M2' }).id);
+      t.roster.profiles.update(b.id, { firstName: 'P3', lastName: 'N3', email: 'p3@example.com', language: 'nl_BE', externalId: 'M3' });
+    });
+    const outboxBefore = count(t.roster, 'outbox');
+    const result = await t.call('import:commit', { importId: view.importId, mode: 'createAndUpdate' });
+    expect(taken).toHaveLength(2);
+    expect(result).toMatchObject({
+      status: 'completed',
+      created: 2,
+      updated: 1,
+      skipped: 3,
+      batches: 1,
+      failures: [
+        { rowNumber: 3, message: 'External ID M1 belongs to another profile.' },
+        { rowNumber: 4, message: 'External ID M2 now belongs to another profile.' },
+        { rowNumber: 5, message: 'Nothing to change any more.' },
+      ],
+    });
+    // Nothing was written for the skipped rows: profile p1 keeps its values, p2 does not exist, and no mutation names them.
+    expect(t.roster.profiles.get(a.id)).toMatchObject({ firstName: 'Old', lastName: 'Name', externalId: null, language: 'en_US', updatedAt: a.updatedAt });
+    expect(t.roster.profiles.list({ search: 'p2@example.com' }, 0, 5).total).toBe(0);
+    const written = outbox(t).slice(outboxBefore + 3);
+    expect(written.map((m) => m.kind).sort()).toEqual(['profile.create', 'profile.create', 'profile.update']);
+    expect(written.some((m) => m.entityId === a.id || m.entityId === b.id)).toBe(false);
+    expect(written.find((m) => m.entityId === c.id)?.payload).toEqual({ changes: { firstName: 'P5' }, base: { firstName: 'Before' } });
+    expect(t.roster.profiles.get(c.id)).toMatchObject({ firstName: 'P5', externalId: 'M5' });
+    expect(count(t.roster, 'import_items')).toBe(3);
+    const [entry] = await t.call('import:history', { limit: 1 });
+    expect(entry).toMatchObject({ id: result.historyId, status: 'completed', rows: 6, created: 2, updated: 1, skipped: 3, canUndo: true });
+    // Undo takes back exactly what the import wrote.
+    expect(await t.call('import:undo', { historyId: result.historyId })).toEqual({ removed: 2, restored: 1 });
+    expect(t.roster.profiles.get(c.id)).toMatchObject({ firstName: 'Before' });
+    expect(taken.map((id) => t.roster.profiles.get(id).externalId)).toEqual(['M1', 'M2']);
+    expect(count(t.roster, 'profiles')).toBe(5);
+  });
 });
 
 describe('review steps through the channels', () => {
