@@ -1,6 +1,6 @@
 import type { ImportFailureReason } from './import';
 import type { Profile } from './profile';
-import type { ConflictReason } from './sync';
+import type { ConflictReason } from './wire';
 
 /**
  * Error codes shared by the console (main ↔ renderer) and the Roster server.

@@ -3,8 +3,8 @@ import { LANGUAGES } from './languages';
 import type { Language } from './languages';
 import { PROFILE_STATUSES } from './profile';
 import type { Profile, ProfileStatus } from './profile';
-import { CURSOR_PATTERN } from './sync';
-import type { Change, PullResponse } from './sync';
+import { CURSOR_PATTERN } from './wire';
+import type { Change, PullResponse } from './wire';
 
 /**
  * The pull answer's check on the console's hot path: the rules of

@@ -10,7 +10,7 @@ import type { ProfileRow } from './profiles.repo';
 import { storedMutation } from '../../src-shared/mutation';
 import type { Mutation } from '../../src-shared/mutation';
 import type { ConflictKind, InviteBatchStatus, SyncLogEntry } from '../../src-shared/contract/sync';
-import { INITIAL_CURSOR } from '../../src-shared/sync';
+import { INITIAL_CURSOR } from '../../src-shared/wire';
 import type { ErrorCode } from '../../src-shared/errors';
 
 const STATE_KEY = 'sync.state';

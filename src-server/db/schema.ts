@@ -1,5 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
-import type { Role } from '../../src-shared/sync';
+import type { Role } from '../../src-shared/wire';
 
 /**
  * The server's tables. Both SQLite and PostgreSQL store the same column

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
-import { canWrite } from '../../src-shared/sync';
+import { canWrite } from '../../src-shared/wire';
 import type { AuthService } from '../services/auth';
 import { shared } from './shared';
 

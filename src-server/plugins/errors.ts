@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, fieldsOf, isErrorCode } from '../../src-shared/errors';
 import type { ApiError } from '../../src-shared/errors';
-import { HTTP_STATUS_BY_CODE } from '../../src-shared/sync';
+import { HTTP_STATUS_BY_CODE } from '../../src-shared/wire';
 import { describeBytes } from '../lib/body-limits';
 import { RateLimitedError } from '../lib/rate-limit';
 import { shared } from './shared';

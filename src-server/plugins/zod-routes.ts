@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
-import { errorResultSchema, resultSchema } from '../../src-shared/sync';
+import { errorResultSchema, resultSchema } from '../../src-shared/wire';
 import { API_BODY_LIMIT, PUBLIC_BODY_LIMIT } from '../lib/body-limits';
 import type { Actor } from '../services/context';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
-import { API_PREFIX, sessionInfoSchema, signInRequestSchema, signInResponseSchema } from '../../src-shared/sync';
+import { API_PREFIX, sessionInfoSchema, signInRequestSchema, signInResponseSchema } from '../../src-shared/wire';
 import { apiRoute } from '../plugins/zod-routes';
 import type { AuthService } from '../services/auth';
 import type { ServerContext } from '../services/context';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
 import { LANGUAGES } from '../../src-shared/languages';
-import { API_PREFIX, ROLES } from '../../src-shared/sync';
+import { API_PREFIX, ROLES } from '../../src-shared/wire';
 import { inTransaction, iso } from '../db/tx';
 import { apiRoute } from '../plugins/zod-routes';
 import type { ServerContext } from '../services/context';

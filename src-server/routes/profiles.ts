@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
 import { profileDraftSchema, validateProfile } from '../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../src-shared/profile';
-import { API_PREFIX, inviteOutcomeSchema, MAX_INVITE_BATCH, serverProfileSchema } from '../../src-shared/sync';
+import { API_PREFIX, inviteOutcomeSchema, MAX_INVITE_BATCH, serverProfileSchema } from '../../src-shared/wire';
 import { inTransaction, refusalCode } from '../db/tx';
 import { apiRoute } from '../plugins/zod-routes';
 import type { Actor, ServerContext } from '../services/context';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { API_PREFIX, checkQuerySchema, checkResponseSchema, pullQuerySchema, pullResponseSchema, pushRequestSchema, pushResponseSchema } from '../../src-shared/sync';
+import { API_PREFIX, checkQuerySchema, checkResponseSchema, pullQuerySchema, pullResponseSchema, pushRequestSchema, pushResponseSchema } from '../../src-shared/wire';
 import { apiRoute } from '../plugins/zod-routes';
 import type { ServerContext } from '../services/context';
 import { check, pull, push } from '../services/sync';

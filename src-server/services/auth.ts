@@ -1,6 +1,6 @@
 import { AppError } from '../../src-shared/errors';
 import { normaliseEmail } from '../../src-shared/profile';
-import type { Membership, Role, SessionInfo, SignInResponse } from '../../src-shared/sync';
+import type { Membership, Role, SessionInfo, SignInResponse } from '../../src-shared/wire';
 import { iso } from '../db/tx';
 import { hashPassword, hashToken, newToken, verifyPassword } from '../lib/crypto';
 import { addressKey, DbRateLimiter, RateLimitedError, waitText } from '../lib/rate-limit';

@@ -3,7 +3,7 @@ import type { ServerConfig } from '../config';
 import type { DialectName } from '../db/connect';
 import type { Db } from '../db/tx';
 import type { Sealer } from '../lib/crypto';
-import type { Role } from '../../src-shared/sync';
+import type { Role } from '../../src-shared/wire';
 
 export interface Clock {
   now(): Date;

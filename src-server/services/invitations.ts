@@ -9,7 +9,7 @@ import { toSingleLine } from '../../src-shared/text-safety';
 import type { PasswordReason } from '../../src-shared/errors';
 import { isLanguage } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
-import type { InviteOutcome } from '../../src-shared/sync';
+import type { InviteOutcome } from '../../src-shared/wire';
 import type { ServerContext } from './context';
 import { lockOrganisation, setChangeSeq, toSettings, usableAppLinks } from './organisations';
 import { revokeOpenInvitations } from './profiles';

@@ -7,7 +7,7 @@ import { isLanguage } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
 import { AppError } from '../../src-shared/errors';
 import { checkEmail } from '../../src-shared/profile';
-import type { Role } from '../../src-shared/sync';
+import type { Role } from '../../src-shared/wire';
 import { findForbiddenCharacter, forbiddenCharacterMessage } from '../../src-shared/text-safety';
 import { checkWebUrl } from '../../src-shared/urls';
 import { hashPassword } from '../lib/crypto';

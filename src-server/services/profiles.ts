@@ -9,7 +9,7 @@ import type { Profile, ProfileCheck, ProfileValues } from '../../src-shared/prof
 import type { FieldErrors } from '../../src-shared/errors';
 import { findForbiddenCharacter, forbiddenCharacterMessage } from '../../src-shared/text-safety';
 import type { ForbiddenCharacter } from '../../src-shared/text-safety';
-import type { ConflictReason, PushResult } from '../../src-shared/sync';
+import type { ConflictReason, PushResult } from '../../src-shared/wire';
 import type { ErrorDetails, UniqueField } from '../../src-shared/errors';
 import { overlaps, sameValue, VALUE_FIELDS } from '../../src-shared/profile-values';
 

@@ -1,8 +1,8 @@
 import { chunks, inTransaction, iso, refusalCode, withSavepoint } from '../db/tx';
 import { checkEmail } from '../../src-shared/profile';
 import { AppError } from '../../src-shared/errors';
-import { canWrite, INITIAL_CURSOR } from '../../src-shared/sync';
-import type { Change, CheckResponse, PullResponse, PushResult, WireMutation } from '../../src-shared/sync';
+import { canWrite, INITIAL_CURSOR } from '../../src-shared/wire';
+import type { Change, CheckResponse, PullResponse, PushResult, WireMutation } from '../../src-shared/wire';
 import type { Actor, ServerContext } from './context';
 import { inviteProfiles } from './invitations';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';

@@ -4,7 +4,7 @@ import { selectionSchema } from './profiles';
 import { PROFILE_FIELDS } from '../profile';
 import { VALUE_FIELDS } from '../profile-values';
 import type { Profile, ProfileValues } from '../profile';
-import type { InviteSkipReason, Role } from '../sync';
+import type { InviteSkipReason, Role } from '../wire';
 import type { ErrorCode } from '../errors';
 import { checkWebUrl } from '../urls';
 

@@ -17,7 +17,7 @@ import type { NewProfileRow } from '../../src-server/db/schema';
 import { chunks } from '../../src-server/db/tx';
 import { createOrganisation } from '../../src-server/services/organisations';
 import { valueColumns } from '../../src-server/services/profiles';
-import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/sync';
+import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/wire';
 import { createDatabase, dropDatabase, startPostgres } from '../support/postgres';
 import { createMutation } from '../support/mutations';
 import { startSmtpSink } from '../support/smtp-sink';

@@ -30,12 +30,12 @@ import { replicaIndexes } from '../../src-main/db/replica-indexes';
 import { createSyncStore } from '../../src-main/db/sync.repo';
 import { openRoster } from '../../src-main/runtime/roster';
 import type { Roster } from '../../src-main/runtime/roster';
-import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/sync';
+import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/wire';
 import { freePort } from '../support/processes';
 import { createMutation } from '../support/mutations';
 import { benchValues, line, pairedMedians, quantile, round } from './support';
 import type { PairedRound } from './support';
-import { MAX_PULL_LIMIT } from '../../src-shared/sync';
+import { MAX_PULL_LIMIT } from '../../src-shared/wire';
 
 const INITIAL = Number(process.env.BENCH_SYNC_PROFILES ?? 100_000);
 const PUSH = Number(process.env.BENCH_SYNC_PUSH ?? 10_000);

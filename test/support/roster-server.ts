@@ -7,7 +7,7 @@ import type { BuildOptions, RosterServer } from '../../src-server/app';
 import { defaultConfig } from '../../src-server/config';
 import type { ServerConfig } from '../../src-server/config';
 import { addMemberWithPassword, createOrganisation } from '../../src-server/services/organisations';
-import type { Role, SignInResponse } from '../../src-shared/sync';
+import type { Role, SignInResponse } from '../../src-shared/wire';
 import { freshPgDatabase } from './pg-vitest';
 import { startSmtpSink } from './smtp-sink';
 import type { SmtpSink, SmtpSinkOptions } from './smtp-sink';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PageFeed } from '../../src-main/core/sync/feed';
-import type { PullResponse } from '../../src-shared/sync';
+import type { PullResponse } from '../../src-shared/wire';
 
 const page = (cursor: number, hasMore: boolean): PullResponse => ({ changes: [], cursor: String(cursor), hasMore, serverTime: '2026-03-01T10:00:00.000Z' });
 

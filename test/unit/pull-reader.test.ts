@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../src-shared/languages';
 import { PROFILE_STATUSES } from '../../src-shared/profile';
 import { PullShapeError, readPullResponse } from '../../src-shared/pull-reader';
-import { pullResponseSchema } from '../../src-shared/sync';
+import { pullResponseSchema } from '../../src-shared/wire';
 
 /** Mostly what a server sends; now and then a value the rule refuses (weights 9 : 1). */
 const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>): fc.Arbitrary<T | U> =>

@@ -1,7 +1,7 @@
 import type { ProfileStatus } from '../../../src-shared/profile';
 import type { Selection } from '../../../src-shared/contract/profiles';
 import type { InviteBatchStatus, LocalSkipReason } from '../../../src-shared/contract/sync';
-import type { InviteSkipReason } from '../../../src-shared/sync';
+import type { InviteSkipReason } from '../../../src-shared/wire';
 
 /** An invitation batch as the replica keeps it, from queued to sent (or cancelled, or failed). */
 export interface InviteBatchRecord {

@@ -1,7 +1,7 @@
 import { AppError } from '../../../src-shared/errors';
 import type { Selection } from '../../../src-shared/contract/profiles';
 import type { InviteBatchView, InvitePreview, SkipReason, SkipReasonText } from '../../../src-shared/contract/sync';
-import { MAX_INVITE_BATCH } from '../../../src-shared/sync';
+import { MAX_INVITE_BATCH } from '../../../src-shared/wire';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { InviteBatchRecord, InviteStorePort, InviteSyncPort } from './ports';
 import { queueInvite } from '../profiles/writes';

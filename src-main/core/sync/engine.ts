@@ -1,6 +1,6 @@
 import { AppError } from '../../../src-shared/errors';
 import type { SyncLogEntry, SyncStatus } from '../../../src-shared/contract/sync';
-import { MAX_PULL_LIMIT } from '../../../src-shared/sync';
+import { MAX_PULL_LIMIT } from '../../../src-shared/wire';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { IndexBuilder, SecretStore, SyncStorePort, SyncTransport, Timers } from './ports';
 import { TransportError } from './ports';

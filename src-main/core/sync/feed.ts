@@ -1,4 +1,4 @@
-import type { PullResponse } from '../../../src-shared/sync';
+import type { PullResponse } from '../../../src-shared/wire';
 
 /**
  * The server's pages of changes, fetched one after the other as fast as the

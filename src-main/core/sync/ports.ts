@@ -10,7 +10,7 @@ import type {
   Role,
   SignInRequest,
   SignInResponse,
-} from '../../../src-shared/sync';
+} from '../../../src-shared/wire';
 import type { StoredProfile } from '../ports';
 import type { InviteStorePort } from '../invitations/ports';
 

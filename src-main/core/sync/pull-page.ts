@@ -1,4 +1,4 @@
-import type { Change } from '../../../src-shared/sync';
+import type { Change } from '../../../src-shared/wire';
 import { storedStatus, toStored } from '../stored';
 import type { StoredState, SyncStorePort } from './ports';
 

@@ -1,4 +1,4 @@
-import type { Change } from '../../../src-shared/sync';
+import type { Change } from '../../../src-shared/wire';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { SyncStorePort, SyncTransport } from './ports';
 import { PageFeed } from './feed';

@@ -1,8 +1,8 @@
 import { holderIdOf } from '../../../src-shared/errors';
 import type { Profile } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
-import type { PushResponse, PushResult } from '../../../src-shared/sync';
-import { MAX_PUSH_MUTATIONS } from '../../../src-shared/sync';
+import type { PushResponse, PushResult } from '../../../src-shared/wire';
+import { MAX_PUSH_MUTATIONS } from '../../../src-shared/wire';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { SyncStorePort, SyncTransport } from './ports';
 import { TransportError } from './ports';

@@ -8,8 +8,8 @@ import {
   pushResponseSchema,
   errorResultSchema,
   signInResponseSchema,
-} from '../../../src-shared/sync';
-import type { PullResponse } from '../../../src-shared/sync';
+} from '../../../src-shared/wire';
+import type { PullResponse } from '../../../src-shared/wire';
 import { PullShapeError, readPullResponse } from '../../../src-shared/pull-reader';
 
 export interface HttpTransportOptions {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src-server/services/context';
-import type { SessionInfo } from '../../../src-shared/sync';
+import type { SessionInfo } from '../../../src-shared/wire';
 import { BACKENDS, build, createMutation } from '../../support/roster-server';
 import type { TestServer } from '../../support/roster-server';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PushResponse, SignInResponse } from '../../../src-shared/sync';
+import type { PushResponse, SignInResponse } from '../../../src-shared/wire';
 import { freshPgDatabase } from '../../support/pg-vitest';
 import { BACKENDS, createMutation, inviteMutation } from '../../support/roster-server';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../../src-shared/profile';
-import type { PullResponse, PushResponse, PushResult } from '../../../src-shared/sync';
+import type { PullResponse, PushResponse, PushResult } from '../../../src-shared/wire';
 import { BACKENDS, build, createMutation, inviteMutation } from '../../support/roster-server';
 import type { HttpResult, TestOrg, TestServer } from '../../support/roster-server';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src-server/services/context';
-import type { InviteOutcome, PushResponse } from '../../../src-shared/sync';
+import type { InviteOutcome, PushResponse } from '../../../src-shared/wire';
 import { freshPgDatabase } from '../../support/pg-vitest';
 import { BACKENDS, build, createMutation, inviteMutation } from '../../support/roster-server';
 import type { BuildTestServerOptions, TestOrg, TestServer } from '../../support/roster-server';

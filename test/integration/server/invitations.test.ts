@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src-server/services/context';
-import type { PullResponse, PushResponse } from '../../../src-shared/sync';
+import type { PullResponse, PushResponse } from '../../../src-shared/wire';
 import type { Profile } from '../../../src-shared/profile';
 import { BACKENDS, build, createMutation, inviteMutation } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';

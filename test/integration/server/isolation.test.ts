@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PushResponse } from '../../../src-shared/sync';
+import type { PushResponse } from '../../../src-shared/wire';
 import { BACKENDS, build, createMutation, inviteMutation } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../../src-shared/profile';
-import { pullResponseSchema, pushResponseSchema } from '../../../src-shared/sync';
-import type { PullResponse, PushResponse, PushResult } from '../../../src-shared/sync';
+import { pullResponseSchema, pushResponseSchema } from '../../../src-shared/wire';
+import type { PullResponse, PushResponse, PushResult } from '../../../src-shared/wire';
 import { BACKENDS, build, createMutation, inviteMutation } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
 import { installRefusals, REFUSED_CHAR, REFUSED_INVITATION_EMAIL } from './db-refusals';

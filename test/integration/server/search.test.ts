@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../../src-shared/profile';
-import type { PushResponse } from '../../../src-shared/sync';
+import type { PushResponse } from '../../../src-shared/wire';
 import { BACKENDS, build, createMutation } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src-server/services/context';
 import type { Profile } from '../../../src-shared/profile';
-import type { CheckResponse, PullResponse, PushResponse, PushResult } from '../../../src-shared/sync';
+import type { CheckResponse, PullResponse, PushResponse, PushResult } from '../../../src-shared/wire';
 import { BACKENDS, build, createMutation, inviteMutation } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pullResponseSchema, pushResponseSchema, checkResponseSchema } from '../../../src-shared/sync';
-import type { CheckResponse, PullResponse, PushResponse, PushResult } from '../../../src-shared/sync';
+import { pullResponseSchema, pushResponseSchema, checkResponseSchema } from '../../../src-shared/wire';
+import type { CheckResponse, PullResponse, PushResponse, PushResult } from '../../../src-shared/wire';
 import { BACKENDS, build, createMutation } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
 

@@ -1,5 +1,5 @@
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
-import type { PullResponse } from '../../../src-shared/sync';
+import type { PullResponse } from '../../../src-shared/wire';
 import type { SyncStatus } from '../../../src-shared/contract/sync';
 
 export interface ServerView {

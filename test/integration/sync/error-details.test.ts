@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { pushResponseSchema } from '../../../src-shared/sync';
-import type { PushResult } from '../../../src-shared/sync';
+import { pushResponseSchema } from '../../../src-shared/wire';
+import type { PushResult } from '../../../src-shared/wire';
 import type { ApiError } from '../../../src-shared/errors';
 import { BACKENDS, build, createMutation } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';

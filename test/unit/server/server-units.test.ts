@@ -18,7 +18,7 @@ import { PAGE_CSP, renderForm, renderState } from '../../../src-server/pages/ren
 import { passwordProblem } from '../../../src-server/services/invitations';
 import { formatCursor, parseCursor } from '../../../src-server/services/sync';
 import { LANGUAGES } from '../../../src-shared/languages';
-import { pushRequestSchema, wireMutationSchema } from '../../../src-shared/sync';
+import { pushRequestSchema, wireMutationSchema } from '../../../src-shared/wire';
 
 describe('server configuration', () => {
   it('defaults to a runnable local setup: SQLite, dev mailbox, 7-day invitations, demo on the CLI', () => {

@@ -4,7 +4,7 @@ import type { SyncEngineOptions } from '../../../src-main/core/sync/engine';
 import { TransportError } from '../../../src-main/core/sync/ports';
 import { createProfile, deleteProfile, updateProfile } from '../../../src-main/core/profiles/writes';
 import type { ProfileValues } from '../../../src-shared/profile';
-import type { Change, PullResponse } from '../../../src-shared/sync';
+import type { Change, PullResponse } from '../../../src-shared/wire';
 import { CountingIds, FakeClock, FakeTimers, InstantIndexes, MemoryReplica, MemorySecrets, RecordingEvents, ScriptedServer, serverRow, settle, storedRow } from './fakes';
 
 const URL = 'https://roster.example.com';
