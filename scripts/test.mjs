@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, on a fresh clone or a working tree.
-// Lint (zero warnings) → typecheck of every target → build → electronegativity
+// Lint (zero warnings) → dead code (knip: unused files, exports, dependencies) → typecheck of every target → build → electronegativity
 // → unit + integration (vitest) → e2e (Playwright, real Chromium).
 // Every stage runs even when an earlier one failed, so one run shows all that
 // is wrong; the exit code is non-zero if anything failed.
@@ -19,6 +19,7 @@ const tsconfigs = ['tsconfig.node.json', 'tsconfig.electron.json', 'tsconfig.web
 const stages = [
   { name: 'setup (native modules)', cmd: process.execPath, args: [join(root, 'scripts/setup.mjs')] },
   { name: 'lint', cmd: bin('eslint'), args: ['.', '--max-warnings', '0'] },
+  { name: 'dead code (knip)', cmd: bin('knip'), args: [] },
   ...tsconfigs.map((config) => ({ name: `typecheck ${config}`, cmd: bin('tsc'), args: ['-p', config, '--noEmit'] })),
   { name: 'build (electron-vite)', cmd: bin('electron-vite'), args: ['build', '--logLevel', 'warn'] },
   { name: 'electronegativity', cmd: process.execPath, args: [join(root, 'scripts/electronegativity.mjs')] },

@@ -282,4 +282,3 @@ export const TEMPLATE_LANGUAGES = ['en', 'fr', 'nl'] as const;
 export type TemplateLanguage = (typeof TEMPLATE_LANGUAGES)[number];
 
 /** The manual edits the grid can make: one value per field of a row. */
-export type CellEdit = { rowIndex: number; field: ProfileField; value: string };

@@ -12,6 +12,19 @@ import type { ProfileValues } from './profile';
 export const VALUE_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'tags', 'externalId', 'language'] as const satisfies readonly (keyof ProfileValues)[];
 export type ValueField = (typeof VALUE_FIELDS)[number];
 
+/** Some of a profile's values, as an edit or a merge base carries them (a key may be present and undefined, as zod reads an optional field). */
+export type ValueChanges = { [K in ValueField]?: ProfileValues[K] | undefined };
+
+/** `current` with every value `changes` carries laid over it (an absent or undefined key keeps the current value). */
+export function withChanges(current: ProfileValues, changes: ValueChanges): ProfileValues {
+  const merged = { ...current };
+  for (const field of VALUE_FIELDS) {
+    const value = changes[field];
+    if (value !== undefined) (merged as Record<ValueField, unknown>)[field] = value;
+  }
+  return merged;
+}
+
 /** Whether two field values are equal (tags in order; missing and null alike). */
 export const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -72,5 +85,5 @@ export function valueDiff(before: ProfileValues, after: ProfileValues): ValueDif
  * something else — then a person chooses. Any other field merges by itself.
  * `mine` and `base` need only hold the edited fields.
  */
-export const overlaps = (field: ValueField, base: Partial<ProfileValues>, mine: Partial<ProfileValues>, theirs: ProfileValues): boolean =>
+export const overlaps = (field: ValueField, base: ValueChanges, mine: ValueChanges, theirs: ProfileValues): boolean =>
   !sameValue(theirs[field], base[field]) && !sameValue(theirs[field], mine[field]);

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';
-import type { ApiError, ErrorCode } from './errors';
+import type { ErrorCode } from './errors';
 import { LANGUAGES } from './languages';
 import { LIMITS, PROFILE_STATUSES } from './profile';
 import type { Profile, ProfileValues } from './profile';
-import type { MutationKind } from './mutation';
 
 /**
  * The wire contract between the console and the Roster server: every request
@@ -103,8 +102,6 @@ export const wireMutationSchema = z.discriminatedUnion('kind', [
 ]);
 export type WireMutation = z.infer<typeof wireMutationSchema>;
 
-export const MUTATION_KINDS = ['profile.create', 'profile.update', 'profile.delete', 'profile.invite'] as const satisfies readonly MutationKind[];
-
 export const pushRequestSchema = z.object({
   /** A stable id of the console installation: (clientId, mutation id) makes a retried push a no-op. */
   clientId: z.string().min(8).max(100),
@@ -186,7 +183,6 @@ export const pullQuerySchema = z.object({
   cursor: cursorSchema.default(INITIAL_CURSOR),
   limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(DEFAULT_PULL_LIMIT),
 });
-export type PullQuery = z.input<typeof pullQuerySchema>;
 
 export const changeSchema = z.discriminatedUnion('op', [
   /** Created, edited, invited, confirmed…: the whole row as it is now. */
@@ -276,4 +272,3 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   INTERNAL: 500,
 };
 
-export type { ApiError };

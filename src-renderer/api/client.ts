@@ -1,5 +1,5 @@
 import type { ChannelName, EventMap, EventName, RequestOf, ResponseOf, RosterApi } from '../../src-shared/contract';
-import type { ApiError, Result } from '../../src-shared/errors';
+import type { Result } from '../../src-shared/errors';
 
 declare global {
   interface Window {
@@ -100,17 +100,3 @@ function createHttpApi(): RosterApi {
 
 export const api: RosterApi = window.roster ?? createHttpApi();
 export const runMode: 'electron' | 'browser' = window.roster === undefined ? 'browser' : 'electron';
-
-/** Calls a channel and unwraps the result, throwing an ApiFailure the UI can show. */
-export class ApiFailure extends Error {
-  constructor(readonly error: ApiError) {
-    super(error.message);
-    this.name = 'ApiFailure';
-  }
-}
-
-export async function call<N extends ChannelName>(name: N, args: RequestOf<N>): Promise<ResponseOf<N>> {
-  const result = await api.invoke(name, args);
-  if (!result.ok) throw new ApiFailure(result.error);
-  return result.data;
-}

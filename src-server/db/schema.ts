@@ -162,8 +162,6 @@ export interface Database {
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
-export type AccountRow = Selectable<AccountsTable>;
 export type ProfileRow = Selectable<ProfilesTable>;
 export type NewProfileRow = Insertable<ProfilesTable>;
-export type InvitationRow = Selectable<InvitationsTable>;
 export type OutboxRow = Selectable<MailOutboxTable>;

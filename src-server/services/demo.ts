@@ -46,7 +46,3 @@ export async function ensureDemo(ctx: ServerContext, options: { reset: boolean }
   await ctx.db.deleteFrom('sessions').where('account_id', 'in', ctx.db.selectFrom('accounts').select('id').where('email', '=', meta.value)).execute();
   return { organisationName: DEMO_ORGANISATION, email: meta.value, password };
 }
-
-export async function demoExists(ctx: ServerContext): Promise<boolean> {
-  return (await ctx.db.selectFrom('meta').select('value').where('key', '=', 'demo_admin_email').executeTakeFirst()) !== undefined;
-}

@@ -339,7 +339,7 @@ export async function inspectLink(ctx: ServerContext, token: string, fallbackLan
   };
 }
 
-export { PASSWORD_MAX, PASSWORD_MIN } from '../lib/passwords';
+export { PASSWORD_MIN } from '../lib/passwords';
 
 /** The invitation page's check: see lib/passwords.ts (NIST SP 800-63B). `names` are the person's and the organisation's. */
 export function passwordProblem(password: string, confirm: string, email: string | null, names: readonly (string | null)[] = []): PasswordReason | null {

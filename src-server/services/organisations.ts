@@ -58,7 +58,7 @@ export const usableAppLinks = (links: StoredAppLinks, fallback: AppLinks): AppLi
  * machine, with no credentials. Returns them normalised; throws
  * VALIDATION_FAILED naming the link otherwise.
  */
-export function checkAppLinks(input: Partial<Record<keyof AppLinks, string>>): Partial<AppLinks> {
+export function checkAppLinks(input: { [K in keyof AppLinks]?: string | undefined }): Partial<AppLinks> {
   const out: Partial<AppLinks> = {};
   const fields: Record<string, string> = {};
   for (const key of APP_LINK_KEYS) {

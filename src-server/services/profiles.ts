@@ -11,7 +11,8 @@ import { findForbiddenCharacter, forbiddenCharacterMessage } from '../../src-sha
 import type { ForbiddenCharacter } from '../../src-shared/text-safety';
 import type { ConflictReason, PushResult } from '../../src-shared/wire';
 import type { ErrorDetails, UniqueField } from '../../src-shared/errors';
-import { overlaps, sameValue, VALUE_FIELDS } from '../../src-shared/profile-values';
+import { overlaps, sameValue, VALUE_FIELDS, withChanges } from '../../src-shared/profile-values';
+import type { ValueChanges } from '../../src-shared/profile-values';
 
 /**
  * A profile as its organisation sees it. Its invitation and confirmation
@@ -349,7 +350,7 @@ export class ProfileBatch {
     return { kind: 'applied', row, version: 1 };
   }
 
-  update(id: string, baseVersion: number, changes: Partial<ProfileValues>, base: Partial<ProfileValues>): Outcome {
+  update(id: string, baseVersion: number, changes: ValueChanges, base: ValueChanges): Outcome {
     const row = this.#rows.get(id);
     if (row === undefined) return { kind: 'rejected', code: 'NOT_FOUND', message: 'No such profile.' };
     if (row.deleted !== 0) return { kind: 'conflict', reason: 'deleted', row };
@@ -360,7 +361,7 @@ export class ProfileBatch {
       const overlap = VALUE_FIELDS.filter((f) => f in changes && overlaps(f, base, changes, current));
       if (overlap.length > 0) return { kind: 'conflict', reason: 'version', row };
     }
-    const merged: ProfileValues = { ...current, ...changes };
+    const merged = withChanges(current, changes);
     const checked = checkValues(merged, this.#defaultLanguage);
     if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields } };
     const v = checked.value;

@@ -1,7 +1,7 @@
 import { chunks, inTransaction, iso, refusalCode, withSavepoint } from '../db/tx';
 import { checkEmail } from '../../src-shared/profile';
 import { AppError } from '../../src-shared/errors';
-import { canWrite, INITIAL_CURSOR } from '../../src-shared/wire';
+import { canWrite } from '../../src-shared/wire';
 import type { Change, CheckResponse, PullResponse, PushResult, WireMutation } from '../../src-shared/wire';
 import type { Actor, ServerContext } from './context';
 import { inviteProfiles } from './invitations';
@@ -216,4 +216,3 @@ export async function check(ctx: ServerContext, actor: Actor, cursorText: string
   return { changed, latest: formatCursor({ seq: org.change_seq, id: null }) };
 }
 
-export { INITIAL_CURSOR };

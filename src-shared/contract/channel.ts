@@ -14,4 +14,3 @@ export const channel =
   <Res>() =>
   <Req extends z.ZodType>(request: Req): ChannelDef<Req, Res> => ({ request });
 
-export type AnyChannel = ChannelDef<z.ZodType, unknown>;

@@ -26,8 +26,6 @@ export type RequestOf<N extends ChannelName> = Contract[N] extends ChannelDef<in
 export type ParsedRequestOf<N extends ChannelName> = Contract[N] extends ChannelDef<infer Req, unknown> ? z.output<Req> : never;
 export type ResponseOf<N extends ChannelName> = Contract[N] extends ChannelDef<z.ZodType, infer Res> ? Res : never;
 
-export const CHANNEL_NAMES = Object.keys(contract) as ChannelName[];
-
 export const isChannelName = (name: unknown): name is ChannelName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
 

@@ -52,6 +52,7 @@ export const PRELOAD_CHANNELS = [
 ] as const satisfies readonly ChannelName[];
 
 type Missing = Exclude<ChannelName, (typeof PRELOAD_CHANNELS)[number]>;
+/** A compile-time check: naming a channel in the contract but not here fails to compile. @public */
 export const preloadListIsComplete: [Missing] extends [never] ? true : Missing = true;
 
 export const PRELOAD_EVENTS = ['changed', 'import:progress'] as const satisfies readonly EventName[];

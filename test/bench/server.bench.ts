@@ -84,7 +84,7 @@ async function bench(db: 'sqlite' | 'postgres', databaseUrl: string | undefined)
       const res = await fetch(`${server.url}${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const parsed = (await res.json()) as { ok: boolean; data: T };
       if (!parsed.ok) throw new Error(`${method} ${path}: ${JSON.stringify(parsed)}`);

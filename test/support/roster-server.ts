@@ -96,7 +96,7 @@ export async function build(backend: Backend, options: BuildTestServerOptions = 
       headers['content-type'] = 'application/json';
       body = JSON.stringify(o.body);
     }
-    const response = await fetch(`${url}${path}`, { method, headers, body, redirect: 'manual' });
+    const response = await fetch(`${url}${path}`, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) });
     const text = await response.text();
     let parsed: unknown = text;
     if ((response.headers.get('content-type') ?? '').includes('application/json')) parsed = JSON.parse(text);

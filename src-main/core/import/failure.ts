@@ -23,12 +23,6 @@ const CODE_OF: Record<ImportFailureReason, ErrorCode> = {
 export const importFailure = (reason: ImportFailureReason, message: string, extra: Record<string, unknown> = {}): AppError =>
   new AppError(CODE_OF[reason], message, { reason, ...extra });
 
-export const failureReasonOf = (error: unknown): ImportFailureReason | undefined => {
-  if (!(error instanceof AppError)) return undefined;
-  const reason = error.details?.reason;
-  return typeof reason === 'string' && reason in CODE_OF ? (reason as ImportFailureReason) : undefined;
-};
-
 /** What a cancelled (or closed) import's job ends with, wherever it was stopped. */
 export const cancelledError = (): AppError => new AppError('CANCELLED', 'The import was cancelled.');
 

@@ -44,7 +44,7 @@ export interface ImportServiceDeps {
   progress: (progress: ImportProgress) => void;
   /** Reads files and checks whole sheets (a worker thread in the app, inline in some tests). */
   worker: ImportWorkerPort;
-  limits?: Partial<ImportLimits>;
+  limits?: Partial<ImportLimits> | undefined;
   templates?: TemplateSource;
   /** Yields to the event loop between commit batches (so cancel and progress get through). */
   yieldNow?: () => Promise<void>;

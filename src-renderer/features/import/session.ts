@@ -22,7 +22,6 @@ import { ReadAborted, formatBytes, readAsBase64 } from './files';
  */
 
 export const STEPS = ['file', 'sheet', 'mapping', 'values', 'review', 'commit'] as const;
-export type StepName = (typeof STEPS)[number];
 
 export interface Busy {
   key: number;

@@ -38,7 +38,7 @@ function SideBySide({ c, choices, setChoice }: { c: ConflictView; choices: Parti
         {VALUE_FIELDS.map((f) => {
           const overlap = c.overlapping.includes(f);
           return (
-            <Table.Tr key={f} bg={overlap ? 'var(--mantine-color-red-0)' : undefined} data-field={f} data-overlap={overlap}>
+            <Table.Tr key={f} {...(overlap ? { bg: 'var(--mantine-color-red-0)' } : {})} data-field={f} data-overlap={overlap}>
               <Table.Td fw={overlap ? 700 : 400}>{VALUE_LABELS[f]}</Table.Td>
               <Table.Td c="dimmed">{f in c.base ? showValue(f, c.base[f]) : ''}</Table.Td>
               <Table.Td>{c.mine === null ? '(deleted here)' : showValue(f, c.mine[f])}</Table.Td>

@@ -1,6 +1,5 @@
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { PullResponse } from '../../../src-shared/wire';
-import type { SyncStatus } from '../../../src-shared/contract/sync';
 
 export interface ServerView {
   /** Live profiles by id. */
@@ -66,7 +65,5 @@ export function duplicates(values: readonly string[]): string[] {
   for (const v of values) seen.set(v.toLowerCase(), (seen.get(v.toLowerCase()) ?? 0) + 1);
   return [...seen].filter(([, n]) => n > 1).map(([v]) => v);
 }
-
-export const waiting = (s: SyncStatus): number => s.waiting.mutations;
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,3 +1,4 @@
+import { withChanges } from '../../../src-shared/profile-values';
 import { AppError } from '../../../src-shared/errors';
 import { deriveStatus } from '../../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
@@ -513,7 +514,7 @@ export class ScriptedServer implements SyncTransport {
       }
       case 'profile.update': {
         const current = this.rows.get(m.entityId) ?? serverRow(m.entityId, {}, m.baseVersion);
-        const row = { ...current, ...m.payload.changes, version: current.version + 1 };
+        const row: Profile = { ...current, ...withChanges(current, m.payload.changes), version: current.version + 1 };
         this.rows.set(m.entityId, row);
         return { ...head, status: 'applied', version: row.version, row, invite: null };
       }
