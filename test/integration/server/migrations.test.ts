@@ -148,7 +148,15 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
       expect((await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db)).rows).toEqual([{ foreign_keys: 1 }]);
       expect((await sql<{ integrity_check: string }>`pragma integrity_check`.execute(db)).rows).toEqual([{ integrity_check: 'ok' }]);
       const indexes = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name in ('profiles', 'invitations') and sql is not null order by name`.execute(db);
-      expect(indexes.rows.map((r) => r.name)).toEqual(['invitations_by_profile', 'profiles_by_change', 'profiles_by_email', 'profiles_email_unique', 'profiles_external_id_unique']);
+      expect(indexes.rows.map((r) => r.name)).toEqual([
+        'invitations_by_organisation_time', // 0004: the invitation limits
+        'invitations_by_profile',
+        'invitations_by_profile_time', // 0004
+        'profiles_by_change',
+        'profiles_by_email',
+        'profiles_email_unique',
+        'profiles_external_id_unique',
+      ]);
     }
   });
 });
