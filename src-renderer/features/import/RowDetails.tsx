@@ -88,10 +88,10 @@ export function RowDetails({
             <Stack gap={4} data-testid="row-issues">
               {row.issues.map((issue, i) => (
                 <Group key={i} gap={8} wrap="nowrap" align="flex-start">
-                  <Badge size="xs" color={issue.severity === 'error' ? 'red' : 'yellow'} variant="filled" miw={62}>
+                  <Badge size="xs" color={issue.severity === 'error' ? 'red' : 'yellow'} variant="filled" miw={72} style={{ flexShrink: 0 }}>
                     {issue.severity}
                   </Badge>
-                  <Text size="sm">
+                  <Text size="sm" style={{ flex: 1, minWidth: 0 }}>
                     {issue.field !== null && <b>{FIELD_LABELS[issue.field]}: </b>}
                     {issue.message}
                   </Text>
@@ -99,6 +99,7 @@ export function RowDetails({
                     <Button
                       size="compact-xs"
                       variant="light"
+                      style={{ flexShrink: 0 }}
                       data-testid="remove-hidden"
                       onClick={() => {
                         if (issue.field !== null) onRemoveHidden(issue.field);
