@@ -1,8 +1,8 @@
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
 import type { SyncLogEntry } from '../../../src-shared/contract/sync';
-import type { Clock, IdSource, StoredProfile } from '../ports';
-import type { ConflictRecord, SyncStorePort } from './ports';
+import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
+import type { ConflictRecord, SyncStorePort, SyncTransport } from './ports';
 import { sameValues, valuesOf } from '../../../src-shared/profile-values';
 import { toStored } from '../stored';
 
@@ -15,6 +15,13 @@ export interface LocalRulesDeps {
   store: SyncStorePort;
   ids: IdSource;
   clock: Clock;
+}
+
+/** What the pusher and the puller both work with: the replica, the sync store, the server, and the change announcements. */
+export interface SyncPartDeps extends LocalRulesDeps {
+  replica: ReplicaPort;
+  transport: SyncTransport;
+  events: ChangeSink;
 }
 
 /** A stored row's values, or null when it is gone here (never stored, or deleted). */

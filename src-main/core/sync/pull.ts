@@ -1,18 +1,10 @@
 import type { Change } from '../../../src-shared/wire';
-import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
-import type { SyncStorePort, SyncTransport } from './ports';
 import { PageFeed } from './feed';
 import { planPage, writePlain } from './pull-page';
 import { collectBase, liveValues, nameOf, openConflict, rebaseOnServer } from './local-rules';
+import type { SyncPartDeps } from './local-rules';
 
-export interface PullDeps {
-  replica: ReplicaPort;
-  store: SyncStorePort;
-  transport: SyncTransport;
-  clock: Clock;
-  ids: IdSource;
-  events: ChangeSink;
-}
+export type PullDeps = SyncPartDeps;
 
 /** Pages fetched ahead of the writes during a pull (each up to the page size). */
 const PULL_PAGES_AHEAD = 4;

@@ -3,22 +3,13 @@ import type { Profile } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
 import type { PushResponse, PushResult } from '../../../src-shared/wire';
 import { MAX_PUSH_MUTATIONS } from '../../../src-shared/wire';
-import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
-import type { SyncStorePort, SyncTransport } from './ports';
 import { TransportError } from './ports';
 import { sameValues } from '../../../src-shared/profile-values';
 import { toStored } from '../stored';
 import { collectBase, liveValues, logSync, nameOf, openConflict, rebaseOnServer } from './local-rules';
-import type { NewConflict } from './local-rules';
+import type { NewConflict, SyncPartDeps } from './local-rules';
 
-export interface PushDeps {
-  replica: ReplicaPort;
-  store: SyncStorePort;
-  transport: SyncTransport;
-  clock: Clock;
-  ids: IdSource;
-  events: ChangeSink;
-}
+export type PushDeps = SyncPartDeps;
 
 /**
  * Pushes the outbox in order, in pages, and stores the server's answer to
