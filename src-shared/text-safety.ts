@@ -6,9 +6,9 @@
  * PostgreSQL refuses NUL outright; the others are refused so every database
  * and every screen agrees on what a value is.
  */
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
 const FORBIDDEN_ALL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/gu;
 // Single-line fields also refuse line breaks and tabs (a Subject line, a name).
 const LINE_BREAKS_ALL = /[\t\n\r\u2028\u2029]/gu;
