@@ -12,7 +12,8 @@ import { apiRoute } from '../plugins/zod-routes';
 import type { Actor, ServerContext } from '../services/context';
 import { inviteBatch } from '../services/invitations';
 import { lockOrganisation, setChangeSeq, toSettings } from '../services/organisations';
-import { databaseRefusalMessage, findUnstorableCharacter, getProfile, ProfileBatch, selectProfiles, toProfile } from '../services/profiles';
+import { getProfile, ProfileBatch, selectProfiles, toProfile } from '../services/profiles';
+import { databaseRefusalMessage, findUnstorableCharacter } from '../services/profile-checks';
 import type { ProfileOutcome } from '../services/profiles';
 
 const idParams = z.object({ id: z.uuid() });

@@ -4,11 +4,9 @@ import { chunks, iso } from '../db/tx';
 import type { Executor, Tx } from '../db/tx';
 import { isLanguage } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
-import { deriveStatus, FIELD_LABELS, validateProfile } from '../../src-shared/profile';
-import type { Profile, ProfileCheck, ProfileValues } from '../../src-shared/profile';
-import type { FieldErrors } from '../../src-shared/errors';
-import { findForbiddenCharacter, forbiddenCharacterMessage } from '../../src-shared/text-safety';
-import type { ForbiddenCharacter } from '../../src-shared/text-safety';
+import { deriveStatus } from '../../src-shared/profile';
+import type { Profile, ProfileValues } from '../../src-shared/profile';
+import { checkValues, databaseRefusalMessage, isStorableText } from './profile-checks';
 import type { ConflictReason, PushResult } from '../../src-shared/wire';
 import type { ErrorDetails, UniqueField } from '../../src-shared/errors';
 import { overlaps, sameValue, VALUE_FIELDS, withChanges } from '../../src-shared/profile-values';
@@ -60,85 +58,6 @@ export const valueColumns = (v: ProfileValues) => ({
   external_id: v.externalId,
   language: v.language,
 });
-
-/**
- * The shared profile rules, applied to values the console already
- * normalised, then what storing needs whatever those rules say: text the
- * database keeps exactly as sent (no unpaired UTF-16 surrogate, which both
- * databases would silently turn into U+FFFD; no NUL, which PostgreSQL
- * refuses; none of the invisible control or text-direction characters).
- */
-export function checkValues(values: ProfileValues, defaultLanguage: Language): ProfileCheck {
-  const checked = validateProfile(
-    {
-      firstName: values.firstName,
-      lastName: values.lastName,
-      email: values.email,
-      phoneCountryCode: null,
-      phoneNumber: values.phone,
-      tags: values.tags,
-      externalId: values.externalId,
-      language: values.language,
-    },
-    { defaultLanguage },
-  );
-  // Checked on the values as sent, so a field the shared rules pass (an
-  // unpaired surrogate) is named even when another field fails them.
-  const fields: FieldErrors = {};
-  const texts: [string, string, readonly (string | null)[]][] = [
-    ['firstName', FIELD_LABELS.firstName, [values.firstName]],
-    ['lastName', FIELD_LABELS.lastName, [values.lastName]],
-    ['email', FIELD_LABELS.email, [values.email]],
-    ['phoneNumber', FIELD_LABELS.phoneNumber, [values.phone]],
-    ['tags', FIELD_LABELS.tags, values.tags],
-    ['externalId', FIELD_LABELS.externalId, [values.externalId]],
-  ];
-  for (const [field, label, fieldTexts] of texts) {
-    for (const text of fieldTexts) {
-      const problem = text === null ? null : unstorable(label, text);
-      if (problem !== null) {
-        fields[field] = problem;
-        break;
-      }
-    }
-  }
-  if (!checked.ok) return { ok: false, fields: { ...fields, ...checked.fields } };
-  return Object.keys(fields).length === 0 ? checked : { ok: false, fields };
-}
-
-/** A UTF-16 surrogate without its other half: not a character, and no database keeps it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
- * The first character of `text` no profile can hold whatever the rules (an
- * unpaired surrogate, or a forbidden control or text-direction character,
- * NUL included), or null.
- */
-export function findUnstorableCharacter(text: string): (ForbiddenCharacter & { broken: boolean }) | null {
-  const lone = LONE_SURROGATE.exec(text);
-  if (lone !== null) return { index: lone.index, codePoint: `U+${text.charCodeAt(lone.index).toString(16).toUpperCase()}`, broken: true };
-  const found = findForbiddenCharacter(text);
-  return found === null ? null : { ...found, broken: false };
-}
-
-export const isStorableText = (text: string): boolean => findUnstorableCharacter(text) === null;
-
-/** Why a text cannot be stored as it is, naming the field and the character, or null. */
-function unstorable(label: string, text: string): string | null {
-  const found = findUnstorableCharacter(text);
-  if (found === null) return null;
-  return found.broken
-    ? `${label} contains a broken character (an unpaired surrogate, ${found.codePoint}) that cannot be stored; retype it.`
-    : forbiddenCharacterMessage(label, found);
-}
-
-/**
- * Why a change the database refused to store (see refusalCode) was
- * rejected: says so and gives the database's error code, never its message,
- * which may quote the values.
- */
-export const databaseRefusalMessage = (code: string): string =>
-  `The server's database refused to store this change (error ${code}): a value in it cannot be kept as it is. Nothing of the change was saved; correct it and try again.`;
 
 export const refusedByDatabase = (code: string): Outcome => ({ kind: 'rejected', code: 'VALIDATION_FAILED', message: databaseRefusalMessage(code), details: { database: code } });
 

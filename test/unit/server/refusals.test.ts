@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { refusalCode } from '../../../src-server/db/tx';
-import { checkValues, findUnstorableCharacter, isStorableText } from '../../../src-server/services/profiles';
+import { checkValues, findUnstorableCharacter, isStorableText } from '../../../src-server/services/profile-checks';
 import type { ProfileValues } from '../../../src-shared/profile';
 
 /** What better-sqlite3 throws for a statement, as the server's SQLite driver would. */
