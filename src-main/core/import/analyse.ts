@@ -177,20 +177,14 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
   if (fixes.trim) for (const field of PROFILE_FIELDS) values[field] = cleanSpaces(values[field]);
   if (fixes.lowercaseEmails) values.email = values.email.trim().toLowerCase();
   if (fixes.languageWhereEmpty !== null && values.language.trim() === '') values.language = fixes.languageWhereEmpty;
-  const number = stripForbiddenCharacters(values.phoneNumber).trim();
-  const international = number.startsWith('+') || number.startsWith('00');
-  const noCountryCode = stripForbiddenCharacters(values.phoneCountryCode).trim() === '';
-  if (fixes.countryCodeWhereEmpty !== null && number !== '' && !international && noCountryCode) {
-    values.phoneCountryCode = fixes.countryCodeWhereEmpty;
-  }
-
-  const draft: ProfileDraft = { ...values };
   // Control and text-direction characters cannot be stored: the row is checked (and imported) without
   // them, and the cell says so until they are removed from it (by hand, one click or the bulk fix).
+  // Each cell is scanned once; everything below reads the cleaned values.
+  const clean = { ...values };
   for (const field of PROFILE_FIELDS) {
     const found = findForbiddenCharacter(values[field]);
     if (found === null) continue;
-    draft[field] = stripForbiddenCharacters(values[field]);
+    clean[field] = stripForbiddenCharacters(values[field]);
     issues.push({
       field,
       column: columnsOf[field] ?? (field === 'phoneCountryCode' ? columnsOf.phoneNumber : undefined) ?? null,
@@ -199,7 +193,15 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
       message: `${FIELD_LABELS[field]} contains an invisible control or text-direction character (${found.codePoint}); it will be removed when imported. Use “Remove hidden characters” to remove it now.`,
     });
   }
-  const languageRaw = stripForbiddenCharacters(values.language).trim();
+  const number = clean.phoneNumber.trim();
+  const international = number.startsWith('+') || number.startsWith('00');
+  if (fixes.countryCodeWhereEmpty !== null && number !== '' && !international && clean.phoneCountryCode.trim() === '') {
+    values.phoneCountryCode = fixes.countryCodeWhereEmpty;
+    clean.phoneCountryCode = fixes.countryCodeWhereEmpty;
+  }
+
+  const draft: ProfileDraft = { ...clean };
+  const languageRaw = clean.language.trim();
   if (languageRaw === '') {
     issues.push({
       field: 'language',
@@ -213,7 +215,7 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
     const mapped = ctx.languageMap[languageRaw];
     draft.language = mapped ?? languageRaw;
   }
-  if (number !== '' && !international && stripForbiddenCharacters(values.phoneCountryCode).trim() === '' && defaults.phoneCountryCode !== null) {
+  if (number !== '' && !international && clean.phoneCountryCode.trim() === '' && defaults.phoneCountryCode !== null) {
     draft.phoneCountryCode = defaults.phoneCountryCode;
     issues.push({
       field: 'phoneCountryCode',
