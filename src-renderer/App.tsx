@@ -5,21 +5,22 @@ import { SettingsPage } from './features/sync/SettingsPage';
 import { StatusBar } from './features/sync/StatusBar';
 import { runMode } from './api/client';
 import { useApi } from './api/hooks';
+import { DashboardPage } from './features/dashboard/DashboardPage';
 import { ImportPage } from './features/import/ImportPage';
 import { NewProfilePage } from './features/profiles/NewProfilePage';
 import { ProfilePage } from './features/profiles/ProfilePage';
 import { ProfilesPage } from './features/profiles/ProfilesPage';
 import { useUi } from './state/ui';
+import { useTranslation } from 'react-i18next';
+import { LanguagePicker } from './components/LanguagePicker';
 
 function ModeBadge() {
+  const { t } = useTranslation();
   const info = useApi('app:info', {}, []);
-  const label = runMode === 'electron' ? 'Desktop' : 'Browser mode';
-  const hint =
-    runMode === 'electron'
-      ? 'Roster runs as a desktop app.'
-      : 'Roster is served on 127.0.0.1 by the console host, because Electron is not installed or --browser was given.';
+  const label = runMode === 'electron' ? t('common.mode.desktop') : t('common.mode.browser');
+  const hint = runMode === 'electron' ? t('common.mode.desktopHint') : t('common.mode.browserHint');
   return (
-    <Tooltip label={info.data === undefined ? hint : `${hint} Data: ${info.data.dataDir}`} multiline w={320}>
+    <Tooltip label={info.data === undefined ? hint : t('common.mode.dataDir', { hint, dir: info.data.dataDir })} multiline w={320}>
       <Badge variant="outline" color={runMode === 'electron' ? 'blue' : 'grape'} data-testid="run-mode">
         {label}
       </Badge>
@@ -28,6 +29,7 @@ function ModeBadge() {
 }
 
 export function App() {
+  const { t } = useTranslation();
   const { route, navigate } = useUi();
   const section = route.page === 'profile' || route.page === 'new-profile' ? 'profiles' : route.page;
   const status = useApi('sync:status', {}, ['conflicts', 'invites', 'sync']);
@@ -37,9 +39,9 @@ export function App() {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="xs">
-            <Title order={4}>Roster</Title>
+            <Title order={4}>{t('common.app.name')}</Title>
             <Text size="sm" c="dimmed">
-              people into your directory
+              {t('common.app.tagline')}
             </Text>
           </Group>
           <Group gap="xs">
@@ -48,34 +50,42 @@ export function App() {
                 {status.data.organisation.name}
               </Text>
             )}
+            <LanguagePicker />
             <ModeBadge />
           </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs">
         <NavLink
-          label="Profiles"
+          label={t('common.nav.dashboard')}
+          active={section === 'dashboard'}
+          onClick={() => {
+            navigate({ page: 'dashboard' });
+          }}
+        />
+        <NavLink
+          label={t('common.nav.profiles')}
           active={section === 'profiles'}
           onClick={() => {
             navigate({ page: 'profiles' });
           }}
         />
         <NavLink
-          label="Import"
+          label={t('common.nav.import')}
           active={section === 'import'}
           onClick={() => {
             navigate({ page: 'import' });
           }}
         />
         <NavLink
-          label="Invitations"
+          label={t('common.nav.invitations')}
           active={section === 'invites'}
           onClick={() => {
             navigate({ page: 'invites' });
           }}
         />
         <NavLink
-          label="Conflicts"
+          label={t('common.nav.conflicts')}
           active={section === 'conflicts'}
           rightSection={conflicts > 0 ? <Badge color="red" size="sm" circle>{conflicts}</Badge> : undefined}
           onClick={() => {
@@ -83,7 +93,7 @@ export function App() {
           }}
         />
         <NavLink
-          label="Server"
+          label={t('common.nav.server')}
           active={section === 'settings'}
           onClick={() => {
             navigate({ page: 'settings' });
@@ -91,6 +101,7 @@ export function App() {
         />
       </AppShell.Navbar>
       <AppShell.Main style={{ height: '100dvh', display: 'flex', flexDirection: 'column' }}>
+        {route.page === 'dashboard' && <DashboardPage />}
         {route.page === 'profiles' && <ProfilesPage />}
         {route.page === 'profile' && <ProfilePage key={route.id} id={route.id} />}
         {route.page === 'new-profile' && <NewProfilePage />}

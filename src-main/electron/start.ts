@@ -57,6 +57,8 @@ export interface AppLike {
   getPath(name: 'userData'): string;
   setPath(name: 'userData', path: string): void;
   requestSingleInstanceLock(): boolean;
+  /** The operating system's preferred languages, best first (every platform; after ready). */
+  getPreferredSystemLanguages(): string[];
   on(event: 'second-instance' | 'activate' | 'window-all-closed' | 'will-quit', listener: () => void): unknown;
   on(event: 'web-contents-created', listener: (event: unknown, contents: ContentsLike) => void): unknown;
 }
@@ -222,6 +224,7 @@ export function startElectron<W extends WindowLike>(electron: ElectronModules<W>
       version: environment.version,
       nativeBinding: environment.nativeBinding(),
       suggestedServerUrl: environment.env.ROSTER_SERVER_URL,
+      systemLocales: app.getPreferredSystemLanguages(),
       warn: log.warn,
       openExternal: async (url) => {
         await openExternal(url);

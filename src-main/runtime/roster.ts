@@ -16,6 +16,9 @@ import { DataFilePermissionError, openDatabase } from '../db/database';
 import type { Db } from '../db/database';
 import { LATEST_VERSION, migrate, migrations, schemaVersion as fileSchemaVersion } from '../db/migrations';
 import { createReplica } from '../db/replica';
+import { settingsRepo } from '../db/settings.repo';
+import { isConsoleLanguage } from '../../src-shared/console-languages';
+import type { ConsoleLanguage } from '../../src-shared/console-languages';
 import type { RunMode } from '../../src-shared/contract/app';
 import { databaseFile, prepareDataDir } from './data-dir';
 import { checkWebUrl } from '../../src-shared/urls';
@@ -38,6 +41,8 @@ export interface RosterOptions {
   nativeBinding?: string | undefined;
   /** Offered on the Server page before the first sign-in (ROSTER_SERVER_URL); an address the contract would refuse is left out, with a warning. */
   suggestedServerUrl?: string | undefined;
+  /** The operating system's preferred locales, best first (Electron's app.getPreferredSystemLanguages()); the console's default language follows them. */
+  systemLocales?: readonly string[];
   /** Where start-up warnings go (console.warn by default). */
   warn?: (message: string) => void;
   clock?: Clock;
@@ -152,6 +157,14 @@ function suggestion(raw: string | undefined, warn: (message: string) => void): s
   return raw.trim();
 }
 
+const LANGUAGE_SETTING = 'console.language';
+
+/** The console language kept in the data dir; a value this version does not know counts as no choice. */
+function storedLanguage(db: Db): ConsoleLanguage | null {
+  const value = settingsRepo.get(db, LANGUAGE_SETTING);
+  return isConsoleLanguage(value) ? value : null;
+}
+
 /** The composition root shared by the Electron entry and the browser host. */
 export function openRoster(options: RosterOptions): Roster {
   const file = databaseFile(options.dataDir);
@@ -227,7 +240,12 @@ function compose(options: RosterOptions, db: Db, file: string, schemaVersion: nu
         databaseFile: file,
         schemaVersion,
         suggestedServerUrl,
+        language: storedLanguage(db),
+        systemLocales: [...(options.systemLocales ?? [])],
       }),
+      setLanguage: (language) => {
+        settingsRepo.set(db, LANGUAGE_SETTING, language);
+      },
       openExternal: options.openExternal,
     }),
     ...profileHandlers(profiles),

@@ -3,6 +3,7 @@ import type { ProfileQuery, Selection } from '../../src-shared/contract/profiles
 
 /** UI state only: where the admin is, what the list shows, what is ticked. Data stays in the database. */
 export type Route =
+  | { page: 'dashboard' }
   | { page: 'profiles' }
   | { page: 'profile'; id: string }
   | { page: 'new-profile' }

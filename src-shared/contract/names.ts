@@ -7,6 +7,7 @@ import type { ChannelName, EventName } from './index';
 export const PRELOAD_CHANNELS = [
   'app:info',
   'app:openExternal',
+  'app:setLanguage',
   'profiles:list',
   'profiles:get',
   'profiles:create',

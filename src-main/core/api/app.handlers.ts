@@ -1,16 +1,23 @@
 import type { ChannelName } from '../../../src-shared/contract';
 import type { AppInfo } from '../../../src-shared/contract/app';
+import type { ConsoleLanguage } from '../../../src-shared/console-languages';
 import type { DomainHandlers } from './dispatcher';
 
 type AppChannel = Extract<ChannelName, `app:${string}`>;
 
 export interface AppHandlerDeps {
   info: () => AppInfo;
+  /** Remembers the console language in the data dir. */
+  setLanguage: (language: ConsoleLanguage) => void;
   /** Opens an http(s) link in the OS browser; the binding decides how (shell, xdg-open, or not at all). */
   openExternal: (url: string) => Promise<boolean>;
 }
 
 export const appHandlers = (deps: AppHandlerDeps): DomainHandlers<AppChannel> => ({
   'app:info': () => deps.info(),
+  'app:setLanguage': ({ language }) => {
+    deps.setLanguage(language);
+    return { language };
+  },
   'app:openExternal': async ({ url }) => ({ opened: await deps.openExternal(url) }),
 });

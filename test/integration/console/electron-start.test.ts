@@ -86,6 +86,9 @@ class StandInApp extends EventEmitter {
   requestSingleInstanceLock(): boolean {
     return this.lock;
   }
+  getPreferredSystemLanguages(): string[] {
+    return ['nl-BE', 'en-US'];
+  }
 }
 
 class LinuxApp extends StandInApp {

@@ -1,0 +1,53 @@
+/**
+ * The console's strings, one file per language and area. Each area becomes
+ * the first part of its keys (`import.mapping.title` lives in
+ * `locales/<lang>/import.json` as `mapping.title`). English is the reference:
+ * its shape types every `t()` key, and `test/unit/i18n` checks that the other
+ * languages have exactly the same keys (plural forms per language aside).
+ */
+import enCommon from './locales/en/common.json';
+import enProfiles from './locales/en/profiles.json';
+import enImport from './locales/en/import.json';
+import enSync from './locales/en/sync.json';
+import enDashboard from './locales/en/dashboard.json';
+import enRules from './locales/en/rules.json';
+import frCommon from './locales/fr/common.json';
+import frProfiles from './locales/fr/profiles.json';
+import frImport from './locales/fr/import.json';
+import frSync from './locales/fr/sync.json';
+import frDashboard from './locales/fr/dashboard.json';
+import frRules from './locales/fr/rules.json';
+import nlCommon from './locales/nl/common.json';
+import nlProfiles from './locales/nl/profiles.json';
+import nlImport from './locales/nl/import.json';
+import nlSync from './locales/nl/sync.json';
+import nlDashboard from './locales/nl/dashboard.json';
+import nlRules from './locales/nl/rules.json';
+import esCommon from './locales/es/common.json';
+import esProfiles from './locales/es/profiles.json';
+import esImport from './locales/es/import.json';
+import esSync from './locales/es/sync.json';
+import esDashboard from './locales/es/dashboard.json';
+import esRules from './locales/es/rules.json';
+import type { ConsoleLanguage } from '../../src-shared/console-languages';
+
+export const english = {
+  common: enCommon,
+  profiles: enProfiles,
+  import: enImport,
+  sync: enSync,
+  dashboard: enDashboard,
+  rules: enRules,
+};
+
+/** The areas, in the order their files are listed. */
+export const AREAS = Object.keys(english) as (keyof typeof english)[];
+
+type Tree = { readonly [key: string]: string | Tree };
+
+export const resources: Record<ConsoleLanguage, Record<keyof typeof english, Tree>> = {
+  en: english,
+  fr: { common: frCommon, profiles: frProfiles, import: frImport, sync: frSync, dashboard: frDashboard, rules: frRules },
+  nl: { common: nlCommon, profiles: nlProfiles, import: nlImport, sync: nlSync, dashboard: nlDashboard, rules: nlRules },
+  es: { common: esCommon, profiles: esProfiles, import: esImport, sync: esSync, dashboard: esDashboard, rules: esRules },
+};
