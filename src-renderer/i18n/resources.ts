@@ -11,24 +11,28 @@ import enImport from './locales/en/import.json';
 import enSync from './locales/en/sync.json';
 import enDashboard from './locales/en/dashboard.json';
 import enRules from './locales/en/rules.json';
+import enErrors from './locales/en/errors.json';
 import frCommon from './locales/fr/common.json';
 import frProfiles from './locales/fr/profiles.json';
 import frImport from './locales/fr/import.json';
 import frSync from './locales/fr/sync.json';
 import frDashboard from './locales/fr/dashboard.json';
 import frRules from './locales/fr/rules.json';
+import frErrors from './locales/fr/errors.json';
 import nlCommon from './locales/nl/common.json';
 import nlProfiles from './locales/nl/profiles.json';
 import nlImport from './locales/nl/import.json';
 import nlSync from './locales/nl/sync.json';
 import nlDashboard from './locales/nl/dashboard.json';
 import nlRules from './locales/nl/rules.json';
+import nlErrors from './locales/nl/errors.json';
 import esCommon from './locales/es/common.json';
 import esProfiles from './locales/es/profiles.json';
 import esImport from './locales/es/import.json';
 import esSync from './locales/es/sync.json';
 import esDashboard from './locales/es/dashboard.json';
 import esRules from './locales/es/rules.json';
+import esErrors from './locales/es/errors.json';
 import type { ConsoleLanguage } from '../../src-shared/console-languages';
 
 export const english = {
@@ -38,6 +42,7 @@ export const english = {
   sync: enSync,
   dashboard: enDashboard,
   rules: enRules,
+  errors: enErrors,
 };
 
 /** The areas, in the order their files are listed. */
@@ -47,7 +52,7 @@ type Tree = { readonly [key: string]: string | Tree };
 
 export const resources: Record<ConsoleLanguage, Record<keyof typeof english, Tree>> = {
   en: english,
-  fr: { common: frCommon, profiles: frProfiles, import: frImport, sync: frSync, dashboard: frDashboard, rules: frRules },
-  nl: { common: nlCommon, profiles: nlProfiles, import: nlImport, sync: nlSync, dashboard: nlDashboard, rules: nlRules },
-  es: { common: esCommon, profiles: esProfiles, import: esImport, sync: esSync, dashboard: esDashboard, rules: esRules },
+  fr: { common: frCommon, profiles: frProfiles, import: frImport, sync: frSync, dashboard: frDashboard, rules: frRules, errors: frErrors },
+  nl: { common: nlCommon, profiles: nlProfiles, import: nlImport, sync: nlSync, dashboard: nlDashboard, rules: nlRules, errors: nlErrors },
+  es: { common: esCommon, profiles: esProfiles, import: esImport, sync: esSync, dashboard: esDashboard, rules: esRules, errors: esErrors },
 };
