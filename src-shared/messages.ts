@@ -37,7 +37,6 @@ export const RULE_TEMPLATES = {
   field_language: 'Language',
   field_organisationName: 'The organisation name',
   field_serverUrl: 'The server address',
-  field_serverUrlEnv: 'The server address in ROSTER_SERVER_URL',
   field_appLinkIos: 'The iOS app link',
   field_appLinkAndroid: 'The Android app link',
   field_appLinkWeb: 'The web app link',
@@ -231,8 +230,8 @@ type NameOf<P extends string> = P extends `${infer N},${string}` ? Trim<N> : Tri
 type Placeholders<S extends string> = S extends `${string}{{${infer P}}}${infer Rest}` ? NameOf<P> | Placeholders<Rest> : never;
 type ParamValue<P extends string> = P extends 'field' ? LabelledField | (string & Record<never, never>) : P extends 'count' ? number : string | number;
 
-/** The params a key's templates take, each required: `rule('too_long', { field: 'email', max: 254 })`. */
-export type RuleParams<K extends RuleKey> = { [P in Placeholders<TemplateOf<K>>]: ParamValue<P> };
+/** The params a key's templates take, each required (and `count`, which chooses a plural's form): `rule('too_long', { field: 'email', max: 254 })`. */
+export type RuleParams<K extends RuleKey> = { [P in Placeholders<TemplateOf<K>>]: ParamValue<P> } & (K extends TemplateKey ? unknown : { count: number });
 
 /** A finding as a code and its params: what the console renders in its reader's language. */
 export interface RuleMessage {
