@@ -75,7 +75,7 @@ export type ErrorDetails = {
   reason?: ImportFailureReason | ConflictReason | PasswordReason;
   /** VERSION_CONFLICT from the REST API: the profile as the server has it now. */
   current?: Profile;
-  /** A limit that was reached: bytes, rows or columns (LIMIT_EXCEEDED, FILE_TOO_LARGE)… */
+  /** A limit that was reached: bytes, rows or columns (LIMIT_EXCEEDED, FILE_TOO_LARGE), a password's length in characters (PASSWORD_REJECTED)… */
   limit?: number;
   /** …a time in milliseconds… */
   limitMs?: number;

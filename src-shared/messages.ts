@@ -119,6 +119,7 @@ export const RULE_TEMPLATES = {
   organisation_mismatch: "This console's data belongs to {{organisation}}; {{other}} needs its own data folder (start Roster with --data-dir).",
   sync_offline: 'Roster is set to work offline: switch it back on to sync.',
   sync_sign_in_first: 'Sign in to a Roster server first (Settings).',
+  console_host_silent: 'The Roster console host is not answering. Is its terminal still open?',
   invite_none_selected: 'No profile is selected.',
   invite_all_confirmed: 'Everyone selected has already confirmed: there is nobody to invite.',
   invite_batch_missing: 'This invitation batch does not exist.',

@@ -1,4 +1,5 @@
-import { AppError, ruleError } from '../../../src-shared/errors';
+import { ruleError } from '../../../src-shared/errors';
+import type { AppError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import { validateProfile } from '../../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
