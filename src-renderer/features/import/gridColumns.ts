@@ -29,15 +29,15 @@ export const KEY_STEP = 16;
 export const DEFAULT_WIDTHS: ColumnWidths = {
   row: 52,
   status: 112,
-  firstName: 96,
-  lastName: 104,
+  firstName: 92,
+  lastName: 100,
   email: 236,
   phoneCountryCode: 52,
   phoneNumber: 124,
-  language: 76,
-  externalId: 88,
-  tags: 92,
-  problems: 120,
+  language: 72,
+  externalId: 84,
+  tags: 84,
+  problems: 80,
 };
 
 const COLUMN_ORDER: readonly ResizableColumn[] = ['row', 'status', ...GRID_FIELDS, 'problems'];
