@@ -133,7 +133,7 @@ export function LanguageStep({ view }: { view: ImportSessionView }) {
                   <Table.Th>{t('import.values.valueInFile')}</Table.Th>
                   <Table.Th w={90}>{t('import.values.rows')}</Table.Th>
                   <Table.Th w={280}>{t('import.values.becomes')}</Table.Th>
-                  <Table.Th w={170}>{t('import.values.how')}</Table.Th>
+                  <Table.Th w={210}>{t('import.values.how')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>

@@ -121,7 +121,7 @@ export function MappingStep({ view }: { view: ImportSessionView }) {
         </Alert>
       )}
       <Paper withBorder>
-        <Table verticalSpacing="xs" data-testid="mapping-table">
+        <Table verticalSpacing="xs" layout="fixed" data-testid="mapping-table">
           <Table.Thead>
             <Table.Tr>
               <Table.Th w={60}>{t('import.mapping.column')}</Table.Th>

@@ -52,6 +52,8 @@ export function PhoneCountrySuggestion({ view, compact = false }: { view: Import
       data-testid="phone-country-suggestion"
       maw={compact ? '100%' : 820}
       py={compact ? 6 : 'sm'}
+      // In the review, the grid gives up room when the row details open; this line keeps its own.
+      style={{ flexShrink: 0 }}
     >
       <Group justify="space-between" wrap="nowrap" gap="sm">
         <Text size="sm">

@@ -24,7 +24,7 @@ const SHORT_LABELS = {
   phoneCountryCode: 'import.fields.shortCode',
   phoneNumber: 'import.fields.phone',
   tags: 'import.fields.tags',
-  externalId: 'import.fields.externalId',
+  externalId: 'import.fields.shortExternalId',
   language: 'import.fields.language',
 } as const satisfies Record<ProfileField, string>;
 

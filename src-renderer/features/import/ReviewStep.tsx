@@ -234,7 +234,7 @@ export function ReviewStep({ view }: { view: ImportSessionView }) {
           onChange={(e) => {
             setSearch(e.currentTarget.value);
           }}
-          w={220}
+          w={260}
         />
       </Group>
       <Group justify="space-between" gap="xs">

@@ -29,15 +29,15 @@ export const KEY_STEP = 16;
 export const DEFAULT_WIDTHS: ColumnWidths = {
   row: 52,
   status: 112,
-  firstName: 92,
-  lastName: 100,
+  firstName: 88,
+  lastName: 96,
   email: 236,
   phoneCountryCode: 52,
-  phoneNumber: 124,
-  language: 72,
-  externalId: 84,
-  tags: 84,
-  problems: 80,
+  phoneNumber: 136,
+  language: 84,
+  externalId: 92,
+  tags: 76,
+  problems: 72,
 };
 
 const COLUMN_ORDER: readonly ResizableColumn[] = ['row', 'status', ...GRID_FIELDS, 'problems'];
