@@ -197,6 +197,9 @@ test('progress is announced: a status region that speaks, and a progress bar wit
   const status = busy.getByRole('status');
   await expect(status).toHaveAttribute('aria-live', 'polite');
   await expect(status).toContainText('Reading “big.csv”');
+  // The phase under way is spoken with the label (how far along, at each quarter); the exact numbers stay out of the live region.
+  await expect(status.getByTestId('import-progress-spoken')).toHaveText(/^(Loading the file|Reading the file|Reading the sheets|Checking the rows)(…|: \d+%)$/);
+  await expect(status.getByTestId('import-progress-detail')).toHaveCount(0);
   const bar = busy.getByRole('progressbar');
   await expect(bar).toHaveAccessibleName('Reading “big.csv”');
   await expect(bar).toHaveAttribute('aria-valuemin', '0');

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Button, Group, Paper, Progress, Stack, Text } from '@mantine/core';
+import { Button, Group, Paper, Progress, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/format';
 import { PHASE_LABELS } from './labels';
@@ -9,11 +9,14 @@ import { useImportSession } from './session';
 /** How long work may run before its progress is shown (shorter work would only flicker). */
 export const SHOW_AFTER_MS = 300;
 
+/** How far along progress is spoken: at each quarter, not at every percent. */
+const SPOKEN_STEP = 25;
+
 /**
  * What the import is doing, with a progress bar and Cancel where it can stop:
  * shown once it has run for ~300 ms. A status region: screen readers announce
- * what runs and how far along it is (politely, not on every percent: the bar
- * itself is a progressbar they can ask about).
+ * what runs, each phase, and how far along it is at every quarter (politely;
+ * the bar itself is a progressbar with its value, to ask about at any time).
  */
 export function BusyBar() {
   const { t } = useTranslation();
@@ -42,8 +45,11 @@ export function BusyBar() {
   const percent = known ? Math.min(100, Math.round((progress.done / progress.total) * 100)) : 100;
   const label = busy.cancelling ? t('import.busy.cancelling') : busy.label(t, fmt);
   let detail = '';
+  let spoken = '';
   if (progress !== null) {
     const phase = t(PHASE_LABELS[progress.phase]);
+    const milestone = Math.floor(percent / SPOKEN_STEP) * SPOKEN_STEP;
+    spoken = known && progress.total > 1 ? t('import.busy.percent', { label: phase, percent: fmt.percent(milestone / 100) }) : t('import.busy.running', { label: phase });
     if (!known || progress.total <= 1) detail = t('import.busy.running', { label: phase });
     else if (progress.phase === 'loading')
       detail = t('import.busy.bytes', { label: phase, done: formatBytes(t, fmt, progress.done), total: formatBytes(t, fmt, progress.total) });
@@ -58,10 +64,13 @@ export function BusyBar() {
     <Paper withBorder p="sm" data-testid="import-busy">
       <Stack gap={6}>
         <Group justify="space-between" wrap="nowrap">
-          <Stack gap={0} role="status" aria-live="polite" aria-atomic data-testid="import-busy-status">
-            <Text size="sm" fw={500}>
-              {label}
-            </Text>
+          <Stack gap={0}>
+            <div role="status" aria-live="polite" aria-atomic data-testid="import-busy-status">
+              <Text size="sm" fw={500}>
+                {label}
+              </Text>
+              {spoken !== '' && <VisuallyHidden data-testid="import-progress-spoken">{spoken}</VisuallyHidden>}
+            </div>
             {detail !== '' && (
               <Text size="xs" c="dimmed" data-testid="import-progress-detail">
                 {detail}
