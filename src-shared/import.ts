@@ -195,6 +195,18 @@ export interface FileFacts {
   noteRules?: RuleMessage[];
 }
 
+/** The country code proposed for a phone column's numbers without one: the code most of the column's other numbers carry. */
+export interface PhoneCountrySuggestion {
+  /** "+32". */
+  code: string;
+  /** Numbers carrying it (their own "+32"/"0032" prefix, or "32" in their row's country code cell). */
+  carriers: number;
+  /** Numbers whose country is known, whichever it is. */
+  withCountry: number;
+  /** National numbers with no country code: the ones the suggestion is for. */
+  withoutCountry: number;
+}
+
 /** The whole state of an open import, as the mapping and review steps need it (rows come paged). */
 export interface ImportSessionView {
   importId: string;
@@ -213,6 +225,8 @@ export interface ImportSessionView {
   signature: string;
   languageValues: LanguageValue[];
   defaults: { language: Language; phoneCountryCode: string | null };
+  /** A country code to propose for the phone numbers without one, or null (none lacks one, none carries one, or a tie). */
+  phoneCountrySuggestion: PhoneCountrySuggestion | null;
   mode: ImportMode;
   counts: ImportCounts;
   /** Whether the diff against the directory is current. */

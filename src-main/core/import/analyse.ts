@@ -5,13 +5,14 @@ import type { ProfileDraft, ProfileField } from '../../../src-shared/profile';
 import { englishText, rule } from '../../../src-shared/messages';
 import type { RuleMessage } from '../../../src-shared/messages';
 import { findForbiddenCharacter, stripForbiddenCharacters } from '../../../src-shared/text-safety';
-import type { CellIssue, ColumnInfo, ColumnMatch, ImportCounts, ImportRow, LanguageValue, MappingTarget } from '../../../src-shared/import';
+import type { CellIssue, ColumnInfo, ColumnMatch, ImportCounts, ImportRow, LanguageValue, MappingTarget, PhoneCountrySuggestion } from '../../../src-shared/import';
 import { buildColumns, dataRowIndexes, detectHeaderRow } from './header';
 import { guessLanguage } from './language';
 import { assertMapping, matchColumns } from './match';
 import type { Mapping, RememberedMapping } from './match';
 import { splitFullName } from './names';
 import { cleanSpaces, headerSignature } from './normalise';
+import { suggestPhoneCountry } from './phone-country';
 import type { MergeRange } from './read';
 
 /** Bulk fixes: sticky settings applied to every row (after hand edits), so they also cover rows edited later. */
@@ -76,6 +77,8 @@ export interface Analysis {
   languageMap: LanguageMap;
   languageValues: LanguageValue[];
   rows: ImportRow[];
+  /** The country code to propose for phone numbers without one (phone-country.ts). */
+  phoneCountry: PhoneCountrySuggestion | null;
 }
 
 const VALUE_SAMPLE = 300;
@@ -389,8 +392,9 @@ export function analyseSheet(input: AnalyseInput, onProgress?: (done: number, to
     if (onProgress !== undefined && i % step === step - 1) onProgress(i + 1, dataRows.length);
   }
   markDuplicates(rows);
+  const phoneCountry = mapping.includes('phoneNumber') ? suggestPhoneCountry(rows.map((r) => r.values)) : null;
   onProgress?.(dataRows.length, dataRows.length);
-  return { headerRow, detectedHeaderRow, columns, matches, mapping, signature, rememberedMapping, languageMap: languages.map, languageValues: languages.values, rows };
+  return { headerRow, detectedHeaderRow, columns, matches, mapping, signature, rememberedMapping, languageMap: languages.map, languageValues: languages.values, rows, phoneCountry };
 }
 
 export function countRows(rows: readonly ImportRow[]): ImportCounts {

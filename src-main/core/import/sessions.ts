@@ -138,6 +138,7 @@ export function viewOf(s: Session): ImportSessionView {
     signature: a.signature,
     languageValues: a.languageValues,
     defaults: s.defaults,
+    phoneCountrySuggestion: a.phoneCountry,
     mode: s.mode,
     counts: countRows(a.rows),
     diffed: s.diffed,
