@@ -54,6 +54,19 @@ function startOfDay(zone: Intl.DateTimeFormat, year: number, month: number, day:
   return onTheDay.length === 0 ? first : Math.min(...onTheDay);
 }
 
+// A formatter per time zone, made once: making one costs far more than using it (the first loads the zone data).
+const zones = new Map<string, Intl.DateTimeFormat>();
+function wallClockIn(timeZone: string): Intl.DateTimeFormat {
+  let zone = zones.get(timeZone);
+  if (zone === undefined) {
+    zone = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
+    // A reader has one time zone; a handful covers every window open at once.
+    if (zones.size >= 8) zones.clear();
+    zones.set(timeZone, zone);
+  }
+  return zone;
+}
+
 const isoDate = (utcMidnight: number): string => new Date(utcMidnight).toISOString().slice(0, 10);
 
 /**
@@ -61,7 +74,7 @@ const isoDate = (utcMidnight: number): string => new Date(utcMidnight).toISOStri
  * date (YYYY-MM-DD) and where it begins, plus where tomorrow begins.
  */
 export function calendarDays(now: Date, timeZone: string, days: number): { dates: string[]; starts: string[] } {
-  const zone = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
+  const zone = wallClockIn(timeZone);
   const today = new Date(wallClock(zone, now.getTime()));
   const dates: string[] = [];
   const starts: string[] = [];
