@@ -48,6 +48,8 @@ export function ActivityChart({ days }: { days: DashboardDay[] }) {
           { name: 'confirmed', label: confirmedLabel, color: 'teal.6' },
         ]}
         withLegend
+        // In the order of the bars (sent, then confirmed), not sorted by name.
+        legendProps={{ itemSorter: null }}
         valueFormatter={format.number}
         yAxisProps={{ allowDecimals: false, width: 40 }}
         xAxisProps={{ interval: 'preserveStartEnd', minTickGap: 16 }}

@@ -30,7 +30,8 @@ export function Attention({ summary, onOpenStatus }: { summary: DashboardSummary
   const sync = useApi('sync:status', {}, ['sync', 'settings']);
   const n = (count: number) => ({ count, n: format.number(count) });
   const { expiring, statuses, openConflicts, waiting, lastImport } = summary;
-  const expiringCount = expiring.ids.length;
+  // All that end within 48 hours; those already in a batch waiting to be sent need nothing more from the admin.
+  const expiringCount = expiring.ids.length + expiring.queued;
 
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="dashboard-attention-title" data-testid="dashboard-attention">
@@ -38,7 +39,7 @@ export function Attention({ summary, onOpenStatus }: { summary: DashboardSummary
         {t('dashboard.attention.title')}
       </Title>
       <Stack component="ul" gap={0} m={0} mt="xs" p={0} style={{ listStyle: 'none' }}>
-        <Item testId="attention-expiring" urgent={expiringCount > 0} title={expiringCount > 0 ? t('dashboard.attention.expiring', n(expiringCount)) : t('dashboard.attention.expiringNone')}>
+        <Item testId="attention-expiring" urgent={expiring.ids.length > 0} title={expiringCount > 0 ? t('dashboard.attention.expiring', n(expiringCount)) : t('dashboard.attention.expiringNone')}>
           <Stack gap={6} mt={4}>
             {expiring.soonest !== null && (
               <Text size="sm" c={MUTED}>

@@ -97,7 +97,7 @@ export function DashboardPage() {
     );
   }
   return (
-    <Stack gap="md" pb="md" style={{ overflowY: 'auto' }} data-testid="dashboard">
+    <Stack gap="md" pb="md" style={{ flex: 1, minHeight: 0, overflowY: 'auto' }} data-testid="dashboard">
       {heading}
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 5 }}>

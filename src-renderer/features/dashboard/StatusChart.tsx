@@ -45,7 +45,7 @@ export function StatusChart({ statuses, total, onOpen }: { statuses: Record<Prof
             },
           }}
         />
-        <Stack gap={6} component="ul" m={0} p={0} style={{ listStyle: 'none', flex: 1 }}>
+        <Stack gap={6} component="ul" m={0} p={0} style={{ listStyle: 'none', flex: 1, maxWidth: 340 }}>
           {parts.map((p) => (
             <li key={p.status}>
               <UnstyledButton
