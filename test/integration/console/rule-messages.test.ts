@@ -63,7 +63,7 @@ describe('the console’s findings, worded in the reader’s language', () => {
     expect(fieldErrorText(nl, taken, 'email')).toBe('Een ander profiel gebruikt ann@example.org al.');
     expect(errorText(fr, taken)).toBe('Un autre profil utilise déjà ann@example.org.');
 
-    const bad = await t.fail('profiles:list', { query: {}, offset: -1, limit: 10 } as never);
+    const bad = await t.fail('profiles:list', { query: {}, offset: -1, limit: 10 });
     expect(bad.message).toBe('Invalid arguments for profiles:list.');
     expect(errorText(es, bad)).toBe('Argumentos no válidos para profiles:list.');
     expect(fieldErrorText(es, bad, 'offset')).toBe('Este valor es menor que 0.');

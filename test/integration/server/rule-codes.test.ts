@@ -68,10 +68,10 @@ describe.each(BACKENDS)('the API’s findings as codes, on %s', (backend) => {
 
   it('a broken character (a lone surrogate) is named with its own finding', async () => {
     const [result] = await push([createMutation({ lastName: 'Pee\uD800ters' })]);
-    expect(result?.status === 'rejected' && result.details?.fieldRules).toEqual({ lastName: { key: 'broken_character', params: { field: 'lastName', codePoint: 'U+D800' } } });
-    expect(result?.status === 'rejected' && result.details?.fields?.lastName).toBe(
-      'Last name contains a broken character (an unpaired surrogate, U+D800) that cannot be stored; retype it.',
-    );
+    expect(result?.status).toBe('rejected');
+    const details = result?.status === 'rejected' ? (result.details as ErrorDetails | undefined) : undefined;
+    expect(details?.fieldRules).toEqual({ lastName: { key: 'broken_character', params: { field: 'lastName', codePoint: 'U+D800' } } });
+    expect(details?.fields?.lastName).toBe('Last name contains a broken character (an unpaired surrogate, U+D800) that cannot be stored; retype it.');
   });
 
   it('the REST create: the same fields and findings; a request the schema refuses, each path’s finding', async () => {
