@@ -4,10 +4,12 @@ import type { ProfileField } from '../../../src-shared/profile';
 import type { FieldChange, ImportRow } from '../../../src-shared/import';
 import { STATUS_COLORS, STATUS_LABELS } from './labels';
 import { rowStatus } from './ReviewGrid';
-import { VALUE_LABELS, showValue } from '../../components/values';
+import { FIELD_KEYS, showValue } from '../../components/values';
+import { useTranslation } from 'react-i18next';
 
 
 export function ChangesTable({ changes }: { changes: FieldChange[] }) {
+  const { t } = useTranslation();
   return (
     <Table withTableBorder withColumnBorders fz="sm" data-testid="field-changes">
       <Table.Thead>
@@ -20,11 +22,11 @@ export function ChangesTable({ changes }: { changes: FieldChange[] }) {
       <Table.Tbody>
         {changes.map((c) => (
           <Table.Tr key={c.field}>
-            <Table.Td fw={500}>{VALUE_LABELS[c.field]}</Table.Td>
+            <Table.Td fw={500}>{t(FIELD_KEYS[c.field])}</Table.Td>
             <Table.Td c="dimmed" td="line-through">
-              {showValue(c.field, c.before)}
+              {showValue(t, c.field, c.before)}
             </Table.Td>
-            <Table.Td fw={500}>{showValue(c.field, c.after)}</Table.Td>
+            <Table.Td fw={500}>{showValue(t, c.field, c.after)}</Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -55,6 +57,7 @@ export function RowDetails({
   /** The one-click fix of a "hidden characters" warning: the cell without them. */
   onRemoveHidden: (field: ProfileField) => void;
 }) {
+  const { t } = useTranslation();
   const status = rowStatus(row);
   const n = row.normalised;
   return (
@@ -118,9 +121,9 @@ export function RowDetails({
               {(['firstName', 'lastName', 'email', 'phone', 'language', 'externalId', 'tags'] as const).map((f) => (
                 <Text key={f} size="xs">
                   <Text span c="dimmed" size="xs">
-                    {VALUE_LABELS[f]}:{' '}
+                    {t(FIELD_KEYS[f])}:{' '}
                   </Text>
-                  {showValue(f, n[f])}
+                  {showValue(t, f, n[f])}
                 </Text>
               ))}
             </SimpleGrid>
