@@ -4,7 +4,6 @@ import { Alert, Badge, Button, Card, Checkbox, Group, Radio, Stack, Table, Text,
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { fullName } from '../../../src-shared/profile';
 import type { ProfileValues } from '../../../src-shared/profile';
 import { VALUE_FIELDS } from '../../../src-shared/contract/sync';
 import type { ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
@@ -12,32 +11,9 @@ import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { FIELD_KEYS, showValue } from '../../components/values';
 import { errorText } from '../../i18n/messages';
-import { CONFLICT_KIND_KEYS } from './words';
+import { CONFLICT_KIND_KEYS, conflictHeadline } from './words';
 
 type Field = keyof ProfileValues;
-
-/** What happened, in the reader's language, from the conflict's kind, code and the two sides (its `message` is the English of the same). */
-export function conflictHeadline(t: TFunction, c: ConflictView): string {
-  const mine = c.mine === null ? null : fullName(c.mine);
-  const theirs = c.theirs === null ? null : fullName(c.theirs);
-  const name = mine ?? theirs ?? '';
-  switch (c.kind) {
-    case 'edit':
-      return c.mine === null ? t('sync.conflicts.headline.changedAfterDelete', { name }) : t('sync.conflicts.headline.edit', { name });
-    case 'edit_deleted':
-      return c.code === 'NOT_FOUND' ? t('sync.conflicts.headline.noLongerExists', { name }) : t('sync.conflicts.headline.deletedWhileEdited', { name });
-    case 'create_taken': {
-      const byExternalId = c.code === 'EXTERNAL_ID_TAKEN';
-      const value = (byExternalId ? c.mine?.externalId : c.mine?.email) ?? '';
-      if (theirs === null) return byExternalId ? t('sync.conflicts.headline.externalIdTaken', { name, value }) : t('sync.conflicts.headline.emailTaken', { name, value });
-      return byExternalId
-        ? t('sync.conflicts.headline.externalIdTakenBy', { name, value, holder: theirs })
-        : t('sync.conflicts.headline.emailTakenBy', { name, value, holder: theirs });
-    }
-    case 'rejected':
-      return t('sync.conflicts.headline.rejected', { name });
-  }
-}
 
 async function resolve(t: TFunction, id: string, resolution: ConflictResolution, done: () => void): Promise<void> {
   const r = await api.invoke('conflicts:resolve', { id, resolution });

@@ -2,49 +2,15 @@ import { Anchor, Badge, Button, Group, Switch, Text, Tooltip, VisuallyHidden } f
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
-import type { SyncStatus } from '../../../src-shared/contract/sync';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { useFormat } from '../../i18n/format';
-import type { Formatters } from '../../i18n/format';
 import { errorText } from '../../i18n/messages';
 import { useUi } from '../../state/ui';
-
-type Connection = 'not_connected' | 'working_offline' | 'offline' | 'online' | 'connecting';
-
-/** Where Roster stands with its server, apart from a sync under way (which comes and goes every few seconds). */
-export function connectionOf(s: Pick<SyncStatus, 'connected' | 'workOffline' | 'online'>): Connection {
-  if (!s.connected) return 'not_connected';
-  if (s.workOffline) return 'working_offline';
-  if (s.online === false) return 'offline';
-  return s.online === true ? 'online' : 'connecting';
-}
-
-const CONNECTION_KEYS = {
-  not_connected: 'sync.status.notConnected',
-  working_offline: 'sync.status.workingOffline',
-  offline: 'sync.status.offline',
-  online: 'sync.status.online',
-  connecting: 'sync.status.connecting',
-} as const satisfies Record<Connection, string>;
+import { CONNECTION_KEYS, connectionOf, syncAnnouncement } from './words';
+import type { Connection } from './words';
 
 const CONNECTION_COLORS: Record<Connection, string> = { not_connected: 'gray', working_offline: 'gray', offline: 'orange', online: 'green', connecting: 'gray' };
-
-/**
- * What the status bar says to a screen reader (a polite live region): the
- * connection, the conflicts to review and the last error. A change of any of
- * them is announced once; a sync starting and ending, the count it receives
- * and the time of the last sync are not (they change every few seconds).
- */
-export function syncAnnouncement(t: TFunction, format: Formatters, s: SyncStatus): string {
-  const parts = [
-    t(CONNECTION_KEYS[connectionOf(s)]),
-    ...(s.openConflicts > 0 ? [t('sync.status.conflicts', { count: s.openConflicts, n: format.number(s.openConflicts) })] : []),
-    ...(s.lastError === null ? [] : [s.lastError]),
-  ];
-  return parts.join('. ');
-}
 
 /** Re-renders every `ms` while `on`: for a relative time on screen ("3 minutes ago"). */
 function useNow(on: boolean, ms: number): number {
