@@ -7,6 +7,8 @@ import type { E2eServer } from './support/roster-server';
 import { seedDirectory } from './support/seed';
 import { seedEditConflict } from './support/seed-sync';
 import { ServerPage, StatusBar } from './support/sync-pages';
+import { startFaultProxy } from '../support/fault-proxy';
+import type { FaultProxy } from '../support/fault-proxy';
 
 /**
  * Keyboard and screen-reader users: focus lands somewhere sensible after each
@@ -17,11 +19,14 @@ import { ServerPage, StatusBar } from './support/sync-pages';
 
 const hosts: ConsoleHost[] = [];
 let server: E2eServer | undefined;
+let proxy: FaultProxy | undefined;
 test.afterEach(async () => {
   for (const h of hosts.splice(0)) {
     await h.stop();
     removeDataDir(h.dataDir);
   }
+  await proxy?.close();
+  proxy = undefined;
   await server?.dispose();
   server = undefined;
 });
@@ -92,8 +97,10 @@ test('focus follows the admin: new profile, edit, dialogs, deletion, navigation,
   await expect(announcer).toHaveText('Not connected');
 });
 
-test('the sync state is announced politely when it changes, and not each time a sync runs', async ({ page }) => {
+test('the sync state is announced politely when it changes, and not while a sync runs', async ({ page }) => {
   server = await createE2eServer();
+  // A proxy in front of the server holds a push, so the sync under way is on screen long enough to be seen.
+  proxy = await startFaultProxy(server.url);
   const host = await startConsoleHost(makeDataDir());
   hosts.push(host);
   await page.goto(host.launchUrl);
@@ -102,10 +109,10 @@ test('the sync state is announced politely when it changes, and not each time a 
   await expect(announcer).toHaveAttribute('aria-live', 'polite');
   await expect(announcer).toHaveText('Not connected');
 
-  await new ServerPage(page).signIn(server.url, server.owner.email, server.owner.password);
+  await new ServerPage(page).signIn(proxy.url, server.owner.email, server.owner.password);
   await expect(announcer).toHaveText('Online');
 
-  // Record every text the live region takes while syncs run: the state shows "Syncing…", the announcement does not change.
+  // Record every text the live region takes from here on.
   await announcer.evaluate((node) => {
     const seen: string[] = [];
     (window as unknown as { announced: string[] }).announced = seen;
@@ -113,20 +120,24 @@ test('the sync state is announced politely when it changes, and not each time a 
       seen.push(node.textContent);
     }).observe(node, { childList: true, characterData: true, subtree: true });
   });
-  const bar = new StatusBar(page);
+  proxy.inject({ path: '/api/v1/sync/push', fault: { kind: 'hold' } });
   const profiles = new ProfilesPage(page);
   await profiles.goto();
   const form = await profiles.openNew();
   await form.fill({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' });
   await form.submit();
   await expect(page.getByRole('heading', { level: 2, name: 'Grace Hopper' })).toBeVisible();
-  await bar.syncNow();
+  // The sync that pushes it waits on the proxy: the badge says so, the announcement does not change.
+  const bar = new StatusBar(page);
+  await expect(bar.state()).toHaveText('Syncing…');
+  await expect(announcer).toHaveText('Online');
+  proxy.releaseHeld();
   await expect(bar.waiting()).toHaveText('0 changes waiting');
+  await expect(bar.state()).toHaveText('Online');
   await bar.syncNow();
   await expect(page.getByTestId('sync-last')).toHaveText('Last sync: just now');
   const announced = await page.evaluate(() => (window as unknown as { announced: string[] }).announced);
   expect(announced.filter((text) => text !== 'Online')).toEqual([]);
-  await expect(announcer).toHaveText('Online');
 
   // Working offline is a change of state: announced.
   // (The switch follows the saved setting, a moment after the click.)
