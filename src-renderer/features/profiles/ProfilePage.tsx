@@ -77,6 +77,7 @@ export function ProfilePage({ id }: { id: string }) {
   const back = (
     <Anchor
       component="button"
+      style={{ alignSelf: 'flex-start' }}
       onClick={() => {
         navigate({ page: 'profiles' });
       }}

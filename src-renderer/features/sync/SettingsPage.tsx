@@ -130,6 +130,11 @@ export function SettingsPage() {
       <Title order={3} size="h4" mt="lg">
         {t('sync.log.title')}
       </Title>
+      {log.data?.length === 0 && (
+        <Text size="sm" c="dimmed" data-testid="sync-log-empty">
+          {t('sync.log.empty')}
+        </Text>
+      )}
       <Table maw={900} striped data-testid="sync-log">
         <Table.Tbody>
           {(log.data ?? []).map((entry, i) => (

@@ -66,35 +66,36 @@ export function StatusBar() {
       <VisuallyHidden role="status" aria-live="polite" aria-atomic="true" data-testid="sync-announcer">
         {syncAnnouncement(t, format, s)}
       </VisuallyHidden>
-      <Group gap="md" wrap="nowrap" miw={0}>
+      {/* On a narrow window the last sync and the error give way (cut, whole in their tooltips); the rest keeps its width. */}
+      <Group gap="md" wrap="nowrap" miw={0} style={{ flex: 1, overflow: 'hidden' }}>
         <Badge color={state.color} variant="dot" data-testid="sync-state" style={{ flexShrink: 0 }}>
           {state.label}
         </Badge>
-        <Text size="sm" data-testid="sync-waiting" style={{ whiteSpace: 'nowrap' }}>
+        <Text size="sm" data-testid="sync-waiting" style={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
           {waiting}
         </Text>
         {s.openConflicts > 0 && (
-          <Anchor component="button" size="sm" c="red.8" onClick={() => navigate({ page: 'conflicts' })} data-testid="sync-conflicts" style={{ whiteSpace: 'nowrap' }}>
+          <Anchor component="button" size="sm" c="red.8" onClick={() => navigate({ page: 'conflicts' })} data-testid="sync-conflicts" style={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
             {t('sync.status.conflicts', { count: s.openConflicts, n: format.number(s.openConflicts) })}
           </Anchor>
         )}
         {s.indexing && (
           <Tooltip label={t('sync.status.indexingHint')} multiline w={360}>
-            <Text size="sm" c="blue" data-testid="sync-indexing" style={{ whiteSpace: 'nowrap' }}>
+            <Text size="sm" c="blue" data-testid="sync-indexing" style={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
               {t('sync.status.indexing')}
             </Text>
           </Tooltip>
         )}
         {s.connected && (
           <Tooltip label={s.lastSyncAt === null ? lastSync : format.dateTime(s.lastSyncAt)}>
-            <Text size="sm" c="dimmed" data-testid="sync-last" style={{ whiteSpace: 'nowrap' }}>
+            <Text size="sm" c="dimmed" data-testid="sync-last" truncate="end" miw={0}>
               {t('sync.status.lastSync', { when: lastSync })}
             </Text>
           </Tooltip>
         )}
         {s.lastError !== null && (
           <Tooltip label={s.lastError} multiline w={420}>
-            <Text size="sm" c="red" lineClamp={1} maw={420} data-testid="sync-error">
+            <Text size="sm" c="red.8" truncate="end" miw={40} maw={420} data-testid="sync-error">
               {s.lastError}
             </Text>
           </Tooltip>
