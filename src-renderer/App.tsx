@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { AppShell, Badge, Group, NavLink, Text, Title, Tooltip } from '@mantine/core';
+import { AppShell, Badge, Group, NavLink, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { ConflictsPage } from './features/sync/ConflictsPage';
 import { InvitesPage } from './features/sync/InvitesPage';
 import { SettingsPage } from './features/sync/SettingsPage';
@@ -95,8 +95,9 @@ export function App() {
           active={section === 'conflicts'}
           rightSection={
             conflicts > 0 ? (
-              <Badge color="red" size="sm" circle aria-label={t('common.nav.conflictsWaiting', { count: conflicts })}>
-                {conflicts}
+              <Badge color="red" size="sm" circle>
+                <span aria-hidden="true">{conflicts}</span>
+                <VisuallyHidden>{t('common.nav.conflictsWaiting', { count: conflicts })}</VisuallyHidden>
               </Badge>
             ) : undefined
           }

@@ -83,6 +83,7 @@ for (const [language, locale] of [
     await page.getByRole('button', { name: t('profiles.profile.invite') }).click();
     const dialog = page.getByRole('dialog', { name: t('sync.invite.title') });
     await expect(dialog.getByTestId('invite-count')).toHaveText(t('sync.invite.willGet', { count: 1, n: '1' }));
+    await expect(dialog.getByRole('button', { name: t('common.actions.close') })).toBeVisible();
     await dialog.getByRole('button', { name: t('sync.invite.confirm') }).click();
     await expect(page.getByText(t('sync.invite.queuedWhenOnline', { count: 1, n: '1' }))).toBeVisible();
     await expect(page.getByTestId('sync-waiting')).toHaveText(

@@ -167,6 +167,7 @@ export function ProfilePage({ id }: { id: string }) {
           setConfirmDelete(false);
         }}
         title={t('profiles.delete.title')}
+        closeButtonProps={{ 'aria-label': t('common.actions.close') }}
       >
         <Stack>
           <Text size="sm">{t('profiles.delete.text', { name: fullName(profile), email: profile.email })}</Text>

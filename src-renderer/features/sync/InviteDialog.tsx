@@ -52,10 +52,10 @@ export function InviteDialog({ selection, opened, onClose, onDone }: { selection
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title={t('sync.invite.title')} data-testid="invite-dialog">
+    <Modal opened={opened} onClose={onClose} title={t('sync.invite.title')} closeButtonProps={{ 'aria-label': t('common.actions.close') }} data-testid="invite-dialog">
       <Stack>
         {error !== undefined && <Alert color="red">{errorText(t, error)}</Alert>}
-        {preview === undefined && error === undefined && <Loader size="sm" aria-label={t('common.loading')} />}
+        {preview === undefined && error === undefined && <Loader size="sm" />}
         {preview !== undefined && (
           <>
             <Text data-testid="invite-count">

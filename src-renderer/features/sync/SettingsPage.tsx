@@ -150,7 +150,7 @@ export function SettingsPage() {
           ))}
         </Table.Tbody>
       </Table>
-      <Modal opened={confirmOut} onClose={stay} title={t('sync.server.signOutTitle')}>
+      <Modal opened={confirmOut} onClose={stay} title={t('sync.server.signOutTitle')} closeButtonProps={{ 'aria-label': t('common.actions.close') }}>
         <Stack>
           <Text size="sm">{s.waiting.mutations === 0 ? t('sync.server.allSynced') : t('sync.server.unsent', waiting)}</Text>
           <Group justify="flex-end">
