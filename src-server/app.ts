@@ -23,6 +23,10 @@ import { profileRoutes } from './routes/profiles';
 import { authRoutes } from './routes/auth';
 import { organisationRoutes } from './routes/organisation';
 import { syncRoutes } from './routes/sync';
+import { adminRoutes } from './routes/admins';
+import { auditRoutes } from './routes/audit';
+import { operatorRoutes } from './routes/operator';
+import { accountPageRoutes } from './pages/account';
 import { AuthService } from './services/auth';
 import { newEvents, systemClock } from './services/context';
 import type { Clock, ServerContext } from './services/context';
@@ -65,7 +69,7 @@ function protectSqliteFiles(dataDir: string): void {
 }
 
 /** Masks the token of invitation links in anything logged. */
-export const redactPath = (url: string): string => url.replace(/\/invite\/[^/?#]+/, '/invite/[token]');
+export const redactPath = (url: string): string => url.replace(/\/(invite|account)\/[^/?#]+/, '/$1/[token]');
 
 /**
  * Builds the server without listening: database opened and migrated,
@@ -128,21 +132,30 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       openapi: {
         openapi: '3.0.3',
         info: { title: 'Roster server', version: ROSTER_SERVER_VERSION, description: 'Organisations, profiles, invitations and the console’s sync API. Every JSON response is a Result envelope.' },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer', description: 'An admin session: the token POST /api/v1/auth/sign-in returns.' },
+            operator: { type: 'http', scheme: 'bearer', description: 'The operator token (ROSTER_OPERATOR_TOKEN); without it set, the operator API is off.' },
+          },
+        },
       },
     });
     const auth = new AuthService(ctx);
-    await app.register(authPlugin, { auth });
+    await app.register(authPlugin, { auth, operatorToken: config.operatorToken });
 
     await app.register((api, _options, done) => {
       authRoutes(api, ctx, auth);
       syncRoutes(api, ctx);
       profileRoutes(api, ctx);
       organisationRoutes(api, ctx);
+      adminRoutes(api, ctx, auth);
+      auditRoutes(api, ctx);
+      operatorRoutes(api, ctx);
       done();
     });
     await app.register((pages, _options, done) => {
       pageRoutes(pages, ctx);
+      accountPageRoutes(pages, ctx);
       done();
     });
 

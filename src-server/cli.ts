@@ -1,8 +1,16 @@
 import { ConfigError, HELP, parseCli, redactUrl } from './config';
 import { startServer } from './app';
+import { OPERATOR_COMMANDS, runOperatorCommand } from './operator-cli';
 
 /** `npm run server [-- options]`: the Roster server on its defaults (SQLite, dev mailbox, demo organisation). */
 async function main(): Promise<void> {
+  const first = process.argv[2];
+  if (first !== undefined && (OPERATOR_COMMANDS as readonly string[]).includes(first)) {
+    const result = await runOperatorCommand(process.argv.slice(2), process.env);
+    for (const line of result.out) console.log(line);
+    for (const line of result.err) console.error(line);
+    process.exit(result.code);
+  }
   let options;
   try {
     options = parseCli(process.argv.slice(2), process.env);

@@ -36,7 +36,12 @@ export interface ServerConfig {
   mailFrom: string;
   /** Default for new organisations (each organisation may change its own). */
   invitationLifetimeDays: number;
+  /** An admin session ends after this many hours without a request (idle)… */
   sessionLifetimeHours: number;
+  /** …and this many hours after sign-in whatever happens (absolute). */
+  sessionAbsoluteHours: number;
+  /** The operator API's token (ROSTER_OPERATOR_TOKEN); undefined: the operator API is off. Compared by hash, in constant time. */
+  operatorToken: string | undefined;
   /** Against bulk or phishing mail through invitations; counted from the invitations in the database (every process agrees). */
   invitationLimits: {
     /** Invitations (emails 1) one organisation may send in any hour; 0 = no limit. */
@@ -101,6 +106,8 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     mailFrom: 'Roster <no-reply@roster.localhost>',
     invitationLifetimeDays: 7,
     sessionLifetimeHours: 12,
+    sessionAbsoluteHours: 7 * 24,
+    operatorToken: undefined,
     invitationLimits: { perOrganisationPerHour: 2000, reinviteCooldownMinutes: 5 },
     defaultLanguage: DEFAULT_LANGUAGE,
     appLinks: DEFAULT_APP_LINKS,
@@ -122,6 +129,7 @@ export class ConfigError extends Error {
 export const HELP = `Roster server
 
 Usage: tsx src-server/cli.ts [options]        (npm run server -- [options])
+       tsx src-server/cli.ts org|admin|audit …  operator commands (npm run server -- org --help)
 
 Options (each also read from the environment variable shown):
   --port N                  ROSTER_PORT            port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
@@ -132,7 +140,9 @@ Options (each also read from the environment variable shown):
   --smtp-url URL            ROSTER_SMTP_URL        smtp://user:pass@host:587 or smtps://…:465 (default: the dev mailbox)
   --mail-from ADDR          ROSTER_MAIL_FROM       sender of the emails (default "Roster <no-reply@roster.localhost>")
   --invitation-days N       ROSTER_INVITATION_DAYS invitation lifetime for new organisations (default 7)
-  --session-hours N         ROSTER_SESSION_HOURS   admin session lifetime (default 12)
+  --session-hours N         ROSTER_SESSION_HOURS   admin sessions end after this many idle hours (default 12)
+  --session-max-hours N     ROSTER_SESSION_MAX_HOURS  … and this many hours after sign-in (default 168, 7 days)
+                            ROSTER_OPERATOR_TOKEN  turns the operator API on; callers send it as a bearer token (at least 32 characters)
   --invitations-per-hour N  ROSTER_INVITATIONS_PER_HOUR  invitations one organisation may send per hour (default 2000; 0 = no limit)
   --reinvite-cooldown-minutes N
                             ROSTER_REINVITE_COOLDOWN_MINUTES  wait before the same profile can be invited again (default 5; 0 = none)
@@ -183,6 +193,7 @@ const KNOWN_FLAGS = new Set([
   'mail-from',
   'invitation-days',
   'session-hours',
+  'session-max-hours',
   'app-links',
   'secret',
   'log-level',
@@ -245,7 +256,15 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (days !== undefined) config.invitationLifetimeDays = positiveNumber('invitation lifetime (days)', days);
   if (config.invitationLifetimeDays > 365) throw new ConfigError('invitation lifetime is at most 365 days');
   const hours = pick('session-hours', 'ROSTER_SESSION_HOURS');
-  if (hours !== undefined) config.sessionLifetimeHours = positiveNumber('session lifetime (hours)', hours);
+  if (hours !== undefined) config.sessionLifetimeHours = positiveNumber('session idle time (hours)', hours);
+  const maxHours = pick('session-max-hours', 'ROSTER_SESSION_MAX_HOURS');
+  if (maxHours !== undefined) config.sessionAbsoluteHours = positiveNumber('session lifetime (hours)', maxHours);
+  if (config.sessionAbsoluteHours < config.sessionLifetimeHours) throw new ConfigError('the session lifetime (--session-max-hours) must be at least the idle time (--session-hours)');
+  const operatorToken = env.ROSTER_OPERATOR_TOKEN;
+  if (operatorToken !== undefined && operatorToken !== '') {
+    if (operatorToken.length < 32) throw new ConfigError('ROSTER_OPERATOR_TOKEN must be at least 32 characters (e.g. openssl rand -base64 32)');
+    config.operatorToken = operatorToken;
+  }
   const limit = (flag: string, envName: string, what: string): number | undefined => {
     const raw = pick(flag, envName);
     return raw === undefined ? undefined : positiveNumber(what, raw, { min: 0 });

@@ -307,6 +307,129 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.createIndex('invitations_by_profile_time').on('invitations').columns(['profile_id', 'created_at']).execute();
     },
   },
+
+  /**
+   * Organisations run by their customers (issue 13): the operator can
+   * disable one; its settings gain the communication setting, a default
+   * phone country, its own invitation rate and audit retention. Sessions
+   * record their last request (idle expiry), address and client. Owners and
+   * admins are invited, and reset passwords, through single-use links
+   * (account_links). The outbox carries those two new kinds of email. The
+   * audit log is append-only (triggers) and hash-chained per organisation.
+   */
+  '0010_admins_and_audit': {
+    up: (db: Kysely<unknown>) =>
+      atomically(dialect, db, async () => {
+        await sql`alter table organisations add column disabled_at text`.execute(db);
+        await sql`alter table organisations add column invite_on_create integer not null default 0`.execute(db);
+        await sql`alter table organisations add column default_phone_country text`.execute(db);
+        await sql`alter table organisations add column invitations_per_hour integer`.execute(db);
+        await sql`alter table organisations add column audit_retention_days integer not null default 730`.execute(db);
+        await sql`alter table sessions add column last_seen_at text`.execute(db);
+        await sql`update sessions set last_seen_at = created_at`.execute(db);
+        await sql`alter table sessions add column ip text`.execute(db);
+        await sql`alter table sessions add column client text`.execute(db);
+        await db.schema.createIndex('sessions_by_account').on('sessions').columns(['account_id']).execute();
+
+        await db.schema
+          .createTable('account_links')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('purpose', 'text', (c) => c.notNull().check(sql`purpose in ('admin_invitation', 'password_reset')`))
+          .addColumn('organisation_id', 'text', (c) => c.references('organisations.id').onDelete('cascade'))
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.check(sql`role in ('owner', 'admin', 'viewer')`))
+          .addColumn('language', 'text', (c) => c.notNull())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .addColumn('revoked_at', 'text')
+          .addColumn('created_by', 'text')
+          .execute();
+        await db.schema.createIndex('account_links_by_organisation').on('account_links').columns(['organisation_id', 'purpose']).execute();
+        await db.schema.createIndex('account_links_by_account').on('account_links').columns(['account_id', 'purpose']).execute();
+
+        await db.schema
+          .createTable('audit_log')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('organisation_id', 'text', (c) => c.notNull())
+          .addColumn('seq', 'bigint', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor_type', 'text', (c) => c.notNull())
+          .addColumn('actor_account_id', 'text')
+          .addColumn('actor_email', 'text')
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('target_type', 'text')
+          .addColumn('target_id', 'text')
+          .addColumn('profile_id', 'text')
+          .addColumn('details', 'text', (c) => c.notNull())
+          .addColumn('ip', 'text')
+          .addColumn('client', 'text')
+          .addColumn('prev_hash', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .addUniqueConstraint('audit_log_seq_unique', ['organisation_id', 'seq'])
+          .execute();
+        await db.schema.createIndex('audit_log_by_time').on('audit_log').columns(['organisation_id', 'at']).execute();
+        await db.schema.createIndex('audit_log_by_profile').on('audit_log').columns(['organisation_id', 'profile_id']).execute();
+        await db.schema
+          .createTable('audit_anchors')
+          .addColumn('organisation_id', 'text', (c) => c.primaryKey())
+          .addColumn('seq', 'bigint', (c) => c.notNull())
+          .addColumn('prev_hash', 'text', (c) => c.notNull())
+          .execute();
+
+        // Append-only: no update ever; a delete only of entries before the organisation's anchor (retention).
+        if (dialect === 'postgres') {
+          await sql`create function audit_log_append_only() returns trigger language plpgsql as $$
+            begin
+              if tg_op = 'UPDATE' then raise exception 'the audit log is append-only'; end if;
+              if old.seq >= coalesce((select a.seq from audit_anchors a where a.organisation_id = old.organisation_id), 0) then
+                raise exception 'the audit log is append-only';
+              end if;
+              return old;
+            end $$`.execute(db);
+          await sql`create trigger audit_log_append_only before update or delete on audit_log for each row execute function audit_log_append_only()`.execute(db);
+          await sql`alter table mail_outbox drop constraint mail_outbox_kind_check`.execute(db);
+          await sql`alter table mail_outbox add constraint mail_outbox_kind_check check (kind in ('invitation', 'welcome', 'admin_invitation', 'password_reset'))`.execute(db);
+          return;
+        }
+        await sql`create trigger audit_log_no_update before update on audit_log begin select raise(abort, 'the audit log is append-only'); end`.execute(db);
+        await sql`create trigger audit_log_no_delete before delete on audit_log
+          when old.seq >= coalesce((select a.seq from audit_anchors a where a.organisation_id = old.organisation_id), 0)
+          begin select raise(abort, 'the audit log is append-only'); end`.execute(db);
+        // SQLite cannot change a check constraint: the outbox is rebuilt with the new kinds (nothing points at it).
+        await sql`alter table mail_outbox rename to mail_outbox_0009`.execute(db);
+        await db.schema
+          .createTable('mail_outbox')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+          .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('invitation', 'welcome', 'admin_invitation', 'password_reset')`))
+          .addColumn('invitation_id', 'text')
+          .addColumn('profile_id', 'text')
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('language', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('sealed_token', 'text')
+          .addColumn('message_id', 'text', (c) => c.notNull().unique())
+          .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('queued', 'sending', 'handed', 'sent', 'failed', 'unknown', 'cancelled')`))
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_expires_at', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('smtp_response', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('handed_at', 'text')
+          .addColumn('sent_at', 'text')
+          .execute();
+        await sql`insert into mail_outbox select * from mail_outbox_0009`.execute(db);
+        await sql`drop table mail_outbox_0009`.execute(db);
+        await db.schema.createIndex('mail_outbox_one_per_invitation').on('mail_outbox').columns(['invitation_id', 'kind']).unique().where(sql<boolean>`invitation_id is not null`).execute();
+        await db.schema.createIndex('mail_outbox_due').on('mail_outbox').columns(['state', 'next_attempt_at']).execute();
+        await db.schema.createIndex('mail_outbox_by_profile').on('mail_outbox').columns(['profile_id', 'state']).execute();
+      }),
+  },
 });
 
 /**

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 import type { Role } from '../../src-shared/wire';
 
 /**
@@ -18,6 +18,16 @@ export interface OrganisationsTable {
   change_seq: number;
   created_at: string;
   updated_at: string;
+  /** Set by the operator: nobody signs in to a disabled organisation, its sessions stop working. */
+  disabled_at: Generated<string | null>;
+  /** 1: email 1 leaves as soon as a profile is created (the "communication setting"); 0 (default): only when invited. */
+  invite_on_create: Generated<number>;
+  /** Two-letter country (ISO 3166-1) whose calling code numbers without one take (the console's import); null: none. */
+  default_phone_country: Generated<string | null>;
+  /** Invitations (emails 1) this organisation may send per hour; null: the server's configured limit. */
+  invitations_per_hour: Generated<number | null>;
+  /** How long audit entries are kept, in days. */
+  audit_retention_days: Generated<number>;
 }
 
 /** One per normalised email across all organisations. */
@@ -45,7 +55,70 @@ export interface SessionsTable {
   account_id: string;
   organisation_id: string;
   created_at: string;
+  /** The absolute end: the session ends then whatever happens. */
   expires_at: string;
+  /** The last request: the session also ends after the idle time without one. */
+  last_seen_at: string;
+  /** The caller's address and client when the session began (shown in "my sessions"). */
+  ip: Generated<string | null>;
+  client: Generated<string | null>;
+}
+
+/** Single-use links to set a password: an owner's or admin's invitation, or a password reset. Only the token's hash is kept. */
+export interface AccountLinksTable {
+  id: string;
+  purpose: 'admin_invitation' | 'password_reset';
+  /** The organisation an invitation is to (null for a reset). */
+  organisation_id: string | null;
+  account_id: string;
+  email: string;
+  /** The role an invitation gives (null for a reset). */
+  role: Role | null;
+  language: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
+  /** The admin who invited (null: the operator, or a reset). */
+  created_by: string | null;
+}
+
+/**
+ * The audit log: append-only (triggers refuse updates, and deletes newer
+ * than the organisation's retention cut), each entry carrying the hash of
+ * the one before it in its organisation.
+ */
+export interface AuditLogTable {
+  id: string;
+  organisation_id: string;
+  /** 1, 2, 3… within the organisation. */
+  seq: number;
+  at: string;
+  /** 'admin' (a session), 'operator', 'person' (an invitation page), 'system'. */
+  actor_type: string;
+  actor_account_id: string | null;
+  actor_email: string | null;
+  action: string;
+  /** What was acted on: an account, a profile, the organisation… */
+  target_type: string | null;
+  target_id: string | null;
+  /** The profile concerned, for a profile's history. */
+  profile_id: string | null;
+  /** JSON: counts, fields before and after… */
+  details: string;
+  ip: string | null;
+  client: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Where each organisation's chain starts after retention removed older entries. */
+export interface AuditAnchorsTable {
+  organisation_id: string;
+  /** The seq of the first kept entry, and the hash its prev_hash must equal. */
+  seq: number;
+  prev_hash: string;
 }
 
 export interface ProfilesTable {
@@ -100,7 +173,7 @@ export const OUTBOX_STATES = ['queued', 'sending', 'handed', 'sent', 'failed', '
  * `handed` becomes `unknown` and is never re-sent automatically.
  */
 export type OutboxState = (typeof OUTBOX_STATES)[number];
-export type MailKind = 'invitation' | 'welcome';
+export type MailKind = 'invitation' | 'welcome' | 'admin_invitation' | 'password_reset';
 
 export interface MailOutboxTable {
   id: string;
@@ -159,6 +232,9 @@ export interface Database {
   applied_mutations: AppliedMutationsTable;
   meta: MetaTable;
   rate_limit_hits: RateLimitHitsTable;
+  account_links: AccountLinksTable;
+  audit_log: AuditLogTable;
+  audit_anchors: AuditAnchorsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -3,6 +3,8 @@ import { toSingleLine } from '../../src-shared/text-safety';
 import { checkWebUrl } from '../../src-shared/urls';
 import { escapeHtml, formatDate, MESSAGES } from '../i18n';
 import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitations';
+import { ACCOUNT_MESSAGES } from '../account-i18n';
+import type { AccountMailPayload } from '../services/admins';
 
 export interface RenderedMail {
   subject: string;
@@ -76,6 +78,35 @@ export function renderWelcome(language: Language, payload: WelcomeMailPayload): 
       `<p>${escapeHtml(m.intro(organisationName))}</p>`,
       ...links.map(([label, href]) => button(href, label)),
       `<p>${escapeHtml(m.outro)}</p>`,
+    ].join('\n'),
+  );
+  return { subject, text, html };
+}
+
+// ------------------------------------------------------------------ owners and admins (lane 13: organisations and admins)
+
+/** An owner's or admin's invitation, or a password reset: one link to the server's account page. */
+export function renderAccountMail(language: Language, payload: AccountMailPayload, link: string): RenderedMail {
+  const m = ACCOUNT_MESSAGES[language];
+  const expires = m.expires(formatDate(payload.expiresAt, language));
+  const organisationName = toSingleLine(payload.organisationName ?? '');
+  const invitedBy = payload.invitedBy === null ? null : toSingleLine(payload.invitedBy);
+  const isReset = payload.purpose === 'password_reset';
+  const subject = isReset ? m.reset.subject : m.invite.subject(organisationName);
+  const intro = isReset ? m.reset.intro : m.invite.intro(organisationName, m.role[payload.role ?? 'viewer'], invitedBy);
+  const action = isReset ? m.reset.action : m.invite.action;
+  const ignore = isReset ? m.reset.ignore : m.ignore;
+  const colon = MESSAGES[language].colon;
+  const text = [intro, '', `${action}${colon}`, link, '', expires, '', ignore, '', '-- ', MESSAGES[language].footer].join('\n');
+  const html = layout(
+    language,
+    subject,
+    [
+      `<p>${escapeHtml(intro)}</p>`,
+      button(link, action),
+      `<p style="font-size:14px;color:#4b5563">${escapeHtml(expires)}</p>`,
+      `<p style="font-size:13px;color:#6b7280;word-break:break-all">${escapeHtml(link)}</p>`,
+      `<p style="font-size:13px;color:#6b7280">${escapeHtml(ignore)}</p>`,
     ].join('\n'),
   );
   return { subject, text, html };

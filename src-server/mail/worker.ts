@@ -11,7 +11,8 @@ import type { Clock } from '../services/context';
 import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitations';
 import { SendError, SmtpSession } from './smtp';
 import type { SmtpTarget } from './smtp';
-import { renderInvitation, renderWelcome } from './templates';
+import { renderAccountMail, renderInvitation, renderWelcome } from './templates';
+import type { AccountMailPayload } from '../services/admins';
 import type { RenderedMail } from './templates';
 
 export interface WorkerOptions {
@@ -202,6 +203,11 @@ export class OutboxWorker {
       const token = this.#o.sealer.open(row.sealed_token);
       const link = `${this.#o.publicBaseUrl()}/invite/${token}`;
       return renderInvitation(language, JSON.parse(row.payload) as InvitationMailPayload, link);
+    }
+    if (row.kind === 'admin_invitation' || row.kind === 'password_reset') {
+      if (row.sealed_token === null) throw new Error(`${row.kind} without its token`);
+      const link = `${this.#o.publicBaseUrl()}/account/${this.#o.sealer.open(row.sealed_token)}`;
+      return renderAccountMail(language, JSON.parse(row.payload) as AccountMailPayload, link);
     }
     return renderWelcome(language, JSON.parse(row.payload) as WelcomeMailPayload);
   }

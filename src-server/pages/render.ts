@@ -26,7 +26,7 @@ export const PAGE_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
 };
 
-const page = (language: Language, title: string, body: string): string => `<!doctype html>
+export const page = (language: Language, title: string, body: string): string => `<!doctype html>
 <html lang="${MESSAGES[language].locale}">
 <head>
 <meta charset="utf-8">

@@ -43,7 +43,7 @@ export const errorsPlugin = shared((app: FastifyInstance, _options: object, done
 
 const tooLargeMessage = (limit: number): string => `The request body is too large: this address accepts at most ${describeBytes(limit)}.`;
 
-const redactPath = (url: string): string => url.replace(/\/invite\/[^/?#]+/, '/invite/[token]');
+const redactPath = (url: string): string => url.replace(/\/(invite|account)\/[^/?#]+/, '/$1/[token]');
 
 const isFastifyError = (e: unknown): e is FastifyError => e instanceof Error && 'statusCode' in e;
 

@@ -54,14 +54,21 @@ export class ValidationError extends Error {
   }
 }
 
-export type Access = 'public' | 'read' | 'write';
+/**
+ * public: no session; read: every member; write: owner or admin; owner: an
+ * owner only; operator: the operator token (ROSTER_OPERATOR_TOKEN), no session.
+ */
+export type Access = 'public' | 'read' | 'write' | 'owner' | 'operator';
+
+/** Access words whose handlers get no actor. */
+type Sessionless = 'public' | 'operator';
 
 export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType, A extends Access> {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   url: string;
   summary: string;
   tags: string[];
-  /** public: no session; read: every member; write: owner or admin. */
+  /** See Access. */
   access: A;
   params?: P;
   querystring?: Q;
@@ -74,7 +81,7 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
     params: z.output<P>;
     query: z.output<Q>;
     body: z.output<B>;
-    actor: A extends 'public' ? null : Actor;
+    actor: A extends Sessionless ? null : Actor;
     request: FastifyRequest;
     reply: FastifyReply;
   }) => Promise<z.input<R>>;
@@ -94,7 +101,8 @@ export function apiRoute<A extends Access, R extends z.ZodType, P extends z.ZodT
       '4xx': toJsonSchema(errorResultSchema, 'output'),
     },
   };
-  if (def.access !== 'public') schema.security = [{ bearer: [] }];
+  if (def.access === 'operator') schema.security = [{ operator: [] }];
+  else if (def.access !== 'public') schema.security = [{ bearer: [] }];
   if (def.params !== undefined) schema.params = requestSchema(def.params);
   if (def.querystring !== undefined) schema.querystring = requestSchema(def.querystring);
   if (def.body !== undefined) schema.body = requestSchema(def.body);
@@ -108,12 +116,12 @@ export function apiRoute<A extends Access, R extends z.ZodType, P extends z.ZodT
     config: { ...def.config, access: def.access },
     handler: async (request, reply) => {
       const actor = request.actor;
-      if (def.access !== 'public' && actor === null) throw new Error('auth hook did not run');
+      if (def.access !== 'public' && def.access !== 'operator' && actor === null) throw new Error('auth hook did not run');
       const data = await def.handler({
         params: request.params as z.output<P>,
         query: request.query as z.output<Q>,
         body: request.body as z.output<B>,
-        actor: actor as A extends 'public' ? null : Actor,
+        actor: actor as A extends Sessionless ? null : Actor,
         request,
         reply,
       });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
 import { API_PREFIX, sessionInfoSchema, signInRequestSchema, signInResponseSchema } from '../../src-shared/wire';
 import { apiRoute } from '../plugins/zod-routes';
+import { sourceOf } from '../services/audit';
 import type { AuthService } from '../services/auth';
 import type { ServerContext } from '../services/context';
 
@@ -16,7 +17,7 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext, auth: AuthS
     body: signInRequestSchema,
     response: signInResponseSchema,
     // Limited per address, per (email, address) and per email in the database (AuthService), not per process.
-    handler: async ({ body, request }) => auth.signIn(body, request.ip),
+    handler: async ({ body, request }) => auth.signIn(body, request.ip, sourceOf(request)),
   });
 
   apiRoute(app, {
@@ -26,7 +27,7 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext, auth: AuthS
     tags: ['auth'],
     access: 'read',
     response: z.object({ signedOut: z.boolean() }),
-    handler: async ({ request }) => ({ signedOut: request.sessionToken !== null && (await auth.signOut(request.sessionToken)) }),
+    handler: async ({ request, actor }) => ({ signedOut: request.sessionToken !== null && (await auth.signOut(request.sessionToken, actor, sourceOf(request))) }),
   });
 
   apiRoute(app, {

@@ -1,12 +1,28 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../src-shared/errors';
 import { LANGUAGES } from '../../src-shared/languages';
 import { API_PREFIX, ROLES } from '../../src-shared/wire';
 import { inTransaction, iso } from '../db/tx';
 import { apiRoute } from '../plugins/zod-routes';
 import type { ServerContext } from '../services/context';
+import { isSupportedCountry, getCountryCallingCode } from 'libphonenumber-js/max';
+import type { OrganisationRow } from '../db/schema';
+import { adminActor, appendAudit, sourceOf } from '../services/audit';
 import { checkAppLinks, checkOrganisationName, readAppLinks, toSettings } from '../services/organisations';
+
+const view = (ctx: ServerContext, row: OrganisationRow, role: z.infer<typeof organisationSchema>['role']): z.input<typeof organisationSchema> => {
+  const country = row.default_phone_country !== null && isSupportedCountry(row.default_phone_country) ? row.default_phone_country : null;
+  return {
+    ...toSettings(row),
+    inviteOnCreate: row.invite_on_create === 1,
+    defaultPhoneCountry: country,
+    defaultPhoneCallingCode: country === null ? null : `+${getCountryCallingCode(country)}`,
+    invitationsPerHour: row.invitations_per_hour ?? ctx.config.invitationLimits.perOrganisationPerHour,
+    invitationsPerHourIsDefault: row.invitations_per_hour === null,
+    auditRetentionDays: row.audit_retention_days,
+    role,
+  };
+};
 
 /** A link stored before links were checked, and not a safe web address, reads as null: the owner sets it again. */
 const appLinksSchema = z.object({ ios: z.url().nullable(), android: z.url().nullable(), web: z.url().nullable() });
@@ -16,8 +32,36 @@ const organisationSchema = z.object({
   defaultLanguage: z.enum(LANGUAGES),
   invitationLifetimeDays: z.int(),
   appLinks: appLinksSchema,
+  /** Email 1 leaves as soon as a profile is created (off by default: only when invited). */
+  inviteOnCreate: z.boolean(),
+  /** Two-letter country whose calling code a number without one takes (the console's import), with that code; null: none. */
+  defaultPhoneCountry: z.string().nullable(),
+  defaultPhoneCallingCode: z.string().nullable(),
+  /** Invitations this organisation may send per hour (0: no limit), and whether it is the server's default. */
+  invitationsPerHour: z.int().min(0),
+  invitationsPerHourIsDefault: z.boolean(),
+  auditRetentionDays: z.int(),
   role: z.enum(ROLES),
 });
+
+export const SETTINGS_RANGES = {
+  invitationLifetimeDays: { min: 1, max: 365 },
+  invitationsPerHour: { min: 0, max: 100_000 },
+  auditRetentionDays: { min: 30, max: 3650 },
+} as const;
+
+/** A whole number within its range, with an error naming the field and the range. */
+const ranged = (field: keyof typeof SETTINGS_RANGES, unit: string) => {
+  const { min, max } = SETTINGS_RANGES[field];
+  const message = `${field} must be a whole number of ${unit} from ${min} to ${max}.`;
+  return z.int({ error: message }).min(min, { error: message }).max(max, { error: message });
+};
+
+const countrySchema = z
+  .string()
+  .trim()
+  .transform((value) => value.toUpperCase())
+  .refine((value) => /^[A-Z]{2}$/.test(value) && isSupportedCountry(value), { error: 'defaultPhoneCountry must be a two-letter country code such as BE, FR or NL.' });
 
 export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): void {
   apiRoute(app, {
@@ -29,44 +73,64 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
     response: organisationSchema,
     handler: async ({ actor }) => {
       const row = await ctx.db.selectFrom('organisations').selectAll().where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
-      return { ...toSettings(row), role: actor.role };
+      return view(ctx, row, actor.role);
     },
   });
 
   apiRoute(app, {
     method: 'PATCH',
     url: `${API_PREFIX}/organisation`,
-    summary: 'Change the organisation’s name, default language, invitation lifetime or app links (app links: owner only)',
+    summary: 'Change the organisation’s settings (owner only; admins and viewers read them). Only the fields sent change; every change is in the audit log with its value before and after',
     tags: ['organisation'],
-    access: 'write',
+    access: 'owner',
     body: z.object({
       name: z.string().max(1000).optional(),
       defaultLanguage: z.enum(LANGUAGES).optional(),
-      invitationLifetimeDays: z.int().min(1).max(365).optional(),
+      invitationLifetimeDays: ranged('invitationLifetimeDays', 'days').optional(),
       appLinks: z.object({ ios: z.string().max(2000), android: z.string().max(2000), web: z.string().max(2000) }).partial().optional(),
+      inviteOnCreate: z.boolean().optional(),
+      defaultPhoneCountry: countrySchema.nullable().optional(),
+      /** null: back to the server's configured limit. */
+      invitationsPerHour: ranged('invitationsPerHour', 'invitations').nullable().optional(),
+      auditRetentionDays: ranged('auditRetentionDays', 'days').optional(),
     }),
     response: organisationSchema,
-    handler: async ({ body, actor }) => {
-      // Where email 2 sends people is the owner's call: an admin could otherwise point it anywhere.
-      if (body.appLinks !== undefined && actor.role !== 'owner') throw new AppError('FORBIDDEN', 'Only the owner of the organisation can change its app links.');
+    handler: async ({ body, actor, request }) => {
+      // The settings are the owner's (access 'owner'): where email 2 sends people, how many emails leave, how long the log is kept.
       const name = body.name === undefined ? undefined : checkOrganisationName(body.name);
       const links = body.appLinks === undefined ? undefined : checkAppLinks(body.appLinks);
+      const now = ctx.clock.now();
       await inTransaction(ctx.db, async (trx) => {
-        const current = await trx.selectFrom('organisations').select('app_links').where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
+        const current = await trx.selectFrom('organisations').selectAll().where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
+        const next = {
+          ...(name === undefined ? {} : { name }),
+          ...(body.defaultLanguage === undefined ? {} : { default_language: body.defaultLanguage }),
+          ...(body.invitationLifetimeDays === undefined ? {} : { invitation_lifetime_days: body.invitationLifetimeDays }),
+          ...(links === undefined ? {} : { app_links: JSON.stringify({ ...readAppLinks(current.app_links), ...links }) }),
+          ...(body.inviteOnCreate === undefined ? {} : { invite_on_create: body.inviteOnCreate ? 1 : 0 }),
+          ...(body.defaultPhoneCountry === undefined ? {} : { default_phone_country: body.defaultPhoneCountry }),
+          ...(body.invitationsPerHour === undefined ? {} : { invitations_per_hour: body.invitationsPerHour }),
+          ...(body.auditRetentionDays === undefined ? {} : { audit_retention_days: body.auditRetentionDays }),
+        };
+        const before: Record<string, unknown> = {};
+        const after: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(next)) {
+          const old: unknown = current[key as keyof typeof current];
+          if (old !== value) {
+            before[key] = old;
+            after[key] = value;
+          }
+        }
+        if (Object.keys(after).length === 0) return;
         await trx
           .updateTable('organisations')
-          .set({
-            ...(name === undefined ? {} : { name }),
-            ...(body.defaultLanguage === undefined ? {} : { default_language: body.defaultLanguage }),
-            ...(body.invitationLifetimeDays === undefined ? {} : { invitation_lifetime_days: body.invitationLifetimeDays }),
-            ...(links === undefined ? {} : { app_links: JSON.stringify({ ...readAppLinks(current.app_links), ...links }) }),
-            updated_at: iso(ctx.clock.now()),
-          })
+          .set({ ...next, updated_at: iso(now) })
           .where('id', '=', actor.organisationId)
           .execute();
+        await appendAudit(trx, { organisationId: actor.organisationId, actor: adminActor(actor), action: 'organisation.settings_changed', target: { type: 'organisation', id: actor.organisationId }, details: { before, after }, source: sourceOf(request) }, now);
       });
       const row = await ctx.db.selectFrom('organisations').selectAll().where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
-      return { ...toSettings(row), role: actor.role };
+      return view(ctx, row, actor.role);
     },
   });
 

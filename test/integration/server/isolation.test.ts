@@ -10,7 +10,8 @@ interface Ok<T> {
 }
 
 /**
- * Walks every API route the server registers: an owner of organisation A
+ * Walks every API route the server documents in its OpenAPI (and every one
+ * it registers, which must all be documented): an owner of organisation A
  * aims each one at organisation B's things. Nothing of B may come back, and
  * B must be exactly as before. A route added without a case here fails.
  */
@@ -20,6 +21,8 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
   let b: TestOrg;
   let bProfile: string;
   let bEmail: string;
+  let bInvitationId: string;
+  let bOwnerId: string;
   const bName = `Org B ${randomUUID().slice(0, 6)}`;
 
   beforeAll(async () => {
@@ -32,6 +35,10 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     await t.request('POST', '/api/v1/sync/push', { token: b.token, body: { clientId: 'console-of-B', mutations: [create, inviteMutation([bProfile])] } });
     await t.sink.waitFor(1);
     await t.request('POST', '/api/v1/sync/push', { token: a.token, body: { clientId: 'console-of-A', mutations: [createMutation()] } });
+    const invitation = await t.request<Ok<{ id: string }>>('POST', '/api/v1/admins/invitations', { token: b.token, body: { email: `b-admin-${randomUUID().slice(0, 6)}@b.example.com`, role: 'admin' } });
+    bInvitationId = invitation.body.data.id;
+    bOwnerId = (await t.request<Ok<{ account: { id: string } }>>('GET', '/api/v1/auth/session', { token: b.token })).body.data.account.id;
+    await t.sink.waitFor(2);
   });
   afterAll(async () => {
     await t.close();
@@ -43,6 +50,9 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     members: (await t.request('GET', '/api/v1/members', { token: b.token })).text,
     invitations: (await t.request('GET', `/api/v1/profiles/${bProfile}/invitations`, { token: b.token })).text,
     mail: (await t.request('GET', '/api/v1/mail', { token: b.token })).text,
+    admins: (await t.request('GET', '/api/v1/admins', { token: b.token })).text,
+    audit: (await t.request('GET', '/api/v1/audit?limit=500', { token: b.token })).text,
+    auditCsv: (await t.request('GET', '/api/v1/audit.csv', { token: b.token })).text,
   });
 
   type Case = () => Promise<{ status: number; text: string }[]>;
@@ -101,11 +111,66 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
       'GET /api/v1/organisation': async () => [await t.request('GET', '/api/v1/organisation', tok)],
       'PATCH /api/v1/organisation': async () => [await t.request('PATCH', '/api/v1/organisation', { ...tok, body: { invitationLifetimeDays: 3 } })],
       'GET /api/v1/members': async () => [await t.request('GET', '/api/v1/members', tok)],
+      'GET /api/v1/admins': async () => [await t.request('GET', '/api/v1/admins', tok)],
+      'POST /api/v1/admins/invitations': async () => [await t.request('POST', '/api/v1/admins/invitations', { ...tok, body: { email: `a-admin-${randomUUID().slice(0, 6)}@a.example.com`, role: 'viewer' } })],
+      'DELETE /api/v1/admins/invitations/:id': async () => {
+        const res = await t.request('DELETE', `/api/v1/admins/invitations/${bInvitationId}`, tok);
+        expect(res.status).toBe(404);
+        return [res];
+      },
+      'PATCH /api/v1/admins/:accountId': async () => {
+        const res = await t.request('PATCH', `/api/v1/admins/${bOwnerId}`, { ...tok, body: { role: 'viewer' } });
+        expect(res.status).toBe(404);
+        return [res];
+      },
+      'DELETE /api/v1/admins/:accountId': async () => {
+        const res = await t.request('DELETE', `/api/v1/admins/${bOwnerId}`, tok);
+        expect(res.status).toBe(404);
+        return [res];
+      },
+      'POST /api/v1/account/password': async () => [await t.request('POST', '/api/v1/account/password', { ...tok, body: { currentPassword: 'not the password', newPassword: 'another long passphrase 77' } })],
+      'POST /api/v1/account/forgot-password': async () => [await t.request('POST', '/api/v1/account/forgot-password', { body: { email: a.email } })],
+      'GET /api/v1/account/sessions': async () => [await t.request('GET', '/api/v1/account/sessions', tok)],
+      'DELETE /api/v1/account/sessions/:id': async () => {
+        const bSessions = await t.request<Ok<{ id: string }[]>>('GET', '/api/v1/account/sessions', { token: b.token });
+        const responses = [];
+        for (const session of bSessions.body.data) {
+          const res = await t.request('DELETE', `/api/v1/account/sessions/${session.id}`, tok);
+          expect(res.status).toBe(404);
+          responses.push(res);
+        }
+        expect(responses.length).toBeGreaterThan(0);
+        return responses;
+      },
+      'POST /api/v1/account/sign-out-everywhere': async () => {
+        const other = await t.member(a, 'admin');
+        return [await t.request('POST', '/api/v1/account/sign-out-everywhere', { token: other.token })];
+      },
+      'GET /api/v1/audit': async () => [await t.request('GET', `/api/v1/audit?profileId=${bProfile}`, tok), await t.request('GET', '/api/v1/audit?limit=500', tok)],
+      'GET /api/v1/audit/verify': async () => [await t.request('GET', '/api/v1/audit/verify', tok)],
+      'GET /api/v1/audit.csv': async () => [await t.request('GET', `/api/v1/audit.csv?who=${encodeURIComponent(b.email)}`, tok), await t.request('GET', '/api/v1/audit.csv', tok)],
+      // The operator API crosses organisations by design: a session token (A's) is no operator token.
+      'POST /api/v1/operator/organisations': async () => [await t.request('POST', '/api/v1/operator/organisations', { ...tok, body: { name: 'Sneaky', ownerEmail: b.email } })],
+      'GET /api/v1/operator/organisations': async () => [await t.request('GET', '/api/v1/operator/organisations', tok)],
+      'POST /api/v1/operator/organisations/:id/disable': async () => [await t.request('POST', `/api/v1/operator/organisations/${b.organisationId}/disable`, tok)],
+      'POST /api/v1/operator/organisations/:id/enable': async () => [await t.request('POST', `/api/v1/operator/organisations/${b.organisationId}/enable`, tok)],
+      'POST /api/v1/operator/admins/reset-password': async () => [await t.request('POST', '/api/v1/operator/admins/reset-password', { ...tok, body: { email: b.email } })],
     };
 
-    const apiRoutes = t.server.routes.filter((r) => r.url.startsWith('/api/')).map((r) => `${r.method} ${r.url}`);
-    expect(apiRoutes.length).toBeGreaterThan(10);
+    // Every operation the OpenAPI document lists, as METHOD /path/:param…
+    const openapi = await t.request<{ paths: Record<string, Record<string, unknown>> }>('GET', '/openapi.json');
+    const documented = Object.entries(openapi.body.paths).flatMap(([path, operations]) =>
+      Object.keys(operations)
+        .filter((method) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+        .map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    const apiRoutes = documented.filter((r) => r.split(' ')[1]?.startsWith('/api/') === true).sort();
+    expect(apiRoutes.length).toBeGreaterThan(30);
+    // …and nothing the server registers under /api escapes the document.
+    const registered = t.server.routes.filter((r) => r.url.startsWith('/api/')).map((r) => `${r.method} ${r.url}`).sort();
+    expect(registered).toEqual(apiRoutes);
     expect(apiRoutes.filter((r) => !(r in cases)), 'routes without an isolation case').toEqual([]);
+    expect(Object.keys(cases).filter((r) => !apiRoutes.includes(r)), 'cases for routes that no longer exist').toEqual([]);
 
     for (const route of apiRoutes) {
       const responses = await (cases[route] ?? (() => Promise.reject(new Error(route))))();

@@ -1,0 +1,216 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { toSingleLine } from '../../src-shared/text-safety';
+import { inTransaction, iso } from '../db/tx';
+import type { Db, Executor, Tx } from '../db/tx';
+import type { AuditLogTable } from '../db/schema';
+import type { Actor } from './context';
+
+/**
+ * The audit log: every write of an organisation, with who, when, from which
+ * address and which client. Entries are only ever appended (the database's
+ * triggers refuse updates, and deletes of entries the retention has not
+ * released); each carries the SHA-256 of its own content and of the entry
+ * before it in its organisation, so `audit verify` finds any entry changed,
+ * removed or inserted afterwards.
+ */
+
+export const AUDIT_ACTIONS = [
+  'organisation.created',
+  'organisation.disabled',
+  'organisation.enabled',
+  'organisation.settings_changed',
+  'admin.invited',
+  'admin.invitation_revoked',
+  'admin.joined',
+  'admin.role_changed',
+  'admin.removed',
+  'account.signed_in',
+  'account.sign_in_failed',
+  'account.signed_out',
+  'account.signed_out_everywhere',
+  'account.password_changed',
+  'account.password_reset_requested',
+  'account.password_reset',
+  'profile.created',
+  'profile.changed',
+  'profile.deleted',
+  'invitation.sent',
+  'invitation.confirmed',
+  'import.pushed',
+  'audit.pruned',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const ACTOR_TYPES = ['admin', 'operator', 'person', 'system'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+/** Where a write came from: the caller's address and client (the console's version, or "api"). */
+export interface AuditSource {
+  ip: string | null;
+  client: string | null;
+}
+
+export const NO_SOURCE: AuditSource = { ip: null, client: null };
+
+export const OPERATOR_CLI: AuditSource = { ip: null, client: 'operator command line' };
+
+/** Header the console sends with its version ("Roster console 1.4.0"). */
+export const CLIENT_HEADER = 'x-roster-client';
+
+/** The request's address, and its client: the console names itself in X-Roster-Client; anything else is "api" with its user agent. */
+export function sourceOf(request: FastifyRequest): AuditSource {
+  const named = request.headers[CLIENT_HEADER];
+  const agent = request.headers['user-agent'];
+  const clean = (value: string): string => toSingleLine(value).slice(0, 200);
+  let client = 'api';
+  if (typeof named === 'string' && named.trim() !== '') client = clean(named.trim());
+  else if (typeof agent === 'string' && agent.trim() !== '') client = `api (${clean(agent.trim())})`;
+  return { ip: request.ip, client };
+}
+
+export interface AuditEntryInput {
+  organisationId: string;
+  actor: { type: ActorType; accountId: string | null; email: string | null };
+  action: AuditAction;
+  target?: { type: string; id: string } | undefined;
+  profileId?: string | null | undefined;
+  details?: Record<string, unknown> | undefined;
+  source: AuditSource;
+}
+
+export const adminActor = (actor: Pick<Actor, 'accountId' | 'email'>): AuditEntryInput['actor'] => ({ type: 'admin', accountId: actor.accountId, email: actor.email });
+export const OPERATOR_ACTOR: AuditEntryInput['actor'] = { type: 'operator', accountId: null, email: null };
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+type HashedFields = Omit<AuditLogTable, 'id' | 'hash'>;
+
+/** The entry's hash: SHA-256 of its fields in a fixed order (JSON: no field can bleed into the next). */
+export function entryHash(row: HashedFields): string {
+  const fields = [
+    row.organisation_id,
+    row.seq,
+    row.at,
+    row.actor_type,
+    row.actor_account_id,
+    row.actor_email,
+    row.action,
+    row.target_type,
+    row.target_id,
+    row.profile_id,
+    row.details,
+    row.ip,
+    row.client,
+    row.prev_hash,
+  ];
+  return createHash('sha256').update(JSON.stringify(fields), 'utf8').digest('hex');
+}
+
+/**
+ * Appends one entry in the caller's transaction. The organisation's row is
+ * locked first (as every change-numbering transaction does), so entries of
+ * one organisation are numbered one after the other.
+ */
+export async function appendAudit(trx: Tx, entry: AuditEntryInput, now: Date): Promise<void> {
+  await trx
+    .updateTable('organisations')
+    .set((eb) => ({ change_seq: eb.ref('change_seq') }))
+    .where('id', '=', entry.organisationId)
+    .execute();
+  const last = await trx
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .where('organisation_id', '=', entry.organisationId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const anchor = last === undefined ? await trx.selectFrom('audit_anchors').select(['seq', 'prev_hash']).where('organisation_id', '=', entry.organisationId).executeTakeFirst() : undefined;
+  const seq = last === undefined ? (anchor?.seq ?? 1) : last.seq + 1;
+  const row: HashedFields = {
+    organisation_id: entry.organisationId,
+    seq,
+    at: iso(now),
+    actor_type: entry.actor.type,
+    actor_account_id: entry.actor.accountId,
+    actor_email: entry.actor.email,
+    action: entry.action,
+    target_type: entry.target?.type ?? null,
+    target_id: entry.target?.id ?? null,
+    profile_id: entry.profileId ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+    ip: entry.source.ip,
+    client: entry.source.client,
+    prev_hash: last?.hash ?? anchor?.prev_hash ?? GENESIS_HASH,
+  };
+  await trx.insertInto('audit_log').values({ id: randomUUID(), ...row, hash: entryHash(row) }).execute();
+}
+
+/** Appends entries in a transaction of their own (a write that has none, or a refused sign-in). */
+export async function recordAudit(db: Db, entries: readonly AuditEntryInput[], now: Date): Promise<void> {
+  if (entries.length === 0) return;
+  await inTransaction(db, async (trx) => {
+    for (const entry of entries) await appendAudit(trx, entry, now);
+  });
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** Entries checked. */
+  checked: number;
+  /** The first entry that does not hold, and why. */
+  broken: { seq: number; id: string; at: string; action: string; reason: string } | null;
+  /** The chain starts after entries the retention removed. */
+  startsAt: number | null;
+}
+
+/** Walks an organisation's chain from its start (or its anchor) and names the first entry whose hash or link does not hold. */
+export async function verifyChain(db: Executor, organisationId: string): Promise<VerifyResult> {
+  const anchor = await db.selectFrom('audit_anchors').select(['seq', 'prev_hash']).where('organisation_id', '=', organisationId).executeTakeFirst();
+  let expectedSeq = anchor === undefined ? 1 : anchor.seq;
+  let expectedPrev = anchor?.prev_hash ?? GENESIS_HASH;
+  let checked = 0;
+  const PAGE = 1000;
+  for (let after = expectedSeq - 1; ; ) {
+    const rows = await db.selectFrom('audit_log').selectAll().where('organisation_id', '=', organisationId).where('seq', '>', after).orderBy('seq').limit(PAGE).execute();
+    for (const row of rows) {
+      const seq = row.seq;
+      const fail = (reason: string): VerifyResult => ({ ok: false, checked, broken: { seq, id: row.id, at: row.at, action: row.action, reason }, startsAt: anchor === undefined ? null : anchor.seq });
+      if (seq !== expectedSeq) return fail(`entry ${expectedSeq} is missing (the next one is ${seq})`);
+      if (row.prev_hash !== expectedPrev) return fail('it does not link to the entry before it (an entry before it was changed, removed or inserted)');
+      const { id: _id, hash, ...fields } = row;
+      if (entryHash({ ...fields, seq }) !== hash) return fail('its content does not match its hash (it was changed after it was written)');
+      checked++;
+      expectedSeq = seq + 1;
+      expectedPrev = hash;
+    }
+    if (rows.length < PAGE) break;
+    after = expectedSeq - 1;
+  }
+  return { ok: true, checked, broken: null, startsAt: anchor === undefined ? null : anchor.seq };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Retention: removes the organisation's entries older than its retention,
+ * moving its anchor first (the triggers let only entries before the anchor
+ * go), and records that it did. Returns how many went.
+ */
+export async function pruneAudit(db: Db, organisationId: string, now: Date): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    const org = await trx.selectFrom('organisations').select('audit_retention_days').where('id', '=', organisationId).executeTakeFirst();
+    if (org === undefined) return 0;
+    const cutoff = iso(new Date(now.getTime() - org.audit_retention_days * DAY_MS));
+    const firstKept = await trx.selectFrom('audit_log').select(['seq', 'prev_hash']).where('organisation_id', '=', organisationId).where('at', '>=', cutoff).orderBy('seq').limit(1).executeTakeFirst();
+    const oldest = await trx.selectFrom('audit_log').select('seq').where('organisation_id', '=', organisationId).orderBy('seq').limit(1).executeTakeFirst();
+    if (oldest === undefined || firstKept === undefined || firstKept.seq <= oldest.seq) return 0;
+    const anchor = { organisation_id: organisationId, seq: firstKept.seq, prev_hash: firstKept.prev_hash };
+    const updated = await trx.updateTable('audit_anchors').set({ seq: anchor.seq, prev_hash: anchor.prev_hash }).where('organisation_id', '=', organisationId).executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) await trx.insertInto('audit_anchors').values(anchor).execute();
+    const removed = await trx.deleteFrom('audit_log').where('organisation_id', '=', organisationId).where('seq', '<', anchor.seq).executeTakeFirst();
+    const count = Number(removed.numDeletedRows);
+    await appendAudit(trx, { organisationId, actor: { type: 'system', accountId: null, email: null }, action: 'audit.pruned', details: { removed: count, before: cutoff, retentionDays: org.audit_retention_days }, source: NO_SOURCE }, now);
+    return count;
+  });
+}
