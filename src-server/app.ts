@@ -31,6 +31,7 @@ import { AuthService } from './services/auth';
 import { newEvents, systemClock } from './services/context';
 import type { Clock, ServerContext } from './services/context';
 import { ensureDemo } from './services/demo';
+import { pruneAllAudit } from './services/audit';
 import type { DemoCredentials } from './services/demo';
 import { ROSTER_SERVER_VERSION } from './version';
 
@@ -106,7 +107,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
           ? false
           : {
               level: config.logLevel,
-              redact: ['req.headers.authorization', 'req.headers.cookie', 'body.password', 'body.confirm'],
+              redact: ['req.headers.authorization', 'req.headers.cookie', 'body.password', 'body.confirm', 'body.currentPassword', 'body.newPassword'],
               serializers: {
                 req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactPath(req.url), ip: req.ip }),
               },
@@ -210,6 +211,18 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
 
     let url = '';
     let closed = false;
+    // Audit retention: each organisation's entries older than its retention go, at start and then daily.
+    let retentionTimer: NodeJS.Timeout | null = null;
+    const sweepAudit = (): void => {
+      pruneAllAudit(db.db, ctx.clock.now()).then(
+        (removed) => {
+          if (removed > 0) app.log.info({ removed }, 'audit entries past their retention removed');
+        },
+        (error: unknown) => {
+          app.log.error({ err: error }, 'audit retention sweep failed');
+        },
+      );
+    };
     const server: RosterServer = {
       app,
       ctx,
@@ -231,12 +244,16 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
         if (config.publicBaseUrl === undefined) publicBaseUrl = url;
         worker?.start();
+        sweepAudit();
+        retentionTimer = setInterval(sweepAudit, 24 * 3_600_000);
+        retentionTimer.unref();
         app.log.info({ address, database: db.dialect, location: db.dialect === 'postgres' ? db.location : db.location, smtp: redactUrl(config.smtpUrl) ?? 'dev mailbox' }, 'Roster server listening');
         return url;
       },
       async close() {
         if (closed) return;
         closed = true;
+        if (retentionTimer !== null) clearInterval(retentionTimer);
         await worker?.stop();
         await app.close();
         await devMailbox?.stop();

@@ -9,6 +9,7 @@ import type { DevMailbox } from '../mail/dev-mailbox';
 import { PAGE_HEADERS, renderForm, renderState, STATE_STATUS } from '../pages/render';
 import type { ServerContext } from '../services/context';
 import { acceptInvitation, inspectLink, passwordProblem } from '../services/invitations';
+import { sourceOf } from '../services/audit';
 
 const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -61,7 +62,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext): void {
           renderForm({ language: link.language, organisationName: toSingleLine(link.organisationName ?? ''), firstName: link.firstName ?? '', email: link.email ?? '', expiresAt: link.expiresAt ?? '', error: problem }),
         );
       }
-      const result = await acceptInvitation(ctx, request.params.token, password);
+      const result = await acceptInvitation(ctx, request.params.token, password, sourceOf(request));
       if (result === 'accepted') return sendPage(reply, 200, renderState(link.language, 'done'));
       if (result === 'valid') return sendPage(reply, 409, renderState(link.language, 'used'));
       return sendPage(reply, STATE_STATUS[result], renderState(link.language, result));

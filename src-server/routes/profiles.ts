@@ -9,8 +9,12 @@ import type { Profile, ProfileValues } from '../../src-shared/profile';
 import { API_PREFIX, inviteOutcomeSchema, MAX_INVITE_BATCH, serverProfileSchema } from '../../src-shared/wire';
 import { inTransaction, refusalCode } from '../db/tx';
 import { apiRoute } from '../plugins/zod-routes';
+import { adminActor, appendAudit, sourceOf } from '../services/audit';
+import type { AuditSource } from '../services/audit';
+import { profileEntry, valuesOfRow } from '../services/profile-audit';
 import type { Actor, ServerContext } from '../services/context';
 import { inviteBatch } from '../services/invitations';
+import { RateLimitedError } from '../lib/rate-limit';
 import { lockOrganisation, setChangeSeq, toSettings } from '../services/organisations';
 import { getProfile, ProfileBatch, selectProfiles, toProfile } from '../services/profiles';
 import { databaseRefusalMessage, databaseRefusalRule, findUnstorableCharacter } from '../services/profile-checks';
@@ -19,11 +23,13 @@ import type { ProfileOutcome } from '../services/profiles';
 const idParams = z.object({ id: z.uuid() });
 
 /** One REST change through the same batch, rules and locks as a push. */
-async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; emails: string[]; externalIds: string[] }, op: (batch: ProfileBatch) => ProfileOutcome): Promise<Profile | null> {
+async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; emails: string[]; externalIds: string[] }, op: (batch: ProfileBatch) => ProfileOutcome, source: AuditSource): Promise<Profile | null> {
   return inTransaction(ctx.db, async (trx) => {
     const org = await lockOrganisation(trx, actor.organisationId);
     const batch = new ProfileBatch(trx, actor.organisationId, { seq: org.change_seq, defaultLanguage: toSettings(org).defaultLanguage, now: ctx.clock.now() });
     await batch.preload([ids.id], ids.emails, ids.externalIds);
+    const existing = batch.rows.get(ids.id);
+    const before = existing === undefined || existing.deleted !== 0 ? null : valuesOfRow(existing);
     const outcome = op(batch);
     if (outcome.kind === 'rejected') throw new AppError(outcome.code, outcome.message, outcome.details);
     if (outcome.kind === 'conflict') {
@@ -40,6 +46,8 @@ async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; ema
       throw new AppError('VALIDATION_FAILED', databaseRefusalMessage(code), { database: code, rule: databaseRefusalRule(code) });
     }
     if (batch.seqChanged) await setChangeSeq(trx, actor.organisationId, batch.seq);
+    const entry = profileEntry(actor.organisationId, { actor: adminActor(actor), source }, ids.id, before, outcome.row === null || outcome.row.deleted !== 0 ? null : valuesOfRow(outcome.row));
+    if (entry !== null) await appendAudit(trx, entry, ctx.clock.now());
     if (outcome.row === null) return null;
     return toProfile(outcome.row, ctx.clock.now());
   });
@@ -115,12 +123,25 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
     access: 'write',
     body: z.object({ id: z.uuid().optional(), draft: profileDraftSchema }),
     response: serverProfileSchema,
-    handler: async ({ body, actor }) => {
-      const org = toSettings(await lockFree(ctx, actor.organisationId));
+    handler: async ({ body, actor, request }) => {
+      const orgRow = await lockFree(ctx, actor.organisationId);
+      const org = toSettings(orgRow);
       const values = draftValues(body.draft, org.defaultLanguage);
       const id = body.id ?? randomUUID();
-      const profile = await applyOne(ctx, actor, { id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId] }, (b) => b.create(id, values));
+      const profile = await applyOne(ctx, actor, { id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId] }, (b) => b.create(id, values), sourceOf(request));
       if (profile === null) throw new AppError('INTERNAL', 'Created profile missing.');
+      // The organisation's communication setting: email 1 as soon as the profile exists.
+      if (orgRow.invite_on_create === 1) {
+        // The profile is created either way: when the hourly limit is spent it stays "not invited" (the console can invite it later).
+        const outcome = await inviteBatch(ctx, actor.organisationId, actor.accountId, [id], { actor: adminActor(actor), source: sourceOf(request) }).catch((error: unknown) => {
+          if (error instanceof RateLimitedError) return { invited: [], skipped: [] };
+          throw error;
+        });
+        if (outcome.invited.length > 0) {
+          const invited = await getProfile(ctx.db, actor.organisationId, id);
+          if (invited !== undefined) return toProfile(invited, ctx.clock.now());
+        }
+      }
       return profile;
     },
   });
@@ -134,7 +155,7 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
     params: idParams,
     body: z.object({ baseVersion: z.int().min(1), draft: profileDraftSchema }),
     response: serverProfileSchema,
-    handler: async ({ params, body, actor }) => {
+    handler: async ({ params, body, actor, request }) => {
       const current = await getProfile(ctx.db, actor.organisationId, params.id);
       if (current === undefined || current.deleted !== 0) throw new AppError('NOT_FOUND', 'No such profile.');
       if (current.version !== body.baseVersion) {
@@ -147,7 +168,7 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
         // Strict for REST: the version must still be the one the caller read.
         if (row !== undefined && row.version !== body.baseVersion) return { kind: 'conflict', reason: 'version', row };
         return b.update(params.id, body.baseVersion, values, values);
-      });
+      }, sourceOf(request));
       if (profile === null) throw new AppError('INTERNAL', 'Edited profile missing.');
       return profile;
     },
@@ -162,10 +183,10 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
     params: idParams,
     querystring: z.object({ baseVersion: z.coerce.number().int().min(1) }),
     response: z.object({ id: z.uuid(), deleted: z.literal(true) }),
-    handler: async ({ params, query, actor }) => {
+    handler: async ({ params, query, actor, request }) => {
       const current = await getProfile(ctx.db, actor.organisationId, params.id);
       if (current === undefined || current.deleted !== 0) throw new AppError('NOT_FOUND', 'No such profile.');
-      await applyOne(ctx, actor, { id: params.id, emails: [], externalIds: [] }, (b) => b.delete(params.id, query.baseVersion));
+      await applyOne(ctx, actor, { id: params.id, emails: [], externalIds: [] }, (b) => b.delete(params.id, query.baseVersion), sourceOf(request));
       return { id: params.id, deleted: true as const };
     },
   });
@@ -178,7 +199,7 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
     access: 'write',
     body: z.object({ profileIds: z.array(z.uuid()).min(1).max(MAX_INVITE_BATCH) }),
     response: inviteOutcomeSchema,
-    handler: async ({ body, actor }) => inviteBatch(ctx, actor.organisationId, actor.accountId, body.profileIds),
+    handler: async ({ body, actor, request }) => inviteBatch(ctx, actor.organisationId, actor.accountId, body.profileIds, { actor: adminActor(actor), source: sourceOf(request) }),
   });
 
   apiRoute(app, {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { API_PREFIX, checkQuerySchema, checkResponseSchema, pullQuerySchema, pullResponseSchema, pushRequestSchema, pushResponseSchema } from '../../src-shared/wire';
 import { apiRoute } from '../plugins/zod-routes';
+import { sourceOf } from '../services/audit';
 import type { ServerContext } from '../services/context';
 import { check, pull, push } from '../services/sync';
 
@@ -13,7 +14,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     access: 'write',
     body: pushRequestSchema,
     response: pushResponseSchema,
-    handler: async ({ body, actor }) => ({ results: await push(ctx, actor, body.clientId, body.mutations) }),
+    handler: async ({ body, actor, request }) => ({ results: await push(ctx, actor, body.clientId, body.mutations, sourceOf(request)) }),
   });
 
   apiRoute(app, {

@@ -37,7 +37,7 @@ export const AUDIT_ACTIONS = [
   'profile.deleted',
   'invitation.sent',
   'invitation.confirmed',
-  'import.pushed',
+  'sync.pushed',
   'audit.pruned',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -192,6 +192,13 @@ export async function verifyChain(db: Executor, organisationId: string): Promise
 
 const DAY_MS = 86_400_000;
 
+/** Retention for every organisation (the server runs it at start and daily; `audit prune` on demand). */
+export async function pruneAllAudit(db: Db, now: Date): Promise<number> {
+  let removed = 0;
+  for (const org of await db.selectFrom('organisations').select('id').execute()) removed += await pruneAudit(db, org.id, now);
+  return removed;
+}
+
 /**
  * Retention: removes the organisation's entries older than its retention,
  * moving its anchor first (the triggers let only entries before the anchor
@@ -202,10 +209,12 @@ export async function pruneAudit(db: Db, organisationId: string, now: Date): Pro
     const org = await trx.selectFrom('organisations').select('audit_retention_days').where('id', '=', organisationId).executeTakeFirst();
     if (org === undefined) return 0;
     const cutoff = iso(new Date(now.getTime() - org.audit_retention_days * DAY_MS));
+    const oldest = await trx.selectFrom('audit_log').select(['at']).where('organisation_id', '=', organisationId).orderBy('seq').limit(1).executeTakeFirst();
+    if (oldest === undefined || oldest.at >= cutoff) return 0;
+    // The chain goes on from the first entry kept; when none is, from the last entry's hash.
     const firstKept = await trx.selectFrom('audit_log').select(['seq', 'prev_hash']).where('organisation_id', '=', organisationId).where('at', '>=', cutoff).orderBy('seq').limit(1).executeTakeFirst();
-    const oldest = await trx.selectFrom('audit_log').select('seq').where('organisation_id', '=', organisationId).orderBy('seq').limit(1).executeTakeFirst();
-    if (oldest === undefined || firstKept === undefined || firstKept.seq <= oldest.seq) return 0;
-    const anchor = { organisation_id: organisationId, seq: firstKept.seq, prev_hash: firstKept.prev_hash };
+    const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).where('organisation_id', '=', organisationId).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    const anchor = firstKept === undefined ? { organisation_id: organisationId, seq: last.seq + 1, prev_hash: last.hash } : { organisation_id: organisationId, seq: firstKept.seq, prev_hash: firstKept.prev_hash };
     const updated = await trx.updateTable('audit_anchors').set({ seq: anchor.seq, prev_hash: anchor.prev_hash }).where('organisation_id', '=', organisationId).executeTakeFirst();
     if (updated.numUpdatedRows === 0n) await trx.insertInto('audit_anchors').values(anchor).execute();
     const removed = await trx.deleteFrom('audit_log').where('organisation_id', '=', organisationId).where('seq', '<', anchor.seq).executeTakeFirst();

@@ -13,6 +13,9 @@ import type { InviteOutcome } from '../../src-shared/wire';
 import type { ServerContext } from './context';
 import { lockOrganisation, setChangeSeq, toSettings, usableAppLinks } from './organisations';
 import { revokeOpenInvitations } from './profiles';
+import { appendAudit, NO_SOURCE } from './audit';
+import type { AuditSource } from './audit';
+import type { AuditWho } from './profile-audit';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -46,7 +49,7 @@ export async function inviteProfiles(
   trx: Tx,
   org: OrganisationRow,
   profileIds: readonly string[],
-  options: { seq: number; actorAccountId: string | null; now: Date },
+  options: { seq: number; actorAccountId: string | null; now: Date; audit?: AuditWho | undefined },
 ): Promise<InviteOutcome & { confirmed: string[]; invitedAt: string; expiresAt: string }> {
   const { now, seq } = options;
   const settings = toSettings(org);
@@ -57,12 +60,12 @@ export async function inviteProfiles(
   const invited: string[] = [];
   const confirmed: string[] = [];
 
-  const rows: { id: string; email: string; first_name: string; last_name: string; language: string; deleted: number; confirmed_at: string | null }[] = [];
+  const rows: { id: string; email: string; first_name: string; last_name: string; language: string; deleted: number; confirmed_at: string | null; invited_at: string | null }[] = [];
   for (const part of chunks(unique, 500)) {
     rows.push(
       ...(await trx
         .selectFrom('profiles')
-        .select(['id', 'email', 'first_name', 'last_name', 'language', 'deleted', 'confirmed_at'])
+        .select(['id', 'email', 'first_name', 'last_name', 'language', 'deleted', 'confirmed_at', 'invited_at'])
         .where('organisation_id', '=', org.id)
         .where('id', 'in', part)
         .execute()),
@@ -114,7 +117,7 @@ export async function inviteProfiles(
   for (const part of chunks(confirmed, 500)) {
     await trx.updateTable('profiles').set({ confirmed_at: invitedAt, change_seq: seq }).where('organisation_id', '=', org.id).where('id', 'in', part).execute();
   }
-  const toInvite = await applyInvitationLimits(ctx, trx, org.id, candidates, skipped, now);
+  const toInvite = await applyInvitationLimits(ctx, trx, org, candidates, skipped, now);
   invited.push(...toInvite.map((p) => p.id));
   if (toInvite.length === 0) return { invited, skipped, confirmed, invitedAt, expiresAt };
 
@@ -188,6 +191,13 @@ export async function inviteProfiles(
       .where('id', 'in', [...new Set(part.map((p) => p.accountId))])
       .execute();
   }
+  if (options.audit !== undefined) {
+    const who = options.audit;
+    for (const p of toInvite) {
+      const resend = byId.get(p.id)?.invited_at != null;
+      await appendAudit(trx, { organisationId: org.id, actor: who.actor, source: who.source, action: 'invitation.sent', target: { type: 'profile', id: p.id }, profileId: p.id, details: { email: p.email, resend, expiresAt } }, now);
+    }
+  }
   return { invited, skipped, confirmed, invitedAt, expiresAt };
 }
 
@@ -198,8 +208,11 @@ export async function inviteProfiles(
  * most so many invitations in any hour (`rate_limited` for the rest). Both
  * say when the profile can be invited again. Returns who is invited now.
  */
-async function applyInvitationLimits<P extends { id: string }>(ctx: ServerContext, trx: Tx, organisationId: string, candidates: readonly P[], skipped: InviteOutcome['skipped'], now: Date): Promise<P[]> {
-  const { perOrganisationPerHour, reinviteCooldownMinutes } = ctx.config.invitationLimits;
+async function applyInvitationLimits<P extends { id: string }>(ctx: ServerContext, trx: Tx, org: OrganisationRow, candidates: readonly P[], skipped: InviteOutcome['skipped'], now: Date): Promise<P[]> {
+  const organisationId = org.id;
+  const { reinviteCooldownMinutes } = ctx.config.invitationLimits;
+  // The organisation's own hourly limit when its owner set one, the server's otherwise.
+  const perOrganisationPerHour = org.invitations_per_hour ?? ctx.config.invitationLimits.perOrganisationPerHour;
   let eligible = [...candidates];
   if (eligible.length > 0 && reinviteCooldownMinutes > 0) {
     const cooldownMs = reinviteCooldownMinutes * 60_000;
@@ -256,17 +269,17 @@ async function applyInvitationLimits<P extends { id: string }>(ctx: ServerContex
  * answer is 429 with when to try again (a push instead reports the profiles
  * skipped as `rate_limited`, so the rest of the push still applies).
  */
-export async function inviteBatch(ctx: ServerContext, organisationId: string, actorAccountId: string, profileIds: readonly string[]): Promise<InviteOutcome> {
+export async function inviteBatch(ctx: ServerContext, organisationId: string, actorAccountId: string, profileIds: readonly string[], audit?: AuditWho): Promise<InviteOutcome> {
   const now = ctx.clock.now();
   const outcome = await inTransaction(ctx.db, async (trx) => {
     const org = await lockOrganisation(trx, organisationId);
     const seq = org.change_seq + 1;
-    const result = await inviteProfiles(ctx, trx, org, profileIds, { seq, actorAccountId, now });
+    const result = await inviteProfiles(ctx, trx, org, profileIds, { seq, actorAccountId, now, audit });
     const limited = result.skipped.find((s) => s.reason === 'rate_limited');
     if (result.invited.length === 0 && limited?.retryAt !== undefined) {
       // Nothing could go: refused as a whole, and rolled back (nothing of this call stays).
       const retryAt = new Date(limited.retryAt);
-      const max = ctx.config.invitationLimits.perOrganisationPerHour;
+      const max = org.invitations_per_hour ?? ctx.config.invitationLimits.perOrganisationPerHour;
       throw new RateLimitedError(
         `This organisation has sent its ${max.toLocaleString('en-US')} invitations for this hour. Try again in ${waitText(now.getTime(), retryAt.getTime())}.`,
         retryAt,
@@ -351,7 +364,7 @@ export function passwordProblem(password: string, confirm: string, email: string
  * The account is confirmed, the invited profile reports confirmed on its
  * organisation's next pull, and email 2 is queued.
  */
-export async function acceptInvitation(ctx: ServerContext, token: string, password: string): Promise<LinkState | 'accepted'> {
+export async function acceptInvitation(ctx: ServerContext, token: string, password: string, source: AuditSource = NO_SOURCE): Promise<LinkState | 'accepted'> {
   const link = await inspectLink(ctx, token, ctx.config.defaultLanguage);
   if (link.state !== 'valid' || link.invitationId === null || link.accountId === null || link.email === null) return link.state;
   const { invitationId, accountId, email } = link;
@@ -391,6 +404,14 @@ export async function acceptInvitation(ctx: ServerContext, token: string, passwo
       await setChangeSeq(trx, org.id, seq);
     }
     const inviting = locked.find((o) => o.id === link.organisationId);
+    if (inviting !== undefined) {
+      const invited = await trx.selectFrom('invitations').select('profile_id').where('id', '=', invitationId).executeTakeFirstOrThrow();
+      await appendAudit(
+        trx,
+        { organisationId: inviting.id, actor: { type: 'person', accountId, email }, source, action: 'invitation.confirmed', target: { type: 'profile', id: invited.profile_id }, profileId: invited.profile_id, details: { email } },
+        now,
+      );
+    }
     if (inviting !== undefined) {
       const profile = await trx
         .selectFrom('invitations')

@@ -8,6 +8,10 @@ import { inviteProfiles } from './invitations';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
 import { ProfileBatch, refusedByDatabase, selectProfiles, toProfile } from './profiles';
 import type { ProfileOutcome } from './profiles';
+import { adminActor, appendAudit, NO_SOURCE } from './audit';
+import type { AuditSource } from './audit';
+import { profileEntry, valuesOfProfile, valuesOfRow } from './profile-audit';
+import type { AuditedValues, AuditWho } from './profile-audit';
 
 export interface Cursor {
   seq: number;
@@ -29,7 +33,8 @@ export const formatCursor = (cursor: Cursor): string => (cursor.id === null ? St
  * organisation's lock, each with its own result. A mutation this client
  * pushed before returns its recorded result and changes nothing.
  */
-export async function push(ctx: ServerContext, actor: Actor, clientId: string, mutations: readonly WireMutation[]): Promise<PushResult[]> {
+export async function push(ctx: ServerContext, actor: Actor, clientId: string, mutations: readonly WireMutation[], source: AuditSource = NO_SOURCE): Promise<PushResult[]> {
+  const who: AuditWho = { actor: adminActor(actor), source };
   if (!canWrite(actor.role)) throw new AppError('FORBIDDEN', 'A viewer cannot change profiles or send invitations.');
   if (mutations.length === 0) return [];
   const ids = mutations.map((m) => m.id);
@@ -69,6 +74,12 @@ export async function push(ctx: ServerContext, actor: Actor, clientId: string, m
       if (values.externalId !== undefined && values.externalId !== null) externalIds.push(values.externalId.replace(/\s+/g, ' ').trim());
     }
     await batch.preload(entityIds, emails, externalIds);
+    // What each profile was before this push, for the audit log's "before and after".
+    const current = new Map<string, AuditedValues | null>();
+    for (const id of entityIds) {
+      const row = batch.rows.get(id);
+      current.set(id, row === undefined || row.deleted !== 0 ? null : valuesOfRow(row));
+    }
 
     const results: PushResult[] = mutations.map((m) => done.get(m.id) ?? placeholder(m));
     const outcomes = new Map<number, ProfileOutcome>();
@@ -121,7 +132,7 @@ export async function push(ctx: ServerContext, actor: Actor, clientId: string, m
       try {
         const outcome = await withSavepoint(trx, 'push_invite', async () => {
           const seq = batch.nextSeq();
-          const invited = await inviteProfiles(ctx, trx, org, m.payload.profileIds, { seq, actorAccountId: actor.accountId, now });
+          const invited = await inviteProfiles(ctx, trx, org, m.payload.profileIds, { seq, actorAccountId: actor.accountId, now, audit: who });
           batch.noteInvited(invited, seq);
           return invited;
         });
@@ -139,6 +150,48 @@ export async function push(ctx: ServerContext, actor: Actor, clientId: string, m
       const m = mutations[i];
       if (m !== undefined) results[i] = batch.toResult(m.id, m.entityId, outcome);
     }
+    // The organisation's communication setting: email 1 leaves as soon as a profile is created (not for one this push invites anyway).
+    if (org.invite_on_create === 1) {
+      const invitedHere = new Set(results.flatMap((r) => (r.status === 'applied' && r.invite !== null ? r.invite.invited : [])));
+      const created = mutations.flatMap((m, i) => (!done.has(m.id) && m.kind === 'profile.create' && results[i]?.status === 'applied' && !invitedHere.has(m.entityId) ? [m.entityId] : []));
+      if (created.length > 0) {
+        const before = batch.checkpoint();
+        try {
+          await withSavepoint(trx, 'push_invite_on_create', async () => {
+            const seq = batch.nextSeq();
+            const invited = await inviteProfiles(ctx, trx, org, created, { seq, actorAccountId: actor.accountId, now, audit: who });
+            batch.noteInvited(invited, seq);
+            if (invited.invited.length > 0) mail.queued = true;
+          });
+        } catch (error) {
+          if (refusalCode(error) === null) throw error;
+          batch.rollbackTo(before);
+        }
+      }
+    }
+    // The audit log: each applied change with its fields before and after, and the push's counts.
+    const counts = { created: 0, changed: 0, deleted: 0, invited: 0, conflicts: 0, rejected: 0 };
+    for (const [i, m] of mutations.entries()) {
+      const result = results[i];
+      if (done.has(m.id) || result === undefined) continue;
+      if (result.status !== 'applied') {
+        counts[result.status === 'conflict' ? 'conflicts' : 'rejected']++;
+        continue;
+      }
+      if (m.kind === 'profile.invite') {
+        counts.invited += result.invite?.invited.length ?? 0;
+        continue;
+      }
+      const before = current.get(m.entityId) ?? null;
+      const after = m.kind === 'profile.delete' || result.row === null ? null : valuesOfProfile(result.row);
+      current.set(m.entityId, after);
+      const entry = profileEntry(actor.organisationId, who, m.entityId, before, after);
+      if (entry === null) continue;
+      await appendAudit(trx, entry, now);
+      counts[entry.action === 'profile.created' ? 'created' : entry.action === 'profile.deleted' ? 'deleted' : 'changed']++;
+    }
+    const newMutations = countFresh(mutations, done);
+    if (newMutations > 0) await appendAudit(trx, { organisationId: actor.organisationId, actor: who.actor, source, action: 'sync.pushed', details: { clientId, mutations: newMutations, ...counts } }, now);
     const fresh = mutations.flatMap((m, i) => {
       const result = results[i];
       return done.has(m.id) || result === undefined ? [] : [{ mutationId: m.id, result }];
@@ -155,6 +208,8 @@ export async function push(ctx: ServerContext, actor: Actor, clientId: string, m
   if (mail.queued) ctx.events.emit('mailQueued');
   return results;
 }
+
+const countFresh = (mutations: readonly WireMutation[], done: ReadonlyMap<string, PushResult>): number => mutations.filter((m) => !done.has(m.id)).length;
 
 const placeholder = (m: WireMutation): PushResult => ({ mutationId: m.id, entityId: m.entityId, status: 'rejected', code: 'INTERNAL', message: 'not processed' });
 
