@@ -317,3 +317,32 @@ describe.each(BACKENDS)('organisations, admins and admin accounts on %s', (backe
     expect(await read(viewer.token)).toMatchObject({ inviteOnCreate: true, defaultPhoneCountry: 'BE', defaultPhoneCallingCode: '+32', invitationsPerHour: 50, invitationsPerHourIsDefault: false, auditRetentionDays: 365, role: 'viewer' });
   });
 });
+
+describe.each(BACKENDS)('every write route checks the role on %s', (backend) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await build(backend);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('a viewer gets FORBIDDEN from every route that changes the organisation, and an admin from every owner-only one', async () => {
+    const org = await t.organisation('Viewer Walk');
+    const viewer = await t.member(org, 'viewer');
+    const admin = await t.member(org, 'admin');
+    const guarded = t.server.routes.filter((r) => r.access === 'write' || r.access === 'owner');
+    expect(guarded.length).toBeGreaterThan(8);
+    const fill = (url: string): string => url.replace(/:(\w+)/g, () => randomUUID());
+    for (const route of guarded) {
+      const byViewer = await t.request<Err>(route.method, fill(route.url), { token: viewer.token, body: {} });
+      expect(byViewer.status, `${route.method} ${route.url}`).toBe(403);
+      expect(byViewer.body.error.message).toBe('Your role can read but not change this organisation.');
+      if (route.access === 'owner') {
+        const byAdmin = await t.request<Err>(route.method, fill(route.url), { token: admin.token, body: {} });
+        expect(byAdmin.status, `${route.method} ${route.url}`).toBe(403);
+        expect(byAdmin.body.error.message).toBe('Only an owner of the organisation can do this.');
+      }
+    }
+  });
+});
