@@ -139,7 +139,7 @@ describe('sync under faults, with real processes', () => {
     proxy.dropHeld();
     const down = await syncing;
     expect(down.online).toBe(false);
-    expect(down.lastError).toMatch(/cannot be reached/);
+    expect(down.lastError?.message).toMatch(/cannot be reached/);
     expect(down.waiting.mutations).toBe(1121); // nothing acknowledged
     expect((await a.call('sync:now', {})).waiting.mutations).toBe(1121); // still down: nothing lost
 

@@ -285,7 +285,7 @@ describe('console ↔ server sync', () => {
     await server.server.close();
     const down = await a.call('sync:now', {});
     expect(down).toMatchObject({ online: false, waiting: { mutations: 1 } });
-    expect(down.lastError).toMatch(/cannot be reached/);
+    expect(down.lastError?.message).toMatch(/cannot be reached/);
     const out = await a.call('sync:disconnect', {});
     expect(out.waiting).toBe(1);
     expect((await a.call('sync:status', {})).connected).toBe(false);
