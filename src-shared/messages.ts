@@ -219,6 +219,8 @@ export const RULE_TEMPLATES = {
 
   // ------------------------------------------------------------ the import: steps, commit, history
   import_gone: 'This import is no longer open; drop the file again.',
+  import_reader_failed: 'The file reader failed ({{detail}}). Try again; if it fails again, save the file again from its spreadsheet program.',
+  import_reader_exited: 'The file reader stopped unexpectedly (exit code {{exitCode}}). Try again; if it stops again, save the file again from its spreadsheet program.',
   import_busy_reading: 'This import is busy reading the file; wait for it to finish or cancel it.',
   import_busy_checking: 'This import is busy checking the rows; wait for it to finish or cancel it.',
   import_busy_comparing: 'This import is busy comparing with the directory; wait for it to finish or cancel it.',
