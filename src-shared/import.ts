@@ -6,11 +6,11 @@ import type { ProfileField, ProfileValues } from './profile';
  * Types only (and a few constants): the pipeline itself lives in src-main/core/import.
  */
 
-export const IMPORT_FORMATS = ['xlsx', 'xls', 'ods', 'numbers', 'csv', 'tsv', 'txt'] as const;
+export const IMPORT_FORMATS = ['xlsx', 'xlsb', 'xls', 'ods', 'numbers', 'slk', 'dif', 'csv', 'tsv', 'txt'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** File name extensions the drop zone and picker accept. */
-export const IMPORT_EXTENSIONS = ['.xlsx', '.xlsm', '.xls', '.ods', '.numbers', '.csv', '.tsv', '.txt'] as const;
+export const IMPORT_EXTENSIONS = ['.xlsx', '.xlsm', '.xlsb', '.xls', '.ods', '.fods', '.numbers', '.slk', '.dif', '.csv', '.tsv', '.txt'] as const;
 
 export const TEXT_ENCODINGS = ['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
 export type TextEncoding = (typeof TEXT_ENCODINGS)[number];

@@ -41,16 +41,37 @@ export interface ImportWorkerPort {
   prepare?(limits: ImportLimits): void;
 }
 
-/** The sheet offered first: the first visible one with data, else the first with data, else the first. */
-export function defaultSheet(sheets: readonly ParsedSheet[]): number {
+/**
+ * The sheet offered first: the first visible one with data within the limits, else
+ * the first visible one with data, else the first with data, else the first.
+ */
+export function defaultSheet(sheets: readonly ParsedSheet[], limits?: ImportLimits): number {
+  const usable = limits === undefined ? -1 : sheets.findIndex((s) => !s.hidden && s.grid.length > 0 && sheetProblem(s, limits) === null);
+  if (usable !== -1) return usable;
   const visible = sheets.findIndex((s) => !s.hidden && s.grid.length > 0);
   if (visible !== -1) return visible;
   const withData = sheets.findIndex((s) => s.grid.length > 0);
   return withData === -1 ? 0 : withData;
 }
 
+/** The width of a sheet's used range: its grid is trimmed of empty trailing cells and padded to its widest row. */
+const widthOf = (sheet: ParsedSheet): number => sheet.grid[0]?.length ?? 0;
+
+function sheetProblem(sheet: ParsedSheet, limits: ImportLimits): 'too-many-rows' | 'too-many-columns' | null {
+  if (sheet.tooManyRows || sheet.grid.length > limits.maxRows + HEADER_SLACK) return 'too-many-rows';
+  if (widthOf(sheet) > limits.maxColumns) return 'too-many-columns';
+  return null;
+}
+
+/** The limits apply to the sheet being imported (its used range), the same way for every format. */
 export function assertSheetUsable(sheet: ParsedSheet, limits: ImportLimits): void {
-  if (sheet.tooManyRows || sheet.grid.length > limits.maxRows + HEADER_SLACK) {
+  const problem = sheetProblem(sheet, limits);
+  if (problem === 'too-many-columns') {
+    throw importFailure('too-many-columns', `The sheet “${sheet.name}” has more than ${limits.maxColumns} columns; remove unused columns and drop it again.`, {
+      limit: limits.maxColumns,
+    });
+  }
+  if (problem === 'too-many-rows') {
     throw importFailure(
       'too-many-rows',
       `The sheet “${sheet.name}” has more than ${limits.maxRows.toLocaleString('en-US')} rows; an import takes at most that many. Split it into smaller files.`,
@@ -67,7 +88,7 @@ export function runParse(job: ParseJob, onProgress: WorkerProgress): ParseResult
     encoding: job.encoding,
     onProgress: (phase, done, total) => onProgress(phase, done, total),
   });
-  const sheetIndex = defaultSheet(file.sheets);
+  const sheetIndex = defaultSheet(file.sheets, job.limits);
   const sheet = file.sheets[sheetIndex];
   if (sheet === undefined) throw importFailure('no-data', `“${job.fileName}” has no sheets.`);
   assertSheetUsable(sheet, job.limits);
