@@ -164,7 +164,7 @@ function readZipped(bytes: Uint8Array, facts: FileFacts, limits: ImportLimits, o
   } else if (hasEntry(entries, (n) => n === 'xl/workbook.xml')) facts.format = 'xlsx';
   else if (hasEntry(entries, (n) => n === 'xl/workbook.bin')) facts.format = 'xlsb';
   else if (mimetype !== null && mimetype.startsWith(ODF_MIMETYPE_PREFIX) && !isOdfSpreadsheet(mimetype)) {
-    throw importFailure('unsupported-format', `“${fileName}” is ${odfKind(mimetype)}, not a spreadsheet. ${USE_INSTEAD}`);
+    throw importFailure('unsupported-format', `“${fileName}” is an ${odfKind(mimetype)}, not a spreadsheet. ${USE_INSTEAD}`);
   } else if ((mimetype !== null && isOdfSpreadsheet(mimetype)) || hasEntry(entries, (n) => n === 'content.xml')) facts.format = 'ods';
   else if (hasEntry(entries, (n) => n.startsWith('Index/') || n.endsWith('.iwa'))) facts.format = 'numbers';
   else if (packageIndexes.size > 0) {
@@ -293,7 +293,7 @@ function textKind(text: string, fileName: string): TextKind {
     const mimetype = /\smimetype="([^"]*)"|:mimetype="([^"]*)"/.exec(root.tag);
     const type = mimetype?.[1] ?? mimetype?.[2];
     if (type === undefined || isOdfSpreadsheet(type)) return 'ods';
-    throw importFailure('unsupported-format', `“${fileName}” is ${odfKind(type)} (flat XML), not a spreadsheet. ${USE_INSTEAD}`);
+    throw importFailure('unsupported-format', `“${fileName}” is a flat-XML ${odfKind(type)}, not a spreadsheet. ${USE_INSTEAD}`);
   }
   if (isXml) throw notASpreadsheetXml(fileName, root.name);
   return 'delimited';
@@ -349,26 +349,26 @@ const ODF_MIMETYPE_PREFIX = 'application/vnd.oasis.opendocument.';
 const isOdfSpreadsheet = (mimetype: string): boolean =>
   mimetype === `${ODF_MIMETYPE_PREFIX}spreadsheet` || mimetype === `${ODF_MIMETYPE_PREFIX}spreadsheet-template`;
 
-/** An OpenDocument file that is not a spreadsheet, as people call it. */
+/** An OpenDocument file that is not a spreadsheet, as people call it ("OpenDocument text document (Writer)"). */
 function odfKind(mimetype: string): string {
   const kind = mimetype.startsWith(ODF_MIMETYPE_PREFIX) ? mimetype.slice(ODF_MIMETYPE_PREFIX.length).replace(/-template$/, '') : '';
   switch (kind) {
     case 'text':
     case 'text-master':
     case 'text-web':
-      return 'an OpenDocument text document (Writer)';
+      return 'OpenDocument text document (Writer)';
     case 'presentation':
-      return 'an OpenDocument presentation (Impress)';
+      return 'OpenDocument presentation (Impress)';
     case 'graphics':
-      return 'an OpenDocument drawing (Draw)';
+      return 'OpenDocument drawing (Draw)';
     case 'formula':
-      return 'an OpenDocument formula (Math)';
+      return 'OpenDocument formula (Math)';
     case 'chart':
-      return 'an OpenDocument chart';
+      return 'OpenDocument chart';
     case 'database':
-      return 'an OpenDocument database (Base)';
+      return 'OpenDocument database (Base)';
     default:
-      return 'an OpenDocument file';
+      return 'OpenDocument file';
   }
 }
 
