@@ -6,7 +6,7 @@ import type { ProfileField, ProfileValues } from './profile';
  * Types only (and a few constants): the pipeline itself lives in src-main/core/import.
  */
 
-export const IMPORT_FORMATS = ['xlsx', 'xlsb', 'xls', 'ods', 'numbers', 'slk', 'dif', 'csv', 'tsv', 'txt'] as const;
+export const IMPORT_FORMATS = ['xlsx', 'xlsb', 'xls', 'ods', 'numbers', 'slk', 'dif', 'lotus', 'dbf', 'csv', 'tsv', 'txt'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** File name extensions the drop zone and picker accept. */

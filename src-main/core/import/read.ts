@@ -79,7 +79,7 @@ const extensionOf = (fileName: string): string => {
   return dot === -1 ? '' : fileName.slice(dot + 1).toLowerCase();
 };
 
-const SPREADSHEET_EXTENSIONS = new Set(['xlsx', 'xlsm', 'xlsb', 'xls', 'xlt', 'xltx', 'xltm', 'ods', 'ots', 'numbers', 'fods', 'slk', 'sylk', 'dif']);
+const SPREADSHEET_EXTENSIONS = new Set(['xlsx', 'xlsm', 'xlsb', 'xls', 'xlt', 'xltx', 'xltm', 'ods', 'ots', 'numbers', 'fods', 'slk', 'sylk', 'dif', 'wks', 'wk1', 'wk3', 'wk4', 'wq1', 'dbf']);
 const TEXT_EXTENSIONS = new Set(['csv', 'tsv', 'txt', 'tab', '']);
 
 /** What the refusals offer instead. */
@@ -124,7 +124,19 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
       facts.format = 'xls';
       sheets = readWorkbook(bytes, facts, limits, options);
     } else {
-      sheets = readText(bytes, facts, limits, options);
+      const legacy = legacyFormat(bytes);
+      if (legacy === 'quattro') {
+        throw importFailure(
+          'unsupported-format',
+          `“${fileName}” is a Quattro Pro worksheet (.wq1), which Roster does not read. Open it in LibreOffice or Quattro Pro, save it as .xlsx and drop that file.`,
+        );
+      }
+      if (legacy !== null) {
+        facts.format = legacy;
+        sheets = readWorkbook(bytes, facts, limits, options);
+      } else {
+        sheets = readText(bytes, facts, limits, options);
+      }
     }
   }
   if (sheets.every((sheet) => sheet.grid.length === 0)) {
@@ -197,6 +209,44 @@ function earlyExcel(bytes: Uint8Array): { version: 2 | 3 | 4; kind: 'worksheet' 
     default:
       return null;
   }
+}
+
+/**
+ * DOS-era binary spreadsheets, by their first bytes: Lotus 1-2-3 (.wks, .wk1; .wk3, .wk4) and Quattro
+ * Pro (.wq1) worksheets start with a BOF record naming their version; a dBASE table (.dbf) has a header
+ * whose field descriptors end with 0x0D within its stated size. Lotus and dBASE are read; Quattro Pro
+ * is named and refused (its records differ from Lotus's in ways the reader does not follow).
+ */
+function legacyFormat(bytes: Uint8Array): 'lotus' | 'quattro' | 'dbf' | null {
+  const u16 = (at: number): number => (bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8);
+  if (bytes.length >= 6 && u16(0) === 0x0000) {
+    const size = u16(2);
+    const version = u16(4);
+    if (size === 2 && version >= 0x0404 && version <= 0x0406) return 'lotus';
+    if (size === 2 && (version === 0x5120 || version === 0x5121)) return 'quattro';
+    if (size === 0x1a && version >= 0x1000 && version <= 0x1005) return 'lotus';
+  }
+  return isDbase(bytes) ? 'dbf' : null;
+}
+
+const DBASE_VERSIONS = new Set([0x02, 0x03, 0x30, 0x31, 0x83, 0x8b, 0x8c, 0xf5]);
+const DBASE_FIELD_TYPES = new Set('CNFLDMBGPYTIV0@+OWX'.split('').map((c) => c.charCodeAt(0)));
+
+function isDbase(bytes: Uint8Array): boolean {
+  if (bytes.length < 66 || !DBASE_VERSIONS.has(bytes[0] ?? 0)) return false;
+  const month = bytes[2] ?? 0;
+  const day = bytes[3] ?? 0;
+  const headerLength = (bytes[8] ?? 0) | ((bytes[9] ?? 0) << 8);
+  const recordLength = (bytes[10] ?? 0) | ((bytes[11] ?? 0) << 8);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || recordLength < 1 || headerLength < 65 || headerLength > bytes.length) return false;
+  // Field descriptors of 32 bytes from offset 32, each with a type letter at 11, until the 0x0D terminator.
+  let fields = 0;
+  for (let at = 32; at < headerLength; at += 32) {
+    if (bytes[at] === 0x0d) return fields > 0;
+    if (!DBASE_FIELD_TYPES.has(bytes[at + 11] ?? 0)) return false;
+    fields++;
+  }
+  return false;
 }
 
 /** Text: a spreadsheet written as text (SYLK, DIF, flat OpenDocument, SpreadsheetML 2003, an HTML table), else delimited text. */

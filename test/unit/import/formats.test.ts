@@ -280,6 +280,47 @@ describe('spreadsheets refused though they are real (item 3)', () => {
   });
 });
 
+describe('DOS-era binary spreadsheets SheetJS reads', () => {
+  const rows: XLSX.CellObject[][] = [
+    [
+      { t: 's', v: 'Email' },
+      { t: 's', v: 'Name' },
+    ],
+    [
+      { t: 's', v: 'ann@example.com' },
+      { t: 's', v: 'Ann' },
+    ],
+  ];
+
+  it.each([
+    ['wk1', 'lotus'],
+    ['wk3', 'lotus'],
+    ['dbf', 'dbf'],
+  ] as const)('reads a .%s file (%s) instead of calling it "not a spreadsheet"', (bookType, format) => {
+    const bytes = workbook({ Staff: rows }, bookType as XLSX.BookType);
+    const parsed = readSpreadsheet(bytes, `staff.${bookType}`);
+    expect(parsed.facts.format).toBe(format);
+    expect(parsed.sheets[0]?.grid).toEqual([
+      ['Email', 'Name'],
+      ['ann@example.com', 'Ann'],
+    ]);
+  });
+
+  it('names a Quattro Pro .wq1 worksheet and says what to do, instead of calling it "not a spreadsheet"', () => {
+    const bytes = workbook({ Staff: rows }, 'wk1' as XLSX.BookType);
+    bytes.set([0x20, 0x51], 4);
+    expect(failure(() => readSpreadsheet(bytes, 'staff.wq1'))).toEqual({
+      code: 'UNSUPPORTED_FILE',
+      reason: 'unsupported-format',
+      message: '“staff.wq1” is a Quattro Pro worksheet (.wq1), which Roster does not read. Open it in LibreOffice or Quattro Pro, save it as .xlsx and drop that file.',
+    });
+  });
+
+  it('does not take text that starts like a dBASE header for one', () => {
+    expect(readSpreadsheet(text('0\n\n\nEmail\nann@example.com\n'), 'list.txt').facts.format).toBe('txt');
+  });
+});
+
 describe('limits on the sheet being imported (item 4)', () => {
   const limits = { ...IMPORT_DEFAULT_LIMITS };
 
