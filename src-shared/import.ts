@@ -131,7 +131,11 @@ export type ImportIssueCode =
   | 'conflict'
   | 'neutralised'
   /** A control or text-direction character (NUL, U+202E …): removed on import; the "remove hidden characters" fix removes it now. */
-  | 'hidden-characters';
+  | 'hidden-characters'
+  /** The file holds a spreadsheet error value (#N/A, #REF!, #DIV/0!…) in the cell: an error until the cell is typed over. */
+  | 'error-value'
+  /** The cell is formatted as a date but holds a number no date has (before 1900, after 9999): its number was kept. */
+  | 'date-out-of-range';
 
 /** 'pending': valid, not compared with the directory yet. */
 export type DiffStatus = 'pending' | 'new' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'excluded';

@@ -24,7 +24,7 @@ export interface ParseJob {
   limits: ImportLimits;
   /** Remembered mappings by header signature; the one for this file's headers is applied. */
   remembered: Record<string, { mapping: RememberedMapping; languages: LanguageMap }>;
-  analysis: Omit<AnalyseInput, 'grid' | 'merges' | 'remembered' | 'rememberedSources' | 'headerRow' | 'mapping'>;
+  analysis: Omit<AnalyseInput, 'grid' | 'merges' | 'marks' | 'remembered' | 'rememberedSources' | 'headerRow' | 'mapping'>;
 }
 
 export interface ParseResult {
@@ -93,7 +93,7 @@ export function runParse(job: ParseJob, onProgress: WorkerProgress): ParseResult
   if (sheet === undefined) throw importFailure('no-data', `“${job.fileName}” has no sheets.`);
   assertSheetUsable(sheet, job.limits);
   const analysis = analyseSheet(
-    { ...job.analysis, grid: sheet.grid, merges: sheet.merges, headerRow: 'auto', mapping: 'auto', rememberedSources: job.remembered },
+    { ...job.analysis, grid: sheet.grid, merges: sheet.merges, marks: sheet.marks, headerRow: 'auto', mapping: 'auto', rememberedSources: job.remembered },
     (done, total) => onProgress('validating', done, total),
   );
   return { file, sheetIndex, analysis };

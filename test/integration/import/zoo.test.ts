@@ -82,8 +82,15 @@ const dateNotes = (sheet: string, staff: readonly string[], archive?: string): s
 ];
 const TABLE_NOTE = 'This file is a web page or XML table saved with a spreadsheet name; it was read as a table.';
 
-/** The checked rows; `cells` is what the format holds where formats differ. */
-function staffRows(cells: { zoeId: string; inesName: string; inesId: string; bjornPhone: 'text' | 'zero' }) {
+/**
+ * The checked rows. `cells` is what the format holds where formats differ: error values as
+ * error values (`marked`: errors of their cells), as their text, or as 0; the date-formatted
+ * 3,000,000 in the Employee ID column as a marked date (a warning) or as text.
+ */
+function staffRows(cells: { errors: 'marked' | 'text' | 'zero'; zoeId: string; inesId: string; inesIdMarked: boolean }) {
+  const marked = cells.errors === 'marked';
+  const inesName = cells.errors === 'zero' ? '0' : '#DIV/0!';
+  const idWarning = cells.inesIdMarked ? [['externalId', 'warning', 'date-out-of-range', 5]] : [];
   return [
     {
       rowNumber: 2,
@@ -95,17 +102,23 @@ function staffRows(cells: { zoeId: string; inesName: string; inesId: string; bjo
       normalised: { firstName: 'Zoë', lastName: 'O’Brien', email: 'zoe.obrien@example.com', phone: '+31612345678', tags: [], externalId: cells.zoeId, language: 'nl_BE' },
       issues: [],
     },
-    { rowNumber: 4, normalised: null, issues: [['email', 'error', 'invalid', 2]] },
+    { rowNumber: 4, normalised: null, issues: [['email', 'error', marked ? 'error-value' : 'invalid', 2]] },
+    marked
+      ? { rowNumber: 5, normalised: null, issues: [['firstName', 'error', 'error-value', 0], ...idWarning] }
+      : {
+          rowNumber: 5,
+          normalised: { firstName: inesName, lastName: 'Núñez', email: 'ines.nunez@example.com', phone: '+34612345678', tags: [], externalId: cells.inesId, language: 'fr_BE' },
+          issues: idWarning,
+        },
+    // An error value is an error of its cell; as text "#REF!" is no phone number, and "0" a number without a country code.
     {
-      rowNumber: 5,
-      normalised: { firstName: cells.inesName, lastName: 'Núñez', email: 'ines.nunez@example.com', phone: '+34612345678', tags: [], externalId: cells.inesId, language: 'fr_BE' },
-      issues: [],
+      rowNumber: 6,
+      normalised: null,
+      issues: [marked ? ['phoneNumber', 'error', 'error-value', 3] : cells.errors === 'text' ? ['phoneNumber', 'error', 'invalid', 3] : ['phoneCountryCode', 'error', 'invalid', 3]],
     },
-    // "#REF!" is no phone number; "0" is a number without a country code.
-    { rowNumber: 6, normalised: null, issues: [cells.bjornPhone === 'text' ? ['phoneNumber', 'error', 'invalid', 3] : ['phoneCountryCode', 'error', 'invalid', 3]] },
   ];
 }
-const WORKBOOK_ROWS = staffRows({ zoeId: '0000456', inesName: '#DIV/0!', inesId: '3000000', bjornPhone: 'text' });
+const WORKBOOK_ROWS = staffRows({ errors: 'marked', zoeId: '0000456', inesId: '3000000', inesIdMarked: true });
 
 interface ZooCase {
   file: string;
@@ -162,7 +175,7 @@ const CASES: ZooCase[] = [
     facts: { format: 'xls', encoding: 'utf-8', delimiter: null, notes: [TABLE_NOTE, ...dateNotes('Staff', ['-2', '10113-09-19', '10113-09-19'], '-6')] },
     sheets: SHEETS,
     grid: grid({ ...NO_NUMBER_FORMATS, G3: '-2', G4: '10113-09-19', F5: '10113-09-19' }),
-    rows: staffRows({ zoeId: '456', inesName: '#DIV/0!', inesId: '10113-09-19', bjornPhone: 'text' }),
+    rows: staffRows({ errors: 'text', zoeId: '456', inesId: '10113-09-19', inesIdMarked: true }),
   },
   // An HTML table (with <!DOCTYPE html>): both sheets, unnamed, each cell as LibreOffice showed it.
   {
@@ -173,7 +186,7 @@ const CASES: ZooCase[] = [
       ['Sheet2', false, 2, 1],
     ],
     grid: grid(AS_SHOWN),
-    rows: staffRows({ zoeId: '0000456', inesName: '#DIV/0!', inesId: '10113-09-19', bjornPhone: 'text' }),
+    rows: staffRows({ errors: 'marked', zoeId: '0000456', inesId: '10113-09-19', inesIdMarked: false }),
   },
   // SYLK: LibreOffice writes no number formats (dates are their serials) and 0 for error values.
   {
@@ -181,7 +194,7 @@ const CASES: ZooCase[] = [
     facts: { format: 'slk', encoding: 'utf-8', delimiter: null, notes: [] },
     sheets: ONE_SHEET('Sheet1'),
     grid: grid({ ...NO_NUMBER_FORMATS, ...ERRORS_AS_ZERO, G2: '44270', G5: '36525' }),
-    rows: staffRows({ zoeId: '456', inesName: '0', inesId: '3000000', bjornPhone: 'zero' }),
+    rows: staffRows({ errors: 'zero', zoeId: '456', inesId: '3000000', inesIdMarked: false }),
   },
   // DIF, in Windows-1252: dates as LibreOffice shows them, 0 for error values.
   {
@@ -189,7 +202,7 @@ const CASES: ZooCase[] = [
     facts: { format: 'dif', encoding: 'windows-1252', delimiter: null, notes: [] },
     sheets: ONE_SHEET('Sheet1'),
     grid: grid({ ...NO_NUMBER_FORMATS, ...ERRORS_AS_ZERO, ...AS_SHOWN }),
-    rows: staffRows({ zoeId: '456', inesName: '0', inesId: '10113-09-19', bjornPhone: 'zero' }),
+    rows: staffRows({ errors: 'zero', zoeId: '456', inesId: '10113-09-19', inesIdMarked: false }),
   },
   // Delimited text in every encoding; an export padded with empty fields out to 256 columns reads the same.
   ...(
@@ -205,7 +218,7 @@ const CASES: ZooCase[] = [
     facts: { format, encoding, delimiter, delimiterSource: 'detected' as const, notes: [] },
     sheets: ONE_SHEET(file.replace(/\.\w+$/, '')),
     grid: grid(AS_SHOWN),
-    rows: staffRows({ zoeId: '0000456', inesName: '#DIV/0!', inesId: '10113-09-19', bjornPhone: 'text' }),
+    rows: staffRows({ errors: 'text', zoeId: '0000456', inesId: '10113-09-19', inesIdMarked: false }),
   })),
 ];
 
@@ -219,6 +232,22 @@ describe.each(CASES.map((c) => [c.file, c] as const))('%s', (fileName, expected)
     expect(view.headerRow).toBe(0);
     expect(view.matches.map((m) => m.target)).toEqual(['firstName', 'lastName', 'email', 'phoneNumber', 'language', 'externalId', 'ignore']);
     expect(brief(rows)).toEqual(expected.rows);
+  });
+});
+
+describe('error values', () => {
+  it('are errors of their cells, said in place of the rules, until the cell is typed over', async () => {
+    const { view, rows } = await open('staff.xlsx');
+    const francois = rows.find((r) => r.rowNumber === 4);
+    expect(francois?.issues.map((i) => [i.code, i.message])).toEqual([
+      ['error-value', 'Email: the file holds the error value #N/A here (a formula that failed), not a value. Correct it in the file, or type the value here.'],
+    ]);
+    const edited = await t.call('import:editCell', { importId: view.importId, rowIndex: 2, field: 'email', value: 'francois.lefevre@example.com' });
+    expect([edited.row.status, edited.row.issues, edited.row.normalised?.email]).toEqual(['pending', [], 'francois.lefevre@example.com']);
+    // Checked again as a whole through the worker (another sheet and back, which starts the edits afresh), the marks still count.
+    await t.call('import:setSheet', { importId: view.importId, sheetIndex: 1 });
+    const back = await t.call('import:setSheet', { importId: view.importId, sheetIndex: 0 });
+    expect(back.counts).toMatchObject({ rows: 5, valid: 2, withErrors: 3 });
   });
 });
 
