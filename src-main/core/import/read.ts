@@ -321,16 +321,18 @@ function textKind(text: string, fileName: string): TextKind {
   if (isSylk(text)) return 'slk';
   if (isDif(text)) return 'dif';
   if (text.startsWith('{\\rtf')) {
-    throw importFailure('unsupported-format', `“${fileName}” is a rich-text (RTF) document, not a spreadsheet. Copy its table into a spreadsheet program and save it as .xlsx, or ${USE_INSTEAD.charAt(0).toLowerCase()}${USE_INSTEAD.slice(1)}`);
+    throw importFailure('unsupported-format', `“${fileName}” is a rich-text (RTF) document, not a spreadsheet. Copy its table into a spreadsheet program and save it as .xlsx, or use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.`);
   }
-  if (/^socialcalc:version:/i.test(text.trimStart())) {
+  // What the file starts with, past leading white space (a slice: a 50 MB CSV is not copied).
+  const from = text.search(/\S/);
+  const head = from === -1 ? '' : text.slice(from, from + 65_536);
+  if (/^socialcalc:version:/i.test(head)) {
     throw importFailure('unsupported-format', `“${fileName}” is a SocialCalc (EtherCalc) sheet, which Roster does not read. Export it from EtherCalc as .xlsx or .csv and drop that file.`);
   }
-  const head = text.trimStart();
   if (!head.startsWith('<')) return 'delimited';
   const root = rootElement(head);
   const isXml = head.startsWith('<?xml') || (root !== null && /\sxmlns(?::\w+)?=/.test(root.tag));
-  const html = root !== null && (HTML_ROOTS.has(root.name.toLowerCase()) || (!isXml && /<table\b/i.test(head.slice(0, 65_536))));
+  const html = root !== null && (HTML_ROOTS.has(root.name.toLowerCase()) || (!isXml && /<table\b/i.test(head)));
   assertNoEntities(head, fileName, html);
   if (html) return 'html';
   if (root === null) {
