@@ -10,7 +10,6 @@ import enProfiles from './locales/en/profiles.json';
 import enImport from './locales/en/import.json';
 import enSync from './locales/en/sync.json';
 import enDashboard from './locales/en/dashboard.json';
-import enRules from './locales/en/rules.json';
 import enErrors from './locales/en/errors.json';
 import frCommon from './locales/fr/common.json';
 import frProfiles from './locales/fr/profiles.json';
@@ -34,6 +33,7 @@ import esDashboard from './locales/es/dashboard.json';
 import esRules from './locales/es/rules.json';
 import esErrors from './locales/es/errors.json';
 import type { ConsoleLanguage } from '../../src-shared/console-languages';
+import { RULE_TEMPLATES } from '../../src-shared/messages';
 
 export const english = {
   common: enCommon,
@@ -41,7 +41,8 @@ export const english = {
   import: enImport,
   sync: enSync,
   dashboard: enDashboard,
-  rules: enRules,
+  // The shared rules' English templates themselves (src-shared/messages.ts): their English exists once.
+  rules: RULE_TEMPLATES,
   errors: enErrors,
 };
 

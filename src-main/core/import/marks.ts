@@ -1,4 +1,5 @@
-import { FIELD_LABELS } from '../../../src-shared/profile';
+import { englishText, rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 import type { ProfileField } from '../../../src-shared/profile';
 import type { CellIssue } from '../../../src-shared/import';
 import type { CellMark, CellMarkKind } from './read';
@@ -27,6 +28,15 @@ function rowsOf(marks: readonly CellMark[]): Map<number, Map<number, CellMarkKin
   }
   return rows;
 }
+
+const markIssue = (field: ProfileField, column: number, severity: CellIssue['severity'], code: CellIssue['code'], found: RuleMessage): CellIssue => ({
+  field,
+  column,
+  severity,
+  code,
+  message: englishText(found),
+  rule: found,
+});
 
 /**
  * Adds the issues of the marked cells of one sheet row to the row's issues.
@@ -67,21 +77,9 @@ export function addMarkIssues(
         const issue = issues[i];
         if (issue !== undefined && issue.severity === 'error' && issue.field !== null && fields.includes(issue.field)) issues.splice(i, 1);
       }
-      issues.push({
-        field,
-        column,
-        severity: 'error',
-        code: 'error-value',
-        message: `${FIELD_LABELS[field]}: the file holds the error value ${value} here (a formula that failed), not a value. Correct it in the file, or type the value here.`,
-      });
+      issues.push(markIssue(field, column, 'error', 'error-value', rule('import_error_value', { field, value })));
     } else {
-      issues.push({
-        field,
-        column,
-        severity: 'warning',
-        code: 'date-out-of-range',
-        message: `${FIELD_LABELS[field]}: the file holds a date before 1900 or after 9999 here (shown as #### in a spreadsheet); its stored value ${value} was kept. Check it.`,
-      });
+      issues.push(markIssue(field, column, 'warning', 'date-out-of-range', rule('import_date_out_of_range', { field, value })));
     }
   }
   return errorValue;

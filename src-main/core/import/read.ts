@@ -3,7 +3,9 @@ import * as cptable from 'xlsx/dist/cpexcel.full';
 import type { CellObject, WorkBook, WorkSheet } from 'xlsx';
 import type { Delimiter, DelimiterSource, FileFacts, ImportFormat, ImportLimits, TextEncoding } from '../../../src-shared/import';
 import { IMPORT_DEFAULT_LIMITS } from '../../../src-shared/import';
-import { importFailure, megabytes } from './failure';
+import { importFailure } from './failure';
+import { englishText, rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 import { chooseDelimiter, decodeText, looksLikeText, parseDelimited } from './text';
 import { assertNoDtd, checkZip, hasEntry, odfMimetype, ooxmlMainPart } from './zip';
 import type { ZipEntry } from './zip';
@@ -82,12 +84,15 @@ const extensionOf = (fileName: string): string => {
 const SPREADSHEET_EXTENSIONS = new Set(['xlsx', 'xlsm', 'xlsb', 'xls', 'xlt', 'xltx', 'xltm', 'ods', 'ots', 'numbers', 'fods', 'slk', 'sylk', 'dif', 'wks', 'wk1', 'wk3', 'wk4', 'wq1', 'dbf']);
 const TEXT_EXTENSIONS = new Set(['csv', 'tsv', 'txt', 'tab', '']);
 
-/** What the refusals offer instead. */
-const USE_INSTEAD = 'Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.';
-
 const startsWith = (bytes: Uint8Array, prefix: readonly number[]): boolean => prefix.every((b, i) => bytes[i] === b);
 const ZIP = [0x50, 0x4b];
 const CFB = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+/** A note on the file as a whole, in English and as its finding. */
+function note(facts: FileFacts, found: RuleMessage): void {
+  facts.notes.push(englishText(found));
+  (facts.noteRules ??= []).push(found);
+}
 
 const textFormat = (extension: string): ImportFormat => (extension === 'tsv' || extension === 'tab' ? 'tsv' : extension === 'txt' ? 'txt' : 'csv');
 
@@ -95,9 +100,9 @@ const textFormat = (extension: string): ImportFormat => (extension === 'tsv' || 
 export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: ReadOptions = {}): ParsedFile {
   const limits: ImportLimits = { ...IMPORT_DEFAULT_LIMITS, ...options.limits };
   const facts: FileFacts = { fileName, size: bytes.length, format: 'csv', encoding: null, delimiter: null, delimiterSource: null, notes: [] };
-  if (bytes.length === 0) throw importFailure('empty-file', `“${fileName}” is empty.`);
+  if (bytes.length === 0) throw importFailure('empty-file', rule('import_empty_file', { fileName }));
   if (bytes.length > limits.maxFileBytes) {
-    throw importFailure('too-large', `“${fileName}” is ${megabytes(bytes.length)}; an import takes files up to ${megabytes(limits.maxFileBytes)}.`, {
+    throw importFailure('too-large', rule('import_too_large', { fileName, size: bytes.length, limit: limits.maxFileBytes }), {
       limit: limits.maxFileBytes,
     });
   }
@@ -108,7 +113,7 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
     sheets = readZipped(bytes, facts, limits, options);
   } else if (startsWith(bytes, CFB)) {
     if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from('EncryptedPackage', 'utf16le'))) {
-      throw importFailure('encrypted', 'This workbook is protected with a password. Open it in Excel, remove the password (File › Info › Protect Workbook) or save an unprotected copy, and drop that copy.');
+      throw importFailure('encrypted', rule('import_workbook_encrypted_excel', {}));
     }
     facts.format = 'xls';
     sheets = readWorkbook(bytes, facts, limits, options);
@@ -116,20 +121,15 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
     const early = earlyExcel(bytes);
     if (early !== null) {
       if (early.kind !== 'worksheet' && early.kind !== 'workbook') {
-        throw importFailure(
-          'unsupported-format',
-          `“${fileName}” is an Excel ${early.version}.0 ${early.kind}, which holds no table of data. Open the worksheet that holds the people in Excel or LibreOffice, save it as .xlsx and drop that file.`,
-        );
+        const found = { fileName, version: early.version };
+        throw importFailure('unsupported-format', early.kind === 'chart' ? rule('import_early_excel_chart', found) : rule('import_early_excel_macro_sheet', found));
       }
       facts.format = 'xls';
       sheets = readWorkbook(bytes, facts, limits, options);
     } else {
       const legacy = legacyFormat(bytes);
       if (legacy === 'quattro') {
-        throw importFailure(
-          'unsupported-format',
-          `“${fileName}” is a Quattro Pro worksheet (.wq1), which Roster does not read. Open it in LibreOffice or Quattro Pro, save it as .xlsx and drop that file.`,
-        );
+        throw importFailure('unsupported-format', rule('import_quattro', { fileName }));
       }
       if (legacy !== null) {
         facts.format = legacy;
@@ -140,12 +140,7 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
     }
   }
   if (sheets.every((sheet) => sheet.grid.length === 0)) {
-    throw importFailure(
-      'no-data',
-      sheets.length > 1
-        ? `“${fileName}” holds no data: all its ${sheets.length} sheets are empty. Check that this is the file you meant, or export it again.`
-        : `“${fileName}” holds no data: every cell is empty. Check that this is the file you meant, or export it again.`,
-    );
+    throw importFailure('no-data', sheets.length > 1 ? rule('import_no_data_sheets', { fileName, sheets: sheets.length }) : rule('import_no_data', { fileName }));
   }
   return { facts, sheets };
 }
@@ -166,24 +161,24 @@ function readZipped(bytes: Uint8Array, facts: FileFacts, limits: ImportLimits, o
   const main = contentTypes === undefined ? null : ooxmlMainPart(contentTypes);
   const mimetype = odfMimetype(bytes, entries);
   if (main !== null && main.kind === 'other') {
-    throw importFailure('unsupported-format', `“${fileName}” is ${main.what}, not a spreadsheet. ${USE_INSTEAD}`);
+    throw importFailure('unsupported-format', rule(OFFICE_DOCUMENT[main.document], { fileName }));
   } else if (main !== null) {
     const wanted = main.part.toLowerCase();
     if (!hasEntry(entries, (n) => n.toLowerCase() === wanted)) {
-      throw importFailure('corrupt', `This workbook is damaged (its workbook part ${main.part} is missing). Open it in its spreadsheet program and save it again.`);
+      throw importFailure('corrupt', rule('import_damaged_part_missing', { part: main.part }));
     }
     facts.format = main.kind;
   } else if (hasEntry(entries, (n) => n === 'xl/workbook.xml')) facts.format = 'xlsx';
   else if (hasEntry(entries, (n) => n === 'xl/workbook.bin')) facts.format = 'xlsb';
   else if (mimetype !== null && mimetype.startsWith(ODF_MIMETYPE_PREFIX) && !isOdfSpreadsheet(mimetype)) {
-    throw importFailure('unsupported-format', `“${fileName}” is an ${odfKind(mimetype)}, not a spreadsheet. ${USE_INSTEAD}`);
+    throw importFailure('unsupported-format', odfDocument(fileName, mimetype));
   } else if ((mimetype !== null && isOdfSpreadsheet(mimetype)) || hasEntry(entries, (n) => n === 'content.xml')) facts.format = 'ods';
   else if (hasEntry(entries, (n) => n.startsWith('Index/') || n.endsWith('.iwa'))) facts.format = 'numbers';
   else if (packageIndexes.size > 0) {
     facts.format = 'numbers';
     workbookBytes = numbersPackageIndex(packageIndexes, entries, limits, fileName);
   } else {
-    throw importFailure('unsupported-format', `“${fileName}” is a zip archive but not a spreadsheet (for example a Word document). ${USE_INSTEAD}`);
+    throw importFailure('unsupported-format', rule('import_zip_not_spreadsheet', { fileName }));
   }
   const sheets = readWorkbook(workbookBytes, facts, limits, options);
   if (facts.format === 'ods' && odsContent !== undefined) markHiddenTables(sheets, odsHiddenTables(odsContent));
@@ -256,27 +251,22 @@ function readText(bytes: Uint8Array, facts: FileFacts, limits: ImportLimits, opt
   const decoded = decodeText(bytes, options.encoding);
   if (!looksLikeText(decoded.text)) {
     if (SPREADSHEET_EXTENSIONS.has(extension)) {
-      throw importFailure(
-        'not-a-spreadsheet',
-        `“${fileName}” is named .${extension} but its content is not a spreadsheet: it may be damaged, or another kind of file renamed. Open it in its program and save it again.`,
-      );
+      throw importFailure('not-a-spreadsheet', rule('import_not_a_spreadsheet', { fileName, extension }));
     }
-    throw importFailure('unsupported-format', `“${fileName}” is not a spreadsheet or a text file. ${USE_INSTEAD}`);
+    throw importFailure('unsupported-format', rule('import_unsupported', { fileName }));
   }
   const kind = textKind(decoded.text, fileName);
   if (kind !== 'delimited') {
     facts.format = kind === 'html' || kind === 'spreadsheetml' ? 'xls' : kind;
     facts.encoding = decoded.encoding;
-    if (kind === 'html' || kind === 'spreadsheetml') facts.notes.push('This file is a web page or XML table saved with a spreadsheet name; it was read as a table.');
+    if (kind === 'html' || kind === 'spreadsheetml') note(facts, rule('import_note_web_table', {}));
     // SheetJS's DIF reader takes its text as it is ("binary"); the others decode a UTF-8 "string".
     const sheets = readWorkbook(decoded.text, facts, limits, options, kind === 'dif' ? 'binary' : 'string');
     if (kind === 'ods') markHiddenTables(sheets, odsHiddenTables(decoded.text));
     return sheets;
   }
   if (!TEXT_EXTENSIONS.has(extension)) {
-    facts.notes.push(
-      SPREADSHEET_EXTENSIONS.has(extension) ? `This file is named .${extension} but holds plain text; it was read as delimited text.` : `Read as delimited text.`,
-    );
+    note(facts, SPREADSHEET_EXTENSIONS.has(extension) ? rule('import_note_named_text', { extension }) : rule('import_note_text', {}));
   }
   facts.format = textFormat(extension);
   facts.encoding = decoded.encoding;
@@ -321,13 +311,13 @@ function textKind(text: string, fileName: string): TextKind {
   if (isSylk(text)) return 'slk';
   if (isDif(text)) return 'dif';
   if (text.startsWith('{\\rtf')) {
-    throw importFailure('unsupported-format', `“${fileName}” is a rich-text (RTF) document, not a spreadsheet. Copy its table into a spreadsheet program and save it as .xlsx, or use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.`);
+    throw importFailure('unsupported-format', rule('import_rtf', { fileName }));
   }
   // What the file starts with, past leading white space (a slice: a 50 MB CSV is not copied).
   const from = text.search(/\S/);
   const head = from === -1 ? '' : text.slice(from, from + 65_536);
   if (/^socialcalc:version:/i.test(head)) {
-    throw importFailure('unsupported-format', `“${fileName}” is a SocialCalc (EtherCalc) sheet, which Roster does not read. Export it from EtherCalc as .xlsx or .csv and drop that file.`);
+    throw importFailure('unsupported-format', rule('import_socialcalc', { fileName }));
   }
   if (!head.startsWith('<')) return 'delimited';
   const root = rootElement(head);
@@ -345,17 +335,14 @@ function textKind(text: string, fileName: string): TextKind {
     const mimetype = /\smimetype="([^"]*)"|:mimetype="([^"]*)"/.exec(root.tag);
     const type = mimetype?.[1] ?? mimetype?.[2];
     if (type === undefined || isOdfSpreadsheet(type)) return 'ods';
-    throw importFailure('unsupported-format', `“${fileName}” is a flat-XML ${odfKind(type)}, not a spreadsheet. ${USE_INSTEAD}`);
+    throw importFailure('unsupported-format', odfDocument(fileName, type));
   }
   if (isXml) throw notASpreadsheetXml(fileName, root.name);
   return 'delimited';
 }
 
 const notASpreadsheetXml = (fileName: string, root: string | null): Error =>
-  importFailure(
-    'unsupported-format',
-    `“${fileName}” is an XML file but not a spreadsheet${root === null ? '' : ` (its content is <${root}>)`}. Export the people from the program that made it as .xlsx or .csv and drop that file.`,
-  );
+  importFailure('unsupported-format', root === null ? rule('import_xml_not_spreadsheet', { fileName }) : rule('import_xml_not_spreadsheet_root', { fileName, root }));
 
 /**
  * Spreadsheets written as XML never declare entities (an "XML bomb"); an HTML
@@ -401,28 +388,25 @@ const ODF_MIMETYPE_PREFIX = 'application/vnd.oasis.opendocument.';
 const isOdfSpreadsheet = (mimetype: string): boolean =>
   mimetype === `${ODF_MIMETYPE_PREFIX}spreadsheet` || mimetype === `${ODF_MIMETYPE_PREFIX}spreadsheet-template`;
 
-/** An OpenDocument file that is not a spreadsheet, as people call it ("OpenDocument text document (Writer)"). */
-function odfKind(mimetype: string): string {
+/** The refusal of an OpenDocument file that is not a spreadsheet, naming what it is (zipped or flat XML alike). */
+function odfDocument(fileName: string, mimetype: string): RuleMessage {
   const kind = mimetype.startsWith(ODF_MIMETYPE_PREFIX) ? mimetype.slice(ODF_MIMETYPE_PREFIX.length).replace(/-template$/, '') : '';
   switch (kind) {
     case 'text':
     case 'text-master':
     case 'text-web':
-      return 'OpenDocument text document (Writer)';
+      return rule('import_odf_text', { fileName });
     case 'presentation':
-      return 'OpenDocument presentation (Impress)';
+      return rule('import_odf_presentation', { fileName });
     case 'graphics':
-      return 'OpenDocument drawing (Draw)';
-    case 'formula':
-      return 'OpenDocument formula (Math)';
-    case 'chart':
-      return 'OpenDocument chart';
-    case 'database':
-      return 'OpenDocument database (Base)';
+      return rule('import_odf_drawing', { fileName });
     default:
-      return 'OpenDocument file';
+      return rule('import_odf_document', { fileName, mimetype });
   }
 }
+
+/** The refusal of each Office document that is no workbook. */
+const OFFICE_DOCUMENT = { word: 'import_word_document', powerpoint: 'import_powerpoint_document', visio: 'import_visio_document' } as const;
 
 function markHiddenTables(sheets: ParsedSheet[], hidden: ReadonlySet<string>): void {
   for (const sheet of sheets) if (hidden.has(sheet.name)) sheet.hidden = true;
@@ -444,17 +428,15 @@ function numbersPackageIndex(indexes: ReadonlyMap<string, Uint8Array>, outer: re
   const found = [...indexes];
   const first = found[0];
   if (first === undefined || found.length > 1) {
-    throw importFailure(
-      'unsupported-format',
-      `“${fileName}” holds ${found.length} Numbers documents (${found.map(([n]) => n.replace(/\/?Index\.zip$/, '') || 'the top folder').join(', ')}); drop them one at a time.`,
-    );
+    const names = found.map(([n]) => n.replace(/\/?Index\.zip$/, '') || 'the top folder').join(', ');
+    throw importFailure('unsupported-format', rule('import_several_numbers_documents', { fileName, documents: found.length, names }));
   }
   const [name, index] = first;
-  if (!startsWith(index, ZIP)) throw importFailure('corrupt', `This Numbers document is damaged (its ${name} is not a zip archive). Open it in Numbers and save it again.`);
+  if (!startsWith(index, ZIP)) throw importFailure('corrupt', rule('import_numbers_not_zip', { part: name }));
   const unpacked = outer.reduce((sum, e) => sum + e.uncompressedSize, 0);
   const inner = checkZip(index, { maxUnpackedBytes: Math.max(0, limits.maxUnpackedBytes - unpacked) });
   if (!hasEntry(inner, (n) => n === 'Index/Document.iwa')) {
-    throw importFailure('corrupt', `This Numbers document is damaged (its ${name} holds no Index/Document.iwa). Open it in Numbers and save it again.`);
+    throw importFailure('corrupt', rule('import_numbers_no_document', { part: name }));
   }
   return index;
 }
@@ -520,37 +502,32 @@ function readWorkbook(data: Uint8Array | string, facts: FileFacts, limits: Impor
     if (sheet === undefined) return;
     const parsed = sheetToGrid(name, hidden, sheet, limits, date1904);
     const dates = parsed.marks.filter((m) => m.kind === 'date-out-of-range');
-    if (dates.length > 0) facts.notes.push(outOfRangeDatesNote(parsed, dates));
+    if (dates.length > 0) note(facts, outOfRangeDatesNote(parsed, dates));
     sheets.push(parsed);
   });
   options.onProgress?.('parsing', 1, 1);
-  if (sheets.length === 0) throw importFailure('no-data', `“${facts.fileName}” has no sheets.`);
+  if (sheets.length === 0) throw importFailure('no-data', rule('import_no_sheets', { fileName: facts.fileName }));
   return sheets;
 }
 
-/** "Sheet “Staff”, cells G3 and F5: dates before 1900 or after 9999 …" (at most five cells named). */
-function outOfRangeDatesNote(sheet: ParsedSheet, marks: readonly CellMark[]): string {
+/** "Sheet “Staff”, 3 cells (G3, G4, F5): dates before 1900 or after 9999 …" (at most five cells named). */
+function outOfRangeDatesNote(sheet: ParsedSheet, marks: readonly CellMark[]): RuleMessage {
   const named = marks.slice(0, 5);
-  const address = (m: CellMark): string => XLSX.utils.encode_cell({ r: m.row, c: m.column });
-  const value = (m: CellMark): string => sheet.grid[m.row]?.[m.column] ?? '';
-  const first = named[0];
-  if (marks.length === 1 && first !== undefined) {
-    return `Sheet “${sheet.name}”, cell ${address(first)}: a date before 1900 or after 9999, which spreadsheets show as ####; it was read as the value stored in the file, ${value(first)}.`;
-  }
-  const more = marks.length - named.length;
-  const cells = more > 0 ? `${named.map(address).join(', ')} and ${more} more` : `${named.slice(0, -1).map(address).join(', ')} and ${named.map(address).at(-1) ?? ''}`;
-  return `Sheet “${sheet.name}”, cells ${cells}: dates before 1900 or after 9999, which spreadsheets show as ####; they were read as the values stored in the file (${named.map(value).join(', ')}${more > 0 ? ', …' : ''}).`;
+  const more = marks.length > named.length ? ', …' : '';
+  const cells = named.map((m) => XLSX.utils.encode_cell({ r: m.row, c: m.column })).join(', ') + more;
+  const values = named.map((m) => sheet.grid[m.row]?.[m.column] ?? '').join(', ') + more;
+  return rule('import_note_dates_out_of_range', { sheet: sheet.name, count: marks.length, cells, values });
 }
 
 function translateReaderError(error: unknown, facts: FileFacts): Error {
   const message = error instanceof Error ? error.message : String(error);
   if (/password|encrypt|RC4|Protected/i.test(message)) {
-    return importFailure('encrypted', 'This workbook is protected with a password. Open it, remove the password (or save an unprotected copy) and drop that copy.');
+    return importFailure('encrypted', rule('import_workbook_encrypted', {}));
   }
   if (/unsupported|not supported/i.test(message)) {
-    return importFailure('unsupported-format', `This ${facts.format} file uses a variant Roster cannot read (${message.slice(0, 120)}). Save it as .xlsx and drop it again.`);
+    return importFailure('unsupported-format', rule('import_variant_unsupported', { format: facts.format, detail: message.slice(0, 120) }));
   }
-  return importFailure('corrupt', `This ${facts.format} file is damaged and cannot be read (${message.slice(0, 120)}). Open it in its spreadsheet program and save it again.`);
+  return importFailure('corrupt', rule('import_unreadable', { format: facts.format, detail: message.slice(0, 120) }));
 }
 
 /**

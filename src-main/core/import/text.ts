@@ -1,5 +1,6 @@
 import type { Delimiter, DelimiterSource, TextEncoding } from '../../../src-shared/import';
 import { DELIMITERS } from '../../../src-shared/import';
+import { rule } from '../../../src-shared/messages';
 import { importFailure } from './failure';
 
 /**
@@ -203,7 +204,7 @@ export function parseDelimited(text: string, delimiter: Delimiter, start: number
       while (end > 0 && isBlank(row[end - 1] ?? '')) end--;
       row.length = end;
       if (end > limits.maxColumns) {
-        throw importFailure('too-many-columns', `This file has more than ${limits.maxColumns} columns; check the delimiter, or remove unused columns.`, {
+        throw importFailure('too-many-columns', rule('import_too_many_columns', { limit: limits.maxColumns }), {
           limit: limits.maxColumns,
         });
       }
@@ -211,7 +212,7 @@ export function parseDelimited(text: string, delimiter: Delimiter, start: number
     rows.push(row);
     if (rows.length > limits.maxRows) {
       const limit = limits.reportedRows ?? limits.maxRows;
-      throw importFailure('too-many-rows', `This file has more than ${limit.toLocaleString('en-US')} rows; an import takes at most that many. Split it into smaller files.`, {
+      throw importFailure('too-many-rows', rule('import_too_many_rows', { limit }), {
         limit,
       });
     }

@@ -1,4 +1,5 @@
 import type { Delimiter, ImportLimits, TextEncoding } from '../../../src-shared/import';
+import { rule } from '../../../src-shared/messages';
 import { importFailure, throwIfCancelled } from './failure';
 import { analyseSheet } from './analyse';
 import type { Analysis, AnalyseInput, LanguageMap } from './analyse';
@@ -67,16 +68,10 @@ function sheetProblem(sheet: ParsedSheet, limits: ImportLimits): 'too-many-rows'
 export function assertSheetUsable(sheet: ParsedSheet, limits: ImportLimits): void {
   const problem = sheetProblem(sheet, limits);
   if (problem === 'too-many-columns') {
-    throw importFailure('too-many-columns', `The sheet “${sheet.name}” has more than ${limits.maxColumns} columns; remove unused columns and drop it again.`, {
-      limit: limits.maxColumns,
-    });
+    throw importFailure('too-many-columns', rule('import_sheet_too_many_columns', { sheet: sheet.name, limit: limits.maxColumns }), { limit: limits.maxColumns });
   }
   if (problem === 'too-many-rows') {
-    throw importFailure(
-      'too-many-rows',
-      `The sheet “${sheet.name}” has more than ${limits.maxRows.toLocaleString('en-US')} rows; an import takes at most that many. Split it into smaller files.`,
-      { limit: limits.maxRows },
-    );
+    throw importFailure('too-many-rows', rule('import_sheet_too_many_rows', { sheet: sheet.name, limit: limits.maxRows }), { limit: limits.maxRows });
   }
 }
 
@@ -90,7 +85,7 @@ export function runParse(job: ParseJob, onProgress: WorkerProgress): ParseResult
   });
   const sheetIndex = defaultSheet(file.sheets, job.limits);
   const sheet = file.sheets[sheetIndex];
-  if (sheet === undefined) throw importFailure('no-data', `“${job.fileName}” has no sheets.`);
+  if (sheet === undefined) throw importFailure('no-data', rule('import_no_sheets', { fileName: job.fileName }));
   assertSheetUsable(sheet, job.limits);
   const analysis = analyseSheet(
     { ...job.analysis, grid: sheet.grid, merges: sheet.merges, marks: sheet.marks, headerRow: 'auto', mapping: 'auto', rememberedSources: job.remembered },

@@ -75,7 +75,7 @@ const SHEETS = [
 const ONE_SHEET = (name: string) => [[name, false, 6, 7]];
 
 const dateNotes = (sheet: string, staff: readonly string[], archive?: string): string[] => [
-  `Sheet “${sheet}”, cells G3, G4 and F5: dates before 1900 or after 9999, which spreadsheets show as ####; they were read as the values stored in the file (${staff.join(', ')}).`,
+  `Sheet “${sheet}”, 3 cells (G3, G4, F5): dates before 1900 or after 9999, which spreadsheets show as ####; they were read as the values stored in the file (${staff.join(', ')}).`,
   ...(archive === undefined
     ? []
     : [`Sheet “Archive”, cell A2: a date before 1900 or after 9999, which spreadsheets show as ####; it was read as the value stored in the file, ${archive}.`]),
@@ -239,8 +239,16 @@ describe('error values', () => {
   it('are errors of their cells, said in place of the rules, until the cell is typed over', async () => {
     const { view, rows } = await open('staff.xlsx');
     const francois = rows.find((r) => r.rowNumber === 4);
-    expect(francois?.issues.map((i) => [i.code, i.message])).toEqual([
-      ['error-value', 'Email: the file holds the error value #N/A here (a formula that failed), not a value. Correct it in the file, or type the value here.'],
+    expect(francois?.issues.map((i) => [i.code, i.message, i.rule])).toEqual([
+      [
+        'error-value',
+        'Email: the file holds the error value #N/A here (a formula that failed), not a value. Correct it in the file, or type the value here.',
+        { key: 'import_error_value', params: { field: 'email', value: '#N/A' } },
+      ],
+    ]);
+    expect(view.file.noteRules).toEqual([
+      { key: 'import_note_dates_out_of_range', params: { sheet: 'Staff', count: 3, cells: 'G3, G4, F5', values: '-1, 3000000, 3000000' } },
+      { key: 'import_note_dates_out_of_range', params: { sheet: 'Archive', count: 1, cells: 'A2', values: '-5' } },
     ]);
     const edited = await t.call('import:editCell', { importId: view.importId, rowIndex: 2, field: 'email', value: 'francois.lefevre@example.com' });
     expect([edited.row.status, edited.row.issues, edited.row.normalised?.email]).toEqual(['pending', [], 'francois.lefevre@example.com']);
@@ -284,17 +292,19 @@ describe('limits apply to the sheet being imported', () => {
 
 describe('refused rightly', () => {
   it.each([
-    ['letter.docx', 'UNSUPPORTED_FILE', 'unsupported-format', '“letter.docx” is a Word document, not a spreadsheet. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.'],
+    ['letter.docx', 'UNSUPPORTED_FILE', 'unsupported-format', 'import_word_document', '“letter.docx” is a Word document, not a spreadsheet. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.'],
     [
       'minutes.fodt',
       'UNSUPPORTED_FILE',
       'unsupported-format',
-      '“minutes.fodt” is a flat-XML OpenDocument text document (Writer), not a spreadsheet. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
+      'import_odf_text',
+      '“minutes.fodt” is an OpenDocument text document (Writer), not a spreadsheet. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
     ],
-    ['commas-only.csv', 'VALIDATION_FAILED', 'no-data', '“commas-only.csv” holds no data: every cell is empty. Check that this is the file you meant, or export it again.'],
-  ])('%s → %s (%s)', async (fileName, code, reason, message) => {
+    ['commas-only.csv', 'VALIDATION_FAILED', 'no-data', 'import_no_data', '“commas-only.csv” holds no data: every cell is empty. Check that this is the file you meant, or export it again.'],
+  ])('%s → %s (%s)', async (fileName, code, reason, key, message) => {
     const error = await t.fail('import:open', { fileName, base64: base64(fileName) });
-    expect(error).toMatchObject({ code, message, details: { reason } });
+    // The English message, and the finding as a code the console words in its reader's language.
+    expect(error).toMatchObject({ code, message, details: { reason, rule: { key, params: { fileName } } } });
   });
 
   it('saved nothing', () => {

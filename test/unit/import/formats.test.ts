@@ -115,7 +115,7 @@ describe('dates no calendar holds (item 1)', () => {
     const rows: XLSX.CellObject[][] = [[{ t: 's', v: 'Date' }], ...Array.from({ length: 7 }, (_, i) => [{ t: 'n' as const, v: -1 - i, z: 'yyyy-mm-dd' }])];
     const parsed = readSpreadsheet(workbook({ Dates: rows }), 'dates.xlsx');
     expect(parsed.facts.notes).toEqual([
-      'Sheet “Dates”, cells A2, A3, A4, A5, A6 and 2 more: dates before 1900 or after 9999, which spreadsheets show as ####; they were read as the values stored in the file (-1, -2, -3, -4, -5, …).',
+      'Sheet “Dates”, 7 cells (A2, A3, A4, A5, A6, …): dates before 1900 or after 9999, which spreadsheets show as ####; they were read as the values stored in the file (-1, -2, -3, -4, -5, …).',
     ]);
   });
 });
@@ -182,7 +182,7 @@ describe('text formats recognised by their signature (item 2)', () => {
     [
       'slides.fodp',
       '<?xml version="1.0"?>\n<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:mimetype="application/vnd.oasis.opendocument.presentation"/>',
-      '“slides.fodp” is a flat-XML OpenDocument presentation (Impress), not a spreadsheet. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
+      '“slides.fodp” is an OpenDocument presentation (Impress), not a spreadsheet. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
     ],
     [
       'letter.rtf',
@@ -222,7 +222,7 @@ describe('spreadsheets refused though they are real (item 3)', () => {
     expect(failure(() => readSpreadsheet(storedZip(broken), 'moved.xlsx'))).toEqual({
       code: 'FILE_CORRUPT',
       reason: 'corrupt',
-      message: 'This workbook is damaged (its workbook part book/workbook.xml is missing). Open it in its spreadsheet program and save it again.',
+      message: 'This workbook is damaged (the part book/workbook.xml is missing). Open it in its spreadsheet program and save it again.',
     });
   });
 
