@@ -142,8 +142,8 @@ export const RULE_TEMPLATES = {
   import_duplicate_external_id: 'The same external ID is already on row {{row}}.',
   import_external_id_elsewhere: "External ID {{externalId}} already belongs to {{holder}}; this row's email is new. Fix the email or the external ID.",
   import_external_id_elsewhere_email_exists: '{{email}} already exists, but external ID {{externalId}} belongs to another profile ({{holder}}).',
-  import_error_value: '{{field}}: the file holds the error value {{value}} here (a formula that failed), not a value. Correct it in the file, or type the value here.',
-  import_date_out_of_range: '{{field}}: the file holds a date before 1900 or after 9999 here (shown as #### in a spreadsheet); its stored value {{value}} was kept. Check it.',
+  import_error_value: '{{field}} holds the error value {{value}} from the file (a formula that failed), not a value: correct it in the file, or type the value here.',
+  import_date_out_of_range: '{{field}} holds a date before 1900 or after 9999 from the file (shown as #### in a spreadsheet): its stored value {{value}} was kept. Check it.',
 
   // ------------------------------------------------------------ the import: files it refuses, and notes on files
   import_empty_file: '“{{fileName}}” is empty.',

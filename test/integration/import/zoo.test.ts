@@ -242,7 +242,7 @@ describe('error values', () => {
     expect(francois?.issues.map((i) => [i.code, i.message, i.rule])).toEqual([
       [
         'error-value',
-        'Email: the file holds the error value #N/A here (a formula that failed), not a value. Correct it in the file, or type the value here.',
+        'Email holds the error value #N/A from the file (a formula that failed), not a value: correct it in the file, or type the value here.',
         { key: 'import_error_value', params: { field: 'email', value: '#N/A' } },
       ],
     ]);

@@ -63,9 +63,9 @@ describe('marked cells in the row check', () => {
       [5, 'invalid', true, [['email', 'error', 'invalid', 1]]],
       [6, 'invalid', true, [['email', 'error', 'error-value', 1]]],
     ]);
-    expect(a.rows[0]?.issues[0]?.message).toBe('Email: the file holds the error value #N/A here (a formula that failed), not a value. Correct it in the file, or type the value here.');
+    expect(a.rows[0]?.issues[0]?.message).toBe('Email holds the error value #N/A from the file (a formula that failed), not a value: correct it in the file, or type the value here.');
     expect(a.rows[1]?.issues[1]?.message).toBe(
-      'External ID: the file holds a date before 1900 or after 9999 here (shown as #### in a spreadsheet); its stored value 3000000 was kept. Check it.',
+      'External ID holds a date before 1900 or after 9999 from the file (shown as #### in a spreadsheet): its stored value 3000000 was kept. Check it.',
     );
   });
 
