@@ -46,8 +46,7 @@ export const english = {
   errors: enErrors,
 };
 
-/** The areas, in the order their files are listed. */
-export const AREAS = Object.keys(english) as (keyof typeof english)[];
+
 
 type Tree = { readonly [key: string]: string | Tree };
 
