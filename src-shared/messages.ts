@@ -181,6 +181,8 @@ export const RULE_TEMPLATES = {
   import_duplicate_external_id: 'The same external ID is already on row {{row}}.',
   import_external_id_elsewhere: "External ID {{externalId}} already belongs to {{holder}}; this row's email is new. Fix the email or the external ID.",
   import_external_id_elsewhere_email_exists: '{{email}} already exists, but external ID {{externalId}} belongs to another profile ({{holder}}).',
+  import_error_value: '{{field}} holds the error value {{value}} from the file (a formula that failed), not a value: correct it in the file, or type the value here.',
+  import_date_out_of_range: '{{field}} holds a date before 1900 or after 9999 from the file (shown as #### in a spreadsheet): its stored value {{value}} was kept. Check it.',
 
   // ------------------------------------------------------------ the import: files it refuses, and notes on files
   import_empty_file: '“{{fileName}}” is empty.',
@@ -216,6 +218,30 @@ export const RULE_TEMPLATES = {
   import_note_web_table: 'This file is a web page or XML table saved with a spreadsheet name; it was read as a table.',
   import_note_named_text: 'This file is named .{{extension}} but holds plain text; it was read as delimited text.',
   import_note_text: 'Read as delimited text.',
+  import_note_dates_out_of_range_one:
+    'Sheet “{{sheet}}”, cell {{cells}}: a date before 1900 or after 9999, which spreadsheets show as ####; it was read as the value stored in the file, {{values}}.',
+  import_note_dates_out_of_range_other:
+    'Sheet “{{sheet}}”, {{count}} cells ({{cells}}): dates before 1900 or after 9999, which spreadsheets show as ####; they were read as the values stored in the file ({{values}}).',
+  import_no_data: '“{{fileName}}” holds no data: every cell is empty. Check that this is the file you meant, or export it again.',
+  import_no_data_sheets: '“{{fileName}}” holds no data: all its {{sheets}} sheets are empty. Check that this is the file you meant, or export it again.',
+  import_word_document: '“{{fileName}}” is a Word document, not a spreadsheet. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
+  import_powerpoint_document: '“{{fileName}}” is a PowerPoint presentation, not a spreadsheet. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
+  import_visio_document: '“{{fileName}}” is a Visio drawing, not a spreadsheet. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
+  import_odf_text: '“{{fileName}}” is an OpenDocument text document (Writer), not a spreadsheet. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
+  import_odf_presentation: '“{{fileName}}” is an OpenDocument presentation (Impress), not a spreadsheet. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
+  import_odf_drawing: '“{{fileName}}” is an OpenDocument drawing (Draw), not a spreadsheet. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
+  import_odf_document: '“{{fileName}}” is an OpenDocument file but not a spreadsheet ({{mimetype}}). Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
+  import_early_excel_chart:
+    '“{{fileName}}” is an Excel {{version}}.0 chart, which holds no table of data. Open the worksheet that holds the people in Excel or LibreOffice, save it as .xlsx and drop that file.',
+  import_early_excel_macro_sheet:
+    '“{{fileName}}” is an Excel {{version}}.0 macro sheet, which holds no table of data. Open the worksheet that holds the people in Excel or LibreOffice, save it as .xlsx and drop that file.',
+  import_quattro: '“{{fileName}}” is a Quattro Pro worksheet (.wq1), which Roster does not read. Open it in LibreOffice or Quattro Pro, save it as .xlsx and drop that file.',
+  import_rtf:
+    '“{{fileName}}” is a rich-text (RTF) document, not a spreadsheet. Copy its table into a spreadsheet program and save it as .xlsx, or use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
+  import_socialcalc: '“{{fileName}}” is a SocialCalc (EtherCalc) sheet, which Roster does not read. Export it from EtherCalc as .xlsx or .csv and drop that file.',
+  import_xml_not_spreadsheet: '“{{fileName}}” is an XML file but not a spreadsheet. Export the people from the program that made it as .xlsx or .csv and drop that file.',
+  import_xml_not_spreadsheet_root:
+    '“{{fileName}}” is an XML file but not a spreadsheet (its content is <{{root}}>). Export the people from the program that made it as .xlsx or .csv and drop that file.',
 
   // ------------------------------------------------------------ the import: steps, commit, history
   import_gone: 'This import is no longer open; drop the file again.',

@@ -4,6 +4,7 @@ import { DELIMITERS, TEXT_ENCODINGS } from '../../../src-shared/import';
 import type { Delimiter, ImportSessionView, TextEncoding } from '../../../src-shared/import';
 import { api } from '../../api/client';
 import { useFormat } from '../../i18n/format';
+import { findingText } from '../../i18n/messages';
 import { DELIMITER_LABELS, ENCODING_LABELS } from './labels';
 import { formatBytes } from './files';
 import { useImportSession } from './session';
@@ -74,9 +75,9 @@ export function SheetStep({ view }: { view: ImportSessionView }) {
     <Stack gap="lg">
       {view.file.notes.length > 0 && (
         <Alert color="yellow" title={t('import.sheet.notes')} data-testid="file-notes">
-          {view.file.notes.map((n) => (
+          {view.file.notes.map((n, i) => (
             <Text key={n} size="sm">
-              {n}
+              {findingText(t, { message: n, rule: view.file.noteRules?.[i] })}
             </Text>
           ))}
         </Alert>
