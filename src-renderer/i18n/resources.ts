@@ -12,6 +12,7 @@ import enSync from './locales/en/sync.json';
 import enDashboard from './locales/en/dashboard.json';
 import enRules from './locales/en/rules.json';
 import enErrors from './locales/en/errors.json';
+import enA11y from './locales/en/a11y.json';
 import frCommon from './locales/fr/common.json';
 import frProfiles from './locales/fr/profiles.json';
 import frImport from './locales/fr/import.json';
@@ -19,6 +20,7 @@ import frSync from './locales/fr/sync.json';
 import frDashboard from './locales/fr/dashboard.json';
 import frRules from './locales/fr/rules.json';
 import frErrors from './locales/fr/errors.json';
+import frA11y from './locales/fr/a11y.json';
 import nlCommon from './locales/nl/common.json';
 import nlProfiles from './locales/nl/profiles.json';
 import nlImport from './locales/nl/import.json';
@@ -26,6 +28,7 @@ import nlSync from './locales/nl/sync.json';
 import nlDashboard from './locales/nl/dashboard.json';
 import nlRules from './locales/nl/rules.json';
 import nlErrors from './locales/nl/errors.json';
+import nlA11y from './locales/nl/a11y.json';
 import esCommon from './locales/es/common.json';
 import esProfiles from './locales/es/profiles.json';
 import esImport from './locales/es/import.json';
@@ -33,6 +36,7 @@ import esSync from './locales/es/sync.json';
 import esDashboard from './locales/es/dashboard.json';
 import esRules from './locales/es/rules.json';
 import esErrors from './locales/es/errors.json';
+import esA11y from './locales/es/a11y.json';
 import type { ConsoleLanguage } from '../../src-shared/console-languages';
 
 export const english = {
@@ -43,6 +47,7 @@ export const english = {
   dashboard: enDashboard,
   rules: enRules,
   errors: enErrors,
+  a11y: enA11y,
 };
 
 /** The areas, in the order their files are listed. */
@@ -52,7 +57,7 @@ type Tree = { readonly [key: string]: string | Tree };
 
 export const resources: Record<ConsoleLanguage, Record<keyof typeof english, Tree>> = {
   en: english,
-  fr: { common: frCommon, profiles: frProfiles, import: frImport, sync: frSync, dashboard: frDashboard, rules: frRules, errors: frErrors },
-  nl: { common: nlCommon, profiles: nlProfiles, import: nlImport, sync: nlSync, dashboard: nlDashboard, rules: nlRules, errors: nlErrors },
-  es: { common: esCommon, profiles: esProfiles, import: esImport, sync: esSync, dashboard: esDashboard, rules: esRules, errors: esErrors },
+  fr: { common: frCommon, profiles: frProfiles, import: frImport, sync: frSync, dashboard: frDashboard, rules: frRules, errors: frErrors, a11y: frA11y },
+  nl: { common: nlCommon, profiles: nlProfiles, import: nlImport, sync: nlSync, dashboard: nlDashboard, rules: nlRules, errors: nlErrors, a11y: nlA11y },
+  es: { common: esCommon, profiles: esProfiles, import: esImport, sync: esSync, dashboard: esDashboard, rules: esRules, errors: esErrors, a11y: esA11y },
 };

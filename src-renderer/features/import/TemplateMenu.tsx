@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { Button, Menu } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { TemplateLanguage } from '../../../src-shared/import';
@@ -31,16 +31,17 @@ export function TemplateMenu() {
       </Menu.Target>
       <Menu.Dropdown>
         {LANGUAGES.map((l, i) => (
-          <div key={l.code}>
+          <Fragment key={l.code}>
             {i > 0 && <Menu.Divider />}
-            <Menu.Label>{l.label}</Menu.Label>
-            <Menu.Item aria-label={`${l.name} template (.xlsx)`} onClick={() => void download(l.code, 'xlsx')}>
-              Excel workbook (.xlsx)
-            </Menu.Item>
-            <Menu.Item aria-label={`${l.name} template (.csv)`} onClick={() => void download(l.code, 'csv')}>
-              Text, comma-separated (.csv)
-            </Menu.Item>
-          </div>
+            {/* Each language's two formats are a group named by its label, in that language: the items' names are what they show. */}
+            <div role="group" aria-labelledby={`template-menu-${l.code}`}>
+              <Menu.Label id={`template-menu-${l.code}`} lang={l.code}>
+                {l.label}
+              </Menu.Label>
+              <Menu.Item onClick={() => void download(l.code, 'xlsx')}>Excel workbook (.xlsx)</Menu.Item>
+              <Menu.Item onClick={() => void download(l.code, 'csv')}>Text, comma-separated (.csv)</Menu.Item>
+            </div>
+          </Fragment>
         ))}
       </Menu.Dropdown>
     </Menu>
