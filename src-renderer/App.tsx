@@ -13,6 +13,7 @@ import { ProfilesPage } from './features/profiles/ProfilesPage';
 import { useUi } from './state/ui';
 import { useTranslation } from 'react-i18next';
 import { LanguagePicker } from './components/LanguagePicker';
+import { useFocusRescue } from './a11y/focus';
 
 function ModeBadge() {
   const { t } = useTranslation();
@@ -31,6 +32,7 @@ function ModeBadge() {
 export function App() {
   const { t } = useTranslation();
   const { route, navigate } = useUi();
+  useFocusRescue();
   const section = route.page === 'profile' || route.page === 'new-profile' ? 'profiles' : route.page;
   const status = useApi('sync:status', {}, ['conflicts', 'invites', 'sync']);
   const conflicts = status.data?.openConflicts ?? 0;
@@ -57,44 +59,56 @@ export function App() {
       </AppShell.Header>
       <AppShell.Navbar p="xs">
         <NavLink
+          component="button"
           label={t('common.nav.dashboard')}
           active={section === 'dashboard'}
+          aria-current={section === 'dashboard' ? 'page' : undefined}
           onClick={() => {
             navigate({ page: 'dashboard' });
           }}
         />
         <NavLink
+          component="button"
           label={t('common.nav.profiles')}
           active={section === 'profiles'}
+          aria-current={section === 'profiles' ? 'page' : undefined}
           onClick={() => {
             navigate({ page: 'profiles' });
           }}
         />
         <NavLink
+          component="button"
           label={t('common.nav.import')}
           active={section === 'import'}
+          aria-current={section === 'import' ? 'page' : undefined}
           onClick={() => {
             navigate({ page: 'import' });
           }}
         />
         <NavLink
+          component="button"
           label={t('common.nav.invitations')}
           active={section === 'invites'}
+          aria-current={section === 'invites' ? 'page' : undefined}
           onClick={() => {
             navigate({ page: 'invites' });
           }}
         />
         <NavLink
+          component="button"
           label={t('common.nav.conflicts')}
           active={section === 'conflicts'}
+          aria-current={section === 'conflicts' ? 'page' : undefined}
           rightSection={conflicts > 0 ? <Badge color="red" size="sm" circle>{conflicts}</Badge> : undefined}
           onClick={() => {
             navigate({ page: 'conflicts' });
           }}
         />
         <NavLink
+          component="button"
           label={t('common.nav.server')}
           active={section === 'settings'}
+          aria-current={section === 'settings' ? 'page' : undefined}
           onClick={() => {
             navigate({ page: 'settings' });
           }}

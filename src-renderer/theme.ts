@@ -65,8 +65,9 @@ export function useConsoleTheme(): MantineThemeOverride {
           Alert: { defaultProps: { closeButtonLabel: close } },
           Modal: { defaultProps: { closeButtonProps: { 'aria-label': close } } },
           Notification: { defaultProps: { closeButtonProps: { 'aria-label': close } } },
-          // Mantine's focus placeholder is a focusable div inside role="menu", which only menu items may be.
-          Menu: { defaultProps: { withInitialFocusPlaceholder: false } },
+          // Mantine's focus placeholder is a focusable div inside role="menu", which only menu items may be. A menu that
+          // closes gives focus back to its button (and a dialog one of its items opened, once closed, returns there too).
+          Menu: { defaultProps: { withInitialFocusPlaceholder: false, returnFocus: true } },
           // A long option list scrolls as the listbox itself (the field moves through it with the arrows), not in a box inside it
           // that no key can reach.
           Select: OPTION_LIST,

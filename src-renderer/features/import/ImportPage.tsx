@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Group, Paper, Stack, Stepper, Tabs, Text, Title } from '@mantine/core';
 import type { ImportSessionView } from '../../../src-shared/import';
 import { BusyBar } from './BusyBar';
@@ -14,6 +14,7 @@ import { ReviewStep } from './ReviewStep';
 import { STEPS, useImportSession } from './session';
 import { SheetStep } from './SheetStep';
 import { TemplateMenu } from './TemplateMenu';
+import { useFocusOnChange } from '../../a11y/focus';
 
 const STEP_LABELS: Record<(typeof STEPS)[number], { label: string; description: string }> = {
   file: { label: 'File', description: 'Drop or choose' },
@@ -134,6 +135,9 @@ function ImportFlow() {
   const name = STEPS[step] ?? 'file';
   const next = NEXT_LABELS[name];
   const isReview = name === 'review';
+  // A new step takes focus: the keyboard goes on from its top, a screen reader says which step it is.
+  const stepRef = useRef<HTMLDivElement>(null);
+  useFocusOnChange(stepRef, step);
 
   return (
     <Stack gap="sm" style={{ flex: 1, minHeight: 0 }}>
@@ -158,6 +162,9 @@ function ImportFlow() {
       <NoticeAlert />
       <BusyBar />
       <div
+        ref={stepRef}
+        role="region"
+        aria-label={STEP_LABELS[name].label}
         style={{ flex: 1, minHeight: 0, overflowY: isReview ? 'hidden' : 'auto', display: 'flex', flexDirection: 'column' }}
         data-testid={`import-step-${name}`}
       >
