@@ -6,6 +6,7 @@ import { StatusBar } from './features/sync/StatusBar';
 import { runMode } from './api/client';
 import { useApi } from './api/hooks';
 import { DashboardPage } from './features/dashboard/DashboardPage';
+import { useStartPage } from './features/dashboard/start';
 import { ImportPage } from './features/import/ImportPage';
 import { NewProfilePage } from './features/profiles/NewProfilePage';
 import { ProfilePage } from './features/profiles/ProfilePage';
@@ -33,6 +34,7 @@ export function App() {
   const { t } = useTranslation();
   const { route, navigate } = useUi();
   useFocusRescue();
+  useStartPage();
   const section = route.page === 'profile' || route.page === 'new-profile' ? 'profiles' : route.page;
   const status = useApi('sync:status', {}, ['conflicts', 'invites', 'sync']);
   const conflicts = status.data?.openConflicts ?? 0;

@@ -8,6 +8,8 @@ import type { PasswordReason } from '../src-shared/errors';
  */
 export interface Messages {
   locale: string;
+  /** The colon after a label, as the language writes it (French: a narrow no-break space before it). */
+  colon: string;
   invitation: {
     subject: (org: string) => string;
     greeting: (name: string) => string;
@@ -45,6 +47,7 @@ export interface Messages {
 
 const en: Messages = {
   locale: 'en-US',
+  colon: ':',
   invitation: {
     subject: (org) => `${org} invites you: confirm your account and set a password`,
     greeting: (name) => `Hello ${name},`,
@@ -91,22 +94,23 @@ const en: Messages = {
 
 const fr: Messages = {
   locale: 'fr-BE',
+  colon: '\u202f:',
   invitation: {
-    subject: (org) => `${org} vous invite : confirmez votre compte et choisissez un mot de passe`,
+    subject: (org) => `${org} vous invite\u202f: confirmez votre compte et choisissez un mot de passe`,
     greeting: (name) => `Bonjour ${name},`,
     intro: (org) => `${org} vous a créé un profil. Confirmez votre compte et choisissez un mot de passe pour commencer.`,
     action: 'Confirmer mon compte et choisir un mot de passe',
     expires: (date) => `Ce lien ne fonctionne qu’une fois, jusqu’au ${date}.`,
-    ignore: 'Si vous n’attendiez pas cet e-mail, ignorez-le : rien ne se passe tant que le lien n’est pas utilisé.',
+    ignore: 'Si vous n’attendiez pas cet e-mail, ignorez-le\u202f: rien ne se passe tant que le lien n’est pas utilisé.',
   },
   welcome: {
-    subject: () => 'Votre compte est confirmé : téléchargez l’application',
+    subject: () => 'Votre compte est confirmé\u202f: téléchargez l’application',
     greeting: (name) => `Bonjour ${name},`,
     intro: (org) => `Votre compte pour ${org} est prêt. Téléchargez l’application et connectez-vous avec votre e-mail et le mot de passe que vous venez de choisir.`,
     ios: 'Télécharger dans l’App Store',
     android: 'Disponible sur Google Play',
     web: 'Ouvrir dans votre navigateur',
-    outro: 'À bientôt !',
+    outro: 'À bientôt\u202f!',
   },
   page: {
     title: 'Confirmez votre compte',
@@ -121,10 +125,10 @@ const fr: Messages = {
       too_long: 'Ce mot de passe est trop long.',
       mismatch: 'Les deux mots de passe ne sont pas identiques.',
       is_email: 'Votre adresse e-mail ne peut pas servir de mot de passe.',
-      repetitive: 'Ce mot de passe répète les mêmes caractères ou le même motif (comme « aaaa » ou « abcabc »). Choisissez-en un autre.',
-      sequential: 'Ce mot de passe est une suite (comme « 123456789 » ou « azertyuiop »). Choisissez-en un autre.',
-      common: 'Ce mot de passe est l’un des plus utilisés, ou une petite variante de l’un d’eux : c’est le premier que les pirates essaient. Choisissez-en un autre.',
-      context: 'Ce mot de passe est fait de votre nom, de votre adresse e-mail, du nom de l’organisation ou de « Roster ». Choisissez-en un autre.',
+      repetitive: 'Ce mot de passe répète les mêmes caractères ou le même motif (comme «\u00a0aaaa\u00a0» ou «\u00a0abcabc\u00a0»). Choisissez-en un autre.',
+      sequential: 'Ce mot de passe est une suite (comme «\u00a0123456789\u00a0» ou «\u00a0azertyuiop\u00a0»). Choisissez-en un autre.',
+      common: 'Ce mot de passe est l’un des plus utilisés, ou une petite variante de l’un d’eux\u202f: c’est le premier que les pirates essaient. Choisissez-en un autre.',
+      context: 'Ce mot de passe est fait de votre nom, de votre adresse e-mail, du nom de l’organisation ou de «\u00a0Roster\u00a0». Choisissez-en un autre.',
     },
     done: { title: 'Votre compte est confirmé', body: 'Merci. Nous vous avons envoyé un e-mail avec les liens pour obtenir l’application.' },
     invalid: { title: 'Ce lien ne fonctionne pas', body: 'Vérifiez que vous avez ouvert le lien complet de l’e-mail, ou demandez une nouvelle invitation à votre administrateur.' },
@@ -137,6 +141,7 @@ const fr: Messages = {
 
 const nl: Messages = {
   locale: 'nl-BE',
+  colon: ':',
   invitation: {
     subject: (org) => `${org} nodigt je uit: bevestig je account en kies een wachtwoord`,
     greeting: (name) => `Hallo ${name},`,

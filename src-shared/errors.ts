@@ -1,4 +1,6 @@
 import type { ImportFailureReason } from './import';
+import { englishText } from './messages';
+import type { RuleMessage } from './messages';
 import type { Profile } from './profile';
 import type { ConflictReason } from './wire';
 
@@ -38,6 +40,9 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** Field name → human message, for inline form and grid messages. */
 export type FieldErrors = Record<string, string>;
 
+/** Field name → its finding as a code and params (src-shared/messages.ts): the same keys as the English FieldErrors beside it. */
+export type FieldRules = Record<string, RuleMessage>;
+
 /** The values of a profile that no two live profiles may share. */
 export type UniqueField = 'email' | 'externalId';
 
@@ -54,6 +59,14 @@ export type PasswordReason = (typeof PASSWORD_REASONS)[number];
 export type ErrorDetails = {
   /** Field name (or argument path, e.g. `draft.email`) → what is wrong with it. VALIDATION_FAILED, and a taken value. */
   fields?: FieldErrors;
+  /** Beside `fields`, with the same keys: each field's finding as a code and its params, for a reader of another language. */
+  fieldRules?: FieldRules;
+  /**
+   * The error itself as a code and its params, when its code does not say
+   * enough (`message` is its English): the console words it in its reader's
+   * language. Errors whose code says it all (CANCELLED) carry none.
+   */
+  rule?: RuleMessage;
   /** EMAIL_TAKEN / EXTERNAL_ID_TAKEN: the profile that already holds the value… */
   holderId?: string;
   /** …and which of its values it is (the server says so; the console names it in `fields`). */
@@ -62,7 +75,7 @@ export type ErrorDetails = {
   reason?: ImportFailureReason | ConflictReason | PasswordReason;
   /** VERSION_CONFLICT from the REST API: the profile as the server has it now. */
   current?: Profile;
-  /** A limit that was reached: bytes, rows or columns (LIMIT_EXCEEDED, FILE_TOO_LARGE)… */
+  /** A limit that was reached: bytes, rows or columns (LIMIT_EXCEEDED, FILE_TOO_LARGE), a password's length in characters (PASSWORD_REJECTED)… */
   limit?: number;
   /** …a time in milliseconds… */
   limitMs?: number;
@@ -97,6 +110,13 @@ export function fieldsOf(issues: readonly { path: string; message: string }[]): 
   return fields;
 }
 
+/** Validation findings as `fieldRules`: the first finding for each path, keyed like fieldsOf's `fields`. */
+export function fieldRulesOf(issues: readonly { path: string; rule: RuleMessage }[]): FieldRules {
+  const rules: FieldRules = {};
+  for (const issue of issues) rules[issue.path === '' ? '(request)' : issue.path] ??= issue.rule;
+  return rules;
+}
+
 export interface ApiError {
   code: ErrorCode;
   message: string;
@@ -129,6 +149,10 @@ export class AppError extends Error {
     return this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details };
   }
 }
+
+/** An error that is a finding: its English `message` built from the rule, and the rule in `details.rule`. */
+export const ruleError = (code: ErrorCode, found: RuleMessage, details: Omit<ErrorDetails, 'rule'> = {}): AppError =>
+  new AppError(code, englishText(found), { ...details, rule: found });
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>
   typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);

@@ -1,5 +1,6 @@
 import type { Language } from './languages';
 import type { ProfileField, ProfileValues } from './profile';
+import type { RuleMessage } from './messages';
 
 /**
  * The spreadsheet import, as the renderer and the main side both see it.
@@ -114,7 +115,10 @@ export interface CellIssue {
   column: number | null;
   severity: IssueSeverity;
   code: ImportIssueCode;
+  /** In English (the export, logs): `rule` in words. */
   message: string;
+  /** What exactly, as a code and its params, for the console to word in its reader's language (the import check always sets it). */
+  rule?: RuleMessage;
 }
 
 export type ImportIssueCode =
@@ -185,8 +189,22 @@ export interface FileFacts {
   encoding: TextEncoding | null;
   delimiter: Delimiter | null;
   delimiterSource: DelimiterSource | null;
-  /** Notes about the file as a whole (e.g. "named .xlsx but is a CSV"). */
+  /** Notes about the file as a whole (e.g. "named .xlsx but is a CSV"), in English… */
   notes: string[];
+  /** …and the same notes as codes and params, in the same order. */
+  noteRules?: RuleMessage[];
+}
+
+/** The country code proposed for a phone column's numbers without one: the code most of the column's other numbers carry. */
+export interface PhoneCountrySuggestion {
+  /** "+32". */
+  code: string;
+  /** Numbers carrying it (their own "+32"/"0032" prefix, or "32" in their row's country code cell). */
+  carriers: number;
+  /** Numbers whose country is known, whichever it is. */
+  withCountry: number;
+  /** National numbers with no country code: the ones the suggestion is for. */
+  withoutCountry: number;
 }
 
 /** The whole state of an open import, as the mapping and review steps need it (rows come paged). */
@@ -207,6 +225,8 @@ export interface ImportSessionView {
   signature: string;
   languageValues: LanguageValue[];
   defaults: { language: Language; phoneCountryCode: string | null };
+  /** A country code to propose for the phone numbers without one, or null (none lacks one, none carries one, or a tie). */
+  phoneCountrySuggestion: PhoneCountrySuggestion | null;
   mode: ImportMode;
   counts: ImportCounts;
   /** Whether the diff against the directory is current. */
@@ -245,8 +265,10 @@ export interface ImportHistoryEntry {
   undoneAt: string | null;
   /** Undo is offered while every change of the import is still waiting in the outbox, untouched since. */
   canUndo: boolean;
-  /** Why undo is not offered, when it is not. */
+  /** Why undo is not offered, when it is not (in English)… */
   undoBlockedReason: string | null;
+  /** …and as a code, for the console to word. */
+  undoBlockedRule?: RuleMessage | null;
 }
 
 export interface CommitResult {
@@ -258,7 +280,7 @@ export interface CommitResult {
   skipped: number;
   batches: number;
   /** Rows that failed at commit time (e.g. the email was taken meanwhile), with why. */
-  failures: { rowNumber: number; message: string }[];
+  failures: { rowNumber: number; message: string; rule?: RuleMessage }[];
 }
 
 export type ImportPhase = 'reading' | 'parsing' | 'validating' | 'diffing' | 'committing';

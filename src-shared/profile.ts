@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { DEFAULT_LANGUAGE, LANGUAGES } from './languages';
 import type { Language } from './languages';
-import type { FieldErrors } from './errors';
-import { findForbiddenCharacter, forbiddenCharacterMessage } from './text-safety';
+import type { FieldErrors, FieldRules } from './errors';
+import { englishText, rule, RULE_TEMPLATES } from './messages';
+import type { RuleMessage } from './messages';
+import { findForbiddenCharacter, forbiddenCharacterRule } from './text-safety';
 
 /**
  * The profile model and its rules. Every part (console, import, server) uses
@@ -55,15 +57,16 @@ export interface Profile {
 export const PROFILE_FIELDS = ['firstName', 'lastName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'language'] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
+/** The fields' English labels (the catalogue's, src-shared/messages.ts). */
 export const FIELD_LABELS: Record<ProfileField, string> = {
-  firstName: 'First name',
-  lastName: 'Last name',
-  email: 'Email',
-  phoneCountryCode: 'Phone country code',
-  phoneNumber: 'Phone number',
-  tags: 'Tags',
-  externalId: 'External ID',
-  language: 'Language',
+  firstName: RULE_TEMPLATES.field_firstName,
+  lastName: RULE_TEMPLATES.field_lastName,
+  email: RULE_TEMPLATES.field_email,
+  phoneCountryCode: RULE_TEMPLATES.field_phoneCountryCode,
+  phoneNumber: RULE_TEMPLATES.field_phoneNumber,
+  tags: RULE_TEMPLATES.field_tags,
+  externalId: RULE_TEMPLATES.field_externalId,
+  language: RULE_TEMPLATES.field_language,
 };
 
 /** What a person types or a file gives: loose strings, normalised by the rules below. */
@@ -89,18 +92,50 @@ export interface ProfileValues {
   language: Language;
 }
 
-type FieldCheck<T> = { ok: true; value: T } | { ok: false; message: string };
+/**
+ * A value a rule refuses: the finding as a code and its params (`rule`, for
+ * the console to word in its reader's language) and in English (`message`,
+ * for the API, logs and tests). `rule` is an accessor, not an own property,
+ * so a refusal still compares, spreads and serialises as the `{ ok, message }`
+ * it always was.
+ */
+export class Refusal {
+  readonly ok = false;
+  readonly message: string;
+  readonly #rule: RuleMessage;
+
+  constructor(found: RuleMessage) {
+    this.#rule = found;
+    this.message = englishText(found);
+  }
+
+  get rule(): RuleMessage {
+    return this.#rule;
+  }
+}
+
+/** A refusal of one of two fields checked together (the phone's): it names the field. */
+export class FieldRefusal<F extends string> extends Refusal {
+  readonly field: F;
+
+  constructor(field: F, found: RuleMessage) {
+    super(found);
+    this.field = field;
+  }
+}
+
+type FieldCheck<T> = { ok: true; value: T } | Refusal;
 
 /**
- * The message for a value holding a control or text-direction character
+ * The finding for a value holding a control or text-direction character
  * (NUL, other C0/C1 controls, U+202A–U+202E, U+2066–U+2069), or null when it
  * holds none. Checked on the value as given, before white space is tidied:
  * tab, line feed and carriage return are allowed (they become spaces).
  */
-export function forbiddenIn(label: string, raw: string | null | undefined): string | null {
+function forbiddenIn(field: ProfileField, raw: string | null | undefined): Refusal | null {
   if (raw === null || raw === undefined) return null;
   const found = findForbiddenCharacter(raw);
-  return found === null ? null : forbiddenCharacterMessage(label, found);
+  return found === null ? null : new Refusal(forbiddenCharacterRule(field, found));
 }
 
 const blankToNull = (value: string | null | undefined): string | null => {
@@ -109,12 +144,12 @@ const blankToNull = (value: string | null | undefined): string | null => {
   return trimmed === '' ? null : trimmed;
 };
 
-export function checkName(label: string, raw: string | null | undefined): FieldCheck<string> {
-  const hidden = forbiddenIn(label, raw);
-  if (hidden !== null) return { ok: false, message: hidden };
+export function checkName(field: 'firstName' | 'lastName', raw: string | null | undefined): FieldCheck<string> {
+  const hidden = forbiddenIn(field, raw);
+  if (hidden !== null) return hidden;
   const value = blankToNull(raw);
-  if (value === null) return { ok: false, message: `${label} is required.` };
-  if (value.length > LIMITS.nameLength) return { ok: false, message: `${label} is longer than ${LIMITS.nameLength} characters.` };
+  if (value === null) return new Refusal(rule('required', { field }));
+  if (value.length > LIMITS.nameLength) return new Refusal(rule('too_long', { field, max: LIMITS.nameLength }));
   return { ok: true, value };
 }
 
@@ -124,31 +159,31 @@ const EMAIL_PATTERN = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-
 export const normaliseEmail = (raw: string): string => raw.trim().toLowerCase();
 
 export function checkEmail(raw: string | null | undefined): FieldCheck<string> {
-  const hidden = forbiddenIn(FIELD_LABELS.email, raw);
-  if (hidden !== null) return { ok: false, message: hidden };
+  const hidden = forbiddenIn('email', raw);
+  if (hidden !== null) return hidden;
   const value = blankToNull(raw);
-  if (value === null) return { ok: false, message: 'Email is required.' };
+  if (value === null) return new Refusal(rule('required', { field: 'email' }));
   const email = normaliseEmail(value.replace(/^mailto:/i, ''));
-  if (email.length > LIMITS.emailLength) return { ok: false, message: `Email is longer than ${LIMITS.emailLength} characters.` };
+  if (email.length > LIMITS.emailLength) return new Refusal(rule('too_long', { field: 'email', max: LIMITS.emailLength }));
   if (!EMAIL_PATTERN.test(email) || email.includes('..') || email.startsWith('.') || email.split('@')[0]?.endsWith('.') === true) {
-    return { ok: false, message: `"${value}" is not a valid email address.` };
+    return new Refusal(rule('email_invalid', { value }));
   }
   return { ok: true, value: email };
 }
 
 /** "+32", "32", "0032" or a two-letter country ("BE") → a calling code without "+". */
 export function parseCallingCode(raw: string | null | undefined): FieldCheck<string | null> {
-  const hidden = forbiddenIn(FIELD_LABELS.phoneCountryCode, raw);
-  if (hidden !== null) return { ok: false, message: hidden };
+  const hidden = forbiddenIn('phoneCountryCode', raw);
+  if (hidden !== null) return hidden;
   const value = blankToNull(raw);
   if (value === null) return { ok: true, value: null };
   const upper = value.toUpperCase();
   if (/^[A-Z]{2}$/.test(upper)) {
-    if (!isSupportedCountry(upper)) return { ok: false, message: `"${value}" is not a known country.` };
+    if (!isSupportedCountry(upper)) return new Refusal(rule('country_unknown', { value }));
     return { ok: true, value: getCountryCallingCode(upper) };
   }
   const digits = value.replace(/^(\+|00)/, '').replace(/[\s()-]/g, '');
-  if (!/^[1-9]\d{0,3}$/.test(digits)) return { ok: false, message: `"${value}" is not a phone country code.` };
+  if (!/^[1-9]\d{0,3}$/.test(digits)) return new Refusal(rule('country_code_invalid', { value }));
   return { ok: true, value: digits };
 }
 
@@ -159,16 +194,16 @@ export function parseCallingCode(raw: string | null | undefined): FieldCheck<str
 export function checkPhone(
   countryCodeRaw: string | null | undefined,
   numberRaw: string | null | undefined,
-): { ok: true; value: string | null } | { ok: false; field: 'phoneCountryCode' | 'phoneNumber'; message: string } {
+): { ok: true; value: string | null } | FieldRefusal<'phoneCountryCode' | 'phoneNumber'> {
   const code = parseCallingCode(countryCodeRaw);
-  if (!code.ok) return { ok: false, field: 'phoneCountryCode', message: code.message };
-  const hiddenNumber = forbiddenIn(FIELD_LABELS.phoneNumber, numberRaw);
-  if (hiddenNumber !== null) return { ok: false, field: 'phoneNumber', message: hiddenNumber };
+  if (!code.ok) return new FieldRefusal('phoneCountryCode', code.rule);
+  const hiddenNumber = forbiddenIn('phoneNumber', numberRaw);
+  if (hiddenNumber !== null) return new FieldRefusal('phoneNumber', hiddenNumber.rule);
   const numberText = blankToNull(numberRaw);
   if (numberText === null) return { ok: true, value: null };
-  if (numberText.length > LIMITS.phoneLength) return { ok: false, field: 'phoneNumber', message: 'Phone number is too long.' };
+  if (numberText.length > LIMITS.phoneLength) return new FieldRefusal('phoneNumber', rule('phone_too_long', {}));
   if (/[A-Za-z]/.test(numberText.replace(/\s*(ext\.?|x)\s*\d+$/i, ''))) {
-    return { ok: false, field: 'phoneNumber', message: `"${numberText}" is not a phone number.` };
+    return new FieldRefusal('phoneNumber', rule('phone_not_a_number', { value: numberText }));
   }
   const international = numberText.replace(/^00/, '+');
   let parsed;
@@ -178,13 +213,16 @@ export function checkPhone(
     try {
       parsed = parsePhoneNumberFromString(numberText, { defaultCallingCode: code.value });
     } catch {
-      return { ok: false, field: 'phoneCountryCode', message: `+${code.value} is not a phone country code in use.` };
+      return new FieldRefusal('phoneCountryCode', rule('country_code_not_in_use', { code: code.value }));
     }
   } else {
-    return { ok: false, field: 'phoneCountryCode', message: 'Phone country code is required for a number without a leading +.' };
+    return new FieldRefusal('phoneCountryCode', rule('country_code_required', {}));
   }
   if (parsed?.isValid() !== true) {
-    return { ok: false, field: 'phoneNumber', message: `"${numberText}" is not a valid phone number${code.value === null ? '' : ` for +${code.value}`}.` };
+    return new FieldRefusal(
+      'phoneNumber',
+      code.value === null ? rule('phone_invalid', { value: numberText }) : rule('phone_invalid_for_country', { value: numberText, code: code.value }),
+    );
   }
   return { ok: true, value: parsed.number };
 }
@@ -206,8 +244,8 @@ export const formatPhone = (e164: string | null): string => {
 export function checkTags(raw: string | readonly string[] | null | undefined): FieldCheck<string[]> {
   if (raw === null || raw === undefined) return { ok: true, value: [] };
   for (const piece of typeof raw === 'string' ? [raw] : raw) {
-    const hidden = forbiddenIn(FIELD_LABELS.tags, piece);
-    if (hidden !== null) return { ok: false, message: hidden };
+    const hidden = forbiddenIn('tags', piece);
+    if (hidden !== null) return hidden;
   }
   const parts = typeof raw === 'string' ? raw.split(/[,;|]/) : raw.flatMap((t) => t.split(/[,;|]/));
   const seen = new Set<string>();
@@ -217,53 +255,59 @@ export function checkTags(raw: string | readonly string[] | null | undefined): F
     if (tag === '') continue;
     const key = tag.toLowerCase();
     if (seen.has(key)) continue;
-    if (tag.length > LIMITS.tagLength) return { ok: false, message: `Tag "${tag.slice(0, 20)}…" is longer than ${LIMITS.tagLength} characters.` };
+    if (tag.length > LIMITS.tagLength) return new Refusal(rule('tag_too_long', { tag: tag.slice(0, 20), max: LIMITS.tagLength }));
     seen.add(key);
     tags.push(tag);
   }
-  if (tags.length > LIMITS.tagCount) return { ok: false, message: `A profile can have at most ${LIMITS.tagCount} tags.` };
+  if (tags.length > LIMITS.tagCount) return new Refusal(rule('too_many_tags', { max: LIMITS.tagCount }));
   return { ok: true, value: tags };
 }
 
 export function checkExternalId(raw: string | null | undefined): FieldCheck<string | null> {
-  const hidden = forbiddenIn(FIELD_LABELS.externalId, raw);
-  if (hidden !== null) return { ok: false, message: hidden };
+  const hidden = forbiddenIn('externalId', raw);
+  if (hidden !== null) return hidden;
   const value = blankToNull(raw);
   if (value === null) return { ok: true, value: null };
-  if (value.length > LIMITS.externalIdLength) return { ok: false, message: `External ID is longer than ${LIMITS.externalIdLength} characters.` };
+  if (value.length > LIMITS.externalIdLength) return new Refusal(rule('too_long', { field: 'externalId', max: LIMITS.externalIdLength }));
   return { ok: true, value };
 }
 
 /** Exactly en_US, fr_BE or nl_BE (case-sensitive); empty means the default. */
 export function checkLanguage(raw: string | null | undefined, fallback: Language = DEFAULT_LANGUAGE): FieldCheck<Language> {
-  const hidden = forbiddenIn(FIELD_LABELS.language, raw);
-  if (hidden !== null) return { ok: false, message: hidden };
+  const hidden = forbiddenIn('language', raw);
+  if (hidden !== null) return hidden;
   const value = blankToNull(raw);
   if (value === null) return { ok: true, value: fallback };
   const found = LANGUAGES.find((l) => l === value);
-  if (found === undefined) return { ok: false, message: `Language must be exactly one of ${LANGUAGES.join(', ')} (got "${value}").` };
+  if (found === undefined) return new Refusal(rule('language_invalid', { allowed: LANGUAGES.join(', '), value }));
   return { ok: true, value: found };
 }
 
-export type ProfileCheck = { ok: true; value: ProfileValues } | { ok: false; fields: FieldErrors };
+/** A failed check names each failing field twice: in English (`fields`) and as its finding (`rules`, same keys). */
+export type ProfileCheck = { ok: true; value: ProfileValues } | { ok: false; fields: FieldErrors; rules: FieldRules };
 
-/** Applies every rule to a draft; returns the normalised values or one message per failing field. */
+/** Applies every rule to a draft; returns the normalised values or one finding per failing field. */
 export function validateProfile(draft: ProfileDraft, options: { defaultLanguage?: Language } = {}): ProfileCheck {
   const fields: FieldErrors = {};
-  const firstName = checkName('First name', draft.firstName);
-  if (!firstName.ok) fields.firstName = firstName.message;
-  const lastName = checkName('Last name', draft.lastName);
-  if (!lastName.ok) fields.lastName = lastName.message;
+  const rules: FieldRules = {};
+  const refuse = (field: ProfileField, refusal: Refusal): void => {
+    fields[field] = refusal.message;
+    rules[field] = refusal.rule;
+  };
+  const firstName = checkName('firstName', draft.firstName);
+  if (!firstName.ok) refuse('firstName', firstName);
+  const lastName = checkName('lastName', draft.lastName);
+  if (!lastName.ok) refuse('lastName', lastName);
   const email = checkEmail(draft.email);
-  if (!email.ok) fields.email = email.message;
+  if (!email.ok) refuse('email', email);
   const phone = checkPhone(draft.phoneCountryCode, draft.phoneNumber);
-  if (!phone.ok) fields[phone.field] = phone.message;
+  if (!phone.ok) refuse(phone.field, phone);
   const tags = checkTags(draft.tags);
-  if (!tags.ok) fields.tags = tags.message;
+  if (!tags.ok) refuse('tags', tags);
   const externalId = checkExternalId(draft.externalId);
-  if (!externalId.ok) fields.externalId = externalId.message;
+  if (!externalId.ok) refuse('externalId', externalId);
   const language = checkLanguage(draft.language, options.defaultLanguage);
-  if (!language.ok) fields.language = language.message;
+  if (!language.ok) refuse('language', language);
 
   if (firstName.ok && lastName.ok && email.ok && phone.ok && tags.ok && externalId.ok && language.ok) {
     return {
@@ -279,7 +323,7 @@ export function validateProfile(draft: ProfileDraft, options: { defaultLanguage?
       },
     };
   }
-  return { ok: false, fields };
+  return { ok: false, fields, rules };
 }
 
 /** The wire shape of a draft (IPC, HTTP): loose strings, checked by validateProfile. */

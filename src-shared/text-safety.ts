@@ -1,3 +1,6 @@
+import { englishText, rule } from './messages';
+import type { LabelledField, RuleMessage } from './messages';
+
 /**
  * Characters no text field may hold: C0 controls (NUL included) other than
  * tab, line feed and carriage return, DEL, C1 controls, and the
@@ -37,6 +40,13 @@ export const stripForbiddenCharacters = (text: string): string => text.replace(F
 /** For one-line places such as an email Subject: forbidden characters removed, line breaks and tabs made spaces. */
 export const toSingleLine = (text: string): string => stripForbiddenCharacters(text).replace(LINE_BREAKS_ALL, ' ').replace(/ {2,}/g, ' ').trim();
 
-/** The message a field gets when it holds one, naming the field and the character. */
-export const forbiddenCharacterMessage = (label: string, found: ForbiddenCharacter): string =>
-  `${label} contains an invisible control or text-direction character (${found.codePoint}) that cannot be stored; remove it.`;
+/**
+ * The finding a field gets when it holds one, naming the field and the
+ * character: `field` is the field's key (`lastName`, `organisationName`), or
+ * a label as it should read.
+ */
+export const forbiddenCharacterRule = (field: LabelledField | (string & Record<never, never>), found: ForbiddenCharacter): RuleMessage =>
+  rule('hidden_character', { field, codePoint: found.codePoint });
+
+/** The same in English, naming the field by `label`. */
+export const forbiddenCharacterMessage = (label: string, found: ForbiddenCharacter): string => englishText(forbiddenCharacterRule(label, found));

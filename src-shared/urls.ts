@@ -1,3 +1,6 @@
+import { englishText, rule } from './messages';
+import type { LabelledField, RuleMessage } from './messages';
+
 /**
  * Web addresses Roster accepts from a person or an API caller: https, or
  * http only to this machine (a loopback address), where nothing crosses a
@@ -7,7 +10,8 @@
 
 export type WebUrlProblem = 'invalid' | 'scheme' | 'insecure' | 'credentials';
 
-export type WebUrlCheck = { ok: true; url: URL } | { ok: false; problem: WebUrlProblem; message: string };
+/** A refusal says why as a problem code, as a finding (`rule`, for the console to word) and in English (`message`). */
+export type WebUrlCheck = { ok: true; url: URL } | { ok: false; problem: WebUrlProblem; message: string; rule: RuleMessage };
 
 /**
  * Is this host name this machine? `localhost`, 127.0.0.0/8 written as four
@@ -25,27 +29,19 @@ export function isLoopbackHost(hostname: string): boolean {
 /**
  * Checks an address typed in or sent to an API: it parses, its scheme is
  * https (or http to a loopback host), and it carries no user name or password.
- * `what` names the field in the message ("The server address", "The app link").
+ * `what` names the field in the message: its key (`serverUrl`, `appLinkIos`…),
+ * which every language words, or a label as it should read ("The app link").
  */
-export function checkWebUrl(raw: string, what: string): WebUrlCheck {
+export function checkWebUrl(raw: string, what: LabelledField | (string & Record<never, never>)): WebUrlCheck {
+  const refuse = (problem: WebUrlProblem, found: RuleMessage): WebUrlCheck => ({ ok: false, problem, message: englishText(found), rule: found });
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    return { ok: false, problem: 'invalid', message: `${what} is not a web address (e.g. https://roster.example.org).` };
+    return refuse('invalid', rule('url_invalid', { field: what }));
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { ok: false, problem: 'scheme', message: `${what} must start with https:// (it starts with ${url.protocol}).` };
-  }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    return {
-      ok: false,
-      problem: 'insecure',
-      message: `${what} must use https:// for ${url.hostname}: over http:// passwords and personal data would cross the network unencrypted. http:// is accepted only for this machine (localhost, 127.0.0.1, ::1).`,
-    };
-  }
-  if (url.username !== '' || url.password !== '') {
-    return { ok: false, problem: 'credentials', message: `${what} must not contain a user name or password.` };
-  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return refuse('scheme', rule('url_scheme', { field: what, scheme: url.protocol }));
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return refuse('insecure', rule('url_insecure', { field: what, host: url.hostname }));
+  if (url.username !== '' || url.password !== '') return refuse('credentials', rule('url_credentials', { field: what }));
   return { ok: true, url };
 }

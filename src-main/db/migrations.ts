@@ -1,5 +1,6 @@
 import type { Db } from './database';
 import { LIST_INDEXES, SEARCH_TRIGGERS, replicaIndexes } from './replica-indexes';
+import { createInvitationEvents } from './dashboard.repo';
 
 /** Every column of profiles, in the table's order (migration 7 copies them across). */
 const PROFILE_COLUMNS = [
@@ -301,6 +302,11 @@ export const migrations: readonly Migration[] = [
         db.exec(SEARCH_TRIGGERS.profiles_search_update);
       }
     },
+  },
+  {
+    version: 8,
+    name: 'when invitations were sent and confirmed, kept for the dashboard',
+    up: createInvitationEvents,
   },
 ];
 

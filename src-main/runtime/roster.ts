@@ -23,6 +23,8 @@ import type { RunMode } from '../../src-shared/contract/app';
 import { databaseFile, prepareDataDir } from './data-dir';
 import { checkWebUrl } from '../../src-shared/urls';
 import { syncHandlers } from '../core/api/sync.handlers';
+import { dashboardHandlers } from '../core/api/dashboard.handlers';
+import { createDashboardStore } from '../db/dashboard.repo';
 import { SyncEngine } from '../core/sync/engine';
 import type { SyncEngineOptions } from '../core/sync/engine';
 import { ConflictService } from '../core/sync/conflicts';
@@ -251,6 +253,7 @@ function compose(options: RosterOptions, db: Db, file: string, schemaVersion: nu
     ...profileHandlers(profiles),
     ...importHandlers(imports),
     ...syncHandlers({ engine: sync, conflicts, invites, store: syncStore }),
+    ...dashboardHandlers({ store: createDashboardStore(db), clock }),
   });
   return {
     db,

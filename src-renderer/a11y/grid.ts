@@ -16,13 +16,13 @@ export interface GridCellProps {
 
 export interface GridNavigation {
   /** Spread on each focusable cell (or the control inside it): only one cell of the grid is in the Tab order. */
-  cellProps(row: number, col: number): GridCellProps;
+  cellProps: (row: number, col: number) => GridCellProps;
   /** On the element around the cells: the arrows, Home/End, Page Up/Down and Ctrl+Home/End move between them. */
-  onKeyDown(e: KeyboardEvent<HTMLElement>): void;
+  onKeyDown: (e: KeyboardEvent<HTMLElement>) => void;
   /** On the element around the cells: a cell focused by a click or by Tab becomes the current one. */
-  onFocus(e: FocusEvent<HTMLElement>): void;
+  onFocus: (e: FocusEvent<HTMLElement>) => void;
   /** Puts focus on a cell, scrolling it into view first (e.g. back on a cell after its editor closed). */
-  focus(cell: GridCell): void;
+  focus: (cell: GridCell) => void;
 }
 
 /** The grid cell an element is (or is in), from its data-grid-row and data-grid-col. */

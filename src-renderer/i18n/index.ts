@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { resources } from './resources';
+import { addRuleFormats } from './messages';
 import { CONSOLE_LANGUAGES, pickConsoleLanguage } from '../../src-shared/console-languages';
 import type { ConsoleLanguage } from '../../src-shared/console-languages';
 
@@ -25,6 +26,7 @@ export async function startI18n(language: ConsoleLanguage): Promise<void> {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
+  addRuleFormats(i18next);
   document.documentElement.lang = language;
 }
 

@@ -10,7 +10,6 @@ import enProfiles from './locales/en/profiles.json';
 import enImport from './locales/en/import.json';
 import enSync from './locales/en/sync.json';
 import enDashboard from './locales/en/dashboard.json';
-import enRules from './locales/en/rules.json';
 import enErrors from './locales/en/errors.json';
 import enA11y from './locales/en/a11y.json';
 import frCommon from './locales/fr/common.json';
@@ -38,6 +37,7 @@ import esRules from './locales/es/rules.json';
 import esErrors from './locales/es/errors.json';
 import esA11y from './locales/es/a11y.json';
 import type { ConsoleLanguage } from '../../src-shared/console-languages';
+import { RULE_TEMPLATES } from '../../src-shared/messages';
 
 export const english = {
   common: enCommon,
@@ -45,7 +45,8 @@ export const english = {
   import: enImport,
   sync: enSync,
   dashboard: enDashboard,
-  rules: enRules,
+  // The shared rules' English templates themselves (src-shared/messages.ts): their English exists once.
+  rules: RULE_TEMPLATES,
   errors: enErrors,
   a11y: enA11y,
 };

@@ -3,6 +3,8 @@ import type { ProfileQuery, Selection } from '../../src-shared/contract/profiles
 
 /** UI state only: where the admin is, what the list shows, what is ticked. Data stays in the database. */
 export type Route =
+  /** Before the console knows whether the directory has profiles (see startRoute). */
+  | { page: 'start' }
   | { page: 'dashboard' }
   | { page: 'profiles' }
   | { page: 'profile'; id: string }
@@ -11,6 +13,9 @@ export type Route =
   | { page: 'invites' }
   | { page: 'conflicts' }
   | { page: 'settings' };
+
+/** Where the console opens: the Dashboard once there are profiles; with none, Profiles, whose empty state offers to create or import. */
+export const startRoute = (profiles: number): Route => (profiles > 0 ? { page: 'dashboard' } : { page: 'profiles' });
 
 export type Ticked = { mode: 'ids'; ids: ReadonlySet<string> } | { mode: 'all'; except: ReadonlySet<string> };
 
@@ -28,7 +33,7 @@ interface UiState {
 const none: Ticked = { mode: 'ids', ids: new Set() };
 
 export const useUi = create<UiState>()((set) => ({
-  route: { page: 'profiles' },
+  route: { page: 'start' },
   query: { sort: { by: 'name', dir: 'asc' } },
   ticked: none,
   navigate: (route) => {

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../src-shared/errors';
+import { englishText, rule } from '../../src-shared/messages';
+import type { RuleMessage } from '../../src-shared/messages';
 
 /**
  * The password rules, after NIST SP 800-63B (5.1.1.2): length rather than
@@ -26,17 +28,32 @@ export interface PasswordContext {
 /** The service's own name, which every Roster password would otherwise be tempted to contain. */
 const SERVICE_WORDS = ['roster'];
 
-/** What the API says for each reason (the invitation page says it in the person's language, see i18n.ts). */
-export const PASSWORD_MESSAGES: Record<PasswordReason, string> = {
-  too_short: `The password is too short: use at least ${PASSWORD_MIN} characters (a few words in a row work well).`,
-  too_long: `The password is too long: use at most ${PASSWORD_MAX} characters.`,
-  mismatch: 'The two passwords are not the same.',
-  is_email: 'The password cannot be the email address.',
-  repetitive: 'The password repeats the same characters or pattern (like "aaaa" or "abcabc"): choose one that does not.',
-  sequential: 'The password is a sequence (like "123456789" or "qwertyuiop"): choose one that is not.',
-  common: 'The password is one of the most commonly used passwords, or a small variation of one, which attackers try first: choose another.',
-  context: 'The password is made of a name, the email address, the organisation’s name or “Roster”: choose one that is not.',
+/** Each reason as a finding of the shared catalogue (src-shared/messages.ts): the API's code and its English. */
+const PASSWORD_RULES: Record<PasswordReason, RuleMessage> = {
+  too_short: rule('password_too_short', { min: PASSWORD_MIN }),
+  too_long: rule('password_too_long', { max: PASSWORD_MAX }),
+  mismatch: rule('password_mismatch', {}),
+  is_email: rule('password_is_email', {}),
+  repetitive: rule('password_repetitive', {}),
+  sequential: rule('password_sequential', {}),
+  common: rule('password_common', {}),
+  context: rule('password_context', {}),
 };
+
+/** What the API says for each reason, in English (the invitation page says it in the person's language, see i18n.ts). */
+export const PASSWORD_MESSAGES: Record<PasswordReason, string> = {
+  too_short: englishText(PASSWORD_RULES.too_short),
+  too_long: englishText(PASSWORD_RULES.too_long),
+  mismatch: englishText(PASSWORD_RULES.mismatch),
+  is_email: englishText(PASSWORD_RULES.is_email),
+  repetitive: englishText(PASSWORD_RULES.repetitive),
+  sequential: englishText(PASSWORD_RULES.sequential),
+  common: englishText(PASSWORD_RULES.common),
+  context: englishText(PASSWORD_RULES.context),
+};
+
+/** A length refusal says the limit it met, for a reader to word it (details.limit). */
+const LENGTH_LIMITS: Partial<Record<PasswordReason, number>> = { too_short: PASSWORD_MIN, too_long: PASSWORD_MAX };
 
 // ------------------------------------------------------------ normalising
 
@@ -219,5 +236,14 @@ export function passwordProblem(password: string, confirm: string, context: Pass
 /** For every place a password is set outside the invitation page: PASSWORD_REJECTED naming the reason. */
 export function assertAcceptablePassword(password: string, context: PasswordContext = {}): void {
   const reason = passwordProblem(password, password, context);
-  if (reason !== null) throw new AppError('PASSWORD_REJECTED', PASSWORD_MESSAGES[reason], { reason, fields: { password: PASSWORD_MESSAGES[reason] } });
+  if (reason === null) return;
+  const found = PASSWORD_RULES[reason];
+  const limit = LENGTH_LIMITS[reason];
+  throw new AppError('PASSWORD_REJECTED', PASSWORD_MESSAGES[reason], {
+    reason,
+    ...(limit === undefined ? {} : { limit }),
+    fields: { password: PASSWORD_MESSAGES[reason] },
+    fieldRules: { password: found },
+    rule: found,
+  });
 }

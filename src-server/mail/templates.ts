@@ -33,7 +33,8 @@ export function renderInvitation(language: Language, payload: InvitationMailPayl
   // One line, no control or text-direction characters: it goes into the Subject header (also from a message queued before names were checked).
   const organisationName = toSingleLine(payload.organisationName);
   const subject = m.subject(organisationName);
-  const text = [m.greeting(payload.firstName), '', m.intro(organisationName), '', `${m.action}:`, link, '', expires, '', m.ignore, '', '-- ', MESSAGES[language].footer].join('\n');
+  const colon = MESSAGES[language].colon;
+  const text = [m.greeting(payload.firstName), '', m.intro(organisationName), '', `${m.action}${colon}`, link, '', expires, '', m.ignore, '', '-- ', MESSAGES[language].footer].join('\n');
   const html = layout(
     language,
     subject,
@@ -65,7 +66,8 @@ export function renderWelcome(language: Language, payload: WelcomeMailPayload): 
     const checked = checkWebUrl(href, label);
     return checked.ok ? [[label, href.trim()]] : [];
   });
-  const text = [m.greeting(payload.firstName), '', m.intro(organisationName), '', ...links.map(([label, href]) => `${label}: ${href}`), '', m.outro, '', '-- ', MESSAGES[language].footer].join('\n');
+  const colon = MESSAGES[language].colon;
+  const text = [m.greeting(payload.firstName), '', m.intro(organisationName), '', ...links.map(([label, href]) => `${label}${colon} ${href}`), '', m.outro, '', '-- ', MESSAGES[language].footer].join('\n');
   const html = layout(
     language,
     subject,

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError, fieldsOf, isErrorCode } from '../../src-shared/errors';
+import { AppError, fieldRulesOf, fieldsOf, isErrorCode } from '../../src-shared/errors';
 import type { ApiError } from '../../src-shared/errors';
 import { HTTP_STATUS_BY_CODE } from '../../src-shared/wire';
 import { describeBytes } from '../lib/body-limits';
@@ -19,8 +19,8 @@ export const errorsPlugin = shared((app: FastifyInstance, _options: object, done
       if (thrown instanceof RateLimitedError) void reply.header('retry-after', String(thrown.retryAfterSeconds));
     } else if (thrown instanceof ValidationError) {
       status = 400;
-      // `fields` as everywhere else; `issues`, the list this answer carried before, for one release.
-      error = { code: 'VALIDATION_FAILED', message: thrown.message, details: { fields: fieldsOf(thrown.issues), issues: thrown.issues } };
+      // `fields` (and their findings) as everywhere else; `issues`, the list this answer carried before, for one release.
+      error = { code: 'VALIDATION_FAILED', message: thrown.message, details: { fields: fieldsOf(thrown.issues), fieldRules: fieldRulesOf(thrown.findings), issues: thrown.issues } };
     } else if (isEnvelope(thrown)) {
       status = thrown.statusCode;
       error = thrown.error;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { errorResultSchema, resultSchema } from '../../src-shared/wire';
+import { issueRule } from '../../src-shared/messages';
+import type { RuleMessage } from '../../src-shared/messages';
 import { API_BODY_LIMIT, PUBLIC_BODY_LIMIT } from '../lib/body-limits';
 import type { Actor } from '../services/context';
 
@@ -42,10 +44,13 @@ export function useZodValidation(app: FastifyInstance): void {
 
 export class ValidationError extends Error {
   readonly issues: { path: string; message: string }[];
+  /** The same issues as findings (src-shared/messages.ts), for `details.fieldRules`. */
+  readonly findings: { path: string; rule: RuleMessage }[];
   constructor(error: z.ZodError) {
     super(error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ').slice(0, 500));
     this.name = 'ValidationError';
     this.issues = error.issues.slice(0, 50).map((i) => ({ path: i.path.join('.'), message: i.message }));
+    this.findings = error.issues.slice(0, 50).map((i) => ({ path: i.path.join('.'), rule: issueRule(i) }));
   }
 }
 

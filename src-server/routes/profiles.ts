@@ -13,7 +13,7 @@ import type { Actor, ServerContext } from '../services/context';
 import { inviteBatch } from '../services/invitations';
 import { lockOrganisation, setChangeSeq, toSettings } from '../services/organisations';
 import { getProfile, ProfileBatch, selectProfiles, toProfile } from '../services/profiles';
-import { databaseRefusalMessage, findUnstorableCharacter } from '../services/profile-checks';
+import { databaseRefusalMessage, databaseRefusalRule, findUnstorableCharacter } from '../services/profile-checks';
 import type { ProfileOutcome } from '../services/profiles';
 
 const idParams = z.object({ id: z.uuid() });
@@ -37,7 +37,7 @@ async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; ema
     } catch (error) {
       const code = refusalCode(error);
       if (code === null) throw error;
-      throw new AppError('VALIDATION_FAILED', databaseRefusalMessage(code), { database: code });
+      throw new AppError('VALIDATION_FAILED', databaseRefusalMessage(code), { database: code, rule: databaseRefusalRule(code) });
     }
     if (batch.seqChanged) await setChangeSeq(trx, actor.organisationId, batch.seq);
     if (outcome.row === null) return null;
@@ -47,7 +47,7 @@ async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; ema
 
 function draftValues(draft: z.infer<typeof profileDraftSchema>, defaultLanguage: ProfileValues['language']): ProfileValues {
   const checked = validateProfile(draft, { defaultLanguage });
-  if (!checked.ok) throw new AppError('VALIDATION_FAILED', 'The profile breaks the profile rules.', { fields: checked.fields });
+  if (!checked.ok) throw new AppError('VALIDATION_FAILED', 'The profile breaks the profile rules.', { fields: checked.fields, fieldRules: checked.rules });
   return checked.value;
 }
 

@@ -5,10 +5,13 @@ import { iso } from '../db/tx';
 import type { Executor, Tx } from '../db/tx';
 import { isLanguage } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
-import { AppError } from '../../src-shared/errors';
+import { AppError, ruleError } from '../../src-shared/errors';
+import type { FieldRules } from '../../src-shared/errors';
+import { englishText, rule } from '../../src-shared/messages';
+import type { LabelledField, RuleMessage } from '../../src-shared/messages';
 import { checkEmail } from '../../src-shared/profile';
 import type { Role } from '../../src-shared/wire';
-import { findForbiddenCharacter, forbiddenCharacterMessage } from '../../src-shared/text-safety';
+import { findForbiddenCharacter, forbiddenCharacterRule } from '../../src-shared/text-safety';
 import { checkWebUrl } from '../../src-shared/urls';
 import { hashPassword } from '../lib/crypto';
 import { assertAcceptablePassword } from '../lib/passwords';
@@ -19,7 +22,8 @@ export type StoredAppLinks = { [K in keyof AppLinks]: string | null };
 
 export const APP_LINK_KEYS = ['ios', 'android', 'web'] as const satisfies readonly (keyof AppLinks)[];
 
-const APP_LINK_LABELS: Record<keyof AppLinks, string> = { ios: 'The iOS app link', android: 'The Android app link', web: 'The web app link' };
+/** Each link's field key: its label in every language is the catalogue's (src-shared/messages.ts). */
+const APP_LINK_LABELS: Record<keyof AppLinks, LabelledField> = { ios: 'appLinkIos', android: 'appLinkAndroid', web: 'appLinkWeb' };
 
 export interface OrganisationSettings {
   id: string;
@@ -61,16 +65,26 @@ export const usableAppLinks = (links: StoredAppLinks, fallback: AppLinks): AppLi
 export function checkAppLinks(input: { [K in keyof AppLinks]?: string | undefined }): Partial<AppLinks> {
   const out: Partial<AppLinks> = {};
   const fields: Record<string, string> = {};
+  const fieldRules: FieldRules = {};
   for (const key of APP_LINK_KEYS) {
     const raw = input[key];
     if (raw === undefined) continue;
     const checked = checkWebUrl(raw, APP_LINK_LABELS[key]);
     if (checked.ok) out[key] = checked.url.href;
-    else fields[`appLinks.${key}`] = checked.message;
+    else {
+      fields[`appLinks.${key}`] = checked.message;
+      fieldRules[`appLinks.${key}`] = checked.rule;
+    }
   }
   const messages = Object.values(fields);
-  if (messages.length > 0) throw new AppError('VALIDATION_FAILED', messages.join(' '), { fields });
+  if (messages.length > 0) throw new AppError('VALIDATION_FAILED', messages.join(' '), { fields, fieldRules });
   return out;
+}
+
+/** VALIDATION_FAILED naming one field: its finding as the error's and the field's, in English and as a code. */
+function fieldError(found: RuleMessage, field: string): AppError {
+  const message = englishText(found);
+  return new AppError('VALIDATION_FAILED', message, { fields: { [field]: message }, fieldRules: { [field]: found }, rule: found });
 }
 
 export const ORGANISATION_NAME_MAX = 200;
@@ -81,15 +95,15 @@ export const ORGANISATION_NAME_MAX = 200;
  * and every page). Throws VALIDATION_FAILED naming the field.
  */
 export function checkOrganisationName(raw: string): string {
-  const fail = (message: string): never => {
-    throw new AppError('VALIDATION_FAILED', message, { fields: { name: message } });
+  const fail = (found: RuleMessage): never => {
+    throw fieldError(found, 'name');
   };
-  const found = findForbiddenCharacter(raw);
-  if (found !== null) fail(forbiddenCharacterMessage('The organisation name', found));
-  if (/[\t\n\r\u2028\u2029]/.test(raw)) fail('The organisation name must fit on one line: remove the line break or tab.');
+  const hidden = findForbiddenCharacter(raw);
+  if (hidden !== null) fail(forbiddenCharacterRule('organisationName', hidden));
+  if (/[\t\n\r\u2028\u2029]/.test(raw)) fail(rule('organisation_name_one_line', {}));
   const name = raw.trim();
-  if (name === '') fail('The organisation name is required.');
-  if (name.length > ORGANISATION_NAME_MAX) fail(`The organisation name is at most ${ORGANISATION_NAME_MAX} characters.`);
+  if (name === '') fail(rule('organisation_name_required', {}));
+  if (name.length > ORGANISATION_NAME_MAX) fail(rule('organisation_name_too_long', { max: ORGANISATION_NAME_MAX }));
   return name;
 }
 
@@ -157,7 +171,7 @@ export interface NewOrganisation {
 export async function createOrganisation(ctx: ServerContext, input: NewOrganisation): Promise<{ organisationId: string; accountId: string }> {
   const name = checkOrganisationName(input.name);
   const email = checkEmail(input.ownerEmail);
-  if (!email.ok) throw new AppError('VALIDATION_FAILED', email.message, { fields: { email: email.message } });
+  if (!email.ok) throw fieldError(email.rule, 'email');
   assertAcceptablePassword(input.ownerPassword, { email: email.value, names: [name] });
   const now = ctx.clock.now();
   const passwordHash = await hashPassword(input.ownerPassword, ctx.config.scrypt);
@@ -200,7 +214,7 @@ export async function addMemberWithPassword(
   input: { email: string; password: string; role: Role },
 ): Promise<string> {
   const email = checkEmail(input.email);
-  if (!email.ok) throw new AppError('VALIDATION_FAILED', email.message);
+  if (!email.ok) throw ruleError('VALIDATION_FAILED', email.rule);
   const organisation = await getOrganisation(ctx.db, organisationId);
   assertAcceptablePassword(input.password, { email: email.value, names: [organisation.name] });
   const now = ctx.clock.now();

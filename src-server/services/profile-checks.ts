@@ -1,8 +1,10 @@
-import { FIELD_LABELS, validateProfile } from '../../src-shared/profile';
-import type { ProfileCheck, ProfileValues } from '../../src-shared/profile';
+import { validateProfile } from '../../src-shared/profile';
+import type { ProfileCheck, ProfileField, ProfileValues } from '../../src-shared/profile';
 import type { Language } from '../../src-shared/languages';
-import type { FieldErrors } from '../../src-shared/errors';
-import { findForbiddenCharacter, forbiddenCharacterMessage } from '../../src-shared/text-safety';
+import type { FieldErrors, FieldRules } from '../../src-shared/errors';
+import { englishText, rule } from '../../src-shared/messages';
+import type { RuleMessage } from '../../src-shared/messages';
+import { findForbiddenCharacter, forbiddenCharacterRule } from '../../src-shared/text-safety';
 import type { ForbiddenCharacter } from '../../src-shared/text-safety';
 
 /*
@@ -35,25 +37,27 @@ export function checkValues(values: ProfileValues, defaultLanguage: Language): P
   // Checked on the values as sent, so a field the shared rules pass (an
   // unpaired surrogate) is named even when another field fails them.
   const fields: FieldErrors = {};
-  const texts: [string, string, readonly (string | null)[]][] = [
-    ['firstName', FIELD_LABELS.firstName, [values.firstName]],
-    ['lastName', FIELD_LABELS.lastName, [values.lastName]],
-    ['email', FIELD_LABELS.email, [values.email]],
-    ['phoneNumber', FIELD_LABELS.phoneNumber, [values.phone]],
-    ['tags', FIELD_LABELS.tags, values.tags],
-    ['externalId', FIELD_LABELS.externalId, [values.externalId]],
+  const rules: FieldRules = {};
+  const texts: [ProfileField, readonly (string | null)[]][] = [
+    ['firstName', [values.firstName]],
+    ['lastName', [values.lastName]],
+    ['email', [values.email]],
+    ['phoneNumber', [values.phone]],
+    ['tags', values.tags],
+    ['externalId', [values.externalId]],
   ];
-  for (const [field, label, fieldTexts] of texts) {
+  for (const [field, fieldTexts] of texts) {
     for (const text of fieldTexts) {
-      const problem = text === null ? null : unstorable(label, text);
+      const problem = text === null ? null : unstorable(field, text);
       if (problem !== null) {
-        fields[field] = problem;
+        fields[field] = englishText(problem);
+        rules[field] = problem;
         break;
       }
     }
   }
-  if (!checked.ok) return { ok: false, fields: { ...fields, ...checked.fields } };
-  return Object.keys(fields).length === 0 ? checked : { ok: false, fields };
+  if (!checked.ok) return { ok: false, fields: { ...fields, ...checked.fields }, rules: { ...rules, ...checked.rules } };
+  return Object.keys(fields).length === 0 ? checked : { ok: false, fields, rules };
 }
 
 /** A UTF-16 surrogate without its other half: not a character, and no database keeps it. */
@@ -74,12 +78,10 @@ export function findUnstorableCharacter(text: string): (ForbiddenCharacter & { b
 export const isStorableText = (text: string): boolean => findUnstorableCharacter(text) === null;
 
 /** Why a text cannot be stored as it is, naming the field and the character, or null. */
-function unstorable(label: string, text: string): string | null {
+function unstorable(field: ProfileField, text: string): RuleMessage | null {
   const found = findUnstorableCharacter(text);
   if (found === null) return null;
-  return found.broken
-    ? `${label} contains a broken character (an unpaired surrogate, ${found.codePoint}) that cannot be stored; retype it.`
-    : forbiddenCharacterMessage(label, found);
+  return found.broken ? rule('broken_character', { field, codePoint: found.codePoint }) : forbiddenCharacterRule(field, found);
 }
 
 /**
@@ -87,5 +89,7 @@ function unstorable(label: string, text: string): string | null {
  * rejected: says so and gives the database's error code, never its message,
  * which may quote the values.
  */
-export const databaseRefusalMessage = (code: string): string =>
-  `The server's database refused to store this change (error ${code}): a value in it cannot be kept as it is. Nothing of the change was saved; correct it and try again.`;
+export const databaseRefusalRule = (code: string): RuleMessage => rule('database_refused', { code });
+
+/** The same in English. */
+export const databaseRefusalMessage = (code: string): string => englishText(databaseRefusalRule(code));

@@ -6,7 +6,9 @@ import { isLanguage } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
 import { deriveStatus } from '../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../src-shared/profile';
-import { checkValues, databaseRefusalMessage, isStorableText } from './profile-checks';
+import { checkValues, databaseRefusalMessage, databaseRefusalRule, isStorableText } from './profile-checks';
+import { englishText, rule } from '../../src-shared/messages';
+import type { RuleMessage } from '../../src-shared/messages';
 import type { ConflictReason, PushResult } from '../../src-shared/wire';
 import type { ErrorDetails, UniqueField } from '../../src-shared/errors';
 import { overlaps, sameValue, VALUE_FIELDS, withChanges } from '../../src-shared/profile-values';
@@ -59,7 +61,12 @@ export const valueColumns = (v: ProfileValues) => ({
   language: v.language,
 });
 
-export const refusedByDatabase = (code: string): Outcome => ({ kind: 'rejected', code: 'VALIDATION_FAILED', message: databaseRefusalMessage(code), details: { database: code } });
+export const refusedByDatabase = (code: string): Outcome => ({
+  kind: 'rejected',
+  code: 'VALIDATION_FAILED',
+  message: databaseRefusalMessage(code),
+  details: { database: code, rule: databaseRefusalRule(code) },
+});
 
 export function selectProfiles(db: Executor) {
   return db.selectFrom('profiles').selectAll('profiles');
@@ -79,8 +86,8 @@ export interface BatchCheckpoint {
   readonly revokeFor: ReadonlySet<string>;
 }
 
-/** A taken email or external ID: its holder (also as `profileId`, the name before `holderId`, for one release) and which value. */
-const takenDetails = (holderId: string, field: UniqueField): ErrorDetails => ({ holderId, profileId: holderId, field });
+/** A taken email or external ID: its holder (also as `profileId`, the name before `holderId`, for one release), which value, and the finding. */
+const takenDetails = (holderId: string, field: UniqueField, found: RuleMessage): ErrorDetails => ({ holderId, profileId: holderId, field, rule: found });
 
 type Outcome =
   | { kind: 'applied'; row: ProfileRow | null; version: number }
@@ -224,12 +231,14 @@ export class ProfileBatch {
   #uniqueness(values: ProfileValues, selfId: string): Outcome | null {
     const emailOwner = this.#liveByEmail.get(values.email);
     if (emailOwner !== undefined && emailOwner !== selfId) {
-      return { kind: 'rejected', code: 'EMAIL_TAKEN', message: `Another profile already uses ${values.email}.`, details: takenDetails(emailOwner, 'email') };
+      const found = rule('email_taken', { email: values.email });
+      return { kind: 'rejected', code: 'EMAIL_TAKEN', message: englishText(found), details: takenDetails(emailOwner, 'email', found) };
     }
     if (values.externalId !== null) {
       const owner = this.#liveByExternalId.get(values.externalId);
       if (owner !== undefined && owner !== selfId) {
-        return { kind: 'rejected', code: 'EXTERNAL_ID_TAKEN', message: `Another profile already has external ID ${values.externalId}.`, details: takenDetails(owner, 'externalId') };
+        const found = rule('external_id_taken', { externalId: values.externalId });
+        return { kind: 'rejected', code: 'EXTERNAL_ID_TAKEN', message: englishText(found), details: takenDetails(owner, 'externalId', found) };
       }
     }
     return null;
@@ -248,7 +257,7 @@ export class ProfileBatch {
     const existing = this.#rows.get(id);
     if (existing !== undefined) return { kind: 'conflict', reason: 'exists', row: existing };
     const checked = checkValues(values, this.#defaultLanguage);
-    if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields } };
+    if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields, fieldRules: checked.rules } };
     const clash = this.#uniqueness(checked.value, id);
     if (clash !== null) return clash;
     const v = checked.value;
@@ -282,7 +291,7 @@ export class ProfileBatch {
     }
     const merged = withChanges(current, changes);
     const checked = checkValues(merged, this.#defaultLanguage);
-    if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields } };
+    if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields, fieldRules: checked.rules } };
     const v = checked.value;
     const clash = this.#uniqueness(v, id);
     if (clash !== null) return clash;

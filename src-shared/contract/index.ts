@@ -3,6 +3,7 @@ import { appChannels } from './app';
 import { profilesChannels } from './profiles';
 import { importChannels } from './import';
 import { syncChannels } from './sync';
+import { dashboardChannels } from './dashboard';
 import type { ImportProgress } from '../import';
 import type { ChannelDef } from './channel';
 import type { Result } from '../errors';
@@ -17,6 +18,7 @@ export const contract = {
   ...profilesChannels,
   ...importChannels,
   ...syncChannels,
+  ...dashboardChannels,
 };
 
 export type Contract = typeof contract;
@@ -52,3 +54,4 @@ export * from './profiles';
 export * from './app';
 export * from './sync';
 export * from './import';
+export * from './dashboard';

@@ -50,6 +50,7 @@ export const PRELOAD_CHANNELS = [
   'invites:create',
   'invites:list',
   'invites:cancel',
+  'dashboard:summary',
 ] as const satisfies readonly ChannelName[];
 
 type Missing = Exclude<ChannelName, (typeof PRELOAD_CHANNELS)[number]>;

@@ -7,6 +7,8 @@ import type { Profile, ProfileValues } from '../profile';
 import type { InviteSkipReason, Role } from '../wire';
 import type { ErrorCode } from '../errors';
 import { checkWebUrl } from '../urls';
+import { englishText, rule } from '../messages';
+import type { RuleMessage } from '../messages';
 
 /** Where the console keeps the server session token. */
 export type TokenStorage = 'os-encrypted' | 'file-0600';
@@ -117,6 +119,8 @@ export interface SyncLogEntry {
   message: string;
 }
 
+const SERVER_URL_MAX = 500;
+
 /**
  * The Roster server's address: https, or http only to this machine (passwords
  * and personal data never cross a network unencrypted); no user name or
@@ -125,16 +129,19 @@ export interface SyncLogEntry {
 export const serverUrlSchema = z
   .string()
   .trim()
-  .max(500, 'The server address is too long (at most 500 characters).')
   .superRefine((value, ctx) => {
-    const checked = checkWebUrl(value, 'The server address');
-    if (!checked.ok) {
-      ctx.addIssue({ code: 'custom', message: checked.message });
+    // Each issue carries its finding, for the console to word (see issueRule).
+    const refuse = (found: RuleMessage): void => ctx.addIssue({ code: 'custom', message: englishText(found), params: { rule: found } });
+    if (value.length > SERVER_URL_MAX) {
+      refuse(rule('server_url_too_long', { max: SERVER_URL_MAX }));
       return;
     }
-    if (checked.url.search !== '' || checked.url.hash !== '' || value.includes('?') || value.includes('#')) {
-      ctx.addIssue({ code: 'custom', message: 'The server address must not contain a query (?…) or a fragment (#…): give only the address, e.g. https://roster.example.org.' });
+    const checked = checkWebUrl(value, 'serverUrl');
+    if (!checked.ok) {
+      refuse(checked.rule);
+      return;
     }
+    if (checked.url.search !== '' || checked.url.hash !== '' || value.includes('?') || value.includes('#')) refuse(rule('server_url_query', {}));
   });
 
 export const syncChannels = {

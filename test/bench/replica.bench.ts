@@ -2,8 +2,11 @@
  * npm run bench:replica — the local replica at 100,000 profiles.
  * Seeds a fresh SQLite file, then measures the list's queries as the Profiles
  * page runs them (page of 200 + total count), and in the same run a bare
- * SELECT of a page from the same table as the baseline. Prints one JSON line.
- * Target: p95 search ≤ 15 ms.
+ * SELECT of a page from the same table as the baseline. Also the Dashboard's
+ * summary (dashboard:summary as its handler answers it), beside the Profiles
+ * page's own facets query and a bare count of the table measured in the same
+ * run. Prints one JSON line.
+ * Targets: p95 search ≤ 15 ms; dashboard summary ≤ 200 ms (first call and p95).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +19,8 @@ import type { ProfileQuery } from '../../src-shared/contract/profiles';
 import type { StoredProfile } from '../../src-main/core/ports';
 import { LANGUAGES } from '../../src-shared/languages';
 import { quantile } from './support';
+import { dashboardSummary } from '../../src-main/core/api/dashboard.handlers';
+import { createDashboardStore } from '../../src-main/db/dashboard.repo';
 
 const COUNT = Number(process.env.BENCH_PROFILES ?? 100_000);
 const PAGE = 200;
@@ -33,15 +38,23 @@ const LAST = ['Peeters', 'Janssens', 'Maes', 'Jacobs', 'Mertens', 'Willems', 'Cl
 const TAGS = ['Parking', 'Night shift', 'Brussels', 'Antwerp', 'Ghent', 'Visitor', 'Contractor', 'EV', 'Bike', 'Management'];
 const DOMAINS = ['example.com', 'example.be', 'corp.example', 'mail.example'];
 
+/** The moment the queries are asked at; invitations were sent over the 60 days before it. */
+const NOW = new Date('2026-03-01T00:00:00Z');
+const DAY_MS = 86_400_000;
+const INVITATION_DAYS = 7;
+
 function seedProfiles(db: ReturnType<typeof openDatabase>): number {
   const started = performance.now();
   const stamp = new Date('2026-01-01T00:00:00Z').toISOString();
+  const ago = (days: number): string => new Date(NOW.getTime() - days * DAY_MS).toISOString();
   const insertBatch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const first = pick(FIRST);
       const last = pick(LAST);
       const status = rand() < 0.6 ? 'not_invited' : rand() < 0.5 ? 'pending' : 'confirmed';
       const tags = [...new Set([pick(TAGS), ...(rand() < 0.4 ? [pick(TAGS)] : [])])];
+      // Invited at some moment of the last 60 days; an invitation lasts a week; a confirmation comes within three days.
+      const invitedDaysAgo = rand() * 60;
       const profile: StoredProfile = {
         id: `${i.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString().padStart(12, '0')}`,
         firstName: first,
@@ -52,9 +65,9 @@ function seedProfiles(db: ReturnType<typeof openDatabase>): number {
         externalId: rand() < 0.8 ? `HR-${String(i).padStart(6, '0')}` : null,
         language: pick(LANGUAGES),
         status,
-        invitedAt: status === 'not_invited' ? null : stamp,
-        invitationExpiresAt: status === 'pending' ? (rand() < 0.3 ? '2026-01-08T00:00:00Z' : '2099-01-01T00:00:00Z') : null,
-        confirmedAt: status === 'confirmed' ? stamp : null,
+        invitedAt: status === 'not_invited' ? null : ago(invitedDaysAgo),
+        invitationExpiresAt: status === 'not_invited' ? null : ago(invitedDaysAgo - INVITATION_DAYS),
+        confirmedAt: status === 'confirmed' ? ago(Math.max(0, invitedDaysAgo - rand() * 3)) : null,
         version: 1,
         createdAt: stamp,
         updatedAt: stamp,
@@ -91,7 +104,7 @@ try {
     profilesRepo.list(db, { sort: { by: 'name', dir: 'asc' } }, 0, PAGE, new Date());
   });
 
-  const now = new Date('2026-03-01T00:00:00Z');
+  const now = NOW;
   const searches: ProfileQuery[] = [];
   for (let i = 0; i < 300; i++) {
     const kind = i % 6;
@@ -135,7 +148,23 @@ try {
   const naive = db.prepare("SELECT * FROM profiles WHERE first_name || ' ' || last_name || ' ' || email LIKE ? LIMIT ?");
   const naiveSamples = searches.slice(0, 100).map((q) => time(() => naive.all(`%${q.search ?? ''}%`, PAGE)));
 
+  // The Dashboard: its first summary right after opening the file, then repeated ones; beside it, in the same run,
+  // the facets query the Profiles page runs when it opens, and a bare count of the table.
+  const summaryDb = openDatabase(file);
+  const dashboard = { store: createDashboardStore(summaryDb), clock: { now: () => now } };
+  let expiring = 0;
+  const dashboardFirstMs = time(() => {
+    expiring = dashboardSummary(dashboard, 'Europe/Brussels').expiring.ids.length;
+  });
+  const dashboardSamples = Array.from({ length: 50 }, () => time(() => dashboardSummary(dashboard, 'Europe/Brussels')));
+  summaryDb.close();
+  const facetsSamples = Array.from({ length: 50 }, () => time(() => profilesRepo.facets(db, now)));
+  const bareCount = db.prepare('SELECT count(*) AS n FROM profiles');
+  const countSamples = Array.from({ length: 50 }, () => time(() => bareCount.get()));
+
   const search = percentiles(searchSamples);
+  const dashboardTimes = percentiles(dashboardSamples);
+  const facets = percentiles(facetsSamples);
   const filter = percentiles(filterSamples);
   const baseline = percentiles(baseSamples);
   const result = {
@@ -152,6 +181,12 @@ try {
     ratioFilterP95ToBaselineP95: Number((filter.p95 / Math.max(baseline.p95, 0.001)).toFixed(2)),
     targetSearchP95Ms: 15,
     meetsTarget: search.p95 <= 15,
+    dashboardSummary: { firstMs: Number(dashboardFirstMs.toFixed(2)), ...dashboardTimes, calls: dashboardSamples.length, expiringIds: expiring },
+    baselineProfilesFacets: facets,
+    baselineBareCount: percentiles(countSamples),
+    ratioDashboardP95ToFacetsP95: Number((dashboardTimes.p95 / Math.max(facets.p95, 0.001)).toFixed(2)),
+    targetDashboardMs: 200,
+    dashboardMeetsTarget: dashboardFirstMs <= 200 && dashboardTimes.p95 <= 200,
   };
   db.close();
   console.log(JSON.stringify(result));

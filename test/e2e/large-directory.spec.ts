@@ -23,6 +23,9 @@ test.afterAll(async () => {
 test('the list of 100,000 profiles renders only what is on screen, scrolls to the end, filters and selects all results', async ({ page }) => {
   await page.goto(host.launchUrl);
   const profiles = new ProfilesPage(page);
+  // With profiles, the console opens on the Dashboard; the list is one click away.
+  await expect(page.getByTestId('dashboard')).toBeVisible();
+  await profiles.goto();
   await expect(page.getByTestId('selection-summary')).toHaveText('100,000 profiles');
   await expect(profiles.rows().first()).toContainText('Person000000 Family000000');
 

@@ -53,6 +53,9 @@ test('create, find, search and edit a profile; it survives a restart', async ({ 
   // Restart Roster on the same data dir: everything is still there.
   await roster.restart();
   await page.goto(roster.host.launchUrl);
+  // With profiles, the console opens on the Dashboard.
+  await expect(page.getByTestId('dashboard')).toBeVisible();
+  await profiles.goto();
   await expect(profiles.rows()).toHaveCount(2);
   await expect(profiles.row('Peeters-Janssens')).toBeVisible();
   await expect(profiles.row('Amélie Dubois')).toContainText('+32 470 12 34 56');

@@ -1,7 +1,8 @@
 import { contract, isChannelName } from '../../../src-shared/contract';
 import type { ChannelName, ParsedRequestOf, ResponseOf } from '../../../src-shared/contract';
-import { AppError, fail, fieldsOf, ok } from '../../../src-shared/errors';
-import type { FieldErrors, Result } from '../../../src-shared/errors';
+import { AppError, fail, fieldRulesOf, fieldsOf, ok } from '../../../src-shared/errors';
+import type { ErrorDetails, Result } from '../../../src-shared/errors';
+import { englishText, issueRule, rule } from '../../../src-shared/messages';
 import type { z } from 'zod';
 
 export type Handler<N extends ChannelName> = (args: ParsedRequestOf<N>) => ResponseOf<N> | Promise<ResponseOf<N>>;
@@ -13,8 +14,15 @@ export interface Dispatcher {
   dispatch(name: unknown, args: unknown): Promise<Result<unknown>>;
 }
 
-/** A validation error's `fields`, as the shared rule gives them: each issue's path joined with dots (`draft.email`), the whole request as `(request)`. */
-const issuesToFields = (issues: readonly z.core.$ZodIssue[]): FieldErrors => fieldsOf(issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })));
+/**
+ * A validation error's `fields`, as the shared rule gives them: each issue's
+ * path joined with dots (`draft.email`), the whole request as `(request)`;
+ * and beside them `fieldRules`, each issue's finding under the same path.
+ */
+function issueDetails(issues: readonly z.core.$ZodIssue[]): Pick<ErrorDetails, 'fields' | 'fieldRules'> {
+  const paths = issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message, rule: issueRule(issue) }));
+  return { fields: fieldsOf(paths), fieldRules: fieldRulesOf(paths) };
+}
 
 /**
  * The one entry point of the typed API on the main side (Electron IPC and
@@ -27,7 +35,8 @@ export function createDispatcher(handlers: HandlerMap, log: (message: string, er
       if (!isChannelName(name)) return fail('UNKNOWN_CHANNEL', `There is no channel named ${JSON.stringify(String(name)).slice(0, 80)}.`);
       const parsed = contract[name].request.safeParse(args);
       if (!parsed.success) {
-        return fail('VALIDATION_FAILED', `Invalid arguments for ${name}.`, { fields: issuesToFields(parsed.error.issues) });
+        const found = rule('invalid_arguments', { channel: name });
+        return fail('VALIDATION_FAILED', englishText(found), { ...issueDetails(parsed.error.issues), rule: found });
       }
       try {
         const handler = handlers[name] as (a: unknown) => unknown;

@@ -1,15 +1,18 @@
 import { DEFAULT_LANGUAGE } from '../../../src-shared/languages';
 import type { Language } from '../../../src-shared/languages';
-import { FIELD_LABELS, PROFILE_FIELDS, validateProfile } from '../../../src-shared/profile';
+import { PROFILE_FIELDS, validateProfile } from '../../../src-shared/profile';
 import type { ProfileDraft, ProfileField } from '../../../src-shared/profile';
+import { englishText, rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 import { findForbiddenCharacter, stripForbiddenCharacters } from '../../../src-shared/text-safety';
-import type { CellIssue, ColumnInfo, ColumnMatch, ImportCounts, ImportRow, LanguageValue, MappingTarget } from '../../../src-shared/import';
+import type { CellIssue, ColumnInfo, ColumnMatch, ImportCounts, ImportRow, LanguageValue, MappingTarget, PhoneCountrySuggestion } from '../../../src-shared/import';
 import { buildColumns, dataRowIndexes, detectHeaderRow } from './header';
 import { guessLanguage } from './language';
 import { assertMapping, matchColumns } from './match';
 import type { Mapping, RememberedMapping } from './match';
 import { splitFullName } from './names';
 import { cleanSpaces, headerSignature } from './normalise';
+import { suggestPhoneCountry } from './phone-country';
 import type { MergeRange } from './read';
 
 /** Bulk fixes: sticky settings applied to every row (after hand edits), so they also cover rows edited later. */
@@ -74,6 +77,8 @@ export interface Analysis {
   languageMap: LanguageMap;
   languageValues: LanguageValue[];
   rows: ImportRow[];
+  /** The country code to propose for phone numbers without one (phone-country.ts). */
+  phoneCountry: PhoneCountrySuggestion | null;
 }
 
 const VALUE_SAMPLE = 300;
@@ -125,7 +130,15 @@ export function fieldColumns(mapping: Mapping): Partial<Record<ProfileField, num
   return out;
 }
 
-const isRequiredMessage = (message: string): boolean => message.endsWith('is required.');
+/** An issue as the import check reports it: its finding as a code, and in English. */
+const cellIssue = (field: ProfileField | null, column: number | null, severity: CellIssue['severity'], code: CellIssue['code'], found: RuleMessage): CellIssue => ({
+  field,
+  column,
+  severity,
+  code,
+  message: englishText(found),
+  rule: found,
+});
 
 /** One data row: mapped values, edits, fixes and value mapping, then the shared rules. */
 export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<Record<ProfileField, number>> = fieldColumns(ctx.mapping)): ImportRow {
@@ -152,13 +165,19 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
     if (fillFirst) values.firstName = split.firstName;
     if (fillLast) values.lastName = split.lastName;
     if (split.ambiguous && fillFirst && fillLast && split.lastName !== '') {
-      issues.push({
-        field: 'lastName',
-        column: fullColumn,
-        severity: 'warning',
-        code: 'name-split',
-        message: `“${stripForbiddenCharacters(fullName).trim()}” was split into first name “${stripForbiddenCharacters(split.firstName)}” and last name “${stripForbiddenCharacters(split.lastName)}”; check the split.`,
-      });
+      issues.push(
+        cellIssue(
+          'lastName',
+          fullColumn,
+          'warning',
+          'name-split',
+          rule('import_name_split', {
+            fullName: stripForbiddenCharacters(fullName).trim(),
+            firstName: stripForbiddenCharacters(split.firstName),
+            lastName: stripForbiddenCharacters(split.lastName),
+          }),
+        ),
+      );
     }
   }
   const edits = ctx.edits[index];
@@ -185,13 +204,8 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
     const found = findForbiddenCharacter(values[field]);
     if (found === null) continue;
     clean[field] = stripForbiddenCharacters(values[field]);
-    issues.push({
-      field,
-      column: columnsOf[field] ?? (field === 'phoneCountryCode' ? columnsOf.phoneNumber : undefined) ?? null,
-      severity: 'warning',
-      code: 'hidden-characters',
-      message: `${FIELD_LABELS[field]} contains an invisible control or text-direction character (${found.codePoint}); it will be removed when imported. Use “Remove hidden characters” to remove it now.`,
-    });
+    const column = columnsOf[field] ?? (field === 'phoneCountryCode' ? columnsOf.phoneNumber : undefined) ?? null;
+    issues.push(cellIssue(field, column, 'warning', 'hidden-characters', rule('import_hidden_character', { field, codePoint: found.codePoint })));
   }
   const number = clean.phoneNumber.trim();
   const international = number.startsWith('+') || number.startsWith('00');
@@ -203,13 +217,7 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
   const draft: ProfileDraft = { ...clean };
   const languageRaw = clean.language.trim();
   if (languageRaw === '') {
-    issues.push({
-      field: 'language',
-      column: columnsOf.language ?? null,
-      severity: 'warning',
-      code: 'language-default',
-      message: `No language given: ${defaults.language} will be used.`,
-    });
+    issues.push(cellIssue('language', columnsOf.language ?? null, 'warning', 'language-default', rule('import_language_default', { language: defaults.language })));
     draft.language = defaults.language;
   } else {
     const mapped = ctx.languageMap[languageRaw];
@@ -217,21 +225,16 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
   }
   if (number !== '' && !international && clean.phoneCountryCode.trim() === '' && defaults.phoneCountryCode !== null) {
     draft.phoneCountryCode = defaults.phoneCountryCode;
-    issues.push({
-      field: 'phoneCountryCode',
-      column: columnsOf.phoneCountryCode ?? columnsOf.phoneNumber ?? null,
-      severity: 'warning',
-      code: 'phone-default-country',
-      message: `No country code given: ${defaults.phoneCountryCode} was assumed for ${number}.`,
-    });
+    const column = columnsOf.phoneCountryCode ?? columnsOf.phoneNumber ?? null;
+    issues.push(cellIssue('phoneCountryCode', column, 'warning', 'phone-default-country', rule('import_phone_default_country', { code: defaults.phoneCountryCode, number })));
   }
 
   const checked = validateProfile(draft, { defaultLanguage: defaults.language });
   if (!checked.ok) {
-    for (const [field, message] of Object.entries(checked.fields)) {
+    for (const [field, found] of Object.entries(checked.rules)) {
       const f = field as ProfileField;
       const column = columnsOf[f] ?? (f === 'phoneCountryCode' ? columnsOf.phoneNumber : undefined) ?? null;
-      issues.push({ field: f, column, severity: 'error', code: isRequiredMessage(message) ? 'required' : 'invalid', message });
+      issues.push({ field: f, column, severity: 'error', code: found.key === 'required' ? 'required' : 'invalid', message: checked.fields[field] ?? englishText(found), rule: found });
     }
   }
   const excluded = ctx.excluded.has(index);
@@ -278,25 +281,20 @@ export function markDuplicates(rows: ImportRow[]): void {
     const ext = row.normalised !== null ? (row.normalised.externalId ?? '') : row.values.externalId.trim();
     if (ext !== '') note(firstExternal, externalDuplicates, ext, i);
   }
-  const flag = (dups: Map<number, number[]>, field: 'email' | 'externalId', code: 'duplicate-email' | 'duplicate-external-id', what: string): void => {
+  const flag = (dups: Map<number, number[]>, field: 'email' | 'externalId', code: 'duplicate-email' | 'duplicate-external-id'): void => {
     for (const [firstIndex, restIndexes] of dups) {
       const first = rows[firstIndex];
       if (first === undefined) continue;
       const rest = restIndexes.map((i) => rows[i]).filter((r): r is ImportRow => r !== undefined);
-      first.issues.push({
-        field,
-        column: null,
-        severity: 'warning',
-        code,
-        message: `The same ${what} is also on row${rest.length > 1 ? 's' : ''} ${rest.map((r) => r.rowNumber).join(', ')}; only this row will be imported.`,
-      });
-      for (const row of rest) {
-        row.issues.push({ field, column: null, severity: 'error', code, message: `The same ${what} is already on row ${first.rowNumber}.` });
-      }
+      const others = { count: rest.length, rows: rest.map((r) => r.rowNumber).join(', ') };
+      first.issues.push(cellIssue(field, null, 'warning', code, field === 'email' ? rule('import_duplicate_email_first', others) : rule('import_duplicate_external_id_first', others)));
+      const earlier = { row: first.rowNumber };
+      const found = field === 'email' ? rule('import_duplicate_email', earlier) : rule('import_duplicate_external_id', earlier);
+      for (const row of rest) row.issues.push(cellIssue(field, null, 'error', code, found));
     }
   };
-  flag(emailDuplicates, 'email', 'duplicate-email', 'email (ignoring case)');
-  flag(externalDuplicates, 'externalId', 'duplicate-external-id', 'external ID');
+  flag(emailDuplicates, 'email', 'duplicate-email');
+  flag(externalDuplicates, 'externalId', 'duplicate-external-id');
   for (const row of rows) {
     if (row.excluded) row.status = 'excluded';
     else if (row.issues.length > 0 && row.issues.some((x) => x.severity === 'error')) row.status = 'invalid';
@@ -394,8 +392,9 @@ export function analyseSheet(input: AnalyseInput, onProgress?: (done: number, to
     if (onProgress !== undefined && i % step === step - 1) onProgress(i + 1, dataRows.length);
   }
   markDuplicates(rows);
+  const phoneCountry = mapping.includes('phoneNumber') ? suggestPhoneCountry(rows.map((r) => r.values)) : null;
   onProgress?.(dataRows.length, dataRows.length);
-  return { headerRow, detectedHeaderRow, columns, matches, mapping, signature, rememberedMapping, languageMap: languages.map, languageValues: languages.values, rows };
+  return { headerRow, detectedHeaderRow, columns, matches, mapping, signature, rememberedMapping, languageMap: languages.map, languageValues: languages.values, rows, phoneCountry };
 }
 
 export function countRows(rows: readonly ImportRow[]): ImportCounts {

@@ -1,4 +1,6 @@
-import { AppError } from '../../../src-shared/errors';
+import { ruleError } from '../../../src-shared/errors';
+import { englishText, rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 import { IMPORT_BATCH_LIMIT } from '../../../src-shared/import';
 import type { CommitResult, ImportMode, ImportRow } from '../../../src-shared/import';
 import { tryCreateProfile, tryUpdateProfile } from '../profiles/writes';
@@ -34,7 +36,7 @@ export class ImportCommit {
       const rows = s.analysis.rows;
       const mode = s.mode;
       const todo = rows.filter((r) => !r.excluded && !hasError(r) && (r.status === 'new' || (mode === 'createAndUpdate' && r.status === 'update')));
-      if (todo.length === 0) throw new AppError('VALIDATION_FAILED', 'There is nothing to import: no row is new' + (mode === 'create' ? ' (existing profiles are only updated with “update existing”).' : ' or changed.'));
+      if (todo.length === 0) throw ruleError('VALIDATION_FAILED', mode === 'create' ? rule('import_nothing_new', {}) : rule('import_nothing_new_or_changed', {}));
       const historyId = ids.uuid();
       const record: ImportRecord = {
         id: historyId,
@@ -104,7 +106,7 @@ export class ImportCommit {
         else if (outcome === 'updated') b.updated++;
         else {
           b.skipped++;
-          b.failures.push({ rowNumber: row.rowNumber, message: outcome });
+          b.failures.push({ rowNumber: row.rowNumber, message: englishText(outcome), rule: outcome });
         }
       }
       replica.imports.progress(historyId, { created: before.created + b.created, updated: before.updated + b.updated, skipped: before.skipped + b.skipped });
@@ -119,10 +121,10 @@ export class ImportCommit {
    * its reason, and never throws (that would roll back the whole batch).
    * Returns what it did, or why it was skipped.
    */
-  private writeRow(historyId: string, row: ImportRow, mapping: Mapping, mode: ImportMode): string {
+  private writeRow(historyId: string, row: ImportRow, mapping: Mapping, mode: ImportMode): 'created' | 'updated' | RuleMessage {
     const { replica, clock } = this.ctx;
     const values = row.normalised;
-    if (values === null) return 'The row is not valid.';
+    if (values === null) return rule('import_row_invalid', {});
     const stamp = clock.now().toISOString();
     // A new email is created; the create's check of the email is also how a row finds the profile it would update.
     const created = tryCreateProfile(this.ctx, values, stamp);
@@ -130,13 +132,13 @@ export class ImportCommit {
       replica.imports.addItem({ importId: historyId, profileId: created.profile.id, rowNumber: row.rowNumber, action: 'create', mutationId: created.mutation.id, before: null });
       return 'created';
     }
-    if (created.clash.field !== 'email') return `External ID ${values.externalId ?? ''} now belongs to another profile.`;
-    if (mode !== 'createAndUpdate') return `${values.email} already exists (existing profiles are only updated with “update existing”).`;
+    if (created.clash.field !== 'email') return rule('import_row_external_id_now_taken', { externalId: values.externalId ?? '' });
+    if (mode !== 'createAndUpdate') return rule('import_row_exists', { email: values.email });
     const current = replica.profiles.get(created.clash.holderId, clock.now());
-    if (current === undefined) return 'The existing profile is gone.';
+    if (current === undefined) return rule('import_row_existing_gone', {});
     const updated = tryUpdateProfile(this.ctx, current, mergedValues(current, values, providedFields(row, mapping)), stamp);
-    if (updated === null) return 'Nothing to change any more.';
-    if ('clash' in updated) return updated.clash.field === 'externalId' ? `External ID ${values.externalId ?? ''} belongs to another profile.` : updated.clash.message;
+    if (updated === null) return rule('import_row_nothing_to_change', {});
+    if ('clash' in updated) return updated.clash.field === 'externalId' ? rule('import_row_external_id_taken', { externalId: values.externalId ?? '' }) : updated.clash.rule;
     replica.imports.addItem({ importId: historyId, profileId: current.id, rowNumber: row.rowNumber, action: 'update', mutationId: updated.id, before: current });
     return 'updated';
   }

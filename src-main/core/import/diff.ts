@@ -1,5 +1,7 @@
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { CellIssue, FieldChange, ImportRow } from '../../../src-shared/import';
+import { englishText, rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 import type { Mapping } from './match';
 
 /** How the diff finds existing profiles (the replica, in the service). */
@@ -70,13 +72,13 @@ export function diffRow(row: ImportRow, mapping: Mapping, lookup: DirectoryLooku
   if (byEmail === undefined && byExternal !== undefined) {
     row.status = 'conflict';
     row.existingId = byExternal.id;
-    row.issues.push(conflict('externalId', `External ID ${values.externalId ?? ''} already belongs to ${byExternal.email}; this row's email is new. Fix the email or the external ID.`));
+    row.issues.push(conflict('externalId', rule('import_external_id_elsewhere', { externalId: values.externalId ?? '', holder: byExternal.email })));
     return;
   }
   if (byEmail !== undefined && byExternal !== undefined && byExternal.id !== byEmail.id) {
     row.status = 'conflict';
     row.existingId = byEmail.id;
-    row.issues.push(conflict('externalId', `${values.email} already exists, but external ID ${values.externalId ?? ''} belongs to another profile (${byExternal.email}).`));
+    row.issues.push(conflict('externalId', rule('import_external_id_elsewhere_email_exists', { email: values.email, externalId: values.externalId ?? '', holder: byExternal.email })));
     return;
   }
   if (byEmail === undefined) return;
@@ -91,4 +93,4 @@ export function diffRow(row: ImportRow, mapping: Mapping, lookup: DirectoryLooku
   row.status = changes.length === 0 ? 'unchanged' : 'update';
 }
 
-const conflict = (field: 'externalId' | 'email', message: string): CellIssue => ({ field, column: null, severity: 'warning', code: 'conflict', message });
+const conflict = (field: 'externalId' | 'email', found: RuleMessage): CellIssue => ({ field, column: null, severity: 'warning', code: 'conflict', message: englishText(found), rule: found });

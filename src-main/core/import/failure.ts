@@ -1,6 +1,7 @@
-import { AppError } from '../../../src-shared/errors';
-import type { ErrorCode } from '../../../src-shared/errors';
+import { AppError, ruleError } from '../../../src-shared/errors';
+import type { ErrorCode, ErrorDetails } from '../../../src-shared/errors';
 import type { ImportFailureReason } from '../../../src-shared/import';
+import type { RuleMessage } from '../../../src-shared/messages';
 
 const CODE_OF: Record<ImportFailureReason, ErrorCode> = {
   'empty-file': 'FILE_CORRUPT',
@@ -19,9 +20,9 @@ const CODE_OF: Record<ImportFailureReason, ErrorCode> = {
   'no-data': 'VALIDATION_FAILED',
 };
 
-/** A file the import refuses: a shared error code plus a finer reason in details.reason. */
-export const importFailure = (reason: ImportFailureReason, message: string, extra: Record<string, unknown> = {}): AppError =>
-  new AppError(CODE_OF[reason], message, { reason, ...extra });
+/** A file the import refuses: a shared error code plus a finer reason in details.reason, and what exactly in details.rule (its English is the message). */
+export const importFailure = (reason: ImportFailureReason, found: RuleMessage, extra: Pick<ErrorDetails, 'limit' | 'unpackedBytes'> = {}): AppError =>
+  ruleError(CODE_OF[reason], found, { reason, ...extra });
 
 /** What a cancelled (or closed) import's job ends with, wherever it was stopped. */
 export const cancelledError = (): AppError => new AppError('CANCELLED', 'The import was cancelled.');
@@ -31,6 +32,3 @@ export const throwIfCancelled = (signal: AbortSignal | undefined): void => {
   if (signal?.aborted === true) throw cancelledError();
 };
 
-/** A size as people read it: "7.5 KB", "50 MB". */
-export const megabytes = (bytes: number): string =>
-  bytes < 1024 * 1024 ? `${Math.round((bytes / 1024) * 10) / 10} KB` : `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;

@@ -1,4 +1,6 @@
-import { AppError } from '../../../src-shared/errors';
+import { ruleError } from '../../../src-shared/errors';
+import { englishText, rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 import type { ImportHistoryEntry } from '../../../src-shared/import';
 import type { ChangeSink, Clock, ReplicaPort } from '../ports';
 import { storedStatus } from '../stored';
@@ -24,7 +26,7 @@ export class ImportHistory {
   list(limit: number): ImportHistoryEntry[] {
     return this.deps.replica.imports.list(limit).map((r) => {
       const blocked = this.undoBlocked(r);
-      return { ...withoutSignature(r), canUndo: blocked === null, undoBlockedReason: blocked };
+      return { ...withoutSignature(r), canUndo: blocked === null, undoBlockedReason: blocked === null ? null : englishText(blocked), undoBlockedRule: blocked };
     });
   }
 
@@ -33,9 +35,9 @@ export class ImportHistory {
     const { replica, clock } = this.deps;
     const result = replica.transaction(() => {
       const record = replica.imports.get(historyId);
-      if (record === undefined) throw new AppError('NOT_FOUND', 'This import is not in the history.');
+      if (record === undefined) throw ruleError('NOT_FOUND', rule('import_not_in_history', {}));
       const blocked = this.undoBlocked(record);
-      if (blocked !== null) throw new AppError('VALIDATION_FAILED', blocked);
+      if (blocked !== null) throw ruleError('VALIDATION_FAILED', blocked);
       let removed = 0;
       let restored = 0;
       const now = clock.now();
@@ -71,13 +73,13 @@ export class ImportHistory {
     return result;
   }
 
-  private undoBlocked(record: ImportRecord): string | null {
-    if (record.status === 'undone') return 'This import was already undone.';
-    if (record.status === 'running') return 'This import is still running.';
+  private undoBlocked(record: ImportRecord): RuleMessage | null {
+    if (record.status === 'undone') return rule('import_undo_already', {});
+    if (record.status === 'running') return rule('import_undo_running', {});
     const check = this.deps.replica.imports.undoCheck(record.id);
-    if (check.items === 0) return 'This import wrote nothing.';
-    if (check.unsent < check.items) return 'Some of these changes were already sent to the server; change or delete those profiles instead.';
-    if (check.laterChanges > 0) return 'Some of these profiles were changed after the import; undo would lose those changes.';
+    if (check.items === 0) return rule('import_undo_nothing', {});
+    if (check.unsent < check.items) return rule('import_undo_sent', {});
+    if (check.laterChanges > 0) return rule('import_undo_changed', {});
     return null;
   }
 }

@@ -1,6 +1,7 @@
 import type { ColumnInfo, ColumnMatch, MappingTarget, MatchReason } from '../../../src-shared/import';
-import { AppError } from '../../../src-shared/errors';
-import { FIELD_LABELS } from '../../../src-shared/profile';
+import { ruleError } from '../../../src-shared/errors';
+import { englishText, rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 import { ALIASES, SQUASHED_ALIASES } from './aliases';
 import type { AliasTarget } from './aliases';
 import { languageShare } from './language';
@@ -178,8 +179,12 @@ export function matchColumns(input: MatchInput): ColumnMatch[] {
   return result;
 }
 
-const TARGET_LABELS: Record<MappingTarget, string> = { ...FIELD_LABELS, fullName: 'Full name', ignore: 'Ignore' };
-export const targetLabel = (target: MappingTarget): string => TARGET_LABELS[target];
+
+/** What is wrong with one column of a mapping, under its argument path. */
+const columnProblem = (column: number, found: RuleMessage): { fields: Record<string, string>; fieldRules: Record<string, RuleMessage> } => ({
+  fields: { [`mapping.${column}`]: englishText(found) },
+  fieldRules: { [`mapping.${column}`]: found },
+});
 
 /** Checks a mapping chosen by hand: each field at most once; "full name" only while first or last name is free. */
 export function assertMapping(mapping: readonly MappingTarget[]): void {
@@ -187,15 +192,11 @@ export function assertMapping(mapping: readonly MappingTarget[]): void {
   mapping.forEach((target, column) => {
     if (target === 'ignore') return;
     if (seen.has(target)) {
-      throw new AppError('VALIDATION_FAILED', `${targetLabel(target)} is chosen for two columns; each field can come from one column only.`, {
-        fields: { [`mapping.${column}`]: `${targetLabel(target)} is already chosen for another column.` },
-      });
+      throw ruleError('VALIDATION_FAILED', rule('import_target_twice', { field: target }), columnProblem(column, rule('import_target_taken', { field: target })));
     }
     seen.set(target, column);
   });
   if (seen.has('fullName') && seen.has('firstName') && seen.has('lastName')) {
-    throw new AppError('VALIDATION_FAILED', 'A full-name column is only used when first or last name has no column of its own.', {
-      fields: { [`mapping.${seen.get('fullName') ?? 0}`]: 'First and last name already have columns.' },
-    });
+    throw ruleError('VALIDATION_FAILED', rule('import_full_name_unused', {}), columnProblem(seen.get('fullName') ?? 0, rule('import_names_have_columns', {})));
   }
 }

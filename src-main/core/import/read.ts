@@ -3,7 +3,9 @@ import * as cptable from 'xlsx/dist/cpexcel.full';
 import type { CellObject, WorkBook, WorkSheet } from 'xlsx';
 import type { Delimiter, DelimiterSource, FileFacts, ImportFormat, ImportLimits, TextEncoding } from '../../../src-shared/import';
 import { IMPORT_DEFAULT_LIMITS } from '../../../src-shared/import';
-import { importFailure, megabytes } from './failure';
+import { importFailure } from './failure';
+import { englishText, rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 import { chooseDelimiter, decodeText, looksLikeText, parseDelimited } from './text';
 import { assertNoDtd, checkZip, hasEntry, odfMimetype } from './zip';
 import type { ZipEntry } from './zip';
@@ -71,14 +73,20 @@ const CFB = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 const textFormat = (extension: string): ImportFormat => (extension === 'tsv' || extension === 'tab' ? 'tsv' : extension === 'txt' ? 'txt' : 'csv');
 
+/** A note on the file as a whole, in English and as its finding. */
+function note(facts: FileFacts, found: RuleMessage): void {
+  facts.notes.push(englishText(found));
+  (facts.noteRules ??= []).push(found);
+}
+
 /** Reads any supported file into sheets of text. Throws an import failure (AppError with details.reason) for anything else. */
 export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: ReadOptions = {}): ParsedFile {
   const limits: ImportLimits = { ...IMPORT_DEFAULT_LIMITS, ...options.limits };
   const extension = extensionOf(fileName);
   const facts: FileFacts = { fileName, size: bytes.length, format: 'csv', encoding: null, delimiter: null, delimiterSource: null, notes: [] };
-  if (bytes.length === 0) throw importFailure('empty-file', `“${fileName}” is empty.`);
+  if (bytes.length === 0) throw importFailure('empty-file', rule('import_empty_file', { fileName }));
   if (bytes.length > limits.maxFileBytes) {
-    throw importFailure('too-large', `“${fileName}” is ${megabytes(bytes.length)}; an import takes files up to ${megabytes(limits.maxFileBytes)}.`, {
+    throw importFailure('too-large', rule('import_too_large', { fileName, size: bytes.length, limit: limits.maxFileBytes }), {
       limit: limits.maxFileBytes,
     });
   }
@@ -99,7 +107,7 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
       facts.format = 'numbers';
       workbookBytes = numbersPackageIndex(packageIndexes, entries, limits, fileName);
     } else {
-      throw importFailure('unsupported-format', `“${fileName}” is a zip archive but not a spreadsheet (for example a Word document). Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.`);
+      throw importFailure('unsupported-format', rule('import_zip_not_spreadsheet', { fileName }));
     }
     const sheets = readWorkbook(workbookBytes, facts, limits, options);
     if (facts.format === 'ods' && odsContent !== undefined) {
@@ -111,7 +119,7 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
   }
   if (startsWith(bytes, CFB)) {
     if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from('EncryptedPackage', 'utf16le'))) {
-      throw importFailure('encrypted', 'This workbook is protected with a password. Open it in Excel, remove the password (File › Info › Protect Workbook) or save an unprotected copy, and drop that copy.');
+      throw importFailure('encrypted', rule('import_workbook_encrypted_excel', {}));
     }
     facts.format = 'xls';
     return { facts, sheets: readWorkbook(bytes, facts, limits, options) };
@@ -120,12 +128,9 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
   const decoded = decodeText(bytes, options.encoding);
   if (!looksLikeText(decoded.text)) {
     if (SPREADSHEET_EXTENSIONS.has(extension)) {
-      throw importFailure(
-        'not-a-spreadsheet',
-        `“${fileName}” is named .${extension} but its content is not a spreadsheet: it may be damaged, or another kind of file renamed. Open it in its program and save it again.`,
-      );
+      throw importFailure('not-a-spreadsheet', rule('import_not_a_spreadsheet', { fileName, extension }));
     }
-    throw importFailure('unsupported-format', `“${fileName}” is not a spreadsheet or a text file. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.`);
+    throw importFailure('unsupported-format', rule('import_unsupported', { fileName }));
   }
   const head = decoded.text.slice(0, 2048).trimStart().toLowerCase();
   if (head.startsWith('<')) {
@@ -134,14 +139,12 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
     if (head.includes('<table') || head.includes('<workbook') || head.includes('urn:schemas-microsoft-com:office:spreadsheet') || head.includes('<html')) {
       facts.format = 'xls';
       facts.encoding = decoded.encoding;
-      facts.notes.push('This file is a web page or XML table saved with a spreadsheet name; it was read as a table.');
+      note(facts, rule('import_note_web_table', {}));
       return { facts, sheets: readWorkbook(decoded.text, facts, limits, options) };
     }
   }
   if (!TEXT_EXTENSIONS.has(extension)) {
-    facts.notes.push(
-      SPREADSHEET_EXTENSIONS.has(extension) ? `This file is named .${extension} but holds plain text; it was read as delimited text.` : `Read as delimited text.`,
-    );
+    note(facts, SPREADSHEET_EXTENSIONS.has(extension) ? rule('import_note_named_text', { extension }) : rule('import_note_text', {}));
   }
   facts.format = textFormat(extension);
   facts.encoding = decoded.encoding;
@@ -174,17 +177,15 @@ function numbersPackageIndex(indexes: ReadonlyMap<string, Uint8Array>, outer: re
   const found = [...indexes];
   const first = found[0];
   if (first === undefined || found.length > 1) {
-    throw importFailure(
-      'unsupported-format',
-      `“${fileName}” holds ${found.length} Numbers documents (${found.map(([n]) => n.replace(/\/?Index\.zip$/, '') || 'the top folder').join(', ')}); drop them one at a time.`,
-    );
+    const names = found.map(([n]) => n.replace(/\/?Index\.zip$/, '') || 'the top folder').join(', ');
+    throw importFailure('unsupported-format', rule('import_several_numbers_documents', { fileName, documents: found.length, names }));
   }
   const [name, index] = first;
-  if (!startsWith(index, ZIP)) throw importFailure('corrupt', `This Numbers document is damaged (its ${name} is not a zip archive). Open it in Numbers and save it again.`);
+  if (!startsWith(index, ZIP)) throw importFailure('corrupt', rule('import_numbers_not_zip', { part: name }));
   const unpacked = outer.reduce((sum, e) => sum + e.uncompressedSize, 0);
   const inner = checkZip(index, { maxUnpackedBytes: Math.max(0, limits.maxUnpackedBytes - unpacked) });
   if (!hasEntry(inner, (n) => n === 'Index/Document.iwa')) {
-    throw importFailure('corrupt', `This Numbers document is damaged (its ${name} holds no Index/Document.iwa). Open it in Numbers and save it again.`);
+    throw importFailure('corrupt', rule('import_numbers_no_document', { part: name }));
   }
   return index;
 }
@@ -250,19 +251,19 @@ function readWorkbook(data: Uint8Array | string, facts: FileFacts, limits: Impor
     sheets.push(sheetToGrid(name, hidden, sheet, limits, workbook.Workbook?.WBProps?.date1904 === true));
   });
   options.onProgress?.('parsing', 1, 1);
-  if (sheets.length === 0) throw importFailure('no-data', `“${facts.fileName}” has no sheets.`);
+  if (sheets.length === 0) throw importFailure('no-data', rule('import_no_sheets', { fileName: facts.fileName }));
   return sheets;
 }
 
 function translateReaderError(error: unknown, facts: FileFacts): Error {
   const message = error instanceof Error ? error.message : String(error);
   if (/password|encrypt|RC4|Protected/i.test(message)) {
-    return importFailure('encrypted', 'This workbook is protected with a password. Open it, remove the password (or save an unprotected copy) and drop that copy.');
+    return importFailure('encrypted', rule('import_workbook_encrypted', {}));
   }
   if (/unsupported|not supported/i.test(message)) {
-    return importFailure('unsupported-format', `This ${facts.format} file uses a variant Roster cannot read (${message.slice(0, 120)}). Save it as .xlsx and drop it again.`);
+    return importFailure('unsupported-format', rule('import_variant_unsupported', { format: facts.format, detail: message.slice(0, 120) }));
   }
-  return importFailure('corrupt', `This ${facts.format} file is damaged and cannot be read (${message.slice(0, 120)}). Open it in its spreadsheet program and save it again.`);
+  return importFailure('corrupt', rule('import_unreadable', { format: facts.format, detail: message.slice(0, 120) }));
 }
 
 function sheetToGrid(name: string, hidden: boolean, sheet: WorkSheet, limits: ImportLimits, date1904: boolean): ParsedSheet {
@@ -287,7 +288,7 @@ function sheetToGrid(name: string, hidden: boolean, sheet: WorkSheet, limits: Im
   const trimmed = trimGrid(grid);
   const width = trimmed.reduce((w, row) => Math.max(w, row.length), 0);
   if (width > limits.maxColumns) {
-    throw importFailure('too-many-columns', `The sheet “${name}” has more than ${limits.maxColumns} columns; remove unused columns and drop it again.`, {
+    throw importFailure('too-many-columns', rule('import_sheet_too_many_columns', { sheet: name, limit: limits.maxColumns }), {
       limit: limits.maxColumns,
     });
   }

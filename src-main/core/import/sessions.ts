@@ -1,10 +1,12 @@
-import { AppError } from '../../../src-shared/errors';
+import { ruleError } from '../../../src-shared/errors';
+import { rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 import type { Delimiter, ImportMode, ImportSessionView, TextEncoding } from '../../../src-shared/import';
 import { countRows, DEFAULT_DEFAULTS, NO_FIXES } from './analyse';
 import type { Analysis, Defaults, Fixes, LanguageMap, RowEdits } from './analyse';
 import { emitProgress } from './context';
 import type { ImportContext } from './context';
-import { cancelledError, importFailure, megabytes } from './failure';
+import { cancelledError, importFailure } from './failure';
 import type { ParsedFile, ParsedSheet } from './read';
 import { rememberedSources } from './remembered';
 
@@ -37,7 +39,18 @@ export interface Session {
   touched: number;
 }
 
-const goneError = (): AppError => new AppError('NOT_FOUND', 'This import is no longer open; drop the file again.');
+const goneError = (): Error => ruleError('NOT_FOUND', rule('import_gone', {}));
+
+/** The jobs a session runs, one at a time. */
+export type ImportJob = 'reading the file' | 'checking the rows' | 'comparing with the directory' | 'committing';
+
+/** What a second job is told while one runs. */
+const BUSY: Record<ImportJob, RuleMessage> = {
+  'reading the file': rule('import_busy_reading', {}),
+  'checking the rows': rule('import_busy_checking', {}),
+  'comparing with the directory': rule('import_busy_comparing', {}),
+  committing: rule('import_busy_committing', {}),
+};
 
 /**
  * What a session is doing, and how it is stopped. One job runs at a time
@@ -47,11 +60,11 @@ const goneError = (): AppError => new AppError('NOT_FOUND', 'This import is no l
  * it and refuses any further job.
  */
 export class SessionControl {
-  #job: { what: string; controller: AbortController } | null = null;
+  #job: { what: ImportJob; controller: AbortController } | null = null;
   #closed = false;
 
   /** What runs now, or null. */
-  get busy(): string | null {
+  get busy(): ImportJob | null {
     return this.#job?.what ?? null;
   }
 
@@ -59,9 +72,9 @@ export class SessionControl {
     return this.#closed;
   }
 
-  async run<T>(what: string, fn: (signal: AbortSignal) => Promise<T> | T): Promise<T> {
+  async run<T>(what: ImportJob, fn: (signal: AbortSignal) => Promise<T> | T): Promise<T> {
     if (this.#closed) throw goneError();
-    if (this.#job !== null) throw new AppError('VALIDATION_FAILED', `This import is busy ${this.#job.what}; wait for it to finish or cancel it.`);
+    if (this.#job !== null) throw ruleError('VALIDATION_FAILED', BUSY[this.#job.what]);
     const job = { what, controller: new AbortController() };
     this.#job = job;
     try {
@@ -86,7 +99,7 @@ export class SessionControl {
 
 export function sheetOf(s: Session): ParsedSheet {
   const sheet = s.file.sheets[s.sheetIndex];
-  if (sheet === undefined) throw new AppError('NOT_FOUND', 'This sheet is gone.');
+  if (sheet === undefined) throw ruleError('NOT_FOUND', rule('import_sheet_gone', {}));
   return sheet;
 }
 
@@ -125,6 +138,7 @@ export function viewOf(s: Session): ImportSessionView {
     signature: a.signature,
     languageValues: a.languageValues,
     defaults: s.defaults,
+    phoneCountrySuggestion: a.phoneCountry,
     mode: s.mode,
     counts: countRows(a.rows),
     diffed: s.diffed,
@@ -150,7 +164,7 @@ export class ImportSessions {
     // base64 is 4/3 of the bytes: refuse before decoding anything too large.
     const approx = Math.floor((args.base64.length * 3) / 4);
     if (approx > limits.maxFileBytes + 3) {
-      throw importFailure('too-large', `“${args.fileName}” is ${megabytes(approx)}; an import takes files up to ${megabytes(limits.maxFileBytes)}.`, {
+      throw importFailure('too-large', rule('import_too_large', { fileName: args.fileName, size: approx, limit: limits.maxFileBytes }), {
         limit: limits.maxFileBytes,
       });
     }
@@ -188,7 +202,7 @@ export class ImportSessions {
     const entry = this.entries.get(importId);
     if (entry === undefined) throw goneError();
     const s = entry.session;
-    if (s === undefined) throw new AppError('VALIDATION_FAILED', `This import is busy ${entry.control.busy ?? 'reading the file'}; wait for it to finish or cancel it.`);
+    if (s === undefined) throw ruleError('VALIDATION_FAILED', BUSY[entry.control.busy ?? 'reading the file']);
     s.touched = Date.now();
     return s;
   }

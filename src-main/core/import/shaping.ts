@@ -1,4 +1,5 @@
-import { AppError } from '../../../src-shared/errors';
+import { ruleError } from '../../../src-shared/errors';
+import { englishText, rule } from '../../../src-shared/messages';
 import type { Language } from '../../../src-shared/languages';
 import { parseCallingCode } from '../../../src-shared/profile';
 import type { ProfileField } from '../../../src-shared/profile';
@@ -24,20 +25,20 @@ export class ImportShaping {
 
   async setSheet(s: Session, sheetIndex: number): Promise<void> {
     const sheet = s.file.sheets[sheetIndex];
-    if (sheet === undefined) throw new AppError('NOT_FOUND', `This file has no sheet number ${sheetIndex + 1}.`);
+    if (sheet === undefined) throw ruleError('NOT_FOUND', rule('import_no_sheet_number', { number: sheetIndex + 1 }));
     assertSheetUsable(sheet, this.ctx.limits);
     await this.reanalyse(s, { sheetIndex, edits: {}, excluded: new Set() }, { headerRow: 'auto', mapping: 'auto' });
   }
 
   async setHeaderRow(s: Session, headerRow: number | null): Promise<void> {
     const sheet = sheetOf(s);
-    if (headerRow !== null && headerRow >= sheet.grid.length) throw new AppError('VALIDATION_FAILED', `The sheet has only ${sheet.grid.length} rows.`);
+    if (headerRow !== null && headerRow >= sheet.grid.length) throw ruleError('VALIDATION_FAILED', rule('import_sheet_rows', { count: sheet.grid.length }));
     await this.reanalyse(s, { edits: {}, excluded: new Set() }, { headerRow, mapping: 'auto' });
   }
 
   async setMapping(s: Session, mapping: MappingTarget[]): Promise<void> {
     if (mapping.length !== s.analysis.columns.length) {
-      throw new AppError('VALIDATION_FAILED', `The mapping has ${mapping.length} entries but the sheet has ${s.analysis.columns.length} columns.`);
+      throw ruleError('VALIDATION_FAILED', rule('import_mapping_length', { entries: mapping.length, columns: s.analysis.columns.length }));
     }
     await this.reanalyse(s, {}, { headerRow: s.analysis.headerRow, mapping });
   }
@@ -52,7 +53,7 @@ export class ImportShaping {
   async setDefaults(s: Session, defaults: { language?: Language | undefined; phoneCountryCode?: string | null | undefined }): Promise<void> {
     if (defaults.phoneCountryCode !== undefined && defaults.phoneCountryCode !== null) {
       const code = parseCallingCode(defaults.phoneCountryCode);
-      if (!code.ok) throw new AppError('VALIDATION_FAILED', code.message, { fields: { phoneCountryCode: code.message } });
+      if (!code.ok) throw ruleError('VALIDATION_FAILED', code.rule, { fields: { phoneCountryCode: code.message }, fieldRules: { phoneCountryCode: code.rule } });
     }
     await this.refresh(s, {
       defaults: {
@@ -76,14 +77,20 @@ export class ImportShaping {
         break;
       case 'setLanguageWhereEmpty': {
         const language = value === null ? null : (['en_US', 'fr_BE', 'nl_BE'] as const).find((l) => l === value);
-        if (language === undefined) throw new AppError('VALIDATION_FAILED', 'Choose en_US, fr_BE or nl_BE.', { fields: { value: 'Choose en_US, fr_BE or nl_BE.' } });
+        if (language === undefined) {
+          const found = rule('import_choose_language', {});
+          throw ruleError('VALIDATION_FAILED', found, { fields: { value: englishText(found) }, fieldRules: { value: found } });
+        }
         fixes = { ...s.fixes, languageWhereEmpty: language };
         break;
       }
       case 'setCountryCodeWhereEmpty': {
         if (value !== null) {
           const code = parseCallingCode(value);
-          if (!code.ok || code.value === null) throw new AppError('VALIDATION_FAILED', code.ok ? 'Give a country code.' : code.message, { fields: { value: 'Not a country code.' } });
+          if (!code.ok || code.value === null) {
+            const field = rule('import_not_country_code', {});
+            throw ruleError('VALIDATION_FAILED', code.ok ? rule('import_give_country_code', {}) : code.rule, { fields: { value: englishText(field) }, fieldRules: { value: field } });
+          }
         }
         fixes = { ...s.fixes, countryCodeWhereEmpty: value };
         break;
@@ -94,7 +101,7 @@ export class ImportShaping {
 
   /** An inline edit: the row is checked again at once (and duplicates across the file). */
   editCell(s: Session, rowIndex: number, field: ProfileField, value: string): { row: ImportRow; counts: ImportCounts } {
-    if (s.analysis.rows[rowIndex] === undefined) throw new AppError('NOT_FOUND', `There is no data row ${rowIndex + 1}.`);
+    if (s.analysis.rows[rowIndex] === undefined) throw ruleError('NOT_FOUND', rule('import_no_row', { row: rowIndex + 1 }));
     s.edits[rowIndex] = { ...s.edits[rowIndex], [field]: value };
     const ctx = rowContext(s);
     const row = evaluateRow(ctx, rowIndex, fieldColumns(ctx.mapping));
@@ -138,7 +145,7 @@ export class ImportShaping {
       excluded: change.excluded ?? s.excluded,
     };
     const sheet = s.file.sheets[next.sheetIndex];
-    if (sheet === undefined) throw new AppError('NOT_FOUND', 'This sheet is gone.');
+    if (sheet === undefined) throw ruleError('NOT_FOUND', rule('import_sheet_gone', {}));
     const analysis = await s.control.run('checking the rows', (signal) =>
       this.ctx.worker.analyse(
         {

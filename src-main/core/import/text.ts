@@ -1,5 +1,6 @@
 import type { Delimiter, DelimiterSource, TextEncoding } from '../../../src-shared/import';
 import { DELIMITERS } from '../../../src-shared/import';
+import { rule } from '../../../src-shared/messages';
 import { importFailure } from './failure';
 
 /**
@@ -197,12 +198,12 @@ export function parseDelimited(text: string, delimiter: Delimiter, start: number
     if (row.length > maxColumns) maxColumns = row.length;
     if (rows.length > limits.maxRows) {
       const limit = limits.reportedRows ?? limits.maxRows;
-      throw importFailure('too-many-rows', `This file has more than ${limit.toLocaleString('en-US')} rows; an import takes at most that many. Split it into smaller files.`, {
+      throw importFailure('too-many-rows', rule('import_too_many_rows', { limit }), {
         limit,
       });
     }
     if (maxColumns > limits.maxColumns) {
-      throw importFailure('too-many-columns', `This file has more than ${limits.maxColumns} columns; check the delimiter, or remove unused columns.`, {
+      throw importFailure('too-many-columns', rule('import_too_many_columns', { limit: limits.maxColumns }), {
         limit: limits.maxColumns,
       });
     }

@@ -1,4 +1,5 @@
 import type { Delimiter, ImportLimits, TextEncoding } from '../../../src-shared/import';
+import { rule } from '../../../src-shared/messages';
 import { importFailure, throwIfCancelled } from './failure';
 import { analyseSheet } from './analyse';
 import type { Analysis, AnalyseInput, LanguageMap } from './analyse';
@@ -51,11 +52,7 @@ export function defaultSheet(sheets: readonly ParsedSheet[]): number {
 
 export function assertSheetUsable(sheet: ParsedSheet, limits: ImportLimits): void {
   if (sheet.tooManyRows || sheet.grid.length > limits.maxRows + HEADER_SLACK) {
-    throw importFailure(
-      'too-many-rows',
-      `The sheet “${sheet.name}” has more than ${limits.maxRows.toLocaleString('en-US')} rows; an import takes at most that many. Split it into smaller files.`,
-      { limit: limits.maxRows },
-    );
+    throw importFailure('too-many-rows', rule('import_sheet_too_many_rows', { sheet: sheet.name, limit: limits.maxRows }), { limit: limits.maxRows });
   }
 }
 
@@ -69,7 +66,7 @@ export function runParse(job: ParseJob, onProgress: WorkerProgress): ParseResult
   });
   const sheetIndex = defaultSheet(file.sheets);
   const sheet = file.sheets[sheetIndex];
-  if (sheet === undefined) throw importFailure('no-data', `“${job.fileName}” has no sheets.`);
+  if (sheet === undefined) throw importFailure('no-data', rule('import_no_sheets', { fileName: job.fileName }));
   assertSheetUsable(sheet, job.limits);
   const analysis = analyseSheet(
     { ...job.analysis, grid: sheet.grid, merges: sheet.merges, headerRow: 'auto', mapping: 'auto', rememberedSources: job.remembered },

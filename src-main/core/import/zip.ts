@@ -1,5 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
-import { importFailure, megabytes } from './failure';
+import { importFailure } from './failure';
+import { rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 
 /**
  * A look inside a zip-based workbook (xlsx, ods, numbers) before the
@@ -22,9 +24,9 @@ const LOCAL = 0x04034b50;
 const ZIP64_LOCATOR = 0x07064b50;
 
 const truncated = (): Error =>
-  importFailure('truncated', 'This file is cut short: its zip archive has no end. It was probably not copied or downloaded completely; export it again.');
+  importFailure('truncated', rule('import_truncated', {}));
 
-const corrupt = (what: string): Error => importFailure('corrupt', `This workbook is damaged (${what}). Open it in its spreadsheet program and save it again.`);
+const corrupt = (found: RuleMessage): Error => importFailure('corrupt', found);
 
 export function listZipEntries(bytes: Uint8Array): ZipEntry[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -48,11 +50,11 @@ export function listZipEntries(bytes: Uint8Array): ZipEntry[] {
     cdOffset = Number(view.getBigUint64(z64 + 48, true));
   }
   if (cdOffset + cdSize > bytes.length) throw truncated();
-  if (count > 100_000) throw importFailure('zip-bomb', `This workbook holds ${count} parts, far more than any spreadsheet does; it was not opened.`);
+  if (count > 100_000) throw importFailure('zip-bomb', rule('import_too_many_parts', { parts: count }));
   const entries: ZipEntry[] = [];
   let p = cdOffset;
   for (let k = 0; k < count; k++) {
-    if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL) throw corrupt('its table of contents is unreadable');
+    if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL) throw corrupt(rule('import_damaged_contents', {}));
     const method = view.getUint16(p + 10, true);
     let compressedSize = view.getUint32(p + 20, true);
     let uncompressedSize = view.getUint32(p + 24, true);
@@ -98,7 +100,7 @@ const RATIO_FLOOR = 8 * 1024 * 1024;
 /** Where an entry's data starts, checking the local header is inside the file. */
 function dataStart(bytes: Uint8Array, view: DataView, entry: ZipEntry): number {
   if (entry.localOffset + 30 > bytes.length) throw truncated();
-  if (view.getUint32(entry.localOffset, true) !== LOCAL) throw corrupt(`the part ${entry.name} is missing`);
+  if (view.getUint32(entry.localOffset, true) !== LOCAL) throw corrupt(rule('import_damaged_part_missing', { part: entry.name }));
   const start = entry.localOffset + 30 + view.getUint16(entry.localOffset + 26, true) + view.getUint16(entry.localOffset + 28, true);
   if (start + entry.compressedSize > bytes.length) throw truncated();
   return start;
@@ -118,7 +120,7 @@ export function checkZip(bytes: Uint8Array, limits: ZipCheckLimits, onPart?: (na
     if (declared > limits.maxUnpackedBytes || (entry.uncompressedSize > RATIO_FLOOR && ratio > MAX_RATIO)) {
       throw importFailure(
         'zip-bomb',
-        `This file unpacks to ${megabytes(Math.max(declared, entry.uncompressedSize))} or more from ${megabytes(bytes.length)} (a "zip bomb"); it was not opened. The limit is ${megabytes(limits.maxUnpackedBytes)}.`,
+        rule('import_zip_bomb', { unpacked: Math.max(declared, entry.uncompressedSize), size: bytes.length, limit: limits.maxUnpackedBytes }),
         { unpackedBytes: declared, limit: limits.maxUnpackedBytes },
       );
     }
@@ -138,22 +140,22 @@ export function checkZip(bytes: Uint8Array, limits: ZipCheckLimits, onPart?: (na
         unpacked = inflateRawSync(data, { maxOutputLength: Math.max(1, cap) });
       } catch (error) {
         if (error instanceof RangeError || (error instanceof Error && 'code' in error && error.code === 'ERR_BUFFER_TOO_LARGE')) {
-          throw importFailure('zip-bomb', `The part ${entry.name} unpacks to more than it declares (a "zip bomb"); the file was not opened.`);
+          throw importFailure('zip-bomb', rule('import_zip_bomb_part', { part: entry.name }));
         }
         if (error instanceof Error && /unexpected end/i.test(error.message)) throw truncated();
-        throw corrupt(`the part ${entry.name} cannot be unpacked`);
+        throw corrupt(rule('import_damaged_part_unpack', { part: entry.name }));
       }
       if (unpacked.length > entry.uncompressedSize) {
-        throw importFailure('zip-bomb', `The part ${entry.name} unpacks to more than it declares (a "zip bomb"); the file was not opened.`);
+        throw importFailure('zip-bomb', rule('import_zip_bomb_part', { part: entry.name }));
       }
     } else {
-      throw corrupt(`the part ${entry.name} uses an unknown compression method`);
+      throw corrupt(rule('import_damaged_part_method', { part: entry.name }));
     }
     actual += unpacked.length;
     onPart?.(entry.name, unpacked);
     if (/\.(xml|rels|vml)$/i.test(entry.name)) assertNoDtd(unpacked, entry.name);
     if (entry.name === 'META-INF/manifest.xml' && new TextDecoder('utf-8').decode(unpacked).includes('encryption-data')) {
-      throw importFailure('encrypted', 'This spreadsheet is protected with a password. Open it, remove the password (or save an unprotected copy) and drop that copy.');
+      throw importFailure('encrypted', rule('import_spreadsheet_encrypted', {}));
     }
   }
   return entries;
@@ -163,7 +165,7 @@ export function checkZip(bytes: Uint8Array, limits: ZipCheckLimits, onPart?: (na
 export function assertNoDtd(xml: Uint8Array, name: string): void {
   const head = new TextDecoder('utf-8').decode(xml.subarray(0, 4096));
   if (/<!DOCTYPE|<!ENTITY/i.test(head)) {
-    throw importFailure('xml-bomb', `The part ${name} declares XML entities, which no spreadsheet program writes (an "XML bomb"); the file was not opened.`);
+    throw importFailure('xml-bomb', rule('import_xml_bomb', { part: name }));
   }
 }
 

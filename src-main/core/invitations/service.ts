@@ -1,4 +1,6 @@
-import { AppError } from '../../../src-shared/errors';
+import { AppError, ruleError } from '../../../src-shared/errors';
+import { rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 import type { Selection } from '../../../src-shared/contract/profiles';
 import type { InviteBatchView, InvitePreview, SkipReason, SkipReasonText } from '../../../src-shared/contract/sync';
 import { MAX_INVITE_BATCH } from '../../../src-shared/wire';
@@ -22,6 +24,15 @@ const SKIP_REASON: Record<SkipReason, SkipReasonText> = {
   already_confirmed: 'already confirmed',
   cooldown: 'invited a few minutes ago',
   rate_limited: 'hourly invitation limit reached',
+};
+
+/** Why a batch past "queued" (or already going out) cannot be cancelled. */
+const NOT_CANCELLABLE: Record<InviteBatchRecord['status'], RuleMessage> = {
+  queued: rule('invite_batch_being_sent', {}),
+  sending: rule('invite_batch_being_sent', {}),
+  sent: rule('invite_batch_sent', {}),
+  cancelled: rule('invite_batch_cancelled', {}),
+  failed: rule('invite_batch_failed', {}),
 };
 
 /**
@@ -48,10 +59,10 @@ export class InviteService {
     const { replica, store, clock, ids } = this.deps;
     const now = clock.now();
     const members = store.selectionMembers(selection, now);
-    if (members.length === 0) throw new AppError('VALIDATION_FAILED', 'No profile is selected.');
+    if (members.length === 0) throw ruleError('VALIDATION_FAILED', rule('invite_none_selected', {}));
     const toInvite = members.filter((m) => m.status !== 'confirmed');
     const skipped = members.filter((m) => m.status === 'confirmed').map((m) => ({ profileId: m.id, reason: 'confirmed' as const }));
-    if (toInvite.length === 0) throw new AppError('VALIDATION_FAILED', 'Everyone selected has already confirmed: there is nobody to invite.');
+    if (toInvite.length === 0) throw ruleError('VALIDATION_FAILED', rule('invite_all_confirmed', {}));
     const stamp = now.toISOString();
     let first: InviteBatchRecord | undefined;
     replica.transaction(() => {
@@ -89,16 +100,14 @@ export class InviteService {
     const { replica, store } = this.deps;
     const result = replica.transaction(() => {
       const batch = store.batch(id);
-      if (batch === undefined) throw new AppError('NOT_FOUND', 'This invitation batch does not exist.');
-      if (batch.status !== 'queued' || this.deps.sync.isInFlight(batch.mutationId)) {
-        throw new AppError('VALIDATION_FAILED', `This batch is ${batch.status === 'queued' ? 'being sent' : batch.status} and can no longer be cancelled.`);
-      }
+      if (batch === undefined) throw ruleError('NOT_FOUND', rule('invite_batch_missing', {}));
+      if (batch.status !== 'queued' || this.deps.sync.isInFlight(batch.mutationId)) throw ruleError('VALIDATION_FAILED', NOT_CANCELLABLE[batch.status]);
       store.removeMutations([batch.mutationId]);
       store.updateBatch(id, { status: 'cancelled' });
       return store.batch(id);
     });
     this.deps.events.changed(['invites', 'outbox']);
-    if (result === undefined) throw new AppError('NOT_FOUND', 'This invitation batch does not exist.');
+    if (result === undefined) throw ruleError('NOT_FOUND', rule('invite_batch_missing', {}));
     return this.view(result);
   }
 

@@ -1,4 +1,5 @@
-import { AppError } from '../../../src-shared/errors';
+import { ruleError } from '../../../src-shared/errors';
+import { rule } from '../../../src-shared/messages';
 import { validateProfile } from '../../../src-shared/profile';
 import type { Profile, ProfileDraft, ProfileValues } from '../../../src-shared/profile';
 import type { ProfileFacets, ProfilePage, ProfileQuery, Selection } from '../../../src-shared/contract/profiles';
@@ -26,7 +27,7 @@ export class ProfileService {
 
   get(id: string): Profile {
     const profile = this.deps.replica.profiles.get(id, this.deps.clock.now());
-    if (profile === undefined) throw new AppError('NOT_FOUND', 'This profile does not exist (it may have been deleted).');
+    if (profile === undefined) throw ruleError('NOT_FOUND', rule('profile_not_found', {}));
     return profile;
   }
 
@@ -65,10 +66,9 @@ export class ProfileService {
   private validate(draft: ProfileDraft): ProfileValues {
     const checked = validateProfile(draft);
     if (!checked.ok) {
-      const count = Object.keys(checked.fields).length;
-      throw new AppError('VALIDATION_FAILED', count === 1 ? (Object.values(checked.fields)[0] ?? 'Invalid profile.') : `${count} fields need attention.`, {
-        fields: checked.fields,
-      });
+      const findings = Object.values(checked.rules);
+      const only = findings.length === 1 ? findings[0] : undefined;
+      throw ruleError('VALIDATION_FAILED', only ?? rule('fields_need_attention', { count: findings.length }), { fields: checked.fields, fieldRules: checked.rules });
     }
     return checked.value;
   }

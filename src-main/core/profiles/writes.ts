@@ -1,4 +1,6 @@
 import { AppError } from '../../../src-shared/errors';
+import { englishText, rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { MutationOf } from '../../../src-shared/mutation';
 import { valueDiff, valuesOf } from '../../../src-shared/profile-values';
@@ -27,6 +29,8 @@ export interface UniqueClash {
   code: 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN';
   field: 'email' | 'externalId';
   holderId: string;
+  /** What the clash is, as a finding and in English. */
+  rule: RuleMessage;
   message: string;
 }
 
@@ -38,13 +42,15 @@ export function findClash(lookup: UniqueLookup, values: UniqueValues, selfId: st
   if (values.email !== undefined) {
     const emailOwner = lookup.findIdByEmail(values.email);
     if (emailOwner !== undefined && emailOwner !== selfId) {
-      return { code: 'EMAIL_TAKEN', field: 'email', holderId: emailOwner, message: `Another profile already uses ${values.email}.` };
+      const found = rule('email_taken', { email: values.email });
+      return { code: 'EMAIL_TAKEN', field: 'email', holderId: emailOwner, rule: found, message: englishText(found) };
     }
   }
   if (values.externalId !== undefined && values.externalId !== null) {
     const idOwner = lookup.findIdByExternalId(values.externalId);
     if (idOwner !== undefined && idOwner !== selfId) {
-      return { code: 'EXTERNAL_ID_TAKEN', field: 'externalId', holderId: idOwner, message: `Another profile already has external ID ${values.externalId}.` };
+      const found = rule('external_id_taken', { externalId: values.externalId });
+      return { code: 'EXTERNAL_ID_TAKEN', field: 'externalId', holderId: idOwner, rule: found, message: englishText(found) };
     }
   }
   return null;
@@ -52,7 +58,7 @@ export function findClash(lookup: UniqueLookup, values: UniqueValues, selfId: st
 
 /** A clash as the error a refused single write raises: its code, naming the field and the holder. */
 const clashError = (clash: UniqueClash): AppError =>
-  new AppError(clash.code, clash.message, { fields: { [clash.field]: clash.message }, holderId: clash.holderId });
+  new AppError(clash.code, clash.message, { fields: { [clash.field]: clash.message }, fieldRules: { [clash.field]: clash.rule }, holderId: clash.holderId, rule: clash.rule });
 
 /** Email (stored lower-cased) and external ID are unique among live profiles: a clash is an error naming the field and the holder. */
 export function assertUnique(lookup: UniqueLookup, values: UniqueValues, selfId: string | undefined): void {

@@ -1,4 +1,6 @@
-import { AppError } from '../../../src-shared/errors';
+import { ruleError } from '../../../src-shared/errors';
+import type { AppError } from '../../../src-shared/errors';
+import { rule } from '../../../src-shared/messages';
 import { validateProfile } from '../../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { ConflictKind, ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
@@ -20,7 +22,7 @@ export interface ConflictServiceDeps {
 }
 
 const NOT_ALLOWED = (kind: ConflictKind, resolution: ConflictResolution['kind']): AppError =>
-  new AppError('VALIDATION_FAILED', `"${resolution}" does not resolve a conflict of kind "${kind}".`);
+  ruleError('VALIDATION_FAILED', rule('conflict_resolution_mismatch', { resolution, kind }));
 
 /**
  * Conflicts waiting for a person, and what resolving them does. Every
@@ -55,7 +57,7 @@ export class ConflictService {
     const { replica, store } = this.deps;
     replica.transaction(() => {
       const c = store.openConflict(id);
-      if (c === undefined) throw new AppError('NOT_FOUND', 'This conflict is already resolved.');
+      if (c === undefined) throw ruleError('NOT_FOUND', rule('conflict_already_resolved', {}));
       const mine = this.currentMine(c);
       const base = this.baseOf(c);
       // Edits made while the conflict waited are part of "mine": they are replaced by what the resolution writes.
@@ -85,7 +87,7 @@ export class ConflictService {
 
   private resolveEdit(c: ConflictRecord, mine: ProfileValues | null, base: Partial<ProfileValues>, r: ConflictResolution): void {
     const theirs = c.theirs;
-    if (theirs === null) throw new AppError('INTERNAL', 'This conflict has no server side to compare with.');
+    if (theirs === null) throw ruleError('INTERNAL', rule('conflict_no_server_side', {}));
     if (mine === null) {
       // I deleted it here; they changed it there.
       if (r.kind === 'discard') this.serverSide(theirs);
@@ -112,7 +114,7 @@ export class ConflictService {
       return;
     }
     if (r.kind !== 'restore') throw NOT_ALLOWED(c.kind, r.kind);
-    if (mine === null) throw new AppError('VALIDATION_FAILED', 'There is nothing of yours to restore.');
+    if (mine === null) throw ruleError('VALIDATION_FAILED', rule('conflict_nothing_to_restore', {}));
     // The server keeps the deleted id retired: the profile comes back under a new one.
     store.removeProfile(c.entityId);
     this.createLocally(mine);
@@ -193,11 +195,11 @@ export class ConflictService {
 
   private checked(draft: Partial<Record<string, string | readonly string[]>> | undefined, mine: ProfileValues | null): ProfileValues {
     if (draft === undefined) {
-      if (mine === null) throw new AppError('VALIDATION_FAILED', 'There are no values to send.');
+      if (mine === null) throw ruleError('VALIDATION_FAILED', rule('conflict_no_values', {}));
       return mine;
     }
     const result = validateProfile(draft);
-    if (!result.ok) throw new AppError('VALIDATION_FAILED', 'Some fields need attention.', { fields: result.fields });
+    if (!result.ok) throw ruleError('VALIDATION_FAILED', rule('some_fields_need_attention', {}), { fields: result.fields, fieldRules: result.rules });
     return result.value;
   }
 

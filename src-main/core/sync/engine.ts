@@ -1,4 +1,5 @@
-import { AppError } from '../../../src-shared/errors';
+import { ruleError } from '../../../src-shared/errors';
+import { rule } from '../../../src-shared/messages';
 import type { SyncLogEntry, SyncStatus } from '../../../src-shared/contract/sync';
 import { MAX_PULL_LIMIT } from '../../../src-shared/wire';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
@@ -163,18 +164,15 @@ export class SyncEngine {
       session = await this.deps.transport.signIn(url, { email, password, ...(organisationId === undefined ? {} : { organisationId }) });
     } catch (error) {
       if (error instanceof TransportError && error.kind === 'network') {
-        throw new AppError('NETWORK', `The Roster server at ${url} cannot be reached: ${error.message}`);
+        throw ruleError('NETWORK', rule('server_unreachable', { url, detail: error.message }));
       }
-      if (error instanceof TransportError && error.status === 401) throw new AppError('UNAUTHORIZED', 'The email or password is not right.');
-      if (error instanceof TransportError && error.status === 429) throw new AppError('RATE_LIMITED', 'Too many sign-in attempts: wait a minute and try again.');
-      throw new AppError('NETWORK', `Sign-in failed: ${describe(error)}`);
+      if (error instanceof TransportError && error.status === 401) throw ruleError('UNAUTHORIZED', rule('sign_in_wrong', {}));
+      if (error instanceof TransportError && error.status === 429) throw ruleError('RATE_LIMITED', rule('sign_in_rate_limited', {}));
+      throw ruleError('NETWORK', rule('sign_in_failed', { detail: describe(error) }));
     }
     const state = this.deps.store.state();
     if (state.organisation !== null && state.organisation.id !== session.organisation.organisationId) {
-      throw new AppError(
-        'FORBIDDEN',
-        `This console's data belongs to ${state.organisation.name}; ${session.organisation.organisationName} needs its own data folder (start Roster with --data-dir).`,
-      );
+      throw ruleError('FORBIDDEN', rule('organisation_mismatch', { organisation: state.organisation.name, other: session.organisation.organisationName }));
     }
     this.deps.secrets.set(session.token);
     this.deps.replica.transaction(() => {
@@ -229,8 +227,8 @@ export class SyncEngine {
   /** Runs one sync now (or waits for the one under way) and reports the outcome. */
   async syncNow(): Promise<SyncStatus> {
     const state = this.deps.store.state();
-    if (state.workOffline) throw new AppError('OFFLINE', 'Roster is set to work offline: switch it back on to sync.');
-    if (state.serverUrl === null || this.deps.secrets.get() === null) throw new AppError('UNAUTHORIZED', 'Sign in to a Roster server first (Settings).');
+    if (state.workOffline) throw ruleError('OFFLINE', rule('sync_offline', {}));
+    if (state.serverUrl === null || this.deps.secrets.get() === null) throw ruleError('UNAUTHORIZED', rule('sync_sign_in_first', {}));
     try {
       await this.run();
     } catch (error) {

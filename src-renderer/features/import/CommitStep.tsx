@@ -1,21 +1,26 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, Group, List, Loader, Modal, Paper, Radio, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { IMPORT_BATCH_LIMIT } from '../../../src-shared/import';
-import type { CommitResult, ImportRow, ImportSessionView } from '../../../src-shared/import';
+import type { CommitResult, ImportMode, ImportRow, ImportSessionView } from '../../../src-shared/import';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
+import { useFormat } from '../../i18n/format';
 import { useUi } from '../../state/ui';
 import { UndoImport } from './HistoryList';
-import { describeFailure, plural } from './labels';
+import { describeFailure } from './labels';
 import { ChangesTable } from './RowDetails';
 import { useImportSession } from './session';
 import { useAutoDiff } from './useAutoDiff';
 import { useFocusOnMount } from '../../a11y/focus';
 
 const MAX_SHOWN_UPDATES = 1000;
+const UPDATE_EXISTING: ImportMode = 'createAndUpdate';
 
 /** Before "update existing" is chosen: every profile it would change, field by field. */
 function UpdateDiffModal({ view, opened, onClose, onConfirm }: { view: ImportSessionView; opened: boolean; onClose: () => void; onConfirm: () => void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const [rows, setRows] = useState<ImportRow[] | null>(null);
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -30,25 +35,22 @@ function UpdateDiffModal({ view, opened, onClose, onConfirm }: { view: ImportSes
       if (r.ok) {
         setRows(r.data.rows);
         setTotal(r.data.total);
-      } else setError(describeFailure(r.error).message);
+      } else setError(describeFailure(t, r.error).message);
     });
     return () => {
       live = false;
     };
-  }, [opened, importId]);
+  }, [opened, importId, t]);
 
   return (
-    <Modal opened={opened} onClose={onClose} title="Update existing profiles?" size="xl" data-testid="update-diff">
+    <Modal opened={opened} onClose={onClose} title={t('import.commit.updateTitle')} size="xl" data-testid="update-diff">
       <Stack>
-        <Text size="sm">
-          With “update existing”, a row whose email is already in the directory overwrites that profile’s fields with the file’s values. Here is
-          every change it would make. Fields the file does not have are left as they are.
-        </Text>
+        <Text size="sm">{t('import.commit.updateIntro')}</Text>
         {error !== null && <Alert color="red">{error}</Alert>}
         {rows === null && error === null && <Loader size="sm" />}
         {rows !== null && rows.length === 0 && (
           <Alert color="gray" data-testid="no-updates">
-            No existing profile would change: every row is either new or identical to its profile.
+            {t('import.commit.noUpdates')}
           </Alert>
         )}
         {rows !== null && rows.length > 0 && (
@@ -57,14 +59,20 @@ function UpdateDiffModal({ view, opened, onClose, onConfirm }: { view: ImportSes
               {rows.map((row) => (
                 <Stack key={row.index} gap={4} data-testid="update-row">
                   <Text size="sm" fw={600}>
-                    Row {row.rowNumber}: {row.normalised === null ? row.values.email : `${row.normalised.firstName} ${row.normalised.lastName} · ${row.normalised.email}`}
+                    {t('import.commit.updateRow', {
+                      row: fmt.number(row.rowNumber),
+                      who:
+                        row.normalised === null
+                          ? row.values.email
+                          : t('import.commit.person', { firstName: row.normalised.firstName, lastName: row.normalised.lastName, email: row.normalised.email }),
+                    })}
                   </Text>
                   <ChangesTable changes={row.changes} />
                 </Stack>
               ))}
               {total > rows.length && (
                 <Text size="sm" c="dimmed">
-                  … and {plural(total - rows.length, 'more profile', 'more profiles')} (export or filter the review grid to see them all).
+                  {t('import.commit.moreProfiles', { count: total - rows.length })}
                 </Text>
               )}
             </Stack>
@@ -72,10 +80,10 @@ function UpdateDiffModal({ view, opened, onClose, onConfirm }: { view: ImportSes
         )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
-            Keep “create only”
+            {t('import.commit.keepCreate')}
           </Button>
           <Button color="orange" onClick={onConfirm} disabled={rows === null} data-testid="confirm-update">
-            {total > 0 ? `Also update these ${plural(total, 'profile', 'profiles')}` : 'Choose “update existing”'}
+            {total > 0 ? t('import.commit.alsoUpdate', { count: total }) : t('import.commit.chooseUpdate')}
           </Button>
         </Group>
       </Stack>
@@ -84,6 +92,8 @@ function UpdateDiffModal({ view, opened, onClose, onConfirm }: { view: ImportSes
 }
 
 function ResultPanel({ result, onAgain }: { result: CommitResult; onAgain: () => void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const navigate = useUi((s) => s.navigate);
   const history = useApi('import:history', { limit: 20 }, ['imports', 'profiles', 'outbox']);
   const entry = history.data?.find((h) => h.id === result.historyId);
@@ -95,34 +105,37 @@ function ResultPanel({ result, onAgain }: { result: CommitResult; onAgain: () =>
     <Alert
       ref={ref}
       color={cancelled ? 'yellow' : 'green'}
-      title={cancelled ? 'Import cancelled' : 'Import finished'}
+      title={cancelled ? t('import.commit.cancelled') : t('import.commit.finished')}
       data-testid="import-result"
       data-status={result.status}
     >
       <Stack gap="xs">
         <Text size="sm" data-testid="import-result-counts">
-          {plural(result.created, 'profile', 'profiles')} created, {result.updated.toLocaleString()} updated, {plural(result.skipped, 'row', 'rows')}{' '}
-          skipped.
-          {cancelled && ' What was saved before you cancelled stays; undo it below if you want none of it.'}
+          {t('import.commit.counts', {
+            created: t('import.commit.created', { count: result.created }),
+            updated: t('import.commit.updated', { count: result.updated }),
+            skipped: t('import.commit.skipped', { count: result.skipped }),
+          })}
+          {cancelled && ` ${t('import.commit.cancelledNote')}`}
         </Text>
         <Text size="xs" c="dimmed">
-          Saved in {plural(result.batches, 'batch', 'batches')}. The new profiles are “Not invited”: nobody received an email.
+          {t('import.commit.batches', { count: result.batches })}
         </Text>
         {result.failures.length > 0 && (
           <Stack gap={2}>
             <Text size="sm" fw={500}>
-              Not saved at the last moment:
+              {t('import.commit.notSaved')}
             </Text>
             <List size="sm" data-testid="import-failures">
               {result.failures.slice(0, 20).map((f) => (
                 <List.Item key={`${f.rowNumber}-${f.message}`}>
-                  Row {f.rowNumber}: {f.message}
+                  {t('import.commit.failure', { row: fmt.number(f.rowNumber), message: f.message })}
                 </List.Item>
               ))}
             </List>
             {result.failures.length > 20 && (
               <Text size="xs" c="dimmed">
-                … and {result.failures.length - 20} more.
+                {t('import.commit.moreFailures', { n: fmt.number(result.failures.length - 20) })}
               </Text>
             )}
           </Stack>
@@ -134,11 +147,11 @@ function ResultPanel({ result, onAgain }: { result: CommitResult; onAgain: () =>
               navigate({ page: 'profiles' });
             }}
           >
-            See the profiles
+            {t('import.commit.seeProfiles')}
           </Button>
           {entry !== undefined && <UndoImport entry={entry} compact />}
           <Button size="xs" variant="subtle" onClick={onAgain}>
-            Import another file
+            {t('import.commit.another')}
           </Button>
         </Group>
       </Stack>
@@ -148,6 +161,8 @@ function ResultPanel({ result, onAgain }: { result: CommitResult; onAgain: () =>
 
 /** Step 6: say plainly what will be written, choose create-only or update, then save in batches with progress and Cancel. */
 export function CommitStep({ view }: { view: ImportSessionView }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const setMode = useImportSession((s) => s.setMode);
   const commit = useImportSession((s) => s.commit);
   const reset = useImportSession((s) => s.reset);
@@ -171,13 +186,12 @@ export function CommitStep({ view }: { view: ImportSessionView }) {
 
   return (
     <Stack gap="md" maw={900}>
-      <Alert color="blue" title="Only new profiles are created" data-testid="create-only-note">
-        By default an import only creates new profiles. It never overwrites existing data: a row whose email is already in the directory is
-        skipped. Updating existing profiles is a separate choice below, and shows you every change first. Creating profiles sends no email.
+      <Alert color="blue" title={t('import.commit.onlyNewTitle')} data-testid="create-only-note">
+        {t('import.commit.onlyNew')}
       </Alert>
 
       <Radio.Group
-        label="What to do with rows that match an existing profile"
+        label={t('import.commit.modeLabel')}
         value={view.mode}
         onChange={(v) => {
           if (v === 'create') void setMode('create');
@@ -185,11 +199,11 @@ export function CommitStep({ view }: { view: ImportSessionView }) {
         }}
       >
         <Stack gap="xs" mt="xs">
-          <Radio value="create" label="Skip them: create new profiles only (recommended)" disabled={busy} />
+          <Radio value="create" label={t('import.commit.modeCreate')} disabled={busy} />
           <Radio
-            value="createAndUpdate"
-            label="Update existing profiles with the file’s values"
-            description="You will see a field-by-field list of the changes before this is chosen."
+            value={UPDATE_EXISTING}
+            label={t('import.commit.modeUpdate')}
+            description={t('import.commit.modeUpdateHelp')}
             disabled={busy}
             data-testid="mode-update"
           />
@@ -198,53 +212,45 @@ export function CommitStep({ view }: { view: ImportSessionView }) {
 
       <Paper withBorder p="md">
         <Title order={5} mb="xs">
-          What this import will do
+          {t('import.commit.summaryTitle')}
         </Title>
         {!view.diffed ? (
           <Group gap="xs">
             <Loader size="xs" />
             <Text size="sm" c="dimmed">
-              Comparing with the directory…
+              {t('import.commit.comparing')}
             </Text>
           </Group>
         ) : (
           <List spacing={4} size="sm" data-testid="commit-summary">
-            <List.Item icon={<Badge color="green" variant="light" w={64}>{c.new.toLocaleString()}</Badge>}>
-              new {c.new === 1 ? 'profile' : 'profiles'} will be created
+            <List.Item icon={<Badge color="green" variant="light" w={64}>{fmt.number(c.new)}</Badge>}>
+              {t('import.commit.willCreate', { count: c.new })}
             </List.Item>
-            <List.Item icon={<Badge color={updating ? 'blue' : 'gray'} variant="light" w={64}>{c.update.toLocaleString()}</Badge>}>
-              {updating
-                ? `existing ${c.update === 1 ? 'profile' : 'profiles'} will be updated`
-                : `existing ${c.update === 1 ? 'profile differs' : 'profiles differ'} from the file: left as ${c.update === 1 ? 'it is' : 'they are'}`}
+            <List.Item icon={<Badge color={updating ? 'blue' : 'gray'} variant="light" w={64}>{fmt.number(c.update)}</Badge>}>
+              {updating ? t('import.commit.willUpdate', { count: c.update }) : t('import.commit.leftAsIs', { count: c.update })}
             </List.Item>
-            <List.Item icon={<Badge color="gray" variant="light" w={64}>{c.unchanged.toLocaleString()}</Badge>}>
-              already up to date: nothing to do
-            </List.Item>
-            <List.Item icon={<Badge color="orange" variant="light" w={64}>{c.conflict.toLocaleString()}</Badge>}>
-              in conflict with the directory (e.g. an external ID used by another profile): skipped
-            </List.Item>
-            <List.Item icon={<Badge color="red" variant="light" w={64}>{c.withErrors.toLocaleString()}</Badge>}>
-              with errors: skipped (fix them in the review, or export them)
-            </List.Item>
+            <List.Item icon={<Badge color="gray" variant="light" w={64}>{fmt.number(c.unchanged)}</Badge>}>{t('import.commit.upToDate')}</List.Item>
+            <List.Item icon={<Badge color="orange" variant="light" w={64}>{fmt.number(c.conflict)}</Badge>}>{t('import.commit.inConflict')}</List.Item>
+            <List.Item icon={<Badge color="red" variant="light" w={64}>{fmt.number(c.withErrors)}</Badge>}>{t('import.commit.withErrors')}</List.Item>
             {c.excluded > 0 && (
-              <List.Item icon={<Badge color="gray" variant="light" w={64}>{c.excluded.toLocaleString()}</Badge>}>excluded by you: skipped</List.Item>
+              <List.Item icon={<Badge color="gray" variant="light" w={64}>{fmt.number(c.excluded)}</Badge>}>{t('import.commit.excludedByYou')}</List.Item>
             )}
           </List>
         )}
         <Text size="xs" c="dimmed" mt="sm">
-          Profiles are saved in batches of at most {IMPORT_BATCH_LIMIT}, each batch all or nothing. Cancel stops between batches; what was saved
-          stays and can be undone from the history.
-          {skippedExisting > 0 && ` ${plural(skippedExisting, 'existing profile is', 'existing profiles are')} not touched.`}
+          {t('import.commit.batchNote', { limit: fmt.number(IMPORT_BATCH_LIMIT) })}
+          {skippedExisting > 0 && ` ${t('import.commit.untouched', { count: skippedExisting })}`}
         </Text>
       </Paper>
 
       <Group>
           <Button size="md" disabled={busy || !view.diffed || toWrite === 0} onClick={() => void commit()} data-testid="commit-button">
-            {toWrite === 0 ? 'Nothing to import' : `Import ${plural(toWrite, 'profile', 'profiles')}`}
+            {toWrite === 0 ? t('import.commit.nothing') : t('import.commit.importN', { count: toWrite })}
           </Button>
           {view.diffed && toWrite === 0 && (
             <Text size="sm" c="dimmed">
-              No row is new{updating ? ' or changed' : ''}. {c.update > 0 && !updating ? 'Choose “update existing” to apply the differences.' : ''}
+              {updating ? t('import.commit.noneNewOrChanged') : t('import.commit.noneNew')}
+              {c.update > 0 && !updating ? ` ${t('import.commit.chooseUpdateHint')}` : ''}
             </Text>
           )}
       </Group>

@@ -1,13 +1,24 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Center, Group, Loader, Modal, Paper, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
 import type { ImportHistoryEntry } from '../../../src-shared/import';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
-import { HISTORY_STATUS_COLORS, HISTORY_STATUS_LABELS, describeFailure, formatWhen, plural } from './labels';
+import { useFormat } from '../../i18n/format';
+import type { Formatters } from '../../i18n/format';
+import { errorText } from '../../i18n/messages';
+import { HISTORY_STATUS_COLORS, HISTORY_STATUS_LABELS, describeFailure } from './labels';
+
+/** A moment of the history, in the console language ('' when there is none). */
+function when(fmt: Formatters, iso: string | null): string {
+  if (iso === null) return '';
+  return Number.isNaN(new Date(iso).getTime()) ? iso : fmt.dateTime(iso);
+}
 
 /** "Undo this import", with a confirmation that says what will happen; or why it is not possible. */
 export function UndoImport({ entry, compact = false }: { entry: ImportHistoryEntry; compact?: boolean }) {
+  const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
   const [working, setWorking] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -16,7 +27,7 @@ export function UndoImport({ entry, compact = false }: { entry: ImportHistoryEnt
     if (entry.status === 'undone') return null;
     return (
       <Text size="xs" c="dimmed" data-testid="undo-blocked" maw={compact ? 420 : 300}>
-        {entry.undoBlockedReason ?? 'This import cannot be undone.'}
+        {entry.undoBlockedReason ?? t('import.history.cannotUndo')}
       </Text>
     );
   }
@@ -27,15 +38,19 @@ export function UndoImport({ entry, compact = false }: { entry: ImportHistoryEnt
     const result = await api.invoke('import:undo', { historyId: entry.id });
     setWorking(false);
     if (!result.ok) {
-      setError(describeFailure(result.error).message);
+      setError(describeFailure(t, result.error).message);
       return;
     }
     setConfirming(false);
     const { removed, restored } = result.data;
+    const removedText = t('import.history.removed', { count: removed });
     notifications.show({
       color: 'green',
-      title: 'Import undone',
-      message: `${plural(removed, 'profile', 'profiles')} removed${restored > 0 ? `, ${plural(restored, 'profile', 'profiles')} restored to their earlier values` : ''}.`,
+      title: t('import.history.undoneTitle'),
+      message:
+        restored > 0
+          ? t('import.history.undoneBoth', { removed: removedText, restored: t('import.history.restored', { count: restored }) })
+          : t('import.history.undoneRemoved', { removed: removedText }),
     });
   };
 
@@ -49,23 +64,27 @@ export function UndoImport({ entry, compact = false }: { entry: ImportHistoryEnt
           setConfirming(true);
         }}
       >
-        Undo this import
+        {t('import.history.undo')}
       </Button>
       <Modal
         opened={confirming}
         onClose={() => {
           setConfirming(false);
         }}
-        title={`Undo the import of “${entry.fileName}”?`}
+        title={t('import.history.confirmTitle', { fileName: entry.fileName })}
       >
         <Stack>
           <Text size="sm">
-            {entry.created > 0 && `The ${plural(entry.created, 'profile', 'profiles')} it created will be removed. `}
-            {entry.updated > 0 && `The ${plural(entry.updated, 'profile', 'profiles')} it updated get their earlier values back. `}
-            None of it has been sent to the server yet, so nobody else has seen these changes.
+            {[
+              entry.created > 0 ? t('import.history.willRemove', { count: entry.created }) : null,
+              entry.updated > 0 ? t('import.history.willRestore', { count: entry.updated }) : null,
+              t('import.history.notSent'),
+            ]
+              .filter((part) => part !== null)
+              .join(' ')}
           </Text>
           {error !== null && (
-            <Alert color="red" title="The import was not undone">
+            <Alert color="red" title={t('import.history.notUndone')}>
               {error}
             </Alert>
           )}
@@ -76,10 +95,10 @@ export function UndoImport({ entry, compact = false }: { entry: ImportHistoryEnt
                 setConfirming(false);
               }}
             >
-              Keep it
+              {t('import.history.keep')}
             </Button>
             <Button color="red" loading={working} onClick={() => void undo()}>
-              Undo the import
+              {t('import.history.confirm')}
             </Button>
           </Group>
         </Stack>
@@ -90,8 +109,10 @@ export function UndoImport({ entry, compact = false }: { entry: ImportHistoryEnt
 
 /** Every import made on this console: file, when, what it did, and undo while none of it has left the machine. */
 export function HistoryList() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const history = useApi('import:history', { limit: 100 }, ['imports', 'profiles', 'outbox']);
-  if (history.error !== undefined) return <Alert color="red">{history.error.message}</Alert>;
+  if (history.error !== undefined) return <Alert color="red">{errorText(t, history.error)}</Alert>;
   if (history.data === undefined) {
     return (
       <Center h={120}>
@@ -102,7 +123,7 @@ export function HistoryList() {
   if (history.data.length === 0) {
     return (
       <Text c="dimmed" data-testid="history-empty">
-        No import yet. Imports made here are listed with what they did, and can be undone while none of their changes has been sent.
+        {t('import.history.empty')}
       </Text>
     );
   }
@@ -111,14 +132,14 @@ export function HistoryList() {
       <Table verticalSpacing="sm" data-testid="import-history" highlightOnHover>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>When</Table.Th>
-            <Table.Th>File</Table.Th>
-            <Table.Th>Mode</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th ta="right">Rows</Table.Th>
-            <Table.Th ta="right">Created</Table.Th>
-            <Table.Th ta="right">Updated</Table.Th>
-            <Table.Th ta="right">Skipped</Table.Th>
+            <Table.Th>{t('import.history.when')}</Table.Th>
+            <Table.Th>{t('import.history.file')}</Table.Th>
+            <Table.Th>{t('import.history.mode')}</Table.Th>
+            <Table.Th>{t('import.history.status')}</Table.Th>
+            <Table.Th ta="right">{t('import.history.rows')}</Table.Th>
+            <Table.Th ta="right">{t('import.history.created')}</Table.Th>
+            <Table.Th ta="right">{t('import.history.updated')}</Table.Th>
+            <Table.Th ta="right">{t('import.history.skipped')}</Table.Th>
             <Table.Th w={320} />
           </Table.Tr>
         </Table.Thead>
@@ -126,10 +147,10 @@ export function HistoryList() {
           {history.data.map((entry) => (
             <Table.Tr key={entry.id} data-testid="history-entry" data-status={entry.status}>
               <Table.Td>
-                <Text size="sm">{formatWhen(entry.startedAt)}</Text>
+                <Text size="sm">{when(fmt, entry.startedAt)}</Text>
                 {entry.undoneAt !== null && (
                   <Text size="xs" c="dimmed">
-                    undone {formatWhen(entry.undoneAt)}
+                    {t('import.history.undoneAt', { when: when(fmt, entry.undoneAt) })}
                   </Text>
                 )}
               </Table.Td>
@@ -139,24 +160,24 @@ export function HistoryList() {
                 </Text>
                 {entry.sheetName !== null && (
                   <Text size="xs" c="dimmed">
-                    sheet “{entry.sheetName}”
+                    {t('import.history.sheet', { name: entry.sheetName })}
                   </Text>
                 )}
               </Table.Td>
               <Table.Td>
-                <Text size="sm">{entry.mode === 'create' ? 'Create only' : 'Create and update'}</Text>
+                <Text size="sm">{entry.mode === 'create' ? t('import.history.createOnly') : t('import.history.createAndUpdate')}</Text>
               </Table.Td>
               <Table.Td>
                 <Badge color={HISTORY_STATUS_COLORS[entry.status]} variant="light" data-testid="history-status">
-                  {HISTORY_STATUS_LABELS[entry.status]}
+                  {t(HISTORY_STATUS_LABELS[entry.status])}
                 </Badge>
               </Table.Td>
-              <Table.Td ta="right">{entry.rows.toLocaleString()}</Table.Td>
+              <Table.Td ta="right">{fmt.number(entry.rows)}</Table.Td>
               <Table.Td ta="right" data-testid="history-created">
-                {entry.created.toLocaleString()}
+                {fmt.number(entry.created)}
               </Table.Td>
-              <Table.Td ta="right">{entry.updated.toLocaleString()}</Table.Td>
-              <Table.Td ta="right">{entry.skipped.toLocaleString()}</Table.Td>
+              <Table.Td ta="right">{fmt.number(entry.updated)}</Table.Td>
+              <Table.Td ta="right">{fmt.number(entry.skipped)}</Table.Td>
               <Table.Td>
                 <UndoImport entry={entry} />
               </Table.Td>

@@ -2,8 +2,11 @@ import { useRef, useState } from 'react';
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
 import type { FileRejection } from '@mantine/dropzone';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { IMPORT_DEFAULT_LIMITS, IMPORT_EXTENSIONS } from '../../../src-shared/import';
 import { useApi } from '../../api/hooks';
+import { useFormat } from '../../i18n/format';
 import { formatBytes } from './files';
 
 export interface ImportDropzoneProps {
@@ -14,9 +17,27 @@ export interface ImportDropzoneProps {
   loading?: boolean;
 }
 
-function rejectionMessage(rejections: FileRejection[]): string {
+/** Why the drop zone refused a file, by the code it gives (its own messages are English only). */
+function rejectionReason(t: TFunction, code: string): string {
+  switch (code) {
+    case 'file-invalid-type':
+      return t('import.drop.wrongType');
+    case 'file-too-large':
+      return t('import.drop.tooBig');
+    case 'file-too-small':
+      return t('import.drop.tooSmall');
+    case 'too-many-files':
+      return t('import.drop.tooMany');
+    default:
+      return t('import.drop.notAccepted');
+  }
+}
+
+function rejectionMessage(t: TFunction, rejections: FileRejection[]): string {
   const first = rejections[0];
-  return first === undefined ? 'That file was not accepted.' : `“${first.file.name}”: ${first.errors.map((e) => e.message).join(' ')}`;
+  if (first === undefined) return t('import.drop.notAccepted');
+  const why = [...new Set(first.errors.map((e) => rejectionReason(t, e.code)))].join(' ');
+  return t('import.drop.rejected', { name: first.file.name, why: why === '' ? t('import.drop.notAccepted') : why });
 }
 
 /**
@@ -26,6 +47,8 @@ function rejectionMessage(rejections: FileRejection[]): string {
  * and says clearly what it cannot read.
  */
 export function ImportDropzone({ onFile, compact = false, disabled = false, loading = false }: ImportDropzoneProps) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const info = useApi('import:info', {}, []);
   const maxBytes = info.data?.limits.maxFileBytes ?? IMPORT_DEFAULT_LIMITS.maxFileBytes;
   const extensions = info.data?.extensions ?? IMPORT_EXTENSIONS;
@@ -37,7 +60,7 @@ export function ImportDropzone({ onFile, compact = false, disabled = false, load
     <Stack gap="xs">
       <Dropzone
         data-testid="import-dropzone"
-        aria-label="Drop a spreadsheet here"
+        aria-label={t('import.drop.label')}
         openRef={openRef}
         multiple={false}
         disabled={disabled}
@@ -47,12 +70,12 @@ export function ImportDropzone({ onFile, compact = false, disabled = false, load
         onDropAny={(files, rejections) => {
           const count = files.length + rejections.length;
           if (count > 1) {
-            setRejected(`Drop one file at a time (you dropped ${count}). Each spreadsheet is imported on its own.`);
+            setRejected(t('import.drop.oneAtATime', { n: fmt.number(count) }));
             return;
           }
           const file = files[0];
           if (file === undefined) {
-            setRejected(rejections.length > 0 ? rejectionMessage(rejections) : 'Nothing was dropped that Roster can read.');
+            setRejected(rejections.length > 0 ? rejectionMessage(t, rejections) : t('import.drop.nothingReadable'));
             return;
           }
           setRejected(null);
@@ -65,33 +88,32 @@ export function ImportDropzone({ onFile, compact = false, disabled = false, load
         <Stack align="center" gap={compact ? 4 : 'xs'} mih={compact ? 90 : 180} justify="center" style={{ pointerEvents: 'none' }}>
           <Dropzone.Accept>
             <Text size={compact ? 'md' : 'xl'} fw={600} c="indigo">
-              Drop it: Roster will read it
+              {t('import.drop.accept')}
             </Text>
           </Dropzone.Accept>
           <Dropzone.Reject>
             <Text size={compact ? 'md' : 'xl'} fw={600} c="red">
-              One file at a time
+              {t('import.drop.reject')}
             </Text>
           </Dropzone.Reject>
           <Dropzone.Idle>
             <Text size={compact ? 'md' : 'xl'} fw={600}>
-              Drop an HR spreadsheet here
+              {t('import.drop.idle')}
             </Text>
           </Dropzone.Idle>
           <Text size="sm" c="dimmed" ta="center">
-            {formats} · up to {formatBytes(maxBytes)}
+            {t('import.drop.limits', { formats, size: formatBytes(t, fmt, maxBytes) })}
           </Text>
           {!compact && (
             <Text size="sm" c="dimmed" ta="center" maw={520}>
-              Nothing is saved until the last step. Headers in English, French, Dutch, German or Spanish are recognised; a title row above the
-              headers is fine.
+              {t('import.drop.help')}
             </Text>
           )}
         </Stack>
       </Dropzone>
       <Group justify="center" gap="xs">
         <Text size="sm" c="dimmed">
-          or
+          {t('import.drop.or')}
         </Text>
         <Button
           variant="light"
@@ -101,13 +123,13 @@ export function ImportDropzone({ onFile, compact = false, disabled = false, load
             openRef.current?.();
           }}
         >
-          Choose a file…
+          {t('import.drop.choose')}
         </Button>
       </Group>
       {rejected !== null && (
         <Alert
           color="red"
-          title="Nothing was read"
+          title={t('import.drop.rejectedTitle')}
           withCloseButton
           onClose={() => {
             setRejected(null);

@@ -1,12 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Group, Paper, Stack, Stepper, Tabs, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { ImportSessionView } from '../../../src-shared/import';
+import { useFormat } from '../../i18n/format';
 import { BusyBar } from './BusyBar';
 import { CommitStep } from './CommitStep';
 import { formatBytes } from './files';
 import { HistoryList } from './HistoryList';
 import { ImportDropzone } from './ImportDropzone';
-import { describeFailure, plural } from './labels';
+import { describeFailure } from './labels';
 import { LanguageStep } from './LanguageStep';
 import { MappingStep } from './MappingStep';
 import { usePendingFile } from './pendingFile';
@@ -16,29 +18,43 @@ import { SheetStep } from './SheetStep';
 import { TemplateMenu } from './TemplateMenu';
 import { useFocusOnChange } from '../../a11y/focus';
 
-const STEP_LABELS: Record<(typeof STEPS)[number], { label: string; description: string }> = {
-  file: { label: 'File', description: 'Drop or choose' },
-  sheet: { label: 'Sheet & header', description: 'Where the data is' },
-  mapping: { label: 'Columns', description: 'Match to fields' },
-  values: { label: 'Values', description: 'Languages, phones' },
-  review: { label: 'Review', description: 'Fix the rows' },
-  commit: { label: 'Import', description: 'Save profiles' },
-};
+const STEP_LABELS = {
+  file: { label: 'import.steps.file', description: 'import.steps.fileHint' },
+  sheet: { label: 'import.steps.sheet', description: 'import.steps.sheetHint' },
+  mapping: { label: 'import.steps.mapping', description: 'import.steps.mappingHint' },
+  values: { label: 'import.steps.values', description: 'import.steps.valuesHint' },
+  review: { label: 'import.steps.review', description: 'import.steps.reviewHint' },
+  commit: { label: 'import.steps.commit', description: 'import.steps.commitHint' },
+} as const satisfies Record<(typeof STEPS)[number], { label: string; description: string }>;
 
-const NEXT_LABELS: Partial<Record<(typeof STEPS)[number], string>> = {
-  sheet: 'Next: match the columns',
-  mapping: 'Next: language and phone values',
-  values: 'Next: review the rows',
-  review: 'Next: import',
+const NEXT_LABELS = {
+  sheet: 'import.next.sheet',
+  mapping: 'import.next.mapping',
+  values: 'import.next.values',
+  review: 'import.next.review',
+} as const satisfies Partial<Record<(typeof STEPS)[number], string>>;
+
+const nextLabel = (step: (typeof STEPS)[number]): (typeof NEXT_LABELS)[keyof typeof NEXT_LABELS] | undefined => {
+  switch (step) {
+    case 'sheet':
+    case 'mapping':
+    case 'values':
+    case 'review':
+      return NEXT_LABELS[step];
+    default:
+      return undefined;
+  }
 };
 
 function FailureAlert() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const failure = useImportSession((s) => s.failure);
   const dismiss = useImportSession((s) => s.dismissFailure);
   if (failure === null) return null;
-  const { title, message, hint } = describeFailure(failure);
+  const { title, message, hint } = describeFailure(t, failure.error, failure.words === null ? null : failure.words(t, fmt));
   return (
-    <Alert color="red" title={title} withCloseButton onClose={dismiss} data-testid="import-error" data-code={failure.code}>
+    <Alert color="red" title={title} withCloseButton onClose={dismiss} data-testid="import-error" data-code={failure.error.code}>
       <Text size="sm">{message}</Text>
       {hint !== null && (
         <Text size="sm" mt={4}>
@@ -46,24 +62,28 @@ function FailureAlert() {
         </Text>
       )}
       <Text size="xs" c="dimmed" mt={4}>
-        Nothing was saved.
+        {t('import.page.nothingSaved')}
       </Text>
     </Alert>
   );
 }
 
 function NoticeAlert() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const notice = useImportSession((s) => s.notice);
   const dismiss = useImportSession((s) => s.dismissNotice);
   if (notice === null) return null;
   return (
     <Alert color="indigo" withCloseButton onClose={dismiss} data-testid="import-notice" py={8}>
-      <Text size="sm">{notice}</Text>
+      <Text size="sm">{notice(t, fmt)}</Text>
     </Alert>
   );
 }
 
 function FileStep({ view }: { view: ImportSessionView | null }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const openFile = useImportSession((s) => s.openFile);
   const busy = useImportSession((s) => s.busy !== null);
   const goTo = useImportSession((s) => s.goTo);
@@ -75,8 +95,12 @@ function FileStep({ view }: { view: ImportSessionView | null }) {
             <Stack gap={0}>
               <Text fw={600}>{view.file.fileName}</Text>
               <Text size="sm" c="dimmed">
-                {view.file.format.toUpperCase()} · {formatBytes(view.file.size)} · {plural(view.sheets.length, 'sheet', 'sheets')} ·{' '}
-                {plural(view.counts.rows, 'data row', 'data rows')}
+                {t('import.file.facts', {
+                  format: view.file.format.toUpperCase(),
+                  size: formatBytes(t, fmt, view.file.size),
+                  sheets: t('import.count.sheets', { count: view.sheets.length }),
+                  rows: t('import.count.dataRows', { count: view.counts.rows }),
+                })}
               </Text>
             </Stack>
             <Button
@@ -85,11 +109,11 @@ function FileStep({ view }: { view: ImportSessionView | null }) {
                 goTo(1);
               }}
             >
-              Continue with this file
+              {t('import.file.continue')}
             </Button>
           </Group>
           <Text size="xs" c="dimmed" mt={6}>
-            Dropping another file below starts over with it; nothing of this one has been saved.
+            {t('import.file.replaceNote')}
           </Text>
         </Paper>
       )}
@@ -101,8 +125,7 @@ function FileStep({ view }: { view: ImportSessionView | null }) {
         }}
       />
       <Text size="sm" c="dimmed">
-        Roster reads Excel (.xlsx, .xls), OpenDocument (.ods), Numbers, and text files (.csv, .tsv, .txt in UTF-8, UTF-16 or Windows-1252, with
-        commas, semicolons, tabs or pipes). Not sure how to lay out the file? Download a template (top right).
+        {t('import.file.formats')}
       </Text>
     </Stack>
   );
@@ -126,6 +149,7 @@ function StepContent({ step, view }: { step: number; view: ImportSessionView | n
 }
 
 function ImportFlow() {
+  const { t } = useTranslation();
   const view = useImportSession((s) => s.view);
   const step = useImportSession((s) => s.step);
   const reached = useImportSession((s) => s.reached);
@@ -133,7 +157,7 @@ function ImportFlow() {
   const result = useImportSession((s) => s.result);
   const goTo = useImportSession((s) => s.goTo);
   const name = STEPS[step] ?? 'file';
-  const next = NEXT_LABELS[name];
+  const next = nextLabel(name);
   const isReview = name === 'review';
   // A new step takes focus: the keyboard goes on from its top, a screen reader says which step it is.
   const stepRef = useRef<HTMLDivElement>(null);
@@ -152,8 +176,8 @@ function ImportFlow() {
         {STEPS.map((s, i) => (
           <Stepper.Step
             key={s}
-            label={STEP_LABELS[s].label}
-            description={STEP_LABELS[s].description}
+            label={t(STEP_LABELS[s].label)}
+            description={t(STEP_LABELS[s].description)}
             allowStepSelect={view !== null && i <= reached && result === null && !busy}
           />
         ))}
@@ -164,7 +188,7 @@ function ImportFlow() {
       <div
         ref={stepRef}
         role="region"
-        aria-label={STEP_LABELS[name].label}
+        aria-label={t(STEP_LABELS[name].label)}
         style={{ flex: 1, minHeight: 0, overflowY: isReview ? 'hidden' : 'auto', display: 'flex', flexDirection: 'column' }}
         data-testid={`import-step-${name}`}
       >
@@ -179,7 +203,7 @@ function ImportFlow() {
               goTo(step - 1);
             }}
           >
-            Back
+            {t('import.page.back')}
           </Button>
           {next !== undefined && (
             <Button
@@ -188,7 +212,7 @@ function ImportFlow() {
                 goTo(step + 1);
               }}
             >
-              {next}
+              {t(next)}
             </Button>
           )}
         </Group>
@@ -199,6 +223,7 @@ function ImportFlow() {
 
 /** The Import page: the step-by-step import of one spreadsheet, and the history of imports made here. */
 export function ImportPage() {
+  const { t } = useTranslation();
   const [tab, setTab] = useState<string | null>('import');
   const view = useImportSession((s) => s.view);
   const busy = useImportSession((s) => s.busy !== null);
@@ -220,11 +245,11 @@ export function ImportPage() {
   return (
     <Stack gap="sm" style={{ flex: 1, minHeight: 0 }}>
       <Group justify="space-between">
-        <Title order={2}>Import</Title>
+        <Title order={2}>{t('import.page.title')}</Title>
         <Group gap="xs">
           {view !== null && (
             <Button variant="subtle" color="gray" disabled={busy} onClick={reset} data-testid="import-start-over">
-              Start over
+              {t('import.page.startOver')}
             </Button>
           )}
           <TemplateMenu />
@@ -237,9 +262,9 @@ export function ImportPage() {
         keepMounted={false}
       >
         <Tabs.List>
-          <Tabs.Tab value="import">Import a file</Tabs.Tab>
+          <Tabs.Tab value="import">{t('import.page.tabImport')}</Tabs.Tab>
           <Tabs.Tab value="history" data-testid="history-tab">
-            History
+            {t('import.page.tabHistory')}
           </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="import" pt="sm" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>

@@ -1,14 +1,20 @@
 import { useEffect, useState } from 'react';
 import { Alert, Badge, Button, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { isLanguage } from '../../../src-shared/languages';
 import type { Language } from '../../../src-shared/languages';
 import type { ImportSessionView, LanguageValue } from '../../../src-shared/import';
+import type { ProfileField } from '../../../src-shared/profile';
 import { api } from '../../api/client';
-import { LANGUAGE_REASON_LABELS, languageOptions, plural } from './labels';
+import { useFormat } from '../../i18n/format';
+import { errorText, fieldErrorText } from '../../i18n/messages';
+import { LANGUAGE_REASON_LABELS, languageOptions } from './labels';
 import { mappingOf } from './MappingStep';
+import { PhoneCountrySuggestion } from './PhoneCountrySuggestion';
 import { useImportSession } from './session';
 
 const LEAVE = 'leave';
+const PHONE_COUNTRY_FIELD: ProfileField = 'phoneCountryCode';
 
 function reasonColor(v: LanguageValue): string {
   if (v.mapped === null) return 'red';
@@ -18,6 +24,7 @@ function reasonColor(v: LanguageValue): string {
 }
 
 function PhoneDefault({ view }: { view: ImportSessionView }) {
+  const { t } = useTranslation();
   const run = useImportSession((s) => s.run);
   const busy = useImportSession((s) => s.busy !== null);
   const saved = view.defaults.phoneCountryCode ?? '';
@@ -30,20 +37,22 @@ function PhoneDefault({ view }: { view: ImportSessionView }) {
     const value = draft.trim();
     if (value === saved) return;
     setError(null);
-    const ok = await run('Applying the phone country code', (importId) =>
-      api.invoke('import:setDefaults', { importId, phoneCountryCode: value === '' ? null : value }).then((r) => {
-        if (!r.ok) setError(r.error.details?.fields?.phoneCountryCode ?? r.error.message);
-        return r;
-      }),
+    const ok = await run(
+      (tr) => tr('import.busy.phoneCountry'),
+      (importId) =>
+        api.invoke('import:setDefaults', { importId, phoneCountryCode: value === '' ? null : value }).then((r) => {
+          if (!r.ok) setError(fieldErrorText(t, r.error, PHONE_COUNTRY_FIELD) ?? errorText(t, r.error));
+          return r;
+        }),
     );
     if (!ok) useImportSession.getState().dismissFailure();
   };
   return (
     <Group align="flex-end" gap="xs">
       <TextInput
-        label="Country code for numbers without one"
-        description="Used for national numbers such as 0470 12 34 56 (e.g. +32 or BE). Empty: such numbers are errors."
-        placeholder="+32"
+        label={t('import.values.phoneLabel')}
+        description={t('import.values.phoneHelp')}
+        placeholder={view.phoneCountrySuggestion?.code ?? '+32'}
         value={draft}
         error={error}
         disabled={busy}
@@ -56,7 +65,7 @@ function PhoneDefault({ view }: { view: ImportSessionView }) {
         }}
       />
       <Button variant="default" disabled={busy || draft.trim() === saved} onClick={() => void apply()}>
-        Apply
+        {t('import.values.apply')}
       </Button>
     </Group>
   );
@@ -64,6 +73,8 @@ function PhoneDefault({ view }: { view: ImportSessionView }) {
 
 /** Step 4: each distinct language value in the file, how many rows carry it, and the code it becomes; plus the defaults for what is missing. */
 export function LanguageStep({ view }: { view: ImportSessionView }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const run = useImportSession((s) => s.run);
   const busy = useImportSession((s) => s.busy !== null);
   const mapping = mappingOf(view);
@@ -74,37 +85,38 @@ export function LanguageStep({ view }: { view: ImportSessionView }) {
 
   const setDefaultLanguage = (language: Language): void => {
     if (language === view.defaults.language) return;
-    void run('Changing the default language', (importId) => api.invoke('import:setDefaults', { importId, language }));
+    void run((tr) => tr('import.busy.defaultLanguage'), (importId) => api.invoke('import:setDefaults', { importId, language }));
   };
 
   const mapValue = (value: string, language: Language | null): void => {
-    void run(`Mapping “${value}”`, (importId) => api.invoke('import:setValueMap', { importId, values: [{ value, language }] }));
+    void run((tr) => tr('import.busy.mapValue', { value }), (importId) => api.invoke('import:setValueMap', { importId, values: [{ value, language }] }));
   };
 
   return (
     <Stack gap="lg">
       <Stack gap="xs">
-        <Title order={4}>Language</Title>
+        <Title order={4}>{t('import.values.languageTitle')}</Title>
         {!hasLanguageColumn ? (
           <Text size="sm" c="dimmed">
-            No column goes to Language, so every profile gets the default language below.
+            {t('import.values.noLanguageColumn')}
           </Text>
         ) : (
           <Text size="sm" c="dimmed">
-            Profiles take exactly one of English (en_US), French (fr_BE) or Dutch (nl_BE). Each different value found in the language column is
-            listed with the code it becomes; change any of them. Rows with a value left unmapped keep an error.
+            {t('import.values.languageIntro')}
           </Text>
         )}
         {unknown.length > 0 && (
           <Alert color="orange" data-testid="unknown-languages">
-            {plural(unknown.length, 'value is', 'values are')} not a language Roster knows: {unknown.map((v) => `“${v.value}”`).join(', ')}. Choose a
-            language for {unknown.length === 1 ? 'it' : 'them'}, or leave those rows as errors to fix in the review.
+            {t('import.values.unknownValues', {
+              count: unknown.length,
+              values: unknown.map((v) => t('import.values.quoted', { value: v.value })).join(t('import.values.listSeparator')),
+            })}
           </Alert>
         )}
         <Select
-          label="Default language"
-          description="For rows with no language"
-          data={languageOptions()}
+          label={t('import.values.defaultLanguage')}
+          description={t('import.values.defaultLanguageHelp')}
+          data={languageOptions(t)}
           value={view.defaults.language}
           allowDeselect={false}
           disabled={busy}
@@ -118,10 +130,10 @@ export function LanguageStep({ view }: { view: ImportSessionView }) {
             <Table data-testid="language-values" verticalSpacing="xs">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Value in the file</Table.Th>
-                  <Table.Th w={90}>Rows</Table.Th>
-                  <Table.Th w={280}>Becomes</Table.Th>
-                  <Table.Th w={170}>How</Table.Th>
+                  <Table.Th>{t('import.values.valueInFile')}</Table.Th>
+                  <Table.Th w={90}>{t('import.values.rows')}</Table.Th>
+                  <Table.Th w={280}>{t('import.values.becomes')}</Table.Th>
+                  <Table.Th w={210}>{t('import.values.how')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -130,7 +142,7 @@ export function LanguageStep({ view }: { view: ImportSessionView }) {
                     <Table.Td>
                       {v.value === '' ? (
                         <Text size="sm" fs="italic" c="dimmed">
-                          (empty)
+                          {t('import.values.emptyValue')}
                         </Text>
                       ) : (
                         <Text size="sm" fw={500}>
@@ -138,14 +150,14 @@ export function LanguageStep({ view }: { view: ImportSessionView }) {
                         </Text>
                       )}
                     </Table.Td>
-                    <Table.Td>{v.count.toLocaleString()}</Table.Td>
+                    <Table.Td>{fmt.number(v.count)}</Table.Td>
                     <Table.Td>
                       {v.value === '' ? (
-                        <Text size="sm">The default language</Text>
+                        <Text size="sm">{t('import.values.theDefault')}</Text>
                       ) : (
                         <Select
-                          aria-label={`Language for “${v.value}”`}
-                          data={[...languageOptions(), { value: LEAVE, label: 'Not a language: leave as an error' }]}
+                          aria-label={t('import.values.languageFor', { value: v.value })}
+                          data={[...languageOptions(t), { value: LEAVE, label: t('import.values.leave') }]}
                           value={v.mapped ?? LEAVE}
                           allowDeselect={false}
                           disabled={busy}
@@ -159,8 +171,9 @@ export function LanguageStep({ view }: { view: ImportSessionView }) {
                     </Table.Td>
                     <Table.Td>
                       <Badge color={reasonColor(v)} variant="light">
-                        {v.reason === 'known-name' || v.reason === 'exact' ? `${Math.round(v.confidence * 100)}% · ` : ''}
-                        {LANGUAGE_REASON_LABELS[v.reason]}
+                        {v.reason === 'known-name' || v.reason === 'exact'
+                          ? t('import.values.confidence', { percent: fmt.percent(Math.round(v.confidence * 100) / 100), how: t(LANGUAGE_REASON_LABELS[v.reason]) })
+                          : t(LANGUAGE_REASON_LABELS[v.reason])}
                       </Badge>
                     </Table.Td>
                   </Table.Tr>
@@ -172,11 +185,11 @@ export function LanguageStep({ view }: { view: ImportSessionView }) {
       </Stack>
       {hasPhone && (
         <Stack gap="xs">
-          <Title order={4}>Phone numbers</Title>
+          <Title order={4}>{t('import.values.phoneTitle')}</Title>
           <Text size="sm" c="dimmed">
-            Numbers are stored in international form (+32 470 12 34 56). A number’s country comes from its own “+” prefix, from a country code
-            column, or from the code below.
+            {t('import.values.phoneIntro')}
           </Text>
+          <PhoneCountrySuggestion view={view} />
           <PhoneDefault view={view} />
         </Stack>
       )}

@@ -1,8 +1,11 @@
 import { Alert, Anchor, Badge, Code, Group, Paper, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { MAPPING_TARGETS } from '../../../src-shared/import';
 import type { ColumnMatch, ImportSessionView, MappingTarget } from '../../../src-shared/import';
 import { api } from '../../api/client';
+import { useFormat } from '../../i18n/format';
 import { MATCH_REASON_LABELS, TARGET_LABELS } from './labels';
+import type { Words } from './labels';
 import { useImportSession } from './session';
 import classes from './ImportPage.module.css';
 
@@ -17,19 +20,27 @@ export function confidenceColor(match: ColumnMatch): string {
 }
 
 function ConfidenceBadge({ match }: { match: ColumnMatch }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   if (match.target === 'ignore' && match.reason === 'none') {
     return (
       <Badge color="gray" variant="light" data-testid="match-confidence">
-        no match
+        {t('import.mapping.noMatch')}
       </Badge>
     );
   }
-  const label = match.reason === 'manual' ? 'your choice' : `${Math.round(match.confidence * 100)}%`;
+  const how = t(MATCH_REASON_LABELS[match.reason]);
+  const label = match.reason === 'manual' ? t('import.mapping.yourChoice') : fmt.percent(Math.round(match.confidence * 100) / 100);
   return (
-    <Tooltip label={`Matched ${MATCH_REASON_LABELS[match.reason]}`}>
+    <Tooltip label={t('import.mapping.matched', { how })}>
       <Badge color={confidenceColor(match)} variant="light" data-testid="match-confidence">
         {label}
-        {match.reason !== 'manual' && <span className={classes.reason}> · {MATCH_REASON_LABELS[match.reason]}</span>}
+        {match.reason !== 'manual' && (
+          <span className={classes.reason}>
+            {t('import.review.separator')}
+            {how}
+          </span>
+        )}
       </Badge>
     </Tooltip>
   );
@@ -41,6 +52,8 @@ export const mappingOf = (view: ImportSessionView): MappingTarget[] =>
 
 /** Step 3: every column with its samples and the field it goes to; each field is used by one column at most. */
 export function MappingStep({ view }: { view: ImportSessionView }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const run = useImportSession((s) => s.run);
   const busy = useImportSession((s) => s.busy !== null);
   const current = mappingOf(view);
@@ -53,12 +66,14 @@ export function MappingStep({ view }: { view: ImportSessionView }) {
     if (current[column] === target) return;
     const next = [...current];
     next[column] = target;
-    let notice: string | null = null;
+    let notice: Words | null = null;
     const previous = target === 'ignore' ? undefined : used.get(target);
     if (previous !== undefined && previous !== column) {
       next[previous] = 'ignore';
       const col = view.columns[previous];
-      notice = `${TARGET_LABELS[target]} was on column ${col?.letter ?? ''} (“${col?.header ?? ''}”); that column is now ignored. Each field takes one column.`;
+      const letter = col?.letter ?? '';
+      const movedFrom = col?.header ?? '';
+      notice = (tr) => tr('import.mapping.moved', { field: tr(TARGET_LABELS[target]), column: letter, header: movedFrom });
     }
     // "Full name" and separate first/last names are two ways of saying the same thing.
     if (target === 'fullName') {
@@ -72,29 +87,32 @@ export function MappingStep({ view }: { view: ImportSessionView }) {
       });
     }
     const header = view.columns[column]?.header ?? '';
-    void run(`Mapping “${header}” to ${TARGET_LABELS[target].toLowerCase()}`, (importId) => api.invoke('import:setMapping', { importId, mapping: next }), { notice });
+    void run(
+      (tr, f) => tr('import.busy.mapColumn', { header, field: tr(TARGET_LABELS[target]).toLocaleLowerCase(f.locale) }),
+      (importId) => api.invoke('import:setMapping', { importId, mapping: next }),
+      { notice },
+    );
   };
 
   const has = (t: MappingTarget): boolean => current.includes(t);
   const missing: string[] = [];
-  if (!has('email')) missing.push('No column goes to Email: every profile needs one, so every row would be an error.');
+  if (!has('email')) missing.push(t('import.mapping.noEmail'));
   if (!has('fullName') && (!has('firstName') || !has('lastName'))) {
-    missing.push('First name and last name are required: map a column to each, or one “full name” column to be split.');
+    missing.push(t('import.mapping.noNames'));
   }
 
   return (
     <Stack gap="md">
       {view.rememberedMapping && (
-        <Alert color="indigo" title="Mapping remembered" data-testid="remembered-mapping">
-          A file with these same headers was imported before: the choices made then were applied. Check them and change any that no longer fit.
+        <Alert color="indigo" title={t('import.mapping.rememberedTitle')} data-testid="remembered-mapping">
+          {t('import.mapping.rememberedText')}
         </Alert>
       )}
       <Text size="sm" c="dimmed">
-        Each column of the file goes to one profile field, or is ignored. Roster matched them by their headers (in English, French, Dutch,
-        German or Spanish) and by the values they hold. Change any match below; a field can take only one column.
+        {t('import.mapping.intro')}
       </Text>
       {missing.length > 0 && (
-        <Alert color="orange" title="Something is missing" data-testid="mapping-missing">
+        <Alert color="orange" title={t('import.mapping.missingTitle')} data-testid="mapping-missing">
           {missing.map((m) => (
             <Text key={m} size="sm">
               {m}
@@ -103,14 +121,14 @@ export function MappingStep({ view }: { view: ImportSessionView }) {
         </Alert>
       )}
       <Paper withBorder>
-        <Table verticalSpacing="xs" data-testid="mapping-table">
+        <Table verticalSpacing="xs" layout="fixed" data-testid="mapping-table">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th w={60}>Column</Table.Th>
-              <Table.Th w="22%">Header in the file</Table.Th>
-              <Table.Th>Sample values</Table.Th>
-              <Table.Th w={300}>Goes to</Table.Th>
-              <Table.Th w={230}>Confidence</Table.Th>
+              <Table.Th w={60}>{t('import.mapping.column')}</Table.Th>
+              <Table.Th w="22%">{t('import.mapping.header')}</Table.Th>
+              <Table.Th>{t('import.mapping.samples')}</Table.Th>
+              <Table.Th w={300}>{t('import.mapping.goesTo')}</Table.Th>
+              <Table.Th w={230}>{t('import.mapping.confidence')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -131,16 +149,16 @@ export function MappingStep({ view }: { view: ImportSessionView }) {
                         {column.header}
                       </Text>
                       {column.headerKind === 'blank' && (
-                        <Tooltip label="The header cell is empty: the column is named after its letter.">
+                        <Tooltip label={t('import.mapping.blankHeader')}>
                           <Badge size="xs" variant="outline" color="gray">
-                            no header
+                            {t('import.mapping.noHeader')}
                           </Badge>
                         </Tooltip>
                       )}
                       {column.headerKind === 'merged' && (
-                        <Tooltip label="The header cell is merged with the one before it: the column is named after the merge.">
+                        <Tooltip label={t('import.mapping.mergedHeader')}>
                           <Badge size="xs" variant="outline" color="gray">
-                            merged
+                            {t('import.mapping.merged')}
                           </Badge>
                         </Tooltip>
                       )}
@@ -149,7 +167,7 @@ export function MappingStep({ view }: { view: ImportSessionView }) {
                   <Table.Td>
                     {column.samples.length === 0 ? (
                       <Text size="sm" c="dimmed" fs="italic">
-                        empty column
+                        {t('import.mapping.emptyColumn')}
                       </Text>
                     ) : (
                       <Group gap={4} wrap="nowrap" className={classes.samples}>
@@ -163,11 +181,12 @@ export function MappingStep({ view }: { view: ImportSessionView }) {
                   </Table.Td>
                   <Table.Td>
                     <Select
-                      aria-label={`Field for column ${column.letter} (${column.header})`}
-                      data={MAPPING_TARGETS.map((t) => {
-                        const owner = used.get(t);
-                        const taken = t !== 'ignore' && owner !== undefined && owner !== column.index;
-                        return { value: t, label: taken ? `${TARGET_LABELS[t]} (now column ${view.columns[owner]?.letter ?? ''})` : TARGET_LABELS[t] };
+                      aria-label={t('import.mapping.fieldFor', { column: column.letter, header: column.header })}
+                      data={MAPPING_TARGETS.map((option) => {
+                        const owner = used.get(option);
+                        const taken = option !== 'ignore' && owner !== undefined && owner !== column.index;
+                        const label = t(TARGET_LABELS[option]);
+                        return { value: option, label: taken ? t('import.mapping.taken', { field: label, column: view.columns[owner]?.letter ?? '' }) : label };
                       })}
                       value={target}
                       allowDeselect={false}
@@ -179,7 +198,7 @@ export function MappingStep({ view }: { view: ImportSessionView }) {
                     />
                     {suggestion !== undefined && (
                       <Text size="xs" c="dimmed" mt={4}>
-                        Also looks like{' '}
+                        {t('import.mapping.alsoLooksLike')}{' '}
                         <Anchor
                           component="button"
                           size="xs"
@@ -187,9 +206,9 @@ export function MappingStep({ view }: { view: ImportSessionView }) {
                             choose(column.index, suggestion.target);
                           }}
                         >
-                          {TARGET_LABELS[suggestion.target]}
+                          {t(TARGET_LABELS[suggestion.target])}
                         </Anchor>{' '}
-                        ({Math.round(suggestion.confidence * 100)}%)
+                        {t('import.mapping.alsoPercent', { percent: fmt.percent(Math.round(suggestion.confidence * 100) / 100) })}
                       </Text>
                     )}
                   </Table.Td>

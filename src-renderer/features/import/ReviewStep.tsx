@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Menu, Modal, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
+import { useTranslation } from 'react-i18next';
 import { isLanguage } from '../../../src-shared/languages';
 import type { Language } from '../../../src-shared/languages';
 import { PROFILE_FIELDS } from '../../../src-shared/profile';
@@ -8,25 +9,29 @@ import type { ProfileField } from '../../../src-shared/profile';
 import type { BulkFix, ImportRow, ImportSessionView, PreviewFilter } from '../../../src-shared/import';
 import { stripForbiddenCharacters } from '../../../src-shared/text-safety';
 import { api } from '../../api/client';
+import { useFormat } from '../../i18n/format';
+import { errorText, fieldErrorText } from '../../i18n/messages';
 import { downloadExported } from './files';
-import { describeFailure, languageOptions, plural } from './labels';
+import { describeFailure, languageLabel, languageOptions } from './labels';
+import type { Words } from './labels';
+import { PhoneCountrySuggestion } from './PhoneCountrySuggestion';
 import { ReviewGrid, placeIssues } from './ReviewGrid';
 import { RowDetails } from './RowDetails';
 import { useImportSession } from './session';
 import { useImportRows } from './useImportRows';
 import { useAutoDiff } from './useAutoDiff';
 
-const FILTER_LABELS: Record<PreviewFilter, string> = {
-  all: 'All',
-  problems: 'With problems',
-  errors: 'Errors',
-  warnings: 'Warnings',
-  new: 'New',
-  update: 'Would update',
-  unchanged: 'Unchanged',
-  conflict: 'Conflict',
-  excluded: 'Excluded',
-};
+const FILTER_LABELS = {
+  all: 'import.review.all',
+  problems: 'import.review.problems',
+  errors: 'import.review.errors',
+  warnings: 'import.review.warnings',
+  new: 'import.review.new',
+  update: 'import.review.update',
+  unchanged: 'import.review.unchanged',
+  conflict: 'import.review.conflict',
+  excluded: 'import.review.excluded',
+} as const satisfies Record<PreviewFilter, string>;
 
 const FILTER_ORDER: PreviewFilter[] = ['all', 'problems', 'errors', 'warnings', 'new', 'update', 'unchanged', 'conflict', 'excluded'];
 
@@ -54,6 +59,7 @@ function filterCount(view: ImportSessionView, filter: PreviewFilter): number | n
 type ValueFix = 'setLanguageWhereEmpty' | 'setCountryCodeWhereEmpty';
 
 function BulkValueDialog({ fix, onClose }: { fix: ValueFix | null; onClose: () => void }) {
+  const { t } = useTranslation();
   const run = useImportSession((s) => s.run);
   const [language, setLanguage] = useState<Language>('en_US');
   const [code, setCode] = useState('+32');
@@ -63,34 +69,35 @@ function BulkValueDialog({ fix, onClose }: { fix: ValueFix | null; onClose: () =
     const value = fix === 'setLanguageWhereEmpty' ? language : code.trim();
     setError(null);
     const failed: { message: string | null } = { message: null };
+    const chosen = language;
     const ok = await run(
-      fix === 'setLanguageWhereEmpty' ? 'Setting the language where empty' : 'Setting the country code where empty',
+      (tr) => (fix === 'setLanguageWhereEmpty' ? tr('import.busy.languageWhereEmpty') : tr('import.busy.countryWhereEmpty')),
       (importId) =>
         api.invoke('import:bulkFix', { importId, fix, value }).then((r) => {
-          if (!r.ok) failed.message = r.error.details?.fields?.value ?? r.error.message;
+          if (!r.ok) failed.message = fieldErrorText(t, r.error, 'value') ?? errorText(t, r.error);
           return r;
         }),
       {
         notice:
           fix === 'setLanguageWhereEmpty'
-            ? `Rows with no language now get ${language}.`
-            : `Phone numbers without a country code now use ${value}.`,
+            ? (tr) => tr('import.review.languageSet', { language: languageLabel(tr, chosen) })
+            : (tr) => tr('import.review.countrySet', { code: value }),
       },
     );
     if (ok) onClose();
     else {
       useImportSession.getState().dismissFailure();
-      setError(failed.message ?? 'That did not work.');
+      setError(failed.message ?? t('import.failure.didNotWorkMessage'));
     }
   };
   return (
-    <Modal opened={fix !== null} onClose={onClose} title={fix === 'setLanguageWhereEmpty' ? 'Set a language where empty' : 'Set a phone country code where empty'}>
+    <Modal opened={fix !== null} onClose={onClose} title={fix === 'setLanguageWhereEmpty' ? t('import.review.languageDialog') : t('import.review.countryDialog')}>
       <Stack>
         {fix === 'setLanguageWhereEmpty' ? (
           <Select
-            label="Language"
-            description="Given to every row whose language cell is empty. Rows with a language keep theirs."
-            data={languageOptions()}
+            label={t('import.review.languageLabel')}
+            description={t('import.review.languageHelp')}
+            data={languageOptions(t)}
             value={language}
             allowDeselect={false}
             onChange={(v) => {
@@ -101,8 +108,8 @@ function BulkValueDialog({ fix, onClose }: { fix: ValueFix | null; onClose: () =
           />
         ) : (
           <TextInput
-            label="Country code"
-            description="Used for every phone number without one (e.g. +32, 32 or BE). Numbers with a + keep theirs."
+            label={t('import.review.countryLabel')}
+            description={t('import.review.countryHelp')}
             value={code}
             onChange={(e) => {
               setCode(e.currentTarget.value);
@@ -113,9 +120,9 @@ function BulkValueDialog({ fix, onClose }: { fix: ValueFix | null; onClose: () =
         )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
-            Cancel
+            {t('import.review.cancel')}
           </Button>
-          <Button onClick={() => void apply()}>Apply to the rows</Button>
+          <Button onClick={() => void apply()}>{t('import.review.applyRows')}</Button>
         </Group>
       </Stack>
     </Modal>
@@ -123,6 +130,7 @@ function BulkValueDialog({ fix, onClose }: { fix: ValueFix | null; onClose: () =
 }
 
 function ExportMenu({ importId }: { importId: string }) {
+  const { t } = useTranslation();
   const [working, setWorking] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const exportRows = async (format: 'xlsx' | 'csv', include: 'errors' | 'problems'): Promise<void> => {
@@ -131,24 +139,24 @@ function ExportMenu({ importId }: { importId: string }) {
     const result = await api.invoke('import:exportProblems', { importId, format, include });
     setWorking(false);
     if (result.ok) downloadExported(result.data);
-    else setError(describeFailure(result.error).message);
+    else setError(describeFailure(t, result.error).message);
   };
   return (
     <>
       <Menu position="bottom-end" withinPortal>
         <Menu.Target>
           <Button variant="default" size="xs" loading={working}>
-            Export problem rows
+            {t('import.review.exportMenu')}
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
-          <Menu.Label>Rows with errors, to fix in Excel and drop again</Menu.Label>
-          <Menu.Item onClick={() => void exportRows('xlsx', 'errors')}>Rows with errors (.xlsx)</Menu.Item>
-          <Menu.Item onClick={() => void exportRows('csv', 'errors')}>Rows with errors (.csv)</Menu.Item>
+          <Menu.Label>{t('import.review.exportErrorsLabel')}</Menu.Label>
+          <Menu.Item onClick={() => void exportRows('xlsx', 'errors')}>{t('import.review.exportErrorsXlsx')}</Menu.Item>
+          <Menu.Item onClick={() => void exportRows('csv', 'errors')}>{t('import.review.exportErrorsCsv')}</Menu.Item>
           <Menu.Divider />
-          <Menu.Label>Errors and warnings</Menu.Label>
-          <Menu.Item onClick={() => void exportRows('xlsx', 'problems')}>Rows with any problem (.xlsx)</Menu.Item>
-          <Menu.Item onClick={() => void exportRows('csv', 'problems')}>Rows with any problem (.csv)</Menu.Item>
+          <Menu.Label>{t('import.review.exportProblemsLabel')}</Menu.Label>
+          <Menu.Item onClick={() => void exportRows('xlsx', 'problems')}>{t('import.review.exportProblemsXlsx')}</Menu.Item>
+          <Menu.Item onClick={() => void exportRows('csv', 'problems')}>{t('import.review.exportProblemsCsv')}</Menu.Item>
         </Menu.Dropdown>
       </Menu>
       {error !== null && (
@@ -162,6 +170,8 @@ function ExportMenu({ importId }: { importId: string }) {
 
 /** Step 5: the review grid with its filters, inline edits, bulk fixes, exclusions and the comparison with the directory. */
 export function ReviewStep({ view }: { view: ImportSessionView }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const run = useImportSession((s) => s.run);
   const editCell = useImportSession((s) => s.editCell);
   const exclude = useImportSession((s) => s.exclude);
@@ -177,7 +187,7 @@ export function ReviewStep({ view }: { view: ImportSessionView }) {
 
   useAutoDiff(view);
 
-  const fix = (which: BulkFix, label: string, notice: string): void => {
+  const fix = (which: BulkFix, label: Words, notice: Words): void => {
     void run(label, (id) => api.invoke('import:bulkFix', { importId: id, fix: which, value: null }), { notice });
   };
 
@@ -211,20 +221,20 @@ export function ReviewStep({ view }: { view: ImportSessionView }) {
           }}
           data={FILTER_ORDER.map((f) => {
             const n = filterCount(view, f);
-            return { value: f, label: n === null ? FILTER_LABELS[f] : `${FILTER_LABELS[f]} ${n.toLocaleString()}` };
+            return { value: f, label: n === null ? t(FILTER_LABELS[f]) : t('import.review.filterCount', { filter: t(FILTER_LABELS[f]), n: fmt.number(n) }) };
           })}
-          aria-label="Show rows"
+          aria-label={t('import.review.showRows')}
           data-testid="review-filter"
         />
         <TextInput
           size="xs"
-          placeholder="Search name, email, ID"
-          aria-label="Search the rows"
+          placeholder={t('import.review.search')}
+          aria-label={t('import.review.searchLabel')}
           value={search}
           onChange={(e) => {
             setSearch(e.currentTarget.value);
           }}
-          w={220}
+          w={260}
         />
       </Group>
       <Group justify="space-between" gap="xs">
@@ -232,47 +242,57 @@ export function ReviewStep({ view }: { view: ImportSessionView }) {
           <Menu position="bottom-start" withinPortal>
             <Menu.Target>
               <Button size="xs" variant="light" disabled={busy}>
-                Bulk fixes
+                {t('import.review.bulkFixes')}
               </Button>
             </Menu.Target>
             <Menu.Dropdown>
-              <Menu.Item onClick={() => fix('trim', 'Trimming spaces', 'Spaces at the start and end of every cell were removed.')}>
-                Trim spaces in every cell
+              <Menu.Item
+                onClick={() => {
+                  fix('trim', (tr) => tr('import.busy.trim'), (tr) => tr('import.review.trimDone'));
+                }}
+              >
+                {t('import.review.trim')}
               </Menu.Item>
-              <Menu.Item onClick={() => fix('lowercaseEmails', 'Lower-casing emails', 'Every email is now in lower case.')}>
-                Lower-case every email
+              <Menu.Item
+                onClick={() => {
+                  fix('lowercaseEmails', (tr) => tr('import.busy.lowercase'), (tr) => tr('import.review.lowercaseDone'));
+                }}
+              >
+                {t('import.review.lowercase')}
               </Menu.Item>
               <Menu.Item
                 data-testid="bulk-remove-hidden"
-                onClick={() => fix('stripHiddenCharacters', 'Removing hidden characters', 'Invisible control and text-direction characters were removed from every cell.')}
+                onClick={() => {
+                  fix('stripHiddenCharacters', (tr) => tr('import.busy.stripHidden'), (tr) => tr('import.review.stripHiddenDone'));
+                }}
               >
-                Remove hidden characters in every cell
+                {t('import.review.stripHidden')}
               </Menu.Item>
               <Menu.Item
                 onClick={() => {
                   setValueFix('setLanguageWhereEmpty');
                 }}
               >
-                Set a language where empty…
+                {t('import.review.languageWhereEmpty')}
               </Menu.Item>
               <Menu.Item
                 onClick={() => {
                   setValueFix('setCountryCodeWhereEmpty');
                 }}
               >
-                Set a phone country code where empty…
+                {t('import.review.countryWhereEmpty')}
               </Menu.Item>
             </Menu.Dropdown>
           </Menu>
           {filter !== 'all' && (rows.total ?? 0) > 0 && selected.size === 0 && (
             <Button size="xs" variant="default" disabled={busy} onClick={() => void excludeWhere(filter, debounced, filter !== 'excluded')} data-testid="exclude-shown">
-              {filter === 'excluded' ? `Include all ${(rows.total ?? 0).toLocaleString()} back` : `Exclude these ${plural(rows.total ?? 0, 'row', 'rows')}`}
+              {filter === 'excluded' ? t('import.review.includeAllBack', { n: fmt.number(rows.total ?? 0) }) : t('import.review.excludeThese', { count: rows.total ?? 0 })}
             </Button>
           )}
           {selected.size > 0 && (
             <>
               <Text size="sm" fw={500}>
-                {plural(selected.size, 'row', 'rows')} selected
+                {t('import.review.selected', { count: selected.size })}
               </Text>
               <Button
                 size="xs"
@@ -283,7 +303,7 @@ export function ReviewStep({ view }: { view: ImportSessionView }) {
                   });
                 }}
               >
-                Exclude
+                {t('import.review.exclude')}
               </Button>
               <Button
                 size="xs"
@@ -294,7 +314,7 @@ export function ReviewStep({ view }: { view: ImportSessionView }) {
                   });
                 }}
               >
-                Include
+                {t('import.review.include')}
               </Button>
               <Button
                 size="xs"
@@ -303,24 +323,30 @@ export function ReviewStep({ view }: { view: ImportSessionView }) {
                   setSelected(new Set());
                 }}
               >
-                Clear selection
+                {t('import.review.clearSelection')}
               </Button>
             </>
           )}
         </Group>
         <Group gap="xs">
           <Text size="xs" c="dimmed" data-testid="review-summary">
-            {plural(view.counts.valid, 'row is', 'rows are')} ready · {plural(view.counts.withErrors, 'has', 'have')} errors
-            {view.counts.excluded > 0 ? ` · ${view.counts.excluded.toLocaleString()} excluded` : ''}
-            {!view.diffed ? ' · comparing with the directory…' : ''}
+            {[
+              t('import.review.ready', { count: view.counts.valid }),
+              t('import.review.withErrors', { count: view.counts.withErrors }),
+              view.counts.excluded > 0 ? t('import.review.excludedCount', { count: view.counts.excluded }) : null,
+              view.diffed ? null : t('import.review.comparing'),
+            ]
+              .filter((part) => part !== null)
+              .join(t('import.review.separator'))}
           </Text>
           <ExportMenu importId={view.importId} />
         </Group>
       </Group>
-      {rows.error !== undefined && <Alert color="red">{rows.error.message}</Alert>}
+      <PhoneCountrySuggestion view={view} compact />
+      {rows.error !== undefined && <Alert color="red">{errorText(t, rows.error)}</Alert>}
       {rows.total === 0 ? (
         <Alert color="gray" data-testid="review-empty">
-          {debounced !== '' ? 'No row matches this search.' : filter === 'all' ? 'This sheet has no data rows.' : `No row is “${FILTER_LABELS[filter]}”.`}
+          {debounced !== '' ? t('import.review.noMatch') : filter === 'all' ? t('import.review.noRows') : t('import.review.noneIs', { filter: t(FILTER_LABELS[filter]) })}
         </Alert>
       ) : (
         <ReviewGrid
@@ -344,8 +370,7 @@ export function ReviewStep({ view }: { view: ImportSessionView }) {
         />
       )}
       <Text size="xs" c="dimmed">
-        Click a cell to correct it (Enter saves, Esc cancels, Tab goes to the next cell); the row is checked again at once. Red cells are errors
-        (the row is skipped until fixed), yellow ones are warnings. Hover a cell for its message.
+        {t('import.review.help')}
       </Text>
       {active !== undefined && (
         <RowDetails

@@ -1,30 +1,57 @@
 import { Badge, Button, CloseButton, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text } from '@mantine/core';
-import { FIELD_LABELS } from '../../../src-shared/profile';
-import type { ProfileField } from '../../../src-shared/profile';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { isLanguage } from '../../../src-shared/languages';
+import type { ProfileField, ProfileValues } from '../../../src-shared/profile';
 import type { FieldChange, ImportRow } from '../../../src-shared/import';
-import { STATUS_COLORS, STATUS_LABELS } from './labels';
-import { rowStatus } from './ReviewGrid';
-import { VALUE_LABELS, showValue } from '../../components/values';
+import { useFormat } from '../../i18n/format';
+import { issueText } from '../../i18n/messages';
+import { showValue } from '../../components/values';
+import { GRID_FIELDS } from './gridColumns';
+import { FIELD_LABELS, STATUS_COLORS, STATUS_LABELS, languageLabel } from './labels';
+import { SeverityIcon, rowStatus } from './ReviewGrid';
+import classes from './ImportPage.module.css';
 
+/** The stored fields of a profile, as the import names them. */
+const VALUE_LABELS = {
+  firstName: 'import.fields.firstName',
+  lastName: 'import.fields.lastName',
+  email: 'import.fields.email',
+  phone: 'import.fields.phone',
+  tags: 'import.fields.tags',
+  externalId: 'import.fields.externalId',
+  language: 'import.fields.language',
+} as const satisfies Record<keyof ProfileValues, string>;
+
+const STORED_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'language', 'externalId', 'tags'] as const satisfies readonly (keyof ProfileValues)[];
+
+/** A stored value as people read it; a language by its name in the console language. */
+function storedValue(t: TFunction, field: keyof ProfileValues, value: unknown): string {
+  if (field === 'language' && isLanguage(value)) return languageLabel(t, value);
+  return showValue(field, value);
+}
 
 export function ChangesTable({ changes }: { changes: FieldChange[] }) {
+  const { t } = useTranslation();
   return (
     <Table withTableBorder withColumnBorders fz="sm" data-testid="field-changes">
       <Table.Thead>
         <Table.Tr>
-          <Table.Th w={130}>Field</Table.Th>
-          <Table.Th>In the directory now</Table.Th>
-          <Table.Th>After the import</Table.Th>
+          <Table.Th w={130}>{t('import.details.field')}</Table.Th>
+          <Table.Th>{t('import.details.now')}</Table.Th>
+          <Table.Th>{t('import.details.after')}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
         {changes.map((c) => (
           <Table.Tr key={c.field}>
-            <Table.Td fw={500}>{VALUE_LABELS[c.field]}</Table.Td>
-            <Table.Td c="dimmed" td="line-through">
-              {showValue(c.field, c.before)}
+            <Table.Td fw={500}>{t(VALUE_LABELS[c.field])}</Table.Td>
+            <Table.Td c="dimmed" td="line-through" className={classes.wrapAnywhere}>
+              {storedValue(t, c.field, c.before)}
             </Table.Td>
-            <Table.Td fw={500}>{showValue(c.field, c.after)}</Table.Td>
+            <Table.Td fw={500} className={classes.wrapAnywhere}>
+              {storedValue(t, c.field, c.after)}
+            </Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -32,17 +59,17 @@ export function ChangesTable({ changes }: { changes: FieldChange[] }) {
   );
 }
 
-const STATUS_EXPLAINED: Record<ImportRow['status'], string> = {
-  pending: 'Valid. Not compared with the directory yet.',
-  new: 'No profile has this email yet: a new profile will be created.',
-  update: 'A profile with this email exists and differs: it is updated only if you choose “update existing”.',
-  unchanged: 'A profile with this email exists with the same values: nothing to do.',
-  conflict: 'This row cannot be imported as it is: see the problems below.',
-  invalid: 'This row has errors: fix them in the grid, or it is skipped.',
-  excluded: 'You excluded this row: it is skipped.',
-};
+const STATUS_EXPLAINED = {
+  pending: 'import.details.pending',
+  new: 'import.details.new',
+  update: 'import.details.update',
+  unchanged: 'import.details.unchanged',
+  conflict: 'import.details.conflict',
+  invalid: 'import.details.invalid',
+  excluded: 'import.details.excluded',
+} as const satisfies Record<ImportRow['status'], string>;
 
-/** The selected row in full: every message, what will be stored, and how it compares with the directory. */
+/** The selected row in full: every message, each value of the file whole (the grid may cut it), what will be stored, and how it compares with the directory. */
 export function RowDetails({
   row,
   onClose,
@@ -55,20 +82,22 @@ export function RowDetails({
   /** The one-click fix of a "hidden characters" warning: the cell without them. */
   onRemoveHidden: (field: ProfileField) => void;
 }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const status = rowStatus(row);
   const n = row.normalised;
   return (
     <Paper withBorder p="sm" data-testid="row-details">
-      <ScrollArea.Autosize mah={240} type="auto">
+      <ScrollArea.Autosize mah={260} type="auto">
         <Stack gap="xs">
           <Group justify="space-between" wrap="nowrap">
             <Group gap="xs">
-              <Text fw={600}>Row {row.rowNumber}</Text>
+              <Text fw={600}>{t('import.details.row', { row: fmt.number(row.rowNumber) })}</Text>
               <Badge color={STATUS_COLORS[status]} variant="light">
-                {STATUS_LABELS[status]}
+                {t(STATUS_LABELS[status])}
               </Badge>
               <Text size="sm" c="dimmed">
-                {STATUS_EXPLAINED[status]}
+                {t(STATUS_EXPLAINED[status])}
               </Text>
             </Group>
             <Group gap="xs" wrap="nowrap">
@@ -79,21 +108,28 @@ export function RowDetails({
                   onExclude(!row.excluded);
                 }}
               >
-                {row.excluded ? 'Include this row' : 'Exclude this row'}
+                {row.excluded ? t('import.details.include') : t('import.details.exclude')}
               </Button>
-              <CloseButton aria-label="Close the row details" onClick={onClose} />
+              <CloseButton aria-label={t('import.details.close')} onClick={onClose} />
             </Group>
           </Group>
           {row.issues.length > 0 && (
             <Stack gap={4} data-testid="row-issues">
               {row.issues.map((issue, i) => (
                 <Group key={i} gap={8} wrap="nowrap" align="flex-start">
-                  <Badge size="xs" color={issue.severity === 'error' ? 'red' : 'yellow'} variant="filled" miw={72} style={{ flexShrink: 0 }}>
-                    {issue.severity}
+                  <Badge
+                    size="xs"
+                    color={issue.severity === 'error' ? 'red' : 'yellow'}
+                    variant="light"
+                    miw={84}
+                    style={{ flexShrink: 0 }}
+                    leftSection={<SeverityIcon severity={issue.severity} />}
+                  >
+                    {issue.severity === 'error' ? t('import.details.error') : t('import.details.warning')}
                   </Badge>
-                  <Text size="sm" style={{ flex: 1, minWidth: 0 }}>
-                    {issue.field !== null && <b>{FIELD_LABELS[issue.field]}: </b>}
-                    {issue.message}
+                  <Text size="sm" style={{ flex: 1, minWidth: 0 }} className={classes.wrapAnywhere}>
+                    {issue.field !== null && <b>{t('import.details.fieldLabel', { field: t(FIELD_LABELS[issue.field]) })}</b>}
+                    {issueText(t, issue)}
                   </Text>
                   {issue.code === 'hidden-characters' && issue.field !== null && (
                     <Button
@@ -105,25 +141,45 @@ export function RowDetails({
                         if (issue.field !== null) onRemoveHidden(issue.field);
                       }}
                     >
-                      Remove hidden characters
+                      {t('import.details.removeHidden')}
                     </Button>
                   )}
                 </Group>
               ))}
             </Stack>
           )}
-          {row.changes.length > 0 && <ChangesTable changes={row.changes} />}
-          {n !== null && row.changes.length === 0 && (
-            <SimpleGrid cols={4} spacing={4} verticalSpacing={2}>
-              {(['firstName', 'lastName', 'email', 'phone', 'language', 'externalId', 'tags'] as const).map((f) => (
-                <Text key={f} size="xs">
+          <Stack gap={2}>
+            <Text size="xs" fw={600} c="dimmed">
+              {t('import.details.values')}
+            </Text>
+            <SimpleGrid cols={4} spacing={8} verticalSpacing={2} data-testid="row-values">
+              {GRID_FIELDS.map((f) => (
+                <Text key={f} size="xs" className={classes.wrapAnywhere} data-field={f}>
                   <Text span c="dimmed" size="xs">
-                    {VALUE_LABELS[f]}:{' '}
+                    {t('import.details.fieldLabel', { field: t(FIELD_LABELS[f]) })}
                   </Text>
-                  {showValue(f, n[f])}
+                  {row.values[f] === '' ? t('import.details.none') : row.values[f]}
                 </Text>
               ))}
             </SimpleGrid>
+          </Stack>
+          {row.changes.length > 0 && <ChangesTable changes={row.changes} />}
+          {n !== null && row.changes.length === 0 && (
+            <Stack gap={2}>
+              <Text size="xs" fw={600} c="dimmed">
+                {t('import.details.stored')}
+              </Text>
+              <SimpleGrid cols={4} spacing={8} verticalSpacing={2} data-testid="row-stored">
+                {STORED_FIELDS.map((f) => (
+                  <Text key={f} size="xs" className={classes.wrapAnywhere}>
+                    <Text span c="dimmed" size="xs">
+                      {t('import.details.fieldLabel', { field: t(VALUE_LABELS[f]) })}
+                    </Text>
+                    {storedValue(t, f, n[f])}
+                  </Text>
+                ))}
+              </SimpleGrid>
+            </Stack>
           )}
         </Stack>
       </ScrollArea.Autosize>

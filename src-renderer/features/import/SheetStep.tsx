@@ -1,8 +1,10 @@
 import { Alert, Badge, Group, Paper, Radio, ScrollArea, Select, SimpleGrid, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { DELIMITERS, TEXT_ENCODINGS } from '../../../src-shared/import';
 import type { Delimiter, ImportSessionView, TextEncoding } from '../../../src-shared/import';
 import { api } from '../../api/client';
-import { DELIMITER_LABELS, ENCODING_LABELS, plural } from './labels';
+import { useFormat } from '../../i18n/format';
+import { DELIMITER_LABELS, ENCODING_LABELS } from './labels';
 import { formatBytes } from './files';
 import { useImportSession } from './session';
 import classes from './ImportPage.module.css';
@@ -13,36 +15,37 @@ const isDelimiter = (v: string | null): v is Delimiter => v !== null && (DELIMIT
 const isEncoding = (v: string | null): v is TextEncoding => v !== null && (TEXT_ENCODINGS as readonly string[]).includes(v);
 
 function TextFileOptions({ view }: { view: ImportSessionView }) {
+  const { t } = useTranslation();
   const run = useImportSession((s) => s.run);
   const busy = useImportSession((s) => s.busy !== null);
   const { file } = view;
   if (file.encoding === null && file.delimiter === null) return null;
   const delimiterNote =
-    file.delimiterSource === 'sep-line' ? 'from the file’s “sep=” line' : file.delimiterSource === 'manual' ? 'your choice' : 'detected';
+    file.delimiterSource === 'sep-line' ? t('import.sheet.fromSepLine') : file.delimiterSource === 'manual' ? t('import.sheet.yourChoice') : t('import.sheet.detected');
   return (
     <Group align="flex-end" gap="md">
       <Select
-        label="Text encoding"
-        description="How the characters are stored"
-        data={TEXT_ENCODINGS.map((e) => ({ value: e, label: ENCODING_LABELS[e] }))}
+        label={t('import.sheet.encoding')}
+        description={t('import.sheet.encodingHelp')}
+        data={TEXT_ENCODINGS.map((e) => ({ value: e, label: t(ENCODING_LABELS[e]) }))}
         value={file.encoding}
         allowDeselect={false}
         disabled={busy}
         w={280}
         onChange={(v) => {
-          if (isEncoding(v)) void run('Reading the file again', (importId) => api.invoke('import:reparse', { importId, encoding: v }), { cancellable: true });
+          if (isEncoding(v)) void run((tr) => tr('import.busy.rereading'), (importId) => api.invoke('import:reparse', { importId, encoding: v }), { cancellable: true });
         }}
       />
       <Select
-        label="Delimiter"
-        description={`What separates the columns (${delimiterNote})`}
-        data={DELIMITERS.map((d) => ({ value: d, label: DELIMITER_LABELS[d] ?? d }))}
+        label={t('import.sheet.delimiter')}
+        description={t('import.sheet.delimiterHelp', { how: delimiterNote })}
+        data={DELIMITERS.map((d) => ({ value: d, label: t(DELIMITER_LABELS[d]) }))}
         value={file.delimiter}
         allowDeselect={false}
         disabled={busy}
         w={280}
         onChange={(v) => {
-          if (isDelimiter(v)) void run('Reading the file again', (importId) => api.invoke('import:reparse', { importId, delimiter: v }), { cancellable: true });
+          if (isDelimiter(v)) void run((tr) => tr('import.busy.rereading'), (importId) => api.invoke('import:reparse', { importId, delimiter: v }), { cancellable: true });
         }}
       />
     </Group>
@@ -51,6 +54,8 @@ function TextFileOptions({ view }: { view: ImportSessionView }) {
 
 /** Step 2: which sheet, and which of its rows holds the column headers (title and blank rows above it are skipped). */
 export function SheetStep({ view }: { view: ImportSessionView }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const run = useImportSession((s) => s.run);
   const busy = useImportSession((s) => s.busy !== null);
   const width = Math.min(SHOWN_COLUMNS, view.topRows.reduce((w, r) => Math.max(w, r.length), 0));
@@ -59,15 +64,16 @@ export function SheetStep({ view }: { view: ImportSessionView }) {
 
   const chooseHeader = (row: number | null): void => {
     if (row === view.headerRow) return;
-    void run(row === null ? 'Reading the sheet without a header row' : `Using row ${row + 1} as the header`, (importId) =>
-      api.invoke('import:setHeaderRow', { importId, headerRow: row }),
+    void run(
+      (tr, f) => (row === null ? tr('import.busy.noHeader') : tr('import.busy.headerRow', { row: f.number(row + 1) })),
+      (importId) => api.invoke('import:setHeaderRow', { importId, headerRow: row }),
     );
   };
 
   return (
     <Stack gap="lg">
       {view.file.notes.length > 0 && (
-        <Alert color="yellow" title="About this file" data-testid="file-notes">
+        <Alert color="yellow" title={t('import.sheet.notes')} data-testid="file-notes">
           {view.file.notes.map((n) => (
             <Text key={n} size="sm">
               {n}
@@ -76,19 +82,20 @@ export function SheetStep({ view }: { view: ImportSessionView }) {
         </Alert>
       )}
       <Text size="sm" c="dimmed">
-        {view.file.fileName} · {view.file.format.toUpperCase()} · {formatBytes(view.file.size)}
+        {t('import.sheet.facts', { fileName: view.file.fileName, format: view.file.format.toUpperCase(), size: formatBytes(t, fmt, view.file.size) })}
       </Text>
       <TextFileOptions view={view} />
 
       {view.sheets.length > 1 && (
         <Stack gap="xs">
-          <Title order={4}>Sheet</Title>
+          <Title order={4}>{t('import.sheet.title')}</Title>
           <Radio.Group
             value={String(view.sheetIndex)}
             onChange={(v) => {
               const index = Number(v);
               if (index !== view.sheetIndex) {
-                void run(`Opening sheet “${view.sheets[index]?.name ?? ''}”`, (importId) => api.invoke('import:setSheet', { importId, sheetIndex: index }));
+                const name = view.sheets[index]?.name ?? '';
+                void run((tr) => tr('import.busy.openSheet', { name }), (importId) => api.invoke('import:setSheet', { importId, sheetIndex: index }));
               }
             }}
           >
@@ -104,12 +111,14 @@ export function SheetStep({ view }: { view: ImportSessionView }) {
                         </Text>
                         {s.hidden && (
                           <Badge size="xs" color="gray" variant="outline">
-                            hidden
+                            {t('import.sheet.hidden')}
                           </Badge>
                         )}
                       </Group>
                       <Text size="xs" c="dimmed">
-                        {s.rows === 0 ? 'empty' : `${plural(s.rows, 'row', 'rows')} × ${plural(s.columns, 'column', 'columns')}`}
+                        {s.rows === 0
+                          ? t('import.sheet.empty')
+                          : t('import.sheet.size', { rows: t('import.count.rows', { count: s.rows }), columns: t('import.count.columns', { count: s.columns }) })}
                       </Text>
                     </Stack>
                   </Group>
@@ -119,7 +128,7 @@ export function SheetStep({ view }: { view: ImportSessionView }) {
           </Radio.Group>
           {view.sheets.some((s) => s.hidden) && (
             <Text size="xs" c="dimmed">
-              Hidden sheets are listed but never chosen on their own: they usually hold lookups, not people.
+              {t('import.sheet.hiddenNote')}
             </Text>
           )}
         </Stack>
@@ -128,15 +137,15 @@ export function SheetStep({ view }: { view: ImportSessionView }) {
       <Stack gap="xs">
         <Group justify="space-between" align="flex-end">
           <Stack gap={2}>
-            <Title order={4}>Header row</Title>
+            <Title order={4}>{t('import.sheet.headerTitle')}</Title>
             <Text size="sm" c="dimmed">
               {view.detectedHeaderRow === null
-                ? 'Roster found no header row in this sheet. Click the row that holds the column names, if there is one.'
-                : `Roster found the column names on row ${view.detectedHeaderRow + 1}. Rows above it are skipped. Click another row to change it.`}
+                ? t('import.sheet.noHeaderFound')
+                : t('import.sheet.headerFound', { row: fmt.number(view.detectedHeaderRow + 1) })}
             </Text>
           </Stack>
           <Radio
-            label="This sheet has no header row"
+            label={t('import.sheet.noHeaderRow')}
             checked={view.headerRow === null}
             disabled={busy}
             onChange={() => {
@@ -145,14 +154,14 @@ export function SheetStep({ view }: { view: ImportSessionView }) {
           />
         </Group>
         {sheet !== undefined && sheet.rows === 0 ? (
-          <Alert color="yellow">This sheet is empty. Choose another sheet.</Alert>
+          <Alert color="yellow">{t('import.sheet.emptySheet')}</Alert>
         ) : (
           <Paper withBorder>
             <ScrollArea.Autosize mah={420} type="auto">
               <Table className={classes.topRows} data-testid="top-rows" striped={false} highlightOnHover>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th style={{ minWidth: 150 }}>Row</Table.Th>
+                    <Table.Th style={{ minWidth: 150 }}>{t('import.sheet.row')}</Table.Th>
                     {Array.from({ length: width }, (_, c) => (
                       <Table.Th key={c}>{String.fromCharCode(65 + c)}</Table.Th>
                     ))}
@@ -177,16 +186,16 @@ export function SheetStep({ view }: { view: ImportSessionView }) {
                                 chooseHeader(r);
                               }}
                               disabled={busy}
-                              aria-label={`Use row ${r + 1} as the header row`}
+                              aria-label={t('import.sheet.useRow', { row: fmt.number(r + 1) })}
                             >
                               <Group gap={6} wrap="nowrap">
                                 <Radio.Indicator checked={isHeader} size="xs" />
-                                <Text size="sm">{r + 1}</Text>
+                                <Text size="sm">{fmt.number(r + 1)}</Text>
                               </Group>
                             </UnstyledButton>
                             {view.detectedHeaderRow === r && (
                               <Badge size="xs" variant="light" style={{ flexShrink: 0 }}>
-                                detected
+                                {t('import.sheet.detected')}
                               </Badge>
                             )}
                           </Group>
@@ -211,9 +220,15 @@ export function SheetStep({ view }: { view: ImportSessionView }) {
           </Paper>
         )}
         <Text size="xs" c="dimmed">
-          The first {plural(view.topRows.length, 'row', 'rows')} of the sheet
-          {hiddenWidth > 0 ? `, first ${width} of ${width + hiddenWidth} columns (all are mapped in the next step)` : ''}.{' '}
-          {view.headerRow !== null && `Data starts on row ${view.headerRow + 2}.`} {plural(view.counts.rows, 'data row', 'data rows')} in all.
+          {[
+            hiddenWidth > 0
+              ? t('import.sheet.shownColumns', { count: view.topRows.length, shown: fmt.number(width), total: fmt.number(width + hiddenWidth) })
+              : t('import.sheet.shown', { count: view.topRows.length }),
+            view.headerRow === null ? null : t('import.sheet.dataStarts', { row: fmt.number(view.headerRow + 2) }),
+            t('import.sheet.inAll', { rows: t('import.count.dataRows', { count: view.counts.rows }) }),
+          ]
+            .filter((part) => part !== null)
+            .join(' ')}
         </Text>
       </Stack>
     </Stack>

@@ -1,4 +1,6 @@
+import type { TFunction } from 'i18next';
 import type { ExportedFile } from '../../../src-shared/import';
+import type { Formatters } from '../../i18n/format';
 
 /** A read that can be abandoned (the admin pressed Cancel while a large file was loading). */
 export interface FileRead {
@@ -6,10 +8,16 @@ export interface FileRead {
   abort: () => void;
 }
 
-export class ReadAborted extends Error {
-  constructor() {
-    super('The file was not read: cancelled.');
-    this.name = 'ReadAborted';
+/** The read was abandoned (Cancel, or another file): nothing to tell. */
+export class ReadAborted extends Error {}
+
+/** The file could not be read from disk; `reason` is the browser's own explanation, when it gives one. */
+export class ReadFailed extends Error {
+  constructor(
+    readonly fileName: string,
+    readonly reason: string | null,
+  ) {
+    super(reason ?? undefined);
   }
 }
 
@@ -28,7 +36,7 @@ export function readAsBase64(file: File, onProgress: (done: number, total: numbe
       reject(new ReadAborted());
     };
     reader.onerror = () => {
-      reject(new Error(`“${file.name}” could not be read from disk${reader.error === null ? '' : ` (${reader.error.message})`}. Is it still there, and readable?`));
+      reject(new ReadFailed(file.name, reader.error === null ? null : reader.error.message));
     };
     reader.onload = () => {
       const url = typeof reader.result === 'string' ? reader.result : '';
@@ -64,9 +72,10 @@ export function downloadExported(file: ExportedFile): void {
   }, 10_000);
 }
 
-/** A size as people read it. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+/** A size as people read it, in the console language: "512 bytes", "12.5 KB", "50 MB" ("12,5 Ko" in French). */
+export function formatBytes(t: TFunction, fmt: Formatters, bytes: number): string {
+  if (bytes < 1024) return t('import.count.bytes', { count: bytes });
+  const oneDecimal = new Intl.NumberFormat(fmt.locale, { maximumFractionDigits: 1 });
+  if (bytes < 1024 * 1024) return t('import.count.kilobytes', { size: oneDecimal.format(bytes / 1024) });
+  return t('import.count.megabytes', { size: oneDecimal.format(bytes / (1024 * 1024)) });
 }

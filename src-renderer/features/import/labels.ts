@@ -1,7 +1,9 @@
-import { LANGUAGES, LANGUAGE_LABELS } from '../../../src-shared/languages';
+import type { TFunction } from 'i18next';
+import { LANGUAGES } from '../../../src-shared/languages';
 import type { Language } from '../../../src-shared/languages';
 import type { ApiError } from '../../../src-shared/errors';
 import type {
+  Delimiter,
   DiffStatus,
   ImportFailureReason,
   ImportHistoryStatus,
@@ -12,43 +14,59 @@ import type {
   TextEncoding,
 } from '../../../src-shared/import';
 import { IMPORT_FAILURE_REASONS } from '../../../src-shared/import';
-import { FIELD_LABELS } from '../../../src-shared/profile';
+import type { ProfileField } from '../../../src-shared/profile';
+import type { Formatters } from '../../i18n/format';
+import { errorText } from '../../i18n/messages';
 
-/** Words the import screens use, in one place. */
+/** Words the import screens use, in one place: each a whole i18next key, worded in the console language where it is shown. */
 
-export const TARGET_LABELS: Record<MappingTarget, string> = {
+/** Words made when they are shown, so they follow the console language (busy labels, notices, the renderer's own failures). */
+export type Words = (t: TFunction, fmt: Formatters) => string;
+
+export const FIELD_LABELS = {
+  firstName: 'import.fields.firstName',
+  lastName: 'import.fields.lastName',
+  email: 'import.fields.email',
+  phoneCountryCode: 'import.fields.phoneCountryCode',
+  phoneNumber: 'import.fields.phoneNumber',
+  tags: 'import.fields.tags',
+  externalId: 'import.fields.externalId',
+  language: 'import.fields.language',
+} as const satisfies Record<ProfileField, string>;
+
+export const TARGET_LABELS = {
   ...FIELD_LABELS,
-  fullName: 'Full name (split into first and last)',
-  ignore: 'Ignore this column',
-};
+  fullName: 'import.fields.fullName',
+  ignore: 'import.fields.ignore',
+} as const satisfies Record<MappingTarget, string>;
 
-export const MATCH_REASON_LABELS: Record<MatchReason, string> = {
-  header: 'by its header',
-  values: 'by its values',
-  'header+values': 'by header and values',
-  remembered: 'remembered from last time',
-  manual: 'your choice',
-  none: 'no match',
-};
+export const MATCH_REASON_LABELS = {
+  header: 'import.mapping.byHeader',
+  values: 'import.mapping.byValues',
+  'header+values': 'import.mapping.byBoth',
+  remembered: 'import.mapping.remembered',
+  manual: 'import.mapping.manual',
+  none: 'import.mapping.none',
+} as const satisfies Record<MatchReason, string>;
 
-export const LANGUAGE_REASON_LABELS: Record<LanguageValue['reason'], string> = {
-  exact: 'exact code',
-  'known-name': 'known name',
-  remembered: 'remembered',
-  manual: 'your choice',
-  default: 'default language',
-  unknown: 'unknown',
-};
+export const LANGUAGE_REASON_LABELS = {
+  exact: 'import.values.exact',
+  'known-name': 'import.values.knownName',
+  remembered: 'import.values.remembered',
+  manual: 'import.values.manual',
+  default: 'import.values.default',
+  unknown: 'import.values.unknown',
+} as const satisfies Record<LanguageValue['reason'], string>;
 
-export const STATUS_LABELS: Record<DiffStatus, string> = {
-  pending: 'Not compared',
-  new: 'New',
-  update: 'Would update',
-  unchanged: 'Unchanged',
-  conflict: 'Conflict',
-  invalid: 'Has errors',
-  excluded: 'Excluded',
-};
+export const STATUS_LABELS = {
+  pending: 'import.status.pending',
+  new: 'import.status.new',
+  update: 'import.status.update',
+  unchanged: 'import.status.unchanged',
+  conflict: 'import.status.conflict',
+  invalid: 'import.status.invalid',
+  excluded: 'import.status.excluded',
+} as const satisfies Record<DiffStatus, string>;
 
 export const STATUS_COLORS: Record<DiffStatus, string> = {
   pending: 'gray',
@@ -60,13 +78,13 @@ export const STATUS_COLORS: Record<DiffStatus, string> = {
   excluded: 'gray',
 };
 
-export const HISTORY_STATUS_LABELS: Record<ImportHistoryStatus, string> = {
-  running: 'Running',
-  completed: 'Completed',
-  cancelled: 'Cancelled',
-  failed: 'Stopped by an error',
-  undone: 'Undone',
-};
+export const HISTORY_STATUS_LABELS = {
+  running: 'import.history.running',
+  completed: 'import.history.completed',
+  cancelled: 'import.history.cancelled',
+  failed: 'import.history.failed',
+  undone: 'import.history.undone',
+} as const satisfies Record<ImportHistoryStatus, string>;
 
 export const HISTORY_STATUS_COLORS: Record<ImportHistoryStatus, string> = {
   running: 'blue',
@@ -76,92 +94,108 @@ export const HISTORY_STATUS_COLORS: Record<ImportHistoryStatus, string> = {
   undone: 'gray',
 };
 
-export const PHASE_LABELS: Record<ImportPhase, string> = {
-  reading: 'Reading the file',
-  parsing: 'Reading the sheets',
-  validating: 'Checking the rows',
-  diffing: 'Comparing with the directory',
-  committing: 'Saving profiles',
-};
+export const PHASE_LABELS = {
+  loading: 'import.phase.loading',
+  reading: 'import.phase.reading',
+  parsing: 'import.phase.parsing',
+  validating: 'import.phase.validating',
+  diffing: 'import.phase.diffing',
+  committing: 'import.phase.committing',
+} as const satisfies Record<ImportPhase | 'loading', string>;
 
-export const ENCODING_LABELS: Record<TextEncoding, string> = {
-  'utf-8': 'UTF-8',
-  'utf-8-bom': 'UTF-8 with BOM',
-  'utf-16le': 'UTF-16 LE (Excel “Unicode text”)',
-  'utf-16be': 'UTF-16 BE',
-  'windows-1252': 'Windows-1252 (Western European)',
-};
+export const ENCODING_LABELS = {
+  'utf-8': 'import.encodings.utf8',
+  'utf-8-bom': 'import.encodings.utf8Bom',
+  'utf-16le': 'import.encodings.utf16le',
+  'utf-16be': 'import.encodings.utf16be',
+  'windows-1252': 'import.encodings.windows1252',
+} as const satisfies Record<TextEncoding, string>;
 
-export const DELIMITER_LABELS: Record<string, string> = {
-  ',': 'Comma  ,',
-  ';': 'Semicolon  ;',
-  '\t': 'Tab',
-  '|': 'Pipe  |',
-};
+export const DELIMITER_LABELS = {
+  ',': 'import.delimiters.comma',
+  ';': 'import.delimiters.semicolon',
+  '\t': 'import.delimiters.tab',
+  '|': 'import.delimiters.pipe',
+} as const satisfies Record<Delimiter, string>;
 
-export const languageOptions = (): { value: Language; label: string }[] =>
-  LANGUAGES.map((code) => ({ value: code, label: `${LANGUAGE_LABELS[code]} (${code})` }));
+const LANGUAGE_OPTION_LABELS = {
+  en_US: 'import.languages.en_US',
+  fr_BE: 'import.languages.fr_BE',
+  nl_BE: 'import.languages.nl_BE',
+} as const satisfies Record<Language, string>;
+
+/** A profile language as the import's pickers show it: "French (fr_BE)". */
+export const languageLabel = (t: TFunction, code: Language): string => t(LANGUAGE_OPTION_LABELS[code]);
+
+export const languageOptions = (t: TFunction): { value: Language; label: string }[] => LANGUAGES.map((code) => ({ value: code, label: languageLabel(t, code) }));
 
 const isFailureReason = (v: unknown): v is ImportFailureReason => typeof v === 'string' && (IMPORT_FAILURE_REASONS as readonly string[]).includes(v);
 
-const REASON_TITLES: Record<ImportFailureReason, string> = {
-  'empty-file': 'This file is empty',
-  'too-large': 'This file is too large',
-  'unsupported-format': 'Roster cannot read this kind of file',
-  'not-a-spreadsheet': 'This is not a spreadsheet',
-  truncated: 'This file is incomplete',
-  corrupt: 'This file is damaged',
-  encrypted: 'This file is password-protected',
-  'zip-bomb': 'This file unpacks to far too much data',
-  'xml-bomb': 'This file is built to exhaust memory',
-  'too-many-rows': 'This sheet has too many rows',
-  'too-many-columns': 'This sheet has too many columns',
-  timeout: 'Reading this file took too long',
-  'out-of-memory': 'This file needs too much memory',
-  'no-data': 'This sheet holds no data',
-};
+const REASON_TITLES = {
+  'empty-file': 'import.failure.emptyFile',
+  'too-large': 'import.failure.tooLargeFile',
+  'unsupported-format': 'import.failure.unsupportedFormat',
+  'not-a-spreadsheet': 'import.failure.notSpreadsheet',
+  truncated: 'import.failure.truncated',
+  corrupt: 'import.failure.corrupt',
+  encrypted: 'import.failure.encrypted',
+  'zip-bomb': 'import.failure.zipBomb',
+  'xml-bomb': 'import.failure.xmlBomb',
+  'too-many-rows': 'import.failure.tooManyRows',
+  'too-many-columns': 'import.failure.tooManyColumns',
+  timeout: 'import.failure.timeout',
+  'out-of-memory': 'import.failure.outOfMemory',
+  'no-data': 'import.failure.noData',
+} as const satisfies Record<ImportFailureReason, string>;
 
 /** Advice where the message alone does not say what to do (the engine's own messages mostly do). */
-const REASON_HINTS: Partial<Record<ImportFailureReason, string>> = {
-  'too-large': 'Split it into smaller files, or remove columns and sheets Roster does not need.',
-  'too-many-rows': 'Split the sheet into several files and import them one after the other.',
-  'too-many-columns': 'Remove the columns Roster does not need and drop the file again.',
-}
+const REASON_HINTS = {
+  'too-large': 'import.failure.hintTooLarge',
+  'too-many-rows': 'import.failure.hintTooManyRows',
+  'too-many-columns': 'import.failure.hintTooManyColumns',
+} as const satisfies Partial<Record<ImportFailureReason, string>>;
 
-/** A failure as an alert shows it: a short title, the API's specific message, and what to do about it. */
-export function describeFailure(error: ApiError): { title: string; message: string; hint: string | null } {
+const hintFor = (t: TFunction, reason: ImportFailureReason): string | null => {
+  switch (reason) {
+    case 'too-large':
+    case 'too-many-rows':
+    case 'too-many-columns':
+      return t(REASON_HINTS[reason]);
+    default:
+      return null;
+  }
+};
+
+/**
+ * A failure as an alert shows it: a short title, the specific message (the
+ * renderer's own words for what it found before the file reached the API,
+ * else the API error in the console language), and what to do about it.
+ */
+export function describeFailure(t: TFunction, error: ApiError, message: string | null = null): { title: string; message: string; hint: string | null } {
+  const text = message ?? errorText(t, error);
   const reason = error.details?.reason;
-  if (isFailureReason(reason)) return { title: REASON_TITLES[reason], message: error.message, hint: REASON_HINTS[reason] ?? null };
+  if (isFailureReason(reason)) return { title: t(REASON_TITLES[reason]), message: text, hint: hintFor(t, reason) };
   switch (error.code) {
     case 'FILE_TOO_LARGE':
     case 'PAYLOAD_TOO_LARGE':
-      return { title: 'This file is too large', message: error.message, hint: REASON_HINTS['too-large'] ?? null };
+      return { title: t('import.failure.tooLargeFile'), message: text, hint: hintFor(t, 'too-large') };
     case 'FILE_CORRUPT':
-      return { title: 'This file cannot be read', message: error.message, hint: null };
+      return { title: t('import.failure.cannotRead'), message: text, hint: null };
     case 'FILE_ENCRYPTED':
-      return { title: 'This file is password-protected', message: error.message, hint: null };
+      return { title: t('import.failure.encrypted'), message: text, hint: null };
     case 'UNSUPPORTED_FILE':
-      return { title: 'Roster cannot read this kind of file', message: error.message, hint: null };
+      return { title: t('import.failure.unsupportedFormat'), message: text, hint: null };
     case 'LIMIT_EXCEEDED':
-      return { title: 'This file is beyond the import’s limits', message: error.message, hint: null };
+      return { title: t('import.failure.beyondLimits'), message: text, hint: null };
     case 'CANCELLED':
-      return { title: 'Cancelled', message: error.message, hint: null };
+      return { title: t('import.failure.cancelled'), message: text, hint: null };
     case 'NOT_FOUND':
-      return { title: 'Not found', message: error.message, hint: null };
+      return { title: t('import.failure.notFound'), message: text, hint: null };
     case 'NETWORK':
-      return { title: 'The console is not answering', message: error.message, hint: null };
+      return { title: t('import.failure.network'), message: text, hint: null };
     case 'VALIDATION_FAILED':
-      return { title: 'That did not work', message: error.message, hint: null };
+      return { title: t('import.failure.didNotWork'), message: text, hint: null };
     default:
-      return { title: 'Something went wrong', message: error.message, hint: null };
+      return { title: t('import.failure.other'), message: text, hint: null };
   }
-}
-
-export const plural = (n: number, one: string, many: string): string => `${n.toLocaleString()} ${n === 1 ? one : many}`;
-
-export function formatWhen(iso: string | null): string {
-  if (iso === null) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }

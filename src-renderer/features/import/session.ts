@@ -11,7 +11,8 @@ import type {
 } from '../../../src-shared/import';
 import type { ProfileField } from '../../../src-shared/profile';
 import { api } from '../../api/client';
-import { ReadAborted, formatBytes, readAsBase64 } from './files';
+import { ReadAborted, ReadFailed, formatBytes, readAsBase64 } from './files';
+import type { Words } from './labels';
 
 /**
  * The import in progress, as the Import page shows it: which step the admin
@@ -25,7 +26,10 @@ export const STEPS = ['file', 'sheet', 'mapping', 'values', 'review', 'commit'] 
 
 export interface Busy {
   key: number;
-  label: string;
+  /** What runs, worded when shown (so it follows the console language). */
+  label: Words;
+  /** Cancel was pressed: waiting for the work to stop. */
+  cancelling: boolean;
   since: number;
   /** Set when what runs can be stopped (reading a file, checking, committing). */
   cancellable: boolean;
@@ -40,6 +44,13 @@ export interface Progress {
   total: number;
 }
 
+/** What went wrong: the API's error, or one the renderer found itself (with its own words for it). */
+export interface ImportFailure {
+  error: ApiError;
+  /** The renderer's wording (a file found empty or too large before it was sent); null: the error's own. */
+  words: Words | null;
+}
+
 interface ImportSessionState {
   view: ImportSessionView | null;
   step: number;
@@ -47,16 +58,16 @@ interface ImportSessionState {
   reached: number;
   busy: Busy | null;
   progress: Progress | null;
-  failure: ApiError | null;
+  failure: ImportFailure | null;
   /** A one-off explanation of what the last action did (e.g. a field moved off another column). */
-  notice: string | null;
+  notice: Words | null;
   /** Bumped whenever the rows may have changed: the review grid reloads its pages. */
   rowsVersion: number;
   result: CommitResult | null;
 
   openFile: (file: File, maxBytes: number) => Promise<void>;
   /** Runs one call that returns a new session view, showing progress and any failure. */
-  run: (label: string, call: (importId: string) => Promise<Result<ImportSessionView>>, options?: { cancellable?: boolean; notice?: string | null }) => Promise<boolean>;
+  run: (label: Words, call: (importId: string) => Promise<Result<ImportSessionView>>, options?: { cancellable?: boolean; notice?: Words | null }) => Promise<boolean>;
   editCell: (rowIndex: number, field: ProfileField, value: string) => Promise<ImportRow | null>;
   exclude: (rowIndexes: number[], excluded: boolean) => Promise<boolean>;
   /** Excludes (or includes back) every row the review grid shows for this filter and search. */
@@ -100,9 +111,9 @@ const initial = {
 const lostSession = (error: ApiError): boolean => error.code === 'NOT_FOUND' && /no longer open/i.test(error.message);
 
 export const useImportSession = create<ImportSessionState>()((set, get) => {
-  const startBusy = (label: string, cancellable: boolean, importId: string | null): number => {
+  const startBusy = (label: Words, cancellable: boolean, importId: string | null): number => {
     busyKey += 1;
-    set({ busy: { key: busyKey, label, since: Date.now(), cancellable, importId }, progress: null });
+    set({ busy: { key: busyKey, label, cancelling: false, since: Date.now(), cancellable, importId }, progress: null });
     return busyKey;
   };
   const endBusy = (key: number): void => {
@@ -110,17 +121,17 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
   };
   const fail = (error: ApiError): void => {
     if (lostSession(error)) {
-      set({ ...initial, failure: error, rowsVersion: get().rowsVersion + 1 });
+      set({ ...initial, failure: { error, words: null }, rowsVersion: get().rowsVersion + 1 });
       return;
     }
-    set({ failure: error });
+    set({ failure: { error, words: null } });
   };
   /** Excludes or includes rows back on the main side; the counts come back, and the grid reloads. */
   const applyExclusion = (excluded: boolean, call: (importId: string) => Promise<Result<ImportCounts>>): Promise<boolean> =>
     serial(async () => {
       const view = get().view;
       if (view === null) return false;
-      const key = startBusy(excluded ? 'Excluding rows' : 'Including rows', false, view.importId);
+      const key = startBusy((t) => (excluded ? t('import.busy.excluding') : t('import.busy.including')), false, view.importId);
       const result = await call(view.importId);
       endBusy(key);
       if (!result.ok) {
@@ -139,23 +150,30 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
       openGeneration += 1;
       const generation = openGeneration;
       set({ failure: null, notice: null, result: null });
+      const name = file.name;
       if (file.size === 0) {
-        set({ failure: { code: 'FILE_CORRUPT', message: `“${file.name}” is empty (0 bytes).`, details: { reason: 'empty-file' } } });
+        set({
+          failure: {
+            // The English message is for logs; the alert words it in the console language.
+            error: { code: 'FILE_CORRUPT', message: `“${name}” is empty (0 bytes).`, details: { reason: 'empty-file' } },
+            words: (t) => t('import.failure.empty', { name }),
+          },
+        });
         return;
       }
       if (file.size > maxBytes) {
+        const size = file.size;
         set({
           failure: {
-            code: 'FILE_TOO_LARGE',
-            message: `“${file.name}” is ${formatBytes(file.size)}; an import takes files up to ${formatBytes(maxBytes)}. Nothing was read or saved.`,
-            details: { reason: 'too-large' },
+            error: { code: 'FILE_TOO_LARGE', message: `“${name}” is ${size} bytes; an import takes files up to ${maxBytes} bytes.`, details: { reason: 'too-large', limit: maxBytes } },
+            words: (t, fmt) => t('import.failure.tooLarge', { name, size: formatBytes(t, fmt, size), max: formatBytes(t, fmt, maxBytes) }),
           },
         });
         return;
       }
       await serial(async () => {
         if (generation !== openGeneration) return;
-        const key = startBusy(`Reading “${file.name}”`, true, null);
+        const key = startBusy((t) => t('import.busy.reading', { fileName: name }), true, null);
         const read = readAsBase64(file, (done, total) => {
           if (get().busy?.key === key) set({ progress: { phase: 'loading', done, total } });
         });
@@ -165,7 +183,15 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
           base64 = await read.promise;
         } catch (error) {
           endBusy(key);
-          if (!(error instanceof ReadAborted)) set({ failure: { code: 'FILE_CORRUPT', message: error instanceof Error ? error.message : String(error) } });
+          if (!(error instanceof ReadAborted)) {
+            const reason = error instanceof ReadFailed ? error.reason : error instanceof Error ? error.message : String(error);
+            set({
+              failure: {
+                error: { code: 'FILE_CORRUPT', message: `“${name}” could not be read from disk${reason === null ? '' : ` (${reason})`}.` },
+                words: (t) => (reason === null ? t('import.failure.unreadable', { name }) : t('import.failure.unreadableBecause', { name, why: reason })),
+              },
+            });
+          }
           return;
         } finally {
           abortRead = null;
@@ -174,8 +200,7 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
           endBusy(key);
           return;
         }
-        const busy = get().busy;
-        if (busy?.key === key) set({ busy: { ...busy, label: `Reading “${file.name}”` }, progress: { phase: 'parsing', done: 0, total: 0 } });
+        if (get().busy?.key === key) set({ progress: { phase: 'parsing', done: 0, total: 0 } });
         const result = await api.invoke('import:open', { fileName: file.name, base64 });
         endBusy(key);
         if (generation !== openGeneration) {
@@ -184,7 +209,7 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
           return;
         }
         if (!result.ok) {
-          if (result.error.code !== 'CANCELLED') set({ failure: result.error });
+          if (result.error.code !== 'CANCELLED') set({ failure: { error: result.error, words: null } });
           return;
         }
         const previous = get().view;
@@ -212,7 +237,7 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
       serial(async () => {
         const view = get().view;
         if (view === null) return null;
-        const key = startBusy('Checking the row', false, view.importId);
+        const key = startBusy((t) => t('import.busy.checkingRow'), false, view.importId);
         const result = await api.invoke('import:editCell', { importId: view.importId, rowIndex, field, value });
         endBusy(key);
         if (!result.ok) {
@@ -230,13 +255,17 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
     excludeWhere: (filter, search, excluded) =>
       applyExclusion(excluded, (importId) => api.invoke('import:excludeWhere', { importId, filter, search: search === '' ? undefined : search, excluded })),
 
-    setMode: (mode) => get().run(mode === 'create' ? 'Switching to “create only”' : 'Switching to “update existing”', (importId) => api.invoke('import:setMode', { importId, mode })),
+    setMode: (mode) =>
+      get().run(
+        (t) => (mode === 'create' ? t('import.busy.modeCreate') : t('import.busy.modeUpdate')),
+        (importId) => api.invoke('import:setMode', { importId, mode }),
+      ),
 
     commit: () =>
       serial(async () => {
         const view = get().view;
         if (view === null) return;
-        const key = startBusy('Importing profiles', true, view.importId);
+        const key = startBusy((t) => t('import.busy.committing'), true, view.importId);
         set({ result: null, failure: null });
         const result = await api.invoke('import:commit', { importId: view.importId, mode: view.mode });
         endBusy(key);
@@ -256,11 +285,11 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
         // Still reading or uploading a new file: forget it.
         openGeneration += 1;
         abortRead?.();
-        set({ busy: { ...busy, label: 'Cancelling…', cancellable: false } });
+        set({ busy: { ...busy, cancelling: true, cancellable: false } });
         return;
       }
       if (get().view === null || get().view?.importId !== busy.importId) openGeneration += 1;
-      set({ busy: { ...busy, label: 'Cancelling…', cancellable: false } });
+      set({ busy: { ...busy, cancelling: true, cancellable: false } });
       void api.invoke('import:cancel', { importId: busy.importId });
     },
 
@@ -305,6 +334,6 @@ api.on('import:progress', (p) => {
   if (busy.importId !== null && busy.importId !== p.importId) return;
   useImportSession.setState({
     progress: { phase: p.phase, done: p.done, total: p.total },
-    busy: busy.importId === null && busy.label !== 'Cancelling…' ? { ...busy, importId: p.importId } : busy,
+    busy: busy.importId === null && !busy.cancelling ? { ...busy, importId: p.importId } : busy,
   });
 });

@@ -12,7 +12,7 @@ export function useAutoDiff(view: ImportSessionView, delayMs = 600): void {
     const timer = setTimeout(() => {
       const current = useImportSession.getState().view;
       if (current?.importId === importId && !current.diffed) {
-        void run('Comparing with the directory', (id) => api.invoke('import:diff', { importId: id }), { cancellable: true });
+        void run((t) => t('import.busy.diff'), (id) => api.invoke('import:diff', { importId: id }), { cancellable: true });
       }
     }, delayMs);
     return () => {

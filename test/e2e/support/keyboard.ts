@@ -15,7 +15,7 @@ export async function describeFocus(page: Page): Promise<string> {
       const value = e.getAttribute(name);
       return value === null ? '' : ` ${name}="${value}"`;
     };
-    const text = (e.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 60);
+    const text = (e.textContent).replace(/\s+/g, ' ').trim().slice(0, 60);
     return `<${e.tagName.toLowerCase()}${attr('role')}${attr('aria-label')}${attr('data-testid')}${attr('type')}> ${text}`;
   });
 }

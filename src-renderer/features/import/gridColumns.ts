@@ -1,0 +1,82 @@
+import type { ProfileField } from '../../../src-shared/profile';
+
+/**
+ * The review grid's column widths: each column but the selection box can be
+ * widened or narrowed by its header's edge, and the widths are kept for the
+ * next import (in the renderer's local storage; nothing of the file). The
+ * problems column takes whatever room is left, never less than its width.
+ */
+
+export const GRID_FIELDS = ['firstName', 'lastName', 'email', 'phoneCountryCode', 'phoneNumber', 'language', 'externalId', 'tags'] as const satisfies readonly ProfileField[];
+
+export type ResizableColumn = 'row' | 'status' | (typeof GRID_FIELDS)[number] | 'problems';
+
+export type ColumnWidths = Record<ResizableColumn, number>;
+
+/** The selection box's column, and the row's padding on both sides. */
+const SELECT_WIDTH = 32;
+const ROW_PADDING = 16;
+
+export const MIN_WIDTH = 40;
+export const MAX_WIDTH = 900;
+/** One arrow key press; with Shift, four. */
+export const KEY_STEP = 16;
+
+/**
+ * Sized so that at a 1,400 px wide window every column shows without scrolling
+ * sideways and an email of some 30 characters reads whole.
+ */
+export const DEFAULT_WIDTHS: ColumnWidths = {
+  row: 52,
+  status: 112,
+  firstName: 88,
+  lastName: 96,
+  email: 236,
+  phoneCountryCode: 52,
+  phoneNumber: 136,
+  language: 84,
+  externalId: 92,
+  tags: 76,
+  problems: 72,
+};
+
+const COLUMN_ORDER: readonly ResizableColumn[] = ['row', 'status', ...GRID_FIELDS, 'problems'];
+
+export const clampWidth = (width: number): number => Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.round(width)));
+
+/** The CSS grid template of every grid row. */
+export function gridTemplate(widths: ColumnWidths): string {
+  const fixed = COLUMN_ORDER.filter((c) => c !== 'problems').map((c) => `${widths[c]}px`);
+  return [`${SELECT_WIDTH}px`, ...fixed, `minmax(${widths.problems}px, 1fr)`].join(' ');
+}
+
+/** The narrowest a row may be before the grid scrolls sideways. */
+export const gridWidth = (widths: ColumnWidths): number => COLUMN_ORDER.reduce((sum, c) => sum + widths[c], SELECT_WIDTH + ROW_PADDING);
+
+const STORAGE_KEY = 'roster.import.columnWidths';
+
+/** The widths kept from last time, each checked; defaults where there is none (or storage is unavailable). */
+export function loadWidths(): ColumnWidths {
+  const widths = { ...DEFAULT_WIDTHS };
+  try {
+    const raw = localStorage.getItem(STORAGE_KEY);
+    if (raw === null) return widths;
+    const saved: unknown = JSON.parse(raw);
+    if (typeof saved !== 'object' || saved === null) return widths;
+    for (const column of COLUMN_ORDER) {
+      const value: unknown = (saved as Record<string, unknown>)[column];
+      if (typeof value === 'number' && Number.isFinite(value)) widths[column] = clampWidth(value);
+    }
+  } catch {
+    // Unreadable or blocked storage: the defaults.
+  }
+  return widths;
+}
+
+export function saveWidths(widths: ColumnWidths): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(widths));
+  } catch {
+    // Storage full or blocked: the widths last for this visit only.
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * What the shared rules, the import check and the console's services find,
+ * as a code and its parameters: a RuleMessage `{ key, params }`. The English
+ * text of every key is here, once (RULE_TEMPLATES); `englishText` renders it
+ * for the server's API, logs and the English `message` every error and issue
+ * keeps. The console renders the same RuleMessage in its reader's language:
+ * its English `rules` area IS this catalogue, and `locales/<lang>/rules.json`
+ * holds the other languages under the same keys.
+ *
+ * Conventions of the templates (i18next's syntax, so the console reads them as they are):
+ * - Keys are flat (no dots). A key with `_one` / `_other` forms is a plural,
+ *   chosen by its `count` param; no other key ends in a plural suffix.
+ * - `{{name}}` is a param. `{{name, number}}` writes a number in the
+ *   reader's locale (100,000 / 100 000); `{{name, bytes}}` a size in bytes
+ *   as "7.5 KB" / "50 MB" (7,5 Ko in French).
+ * - A param named `field` names a field: it holds the field's key (`email`,
+ *   `serverUrl`…) and is shown as that field's label, the `field_<key>`
+ *   entry of the reader's language. A value with no label entry is shown as
+ *   it is (an argument path such as `mapping.2`, or a label a caller gave in
+ *   English). Labels of profile fields are the form's names ("First name");
+ *   labels of web addresses are the subject of their sentences ("The server
+ *   address"), as the English templates use them.
+ */
+
+import type { z } from 'zod';
+
+export const RULE_TEMPLATES = {
+  // ------------------------------------------------------------ field labels
+  field_firstName: 'First name',
+  field_lastName: 'Last name',
+  field_fullName: 'Full name',
+  field_email: 'Email',
+  field_phoneCountryCode: 'Phone country code',
+  field_phoneNumber: 'Phone number',
+  field_tags: 'Tags',
+  field_externalId: 'External ID',
+  field_language: 'Language',
+  field_organisationName: 'The organisation name',
+  field_serverUrl: 'The server address',
+  field_appLinkIos: 'The iOS app link',
+  field_appLinkAndroid: 'The Android app link',
+  field_appLinkWeb: 'The web app link',
+
+  // ------------------------------------------------------------ profile rules (src-shared/profile.ts)
+  hidden_character: '{{field}} contains an invisible control or text-direction character ({{codePoint}}) that cannot be stored; remove it.',
+  required: '{{field}} is required.',
+  too_long: '{{field}} is longer than {{max}} characters.',
+  email_invalid: '"{{value}}" is not a valid email address.',
+  country_unknown: '"{{value}}" is not a known country.',
+  country_code_invalid: '"{{value}}" is not a phone country code.',
+  country_code_not_in_use: '+{{code}} is not a phone country code in use.',
+  country_code_required: 'Phone country code is required for a number without a leading +.',
+  phone_too_long: 'Phone number is too long.',
+  phone_not_a_number: '"{{value}}" is not a phone number.',
+  phone_invalid: '"{{value}}" is not a valid phone number.',
+  phone_invalid_for_country: '"{{value}}" is not a valid phone number for +{{code}}.',
+  tag_too_long: 'Tag "{{tag}}…" is longer than {{max}} characters.',
+  too_many_tags: 'A profile can have at most {{max}} tags.',
+  language_invalid: 'Language must be exactly one of {{allowed}} (got "{{value}}").',
+  fields_need_attention_one: '{{count}} field needs attention.',
+  fields_need_attention_other: '{{count}} fields need attention.',
+  some_fields_need_attention: 'Some fields need attention.',
+
+  // ------------------------------------------------------------ web addresses (src-shared/urls.ts)
+  url_invalid: '{{field}} is not a web address (e.g. https://roster.example.org).',
+  url_scheme: '{{field}} must start with https:// (it starts with {{scheme}}).',
+  url_insecure:
+    '{{field}} must use https:// for {{host}}: over http:// passwords and personal data would cross the network unencrypted. http:// is accepted only for this machine (localhost, 127.0.0.1, ::1).',
+  url_credentials: '{{field}} must not contain a user name or password.',
+  server_url_too_long: 'The server address is too long (at most {{max}} characters).',
+  server_url_query: 'The server address must not contain a query (?…) or a fragment (#…): give only the address, e.g. https://roster.example.org.',
+
+  // ------------------------------------------------------------ passwords (the server's rule; PasswordReason)
+  password_too_short: 'The password is too short: use at least {{min}} characters (a few words in a row work well).',
+  password_too_long: 'The password is too long: use at most {{max}} characters.',
+  password_mismatch: 'The two passwords are not the same.',
+  password_is_email: 'The password cannot be the email address.',
+  password_repetitive: 'The password repeats the same characters or pattern (like "aaaa" or "abcabc"): choose one that does not.',
+  password_sequential: 'The password is a sequence (like "123456789" or "qwertyuiop"): choose one that is not.',
+  password_common: 'The password is one of the most commonly used passwords, or a small variation of one, which attackers try first: choose another.',
+  password_context: 'The password is made of a name, the email address, the organisation’s name or “Roster”: choose one that is not.',
+
+  // ------------------------------------------------------------ what storing needs (the server)
+  broken_character: '{{field}} contains a broken character (an unpaired surrogate, {{codePoint}}) that cannot be stored; retype it.',
+  database_refused:
+    "The server's database refused to store this change (error {{code}}): a value in it cannot be kept as it is. Nothing of the change was saved; correct it and try again.",
+  organisation_name_required: 'The organisation name is required.',
+  organisation_name_one_line: 'The organisation name must fit on one line: remove the line break or tab.',
+  organisation_name_too_long: 'The organisation name is at most {{max}} characters.',
+
+  // ------------------------------------------------------------ request arguments (zod issues without a rule of their own)
+  value_required: 'This value is required.',
+  value_too_long: 'This value is longer than {{max, number}} characters.',
+  value_too_short: 'This value is shorter than {{min, number}} characters.',
+  value_too_large: 'This value is larger than {{max, number}}.',
+  value_too_small: 'This value is smaller than {{min, number}}.',
+  value_too_many_items: 'This list has more than {{max, number}} items.',
+  value_too_few_items: 'This list has fewer than {{min, number}} items.',
+  value_wrong_type: 'This value is missing or not of the expected kind.',
+  value_bad_format: 'This value is not in the expected format ({{format}}).',
+  value_not_allowed: 'This value is not one of those allowed.',
+  value_unknown_keys: 'Unknown fields: {{keys}}.',
+  value_invalid: 'This value is not valid.',
+  invalid_arguments: 'Invalid arguments for {{channel}}.',
+
+  // ------------------------------------------------------------ the console's directory and sync
+  profile_not_found: 'This profile does not exist (it may have been deleted).',
+  email_taken: 'Another profile already uses {{email}}.',
+  external_id_taken: 'Another profile already has external ID {{externalId}}.',
+  conflict_resolution_mismatch: '"{{resolution}}" does not resolve a conflict of kind "{{kind}}".',
+  conflict_already_resolved: 'This conflict is already resolved.',
+  conflict_no_server_side: 'This conflict has no server side to compare with.',
+  conflict_nothing_to_restore: 'There is nothing of yours to restore.',
+  conflict_no_values: 'There are no values to send.',
+  server_unreachable: 'The Roster server at {{url}} cannot be reached: {{detail}}',
+  sign_in_wrong: 'The email or password is not right.',
+  sign_in_rate_limited: 'Too many sign-in attempts: wait a minute and try again.',
+  sign_in_failed: 'Sign-in failed: {{detail}}',
+  organisation_mismatch: "This console's data belongs to {{organisation}}; {{other}} needs its own data folder (start Roster with --data-dir).",
+  sync_offline: 'Roster is set to work offline: switch it back on to sync.',
+  sync_sign_in_first: 'Sign in to a Roster server first (Settings).',
+  console_host_silent: 'The Roster console host is not answering. Is its terminal still open?',
+  invite_none_selected: 'No profile is selected.',
+  invite_all_confirmed: 'Everyone selected has already confirmed: there is nobody to invite.',
+  invite_batch_missing: 'This invitation batch does not exist.',
+  invite_batch_being_sent: 'This batch is being sent and can no longer be cancelled.',
+  invite_batch_sent: 'This batch is sent and can no longer be cancelled.',
+  invite_batch_cancelled: 'This batch is cancelled and can no longer be cancelled.',
+  invite_batch_failed: 'This batch is failed and can no longer be cancelled.',
+
+  // ------------------------------------------------------------ the import: cells and rows
+  import_hidden_character:
+    '{{field}} contains an invisible control or text-direction character ({{codePoint}}); it will be removed when imported. Use “Remove hidden characters” to remove it now.',
+  import_name_split: '“{{fullName}}” was split into first name “{{firstName}}” and last name “{{lastName}}”; check the split.',
+  import_language_default: 'No language given: {{language}} will be used.',
+  import_phone_default_country: 'No country code given: {{code}} was assumed for {{number}}.',
+  import_duplicate_email_first_one: 'The same email (ignoring case) is also on row {{rows}}; only this row will be imported.',
+  import_duplicate_email_first_other: 'The same email (ignoring case) is also on rows {{rows}}; only this row will be imported.',
+  import_duplicate_email: 'The same email (ignoring case) is already on row {{row}}.',
+  import_duplicate_external_id_first_one: 'The same external ID is also on row {{rows}}; only this row will be imported.',
+  import_duplicate_external_id_first_other: 'The same external ID is also on rows {{rows}}; only this row will be imported.',
+  import_duplicate_external_id: 'The same external ID is already on row {{row}}.',
+  import_external_id_elsewhere: "External ID {{externalId}} already belongs to {{holder}}; this row's email is new. Fix the email or the external ID.",
+  import_external_id_elsewhere_email_exists: '{{email}} already exists, but external ID {{externalId}} belongs to another profile ({{holder}}).',
+
+  // ------------------------------------------------------------ the import: files it refuses, and notes on files
+  import_empty_file: '“{{fileName}}” is empty.',
+  import_too_large: '“{{fileName}}” is {{size, bytes}}; an import takes files up to {{limit, bytes}}.',
+  import_zip_not_spreadsheet:
+    '“{{fileName}}” is a zip archive but not a spreadsheet (for example a Word document). Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
+  import_not_a_spreadsheet:
+    '“{{fileName}}” is named .{{extension}} but its content is not a spreadsheet: it may be damaged, or another kind of file renamed. Open it in its program and save it again.',
+  import_unsupported: '“{{fileName}}” is not a spreadsheet or a text file. Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
+  import_several_numbers_documents: '“{{fileName}}” holds {{documents}} Numbers documents ({{names}}); drop them one at a time.',
+  import_numbers_not_zip: 'This Numbers document is damaged (its {{part}} is not a zip archive). Open it in Numbers and save it again.',
+  import_numbers_no_document: 'This Numbers document is damaged (its {{part}} holds no Index/Document.iwa). Open it in Numbers and save it again.',
+  import_no_sheets: '“{{fileName}}” has no sheets.',
+  import_workbook_encrypted_excel:
+    'This workbook is protected with a password. Open it in Excel, remove the password (File › Info › Protect Workbook) or save an unprotected copy, and drop that copy.',
+  import_workbook_encrypted: 'This workbook is protected with a password. Open it, remove the password (or save an unprotected copy) and drop that copy.',
+  import_spreadsheet_encrypted: 'This spreadsheet is protected with a password. Open it, remove the password (or save an unprotected copy) and drop that copy.',
+  import_variant_unsupported: 'This {{format}} file uses a variant Roster cannot read ({{detail}}). Save it as .xlsx and drop it again.',
+  import_unreadable: 'This {{format}} file is damaged and cannot be read ({{detail}}). Open it in its spreadsheet program and save it again.',
+  import_too_many_rows: 'This file has more than {{limit, number}} rows; an import takes at most that many. Split it into smaller files.',
+  import_too_many_columns: 'This file has more than {{limit, number}} columns; check the delimiter, or remove unused columns.',
+  import_sheet_too_many_rows: 'The sheet “{{sheet}}” has more than {{limit, number}} rows; an import takes at most that many. Split it into smaller files.',
+  import_sheet_too_many_columns: 'The sheet “{{sheet}}” has more than {{limit, number}} columns; remove unused columns and drop it again.',
+  import_truncated: 'This file is cut short: its zip archive has no end. It was probably not copied or downloaded completely; export it again.',
+  import_damaged_contents: 'This workbook is damaged (its table of contents is unreadable). Open it in its spreadsheet program and save it again.',
+  import_damaged_part_missing: 'This workbook is damaged (the part {{part}} is missing). Open it in its spreadsheet program and save it again.',
+  import_damaged_part_unpack: 'This workbook is damaged (the part {{part}} cannot be unpacked). Open it in its spreadsheet program and save it again.',
+  import_damaged_part_method: 'This workbook is damaged (the part {{part}} uses an unknown compression method). Open it in its spreadsheet program and save it again.',
+  import_too_many_parts: 'This workbook holds {{parts}} parts, far more than any spreadsheet does; it was not opened.',
+  import_zip_bomb: 'This file unpacks to {{unpacked, bytes}} or more from {{size, bytes}} (a "zip bomb"); it was not opened. The limit is {{limit, bytes}}.',
+  import_zip_bomb_part: 'The part {{part}} unpacks to more than it declares (a "zip bomb"); the file was not opened.',
+  import_xml_bomb: 'The part {{part}} declares XML entities, which no spreadsheet program writes (an "XML bomb"); the file was not opened.',
+  import_note_web_table: 'This file is a web page or XML table saved with a spreadsheet name; it was read as a table.',
+  import_note_named_text: 'This file is named .{{extension}} but holds plain text; it was read as delimited text.',
+  import_note_text: 'Read as delimited text.',
+
+  // ------------------------------------------------------------ the import: steps, commit, history
+  import_gone: 'This import is no longer open; drop the file again.',
+  import_busy_reading: 'This import is busy reading the file; wait for it to finish or cancel it.',
+  import_busy_checking: 'This import is busy checking the rows; wait for it to finish or cancel it.',
+  import_busy_comparing: 'This import is busy comparing with the directory; wait for it to finish or cancel it.',
+  import_busy_committing: 'This import is busy committing; wait for it to finish or cancel it.',
+  import_sheet_gone: 'This sheet is gone.',
+  import_no_sheet_number: 'This file has no sheet number {{number}}.',
+  import_sheet_rows_one: 'The sheet has only {{count}} row.',
+  import_sheet_rows_other: 'The sheet has only {{count}} rows.',
+  import_mapping_length: 'The mapping has {{entries}} entries but the sheet has {{columns}} columns.',
+  import_choose_language: 'Choose en_US, fr_BE or nl_BE.',
+  import_give_country_code: 'Give a country code.',
+  import_not_country_code: 'Not a country code.',
+  import_no_row: 'There is no data row {{row}}.',
+  import_target_twice: '{{field}} is chosen for two columns; each field can come from one column only.',
+  import_target_taken: '{{field}} is already chosen for another column.',
+  import_full_name_unused: 'A full-name column is only used when first or last name has no column of its own.',
+  import_names_have_columns: 'First and last name already have columns.',
+  import_nothing_new: 'There is nothing to import: no row is new (existing profiles are only updated with “update existing”).',
+  import_nothing_new_or_changed: 'There is nothing to import: no row is new or changed.',
+  import_row_invalid: 'The row is not valid.',
+  import_row_external_id_now_taken: 'External ID {{externalId}} now belongs to another profile.',
+  import_row_exists: '{{email}} already exists (existing profiles are only updated with “update existing”).',
+  import_row_existing_gone: 'The existing profile is gone.',
+  import_row_nothing_to_change: 'Nothing to change any more.',
+  import_row_external_id_taken: 'External ID {{externalId}} belongs to another profile.',
+  import_not_in_history: 'This import is not in the history.',
+  import_undo_already: 'This import was already undone.',
+  import_undo_running: 'This import is still running.',
+  import_undo_nothing: 'This import wrote nothing.',
+  import_undo_sent: 'Some of these changes were already sent to the server; change or delete those profiles instead.',
+  import_undo_changed: 'Some of these profiles were changed after the import; undo would lose those changes.',
+} as const;
+
+type Templates = typeof RULE_TEMPLATES;
+type TemplateKey = keyof Templates;
+type PluralSuffix = 'zero' | 'one' | 'two' | 'few' | 'many' | 'other';
+type Stem<K extends string> = K extends `${infer B}_${PluralSuffix}` ? B : K;
+type LabelKey = Extract<TemplateKey, `field_${string}`>;
+
+/** The fields a `field` param can name with a label of its own. */
+export type LabelledField = LabelKey extends `field_${infer F}` ? F : never;
+
+/** A finding's code: a catalogue key, plural forms folded (`fields_need_attention`). */
+export type RuleKey = Stem<Exclude<TemplateKey, LabelKey>>;
+
+type TemplateOf<K extends RuleKey> = K extends TemplateKey ? Templates[K] : Templates[Extract<TemplateKey, `${K}_${PluralSuffix}`>];
+type Trim<S extends string> = S extends ` ${infer R}` ? Trim<R> : S extends `${infer R} ` ? Trim<R> : S;
+type NameOf<P extends string> = P extends `${infer N},${string}` ? Trim<N> : Trim<P>;
+type Placeholders<S extends string> = S extends `${string}{{${infer P}}}${infer Rest}` ? NameOf<P> | Placeholders<Rest> : never;
+type ParamValue<P extends string> = P extends 'field' ? LabelledField | (string & Record<never, never>) : P extends 'count' ? number : string | number;
+
+/** The params a key's templates take, each required (and `count`, which chooses a plural's form): `rule('too_long', { field: 'email', max: 254 })`. */
+export type RuleParams<K extends RuleKey> = { [P in Placeholders<TemplateOf<K>>]: ParamValue<P> } & (K extends TemplateKey ? unknown : { count: number });
+
+/** A finding as a code and its params: what the console renders in its reader's language. */
+export interface RuleMessage {
+  key: RuleKey;
+  params: Readonly<Record<string, string | number>>;
+}
+
+/** Builds a RuleMessage, its params checked against the key's templates. */
+export const rule = <K extends RuleKey>(key: K, params: RuleParams<K>): RuleMessage => ({ key, params });
+
+const TEMPLATES: Readonly<Record<string, string>> = RULE_TEMPLATES;
+
+/** Is `key` a code of this catalogue (plain, or the stem of plural forms)? For messages that came over a wire. */
+export const isRuleKey = (key: string): key is RuleKey =>
+  !key.startsWith('field_') && (Object.prototype.hasOwnProperty.call(TEMPLATES, key) || Object.prototype.hasOwnProperty.call(TEMPLATES, `${key}_other`));
+
+/** A RuleMessage as it may arrive over a wire (a newer server's code is not one): a known key and flat params. */
+export function isRuleMessage(value: unknown): value is RuleMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const { key, params } = value as { key?: unknown; params?: unknown };
+  if (typeof key !== 'string' || !isRuleKey(key)) return false;
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return false;
+  return Object.values(params).every((v) => typeof v === 'string' || typeof v === 'number');
+}
+
+/** The catalogue key of a field's label, or null when the value is not a field with a label (it is then shown as it is). */
+export const labelKeyOf = (field: string): `field_${LabelledField}` | null =>
+  Object.prototype.hasOwnProperty.call(TEMPLATES, `field_${field}`) ? (`field_${field}` as `field_${LabelledField}`) : null;
+
+// ------------------------------------------------------------ sizes
+
+const KIB = 1024;
+const MIB = 1024 * 1024;
+
+/** The unit people of a language write sizes in (French: Ko, Mo). */
+const sizeUnits = (locale: string): [string, string] => (locale.toLowerCase().startsWith('fr') ? ['Ko', 'Mo'] : ['KB', 'MB']);
+
+/**
+ * A size in bytes as people read it: "7.5 KB", "50 MB" in English (as the
+ * import has always said it), "7,5 Ko" in French, "7,5 KB" in Dutch.
+ */
+export function formatBytes(bytes: number, locale = 'en'): string {
+  const small = bytes < MIB;
+  const amount = Math.round((bytes / (small ? KIB : MIB)) * 10) / 10;
+  const [kb, mb] = sizeUnits(locale);
+  const number = locale.toLowerCase().startsWith('en') ? String(amount) : new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(amount);
+  return `${number}${locale.toLowerCase().startsWith('en') ? ' ' : '\u00a0'}${small ? kb : mb}`;
+}
+
+// ------------------------------------------------------------ English
+
+const PLACEHOLDER = /\{\{\s*(\w+)\s*(?:,\s*([^}]*?)\s*)?\}\}/g;
+const englishPlurals = new Intl.PluralRules('en');
+const englishNumbers = new Intl.NumberFormat('en');
+
+/** The template a message uses: the key's own, or its plural form for `count`. */
+function englishTemplate(message: RuleMessage): string | undefined {
+  const own = TEMPLATES[message.key];
+  if (own !== undefined) return own;
+  const count = message.params.count;
+  const form = typeof count === 'number' ? englishPlurals.select(count) : 'other';
+  return TEMPLATES[`${message.key}_${form}`] ?? TEMPLATES[`${message.key}_other`];
+}
+
+function englishValue(name: string, format: string | undefined, value: string | number): string {
+  if (name === 'field') {
+    const label = labelKeyOf(String(value));
+    return label === null ? String(value) : RULE_TEMPLATES[label];
+  }
+  if (typeof value === 'number' && format === 'number') return englishNumbers.format(value);
+  if (typeof value === 'number' && format === 'bytes') return formatBytes(value, 'en');
+  return String(value);
+}
+
+/** A RuleMessage in English: the text the API, the logs and every `message` carry. */
+export function englishText(message: RuleMessage): string {
+  const template = englishTemplate(message);
+  if (template === undefined) return message.key;
+  return template.replace(PLACEHOLDER, (whole, name: string, format: string | undefined) => {
+    const value = message.params[name];
+    return value === undefined ? whole : englishValue(name, format, value);
+  });
+}
+
+// ------------------------------------------------------------ request validation
+
+/**
+ * The finding of one schema issue (zod): the rule a custom check put in its
+ * params (`ctx.addIssue({ code: 'custom', message, params: { rule } })`),
+ * else one of the generic `value_…` findings for its kind.
+ */
+export function issueRule(issue: z.core.$ZodIssue): RuleMessage {
+  const n = (value: number | bigint): number => Number(value);
+  switch (issue.code) {
+    case 'custom': {
+      const own: unknown = issue.params?.rule;
+      return isRuleMessage(own) ? own : rule('value_invalid', {});
+    }
+    case 'too_big': {
+      const max = n(issue.maximum) - (issue.inclusive === false ? 1 : 0);
+      if (issue.origin === 'string') return rule('value_too_long', { max });
+      if (issue.origin === 'array' || issue.origin === 'set') return rule('value_too_many_items', { max });
+      return rule('value_too_large', { max });
+    }
+    case 'too_small': {
+      const min = n(issue.minimum) + (issue.inclusive === false ? 1 : 0);
+      if (issue.origin === 'string') return min <= 1 ? rule('value_required', {}) : rule('value_too_short', { min });
+      if (issue.origin === 'array' || issue.origin === 'set') return rule('value_too_few_items', { min });
+      return rule('value_too_small', { min });
+    }
+    case 'invalid_type':
+      return rule('value_wrong_type', {});
+    case 'invalid_format':
+      return rule('value_bad_format', { format: issue.format });
+    case 'invalid_value':
+      return rule('value_not_allowed', {});
+    case 'unrecognized_keys':
+      return rule('value_unknown_keys', { keys: issue.keys.join(', ') });
+    default:
+      return rule('value_invalid', {});
+  }
+}
