@@ -1,4 +1,5 @@
-import { AppShell, Badge, Group, NavLink, Text, Title, Tooltip } from '@mantine/core';
+import { useRef } from 'react';
+import { AppShell, Badge, Group, NavLink, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { ConflictsPage } from './features/sync/ConflictsPage';
 import { InvitesPage } from './features/sync/InvitesPage';
 import { SettingsPage } from './features/sync/SettingsPage';
@@ -14,6 +15,7 @@ import { ProfilesPage } from './features/profiles/ProfilesPage';
 import { useUi } from './state/ui';
 import { useTranslation } from 'react-i18next';
 import { LanguagePicker } from './components/LanguagePicker';
+import { usePageFocus } from './components/usePageFocus';
 import { useFocusRescue } from './a11y/focus';
 
 function ModeBadge() {
@@ -38,12 +40,16 @@ export function App() {
   const section = route.page === 'profile' || route.page === 'new-profile' ? 'profiles' : route.page;
   const status = useApi('sync:status', {}, ['conflicts', 'invites', 'sync']);
   const conflicts = status.data?.openConflicts ?? 0;
+  const main = useRef<HTMLElement>(null);
+  usePageFocus(main, JSON.stringify(route));
   return (
     <AppShell header={{ height: 52 }} navbar={{ width: 200, breakpoint: 0 }} footer={{ height: 44 }} padding="md">
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="xs">
-            <Title order={4}>{t('common.app.name')}</Title>
+            <Title order={1} size="h4">
+              {t('common.app.name')}
+            </Title>
             <Text size="sm" c="dimmed">
               {t('common.app.tagline')}
             </Text>
@@ -101,7 +107,14 @@ export function App() {
           label={t('common.nav.conflicts')}
           active={section === 'conflicts'}
           aria-current={section === 'conflicts' ? 'page' : undefined}
-          rightSection={conflicts > 0 ? <Badge color="red" size="sm" circle>{conflicts}</Badge> : undefined}
+          rightSection={
+            conflicts > 0 ? (
+              <Badge color="red" size="sm" circle>
+                <span aria-hidden="true">{conflicts}</span>
+                <VisuallyHidden>{t('common.nav.conflictsWaiting', { count: conflicts })}</VisuallyHidden>
+              </Badge>
+            ) : undefined
+          }
           onClick={() => {
             navigate({ page: 'conflicts' });
           }}
@@ -116,7 +129,7 @@ export function App() {
           }}
         />
       </AppShell.Navbar>
-      <AppShell.Main style={{ height: '100dvh', display: 'flex', flexDirection: 'column' }}>
+      <AppShell.Main ref={main} style={{ height: '100dvh', display: 'flex', flexDirection: 'column' }}>
         {route.page === 'dashboard' && <DashboardPage />}
         {route.page === 'profiles' && <ProfilesPage />}
         {route.page === 'profile' && <ProfilePage key={route.id} id={route.id} />}

@@ -52,7 +52,7 @@ export const FILLED = { primaryShade: 8, luminanceThreshold: 0.179 } as const;
 /** The console's theme: the colours above; close buttons that only show a cross get a name in the console's language. */
 export function useConsoleTheme(): MantineThemeOverride {
   const { t } = useTranslation();
-  const close = t('a11y.close');
+  const close = t('common.actions.close');
   return useMemo(
     () =>
       createTheme({

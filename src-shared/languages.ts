@@ -2,12 +2,6 @@
 export const LANGUAGES = ['en_US', 'fr_BE', 'nl_BE'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export const LANGUAGE_LABELS: Record<Language, string> = {
-  en_US: 'English',
-  fr_BE: 'French',
-  nl_BE: 'Dutch',
-};
-
 export const DEFAULT_LANGUAGE: Language = 'en_US';
 
 export const isLanguage = (value: unknown): value is Language =>

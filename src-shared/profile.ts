@@ -16,13 +16,6 @@ export const PROFILE_STATUSES = ['not_invited', 'pending', 'expired', 'confirmed
 /** Derived, never typed in: not invited → pending (expired once its lifetime passed) → confirmed. */
 export type ProfileStatus = (typeof PROFILE_STATUSES)[number];
 
-export const STATUS_LABELS: Record<ProfileStatus, string> = {
-  not_invited: 'Not invited',
-  pending: 'Pending',
-  expired: 'Expired',
-  confirmed: 'Confirmed',
-};
-
 export const LIMITS = {
   nameLength: 100,
   emailLength: 254,

@@ -306,7 +306,9 @@ export const migrations: readonly Migration[] = [
   {
     version: 8,
     name: 'when invitations were sent and confirmed, kept for the dashboard',
-    up: createInvitationEvents,
+    up: (db) => {
+      createInvitationEvents(db, !replicaIndexes.pending(db));
+    },
   },
 ];
 

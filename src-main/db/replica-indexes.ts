@@ -1,6 +1,7 @@
 import { LOWER_FUNCTION, prepared } from './database';
 import type { Db } from './database';
 import { settingsRepo } from './settings.repo';
+import { INVITATION_EVENT_TRIGGERS, fillInvitationEvents } from './dashboard.repo';
 
 /**
  * What the replica keeps beside its rows so the list is quick: one index per
@@ -78,6 +79,7 @@ export const replicaIndexes = {
   /** Call inside a transaction, before writing many rows: from here the rows go in without their list, tag and search entries. */
   beginBulk(db: Db): void {
     for (const name of BULK_OFF) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+    for (const name of Object.keys(INVITATION_EVENT_TRIGGERS)) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
     for (const name of Object.keys(LIST_INDEXES)) db.exec(`DROP INDEX IF EXISTS ${name}`);
     settingsRepo.set(db, GENERATION, String(generation(db) + 1));
   },
@@ -119,6 +121,9 @@ export const replicaIndexes = {
       db.exec("INSERT INTO profiles_fts (profiles_fts) VALUES ('rebuild')");
       db.exec("INSERT INTO profiles_words (profiles_words) VALUES ('rebuild')");
       for (const name of BULK_OFF) if (!triggerExists(db, name)) db.exec(SEARCH_TRIGGERS[name]);
+      // The Dashboard's invitation events the bulk writes left out (dashboard.repo), then their triggers back on.
+      fillInvitationEvents(db);
+      for (const [name, trigger] of Object.entries(INVITATION_EVENT_TRIGGERS)) if (!triggerExists(db, name)) db.exec(trigger);
       settingsRepo.set(db, GENERATION, '0');
       return true;
     }).immediate();

@@ -1,3 +1,4 @@
+import i18next from 'i18next';
 import type { ChannelName, EventMap, EventName, RequestOf, ResponseOf, RosterApi } from '../../src-shared/contract';
 import type { Result } from '../../src-shared/errors';
 
@@ -45,6 +46,7 @@ function createHttpApi(): RosterApi {
   const stream = async (): Promise<void> => {
     for (let attempt = 0; ; attempt++) {
       try {
+        // eslint-disable-next-line i18next/no-literal-string -- the host's event stream path
         const res = await fetch('/api/events', { headers });
         if (!res.ok || res.body === null) throw new Error(`event stream refused (${res.status})`);
         attempt = 0;
@@ -73,12 +75,14 @@ function createHttpApi(): RosterApi {
       try {
         const res = await fetch(`/api/invoke/${name}`, {
           method: 'POST',
+          // eslint-disable-next-line i18next/no-literal-string -- an HTTP header
           headers: { ...headers, 'Content-Type': 'application/json' },
           body: JSON.stringify(args),
         });
         return (await res.json()) as Result<ResponseOf<N>>;
       } catch {
-        return { ok: false, error: { code: 'NETWORK', message: 'The Roster console host is not answering. Is its terminal still open?' } };
+        // Worded here, in the console's language at the time: only this side knows it is the console host (not a server) that is gone.
+        return { ok: false, error: { code: 'NETWORK', message: i18next.t('common.host.notAnswering') } };
       }
     },
     on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {

@@ -1,9 +1,11 @@
 import { Select } from '@mantine/core';
+import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { notifications } from '@mantine/notifications';
 import { CONSOLE_LANGUAGES, isConsoleLanguage, LANGUAGE_NAMES } from '../../src-shared/console-languages';
 import { api } from '../api/client';
 import { currentLanguage, switchLanguage } from '../i18n';
+import { errorText } from '../i18n/messages';
 
 const OPTIONS = CONSOLE_LANGUAGES.map((language) => ({ value: language, label: LANGUAGE_NAMES[language] }));
 
@@ -24,7 +26,7 @@ export function LanguagePicker() {
         if (!isConsoleLanguage(value)) return;
         void switchLanguage(value).then(async () => {
           const saved = await api.invoke('app:setLanguage', { language: value });
-          if (!saved.ok) notifications.show({ color: 'red', message: saved.error.message });
+          if (!saved.ok) notifications.show({ color: 'red', message: errorText(i18next.t, saved.error) });
         });
       }}
     />

@@ -11,7 +11,6 @@ import enImport from './locales/en/import.json';
 import enSync from './locales/en/sync.json';
 import enDashboard from './locales/en/dashboard.json';
 import enErrors from './locales/en/errors.json';
-import enA11y from './locales/en/a11y.json';
 import frCommon from './locales/fr/common.json';
 import frProfiles from './locales/fr/profiles.json';
 import frImport from './locales/fr/import.json';
@@ -19,7 +18,6 @@ import frSync from './locales/fr/sync.json';
 import frDashboard from './locales/fr/dashboard.json';
 import frRules from './locales/fr/rules.json';
 import frErrors from './locales/fr/errors.json';
-import frA11y from './locales/fr/a11y.json';
 import nlCommon from './locales/nl/common.json';
 import nlProfiles from './locales/nl/profiles.json';
 import nlImport from './locales/nl/import.json';
@@ -27,7 +25,6 @@ import nlSync from './locales/nl/sync.json';
 import nlDashboard from './locales/nl/dashboard.json';
 import nlRules from './locales/nl/rules.json';
 import nlErrors from './locales/nl/errors.json';
-import nlA11y from './locales/nl/a11y.json';
 import esCommon from './locales/es/common.json';
 import esProfiles from './locales/es/profiles.json';
 import esImport from './locales/es/import.json';
@@ -35,7 +32,6 @@ import esSync from './locales/es/sync.json';
 import esDashboard from './locales/es/dashboard.json';
 import esRules from './locales/es/rules.json';
 import esErrors from './locales/es/errors.json';
-import esA11y from './locales/es/a11y.json';
 import type { ConsoleLanguage } from '../../src-shared/console-languages';
 import { RULE_TEMPLATES } from '../../src-shared/messages';
 
@@ -48,17 +44,15 @@ export const english = {
   // The shared rules' English templates themselves (src-shared/messages.ts): their English exists once.
   rules: RULE_TEMPLATES,
   errors: enErrors,
-  a11y: enA11y,
 };
 
-/** The areas, in the order their files are listed. */
-export const AREAS = Object.keys(english) as (keyof typeof english)[];
+
 
 type Tree = { readonly [key: string]: string | Tree };
 
 export const resources: Record<ConsoleLanguage, Record<keyof typeof english, Tree>> = {
   en: english,
-  fr: { common: frCommon, profiles: frProfiles, import: frImport, sync: frSync, dashboard: frDashboard, rules: frRules, errors: frErrors, a11y: frA11y },
-  nl: { common: nlCommon, profiles: nlProfiles, import: nlImport, sync: nlSync, dashboard: nlDashboard, rules: nlRules, errors: nlErrors, a11y: nlA11y },
-  es: { common: esCommon, profiles: esProfiles, import: esImport, sync: esSync, dashboard: esDashboard, rules: esRules, errors: esErrors, a11y: esA11y },
+  fr: { common: frCommon, profiles: frProfiles, import: frImport, sync: frSync, dashboard: frDashboard, rules: frRules, errors: frErrors },
+  nl: { common: nlCommon, profiles: nlProfiles, import: nlImport, sync: nlSync, dashboard: nlDashboard, rules: nlRules, errors: nlErrors },
+  es: { common: esCommon, profiles: esProfiles, import: esImport, sync: esSync, dashboard: esDashboard, rules: esRules, errors: esErrors },
 };

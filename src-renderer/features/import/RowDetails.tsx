@@ -28,7 +28,7 @@ const STORED_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'language', 'e
 /** A stored value as people read it; a language by its name in the console language. */
 function storedValue(t: TFunction, field: keyof ProfileValues, value: unknown): string {
   if (field === 'language' && isLanguage(value)) return languageLabel(t, value);
-  return showValue(field, value);
+  return showValue(t, field, value);
 }
 
 export function ChangesTable({ changes }: { changes: FieldChange[] }) {

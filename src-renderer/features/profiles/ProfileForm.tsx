@@ -1,9 +1,12 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Select, SimpleGrid, Stack, TagsInput, TextInput } from '@mantine/core';
-import { LANGUAGES, LANGUAGE_LABELS } from '../../../src-shared/languages';
+import { useTranslation } from 'react-i18next';
+import { DEFAULT_LANGUAGE, LANGUAGES } from '../../../src-shared/languages';
 import { validateProfile } from '../../../src-shared/profile';
 import type { ProfileDraft } from '../../../src-shared/profile';
-import type { FieldErrors } from '../../../src-shared/errors';
+import type { ApiError } from '../../../src-shared/errors';
+import { FIELD_KEYS, languageWithCode } from '../../components/values';
+import { errorText, fieldErrorText } from '../../i18n/messages';
 
 export interface FormValues {
   firstName: string;
@@ -24,12 +27,21 @@ export const emptyForm: FormValues = {
   phoneNumber: '',
   tags: [],
   externalId: '',
-  language: 'en_US',
+  language: DEFAULT_LANGUAGE,
 };
 
 export const toDraft = (v: FormValues): ProfileDraft => ({ ...v });
 
-export type SubmitOutcome = { ok: true } | { ok: false; message: string; fields: FieldErrors };
+export type SubmitOutcome = { ok: true } | { ok: false; error: ApiError };
+
+/** A write the API refused, as the form shows it: the reason above, each field's message under it. */
+export const refusal = (error: ApiError): SubmitOutcome => ({ ok: false, error });
+
+/** The shared rules' findings on the form, shaped as the API reports a refused write, so both are worded the same way. */
+function localCheck(values: FormValues): ApiError | undefined {
+  const check = validateProfile(toDraft(values));
+  return check.ok ? undefined : { code: 'VALIDATION_FAILED', message: Object.values(check.fields).join(' '), details: { fields: check.fields } };
+}
 
 /**
  * The profile form: the shared rules run as the admin types (on leaving a
@@ -46,30 +58,30 @@ export function ProfileForm({
   onSubmit: (draft: ProfileDraft) => Promise<SubmitOutcome>;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation();
   const [values, setValues] = useState<FormValues>(initial);
   const [touched, setTouched] = useState<Set<string>>(new Set());
-  const [serverErrors, setServerErrors] = useState<FieldErrors>({});
-  const [banner, setBanner] = useState<string | undefined>(undefined);
+  // The API's refusal, and the fields edited since (their message from it no longer applies).
+  const [refused, setRefused] = useState<{ error: ApiError; edited: ReadonlySet<string> } | undefined>(undefined);
+  const [banner, setBanner] = useState<'check' | ApiError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
 
-  const check = validateProfile(toDraft(values));
-  const localErrors: FieldErrors = check.ok ? {} : check.fields;
-  const errorFor = (field: keyof FormValues): string | undefined => serverErrors[field] ?? (touched.has(field) ? localErrors[field] : undefined);
+  const local = localCheck(values);
+  const errorFor = (field: keyof FormValues): string | undefined =>
+    (refused !== undefined && !refused.edited.has(field) ? fieldErrorText(t, refused.error, field) : null) ??
+    (touched.has(field) ? fieldErrorText(t, local, field) : null) ??
+    undefined;
 
   const set = <K extends keyof FormValues>(field: K, value: FormValues[K]): void => {
     setValues((v) => ({ ...v, [field]: value }));
-    setServerErrors((e) => {
-      if (!(field in e)) return e;
-      const { [field]: _gone, ...rest } = e;
-      return rest;
-    });
+    setRefused((r) => (r === undefined || r.edited.has(field) ? r : { ...r, edited: new Set(r.edited).add(field) }));
   };
   const touch = (field: keyof FormValues) => () => {
     setTouched((t) => new Set(t).add(field));
   };
-  const text = (field: Exclude<keyof FormValues, 'tags'>, label: string, extra: { required?: boolean; placeholder?: string } = {}) => (
+  const text = (field: Exclude<keyof FormValues, 'tags' | 'language'>, extra: { required?: boolean; placeholder?: string } = {}) => (
     <TextInput
-      label={label}
+      label={t(FIELD_KEYS[field])}
       name={field}
       value={values[field]}
       withAsterisk={extra.required === true}
@@ -85,16 +97,16 @@ export function ProfileForm({
   const submit = async (): Promise<void> => {
     setTouched(new Set(Object.keys(values)));
     setBanner(undefined);
-    if (!check.ok) {
-      setBanner('Some fields need attention. Nothing was saved.');
+    if (local !== undefined) {
+      setBanner('check');
       return;
     }
     setBusy(true);
     const outcome = await onSubmit(toDraft(values));
     setBusy(false);
     if (!outcome.ok) {
-      setServerErrors(outcome.fields);
-      setBanner(`${outcome.message} Nothing was saved.`);
+      setRefused({ error: outcome.error, edited: new Set() });
+      setBanner(outcome.error);
     }
   };
 
@@ -109,22 +121,22 @@ export function ProfileForm({
       <Stack gap="md" maw={720}>
         {banner !== undefined && (
           <Alert color="red" role="alert" data-testid="form-error">
-            {banner}
+            {banner === 'check' ? t('profiles.form.check') : t('profiles.form.refused', { reason: errorText(t, banner) })}
           </Alert>
         )}
         <SimpleGrid cols={2}>
-          {text('firstName', 'First name', { required: true })}
-          {text('lastName', 'Last name', { required: true })}
+          {text('firstName', { required: true })}
+          {text('lastName', { required: true })}
         </SimpleGrid>
-        {text('email', 'Email', { required: true, placeholder: 'name@example.com' })}
+        {text('email', { required: true, placeholder: t('profiles.form.emailPlaceholder') })}
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          {text('phoneCountryCode', 'Phone country code', { placeholder: '+32' })}
-          <div style={{ gridColumn: 'span 2' }}>{text('phoneNumber', 'Phone number', { placeholder: '0470 12 34 56' })}</div>
+          {text('phoneCountryCode', { placeholder: '+32' })}
+          <div style={{ gridColumn: 'span 2' }}>{text('phoneNumber', { placeholder: '0470 12 34 56' })}</div>
         </SimpleGrid>
         <TagsInput
-          label="Tags"
+          label={t(FIELD_KEYS.tags)}
           name="tags"
-          description="Press Enter or type a comma between tags"
+          description={t('profiles.form.tagsHint')}
           value={values.tags}
           onChange={(tags) => {
             set('tags', tags);
@@ -133,14 +145,15 @@ export function ProfileForm({
           splitChars={[',', ';', '|']}
         />
         <SimpleGrid cols={2}>
-          {text('externalId', 'External ID', { placeholder: 'Staff number, HR id …' })}
+          {text('externalId', { placeholder: t('profiles.form.externalIdPlaceholder') })}
           <Select
-            label="Language"
+            label={t(FIELD_KEYS.language)}
+            description={t('profiles.form.languageHint')}
             name="language"
-            data={LANGUAGES.map((l) => ({ value: l, label: `${LANGUAGE_LABELS[l]} (${l})` }))}
+            data={LANGUAGES.map((l) => ({ value: l, label: languageWithCode(t, l) }))}
             value={values.language}
             onChange={(v) => {
-              set('language', v ?? 'en_US');
+              set('language', v ?? DEFAULT_LANGUAGE);
             }}
             error={errorFor('language')}
             allowDeselect={false}
@@ -151,7 +164,7 @@ export function ProfileForm({
             {submitLabel}
           </Button>
           <Button variant="default" onClick={onCancel}>
-            Cancel
+            {t('common.actions.cancel')}
           </Button>
         </Group>
       </Stack>

@@ -1,14 +1,17 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Anchor, Button, Group, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { LANGUAGE_LABELS } from '../../../src-shared/languages';
-import { formatPhone, fullName, splitPhone } from '../../../src-shared/profile';
+import { useTranslation } from 'react-i18next';
+import { fullName, splitPhone } from '../../../src-shared/profile';
 import type { Profile } from '../../../src-shared/profile';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { StatusBadge } from '../../components/StatusBadge';
+import { FIELD_KEYS, noValue, showValue } from '../../components/values';
+import { useFormat } from '../../i18n/format';
+import { errorText } from '../../i18n/messages';
 import { useUi } from '../../state/ui';
-import { ProfileForm } from './ProfileForm';
+import { ProfileForm, refusal } from './ProfileForm';
 import { InviteDialog } from '../sync/InviteDialog';
 import type { FormValues } from './ProfileForm';
 
@@ -22,20 +25,21 @@ const toForm = (p: Profile): FormValues => ({
   language: p.language,
 });
 
-const when = (iso: string | null): string => (iso === null ? '—' : new Date(iso).toLocaleString());
-
 function Details({ profile }: { profile: Profile }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const when = (iso: string | null): string => (iso === null ? noValue(t) : format.dateTime(iso));
   const rows: [string, React.ReactNode][] = [
-    ['Email', profile.email],
-    ['Phone', formatPhone(profile.phone) || '—'],
-    ['Tags', profile.tags.length === 0 ? '—' : profile.tags.join(', ')],
-    ['Language', `${LANGUAGE_LABELS[profile.language]} (${profile.language})`],
-    ['External ID', profile.externalId ?? '—'],
-    ['Status', <StatusBadge key="s" status={profile.status} />],
-    ['Invited', when(profile.invitedAt)],
-    ['Confirmed', when(profile.confirmedAt)],
-    ['Created', when(profile.createdAt)],
-    ['Last changed', when(profile.updatedAt)],
+    [t(FIELD_KEYS.email), profile.email],
+    [t(FIELD_KEYS.phone), showValue(t, 'phone', profile.phone)],
+    [t(FIELD_KEYS.tags), showValue(t, 'tags', profile.tags)],
+    [t(FIELD_KEYS.language), showValue(t, 'language', profile.language)],
+    [t(FIELD_KEYS.externalId), showValue(t, 'externalId', profile.externalId)],
+    [t('common.fields.status'), <StatusBadge key="s" status={profile.status} />],
+    [t('profiles.profile.invitedAt'), when(profile.invitedAt)],
+    [t('profiles.profile.confirmedAt'), when(profile.confirmedAt)],
+    [t('profiles.profile.createdAt'), when(profile.createdAt)],
+    [t('profiles.profile.updatedAt'), when(profile.updatedAt)],
   ];
   return (
     <Table variant="vertical" withTableBorder maw={720} data-testid="profile-details">
@@ -52,19 +56,33 @@ function Details({ profile }: { profile: Profile }) {
 }
 
 export function ProfilePage({ id }: { id: string }) {
+  const { t } = useTranslation();
   const navigate = useUi((s) => s.navigate);
   const loaded = useApi('profiles:get', { id }, ['profiles']);
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [inviting, setInviting] = useState(false);
+  // Editing ends (saved or cancelled) with focus back on the button that started it.
+  const editButton = useRef<HTMLButtonElement>(null);
+  const refocusEdit = useRef(false);
+  const stopEditing = (): void => {
+    refocusEdit.current = true;
+    setEditing(false);
+  };
+  useEffect(() => {
+    if (editing || !refocusEdit.current) return;
+    refocusEdit.current = false;
+    editButton.current?.focus();
+  }, [editing]);
   const back = (
     <Anchor
       component="button"
+      style={{ alignSelf: 'flex-start' }}
       onClick={() => {
         navigate({ page: 'profiles' });
       }}
     >
-      ← All profiles
+      {t('profiles.profile.back')}
     </Anchor>
   );
 
@@ -72,7 +90,7 @@ export function ProfilePage({ id }: { id: string }) {
     return (
       <Stack>
         {back}
-        <Alert color="red">{loaded.error.message}</Alert>
+        <Alert color="red">{errorText(t, loaded.error)}</Alert>
       </Stack>
     );
   }
@@ -96,15 +114,16 @@ export function ProfilePage({ id }: { id: string }) {
                   setInviting(true);
                 }}
               >
-                {profile.status === 'not_invited' ? 'Invite' : 'Invite again'}
+                {profile.status === 'not_invited' ? t('profiles.profile.invite') : t('profiles.profile.inviteAgain')}
               </Button>
             )}
             <Button
+              ref={editButton}
               onClick={() => {
                 setEditing(true);
               }}
             >
-              Edit
+              {t('profiles.profile.edit')}
             </Button>
             <Button
               color="red"
@@ -113,7 +132,7 @@ export function ProfilePage({ id }: { id: string }) {
                 setConfirmDelete(true);
               }}
             >
-              Delete
+              {t('profiles.profile.delete')}
             </Button>
           </Group>
         )}
@@ -122,15 +141,13 @@ export function ProfilePage({ id }: { id: string }) {
         <ProfileForm
           key={profile.updatedAt}
           initial={toForm(profile)}
-          submitLabel="Save changes"
-          onCancel={() => {
-            setEditing(false);
-          }}
+          submitLabel={t('profiles.profile.save')}
+          onCancel={stopEditing}
           onSubmit={async (draft) => {
             const result = await api.invoke('profiles:update', { id, draft });
-            if (!result.ok) return { ok: false, message: result.error.message, fields: result.error.details?.fields ?? {} };
-            notifications.show({ color: 'green', message: 'Changes saved.' });
-            setEditing(false);
+            if (!result.ok) return refusal(result.error);
+            notifications.show({ color: 'green', message: t('profiles.profile.saved') });
+            stopEditing();
             return { ok: true };
           }}
         />
@@ -149,12 +166,11 @@ export function ProfilePage({ id }: { id: string }) {
         onClose={() => {
           setConfirmDelete(false);
         }}
-        title="Delete this profile?"
+        title={t('profiles.delete.title')}
+        closeButtonProps={{ 'aria-label': t('common.actions.close') }}
       >
         <Stack>
-          <Text size="sm">
-            {fullName(profile)} ({profile.email}) will be removed from the directory. The deletion is synced to the server like any other change.
-          </Text>
+          <Text size="sm">{t('profiles.delete.text', { name: fullName(profile), email: profile.email })}</Text>
           <Group justify="flex-end">
             <Button
               variant="default"
@@ -162,7 +178,7 @@ export function ProfilePage({ id }: { id: string }) {
                 setConfirmDelete(false);
               }}
             >
-              Keep it
+              {t('profiles.delete.keep')}
             </Button>
             <Button
               color="red"
@@ -170,15 +186,15 @@ export function ProfilePage({ id }: { id: string }) {
                 void api.invoke('profiles:delete', { id }).then((r) => {
                   setConfirmDelete(false);
                   if (!r.ok) {
-                    notifications.show({ color: 'red', message: r.error.message });
+                    notifications.show({ color: 'red', message: errorText(t, r.error) });
                     return;
                   }
-                  notifications.show({ message: `${fullName(profile)} was deleted.` });
+                  notifications.show({ message: t('profiles.delete.done', { name: fullName(profile) }) });
                   navigate({ page: 'profiles' });
                 });
               }}
             >
-              Delete
+              {t('profiles.delete.confirm')}
             </Button>
           </Group>
         </Stack>

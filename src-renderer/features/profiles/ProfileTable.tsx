@@ -1,8 +1,9 @@
 import { Checkbox, Group, Loader, Text, UnstyledButton } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { SortField } from '../../../src-shared/contract/profiles';
-import { LANGUAGE_LABELS } from '../../../src-shared/languages';
 import { formatPhone, fullName } from '../../../src-shared/profile';
 import { StatusBadge } from '../../components/StatusBadge';
+import { FIELD_KEYS, LANGUAGE_KEYS } from '../../components/values';
 import { isTicked, useUi } from '../../state/ui';
 import type { ProfileWindow } from './useProfileWindow';
 import classes from './ProfileTable.module.css';
@@ -11,18 +12,20 @@ import { useGridNavigation } from '../../a11y/grid';
 
 const ROW_HEIGHT = 44;
 
-const COLUMNS: { label: string; sort: SortField }[] = [
-  { label: 'Name', sort: 'name' },
-  { label: 'Email', sort: 'email' },
-  { label: 'Phone', sort: 'phone' },
-  { label: 'Tags', sort: 'name' },
-  { label: 'Language', sort: 'language' },
-  { label: 'External ID', sort: 'externalId' },
-  { label: 'Status', sort: 'status' },
-];
+/** The list's columns; tags cannot be sorted by. */
+const COLUMNS = [
+  { label: 'common.fields.name', sort: 'name' },
+  { label: FIELD_KEYS.email, sort: 'email' },
+  { label: FIELD_KEYS.phone, sort: 'phone' },
+  { label: FIELD_KEYS.tags, sort: null },
+  { label: FIELD_KEYS.language, sort: 'language' },
+  { label: FIELD_KEYS.externalId, sort: 'externalId' },
+  { label: 'common.fields.status', sort: 'status' },
+] as const satisfies readonly { label: string; sort: SortField | null }[];
 
 /** The profile list: a virtualised grid that renders only the rows on screen. */
 export function ProfileTable({ window: rows, total }: { window: ProfileWindow; total: number }) {
+  const { t } = useTranslation();
   const { query, setQuery, ticked, toggle, navigate } = useUi();
   const { scrollRef, virtualizer, items } = useVirtualPagedRows(rows, total, ROW_HEIGHT, 12);
   // The keyboard's way through the list: column 0 is the tick box, 1 the name (Enter opens the profile).
@@ -42,13 +45,13 @@ export function ProfileTable({ window: rows, total }: { window: ProfileWindow; t
   };
 
   return (
-    <div className={classes.table} role="grid" aria-rowcount={total} aria-label="Profiles">
+    <div className={classes.table} role="grid" aria-rowcount={total} aria-label={t('profiles.list.grid')}>
       <div className={`${classes.row} ${classes.header}`} role="row">
         <div role="columnheader" />
         {COLUMNS.map((c) =>
-          c.label === 'Tags' ? (
+          c.sort === null ? (
             <div key={c.label} role="columnheader">
-              Tags
+              {t(c.label)}
             </div>
           ) : (
             <UnstyledButton
@@ -60,8 +63,11 @@ export function ProfileTable({ window: rows, total }: { window: ProfileWindow; t
               }}
               className={classes.sortable}
             >
-              {c.label}
-              {sort.by === c.sort ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+              {t(c.label)}
+              {sort.by === c.sort && (
+                // eslint-disable-next-line i18next/no-literal-string -- a sort arrow glyph, hidden from screen readers (aria-sort says the order)
+                <span aria-hidden="true">{sort.dir === 'asc' ? ' ▲' : ' ▼'}</span>
+              )}
             </UnstyledButton>
           ),
         )}
@@ -87,7 +93,7 @@ export function ProfileTable({ window: rows, total }: { window: ProfileWindow; t
                   <Group gap="xs" className={classes.loading}>
                     <Loader size="xs" />
                     <Text size="sm" c="dimmed">
-                      Loading…
+                      {t('common.loading')}
                     </Text>
                   </Group>
                 ) : (
@@ -100,7 +106,7 @@ export function ProfileTable({ window: rows, total }: { window: ProfileWindow; t
                     >
                       <Checkbox
                         {...nav.cellProps(item.index, 0)}
-                        aria-label={`Select ${fullName(p)}`}
+                        aria-label={t('profiles.list.select', { name: fullName(p) })}
                         checked={isTicked(ticked, p.id)}
                         onChange={() => {
                           toggle(p.id);
@@ -122,7 +128,7 @@ export function ProfileTable({ window: rows, total }: { window: ProfileWindow; t
                     <div role="gridcell" title={p.tags.join(', ')}>
                       {p.tags.join(', ')}
                     </div>
-                    <div role="gridcell">{LANGUAGE_LABELS[p.language]}</div>
+                    <div role="gridcell">{t(LANGUAGE_KEYS[p.language])}</div>
                     <div role="gridcell">{p.externalId ?? ''}</div>
                     <div role="gridcell">
                       <StatusBadge status={p.status} />

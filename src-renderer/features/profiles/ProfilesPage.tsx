@@ -1,12 +1,17 @@
 import { useEffect, useState } from 'react';
 import { Alert, Anchor, Box, Button, Center, Group, Menu, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { InviteDialog } from '../sync/InviteDialog';
 import { useDebouncedValue } from '@mantine/hooks';
-import { LANGUAGES, LANGUAGE_LABELS } from '../../../src-shared/languages';
-import { PROFILE_STATUSES, STATUS_LABELS } from '../../../src-shared/profile';
+import { LANGUAGES } from '../../../src-shared/languages';
+import { PROFILE_STATUSES } from '../../../src-shared/profile';
 import type { ProfileStatus } from '../../../src-shared/profile';
 import type { Language } from '../../../src-shared/languages';
 import { useApi } from '../../api/hooks';
+import { STATUS_KEYS } from '../../components/StatusBadge';
+import { FIELD_KEYS, LANGUAGE_KEYS } from '../../components/values';
+import { useFormat } from '../../i18n/format';
+import { errorText } from '../../i18n/messages';
 import { toSelection, useUi } from '../../state/ui';
 import { ProfileTable } from './ProfileTable';
 import { useProfileWindow } from './useProfileWindow';
@@ -17,33 +22,35 @@ const isStatus = (v: string): v is ProfileStatus => (PROFILE_STATUSES as readonl
 const isLanguage = (v: string): v is Language => (LANGUAGES as readonly string[]).includes(v);
 
 function SelectionBar({ total }: { total: number }) {
+  const { t } = useTranslation();
+  const format = useFormat();
   const { ticked, query, selectAllResults, clearSelection } = useUi();
   const [inviting, setInviting] = useState(false);
   const count = ticked.mode === 'ids' ? ticked.ids.size : total - ticked.except.size;
   if (count === 0 && ticked.mode === 'ids') {
     return (
       <Text size="sm" c="dimmed" data-testid="selection-summary">
-        {total.toLocaleString()} {total === 1 ? 'profile' : 'profiles'}
+        {t('profiles.list.count', { count: total, total: format.number(total) })}
       </Text>
     );
   }
   return (
     <Group gap="sm" data-testid="selection-summary">
       <Text size="sm" fw={500}>
-        {count.toLocaleString()} of {total.toLocaleString()} selected
+        {t('profiles.list.selected', { count, selected: format.number(count), total: format.number(total) })}
       </Text>
       {ticked.mode === 'ids' && count < total && (
         <Anchor component="button" size="sm" onClick={selectAllResults}>
-          Select all {total.toLocaleString()} search results
+          {t('profiles.list.selectAll', { count: total, total: format.number(total) })}
         </Anchor>
       )}
       <Anchor component="button" size="sm" onClick={clearSelection}>
-        Clear selection
+        {t('profiles.list.clearSelection')}
       </Anchor>
       <Menu position="bottom-start">
         <Menu.Target>
           <Button size="xs" variant="light">
-            List actions
+            {t('profiles.list.actions')}
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
@@ -52,7 +59,7 @@ function SelectionBar({ total }: { total: number }) {
               setInviting(true);
             }}
           >
-            Invite users
+            {t('profiles.list.invite')}
           </Menu.Item>
         </Menu.Dropdown>
       </Menu>
@@ -69,15 +76,15 @@ function SelectionBar({ total }: { total: number }) {
 }
 
 function EmptyDirectory() {
+  const { t } = useTranslation();
   const navigate = useUi((s) => s.navigate);
   const handFile = usePendingFile((s) => s.hand);
   return (
     <Center h="60vh">
       <Stack align="center" gap="md" data-testid="empty-state">
-        <Title order={3}>No profiles yet</Title>
+        <Title order={2}>{t('profiles.empty.title')}</Title>
         <Text c="dimmed" ta="center" maw={460}>
-          Create the first profile by hand, or import an HR spreadsheet (.xlsx, .xls, .csv, .ods, .numbers). Creating a profile sends no
-          email: people are invited only when you choose to invite them.
+          {t('profiles.empty.text')}
         </Text>
         <Group>
           <Button
@@ -85,7 +92,7 @@ function EmptyDirectory() {
               navigate({ page: 'new-profile' });
             }}
           >
-            New profile
+            {t('profiles.new.title')}
           </Button>
           <Button
             variant="default"
@@ -93,7 +100,7 @@ function EmptyDirectory() {
               navigate({ page: 'import' });
             }}
           >
-            Import a spreadsheet
+            {t('profiles.empty.import')}
           </Button>
         </Group>
         <Box w={460}>
@@ -111,6 +118,8 @@ function EmptyDirectory() {
 }
 
 export function ProfilesPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
   const { query, setQuery, navigate } = useUi();
   const [search, setSearch] = useState(query.search ?? '');
   const [debounced] = useDebouncedValue(search, 150);
@@ -123,13 +132,14 @@ export function ProfilesPage() {
 
   if (facets.data?.total === 0) return <EmptyDirectory />;
 
-  const tagOptions = (facets.data?.tags ?? []).map((t) => ({ value: t.tag, label: `${t.tag} (${t.count})` }));
+  const facet = (label: string, count: number): string => t('profiles.list.facet', { label, n: format.number(count) });
+  const tagOptions = (facets.data?.tags ?? []).map((tag) => ({ value: tag.tag, label: facet(tag.tag, tag.count) }));
   const total = rows.total ?? 0;
 
   return (
     <Stack gap="sm" h="100%">
       <Group justify="space-between">
-        <Title order={2}>Profiles</Title>
+        <Title order={2}>{t('profiles.list.title')}</Title>
         <Group>
           <Button
             variant="default"
@@ -137,22 +147,22 @@ export function ProfilesPage() {
               navigate({ page: 'import' });
             }}
           >
-            Import
+            {t('profiles.list.import')}
           </Button>
           <Button
             onClick={() => {
               navigate({ page: 'new-profile' });
             }}
           >
-            New profile
+            {t('profiles.new.title')}
           </Button>
         </Group>
       </Group>
       <Group align="flex-end" gap="sm">
         <TextInput
-          label="Search"
-          placeholder="Name, email or external ID"
-          aria-label="Search profiles"
+          label={t('profiles.list.search')}
+          placeholder={t('profiles.list.searchPlaceholder')}
+          aria-label={t('profiles.list.searchLabel')}
           value={search}
           onChange={(e) => {
             setSearch(e.currentTarget.value);
@@ -160,9 +170,9 @@ export function ProfilesPage() {
           w={280}
         />
         <MultiSelect
-          label="Status"
-          placeholder="Any"
-          data={PROFILE_STATUSES.map((s) => ({ value: s, label: `${STATUS_LABELS[s]} (${facets.data?.statuses[s] ?? 0})` }))}
+          label={t('common.fields.status')}
+          placeholder={t('profiles.list.any')}
+          data={PROFILE_STATUSES.map((s) => ({ value: s, label: facet(t(STATUS_KEYS[s]), facets.data?.statuses[s] ?? 0) }))}
           value={query.statuses ?? []}
           onChange={(v) => {
             setQuery({ statuses: v.filter(isStatus) });
@@ -171,8 +181,8 @@ export function ProfilesPage() {
           w={220}
         />
         <MultiSelect
-          label="Tag"
-          placeholder="Any"
+          label={t('profiles.list.tag')}
+          placeholder={t('profiles.list.any')}
           data={tagOptions}
           value={query.tags ?? []}
           onChange={(v) => {
@@ -183,9 +193,9 @@ export function ProfilesPage() {
           w={220}
         />
         <MultiSelect
-          label="Language"
-          placeholder="Any"
-          data={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_LABELS[l] }))}
+          label={t(FIELD_KEYS.language)}
+          placeholder={t('profiles.list.any')}
+          data={LANGUAGES.map((l) => ({ value: l, label: t(LANGUAGE_KEYS[l]) }))}
           value={query.languages ?? []}
           onChange={(v) => {
             setQuery({ languages: v.filter(isLanguage) });
@@ -195,11 +205,11 @@ export function ProfilesPage() {
         />
       </Group>
       <SelectionBar total={total} />
-      {rows.error !== undefined && <Alert color="red">{rows.error.message}</Alert>}
+      {rows.error !== undefined && <Alert color="red">{errorText(t, rows.error)}</Alert>}
       {rows.total === 0 ? (
         <Center h={200}>
           <Text c="dimmed" data-testid="no-results">
-            No profile matches this search.
+            {t('profiles.list.noResults')}
           </Text>
         </Center>
       ) : (

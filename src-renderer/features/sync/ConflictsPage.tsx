@@ -1,60 +1,69 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import type { RefObject } from 'react';
 import { Alert, Badge, Button, Card, Checkbox, Group, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { VALUE_LABELS, showValue } from '../../components/values';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { ProfileValues } from '../../../src-shared/profile';
 import { VALUE_FIELDS } from '../../../src-shared/contract/sync';
 import type { ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
+import { FIELD_KEYS, showValue } from '../../components/values';
+import { errorText } from '../../i18n/messages';
+import { CONFLICT_KIND_KEYS, conflictHeadline } from './words';
 
 type Field = keyof ProfileValues;
 
-const KIND_LABEL: Record<ConflictView['kind'], string> = {
-  edit: 'Edited on both sides',
-  create_taken: 'Already exists on the server',
-  edit_deleted: 'Deleted on the server',
-  rejected: 'Refused by the server',
-};
-
-async function resolve(id: string, resolution: ConflictResolution): Promise<void> {
+async function resolve(t: TFunction, id: string, resolution: ConflictResolution, done: () => void): Promise<void> {
   const r = await api.invoke('conflicts:resolve', { id, resolution });
-  notifications.show(r.ok ? { color: 'green', message: 'Resolved. The result is sent with the next sync.' } : { color: 'red', message: r.error.message });
+  notifications.show(r.ok ? { color: 'green', message: t('sync.conflicts.resolved') } : { color: 'red', message: errorText(t, r.error) });
+  if (r.ok) done();
 }
 
 function SideBySide({ c, choices, setChoice }: { c: ConflictView; choices: Partial<Record<Field, 'mine' | 'theirs'>>; setChoice?: (f: Field, v: 'mine' | 'theirs') => void }) {
+  const { t } = useTranslation();
   return (
     <Table withTableBorder data-testid="conflict-fields">
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>Field</Table.Th>
-          <Table.Th>Before</Table.Th>
-          <Table.Th>Mine (this console)</Table.Th>
-          <Table.Th>Theirs (server)</Table.Th>
-          {setChoice !== undefined && <Table.Th>Keep</Table.Th>}
+          <Table.Th>{t('sync.conflicts.table.field')}</Table.Th>
+          <Table.Th>{t('sync.conflicts.table.before')}</Table.Th>
+          <Table.Th>{t('sync.conflicts.table.mine')}</Table.Th>
+          <Table.Th>{t('sync.conflicts.table.theirs')}</Table.Th>
+          {setChoice !== undefined && <Table.Th>{t('sync.conflicts.table.keep')}</Table.Th>}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
         {VALUE_FIELDS.map((f) => {
           const overlap = c.overlapping.includes(f);
+          const label = t(FIELD_KEYS[f]);
           return (
-            <Table.Tr key={f} {...(overlap ? { bg: 'var(--mantine-color-red-0)' } : {})} data-field={f} data-overlap={overlap}>
-              <Table.Td fw={overlap ? 700 : 400}>{VALUE_LABELS[f]}</Table.Td>
-              <Table.Td c="dimmed">{f in c.base ? showValue(f, c.base[f]) : ''}</Table.Td>
-              <Table.Td>{c.mine === null ? '(deleted here)' : showValue(f, c.mine[f])}</Table.Td>
-              <Table.Td>{c.theirs === null ? '(not on the server)' : showValue(f, c.theirs[f])}</Table.Td>
+            <Table.Tr key={f} style={overlap ? { background: 'var(--mantine-color-red-0)' } : undefined} data-field={f} data-overlap={overlap}>
+              <Table.Td fw={overlap ? 700 : 400}>
+                {label}
+                {/* Said in words as well as in colour: the fields a person must decide. */}
+                {overlap && (
+                  <Text span size="xs" fw={400} c="red.9" display="block" data-testid="overlap-marker">
+                    {c.kind === 'edit' ? t('sync.conflicts.bothChanged') : t('sync.conflicts.differs')}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td c="dimmed">{f in c.base ? showValue(t, f, c.base[f]) : ''}</Table.Td>
+              <Table.Td>{c.mine === null ? t('sync.conflicts.table.deletedHere') : showValue(t, f, c.mine[f])}</Table.Td>
+              <Table.Td>{c.theirs === null ? t('sync.conflicts.table.notOnServer') : showValue(t, f, c.theirs[f])}</Table.Td>
               {setChoice !== undefined && (
                 <Table.Td>
                   {overlap ? (
                     <Radio.Group value={choices[f] ?? ''} onChange={(v) => setChoice(f, v === 'mine' ? 'mine' : 'theirs')} name={`${c.id}-${f}`}>
                       <Group gap="xs">
-                        <Radio value="mine" label="Mine" aria-label={`Keep mine for ${VALUE_LABELS[f]}`} />
-                        <Radio value="theirs" label="Theirs" aria-label={`Keep theirs for ${VALUE_LABELS[f]}`} />
+                        <Radio value="mine" label={t('sync.conflicts.keepMine')} aria-label={t('sync.conflicts.keepMineFor', { field: label })} />
+                        <Radio value="theirs" label={t('sync.conflicts.keepTheirs')} aria-label={t('sync.conflicts.keepTheirsFor', { field: label })} />
                       </Group>
                     </Radio.Group>
                   ) : (
                     <Text size="xs" c="dimmed">
-                      merged
+                      {t('sync.conflicts.merged')}
                     </Text>
                   )}
                 </Table.Td>
@@ -67,98 +76,108 @@ function SideBySide({ c, choices, setChoice }: { c: ConflictView; choices: Parti
   );
 }
 
-function RetryForm({ c }: { c: ConflictView }) {
+function RetryForm({ c, done }: { c: ConflictView; done: () => void }) {
+  const { t } = useTranslation();
   const [email, setEmail] = useState(c.mine?.email ?? '');
   const [externalId, setExternalId] = useState(c.mine?.externalId ?? '');
   if (c.mine === null) return null;
   const mine = c.mine;
   return (
     <Group align="flex-end">
-      <TextInput label="Email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} w={280} />
-      <TextInput label="External ID" value={externalId} onChange={(e) => setExternalId(e.currentTarget.value)} w={180} />
+      <TextInput label={t(FIELD_KEYS.email)} value={email} onChange={(e) => setEmail(e.currentTarget.value)} w={280} />
+      <TextInput label={t(FIELD_KEYS.externalId)} value={externalId} onChange={(e) => setExternalId(e.currentTarget.value)} w={180} />
       <Button
         variant="light"
         onClick={() =>
-          void resolve(c.id, {
-            kind: 'retry',
-            draft: { firstName: mine.firstName, lastName: mine.lastName, email, phoneNumber: mine.phone ?? '', tags: mine.tags, externalId, language: mine.language },
-          })
+          void resolve(
+            t,
+            c.id,
+            {
+              kind: 'retry',
+              draft: { firstName: mine.firstName, lastName: mine.lastName, email, phoneNumber: mine.phone ?? '', tags: mine.tags, externalId, language: mine.language },
+            },
+            done,
+          )
         }
       >
-        Send again with these
+        {t('sync.conflicts.retry')}
       </Button>
     </Group>
   );
 }
 
-function ConflictCard({ c }: { c: ConflictView }) {
+function ConflictCard({ c, done }: { c: ConflictView; done: () => void }) {
+  const { t } = useTranslation();
   const [choices, setChoices] = useState<Partial<Record<Field, 'mine' | 'theirs'>>>({});
   const [applyMine, setApplyMine] = useState(false);
   const undecided = c.overlapping.filter((f) => choices[f] === undefined);
+  const settle = (resolution: ConflictResolution) => () => void resolve(t, c.id, resolution, done);
   return (
     <Card withBorder data-testid="conflict" data-kind={c.kind}>
       <Stack gap="sm">
         <Group>
           <Badge color="red" variant="light">
-            {KIND_LABEL[c.kind]}
+            {t(CONFLICT_KIND_KEYS[c.kind])}
           </Badge>
-          <Text fw={500}>{c.message}</Text>
+          <Title order={3} size="md" fw={500}>
+            {conflictHeadline(t, c)}
+          </Title>
         </Group>
         {c.kind === 'edit' && c.mine !== null && (
           <>
             <Text size="sm" c="dimmed">
-              Fields only one side changed are merged already. Choose a side for each highlighted field.
+              {t('sync.conflicts.editHelp')}
             </Text>
             <SideBySide c={c} choices={choices} setChoice={(f, v) => setChoices((s) => ({ ...s, [f]: v }))} />
             <Group>
-              <Button disabled={undecided.length > 0} onClick={() => void resolve(c.id, { kind: 'fields', choices })}>
-                {undecided.length > 0 ? `Choose ${undecided.length} more` : 'Apply my choices'}
+              <Button disabled={undecided.length > 0} onClick={settle({ kind: 'fields', choices })}>
+                {undecided.length > 0 ? t('sync.conflicts.chooseMore', { count: undecided.length }) : t('sync.conflicts.apply')}
               </Button>
-              <Button variant="default" onClick={() => void resolve(c.id, { kind: 'discard' })}>
-                Keep the server's version
+              <Button variant="default" onClick={settle({ kind: 'discard' })}>
+                {t('sync.conflicts.keepServer')}
               </Button>
             </Group>
           </>
         )}
         {c.kind === 'edit' && c.mine === null && (
           <Group>
-            <Button onClick={() => void resolve(c.id, { kind: 'discard' })}>Keep the profile (server's version)</Button>
-            <Button color="red" variant="light" onClick={() => void resolve(c.id, { kind: 'retry' })}>
-              Delete it anyway
+            <Button onClick={settle({ kind: 'discard' })}>{t('sync.conflicts.keepProfile')}</Button>
+            <Button color="red" variant="light" onClick={settle({ kind: 'retry' })}>
+              {t('sync.conflicts.deleteAnyway')}
             </Button>
           </Group>
         )}
         {c.kind === 'create_taken' && (
           <>
             <SideBySide c={c} choices={{}} />
-            <Checkbox label="Also apply my other values to the existing profile" checked={applyMine} onChange={(e) => setApplyMine(e.currentTarget.checked)} />
+            <Checkbox label={t('sync.conflicts.applyMine')} checked={applyMine} onChange={(e) => setApplyMine(e.currentTarget.checked)} />
             <Group>
-              <Button onClick={() => void resolve(c.id, { kind: 'link', applyMine })}>Link to the existing profile</Button>
-              <Button variant="default" onClick={() => void resolve(c.id, { kind: 'discard' })}>
-                Discard mine
+              <Button onClick={settle({ kind: 'link', applyMine })}>{t('sync.conflicts.link')}</Button>
+              <Button variant="default" onClick={settle({ kind: 'discard' })}>
+                {t('sync.conflicts.discardMine')}
               </Button>
             </Group>
-            <RetryForm c={c} />
+            <RetryForm c={c} done={done} />
           </>
         )}
         {c.kind === 'edit_deleted' && (
           <>
             <SideBySide c={c} choices={{}} />
             <Group>
-              <Button onClick={() => void resolve(c.id, { kind: 'restore' })}>Restore my profile</Button>
-              <Button variant="default" onClick={() => void resolve(c.id, { kind: 'discard' })}>
-                Discard mine
+              <Button onClick={settle({ kind: 'restore' })}>{t('sync.conflicts.restore')}</Button>
+              <Button variant="default" onClick={settle({ kind: 'discard' })}>
+                {t('sync.conflicts.discardMine')}
               </Button>
             </Group>
           </>
         )}
         {c.kind === 'rejected' && (
           <>
-            <Alert color="orange">{c.message}</Alert>
-            <RetryForm c={c} />
+            <Alert color="orange">{errorText(t, { code: c.code ?? 'INTERNAL', message: c.message })}</Alert>
+            <RetryForm c={c} done={done} />
             <Group>
-              <Button variant="default" onClick={() => void resolve(c.id, { kind: 'discard' })}>
-                Discard my change
+              <Button variant="default" onClick={settle({ kind: 'discard' })}>
+                {t('sync.conflicts.discardChange')}
               </Button>
             </Group>
           </>
@@ -170,17 +189,23 @@ function ConflictCard({ c }: { c: ConflictView }) {
 
 /** What collided during sync, for a person to settle. Nothing here is dropped without a choice. */
 export function ConflictsPage() {
+  const { t } = useTranslation();
   const conflicts = useApi('conflicts:list', {}, ['conflicts']);
+  const heading: RefObject<HTMLHeadingElement | null> = useRef(null);
   const list = conflicts.data ?? [];
+  // A settled conflict's card goes away: focus moves to the page's heading, not to nowhere.
+  const done = (): void => heading.current?.focus();
   return (
     <Stack>
-      <Title order={2}>Conflicts</Title>
+      <Title order={2} ref={heading} tabIndex={-1}>
+        {t('sync.conflicts.title')}
+      </Title>
       {list.length === 0 ? (
         <Text c="dimmed" data-testid="no-conflicts">
-          Nothing to review: every change is in agreement with the server.
+          {t('sync.conflicts.empty')}
         </Text>
       ) : (
-        list.map((c) => <ConflictCard key={c.id} c={c} />)
+        list.map((c) => <ConflictCard key={c.id} c={c} done={done} />)
       )}
     </Stack>
   );

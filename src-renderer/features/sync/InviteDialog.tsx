@@ -1,14 +1,21 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Group, Loader, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
 import type { Selection } from '../../../src-shared/contract/profiles';
 import type { InvitePreview } from '../../../src-shared/contract/sync';
+import type { ApiError } from '../../../src-shared/errors';
 import { api } from '../../api/client';
+import { useFormat } from '../../i18n/format';
+import { errorText } from '../../i18n/messages';
+import { SKIP_REASON_KEYS } from './words';
 
 /** "Invite users" → a confirmation with the count and who will be skipped, then the batch is queued. */
 export function InviteDialog({ selection, opened, onClose, onDone }: { selection: Selection; opened: boolean; onClose: () => void; onDone?: () => void }) {
+  const { t } = useTranslation();
+  const format = useFormat();
   const [preview, setPreview] = useState<InvitePreview | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const key = JSON.stringify(selection);
 
@@ -20,7 +27,7 @@ export function InviteDialog({ selection, opened, onClose, onDone }: { selection
     void api.invoke('invites:preview', { selection: JSON.parse(key) as Selection }).then((r) => {
       if (!live) return;
       if (r.ok) setPreview(r.data);
-      else setError(r.error.message);
+      else setError(r.error);
     });
     return () => {
       live = false;
@@ -32,50 +39,55 @@ export function InviteDialog({ selection, opened, onClose, onDone }: { selection
     void api.invoke('invites:create', { selection }).then(async (r) => {
       setBusy(false);
       if (!r.ok) {
-        setError(r.error.message);
+        setError(r.error);
         return;
       }
       const status = await api.invoke('sync:status', {});
       const online = status.ok && status.data.connected && status.data.online === true && !status.data.workOffline;
-      notifications.show({
-        color: 'green',
-        message: `${r.data.profileCount} ${r.data.profileCount === 1 ? 'invitation' : 'invitations'} queued. ${online ? 'They go out with the next sync.' : 'They go out as soon as Roster is connected and online.'}`,
-      });
+      const queued = { count: r.data.profileCount, n: format.number(r.data.profileCount) };
+      notifications.show({ color: 'green', message: online ? t('sync.invite.queuedNextSync', queued) : t('sync.invite.queuedWhenOnline', queued) });
       onDone?.();
       onClose();
     });
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title="Invite users" data-testid="invite-dialog">
+    <Modal opened={opened} onClose={onClose} title={t('sync.invite.title')} closeButtonProps={{ 'aria-label': t('common.actions.close') }} data-testid="invite-dialog">
       <Stack>
-        {error !== undefined && <Alert color="red">{error}</Alert>}
+        {error !== undefined && <Alert color="red">{errorText(t, error)}</Alert>}
         {preview === undefined && error === undefined && <Loader size="sm" />}
         {preview !== undefined && (
           <>
             <Text data-testid="invite-count">
-              {preview.toInvite === 0
-                ? 'Nobody in the selection can be invited.'
-                : `${preview.toInvite} ${preview.toInvite === 1 ? 'person' : 'people'} will get an email to confirm their account and set a password.`}
+              {preview.toInvite === 0 ? t('sync.invite.nobody') : t('sync.invite.willGet', { count: preview.toInvite, n: format.number(preview.toInvite) })}
             </Text>
-            {preview.skipped.map((s) => (
-              <Text size="sm" c="dimmed" key={s.reason} data-testid="invite-skipped">
-                {s.count} skipped ({s.reason}){s.examples.length > 0 ? `: ${s.examples.join(', ')}${s.count > s.examples.length ? ', …' : ''}` : ''}
-              </Text>
-            ))}
+            {preview.skipped.map((s) => {
+              const skipped = { count: s.count, n: format.number(s.count), reason: t(SKIP_REASON_KEYS[s.reason]) };
+              const examples = s.examples.join(', ');
+              return (
+                <Text size="sm" c="dimmed" key={s.reason} data-testid="invite-skipped">
+                  {s.examples.length === 0
+                    ? t('sync.invite.skipped', skipped)
+                    : t('sync.invite.skippedExamples', {
+                        ...skipped,
+                        examples: s.count > s.examples.length ? t('sync.invite.andOthers', { examples }) : examples,
+                      })}
+                </Text>
+              );
+            })}
             {preview.resend > 0 && (
               <Text size="sm" c="dimmed">
-                {preview.resend} already invited: they get a new link and the earlier one stops working.
+                {t('sync.invite.resend', { count: preview.resend, n: format.number(preview.resend) })}
               </Text>
             )}
           </>
         )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
-            Cancel
+            {t('common.actions.cancel')}
           </Button>
           <Button onClick={confirm} loading={busy} disabled={preview === undefined || preview.toInvite === 0}>
-            Confirm
+            {t('sync.invite.confirm')}
           </Button>
         </Group>
       </Stack>

@@ -1,87 +1,111 @@
 import { Accordion, Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import type { InviteBatchStatus } from '../../../src-shared/contract/sync';
+import { useTranslation } from 'react-i18next';
+import type { InviteBatchStatus, InviteBatchView } from '../../../src-shared/contract/sync';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
+import { useFormat } from '../../i18n/format';
+import { errorText } from '../../i18n/messages';
+import { BATCH_STATUS_KEYS, SKIP_REASON_KEYS } from './words';
 
 const COLOR: Record<InviteBatchStatus, string> = { queued: 'gray', sending: 'blue', sent: 'green', cancelled: 'dark', failed: 'red' };
-const LABEL: Record<InviteBatchStatus, string> = { queued: 'Queued', sending: 'Sending', sent: 'Sent', cancelled: 'Cancelled', failed: 'Failed' };
+
+function BatchResult({ result }: { result: InviteBatchView['results'][number] }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const outcome = result.outcome === 'invited' ? t('sync.batch.invited') : t('sync.batch.skippedBecause', { reason: result.reason === null ? '' : t(SKIP_REASON_KEYS[result.reason]) });
+  return (
+    <Table.Td data-testid="invite-result">
+      {result.retryAt === null ? outcome : t('sync.batch.retryFrom', { outcome, when: format.dateTime(result.retryAt) })}
+    </Table.Td>
+  );
+}
 
 /** Invitation batches: queued (while offline or until the next sync), sending, sent with a result per person. */
 export function InvitesPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
   const batches = useApi('invites:list', { limit: 100 }, ['invites', 'sync']);
   const list = batches.data ?? [];
   return (
     <Stack>
-      <Title order={2}>Invitations</Title>
+      <Title order={2}>{t('sync.invites.title')}</Title>
       <Text size="sm" c="dimmed">
-        Each batch sends email 1 (“confirm your account and set a password”) to the people in it, when Roster is online. A queued batch can be cancelled.
+        {t('sync.invites.intro')}
       </Text>
       {list.length === 0 ? (
         <Text c="dimmed" data-testid="no-batches">
-          No invitations yet. Select people on the Profiles page and choose List actions → Invite users.
+          {t('sync.invites.empty')}
         </Text>
       ) : (
         <Accordion variant="separated" multiple data-testid="batches">
-          {list.map((b) => (
-            <Accordion.Item key={b.id} value={b.id} data-testid="batch" data-status={b.status}>
-              <Accordion.Control>
-                <Group justify="space-between" pr="md">
-                  <Group>
-                    <Badge color={COLOR[b.status]}>{LABEL[b.status]}</Badge>
-                    <Text size="sm">
-                      {b.profileCount} {b.profileCount === 1 ? 'person' : 'people'} · made {new Date(b.createdAt).toLocaleString()}
-                      {b.sentAt === null ? '' : ` · sent ${new Date(b.sentAt).toLocaleString()}`}
-                    </Text>
-                  </Group>
-                  {b.status === 'sent' && (
-                    <Text size="sm" c="dimmed">
-                      {b.results.filter((r) => r.outcome === 'invited').length} invited, {b.results.filter((r) => r.outcome === 'skipped').length} skipped
-                    </Text>
-                  )}
-                </Group>
-              </Accordion.Control>
-              <Accordion.Panel>
-                <Stack gap="xs">
-                  {b.error !== null && <Text c="red">{b.error}</Text>}
-                  {b.skippedLocal.length > 0 && (
-                    <Text size="sm">Left out when the batch was made: {b.skippedLocal.map((s) => `${s.name} (${s.reason})`).join(', ')}</Text>
-                  )}
-                  {b.results.length > 0 && (
-                    <Table>
-                      <Table.Tbody>
-                        {b.results.map((r) => (
-                          <Table.Tr key={r.profileId}>
-                            <Table.Td>{r.name}</Table.Td>
-                            <Table.Td data-testid="invite-result">
-                              {r.outcome === 'invited' ? 'Invited' : `Skipped: ${r.reason ?? ''}`}
-                              {r.retryAt === null ? '' : ` · can be invited again from ${new Date(r.retryAt).toLocaleString()}`}
-                            </Table.Td>
-                          </Table.Tr>
-                        ))}
-                      </Table.Tbody>
-                    </Table>
-                  )}
-                  {b.status === 'queued' && (
+          {list.map((b) => {
+            const invited = b.results.filter((r) => r.outcome === 'invited').length;
+            const skipped = b.results.filter((r) => r.outcome === 'skipped').length;
+            const summary = [
+              t('sync.batch.people', { count: b.profileCount, n: format.number(b.profileCount) }),
+              t('sync.batch.made', { when: format.dateTime(b.createdAt) }),
+              ...(b.sentAt === null ? [] : [t('sync.batch.sent', { when: format.dateTime(b.sentAt) })]),
+            ];
+            return (
+              <Accordion.Item key={b.id} value={b.id} data-testid="batch" data-status={b.status}>
+                <Accordion.Control>
+                  <Group justify="space-between" pr="md">
                     <Group>
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="red"
-                        onClick={() => {
-                          void api.invoke('invites:cancel', { id: b.id }).then((r) => {
-                            notifications.show(r.ok ? { message: 'The batch was cancelled: nobody will get its email.' } : { color: 'red', message: r.error.message });
-                          });
-                        }}
-                      >
-                        Cancel this batch
-                      </Button>
+                      <Badge color={COLOR[b.status]}>{t(BATCH_STATUS_KEYS[b.status])}</Badge>
+                      <Text size="sm">{summary.join(' · ')}</Text>
                     </Group>
-                  )}
-                </Stack>
-              </Accordion.Panel>
-            </Accordion.Item>
-          ))}
+                    {b.status === 'sent' && (
+                      <Text size="sm" c="dimmed">
+                        {[t('sync.batch.invitedCount', { count: invited, n: format.number(invited) }), t('sync.batch.skippedCount', { count: skipped, n: format.number(skipped) })].join(', ')}
+                      </Text>
+                    )}
+                  </Group>
+                </Accordion.Control>
+                <Accordion.Panel>
+                  <Stack gap="xs">
+                    {/* The reason is the server's own words (English, as its API gives them). */}
+                    {b.error !== null && <Text c="red">{t('sync.batch.notSent', { reason: b.error })}</Text>}
+                    {b.skippedLocal.length > 0 && (
+                      <Text size="sm">
+                        {t('sync.batch.leftOut', {
+                          list: b.skippedLocal.map((s) => t('sync.batch.leftOutOne', { name: s.name, reason: t(SKIP_REASON_KEYS[s.reason]) })).join(', '),
+                        })}
+                      </Text>
+                    )}
+                    {b.results.length > 0 && (
+                      <Table>
+                        <Table.Tbody>
+                          {b.results.map((r) => (
+                            <Table.Tr key={r.profileId}>
+                              <Table.Td>{r.name}</Table.Td>
+                              <BatchResult result={r} />
+                            </Table.Tr>
+                          ))}
+                        </Table.Tbody>
+                      </Table>
+                    )}
+                    {b.status === 'queued' && (
+                      <Group>
+                        <Button
+                          size="xs"
+                          variant="light"
+                          color="red"
+                          onClick={() => {
+                            void api.invoke('invites:cancel', { id: b.id }).then((r) => {
+                              notifications.show(r.ok ? { message: t('sync.batch.cancelled') } : { color: 'red', message: errorText(t, r.error) });
+                            });
+                          }}
+                        >
+                          {t('sync.batch.cancel')}
+                        </Button>
+                      </Group>
+                    )}
+                  </Stack>
+                </Accordion.Panel>
+              </Accordion.Item>
+            );
+          })}
         </Accordion>
       )}
     </Stack>

@@ -1,59 +1,70 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, Card, Group, Modal, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import type { RequestOf } from '../../../src-shared/contract';
+import type { ApiError } from '../../../src-shared/errors';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
+import { FIELD_KEYS } from '../../components/values';
+import { useFormat } from '../../i18n/format';
+import { errorText, fieldErrorText } from '../../i18n/messages';
+import { LOG_LEVEL_KEYS, ROLE_KEYS } from './words';
+
+/** The request's field a refusal of the server address names. */
+const URL_FIELD: keyof RequestOf<'sync:connect'> = 'serverUrl';
 
 function SignInForm({ initialUrl }: { initialUrl: string }) {
+  const { t } = useTranslation();
   const [serverUrl, setServerUrl] = useState(initialUrl);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [urlError, setUrlError] = useState<string | undefined>(undefined);
+  // The refusal; a problem with the address (e.g. http:// to another machine) is said under the address itself.
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [urlEdited, setUrlEdited] = useState(false);
   const [busy, setBusy] = useState(false);
+  const urlError = urlEdited ? null : fieldErrorText(t, error, URL_FIELD);
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
         setBusy(true);
         setError(undefined);
-        setUrlError(undefined);
+        setUrlEdited(false);
         void api.invoke('sync:connect', { serverUrl: serverUrl.trim(), email: email.trim(), password }).then((r) => {
           setBusy(false);
           if (!r.ok) {
-            // A problem with the address (e.g. http:// to another machine) is said under the address itself.
-            const fieldMessage = r.error.details?.fields?.serverUrl;
-            if (fieldMessage === undefined) setError(r.error.message);
-            else setUrlError(fieldMessage);
+            setError(r.error);
             return;
           }
           setPassword('');
-          notifications.show({ color: 'green', message: `Signed in to ${r.data.organisation?.name ?? 'the server'}.` });
+          const organisation = r.data.organisation?.name;
+          notifications.show({ color: 'green', message: organisation === undefined ? t('sync.server.signedInServer') : t('sync.server.signedIn', { organisation }) });
         });
       }}
     >
       <Stack maw={480}>
-        {error !== undefined && (
+        {error !== undefined && fieldErrorText(t, error, URL_FIELD) === null && (
           <Alert color="red" data-testid="sign-in-error">
-            {error}
+            {errorText(t, error)}
           </Alert>
         )}
         <TextInput
-          label="Server address"
-          placeholder="https://roster.example.org"
+          label={t('sync.server.address')}
+          placeholder={t('sync.server.addressPlaceholder')}
           value={serverUrl}
           onChange={(e) => {
             setServerUrl(e.currentTarget.value);
-            setUrlError(undefined);
+            setUrlEdited(true);
           }}
-          error={urlError}
+          error={urlError ?? undefined}
           required
         />
-        <TextInput label="Email" type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required />
-        <PasswordInput label="Password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required />
+        <TextInput label={t(FIELD_KEYS.email)} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required />
+        <PasswordInput label={t('sync.server.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required />
         <Group>
           <Button type="submit" loading={busy}>
-            Sign in
+            {t('sync.server.signIn')}
           </Button>
         </Group>
       </Stack>
@@ -62,33 +73,46 @@ function SignInForm({ initialUrl }: { initialUrl: string }) {
 }
 
 export function SettingsPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
   const status = useApi('sync:status', {}, ['sync', 'settings', 'outbox']);
   const log = useApi('sync:log', { limit: 30 }, ['sync', 'conflicts']);
   const info = useApi('app:info', {}, []);
   const [confirmOut, setConfirmOut] = useState(false);
+  // Signed out, the dialog's opener is gone: focus goes to the page's heading (cancelled, the dialog gives it back to its opener).
+  const heading = useRef<HTMLHeadingElement>(null);
+  const signedOut = useRef(false);
+  const connected = status.data?.connected;
+  useEffect(() => {
+    if (connected !== false || !signedOut.current) return;
+    signedOut.current = false;
+    heading.current?.focus();
+  }, [connected]);
   const s = status.data;
   if (s === undefined) return null;
+  const stay = (): void => {
+    setConfirmOut(false);
+  };
+  const waiting = { count: s.waiting.mutations, n: format.number(s.waiting.mutations) };
   return (
     <Stack>
-      <Title order={2}>Server</Title>
+      <Title order={2} ref={heading} tabIndex={-1}>
+        {t('sync.server.title')}
+      </Title>
       {s.connected && s.organisation !== null ? (
         <Card withBorder maw={640} data-testid="connection">
           <Stack gap="xs">
             <Group>
               <Text fw={600}>{s.organisation.name}</Text>
-              <Badge variant="light">{s.organisation.role}</Badge>
+              <Badge variant="light">{t(ROLE_KEYS[s.organisation.role])}</Badge>
             </Group>
-            <Text size="sm">
-              Signed in as {s.account} at {s.serverUrl}
-            </Text>
+            <Text size="sm">{t('sync.server.signedInAs', { account: s.account ?? '', url: s.serverUrl ?? '' })}</Text>
             <Text size="sm" c="dimmed">
-              {s.tokenStorage === 'os-encrypted'
-                ? 'The session token is kept encrypted by your operating system.'
-                : "The session token is kept in a file in Roster's data folder that only your user account can read (mode 0600); it is not encrypted."}
+              {s.tokenStorage === 'os-encrypted' ? t('sync.server.tokenEncrypted') : t('sync.server.tokenFile')}
             </Text>
             <Group>
               <Button variant="default" onClick={() => setConfirmOut(true)}>
-                Sign out
+                {t('sync.server.signOut')}
               </Button>
             </Group>
           </Stack>
@@ -97,23 +121,28 @@ export function SettingsPage() {
         <>
           {s.serverUrl !== null && s.organisation !== null && (
             <Alert color="yellow" maw={640}>
-              Signed out of {s.organisation.name}. {s.waiting.mutations} {s.waiting.mutations === 1 ? 'change waits' : 'changes wait'} here and will be sent after you sign in again.
+              {t('sync.server.signedOut', { organisation: s.organisation.name, ...waiting })}
             </Alert>
           )}
           {info.data !== undefined && <SignInForm initialUrl={s.serverUrl ?? info.data.suggestedServerUrl ?? ''} />}
         </>
       )}
-      <Title order={4} mt="lg">
-        Sync log
+      <Title order={3} size="h4" mt="lg">
+        {t('sync.log.title')}
       </Title>
+      {log.data?.length === 0 && (
+        <Text size="sm" c="dimmed" data-testid="sync-log-empty">
+          {t('sync.log.empty')}
+        </Text>
+      )}
       <Table maw={900} striped data-testid="sync-log">
         <Table.Tbody>
           {(log.data ?? []).map((entry, i) => (
             <Table.Tr key={`${entry.at}-${i}`}>
-              <Table.Td w={190}>{new Date(entry.at).toLocaleString()}</Table.Td>
-              <Table.Td w={90}>
+              <Table.Td w={190}>{format.dateTime(entry.at)}</Table.Td>
+              <Table.Td w={110}>
                 <Badge size="sm" color={entry.level === 'error' ? 'red' : entry.level === 'warning' ? 'orange' : 'gray'} variant="light">
-                  {entry.level}
+                  {t(LOG_LEVEL_KEYS[entry.level])}
                 </Badge>
               </Table.Td>
               <Table.Td>{entry.message}</Table.Td>
@@ -121,23 +150,20 @@ export function SettingsPage() {
           ))}
         </Table.Tbody>
       </Table>
-      <Modal opened={confirmOut} onClose={() => setConfirmOut(false)} title="Sign out?">
+      <Modal opened={confirmOut} onClose={stay} title={t('sync.server.signOutTitle')} closeButtonProps={{ 'aria-label': t('common.actions.close') }}>
         <Stack>
-          <Text size="sm">
-            {s.waiting.mutations === 0
-              ? 'Everything is synced.'
-              : `${s.waiting.mutations} ${s.waiting.mutations === 1 ? 'change has' : 'changes have'} not been sent yet. They stay in this console and are sent after you sign in again.`}
-          </Text>
+          <Text size="sm">{s.waiting.mutations === 0 ? t('sync.server.allSynced') : t('sync.server.unsent', waiting)}</Text>
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmOut(false)}>
-              Stay signed in
+            <Button variant="default" onClick={stay}>
+              {t('sync.server.staySignedIn')}
             </Button>
             <Button
               onClick={() => {
+                signedOut.current = true;
                 void api.invoke('sync:disconnect', {}).then(() => setConfirmOut(false));
               }}
             >
-              Sign out
+              {t('sync.server.signOut')}
             </Button>
           </Group>
         </Stack>

@@ -12,6 +12,7 @@ import { openTestConsole } from '../../support/console';
 import type { TestConsole } from '../../support/console';
 import { storedProfile } from '../../support/stored';
 import { createSyncStore } from '../../../src-main/db/sync.repo';
+import { replicaIndexes } from '../../../src-main/db/replica-indexes';
 import { openDatabase } from '../../../src-main/db/database';
 import { migrate } from '../../../src-main/db/migrations';
 import { profilesRepo } from '../../../src-main/db/profiles.repo';
@@ -171,6 +172,26 @@ describe('dashboard:summary', () => {
     const undone = await summary();
     expect(undone.lastImport?.status).toBe('undone');
     expect(undone.waiting).toBe(1);
+  });
+
+  it('counts what a large pull stored without its triggers once the deferred build has caught up, a re-invitation during it too', async () => {
+    const again = put(1, invited('2026-03-20T09:00:00.000Z', 168));
+    const store = createSyncStore(c.roster.db);
+    c.roster.db.transaction(() => {
+      store.beginBulkWrites();
+      store.putProfile(storedProfile(2, invited('2026-03-21T09:00:00.000Z', 168)));
+      store.putProfile(storedProfile(3, { status: 'confirmed', invitedAt: '2026-03-22T09:00:00.000Z', invitationExpiresAt: '2026-03-29T09:00:00.000Z', confirmedAt: '2026-03-23T09:00:00.000Z' }));
+      store.putProfile({ ...again, ...invited('2026-03-24T09:00:00.000Z', 168), version: 2 });
+    })();
+    store.endBulkWrites();
+    expect(replicaIndexes.buildDeferred(c.roster.db).finished).toBe(true);
+
+    const s = await summary();
+    expect(['2026-03-20', '2026-03-21', '2026-03-22', '2026-03-24'].map((date) => day(s, date)?.sent)).toEqual([1, 1, 1, 1]);
+    expect(day(s, '2026-03-23')?.confirmed).toBe(1);
+    // And the triggers are back: the next pulled invitation counts at once.
+    put(4, invited('2026-03-25T09:00:00.000Z', 168));
+    expect(day(await summary(), '2026-03-25')?.sent).toBe(1);
   });
 
   it('refuses a time zone it does not know, naming the field', async () => {
