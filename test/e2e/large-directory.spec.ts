@@ -24,7 +24,7 @@ test('the list of 100,000 profiles renders only what is on screen, scrolls to th
   await page.goto(host.launchUrl);
   const profiles = new ProfilesPage(page);
   // With profiles, the console opens on the Dashboard; the list is one click away.
-  await expect(page.getByTestId('dashboard')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Dashboard', level: 2 })).toBeVisible();
   await profiles.goto();
   await expect(page.getByTestId('selection-summary')).toHaveText('100,000 profiles');
   await expect(profiles.rows().first()).toContainText('Person000000 Family000000');

@@ -54,7 +54,7 @@ test('create, find, search and edit a profile; it survives a restart', async ({ 
   await roster.restart();
   await page.goto(roster.host.launchUrl);
   // With profiles, the console opens on the Dashboard.
-  await expect(page.getByTestId('dashboard')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Dashboard', level: 2 })).toBeVisible();
   await profiles.goto();
   await expect(profiles.rows()).toHaveCount(2);
   await expect(profiles.row('Peeters-Janssens')).toBeVisible();

@@ -32,6 +32,8 @@ export function StatusChart({ statuses, total, onOpen }: { statuses: Record<Prof
           size={170}
           thickness={26}
           paddingAngle={drawn.length > 1 ? 2 : 0}
+          // One status alone is a full ring: no seam where it starts and ends.
+          strokeWidth={drawn.length > 1 ? 1 : 0}
           chartLabel={format.number(total)}
           tooltipDataSource="segment"
           valueFormatter={format.number}
