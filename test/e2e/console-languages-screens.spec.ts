@@ -60,6 +60,10 @@ for (const [language, locale] of [
     const page = await openSeeded(browser, locale);
     const nav = page.getByRole('navigation');
 
+    // With profiles, the console opens on the Dashboard, in the browser's language.
+    await expect(page.getByRole('heading', { level: 2, name: t('common.nav.dashboard') })).toBeVisible();
+    await nav.getByText(t('common.nav.profiles'), { exact: true }).click();
+
     // Profiles: heading, count, columns, badges, search.
     await expect(page.getByRole('heading', { level: 2, name: t('profiles.list.title') })).toBeVisible();
     await expect(page.getByTestId('selection-summary')).toHaveText(t('profiles.list.count', { count: 5, total: '5' }));

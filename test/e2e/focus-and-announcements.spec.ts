@@ -40,6 +40,9 @@ test('focus follows the admin: new profile, edit, dialogs, deletion, navigation,
   await page.goto(host.launchUrl);
 
   await expect(page.getByRole('heading', { level: 1, name: 'Roster' })).toBeVisible();
+  // With profiles, the console opens on the Dashboard; Profiles is one click away.
+  await expect(page.getByRole('heading', { level: 2, name: 'Dashboard' })).toBeVisible();
+  await new ProfilesPage(page).goto();
   await expect(page.getByRole('heading', { level: 2, name: 'Profiles' })).toBeVisible();
 
   // A new profile: once created, its page opens with focus on its heading.
