@@ -181,23 +181,25 @@ export function SheetStep({ view }: { view: ImportSessionView }) {
                         aria-selected={isHeader}
                       >
                         <Table.Td miw={150} style={{ minWidth: 150 }}>
-                          <UnstyledButton
-                            onClick={() => {
-                              chooseHeader(r);
-                            }}
-                            disabled={busy}
-                            aria-label={t('import.sheet.useRow', { row: fmt.number(r + 1) })}
-                          >
-                            <Group gap={6} wrap="nowrap">
-                              <Radio checked={isHeader} readOnly tabIndex={-1} size="xs" aria-hidden />
-                              <Text size="sm">{fmt.number(r + 1)}</Text>
-                              {view.detectedHeaderRow === r && (
-                                <Badge size="xs" variant="light" style={{ flexShrink: 0 }}>
-                                  {t('import.sheet.detected')}
-                                </Badge>
-                              )}
-                            </Group>
-                          </UnstyledButton>
+                          <Group gap={6} wrap="nowrap">
+                            <UnstyledButton
+                              onClick={() => {
+                                chooseHeader(r);
+                              }}
+                              disabled={busy}
+                              aria-label={t('import.sheet.useRow', { row: fmt.number(r + 1) })}
+                            >
+                              <Group gap={6} wrap="nowrap">
+                                <Radio.Indicator checked={isHeader} size="xs" />
+                                <Text size="sm">{fmt.number(r + 1)}</Text>
+                              </Group>
+                            </UnstyledButton>
+                            {view.detectedHeaderRow === r && (
+                              <Badge size="xs" variant="light" style={{ flexShrink: 0 }}>
+                                {t('import.sheet.detected')}
+                              </Badge>
+                            )}
+                          </Group>
                         </Table.Td>
                         {Array.from({ length: width }, (_, c) => (
                           <Table.Td

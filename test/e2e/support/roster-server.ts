@@ -23,7 +23,7 @@ export interface E2eServer {
   dispose(): Promise<void>;
 }
 
-export async function createE2eServer(options: { startNow?: boolean } = {}): Promise<E2eServer> {
+export async function createE2eServer(options: { startNow?: boolean; organisationName?: string } = {}): Promise<E2eServer> {
   const sink = await startSmtpSink();
   const dataDir = mkdtempSync(join(tmpdir(), 'roster-e2e-server-'));
   const config = (port: number) =>
@@ -40,7 +40,7 @@ export async function createE2eServer(options: { startNow?: boolean } = {}): Pro
   let server: RosterServer | null = await startServer(config(0));
   const port = Number(new URL(server.url).port);
   const owner = { email: `owner-${randomUUID().slice(0, 8)}@example.com`, password: `pw-${randomUUID()}`, organisationId: '' };
-  owner.organisationId = (await createOrganisation(server.ctx, { name: 'E2E Org', ownerEmail: owner.email, ownerPassword: owner.password })).organisationId;
+  owner.organisationId = (await createOrganisation(server.ctx, { name: options.organisationName ?? 'E2E Org', ownerEmail: owner.email, ownerPassword: owner.password })).organisationId;
   if (options.startNow === false) {
     await server.close();
     server = null;
