@@ -4,8 +4,11 @@
 // directory (test/e2e/support/showcase.ts), starts a Roster server and a
 // second console to make a real sync conflict, imports the HR export fixture,
 // and saves PNGs of Profiles, the import's column mapping and review, the
-// Dashboard and Conflicts to docs/screenshots/ (English) and
-// docs/screenshots/fr/ (French). Run by tsx (the e2e helpers are TypeScript).
+// Dashboard, Conflicts and the Server page (its sync log) to docs/screenshots/
+// (English) and docs/screenshots/<language>/. Run by tsx (the e2e helpers are
+// TypeScript). ROSTER_SCREENSHOT_LANGUAGES (default "en,fr"; English always
+// comes first) and ROSTER_SCREENSHOT_DIR take them in other languages or
+// elsewhere, e.g. all four console languages into a scratch folder to look at.
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +22,10 @@ import { ServerPage, StatusBar } from '../test/e2e/support/sync-pages.ts';
 import { wordsFor } from '../test/e2e/support/words.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const out = join(root, 'docs', 'screenshots');
+const out = process.env.ROSTER_SCREENSHOT_DIR || join(root, 'docs', 'screenshots');
+const LOCALES = { fr: 'fr-BE', nl: 'nl-BE', es: 'es-ES' };
+const others = (process.env.ROSTER_SCREENSHOT_LANGUAGES || 'en,fr').split(',').map((l) => l.trim()).filter((l) => l !== 'en' && l !== '');
+for (const l of others) if (!(l in LOCALES)) throw new Error(`No console language "${l}" (use ${Object.keys(LOCALES).join(', ')})`);
 const HR_EXPORT = join(root, 'test', 'fixtures', 'import', 'hr-export.xlsx');
 const VIEWPORT = { width: 1400, height: 900 };
 const chromiumPath = [process.env.ROSTER_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p !== undefined && p !== '' && existsSync(p));
@@ -107,7 +113,6 @@ const browser = await chromium.launch({
 });
 try {
   const en = await wordsFor('en');
-  const fr = await wordsFor('fr');
   const contextA = await browser.newContext({ locale: 'en-GB', viewport: VIEWPORT });
   const contextB = await browser.newContext({ locale: 'en-GB', viewport: VIEWPORT });
   const pageA = await contextA.newPage();
@@ -117,18 +122,17 @@ try {
   say('a sync conflict between two consoles…');
   await makeConflict(pageA, pageB, server);
 
-  const contextFr = await browser.newContext({ locale: 'fr-BE', viewport: VIEWPORT });
-  const pageFr = await contextFr.newPage();
-  await pageFr.goto(hostA.launchUrl);
-  await pageFr.getByRole('heading', { level: 2 }).first().waitFor();
-  const languages = [
-    [pageA, en, 'en'],
-    [pageFr, fr, 'fr'],
-  ];
+  const languages = [[pageA, en, 'en']];
+  for (const language of others) {
+    const page = await (await browser.newContext({ locale: LOCALES[language], viewport: VIEWPORT })).newPage();
+    await page.goto(hostA.launchUrl);
+    await page.getByRole('heading', { level: 2 }).first().waitFor();
+    languages.push([page, await wordsFor(language), language]);
+  }
 
   // The directory and the conflict, then the import up to its review (each page its own import), before anything is imported.
   for (const [page, t, language] of languages) {
-    say(language === 'en' ? 'English' : 'French');
+    say(language);
     await nav(page, t, 'common.nav.profiles');
     await new ProfilesPage(page).rows().nth(10).waitFor();
     await shoot(page, 'profiles', language);
@@ -139,7 +143,7 @@ try {
   }
 
   // The English import goes through; the Dashboard shows it as the last import.
-  await pageFr.getByTestId('import-start-over').click();
+  for (const [page, , language] of languages) if (language !== 'en') await page.getByTestId('import-start-over').click();
   const imp = new ImportPage(pageA);
   await pageA.getByRole('button', { name: en('import.next.review') }).click();
   await imp.step('commit').waitFor();
@@ -153,6 +157,9 @@ try {
     // The charts draw themselves in (recharts' own animation).
     await page.waitForTimeout(1_500);
     await shoot(page, 'dashboard', language);
+    await nav(page, t, 'common.nav.server');
+    await page.getByTestId('sync-log').getByRole('row').first().waitFor();
+    await shoot(page, 'server', language);
   }
 } catch (error) {
   // What each page showed when it failed, to see why.

@@ -140,7 +140,7 @@ export function SettingsPage() {
           {(log.data ?? []).map((entry, i) => (
             <Table.Tr key={`${entry.at}-${i}`}>
               <Table.Td w={190}>{format.dateTime(entry.at)}</Table.Td>
-              <Table.Td w={110}>
+              <Table.Td w={160}>
                 <Badge size="sm" color={entry.level === 'error' ? 'red' : entry.level === 'warning' ? 'orange' : 'gray'} variant="light">
                   {t(LOG_LEVEL_KEYS[entry.level])}
                 </Badge>
