@@ -1,5 +1,5 @@
 import { ConfigError, HELP, parseCli, redactUrl } from './config';
-import { startServer } from './app';
+import { INSECURE_TLS_WARNING, startServer } from './app';
 
 /** `npm run server [-- options]`: the Roster server on its defaults (SQLite, dev mailbox, demo organisation). */
 async function main(): Promise<void> {
@@ -29,6 +29,8 @@ async function main(): Promise<void> {
       ? `  email                         via ${redactUrl(config.smtpUrl) ?? ''}`
       : `  dev mailbox (no SMTP set)     ${server.url}/dev/mailbox   (emails stay on this machine)`,
   ];
+  if (config.mail.dkim !== undefined) lines.push(`  DKIM                          signed for ${config.mail.dkim.domain}, selector ${config.mail.dkim.selector}`);
+  if (config.mail.smtpInsecureTls && server.devMailbox === null) lines.push('', `  WARNING ${INSECURE_TLS_WARNING}`);
   if (server.demoCredentials !== null) {
     lines.push(
       '',

@@ -210,38 +210,6 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
       return rows.map((r) => ({ id: r.id, createdAt: r.created_at, expiresAt: r.expires_at, acceptedAt: r.accepted_at, revokedAt: r.revoked_at, mail: r.state }));
     },
   });
-
-  apiRoute(app, {
-    method: 'GET',
-    url: `${API_PREFIX}/mail`,
-    summary: 'Email delivery of the organisation: counts by state, and messages needing attention',
-    tags: ['invitations'],
-    access: 'read',
-    response: z.object({
-      counts: z.record(z.string(), z.int()),
-      attention: z.array(z.object({ id: z.uuid(), kind: z.string(), recipient: z.string(), state: z.string(), profileId: z.string().nullable(), lastError: z.string().nullable(), createdAt: z.string() })),
-    }),
-    handler: async ({ actor }) => {
-      const counts = await ctx.db
-        .selectFrom('mail_outbox')
-        .select(['state', (eb) => eb.fn.countAll<number | string>().as('n')])
-        .where('organisation_id', '=', actor.organisationId)
-        .groupBy('state')
-        .execute();
-      const attention = await ctx.db
-        .selectFrom('mail_outbox')
-        .select(['id', 'kind', 'recipient', 'state', 'profile_id', 'last_error', 'created_at'])
-        .where('organisation_id', '=', actor.organisationId)
-        .where('state', 'in', ['failed', 'unknown'])
-        .orderBy('created_at', 'desc')
-        .limit(200)
-        .execute();
-      return {
-        counts: Object.fromEntries(counts.map((c) => [c.state, Number(c.n)])),
-        attention: attention.map((a) => ({ id: a.id, kind: a.kind, recipient: a.recipient, state: a.state, profileId: a.profile_id, lastError: a.last_error, createdAt: a.created_at })),
-      };
-    },
-  });
 }
 
 /** The organisation's settings without taking its lock (for validation before the write). */
