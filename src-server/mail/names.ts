@@ -5,13 +5,14 @@ import { isHostName } from '../config';
 /**
  * The name this server gives itself towards SMTP: the configured one, else
  * the public URL's host when it is a name, else this machine's host name
- * (when that is a usable name), else the public URL's address.
+ * when it is fully qualified (relays refuse a bare "vm" as they refuse a
+ * bare address), else the public URL's address (sent as a domain literal).
  */
 export function smtpName(configured: string | undefined, publicBaseUrl: string, machineName: string = hostname()): string {
   if (configured !== undefined) return configured;
   const host = hostOf(publicBaseUrl);
   if (host !== '' && isIP(host) === 0 && isHostName(host)) return host;
-  if (isHostName(machineName)) return machineName;
+  if (isHostName(machineName) && machineName.replace(/\.$/, '').includes('.')) return machineName;
   return host === '' ? 'roster.localhost' : host;
 }
 

@@ -26,6 +26,8 @@ export interface SmtpSinkOptions {
   beforeAccept?: (message: { raw: Buffer; index: number }) => Promise<number | undefined> | number | undefined;
   /** Called for each new connection (0, 1, …): a reply code (e.g. 421) refuses it before the greeting's end. */
   onConnect?: (index: number) => number | undefined;
+  /** Called at MAIL FROM with the session's EHLO name: a reply code refuses it (e.g. 504, as Postfix's reject_non_fqdn_helo_hostname). */
+  onMailFrom?: (ehloName: string) => number | undefined;
   /** Called for each recipient: a reply code (e.g. 550, 450) refuses it. */
   onRcptTo?: (address: string) => number | undefined;
   /** Offer STARTTLS with this key and certificate (PEM). Without it the sink speaks plain SMTP only. */
@@ -71,7 +73,8 @@ export class SmtpSink {
       },
       onMailFrom: (_address, session, callback) => {
         this.ehloNames.push(session.hostNameAppearsAs);
-        callback();
+        const code = this.#options.onMailFrom?.(session.hostNameAppearsAs);
+        callback(code !== undefined && code >= 400 ? refusal(code) : null);
       },
       onRcptTo: (address, _session, callback) => {
         const code = this.#options.onRcptTo?.(address.address);
