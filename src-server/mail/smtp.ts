@@ -53,7 +53,9 @@ const describe = (error: unknown): { code: number | null; message: string } => {
   const e = error as Partial<SMTPError> | null;
   const code = typeof e?.responseCode === 'number' ? e.responseCode : null;
   let text = typeof e?.response === 'string' ? e.response : error instanceof Error ? error.message : String(error);
-  if (code === null && CERTIFICATE_ERRORS.test(text)) {
+  if (e?.command === 'STARTTLS' && code !== null) {
+    text = `TLS: the relay refused STARTTLS (${text}); with --smtp-ca or --smtp-insecure-tls mail is never sent in plain text`;
+  } else if (code === null && CERTIFICATE_ERRORS.test(text)) {
     text = `TLS: the relay's certificate is not trusted (${text}); give the CA that signed it with --smtp-ca FILE (or, knowingly, --smtp-insecure-tls)`;
   }
   return { code, message: text.slice(0, 500) };
