@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config';
 import type { MailDeliveryConfig } from '../config';
@@ -47,4 +47,10 @@ export function loadMailFiles(mail: MailDeliveryConfig): MailFiles {
     dkim = { domainName: mail.dkim.domain, keySelector: mail.dkim.selector, privateKey: pem };
   }
   return { tls: { ca, insecure: mail.smtpInsecureTls }, dkim };
+}
+
+/** The TXT record to publish at `<selector>._domainkey.<domain>` for a DKIM private key (PEM). */
+export function dkimDnsRecord(privateKeyPem: string): string {
+  const publicKey = createPublicKey(createPrivateKey(privateKeyPem)).export({ type: 'spki', format: 'der' });
+  return `v=DKIM1; k=rsa; p=${publicKey.toString('base64')}`;
 }
