@@ -34,7 +34,7 @@ export async function createE2eServer(options: { startNow?: boolean; organisatio
       scrypt: { N: 2 ** 10, r: 8, p: 1 },
       logLevel: 'silent',
       seedDemo: false,
-      worker: { enabled: true, pollIntervalMs: 100, batchSize: 50, leaseMs: 30_000, maxAttempts: 5, retryBaseMs: 50, retryMaxMs: 500 },
+      worker: { enabled: true, pollIntervalMs: 100, batchSize: 50, leaseMs: 30_000, retryBaseMs: 50, retryMaxMs: 500 },
     });
   // First start on a free port, to learn it and to create the organisation; later starts reuse both.
   let server: RosterServer | null = await startServer(config(0));
