@@ -212,4 +212,33 @@ describe.each(BACKENDS)('mail delivery when the relay refuses, on %s', (backend)
       await t.close();
     }
   });
+
+  it('erases a failed message’s sealed link once its invitation is withdrawn by a new one, and refuses to retry it', async () => {
+    const clock = new ManualClock();
+    const t = await build(backend, {
+      clock,
+      config: { logLevel: 'warn', mail: { retryForMs: 60_000, smtpName: undefined, smtpCaFile: undefined, smtpInsecureTls: false, dkim: undefined } },
+      sink: { onRcptTo: () => 550 },
+    });
+    try {
+      const org = await t.organisation();
+      const [profileId = ''] = await invite(t, org, ['gone@example.com']);
+      const failed = await until('failed at once', async () => {
+        const row = (await rows(t))[0];
+        return row?.state === 'failed' ? row : undefined;
+      });
+      expect(failed.sealed_token).not.toBeNull();
+      // Invited again (after the re-invitation cooldown): the first invitation is withdrawn, and its link with it.
+      clock.advance(10 * 60_000);
+      const again = await t.request('POST', '/api/v1/sync/push', { token: org.token, body: { clientId: 'mail-test', mutations: [inviteMutation([profileId])] } });
+      expect(again.status, again.text).toBe(200);
+      expect(again.text).toContain('"invited":["' + profileId + '"]');
+      const first = (await rows(t)).find((r) => r.id === failed.id);
+      expect(first).toMatchObject({ state: 'failed', sealed_token: null });
+      const retry = await t.request('POST', `/api/v1/mail/${failed.id}/retry`, { token: org.token });
+      expect(retry.status).toBe(400);
+    } finally {
+      await t.close();
+    }
+  });
 });
