@@ -24,6 +24,12 @@ export interface SmtpSinkOptions {
    * (e.g. 451) to refuse it. Lets a test hold the answer, kill a client, etc.
    */
   beforeAccept?: (message: { raw: Buffer; index: number }) => Promise<number | undefined> | number | undefined;
+  /**
+   * Called on each RCPT TO (index: how many came before), before it is
+   * answered: lets a test kill the sender in the middle of the conversation,
+   * before any of the message's data.
+   */
+  onRecipient?: (recipient: { address: string; index: number }) => Promise<void> | void;
 }
 
 /**
@@ -38,6 +44,7 @@ export class SmtpSink {
   #server: SMTPServer;
   #port = 0;
   #waiters: { count: number; resolve: () => void }[] = [];
+  #recipients = 0;
   #options: SmtpSinkOptions;
 
   constructor(options: SmtpSinkOptions = {}) {
@@ -46,6 +53,17 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        const index = this.#recipients++;
+        void Promise.resolve(this.#options.onRecipient?.({ address: address.address, index })).then(
+          () => {
+            callback();
+          },
+          (error: unknown) => {
+            callback(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+      },
       onData: (stream: Readable, session, callback) => {
         const parts: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => parts.push(chunk));
