@@ -385,8 +385,19 @@ async function runScenario(scenario: Scenario): Promise<void> {
           const rows = [['Prénom', 'Nom', 'Courriel'], ...Array.from({ length: op.rows }, (_, k) => [`I${k}`, 'Import', `${tag}${k}@${domain}`])];
           const view = await call(s, 'import:open', { fileName: 'staff.csv', base64: csvOf(rows) });
           if (op.killAfterMs !== null && s.host !== null) {
-            const committing = call(s, 'import:commit', { importId: view.importId }).catch(() => null);
-            await sleep(op.killAfterMs);
+            const commit = { done: false };
+            const committing = call(s, 'import:commit', { importId: view.importId }).then(
+              () => (commit.done = true),
+              () => null,
+            );
+            if (op.rows > 500) {
+              // Once the first batch of 500 is in, a little later: between batches or inside the next one.
+              const firstBatch = (): boolean => readFile(s, (db) => (db.prepare('SELECT count(*) AS n FROM profiles WHERE email LIKE ?').get(`${tag}%`) as { n: number }).n >= 500);
+              while (!commit.done && !firstBatch()) await sleep(5);
+              await sleep(op.killAfterMs % 15);
+            } else {
+              await sleep(op.killAfterMs % 40);
+            }
             await kill(s, 'mid-import-commit');
             await committing;
             await restart(s);
@@ -395,7 +406,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
             expect(result.status, 'an import nobody cancelled completes').toBe('completed');
           }
           // What the import left in the replica, all or some (a kill keeps whole batches only).
-          const written = readFile(s, (db) => db.prepare("SELECT id FROM profiles WHERE email LIKE ? ESCAPE '\\' AND deleted = 0").all(`${tag}%`) as { id: string }[]);
+          const written = readFile(s, (db) => db.prepare('SELECT id FROM profiles WHERE email LIKE ? AND deleted = 0').all(`${tag}%`) as { id: string }[]);
           if (op.killAfterMs !== null && written.length > 0 && written.length < op.rows) seen.importsCut += 1;
           if (written.length % 500 !== 0 && written.length !== op.rows) throw new Error(`an import cut by a kill left ${written.length} of ${op.rows} rows: not whole batches`);
           for (const w of written) created.set(w.id, s.index);
