@@ -32,6 +32,12 @@ export interface SmtpSinkOptions {
   onRcptTo?: (address: string) => number | undefined;
   /** Offer STARTTLS with this key and certificate (PEM). Without it the sink speaks plain SMTP only. */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Called on each RCPT TO (index: how many came before), before it is
+   * answered: lets a test kill the sender in the middle of the conversation,
+   * before any of the message's data.
+   */
+  onRecipient?: (recipient: { address: string; index: number }) => Promise<void> | void;
 }
 
 const refusal = (code: number): Error & { responseCode: number } => {
@@ -58,6 +64,7 @@ export class SmtpSink {
   #server: SMTPServer;
   #port = 0;
   #waiters: { count: number; resolve: () => void }[] = [];
+  #recipients = 0;
   #options: SmtpSinkOptions;
 
   constructor(options: SmtpSinkOptions = {}) {
@@ -77,8 +84,16 @@ export class SmtpSink {
         callback(code !== undefined && code >= 400 ? refusal(code) : null);
       },
       onRcptTo: (address, _session, callback) => {
-        const code = this.#options.onRcptTo?.(address.address);
-        callback(code !== undefined && code >= 400 ? refusal(code) : null);
+        const index = this.#recipients++;
+        void Promise.resolve(this.#options.onRecipient?.({ address: address.address, index })).then(
+          () => {
+            const code = this.#options.onRcptTo?.(address.address);
+            callback(code !== undefined && code >= 400 ? refusal(code) : null);
+          },
+          (error: unknown) => {
+            callback(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
       },
       onData: (stream: Readable, session, callback) => {
         const parts: Buffer[] = [];
