@@ -88,7 +88,7 @@ async function proxyCase(path: string, fault: Fault, failsFirst: boolean, expect
   const first = await a.call('sync:now', {});
   if (failsFirst) expect(first.lastError).not.toBeNull();
   else expect(first.lastError).toBeNull();
-  if (expectMessage !== undefined) expect(first.lastError).toMatch(expectMessage);
+  if (expectMessage !== undefined) expect(first.lastError?.message).toMatch(expectMessage);
   expect(proxy.log.some((e) => e.fault === fault.kind), 'the fault happened').toBe(true);
 
   // B edits the shared profile's tags meanwhile (another field: no conflict).

@@ -648,7 +648,7 @@ describe('sync under faults, with real processes', () => {
     await a.call('profiles:update', { id: first.id, draft: draft('Kai', 'During', 'kai@keep.example.com') });
     const down = await a.call('sync:now', {});
     expect(down).toMatchObject({ online: false, waiting: { mutations: 2 } });
-    expect(down.lastError).toMatch(/cannot be reached/);
+    expect(down.lastError?.message).toMatch(/cannot be reached/);
     await s.restart();
     expect(await a.call('sync:now', {})).toMatchObject(QUIET);
     const view = await serverView(s.url, await s.token());
