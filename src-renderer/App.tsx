@@ -16,6 +16,7 @@ import { useUi } from './state/ui';
 import { useTranslation } from 'react-i18next';
 import { LanguagePicker } from './components/LanguagePicker';
 import { usePageFocus } from './components/usePageFocus';
+import { useFocusRescue } from './a11y/focus';
 
 function ModeBadge() {
   const { t } = useTranslation();
@@ -34,6 +35,7 @@ function ModeBadge() {
 export function App() {
   const { t } = useTranslation();
   const { route, navigate } = useUi();
+  useFocusRescue();
   useStartPage();
   const section = route.page === 'profile' || route.page === 'new-profile' ? 'profiles' : route.page;
   const status = useApi('sync:status', {}, ['conflicts', 'invites', 'sync']);
@@ -65,36 +67,46 @@ export function App() {
       </AppShell.Header>
       <AppShell.Navbar p="xs">
         <NavLink
+          component="button"
           label={t('common.nav.dashboard')}
           active={section === 'dashboard'}
+          aria-current={section === 'dashboard' ? 'page' : undefined}
           onClick={() => {
             navigate({ page: 'dashboard' });
           }}
         />
         <NavLink
+          component="button"
           label={t('common.nav.profiles')}
           active={section === 'profiles'}
+          aria-current={section === 'profiles' ? 'page' : undefined}
           onClick={() => {
             navigate({ page: 'profiles' });
           }}
         />
         <NavLink
+          component="button"
           label={t('common.nav.import')}
           active={section === 'import'}
+          aria-current={section === 'import' ? 'page' : undefined}
           onClick={() => {
             navigate({ page: 'import' });
           }}
         />
         <NavLink
+          component="button"
           label={t('common.nav.invitations')}
           active={section === 'invites'}
+          aria-current={section === 'invites' ? 'page' : undefined}
           onClick={() => {
             navigate({ page: 'invites' });
           }}
         />
         <NavLink
+          component="button"
           label={t('common.nav.conflicts')}
           active={section === 'conflicts'}
+          aria-current={section === 'conflicts' ? 'page' : undefined}
           rightSection={
             conflicts > 0 ? (
               <Badge color="red" size="sm" circle>
@@ -108,8 +120,10 @@ export function App() {
           }}
         />
         <NavLink
+          component="button"
           label={t('common.nav.server')}
           active={section === 'settings'}
+          aria-current={section === 'settings' ? 'page' : undefined}
           onClick={() => {
             navigate({ page: 'settings' });
           }}

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { MantineProvider, createTheme } from '@mantine/core';
+import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
@@ -9,8 +9,17 @@ import '@mantine/charts/styles.css';
 import { App } from './App';
 import { api } from './api/client';
 import { startI18n, startLanguage } from './i18n';
+import { cssVariablesResolver, useConsoleTheme } from './theme';
 
-const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'sm' });
+function Root() {
+  const theme = useConsoleTheme();
+  return (
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
+      <Notifications position="top-right" />
+      <App />
+    </MantineProvider>
+  );
+}
 
 async function start(): Promise<void> {
   const root = document.getElementById('root');
@@ -21,10 +30,7 @@ async function start(): Promise<void> {
   await startI18n(language);
   createRoot(root).render(
     <StrictMode>
-      <MantineProvider theme={theme}>
-        <Notifications position="top-right" />
-        <App />
-      </MantineProvider>
+      <Root />
     </StrictMode>,
   );
 }

@@ -11,6 +11,8 @@ import { PUBLIC_BODY_LIMIT } from './lib/body-limits';
 import { loadSecret, Sealer } from './lib/crypto';
 import { ensurePrivateDir, ensurePrivateFile, tightenFile } from './lib/private-files';
 import { DevMailbox } from './mail/dev-mailbox';
+import { asDomain, smtpName } from './mail/names';
+import { loadMailFiles } from './mail/options';
 import { parseSmtpUrl } from './mail/smtp';
 import { OutboxWorker } from './mail/worker';
 import type { WorkerOptions } from './mail/worker';
@@ -18,6 +20,7 @@ import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
 import { useZodValidation } from './plugins/zod-routes';
 import type { Access } from './plugins/zod-routes';
+import { mailRoutes } from './routes/mail';
 import { pageRoutes, devMailboxRoutes } from './routes/pages';
 import { profileRoutes } from './routes/profiles';
 import { authRoutes } from './routes/auth';
@@ -39,6 +42,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** Fault injection for the mail worker (tests). */
   workerHooks?: WorkerOptions['hooks'];
+  /** Where the log lines (JSON, one per line) go instead of standard output (tests read them). */
+  logStream?: { write(line: string): void };
 }
 
 export interface RosterServer {
@@ -69,6 +74,9 @@ function protectSqliteFiles(dataDir: string): void {
   for (const suffix of SQLITE_SIDE_FILES) tightenFile(`${file}${suffix}`);
 }
 
+export const INSECURE_TLS_WARNING =
+  "--smtp-insecure-tls: the SMTP relay's certificate is NOT checked. Mail is encrypted, but anyone on the path can pose as the relay and read every invitation link. Use --smtp-ca FILE instead.";
+
 /** Masks the token of invitation links in anything logged. */
 export const redactPath = (url: string): string => url.replace(/\/(invite|account)\/[^/?#]+/, '/$1/[token]');
 
@@ -79,6 +87,7 @@ export const redactPath = (url: string): string => url.replace(/\/(invite|accoun
  */
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<RosterServer> {
   checkConfiguredAppLinks(config.appLinks);
+  const mailFiles = loadMailFiles(config.mail);
   if (config.databaseUrl === undefined) protectSqliteFiles(config.dataDir);
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   // SQLite gives the -wal and -shm it creates the database file's mode; tighten any an earlier version left.
@@ -107,6 +116,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
           ? false
           : {
               level: config.logLevel,
+              ...(options.logStream === undefined ? {} : { stream: options.logStream }),
               redact: ['req.headers.authorization', 'req.headers.cookie', 'body.password', 'body.confirm', 'body.currentPassword', 'body.newPassword'],
               serializers: {
                 req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactPath(req.url), ip: req.ip }),
@@ -148,6 +158,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       authRoutes(api, ctx, auth);
       syncRoutes(api, ctx);
       profileRoutes(api, ctx);
+      mailRoutes(api, ctx);
       organisationRoutes(api, ctx);
       adminRoutes(api, ctx, auth);
       auditRoutes(api, ctx);
@@ -192,11 +203,15 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         clock: ctx.clock,
         sealer,
         smtp: () => smtpTarget ?? parseSmtpUrl(mailbox?.smtpUrl ?? 'smtp://127.0.0.1:25'),
+        // The dev mailbox on this machine speaks plain SMTP; the TLS options are for a configured relay.
+        tls: smtpTarget === null ? { ca: undefined, insecure: false } : mailFiles.tls,
+        clientName: () => asDomain(smtpName(config.mail.smtpName, publicBaseUrl)),
+        ...(mailFiles.dkim === undefined ? {} : { dkim: mailFiles.dkim }),
         from: config.mailFrom,
         publicBaseUrl: () => publicBaseUrl,
         batchSize: config.worker.batchSize,
         leaseMs: config.worker.leaseMs,
-        maxAttempts: config.worker.maxAttempts,
+        retryForMs: config.mail.retryForMs,
         retryBaseMs: config.worker.retryBaseMs,
         retryMaxMs: config.worker.retryMaxMs,
         pollIntervalMs: config.worker.pollIntervalMs,
@@ -248,6 +263,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         retentionTimer = setInterval(sweepAudit, 24 * 3_600_000);
         retentionTimer.unref();
         app.log.info({ address, database: db.dialect, location: db.dialect === 'postgres' ? db.location : db.location, smtp: redactUrl(config.smtpUrl) ?? 'dev mailbox' }, 'Roster server listening');
+        if (config.mail.smtpInsecureTls && config.smtpUrl !== undefined) app.log.warn({ smtp: redactUrl(config.smtpUrl) }, INSECURE_TLS_WARNING);
         return url;
       },
       async close() {

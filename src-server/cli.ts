@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError, HELP, parseCli, redactUrl } from './config';
-import { startServer } from './app';
+import { dkimDnsRecord } from './mail/options';
+import { INSECURE_TLS_WARNING, startServer } from './app';
 import { OPERATOR_COMMANDS, runOperatorCommand } from './operator-cli';
 
 /** `npm run server [-- options]`: the Roster server on its defaults (SQLite, dev mailbox, demo organisation). */
@@ -37,6 +39,15 @@ async function main(): Promise<void> {
       ? `  email                         via ${redactUrl(config.smtpUrl) ?? ''}`
       : `  dev mailbox (no SMTP set)     ${server.url}/dev/mailbox   (emails stay on this machine)`,
   ];
+  if (config.mail.dkim !== undefined) {
+    const { dkim } = config.mail;
+    lines.push(
+      `  DKIM                          signed for ${dkim.domain}, selector ${dkim.selector}; publish in DNS:`,
+      // A TXT string holds at most 255 characters: a 2048-bit key's record is given as several, which DNS joins.
+      `    ${dkim.selector}._domainkey.${dkim.domain}. IN TXT ( ${(dkimDnsRecord(readFileSync(dkim.privateKeyFile, 'utf8')).match(/.{1,250}/g) ?? []).map((part) => `"${part}"`).join(' ')} )`,
+    );
+  }
+  if (config.mail.smtpInsecureTls && server.devMailbox === null) lines.push('', `  WARNING ${INSECURE_TLS_WARNING}`);
   if (server.demoCredentials !== null) {
     lines.push(
       '',

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_LANGUAGE, isLanguage } from '../src-shared/languages';
@@ -73,12 +74,38 @@ export interface ServerConfig {
     batchSize: number;
     /** A claimed message whose worker went silent this long is taken over (or parked, see OUTBOX in docs/SERVER.md). */
     leaseMs: number;
-    maxAttempts: number;
+    /** First retry delay after a temporary failure; doubles with each attempt up to retryMaxMs. */
     retryBaseMs: number;
     retryMaxMs: number;
   };
+  mail: MailDeliveryConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
+
+/** How the server talks to its SMTP relay (see "Email" in docs/SERVER.md). */
+export interface MailDeliveryConfig {
+  /** A temporary failure (4xx, connection, TLS) is retried this long, counted from queueing (or an admin's retry), before the message fails. */
+  retryForMs: number;
+  /** EHLO name and Message-ID domain; undefined: the public URL's host when it is a name, else this machine's host name. An IP is sent as a domain literal. */
+  smtpName: string | undefined;
+  /** PEM file with the CA certificate(s) the relay's certificate is checked against (instead of the system's). */
+  smtpCaFile: string | undefined;
+  /** Do not check the relay's certificate at all (still encrypted; never plain text). Warned about at start. */
+  smtpInsecureTls: boolean;
+  /** DKIM signing of every message; undefined: not signed. */
+  dkim: DkimConfig | undefined;
+}
+
+export interface DkimConfig {
+  /** The d= domain, e.g. example.org. */
+  domain: string;
+  /** The s= selector: the key is published at <selector>._domainkey.<domain>. */
+  selector: string;
+  /** PEM file with the RSA private key. */
+  privateKeyFile: string;
+}
+
+export const DEFAULT_MAIL_RETRY_HOURS = 48;
 
 export function defaultServerDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   const name = 'Roster Server';
@@ -116,7 +143,8 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     resetDemoPassword: false,
     scrypt: OWASP_SCRYPT,
     login: { maxPerMinutePerIp: 30, maxPerMinutePerEmailAndIp: 10, maxPerHourPerEmail: 100 },
-    worker: { enabled: true, pollIntervalMs: 1000, batchSize: 50, leaseMs: 60_000, maxAttempts: 8, retryBaseMs: 5_000, retryMaxMs: 3_600_000 },
+    worker: { enabled: true, pollIntervalMs: 1000, batchSize: 50, leaseMs: 60_000, retryBaseMs: 5_000, retryMaxMs: 1_800_000 },
+    mail: { retryForMs: DEFAULT_MAIL_RETRY_HOURS * 3_600_000, smtpName: undefined, smtpCaFile: undefined, smtpInsecureTls: false, dkim: undefined },
     logLevel: 'info',
     ...overrides,
   };
@@ -139,6 +167,15 @@ Options (each also read from the environment variable shown):
   --database-url URL        DATABASE_URL           postgres://user:pass@host:port/db to use PostgreSQL instead of SQLite
   --smtp-url URL            ROSTER_SMTP_URL        smtp://user:pass@host:587 or smtps://…:465 (default: the dev mailbox)
   --mail-from ADDR          ROSTER_MAIL_FROM       sender of the emails (default "Roster <no-reply@roster.localhost>")
+  --mail-retry-hours N      ROSTER_MAIL_RETRY_HOURS  how long an email the relay refuses for now (4xx, no connection) is retried
+                                                   before it is marked failed (default ${DEFAULT_MAIL_RETRY_HOURS}; a 5xx refusal fails at once)
+  --smtp-name NAME          ROSTER_SMTP_NAME       name given in EHLO and in Message-IDs (default: the public URL's host when it is
+                                                   a name, else this machine's host name; an IP is sent as [1.2.3.4])
+  --smtp-ca FILE            ROSTER_SMTP_CA         PEM file of the CA certificate(s) that sign the relay's certificate
+  --smtp-insecure-tls       ROSTER_SMTP_INSECURE_TLS=1  encrypt but do NOT check the relay's certificate (unsafe; warned at start)
+  --dkim-domain DOMAIN      ROSTER_DKIM_DOMAIN     sign every email with DKIM for this domain (needs the two below)
+  --dkim-selector NAME      ROSTER_DKIM_SELECTOR   DKIM selector: the public key is published at NAME._domainkey.DOMAIN
+  --dkim-key FILE           ROSTER_DKIM_KEY        PEM file of the DKIM private key (RSA)
   --invitation-days N       ROSTER_INVITATION_DAYS invitation lifetime for new organisations (default 7)
   --session-hours N         ROSTER_SESSION_HOURS   admin sessions end after this many idle hours (default 12)
   --session-max-hours N     ROSTER_SESSION_MAX_HOURS  … and this many hours after sign-in (default 168, 7 days)
@@ -184,6 +221,13 @@ const KNOWN_FLAGS = new Set([
   'no-demo',
   'reset-demo-password',
   'no-worker',
+  'smtp-insecure-tls',
+  'mail-retry-hours',
+  'smtp-name',
+  'smtp-ca',
+  'dkim-domain',
+  'dkim-selector',
+  'dkim-key',
   'port',
   'host',
   'public-url',
@@ -220,7 +264,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
     if (!KNOWN_FLAGS.has(name)) throw new ConfigError(`Unknown option --${name} (see --help)`);
-    if (['help', 'no-demo', 'reset-demo-password', 'no-worker'].includes(name)) {
+    if (['help', 'no-demo', 'reset-demo-password', 'no-worker', 'smtp-insecure-tls'].includes(name)) {
       flags.set(name, true);
       continue;
     }
@@ -252,6 +296,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   const smtpUrl = pick('smtp-url', 'ROSTER_SMTP_URL');
   if (smtpUrl !== undefined) config.smtpUrl = checkUrl('SMTP URL', smtpUrl, ['smtp:', 'smtps:']);
   config.mailFrom = pick('mail-from', 'ROSTER_MAIL_FROM') ?? config.mailFrom;
+  config.mail = parseMailOptions(pick, flags.has('smtp-insecure-tls') || env.ROSTER_SMTP_INSECURE_TLS === '1', config.mail);
   const days = pick('invitation-days', 'ROSTER_INVITATION_DAYS');
   if (days !== undefined) config.invitationLifetimeDays = positiveNumber('invitation lifetime (days)', days);
   if (config.invitationLifetimeDays > 365) throw new ConfigError('invitation lifetime is at most 365 days');
@@ -297,6 +342,51 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     config.defaultLanguage = lang;
   }
   return { config, help: flags.has('help') };
+}
+
+/** The delivery options (retry period, EHLO name, TLS trust, DKIM); files are checked when the server starts (loadMailFiles). */
+function parseMailOptions(pick: (flag: string, envName: string) => string | undefined, insecureTls: boolean, defaults: MailDeliveryConfig): MailDeliveryConfig {
+  const mail: MailDeliveryConfig = { ...defaults, smtpInsecureTls: insecureTls };
+  const hours = pick('mail-retry-hours', 'ROSTER_MAIL_RETRY_HOURS');
+  if (hours !== undefined) {
+    const value = positiveNumber('mail retry period (hours)', hours, { integer: false, min: 0.01 });
+    if (value > 24 * 30) throw new ConfigError('mail retry period (hours) is at most 720 (30 days)');
+    mail.retryForMs = Math.round(value * 3_600_000);
+  }
+  const name = pick('smtp-name', 'ROSTER_SMTP_NAME');
+  if (name !== undefined) {
+    if (!isSmtpName(name)) throw new ConfigError(`SMTP name must be a host name (e.g. mail.example.org) or an IP address (got "${name}")`);
+    mail.smtpName = name;
+  }
+  const ca = pick('smtp-ca', 'ROSTER_SMTP_CA');
+  if (ca !== undefined) mail.smtpCaFile = resolve(ca);
+  if (mail.smtpCaFile !== undefined && mail.smtpInsecureTls) throw new ConfigError('--smtp-ca and --smtp-insecure-tls exclude each other: give the CA file and keep checking the certificate');
+  const domain = pick('dkim-domain', 'ROSTER_DKIM_DOMAIN');
+  const selector = pick('dkim-selector', 'ROSTER_DKIM_SELECTOR');
+  const keyFile = pick('dkim-key', 'ROSTER_DKIM_KEY');
+  if (domain !== undefined || selector !== undefined || keyFile !== undefined) {
+    const missing = [domain === undefined ? '--dkim-domain' : null, selector === undefined ? '--dkim-selector' : null, keyFile === undefined ? '--dkim-key' : null].filter((m) => m !== null);
+    if (domain === undefined || selector === undefined || keyFile === undefined) throw new ConfigError(`DKIM signing needs ${missing.join(' and ')} too`);
+    if (!isHostName(domain)) throw new ConfigError(`DKIM domain must be a domain name (got "${domain}")`);
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(selector)) {
+      throw new ConfigError(`DKIM selector must be letters, digits, hyphens and dots (got "${selector}")`);
+    }
+    mail.dkim = { domain: domain.toLowerCase(), selector, privateKeyFile: resolve(keyFile) };
+  }
+  return mail;
+}
+
+const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** A DNS name of at least one label (letters, digits, inner hyphens), at most 253 characters. */
+export function isHostName(value: string): boolean {
+  const name = value.endsWith('.') ? value.slice(0, -1) : value;
+  return name.length > 0 && name.length <= 253 && name.split('.').every((label) => HOST_LABEL.test(label)) && !/^[0-9.]+$/.test(name);
+}
+
+/** What --smtp-name accepts: a host name or an IP address. */
+export function isSmtpName(value: string): boolean {
+  return isIP(value) !== 0 || isHostName(value);
 }
 
 export function parseAppLinks(raw: string): AppLinks {

@@ -1,5 +1,5 @@
 import type { ImportFailureReason } from './import';
-import { englishText } from './messages';
+import { englishText, isRuleMessage } from './messages';
 import type { RuleMessage } from './messages';
 import type { Profile } from './profile';
 import type { ConflictReason } from './wire';
@@ -121,6 +121,24 @@ export interface ApiError {
   code: ErrorCode;
   message: string;
   details?: ErrorDetails;
+}
+
+/**
+ * An error as the server sent it (a push's refusal, a failed call), kept to
+ * what the console words and can store: its code, its English, and of its
+ * details only the findings (checked: a newer server's unknown code is
+ * dropped) and when a limit lets through again.
+ */
+export function errorFromWire(code: ErrorCode, message: string, details: Readonly<Record<string, unknown>> | undefined): ApiError {
+  const kept: ErrorDetails = {};
+  if (isRuleMessage(details?.rule)) kept.rule = details.rule;
+  const fieldRules = details?.fieldRules;
+  if (typeof fieldRules === 'object' && fieldRules !== null) {
+    const valid = Object.entries(fieldRules).filter((entry): entry is [string, RuleMessage] => isRuleMessage(entry[1]));
+    if (valid.length > 0) kept.fieldRules = Object.fromEntries(valid);
+  }
+  if (typeof details?.retryAt === 'string') kept.retryAt = details.retryAt;
+  return Object.keys(kept).length === 0 ? { code, message } : { code, message, details: kept };
 }
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ApiError };

@@ -7,11 +7,11 @@ import type { RuleMessage } from './messages';
  * Types only (and a few constants): the pipeline itself lives in src-main/core/import.
  */
 
-export const IMPORT_FORMATS = ['xlsx', 'xls', 'ods', 'numbers', 'csv', 'tsv', 'txt'] as const;
+export const IMPORT_FORMATS = ['xlsx', 'xlsb', 'xls', 'ods', 'numbers', 'slk', 'dif', 'lotus', 'dbf', 'csv', 'tsv', 'txt'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** File name extensions the drop zone and picker accept. */
-export const IMPORT_EXTENSIONS = ['.xlsx', '.xlsm', '.xls', '.ods', '.numbers', '.csv', '.tsv', '.txt'] as const;
+export const IMPORT_EXTENSIONS = ['.xlsx', '.xlsm', '.xlsb', '.xls', '.ods', '.fods', '.numbers', '.slk', '.dif', '.csv', '.tsv', '.txt'] as const;
 
 export const TEXT_ENCODINGS = ['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
 export type TextEncoding = (typeof TEXT_ENCODINGS)[number];
@@ -135,7 +135,11 @@ export type ImportIssueCode =
   | 'conflict'
   | 'neutralised'
   /** A control or text-direction character (NUL, U+202E …): removed on import; the "remove hidden characters" fix removes it now. */
-  | 'hidden-characters';
+  | 'hidden-characters'
+  /** The file holds a spreadsheet error value (#N/A, #REF!, #DIV/0!…) in the cell: an error until the cell is typed over. */
+  | 'error-value'
+  /** The cell is formatted as a date but holds a number no date has (before 1900, after 9999): its number was kept. */
+  | 'date-out-of-range';
 
 /** 'pending': valid, not compared with the directory yet. */
 export type DiffStatus = 'pending' | 'new' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'excluded';

@@ -310,6 +310,18 @@ export const migrations: readonly Migration[] = [
       createInvitationEvents(db, !replicaIndexes.pending(db));
     },
   },
+  {
+    version: 9,
+    name: 'the sync log and refused batches keep their findings, for the console to word in its language',
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE sync_log ADD COLUMN rule TEXT;
+        ALTER TABLE sync_log ADD COLUMN cause TEXT;
+        ALTER TABLE invite_batches ADD COLUMN error_cause TEXT;
+        ALTER TABLE conflicts ADD COLUMN cause TEXT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

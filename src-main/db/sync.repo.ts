@@ -9,9 +9,13 @@ import type { InviteBatchRecord } from '../core/invitations/ports';
 import type { ProfileRow } from './profiles.repo';
 import { storedMutation } from '../../src-shared/mutation';
 import type { Mutation } from '../../src-shared/mutation';
-import type { ConflictKind, InviteBatchStatus, SyncLogEntry } from '../../src-shared/contract/sync';
+import type { ConflictKind, InviteBatchStatus, SyncLogEntry, SyncText } from '../../src-shared/contract/sync';
 import { INITIAL_CURSOR } from '../../src-shared/wire';
-import type { ErrorCode } from '../../src-shared/errors';
+import { errorFromWire } from '../../src-shared/errors';
+import type { ApiError, ErrorCode } from '../../src-shared/errors';
+import { apiErrorSchema } from '../../src-shared/wire';
+import { isRuleMessage } from '../../src-shared/messages';
+import type { RuleMessage } from '../../src-shared/messages';
 
 const STATE_KEY = 'sync.state';
 /** SQLite's default: a commit that leaves the WAL longer than this copies it into the database file. */
@@ -34,6 +38,7 @@ interface ConflictRow {
   kind: ConflictKind;
   code: ErrorCode | null;
   message: string;
+  cause: string | null;
   base: string;
   mine: string | null;
   theirs: string | null;
@@ -50,9 +55,53 @@ interface BatchRow {
   invited: string | null;
   skipped: string | null;
   error: string | null;
+  error_cause: string | null;
   created_at: string;
   sent_at: string | null;
 }
+
+interface LogRow {
+  at: string;
+  level: SyncLogEntry['level'];
+  message: string;
+  rule: string | null;
+  cause: string | null;
+}
+
+const parseJson = (text: string | null): unknown => {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+};
+
+/** A stored error, checked as one from the wire is (a file written by another build may hold anything). */
+const storedError = (text: string | null): ApiError | null => {
+  const parsed = apiErrorSchema.safeParse(parseJson(text));
+  return parsed.success ? errorFromWire(parsed.data.code, parsed.data.message, parsed.data.details) : null;
+};
+
+const storedRule = (text: string | null): RuleMessage | null => {
+  const parsed = parseJson(text);
+  return isRuleMessage(parsed) ? parsed : null;
+};
+
+/** The last error as a console of this build stored it, or as older ones did (its English only). */
+function storedLastError(value: unknown): SyncText | null {
+  if (typeof value === 'string') return { message: value, rule: null, cause: null };
+  if (typeof value !== 'object' || value === null || !('message' in value) || typeof value.message !== 'string') return null;
+  const { rule, cause } = value as { rule?: unknown; cause?: unknown };
+  const parsedCause = apiErrorSchema.safeParse(cause);
+  return {
+    message: value.message,
+    rule: isRuleMessage(rule) ? rule : null,
+    cause: parsedCause.success ? errorFromWire(parsedCause.data.code, parsedCause.data.message, parsedCause.data.details) : null,
+  };
+}
+
+const toLogEntry = (r: LogRow): SyncLogEntry => ({ at: r.at, level: r.level, message: r.message, rule: storedRule(r.rule), cause: storedError(r.cause) });
 
 
 const toConflict = (r: ConflictRow): ConflictRecord => ({
@@ -61,6 +110,7 @@ const toConflict = (r: ConflictRow): ConflictRecord => ({
   kind: r.kind,
   code: r.code,
   message: r.message,
+  cause: storedError(r.cause),
   base: JSON.parse(r.base) as ConflictRecord['base'],
   mine: r.mine === null ? null : (JSON.parse(r.mine) as ConflictRecord['mine']),
   theirs: r.theirs === null ? null : (JSON.parse(r.theirs) as ConflictRecord['theirs']),
@@ -77,6 +127,7 @@ const toBatch = (r: BatchRow): InviteBatchRecord => ({
   invited: r.invited === null ? null : (JSON.parse(r.invited) as string[]),
   skipped: r.skipped === null ? null : (JSON.parse(r.skipped) as InviteBatchRecord['skipped']),
   error: r.error,
+  errorCause: storedError(r.error_cause),
   createdAt: r.created_at,
   sentAt: r.sent_at,
 });
@@ -105,7 +156,9 @@ export function createSyncStore(db: Db): SyncStorePort {
   return {
     state: () => {
       const text = settingsRepo.get(db, STATE_KEY);
-      return text === undefined ? { ...DEFAULT_STATE } : { ...DEFAULT_STATE, ...(JSON.parse(text) as Partial<SyncState>) };
+      if (text === undefined) return { ...DEFAULT_STATE };
+      const stored = JSON.parse(text) as Partial<Omit<SyncState, 'lastError'>> & { lastError?: unknown };
+      return { ...DEFAULT_STATE, ...stored, lastError: storedLastError(stored.lastError) };
     },
     saveState(patch) {
       const current = this.state();
@@ -272,14 +325,15 @@ export function createSyncStore(db: Db): SyncStorePort {
 
     addConflict(c) {
       prepared(db, 
-        `INSERT INTO conflicts (id, entity_id, kind, code, message, base, mine, theirs, existing_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO conflicts (id, entity_id, kind, code, message, cause, base, mine, theirs, existing_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         c.id,
         c.entityId,
         c.kind,
         c.code,
         c.message,
+        c.cause === null ? null : JSON.stringify(c.cause),
         JSON.stringify(c.base),
         c.mine === null ? null : JSON.stringify(c.mine),
         c.theirs === null ? null : JSON.stringify(c.theirs),
@@ -307,8 +361,8 @@ export function createSyncStore(db: Db): SyncStorePort {
 
     addBatch(b) {
       prepared(db, 
-        `INSERT INTO invite_batches (id, mutation_id, status, profile_ids, skipped_local, invited, skipped, error, created_at, sent_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO invite_batches (id, mutation_id, status, profile_ids, skipped_local, invited, skipped, error, error_cause, created_at, sent_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         b.id,
         b.mutationId,
@@ -318,6 +372,7 @@ export function createSyncStore(db: Db): SyncStorePort {
         b.invited === null ? null : JSON.stringify(b.invited),
         b.skipped === null ? null : JSON.stringify(b.skipped),
         b.error,
+        b.errorCause === null ? null : JSON.stringify(b.errorCause),
         b.createdAt,
         b.sentAt,
       );
@@ -335,20 +390,27 @@ export function createSyncStore(db: Db): SyncStorePort {
       const current = this.batch(id);
       if (current === undefined) return;
       const next = { ...current, ...patch };
-      prepared(db, 'UPDATE invite_batches SET status = ?, invited = ?, skipped = ?, error = ?, sent_at = ? WHERE id = ?').run(
+      prepared(db, 'UPDATE invite_batches SET status = ?, invited = ?, skipped = ?, error = ?, error_cause = ?, sent_at = ? WHERE id = ?').run(
         next.status,
         next.invited === null ? null : JSON.stringify(next.invited),
         next.skipped === null ? null : JSON.stringify(next.skipped),
         next.error,
+        next.errorCause === null ? null : JSON.stringify(next.errorCause),
         next.sentAt,
         id,
       );
     },
 
     log(entry: SyncLogEntry) {
-      prepared(db, 'INSERT INTO sync_log (at, level, message) VALUES (?, ?, ?)').run(entry.at, entry.level, entry.message);
+      prepared(db, 'INSERT INTO sync_log (at, level, message, rule, cause) VALUES (?, ?, ?, ?, ?)').run(
+        entry.at,
+        entry.level,
+        entry.message,
+        entry.rule === null ? null : JSON.stringify(entry.rule),
+        entry.cause === null ? null : JSON.stringify(entry.cause),
+      );
       prepared(db, 'DELETE FROM sync_log WHERE seq <= (SELECT max(seq) - 2000 FROM sync_log)').run();
     },
-    recentLog: (limit) => prepared(db, 'SELECT at, level, message FROM sync_log ORDER BY seq DESC LIMIT ?').all(limit) as SyncLogEntry[],
+    recentLog: (limit) => (prepared(db, 'SELECT at, level, message, rule, cause FROM sync_log ORDER BY seq DESC LIMIT ?').all(limit) as LogRow[]).map(toLogEntry),
   };
 }

@@ -255,6 +255,9 @@ function compose(options: RosterOptions, db: Db, file: string, schemaVersion: nu
     ...syncHandlers({ engine: sync, conflicts, invites, store: syncStore }),
     ...dashboardHandlers({ store: createDashboardStore(db), clock }),
   });
+  // An import left open (a tab closed, a page left) gives its memory back after its idle time, without a click.
+  const idleImports = setInterval(() => imports.releaseIdle(), 60_000);
+  idleImports.unref();
   return {
     db,
     events,
@@ -265,6 +268,7 @@ function compose(options: RosterOptions, db: Db, file: string, schemaVersion: nu
     invites,
     conflicts,
     close: () => {
+      clearInterval(idleImports);
       unsubscribe();
       sync.stop();
       void indexes.stop?.();

@@ -16,6 +16,7 @@
  */
 import type { i18n as I18n, TFunction } from 'i18next';
 import type { ApiError, ErrorCode } from '../../src-shared/errors';
+import type { SyncText } from '../../src-shared/contract/sync';
 import { IMPORT_FAILURE_REASONS } from '../../src-shared/import';
 import type { CellIssue, ImportFailureReason } from '../../src-shared/import';
 import { formatBytes, isRuleMessage, labelKeyOf } from '../../src-shared/messages';
@@ -58,6 +59,17 @@ export function ruleText(t: TFunction, found: RuleMessage): string {
 /** A text that may carry its finding: the finding in the reader's language, else the English as it came. */
 export const findingText = (t: TFunction, item: { message: string; rule?: RuleMessage | null | undefined }): string =>
   isRuleMessage(item.rule) ? ruleText(t, item.rule) : item.message;
+
+/**
+ * What the sync said (a log entry, the last error), in the reader's language:
+ * its finding, the error it quotes worded as the console words errors; the
+ * English it came with when it has no finding (written by an older console).
+ */
+export function syncTextOf(t: TFunction, text: SyncText): string {
+  if (!isRuleMessage(text.rule)) return text.message;
+  if (text.cause === null) return ruleText(t, text.rule);
+  return ruleText(t, { key: text.rule.key, params: { ...text.rule.params, reason: errorText(t, text.cause) } });
+}
 
 /** One issue on one import cell (or row), in the console language. */
 export function issueText(t: TFunction, issue: Pick<CellIssue, 'code' | 'message'> & { rule?: RuleMessage | undefined }): string {

@@ -430,6 +430,14 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
         await db.schema.createIndex('mail_outbox_by_profile').on('mail_outbox').columns(['profile_id', 'state']).execute();
       }),
   },
+  '0020_mail_delivery': {
+    async up(db: Kysely<unknown>) {
+      // Temporary failures are retried for a period counted from here (null: from created_at); an admin's retry starts a new one.
+      await db.schema.alterTable('mail_outbox').addColumn('retry_since', 'text').execute();
+      // GET /mail lists what needs attention by state.
+      await db.schema.createIndex('mail_outbox_by_organisation_state').on('mail_outbox').columns(['organisation_id', 'state']).execute();
+    },
+  },
 });
 
 /**

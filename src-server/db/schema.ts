@@ -196,6 +196,8 @@ export interface MailOutboxTable {
   last_error: string | null;
   smtp_response: string | null;
   created_at: string;
+  /** Start of the current retry period: null = created_at; an admin's retry starts a new one. */
+  retry_since: string | null;
   handed_at: string | null;
   sent_at: string | null;
 }

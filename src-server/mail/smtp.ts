@@ -10,6 +10,12 @@ export interface SmtpTarget {
   pass: string | undefined;
 }
 
+/** How the relay's certificate is checked: against the system's CAs, against `ca` (--smtp-ca), or not at all (--smtp-insecure-tls). */
+export interface SmtpTls {
+  ca: Buffer | undefined;
+  insecure: boolean;
+}
+
 /** smtp://user:pass@host:port (STARTTLS when offered) or smtps://…:465 (TLS from the start). */
 export function parseSmtpUrl(raw: string): SmtpTarget {
   const url = new URL(raw);
@@ -41,10 +47,17 @@ export class SendError extends Error {
   }
 }
 
+const CERTIFICATE_ERRORS = /self[- ]signed certificate|unable to (?:get|verify) (?:the first |local issuer )?certificate|certificate has expired|certificate is not yet valid|Hostname\/IP does not match|unable to verify the first certificate|CERT_/i;
+
 const describe = (error: unknown): { code: number | null; message: string } => {
   const e = error as Partial<SMTPError> | null;
   const code = typeof e?.responseCode === 'number' ? e.responseCode : null;
-  const text = typeof e?.response === 'string' ? e.response : error instanceof Error ? error.message : String(error);
+  let text = typeof e?.response === 'string' ? e.response : error instanceof Error ? error.message : String(error);
+  if (e?.command === 'STARTTLS' && code !== null) {
+    text = `TLS: the relay refused STARTTLS (${text}); with --smtp-ca or --smtp-insecure-tls mail is never sent in plain text`;
+  } else if (code === null && CERTIFICATE_ERRORS.test(text)) {
+    text = `TLS: the relay's certificate is not trusted (${text}); give the CA that signed it with --smtp-ca FILE (or, knowingly, --smtp-insecure-tls)`;
+  }
   return { code, message: text.slice(0, 500) };
 };
 
@@ -70,11 +83,20 @@ export class SmtpSession {
     });
   }
 
-  static async open(target: SmtpTarget, clientName: string): Promise<SmtpSession> {
+  /**
+   * Connects, upgrades to TLS when the relay offers STARTTLS (always with
+   * --smtp-ca or --smtp-insecure-tls: a relay that then does not offer it is
+   * refused), and signs in. A failed TLS handshake is an error, never a
+   * reason to go on in plain text.
+   */
+  static async open(target: SmtpTarget, clientName: string, tls: SmtpTls): Promise<SmtpSession> {
     const connection = new SMTPConnection({
       host: target.host,
       port: target.port,
       secure: target.secure,
+      requireTLS: !target.secure && (tls.ca !== undefined || tls.insecure),
+      opportunisticTLS: false,
+      tls: { rejectUnauthorized: !tls.insecure, ...(tls.ca === undefined ? {} : { ca: tls.ca }) },
       name: clientName,
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import DKIM from 'nodemailer/lib/dkim';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { sql } from 'kysely';
 import type { DialectName } from '../db/connect';
@@ -10,7 +11,7 @@ import { isLanguage } from '../../src-shared/languages';
 import type { Clock } from '../services/context';
 import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitations';
 import { SendError, SmtpSession } from './smtp';
-import type { SmtpTarget } from './smtp';
+import type { SmtpTarget, SmtpTls } from './smtp';
 import { renderAccountMail, renderInvitation, renderWelcome } from './templates';
 import type { AccountMailPayload } from '../services/admins';
 import type { RenderedMail } from './templates';
@@ -21,12 +22,19 @@ export interface WorkerOptions {
   clock: Clock;
   sealer: Sealer;
   smtp: () => SmtpTarget;
+  /** Certificate checking of the relay (see --smtp-ca, --smtp-insecure-tls). */
+  tls?: SmtpTls;
+  /** The EHLO name, already a domain literal for an IP. */
+  clientName: () => string;
+  /** Signs every message when given. */
+  dkim?: { domainName: string; keySelector: string; privateKey: string };
   from: string;
   /** Base URL of the invitation links. */
   publicBaseUrl: () => string;
   batchSize: number;
   leaseMs: number;
-  maxAttempts: number;
+  /** A temporary failure is retried until this long after the message was queued (or retried by an admin). */
+  retryForMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
   pollIntervalMs: number;
@@ -59,7 +67,11 @@ export interface WorkerRunStats {
  *    it. Such a row turns `unknown` and is never re-sent by a worker: no
  *    duplicate, at the price of a rare message an admin must resend (the
  *    API reports them). The window is one SMTP round trip.
- *  - A 4xx reply (also after the data) is retried with backoff; a 5xx fails.
+ *  - A temporary failure (a 4xx reply, also after the data; no connection;
+ *    a refused TLS handshake or sign-in, which are the relay's or the
+ *    configuration's problem, not the message's) is retried with backoff
+ *    until retryForMs after the message was queued; a 5xx reply to the
+ *    message itself fails it at once. Each failed attempt is logged (warn).
  * Every message carries a Message-ID derived from its outbox id.
  */
 export class OutboxWorker {
@@ -139,12 +151,12 @@ export class OutboxWorker {
         }
         if (session === null) {
           try {
-            session = await SmtpSession.open(this.#o.smtp(), new URL(this.#o.publicBaseUrl()).hostname || 'roster.localhost');
+            session = await SmtpSession.open(this.#o.smtp(), this.#o.clientName(), this.#o.tls ?? { ca: undefined, insecure: false });
           } catch (error) {
-            const failure = error instanceof SendError ? error.failure : { responseCode: null, maybeDelivered: false, message: String(error) };
-            await this.#retry(row, failure.message, failure.responseCode !== null && failure.responseCode >= 500 && failure.responseCode !== 554);
-            stats.retried++;
-            continue;
+            // No session: every message of this run waits for the next attempt (the relay, not the message, is the problem).
+            const reason = error instanceof SendError ? error.failure.message : `connect: ${error instanceof Error ? error.message : String(error)}`;
+            for (const waiting of rows.slice(rows.indexOf(row))) stats[(await this.#retry(waiting, reason, false)) ? 'failed' : 'retried']++;
+            break;
           }
         }
         // After a 250 the SMTP transaction is over; the next MAIL FROM starts a new one on the same connection.
@@ -161,7 +173,8 @@ export class OutboxWorker {
     const now = iso(this.#o.clock.now());
     const parked = await this.#o.db
       .updateTable('mail_outbox')
-      .set({ state: 'unknown', lease_owner: null, sealed_token: null, last_error: 'The sending worker stopped after handing the message over; delivery unknown, not re-sent.' })
+      // The sealed token stays: an admin may choose to send it again (POST /mail/:id/retry).
+      .set({ state: 'unknown', lease_owner: null, last_error: 'The sending worker stopped after handing the message over; delivery unknown, not re-sent.' })
       .where('state', '=', 'handed')
       .where('lease_expires_at', '<', now)
       .returning(['id', 'recipient'])
@@ -216,7 +229,7 @@ export class OutboxWorker {
     let raw: Buffer;
     try {
       const mail = this.#render(row);
-      raw = await new MailComposer({
+      const composed = await new MailComposer({
         from: this.#o.from,
         to: row.recipient,
         subject: mail.subject,
@@ -228,8 +241,11 @@ export class OutboxWorker {
       })
         .compile()
         .build();
+      raw = this.#o.dkim === undefined ? composed : await signed(composed, this.#o.dkim);
     } catch (error) {
-      await this.#settle(row, { state: 'failed', last_error: `render: ${error instanceof Error ? error.message : String(error)}` });
+      const reason = `render: ${error instanceof Error ? error.message : String(error)}`;
+      await this.#settle(row, { state: 'failed', last_error: reason });
+      this.#logFailure(row, reason, null);
       return 'failed';
     }
     const progress = { handed: false };
@@ -253,41 +269,62 @@ export class OutboxWorker {
       return 'sent';
     } catch (error) {
       const failure = error instanceof SendError ? error.failure : { responseCode: null, maybeDelivered: progress.handed, message: error instanceof Error ? error.message : String(error) };
-      if (failure.responseCode !== null && failure.responseCode >= 500) {
-        await this.#settle(row, { state: 'failed', last_error: failure.message });
-        return 'failed';
-      }
+      if (failure.message === 'lease lost') return 'retried';
+      if (failure.responseCode !== null && failure.responseCode >= 500) return (await this.#retry(row, failure.message, true)) ? 'failed' : 'retried';
       if (failure.responseCode === null && progress.handed) {
-        await this.#settle(row, { state: 'unknown', last_error: `connection lost after the message was handed over: ${failure.message}` });
+        const reason = `connection lost after the message was handed over: ${failure.message}`;
+        await this.#settle(row, { state: 'unknown', last_error: reason });
+        this.#o.log('warn', 'mail delivery unknown: the connection was lost after the message was handed over; not re-sent', { ...this.#logFields(row), reason });
         return 'unknown';
       }
-      if (failure.message === 'lease lost') return 'retried';
       return (await this.#retry(row, failure.message, false)) ? 'failed' : 'retried';
     }
   }
 
-  /** Back to the queue with exponential backoff and jitter; true when it gave up instead. */
+  /** What a log line says about a message: never its token or its content. */
+  #logFields(row: OutboxRow): Record<string, unknown> {
+    return { outboxId: row.id, kind: row.kind, to: row.recipient, attempt: row.attempts };
+  }
+
+  #logFailure(row: OutboxRow, reason: string, nextAttemptAt: string | null): void {
+    if (nextAttemptAt === null) this.#o.log('warn', 'mail delivery failed for good; an admin can retry it (POST /api/v1/mail/:id/retry)', { ...this.#logFields(row), reason });
+    else this.#o.log('warn', 'mail delivery failed for now; will retry', { ...this.#logFields(row), reason, nextAttemptAt });
+  }
+
+  /**
+   * Back to the queue with exponential backoff and jitter, until the retry
+   * period (from queueing, or from an admin's retry) is over; true when it
+   * failed the message instead (permanent, or out of time).
+   */
   async #retry(row: OutboxRow, message: string, permanent: boolean): Promise<boolean> {
-    if (permanent || row.attempts >= this.#o.maxAttempts) {
-      await this.#settle(row, { state: 'failed', last_error: message });
+    const now = this.#o.clock.now().getTime();
+    const giveUpAt = Date.parse(row.retry_since ?? row.created_at) + this.#o.retryForMs;
+    if (permanent || now >= giveUpAt) {
+      const reason = permanent ? message : `${message} (still failing after ${describePeriod(this.#o.retryForMs)}; no more attempts)`;
+      await this.#settle(row, { state: 'failed', last_error: reason });
+      this.#logFailure(row, reason, null);
       return true;
     }
-    const delay = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.max(0, row.attempts - 1));
+    const delay = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.min(30, Math.max(0, row.attempts - 1)));
     const jittered = delay / 2 + Math.random() * (delay / 2);
+    // The last attempt is made when the period ends.
+    const next = iso(new Date(Math.min(now + jittered, giveUpAt)));
     await this.#o.db
       .updateTable('mail_outbox')
-      .set({ state: 'queued', lease_owner: null, lease_expires_at: null, last_error: message, next_attempt_at: iso(new Date(this.#o.clock.now().getTime() + jittered)) })
+      .set({ state: 'queued', lease_owner: null, lease_expires_at: null, last_error: message, next_attempt_at: next })
       .where('id', '=', row.id)
       .where('lease_owner', '=', this.id)
       .where('state', 'in', ['sending', 'handed'])
       .execute();
+    this.#logFailure(row, message, next);
     return false;
   }
 
+  /** A final state. The token is erased once sent; a failed or unknown message keeps it sealed so an admin can retry it. */
   async #settle(row: OutboxRow, set: { state: 'sent' | 'failed' | 'unknown'; sent_at?: string; smtp_response?: string; last_error: string | null }): Promise<void> {
     await this.#o.db
       .updateTable('mail_outbox')
-      .set({ ...set, lease_owner: null, lease_expires_at: null, sealed_token: null })
+      .set({ ...set, lease_owner: null, lease_expires_at: null, ...(set.state === 'sent' ? { sealed_token: null } : {}) })
       .where('id', '=', row.id)
       .where('lease_owner', '=', this.id)
       .execute();
@@ -298,4 +335,18 @@ export class OutboxWorker {
 export function addressOf(from: string): string {
   const match = /<([^>]+)>/.exec(from);
   return (match?.[1] ?? from).trim();
+}
+
+/** The message with a DKIM-Signature header in front. */
+async function signed(raw: Buffer, key: { domainName: string; keySelector: string; privateKey: string }): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of new DKIM(key).sign(raw)) parts.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(parts);
+}
+
+/** "48 hours", "90 minutes", "30 seconds" for a failure reason. */
+export function describePeriod(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} hour${ms === 3_600_000 ? '' : 's'}`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
+  return `${Math.round(ms / 1000)} seconds`;
 }

@@ -4,6 +4,7 @@ import type { RawBuilder } from 'kysely';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
+import { MAIL_DELIVERY_STATES, mailDelivery } from '../../src-shared/mail-delivery';
 import { profileDraftSchema, validateProfile } from '../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../src-shared/profile';
 import { API_PREFIX, inviteOutcomeSchema, MAX_INVITE_BATCH, serverProfileSchema } from '../../src-shared/wire';
@@ -217,50 +218,32 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
         acceptedAt: z.string().nullable(),
         revokedAt: z.string().nullable(),
         mail: z.enum(['queued', 'sending', 'handed', 'sent', 'failed', 'unknown', 'cancelled']).nullable(),
+        /** Where its email stands (see GET /mail), with the reason of the last failed attempt; null: no email. */
+        delivery: z.enum(MAIL_DELIVERY_STATES).nullable(),
+        deliveryError: z.string().nullable(),
+        mailId: z.uuid().nullable(),
       }),
     ),
     handler: async ({ params, actor }) => {
       const rows = await ctx.db
         .selectFrom('invitations')
         .leftJoin('mail_outbox', (j) => j.onRef('mail_outbox.invitation_id', '=', 'invitations.id').on('mail_outbox.kind', '=', 'invitation'))
-        .select(['invitations.id', 'invitations.created_at', 'invitations.expires_at', 'invitations.accepted_at', 'invitations.revoked_at', 'mail_outbox.state'])
+        .select(['invitations.id', 'invitations.created_at', 'invitations.expires_at', 'invitations.accepted_at', 'invitations.revoked_at', 'mail_outbox.state', 'mail_outbox.last_error', 'mail_outbox.id as mail_id'])
         .where('invitations.organisation_id', '=', actor.organisationId)
         .where('invitations.profile_id', '=', params.id)
         .orderBy('invitations.created_at', 'desc')
         .execute();
-      return rows.map((r) => ({ id: r.id, createdAt: r.created_at, expiresAt: r.expires_at, acceptedAt: r.accepted_at, revokedAt: r.revoked_at, mail: r.state }));
-    },
-  });
-
-  apiRoute(app, {
-    method: 'GET',
-    url: `${API_PREFIX}/mail`,
-    summary: 'Email delivery of the organisation: counts by state, and messages needing attention',
-    tags: ['invitations'],
-    access: 'read',
-    response: z.object({
-      counts: z.record(z.string(), z.int()),
-      attention: z.array(z.object({ id: z.uuid(), kind: z.string(), recipient: z.string(), state: z.string(), profileId: z.string().nullable(), lastError: z.string().nullable(), createdAt: z.string() })),
-    }),
-    handler: async ({ actor }) => {
-      const counts = await ctx.db
-        .selectFrom('mail_outbox')
-        .select(['state', (eb) => eb.fn.countAll<number | string>().as('n')])
-        .where('organisation_id', '=', actor.organisationId)
-        .groupBy('state')
-        .execute();
-      const attention = await ctx.db
-        .selectFrom('mail_outbox')
-        .select(['id', 'kind', 'recipient', 'state', 'profile_id', 'last_error', 'created_at'])
-        .where('organisation_id', '=', actor.organisationId)
-        .where('state', 'in', ['failed', 'unknown'])
-        .orderBy('created_at', 'desc')
-        .limit(200)
-        .execute();
-      return {
-        counts: Object.fromEntries(counts.map((c) => [c.state, Number(c.n)])),
-        attention: attention.map((a) => ({ id: a.id, kind: a.kind, recipient: a.recipient, state: a.state, profileId: a.profile_id, lastError: a.last_error, createdAt: a.created_at })),
-      };
+      return rows.map((r) => ({
+        id: r.id,
+        createdAt: r.created_at,
+        expiresAt: r.expires_at,
+        acceptedAt: r.accepted_at,
+        revokedAt: r.revoked_at,
+        mail: r.state,
+        delivery: r.state === null ? null : mailDelivery(r.state, r.last_error),
+        deliveryError: r.last_error,
+        mailId: r.mail_id,
+      }));
     },
   });
 }

@@ -449,4 +449,14 @@ export async function revokeOpenInvitations(trx: Tx, organisationId: string, pro
     .where('kind', '=', 'invitation')
     .where('state', '=', 'queued')
     .execute();
+  // A failed (or unknown) message keeps its sealed link for an admin's retry; once its invitation is withdrawn the link is void: erase it.
+  await trx
+    .updateTable('mail_outbox')
+    .set({ sealed_token: null })
+    .where('organisation_id', '=', organisationId)
+    .where('profile_id', 'in', profileIds)
+    .where('kind', '=', 'invitation')
+    .where('state', 'in', ['failed', 'unknown'])
+    .where('sealed_token', 'is not', null)
+    .execute();
 }

@@ -5,7 +5,7 @@ import { PROFILE_FIELDS } from '../profile';
 import { VALUE_FIELDS } from '../profile-values';
 import type { Profile, ProfileValues } from '../profile';
 import type { InviteSkipReason, Role } from '../wire';
-import type { ErrorCode } from '../errors';
+import type { ApiError, ErrorCode } from '../errors';
 import { checkWebUrl } from '../urls';
 import { englishText, rule } from '../messages';
 import type { RuleMessage } from '../messages';
@@ -36,7 +36,7 @@ export interface SyncStatus {
   };
   openConflicts: number;
   lastSyncAt: string | null;
-  lastError: string | null;
+  lastError: SyncText | null;
   nextAttemptAt: string | null;
   tokenStorage: TokenStorage;
 }
@@ -51,6 +51,8 @@ export interface ConflictView {
   message: string;
   /** The server's error code, for a refused change; for create_taken, which value was taken. */
   code: ErrorCode | null;
+  /** The server's refusal as it gave it, for the console to word (rejected, create_taken from a push). */
+  cause: ApiError | null;
   /** The values before my edit (where known). */
   base: Partial<ProfileValues>;
   /** My values as they are in this console now (null: my profile is gone here). */
@@ -101,7 +103,9 @@ export interface InviteBatchView {
   skippedLocal: { profileId: string; name: string; reason: SkipReasonText }[];
   /** Per-profile result once sent; `retryAt` says when a profile skipped for a limit can be invited again. */
   results: { profileId: string; name: string; outcome: 'invited' | 'skipped'; reason: SkipReasonText | null; retryAt: string | null }[];
+  /** Why the server refused the batch: its English message, and its error when it gave one. */
   error: string | null;
+  errorCause: ApiError | null;
 }
 
 export interface InvitePreview {
@@ -113,10 +117,24 @@ export interface InvitePreview {
   resend: number;
 }
 
-export interface SyncLogEntry {
+/**
+ * Something the sync says (a log entry, the last error): in English for logs
+ * and older consoles, and as its finding for the console to word in its
+ * reader's language. `cause` is the server's (or the transport's) error it
+ * quotes, worded by the console and put in the finding's `reason`.
+ */
+export interface SyncText {
+  message: string;
+  rule: RuleMessage | null;
+  cause: ApiError | null;
+}
+
+/** A finding as the sync says it; a `reason` param holds the English of `cause` when there is one. */
+export const syncText = (found: RuleMessage, cause: ApiError | null = null): SyncText => ({ message: englishText(found), rule: found, cause });
+
+export interface SyncLogEntry extends SyncText {
   at: string;
   level: 'info' | 'warning' | 'error';
-  message: string;
 }
 
 const SERVER_URL_MAX = 500;

@@ -127,5 +127,7 @@ for (const [language, locale] of [
     await expect(page.getByRole('textbox', { name: t('sync.server.address') })).toBeVisible();
     await expect(page.getByRole('button', { name: t('sync.server.signIn'), exact: true })).toBeVisible();
     await expect(page.getByRole('heading', { level: 3, name: t('sync.log.title') })).toBeVisible();
+    // The sync log's entries are worded in the console's language too (the replica keeps their findings).
+    await expect(page.getByTestId('sync-log')).toContainText(t('rules.sync_conflict_edit', { name: SECOND.name }));
   });
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect, test } from './support/fixtures';
 import { ImportPage } from './support/import-page';
 import { ProfilesPage } from './support/pages';
+import { expectNoSeriousA11yViolations } from './support/a11y';
 
 /**
  * A CSV whose cells hold NUL, a bidi override (U+202E) and a C1 control (U+0085): the review shows
@@ -44,6 +45,7 @@ test('hidden characters: a warning per cell, removed with one click, and the imp
     await imp.row(2).locator('[role="gridcell"]').nth(1).click();
     const details = page.getByTestId('row-details');
     await expect(details.getByTestId('remove-hidden')).toHaveCount(3);
+    await expectNoSeriousA11yViolations(page, 'Import · review · warnings for hidden characters, row details');
     await details.getByTestId('remove-hidden').first().click();
     await expect(details.getByTestId('remove-hidden')).toHaveCount(2);
     await expect(imp.cell(2, 'firstName')).toHaveText('John');

@@ -259,7 +259,7 @@ test('a template and the rows with problems download as files', async ({ page, r
   // The French template: an .xlsx whose headers are in French, with one example row.
   await page.getByTestId('template-menu').click();
   const templateDownload = page.waitForEvent('download');
-  await page.getByRole('menuitem', { name: 'French template (.xlsx)' }).click();
+  await page.getByRole('group', { name: 'En-têtes en français' }).getByRole('menuitem', { name: 'Excel workbook (.xlsx)' }).click();
   const template = await templateDownload;
   expect(template.suggestedFilename()).toMatch(/\.xlsx$/);
   const workbook = read(readFileSync(await template.path()));

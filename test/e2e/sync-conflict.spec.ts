@@ -5,6 +5,7 @@ import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-
 import type { ConsoleHost } from './support/console-host';
 import { NewProfileForm, ProfilesPage } from './support/pages';
 import { ServerPage, StatusBar } from './support/sync-pages';
+import { expectNoSeriousA11yViolations } from './support/a11y';
 
 let server: E2eServer;
 const hosts: ConsoleHost[] = [];
@@ -26,7 +27,9 @@ test('the same profile edited in two consoles: the conflict is resolved through 
   const b = await startConsoleHost(makeDataDir());
   hosts.push(a, b);
   const pageA = await browser.newPage();
-  const pageB = await browser.newPage();
+  // B's page in a context of its own making: axe checks pages only in such contexts.
+  const contextB = await browser.newContext();
+  const pageB = await contextB.newPage();
   await pageA.goto(a.launchUrl);
   await pageB.goto(b.launchUrl);
   for (const page of [pageA, pageB]) await new ServerPage(page).signIn(server.url, server.owner.email, server.owner.password);
@@ -72,6 +75,7 @@ test('the same profile edited in two consoles: the conflict is resolved through 
   await expect(conflict.locator('[data-field="lastName"]')).toContainText('Goossens-Beta');
   await expect(conflict.locator('[data-field="lastName"]')).toContainText('Goossens-Alpha');
   await expect(conflict.locator('[data-field="externalId"]')).toContainText('merged');
+  await expectNoSeriousA11yViolations(pageB, 'Conflicts · a profile edited on both sides');
   await conflict.getByRole('radio', { name: 'Keep theirs for Last name' }).check();
   await conflict.getByRole('button', { name: 'Apply my choices' }).click();
   await expect(pageB.getByTestId('no-conflicts')).toBeVisible();
@@ -85,4 +89,5 @@ test('the same profile edited in two consoles: the conflict is resolved through 
     await list.goto();
     await expect(list.row('Hanne Goossens-Alpha')).toContainText('B-1');
   }
+  await contextB.close();
 });

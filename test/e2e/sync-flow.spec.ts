@@ -10,6 +10,7 @@ import { ProfilesPage } from './support/pages';
 import { createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
 import { ServerPage, StatusBar } from './support/sync-pages';
+import { expectNoSeriousA11yViolations } from './support/a11y';
 
 let server: E2eServer;
 let host: ConsoleHost;
@@ -100,13 +101,16 @@ test('offline import and invitations, then the server comes up: emails go out, a
   const mail = server.sink.to('person02@example.com')[0];
   const link = mail?.links.find((l) => l.includes('/invite/'));
   expect(link).toBeDefined();
-  const invitee = await browser.newPage();
+  // The invitee's page in a context of its own making: axe checks pages only in such contexts.
+  const inviteeContext = await browser.newContext();
+  const invitee = await inviteeContext.newPage();
   await invitee.goto(link ?? '');
+  await expectNoSeriousA11yViolations(invitee, 'Server · the invitation page (set a password)');
   await invitee.locator('#password').fill('a long enough password 42');
   await invitee.locator('#confirm').fill('a long enough password 42');
   await invitee.getByRole('button').click();
   await expect(invitee.locator('h1')).toHaveAttribute('data-state', /confirmed|done|success/);
-  await invitee.close();
+  await inviteeContext.close();
 
   // 6. After the next pull the console shows Person02 as confirmed, the other four pending.
   await bar.syncNow();

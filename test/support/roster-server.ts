@@ -80,7 +80,7 @@ export async function build(backend: Backend, options: BuildTestServerOptions = 
     logLevel: 'silent',
     login: { maxPerMinutePerIp: 10_000, maxPerMinutePerEmailAndIp: 10_000, maxPerHourPerEmail: 10_000 },
     ...options.config,
-    worker: { enabled: true, pollIntervalMs: 100, batchSize: 50, leaseMs: 30_000, maxAttempts: 5, retryBaseMs: 50, retryMaxMs: 500, ...options.config?.worker },
+    worker: { enabled: true, pollIntervalMs: 100, batchSize: 50, leaseMs: 30_000, retryBaseMs: 50, retryMaxMs: 500, ...options.config?.worker },
   });
   const server = await startServer(config, options);
   const url = server.url;

@@ -24,7 +24,27 @@ export interface SmtpSinkOptions {
    * (e.g. 451) to refuse it. Lets a test hold the answer, kill a client, etc.
    */
   beforeAccept?: (message: { raw: Buffer; index: number }) => Promise<number | undefined> | number | undefined;
+  /** Called for each new connection (0, 1, …): a reply code (e.g. 421) refuses it before the greeting's end. */
+  onConnect?: (index: number) => number | undefined;
+  /** Called at MAIL FROM with the session's EHLO name: a reply code refuses it (e.g. 504, as Postfix's reject_non_fqdn_helo_hostname). */
+  onMailFrom?: (ehloName: string) => number | undefined;
+  /** Called for each recipient: a reply code (e.g. 550, 450) refuses it. */
+  onRcptTo?: (address: string) => number | undefined;
+  /** Offer STARTTLS with this key and certificate (PEM). Without it the sink speaks plain SMTP only. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Called on each RCPT TO (index: how many came before), before it is
+   * answered: lets a test kill the sender in the middle of the conversation,
+   * before any of the message's data.
+   */
+  onRecipient?: (recipient: { address: string; index: number }) => Promise<void> | void;
 }
+
+const refusal = (code: number): Error & { responseCode: number } => {
+  const error = new Error(`refused by the test (${code})`) as Error & { responseCode: number };
+  error.responseCode = code;
+  return error;
+};
 
 /**
  * A real SMTP server in the test process: records every message whose data
@@ -35,17 +55,46 @@ export class SmtpSink {
   readonly messages: SinkMessage[] = [];
   /** Messages whose data arrived complete, accepted or not (counts what a real server may have kept). */
   completeDeliveries = 0;
+  /** The EHLO/HELO name of the session, once per message (MAIL FROM), in order. */
+  readonly ehloNames: string[] = [];
+  /** Connections seen (refused ones too). */
+  connections = 0;
+  /** Whether each accepted message came over TLS. */
+  readonly secured: boolean[] = [];
   #server: SMTPServer;
   #port = 0;
   #waiters: { count: number; resolve: () => void }[] = [];
+  #recipients = 0;
   #options: SmtpSinkOptions;
 
   constructor(options: SmtpSinkOptions = {}) {
     this.#options = options;
     this.#server = new SMTPServer({
       authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
+      disabledCommands: options.tls === undefined ? ['STARTTLS', 'AUTH'] : ['AUTH'],
+      ...(options.tls === undefined ? {} : { key: options.tls.key, cert: options.tls.cert }),
       logger: false,
+      onConnect: (_session, callback) => {
+        const code = this.#options.onConnect?.(this.connections++);
+        callback(code !== undefined && code >= 400 ? refusal(code) : null);
+      },
+      onMailFrom: (_address, session, callback) => {
+        this.ehloNames.push(session.hostNameAppearsAs);
+        const code = this.#options.onMailFrom?.(session.hostNameAppearsAs);
+        callback(code !== undefined && code >= 400 ? refusal(code) : null);
+      },
+      onRcptTo: (address, _session, callback) => {
+        const index = this.#recipients++;
+        void Promise.resolve(this.#options.onRecipient?.({ address: address.address, index })).then(
+          () => {
+            const code = this.#options.onRcptTo?.(address.address);
+            callback(code !== undefined && code >= 400 ? refusal(code) : null);
+          },
+          (error: unknown) => {
+            callback(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+      },
       onData: (stream: Readable, session, callback) => {
         const parts: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => parts.push(chunk));
@@ -55,11 +104,10 @@ export class SmtpSink {
           void (async () => {
             const code = await this.#options.beforeAccept?.({ raw, index });
             if (code !== undefined && code >= 400) {
-              const error = new Error(`refused by the test (${code})`) as Error & { responseCode: number };
-              error.responseCode = code;
-              callback(error);
+              callback(refusal(code));
               return;
             }
+            this.secured.push(session.secure);
             const parsed = await simpleParser(raw);
             const text = parsed.text ?? '';
             const to = parsed.to === undefined ? '' : Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(', ') : parsed.to.text;

@@ -12,8 +12,9 @@ import { assertMapping, matchColumns } from './match';
 import type { Mapping, RememberedMapping } from './match';
 import { splitFullName } from './names';
 import { cleanSpaces, headerSignature } from './normalise';
+import { addMarkIssues } from './marks';
 import { suggestPhoneCountry } from './phone-country';
-import type { MergeRange } from './read';
+import type { CellMark, MergeRange } from './read';
 
 /** Bulk fixes: sticky settings applied to every row (after hand edits), so they also cover rows edited later. */
 export interface Fixes {
@@ -46,11 +47,15 @@ export interface RowContext {
   fixes: Fixes;
   edits: RowEdits;
   excluded: ReadonlySet<number>;
+  /** Cells the reader marked (error values, dates out of range). */
+  marks?: readonly CellMark[] | undefined;
 }
 
 export interface AnalyseInput {
   grid: readonly (readonly string[])[];
   merges: readonly MergeRange[];
+  /** Cells the reader marked (error values, dates out of range). */
+  marks?: readonly CellMark[] | undefined;
   /** 'auto': detect. */
   headerRow: number | null | 'auto';
   /** 'auto': match (using remembered choices when given). */
@@ -237,13 +242,15 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
       issues.push({ field: f, column, severity: 'error', code: found.key === 'required' ? 'required' : 'invalid', message: checked.fields[field] ?? englishText(found), rule: found });
     }
   }
+  // An error value (#N/A…) the file holds in a mapped cell is an error of that cell, whatever the rules made of its text.
+  const errorValue = addMarkIssues(issues, ctx.marks, sheetRow, cells, columnsOf, edited.length > 0 ? new Set(edited) : null);
   const excluded = ctx.excluded.has(index);
   const hasError = issues.some((i) => i.severity === 'error');
   return {
     index,
     rowNumber: sheetRow + 1,
     values,
-    normalised: checked.ok ? checked.value : null,
+    normalised: checked.ok && !errorValue ? checked.value : null,
     issues,
     excluded,
     edited,
@@ -254,6 +261,8 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
 }
 
 const DUPLICATE_CODES = new Set(['duplicate-email', 'duplicate-external-id']);
+
+const holdsErrorValue = (row: ImportRow, field: ProfileField): boolean => row.issues.some((x) => x.code === 'error-value' && x.field === field);
 
 /** Same email (any case) or same external ID on two rows: the later ones are errors, the first gets a warning. */
 export function markDuplicates(rows: ImportRow[]): void {
@@ -277,9 +286,10 @@ export function markDuplicates(rows: ImportRow[]): void {
     if (row.issues.length > 0 && row.issues.some((x) => DUPLICATE_CODES.has(x.code))) row.issues = row.issues.filter((x) => !DUPLICATE_CODES.has(x.code));
     if (row.excluded) continue;
     const email = row.normalised !== null ? row.normalised.email : row.values.email.trim().toLowerCase();
-    if (email !== '') note(firstEmail, emailDuplicates, email, i);
+    // Error values (#N/A down a column of failed lookups) are no values: they duplicate nothing.
+    if (email !== '' && !holdsErrorValue(row, 'email')) note(firstEmail, emailDuplicates, email, i);
     const ext = row.normalised !== null ? (row.normalised.externalId ?? '') : row.values.externalId.trim();
-    if (ext !== '') note(firstExternal, externalDuplicates, ext, i);
+    if (ext !== '' && !holdsErrorValue(row, 'externalId')) note(firstExternal, externalDuplicates, ext, i);
   }
   const flag = (dups: Map<number, number[]>, field: 'email' | 'externalId', code: 'duplicate-email' | 'duplicate-external-id'): void => {
     for (const [firstIndex, restIndexes] of dups) {
@@ -381,6 +391,7 @@ export function analyseSheet(input: AnalyseInput, onProgress?: (done: number, to
     fixes: input.fixes,
     edits: input.edits,
     excluded: new Set(input.excluded),
+    marks: input.marks,
   };
   const languages = languageValues(ctx, input.languageMap, memory?.languages);
   ctx.languageMap = languages.map;

@@ -48,9 +48,15 @@ export interface ImportServiceDeps {
   templates?: TemplateSource;
   /** Yields to the event loop between commit batches (so cancel and progress get through). */
   yieldNow?: () => Promise<void>;
-  /** Most import sessions kept open at once (the oldest is closed beyond). */
+  /** Most import sessions kept open at once (the oldest idle one is closed beyond; 2 by default). */
   maxSessions?: number;
+  /** An import left untouched this long is closed and its memory given back (15 minutes by default). */
+  idleMs?: number;
 }
+
+/** Each open import holds its file, grid and analysis (~100 MiB at 100,000 rows): a few at most, and not forever. */
+export const IMPORT_MAX_SESSIONS = 2;
+export const IMPORT_IDLE_MS = 15 * 60_000;
 
 /**
  * The import pipeline as the handlers call it: a thin façade that finds the
@@ -77,11 +83,16 @@ export class ImportService {
       progress: deps.progress,
       yieldNow: deps.yieldNow ?? (() => new Promise((resolve) => setImmediate(resolve))),
     };
-    this.sessions = new ImportSessions(this.ctx, deps.maxSessions ?? 4);
+    this.sessions = new ImportSessions(this.ctx, deps.maxSessions ?? IMPORT_MAX_SESSIONS, deps.idleMs ?? IMPORT_IDLE_MS);
     this.shaping = new ImportShaping(this.ctx);
     this.committer = new ImportCommit(this.ctx);
     this.imports = new ImportHistory(this.ctx);
     this.imports.closeInterrupted();
+  }
+
+  /** Closes the imports left idle too long (the app calls it now and then, so memory comes back without a click). */
+  releaseIdle(): number {
+    return this.sessions.releaseIdle();
   }
 
   getLimits(): ImportLimits {

@@ -157,7 +157,21 @@ export class ImportSessions {
   constructor(
     private readonly ctx: ImportContext,
     private readonly maxSessions: number,
+    /** An import nobody touched this long is closed, its file and rows given back. */
+    private readonly idleMs: number,
   ) {}
+
+  private now(): number {
+    return this.ctx.clock.now().getTime();
+  }
+
+  /** Closes the imports idle longer than idleMs (none that runs a job); returns how many. */
+  releaseIdle(): number {
+    const before = this.now() - this.idleMs;
+    const stale = [...this.entries].filter(([, e]) => e.session !== undefined && e.control.busy === null && e.session.touched < before).map(([id]) => id);
+    for (const id of stale) this.close(id);
+    return stale.length;
+  }
 
   async open(args: { fileName: string; base64: string; delimiter?: Delimiter | undefined; encoding?: TextEncoding | undefined }): Promise<Session> {
     const { limits } = this.ctx;
@@ -168,6 +182,7 @@ export class ImportSessions {
         limit: limits.maxFileBytes,
       });
     }
+    this.releaseIdle();
     const bytes = new Uint8Array(Buffer.from(args.base64, 'base64'));
     const id = this.ctx.ids.uuid();
     const entry: Entry = { control: new SessionControl(), session: undefined };
@@ -199,11 +214,12 @@ export class ImportSessions {
   }
 
   get(importId: string): Session {
+    this.releaseIdle();
     const entry = this.entries.get(importId);
     if (entry === undefined) throw goneError();
     const s = entry.session;
     if (s === undefined) throw ruleError('VALIDATION_FAILED', BUSY[entry.control.busy ?? 'reading the file']);
-    s.touched = Date.now();
+    s.touched = this.now();
     return s;
   }
 
@@ -268,7 +284,7 @@ export class ImportSessions {
       mode: previous?.mode ?? 'create',
       diffed: false,
       control,
-      touched: Date.now(),
+      touched: this.now(),
     };
     adopt(session, result.analysis);
     return session;

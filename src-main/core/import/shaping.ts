@@ -151,6 +151,7 @@ export class ImportShaping {
         {
           grid: sheet.grid,
           merges: sheet.merges,
+          marks: sheet.marks,
           headerRow: shape.headerRow,
           mapping: shape.mapping,
           remembered,
@@ -185,6 +186,7 @@ interface Change {
 function rowContext(s: Session): RowContext {
   return {
     grid: sheetOf(s).grid,
+    marks: sheetOf(s).marks,
     dataRows: s.dataRows,
     mapping: s.analysis.mapping,
     languageMap: s.analysis.languageMap,

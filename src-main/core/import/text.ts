@@ -181,10 +181,14 @@ export interface CsvLimits {
   reportedRows?: number;
 }
 
+/** Empty or only white space (as the grid's trim sees it). */
+const isBlank = (value: string): boolean => value === '' || value.trim() === '';
+
 /**
  * RFC 4180 with the usual leniencies: quotes only at a field's start open a
  * quoted field, "" inside is a quote, CRLF/LF/CR end a record, a missing
- * final newline is fine. Every cell stays a string.
+ * final newline is fine. Every cell stays a string. A record longer than the
+ * column limit loses its trailing empty fields; one still over it is refused.
  */
 export function parseDelimited(text: string, delimiter: Delimiter, start: number, limits: CsvLimits): string[][] {
   const rows: string[][] = [];
@@ -192,19 +196,24 @@ export function parseDelimited(text: string, delimiter: Delimiter, start: number
   const n = text.length;
   let row: string[] = [];
   let i = start;
-  let maxColumns = 0;
   const endRow = (): void => {
+    if (row.length > limits.maxColumns) {
+      // Trailing empty fields (an export padded out to 256 columns, a line of only delimiters) hold no
+      // data: the limit counts the columns up to the last one with a value, as for a workbook's used range.
+      let end = row.length;
+      while (end > 0 && isBlank(row[end - 1] ?? '')) end--;
+      row.length = end;
+      if (end > limits.maxColumns) {
+        throw importFailure('too-many-columns', rule('import_too_many_columns', { limit: limits.maxColumns }), {
+          limit: limits.maxColumns,
+        });
+      }
+    }
     rows.push(row);
-    if (row.length > maxColumns) maxColumns = row.length;
     if (rows.length > limits.maxRows) {
       const limit = limits.reportedRows ?? limits.maxRows;
       throw importFailure('too-many-rows', rule('import_too_many_rows', { limit }), {
         limit,
-      });
-    }
-    if (maxColumns > limits.maxColumns) {
-      throw importFailure('too-many-columns', rule('import_too_many_columns', { limit: limits.maxColumns }), {
-        limit: limits.maxColumns,
       });
     }
     row = [];

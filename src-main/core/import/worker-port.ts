@@ -25,7 +25,7 @@ export interface ParseJob {
   limits: ImportLimits;
   /** Remembered mappings by header signature; the one for this file's headers is applied. */
   remembered: Record<string, { mapping: RememberedMapping; languages: LanguageMap }>;
-  analysis: Omit<AnalyseInput, 'grid' | 'merges' | 'remembered' | 'rememberedSources' | 'headerRow' | 'mapping'>;
+  analysis: Omit<AnalyseInput, 'grid' | 'merges' | 'marks' | 'remembered' | 'rememberedSources' | 'headerRow' | 'mapping'>;
 }
 
 export interface ParseResult {
@@ -42,16 +42,35 @@ export interface ImportWorkerPort {
   prepare?(limits: ImportLimits): void;
 }
 
-/** The sheet offered first: the first visible one with data, else the first with data, else the first. */
-export function defaultSheet(sheets: readonly ParsedSheet[]): number {
+/**
+ * The sheet offered first: the first visible one with data within the limits, else
+ * the first visible one with data, else the first with data, else the first.
+ */
+export function defaultSheet(sheets: readonly ParsedSheet[], limits?: ImportLimits): number {
+  const usable = limits === undefined ? -1 : sheets.findIndex((s) => !s.hidden && s.grid.length > 0 && sheetProblem(s, limits) === null);
+  if (usable !== -1) return usable;
   const visible = sheets.findIndex((s) => !s.hidden && s.grid.length > 0);
   if (visible !== -1) return visible;
   const withData = sheets.findIndex((s) => s.grid.length > 0);
   return withData === -1 ? 0 : withData;
 }
 
+/** The width of a sheet's used range: its grid is trimmed of empty trailing cells and padded to its widest row. */
+const widthOf = (sheet: ParsedSheet): number => sheet.grid[0]?.length ?? 0;
+
+function sheetProblem(sheet: ParsedSheet, limits: ImportLimits): 'too-many-rows' | 'too-many-columns' | null {
+  if (sheet.tooManyRows || sheet.grid.length > limits.maxRows + HEADER_SLACK) return 'too-many-rows';
+  if (widthOf(sheet) > limits.maxColumns) return 'too-many-columns';
+  return null;
+}
+
+/** The limits apply to the sheet being imported (its used range), the same way for every format. */
 export function assertSheetUsable(sheet: ParsedSheet, limits: ImportLimits): void {
-  if (sheet.tooManyRows || sheet.grid.length > limits.maxRows + HEADER_SLACK) {
+  const problem = sheetProblem(sheet, limits);
+  if (problem === 'too-many-columns') {
+    throw importFailure('too-many-columns', rule('import_sheet_too_many_columns', { sheet: sheet.name, limit: limits.maxColumns }), { limit: limits.maxColumns });
+  }
+  if (problem === 'too-many-rows') {
     throw importFailure('too-many-rows', rule('import_sheet_too_many_rows', { sheet: sheet.name, limit: limits.maxRows }), { limit: limits.maxRows });
   }
 }
@@ -64,12 +83,12 @@ export function runParse(job: ParseJob, onProgress: WorkerProgress): ParseResult
     encoding: job.encoding,
     onProgress: (phase, done, total) => onProgress(phase, done, total),
   });
-  const sheetIndex = defaultSheet(file.sheets);
+  const sheetIndex = defaultSheet(file.sheets, job.limits);
   const sheet = file.sheets[sheetIndex];
   if (sheet === undefined) throw importFailure('no-data', rule('import_no_sheets', { fileName: job.fileName }));
   assertSheetUsable(sheet, job.limits);
   const analysis = analyseSheet(
-    { ...job.analysis, grid: sheet.grid, merges: sheet.merges, headerRow: 'auto', mapping: 'auto', rememberedSources: job.remembered },
+    { ...job.analysis, grid: sheet.grid, merges: sheet.merges, marks: sheet.marks, headerRow: 'auto', mapping: 'auto', rememberedSources: job.remembered },
     (done, total) => onProgress('validating', done, total),
   );
   return { file, sheetIndex, analysis };

@@ -179,3 +179,47 @@ export function odfMimetype(bytes: Uint8Array, entries: readonly ZipEntry[]): st
   const start = dataStart(bytes, view, entry);
   return new TextDecoder('utf-8').decode(bytes.subarray(start, start + entry.compressedSize)).trim();
 }
+
+/** What the main part of an Office Open XML package is, by its content type. */
+export type OoxmlMain = { kind: 'xlsx' | 'xlsb'; part: string } | { kind: 'other'; part: string; document: 'word' | 'powerpoint' | 'visio' };
+
+const OOXML_MAIN: readonly { test: RegExp; main: (part: string) => OoxmlMain }[] = [
+  { test: /spreadsheetml\.(?:sheet|template)\.main\+xml$|ms-excel\.(?:sheet|template|addin)\.macroenabled\.main\+xml$/, main: (part) => ({ kind: 'xlsx', part }) },
+  { test: /ms-excel\.sheet\.binary\.macroenabled\.main$/, main: (part) => ({ kind: 'xlsb', part }) },
+  { test: /wordprocessingml\.(?:document|template)\.main\+xml$|ms-word\.(?:document|template)\.macroenabled(?:template)?\.main\+xml$/, main: (part) => ({ kind: 'other', part, document: 'word' }) },
+  {
+    test: /presentationml\.(?:presentation|slideshow|template)\.main\+xml$|ms-powerpoint\.(?:presentation|slideshow|template)\.macroenabled\.main\+xml$/,
+    main: (part) => ({ kind: 'other', part, document: 'powerpoint' }),
+  },
+  { test: /ms-visio\.(?:drawing|template|stencil)(?:\.macroenabled)?\.main\+xml$/, main: (part) => ({ kind: 'other', part, document: 'visio' }) },
+];
+
+function attribute(tag: string, name: string): string | undefined {
+  const found = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(tag);
+  return found === null ? undefined : (found[1] ?? found[2]);
+}
+
+/**
+ * The main part of an Office Open XML package, from its [Content_Types].xml:
+ * the part names come from there, not from fixed paths (a workbook may live
+ * elsewhere than xl/workbook.xml). Null when it names no main part Roster knows.
+ * The part is returned as a zip entry name (no leading slash, %-escapes undone).
+ */
+export function ooxmlMainPart(contentTypes: Uint8Array): OoxmlMain | null {
+  const xml = new TextDecoder('utf-8').decode(contentTypes);
+  for (const [tag] of xml.matchAll(/<(?:\w+:)?Override\b[^>]*>/g)) {
+    const type = attribute(tag, 'ContentType')?.trim().toLowerCase();
+    const name = attribute(tag, 'PartName');
+    if (type === undefined || name === undefined) continue;
+    const found = OOXML_MAIN.find((m) => m.test.test(type));
+    if (found === undefined) continue;
+    let part = name.replace(/^\//, '');
+    try {
+      part = decodeURIComponent(part);
+    } catch {
+      // A malformed escape: keep the name as written.
+    }
+    return found.main(part);
+  }
+  return null;
+}

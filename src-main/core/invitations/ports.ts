@@ -2,6 +2,7 @@ import type { ProfileStatus } from '../../../src-shared/profile';
 import type { Selection } from '../../../src-shared/contract/profiles';
 import type { InviteBatchStatus, LocalSkipReason } from '../../../src-shared/contract/sync';
 import type { InviteSkipReason } from '../../../src-shared/wire';
+import type { ApiError } from '../../../src-shared/errors';
 
 /** An invitation batch as the replica keeps it, from queued to sent (or cancelled, or failed). */
 export interface InviteBatchRecord {
@@ -14,7 +15,9 @@ export interface InviteBatchRecord {
   invited: string[] | null;
   /** Skipped by the server, once sent. */
   skipped: { profileId: string; reason: InviteSkipReason; retryAt?: string | undefined }[] | null;
+  /** Why the server refused it: its English, and its error when the server gave one. */
   error: string | null;
+  errorCause: ApiError | null;
   createdAt: string;
   sentAt: string | null;
 }

@@ -78,6 +78,7 @@ export class InviteService {
           invited: null,
           skipped: null,
           error: null,
+          errorCause: null,
           createdAt: stamp,
           sentAt: null,
         };
@@ -130,6 +131,7 @@ export class InviteService {
       skippedLocal: b.skippedLocal.map((s) => ({ profileId: s.profileId, name: nameOf(s.profileId), reason: SKIP_REASON[s.reason] })),
       results,
       error: b.error,
+      errorCause: b.errorCause,
     };
   }
 }

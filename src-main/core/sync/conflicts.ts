@@ -1,12 +1,14 @@
 import { ruleError } from '../../../src-shared/errors';
 import type { AppError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
+import type { RuleKey, RuleMessage } from '../../../src-shared/messages';
 import { validateProfile } from '../../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
+import { syncText } from '../../../src-shared/contract/sync';
 import type { ConflictKind, ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
 import type { ConflictRecord, SyncStorePort } from './ports';
-import { clearUniqueHolder, collectBase } from './local-rules';
+import { clearUniqueHolder, collectBase, logSync } from './local-rules';
 import { toStored } from '../stored';
 import { valuesOf } from '../../../src-shared/profile-values';
 import { threeWayMerge } from './merge';
@@ -29,6 +31,20 @@ const NOT_ALLOWED = (kind: ConflictKind, resolution: ConflictResolution['kind'])
  * resolution writes new mutations (or none, when the server's side is kept);
  * nothing is dropped without a person choosing it.
  */
+const RESOLVED = {
+  fields: 'sync_log_resolved_fields',
+  link: 'sync_log_resolved_link',
+  discard: 'sync_log_resolved_discard',
+  restore: 'sync_log_resolved_restore',
+  retry: 'sync_log_resolved_retry',
+} as const satisfies Record<ConflictResolution['kind'], RuleKey>;
+
+/** The sync log's line for a conflict a person settled: how, and about whom (when a side still names them). */
+function resolvedText(c: ConflictRecord, how: ConflictResolution['kind']): RuleMessage {
+  const named = c.mine ?? c.theirs;
+  return named === null ? rule('sync_log_resolved_unnamed', {}) : rule(RESOLVED[how], { name: `${named.firstName} ${named.lastName}` });
+}
+
 export class ConflictService {
   constructor(private readonly deps: ConflictServiceDeps) {}
 
@@ -43,6 +59,7 @@ export class ConflictService {
         kind: c.kind,
         message: c.message,
         code: c.code,
+        cause: c.cause,
         base,
         mine,
         theirs: c.theirs,
@@ -77,7 +94,7 @@ export class ConflictService {
           break;
       }
       store.closeConflict(c.id, resolution.kind, this.now());
-      store.log({ at: this.now(), level: 'info', message: `Conflict resolved (${resolution.kind}): ${c.message}` });
+      logSync(this.deps, 'info', syncText(resolvedText(c, resolution.kind)));
     });
     this.deps.events.changed(['conflicts', 'profiles', 'outbox', 'sync']);
     this.deps.sync.poke();

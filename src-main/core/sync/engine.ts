@@ -1,7 +1,10 @@
-import { ruleError } from '../../../src-shared/errors';
+import { errorFromWire, ruleError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
-import type { SyncLogEntry, SyncStatus } from '../../../src-shared/contract/sync';
+import type { RuleKey } from '../../../src-shared/messages';
+import { syncText } from '../../../src-shared/contract/sync';
+import type { SyncLogEntry, SyncStatus, SyncText } from '../../../src-shared/contract/sync';
 import { MAX_PULL_LIMIT } from '../../../src-shared/wire';
+import type { Role } from '../../../src-shared/wire';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { IndexBuilder, SecretStore, SyncStorePort, SyncTransport, Timers } from './ports';
 import { TransportError } from './ports';
@@ -44,6 +47,8 @@ export interface SyncEngineDeps {
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const SIGNED_IN = { owner: 'sync_log_signed_in_owner', admin: 'sync_log_signed_in_admin', viewer: 'sync_log_signed_in_viewer' } as const satisfies Record<Role, RuleKey>;
 
 /**
  * The console's sync engine: pushes the outbox in order, pulls the server's
@@ -137,7 +142,7 @@ export class SyncEngine {
         this.deps.store.resumeCheckpoints();
         if (failure !== null) {
           this.deps.replica.transaction(() => {
-            this.log('error', `Building the search index failed: ${describe(failure)}. The list answers without it, more slowly.`);
+            this.log('error', syncText(rule('sync_log_index_failed', { detail: describe(failure) })));
           });
         }
       } catch {
@@ -183,7 +188,7 @@ export class SyncEngine {
         organisation: { id: session.organisation.organisationId, name: session.organisation.organisationName, role: session.organisation.role },
         lastError: null,
       });
-      this.log('info', `Signed in to ${url} as ${session.account.email} (${session.organisation.organisationName}, ${session.organisation.role}).`);
+      this.log('info', syncText(rule(SIGNED_IN[session.organisation.role], { url, email: session.account.email, organisation: session.organisation.organisationName })));
     });
     this.deps.events.changed(['sync', 'settings']);
     this.failures = 0;
@@ -207,7 +212,7 @@ export class SyncEngine {
     this.online = null;
     const waiting = this.deps.store.waiting().mutations;
     this.deps.replica.transaction(() => {
-      this.log('info', `Signed out; ${waiting} change(s) wait for the next sign-in.`);
+      this.log('info', syncText(rule('sync_log_signed_out', { count: waiting })));
     });
     this.deps.events.changed(['sync', 'settings']);
     return { waiting };
@@ -216,7 +221,7 @@ export class SyncEngine {
   setWorkOffline(offline: boolean): SyncStatus {
     this.deps.replica.transaction(() => {
       this.deps.store.saveState({ workOffline: offline });
-      this.log('info', offline ? 'Working offline: nothing is sent until you switch back.' : 'Back online: syncing.');
+      this.log('info', syncText(offline ? rule('sync_log_work_offline', {}) : rule('sync_log_back_online', {})));
     });
     this.deps.events.changed(['sync']);
     if (offline) this.clearTimer();
@@ -292,21 +297,22 @@ export class SyncEngine {
       if (restored > 0) this.deps.events.changed(['profiles']);
     } catch (error) {
       this.failures += 1;
-      let message: string;
+      let text: SyncText;
       if (error instanceof TransportError && error.kind === 'network') {
         this.online = false;
-        message = `The server cannot be reached (${error.message}). Your changes wait here and are sent when it answers.`;
+        text = syncText(rule('sync_log_unreachable', { detail: error.message }));
       } else if (error instanceof TransportError && error.status === 401) {
         this.online = true;
         this.deps.secrets.clear();
-        message = 'The server ended this session: sign in again (your changes wait here).';
+        text = syncText(rule('sync_log_session_ended', {}));
       } else {
         this.online = error instanceof TransportError;
-        message = `Sync failed: ${describe(error)}`;
+        const cause = error instanceof TransportError && error.code !== null ? errorFromWire(error.code, error.message, error.details) : null;
+        text = syncText(rule('sync_log_failed', { reason: describe(error) }), cause);
       }
       this.deps.replica.transaction(() => {
-        this.deps.store.saveState({ lastError: message });
-        this.log(error instanceof TransportError && error.kind === 'network' ? 'warning' : 'error', message);
+        this.deps.store.saveState({ lastError: text });
+        this.log(error instanceof TransportError && error.kind === 'network' ? 'warning' : 'error', text);
       });
       throw error;
     }
@@ -320,8 +326,8 @@ export class SyncEngine {
     return id;
   }
 
-  private log(level: SyncLogEntry['level'], message: string): void {
-    logSync(this.deps, level, message);
+  private log(level: SyncLogEntry['level'], text: SyncText): void {
+    logSync(this.deps, level, text);
   }
 }
 

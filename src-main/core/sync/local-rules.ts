@@ -1,6 +1,9 @@
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
-import type { SyncLogEntry } from '../../../src-shared/contract/sync';
+import { syncText } from '../../../src-shared/contract/sync';
+import type { SyncLogEntry, SyncText } from '../../../src-shared/contract/sync';
+import { englishText, rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
 import type { ConflictRecord, SyncStorePort, SyncTransport } from './ports';
 import { sameValues, valuesOf } from '../../../src-shared/profile-values';
@@ -28,11 +31,13 @@ export interface SyncPartDeps extends LocalRulesDeps {
 export const liveValues = (local: (StoredProfile & { deleted: boolean }) | undefined): ProfileValues | null =>
   local === undefined || local.deleted ? null : valuesOf(local);
 
-/** "First Last", or `fallback` when the values are gone. */
-export const nameOf = (values: ProfileValues | null, fallback = 'A profile'): string => (values === null ? fallback : `${values.firstName} ${values.lastName}`);
+/** Adds an entry to the sync log: its finding (the console words it) and its English. */
+/** "{{name}} was deleted on the server while you edited it here", or without a name when the values are gone here. */
+export const deletedThere = (mine: ProfileValues | null): RuleMessage =>
+  mine === null ? rule('sync_conflict_deleted_there_unnamed', {}) : rule('sync_conflict_deleted_there', { name: `${mine.firstName} ${mine.lastName}` });
 
-export function logSync(deps: Pick<LocalRulesDeps, 'store' | 'clock'>, level: SyncLogEntry['level'], message: string): void {
-  deps.store.log({ at: deps.clock.now().toISOString(), level, message });
+export function logSync(deps: Pick<LocalRulesDeps, 'store' | 'clock'>, level: SyncLogEntry['level'], text: SyncText): void {
+  deps.store.log({ at: deps.clock.now().toISOString(), level, ...text });
 }
 
 /** The values before the first of these edits, field by field. */
@@ -55,14 +60,14 @@ export type NewConflict = Omit<ConflictRecord, 'id' | 'createdAt'>;
  * profile is closed as superseded (one open conflict per profile), the new
  * one is stored, and the sync log says `logged` (by default, its message).
  */
-export function openConflict(deps: LocalRulesDeps, conflict: NewConflict, logged = `Conflict: ${conflict.message}`): ConflictRecord {
+export function openConflict(deps: LocalRulesDeps, conflict: NewConflict, logged: SyncText): ConflictRecord {
   const { store } = deps;
   const now = deps.clock.now().toISOString();
   const previous = store.openConflictFor(conflict.entityId);
   if (previous !== undefined) store.closeConflict(previous.id, 'superseded', now);
   const record: ConflictRecord = { ...conflict, id: deps.ids.uuid(), createdAt: now };
   store.addConflict(record);
-  store.log({ at: now, level: 'warning', message: logged });
+  store.log({ at: now, level: 'warning', ...logged });
   return record;
 }
 
@@ -83,20 +88,22 @@ export function clearUniqueHolder(deps: LocalRulesDeps, id: string, email: strin
       const pending = store.mutationsFor(holderId);
       store.removeMutations(pending.map((m) => m.id));
       store.removeProfile(holderId);
-      const same = holder.email === email ? `the email ${email}` : `the external ID ${externalId ?? ''}`;
+      const names = { name: `${holder.firstName} ${holder.lastName}`, other: `${incoming.firstName} ${incoming.lastName}` };
+      const found = holder.email === email ? rule('sync_conflict_email_on_server', { ...names, email }) : rule('sync_conflict_external_id_on_server', { ...names, externalId: externalId ?? '' });
       openConflict(
         deps,
         {
           entityId: holderId,
           kind: 'create_taken',
           code: holder.email === email ? 'EMAIL_TAKEN' : 'EXTERNAL_ID_TAKEN',
-          message: `${holder.firstName} ${holder.lastName}, created here, has ${same}, which ${incoming.firstName} ${incoming.lastName} already has on the server.`,
+          message: englishText(found),
+          cause: null,
           base: {},
           mine: valuesOf(holder),
           theirs: incoming,
           holderId: incoming.id,
         },
-        `Conflict: ${holder.firstName} ${holder.lastName} duplicates a profile on the server.`,
+        syncText(found),
       );
     } else {
       // The clashing value may be an unsent edit of mine (pending, or under review in a conflict): the server still

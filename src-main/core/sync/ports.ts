@@ -1,7 +1,7 @@
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
-import type { ConflictClosing, ConflictKind, SyncLogEntry } from '../../../src-shared/contract/sync';
-import type { ErrorCode } from '../../../src-shared/errors';
+import type { ConflictClosing, ConflictKind, SyncLogEntry, SyncText } from '../../../src-shared/contract/sync';
+import type { ApiError, ErrorCode } from '../../../src-shared/errors';
 import type {
   CheckResponse,
   PullResponse,
@@ -21,7 +21,8 @@ export interface SyncState {
   clientId: string | null;
   cursor: string;
   lastSyncAt: string | null;
-  lastError: string | null;
+  /** What the last sync ended with, when it failed. */
+  lastError: SyncText | null;
   workOffline: boolean;
   account: string | null;
   organisation: { id: string; name: string; role: Role } | null;
@@ -33,7 +34,10 @@ export interface ConflictRecord {
   kind: ConflictKind;
   /** The server's error code, for a refused change (and for create_taken, which value was taken). */
   code: ErrorCode | null;
+  /** What happened, in English (the sync log keeps it as a finding too). */
   message: string;
+  /** The server's refusal as it gave it (rejected, create_taken from a push): the console words it. */
+  cause: ApiError | null;
   base: Partial<ProfileValues>;
   mine: ProfileValues | null;
   theirs: Profile | null;
@@ -131,6 +135,8 @@ export class TransportError extends Error {
     message: string,
     readonly status: number | null = null,
     readonly code: ErrorCode | null = null,
+    /** The server's error details, when it answered with a Roster error. */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
     this.name = 'TransportError';

@@ -1,7 +1,9 @@
 import type { Change } from '../../../src-shared/wire';
 import { PageFeed } from './feed';
 import { planPage, writePlain } from './pull-page';
-import { collectBase, liveValues, nameOf, openConflict, rebaseOnServer } from './local-rules';
+import { collectBase, deletedThere, liveValues, openConflict, rebaseOnServer } from './local-rules';
+import { syncText } from '../../../src-shared/contract/sync';
+import { englishText } from '../../../src-shared/messages';
 import type { SyncPartDeps } from './local-rules';
 
 export type PullDeps = SyncPartDeps;
@@ -121,13 +123,14 @@ export class ChangePuller {
           entityId: change.id,
           kind: 'edit_deleted',
           code: null,
-          message: `${nameOf(mine)} was deleted on the server while you edited it here.`,
+          message: englishText(deletedThere(mine)),
+          cause: null,
           base: { ...collectBase(pending), ...open.base },
           mine,
           theirs: open.theirs,
           holderId: null,
         },
-        'Conflict: a profile you edited was deleted on the server.',
+        syncText(deletedThere(mine)),
       );
       return;
     }
@@ -145,13 +148,14 @@ export class ChangePuller {
         entityId: change.id,
         kind: 'edit_deleted',
         code: null,
-        message: `${nameOf(mine)} was deleted on the server while you edited it here.`,
+        message: englishText(deletedThere(mine)),
+        cause: null,
         base: collectBase(pending),
         mine,
         theirs: null,
         holderId: null,
       },
-      'Conflict: a profile you edited was deleted on the server.',
+      syncText(deletedThere(mine)),
     );
   }
 }

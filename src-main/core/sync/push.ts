@@ -1,4 +1,8 @@
-import { holderIdOf } from '../../../src-shared/errors';
+import { errorFromWire, holderIdOf } from '../../../src-shared/errors';
+import type { ApiError } from '../../../src-shared/errors';
+import { syncText } from '../../../src-shared/contract/sync';
+import { englishText, rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
 import type { Profile } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
 import type { PushResponse, PushResult } from '../../../src-shared/wire';
@@ -6,10 +10,13 @@ import { MAX_PUSH_MUTATIONS } from '../../../src-shared/wire';
 import { TransportError } from './ports';
 import { sameValues } from '../../../src-shared/profile-values';
 import { toStored } from '../stored';
-import { collectBase, liveValues, logSync, nameOf, openConflict, rebaseOnServer } from './local-rules';
+import { collectBase, deletedThere, liveValues, logSync, openConflict, rebaseOnServer } from './local-rules';
 import type { NewConflict, SyncPartDeps } from './local-rules';
 
 export type PushDeps = SyncPartDeps;
+
+/** The server's refusal of one change, as the console keeps it. */
+const refusalOf = (r: Extract<PushResult, { status: 'rejected' }>): ApiError => errorFromWire(r.code, r.message, r.details);
 
 /**
  * Pushes the outbox in order, in pages, and stores the server's answer to
@@ -134,7 +141,7 @@ export class OutboxPusher {
     const open = this.deps.store.openConflictFor(m.entityId);
     if (open !== undefined) {
       this.deps.store.closeConflict(open.id, 'superseded', this.deps.clock.now().toISOString());
-      logSync(this.deps, 'info', `${r.row.firstName} ${r.row.lastName}: the server took this profile after all; the conflict about it is closed.`);
+      logSync(this.deps, 'info', syncText(rule('sync_log_taken_after_all', { name: `${r.row.firstName} ${r.row.lastName}` })));
     }
     rebaseOnServer(this.deps, r.row);
   }
@@ -179,7 +186,7 @@ export class OutboxPusher {
         if (batch !== undefined) {
           const outcome = r.invite ?? { invited: [], skipped: [] };
           store.updateBatch(batch.id, { status: 'sent', invited: outcome.invited, skipped: outcome.skipped, sentAt: this.deps.clock.now().toISOString() });
-          logSync(this.deps, 'info', `Invitations sent: ${outcome.invited.length} invited, ${outcome.skipped.length} skipped.`);
+          logSync(this.deps, 'info', syncText(rule('sync_log_invitations_sent', { invited: outcome.invited.length, skipped: outcome.skipped.length })));
         }
         return true;
       }
@@ -192,7 +199,7 @@ export class OutboxPusher {
       }
       if (r.row !== null) {
         if (m.kind === 'profile.update' && r.version > m.baseVersion + 1) {
-          logSync(this.deps, 'info', `${r.row.firstName} ${r.row.lastName}: your edit was merged with changes made elsewhere (no field overlapped).`);
+          logSync(this.deps, 'info', syncText(rule('sync_log_edit_merged', { name: `${r.row.firstName} ${r.row.lastName}` })));
         }
         rebaseOnServer(this.deps, r.row);
       }
@@ -206,52 +213,54 @@ export class OutboxPusher {
       const drop = m.kind === 'profile.create' ? pending : pending.filter((p) => p.kind !== 'profile.delete');
       store.removeMutations(drop.map((p) => p.id));
       if (m.kind === 'profile.create') store.removeProfile(m.entityId);
-      logSync(this.deps, 'info', `A change the server refused (${r.message}) was dropped: the profile was deleted here since.`);
+      logSync(this.deps, 'info', syncText(rule('sync_log_refused_change_dropped', { reason: r.message }), refusalOf(r)));
       return m.kind !== 'profile.create'; // the rest of a refused creation's batch is moot too
     }
     store.removeMutations(pending.map((p) => p.id));
     if (m.kind === 'profile.invite') {
       const batch = store.batchByMutation(m.id);
-      const message = r.status === 'rejected' ? r.message : 'the server refused the batch';
-      if (batch !== undefined) store.updateBatch(batch.id, { status: 'failed', error: message });
-      logSync(this.deps, 'error', `An invitation batch was refused: ${message}`);
+      const cause: ApiError | null = r.status === 'rejected' ? refusalOf(r) : null;
+      if (batch !== undefined) store.updateBatch(batch.id, { status: 'failed', error: cause?.message ?? 'the server refused the batch', errorCause: cause });
+      logSync(this.deps, 'error', cause === null ? syncText(rule('sync_log_batch_refused_unexplained', {})) : syncText(rule('sync_log_batch_refused', { reason: cause.message }), cause));
       return true;
     }
 
     const mine = liveValues(store.stored(m.entityId));
-    const who = nameOf(mine);
-    const conflict: NewConflict = { entityId: m.entityId, kind: 'edit', code: null, message: '', base: collectBase(pending), mine, theirs: null, holderId: null };
+    const who = mine === null ? null : `${mine.firstName} ${mine.lastName}`;
+    const conflict: NewConflict = { entityId: m.entityId, kind: 'edit', code: null, message: '', cause: null, base: collectBase(pending), mine, theirs: null, holderId: null };
+    let found: RuleMessage;
     if (r.status === 'conflict') {
       conflict.theirs = r.row;
       if (r.reason === 'deleted' || r.deleted) {
         conflict.kind = 'edit_deleted';
-        conflict.message = `${who} was deleted on the server while you edited it here.`;
-      } else if (mine === null) {
-        conflict.message = `${r.row.firstName} ${r.row.lastName} was changed on the server after you deleted it here.`;
+        found = deletedThere(mine);
+      } else if (who === null) {
+        found = rule('sync_conflict_changed_after_delete', { name: `${r.row.firstName} ${r.row.lastName}` });
       } else {
-        conflict.message = `${who} was changed here and on the server.`;
+        found = rule('sync_conflict_edit', { name: who });
       }
     } else {
       conflict.code = r.code;
       const holderId = holderIdOf(r.details);
-      if ((r.code === 'EMAIL_TAKEN' || r.code === 'EXTERNAL_ID_TAKEN') && m.kind === 'profile.create') {
-        conflict.kind = 'create_taken';
-        conflict.holderId = holderId;
-        conflict.message = r.message;
-      } else if (r.code === 'NOT_FOUND' && m.kind === 'profile.delete') {
-        logSync(this.deps, 'info', `${who} was already gone on the server.`);
+      if (r.code === 'NOT_FOUND' && m.kind === 'profile.delete') {
+        logSync(this.deps, 'info', syncText(who === null ? rule('sync_log_already_gone_unnamed', {}) : rule('sync_log_already_gone', { name: who })));
         store.removeProfile(m.entityId);
         return false;
-      } else if (r.code === 'NOT_FOUND') {
+      }
+      if (r.code === 'NOT_FOUND') {
         conflict.kind = 'edit_deleted';
-        conflict.message = `${who} no longer exists on the server.`;
+        found = who === null ? rule('sync_conflict_gone_unnamed', {}) : rule('sync_conflict_gone', { name: who });
       } else {
-        conflict.kind = 'rejected';
-        conflict.message = r.message;
+        // The server's own words: its refusal is the conflict's message, and the console words its finding.
+        conflict.kind = (r.code === 'EMAIL_TAKEN' || r.code === 'EXTERNAL_ID_TAKEN') && m.kind === 'profile.create' ? 'create_taken' : 'rejected';
         conflict.holderId = holderId;
+        conflict.cause = refusalOf(r);
+        found = who === null ? rule('sync_conflict_refused_unnamed', { reason: r.message }) : rule('sync_conflict_refused', { name: who, reason: r.message });
+        conflict.message = r.message;
       }
     }
-    openConflict(this.deps, conflict);
+    if (conflict.message === '') conflict.message = englishText(found);
+    openConflict(this.deps, conflict, syncText(found, conflict.cause));
     return false;
   }
 }

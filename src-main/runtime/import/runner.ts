@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { resolveWorkerFile, workerEntry } from '../workers';
-import { AppError } from '../../../src-shared/errors';
+import { AppError, ruleError } from '../../../src-shared/errors';
+import { rule } from '../../../src-shared/messages';
 import type { ImportLimits } from '../../../src-shared/import';
 import { inlineImportWorker } from '../../core/import/worker-port';
 import { cancelledError } from '../../core/import/failure';
@@ -176,10 +177,10 @@ function runInWorker<T>(
         });
         return;
       }
-      finish({ ok: false, error: new AppError('INTERNAL', `The file reader failed (${error.message.slice(0, 160)}).`) });
+      finish({ ok: false, error: ruleError('INTERNAL', rule('import_reader_failed', { detail: error.message.slice(0, 160) })) });
     };
     const onExit = (exitCode: number): void => {
-      finish({ ok: false, error: new AppError('INTERNAL', `The file reader stopped unexpectedly (exit code ${exitCode}).`) });
+      finish({ ok: false, error: ruleError('INTERNAL', rule('import_reader_exited', { exitCode })) });
     };
     worker.on('message', onMessage);
     worker.on('error', onError);

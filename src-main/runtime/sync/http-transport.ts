@@ -74,7 +74,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
     }
     if (typeof json === 'object' && json !== null && 'ok' in json && json.ok === false) {
       const failure = errorResultSchema.safeParse(json);
-      if (failure.success) throw new TransportError('http', failure.data.error.message, response.status, failure.data.error.code);
+      if (failure.success) throw new TransportError('http', failure.data.error.message, response.status, failure.data.error.code, failure.data.error.details);
     }
     const data = typeof json === 'object' && json !== null && 'ok' in json && json.ok === true && 'data' in json ? json.data : undefined;
     const answer = data === undefined ? { ok: false as const, problem: null } : read(data);

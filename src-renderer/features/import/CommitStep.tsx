@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, Group, List, Loader, Modal, Paper, Radio, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { IMPORT_BATCH_LIMIT } from '../../../src-shared/import';
@@ -12,6 +12,7 @@ import { describeFailure } from './labels';
 import { ChangesTable } from './RowDetails';
 import { useImportSession } from './session';
 import { useAutoDiff } from './useAutoDiff';
+import { useFocusOnMount } from '../../a11y/focus';
 
 const MAX_SHOWN_UPDATES = 1000;
 const UPDATE_EXISTING: ImportMode = 'createAndUpdate';
@@ -97,8 +98,12 @@ function ResultPanel({ result, onAgain }: { result: CommitResult; onAgain: () =>
   const history = useApi('import:history', { limit: 20 }, ['imports', 'profiles', 'outbox']);
   const entry = history.data?.find((h) => h.id === result.historyId);
   const cancelled = result.status === 'cancelled';
+  // The result replaces the Import button the user was on: it takes focus, and is read out.
+  const ref = useRef<HTMLDivElement>(null);
+  useFocusOnMount(ref);
   return (
     <Alert
+      ref={ref}
       color={cancelled ? 'yellow' : 'green'}
       title={cancelled ? t('import.commit.cancelled') : t('import.commit.finished')}
       data-testid="import-result"

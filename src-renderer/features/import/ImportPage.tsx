@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Group, Paper, Stack, Stepper, Tabs, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ImportSessionView } from '../../../src-shared/import';
@@ -16,6 +16,7 @@ import { ReviewStep } from './ReviewStep';
 import { STEPS, useImportSession } from './session';
 import { SheetStep } from './SheetStep';
 import { TemplateMenu } from './TemplateMenu';
+import { useFocusOnChange } from '../../a11y/focus';
 
 const STEP_LABELS = {
   file: { label: 'import.steps.file', description: 'import.steps.fileHint' },
@@ -158,6 +159,9 @@ function ImportFlow() {
   const name = STEPS[step] ?? 'file';
   const next = nextLabel(name);
   const isReview = name === 'review';
+  // A new step takes focus: the keyboard goes on from its top, a screen reader says which step it is.
+  const stepRef = useRef<HTMLDivElement>(null);
+  useFocusOnChange(stepRef, step);
 
   return (
     <Stack gap="sm" style={{ flex: 1, minHeight: 0 }}>
@@ -182,6 +186,9 @@ function ImportFlow() {
       <NoticeAlert />
       <BusyBar />
       <div
+        ref={stepRef}
+        role="region"
+        aria-label={t(STEP_LABELS[name].label)}
         style={{ flex: 1, minHeight: 0, overflowY: isReview ? 'hidden' : 'auto', display: 'flex', flexDirection: 'column' }}
         data-testid={`import-step-${name}`}
       >

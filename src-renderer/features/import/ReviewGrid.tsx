@@ -13,6 +13,8 @@ import { FIELD_LABELS, STATUS_COLORS, STATUS_LABELS } from './labels';
 import type { ImportRowWindow } from './useImportRows';
 import classes from './ReviewGrid.module.css';
 import { useVirtualPagedRows } from '../../api/usePagedRows';
+import { useGridNavigation } from '../../a11y/grid';
+import type { GridCellProps } from '../../a11y/grid';
 
 const ROW_HEIGHT = 40;
 
@@ -67,6 +69,9 @@ export type IssuePlacer = (issue: CellIssue) => ProfileField | null;
 export const placeIssues = (columnFields: ReadonlyMap<number, ProfileField>): IssuePlacer => (issue) =>
   issue.column === null ? issue.field : (columnFields.get(issue.column) ?? issue.field);
 
+/** Where focus goes when an edit ends: the next or previous cell's editor (Tab), back to the cell (Enter, Esc), or nowhere (focus left). */
+type EditEnd = 'next' | 'prev' | 'stay' | null;
+
 type Severity = CellIssue['severity'];
 
 /** The mark an error or warning carries besides its colour: a crossed circle, a triangle with "!" (hidden from screen readers, which hear the words). */
@@ -95,8 +100,10 @@ interface CellProps {
   field: ProfileField;
   place: IssuePlacer;
   editing: boolean;
+  /** The cell's place in the grid's keyboard navigation. */
+  cellProps: GridCellProps;
   onStartEdit: () => void;
-  onEnd: (value: string | null, move: 'next' | 'prev' | null) => void;
+  onEnd: (value: string | null, move: EditEnd) => void;
 }
 
 function CellEditor({ row, field, onEnd }: { row: ImportRow; field: ProfileField; onEnd: CellProps['onEnd'] }) {
@@ -104,7 +111,7 @@ function CellEditor({ row, field, onEnd }: { row: ImportRow; field: ProfileField
   const fmt = useFormat();
   const [value, setValue] = useState(row.values[field]);
   const finished = useRef(false);
-  const finish = (save: boolean, move: 'next' | 'prev' | null): void => {
+  const finish = (save: boolean, move: EditEnd): void => {
     if (finished.current) return;
     finished.current = true;
     onEnd(save && value !== row.values[field] ? value : null, move);
@@ -126,10 +133,10 @@ function CellEditor({ row, field, onEnd }: { row: ImportRow; field: ProfileField
       onKeyDown={(e) => {
         if (e.key === 'Enter') {
           e.preventDefault();
-          finish(true, null);
+          finish(true, 'stay');
         } else if (e.key === 'Escape') {
           e.preventDefault();
-          finish(false, null);
+          finish(false, 'stay');
         } else if (e.key === 'Tab') {
           e.preventDefault();
           finish(true, e.shiftKey ? 'prev' : 'next');
@@ -156,7 +163,7 @@ function cellLabel(t: TFunction, field: ProfileField, value: string, severity: S
   return severity === 'error' ? t('import.grid.cellError', { field: name, value: shown, problems }) : t('import.grid.cellWarning', { field: name, value: shown, problems });
 }
 
-function Cell({ row, field, place, editing, onStartEdit, onEnd }: CellProps) {
+function Cell({ row, field, place, editing, cellProps, onStartEdit, onEnd }: CellProps) {
   const { t } = useTranslation();
   const issues = row.issues.filter((i) => place(i) === field);
   const severity: Severity | null = issues.some((i) => i.severity === 'error') ? 'error' : issues.length > 0 ? 'warning' : null;
@@ -182,7 +189,7 @@ function Cell({ row, field, place, editing, onStartEdit, onEnd }: CellProps) {
   const content = (
     <div
       role="gridcell"
-      tabIndex={0}
+      {...cellProps}
       className={className}
       data-testid={`cell-${field}`}
       data-field={field}
@@ -333,6 +340,16 @@ export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate
   const gridRef = useRef<HTMLDivElement>(null);
   const headerRef = useRef<HTMLDivElement>(null);
   const { scrollRef, virtualizer, items } = useVirtualPagedRows(rows, total, ROW_HEIGHT, 10);
+  // Column 0 is the row's tick box, 1 to 8 the fields.
+  const nav = useGridNavigation({
+    rows: total,
+    cols: GRID_FIELDS.length + 1,
+    rendered: items.map((item) => item.index),
+    scrollToRow: (position) => {
+      virtualizer.scrollToIndex(position, { align: 'auto' });
+    },
+    container: scrollRef,
+  });
 
   // The widths reach the rows as CSS variables on the grid: a drag updates them
   // directly, without rendering the rows again on every pointer move.
@@ -361,10 +378,12 @@ export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate
     });
   }, []);
 
-  const endEdit = (row: ImportRow, field: ProfileField, value: string | null, move: 'next' | 'prev' | null): void => {
+  const endEdit = (row: ImportRow, position: number, field: ProfileField, value: string | null, move: EditEnd): void => {
     const i = GRID_FIELDS.findIndex((f) => f === field);
     const nextField = move === 'next' ? GRID_FIELDS[i + 1] : move === 'prev' ? GRID_FIELDS[i - 1] : undefined;
     setEditing(nextField === undefined ? null : { rowIndex: row.index, field: nextField });
+    // Enter or Esc (or Tab past the last field): back on the cell, to go on with the arrows.
+    if (nextField === undefined && move !== null) nav.focus({ row: position, col: i + 1 });
     if (value !== null) void onEdit(row, field, value);
   };
 
@@ -390,6 +409,8 @@ export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate
         ref={scrollRef}
         className={classes.body}
         data-testid="review-scroll"
+        onKeyDown={nav.onKeyDown}
+        onFocus={nav.onFocus}
         onScroll={(e) => {
           const h = headerRef.current;
           if (h !== null && h.scrollLeft !== e.currentTarget.scrollLeft) h.scrollLeft = e.currentTarget.scrollLeft;
@@ -438,6 +459,7 @@ export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate
                 >
                   <Checkbox
                     size="xs"
+                    {...nav.cellProps(item.index, 0)}
                     aria-label={t('import.grid.selectRow', { row: fmt.number(row.rowNumber) })}
                     checked={selected.has(row.index)}
                     onChange={() => {
@@ -453,19 +475,20 @@ export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate
                     {t(STATUS_LABELS[status])}
                   </Badge>
                 </div>
-                {GRID_FIELDS.map((field) => (
+                {GRID_FIELDS.map((field, col) => (
                   <Cell
                     key={field}
                     row={row}
                     field={field}
                     place={place}
+                    cellProps={nav.cellProps(item.index, col + 1)}
                     editing={editing?.rowIndex === row.index && editing.field === field}
                     onStartEdit={() => {
                       onActivate(row);
                       setEditing({ rowIndex: row.index, field });
                     }}
                     onEnd={(value, move) => {
-                      endEdit(row, field, value, move);
+                      endEdit(row, item.index, field, value, move);
                     }}
                   />
                 ))}

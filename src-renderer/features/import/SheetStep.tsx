@@ -4,6 +4,7 @@ import { DELIMITERS, TEXT_ENCODINGS } from '../../../src-shared/import';
 import type { Delimiter, ImportSessionView, TextEncoding } from '../../../src-shared/import';
 import { api } from '../../api/client';
 import { useFormat } from '../../i18n/format';
+import { findingText } from '../../i18n/messages';
 import { DELIMITER_LABELS, ENCODING_LABELS } from './labels';
 import { formatBytes } from './files';
 import { useImportSession } from './session';
@@ -74,9 +75,9 @@ export function SheetStep({ view }: { view: ImportSessionView }) {
     <Stack gap="lg">
       {view.file.notes.length > 0 && (
         <Alert color="yellow" title={t('import.sheet.notes')} data-testid="file-notes">
-          {view.file.notes.map((n) => (
+          {view.file.notes.map((n, i) => (
             <Text key={n} size="sm">
-              {n}
+              {findingText(t, { message: n, rule: view.file.noteRules?.[i] })}
             </Text>
           ))}
         </Alert>
@@ -180,23 +181,25 @@ export function SheetStep({ view }: { view: ImportSessionView }) {
                         aria-selected={isHeader}
                       >
                         <Table.Td miw={150} style={{ minWidth: 150 }}>
-                          <UnstyledButton
-                            onClick={() => {
-                              chooseHeader(r);
-                            }}
-                            disabled={busy}
-                            aria-label={t('import.sheet.useRow', { row: fmt.number(r + 1) })}
-                          >
-                            <Group gap={6} wrap="nowrap">
-                              <Radio checked={isHeader} readOnly tabIndex={-1} size="xs" aria-hidden />
-                              <Text size="sm">{fmt.number(r + 1)}</Text>
-                              {view.detectedHeaderRow === r && (
-                                <Badge size="xs" variant="light" style={{ flexShrink: 0 }}>
-                                  {t('import.sheet.detected')}
-                                </Badge>
-                              )}
-                            </Group>
-                          </UnstyledButton>
+                          <Group gap={6} wrap="nowrap">
+                            <UnstyledButton
+                              onClick={() => {
+                                chooseHeader(r);
+                              }}
+                              disabled={busy}
+                              aria-label={t('import.sheet.useRow', { row: fmt.number(r + 1) })}
+                            >
+                              <Group gap={6} wrap="nowrap">
+                                <Radio.Indicator checked={isHeader} size="xs" />
+                                <Text size="sm">{fmt.number(r + 1)}</Text>
+                              </Group>
+                            </UnstyledButton>
+                            {view.detectedHeaderRow === r && (
+                              <Badge size="xs" variant="light" style={{ flexShrink: 0 }}>
+                                {t('import.sheet.detected')}
+                              </Badge>
+                            )}
+                          </Group>
                         </Table.Td>
                         {Array.from({ length: width }, (_, c) => (
                           <Table.Td

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { Button, Menu } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
@@ -33,16 +33,19 @@ export function TemplateMenu() {
       </Menu.Target>
       <Menu.Dropdown>
         {LANGUAGES.map((l, i) => (
-          <div key={l.code}>
+          <Fragment key={l.code}>
             {i > 0 && <Menu.Divider />}
-            <Menu.Label>{t(l.label)}</Menu.Label>
-            <Menu.Item aria-label={t(l.xlsx)} onClick={() => void download(l.code, 'xlsx')}>
-              {t('import.template.xlsx')}
-            </Menu.Item>
-            <Menu.Item aria-label={t(l.csv)} onClick={() => void download(l.code, 'csv')}>
-              {t('import.template.csv')}
-            </Menu.Item>
-          </div>
+            {/* Each language's two formats are a group named by its label: the items' names are what they show, the template's language in their title. */}
+            <div role="group" aria-labelledby={`template-menu-${l.code}`}>
+              <Menu.Label id={`template-menu-${l.code}`}>{t(l.label)}</Menu.Label>
+              <Menu.Item title={t(l.xlsx)} onClick={() => void download(l.code, 'xlsx')}>
+                {t('import.template.xlsx')}
+              </Menu.Item>
+              <Menu.Item title={t(l.csv)} onClick={() => void download(l.code, 'csv')}>
+                {t('import.template.csv')}
+              </Menu.Item>
+            </div>
+          </Fragment>
         ))}
       </Menu.Dropdown>
     </Menu>

@@ -8,6 +8,7 @@ import { isTicked, useUi } from '../../state/ui';
 import type { ProfileWindow } from './useProfileWindow';
 import classes from './ProfileTable.module.css';
 import { useVirtualPagedRows } from '../../api/usePagedRows';
+import { useGridNavigation } from '../../a11y/grid';
 
 const ROW_HEIGHT = 44;
 
@@ -27,6 +28,16 @@ export function ProfileTable({ window: rows, total }: { window: ProfileWindow; t
   const { t } = useTranslation();
   const { query, setQuery, ticked, toggle, navigate } = useUi();
   const { scrollRef, virtualizer, items } = useVirtualPagedRows(rows, total, ROW_HEIGHT, 12);
+  // The keyboard's way through the list: column 0 is the tick box, 1 the name (Enter opens the profile).
+  const nav = useGridNavigation({
+    rows: total,
+    cols: 2,
+    rendered: items.map((item) => item.index),
+    scrollToRow: (position) => {
+      virtualizer.scrollToIndex(position, { align: 'auto' });
+    },
+    container: scrollRef,
+  });
 
   const sort = query.sort ?? { by: 'name', dir: 'asc' };
   const onSort = (by: SortField): void => {
@@ -61,7 +72,7 @@ export function ProfileTable({ window: rows, total }: { window: ProfileWindow; t
           ),
         )}
       </div>
-      <div ref={scrollRef} className={classes.body} data-testid="profile-scroll">
+      <div ref={scrollRef} className={classes.body} data-testid="profile-scroll" onKeyDown={nav.onKeyDown} onFocus={nav.onFocus}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const p = rows.rowAt(item.index);
@@ -94,6 +105,7 @@ export function ProfileTable({ window: rows, total }: { window: ProfileWindow; t
                       }}
                     >
                       <Checkbox
+                        {...nav.cellProps(item.index, 0)}
                         aria-label={t('profiles.list.select', { name: fullName(p) })}
                         checked={isTicked(ticked, p.id)}
                         onChange={() => {
@@ -101,7 +113,14 @@ export function ProfileTable({ window: rows, total }: { window: ProfileWindow; t
                         }}
                       />
                     </div>
-                    <div role="gridcell" className={classes.strong}>
+                    <div
+                      role="gridcell"
+                      className={classes.strong}
+                      {...nav.cellProps(item.index, 1)}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Enter') navigate({ page: 'profile', id: p.id });
+                      }}
+                    >
                       {fullName(p)}
                     </div>
                     <div role="gridcell">{p.email}</div>

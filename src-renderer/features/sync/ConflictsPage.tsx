@@ -173,7 +173,7 @@ function ConflictCard({ c, done }: { c: ConflictView; done: () => void }) {
         )}
         {c.kind === 'rejected' && (
           <>
-            <Alert color="orange">{errorText(t, { code: c.code ?? 'INTERNAL', message: c.message })}</Alert>
+            <Alert color="orange">{errorText(t, c.cause ?? { code: c.code ?? 'INTERNAL', message: c.message })}</Alert>
             <RetryForm c={c} done={done} />
             <Group>
               <Button variant="default" onClick={settle({ kind: 'discard' })}>

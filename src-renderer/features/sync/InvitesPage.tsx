@@ -65,7 +65,7 @@ export function InvitesPage() {
                 <Accordion.Panel>
                   <Stack gap="xs">
                     {/* The reason is the server's own words (English, as its API gives them). */}
-                    {b.error !== null && <Text c="red">{t('sync.batch.notSent', { reason: b.error })}</Text>}
+                    {b.error !== null && <Text c="red">{t('sync.batch.notSent', { reason: b.errorCause === null ? b.error : errorText(t, b.errorCause) })}</Text>}
                     {b.skippedLocal.length > 0 && (
                       <Text size="sm">
                         {t('sync.batch.leftOut', {

@@ -8,7 +8,7 @@ import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { FIELD_KEYS } from '../../components/values';
 import { useFormat } from '../../i18n/format';
-import { errorText, fieldErrorText } from '../../i18n/messages';
+import { errorText, fieldErrorText, syncTextOf } from '../../i18n/messages';
 import { LOG_LEVEL_KEYS, ROLE_KEYS } from './words';
 
 /** The request's field a refusal of the server address names. */
@@ -140,12 +140,12 @@ export function SettingsPage() {
           {(log.data ?? []).map((entry, i) => (
             <Table.Tr key={`${entry.at}-${i}`}>
               <Table.Td w={190}>{format.dateTime(entry.at)}</Table.Td>
-              <Table.Td w={110}>
+              <Table.Td w={160}>
                 <Badge size="sm" color={entry.level === 'error' ? 'red' : entry.level === 'warning' ? 'orange' : 'gray'} variant="light">
                   {t(LOG_LEVEL_KEYS[entry.level])}
                 </Badge>
               </Table.Td>
-              <Table.Td>{entry.message}</Table.Td>
+              <Table.Td>{syncTextOf(t, entry)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

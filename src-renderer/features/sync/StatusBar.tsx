@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { useFormat } from '../../i18n/format';
-import { errorText } from '../../i18n/messages';
+import { errorText, syncTextOf } from '../../i18n/messages';
 import { useUi } from '../../state/ui';
 import { CONNECTION_KEYS, connectionOf, syncAnnouncement } from './words';
 import type { Connection } from './words';
@@ -94,9 +94,9 @@ export function StatusBar() {
           </Tooltip>
         )}
         {s.lastError !== null && (
-          <Tooltip label={s.lastError} multiline w={420}>
+          <Tooltip label={syncTextOf(t, s.lastError)} multiline w={420}>
             <Text size="sm" c="red.8" truncate="end" miw={40} maw={420} data-testid="sync-error">
-              {s.lastError}
+              {syncTextOf(t, s.lastError)}
             </Text>
           </Tooltip>
         )}

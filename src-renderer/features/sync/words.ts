@@ -3,6 +3,7 @@ import { fullName } from '../../../src-shared/profile';
 import type { TFunction } from 'i18next';
 import type { Role } from '../../../src-shared/wire';
 import type { Formatters } from '../../i18n/format';
+import { syncTextOf } from '../../i18n/messages';
 
 /** Why a profile was left out of an invitation, as the console words it (the API gives a fixed English phrase). */
 export const SKIP_REASON_KEYS = {
@@ -69,7 +70,7 @@ export function syncAnnouncement(t: TFunction, format: Formatters, s: SyncStatus
   const parts = [
     t(CONNECTION_KEYS[connectionOf(s)]),
     ...(s.openConflicts > 0 ? [t('sync.status.conflicts', { count: s.openConflicts, n: format.number(s.openConflicts) })] : []),
-    ...(s.lastError === null ? [] : [s.lastError]),
+    ...(s.lastError === null ? [] : [syncTextOf(t, s.lastError)]),
   ];
   return parts.join('. ');
 }

@@ -23,7 +23,7 @@ export interface E2eServer {
   dispose(): Promise<void>;
 }
 
-export async function createE2eServer(options: { startNow?: boolean } = {}): Promise<E2eServer> {
+export async function createE2eServer(options: { startNow?: boolean; organisationName?: string } = {}): Promise<E2eServer> {
   const sink = await startSmtpSink();
   const dataDir = mkdtempSync(join(tmpdir(), 'roster-e2e-server-'));
   const config = (port: number) =>
@@ -34,13 +34,13 @@ export async function createE2eServer(options: { startNow?: boolean } = {}): Pro
       scrypt: { N: 2 ** 10, r: 8, p: 1 },
       logLevel: 'silent',
       seedDemo: false,
-      worker: { enabled: true, pollIntervalMs: 100, batchSize: 50, leaseMs: 30_000, maxAttempts: 5, retryBaseMs: 50, retryMaxMs: 500 },
+      worker: { enabled: true, pollIntervalMs: 100, batchSize: 50, leaseMs: 30_000, retryBaseMs: 50, retryMaxMs: 500 },
     });
   // First start on a free port, to learn it and to create the organisation; later starts reuse both.
   let server: RosterServer | null = await startServer(config(0));
   const port = Number(new URL(server.url).port);
   const owner = { email: `owner-${randomUUID().slice(0, 8)}@example.com`, password: `pw-${randomUUID()}`, organisationId: '' };
-  owner.organisationId = (await createOrganisation(server.ctx, { name: 'E2E Org', ownerEmail: owner.email, ownerPassword: owner.password })).organisationId;
+  owner.organisationId = (await createOrganisation(server.ctx, { name: options.organisationName ?? 'E2E Org', ownerEmail: owner.email, ownerPassword: owner.password })).organisationId;
   if (options.startNow === false) {
     await server.close();
     server = null;

@@ -5,12 +5,14 @@ import { profilesRepo } from '../../../src-main/db/profiles.repo';
 import { createSyncStore } from '../../../src-main/db/sync.repo';
 import type { ConflictRecord } from '../../../src-main/core/sync/ports';
 import type { Profile } from '../../../src-shared/profile';
+import { syncText } from '../../../src-shared/contract/sync';
+import { rule } from '../../../src-shared/messages';
 
 /**
  * Opens an "edited on both sides" conflict about a profile already in the
  * data dir (seedDirectory), as a sync would have: the last name was
  * `baseLastName`, this console has the stored value, the server has
- * `serverLastName`. Call before Roster starts on the data dir.
+ * `serverLastName`; the sync log says so. Call before Roster starts on the data dir.
  */
 export function seedEditConflict(dataDir: string, profileId: string, baseLastName: string, serverLastName: string): void {
   const db = openDatabase(join(dataDir, 'roster.sqlite'));
@@ -26,13 +28,17 @@ export function seedEditConflict(dataDir: string, profileId: string, baseLastNam
       kind: 'edit',
       code: null,
       message: `${firstName} ${lastName} was changed here and on the server.`,
+      cause: null,
       base: { lastName: baseLastName },
       mine: { firstName, lastName, email, phone, tags, externalId, language },
       theirs,
       holderId: null,
       createdAt: '2026-01-02T00:00:00.000Z',
     };
-    createSyncStore(db).addConflict(conflict);
+    const store = createSyncStore(db);
+    store.addConflict(conflict);
+    // The sync log's line about it, as the sync writes it: the finding, worded by the console.
+    store.log({ at: conflict.createdAt, level: 'warning', ...syncText(rule('sync_conflict_edit', { name: `${firstName} ${lastName}` })) });
   } finally {
     db.close();
   }

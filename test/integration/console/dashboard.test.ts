@@ -148,8 +148,8 @@ describe('dashboard:summary', () => {
     const view = await c.call('import:open', { fileName: 'staff.csv', base64: Buffer.from(csv).toString('base64') });
     const result = await c.call('import:commit', { importId: view.importId });
     const store = createSyncStore(c.roster.db);
-    store.addConflict({ id: '20000000-0000-4000-8000-000000000001', entityId: storedProfile(1).id, kind: 'edit', code: null, message: 'x', base: {}, mine: null, theirs: null, holderId: null, createdAt: at(0) });
-    store.addConflict({ id: '20000000-0000-4000-8000-000000000002', entityId: storedProfile(2).id, kind: 'edit', code: null, message: 'x', base: {}, mine: null, theirs: null, holderId: null, createdAt: at(0) });
+    store.addConflict({ id: '20000000-0000-4000-8000-000000000001', entityId: storedProfile(1).id, kind: 'edit', code: null, message: 'x', cause: null, base: {}, mine: null, theirs: null, holderId: null, createdAt: at(0) });
+    store.addConflict({ id: '20000000-0000-4000-8000-000000000002', entityId: storedProfile(2).id, kind: 'edit', code: null, message: 'x', cause: null, base: {}, mine: null, theirs: null, holderId: null, createdAt: at(0) });
     store.closeConflict('20000000-0000-4000-8000-000000000002', 'discard', at(0));
 
     const s = await summary();

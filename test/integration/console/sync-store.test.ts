@@ -92,3 +92,37 @@ describe('the sync store', () => {
     expect(store.stored(ann.id)?.email).toBe('ann.new@example.com');
   });
 });
+
+describe('what the sync says, kept in the data file', () => {
+  it('keeps a log entry’s finding and the error it quotes beside its English, and reads entries older consoles wrote', () => {
+    const refused = { code: 'VALIDATION_FAILED' as const, message: 'Email is required.', details: { rule: { key: 'required' as const, params: { field: 'email' } } } };
+    store.log({ at: AT, level: 'warning', message: 'The server refused a change to Ann: Email is required.', rule: { key: 'sync_conflict_refused', params: { name: 'Ann', reason: 'Email is required.' } }, cause: refused });
+    // Written by a console of the build before (no finding): read as its English alone.
+    db.prepare("INSERT INTO sync_log (at, level, message) VALUES (?, 'info', 'Back online: syncing.')").run(AT);
+    // A finding this build does not know and a cause that is no error: dropped, the English stays.
+    db.prepare("INSERT INTO sync_log (at, level, message, rule, cause) VALUES (?, 'info', 'From the future.', ?, ?)").run(AT, JSON.stringify({ key: 'not_a_rule', params: {} }), '{"code":"NOPE"}');
+    expect(store.recentLog(10)).toEqual([
+      { at: AT, level: 'info', message: 'From the future.', rule: null, cause: null },
+      { at: AT, level: 'info', message: 'Back online: syncing.', rule: null, cause: null },
+      { at: AT, level: 'warning', message: 'The server refused a change to Ann: Email is required.', rule: { key: 'sync_conflict_refused', params: { name: 'Ann', reason: 'Email is required.' } }, cause: refused },
+    ]);
+  });
+
+  it('keeps the last error as a finding, and reads the English-only one an older console stored', () => {
+    const text = { message: 'Sync failed: boom', rule: { key: 'sync_log_failed' as const, params: { reason: 'boom' } }, cause: { code: 'INTERNAL' as const, message: 'boom' } };
+    store.saveState({ lastError: text });
+    expect(store.state().lastError).toEqual(text);
+    db.prepare("UPDATE settings SET value = json_set(value, '$.lastError', 'The server cannot be reached.') WHERE key = 'sync.state'").run();
+    expect(store.state().lastError).toEqual({ message: 'The server cannot be reached.', rule: null, cause: null });
+  });
+
+  it('keeps a conflict’s and a refused batch’s server error for the console to word', () => {
+    const cause = { code: 'RATE_LIMITED' as const, message: 'Too many invitations.', details: { retryAt: '2026-03-01T11:00:00.000Z' } };
+    store.addConflict({ id: '20000000-0000-4000-8000-000000000001', entityId: row(1, 'a@example.com').id, kind: 'rejected', code: 'RATE_LIMITED', message: cause.message, cause, base: {}, mine: null, theirs: null, holderId: null, createdAt: AT });
+    expect(store.openConflicts()[0]?.cause).toEqual(cause);
+    const batch = { id: '30000000-0000-4000-8000-000000000001', mutationId: '30000000-0000-4000-8000-000000000002', status: 'queued' as const, profileIds: [], skippedLocal: [], invited: null, skipped: null, error: null, errorCause: null, createdAt: AT, sentAt: null };
+    store.addBatch(batch);
+    store.updateBatch(batch.id, { status: 'failed', error: cause.message, errorCause: cause });
+    expect(store.batch(batch.id)).toMatchObject({ status: 'failed', error: 'Too many invitations.', errorCause: cause });
+  });
+});

@@ -108,6 +108,12 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
         return [res];
       },
       'GET /api/v1/mail': async () => [await t.request('GET', '/api/v1/mail', tok)],
+      'POST /api/v1/mail/:id/retry': async () => {
+        const bMail = await t.server.db.db.selectFrom('mail_outbox').select('id').where('organisation_id', '=', b.organisationId).executeTakeFirstOrThrow();
+        const res = await t.request('POST', `/api/v1/mail/${bMail.id}/retry`, tok);
+        expect(res.status).toBe(404);
+        return [res];
+      },
       'GET /api/v1/organisation': async () => [await t.request('GET', '/api/v1/organisation', tok)],
       'PATCH /api/v1/organisation': async () => [await t.request('PATCH', '/api/v1/organisation', { ...tok, body: { invitationLifetimeDays: 3 } })],
       'GET /api/v1/members': async () => [await t.request('GET', '/api/v1/members', tok)],

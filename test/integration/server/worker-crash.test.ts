@@ -37,7 +37,7 @@ describe.each(BACKENDS)('mail worker killed mid-send on %s', (backend) => {
   let t: TestServer;
   beforeAll(async () => {
     // The server's own worker is off: the workers under test are child processes.
-    t = await build(backend, { config: { worker: { enabled: false, pollIntervalMs: 100, batchSize: 50, leaseMs: 1500, maxAttempts: 5, retryBaseMs: 50, retryMaxMs: 200 } } });
+    t = await build(backend, { config: { worker: { enabled: false, pollIntervalMs: 100, batchSize: 50, leaseMs: 1500, retryBaseMs: 50, retryMaxMs: 200 } } });
   });
   afterAll(async () => {
     await t.close();

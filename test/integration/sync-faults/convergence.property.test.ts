@@ -300,7 +300,6 @@ async function runScenario(ops: readonly Op[]): Promise<void> {
               crash(s);
               s.proxy.dropHeld();
               seen.crashesMidPush += 1;
-              seen.crashesMidPush += 1;
               await pending;
             } finally {
               stderr.mockRestore();

@@ -280,15 +280,33 @@ describe('console ↔ server sync', () => {
 
   it('keeps work when the server is down, says so, and sends it when it is back; sign-out keeps it too', async () => {
     const a = await signedIn();
-    await a.call('profiles:create', draft('Gil', 'Mertens', 'gil@example.com'));
+    const gil = await a.call('profiles:create', draft('Gil', 'Mertens', 'gil@example.com'));
     const url = server.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     await server.server.close();
     const down = await a.call('sync:now', {});
     expect(down).toMatchObject({ online: false, waiting: { mutations: 1 } });
-    expect(down.lastError).toMatch(/cannot be reached/);
+    expect(down.lastError?.message).toMatch(/cannot be reached/);
+    expect((await a.call('sync:now', {})).waiting.mutations).toBe(1); // still down: still kept
+
+    // The server comes back on the same data dir and port: the waiting creation goes out, once.
+    const first = server;
+    server = await build('sqlite', { dataDir: first.dataDir, config: { port: Number(new URL(url).port) } });
+    expect(server.url).toBe(url);
+    const back = await a.call('sync:now', {});
+    expect(back).toMatchObject({ online: true, lastError: null, waiting: { mutations: 0, invitations: 0, blocked: 0 } });
+    const onServer = await serverProfiles();
+    expect(onServer.map((p) => ({ id: p.id, email: p.email, version: p.version }))).toEqual([{ id: gil.id, email: 'gil@example.com', version: 1 }]);
+    expect((await a.call('profiles:get', { id: gil.id })).version).toBe(1);
+    await server.close();
+    server = first; // afterEach closes it (a second close is a no-op) and removes its data dir
+
+    // Down again: sign-out keeps what has not been sent.
+    await a.call('profiles:create', draft('Hana', 'Mertens', 'hana@example.com'));
+    expect((await a.call('sync:now', {})).online).toBe(false);
     const out = await a.call('sync:disconnect', {});
     expect(out.waiting).toBe(1);
     expect((await a.call('sync:status', {})).connected).toBe(false);
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect((await a.call('profiles:list', { query: {}, offset: 0, limit: 10 })).rows.map((r) => r.email).sort()).toEqual(['gil@example.com', 'hana@example.com']);
   });
 });

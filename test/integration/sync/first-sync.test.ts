@@ -44,7 +44,7 @@ describe('a first sync into an empty console', () => {
     proxy.inject({ path: PULL, fault: { kind: 'reset' } });
     const cut = await consoleA.call('sync:now', {});
     expect(cut.online).toBe(false);
-    expect(cut.lastError).toMatch(/cannot be reached/);
+    expect(cut.lastError?.message).toMatch(/cannot be reached/);
 
     const partial = await consoleA.call('profiles:list', { query: {}, offset: 0, limit: 1 });
     expect(partial.total).toBe(3 * PAGE);
@@ -76,7 +76,7 @@ describe('a first sync into an empty console', () => {
     proxy.inject({ path: PULL, fault: { kind: 'pass' } });
     proxy.inject({ path: PULL, fault: { kind: 'rewrite', body: (text) => text.replace('"version":1,', '"version":"1",') } });
     const refused = await consoleA.call('sync:now', {});
-    expect(refused.lastError).toMatch(/not what this Roster expects \(changes\[0\]\.profile\.version: expected an integer of at least 1\)/);
+    expect(refused.lastError?.message).toMatch(/not what this Roster expects \(changes\[0\]\.profile\.version: expected an integer of at least 1\)/);
     expect((await consoleA.call('profiles:list', { query: {}, offset: 0, limit: 1 })).total).toBe(PAGE);
     // The server's next answers are whole again: the sync goes on from the first page's cursor.
     const done = await consoleA.call('sync:now', {});
@@ -88,7 +88,7 @@ describe('a first sync into an empty console', () => {
   it('names what is wrong in any other answer too (here the change check), and stores nothing', async () => {
     proxy.inject({ path: '/api/v1/sync/check', fault: { kind: 'rewrite', body: (text) => text.replace('"changed":true', '"changed":"yes"') } });
     const refused = await consoleA.call('sync:now', {});
-    expect(refused.lastError).toMatch(/sync\/check is not what this Roster expects \(changed: Invalid input: expected boolean/);
+    expect(refused.lastError?.message).toMatch(/sync\/check is not what this Roster expects \(changed: Invalid input: expected boolean/);
     expect((await consoleA.call('profiles:list', { query: {}, offset: 0, limit: 1 })).total).toBe(0);
   });
 

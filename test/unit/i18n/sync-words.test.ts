@@ -12,7 +12,11 @@ import { formatters } from '../../../src-renderer/i18n/format';
 import { conflictHeadline, syncAnnouncement } from '../../../src-renderer/features/sync/words';
 import { CONSOLE_LANGUAGES } from '../../../src-shared/console-languages';
 import type { ConsoleLanguage } from '../../../src-shared/console-languages';
+import { syncText } from '../../../src-shared/contract/sync';
 import type { ConflictView, SyncStatus } from '../../../src-shared/contract/sync';
+import { errorFromWire } from '../../../src-shared/errors';
+import { rule } from '../../../src-shared/messages';
+import { syncTextOf } from '../../../src-renderer/i18n/messages';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 
 const ts = {} as Record<ConsoleLanguage, TFunction>;
@@ -68,7 +72,8 @@ describe('the status bar announcement', () => {
     expect(en(status({ online: false }))).toBe('Offline');
     expect(en(status({ online: null }))).toBe('Connecting…');
     expect(en(status({ openConflicts: 2 }))).toBe('Online. 2 conflicts to review');
-    expect(en(status({ online: false, lastError: 'The server cannot be reached.' }))).toBe('Offline. The server cannot be reached.');
+    // An error an older console stored (English only) is said as it was stored.
+    expect(en(status({ online: false, lastError: { message: 'The server cannot be reached.', rule: null, cause: null } }))).toBe('Offline. The server cannot be reached.');
   });
 
   it('is said in the console language, with its plural forms and number format', () => {
@@ -76,6 +81,35 @@ describe('the status bar announcement', () => {
     expect(syncAnnouncement(ts.fr, formatters('fr-BE'), status({ openConflicts: 1500, online: false }))).toBe('Hors ligne. 1\u202f500 conflits à examiner');
     expect(syncAnnouncement(ts.nl, formatters('nl-BE'), status({ openConflicts: 2 }))).toBe('Online. 2 conflicten te bekijken');
     expect(syncAnnouncement(ts.es, formatters('es-ES'), status({ connected: false }))).toBe('Sin conexión al servidor');
+  });
+});
+
+describe('what the sync said (the log, the last error)', () => {
+  const unreachable = syncText(rule('sync_log_unreachable', { detail: 'connect ECONNREFUSED 127.0.0.1:9' }));
+  // A push refused by the server: the English quotes the server's message, the console words the server's finding.
+  const refusedCause = errorFromWire('VALIDATION_FAILED', 'Email is required.', { rule: { key: 'required', params: { field: 'email' } }, holderId: 'dropped' });
+  const refused = syncText(rule('sync_conflict_refused', { name: 'Hanne Goossens', reason: refusedCause.message }), refusedCause);
+
+  it('is said in the console language, the error it quotes included, and in English as it was stored', () => {
+    expect(unreachable.message).toBe('The server cannot be reached (connect ECONNREFUSED 127.0.0.1:9). Your changes wait here and are sent when it answers.');
+    expect(syncTextOf(ts.en, unreachable)).toBe(unreachable.message);
+    expect(syncTextOf(ts.fr, unreachable)).toContain('connect ECONNREFUSED 127.0.0.1:9');
+    expect(syncTextOf(ts.fr, unreachable)).not.toBe(unreachable.message);
+    expect(refused.message).toBe('The server refused a change to Hanne Goossens: Email is required.');
+    expect(refusedCause.details).toEqual({ rule: { key: 'required', params: { field: 'email' } } });
+    for (const lng of ['fr', 'nl', 'es'] as const) {
+      const said = syncTextOf(ts[lng], refused);
+      expect(said).toContain('Hanne Goossens');
+      expect(said).not.toContain('Email is required');
+      expect(said).toContain(ts[lng]('rules.required', { field: ts[lng]('rules.field_email') }));
+    }
+    expect(syncAnnouncement(ts.nl, formatters('nl-BE'), status({ online: false, lastError: unreachable }))).toBe(`Offline. ${syncTextOf(ts.nl, unreachable)}`);
+  });
+
+  it('words the counts of a sent batch in the reader’s number format', () => {
+    const sent = syncText(rule('sync_log_invitations_sent', { invited: 1500, skipped: 2 }));
+    expect(sent.message).toBe('Invitations sent: 1,500 invited, 2 skipped.');
+    expect(syncTextOf(ts.fr, sent)).toContain('1\u202f500');
   });
 });
 
@@ -106,6 +140,7 @@ describe('a conflict headline', () => {
     kind: 'edit',
     message: '',
     code: null,
+    cause: null,
     base: {},
     mine: values('Hanne', 'Goossens', 'hanne@example.com'),
     theirs: null,

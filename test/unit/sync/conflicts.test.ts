@@ -16,7 +16,7 @@ function setup() {
   const conflicts = new ConflictService({ replica: db.replica, store: db.store, clock, ids: new CountingIds(), events: new RecordingEvents(), sync: { poke: () => pokes.push(1) } });
   const open = (c: Partial<ConflictRecord> & Pick<ConflictRecord, 'entityId' | 'kind'>): string => {
     const id = `40000000-0000-4000-8000-${String(db.t.conflicts.length + 1).padStart(12, '0')}`;
-    db.store.addConflict({ id, code: null, message: 'A conflict.', base: {}, mine: null, theirs: null, holderId: null, createdAt: clock.now().toISOString(), ...c });
+    db.store.addConflict({ id, code: null, message: 'A conflict.', cause: null, base: {}, mine: null, theirs: null, holderId: null, createdAt: clock.now().toISOString(), ...c });
     return id;
   };
   const resolved = (id: string) => db.t.conflicts.find((c) => c.id === id)?.resolution;

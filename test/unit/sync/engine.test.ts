@@ -152,11 +152,26 @@ describe('SyncEngine: push', () => {
     s.server.answer = (m) =>
       m.entityId === taken
         ? { mutationId: m.id, entityId: m.entityId, status: 'rejected', code: 'EMAIL_TAKEN', message: 'Another profile already uses x@example.com.', details: { holderId: H, field: 'email' } }
-        : { mutationId: m.id, entityId: m.entityId, status: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: { phone: 'bad' } } };
+        : {
+            mutationId: m.id,
+            entityId: m.entityId,
+            status: 'rejected',
+            code: 'VALIDATION_FAILED',
+            message: 'The profile breaks the profile rules.',
+            // A finding this console knows is kept for it to word; one it does not know (a newer server's) is dropped.
+            details: { fields: { phone: 'bad' }, fieldRules: { phone: { key: 'phone_not_a_number', params: { value: 'bad' } }, tags: { key: 'a_newer_rule', params: {} } } },
+          };
     await s.engine.syncNow();
     const open = s.db.openConflicts();
     expect(open.find((c) => c.entityId === taken)).toMatchObject({ kind: 'create_taken', code: 'EMAIL_TAKEN', holderId: H, message: 'Another profile already uses x@example.com.' });
     expect(open.find((c) => c.entityId === invalid)).toMatchObject({ kind: 'rejected', code: 'VALIDATION_FAILED', holderId: null, mine: expect.objectContaining({ firstName: 'Zoe' }) as unknown });
+    const cause = { code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fieldRules: { phone: { key: 'phone_not_a_number', params: { value: 'bad' } } } } };
+    expect(open.find((c) => c.entityId === invalid)?.cause).toEqual(cause);
+    expect(open.find((c) => c.entityId === taken)?.cause).toEqual({ code: 'EMAIL_TAKEN', message: 'Another profile already uses x@example.com.' });
+    // The sync log says it as a finding (the console words it, the server's error in its reason) and in English.
+    const logged = s.db.t.log.find((l) => l.rule?.key === 'sync_conflict_refused' && l.cause?.code === 'VALIDATION_FAILED');
+    expect(logged).toMatchObject({ level: 'warning', cause });
+    expect(logged?.message).toMatch(/^The server refused a change to Zoe .*: The profile breaks the profile rules\.$/);
     expect(s.db.t.outbox).toEqual([]);
   });
 
@@ -182,7 +197,12 @@ describe('SyncEngine: push', () => {
     expect(s.server.pushes.map((p) => p.mutations.length)).toEqual([4, 2, 2, 1]);
     expect(made.map((id) => s.db.row(id)?.version)).toEqual([1, 1, 0, 0]);
     expect(s.db.t.outbox.map((m) => m.entityId)).toEqual(made.slice(2));
-    expect(status.lastError).toContain('Something went wrong on the server.');
+    // The English for logs; the finding and the server's error for the console to word.
+    expect(status.lastError).toEqual({
+      message: 'Sync failed: Something went wrong on the server.',
+      rule: { key: 'sync_log_failed', params: { reason: 'Something went wrong on the server.' } },
+      cause: { code: 'INTERNAL', message: 'Something went wrong on the server.' },
+    });
   });
 
   it('fails the sync and keeps the outbox when the server answers a different number of results', async () => {
@@ -192,7 +212,11 @@ describe('SyncEngine: push', () => {
     s.local.create({});
     s.server.push = () => Promise.resolve({ results: [] });
     const status = await s.engine.syncNow();
-    expect(status.lastError).toBe('Sync failed: the server answered 0 results for 2 changes');
+    expect(status.lastError).toEqual({
+      message: 'Sync failed: the server answered 0 results for 2 changes',
+      rule: { key: 'sync_log_failed', params: { reason: 'the server answered 0 results for 2 changes' } },
+      cause: null,
+    });
     expect(s.db.t.outbox).toHaveLength(2);
   });
 });
@@ -347,7 +371,7 @@ describe('SyncEngine: background, backoff and working offline', () => {
     await settle();
     expect(s.secrets.token).toBeNull();
     expect(s.timers.size).toBe(0);
-    expect(s.engine.status()).toMatchObject({ connected: false, lastError: 'The server ended this session: sign in again (your changes wait here).' });
+    expect(s.engine.status()).toMatchObject({ connected: false, lastError: { message: 'The server ended this session: sign in again (your changes wait here).', rule: { key: 'sync_log_session_ended', params: {} }, cause: null } });
     await expect(s.engine.syncNow()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });
