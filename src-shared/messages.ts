@@ -117,6 +117,10 @@ export const RULE_TEMPLATES = {
   sign_in_rate_limited: 'Too many sign-in attempts: wait a minute and try again.',
   sign_in_failed: 'Sign-in failed: {{detail}}',
   organisation_mismatch: "This console's data belongs to {{organisation}}; {{other}} needs its own data folder (start Roster with --data-dir).",
+  organisation_switch_signed_out: 'Sign in to the Roster server first: this console has no data of that organisation yet.',
+  organisation_switch_busy: 'An import is still at work in {{organisation}}: wait for it to finish or cancel it, then switch.',
+  organisation_not_yours: 'You are not an admin of that organisation on {{url}}.',
+  organisation_switch_refused: 'The server refused to open that organisation: {{detail}}',
   sync_offline: 'Roster is set to work offline: switch it back on to sync.',
   sync_sign_in_first: 'Sign in to a Roster server first (Settings).',
 

@@ -242,6 +242,9 @@ export const signInResponseSchema = sessionInfoSchema.extend({
 });
 export type SignInResponse = z.infer<typeof signInResponseSchema>;
 
+/** A session in another organisation of the signed-in account (the console's organisation switcher). */
+export const switchOrganisationRequestSchema = z.object({ organisationId: uuid });
+
 // ---------------------------------------------------------------- endpoints
 
 /** The endpoints the console's sync engine calls, with their schemas. */
@@ -249,6 +252,7 @@ export const SYNC_ENDPOINTS = {
   signIn: { method: 'POST', path: `${API_PREFIX}/auth/sign-in`, request: signInRequestSchema, response: signInResponseSchema },
   signOut: { method: 'POST', path: `${API_PREFIX}/auth/sign-out`, request: z.object({}), response: z.object({ signedOut: z.boolean() }) },
   session: { method: 'GET', path: `${API_PREFIX}/auth/session`, request: z.object({}), response: sessionInfoSchema },
+  switchOrganisation: { method: 'POST', path: `${API_PREFIX}/auth/switch`, request: switchOrganisationRequestSchema, response: signInResponseSchema },
   push: { method: 'POST', path: `${API_PREFIX}/sync/push`, request: pushRequestSchema, response: pushResponseSchema },
   pull: { method: 'GET', path: `${API_PREFIX}/sync/pull`, request: pullQuerySchema, response: pullResponseSchema },
   check: { method: 'GET', path: `${API_PREFIX}/sync/check`, request: checkQuerySchema, response: checkResponseSchema },

@@ -2,7 +2,8 @@ import type { BrowserWindowConstructorOptions, CustomScheme, HandlerDetails, Win
 import { findDataDirFlag, parseLaunchArgs } from '../runtime/args';
 import { databaseFile, resolveDataDir } from '../runtime/data-dir';
 import { SECURITY_HEADERS } from '../runtime/csp';
-import { openRoster, startupFailureText, StartupError } from '../runtime/roster';
+import { openRoster } from '../runtime/roster';
+import { startupFailureText, StartupError } from '../runtime/startup';
 import type { Roster, RosterOptions } from '../runtime/roster';
 import { readStatic } from '../runtime/static';
 import type { SecretStore } from '../core/sync/ports';
@@ -232,6 +233,8 @@ export function startElectron<W extends WindowLike>(electron: ElectronModules<W>
       },
       ...environment.roster,
       sync: { ...environment.roster?.sync, secrets },
+      // Each further organisation's token is kept the same way, in its own folder.
+      secretsFor: (dir) => createElectronSecretStore(dir, safeStorage, environment.platform),
     });
     roster = opened;
     bindIpc(ipcMain, opened.dispatcher, opened.events, () => mainWindow?.webContents);

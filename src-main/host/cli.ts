@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findDataDirFlag } from '../runtime/args';
 import { databaseFile, resolveDataDir } from '../runtime/data-dir';
-import { startupFailureText } from '../runtime/roster';
+import { startupFailureText } from '../runtime/startup';
 import { ROSTER_VERSION } from '../runtime/version';
 import { runBrowserMode } from './browser-mode';
 import { openFileInSystemBrowser, openInSystemBrowser } from './open-browser';

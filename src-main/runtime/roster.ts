@@ -1,39 +1,34 @@
-import { randomUUID } from 'node:crypto';
-import { createDispatcher } from '../core/api/dispatcher';
+import { join } from 'node:path';
 import type { Dispatcher } from '../core/api/dispatcher';
-import { appHandlers } from '../core/api/app.handlers';
-import { profileHandlers } from '../core/api/profiles.handlers';
-import { importHandlers } from '../core/api/import.handlers';
-import { ImportService } from '../core/import/service';
-import type { ImportWorkerPort } from '../core/import/worker-port';
-import type { ImportLimits } from '../../src-shared/import';
-import { createImportWorker } from './import/runner';
-import { resourceTemplates } from './import/templates';
 import { EventBus } from '../core/events';
-import { ProfileService } from '../core/profiles/service';
+import type { ImportService } from '../core/import/service';
+import type { ImportWorkerPort } from '../core/import/worker-port';
+import type { ProfileService } from '../core/profiles/service';
 import type { Clock, IdSource } from '../core/ports';
-import { DataFilePermissionError, openDatabase } from '../db/database';
+import type { SyncEngine, SyncEngineOptions } from '../core/sync/engine';
+import type { ConflictService } from '../core/sync/conflicts';
+import type { InviteService } from '../core/invitations/service';
+import { TransportError } from '../core/sync/ports';
+import type { IndexBuilder, OrganisationSwitchTransport, SecretStore, SyncTransport, Timers } from '../core/sync/ports';
 import type { Db } from '../db/database';
-import { LATEST_VERSION, migrate, migrations, schemaVersion as fileSchemaVersion } from '../db/migrations';
-import { createReplica } from '../db/replica';
 import { settingsRepo } from '../db/settings.repo';
+import { CHANGE_TOPICS } from '../../src-shared/contract';
+import type { RunMode } from '../../src-shared/contract/app';
+import type { OrganisationChoice, OrganisationsView } from '../../src-shared/contract/sync';
 import { isConsoleLanguage } from '../../src-shared/console-languages';
 import type { ConsoleLanguage } from '../../src-shared/console-languages';
-import type { RunMode } from '../../src-shared/contract/app';
-import { databaseFile, prepareDataDir } from './data-dir';
+import { AppError, ruleError } from '../../src-shared/errors';
+import type { ImportLimits } from '../../src-shared/import';
+import { rule } from '../../src-shared/messages';
 import { checkWebUrl } from '../../src-shared/urls';
-import { syncHandlers } from '../core/api/sync.handlers';
-import { dashboardHandlers } from '../core/api/dashboard.handlers';
-import { createDashboardStore } from '../db/dashboard.repo';
-import { SyncEngine } from '../core/sync/engine';
-import type { SyncEngineOptions } from '../core/sync/engine';
-import { ConflictService } from '../core/sync/conflicts';
-import { InviteService } from '../core/invitations/service';
-import type { IndexBuilder, SecretStore, SyncTransport, Timers } from '../core/sync/ports';
-import { createSyncStore } from '../db/sync.repo';
+import type { SignInResponse } from '../../src-shared/wire';
+import { databaseFile, prepareDataDir } from './data-dir';
+import { placeDirOf, readRegistry, withPlace, writeRegistry } from './organisations';
+import type { Place, Registry } from './organisations';
+import { openPlace } from './place';
+import type { OpenPlace, PlaceShared } from './place';
+import { openFailure, startupFailureText, StartupError } from './startup';
 import { createHttpTransport } from './sync/http-transport';
-import { createFileSecretStore } from './sync/file-secrets';
-import { createWorkerIndexBuilder } from './sync/index-builder';
 
 export interface RosterOptions {
   dataDir: string;
@@ -55,10 +50,14 @@ export interface RosterOptions {
     transport?: SyncTransport;
     timers?: Timers;
     options?: Partial<SyncEngineOptions>;
+    /** Opens a session in another organisation of the account (the organisation switcher); HTTP by default. */
+    switcher?: OrganisationSwitchTransport;
     background?: boolean;
     /** Builds the indexes a large pull left out (a worker thread by default). */
     indexes?: IndexBuilder;
   };
+  /** The token store of a further organisation's folder (Electron: the OS's encryption); a 0600 file by default. */
+  secretsFor?: (dir: string) => SecretStore;
   /** Spreadsheet import: limits (file size, rows, time, memory), and what reads the files (a worker thread by default). */
   import?: { limits?: Partial<ImportLimits>; worker?: ImportWorkerPort; workerFile?: string; templatesDir?: string };
 }
@@ -75,79 +74,6 @@ export interface Roster {
   close(): void;
 }
 
-/** Why Roster could not open its data: each says what happened in words a person can act on. */
-export type StartupProblem = 'data-file-damaged' | 'data-file-newer' | 'migration-failed' | 'data-file-access' | 'data-file-busy' | 'secret-store' | 'other';
-
-/** Roster cannot start on this data; `message` says what happened and what to do, `dataFile` where the data is. */
-export class StartupError extends Error {
-  constructor(
-    readonly problem: StartupProblem,
-    message: string,
-    readonly dataFile: string,
-    cause?: unknown,
-  ) {
-    super(message, { cause });
-    this.name = 'StartupError';
-  }
-}
-
-const errorCode = (error: unknown): string => (error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '');
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** The data file could not be opened: why, in a person's words. */
-function openFailure(error: unknown, file: string): StartupError {
-  if (error instanceof DataFilePermissionError) {
-    return new StartupError('data-file-access', `${error.message} Make the folder and its files yours (e.g. chown), or choose another data folder with --data-dir.`, file, error);
-  }
-  const code = errorCode(error);
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_')) {
-    return new StartupError(
-      'data-file-damaged',
-      `The data file is damaged or is not a Roster database (SQLite: ${errorText(error)}). Roster left it as it is. Restore it from a backup, or move it elsewhere to start with an empty one.`,
-      file,
-      error,
-    );
-  }
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-    return new StartupError('data-file-busy', `The data file is locked by another program (${errorText(error)}). Close it, or the other Roster using this data folder, and start Roster again.`, file, error);
-  }
-  if (['EACCES', 'EPERM', 'EROFS', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PERM', 'SQLITE_AUTH'].some((c) => code === c || code.startsWith(`${c}_`))) {
-    return new StartupError('data-file-access', `Roster cannot read and write the data file (${errorText(error)}). Check that the folder and the file are yours and writable.`, file, error);
-  }
-  return new StartupError('other', `The data file could not be opened: ${errorText(error)}`, file, error);
-}
-
-/** Brings the file to this Roster's schema; refuses a newer one untouched, and says which step failed (each step is one transaction: none is left half-done). */
-function upgrade(db: Db, file: string): number {
-  const found = fileSchemaVersion(db);
-  if (found > LATEST_VERSION) {
-    throw new StartupError(
-      'data-file-newer',
-      `The data file was written by a newer version of Roster (data format ${found}; this Roster reads up to ${LATEST_VERSION}). Roster left it as it is: install the newer Roster to open it.`,
-      file,
-    );
-  }
-  try {
-    return migrate(db);
-  } catch (error) {
-    const reached = fileSchemaVersion(db);
-    const step = migrations.find((m) => m.version > reached);
-    const which = step === undefined ? '' : ` at step ${step.version} ("${step.name}")`;
-    throw new StartupError(
-      'migration-failed',
-      `Updating the data file to this version of Roster failed${which}: ${errorText(error)}. That step was undone: the file is as it was (data format ${reached}). Keep a copy of it and report this problem.`,
-      file,
-      error,
-    );
-  }
-}
-
-/** The text a person reads when Roster cannot start: what happened, then where the data file is. */
-export function startupFailureText(error: unknown, dataFile: string): string {
-  const what = error instanceof StartupError ? error.message : `Something went wrong while starting: ${errorText(error)}`;
-  return `${what}\n\nData file: ${error instanceof StartupError ? error.dataFile : dataFile}`;
-}
-
 /** The suggested server address, when the sign-in form would accept it; otherwise none, and a warning that says why. */
 function suggestion(raw: string | undefined, warn: (message: string) => void): string | null {
   if (raw === undefined || raw.trim() === '') return null;
@@ -161,118 +87,173 @@ function suggestion(raw: string | undefined, warn: (message: string) => void): s
 
 const LANGUAGE_SETTING = 'console.language';
 
-/** The console language kept in the data dir; a value this version does not know counts as no choice. */
+/** The console language kept in a replica by earlier versions; a value this version does not know counts as no choice. */
 function storedLanguage(db: Db): ConsoleLanguage | null {
   const value = settingsRepo.get(db, LANGUAGE_SETTING);
   return isConsoleLanguage(value) ? value : null;
 }
 
-/** The composition root shared by the Electron entry and the browser host. */
+/**
+ * The composition root shared by the Electron entry and the browser host: the
+ * workspace. It keeps each organisation's data in its own folder (see
+ * organisations.ts), opens the one in use and moves between them; the
+ * dispatcher and the events stay the same across a move, so the window and
+ * the browser host never notice.
+ */
 export function openRoster(options: RosterOptions): Roster {
-  const file = databaseFile(options.dataDir);
-  let db: Db;
+  const warn = options.warn ?? console.warn;
   try {
     prepareDataDir(options.dataDir);
-    db = openDatabase(file, { nativeBinding: options.nativeBinding });
   } catch (error) {
-    throw openFailure(error, file);
+    throw openFailure(error, databaseFile(options.dataDir));
   }
-  try {
-    return compose(options, db, file, upgrade(db, file));
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-}
-
-function compose(options: RosterOptions, db: Db, file: string, schemaVersion: number): Roster {
-  const suggestedServerUrl = suggestion(options.suggestedServerUrl, options.warn ?? console.warn);
-  const events = new EventBus();
-  const clock: Clock = options.clock ?? { now: () => new Date() };
-  const ids: IdSource = options.ids ?? { uuid: () => randomUUID() };
-  const replica = createReplica(db);
-  const profiles = new ProfileService({ replica, clock, ids, events });
-  const imports = new ImportService({
-    replica,
-    clock,
-    ids,
-    events,
-    progress: (p) => events.emit('import:progress', p),
-    worker: options.import?.worker ?? createImportWorker({ workerFile: options.import?.workerFile }),
-    limits: options.import?.limits,
-    templates: resourceTemplates(options.import?.templatesDir),
-  });
-  const syncStore = createSyncStore(db);
-  const timers: Timers = options.sync?.timers ?? {
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (handle) => {
-      clearTimeout(handle as NodeJS.Timeout);
-    },
-    random: Math.random,
+  let registry = readRegistry(options.dataDir, warn);
+  const save = (next: Registry): void => {
+    registry = next;
+    writeRegistry(options.dataDir, next);
   };
-  const indexes = options.sync?.indexes ?? createWorkerIndexBuilder({ file, nativeBinding: options.nativeBinding });
-  const sync = new SyncEngine({
-    replica,
-    store: syncStore,
-    transport: options.sync?.transport ?? createHttpTransport(),
-    secrets: options.sync?.secrets ?? createFileSecretStore(options.dataDir),
-    clock,
-    ids,
+  const events = new EventBus();
+  const switcher = options.sync?.switcher ?? createHttpTransport();
+  const absolute = (dir: string): string => (dir === '' ? options.dataDir : join(options.dataDir, dir));
+
+  const shared: PlaceShared = {
+    options,
     events,
-    timers,
-    indexes,
-    ...(options.sync?.options === undefined ? {} : { options: options.sync.options }),
-  });
-  const invites = new InviteService({ replica, store: syncStore, clock, ids, events, sync });
-  const conflicts = new ConflictService({ replica, store: syncStore, clock, ids, events, sync });
-  // Every local write that queues something wakes the sync engine (it ignores the wake-up while it runs).
-  const unsubscribe = events.on('changed', ({ topics }) => {
-    if (topics.includes('outbox')) sync.poke();
-  });
-  // A large pull cut short (or a crash) may have left indexes to build.
-  void sync.buildIndexes();
-  if (options.sync?.background !== false) sync.start();
-  const dispatcher = createDispatcher({
-    ...appHandlers({
-      info: () => ({
-        name: 'Roster',
-        version: options.version,
-        mode: options.mode,
-        dataDir: options.dataDir,
-        databaseFile: file,
-        schemaVersion,
-        suggestedServerUrl,
-        language: storedLanguage(db),
-        systemLocales: [...(options.systemLocales ?? [])],
-      }),
-      setLanguage: (language) => {
+    suggestedServerUrl: suggestion(options.suggestedServerUrl, warn),
+    language: {
+      get: (db) => registry.language ?? storedLanguage(db),
+      set: (db, language) => {
         settingsRepo.set(db, LANGUAGE_SETTING, language);
+        save({ ...registry, language });
       },
-      openExternal: options.openExternal,
-    }),
-    ...profileHandlers(profiles),
-    ...importHandlers(imports),
-    ...syncHandlers({ engine: sync, conflicts, invites, store: syncStore }),
-    ...dashboardHandlers({ store: createDashboardStore(db), clock }),
-  });
-  // An import left open (a tab closed, a page left) gives its memory back after its idle time, without a click.
-  const idleImports = setInterval(() => imports.releaseIdle(), 60_000);
-  idleImports.unref();
+    },
+    workspace: {
+      'sync:connect': async ({ serverUrl, email, password, organisationId }) => {
+        const bound = current.sync.status().organisation;
+        const signed = await current.sync.signIn(serverUrl, email, password, organisationId);
+        let session = signed.session;
+        // Signing in again on a console that works for one of the account's organisations keeps it there.
+        if (organisationId === undefined && bound !== null && session.organisation.organisationId !== bound.id && session.memberships.some((m) => m.organisationId === bound.id)) {
+          session = await switchSession(signed.url, session.token, bound.id);
+          await current.sync.endSession(signed.url, signed.session.token);
+        }
+        const target = session.organisation;
+        if (bound !== null && bound.id !== target.organisationId) {
+          const known = registry.places.find((p) => p.organisationId === target.organisationId);
+          moveTo(known ?? { organisationId: target.organisationId, name: target.organisationName, role: target.role, dir: placeDirOf(target.organisationId) });
+        }
+        const status = current.sync.adopt(signed.url, session);
+        save({
+          ...withPlace(registry, { organisationId: target.organisationId, name: target.organisationName, role: target.role, dir: registry.active }),
+          memberships: { serverUrl: signed.url, account: session.account.email, list: session.memberships },
+        });
+        return status;
+      },
+      'sync:organisations': () => view(),
+      'sync:switchOrganisation': async ({ organisationId }) => {
+        if (current.sync.status().organisation?.id === organisationId) return view();
+        const known = registry.places.find((p) => p.organisationId === organisationId);
+        if (known !== undefined) {
+          moveTo(known);
+          return view();
+        }
+        // Never opened on this console: the server opens a session in it for the same account.
+        const credentials = current.sync.credentials();
+        if (credentials === null) throw ruleError('UNAUTHORIZED', rule('organisation_switch_signed_out', {}));
+        const session = await switchSession(credentials.url, credentials.token, organisationId);
+        const target = session.organisation;
+        moveTo({ organisationId: target.organisationId, name: target.organisationName, role: target.role, dir: placeDirOf(target.organisationId) });
+        current.sync.adopt(credentials.url, session);
+        save({
+          ...withPlace(registry, { organisationId: target.organisationId, name: target.organisationName, role: target.role, dir: registry.active }),
+          memberships: { serverUrl: credentials.url, account: session.account.email, list: session.memberships },
+        });
+        return view();
+      },
+    },
+  };
+
+  /** A session in another organisation of the signed-in account, the server's refusals in words. */
+  async function switchSession(url: string, token: string, organisationId: string): Promise<SignInResponse> {
+    try {
+      return await switcher.switchOrganisation(url, token, organisationId);
+    } catch (error) {
+      if (error instanceof TransportError && error.kind === 'network') throw ruleError('NETWORK', rule('server_unreachable', { url, detail: error.message }));
+      if (error instanceof TransportError && error.status === 404) throw ruleError('NOT_FOUND', rule('organisation_not_yours', { url }));
+      if (error instanceof TransportError && error.status === 401) throw ruleError('UNAUTHORIZED', rule('sync_sign_in_first', {}));
+      throw ruleError('FORBIDDEN', rule('organisation_switch_refused', { detail: error instanceof Error ? error.message : String(error) }));
+    }
+  }
+
+  /** Closes the organisation in use and opens another (its folder made when new); nothing of one is ever read in the other. */
+  function moveTo(target: Place): void {
+    const job = current.imports.busy();
+    if (job !== null) throw ruleError('VALIDATION_FAILED', rule('organisation_switch_busy', { organisation: current.sync.status().organisation?.name ?? '' }));
+    let next: OpenPlace;
+    try {
+      next = openPlace(shared, absolute(target.dir));
+    } catch (error) {
+      // The organisation in use stays open; the person reads why the other could not be.
+      if (error instanceof StartupError) throw new AppError('INTERNAL', startupFailureText(error, error.dataFile));
+      throw error;
+    }
+    const previous = current;
+    current = next;
+    previous.close();
+    save({ ...registry, active: target.dir });
+    note(target);
+    events.changed([...CHANGE_TOPICS]);
+  }
+
+  /** Keeps the list true to the organisation in use: its name and role as its replica knows them (a first start after an upgrade lists it). */
+  function note(fallback?: Place): void {
+    const org = current.sync.status().organisation;
+    const place: Place | undefined = org === null ? fallback : { organisationId: org.id, name: org.name, role: org.role, dir: registry.active };
+    if (place === undefined) return;
+    const listed = registry.places.find((p) => p.dir === place.dir);
+    if (listed?.organisationId === place.organisationId && listed.name === place.name && listed.role === place.role) return;
+    save(withPlace(registry, place));
+  }
+
+  /** The organisations to offer: those kept here (openable offline) and those the server said the account administers. */
+  function view(): OrganisationsView {
+    const here = current.sync.status().organisation?.id ?? null;
+    const byId = new Map<string, OrganisationChoice>();
+    for (const m of registry.memberships?.list ?? []) {
+      byId.set(m.organisationId, { organisationId: m.organisationId, name: m.organisationName, role: m.role, local: false, current: m.organisationId === here });
+    }
+    for (const p of registry.places) {
+      byId.set(p.organisationId, { organisationId: p.organisationId, name: p.name, role: p.role, local: true, current: p.organisationId === here });
+    }
+    return { organisations: [...byId.values()].sort((a, b) => a.name.localeCompare(b.name)) };
+  }
+
+  let current: OpenPlace = openPlace(shared, absolute(registry.active));
+  note();
+  const dispatcher: Dispatcher = { dispatch: (name, args) => current.dispatcher.dispatch(name, args) };
   return {
-    db,
     events,
     dispatcher,
-    profiles,
-    imports,
-    sync,
-    invites,
-    conflicts,
+    get db() {
+      return current.db;
+    },
+    get profiles() {
+      return current.profiles;
+    },
+    get imports() {
+      return current.imports;
+    },
+    get sync() {
+      return current.sync;
+    },
+    get invites() {
+      return current.invites;
+    },
+    get conflicts() {
+      return current.conflicts;
+    },
     close: () => {
-      clearInterval(idleImports);
-      unsubscribe();
-      sync.stop();
-      void indexes.stop?.();
-      db.close();
+      current.close();
     },
   };
 }

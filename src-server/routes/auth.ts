@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
-import { API_PREFIX, sessionInfoSchema, signInRequestSchema, signInResponseSchema } from '../../src-shared/wire';
+import { API_PREFIX, sessionInfoSchema, signInRequestSchema, signInResponseSchema, switchOrganisationRequestSchema } from '../../src-shared/wire';
 import { apiRoute } from '../plugins/zod-routes';
 import { sourceOf } from '../services/audit';
 import type { AuthService } from '../services/auth';
@@ -28,6 +28,17 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext, auth: AuthS
     access: 'read',
     response: z.object({ signedOut: z.boolean() }),
     handler: async ({ request, actor }) => ({ signedOut: request.sessionToken !== null && (await auth.signOut(request.sessionToken, actor, sourceOf(request))) }),
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: `${API_PREFIX}/auth/switch`,
+    summary: 'A new session of the same account in another of its organisations (this one stays signed in)',
+    tags: ['auth'],
+    access: 'read',
+    body: switchOrganisationRequestSchema,
+    response: signInResponseSchema,
+    handler: async ({ body, actor, request }) => auth.switchOrganisation(actor, body.organisationId, sourceOf(request)),
   });
 
   apiRoute(app, {

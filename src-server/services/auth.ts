@@ -108,6 +108,26 @@ export class AuthService {
       throw new AppError('UNAUTHORIZED', SIGN_IN_FAILED);
     }
     if (chosen.disabled) throw new AppError('FORBIDDEN', `${chosen.organisationName} is disabled: ask the operator of this Roster server.`);
+    return this.#issue({ id: account.id, email: account.email }, chosen, usable, source, now, null);
+  }
+
+  /**
+   * A session in another organisation of the same account, without the password again (the console's
+   * organisation switcher). The caller's session stays as it is: each organisation's console keeps its own.
+   */
+  async switchOrganisation(actor: Actor, organisationId: string, source: AuditSource): Promise<SignInResponse> {
+    const now = this.#ctx.clock.now();
+    const memberships = await this.#memberships(actor.accountId);
+    const chosen = memberships.find((m) => m.organisationId === organisationId);
+    // Not a member: the same answer as an organisation that does not exist (nothing is revealed).
+    if (chosen === undefined) throw new AppError('NOT_FOUND', 'You are not an admin of that organisation.');
+    if (chosen.disabled) throw new AppError('FORBIDDEN', `${chosen.organisationName} is disabled: ask the operator of this Roster server.`);
+    const usable = memberships.filter((m) => !m.disabled);
+    return this.#issue({ id: actor.accountId, email: actor.email }, chosen, usable, source, now, actor.organisationId);
+  }
+
+  /** A new session of the account in the chosen organisation, written in its audit log (with where it came from, for a switch). */
+  async #issue(account: { id: string; email: string }, chosen: Membership, usable: readonly Membership[], source: AuditSource, now: Date, switchedFrom: string | null): Promise<SignInResponse> {
     const token = newToken();
     const expiresAt = iso(new Date(now.getTime() + this.#ctx.config.sessionAbsoluteHours * 3_600_000));
     await inTransaction(this.#ctx.db, async (trx) => {
@@ -121,7 +141,18 @@ export class AuthService {
         .where('account_id', '=', account.id)
         .where((eb) => eb.or([eb('expires_at', '<=', iso(now)), eb('last_seen_at', '<=', this.#idleCutoff(now))]))
         .execute();
-      await appendAudit(trx, { organisationId: chosen.organisationId, actor: { type: 'admin', accountId: account.id, email: account.email }, action: 'account.signed_in', target: { type: 'account', id: account.id }, source }, now);
+      await appendAudit(
+        trx,
+        {
+          organisationId: chosen.organisationId,
+          actor: { type: 'admin', accountId: account.id, email: account.email },
+          action: 'account.signed_in',
+          target: { type: 'account', id: account.id },
+          ...(switchedFrom === null ? {} : { details: { switchedFrom } }),
+          source,
+        },
+        now,
+      );
     });
     const strip = ({ organisationId, organisationName, role }: Membership): Membership => ({ organisationId, organisationName, role });
     return { token, expiresAt: this.#shownExpiry(expiresAt, iso(now), now), account: { id: account.id, email: account.email }, organisation: strip(chosen), memberships: usable.map(strip) };

@@ -44,6 +44,8 @@ export const PRELOAD_CHANNELS = [
   'sync:now',
   'sync:setWorkOffline',
   'sync:log',
+  'sync:organisations',
+  'sync:switchOrganisation',
   'conflicts:list',
   'conflicts:resolve',
   'invites:preview',

@@ -41,6 +41,21 @@ export interface SyncStatus {
   tokenStorage: TokenStorage;
 }
 
+/** An organisation this console can work in: one it keeps data of, or one the account administers on the server. */
+export interface OrganisationChoice {
+  organisationId: string;
+  name: string;
+  role: Role;
+  /** This console keeps its data (it can be opened offline). */
+  local: boolean;
+  /** The one the console is working in now. */
+  current: boolean;
+}
+
+export interface OrganisationsView {
+  organisations: OrganisationChoice[];
+}
+
 export const CONFLICT_KINDS = ['edit', 'create_taken', 'edit_deleted', 'rejected'] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
@@ -171,6 +186,10 @@ export const syncChannels = {
   'sync:disconnect': channel<{ waiting: number }>()(z.strictObject({})),
   'sync:now': channel<SyncStatus>()(z.strictObject({})),
   'sync:setWorkOffline': channel<SyncStatus>()(z.strictObject({ offline: z.boolean() })),
+  /** The organisations the console can work in; more than one once an admin of several has signed in. */
+  'sync:organisations': channel<OrganisationsView>()(z.strictObject({})),
+  /** Works in another organisation: its own data, outbox and conflicts (offline too, once synced here). */
+  'sync:switchOrganisation': channel<OrganisationsView>()(z.strictObject({ organisationId: z.uuid() })),
   'sync:log': channel<SyncLogEntry[]>()(z.strictObject({ limit: z.int().min(1).max(500).default(100) })),
   'conflicts:list': channel<ConflictView[]>()(z.strictObject({})),
   'conflicts:resolve': channel<{ resolved: true }>()(z.strictObject({ id: z.uuid(), resolution: conflictResolutionSchema })),

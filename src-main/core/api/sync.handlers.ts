@@ -5,11 +5,12 @@ import type { ConflictService } from '../sync/conflicts';
 import type { InviteService } from '../invitations/service';
 import type { SyncStorePort } from '../sync/ports';
 
-type SyncChannel = Extract<ChannelName, `sync:${string}` | `conflicts:${string}` | `invites:${string}`>;
+/** Signing in and choosing the organisation are the workspace's (src-main/runtime/workspace.ts): they may change the replica itself. */
+export type WorkspaceChannel = 'sync:connect' | 'sync:organisations' | 'sync:switchOrganisation';
+type SyncChannel = Exclude<Extract<ChannelName, `sync:${string}` | `conflicts:${string}` | `invites:${string}`>, WorkspaceChannel>;
 
 export const syncHandlers = (deps: { engine: SyncEngine; conflicts: ConflictService; invites: InviteService; store: SyncStorePort }): DomainHandlers<SyncChannel> => ({
   'sync:status': () => deps.engine.status(),
-  'sync:connect': ({ serverUrl, email, password, organisationId }) => deps.engine.connect(serverUrl, email, password, organisationId),
   'sync:disconnect': () => deps.engine.disconnect(),
   'sync:now': () => deps.engine.syncNow(),
   'sync:setWorkOffline': ({ offline }) => deps.engine.setWorkOffline(offline),

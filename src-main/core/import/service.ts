@@ -28,6 +28,7 @@ import type { ProblemSelection } from './export';
 import { ImportHistory } from './history';
 import { compareWithDirectory, excludeRows, excludeWhere, exportSessionProblems, preview } from './review';
 import { ImportSessions, viewOf } from './sessions';
+import type { ImportJob } from './sessions';
 import { ImportShaping } from './shaping';
 import { buildTemplate, templateFileName } from './templates';
 
@@ -93,6 +94,11 @@ export class ImportService {
   /** Closes the imports left idle too long (the app calls it now and then, so memory comes back without a click). */
   releaseIdle(): number {
     return this.sessions.releaseIdle();
+  }
+
+  /** What an import is busy with right now (reading, checking, comparing, committing), or null. */
+  busy(): ImportJob | null {
+    return this.sessions.busy();
   }
 
   getLimits(): ImportLimits {

@@ -165,6 +165,12 @@ export class ImportSessions {
     return this.ctx.clock.now().getTime();
   }
 
+  /** The job some import is running (the first found), or null when none works. */
+  busy(): ImportJob | null {
+    for (const [, e] of this.entries) if (e.control.busy !== null) return e.control.busy;
+    return null;
+  }
+
   /** Closes the imports idle longer than idleMs (none that runs a job); returns how many. */
   releaseIdle(): number {
     const before = this.now() - this.idleMs;

@@ -4,7 +4,7 @@ import type { RuleKey } from '../../../src-shared/messages';
 import { syncText } from '../../../src-shared/contract/sync';
 import type { SyncLogEntry, SyncStatus, SyncText } from '../../../src-shared/contract/sync';
 import { MAX_PULL_LIMIT } from '../../../src-shared/wire';
-import type { Role } from '../../../src-shared/wire';
+import type { Role, SignInResponse } from '../../../src-shared/wire';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { IndexBuilder, SecretStore, SyncStorePort, SyncTransport, Timers } from './ports';
 import { TransportError } from './ports';
@@ -163,10 +163,15 @@ export class SyncEngine {
   }
 
   async connect(serverUrl: string, email: string, password: string, organisationId?: string): Promise<SyncStatus> {
+    const { url, session } = await this.signIn(serverUrl, email, password, organisationId);
+    return this.adopt(url, session);
+  }
+
+  /** Asks the server for a session; nothing is kept yet (see adopt). The address comes back without its trailing slashes. */
+  async signIn(serverUrl: string, email: string, password: string, organisationId?: string): Promise<{ url: string; session: SignInResponse }> {
     const url = serverUrl.replace(/\/+$/, '');
-    let session;
     try {
-      session = await this.deps.transport.signIn(url, { email, password, ...(organisationId === undefined ? {} : { organisationId }) });
+      return { url, session: await this.deps.transport.signIn(url, { email, password, ...(organisationId === undefined ? {} : { organisationId }) }) };
     } catch (error) {
       if (error instanceof TransportError && error.kind === 'network') {
         throw ruleError('NETWORK', rule('server_unreachable', { url, detail: error.message }));
@@ -175,6 +180,10 @@ export class SyncEngine {
       if (error instanceof TransportError && error.status === 429) throw ruleError('RATE_LIMITED', rule('sign_in_rate_limited', {}));
       throw ruleError('NETWORK', rule('sign_in_failed', { detail: describe(error) }));
     }
+  }
+
+  /** Keeps a session the server gave: this replica belongs to its organisation from now on (one bound to another refuses it). */
+  adopt(url: string, session: SignInResponse): SyncStatus {
     const state = this.deps.store.state();
     if (state.organisation !== null && state.organisation.id !== session.organisation.organisationId) {
       throw ruleError('FORBIDDEN', rule('organisation_mismatch', { organisation: state.organisation.name, other: session.organisation.organisationName }));
@@ -194,6 +203,22 @@ export class SyncEngine {
     this.failures = 0;
     if (this.started) this.schedule(0);
     return this.status();
+  }
+
+  /** Ends a session the console does not keep (best effort: offline, it simply expires on the server). */
+  async endSession(url: string, token: string): Promise<void> {
+    try {
+      await this.deps.transport.signOut(url, token);
+    } catch {
+      // The server's idle limit ends it.
+    }
+  }
+
+  /** The server address and session token this replica signs in with, when it has both. */
+  credentials(): { url: string; token: string } | null {
+    const url = this.deps.store.state().serverUrl;
+    const token = this.deps.secrets.get();
+    return url === null || token === null ? null : { url, token };
   }
 
   /** Signs out. Unsynced work stays in the outbox for the next sign-in. */

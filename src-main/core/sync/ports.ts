@@ -164,6 +164,11 @@ export interface SyncTransport {
   check(serverUrl: string, token: string, cursor: string): Promise<CheckResponse>;
 }
 
+/** A session of the same account in another of its organisations (the console's organisation switcher). */
+export interface OrganisationSwitchTransport {
+  switchOrganisation(serverUrl: string, token: string, organisationId: string): Promise<SignInResponse>;
+}
+
 /** Where the session token lives: Electron's safeStorage, or a 0600 file in browser mode. */
 export interface SecretStore {
   readonly kind: 'os-encrypted' | 'file-0600';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { TransportError } from '../../core/sync/ports';
-import type { SyncTransport } from '../../core/sync/ports';
+import type { OrganisationSwitchTransport, SyncTransport } from '../../core/sync/ports';
 import { ROSTER_VERSION } from '../version';
 import {
   SYNC_ENDPOINTS,
@@ -44,7 +44,7 @@ const pullReader: Reader<PullResponse> = (data) => {
 };
 
 /** The Roster server's sync API over HTTP(S), every answer checked against the shared schemas. */
-export function createHttpTransport(options: HttpTransportOptions = {}): SyncTransport {
+export function createHttpTransport(options: HttpTransportOptions = {}): SyncTransport & OrganisationSwitchTransport {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const doFetch = options.fetch ?? fetch;
 
@@ -88,6 +88,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
 
   return {
     signIn: (url, request) => call(url, 'POST', SYNC_ENDPOINTS.signIn.path, schemaReader(signInResponseSchema), null, request),
+    switchOrganisation: (url, token, organisationId) =>
+      call(url, 'POST', SYNC_ENDPOINTS.switchOrganisation.path, schemaReader(signInResponseSchema), token, { organisationId }),
     signOut: async (url, token) => {
       await call(url, 'POST', SYNC_ENDPOINTS.signOut.path, schemaReader(SYNC_ENDPOINTS.signOut.response), token, {});
     },

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createElectronSecretStore } from '../../../src-main/electron/secrets';
-import { openRoster, StartupError } from '../../../src-main/runtime/roster';
+import { openRoster } from '../../../src-main/runtime/roster';
+import { StartupError } from '../../../src-main/runtime/startup';
 import type { Roster } from '../../../src-main/runtime/roster';
 import { createFileSecretStore } from '../../../src-main/runtime/sync/file-secrets';
 

@@ -66,6 +66,7 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     const cases: Record<string, Case> = {
       'POST /api/v1/auth/sign-in': async () => [await t.request('POST', '/api/v1/auth/sign-in', { body: { email: a.email, password: a.password, organisationId: b.organisationId } })],
       'GET /api/v1/auth/session': async () => [await t.request('GET', '/api/v1/auth/session', tok)],
+      'POST /api/v1/auth/switch': async () => [await t.request('POST', '/api/v1/auth/switch', { ...tok, body: { organisationId: b.organisationId } })],
       'POST /api/v1/auth/sign-out': async () => {
         const extra = await t.signIn(a.email, a.password);
         return [await t.request('POST', '/api/v1/auth/sign-out', { token: extra.token })];

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { createDispatcher } from '../core/api/dispatcher';
+import type { DomainHandlers } from '../core/api/dispatcher';
+import { appHandlers } from '../core/api/app.handlers';
+import { profileHandlers } from '../core/api/profiles.handlers';
+import { importHandlers } from '../core/api/import.handlers';
+import { syncHandlers } from '../core/api/sync.handlers';
+import type { WorkspaceChannel } from '../core/api/sync.handlers';
+import { dashboardHandlers } from '../core/api/dashboard.handlers';
+import { ImportService } from '../core/import/service';
+import type { EventBus } from '../core/events';
+import { ProfileService } from '../core/profiles/service';
+import type { Clock, IdSource } from '../core/ports';
+import { SyncEngine } from '../core/sync/engine';
+import { ConflictService } from '../core/sync/conflicts';
+import { InviteService } from '../core/invitations/service';
+import type { SecretStore, Timers } from '../core/sync/ports';
+import { openDatabase } from '../db/database';
+import type { Db } from '../db/database';
+import { createReplica } from '../db/replica';
+import { createSyncStore } from '../db/sync.repo';
+import { createDashboardStore } from '../db/dashboard.repo';
+import type { ConsoleLanguage } from '../../src-shared/console-languages';
+import { databaseFile, prepareDataDir } from './data-dir';
+import { createImportWorker } from './import/runner';
+import { resourceTemplates } from './import/templates';
+import { createHttpTransport } from './sync/http-transport';
+import { createFileSecretStore } from './sync/file-secrets';
+import { createWorkerIndexBuilder } from './sync/index-builder';
+import { openFailure, upgrade } from './startup';
+import type { Roster, RosterOptions } from './roster';
+
+/** What every organisation's data shares: the console's events, language, suggested address and the workspace's own channels. */
+export interface PlaceShared {
+  options: RosterOptions;
+  events: EventBus;
+  suggestedServerUrl: string | null;
+  language: { get(db: Db): ConsoleLanguage | null; set(db: Db, language: ConsoleLanguage): void };
+  workspace: DomainHandlers<WorkspaceChannel>;
+}
+
+/** One organisation's data opened: its replica file in `dir`, its session token, its services. */
+export interface OpenPlace extends Omit<Roster, 'events'> {
+  file: string;
+}
+
+/** Opens (and brings up to date) the replica in `dir`, and composes the services on it. */
+export function openPlace(shared: PlaceShared, dir: string): OpenPlace {
+  const file = databaseFile(dir);
+  let db: Db;
+  try {
+    prepareDataDir(dir);
+    db = openDatabase(file, { nativeBinding: shared.options.nativeBinding });
+  } catch (error) {
+    throw openFailure(error, file);
+  }
+  try {
+    return compose(shared, dir, db, file, upgrade(db, file));
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** The token store of a folder: the one given for the data folder itself, else the platform's for that folder. */
+function secretsOf(options: RosterOptions, dir: string): SecretStore {
+  if (dir === options.dataDir) return options.sync?.secrets ?? createFileSecretStore(dir);
+  return options.secretsFor?.(dir) ?? createFileSecretStore(dir);
+}
+
+function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaVersion: number): OpenPlace {
+  const { options, events } = shared;
+  const clock: Clock = options.clock ?? { now: () => new Date() };
+  const ids: IdSource = options.ids ?? { uuid: () => randomUUID() };
+  const replica = createReplica(db);
+  const profiles = new ProfileService({ replica, clock, ids, events });
+  const imports = new ImportService({
+    replica,
+    clock,
+    ids,
+    events,
+    progress: (p) => events.emit('import:progress', p),
+    worker: options.import?.worker ?? createImportWorker({ workerFile: options.import?.workerFile }),
+    limits: options.import?.limits,
+    templates: resourceTemplates(options.import?.templatesDir),
+  });
+  const syncStore = createSyncStore(db);
+  const timers: Timers = options.sync?.timers ?? {
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (handle) => {
+      clearTimeout(handle as NodeJS.Timeout);
+    },
+    random: Math.random,
+  };
+  const indexes = options.sync?.indexes ?? createWorkerIndexBuilder({ file, nativeBinding: options.nativeBinding });
+  const sync = new SyncEngine({
+    replica,
+    store: syncStore,
+    transport: options.sync?.transport ?? createHttpTransport(),
+    secrets: secretsOf(options, dir),
+    clock,
+    ids,
+    events,
+    timers,
+    indexes,
+    ...(options.sync?.options === undefined ? {} : { options: options.sync.options }),
+  });
+  const invites = new InviteService({ replica, store: syncStore, clock, ids, events, sync });
+  const conflicts = new ConflictService({ replica, store: syncStore, clock, ids, events, sync });
+  // Every local write that queues something wakes the sync engine (it ignores the wake-up while it runs).
+  const unsubscribe = events.on('changed', ({ topics }) => {
+    if (topics.includes('outbox')) sync.poke();
+  });
+  // A large pull cut short (or a crash) may have left indexes to build.
+  void sync.buildIndexes();
+  if (options.sync?.background !== false) sync.start();
+  const dispatcher = createDispatcher({
+    ...appHandlers({
+      info: () => ({
+        name: 'Roster',
+        version: options.version,
+        mode: options.mode,
+        dataDir: options.dataDir,
+        databaseFile: file,
+        schemaVersion,
+        suggestedServerUrl: shared.suggestedServerUrl,
+        language: shared.language.get(db),
+        systemLocales: [...(options.systemLocales ?? [])],
+      }),
+      setLanguage: (language) => {
+        shared.language.set(db, language);
+      },
+      openExternal: options.openExternal,
+    }),
+    ...profileHandlers(profiles),
+    ...importHandlers(imports),
+    ...syncHandlers({ engine: sync, conflicts, invites, store: syncStore }),
+    ...shared.workspace,
+    ...dashboardHandlers({ store: createDashboardStore(db), clock }),
+  });
+  // An import left open (a tab closed, a page left) gives its memory back after its idle time, without a click.
+  const idleImports = setInterval(() => imports.releaseIdle(), 60_000);
+  idleImports.unref();
+  return {
+    file,
+    db,
+    dispatcher,
+    profiles,
+    imports,
+    sync,
+    invites,
+    conflicts,
+    close: () => {
+      clearInterval(idleImports);
+      unsubscribe();
+      sync.stop();
+      void indexes.stop?.();
+      db.close();
+    },
+  };
+}
