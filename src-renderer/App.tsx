@@ -4,6 +4,7 @@ import { ConflictsPage } from './features/sync/ConflictsPage';
 import { InvitesPage } from './features/sync/InvitesPage';
 import { SettingsPage } from './features/sync/SettingsPage';
 import { StatusBar } from './features/sync/StatusBar';
+import { OrganisationSwitcher } from './features/sync/OrganisationSwitcher';
 import { runMode } from './api/client';
 import { useApi } from './api/hooks';
 import { DashboardPage } from './features/dashboard/DashboardPage';
@@ -55,11 +56,7 @@ export function App() {
             </Text>
           </Group>
           <Group gap="xs">
-            {status.data?.organisation != null && (
-              <Text size="sm" fw={500} data-testid="organisation">
-                {status.data.organisation.name}
-              </Text>
-            )}
+            <OrganisationSwitcher signedInName={status.data?.organisation?.name ?? null} />
             <LanguagePicker />
             <ModeBadge />
           </Group>

@@ -28,6 +28,8 @@ interface UiState {
   toggle: (id: string) => void;
   selectAllResults: () => void;
   clearSelection: () => void;
+  /** Another organisation is open: nothing of the last one's view applies (its page, search or ticks). */
+  startAfresh: () => void;
 }
 
 const none: Ticked = { mode: 'ids', ids: new Set() };
@@ -62,6 +64,9 @@ export const useUi = create<UiState>()((set) => ({
   },
   clearSelection: () => {
     set({ ticked: none });
+  },
+  startAfresh: () => {
+    set({ route: { page: 'dashboard' }, query: { sort: { by: 'name', dir: 'asc' } }, ticked: none });
   },
 }));
 

@@ -78,6 +78,8 @@ export function SettingsPage() {
   const status = useApi('sync:status', {}, ['sync', 'settings', 'outbox']);
   const log = useApi('sync:log', { limit: 30 }, ['sync', 'conflicts']);
   const info = useApi('app:info', {}, []);
+  const organisations = useApi('sync:organisations', {}, ['sync', 'settings']);
+  const several = organisations.data?.organisations.length ?? 0;
   const [confirmOut, setConfirmOut] = useState(false);
   // Signed out, the dialog's opener is gone: focus goes to the page's heading (cancelled, the dialog gives it back to its opener).
   const heading = useRef<HTMLHeadingElement>(null);
@@ -107,6 +109,11 @@ export function SettingsPage() {
               <Badge variant="light">{t(ROLE_KEYS[s.organisation.role])}</Badge>
             </Group>
             <Text size="sm">{t('sync.server.signedInAs', { account: s.account ?? '', url: s.serverUrl ?? '' })}</Text>
+            {several > 1 && (
+              <Text size="sm" data-testid="several-organisations">
+                {t('sync.organisations.several', { count: several })}
+              </Text>
+            )}
             <Text size="sm" c="dimmed">
               {s.tokenStorage === 'os-encrypted' ? t('sync.server.tokenEncrypted') : t('sync.server.tokenFile')}
             </Text>
