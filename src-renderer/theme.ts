@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { createTheme, darken, luminance, rem } from '@mantine/core';
-import type { CSSVariablesResolver, MantineTheme, MantineThemeOverride } from '@mantine/core';
+import type { CSSVariablesResolver, DefaultMantineColor, MantineColorShade, MantineTheme, MantineThemeOverride } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
 /** WCAG AA for text under 18 pt: what every colour pair the console draws text with must reach. */
@@ -19,20 +19,28 @@ export function readableOn(color: string, background: string): string {
   return out;
 }
 
+/** A colour variable of Mantine's light or dark scheme. */
+type ColourVariable = `--mantine-color-${string}`;
+
+/** A palette shade as Mantine's own CSS variable (var(--mantine-color-red-9)), so it follows the palette. */
+const paletteShade = (colour: DefaultMantineColor, shade: MantineColorShade): string => `var(--mantine-color-${colour}-${shade})`;
+
+/** The light scheme's fixed text colours: "dimmed" a darker grey than Mantine's (3.3:1 on white), errors in red 9. */
+const LIGHT_TEXT_COLOURS: Record<ColourVariable, string> = {
+  '--mantine-color-dimmed': '#5c636a',
+  '--mantine-color-error': paletteShade('red', 9),
+};
+
 /**
  * Colours every text passes AA contrast with (the light scheme, the only one
- * the console uses): "dimmed" text a darker grey than Mantine's (3.3:1 on
- * white), error messages in red 9, and the text of light badges, buttons
- * and alerts (shade 9 on shade 1: green, yellow, orange and teal fall
- * below 4.5:1) darkened until it reads on the hovered shade 2 as well.
+ * the console uses): the fixed text colours above, and the text of light
+ * badges, buttons and alerts (shade 9 on shade 1: green, yellow, orange and
+ * teal fall below 4.5:1) darkened until it reads on the hovered shade 2 as well.
  */
 export const cssVariablesResolver: CSSVariablesResolver = (theme: MantineTheme) => ({
   variables: {},
   light: {
-    // eslint-disable-next-line i18next/no-literal-string -- a CSS colour, not words
-    '--mantine-color-dimmed': '#5c636a',
-    // eslint-disable-next-line i18next/no-literal-string -- a CSS colour, not words
-    '--mantine-color-error': 'var(--mantine-color-red-9)',
+    ...LIGHT_TEXT_COLOURS,
     ...Object.fromEntries(
       Object.entries(theme.colors).map(([name, shades]) => [`--mantine-color-${name}-light-color`, readableOn(shades[9], shades[2])]),
     ),

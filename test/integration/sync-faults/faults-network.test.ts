@@ -1,7 +1,6 @@
 import { afterEach, describe, expect } from 'vitest';
 import type { Clock } from '../../../src-main/core/ports';
 import { createHttpTransport } from '../../../src-main/runtime/sync/http-transport';
-import type { Profile } from '../../../src-shared/profile';
 import { openTestConsole } from '../../support/console';
 import type { TestConsole } from '../../support/console';
 import { startFaultProxy } from '../../support/fault-proxy';
@@ -9,7 +8,7 @@ import type { Fault, FaultProxy } from '../../support/fault-proxy';
 import { build } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
 import { faultCase } from './fault-case';
-import { byId, comparable, duplicates, serverView, sleep } from './helpers';
+import { duplicates, expectConverged, serverView, sleep } from './helpers';
 
 const PUSH = '/api/v1/sync/push';
 const PULL = '/api/v1/sync/pull';
@@ -22,23 +21,6 @@ afterEach(async () => {
 });
 
 const draft = (first: string, last: string, email: string, tags: string[] = []) => ({ firstName: first, lastName: last, email, tags });
-
-async function allLocal(c: TestConsole): Promise<Profile[]> {
-  const rows: Profile[] = [];
-  for (let offset = 0; ; ) {
-    const page = await c.call('profiles:list', { query: {}, offset, limit: 500 });
-    rows.push(...page.rows);
-    offset += page.rows.length;
-    if (page.rows.length === 0 || offset >= page.total) return rows.sort(byId);
-  }
-}
-
-async function expectConverged(c: TestConsole, live: Map<string, Profile>): Promise<void> {
-  const local = new Map((await allLocal(c)).map((p) => [p.id, JSON.stringify(comparable(p))]));
-  const remote = new Map([...live.values()].map((p) => [p.id, JSON.stringify(comparable(p))]));
-  const differing = [...new Set([...local.keys(), ...remote.keys()])].filter((id) => local.get(id) !== remote.get(id));
-  expect(differing).toEqual([]);
-}
 
 interface World {
   server: TestServer;

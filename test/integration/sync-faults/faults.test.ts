@@ -8,8 +8,6 @@ import { startServer } from '../../../src-server/app';
 import { defaultConfig } from '../../../src-server/config';
 import type { Clock } from '../../../src-server/services/context';
 import { createOrganisation } from '../../../src-server/services/organisations';
-import type { Profile } from '../../../src-shared/profile';
-import type { ChannelName, RequestOf, ResponseOf } from '../../../src-shared/contract';
 import type { SyncStatus } from '../../../src-shared/contract/sync';
 import { databaseFile } from '../../../src-main/runtime/data-dir';
 import { openTestConsole } from '../../support/console';
@@ -24,7 +22,8 @@ import type { TestServer } from '../../support/roster-server';
 import { startSmtpSink } from '../../support/smtp-sink';
 import type { SmtpSink } from '../../support/smtp-sink';
 import { faultCase } from './fault-case';
-import { byId, comparable, duplicates, serverView, signInToken, sleep } from './helpers';
+import { duplicates, expectConverged, serverView, signInToken, sleep } from './helpers';
+import type { Caller } from './helpers';
 
 const PUSH = '/api/v1/sync/push';
 const PULL = '/api/v1/sync/pull';
@@ -49,30 +48,6 @@ const tempDir = (prefix: string): string => {
   });
   return dir;
 };
-
-interface Caller {
-  call<N extends ChannelName>(name: N, args: RequestOf<N>): Promise<ResponseOf<N>>;
-}
-
-async function allLocal(c: Caller): Promise<Profile[]> {
-  const rows: Profile[] = [];
-  for (let offset = 0; ; ) {
-    const page = await c.call('profiles:list', { query: {}, offset, limit: 500 });
-    rows.push(...page.rows);
-    offset += page.rows.length;
-    if (page.rows.length === 0 || offset >= page.total) return rows.sort(byId);
-  }
-}
-
-/** The console holds exactly the server's live profiles (ids, values, versions, statuses). */
-async function expectConverged(c: Caller, live: Map<string, Profile>): Promise<void> {
-  const local = new Map((await allLocal(c)).map((p) => [p.id, comparable(p)]));
-  const remote = new Map([...live.values()].map((p) => [p.id, comparable(p)]));
-  const differing = [...new Set([...local.keys(), ...remote.keys()])]
-    .filter((id) => JSON.stringify(local.get(id)) !== JSON.stringify(remote.get(id)))
-    .map((id) => ({ id, local: local.get(id), server: remote.get(id) }));
-  expect(differing).toEqual([]);
-}
 
 const draft = (first: string, last: string, email: string, tags: string[] = []) => ({ firstName: first, lastName: last, email, tags });
 

@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import type { ChannelName, RequestOf, ResponseOf } from '../../../src-shared/contract';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { PullResponse } from '../../../src-shared/wire';
 
@@ -64,6 +66,32 @@ export function duplicates(values: readonly string[]): string[] {
   const seen = new Map<string, number>();
   for (const v of values) seen.set(v.toLowerCase(), (seen.get(v.toLowerCase()) ?? 0) + 1);
   return [...seen].filter(([, n]) => n > 1).map(([v]) => v);
+}
+
+/** A console the tests talk to: in-process (TestConsole) or a host process over its API. */
+export interface Caller {
+  call<N extends ChannelName>(name: N, args: RequestOf<N>): Promise<ResponseOf<N>>;
+}
+
+/** Every profile in a console's replica, by id, through its list API (pages of 500). */
+export async function allLocal(c: Caller): Promise<Profile[]> {
+  const rows: Profile[] = [];
+  for (let offset = 0; ; ) {
+    const page = await c.call('profiles:list', { query: {}, offset, limit: 500 });
+    rows.push(...page.rows);
+    offset += page.rows.length;
+    if (page.rows.length === 0 || offset >= page.total) return rows.sort(byId);
+  }
+}
+
+/** The console holds exactly the server's live profiles (ids, values, versions, statuses). */
+export async function expectConverged(c: Caller, live: Map<string, Profile>): Promise<void> {
+  const local = new Map((await allLocal(c)).map((p) => [p.id, comparable(p)]));
+  const remote = new Map([...live.values()].map((p) => [p.id, comparable(p)]));
+  const differing = [...new Set([...local.keys(), ...remote.keys()])]
+    .filter((id) => JSON.stringify(local.get(id)) !== JSON.stringify(remote.get(id)))
+    .map((id) => ({ id, local: local.get(id), server: remote.get(id) }));
+  expect(differing).toEqual([]);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
