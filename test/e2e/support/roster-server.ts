@@ -23,7 +23,7 @@ export interface E2eServer {
   dispose(): Promise<void>;
 }
 
-export async function createE2eServer(options: { startNow?: boolean; organisationName?: string } = {}): Promise<E2eServer> {
+export async function createE2eServer(options: { startNow?: boolean; organisationName?: string; operatorToken?: string } = {}): Promise<E2eServer> {
   const sink = await startSmtpSink();
   const dataDir = mkdtempSync(join(tmpdir(), 'roster-e2e-server-'));
   const config = (port: number) =>
@@ -34,6 +34,7 @@ export async function createE2eServer(options: { startNow?: boolean; organisatio
       scrypt: { N: 2 ** 10, r: 8, p: 1 },
       logLevel: 'silent',
       seedDemo: false,
+      operatorToken: options.operatorToken,
       worker: { enabled: true, pollIntervalMs: 100, batchSize: 50, leaseMs: 30_000, retryBaseMs: 50, retryMaxMs: 500 },
     });
   // First start on a free port, to learn it and to create the organisation; later starts reuse both.
