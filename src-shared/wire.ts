@@ -242,6 +242,13 @@ export const signInResponseSchema = sessionInfoSchema.extend({
 });
 export type SignInResponse = z.infer<typeof signInResponseSchema>;
 
+/** What the console takes from the organisation's settings: the import's starting language and phone country. */
+export const organisationDefaultsSchema = z.object({
+  defaultLanguage: z.enum(LANGUAGES),
+  /** ISO 3166 two-letter code (BE), for phone numbers written without a country code; null: none. */
+  defaultPhoneCountry: z.string().regex(/^[A-Z]{2}$/).nullable(),
+});
+
 /** A session in another organisation of the signed-in account (the console's organisation switcher). */
 export const switchOrganisationRequestSchema = z.object({ organisationId: uuid });
 
@@ -252,6 +259,7 @@ export const SYNC_ENDPOINTS = {
   signIn: { method: 'POST', path: `${API_PREFIX}/auth/sign-in`, request: signInRequestSchema, response: signInResponseSchema },
   signOut: { method: 'POST', path: `${API_PREFIX}/auth/sign-out`, request: z.object({}), response: z.object({ signedOut: z.boolean() }) },
   session: { method: 'GET', path: `${API_PREFIX}/auth/session`, request: z.object({}), response: sessionInfoSchema },
+  organisation: { method: 'GET', path: `${API_PREFIX}/organisation`, request: z.object({}), response: organisationDefaultsSchema },
   switchOrganisation: { method: 'POST', path: `${API_PREFIX}/auth/switch`, request: switchOrganisationRequestSchema, response: signInResponseSchema },
   push: { method: 'POST', path: `${API_PREFIX}/sync/push`, request: pushRequestSchema, response: pushResponseSchema },
   pull: { method: 'GET', path: `${API_PREFIX}/sync/pull`, request: pullQuerySchema, response: pullResponseSchema },

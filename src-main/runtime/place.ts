@@ -15,7 +15,12 @@ import { SyncEngine } from '../core/sync/engine';
 import { ConflictService } from '../core/sync/conflicts';
 import { InviteService } from '../core/invitations/service';
 import type { SecretStore, Timers } from '../core/sync/ports';
+import { OrganisationDefaultsKeeper } from '../core/sync/org-defaults';
+import type { StoredDefaults } from '../core/sync/org-defaults';
 import { openDatabase } from '../db/database';
+import { settingsRepo } from '../db/settings.repo';
+import { LANGUAGES } from '../../src-shared/languages';
+import { z } from 'zod';
 import type { Db } from '../db/database';
 import { createReplica } from '../db/replica';
 import { createSyncStore } from '../db/sync.repo';
@@ -62,6 +67,33 @@ export function openPlace(shared: PlaceShared, dir: string): OpenPlace {
   }
 }
 
+const DEFAULTS_KEY = 'organisation.defaults';
+const storedDefaultsSchema = z.object({
+  organisationId: z.string(),
+  at: z.iso.datetime({ offset: true }),
+  language: z.enum(LANGUAGES),
+  phoneCountry: z.string().regex(/^[A-Z]{2}$/).nullable(),
+});
+
+/** The organisation's defaults as the replica keeps them (settings); anything unreadable counts as none. */
+function organisationDefaultsStore(db: Db): { get(): StoredDefaults | null; set(value: StoredDefaults): void } {
+  return {
+    get() {
+      const text = settingsRepo.get(db, DEFAULTS_KEY);
+      if (text === undefined) return null;
+      try {
+        const parsed = storedDefaultsSchema.safeParse(JSON.parse(text));
+        return parsed.success ? parsed.data : null;
+      } catch {
+        return null;
+      }
+    },
+    set(value) {
+      settingsRepo.set(db, DEFAULTS_KEY, JSON.stringify(value));
+    },
+  };
+}
+
 /** The token store of a folder: the one given for the data folder itself, else the platform's for that folder. */
 function secretsOf(options: RosterOptions, dir: string): SecretStore {
   if (dir === options.dataDir) return options.sync?.secrets ?? createFileSecretStore(dir);
@@ -74,6 +106,14 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
   const ids: IdSource = options.ids ?? { uuid: () => randomUUID() };
   const replica = createReplica(db);
   const profiles = new ProfileService({ replica, clock, ids, events });
+  // Set further down, once the sync engine that knows the session exists.
+  let sessionOf: () => { url: string; token: string; organisationId: string } | null = () => null;
+  const organisationDefaults = new OrganisationDefaultsKeeper({
+    reader: options.sync?.organisationReader ?? createHttpTransport(),
+    store: organisationDefaultsStore(db),
+    session: () => sessionOf(),
+    clock,
+  });
   const imports = new ImportService({
     replica,
     clock,
@@ -83,6 +123,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     worker: options.import?.worker ?? createImportWorker({ workerFile: options.import?.workerFile }),
     limits: options.import?.limits,
     templates: resourceTemplates(options.import?.templatesDir),
+    defaults: () => organisationDefaults.importDefaults(),
   });
   const syncStore = createSyncStore(db);
   const timers: Timers = options.sync?.timers ?? {
@@ -105,11 +146,18 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     indexes,
     ...(options.sync?.options === undefined ? {} : { options: options.sync.options }),
   });
+  sessionOf = () => {
+    const credentials = sync.credentials();
+    const organisation = sync.status().organisation;
+    return credentials === null || organisation === null ? null : { ...credentials, organisationId: organisation.id };
+  };
   const invites = new InviteService({ replica, store: syncStore, clock, ids, events, sync });
   const conflicts = new ConflictService({ replica, store: syncStore, clock, ids, events, sync });
   // Every local write that queues something wakes the sync engine (it ignores the wake-up while it runs).
   const unsubscribe = events.on('changed', ({ topics }) => {
     if (topics.includes('outbox')) sync.poke();
+    // After a sync (or a sign-in), the organisation's defaults are asked for again when what is kept is old.
+    if (topics.includes('sync')) void organisationDefaults.refresh();
   });
   // A large pull cut short (or a crash) may have left indexes to build.
   void sync.buildIndexes();

@@ -9,6 +9,7 @@ import type { SyncEngine, SyncEngineOptions } from '../core/sync/engine';
 import type { ConflictService } from '../core/sync/conflicts';
 import type { InviteService } from '../core/invitations/service';
 import { TransportError } from '../core/sync/ports';
+import type { OrganisationReader } from '../core/sync/org-defaults';
 import type { IndexBuilder, OrganisationSwitchTransport, SecretStore, SyncTransport, Timers } from '../core/sync/ports';
 import type { Db } from '../db/database';
 import { settingsRepo } from '../db/settings.repo';
@@ -52,6 +53,8 @@ export interface RosterOptions {
     options?: Partial<SyncEngineOptions>;
     /** Opens a session in another organisation of the account (the organisation switcher); HTTP by default. */
     switcher?: OrganisationSwitchTransport;
+    /** Reads the organisation's defaults (language, phone country) for imports; HTTP by default. */
+    organisationReader?: OrganisationReader;
     background?: boolean;
     /** Builds the indexes a large pull left out (a worker thread by default). */
     indexes?: IndexBuilder;

@@ -1,6 +1,7 @@
 import type { ImportLimits, ImportPhase, ImportProgress } from '../../../src-shared/import';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { ImportWorkerPort } from './worker-port';
+import type { Defaults } from './analyse';
 
 /** What every part of the import (sessions, shaping, review, commit, history) reaches the outside through: wired once by the ImportService. */
 export interface ImportContext {
@@ -12,6 +13,8 @@ export interface ImportContext {
   worker: ImportWorkerPort;
   limits: ImportLimits;
   progress: (progress: ImportProgress) => void;
+  /** What a new import starts with (the organisation's default language and phone country, when the server gave them). */
+  defaults: () => Defaults;
   /** Yields to the event loop (between commit batches and diff chunks, so cancel and progress get through). */
   yieldNow: () => Promise<void>;
 }

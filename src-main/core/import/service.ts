@@ -28,6 +28,8 @@ import type { ProblemSelection } from './export';
 import { ImportHistory } from './history';
 import { compareWithDirectory, excludeRows, excludeWhere, exportSessionProblems, preview } from './review';
 import { ImportSessions, viewOf } from './sessions';
+import { DEFAULT_DEFAULTS } from './analyse';
+import type { Defaults } from './analyse';
 import type { ImportJob } from './sessions';
 import { ImportShaping } from './shaping';
 import { buildTemplate, templateFileName } from './templates';
@@ -49,6 +51,8 @@ export interface ImportServiceDeps {
   templates?: TemplateSource;
   /** Yields to the event loop between commit batches (so cancel and progress get through). */
   yieldNow?: () => Promise<void>;
+  /** What a new import starts with; the built-in defaults (no phone country) when not given. */
+  defaults?: () => Defaults;
   /** Most import sessions kept open at once (the oldest idle one is closed beyond; 2 by default). */
   maxSessions?: number;
   /** An import left untouched this long is closed and its memory given back (15 minutes by default). */
@@ -82,6 +86,7 @@ export class ImportService {
       worker: deps.worker,
       limits: { ...IMPORT_DEFAULT_LIMITS, ...deps.limits },
       progress: deps.progress,
+      defaults: deps.defaults ?? (() => DEFAULT_DEFAULTS),
       yieldNow: deps.yieldNow ?? (() => new Promise((resolve) => setImmediate(resolve))),
     };
     this.sessions = new ImportSessions(this.ctx, deps.maxSessions ?? IMPORT_MAX_SESSIONS, deps.idleMs ?? IMPORT_IDLE_MS);

@@ -2,7 +2,7 @@ import { ruleError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import type { RuleMessage } from '../../../src-shared/messages';
 import type { Delimiter, ImportMode, ImportSessionView, TextEncoding } from '../../../src-shared/import';
-import { countRows, DEFAULT_DEFAULTS, NO_FIXES } from './analyse';
+import { countRows, NO_FIXES } from './analyse';
 import type { Analysis, Defaults, Fixes, LanguageMap, RowEdits } from './analyse';
 import { emitProgress } from './context';
 import type { ImportContext } from './context';
@@ -259,7 +259,7 @@ export class ImportSessions {
     control: SessionControl,
     signal: AbortSignal,
   ): Promise<Session> {
-    const defaults = previous?.defaults ?? DEFAULT_DEFAULTS;
+    const defaults = previous?.defaults ?? this.ctx.defaults();
     const fixes = previous?.fixes ?? NO_FIXES;
     const languageChoices = previous?.languageChoices ?? {};
     const result = await this.ctx.worker.parse(

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { TransportError } from '../../core/sync/ports';
 import type { OrganisationSwitchTransport, SyncTransport } from '../../core/sync/ports';
+import type { OrganisationReader } from '../../core/sync/org-defaults';
 import { ROSTER_VERSION } from '../version';
 import {
   SYNC_ENDPOINTS,
@@ -44,7 +45,7 @@ const pullReader: Reader<PullResponse> = (data) => {
 };
 
 /** The Roster server's sync API over HTTP(S), every answer checked against the shared schemas. */
-export function createHttpTransport(options: HttpTransportOptions = {}): SyncTransport & OrganisationSwitchTransport {
+export function createHttpTransport(options: HttpTransportOptions = {}): SyncTransport & OrganisationSwitchTransport & OrganisationReader {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const doFetch = options.fetch ?? fetch;
 
@@ -88,6 +89,10 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
 
   return {
     signIn: (url, request) => call(url, 'POST', SYNC_ENDPOINTS.signIn.path, schemaReader(signInResponseSchema), null, request),
+    organisationDefaults: async (url, token) => {
+      const found = await call(url, 'GET', SYNC_ENDPOINTS.organisation.path, schemaReader(SYNC_ENDPOINTS.organisation.response), token);
+      return { language: found.defaultLanguage, phoneCountry: found.defaultPhoneCountry };
+    },
     switchOrganisation: (url, token, organisationId) =>
       call(url, 'POST', SYNC_ENDPOINTS.switchOrganisation.path, schemaReader(signInResponseSchema), token, { organisationId }),
     signOut: async (url, token) => {
