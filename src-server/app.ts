@@ -35,6 +35,7 @@ import { newEvents, systemClock } from './services/context';
 import type { Clock, ServerContext } from './services/context';
 import { ensureDemo } from './services/demo';
 import { pruneAllAudit } from './services/audit';
+import { logExpiredInvitations } from './services/invitation-expiry';
 import type { DemoCredentials } from './services/demo';
 import { ROSTER_SERVER_VERSION } from './version';
 
@@ -238,6 +239,18 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         },
       );
     };
+    // Invitations whose link ran out unused are written in the audit log, at start and then every minute.
+    let expiryTimer: NodeJS.Timeout | null = null;
+    const sweepExpiries = (): void => {
+      logExpiredInvitations(ctx, ctx.clock.now()).then(
+        (logged) => {
+          if (logged > 0) app.log.info({ logged }, 'expired invitations written in the audit log');
+        },
+        (error: unknown) => {
+          if (!closed) app.log.error({ err: error }, 'invitation expiry sweep failed');
+        },
+      );
+    };
     const server: RosterServer = {
       app,
       ctx,
@@ -262,6 +275,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         sweepAudit();
         retentionTimer = setInterval(sweepAudit, 24 * 3_600_000);
         retentionTimer.unref();
+        sweepExpiries();
+        expiryTimer = setInterval(sweepExpiries, 60_000);
+        expiryTimer.unref();
         app.log.info({ address, database: db.dialect, location: db.dialect === 'postgres' ? db.location : db.location, smtp: redactUrl(config.smtpUrl) ?? 'dev mailbox' }, 'Roster server listening');
         if (config.mail.smtpInsecureTls && config.smtpUrl !== undefined) app.log.warn({ smtp: redactUrl(config.smtpUrl) }, INSECURE_TLS_WARNING);
         return url;
@@ -270,6 +286,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         if (closed) return;
         closed = true;
         if (retentionTimer !== null) clearInterval(retentionTimer);
+        if (expiryTimer !== null) clearInterval(expiryTimer);
         await worker?.stop();
         await app.close();
         await devMailbox?.stop();

@@ -438,6 +438,13 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.createIndex('mail_outbox_by_organisation_state').on('mail_outbox').columns(['organisation_id', 'state']).execute();
     },
   },
+  '0040_invitation_expiry_audit': {
+    async up(db: Kysely<unknown>) {
+      // When an invitation's expiry was written in its organisation's audit log (null: not yet, or not expired).
+      await db.schema.alterTable('invitations').addColumn('expiry_logged_at', 'text').execute();
+      await db.schema.createIndex('invitations_by_expiry').on('invitations').columns(['expires_at']).execute();
+    },
+  },
 });
 
 /**

@@ -163,6 +163,8 @@ export interface InvitationsTable {
   /** Set when a newer invitation for the same profile replaced this one. */
   revoked_at: string | null;
   created_by: string | null;
+  /** When its expiry was written in the audit log (services/invitation-expiry.ts). */
+  expiry_logged_at: string | null;
 }
 
 export const OUTBOX_STATES = ['queued', 'sending', 'handed', 'sent', 'failed', 'unknown', 'cancelled'] as const;

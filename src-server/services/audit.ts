@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   'profile.deleted',
   'invitation.sent',
   'invitation.confirmed',
+  'invitation.expired',
   'sync.pushed',
   'audit.pruned',
 ] as const;

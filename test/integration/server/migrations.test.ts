@@ -149,6 +149,7 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
       expect((await sql<{ integrity_check: string }>`pragma integrity_check`.execute(db)).rows).toEqual([{ integrity_check: 'ok' }]);
       const indexes = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name in ('profiles', 'invitations') and sql is not null order by name`.execute(db);
       expect(indexes.rows.map((r) => r.name)).toEqual([
+        'invitations_by_expiry', // 0040: the expiry sweep
         'invitations_by_organisation_time', // 0004: the invitation limits
         'invitations_by_profile',
         'invitations_by_profile_time', // 0004
