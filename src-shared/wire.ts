@@ -106,6 +106,11 @@ export const pushRequestSchema = z.object({
   /** A stable id of the console installation: (clientId, mutation id) makes a retried push a no-op. */
   clientId: z.string().min(8).max(100),
   mutations: z.array(wireMutationSchema).max(MAX_PUSH_MUTATIONS),
+  /** Which of these mutations an import made (its file): the audit log says "import pushed" with its counts. Older consoles send none. */
+  imports: z
+    .array(z.object({ id: uuid, fileName: z.string().max(255), mutationIds: z.array(uuid).min(1).max(MAX_PUSH_MUTATIONS) }))
+    .max(MAX_PUSH_MUTATIONS)
+    .optional(),
 });
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 

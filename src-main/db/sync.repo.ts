@@ -5,6 +5,7 @@ import { settingsRepo } from './settings.repo';
 import { replicaIndexes } from './replica-indexes';
 import { outboxRepo } from './outbox.repo';
 import type { ConflictRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
+import { stripForbiddenCharacters } from '../../src-shared/text-safety';
 import type { InviteBatchRecord } from '../core/invitations/ports';
 import type { ProfileRow } from './profiles.repo';
 import { storedMutation } from '../../src-shared/mutation';
@@ -154,6 +155,22 @@ export function createSyncStore(db: Db): SyncStorePort {
   let bulk = false;
 
   return {
+    importsOf: (mutationIds) => {
+      const rows = rowsFor<{ import_id: string; file_name: string; mutation_id: string }>(
+        'SELECT i.import_id, m.file_name, i.mutation_id FROM import_items i JOIN imports m ON m.id = i.import_id WHERE i.mutation_id IN (SELECT value FROM json_each(?)) ORDER BY m.started_at, i.row_number',
+        mutationIds,
+      );
+      const byImport = new Map<string, { id: string; fileName: string; mutationIds: string[] }>();
+      for (const r of rows) {
+        let entry = byImport.get(r.import_id);
+        if (entry === undefined) {
+          entry = { id: r.import_id, fileName: stripForbiddenCharacters(r.file_name).slice(0, 255), mutationIds: [] };
+          byImport.set(r.import_id, entry);
+        }
+        entry.mutationIds.push(r.mutation_id);
+      }
+      return [...byImport.values()];
+    },
     state: () => {
       const text = settingsRepo.get(db, STATE_KEY);
       if (text === undefined) return { ...DEFAULT_STATE };

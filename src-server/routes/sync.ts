@@ -14,7 +14,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     access: 'write',
     body: pushRequestSchema,
     response: pushResponseSchema,
-    handler: async ({ body, actor, request }) => ({ results: await push(ctx, actor, body.clientId, body.mutations, sourceOf(request)) }),
+    handler: async ({ body, actor, request }) => ({ results: await push(ctx, actor, body.clientId, body.mutations, sourceOf(request), body.imports) }),
   });
 
   apiRoute(app, {

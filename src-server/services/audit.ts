@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = [
   'invitation.confirmed',
   'invitation.expired',
   'sync.pushed',
+  'import.pushed',
   'audit.pruned',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

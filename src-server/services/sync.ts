@@ -1,3 +1,4 @@
+import { stripForbiddenCharacters, toSingleLine } from '../../src-shared/text-safety';
 import { chunks, inTransaction, iso, refusalCode, withSavepoint } from '../db/tx';
 import { checkEmail } from '../../src-shared/profile';
 import { AppError } from '../../src-shared/errors';
@@ -33,7 +34,21 @@ export const formatCursor = (cursor: Cursor): string => (cursor.id === null ? St
  * organisation's lock, each with its own result. A mutation this client
  * pushed before returns its recorded result and changes nothing.
  */
-export async function push(ctx: ServerContext, actor: Actor, clientId: string, mutations: readonly WireMutation[], source: AuditSource = NO_SOURCE): Promise<PushResult[]> {
+/** A console's mark on the mutations an import made (PushRequest.imports). */
+export interface ImportMark {
+  id: string;
+  fileName: string;
+  mutationIds: readonly string[];
+}
+
+export async function push(
+  ctx: ServerContext,
+  actor: Actor,
+  clientId: string,
+  mutations: readonly WireMutation[],
+  source: AuditSource = NO_SOURCE,
+  imports: readonly ImportMark[] = [],
+): Promise<PushResult[]> {
   const who: AuditWho = { actor: adminActor(actor), source };
   if (!canWrite(actor.role)) throw new AppError('FORBIDDEN', 'A viewer cannot change profiles or send invitations.');
   if (mutations.length === 0) return [];
@@ -169,17 +184,30 @@ export async function push(ctx: ServerContext, actor: Actor, clientId: string, m
         }
       }
     }
-    // The audit log: each applied change with its fields before and after, and the push's counts.
-    const counts = { created: 0, changed: 0, deleted: 0, invited: 0, conflicts: 0, rejected: 0 };
+    // The audit log: each applied change with its fields before and after, and the push's counts (and each import's, when the console marked them).
+    type Counts = { created: number; changed: number; deleted: number; invited: number; conflicts: number; rejected: number };
+    const zero = (): Counts => ({ created: 0, changed: 0, deleted: 0, invited: 0, conflicts: 0, rejected: 0 });
+    const counts = zero();
+    const importOf = new Map<string, ImportMark>();
+    for (const mark of imports) for (const id of mark.mutationIds) if (!importOf.has(id)) importOf.set(id, mark);
+    const perImport = new Map<ImportMark, Counts>();
+    const count = (mutationId: string, key: keyof Counts, n = 1): void => {
+      counts[key] += n;
+      const mark = importOf.get(mutationId);
+      if (mark === undefined) return;
+      const own = perImport.get(mark) ?? zero();
+      own[key] += n;
+      perImport.set(mark, own);
+    };
     for (const [i, m] of mutations.entries()) {
       const result = results[i];
       if (done.has(m.id) || result === undefined) continue;
       if (result.status !== 'applied') {
-        counts[result.status === 'conflict' ? 'conflicts' : 'rejected']++;
+        count(m.id, result.status === 'conflict' ? 'conflicts' : 'rejected');
         continue;
       }
       if (m.kind === 'profile.invite') {
-        counts.invited += result.invite?.invited.length ?? 0;
+        count(m.id, 'invited', result.invite?.invited.length ?? 0);
         continue;
       }
       const before = current.get(m.entityId) ?? null;
@@ -188,10 +216,17 @@ export async function push(ctx: ServerContext, actor: Actor, clientId: string, m
       const entry = profileEntry(actor.organisationId, who, m.entityId, before, after);
       if (entry === null) continue;
       await appendAudit(trx, entry, now);
-      counts[entry.action === 'profile.created' ? 'created' : entry.action === 'profile.deleted' ? 'deleted' : 'changed']++;
+      count(m.id, entry.action === 'profile.created' ? 'created' : entry.action === 'profile.deleted' ? 'deleted' : 'changed');
     }
     const newMutations = countFresh(mutations, done);
     if (newMutations > 0) await appendAudit(trx, { organisationId: actor.organisationId, actor: who.actor, source, action: 'sync.pushed', details: { clientId, mutations: newMutations, ...counts } }, now);
+    const freshIds = new Set(mutations.filter((m) => !done.has(m.id)).map((m) => m.id));
+    for (const [mark, own] of perImport) {
+      const fresh = mark.mutationIds.filter((id) => importOf.get(id) === mark && freshIds.has(id)).length;
+      // The file name is the console's word: kept on one line, without control or direction characters.
+      const fileName = toSingleLine(stripForbiddenCharacters(mark.fileName));
+      await appendAudit(trx, { organisationId: actor.organisationId, actor: who.actor, source, action: 'import.pushed', target: { type: 'import', id: mark.id }, details: { fileName, mutations: fresh, ...own } }, now);
+    }
     const fresh = mutations.flatMap((m, i) => {
       const result = results[i];
       return done.has(m.id) || result === undefined ? [] : [{ mutationId: m.id, result }];

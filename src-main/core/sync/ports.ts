@@ -58,6 +58,8 @@ export interface StoredState {
 
 /** The replica's sync-side tables (with the invitation batches). Every method joins the replica's current transaction. */
 export interface SyncStorePort extends InviteStorePort {
+  /** The imports (id, file name) that made these outbox mutations, with which ones each made. */
+  importsOf(mutationIds: readonly string[]): { id: string; fileName: string; mutationIds: string[] }[];
   state(): SyncState;
   saveState(patch: Partial<SyncState>): void;
 

@@ -44,7 +44,8 @@ export class OutboxPusher {
       if (batch.length === 0) return null;
       for (const m of batch) this.inFlight.add(m.id);
       if (batch.some((m) => m.kind === 'profile.invite')) this.deps.events.changed(['invites']);
-      const request = this.deps.transport.push(serverUrl, token, { clientId, mutations: batch });
+      const imports = this.deps.store.importsOf(batch.map((m) => m.id));
+      const request = this.deps.transport.push(serverUrl, token, { clientId, mutations: batch, ...(imports.length === 0 ? {} : { imports }) });
       request.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
       return request;
     };

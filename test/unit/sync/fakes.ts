@@ -248,6 +248,7 @@ export class MemoryReplica {
   // ---------------------------------------------------------- SyncStorePort
 
   readonly store: SyncStorePort = {
+    importsOf: () => [],
     state: () => ({ ...this.t.state }),
     saveState: (patch) => {
       this.t.state = { ...this.t.state, ...patch };
