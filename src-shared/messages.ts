@@ -121,6 +121,8 @@ export const RULE_TEMPLATES = {
   organisation_switch_busy: 'An import is still at work in {{organisation}}: wait for it to finish or cancel it, then switch.',
   organisation_not_yours: 'You are not an admin of that organisation on {{url}}.',
   organisation_switch_refused: 'The server refused to open that organisation: {{detail}}',
+  disk_full: "The disk that holds Roster's data is full: nothing was saved. Free some space, then try again; what was saved before is kept.",
+  sync_log_disk_full: "Sync stopped: the disk that holds Roster's data is full, so the server's changes could not be stored. Free some space; the next sync takes them again.",
   sync_offline: 'Roster is set to work offline: switch it back on to sync.',
   sync_sign_in_first: 'Sign in to a Roster server first (Settings).',
 

@@ -1,9 +1,10 @@
 import { contract, isChannelName } from '../../../src-shared/contract';
 import type { ChannelName, ParsedRequestOf, ResponseOf } from '../../../src-shared/contract';
-import { AppError, fail, fieldRulesOf, fieldsOf, ok } from '../../../src-shared/errors';
+import { AppError, fail, fieldRulesOf, fieldsOf, ok, ruleError } from '../../../src-shared/errors';
 import type { ErrorDetails, Result } from '../../../src-shared/errors';
 import { englishText, issueRule, rule } from '../../../src-shared/messages';
 import type { z } from 'zod';
+import { isDiskFull } from '../storage-errors';
 
 export type Handler<N extends ChannelName> = (args: ParsedRequestOf<N>) => ResponseOf<N> | Promise<ResponseOf<N>>;
 export type HandlerMap = { [N in ChannelName]: Handler<N> };
@@ -43,6 +44,11 @@ export function createDispatcher(handlers: HandlerMap, log: (message: string, er
         return ok(await handler(parsed.data));
       } catch (error) {
         if (error instanceof AppError) return { ok: false, error: error.toApiError() };
+        if (isDiskFull(error)) {
+          // Each write is one transaction: it was undone whole, and the next one works once there is room.
+          log(`channel ${name} refused: the disk is full`, error);
+          return { ok: false, error: ruleError('LIMIT_EXCEEDED', rule('disk_full', {})).toApiError() };
+        }
         log(`channel ${name} failed`, error);
         return fail('INTERNAL', 'Something went wrong inside Roster. The details are in the log; nothing was saved.');
       }

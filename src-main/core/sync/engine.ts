@@ -11,6 +11,7 @@ import { TransportError } from './ports';
 import { OutboxPusher } from './push';
 import { ChangePuller } from './pull';
 import { logSync } from './local-rules';
+import { isDiskFull } from '../storage-errors';
 
 export interface SyncEngineOptions {
   pushPage: number;
@@ -326,6 +327,9 @@ export class SyncEngine {
       if (error instanceof TransportError && error.kind === 'network') {
         this.online = false;
         text = syncText(rule('sync_log_unreachable', { detail: error.message }));
+      } else if (isDiskFull(error)) {
+        this.online = true;
+        text = syncText(rule('sync_log_disk_full', {}));
       } else if (error instanceof TransportError && error.status === 401) {
         this.online = true;
         this.deps.secrets.clear();

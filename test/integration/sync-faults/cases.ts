@@ -123,7 +123,7 @@ export const FAULT_CASES = {
     fault: 'the console\u2019s replica cannot grow (SQLITE_FULL)',
     where: 'local write',
     kill: 'none',
-    asserts: 'the change is refused as a whole ("nothing was saved"; no wording of its own for a full disk yet), nothing half-written, the next write after space returns works and syncs once',
+    asserts: 'the change is refused as a whole with the disk-full message, nothing half-written; a sync stops with the disk-full message; the next write after space returns works and syncs once',
   },
   'clock-ahead': {
     fault: 'console clock 6 hours ahead of the server',

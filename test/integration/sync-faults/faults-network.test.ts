@@ -8,6 +8,7 @@ import type { Fault, FaultProxy } from '../../support/fault-proxy';
 import { build } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
 import { faultCase } from './fault-case';
+import { englishText, rule } from '../../../src-shared/messages';
 import { duplicates, expectConverged, serverView, sleep } from './helpers';
 
 const PUSH = '/api/v1/sync/push';
@@ -149,19 +150,27 @@ describe('sync under network faults (a real proxy on loopback)', () => {
       }
     }
     expect(refused, 'a write was refused once the file could not grow').not.toBeNull();
-    // Refused as a whole, and said so (the console has no wording of its own for a full disk yet: see docs/FAULTS.md).
-    expect(refused?.message).toMatch(/nothing was saved/);
+    // Refused as a whole, and said so in words that name the cause.
+    expect(refused?.message).toContain(`LIMIT_EXCEEDED ${englishText(rule('disk_full', {}))}`);
     // Nothing half-written: each profile there has its one outbox entry, and the refused one is in neither.
     expect(count('profiles')).toBe(1 + made);
     expect(count('outbox')).toBe(1 + made);
     expect(db.prepare('SELECT count(*) AS n FROM profiles WHERE email = ?').get(`fill${made}@fault.example.com`)).toEqual({ n: 0 });
     expect((await a.call('profiles:get', { id: kept.id })).email).toBe('kept@fault.example.com');
+    // A sync that must store the server's changes stops, saying why (another console's work waits on the server).
+    const others = 200;
+    for (let i = 0; i < others; i++) await w.b.call('profiles:create', { draft: draft(`Other${i}`, 'Console', `other${i}@fault.example.com`, ['y'.repeat(40)]) });
+    await w.b.call('sync:now', {});
+    const stopped = await a.roster.dispatcher.dispatch('sync:now', {});
+    const status = await a.call('sync:status', {});
+    expect(stopped).toMatchObject({ ok: false, error: { code: 'LIMIT_EXCEEDED', details: { rule: { key: 'disk_full' } } } });
+    expect(status.lastError).toMatchObject({ rule: { key: 'sync_log_disk_full' } });
     // Space returns: the next write works, and all of it syncs once.
     db.pragma('max_page_count = 1073741823');
     const after = await a.call('profiles:create', { draft: draft('After', 'Space', 'after@fault.example.com') });
     expect(await a.call('sync:now', {})).toMatchObject({ online: true, lastError: null, waiting: { mutations: 0 } });
     const view = await serverView(w.server.url, w.org.token);
-    expect(view.live.size).toBe(made + 2);
+    expect(view.live.size).toBe(made + 2 + others);
     expect(view.live.get(after.id)?.version).toBe(1);
     expect([...view.live.values()].every((p) => p.version === 1)).toBe(true);
     await expectConverged(a, view.live);
