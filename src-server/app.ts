@@ -45,6 +45,8 @@ export interface BuildOptions {
   workerHooks?: WorkerOptions['hooks'];
   /** Where the log lines (JSON, one per line) go instead of standard output (tests read them). */
   logStream?: { write(line: string): void };
+  /** Tests: bring the schema only up to this migration (a server of an earlier version, for the upgrade fault case). */
+  migrateTo?: string;
 }
 
 export interface RosterServer {
@@ -90,7 +92,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   checkConfiguredAppLinks(config.appLinks);
   const mailFiles = loadMailFiles(config.mail);
   if (config.databaseUrl === undefined) protectSqliteFiles(config.dataDir);
-  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, migrateTo: options.migrateTo });
   // SQLite gives the -wal and -shm it creates the database file's mode; tighten any an earlier version left.
   if (config.databaseUrl === undefined) for (const suffix of SQLITE_SIDE_FILES) tightenFile(`${sqliteFile(config.dataDir)}${suffix}`);
   const events = newEvents();

@@ -97,7 +97,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): DbHan
 }
 
 /** Opens the configured database and brings its schema up to date. */
-export async function openDatabase(options: { dataDir: string; databaseUrl: string | undefined }): Promise<DbHandle> {
+export async function openDatabase(options: { dataDir: string; databaseUrl: string | undefined; migrateTo?: string | undefined }): Promise<DbHandle> {
   let handle: DbHandle;
   if (options.databaseUrl !== undefined) {
     handle = openPostgres(options.databaseUrl);
@@ -106,7 +106,7 @@ export async function openDatabase(options: { dataDir: string; databaseUrl: stri
     handle = openSqlite(sqliteFile(options.dataDir));
   }
   try {
-    await migrateToLatest(handle.db as unknown as Kysely<unknown>, handle.dialect);
+    await migrateToLatest(handle.db as unknown as Kysely<unknown>, handle.dialect, options.migrateTo);
   } catch (error) {
     await handle.close();
     throw error;

@@ -119,6 +119,12 @@ export const FAULT_CASES = {
   'proxy-check-drop': { fault: 'check answer never delivered', where: 'check', kill: 'none', asserts: `${NOTHING_LOST}; the next sync is clean` },
   'proxy-check-reset': { fault: 'connection reset on check', where: 'check', kill: 'none', asserts: `${NOTHING_LOST}; the next sync is clean` },
   'server-down-at-sign-in': { fault: 'server unreachable when a console signs in', where: 'sign-in', kill: 'none', asserts: 'a clear message; local work kept; signing in later sends it once' },
+  'server-upgraded-while-offline': {
+    fault: 'the server restarts on a newer version (a new database migration) while a console works offline',
+    where: 'server upgrade',
+    kill: 'none',
+    asserts: `${NOTHING_LOST}; the offline edits and the queued invitation reach the upgraded server once; its new schema is in use`,
+  },
   'disk-full-console': {
     fault: 'the console\u2019s replica cannot grow (SQLITE_FULL)',
     where: 'local write',

@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, describe, expect } from 'vitest';
+import { MIGRATION_NAMES } from '../../../src-server/db/migrations';
 import type { Clock } from '../../../src-main/core/ports';
 import { createHttpTransport } from '../../../src-main/runtime/sync/http-transport';
 import { openTestConsole } from '../../support/console';
@@ -128,6 +133,55 @@ describe('sync under network faults (a real proxy on loopback)', () => {
     expect(await a.call('sync:now', {})).toMatchObject({ online: true, lastError: null, waiting: { mutations: 0 } });
     const view = await serverView(server.url, org.token);
     expect([...view.live.values()].map((x) => ({ id: x.id, version: x.version }))).toEqual([{ id: p.id, version: 1 }]);
+  });
+
+  faultCase('server-upgraded-while-offline', async () => {
+    // A server of the previous version: its schema stops one migration short of this one's.
+    const dataDir = mkdtempSync(join(tmpdir(), 'roster-upgrade-'));
+    cleanups.push(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    const previous = MIGRATION_NAMES.at(-2);
+    const latest = MIGRATION_NAMES.at(-1);
+    if (previous === undefined || latest === undefined) throw new Error('needs two migrations');
+    const before = await build('sqlite', { dataDir, migrateTo: previous });
+    const port = Number(new URL(before.url).port);
+    const org = await before.organisation('Upgrade Org');
+    const a = openTestConsole();
+    cleanups.push(() => {
+      a.close();
+    });
+    await a.call('sync:connect', { serverUrl: before.url, email: org.email, password: org.password });
+    const ann = await a.call('profiles:create', { draft: draft('Ann', 'Before', 'ann@upgrade.example.com') });
+    await a.call('invites:create', { selection: { kind: 'ids', ids: [ann.id] } });
+    expect(await a.call('sync:now', {})).toMatchObject({ lastError: null, waiting: { mutations: 0 } });
+    await before.sink.waitFor(1);
+    await before.close();
+
+    // Offline: an edit, a new profile and its invitation wait in the outbox.
+    await a.call('profiles:update', { id: ann.id, draft: draft('Ann', 'Offline', 'ann@upgrade.example.com') });
+    const bob = await a.call('profiles:create', { draft: draft('Bob', 'Offline', 'bob@upgrade.example.com') });
+    await a.call('invites:create', { selection: { kind: 'ids', ids: [bob.id] } });
+    expect((await a.call('sync:now', {})).online).toBe(false);
+
+    // The new version starts on the same data and port, and brings the schema up to date.
+    const after = await build('sqlite', { dataDir, config: { port } });
+    cleanups.push(() => after.close());
+    const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(after.server.ctx.db);
+    expect(applied.rows.map((r) => r.name).at(-1)).toBe(latest);
+    expect(await a.call('sync:now', {})).toMatchObject({ online: true, lastError: null, waiting: { mutations: 0 } });
+    await after.sink.waitFor(1);
+    await new Promise((r) => setTimeout(r, 300));
+    // Bob's email once, Ann's not again.
+    expect(after.sink.to('bob@upgrade.example.com')).toHaveLength(1);
+    expect(after.sink.to('ann@upgrade.example.com')).toHaveLength(0);
+    const token = (await after.signIn(org.email, org.password)).token;
+    const view = await serverView(after.url, token);
+    expect([...view.live.values()].map((p) => [p.firstName, p.lastName, p.version, p.status]).sort()).toEqual([
+      ['Ann', 'Offline', 2, 'pending'],
+      ['Bob', 'Offline', 1, 'pending'],
+    ]);
+    await expectConverged(a, view.live);
   });
 
   faultCase('disk-full-console', async () => {
