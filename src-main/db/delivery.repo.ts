@@ -18,7 +18,7 @@ interface DeliveryRow {
  * failed, delivery unknown) and who are not confirmed: what the console warns
  * about. The same condition as the partial index of migration 10.
  */
-export const NOT_DELIVERED_SQL = "(d.state = 'failing' OR d.state = 'failed' OR d.state = 'unknown')";
+const NOT_DELIVERED_SQL = "(d.state = 'failing' OR d.state = 'failed' OR d.state = 'unknown')";
 
 /** The list filter "invitation not delivered", as a clause on `profiles p`. */
 export const NOT_DELIVERED_PROFILE_SQL = `(p.status <> 'confirmed' AND p.id IN (SELECT d.profile_id FROM invitation_delivery d WHERE ${NOT_DELIVERED_SQL}))`;
