@@ -6,6 +6,7 @@ import { ProfilesPage } from './support/pages';
 import { createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
 import { ServerPage, StatusBar } from './support/sync-pages';
+import { expectNoSeriousA11yViolations } from './support/a11y';
 
 /**
  * Issue 19: the mail server is down when an invitation goes out. The console
@@ -70,6 +71,7 @@ test('the mail server is down: the invitation shows as not delivered and the sta
   await expect(alert).toContainText(/Not delivered yet: the mail server refused it \(.*421.*\)\. Roster keeps trying until /);
   await expect(page.getByTestId('profile-details').getByTestId('delivery-value')).toContainText('Not delivered yet');
   await expect(page.getByTestId('status-badge').first()).toHaveText('Pending');
+  await expectNoSeriousA11yViolations(page, 'Profile · invitation not delivered, with the status bar warning');
 
   // The warning leads to the Profiles list, filtered on "invitation not delivered".
   await warning.click();
@@ -78,6 +80,7 @@ test('the mail server is down: the invitation shows as not delivered and the sta
   await expect(page.getByRole('checkbox', { name: 'Invitation not delivered (1)' })).toBeChecked();
   await expect(page.getByTestId('selection-summary')).toHaveText('1 profile');
   await expect(profiles.row('Nora Mailless')).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'Profiles · filtered on invitation not delivered');
 
   // The Invitations page counts it in its batch.
   await page.getByRole('navigation').getByText('Invitations').click();

@@ -108,7 +108,7 @@ export function DeliveryAlert({ profileId, delivery, sync }: { profileId: string
             </Text>
           ) : (
             <Group>
-              <Button size="xs" variant="white" color={delivery.state === 'failing' ? 'orange' : 'red'} loading={sending} onClick={retry} data-testid="delivery-retry">
+              <Button size="xs" variant="filled" color={delivery.state === 'failing' ? 'orange' : 'red'} loading={sending} onClick={retry} data-testid="delivery-retry">
                 {t('profiles.delivery.retry')}
               </Button>
             </Group>

@@ -85,7 +85,7 @@ export function StatusBar() {
             <Anchor
               component="button"
               size="sm"
-              c="orange.9"
+              c="var(--mantine-color-orange-light-color)"
               onClick={() => {
                 // Exactly the profiles counted here: the other filters and the search give way.
                 setQuery({ undelivered: true, statuses: undefined, tags: undefined, languages: undefined, search: undefined });
