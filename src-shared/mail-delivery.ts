@@ -22,3 +22,29 @@ export function mailDelivery(state: string, lastError: string | null): MailDeliv
       return lastError === null ? 'queued' : 'failing';
   }
 }
+
+/**
+ * A profile's latest invitation email as the sync feed carries it to the
+ * console (see the pull feed in docs/SERVER.md).
+ */
+export interface InvitationDelivery {
+  /** The outbox id (what `POST /api/v1/mail/:id/retry` takes). */
+  mailId: string;
+  state: MailDelivery;
+  /** Why the last attempt failed (failing, failed, unknown); null otherwise. */
+  reason: string | null;
+  /** When it was last tried (sent: when the relay took it); null: not tried yet. */
+  lastAttemptAt: string | null;
+  /** Failing: when the next attempt is due. */
+  nextAttemptAt: string | null;
+  /** Queued or failing: when the server stops trying and fails it. */
+  retryUntil: string | null;
+}
+
+/** States in which the invitation has not reached the relay and needs an admin's eye. */
+export const NOT_DELIVERED_STATES = ['failing', 'failed', 'unknown'] as const satisfies readonly MailDelivery[];
+
+export const isNotDelivered = (state: MailDelivery): boolean => (NOT_DELIVERED_STATES as readonly MailDelivery[]).includes(state);
+
+/** Whether an admin may ask the server to send it again (the server checks the rest: link still valid, not being sent). */
+export const isRetryable = (state: MailDelivery): boolean => isNotDelivered(state);

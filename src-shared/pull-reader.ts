@@ -3,6 +3,8 @@ import { LANGUAGES } from './languages';
 import type { Language } from './languages';
 import { PROFILE_STATUSES } from './profile';
 import type { Profile, ProfileStatus } from './profile';
+import { MAIL_DELIVERY_STATES } from './mail-delivery';
+import type { InvitationDelivery, MailDelivery } from './mail-delivery';
 import { CURSOR_PATTERN } from './wire';
 import type { Change, PullResponse } from './wire';
 
@@ -32,6 +34,7 @@ const UUID = regexes.uuid();
 const TIMESTAMP = regexes.datetime({ offset: true });
 const LANGUAGE_SET: ReadonlySet<string> = new Set(LANGUAGES);
 const STATUS_SET: ReadonlySet<string> = new Set(PROFILE_STATUSES);
+const DELIVERY_SET: ReadonlySet<string> = new Set(MAIL_DELIVERY_STATES);
 
 type Fields = Record<string, unknown>;
 
@@ -108,9 +111,28 @@ function profile(value: unknown, path: string): Profile {
   };
 }
 
+function delivery(value: unknown, path: string): InvitationDelivery {
+  const f = object(value, path);
+  const state = string(f, 'state', path);
+  if (!DELIVERY_SET.has(state)) throw new PullShapeError(at(path, 'state'), `expected one of ${MAIL_DELIVERY_STATES.join(', ')}`);
+  return {
+    mailId: matching(f, 'mailId', UUID, 'a UUID', path),
+    state: state as MailDelivery,
+    reason: nullableString(f, 'reason', path),
+    lastAttemptAt: timestampOrNull(f, 'lastAttemptAt', path),
+    nextAttemptAt: timestampOrNull(f, 'nextAttemptAt', path),
+    retryUntil: timestampOrNull(f, 'retryUntil', path),
+  };
+}
+
 function change(value: unknown, path: string): Change {
   const f = object(value, path);
-  if (f.op === 'upsert') return { op: 'upsert', profile: profile(f.profile, at(path, 'profile')) };
+  if (f.op === 'upsert') {
+    const row = profile(f.profile, at(path, 'profile'));
+    // Left out by a server older than the delivery state: absent here too.
+    if (f.delivery === undefined) return { op: 'upsert', profile: row };
+    return { op: 'upsert', profile: row, delivery: f.delivery === null ? null : delivery(f.delivery, at(path, 'delivery')) };
+  }
   if (f.op === 'delete') return { op: 'delete', id: matching(f, 'id', UUID, 'a UUID', path), version: version(f, path) };
   throw new PullShapeError(at(path, 'op'), "expected 'upsert' or 'delete'");
 }

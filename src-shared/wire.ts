@@ -3,6 +3,8 @@ import { ERROR_CODES } from './errors';
 import type { ErrorCode } from './errors';
 import { LANGUAGES } from './languages';
 import { LIMITS, PROFILE_STATUSES } from './profile';
+import { MAIL_DELIVERY_STATES } from './mail-delivery';
+import type { InvitationDelivery } from './mail-delivery';
 import type { Profile, ProfileValues } from './profile';
 
 /**
@@ -189,9 +191,23 @@ export const pullQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(DEFAULT_PULL_LIMIT),
 });
 
+/** Where the profile's latest invitation email stands (see src-shared/mail-delivery.ts). */
+export const invitationDeliverySchema = z.object({
+  mailId: uuid,
+  state: z.enum(MAIL_DELIVERY_STATES),
+  reason: z.string().nullable(),
+  lastAttemptAt: isoTimestamp.nullable(),
+  nextAttemptAt: isoTimestamp.nullable(),
+  retryUntil: isoTimestamp.nullable(),
+}) satisfies z.ZodType<InvitationDelivery>;
+
 export const changeSchema = z.discriminatedUnion('op', [
-  /** Created, edited, invited, confirmed…: the whole row as it is now. */
-  z.object({ op: z.literal('upsert'), profile: serverProfileSchema }),
+  /**
+   * Created, edited, invited, confirmed, its invitation email's delivery
+   * changed…: the whole row as it is now. `delivery`: the latest invitation
+   * email (null: none); left out by servers older than the delivery state.
+   */
+  z.object({ op: z.literal('upsert'), profile: serverProfileSchema, delivery: invitationDeliverySchema.nullable().optional() }),
   z.object({ op: z.literal('delete'), id: uuid, version: z.int().min(1) }),
 ]);
 export type Change = z.infer<typeof changeSchema>;
@@ -270,6 +286,12 @@ export const SYNC_ENDPOINTS = {
   pull: { method: 'GET', path: `${API_PREFIX}/sync/pull`, request: pullQuerySchema, response: pullResponseSchema },
   check: { method: 'GET', path: `${API_PREFIX}/sync/check`, request: checkQuerySchema, response: checkResponseSchema },
 } as const;
+
+/** `POST /api/v1/mail/:id/retry`: the email is queued again, with a new retry period from `retrySince`. */
+export const retryMailResponseSchema = z.object({ id: uuid, state: z.literal('queued'), retrySince: z.string() });
+export type RetryMailResponse = z.infer<typeof retryMailResponseSchema>;
+/** Where an admin's retry of one email goes (the console's "Send again"). */
+export const retryMailPath = (mailId: string): string => `${API_PREFIX}/mail/${encodeURIComponent(mailId)}/retry`;
 
 /** HTTP status the server answers a code with. */
 export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {

@@ -322,6 +322,25 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    name: 'the delivery of each profile\'s latest invitation email, as the server last reported it',
+    up: (db) => {
+      // One row per profile whose invitation email the server reported (the pull carries it); the list filters on the undelivered ones.
+      db.exec(`
+        CREATE TABLE invitation_delivery (
+          profile_id TEXT PRIMARY KEY,
+          mail_id TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state = 'queued' OR state = 'sent' OR state = 'failing' OR state = 'failed' OR state = 'unknown' OR state = 'cancelled'),
+          reason TEXT,
+          last_attempt_at TEXT,
+          next_attempt_at TEXT,
+          retry_until TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX invitation_delivery_not_delivered ON invitation_delivery (profile_id) WHERE state = 'failing' OR state = 'failed' OR state = 'unknown';
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -7,6 +7,7 @@ import type { ProfileFacets, ProfileQuery, Selection, SortField } from '../../sr
 import type { StoredProfile } from '../core/ports';
 import { replicaIndexes } from './replica-indexes';
 import { FOLD_FUNCTION, LOWER_FUNCTION, foldText } from './database';
+import { NOT_DELIVERED_PROFILE_SQL, deliveryRepo } from './delivery.repo';
 
 /** A row of `profiles` as SQLite returns it. */
 export interface ProfileRow {
@@ -205,6 +206,7 @@ export function buildWhere(query: ProfileQuery, now: Date, walkSortIndex = false
         : `EXISTS (SELECT 1 FROM json_each(p.tags) j WHERE ${LOWER_FUNCTION}(j.value) IN (${names.join(', ')}))`,
     );
   }
+  if (query.undelivered === true) clauses.push(NOT_DELIVERED_PROFILE_SQL);
   return { sql: clauses.join(' AND '), params };
 }
 
@@ -361,7 +363,7 @@ export const profilesRepo = {
     const languages: Record<Language, number> = { en_US: 0, fr_BE: 0, nl_BE: 0 };
     for (const r of languageRows) languages[r.l] = r.n;
     const total = Object.values(statuses).reduce((a, b) => a + b, 0);
-    return { total, statuses, languages, tags: tagRows };
+    return { total, statuses, languages, tags: tagRows, undelivered: deliveryRepo.notDeliveredCount(db) };
   },
 };
 

@@ -4,6 +4,7 @@ import { profilesRepo, rowToStored } from './profiles.repo';
 import { settingsRepo } from './settings.repo';
 import { replicaIndexes } from './replica-indexes';
 import { outboxRepo } from './outbox.repo';
+import { deliveryRepo } from './delivery.repo';
 import type { ConflictRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
 import { stripForbiddenCharacters } from '../../src-shared/text-safety';
 import type { InviteBatchRecord } from '../core/invitations/ports';
@@ -429,5 +430,10 @@ export function createSyncStore(db: Db): SyncStorePort {
       prepared(db, 'DELETE FROM sync_log WHERE seq <= (SELECT max(seq) - 2000 FROM sync_log)').run();
     },
     recentLog: (limit) => (prepared(db, 'SELECT at, level, message, rule, cause FROM sync_log ORDER BY seq DESC LIMIT ?').all(limit) as LogRow[]).map(toLogEntry),
+
+    putDelivery: (profileId, delivery) => deliveryRepo.put(db, profileId, delivery),
+    delivery: (profileId) => deliveryRepo.get(db, profileId),
+    notDeliveredCount: () => deliveryRepo.notDeliveredCount(db),
+    notDeliveredAmong: (profileIds) => deliveryRepo.notDeliveredAmong(db, profileIds),
   };
 }

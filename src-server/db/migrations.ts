@@ -438,6 +438,12 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.createIndex('mail_outbox_by_organisation_state').on('mail_outbox').columns(['organisation_id', 'state']).execute();
     },
   },
+  '0030_mail_last_attempt': {
+    async up(db: Kysely<unknown>) {
+      // When the worker last tried to send the message: the console shows it beside a failing invitation's reason.
+      await db.schema.alterTable('mail_outbox').addColumn('last_attempt_at', 'text').execute();
+    },
+  },
   '0040_invitation_expiry_audit': {
     async up(db: Kysely<unknown>) {
       // When an invitation's expiry was written in its organisation's audit log (null: not yet, or not expired).

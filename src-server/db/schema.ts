@@ -200,6 +200,8 @@ export interface MailOutboxTable {
   created_at: string;
   /** Start of the current retry period: null = created_at; an admin's retry starts a new one. */
   retry_since: string | null;
+  /** When the latest attempt began (null: never tried). */
+  last_attempt_at: Generated<string | null>;
   handed_at: string | null;
   sent_at: string | null;
 }

@@ -9,6 +9,7 @@ import type { Db } from '../db/tx';
 import type { Sealer } from '../lib/crypto';
 import { isLanguage } from '../../src-shared/languages';
 import type { Clock } from '../services/context';
+import { writeDelivery } from '../services/mail-sync';
 import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitations';
 import { SendError, SmtpSession } from './smtp';
 import type { SmtpTarget, SmtpTls } from './smtp';
@@ -171,15 +172,27 @@ export class OutboxWorker {
   /** Rows a dead worker left `handed`: the server may have them, so they are parked, never re-sent. */
   async #parkAbandoned(): Promise<void> {
     const now = iso(this.#o.clock.now());
-    const parked = await this.#o.db
-      .updateTable('mail_outbox')
-      // The sealed token stays: an admin may choose to send it again (POST /mail/:id/retry).
-      .set({ state: 'unknown', lease_owner: null, last_error: 'The sending worker stopped after handing the message over; delivery unknown, not re-sent.' })
+    const abandoned = await this.#o.db
+      .selectFrom('mail_outbox')
+      .select(['id', 'organisation_id', 'kind', 'profile_id'])
       .where('state', '=', 'handed')
       .where('lease_expires_at', '<', now)
-      .returning(['id', 'recipient'])
       .execute();
-    for (const p of parked) this.#o.log('warn', 'mail delivery unknown after a worker stopped; not re-sent', { outboxId: p.id });
+    for (const row of abandoned) {
+      // One at a time: an invitation's profile moves up the change sequence with it (the console learns of it).
+      const parked = await writeDelivery(this.#o.db, row, async (db) => {
+        const result = await db
+          .updateTable('mail_outbox')
+          // The sealed token stays: an admin may choose to send it again (POST /mail/:id/retry).
+          .set({ state: 'unknown', lease_owner: null, last_error: 'The sending worker stopped after handing the message over; delivery unknown, not re-sent.' })
+          .where('id', '=', row.id)
+          .where('state', '=', 'handed')
+          .where('lease_expires_at', '<', now)
+          .executeTakeFirst();
+        return result.numUpdatedRows;
+      });
+      if (parked > 0n) this.#o.log('warn', 'mail delivery unknown after a worker stopped; not re-sent', { outboxId: row.id });
+    }
   }
 
   async #claim(): Promise<OutboxRow[]> {
@@ -202,7 +215,7 @@ export class OutboxWorker {
       .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
     return db
       .updateTable('mail_outbox')
-      .set({ state: 'sending', lease_owner: this.id, lease_expires_at: iso(new Date(nowDate.getTime() + leaseMs)), attempts: sql<number>`attempts + 1` })
+      .set({ state: 'sending', lease_owner: this.id, lease_expires_at: iso(new Date(nowDate.getTime() + leaseMs)), attempts: sql<number>`attempts + 1`, last_attempt_at: now })
       .where('id', 'in', due)
       .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'sending'), eb('lease_expires_at', '<', now)])]))
       .returningAll()
@@ -309,25 +322,32 @@ export class OutboxWorker {
     const jittered = delay / 2 + Math.random() * (delay / 2);
     // The last attempt is made when the period ends.
     const next = iso(new Date(Math.min(now + jittered, giveUpAt)));
-    await this.#o.db
-      .updateTable('mail_outbox')
-      .set({ state: 'queued', lease_owner: null, lease_expires_at: null, last_error: message, next_attempt_at: next })
-      .where('id', '=', row.id)
-      .where('lease_owner', '=', this.id)
-      .where('state', 'in', ['sending', 'handed'])
-      .execute();
+    await writeDelivery(this.#o.db, row, async (db) => {
+      const result = await db
+        .updateTable('mail_outbox')
+        .set({ state: 'queued', lease_owner: null, lease_expires_at: null, last_error: message, next_attempt_at: next })
+        .where('id', '=', row.id)
+        .where('lease_owner', '=', this.id)
+        .where('state', 'in', ['sending', 'handed'])
+        .executeTakeFirst();
+      return result.numUpdatedRows;
+    });
     this.#logFailure(row, message, next);
     return false;
   }
 
   /** A final state. The token is erased once sent; a failed or unknown message keeps it sealed so an admin can retry it. */
   async #settle(row: OutboxRow, set: { state: 'sent' | 'failed' | 'unknown'; sent_at?: string; smtp_response?: string; last_error: string | null }): Promise<void> {
-    await this.#o.db
-      .updateTable('mail_outbox')
-      .set({ ...set, lease_owner: null, lease_expires_at: null, ...(set.state === 'sent' ? { sealed_token: null } : {}) })
-      .where('id', '=', row.id)
-      .where('lease_owner', '=', this.id)
-      .execute();
+    // An invitation's profile moves up the change sequence in the same transaction: the console's next pull shows the outcome.
+    await writeDelivery(this.#o.db, row, async (db) => {
+      const result = await db
+        .updateTable('mail_outbox')
+        .set({ ...set, lease_owner: null, lease_expires_at: null, ...(set.state === 'sent' ? { sealed_token: null } : {}) })
+        .where('id', '=', row.id)
+        .where('lease_owner', '=', this.id)
+        .executeTakeFirst();
+      return result.numUpdatedRows;
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { MAIL_DELIVERY_STATES, mailDelivery } from '../../src-shared/mail-delivery';
-import { API_PREFIX } from '../../src-shared/wire';
+import { API_PREFIX, retryMailResponseSchema } from '../../src-shared/wire';
 import { apiRoute } from '../plugins/zod-routes';
 import type { ServerContext } from '../services/context';
 import { retryMail } from '../services/invitations';
@@ -83,7 +83,7 @@ export function mailRoutes(app: FastifyInstance, ctx: ServerContext): void {
     tags: ['invitations'],
     access: 'write',
     params: z.object({ id: z.uuid() }),
-    response: z.object({ id: z.uuid(), state: z.literal('queued'), retrySince: z.string() }),
+    response: retryMailResponseSchema,
     handler: async ({ params, actor }) => retryMail(ctx, actor.organisationId, params.id),
   });
 }

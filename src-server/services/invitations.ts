@@ -15,6 +15,7 @@ import type { ServerContext } from './context';
 import { lockOrganisation, setChangeSeq, toSettings, usableAppLinks } from './organisations';
 import { revokeOpenInvitations } from './profiles';
 import { appendAudit, NO_SOURCE } from './audit';
+import { touchProfiles } from './mail-sync';
 import type { AuditSource } from './audit';
 import type { AuditWho } from './profile-audit';
 import { asDomain, smtpName } from '../mail/names';
@@ -308,10 +309,12 @@ export async function inviteBatch(ctx: ServerContext, organisationId: string, ac
 export async function retryMail(ctx: ServerContext, organisationId: string, outboxId: string): Promise<{ id: string; state: 'queued'; retrySince: string }> {
   const now = iso(ctx.clock.now());
   await inTransaction(ctx.db, async (trx) => {
+    // Locked first, as by every writer of change sequence numbers: an invitation's profile moves up it below.
+    await lockOrganisation(trx, organisationId);
     const row = await trx
       .selectFrom('mail_outbox')
       .leftJoin('invitations', 'invitations.id', 'mail_outbox.invitation_id')
-      .select(['mail_outbox.state', 'mail_outbox.kind', 'mail_outbox.last_error', 'mail_outbox.sealed_token', 'invitations.accepted_at', 'invitations.revoked_at', 'invitations.expires_at'])
+      .select(['mail_outbox.state', 'mail_outbox.kind', 'mail_outbox.profile_id', 'mail_outbox.last_error', 'mail_outbox.sealed_token', 'invitations.accepted_at', 'invitations.revoked_at', 'invitations.expires_at'])
       .where('mail_outbox.organisation_id', '=', organisationId)
       .where('mail_outbox.id', '=', outboxId)
       .executeTakeFirst();
@@ -336,6 +339,8 @@ export async function retryMail(ctx: ServerContext, organisationId: string, outb
       .where('state', '=', row.state)
       .executeTakeFirst();
     if (updated.numUpdatedRows !== 1n) throw new AppError('VALIDATION_FAILED', 'This email changed while it was being retried: look again.');
+    // The console's next pull shows the invitation on its way again.
+    if (row.kind === 'invitation' && row.profile_id !== null) await touchProfiles(trx, organisationId, [row.profile_id]);
   });
   ctx.events.emit('mailQueued');
   return { id: outboxId, state: 'queued', retrySince: now };

@@ -6,6 +6,7 @@ import { canWrite } from '../../src-shared/wire';
 import type { Change, CheckResponse, PullResponse, PushResult, WireMutation } from '../../src-shared/wire';
 import type { Actor, ServerContext } from './context';
 import { inviteProfiles } from './invitations';
+import { latestDeliveries } from './mail-sync';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
 import { ProfileBatch, refusedByDatabase, selectProfiles, toProfile } from './profiles';
 import type { ProfileOutcome } from './profiles';
@@ -290,8 +291,15 @@ export async function pull(ctx: ServerContext, actor: Actor, cursorText: string,
     .execute();
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
+  // Each live row carries its latest invitation email's delivery (null: none); a change of it moves the row up the sequence (mail-sync.ts).
+  const deliveries = await latestDeliveries(
+    ctx.db,
+    actor.organisationId,
+    page.flatMap((row) => (row.deleted === 0 ? [row.id] : [])),
+    ctx.config.mail.retryForMs,
+  );
   const changes: Change[] = page.map((row) =>
-    row.deleted !== 0 ? { op: 'delete', id: row.id, version: row.version } : { op: 'upsert', profile: toProfile(row, now) },
+    row.deleted !== 0 ? { op: 'delete', id: row.id, version: row.version } : { op: 'upsert', profile: toProfile(row, now), delivery: deliveries.get(row.id) ?? null },
   );
   const last = page.at(-1);
   const next = hasMore && last !== undefined ? { seq: last.change_seq, id: last.id } : { seq: high, id: null };

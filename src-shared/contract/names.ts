@@ -52,6 +52,8 @@ export const PRELOAD_CHANNELS = [
   'invites:create',
   'invites:list',
   'invites:cancel',
+  'invites:delivery',
+  'invites:retryDelivery',
   'dashboard:summary',
 ] as const satisfies readonly ChannelName[];
 

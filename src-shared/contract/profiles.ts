@@ -14,6 +14,8 @@ export const profileQuerySchema = z.strictObject({
   statuses: z.array(z.enum(PROFILE_STATUSES)).max(PROFILE_STATUSES.length).optional(),
   tags: z.array(z.string().min(1).max(50)).max(50).optional(),
   languages: z.array(z.enum(LANGUAGES)).max(LANGUAGES.length).optional(),
+  /** Only profiles whose invitation email has not been delivered (failing, failed, delivery unknown), not confirmed. */
+  undelivered: z.boolean().optional(),
   sort: z.strictObject({ by: z.enum(SORT_FIELDS), dir: z.enum(['asc', 'desc']) }).optional(),
 });
 export type ProfileQuery = z.infer<typeof profileQuerySchema>;
@@ -38,6 +40,8 @@ export interface ProfileFacets {
   statuses: Record<ProfileStatus, number>;
   languages: Record<Language, number>;
   tags: { tag: string; count: number }[];
+  /** Profiles the "invitation not delivered" filter shows. */
+  undelivered: number;
 }
 
 export const profilesChannels = {

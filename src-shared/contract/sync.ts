@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import { selectionSchema } from './profiles';
-import { PROFILE_FIELDS } from '../profile';
+import { PROFILE_FIELDS, profileIdSchema } from '../profile';
+import type { InvitationDelivery } from '../mail-delivery';
 import { VALUE_FIELDS } from '../profile-values';
 import type { Profile, ProfileValues } from '../profile';
 import type { InviteSkipReason, Role } from '../wire';
@@ -35,6 +36,8 @@ export interface SyncStatus {
     blocked: number;
   };
   openConflicts: number;
+  /** Profiles whose invitation email the server reported not delivered (failing, failed, unknown), confirmed ones left out. */
+  undeliveredInvitations: number;
   lastSyncAt: string | null;
   lastError: SyncText | null;
   nextAttemptAt: string | null;
@@ -121,6 +124,8 @@ export interface InviteBatchView {
   /** Why the server refused the batch: its English message, and its error when it gave one. */
   error: string | null;
   errorCause: ApiError | null;
+  /** Of the profiles it invited, how many invitation emails the server reports not delivered yet (failing, failed, unknown). */
+  undelivered: number;
 }
 
 export interface InvitePreview {
@@ -197,4 +202,8 @@ export const syncChannels = {
   'invites:create': channel<InviteBatchView>()(z.strictObject({ selection: selectionSchema })),
   'invites:list': channel<InviteBatchView[]>()(z.strictObject({ limit: z.int().min(1).max(500).default(100) })),
   'invites:cancel': channel<InviteBatchView>()(z.strictObject({ id: z.uuid() })),
+  /** Where the profile's latest invitation email stands, as the server last reported it (null: none reported). */
+  'invites:delivery': channel<InvitationDelivery | null>()(z.strictObject({ profileId: profileIdSchema })),
+  /** Asks the server to send the profile's undelivered invitation email again (online, admins only), then syncs. */
+  'invites:retryDelivery': channel<InvitationDelivery | null>()(z.strictObject({ profileId: profileIdSchema })),
 };

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../src-shared/languages';
+import { MAIL_DELIVERY_STATES } from '../../src-shared/mail-delivery';
 import { PROFILE_STATUSES } from '../../src-shared/profile';
 import { PullShapeError, readPullResponse } from '../../src-shared/pull-reader';
 import { pullResponseSchema } from '../../src-shared/wire';
@@ -59,14 +60,21 @@ const profile = profileOf(
   mostly(fc.constantFrom(...LANGUAGES), fc.constantFrom('de_DE', 'EN_US')),
   mostly(fc.constantFrom(...PROFILE_STATUSES), fc.constantFrom('invited', 'Pending')),
 );
-const changeOf = (profiles: fc.Arbitrary<unknown>, ids: fc.Arbitrary<unknown>, versions: fc.Arbitrary<unknown>) =>
+/** The invitation email's delivery beside a row: left out (an older server), null (no email), or its record. */
+const deliveryOf = (ids: fc.Arbitrary<unknown>, times: fc.Arbitrary<unknown>, states: fc.Arbitrary<unknown>) =>
+  fc.option(
+    fc.record({ mailId: ids, state: states, reason: fc.option(fc.string()), lastAttemptAt: fc.option(times), nextAttemptAt: fc.option(times), retryUntil: fc.option(times) }),
+  );
+const goodDelivery = deliveryOf(goodUuid, goodTimestamp, fc.constantFrom(...MAIL_DELIVERY_STATES));
+const delivery = deliveryOf(uuid, timestamp, mostly(fc.constantFrom(...MAIL_DELIVERY_STATES), fc.constantFrom('delivered', 'Failed', 'sending')));
+const changeOf = (profiles: fc.Arbitrary<unknown>, ids: fc.Arbitrary<unknown>, versions: fc.Arbitrary<unknown>, deliveries: fc.Arbitrary<unknown> = goodDelivery) =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.record({ op: fc.constant('upsert'), profile: profiles }) },
+    { weight: 4, arbitrary: fc.record({ op: fc.constant('upsert'), profile: profiles, delivery: deliveries }, { requiredKeys: ['op', 'profile'] }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('delete'), id: ids, version: versions }) },
   );
 const pageOf = (changes: fc.Arbitrary<unknown>, cursors: fc.Arbitrary<unknown>, times: fc.Arbitrary<unknown>) =>
   fc.record({ changes: fc.array(changes, { maxLength: 5 }), cursor: cursors, hasMore: fc.boolean(), serverTime: times });
-const page = pageOf(changeOf(profile, uuid, version), cursor, timestamp);
+const page = pageOf(changeOf(profile, uuid, version, delivery), cursor, timestamp);
 const goodPage = pageOf(changeOf(goodProfile, goodUuid, goodVersion), goodCursor, goodTimestamp);
 
 type Break = 'replace' | 'remove' | 'extra';
@@ -196,5 +204,11 @@ describe('readPullResponse answers what pullResponseSchema answers', () => {
     expect(() => readPullResponse({ ...(answer([]) as object), cursor: 'abc' })).toThrow('cursor: not a cursor');
     // Keys a newer server adds are left out, as zod leaves them out.
     expect(readPullResponse(answer([{ op: 'upsert', profile: { ...row, team: 'x' }, hint: 1 }])).changes[0]).toEqual({ op: 'upsert', profile: row });
+    // The invitation email's delivery: kept when given, absent when an older server leaves it out, and checked like the rest.
+    const sent = { mailId: '1d7f8c5e-2a4b-4c1d-9e8f-123456789abc', state: 'sent', reason: null, lastAttemptAt: '2026-03-01T10:00:00.000Z', nextAttemptAt: null, retryUntil: null };
+    expect(readPullResponse(answer([{ op: 'upsert', profile: row, delivery: sent }])).changes[0]).toEqual({ op: 'upsert', profile: row, delivery: sent });
+    expect(readPullResponse(answer([{ op: 'upsert', profile: row, delivery: null }])).changes[0]).toEqual({ op: 'upsert', profile: row, delivery: null });
+    expect(readPullResponse(answer([{ op: 'upsert', profile: row }])).changes[0]).not.toHaveProperty('delivery');
+    expect(() => readPullResponse(answer([{ op: 'upsert', profile: row, delivery: { ...sent, state: 'bounced' } }]))).toThrow('changes[0].delivery.state: expected one of');
   });
 });

@@ -24,4 +24,6 @@ export const syncHandlers = (deps: { engine: SyncEngine; conflicts: ConflictServ
   'invites:create': ({ selection }) => deps.invites.create(selection),
   'invites:list': ({ limit }) => deps.invites.list(limit),
   'invites:cancel': ({ id }) => deps.invites.cancel(id),
+  'invites:delivery': ({ profileId }) => deps.store.delivery(profileId),
+  'invites:retryDelivery': ({ profileId }) => deps.engine.retryDelivery(profileId),
 });

@@ -33,6 +33,8 @@ export interface InviteStorePort {
   updateBatch(id: string, patch: Partial<InviteBatchRecord>): void;
   /** Takes these mutations out of the outbox (a cancelled batch's). */
   removeMutations(ids: readonly string[]): void;
+  /** How many of these profiles' invitation emails the server reported not delivered (failing, failed, unknown), confirmed ones left out. */
+  notDeliveredAmong(profileIds: readonly string[]): number;
 }
 
 /** The sync engine, as invitations see it. */

@@ -132,6 +132,7 @@ export class InviteService {
       results,
       error: b.error,
       errorCause: b.errorCause,
+      undelivered: b.invited === null ? 0 : this.deps.store.notDeliveredAmong(b.invited),
     };
   }
 }

@@ -1,4 +1,6 @@
-import { errorFromWire, ruleError } from '../../../src-shared/errors';
+import { AppError, errorFromWire, ruleError } from '../../../src-shared/errors';
+import { isRetryable } from '../../../src-shared/mail-delivery';
+import type { InvitationDelivery } from '../../../src-shared/mail-delivery';
 import { rule } from '../../../src-shared/messages';
 import type { RuleKey } from '../../../src-shared/messages';
 import { syncText } from '../../../src-shared/contract/sync';
@@ -97,6 +99,7 @@ export class SyncEngine {
       indexing: this.indexing !== null,
       waiting: this.deps.store.waiting(),
       openConflicts: this.deps.store.openConflictCount(),
+      undeliveredInvitations: this.deps.store.notDeliveredCount(),
       lastSyncAt: state.lastSyncAt,
       lastError: state.lastError,
       nextAttemptAt: this.nextAttemptAt?.toISOString() ?? null,
@@ -267,6 +270,37 @@ export class SyncEngine {
       if (!(error instanceof TransportError)) throw error;
     }
     return this.status();
+  }
+
+  /**
+   * An admin's "Send again" of a profile's undelivered invitation email: the
+   * server queues it at once with a new retry period; then a sync brings
+   * its new state back. Online only: it needs the server's answer.
+   */
+  async retryDelivery(profileId: string): Promise<InvitationDelivery | null> {
+    const state = this.deps.store.state();
+    const token = this.deps.secrets.get();
+    if (state.workOffline) throw ruleError('OFFLINE', rule('sync_offline', {}));
+    if (state.serverUrl === null || token === null) throw ruleError('UNAUTHORIZED', rule('sync_sign_in_first', {}));
+    if (state.organisation?.role === 'viewer') throw new AppError('FORBIDDEN', 'A viewer cannot send invitations: ask an admin of the organisation.');
+    const delivery = this.deps.store.delivery(profileId);
+    if (delivery === null) throw new AppError('NOT_FOUND', 'The server has reported no invitation email for this profile.');
+    if (!isRetryable(delivery.state)) throw new AppError('VALIDATION_FAILED', 'This invitation email is not waiting for a retry: only one not delivered can be sent again.');
+    try {
+      await this.deps.transport.retryMail(state.serverUrl, token, delivery.mailId);
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      if (error.kind === 'network') {
+        this.online = false;
+        this.deps.events.changed(['sync']);
+        throw ruleError('OFFLINE', rule('server_unreachable', { url: state.serverUrl, detail: error.message }));
+      }
+      // The server's refusal as it gave it (its finding too, for the console to word): a link expired, a newer invitation…
+      const refused = errorFromWire(error.code ?? 'INTERNAL', error.message, error.details);
+      throw new AppError(refused.code, refused.message, refused.details);
+    }
+    await this.run().catch(() => undefined);
+    return this.deps.store.delivery(profileId);
   }
 
   // ------------------------------------------------------------ scheduling

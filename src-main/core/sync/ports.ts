@@ -5,6 +5,7 @@ import type { ApiError, ErrorCode } from '../../../src-shared/errors';
 import type {
   CheckResponse,
   PullResponse,
+  RetryMailResponse,
   PushRequest,
   PushResponse,
   Role,
@@ -12,6 +13,7 @@ import type {
   SignInResponse,
 } from '../../../src-shared/wire';
 import type { StoredProfile } from '../ports';
+import type { InvitationDelivery } from '../../../src-shared/mail-delivery';
 import type { InviteStorePort } from '../invitations/ports';
 
 /** What the console remembers about its server between runs (not the token: see SecretStore). */
@@ -128,6 +130,12 @@ export interface SyncStorePort extends InviteStorePort {
 
   log(entry: SyncLogEntry): void;
   recentLog(limit: number): SyncLogEntry[];
+
+  /** Keeps a profile's invitation email delivery as the pull reported it (null: the server has none). */
+  putDelivery(profileId: string, delivery: InvitationDelivery | null): void;
+  delivery(profileId: string): InvitationDelivery | null;
+  /** Live, unconfirmed profiles whose invitation email has not been delivered (the status bar's warning). */
+  notDeliveredCount(): number;
 }
 
 /** Why a call to the server failed: the network (retry later) or the server's answer. */
@@ -164,6 +172,8 @@ export interface SyncTransport {
   push(serverUrl: string, token: string, request: PushRequest): Promise<PushResponse>;
   pull(serverUrl: string, token: string, cursor: string, limit: number): Promise<PullResponse>;
   check(serverUrl: string, token: string, cursor: string): Promise<CheckResponse>;
+  /** Asks the server to send a failing, failed or unknown email again (POST /api/v1/mail/:id/retry). */
+  retryMail(serverUrl: string, token: string, mailId: string): Promise<RetryMailResponse>;
 }
 
 /** A session of the same account in another of its organisations (the console's organisation switcher). */

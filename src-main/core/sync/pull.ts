@@ -89,6 +89,7 @@ export class ChangePuller {
     changes.forEach((change, i) => {
       const plan = plans[i] ?? 'careful';
       if (!writePlain(this.deps.store, change, plan, known)) this.applyChange(change);
+      keepDelivery(this.deps.store, change, fresh !== null);
     });
     return writes;
   }
@@ -157,5 +158,20 @@ export class ChangePuller {
       },
       syncText(deletedThere(mine)),
     );
+  }
+}
+
+/**
+ * The invitation email's delivery the change carries, kept beside the row
+ * (also when the row itself was already here: a delivery change alone moves
+ * a profile up the server's feed). A server older than the delivery state
+ * leaves it out: what is stored stays. A deleted profile's goes. `empty`:
+ * a first sync into an empty replica, where a row without an invitation
+ * email has nothing stored to remove (no delete per never-invited row).
+ */
+function keepDelivery(store: PullDeps['store'], change: Change, empty: boolean): void {
+  if (change.op === 'delete') store.putDelivery(change.id, null);
+  else if (change.delivery !== undefined && !(empty && change.delivery === null)) {
+    store.putDelivery(change.profile.id, change.delivery);
   }
 }

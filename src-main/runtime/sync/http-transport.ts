@@ -7,6 +7,8 @@ import {
   SYNC_ENDPOINTS,
   checkResponseSchema,
   pushResponseSchema,
+  retryMailPath,
+  retryMailResponseSchema,
   errorResultSchema,
   signInResponseSchema,
 } from '../../../src-shared/wire';
@@ -102,5 +104,6 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
     pull: (url, token, cursor, limit) =>
       call(url, 'GET', `${SYNC_ENDPOINTS.pull.path}?cursor=${encodeURIComponent(cursor)}&limit=${limit}`, pullReader, token),
     check: (url, token, cursor) => call(url, 'GET', `${SYNC_ENDPOINTS.check.path}?cursor=${encodeURIComponent(cursor)}`, schemaReader(checkResponseSchema), token),
+    retryMail: (url, token, mailId) => call(url, 'POST', retryMailPath(mailId), schemaReader(retryMailResponseSchema), token, {}),
   };
 }

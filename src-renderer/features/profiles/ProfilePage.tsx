@@ -14,6 +14,8 @@ import { useUi } from '../../state/ui';
 import { ProfileForm, refusal } from './ProfileForm';
 import { InviteDialog } from '../sync/InviteDialog';
 import type { FormValues } from './ProfileForm';
+import { DeliveryAlert, DeliveryValue } from './Delivery';
+import type { InvitationDelivery } from '../../../src-shared/mail-delivery';
 
 const toForm = (p: Profile): FormValues => ({
   firstName: p.firstName,
@@ -25,7 +27,7 @@ const toForm = (p: Profile): FormValues => ({
   language: p.language,
 });
 
-function Details({ profile }: { profile: Profile }) {
+function Details({ profile, delivery }: { profile: Profile; delivery: InvitationDelivery | null }) {
   const { t } = useTranslation();
   const format = useFormat();
   const when = (iso: string | null): string => (iso === null ? noValue(t) : format.dateTime(iso));
@@ -37,6 +39,7 @@ function Details({ profile }: { profile: Profile }) {
     [t(FIELD_KEYS.externalId), showValue(t, 'externalId', profile.externalId)],
     [t('common.fields.status'), <StatusBadge key="s" status={profile.status} />],
     [t('profiles.profile.invitedAt'), when(profile.invitedAt)],
+    ...(delivery === null ? [] : [[t('profiles.delivery.label'), <DeliveryValue key="d" delivery={delivery} />] satisfies [string, React.ReactNode]]),
     [t('profiles.profile.confirmedAt'), when(profile.confirmedAt)],
     [t('profiles.profile.createdAt'), when(profile.createdAt)],
     [t('profiles.profile.updatedAt'), when(profile.updatedAt)],
@@ -59,6 +62,9 @@ export function ProfilePage({ id }: { id: string }) {
   const { t } = useTranslation();
   const navigate = useUi((s) => s.navigate);
   const loaded = useApi('profiles:get', { id }, ['profiles']);
+  // The invitation email's delivery, as the server last reported it (the pull brings changes of it, announced as profile changes).
+  const delivery = useApi('invites:delivery', { profileId: id }, ['profiles', 'sync']);
+  const sync = useApi('sync:status', {}, ['sync']);
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [inviting, setInviting] = useState(false);
@@ -137,6 +143,7 @@ export function ProfilePage({ id }: { id: string }) {
           </Group>
         )}
       </Group>
+      {profile.status !== 'confirmed' && delivery.data != null && <DeliveryAlert profileId={profile.id} delivery={delivery.data} sync={sync.data} />}
       {editing ? (
         <ProfileForm
           key={profile.updatedAt}
@@ -152,7 +159,7 @@ export function ProfilePage({ id }: { id: string }) {
           }}
         />
       ) : (
-        <Details profile={profile} />
+        <Details profile={profile} delivery={delivery.data ?? null} />
       )}
       <InviteDialog
         selection={{ kind: 'ids', ids: [profile.id] }}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Anchor, Box, Button, Center, Group, Menu, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Box, Button, Center, Checkbox, Group, Menu, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { InviteDialog } from '../sync/InviteDialog';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -126,6 +126,10 @@ export function ProfilesPage() {
   useEffect(() => {
     setQuery({ search: debounced.trim() === '' ? undefined : debounced });
   }, [debounced, setQuery]);
+  // The search cleared from elsewhere (the status bar's "not delivered" link): the box follows.
+  useEffect(() => {
+    if (query.search === undefined) setSearch('');
+  }, [query.search]);
 
   const facets = useApi('profiles:facets', {}, ['profiles']);
   const rows = useProfileWindow(query);
@@ -203,6 +207,19 @@ export function ProfilesPage() {
           clearable
           w={200}
         />
+        {/* Beside the filters while some invitation email has not gone out (or while it filters). */}
+        {((facets.data?.undelivered ?? 0) > 0 || query.undelivered === true) && (
+          <Checkbox
+            label={facet(t('profiles.list.undelivered'), facets.data?.undelivered ?? 0)}
+            checked={query.undelivered === true}
+            onChange={(e) => {
+              setQuery({ undelivered: e.currentTarget.checked ? true : undefined });
+            }}
+            color="orange"
+            mb={8}
+            data-testid="filter-undelivered"
+          />
+        )}
       </Group>
       <SelectionBar total={total} />
       {rows.error !== undefined && <Alert color="red">{errorText(t, rows.error)}</Alert>}

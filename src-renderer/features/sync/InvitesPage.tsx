@@ -25,7 +25,7 @@ function BatchResult({ result }: { result: InviteBatchView['results'][number] })
 export function InvitesPage() {
   const { t } = useTranslation();
   const format = useFormat();
-  const batches = useApi('invites:list', { limit: 100 }, ['invites', 'sync']);
+  const batches = useApi('invites:list', { limit: 100 }, ['invites', 'sync', 'profiles']);
   const list = batches.data ?? [];
   return (
     <Stack>
@@ -56,9 +56,17 @@ export function InvitesPage() {
                       <Text size="sm">{summary.join(' · ')}</Text>
                     </Group>
                     {b.status === 'sent' && (
-                      <Text size="sm" c="dimmed">
-                        {[t('sync.batch.invitedCount', { count: invited, n: format.number(invited) }), t('sync.batch.skippedCount', { count: skipped, n: format.number(skipped) })].join(', ')}
-                      </Text>
+                      <Group gap={6} wrap="nowrap">
+                        <Text size="sm" c="dimmed">
+                          {[t('sync.batch.invitedCount', { count: invited, n: format.number(invited) }), t('sync.batch.skippedCount', { count: skipped, n: format.number(skipped) })].join(', ')}
+                        </Text>
+                        {/* The invitation emails the server reports not delivered (yet), as of the last sync. */}
+                        {b.undelivered > 0 && (
+                          <Badge color="orange" variant="light" data-testid="batch-undelivered">
+                            {t('sync.batch.undelivered', { count: b.undelivered, n: format.number(b.undelivered) })}
+                          </Badge>
+                        )}
+                      </Group>
                     )}
                   </Group>
                 </Accordion.Control>

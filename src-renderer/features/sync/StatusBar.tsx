@@ -33,7 +33,8 @@ export function StatusBar() {
   const { t } = useTranslation();
   const format = useFormat();
   const navigate = useUi((s) => s.navigate);
-  const status = useApi('sync:status', {}, ['sync', 'outbox', 'conflicts', 'invites', 'settings']);
+  const setQuery = useUi((s) => s.setQuery);
+  const status = useApi('sync:status', {}, ['sync', 'outbox', 'conflicts', 'invites', 'settings', 'profiles']);
   const [busy, setBusy] = useState(false);
   const s = status.data;
   const now = useNow(s?.lastSyncAt != null, 15_000);
@@ -78,6 +79,24 @@ export function StatusBar() {
           <Anchor component="button" size="sm" c="red.8" onClick={() => navigate({ page: 'conflicts' })} data-testid="sync-conflicts" style={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
             {t('sync.status.conflicts', { count: s.openConflicts, n: format.number(s.openConflicts) })}
           </Anchor>
+        )}
+        {s.undeliveredInvitations > 0 && (
+          <Tooltip label={t('sync.status.undeliveredHint')} multiline w={320}>
+            <Anchor
+              component="button"
+              size="sm"
+              c="var(--mantine-color-orange-light-color)"
+              onClick={() => {
+                // Exactly the profiles counted here: the other filters and the search give way.
+                setQuery({ undelivered: true, statuses: undefined, tags: undefined, languages: undefined, search: undefined });
+                navigate({ page: 'profiles' });
+              }}
+              data-testid="sync-undelivered"
+              style={{ whiteSpace: 'nowrap', flexShrink: 0 }}
+            >
+              {t('sync.status.undelivered', { count: s.undeliveredInvitations, n: format.number(s.undeliveredInvitations) })}
+            </Anchor>
+          </Tooltip>
         )}
         {s.indexing && (
           <Tooltip label={t('sync.status.indexingHint')} multiline w={360}>

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createOrganisation, defaultConfig, startServer } from '../../../src-server/index';
 import type { RosterServer } from '../../../src-server/index';
 import { startSmtpSink } from '../../support/smtp-sink';
-import type { SmtpSink } from '../../support/smtp-sink';
+import type { SmtpSink, SmtpSinkOptions } from '../../support/smtp-sink';
 
 /**
  * A real Roster server for browser tests: SQLite in a temp dir, a real SMTP
@@ -23,8 +23,8 @@ export interface E2eServer {
   dispose(): Promise<void>;
 }
 
-export async function createE2eServer(options: { startNow?: boolean; organisationName?: string; operatorToken?: string } = {}): Promise<E2eServer> {
-  const sink = await startSmtpSink();
+export async function createE2eServer(options: { startNow?: boolean; organisationName?: string; operatorToken?: string; sink?: SmtpSinkOptions } = {}): Promise<E2eServer> {
+  const sink = await startSmtpSink(options.sink);
   const dataDir = mkdtempSync(join(tmpdir(), 'roster-e2e-server-'));
   const config = (port: number) =>
     defaultConfig({

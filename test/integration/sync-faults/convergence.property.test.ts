@@ -132,6 +132,7 @@ const transport: SyncTransport = {
   push: (...a) => (healed ? patient : quick).push(...a),
   pull: (...a) => (healed ? patient : quick).pull(...a),
   check: (...a) => (healed ? patient : quick).check(...a),
+  retryMail: (...a) => patient.retryMail(...a),
 };
 const open = (slot: Omit<Slot, 'console'>): TestConsole => openTestConsole({ dataDir: slot.dir, ids: slot.ids, sync: { transport } });
 

@@ -5,8 +5,10 @@ import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
 import type { ChangeTopic } from '../../../src-shared/contract';
 import type { ConflictClosing, SyncLogEntry } from '../../../src-shared/contract/sync';
-import type { PullResponse, PushRequest, PushResponse, PushResult, SignInResponse, WireMutation } from '../../../src-shared/wire';
+import type { PullResponse, PushRequest, PushResponse, PushResult, RetryMailResponse, SignInResponse, WireMutation } from '../../../src-shared/wire';
 import { INITIAL_CURSOR } from '../../../src-shared/wire';
+import { isNotDelivered } from '../../../src-shared/mail-delivery';
+import type { InvitationDelivery } from '../../../src-shared/mail-delivery';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../../../src-main/core/ports';
 import type { ImportStorePort } from '../../../src-main/core/import/store';
 import type { ConflictRecord, IndexBuilder, SecretStore, StoredState, SyncState, SyncStorePort, SyncTransport, Timers } from '../../../src-main/core/sync/ports';
@@ -119,6 +121,7 @@ interface Tables {
   batches: Map<string, InviteBatchRecord>;
   log: SyncLogEntry[];
   indexesPending: boolean;
+  deliveries: Map<string, InvitationDelivery>;
 }
 
 const DEFAULT_STATE: SyncState = {
@@ -156,6 +159,7 @@ export class MemoryReplica {
     batches: new Map(),
     log: [],
     indexesPending: false,
+    deliveries: new Map(),
   };
   private depth = 0;
   bulk = false;
@@ -383,7 +387,23 @@ export class MemoryReplica {
       this.t.log.push(entry);
     },
     recentLog: (limit) => this.t.log.slice(-limit).reverse(),
+    putDelivery: (profileId, delivery) => {
+      if (delivery === null) this.t.deliveries.delete(profileId);
+      else this.t.deliveries.set(profileId, { ...delivery });
+    },
+    delivery: (profileId) => this.t.deliveries.get(profileId) ?? null,
+    notDeliveredCount: () => this.notDeliveredAmong([...this.t.deliveries.keys()]),
+    notDeliveredAmong: (profileIds) => this.notDeliveredAmong(profileIds),
   };
+
+  /** Live, unconfirmed profiles among these whose invitation email was reported not delivered. */
+  private notDeliveredAmong(profileIds: readonly string[]): number {
+    return [...new Set(profileIds)].filter((id) => {
+      const row = this.t.profiles.get(id);
+      const delivery = this.t.deliveries.get(id);
+      return row !== undefined && !row.deleted && row.status !== 'confirmed' && delivery !== undefined && isNotDelivered(delivery.state);
+    }).length;
+  }
 }
 
 const record = (c: ConflictRow): ConflictRecord => {
@@ -469,6 +489,8 @@ export class ScriptedServer implements SyncTransport {
   /** Runs when the engine asks whether anything changed: after its push, before its pull (a person editing meanwhile). */
   onCheck: (() => void) | null = null;
   signedOut = 0;
+  /** The emails the engine asked to send again. */
+  readonly retried: string[] = [];
 
   signIn(): Promise<SignInResponse> {
     return Promise.resolve({
@@ -498,6 +520,10 @@ export class ScriptedServer implements SyncTransport {
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+  retryMail(_url: string, _token: string, mailId: string): Promise<RetryMailResponse> {
+    this.retried.push(mailId);
+    return Promise.resolve({ id: mailId, state: 'queued', retrySince: '2026-03-02T09:00:00.000Z' });
   }
   check(_url: string, _token: string, cursor: string): Promise<{ changed: boolean; latest: string }> {
     this.onCheck?.();
