@@ -34,6 +34,9 @@ import { createSyncStore } from '../db/sync.repo';
 import { createHttpTransport } from './sync/http-transport';
 import { createFileSecretStore } from './sync/file-secrets';
 import { createWorkerIndexBuilder } from './sync/index-builder';
+import { OrgService } from '../core/org/service';
+import { orgHandlers } from '../core/api/org.handlers';
+import { createOrgTransport } from './org-transport';
 
 export interface RosterOptions {
   dataDir: string;
@@ -211,11 +214,12 @@ function compose(options: RosterOptions, db: Db, file: string, schemaVersion: nu
     random: Math.random,
   };
   const indexes = options.sync?.indexes ?? createWorkerIndexBuilder({ file, nativeBinding: options.nativeBinding });
+  const secrets = options.sync?.secrets ?? createFileSecretStore(options.dataDir);
   const sync = new SyncEngine({
     replica,
     store: syncStore,
     transport: options.sync?.transport ?? createHttpTransport(),
-    secrets: options.sync?.secrets ?? createFileSecretStore(options.dataDir),
+    secrets,
     clock,
     ids,
     events,
@@ -225,6 +229,20 @@ function compose(options: RosterOptions, db: Db, file: string, schemaVersion: nu
   });
   const invites = new InviteService({ replica, store: syncStore, clock, ids, events, sync });
   const conflicts = new ConflictService({ replica, store: syncStore, clock, ids, events, sync });
+  // The organisation's screens (admins, settings, audit log, my account) ask the server with the sync engine's session.
+  const org = new OrgService({
+    transport: createOrgTransport(),
+    session: {
+      current: () => {
+        const state = syncStore.state();
+        return { serverUrl: state.serverUrl, token: secrets.get(), workOffline: state.workOffline, account: state.account };
+      },
+      ended: async () => {
+        await sync.disconnect();
+      },
+    },
+    clock,
+  });
   // Every local write that queues something wakes the sync engine (it ignores the wake-up while it runs).
   const unsubscribe = events.on('changed', ({ topics }) => {
     if (topics.includes('outbox')) sync.poke();
@@ -254,6 +272,7 @@ function compose(options: RosterOptions, db: Db, file: string, schemaVersion: nu
     ...importHandlers(imports),
     ...syncHandlers({ engine: sync, conflicts, invites, store: syncStore }),
     ...dashboardHandlers({ store: createDashboardStore(db), clock }),
+    ...orgHandlers(org),
   });
   // An import left open (a tab closed, a page left) gives its memory back after its idle time, without a click.
   const idleImports = setInterval(() => imports.releaseIdle(), 60_000);
