@@ -14,6 +14,7 @@ import { useUi } from '../../state/ui';
 import { ProfileForm, refusal } from './ProfileForm';
 import { InviteDialog } from '../sync/InviteDialog';
 import type { FormValues } from './ProfileForm';
+import { ProfileHistory } from '../org/ProfileHistory';
 
 const toForm = (p: Profile): FormValues => ({
   firstName: p.firstName,
@@ -154,6 +155,7 @@ export function ProfilePage({ id }: { id: string }) {
       ) : (
         <Details profile={profile} />
       )}
+      <ProfileHistory profileId={profile.id} />
       <InviteDialog
         selection={{ kind: 'ids', ids: [profile.id] }}
         opened={inviting}
