@@ -17,7 +17,14 @@ const isRole = (value: string | null): value is Role => value !== null && (ROLES
 
 function useRoleOptions(): { value: Role; label: string }[] {
   const { t } = useTranslation();
-  return ROLES.map((role) => ({ value: role, label: t('org.roleOption', { role: t(ROLE_LABELS[role]), hint: t(ROLE_HINTS[role]) }) }));
+  return ROLES.map((role) => ({ value: role, label: t(ROLE_LABELS[role]) }));
+}
+
+/** A role in the list: its name, and what it may do. */
+function RoleOption({ value }: { value: string }) {
+  const { t } = useTranslation();
+  if (!isRole(value)) return null;
+  return <Text size="sm">{t('org.roleOption', { role: t(ROLE_LABELS[value]), hint: t(ROLE_HINTS[value]) })}</Text>;
 }
 
 function InviteForm({ onInvited }: { onInvited: () => void }) {
@@ -67,6 +74,8 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
               data={options}
               value={role}
               allowDeselect={false}
+              comboboxProps={{ width: 360, position: 'bottom-start' }}
+              renderOption={({ option }) => <RoleOption value={option.value} />}
               onChange={(value) => {
                 if (isRole(value)) setRole(value);
               }}
@@ -189,7 +198,7 @@ export function AdminsPage() {
                     )}
                   </Group>
                 </Table.Td>
-                <Table.Td w={300}>
+                <Table.Td w={200}>
                   {owner ? (
                     <Select
                       aria-label={t('org.admins.roleOf', { email: admin.email })}
@@ -198,7 +207,7 @@ export function AdminsPage() {
                       value={admin.role}
                       allowDeselect={false}
                       comboboxProps={{ width: 340, position: 'bottom-start' }}
-                      renderOption={({ option }) => <Text size="sm">{option.label}</Text>}
+                      renderOption={({ option }) => <RoleOption value={option.value} />}
                       onChange={(value) => {
                         if (isRole(value) && value !== admin.role) changeRole(admin, value);
                       }}

@@ -1,4 +1,4 @@
-import { NavLink } from '@mantine/core';
+import { Box, NavLink } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Route } from '../../state/ui';
 import { useUi } from '../../state/ui';
@@ -41,6 +41,16 @@ export function OrgNavLinks({ section }: { section: string }) {
 
 /** The page of the Server section the route names, if it is one of these. */
 export function OrgPages({ route }: { route: Route }) {
+  const page = orgPage(route);
+  // The page scrolls inside the main area (as the Dashboard does): the header, navigation and status bar stay.
+  return page === null ? null : (
+    <Box pb="md" style={{ flex: 1, minHeight: 0, overflowY: 'auto' }}>
+      {page}
+    </Box>
+  );
+}
+
+function orgPage(route: Route) {
   switch (route.page) {
     case 'admins':
       return <AdminsPage />;

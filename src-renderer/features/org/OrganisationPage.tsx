@@ -10,6 +10,7 @@ import type { Language } from '../../../src-shared/languages';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { LANGUAGE_KEYS } from '../../components/values';
+import { useFormat } from '../../i18n/format';
 import { errorText, fieldErrorText } from '../../i18n/messages';
 import { ServerProblem } from './ServerOnly';
 
@@ -78,6 +79,7 @@ function changeOf(saved: OrgSettings, draft: Draft): { change: SettingsChange; n
 
 function SettingsForm({ settings, onSaved }: { settings: OrgSettings; onSaved: (s: OrgSettings) => void }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const [draft, setDraft] = useState<Draft>(() => toDraft(settings));
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [notNumbers, setNotNumbers] = useState<NumberField[]>([]);
@@ -137,7 +139,7 @@ function SettingsForm({ settings, onSaved }: { settings: OrgSettings; onSaved: (
         />
         <NumberInput
           label={t('org.settings.invitationLifetime')}
-          description={t('org.settings.rangeDays', range.invitationLifetimeDays)}
+          description={t('org.settings.rangeDays', { min: format.number(range.invitationLifetimeDays.min), max: format.number(range.invitationLifetimeDays.max) })}
           value={draft.invitationLifetimeDays}
           readOnly={readOnly}
           allowDecimal={false}
@@ -179,7 +181,7 @@ function SettingsForm({ settings, onSaved }: { settings: OrgSettings; onSaved: (
         />
         <NumberInput
           label={t('org.settings.rateLimit')}
-          description={t('org.settings.rateLimitHint', { ...range.invitationsPerHour, current: settings.invitationsPerHour })}
+          description={t('org.settings.rateLimitHint', { min: format.number(range.invitationsPerHour.min), max: format.number(range.invitationsPerHour.max), current: format.number(settings.invitationsPerHour) })}
           value={draft.invitationsPerHour}
           readOnly={readOnly}
           allowDecimal={false}
@@ -189,7 +191,7 @@ function SettingsForm({ settings, onSaved }: { settings: OrgSettings; onSaved: (
         />
         <NumberInput
           label={t('org.settings.retention')}
-          description={t('org.settings.rangeDays', range.auditRetentionDays)}
+          description={t('org.settings.rangeDays', { min: format.number(range.auditRetentionDays.min), max: format.number(range.auditRetentionDays.max) })}
           value={draft.auditRetentionDays}
           readOnly={readOnly}
           allowDecimal={false}
