@@ -44,7 +44,10 @@ export function detailLines(t: TFunction, details: Record<string, unknown>): str
     lines.push(t('org.audit.change', { before: shown(before), after: shown(after) }));
   }
   for (const [key, value] of Object.entries(details)) {
-    if (key !== 'before' && key !== 'after') lines.push(line(key, shown(value)));
+    if (key === 'before' || key === 'after') continue;
+    // A group of values (a created profile's): one line each, rather than its JSON.
+    if (isRecord(value)) for (const [inner, innerValue] of Object.entries(value)) lines.push(line(inner, shown(innerValue)));
+    else lines.push(line(key, shown(value)));
   }
   return lines;
 }
