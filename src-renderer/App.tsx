@@ -18,6 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { LanguagePicker } from './components/LanguagePicker';
 import { usePageFocus } from './components/usePageFocus';
 import { useFocusRescue } from './a11y/focus';
+import { OrgNavLinks, OrgPages } from './features/org/OrgNav';
 
 function ModeBadge() {
   const { t } = useTranslation();
@@ -125,6 +126,7 @@ export function App() {
             navigate({ page: 'settings' });
           }}
         />
+        <OrgNavLinks section={section} />
       </AppShell.Navbar>
       <AppShell.Main ref={main} style={{ height: '100dvh', display: 'flex', flexDirection: 'column' }}>
         {route.page === 'dashboard' && <DashboardPage />}
@@ -135,6 +137,7 @@ export function App() {
         {route.page === 'invites' && <InvitesPage />}
         {route.page === 'conflicts' && <ConflictsPage />}
         {route.page === 'settings' && <SettingsPage />}
+        <OrgPages route={route} />
       </AppShell.Main>
       <AppShell.Footer>
         <StatusBar />

@@ -88,6 +88,17 @@ export const RULE_TEMPLATES = {
   organisation_name_one_line: 'The organisation name must fit on one line: remove the line break or tab.',
   organisation_name_too_long: 'The organisation name is at most {{max}} characters.',
 
+  // ------------------------------------------------------------ the organisation's admins and my account (the server's refusals)
+  admin_already_owner: '{{email}} is already an owner of this organisation; change their role instead.',
+  admin_already_admin: '{{email}} is already an admin of this organisation; change their role instead.',
+  admin_already_viewer: '{{email}} is already a viewer of this organisation; change their role instead.',
+  last_owner_not_admin: '{{email}} is the last owner and cannot be made an admin. The organisation needs at least one owner: make another admin an owner first.',
+  last_owner_not_viewer: '{{email}} is the last owner and cannot be made a viewer. The organisation needs at least one owner: make another admin an owner first.',
+  last_owner_not_removed: '{{email}} is the last owner and cannot be removed. The organisation needs at least one owner: make another admin an owner first.',
+  owner_only: 'Only an owner of the organisation can do this.',
+  role_read_only: 'Your role can read but not change this organisation.',
+  current_password_wrong: 'The current password is not right.',
+
   // ------------------------------------------------------------ request arguments (zod issues without a rule of their own)
   value_required: 'This value is required.',
   value_too_long: 'This value is longer than {{max, number}} characters.',

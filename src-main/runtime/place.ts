@@ -32,6 +32,9 @@ import { resourceTemplates } from './import/templates';
 import { createHttpTransport } from './sync/http-transport';
 import { createFileSecretStore } from './sync/file-secrets';
 import { createWorkerIndexBuilder } from './sync/index-builder';
+import { OrgService } from '../core/org/service';
+import { orgHandlers } from '../core/api/org.handlers';
+import { createOrgTransport } from './org-transport';
 import { openFailure, upgrade } from './startup';
 import type { Roster, RosterOptions } from './roster';
 
@@ -134,11 +137,12 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     random: Math.random,
   };
   const indexes = options.sync?.indexes ?? createWorkerIndexBuilder({ file, nativeBinding: options.nativeBinding });
+  const secrets = secretsOf(options, dir);
   const sync = new SyncEngine({
     replica,
     store: syncStore,
     transport: options.sync?.transport ?? createHttpTransport(),
-    secrets: secretsOf(options, dir),
+    secrets,
     clock,
     ids,
     events,
@@ -153,6 +157,20 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
   };
   const invites = new InviteService({ replica, store: syncStore, clock, ids, events, sync });
   const conflicts = new ConflictService({ replica, store: syncStore, clock, ids, events, sync });
+  // The organisation's screens (admins, settings, audit log, my account) ask the server with the sync engine's session.
+  const org = new OrgService({
+    transport: createOrgTransport(),
+    session: {
+      current: () => {
+        const state = syncStore.state();
+        return { serverUrl: state.serverUrl, token: secrets.get(), workOffline: state.workOffline, account: state.account };
+      },
+      ended: async () => {
+        await sync.disconnect();
+      },
+    },
+    clock,
+  });
   // Every local write that queues something wakes the sync engine (it ignores the wake-up while it runs).
   const unsubscribe = events.on('changed', ({ topics }) => {
     if (topics.includes('outbox')) sync.poke();
@@ -185,6 +203,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     ...syncHandlers({ engine: sync, conflicts, invites, store: syncStore }),
     ...shared.workspace,
     ...dashboardHandlers({ store: createDashboardStore(db), clock }),
+    ...orgHandlers(org),
   });
   // An import left open (a tab closed, a page left) gives its memory back after its idle time, without a click.
   const idleImports = setInterval(() => imports.releaseIdle(), 60_000);

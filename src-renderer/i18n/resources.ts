@@ -11,6 +11,7 @@ import enImport from './locales/en/import.json';
 import enSync from './locales/en/sync.json';
 import enDashboard from './locales/en/dashboard.json';
 import enErrors from './locales/en/errors.json';
+import enOrg from './locales/en/org.json';
 import frCommon from './locales/fr/common.json';
 import frProfiles from './locales/fr/profiles.json';
 import frImport from './locales/fr/import.json';
@@ -18,6 +19,7 @@ import frSync from './locales/fr/sync.json';
 import frDashboard from './locales/fr/dashboard.json';
 import frRules from './locales/fr/rules.json';
 import frErrors from './locales/fr/errors.json';
+import frOrg from './locales/fr/org.json';
 import nlCommon from './locales/nl/common.json';
 import nlProfiles from './locales/nl/profiles.json';
 import nlImport from './locales/nl/import.json';
@@ -25,6 +27,7 @@ import nlSync from './locales/nl/sync.json';
 import nlDashboard from './locales/nl/dashboard.json';
 import nlRules from './locales/nl/rules.json';
 import nlErrors from './locales/nl/errors.json';
+import nlOrg from './locales/nl/org.json';
 import esCommon from './locales/es/common.json';
 import esProfiles from './locales/es/profiles.json';
 import esImport from './locales/es/import.json';
@@ -32,6 +35,7 @@ import esSync from './locales/es/sync.json';
 import esDashboard from './locales/es/dashboard.json';
 import esRules from './locales/es/rules.json';
 import esErrors from './locales/es/errors.json';
+import esOrg from './locales/es/org.json';
 import type { ConsoleLanguage } from '../../src-shared/console-languages';
 import { RULE_TEMPLATES } from '../../src-shared/messages';
 
@@ -44,6 +48,7 @@ export const english = {
   // The shared rules' English templates themselves (src-shared/messages.ts): their English exists once.
   rules: RULE_TEMPLATES,
   errors: enErrors,
+  org: enOrg,
 };
 
 
@@ -52,7 +57,7 @@ type Tree = { readonly [key: string]: string | Tree };
 
 export const resources: Record<ConsoleLanguage, Record<keyof typeof english, Tree>> = {
   en: english,
-  fr: { common: frCommon, profiles: frProfiles, import: frImport, sync: frSync, dashboard: frDashboard, rules: frRules, errors: frErrors },
-  nl: { common: nlCommon, profiles: nlProfiles, import: nlImport, sync: nlSync, dashboard: nlDashboard, rules: nlRules, errors: nlErrors },
-  es: { common: esCommon, profiles: esProfiles, import: esImport, sync: esSync, dashboard: esDashboard, rules: esRules, errors: esErrors },
+  fr: { common: frCommon, profiles: frProfiles, import: frImport, sync: frSync, dashboard: frDashboard, rules: frRules, errors: frErrors, org: frOrg },
+  nl: { common: nlCommon, profiles: nlProfiles, import: nlImport, sync: nlSync, dashboard: nlDashboard, rules: nlRules, errors: nlErrors, org: nlOrg },
+  es: { common: esCommon, profiles: esProfiles, import: esImport, sync: esSync, dashboard: esDashboard, rules: esRules, errors: esErrors, org: esOrg },
 };

@@ -12,7 +12,12 @@ export type Route =
   | { page: 'import' }
   | { page: 'invites' }
   | { page: 'conflicts' }
-  | { page: 'settings' };
+  | { page: 'settings' }
+  /** The Server section's pages read from the server (features/org). */
+  | { page: 'admins' }
+  | { page: 'organisation' }
+  | { page: 'audit' }
+  | { page: 'account' };
 
 /** Where the console opens: the Dashboard once there are profiles; with none, Profiles, whose empty state offers to create or import. */
 export const startRoute = (profiles: number): Route => (profiles > 0 ? { page: 'dashboard' } : { page: 'profiles' });

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
+import { rule } from '../../src-shared/messages';
 import { canWrite } from '../../src-shared/wire';
 import type { AuthService } from '../services/auth';
 import { shared } from './shared';
@@ -37,8 +38,11 @@ export const authPlugin = shared((app: FastifyInstance, options: { auth: AuthSer
     if (match?.[1] === undefined) throw new AppError('UNAUTHORIZED', 'Sign in first.');
     const actor = await options.auth.authenticate(match[1]);
     if (actor === null) throw new AppError('UNAUTHORIZED', 'Your session has ended. Sign in again.');
-    if (access === 'write' && !canWrite(actor.role)) throw new AppError('FORBIDDEN', 'Your role can read but not change this organisation.');
-    if (access === 'owner' && actor.role !== 'owner') throw new AppError('FORBIDDEN', actor.role === 'viewer' ? 'Your role can read but not change this organisation.' : 'Only an owner of the organisation can do this.');
+    const readOnly = { rule: rule('role_read_only', {}) };
+    if (access === 'write' && !canWrite(actor.role)) throw new AppError('FORBIDDEN', 'Your role can read but not change this organisation.', readOnly);
+    if (access === 'owner' && actor.role !== 'owner') {
+      throw actor.role === 'viewer' ? new AppError('FORBIDDEN', 'Your role can read but not change this organisation.', readOnly) : new AppError('FORBIDDEN', 'Only an owner of the organisation can do this.', { rule: rule('owner_only', {}) });
+    }
     request.actor = actor;
     request.sessionToken = match[1];
   });

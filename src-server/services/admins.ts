@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../src-shared/errors';
 import { isLanguage, LANGUAGES } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
+import { rule } from '../../src-shared/messages';
+import type { RuleMessage } from '../../src-shared/messages';
 import { checkEmail } from '../../src-shared/profile';
 import { toSingleLine } from '../../src-shared/text-safety';
 import type { Role } from '../../src-shared/wire';
@@ -271,9 +273,12 @@ export interface PendingAdminInvitation {
 }
 
 const ROLE_NAMES: Record<Role, string> = { owner: 'an owner', admin: 'an admin', viewer: 'a viewer' };
+/** The same refusals as findings, for a console to word in its reader's language. */
+const ALREADY_RULE = { owner: 'admin_already_owner', admin: 'admin_already_admin', viewer: 'admin_already_viewer' } as const satisfies Record<Role, string>;
+const LAST_OWNER_RULE = { admin: 'last_owner_not_admin', viewer: 'last_owner_not_viewer' } as const;
 
 function ownerOnly(actor: Actor, what: string): void {
-  if (actor.role !== 'owner') throw new AppError('FORBIDDEN', `Only an owner of the organisation can ${what}.`);
+  if (actor.role !== 'owner') throw new AppError('FORBIDDEN', `Only an owner of the organisation can ${what}.`, { rule: rule('owner_only', {}) });
 }
 
 export async function listAdmins(ctx: ServerContext, organisationId: string): Promise<{ admins: AdminEntry[]; invitations: PendingAdminInvitation[] }> {
@@ -317,7 +322,8 @@ export async function inviteAdmin(ctx: ServerContext, actor: Actor, input: { ema
       .executeTakeFirst();
     if (existing !== undefined) {
       const message = `${email} is already ${ROLE_NAMES[existing.role]} of this organisation; change their role instead.`;
-      throw new AppError('EMAIL_TAKEN', message, { fields: { email: message }, field: 'email' });
+      const found = rule(ALREADY_RULE[existing.role], { email });
+      throw new AppError('EMAIL_TAKEN', message, { fields: { email: message }, fieldRules: { email: found }, field: 'email', rule: found });
     }
     const account = await ensureAccount(trx, email, now);
     const language = isLanguage(org.default_language) ? org.default_language : ctx.config.defaultLanguage;
@@ -386,7 +392,8 @@ export async function changeRole(ctx: ServerContext, actor: Actor, accountId: st
   return inTransaction(ctx.db, async (trx) => {
     const member = await lockedMember(trx, actor.organisationId, accountId);
     if (member.role === 'owner' && role !== 'owner' && (await ownerCount(trx, actor.organisationId)) <= 1) {
-      throw new AppError('FORBIDDEN', `${member.email} is the last owner and cannot be made ${ROLE_NAMES[role]}. ${LAST_OWNER}`, { fields: { role: LAST_OWNER } });
+      const found: RuleMessage = rule(LAST_OWNER_RULE[role], { email: member.email });
+      throw new AppError('FORBIDDEN', `${member.email} is the last owner and cannot be made ${ROLE_NAMES[role]}. ${LAST_OWNER}`, { fields: { role: LAST_OWNER }, rule: found });
     }
     if (member.role !== role) {
       await trx.updateTable('members').set({ role }).where('organisation_id', '=', actor.organisationId).where('account_id', '=', accountId).execute();
@@ -404,7 +411,7 @@ export async function removeAdmin(ctx: ServerContext, actor: Actor, accountId: s
   await inTransaction(ctx.db, async (trx) => {
     const member = await lockedMember(trx, actor.organisationId, accountId);
     if (member.role === 'owner' && (await ownerCount(trx, actor.organisationId)) <= 1) {
-      throw new AppError('FORBIDDEN', `${member.email} is the last owner and cannot be removed. ${LAST_OWNER}`);
+      throw new AppError('FORBIDDEN', `${member.email} is the last owner and cannot be removed. ${LAST_OWNER}`, { rule: rule('last_owner_not_removed', { email: member.email }) });
     }
     await trx.deleteFrom('members').where('organisation_id', '=', actor.organisationId).where('account_id', '=', accountId).execute();
     await trx.deleteFrom('sessions').where('organisation_id', '=', actor.organisationId).where('account_id', '=', accountId).execute();

@@ -1,4 +1,5 @@
 import { AppError } from '../../src-shared/errors';
+import { rule } from '../../src-shared/messages';
 import { normaliseEmail } from '../../src-shared/profile';
 import type { Membership, Role, SessionInfo, SignInResponse } from '../../src-shared/wire';
 import { iso } from '../db/tx';
@@ -263,7 +264,8 @@ export class AuthService {
     const account = await this.#ctx.db.selectFrom('accounts').select(['password_hash']).where('id', '=', actor.accountId).executeTakeFirstOrThrow();
     if (account.password_hash === null || !(await verifyPassword(input.currentPassword, account.password_hash))) {
       const message = 'The current password is not right.';
-      throw new AppError('VALIDATION_FAILED', message, { fields: { currentPassword: message } });
+      const found = rule('current_password_wrong', {});
+      throw new AppError('VALIDATION_FAILED', message, { fields: { currentPassword: message }, fieldRules: { currentPassword: found }, rule: found });
     }
     const orgs = await this.#memberships(actor.accountId);
     assertAcceptablePassword(input.newPassword, { email: actor.email, names: orgs.map((o) => o.organisationName) });

@@ -4,6 +4,7 @@ import { profilesChannels } from './profiles';
 import { importChannels } from './import';
 import { syncChannels } from './sync';
 import { dashboardChannels } from './dashboard';
+import { orgChannels } from './org';
 import type { ImportProgress } from '../import';
 import type { ChannelDef } from './channel';
 import type { Result } from '../errors';
@@ -19,6 +20,7 @@ export const contract = {
   ...importChannels,
   ...syncChannels,
   ...dashboardChannels,
+  ...orgChannels,
 };
 
 export type Contract = typeof contract;
@@ -55,3 +57,4 @@ export * from './app';
 export * from './sync';
 export * from './import';
 export * from './dashboard';
+export * from './org';

@@ -55,6 +55,21 @@ export const PRELOAD_CHANNELS = [
   'invites:delivery',
   'invites:retryDelivery',
   'dashboard:summary',
+  'org:admins',
+  'org:inviteAdmin',
+  'org:setRole',
+  'org:removeAdmin',
+  'org:cancelInvitation',
+  'org:settings',
+  'org:saveSettings',
+  'org:audit',
+  'org:auditExport',
+  'org:profileHistory',
+  'account:changePassword',
+  'account:forgotPassword',
+  'account:sessions',
+  'account:endSession',
+  'account:signOutEverywhere',
 ] as const satisfies readonly ChannelName[];
 
 type Missing = Exclude<ChannelName, (typeof PRELOAD_CHANNELS)[number]>;

@@ -52,7 +52,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
   const doFetch = options.fetch ?? fetch;
 
   async function call<T>(serverUrl: string, method: string, path: string, read: Reader<T>, token: string | null, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': `Roster-Console/${ROSTER_VERSION}` };
+    // The console names itself: the server's audit log says which client made a change.
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': `Roster-Console/${ROSTER_VERSION}`, 'X-Roster-Client': `Roster console ${ROSTER_VERSION}` };
     if (token !== null) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;

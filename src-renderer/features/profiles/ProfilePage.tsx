@@ -16,6 +16,7 @@ import { InviteDialog } from '../sync/InviteDialog';
 import type { FormValues } from './ProfileForm';
 import { DeliveryAlert, DeliveryValue } from './Delivery';
 import type { InvitationDelivery } from '../../../src-shared/mail-delivery';
+import { ProfileHistory } from '../org/ProfileHistory';
 
 const toForm = (p: Profile): FormValues => ({
   firstName: p.firstName,
@@ -161,6 +162,7 @@ export function ProfilePage({ id }: { id: string }) {
       ) : (
         <Details profile={profile} delivery={delivery.data ?? null} />
       )}
+      <ProfileHistory profileId={profile.id} />
       <InviteDialog
         selection={{ kind: 'ids', ids: [profile.id] }}
         opened={inviting}

@@ -10,6 +10,7 @@ import { FIELD_KEYS } from '../../components/values';
 import { useFormat } from '../../i18n/format';
 import { errorText, fieldErrorText, syncTextOf } from '../../i18n/messages';
 import { LOG_LEVEL_KEYS, ROLE_KEYS } from './words';
+import { ForgotPassword } from '../org/ForgotPassword';
 
 /** The request's field a refusal of the server address names. */
 const URL_FIELD: keyof RequestOf<'sync:connect'> = 'serverUrl';
@@ -66,6 +67,7 @@ function SignInForm({ initialUrl }: { initialUrl: string }) {
           <Button type="submit" loading={busy}>
             {t('sync.server.signIn')}
           </Button>
+          <ForgotPassword serverUrl={serverUrl} email={email} />
         </Group>
       </Stack>
     </form>

@@ -24,6 +24,7 @@ afterEach(async () => {
 
 interface Entry {
   action: string;
+  client: string | null;
   targetId: string | null;
   details: Record<string, unknown>;
 }
@@ -48,6 +49,8 @@ describe('an import in the audit log', () => {
     expect(new Set(imports.map((e) => e.targetId))).toEqual(new Set([result.historyId]));
     // Its name as the console knew it, without the direction override.
     expect(imports.every((e) => e.details.fileName === 'staff.csv')).toBe(true);
+    // The console names itself, so the log says which client made the change.
+    expect(imports.every((e) => e.client?.startsWith('Roster console ') === true)).toBe(true);
     expect(imports.reduce((n, e) => n + Number(e.details.created), 0)).toBe(3);
     expect(imports.reduce((n, e) => n + Number(e.details.mutations), 0)).toBe(3);
     const pushes = entries.filter((e) => e.action === 'sync.pushed');

@@ -1,0 +1,46 @@
+import type { AccountSession, AuditFilter, OrgAdmin, OrgAdminInvitation, OrgAuditPage, OrgSettings, SettingsChange } from '../../../src-shared/contract/org';
+import type { Role } from '../../../src-shared/wire';
+
+/** Where and as whom the console talks to its server: the address and session token the sync engine keeps. */
+export interface OrgConnection {
+  serverUrl: string;
+  token: string;
+}
+
+/** The sync engine's session, as the organisation's screens use it. */
+export interface OrgSessionPort {
+  /** The server address and token the console keeps (null: signed out), whether it is set to work offline, and the account signed in. */
+  current(): { serverUrl: string | null; token: string | null; workOffline: boolean; account: string | null };
+  /** This console's session has ended on the server (signed out there, or no longer valid): forget it here too. */
+  ended(): Promise<void>;
+}
+
+/** The server's answer to a page of the audit log. */
+export interface AuditQuery {
+  filter: AuditFilter;
+  before?: number | undefined;
+  limit: number;
+}
+
+/**
+ * The Roster server's organisation, admin, audit and account API, as the
+ * console uses it. Implemented over HTTP in runtime/org-transport.ts, every
+ * answer checked; a failure is a TransportError (core/sync/ports.ts).
+ */
+export interface OrgTransport {
+  admins(c: OrgConnection): Promise<{ admins: OrgAdmin[]; invitations: OrgAdminInvitation[] }>;
+  inviteAdmin(c: OrgConnection, input: { email: string; role: Role }): Promise<OrgAdminInvitation>;
+  setRole(c: OrgConnection, accountId: string, role: Role): Promise<OrgAdmin>;
+  removeAdmin(c: OrgConnection, accountId: string): Promise<void>;
+  cancelInvitation(c: OrgConnection, id: string): Promise<void>;
+  settings(c: OrgConnection): Promise<OrgSettings>;
+  saveSettings(c: OrgConnection, change: SettingsChange): Promise<OrgSettings>;
+  audit(c: OrgConnection, query: AuditQuery): Promise<OrgAuditPage>;
+  /** The server's CSV of the log with these filters, as it sent it (UTF-8 text). */
+  auditCsv(c: OrgConnection, filter: AuditFilter): Promise<string>;
+  changePassword(c: OrgConnection, input: { currentPassword: string; newPassword: string }): Promise<{ otherSessionsEnded: number }>;
+  forgotPassword(serverUrl: string, email: string): Promise<void>;
+  sessions(c: OrgConnection): Promise<AccountSession[]>;
+  endSession(c: OrgConnection, id: string): Promise<void>;
+  signOutEverywhere(c: OrgConnection): Promise<{ ended: number }>;
+}

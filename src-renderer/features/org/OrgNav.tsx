@@ -1,0 +1,66 @@
+import { Box, NavLink } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { Route } from '../../state/ui';
+import { useUi } from '../../state/ui';
+import { AccountPage } from './AccountPage';
+import { AdminsPage } from './AdminsPage';
+import { AuditPage } from './AuditPage';
+import { OrganisationPage } from './OrganisationPage';
+
+type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'audit' | 'account'>;
+
+const PAGES = [
+  { page: 'admins', label: 'org.nav.admins' },
+  { page: 'organisation', label: 'org.nav.organisation' },
+  { page: 'audit', label: 'org.nav.audit' },
+  { page: 'account', label: 'org.nav.account' },
+] as const satisfies readonly { page: OrgPage; label: string }[];
+
+/** The Server section's pages in the navigation, under Server. */
+export function OrgNavLinks({ section }: { section: string }) {
+  const { t } = useTranslation();
+  const navigate = useUi((s) => s.navigate);
+  return (
+    <>
+      {PAGES.map(({ page, label }) => (
+        <NavLink
+          key={page}
+          component="button"
+          label={t(label)}
+          pl="xl"
+          active={section === page}
+          aria-current={section === page ? 'page' : undefined}
+          onClick={() => {
+            navigate({ page });
+          }}
+        />
+      ))}
+    </>
+  );
+}
+
+/** The page of the Server section the route names, if it is one of these. */
+export function OrgPages({ route }: { route: Route }) {
+  const page = orgPage(route);
+  // The page scrolls inside the main area (as the Dashboard does): the header, navigation and status bar stay.
+  return page === null ? null : (
+    <Box pb="md" style={{ flex: 1, minHeight: 0, overflowY: 'auto' }}>
+      {page}
+    </Box>
+  );
+}
+
+function orgPage(route: Route) {
+  switch (route.page) {
+    case 'admins':
+      return <AdminsPage />;
+    case 'organisation':
+      return <OrganisationPage />;
+    case 'audit':
+      return <AuditPage />;
+    case 'account':
+      return <AccountPage />;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,54 @@
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { ApiError } from '../../../src-shared/errors';
+import { errorText } from '../../i18n/messages';
+import { useUi } from '../../state/ui';
+
+/** The refusals that mean "no server to ask": signed out, set to work offline, or out of reach. */
+export const isUnavailable = (error: ApiError | undefined): boolean => error !== undefined && (error.code === 'OFFLINE' || error.code === 'NETWORK' || error.code === 'UNAUTHORIZED');
+
+/**
+ * What a page read from the server shows when it cannot be read: the
+ * "needs a connection" state when there is no server to ask, else the
+ * server's refusal in the reader's language; with a way to try again.
+ */
+export function ServerProblem({ error, onRetry }: { error: ApiError; onRetry: () => void }) {
+  const { t } = useTranslation();
+  const navigate = useUi((s) => s.navigate);
+  if (!isUnavailable(error)) {
+    return (
+      <Alert color="red" data-testid="org-error">
+        <Stack gap="xs">
+          <Text size="sm">{errorText(t, error)}</Text>
+          <Group>
+            <Button size="xs" variant="default" onClick={onRetry}>
+              {t('org.unavailable.retry')}
+            </Button>
+          </Group>
+        </Stack>
+      </Alert>
+    );
+  }
+  const text = error.code === 'OFFLINE' ? t('org.unavailable.offline') : error.code === 'UNAUTHORIZED' ? t('org.unavailable.signedOut') : t('org.unavailable.unreachable');
+  return (
+    <Alert color="yellow" title={t('org.unavailable.title')} maw={720} data-testid="org-unavailable">
+      <Stack gap="xs">
+        <Text size="sm">{text}</Text>
+        <Group>
+          <Button size="xs" variant="default" onClick={onRetry}>
+            {t('org.unavailable.retry')}
+          </Button>
+          <Button
+            size="xs"
+            variant="subtle"
+            onClick={() => {
+              navigate({ page: 'settings' });
+            }}
+          >
+            {t('org.unavailable.toServer')}
+          </Button>
+        </Group>
+      </Stack>
+    </Alert>
+  );
+}

@@ -1,0 +1,50 @@
+import type { AuditAction } from '../../../src-shared/contract/org';
+import type { Role } from '../../../src-shared/wire';
+
+export const ROLE_LABELS = {
+  owner: 'org.role.owner',
+  admin: 'org.role.admin',
+  viewer: 'org.role.viewer',
+} as const satisfies Record<Role, string>;
+
+export const ROLE_HINTS = {
+  owner: 'org.roleHint.owner',
+  admin: 'org.roleHint.admin',
+  viewer: 'org.roleHint.viewer',
+} as const satisfies Record<Role, string>;
+
+/** What each audit action is called; a newer server's action not in this list is shown as it comes. */
+export const ACTION_LABELS = {
+  'organisation.created': 'org.audit.actions.organisation.created',
+  'organisation.disabled': 'org.audit.actions.organisation.disabled',
+  'organisation.enabled': 'org.audit.actions.organisation.enabled',
+  'organisation.settings_changed': 'org.audit.actions.organisation.settings_changed',
+  'admin.invited': 'org.audit.actions.admin.invited',
+  'admin.invitation_revoked': 'org.audit.actions.admin.invitation_revoked',
+  'admin.joined': 'org.audit.actions.admin.joined',
+  'admin.role_changed': 'org.audit.actions.admin.role_changed',
+  'admin.removed': 'org.audit.actions.admin.removed',
+  'account.signed_in': 'org.audit.actions.account.signed_in',
+  'account.sign_in_failed': 'org.audit.actions.account.sign_in_failed',
+  'account.signed_out': 'org.audit.actions.account.signed_out',
+  'account.signed_out_everywhere': 'org.audit.actions.account.signed_out_everywhere',
+  'account.password_changed': 'org.audit.actions.account.password_changed',
+  'account.password_reset_requested': 'org.audit.actions.account.password_reset_requested',
+  'account.password_reset': 'org.audit.actions.account.password_reset',
+  'profile.created': 'org.audit.actions.profile.created',
+  'profile.changed': 'org.audit.actions.profile.changed',
+  'profile.deleted': 'org.audit.actions.profile.deleted',
+  'invitation.sent': 'org.audit.actions.invitation.sent',
+  'invitation.confirmed': 'org.audit.actions.invitation.confirmed',
+  'invitation.expired': 'org.audit.actions.invitation.expired',
+  'sync.pushed': 'org.audit.actions.sync.pushed',
+  'import.pushed': 'org.audit.actions.import.pushed',
+  'audit.pruned': 'org.audit.actions.audit.pruned',
+} as const satisfies Record<AuditAction, string>;
+
+/** Who did it, when it was not an admin (whose email is shown). */
+export const ACTOR_LABELS = {
+  operator: 'org.audit.actor.operator',
+  person: 'org.audit.actor.person',
+  system: 'org.audit.actor.system',
+} as const;

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { channel } from './channel';
+import { serverUrlSchema } from './sync';
+import type { ExportedFile } from '../import';
+import { LANGUAGES } from '../languages';
+import type { Language } from '../languages';
+import { ROLES } from '../wire';
+import type { Role } from '../wire';
+
+/**
+ * The console's screens of the organisation on the server (issue 13): its
+ * admins, its settings, its audit log, and my account. Each channel asks the
+ * server (online only); the console keeps none of it.
+ */
+
+/** What the server's audit log records; the console names each in its language (a newer server's action is shown as it comes). */
+export const AUDIT_ACTIONS = [
+  'organisation.created',
+  'organisation.disabled',
+  'organisation.enabled',
+  'organisation.settings_changed',
+  'admin.invited',
+  'admin.invitation_revoked',
+  'admin.joined',
+  'admin.role_changed',
+  'admin.removed',
+  'account.signed_in',
+  'account.sign_in_failed',
+  'account.signed_out',
+  'account.signed_out_everywhere',
+  'account.password_changed',
+  'account.password_reset_requested',
+  'account.password_reset',
+  'profile.created',
+  'profile.changed',
+  'profile.deleted',
+  'invitation.sent',
+  'invitation.confirmed',
+  'invitation.expired',
+  'sync.pushed',
+  'import.pushed',
+  'audit.pruned',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The settings' ranges, as the server checks them (routes/organisation.ts SETTINGS_RANGES); the form says them before sending. */
+export const ORG_SETTING_RANGES = {
+  invitationLifetimeDays: { min: 1, max: 365 },
+  invitationsPerHour: { min: 0, max: 100_000 },
+  auditRetentionDays: { min: 30, max: 3650 },
+} as const;
+
+export interface OrgAdmin {
+  accountId: string;
+  email: string;
+  role: Role;
+  /** When they joined the organisation. */
+  since: string;
+}
+
+export interface OrgAdminInvitation {
+  id: string;
+  email: string;
+  role: Role;
+  invitedAt: string;
+  expiresAt: string;
+  expired: boolean;
+}
+
+export interface OrgAdmins {
+  admins: OrgAdmin[];
+  invitations: OrgAdminInvitation[];
+  /** Who is signed in here, and their role as the server has it now. */
+  me: { email: string; role: Role | null };
+}
+
+export interface OrgAppLinks {
+  ios: string | null;
+  android: string | null;
+  web: string | null;
+}
+
+export interface OrgSettings {
+  id: string;
+  name: string;
+  defaultLanguage: Language;
+  invitationLifetimeDays: number;
+  appLinks: OrgAppLinks;
+  inviteOnCreate: boolean;
+  defaultPhoneCountry: string | null;
+  defaultPhoneCallingCode: string | null;
+  invitationsPerHour: number;
+  invitationsPerHourIsDefault: boolean;
+  auditRetentionDays: number;
+  /** The caller's role: only an owner changes the settings. */
+  role: Role;
+}
+
+export interface OrgAuditEntry {
+  seq: number;
+  at: string;
+  actorType: string;
+  actorAccountId: string | null;
+  actorEmail: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  profileId: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+  client: string | null;
+}
+
+export interface OrgAuditPage {
+  entries: OrgAuditEntry[];
+  /** Pass as `before` for the next (older) page; null: this was the last. */
+  next: number | null;
+}
+
+export interface AccountSession {
+  id: string;
+  organisationName: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  ip: string | null;
+  client: string | null;
+  /** This console's own session. */
+  current: boolean;
+}
+
+const roleSchema = z.enum(ROLES);
+const isoTimestamp = z.iso.datetime({ offset: true });
+
+/** The audit log's filters: who (an email or an account id), what, which profile, and a period [from, to). */
+export const auditFilterSchema = z.strictObject({
+  who: z.string().trim().min(1).max(254).optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  profileId: z.uuid().optional(),
+  from: isoTimestamp.optional(),
+  to: isoTimestamp.optional(),
+});
+export type AuditFilter = z.input<typeof auditFilterSchema>;
+
+export const AUDIT_PAGE_SIZE = 50;
+
+const appLinkInput = z.string().trim().max(2000);
+
+export const settingsChangeSchema = z.strictObject({
+  name: z.string().max(1000).optional(),
+  defaultLanguage: z.enum(LANGUAGES).optional(),
+  invitationLifetimeDays: z.int().optional(),
+  appLinks: z.strictObject({ ios: appLinkInput, android: appLinkInput, web: appLinkInput }).partial().optional(),
+  inviteOnCreate: z.boolean().optional(),
+  /** null: none. */
+  defaultPhoneCountry: z.string().trim().max(10).nullable().optional(),
+  /** null: back to the server's default. */
+  invitationsPerHour: z.int().nullable().optional(),
+  auditRetentionDays: z.int().optional(),
+});
+export type SettingsChange = z.input<typeof settingsChangeSchema>;
+
+export const orgChannels = {
+  'org:admins': channel<OrgAdmins>()(z.strictObject({})),
+  'org:inviteAdmin': channel<OrgAdminInvitation>()(z.strictObject({ email: z.string().trim().min(1).max(254), role: roleSchema })),
+  'org:setRole': channel<OrgAdmin>()(z.strictObject({ accountId: z.uuid(), role: roleSchema })),
+  'org:removeAdmin': channel<{ removed: true }>()(z.strictObject({ accountId: z.uuid() })),
+  'org:cancelInvitation': channel<{ revoked: true }>()(z.strictObject({ id: z.uuid() })),
+  'org:settings': channel<OrgSettings>()(z.strictObject({})),
+  'org:saveSettings': channel<OrgSettings>()(z.strictObject({ change: settingsChangeSchema })),
+  'org:audit': channel<OrgAuditPage>()(
+    z.strictObject({ filter: auditFilterSchema.default({}), before: z.int().min(1).optional(), limit: z.int().min(1).max(500).default(AUDIT_PAGE_SIZE) }),
+  ),
+  'org:auditExport': channel<ExportedFile>()(z.strictObject({ filter: auditFilterSchema.default({}) })),
+  'org:profileHistory': channel<OrgAuditPage>()(z.strictObject({ profileId: z.uuid(), before: z.int().min(1).optional() })),
+  'account:changePassword': channel<{ otherSessionsEnded: number }>()(
+    z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
+  ),
+  /** Asks the server to email a link to choose a new password; answers the same whether or not the email is an admin's. */
+  'account:forgotPassword': channel<{ requested: true }>()(z.strictObject({ serverUrl: serverUrlSchema, email: z.string().trim().min(1).max(254) })),
+  'account:sessions': channel<AccountSession[]>()(z.strictObject({})),
+  'account:endSession': channel<{ ended: true; signedOut: boolean }>()(z.strictObject({ id: z.string().regex(/^[0-9a-f]{32}$/) })),
+  'account:signOutEverywhere': channel<{ ended: number }>()(z.strictObject({})),
+};
