@@ -84,9 +84,11 @@ test('an operator creates an organisation; its owner sets a password and signs i
   await createProfile(a, 'Ann', 'ann@acme.example');
   await new StatusBar(a).syncNow();
 
-  // 3. The owner invites an admin, who is already owner of Beta Parking: they accept with the account they have.
-  const session = await api<{ token: string }>('/api/v1/auth/sign-in', null, { email: owner, password: ownerPassword });
-  await api('/api/v1/admins/invitations', session.token, { email: server.owner.email, role: 'admin' });
+  // 3. From the console's Admins page, the owner invites an admin, who is already owner of Beta Parking: they accept with the account they have.
+  await a.getByRole('navigation').getByText('Admins', { exact: true }).click();
+  await a.getByRole('textbox', { name: 'Email' }).fill(server.owner.email);
+  await a.getByRole('button', { name: 'Send the invitation' }).click();
+  await expect(a.getByTestId('admin-invitation-row')).toContainText(server.owner.email);
   const join = await followAccountLink(browser, server.owner.email, 2);
   await join.getByRole('button', { name: 'Accept the invitation' }).click();
   await expect(join.getByRole('heading', { name: 'You are in' })).toBeVisible();
