@@ -11,6 +11,9 @@ declare global {
 
 const TOKEN_KEY = 'roster.token';
 
+/** Calls sent while the page is being closed: they must reach the host after the page is gone. */
+const KEEPALIVE: ReadonlySet<ChannelName> = new Set<ChannelName>(['import:close']);
+
 /** Browser mode: the launch URL carries the per-launch secret in its fragment; keep it for reloads, then hide it. */
 function takeToken(): string {
   const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
@@ -78,6 +81,8 @@ function createHttpApi(): RosterApi {
           // eslint-disable-next-line i18next/no-literal-string -- an HTTP header
           headers: { ...headers, 'Content-Type': 'application/json' },
           body: JSON.stringify(args),
+          // Closing an import as the page goes away: the request must outlive the page (its body is tiny).
+          keepalive: KEEPALIVE.has(name),
         });
         return (await res.json()) as Result<ResponseOf<N>>;
       } catch {

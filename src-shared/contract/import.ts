@@ -98,8 +98,11 @@ export const importChannels = {
   ),
   /** Cancels what the import is doing: reading, checking, comparing or committing (between batches); the import stays open. */
   'import:cancel': channel<{ cancelled: boolean }>()(z.strictObject({ importId })),
-  /** Closes the import, stopping whatever it runs (a file still being read included). */
-  'import:close': channel<{ closed: boolean }>()(z.strictObject({ importId })),
+  /**
+   * Closes the import, stopping whatever it runs (a file still being read included), and gives its memory back.
+   * left: its page was closed (the tab, the window); coming back to it says so.
+   */
+  'import:close': channel<{ closed: boolean }>()(z.strictObject({ importId, left: z.boolean().default(false) })),
   'import:history': channel<ImportHistoryEntry[]>()(z.strictObject({ limit: z.int().min(1).max(500).default(50) })),
   /** Removes what an import created and restores what it updated, while none of it was sent. */
   'import:undo': channel<{ removed: number; restored: number }>()(z.strictObject({ historyId: z.uuid() })),

@@ -41,6 +41,16 @@ export interface Session {
 
 const goneError = (): Error => ruleError('NOT_FOUND', rule('import_gone', {}));
 
+/**
+ * Why an import was closed, so coming back to it says so: left idle, made
+ * room for newer ones, its page closed, committed; or closed by its user
+ * (start over, another file), which nobody comes back to.
+ */
+export type ReleaseReason = 'idle' | 'replaced' | 'left' | 'finished' | 'closed';
+
+/** The reasons of the imports closed last are kept (their ids only), this many. */
+const RELEASED_KEPT = 200;
+
 /** The jobs a session runs, one at a time. */
 export type ImportJob = 'reading the file' | 'checking the rows' | 'comparing with the directory' | 'committing';
 
@@ -153,6 +163,8 @@ interface Entry {
 
 export class ImportSessions {
   private readonly entries = new Map<string, Entry>();
+  /** Imports closed lately and why (the id and its reason only: their memory is gone). */
+  private readonly released = new Map<string, ReleaseReason>();
 
   constructor(
     private readonly ctx: ImportContext,
@@ -175,7 +187,7 @@ export class ImportSessions {
   releaseIdle(): number {
     const before = this.now() - this.idleMs;
     const stale = [...this.entries].filter(([, e]) => e.session !== undefined && e.control.busy === null && e.session.touched < before).map(([id]) => id);
-    for (const id of stale) this.close(id);
+    for (const id of stale) this.close(id, 'idle');
     return stale.length;
   }
 
@@ -222,20 +234,42 @@ export class ImportSessions {
   get(importId: string): Session {
     this.releaseIdle();
     const entry = this.entries.get(importId);
-    if (entry === undefined) throw goneError();
+    if (entry === undefined) throw this.releasedError(importId);
     const s = entry.session;
     if (s === undefined) throw ruleError('VALIDATION_FAILED', BUSY[entry.control.busy ?? 'reading the file']);
     s.touched = this.now();
     return s;
   }
 
-  /** Closes an import, stopping whatever it runs (a file still being read included). */
-  close(importId: string): { closed: boolean } {
+  /** Closes an import, stopping whatever it runs (a file still being read included); its file, grid and analysis are given back. */
+  close(importId: string, reason: ReleaseReason = 'closed'): { closed: boolean } {
     const entry = this.entries.get(importId);
     if (entry === undefined) return { closed: false };
     entry.control.close();
     this.entries.delete(importId);
+    this.released.delete(importId);
+    this.released.set(importId, reason);
+    if (this.released.size > RELEASED_KEPT) {
+      const oldest = this.released.keys().next();
+      if (oldest.done !== true) this.released.delete(oldest.value);
+    }
     return { closed: true };
+  }
+
+  /** What is said of an import that is not open: why it was closed when that is known. */
+  private releasedError(importId: string): Error {
+    switch (this.released.get(importId)) {
+      case 'idle':
+        return ruleError('NOT_FOUND', rule('import_released_idle', { minutes: Math.round(this.idleMs / 60_000) }));
+      case 'replaced':
+        return ruleError('NOT_FOUND', rule('import_released_replaced', { max: this.maxSessions }));
+      case 'left':
+        return ruleError('NOT_FOUND', rule('import_released_left', {}));
+      case 'finished':
+        return ruleError('NOT_FOUND', rule('import_finished', {}));
+      default:
+        return goneError();
+    }
   }
 
   /** Stops what the import runs (reading, checking, comparing, committing); the import stays open. */
@@ -302,6 +336,6 @@ export class ImportSessions {
     const idle: Session[] = [];
     for (const [id, entry] of this.entries) if (id !== keep && entry.session !== undefined && entry.control.busy === null) idle.push(entry.session);
     idle.sort((a, b) => a.touched - b.touched);
-    for (const old of idle.slice(0, this.entries.size - this.maxSessions)) this.close(old.id);
+    for (const old of idle.slice(0, this.entries.size - this.maxSessions)) this.close(old.id, 'replaced');
   }
 }

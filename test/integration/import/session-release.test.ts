@@ -36,7 +36,7 @@ describe('import sessions give their memory back', () => {
     c.advance(1000);
     const third = await t.call('import:open', { fileName: 'c.csv', base64: csv('c') });
     const gone = await t.fail('import:view', { importId: second.importId });
-    expect(gone).toMatchObject({ code: 'NOT_FOUND', message: 'This import is no longer open; drop the file again.' });
+    expect(gone).toMatchObject({ code: 'NOT_FOUND', message: 'This import was closed to make room for newer ones (at most 2 stay open at once). Nothing was saved from it; drop the file again to start over.' });
     expect((await t.call('import:view', { importId: first.importId })).importId).toBe(first.importId);
     expect((await t.call('import:view', { importId: third.importId })).importId).toBe(third.importId);
   });
@@ -51,7 +51,10 @@ describe('import sessions give their memory back', () => {
     expect(t.roster.imports.releaseIdle()).toBe(0);
     c.advance(2);
     expect(t.roster.imports.releaseIdle()).toBe(1);
-    expect(await t.fail('import:view', { importId: view.importId })).toMatchObject({ code: 'NOT_FOUND', message: 'This import is no longer open; drop the file again.' });
+    expect(await t.fail('import:view', { importId: view.importId })).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'This import was closed after 15 minutes without use, to give its memory back. Nothing was saved from it; drop the file again to start over.',
+    });
   });
 
   it('a session that runs a commit is not closed for being idle; a closed one is released at once', async () => {
