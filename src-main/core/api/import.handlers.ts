@@ -10,7 +10,7 @@ export const importHandlers = (imports: ImportService): DomainHandlers<ImportCha
     imports.prepare();
     return { limits: imports.getLimits(), extensions: IMPORT_EXTENSIONS, batchLimit: IMPORT_BATCH_LIMIT };
   },
-  'import:open': ({ fileName, base64, delimiter, encoding }) => imports.open({ fileName, base64, delimiter, encoding }),
+  'import:open': ({ fileName, bytes, delimiter, encoding }) => imports.open({ fileName, bytes, delimiter, encoding }),
   'import:reparse': ({ importId, delimiter, encoding }) => imports.reparse(importId, delimiter, encoding),
   'import:view': ({ importId }) => imports.view(importId),
   'import:setSheet': ({ importId, sheetIndex }) => imports.setSheet(importId, sheetIndex),

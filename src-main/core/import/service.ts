@@ -117,7 +117,7 @@ export class ImportService {
 
   // ── sessions ──────────────────────────────────────────────────────
 
-  async open(args: { fileName: string; base64: string; delimiter?: Delimiter | undefined; encoding?: TextEncoding | undefined }): Promise<ImportSessionView> {
+  async open(args: { fileName: string; bytes: Uint8Array; delimiter?: Delimiter | undefined; encoding?: TextEncoding | undefined }): Promise<ImportSessionView> {
     return viewOf(await this.sessions.open(args));
   }
 

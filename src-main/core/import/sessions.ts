@@ -1,4 +1,5 @@
 import { ruleError } from '../../../src-shared/errors';
+import type { AppError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import type { RuleMessage } from '../../../src-shared/messages';
 import type { Delimiter, ImportMode, ImportSessionView, TextEncoding } from '../../../src-shared/import';
@@ -38,6 +39,10 @@ export interface Session {
   control: SessionControl;
   touched: number;
 }
+
+/** A file beyond the import's size limit (checked here, and by the browser host from Content-Length and while the body streams). */
+export const tooLargeError = (fileName: string, size: number, limit: number): AppError =>
+  importFailure('too-large', rule('import_too_large', { fileName, size, limit }), { limit });
 
 const goneError = (): Error => ruleError('NOT_FOUND', rule('import_gone', {}));
 
@@ -191,17 +196,11 @@ export class ImportSessions {
     return stale.length;
   }
 
-  async open(args: { fileName: string; base64: string; delimiter?: Delimiter | undefined; encoding?: TextEncoding | undefined }): Promise<Session> {
+  async open(args: { fileName: string; bytes: Uint8Array; delimiter?: Delimiter | undefined; encoding?: TextEncoding | undefined }): Promise<Session> {
     const { limits } = this.ctx;
-    // base64 is 4/3 of the bytes: refuse before decoding anything too large.
-    const approx = Math.floor((args.base64.length * 3) / 4);
-    if (approx > limits.maxFileBytes + 3) {
-      throw importFailure('too-large', rule('import_too_large', { fileName: args.fileName, size: approx, limit: limits.maxFileBytes }), {
-        limit: limits.maxFileBytes,
-      });
-    }
+    const { bytes } = args;
+    if (bytes.byteLength > limits.maxFileBytes) throw tooLargeError(args.fileName, bytes.byteLength, limits.maxFileBytes);
     this.releaseIdle();
-    const bytes = new Uint8Array(Buffer.from(args.base64, 'base64'));
     const id = this.ctx.ids.uuid();
     const entry: Entry = { control: new SessionControl(), session: undefined };
     this.entries.set(id, entry);

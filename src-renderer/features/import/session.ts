@@ -12,7 +12,7 @@ import type {
 import type { ProfileField } from '../../../src-shared/profile';
 import type { RuleKey } from '../../../src-shared/messages';
 import { api } from '../../api/client';
-import { ReadAborted, ReadFailed, formatBytes, readAsBase64 } from './files';
+import { ReadAborted, ReadFailed, formatBytes, readAsBytes } from './files';
 import type { Words } from './labels';
 
 /**
@@ -181,13 +181,13 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
       await serial(async () => {
         if (generation !== openGeneration) return;
         const key = startBusy((t) => t('import.busy.reading', { fileName: name }), true, null);
-        const read = readAsBase64(file, (done, total) => {
+        const read = readAsBytes(file, (done, total) => {
           if (get().busy?.key === key) set({ progress: { phase: 'loading', done, total } });
         });
         abortRead = read.abort;
-        let base64: string;
+        let bytes: Uint8Array;
         try {
-          base64 = await read.promise;
+          bytes = await read.promise;
         } catch (error) {
           endBusy(key);
           if (!(error instanceof ReadAborted)) {
@@ -208,7 +208,7 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
           return;
         }
         if (get().busy?.key === key) set({ progress: { phase: 'parsing', done: 0, total: 0 } });
-        const result = await api.invoke('import:open', { fileName: file.name, base64 });
+        const result = await api.invoke('import:open', { fileName: file.name, bytes });
         endBusy(key);
         if (generation !== openGeneration) {
           // Cancelled or replaced meanwhile: drop what was opened.

@@ -71,9 +71,16 @@ async function refused(c: Console, channel: string, args: unknown): Promise<ApiE
 const csvBytes = (tag: string, n = 3): Uint8Array =>
   new Uint8Array(Buffer.from([['First name', 'Last name', 'Email'], ...Array.from({ length: n }, (_, k) => [`${tag}${k}`, 'Release', `${tag}${k}@example.com`])].map((r) => r.join(',')).join('\n')));
 
-/** Sends a file to import:open the way the browser console does. */
-export async function upload(c: Console, fileName: string, bytes: Uint8Array): Promise<ImportSessionView> {
-  return ok<ImportSessionView>(c, 'import:open', { fileName, base64: Buffer.from(bytes).toString('base64') });
+/** Sends a file to import:open the way the browser console does: the bytes as the body. */
+async function upload(c: Console, fileName: string, bytes: Uint8Array): Promise<ImportSessionView> {
+  const res = await fetch(`${c.host.url}/api/upload/import:open`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${c.host.secret}`, 'Content-Type': 'application/octet-stream', 'X-Roster-Args': encodeURIComponent(JSON.stringify({ fileName })) },
+    body: new Uint8Array(bytes),
+  });
+  const result = (await res.json()) as Result<ImportSessionView>;
+  if (!result.ok) throw new Error(`upload failed: ${result.error.message}`);
+  return result.data;
 }
 
 const ruleOf = (error: ApiError): string | undefined => error.details?.rule?.key;
