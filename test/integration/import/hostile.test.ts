@@ -83,8 +83,16 @@ describe('limits of the worker', () => {
     const tight = startRoster({ import: { limits: { maxMemoryMb: 24, maxRows: 5_000_000, maxFileBytes: 200 * 1024 * 1024 } } });
     try {
       const error = await tight.fail('import:open', { fileName: 'million.csv', bytes: millionRows() });
-      expect(error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { reason: 'out-of-memory', limitMb: 24 } });
+      expect(error).toMatchObject({
+        code: 'LIMIT_EXCEEDED',
+        message: 'This file is too large for the memory an import may use (24 MB); it was stopped and nothing was saved. Split it into smaller files.',
+        details: { reason: 'out-of-memory', limitMb: 24, rule: { key: 'import_out_of_memory', params: { limitMb: 24 } } },
+      });
       expect(count(tight.roster, 'imports')).toBe(0);
+      // The host stays up, with nothing of the stopped file kept or running.
+      expect(tight.roster.imports.busy()).toBeNull();
+      expect((await tight.call('import:info', {})).limits.maxMemoryMb).toBe(24);
+      expect(await tight.call('import:history', { limit: 5 })).toEqual([]);
     } finally {
       tight.close();
     }
