@@ -262,6 +262,11 @@ export const RULE_TEMPLATES = {
 
   // ------------------------------------------------------------ the import: steps, commit, history
   import_gone: 'This import is no longer open; drop the file again.',
+  import_released_idle: 'This import was closed after {{minutes, number}} minutes without use, to give its memory back. Nothing was saved from it; drop the file again to start over.',
+  import_released_replaced: 'This import was closed to make room for newer ones (at most {{max, number}} stay open at once). Nothing was saved from it; drop the file again to start over.',
+  import_released_left: 'This import was closed when its page was closed. Nothing was saved from it; drop the file again to start over.',
+  import_finished: 'This import is finished and was closed to give its memory back. What it wrote is on the History tab, where it can be undone.',
+  import_out_of_memory: 'This file is too large for the memory an import may use ({{limitMb, number}} MB); it was stopped and nothing was saved. Split it into smaller files.',
   import_reader_failed: 'The file reader failed ({{detail}}). Try again; if it fails again, save the file again from its spreadsheet program.',
   import_reader_exited: 'The file reader stopped unexpectedly (exit code {{exitCode}}). Try again; if it stops again, save the file again from its spreadsheet program.',
   import_busy_reading: 'This import is busy reading the file; wait for it to finish or cancel it.',

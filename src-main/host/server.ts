@@ -5,6 +5,9 @@ import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from '../core/api/dispatcher';
 import type { EventBus } from '../core/events';
 import { EVENT_NAMES } from '../../src-shared/contract';
+import { UPLOAD_ARGS_HEADER, UPLOAD_CHANNELS, UPLOAD_PATH } from '../../src-shared/contract/import';
+import { IMPORT_DEFAULT_LIMITS } from '../../src-shared/import';
+import { tooLargeError } from '../core/import/sessions';
 import { fail } from '../../src-shared/errors';
 import type { ErrorCode } from '../../src-shared/errors';
 import { SECURITY_HEADERS } from '../runtime/csp';
@@ -73,6 +76,94 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+type Refuse = (status: number, code: ErrorCode, message: string) => void;
+
+/** The other arguments of an upload, from its header: a JSON object, URI-encoded, at most 4 KB. */
+function uploadArgs(header: string | string[] | undefined): Record<string, unknown> | string {
+  if (typeof header !== 'string' || header === '') return `The ${UPLOAD_ARGS_HEADER} header (the upload's other arguments) is missing.`;
+  if (header.length > 4096) return `The ${UPLOAD_ARGS_HEADER} header is longer than 4096 characters.`;
+  try {
+    const parsed = JSON.parse(decodeURIComponent(header)) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // worded below
+  }
+  return `The ${UPLOAD_ARGS_HEADER} header is not a URI-encoded JSON object.`;
+}
+
+/** The import's file-size limit, as import:info reports it. */
+function maxFileBytesOf(data: unknown): number | null {
+  if (typeof data !== 'object' || data === null || !('limits' in data)) return null;
+  const { limits } = data;
+  if (typeof limits !== 'object' || limits === null || !('maxFileBytes' in limits)) return null;
+  return typeof limits.maxFileBytes === 'number' ? limits.maxFileBytes : null;
+}
+
+/** An answer that ends the connection: the rest of a refused body is never read. */
+function refuseAndHangUp(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': JSON_TYPE, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text), Connection: 'close' });
+  res.end(text, () => {
+    req.destroy();
+  });
+}
+
+/**
+ * POST /api/upload/<channel>: a file as an application/octet-stream body (never
+ * base64 in JSON), its other arguments in a header. Behind the same guard as
+ * the API. The import's size limit is checked from Content-Length before a
+ * byte is read, and again while the body streams: an oversize file is refused
+ * without being buffered, and the connection is closed.
+ */
+async function upload(req: IncomingMessage, res: ServerResponse, name: string, dispatcher: Dispatcher, refuseLogged: Refuse): Promise<void> {
+  if (!UPLOAD_CHANNELS.some((c) => c === name)) {
+    refuseLogged(404, 'UNKNOWN_CHANNEL', 'There is no such upload route.');
+    return;
+  }
+  if (req.method !== 'POST') {
+    refuseLogged(405, 'VALIDATION_FAILED', 'Use POST to upload a file.');
+    return;
+  }
+  if ((req.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase() !== 'application/octet-stream') {
+    refuseLogged(415, 'VALIDATION_FAILED', 'The body must be the file itself (Content-Type: application/octet-stream).');
+    return;
+  }
+  const args = uploadArgs(req.headers[UPLOAD_ARGS_HEADER]);
+  if (typeof args === 'string') {
+    refuseLogged(400, 'VALIDATION_FAILED', args);
+    return;
+  }
+  const info = await dispatcher.dispatch('import:info', {});
+  const limit = (info.ok ? maxFileBytesOf(info.data) : null) ?? IMPORT_DEFAULT_LIMITS.maxFileBytes;
+  const fileName = typeof args.fileName === 'string' ? toSingleLine(args.fileName).slice(0, 255) : '';
+  const tooLarge = (size: number): void => refuseAndHangUp(req, res, 413, { ok: false, error: tooLargeError(fileName, size, limit).toApiError() });
+  const declaredHeader = req.headers['content-length'];
+  const declared = declaredHeader === undefined ? null : Number(declaredHeader);
+  if (declared !== null && !(Number.isSafeInteger(declared) && declared >= 0)) {
+    refuseLogged(400, 'VALIDATION_FAILED', 'The Content-Length header is not a size.');
+    return;
+  }
+  if (declared !== null && declared > limit) {
+    tooLarge(declared);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) {
+      tooLarge(size);
+      return;
+    }
+    chunks.push(buffer);
+  }
+  const body = Buffer.concat(chunks, size);
+  chunks.length = 0;
+  const result = await dispatcher.dispatch(name, { ...args, bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) });
+  send(res, 200, result);
+}
+
 /**
  * The console served to a browser on 127.0.0.1: the built renderer, the typed
  * API as POST /api/invoke/<channel>, and a push channel (server-sent events on
@@ -80,8 +171,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
  */
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const secret = options.secret ?? randomBytes(32).toString('base64url');
-  // Large enough for a 50 MB spreadsheet sent base64-encoded to the import channels.
-  const maxBody = options.maxBodyBytes ?? 80 * 1024 * 1024;
+  // The JSON calls: a file never comes this way (it is uploaded as bytes, under the import's own limit), but a long list of row indexes may.
+  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const streams = new Set<ServerResponse>();
   let port = 0;
   const log = options.log ?? ((line: string) => console.error(line));
@@ -125,6 +216,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           });
           streams.delete(res);
         });
+        return;
+      }
+
+      if (path.startsWith(UPLOAD_PATH)) {
+        await upload(req, res, path.slice(UPLOAD_PATH.length), options.dispatcher, refuseLogged);
         return;
       }
 

@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import type { ChannelName, EventMap, EventName, RequestOf, ResponseOf, RosterApi } from '../../src-shared/contract';
 import type { Result } from '../../src-shared/errors';
+import { UPLOAD_ARGS_HEADER, UPLOAD_CHANNELS, UPLOAD_PATH } from '../../src-shared/contract/import';
 
 declare global {
   interface Window {
@@ -10,6 +11,9 @@ declare global {
 }
 
 const TOKEN_KEY = 'roster.token';
+
+/** Calls sent while the page is being closed: they must reach the host after the page is gone. */
+const KEEPALIVE: ReadonlySet<ChannelName> = new Set<ChannelName>(['import:close']);
 
 /** Browser mode: the launch URL carries the per-launch secret in its fragment; keep it for reloads, then hide it. */
 function takeToken(): string {
@@ -23,6 +27,14 @@ function takeToken(): string {
 }
 
 type Listener = (payload: unknown) => void;
+
+/** A call that carries a file (import:open): its bytes, sent as the body, and the rest of its arguments. */
+function uploadOf(name: ChannelName, args: unknown): { bytes: Uint8Array<ArrayBuffer>; rest: Record<string, unknown> } | null {
+  if (!UPLOAD_CHANNELS.some((c) => c === name) || typeof args !== 'object' || args === null || !('bytes' in args)) return null;
+  const { bytes, ...rest } = args;
+  if (!(bytes instanceof Uint8Array)) return null;
+  return { bytes: bytes.buffer instanceof ArrayBuffer ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes.slice(), rest };
+}
 
 /** The typed API over HTTP + a server-sent event stream, for the browser host on 127.0.0.1. */
 function createHttpApi(): RosterApi {
@@ -73,11 +85,24 @@ function createHttpApi(): RosterApi {
   return {
     async invoke<N extends ChannelName>(name: N, args: RequestOf<N>): Promise<Result<ResponseOf<N>>> {
       try {
+        const file = uploadOf(name, args);
+        if (file !== null) {
+          // The file travels as it is on disk, a binary body; the other arguments in a header.
+          const res = await fetch(`${UPLOAD_PATH}${name}`, {
+            method: 'POST',
+            // eslint-disable-next-line i18next/no-literal-string -- HTTP headers
+            headers: { ...headers, 'Content-Type': 'application/octet-stream', [UPLOAD_ARGS_HEADER]: encodeURIComponent(JSON.stringify(file.rest)) },
+            body: file.bytes,
+          });
+          return (await res.json()) as Result<ResponseOf<N>>;
+        }
         const res = await fetch(`/api/invoke/${name}`, {
           method: 'POST',
           // eslint-disable-next-line i18next/no-literal-string -- an HTTP header
           headers: { ...headers, 'Content-Type': 'application/json' },
           body: JSON.stringify(args),
+          // Closing an import as the page goes away: the request must outlive the page (its body is tiny).
+          keepalive: KEEPALIVE.has(name),
         });
         return (await res.json()) as Result<ResponseOf<N>>;
       } catch {

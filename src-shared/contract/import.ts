@@ -23,8 +23,17 @@ import type {
  */
 
 const importId = z.uuid();
-/** base64 of at most ~50 MB (the configurable limit is checked again on the main side). */
-const MAX_BASE64 = Math.ceil((64 * 1024 * 1024 * 4) / 3);
+/** The file as it is on disk, at most 64 MiB here (the configurable limit, 50 MB by default, is checked again on the main side). */
+export const IMPORT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+
+/** Browser mode: the channels whose file is sent as a binary body to UPLOAD_PATH + name; their other arguments as JSON in UPLOAD_ARGS_HEADER (URI-encoded). */
+export const UPLOAD_CHANNELS = ['import:open'] as const;
+export const UPLOAD_PATH = '/api/upload/';
+export const UPLOAD_ARGS_HEADER = 'x-roster-args';
+const fileBytes = z
+  .custom<Uint8Array>((value) => value instanceof Uint8Array, { message: 'The file must come as bytes.' })
+  .refine((b) => b.byteLength > 0, { message: 'The file is empty.' })
+  .refine((b) => b.byteLength <= IMPORT_MAX_UPLOAD_BYTES, { message: `The file is larger than ${IMPORT_MAX_UPLOAD_BYTES} bytes.` });
 
 export interface ImportFileInfo {
   limits: ImportLimits;
@@ -35,11 +44,15 @@ export interface ImportFileInfo {
 export const importChannels = {
   /** Limits and accepted extensions, for the drop zone. */
   'import:info': channel<ImportFileInfo>()(z.strictObject({})),
-  /** Reads a dropped file in a worker and analyses its first visible sheet. */
+  /**
+   * Reads a dropped file in a worker and analyses its first visible sheet. The file travels as bytes, never
+   * encoded: a Uint8Array over IPC (structured clone), an application/octet-stream body in browser mode
+   * (POST /api/upload/import:open, the other arguments in the X-Roster-Args header).
+   */
   'import:open': channel<ImportSessionView>()(
     z.strictObject({
       fileName: z.string().min(1).max(255),
-      base64: z.string().min(1).max(MAX_BASE64),
+      bytes: fileBytes,
       delimiter: z.enum(DELIMITERS).optional(),
       encoding: z.enum(TEXT_ENCODINGS).optional(),
     }),
@@ -98,8 +111,11 @@ export const importChannels = {
   ),
   /** Cancels what the import is doing: reading, checking, comparing or committing (between batches); the import stays open. */
   'import:cancel': channel<{ cancelled: boolean }>()(z.strictObject({ importId })),
-  /** Closes the import, stopping whatever it runs (a file still being read included). */
-  'import:close': channel<{ closed: boolean }>()(z.strictObject({ importId })),
+  /**
+   * Closes the import, stopping whatever it runs (a file still being read included), and gives its memory back.
+   * left: its page was closed (the tab, the window); coming back to it says so.
+   */
+  'import:close': channel<{ closed: boolean }>()(z.strictObject({ importId, left: z.boolean().default(false) })),
   'import:history': channel<ImportHistoryEntry[]>()(z.strictObject({ limit: z.int().min(1).max(500).default(50) })),
   /** Removes what an import created and restores what it updated, while none of it was sent. */
   'import:undo': channel<{ removed: number; restored: number }>()(z.strictObject({ historyId: z.uuid() })),

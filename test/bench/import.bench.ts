@@ -6,7 +6,12 @@
  * total / baseline (and, for reference, against SheetJS's faster dense mode).
  * Medians of 3 runs after a warm-up; plus one round trip
  * through the real worker (copying included; started ahead, as the app does) for reference.
+ * Last, memory: the real console host (out/main/host.js, built) imports a
+ * 100,000-row xlsx uploaded as its browser does; printed are its peak RSS
+ * over the baseline measured just before, and its RSS 10 s after the import
+ * was released, against the goals (≤ 512 MiB, ≤ 50 MiB).
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -137,4 +142,111 @@ async function main(): Promise<void> {
   }
 }
 
+const MiB = 1024 * 1024;
+
+/** The resident set of a process, in bytes (Linux /proc), and its peak so far. */
+function rssOf(pid: number): { rss: number; peak: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 'NaN') * 1024;
+    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The console host's memory while it imports a 100,000-row xlsx, and 10 s after the import is released. */
+async function hostMemory(dir: string): Promise<void> {
+  const entry = resolve('out/main/host.js');
+  if (!existsSync(entry)) {
+    console.log(JSON.stringify({ hostMemory: 'skipped: run `npm run build` first (out/main/host.js)' }));
+    return;
+  }
+  const bytes = new Uint8Array(readFileSync(writeFile(dir, 100_000, 'xlsx')));
+  const dataDir = mkdtempSync(join(tmpdir(), 'roster-bench-host-'));
+  const child = spawn(process.execPath, [entry, '--data-dir', dataDir, '--port', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const launch = await new Promise<string>((resolveUrl, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`the host did not start:\n${out}`)), 30_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/.exec(out);
+        if (match?.[0] !== undefined && out.includes('ROSTER_READY')) {
+          clearTimeout(timer);
+          resolveUrl(match[0]);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`the host exited (${code}):\n${out}`)));
+    });
+    const pid = child.pid;
+    if (pid === undefined || rssOf(pid) === null) {
+      console.log(JSON.stringify({ hostMemory: 'skipped: no /proc on this system' }));
+      return;
+    }
+    const [url, token] = launch.split('/#token=');
+    const auth = { Authorization: `Bearer ${token ?? ''}` };
+    const call = async (name: string, args: unknown): Promise<unknown> => {
+      const res = await fetch(`${url ?? ''}/api/invoke/${name}`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(args) });
+      const result = (await res.json()) as { ok: boolean; data?: unknown; error?: { message: string } };
+      if (!result.ok) throw new Error(`${name}: ${result.error?.message ?? '?'}`);
+      return result.data;
+    };
+    // The Import page opens (its worker starts ahead), then the host settles: that is the baseline.
+    await call('import:info', {});
+    await sleep(3000);
+    const baseline = rssOf(pid)?.rss ?? 0;
+    let peak = baseline;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssOf(pid)?.rss ?? 0);
+    }, 20);
+    const t0 = performance.now();
+    const res = await fetch(`${url ?? ''}/api/upload/import:open`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/octet-stream', 'X-Roster-Args': encodeURIComponent(JSON.stringify({ fileName: 'hr-100000.xlsx' })) },
+      body: bytes,
+    });
+    const opened = (await res.json()) as { ok: boolean; data?: { importId: string; counts: { rows: number } }; error?: { message: string } };
+    if (!opened.ok || opened.data === undefined) throw new Error(`import:open: ${opened.error?.message ?? '?'}`);
+    const { importId } = opened.data;
+    await call('import:diff', { importId });
+    const committed = (await call('import:commit', { importId })) as { status: string; created: number };
+    const importMs = performance.now() - t0;
+    clearInterval(sampler);
+    // Committed to the end, the import was released; 10 s later:
+    await sleep(10_000);
+    const after = rssOf(pid);
+    const peakDeltaMiB = Math.round(((Math.max(peak, after?.peak ?? 0) - baseline) / MiB) * 10) / 10;
+    const afterReleaseDeltaMiB = Math.round((((after?.rss ?? 0) - baseline) / MiB) * 10) / 10;
+    console.log(
+      JSON.stringify({
+        hostMemory: 'hr-100000.xlsx uploaded, compared, committed, released',
+        rows: opened.data.counts.rows,
+        created: committed.created,
+        status: committed.status,
+        importMs: Math.round(importMs),
+        baselineRssMiB: Math.round((baseline / MiB) * 10) / 10,
+        peakDeltaMiB,
+        afterReleaseDeltaMiB,
+        target: { peakDeltaAtMostMiB: 512, afterReleaseAtMostMiB: 50, met: peakDeltaMiB <= 512 && afterReleaseDeltaMiB <= 50 },
+      }),
+    );
+  } finally {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 await main();
+const memoryDir = mkdtempSync(join(tmpdir(), 'roster-bench-mem-'));
+try {
+  await hostMemory(memoryDir);
+} finally {
+  rmSync(memoryDir, { recursive: true, force: true });
+}

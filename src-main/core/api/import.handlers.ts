@@ -10,7 +10,7 @@ export const importHandlers = (imports: ImportService): DomainHandlers<ImportCha
     imports.prepare();
     return { limits: imports.getLimits(), extensions: IMPORT_EXTENSIONS, batchLimit: IMPORT_BATCH_LIMIT };
   },
-  'import:open': ({ fileName, base64, delimiter, encoding }) => imports.open({ fileName, base64, delimiter, encoding }),
+  'import:open': ({ fileName, bytes, delimiter, encoding }) => imports.open({ fileName, bytes, delimiter, encoding }),
   'import:reparse': ({ importId, delimiter, encoding }) => imports.reparse(importId, delimiter, encoding),
   'import:view': ({ importId }) => imports.view(importId),
   'import:setSheet': ({ importId, sheetIndex }) => imports.setSheet(importId, sheetIndex),
@@ -27,7 +27,7 @@ export const importHandlers = (imports: ImportService): DomainHandlers<ImportCha
   'import:diff': ({ importId }) => imports.diff(importId),
   'import:commit': ({ importId, mode, batchSize }) => imports.commit(importId, { mode, batchSize }),
   'import:cancel': ({ importId }) => imports.cancel(importId),
-  'import:close': ({ importId }) => imports.close(importId),
+  'import:close': ({ importId, left }) => imports.close(importId, left ? 'left' : 'closed'),
   'import:history': ({ limit }) => imports.history(limit),
   'import:undo': ({ historyId }) => imports.undo(historyId),
   'import:exportProblems': ({ importId, format, include }) => imports.exportProblems(importId, format, include),

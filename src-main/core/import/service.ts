@@ -117,7 +117,7 @@ export class ImportService {
 
   // ── sessions ──────────────────────────────────────────────────────
 
-  async open(args: { fileName: string; base64: string; delimiter?: Delimiter | undefined; encoding?: TextEncoding | undefined }): Promise<ImportSessionView> {
+  async open(args: { fileName: string; bytes: Uint8Array; delimiter?: Delimiter | undefined; encoding?: TextEncoding | undefined }): Promise<ImportSessionView> {
     return viewOf(await this.sessions.open(args));
   }
 
@@ -130,8 +130,9 @@ export class ImportService {
     return viewOf(this.sessions.get(importId));
   }
 
-  close(importId: string): { closed: boolean } {
-    return this.sessions.close(importId);
+  /** Closes an import and gives its memory back; 'left': its page was closed (coming back to it says so). */
+  close(importId: string, reason: 'closed' | 'left' = 'closed'): { closed: boolean } {
+    return this.sessions.close(importId, reason);
   }
 
   /** Cancels what the import is doing: reading, checking, comparing or committing (between batches). */
@@ -223,7 +224,11 @@ export class ImportService {
 
   /** Writes the rows in batches of at most 500, one transaction each; cancel stops between batches. */
   async commit(importId: string, options: { mode?: ImportMode | undefined; batchSize?: number | undefined } = {}): Promise<CommitResult> {
-    return this.committer.commit(this.sessions.get(importId), options);
+    const result = await this.committer.commit(this.sessions.get(importId), options);
+    // Written to the end: the import is finished, its file, grid and analysis given back; its history stays for undo.
+    // A commit cancelled midway keeps the import open, so committing again writes the rest.
+    if (result.status === 'completed') this.sessions.close(importId, 'finished');
+    return result;
   }
 
   history(limit: number): ImportHistoryEntry[] {

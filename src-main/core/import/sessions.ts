@@ -1,4 +1,5 @@
 import { ruleError } from '../../../src-shared/errors';
+import type { AppError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import type { RuleMessage } from '../../../src-shared/messages';
 import type { Delimiter, ImportMode, ImportSessionView, TextEncoding } from '../../../src-shared/import';
@@ -39,7 +40,21 @@ export interface Session {
   touched: number;
 }
 
+/** A file beyond the import's size limit (checked here, and by the browser host from Content-Length and while the body streams). */
+export const tooLargeError = (fileName: string, size: number, limit: number): AppError =>
+  importFailure('too-large', rule('import_too_large', { fileName, size, limit }), { limit });
+
 const goneError = (): Error => ruleError('NOT_FOUND', rule('import_gone', {}));
+
+/**
+ * Why an import was closed, so coming back to it says so: left idle, made
+ * room for newer ones, its page closed, committed; or closed by its user
+ * (start over, another file), which nobody comes back to.
+ */
+export type ReleaseReason = 'idle' | 'replaced' | 'left' | 'finished' | 'closed';
+
+/** The reasons of the imports closed last are kept (their ids only), this many. */
+const RELEASED_KEPT = 200;
 
 /** The jobs a session runs, one at a time. */
 export type ImportJob = 'reading the file' | 'checking the rows' | 'comparing with the directory' | 'committing';
@@ -153,6 +168,8 @@ interface Entry {
 
 export class ImportSessions {
   private readonly entries = new Map<string, Entry>();
+  /** Imports closed lately and why (the id and its reason only: their memory is gone). */
+  private readonly released = new Map<string, ReleaseReason>();
 
   constructor(
     private readonly ctx: ImportContext,
@@ -175,21 +192,15 @@ export class ImportSessions {
   releaseIdle(): number {
     const before = this.now() - this.idleMs;
     const stale = [...this.entries].filter(([, e]) => e.session !== undefined && e.control.busy === null && e.session.touched < before).map(([id]) => id);
-    for (const id of stale) this.close(id);
+    for (const id of stale) this.close(id, 'idle');
     return stale.length;
   }
 
-  async open(args: { fileName: string; base64: string; delimiter?: Delimiter | undefined; encoding?: TextEncoding | undefined }): Promise<Session> {
+  async open(args: { fileName: string; bytes: Uint8Array; delimiter?: Delimiter | undefined; encoding?: TextEncoding | undefined }): Promise<Session> {
     const { limits } = this.ctx;
-    // base64 is 4/3 of the bytes: refuse before decoding anything too large.
-    const approx = Math.floor((args.base64.length * 3) / 4);
-    if (approx > limits.maxFileBytes + 3) {
-      throw importFailure('too-large', rule('import_too_large', { fileName: args.fileName, size: approx, limit: limits.maxFileBytes }), {
-        limit: limits.maxFileBytes,
-      });
-    }
+    const { bytes } = args;
+    if (bytes.byteLength > limits.maxFileBytes) throw tooLargeError(args.fileName, bytes.byteLength, limits.maxFileBytes);
     this.releaseIdle();
-    const bytes = new Uint8Array(Buffer.from(args.base64, 'base64'));
     const id = this.ctx.ids.uuid();
     const entry: Entry = { control: new SessionControl(), session: undefined };
     this.entries.set(id, entry);
@@ -222,20 +233,42 @@ export class ImportSessions {
   get(importId: string): Session {
     this.releaseIdle();
     const entry = this.entries.get(importId);
-    if (entry === undefined) throw goneError();
+    if (entry === undefined) throw this.releasedError(importId);
     const s = entry.session;
     if (s === undefined) throw ruleError('VALIDATION_FAILED', BUSY[entry.control.busy ?? 'reading the file']);
     s.touched = this.now();
     return s;
   }
 
-  /** Closes an import, stopping whatever it runs (a file still being read included). */
-  close(importId: string): { closed: boolean } {
+  /** Closes an import, stopping whatever it runs (a file still being read included); its file, grid and analysis are given back. */
+  close(importId: string, reason: ReleaseReason = 'closed'): { closed: boolean } {
     const entry = this.entries.get(importId);
     if (entry === undefined) return { closed: false };
     entry.control.close();
     this.entries.delete(importId);
+    this.released.delete(importId);
+    this.released.set(importId, reason);
+    if (this.released.size > RELEASED_KEPT) {
+      const oldest = this.released.keys().next();
+      if (oldest.done !== true) this.released.delete(oldest.value);
+    }
     return { closed: true };
+  }
+
+  /** What is said of an import that is not open: why it was closed when that is known. */
+  private releasedError(importId: string): Error {
+    switch (this.released.get(importId)) {
+      case 'idle':
+        return ruleError('NOT_FOUND', rule('import_released_idle', { minutes: Math.round(this.idleMs / 60_000) }));
+      case 'replaced':
+        return ruleError('NOT_FOUND', rule('import_released_replaced', { max: this.maxSessions }));
+      case 'left':
+        return ruleError('NOT_FOUND', rule('import_released_left', {}));
+      case 'finished':
+        return ruleError('NOT_FOUND', rule('import_finished', {}));
+      default:
+        return goneError();
+    }
   }
 
   /** Stops what the import runs (reading, checking, comparing, committing); the import stays open. */
@@ -302,6 +335,6 @@ export class ImportSessions {
     const idle: Session[] = [];
     for (const [id, entry] of this.entries) if (id !== keep && entry.session !== undefined && entry.control.busy === null) idle.push(entry.session);
     idle.sort((a, b) => a.touched - b.touched);
-    for (const old of idle.slice(0, this.entries.size - this.maxSessions)) this.close(old.id);
+    for (const old of idle.slice(0, this.entries.size - this.maxSessions)) this.close(old.id, 'replaced');
   }
 }

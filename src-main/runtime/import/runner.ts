@@ -7,6 +7,7 @@ import { inlineImportWorker } from '../../core/import/worker-port';
 import { cancelledError } from '../../core/import/failure';
 import type { ImportWorkerPort, WorkerProgress } from '../../core/import/worker-port';
 import type { WorkerReply, WorkerRequest } from './protocol';
+import { outOfMemoryError } from './errors';
 
 /**
  * The import worker port, run in a worker thread per job: the file is read and its
@@ -168,13 +169,7 @@ function runInWorker<T>(
     const onError = (error: Error): void => {
       const code = 'code' in error ? error.code : undefined;
       if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        finish({
-          ok: false,
-          error: new AppError('LIMIT_EXCEEDED', `This file needs more than the ${limits.maxMemoryMb} MB of memory an import may use; it was stopped. Split it into smaller files.`, {
-            reason: 'out-of-memory',
-            limitMb: limits.maxMemoryMb,
-          }),
-        });
+        finish({ ok: false, error: outOfMemoryError(limits.maxMemoryMb) });
         return;
       }
       finish({ ok: false, error: ruleError('INTERNAL', rule('import_reader_failed', { detail: error.message.slice(0, 160) })) });

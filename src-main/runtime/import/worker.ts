@@ -3,6 +3,7 @@ import { AppError } from '../../../src-shared/errors';
 import type { ApiError } from '../../../src-shared/errors';
 import { analyseSheet } from '../../core/import/analyse';
 import { runParse } from '../../core/import/worker-port';
+import { outOfMemoryError } from './errors';
 import type { WorkerReply, WorkerRequest } from './protocol';
 
 /**
@@ -28,11 +29,11 @@ function throttled(): (phase: 'reading' | 'parsing' | 'validating', done: number
   };
 }
 
-function toApiError(error: unknown, kind: WorkerRequest['kind']): ApiError {
+function toApiError(error: unknown, kind: WorkerRequest['kind'], limitMb: number): ApiError {
   if (error instanceof AppError) return error.toApiError();
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof RangeError && /array length|allocation|memory|too large/i.test(message)) {
-    return { code: 'LIMIT_EXCEEDED', message: 'This file needs more memory than an import may use; it was not opened. Split it into smaller files.', details: { reason: 'out-of-memory' } };
+    return outOfMemoryError(limitMb).toApiError();
   }
   if (kind === 'parse') {
     return { code: 'FILE_CORRUPT', message: `This file could not be read (${message.slice(0, 160)}). Open it in its spreadsheet program and save it again.`, details: { reason: 'corrupt' } };
@@ -49,6 +50,6 @@ port.on('message', (request: WorkerRequest) => {
       post({ type: 'analysed', result: analyseSheet(request.input, (done, total) => progress('validating', done, total)) });
     }
   } catch (error) {
-    post({ type: 'error', error: toApiError(error, request.kind) });
+    post({ type: 'error', error: toApiError(error, request.kind, request.kind === 'parse' ? request.job.limits.maxMemoryMb : request.limits.maxMemoryMb) });
   }
 });

@@ -13,7 +13,7 @@ import { LanguageStep } from './LanguageStep';
 import { MappingStep } from './MappingStep';
 import { usePendingFile } from './pendingFile';
 import { ReviewStep } from './ReviewStep';
-import { STEPS, useImportSession } from './session';
+import { STEPS, lostSession, useImportSession } from './session';
 import { SheetStep } from './SheetStep';
 import { TemplateMenu } from './TemplateMenu';
 import { useFocusOnChange } from '../../a11y/focus';
@@ -52,18 +52,33 @@ function FailureAlert() {
   const failure = useImportSession((s) => s.failure);
   const dismiss = useImportSession((s) => s.dismissFailure);
   if (failure === null) return null;
-  const { title, message, hint } = describeFailure(t, failure.error, failure.words === null ? null : failure.words(t, fmt));
+  const described = describeFailure(t, failure.error, failure.words === null ? null : failure.words(t, fmt));
+  const { message, hint } = described;
+  // An import closed on the main side (left idle, made room, its page closed, finished): said as such, the page starts afresh.
+  const closed = lostSession(failure.error);
+  const finished = failure.error.details?.rule?.key === 'import_finished';
+  const title = closed ? t('import.failure.closed') : described.title;
   return (
-    <Alert color="red" title={title} withCloseButton onClose={dismiss} data-testid="import-error" data-code={failure.error.code}>
+    <Alert
+      color={closed ? 'yellow' : 'red'}
+      title={title}
+      withCloseButton
+      onClose={dismiss}
+      data-testid="import-error"
+      data-code={failure.error.code}
+      data-rule={failure.error.details?.rule?.key}
+    >
       <Text size="sm">{message}</Text>
       {hint !== null && (
         <Text size="sm" mt={4}>
           {hint}
         </Text>
       )}
-      <Text size="xs" c="dimmed" mt={4}>
-        {t('import.page.nothingSaved')}
-      </Text>
+      {!finished && (
+        <Text size="xs" c="dimmed" mt={4}>
+          {t('import.page.nothingSaved')}
+        </Text>
+      )}
     </Alert>
   );
 }

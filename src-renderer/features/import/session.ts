@@ -10,8 +10,9 @@ import type {
   PreviewFilter,
 } from '../../../src-shared/import';
 import type { ProfileField } from '../../../src-shared/profile';
+import type { RuleKey } from '../../../src-shared/messages';
 import { api } from '../../api/client';
-import { ReadAborted, ReadFailed, formatBytes, readAsBase64 } from './files';
+import { ReadAborted, ReadFailed, formatBytes, readAsBytes } from './files';
 import type { Words } from './labels';
 
 /**
@@ -79,6 +80,8 @@ interface ImportSessionState {
   refresh: () => Promise<void>;
   goTo: (step: number) => void;
   reset: () => void;
+  /** The page is going away for good: closes the import on the main side; coming back to it (from the browser's back-forward cache) says so. */
+  release: () => void;
   dismissFailure: () => void;
   dismissNotice: () => void;
 }
@@ -108,7 +111,11 @@ const initial = {
   result: null,
 } satisfies Partial<ImportSessionState>;
 
-const lostSession = (error: ApiError): boolean => error.code === 'NOT_FOUND' && /no longer open/i.test(error.message);
+/** The findings that say an import is no longer open on the main side (closed, released for memory, finished). */
+const CLOSED_IMPORT: ReadonlySet<string> = new Set<RuleKey>(['import_gone', 'import_released_idle', 'import_released_replaced', 'import_released_left', 'import_finished']);
+
+/** The import the page shows was closed on the main side: the page starts afresh, saying why. */
+export const lostSession = (error: ApiError): boolean => error.code === 'NOT_FOUND' && CLOSED_IMPORT.has(error.details?.rule?.key ?? '');
 
 export const useImportSession = create<ImportSessionState>()((set, get) => {
   const startBusy = (label: Words, cancellable: boolean, importId: string | null): number => {
@@ -174,13 +181,13 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
       await serial(async () => {
         if (generation !== openGeneration) return;
         const key = startBusy((t) => t('import.busy.reading', { fileName: name }), true, null);
-        const read = readAsBase64(file, (done, total) => {
+        const read = readAsBytes(file, (done, total) => {
           if (get().busy?.key === key) set({ progress: { phase: 'loading', done, total } });
         });
         abortRead = read.abort;
-        let base64: string;
+        let bytes: Uint8Array;
         try {
-          base64 = await read.promise;
+          bytes = await read.promise;
         } catch (error) {
           endBusy(key);
           if (!(error instanceof ReadAborted)) {
@@ -201,7 +208,7 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
           return;
         }
         if (get().busy?.key === key) set({ progress: { phase: 'parsing', done: 0, total: 0 } });
-        const result = await api.invoke('import:open', { fileName: file.name, base64 });
+        const result = await api.invoke('import:open', { fileName: file.name, bytes });
         endBusy(key);
         if (generation !== openGeneration) {
           // Cancelled or replaced meanwhile: drop what was opened.
@@ -274,6 +281,8 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
           return;
         }
         set({ result: result.data });
+        // Written to the end, the import is closed on the main side (its memory given back): the page keeps what it showed, and the result.
+        if (finished(result.data)) return;
         const fresh = await api.invoke('import:view', { importId: view.importId });
         if (fresh.ok) set({ view: fresh.data, rowsVersion: get().rowsVersion + 1 });
       }),
@@ -296,7 +305,8 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
     refresh: () =>
       serial(async () => {
         const view = get().view;
-        if (view === null) return;
+        // An import committed to the end is closed on the main side; its result stays on the page until the next file.
+        if (view === null || finished(get().result)) return;
         const result = await api.invoke('import:view', { importId: view.importId });
         if (!result.ok) {
           fail(result.error);
@@ -312,8 +322,15 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
     reset: () => {
       const view = get().view;
       openGeneration += 1;
-      if (view !== null) void api.invoke('import:close', { importId: view.importId });
+      if (view !== null && !finished(get().result)) void api.invoke('import:close', { importId: view.importId });
       set({ ...initial, rowsVersion: get().rowsVersion + 1 });
+    },
+
+    release: () => {
+      const view = get().view;
+      if (view === null || finished(get().result)) return;
+      // The console is going away (tab or window closed, page reloaded): the import's memory is given back now, not in 15 minutes.
+      void api.invoke('import:close', { importId: view.importId, left: true });
     },
 
     dismissFailure: () => {
@@ -324,6 +341,9 @@ export const useImportSession = create<ImportSessionState>()((set, get) => {
     },
   };
 });
+
+/** A commit written to the end closed its import on the main side (a cancelled one left it open). */
+const finished = (result: CommitResult | null): boolean => result?.status === 'completed';
 
 const withCounts = (view: ImportSessionView, counts: ImportCounts): ImportSessionView => ({ ...view, counts, diffed: false });
 
@@ -336,4 +356,14 @@ api.on('import:progress', (p) => {
     progress: { phase: p.phase, done: p.done, total: p.total },
     busy: busy.importId === null && !busy.cancelling ? { ...busy, importId: p.importId } : busy,
   });
+});
+
+// Visiting another page keeps the import (the store keeps it, the main side keeps it for 15 idle minutes);
+// closing the tab or the window, or reloading, releases it at once. A page brought back from the
+// back-forward cache asks again, and is told the import was closed.
+window.addEventListener('pagehide', () => {
+  useImportSession.getState().release();
+});
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) void useImportSession.getState().refresh();
 });

@@ -145,7 +145,7 @@ describe('dashboard:summary', () => {
 
     await c.call('profiles:create', { draft: { firstName: 'Ann', lastName: 'Peeters', email: 'ann@example.com' } });
     const csv = ['First name;Last name;Email', 'Bram;Maes;bram@example.com', 'Chloé;Dubois;chloe@example.com', 'Dirk;;dirk@example.com'].join('\r\n');
-    const view = await c.call('import:open', { fileName: 'staff.csv', base64: Buffer.from(csv).toString('base64') });
+    const view = await c.call('import:open', { fileName: 'staff.csv', bytes: Buffer.from(csv) });
     const result = await c.call('import:commit', { importId: view.importId });
     const store = createSyncStore(c.roster.db);
     store.addConflict({ id: '20000000-0000-4000-8000-000000000001', entityId: storedProfile(1).id, kind: 'edit', code: null, message: 'x', cause: null, base: {}, mine: null, theirs: null, holderId: null, createdAt: at(0) });

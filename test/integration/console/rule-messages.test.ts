@@ -39,7 +39,7 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-const csv = (lines: string[]): string => Buffer.from(lines.join('\r\n')).toString('base64');
+const csv = (lines: string[]): Buffer => Buffer.from(lines.join('\r\n'));
 
 describe('the console’s findings, worded in the reader’s language', () => {
   it('a refused profile: the English message and fields as before, and each field’s finding', async () => {
@@ -72,7 +72,7 @@ describe('the console’s findings, worded in the reader’s language', () => {
   it('import issues carry their finding: required, invalid, duplicates, hidden characters, the default language', async () => {
     const view = await t.call('import:open', {
       fileName: 'staff.csv',
-      base64: csv([
+      bytes: csv([
         'First name;Last name;Email;Language',
         'Ann;Peeters;ann@example.org;fr_BE',
         ';Janssens;bob@example.org;nl_BE',
@@ -107,15 +107,15 @@ describe('the console’s findings, worded in the reader’s language', () => {
   });
 
   it('a refused file, and a mapping chosen twice', async () => {
-    const binary = Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 7) % 256)).toString('base64');
-    const refused = await t.fail('import:open', { fileName: 'photo.xlsx', base64: binary });
+    const binary = Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 7) % 256));
+    const refused = await t.fail('import:open', { fileName: 'photo.xlsx', bytes: binary });
     expect(refused).toMatchObject({ code: 'UNSUPPORTED_FILE', details: { reason: 'not-a-spreadsheet' } });
     expect(refused.message).toBe('“photo.xlsx” is named .xlsx but its content is not a spreadsheet: it may be damaged, or another kind of file renamed. Open it in its program and save it again.');
     expect(errorText(nl, refused)).toBe(
       '“photo.xlsx” heeft de extensie .xlsx maar de inhoud is geen rekenblad: het is misschien beschadigd, of een ander soort bestand dat hernoemd is. Open het in het bijbehorende programma en sla het opnieuw op.',
     );
 
-    const view = await t.call('import:open', { fileName: 'two.csv', base64: csv(['First name;Given name;Email', 'Ann;Annie;ann@example.org']) });
+    const view = await t.call('import:open', { fileName: 'two.csv', bytes: csv(['First name;Given name;Email', 'Ann;Annie;ann@example.org']) });
     const twice = await t.fail('import:setMapping', { importId: view.importId, mapping: ['firstName', 'firstName', 'email'] });
     expect(twice.message).toBe('First name is chosen for two columns; each field can come from one column only.');
     expect(errorText(fr, twice)).toBe(`«${NBSP}Prénom${NBSP}» est choisi pour deux colonnes${NNBSP}; chaque champ ne peut venir que d’une seule colonne.`);
@@ -123,7 +123,7 @@ describe('the console’s findings, worded in the reader’s language', () => {
   });
 
   it('commit skips and the reason undo is not offered', async () => {
-    const view = await t.call('import:open', { fileName: 'people.csv', base64: csv(['First name;Last name;Email', 'New;Person;p1@example.org', 'Other;Person;p2@example.org']) });
+    const view = await t.call('import:open', { fileName: 'people.csv', bytes: csv(['First name;Last name;Email', 'New;Person;p1@example.org', 'Other;Person;p2@example.org']) });
     // After the commit's own comparison, before its first batch: someone else takes p1's email.
     t.roster.events.on('import:progress', (p) => {
       if (p.phase === 'committing' && p.done === 0) t.roster.profiles.create({ firstName: 'Old', lastName: 'Name', email: 'p1@example.org' });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createImportWorker } from '../../../src-main/runtime/import/runner';
 import type { ImportProgress } from '../../../src-shared/import';
-import { count, fixtureBase64, startRoster } from './helpers';
+import { count, fixtureBytes, startRoster } from './helpers';
 import type { TestRoster } from './helpers';
 
 /**
@@ -16,10 +16,10 @@ afterEach(() => {
   t = undefined;
 });
 
-const csv = (n: number): string => {
+const csv = (n: number): Buffer => {
   const lines = ['First name;Last name;Email;Language;Employee ID'];
   for (let i = 0; i < n; i++) lines.push(`P${i};N${i};p${i}@example.com;${i % 2 === 0 ? 'FR' : 'NL'};M${i}`);
-  return Buffer.from(lines.join('\r\n')).toString('base64');
+  return Buffer.from(lines.join('\r\n'));
 };
 
 const CANCELLED = { code: 'CANCELLED', message: 'The import was cancelled.' };
@@ -35,7 +35,7 @@ describe('closing an import', () => {
       if (closing !== undefined || p.message !== undefined) return;
       closing = { importId: p.importId, runningThen: worker.running(), closed: r.call('import:close', { importId: p.importId }) };
     });
-    const error = await r.fail('import:open', { fileName: 'big.csv', base64: csv(60_000) });
+    const error = await r.fail('import:open', { fileName: 'big.csv', bytes: csv(60_000) });
     off();
     expect(error).toEqual(CANCELLED);
     if (closing === undefined) throw new Error('the worker sent no progress');
@@ -46,14 +46,14 @@ describe('closing an import', () => {
     expect(await r.fail('import:view', { importId: closing.importId })).toMatchObject({ code: 'NOT_FOUND' });
     expect(await r.call('import:cancel', { importId: closing.importId })).toEqual({ cancelled: false });
     // The console goes on importing.
-    const view = await r.call('import:open', { fileName: 'people-utf8.csv', base64: fixtureBase64('people-utf8.csv') });
+    const view = await r.call('import:open', { fileName: 'people-utf8.csv', bytes: fixtureBytes('people-utf8.csv') });
     expect(view.counts.valid).toBe(3);
   });
 
   it('while it commits stops at a batch boundary; the batches written are whole and can be undone', async () => {
     const r = startRoster();
     t = r;
-    const view = await r.call('import:open', { fileName: 'staff.csv', base64: csv(1000) });
+    const view = await r.call('import:open', { fileName: 'staff.csv', bytes: csv(1000) });
     const off = r.roster.events.on('import:progress', (p) => {
       if (p.phase === 'committing' && p.done === 300) void r.call('import:close', { importId: view.importId });
     });
@@ -73,7 +73,7 @@ describe('cancelling', () => {
   it('a commit stops at a batch boundary: every batch written is whole, the rest is skipped, and the import stays open', async () => {
     const r = startRoster();
     t = r;
-    const view = await r.call('import:open', { fileName: 'staff.csv', base64: csv(1000) });
+    const view = await r.call('import:open', { fileName: 'staff.csv', bytes: csv(1000) });
     const off = r.roster.events.on('import:progress', (p) => {
       if (p.phase === 'committing' && p.done === 200) void r.call('import:cancel', { importId: view.importId });
     });
@@ -90,7 +90,7 @@ describe('cancelling', () => {
   it('the comparison with the directory stops it between chunks; the import stays open and compares again', async () => {
     const r = startRoster();
     t = r;
-    const view = await r.call('import:open', { fileName: 'staff.csv', base64: csv(7000) });
+    const view = await r.call('import:open', { fileName: 'staff.csv', bytes: csv(7000) });
     const diffing: number[] = [];
     const off = r.roster.events.on('import:progress', (p) => {
       if (p.phase !== 'diffing') return;
@@ -114,7 +114,7 @@ describe('cancelling', () => {
   ])('a check of every row (on %s) leaves the import as it was', async (_where, rows) => {
     const r = startRoster();
     t = r;
-    const view = await r.call('import:open', { fileName: 'staff.csv', base64: csv(rows) });
+    const view = await r.call('import:open', { fileName: 'staff.csv', bytes: csv(rows) });
     // Each call starts its job before it returns; the cancel that follows stops that job.
     const defaults = r.fail('import:setDefaults', { importId: view.importId, language: 'nl_BE', phoneCountryCode: '+32' });
     expect(await r.call('import:cancel', { importId: view.importId })).toEqual({ cancelled: true });
@@ -138,7 +138,7 @@ describe('cancelling', () => {
   it('a sheet change leaves the sheet, its header and its columns as they were', async () => {
     const r = startRoster();
     t = r;
-    const view = await r.call('import:open', { fileName: 'hr-export.xlsx', base64: fixtureBase64('hr-export.xlsx') });
+    const view = await r.call('import:open', { fileName: 'hr-export.xlsx', bytes: fixtureBytes('hr-export.xlsx') });
     const other = view.sheets.find((s) => s.index !== view.sheetIndex && !s.hidden);
     if (other === undefined) throw new Error('the fixture has no second visible sheet');
     const pending = r.fail('import:setSheet', { importId: view.importId, sheetIndex: other.index });
@@ -152,7 +152,7 @@ describe('cancelling', () => {
   it('nothing when nothing runs', async () => {
     const r = startRoster();
     t = r;
-    const view = await r.call('import:open', { fileName: 'people-utf8.csv', base64: fixtureBase64('people-utf8.csv') });
+    const view = await r.call('import:open', { fileName: 'people-utf8.csv', bytes: fixtureBytes('people-utf8.csv') });
     expect(await r.call('import:cancel', { importId: view.importId })).toEqual({ cancelled: false });
     expect((await r.call('import:view', { importId: view.importId })).counts.valid).toBe(3);
   });

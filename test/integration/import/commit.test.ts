@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
-import { count, fixtureBase64, startRoster } from './helpers';
+import { count, fixtureBytes, startRoster } from './helpers';
 import type { TestRoster } from './helpers';
 import type { ImportProgress } from '../../../src-shared/import';
 import { storedMutation } from '../../../src-shared/mutation';
@@ -15,7 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-const csv = (rows: string[][]): string => Buffer.from(rows.map((r) => r.join(';')).join('\r\n')).toString('base64');
+const csv = (rows: string[][]): Buffer => Buffer.from(rows.map((r) => r.join(';')).join('\r\n'));
 const people = (n: number, from = 0): string[][] => [
   ['Prénom', 'Nom', 'Courriel', 'Langue', 'Matricule'],
   ...Array.from({ length: n }, (_, k) => {
@@ -30,7 +30,7 @@ const outbox = (t: TestRoster): Mutation[] =>
 
 describe('commit', () => {
   it('writes 1,200 rows in batches of at most 500, each profile with its outbox mutation, with progress', async () => {
-    const view = await t.call('import:open', { fileName: 'staff.csv', base64: csv(people(1200)) });
+    const view = await t.call('import:open', { fileName: 'staff.csv', bytes: csv(people(1200)) });
     expect(view.counts).toMatchObject({ rows: 1200, valid: 1200 });
     const result = await t.call('import:commit', { importId: view.importId });
     expect(result).toMatchObject({ status: 'completed', created: 1200, updated: 0, skipped: 0, batches: 3, failures: [] });
@@ -54,7 +54,7 @@ describe('commit', () => {
   });
 
   it('each batch is one transaction: a failure inside a batch leaves none of it', async () => {
-    const view = await t.call('import:open', { fileName: 'staff.csv', base64: csv(people(700)) });
+    const view = await t.call('import:open', { fileName: 'staff.csv', bytes: csv(people(700)) });
     // A trigger makes the 600th insert fail: batch 1 (500 rows) stays, batch 2 rolls back whole.
     t.roster.db.exec(`CREATE TRIGGER boom BEFORE INSERT ON profiles WHEN new.email = 'p599@example.com' BEGIN SELECT RAISE(ABORT, 'boom'); END;`);
     const error = await t.fail('import:commit', { importId: view.importId });
@@ -65,7 +65,7 @@ describe('commit', () => {
   });
 
   it('marks an import cut off by a crash as failed at the next start, so its batches can be undone', async () => {
-    const view = await t.call('import:open', { fileName: 'staff.csv', base64: csv(people(3)) });
+    const view = await t.call('import:open', { fileName: 'staff.csv', bytes: csv(people(3)) });
     const result = await t.call('import:commit', { importId: view.importId });
     t.roster.db.prepare("UPDATE imports SET status = 'running', finished_at = NULL").run();
     const dataDir = t.dir;
@@ -78,7 +78,7 @@ describe('commit', () => {
   });
 
   it('can be cancelled between batches; what was written stays and can be undone', async () => {
-    const view = await t.call('import:open', { fileName: 'staff.csv', base64: csv(people(1500)) });
+    const view = await t.call('import:open', { fileName: 'staff.csv', bytes: csv(people(1500)) });
     t.roster.events.on('import:progress', (p) => {
       if (p.phase === 'committing' && p.done === 500) void t.call('import:cancel', { importId: view.importId });
     });
@@ -94,7 +94,7 @@ describe('commit', () => {
 
   it('creates only by default; "update existing" updates field by field and undo restores', async () => {
     const existing = t.roster.profiles.create({ firstName: 'Old', lastName: 'Name', email: 'p1@example.com', language: 'en_US', phoneNumber: '+32470123456', tags: 'Keep' });
-    const view = await t.call('import:open', { fileName: 'staff.csv', base64: csv(people(3)) });
+    const view = await t.call('import:open', { fileName: 'staff.csv', bytes: csv(people(3)) });
     const diffed = await t.call('import:diff', { importId: view.importId });
     expect(diffed.counts).toMatchObject({ new: 2, update: 1, unchanged: 0, conflict: 0 });
     const updates = await t.call('import:preview', { importId: view.importId, offset: 0, limit: 10, filter: 'update' });
@@ -114,7 +114,7 @@ describe('commit', () => {
     expect(created).toMatchObject({ created: 2, updated: 0, skipped: 1 });
     expect(t.roster.profiles.get(existing.id)).toMatchObject({ firstName: 'Old', language: 'en_US' });
 
-    const again = await t.call('import:open', { fileName: 'staff.csv', base64: csv(people(3)) });
+    const again = await t.call('import:open', { fileName: 'staff.csv', bytes: csv(people(3)) });
     const result = await t.call('import:commit', { importId: again.importId, mode: 'createAndUpdate' });
     expect(result).toMatchObject({ created: 0, updated: 1, skipped: 2 });
     // Fields the file does not have (phone, tags) are kept.
@@ -138,7 +138,7 @@ describe('commit', () => {
   });
 
   it('offers no undo once a change was sent, or when a profile was edited after the import', async () => {
-    const view = await t.call('import:open', { fileName: 'staff.csv', base64: csv(people(2)) });
+    const view = await t.call('import:open', { fileName: 'staff.csv', bytes: csv(people(2)) });
     const result = await t.call('import:commit', { importId: view.importId });
     const [p0] = t.roster.profiles.list({ search: 'p0@example.com' }, 0, 1).rows;
     if (p0 === undefined) throw new Error('missing');
@@ -155,7 +155,7 @@ describe('commit', () => {
   });
 
   it('skips rows whose email was taken between the diff and the commit', async () => {
-    const view = await t.call('import:open', { fileName: 'staff.csv', base64: csv(people(2)) });
+    const view = await t.call('import:open', { fileName: 'staff.csv', bytes: csv(people(2)) });
     await t.call('import:diff', { importId: view.importId });
     t.roster.profiles.create({ firstName: 'X', lastName: 'Y', email: 'p2@example.com', externalId: 'M1' });
     const result = await t.call('import:commit', { importId: view.importId });
@@ -167,7 +167,7 @@ describe('commit', () => {
     const a = t.roster.profiles.create({ firstName: 'Old', lastName: 'Name', email: 'p1@example.com', language: 'en_US' });
     const b = t.roster.profiles.create({ firstName: 'Before', lastName: 'N3', email: 'p3@example.com', language: 'nl_BE', externalId: 'M3' });
     const c = t.roster.profiles.create({ firstName: 'Before', lastName: 'N5', email: 'p5@example.com', language: 'nl_BE', externalId: 'M5' });
-    const view = await t.call('import:open', { fileName: 'staff.csv', base64: csv(people(6)) });
+    const view = await t.call('import:open', { fileName: 'staff.csv', bytes: csv(people(6)) });
     expect((await t.call('import:diff', { importId: view.importId })).counts).toMatchObject({ new: 3, update: 3, conflict: 0 });
     // After the commit's own re-diff, before its first batch: the directory changes under it.
     const taken: string[] = [];
@@ -219,7 +219,7 @@ describe('review steps through the channels', () => {
       ['Bob Maes', 'bob@example', 'Vlaams', ''],
       ['Cleo Dupont', 'cleo@example.com', 'Klingon', '=1+2'],
     ];
-    const view = await t.call('import:open', { fileName: 'people.csv', base64: csv(rows) });
+    const view = await t.call('import:open', { fileName: 'people.csv', bytes: csv(rows) });
     expect(view.matches.map((m) => m.target)).toEqual(['fullName', 'email', 'language', 'phoneNumber']);
     expect(view.counts).toMatchObject({ rows: 3, valid: 0, withErrors: 3 });
 
@@ -262,13 +262,13 @@ describe('review steps through the channels', () => {
       ['Code', 'Naam', 'Mail'],
       ['X1', 'Ann Peeters', 'ann@example.com'],
     ];
-    const first = await t.call('import:open', { fileName: 'hr.csv', base64: csv(rows) });
+    const first = await t.call('import:open', { fileName: 'hr.csv', bytes: csv(rows) });
     expect(first.matches.map((m) => m.target)).toEqual(['ignore', 'fullName', 'email']);
     expect(first.rememberedMapping).toBe(false);
     await t.call('import:setMapping', { importId: first.importId, mapping: ['externalId', 'fullName', 'email'] });
     await t.call('import:commit', { importId: first.importId });
 
-    const next = await t.call('import:open', { fileName: 'hr-march.csv', base64: csv([['code', 'NAAM', 'mail'], ['X2', 'Bo Maes', 'bo@example.com']]) });
+    const next = await t.call('import:open', { fileName: 'hr-march.csv', bytes: csv([['code', 'NAAM', 'mail'], ['X2', 'Bo Maes', 'bo@example.com']]) });
     expect(next.rememberedMapping).toBe(true);
     expect(next.matches.map((m) => [m.target, m.reason])).toEqual([
       ['externalId', 'remembered'],
@@ -278,7 +278,7 @@ describe('review steps through the channels', () => {
   });
 
   it('changes the header row and re-reads with another delimiter', async () => {
-    const view = await t.call('import:open', { fileName: 'people-utf8.csv', base64: fixtureBase64('people-utf8.csv') });
+    const view = await t.call('import:open', { fileName: 'people-utf8.csv', bytes: fixtureBytes('people-utf8.csv') });
     const noHeader = await t.call('import:setHeaderRow', { importId: view.importId, headerRow: null });
     expect(noHeader.columns[0]?.header).toBe('Column A');
     expect(noHeader.counts.rows).toBe(4);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureBase64, startRoster } from './helpers';
+import { fixtureBytes, startRoster } from './helpers';
 import type { TestRoster } from './helpers';
 import type { FileFacts, ImportRow, ImportSessionView } from '../../../src-shared/import';
 
@@ -12,7 +12,7 @@ beforeAll(() => {
 afterAll(() => t.close());
 
 async function open(fileName: string): Promise<{ view: ImportSessionView; rows: ImportRow[] }> {
-  const view = await t.call('import:open', { fileName, base64: fixtureBase64(fileName) });
+  const view = await t.call('import:open', { fileName, bytes: fixtureBytes(fileName) });
   const page = await t.call('import:preview', { importId: view.importId, offset: 0, limit: 100, filter: 'all' });
   return { view, rows: page.rows };
 }

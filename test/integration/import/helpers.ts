@@ -7,7 +7,7 @@ import type { ChannelName, RequestOf, ResponseOf } from '../../../src-shared/con
 import type { ApiError } from '../../../src-shared/errors';
 
 export const FIXTURES = join(import.meta.dirname, '../../fixtures/import');
-export const fixtureBase64 = (name: string): string => readFileSync(join(FIXTURES, name)).toString('base64');
+export const fixtureBytes = (name: string): Buffer => readFileSync(join(FIXTURES, name));
 
 export interface TestRoster {
   roster: Roster;

@@ -27,14 +27,14 @@ const HIDDEN = [
 const CLEAN = Array.from({ length: 30 }, (_, i) => [`Ann${i}`, `Clean${i}`, `ann${i}@example.com`, 'Staff', 'en_US']);
 const TABLE = [HEADER, ...CLEAN.slice(0, 15), ...HIDDEN, ...CLEAN.slice(15)];
 
-const FILES: [string, () => string][] = [
-  ['staff.csv', () => Buffer.from(TABLE.map((r) => r.map((v) => (v.includes(',') ? `"${v}"` : v)).join(',')).join('\r\n'), 'utf8').toString('base64')],
+const FILES: [string, () => Buffer][] = [
+  ['staff.csv', () => Buffer.from(TABLE.map((r) => r.map((v) => (v.includes(',') ? `"${v}"` : v)).join(',')).join('\r\n'), 'utf8')],
   [
     'staff.xlsx',
     () => {
       const book = XLSX.utils.book_new();
       XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(TABLE), 'Staff');
-      return (XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer).toString('base64');
+      return XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
     },
   ],
 ];
@@ -42,8 +42,8 @@ const FILES: [string, () => string][] = [
 const hiddenWarnings = (row: ImportRow): [string | null, string][] =>
   row.issues.filter((i) => i.code === 'hidden-characters').map((i) => [i.field, i.severity]);
 
-async function openFile(fileName: string, base64: string): Promise<{ importId: string; rows: ImportRow[] }> {
-  const view = await t.call('import:open', { fileName, base64 });
+async function openFile(fileName: string, bytes: Uint8Array): Promise<{ importId: string; rows: ImportRow[] }> {
+  const view = await t.call('import:open', { fileName, bytes });
   const page = await t.call('import:preview', { importId: view.importId, offset: 0, limit: 100, filter: 'warnings' });
   return { importId: view.importId, rows: page.rows };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, fixtureBase64, startRoster } from './helpers';
+import { count, fixtureBytes, startRoster } from './helpers';
 import type { TestRoster } from './helpers';
 
 /** Hostile and oversized files: each gets a clear, specific error from the worker; nothing is saved; the console keeps working. */
@@ -10,10 +10,10 @@ beforeAll(() => {
 });
 afterAll(() => t.close());
 
-const millionRows = (): string => {
+const millionRows = (): Buffer => {
   const lines = ['First name,Last name,Email'];
   for (let i = 0; i < 1_000_000; i++) lines.push(`A${i},B${i},a${i}@example.com`);
-  return Buffer.from(lines.join('\n')).toString('base64');
+  return Buffer.from(lines.join('\n'));
 };
 
 describe('hostile files', () => {
@@ -27,21 +27,21 @@ describe('hostile files', () => {
     ['encrypted.xls', 'FILE_ENCRYPTED', 'encrypted', /protected with a password/],
     ['encrypted.ods', 'FILE_ENCRYPTED', 'encrypted', /protected with a password/],
   ])('%s → %s (%s)', async (fileName, code, reason, message) => {
-    const error = await t.fail('import:open', { fileName, base64: fixtureBase64(fileName) });
+    const error = await t.fail('import:open', { fileName, bytes: fixtureBytes(fileName) });
     expect(error.code).toBe(code);
     expect(error.details?.reason).toBe(reason);
     expect(error.message).toMatch(message);
   });
 
   it('a 1,000,000-row CSV → too many rows', async () => {
-    const error = await t.fail('import:open', { fileName: 'million.csv', base64: millionRows() });
+    const error = await t.fail('import:open', { fileName: 'million.csv', bytes: millionRows() });
     expect(error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { reason: 'too-many-rows', limit: 100_000 } });
     expect(error.message).toBe('This file has more than 100,000 rows; an import takes at most that many. Split it into smaller files.');
   });
 
   it('saved nothing, and the console still imports a good file', async () => {
     expect([count(t.roster, 'profiles'), count(t.roster, 'outbox'), count(t.roster, 'imports')]).toEqual([0, 0, 0]);
-    const view = await t.call('import:open', { fileName: 'people-utf8.csv', base64: fixtureBase64('people-utf8.csv') });
+    const view = await t.call('import:open', { fileName: 'people-utf8.csv', bytes: fixtureBytes('people-utf8.csv') });
     expect(view.counts.valid).toBe(3);
   });
 });
@@ -52,7 +52,7 @@ describe('cancelling', () => {
       off();
       void t.call('import:cancel', { importId: p.importId });
     });
-    const error = await t.fail('import:open', { fileName: 'zip-bomb.xlsx', base64: fixtureBase64('zip-bomb.xlsx') });
+    const error = await t.fail('import:open', { fileName: 'zip-bomb.xlsx', bytes: fixtureBytes('zip-bomb.xlsx') });
     expect(error).toEqual({ code: 'CANCELLED', message: 'The import was cancelled.' });
   });
 });
@@ -61,7 +61,7 @@ describe('limits of the worker', () => {
   it('refuses a file over the configured size before reading it', async () => {
     const small = startRoster({ import: { limits: { maxFileBytes: 1000 } } });
     try {
-      const error = await small.fail('import:open', { fileName: 'hr-export.xlsx', base64: fixtureBase64('hr-export.xlsx') });
+      const error = await small.fail('import:open', { fileName: 'hr-export.xlsx', bytes: fixtureBytes('hr-export.xlsx') });
       expect(error).toMatchObject({ code: 'FILE_TOO_LARGE', details: { reason: 'too-large', limit: 1000 } });
       expect(error.message).toBe('“hr-export.xlsx” is 7.5 KB; an import takes files up to 1 KB.');
     } finally {
@@ -72,7 +72,7 @@ describe('limits of the worker', () => {
   it('stops a parse that takes too long', async () => {
     const slow = startRoster({ import: { limits: { maxParseMs: 30 } } });
     try {
-      const error = await slow.fail('import:open', { fileName: 'hr-export.xlsx', base64: fixtureBase64('hr-export.xlsx') });
+      const error = await slow.fail('import:open', { fileName: 'hr-export.xlsx', bytes: fixtureBytes('hr-export.xlsx') });
       expect(error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { reason: 'timeout', limitMs: 30 } });
     } finally {
       slow.close();
@@ -82,9 +82,17 @@ describe('limits of the worker', () => {
   it('stops a parse that needs more memory than allowed', async () => {
     const tight = startRoster({ import: { limits: { maxMemoryMb: 24, maxRows: 5_000_000, maxFileBytes: 200 * 1024 * 1024 } } });
     try {
-      const error = await tight.fail('import:open', { fileName: 'million.csv', base64: millionRows() });
-      expect(error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { reason: 'out-of-memory', limitMb: 24 } });
+      const error = await tight.fail('import:open', { fileName: 'million.csv', bytes: millionRows() });
+      expect(error).toMatchObject({
+        code: 'LIMIT_EXCEEDED',
+        message: 'This file is too large for the memory an import may use (24 MB); it was stopped and nothing was saved. Split it into smaller files.',
+        details: { reason: 'out-of-memory', limitMb: 24, rule: { key: 'import_out_of_memory', params: { limitMb: 24 } } },
+      });
       expect(count(tight.roster, 'imports')).toBe(0);
+      // The host stays up, with nothing of the stopped file kept or running.
+      expect(tight.roster.imports.busy()).toBeNull();
+      expect((await tight.call('import:info', {})).limits.maxMemoryMb).toBe(24);
+      expect(await tight.call('import:history', { limit: 5 })).toEqual([]);
     } finally {
       tight.close();
     }

@@ -20,10 +20,10 @@ beforeAll(() => {
 afterAll(() => t.close());
 
 const ZOO = join(import.meta.dirname, '../../fixtures/import/zoo');
-const base64 = (name: string): string => readFileSync(join(ZOO, name)).toString('base64');
+const bytesOf = (name: string): Buffer => readFileSync(join(ZOO, name));
 
 async function open(fileName: string): Promise<{ view: ImportSessionView; rows: ImportRow[] }> {
-  const view = await t.call('import:open', { fileName, base64: base64(fileName) });
+  const view = await t.call('import:open', { fileName, bytes: bytesOf(fileName) });
   const page = await t.call('import:preview', { importId: view.importId, offset: 0, limit: 100, filter: 'all' });
   return { view, rows: page.rows };
 }
@@ -302,7 +302,7 @@ describe('refused rightly', () => {
     ],
     ['commas-only.csv', 'VALIDATION_FAILED', 'no-data', 'import_no_data', '“commas-only.csv” holds no data: every cell is empty. Check that this is the file you meant, or export it again.'],
   ])('%s → %s (%s)', async (fileName, code, reason, key, message) => {
-    const error = await t.fail('import:open', { fileName, base64: base64(fileName) });
+    const error = await t.fail('import:open', { fileName, bytes: bytesOf(fileName) });
     // The English message, and the finding as a code the console words in its reader's language.
     expect(error).toMatchObject({ code, message, details: { reason, rule: { key, params: { fileName } } } });
   });

@@ -394,7 +394,7 @@ describe('sync under faults, with real processes', () => {
     await a.call('sync:connect', { serverUrl: proxy.url, email: org.email, password: org.password });
     await a.call('sync:setWorkOffline', { offline: true });
     const rows = [['Prénom', 'Nom', 'Courriel'], ...Array.from({ length: 1200 }, (_, k) => [`R${k}`, 'Imported', `r${k}@import.example.com`])];
-    const view = await a.call('import:open', { fileName: 'staff.csv', base64: Buffer.from(rows.map((r) => r.join(';')).join('\r\n')).toString('base64') });
+    const view = await a.call('import:open', { fileName: 'staff.csv', bytes: Buffer.from(rows.map((r) => r.join(';')).join('\r\n')) });
     const commit = { done: false };
     const committing = a.call('import:commit', { importId: view.importId }).then(
       () => (commit.done = true),
