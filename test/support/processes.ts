@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { ChannelName, RequestOf, ResponseOf } from '../../src-shared/contract';
+import { UPLOAD_ARGS_HEADER } from '../../src-shared/contract/import';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -113,11 +114,21 @@ export async function spawnConsoleHost(o: { dataDir: string }): Promise<ConsoleH
   const url = ready[1] ?? '';
   const secret = decodeURIComponent(token[1] ?? '');
   const invoke = async (name: ChannelName, args: unknown): Promise<{ ok: boolean; data?: unknown; error?: { code: string; message: string } }> => {
-    const response = await fetch(`${url}/api/invoke/${name}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(args),
-    });
+    // A file goes as bytes, the way the console sends it (POST /api/upload/<channel>), its other arguments in a header.
+    const file = typeof args === 'object' && args !== null && 'bytes' in args && args.bytes instanceof Uint8Array ? args.bytes : null;
+    const rest = file === null ? args : Object.fromEntries(Object.entries(args as Record<string, unknown>).filter(([key]) => key !== 'bytes'));
+    const response =
+      file === null
+        ? await fetch(`${url}/api/invoke/${name}`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify(args),
+          })
+        : await fetch(`${url}/api/upload/${name}`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/octet-stream', [UPLOAD_ARGS_HEADER]: encodeURIComponent(JSON.stringify(rest)) },
+            body: new Uint8Array(file),
+          });
     return (await response.json()) as { ok: boolean; data?: unknown; error?: { code: string; message: string } };
   };
   return {
