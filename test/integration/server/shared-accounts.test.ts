@@ -90,7 +90,7 @@ describe.each(BACKENDS)('a person known in two organisations, on %s', (backend) 
     const expected = { status: 'confirmed', confirmedAt: createdInB, invitedAt: null, invitationExpiresAt: null, createdAt: createdInB, updatedAt: createdInB, version: 1 };
     expect(created).toMatchObject({ status: 'applied', row: expected });
     expect(await profile(b, inB.entityId)).toMatchObject(expected);
-    expect(await pullFrom(b, '0')).toEqual([{ op: 'upsert', profile: expect.objectContaining(expected) as unknown }]);
+    expect(await pullFrom(b, '0')).toEqual([{ op: 'upsert', profile: expect.objectContaining(expected) as unknown, delivery: null }]);
     // Nothing of A's dates anywhere in what B reads.
     const everything = JSON.stringify([await pullFrom(b, '0'), await profile(b, inB.entityId)]);
     for (const stamp of [confirmedInA.invitedAt, confirmedInA.invitationExpiresAt, confirmedInA.confirmedAt]) expect(everything).not.toContain(stamp);
@@ -140,7 +140,7 @@ describe.each(BACKENDS)('a person known in two organisations, on %s', (backend) 
     expect(invited).toMatchObject({ invite: { invited: [], skipped: [{ profileId: inB.entityId, reason: 'already_confirmed' }] } });
     const confirmedInB = { ...fresh, status: 'confirmed', confirmedAt: invitedInB };
     expect(await profile(b, inB.entityId)).toMatchObject(confirmedInB);
-    expect(await pullFrom(b, bCursor)).toEqual([{ op: 'upsert', profile: expect.objectContaining(confirmedInB) as unknown }]);
+    expect(await pullFrom(b, bCursor)).toEqual([{ op: 'upsert', profile: expect.objectContaining(confirmedInB) as unknown, delivery: null }]);
     await new Promise((r) => setTimeout(r, 300));
     expect(t.sink.to('gina@shared.example.com')).toHaveLength(mailsBefore);
   });
