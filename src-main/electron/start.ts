@@ -3,7 +3,7 @@ import { findDataDirFlag, parseLaunchArgs } from '../runtime/args';
 import { databaseFile, resolveDataDir } from '../runtime/data-dir';
 import { SECURITY_HEADERS } from '../runtime/csp';
 import { openRoster } from '../runtime/roster';
-import { startupFailureText, StartupError } from '../runtime/startup';
+import { restoreOnStart, startupFailureText, StartupError } from '../runtime/startup';
 import type { Roster, RosterOptions } from '../runtime/roster';
 import { readStatic } from '../runtime/static';
 import type { SecretStore } from '../core/sync/ports';
@@ -135,9 +135,11 @@ export function startElectron<W extends WindowLike>(electron: ElectronModules<W>
   };
 
   // Before the app is ready: the scheme's privileges, the data folder, the single-instance lock.
+  let restoreWanted: string | undefined;
   try {
     protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
     const args = parseLaunchArgs(environment.argv);
+    restoreWanted = args.restoreBackup;
     if (args.dataDir !== undefined || (environment.env.ROSTER_DATA_DIR ?? '') !== '') {
       app.setPath('userData', resolveDataDir(args.dataDir, environment.env));
     }
@@ -219,6 +221,7 @@ export function startElectron<W extends WindowLike>(electron: ElectronModules<W>
         error,
       );
     }
+    if (restoreWanted !== undefined) log.warn(restoreOnStart(dataDir, file, restoreWanted, new Date(), environment.nativeBinding()));
     const opened = openRoster({
       dataDir,
       mode: 'electron',

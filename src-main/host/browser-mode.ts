@@ -1,6 +1,7 @@
 import { parseLaunchArgs } from '../runtime/args';
 import { databaseFile, resolveDataDir } from '../runtime/data-dir';
 import { openRoster } from '../runtime/roster';
+import { restoreOnStart } from '../runtime/startup';
 import type { Roster, RosterOptions } from '../runtime/roster';
 import { hasDisplay, writeLaunchPage } from './launch';
 import type { LaunchPage } from './launch';
@@ -53,6 +54,7 @@ const addressLine = (launchUrl: string): string => `Open this address in a brows
 export async function runBrowserMode(options: BrowserModeOptions): Promise<BrowserMode> {
   const args = parseLaunchArgs(options.argv);
   const dataDir = resolveDataDir(args.dataDir, options.env);
+  if (args.restoreBackup !== undefined) options.print(restoreOnStart(dataDir, databaseFile(dataDir), args.restoreBackup, new Date()));
   const roster = openRoster({
     dataDir,
     mode: 'browser',

@@ -4,10 +4,12 @@ export interface LaunchArgs {
   port: number | undefined;
   open: boolean;
   browser: boolean;
+  /** `--restore-backup <name|latest>`: put this copy of the data file in place before opening it. */
+  restoreBackup: string | undefined;
 }
 
 export function parseLaunchArgs(argv: readonly string[]): LaunchArgs {
-  const args: LaunchArgs = { dataDir: undefined, port: undefined, open: true, browser: false };
+  const args: LaunchArgs = { dataDir: undefined, port: undefined, open: true, browser: false, restoreBackup: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -26,6 +28,9 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchArgs {
         args.port = port;
         break;
       }
+      case '--restore-backup':
+        args.restoreBackup = value();
+        break;
       case '--no-open':
         args.open = false;
         break;

@@ -18,6 +18,7 @@ import type { SecretStore, Timers } from '../core/sync/ports';
 import { OrganisationDefaultsKeeper } from '../core/sync/org-defaults';
 import type { StoredDefaults } from '../core/sync/org-defaults';
 import { openDatabase } from '../db/database';
+import { backupNow, backupNowSync, dailyBackupDue } from '../db/backup';
 import { settingsRepo } from '../db/settings.repo';
 import { LANGUAGES } from '../../src-shared/languages';
 import { z } from 'zod';
@@ -63,7 +64,9 @@ export function openPlace(shared: PlaceShared, dir: string): OpenPlace {
     throw openFailure(error, file);
   }
   try {
-    return compose(shared, dir, db, file, upgrade(db, file));
+    const now = (): Date => shared.options.clock?.now() ?? new Date();
+    const schema = upgrade(db, file, () => backupNowSync(db, dir, 'migration', now(), shared.options.nativeBinding));
+    return compose(shared, dir, db, file, schema);
   } catch (error) {
     db.close();
     throw error;
@@ -208,6 +211,23 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
   // An import left open (a tab closed, a page left) gives its memory back after its idle time, without a click.
   const idleImports = setInterval(() => imports.releaseIdle(), 60_000);
   idleImports.unref();
+  // A copy of the replica once a day while the console runs (checked every hour; the first a minute after opening).
+  let backingUp = false;
+  const dailyBackup = (): void => {
+    if (backingUp || options.backups === false || !dailyBackupDue(dir, clock.now())) return;
+    backingUp = true;
+    backupNow(db, dir, 'daily', clock.now(), options.nativeBinding)
+      .catch((error: unknown) => {
+        (options.warn ?? console.warn)(`Roster: the daily copy of ${file} failed: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => {
+        backingUp = false;
+      });
+  };
+  const firstBackup = setTimeout(dailyBackup, 60_000);
+  firstBackup.unref();
+  const hourlyBackupCheck = setInterval(dailyBackup, 60 * 60_000);
+  hourlyBackupCheck.unref();
   return {
     file,
     db,
@@ -219,6 +239,8 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     conflicts,
     close: () => {
       clearInterval(idleImports);
+      clearTimeout(firstBackup);
+      clearInterval(hourlyBackupCheck);
       unsubscribe();
       sync.stop();
       void indexes.stop?.();

@@ -45,6 +45,8 @@ export interface RosterOptions {
   warn?: (message: string) => void;
   clock?: Clock;
   ids?: IdSource;
+  /** A copy of each replica once a day while running (on by default; a copy before each migration is always made). */
+  backups?: boolean;
   /** Sync with a Roster server: where the token lives (a 0600 file by default), the transport, timers and tuning. */
   sync?: {
     secrets?: SecretStore;

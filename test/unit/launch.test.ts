@@ -10,6 +10,13 @@ describe('launch arguments', () => {
     expect(parseLaunchArgs(['--data-dir=/d'])).toMatchObject({ dataDir: '/d', port: undefined, open: true, browser: false });
   });
 
+  it('reads --restore-backup with a copy\'s name or latest, and refuses it empty', () => {
+    expect(parseLaunchArgs(['--restore-backup', 'latest']).restoreBackup).toBe('latest');
+    expect(parseLaunchArgs(['--restore-backup=roster-2026-11-27T08-00-00-000Z-daily.sqlite']).restoreBackup).toBe('roster-2026-11-27T08-00-00-000Z-daily.sqlite');
+    expect(parseLaunchArgs([]).restoreBackup).toBeUndefined();
+    expect(() => parseLaunchArgs(['--restore-backup'])).toThrow(/--restore-backup needs a value/);
+  });
+
   it('ignores switches added by Electron or Chromium, and refuses bad values of its own', () => {
     expect(parseLaunchArgs(['--inspect', '--enable-logging', '.'])).toMatchObject({ dataDir: undefined });
     expect(() => parseLaunchArgs(['--port', '70000'])).toThrow(/--port/);

@@ -1,0 +1,191 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BACKUPS_KEPT, backupNow, backupNowSync, checkIntegrity, dailyBackupDue, listBackups, newestGoodBackup, restoreBackup } from '../../../src-main/db/backup';
+import { openDatabase } from '../../../src-main/db/database';
+import type { Db } from '../../../src-main/db/database';
+import { LATEST_VERSION, migrate, schemaVersion } from '../../../src-main/db/migrations';
+import { profilesRepo } from '../../../src-main/db/profiles.repo';
+import { restoreOnStart, StartupError } from '../../../src-main/runtime/startup';
+import { openTestConsole } from '../../support/console';
+import { storedProfile } from '../../support/stored';
+
+let dir: string;
+const file = (): string => join(dir, 'roster.sqlite');
+const T0 = new Date('2026-11-27T08:00:00.000Z');
+const emails = (db: Db): string[] => (db.prepare('SELECT email FROM profiles ORDER BY email').all() as { email: string }[]).map((r) => r.email);
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'roster-backups-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A replica one data format behind this Roster's, holding one profile. */
+function olderReplica(): void {
+  const db = openDatabase(file());
+  migrate(db, LATEST_VERSION - 1);
+  profilesRepo.insert(db, storedProfile(1, { email: 'ada@example.com' }));
+  db.close();
+}
+
+describe('a copy before every migration', () => {
+  it('is made, checked and kept before the file is brought up to date', () => {
+    olderReplica();
+    const console1 = openTestConsole({ dataDir: dir, backups: false, clock: { now: () => T0 } });
+    try {
+      const copies = listBackups(dir);
+      expect(copies.map((c) => c.reason)).toEqual(['migration']);
+      expect(copies[0]?.createdAt).toBe(T0.toISOString());
+      const copy = new Database(copies[0]?.path ?? '', { readonly: true, fileMustExist: true });
+      try {
+        expect(schemaVersion(copy)).toBe(LATEST_VERSION - 1);
+        expect(emails(copy)).toEqual(['ada@example.com']);
+      } finally {
+        copy.close();
+      }
+      expect(schemaVersion(console1.roster.db)).toBe(LATEST_VERSION);
+      if (process.platform !== 'win32') expect(statSync(copies[0]?.path ?? '').mode & 0o077).toBe(0);
+    } finally {
+      console1.close();
+    }
+  });
+
+  it('is not made for a new file, nor for one already up to date', () => {
+    openTestConsole({ dataDir: dir, backups: false }).close();
+    expect(listBackups(dir)).toEqual([]);
+    openTestConsole({ dataDir: dir, backups: false }).close();
+    expect(listBackups(dir)).toEqual([]);
+  });
+
+  it('when it cannot be made, nothing is changed and Roster says why', () => {
+    olderReplica();
+    writeFileSync(join(dir, 'backups'), 'a file where the folder should be');
+    let thrown: unknown;
+    try {
+      openTestConsole({ dataDir: dir, backups: false }).close();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StartupError);
+    expect((thrown as StartupError).problem).toBe('backup-failed');
+    expect((thrown as StartupError).message).toMatch(/^Roster copies the data file before updating it .* Nothing was changed\./);
+    const db = openDatabase(file());
+    try {
+      expect(schemaVersion(db)).toBe(LATEST_VERSION - 1);
+      expect(emails(db)).toEqual(['ada@example.com']);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('daily copies', () => {
+  it('are due once the newest is a day old, and the newest seven are kept', async () => {
+    const db = openDatabase(file());
+    try {
+      migrate(db);
+      profilesRepo.insert(db, storedProfile(1, { email: 'ada@example.com' }));
+      expect(dailyBackupDue(dir, T0)).toBe(true);
+      const made = [];
+      for (let day = 0; day < BACKUPS_KEPT + 2; day++) {
+        const at = new Date(T0.getTime() + day * 24 * 3600_000);
+        made.push(await backupNow(db, dir, 'daily', at));
+        expect(dailyBackupDue(dir, new Date(at.getTime() + 23 * 3600_000))).toBe(false);
+        expect(dailyBackupDue(dir, new Date(at.getTime() + 24 * 3600_000))).toBe(true);
+      }
+      const kept = listBackups(dir);
+      expect(kept.map((b) => b.name)).toEqual(made.slice(2).map((b) => b.name).reverse());
+      for (const old of made.slice(0, 2)) expect(existsSync(old.path)).toBe(false);
+      expect(kept.every((b) => checkIntegrity(b.path) === 'ok')).toBe(true);
+      // No partial copy is left behind.
+      expect(listBackups(dir).length).toBe(BACKUPS_KEPT);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('restoring', () => {
+  it('brings back the newest good copy of a damaged file and sets the damaged one aside, never deleting it', () => {
+    const db = openDatabase(file());
+    migrate(db);
+    profilesRepo.insert(db, storedProfile(1, { email: 'ada@example.com' }));
+    const good = backupNowSync(db, dir, 'manual', T0);
+    profilesRepo.insert(db, storedProfile(2, { email: 'bob@example.com' }));
+    db.close();
+    // A later copy that is itself damaged is passed over.
+    mkdirSync(join(dir, 'backups'), { recursive: true });
+    const damagedCopy = join(dir, 'backups', 'roster-2026-11-28T08-00-00-000Z-daily.sqlite');
+    writeFileSync(damagedCopy, Buffer.concat([readFileSync(good.path).subarray(0, 100), Buffer.alloc(4096, 7)]));
+    // The current file is damaged past its header.
+    const current = readFileSync(file());
+    const broken = Buffer.concat([current.subarray(0, 100), Buffer.alloc(current.length - 100, 0xab)]);
+    writeFileSync(file(), broken);
+    expect(checkIntegrity(file())).not.toBe('ok');
+
+    const newest = newestGoodBackup(dir);
+    expect(newest?.name).toBe(good.name);
+    const { setAside } = restoreBackup(file(), dir, good.name, new Date(T0.getTime() + 1000));
+    expect(setAside).not.toBeNull();
+    expect(readFileSync(setAside ?? '')).toEqual(broken);
+    const restored = openDatabase(file());
+    try {
+      expect(emails(restored)).toEqual(['ada@example.com']);
+    } finally {
+      restored.close();
+    }
+  });
+
+  it('refuses a damaged copy or an unknown name, and leaves the file as it is', () => {
+    const db = openDatabase(file());
+    migrate(db);
+    profilesRepo.insert(db, storedProfile(1, { email: 'ada@example.com' }));
+    db.close();
+    mkdirSync(join(dir, 'backups'), { recursive: true });
+    const name = 'roster-2026-11-28T08-00-00-000Z-daily.sqlite';
+    writeFileSync(join(dir, 'backups', name), Buffer.alloc(8192, 1));
+    const before = readFileSync(file());
+    expect(() => restoreBackup(file(), dir, name, T0)).toThrow(/failed SQLite's integrity check/);
+    expect(() => restoreBackup(file(), dir, '../roster.sqlite', T0)).toThrow(/There is no backup named/);
+    expect(readFileSync(file())).toEqual(before);
+  });
+});
+
+describe('a data file that no longer opens', () => {
+  it('names the newest good copy and the flag that restores it; the flag puts it in place and Roster opens it', () => {
+    const first = openTestConsole({ dataDir: dir, backups: false });
+    first.roster.profiles.create({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' });
+    const copy = backupNowSync(first.roster.db, dir, 'manual', T0);
+    first.close();
+    writeFileSync(file(), Buffer.alloc(64 * 1024, 0x5a));
+
+    let thrown: unknown;
+    try {
+      openTestConsole({ dataDir: dir, backups: false }).close();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StartupError);
+    expect((thrown as StartupError).problem).toBe('data-file-damaged');
+    expect((thrown as StartupError).message).toContain(`the newest good one is from 2026-11-27 08:00 UTC (${copy.name}). Start Roster with --restore-backup latest`);
+
+    const said = restoreOnStart(dir, file(), 'latest', new Date(T0.getTime() + 60_000));
+    expect(said).toMatch(new RegExp(`^Restored the data file from ${copy.name}\\. The file it replaced was set aside as .*roster\\.sqlite\\.replaced-`));
+    const second = openTestConsole({ dataDir: dir, backups: false });
+    try {
+      expect(second.roster.profiles.list({}, 0, 10).rows.map((p) => p.email)).toEqual(['ada@example.com']);
+    } finally {
+      second.close();
+    }
+  });
+
+  it('with no copy at all, restoring says so and leaves the file alone', () => {
+    writeFileSync(file(), Buffer.alloc(4096, 0x5a));
+    expect(() => restoreOnStart(dir, file(), 'latest', T0)).toThrow('The backup could not be restored: There is no copy of the data file to restore. The data file was left as it is.');
+    expect(readFileSync(file())).toEqual(Buffer.alloc(4096, 0x5a));
+  });
+});
