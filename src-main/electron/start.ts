@@ -79,7 +79,7 @@ export interface ElectronModules<W extends WindowLike> {
       setPermissionCheckHandler(handler: () => boolean): void;
     };
   };
-  shell: { openExternal(url: string): Promise<void> };
+  shell: { openExternal(url: string): Promise<void>; openPath(path: string): Promise<string> };
   safeStorage: SafeStorageLike;
 }
 
@@ -234,6 +234,7 @@ export function startElectron<W extends WindowLike>(electron: ElectronModules<W>
         await openExternal(url);
         return true;
       },
+      openPath: async (path) => (await shell.openPath(path)) === '',
       ...environment.roster,
       sync: { ...environment.roster?.sync, secrets },
       // Each further organisation's token is kept the same way, in its own folder.

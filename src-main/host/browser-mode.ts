@@ -60,6 +60,7 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
     mode: 'browser',
     version: options.version,
     openExternal: options.openExternal,
+    openPath: options.openFile,
     suggestedServerUrl: options.env.ROSTER_SERVER_URL,
     warn: (message) => {
       options.print(`Warning: ${message}`);
@@ -73,7 +74,10 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
       events: roster.events,
       staticDir: options.staticDir,
       ...(args.port === undefined ? {} : { port: args.port }),
-      ...(options.log === undefined ? {} : { log: options.log }),
+      log: (line) => {
+        roster.log.write('error', line);
+        (options.log ?? ((text: string) => console.error(text)))(line);
+      },
     });
   } catch (error) {
     roster.close();

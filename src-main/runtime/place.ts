@@ -19,6 +19,8 @@ import { OrganisationDefaultsKeeper } from '../core/sync/org-defaults';
 import type { StoredDefaults } from '../core/sync/org-defaults';
 import { openDatabase } from '../db/database';
 import { backupNow, backupNowSync, dailyBackupDue } from '../db/backup';
+import { diagnosticsText } from './diagnostics';
+import type { LogFile } from './log-file';
 import { settingsRepo } from '../db/settings.repo';
 import { LANGUAGES } from '../../src-shared/languages';
 import { z } from 'zod';
@@ -42,6 +44,7 @@ import type { Roster, RosterOptions } from './roster';
 /** What every organisation's data shares: the console's events, language, suggested address and the workspace's own channels. */
 export interface PlaceShared {
   options: RosterOptions;
+  log: LogFile;
   events: EventBus;
   suggestedServerUrl: string | null;
   language: { get(db: Db): ConsoleLanguage | null; set(db: Db, language: ConsoleLanguage): void };
@@ -49,7 +52,7 @@ export interface PlaceShared {
 }
 
 /** One organisation's data opened: its replica file in `dir`, its session token, its services. */
-export interface OpenPlace extends Omit<Roster, 'events'> {
+export interface OpenPlace extends Omit<Roster, 'events' | 'log'> {
   file: string;
 }
 
@@ -200,6 +203,18 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
         shared.language.set(db, language);
       },
       openExternal: options.openExternal,
+      diagnostics: () =>
+        diagnosticsText({
+          version: options.version,
+          mode: options.mode,
+          schemaVersion,
+          file,
+          profiles: profiles.facets().total,
+          status: sync.status(),
+          log: shared.log,
+          now: clock.now(),
+        }),
+      openFolder: async (folder) => (options.openPath === undefined ? false : options.openPath(folder === 'logs' ? shared.log.folder : options.dataDir)),
     }),
     ...profileHandlers(profiles),
     ...importHandlers(imports),

@@ -13,6 +13,8 @@ import type { OrganisationReader } from '../core/sync/org-defaults';
 import type { IndexBuilder, OrganisationSwitchTransport, SecretStore, SyncTransport, Timers } from '../core/sync/ports';
 import type { Db } from '../db/database';
 import { settingsRepo } from '../db/settings.repo';
+import { openLogFile } from './log-file';
+import type { LogFile } from './log-file';
 import { CHANGE_TOPICS } from '../../src-shared/contract';
 import type { RunMode } from '../../src-shared/contract/app';
 import type { OrganisationChoice, OrganisationsView } from '../../src-shared/contract/sync';
@@ -36,6 +38,8 @@ export interface RosterOptions {
   mode: RunMode;
   version: string;
   openExternal: (url: string) => Promise<boolean>;
+  /** Opens a local folder in the system's file manager (Help → Open data folder / Open logs); none by default. */
+  openPath?: (path: string) => Promise<boolean>;
   nativeBinding?: string | undefined;
   /** Offered on the Server page before the first sign-in (ROSTER_SERVER_URL); an address the contract would refuse is left out, with a warning. */
   suggestedServerUrl?: string | undefined;
@@ -69,6 +73,8 @@ export interface RosterOptions {
 
 export interface Roster {
   db: Db;
+  /** The console's log in the data folder (logs/roster.log). */
+  log: LogFile;
   events: EventBus;
   dispatcher: Dispatcher;
   profiles: ProfileService;
@@ -106,12 +112,17 @@ function storedLanguage(db: Db): ConsoleLanguage | null {
  * the browser host never notice.
  */
 export function openRoster(options: RosterOptions): Roster {
-  const warn = options.warn ?? console.warn;
   try {
     prepareDataDir(options.dataDir);
   } catch (error) {
     throw openFailure(error, databaseFile(options.dataDir));
   }
+  const log = openLogFile(options.dataDir, { now: () => options.clock?.now() ?? new Date() });
+  const warn = (message: string): void => {
+    log.write('warn', message);
+    (options.warn ?? console.warn)(message);
+  };
+  log.write('info', `Roster ${options.version} (${options.mode}) starting`);
   let registry = readRegistry(options.dataDir, warn);
   const save = (next: Registry): void => {
     registry = next;
@@ -122,7 +133,8 @@ export function openRoster(options: RosterOptions): Roster {
   const absolute = (dir: string): string => (dir === '' ? options.dataDir : join(options.dataDir, dir));
 
   const shared: PlaceShared = {
-    options,
+    options: { ...options, warn },
+    log,
     events,
     suggestedServerUrl: suggestion(options.suggestedServerUrl, warn),
     language: {
@@ -239,6 +251,7 @@ export function openRoster(options: RosterOptions): Roster {
   return {
     events,
     dispatcher,
+    log,
     get db() {
       return current.db;
     },

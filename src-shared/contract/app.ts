@@ -5,6 +5,10 @@ import type { ConsoleLanguage } from '../console-languages';
 
 export type RunMode = 'electron' | 'browser';
 
+/** The folders the Help menu opens. */
+export const APP_FOLDERS = ['data', 'logs'] as const;
+export type AppFolder = (typeof APP_FOLDERS)[number];
+
 export interface AppInfo {
   name: string;
   version: string;
@@ -24,4 +28,8 @@ export const appChannels = {
   'app:info': channel<AppInfo>()(z.strictObject({})),
   'app:setLanguage': channel<{ language: ConsoleLanguage }>()(z.strictObject({ language: z.enum(CONSOLE_LANGUAGES) })),
   'app:openExternal': channel<{ opened: boolean }>()(z.strictObject({ url: z.url({ protocol: /^https?$/ }) })),
+  /** What a support desk needs (version, system, data size, counts, sync state, the log's last problems), nothing personal. */
+  'app:diagnostics': channel<{ text: string }>()(z.strictObject({})),
+  /** Opens the data folder or the logs folder in the system's file manager. */
+  'app:openFolder': channel<{ opened: boolean }>()(z.strictObject({ folder: z.enum(APP_FOLDERS) })),
 };

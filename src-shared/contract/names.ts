@@ -7,6 +7,8 @@ import type { ChannelName, EventName } from './index';
 export const PRELOAD_CHANNELS = [
   'app:info',
   'app:openExternal',
+  'app:diagnostics',
+  'app:openFolder',
   'app:setLanguage',
   'profiles:list',
   'profiles:get',

@@ -1,5 +1,5 @@
 import type { ChannelName } from '../../../src-shared/contract';
-import type { AppInfo } from '../../../src-shared/contract/app';
+import type { AppFolder, AppInfo } from '../../../src-shared/contract/app';
 import type { ConsoleLanguage } from '../../../src-shared/console-languages';
 import type { DomainHandlers } from './dispatcher';
 
@@ -11,6 +11,9 @@ export interface AppHandlerDeps {
   setLanguage: (language: ConsoleLanguage) => void;
   /** Opens an http(s) link in the OS browser; the binding decides how (shell, xdg-open, or not at all). */
   openExternal: (url: string) => Promise<boolean>;
+  diagnostics: () => string;
+  /** Opens a folder in the system's file manager; false when nothing can. */
+  openFolder: (folder: AppFolder) => Promise<boolean>;
 }
 
 export const appHandlers = (deps: AppHandlerDeps): DomainHandlers<AppChannel> => ({
@@ -20,4 +23,6 @@ export const appHandlers = (deps: AppHandlerDeps): DomainHandlers<AppChannel> =>
     return { language };
   },
   'app:openExternal': async ({ url }) => ({ opened: await deps.openExternal(url) }),
+  'app:diagnostics': () => ({ text: deps.diagnostics() }),
+  'app:openFolder': async ({ folder }) => ({ opened: await deps.openFolder(folder) }),
 });

@@ -202,7 +202,7 @@ function standIns(
       },
     },
     session: { defaultSession: { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined } },
-    shell: { openExternal: () => Promise.resolve() },
+    shell: { openExternal: () => Promise.resolve(), openPath: () => Promise.resolve('') },
     safeStorage: standInSafeStorage(platform, options.safeStorage ?? {}),
   };
 }
