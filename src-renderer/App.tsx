@@ -16,6 +16,7 @@ import { ProfilesPage } from './features/profiles/ProfilesPage';
 import { useUi } from './state/ui';
 import { useTranslation } from 'react-i18next';
 import { LanguagePicker } from './components/LanguagePicker';
+import { HelpMenu } from './features/help/HelpMenu';
 import { usePageFocus } from './components/usePageFocus';
 import { useFocusRescue } from './a11y/focus';
 import { OrgNavLinks, OrgPages } from './features/org/OrgNav';
@@ -59,6 +60,7 @@ export function App() {
           <Group gap="xs">
             <OrganisationSwitcher signedInName={status.data?.organisation?.name ?? null} />
             <LanguagePicker />
+            <HelpMenu />
             <ModeBadge />
           </Group>
         </Group>

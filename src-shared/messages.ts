@@ -111,6 +111,12 @@ export const RULE_TEMPLATES = {
   rule_action_shape: '{{field}} cannot be set this way by a rule.',
   rule_action_empty: 'The action on {{field}} names no entry.',
 
+  // ------------------------------------------------------------ copies of the data file (src-main/db/backup.ts)
+  backup_restore_busy: "An import is working on this data: finish or cancel it, then restore the copy.",
+  backup_missing: "There is no copy named {{name}} (it may have been removed since the list was shown).",
+  backup_damaged: "The copy {{name}} fails SQLite's integrity check: it cannot be restored. The data in use was left as it is.",
+  backup_restore_failed: "The copy {{name}} could not be put in place ({{detail}}). The data in use was left as it was.",
+
   // ------------------------------------------------------------ what storing needs (the server)
   broken_character: '{{field}} contains a broken character (an unpaired surrogate, {{codePoint}}) that cannot be stored; retype it.',
   database_refused:

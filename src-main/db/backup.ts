@@ -3,6 +3,8 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync
 import { basename, join } from 'node:path';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './database';
 import type { Db } from './database';
+import { BACKUP_NAME_PATTERN } from '../../src-shared/contract/app';
+import type { BackupEntry, BackupReason } from '../../src-shared/contract/app';
 
 /**
  * Copies of a replica file, kept next to it in `backups/`: one before every
@@ -17,16 +19,9 @@ export const BACKUPS_KEPT = 7;
 /** A daily copy is made once the newest copy is this old. */
 export const DAILY_BACKUP_MS = 24 * 60 * 60 * 1000;
 
-export const BACKUP_REASONS = ['migration', 'daily', 'manual'] as const;
-export type BackupReason = (typeof BACKUP_REASONS)[number];
-
-export interface BackupInfo {
-  /** The file's name in `backups/` (what a restore names). */
-  name: string;
+/** A copy as the console lists it, with where it is. */
+export interface BackupInfo extends BackupEntry {
   path: string;
-  reason: BackupReason;
-  createdAt: string;
-  bytes: number;
 }
 
 /** A copy could not be made or kept: nothing was replaced, and no partial copy remains. */
@@ -37,7 +32,6 @@ export class BackupError extends Error {
   }
 }
 
-const NAME_PATTERN = /^roster-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z)-(migration|daily|manual)\.sqlite$/;
 
 const stamp = (at: Date): string => at.toISOString().replace(/:/g, '-').replace('.', '-');
 const fromStamp = (text: string): string => {
@@ -54,7 +48,7 @@ export function listBackups(dir: string): BackupInfo[] {
   if (!existsSync(folder)) return [];
   const found: BackupInfo[] = [];
   for (const name of readdirSync(folder)) {
-    const match = NAME_PATTERN.exec(name);
+    const match = BACKUP_NAME_PATTERN.exec(name);
     if (match === null) continue;
     const path = join(folder, name);
     found.push({ name, path, reason: match[2] as BackupReason, createdAt: fromStamp(match[1] ?? ''), bytes: statSync(path).size });
@@ -178,4 +172,11 @@ export function restoreBackup(file: string, dir: string, name: string, at: Date,
 /** The newest copy that passes the integrity check, for a data file that no longer opens. */
 export function newestGoodBackup(dir: string, nativeBinding?: string): BackupInfo | null {
   return listBackups(dir).find((b) => checkIntegrity(b.path, nativeBinding) === 'ok') ?? null;
+}
+
+/** Undoes a restore whose copy would not open: the set-aside file (and its companions) back in place. */
+export function putBack(file: string, setAside: string): void {
+  for (const companion of ['', '-wal', '-shm']) rmSync(`${file}${companion}`, { force: true });
+  renameSync(setAside, file);
+  for (const companion of ['-wal', '-shm']) if (existsSync(`${setAside}${companion}`)) renameSync(`${setAside}${companion}`, `${file}${companion}`);
 }

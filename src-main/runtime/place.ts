@@ -1,3 +1,5 @@
+import { AppError } from '../../src-shared/errors';
+import type { BackupEntry } from '../../src-shared/contract/app';
 import { randomUUID } from 'node:crypto';
 import { createDispatcher } from '../core/api/dispatcher';
 import type { DomainHandlers } from '../core/api/dispatcher';
@@ -18,7 +20,8 @@ import type { SecretStore, Timers } from '../core/sync/ports';
 import { OrganisationDefaultsKeeper } from '../core/sync/org-defaults';
 import type { StoredDefaults } from '../core/sync/org-defaults';
 import { openDatabase } from '../db/database';
-import { backupNow, backupNowSync, dailyBackupDue } from '../db/backup';
+import { backupNow, backupNowSync, dailyBackupDue, listBackups } from '../db/backup';
+import type { BackupInfo } from '../db/backup';
 import { diagnosticsText } from './diagnostics';
 import type { LogFile } from './log-file';
 import { settingsRepo } from '../db/settings.repo';
@@ -55,6 +58,9 @@ export interface PlaceShared {
 export interface OpenPlace extends Omit<Roster, 'events' | 'log'> {
   file: string;
 }
+
+/** A copy as the console lists it: no path (the renderer names copies, never files). */
+const entryOf = ({ name, reason, createdAt, bytes }: BackupInfo): BackupEntry => ({ name, reason, createdAt, bytes });
 
 /** Opens (and brings up to date) the replica in `dir`, and composes the services on it. */
 export function openPlace(shared: PlaceShared, dir: string): OpenPlace {
@@ -214,6 +220,14 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
           log: shared.log,
           now: clock.now(),
         }),
+      backups: () => listBackups(dir).map(entryOf),
+      backupNow: async () => {
+        try {
+          return entryOf(await backupNow(db, dir, 'manual', clock.now(), options.nativeBinding));
+        } catch (error) {
+          throw new AppError('INTERNAL', error instanceof Error ? error.message : String(error));
+        }
+      },
       openFolder: async (folder) => (options.openPath === undefined ? false : options.openPath(folder === 'logs' ? shared.log.folder : options.dataDir)),
     }),
     ...profileHandlers(profiles),

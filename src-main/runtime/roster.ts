@@ -14,6 +14,7 @@ import type { IndexBuilder, OrganisationSwitchTransport, SecretStore, SyncTransp
 import type { Db } from '../db/database';
 import { settingsRepo } from '../db/settings.repo';
 import { openLogFile } from './log-file';
+import { checkIntegrity, listBackups, putBack, restoreBackup } from '../db/backup';
 import type { LogFile } from './log-file';
 import { CHANGE_TOPICS } from '../../src-shared/contract';
 import type { RunMode } from '../../src-shared/contract/app';
@@ -167,6 +168,7 @@ export function openRoster(options: RosterOptions): Roster {
         return status;
       },
       'sync:organisations': () => view(),
+      'app:restoreBackup': ({ name }) => restore(name),
       'sync:switchOrganisation': async ({ organisationId }) => {
         if (current.sync.status().organisation?.id === organisationId) return view();
         const known = registry.places.find((p) => p.organisationId === organisationId);
@@ -220,6 +222,35 @@ export function openRoster(options: RosterOptions): Roster {
     save({ ...registry, active: target.dir });
     note(target);
     events.changed([...CHANGE_TOPICS]);
+  }
+
+  /**
+   * Puts a copy in place of the data file in use and opens it. The file it
+   * replaces is set aside beside it; if the copy cannot be opened, that file
+   * goes back and stays open as it was.
+   */
+  function restore(name: string): { restored: string; setAside: string | null } {
+    if (current.imports.busy() !== null) throw ruleError('VALIDATION_FAILED', rule('backup_restore_busy', {}));
+    const dir = absolute(registry.active);
+    const file = databaseFile(dir);
+    const copy = listBackups(dir).find((b) => b.name === name);
+    if (copy === undefined) throw ruleError('NOT_FOUND', rule('backup_missing', { name }));
+    if (checkIntegrity(copy.path, options.nativeBinding) !== 'ok') throw ruleError('VALIDATION_FAILED', rule('backup_damaged', { name }));
+    current.close();
+    let setAside: string | null = null;
+    try {
+      setAside = restoreBackup(file, dir, name, options.clock?.now() ?? new Date(), options.nativeBinding).setAside;
+      current = openPlace(shared, dir);
+    } catch (error) {
+      if (setAside !== null) putBack(file, setAside);
+      current = openPlace(shared, dir);
+      log.write('error', `Restoring ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw ruleError('INTERNAL', rule('backup_restore_failed', { name, detail: error instanceof Error ? error.message : String(error) }));
+    }
+    log.write('info', `Restored the data file from ${name}.`);
+    note();
+    events.changed([...CHANGE_TOPICS]);
+    return { restored: name, setAside };
   }
 
   /** Keeps the list true to the organisation in use: its name and role as its replica knows them (a first start after an upgrade lists it). */

@@ -5,6 +5,21 @@ import type { ConsoleLanguage } from '../console-languages';
 
 export type RunMode = 'electron' | 'browser';
 
+/** Why a copy of the data file was made: before a data-format update, the daily one, or one an admin asked for. */
+export const BACKUP_REASONS = ['migration', 'daily', 'manual'] as const;
+export type BackupReason = (typeof BACKUP_REASONS)[number];
+
+/** A copy of the data file in its `backups/` folder. */
+export interface BackupEntry {
+  name: string;
+  reason: BackupReason;
+  createdAt: string;
+  bytes: number;
+}
+
+/** The names copies are kept under (anything else is not a copy: no path can be slipped in). */
+export const BACKUP_NAME_PATTERN = /^roster-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z)-(migration|daily|manual)\.sqlite$/;
+
 /** The folders the Help menu opens. */
 export const APP_FOLDERS = ['data', 'logs'] as const;
 export type AppFolder = (typeof APP_FOLDERS)[number];
@@ -32,4 +47,9 @@ export const appChannels = {
   'app:diagnostics': channel<{ text: string }>()(z.strictObject({})),
   /** Opens the data folder or the logs folder in the system's file manager. */
   'app:openFolder': channel<{ opened: boolean }>()(z.strictObject({ folder: z.enum(APP_FOLDERS) })),
+  /** The copies of the organisation's data file in use, newest first. */
+  'app:backups': channel<{ backups: BackupEntry[] }>()(z.strictObject({})),
+  'app:backupNow': channel<BackupEntry>()(z.strictObject({})),
+  /** Puts a copy in place of the data file in use (set aside, never deleted) and opens it. */
+  'app:restoreBackup': channel<{ restored: string; setAside: string | null }>()(z.strictObject({ name: z.string().max(100).regex(BACKUP_NAME_PATTERN) })),
 };

@@ -2,8 +2,10 @@ import type { ChannelName } from '../../../src-shared/contract';
 import type { AppFolder, AppInfo } from '../../../src-shared/contract/app';
 import type { ConsoleLanguage } from '../../../src-shared/console-languages';
 import type { DomainHandlers } from './dispatcher';
+import type { WorkspaceChannel } from './sync.handlers';
+import type { BackupEntry } from '../../../src-shared/contract/app';
 
-type AppChannel = Extract<ChannelName, `app:${string}`>;
+type AppChannel = Exclude<Extract<ChannelName, `app:${string}`>, WorkspaceChannel>;
 
 export interface AppHandlerDeps {
   info: () => AppInfo;
@@ -14,6 +16,8 @@ export interface AppHandlerDeps {
   diagnostics: () => string;
   /** Opens a folder in the system's file manager; false when nothing can. */
   openFolder: (folder: AppFolder) => Promise<boolean>;
+  backups: () => BackupEntry[];
+  backupNow: () => Promise<BackupEntry>;
 }
 
 export const appHandlers = (deps: AppHandlerDeps): DomainHandlers<AppChannel> => ({
@@ -25,4 +29,6 @@ export const appHandlers = (deps: AppHandlerDeps): DomainHandlers<AppChannel> =>
   'app:openExternal': async ({ url }) => ({ opened: await deps.openExternal(url) }),
   'app:diagnostics': () => ({ text: deps.diagnostics() }),
   'app:openFolder': async ({ folder }) => ({ opened: await deps.openFolder(folder) }),
+  'app:backups': () => ({ backups: deps.backups() }),
+  'app:backupNow': () => deps.backupNow(),
 });

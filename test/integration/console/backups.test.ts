@@ -189,3 +189,56 @@ describe('a data file that no longer opens', () => {
     expect(readFileSync(file())).toEqual(Buffer.alloc(4096, 0x5a));
   });
 });
+
+describe('from the console', () => {
+  it('lists the copies, makes one, and restores it in place of the data in use, which is set aside', async () => {
+    let now = T0;
+    const console1 = openTestConsole({ dataDir: dir, backups: false, clock: { now: () => now } });
+    try {
+      expect(await console1.call('app:backups', {})).toEqual({ backups: [] });
+      await console1.call('profiles:create', { draft: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' } });
+      const made = await console1.call('app:backupNow', {});
+      expect(made).toMatchObject({ reason: 'manual', createdAt: T0.toISOString() });
+      expect(Object.keys(made).sort()).toEqual(['bytes', 'createdAt', 'name', 'reason']);
+      now = new Date(T0.getTime() + 60_000);
+      await console1.call('profiles:create', { draft: { firstName: 'Bob', lastName: 'Marley', email: 'bob@example.com' } });
+      expect((await console1.call('app:backups', {})).backups.map((b) => b.name)).toEqual([made.name]);
+
+      const restored = await console1.call('app:restoreBackup', { name: made.name });
+      expect(restored.restored).toBe(made.name);
+      const emailsNow = (await console1.call('profiles:list', { query: {}, offset: 0, limit: 10 })).rows.map((p) => p.email);
+      expect(emailsNow).toEqual(['ada@example.com']);
+      // The data it replaced is kept beside it, with Bob in it.
+      const aside = new Database(restored.setAside ?? '', { readonly: true, fileMustExist: true });
+      try {
+        expect(emails(aside)).toEqual(['ada@example.com', 'bob@example.com']);
+      } finally {
+        aside.close();
+      }
+    } finally {
+      console1.close();
+    }
+  });
+
+  it('refuses a damaged copy or a name that is not a copy, and the data in use stays open as it was', async () => {
+    const console1 = openTestConsole({ dataDir: dir, backups: false });
+    try {
+      await console1.call('profiles:create', { draft: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' } });
+      mkdirSync(join(dir, 'backups'), { recursive: true });
+      const name = 'roster-2026-11-28T08-00-00-000Z-daily.sqlite';
+      writeFileSync(join(dir, 'backups', name), Buffer.alloc(8192, 1));
+      const damaged = await console1.roster.dispatcher.dispatch('app:restoreBackup', { name });
+      expect(damaged.ok ? null : [damaged.error.code, damaged.error.message]).toEqual([
+        'VALIDATION_FAILED',
+        `The copy ${name} fails SQLite's integrity check: it cannot be restored. The data in use was left as it is.`,
+      ]);
+      const traversal = await console1.roster.dispatcher.dispatch('app:restoreBackup', { name: '../roster.sqlite' });
+      expect(traversal.ok ? null : traversal.error.code).toBe('VALIDATION_FAILED');
+      const missing = await console1.roster.dispatcher.dispatch('app:restoreBackup', { name: 'roster-2026-11-29T08-00-00-000Z-daily.sqlite' });
+      expect(missing.ok ? null : missing.error.code).toBe('NOT_FOUND');
+      expect((await console1.call('profiles:list', { query: {}, offset: 0, limit: 10 })).rows.map((p) => p.email)).toEqual(['ada@example.com']);
+    } finally {
+      console1.close();
+    }
+  });
+});
