@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './support/fixtures';
-import { ProfilesPage } from './support/pages';
+import { NewProfileForm, ProfilesPage } from './support/pages';
 
 test('Help: back up the data, restore the copy in place of later changes, and read the diagnostics for support', async ({ page, roster }) => {
   await page.goto(roster.host.launchUrl);
@@ -48,4 +48,36 @@ test('Help: back up the data, restore the copy in place of later changes, and re
   await expect(text).toHaveValue(/^Roster .* \(browser mode\)/);
   await expect(text).not.toHaveValue(/ada@example\.com|Lovelace/);
   expect(existsSync(join(roster.dataDir, 'logs', 'roster.log'))).toBe(true);
+});
+
+test('keyboard shortcuts: n for a new profile, / for the search, i for the import, ? for the list; keys typed in a field stay there', async ({ page, roster }) => {
+  await page.goto(roster.host.launchUrl);
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+  await page.keyboard.press('n');
+  await expect(page.getByRole('heading', { name: 'New profile' })).toBeVisible();
+  const newForm = new NewProfileForm(page);
+  await newForm.fill({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' });
+  await newForm.submit();
+  await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible();
+
+  await page.keyboard.press('/');
+  const search = page.getByRole('textbox', { name: 'Search profiles' });
+  await expect(search).toBeFocused();
+  // Typed into the search field, "i" is a letter of the search, not the import.
+  await page.keyboard.type('lovi');
+  await expect(search).toHaveValue('lovi');
+  await expect(page.getByRole('heading', { name: 'Profiles' })).toBeVisible();
+
+  await search.blur();
+  await page.keyboard.press('i');
+  await expect(page.getByRole('heading', { name: 'Import', exact: true })).toBeVisible();
+
+  await page.keyboard.press('?');
+  const shortcuts = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(shortcuts.getByTestId('shortcuts')).toContainText('Search the profiles');
+  // While the dialog is open, a shortcut key does nothing behind it.
+  await page.keyboard.press('n');
+  await expect(page.getByRole('heading', { name: 'Import', exact: true })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(shortcuts).toBeHidden();
 });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Button, Menu } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
@@ -7,11 +7,18 @@ import { api } from '../../api/client';
 import { errorText } from '../../i18n/messages';
 import { BackupsDialog } from './BackupsDialog';
 import { DiagnosticsDialog } from './DiagnosticsDialog';
+import { ShortcutsDialog } from './ShortcutsDialog';
+import { useShortcuts } from './useShortcuts';
 
-/** The header's Help menu: the data and logs folders, diagnostics for support, and the copies of the data file. */
+/** The header's Help menu: the data and logs folders, diagnostics for support, the copies of the data file, and the keyboard shortcuts (which it listens for). */
 export function HelpMenu() {
   const { t } = useTranslation();
-  const [open, setOpen] = useState<'diagnostics' | 'backups' | null>(null);
+  const [open, setOpen] = useState<'diagnostics' | 'backups' | 'shortcuts' | null>(null);
+  useShortcuts(
+    useCallback(() => {
+      setOpen('shortcuts');
+    }, []),
+  );
 
   const openFolder = async (folder: AppFolder): Promise<void> => {
     const result = await api.invoke('app:openFolder', { folder });
@@ -37,8 +44,11 @@ export function HelpMenu() {
           <Menu.Divider />
           <Menu.Item onClick={() => setOpen('diagnostics')}>{t('common.help.diagnostics')}</Menu.Item>
           <Menu.Item onClick={() => setOpen('backups')}>{t('common.help.backups')}</Menu.Item>
+          <Menu.Divider />
+          <Menu.Item onClick={() => setOpen('shortcuts')}>{t('common.help.shortcuts')}</Menu.Item>
         </Menu.Dropdown>
       </Menu>
+      <ShortcutsDialog opened={open === 'shortcuts'} onClose={() => setOpen(null)} />
       <DiagnosticsDialog opened={open === 'diagnostics'} onClose={() => setOpen(null)} />
       {open === 'backups' && <BackupsDialog opened onClose={() => setOpen(null)} />}
     </>

@@ -17,6 +17,7 @@ import { ProfileTable } from './ProfileTable';
 import { useProfileWindow } from './useProfileWindow';
 import { ImportDropzone } from '../import/ImportDropzone';
 import { usePendingFile } from '../import/pendingFile';
+import { SEARCH_SHORTCUT_TARGET } from '../help/useShortcuts';
 
 const isStatus = (v: string): v is ProfileStatus => (PROFILE_STATUSES as readonly string[]).includes(v);
 const isLanguage = (v: string): v is Language => (LANGUAGES as readonly string[]).includes(v);
@@ -167,6 +168,7 @@ export function ProfilesPage() {
           label={t('profiles.list.search')}
           placeholder={t('profiles.list.searchPlaceholder')}
           aria-label={t('profiles.list.searchLabel')}
+          data-shortcut={SEARCH_SHORTCUT_TARGET}
           value={search}
           onChange={(e) => {
             setSearch(e.currentTarget.value);
