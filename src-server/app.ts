@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
@@ -6,6 +7,8 @@ import swagger from '@fastify/swagger';
 import type { ServerConfig } from './config';
 import { checkConfiguredAppLinks, redactUrl } from './config';
 import { openDatabase, sqliteFile } from './db/connect';
+import { pendingMigrations } from './db/migrations';
+import type { Kysely } from 'kysely';
 import type { DbHandle } from './db/connect';
 import { PUBLIC_BODY_LIMIT } from './lib/body-limits';
 import { loadSecret, Sealer } from './lib/crypto';
@@ -80,6 +83,15 @@ function protectSqliteFiles(dataDir: string): void {
 export const INSECURE_TLS_WARNING =
   "--smtp-insecure-tls: the SMTP relay's certificate is NOT checked. Mail is encrypted, but anyone on the path can pose as the relay and read every invitation link. Use --smtp-ca FILE instead.";
 
+/** An X-Request-Id a caller may give (a proxy's id): short and plain, else the server makes its own. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request's id: the caller's X-Request-Id when it is a plain one, else a fresh UUID. Logged with every line about the request and sent back. */
+export function requestIdOf(header: string | string[] | undefined): string {
+  const given = Array.isArray(header) ? header[0] : header;
+  return given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /** Masks the token of invitation links in anything logged. */
 export const redactPath = (url: string): string => url.replace(/\/(invite|account)\/[^/?#]+/, '/$1/[token]');
 
@@ -99,6 +111,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   let publicBaseUrl = config.publicBaseUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   let devMailbox: DevMailbox | null = null;
   let worker: OutboxWorker | null = null;
+  // Set as soon as close() begins: /readyz then says so.
+  let closed = false;
   try {
     const sealer = new Sealer(loadSecret(config.secret, config.dataDir));
     const ctx: ServerContext = {
@@ -114,6 +128,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const app = Fastify({
       // Routes without a session keep this; apiRoute() raises it for the routes behind one.
       bodyLimit: PUBLIC_BODY_LIMIT,
+      // Every log line about a request carries its id (reqId); the answer sends it back as X-Request-Id.
+      requestIdHeader: false,
+      genReqId: (req) => requestIdOf(req.headers['x-request-id']),
       logger:
         config.logLevel === 'silent'
           ? false
@@ -132,6 +149,13 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, access: route.config?.access });
     });
 
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('X-Request-Id', request.id);
+    });
+    // Once shutting down, an answer closes its connection: a keep-alive client would otherwise hold the server open after its request is done.
+    app.addHook('onSend', async (_request, reply) => {
+      if (closed) reply.header('Connection', 'close');
+    });
     useZodValidation(app);
     await app.register(errorsPlugin);
     await app.register(formbody, { bodyLimit: PUBLIC_BODY_LIMIT });
@@ -185,6 +209,22 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     }
 
     app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+    // For a load balancer or an orchestrator: alive (the process answers), and ready (its database answers, its schema is current, it is not shutting down).
+    app.get('/healthz', { schema: { hide: true } }, () => ({ ok: true, data: { status: 'alive', version: ROSTER_SERVER_VERSION } }));
+    app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+      const notReady = (reason: string, detail: Record<string, unknown> = {}) =>
+        reply.code(503).send({ ok: false, error: { code: 'INTERNAL', message: `Not ready: ${reason}.`, details: { reason, ...detail } } });
+      if (closed) return notReady('shutting down');
+      let pending: string[];
+      try {
+        pending = await pendingMigrations(db.db as unknown as Kysely<unknown>, db.dialect);
+      } catch (error) {
+        app.log.warn({ err: error }, 'readiness: the database does not answer');
+        return notReady('the database does not answer');
+      }
+      if (pending.length > 0) return notReady('database migrations are pending', { pending });
+      return { ok: true, data: { status: 'ready', database: db.dialect, version: ROSTER_SERVER_VERSION } };
+    });
     app.get('/health', { schema: { hide: true } }, async () => {
       await db.db.selectFrom('organisations').select('id').limit(1).execute();
       return { ok: true, data: { status: 'ok', database: db.dialect, version: ROSTER_SERVER_VERSION } };
@@ -228,7 +268,6 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     }
 
     let url = '';
-    let closed = false;
     // Audit retention: each organisation's entries older than its retention go, at start and then daily.
     let retentionTimer: NodeJS.Timeout | null = null;
     const sweepAudit = (): void => {
@@ -289,8 +328,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         closed = true;
         if (retentionTimer !== null) clearInterval(retentionTimer);
         if (expiryTimer !== null) clearInterval(expiryTimer);
-        await worker?.stop();
-        await app.close();
+        // Stop taking requests and let those in flight finish, while the mail worker sends what it holds; then the rest.
+        await Promise.all([app.close(), worker?.stop()]);
         await devMailbox?.stop();
         await db.close();
       },

@@ -486,3 +486,9 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName,
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/** The migrations this server knows that the database has not run (empty: the schema is current). */
+export async function pendingMigrations(db: Kysely<unknown>, dialect: DialectName): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: provider(dialect) });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildServer } from '../../../src-server/app';
+import { defaultConfig } from '../../../src-server/config';
+import { MIGRATION_NAMES } from '../../../src-server/db/migrations';
+import { createMutation } from '../../support/mutations';
+import { BACKENDS, build, TEST_SCRYPT } from '../../support/roster-server';
+import type { TestServer } from '../../support/roster-server';
+import { freshPgDatabase } from '../../support/pg-vitest';
+
+/** What an operator runs the server behind: health and readiness, request ids in the log, a shutdown that finishes what it holds. */
+
+const open: TestServer[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+});
+
+describe.each(BACKENDS)('server operations on %s', (backend) => {
+  it('is alive, and ready once its database answers and its schema is current', async () => {
+    const s = await build(backend);
+    open.push(s);
+    const alive = await s.request<{ ok: boolean; data: { status: string } }>('GET', '/healthz');
+    expect([alive.status, alive.body.data.status]).toEqual([200, 'alive']);
+    const ready = await s.request<{ ok: boolean; data: { status: string; database: string } }>('GET', '/readyz');
+    expect([ready.status, ready.body.data]).toEqual([200, expect.objectContaining({ status: 'ready', database: backend })]);
+  });
+
+  it('is not ready while migrations it knows are pending, and says which', async () => {
+    const previous = MIGRATION_NAMES.at(-2) ?? '';
+    const s = await build(backend, { migrateTo: previous });
+    open.push(s);
+    const ready = await s.request<{ ok: boolean; error: { message: string; details: { reason: string; pending: string[] } } }>('GET', '/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body.error.details).toEqual({ reason: 'database migrations are pending', pending: [MIGRATION_NAMES.at(-1)] });
+    expect((await s.request('GET', '/healthz')).status).toBe(200);
+  });
+
+  it('gives every request an id: the caller’s plain one or its own, sent back and in the log line', async () => {
+    const lines: string[] = [];
+    const s = await build(backend, { config: { logLevel: 'info' }, logStream: { write: (line) => lines.push(line) } });
+    open.push(s);
+    const given = await s.request('GET', '/healthz', { headers: { 'x-request-id': 'proxy-1234.abc' } });
+    expect(given.headers.get('x-request-id')).toBe('proxy-1234.abc');
+    const hostile = await s.request('GET', '/healthz', { headers: { 'x-request-id': 'x"}\\n{"level":60' } });
+    expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const none = await s.request('GET', '/healthz');
+    const own = none.headers.get('x-request-id') ?? '';
+    expect(own).toMatch(/^[0-9a-f-]{36}$/);
+    expect(own).not.toBe(hostile.headers.get('x-request-id'));
+    const logged = lines.map((l) => JSON.parse(l) as { reqId?: string });
+    expect(logged.some((l) => l.reqId === 'proxy-1234.abc')).toBe(true);
+    expect(logged.some((l) => l.reqId === own)).toBe(true);
+  });
+
+  it('finishes a push in flight when it shuts down, and answers it', async () => {
+    const s = await build(backend);
+    const org = await s.organisation();
+    const mutations = Array.from({ length: 400 }, () => createMutation());
+    const push = s.request<{ ok: boolean; data: { results: { status: string }[] } }>('POST', '/api/v1/sync/push', { token: org.token, body: { clientId: `console-${randomUUID()}`, mutations } });
+    // Shut down once the push has reached the server (its first row is being written), not before.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closing = s.server.close();
+    const answered = await push;
+    await closing;
+    expect(answered.status).toBe(200);
+    expect(answered.body.data.results.filter((r) => r.status === 'applied')).toHaveLength(400);
+    // Its side: the same database, reopened, holds all 400.
+    const again = await build(backend, { dataDir: s.dataDir, ...(s.databaseUrl === undefined ? {} : { databaseUrl: s.databaseUrl }) });
+    // Closed in this order: the reopened one first, then the first (which removes the database they share).
+    open.push(again, s);
+    const count = await again.server.db.db.selectFrom('profiles').select((eb) => eb.fn.countAll<string | number>().as('n')).where('organisation_id', '=', org.organisationId).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(400);
+  });
+});
+
+describe('several server processes starting together on one PostgreSQL database', () => {
+  it('run the migrations once, and all come up ready', async () => {
+    const pg = await freshPgDatabase();
+    const configs = [0, 1, 2].map(() => defaultConfig({ port: 0, dataDir: `/tmp/roster-ops-${randomUUID()}`, databaseUrl: pg.url, scrypt: TEST_SCRYPT, logLevel: 'silent', smtpUrl: 'smtp://127.0.0.1:9', worker: { enabled: false, pollIntervalMs: 100, batchSize: 50, leaseMs: 30_000, retryBaseMs: 50, retryMaxMs: 500 } }));
+    const servers = await Promise.all(configs.map((c) => buildServer(c)));
+    try {
+      const ran = await servers[0]?.db.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+      expect((ran as { name: string }[]).map((r) => r.name).sort()).toEqual([...MIGRATION_NAMES].sort());
+      for (const server of servers) {
+        const url = await server.listen();
+        const ready = await fetch(`${url}/readyz`);
+        expect(ready.status).toBe(200);
+      }
+    } finally {
+      for (const server of servers) await server.close();
+      await pg.drop();
+    }
+  });
+});
