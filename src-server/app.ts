@@ -19,7 +19,8 @@ import { loadMailFiles } from './mail/options';
 import { parseSmtpUrl } from './mail/smtp';
 import { OutboxWorker } from './mail/worker';
 import type { WorkerOptions } from './mail/worker';
-import { authPlugin } from './plugins/auth';
+import { authPlugin, secretTokenMatches } from './plugins/auth';
+import { createMetrics } from './lib/metrics';
 import { errorsPlugin } from './plugins/errors';
 import { useZodValidation } from './plugins/zod-routes';
 import type { Access } from './plugins/zod-routes';
@@ -209,6 +210,23 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     }
 
     app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+    // Prometheus, only with ROSTER_METRICS_TOKEN set, and only for whoever presents it.
+    const metrics = createMetrics(app, db.db, ctx.clock);
+    events.on('pushed', (n) => {
+      metrics.pushSize(n);
+    });
+    events.on('pulled', (n) => {
+      metrics.pullSize(n);
+    });
+    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      const configured = config.metricsToken;
+      if (configured === undefined) return reply.code(404).send({ ok: false, error: { code: 'NOT_FOUND', message: 'Metrics are off: set ROSTER_METRICS_TOKEN to turn them on.' } });
+      const presented = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      if (presented === undefined || !secretTokenMatches(presented, configured)) {
+        return reply.code(401).send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Send the metrics token as a bearer token.' } });
+      }
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
     // For a load balancer or an orchestrator: alive (the process answers), and ready (its database answers, its schema is current, it is not shutting down).
     app.get('/healthz', { schema: { hide: true } }, () => ({ ok: true, data: { status: 'alive', version: ROSTER_SERVER_VERSION } }));
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
@@ -259,6 +277,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         retryMaxMs: config.worker.retryMaxMs,
         pollIntervalMs: config.worker.pollIntervalMs,
         log: (level, message, data) => app.log[level](data ?? {}, message),
+        onRun: (stats) => {
+          metrics.mailRun(stats);
+        },
         ...(options.workerHooks === undefined ? {} : { hooks: options.workerHooks }),
       });
       const w = worker;

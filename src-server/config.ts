@@ -43,6 +43,8 @@ export interface ServerConfig {
   sessionAbsoluteHours: number;
   /** The operator API's token (ROSTER_OPERATOR_TOKEN); undefined: the operator API is off. Compared by hash, in constant time. */
   operatorToken: string | undefined;
+  /** The token Prometheus sends to read /metrics (ROSTER_METRICS_TOKEN); undefined: /metrics is off. Compared by hash, in constant time. */
+  metricsToken: string | undefined;
   /** Against bulk or phishing mail through invitations; counted from the invitations in the database (every process agrees). */
   invitationLimits: {
     /** Invitations (emails 1) one organisation may send in any hour; 0 = no limit. */
@@ -135,6 +137,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     sessionLifetimeHours: 12,
     sessionAbsoluteHours: 7 * 24,
     operatorToken: undefined,
+    metricsToken: undefined,
     invitationLimits: { perOrganisationPerHour: 2000, reinviteCooldownMinutes: 5 },
     defaultLanguage: DEFAULT_LANGUAGE,
     appLinks: DEFAULT_APP_LINKS,
@@ -180,6 +183,7 @@ Options (each also read from the environment variable shown):
   --session-hours N         ROSTER_SESSION_HOURS   admin sessions end after this many idle hours (default 12)
   --session-max-hours N     ROSTER_SESSION_MAX_HOURS  … and this many hours after sign-in (default 168, 7 days)
                             ROSTER_OPERATOR_TOKEN  turns the operator API on; callers send it as a bearer token (at least 32 characters)
+                            ROSTER_METRICS_TOKEN   turns /metrics (Prometheus) on; the scraper sends it as a bearer token (at least 32 characters)
   --invitations-per-hour N  ROSTER_INVITATIONS_PER_HOUR  invitations one organisation may send per hour (default 2000; 0 = no limit)
   --reinvite-cooldown-minutes N
                             ROSTER_REINVITE_COOLDOWN_MINUTES  wait before the same profile can be invited again (default 5; 0 = none)
@@ -309,6 +313,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (operatorToken !== undefined && operatorToken !== '') {
     if (operatorToken.length < 32) throw new ConfigError('ROSTER_OPERATOR_TOKEN must be at least 32 characters (e.g. openssl rand -base64 32)');
     config.operatorToken = operatorToken;
+  }
+  const metricsToken = env.ROSTER_METRICS_TOKEN;
+  if (metricsToken !== undefined && metricsToken !== '') {
+    if (metricsToken.length < 32) throw new ConfigError('ROSTER_METRICS_TOKEN must be at least 32 characters (e.g. openssl rand -base64 32)');
+    config.metricsToken = metricsToken;
   }
   const limit = (flag: string, envName: string, what: string): number | undefined => {
     const raw = pick(flag, envName);

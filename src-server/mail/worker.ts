@@ -40,6 +40,8 @@ export interface WorkerOptions {
   retryMaxMs: number;
   pollIntervalMs: number;
   log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+  /** Told what each run did (the server's metrics count it). */
+  onRun?: (stats: WorkerRunStats) => void;
   /** Fault injection for tests: called at the named step of each message. */
   hooks?: {
     beforeHanded?: (row: OutboxRow) => Promise<void> | void;
@@ -129,6 +131,7 @@ export class OutboxWorker {
       for (;;) {
         if (this.#stopped) return;
         const stats = await this.runOnce();
+        this.#o.onRun?.(stats);
         if (stats.claimed < this.#o.batchSize) return;
       }
     } catch (error) {

@@ -14,8 +14,8 @@ import { shared } from './shared';
  */
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
-/** Compares the presented operator token with the configured one: both hashed first (same length), then in constant time. */
-export function operatorTokenMatches(presented: string, configured: string): boolean {
+/** Compares a presented token (the operator's, the metrics scraper's) with the configured one: both hashed first (same length), then in constant time. */
+export function secretTokenMatches(presented: string, configured: string): boolean {
   return timingSafeEqual(digest(presented), digest(configured));
 }
 
@@ -31,7 +31,7 @@ export const authPlugin = shared((app: FastifyInstance, options: { auth: AuthSer
       // No token configured: the operator API is off, and says so the same way to everyone.
       if (options.operatorToken === undefined) throw new AppError('NOT_FOUND', 'The operator API is off on this server (set ROSTER_OPERATOR_TOKEN to turn it on).');
       const presented = /^Bearer (\S{1,512})$/.exec(header)?.[1];
-      if (presented === undefined || !operatorTokenMatches(presented, options.operatorToken)) throw new AppError('UNAUTHORIZED', 'The operator token is missing or wrong.');
+      if (presented === undefined || !secretTokenMatches(presented, options.operatorToken)) throw new AppError('UNAUTHORIZED', 'The operator token is missing or wrong.');
       return;
     }
     const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);

@@ -14,7 +14,11 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     access: 'write',
     body: pushRequestSchema,
     response: pushResponseSchema,
-    handler: async ({ body, actor, request }) => ({ results: await push(ctx, actor, body.clientId, body.mutations, sourceOf(request), body.imports) }),
+    handler: async ({ body, actor, request }) => {
+      const results = await push(ctx, actor, body.clientId, body.mutations, sourceOf(request), body.imports);
+      ctx.events.emit('pushed', body.mutations.length);
+      return { results };
+    },
   });
 
   apiRoute(app, {
@@ -25,7 +29,11 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     access: 'read',
     querystring: pullQuerySchema,
     response: pullResponseSchema,
-    handler: async ({ query, actor }) => pull(ctx, actor, query.cursor, query.limit),
+    handler: async ({ query, actor }) => {
+      const page = await pull(ctx, actor, query.cursor, query.limit);
+      ctx.events.emit('pulled', page.changes.length);
+      return page;
+    },
   });
 
   apiRoute(app, {

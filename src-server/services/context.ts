@@ -28,6 +28,9 @@ export class ManualClock implements Clock {
 export interface ServerEvents {
   /** Mail was queued in a committed transaction: a worker may want to wake up. */
   mailQueued: [];
+  /** A sync push was applied (how many mutations) or a pull answered (how many changes): the metrics count them. */
+  pushed: [mutations: number];
+  pulled: [changes: number];
 }
 
 /** What every service needs: handed around explicitly, no module state. */

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../../../src-server/app';
 import { defaultConfig } from '../../../src-server/config';
 import { MIGRATION_NAMES } from '../../../src-server/db/migrations';
-import { createMutation } from '../../support/mutations';
+import { createMutation, inviteMutation } from '../../support/mutations';
 import { BACKENDS, build, TEST_SCRYPT } from '../../support/roster-server';
 import type { TestServer } from '../../support/roster-server';
 import { freshPgDatabase } from '../../support/pg-vitest';
@@ -90,5 +90,46 @@ describe('several server processes starting together on one PostgreSQL database'
       for (const server of servers) await server.close();
       await pg.drop();
     }
+  });
+});
+
+describe.each(BACKENDS)('Prometheus metrics on %s', (backend) => {
+  const token = 'metrics-token-0123456789abcdef0123456789';
+
+  it('are off without a token, refused without the right one, and count requests by route, pushes, pulls and mail', async () => {
+    const off = await build(backend);
+    open.push(off);
+    expect((await off.request('GET', '/metrics')).status).toBe(404);
+
+    const s = await build(backend, { config: { metricsToken: token } });
+    open.push(s);
+    expect((await s.request('GET', '/metrics')).status).toBe(401);
+    expect((await s.request('GET', '/metrics', { headers: { authorization: 'Bearer wrong-token-wrong-token-wrong-token' } })).status).toBe(401);
+
+    const org = await s.organisation();
+    const created = [createMutation(), createMutation(), createMutation()];
+    const pushed = await s.request('POST', '/api/v1/sync/push', { token: org.token, body: { clientId: `console-${randomUUID()}`, mutations: [...created, inviteMutation([created[0]?.entityId ?? ''])] } });
+    expect(pushed.status).toBe(200);
+    await s.request('GET', '/api/v1/sync/pull?cursor=0', { token: org.token });
+    await s.request('GET', `/api/v1/profiles/${randomUUID()}`, { token: org.token });
+    await s.sink.waitFor(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const scraped = await s.request('GET', '/metrics', { headers: { authorization: `Bearer ${token}` } });
+    expect(scraped.status).toBe(200);
+    expect(scraped.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = scraped.text;
+    expect(text).toMatch(/roster_http_requests_total\{method="POST",route="\/api\/v1\/sync\/push",status="200"\} 1/);
+    // By the route's pattern: the profile id asked for is not in any label.
+    expect(text).toMatch(/roster_http_requests_total\{method="GET",route="\/api\/v1\/profiles\/:id",status="404"\} 1/);
+    expect(text).not.toMatch(/route="\/api\/v1\/profiles\/[0-9a-f]{8}-/);
+    expect(text).toMatch(/roster_sync_push_mutations_count 1\b/);
+    expect(text).toMatch(/roster_sync_push_mutations_sum 4\b/);
+    expect(text).toMatch(/roster_sync_pull_changes_sum 3\b/);
+    expect(text).toMatch(/roster_mail_messages_total\{outcome="sent"\} 1/);
+    expect(text).toMatch(/roster_mail_queue_depth 0/);
+    expect(text).toMatch(/roster_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/sync\/push"\} 1/);
+    expect(text).toContain('roster_process_resident_memory_bytes');
+    expect(text).not.toContain(org.email);
   });
 });
