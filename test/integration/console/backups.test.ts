@@ -24,6 +24,17 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Why the console refuses to open this data folder (the test fails if it opens). */
+function startupRefusal(): StartupError {
+  try {
+    openTestConsole({ dataDir: dir, backups: false }).close();
+  } catch (error) {
+    if (error instanceof StartupError) return error;
+    throw error;
+  }
+  throw new Error('The console opened; it was expected to refuse.');
+}
+
 /** A replica one data format behind this Roster's, holding one profile. */
 function olderReplica(): void {
   const db = openDatabase(file());
@@ -64,15 +75,9 @@ describe('a copy before every migration', () => {
   it('when it cannot be made, nothing is changed and Roster says why', () => {
     olderReplica();
     writeFileSync(join(dir, 'backups'), 'a file where the folder should be');
-    let thrown: unknown;
-    try {
-      openTestConsole({ dataDir: dir, backups: false }).close();
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(StartupError);
-    expect((thrown as StartupError).problem).toBe('backup-failed');
-    expect((thrown as StartupError).message).toMatch(/^Roster copies the data file before updating it .* Nothing was changed\./);
+    const thrown = startupRefusal();
+    expect(thrown.problem).toBe('backup-failed');
+    expect(thrown.message).toMatch(/^Roster copies the data file before updating it .* Nothing was changed\./);
     const db = openDatabase(file());
     try {
       expect(schemaVersion(db)).toBe(LATEST_VERSION - 1);
@@ -163,15 +168,9 @@ describe('a data file that no longer opens', () => {
     first.close();
     writeFileSync(file(), Buffer.alloc(64 * 1024, 0x5a));
 
-    let thrown: unknown;
-    try {
-      openTestConsole({ dataDir: dir, backups: false }).close();
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(StartupError);
-    expect((thrown as StartupError).problem).toBe('data-file-damaged');
-    expect((thrown as StartupError).message).toContain(`the newest good one is from 2026-11-27 08:00 UTC (${copy.name}). Start Roster with --restore-backup latest`);
+    const thrown = startupRefusal();
+    expect(thrown.problem).toBe('data-file-damaged');
+    expect(thrown.message).toContain(`the newest good one is from 2026-11-27 08:00 UTC (${copy.name}). Start Roster with --restore-backup latest`);
 
     const said = restoreOnStart(dir, file(), 'latest', new Date(T0.getTime() + 60_000));
     expect(said).toMatch(new RegExp(`^Restored the data file from ${copy.name}\\. The file it replaced was set aside as .*roster\\.sqlite\\.replaced-`));
