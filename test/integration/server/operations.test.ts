@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../../../src-server/app';
-import { defaultConfig } from '../../../src-server/config';
+import { defaultConfig, parseCli } from '../../../src-server/config';
 import { MIGRATION_NAMES } from '../../../src-server/db/migrations';
 import { createMutation, inviteMutation } from '../../support/mutations';
 import { BACKENDS, build, TEST_SCRYPT } from '../../support/roster-server';
@@ -95,6 +95,12 @@ describe('several server processes starting together on one PostgreSQL database'
 
 describe.each(BACKENDS)('Prometheus metrics on %s', (backend) => {
   const token = 'metrics-token-0123456789abcdef0123456789';
+
+  it('take their token from ROSTER_METRICS_TOKEN, refusing one too short to be a secret', () => {
+    expect(parseCli([], { ROSTER_METRICS_TOKEN: token }).config.metricsToken).toBe(token);
+    expect(parseCli([], {}).config.metricsToken).toBeUndefined();
+    expect(() => parseCli([], { ROSTER_METRICS_TOKEN: 'short' })).toThrow('ROSTER_METRICS_TOKEN must be at least 32 characters (e.g. openssl rand -base64 32)');
+  });
 
   it('are off without a token, refused without the right one, and count requests by route, pushes, pulls and mail', async () => {
     const off = await build(backend);
