@@ -4,7 +4,7 @@ import { checkWebUrl } from '../../src-shared/urls';
 import { escapeHtml, formatDate, MESSAGES } from '../i18n';
 import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitations';
 import { ACCOUNT_MESSAGES } from '../account-i18n';
-import type { AccountMailPayload } from '../services/admins';
+import type { AccountMailPayload } from '../services/account-links';
 
 export interface RenderedMail {
   subject: string;

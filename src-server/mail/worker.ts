@@ -14,7 +14,7 @@ import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invi
 import { SendError, SmtpSession } from './smtp';
 import type { SmtpTarget, SmtpTls } from './smtp';
 import { renderAccountMail, renderInvitation, renderWelcome } from './templates';
-import type { AccountMailPayload } from '../services/admins';
+import type { AccountMailPayload } from '../services/account-links';
 import type { RenderedMail } from './templates';
 
 export interface WorkerOptions {
