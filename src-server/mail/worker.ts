@@ -10,7 +10,7 @@ import type { Sealer } from '../lib/crypto';
 import { isLanguage } from '../../src-shared/languages';
 import type { Clock } from '../services/context';
 import { writeDelivery } from '../services/mail-sync';
-import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitations';
+import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitation-mail';
 import { SendError, SmtpSession } from './smtp';
 import type { SmtpTarget, SmtpTls } from './smtp';
 import { renderAccountMail, renderInvitation, renderWelcome } from './templates';
