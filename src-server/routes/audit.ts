@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
+import { AUDIT_ACTIONS } from '../../src-shared/contract/org';
 import { API_PREFIX } from '../../src-shared/wire';
 import type { Executor } from '../db/tx';
 import { apiRoute } from '../plugins/zod-routes';
-import { ACTOR_TYPES, AUDIT_ACTIONS, verifyChain } from '../services/audit';
+import { ACTOR_TYPES, verifyChain } from '../services/audit';
 import type { ServerContext } from '../services/context';
 
 const isoTimestamp = z.iso.datetime({ offset: true });

@@ -13,7 +13,7 @@ import type { Role } from '../wire';
  * server (online only); the console keeps none of it.
  */
 
-/** What the server's audit log records; the console names each in its language (a newer server's action is shown as it comes). */
+/** What the server's audit log records (the server writes and filters by this list); the console names each in its language (a newer server's action is shown as it comes). */
 export const AUDIT_ACTIONS = [
   'organisation.created',
   'organisation.disabled',
