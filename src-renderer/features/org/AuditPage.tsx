@@ -1,17 +1,16 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Button, CloseButton, Group, Loader, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { AUDIT_ACTIONS, AUDIT_PAGE_SIZE } from '../../../src-shared/contract/org';
-import type { AuditAction, AuditFilter, OrgAuditEntry } from '../../../src-shared/contract/org';
-import type { ApiError } from '../../../src-shared/errors';
+import type { AuditAction, AuditFilter } from '../../../src-shared/contract/org';
 import { fullName } from '../../../src-shared/profile';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { useFormat } from '../../i18n/format';
 import { errorText } from '../../i18n/messages';
 import { downloadExported } from '../import/files';
-import { AuditEntries } from './AuditEntries';
+import { AuditEntries, useAuditPages } from './AuditEntries';
 import { ServerProblem } from './ServerOnly';
 import { ACTION_LABELS } from './words';
 
@@ -65,46 +64,8 @@ export function AuditPage() {
   const [form, setForm] = useState<Form>(EMPTY);
   const [profileId, setProfileId] = useState<string | null>(null);
   const [filter, setFilter] = useState<AuditFilter>({});
-  const [entries, setEntries] = useState<OrgAuditEntry[] | null>(null);
-  const [next, setNext] = useState<number | null>(null);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [tick, setTick] = useState(0);
   const filterKey = JSON.stringify(filter);
-
-  useEffect(() => {
-    let live = true;
-    setBusy(true);
-    void api.invoke('org:audit', { filter: JSON.parse(filterKey) as AuditFilter, limit: AUDIT_PAGE_SIZE }).then((r) => {
-      if (!live) return;
-      setBusy(false);
-      if (!r.ok) {
-        setError(r.error);
-        setEntries(null);
-        return;
-      }
-      setError(undefined);
-      setEntries(r.data.entries);
-      setNext(r.data.next);
-    });
-    return () => {
-      live = false;
-    };
-  }, [filterKey, tick]);
-
-  const more = useCallback(() => {
-    if (next === null) return;
-    setBusy(true);
-    void api.invoke('org:audit', { filter, before: next, limit: AUDIT_PAGE_SIZE }).then((r) => {
-      setBusy(false);
-      if (!r.ok) {
-        setError(r.error);
-        return;
-      }
-      setEntries((shown) => [...(shown ?? []), ...r.data.entries]);
-      setNext(r.data.next);
-    });
-  }, [filter, next]);
+  const { entries, hasMore, error, busy, more, reload } = useAuditPages((before) => api.invoke('org:audit', { filter, ...(before === undefined ? {} : { before }), limit: AUDIT_PAGE_SIZE }), filterKey);
 
   const apply = (nextForm: Form, nextProfile: string | null): void => {
     setForm(nextForm);
@@ -166,7 +127,7 @@ export function AuditPage() {
         </Group>
       )}
       {error !== undefined ? (
-        <ServerProblem error={error} onRetry={() => setTick((n) => n + 1)} />
+        <ServerProblem error={error} onRetry={reload} />
       ) : entries === null ? (
         <Loader />
       ) : entries.length === 0 ? (
@@ -179,7 +140,7 @@ export function AuditPage() {
             {t('org.audit.shown', { count: entries.length, n: format.number(entries.length) })}
           </Text>
           <AuditEntries entries={entries} testId="audit-log" onProfile={(id) => apply(form, id)} />
-          {next !== null && (
+          {hasMore && (
             <Group>
               <Button variant="default" loading={busy} onClick={more}>
                 {t('org.audit.more')}
