@@ -1,9 +1,22 @@
 import { z } from 'zod';
 import { TransportError } from '../core/sync/ports';
 import type { OrgConnection, OrgTransport } from '../core/org/ports';
-import type { AuditFilter, OrgAuditEntry } from '../../src-shared/contract/org';
-import { LANGUAGES } from '../../src-shared/languages';
-import { API_PREFIX, errorResultSchema, ROLES } from '../../src-shared/wire';
+import type { AuditFilter } from '../../src-shared/contract/org';
+import {
+  accountSessionSchema,
+  adminInvitationRevokedSchema,
+  adminRemovedSchema,
+  forgotPasswordAnswerSchema,
+  orgAdminInvitationSchema,
+  orgAdminListSchema,
+  orgAdminSchema,
+  orgAuditPageSchema,
+  orgSettingsSchema,
+  passwordChangedSchema,
+  sessionEndedSchema,
+  signedOutEverywhereSchema,
+} from '../../src-shared/org-wire';
+import { API_PREFIX, errorResultSchema } from '../../src-shared/wire';
 import { ROSTER_VERSION } from './version';
 
 export interface OrgTransportOptions {
@@ -11,53 +24,6 @@ export interface OrgTransportOptions {
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
-
-const isoTimestamp = z.iso.datetime({ offset: true });
-const role = z.enum(ROLES);
-
-const adminSchema = z.object({ accountId: z.uuid(), email: z.string(), role, since: isoTimestamp });
-const invitationSchema = z.object({ id: z.uuid(), email: z.string(), role, invitedAt: isoTimestamp, expiresAt: isoTimestamp, expired: z.boolean() });
-const adminsSchema = z.object({ admins: z.array(adminSchema), invitations: z.array(invitationSchema) });
-const settingsSchema = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  defaultLanguage: z.enum(LANGUAGES),
-  invitationLifetimeDays: z.int(),
-  appLinks: z.object({ ios: z.string().nullable(), android: z.string().nullable(), web: z.string().nullable() }),
-  inviteOnCreate: z.boolean(),
-  defaultPhoneCountry: z.string().nullable(),
-  defaultPhoneCallingCode: z.string().nullable(),
-  invitationsPerHour: z.int().min(0),
-  invitationsPerHourIsDefault: z.boolean(),
-  auditRetentionDays: z.int(),
-  role,
-});
-// An action or actor type a newer server adds is kept as it comes: the console shows it as it is.
-const auditEntrySchema = z.object({
-  seq: z.int().min(1),
-  at: isoTimestamp,
-  actorType: z.string(),
-  actorAccountId: z.string().nullable(),
-  actorEmail: z.string().nullable(),
-  action: z.string(),
-  targetType: z.string().nullable(),
-  targetId: z.string().nullable(),
-  profileId: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  ip: z.string().nullable(),
-  client: z.string().nullable(),
-}) satisfies z.ZodType<OrgAuditEntry>;
-const auditPageSchema = z.object({ entries: z.array(auditEntrySchema), next: z.int().nullable() });
-const sessionSchema = z.object({
-  id: z.string(),
-  organisationName: z.string(),
-  createdAt: isoTimestamp,
-  lastSeenAt: isoTimestamp,
-  expiresAt: isoTimestamp,
-  ip: z.string().nullable(),
-  client: z.string().nullable(),
-  current: z.boolean(),
-});
 
 /** The filters as the server's query string (only those given). */
 function filterQuery(filter: AuditFilter, extra: Record<string, string | number | undefined> = {}): string {
@@ -119,18 +85,18 @@ export function createOrgTransport(options: OrgTransportOptions = {}): OrgTransp
   const id = encodeURIComponent;
 
   return {
-    admins: (c) => call(c, 'GET', at('/admins'), adminsSchema),
-    inviteAdmin: (c, input) => call(c, 'POST', at('/admins/invitations'), invitationSchema, input),
-    setRole: (c, accountId, newRole) => call(c, 'PATCH', at(`/admins/${id(accountId)}`), adminSchema, { role: newRole }),
+    admins: (c) => call(c, 'GET', at('/admins'), orgAdminListSchema),
+    inviteAdmin: (c, input) => call(c, 'POST', at('/admins/invitations'), orgAdminInvitationSchema, input),
+    setRole: (c, accountId, newRole) => call(c, 'PATCH', at(`/admins/${id(accountId)}`), orgAdminSchema, { role: newRole }),
     removeAdmin: async (c, accountId) => {
-      await call(c, 'DELETE', at(`/admins/${id(accountId)}`), z.object({ removed: z.literal(true) }));
+      await call(c, 'DELETE', at(`/admins/${id(accountId)}`), adminRemovedSchema);
     },
     cancelInvitation: async (c, invitation) => {
-      await call(c, 'DELETE', at(`/admins/invitations/${id(invitation)}`), z.object({ revoked: z.literal(true) }));
+      await call(c, 'DELETE', at(`/admins/invitations/${id(invitation)}`), adminInvitationRevokedSchema);
     },
-    settings: (c) => call(c, 'GET', at('/organisation'), settingsSchema),
-    saveSettings: (c, change) => call(c, 'PATCH', at('/organisation'), settingsSchema, change),
-    audit: (c, q) => call(c, 'GET', at(`/audit${filterQuery(q.filter, { before: q.before, limit: q.limit })}`), auditPageSchema),
+    settings: (c) => call(c, 'GET', at('/organisation'), orgSettingsSchema),
+    saveSettings: (c, change) => call(c, 'PATCH', at('/organisation'), orgSettingsSchema, change),
+    audit: (c, q) => call(c, 'GET', at(`/audit${filterQuery(q.filter, { before: q.before, limit: q.limit })}`), orgAuditPageSchema),
     auditCsv: async (c: OrgConnection, filter) => {
       const response = await send(c.serverUrl, 'GET', at(`/audit.csv${filterQuery(filter)}`), c.token, undefined, 'text/csv, application/json');
       let text: string;
@@ -149,14 +115,14 @@ export function createOrgTransport(options: OrgTransportOptions = {}): OrgTransp
       }
       throw refusal(json, response.status) ?? new TransportError(response.ok ? 'protocol' : 'http', `the server answered ${response.status} without the CSV`, response.status);
     },
-    changePassword: (c, input) => call(c, 'POST', at('/account/password'), z.object({ otherSessionsEnded: z.int().min(0) }), input),
+    changePassword: (c, input) => call(c, 'POST', at('/account/password'), passwordChangedSchema, input),
     forgotPassword: async (serverUrl, email) => {
-      await call({ serverUrl, token: null }, 'POST', at('/account/forgot-password'), z.object({ message: z.string() }), { email });
+      await call({ serverUrl, token: null }, 'POST', at('/account/forgot-password'), forgotPasswordAnswerSchema, { email });
     },
-    sessions: (c) => call(c, 'GET', at('/account/sessions'), z.array(sessionSchema)),
+    sessions: (c) => call(c, 'GET', at('/account/sessions'), z.array(accountSessionSchema)),
     endSession: async (c, session) => {
-      await call(c, 'DELETE', at(`/account/sessions/${id(session)}`), z.object({ ended: z.literal(true) }));
+      await call(c, 'DELETE', at(`/account/sessions/${id(session)}`), sessionEndedSchema);
     },
-    signOutEverywhere: (c) => call(c, 'POST', at('/account/sign-out-everywhere'), z.object({ ended: z.int().min(0) }), {}),
+    signOutEverywhere: (c) => call(c, 'POST', at('/account/sign-out-everywhere'), signedOutEverywhereSchema, {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { OrgAdminInvitation } from '../../src-shared/contract/org';
 import { AppError } from '../../src-shared/errors';
 import { isLanguage } from '../../src-shared/languages';
 import { rule } from '../../src-shared/messages';
@@ -5,7 +6,6 @@ import type { Role } from '../../src-shared/wire';
 import { inTransaction, iso } from '../db/tx';
 import { emailOf, issueLink } from './account-links';
 import { ownerOnly, ROLE_NAMES } from './admins';
-import type { PendingAdminInvitation } from './admins';
 import { adminActor, appendAudit } from './audit';
 import type { AuditSource } from './audit';
 import type { Actor, ServerContext } from './context';
@@ -22,7 +22,7 @@ const DAY_MS = 86_400_000;
 const ALREADY_RULE = { owner: 'admin_already_owner', admin: 'admin_already_admin', viewer: 'admin_already_viewer' } as const satisfies Record<Role, string>;
 
 /** An owner invites someone as owner, admin or viewer: the email carries a link to set a password (or, with an account already, to join). */
-export async function inviteAdmin(ctx: ServerContext, actor: Actor, input: { email: string; role: Role }, source: AuditSource): Promise<PendingAdminInvitation> {
+export async function inviteAdmin(ctx: ServerContext, actor: Actor, input: { email: string; role: Role }, source: AuditSource): Promise<OrgAdminInvitation> {
   ownerOnly(actor, 'invite admins');
   const email = emailOf(input.email);
   const now = ctx.clock.now();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { OrgAdmin, OrgAdminInvitation } from '../../src-shared/contract/org';
 import { AppError } from '../../src-shared/errors';
 import { isLanguage, LANGUAGES } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
@@ -134,22 +135,6 @@ export async function setOrganisationDisabled(ctx: ServerContext, organisationId
 
 // ------------------------------------------------------------------ members
 
-export interface AdminEntry {
-  accountId: string;
-  email: string;
-  role: Role;
-  since: string;
-}
-
-export interface PendingAdminInvitation {
-  id: string;
-  email: string;
-  role: Role;
-  invitedAt: string;
-  expiresAt: string;
-  expired: boolean;
-}
-
 export const ROLE_NAMES: Record<Role, string> = { owner: 'an owner', admin: 'an admin', viewer: 'a viewer' };
 /** The same refusals as findings, for a console to word in its reader's language. */
 const LAST_OWNER_RULE = { admin: 'last_owner_not_admin', viewer: 'last_owner_not_viewer' } as const;
@@ -158,7 +143,7 @@ export function ownerOnly(actor: Actor, what: string): void {
   if (actor.role !== 'owner') throw new AppError('FORBIDDEN', `Only an owner of the organisation can ${what}.`, { rule: rule('owner_only', {}) });
 }
 
-export async function listAdmins(ctx: ServerContext, organisationId: string): Promise<{ admins: AdminEntry[]; invitations: PendingAdminInvitation[] }> {
+export async function listAdmins(ctx: ServerContext, organisationId: string): Promise<{ admins: OrgAdmin[]; invitations: OrgAdminInvitation[] }> {
   const now = ctx.clock.now().getTime();
   const admins = await ctx.db
     .selectFrom('members')
@@ -209,7 +194,7 @@ async function ownerCount(trx: Tx, organisationId: string): Promise<number> {
 
 const LAST_OWNER = 'The organisation needs at least one owner: make another admin an owner first.';
 
-export async function changeRole(ctx: ServerContext, actor: Actor, accountId: string, role: Role, source: AuditSource): Promise<AdminEntry> {
+export async function changeRole(ctx: ServerContext, actor: Actor, accountId: string, role: Role, source: AuditSource): Promise<OrgAdmin> {
   ownerOnly(actor, 'change roles');
   const now = ctx.clock.now();
   return inTransaction(ctx.db, async (trx) => {
