@@ -9,7 +9,8 @@ import { useApi } from '../../api/hooks';
 import { FIELD_KEYS } from '../../components/values';
 import { useFormat } from '../../i18n/format';
 import { errorText, fieldErrorText, syncTextOf } from '../../i18n/messages';
-import { LOG_LEVEL_KEYS, ROLE_KEYS } from './words';
+import { LOG_LEVEL_KEYS } from './words';
+import { ROLE_WORDS } from '../org/words';
 import { ForgotPassword } from '../org/ForgotPassword';
 
 /** The request's field a refusal of the server address names. */
@@ -108,7 +109,7 @@ export function SettingsPage() {
           <Stack gap="xs">
             <Group>
               <Text fw={600}>{s.organisation.name}</Text>
-              <Badge variant="light">{t(ROLE_KEYS[s.organisation.role])}</Badge>
+              <Badge variant="light">{t(ROLE_WORDS[s.organisation.role].inline)}</Badge>
             </Group>
             <Text size="sm">{t('sync.server.signedInAs', { account: s.account ?? '', url: s.serverUrl ?? '' })}</Text>
             {several > 1 && (
