@@ -2,22 +2,9 @@ import { z } from 'zod';
 import { TransportError } from '../core/sync/ports';
 import type { OrgConnection, OrgTransport } from '../core/org/ports';
 import type { AuditFilter } from '../../src-shared/contract/org';
-import {
-  accountSessionSchema,
-  adminInvitationRevokedSchema,
-  adminRemovedSchema,
-  forgotPasswordAnswerSchema,
-  orgAdminInvitationSchema,
-  orgAdminListSchema,
-  orgAdminSchema,
-  orgAuditPageSchema,
-  orgSettingsSchema,
-  passwordChangedSchema,
-  sessionEndedSchema,
-  signedOutEverywhereSchema,
-} from '../../src-shared/org-wire';
-import { API_PREFIX, errorResultSchema } from '../../src-shared/wire';
-import { ROSTER_VERSION } from './version';
+import { accountSessionSchema, adminInvitationRevokedSchema, adminRemovedSchema, forgotPasswordAnswerSchema, orgAdminInvitationSchema, orgAdminListSchema, orgAdminSchema, orgAuditPageSchema, orgSettingsSchema, passwordChangedSchema, sessionEndedSchema, signedOutEverywhereSchema } from '../../src-shared/org-wire';
+import { API_PREFIX } from '../../src-shared/wire';
+import { readAnswer, refusalOf, schemaReader, sendToServer } from './server-http';
 
 export interface OrgTransportOptions {
   /** Per request. */
@@ -41,44 +28,9 @@ export function createOrgTransport(options: OrgTransportOptions = {}): OrgTransp
   const timeoutMs = options.timeoutMs ?? 30_000;
   const doFetch = options.fetch ?? fetch;
 
-  async function send(serverUrl: string, method: string, path: string, token: string | null, body: unknown, accept: string): Promise<Response> {
-    // The server's audit log names the console and its version as the client.
-    const headers: Record<string, string> = { Accept: accept, 'User-Agent': `Roster-Console/${ROSTER_VERSION}`, 'X-Roster-Client': `Roster console ${ROSTER_VERSION}` };
-    if (token !== null) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    try {
-      return await doFetch(`${serverUrl}${path}`, { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
-    } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
-      throw new TransportError('network', cause);
-    }
-  }
-
-  /** A Roster error envelope in this answer, as a TransportError; null when it is none. */
-  function refusal(json: unknown, status: number): TransportError | null {
-    const failure = errorResultSchema.safeParse(json);
-    return failure.success ? new TransportError('http', failure.data.error.message, status, failure.data.error.code, failure.data.error.details) : null;
-  }
-
   async function call<T extends z.ZodType>(c: { serverUrl: string; token: string | null }, method: string, path: string, schema: T, body?: unknown): Promise<z.output<T>> {
-    const response = await send(c.serverUrl, method, path, c.token, body, 'application/json');
-    let json: unknown;
-    try {
-      json = await response.json();
-    } catch (error) {
-      if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw new TransportError('network', 'the answer took too long');
-      throw new TransportError(response.ok ? 'protocol' : 'http', `the server answered ${response.status} without a Roster body`, response.status);
-    }
-    const refused = refusal(json, response.status);
-    if (refused !== null) throw refused;
-    const data = typeof json === 'object' && json !== null && 'ok' in json && json.ok === true && 'data' in json ? json.data : undefined;
-    const parsed = schema.safeParse(data);
-    if (!response.ok || !parsed.success) {
-      const issue = parsed.success ? undefined : parsed.error.issues[0];
-      const where = issue === undefined ? '' : ` (${issue.path.join('.') || 'the answer'}: ${issue.message})`;
-      throw new TransportError('protocol', `the server's answer to ${path.split('?', 1)[0] ?? path} is not what this Roster expects${where}`, response.status);
-    }
-    return parsed.data;
+    const response = await sendToServer(doFetch, timeoutMs, { serverUrl: c.serverUrl, method, path, token: c.token, body });
+    return readAnswer(response, path, schemaReader(schema));
   }
 
   const at = (path: string): string => `${API_PREFIX}${path}`;
@@ -98,7 +50,7 @@ export function createOrgTransport(options: OrgTransportOptions = {}): OrgTransp
     saveSettings: (c, change) => call(c, 'PATCH', at('/organisation'), orgSettingsSchema, change),
     audit: (c, q) => call(c, 'GET', at(`/audit${filterQuery(q.filter, { before: q.before, limit: q.limit })}`), orgAuditPageSchema),
     auditCsv: async (c: OrgConnection, filter) => {
-      const response = await send(c.serverUrl, 'GET', at(`/audit.csv${filterQuery(filter)}`), c.token, undefined, 'text/csv, application/json');
+      const response = await sendToServer(doFetch, timeoutMs, { serverUrl: c.serverUrl, method: 'GET', path: at(`/audit.csv${filterQuery(filter)}`), token: c.token, accept: 'text/csv, application/json' });
       let text: string;
       try {
         text = await response.text();
@@ -113,7 +65,7 @@ export function createOrgTransport(options: OrgTransportOptions = {}): OrgTransp
       } catch {
         json = null;
       }
-      throw refusal(json, response.status) ?? new TransportError(response.ok ? 'protocol' : 'http', `the server answered ${response.status} without the CSV`, response.status);
+      throw refusalOf(json, response.status) ?? new TransportError(response.ok ? 'protocol' : 'http', `the server answered ${response.status} without the CSV`, response.status);
     },
     changePassword: (c, input) => call(c, 'POST', at('/account/password'), passwordChangedSchema, input),
     forgotPassword: async (serverUrl, email) => {

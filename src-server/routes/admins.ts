@@ -2,18 +2,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
 import { LIMITS } from '../../src-shared/profile';
-import {
-  accountSessionSchema,
-  adminInvitationRevokedSchema,
-  adminRemovedSchema,
-  forgotPasswordAnswerSchema,
-  orgAdminInvitationSchema,
-  orgAdminListSchema,
-  orgAdminSchema,
-  passwordChangedSchema,
-  sessionEndedSchema,
-  signedOutEverywhereSchema,
-} from '../../src-shared/org-wire';
+import { accountSessionSchema, adminInvitationRevokedSchema, adminRemovedSchema, forgotPasswordAnswerSchema, orgAdminInvitationSchema, orgAdminListSchema, orgAdminSchema, passwordChangedSchema, sessionEndedSchema, signedOutEverywhereSchema } from '../../src-shared/org-wire';
 import { API_PREFIX, ROLES } from '../../src-shared/wire';
 import { apiRoute } from '../plugins/zod-routes';
 import { sendPasswordReset } from '../services/account-links';
