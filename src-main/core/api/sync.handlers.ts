@@ -6,7 +6,7 @@ import type { InviteService } from '../invitations/service';
 import type { SyncStorePort } from '../sync/ports';
 
 /** Signing in and choosing the organisation are the workspace's (src-main/runtime/workspace.ts): they may change the replica itself. */
-export type WorkspaceChannel = 'sync:connect' | 'sync:organisations' | 'sync:switchOrganisation';
+export type WorkspaceChannel = 'sync:connect' | 'sync:signIn' | 'sync:chooseOrganisation' | 'sync:cancelSignIn' | 'sync:organisations' | 'sync:switchOrganisation';
 type SyncChannel = Exclude<Extract<ChannelName, `sync:${string}` | `conflicts:${string}` | `invites:${string}`>, WorkspaceChannel>;
 
 export const syncHandlers = (deps: { engine: SyncEngine; conflicts: ConflictService; invites: InviteService; store: SyncStorePort }): DomainHandlers<SyncChannel> => ({
