@@ -30,7 +30,7 @@ export function OrganisationPicker({ asked, onOpened, onCancelled }: { asked: Or
     });
   };
   return (
-    <Modal opened onClose={cancel} title={t('sync.picker.title')} size="lg" closeButtonProps={{ 'aria-label': t('sync.picker.cancel') }} data-testid="organisation-picker">
+    <Modal opened onClose={cancel} title={t('sync.picker.title')} size="lg" closeButtonProps={{ 'aria-label': t('common.actions.close') }} data-testid="organisation-picker">
       <form
         onSubmit={(e) => {
           e.preventDefault();
