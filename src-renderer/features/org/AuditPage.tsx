@@ -35,6 +35,9 @@ const EMPTY: Form = { who: '', action: null, from: '', to: '' };
 
 type DayProblem = 'invalid' | 'order';
 
+const PERIOD_FIELDS = ['from', 'to'] as const;
+const PERIOD_LABELS = { from: 'org.audit.from', to: 'org.audit.to' } as const satisfies Record<(typeof PERIOD_FIELDS)[number], string>;
+
 /** The period's days (YYYY-MM-DD, null when not given) or, for each field, what is wrong with it. */
 function periodOf(form: Form, parseDay: Formatters['parseDay']): { from: string | null; to: string | null } | { problems: Partial<Record<'from' | 'to', DayProblem>> } {
   // undefined: typed, but not a day.
@@ -132,8 +135,19 @@ export function AuditPage() {
             onChange={(value) => setForm({ ...form, action: isAction(value) ? value : null })}
             data-testid="audit-action-filter"
           />
-          <TextInput label={t('org.audit.from')} placeholder={dayPattern} value={form.from} w={170} error={dayError('from')} onChange={(e) => setDay('from', e.currentTarget.value)} data-testid="audit-from" />
-          <TextInput label={t('org.audit.to')} placeholder={dayPattern} value={form.to} w={170} error={dayError('to')} onChange={(e) => setDay('to', e.currentTarget.value)} data-testid="audit-to" />
+          {PERIOD_FIELDS.map((field) => (
+            <TextInput
+              key={field}
+              label={t(PERIOD_LABELS[field])}
+              placeholder={dayPattern}
+              value={form[field]}
+              w={140}
+              error={dayError(field) !== undefined}
+              aria-describedby={dayError(field) === undefined ? undefined : `audit-${field}-problem`}
+              onChange={(e) => setDay(field, e.currentTarget.value)}
+              data-testid={`audit-${field}`}
+            />
+          ))}
           <Button type="submit">{t('org.audit.apply')}</Button>
           <Button variant="default" onClick={() => apply(EMPTY, null)}>
             {t('org.audit.clear')}
@@ -155,6 +169,15 @@ export function AuditPage() {
             {t('org.audit.export')}
           </Button>
         </Group>
+        {/* Said under the row, so that the fields stay in line. */}
+        {PERIOD_FIELDS.map((field) => {
+          const problem = dayError(field);
+          return problem === undefined ? null : (
+            <Text key={field} id={`audit-${field}-problem`} size="sm" c="red" mt={4} role="alert">
+              {t('org.audit.dayProblem', { field: t(PERIOD_LABELS[field]), problem })}
+            </Text>
+          );
+        })}
       </form>
       {profileId !== null && (
         <Group>
