@@ -13,7 +13,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setOrganisationDisabled } from '../../../src-server/services/admins';
 import { OPERATOR_CLI } from '../../../src-server/services/audit';
 import { addMemberWithPassword } from '../../../src-server/services/organisations';
-import type { Profile } from '../../../src-shared/profile';
 import { openTestConsole } from '../../support/console';
 import type { TestConsole } from '../../support/console';
 import { build, createMutation } from '../../support/roster-server';
@@ -49,7 +48,7 @@ function open(): TestConsole {
   return c;
 }
 
-const names = async (c: TestConsole): Promise<string[]> => ((await c.call('profiles:list', { query: {}, offset: 0, limit: 500 })).rows as Profile[]).map((p) => p.firstName).sort();
+const names = async (c: TestConsole): Promise<string[]> => (await c.call('profiles:list', { query: {}, offset: 0, limit: 500 })).rows.map((p) => p.firstName).sort();
 
 /** The sessions consoles opened on the server for this account, by organisation (the test's own API sessions left out). */
 async function consoleSessions(email: string): Promise<string[]> {
