@@ -18,7 +18,7 @@ import { checkIntegrity, listBackups, putBack, restoreBackup } from '../db/backu
 import type { LogFile } from './log-file';
 import { CHANGE_TOPICS } from '../../src-shared/contract';
 import type { RunMode } from '../../src-shared/contract/app';
-import type { OrganisationChoice, OrganisationsView } from '../../src-shared/contract/sync';
+import type { OrganisationChoice, OrganisationsView, SyncStatus } from '../../src-shared/contract/sync';
 import { isConsoleLanguage } from '../../src-shared/console-languages';
 import type { ConsoleLanguage } from '../../src-shared/console-languages';
 import { AppError, ruleError } from '../../src-shared/errors';
@@ -147,6 +147,7 @@ export function openRoster(options: RosterOptions): Roster {
     },
     workspace: {
       'sync:connect': async ({ serverUrl, email, password, organisationId }) => {
+        await dropPending();
         const bound = current.sync.status().organisation;
         const signed = await current.sync.signIn(serverUrl, email, password, organisationId);
         let session = signed.session;
@@ -155,17 +156,45 @@ export function openRoster(options: RosterOptions): Roster {
           session = await switchSession(signed.url, session.token, bound.id);
           await current.sync.endSession(signed.url, signed.session.token);
         }
-        const target = session.organisation;
-        if (bound !== null && bound.id !== target.organisationId) {
-          const known = registry.places.find((p) => p.organisationId === target.organisationId);
-          moveTo(known ?? { organisationId: target.organisationId, name: target.organisationName, role: target.role, dir: placeDirOf(target.organisationId) });
+        return openSession(signed.url, session);
+      },
+      'sync:signIn': async ({ serverUrl, email, password }) => {
+        await dropPending();
+        const bound = current.sync.status().organisation;
+        const signed = await current.sync.signIn(serverUrl, email, password);
+        const memberships = signed.session.memberships;
+        if (memberships.length < 2) return { kind: 'signedIn' as const, status: openSession(signed.url, signed.session) };
+        // Several: nothing is kept until the person chooses; the session the server gave waits here (in memory only).
+        pending = { url: signed.url, session: signed.session };
+        const organisations = memberships
+          .map((m): OrganisationChoice => ({ organisationId: m.organisationId, name: m.organisationName, role: m.role, local: registry.places.some((p) => p.organisationId === m.organisationId), current: m.organisationId === bound?.id }))
+          .sort((a, b) => a.name.localeCompare(b.name));
+        const preselected = organisations.find((o) => o.current)?.organisationId ?? null;
+        return { kind: 'choose' as const, serverUrl: signed.url, account: signed.session.account.email, organisations, preselected };
+      },
+      'sync:chooseOrganisation': async ({ organisationId }) => {
+        const waiting = pending;
+        if (waiting === null) throw ruleError('UNAUTHORIZED', rule('sync_sign_in_first', {}));
+        if (!waiting.session.memberships.some((m) => m.organisationId === organisationId)) throw ruleError('NOT_FOUND', rule('organisation_not_yours', { url: waiting.url }));
+        // Taken while it is being opened: a second choice at the same time finds none.
+        pending = null;
+        let session = waiting.session;
+        try {
+          if (session.organisation.organisationId !== organisationId) {
+            session = await switchSession(waiting.url, waiting.session.token, organisationId);
+            await current.sync.endSession(waiting.url, waiting.session.token);
+          }
+          return openSession(waiting.url, session);
+        } catch (error) {
+          // Not opened (the server refused, or an import is still at work here): the choice can be made again, or cancelled.
+          pending = { url: waiting.url, session };
+          throw error;
         }
-        const status = current.sync.adopt(signed.url, session);
-        save({
-          ...withPlace(registry, { organisationId: target.organisationId, name: target.organisationName, role: target.role, dir: registry.active }),
-          memberships: { serverUrl: signed.url, account: session.account.email, list: session.memberships },
-        });
-        return status;
+      },
+      'sync:cancelSignIn': async () => {
+        const had = pending !== null;
+        await dropPending();
+        return { cancelled: had };
       },
       'sync:organisations': () => view(),
       'app:restoreBackup': ({ name }) => restore(name),
@@ -179,18 +208,37 @@ export function openRoster(options: RosterOptions): Roster {
         // Never opened on this console: the server opens a session in it for the same account.
         const credentials = current.sync.credentials();
         if (credentials === null) throw ruleError('UNAUTHORIZED', rule('organisation_switch_signed_out', {}));
-        const session = await switchSession(credentials.url, credentials.token, organisationId);
-        const target = session.organisation;
-        moveTo({ organisationId: target.organisationId, name: target.organisationName, role: target.role, dir: placeDirOf(target.organisationId) });
-        current.sync.adopt(credentials.url, session);
-        save({
-          ...withPlace(registry, { organisationId: target.organisationId, name: target.organisationName, role: target.role, dir: registry.active }),
-          memberships: { serverUrl: credentials.url, account: session.account.email, list: session.memberships },
-        });
+        openSession(credentials.url, await switchSession(credentials.url, credentials.token, organisationId));
         return view();
       },
     },
   };
+
+  /** A sign-in waiting for its person to choose the organisation to open: the server's session, not kept yet. */
+  let pending: { url: string; session: SignInResponse } | null = null;
+
+  /** Drops the sign-in waiting for a choice, ending its session on the server (best effort: offline, it expires there). */
+  async function dropPending(): Promise<void> {
+    const waiting = pending;
+    pending = null;
+    if (waiting !== null) await current.sync.endSession(waiting.url, waiting.session.token);
+  }
+
+  /** Keeps a session the server gave: its organisation's own data opened (moving to it), the session kept, the account's organisations noted. */
+  function openSession(url: string, session: SignInResponse): SyncStatus {
+    const bound = current.sync.status().organisation;
+    const target = session.organisation;
+    if (bound !== null && bound.id !== target.organisationId) {
+      const known = registry.places.find((p) => p.organisationId === target.organisationId);
+      moveTo(known ?? { organisationId: target.organisationId, name: target.organisationName, role: target.role, dir: placeDirOf(target.organisationId) });
+    }
+    const status = current.sync.adopt(url, session);
+    save({
+      ...withPlace(registry, { organisationId: target.organisationId, name: target.organisationName, role: target.role, dir: registry.active }),
+      memberships: { serverUrl: url, account: session.account.email, list: session.memberships },
+    });
+    return status;
+  }
 
   /** A session in another organisation of the signed-in account, the server's refusals in words. */
   async function switchSession(url: string, token: string, organisationId: string): Promise<SignInResponse> {
@@ -302,6 +350,8 @@ export function openRoster(options: RosterOptions): Roster {
       return current.conflicts;
     },
     close: () => {
+      // A sign-in left waiting for a choice ends on the server too.
+      void dropPending();
       current.close();
     },
   };

@@ -2,9 +2,9 @@ import type { Language } from '../../src-shared/languages';
 import { toSingleLine } from '../../src-shared/text-safety';
 import { checkWebUrl } from '../../src-shared/urls';
 import { escapeHtml, formatDate, MESSAGES } from '../i18n';
-import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitations';
+import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitation-mail';
 import { ACCOUNT_MESSAGES } from '../account-i18n';
-import type { AccountMailPayload } from '../services/admins';
+import type { AccountMailPayload } from '../services/account-links';
 
 export interface RenderedMail {
   subject: string;

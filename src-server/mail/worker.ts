@@ -10,11 +10,11 @@ import type { Sealer } from '../lib/crypto';
 import { isLanguage } from '../../src-shared/languages';
 import type { Clock } from '../services/context';
 import { writeDelivery } from '../services/mail-sync';
-import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitations';
+import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitation-mail';
 import { SendError, SmtpSession } from './smtp';
 import type { SmtpTarget, SmtpTls } from './smtp';
 import { renderAccountMail, renderInvitation, renderWelcome } from './templates';
-import type { AccountMailPayload } from '../services/admins';
+import type { AccountMailPayload } from '../services/account-links';
 import type { RenderedMail } from './templates';
 
 export interface WorkerOptions {

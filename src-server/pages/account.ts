@@ -8,8 +8,8 @@ import { escapeHtml, formatDate, MESSAGES } from '../i18n';
 import { PUBLIC_BODY_LIMIT } from '../lib/body-limits';
 import { passwordProblem, PASSWORD_MIN } from '../lib/passwords';
 import { sourceOf } from '../services/audit';
-import { inspectAccountLink, useAccountLink } from '../services/admins';
-import type { AccountLinkState, AccountLinkView } from '../services/admins';
+import { inspectAccountLink, useAccountLink } from '../services/account-links';
+import type { AccountLinkState, AccountLinkView } from '../services/account-links';
 import type { ServerContext } from '../services/context';
 import { page, PAGE_HEADERS } from './render';
 

@@ -2,30 +2,18 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
 import { LIMITS } from '../../src-shared/profile';
+import { accountSessionSchema, adminInvitationRevokedSchema, adminRemovedSchema, forgotPasswordAnswerSchema, orgAdminInvitationSchema, orgAdminListSchema, orgAdminSchema, passwordChangedSchema, sessionEndedSchema, signedOutEverywhereSchema } from '../../src-shared/org-wire';
 import { API_PREFIX, ROLES } from '../../src-shared/wire';
 import { apiRoute } from '../plugins/zod-routes';
-import { changeRole, inviteAdmin, listAdmins, removeAdmin, revokeAdminInvitation, sendPasswordReset } from '../services/admins';
+import { sendPasswordReset } from '../services/account-links';
+import { inviteAdmin, revokeAdminInvitation } from '../services/admin-invitations';
+import { changeRole, listAdmins, removeAdmin } from '../services/admins';
 import { sourceOf } from '../services/audit';
 import type { AuthService } from '../services/auth';
 import type { ServerContext } from '../services/context';
 import { addressKey, DbRateLimiter, RateLimitedError, waitText } from '../lib/rate-limit';
 
-const isoTimestamp = z.iso.datetime({ offset: true });
 const roleSchema = z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}.` });
-
-export const adminSchema = z.object({ accountId: z.uuid(), email: z.string(), role: z.enum(ROLES), since: isoTimestamp });
-export const adminInvitationSchema = z.object({ id: z.uuid(), email: z.string(), role: z.enum(ROLES), invitedAt: isoTimestamp, expiresAt: isoTimestamp, expired: z.boolean() });
-export const sessionSummarySchema = z.object({
-  id: z.string(),
-  organisationId: z.uuid(),
-  organisationName: z.string(),
-  createdAt: isoTimestamp,
-  lastSeenAt: isoTimestamp,
-  expiresAt: isoTimestamp,
-  ip: z.string().nullable(),
-  client: z.string().nullable(),
-  current: z.boolean(),
-});
 
 const FORGOT_ANSWER = 'If this email belongs to a Roster admin, a link to choose a new password is on its way. It works for one hour.';
 
@@ -37,7 +25,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext, auth: Auth
     summary: 'The organisation’s owners, admins and viewers, and the invitations not yet accepted',
     tags: ['admins'],
     access: 'read',
-    response: z.object({ admins: z.array(adminSchema), invitations: z.array(adminInvitationSchema) }),
+    response: orgAdminListSchema,
     handler: async ({ actor }) => listAdmins(ctx, actor.organisationId),
   });
 
@@ -48,7 +36,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext, auth: Auth
     tags: ['admins'],
     access: 'owner',
     body: z.object({ email: z.string().min(1).max(LIMITS.emailLength), role: roleSchema }),
-    response: adminInvitationSchema,
+    response: orgAdminInvitationSchema,
     handler: async ({ body, actor, request }) => inviteAdmin(ctx, actor, body, sourceOf(request)),
   });
 
@@ -59,7 +47,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext, auth: Auth
     tags: ['admins'],
     access: 'owner',
     params: z.object({ id: z.uuid() }),
-    response: z.object({ revoked: z.literal(true) }),
+    response: adminInvitationRevokedSchema,
     handler: async ({ params, actor, request }) => {
       await revokeAdminInvitation(ctx, actor, params.id, sourceOf(request));
       return { revoked: true as const };
@@ -74,7 +62,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext, auth: Auth
     access: 'owner',
     params: z.object({ accountId: z.uuid() }),
     body: z.object({ role: roleSchema }),
-    response: adminSchema,
+    response: orgAdminSchema,
     handler: async ({ params, body, actor, request }) => changeRole(ctx, actor, params.accountId, body.role, sourceOf(request)),
   });
 
@@ -85,7 +73,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext, auth: Auth
     tags: ['admins'],
     access: 'read',
     params: z.object({ accountId: z.uuid() }),
-    response: z.object({ removed: z.literal(true) }),
+    response: adminRemovedSchema,
     handler: async ({ params, actor, request }) => {
       await removeAdmin(ctx, actor, params.accountId, sourceOf(request));
       return { removed: true as const };
@@ -101,7 +89,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext, auth: Auth
     tags: ['account'],
     access: 'read',
     body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
-    response: z.object({ otherSessionsEnded: z.int().min(0) }),
+    response: passwordChangedSchema,
     handler: async ({ body, actor, request }) => {
       const token = request.sessionToken;
       if (token === null) throw new AppError('UNAUTHORIZED', 'Sign in first.');
@@ -117,7 +105,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext, auth: Auth
     tags: ['account'],
     access: 'public',
     body: z.object({ email: z.string().min(1).max(LIMITS.emailLength) }),
-    response: z.object({ message: z.string() }),
+    response: forgotPasswordAnswerSchema,
     handler: async ({ body, request }) => {
       const now = ctx.clock.now();
       const email = body.email.trim().toLowerCase();
@@ -140,7 +128,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext, auth: Auth
     summary: 'My sessions that have not ended, in every organisation, newest first',
     tags: ['account'],
     access: 'read',
-    response: z.array(sessionSummarySchema),
+    response: z.array(accountSessionSchema),
     handler: async ({ actor, request }) => auth.listSessions(actor, request.sessionToken ?? ''),
   });
 
@@ -151,7 +139,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext, auth: Auth
     tags: ['account'],
     access: 'read',
     params: z.object({ id: z.string().regex(/^[0-9a-f]{32}$/, 'not a session id') }),
-    response: z.object({ ended: z.literal(true) }),
+    response: sessionEndedSchema,
     handler: async ({ params, actor, request }) => {
       if (!(await auth.endSession(actor, params.id, sourceOf(request)))) throw new AppError('NOT_FOUND', 'No session of yours with this id.');
       return { ended: true as const };
@@ -164,7 +152,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext, auth: Auth
     summary: 'End every session of my account, in every organisation (this one included)',
     tags: ['account'],
     access: 'read',
-    response: z.object({ ended: z.int().min(0) }),
+    response: signedOutEverywhereSchema,
     handler: async ({ actor, request }) => ({ ended: await auth.signOutEverywhere(actor, sourceOf(request)) }),
   });
 }

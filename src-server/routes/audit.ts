@@ -1,27 +1,17 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
+import { AUDIT_ACTIONS } from '../../src-shared/contract/org';
+import { orgAuditEntrySchema, orgAuditPageSchema } from '../../src-shared/org-wire';
 import { API_PREFIX } from '../../src-shared/wire';
 import type { Executor } from '../db/tx';
 import { apiRoute } from '../plugins/zod-routes';
-import { ACTOR_TYPES, AUDIT_ACTIONS, verifyChain } from '../services/audit';
+import { ACTOR_TYPES, verifyChain } from '../services/audit';
 import type { ServerContext } from '../services/context';
 
 const isoTimestamp = z.iso.datetime({ offset: true });
 
-export const auditEntrySchema = z.object({
-  seq: z.int().min(1),
-  at: isoTimestamp,
-  actorType: z.enum(ACTOR_TYPES),
-  actorAccountId: z.string().nullable(),
-  actorEmail: z.string().nullable(),
-  action: z.enum(AUDIT_ACTIONS),
-  targetType: z.string().nullable(),
-  targetId: z.string().nullable(),
-  profileId: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  ip: z.string().nullable(),
-  client: z.string().nullable(),
-});
+/** The shared entry, its actor type and action narrowed to what this server records. */
+export const auditEntrySchema = orgAuditEntrySchema.extend({ actorType: z.enum(ACTOR_TYPES), action: z.enum(AUDIT_ACTIONS) });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const AUDIT_PAGE_MAX = 500;
@@ -102,7 +92,7 @@ export function auditRoutes(app: FastifyInstance, ctx: ServerContext): void {
     tags: ['audit'],
     access: 'read',
     querystring: pageSchema,
-    response: z.object({ entries: z.array(auditEntrySchema), next: z.int().nullable() }),
+    response: orgAuditPageSchema.extend({ entries: z.array(auditEntrySchema) }),
     handler: async ({ query: q, actor }) => {
       let rows = query(ctx.db, actor.organisationId, q);
       if (q.before !== undefined) rows = rows.where('seq', '<', q.before);

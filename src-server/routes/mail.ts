@@ -4,7 +4,7 @@ import { MAIL_DELIVERY_STATES, mailDelivery } from '../../src-shared/mail-delive
 import { API_PREFIX, retryMailResponseSchema } from '../../src-shared/wire';
 import { apiRoute } from '../plugins/zod-routes';
 import type { ServerContext } from '../services/context';
-import { retryMail } from '../services/invitations';
+import { retryMail } from '../services/invitation-mail';
 
 const attentionSchema = z.object({
   id: z.uuid(),

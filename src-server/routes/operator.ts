@@ -4,7 +4,8 @@ import { LANGUAGES } from '../../src-shared/languages';
 import { LIMITS } from '../../src-shared/profile';
 import { API_PREFIX } from '../../src-shared/wire';
 import { apiRoute } from '../plugins/zod-routes';
-import { createOrganisationForOwner, listOrganisations, sendPasswordReset, setOrganisationDisabled } from '../services/admins';
+import { sendPasswordReset } from '../services/account-links';
+import { createOrganisationForOwner, listOrganisations, setOrganisationDisabled } from '../services/admins';
 import { OPERATOR_ACTOR, sourceOf } from '../services/audit';
 import type { ServerContext } from '../services/context';
 

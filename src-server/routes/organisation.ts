@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { LANGUAGES } from '../../src-shared/languages';
-import { API_PREFIX, ROLES } from '../../src-shared/wire';
+import { ORG_SETTING_RANGES } from '../../src-shared/contract/org';
+import { orgAdminSchema, orgSettingsSchema } from '../../src-shared/org-wire';
+import { API_PREFIX } from '../../src-shared/wire';
 import { inTransaction, iso } from '../db/tx';
 import { apiRoute } from '../plugins/zod-routes';
 import type { ServerContext } from '../services/context';
@@ -10,7 +12,7 @@ import type { OrganisationRow } from '../db/schema';
 import { adminActor, appendAudit, sourceOf } from '../services/audit';
 import { checkAppLinks, checkOrganisationName, readAppLinks, toSettings } from '../services/organisations';
 
-const view = (ctx: ServerContext, row: OrganisationRow, role: z.infer<typeof organisationSchema>['role']): z.input<typeof organisationSchema> => {
+const view = (ctx: ServerContext, row: OrganisationRow, role: z.infer<typeof orgSettingsSchema>['role']): z.input<typeof orgSettingsSchema> => {
   const country = row.default_phone_country !== null && isSupportedCountry(row.default_phone_country) ? row.default_phone_country : null;
   return {
     ...toSettings(row),
@@ -24,35 +26,9 @@ const view = (ctx: ServerContext, row: OrganisationRow, role: z.infer<typeof org
   };
 };
 
-/** A link stored before links were checked, and not a safe web address, reads as null: the owner sets it again. */
-const appLinksSchema = z.object({ ios: z.url().nullable(), android: z.url().nullable(), web: z.url().nullable() });
-const organisationSchema = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  defaultLanguage: z.enum(LANGUAGES),
-  invitationLifetimeDays: z.int(),
-  appLinks: appLinksSchema,
-  /** Email 1 leaves as soon as a profile is created (off by default: only when invited). */
-  inviteOnCreate: z.boolean(),
-  /** Two-letter country whose calling code a number without one takes (the console's import), with that code; null: none. */
-  defaultPhoneCountry: z.string().nullable(),
-  defaultPhoneCallingCode: z.string().nullable(),
-  /** Invitations this organisation may send per hour (0: no limit), and whether it is the server's default. */
-  invitationsPerHour: z.int().min(0),
-  invitationsPerHourIsDefault: z.boolean(),
-  auditRetentionDays: z.int(),
-  role: z.enum(ROLES),
-});
-
-export const SETTINGS_RANGES = {
-  invitationLifetimeDays: { min: 1, max: 365 },
-  invitationsPerHour: { min: 0, max: 100_000 },
-  auditRetentionDays: { min: 30, max: 3650 },
-} as const;
-
 /** A whole number within its range, with an error naming the field and the range. */
-const ranged = (field: keyof typeof SETTINGS_RANGES, unit: string) => {
-  const { min, max } = SETTINGS_RANGES[field];
+const ranged = (field: keyof typeof ORG_SETTING_RANGES, unit: string) => {
+  const { min, max } = ORG_SETTING_RANGES[field];
   const message = `${field} must be a whole number of ${unit} from ${min} to ${max}.`;
   return z.int({ error: message }).min(min, { error: message }).max(max, { error: message });
 };
@@ -70,7 +46,7 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
     summary: 'The caller’s organisation and its settings',
     tags: ['organisation'],
     access: 'read',
-    response: organisationSchema,
+    response: orgSettingsSchema,
     handler: async ({ actor }) => {
       const row = await ctx.db.selectFrom('organisations').selectAll().where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
       return view(ctx, row, actor.role);
@@ -94,7 +70,7 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
       invitationsPerHour: ranged('invitationsPerHour', 'invitations').nullable().optional(),
       auditRetentionDays: ranged('auditRetentionDays', 'days').optional(),
     }),
-    response: organisationSchema,
+    response: orgSettingsSchema,
     handler: async ({ body, actor, request }) => {
       // The settings are the owner's (access 'owner'): where email 2 sends people, how many emails leave, how long the log is kept.
       const name = body.name === undefined ? undefined : checkOrganisationName(body.name);
@@ -140,7 +116,7 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
     summary: 'Who administers the organisation, with their roles',
     tags: ['organisation'],
     access: 'read',
-    response: z.array(z.object({ accountId: z.uuid(), email: z.string(), role: z.enum(ROLES), since: z.string() })),
+    response: z.array(orgAdminSchema),
     handler: async ({ actor }) => {
       const rows = await ctx.db
         .selectFrom('members')

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { AuditAction } from '../../src-shared/contract/org';
 import { toSingleLine } from '../../src-shared/text-safety';
 import { inTransaction, iso } from '../db/tx';
 import type { Db, Executor, Tx } from '../db/tx';
@@ -14,35 +15,6 @@ import type { Actor } from './context';
  * before it in its organisation, so `audit verify` finds any entry changed,
  * removed or inserted afterwards.
  */
-
-export const AUDIT_ACTIONS = [
-  'organisation.created',
-  'organisation.disabled',
-  'organisation.enabled',
-  'organisation.settings_changed',
-  'admin.invited',
-  'admin.invitation_revoked',
-  'admin.joined',
-  'admin.role_changed',
-  'admin.removed',
-  'account.signed_in',
-  'account.sign_in_failed',
-  'account.signed_out',
-  'account.signed_out_everywhere',
-  'account.password_changed',
-  'account.password_reset_requested',
-  'account.password_reset',
-  'profile.created',
-  'profile.changed',
-  'profile.deleted',
-  'invitation.sent',
-  'invitation.confirmed',
-  'invitation.expired',
-  'sync.pushed',
-  'import.pushed',
-  'audit.pruned',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const ACTOR_TYPES = ['admin', 'operator', 'person', 'system'] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];

@@ -1,3 +1,4 @@
+import type { AccountSession } from '../../src-shared/contract/org';
 import { AppError } from '../../src-shared/errors';
 import { rule } from '../../src-shared/messages';
 import { normaliseEmail } from '../../src-shared/profile';
@@ -10,19 +11,6 @@ import { inTransaction } from '../db/tx';
 import { appendAudit, NO_SOURCE, recordAudit } from './audit';
 import type { AuditEntryInput, AuditSource } from './audit';
 import type { Actor, ServerContext } from './context';
-
-/** One of the caller's sessions, as "my sessions" lists them. */
-export interface SessionSummary {
-  id: string;
-  organisationId: string;
-  organisationName: string;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  ip: string | null;
-  client: string | null;
-  current: boolean;
-}
 
 /** A session's public id: a hash of its token's hash (the stored hash itself would let a reader of the list use nothing, but stays private). */
 const sessionId = (tokenHash: string): string => hashToken(`session:${tokenHash}`).slice(0, 32);
@@ -214,7 +202,7 @@ export class AuthService {
   }
 
   /** The account's sessions that have not ended, in every organisation, newest first; the caller's own is marked. */
-  async listSessions(actor: Actor, currentToken: string): Promise<SessionSummary[]> {
+  async listSessions(actor: Actor, currentToken: string): Promise<AccountSession[]> {
     const now = this.#ctx.clock.now();
     const currentHash = hashToken(currentToken);
     const rows = await this.#ctx.db

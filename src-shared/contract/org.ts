@@ -3,7 +3,7 @@ import { channel } from './channel';
 import { serverUrlSchema } from './sync';
 import type { ExportedFile } from '../import';
 import { LANGUAGES } from '../languages';
-import type { Language } from '../languages';
+import type { accountSessionSchema, orgAdminInvitationSchema, orgAdminListSchema, orgAdminSchema, orgAppLinksSchema, orgAuditEntrySchema, orgAuditPageSchema, orgSettingsSchema } from '../org-wire';
 import { ROLES } from '../wire';
 import type { Role } from '../wire';
 
@@ -13,7 +13,7 @@ import type { Role } from '../wire';
  * server (online only); the console keeps none of it.
  */
 
-/** What the server's audit log records; the console names each in its language (a newer server's action is shown as it comes). */
+/** What the server's audit log records (the server writes and filters by this list); the console names each in its language (a newer server's action is shown as it comes). */
 export const AUDIT_ACTIONS = [
   'organisation.created',
   'organisation.disabled',
@@ -43,91 +43,26 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** The settings' ranges, as the server checks them (routes/organisation.ts SETTINGS_RANGES); the form says them before sending. */
+/** The settings' ranges: the server checks them (routes/organisation.ts), the form says them before sending. */
 export const ORG_SETTING_RANGES = {
   invitationLifetimeDays: { min: 1, max: 365 },
   invitationsPerHour: { min: 0, max: 100_000 },
   auditRetentionDays: { min: 30, max: 3650 },
 } as const;
 
-export interface OrgAdmin {
-  accountId: string;
-  email: string;
-  role: Role;
-  /** When they joined the organisation. */
-  since: string;
-}
+export type OrgAdmin = z.output<typeof orgAdminSchema>;
+export type OrgAdminInvitation = z.output<typeof orgAdminInvitationSchema>;
 
-export interface OrgAdminInvitation {
-  id: string;
-  email: string;
-  role: Role;
-  invitedAt: string;
-  expiresAt: string;
-  expired: boolean;
-}
-
-export interface OrgAdmins {
-  admins: OrgAdmin[];
-  invitations: OrgAdminInvitation[];
+export interface OrgAdmins extends z.output<typeof orgAdminListSchema> {
   /** Who is signed in here, and their role as the server has it now. */
   me: { email: string; role: Role | null };
 }
 
-export interface OrgAppLinks {
-  ios: string | null;
-  android: string | null;
-  web: string | null;
-}
-
-export interface OrgSettings {
-  id: string;
-  name: string;
-  defaultLanguage: Language;
-  invitationLifetimeDays: number;
-  appLinks: OrgAppLinks;
-  inviteOnCreate: boolean;
-  defaultPhoneCountry: string | null;
-  defaultPhoneCallingCode: string | null;
-  invitationsPerHour: number;
-  invitationsPerHourIsDefault: boolean;
-  auditRetentionDays: number;
-  /** The caller's role: only an owner changes the settings. */
-  role: Role;
-}
-
-export interface OrgAuditEntry {
-  seq: number;
-  at: string;
-  actorType: string;
-  actorAccountId: string | null;
-  actorEmail: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  profileId: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-  client: string | null;
-}
-
-export interface OrgAuditPage {
-  entries: OrgAuditEntry[];
-  /** Pass as `before` for the next (older) page; null: this was the last. */
-  next: number | null;
-}
-
-export interface AccountSession {
-  id: string;
-  organisationName: string;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  ip: string | null;
-  client: string | null;
-  /** This console's own session. */
-  current: boolean;
-}
+export type OrgAppLinks = z.output<typeof orgAppLinksSchema>;
+export type OrgSettings = z.output<typeof orgSettingsSchema>;
+export type OrgAuditEntry = z.output<typeof orgAuditEntrySchema>;
+export type OrgAuditPage = z.output<typeof orgAuditPageSchema>;
+export type AccountSession = z.output<typeof accountSessionSchema>;
 
 const roleSchema = z.enum(ROLES);
 const isoTimestamp = z.iso.datetime({ offset: true });

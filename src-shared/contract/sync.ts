@@ -59,6 +59,17 @@ export interface OrganisationsView {
   organisations: OrganisationChoice[];
 }
 
+/**
+ * What a sign-in from the form comes to: signed in (the account administers
+ * one organisation there), or a choice to make first (it administers
+ * several): the organisations, by name, the one this console was used in
+ * last preselected when it is one of them. Until the choice (or its
+ * cancelling), the console keeps what it had.
+ */
+export type SignInOutcome =
+  | { kind: 'signedIn'; status: SyncStatus }
+  | { kind: 'choose'; serverUrl: string; account: string; organisations: OrganisationChoice[]; preselected: string | null };
+
 export const CONFLICT_KINDS = ['edit', 'create_taken', 'edit_deleted', 'rejected'] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
@@ -187,6 +198,12 @@ export const syncChannels = {
   'sync:connect': channel<SyncStatus>()(
     z.strictObject({ serverUrl: serverUrlSchema, email: z.string().min(1).max(254), password: z.string().min(1).max(1024), organisationId: z.uuid().optional() }),
   ),
+  /** The sign-in form's: signs in, or asks which organisation to open when the account administers several (then sync:chooseOrganisation or sync:cancelSignIn). */
+  'sync:signIn': channel<SignInOutcome>()(z.strictObject({ serverUrl: serverUrlSchema, email: z.string().min(1).max(254), password: z.string().min(1).max(1024) })),
+  /** Opens the organisation chosen after sync:signIn. */
+  'sync:chooseOrganisation': channel<SyncStatus>()(z.strictObject({ organisationId: z.uuid() })),
+  /** Drops the sign-in waiting for a choice: its session on the server ends, the console stays as it was. */
+  'sync:cancelSignIn': channel<{ cancelled: boolean }>()(z.strictObject({})),
   /** Signs out; unsynced work stays and waits for the next sign-in. */
   'sync:disconnect': channel<{ waiting: number }>()(z.strictObject({})),
   'sync:now': channel<SyncStatus>()(z.strictObject({})),

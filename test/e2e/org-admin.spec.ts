@@ -149,6 +149,31 @@ test('the owner invites an admin, changes their role, cannot remove the last own
   await expect(entries).toHaveCount(1);
   expect(all).toBeGreaterThan(1);
   await expect(entries.first()).toContainText(server.owner.email);
+  // The period is typed as the console's language writes a day (dd/mm/yyyy in English here), not the browser's mm/dd/yyyy.
+  const day = (offset: number): string => {
+    const d = new Date();
+    d.setDate(d.getDate() + offset);
+    return `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
+  };
+  const from = page.getByRole('textbox', { name: 'From' });
+  const until = page.getByRole('textbox', { name: 'Until (included)' });
+  await expect(from).toHaveAttribute('placeholder', 'dd/mm/yyyy');
+  await from.fill(day(0));
+  await until.fill(day(0));
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await expect(entries).toHaveCount(1);
+  await from.fill(day(1));
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await expect(page.getByText('The end of the period is before its start.')).toBeVisible();
+  await expect(entries).toHaveCount(1);
+  await until.fill(day(1));
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await expect(page.getByTestId('audit-none')).toBeVisible();
+  await from.fill('31/02/2026');
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await expect(page.getByText(`Type a date as dd/mm/yyyy, for example ${day(0)}.`)).toBeVisible();
+  await from.fill('');
+  await until.fill('');
   await page.getByRole('textbox', { name: 'Who' }).fill('nobody@example.com');
   await page.getByRole('button', { name: 'Filter', exact: true }).click();
   await expect(page.getByTestId('audit-none')).toBeVisible();

@@ -64,7 +64,7 @@ async function createProfile(page: Page, first: string, email: string): Promise<
   await expect(page.getByRole('heading', { name: `${first} Test` })).toBeVisible();
 }
 
-test('an operator creates an organisation; its owner sets a password and signs in; an admin of two organisations works in each from a second console, offline too, and never sees the other’s profiles', async ({ browser }) => {
+test('an operator creates an organisation; its owner sets a password and signs in; an admin of two organisations picks one at sign-in, works in each from a second console, offline too, and never sees the other’s profiles', async ({ browser }) => {
   test.setTimeout(150_000);
   // 1. The operator creates Acme Parking; its owner gets the email with a link to set a password.
   const owner = 'it@acme.example';
@@ -93,10 +93,33 @@ test('an operator creates an organisation; its owner sets a password and signs i
   await join.getByRole('button', { name: 'Accept the invitation' }).click();
   await expect(join.getByRole('heading', { name: 'You are in' })).toBeVisible();
 
-  // 4. That admin signs in from a second console: Beta Parking (their first organisation) with its own profile.
+  // 4. That admin signs in from a second console: being an admin of two organisations, they are asked which one to open.
   const b = await console_(browser);
   const serverPage = new ServerPage(b);
-  await serverPage.signIn(server.url, server.owner.email, server.owner.password);
+  await serverPage.submitSignIn(server.url, server.owner.email, server.owner.password);
+  const picker = serverPage.picker();
+  await expect(picker).toBeVisible();
+  const acmeChoice = picker.getByRole('radio', { name: /Acme Parking/ });
+  const betaChoice = picker.getByRole('radio', { name: /Beta Parking/ });
+  await expect(acmeChoice).toContainText('Admin');
+  await expect(betaChoice).toContainText('Owner');
+  // A console never used: nothing preselected, nothing to open yet.
+  await expect(acmeChoice).not.toBeChecked();
+  await expect(betaChoice).not.toBeChecked();
+  await expect(picker.getByRole('button', { name: 'Open' })).toBeDisabled();
+  await expectNoSeriousA11yViolations(b, 'the organisation picker');
+  // Cancelled: the console stays signed out, the form as it was.
+  await picker.getByRole('button', { name: 'Cancel' }).click();
+  await expect(picker).toBeHidden();
+  await expect(b.getByText('Sign-in cancelled: this console stays as it was.')).toBeVisible();
+  await expect(b.getByTestId('connection')).toBeHidden();
+  await expect(b.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  // Again, choosing Beta Parking: it opens, with its own profile.
+  await b.getByRole('button', { name: 'Sign in' }).click();
+  await expect(picker).toBeVisible();
+  await betaChoice.click();
+  await picker.getByRole('button', { name: 'Open' }).click();
+  await expect(b.getByTestId('connection')).toContainText('Beta Parking');
   await expect(b.getByTestId('several-organisations')).toContainText('2 organisations');
   await createProfile(b, 'Bob', 'bob@beta.example');
   await new StatusBar(b).syncNow();
@@ -110,6 +133,18 @@ test('an operator creates an organisation; its owner sets a password and signs i
   await expect(b.getByText('Now working in Acme Parking.', { exact: false })).toBeVisible();
   await expect(switcher).toHaveValue('Acme Parking (admin)');
   const profiles = new ProfilesPage(b);
+  await profiles.goto();
+  await expect(profiles.row('Ann')).toBeVisible();
+  await expect(profiles.rows()).toHaveCount(1);
+
+  // 5b. Signed out and in again: the picker preselects the organisation used last on this console, and opens it.
+  await serverPage.signOut();
+  await serverPage.submitSignIn(server.url, server.owner.email, server.owner.password);
+  await expect(acmeChoice).toBeChecked();
+  await expect(acmeChoice).toContainText('Last used on this console');
+  await picker.getByRole('button', { name: 'Open' }).click();
+  await expect(b.getByTestId('connection')).toContainText('Acme Parking');
+  await expect(switcher).toHaveValue('Acme Parking (admin)');
   await profiles.goto();
   await expect(profiles.row('Ann')).toBeVisible();
   await expect(profiles.rows()).toHaveCount(1);

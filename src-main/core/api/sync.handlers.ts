@@ -7,7 +7,14 @@ import type { SyncStorePort } from '../sync/ports';
 
 /** Signing in and choosing the organisation are the workspace's (src-main/runtime/workspace.ts): they may change the replica itself. */
 /** Channels the workspace answers itself, above any one organisation's data (they open, close or replace it). */
-export type WorkspaceChannel = 'sync:connect' | 'sync:organisations' | 'sync:switchOrganisation' | 'app:restoreBackup';
+export type WorkspaceChannel =
+  | 'sync:connect'
+  | 'sync:signIn'
+  | 'sync:chooseOrganisation'
+  | 'sync:cancelSignIn'
+  | 'sync:organisations'
+  | 'sync:switchOrganisation'
+  | 'app:restoreBackup';
 type SyncChannel = Exclude<Extract<ChannelName, `sync:${string}` | `conflicts:${string}` | `invites:${string}`>, WorkspaceChannel>;
 
 export const syncHandlers = (deps: { engine: SyncEngine; conflicts: ConflictService; invites: InviteService; store: SyncStorePort }): DomainHandlers<SyncChannel> => ({

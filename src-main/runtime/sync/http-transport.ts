@@ -1,17 +1,8 @@
-import type { z } from 'zod';
-import { TransportError } from '../../core/sync/ports';
 import type { OrganisationSwitchTransport, SyncTransport } from '../../core/sync/ports';
 import type { OrganisationReader } from '../../core/sync/org-defaults';
-import { ROSTER_VERSION } from '../version';
-import {
-  SYNC_ENDPOINTS,
-  checkResponseSchema,
-  pushResponseSchema,
-  retryMailPath,
-  retryMailResponseSchema,
-  errorResultSchema,
-  signInResponseSchema,
-} from '../../../src-shared/wire';
+import { readAnswer, schemaReader, sendToServer } from '../server-http';
+import type { Reader } from '../server-http';
+import { SYNC_ENDPOINTS, checkResponseSchema, pushResponseSchema, retryMailPath, retryMailResponseSchema, signInResponseSchema } from '../../../src-shared/wire';
 import type { PullResponse } from '../../../src-shared/wire';
 import { PullShapeError, readPullResponse } from '../../../src-shared/pull-reader';
 
@@ -19,21 +10,6 @@ export interface HttpTransportOptions {
   /** Per request. */
   timeoutMs?: number;
   fetch?: typeof fetch;
-}
-
-/** Checks an answer's data: the value, or what is wrong with it. */
-type Reader<T> = (data: unknown) => { ok: true; value: T } | { ok: false; problem: string | null };
-
-/** A shared schema as a reader. */
-function schemaReader<T extends z.ZodType>(schema: T): Reader<z.output<T>> {
-  return (data) => {
-    const result = schema.safeParse(data);
-    if (result.success) return { ok: true, value: result.data };
-    // The first problem, where it is (as the pull reader says it).
-    const issue = result.error.issues[0];
-    const at = issue?.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('').replace(/^\./, '') ?? '';
-    return { ok: false, problem: issue === undefined ? null : `${at === '' ? 'the answer' : at}: ${issue.message}` };
-  };
 }
 
 /** Pull pages carry most of a sync's rows: checked by the hand-written reader that answers what pullResponseSchema answers. */
@@ -52,42 +28,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
   const doFetch = options.fetch ?? fetch;
 
   async function call<T>(serverUrl: string, method: string, path: string, read: Reader<T>, token: string | null, body?: unknown): Promise<T> {
-    // The console names itself: the server's audit log says which client made a change.
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': `Roster-Console/${ROSTER_VERSION}`, 'X-Roster-Client': `Roster console ${ROSTER_VERSION}` };
-    if (token !== null) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await doFetch(`${serverUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'error',
-      });
-    } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
-      throw new TransportError('network', cause);
-    }
-    let json: unknown;
-    try {
-      json = await response.json();
-    } catch (error) {
-      if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw new TransportError('network', 'the answer took too long');
-      throw new TransportError(response.ok ? 'protocol' : 'http', `the server answered ${response.status} without a Roster body`, response.status);
-    }
-    if (typeof json === 'object' && json !== null && 'ok' in json && json.ok === false) {
-      const failure = errorResultSchema.safeParse(json);
-      if (failure.success) throw new TransportError('http', failure.data.error.message, response.status, failure.data.error.code, failure.data.error.details);
-    }
-    const data = typeof json === 'object' && json !== null && 'ok' in json && json.ok === true && 'data' in json ? json.data : undefined;
-    const answer = data === undefined ? { ok: false as const, problem: null } : read(data);
-    if (!answer.ok || !response.ok) {
-      const problem = answer.ok || answer.problem === null ? '' : ` (${answer.problem})`;
-      // The path without its query: the message goes to the sync log.
-      throw new TransportError('protocol', `the server's answer to ${path.split('?', 1)[0] ?? path} is not what this Roster expects${problem}`, response.status);
-    }
-    return answer.value;
+    const response = await sendToServer(doFetch, timeoutMs, { serverUrl, method, path, token, body });
+    return readAnswer(response, path, read);
   }
 
   return {

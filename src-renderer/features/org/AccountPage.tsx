@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Card, Group, Loader, Modal, PasswordInput, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Modal, PasswordInput, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { RequestOf } from '../../../src-shared/contract';
@@ -8,7 +8,7 @@ import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { useFormat } from '../../i18n/format';
 import { errorText, fieldErrorText, ruleText } from '../../i18n/messages';
-import { ServerProblem } from './ServerOnly';
+import { FromServer, ServerProblem } from './ServerOnly';
 
 /** The request's field a wrong current password is named by. */
 const CURRENT_FIELD: keyof RequestOf<'account:changePassword'> = 'currentPassword';
@@ -90,98 +90,100 @@ function Sessions() {
   const sessions = useApi('account:sessions', {}, ['settings']);
   const [confirm, setConfirm] = useState(false);
   const [problem, setProblem] = useState<ApiError | undefined>(undefined);
-  if (sessions.error !== undefined) return <ServerProblem error={sessions.error} onRetry={sessions.reload} />;
-  if (sessions.data === undefined) return <Loader />;
   return (
-    <Stack gap="sm">
-      <Text size="sm">{t('org.account.sessions.intro')}</Text>
-      {problem !== undefined && (
-        <Alert color="red" maw={720} role="alert">
-          {errorText(t, problem)}
-        </Alert>
-      )}
-      <Table striped maw={1100} data-testid="account-sessions">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('org.account.sessions.organisation')}</Table.Th>
-            <Table.Th>{t('org.account.sessions.client')}</Table.Th>
-            <Table.Th>{t('org.account.sessions.address')}</Table.Th>
-            <Table.Th>{t('org.account.sessions.started')}</Table.Th>
-            <Table.Th>{t('org.account.sessions.lastSeen')}</Table.Th>
-            <Table.Th />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {sessions.data.map((session) => (
-            <Table.Tr key={session.id} data-testid="account-session">
-              <Table.Td>{session.organisationName}</Table.Td>
-              <Table.Td style={{ overflowWrap: 'anywhere' }}>
-                <Group gap="xs">
-                  <Text size="sm">{session.client ?? ''}</Text>
-                  {session.current && (
-                    <Badge size="sm" variant="light" color="green">
-                      {t('org.account.sessions.thisOne')}
-                    </Badge>
-                  )}
-                </Group>
-              </Table.Td>
-              <Table.Td>{session.ip ?? ''}</Table.Td>
-              <Table.Td>{format.dateTime(session.createdAt)}</Table.Td>
-              <Table.Td>{format.relative(session.lastSeenAt)}</Table.Td>
-              <Table.Td>
+    <FromServer loaded={sessions}>
+      {(list) => (
+        <Stack gap="sm">
+          <Text size="sm">{t('org.account.sessions.intro')}</Text>
+          {problem !== undefined && (
+            <Alert color="red" maw={720} role="alert">
+              {errorText(t, problem)}
+            </Alert>
+          )}
+          <Table striped maw={1100} data-testid="account-sessions">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('org.account.sessions.organisation')}</Table.Th>
+                <Table.Th>{t('org.account.sessions.client')}</Table.Th>
+                <Table.Th>{t('org.account.sessions.address')}</Table.Th>
+                <Table.Th>{t('org.account.sessions.started')}</Table.Th>
+                <Table.Th>{t('org.account.sessions.lastSeen')}</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.map((session) => (
+                <Table.Tr key={session.id} data-testid="account-session">
+                  <Table.Td>{session.organisationName}</Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                    <Group gap="xs">
+                      <Text size="sm">{session.client ?? ''}</Text>
+                      {session.current && (
+                        <Badge size="sm" variant="light" color="green">
+                          {t('org.account.sessions.thisOne')}
+                        </Badge>
+                      )}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>{session.ip ?? ''}</Table.Td>
+                  <Table.Td>{format.dateTime(session.createdAt)}</Table.Td>
+                  <Table.Td>{format.relative(session.lastSeenAt)}</Table.Td>
+                  <Table.Td>
+                    <Button
+                      size="xs"
+                      variant="default"
+                      onClick={() => {
+                        void api.invoke('account:endSession', { id: session.id }).then((r) => {
+                          if (!r.ok) {
+                            setProblem(r.error);
+                            return;
+                          }
+                          setProblem(undefined);
+                          notifications.show({ message: t('org.account.sessions.ended') });
+                          sessions.reload();
+                        });
+                      }}
+                    >
+                      {t('org.account.sessions.end')}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Group>
+            <Button color="red" variant="light" onClick={() => setConfirm(true)}>
+              {t('org.account.sessions.everywhere')}
+            </Button>
+          </Group>
+          <Modal opened={confirm} onClose={() => setConfirm(false)} title={t('org.account.sessions.everywhereTitle')} closeButtonProps={{ 'aria-label': t('common.actions.close') }}>
+            <Stack>
+              <Text size="sm">{t('org.account.sessions.everywhereText')}</Text>
+              <Group justify="flex-end">
+                <Button variant="default" onClick={() => setConfirm(false)}>
+                  {t('org.account.sessions.cancel')}
+                </Button>
                 <Button
-                  size="xs"
-                  variant="default"
+                  color="red"
                   onClick={() => {
-                    void api.invoke('account:endSession', { id: session.id }).then((r) => {
+                    void api.invoke('account:signOutEverywhere', {}).then((r) => {
+                      setConfirm(false);
                       if (!r.ok) {
                         setProblem(r.error);
                         return;
                       }
-                      setProblem(undefined);
-                      notifications.show({ message: t('org.account.sessions.ended') });
-                      sessions.reload();
+                      notifications.show({ message: t('org.account.sessions.everywhereDone', { count: r.data.ended }) });
                     });
                   }}
                 >
-                  {t('org.account.sessions.end')}
+                  {t('org.account.sessions.everywhere')}
                 </Button>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      <Group>
-        <Button color="red" variant="light" onClick={() => setConfirm(true)}>
-          {t('org.account.sessions.everywhere')}
-        </Button>
-      </Group>
-      <Modal opened={confirm} onClose={() => setConfirm(false)} title={t('org.account.sessions.everywhereTitle')} closeButtonProps={{ 'aria-label': t('common.actions.close') }}>
-        <Stack>
-          <Text size="sm">{t('org.account.sessions.everywhereText')}</Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirm(false)}>
-              {t('org.account.sessions.cancel')}
-            </Button>
-            <Button
-              color="red"
-              onClick={() => {
-                void api.invoke('account:signOutEverywhere', {}).then((r) => {
-                  setConfirm(false);
-                  if (!r.ok) {
-                    setProblem(r.error);
-                    return;
-                  }
-                  notifications.show({ message: t('org.account.sessions.everywhereDone', { count: r.data.ended }) });
-                });
-              }}
-            >
-              {t('org.account.sessions.everywhere')}
-            </Button>
-          </Group>
+              </Group>
+            </Stack>
+          </Modal>
         </Stack>
-      </Modal>
-    </Stack>
+      )}
+    </FromServer>
   );
 }
 

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Card, CloseButton, Group, Loader, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, CloseButton, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import type { OrgAdmin } from '../../../src-shared/contract/org';
+import type { OrgAdmin, OrgAdmins } from '../../../src-shared/contract/org';
 import type { ApiError } from '../../../src-shared/errors';
 import { ROLES } from '../../../src-shared/wire';
 import type { Role } from '../../../src-shared/wire';
@@ -10,21 +10,21 @@ import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { useFormat } from '../../i18n/format';
 import { errorText, fieldErrorText } from '../../i18n/messages';
-import { ServerProblem } from './ServerOnly';
-import { ROLE_HINTS, ROLE_LABELS } from './words';
+import { FromServer } from './ServerOnly';
+import { ROLE_WORDS } from './words';
 
 const isRole = (value: string | null): value is Role => value !== null && (ROLES as readonly string[]).includes(value);
 
 function useRoleOptions(): { value: Role; label: string }[] {
   const { t } = useTranslation();
-  return ROLES.map((role) => ({ value: role, label: t(ROLE_LABELS[role]) }));
+  return ROLES.map((role) => ({ value: role, label: t(ROLE_WORDS[role].label) }));
 }
 
 /** A role in the list: its name, and what it may do. */
 function RoleOption({ value }: { value: string }) {
   const { t } = useTranslation();
   if (!isRole(value)) return null;
-  return <Text size="sm">{t('org.roleOption', { role: t(ROLE_LABELS[value]), hint: t(ROLE_HINTS[value]) })}</Text>;
+  return <Text size="sm">{t('org.roleOption', { role: t(ROLE_WORDS[value].label), hint: t(ROLE_WORDS[value].hint) })}</Text>;
 }
 
 function InviteForm({ onInvited }: { onInvited: () => void }) {
@@ -95,50 +95,39 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
 
 export function AdminsPage() {
   const { t } = useTranslation();
-  const format = useFormat();
-  const options = useRoleOptions();
   const loaded = useApi('org:admins', {}, ['settings']);
   const status = useApi('sync:status', {}, ['settings']);
-  const [problem, setProblem] = useState<ApiError | undefined>(undefined);
-  const [removing, setRemoving] = useState<OrgAdmin | null>(null);
   const organisation = status.data?.organisation?.name ?? '';
-  const heading = (
-    <>
+  return (
+    <Stack>
       <Title order={2}>{t('org.admins.title')}</Title>
       {organisation !== '' && <Text size="sm">{t('org.admins.intro', { organisation })}</Text>}
-    </>
+      <FromServer loaded={loaded}>{(data) => <Admins data={data} organisation={organisation} reload={loaded.reload} />}</FromServer>
+    </Stack>
   );
-  if (loaded.error !== undefined) {
-    return (
-      <Stack>
-        {heading}
-        <ServerProblem error={loaded.error} onRetry={loaded.reload} />
-      </Stack>
-    );
-  }
-  const data = loaded.data;
-  if (data === undefined) {
-    return (
-      <Stack>
-        {heading}
-        <Loader />
-      </Stack>
-    );
-  }
+}
+
+/** The organisation's admins and pending invitations; an owner changes roles, removes, invites. */
+function Admins({ data, organisation, reload }: { data: OrgAdmins; organisation: string; reload: () => void }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const options = useRoleOptions();
+  const [problem, setProblem] = useState<ApiError | undefined>(undefined);
+  const [removing, setRemoving] = useState<OrgAdmin | null>(null);
   const owner = data.me.role === 'owner';
   const done = (message: string): void => {
     setProblem(undefined);
     notifications.show({ color: 'green', message });
-    loaded.reload();
+    reload();
   };
   const changeRole = (admin: OrgAdmin, role: Role): void => {
     void api.invoke('org:setRole', { accountId: admin.accountId, role }).then((r) => {
       if (!r.ok) {
         setProblem(r.error);
-        loaded.reload();
+        reload();
         return;
       }
-      done(t('org.admins.roleChanged', { email: r.data.email, role: t(ROLE_LABELS[r.data.role]) }));
+      done(t('org.admins.roleChanged', { email: r.data.email, role: t(ROLE_WORDS[r.data.role].label) }));
     });
   };
   const remove = (admin: OrgAdmin): void => {
@@ -151,7 +140,7 @@ export function AdminsPage() {
       }
       if (self) {
         // Leaving ends this console's session in the organisation: its next call says so.
-        loaded.reload();
+        reload();
         return;
       }
       done(t('org.admins.removed', { email: admin.email, organisation }));
@@ -159,8 +148,7 @@ export function AdminsPage() {
   };
   const removingSelf = removing !== null && removing.email === data.me.email;
   return (
-    <Stack>
-      {heading}
+    <>
       {!owner && (
         <Alert color="blue" maw={720} data-testid="admins-read-only">
           {t('org.admins.ownerOnly')}
@@ -213,7 +201,7 @@ export function AdminsPage() {
                       }}
                     />
                   ) : (
-                    <Badge variant="light">{t(ROLE_LABELS[admin.role])}</Badge>
+                    <Badge variant="light">{t(ROLE_WORDS[admin.role].label)}</Badge>
                   )}
                 </Table.Td>
                 <Table.Td>{format.date(admin.since)}</Table.Td>
@@ -251,7 +239,7 @@ export function AdminsPage() {
             {data.invitations.map((invitation) => (
               <Table.Tr key={invitation.id} data-testid="admin-invitation-row">
                 <Table.Td>{invitation.email}</Table.Td>
-                <Table.Td>{t(ROLE_LABELS[invitation.role])}</Table.Td>
+                <Table.Td>{t(ROLE_WORDS[invitation.role].label)}</Table.Td>
                 <Table.Td>{format.dateTime(invitation.invitedAt)}</Table.Td>
                 <Table.Td>
                   {invitation.expired ? (
@@ -283,7 +271,7 @@ export function AdminsPage() {
           </Table.Tbody>
         </Table>
       )}
-      {owner && <InviteForm onInvited={loaded.reload} />}
+      {owner && <InviteForm onInvited={reload} />}
       <Modal
         opened={removing !== null}
         onClose={() => setRemoving(null)}
@@ -307,6 +295,6 @@ export function AdminsPage() {
           </Group>
         </Stack>
       </Modal>
-    </Stack>
+    </>
   );
 }

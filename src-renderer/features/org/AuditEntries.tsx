@@ -1,8 +1,10 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Anchor, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { AUDIT_ACTIONS } from '../../../src-shared/contract/org';
-import type { AuditAction, OrgAuditEntry } from '../../../src-shared/contract/org';
+import type { AuditAction, OrgAuditEntry, OrgAuditPage } from '../../../src-shared/contract/org';
+import type { ApiError, Result } from '../../../src-shared/errors';
 import { useFormat } from '../../i18n/format';
 import { useUi } from '../../state/ui';
 import { ACTION_LABELS, ACTOR_LABELS } from './words';
@@ -50,6 +52,74 @@ export function detailLines(t: TFunction, details: Record<string, unknown>): str
     else lines.push(line(key, shown(value)));
   }
   return lines;
+}
+
+export interface AuditPages {
+  /** null until the first page came. */
+  entries: OrgAuditEntry[] | null;
+  /** There are older entries to load. */
+  hasMore: boolean;
+  error: ApiError | undefined;
+  busy: boolean;
+  /** Loads the next (older) page after the ones shown. */
+  more: () => void;
+  /** Asks for the first page again. */
+  reload: () => void;
+}
+
+/**
+ * The audit log's entries, a page at a time, newest first: `load` asks for
+ * the page older than `before` (the first page without it). `key` names what
+ * is asked for: when it changes, the first page is asked again.
+ */
+export function useAuditPages(load: (before: number | undefined) => Promise<Result<OrgAuditPage>>, key: string): AuditPages {
+  const [entries, setEntries] = useState<OrgAuditEntry[] | null>(null);
+  const [next, setNext] = useState<number | null>(null);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [tick, setTick] = useState(0);
+  // `load` is a new function each render: `key` says when what it asks for changed.
+  const loader = useRef(load);
+  useEffect(() => {
+    loader.current = load;
+  });
+
+  useEffect(() => {
+    let live = true;
+    setBusy(true);
+    void loader.current(undefined).then((r) => {
+      if (!live) return;
+      setBusy(false);
+      if (!r.ok) {
+        setError(r.error);
+        setEntries(null);
+        return;
+      }
+      setError(undefined);
+      setEntries(r.data.entries);
+      setNext(r.data.next);
+    });
+    return () => {
+      live = false;
+    };
+  }, [key, tick]);
+
+  const more = useCallback(() => {
+    if (next === null) return;
+    setBusy(true);
+    void loader.current(next).then((r) => {
+      setBusy(false);
+      if (!r.ok) {
+        setError(r.error);
+        return;
+      }
+      setEntries((shown) => [...(shown ?? []), ...r.data.entries]);
+      setNext(r.data.next);
+    });
+  }, [next]);
+
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { entries, hasMore: next !== null, error, busy, more, reload };
 }
 
 /** The audit log's entries as a table; `onProfile` narrows the log to an entry's profile. */

@@ -1,47 +1,63 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Button, CloseButton, Group, Loader, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { AUDIT_ACTIONS, AUDIT_PAGE_SIZE } from '../../../src-shared/contract/org';
-import type { AuditAction, AuditFilter, OrgAuditEntry } from '../../../src-shared/contract/org';
-import type { ApiError } from '../../../src-shared/errors';
+import type { AuditAction, AuditFilter } from '../../../src-shared/contract/org';
 import { fullName } from '../../../src-shared/profile';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { useFormat } from '../../i18n/format';
+import type { Formatters } from '../../i18n/format';
 import { errorText } from '../../i18n/messages';
 import { downloadExported } from '../import/files';
-import { AuditEntries } from './AuditEntries';
+import { AuditEntries, useAuditPages } from './AuditEntries';
 import { ServerProblem } from './ServerOnly';
 import { ACTION_LABELS } from './words';
 
 const isAction = (value: string | null): value is AuditAction => value !== null && (AUDIT_ACTIONS as readonly string[]).includes(value);
 
-/** A day picked in the form (YYYY-MM-DD) as the instant it begins here; `after` days later for an "until (included)". */
-function dayStart(day: string, after = 0): string | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (match === null) return undefined;
-  const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + after);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+/** A day (YYYY-MM-DD) as the instant it begins here; `after` days later for an "until (included)". */
+function dayStart(day: string, after = 0): string {
+  const [year = 0, month = 1, date = 1] = day.split('-').map(Number);
+  return new Date(year, month - 1, date + after).toISOString();
 }
 
 interface Form {
   who: string;
   action: AuditAction | null;
+  /** The period's days as typed, in the console's way of writing a day. */
   from: string;
   to: string;
 }
 
 const EMPTY: Form = { who: '', action: null, from: '', to: '' };
 
-function filterOf(form: Form, profileId: string | null): AuditFilter {
+type DayProblem = 'invalid' | 'order';
+
+const PERIOD_FIELDS = ['from', 'to'] as const;
+const PERIOD_LABELS = { from: 'org.audit.from', to: 'org.audit.to' } as const satisfies Record<(typeof PERIOD_FIELDS)[number], string>;
+
+/** The period's days (YYYY-MM-DD, null when not given) or, for each field, what is wrong with it. */
+function periodOf(form: Form, parseDay: Formatters['parseDay']): { from: string | null; to: string | null } | { problems: Partial<Record<'from' | 'to', DayProblem>> } {
+  // undefined: typed, but not a day.
+  const read = (text: string): string | null | undefined => (text.trim() === '' ? null : (parseDay(text) ?? undefined));
+  const from = read(form.from);
+  const to = read(form.to);
+  const problems: Partial<Record<'from' | 'to', DayProblem>> = {};
+  if (from === undefined) problems.from = 'invalid';
+  if (to === undefined) problems.to = 'invalid';
+  else if (to !== null && typeof from === 'string' && to < from) problems.to = 'order';
+  if (from === undefined || to === undefined || problems.to !== undefined) return { problems };
+  return { from, to };
+}
+
+function filterOf(form: Form, period: { from: string | null; to: string | null }, profileId: string | null): AuditFilter {
   const filter: AuditFilter = {};
   if (form.who.trim() !== '') filter.who = form.who.trim();
   if (form.action !== null) filter.action = form.action;
-  const from = dayStart(form.from);
-  const to = dayStart(form.to, 1);
-  if (from !== undefined) filter.from = from;
-  if (to !== undefined) filter.to = to;
+  if (period.from !== null) filter.from = dayStart(period.from);
+  if (period.to !== null) filter.to = dayStart(period.to, 1);
   if (profileId !== null) filter.profileId = profileId;
   return filter;
 }
@@ -65,51 +81,34 @@ export function AuditPage() {
   const [form, setForm] = useState<Form>(EMPTY);
   const [profileId, setProfileId] = useState<string | null>(null);
   const [filter, setFilter] = useState<AuditFilter>({});
-  const [entries, setEntries] = useState<OrgAuditEntry[] | null>(null);
-  const [next, setNext] = useState<number | null>(null);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [tick, setTick] = useState(0);
+  const [dayProblems, setDayProblems] = useState<Partial<Record<'from' | 'to', DayProblem>>>({});
   const filterKey = JSON.stringify(filter);
-
-  useEffect(() => {
-    let live = true;
-    setBusy(true);
-    void api.invoke('org:audit', { filter: JSON.parse(filterKey) as AuditFilter, limit: AUDIT_PAGE_SIZE }).then((r) => {
-      if (!live) return;
-      setBusy(false);
-      if (!r.ok) {
-        setError(r.error);
-        setEntries(null);
-        return;
-      }
-      setError(undefined);
-      setEntries(r.data.entries);
-      setNext(r.data.next);
-    });
-    return () => {
-      live = false;
-    };
-  }, [filterKey, tick]);
-
-  const more = useCallback(() => {
-    if (next === null) return;
-    setBusy(true);
-    void api.invoke('org:audit', { filter, before: next, limit: AUDIT_PAGE_SIZE }).then((r) => {
-      setBusy(false);
-      if (!r.ok) {
-        setError(r.error);
-        return;
-      }
-      setEntries((shown) => [...(shown ?? []), ...r.data.entries]);
-      setNext(r.data.next);
-    });
-  }, [filter, next]);
+  const { entries, hasMore, error, busy, more, reload } = useAuditPages((before) => api.invoke('org:audit', { filter, ...(before === undefined ? {} : { before }), limit: AUDIT_PAGE_SIZE }), filterKey);
 
   const apply = (nextForm: Form, nextProfile: string | null): void => {
     setForm(nextForm);
     setProfileId(nextProfile);
-    setFilter(filterOf(nextForm, nextProfile));
+    const period = periodOf(nextForm, format.parseDay);
+    if ('problems' in period) {
+      setDayProblems(period.problems);
+      return;
+    }
+    setDayProblems({});
+    setFilter(filterOf(nextForm, period, nextProfile));
+  };
+  // The way to write a day, in the reader's letters (dd/mm/yyyy, jj/mm/aaaa …), and today as an example.
+  const dayLetters = { day: t('org.audit.dayLetters.day'), month: t('org.audit.dayLetters.month'), year: t('org.audit.dayLetters.year') };
+  const dayPattern = format.dayPattern.order.map((part) => dayLetters[part]).join(format.dayPattern.separator);
+  const now = new Date();
+  const example = format.formatDay(`${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`);
+  const dayError = (field: 'from' | 'to'): string | undefined => {
+    const problem = dayProblems[field];
+    if (problem === undefined) return undefined;
+    return problem === 'order' ? t('org.audit.dayOrder') : t('org.audit.dayInvalid', { pattern: dayPattern, example });
+  };
+  const setDay = (field: 'from' | 'to', value: string): void => {
+    setForm({ ...form, [field]: value });
+    setDayProblems((shown) => ({ ...shown, [field]: undefined }));
   };
   const organisation = status.data?.organisation?.name ?? '';
   return (
@@ -136,8 +135,19 @@ export function AuditPage() {
             onChange={(value) => setForm({ ...form, action: isAction(value) ? value : null })}
             data-testid="audit-action-filter"
           />
-          <TextInput label={t('org.audit.from')} type="date" value={form.from} w={160} onChange={(e) => setForm({ ...form, from: e.currentTarget.value })} />
-          <TextInput label={t('org.audit.to')} type="date" value={form.to} w={160} onChange={(e) => setForm({ ...form, to: e.currentTarget.value })} />
+          {PERIOD_FIELDS.map((field) => (
+            <TextInput
+              key={field}
+              label={t(PERIOD_LABELS[field])}
+              placeholder={dayPattern}
+              value={form[field]}
+              w={140}
+              error={dayError(field) !== undefined}
+              aria-describedby={dayError(field) === undefined ? undefined : `audit-${field}-problem`}
+              onChange={(e) => setDay(field, e.currentTarget.value)}
+              data-testid={`audit-${field}`}
+            />
+          ))}
           <Button type="submit">{t('org.audit.apply')}</Button>
           <Button variant="default" onClick={() => apply(EMPTY, null)}>
             {t('org.audit.clear')}
@@ -159,6 +169,15 @@ export function AuditPage() {
             {t('org.audit.export')}
           </Button>
         </Group>
+        {/* Said under the row, so that the fields stay in line. */}
+        {PERIOD_FIELDS.map((field) => {
+          const problem = dayError(field);
+          return problem === undefined ? null : (
+            <Text key={field} id={`audit-${field}-problem`} size="sm" c="red" mt={4} role="alert">
+              {t('org.audit.dayProblem', { field: t(PERIOD_LABELS[field]), problem })}
+            </Text>
+          );
+        })}
       </form>
       {profileId !== null && (
         <Group>
@@ -166,7 +185,7 @@ export function AuditPage() {
         </Group>
       )}
       {error !== undefined ? (
-        <ServerProblem error={error} onRetry={() => setTick((n) => n + 1)} />
+        <ServerProblem error={error} onRetry={reload} />
       ) : entries === null ? (
         <Loader />
       ) : entries.length === 0 ? (
@@ -179,7 +198,7 @@ export function AuditPage() {
             {t('org.audit.shown', { count: entries.length, n: format.number(entries.length) })}
           </Text>
           <AuditEntries entries={entries} testId="audit-log" onProfile={(id) => apply(form, id)} />
-          {next !== null && (
+          {hasMore && (
             <Group>
               <Button variant="default" loading={busy} onClick={more}>
                 {t('org.audit.more')}

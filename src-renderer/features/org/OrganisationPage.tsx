@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Group, Loader, NumberInput, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, NumberInput, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { ORG_SETTING_RANGES } from '../../../src-shared/contract/org';
@@ -12,7 +12,7 @@ import { useApi } from '../../api/hooks';
 import { LANGUAGE_KEYS } from '../../components/values';
 import { useFormat } from '../../i18n/format';
 import { errorText, fieldErrorText } from '../../i18n/messages';
-import { ServerProblem } from './ServerOnly';
+import { FromServer } from './ServerOnly';
 
 /** The form's values as typed: numbers may be empty or half-typed until saved. */
 interface Draft {
@@ -230,13 +230,9 @@ export function OrganisationPage() {
     <Stack>
       <Title order={2}>{t('org.settings.title')}</Title>
       {settings !== undefined && <Text size="sm">{t('org.settings.intro', { organisation: settings.name })}</Text>}
-      {loaded.error !== undefined ? (
-        <ServerProblem error={loaded.error} onRetry={loaded.reload} />
-      ) : settings === undefined ? (
-        <Loader />
-      ) : (
-        <SettingsForm key={JSON.stringify(settings)} settings={settings} onSaved={setSaved} />
-      )}
+      <FromServer loaded={{ data: settings, error: loaded.error, reload: loaded.reload }}>
+        {(shown) => <SettingsForm key={JSON.stringify(shown)} settings={shown} onSaved={setSaved} />}
+      </FromServer>
     </Stack>
   );
 }

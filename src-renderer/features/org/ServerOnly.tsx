@@ -1,6 +1,8 @@
-import { Alert, Button, Group, Stack, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Alert, Button, Group, Loader, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../../src-shared/errors';
+import type { Loaded } from '../../api/hooks';
 import { errorText } from '../../i18n/messages';
 import { useUi } from '../../state/ui';
 
@@ -51,4 +53,15 @@ export function ServerProblem({ error, onRetry }: { error: ApiError; onRetry: ()
       </Stack>
     </Alert>
   );
+}
+
+/**
+ * What a page reads from the server, in its place on the page: the refusal
+ * (see ServerProblem) when it cannot be read, a loader until it comes, then
+ * what `children` makes of it.
+ */
+export function FromServer<T>({ loaded, children }: { loaded: Pick<Loaded<T>, 'data' | 'error' | 'reload'>; children: (data: T) => ReactNode }) {
+  if (loaded.error !== undefined) return <ServerProblem error={loaded.error} onRetry={loaded.reload} />;
+  if (loaded.data === undefined) return <Loader />;
+  return children(loaded.data);
 }

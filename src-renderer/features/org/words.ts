@@ -1,17 +1,12 @@
 import type { AuditAction } from '../../../src-shared/contract/org';
 import type { Role } from '../../../src-shared/wire';
 
-export const ROLE_LABELS = {
-  owner: 'org.role.owner',
-  admin: 'org.role.admin',
-  viewer: 'org.role.viewer',
-} as const satisfies Record<Role, string>;
-
-export const ROLE_HINTS = {
-  owner: 'org.roleHint.owner',
-  admin: 'org.roleHint.admin',
-  viewer: 'org.roleHint.viewer',
-} as const satisfies Record<Role, string>;
+/** What a role is called: on its own (a list, a badge, a table cell), what it may do, and within a sentence ("Acme (owner)"). */
+export const ROLE_WORDS = {
+  owner: { label: 'org.role.owner', hint: 'org.roleHint.owner', inline: 'sync.server.role.owner' },
+  admin: { label: 'org.role.admin', hint: 'org.roleHint.admin', inline: 'sync.server.role.admin' },
+  viewer: { label: 'org.role.viewer', hint: 'org.roleHint.viewer', inline: 'sync.server.role.viewer' },
+} as const satisfies Record<Role, { label: string; hint: string; inline: string }>;
 
 /** What each audit action is called; a newer server's action not in this list is shown as it comes. */
 export const ACTION_LABELS = {

@@ -7,7 +7,7 @@ import { useApi } from '../../api/hooks';
 import { errorText } from '../../i18n/messages';
 import { useUi } from '../../state/ui';
 import { useImportSession } from '../import/session';
-import { ROLE_KEYS } from './words';
+import { ROLE_WORDS } from '../org/words';
 
 /**
  * The organisation the console works in. For an admin of several, a list to
@@ -41,7 +41,7 @@ export function OrganisationSwitcher({ signedInName }: { signedInName: string | 
       value={current.organisationId}
       data={organisations.map((o) => ({
         value: o.organisationId,
-        label: t('sync.organisations.option', { name: o.name, role: t(ROLE_KEYS[o.role]) }),
+        label: t('sync.organisations.option', { name: o.name, role: t(ROLE_WORDS[o.role].inline) }),
       }))}
       onChange={(id) => {
         if (id === null || id === current.organisationId) return;

@@ -3,20 +3,28 @@ import { Alert, Badge, Button, Card, Group, Modal, PasswordInput, Stack, Table, 
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { RequestOf } from '../../../src-shared/contract';
+import type { SyncStatus } from '../../../src-shared/contract/sync';
 import type { ApiError } from '../../../src-shared/errors';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { FIELD_KEYS } from '../../components/values';
 import { useFormat } from '../../i18n/format';
 import { errorText, fieldErrorText, syncTextOf } from '../../i18n/messages';
-import { LOG_LEVEL_KEYS, ROLE_KEYS } from './words';
+import { LOG_LEVEL_KEYS } from './words';
+import { ROLE_WORDS } from '../org/words';
 import { ForgotPassword } from '../org/ForgotPassword';
+import { useImportSession } from '../import/session';
+import { useUi } from '../../state/ui';
+import { OrganisationPicker } from './OrganisationPicker';
+import type { OrganisationChoiceAsked } from './OrganisationPicker';
 
 /** The request's field a refusal of the server address names. */
-const URL_FIELD: keyof RequestOf<'sync:connect'> = 'serverUrl';
+const URL_FIELD: keyof RequestOf<'sync:signIn'> = 'serverUrl';
 
-function SignInForm({ initialUrl }: { initialUrl: string }) {
+function SignInForm({ initialUrl, currentOrganisation }: { initialUrl: string; currentOrganisation: string | null }) {
   const { t } = useTranslation();
+  const startAfresh = useUi((s) => s.startAfresh);
+  const resetImport = useImportSession((s) => s.reset);
   const [serverUrl, setServerUrl] = useState(initialUrl);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -24,53 +32,77 @@ function SignInForm({ initialUrl }: { initialUrl: string }) {
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [urlEdited, setUrlEdited] = useState(false);
   const [busy, setBusy] = useState(false);
+  // The account administers several organisations: which one to open, asked before anything is kept.
+  const [asked, setAsked] = useState<OrganisationChoiceAsked | null>(null);
   const urlError = urlEdited ? null : fieldErrorText(t, error, URL_FIELD);
+  const signedIn = (status: SyncStatus): void => {
+    setAsked(null);
+    setPassword('');
+    const organisation = status.organisation;
+    // Another organisation's data is open now: what the screens held of the one before goes, as when switching.
+    if (organisation !== null && currentOrganisation !== null && organisation.id !== currentOrganisation) {
+      resetImport();
+      startAfresh();
+    }
+    notifications.show({ color: 'green', message: organisation === null ? t('sync.server.signedInServer') : t('sync.server.signedIn', { organisation: organisation.name }) });
+  };
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        setBusy(true);
-        setError(undefined);
-        setUrlEdited(false);
-        void api.invoke('sync:connect', { serverUrl: serverUrl.trim(), email: email.trim(), password }).then((r) => {
-          setBusy(false);
-          if (!r.ok) {
-            setError(r.error);
-            return;
-          }
-          setPassword('');
-          const organisation = r.data.organisation?.name;
-          notifications.show({ color: 'green', message: organisation === undefined ? t('sync.server.signedInServer') : t('sync.server.signedIn', { organisation }) });
-        });
-      }}
-    >
-      <Stack maw={480}>
-        {error !== undefined && fieldErrorText(t, error, URL_FIELD) === null && (
-          <Alert color="red" data-testid="sign-in-error">
-            {errorText(t, error)}
-          </Alert>
-        )}
-        <TextInput
-          label={t('sync.server.address')}
-          placeholder={t('sync.server.addressPlaceholder')}
-          value={serverUrl}
-          onChange={(e) => {
-            setServerUrl(e.currentTarget.value);
-            setUrlEdited(true);
+    <>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(undefined);
+          setUrlEdited(false);
+          void api.invoke('sync:signIn', { serverUrl: serverUrl.trim(), email: email.trim(), password }).then((r) => {
+            setBusy(false);
+            if (!r.ok) {
+              setError(r.error);
+              return;
+            }
+            if (r.data.kind === 'choose') setAsked(r.data);
+            else signedIn(r.data.status);
+          });
+        }}
+      >
+        <Stack maw={480}>
+          {error !== undefined && fieldErrorText(t, error, URL_FIELD) === null && (
+            <Alert color="red" data-testid="sign-in-error">
+              {errorText(t, error)}
+            </Alert>
+          )}
+          <TextInput
+            label={t('sync.server.address')}
+            placeholder={t('sync.server.addressPlaceholder')}
+            value={serverUrl}
+            onChange={(e) => {
+              setServerUrl(e.currentTarget.value);
+              setUrlEdited(true);
+            }}
+            error={urlError ?? undefined}
+            required
+          />
+          <TextInput label={t(FIELD_KEYS.email)} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required />
+          <PasswordInput label={t('sync.server.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required />
+          <Group>
+            <Button type="submit" loading={busy}>
+              {t('sync.server.signIn')}
+            </Button>
+            <ForgotPassword serverUrl={serverUrl} email={email} />
+          </Group>
+        </Stack>
+      </form>
+      {asked !== null && (
+        <OrganisationPicker
+          asked={asked}
+          onOpened={signedIn}
+          onCancelled={() => {
+            setAsked(null);
+            notifications.show({ message: t('sync.picker.cancelled') });
           }}
-          error={urlError ?? undefined}
-          required
         />
-        <TextInput label={t(FIELD_KEYS.email)} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required />
-        <PasswordInput label={t('sync.server.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required />
-        <Group>
-          <Button type="submit" loading={busy}>
-            {t('sync.server.signIn')}
-          </Button>
-          <ForgotPassword serverUrl={serverUrl} email={email} />
-        </Group>
-      </Stack>
-    </form>
+      )}
+    </>
   );
 }
 
@@ -108,7 +140,7 @@ export function SettingsPage() {
           <Stack gap="xs">
             <Group>
               <Text fw={600}>{s.organisation.name}</Text>
-              <Badge variant="light">{t(ROLE_KEYS[s.organisation.role])}</Badge>
+              <Badge variant="light">{t(ROLE_WORDS[s.organisation.role].inline)}</Badge>
             </Group>
             <Text size="sm">{t('sync.server.signedInAs', { account: s.account ?? '', url: s.serverUrl ?? '' })}</Text>
             {several > 1 && (
@@ -133,7 +165,7 @@ export function SettingsPage() {
               {t('sync.server.signedOut', { organisation: s.organisation.name, ...waiting })}
             </Alert>
           )}
-          {info.data !== undefined && <SignInForm initialUrl={s.serverUrl ?? info.data.suggestedServerUrl ?? ''} />}
+          {info.data !== undefined && <SignInForm initialUrl={s.serverUrl ?? info.data.suggestedServerUrl ?? ''} currentOrganisation={s.organisation?.id ?? null} />}
         </>
       )}
       <Title order={3} size="h4" mt="lg">

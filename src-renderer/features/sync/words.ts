@@ -1,7 +1,6 @@
 import type { ConflictKind, ConflictView, InviteBatchStatus, SkipReasonText, SyncLogEntry, SyncStatus } from '../../../src-shared/contract/sync';
 import { fullName } from '../../../src-shared/profile';
 import type { TFunction } from 'i18next';
-import type { Role } from '../../../src-shared/wire';
 import type { Formatters } from '../../i18n/format';
 import { syncTextOf } from '../../i18n/messages';
 
@@ -34,13 +33,6 @@ export const LOG_LEVEL_KEYS = {
   warning: 'sync.log.level.warning',
   error: 'sync.log.level.error',
 } as const satisfies Record<SyncLogEntry['level'], string>;
-
-/** One's role in the organisation on the server. */
-export const ROLE_KEYS = {
-  owner: 'sync.server.role.owner',
-  admin: 'sync.server.role.admin',
-  viewer: 'sync.server.role.viewer',
-} as const satisfies Record<Role, string>;
 
 export type Connection = 'not_connected' | 'working_offline' | 'offline' | 'online' | 'connecting';
 

@@ -10,12 +10,29 @@ export class ServerPage {
   }
 
   async signIn(serverUrl: string, email: string, password: string): Promise<void> {
+    await this.submitSignIn(serverUrl, email, password);
+    await expect(this.page.getByTestId('connection')).toBeVisible();
+  }
+
+  /** Fills the sign-in form and sends it; what comes next (signed in, or the organisation picker) is the caller's to check. */
+  async submitSignIn(serverUrl: string, email: string, password: string): Promise<void> {
     await this.open();
     await this.page.getByRole('textbox', { name: 'Server address' }).fill(serverUrl);
     await this.page.getByRole('textbox', { name: 'Email' }).fill(email);
     await this.page.getByRole('textbox', { name: 'Password' }).fill(password);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(this.page.getByTestId('connection')).toBeVisible();
+  }
+
+  /** The organisation picker an admin of several organisations gets after signing in. */
+  picker() {
+    return this.page.getByRole('dialog', { name: 'Choose the organisation to open' });
+  }
+
+  async signOut(): Promise<void> {
+    await this.open();
+    await this.page.getByTestId('connection').getByRole('button', { name: 'Sign out' }).click();
+    await this.page.getByRole('dialog', { name: 'Sign out?' }).getByRole('button', { name: 'Sign out' }).click();
+    await expect(this.page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   }
 }
 

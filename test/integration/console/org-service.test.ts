@@ -6,10 +6,8 @@
  */
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS } from '../../../src-shared/contract/org';
 import type { ChannelName, RequestOf } from '../../../src-shared/contract';
 import type { ApiError } from '../../../src-shared/errors';
-import { AUDIT_ACTIONS as SERVER_AUDIT_ACTIONS } from '../../../src-server/services/audit';
 import { openTestConsole } from '../../support/console';
 import type { TestConsole } from '../../support/console';
 import { build } from '../../support/roster-server';
@@ -54,10 +52,6 @@ async function closedPort(): Promise<number> {
 }
 
 describe('the organisation screens’ channels', () => {
-  it('the console knows every audit action the server records', () => {
-    expect([...AUDIT_ACTIONS]).toEqual([...SERVER_AUDIT_ACTIONS]);
-  });
-
   it('signed out, or set to work offline, every call is refused with a clear rule and asks nothing of the server', async () => {
     const c = openTestConsole();
     consoles.push(c);

@@ -4,30 +4,19 @@
  * a line each), its action's name, and the server's admin refusals, in each
  * console language through a real i18next instance.
  */
-import i18next from 'i18next';
 import type { TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resources } from '../../../src-renderer/i18n/resources';
 import { errorText } from '../../../src-renderer/i18n/messages';
 import { actionText, detailLines } from '../../../src-renderer/features/org/AuditEntries';
-import { CONSOLE_LANGUAGES } from '../../../src-shared/console-languages';
 import type { ConsoleLanguage } from '../../../src-shared/console-languages';
 import { errorFromWire } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
+import { consoleTranslators } from '../../support/i18n';
 
-const ts = {} as Record<ConsoleLanguage, TFunction>;
+let ts: Record<ConsoleLanguage, TFunction>;
 
 beforeAll(async () => {
-  for (const lng of CONSOLE_LANGUAGES) {
-    const instance = i18next.createInstance();
-    await instance.init({
-      resources: Object.fromEntries(CONSOLE_LANGUAGES.map((l) => [l, { translation: resources[l] }])),
-      lng,
-      fallbackLng: 'en',
-      interpolation: { escapeValue: false },
-    });
-    ts[lng] = instance.t;
-  }
+  ts = await consoleTranslators();
 });
 
 describe('the audit log’s wording', () => {

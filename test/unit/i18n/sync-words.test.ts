@@ -4,34 +4,23 @@
  * of a sync), and a conflict's headline built from its kind, code and sides,
  * in each console language through a real i18next instance.
  */
-import i18next from 'i18next';
 import type { TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resources } from '../../../src-renderer/i18n/resources';
 import { formatters } from '../../../src-renderer/i18n/format';
 import { conflictHeadline, syncAnnouncement } from '../../../src-renderer/features/sync/words';
-import { CONSOLE_LANGUAGES } from '../../../src-shared/console-languages';
 import type { ConsoleLanguage } from '../../../src-shared/console-languages';
 import { syncText } from '../../../src-shared/contract/sync';
 import type { ConflictView, SyncStatus } from '../../../src-shared/contract/sync';
 import { errorFromWire } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
+import { consoleTranslators } from '../../support/i18n';
 import { syncTextOf } from '../../../src-renderer/i18n/messages';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
 
-const ts = {} as Record<ConsoleLanguage, TFunction>;
+let ts: Record<ConsoleLanguage, TFunction>;
 
 beforeAll(async () => {
-  for (const lng of CONSOLE_LANGUAGES) {
-    const instance = i18next.createInstance();
-    await instance.init({
-      resources: Object.fromEntries(CONSOLE_LANGUAGES.map((l) => [l, { translation: resources[l] }])),
-      lng,
-      fallbackLng: 'en',
-      interpolation: { escapeValue: false },
-    });
-    ts[lng] = instance.t;
-  }
+  ts = await consoleTranslators();
 });
 
 const status = (patch: Partial<SyncStatus> = {}): SyncStatus => ({
