@@ -3,7 +3,7 @@ import { channel } from './channel';
 import { serverUrlSchema } from './sync';
 import type { ExportedFile } from '../import';
 import { LANGUAGES } from '../languages';
-import type { accountSessionSchema, orgAdminInvitationSchema, orgAdminListSchema, orgAdminSchema, orgAppLinksSchema, orgAuditEntrySchema, orgAuditPageSchema, orgSettingsSchema } from '../org-wire';
+import type { accountSessionSchema, orgAdminInvitationSchema, orgAdminListSchema, orgAdminSchema, orgAuditEntrySchema, orgAuditPageSchema, orgSettingsSchema } from '../org-wire';
 import { ROLES } from '../wire';
 import type { Role } from '../wire';
 
@@ -58,7 +58,6 @@ export interface OrgAdmins extends z.output<typeof orgAdminListSchema> {
   me: { email: string; role: Role | null };
 }
 
-export type OrgAppLinks = z.output<typeof orgAppLinksSchema>;
 export type OrgSettings = z.output<typeof orgSettingsSchema>;
 export type OrgAuditEntry = z.output<typeof orgAuditEntrySchema>;
 export type OrgAuditPage = z.output<typeof orgAuditPageSchema>;
