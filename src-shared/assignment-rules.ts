@@ -39,6 +39,7 @@ export const RULE_LIMITS = {
 
 /** What a condition looks at. */
 export const CONDITION_SUBJECTS = ['tag', 'department', 'jobProfile', 'emailDomain', 'language', 'externalId'] as const;
+/** @public Used by the catalogue and rules lanes of issue 14. */
 export type ConditionSubject = (typeof CONDITION_SUBJECTS)[number];
 
 /**
@@ -197,7 +198,7 @@ export function applyRules(subject: RuleSubject, rules: readonly AssignmentRule[
   return { attributes, grants: given, changed };
 }
 
-/** Whether a rule, added to (or replacing its earlier self in) the rules, would change this profile. */
+/** Whether a rule, added to (or replacing its earlier self in) the rules, would change this profile. @public Used by the catalogue and rules lanes of issue 14. */
 export function wouldChange(subject: RuleSubject, grants: Grants, rules: readonly AssignmentRule[]): boolean {
   return applyRules(subject, rules, grants).changed;
 }
@@ -317,6 +318,7 @@ export function entriesNamed(r: Pick<AssignmentRule, 'conditions' | 'actions'>):
 const uuid = z.uuid();
 const ruleText = z.string().max(1000);
 
+/** @public Used by the catalogue and rules lanes of issue 14. */
 export const ruleDraftSchema = z.strictObject({
   name: ruleText.nullish(),
   enabled: z.boolean().optional(),
@@ -346,6 +348,7 @@ const actionSchema = z.union([
   z.object({ field: z.enum(SINGLE_FIELDS), set: uuid }),
 ]);
 
+/** @public Used by the catalogue and rules lanes of issue 14. */
 export const assignmentRuleSchema = z.object({
   id: uuid,
   name: z.string(),

@@ -27,6 +27,7 @@ export const SINGLE_FIELDS = ['department', 'jobProfile', 'permissionType', 'use
 export type SingleField = (typeof SINGLE_FIELDS)[number];
 
 export const isMultiField = (field: AttributeField): field is MultiField => (MULTI_FIELDS as readonly string[]).includes(field);
+/** @public Used by the catalogue and rules lanes of issue 14. */
 export const isSingleField = (field: AttributeField): field is SingleField => (SINGLE_FIELDS as readonly string[]).includes(field);
 
 /** Which catalogue each attribute takes its entries from. */
@@ -40,7 +41,7 @@ export const KIND_OF: Record<AttributeField, CatalogueKind> = {
   licences: 'licence',
 };
 
-/** The attribute that takes its entries from a catalogue. */
+/** The attribute that takes its entries from a catalogue. @public Used by the catalogue and rules lanes of issue 14. */
 export const FIELD_OF: Record<CatalogueKind, AttributeField> = {
   accessRight: 'accessRights',
   department: 'department',
@@ -266,6 +267,7 @@ export function checkAttributes(attributes: ProfileAttributes, catalogue: Catalo
 
 const entryId = z.uuid();
 
+/** @public Used by the catalogue and rules lanes of issue 14. */
 export const profileAttributesSchema = z.object({
   accessRights: z.array(entryId).max(ATTRIBUTE_LIMITS.entriesPerProfile),
   department: entryId.nullable(),
@@ -276,10 +278,12 @@ export const profileAttributesSchema = z.object({
   licences: z.array(entryId).max(ATTRIBUTE_LIMITS.entriesPerProfile),
 }) satisfies z.ZodType<ProfileAttributes>;
 
+/** @public Used by the catalogue and rules lanes of issue 14. */
 export const grantsSchema = z.record(z.string().max(200), entryId).refine((g) => Object.keys(g).length <= 3 * ATTRIBUTE_LIMITS.entriesPerProfile + 4, {
   message: 'too many grants',
 });
 
+/** @public Used by the catalogue and rules lanes of issue 14. */
 export const catalogueEntryDraftSchema = z.strictObject({
   code: z.string().max(1000).nullish(),
   name: z.string().max(1000).nullish(),
@@ -287,6 +291,7 @@ export const catalogueEntryDraftSchema = z.strictObject({
   seats: z.union([z.number(), z.string().max(20)]).nullish(),
 });
 
+/** @public Used by the catalogue and rules lanes of issue 14. */
 export const catalogueEntrySchema = z.object({
   id: entryId,
   kind: z.enum(CATALOGUE_KINDS),
