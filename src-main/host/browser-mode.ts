@@ -1,5 +1,6 @@
 import { parseLaunchArgs } from '../runtime/args';
 import { databaseFile, resolveDataDir } from '../runtime/data-dir';
+import { importLimitsFromEnv } from '../runtime/import/limits-env';
 import { openRoster } from '../runtime/roster';
 import type { Roster, RosterOptions } from '../runtime/roster';
 import { hasDisplay, writeLaunchPage } from './launch';
@@ -53,6 +54,7 @@ const addressLine = (launchUrl: string): string => `Open this address in a brows
 export async function runBrowserMode(options: BrowserModeOptions): Promise<BrowserMode> {
   const args = parseLaunchArgs(options.argv);
   const dataDir = resolveDataDir(args.dataDir, options.env);
+  const importLimits = importLimitsFromEnv(options.env);
   const roster = openRoster({
     dataDir,
     mode: 'browser',
@@ -63,6 +65,7 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
       options.print(`Warning: ${message}`);
     },
     ...options.roster,
+    import: { ...options.roster?.import, limits: { ...importLimits, ...options.roster?.import?.limits } },
   });
   let host: RunningHost;
   try {

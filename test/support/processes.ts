@@ -104,10 +104,10 @@ export interface ConsoleHostProcess extends Child {
   invoke(name: ChannelName, args: unknown): Promise<{ ok: boolean; data?: unknown; error?: { code: string; message: string } }>;
 }
 
-/** The built console host (out/main/host.js, browser mode) as its own process on a data dir. */
-export async function spawnConsoleHost(o: { dataDir: string }): Promise<ConsoleHostProcess> {
+/** The built console host (out/main/host.js, browser mode) as its own process on a data dir; `env` adds to this process's environment. */
+export async function spawnConsoleHost(o: { dataDir: string; env?: Record<string, string> }): Promise<ConsoleHostProcess> {
   const script = resolve(ROOT, 'out/main/host.js');
-  const child = track(spawn(process.execPath, [script, '--data-dir', o.dataDir, '--port', '0', '--no-open'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } }), 'console host');
+  const child = track(spawn(process.execPath, [script, '--data-dir', o.dataDir, '--port', '0', '--no-open'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } }), 'console host');
   const ready = await waitForLine(child, /ROSTER_READY (http:\/\/127\.0\.0\.1:\d+)/, 'console host');
   const token = child.output().match(/#token=([A-Za-z0-9_\-.~%]+)/);
   if (token === null) throw new Error(`the console host printed no launch secret:\n${child.output()}`);
