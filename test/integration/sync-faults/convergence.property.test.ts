@@ -648,7 +648,9 @@ async function runScenario(scenario: Scenario): Promise<void> {
     seen.runs += 1;
     seen.profiles += view.live.size;
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\nops:\n${log.join('\n')}`, { cause: error });
+    // What each host said last (its log names what an INTERNAL error hides).
+    const said = slots.map((s) => `console ${s.index}: ${(s.host?.output() ?? '(not running)').slice(-2000)}`).join('\n');
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\nops:\n${log.join('\n')}\n${said}`, { cause: error });
   }
 }
 
