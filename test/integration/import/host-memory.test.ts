@@ -145,7 +145,15 @@ describe('an import gives its memory back on the real console host', () => {
     cleanups.push(() => {
       rmSync(dataDir, { recursive: true, force: true });
     });
-    await expect(spawnConsoleHost({ dataDir, env: { ROSTER_IMPORT_MAX_MEMORY_MB: '512MB' } })).rejects.toThrow(
+    const outcome = await spawnConsoleHost({ dataDir, env: { ROSTER_IMPORT_MAX_MEMORY_MB: '512MB' } }).then(
+      async (host) => {
+        // It should not have started: stop it before saying so.
+        await host.kill('SIGKILL');
+        return 'started';
+      },
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    expect(outcome).toContain(
       'Roster could not start. Something went wrong while starting: ROSTER_IMPORT_MAX_MEMORY_MB must be a whole number of MB from 32 to 16384 (it is "512MB").',
     );
   }, 60_000);
