@@ -1,3 +1,4 @@
+import { prepared } from './database';
 import type { Db } from './database';
 import type { Profile } from '../../src-shared/profile';
 import type { ImportFormat, ImportHistoryStatus, ImportMode } from '../../src-shared/import';
@@ -65,7 +66,7 @@ export const importsRepo = {
   },
 
   addItem(db: Db, item: ImportItem): void {
-    db.prepare('INSERT INTO import_items (import_id, profile_id, row_number, action, mutation_id, before) VALUES (?, ?, ?, ?, ?, ?)').run(
+    prepared(db, 'INSERT INTO import_items (import_id, profile_id, row_number, action, mutation_id, before) VALUES (?, ?, ?, ?, ?, ?)').run(
       item.importId,
       item.profileId,
       item.rowNumber,
@@ -76,7 +77,7 @@ export const importsRepo = {
   },
 
   progress(db: Db, id: string, c: { created: number; updated: number; skipped: number }): void {
-    db.prepare('UPDATE imports SET created = ?, updated = ?, skipped = ? WHERE id = ?').run(c.created, c.updated, c.skipped, id);
+    prepared(db, 'UPDATE imports SET created = ?, updated = ?, skipped = ? WHERE id = ?').run(c.created, c.updated, c.skipped, id);
   },
 
   finish(db: Db, id: string, status: ImportHistoryStatus, finishedAt: string, c: { created: number; updated: number; skipped: number }): void {

@@ -55,8 +55,18 @@ export const LIST_INDEXES = {
   profiles_by_language: 'ON profiles (deleted, language, name_key)',
 } as const;
 
-/** Triggers switched off in bulk mode: the ones that index; tag clean-up on delete stays. */
-const BULK_OFF = ['profiles_search_insert', 'profiles_search_update'] as const;
+/** Triggers switched off in bulk mode: the ones that keep the search indexes (the build rebuilds those from the rows). */
+const BULK_OFF = ['profiles_search_insert', 'profiles_search_update', 'profiles_search_delete'] as const;
+
+/**
+ * In bulk mode a delete only clears the row's tags: taking a row out of a
+ * search index that never held it (written in bulk) leaves the index
+ * malformed, and SQLite then refuses every later change to it.
+ */
+const BULK_DELETE_TRIGGER = 'profiles_bulk_delete';
+const BULK_DELETE = `CREATE TRIGGER IF NOT EXISTS ${BULK_DELETE_TRIGGER} AFTER DELETE ON profiles BEGIN
+    DELETE FROM profile_tags WHERE profile_rid = old.rid;
+  END`;
 const GENERATION = 'replica.indexesPending';
 
 const triggerExists = (db: Db, name: string): boolean =>
@@ -79,6 +89,7 @@ export const replicaIndexes = {
   /** Call inside a transaction, before writing many rows: from here the rows go in without their list, tag and search entries. */
   beginBulk(db: Db): void {
     for (const name of BULK_OFF) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+    db.exec(BULK_DELETE);
     for (const name of Object.keys(INVITATION_EVENT_TRIGGERS)) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
     for (const name of Object.keys(LIST_INDEXES)) db.exec(`DROP INDEX IF EXISTS ${name}`);
     settingsRepo.set(db, GENERATION, String(generation(db) + 1));
@@ -120,6 +131,7 @@ export const replicaIndexes = {
       if (!same()) return false;
       db.exec("INSERT INTO profiles_fts (profiles_fts) VALUES ('rebuild')");
       db.exec("INSERT INTO profiles_words (profiles_words) VALUES ('rebuild')");
+      db.exec(`DROP TRIGGER IF EXISTS ${BULK_DELETE_TRIGGER}`);
       for (const name of BULK_OFF) if (!triggerExists(db, name)) db.exec(SEARCH_TRIGGERS[name]);
       // The Dashboard's invitation events the bulk writes left out (dashboard.repo), then their triggers back on.
       fillInvitationEvents(db);

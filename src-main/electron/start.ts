@@ -7,6 +7,7 @@ import { restoreOnStart, startupFailureText, StartupError } from '../runtime/sta
 import type { Roster, RosterOptions } from '../runtime/roster';
 import { readStatic } from '../runtime/static';
 import type { SecretStore } from '../core/sync/ports';
+import { importLimitsFromEnv } from '../runtime/import/limits-env';
 import { bindIpc } from './ipc';
 import type { EventTarget, IpcMainLike } from './ipc';
 import { createElectronSecretStore } from './secrets';
@@ -236,6 +237,7 @@ export function startElectron<W extends WindowLike>(electron: ElectronModules<W>
       },
       openPath: async (path) => (await shell.openPath(path)) === '',
       ...environment.roster,
+      import: { ...environment.roster?.import, limits: { ...importLimitsFromEnv(environment.env), ...environment.roster?.import?.limits } },
       sync: { ...environment.roster?.sync, secrets },
       // Each further organisation's token is kept the same way, in its own folder.
       secretsFor: (dir) => createElectronSecretStore(dir, safeStorage, environment.platform),

@@ -1,5 +1,6 @@
 import { parseLaunchArgs } from '../runtime/args';
 import { databaseFile, resolveDataDir } from '../runtime/data-dir';
+import { importLimitsFromEnv } from '../runtime/import/limits-env';
 import { openRoster } from '../runtime/roster';
 import { restoreOnStart } from '../runtime/startup';
 import type { Roster, RosterOptions } from '../runtime/roster';
@@ -55,6 +56,7 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
   const args = parseLaunchArgs(options.argv);
   const dataDir = resolveDataDir(args.dataDir, options.env);
   if (args.restoreBackup !== undefined) options.print(restoreOnStart(dataDir, databaseFile(dataDir), args.restoreBackup, new Date()));
+  const importLimits = importLimitsFromEnv(options.env);
   const roster = openRoster({
     dataDir,
     mode: 'browser',
@@ -66,6 +68,7 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
       options.print(`Warning: ${message}`);
     },
     ...options.roster,
+    import: { ...options.roster?.import, limits: { ...importLimits, ...options.roster?.import?.limits } },
   });
   let host: RunningHost;
   try {

@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ChannelName, RequestOf, ResponseOf } from '../../src-shared/contract';
 import { UPLOAD_ARGS_HEADER } from '../../src-shared/contract/import';
 
@@ -104,10 +105,42 @@ export interface ConsoleHostProcess extends Child {
   invoke(name: ChannelName, args: unknown): Promise<{ ok: boolean; data?: unknown; error?: { code: string; message: string } }>;
 }
 
-/** The built console host (out/main/host.js, browser mode) as its own process on a data dir. */
-export async function spawnConsoleHost(o: { dataDir: string }): Promise<ConsoleHostProcess> {
-  const script = resolve(ROOT, 'out/main/host.js');
-  const child = track(spawn(process.execPath, [script, '--data-dir', o.dataDir, '--port', '0', '--no-open'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } }), 'console host');
+const HOST_SCRIPT = resolve(ROOT, 'out/main/host.js');
+const hostArgs = (dataDir: string): string[] => [HOST_SCRIPT, '--data-dir', dataDir, '--port', '0', '--no-open'];
+
+/** The built console host (out/main/host.js, browser mode) as its own process on a data dir; `env` adds to this process's environment. */
+export async function spawnConsoleHost(o: { dataDir: string; env?: Record<string, string> }): Promise<ConsoleHostProcess> {
+  const child = track(spawn(process.execPath, hostArgs(o.dataDir), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } }), 'console host');
+  return hostReady(child);
+}
+
+/** A console host process that has loaded its code and waits to start (see host-standby-child.mjs). */
+export interface StandbyConsoleHost extends Child {
+  /** Lets it start on its data dir (which must be free: the host it stands in for is dead); settles once it is ready. */
+  start(): Promise<ConsoleHostProcess>;
+}
+
+/**
+ * The built console host, its code loaded ahead and its start held: what a
+ * test that kills a host and starts it again on the same data spawns while
+ * the first one still runs, so the restart opens the data at once.
+ */
+export async function standbyConsoleHost(o: { dataDir: string; env?: Record<string, string> }): Promise<StandbyConsoleHost> {
+  const preload = pathToFileURL(resolve(ROOT, 'test/support/host-standby-child.mjs')).href;
+  const spawned = spawn(process.execPath, ['--import', preload, ...hostArgs(o.dataDir)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
+  const child = track(spawned, 'standby console host');
+  await waitForLine(child, /ROSTER_STANDBY/, 'standby console host');
+  return {
+    ...child,
+    start: () => {
+      spawned.stdin.end('start\n');
+      return hostReady(child);
+    },
+  };
+}
+
+/** The host's address and launch secret, once it printed them, and how to call it. */
+async function hostReady(child: Child): Promise<ConsoleHostProcess> {
   const ready = await waitForLine(child, /ROSTER_READY (http:\/\/127\.0\.0\.1:\d+)/, 'console host');
   const token = child.output().match(/#token=([A-Za-z0-9_\-.~%]+)/);
   if (token === null) throw new Error(`the console host printed no launch secret:\n${child.output()}`);

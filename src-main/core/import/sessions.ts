@@ -53,6 +53,13 @@ const goneError = (): Error => ruleError('NOT_FOUND', rule('import_gone', {}));
  */
 export type ReleaseReason = 'idle' | 'replaced' | 'left' | 'finished' | 'closed';
 
+/**
+ * An import this large (its sheets' rows, or its file's bytes) asks, when it
+ * is released or its file is refused, for the memory it held to be given
+ * back to the system at once (the worker port's reclaim).
+ */
+const RECLAIM_FROM = { rows: 10_000, bytes: 4 * 1024 * 1024 } as const;
+
 /** The reasons of the imports closed last are kept (their ids only), this many. */
 const RELEASED_KEPT = 200;
 
@@ -214,7 +221,11 @@ export class ImportSessions {
       this.evict(id);
       return session;
     } finally {
-      if (entry.session === undefined && this.entries.get(id) === entry) this.entries.delete(id);
+      if (entry.session === undefined) {
+        if (this.entries.get(id) === entry) this.entries.delete(id);
+        // A large file refused (too large for the memory, corrupt, cancelled): its bytes and what was read of it are garbage now.
+        if (bytes.byteLength >= RECLAIM_FROM.bytes) this.ctx.worker.reclaim?.();
+      }
     }
   }
 
@@ -246,6 +257,8 @@ export class ImportSessions {
     if (entry === undefined) return { closed: false };
     entry.control.close();
     this.entries.delete(importId);
+    const rows = entry.session?.file.sheets.reduce((n, sheet) => n + sheet.grid.length, 0) ?? 0;
+    if (rows >= RECLAIM_FROM.rows || (entry.session?.bytes.byteLength ?? 0) >= RECLAIM_FROM.bytes) this.ctx.worker.reclaim?.();
     this.released.delete(importId);
     this.released.set(importId, reason);
     if (this.released.size > RELEASED_KEPT) {

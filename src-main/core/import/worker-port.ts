@@ -40,6 +40,8 @@ export interface ImportWorkerPort {
   analyse(input: AnalyseInput, limits: ImportLimits, onProgress: WorkerProgress, signal?: AbortSignal): Promise<Analysis>;
   /** A file is likely to come soon (the Import page opened): get ready, e.g. start a worker ahead. */
   prepare?(limits: ImportLimits): void;
+  /** A large import was released: the memory it held may be given back to the system now rather than some day. */
+  reclaim?(): void;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../../../src-shared/errors';
 import type { ApiError } from '../../../src-shared/errors';
@@ -10,7 +11,8 @@ import type { WorkerReply, WorkerRequest } from './protocol';
  * The import worker: reads an untrusted file (or checks a sheet's rows) off
  * the main thread, under the resource limits its parent set. One reply per
  * job; the parent ends the worker after a failure, a time-out or a cancel,
- * and may give it another job after a success.
+ * or a job that made its heap grow large, and may give it another job after
+ * a small success.
  */
 
 const port = parentPort;
@@ -42,14 +44,16 @@ function toApiError(error: unknown, kind: WorkerRequest['kind'], limitMb: number
 }
 
 port.on('message', (request: WorkerRequest) => {
+  const heapBefore = getHeapStatistics().total_heap_size;
   const progress = throttled();
   try {
-    if (request.kind === 'parse') {
-      post({ type: 'parsed', result: runParse(request.job, progress) });
-    } else {
-      post({ type: 'analysed', result: analyseSheet(request.input, (done, total) => progress('validating', done, total)) });
-    }
+    const result = request.kind === 'parse' ? runParse(request.job, progress) : analyseSheet(request.input, (done, total) => progress('validating', done, total));
+    // The result first, on its own port, then the word that it is there (see protocol.ts).
+    request.results.postMessage(result);
+    request.results.close();
+    post({ type: 'done', heapGrowth: getHeapStatistics().total_heap_size - heapBefore });
   } catch (error) {
+    request.results.close();
     post({ type: 'error', error: toApiError(error, request.kind, request.kind === 'parse' ? request.job.limits.maxMemoryMb : request.limits.maxMemoryMb) });
   }
 });

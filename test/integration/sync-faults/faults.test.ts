@@ -99,6 +99,8 @@ async function seed(serverUrl: string, token: string, n: number, domain: string)
     const mutations = Array.from({ length: Math.min(500, n - from) }, (_, k) => createMutation({ firstName: `S${from + k}`, lastName: 'Seeded', email: `s${from + k}@${domain}` }));
     const res = await fetch(`${serverUrl}/api/v1/sync/push`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ clientId, mutations }) });
     expect(res.status).toBe(200);
+    // Read to the end: an answer left unread keeps its connection busy, and the server's close waits for it.
+    await res.arrayBuffer();
   }
 }
 
