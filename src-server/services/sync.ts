@@ -9,6 +9,7 @@ import { inviteProfiles } from './invitations';
 import { latestDeliveries } from './mail-sync';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
 import { ProfileBatch, refusedByDatabase, selectProfiles, toProfile } from './profiles';
+import { readRequired } from './catalogue-reads';
 import type { ProfileOutcome } from './profiles';
 import { adminActor, appendAudit, NO_SOURCE } from './audit';
 import type { AuditSource } from './audit';
@@ -74,7 +75,7 @@ export async function push(
       for (const r of rows) done.set(r.mutation_id, JSON.parse(r.result) as PushResult);
     }
 
-    const batch = new ProfileBatch(trx, actor.organisationId, { seq: org.change_seq, defaultLanguage: settings.defaultLanguage, now });
+    const batch = new ProfileBatch(trx, actor.organisationId, { seq: org.change_seq, defaultLanguage: settings.defaultLanguage, now, requiredAttributes: readRequired(org.required_attributes) });
     const entityIds: string[] = [];
     const emails: string[] = [];
     const externalIds: string[] = [];
@@ -169,7 +170,8 @@ export async function push(
     // The organisation's communication setting: email 1 leaves as soon as a profile is created (not for one this push invites anyway).
     if (org.invite_on_create === 1) {
       const invitedHere = new Set(results.flatMap((r) => (r.status === 'applied' && r.invite !== null ? r.invite.invited : [])));
-      const created = mutations.flatMap((m, i) => (!done.has(m.id) && m.kind === 'profile.create' && results[i]?.status === 'applied' && !invitedHere.has(m.entityId) ? [m.entityId] : []));
+      const made = (r: PushResult | undefined): boolean => r?.status === 'applied' || (r?.status === 'conflict' && r.reason === 'no_seat');
+      const created = mutations.flatMap((m, i) => (!done.has(m.id) && m.kind === 'profile.create' && made(results[i]) && !invitedHere.has(m.entityId) ? [m.entityId] : []));
       if (created.length > 0) {
         const before = batch.checkpoint();
         try {
@@ -203,11 +205,13 @@ export async function push(
     for (const [i, m] of mutations.entries()) {
       const result = results[i];
       if (done.has(m.id) || result === undefined) continue;
-      if (result.status !== 'applied') {
+      // A change applied without a licence that had no seat left is a conflict for the console, and a change here all the same.
+      const partial = result.status === 'conflict' && result.reason === 'no_seat';
+      if (result.status !== 'applied' && !partial) {
         count(m.id, result.status === 'conflict' ? 'conflicts' : 'rejected');
         continue;
       }
-      if (m.kind === 'profile.invite') {
+      if (result.status === 'applied' && m.kind === 'profile.invite') {
         count(m.id, 'invited', result.invite?.invited.length ?? 0);
         continue;
       }
@@ -215,9 +219,10 @@ export async function push(
       const after = m.kind === 'profile.delete' || result.row === null ? null : valuesOfProfile(result.row);
       current.set(m.entityId, after);
       const entry = profileEntry(actor.organisationId, who, m.entityId, before, after);
+      if (partial) count(m.id, 'conflicts');
       if (entry === null) continue;
       await appendAudit(trx, entry, now);
-      count(m.id, entry.action === 'profile.created' ? 'created' : entry.action === 'profile.deleted' ? 'deleted' : 'changed');
+      if (!partial) count(m.id, entry.action === 'profile.created' ? 'created' : entry.action === 'profile.deleted' ? 'deleted' : 'changed');
     }
     const newMutations = countFresh(mutations, done);
     if (newMutations > 0) await appendAudit(trx, { organisationId: actor.organisationId, actor: who.actor, source, action: 'sync.pushed', details: { clientId, mutations: newMutations, ...counts } }, now);

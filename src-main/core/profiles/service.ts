@@ -1,6 +1,7 @@
 import { ruleError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
-import { validateProfile } from '../../../src-shared/profile';
+import { draftGivesAttribute, validateProfile } from '../../../src-shared/profile';
+import { keepUnsaidAttributes, valuesOf } from '../../../src-shared/profile-values';
 import type { Profile, ProfileDraft, ProfileValues } from '../../../src-shared/profile';
 import type { ProfileFacets, ProfilePage, ProfileQuery, Selection } from '../../../src-shared/contract/profiles';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
@@ -49,9 +50,14 @@ export class ProfileService {
   }
 
   update(id: string, draft: ProfileDraft): Profile {
-    const values = this.validate(draft);
+    const checked = this.validate(draft);
     const stamp = this.deps.clock.now().toISOString();
-    const mutation = this.deps.replica.transaction(() => updateProfile(this.deps, this.get(id), values, stamp));
+    const mutation = this.deps.replica.transaction(() => {
+      const current = this.get(id);
+      // What the draft leaves out of the attributes stays as the profile holds it (a form that does not show them changes none).
+      const values = keepUnsaidAttributes(valuesOf(current), checked, (field) => draftGivesAttribute(draft, field));
+      return updateProfile(this.deps, current, values, stamp);
+    });
     if (mutation !== null) this.deps.events.changed(['profiles', 'outbox']);
     return this.get(id);
   }

@@ -15,6 +15,7 @@ import type {
 import type { StoredProfile } from '../ports';
 import type { InvitationDelivery } from '../../../src-shared/mail-delivery';
 import type { InviteStorePort } from '../invitations/ports';
+import type { CatalogueEntry } from '../../../src-shared/attributes';
 
 /** What the console remembers about its server between runs (not the token: see SecretStore). */
 export interface SyncState {
@@ -130,6 +131,11 @@ export interface SyncStorePort extends InviteStorePort {
 
   log(entry: SyncLogEntry): void;
   recentLog(limit: number): SyncLogEntry[];
+
+  /** Keeps a catalogue entry as the server sent it (replacing the one with its id). */
+  putEntry(entry: CatalogueEntry): void;
+  /** Forgets a catalogue entry the server deleted. */
+  removeEntry(id: string): void;
 
   /** Keeps a profile's invitation email delivery as the pull reported it (null: the server has none). */
   putDelivery(profileId: string, delivery: InvitationDelivery | null): void;

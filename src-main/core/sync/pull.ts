@@ -96,6 +96,12 @@ export class ChangePuller {
 
   private applyChange(change: Change): void {
     const { store } = this.deps;
+    if (change.op === 'entry') {
+      // The catalogues are the server's: an entry is kept as it comes, or forgotten once deleted there.
+      if (change.deleted) store.removeEntry(change.entry.id);
+      else store.putEntry(change.entry);
+      return;
+    }
     if (change.op === 'upsert') {
       const open = store.openConflictFor(change.profile.id);
       if (open === undefined) {
@@ -109,7 +115,7 @@ export class ChangePuller {
     const pending = store.mutationsFor(change.id);
     const local = store.stored(change.id);
     const open = store.openConflictFor(change.id);
-    if (open !== undefined && (open.kind === 'edit' || open.kind === 'rejected')) {
+    if (open !== undefined && (open.kind === 'edit' || open.kind === 'rejected' || open.kind === 'no_seat')) {
       // Deleted on the server while a conflict about it waits: it becomes "edited what was deleted there" (or ends, if I deleted it too).
       store.closeConflict(open.id, 'superseded', this.deps.clock.now().toISOString());
       store.removeMutations(pending.map((m) => m.id));
@@ -170,6 +176,7 @@ export class ChangePuller {
  * email has nothing stored to remove (no delete per never-invited row).
  */
 function keepDelivery(store: PullDeps['store'], change: Change, empty: boolean): void {
+  if (change.op === 'entry') return;
   if (change.op === 'delete') store.putDelivery(change.id, null);
   else if (change.delivery !== undefined && !(empty && change.delivery === null)) {
     store.putDelivery(change.profile.id, change.delivery);

@@ -18,6 +18,7 @@ import { errorFromWire } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import { syncTextOf } from '../../../src-renderer/i18n/messages';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
+import { noAttributeValues } from '../../../src-shared/profile-values';
 
 const ts = {} as Record<ConsoleLanguage, TFunction>;
 
@@ -123,6 +124,7 @@ describe('a conflict headline', () => {
     tags: [],
     externalId,
     language: 'fr_BE',
+    ...noAttributeValues(),
   });
   const server = (v: ProfileValues): Profile => ({
     ...v,
@@ -147,6 +149,7 @@ describe('a conflict headline', () => {
     theirs: null,
     overlapping: [],
     holderId: null,
+    entryNames: {},
     createdAt: '2026-03-01T10:00:00.000Z',
     ...patch,
   });
