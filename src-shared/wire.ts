@@ -6,7 +6,7 @@ import { LIMITS, PROFILE_STATUSES } from './profile';
 import { MAIL_DELIVERY_STATES } from './mail-delivery';
 import type { InvitationDelivery } from './mail-delivery';
 import type { Profile, ProfileValues } from './profile';
-import { ATTRIBUTE_FIELDS, ATTRIBUTE_LIMITS, catalogueEntrySchema, grantsSchema, noAttributes } from './attributes';
+import { ATTRIBUTE_FIELDS, ATTRIBUTE_LIMITS, CATALOGUE_KINDS, catalogueEntryDraftSchema, catalogueEntrySchema, grantsSchema, noAttributes } from './attributes';
 
 /**
  * The wire contract between the console and the Roster server: every request
@@ -343,6 +343,38 @@ export const SYNC_ENDPOINTS = {
   pull: { method: 'GET', path: `${API_PREFIX}/sync/pull`, request: pullQuerySchema, response: pullResponseSchema },
   check: { method: 'GET', path: `${API_PREFIX}/sync/check`, request: checkQuerySchema, response: checkResponseSchema },
 } as const;
+
+// ---------------------------------------------------------------- catalogues
+
+/** An entry as the catalogue API lists it: with how many live profiles hold it. */
+export const catalogueEntryViewSchema = catalogueEntrySchema.extend({ profiles: z.int().min(0) });
+export type CatalogueEntryView = z.infer<typeof catalogueEntryViewSchema>;
+
+/** `GET /api/v1/catalogues`: the live entries (of one kind, or all), and the attributes the organisation requires. */
+export const catalogueListQuerySchema = z.object({ kind: z.enum(CATALOGUE_KINDS).optional() });
+export const catalogueListSchema = z.object({ entries: z.array(catalogueEntryViewSchema), requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)) });
+export type CatalogueList = z.infer<typeof catalogueListSchema>;
+
+/** `POST /api/v1/catalogues`: a new entry of a catalogue (the id may be chosen by the caller, a UUID). */
+export const createEntryRequestSchema = z.object({ kind: z.enum(CATALOGUE_KINDS), id: uuid.optional(), draft: catalogueEntryDraftSchema });
+/** `PATCH /api/v1/catalogues/:id`: what changes (a field left out stays), on the version the caller read. */
+export const updateEntryRequestSchema = z.object({ baseVersion: z.int().min(1), draft: catalogueEntryDraftSchema });
+/**
+ * `DELETE /api/v1/catalogues/:id`: an entry profiles hold is deleted only
+ * with `replaceWith` (another entry of its catalogue takes its place on
+ * them) or `removeFromProfiles=true` (it is taken off them).
+ */
+export const deleteEntryQuerySchema = z.object({
+  baseVersion: z.coerce.number().int().min(1).optional(),
+  replaceWith: uuid.optional(),
+  removeFromProfiles: z.stringbool().optional(),
+});
+export const deleteEntryResponseSchema = z.object({ id: uuid, deleted: z.literal(true), profilesChanged: z.int().min(0) });
+export type DeleteEntryResponse = z.infer<typeof deleteEntryResponseSchema>;
+
+export const CATALOGUES_PATH = `${API_PREFIX}/catalogues`;
+/** Where one entry is changed or deleted. */
+export const cataloguePath = (id: string): string => `${CATALOGUES_PATH}/${encodeURIComponent(id)}`;
 
 /** `POST /api/v1/mail/:id/retry`: the email is queued again, with a new retry period from `retrySince`. */
 export const retryMailResponseSchema = z.object({ id: uuid, state: z.literal('queued'), retrySince: z.string() });

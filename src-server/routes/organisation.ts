@@ -9,6 +9,8 @@ import { isSupportedCountry, getCountryCallingCode } from 'libphonenumber-js/max
 import type { OrganisationRow } from '../db/schema';
 import { adminActor, appendAudit, sourceOf } from '../services/audit';
 import { checkAppLinks, checkOrganisationName, readAppLinks, toSettings } from '../services/organisations';
+import { readRequired } from '../services/catalogue-reads';
+import { ATTRIBUTE_FIELDS } from '../../src-shared/attributes';
 
 const view = (ctx: ServerContext, row: OrganisationRow, role: z.infer<typeof organisationSchema>['role']): z.input<typeof organisationSchema> => {
   const country = row.default_phone_country !== null && isSupportedCountry(row.default_phone_country) ? row.default_phone_country : null;
@@ -20,6 +22,7 @@ const view = (ctx: ServerContext, row: OrganisationRow, role: z.infer<typeof org
     invitationsPerHour: row.invitations_per_hour ?? ctx.config.invitationLimits.perOrganisationPerHour,
     invitationsPerHourIsDefault: row.invitations_per_hour === null,
     auditRetentionDays: row.audit_retention_days,
+    requiredAttributes: readRequired(row.required_attributes),
     role,
   };
 };
@@ -41,6 +44,8 @@ const organisationSchema = z.object({
   invitationsPerHour: z.int().min(0),
   invitationsPerHourIsDefault: z.boolean(),
   auditRetentionDays: z.int(),
+  /** The attributes every profile must have (src-shared/attributes.ts ATTRIBUTE_FIELDS); none by default. */
+  requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)),
   role: z.enum(ROLES),
 });
 
@@ -93,6 +98,11 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
       /** null: back to the server's configured limit. */
       invitationsPerHour: ranged('invitationsPerHour', 'invitations').nullable().optional(),
       auditRetentionDays: ranged('auditRetentionDays', 'days').optional(),
+      /** Which attributes every profile must have, on every path that writes one (the list replaces the one before; [] : none). */
+      requiredAttributes: z
+        .array(z.enum(ATTRIBUTE_FIELDS, { error: `requiredAttributes holds attribute names: ${ATTRIBUTE_FIELDS.join(', ')}.` }))
+        .max(ATTRIBUTE_FIELDS.length * 2)
+        .optional(),
     }),
     response: organisationSchema,
     handler: async ({ body, actor, request }) => {
@@ -111,6 +121,8 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
           ...(body.defaultPhoneCountry === undefined ? {} : { default_phone_country: body.defaultPhoneCountry }),
           ...(body.invitationsPerHour === undefined ? {} : { invitations_per_hour: body.invitationsPerHour }),
           ...(body.auditRetentionDays === undefined ? {} : { audit_retention_days: body.auditRetentionDays }),
+          // Kept in one order, each once, so the same set is the same text.
+          ...(body.requiredAttributes === undefined ? {} : { required_attributes: JSON.stringify(ATTRIBUTE_FIELDS.filter((f) => body.requiredAttributes?.includes(f))) }),
         };
         const before: Record<string, unknown> = {};
         const after: Record<string, unknown> = {};

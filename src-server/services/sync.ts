@@ -9,7 +9,8 @@ import { inviteProfiles } from './invitations';
 import { latestDeliveries } from './mail-sync';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
 import { ProfileBatch, refusedByDatabase, selectProfiles, toProfile } from './profiles';
-import { readRequired } from './catalogue-reads';
+import { readRequired, toEntry } from './catalogue-reads';
+import type { CatalogueEntryRow, ProfileRow } from '../db/schema';
 import type { ProfileOutcome } from './profiles';
 import { adminActor, appendAudit, NO_SOURCE } from './audit';
 import type { AuditSource } from './audit';
@@ -274,7 +275,7 @@ function applyChange(batch: ProfileBatch, m: ProfileChange): ProfileOutcome {
  * had committed (writers take numbers under the organisation lock), so a
  * final cursor never skips one.
  */
-export async function pull(ctx: ServerContext, actor: Actor, cursorText: string, limit: number): Promise<PullResponse> {
+export async function pull(ctx: ServerContext, actor: Actor, cursorText: string, limit: number, withEntries = false): Promise<PullResponse> {
   const cursor = parseCursor(cursorText);
   const now = ctx.clock.now();
   const org = await ctx.db.selectFrom('organisations').select('change_seq').where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
@@ -294,8 +295,31 @@ export async function pull(ctx: ServerContext, actor: Actor, cursorText: string,
     .orderBy('profiles.id')
     .limit(limit + 1)
     .execute();
-  const hasMore = rows.length > limit;
-  const page = hasMore ? rows.slice(0, limit) : rows;
+  // Catalogue entries share the sequence (each change its own number): read the same way, and merged in (seq, id) order.
+  const entries = withEntries
+    ? await ctx.db
+        .selectFrom('catalogue_entries')
+        .selectAll()
+        .where('organisation_id', '=', actor.organisationId)
+        .where((eb) =>
+          cursor.id === null
+            ? eb('change_seq', '>', cursor.seq)
+            : eb.or([eb('change_seq', '>', cursor.seq), eb.and([eb('change_seq', '=', cursor.seq), eb('id', '>', cursor.id)])]),
+        )
+        .where('change_seq', '<=', high)
+        .orderBy('change_seq')
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute()
+    : [];
+  type Item = { seq: number; id: string; profile: ProfileRow | null; entry: CatalogueEntryRow | null };
+  const items: Item[] = [
+    ...rows.map((row) => ({ seq: row.change_seq, id: row.id, profile: row, entry: null })),
+    ...entries.map((entry) => ({ seq: entry.change_seq, id: entry.id, profile: null, entry })),
+  ].sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const hasMore = items.length > limit;
+  const pageItems = hasMore ? items.slice(0, limit) : items;
+  const page = pageItems.flatMap((item) => (item.profile === null ? [] : [item.profile]));
   // Each live row carries its latest invitation email's delivery (null: none); a change of it moves the row up the sequence (mail-sync.ts).
   const deliveries = await latestDeliveries(
     ctx.db,
@@ -303,11 +327,13 @@ export async function pull(ctx: ServerContext, actor: Actor, cursorText: string,
     page.flatMap((row) => (row.deleted === 0 ? [row.id] : [])),
     ctx.config.mail.retryForMs,
   );
-  const changes: Change[] = page.map((row) =>
-    row.deleted !== 0 ? { op: 'delete', id: row.id, version: row.version } : { op: 'upsert', profile: toProfile(row, now), delivery: deliveries.get(row.id) ?? null },
-  );
-  const last = page.at(-1);
-  const next = hasMore && last !== undefined ? { seq: last.change_seq, id: last.id } : { seq: high, id: null };
+  const changes: Change[] = pageItems.map(({ profile: row, entry }): Change => {
+    if (entry !== null) return { op: 'entry', entry: toEntry(entry), deleted: entry.deleted !== 0 };
+    if (row === null) throw new Error('a pull item is a profile or an entry');
+    return row.deleted !== 0 ? { op: 'delete', id: row.id, version: row.version } : { op: 'upsert', profile: toProfile(row, now), delivery: deliveries.get(row.id) ?? null };
+  });
+  const last = pageItems.at(-1);
+  const next = hasMore && last !== undefined ? { seq: last.seq, id: last.id } : { seq: high, id: null };
   return { changes, cursor: formatCursor(next), hasMore, serverTime: iso(now) };
 }
 
