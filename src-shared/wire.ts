@@ -348,7 +348,6 @@ export const SYNC_ENDPOINTS = {
 
 /** An entry as the catalogue API lists it: with how many live profiles hold it. */
 export const catalogueEntryViewSchema = catalogueEntrySchema.extend({ profiles: z.int().min(0) });
-export type CatalogueEntryView = z.infer<typeof catalogueEntryViewSchema>;
 
 /** `GET /api/v1/catalogues`: the live entries (of one kind, or all), and the attributes the organisation requires. */
 export const catalogueListQuerySchema = z.object({ kind: z.enum(CATALOGUE_KINDS).optional() });

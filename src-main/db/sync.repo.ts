@@ -33,6 +33,7 @@ const DEFAULT_STATE: SyncState = {
   workOffline: false,
   account: null,
   organisation: null,
+  catalogues: false,
 };
 
 interface ConflictRow {
@@ -434,6 +435,10 @@ export function createSyncStore(db: Db): SyncStorePort {
 
     putEntry: (entry) => cataloguesRepo.put(db, entry),
     removeEntry: (id) => cataloguesRepo.remove(db, id),
+    replaceEntries: (entries) => {
+      prepared(db, 'DELETE FROM catalogue_entries').run();
+      for (const entry of entries) cataloguesRepo.put(db, entry);
+    },
 
     putDelivery: (profileId, delivery) => deliveryRepo.put(db, profileId, delivery),
     delivery: (profileId) => deliveryRepo.get(db, profileId),

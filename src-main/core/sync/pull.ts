@@ -1,3 +1,4 @@
+import { INITIAL_CURSOR } from '../../../src-shared/wire';
 import type { Change } from '../../../src-shared/wire';
 import { PageFeed } from './feed';
 import { planPage, writePlain } from './pull-page';
@@ -33,6 +34,7 @@ export class ChangePuller {
   async pullAll(serverUrl: string, token: string): Promise<void> {
     const { store } = this.deps;
     const cursor = store.state().cursor;
+    await this.fillCatalogues(serverUrl, token, cursor);
     const check = await this.deps.transport.check(serverUrl, token, cursor);
     if (!check.changed) return;
     const rowsBefore = store.profileRows();
@@ -60,7 +62,7 @@ export class ChangePuller {
         });
         const changes = pages.reduce((n, page) => n + page.changes.length, 0);
         this.received += changes;
-        if (changes > 0) this.deps.events.changed(['profiles', 'conflicts', 'outbox', 'sync']);
+        if (changes > 0) this.deps.events.changed(['profiles', 'conflicts', 'outbox', 'sync', 'catalogues']);
         if (!last.hasMore) {
           finished = true;
           return;
@@ -72,6 +74,26 @@ export class ChangePuller {
       store.endBulkWrites();
       if (!finished) feed.stop();
     }
+  }
+
+  /**
+   * Once per replica: the catalogues, when its cursor is already past entries
+   * it never asked for (synced by a console from before catalogues). A
+   * replica starting from the beginning gets them from the pull itself.
+   */
+  private async fillCatalogues(serverUrl: string, token: string, cursor: string): Promise<void> {
+    const { store, transport } = this.deps;
+    if (store.state().catalogues) return;
+    if (cursor !== INITIAL_CURSOR && transport.catalogues !== undefined) {
+      const list = await transport.catalogues(serverUrl, token);
+      this.deps.replica.transaction(() => {
+        store.replaceEntries(list.entries);
+        store.saveState({ catalogues: true });
+      });
+      this.deps.events.changed(['catalogues']);
+      return;
+    }
+    store.saveState({ catalogues: true });
   }
 
   /**

@@ -136,6 +136,7 @@ const DEFAULT_STATE: SyncState = {
   workOffline: false,
   account: null,
   organisation: null,
+  catalogues: false,
 };
 
 const unused = (what: string) => (): never => {
@@ -410,6 +411,9 @@ export class MemoryReplica {
     },
     removeEntry: (id) => {
       this.t.entries.delete(id);
+    },
+    replaceEntries: (entries) => {
+      this.t.entries = new Map(entries.map((e) => [e.id, { ...e }]));
     },
     putDelivery: (profileId, delivery) => {
       if (delivery === null) this.t.deliveries.delete(profileId);
