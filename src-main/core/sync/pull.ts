@@ -1,4 +1,6 @@
 import { INITIAL_CURSOR } from '../../../src-shared/wire';
+import type { CatalogueEntry } from '../../../src-shared/attributes';
+import { TransportError } from './ports';
 import type { Change } from '../../../src-shared/wire';
 import { PageFeed } from './feed';
 import { planPage, writePlain } from './pull-page';
@@ -85,9 +87,15 @@ export class ChangePuller {
     const { store, transport } = this.deps;
     if (store.state().catalogues) return;
     if (cursor !== INITIAL_CURSOR && transport.catalogues !== undefined) {
-      const list = await transport.catalogues(serverUrl, token);
+      let entries: CatalogueEntry[] = [];
+      try {
+        entries = (await transport.catalogues(serverUrl, token)).entries;
+      } catch (error) {
+        // A server from before catalogues has none (and the ones it makes once upgraded come after this cursor).
+        if (!(error instanceof TransportError && error.status === 404)) throw error;
+      }
       this.deps.replica.transaction(() => {
-        store.replaceEntries(list.entries);
+        store.replaceEntries(entries);
         store.saveState({ catalogues: true });
       });
       this.deps.events.changed(['catalogues']);
