@@ -29,6 +29,7 @@ import { pageRoutes, devMailboxRoutes } from './routes/pages';
 import { profileRoutes } from './routes/profiles';
 import { authRoutes } from './routes/auth';
 import { organisationRoutes } from './routes/organisation';
+import { catalogueRoutes } from './routes/catalogues';
 import { syncRoutes } from './routes/sync';
 import { adminRoutes } from './routes/admins';
 import { auditRoutes } from './routes/audit';
@@ -188,6 +189,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       profileRoutes(api, ctx);
       mailRoutes(api, ctx);
       organisationRoutes(api, ctx);
+      catalogueRoutes(api, ctx);
       adminRoutes(api, ctx, auth);
       auditRoutes(api, ctx);
       operatorRoutes(api, ctx);

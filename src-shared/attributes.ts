@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { rule } from './messages';
+import { englishText, rule } from './messages';
+import type { RuleMessage } from './messages';
 import type { FieldErrors, FieldRules } from './errors';
-import { Refusal } from './profile';
 import { findForbiddenCharacter, forbiddenCharacterRule } from './text-safety';
 
 /**
@@ -26,6 +26,7 @@ export type MultiField = (typeof MULTI_FIELDS)[number];
 export const SINGLE_FIELDS = ['department', 'jobProfile', 'permissionType', 'userGroup'] as const satisfies readonly AttributeField[];
 export type SingleField = (typeof SINGLE_FIELDS)[number];
 
+export const isAttributeField = (field: string): field is AttributeField => (ATTRIBUTE_FIELDS as readonly string[]).includes(field);
 export const isMultiField = (field: AttributeField): field is MultiField => (MULTI_FIELDS as readonly string[]).includes(field);
 /** @public Used by the catalogue and rules lanes of issue 14. */
 export const isSingleField = (field: AttributeField): field is SingleField => (SINGLE_FIELDS as readonly string[]).includes(field);
@@ -151,12 +152,23 @@ export interface CatalogueEntryValues {
 
 const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/**
+ * A value a rule refuses: its finding and that finding in English (what
+ * profile.ts's Refusal carries; kept apart so this module needs nothing of
+ * profile.ts at run time, which imports it).
+ */
+interface Refusal {
+  message: string;
+  rule: RuleMessage;
+}
+const refused = (found: RuleMessage): Refusal => ({ message: englishText(found), rule: found });
+
 const tidy = (value: string | null | undefined): string => (value ?? '').replace(/\s+/g, ' ').trim();
 
 function hiddenIn(field: string, raw: string | null | undefined): Refusal | null {
   if (raw === null || raw === undefined) return null;
   const found = findForbiddenCharacter(raw);
-  return found === null ? null : new Refusal(forbiddenCharacterRule(field, found));
+  return found === null ? null : refused(forbiddenCharacterRule(field, found));
 }
 
 export type EntryCheck = { ok: true; value: CatalogueEntryValues } | { ok: false; fields: FieldErrors; rules: FieldRules };
@@ -177,30 +189,30 @@ export function checkCatalogueEntry(kind: CatalogueKind, draft: CatalogueEntryDr
   const code = tidy(draft.code);
   const hiddenCode = hiddenIn('code', draft.code);
   if (hiddenCode !== null) refuse('code', hiddenCode);
-  else if (code === '') refuse('code', new Refusal(rule('required', { field: 'code' })));
-  else if (code.length > ATTRIBUTE_LIMITS.codeLength) refuse('code', new Refusal(rule('too_long', { field: 'code', max: ATTRIBUTE_LIMITS.codeLength })));
-  else if (!CODE_PATTERN.test(code)) refuse('code', new Refusal(rule('entry_code_invalid', { value: code })));
+  else if (code === '') refuse('code', refused(rule('required', { field: 'code' })));
+  else if (code.length > ATTRIBUTE_LIMITS.codeLength) refuse('code', refused(rule('too_long', { field: 'code', max: ATTRIBUTE_LIMITS.codeLength })));
+  else if (!CODE_PATTERN.test(code)) refuse('code', refused(rule('entry_code_invalid', { value: code })));
 
   const name = tidy(draft.name);
   const hiddenName = hiddenIn('entryName', draft.name);
   if (hiddenName !== null) refuse('name', hiddenName);
-  else if (name === '') refuse('name', new Refusal(rule('required', { field: 'entryName' })));
-  else if (name.length > ATTRIBUTE_LIMITS.nameLength) refuse('name', new Refusal(rule('too_long', { field: 'entryName', max: ATTRIBUTE_LIMITS.nameLength })));
+  else if (name === '') refuse('name', refused(rule('required', { field: 'entryName' })));
+  else if (name.length > ATTRIBUTE_LIMITS.nameLength) refuse('name', refused(rule('too_long', { field: 'entryName', max: ATTRIBUTE_LIMITS.nameLength })));
 
   const description = tidy(draft.description);
   const hiddenDescription = hiddenIn('description', draft.description);
   if (hiddenDescription !== null) refuse('description', hiddenDescription);
   else if (description.length > ATTRIBUTE_LIMITS.descriptionLength) {
-    refuse('description', new Refusal(rule('too_long', { field: 'description', max: ATTRIBUTE_LIMITS.descriptionLength })));
+    refuse('description', refused(rule('too_long', { field: 'description', max: ATTRIBUTE_LIMITS.descriptionLength })));
   }
 
   let seats: number | null = null;
   const rawSeats = typeof draft.seats === 'string' ? draft.seats.trim() : draft.seats;
   if (rawSeats !== null && rawSeats !== undefined && rawSeats !== '') {
     const n = typeof rawSeats === 'number' ? rawSeats : /^\d+$/.test(rawSeats) ? Number(rawSeats) : Number.NaN;
-    if (kind !== 'licence') refuse('seats', new Refusal(rule('seats_only_licences', {})));
+    if (kind !== 'licence') refuse('seats', refused(rule('seats_only_licences', {})));
     else if (!Number.isInteger(n) || n < 0 || n > ATTRIBUTE_LIMITS.maxSeats) {
-      refuse('seats', new Refusal(rule('seats_invalid', { value: String(rawSeats), max: ATTRIBUTE_LIMITS.maxSeats })));
+      refuse('seats', refused(rule('seats_invalid', { value: String(rawSeats), max: ATTRIBUTE_LIMITS.maxSeats })));
     } else seats = n;
   }
   if (Object.keys(fields).length > 0) return { ok: false, fields, rules };
@@ -244,20 +256,20 @@ export function checkAttributes(attributes: ProfileAttributes, catalogue: Catalo
   const unknown = (field: AttributeField, id: string): boolean => {
     const entry = catalogue.entry(id);
     if (entry?.kind === KIND_OF[field]) return false;
-    refuse(field, new Refusal(rule('entry_unknown', { field, value: id })));
+    refuse(field, refused(rule('entry_unknown', { field, value: id })));
     return true;
   };
   const value = noAttributes();
   for (const field of MULTI_FIELDS) {
     const ids = sortedIds(attributes[field]);
-    if (ids.length > ATTRIBUTE_LIMITS.entriesPerProfile) refuse(field, new Refusal(rule('too_many_entries', { field, max: ATTRIBUTE_LIMITS.entriesPerProfile })));
+    if (ids.length > ATTRIBUTE_LIMITS.entriesPerProfile) refuse(field, refused(rule('too_many_entries', { field, max: ATTRIBUTE_LIMITS.entriesPerProfile })));
     else if (!ids.some((id) => unknown(field, id))) value[field] = ids;
-    if (required.includes(field) && ids.length === 0) refuse(field, new Refusal(rule('required', { field })));
+    if (required.includes(field) && ids.length === 0) refuse(field, refused(rule('required', { field })));
   }
   for (const field of SINGLE_FIELDS) {
     const id = attributes[field];
     if (id === null) {
-      if (required.includes(field)) refuse(field, new Refusal(rule('required', { field })));
+      if (required.includes(field)) refuse(field, refused(rule('required', { field })));
     } else if (!unknown(field, id)) value[field] = id;
   }
   return Object.keys(fields).length > 0 ? { ok: false, fields, rules } : { ok: true, value };

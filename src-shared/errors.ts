@@ -2,6 +2,7 @@ import type { ImportFailureReason } from './import';
 import { englishText, isRuleMessage } from './messages';
 import type { RuleMessage } from './messages';
 import type { Profile } from './profile';
+import type { CatalogueEntry } from './attributes';
 import type { ConflictReason } from './wire';
 
 /**
@@ -33,6 +34,10 @@ export const ERROR_CODES = [
   'INTERNAL',
   'ID_TAKEN',
   'PASSWORD_REJECTED',
+  /** A licence has no seat left for the profile (`details.licences` names it). */
+  'NO_SEAT',
+  /** A catalogue entry profiles (or rules) still use cannot be deleted as it is (`details.inUse` says how many). */
+  'IN_USE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -75,6 +80,12 @@ export type ErrorDetails = {
   reason?: ImportFailureReason | ConflictReason | PasswordReason;
   /** VERSION_CONFLICT from the REST API: the profile as the server has it now. */
   current?: Profile;
+  /** VERSION_CONFLICT of a catalogue entry: the entry as the server has it now. */
+  currentEntry?: CatalogueEntry;
+  /** NO_SEAT: the licences (entry ids) with no seat left. */
+  licences?: string[];
+  /** IN_USE: how many profiles hold the entry, and which assignment rules name it. */
+  inUse?: { profiles: number; rules: { id: string; name: string }[] };
   /** A limit that was reached: bytes, rows or columns (LIMIT_EXCEEDED, FILE_TOO_LARGE), a password's length in characters (PASSWORD_REJECTED)… */
   limit?: number;
   /** …a time in milliseconds… */

@@ -1,5 +1,6 @@
 import type { Language } from './languages';
 import type { ProfileField, ProfileValues } from './profile';
+import type { IdentityField } from './profile-values';
 import type { RuleMessage } from './messages';
 
 /**
@@ -149,7 +150,7 @@ export type ImportIssueCode =
 export type DiffStatus = 'pending' | 'new' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'excluded';
 
 export interface FieldChange {
-  field: keyof ProfileValues;
+  field: IdentityField;
   before: unknown;
   after: unknown;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from './languages';
 import { ROLES } from './wire';
+import { ATTRIBUTE_FIELDS } from './attributes';
 
 /**
  * The shapes the Roster server's organisation, admin, audit and account
@@ -45,6 +46,8 @@ export const orgSettingsSchema = z.object({
   invitationsPerHour: z.int().min(0),
   invitationsPerHourIsDefault: z.boolean(),
   auditRetentionDays: z.int(),
+  /** The attributes every profile must have (attributes.ts ATTRIBUTE_FIELDS); none from a server from before them. */
+  requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)).default(() => []),
   /** The caller's role: only an owner changes the settings. */
   role,
 });

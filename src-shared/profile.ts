@@ -6,6 +6,8 @@ import type { FieldErrors, FieldRules } from './errors';
 import { englishText, rule, RULE_TEMPLATES } from './messages';
 import type { RuleMessage } from './messages';
 import { findForbiddenCharacter, forbiddenCharacterRule } from './text-safety';
+import { ATTRIBUTE_LIMITS, MULTI_FIELDS, SINGLE_FIELDS, noAttributes, sortedIds } from './attributes';
+import type { Grants, ProfileAttributes } from './attributes';
 
 /**
  * The profile model and its rules. Every part (console, import, server) uses
@@ -25,7 +27,12 @@ export const LIMITS = {
   phoneLength: 40,
 } as const;
 
-export interface Profile {
+/**
+ * A profile: who the person is, what they hold of the organisation's
+ * catalogues (ProfileAttributes: entry ids; src-shared/attributes.ts) and
+ * which rule gave each of those values (`grants`).
+ */
+export interface Profile extends ProfileAttributes {
   id: string;
   firstName: string;
   lastName: string;
@@ -36,6 +43,8 @@ export interface Profile {
   tags: string[];
   externalId: string | null;
   language: Language;
+  /** Which rule gave each attribute value (none: a person or a file gave it). */
+  grants: Grants;
   status: ProfileStatus;
   invitedAt: string | null;
   invitationExpiresAt: string | null;
@@ -72,10 +81,27 @@ export interface ProfileDraft {
   tags?: string | readonly string[] | null | undefined;
   externalId?: string | null | undefined;
   language?: string | null | undefined;
+  /**
+   * The attributes, as entry ids (a file or a person names an entry by its
+   * code or name; that is mapped to its id before it gets here). Left out
+   * (undefined): a new profile has none, an edit keeps what the profile holds.
+   */
+  accessRights?: readonly string[] | null | undefined;
+  department?: string | null | undefined;
+  jobProfile?: string | null | undefined;
+  permissionType?: string | null | undefined;
+  userGroup?: string | null | undefined;
+  paymentMethods?: readonly string[] | null | undefined;
+  licences?: readonly string[] | null | undefined;
 }
 
-/** A draft that passed every rule: what a repository stores. */
-export interface ProfileValues {
+/**
+ * A draft that passed every rule: what a repository stores. Its attributes
+ * are checked against the organisation's catalogues by checkAttributes
+ * (src-shared/attributes.ts), which needs those catalogues: validateProfile
+ * only puts them in shape.
+ */
+export interface ProfileValues extends ProfileAttributes {
   firstName: string;
   lastName: string;
   email: string;
@@ -83,6 +109,8 @@ export interface ProfileValues {
   tags: string[];
   externalId: string | null;
   language: Language;
+  /** Which rule gave each attribute value; only the rules write it (a draft never carries it). */
+  grants: Grants;
 }
 
 /**
@@ -313,13 +341,40 @@ export function validateProfile(draft: ProfileDraft, options: { defaultLanguage?
         tags: tags.value,
         externalId: externalId.value,
         language: language.value,
+        ...draftAttributes(draft),
+        grants: {},
       },
     };
   }
   return { ok: false, fields, rules };
 }
 
-/** The wire shape of a draft (IPC, HTTP): loose strings, checked by validateProfile. */
+/**
+ * The attributes a draft gives, in shape: ids trimmed, several-valued ones
+ * sorted and each once, an empty one null. What is left out is none (an edit
+ * keeps the profile's own: see draftGivesAttribute). Whether each id names a
+ * live entry of the right catalogue is checkAttributes's question.
+ */
+export function draftAttributes(draft: ProfileDraft): ProfileAttributes {
+  const attributes = noAttributes();
+  for (const field of MULTI_FIELDS) {
+    const ids = draft[field];
+    if (ids !== null && ids !== undefined) attributes[field] = sortedIds(ids.map((id) => id.trim()).filter((id) => id !== ''));
+  }
+  for (const field of SINGLE_FIELDS) {
+    const id = draft[field]?.trim() ?? '';
+    attributes[field] = id === '' ? null : id;
+  }
+  return attributes;
+}
+
+/** Whether a draft says anything about an attribute (null and an empty list do: they empty it; undefined does not). */
+export const draftGivesAttribute = (draft: ProfileDraft, field: keyof ProfileAttributes): boolean => draft[field] !== undefined;
+
+/** A single-valued attribute in a draft: an entry's id, or empty (null or "") for none. */
+const entryOrNone = z.union([z.uuid(), z.literal('')]).nullish();
+
+/** The wire shape of a draft (IPC, HTTP): loose strings, checked by validateProfile; attributes as entry ids. */
 const loose = z.string().max(1000).nullish();
 export const profileDraftSchema = z.strictObject({
   firstName: loose,
@@ -330,6 +385,13 @@ export const profileDraftSchema = z.strictObject({
   tags: z.union([z.string().max(5000), z.array(z.string().max(200)).max(200).readonly()]).nullish(),
   externalId: loose,
   language: loose,
+  accessRights: z.array(z.uuid()).max(ATTRIBUTE_LIMITS.entriesPerProfile).readonly().nullish(),
+  department: entryOrNone,
+  jobProfile: entryOrNone,
+  permissionType: entryOrNone,
+  userGroup: entryOrNone,
+  paymentMethods: z.array(z.uuid()).max(ATTRIBUTE_LIMITS.entriesPerProfile).readonly().nullish(),
+  licences: z.array(z.uuid()).max(ATTRIBUTE_LIMITS.entriesPerProfile).readonly().nullish(),
 });
 
 export const profileIdSchema = z.uuid();

@@ -6,6 +6,8 @@ import type { Profile, ProfileStatus } from './profile';
 import { MAIL_DELIVERY_STATES } from './mail-delivery';
 import type { InvitationDelivery, MailDelivery } from './mail-delivery';
 import { CURSOR_PATTERN } from './wire';
+import { ATTRIBUTE_LIMITS, CATALOGUE_KINDS } from './attributes';
+import type { CatalogueEntry, CatalogueKind, Grants } from './attributes';
 import type { Change, PullResponse } from './wire';
 
 /**
@@ -35,6 +37,9 @@ const TIMESTAMP = regexes.datetime({ offset: true });
 const LANGUAGE_SET: ReadonlySet<string> = new Set(LANGUAGES);
 const STATUS_SET: ReadonlySet<string> = new Set(PROFILE_STATUSES);
 const DELIVERY_SET: ReadonlySet<string> = new Set(MAIL_DELIVERY_STATES);
+const KIND_SET: ReadonlySet<string> = new Set(CATALOGUE_KINDS);
+/** Most grants a profile may carry (grantsSchema's limit). */
+const MAX_GRANTS = 3 * ATTRIBUTE_LIMITS.entriesPerProfile + 4;
 
 type Fields = Record<string, unknown>;
 
@@ -86,6 +91,44 @@ function tags(fields: Fields, path: string): string[] {
   return value as string[];
 }
 
+/** A list of entry ids; left out (a server from before attributes): none. */
+function entryIds(fields: Fields, key: string, path: string): string[] {
+  const value = fields[key];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new PullShapeError(at(path, key), 'expected an array');
+  if (value.length > ATTRIBUTE_LIMITS.entriesPerProfile) throw new PullShapeError(at(path, key), `expected at most ${ATTRIBUTE_LIMITS.entriesPerProfile} items`);
+  for (let i = 0; i < value.length; i++) {
+    const id: unknown = value[i];
+    if (typeof id !== 'string' || !UUID.test(id)) throw new PullShapeError(`${at(path, key)}[${i}]`, 'not a UUID');
+  }
+  return value as string[];
+}
+
+/** One entry id or null; left out: null. */
+function entryIdOrNull(fields: Fields, key: string, path: string): string | null {
+  const value = fields[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !UUID.test(value)) throw new PullShapeError(at(path, key), 'not a UUID');
+  return value;
+}
+
+/** Which rule gave each value: grant key → rule id; left out: none. */
+function grants(fields: Fields, path: string): Grants {
+  const value = fields.grants;
+  if (value === undefined) return {};
+  if (!isObject(value)) throw new PullShapeError(at(path, 'grants'), 'expected an object');
+  const out: Grants = {};
+  const keys = Object.keys(value);
+  for (const key of keys) {
+    const rule = value[key];
+    if (key.length > 200) throw new PullShapeError(at(path, 'grants'), 'a key longer than 200 characters');
+    if (typeof rule !== 'string' || !UUID.test(rule)) throw new PullShapeError(`${at(path, 'grants')}.${key}`, 'not a UUID');
+    out[key] = rule;
+  }
+  if (keys.length > MAX_GRANTS) throw new PullShapeError(at(path, 'grants'), 'too many grants');
+  return out;
+}
+
 function profile(value: unknown, path: string): Profile {
   const f = object(value, path);
   const language = string(f, 'language', path);
@@ -101,6 +144,14 @@ function profile(value: unknown, path: string): Profile {
     tags: tags(f, path),
     externalId: nullableString(f, 'externalId', path),
     language: language as Language,
+    accessRights: entryIds(f, 'accessRights', path),
+    department: entryIdOrNull(f, 'department', path),
+    jobProfile: entryIdOrNull(f, 'jobProfile', path),
+    permissionType: entryIdOrNull(f, 'permissionType', path),
+    userGroup: entryIdOrNull(f, 'userGroup', path),
+    paymentMethods: entryIds(f, 'paymentMethods', path),
+    licences: entryIds(f, 'licences', path),
+    grants: grants(f, path),
     status: status as ProfileStatus,
     invitedAt: timestampOrNull(f, 'invitedAt', path),
     invitationExpiresAt: timestampOrNull(f, 'invitationExpiresAt', path),
@@ -125,6 +176,30 @@ function delivery(value: unknown, path: string): InvitationDelivery {
   };
 }
 
+/** A whole number (a safe integer) of at least `min`, or null where `nullable`. */
+function integer(fields: Fields, key: string, min: number, path: string): number {
+  const value = fields[key];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw new PullShapeError(at(path, key), `expected an integer of at least ${min}`);
+  return value;
+}
+
+function entry(value: unknown, path: string): CatalogueEntry {
+  const f = object(value, path);
+  const kind = string(f, 'kind', path);
+  if (!KIND_SET.has(kind)) throw new PullShapeError(at(path, 'kind'), `expected one of ${CATALOGUE_KINDS.join(', ')}`);
+  return {
+    id: matching(f, 'id', UUID, 'a UUID', path),
+    kind: kind as CatalogueKind,
+    code: string(f, 'code', path),
+    name: string(f, 'name', path),
+    description: string(f, 'description', path),
+    seats: f.seats === null ? null : integer(f, 'seats', 0, path),
+    version: integer(f, 'version', 1, path),
+    createdAt: matching(f, 'createdAt', TIMESTAMP, 'an ISO date-time', path),
+    updatedAt: matching(f, 'updatedAt', TIMESTAMP, 'an ISO date-time', path),
+  };
+}
+
 function change(value: unknown, path: string): Change {
   const f = object(value, path);
   if (f.op === 'upsert') {
@@ -134,7 +209,12 @@ function change(value: unknown, path: string): Change {
     return { op: 'upsert', profile: row, delivery: f.delivery === null ? null : delivery(f.delivery, at(path, 'delivery')) };
   }
   if (f.op === 'delete') return { op: 'delete', id: matching(f, 'id', UUID, 'a UUID', path), version: version(f, path) };
-  throw new PullShapeError(at(path, 'op'), "expected 'upsert' or 'delete'");
+  if (f.op === 'entry') {
+    const item = entry(f.entry, at(path, 'entry'));
+    if (typeof f.deleted !== 'boolean') throw new PullShapeError(at(path, 'deleted'), 'expected a boolean');
+    return { op: 'entry', entry: item, deleted: f.deleted };
+  }
+  throw new PullShapeError(at(path, 'op'), "expected 'upsert', 'delete' or 'entry'");
 }
 
 /** A pull answer's data, checked; throws PullShapeError naming the first value that breaks a rule. */

@@ -6,6 +6,7 @@ import { LIMITS, PROFILE_STATUSES } from './profile';
 import { MAIL_DELIVERY_STATES } from './mail-delivery';
 import type { InvitationDelivery } from './mail-delivery';
 import type { Profile, ProfileValues } from './profile';
+import { ATTRIBUTE_FIELDS, ATTRIBUTE_LIMITS, CATALOGUE_KINDS, catalogueEntryDraftSchema, catalogueEntrySchema, grantsSchema, noAttributes } from './attributes';
 
 /**
  * The wire contract between the console and the Roster server: every request
@@ -45,12 +46,10 @@ export const errorResultSchema = z.object({ ok: z.literal(false), error: apiErro
 
 // ---------------------------------------------------------------- profiles
 
-/**
- * Normalised profile values as the console stores them (ProfileValues). The
- * shape is checked here; the server then applies the shared profile rules
- * (validateProfile) to the values, exactly as the console did.
- */
-export const profileValuesSchema = z.object({
+const entryIds = z.array(uuid).max(ATTRIBUTE_LIMITS.entriesPerProfile);
+
+/** The values of a profile, each field as it goes over the wire (no field left out, none defaulted). */
+const valueShape = {
   firstName: z.string().max(1000),
   lastName: z.string().max(1000),
   email: z.string().max(1000),
@@ -58,9 +57,48 @@ export const profileValuesSchema = z.object({
   tags: z.array(z.string().max(200)).max(200),
   externalId: z.string().max(1000).nullable(),
   language: z.enum(LANGUAGES),
-}) satisfies z.ZodType<ProfileValues>;
+  accessRights: entryIds,
+  department: uuid.nullable(),
+  jobProfile: uuid.nullable(),
+  permissionType: uuid.nullable(),
+  userGroup: uuid.nullable(),
+  paymentMethods: entryIds,
+  licences: entryIds,
+  grants: grantsSchema,
+};
 
-/** A profile as the server holds it; `status` is derived by the server at the time of the response. */
+/**
+ * The attributes and grants, each left out by a console or server from
+ * before attributes: a profile they send or hold has none of them.
+ */
+const attributeDefaults = {
+  accessRights: entryIds.default(() => noAttributes().accessRights),
+  department: uuid.nullable().default(null),
+  jobProfile: uuid.nullable().default(null),
+  permissionType: uuid.nullable().default(null),
+  userGroup: uuid.nullable().default(null),
+  paymentMethods: entryIds.default(() => noAttributes().paymentMethods),
+  licences: entryIds.default(() => noAttributes().licences),
+  grants: grantsSchema.default(() => ({})),
+};
+
+/**
+ * Normalised profile values as the console stores them (ProfileValues). The
+ * shape is checked here; the server then applies the shared profile rules
+ * (validateProfile) to the values, and checks the attributes against the
+ * organisation's catalogues (checkAttributes), exactly as the console did.
+ * A console from before attributes sends none: it creates profiles without.
+ */
+export const profileValuesSchema = z.object({ ...valueShape, ...attributeDefaults }) satisfies z.ZodType<ProfileValues>;
+
+/**
+ * Some values, as an edit carries them (what changed, and what it was
+ * before): a field left out is not part of the edit. Nothing is defaulted
+ * here, or an older console's edit of a name would empty the attributes.
+ */
+export const profileChangesSchema = z.object(valueShape).partial();
+
+/** A profile as the server holds it; `status` is derived by the server at the time of the response. A server from before attributes sends none. */
 export const serverProfileSchema = z.object({
   id: uuid,
   firstName: z.string(),
@@ -70,6 +108,7 @@ export const serverProfileSchema = z.object({
   tags: z.array(z.string()),
   externalId: z.string().nullable(),
   language: z.enum(LANGUAGES),
+  ...attributeDefaults,
   status: z.enum(PROFILE_STATUSES),
   invitedAt: isoTimestamp.nullable(),
   invitationExpiresAt: isoTimestamp.nullable(),
@@ -93,7 +132,7 @@ export const wireMutationSchema = z.discriminatedUnion('kind', [
   z.object({
     ...mutationBase,
     kind: z.literal('profile.update'),
-    payload: z.object({ changes: profileValuesSchema.partial(), base: profileValuesSchema.partial() }),
+    payload: z.object({ changes: profileChangesSchema, base: profileChangesSchema }),
   }),
   z.object({ ...mutationBase, kind: z.literal('profile.delete'), payload: z.object({}) }),
   z.object({
@@ -135,6 +174,12 @@ export const CONFLICT_REASONS = [
   'exists',
   /** An update of a profile deleted on the server. */
   'deleted',
+  /**
+   * A licence the change gives has no seat left. The server applied the rest
+   * of the change (a creation: the profile without that licence) and sends its
+   * row; `licences` names the licences it could not give.
+   */
+  'no_seat',
 ] as const;
 export type ConflictReason = (typeof CONFLICT_REASONS)[number];
 
@@ -158,6 +203,8 @@ export const pushResultSchema = z.discriminatedUnion('status', [
     /** The server's current row; for 'deleted' the last row before the delete. */
     row: serverProfileSchema,
     deleted: z.boolean(),
+    /** For 'no_seat': the licences (entry ids) that had no seat left. */
+    licences: z.array(uuid).optional(),
   }),
   z.object({
     mutationId: uuid,
@@ -189,6 +236,12 @@ export const INITIAL_CURSOR = '0';
 export const pullQuerySchema = z.object({
   cursor: cursorSchema.default(INITIAL_CURSOR),
   limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(DEFAULT_PULL_LIMIT),
+  /**
+   * `entries`: the feed carries the catalogues' entries too (op 'entry'). A
+   * console from before catalogues does not ask, and gets only the profile
+   * ops it knows.
+   */
+  include: z.enum(['entries']).optional(),
 });
 
 /** Where the profile's latest invitation email stands (see src-shared/mail-delivery.ts). */
@@ -209,6 +262,8 @@ export const changeSchema = z.discriminatedUnion('op', [
    */
   z.object({ op: z.literal('upsert'), profile: serverProfileSchema, delivery: invitationDeliverySchema.nullable().optional() }),
   z.object({ op: z.literal('delete'), id: uuid, version: z.int().min(1) }),
+  /** A catalogue entry created, edited or deleted (only for a pull with `include=entries`). */
+  z.object({ op: z.literal('entry'), entry: catalogueEntrySchema, deleted: z.boolean() }),
 ]);
 export type Change = z.infer<typeof changeSchema>;
 
@@ -263,11 +318,13 @@ export const signInResponseSchema = sessionInfoSchema.extend({
 });
 export type SignInResponse = z.infer<typeof signInResponseSchema>;
 
-/** What the console takes from the organisation's settings: the import's starting language and phone country. */
+/** What the console takes from the organisation's settings: the import's starting language and phone country, and which attributes every profile must have. */
 export const organisationDefaultsSchema = z.object({
   defaultLanguage: z.enum(LANGUAGES),
   /** ISO 3166 two-letter code (BE), for phone numbers written without a country code; null: none. */
   defaultPhoneCountry: z.string().regex(/^[A-Z]{2}$/).nullable(),
+  /** The attributes every profile must have (a server from before attributes requires none). */
+  requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)).max(ATTRIBUTE_FIELDS.length).default(() => []),
 });
 
 /** A session in another organisation of the signed-in account (the console's organisation switcher). */
@@ -287,6 +344,37 @@ export const SYNC_ENDPOINTS = {
   check: { method: 'GET', path: `${API_PREFIX}/sync/check`, request: checkQuerySchema, response: checkResponseSchema },
 } as const;
 
+// ---------------------------------------------------------------- catalogues
+
+/** An entry as the catalogue API lists it: with how many live profiles hold it. */
+export const catalogueEntryViewSchema = catalogueEntrySchema.extend({ profiles: z.int().min(0) });
+
+/** `GET /api/v1/catalogues`: the live entries (of one kind, or all), and the attributes the organisation requires. */
+export const catalogueListQuerySchema = z.object({ kind: z.enum(CATALOGUE_KINDS).optional() });
+export const catalogueListSchema = z.object({ entries: z.array(catalogueEntryViewSchema), requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)) });
+export type CatalogueList = z.infer<typeof catalogueListSchema>;
+
+/** `POST /api/v1/catalogues`: a new entry of a catalogue (the id may be chosen by the caller, a UUID). */
+export const createEntryRequestSchema = z.object({ kind: z.enum(CATALOGUE_KINDS), id: uuid.optional(), draft: catalogueEntryDraftSchema });
+/** `PATCH /api/v1/catalogues/:id`: what changes (a field left out stays), on the version the caller read. */
+export const updateEntryRequestSchema = z.object({ baseVersion: z.int().min(1), draft: catalogueEntryDraftSchema });
+/**
+ * `DELETE /api/v1/catalogues/:id`: an entry profiles hold is deleted only
+ * with `replaceWith` (another entry of its catalogue takes its place on
+ * them) or `removeFromProfiles=true` (it is taken off them).
+ */
+export const deleteEntryQuerySchema = z.object({
+  baseVersion: z.coerce.number().int().min(1).optional(),
+  replaceWith: uuid.optional(),
+  removeFromProfiles: z.stringbool().optional(),
+});
+export const deleteEntryResponseSchema = z.object({ id: uuid, deleted: z.literal(true), profilesChanged: z.int().min(0) });
+export type DeleteEntryResponse = z.infer<typeof deleteEntryResponseSchema>;
+
+export const CATALOGUES_PATH = `${API_PREFIX}/catalogues`;
+/** Where one entry is changed or deleted. */
+export const cataloguePath = (id: string): string => `${CATALOGUES_PATH}/${encodeURIComponent(id)}`;
+
 /** `POST /api/v1/mail/:id/retry`: the email is queued again, with a new retry period from `retrySince`. */
 export const retryMailResponseSchema = z.object({ id: uuid, state: z.literal('queued'), retrySince: z.string() });
 export type RetryMailResponse = z.infer<typeof retryMailResponseSchema>;
@@ -304,6 +392,8 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   VERSION_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   LIMIT_EXCEEDED: 413,
+  NO_SEAT: 409,
+  IN_USE: 409,
   RATE_LIMITED: 429,
   TOKEN_INVALID: 404,
   TOKEN_EXPIRED: 410,

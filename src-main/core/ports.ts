@@ -3,6 +3,7 @@ import type { Mutation } from '../../src-shared/mutation';
 import type { ProfileFacets, ProfileQuery, Selection } from '../../src-shared/contract/profiles';
 import type { ChangeTopic } from '../../src-shared/contract';
 import type { ImportStorePort } from './import/store';
+import type { CatalogueEntry } from '../../src-shared/attributes';
 
 /** Ports: what the core needs from the outside world, so it runs under plain Node in tests. */
 
@@ -29,6 +30,15 @@ export interface ProfileStorePort {
   facets(now: Date): ProfileFacets;
 }
 
+/** The organisation's catalogues as the replica holds them (the server's, pulled). */
+export interface CatalogueStorePort {
+  get(id: string): CatalogueEntry | undefined;
+  /** Every live entry, by kind then name. */
+  list(): CatalogueEntry[];
+  /** Entry id → how many live profiles hold it. */
+  usage(): Map<string, number>;
+}
+
 export interface OutboxPort {
   append(mutation: Mutation): void;
   count(): number;
@@ -39,6 +49,7 @@ export interface ReplicaPort {
   /** Runs fn atomically: all of its writes land, or none do. Nested calls join the outer one. */
   transaction<T>(fn: () => T): T;
   profiles: ProfileStorePort;
+  catalogues: CatalogueStorePort;
   outbox: OutboxPort;
   imports: ImportStorePort;
 }

@@ -3,6 +3,7 @@ import type { Db } from './database';
 import { deriveStatus } from '../../src-shared/profile';
 import type { Profile, ProfileStatus } from '../../src-shared/profile';
 import type { Language } from '../../src-shared/languages';
+import type { Grants } from '../../src-shared/attributes';
 import type { ProfileFacets, ProfileQuery, Selection, SortField } from '../../src-shared/contract/profiles';
 import type { StoredProfile } from '../core/ports';
 import { replicaIndexes } from './replica-indexes';
@@ -19,6 +20,16 @@ export interface ProfileRow {
   tags: string;
   external_id: string | null;
   language: Language;
+  /** JSON arrays of entry ids (sorted), and the single-valued attributes' ids. */
+  access_rights: string;
+  department: string | null;
+  job_profile: string | null;
+  permission_type: string | null;
+  user_group: string | null;
+  payment_methods: string;
+  licences: string;
+  /** JSON Grants. */
+  grants: string;
   status: 'not_invited' | 'pending' | 'confirmed';
   invited_at: string | null;
   invitation_expires_at: string | null;
@@ -29,6 +40,9 @@ export interface ProfileRow {
   deleted: 0 | 1;
 }
 
+/** An empty list is by far the most common value: no JSON to read for it. */
+const ids = (json: string): string[] => (json === '[]' ? [] : (JSON.parse(json) as string[]));
+const grantsOf = (json: string): Grants => (json === '{}' ? {} : (JSON.parse(json) as Grants));
 
 /** A row as the core's StoredProfile (invitation state as stored, no derived status). */
 export const rowToStored = (row: ProfileRow): StoredProfile & { deleted: boolean } => ({
@@ -40,6 +54,14 @@ export const rowToStored = (row: ProfileRow): StoredProfile & { deleted: boolean
   tags: JSON.parse(row.tags) as string[],
   externalId: row.external_id,
   language: row.language,
+  accessRights: ids(row.access_rights),
+  department: row.department,
+  jobProfile: row.job_profile,
+  permissionType: row.permission_type,
+  userGroup: row.user_group,
+  paymentMethods: ids(row.payment_methods),
+  licences: ids(row.licences),
+  grants: grantsOf(row.grants),
   status: row.status,
   invitedAt: row.invited_at,
   invitationExpiresAt: row.invitation_expires_at,
@@ -70,6 +92,14 @@ const toParams = (p: StoredProfile) => ({
   tags: JSON.stringify(p.tags),
   external_id: p.externalId,
   language: p.language,
+  access_rights: JSON.stringify(p.accessRights),
+  department: p.department,
+  job_profile: p.jobProfile,
+  permission_type: p.permissionType,
+  user_group: p.userGroup,
+  payment_methods: JSON.stringify(p.paymentMethods),
+  licences: JSON.stringify(p.licences),
+  grants: JSON.stringify(p.grants),
   status: p.status,
   invited_at: p.invitedAt,
   invitation_expires_at: p.invitationExpiresAt,
@@ -236,9 +266,10 @@ export const profilesRepo = {
     // Positional parameters: no parameter object per row (a first sync inserts 100,000 of them).
     const { lastInsertRowid } = prepared(
       db,
-      `INSERT INTO profiles (id, first_name, last_name, email, phone, tags, external_id, language, status, invited_at,
-        invitation_expires_at, confirmed_at, version, created_at, updated_at, name_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO profiles (id, first_name, last_name, email, phone, tags, external_id, language, access_rights, department, job_profile,
+        permission_type, user_group, payment_methods, licences, grants, status, invited_at, invitation_expires_at, confirmed_at, version,
+        created_at, updated_at, name_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       p.id,
       p.firstName,
@@ -248,6 +279,14 @@ export const profilesRepo = {
       JSON.stringify(p.tags),
       p.externalId,
       p.language,
+      JSON.stringify(p.accessRights),
+      p.department,
+      p.jobProfile,
+      p.permissionType,
+      p.userGroup,
+      JSON.stringify(p.paymentMethods),
+      JSON.stringify(p.licences),
+      JSON.stringify(p.grants),
       p.status,
       p.invitedAt,
       p.invitationExpiresAt,
@@ -267,7 +306,9 @@ export const profilesRepo = {
     const params = toParams(profile);
     const result = prepared(db, 
         `UPDATE profiles SET first_name = :first_name, last_name = :last_name, email = :email, phone = :phone, tags = :tags,
-          external_id = :external_id, language = :language, status = :status, invited_at = :invited_at,
+          external_id = :external_id, language = :language, access_rights = :access_rights, department = :department,
+          job_profile = :job_profile, permission_type = :permission_type, user_group = :user_group, payment_methods = :payment_methods,
+          licences = :licences, grants = :grants, status = :status, invited_at = :invited_at,
           invitation_expires_at = :invitation_expires_at, confirmed_at = :confirmed_at, version = :version,
           created_at = :created_at, updated_at = :updated_at, name_key = :name_key
          WHERE id = :id AND deleted = 0`,

@@ -5,6 +5,7 @@ import { uniqueValueClash } from './database';
 import { importsRepo } from './imports.repo';
 import { outboxRepo } from './outbox.repo';
 import { profilesRepo } from './profiles.repo';
+import { cataloguesRepo } from './catalogues.repo';
 
 /** SQLite's unique-index failures, turned into the shared codes (a last line behind the core's own checks). */
 function translateConstraint(error: unknown): never {
@@ -38,6 +39,11 @@ export function createReplica(db: Db): ReplicaPort {
       list: (query, offset, limit, now) => profilesRepo.list(db, query, offset, limit, now),
       countSelection: (selection, now) => profilesRepo.countSelection(db, selection, now),
       facets: (now) => profilesRepo.facets(db, now),
+    },
+    catalogues: {
+      get: (id) => cataloguesRepo.get(db, id),
+      list: () => cataloguesRepo.list(db),
+      usage: () => cataloguesRepo.usage(db),
     },
     outbox: {
       append: (m) => outboxRepo.append(db, m),

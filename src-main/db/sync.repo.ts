@@ -5,6 +5,7 @@ import { settingsRepo } from './settings.repo';
 import { replicaIndexes } from './replica-indexes';
 import { outboxRepo } from './outbox.repo';
 import { deliveryRepo } from './delivery.repo';
+import { cataloguesRepo } from './catalogues.repo';
 import type { ConflictRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
 import { stripForbiddenCharacters } from '../../src-shared/text-safety';
 import type { InviteBatchRecord } from '../core/invitations/ports';
@@ -32,6 +33,7 @@ const DEFAULT_STATE: SyncState = {
   workOffline: false,
   account: null,
   organisation: null,
+  catalogues: false,
 };
 
 interface ConflictRow {
@@ -430,6 +432,13 @@ export function createSyncStore(db: Db): SyncStorePort {
       prepared(db, 'DELETE FROM sync_log WHERE seq <= (SELECT max(seq) - 2000 FROM sync_log)').run();
     },
     recentLog: (limit) => (prepared(db, 'SELECT at, level, message, rule, cause FROM sync_log ORDER BY seq DESC LIMIT ?').all(limit) as LogRow[]).map(toLogEntry),
+
+    putEntry: (entry) => cataloguesRepo.put(db, entry),
+    removeEntry: (id) => cataloguesRepo.remove(db, id),
+    replaceEntries: (entries) => {
+      prepared(db, 'DELETE FROM catalogue_entries').run();
+      for (const entry of entries) cataloguesRepo.put(db, entry);
+    },
 
     putDelivery: (profileId, delivery) => deliveryRepo.put(db, profileId, delivery),
     delivery: (profileId) => deliveryRepo.get(db, profileId),

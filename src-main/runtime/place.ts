@@ -40,6 +40,9 @@ import { createFileSecretStore } from './sync/file-secrets';
 import { createWorkerIndexBuilder } from './sync/index-builder';
 import { OrgService } from '../core/org/service';
 import { orgHandlers } from '../core/api/org.handlers';
+import { catalogueHandlers } from '../core/api/catalogues.handlers';
+import { CatalogueService } from '../core/profiles/catalogues';
+import { ATTRIBUTE_FIELDS } from '../../src-shared/attributes';
 import { createOrgTransport } from './org-transport';
 import { openFailure, upgrade } from './startup';
 import type { Roster, RosterOptions } from './roster';
@@ -88,6 +91,8 @@ const storedDefaultsSchema = z.object({
   at: z.iso.datetime({ offset: true }),
   language: z.enum(LANGUAGES),
   phoneCountry: z.string().regex(/^[A-Z]{2}$/).nullable(),
+  // Kept by consoles from before required attributes without it: none.
+  requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)).default(() => []),
 });
 
 /** The organisation's defaults as the replica keeps them (settings); anything unreadable counts as none. */
@@ -120,7 +125,6 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
   const clock: Clock = options.clock ?? { now: () => new Date() };
   const ids: IdSource = options.ids ?? { uuid: () => randomUUID() };
   const replica = createReplica(db);
-  const profiles = new ProfileService({ replica, clock, ids, events });
   // Set further down, once the sync engine that knows the session exists.
   let sessionOf: () => { url: string; token: string; organisationId: string } | null = () => null;
   const organisationDefaults = new OrganisationDefaultsKeeper({
@@ -129,6 +133,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     session: () => sessionOf(),
     clock,
   });
+  const profiles = new ProfileService({ replica, clock, ids, events, requiredAttributes: () => organisationDefaults.requiredAttributes() });
   const imports = new ImportService({
     replica,
     clock,
@@ -168,6 +173,24 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     return credentials === null || organisation === null ? null : { ...credentials, organisationId: organisation.id };
   };
   const invites = new InviteService({ replica, store: syncStore, clock, ids, events, sync });
+  // The catalogues: listed from the replica, saved and deleted on the server with the sync engine's session.
+  const catalogues = new CatalogueService({
+    replica,
+    store: syncStore,
+    transport: createHttpTransport(),
+    session: {
+      current: () => {
+        const state = syncStore.state();
+        return { serverUrl: state.serverUrl, token: secrets.get(), workOffline: state.workOffline };
+      },
+      ended: async () => {
+        await sync.disconnect();
+      },
+    },
+    required: () => organisationDefaults.requiredAttributes(),
+    events,
+    sync,
+  });
   const conflicts = new ConflictService({ replica, store: syncStore, clock, ids, events, sync });
   // The organisation's screens (admins, settings, audit log, my account) ask the server with the sync engine's session.
   const org = new OrgService({
@@ -236,6 +259,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     ...shared.workspace,
     ...dashboardHandlers({ store: createDashboardStore(db), clock }),
     ...orgHandlers(org),
+    ...catalogueHandlers(catalogues),
   });
   // An import left open (a tab closed, a page left) gives its memory back after its idle time, without a click.
   const idleImports = setInterval(() => imports.releaseIdle(), 60_000);

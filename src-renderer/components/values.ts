@@ -15,7 +15,14 @@ export const FIELD_KEYS = {
   tags: 'common.fields.tags',
   externalId: 'common.fields.externalId',
   language: 'common.fields.language',
-} as const satisfies Record<ProfileField | keyof ProfileValues, string>;
+  accessRights: 'rules.field_accessRights',
+  department: 'rules.field_department',
+  jobProfile: 'rules.field_jobProfile',
+  permissionType: 'rules.field_permissionType',
+  userGroup: 'rules.field_userGroup',
+  paymentMethods: 'rules.field_paymentMethods',
+  licences: 'rules.field_licences',
+} as const satisfies Record<ProfileField | Exclude<keyof ProfileValues, 'grants'>, string>;
 
 /** A profile's language (the one its emails are written in), named in the console's language. */
 export const LANGUAGE_KEYS = {

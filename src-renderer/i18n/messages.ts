@@ -101,6 +101,8 @@ const CODE_TEXT: { [C in ErrorCode]: `errors.code.${C}` } = {
   INTERNAL: 'errors.code.INTERNAL',
   ID_TAKEN: 'errors.code.ID_TAKEN',
   PASSWORD_REJECTED: 'errors.code.PASSWORD_REJECTED',
+  NO_SEAT: 'errors.code.NO_SEAT',
+  IN_USE: 'errors.code.IN_USE',
 };
 
 /** Why the import refused a file, when the error does not say exactly (e.g. the reader ran out of time or memory). */
@@ -129,6 +131,7 @@ const CONFLICT_REASON_TEXT: { [R in ConflictReason]: `errors.conflictReason.${R}
   version: 'errors.conflictReason.version',
   exists: 'errors.conflictReason.exists',
   deleted: 'errors.conflictReason.deleted',
+  no_seat: 'errors.conflictReason.no_seat',
 };
 
 /** A password's refusal is a finding of the shared catalogue. */

@@ -451,6 +451,72 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.createIndex('invitations_by_expiry').on('invitations').columns(['expires_at']).execute();
     },
   },
+  /**
+   * Attributes and catalogues (issue 14). A profile keeps its attributes as
+   * its own columns (several-valued ones as JSON lists, like tags; the API
+   * answers from the row alone), and, beside them, one row per (profile,
+   * entry) in profile_entries. That second copy is for the questions asked of
+   * an entry across 100,000 profiles: how many hold this licence (checked on
+   * every write that gives one), which profiles hold an entry being deleted,
+   * and the list's filters on any attribute. Each is an index range in
+   * profile_entries; over the JSON columns each would read every profile.
+   * Catalogue entries take their place in the organisation's change
+   * sequence, so consoles pull them with the profiles.
+   */
+  '0050_attributes_and_catalogues': {
+    up: (db: Kysely<unknown>) =>
+      atomically(dialect, db, async () => {
+        await sql`alter table profiles add column access_rights text not null default '[]'`.execute(db);
+        await sql`alter table profiles add column payment_methods text not null default '[]'`.execute(db);
+        await sql`alter table profiles add column licences text not null default '[]'`.execute(db);
+        await sql`alter table profiles add column department text`.execute(db);
+        await sql`alter table profiles add column job_profile text`.execute(db);
+        await sql`alter table profiles add column permission_type text`.execute(db);
+        await sql`alter table profiles add column user_group text`.execute(db);
+        await sql`alter table profiles add column grants text not null default '{}'`.execute(db);
+        await sql`alter table organisations add column required_attributes text not null default '[]'`.execute(db);
+
+        await db.schema
+          .createTable('catalogue_entries')
+          .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) =>
+            c.notNull().check(sql`kind in ('accessRight', 'department', 'jobProfile', 'permissionType', 'userGroup', 'paymentMethod', 'licence')`),
+          )
+          .addColumn('code', 'text', (c) => c.notNull())
+          .addColumn('code_key', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('seats', 'integer')
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('change_seq', 'bigint', (c) => c.notNull())
+          .addColumn('deleted', 'integer', (c) => c.notNull().defaultTo(0).check(sql`deleted in (0, 1)`))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          // An id is its organisation's (as a profile's is): another organisation's says nothing.
+          .addPrimaryKeyConstraint('catalogue_entries_pk', ['organisation_id', 'id'])
+          .execute();
+        // A code names one live entry of its catalogue, whatever its case; a deleted entry frees it.
+        await db.schema
+          .createIndex('catalogue_entries_code_unique')
+          .on('catalogue_entries')
+          .columns(['organisation_id', 'kind', 'code_key'])
+          .unique()
+          .where(sql.ref('deleted'), '=', sql.lit(0))
+          .execute();
+        await db.schema.createIndex('catalogue_entries_by_change').on('catalogue_entries').columns(['organisation_id', 'change_seq', 'id']).execute();
+
+        await db.schema
+          .createTable('profile_entries')
+          .addColumn('organisation_id', 'text', (c) => c.notNull())
+          .addColumn('entry_id', 'text', (c) => c.notNull())
+          .addColumn('profile_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('profile_entries_pk', ['organisation_id', 'entry_id', 'profile_id'])
+          .addForeignKeyConstraint('profile_entries_profile_fkey', ['organisation_id', 'profile_id'], 'profiles', ['organisation_id', 'id'], (c) => c.onDelete('cascade'))
+          .execute();
+        await db.schema.createIndex('profile_entries_by_profile').on('profile_entries').columns(['organisation_id', 'profile_id']).execute();
+      }),
+  },
 });
 
 /**

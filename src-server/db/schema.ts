@@ -28,6 +28,8 @@ export interface OrganisationsTable {
   invitations_per_hour: Generated<number | null>;
   /** How long audit entries are kept, in days. */
   audit_retention_days: Generated<number>;
+  /** JSON list of the attribute fields every profile must have (src-shared/attributes.ts ATTRIBUTE_FIELDS); '[]': none. */
+  required_attributes: Generated<string>;
 }
 
 /** One per normalised email across all organisations. */
@@ -131,6 +133,17 @@ export interface ProfilesTable {
   tags: string;
   external_id: string | null;
   language: string;
+  /** Several-valued attributes: JSON lists of entry ids, sorted. */
+  access_rights: Generated<string>;
+  payment_methods: Generated<string>;
+  licences: Generated<string>;
+  /** Single-valued attributes: an entry id, or null. */
+  department: Generated<string | null>;
+  job_profile: Generated<string | null>;
+  permission_type: Generated<string | null>;
+  user_group: Generated<string | null>;
+  /** JSON Grants: which rule gave each value. */
+  grants: Generated<string>;
   /** This organisation's latest invitation of the person (never another organisation's). */
   invited_at: string | null;
   invitation_expires_at: string | null;
@@ -143,6 +156,39 @@ export interface ProfilesTable {
   /** Content version: bumped by edits, not by invitations or confirmations. */
   version: number;
   /** Organisation change sequence of the last change of any kind (pull order). */
+  change_seq: number;
+  deleted: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * Which live profile holds which catalogue entry: one row per (profile,
+ * entry), for every attribute. Kept by the profile writes beside the row's own
+ * JSON columns, so that "how many profiles hold this entry" (a licence's
+ * seats, deleting an entry in use, the filters) is an index lookup, not a
+ * scan of every profile's JSON.
+ */
+export interface ProfileEntriesTable {
+  organisation_id: string;
+  entry_id: string;
+  profile_id: string;
+}
+
+/** One entry of one of an organisation's catalogues (src-shared/attributes.ts CatalogueEntry). */
+export interface CatalogueEntriesTable {
+  organisation_id: string;
+  id: string;
+  kind: string;
+  code: string;
+  /** lower(code): unique per organisation and kind among live entries. */
+  code_key: string;
+  name: string;
+  description: string;
+  /** Licences only: how many profiles may hold it; null: unlimited. */
+  seats: number | null;
+  version: number;
+  /** Organisation change sequence of the last change (the pull's order, shared with profiles). */
   change_seq: number;
   deleted: number;
   created_at: string;
@@ -241,9 +287,12 @@ export interface Database {
   account_links: AccountLinksTable;
   audit_log: AuditLogTable;
   audit_anchors: AuditAnchorsTable;
+  catalogue_entries: CatalogueEntriesTable;
+  profile_entries: ProfileEntriesTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
 export type ProfileRow = Selectable<ProfilesTable>;
 export type NewProfileRow = Insertable<ProfilesTable>;
 export type OutboxRow = Selectable<MailOutboxTable>;
+export type CatalogueEntryRow = Selectable<CatalogueEntriesTable>;

@@ -11,6 +11,8 @@ import { isSupportedCountry, getCountryCallingCode } from 'libphonenumber-js/max
 import type { OrganisationRow } from '../db/schema';
 import { adminActor, appendAudit, sourceOf } from '../services/audit';
 import { checkAppLinks, checkOrganisationName, readAppLinks, toSettings } from '../services/organisations';
+import { readRequired } from '../services/catalogue-reads';
+import { ATTRIBUTE_FIELDS } from '../../src-shared/attributes';
 
 const view = (ctx: ServerContext, row: OrganisationRow, role: z.infer<typeof orgSettingsSchema>['role']): z.input<typeof orgSettingsSchema> => {
   const country = row.default_phone_country !== null && isSupportedCountry(row.default_phone_country) ? row.default_phone_country : null;
@@ -22,6 +24,7 @@ const view = (ctx: ServerContext, row: OrganisationRow, role: z.infer<typeof org
     invitationsPerHour: row.invitations_per_hour ?? ctx.config.invitationLimits.perOrganisationPerHour,
     invitationsPerHourIsDefault: row.invitations_per_hour === null,
     auditRetentionDays: row.audit_retention_days,
+    requiredAttributes: readRequired(row.required_attributes),
     role,
   };
 };
@@ -69,6 +72,11 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
       /** null: back to the server's configured limit. */
       invitationsPerHour: ranged('invitationsPerHour', 'invitations').nullable().optional(),
       auditRetentionDays: ranged('auditRetentionDays', 'days').optional(),
+      /** Which attributes every profile must have, on every path that writes one (the list replaces the one before; [] : none). */
+      requiredAttributes: z
+        .array(z.enum(ATTRIBUTE_FIELDS, { error: `requiredAttributes holds attribute names: ${ATTRIBUTE_FIELDS.join(', ')}.` }))
+        .max(ATTRIBUTE_FIELDS.length * 2)
+        .optional(),
     }),
     response: orgSettingsSchema,
     handler: async ({ body, actor, request }) => {
@@ -87,6 +95,8 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
           ...(body.defaultPhoneCountry === undefined ? {} : { default_phone_country: body.defaultPhoneCountry }),
           ...(body.invitationsPerHour === undefined ? {} : { invitations_per_hour: body.invitationsPerHour }),
           ...(body.auditRetentionDays === undefined ? {} : { audit_retention_days: body.auditRetentionDays }),
+          // Kept in one order, each once, so the same set is the same text.
+          ...(body.requiredAttributes === undefined ? {} : { required_attributes: JSON.stringify(ATTRIBUTE_FIELDS.filter((f) => body.requiredAttributes?.includes(f))) }),
         };
         const before: Record<string, unknown> = {};
         const after: Record<string, unknown> = {};

@@ -5,10 +5,15 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
 import { MAIL_DELIVERY_STATES, mailDelivery } from '../../src-shared/mail-delivery';
-import { profileDraftSchema, validateProfile } from '../../src-shared/profile';
+import { draftGivesAttribute, profileDraftSchema, validateProfile } from '../../src-shared/profile';
+import { isAttributeField } from '../../src-shared/attributes';
+import type { ValueChanges } from '../../src-shared/profile-values';
+import { englishText, rule } from '../../src-shared/messages';
+import { getEntry, readRequired } from '../services/catalogue-reads';
 import type { Profile, ProfileValues } from '../../src-shared/profile';
 import { API_PREFIX, inviteOutcomeSchema, MAX_INVITE_BATCH, serverProfileSchema } from '../../src-shared/wire';
 import { inTransaction, refusalCode } from '../db/tx';
+import type { Tx } from '../db/tx';
 import { apiRoute } from '../plugins/zod-routes';
 import { adminActor, appendAudit, sourceOf } from '../services/audit';
 import type { AuditSource } from '../services/audit';
@@ -27,12 +32,19 @@ const idParams = z.object({ id: z.uuid() });
 async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; emails: string[]; externalIds: string[] }, op: (batch: ProfileBatch) => ProfileOutcome, source: AuditSource): Promise<Profile | null> {
   return inTransaction(ctx.db, async (trx) => {
     const org = await lockOrganisation(trx, actor.organisationId);
-    const batch = new ProfileBatch(trx, actor.organisationId, { seq: org.change_seq, defaultLanguage: toSettings(org).defaultLanguage, now: ctx.clock.now() });
+    const batch = new ProfileBatch(trx, actor.organisationId, {
+      seq: org.change_seq,
+      defaultLanguage: toSettings(org).defaultLanguage,
+      now: ctx.clock.now(),
+      requiredAttributes: readRequired(org.required_attributes),
+    });
     await batch.preload([ids.id], ids.emails, ids.externalIds);
     const existing = batch.rows.get(ids.id);
     const before = existing === undefined || existing.deleted !== 0 ? null : valuesOfRow(existing);
     const outcome = op(batch);
     if (outcome.kind === 'rejected') throw new AppError(outcome.code, outcome.message, outcome.details);
+    // Over REST nothing is given by halves: a licence without a seat refuses the whole write (nothing is stored).
+    if (outcome.kind === 'no_seat') throw await noSeatError(trx, actor.organisationId, outcome.licences);
     if (outcome.kind === 'conflict') {
       throw new AppError('VERSION_CONFLICT', outcome.reason === 'deleted' ? 'The profile was deleted.' : 'The profile changed since you read it.', {
         reason: outcome.reason,
@@ -52,6 +64,15 @@ async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; ema
     if (outcome.row === null) return null;
     return toProfile(outcome.row, ctx.clock.now());
   });
+}
+
+/** NO_SEAT naming the (first) licence that has no seat left, with its seats. */
+async function noSeatError(trx: Tx, organisationId: string, licences: readonly string[]): Promise<AppError> {
+  const first = licences[0] ?? '';
+  const entry = await getEntry(trx, organisationId, first);
+  const found = rule('no_seat_left', { licence: entry?.name ?? first, seats: entry?.seats ?? 0 });
+  const message = englishText(found);
+  return new AppError('NO_SEAT', message, { licences: [...licences], fields: { licences: message }, fieldRules: { licences: found }, rule: found });
 }
 
 function draftValues(draft: z.infer<typeof profileDraftSchema>, defaultLanguage: ProfileValues['language']): ProfileValues {
@@ -168,7 +189,10 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
         const row = b.rows.get(params.id);
         // Strict for REST: the version must still be the one the caller read.
         if (row !== undefined && row.version !== body.baseVersion) return { kind: 'conflict', reason: 'version', row };
-        return b.update(params.id, body.baseVersion, values, values);
+        // An attribute the draft leaves out stays as it is; grants follow the attributes.
+        const { grants: _followsAttributes, ...given } = values;
+        const changes: ValueChanges = Object.fromEntries(Object.entries(given).filter(([field]) => !isAttributeField(field) || draftGivesAttribute(body.draft, field)));
+        return b.update(params.id, body.baseVersion, changes, changes);
       }, sourceOf(request));
       if (profile === null) throw new AppError('INTERNAL', 'Edited profile missing.');
       return profile;

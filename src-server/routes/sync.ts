@@ -24,13 +24,14 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
   apiRoute(app, {
     method: 'GET',
     url: `${API_PREFIX}/sync/pull`,
-    summary: 'Changes since a cursor (profiles created, edited, invited, confirmed, deleted), paged',
+    summary:
+      'Changes since a cursor (profiles created, edited, invited, confirmed, deleted; with include=entries, the catalogues’ entries created, changed, deleted too), paged',
     tags: ['sync'],
     access: 'read',
     querystring: pullQuerySchema,
     response: pullResponseSchema,
     handler: async ({ query, actor }) => {
-      const page = await pull(ctx, actor, query.cursor, query.limit);
+      const page = await pull(ctx, actor, query.cursor, query.limit, query.include === 'entries');
       ctx.events.emit('pulled', page.changes.length);
       return page;
     },

@@ -11,8 +11,17 @@ export interface AuditedValues {
   tags: string[];
   externalId: string | null;
   language: string;
+  /** The attributes, as entry ids. */
+  accessRights: string[];
+  department: string | null;
+  jobProfile: string | null;
+  permissionType: string | null;
+  userGroup: string | null;
+  paymentMethods: string[];
+  licences: string[];
 }
 
+/** A JSON list of strings (tags, entry ids) as stored; anything else reads as empty. */
 const parseTags = (json: string): string[] => {
   try {
     const parsed: unknown = JSON.parse(json);
@@ -30,9 +39,31 @@ export const valuesOfRow = (row: ProfileRow): AuditedValues => ({
   tags: parseTags(row.tags),
   externalId: row.external_id,
   language: row.language,
+  accessRights: parseTags(row.access_rights),
+  department: row.department,
+  jobProfile: row.job_profile,
+  permissionType: row.permission_type,
+  userGroup: row.user_group,
+  paymentMethods: parseTags(row.payment_methods),
+  licences: parseTags(row.licences),
 });
 
-export const valuesOfProfile = (p: Profile): AuditedValues => ({ firstName: p.firstName, lastName: p.lastName, email: p.email, phone: p.phone, tags: [...p.tags], externalId: p.externalId, language: p.language });
+export const valuesOfProfile = (p: Profile): AuditedValues => ({
+  firstName: p.firstName,
+  lastName: p.lastName,
+  email: p.email,
+  phone: p.phone,
+  tags: [...p.tags],
+  externalId: p.externalId,
+  language: p.language,
+  accessRights: [...p.accessRights],
+  department: p.department,
+  jobProfile: p.jobProfile,
+  permissionType: p.permissionType,
+  userGroup: p.userGroup,
+  paymentMethods: [...p.paymentMethods],
+  licences: [...p.licences],
+});
 
 /** Only the fields that differ, each before and after. */
 export function changedFields(before: AuditedValues, after: AuditedValues): { before: Record<string, unknown>; after: Record<string, unknown> } {

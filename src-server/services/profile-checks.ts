@@ -1,4 +1,5 @@
 import { validateProfile } from '../../src-shared/profile';
+import { keptGrants } from '../../src-shared/attributes';
 import type { ProfileCheck, ProfileField, ProfileValues } from '../../src-shared/profile';
 import type { Language } from '../../src-shared/languages';
 import type { FieldErrors, FieldRules } from '../../src-shared/errors';
@@ -31,9 +32,18 @@ export function checkValues(values: ProfileValues, defaultLanguage: Language): P
       tags: values.tags,
       externalId: values.externalId,
       language: values.language,
+      accessRights: values.accessRights,
+      department: values.department,
+      jobProfile: values.jobProfile,
+      permissionType: values.permissionType,
+      userGroup: values.userGroup,
+      paymentMethods: values.paymentMethods,
+      licences: values.licences,
     },
     { defaultLanguage },
   );
+  // A draft carries no grants: the values' own stay, those of values they no longer hold go.
+  if (checked.ok) checked.value.grants = keptGrants(checked.value, values.grants);
   // Checked on the values as sent, so a field the shared rules pass (an
   // unpaired surrogate) is named even when another field fails them.
   const fields: FieldErrors = {};

@@ -13,6 +13,44 @@ import type { ConflictReason, PushResult } from '../../src-shared/wire';
 import type { ErrorDetails, UniqueField } from '../../src-shared/errors';
 import { overlaps, sameValue, VALUE_FIELDS, withChanges } from '../../src-shared/profile-values';
 import type { ValueChanges } from '../../src-shared/profile-values';
+import { ATTRIBUTE_FIELDS, checkAttributes, lookupOf } from '../../src-shared/attributes';
+import type { AttributeField, CatalogueLookup, Grants, RequiredAttributes } from '../../src-shared/attributes';
+import { entryIdsOf, entryUse, liveEntries, toEntry } from './catalogue-reads';
+
+/** A JSON list of strings as stored; anything else reads as empty. */
+const idList = (json: string): string[] => {
+  if (json === '[]') return [];
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+};
+
+/** JSON Grants as stored; anything else reads as none. */
+const grantsOf = (json: string): Grants => {
+  if (json === '{}') return {};
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
+};
+
+/** A row's attributes and grants. */
+const rowAttributes = (row: ProfileRow): Pick<ProfileValues, AttributeField | 'grants'> => ({
+  accessRights: idList(row.access_rights),
+  department: row.department,
+  jobProfile: row.job_profile,
+  permissionType: row.permission_type,
+  userGroup: row.user_group,
+  paymentMethods: idList(row.payment_methods),
+  licences: idList(row.licences),
+  grants: grantsOf(row.grants),
+});
 
 /**
  * A profile as its organisation sees it. Its invitation and confirmation
@@ -30,6 +68,7 @@ export function toProfile(row: ProfileRow, now: Date): Profile {
     tags: JSON.parse(row.tags) as string[],
     externalId: row.external_id,
     language: isLanguage(row.language) ? row.language : 'en_US',
+    ...rowAttributes(row),
     status: deriveStatus(facts, now),
     invitedAt: row.invited_at,
     invitationExpiresAt: row.invitation_expires_at,
@@ -48,6 +87,7 @@ export const rowValues = (row: ProfileRow): ProfileValues => ({
   tags: JSON.parse(row.tags) as string[],
   externalId: row.external_id,
   language: isLanguage(row.language) ? row.language : 'en_US',
+  ...rowAttributes(row),
 });
 
 /** Profile values as the columns of a profiles row (the way back is rowValues). */
@@ -59,6 +99,14 @@ export const valueColumns = (v: ProfileValues) => ({
   tags: JSON.stringify(v.tags),
   external_id: v.externalId,
   language: v.language,
+  access_rights: JSON.stringify(v.accessRights),
+  department: v.department,
+  job_profile: v.jobProfile,
+  permission_type: v.permissionType,
+  user_group: v.userGroup,
+  payment_methods: JSON.stringify(v.paymentMethods),
+  licences: JSON.stringify(v.licences),
+  grants: JSON.stringify(v.grants),
 });
 
 export const refusedByDatabase = (code: string): Outcome => ({
@@ -84,6 +132,7 @@ export interface BatchCheckpoint {
   readonly inserts: ReadonlyMap<string, ProfileRow>;
   readonly updates: ReadonlySet<string>;
   readonly revokeFor: ReadonlySet<string>;
+  readonly entriesChanged: ReadonlySet<string>;
 }
 
 /** A taken email or external ID: its holder (also as `profileId`, the name before `holderId`, for one release), which value, and the finding. */
@@ -91,6 +140,8 @@ const takenDetails = (holderId: string, field: UniqueField, found: RuleMessage):
 
 type Outcome =
   | { kind: 'applied'; row: ProfileRow | null; version: number }
+  /** Applied without the licences that had no seat left (`row`: the profile as it now is; unchanged when that was the whole change). */
+  | { kind: 'no_seat'; row: ProfileRow; version: number; licences: string[] }
   | { kind: 'conflict'; reason: ConflictReason; row: ProfileRow }
   | { kind: 'rejected'; code: 'VALIDATION_FAILED' | 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN' | 'NOT_FOUND'; message: string; details?: ErrorDetails };
 
@@ -115,16 +166,25 @@ export class ProfileBatch {
   readonly #updates = new Set<string>();
   /** Profiles whose open invitations must stop working (deleted, or email changed). */
   readonly #revokeFor = new Set<string>();
+  /** Profiles whose entries (profile_entries) must be written again: their attributes changed, or they were deleted. */
+  readonly #entriesChanged = new Set<string>();
   #seqChanged = false;
   /** Steps that undo the in-memory writes, oldest first (see checkpoint()). */
   readonly #undo: (() => void)[] = [];
+  /** The organisation's live catalogue entries and the attributes it requires (read by preload). */
+  #catalogue: CatalogueLookup = lookupOf([]);
+  readonly #required: RequiredAttributes;
+  /** Licences with a number of seats: their seats, and how many profiles hold them as the changes so far leave it. */
+  readonly #seats = new Map<string, { name: string; seats: number }>();
+  readonly #used = new Map<string, number>();
 
-  constructor(trx: Tx, organisationId: string, options: { seq: number; defaultLanguage: Language; now: Date }) {
+  constructor(trx: Tx, organisationId: string, options: { seq: number; defaultLanguage: Language; now: Date; requiredAttributes: RequiredAttributes }) {
     this.#trx = trx;
     this.#organisationId = organisationId;
     this.#seq = options.seq;
     this.#defaultLanguage = options.defaultLanguage;
     this.#now = options.now;
+    this.#required = options.requiredAttributes;
   }
 
   /** The rows this batch knows, as the changes so far left them. */
@@ -163,6 +223,67 @@ export class ProfileBatch {
       for (const a of accounts) this.#confirmedAccounts.add(a.email);
     }
     for (const part of chunks([...new Set(externalIds)], 500)) await this.#rememberLive('external_id', part);
+    await this.#readCatalogue();
+  }
+
+  /**
+   * The catalogues the changes' attributes are checked against, and the seats
+   * in use of every licence that has a number of them. Read under the
+   * organisation's lock (the caller's transaction took it), so no other
+   * write can give a seat away before this one commits.
+   */
+  async #readCatalogue(): Promise<void> {
+    const entries = await liveEntries(this.#trx, this.#organisationId);
+    this.#catalogue = lookupOf(entries.map(toEntry));
+    const limited = entries.filter((e) => e.kind === 'licence' && e.seats !== null);
+    for (const e of limited) this.#seats.set(e.id, { name: e.name, seats: e.seats ?? 0 });
+    const used = await entryUse(this.#trx, this.#organisationId, limited.map((e) => e.id));
+    for (const e of limited) this.#used.set(e.id, used.get(e.id) ?? 0);
+  }
+
+  /**
+   * The attribute rules on values about to be stored: each id a live entry of
+   * the right catalogue, the required ones filled. For an edit (`fields`: the
+   * attributes it changes), only what it changes is its to answer for: a
+   * profile made before an attribute became required can still be edited
+   * otherwise.
+   */
+  #attributeRefusal(values: ProfileValues, fields: readonly AttributeField[] | 'all'): Outcome | null {
+    const mine = (field: string): boolean => fields === 'all' || (fields as readonly string[]).includes(field);
+    const checked = checkAttributes(values, this.#catalogue, this.#required.filter(mine));
+    if (checked.ok) return null;
+    const found = Object.keys(checked.fields).filter(mine);
+    if (found.length === 0) return null;
+    return {
+      kind: 'rejected',
+      code: 'VALIDATION_FAILED',
+      message: "The profile's attributes break the organisation's rules.",
+      details: { fields: Object.fromEntries(found.map((f) => [f, checked.fields[f] ?? ''])), fieldRules: Object.fromEntries(found.flatMap((f) => (checked.rules[f] === undefined ? [] : [[f, checked.rules[f]]]))) },
+    };
+  }
+
+  /** The licences of `after` not in `before` that have no seat left (with the seats used as the changes so far leave them). */
+  #seatless(before: readonly string[], after: readonly string[]): string[] {
+    return after.filter((id) => {
+      if (before.includes(id)) return false;
+      const limit = this.#seats.get(id);
+      return limit !== undefined && (this.#used.get(id) ?? 0) + 1 > limit.seats;
+    });
+  }
+
+  /** Counts the seats a profile takes and frees in going from `before` to `after` licences. */
+  #takeSeats(before: readonly string[], after: readonly string[]): void {
+    for (const id of before) if (!after.includes(id) && this.#used.has(id)) this.#put(this.#used, id, (this.#used.get(id) ?? 0) - 1);
+    for (const id of after) if (!before.includes(id) && this.#used.has(id)) this.#put(this.#used, id, (this.#used.get(id) ?? 0) + 1);
+  }
+
+  /** The licences of a profile with a seat left, and the ones without (whose grants go with them). */
+  #seatedValues(values: ProfileValues, before: readonly string[]): { values: ProfileValues; seatless: string[] } {
+    const seatless = this.#seatless(before, values.licences);
+    if (seatless.length === 0) return { values, seatless };
+    const licences = values.licences.filter((id) => !seatless.includes(id));
+    const grants = Object.fromEntries(Object.entries(values.grants).filter(([key]) => !seatless.some((id) => key === `licences:${id}`)));
+    return { values: { ...values, licences, grants }, seatless };
   }
 
   /** The organisation's live profiles holding any of these emails or external IDs. */
@@ -213,7 +334,15 @@ export class ProfileBatch {
    * the database back to a savepoint taken at the same moment).
    */
   checkpoint(): BatchCheckpoint {
-    return { undo: this.#undo.length, seq: this.#seq, seqChanged: this.#seqChanged, inserts: new Map(this.#inserts), updates: new Set(this.#updates), revokeFor: new Set(this.#revokeFor) };
+    return {
+      undo: this.#undo.length,
+      seq: this.#seq,
+      seqChanged: this.#seqChanged,
+      inserts: new Map(this.#inserts),
+      updates: new Set(this.#updates),
+      revokeFor: new Set(this.#revokeFor),
+      entriesChanged: new Set(this.#entriesChanged),
+    };
   }
 
   rollbackTo(checkpoint: BatchCheckpoint): void {
@@ -226,6 +355,8 @@ export class ProfileBatch {
     for (const id of checkpoint.updates) this.#updates.add(id);
     this.#revokeFor.clear();
     for (const id of checkpoint.revokeFor) this.#revokeFor.add(id);
+    this.#entriesChanged.clear();
+    for (const id of checkpoint.entriesChanged) this.#entriesChanged.add(id);
   }
 
   #uniqueness(values: ProfileValues, selfId: string): Outcome | null {
@@ -260,7 +391,11 @@ export class ProfileBatch {
     if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields, fieldRules: checked.rules } };
     const clash = this.#uniqueness(checked.value, id);
     if (clash !== null) return clash;
-    const v = checked.value;
+    const refusal = this.#attributeRefusal(checked.value, 'all');
+    if (refusal !== null) return refusal;
+    // A licence with no seat left is not given (never more holders than seats): the profile is made without it, and the answer says so.
+    const { values: v, seatless } = this.#seatedValues(checked.value, []);
+    this.#takeSeats([], v.licences);
     const row: ProfileRow = {
       id,
       organisation_id: this.#organisationId,
@@ -275,6 +410,8 @@ export class ProfileBatch {
     this.#put(this.#rows, id, row);
     this.#index(row);
     this.#inserts.set(id, row);
+    this.#entriesChanged.add(id);
+    if (seatless.length > 0) return { kind: 'no_seat', row, version: 1, licences: seatless };
     return { kind: 'applied', row, version: 1 };
   }
 
@@ -289,13 +426,18 @@ export class ProfileBatch {
       const overlap = VALUE_FIELDS.filter((f) => f in changes && overlaps(f, base, changes, current));
       if (overlap.length > 0) return { kind: 'conflict', reason: 'version', row };
     }
-    const merged = withChanges(current, changes);
+    const merged = withChanges(current, changes, base);
     const checked = checkValues(merged, this.#defaultLanguage);
     if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields, fieldRules: checked.rules } };
-    const v = checked.value;
-    const clash = this.#uniqueness(v, id);
+    const clash = this.#uniqueness(checked.value, id);
     if (clash !== null) return clash;
-    if (sameValue(v, current)) return { kind: 'applied', row, version: row.version };
+    const touched = ATTRIBUTE_FIELDS.filter((f) => !sameValue(checked.value[f], current[f]));
+    const refusal = this.#attributeRefusal(checked.value, touched);
+    if (refusal !== null) return refusal;
+    const { values: v, seatless } = this.#seatedValues(checked.value, current.licences);
+    if (sameValue(v, current)) return seatless.length > 0 ? { kind: 'no_seat', row, version: row.version, licences: seatless } : { kind: 'applied', row, version: row.version };
+    this.#takeSeats(current.licences, v.licences);
+    if (ATTRIBUTE_FIELDS.some((f) => !sameValue(v[f], current[f]))) this.#entriesChanged.add(id);
     this.#unindex(row);
     const emailChanged = v.email !== row.email;
     const next: ProfileRow = {
@@ -311,6 +453,7 @@ export class ProfileBatch {
     this.#index(next);
     if (this.#inserts.has(id)) this.#inserts.set(id, next);
     else this.#updates.add(id);
+    if (seatless.length > 0) return { kind: 'no_seat', row: next, version: next.version, licences: seatless };
     return { kind: 'applied', row: next, version: next.version };
   }
 
@@ -318,6 +461,8 @@ export class ProfileBatch {
     const row = this.#rows.get(id);
     if (row === undefined || row.deleted !== 0) return { kind: 'applied', row: null, version: row?.version ?? 0 };
     if (baseVersion !== row.version) return { kind: 'conflict', reason: 'version', row };
+    this.#takeSeats(idList(row.licences), []);
+    this.#entriesChanged.add(id);
     this.#unindex(row);
     const next: ProfileRow = { ...row, deleted: 1, version: row.version + 1, change_seq: this.nextSeq(), updated_at: iso(this.#now) };
     this.#put(this.#rows, id, next);
@@ -378,6 +523,14 @@ export class ProfileBatch {
           tags: row.tags,
           external_id: row.external_id,
           language: row.language,
+          access_rights: row.access_rights,
+          department: row.department,
+          job_profile: row.job_profile,
+          permission_type: row.permission_type,
+          user_group: row.user_group,
+          payment_methods: row.payment_methods,
+          licences: row.licences,
+          grants: row.grants,
           invited_at: row.invited_at,
           invitation_expires_at: row.invitation_expires_at,
           confirmed_at: row.confirmed_at,
@@ -391,13 +544,32 @@ export class ProfileBatch {
         .execute();
     }
     for (const part of chunks(inserts, 500)) await this.#trx.insertInto('profiles').values(part).execute();
+    await this.#writeEntries();
     const revoke = [...this.#revokeFor];
     this.#revokeFor.clear();
     for (const part of chunks(revoke, 500)) await revokeOpenInvitations(this.#trx, this.#organisationId, part, this.#now);
   }
 
+  /** Which entries each changed profile holds (profile_entries): written again for the profiles whose attributes changed. */
+  async #writeEntries(): Promise<void> {
+    const ids = [...this.#entriesChanged];
+    this.#entriesChanged.clear();
+    for (const part of chunks(ids, 500)) {
+      await this.#trx.deleteFrom('profile_entries').where('organisation_id', '=', this.#organisationId).where('profile_id', 'in', part).execute();
+    }
+    const rows: { organisation_id: string; entry_id: string; profile_id: string }[] = [];
+    for (const id of ids) {
+      const row = this.#rows.get(id);
+      if (row === undefined || row.deleted !== 0) continue;
+      for (const entryId of entryIdsOf(rowAttributes(row))) rows.push({ organisation_id: this.#organisationId, entry_id: entryId, profile_id: id });
+    }
+    for (const part of chunks(rows, 300)) await this.#trx.insertInto('profile_entries').values(part).execute();
+  }
+
   toResult(mutationId: string, entityId: string, outcome: Outcome): PushResult {
     switch (outcome.kind) {
+      case 'no_seat':
+        return { mutationId, entityId, status: 'conflict', reason: 'no_seat', row: toProfile(outcome.row, this.#now), deleted: false, licences: outcome.licences };
       case 'applied':
         return {
           mutationId,

@@ -9,6 +9,8 @@ import { inviteProfiles } from './invitations';
 import { latestDeliveries } from './mail-sync';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
 import { ProfileBatch, refusedByDatabase, selectProfiles, toProfile } from './profiles';
+import { readRequired, toEntry } from './catalogue-reads';
+import type { CatalogueEntryRow, ProfileRow } from '../db/schema';
 import type { ProfileOutcome } from './profiles';
 import { adminActor, appendAudit, NO_SOURCE } from './audit';
 import type { AuditSource } from './audit';
@@ -74,7 +76,7 @@ export async function push(
       for (const r of rows) done.set(r.mutation_id, JSON.parse(r.result) as PushResult);
     }
 
-    const batch = new ProfileBatch(trx, actor.organisationId, { seq: org.change_seq, defaultLanguage: settings.defaultLanguage, now });
+    const batch = new ProfileBatch(trx, actor.organisationId, { seq: org.change_seq, defaultLanguage: settings.defaultLanguage, now, requiredAttributes: readRequired(org.required_attributes) });
     const entityIds: string[] = [];
     const emails: string[] = [];
     const externalIds: string[] = [];
@@ -169,7 +171,8 @@ export async function push(
     // The organisation's communication setting: email 1 leaves as soon as a profile is created (not for one this push invites anyway).
     if (org.invite_on_create === 1) {
       const invitedHere = new Set(results.flatMap((r) => (r.status === 'applied' && r.invite !== null ? r.invite.invited : [])));
-      const created = mutations.flatMap((m, i) => (!done.has(m.id) && m.kind === 'profile.create' && results[i]?.status === 'applied' && !invitedHere.has(m.entityId) ? [m.entityId] : []));
+      const made = (r: PushResult | undefined): boolean => r?.status === 'applied' || (r?.status === 'conflict' && r.reason === 'no_seat');
+      const created = mutations.flatMap((m, i) => (!done.has(m.id) && m.kind === 'profile.create' && made(results[i]) && !invitedHere.has(m.entityId) ? [m.entityId] : []));
       if (created.length > 0) {
         const before = batch.checkpoint();
         try {
@@ -203,11 +206,13 @@ export async function push(
     for (const [i, m] of mutations.entries()) {
       const result = results[i];
       if (done.has(m.id) || result === undefined) continue;
-      if (result.status !== 'applied') {
+      // A change applied without a licence that had no seat left is a conflict for the console, and a change here all the same.
+      const partial = result.status === 'conflict' && result.reason === 'no_seat';
+      if (result.status !== 'applied' && !partial) {
         count(m.id, result.status === 'conflict' ? 'conflicts' : 'rejected');
         continue;
       }
-      if (m.kind === 'profile.invite') {
+      if (result.status === 'applied' && m.kind === 'profile.invite') {
         count(m.id, 'invited', result.invite?.invited.length ?? 0);
         continue;
       }
@@ -215,9 +220,10 @@ export async function push(
       const after = m.kind === 'profile.delete' || result.row === null ? null : valuesOfProfile(result.row);
       current.set(m.entityId, after);
       const entry = profileEntry(actor.organisationId, who, m.entityId, before, after);
+      if (partial) count(m.id, 'conflicts');
       if (entry === null) continue;
       await appendAudit(trx, entry, now);
-      count(m.id, entry.action === 'profile.created' ? 'created' : entry.action === 'profile.deleted' ? 'deleted' : 'changed');
+      if (!partial) count(m.id, entry.action === 'profile.created' ? 'created' : entry.action === 'profile.deleted' ? 'deleted' : 'changed');
     }
     const newMutations = countFresh(mutations, done);
     if (newMutations > 0) await appendAudit(trx, { organisationId: actor.organisationId, actor: who.actor, source, action: 'sync.pushed', details: { clientId, mutations: newMutations, ...counts } }, now);
@@ -269,7 +275,7 @@ function applyChange(batch: ProfileBatch, m: ProfileChange): ProfileOutcome {
  * had committed (writers take numbers under the organisation lock), so a
  * final cursor never skips one.
  */
-export async function pull(ctx: ServerContext, actor: Actor, cursorText: string, limit: number): Promise<PullResponse> {
+export async function pull(ctx: ServerContext, actor: Actor, cursorText: string, limit: number, withEntries = false): Promise<PullResponse> {
   const cursor = parseCursor(cursorText);
   const now = ctx.clock.now();
   const org = await ctx.db.selectFrom('organisations').select('change_seq').where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
@@ -289,8 +295,31 @@ export async function pull(ctx: ServerContext, actor: Actor, cursorText: string,
     .orderBy('profiles.id')
     .limit(limit + 1)
     .execute();
-  const hasMore = rows.length > limit;
-  const page = hasMore ? rows.slice(0, limit) : rows;
+  // Catalogue entries share the sequence (each change its own number): read the same way, and merged in (seq, id) order.
+  const entries = withEntries
+    ? await ctx.db
+        .selectFrom('catalogue_entries')
+        .selectAll()
+        .where('organisation_id', '=', actor.organisationId)
+        .where((eb) =>
+          cursor.id === null
+            ? eb('change_seq', '>', cursor.seq)
+            : eb.or([eb('change_seq', '>', cursor.seq), eb.and([eb('change_seq', '=', cursor.seq), eb('id', '>', cursor.id)])]),
+        )
+        .where('change_seq', '<=', high)
+        .orderBy('change_seq')
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute()
+    : [];
+  type Item = { seq: number; id: string; profile: ProfileRow | null; entry: CatalogueEntryRow | null };
+  const items: Item[] = [
+    ...rows.map((row) => ({ seq: row.change_seq, id: row.id, profile: row, entry: null })),
+    ...entries.map((entry) => ({ seq: entry.change_seq, id: entry.id, profile: null, entry })),
+  ].sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const hasMore = items.length > limit;
+  const pageItems = hasMore ? items.slice(0, limit) : items;
+  const page = pageItems.flatMap((item) => (item.profile === null ? [] : [item.profile]));
   // Each live row carries its latest invitation email's delivery (null: none); a change of it moves the row up the sequence (mail-sync.ts).
   const deliveries = await latestDeliveries(
     ctx.db,
@@ -298,11 +327,13 @@ export async function pull(ctx: ServerContext, actor: Actor, cursorText: string,
     page.flatMap((row) => (row.deleted === 0 ? [row.id] : [])),
     ctx.config.mail.retryForMs,
   );
-  const changes: Change[] = page.map((row) =>
-    row.deleted !== 0 ? { op: 'delete', id: row.id, version: row.version } : { op: 'upsert', profile: toProfile(row, now), delivery: deliveries.get(row.id) ?? null },
-  );
-  const last = page.at(-1);
-  const next = hasMore && last !== undefined ? { seq: last.change_seq, id: last.id } : { seq: high, id: null };
+  const changes: Change[] = pageItems.map(({ profile: row, entry }): Change => {
+    if (entry !== null) return { op: 'entry', entry: toEntry(entry), deleted: entry.deleted !== 0 };
+    if (row === null) throw new Error('a pull item is a profile or an entry');
+    return row.deleted !== 0 ? { op: 'delete', id: row.id, version: row.version } : { op: 'upsert', profile: toProfile(row, now), delivery: deliveries.get(row.id) ?? null };
+  });
+  const last = pageItems.at(-1);
+  const next = hasMore && last !== undefined ? { seq: last.seq, id: last.id } : { seq: high, id: null };
   return { changes, cursor: formatCursor(next), hasMore, serverTime: iso(now) };
 }
 

@@ -5,6 +5,7 @@ import { importChannels } from './import';
 import { syncChannels } from './sync';
 import { dashboardChannels } from './dashboard';
 import { orgChannels } from './org';
+import { cataloguesChannels } from './catalogues';
 import type { ImportProgress } from '../import';
 import type { ChannelDef } from './channel';
 import type { Result } from '../errors';
@@ -21,6 +22,7 @@ export const contract = {
   ...syncChannels,
   ...dashboardChannels,
   ...orgChannels,
+  ...cataloguesChannels,
 };
 
 export type Contract = typeof contract;
@@ -34,7 +36,7 @@ export const isChannelName = (name: unknown): name is ChannelName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
 
 /** Topics a write announces on the one `changed` event, so views refresh themselves. */
-export const CHANGE_TOPICS = ['profiles', 'outbox', 'conflicts', 'imports', 'invites', 'sync', 'settings'] as const;
+export const CHANGE_TOPICS = ['profiles', 'outbox', 'conflicts', 'imports', 'invites', 'sync', 'settings', 'catalogues'] as const;
 export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
 
 /** Events pushed from main to the renderer. */
@@ -58,3 +60,4 @@ export * from './sync';
 export * from './import';
 export * from './dashboard';
 export * from './org';
+export * from './catalogues';

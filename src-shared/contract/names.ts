@@ -78,6 +78,9 @@ export const PRELOAD_CHANNELS = [
   'account:sessions',
   'account:endSession',
   'account:signOutEverywhere',
+  'catalogues:list',
+  'catalogues:save',
+  'catalogues:delete',
 ] as const satisfies readonly ChannelName[];
 
 type Missing = Exclude<ChannelName, (typeof PRELOAD_CHANNELS)[number]>;

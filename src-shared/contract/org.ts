@@ -40,6 +40,9 @@ export const AUDIT_ACTIONS = [
   'sync.pushed',
   'import.pushed',
   'audit.pruned',
+  'catalogue.entry_created',
+  'catalogue.entry_changed',
+  'catalogue.entry_deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

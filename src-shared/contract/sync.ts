@@ -70,7 +70,8 @@ export type SignInOutcome =
   | { kind: 'signedIn'; status: SyncStatus }
   | { kind: 'choose'; serverUrl: string; account: string; organisations: OrganisationChoice[]; preselected: string | null };
 
-export const CONFLICT_KINDS = ['edit', 'create_taken', 'edit_deleted', 'rejected'] as const;
+/** `no_seat`: the server applied my change without a licence that had no seat left (its row says what it kept). */
+export const CONFLICT_KINDS = ['edit', 'create_taken', 'edit_deleted', 'rejected', 'no_seat'] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
 export interface ConflictView {
@@ -92,6 +93,8 @@ export interface ConflictView {
   overlapping: (keyof ProfileValues)[];
   /** For create_taken: the server profile that already has the email or external ID (the holder, as errors name it). */
   holderId: string | null;
+  /** The names of the catalogue entries the two sides' attributes hold (id → name), as this console knows them. */
+  entryNames: Record<string, string>;
   createdAt: string;
 }
 
@@ -103,11 +106,11 @@ export const conflictResolutionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('fields'), choices: z.partialRecord(z.enum(VALUE_FIELDS), z.enum(['mine', 'theirs'])) }),
   /** create_taken: drop my new profile and use the existing one (my values are applied to it as an edit when asked). */
   z.strictObject({ kind: z.literal('link'), applyMine: z.boolean().default(false) }),
-  /** Any kind: drop my side and keep the server's. */
+  /** Any kind: drop my side and keep the server's (no_seat: the profile goes on without the licence). */
   z.strictObject({ kind: z.literal('discard') }),
   /** edit_deleted: create my profile again on the server. */
   z.strictObject({ kind: z.literal('restore') }),
-  /** rejected (or create_taken): send my values again after fixing them here. */
+  /** rejected (or create_taken): send my values again after fixing them here; no_seat: send my licences again (once a seat is free). */
   z.strictObject({ kind: z.literal('retry'), draft: z.partialRecord(z.enum(PROFILE_FIELDS), z.union([z.string().max(1000), z.array(z.string().max(200)).max(200)])).optional() }),
 ]);
 export type ConflictResolution = z.infer<typeof conflictResolutionSchema>;

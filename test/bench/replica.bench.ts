@@ -21,6 +21,7 @@ import { LANGUAGES } from '../../src-shared/languages';
 import { quantile } from './support';
 import { dashboardSummary } from '../../src-main/core/api/dashboard.handlers';
 import { createDashboardStore } from '../../src-main/db/dashboard.repo';
+import { noAttributeValues } from '../../src-shared/profile-values';
 
 const COUNT = Number(process.env.BENCH_PROFILES ?? 100_000);
 const PAGE = 200;
@@ -64,6 +65,7 @@ function seedProfiles(db: ReturnType<typeof openDatabase>): number {
         tags,
         externalId: rand() < 0.8 ? `HR-${String(i).padStart(6, '0')}` : null,
         language: pick(LANGUAGES),
+        ...noAttributeValues(),
         status,
         invitedAt: status === 'not_invited' ? null : ago(invitedDaysAgo),
         invitationExpiresAt: status === 'not_invited' ? null : ago(invitedDaysAgo - INVITATION_DAYS),

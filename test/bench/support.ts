@@ -22,6 +22,15 @@ export const benchValues = (i: number, tag: string) => ({
   tags: ['bench', `t${i % 10}`],
   externalId: `EXT-${tag}-${i}`,
   language: 'nl_BE' as const,
+  // No attributes (the seven fields of src-shared/attributes.ts, empty) and no grants.
+  accessRights: [] as string[],
+  department: null,
+  jobProfile: null,
+  permissionType: null,
+  userGroup: null,
+  paymentMethods: [] as string[],
+  licences: [] as string[],
+  grants: {} as Record<string, string>,
 });
 
 /** One round of a paired benchmark: the console's time and, measured right before it, the bare client's. */

@@ -13,6 +13,7 @@ import { openDatabase } from '../../src-main/db/database';
 import { migrate } from '../../src-main/db/migrations';
 import { profilesRepo } from '../../src-main/db/profiles.repo';
 import type { StoredProfile } from '../../src-main/core/ports';
+import { noAttributeValues } from '../../src-shared/profile-values';
 
 const DAY = 86_400_000;
 const ago = (days: number): string => new Date(Date.now() - days * DAY).toISOString();
@@ -49,6 +50,7 @@ function seedStatuses(dataDir: string): void {
           tags: [],
           externalId: null,
           language: 'fr_BE',
+          ...noAttributeValues(),
           status: 'not_invited',
           invitedAt: null,
           invitationExpiresAt: null,

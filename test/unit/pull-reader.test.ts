@@ -5,6 +5,7 @@ import { MAIL_DELIVERY_STATES } from '../../src-shared/mail-delivery';
 import { PROFILE_STATUSES } from '../../src-shared/profile';
 import { PullShapeError, readPullResponse } from '../../src-shared/pull-reader';
 import { pullResponseSchema } from '../../src-shared/wire';
+import { noAttributeValues } from '../../src-shared/profile-values';
 
 /** Mostly what a server sends; now and then a value the rule refuses (weights 9 : 1). */
 const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>): fc.Arbitrary<T | U> =>
@@ -200,14 +201,16 @@ describe('readPullResponse answers what pullResponseSchema answers', () => {
       'changes[1].profile.version: expected an integer of at least 1',
     );
     expect(() => readPullResponse(answer([{ op: 'upsert', profile: { ...row, tags: ['a', 7] } }]))).toThrow('changes[0].profile.tags[1]: expected a string');
-    expect(() => readPullResponse(answer([{ op: 'move', id: row.id }]))).toThrow("changes[0].op: expected 'upsert' or 'delete'");
+    expect(() => readPullResponse(answer([{ op: 'move', id: row.id }]))).toThrow("changes[0].op: expected 'upsert', 'delete' or 'entry'");
     expect(() => readPullResponse({ ...(answer([]) as object), cursor: 'abc' })).toThrow('cursor: not a cursor');
+    // A server from before attributes sends none: the row reads as holding none.
+    const asRead = { ...row, ...noAttributeValues() };
     // Keys a newer server adds are left out, as zod leaves them out.
-    expect(readPullResponse(answer([{ op: 'upsert', profile: { ...row, team: 'x' }, hint: 1 }])).changes[0]).toEqual({ op: 'upsert', profile: row });
+    expect(readPullResponse(answer([{ op: 'upsert', profile: { ...row, team: 'x' }, hint: 1 }])).changes[0]).toEqual({ op: 'upsert', profile: asRead });
     // The invitation email's delivery: kept when given, absent when an older server leaves it out, and checked like the rest.
     const sent = { mailId: '1d7f8c5e-2a4b-4c1d-9e8f-123456789abc', state: 'sent', reason: null, lastAttemptAt: '2026-03-01T10:00:00.000Z', nextAttemptAt: null, retryUntil: null };
-    expect(readPullResponse(answer([{ op: 'upsert', profile: row, delivery: sent }])).changes[0]).toEqual({ op: 'upsert', profile: row, delivery: sent });
-    expect(readPullResponse(answer([{ op: 'upsert', profile: row, delivery: null }])).changes[0]).toEqual({ op: 'upsert', profile: row, delivery: null });
+    expect(readPullResponse(answer([{ op: 'upsert', profile: row, delivery: sent }])).changes[0]).toEqual({ op: 'upsert', profile: asRead, delivery: sent });
+    expect(readPullResponse(answer([{ op: 'upsert', profile: row, delivery: null }])).changes[0]).toEqual({ op: 'upsert', profile: asRead, delivery: null });
     expect(readPullResponse(answer([{ op: 'upsert', profile: row }])).changes[0]).not.toHaveProperty('delivery');
     expect(() => readPullResponse(answer([{ op: 'upsert', profile: row, delivery: { ...sent, state: 'bounced' } }]))).toThrow('changes[0].delivery.state: expected one of');
   });

@@ -3,6 +3,7 @@ import type { CellIssue, FieldChange, ImportRow } from '../../../src-shared/impo
 import { englishText, rule } from '../../../src-shared/messages';
 import type { RuleMessage } from '../../../src-shared/messages';
 import type { Mapping } from './match';
+import { IDENTITY_FIELDS, valuesOf } from '../../../src-shared/profile-values';
 
 /** How the diff finds existing profiles (the replica, in the service). */
 export interface DirectoryLookup {
@@ -10,7 +11,7 @@ export interface DirectoryLookup {
   byExternalId(externalId: string): Profile | undefined;
 }
 
-const VALUE_KEYS = ['firstName', 'lastName', 'email', 'phone', 'tags', 'externalId', 'language'] as const satisfies readonly (keyof ProfileValues)[];
+const VALUE_KEYS = IDENTITY_FIELDS;
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -36,15 +37,8 @@ export function providedFields(row: ImportRow, mapping: Mapping): Set<keyof Prof
 
 /** The values an update would store: the existing profile with the provided fields replaced. */
 export function mergedValues(existing: Profile, incoming: ProfileValues, provided: ReadonlySet<keyof ProfileValues>): ProfileValues {
-  const merged: ProfileValues = {
-    firstName: existing.firstName,
-    lastName: existing.lastName,
-    email: existing.email,
-    phone: existing.phone,
-    tags: existing.tags,
-    externalId: existing.externalId,
-    language: existing.language,
-  };
+  // Everything the file does not give stays as the profile has it, its attributes too.
+  const merged: ProfileValues = valuesOf(existing);
   for (const key of provided) Object.assign(merged, { [key]: incoming[key] });
   return merged;
 }

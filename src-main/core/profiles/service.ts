@@ -1,6 +1,9 @@
 import { ruleError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
-import { validateProfile } from '../../../src-shared/profile';
+import { draftGivesAttribute, validateProfile } from '../../../src-shared/profile';
+import { keepUnsaidAttributes, sameValue, valuesOf } from '../../../src-shared/profile-values';
+import { ATTRIBUTE_FIELDS, checkAttributes, lookupOf } from '../../../src-shared/attributes';
+import type { AttributeField, RequiredAttributes } from '../../../src-shared/attributes';
 import type { Profile, ProfileDraft, ProfileValues } from '../../../src-shared/profile';
 import type { ProfileFacets, ProfilePage, ProfileQuery, Selection } from '../../../src-shared/contract/profiles';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
@@ -11,6 +14,8 @@ export interface ProfileServiceDeps {
   clock: Clock;
   ids: IdSource;
   events: ChangeSink;
+  /** The attributes every profile must have (the organisation's setting, as the server last said); none when not given. */
+  requiredAttributes?: () => RequiredAttributes;
 }
 
 /**
@@ -39,19 +44,31 @@ export class ProfileService {
     return this.deps.replica.profiles.countSelection(selection, this.deps.clock.now());
   }
 
-  /** A new profile: no access rights, status "not invited", no email sent. */
+  /** A new profile: no access rights unless the draft gives some, status "not invited", no email sent. */
   create(draft: ProfileDraft): Profile {
     const values = this.validate(draft);
     const stamp = this.deps.clock.now().toISOString();
-    const { profile } = this.deps.replica.transaction(() => createProfile(this.deps, values, stamp));
+    const { profile } = this.deps.replica.transaction(() => {
+      this.checkAttributes(values, 'all');
+      return createProfile(this.deps, values, stamp);
+    });
     this.deps.events.changed(['profiles', 'outbox']);
     return this.get(profile.id);
   }
 
   update(id: string, draft: ProfileDraft): Profile {
-    const values = this.validate(draft);
+    const checked = this.validate(draft);
     const stamp = this.deps.clock.now().toISOString();
-    const mutation = this.deps.replica.transaction(() => updateProfile(this.deps, this.get(id), values, stamp));
+    const mutation = this.deps.replica.transaction(() => {
+      const current = this.get(id);
+      // What the draft leaves out of the attributes stays as the profile holds it (a form that does not show them changes none).
+      const values = keepUnsaidAttributes(valuesOf(current), checked, (field) => draftGivesAttribute(draft, field));
+      this.checkAttributes(
+        values,
+        ATTRIBUTE_FIELDS.filter((f) => !sameValue(values[f], current[f])),
+      );
+      return updateProfile(this.deps, current, values, stamp);
+    });
     if (mutation !== null) this.deps.events.changed(['profiles', 'outbox']);
     return this.get(id);
   }
@@ -61,6 +78,26 @@ export class ProfileService {
     this.deps.replica.transaction(() => deleteProfile(this.deps, this.get(id), stamp));
     this.deps.events.changed(['profiles', 'outbox']);
     return { id };
+  }
+
+  /**
+   * The server's attribute rules, here and offline: every entry a live one of
+   * the right catalogue (as the replica has them), the required attributes
+   * filled. For an edit (`fields`: the attributes it changes), only what it
+   * changes is its to answer for, as on the server. Refused with the same words.
+   */
+  private checkAttributes(values: ProfileValues, fields: readonly AttributeField[] | 'all'): void {
+    const mine = (field: string): boolean => fields === 'all' || (fields as readonly string[]).includes(field);
+    const required = (this.deps.requiredAttributes?.() ?? []).filter(mine);
+    const checked = checkAttributes(values, lookupOf(this.deps.replica.catalogues.list()), required);
+    if (checked.ok) return;
+    const found = Object.keys(checked.fields).filter(mine);
+    if (found.length === 0) return;
+    const fieldErrors = Object.fromEntries(found.map((f) => [f, checked.fields[f] ?? '']));
+    const fieldRules = Object.fromEntries(found.flatMap((f) => (checked.rules[f] === undefined ? [] : [[f, checked.rules[f]]])));
+    const findings = Object.values(fieldRules);
+    const only = findings.length === 1 ? findings[0] : undefined;
+    throw ruleError('VALIDATION_FAILED', only ?? rule('fields_need_attention', { count: findings.length }), { fields: fieldErrors, fieldRules });
   }
 
   private validate(draft: ProfileDraft): ProfileValues {

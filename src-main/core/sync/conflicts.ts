@@ -10,8 +10,9 @@ import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '..
 import type { ConflictRecord, SyncStorePort } from './ports';
 import { clearUniqueHolder, collectBase, logSync } from './local-rules';
 import { toStored } from '../stored';
-import { valuesOf } from '../../../src-shared/profile-values';
+import { keepUnsaidAttributes, valuesOf } from '../../../src-shared/profile-values';
 import { threeWayMerge } from './merge';
+import { ATTRIBUTE_FIELDS } from '../../../src-shared/attributes';
 import { assertUnique, queueCreate, queueDelete, queueUpdate } from '../profiles/writes';
 
 export interface ConflictServiceDeps {
@@ -45,14 +46,33 @@ function resolvedText(c: ConflictRecord, how: ConflictResolution['kind']): RuleM
   return named === null ? rule('sync_log_resolved_unnamed', {}) : rule(RESOLVED[how], { name: `${named.firstName} ${named.lastName}` });
 }
 
+/** Every catalogue entry some values name. */
+function entryIdsIn(values: Partial<ProfileValues>): string[] {
+  const ids: string[] = [];
+  for (const field of ATTRIBUTE_FIELDS) {
+    const value = values[field];
+    if (Array.isArray(value)) ids.push(...value);
+    else if (typeof value === 'string') ids.push(value);
+  }
+  return ids;
+}
+
 export class ConflictService {
   constructor(private readonly deps: ConflictServiceDeps) {}
 
   list(): ConflictView[] {
+    const names = new Map(this.deps.replica.catalogues.list().map((e) => [e.id, e.name]));
     return this.deps.store.openConflicts().map((c) => {
       const mine = this.currentMine(c);
       const base = this.baseOf(c);
-      const overlapping = mine !== null && c.theirs !== null ? threeWayMerge(base, mine, valuesOf(c.theirs)).overlapping : [];
+      // A licence without a seat is the one thing a no-seat conflict asks about.
+      const overlapping: ConflictView['overlapping'] =
+        c.kind === 'no_seat' ? ['licences'] : mine !== null && c.theirs !== null ? threeWayMerge(base, mine, valuesOf(c.theirs)).overlapping : [];
+      const entryNames: Record<string, string> = {};
+      for (const side of [mine, c.theirs, base]) {
+        if (side === null) continue;
+        for (const id of entryIdsIn(side)) entryNames[id] = names.get(id) ?? id;
+      }
       return {
         id: c.id,
         entityId: c.entityId,
@@ -65,6 +85,7 @@ export class ConflictService {
         theirs: c.theirs,
         overlapping,
         holderId: c.holderId,
+        entryNames,
         createdAt: c.createdAt,
       };
     });
@@ -91,6 +112,9 @@ export class ConflictService {
           break;
         case 'rejected':
           this.resolveRejected(c, mine, base, resolution);
+          break;
+        case 'no_seat':
+          this.resolveNoSeat(c, mine, resolution);
           break;
       }
       store.closeConflict(c.id, resolution.kind, this.now());
@@ -122,6 +146,27 @@ export class ConflictService {
     this.assertFree(merged, c.entityId);
     this.deps.store.putProfile(toStored(theirs, merged));
     queueUpdate(this.deps, c.entityId, theirs.version, theirValues, merged, this.now());
+  }
+
+  /**
+   * The server applied my change without a licence that had no seat: keep
+   * its row (the profile goes on without that licence), or send my values
+   * again on top of it (once a seat is free: else the server answers the same).
+   */
+  private resolveNoSeat(c: ConflictRecord, mine: ProfileValues | null, r: ConflictResolution): void {
+    const theirs = c.theirs;
+    if (theirs === null) throw ruleError('INTERNAL', rule('conflict_no_server_side', {}));
+    if (r.kind === 'discard') {
+      this.serverSide(theirs);
+      return;
+    }
+    if (r.kind !== 'retry') throw NOT_ALLOWED(c.kind, r.kind);
+    if (mine === null) throw ruleError('VALIDATION_FAILED', rule('conflict_no_values', {}));
+    const values = this.checked(r.draft, mine);
+    this.assertFree(values, c.entityId);
+    const theirValues = valuesOf(theirs);
+    this.deps.store.putProfile(toStored(theirs, values));
+    queueUpdate(this.deps, c.entityId, theirs.version, theirValues, values, this.now());
   }
 
   private resolveDeleted(c: ConflictRecord, mine: ProfileValues | null, r: ConflictResolution): void {
@@ -217,7 +262,8 @@ export class ConflictService {
     }
     const result = validateProfile(draft);
     if (!result.ok) throw ruleError('VALIDATION_FAILED', rule('some_fields_need_attention', {}), { fields: result.fields, fieldRules: result.rules });
-    return result.value;
+    // The retry form gives who the person is; the attributes (and their grants) stay as my side has them.
+    return mine === null ? result.value : keepUnsaidAttributes(mine, result.value, () => false);
   }
 
   /** The replica's own unique indexes must hold before anything is queued (the rule every local write keeps). */

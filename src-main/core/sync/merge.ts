@@ -1,5 +1,6 @@
 import type { ProfileValues } from '../../../src-shared/profile';
-import { overlaps, sameValue, VALUE_FIELDS, valuesOf } from '../../../src-shared/profile-values';
+import { mergeGrants, overlaps, sameValue, VALUE_FIELDS, valuesOf } from '../../../src-shared/profile-values';
+import { keptGrants } from '../../../src-shared/attributes';
 import type { ValueField } from '../../../src-shared/profile-values';
 
 export interface MergeResult {
@@ -35,5 +36,8 @@ export function threeWayMerge(base: Partial<ProfileValues>, mine: ProfileValues,
     }
     if (take === 'mine') Object.assign(merged, { [field]: mine[field] });
   }
+  // Grants merge key by key (never a person's choice), then keep only those whose value the merge holds.
+  if ('grants' in base) merged.grants = mergeGrants(theirs.grants, base.grants ?? {}, mine.grants);
+  merged.grants = keptGrants(merged, merged.grants);
   return { merged, overlapping, mineOnly };
 }

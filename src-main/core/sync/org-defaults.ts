@@ -1,14 +1,16 @@
 import { getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js/max';
 import type { Language } from '../../../src-shared/languages';
+import type { AttributeField, RequiredAttributes } from '../../../src-shared/attributes';
 import type { Clock } from '../ports';
 import type { Defaults } from '../import/analyse';
 import { DEFAULT_DEFAULTS } from '../import/analyse';
 
-/** The organisation's settings the console uses: an import's starting language and phone country. */
+/** The organisation's settings the console uses: an import's starting language and phone country, and the attributes every profile must have. */
 export interface OrganisationDefaults {
   language: Language;
   /** ISO 3166 two-letter code (BE), or null. */
   phoneCountry: string | null;
+  requiredAttributes: AttributeField[];
 }
 
 export interface StoredDefaults extends OrganisationDefaults {
@@ -50,6 +52,11 @@ export class OrganisationDefaultsKeeper {
     if (kept === null) return DEFAULT_DEFAULTS;
     const country = kept.phoneCountry;
     return { language: kept.language, phoneCountryCode: country !== null && isSupportedCountry(country) ? `+${getCountryCallingCode(country)}` : null };
+  }
+
+  /** The attributes every profile must have, as the server last said (none before it said). */
+  requiredAttributes(): RequiredAttributes {
+    return this.#kept()?.requiredAttributes ?? [];
   }
 
   /** Asks the server again when what is kept is missing or old; a failure keeps what was kept (the next sync asks again). */

@@ -2,8 +2,12 @@ import type { Profile, ProfileValues } from '../../../src-shared/profile';
 import type { Mutation } from '../../../src-shared/mutation';
 import type { ConflictClosing, ConflictKind, SyncLogEntry, SyncText } from '../../../src-shared/contract/sync';
 import type { ApiError, ErrorCode } from '../../../src-shared/errors';
+import type { z } from 'zod';
+import type { createEntryRequestSchema, updateEntryRequestSchema } from '../../../src-shared/wire';
 import type {
+  CatalogueList,
   CheckResponse,
+  DeleteEntryResponse,
   PullResponse,
   RetryMailResponse,
   PushRequest,
@@ -15,6 +19,7 @@ import type {
 import type { StoredProfile } from '../ports';
 import type { InvitationDelivery } from '../../../src-shared/mail-delivery';
 import type { InviteStorePort } from '../invitations/ports';
+import type { CatalogueEntry } from '../../../src-shared/attributes';
 
 /** What the console remembers about its server between runs (not the token: see SecretStore). */
 export interface SyncState {
@@ -28,6 +33,12 @@ export interface SyncState {
   workOffline: boolean;
   account: string | null;
   organisation: { id: string; name: string; role: Role } | null;
+  /**
+   * The replica holds the organisation's catalogues: a first pull brings them
+   * with the profiles; a replica a console from before catalogues synced
+   * (its cursor past entries it never asked for) gets them listed once.
+   */
+  catalogues: boolean;
 }
 
 export interface ConflictRecord {
@@ -131,6 +142,13 @@ export interface SyncStorePort extends InviteStorePort {
   log(entry: SyncLogEntry): void;
   recentLog(limit: number): SyncLogEntry[];
 
+  /** Keeps a catalogue entry as the server sent it (replacing the one with its id). */
+  putEntry(entry: CatalogueEntry): void;
+  /** Forgets a catalogue entry the server deleted. */
+  removeEntry(id: string): void;
+  /** The catalogues as the server listed them, in place of whatever the replica held. */
+  replaceEntries(entries: readonly CatalogueEntry[]): void;
+
   /** Keeps a profile's invitation email delivery as the pull reported it (null: the server has none). */
   putDelivery(profileId: string, delivery: InvitationDelivery | null): void;
   delivery(profileId: string): InvitationDelivery | null;
@@ -174,6 +192,15 @@ export interface SyncTransport {
   check(serverUrl: string, token: string, cursor: string): Promise<CheckResponse>;
   /** Asks the server to send a failing, failed or unknown email again (POST /api/v1/mail/:id/retry). */
   retryMail(serverUrl: string, token: string, mailId: string): Promise<RetryMailResponse>;
+  /** Every live catalogue entry (GET /api/v1/catalogues); a transport without it leaves the catalogues to the pull. */
+  catalogues?(serverUrl: string, token: string): Promise<CatalogueList>;
+}
+
+/** The catalogue API, as the console's catalogue service uses it (online only). */
+export interface CatalogueTransport {
+  createEntry(serverUrl: string, token: string, request: z.input<typeof createEntryRequestSchema>): Promise<CatalogueEntry>;
+  updateEntry(serverUrl: string, token: string, id: string, request: z.input<typeof updateEntryRequestSchema>): Promise<CatalogueEntry>;
+  deleteEntry(serverUrl: string, token: string, id: string, query: { baseVersion?: number | undefined; replaceWith?: string | undefined; removeFromProfiles?: boolean | undefined }): Promise<DeleteEntryResponse>;
 }
 
 /** A session of the same account in another of its organisations (the console's organisation switcher). */

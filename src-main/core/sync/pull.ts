@@ -1,3 +1,6 @@
+import { INITIAL_CURSOR } from '../../../src-shared/wire';
+import type { CatalogueEntry } from '../../../src-shared/attributes';
+import { TransportError } from './ports';
 import type { Change } from '../../../src-shared/wire';
 import { PageFeed } from './feed';
 import { planPage, writePlain } from './pull-page';
@@ -33,6 +36,7 @@ export class ChangePuller {
   async pullAll(serverUrl: string, token: string): Promise<void> {
     const { store } = this.deps;
     const cursor = store.state().cursor;
+    await this.fillCatalogues(serverUrl, token, cursor);
     const check = await this.deps.transport.check(serverUrl, token, cursor);
     if (!check.changed) return;
     const rowsBefore = store.profileRows();
@@ -60,7 +64,7 @@ export class ChangePuller {
         });
         const changes = pages.reduce((n, page) => n + page.changes.length, 0);
         this.received += changes;
-        if (changes > 0) this.deps.events.changed(['profiles', 'conflicts', 'outbox', 'sync']);
+        if (changes > 0) this.deps.events.changed(['profiles', 'conflicts', 'outbox', 'sync', 'catalogues']);
         if (!last.hasMore) {
           finished = true;
           return;
@@ -72,6 +76,32 @@ export class ChangePuller {
       store.endBulkWrites();
       if (!finished) feed.stop();
     }
+  }
+
+  /**
+   * Once per replica: the catalogues, when its cursor is already past entries
+   * it never asked for (synced by a console from before catalogues). A
+   * replica starting from the beginning gets them from the pull itself.
+   */
+  private async fillCatalogues(serverUrl: string, token: string, cursor: string): Promise<void> {
+    const { store, transport } = this.deps;
+    if (store.state().catalogues) return;
+    if (cursor !== INITIAL_CURSOR && transport.catalogues !== undefined) {
+      let entries: CatalogueEntry[] = [];
+      try {
+        entries = (await transport.catalogues(serverUrl, token)).entries;
+      } catch (error) {
+        // A server from before catalogues has none (and the ones it makes once upgraded come after this cursor).
+        if (!(error instanceof TransportError && error.status === 404)) throw error;
+      }
+      this.deps.replica.transaction(() => {
+        store.replaceEntries(entries);
+        store.saveState({ catalogues: true });
+      });
+      this.deps.events.changed(['catalogues']);
+      return;
+    }
+    store.saveState({ catalogues: true });
   }
 
   /**
@@ -96,6 +126,12 @@ export class ChangePuller {
 
   private applyChange(change: Change): void {
     const { store } = this.deps;
+    if (change.op === 'entry') {
+      // The catalogues are the server's: an entry is kept as it comes, or forgotten once deleted there.
+      if (change.deleted) store.removeEntry(change.entry.id);
+      else store.putEntry(change.entry);
+      return;
+    }
     if (change.op === 'upsert') {
       const open = store.openConflictFor(change.profile.id);
       if (open === undefined) {
@@ -109,7 +145,7 @@ export class ChangePuller {
     const pending = store.mutationsFor(change.id);
     const local = store.stored(change.id);
     const open = store.openConflictFor(change.id);
-    if (open !== undefined && (open.kind === 'edit' || open.kind === 'rejected')) {
+    if (open !== undefined && (open.kind === 'edit' || open.kind === 'rejected' || open.kind === 'no_seat')) {
       // Deleted on the server while a conflict about it waits: it becomes "edited what was deleted there" (or ends, if I deleted it too).
       store.closeConflict(open.id, 'superseded', this.deps.clock.now().toISOString());
       store.removeMutations(pending.map((m) => m.id));
@@ -170,6 +206,7 @@ export class ChangePuller {
  * email has nothing stored to remove (no delete per never-invited row).
  */
 function keepDelivery(store: PullDeps['store'], change: Change, empty: boolean): void {
+  if (change.op === 'entry') return;
   if (change.op === 'delete') store.putDelivery(change.id, null);
   else if (change.delivery !== undefined && !(empty && change.delivery === null)) {
     store.putDelivery(change.profile.id, change.delivery);

@@ -232,7 +232,12 @@ export class OutboxPusher {
     let found: RuleMessage;
     if (r.status === 'conflict') {
       conflict.theirs = r.row;
-      if (r.reason === 'deleted' || r.deleted) {
+      if (r.reason === 'no_seat') {
+        // The server took the rest of my change; the licences without a seat wait here for a person (keep trying, or go without).
+        conflict.kind = 'no_seat';
+        const names = (r.licences ?? []).map((id) => this.deps.replica.catalogues.get(id)?.name ?? id).join(', ');
+        found = rule('sync_conflict_no_seat', { name: who ?? `${r.row.firstName} ${r.row.lastName}`, licences: names });
+      } else if (r.reason === 'deleted' || r.deleted) {
         conflict.kind = 'edit_deleted';
         found = deletedThere(mine);
       } else if (who === null) {

@@ -1,8 +1,20 @@
-import type { OrganisationSwitchTransport, SyncTransport } from '../../core/sync/ports';
+import type { CatalogueTransport, OrganisationSwitchTransport, SyncTransport } from '../../core/sync/ports';
 import type { OrganisationReader } from '../../core/sync/org-defaults';
 import { readAnswer, schemaReader, sendToServer } from '../server-http';
 import type { Reader } from '../server-http';
-import { SYNC_ENDPOINTS, checkResponseSchema, pushResponseSchema, retryMailPath, retryMailResponseSchema, signInResponseSchema } from '../../../src-shared/wire';
+import { catalogueEntrySchema } from '../../../src-shared/attributes';
+import {
+  CATALOGUES_PATH,
+  SYNC_ENDPOINTS,
+  catalogueListSchema,
+  cataloguePath,
+  checkResponseSchema,
+  deleteEntryResponseSchema,
+  pushResponseSchema,
+  retryMailPath,
+  retryMailResponseSchema,
+  signInResponseSchema,
+} from '../../../src-shared/wire';
 import type { PullResponse } from '../../../src-shared/wire';
 import { PullShapeError, readPullResponse } from '../../../src-shared/pull-reader';
 
@@ -23,7 +35,7 @@ const pullReader: Reader<PullResponse> = (data) => {
 };
 
 /** The Roster server's sync API over HTTP(S), every answer checked against the shared schemas. */
-export function createHttpTransport(options: HttpTransportOptions = {}): SyncTransport & OrganisationSwitchTransport & OrganisationReader {
+export function createHttpTransport(options: HttpTransportOptions = {}): SyncTransport & OrganisationSwitchTransport & OrganisationReader & CatalogueTransport {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const doFetch = options.fetch ?? fetch;
 
@@ -36,7 +48,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
     signIn: (url, request) => call(url, 'POST', SYNC_ENDPOINTS.signIn.path, schemaReader(signInResponseSchema), null, request),
     organisationDefaults: async (url, token) => {
       const found = await call(url, 'GET', SYNC_ENDPOINTS.organisation.path, schemaReader(SYNC_ENDPOINTS.organisation.response), token);
-      return { language: found.defaultLanguage, phoneCountry: found.defaultPhoneCountry };
+      return { language: found.defaultLanguage, phoneCountry: found.defaultPhoneCountry, requiredAttributes: found.requiredAttributes };
     },
     switchOrganisation: (url, token, organisationId) =>
       call(url, 'POST', SYNC_ENDPOINTS.switchOrganisation.path, schemaReader(signInResponseSchema), token, { organisationId }),
@@ -45,8 +57,20 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
     },
     push: (url, token, request) => call(url, 'POST', SYNC_ENDPOINTS.push.path, schemaReader(pushResponseSchema), token, request),
     pull: (url, token, cursor, limit) =>
-      call(url, 'GET', `${SYNC_ENDPOINTS.pull.path}?cursor=${encodeURIComponent(cursor)}&limit=${limit}`, pullReader, token),
+      // This console keeps the catalogues: the feed carries their entries too.
+      call(url, 'GET', `${SYNC_ENDPOINTS.pull.path}?cursor=${encodeURIComponent(cursor)}&limit=${limit}&include=entries`, pullReader, token),
     check: (url, token, cursor) => call(url, 'GET', `${SYNC_ENDPOINTS.check.path}?cursor=${encodeURIComponent(cursor)}`, schemaReader(checkResponseSchema), token),
     retryMail: (url, token, mailId) => call(url, 'POST', retryMailPath(mailId), schemaReader(retryMailResponseSchema), token, {}),
+    catalogues: (url, token) => call(url, 'GET', CATALOGUES_PATH, schemaReader(catalogueListSchema), token),
+    createEntry: (url, token, request) => call(url, 'POST', CATALOGUES_PATH, schemaReader(catalogueEntrySchema), token, request),
+    updateEntry: (url, token, id, request) => call(url, 'PATCH', cataloguePath(id), schemaReader(catalogueEntrySchema), token, request),
+    deleteEntry: (url, token, id, query) => {
+      const params = new URLSearchParams();
+      if (query.baseVersion !== undefined) params.set('baseVersion', String(query.baseVersion));
+      if (query.replaceWith !== undefined) params.set('replaceWith', query.replaceWith);
+      if (query.removeFromProfiles === true) params.set('removeFromProfiles', 'true');
+      const search = params.toString();
+      return call(url, 'DELETE', `${cataloguePath(id)}${search === '' ? '' : `?${search}`}`, schemaReader(deleteEntryResponseSchema), token);
+    },
   };
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { isLanguage } from '../../../src-shared/languages';
 import type { ProfileField, ProfileValues } from '../../../src-shared/profile';
 import type { FieldChange, ImportRow } from '../../../src-shared/import';
+import type { IdentityField } from '../../../src-shared/profile-values';
 import { useFormat } from '../../i18n/format';
 import { issueText } from '../../i18n/messages';
 import { showValue } from '../../components/values';
@@ -21,12 +22,12 @@ const VALUE_LABELS = {
   tags: 'import.fields.tags',
   externalId: 'import.fields.externalId',
   language: 'import.fields.language',
-} as const satisfies Record<keyof ProfileValues, string>;
+} as const satisfies Record<IdentityField, string>;
 
 const STORED_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'language', 'externalId', 'tags'] as const satisfies readonly (keyof ProfileValues)[];
 
 /** A stored value as people read it; a language by its name in the console language. */
-function storedValue(t: TFunction, field: keyof ProfileValues, value: unknown): string {
+function storedValue(t: TFunction, field: IdentityField, value: unknown): string {
   if (field === 'language' && isLanguage(value)) return languageLabel(t, value);
   return showValue(t, field, value);
 }

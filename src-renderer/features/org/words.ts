@@ -35,6 +35,9 @@ export const ACTION_LABELS = {
   'sync.pushed': 'org.audit.actions.sync.pushed',
   'import.pushed': 'org.audit.actions.import.pushed',
   'audit.pruned': 'org.audit.actions.audit.pruned',
+  'catalogue.entry_created': 'org.audit.actions.catalogue.entry_created',
+  'catalogue.entry_changed': 'org.audit.actions.catalogue.entry_changed',
+  'catalogue.entry_deleted': 'org.audit.actions.catalogue.entry_deleted',
 } as const satisfies Record<AuditAction, string>;
 
 /** Who did it, when it was not an admin (whose email is shown). */

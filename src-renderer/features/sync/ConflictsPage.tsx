@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { ProfileValues } from '../../../src-shared/profile';
 import { VALUE_FIELDS } from '../../../src-shared/contract/sync';
+import { isAttributeField } from '../../../src-shared/attributes';
 import type { ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
@@ -14,6 +15,16 @@ import { errorText } from '../../i18n/messages';
 import { CONFLICT_KIND_KEYS, conflictHeadline } from './words';
 
 type Field = keyof ProfileValues;
+
+/** The fields a person reads and chooses: all but the grants, which follow the attributes. */
+const SHOWN_FIELDS = VALUE_FIELDS.filter((f): f is Exclude<Field, 'grants'> => f !== 'grants');
+
+/** A value of one side, attributes by their entries' names. */
+function sideValue(t: TFunction, c: ConflictView, f: Field, value: unknown): string {
+  const named = (id: unknown): unknown => (typeof id === 'string' ? (c.entryNames[id] ?? id) : id);
+  if (isAttributeField(f)) return showValue(t, f, Array.isArray(value) ? value.map(named) : named(value));
+  return showValue(t, f, value);
+}
 
 async function resolve(t: TFunction, id: string, resolution: ConflictResolution, done: () => void): Promise<void> {
   const r = await api.invoke('conflicts:resolve', { id, resolution });
@@ -35,7 +46,7 @@ function SideBySide({ c, choices, setChoice }: { c: ConflictView; choices: Parti
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
-        {VALUE_FIELDS.map((f) => {
+        {SHOWN_FIELDS.map((f) => {
           const overlap = c.overlapping.includes(f);
           const label = t(FIELD_KEYS[f]);
           return (
@@ -49,9 +60,9 @@ function SideBySide({ c, choices, setChoice }: { c: ConflictView; choices: Parti
                   </Text>
                 )}
               </Table.Td>
-              <Table.Td c="dimmed">{f in c.base ? showValue(t, f, c.base[f]) : ''}</Table.Td>
-              <Table.Td>{c.mine === null ? t('sync.conflicts.table.deletedHere') : showValue(t, f, c.mine[f])}</Table.Td>
-              <Table.Td>{c.theirs === null ? t('sync.conflicts.table.notOnServer') : showValue(t, f, c.theirs[f])}</Table.Td>
+              <Table.Td c="dimmed">{f in c.base ? sideValue(t, c, f, c.base[f]) : ''}</Table.Td>
+              <Table.Td>{c.mine === null ? t('sync.conflicts.table.deletedHere') : sideValue(t, c, f, c.mine[f])}</Table.Td>
+              <Table.Td>{c.theirs === null ? t('sync.conflicts.table.notOnServer') : sideValue(t, c, f, c.theirs[f])}</Table.Td>
               {setChoice !== undefined && (
                 <Table.Td>
                   {overlap ? (
@@ -167,6 +178,20 @@ function ConflictCard({ c, done }: { c: ConflictView; done: () => void }) {
               <Button onClick={settle({ kind: 'restore' })}>{t('sync.conflicts.restore')}</Button>
               <Button variant="default" onClick={settle({ kind: 'discard' })}>
                 {t('sync.conflicts.discardMine')}
+              </Button>
+            </Group>
+          </>
+        )}
+        {c.kind === 'no_seat' && (
+          <>
+            <Text size="sm" c="dimmed">
+              {t('sync.conflicts.noSeatHelp')}
+            </Text>
+            <SideBySide c={c} choices={{}} />
+            <Group>
+              <Button onClick={settle({ kind: 'retry' })}>{t('sync.conflicts.keepLicence')}</Button>
+              <Button variant="default" onClick={settle({ kind: 'discard' })}>
+                {t('sync.conflicts.keepServer')}
               </Button>
             </Group>
           </>

@@ -26,6 +26,7 @@ export const CONFLICT_KIND_KEYS = {
   create_taken: 'sync.conflicts.kind.create_taken',
   edit_deleted: 'sync.conflicts.kind.edit_deleted',
   rejected: 'sync.conflicts.kind.rejected',
+  no_seat: 'sync.conflicts.kind.no_seat',
 } as const satisfies Record<ConflictKind, string>;
 
 export const LOG_LEVEL_KEYS = {
@@ -87,5 +88,11 @@ export function conflictHeadline(t: TFunction, c: ConflictView): string {
     }
     case 'rejected':
       return t('sync.conflicts.headline.rejected', { name });
+    case 'no_seat': {
+      // The licences my side holds that the server's row does not: those had no seat.
+      const held = new Set(c.theirs?.licences ?? []);
+      const licences = (c.mine?.licences ?? []).filter((id) => !held.has(id)).map((id) => c.entryNames[id] ?? id);
+      return t('sync.conflicts.headline.noSeat', { name, licences: licences.join(', ') });
+    }
   }
 }

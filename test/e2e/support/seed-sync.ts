@@ -7,6 +7,7 @@ import type { ConflictRecord } from '../../../src-main/core/sync/ports';
 import type { Profile } from '../../../src-shared/profile';
 import { syncText } from '../../../src-shared/contract/sync';
 import { rule } from '../../../src-shared/messages';
+import { noAttributeValues } from '../../../src-shared/profile-values';
 
 /**
  * Opens an "edited on both sides" conflict about a profile already in the
@@ -30,7 +31,7 @@ export function seedEditConflict(dataDir: string, profileId: string, baseLastNam
       message: `${firstName} ${lastName} was changed here and on the server.`,
       cause: null,
       base: { lastName: baseLastName },
-      mine: { firstName, lastName, email, phone, tags, externalId, language },
+      mine: { firstName, lastName, email, phone, tags, externalId, language, ...noAttributeValues() },
       theirs,
       holderId: null,
       createdAt: '2026-01-02T00:00:00.000Z',

@@ -4,6 +4,7 @@ import { migrate } from '../../../src-main/db/migrations';
 import { profilesRepo } from '../../../src-main/db/profiles.repo';
 import type { StoredProfile } from '../../../src-main/core/ports';
 import { LANGUAGES } from '../../../src-shared/languages';
+import { noAttributeValues } from '../../../src-shared/profile-values';
 
 /** Writes `count` profiles straight into a data dir's replica, before Roster starts on it. */
 export function seedDirectory(dataDir: string, count: number): void {
@@ -23,6 +24,7 @@ export function seedDirectory(dataDir: string, count: number): void {
           tags: i % 10 === 0 ? ['Parking'] : ['Office'],
           externalId: `EXT-${n}`,
           language: LANGUAGES[i % 3] ?? 'en_US',
+          ...noAttributeValues(),
           status: 'not_invited',
           invitedAt: null,
           invitationExpiresAt: null,

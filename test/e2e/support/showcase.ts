@@ -4,6 +4,7 @@ import { migrate } from '../../../src-main/db/migrations';
 import { profilesRepo } from '../../../src-main/db/profiles.repo';
 import type { StoredProfile } from '../../../src-main/core/ports';
 import type { Language } from '../../../src-shared/languages';
+import { noAttributeValues } from '../../../src-shared/profile-values';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -71,6 +72,7 @@ export function seedShowcase(dataDir: string, now = Date.now()): void {
           tags,
           externalId: `HR-${String(1040 + i * 7)}`,
           language,
+          ...noAttributeValues(),
           status: status === 'confirmed' ? 'confirmed' : invited === null ? 'not_invited' : 'pending',
           invitedAt: invited === null ? null : at(invited),
           invitationExpiresAt: expires === null ? null : at(expires),

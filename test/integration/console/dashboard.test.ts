@@ -10,12 +10,11 @@ import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestConsole } from '../../support/console';
 import type { TestConsole } from '../../support/console';
-import { storedProfile } from '../../support/stored';
+import { storedProfile, insertPreAttributeProfile } from '../../support/stored';
 import { createSyncStore } from '../../../src-main/db/sync.repo';
 import { replicaIndexes } from '../../../src-main/db/replica-indexes';
 import { openDatabase } from '../../../src-main/db/database';
 import { migrate } from '../../../src-main/db/migrations';
-import { profilesRepo } from '../../../src-main/db/profiles.repo';
 import type { StoredProfile } from '../../../src-main/core/ports';
 import { DASHBOARD_DAYS } from '../../../src-shared/contract/dashboard';
 import type { DashboardSummary } from '../../../src-shared/contract/dashboard';
@@ -218,10 +217,10 @@ describe('migration 8: invitation events', () => {
   it('fills the events from the invitations and confirmations a replica at version 7 already holds, and a console opened on it shows them', async () => {
     const db = openDatabase(join(dir, 'roster.sqlite'));
     migrate(db, 7);
-    profilesRepo.insert(db, storedProfile(1, invited('2026-03-20T09:00:00.000Z', 168)));
-    profilesRepo.insert(db, storedProfile(2, { status: 'confirmed', invitedAt: '2026-03-18T09:00:00.000Z', invitationExpiresAt: '2026-03-25T09:00:00.000Z', confirmedAt: '2026-03-19T09:00:00.000Z' }));
-    profilesRepo.insert(db, storedProfile(3, { ...invited('2026-03-21T09:00:00.000Z', 168), invitedAt: 'not a time' }));
-    profilesRepo.insert(db, storedProfile(4));
+    insertPreAttributeProfile(db, storedProfile(1, invited('2026-03-20T09:00:00.000Z', 168)));
+    insertPreAttributeProfile(db, storedProfile(2, { status: 'confirmed', invitedAt: '2026-03-18T09:00:00.000Z', invitationExpiresAt: '2026-03-25T09:00:00.000Z', confirmedAt: '2026-03-19T09:00:00.000Z' }));
+    insertPreAttributeProfile(db, storedProfile(3, { ...invited('2026-03-21T09:00:00.000Z', 168), invitedAt: 'not a time' }));
+    insertPreAttributeProfile(db, storedProfile(4));
     db.close();
 
     c.close();

@@ -14,7 +14,7 @@ import type { SafeStorageLike } from '../../../src-main/electron/secrets';
 import { APP_ENTRY } from '../../../src-main/electron/security';
 import { IPC_INVOKE } from '../../../src-shared/contract/names';
 import type { Result } from '../../../src-shared/errors';
-import { storedProfile } from '../../support/stored';
+import { storedProfile, insertPreAttributeProfile } from '../../support/stored';
 
 /**
  * The Electron entry run under plain Node against stand-ins for Electron's
@@ -342,8 +342,8 @@ describe.each(PLATFORMS)('the Electron entry on %s', (platform) => {
   it('says which update step failed, and keeps the file as it was', async () => {
     const db = openDatabase(join(dataDir, 'roster.sqlite'));
     migrate(db, 6);
-    profilesRepo.insert(db, storedProfile(1));
-    profilesRepo.insert(db, storedProfile(2));
+    insertPreAttributeProfile(db, storedProfile(1));
+    insertPreAttributeProfile(db, storedProfile(2));
     // Something left in the file that step 7 trips over after it rebuilt the profiles table.
     db.exec('CREATE TABLE import_items_next (x)');
     db.close();

@@ -5,6 +5,7 @@ import type { TestRoster } from './helpers';
 import type { ImportProgress } from '../../../src-shared/import';
 import { storedMutation } from '../../../src-shared/mutation';
 import type { Mutation } from '../../../src-shared/mutation';
+import { noAttributeValues } from '../../../src-shared/profile-values';
 
 let t: TestRoster;
 let progress: ImportProgress[];
@@ -41,7 +42,8 @@ describe('commit', () => {
     const first = t.roster.profiles.list({ search: 'p0@example.com' }, 0, 5).rows[0];
     expect(first).toMatchObject({ firstName: 'P0', lastName: 'N0', email: 'p0@example.com', language: 'fr_BE', externalId: 'M0', status: 'not_invited', version: 0 });
     expect(mutations.find((m) => m.entityId === first?.id)?.payload).toEqual({
-      values: { firstName: 'P0', lastName: 'N0', email: 'p0@example.com', phone: null, tags: [], externalId: 'M0', language: 'fr_BE' },
+      // The import gives no attributes: a new profile holds none.
+      values: { firstName: 'P0', lastName: 'N0', email: 'p0@example.com', phone: null, tags: [], externalId: 'M0', language: 'fr_BE', ...noAttributeValues() },
     });
     expect(progress.filter((p) => p.phase === 'committing').map((p) => [p.done, p.total])).toEqual([
       [0, 1200],

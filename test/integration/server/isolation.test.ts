@@ -23,6 +23,8 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
   let bEmail: string;
   let bInvitationId: string;
   let bOwnerId: string;
+  let bEntryId: string;
+  const bEntryCode = `B-SECRET-${randomUUID().slice(0, 6)}`;
   const bName = `Org B ${randomUUID().slice(0, 6)}`;
 
   beforeAll(async () => {
@@ -38,6 +40,7 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     const invitation = await t.request<Ok<{ id: string }>>('POST', '/api/v1/admins/invitations', { token: b.token, body: { email: `b-admin-${randomUUID().slice(0, 6)}@b.example.com`, role: 'admin' } });
     bInvitationId = invitation.body.data.id;
     bOwnerId = (await t.request<Ok<{ account: { id: string } }>>('GET', '/api/v1/auth/session', { token: b.token })).body.data.account.id;
+    bEntryId = (await t.request<Ok<{ id: string }>>('POST', '/api/v1/catalogues', { token: b.token, body: { kind: 'accessRight', draft: { code: bEntryCode, name: 'B car park' } } })).body.data.id;
     await t.sink.waitFor(2);
   });
   afterAll(async () => {
@@ -53,6 +56,7 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     admins: (await t.request('GET', '/api/v1/admins', { token: b.token })).text,
     audit: (await t.request('GET', '/api/v1/audit?limit=500', { token: b.token })).text,
     auditCsv: (await t.request('GET', '/api/v1/audit.csv', { token: b.token })).text,
+    catalogues: (await t.request('GET', '/api/v1/catalogues', { token: b.token })).text,
   });
 
   type Case = () => Promise<{ status: number; text: string }[]>;
@@ -107,6 +111,31 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
         const res = await t.request<Ok<unknown[]>>('GET', `/api/v1/profiles/${bProfile}/invitations`, tok);
         expect(res.body.data).toEqual([]);
         return [res];
+      },
+      'GET /api/v1/catalogues': async () => {
+        const res = await t.request('GET', '/api/v1/catalogues', tok);
+        expect(res.text).not.toContain(bEntryId);
+        expect(res.text).not.toContain(bEntryCode);
+        return [res];
+      },
+      'POST /api/v1/catalogues': async () => {
+        // A's own entry with the same code: codes are unique per organisation.
+        const res = await t.request('POST', '/api/v1/catalogues', { ...tok, body: { kind: 'accessRight', draft: { code: 'A-OWN', name: 'A car park' } } });
+        expect(res.status).toBe(200);
+        return [res];
+      },
+      'PATCH /api/v1/catalogues/:id': async () => {
+        const res = await t.request('PATCH', `/api/v1/catalogues/${bEntryId}`, { ...tok, body: { baseVersion: 1, draft: { name: 'Hacked' } } });
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replace(bEntryId, '') }];
+      },
+      'DELETE /api/v1/catalogues/:id': async () => {
+        const own = await t.request<Ok<{ id: string }>>('POST', '/api/v1/catalogues', { ...tok, body: { kind: 'accessRight', draft: { code: 'A-OTHER', name: 'A other' } } });
+        const moveOntoB = await t.request('DELETE', `/api/v1/catalogues/${own.body.data.id}?replaceWith=${bEntryId}`, tok);
+        expect(moveOntoB.status).toBe(400);
+        const res = await t.request('DELETE', `/api/v1/catalogues/${bEntryId}?removeFromProfiles=true`, tok);
+        expect(res.status).toBe(404);
+        return [moveOntoB, res].map((r) => ({ status: r.status, text: r.text.replace(bEntryId, '') }));
       },
       'GET /api/v1/mail': async () => [await t.request('GET', '/api/v1/mail', tok)],
       'POST /api/v1/mail/:id/retry': async () => {

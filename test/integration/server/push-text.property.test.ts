@@ -11,6 +11,7 @@ import type { PullResponse, PushResponse } from '../../../src-shared/wire';
 import { BACKENDS, build } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
 import { installRefusals, REFUSED_CHAR } from './db-refusals';
+import { noAttributeValues, valuesOf } from '../../../src-shared/profile-values';
 
 /**
  * Arbitrary Unicode in every text field of pushed creations and edits, sent
@@ -92,7 +93,7 @@ const values: fc.Arbitrary<ProfileValues> = fc.oneof(
     externalId: fc.option(plainText(100), { nil: null }),
     language,
   }),
-);
+).map((v): ProfileValues => ({ ...v, ...noAttributeValues() }));
 const changes: fc.Arbitrary<Partial<ProfileValues>> = fc.record(
   { firstName: fieldText(1000, 100), lastName: fieldText(1000, 100), email, phone, tags, externalId, language },
   { requiredKeys: [] },
@@ -112,7 +113,6 @@ function normalised(v: ProfileValues): ProfileValues | null {
   const checked = validateProfile({ ...v, phoneCountryCode: null, phoneNumber: v.phone }, { defaultLanguage: 'en_US' });
   return checked.ok ? checked.value : null;
 }
-const valuesOf = (p: Profile): ProfileValues => ({ firstName: p.firstName, lastName: p.lastName, email: p.email, phone: p.phone, tags: p.tags, externalId: p.externalId, language: p.language });
 
 describe.each(BACKENDS)('pushing arbitrary text on %s', (backend) => {
   let t: TestServer;

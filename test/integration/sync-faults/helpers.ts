@@ -23,7 +23,7 @@ export async function serverView(baseUrl: string, token: string): Promise<Server
       if (change.op === 'upsert') {
         live.set(change.profile.id, change.profile);
         deleted.delete(change.profile.id);
-      } else {
+      } else if (change.op === 'delete') {
         live.delete(change.id);
         deleted.add(change.id);
       }
@@ -48,6 +48,14 @@ export const valuesOf = (p: ProfileValues): ProfileValues => ({
   tags: [...p.tags],
   externalId: p.externalId,
   language: p.language,
+  accessRights: [...p.accessRights],
+  department: p.department,
+  jobProfile: p.jobProfile,
+  permissionType: p.permissionType,
+  userGroup: p.userGroup,
+  paymentMethods: [...p.paymentMethods],
+  licences: [...p.licences],
+  grants: { ...p.grants },
 });
 
 /** What must be equal between a replica and the server: id, values, version and status. */

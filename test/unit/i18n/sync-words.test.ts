@@ -16,6 +16,7 @@ import { rule } from '../../../src-shared/messages';
 import { consoleTranslators } from '../../support/i18n';
 import { syncTextOf } from '../../../src-renderer/i18n/messages';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
+import { noAttributeValues } from '../../../src-shared/profile-values';
 
 let ts: Record<ConsoleLanguage, TFunction>;
 
@@ -112,6 +113,7 @@ describe('a conflict headline', () => {
     tags: [],
     externalId,
     language: 'fr_BE',
+    ...noAttributeValues(),
   });
   const server = (v: ProfileValues): Profile => ({
     ...v,
@@ -136,6 +138,7 @@ describe('a conflict headline', () => {
     theirs: null,
     overlapping: [],
     holderId: null,
+    entryNames: {},
     createdAt: '2026-03-01T10:00:00.000Z',
     ...patch,
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseSheet, countRows, DEFAULT_DEFAULTS, evaluateRow, fieldColumns, NO_FIXES } from '../../../src-main/core/import/analyse';
 import type { AnalyseInput, RowContext } from '../../../src-main/core/import/analyse';
 import { checkPhone } from '../../../src-shared/profile';
+import { noAttributeValues } from '../../../src-shared/profile-values';
 
 const grid = [
   ['Staff', '', '', '', '', ''],
@@ -82,6 +83,7 @@ describe('analyseSheet', () => {
       tags: ['Sales', 'Brussels'],
       externalId: '007',
       language: 'fr_BE',
+      ...noAttributeValues(),
     });
     expect(ann?.issues.map((i) => i.code)).toEqual(['phone-default-country']);
     expect(bob?.issues.map((i) => [i.code, i.message])).toEqual([
@@ -157,6 +159,7 @@ describe('hidden characters', () => {
       tags: ['Sales', 'Night'],
       externalId: null,
       language: 'fr_BE',
+      ...noAttributeValues(),
     });
     expect(ann?.issues).toEqual([]);
     expect(a.languageValues.map((v) => v.value).sort()).toEqual(['en_US', 'fr_BE']);

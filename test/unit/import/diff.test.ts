@@ -3,6 +3,7 @@ import { diffRow } from '../../../src-main/core/import/diff';
 import type { DirectoryLookup } from '../../../src-main/core/import/diff';
 import type { ImportRow } from '../../../src-shared/import';
 import type { Profile } from '../../../src-shared/profile';
+import { noAttributeValues } from '../../../src-shared/profile-values';
 
 const profile = (over: Partial<Profile>): Profile => ({
   id: 'p1',
@@ -13,6 +14,7 @@ const profile = (over: Partial<Profile>): Profile => ({
   tags: ['Sales'],
   externalId: 'E1',
   language: 'fr_BE',
+  ...noAttributeValues(),
   status: 'not_invited',
   invitedAt: null,
   invitationExpiresAt: null,
@@ -42,6 +44,7 @@ const row = (values: Partial<ImportRow['values']>): ImportRow => {
       tags: v.tags === '' ? [] : v.tags.split(';'),
       externalId: v.externalId === '' ? null : v.externalId,
       language: v.language === '' ? 'en_US' : (v.language as 'fr_BE'),
+      ...noAttributeValues(),
     },
     issues: [],
     excluded: false,

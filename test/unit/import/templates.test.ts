@@ -5,6 +5,7 @@ import { buildTemplate, templateFileName } from '../../../src-main/core/import/t
 import { readSpreadsheet } from '../../../src-main/core/import/read';
 import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../../src-main/core/import/analyse';
 import { TEMPLATE_LANGUAGES } from '../../../src-shared/import';
+import { noAttributeValues } from '../../../src-shared/profile-values';
 
 const dir = join(import.meta.dirname, '../../../resources/templates');
 const LANGUAGE = { en: 'en_US', fr: 'fr_BE', nl: 'nl_BE' } as const;
@@ -34,6 +35,7 @@ describe('import templates in resources/templates', () => {
           tags: ['Sales', 'Brussels'],
           externalId: 'EMP-0042',
           language: LANGUAGE[language],
+          ...noAttributeValues(),
         });
       });
     }

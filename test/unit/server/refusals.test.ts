@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { refusalCode } from '../../../src-server/db/tx';
 import { checkValues, findUnstorableCharacter, isStorableText } from '../../../src-server/services/profile-checks';
 import type { ProfileValues } from '../../../src-shared/profile';
+import { noAttributeValues } from '../../../src-shared/profile-values';
 
 /** What better-sqlite3 throws for a statement, as the server's SQLite driver would. */
 function sqliteError(statements: string[]): unknown {
@@ -50,7 +51,7 @@ describe('text no profile can hold', () => {
   });
 
   it('the server’s check names each field holding one, on top of the shared rules', () => {
-    const values: ProfileValues = { firstName: 'Ann\uD800', lastName: 'Peeters', email: 'ann@example.com', phone: null, tags: ['ok', 'bad\u0000'], externalId: 'E\u2066', language: 'en_US' };
+    const values: ProfileValues = { firstName: 'Ann\uD800', lastName: 'Peeters', email: 'ann@example.com', phone: null, tags: ['ok', 'bad\u0000'], externalId: 'E\u2066', language: 'en_US', ...noAttributeValues() };
     const checked = checkValues(values, 'en_US');
     expect(checked.ok).toBe(false);
     if (checked.ok) return;

@@ -4,6 +4,7 @@ import type { ConflictRecord } from '../../../src-main/core/sync/ports';
 import type { ProfileValues } from '../../../src-shared/profile';
 import { AppError } from '../../../src-shared/errors';
 import { CountingIds, FakeClock, MemoryReplica, RecordingEvents, serverRow, storedRow } from './fakes';
+import { noAttributeValues } from '../../../src-shared/profile-values';
 
 const X = '30000000-0000-4000-8000-00000000000a';
 const Y = '30000000-0000-4000-8000-00000000000c';
@@ -23,7 +24,7 @@ function setup() {
   return { db, clock, conflicts, pokes, open, resolved };
 }
 
-const values = (v: Partial<ProfileValues>): ProfileValues => ({ firstName: 'Ann', lastName: 'Peeters', email: 'x@example.com', phone: null, tags: [], externalId: null, language: 'en_US', ...v });
+const values = (v: Partial<ProfileValues>): ProfileValues => ({ firstName: 'Ann', lastName: 'Peeters', email: 'x@example.com', phone: null, tags: [], externalId: null, language: 'en_US', ...noAttributeValues(), ...v });
 
 /** An edit conflict about X: I changed first and last name, the server changed first name (differently) and tags. */
 function editConflict() {

@@ -6,6 +6,7 @@ import { createProfile, deleteProfile, updateProfile } from '../../../src-main/c
 import type { ProfileValues } from '../../../src-shared/profile';
 import type { Change, PullResponse } from '../../../src-shared/wire';
 import { CountingIds, FakeClock, FakeTimers, InstantIndexes, MemoryReplica, MemorySecrets, RecordingEvents, ScriptedServer, serverRow, settle, storedRow } from './fakes';
+import { noAttributeValues } from '../../../src-shared/profile-values';
 
 const URL = 'https://roster.example.com';
 
@@ -63,6 +64,7 @@ const draft = (values: Partial<ProfileValues>): ProfileValues => ({
   tags: [],
   externalId: null,
   language: 'en_US',
+  ...noAttributeValues(),
   ...values,
 });
 

@@ -13,6 +13,8 @@ import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '..
 import type { ImportStorePort } from '../../../src-main/core/import/store';
 import type { ConflictRecord, IndexBuilder, SecretStore, StoredState, SyncState, SyncStorePort, SyncTransport, Timers } from '../../../src-main/core/sync/ports';
 import type { InviteBatchRecord } from '../../../src-main/core/invitations/ports';
+import { noAttributeValues } from '../../../src-shared/profile-values';
+import type { CatalogueEntry } from '../../../src-shared/attributes';
 
 /**
  * In-memory fakes of the sync core's ports: a replica (profiles, outbox,
@@ -122,6 +124,7 @@ interface Tables {
   log: SyncLogEntry[];
   indexesPending: boolean;
   deliveries: Map<string, InvitationDelivery>;
+  entries: Map<string, CatalogueEntry>;
 }
 
 const DEFAULT_STATE: SyncState = {
@@ -133,6 +136,7 @@ const DEFAULT_STATE: SyncState = {
   workOffline: false,
   account: null,
   organisation: null,
+  catalogues: false,
 };
 
 const unused = (what: string) => (): never => {
@@ -160,6 +164,7 @@ export class MemoryReplica {
     log: [],
     indexesPending: false,
     deliveries: new Map(),
+    entries: new Map(),
   };
   private depth = 0;
   bulk = false;
@@ -239,6 +244,20 @@ export class MemoryReplica {
       list: unused('profiles.list'),
       countSelection: unused('profiles.countSelection'),
       facets: unused('profiles.facets'),
+    },
+    catalogues: {
+      get: (id) => this.t.entries.get(id),
+      list: () => [...this.t.entries.values()],
+      usage: () => {
+        const used = new Map<string, number>();
+        for (const r of this.t.profiles.values()) {
+          if (r.deleted) continue;
+          for (const id of [...r.accessRights, ...r.paymentMethods, ...r.licences, r.department, r.jobProfile, r.permissionType, r.userGroup]) {
+            if (id !== null) used.set(id, (used.get(id) ?? 0) + 1);
+          }
+        }
+        return used;
+      },
     },
     outbox: {
       append: (m) => {
@@ -387,6 +406,15 @@ export class MemoryReplica {
       this.t.log.push(entry);
     },
     recentLog: (limit) => this.t.log.slice(-limit).reverse(),
+    putEntry: (entry) => {
+      this.t.entries.set(entry.id, { ...entry });
+    },
+    removeEntry: (id) => {
+      this.t.entries.delete(id);
+    },
+    replaceEntries: (entries) => {
+      this.t.entries = new Map(entries.map((e) => [e.id, { ...e }]));
+    },
     putDelivery: (profileId, delivery) => {
       if (delivery === null) this.t.deliveries.delete(profileId);
       else this.t.deliveries.set(profileId, { ...delivery });
@@ -458,6 +486,7 @@ export function serverRow(id: string, values: Partial<ProfileValues> = {}, versi
     tags: [],
     externalId: null,
     language: 'en_US',
+    ...noAttributeValues(),
     ...values,
     status: 'not_invited',
     invitedAt: null,

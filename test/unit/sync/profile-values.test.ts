@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { overlaps, valueDiff } from '../../../src-shared/profile-values';
 import { threeWayMerge } from '../../../src-main/core/sync/merge';
 import type { ProfileValues } from '../../../src-shared/profile';
+import { noAttributeValues } from '../../../src-shared/profile-values';
 
-const v = (p: Partial<ProfileValues>): ProfileValues => ({ firstName: 'Ann', lastName: 'Peeters', email: 'ann@example.com', phone: null, tags: [], externalId: null, language: 'en_US', ...p });
+const v = (p: Partial<ProfileValues>): ProfileValues => ({ firstName: 'Ann', lastName: 'Peeters', email: 'ann@example.com', phone: null, tags: [], externalId: null, language: 'en_US', ...noAttributeValues(), ...p });
 
 describe('profile values: the rules the console and the server share', () => {
   it('a field overlaps only when both sides changed it, to different values', () => {
