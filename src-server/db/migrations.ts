@@ -516,6 +516,20 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
           .execute();
         await db.schema.createIndex('profile_entries_by_profile').on('profile_entries').columns(['organisation_id', 'profile_id']).execute();
       }),
+    /**
+     * Back to the schema of the version before catalogues (a rolled-back
+     * upgrade): the profiles, organisations and everything else stay; their
+     * attributes, the catalogues and the required-attributes setting go.
+     */
+    down: (db: Kysely<unknown>) =>
+      atomically(dialect, db, async () => {
+        await db.schema.dropTable('profile_entries').execute();
+        await db.schema.dropTable('catalogue_entries').execute();
+        for (const column of ['access_rights', 'payment_methods', 'licences', 'department', 'job_profile', 'permission_type', 'user_group', 'grants']) {
+          await db.schema.alterTable('profiles').dropColumn(column).execute();
+        }
+        await db.schema.alterTable('organisations').dropColumn('required_attributes').execute();
+      }),
   },
 });
 

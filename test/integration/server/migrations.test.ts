@@ -160,4 +160,44 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
       ]);
     }
   });
+
+  it('undoes its newest migration (a rolled-back upgrade) keeping the rows, and applies it again', async () => {
+    const h = await open(backend);
+    const db = asUnknown(h.db);
+    const previous = MIGRATION_NAMES.at(-2);
+    const latest = MIGRATION_NAMES.at(-1);
+    if (previous === undefined || latest === undefined) throw new Error('needs two migrations');
+    await migrateToLatest(db, h.dialect);
+    const orgId = randomUUID();
+    await h.db
+      .insertInto('organisations')
+      .values({ id: orgId, name: 'Rollback', default_language: 'en_US', invitation_lifetime_days: 7, app_links: '{}', change_seq: 1, created_at: at(0), updated_at: at(0) })
+      .execute();
+    const columnsOf = async (table: string): Promise<string[]> => {
+      const found =
+        h.dialect === 'sqlite'
+          ? await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db)
+          : await sql<{ name: string }>`select column_name as name from information_schema.columns where table_name = ${table} and table_schema = current_schema()`.execute(db);
+      return found.rows.map((r) => r.name);
+    };
+    const tables = async (): Promise<string[]> => {
+      const found =
+        h.dialect === 'sqlite'
+          ? await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)
+          : await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(db);
+      return found.rows.map((r) => r.name);
+    };
+    expect(await columnsOf('profiles')).toContain('access_rights');
+
+    expect(await migrateToLatest(db, h.dialect, previous)).toEqual([latest]);
+    expect(await columnsOf('profiles')).not.toContain('access_rights');
+    expect(await columnsOf('organisations')).not.toContain('required_attributes');
+    expect(await tables()).not.toContain('catalogue_entries');
+    expect((await h.db.selectFrom('organisations').select('name').where('id', '=', orgId).execute()).map((r) => r.name)).toEqual(['Rollback']);
+
+    expect(await migrateToLatest(db, h.dialect)).toEqual([latest]);
+    expect(await columnsOf('profiles')).toContain('access_rights');
+    expect(await tables()).toContain('profile_entries');
+    expect((await h.db.selectFrom('organisations').select('required_attributes').where('id', '=', orgId).execute()).map((r) => r.required_attributes)).toEqual(['[]']);
+  });
 });

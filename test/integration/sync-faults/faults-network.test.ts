@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect } from 'vitest';
+import { openDatabase } from '../../../src-server/db/connect';
 import { MIGRATION_NAMES } from '../../../src-server/db/migrations';
 import type { Clock } from '../../../src-main/core/ports';
 import { createHttpTransport } from '../../../src-main/runtime/sync/http-transport';
@@ -136,7 +137,9 @@ describe('sync under network faults (a real proxy on loopback)', () => {
   });
 
   faultCase('server-upgraded-while-offline', async () => {
-    // A server of the previous version: its schema stops one migration short of this one's.
+    // The data a server of the previous version leaves: this version's server
+    // writes it, then its newest migration is undone (down), as a rolled-back
+    // upgrade would leave it. The previous version's code cannot run here.
     const dataDir = mkdtempSync(join(tmpdir(), 'roster-upgrade-'));
     cleanups.push(() => {
       rmSync(dataDir, { recursive: true, force: true });
@@ -144,7 +147,7 @@ describe('sync under network faults (a real proxy on loopback)', () => {
     const previous = MIGRATION_NAMES.at(-2);
     const latest = MIGRATION_NAMES.at(-1);
     if (previous === undefined || latest === undefined) throw new Error('needs two migrations');
-    const before = await build('sqlite', { dataDir, migrateTo: previous });
+    const before = await build('sqlite', { dataDir });
     const port = Number(new URL(before.url).port);
     const org = await before.organisation('Upgrade Org');
     const a = openTestConsole();
@@ -157,6 +160,10 @@ describe('sync under network faults (a real proxy on loopback)', () => {
     expect(await a.call('sync:now', {})).toMatchObject({ lastError: null, waiting: { mutations: 0 } });
     await before.sink.waitFor(1);
     await before.close();
+    const rolledBack = await openDatabase({ dataDir, databaseUrl: undefined, migrateTo: previous });
+    const left = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(rolledBack.db);
+    await rolledBack.close();
+    expect(left.rows.map((r) => r.name).at(-1)).toBe(previous);
 
     // Offline: an edit, a new profile and its invitation wait in the outbox.
     await a.call('profiles:update', { id: ann.id, draft: draft('Ann', 'Offline', 'ann@upgrade.example.com') });
