@@ -39,7 +39,12 @@ function startupRefusal(): StartupError {
 function olderReplica(): void {
   const db = openDatabase(file());
   migrate(db, LATEST_VERSION - 1);
-  profilesRepo.insert(db, storedProfile(1, { email: 'ada@example.com' }));
+  // Written as that format holds it: this version's repository writes columns the older one lacks.
+  const p = storedProfile(1, { email: 'ada@example.com' });
+  db.prepare(
+    `INSERT INTO profiles (id, first_name, last_name, email, phone, tags, external_id, language, status, version, created_at, updated_at, name_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(p.id, p.firstName, p.lastName, p.email, p.phone, JSON.stringify(p.tags), p.externalId, p.language, p.status, p.version, p.createdAt, p.updatedAt, p.email);
   db.close();
 }
 
