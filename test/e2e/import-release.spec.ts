@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { expect, test } from './support/fixtures';
 import { ImportPage } from './support/import-page';
+import { ProfilesPage } from './support/pages';
 import type { ConsoleHost } from './support/console-host';
 
 /**
@@ -34,15 +35,18 @@ test('closing the tab releases its import on the host; moving to another page ke
   await imp.goto();
   const opened = page.waitForResponse((r) => r.url().endsWith('/api/upload/import:open'));
   await imp.drop(SEMICOLON_CSV);
-  const body = (await (await opened).json()) as { ok: boolean; value?: { importId: string } };
-  const importId = body.value?.importId;
+  const body = (await (await opened).json()) as { ok: boolean; data?: { importId: string } };
+  const importId = body.data?.importId;
   expect(body.ok).toBe(true);
   if (importId === undefined) throw new Error('import:open gave no import id');
   await expect(imp.step('mapping').or(imp.step('sheet'))).toBeVisible();
 
   // Another page of the console, and back: the import is still open on the host.
-  await page.getByRole('link', { name: 'Profiles' }).first().click();
-  await expect(page).toHaveURL(/#\/profiles|\/profiles/);
+  await new ProfilesPage(page).goto();
+  await expect(page.getByRole('button', { name: 'New profile' }).first()).toBeVisible();
+  expect((await viewImport(roster.host, importId)).ok).toBe(true);
+  await imp.goto();
+  await expect(imp.step('mapping').or(imp.step('sheet'))).toBeVisible();
   expect((await viewImport(roster.host, importId)).ok).toBe(true);
 
   // A second tab keeps the console open while the first one closes.

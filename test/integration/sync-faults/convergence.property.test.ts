@@ -330,6 +330,20 @@ async function runScenario(scenario: Scenario): Promise<void> {
       const rows = (await localProfiles(s)).filter((p) => !p.email.endsWith('@roster.invalid'));
       return rows.length === 0 ? undefined : rows[n % rows.length];
     };
+    /**
+     * Whether a write on a picked profile failed because the profile is no
+     * longer there: the console's background sync pulled another console's
+     * deletion between the pick and the write. Then it must really be gone.
+     */
+    const vanished = async (s: Slot, id: string, error: unknown): Promise<boolean> => {
+      if (!(error instanceof Error) || !/NOT_FOUND/.test(error.message)) return false;
+      const still = await call(s, 'profiles:get', { id }).then(
+        () => true,
+        () => false,
+      );
+      expect(still, `profile ${id} said missing on console ${s.index} is gone from its list`).toBe(false);
+      return true;
+    };
     const syncNow = async (s: Slot): Promise<SyncStatus | null> => {
       try {
         return await call(s, 'sync:now', {});
@@ -378,21 +392,29 @@ async function runScenario(scenario: Scenario): Promise<void> {
             await call(s, 'profiles:update', { id: p.id, draft: next });
             edits.push({ c: s.index, id: p.id, field: op.field, value });
           } catch (error) {
-            if (!expectedFailure(error)) throw error;
+            if (!expectedFailure(error) && !(await vanished(s, p.id, error))) throw error;
           }
           break;
         }
         case 'delete': {
           const p = await pick(s, op.pick);
           if (p === undefined) break;
-          await call(s, 'profiles:delete', { id: p.id });
-          deleteRequested.add(p.id);
+          try {
+            await call(s, 'profiles:delete', { id: p.id });
+            deleteRequested.add(p.id);
+          } catch (error) {
+            if (!(await vanished(s, p.id, error))) throw error;
+          }
           break;
         }
         case 'invite': {
           const p = await pick(s, op.pick);
           if (p === undefined || p.status === 'confirmed') break;
-          await call(s, 'invites:create', { selection: { kind: 'ids', ids: [p.id] } });
+          try {
+            await call(s, 'invites:create', { selection: { kind: 'ids', ids: [p.id] } });
+          } catch (error) {
+            if (!(await vanished(s, p.id, error))) throw error;
+          }
           break;
         }
         case 'import': {
