@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { ServerConfig } from './config';
 import { checkConfiguredAppLinks, redactUrl } from './config';
@@ -161,13 +160,6 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     useZodValidation(app);
     await app.register(errorsPlugin);
     await app.register(formbody, { bodyLimit: PUBLIC_BODY_LIMIT });
-    await app.register(rateLimit, {
-      global: false,
-      errorResponseBuilder: (_request, context) => ({
-        statusCode: 429,
-        error: { code: 'RATE_LIMITED', message: `Too many requests. Try again in ${context.after}.` },
-      }),
-    });
     await app.register(swagger, {
       openapi: {
         openapi: '3.0.3',

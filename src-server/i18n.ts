@@ -41,6 +41,8 @@ export interface Messages {
     expired: { title: string; body: string };
     used: { title: string; body: string };
     replaced: { title: string; body: string };
+    /** Too many form posts from one network in a minute (counted by every server process on the database). */
+    busy: { title: string; body: string };
   };
   footer: string;
 }
@@ -88,6 +90,7 @@ const en: Messages = {
     expired: { title: 'This invitation has expired', body: 'Invitation links only work for a limited time. Ask your administrator to send you a new one.' },
     used: { title: 'This account is already confirmed', body: 'This link has been used. Sign in to the app with your email and password.' },
     replaced: { title: 'A newer invitation was sent', body: 'This link was replaced by a more recent invitation. Use the link in the latest email you received.' },
+    busy: { title: 'Too many attempts', body: 'This form was sent too many times from your network. Wait a minute, then try again.' },
   },
   footer: 'Sent by Roster on behalf of your organisation.',
 };
@@ -135,6 +138,7 @@ const fr: Messages = {
     expired: { title: 'Cette invitation a expiré', body: 'Les liens d’invitation ne sont valables que pendant une durée limitée. Demandez-en un nouveau à votre administrateur.' },
     used: { title: 'Ce compte est déjà confirmé', body: 'Ce lien a déjà été utilisé. Connectez-vous à l’application avec votre e-mail et votre mot de passe.' },
     replaced: { title: 'Une invitation plus récente a été envoyée', body: 'Ce lien a été remplacé par une invitation plus récente. Utilisez le lien du dernier e-mail reçu.' },
+    busy: { title: 'Trop de tentatives', body: 'Ce formulaire a été envoyé trop souvent depuis votre réseau. Attendez une minute, puis réessayez.' },
   },
   footer: 'Envoyé par Roster pour le compte de votre organisation.',
 };
@@ -182,6 +186,7 @@ const nl: Messages = {
     expired: { title: 'Deze uitnodiging is verlopen', body: 'Uitnodigingslinks werken maar een beperkte tijd. Vraag je beheerder om een nieuwe.' },
     used: { title: 'Dit account is al bevestigd', body: 'Deze link is al gebruikt. Meld je aan in de app met je e-mailadres en wachtwoord.' },
     replaced: { title: 'Er is een nieuwere uitnodiging verstuurd', body: 'Deze link is vervangen door een recentere uitnodiging. Gebruik de link uit de laatste e-mail die je kreeg.' },
+    busy: { title: 'Te veel pogingen', body: 'Dit formulier is te vaak verstuurd vanaf je netwerk. Wacht een minuut en probeer het dan opnieuw.' },
   },
   footer: 'Verstuurd door Roster namens je organisatie.',
 };

@@ -11,7 +11,8 @@ import { sourceOf } from '../services/audit';
 import { inspectAccountLink, useAccountLink } from '../services/account-links';
 import type { AccountLinkState, AccountLinkView } from '../services/account-links';
 import type { ServerContext } from '../services/context';
-import { page, PAGE_HEADERS } from './render';
+import { DbRateLimiter } from '../lib/rate-limit';
+import { limitPublicForm, page, PAGE_HEADERS } from './render';
 
 const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -73,6 +74,7 @@ ${fields}
  * POST consumes the link, once.
  */
 export function accountPageRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const limiter = new DbRateLimiter(ctx.db);
   app.get<{ Params: { token: string } }>('/account/:token', { schema: { hide: true } }, async (request, reply) => {
     const fallback = preferredLanguage(request, ctx.config.defaultLanguage);
     if (!TOKEN.test(request.params.token)) return send(reply, 404, renderState(fallback, 'invalid'));
@@ -83,10 +85,12 @@ export function accountPageRoutes(app: FastifyInstance, ctx: ServerContext): voi
 
   app.post<{ Params: { token: string }; Body: unknown }>(
     '/account/:token',
-    { schema: { hide: true }, bodyLimit: PUBLIC_BODY_LIMIT, config: { rateLimit: { max: 30, timeWindow: 60_000 } } },
+    { schema: { hide: true }, bodyLimit: PUBLIC_BODY_LIMIT },
     async (request, reply) => {
       const fallback = preferredLanguage(request, ctx.config.defaultLanguage);
       if (!TOKEN.test(request.params.token)) return send(reply, 404, renderState(fallback, 'invalid'));
+      const refused = await limitPublicForm(limiter, 'page:account', request, reply, fallback, ctx.clock.now());
+      if (refused !== null) return refused;
       const view = await inspectAccountLink(ctx, request.params.token, fallback);
       if (view.state !== 'valid') return send(reply, STATUS[view.state], renderState(view.language, view.state));
       const askPassword = view.purpose === 'password_reset' || !view.hasPassword;

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Language } from '../../src-shared/languages';
 import { escapeHtml, formatDate, MESSAGES } from '../i18n';
+import { addressKey } from '../lib/rate-limit';
+import type { DbRateLimiter } from '../lib/rate-limit';
 import type { LinkState } from '../services/invitations';
 import { PASSWORD_MIN } from '../services/invitations';
 
@@ -73,17 +76,40 @@ ${view.error === null ? '' : `<p class="error" role="alert" data-error="${view.e
   );
 }
 
-export function renderState(language: Language, state: Exclude<LinkState, 'valid'> | 'done'): string {
+export function renderState(language: Language, state: Exclude<LinkState, 'valid'> | 'done' | 'busy'): string {
   const m = MESSAGES[language].page;
   const text = m[state];
   return page(language, text.title, `<h1 data-state="${state}">${escapeHtml(text.title)}</h1>\n<p>${escapeHtml(text.body)}</p>`);
 }
 
 /** HTTP status of each page. */
-export const STATE_STATUS: Record<Exclude<LinkState, 'valid'> | 'done', number> = {
+export const STATE_STATUS: Record<Exclude<LinkState, 'valid'> | 'done' | 'busy', number> = {
   done: 200,
+  busy: 429,
   invalid: 404,
   expired: 410,
   used: 410,
   replaced: 410,
 };
+
+/** At most so many posts of a public form a minute from one network (an address, an IPv6 /64), whichever server process takes them. */
+export const PUBLIC_FORM_LIMIT = { max: 30, windowMs: 60_000 } as const;
+
+/**
+ * Counts a post of a public form (`form` names it) in the database, shared
+ * by every server process: null when it may go on, otherwise the page that
+ * says to wait, already sent with 429 and Retry-After.
+ */
+export async function limitPublicForm(
+  limiter: DbRateLimiter,
+  form: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  language: Language,
+  now: Date,
+): Promise<FastifyReply | null> {
+  const taken = await limiter.take([{ key: `${form}:${addressKey(request.ip)}`, ...PUBLIC_FORM_LIMIT }], now);
+  if (taken.ok) return null;
+  const seconds = Math.max(1, Math.ceil((taken.retryAt.getTime() - now.getTime()) / 1000));
+  return reply.status(STATE_STATUS.busy).headers(PAGE_HEADERS).header('retry-after', String(seconds)).send(renderState(language, 'busy'));
+}

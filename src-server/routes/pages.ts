@@ -6,7 +6,8 @@ import { escapeHtml } from '../i18n';
 import { PUBLIC_BODY_LIMIT } from '../lib/body-limits';
 import { checkLoopbackRequest } from '../lib/host-guard';
 import type { DevMailbox } from '../mail/dev-mailbox';
-import { PAGE_HEADERS, renderForm, renderState, STATE_STATUS } from '../pages/render';
+import { DbRateLimiter } from '../lib/rate-limit';
+import { limitPublicForm, PAGE_HEADERS, renderForm, renderState, STATE_STATUS } from '../pages/render';
 import type { ServerContext } from '../services/context';
 import { acceptInvitation, inspectLink, passwordProblem } from '../services/invitations';
 import { sourceOf } from '../services/audit';
@@ -31,6 +32,7 @@ const sendPage = (reply: FastifyReply, status: number, html: string): FastifyRep
  * consumes nothing); only the POST with a valid password consumes it.
  */
 export function pageRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const limiter = new DbRateLimiter(ctx.db);
   app.get<{ Params: { token: string } }>('/invite/:token', { schema: { hide: true } }, async (request, reply) => {
     const fallback = preferredLanguage(request, ctx.config.defaultLanguage);
     if (!TOKEN.test(request.params.token)) return sendPage(reply, 404, renderState(fallback, 'invalid'));
@@ -45,10 +47,12 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.post<{ Params: { token: string }; Body: unknown }>(
     '/invite/:token',
-    { schema: { hide: true }, bodyLimit: PUBLIC_BODY_LIMIT, config: { rateLimit: { max: 30, timeWindow: 60_000 } } },
+    { schema: { hide: true }, bodyLimit: PUBLIC_BODY_LIMIT },
     async (request, reply) => {
       const fallback = preferredLanguage(request, ctx.config.defaultLanguage);
       if (!TOKEN.test(request.params.token)) return sendPage(reply, 404, renderState(fallback, 'invalid'));
+      const refused = await limitPublicForm(limiter, 'page:invite', request, reply, fallback, ctx.clock.now());
+      if (refused !== null) return refused;
       const link = await inspectLink(ctx, request.params.token, fallback);
       if (link.state !== 'valid') return sendPage(reply, STATE_STATUS[link.state], renderState(link.language, link.state));
       const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;

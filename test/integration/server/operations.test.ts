@@ -71,6 +71,27 @@ describe.each(BACKENDS)('server operations on %s', (backend) => {
     const count = await again.server.db.db.selectFrom('profiles').select((eb) => eb.fn.countAll<string | number>().as('n')).where('organisation_id', '=', org.organisationId).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(400);
   });
+
+  it('counts the posts of a public form in the database: two processes together let 30 a minute through from one address, then 429', async () => {
+    const first = await build(backend);
+    const second = await build(backend, { dataDir: first.dataDir, ...(first.databaseUrl === undefined ? {} : { databaseUrl: first.databaseUrl }) });
+    open.push(second, first);
+    const form = { password: 'a long enough password 1', confirm: 'a long enough password 1' };
+    // A well-formed token nobody was given: each post counts, and is told the link does not work.
+    const token = 'x'.repeat(32);
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await (i % 2 === 0 ? first : second).request('POST', `/invite/${token}`, { form })).status);
+    expect(statuses.every((st) => st === 404)).toBe(true);
+    for (const s of [first, second]) {
+      const refused = await s.request('POST', `/invite/${token}`, { form, headers: { 'accept-language': 'fr-BE' } });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(refused.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(refused.text).toContain('Trop de tentatives');
+    }
+    // Another form has its own count.
+    expect((await second.request('POST', `/account/${token}`, { form })).status).toBe(404);
+  });
 });
 
 describe('several server processes starting together on one PostgreSQL database', () => {
