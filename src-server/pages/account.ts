@@ -89,8 +89,7 @@ export function accountPageRoutes(app: FastifyInstance, ctx: ServerContext): voi
     async (request, reply) => {
       const fallback = preferredLanguage(request, ctx.config.defaultLanguage);
       if (!TOKEN.test(request.params.token)) return send(reply, 404, renderState(fallback, 'invalid'));
-      const refused = await limitPublicForm(limiter, 'page:account', request, reply, fallback, ctx.clock.now());
-      if (refused !== null) return refused;
+      if (await limitPublicForm(limiter, 'page:account', request, reply, fallback, ctx.clock.now())) return reply;
       const view = await inspectAccountLink(ctx, request.params.token, fallback);
       if (view.state !== 'valid') return send(reply, STATUS[view.state], renderState(view.language, view.state));
       const askPassword = view.purpose === 'password_reset' || !view.hasPassword;

@@ -97,8 +97,8 @@ export const PUBLIC_FORM_LIMIT = { max: 30, windowMs: 60_000 } as const;
 
 /**
  * Counts a post of a public form (`form` names it) in the database, shared
- * by every server process: null when it may go on, otherwise the page that
- * says to wait, already sent with 429 and Retry-After.
+ * by every server process: true when it was refused, the page that says to
+ * wait already sent (429 with Retry-After).
  */
 export async function limitPublicForm(
   limiter: DbRateLimiter,
@@ -107,9 +107,10 @@ export async function limitPublicForm(
   reply: FastifyReply,
   language: Language,
   now: Date,
-): Promise<FastifyReply | null> {
+): Promise<boolean> {
   const taken = await limiter.take([{ key: `${form}:${addressKey(request.ip)}`, ...PUBLIC_FORM_LIMIT }], now);
-  if (taken.ok) return null;
+  if (taken.ok) return false;
   const seconds = Math.max(1, Math.ceil((taken.retryAt.getTime() - now.getTime()) / 1000));
-  return reply.status(STATE_STATUS.busy).headers(PAGE_HEADERS).header('retry-after', String(seconds)).send(renderState(language, 'busy'));
+  await reply.status(STATE_STATUS.busy).headers(PAGE_HEADERS).header('retry-after', String(seconds)).send(renderState(language, 'busy'));
+  return true;
 }

@@ -51,8 +51,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext): void {
     async (request, reply) => {
       const fallback = preferredLanguage(request, ctx.config.defaultLanguage);
       if (!TOKEN.test(request.params.token)) return sendPage(reply, 404, renderState(fallback, 'invalid'));
-      const refused = await limitPublicForm(limiter, 'page:invite', request, reply, fallback, ctx.clock.now());
-      if (refused !== null) return refused;
+      if (await limitPublicForm(limiter, 'page:invite', request, reply, fallback, ctx.clock.now())) return reply;
       const link = await inspectLink(ctx, request.params.token, fallback);
       if (link.state !== 'valid') return sendPage(reply, STATE_STATUS[link.state], renderState(link.language, link.state));
       const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
