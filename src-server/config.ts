@@ -172,6 +172,8 @@ Options (each also read from the environment variable shown):
   --mail-from ADDR          ROSTER_MAIL_FROM       sender of the emails (default "Roster <no-reply@roster.localhost>")
   --mail-retry-hours N      ROSTER_MAIL_RETRY_HOURS  how long an email the relay refuses for now (4xx, no connection) is retried
                                                    before it is marked failed (default ${DEFAULT_MAIL_RETRY_HOURS}; a 5xx refusal fails at once)
+  --mail-lease-seconds N    ROSTER_MAIL_LEASE_SECONDS  how long a sending process holds the emails it took; another process sends
+                                                   them once it lapses, if that one died (default 60; 5 to 3600)
   --smtp-name NAME          ROSTER_SMTP_NAME       name given in EHLO and in Message-IDs (default: the public URL's host when it is
                                                    a name, else this machine's host name; an IP is sent as [1.2.3.4])
   --smtp-ca FILE            ROSTER_SMTP_CA         PEM file of the CA certificate(s) that sign the relay's certificate
@@ -227,6 +229,7 @@ const KNOWN_FLAGS = new Set([
   'no-worker',
   'smtp-insecure-tls',
   'mail-retry-hours',
+  'mail-lease-seconds',
   'smtp-name',
   'smtp-ca',
   'dkim-domain',
@@ -339,6 +342,12 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (flags.has('no-demo') || env.ROSTER_DEMO === '0') config.seedDemo = false;
   config.resetDemoPassword = flags.has('reset-demo-password');
   if (flags.has('no-worker') || env.ROSTER_WORKER === '0') config.worker = { ...config.worker, enabled: false };
+  const lease = pick('mail-lease-seconds', 'ROSTER_MAIL_LEASE_SECONDS');
+  if (lease !== undefined) {
+    const seconds = positiveNumber('mail lease (seconds)', lease, { integer: true, min: 5 });
+    if (seconds > 3600) throw new ConfigError('mail lease (seconds) is at most 3600 (an hour)');
+    config.worker = { ...config.worker, leaseMs: seconds * 1000 };
+  }
   const level = pick('log-level', 'ROSTER_LOG_LEVEL');
   if (level !== undefined) {
     const found = LOG_LEVELS.find((l) => l === level);

@@ -43,6 +43,15 @@ describe('server configuration', () => {
     expect(() => parseCli(['--invitation-days', '0'], {})).toThrow(ConfigError);
   });
 
+  it('takes the mail lease in seconds, from 5 to 3600, from the flag or the environment', () => {
+    expect(parseCli([], {}).config.worker.leaseMs).toBe(60_000);
+    expect(parseCli(['--mail-lease-seconds', '15'], {}).config.worker.leaseMs).toBe(15_000);
+    expect(parseCli([], { ROSTER_MAIL_LEASE_SECONDS: '3600' }).config.worker.leaseMs).toBe(3_600_000);
+    expect(() => parseCli(['--mail-lease-seconds', '4'], {})).toThrow(/mail lease \(seconds\)/);
+    expect(() => parseCli(['--mail-lease-seconds', '3601'], {})).toThrow(/at most 3600/);
+    expect(() => parseCli(['--mail-lease-seconds', '2.5'], {})).toThrow(ConfigError);
+  });
+
   it('never logs credentials or link tokens', () => {
     expect(redactUrl('postgres://roster:s3cret@db/roster')).toBe('postgres://roster:***@db/roster');
     expect(redactPath('/invite/abcDEF123_-xyz?x=1')).toBe('/invite/[token]?x=1');
