@@ -22,7 +22,8 @@ import type { Actor, ServerContext } from '../services/context';
 import { inviteBatch } from '../services/invitations';
 import { RateLimitedError } from '../lib/rate-limit';
 import { lockOrganisation, setChangeSeq, toSettings } from '../services/organisations';
-import { getProfile, ProfileBatch, selectProfiles, toProfile } from '../services/profiles';
+import { ProfileBatch } from '../services/profiles';
+import { getProfile, selectProfiles, toProfile } from '../services/profile-rows';
 import { databaseRefusalMessage, databaseRefusalRule, findUnstorableCharacter } from '../services/profile-checks';
 import type { ProfileOutcome } from '../services/profiles';
 

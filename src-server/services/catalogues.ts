@@ -15,7 +15,8 @@ import type { Actor, ServerContext } from './context';
 import { entryUse, getEntry, holdersOf, liveEntries, readRequired, toEntry } from './catalogue-reads';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
 import { profileEntry, valuesOfRow } from './profile-audit';
-import { ProfileBatch, rowValues } from './profiles';
+import { ProfileBatch } from './profiles';
+import { rowValues } from './profile-rows';
 
 /**
  * The organisation's catalogues: entries owners and admins write and every

@@ -14,7 +14,7 @@ import type { ServerContext } from './context';
 import { messageIdDomain } from './invitation-mail';
 import type { InvitationMailPayload, WelcomeMailPayload } from './invitation-mail';
 import { lockOrganisation, setChangeSeq, toSettings, usableAppLinks } from './organisations';
-import { revokeOpenInvitations } from './profiles';
+import { revokeOpenInvitations } from './invitation-revoke';
 import { appendAudit, NO_SOURCE } from './audit';
 import type { AuditSource } from './audit';
 import type { AuditWho } from './profile-audit';

@@ -1,8 +1,9 @@
 import { validateProfile } from '../../src-shared/profile';
-import { keptGrants } from '../../src-shared/attributes';
+import { checkAttributes, keptGrants } from '../../src-shared/attributes';
+import type { AttributeField, CatalogueLookup, RequiredAttributes } from '../../src-shared/attributes';
 import type { ProfileCheck, ProfileField, ProfileValues } from '../../src-shared/profile';
 import type { Language } from '../../src-shared/languages';
-import type { FieldErrors, FieldRules } from '../../src-shared/errors';
+import type { ErrorDetails, FieldErrors, FieldRules } from '../../src-shared/errors';
 import { englishText, rule } from '../../src-shared/messages';
 import type { RuleMessage } from '../../src-shared/messages';
 import { findForbiddenCharacter, forbiddenCharacterRule } from '../../src-shared/text-safety';
@@ -103,3 +104,29 @@ export const databaseRefusalRule = (code: string): RuleMessage => rule('database
 
 /** The same in English. */
 export const databaseRefusalMessage = (code: string): string => englishText(databaseRefusalRule(code));
+
+/**
+ * The attribute rules on values about to be stored: each id a live entry of
+ * the right catalogue, the required ones filled. For an edit (`fields`: the
+ * attributes it changes), only what it changes is its to answer for: a
+ * profile made before an attribute became required can still be edited
+ * otherwise. Null: nothing to refuse.
+ */
+export function attributeRefusal(
+  values: ProfileValues,
+  catalogue: CatalogueLookup,
+  required: RequiredAttributes,
+  fields: readonly AttributeField[] | 'all',
+): { kind: 'rejected'; code: 'VALIDATION_FAILED'; message: string; details: ErrorDetails } | null {
+  const mine = (field: string): boolean => fields === 'all' || (fields as readonly string[]).includes(field);
+  const checked = checkAttributes(values, catalogue, required.filter(mine));
+  if (checked.ok) return null;
+  const found = Object.keys(checked.fields).filter(mine);
+  if (found.length === 0) return null;
+  return {
+    kind: 'rejected',
+    code: 'VALIDATION_FAILED',
+    message: "The profile's attributes break the organisation's rules.",
+    details: { fields: Object.fromEntries(found.map((f) => [f, checked.fields[f] ?? ''])), fieldRules: Object.fromEntries(found.flatMap((f) => (checked.rules[f] === undefined ? [] : [[f, checked.rules[f]]]))) },
+  };
+}

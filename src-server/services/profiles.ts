@@ -1,113 +1,21 @@
 import { sql } from 'kysely';
 import type { ProfileRow } from '../db/schema';
 import { chunks, iso } from '../db/tx';
-import type { Executor, Tx } from '../db/tx';
-import { isLanguage } from '../../src-shared/languages';
+import type { Tx } from '../db/tx';
 import type { Language } from '../../src-shared/languages';
-import { deriveStatus } from '../../src-shared/profile';
-import type { Profile, ProfileValues } from '../../src-shared/profile';
-import { checkValues, databaseRefusalMessage, databaseRefusalRule, isStorableText } from './profile-checks';
+import type { ProfileValues } from '../../src-shared/profile';
+import { attributeRefusal, checkValues, databaseRefusalMessage, databaseRefusalRule, isStorableText } from './profile-checks';
 import { englishText, rule } from '../../src-shared/messages';
 import type { RuleMessage } from '../../src-shared/messages';
 import type { ConflictReason, PushResult } from '../../src-shared/wire';
 import type { ErrorDetails, UniqueField } from '../../src-shared/errors';
 import { overlaps, sameValue, VALUE_FIELDS, withChanges } from '../../src-shared/profile-values';
 import type { ValueChanges } from '../../src-shared/profile-values';
-import { ATTRIBUTE_FIELDS, checkAttributes, lookupOf } from '../../src-shared/attributes';
-import type { AttributeField, CatalogueLookup, Grants, RequiredAttributes } from '../../src-shared/attributes';
+import { ATTRIBUTE_FIELDS, lookupOf } from '../../src-shared/attributes';
+import type { CatalogueLookup, RequiredAttributes } from '../../src-shared/attributes';
 import { entryIdsOf, entryUse, liveEntries, toEntry } from './catalogue-reads';
-
-/** A JSON list of strings as stored; anything else reads as empty. */
-const idList = (json: string): string[] => {
-  if (json === '[]') return [];
-  try {
-    const parsed: unknown = JSON.parse(json);
-    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
-  } catch {
-    return [];
-  }
-};
-
-/** JSON Grants as stored; anything else reads as none. */
-const grantsOf = (json: string): Grants => {
-  if (json === '{}') return {};
-  try {
-    const parsed: unknown = JSON.parse(json);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
-    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
-  } catch {
-    return {};
-  }
-};
-
-/** A row's attributes and grants. */
-const rowAttributes = (row: ProfileRow): Pick<ProfileValues, AttributeField | 'grants'> => ({
-  accessRights: idList(row.access_rights),
-  department: row.department,
-  jobProfile: row.job_profile,
-  permissionType: row.permission_type,
-  userGroup: row.user_group,
-  paymentMethods: idList(row.payment_methods),
-  licences: idList(row.licences),
-  grants: grantsOf(row.grants),
-});
-
-/**
- * A profile as its organisation sees it. Its invitation and confirmation
- * facts are the row's own (this organisation's history of the person), never
- * the shared account's.
- */
-export function toProfile(row: ProfileRow, now: Date): Profile {
-  const facts = { confirmedAt: row.confirmed_at, invitedAt: row.invited_at, invitationExpiresAt: row.invitation_expires_at };
-  return {
-    id: row.id,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    phone: row.phone,
-    tags: JSON.parse(row.tags) as string[],
-    externalId: row.external_id,
-    language: isLanguage(row.language) ? row.language : 'en_US',
-    ...rowAttributes(row),
-    status: deriveStatus(facts, now),
-    invitedAt: row.invited_at,
-    invitationExpiresAt: row.invitation_expires_at,
-    confirmedAt: row.confirmed_at,
-    version: row.version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-export const rowValues = (row: ProfileRow): ProfileValues => ({
-  firstName: row.first_name,
-  lastName: row.last_name,
-  email: row.email,
-  phone: row.phone,
-  tags: JSON.parse(row.tags) as string[],
-  externalId: row.external_id,
-  language: isLanguage(row.language) ? row.language : 'en_US',
-  ...rowAttributes(row),
-});
-
-/** Profile values as the columns of a profiles row (the way back is rowValues). */
-export const valueColumns = (v: ProfileValues) => ({
-  first_name: v.firstName,
-  last_name: v.lastName,
-  email: v.email,
-  phone: v.phone,
-  tags: JSON.stringify(v.tags),
-  external_id: v.externalId,
-  language: v.language,
-  access_rights: JSON.stringify(v.accessRights),
-  department: v.department,
-  job_profile: v.jobProfile,
-  permission_type: v.permissionType,
-  user_group: v.userGroup,
-  payment_methods: JSON.stringify(v.paymentMethods),
-  licences: JSON.stringify(v.licences),
-  grants: JSON.stringify(v.grants),
-});
+import { idList, rowAttributes, rowValues, toProfile, valueColumns } from './profile-rows';
+import { revokeOpenInvitations } from './invitation-revoke';
 
 export const refusedByDatabase = (code: string): Outcome => ({
   kind: 'rejected',
@@ -115,14 +23,6 @@ export const refusedByDatabase = (code: string): Outcome => ({
   message: databaseRefusalMessage(code),
   details: { database: code, rule: databaseRefusalRule(code) },
 });
-
-export function selectProfiles(db: Executor) {
-  return db.selectFrom('profiles').selectAll('profiles');
-}
-
-export async function getProfile(db: Executor, organisationId: string, id: string): Promise<ProfileRow | undefined> {
-  return selectProfiles(db).where('profiles.organisation_id', '=', organisationId).where('profiles.id', '=', id).executeTakeFirst();
-}
 
 /** What ProfileBatch.rollbackTo() restores. */
 export interface BatchCheckpoint {
@@ -239,27 +139,6 @@ export class ProfileBatch {
     for (const e of limited) this.#seats.set(e.id, { name: e.name, seats: e.seats ?? 0 });
     const used = await entryUse(this.#trx, this.#organisationId, limited.map((e) => e.id));
     for (const e of limited) this.#used.set(e.id, used.get(e.id) ?? 0);
-  }
-
-  /**
-   * The attribute rules on values about to be stored: each id a live entry of
-   * the right catalogue, the required ones filled. For an edit (`fields`: the
-   * attributes it changes), only what it changes is its to answer for: a
-   * profile made before an attribute became required can still be edited
-   * otherwise.
-   */
-  #attributeRefusal(values: ProfileValues, fields: readonly AttributeField[] | 'all'): Outcome | null {
-    const mine = (field: string): boolean => fields === 'all' || (fields as readonly string[]).includes(field);
-    const checked = checkAttributes(values, this.#catalogue, this.#required.filter(mine));
-    if (checked.ok) return null;
-    const found = Object.keys(checked.fields).filter(mine);
-    if (found.length === 0) return null;
-    return {
-      kind: 'rejected',
-      code: 'VALIDATION_FAILED',
-      message: "The profile's attributes break the organisation's rules.",
-      details: { fields: Object.fromEntries(found.map((f) => [f, checked.fields[f] ?? ''])), fieldRules: Object.fromEntries(found.flatMap((f) => (checked.rules[f] === undefined ? [] : [[f, checked.rules[f]]]))) },
-    };
   }
 
   /** The licences of `after` not in `before` that have no seat left (with the seats used as the changes so far leave them). */
@@ -391,7 +270,7 @@ export class ProfileBatch {
     if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields, fieldRules: checked.rules } };
     const clash = this.#uniqueness(checked.value, id);
     if (clash !== null) return clash;
-    const refusal = this.#attributeRefusal(checked.value, 'all');
+    const refusal = attributeRefusal(checked.value, this.#catalogue, this.#required, 'all');
     if (refusal !== null) return refusal;
     // A licence with no seat left is not given (never more holders than seats): the profile is made without it, and the answer says so.
     const { values: v, seatless } = this.#seatedValues(checked.value, []);
@@ -432,7 +311,7 @@ export class ProfileBatch {
     const clash = this.#uniqueness(checked.value, id);
     if (clash !== null) return clash;
     const touched = ATTRIBUTE_FIELDS.filter((f) => !sameValue(checked.value[f], current[f]));
-    const refusal = this.#attributeRefusal(checked.value, touched);
+    const refusal = attributeRefusal(checked.value, this.#catalogue, this.#required, touched);
     if (refusal !== null) return refusal;
     const { values: v, seatless } = this.#seatedValues(checked.value, current.licences);
     if (sameValue(v, current)) return seatless.length > 0 ? { kind: 'no_seat', row, version: row.version, licences: seatless } : { kind: 'applied', row, version: row.version };
@@ -597,38 +476,3 @@ export class ProfileBatch {
 }
 
 export type { Outcome as ProfileOutcome };
-
-/**
- * Makes every open link of these profiles stop working and withdraws their
- * emails still waiting in the queue. The profiles' own invitation facts are
- * the caller's business.
- */
-export async function revokeOpenInvitations(trx: Tx, organisationId: string, profileIds: readonly string[], now: Date): Promise<void> {
-  if (profileIds.length === 0) return;
-  await trx
-    .updateTable('invitations')
-    .set({ revoked_at: iso(now) })
-    .where('organisation_id', '=', organisationId)
-    .where('profile_id', 'in', profileIds)
-    .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .execute();
-  await trx
-    .updateTable('mail_outbox')
-    .set({ state: 'cancelled', sealed_token: null, lease_owner: null })
-    .where('organisation_id', '=', organisationId)
-    .where('profile_id', 'in', profileIds)
-    .where('kind', '=', 'invitation')
-    .where('state', '=', 'queued')
-    .execute();
-  // A failed (or unknown) message keeps its sealed link for an admin's retry; once its invitation is withdrawn the link is void: erase it.
-  await trx
-    .updateTable('mail_outbox')
-    .set({ sealed_token: null })
-    .where('organisation_id', '=', organisationId)
-    .where('profile_id', 'in', profileIds)
-    .where('kind', '=', 'invitation')
-    .where('state', 'in', ['failed', 'unknown'])
-    .where('sealed_token', 'is not', null)
-    .execute();
-}

@@ -1,0 +1,104 @@
+import type { ProfileRow } from '../db/schema';
+import type { Executor } from '../db/tx';
+import { isLanguage } from '../../src-shared/languages';
+import { deriveStatus } from '../../src-shared/profile';
+import type { Profile, ProfileValues } from '../../src-shared/profile';
+import type { AttributeField, Grants } from '../../src-shared/attributes';
+
+/**
+ * A profiles row and what the server makes of it: its values, the profile as
+ * its organisation sees it, and the columns values are written back as.
+ */
+
+/** A JSON list of strings as stored; anything else reads as empty. */
+export const idList = (json: string): string[] => {
+  if (json === '[]') return [];
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+};
+
+/** JSON Grants as stored; anything else reads as none. */
+const grantsOf = (json: string): Grants => {
+  if (json === '{}') return {};
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
+};
+
+/** A row's attributes and grants. */
+export const rowAttributes = (row: ProfileRow): Pick<ProfileValues, AttributeField | 'grants'> => ({
+  accessRights: idList(row.access_rights),
+  department: row.department,
+  jobProfile: row.job_profile,
+  permissionType: row.permission_type,
+  userGroup: row.user_group,
+  paymentMethods: idList(row.payment_methods),
+  licences: idList(row.licences),
+  grants: grantsOf(row.grants),
+});
+
+/**
+ * A profile as its organisation sees it. Its invitation and confirmation
+ * facts are the row's own (this organisation's history of the person), never
+ * the shared account's.
+ */
+export const rowValues = (row: ProfileRow): ProfileValues => ({
+  firstName: row.first_name,
+  lastName: row.last_name,
+  email: row.email,
+  phone: row.phone,
+  tags: JSON.parse(row.tags) as string[],
+  externalId: row.external_id,
+  language: isLanguage(row.language) ? row.language : 'en_US',
+  ...rowAttributes(row),
+});
+
+/** Profile values as the columns of a profiles row (the way back is rowValues). */
+export const valueColumns = (v: ProfileValues) => ({
+  first_name: v.firstName,
+  last_name: v.lastName,
+  email: v.email,
+  phone: v.phone,
+  tags: JSON.stringify(v.tags),
+  external_id: v.externalId,
+  language: v.language,
+  access_rights: JSON.stringify(v.accessRights),
+  department: v.department,
+  job_profile: v.jobProfile,
+  permission_type: v.permissionType,
+  user_group: v.userGroup,
+  payment_methods: JSON.stringify(v.paymentMethods),
+  licences: JSON.stringify(v.licences),
+  grants: JSON.stringify(v.grants),
+});
+
+export function toProfile(row: ProfileRow, now: Date): Profile {
+  return {
+    id: row.id,
+    ...rowValues(row),
+    status: deriveStatus({ confirmedAt: row.confirmed_at, invitedAt: row.invited_at, invitationExpiresAt: row.invitation_expires_at }, now),
+    invitedAt: row.invited_at,
+    invitationExpiresAt: row.invitation_expires_at,
+    confirmedAt: row.confirmed_at,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function selectProfiles(db: Executor) {
+  return db.selectFrom('profiles').selectAll('profiles');
+}
+
+export async function getProfile(db: Executor, organisationId: string, id: string): Promise<ProfileRow | undefined> {
+  return selectProfiles(db).where('profiles.organisation_id', '=', organisationId).where('profiles.id', '=', id).executeTakeFirst();
+}
+
