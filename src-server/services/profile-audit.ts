@@ -1,69 +1,17 @@
-import type { Profile } from '../../src-shared/profile';
+import type { Profile, ProfileValues } from '../../src-shared/profile';
+import { valuesOf } from '../../src-shared/profile-values';
+import { rowValues } from './profile-rows';
 import type { ProfileRow } from '../db/schema';
 import type { AuditEntryInput, AuditSource } from './audit';
 
-/** The values of a profile the audit log compares (content, not invitation facts). */
-export interface AuditedValues {
-  firstName: string;
-  lastName: string;
-  email: string;
-  phone: string | null;
-  tags: string[];
-  externalId: string | null;
-  language: string;
-  /** The attributes, as entry ids. */
-  accessRights: string[];
-  department: string | null;
-  jobProfile: string | null;
-  permissionType: string | null;
-  userGroup: string | null;
-  paymentMethods: string[];
-  licences: string[];
-}
+/** The values of a profile the audit log compares (content, not invitation facts, nor which rule gave an attribute). */
+export type AuditedValues = Omit<ProfileValues, 'grants'>;
 
-/** A JSON list of strings (tags, entry ids) as stored; anything else reads as empty. */
-const parseTags = (json: string): string[] => {
-  try {
-    const parsed: unknown = JSON.parse(json);
-    return Array.isArray(parsed) ? parsed.filter((t): t is string => typeof t === 'string') : [];
-  } catch {
-    return [];
-  }
-};
+const audited = ({ grants: _grants, ...values }: ProfileValues): AuditedValues => values;
 
-export const valuesOfRow = (row: ProfileRow): AuditedValues => ({
-  firstName: row.first_name,
-  lastName: row.last_name,
-  email: row.email,
-  phone: row.phone,
-  tags: parseTags(row.tags),
-  externalId: row.external_id,
-  language: row.language,
-  accessRights: parseTags(row.access_rights),
-  department: row.department,
-  jobProfile: row.job_profile,
-  permissionType: row.permission_type,
-  userGroup: row.user_group,
-  paymentMethods: parseTags(row.payment_methods),
-  licences: parseTags(row.licences),
-});
+export const valuesOfRow = (row: ProfileRow): AuditedValues => audited(rowValues(row));
 
-export const valuesOfProfile = (p: Profile): AuditedValues => ({
-  firstName: p.firstName,
-  lastName: p.lastName,
-  email: p.email,
-  phone: p.phone,
-  tags: [...p.tags],
-  externalId: p.externalId,
-  language: p.language,
-  accessRights: [...p.accessRights],
-  department: p.department,
-  jobProfile: p.jobProfile,
-  permissionType: p.permissionType,
-  userGroup: p.userGroup,
-  paymentMethods: [...p.paymentMethods],
-  licences: [...p.licences],
-});
+export const valuesOfProfile = (p: Profile): AuditedValues => audited(valuesOf(p));
 
 /** Only the fields that differ, each before and after. */
 export function changedFields(before: AuditedValues, after: AuditedValues): { before: Record<string, unknown>; after: Record<string, unknown> } {

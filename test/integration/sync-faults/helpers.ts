@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { ChannelName, RequestOf, ResponseOf } from '../../../src-shared/contract';
-import type { Profile, ProfileValues } from '../../../src-shared/profile';
+import type { Profile } from '../../../src-shared/profile';
+import { valuesOf } from '../../../src-shared/profile-values';
 import type { PullResponse } from '../../../src-shared/wire';
 
 export interface ServerView {
@@ -39,24 +40,6 @@ export async function signInToken(baseUrl: string, email: string, password: stri
   if (!body.ok || body.data === undefined) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(body)}`);
   return body.data.token;
 }
-
-export const valuesOf = (p: ProfileValues): ProfileValues => ({
-  firstName: p.firstName,
-  lastName: p.lastName,
-  email: p.email,
-  phone: p.phone,
-  tags: [...p.tags],
-  externalId: p.externalId,
-  language: p.language,
-  accessRights: [...p.accessRights],
-  department: p.department,
-  jobProfile: p.jobProfile,
-  permissionType: p.permissionType,
-  userGroup: p.userGroup,
-  paymentMethods: [...p.paymentMethods],
-  licences: [...p.licences],
-  grants: { ...p.grants },
-});
 
 /** What must be equal between a replica and the server: id, values, version and status. */
 export const comparable = (p: Profile): Record<string, unknown> => ({
