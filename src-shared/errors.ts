@@ -152,6 +152,15 @@ export function errorFromWire(code: ErrorCode, message: string, details: Readonl
   return Object.keys(kept).length === 0 ? { code, message } : { code, message, details: kept };
 }
 
+/** What errorFromWire keeps, plus the English message per field that a form shows beside each field. */
+export function formErrorFromWire(code: ErrorCode, message: string, details: Readonly<Record<string, unknown>> | undefined): ApiError {
+  const wire = errorFromWire(code, message, details);
+  const fields = details?.fields;
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return wire;
+  const strings = Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  return strings.length === 0 ? wire : { ...wire, details: { ...wire.details, fields: Object.fromEntries<string>(strings) } };
+}
+
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
 export const ok = <T>(data: T): Result<T> => ({ ok: true, data });

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { AppError, errorFromWire, PASSWORD_REASONS, ruleError } from '../../../src-shared/errors';
+import { AppError, formErrorFromWire, PASSWORD_REASONS, ruleError } from '../../../src-shared/errors';
 import type { ErrorDetails } from '../../../src-shared/errors';
 import type { AccountSession, AuditFilter, OrgAdmin, OrgAdminInvitation, OrgAdmins, OrgAuditPage, OrgSettings, SettingsChange } from '../../../src-shared/contract/org';
 import { AUDIT_PAGE_SIZE } from '../../../src-shared/contract/org';
@@ -19,18 +19,13 @@ export interface OrgServiceDeps {
 const oneOf = <T extends string>(list: readonly T[], value: unknown): value is T => typeof value === 'string' && (list as readonly string[]).includes(value);
 
 /**
- * The server's refusal as the console keeps it: what errorFromWire keeps (the
- * findings, when a limit lets through), plus the English per field and a
- * password refusal's reason and limit, which the forms show.
+ * The server's refusal as the console keeps it: what formErrorFromWire keeps
+ * (the findings, the English per field), plus a password refusal's reason
+ * and limit, which the forms show.
  */
 function refusalDetails(code: AppError['code'], message: string, details: Readonly<Record<string, unknown>> | undefined): AppError {
-  const wire = errorFromWire(code, message, details);
+  const wire = formErrorFromWire(code, message, details);
   const kept: ErrorDetails = { ...wire.details };
-  const fields = details?.fields;
-  if (typeof fields === 'object' && fields !== null && !Array.isArray(fields)) {
-    const strings = Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
-    if (strings.length > 0) kept.fields = Object.fromEntries<string>(strings);
-  }
   if (code === 'PASSWORD_REJECTED' && oneOf(PASSWORD_REASONS, details?.reason)) kept.reason = details.reason;
   if (typeof details?.limit === 'number') kept.limit = details.limit;
   return new AppError(wire.code, wire.message, Object.keys(kept).length === 0 ? undefined : kept);

@@ -1,4 +1,4 @@
-import { AppError, errorFromWire, ruleError } from '../../../src-shared/errors';
+import { AppError, formErrorFromWire, ruleError } from '../../../src-shared/errors';
 import type { ErrorDetails } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import type { CatalogueEntry, CatalogueEntryDraft, CatalogueKind, RequiredAttributes } from '../../../src-shared/attributes';
@@ -28,13 +28,8 @@ export interface CatalogueServiceDeps {
 
 /** What the console keeps of the server's refusal: the findings, the English per field, and what an entry in use or a seat says. */
 function refusal(code: AppError['code'], message: string, details: Readonly<Record<string, unknown>> | undefined): AppError {
-  const wire = errorFromWire(code, message, details);
+  const wire = formErrorFromWire(code, message, details);
   const kept: ErrorDetails = { ...wire.details };
-  const fields = details?.fields;
-  if (typeof fields === 'object' && fields !== null && !Array.isArray(fields)) {
-    const strings = Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
-    if (strings.length > 0) kept.fields = Object.fromEntries<string>(strings);
-  }
   const inUse = details?.inUse as { profiles?: unknown; rules?: unknown } | undefined;
   if (typeof inUse?.profiles === 'number' && Array.isArray(inUse.rules)) {
     const rules = inUse.rules.filter((r): r is { id: string; name: string } => typeof r === 'object' && r !== null && typeof (r as { id?: unknown }).id === 'string' && typeof (r as { name?: unknown }).name === 'string');
