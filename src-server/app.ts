@@ -265,6 +265,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         from: config.mailFrom,
         publicBaseUrl: () => publicBaseUrl,
         batchSize: config.worker.batchSize,
+        connections: config.worker.connections ?? 1,
         leaseMs: config.worker.leaseMs,
         retryForMs: config.mail.retryForMs,
         retryBaseMs: config.worker.retryBaseMs,

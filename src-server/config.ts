@@ -74,6 +74,8 @@ export interface ServerConfig {
     enabled: boolean;
     pollIntervalMs: number;
     batchSize: number;
+    /** SMTP connections a process sends a batch over at once (--smtp-connections; 1 when not given). */
+    connections?: number;
     /** A claimed message whose worker went silent this long is taken over (or parked, see OUTBOX in docs/SERVER.md). */
     leaseMs: number;
     /** First retry delay after a temporary failure; doubles with each attempt up to retryMaxMs. */
@@ -117,6 +119,8 @@ export function defaultServerDataDir(env: NodeJS.ProcessEnv = process.env, platf
 }
 
 export const DEFAULT_PORT = 4280;
+/** A relay takes several connections from one sender; four keep a 2-core server busy without crowding it. */
+const DEFAULT_SMTP_CONNECTIONS = 4;
 
 export const DEFAULT_APP_LINKS: AppLinks = {
   ios: 'https://apps.apple.com/app/roster',
@@ -146,7 +150,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     resetDemoPassword: false,
     scrypt: OWASP_SCRYPT,
     login: { maxPerMinutePerIp: 30, maxPerMinutePerEmailAndIp: 10, maxPerHourPerEmail: 100 },
-    worker: { enabled: true, pollIntervalMs: 1000, batchSize: 50, leaseMs: 60_000, retryBaseMs: 5_000, retryMaxMs: 1_800_000 },
+    worker: { enabled: true, pollIntervalMs: 1000, batchSize: 50, connections: DEFAULT_SMTP_CONNECTIONS, leaseMs: 60_000, retryBaseMs: 5_000, retryMaxMs: 1_800_000 },
     mail: { retryForMs: DEFAULT_MAIL_RETRY_HOURS * 3_600_000, smtpName: undefined, smtpCaFile: undefined, smtpInsecureTls: false, dkim: undefined },
     logLevel: 'info',
     ...overrides,
@@ -174,6 +178,7 @@ Options (each also read from the environment variable shown):
                                                    before it is marked failed (default ${DEFAULT_MAIL_RETRY_HOURS}; a 5xx refusal fails at once)
   --mail-lease-seconds N    ROSTER_MAIL_LEASE_SECONDS  how long a sending process holds the emails it took; another process sends
                                                    them once it lapses, if that one died (default 60; 5 to 3600)
+  --smtp-connections N      ROSTER_SMTP_CONNECTIONS  SMTP connections each process sends over at once (default ${DEFAULT_SMTP_CONNECTIONS}; 1 to 32)
   --smtp-name NAME          ROSTER_SMTP_NAME       name given in EHLO and in Message-IDs (default: the public URL's host when it is
                                                    a name, else this machine's host name; an IP is sent as [1.2.3.4])
   --smtp-ca FILE            ROSTER_SMTP_CA         PEM file of the CA certificate(s) that sign the relay's certificate
@@ -230,6 +235,7 @@ const KNOWN_FLAGS = new Set([
   'smtp-insecure-tls',
   'mail-retry-hours',
   'mail-lease-seconds',
+  'smtp-connections',
   'smtp-name',
   'smtp-ca',
   'dkim-domain',
@@ -347,6 +353,12 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     const seconds = positiveNumber('mail lease (seconds)', lease, { integer: true, min: 5 });
     if (seconds > 3600) throw new ConfigError('mail lease (seconds) is at most 3600 (an hour)');
     config.worker = { ...config.worker, leaseMs: seconds * 1000 };
+  }
+  const connections = pick('smtp-connections', 'ROSTER_SMTP_CONNECTIONS');
+  if (connections !== undefined) {
+    const count = positiveNumber('SMTP connections', connections, { integer: true, min: 1 });
+    if (count > 32) throw new ConfigError('SMTP connections is at most 32');
+    config.worker = { ...config.worker, connections: count };
   }
   const level = pick('log-level', 'ROSTER_LOG_LEVEL');
   if (level !== undefined) {

@@ -33,6 +33,8 @@ export interface WorkerOptions {
   /** Base URL of the invitation links. */
   publicBaseUrl: () => string;
   batchSize: number;
+  /** SMTP connections used at once to send a batch (1 when not given); each sends its share of the batch in turn. */
+  connections?: number;
   leaseMs: number;
   /** A temporary failure is retried until this long after the message was queued (or retried by an admin). */
   retryForMs: number;
@@ -139,16 +141,27 @@ export class OutboxWorker {
     }
   }
 
-  /** Sends one batch of due messages; returns what happened. */
+  /** Sends one batch of due messages over up to `connections` SMTP connections at once; returns what happened. */
   async runOnce(): Promise<WorkerRunStats> {
     const stats: WorkerRunStats = { claimed: 0, sent: 0, retried: 0, failed: 0, unknown: 0 };
     await this.#parkAbandoned();
     const rows = await this.#claim();
     stats.claimed = rows.length;
     if (rows.length === 0) return stats;
+    // Dealt out in turn: each connection sends its share in the order claimed.
+    const laneCount = Math.max(1, Math.min(this.#o.connections ?? 1, rows.length));
+    const lanes = Array.from({ length: laneCount }, (_, lane) => rows.filter((_row, index) => index % laneCount === lane));
+    const outcomes = await Promise.all(lanes.map((lane) => this.#sendLane(lane)));
+    for (const outcome of outcomes) for (const key of ['sent', 'retried', 'failed', 'unknown'] as const) stats[key] += outcome[key];
+    return stats;
+  }
+
+  /** One connection's share of a batch, sent one message after the other (a lost connection is opened again). */
+  async #sendLane(rows: OutboxRow[]): Promise<Omit<WorkerRunStats, 'claimed'>> {
+    const stats = { sent: 0, retried: 0, failed: 0, unknown: 0 };
     let session: SmtpSession | null = null;
     try {
-      for (const row of rows) {
+      for (const [index, row] of rows.entries()) {
         if (session !== null && !session.usable) {
           session.close();
           session = null;
@@ -157,9 +170,9 @@ export class OutboxWorker {
           try {
             session = await SmtpSession.open(this.#o.smtp(), this.#o.clientName(), this.#o.tls ?? { ca: undefined, insecure: false });
           } catch (error) {
-            // No session: every message of this run waits for the next attempt (the relay, not the message, is the problem).
+            // No session: every message of this share waits for the next attempt (the relay, not the message, is the problem).
             const reason = error instanceof SendError ? error.failure.message : `connect: ${error instanceof Error ? error.message : String(error)}`;
-            for (const waiting of rows.slice(rows.indexOf(row))) stats[(await this.#retry(waiting, reason, false)) ? 'failed' : 'retried']++;
+            for (const waiting of rows.slice(index)) stats[(await this.#retry(waiting, reason, false)) ? 'failed' : 'retried']++;
             break;
           }
         }

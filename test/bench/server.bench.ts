@@ -68,7 +68,7 @@ async function bench(db: 'sqlite' | 'postgres', databaseUrl: string | undefined)
       logLevel: 'silent',
       // The benchmark invites 5,000 at once: above the default hourly limit per organisation.
       invitationLimits: { perOrganisationPerHour: 0, reinviteCooldownMinutes: 0 },
-      worker: { enabled: true, pollIntervalMs: 200, batchSize: 100, leaseMs: 60_000, retryBaseMs: 100, retryMaxMs: 1000 },
+      worker: { enabled: true, pollIntervalMs: 200, batchSize: 100, connections: 4, leaseMs: 60_000, retryBaseMs: 100, retryMaxMs: 1000 },
     }),
   );
   try {

@@ -59,6 +59,9 @@ export class SmtpSink {
   readonly ehloNames: string[] = [];
   /** Connections seen (refused ones too). */
   connections = 0;
+  /** Connections open now, and the most that were open at once. */
+  open = 0;
+  peakOpen = 0;
   /** Whether each accepted message came over TLS. */
   readonly secured: boolean[] = [];
   #server: SMTPServer;
@@ -75,8 +78,13 @@ export class SmtpSink {
       ...(options.tls === undefined ? {} : { key: options.tls.key, cert: options.tls.cert }),
       logger: false,
       onConnect: (_session, callback) => {
+        this.open++;
+        this.peakOpen = Math.max(this.peakOpen, this.open);
         const code = this.#options.onConnect?.(this.connections++);
         callback(code !== undefined && code >= 400 ? refusal(code) : null);
+      },
+      onClose: () => {
+        this.open--;
       },
       onMailFrom: (_address, session, callback) => {
         this.ehloNames.push(session.hostNameAppearsAs);

@@ -67,7 +67,8 @@ describe('two server processes on one PostgreSQL', () => {
         port: await freePort(),
         dataDir,
         smtpUrl: sink.url,
-        extraArgs: ['--database-url', pg.url, '--secret', secret, '--mail-lease-seconds', String(LEASE_SECONDS)],
+        // One connection: the sink's 21st conversation is then the only one in flight when A dies.
+        extraArgs: ['--database-url', pg.url, '--secret', secret, '--mail-lease-seconds', String(LEASE_SECONDS), '--smtp-connections', '1'],
       });
       cleanups.push(async () => {
         await s.kill('SIGTERM');

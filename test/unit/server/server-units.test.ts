@@ -50,6 +50,11 @@ describe('server configuration', () => {
     expect(() => parseCli(['--mail-lease-seconds', '4'], {})).toThrow(/mail lease \(seconds\)/);
     expect(() => parseCli(['--mail-lease-seconds', '3601'], {})).toThrow(/at most 3600/);
     expect(() => parseCli(['--mail-lease-seconds', '2.5'], {})).toThrow(ConfigError);
+    expect(parseCli([], {}).config.worker.connections).toBe(4);
+    expect(parseCli(['--smtp-connections', '8'], {}).config.worker.connections).toBe(8);
+    expect(parseCli([], { ROSTER_SMTP_CONNECTIONS: '1' }).config.worker.connections).toBe(1);
+    expect(() => parseCli(['--smtp-connections', '0'], {})).toThrow(/SMTP connections/);
+    expect(() => parseCli(['--smtp-connections', '33'], {})).toThrow(/at most 32/);
   });
 
   it('never logs credentials or link tokens', () => {
