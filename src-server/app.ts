@@ -29,6 +29,7 @@ import { profileRoutes } from './routes/profiles';
 import { authRoutes } from './routes/auth';
 import { organisationRoutes } from './routes/organisation';
 import { catalogueRoutes } from './routes/catalogues';
+import { ruleRoutes } from './routes/rules';
 import { syncRoutes } from './routes/sync';
 import { adminRoutes } from './routes/admins';
 import { auditRoutes } from './routes/audit';
@@ -182,6 +183,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       mailRoutes(api, ctx);
       organisationRoutes(api, ctx);
       catalogueRoutes(api, ctx);
+      ruleRoutes(api, ctx);
       adminRoutes(api, ctx, auth);
       auditRoutes(api, ctx);
       operatorRoutes(api, ctx);

@@ -198,6 +198,39 @@ export function applyRules(subject: RuleSubject, rules: readonly AssignmentRule[
   return { attributes, grants: given, changed };
 }
 
+/** The attributes without the values a rule gave (by `grants`): what a person or a file gave. */
+export function givenByPeople(attributes: ProfileAttributes, grants: Grants): ProfileAttributes {
+  const out: ProfileAttributes = {
+    accessRights: [...attributes.accessRights],
+    department: attributes.department,
+    jobProfile: attributes.jobProfile,
+    permissionType: attributes.permissionType,
+    userGroup: attributes.userGroup,
+    paymentMethods: [...attributes.paymentMethods],
+    licences: [...attributes.licences],
+  };
+  for (const key of Object.keys(grants)) {
+    const colon = key.indexOf(':');
+    const field = ATTRIBUTE_FIELDS.find((f) => f === (colon === -1 ? key : key.slice(0, colon)));
+    if (field === undefined) continue;
+    if (isMultiField(field)) out[field] = out[field].filter((id) => id !== key.slice(colon + 1));
+    else if (colon === -1) out[field] = null;
+  }
+  return out;
+}
+
+/**
+ * A new profile's values once the rules ran, as every creation path decides
+ * them: the values an earlier run of the rules gave (a console offline, by
+ * `grants`) are taken back, and the rules as they are now run on what a
+ * person or a file gave. So the side that runs this last (the server) is
+ * the authority, and running it twice gives the same values.
+ */
+export function rulesOnCreation<V extends ProfileAttributes & Omit<RuleSubject, 'attributes'> & { grants: Grants }>(values: V, rules: readonly AssignmentRule[]): V {
+  const outcome = applyRules({ email: values.email, tags: values.tags, language: values.language, externalId: values.externalId, attributes: givenByPeople(values, values.grants) }, rules);
+  return { ...values, ...outcome.attributes, grants: outcome.grants };
+}
+
 /** Whether a rule, added to (or replacing its earlier self in) the rules, would change this profile. @public Used by the catalogue and rules lanes of issue 14. */
 export function wouldChange(subject: RuleSubject, grants: Grants, rules: readonly AssignmentRule[]): boolean {
   return applyRules(subject, rules, grants).changed;

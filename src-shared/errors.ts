@@ -1,8 +1,9 @@
 import type { ImportFailureReason } from './import';
-import { englishText, isRuleMessage } from './messages';
+import { englishText, isRuleMessage, rule } from './messages';
 import type { RuleMessage } from './messages';
 import type { Profile } from './profile';
 import type { CatalogueEntry } from './attributes';
+import type { AssignmentRule } from './assignment-rules';
 import type { ConflictReason } from './wire';
 
 /**
@@ -82,6 +83,8 @@ export type ErrorDetails = {
   current?: Profile;
   /** VERSION_CONFLICT of a catalogue entry: the entry as the server has it now. */
   currentEntry?: CatalogueEntry;
+  /** VERSION_CONFLICT of an assignment rule: the rule as the server has it now. */
+  currentRule?: AssignmentRule;
   /** NO_SEAT: the licences (entry ids) with no seat left. */
   licences?: string[];
   /** IN_USE: how many profiles hold the entry, and which assignment rules name it. */
@@ -191,6 +194,13 @@ export class AppError extends Error {
 /** An error that is a finding: its English `message` built from the rule, and the rule in `details.rule`. */
 export const ruleError = (code: ErrorCode, found: RuleMessage, details: Omit<ErrorDetails, 'rule'> = {}): AppError =>
   new AppError(code, englishText(found), { ...details, rule: found });
+
+/** VALIDATION_FAILED with the findings of a form's fields: the one finding when there is one, else how many fields need attention. */
+export function fieldsError(fields: FieldErrors, rules: FieldRules): AppError {
+  const findings = Object.values(rules);
+  const only = findings.length === 1 ? findings[0] : undefined;
+  return ruleError('VALIDATION_FAILED', only ?? rule('fields_need_attention', { count: findings.length }), { fields, fieldRules: rules });
+}
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>
   typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);

@@ -119,6 +119,11 @@ export const RULE_TEMPLATES = {
   rule_field_unknown: '"{{value}}" is not an attribute a rule can set.',
   rule_action_shape: '{{field}} cannot be set this way by a rule.',
   rule_action_empty: 'The action on {{field}} names no entry.',
+  rule_not_found: 'This rule does not exist (it may have been deleted).',
+  rule_changed: 'This rule was changed since you read it: look at it again, then make your change.',
+  rules_full: 'The organisation already has {{max, number}} rules, the most it can have.',
+  rule_order_mismatch: 'The new order must name each of the {{n, number}} rules once: the rules changed meanwhile, look at them again.',
+  entry_named_by_rule: 'The rule "{{rule}}" uses this entry: change or delete the rule first.',
 
   // ------------------------------------------------------------ copies of the data file (src-main/db/backup.ts)
   backup_restore_busy: "An import is working on this data: finish or cancel it, then restore the copy.",

@@ -9,6 +9,7 @@ import { CURSOR_PATTERN } from './wire';
 import { ATTRIBUTE_LIMITS, CATALOGUE_KINDS } from './attributes';
 import type { CatalogueEntry, CatalogueKind, Grants } from './attributes';
 import type { Change, PullResponse } from './wire';
+import { assignmentRuleSchema } from './assignment-rules';
 
 /**
  * The pull answer's check on the console's hot path: the rules of
@@ -214,7 +215,14 @@ function change(value: unknown, path: string): Change {
     if (typeof f.deleted !== 'boolean') throw new PullShapeError(at(path, 'deleted'), 'expected a boolean');
     return { op: 'entry', entry: item, deleted: f.deleted };
   }
-  throw new PullShapeError(at(path, 'op'), "expected 'upsert', 'delete' or 'entry'");
+  if (f.op === 'rule') {
+    // A few hundred at most, never on the hot path: the schema's own check.
+    const parsed = assignmentRuleSchema.safeParse(f.rule);
+    if (!parsed.success) throw new PullShapeError(at(at(path, 'rule'), parsed.error.issues[0]?.path.join('.') ?? ''), parsed.error.issues[0]?.message ?? 'expected a rule');
+    if (typeof f.deleted !== 'boolean') throw new PullShapeError(at(path, 'deleted'), 'expected a boolean');
+    return { op: 'rule', rule: parsed.data, deleted: f.deleted };
+  }
+  throw new PullShapeError(at(path, 'op'), "expected 'upsert', 'delete', 'entry' or 'rule'");
 }
 
 /** A pull answer's data, checked; throws PullShapeError naming the first value that breaks a rule. */

@@ -6,6 +6,7 @@ import { LIMITS, PROFILE_STATUSES } from './profile';
 import { MAIL_DELIVERY_STATES } from './mail-delivery';
 import type { InvitationDelivery } from './mail-delivery';
 import type { Profile, ProfileValues } from './profile';
+import { assignmentRuleSchema } from './assignment-rules';
 import { ATTRIBUTE_FIELDS, ATTRIBUTE_LIMITS, CATALOGUE_KINDS, catalogueEntryDraftSchema, catalogueEntrySchema, grantsSchema, noAttributes } from './attributes';
 
 /**
@@ -239,9 +240,9 @@ export const pullQuerySchema = z.object({
   /**
    * `entries`: the feed carries the catalogues' entries too (op 'entry'). A
    * console from before catalogues does not ask, and gets only the profile
-   * ops it knows.
+   * ops it knows. `rules`: the entries and the assignment rules (op 'rule').
    */
-  include: z.enum(['entries']).optional(),
+  include: z.enum(['entries', 'rules']).optional(),
 });
 
 /** Where the profile's latest invitation email stands (see src-shared/mail-delivery.ts). */
@@ -264,6 +265,8 @@ export const changeSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('delete'), id: uuid, version: z.int().min(1) }),
   /** A catalogue entry created, edited or deleted (only for a pull with `include=entries`). */
   z.object({ op: z.literal('entry'), entry: catalogueEntrySchema, deleted: z.boolean() }),
+  /** An assignment rule created, changed, moved or deleted (only for a pull with `include=rules`). */
+  z.object({ op: z.literal('rule'), rule: assignmentRuleSchema, deleted: z.boolean() }),
 ]);
 export type Change = z.infer<typeof changeSchema>;
 

@@ -228,4 +228,62 @@ export const organisationMigrations = (dialect: DialectName): Record<string, Mig
         await db.schema.alterTable('organisations').dropColumn('required_attributes').execute();
       }),
   },
+  /**
+   * Assignment rules (issue 14): the organisation's ordered rules, in its
+   * change sequence like catalogue entries (consoles pull them and run them
+   * offline), deleted ones kept as tombstones for the pull. Beside them, each
+   * explicit "apply to existing profiles" and, per profile it changed, the
+   * values it added: what its undo takes away again.
+   */
+  '0060_assignment_rules': {
+    up: (db: Kysely<unknown>) =>
+      atomically(dialect, db, async () => {
+        await db.schema
+          .createTable('assignment_rules')
+          .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('enabled', 'integer', (c) => c.notNull().check(sql`enabled in (0, 1)`))
+          .addColumn('conditions', 'text', (c) => c.notNull())
+          .addColumn('actions', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('change_seq', 'bigint', (c) => c.notNull())
+          .addColumn('deleted', 'integer', (c) => c.notNull().defaultTo(0).check(sql`deleted in (0, 1)`))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('assignment_rules_pk', ['organisation_id', 'id'])
+          .execute();
+        await db.schema.createIndex('assignment_rules_by_change').on('assignment_rules').columns(['organisation_id', 'change_seq', 'id']).execute();
+
+        await db.schema
+          .createTable('rule_applies')
+          .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('rule_id', 'text', (c) => c.notNull())
+          .addColumn('rule_name', 'text', (c) => c.notNull())
+          .addColumn('profiles', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('undone_at', 'text')
+          .addPrimaryKeyConstraint('rule_applies_pk', ['organisation_id', 'id'])
+          .execute();
+        await db.schema
+          .createTable('rule_apply_profiles')
+          .addColumn('organisation_id', 'text', (c) => c.notNull())
+          .addColumn('apply_id', 'text', (c) => c.notNull())
+          .addColumn('profile_id', 'text', (c) => c.notNull())
+          // JSON: the values the apply added ({ field: [ids] } / { field: id }) and the grants it wrote.
+          .addColumn('added', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('rule_apply_profiles_pk', ['organisation_id', 'apply_id', 'profile_id'])
+          .addForeignKeyConstraint('rule_apply_profiles_apply_fkey', ['organisation_id', 'apply_id'], 'rule_applies', ['organisation_id', 'id'], (c) => c.onDelete('cascade'))
+          .execute();
+      }),
+    /** Back to the schema before rules: the rules and the record of their applies go; the profiles keep the values the rules gave them. */
+    down: (db: Kysely<unknown>) =>
+      atomically(dialect, db, async () => {
+        await db.schema.dropTable('rule_apply_profiles').execute();
+        await db.schema.dropTable('rule_applies').execute();
+        await db.schema.dropTable('assignment_rules').execute();
+      }),
+  },
 });

@@ -195,6 +195,43 @@ export interface CatalogueEntriesTable {
   updated_at: string;
 }
 
+/** An organisation's assignment rule (issue 14); conditions and actions as JSON (src-shared/assignment-rules.ts). */
+export interface AssignmentRulesTable {
+  organisation_id: string;
+  id: string;
+  name: string;
+  /** Its place in the order, from 1 (rules run lowest first). */
+  position: number;
+  enabled: number;
+  conditions: string;
+  actions: string;
+  version: number;
+  /** Organisation change sequence of the last change (the pull's order, shared with profiles and entries). */
+  change_seq: number;
+  deleted: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One "apply to existing profiles" of a rule: how many it changed, and when it was undone (null: not). */
+export interface RuleAppliesTable {
+  organisation_id: string;
+  id: string;
+  rule_id: string;
+  rule_name: string;
+  profiles: number;
+  created_at: string;
+  undone_at: string | null;
+}
+
+/** What one apply added to one profile (JSON), for its undo. */
+export interface RuleApplyProfilesTable {
+  organisation_id: string;
+  apply_id: string;
+  profile_id: string;
+  added: string;
+}
+
 export interface InvitationsTable {
   id: string;
   organisation_id: string;
@@ -289,6 +326,9 @@ export interface Database {
   audit_anchors: AuditAnchorsTable;
   catalogue_entries: CatalogueEntriesTable;
   profile_entries: ProfileEntriesTable;
+  assignment_rules: AssignmentRulesTable;
+  rule_applies: RuleAppliesTable;
+  rule_apply_profiles: RuleApplyProfilesTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
@@ -296,3 +336,4 @@ export type ProfileRow = Selectable<ProfilesTable>;
 export type NewProfileRow = Insertable<ProfilesTable>;
 export type OutboxRow = Selectable<MailOutboxTable>;
 export type CatalogueEntryRow = Selectable<CatalogueEntriesTable>;
+export type AssignmentRuleRow = Selectable<AssignmentRulesTable>;

@@ -25,13 +25,13 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     method: 'GET',
     url: `${API_PREFIX}/sync/pull`,
     summary:
-      'Changes since a cursor (profiles created, edited, invited, confirmed, deleted; with include=entries, the catalogues’ entries created, changed, deleted too), paged',
+      'Changes since a cursor (profiles created, edited, invited, confirmed, deleted; with include=entries, the catalogues’ entries created, changed, deleted too; with include=rules, the entries and the assignment rules), paged',
     tags: ['sync'],
     access: 'read',
     querystring: pullQuerySchema,
     response: pullResponseSchema,
     handler: async ({ query, actor }) => {
-      const page = await pull(ctx, actor, query.cursor, query.limit, query.include === 'entries');
+      const page = await pull(ctx, actor, query.cursor, query.limit, query.include);
       ctx.events.emit('pulled', page.changes.length);
       return page;
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, ruleError } from '../../src-shared/errors';
+import { AppError, fieldsError, ruleError } from '../../src-shared/errors';
 import { englishText, rule } from '../../src-shared/messages';
 import type { RuleMessage } from '../../src-shared/messages';
 import { ATTRIBUTE_LIMITS, FIELD_OF, checkCatalogueEntry, isMultiField, sortedIds } from '../../src-shared/attributes';
@@ -17,6 +17,7 @@ import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
 import { profileEntry, valuesOfRow } from './profile-audit';
 import { ProfileBatch } from './profiles';
 import { rowValues } from './profile-rows';
+import { rulesNaming } from './rules';
 
 /**
  * The organisation's catalogues: entries owners and admins write and every
@@ -56,24 +57,12 @@ async function codeHolder(trx: Tx, organisationId: string, kind: CatalogueKind, 
 
 const checked = (kind: CatalogueKind, draft: CatalogueEntryDraft) => {
   const result = checkCatalogueEntry(kind, draft);
-  if (!result.ok) {
-    const findings = Object.values(result.rules);
-    const only = findings.length === 1 ? findings[0] : undefined;
-    throw ruleError('VALIDATION_FAILED', only ?? rule('fields_need_attention', { count: findings.length }), { fields: result.fields, fieldRules: result.rules });
-  }
+  if (!result.ok) throw fieldsError(result.fields, result.rules);
   return result.value;
 };
 
 /** What the audit log keeps of an entry. */
 const audited = (e: Pick<CatalogueEntry, 'kind' | 'code' | 'name' | 'description' | 'seats'>) => ({ kind: e.kind, code: e.code, name: e.name, description: e.description, seats: e.seats });
-
-/**
- * The assignment rules that name an entry. Rules are stored by a later
- * change (issue 14's rules): until then none can name one.
- */
-function rulesNaming(_entryId: string): { id: string; name: string }[] {
-  return [];
-}
 
 export async function listEntries(ctx: ServerContext, actor: Actor, kind: CatalogueKind | undefined): Promise<CatalogueList> {
   const org = await ctx.db.selectFrom('organisations').select('required_attributes').where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
@@ -205,9 +194,12 @@ export async function deleteEntry(
     if (replaceWith !== undefined && remove) throw ruleError('VALIDATION_FAILED', rule('delete_move_or_remove', {}));
     const field = FIELD_OF[entry.kind];
     const holders = await holdersOf(trx, actor.organisationId, id);
-    const rules = rulesNaming(id);
-    if ((holders.length > 0 || rules.length > 0) && replaceWith === undefined && !remove) {
-      throw ruleError('IN_USE', rule('entry_in_use', { count: holders.length }), { inUse: { profiles: holders.length, rules } });
+    // A rule naming the entry would name nothing: the rule changes first, whatever becomes of the profiles.
+    const rules = await rulesNaming(trx, actor.organisationId, id);
+    const namedBy = rules[0];
+    if (namedBy !== undefined) throw ruleError('IN_USE', rule('entry_named_by_rule', { rule: namedBy.name }), { inUse: { profiles: holders.length, rules } });
+    if (holders.length > 0 && replaceWith === undefined && !remove) {
+      throw ruleError('IN_USE', rule('entry_in_use', { count: holders.length }), { inUse: { profiles: holders.length, rules: [] } });
     }
     let target: CatalogueEntryRow | null = null;
     if (replaceWith !== undefined) {

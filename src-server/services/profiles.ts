@@ -16,6 +16,9 @@ import type { CatalogueLookup, RequiredAttributes } from '../../src-shared/attri
 import { entryIdsOf, entryUse, liveEntries, toEntry } from './catalogue-reads';
 import { idList, rowAttributes, rowValues, toProfile, valueColumns } from './profile-rows';
 import { revokeOpenInvitations } from './invitation-revoke';
+import { liveRules } from './rule-reads';
+import { rulesOnCreation } from '../../src-shared/assignment-rules';
+import type { AssignmentRule } from '../../src-shared/assignment-rules';
 
 export const refusedByDatabase = (code: string): Outcome => ({
   kind: 'rejected',
@@ -73,6 +76,8 @@ export class ProfileBatch {
   readonly #undo: (() => void)[] = [];
   /** The organisation's live catalogue entries and the attributes it requires (read by preload). */
   #catalogue: CatalogueLookup = lookupOf([]);
+  /** The organisation's assignment rules: they run on every profile this batch creates (read by preload). */
+  #rules: AssignmentRule[] = [];
   readonly #required: RequiredAttributes;
   /** Licences with a number of seats: their seats, and how many profiles hold them as the changes so far leave it. */
   readonly #seats = new Map<string, { name: string; seats: number }>();
@@ -135,6 +140,7 @@ export class ProfileBatch {
   async #readCatalogue(): Promise<void> {
     const entries = await liveEntries(this.#trx, this.#organisationId);
     this.#catalogue = lookupOf(entries.map(toEntry));
+    this.#rules = await liveRules(this.#trx, this.#organisationId);
     const limited = entries.filter((e) => e.kind === 'licence' && e.seats !== null);
     for (const e of limited) this.#seats.set(e.id, { name: e.name, seats: e.seats ?? 0 });
     const used = await entryUse(this.#trx, this.#organisationId, limited.map((e) => e.id));
@@ -270,10 +276,12 @@ export class ProfileBatch {
     if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields, fieldRules: checked.rules } };
     const clash = this.#uniqueness(checked.value, id);
     if (clash !== null) return clash;
-    const refusal = attributeRefusal(checked.value, this.#catalogue, this.#required, 'all');
+    // The rules run on a new profile only, as they are here (what a console's own run gave is taken back first).
+    const ruled = rulesOnCreation(checked.value, this.#rules);
+    const refusal = attributeRefusal(ruled, this.#catalogue, this.#required, 'all');
     if (refusal !== null) return refusal;
     // A licence with no seat left is not given (never more holders than seats): the profile is made without it, and the answer says so.
-    const { values: v, seatless } = this.#seatedValues(checked.value, []);
+    const { values: v, seatless } = this.#seatedValues(ruled, []);
     this.#takeSeats([], v.licences);
     const row: ProfileRow = {
       id,

@@ -11,7 +11,8 @@ import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
 import { ProfileBatch, refusedByDatabase } from './profiles';
 import { selectProfiles, toProfile } from './profile-rows';
 import { readRequired, toEntry } from './catalogue-reads';
-import type { CatalogueEntryRow, ProfileRow } from '../db/schema';
+import type { AssignmentRuleRow, ProfileRow } from '../db/schema';
+import { toRule } from './rule-reads';
 import type { ProfileOutcome } from './profiles';
 import { adminActor, appendAudit, NO_SOURCE } from './audit';
 import type { AuditSource } from './audit';
@@ -276,7 +277,7 @@ function applyChange(batch: ProfileBatch, m: ProfileChange): ProfileOutcome {
  * had committed (writers take numbers under the organisation lock), so a
  * final cursor never skips one.
  */
-export async function pull(ctx: ServerContext, actor: Actor, cursorText: string, limit: number, withEntries = false): Promise<PullResponse> {
+export async function pull(ctx: ServerContext, actor: Actor, cursorText: string, limit: number, include?: 'entries' | 'rules'): Promise<PullResponse> {
   const cursor = parseCursor(cursorText);
   const now = ctx.clock.now();
   const org = await ctx.db.selectFrom('organisations').select('change_seq').where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
@@ -296,27 +297,26 @@ export async function pull(ctx: ServerContext, actor: Actor, cursorText: string,
     .orderBy('profiles.id')
     .limit(limit + 1)
     .execute();
-  // Catalogue entries share the sequence (each change its own number): read the same way, and merged in (seq, id) order.
-  const entries = withEntries
-    ? await ctx.db
-        .selectFrom('catalogue_entries')
-        .selectAll()
-        .where('organisation_id', '=', actor.organisationId)
-        .where((eb) =>
-          cursor.id === null
-            ? eb('change_seq', '>', cursor.seq)
-            : eb.or([eb('change_seq', '>', cursor.seq), eb.and([eb('change_seq', '=', cursor.seq), eb('id', '>', cursor.id)])]),
-        )
-        .where('change_seq', '<=', high)
-        .orderBy('change_seq')
-        .orderBy('id')
-        .limit(limit + 1)
-        .execute()
-    : [];
-  type Item = { seq: number; id: string; profile: ProfileRow | null; entry: CatalogueEntryRow | null };
+  // Catalogue entries and rules share the sequence: read the same way, and merged in (seq, id) order.
+  const since = (table: 'catalogue_entries' | 'assignment_rules') =>
+    ctx.db
+      .selectFrom(table as 'catalogue_entries')
+      .selectAll()
+      .where('organisation_id', '=', actor.organisationId)
+      .where((eb) =>
+        cursor.id === null ? eb('change_seq', '>', cursor.seq) : eb.or([eb('change_seq', '>', cursor.seq), eb.and([eb('change_seq', '=', cursor.seq), eb('id', '>', cursor.id)])]),
+      )
+      .where('change_seq', '<=', high)
+      .orderBy('change_seq')
+      .orderBy('id')
+      .limit(limit + 1);
+  const entries = include === undefined ? [] : await since('catalogue_entries').execute();
+  const ruleRows = include === 'rules' ? ((await since('assignment_rules').execute()) as unknown as AssignmentRuleRow[]) : [];
+  type Item = { seq: number; id: string; change: () => Change | null; profile: ProfileRow | null };
   const items: Item[] = [
-    ...rows.map((row) => ({ seq: row.change_seq, id: row.id, profile: row, entry: null })),
-    ...entries.map((entry) => ({ seq: entry.change_seq, id: entry.id, profile: null, entry })),
+    ...rows.map((row) => ({ seq: row.change_seq, id: row.id, profile: row, change: () => null })),
+    ...entries.map((entry) => ({ seq: entry.change_seq, id: entry.id, profile: null, change: (): Change => ({ op: 'entry', entry: toEntry(entry), deleted: entry.deleted !== 0 }) })),
+    ...ruleRows.map((r) => ({ seq: r.change_seq, id: r.id, profile: null, change: (): Change => ({ op: 'rule', rule: toRule(r), deleted: r.deleted !== 0 }) })),
   ].sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const hasMore = items.length > limit;
   const pageItems = hasMore ? items.slice(0, limit) : items;
@@ -328,9 +328,12 @@ export async function pull(ctx: ServerContext, actor: Actor, cursorText: string,
     page.flatMap((row) => (row.deleted === 0 ? [row.id] : [])),
     ctx.config.mail.retryForMs,
   );
-  const changes: Change[] = pageItems.map(({ profile: row, entry }): Change => {
-    if (entry !== null) return { op: 'entry', entry: toEntry(entry), deleted: entry.deleted !== 0 };
-    if (row === null) throw new Error('a pull item is a profile or an entry');
+  const changes: Change[] = pageItems.map(({ profile: row, change }): Change => {
+    if (row === null) {
+      const other = change();
+      if (other === null) throw new Error('a pull item is a profile, an entry or a rule');
+      return other;
+    }
     return row.deleted !== 0 ? { op: 'delete', id: row.id, version: row.version } : { op: 'upsert', profile: toProfile(row, now), delivery: deliveries.get(row.id) ?? null };
   });
   const last = pageItems.at(-1);

@@ -43,6 +43,12 @@ export const AUDIT_ACTIONS = [
   'catalogue.entry_created',
   'catalogue.entry_changed',
   'catalogue.entry_deleted',
+  'rule.created',
+  'rule.changed',
+  'rule.reordered',
+  'rule.deleted',
+  'rule.applied',
+  'rule.apply_undone',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

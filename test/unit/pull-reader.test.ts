@@ -201,8 +201,23 @@ describe('readPullResponse answers what pullResponseSchema answers', () => {
       'changes[1].profile.version: expected an integer of at least 1',
     );
     expect(() => readPullResponse(answer([{ op: 'upsert', profile: { ...row, tags: ['a', 7] } }]))).toThrow('changes[0].profile.tags[1]: expected a string');
-    expect(() => readPullResponse(answer([{ op: 'move', id: row.id }]))).toThrow("changes[0].op: expected 'upsert', 'delete' or 'entry'");
+    expect(() => readPullResponse(answer([{ op: 'move', id: row.id }]))).toThrow("changes[0].op: expected 'upsert', 'delete', 'entry' or 'rule'");
     expect(() => readPullResponse({ ...(answer([]) as object), cursor: 'abc' })).toThrow('cursor: not a cursor');
+    // An assignment rule (include=rules): read as the schema reads it, a broken one refused naming where.
+    const rule = {
+      id: '2d7f8c5e-2a4b-4c1d-9e8f-123456789abc',
+      name: 'Night shift',
+      position: 1,
+      enabled: true,
+      conditions: [{ subject: 'tag', value: 'Night shift' }],
+      actions: [{ field: 'accessRights', grant: [row.id] }],
+      version: 1,
+      createdAt: '2026-03-01T10:00:00.000Z',
+      updatedAt: '2026-03-01T10:00:00.000Z',
+    };
+    expect(readPullResponse(answer([{ op: 'rule', rule, deleted: false }])).changes[0]).toEqual({ op: 'rule', rule, deleted: false });
+    expect(() => readPullResponse(answer([{ op: 'rule', rule: { ...rule, position: 0 }, deleted: false }]))).toThrow('changes[0].rule.position:');
+    expect(() => readPullResponse(answer([{ op: 'rule', rule, deleted: 'no' }]))).toThrow('changes[0].deleted: expected a boolean');
     // A server from before attributes sends none: the row reads as holding none.
     const asRead = { ...row, ...noAttributeValues() };
     // Keys a newer server adds are left out, as zod leaves them out.

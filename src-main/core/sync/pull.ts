@@ -132,6 +132,8 @@ export class ChangePuller {
       else store.putEntry(change.entry);
       return;
     }
+    // Rules come only to a pull that asks for them (include=rules).
+    if (change.op === 'rule') return;
     if (change.op === 'upsert') {
       const open = store.openConflictFor(change.profile.id);
       if (open === undefined) {
@@ -206,7 +208,7 @@ export class ChangePuller {
  * email has nothing stored to remove (no delete per never-invited row).
  */
 function keepDelivery(store: PullDeps['store'], change: Change, empty: boolean): void {
-  if (change.op === 'entry') return;
+  if (change.op === 'entry' || change.op === 'rule') return;
   if (change.op === 'delete') store.putDelivery(change.id, null);
   else if (change.delivery !== undefined && !(empty && change.delivery === null)) {
     store.putDelivery(change.profile.id, change.delivery);

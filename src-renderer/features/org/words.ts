@@ -38,6 +38,12 @@ export const ACTION_LABELS = {
   'catalogue.entry_created': 'org.audit.actions.catalogue.entry_created',
   'catalogue.entry_changed': 'org.audit.actions.catalogue.entry_changed',
   'catalogue.entry_deleted': 'org.audit.actions.catalogue.entry_deleted',
+  'rule.created': 'org.audit.actions.rule.created',
+  'rule.changed': 'org.audit.actions.rule.changed',
+  'rule.reordered': 'org.audit.actions.rule.reordered',
+  'rule.deleted': 'org.audit.actions.rule.deleted',
+  'rule.applied': 'org.audit.actions.rule.applied',
+  'rule.apply_undone': 'org.audit.actions.rule.apply_undone',
 } as const satisfies Record<AuditAction, string>;
 
 /** Who did it, when it was not an admin (whose email is shown). */

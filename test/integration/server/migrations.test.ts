@@ -161,12 +161,13 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
     }
   });
 
-  it('undoes its newest migration (a rolled-back upgrade) keeping the rows, and applies it again', async () => {
+  it('undoes its newest migrations (a rolled-back upgrade) keeping the rows, and applies them again', async () => {
     const h = await open(backend);
     const db = asUnknown(h.db);
-    const previous = MIGRATION_NAMES.at(-2);
+    const beforeCatalogues = MIGRATION_NAMES.at(-3);
+    const catalogues = MIGRATION_NAMES.at(-2);
     const latest = MIGRATION_NAMES.at(-1);
-    if (previous === undefined || latest === undefined) throw new Error('needs two migrations');
+    if (beforeCatalogues === undefined || catalogues === undefined || latest === undefined) throw new Error('needs three migrations');
     await migrateToLatest(db, h.dialect);
     const orgId = randomUUID();
     await h.db
@@ -189,14 +190,22 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
     };
     expect(await columnsOf('profiles')).toContain('access_rights');
 
-    expect(await migrateToLatest(db, h.dialect, previous)).toEqual([latest]);
+    // 0060: the rules go, the catalogues stay.
+    expect(await migrateToLatest(db, h.dialect, catalogues)).toEqual([latest]);
+    expect(await tables()).not.toContain('assignment_rules');
+    expect(await tables()).not.toContain('rule_applies');
+    expect(await tables()).not.toContain('rule_apply_profiles');
+    expect(await tables()).toContain('catalogue_entries');
+    // 0050: the attributes and catalogues go.
+    expect(await migrateToLatest(db, h.dialect, beforeCatalogues)).toEqual([catalogues]);
     expect(await columnsOf('profiles')).not.toContain('access_rights');
     expect(await columnsOf('organisations')).not.toContain('required_attributes');
     expect(await tables()).not.toContain('catalogue_entries');
     expect((await h.db.selectFrom('organisations').select('name').where('id', '=', orgId).execute()).map((r) => r.name)).toEqual(['Rollback']);
 
-    expect(await migrateToLatest(db, h.dialect)).toEqual([latest]);
+    expect(await migrateToLatest(db, h.dialect)).toEqual([catalogues, latest]);
     expect(await columnsOf('profiles')).toContain('access_rights');
+    expect(await tables()).toContain('assignment_rules');
     expect(await tables()).toContain('profile_entries');
     expect((await h.db.selectFrom('organisations').select('required_attributes').where('id', '=', orgId).execute()).map((r) => r.required_attributes)).toEqual(['[]']);
   });

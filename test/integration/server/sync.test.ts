@@ -107,7 +107,7 @@ describe.each(BACKENDS)('sync API on %s', (backend) => {
     expect(statuses.filter((s) => s === 'EMAIL_TAKEN')).toHaveLength(1);
     const { changes } = await pullAll(org, '0', 97);
     expect(changes).toHaveLength(301);
-    expect(new Set(changes.map((c) => (c.op === 'upsert' ? c.profile.id : c.op === 'delete' ? c.id : c.entry.id))).size).toBe(301);
+    expect(new Set(changes.map((c) => (c.op === 'upsert' ? c.profile.id : c.op === 'delete' ? c.id : c.op === 'entry' ? c.entry.id : c.rule.id))).size).toBe(301);
   });
 
   it('a stale edit of other fields merges; of the same field it is a conflict with the server row', async () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lookupOf, noAttributes } from '../../../src-shared/attributes';
 import type { CatalogueKind, ProfileAttributes } from '../../../src-shared/attributes';
-import { applyRules, checkRule, entriesNamed, holds, runOrder } from '../../../src-shared/assignment-rules';
+import { applyRules, checkRule, entriesNamed, givenByPeople, holds, rulesOnCreation, runOrder } from '../../../src-shared/assignment-rules';
 import type { Action, AssignmentRule, Condition, RuleSubject } from '../../../src-shared/assignment-rules';
 
 const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -317,5 +317,35 @@ describe('applying the rules twice', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('rules on a new profile (rulesOnCreation)', () => {
+  const values = (attributes: Partial<ProfileAttributes>, grants: Record<string, string>, tags: string[] = ['Night shift']) => ({
+    email: 'ada@acme.example',
+    tags,
+    language: 'en_US' as const,
+    externalId: null,
+    ...noAttributes(),
+    ...attributes,
+    grants,
+  });
+  const night = ruleOf([{ subject: 'tag', value: 'night shift' }], [{ field: 'accessRights', grant: [CAR_B] }, { field: 'department', set: NIGHT }]);
+
+  it('takes back what an earlier run gave and runs the rules as they are now; a value a person gave stays', () => {
+    const stale = id(999);
+    const out = rulesOnCreation(values({ accessRights: [CAR_A, CAR_B], department: DAY, userGroup: STAFF }, { [`accessRights:${CAR_A}`]: stale, department: stale }), [night]);
+    expect(out.accessRights).toEqual([CAR_B]);
+    expect(out.department).toBe(NIGHT);
+    expect(out.userGroup).toBe(STAFF);
+    // Car park B was a person's choice before the rule ran: it gives no grant for it.
+    expect(out.grants).toEqual({ department: night.id });
+  });
+
+  it('gives the same values when run again on its own result', () => {
+    const once = rulesOnCreation(values({}, {}), [night]);
+    expect(once.grants).toEqual({ [`accessRights:${CAR_B}`]: night.id, department: night.id });
+    expect(rulesOnCreation(once, [night])).toEqual(once);
+    expect(givenByPeople(once, once.grants)).toEqual(noAttributes());
   });
 });
