@@ -26,6 +26,13 @@ const toForm = (p: Profile): FormValues => ({
   tags: p.tags,
   externalId: p.externalId ?? '',
   language: p.language,
+  accessRights: p.accessRights,
+  department: p.department,
+  jobProfile: p.jobProfile,
+  permissionType: p.permissionType,
+  userGroup: p.userGroup,
+  paymentMethods: p.paymentMethods,
+  licences: p.licences,
 });
 
 function Details({ profile, delivery }: { profile: Profile; delivery: InvitationDelivery | null }) {
