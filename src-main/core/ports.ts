@@ -37,6 +37,8 @@ export interface CatalogueStorePort {
   list(): CatalogueEntry[];
   /** Entry id → how many live profiles hold it. */
   usage(): Map<string, number>;
+  /** Rule id → its name, from the replica's assignment rules (empty while this console keeps none). */
+  ruleNames(): Map<string, string>;
 }
 
 export interface OutboxPort {

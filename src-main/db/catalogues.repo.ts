@@ -76,4 +76,15 @@ export const cataloguesRepo = {
     for (const r of prepared(db, USAGE_SQL).all() as { id: string; n: number }[]) out.set(r.id, (out.get(r.id) ?? 0) + r.n);
     return out;
   },
+
+  /**
+   * Rule id → name, from the replica's `assignment_rules` once a migration
+   * makes that table (a grant names its rule by id); empty before, so a
+   * grant then reads as "granted by a rule".
+   */
+  ruleNames(db: Db): Map<string, string> {
+    const columns = prepared(db, "SELECT name FROM pragma_table_info('assignment_rules')").all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'id') || !columns.some((c) => c.name === 'name')) return new Map();
+    return new Map((prepared(db, 'SELECT id, name FROM assignment_rules').all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
+  },
 };

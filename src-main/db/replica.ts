@@ -44,6 +44,7 @@ export function createReplica(db: Db): ReplicaPort {
       get: (id) => cataloguesRepo.get(db, id),
       list: () => cataloguesRepo.list(db),
       usage: () => cataloguesRepo.usage(db),
+      ruleNames: () => cataloguesRepo.ruleNames(db),
     },
     outbox: {
       append: (m) => outboxRepo.append(db, m),

@@ -205,6 +205,10 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
       },
     },
     clock,
+    settingsSaved: async () => {
+      await organisationDefaults.refresh(true);
+      events.changed(['settings', 'catalogues']);
+    },
   });
   // Every local write that queues something wakes the sync engine (it ignores the wake-up while it runs).
   const unsubscribe = events.on('changed', ({ topics }) => {

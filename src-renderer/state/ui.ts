@@ -16,6 +16,7 @@ export type Route =
   /** The Server section's pages read from the server (features/org). */
   | { page: 'admins' }
   | { page: 'organisation' }
+  | { page: 'catalogues' }
   | { page: 'audit' }
   | { page: 'account' };
 

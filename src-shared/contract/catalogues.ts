@@ -21,6 +21,8 @@ export interface CatalogueView {
   entries: CatalogueEntryInUse[];
   /** The attributes every profile must have (the organisation's setting, as last read from the server). */
   requiredAttributes: AttributeField[];
+  /** The names of the assignment rules this console knows, by id (what a profile's grants name); none before it keeps rules. */
+  ruleNames: Record<string, string>;
 }
 
 export interface DeletedEntry {

@@ -5,6 +5,7 @@ import type { ExportedFile } from '../import';
 import { LANGUAGES } from '../languages';
 import type { accountSessionSchema, orgAdminInvitationSchema, orgAdminListSchema, orgAdminSchema, orgAuditEntrySchema, orgAuditPageSchema, orgSettingsSchema } from '../org-wire';
 import { ROLES } from '../wire';
+import { ATTRIBUTE_FIELDS } from '../attributes';
 import type { Role } from '../wire';
 
 /**
@@ -100,6 +101,8 @@ export const settingsChangeSchema = z.strictObject({
   /** null: back to the server's default. */
   invitationsPerHour: z.int().nullable().optional(),
   auditRetentionDays: z.int().optional(),
+  /** The attributes every profile must have (all of them: the list replaces the one saved). */
+  requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)).max(ATTRIBUTE_FIELDS.length).optional(),
 });
 export type SettingsChange = z.input<typeof settingsChangeSchema>;
 

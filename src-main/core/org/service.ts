@@ -14,6 +14,8 @@ export interface OrgServiceDeps {
   transport: OrgTransport;
   session: OrgSessionPort;
   clock: Clock;
+  /** Saved settings change what the console checks (the required attributes): it asks the server for them again. */
+  settingsSaved?: () => Promise<void>;
 }
 
 const oneOf = <T extends string>(list: readonly T[], value: unknown): value is T => typeof value === 'string' && (list as readonly string[]).includes(value);
@@ -96,8 +98,10 @@ export class OrgService {
     return this.#call((c) => this.deps.transport.settings(c));
   }
 
-  saveSettings(change: SettingsChange): Promise<OrgSettings> {
-    return this.#call((c) => this.deps.transport.saveSettings(c, change));
+  async saveSettings(change: SettingsChange): Promise<OrgSettings> {
+    const saved = await this.#call((c) => this.deps.transport.saveSettings(c, change));
+    await this.deps.settingsSaved?.();
+    return saved;
   }
 
   audit(filter: AuditFilter, before: number | undefined, limit: number): Promise<OrgAuditPage> {

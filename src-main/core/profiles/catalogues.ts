@@ -54,6 +54,7 @@ export class CatalogueService {
     return {
       entries: this.deps.replica.catalogues.list().map((e) => ({ ...e, profiles: used.get(e.id) ?? 0 })),
       requiredAttributes: [...this.deps.required()],
+      ruleNames: Object.fromEntries(this.deps.replica.catalogues.ruleNames()),
     };
   }
 

@@ -5,13 +5,15 @@ import { useUi } from '../../state/ui';
 import { AccountPage } from './AccountPage';
 import { AdminsPage } from './AdminsPage';
 import { AuditPage } from './AuditPage';
+import { CataloguesPage } from '../catalogues/CataloguesPage';
 import { OrganisationPage } from './OrganisationPage';
 
-type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'audit' | 'account'>;
+type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'catalogues' | 'audit' | 'account'>;
 
 const PAGES = [
   { page: 'admins', label: 'org.nav.admins' },
   { page: 'organisation', label: 'org.nav.organisation' },
+  { page: 'catalogues', label: 'org.nav.catalogues' },
   { page: 'audit', label: 'org.nav.audit' },
   { page: 'account', label: 'org.nav.account' },
 ] as const satisfies readonly { page: OrgPage; label: string }[];
@@ -56,6 +58,8 @@ function orgPage(route: Route) {
       return <AdminsPage />;
     case 'organisation':
       return <OrganisationPage />;
+    case 'catalogues':
+      return <CataloguesPage />;
     case 'audit':
       return <AuditPage />;
     case 'account':

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Group, NumberInput, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Group, NumberInput, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { ORG_SETTING_RANGES } from '../../../src-shared/contract/org';
@@ -7,9 +7,11 @@ import type { OrgSettings, SettingsChange } from '../../../src-shared/contract/o
 import type { ApiError } from '../../../src-shared/errors';
 import { isLanguage, LANGUAGES } from '../../../src-shared/languages';
 import type { Language } from '../../../src-shared/languages';
+import { ATTRIBUTE_FIELDS } from '../../../src-shared/attributes';
+import type { AttributeField } from '../../../src-shared/attributes';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
-import { LANGUAGE_KEYS } from '../../components/values';
+import { FIELD_KEYS, LANGUAGE_KEYS } from '../../components/values';
 import { useFormat } from '../../i18n/format';
 import { errorText, fieldErrorText } from '../../i18n/messages';
 import { FromServer } from './ServerOnly';
@@ -26,12 +28,13 @@ interface Draft {
   defaultPhoneCountry: string;
   invitationsPerHour: number | string;
   auditRetentionDays: number | string;
+  requiredAttributes: AttributeField[];
 }
 
 type NumberField = 'invitationLifetimeDays' | 'invitationsPerHour' | 'auditRetentionDays';
 /** The fields a refusal may name, as the server names them (an app link by its path). */
 type SettingsField = Exclude<keyof SettingsChange, 'appLinks'> | 'appLinks.ios' | 'appLinks.android' | 'appLinks.web';
-const SETTINGS_FIELDS: readonly SettingsField[] = ['name', 'defaultLanguage', 'invitationLifetimeDays', 'appLinks.ios', 'appLinks.android', 'appLinks.web', 'inviteOnCreate', 'defaultPhoneCountry', 'invitationsPerHour', 'auditRetentionDays'];
+const SETTINGS_FIELDS: readonly SettingsField[] = ['name', 'defaultLanguage', 'invitationLifetimeDays', 'appLinks.ios', 'appLinks.android', 'appLinks.web', 'inviteOnCreate', 'defaultPhoneCountry', 'invitationsPerHour', 'auditRetentionDays', 'requiredAttributes'];
 /** The numbers saved as they are (the rate limit may also be empty: the server's default). */
 const PLAIN_NUMBERS: readonly ('invitationLifetimeDays' | 'auditRetentionDays')[] = ['invitationLifetimeDays', 'auditRetentionDays'];
 
@@ -46,6 +49,7 @@ const toDraft = (s: OrgSettings): Draft => ({
   defaultPhoneCountry: s.defaultPhoneCountry ?? '',
   invitationsPerHour: s.invitationsPerHourIsDefault ? '' : s.invitationsPerHour,
   auditRetentionDays: s.auditRetentionDays,
+  requiredAttributes: ATTRIBUTE_FIELDS.filter((f) => s.requiredAttributes.includes(f)),
 });
 
 const whole = (value: number | string): number | null => (typeof value === 'number' && Number.isInteger(value) ? value : null);
@@ -72,6 +76,8 @@ function changeOf(saved: OrgSettings, draft: Draft): { change: SettingsChange; n
   for (const key of ['ios', 'android', 'web'] as const) if (draft[key].trim() !== before[key]) links[key] = draft[key].trim();
   if (Object.keys(links).length > 0) change.appLinks = links;
   if (draft.inviteOnCreate !== before.inviteOnCreate) change.inviteOnCreate = draft.inviteOnCreate;
+  const required = ATTRIBUTE_FIELDS.filter((f) => draft.requiredAttributes.includes(f));
+  if (required.join() !== before.requiredAttributes.join()) change.requiredAttributes = required;
   const country = draft.defaultPhoneCountry.trim();
   if (country !== before.defaultPhoneCountry) change.defaultPhoneCountry = country === '' ? null : country;
   return { change, notNumbers };
@@ -199,6 +205,20 @@ function SettingsForm({ settings, onSaved }: { settings: OrgSettings; onSaved: (
           onChange={(value) => set({ auditRetentionDays: value })}
           error={numberError('auditRetentionDays')}
         />
+        <Checkbox.Group
+          label={t('org.settings.requiredAttributes')}
+          description={t('org.settings.requiredAttributesHint')}
+          value={draft.requiredAttributes}
+          onChange={(value) => set({ requiredAttributes: ATTRIBUTE_FIELDS.filter((f) => value.includes(f)) })}
+          error={fieldError('requiredAttributes')}
+          data-testid="required-attributes"
+        >
+          <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs" spacing="xs">
+            {ATTRIBUTE_FIELDS.map((field) => (
+              <Checkbox key={field} value={field} label={t(FIELD_KEYS[field])} disabled={readOnly} />
+            ))}
+          </SimpleGrid>
+        </Checkbox.Group>
         {!readOnly && (
           <Group>
             <Button type="submit" loading={busy}>

@@ -5,10 +5,14 @@ import { DEFAULT_LANGUAGE, LANGUAGES } from '../../../src-shared/languages';
 import { validateProfile } from '../../../src-shared/profile';
 import type { ProfileDraft } from '../../../src-shared/profile';
 import type { ApiError } from '../../../src-shared/errors';
+import { noAttributes } from '../../../src-shared/attributes';
+import type { AttributeField, ProfileAttributes } from '../../../src-shared/attributes';
+import { useApi } from '../../api/hooks';
+import { AttributePickers } from './AttributePickers';
 import { FIELD_KEYS, languageWithCode } from '../../components/values';
 import { errorText, fieldErrorText } from '../../i18n/messages';
 
-export interface FormValues {
+export interface FormValues extends ProfileAttributes {
   firstName: string;
   lastName: string;
   email: string;
@@ -19,6 +23,9 @@ export interface FormValues {
   language: string;
 }
 
+/** The fields typed as plain text. */
+type TextField = 'firstName' | 'lastName' | 'email' | 'phoneCountryCode' | 'phoneNumber' | 'externalId';
+
 export const emptyForm: FormValues = {
   firstName: '',
   lastName: '',
@@ -28,6 +35,7 @@ export const emptyForm: FormValues = {
   tags: [],
   externalId: '',
   language: DEFAULT_LANGUAGE,
+  ...noAttributes(),
 };
 
 export const toDraft = (v: FormValues): ProfileDraft => ({ ...v });
@@ -59,6 +67,8 @@ export function ProfileForm({
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
+  // The catalogues the pickers offer, and which attributes are required, from this console's replica.
+  const catalogues = useApi('catalogues:list', {}, ['catalogues', 'settings']);
   const [values, setValues] = useState<FormValues>(initial);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   // The API's refusal, and the fields edited since (their message from it no longer applies).
@@ -72,14 +82,21 @@ export function ProfileForm({
     (touched.has(field) ? fieldErrorText(t, local, field) : null) ??
     undefined;
 
+  const edited = (field: keyof FormValues): void => {
+    setRefused((r) => (r === undefined || r.edited.has(field) ? r : { ...r, edited: new Set(r.edited).add(field) }));
+  };
   const set = <K extends keyof FormValues>(field: K, value: FormValues[K]): void => {
     setValues((v) => ({ ...v, [field]: value }));
-    setRefused((r) => (r === undefined || r.edited.has(field) ? r : { ...r, edited: new Set(r.edited).add(field) }));
+    edited(field);
+  };
+  const setAttribute = (field: AttributeField, value: string | string[] | null): void => {
+    setValues((v) => ({ ...v, [field]: value }));
+    edited(field);
   };
   const touch = (field: keyof FormValues) => () => {
     setTouched((t) => new Set(t).add(field));
   };
-  const text = (field: Exclude<keyof FormValues, 'tags' | 'language'>, extra: { required?: boolean; placeholder?: string } = {}) => (
+  const text = (field: TextField, extra: { required?: boolean; placeholder?: string } = {}) => (
     <TextInput
       label={t(FIELD_KEYS[field])}
       name={field}
@@ -159,6 +176,7 @@ export function ProfileForm({
             allowDeselect={false}
           />
         </SimpleGrid>
+        <AttributePickers values={values} view={catalogues.data} onChange={setAttribute} errorFor={errorFor} />
         <Group>
           <Button type="submit" loading={busy}>
             {submitLabel}

@@ -17,6 +17,8 @@ import type { FormValues } from './ProfileForm';
 import { DeliveryAlert, DeliveryValue } from './Delivery';
 import type { InvitationDelivery } from '../../../src-shared/mail-delivery';
 import { ProfileHistory } from '../org/ProfileHistory';
+import type { CatalogueView } from '../../../src-shared/contract/catalogues';
+import { attributeRows } from './AttributeValues';
 
 const toForm = (p: Profile): FormValues => ({
   firstName: p.firstName,
@@ -26,9 +28,16 @@ const toForm = (p: Profile): FormValues => ({
   tags: p.tags,
   externalId: p.externalId ?? '',
   language: p.language,
+  accessRights: p.accessRights,
+  department: p.department,
+  jobProfile: p.jobProfile,
+  permissionType: p.permissionType,
+  userGroup: p.userGroup,
+  paymentMethods: p.paymentMethods,
+  licences: p.licences,
 });
 
-function Details({ profile, delivery }: { profile: Profile; delivery: InvitationDelivery | null }) {
+function Details({ profile, delivery, catalogues }: { profile: Profile; delivery: InvitationDelivery | null; catalogues: CatalogueView | undefined }) {
   const { t } = useTranslation();
   const format = useFormat();
   const when = (iso: string | null): string => (iso === null ? noValue(t) : format.dateTime(iso));
@@ -38,6 +47,7 @@ function Details({ profile, delivery }: { profile: Profile; delivery: Invitation
     [t(FIELD_KEYS.tags), showValue(t, 'tags', profile.tags)],
     [t(FIELD_KEYS.language), showValue(t, 'language', profile.language)],
     [t(FIELD_KEYS.externalId), showValue(t, 'externalId', profile.externalId)],
+    ...attributeRows(t, profile, catalogues),
     [t('common.fields.status'), <StatusBadge key="s" status={profile.status} />],
     [t('profiles.profile.invitedAt'), when(profile.invitedAt)],
     ...(delivery === null ? [] : [[t('profiles.delivery.label'), <DeliveryValue key="d" delivery={delivery} />] satisfies [string, React.ReactNode]]),
@@ -66,6 +76,8 @@ export function ProfilePage({ id }: { id: string }) {
   // The invitation email's delivery, as the server last reported it (the pull brings changes of it, announced as profile changes).
   const delivery = useApi('invites:delivery', { profileId: id }, ['profiles', 'sync']);
   const sync = useApi('sync:status', {}, ['sync']);
+  // The entries' and rules' names the attributes are shown by.
+  const catalogues = useApi('catalogues:list', {}, ['catalogues', 'sync']);
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [inviting, setInviting] = useState(false);
@@ -160,7 +172,7 @@ export function ProfilePage({ id }: { id: string }) {
           }}
         />
       ) : (
-        <Details profile={profile} delivery={delivery.data ?? null} />
+        <Details profile={profile} delivery={delivery.data ?? null} catalogues={catalogues.data} />
       )}
       <ProfileHistory profileId={profile.id} />
       <InviteDialog

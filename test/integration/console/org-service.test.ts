@@ -147,6 +147,22 @@ describe('the organisation screens’ channels', () => {
     expect(await c.call('org:settings', {})).toEqual(saved);
   });
 
+  it('required attributes: saved on the server, and this console refuses a profile without them at once (no wait for its next refresh)', async () => {
+    const c = await signedIn();
+    const department = await c.call('catalogues:save', { kind: 'department', draft: { code: 'OPS', name: 'Operations' } });
+    const saved = await c.call('org:saveSettings', { change: { requiredAttributes: ['department'] } });
+    expect(saved.requiredAttributes).toEqual(['department']);
+    expect((await c.call('catalogues:list', {})).requiredAttributes).toEqual(['department']);
+    const draft = { firstName: 'Ann', lastName: 'Lee', email: 'ann@example.com', language: 'en_US' };
+    const missing = await refusal(c, 'profiles:create', { draft });
+    expect(missing.details?.fieldRules?.department).toEqual({ key: 'required', params: { field: 'department' } });
+    const created = await c.call('profiles:create', { draft: { ...draft, department: department.id } });
+    expect(created.department).toBe(department.id);
+    const bad = await refusal(c, 'org:saveSettings', { change: { requiredAttributes: ['shoeSize'] } as never });
+    expect(bad.code).toBe('VALIDATION_FAILED');
+    expect((await c.call('org:settings', {})).requiredAttributes).toEqual(['department']);
+  });
+
   it('audit: paged newest first, filtered by action, who and profile; the CSV export is the server’s, with the same filters', async () => {
     const c = await signedIn();
     for (const days of [10, 11, 12]) await c.call('org:saveSettings', { change: { invitationLifetimeDays: days } });

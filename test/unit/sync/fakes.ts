@@ -258,6 +258,7 @@ export class MemoryReplica {
         }
         return used;
       },
+      ruleNames: () => new Map(),
     },
     outbox: {
       append: (m) => {

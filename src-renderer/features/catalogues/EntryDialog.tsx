@@ -1,0 +1,99 @@
+import { useState } from 'react';
+import { Alert, Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import type { CatalogueEntry, CatalogueKind } from '../../../src-shared/attributes';
+import { ATTRIBUTE_LIMITS } from '../../../src-shared/attributes';
+import type { ApiError } from '../../../src-shared/errors';
+import { api } from '../../api/client';
+import { errorText, fieldErrorText } from '../../i18n/messages';
+import { KIND_WORDS } from './words';
+
+const DRAFT_FIELDS = ['code', 'name', 'description', 'seats'] as const;
+
+/**
+ * Adds an entry to a catalogue, or changes one (read at its version: the
+ * server refuses a change made since). The server checks it; its refusal is
+ * shown under the field it names.
+ */
+export function EntryDialog({ kind, entry, onClose }: { kind: CatalogueKind; entry: CatalogueEntry | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [code, setCode] = useState(entry?.code ?? '');
+  const [name, setName] = useState(entry?.name ?? '');
+  const [description, setDescription] = useState(entry?.description ?? '');
+  const [seats, setSeats] = useState(entry?.seats === null || entry === null ? '' : String(entry.seats));
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const fieldError = (field: (typeof DRAFT_FIELDS)[number]): string | undefined => fieldErrorText(t, error, field) ?? fieldErrorText(t, error, `draft.${field}`) ?? undefined;
+  const unplaced = error !== undefined && DRAFT_FIELDS.every((f) => fieldError(f) === undefined);
+  const save = (): void => {
+    setBusy(true);
+    setError(undefined);
+    const draft = { code, name, description, ...(kind === 'licence' ? { seats: seats.trim() === '' ? null : seats } : {}) };
+    const request = entry === null ? { kind, draft } : { kind, id: entry.id, baseVersion: entry.version, draft };
+    void api.invoke('catalogues:save', request).then((r) => {
+      setBusy(false);
+      if (!r.ok) {
+        setError(r.error);
+        return;
+      }
+      notifications.show({ color: 'green', message: t('org.catalogues.saved', { name: r.data.name }) });
+      onClose();
+    });
+  };
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      title={entry === null ? t(KIND_WORDS[kind].add) : t('org.catalogues.editTitle', { name: entry.name })}
+      closeButtonProps={{ 'aria-label': t('common.actions.close') }}
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
+        noValidate
+      >
+        <Stack gap="sm">
+          {unplaced && (
+            <Alert color="red" role="alert" data-testid="entry-error">
+              {errorText(t, error)}
+            </Alert>
+          )}
+          <TextInput
+            label={t('org.catalogues.code')}
+            description={t('org.catalogues.codeHint')}
+            value={code}
+            withAsterisk
+            maxLength={ATTRIBUTE_LIMITS.codeLength}
+            onChange={(e) => setCode(e.currentTarget.value)}
+            error={fieldError('code')}
+            data-autofocus
+          />
+          <TextInput label={t('org.catalogues.name')} value={name} withAsterisk maxLength={ATTRIBUTE_LIMITS.nameLength} onChange={(e) => setName(e.currentTarget.value)} error={fieldError('name')} />
+          <Textarea
+            label={t('org.catalogues.description')}
+            value={description}
+            autosize
+            minRows={2}
+            maxLength={ATTRIBUTE_LIMITS.descriptionLength}
+            onChange={(e) => setDescription(e.currentTarget.value)}
+            error={fieldError('description')}
+          />
+          {kind === 'licence' && (
+            <TextInput label={t('org.catalogues.seats')} description={t('org.catalogues.seatsHint')} value={seats} inputMode="numeric" w={200} onChange={(e) => setSeats(e.currentTarget.value)} error={fieldError('seats')} />
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('common.actions.cancel')}
+            </Button>
+            <Button type="submit" loading={busy}>
+              {t('org.catalogues.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
