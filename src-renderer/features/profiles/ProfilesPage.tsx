@@ -18,6 +18,7 @@ import { useProfileWindow } from './useProfileWindow';
 import { ImportDropzone } from '../import/ImportDropzone';
 import { usePendingFile } from '../import/pendingFile';
 import { SEARCH_SHORTCUT_TARGET } from '../help/useShortcuts';
+import { AttributeFilters } from './AttributeFilters';
 
 const isStatus = (v: string): v is ProfileStatus => (PROFILE_STATUSES as readonly string[]).includes(v);
 const isLanguage = (v: string): v is Language => (LANGUAGES as readonly string[]).includes(v);
@@ -133,6 +134,7 @@ export function ProfilesPage() {
   }, [query.search]);
 
   const facets = useApi('profiles:facets', {}, ['profiles']);
+  const catalogues = useApi('catalogues:list', {}, ['catalogues']);
   const rows = useProfileWindow(query);
 
   if (facets.data?.total === 0) return <EmptyDirectory />;
@@ -222,6 +224,14 @@ export function ProfilesPage() {
             data-testid="filter-undelivered"
           />
         )}
+        <AttributeFilters
+          entries={catalogues.data?.entries ?? []}
+          facets={facets.data?.attributes}
+          value={query.attributes}
+          onChange={(attributes) => {
+            setQuery({ attributes });
+          }}
+        />
       </Group>
       <SelectionBar total={total} />
       {rows.error !== undefined && <Alert color="red">{errorText(t, rows.error)}</Alert>}
