@@ -321,6 +321,20 @@ export const profilesRepo = {
     replaceTags(db, profile.id, profile.tags, profile);
   },
 
+  undelete(db: Db, id: string, updatedAt: string): boolean {
+    const result = prepared(db, 'UPDATE profiles SET deleted = 0, updated_at = ? WHERE id = ? AND deleted = 1').run(updatedAt, id);
+    if (result.changes !== 1) return false;
+    const row = prepared(db, 'SELECT * FROM profiles WHERE id = ?').get(id) as ProfileRow;
+    const stored = rowToStored(row);
+    replaceTags(db, id, stored.tags, stored);
+    return true;
+  },
+
+  getMany(db: Db, ids: readonly string[], now: Date): Profile[] {
+    const rows = prepared(db, 'SELECT p.* FROM json_each(?) j JOIN profiles p ON p.id = j.value AND p.deleted = 0 ORDER BY j.key').all(JSON.stringify(ids)) as ProfileRow[];
+    return rows.map((r) => rowToProfile(r, now));
+  },
+
   markDeleted(db: Db, id: string, updatedAt: string): boolean {
     const result = prepared(db, 'UPDATE profiles SET deleted = 1, updated_at = ? WHERE id = ? AND deleted = 0').run(updatedAt, id);
     replaceTags(db, id, [], null);
