@@ -19,15 +19,23 @@ import { ImportDropzone } from '../import/ImportDropzone';
 import { usePendingFile } from '../import/pendingFile';
 import { SEARCH_SHORTCUT_TARGET } from '../help/useShortcuts';
 import { AttributeFilters } from './AttributeFilters';
+import { ListActionDialog } from './ListActionDialog';
+import { ATTRIBUTE_ACTIONS, OTHER_ACTIONS } from './list-action-words';
+import type { ListActionItem } from './list-action-words';
+import { KIND_OF } from '../../../src-shared/attributes';
+import type { CatalogueEntry } from '../../../src-shared/attributes';
 
 const isStatus = (v: string): v is ProfileStatus => (PROFILE_STATUSES as readonly string[]).includes(v);
 const isLanguage = (v: string): v is Language => (LANGUAGES as readonly string[]).includes(v);
 
-function SelectionBar({ total }: { total: number }) {
+function SelectionBar({ total, entries, tags }: { total: number; entries: readonly CatalogueEntry[]; tags: readonly string[] }) {
   const { t } = useTranslation();
   const format = useFormat();
   const { ticked, query, selectAllResults, clearSelection } = useUi();
   const [inviting, setInviting] = useState(false);
+  const [acting, setActing] = useState<ListActionItem | null>(null);
+  const kinds = new Set(entries.map((e) => e.kind));
+  const offered = ATTRIBUTE_ACTIONS.filter((a) => kinds.has(KIND_OF[a.choice.field]));
   const count = ticked.mode === 'ids' ? ticked.ids.size : total - ticked.except.size;
   if (count === 0 && ticked.mode === 'ids') {
     return (
@@ -63,8 +71,41 @@ function SelectionBar({ total }: { total: number }) {
           >
             {t('profiles.list.invite')}
           </Menu.Item>
+          {offered.length > 0 && <Menu.Label>{t('profiles.listActions.menuAttributes')}</Menu.Label>}
+          {offered.map((a) => (
+            <Menu.Item
+              key={a.label}
+              onClick={() => {
+                setActing(a);
+              }}
+            >
+              {t(a.label)}
+            </Menu.Item>
+          ))}
+          <Menu.Label>{t('profiles.listActions.menuOther')}</Menu.Label>
+          {OTHER_ACTIONS.map((a) => (
+            <Menu.Item
+              key={a.label}
+              {...(a.choice.kind === 'delete' ? { color: 'red' } : {})}
+              onClick={() => {
+                setActing(a);
+              }}
+            >
+              {t(a.label)}
+            </Menu.Item>
+          ))}
         </Menu.Dropdown>
       </Menu>
+      <ListActionDialog
+        item={acting}
+        selection={toSelection(ticked, query)}
+        entries={entries}
+        tags={tags}
+        onClose={() => {
+          setActing(null);
+        }}
+        onDone={clearSelection}
+      />
       <InviteDialog
         selection={toSelection(ticked, query)}
         opened={inviting}
@@ -233,7 +274,7 @@ export function ProfilesPage() {
           }}
         />
       </Group>
-      <SelectionBar total={total} />
+      <SelectionBar total={total} entries={catalogues.data?.entries ?? []} tags={(facets.data?.tags ?? []).map((tag) => tag.tag)} />
       {rows.error !== undefined && <Alert color="red">{errorText(t, rows.error)}</Alert>}
       {rows.total === 0 ? (
         <Center h={200}>
