@@ -167,6 +167,8 @@ export const RULE_TEMPLATES = {
 
   // ------------------------------------------------------------ the console's directory and sync
   profile_not_found: 'This profile does not exist (it may have been deleted).',
+  list_action_undo_gone: 'This change can no longer be undone (it was undone already, or the console was restarted since).',
+  list_action_one_tag: 'Give one tag at a time.',
   email_taken: 'Another profile already uses {{email}}.',
   external_id_taken: 'Another profile already has external ID {{externalId}}.',
   conflict_resolution_mismatch: '"{{resolution}}" does not resolve a conflict of kind "{{kind}}".',

@@ -22,11 +22,17 @@ export interface ProfileStorePort {
   insert(profile: StoredProfile): void;
   update(profile: StoredProfile): void;
   markDeleted(id: string, updatedAt: string): boolean;
+  /** A row marked deleted here made live again (a list action's undo, before its deletion was sent); false when it is not a deleted row. */
+  undelete(id: string, updatedAt: string): boolean;
   get(id: string, now: Date): Profile | undefined;
   findIdByEmail(email: string): string | undefined;
   findIdByExternalId(externalId: string): string | undefined;
   list(query: ProfileQuery, offset: number, limit: number, now: Date): { rows: Profile[]; total: number };
   countSelection(selection: Selection, now: Date): number;
+  /** The live profiles a selection covers, by name. */
+  selectionIds(selection: Selection, now: Date): string[];
+  /** Live profiles by id, in the order given (ids not live are left out). */
+  getMany(ids: readonly string[], now: Date): Profile[];
   facets(now: Date): ProfileFacets;
 }
 
@@ -44,6 +50,9 @@ export interface CatalogueStorePort {
 export interface OutboxPort {
   append(mutation: Mutation): void;
   count(): number;
+  /** Whether a mutation still waits to be pushed. */
+  has(mutationId: string): boolean;
+  remove(mutationId: string): void;
 }
 
 /** The local replica: stores plus one transaction that covers them all. */

@@ -20,6 +20,14 @@ export const outboxRepo = {
     ).run(mutation.id, mutation.kind, mutation.entityId, mutation.baseVersion, JSON.stringify(mutation.payload), mutation.createdAt);
   },
 
+  has(db: Db, mutationId: string): boolean {
+    return prepared(db, 'SELECT 1 AS x FROM outbox WHERE id = ?').get(mutationId) !== undefined;
+  },
+
+  remove(db: Db, mutationId: string): void {
+    prepared(db, 'DELETE FROM outbox WHERE id = ?').run(mutationId);
+  },
+
   count(db: Db): number {
     return (prepared(db, 'SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
   },

@@ -3,12 +3,13 @@ import type { Db } from './database';
 import { deriveStatus } from '../../src-shared/profile';
 import type { Profile, ProfileStatus } from '../../src-shared/profile';
 import type { Language } from '../../src-shared/languages';
-import type { Grants } from '../../src-shared/attributes';
+import type { Grants, ProfileAttributes } from '../../src-shared/attributes';
 import type { ProfileFacets, ProfileQuery, Selection, SortField } from '../../src-shared/contract/profiles';
 import type { StoredProfile } from '../core/ports';
 import { replicaIndexes } from './replica-indexes';
 import { FOLD_FUNCTION, LOWER_FUNCTION, foldText } from './database';
 import { NOT_DELIVERED_PROFILE_SQL, deliveryRepo } from './delivery.repo';
+import { addEntries, entryFacets, entryFilterSql, syncEntries } from './profile-entries';
 
 /** A row of `profiles` as SQLite returns it. */
 export interface ProfileRow {
@@ -237,6 +238,7 @@ export function buildWhere(query: ProfileQuery, now: Date, walkSortIndex = false
     );
   }
   if (query.undelivered === true) clauses.push(NOT_DELIVERED_PROFILE_SQL);
+  clauses.push(...entryFilterSql(query.attributes, member, indexed, params));
   return { sql: clauses.join(' AND '), params };
 }
 
@@ -261,7 +263,7 @@ const countMatches = (db: Db, where: Where): number =>
 
 /** Repository of the local profile replica: plain functions, the db (or a transaction's db) first. */
 export const profilesRepo = {
-  /** `withTags` false: the tag table is left to the deferred build after bulk writes (replica-indexes). */
+  /** `withTags` false: the tag table and the attribute index are left to the deferred build after bulk writes (replica-indexes). */
   insert(db: Db, p: StoredProfile, withTags = true): void {
     // Positional parameters: no parameter object per row (a first sync inserts 100,000 of them).
     const { lastInsertRowid } = prepared(
@@ -300,6 +302,7 @@ export const profilesRepo = {
     // A new row has no tags yet: add them without looking anything up.
     const insertTag = prepared(db, 'INSERT OR IGNORE INTO profile_tags (tag_key, profile_rid, tag) VALUES (?, ?, ?)');
     for (const tag of p.tags) insertTag.run(tag.toLowerCase(), lastInsertRowid, tag);
+    addEntries(db, lastInsertRowid, p);
   },
 
   update(db: Db, profile: StoredProfile): void {
@@ -315,12 +318,26 @@ export const profilesRepo = {
       )
       .run(params);
     if (result.changes !== 1) throw new Error(`profile ${profile.id} is not in the replica`);
-    replaceTags(db, profile.id, profile.tags);
+    replaceTags(db, profile.id, profile.tags, profile);
+  },
+
+  undelete(db: Db, id: string, updatedAt: string): boolean {
+    const result = prepared(db, 'UPDATE profiles SET deleted = 0, updated_at = ? WHERE id = ? AND deleted = 1').run(updatedAt, id);
+    if (result.changes !== 1) return false;
+    const row = prepared(db, 'SELECT * FROM profiles WHERE id = ?').get(id) as ProfileRow;
+    const stored = rowToStored(row);
+    replaceTags(db, id, stored.tags, stored);
+    return true;
+  },
+
+  getMany(db: Db, ids: readonly string[], now: Date): Profile[] {
+    const rows = prepared(db, 'SELECT p.* FROM json_each(?) j JOIN profiles p ON p.id = j.value AND p.deleted = 0 ORDER BY j.key').all(JSON.stringify(ids)) as ProfileRow[];
+    return rows.map((r) => rowToProfile(r, now));
   },
 
   markDeleted(db: Db, id: string, updatedAt: string): boolean {
     const result = prepared(db, 'UPDATE profiles SET deleted = 1, updated_at = ? WHERE id = ? AND deleted = 0').run(updatedAt, id);
-    replaceTags(db, id, []);
+    replaceTags(db, id, [], null);
     return result.changes === 1;
   },
 
@@ -404,13 +421,15 @@ export const profilesRepo = {
     const languages: Record<Language, number> = { en_US: 0, fr_BE: 0, nl_BE: 0 };
     for (const r of languageRows) languages[r.l] = r.n;
     const total = Object.values(statuses).reduce((a, b) => a + b, 0);
-    return { total, statuses, languages, tags: tagRows, undelivered: deliveryRepo.notDeliveredCount(db) };
+    return { total, statuses, languages, tags: tagRows, undelivered: deliveryRepo.notDeliveredCount(db), attributes: entryFacets(db, !replicaIndexes.pending(db)) };
   },
 };
 
-function replaceTags(db: Db, profileId: string, tags: readonly string[]): void {
+/** A row's tags and attribute index rows made to match what it now holds (`attributes` null: a deleted row, none). */
+function replaceTags(db: Db, profileId: string, tags: readonly string[], attributes: ProfileAttributes | null): void {
   const row = prepared(db, 'SELECT rid FROM profiles WHERE id = ?').get(profileId) as { rid: number } | undefined;
   if (row === undefined) return;
+  syncEntries(db, row.rid, attributes);
   prepared(db, 'DELETE FROM profile_tags WHERE profile_rid = ?').run(row.rid);
   const insert = prepared(db, 'INSERT OR IGNORE INTO profile_tags (tag_key, profile_rid, tag) VALUES (?, ?, ?)');
   for (const tag of tags) insert.run(tag.toLowerCase(), row.rid, tag);

@@ -2,10 +2,11 @@ import { LOWER_FUNCTION, prepared } from './database';
 import type { Db } from './database';
 import { settingsRepo } from './settings.repo';
 import { INVITATION_EVENT_TRIGGERS, fillInvitationEvents } from './dashboard.repo';
+import { fillProfileEntries } from './profile-entries';
 
 /**
  * What the replica keeps beside its rows so the list is quick: one index per
- * sort order and filter, the tag table, and the two full-text indexes
+ * sort order and filter, the tag table, the attribute index (profile-entries), and the two full-text indexes
  * (trigram for substrings, words for 1–2 character prefixes). Each row
  * written through them costs several times what the row itself costs, so a
  * large pull writes its rows without them ("bulk mode") and they are built
@@ -77,16 +78,17 @@ const generation = (db: Db): number => Number(settingsRepo.get(db, GENERATION) ?
 /** What `buildDeferred` did: whether it finished (false when a newer bulk write started meanwhile) and how long each part took. */
 export interface DeferredBuild {
   finished: boolean;
+  /** `tags` covers the tag table and the attribute index, built in one step. */
   ms: { listIndexes: number; tags: number; search: number };
 }
 
 export const replicaIndexes = {
-  /** True while some of the list, tag or search indexes wait to be built. */
+  /** True while some of the list, tag, attribute or search indexes wait to be built. */
   pending(db: Db): boolean {
     return generation(db) !== 0;
   },
 
-  /** Call inside a transaction, before writing many rows: from here the rows go in without their list, tag and search entries. */
+  /** Call inside a transaction, before writing many rows: from here the rows go in without their list, tag, attribute and search entries. */
   beginBulk(db: Db): void {
     for (const name of BULK_OFF) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
     db.exec(BULK_DELETE);
@@ -98,7 +100,7 @@ export const replicaIndexes = {
   /**
    * Builds what bulk writes left out, each part in its own transaction so a
    * writer on another connection waits at most for one part: the list indexes
-   * (one sort each), the tag table from the rows' tags, then both search
+   * (one sort each), the tag table from the rows' tags and the attribute index from their attributes, then both search
    * indexes with their triggers back on and the pending mark cleared. Safe to
    * run again after a crash at any point. Stops before clearing the mark when
    * a newer bulk write began meanwhile (that write schedules its own build).
@@ -122,6 +124,7 @@ export const replicaIndexes = {
       db.exec(
         `INSERT OR IGNORE INTO profile_tags (tag_key, profile_rid, tag) SELECT ${LOWER_FUNCTION}(j.value), p.rid, j.value FROM profiles p, json_each(p.tags) j WHERE p.deleted = 0`,
       );
+      fillProfileEntries(db);
       return true;
     }).immediate();
     ms.tags = clock() - t;

@@ -33,11 +33,14 @@ export function createReplica(db: Db): ReplicaPort {
       insert: guarded((p) => profilesRepo.insert(db, p)),
       update: guarded((p) => profilesRepo.update(db, p)),
       markDeleted: (id, at) => profilesRepo.markDeleted(db, id, at),
+      undelete: guarded((id, at) => profilesRepo.undelete(db, id, at)),
       get: (id, now) => profilesRepo.get(db, id, now),
       findIdByEmail: (email) => profilesRepo.findIdByEmail(db, email),
       findIdByExternalId: (externalId) => profilesRepo.findIdByExternalId(db, externalId),
       list: (query, offset, limit, now) => profilesRepo.list(db, query, offset, limit, now),
       countSelection: (selection, now) => profilesRepo.countSelection(db, selection, now),
+      selectionIds: (selection, now) => profilesRepo.selectionMembers(db, selection, now).map((m) => m.id),
+      getMany: (ids, now) => profilesRepo.getMany(db, ids, now),
       facets: (now) => profilesRepo.facets(db, now),
     },
     catalogues: {
@@ -49,6 +52,8 @@ export function createReplica(db: Db): ReplicaPort {
     outbox: {
       append: (m) => outboxRepo.append(db, m),
       count: () => outboxRepo.count(db),
+      has: (id) => outboxRepo.has(db, id),
+      remove: (id) => outboxRepo.remove(db, id),
     },
     imports: {
       start: (r) => importsRepo.start(db, r),

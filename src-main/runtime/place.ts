@@ -5,6 +5,7 @@ import { createDispatcher } from '../core/api/dispatcher';
 import type { DomainHandlers } from '../core/api/dispatcher';
 import { appHandlers } from '../core/api/app.handlers';
 import { profileHandlers } from '../core/api/profiles.handlers';
+import { ListActionService } from '../core/profiles/list-actions';
 import { importHandlers } from '../core/api/import.handlers';
 import { syncHandlers } from '../core/api/sync.handlers';
 import type { WorkspaceChannel } from '../core/api/sync.handlers';
@@ -134,6 +135,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     clock,
   });
   const profiles = new ProfileService({ replica, clock, ids, events, requiredAttributes: () => organisationDefaults.requiredAttributes() });
+  const listActions = new ListActionService({ replica, clock, ids, events, requiredAttributes: () => organisationDefaults.requiredAttributes() });
   const imports = new ImportService({
     replica,
     clock,
@@ -257,7 +259,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
       },
       openFolder: async (folder) => (options.openPath === undefined ? false : options.openPath(folder === 'logs' ? shared.log.folder : options.dataDir)),
     }),
-    ...profileHandlers(profiles),
+    ...profileHandlers(profiles, listActions),
     ...importHandlers(imports),
     ...syncHandlers({ engine: sync, conflicts, invites, store: syncStore }),
     ...shared.workspace,

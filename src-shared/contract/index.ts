@@ -6,6 +6,7 @@ import { syncChannels } from './sync';
 import { dashboardChannels } from './dashboard';
 import { orgChannels } from './org';
 import { cataloguesChannels } from './catalogues';
+import { listActionChannels } from './list-actions';
 import type { ImportProgress } from '../import';
 import type { ChannelDef } from './channel';
 import type { Result } from '../errors';
@@ -18,6 +19,7 @@ import type { Result } from '../errors';
 export const contract = {
   ...appChannels,
   ...profilesChannels,
+  ...listActionChannels,
   ...importChannels,
   ...syncChannels,
   ...dashboardChannels,
@@ -61,3 +63,4 @@ export * from './import';
 export * from './dashboard';
 export * from './org';
 export * from './catalogues';
+export * from './list-actions';

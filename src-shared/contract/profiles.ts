@@ -4,9 +4,27 @@ import { LANGUAGES } from '../languages';
 import { PROFILE_STATUSES, profileDraftSchema, profileIdSchema } from '../profile';
 import type { Profile, ProfileStatus } from '../profile';
 import type { Language } from '../languages';
+import { ATTRIBUTE_LIMITS } from '../attributes';
+import type { AttributeField } from '../attributes';
 
 export const SORT_FIELDS = ['name', 'email', 'phone', 'language', 'externalId', 'status', 'updatedAt', 'createdAt'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
+
+/** What an attribute filter names besides entries: the profiles that hold nothing in that attribute. */
+export const NO_ENTRY = 'none';
+
+/** Per attribute, the entries a profile must hold one of (or NO_ENTRY); across attributes, all must hold. */
+const entryFilter = z.array(z.union([z.uuid(), z.literal(NO_ENTRY)])).max(ATTRIBUTE_LIMITS.entriesPerCatalogue + 1).optional();
+const attributeFiltersSchema = z.strictObject({
+  accessRights: entryFilter,
+  department: entryFilter,
+  jobProfile: entryFilter,
+  permissionType: entryFilter,
+  userGroup: entryFilter,
+  paymentMethods: entryFilter,
+  licences: entryFilter,
+});
+export type AttributeFilters = z.infer<typeof attributeFiltersSchema>;
 
 /** What the list shows: a search (name, email, external ID), filters and a sort. */
 export const profileQuerySchema = z.strictObject({
@@ -16,6 +34,7 @@ export const profileQuerySchema = z.strictObject({
   languages: z.array(z.enum(LANGUAGES)).max(LANGUAGES.length).optional(),
   /** Only profiles whose invitation email has not been delivered (failing, failed, delivery unknown), not confirmed. */
   undelivered: z.boolean().optional(),
+  attributes: attributeFiltersSchema.optional(),
   sort: z.strictObject({ by: z.enum(SORT_FIELDS), dir: z.enum(['asc', 'desc']) }).optional(),
 });
 export type ProfileQuery = z.infer<typeof profileQuerySchema>;
@@ -42,7 +61,11 @@ export interface ProfileFacets {
   tags: { tag: string; count: number }[];
   /** Profiles the "invitation not delivered" filter shows. */
   undelivered: number;
+  attributes: AttributeFacets;
 }
+
+/** Per attribute, how many profiles hold each entry (by id), and how many hold none (NO_ENTRY); entries no one holds are absent. */
+export type AttributeFacets = Record<AttributeField, Record<string, number>>;
 
 export const profilesChannels = {
   'profiles:list': channel<ProfilePage>()(

@@ -1,10 +1,11 @@
 import type { ChannelName } from '../../../src-shared/contract';
 import type { DomainHandlers } from './dispatcher';
 import type { ProfileService } from '../profiles/service';
+import type { ListActionService } from '../profiles/list-actions';
 
 type ProfileChannel = Extract<ChannelName, `profiles:${string}`>;
 
-export const profileHandlers = (profiles: ProfileService): DomainHandlers<ProfileChannel> => ({
+export const profileHandlers = (profiles: ProfileService, actions: ListActionService): DomainHandlers<ProfileChannel> => ({
   'profiles:list': ({ query, offset, limit }) => profiles.list(query, offset, limit),
   'profiles:get': ({ id }) => profiles.get(id),
   'profiles:create': ({ draft }) => profiles.create(draft),
@@ -12,4 +13,7 @@ export const profileHandlers = (profiles: ProfileService): DomainHandlers<Profil
   'profiles:delete': ({ id }) => profiles.delete(id),
   'profiles:facets': () => profiles.facets(),
   'profiles:countSelection': ({ selection }) => ({ count: profiles.countSelection(selection) }),
+  'profiles:previewAction': ({ selection, action }) => actions.preview(selection, action),
+  'profiles:applyAction': ({ selection, action }) => actions.apply(selection, action),
+  'profiles:undoAction': ({ undoId }) => actions.undoAction(undoId),
 });

@@ -18,15 +18,24 @@ import { useProfileWindow } from './useProfileWindow';
 import { ImportDropzone } from '../import/ImportDropzone';
 import { usePendingFile } from '../import/pendingFile';
 import { SEARCH_SHORTCUT_TARGET } from '../help/useShortcuts';
+import { AttributeFilters } from './AttributeFilters';
+import { ListActionDialog } from './ListActionDialog';
+import { ATTRIBUTE_ACTIONS, OTHER_ACTIONS } from './list-action-words';
+import type { ListActionItem } from './list-action-words';
+import { KIND_OF } from '../../../src-shared/attributes';
+import type { CatalogueEntry } from '../../../src-shared/attributes';
 
 const isStatus = (v: string): v is ProfileStatus => (PROFILE_STATUSES as readonly string[]).includes(v);
 const isLanguage = (v: string): v is Language => (LANGUAGES as readonly string[]).includes(v);
 
-function SelectionBar({ total }: { total: number }) {
+function SelectionBar({ total, entries, tags }: { total: number; entries: readonly CatalogueEntry[]; tags: readonly string[] }) {
   const { t } = useTranslation();
   const format = useFormat();
   const { ticked, query, selectAllResults, clearSelection } = useUi();
   const [inviting, setInviting] = useState(false);
+  const [acting, setActing] = useState<ListActionItem | null>(null);
+  const kinds = new Set(entries.map((e) => e.kind));
+  const offered = ATTRIBUTE_ACTIONS.filter((a) => kinds.has(KIND_OF[a.choice.field]));
   const count = ticked.mode === 'ids' ? ticked.ids.size : total - ticked.except.size;
   if (count === 0 && ticked.mode === 'ids') {
     return (
@@ -62,8 +71,41 @@ function SelectionBar({ total }: { total: number }) {
           >
             {t('profiles.list.invite')}
           </Menu.Item>
+          {offered.length > 0 && <Menu.Label>{t('profiles.listActions.menuAttributes')}</Menu.Label>}
+          {offered.map((a) => (
+            <Menu.Item
+              key={a.label}
+              onClick={() => {
+                setActing(a);
+              }}
+            >
+              {t(a.label)}
+            </Menu.Item>
+          ))}
+          <Menu.Label>{t('profiles.listActions.menuOther')}</Menu.Label>
+          {OTHER_ACTIONS.map((a) => (
+            <Menu.Item
+              key={a.label}
+              {...(a.choice.kind === 'delete' ? { color: 'red' } : {})}
+              onClick={() => {
+                setActing(a);
+              }}
+            >
+              {t(a.label)}
+            </Menu.Item>
+          ))}
         </Menu.Dropdown>
       </Menu>
+      <ListActionDialog
+        item={acting}
+        selection={toSelection(ticked, query)}
+        entries={entries}
+        tags={tags}
+        onClose={() => {
+          setActing(null);
+        }}
+        onDone={clearSelection}
+      />
       <InviteDialog
         selection={toSelection(ticked, query)}
         opened={inviting}
@@ -133,6 +175,7 @@ export function ProfilesPage() {
   }, [query.search]);
 
   const facets = useApi('profiles:facets', {}, ['profiles']);
+  const catalogues = useApi('catalogues:list', {}, ['catalogues']);
   const rows = useProfileWindow(query);
 
   if (facets.data?.total === 0) return <EmptyDirectory />;
@@ -222,8 +265,16 @@ export function ProfilesPage() {
             data-testid="filter-undelivered"
           />
         )}
+        <AttributeFilters
+          entries={catalogues.data?.entries ?? []}
+          facets={facets.data?.attributes}
+          value={query.attributes}
+          onChange={(attributes) => {
+            setQuery({ attributes });
+          }}
+        />
       </Group>
-      <SelectionBar total={total} />
+      <SelectionBar total={total} entries={catalogues.data?.entries ?? []} tags={(facets.data?.tags ?? []).map((tag) => tag.tag)} />
       {rows.error !== undefined && <Alert color="red">{errorText(t, rows.error)}</Alert>}
       {rows.total === 0 ? (
         <Center h={200}>

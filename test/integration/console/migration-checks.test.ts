@@ -55,7 +55,7 @@ describe('migration 7: checks as comparisons', () => {
     const columns = Object.keys(before[0] as object);
     expect(rows().map((r) => Object.fromEntries(columns.map((c) => [c, (r as Record<string, unknown>)[c]])))).toEqual(before);
     expect(names('index')).toEqual(indexesBefore);
-    expect(names('trigger')).toEqual([...Object.keys(SEARCH_TRIGGERS), ...Object.keys(INVITATION_EVENT_TRIGGERS)].sort());
+    expect(names('trigger')).toEqual([...Object.keys(SEARCH_TRIGGERS), ...Object.keys(INVITATION_EVENT_TRIGGERS), 'profile_entries_delete'].sort());
     for (const table of ['profiles', 'import_items']) expect(tableSql(table)).not.toMatch(/\bIN\s*\(/i);
     // The full-text indexes were not rebuilt: their entries still point at the same rids.
     const store = createSyncStore(db);
@@ -98,10 +98,10 @@ describe('migration 7: checks as comparisons', () => {
     migrate(db);
     expect(replicaIndexes.pending(db)).toBe(true);
     expect(names('index')).not.toContain(Object.keys(LIST_INDEXES)[0]);
-    expect(names('trigger')).toEqual(['profiles_search_delete']);
+    expect(names('trigger')).toEqual(['profile_entries_delete', 'profiles_search_delete']);
     expect(replicaIndexes.buildDeferred(db).finished).toBe(true);
     expect(names('index')).toEqual(expect.arrayContaining(Object.keys(LIST_INDEXES)));
-    expect(names('trigger')).toEqual([...Object.keys(SEARCH_TRIGGERS), ...Object.keys(INVITATION_EVENT_TRIGGERS)].sort());
+    expect(names('trigger')).toEqual([...Object.keys(SEARCH_TRIGGERS), ...Object.keys(INVITATION_EVENT_TRIGGERS), 'profile_entries_delete'].sort());
     expect(profilesRepo.list(db, { tags: ['bulk'] }, 0, 10, NOW).total).toBe(1);
   });
 });

@@ -244,6 +244,9 @@ export class MemoryReplica {
       list: unused('profiles.list'),
       countSelection: unused('profiles.countSelection'),
       facets: unused('profiles.facets'),
+      undelete: unused('profiles.undelete'),
+      selectionIds: unused('profiles.selectionIds'),
+      getMany: unused('profiles.getMany'),
     },
     catalogues: {
       get: (id) => this.t.entries.get(id),
@@ -265,6 +268,8 @@ export class MemoryReplica {
         this.t.outbox.push(structuredClone(m));
       },
       count: () => this.t.outbox.length,
+      has: unused('outbox.has'),
+      remove: unused('outbox.remove'),
     },
     imports: unusedImports(),
   };

@@ -1,0 +1,262 @@
+import { ruleError } from '../../../src-shared/errors';
+import { rule } from '../../../src-shared/messages';
+import { LIMITS, checkTags, fullName } from '../../../src-shared/profile';
+import type { Profile, ProfileValues } from '../../../src-shared/profile';
+import { ATTRIBUTE_LIMITS, KIND_OF, grantKey, keptGrants, sortedIds } from '../../../src-shared/attributes';
+import type { AttributeField, Grants, RequiredAttributes } from '../../../src-shared/attributes';
+import { valuesOf } from '../../../src-shared/profile-values';
+import type { Selection } from '../../../src-shared/contract/profiles';
+import type { AppliedListAction, ListAction, ListActionOutcome, ListSkipReason } from '../../../src-shared/contract/list-actions';
+import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
+import { deleteProfile, tryUpdateProfile } from './writes';
+
+export interface ListActionDeps {
+  replica: ReplicaPort;
+  clock: Clock;
+  ids: IdSource;
+  events: ChangeSink;
+  requiredAttributes?: () => RequiredAttributes;
+}
+
+/** What one profile of the selection gets: its new values, a deletion, or a reason to be left alone. */
+type Plan = { next: ProfileValues } | { delete: true } | { skip: ListSkipReason };
+
+/** What an applied action changed on one profile: enough to reverse exactly that. */
+interface Done {
+  id: string;
+  before: ProfileValues;
+  /** A deletion's queued mutation (taken back by the undo while it waits in the outbox). */
+  mutationId?: string;
+}
+
+interface UndoRecord {
+  action: ListAction;
+  done: Done[];
+}
+
+/** Profiles read at a time (a selection may be every profile). */
+const CHUNK = 2000;
+/** Names a skipped group shows. */
+const NAMES_SHOWN = 5;
+/** Undo records kept (the newest). */
+const UNDO_KEPT = 20;
+
+const sameTag = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** The grants of `values` as they stand once `restore` (the grants before a change) is laid back over the values held again. */
+const grantsFor = (values: ProfileValues, restore: Grants): Grants => keptGrants(values, { ...restore, ...values.grants });
+
+/** Tallies skipped profiles by reason, keeping the first names of each. */
+class Skips {
+  private readonly groups = new Map<ListSkipReason, { count: number; names: string[] }>();
+  add(reason: ListSkipReason, profile: Profile): void {
+    const group = this.groups.get(reason) ?? { count: 0, names: [] };
+    group.count += 1;
+    if (group.names.length < NAMES_SHOWN) group.names.push(fullName(profile));
+    this.groups.set(reason, group);
+  }
+  list(): ListActionOutcome['skipped'] {
+    return [...this.groups].map(([reason, g]) => ({ reason, ...g }));
+  }
+}
+
+/**
+ * List actions over a selection: preview, apply (every change through the
+ * one write path, writes.ts, in one transaction), undo.
+ */
+export class ListActionService {
+  private readonly undo = new Map<string, UndoRecord>();
+
+  constructor(private readonly deps: ListActionDeps) {}
+
+  preview(selection: Selection, action: ListAction): ListActionOutcome {
+    this.checkAction(action);
+    const skips = new Skips();
+    let changes = 0;
+    this.walk(selection, action, (profile, plan) => {
+      if ('skip' in plan) skips.add(plan.skip, profile);
+      else changes += 1;
+    });
+    return { changes, skipped: skips.list() };
+  }
+
+  apply(selection: Selection, action: ListAction): AppliedListAction {
+    this.checkAction(action);
+    const stamp = this.deps.clock.now().toISOString();
+    const skips = new Skips();
+    const done: Done[] = [];
+    this.deps.replica.transaction(() => {
+      this.walk(selection, action, (profile, plan) => {
+        if ('skip' in plan) {
+          skips.add(plan.skip, profile);
+        } else if ('delete' in plan) {
+          const mutation = deleteProfile(this.deps, profile, stamp);
+          done.push({ id: profile.id, before: valuesOf(profile), mutationId: mutation.id });
+        } else {
+          const written = tryUpdateProfile(this.deps, profile, plan.next, stamp);
+          if (written !== null && 'clash' in written) skips.add('taken', profile);
+          else if (written !== null) done.push({ id: profile.id, before: valuesOf(profile) });
+        }
+      });
+    });
+    const undoId = this.deps.ids.uuid();
+    this.undo.set(undoId, { action, done });
+    for (const key of [...this.undo.keys()].slice(0, Math.max(0, this.undo.size - UNDO_KEPT))) this.undo.delete(key);
+    if (done.length > 0) this.deps.events.changed(['profiles', 'outbox']);
+    return { changes: done.length, skipped: skips.list(), undoId };
+  }
+
+  /** Reverses what an applied action changed, on the profiles where that change still stands; the others are skipped. */
+  undoAction(undoId: string): ListActionOutcome {
+    const record = this.undo.get(undoId);
+    if (record === undefined) throw ruleError('NOT_FOUND', rule('list_action_undo_gone', {}));
+    this.undo.delete(undoId);
+    const stamp = this.deps.clock.now().toISOString();
+    const now = this.deps.clock.now();
+    const skips = new Skips();
+    let changes = 0;
+    this.deps.replica.transaction(() => {
+      for (const item of record.done) {
+        if (record.action.kind === 'delete') {
+          const reason = this.restore(item, stamp);
+          if (reason === null) changes += 1;
+          else skips.add(reason, { ...item.before, id: item.id } as Profile);
+          continue;
+        }
+        const current = this.deps.replica.profiles.get(item.id, now);
+        const next = current === undefined ? null : this.reverse(record.action, current, item.before);
+        if (current === undefined || next === null) {
+          skips.add('changed_since', current ?? ({ ...item.before, id: item.id } as Profile));
+          continue;
+        }
+        const written = tryUpdateProfile(this.deps, current, next, stamp);
+        if (written !== null && 'clash' in written) skips.add('taken', current);
+        else if (written !== null) changes += 1;
+      }
+    });
+    if (changes > 0) this.deps.events.changed(['profiles', 'outbox']);
+    return { changes, skipped: skips.list() };
+  }
+
+  /** Bad input is refused before anything is read: an entry that is not a live one of the attribute's catalogue, a tag the rules refuse. */
+  private checkAction(action: ListAction): void {
+    if (action.kind === 'add' || action.kind === 'remove' || action.kind === 'set') {
+      const entry = this.deps.replica.catalogues.get(action.entryId);
+      if (entry?.kind !== KIND_OF[action.field]) {
+        throw ruleError('VALIDATION_FAILED', rule('entry_unknown', { field: action.field, value: action.entryId }));
+      }
+    }
+    if (action.kind === 'addTag' || action.kind === 'removeTag') {
+      const checked = checkTags([action.tag]);
+      if (!checked.ok) throw ruleError('VALIDATION_FAILED', checked.rule);
+      if (checked.value.length !== 1) throw ruleError('VALIDATION_FAILED', rule('list_action_one_tag', {}));
+    }
+  }
+
+  /** Reads the selection in chunks, in name order, and plans each profile (licence seats counted down as they are given). */
+  private walk(selection: Selection, action: ListAction, each: (profile: Profile, plan: Plan) => void): void {
+    const now = this.deps.clock.now();
+    const ids = this.deps.replica.profiles.selectionIds(selection, now);
+    const required = this.deps.requiredAttributes?.() ?? [];
+    let seatsLeft = Number.POSITIVE_INFINITY;
+    if (action.kind === 'add' && action.field === 'licences') {
+      const seats = this.deps.replica.catalogues.get(action.entryId)?.seats ?? null;
+      if (seats !== null) seatsLeft = seats - (this.deps.replica.catalogues.usage().get(action.entryId) ?? 0);
+    }
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      for (const profile of this.deps.replica.profiles.getMany(ids.slice(i, i + CHUNK), now)) {
+        const plan = this.plan(action, profile, required, seatsLeft > 0);
+        if ('next' in plan && action.kind === 'add' && action.field === 'licences') seatsLeft -= 1;
+        each(profile, plan);
+      }
+    }
+  }
+
+  private plan(action: ListAction, profile: Profile, required: RequiredAttributes, seatLeft: boolean): Plan {
+    const values = valuesOf(profile);
+    const next = (patch: Partial<ProfileValues>): Plan => {
+      const out = { ...values, ...patch };
+      return { next: { ...out, grants: keptGrants(out, values.grants) } };
+    };
+    switch (action.kind) {
+      case 'add': {
+        const held = values[action.field];
+        if (held.includes(action.entryId)) return { skip: 'has_it' };
+        if (held.length >= ATTRIBUTE_LIMITS.entriesPerProfile) return { skip: 'too_many' };
+        if (!seatLeft) return { skip: 'no_seat' };
+        return next({ [action.field]: sortedIds([...held, action.entryId]) });
+      }
+      case 'remove': {
+        const held = values[action.field];
+        if (!held.includes(action.entryId)) return { skip: 'lacks_it' };
+        if (held.length === 1 && required.includes(action.field)) return { skip: 'required' };
+        return next({ [action.field]: held.filter((id) => id !== action.entryId) });
+      }
+      case 'set':
+        return values[action.field] === action.entryId ? { skip: 'has_it' } : next({ [action.field]: action.entryId });
+      case 'clear':
+        if (values[action.field] === null) return { skip: 'lacks_it' };
+        return required.includes(action.field) ? { skip: 'required' } : next({ [action.field]: null });
+      case 'addTag': {
+        if (values.tags.some((t) => sameTag(t, action.tag))) return { skip: 'has_it' };
+        if (values.tags.length >= LIMITS.tagCount) return { skip: 'too_many' };
+        return next({ tags: [...values.tags, action.tag.replace(/\s+/g, ' ').trim()] });
+      }
+      case 'removeTag':
+        return values.tags.some((t) => sameTag(t, action.tag)) ? next({ tags: values.tags.filter((t) => !sameTag(t, action.tag)) }) : { skip: 'lacks_it' };
+      case 'setLanguage':
+        return values.language === action.language ? { skip: 'has_it' } : next({ language: action.language });
+      case 'delete':
+        return { delete: true };
+    }
+  }
+
+  /** The values that take back what `action` did to a profile that had `before`; null when that change no longer stands. */
+  private reverse(action: ListAction, current: Profile, before: ProfileValues): ProfileValues | null {
+    const values = valuesOf(current);
+    const put = (patch: Partial<ProfileValues>): ProfileValues => {
+      const out = { ...values, ...patch };
+      return { ...out, grants: grantsFor(out, pick(before.grants, action)) };
+    };
+    switch (action.kind) {
+      case 'add':
+        return values[action.field].includes(action.entryId) ? put({ [action.field]: values[action.field].filter((id) => id !== action.entryId) }) : null;
+      case 'remove':
+        return values[action.field].includes(action.entryId) ? null : put({ [action.field]: sortedIds([...values[action.field], action.entryId]) });
+      case 'set':
+        return values[action.field] === action.entryId ? put({ [action.field]: before[action.field] }) : null;
+      case 'clear':
+        return values[action.field] === null ? put({ [action.field]: before[action.field] }) : null;
+      case 'addTag':
+        return values.tags.some((t) => sameTag(t, action.tag)) ? put({ tags: values.tags.filter((t) => !sameTag(t, action.tag)) }) : null;
+      case 'removeTag': {
+        const had = before.tags.find((t) => sameTag(t, action.tag));
+        return had === undefined || values.tags.some((t) => sameTag(t, action.tag)) ? null : put({ tags: [...values.tags, had] });
+      }
+      case 'setLanguage':
+        return values.language === action.language ? put({ language: before.language }) : null;
+      case 'delete':
+        return null;
+    }
+  }
+
+  /** A deletion taken back while it waits in the outbox: the mutation removed, the row live again (unless its email or external ID is taken now). */
+  private restore(item: Done, stamp: string): ListSkipReason | null {
+    if (item.mutationId === undefined || !this.deps.replica.outbox.has(item.mutationId)) return 'already_sent';
+    const store = this.deps.replica.profiles;
+    const holder = store.findIdByEmail(item.before.email) ?? (item.before.externalId === null ? undefined : store.findIdByExternalId(item.before.externalId));
+    if (holder !== undefined && holder !== item.id) return 'taken';
+    this.deps.replica.outbox.remove(item.mutationId);
+    return this.deps.replica.profiles.undelete(item.id, stamp) ? null : 'changed_since';
+  }
+}
+
+/** The grants `before` held for the attribute an action changed (what its undo may give back). */
+function pick(grants: Grants, action: ListAction): Grants {
+  if (!('field' in action)) return {};
+  const field: AttributeField = action.field;
+  const key = grantKey(field, 'entryId' in action ? action.entryId : undefined);
+  const out: Grants = {};
+  for (const [k, ruleId] of Object.entries(grants)) if (k === key) out[k] = ruleId;
+  return out;
+}
