@@ -6,6 +6,8 @@ import { syncChannels } from './sync';
 import { dashboardChannels } from './dashboard';
 import { orgChannels } from './org';
 import { cataloguesChannels } from './catalogues';
+import { exportChannels } from './export';
+import type { ExportProgress } from './export';
 import type { ImportProgress } from '../import';
 import type { ChannelDef } from './channel';
 import type { Result } from '../errors';
@@ -23,6 +25,7 @@ export const contract = {
   ...dashboardChannels,
   ...orgChannels,
   ...cataloguesChannels,
+  ...exportChannels,
 };
 
 export type Contract = typeof contract;
@@ -43,9 +46,10 @@ export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
 export interface EventMap {
   changed: { topics: ChangeTopic[] };
   'import:progress': ImportProgress;
+  'export:progress': ExportProgress;
 }
 export type EventName = keyof EventMap;
-export const EVENT_NAMES: readonly EventName[] = ['changed', 'import:progress'];
+export const EVENT_NAMES: readonly EventName[] = ['changed', 'import:progress', 'export:progress'];
 
 /** What the renderer holds: the same in Electron (preload) and in browser mode (HTTP + push). */
 export interface RosterApi {
@@ -61,3 +65,4 @@ export * from './import';
 export * from './dashboard';
 export * from './org';
 export * from './catalogues';
+export * from './export';
