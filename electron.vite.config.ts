@@ -17,6 +17,7 @@ export default defineConfig({
           host: resolve(import.meta.dirname, 'src-main/host/cli.ts'),
           'import-worker': resolve(import.meta.dirname, 'src-main/runtime/import/worker.ts'),
           'index-worker': resolve(import.meta.dirname, 'src-main/runtime/sync/index-worker.ts'),
+          'export-worker': resolve(import.meta.dirname, 'src-main/runtime/export/worker.ts'),
         },
       },
     },

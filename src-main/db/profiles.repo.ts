@@ -248,7 +248,7 @@ const WALK_THRESHOLD = 1500;
 /** Columns that may be empty: their NULLs go last in either direction. */
 const NULLABLE: ReadonlySet<SortField> = new Set(['phone', 'externalId']);
 
-const orderBy = (query: ProfileQuery): string => {
+export const orderBy = (query: ProfileQuery): string => {
   const sort = query.sort ?? { by: 'name', dir: 'asc' };
   const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
   // rid breaks ties so pages are stable; NOT NULL columns sort straight off their index.
@@ -256,7 +256,7 @@ const orderBy = (query: ProfileQuery): string => {
 };
 
 /** The WHERE clause for a query as the replica stands: through the indexes, or by scanning while they are being built. */
-const whereNow = (db: Db, query: ProfileQuery, now: Date): Where => buildWhere(query, now, false, !replicaIndexes.pending(db));
+export const whereNow = (db: Db, query: ProfileQuery, now: Date): Where => buildWhere(query, now, false, !replicaIndexes.pending(db));
 
 const countMatches = (db: Db, where: Where): number =>
   (prepared(db, `SELECT count(*) AS n FROM profiles p WHERE ${where.sql}`).get(where.params) as { n: number }).n;

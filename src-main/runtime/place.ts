@@ -42,6 +42,9 @@ import { createWorkerIndexBuilder } from './sync/index-builder';
 import { OrgService } from '../core/org/service';
 import { orgHandlers } from '../core/api/org.handlers';
 import { catalogueHandlers } from '../core/api/catalogues.handlers';
+import { exportHandlers } from '../core/api/export.handlers';
+import { ExportService } from '../core/export/service';
+import { createExportWorker } from './export/runner';
 import { CatalogueService } from '../core/profiles/catalogues';
 import { ATTRIBUTE_FIELDS } from '../../src-shared/attributes';
 import { createOrgTransport } from './org-transport';
@@ -146,6 +149,11 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     limits: options.import?.limits,
     templates: resourceTemplates(options.import?.templatesDir),
     defaults: () => organisationDefaults.importDefaults(),
+  });
+  const exports = new ExportService({
+    worker: createExportWorker({ file, nativeBinding: options.nativeBinding }),
+    clock,
+    progress: (p) => events.emit('export:progress', p),
   });
   const syncStore = createSyncStore(db);
   const timers: Timers = options.sync?.timers ?? {
@@ -266,6 +274,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     ...dashboardHandlers({ store: createDashboardStore(db), clock }),
     ...orgHandlers(org),
     ...catalogueHandlers(catalogues),
+    ...exportHandlers(exports),
   });
   // An import left open (a tab closed, a page left) gives its memory back after its idle time, without a click.
   const idleImports = setInterval(() => imports.releaseIdle(), 60_000);

@@ -7,6 +7,8 @@ import { dashboardChannels } from './dashboard';
 import { orgChannels } from './org';
 import { cataloguesChannels } from './catalogues';
 import { listActionChannels } from './list-actions';
+import { exportChannels } from './export';
+import type { ExportProgress } from './export';
 import type { ImportProgress } from '../import';
 import type { ChannelDef } from './channel';
 import type { Result } from '../errors';
@@ -25,6 +27,7 @@ export const contract = {
   ...dashboardChannels,
   ...orgChannels,
   ...cataloguesChannels,
+  ...exportChannels,
 };
 
 export type Contract = typeof contract;
@@ -45,9 +48,10 @@ export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
 export interface EventMap {
   changed: { topics: ChangeTopic[] };
   'import:progress': ImportProgress;
+  'export:progress': ExportProgress;
 }
 export type EventName = keyof EventMap;
-export const EVENT_NAMES: readonly EventName[] = ['changed', 'import:progress'];
+export const EVENT_NAMES: readonly EventName[] = ['changed', 'import:progress', 'export:progress'];
 
 /** What the renderer holds: the same in Electron (preload) and in browser mode (HTTP + push). */
 export interface RosterApi {
@@ -64,3 +68,4 @@ export * from './dashboard';
 export * from './org';
 export * from './catalogues';
 export * from './list-actions';
+export * from './export';

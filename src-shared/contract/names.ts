@@ -84,13 +84,15 @@ export const PRELOAD_CHANNELS = [
   'catalogues:list',
   'catalogues:save',
   'catalogues:delete',
+  'export:profiles',
+  'export:cancel',
 ] as const satisfies readonly ChannelName[];
 
 type Missing = Exclude<ChannelName, (typeof PRELOAD_CHANNELS)[number]>;
 /** A compile-time check: naming a channel in the contract but not here fails to compile. @public */
 export const preloadListIsComplete: [Missing] extends [never] ? true : Missing = true;
 
-export const PRELOAD_EVENTS = ['changed', 'import:progress'] as const satisfies readonly EventName[];
+export const PRELOAD_EVENTS = ['changed', 'import:progress', 'export:progress'] as const satisfies readonly EventName[];
 
 /** The IPC channel names Electron carries: one for calls, one for events. */
 export const IPC_INVOKE = 'roster:invoke';

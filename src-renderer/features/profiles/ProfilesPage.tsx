@@ -14,6 +14,7 @@ import { useFormat } from '../../i18n/format';
 import { errorText } from '../../i18n/messages';
 import { toSelection, useUi } from '../../state/ui';
 import { ProfileTable } from './ProfileTable';
+import { ExportDialog } from './ExportDialog';
 import { useProfileWindow } from './useProfileWindow';
 import { ImportDropzone } from '../import/ImportDropzone';
 import { usePendingFile } from '../import/pendingFile';
@@ -177,6 +178,7 @@ export function ProfilesPage() {
   const facets = useApi('profiles:facets', {}, ['profiles']);
   const catalogues = useApi('catalogues:list', {}, ['catalogues']);
   const rows = useProfileWindow(query);
+  const [exporting, setExporting] = useState(false);
 
   if (facets.data?.total === 0) return <EmptyDirectory />;
 
@@ -189,6 +191,23 @@ export function ProfilesPage() {
       <Group justify="space-between">
         <Title order={2}>{t('profiles.list.title')}</Title>
         <Group>
+          <Button
+            variant="default"
+            onClick={() => {
+              setExporting(true);
+            }}
+            data-testid="export-button"
+          >
+            {t('profiles.export.button')}
+          </Button>
+          <ExportDialog
+            opened={exporting}
+            onClose={() => {
+              setExporting(false);
+            }}
+            listTotal={total}
+            allTotal={facets.data?.total ?? 0}
+          />
           <Button
             variant="default"
             onClick={() => {
