@@ -124,6 +124,8 @@ export const RULE_TEMPLATES = {
   rules_full: 'The organisation already has {{max, number}} rules, the most it can have.',
   rule_order_mismatch: 'The new order must name each of the {{n, number}} rules once: the rules changed meanwhile, look at them again.',
   entry_named_by_rule: 'The rule "{{rule}}" uses this entry: change or delete the rule first.',
+  rule_apply_not_found: 'This application of a rule does not exist.',
+  rule_apply_undone: 'This application of the rule was already undone.',
 
   // ------------------------------------------------------------ copies of the data file (src-main/db/backup.ts)
   backup_restore_busy: "An import is working on this data: finish or cancel it, then restore the copy.",

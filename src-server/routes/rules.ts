@@ -4,6 +4,14 @@ import { assignmentRuleSchema } from '../../src-shared/assignment-rules';
 import {
   RULES_ORDER_PATH,
   RULES_PATH,
+  RULES_PREVIEW_PATH,
+  RULE_APPLIES_PATH,
+  applyRuleRequestSchema,
+  ruleApplyListSchema,
+  ruleApplySchema,
+  rulePreviewRequestSchema,
+  rulePreviewSchema,
+  undoApplyResponseSchema,
   createRuleRequestSchema,
   deleteRuleQuerySchema,
   deleteRuleResponseSchema,
@@ -14,6 +22,7 @@ import {
 import { apiRoute } from '../plugins/zod-routes';
 import { sourceOf } from '../services/audit';
 import { createRule, deleteRule, listRules, reorderRules, updateRule } from '../services/rules';
+import { applyRule, listApplies, previewRule, undoApply } from '../services/rule-applies';
 import type { ServerContext } from '../services/context';
 
 const idParams = z.object({ id: z.uuid() });
@@ -75,5 +84,52 @@ export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
     querystring: deleteRuleQuerySchema,
     response: deleteRuleResponseSchema,
     handler: ({ params, query, actor, request }) => deleteRule(ctx, actor, params.id, query, sourceOf(request)),
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: RULES_PREVIEW_PATH,
+    summary:
+      'How many existing profiles a rule would change (of how many live ones), with a few of them before and after: a saved rule (id), a draft of a new one (draft), or a saved rule as a draft would change it. Changes nothing',
+    tags: ['rules'],
+    access: 'read',
+    body: rulePreviewRequestSchema,
+    response: rulePreviewSchema,
+    handler: ({ body, actor }) => previewRule(ctx, actor, body),
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: RULE_APPLIES_PATH,
+    summary: 'The latest applies of rules to existing profiles, newest first (each with how many profiles it changed, and when it was undone)',
+    tags: ['rules'],
+    access: 'read',
+    response: ruleApplyListSchema,
+    handler: ({ actor }) => listApplies(ctx, actor),
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: `${RULES_PATH}/:id/apply`,
+    summary:
+      'Apply a saved rule to the existing profiles it would change (owners and admins; baseVersion: the version previewed), in batches: each profile changed gets a new version and a profile.changed audit entry naming the rule. The rule runs alone; a licence with no seat left is not given',
+    tags: ['rules'],
+    access: 'write',
+    params: idParams,
+    body: applyRuleRequestSchema,
+    response: ruleApplySchema,
+    handler: ({ params, body, actor, request }) => applyRule(ctx, actor, params.id, body.baseVersion, sourceOf(request)),
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: `${RULE_APPLIES_PATH}/:id/undo`,
+    summary:
+      'Undo an apply (owners and admins): each profile loses exactly the values that apply added, where they are still as it left them; a value changed since, or one the profile must keep, stays (counted as skipped). Once only',
+    tags: ['rules'],
+    access: 'write',
+    params: idParams,
+    response: undoApplyResponseSchema,
+    handler: ({ params, actor, request }) => undoApply(ctx, actor, params.id, sourceOf(request)),
   });
 }
