@@ -1,7 +1,8 @@
-import { Box, NavLink } from '@mantine/core';
+import { NavLink } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Route } from '../../state/ui';
 import { useUi } from '../../state/ui';
+import { ScrollPage } from '../../components/ScrollPage';
 import { AccountPage } from './AccountPage';
 import { AdminsPage } from './AdminsPage';
 import { AuditPage } from './AuditPage';
@@ -44,12 +45,7 @@ export function OrgNavLinks({ section }: { section: string }) {
 /** The page of the Server section the route names, if it is one of these. */
 export function OrgPages({ route }: { route: Route }) {
   const page = orgPage(route);
-  // The page scrolls inside the main area (as the Dashboard does): the header, navigation and status bar stay.
-  return page === null ? null : (
-    <Box pb="md" style={{ flex: 1, minHeight: 0, overflowY: 'auto' }}>
-      {page}
-    </Box>
-  );
+  return page === null ? null : <ScrollPage>{page}</ScrollPage>;
 }
 
 function orgPage(route: Route) {

@@ -11,6 +11,7 @@ import { FIELD_KEYS, noValue, showValue } from '../../components/values';
 import { useFormat } from '../../i18n/format';
 import { errorText } from '../../i18n/messages';
 import { useUi } from '../../state/ui';
+import { ScrollPage } from '../../components/ScrollPage';
 import { ProfileForm, refusal } from './ProfileForm';
 import { InviteDialog } from '../sync/InviteDialog';
 import type { FormValues } from './ProfileForm';
@@ -117,109 +118,111 @@ export function ProfilePage({ id }: { id: string }) {
   if (profile === undefined) return <Loader />;
 
   return (
-    <Stack>
-      {back}
-      <Group justify="space-between">
-        <Group>
-          <Title order={2}>{fullName(profile)}</Title>
-          <StatusBadge status={profile.status} />
-        </Group>
-        {!editing && (
+    <ScrollPage>
+      <Stack>
+        {back}
+        <Group justify="space-between">
           <Group>
-            {profile.status !== 'confirmed' && (
+            <Title order={2}>{fullName(profile)}</Title>
+            <StatusBadge status={profile.status} />
+          </Group>
+          {!editing && (
+            <Group>
+              {profile.status !== 'confirmed' && (
+                <Button
+                  variant="light"
+                  onClick={() => {
+                    setInviting(true);
+                  }}
+                >
+                  {profile.status === 'not_invited' ? t('profiles.profile.invite') : t('profiles.profile.inviteAgain')}
+                </Button>
+              )}
               <Button
-                variant="light"
+                ref={editButton}
                 onClick={() => {
-                  setInviting(true);
+                  setEditing(true);
                 }}
               >
-                {profile.status === 'not_invited' ? t('profiles.profile.invite') : t('profiles.profile.inviteAgain')}
+                {t('profiles.profile.edit')}
               </Button>
-            )}
-            <Button
-              ref={editButton}
-              onClick={() => {
-                setEditing(true);
-              }}
-            >
-              {t('profiles.profile.edit')}
-            </Button>
-            <Button
-              color="red"
-              variant="light"
-              onClick={() => {
-                setConfirmDelete(true);
-              }}
-            >
-              {t('profiles.profile.delete')}
-            </Button>
-          </Group>
+              <Button
+                color="red"
+                variant="light"
+                onClick={() => {
+                  setConfirmDelete(true);
+                }}
+              >
+                {t('profiles.profile.delete')}
+              </Button>
+            </Group>
+          )}
+        </Group>
+        {profile.status !== 'confirmed' && delivery.data != null && <DeliveryAlert profileId={profile.id} delivery={delivery.data} sync={sync.data} />}
+        {editing ? (
+          <ProfileForm
+            key={profile.updatedAt}
+            initial={toForm(profile)}
+            submitLabel={t('profiles.profile.save')}
+            onCancel={stopEditing}
+            onSubmit={async (draft) => {
+              const result = await api.invoke('profiles:update', { id, draft });
+              if (!result.ok) return refusal(result.error);
+              notifications.show({ color: 'green', message: t('profiles.profile.saved') });
+              stopEditing();
+              return { ok: true };
+            }}
+          />
+        ) : (
+          <Details profile={profile} delivery={delivery.data ?? null} catalogues={catalogues.data} />
         )}
-      </Group>
-      {profile.status !== 'confirmed' && delivery.data != null && <DeliveryAlert profileId={profile.id} delivery={delivery.data} sync={sync.data} />}
-      {editing ? (
-        <ProfileForm
-          key={profile.updatedAt}
-          initial={toForm(profile)}
-          submitLabel={t('profiles.profile.save')}
-          onCancel={stopEditing}
-          onSubmit={async (draft) => {
-            const result = await api.invoke('profiles:update', { id, draft });
-            if (!result.ok) return refusal(result.error);
-            notifications.show({ color: 'green', message: t('profiles.profile.saved') });
-            stopEditing();
-            return { ok: true };
+        <ProfileHistory profileId={profile.id} />
+        <InviteDialog
+          selection={{ kind: 'ids', ids: [profile.id] }}
+          opened={inviting}
+          onClose={() => {
+            setInviting(false);
           }}
         />
-      ) : (
-        <Details profile={profile} delivery={delivery.data ?? null} catalogues={catalogues.data} />
-      )}
-      <ProfileHistory profileId={profile.id} />
-      <InviteDialog
-        selection={{ kind: 'ids', ids: [profile.id] }}
-        opened={inviting}
-        onClose={() => {
-          setInviting(false);
-        }}
-      />
-      <Modal
-        opened={confirmDelete}
-        onClose={() => {
-          setConfirmDelete(false);
-        }}
-        title={t('profiles.delete.title')}
-        closeButtonProps={{ 'aria-label': t('common.actions.close') }}
-      >
-        <Stack>
-          <Text size="sm">{t('profiles.delete.text', { name: fullName(profile), email: profile.email })}</Text>
-          <Group justify="flex-end">
-            <Button
-              variant="default"
-              onClick={() => {
-                setConfirmDelete(false);
-              }}
-            >
-              {t('profiles.delete.keep')}
-            </Button>
-            <Button
-              color="red"
-              onClick={() => {
-                void api.invoke('profiles:delete', { id }).then((r) => {
+        <Modal
+          opened={confirmDelete}
+          onClose={() => {
+            setConfirmDelete(false);
+          }}
+          title={t('profiles.delete.title')}
+          closeButtonProps={{ 'aria-label': t('common.actions.close') }}
+        >
+          <Stack>
+            <Text size="sm">{t('profiles.delete.text', { name: fullName(profile), email: profile.email })}</Text>
+            <Group justify="flex-end">
+              <Button
+                variant="default"
+                onClick={() => {
                   setConfirmDelete(false);
-                  if (!r.ok) {
-                    notifications.show({ color: 'red', message: errorText(t, r.error) });
-                    return;
-                  }
-                  notifications.show({ message: t('profiles.delete.done', { name: fullName(profile) }) });
-                  navigate({ page: 'profiles' });
-                });
-              }}
-            >
-              {t('profiles.delete.confirm')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
-    </Stack>
+                }}
+              >
+                {t('profiles.delete.keep')}
+              </Button>
+              <Button
+                color="red"
+                onClick={() => {
+                  void api.invoke('profiles:delete', { id }).then((r) => {
+                    setConfirmDelete(false);
+                    if (!r.ok) {
+                      notifications.show({ color: 'red', message: errorText(t, r.error) });
+                      return;
+                    }
+                    notifications.show({ message: t('profiles.delete.done', { name: fullName(profile) }) });
+                    navigate({ page: 'profiles' });
+                  });
+                }}
+              >
+                {t('profiles.delete.confirm')}
+              </Button>
+            </Group>
+          </Stack>
+        </Modal>
+      </Stack>
+    </ScrollPage>
   );
 }

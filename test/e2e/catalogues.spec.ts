@@ -1,0 +1,123 @@
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './support/a11y';
+import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
+import type { ConsoleHost } from './support/console-host';
+import { ProfilesPage } from './support/pages';
+import { createE2eServer } from './support/roster-server';
+import type { E2eServer } from './support/roster-server';
+import { ServerPage, StatusBar } from './support/sync-pages';
+
+/**
+ * Issue 14 in the console: the owner defines catalogue entries on a real
+ * server, creates a profile with them, sees them on its page, and deletes an
+ * entry in use by moving its profile to another; offline, the page reads
+ * from the replica with its actions disabled.
+ */
+
+let server: E2eServer;
+let host: ConsoleHost;
+
+test.beforeEach(async () => {
+  server = await createE2eServer({ organisationName: 'Acme Parking' });
+  host = await startConsoleHost(makeDataDir());
+});
+
+test.afterEach(async () => {
+  await host.stop();
+  removeDataDir(host.dataDir);
+  await server.dispose();
+});
+
+async function openCatalogues(page: Page): Promise<void> {
+  await page.getByRole('navigation').getByText('Catalogues', { exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Catalogues' })).toBeVisible();
+}
+
+async function addEntry(page: Page, tab: RegExp, button: string, entry: { code: string; name: string; description?: string; seats?: string }): Promise<void> {
+  await page.getByRole('tab', { name: tab }).click();
+  await page.getByRole('button', { name: button }).click();
+  const dialog = page.getByRole('dialog', { name: button });
+  await dialog.getByRole('textbox', { name: 'Code' }).fill(entry.code);
+  await dialog.getByRole('textbox', { name: 'Name' }).fill(entry.name);
+  if (entry.description !== undefined) await dialog.getByRole('textbox', { name: 'Description' }).fill(entry.description);
+  if (entry.seats !== undefined) await dialog.getByRole('textbox', { name: 'Seats' }).fill(entry.seats);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('catalogue-entry').filter({ hasText: entry.name })).toBeVisible();
+}
+
+test('entries defined on the server, a profile created with them and shown by name, an entry in use deleted by moving its profile; offline the page reads but cannot change', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(host.launchUrl);
+  await new ServerPage(page).signIn(server.url, server.owner.email, server.owner.password);
+
+  await openCatalogues(page);
+  await expect(page.getByTestId('catalogue-empty')).toHaveText('No access rights yet.');
+  await addEntry(page, /^Access rights/, 'Add an access right', { code: 'CAR-B', name: 'Car park B', description: 'Underground, level -2' });
+  await addEntry(page, /^Access rights/, 'Add an access right', { code: 'CAR-C', name: 'Car park C' });
+  // A code already used in the list is refused under the field, with the server's words.
+  await page.getByRole('button', { name: 'Add an access right' }).click();
+  const duplicate = page.getByRole('dialog', { name: 'Add an access right' });
+  await duplicate.getByRole('textbox', { name: 'Code' }).fill('car-b');
+  await duplicate.getByRole('textbox', { name: 'Name' }).fill('Another car park');
+  await duplicate.getByRole('button', { name: 'Save' }).click();
+  await expect(duplicate.getByText('The code "car-b" is already used by another entry of this list.')).toBeVisible();
+  await expect(duplicate.getByRole('textbox', { name: 'Code' })).toHaveAttribute('aria-invalid', 'true');
+  await expectNoSeriousA11yViolations(page, 'Catalogues · a code refused');
+  await duplicate.getByRole('button', { name: 'Cancel' }).click();
+  await addEntry(page, /^Departments/, 'Add a department', { code: 'OPS', name: 'Operations' });
+  await addEntry(page, /^Licences/, 'Add a licence', { code: 'PARK', name: 'Parking app', seats: '2' });
+  await expect(page.getByTestId('catalogue-entry').filter({ hasText: 'Parking app' })).toContainText('0 of 2');
+  await expectNoSeriousA11yViolations(page, 'Catalogues · licences');
+
+  // A profile created with an access right, a department and a licence.
+  const profiles = new ProfilesPage(page);
+  await profiles.goto();
+  const form = await profiles.openNew();
+  await form.fill({ firstName: 'Amélie', lastName: 'Dubois', email: 'amelie.dubois@example.be' });
+  await page.getByRole('combobox', { name: 'Department' }).click();
+  await page.getByRole('option', { name: 'Operations (OPS)' }).click();
+  await page.getByRole('combobox', { name: 'Access rights' }).click();
+  await page.getByRole('option', { name: 'Car park B (CAR-B)' }).click();
+  await page.getByRole('combobox', { name: 'Licences' }).click();
+  await page.getByRole('option', { name: 'Parking app (PARK)' }).click();
+  await page.keyboard.press('Escape');
+  await expectNoSeriousA11yViolations(page, 'New profile · attributes picked');
+  await form.submit();
+  await expect(page.getByRole('heading', { name: 'Amélie Dubois' })).toBeVisible();
+  const details = page.getByTestId('profile-details');
+  await expect(details.locator('[data-field="accessRights"]')).toHaveText('Car park B');
+  await expect(details.locator('[data-field="department"]')).toHaveText('Operations');
+  await expect(details.locator('[data-field="licences"]')).toHaveText('Parking app');
+  await new StatusBar(page).syncNow();
+
+  // The entries count the profile; deleting Car park B, which it holds, offers to move it: to Car park C.
+  await openCatalogues(page);
+  await expect(page.getByTestId('catalogue-entry').filter({ hasText: 'Car park B' })).toContainText('1');
+  await page.getByRole('button', { name: 'Delete Car park B' }).click();
+  const deletion = page.getByRole('dialog', { name: 'Delete “Car park B”?' });
+  await expect(deletion.getByTestId('entry-in-use')).toHaveText('1 profile holds this entry. Choose what happens to it:');
+  await expect(deletion.getByRole('button', { name: 'Delete' })).toBeDisabled();
+  await deletion.getByRole('combobox', { name: 'Move them to' }).click();
+  await page.getByRole('option', { name: 'Car park C (CAR-C)' }).click();
+  await expectNoSeriousA11yViolations(page, 'Catalogues · deleting an entry in use');
+  await deletion.getByRole('button', { name: 'Delete' }).click();
+  await expect(deletion).toBeHidden();
+  await expect(page.getByTestId('catalogue-entry').filter({ hasText: 'Car park B' })).toHaveCount(0);
+  await new StatusBar(page).syncNow();
+  await expect(page.getByTestId('catalogue-entry').filter({ hasText: 'Car park C' })).toContainText('1');
+
+  await profiles.goto();
+  await profiles.row('Amélie').click();
+  await expect(page.getByTestId('profile-details').locator('[data-field="accessRights"]')).toHaveText('Car park C');
+
+  // Offline: the page reads from the replica, says why it cannot change anything, and its actions are disabled.
+  await page.getByTestId('status-bar').getByRole('switch', { name: 'Work offline' }).click();
+  await openCatalogues(page);
+  await expect(page.getByTestId('catalogues-blocked')).toContainText('Roster is set to work offline.');
+  await expect(page.getByRole('button', { name: 'Add an access right' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Delete Car park C' })).toBeDisabled();
+  await expect(page.getByTestId('catalogue-entry')).toHaveText([/Car park C/]);
+  await expectNoSeriousA11yViolations(page, 'Catalogues · offline');
+});
