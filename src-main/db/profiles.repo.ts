@@ -9,7 +9,7 @@ import type { StoredProfile } from '../core/ports';
 import { replicaIndexes } from './replica-indexes';
 import { FOLD_FUNCTION, LOWER_FUNCTION, foldText } from './database';
 import { NOT_DELIVERED_PROFILE_SQL, deliveryRepo } from './delivery.repo';
-import { addEntries, entryFacets, entryFilterSql, syncEntries } from './profile-entries';
+import { ATTRIBUTE_COLUMNS, addEntries, entryFacets, entryFilterSql, syncEntries } from './profile-entries';
 
 /** A row of `profiles` as SQLite returns it. */
 export interface ProfileRow {
@@ -305,20 +305,23 @@ export const profilesRepo = {
     addEntries(db, lastInsertRowid, p);
   },
 
+  /**
+   * Writes only the columns whose values differ from the row's: an index, or
+   * a search trigger, whose columns an edit leaves alone is not touched (a
+   * list action granting one access right to 100,000 profiles writes two
+   * columns of each). The tag table and the attribute index follow what changed.
+   */
   update(db: Db, profile: StoredProfile): void {
+    const row = prepared(db, 'SELECT * FROM profiles WHERE id = ? AND deleted = 0').get(profile.id) as (ProfileRow & { rid: number; name_key: string }) | undefined;
+    if (row === undefined) throw new Error(`profile ${profile.id} is not in the replica`);
     const params = toParams(profile);
-    const result = prepared(db, 
-        `UPDATE profiles SET first_name = :first_name, last_name = :last_name, email = :email, phone = :phone, tags = :tags,
-          external_id = :external_id, language = :language, access_rights = :access_rights, department = :department,
-          job_profile = :job_profile, permission_type = :permission_type, user_group = :user_group, payment_methods = :payment_methods,
-          licences = :licences, grants = :grants, status = :status, invited_at = :invited_at,
-          invitation_expires_at = :invitation_expires_at, confirmed_at = :confirmed_at, version = :version,
-          created_at = :created_at, updated_at = :updated_at, name_key = :name_key
-         WHERE id = :id AND deleted = 0`,
-      )
-      .run(params);
-    if (result.changes !== 1) throw new Error(`profile ${profile.id} is not in the replica`);
-    replaceTags(db, profile.id, profile.tags, profile);
+    const changed = (Object.keys(params) as (keyof typeof params)[]).filter((column) => column !== 'id' && params[column] !== row[column]);
+    if (changed.length === 0) return;
+    prepared(db, `UPDATE profiles SET ${changed.map((c) => `${c} = :${c}`).join(', ')} WHERE rid = :rid`).run(
+      Object.fromEntries([['rid', row.rid], ...changed.map((c) => [c, params[c]])]),
+    );
+    if (changed.includes('tags')) replaceTagsOf(db, row.rid, profile.tags);
+    if (changed.some((c) => ENTRY_COLUMNS.has(c))) syncEntries(db, row.rid, profile);
   },
 
   undelete(db: Db, id: string, updatedAt: string): boolean {
@@ -430,7 +433,14 @@ function replaceTags(db: Db, profileId: string, tags: readonly string[], attribu
   const row = prepared(db, 'SELECT rid FROM profiles WHERE id = ?').get(profileId) as { rid: number } | undefined;
   if (row === undefined) return;
   syncEntries(db, row.rid, attributes);
-  prepared(db, 'DELETE FROM profile_tags WHERE profile_rid = ?').run(row.rid);
-  const insert = prepared(db, 'INSERT OR IGNORE INTO profile_tags (tag_key, profile_rid, tag) VALUES (?, ?, ?)');
-  for (const tag of tags) insert.run(tag.toLowerCase(), row.rid, tag);
+  replaceTagsOf(db, row.rid, tags);
 }
+
+function replaceTagsOf(db: Db, rid: number, tags: readonly string[]): void {
+  prepared(db, 'DELETE FROM profile_tags WHERE profile_rid = ?').run(rid);
+  const insert = prepared(db, 'INSERT OR IGNORE INTO profile_tags (tag_key, profile_rid, tag) VALUES (?, ?, ?)');
+  for (const tag of tags) insert.run(tag.toLowerCase(), rid, tag);
+}
+
+/** The columns the attribute index is made from. */
+const ENTRY_COLUMNS: ReadonlySet<string> = new Set(Object.values(ATTRIBUTE_COLUMNS));
