@@ -67,7 +67,7 @@ export function ResetLocalData() {
           {t('sync.reset.button')}
         </Button>
       </Group>
-      <Modal opened={step !== null} onClose={close} title={step?.final === true ? t('sync.reset.finalTitle') : t('sync.reset.firstTitle')} closeButtonProps={{ 'aria-label': t('common.actions.close') }} data-testid="reset-dialog">
+      <Modal opened={step !== null} onClose={close} size="lg" title={step?.final === true ? t('sync.reset.finalTitle') : t('sync.reset.firstTitle')} closeButtonProps={{ 'aria-label': t('common.actions.close') }} data-testid="reset-dialog">
         {preview !== undefined && (
           <Stack>
             {step?.final === true ? (
