@@ -130,6 +130,8 @@ export const RULE_TEMPLATES = {
   // ------------------------------------------------------------ copies of the data file (src-main/db/backup.ts)
   backup_restore_busy: "An import is working on this data: finish or cancel it, then restore the copy.",
   backup_missing: "There is no copy named {{name}} (it may have been removed since the list was shown).",
+  reset_busy: 'An import is open or a sync is running: finish or cancel it, then reset the local data. Nothing was changed.',
+  reset_count_changed: 'The number of profiles not yet on the server is now {{now, number}}, not {{confirmed, number}}: look again before resetting. Nothing was changed.',
   backup_damaged: "The copy {{name}} fails SQLite's integrity check: it cannot be restored. The data in use was left as it is.",
   backup_restore_failed: "The copy {{name}} could not be put in place ({{detail}}). The data in use was left as it was.",
 

@@ -45,6 +45,8 @@ import { catalogueHandlers } from '../core/api/catalogues.handlers';
 import { exportHandlers } from '../core/api/export.handlers';
 import { ExportService } from '../core/export/service';
 import { createExportWorker } from './export/runner';
+import { resetLocalData, resetPreview } from './reset';
+import { CHANGE_TOPICS } from '../../src-shared/contract';
 import { CatalogueService } from '../core/profiles/catalogues';
 import { ATTRIBUTE_FIELDS } from '../../src-shared/attributes';
 import { createOrgTransport } from './org-transport';
@@ -265,6 +267,25 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
           throw new AppError('INTERNAL', error instanceof Error ? error.message : String(error));
         }
       },
+      resetPreview: () => resetPreview(db, clock.now()),
+      resetLocalData: (unsynced) =>
+        resetLocalData(
+          {
+            db,
+            dir,
+            now: () => clock.now(),
+            nativeBinding: options.nativeBinding,
+            busy: () => imports.busy() !== null || sync.status().syncing,
+            done: () => {
+              events.changed([...CHANGE_TOPICS]);
+              sync.poke();
+            },
+            log: (message) => {
+              shared.log.write('info', message);
+            },
+          },
+          unsynced,
+        ),
       openFolder: async (folder) => (options.openPath === undefined ? false : options.openPath(folder === 'logs' ? shared.log.folder : options.dataDir)),
     }),
     ...profileHandlers(profiles, listActions),

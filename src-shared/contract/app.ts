@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { channel } from './channel';
 import { CONSOLE_LANGUAGES } from '../console-languages';
 import type { ConsoleLanguage } from '../console-languages';
+import type { ExportResult } from './export';
 
 export type RunMode = 'electron' | 'browser';
 
@@ -39,6 +40,21 @@ export interface AppInfo {
   systemLocales: string[];
 }
 
+/** What "Reset local data" would discard and keep: the profiles here, those not yet on the server (kept in a file), the changes waiting. */
+export interface ResetPreview {
+  profiles: number;
+  unsynced: number;
+  waiting: number;
+}
+
+/** A reset done: the copy made first, the file of the unsynced profiles (also saved in the data folder), how many it holds. */
+export interface ResetResult {
+  backup: string;
+  unsynced: number;
+  file: ExportResult | null;
+  savedAs: string | null;
+}
+
 export const appChannels = {
   'app:info': channel<AppInfo>()(z.strictObject({})),
   'app:setLanguage': channel<{ language: ConsoleLanguage }>()(z.strictObject({ language: z.enum(CONSOLE_LANGUAGES) })),
@@ -51,5 +67,8 @@ export const appChannels = {
   'app:backups': channel<{ backups: BackupEntry[] }>()(z.strictObject({})),
   'app:backupNow': channel<BackupEntry>()(z.strictObject({})),
   /** Puts a copy in place of the data file in use (set aside, never deleted) and opens it. */
+  'app:resetPreview': channel<ResetPreview>()(z.strictObject({})),
+  /** Keeps the unsynced profiles in a file, backs up, then empties the replica; refused when the count confirmed is no longer true. */
+  'app:resetLocalData': channel<ResetResult>()(z.strictObject({ unsynced: z.int().min(0) })),
   'app:restoreBackup': channel<{ restored: string; setAside: string | null }>()(z.strictObject({ name: z.string().max(100).regex(BACKUP_NAME_PATTERN) })),
 };

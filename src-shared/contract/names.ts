@@ -12,6 +12,8 @@ export const PRELOAD_CHANNELS = [
   'app:backups',
   'app:backupNow',
   'app:restoreBackup',
+  'app:resetPreview',
+  'app:resetLocalData',
   'app:setLanguage',
   'profiles:list',
   'profiles:get',

@@ -75,3 +75,32 @@ test('export the ticked profiles to xlsx, headers in the console language', asyn
   expect(rows).toHaveLength(3);
   expect(rows[1]?.[7]).toBe('Non invité');
 });
+
+test('reset local data: two confirmations naming the counts, the unsynced profile downloaded as a file, then an empty console', async ({ page }) => {
+  await page.goto(host.launchUrl);
+  const profiles = new ProfilesPage(page);
+  await profiles.goto();
+  const form = await profiles.openNew();
+  await form.fill({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' });
+  await form.submit();
+  await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible();
+
+  await page.getByRole('navigation').getByText('Server', { exact: true }).click();
+  await page.getByTestId('reset-local-data').click();
+  const first = page.getByRole('dialog', { name: 'Reset local data?' });
+  await expect(first).toContainText('The 31 profiles on this console are discarded here and synced again from the server.');
+  await expect(first).toContainText('1 profile is not on the server yet');
+  await first.getByRole('button', { name: 'Continue' }).click();
+  const final = page.getByRole('dialog', { name: 'Empty the local data now?' });
+  await expect(final).toContainText('31 profiles are discarded from this console.');
+  const download = page.waitForEvent('download');
+  await final.getByRole('button', { name: 'Reset and discard 31 profiles' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^roster-unsynced-.*\.csv$/);
+  const lines = csvLines(readFileSync(await file.path()));
+  expect(lines).toEqual(['First name,Last name,Email,Phone,Tags,External ID,Language', 'Ada,Lovelace,ada@example.com,,,,en_US']);
+  await expect(page.getByText(/^Local data reset\. 1 unsynced profile was saved to roster-unsynced-/)).toBeVisible();
+
+  await profiles.goto();
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+});

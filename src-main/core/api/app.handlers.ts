@@ -3,7 +3,7 @@ import type { AppFolder, AppInfo } from '../../../src-shared/contract/app';
 import type { ConsoleLanguage } from '../../../src-shared/console-languages';
 import type { DomainHandlers } from './dispatcher';
 import type { WorkspaceChannel } from './sync.handlers';
-import type { BackupEntry } from '../../../src-shared/contract/app';
+import type { BackupEntry, ResetPreview, ResetResult } from '../../../src-shared/contract/app';
 
 type AppChannel = Exclude<Extract<ChannelName, `app:${string}`>, WorkspaceChannel>;
 
@@ -18,6 +18,8 @@ export interface AppHandlerDeps {
   openFolder: (folder: AppFolder) => Promise<boolean>;
   backups: () => BackupEntry[];
   backupNow: () => Promise<BackupEntry>;
+  resetPreview: () => ResetPreview;
+  resetLocalData: (confirmedUnsynced: number) => Promise<ResetResult>;
 }
 
 export const appHandlers = (deps: AppHandlerDeps): DomainHandlers<AppChannel> => ({
@@ -31,4 +33,6 @@ export const appHandlers = (deps: AppHandlerDeps): DomainHandlers<AppChannel> =>
   'app:openFolder': async ({ folder }) => ({ opened: await deps.openFolder(folder) }),
   'app:backups': () => ({ backups: deps.backups() }),
   'app:backupNow': () => deps.backupNow(),
+  'app:resetPreview': () => deps.resetPreview(),
+  'app:resetLocalData': ({ unsynced }) => deps.resetLocalData(unsynced),
 });

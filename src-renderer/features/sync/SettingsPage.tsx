@@ -16,6 +16,7 @@ import { ForgotPassword } from '../org/ForgotPassword';
 import { useImportSession } from '../import/session';
 import { useUi } from '../../state/ui';
 import { OrganisationPicker } from './OrganisationPicker';
+import { ResetLocalData } from './ResetLocalData';
 import type { OrganisationChoiceAsked } from './OrganisationPicker';
 
 /** The request's field a refusal of the server address names. */
@@ -191,6 +192,7 @@ export function SettingsPage() {
           ))}
         </Table.Tbody>
       </Table>
+      <ResetLocalData />
       <Modal opened={confirmOut} onClose={stay} title={t('sync.server.signOutTitle')} closeButtonProps={{ 'aria-label': t('common.actions.close') }}>
         <Stack>
           <Text size="sm">{s.waiting.mutations === 0 ? t('sync.server.allSynced') : t('sync.server.unsent', waiting)}</Text>
