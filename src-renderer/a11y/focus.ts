@@ -83,7 +83,15 @@ export function useFocusRescue(): void {
         }
         return;
       }
-      if (document.activeElement !== null && document.activeElement !== document.body) return;
+      const active = document.activeElement;
+      // Disabled while it has focus: the browser drops that focus soon (at its next rendering step, not always before this runs).
+      if (last instanceof HTMLElement && active === last && isDisabled(last)) {
+        waiting = last;
+        return;
+      }
+      // Enabled again without ever losing focus: nothing to give back.
+      if (waiting !== null && active === waiting) waiting = null;
+      if (active !== null && active !== document.body) return;
       if (waiting !== null) {
         if (!waiting.isConnected) rescue(waiting);
         else if (!isDisabled(waiting)) {
