@@ -34,7 +34,9 @@ const grantsOf = (json: string): Grants => {
 };
 
 /** A row's attributes and grants. */
-export const rowAttributes = (row: ProfileRow): Pick<ProfileValues, AttributeField | 'grants'> => ({
+export const rowAttributes = (
+  row: Pick<ProfileRow, 'access_rights' | 'department' | 'job_profile' | 'permission_type' | 'user_group' | 'payment_methods' | 'licences' | 'grants'>,
+): Pick<ProfileValues, AttributeField | 'grants'> => ({
   accessRights: idList(row.access_rights),
   department: row.department,
   jobProfile: row.job_profile,

@@ -4,7 +4,8 @@ import type { RawBuilder } from 'kysely';
 import { fieldsError, ruleError } from '../../src-shared/errors';
 import type { AppError } from '../../src-shared/errors';
 import { rule } from '../../src-shared/messages';
-import { applyRules, checkRule } from '../../src-shared/assignment-rules';
+import { applyRules, checkRule, matches } from '../../src-shared/assignment-rules';
+import { DEFAULT_LANGUAGE, isLanguage } from '../../src-shared/languages';
 import type { AssignmentRule, RuleDraft } from '../../src-shared/assignment-rules';
 import { ATTRIBUTE_FIELDS, isMultiField, lookupOf } from '../../src-shared/attributes';
 import type { AttributeField, ProfileAttributes } from '../../src-shared/attributes';
@@ -20,7 +21,7 @@ import type { Actor, ServerContext } from './context';
 import { liveEntries, readRequired, toEntry } from './catalogue-reads';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
 import { profileEntry, valuesOfRow } from './profile-audit';
-import { rowValues, selectProfiles } from './profile-rows';
+import { rowAttributes, rowValues, selectProfiles } from './profile-rows';
 import { ProfileBatch } from './profiles';
 import { liveRules } from './rule-reads';
 
@@ -40,6 +41,17 @@ import { liveRules } from './rule-reads';
 const BATCH = 1000;
 /** Profiles the preview shows before and after. */
 const SAMPLE = 5;
+/** The columns of a profile's attributes and grants. */
+const ATTRIBUTE_COLUMNS = [
+  'profiles.access_rights',
+  'profiles.department',
+  'profiles.job_profile',
+  'profiles.permission_type',
+  'profiles.user_group',
+  'profiles.payment_methods',
+  'profiles.licences',
+  'profiles.grants',
+] as const;
 
 const ruleNotFound = (): AppError => ruleError('NOT_FOUND', rule('rule_not_found', {}));
 const applyNotFound = (): AppError => ruleError('NOT_FOUND', rule('rule_apply_not_found', {}));
@@ -55,7 +67,7 @@ const attributesOf = (v: ProfileAttributes): ProfileAttributes => ({
 });
 
 /** What the rule alone gives a profile as it is. */
-const ruledBy = (r: AssignmentRule, v: ProfileValues) =>
+const ruledBy = (r: AssignmentRule, v: Omit<ProfileValues, 'firstName' | 'lastName' | 'phone'>) =>
   applyRules({ email: v.email, tags: v.tags, language: v.language, externalId: v.externalId, attributes: v }, [{ ...r, enabled: true }], v.grants);
 
 /** The rule a preview runs: the saved one, a draft of a new one, or the saved one as the draft would change it. */
@@ -113,16 +125,41 @@ export async function previewRule(ctx: ServerContext, actor: Actor, input: { id?
     .where('organisation_id', '=', actor.organisationId)
     .where('deleted', '=', 0)
     .executeTakeFirstOrThrow();
-  const rows = await candidates(ctx.db, actor.organisationId, r).orderBy('profiles.id').execute();
+  // Only what the rule reads and writes (names for the sample are read after, for five profiles).
+  const rows = await candidates(ctx.db, actor.organisationId, r)
+    .clearSelect()
+    .select(['profiles.id', 'profiles.email', 'profiles.tags', 'profiles.language', 'profiles.external_id', ...ATTRIBUTE_COLUMNS])
+    .orderBy('profiles.id')
+    .execute();
   let profiles = 0;
-  const sample: RulePreview['sample'] = [];
+  const changed: { id: string; before: ProfileAttributes; after: ProfileAttributes }[] = [];
   for (const row of rows) {
-    const v = rowValues(row);
-    const out = ruledBy(r, v);
+    const subject = { email: row.email, tags: JSON.parse(row.tags) as string[], language: isLanguage(row.language) ? row.language : DEFAULT_LANGUAGE, externalId: row.external_id };
+    const attributes = rowAttributes(row);
+    // Most profiles fail the conditions: nothing to run for them.
+    if (!matches(r, { ...subject, attributes })) continue;
+    const out = ruledBy(r, { ...subject, ...attributes });
     if (!out.changed) continue;
     profiles++;
-    if (sample.length < SAMPLE) sample.push({ id: row.id, firstName: v.firstName, lastName: v.lastName, email: v.email, before: attributesOf(v), after: out.attributes });
+    if (changed.length < SAMPLE) changed.push({ id: row.id, before: attributesOf(attributes), after: out.attributes });
   }
+  const names =
+    changed.length === 0
+      ? []
+      : await ctx.db
+          .selectFrom('profiles')
+          .select(['id', 'first_name', 'last_name', 'email'])
+          .where('organisation_id', '=', actor.organisationId)
+          .where(
+            'id',
+            'in',
+            changed.map((c) => c.id),
+          )
+          .execute();
+  const sample = changed.flatMap((c) => {
+    const n = names.find((x) => x.id === c.id);
+    return n === undefined ? [] : [{ id: c.id, firstName: n.first_name, lastName: n.last_name, email: n.email, before: c.before, after: c.after }];
+  });
   return { profiles, total: Number(total.n), sample };
 }
 

@@ -184,8 +184,15 @@ describe.each(BACKENDS)('catalogues on %s', (backend) => {
     const bike = await add(org, 'accessRight', 'BIKE');
     const ops = await add(org, 'department', 'OPS');
     const sales = await add(org, 'department', 'SALES');
-    const rule = randomUUID();
-    const a = await holder(org, { accessRights: [car.id], department: ops.id, grants: { [`accessRights:${car.id}`]: rule, department: rule } });
+    // A rule gives a its values (and the grants naming it); deleted since, it no longer holds car or OPS back from deletion.
+    const given = await t.request<Ok<{ id: string }>>('POST', '/api/v1/rules', {
+      token: org.token,
+      body: { draft: { name: 'Car and OPS', conditions: [{ subject: 'tag', value: 'car-ops' }], actions: [{ field: 'accessRights', grant: [car.id] }, { field: 'department', set: ops.id }] } },
+    });
+    const rule = given.body.data.id;
+    const a = await holder(org, { tags: ['car-ops'] });
+    expect(await profile(org, a)).toMatchObject({ accessRights: [car.id], department: ops.id, grants: { [`accessRights:${car.id}`]: rule, department: rule } });
+    await t.request('DELETE', `/api/v1/rules/${rule}`, { token: org.token });
     const b = await holder(org, { accessRights: [bike.id, car.id], department: sales.id });
     const c = await holder(org, { accessRights: [bike.id] });
     const cursor = (await t.request<Ok<PullResponse>>('GET', '/api/v1/sync/pull?cursor=0&limit=5000', { token: org.token })).body.data.cursor;
