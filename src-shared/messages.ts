@@ -219,6 +219,8 @@ export const RULE_TEMPLATES = {
   sync_log_resolved_link: 'Conflict about {{name}} resolved: your new profile was set aside for the one on the server.',
   sync_log_resolved_discard: 'Conflict about {{name}} resolved: the server’s version was kept.',
   sync_log_resolved_restore: 'Conflict about {{name}} resolved: the profile is created again on the server.',
+  conflict_not_a_holder: 'That profile does not hold this licence (any more): choose another one.',
+  sync_log_resolved_release: 'Conflict about {{name}} resolved: a seat is freed on another profile and the licence is sent again.',
   sync_log_resolved_retry: 'Conflict about {{name}} resolved: your corrected values are sent again.',
   sync_log_resolved_unnamed: 'A conflict was resolved.',
   // Conflicts: the English is the conflict's message; the log keeps the finding.

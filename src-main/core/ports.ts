@@ -43,6 +43,8 @@ export interface CatalogueStorePort {
   list(): CatalogueEntry[];
   /** Entry id → how many live profiles hold it. */
   usage(): Map<string, number>;
+  /** The live profiles holding a licence, by name (at most `limit`). */
+  licenceHolders(licenceId: string, limit: number): { id: string; firstName: string; lastName: string }[];
   /** Rule id → its name, from the replica's assignment rules (empty while this console keeps none). */
   ruleNames(): Map<string, string>;
 }

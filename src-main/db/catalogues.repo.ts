@@ -77,6 +77,15 @@ export const cataloguesRepo = {
     return out;
   },
 
+  /** The live profiles holding a licence, by last then first name. */
+  licenceHolders(db: Db, licenceId: string, limit: number): { id: string; firstName: string; lastName: string }[] {
+    return prepared(
+      db,
+      `SELECT p.id, p.first_name AS firstName, p.last_name AS lastName FROM profiles p, json_each(p.licences) j
+       WHERE p.deleted = 0 AND p.licences <> '[]' AND j.value = ? ORDER BY lower(p.last_name), lower(p.first_name), p.id LIMIT ?`,
+    ).all(licenceId, limit) as { id: string; firstName: string; lastName: string }[];
+  },
+
   /**
    * Rule id → name, from the replica's `assignment_rules` once a migration
    * makes that table (a grant names its rule by id); empty before, so a

@@ -48,6 +48,7 @@ export function createReplica(db: Db): ReplicaPort {
       list: () => cataloguesRepo.list(db),
       usage: () => cataloguesRepo.usage(db),
       ruleNames: () => cataloguesRepo.ruleNames(db),
+      licenceHolders: (licenceId, limit) => cataloguesRepo.licenceHolders(db, licenceId, limit),
     },
     outbox: {
       append: (m) => outboxRepo.append(db, m),

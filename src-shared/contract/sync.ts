@@ -95,6 +95,8 @@ export interface ConflictView {
   holderId: string | null;
   /** The names of the catalogue entries the two sides' attributes hold (id → name), as this console knows them. */
   entryNames: Record<string, string>;
+  /** For no_seat: each licence my side holds and the server's does not, with the other profiles this console knows to hold it (one of them may give up its seat). */
+  seatHolders: { licence: string; holders: { id: string; name: string }[] }[];
   createdAt: string;
 }
 
@@ -108,6 +110,8 @@ export const conflictResolutionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('link'), applyMine: z.boolean().default(false) }),
   /** Any kind: drop my side and keep the server's (no_seat: the profile goes on without the licence). */
   z.strictObject({ kind: z.literal('discard') }),
+  /** no_seat: take the licence off another profile that holds it (its seat is freed first), then send my licences again. */
+  z.strictObject({ kind: z.literal('release'), licence: z.uuid(), from: profileIdSchema }),
   /** edit_deleted: create my profile again on the server. */
   z.strictObject({ kind: z.literal('restore') }),
   /** rejected (or create_taken): send my values again after fixing them here; no_seat: send my licences again (once a seat is free). */

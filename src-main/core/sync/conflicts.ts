@@ -24,6 +24,9 @@ export interface ConflictServiceDeps {
   sync: { poke(): void };
 }
 
+/** How many holders of a licence a no-seat conflict offers to free a seat from. */
+const SEAT_HOLDERS_SHOWN = 200;
+
 const NOT_ALLOWED = (kind: ConflictKind, resolution: ConflictResolution['kind']): AppError =>
   ruleError('VALIDATION_FAILED', rule('conflict_resolution_mismatch', { resolution, kind }));
 
@@ -38,6 +41,7 @@ const RESOLVED = {
   discard: 'sync_log_resolved_discard',
   restore: 'sync_log_resolved_restore',
   retry: 'sync_log_resolved_retry',
+  release: 'sync_log_resolved_release',
 } as const satisfies Record<ConflictResolution['kind'], RuleKey>;
 
 /** The sync log's line for a conflict a person settled: how, and about whom (when a side still names them). */
@@ -86,9 +90,25 @@ export class ConflictService {
         overlapping,
         holderId: c.holderId,
         entryNames,
+        seatHolders: c.kind === 'no_seat' ? this.seatHolders(c, mine) : [],
         createdAt: c.createdAt,
       };
     });
+  }
+
+  /** The licences my side holds and the server's row lacks, each with the other profiles here that hold it. */
+  private seatHolders(c: ConflictRecord, mine: ProfileValues | null): ConflictView['seatHolders'] {
+    const kept = new Set(c.theirs?.licences ?? []);
+    return (mine?.licences ?? [])
+      .filter((licence) => !kept.has(licence))
+      .map((licence) => ({
+        licence,
+        holders: this.deps.replica.catalogues
+          .licenceHolders(licence, SEAT_HOLDERS_SHOWN + 1)
+          .filter((h) => h.id !== c.entityId)
+          .slice(0, SEAT_HOLDERS_SHOWN)
+          .map((h) => ({ id: h.id, name: `${h.firstName} ${h.lastName}` })),
+      }));
   }
 
   resolve(id: string, resolution: ConflictResolution): void {
@@ -160,13 +180,24 @@ export class ConflictService {
       this.serverSide(theirs);
       return;
     }
-    if (r.kind !== 'retry') throw NOT_ALLOWED(c.kind, r.kind);
+    if (r.kind === 'release') this.releaseSeat(r.licence, r.from, c.entityId);
+    else if (r.kind !== 'retry') throw NOT_ALLOWED(c.kind, r.kind);
     if (mine === null) throw ruleError('VALIDATION_FAILED', rule('conflict_no_values', {}));
-    const values = this.checked(r.draft, mine);
+    const values = r.kind === 'retry' ? this.checked(r.draft, mine) : mine;
     this.assertFree(values, c.entityId);
     const theirValues = valuesOf(theirs);
     this.deps.store.putProfile(toStored(theirs, values));
     queueUpdate(this.deps, c.entityId, theirs.version, theirValues, values, this.now());
+  }
+
+  /** Takes a licence off another profile that holds it, queued before my retry so the server frees the seat first. */
+  private releaseSeat(licence: string, from: string, self: string): void {
+    const holder = from === self ? undefined : this.deps.store.stored(from);
+    if (holder === undefined || holder.deleted || !holder.licences.includes(licence)) throw ruleError('VALIDATION_FAILED', rule('conflict_not_a_holder', {}));
+    const before = valuesOf(holder);
+    const after: ProfileValues = { ...before, licences: before.licences.filter((id) => id !== licence) };
+    this.deps.store.putProfile({ ...holder, ...after, updatedAt: this.now() });
+    queueUpdate(this.deps, holder.id, holder.version, before, after, this.now());
   }
 
   private resolveDeleted(c: ConflictRecord, mine: ProfileValues | null, r: ConflictResolution): void {

@@ -13,6 +13,7 @@ import { useApi } from '../../api/hooks';
 import { FIELD_KEYS, showValue } from '../../components/values';
 import { errorText } from '../../i18n/messages';
 import { CONFLICT_KIND_KEYS, conflictHeadline } from './words';
+import { ReleaseSeat } from './ReleaseSeat';
 
 type Field = keyof ProfileValues;
 
@@ -194,6 +195,7 @@ function ConflictCard({ c, done }: { c: ConflictView; done: () => void }) {
                 {t('sync.conflicts.keepServer')}
               </Button>
             </Group>
+            <ReleaseSeat c={c} settle={settle} />
           </>
         )}
         {c.kind === 'rejected' && (

@@ -139,6 +139,7 @@ describe('a conflict headline', () => {
     overlapping: [],
     holderId: null,
     entryNames: {},
+    seatHolders: [],
     createdAt: '2026-03-01T10:00:00.000Z',
     ...patch,
   });

@@ -147,3 +147,44 @@ describe('ConflictService: an edit of a profile deleted on the server', () => {
     expect(s.conflicts.list()).toEqual([]);
   });
 });
+
+describe('ConflictService: a licence without a seat', () => {
+  const PARK = '50000000-0000-4000-8000-000000000001';
+  /** X was given the licence here; the server kept the rest without it. H holds the licence (synced). */
+  function noSeat() {
+    const s = setup();
+    const mine = values({ licences: [PARK] });
+    s.db.seed({ ...storedRow(X, mine, 1) });
+    s.db.seed({ ...storedRow(H, values({ firstName: 'Bram', lastName: 'Claes', email: 'h@example.com', licences: [PARK] }), 4) });
+    const theirs = serverRow(X, values({}), 2);
+    const id = s.open({ entityId: X, kind: 'no_seat', base: { licences: [] }, mine, theirs });
+    return { ...s, id };
+  }
+
+  it('lists the licence with the other profiles here that hold it', () => {
+    const s = noSeat();
+    expect(s.conflicts.list()).toEqual([expect.objectContaining({ id: s.id, kind: 'no_seat', seatHolders: [{ licence: PARK, holders: [{ id: H, name: 'Bram Claes' }] }] })]);
+  });
+
+  it('releasing another holder takes the licence off it first, then sends mine again, in that order', () => {
+    const s = noSeat();
+    s.conflicts.resolve(s.id, { kind: 'release', licence: PARK, from: H });
+    expect(s.resolved(s.id)).toBe('release');
+    expect(s.db.t.outbox).toEqual([
+      expect.objectContaining({ kind: 'profile.update', entityId: H, baseVersion: 4, payload: { changes: { licences: [] }, base: { licences: [PARK] } } }),
+      expect.objectContaining({ kind: 'profile.update', entityId: X, baseVersion: 2 }),
+    ]);
+    expect(s.db.t.outbox[1]?.payload).toMatchObject({ changes: { licences: [PARK] } });
+    expect(s.db.t.profiles.get(H)?.licences).toEqual([]);
+    expect(s.pokes.length).toBeGreaterThan(0);
+  });
+
+  it('a profile that does not hold the licence is refused, and nothing changes', () => {
+    const s = noSeat();
+    expect(() => s.conflicts.resolve(s.id, { kind: 'release', licence: PARK, from: Y })).toThrow(AppError);
+    expect(() => s.conflicts.resolve(s.id, { kind: 'release', licence: PARK, from: X })).toThrow(AppError);
+    expect(s.db.t.outbox).toEqual([]);
+    expect(s.resolved(s.id)).toBeNull();
+    expect(s.db.t.profiles.get(H)?.licences).toEqual([PARK]);
+  });
+});

@@ -262,6 +262,12 @@ export class MemoryReplica {
         return used;
       },
       ruleNames: () => new Map(),
+      licenceHolders: (licenceId, limit) =>
+        [...this.t.profiles.values()]
+          .filter((r) => !r.deleted && r.licences.includes(licenceId))
+          .sort((a, b) => a.lastName.localeCompare(b.lastName) || a.firstName.localeCompare(b.firstName))
+          .slice(0, limit)
+          .map((r) => ({ id: r.id, firstName: r.firstName, lastName: r.lastName })),
     },
     outbox: {
       append: (m) => {
