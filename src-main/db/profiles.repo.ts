@@ -334,8 +334,13 @@ export const profilesRepo = {
   },
 
   getMany(db: Db, ids: readonly string[], now: Date): Profile[] {
-    const rows = prepared(db, 'SELECT p.* FROM json_each(?) j JOIN profiles p ON p.id = j.value AND p.deleted = 0 ORDER BY j.key').all(JSON.stringify(ids)) as ProfileRow[];
-    return rows.map((r) => rowToProfile(r, now));
+    // An IN over the ids (each an index lookup); the order given is put back here.
+    const rows = prepared(db, 'SELECT p.* FROM profiles p WHERE p.id IN (SELECT value FROM json_each(?)) AND p.deleted = 0').all(JSON.stringify(ids)) as ProfileRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row === undefined ? [] : [rowToProfile(row, now)];
+    });
   },
 
   markDeleted(db: Db, id: string, updatedAt: string): boolean {

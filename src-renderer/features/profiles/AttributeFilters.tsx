@@ -1,4 +1,4 @@
-import { MultiSelect } from '@mantine/core';
+import { Group, MultiSelect } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ATTRIBUTE_FIELDS, KIND_OF } from '../../../src-shared/attributes';
 import type { AttributeField, CatalogueEntry } from '../../../src-shared/attributes';
@@ -26,7 +26,7 @@ export function AttributeFilters({ entries, facets, value, onChange }: Props) {
     const next: Filters = { ...value, [field]: chosen.length > 0 ? chosen : undefined };
     onChange(ATTRIBUTE_FIELDS.some((f) => (next[f]?.length ?? 0) > 0) ? next : undefined);
   };
-  return ATTRIBUTE_FIELDS.map((field) => {
+  const filters = ATTRIBUTE_FIELDS.map((field) => {
     const own = entries.filter((e) => e.kind === KIND_OF[field]);
     const chosen = value?.[field] ?? [];
     if (own.length === 0 && chosen.length === 0) return null;
@@ -47,9 +47,15 @@ export function AttributeFilters({ entries, facets, value, onChange }: Props) {
         }}
         searchable
         clearable
-        w={200}
+        w={260}
         data-testid={`filter-${field}`}
       />
     );
-  });
+  }).filter((f) => f !== null);
+  // A row of their own under the profile's own filters, so both rows keep their places as pills come and go.
+  return filters.length === 0 ? null : (
+    <Group align="flex-end" gap="sm">
+      {filters}
+    </Group>
+  );
 }

@@ -158,14 +158,14 @@ export function ListActionDialog({ item, selection, entries, tags, onClose, onDo
   const picker = (() => {
     if ('field' in choice && choice.kind !== 'clear') {
       const own = entries.filter((e) => e.kind === KIND_OF[choice.field]).map((e) => ({ value: e.id, label: e.name }));
-      return <Select label={t(FIELD_KEYS[choice.field])} data={own} value={value === '' ? null : value} onChange={(v) => setValue(v ?? '')} searchable data-autofocus data-testid="list-action-entry" />;
+      return <Select label={t(FIELD_KEYS[choice.field])} data={own} value={value === '' ? null : value} onChange={(v) => setValue(v ?? '')} searchable data-testid="list-action-entry" />;
     }
     if (choice.kind === 'addTag' || choice.kind === 'removeTag') {
-      return <Autocomplete label={t('profiles.listActions.tag')} data={[...tags]} value={value} onChange={setValue} data-autofocus data-testid="list-action-tag" />;
+      return <Autocomplete label={t('profiles.listActions.tag')} data={[...tags]} value={value} onChange={setValue} data-testid="list-action-tag" />;
     }
     if (choice.kind === 'setLanguage') {
       const data = LANGUAGES.map((l) => ({ value: l, label: t(LANGUAGE_KEYS[l]) }));
-      return <Select label={t(FIELD_KEYS.language)} data={data} value={value === '' ? null : value} onChange={(v) => setValue(v ?? '')} data-autofocus data-testid="list-action-language" />;
+      return <Select label={t(FIELD_KEYS.language)} data={data} value={value === '' ? null : value} onChange={(v) => setValue(v ?? '')} data-testid="list-action-language" />;
     }
     return null;
   })();

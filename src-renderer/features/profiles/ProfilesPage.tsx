@@ -284,15 +284,15 @@ export function ProfilesPage() {
             data-testid="filter-undelivered"
           />
         )}
-        <AttributeFilters
-          entries={catalogues.data?.entries ?? []}
-          facets={facets.data?.attributes}
-          value={query.attributes}
-          onChange={(attributes) => {
-            setQuery({ attributes });
-          }}
-        />
       </Group>
+      <AttributeFilters
+        entries={catalogues.data?.entries ?? []}
+        facets={facets.data?.attributes}
+        value={query.attributes}
+        onChange={(attributes) => {
+          setQuery({ attributes });
+        }}
+      />
       <SelectionBar total={total} entries={catalogues.data?.entries ?? []} tags={(facets.data?.tags ?? []).map((tag) => tag.tag)} />
       {rows.error !== undefined && <Alert color="red">{errorText(t, rows.error)}</Alert>}
       {rows.total === 0 ? (
