@@ -20,7 +20,9 @@ const DATA_TABLES = [
   'invitation_events',
   'sync_log',
   'catalogue_entries',
+  'assignment_rules',
   'profile_tags',
+  'profile_entries',
   'profiles',
 ] as const;
 

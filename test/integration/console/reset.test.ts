@@ -36,6 +36,12 @@ describe('reset local data', () => {
     expect(text.split('\r\n')[0]).toBe('First name,Last name,Email,Phone,Tags,External ID,Language');
     expect(text).toContain('Élodie,Dubois,elodie@example.com');
     expect(await c.call('app:resetPreview', {})).toEqual({ profiles: 0, unsynced: 0, waiting: 0 });
+    // Every table of the data is empty, whichever schema version added it; the settings and the search index's own bookkeeping stay.
+    const tables = (c.roster.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[])
+      .map((t) => t.name)
+      .filter((name) => name !== 'settings' && !/^profiles_(fts|words)_/.test(name));
+    const filled = tables.filter((name) => (c.roster.db.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n > 0);
+    expect(filled).toEqual([]);
 
     // Importing the file again queues both profiles once more, with their values.
     const view = await c.call('import:open', { fileName: result.file.fileName, bytes: new Uint8Array(bytes) });
