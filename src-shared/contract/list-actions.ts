@@ -24,7 +24,6 @@ export const listActionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('delete') }),
 ]);
 export type ListAction = z.infer<typeof listActionSchema>;
-export type ListActionKind = ListAction['kind'];
 
 /**
  * Why a profile of the selection is left as it is: it already has the value
