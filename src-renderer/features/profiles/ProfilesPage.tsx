@@ -87,7 +87,7 @@ function SelectionBar({ total, entries, tags }: { total: number; entries: readon
           {OTHER_ACTIONS.map((a) => (
             <Menu.Item
               key={a.label}
-              {...(a.choice.kind === 'delete' ? { color: 'red' } : {})}
+              {...(a.choice.kind === 'delete' ? { color: 'red.9' } : {})}
               onClick={() => {
                 setActing(a);
               }}
