@@ -398,9 +398,8 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
-  // Version 12 belongs to another change of issue 14; the runner runs every migration above a file's version, so the gap is harmless.
   {
-    version: 13,
+    version: 12,
     name: 'the attribute index the list filters on',
     up: (db) => {
       // One row per entry a live profile holds, and one 'none' row per attribute it holds nothing in (profile-entries.ts).

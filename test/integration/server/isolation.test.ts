@@ -24,6 +24,8 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
   let bInvitationId: string;
   let bOwnerId: string;
   let bEntryId: string;
+  let bRuleId: string;
+  let bApplyId: string;
   const bEntryCode = `B-SECRET-${randomUUID().slice(0, 6)}`;
   const bName = `Org B ${randomUUID().slice(0, 6)}`;
 
@@ -41,6 +43,9 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     bInvitationId = invitation.body.data.id;
     bOwnerId = (await t.request<Ok<{ account: { id: string } }>>('GET', '/api/v1/auth/session', { token: b.token })).body.data.account.id;
     bEntryId = (await t.request<Ok<{ id: string }>>('POST', '/api/v1/catalogues', { token: b.token, body: { kind: 'accessRight', draft: { code: bEntryCode, name: 'B car park' } } })).body.data.id;
+    const bRule = await t.request<Ok<{ id: string }>>('POST', '/api/v1/rules', { token: b.token, body: { draft: { name: 'B night shift', conditions: [{ subject: 'tag', value: 'Night' }], actions: [{ field: 'accessRights', grant: [bEntryId] }] } } });
+    bRuleId = bRule.body.data.id;
+    bApplyId = (await t.request<Ok<{ id: string }>>('POST', `/api/v1/rules/${bRuleId}/apply`, { token: b.token, body: { baseVersion: 1 } })).body.data.id;
     await t.sink.waitFor(2);
   });
   afterAll(async () => {
@@ -57,6 +62,8 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     audit: (await t.request('GET', '/api/v1/audit?limit=500', { token: b.token })).text,
     auditCsv: (await t.request('GET', '/api/v1/audit.csv', { token: b.token })).text,
     catalogues: (await t.request('GET', '/api/v1/catalogues', { token: b.token })).text,
+    rules: (await t.request('GET', '/api/v1/rules', { token: b.token })).text,
+    applies: (await t.request('GET', '/api/v1/rules/applies', { token: b.token })).text,
   });
 
   type Case = () => Promise<{ status: number; text: string }[]>;
@@ -136,6 +143,53 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
         const res = await t.request('DELETE', `/api/v1/catalogues/${bEntryId}?removeFromProfiles=true`, tok);
         expect(res.status).toBe(404);
         return [moveOntoB, res].map((r) => ({ status: r.status, text: r.text.replace(bEntryId, '') }));
+      },
+      'GET /api/v1/rules': async () => {
+        const res = await t.request('GET', '/api/v1/rules', tok);
+        expect(res.text).not.toContain(bRuleId);
+        return [res];
+      },
+      'POST /api/v1/rules': async () => {
+        // A rule of A's that names B's entry is refused as an unknown entry; A's own rule is A's.
+        const foreign = await t.request('POST', '/api/v1/rules', { ...tok, body: { draft: { name: 'A grab', actions: [{ field: 'accessRights', grant: [bEntryId] }] } } });
+        expect(foreign.status).toBe(400);
+        const own = await t.request('POST', '/api/v1/rules', { ...tok, body: { draft: { name: 'A own', conditions: [{ subject: 'tag', value: 'Day' }], actions: [] } } });
+        return [foreign, own].map((r) => ({ status: r.status, text: r.text.replaceAll(bEntryId, '') }));
+      },
+      'PATCH /api/v1/rules/:id': async () => {
+        const res = await t.request('PATCH', `/api/v1/rules/${bRuleId}`, { ...tok, body: { baseVersion: 1, draft: { name: 'Hacked' } } });
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replaceAll(bRuleId, '') }];
+      },
+      'DELETE /api/v1/rules/:id': async () => {
+        const res = await t.request('DELETE', `/api/v1/rules/${bRuleId}?baseVersion=1`, tok);
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replaceAll(bRuleId, '') }];
+      },
+      'PUT /api/v1/rules/order': async () => {
+        const res = await t.request('PUT', '/api/v1/rules/order', { ...tok, body: { ids: [bRuleId] } });
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        return [{ status: res.status, text: res.text.replaceAll(bRuleId, '') }];
+      },
+      'POST /api/v1/rules/preview': async () => {
+        const res = await t.request('POST', '/api/v1/rules/preview', { ...tok, body: { id: bRuleId } });
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replaceAll(bRuleId, '') }];
+      },
+      'POST /api/v1/rules/:id/apply': async () => {
+        const res = await t.request('POST', `/api/v1/rules/${bRuleId}/apply`, { ...tok, body: { baseVersion: 1 } });
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replaceAll(bRuleId, '') }];
+      },
+      'GET /api/v1/rules/applies': async () => {
+        const res = await t.request('GET', '/api/v1/rules/applies', tok);
+        expect(res.text).not.toContain(bApplyId);
+        return [res];
+      },
+      'POST /api/v1/rules/applies/:id/undo': async () => {
+        const res = await t.request('POST', `/api/v1/rules/applies/${bApplyId}/undo`, tok);
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replaceAll(bApplyId, '') }];
       },
       'GET /api/v1/mail': async () => [await t.request('GET', '/api/v1/mail', tok)],
       'POST /api/v1/mail/:id/retry': async () => {
