@@ -68,8 +68,7 @@ export function ExportDialog({ opened, onClose, listTotal, allTotal }: { opened:
     if (!opened) return;
     setScope(tickedCount > 0 ? 'ticked' : 'list');
     setError(null);
-    // Only when the dialog opens: what is ticked then is what it offers.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens: what is ticked then is what it offers
   }, [opened]);
 
   useEffect(
