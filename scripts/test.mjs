@@ -6,7 +6,7 @@
 // is wrong; the exit code is non-zero if anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = (name) => join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
@@ -45,21 +45,42 @@ for (const stage of stages) {
 // Test counts from the runners' own reports.
 let passed = 0;
 let failed = 0;
+const failures = [];
 const vitestReport = join(reports, 'vitest.json');
 if (existsSync(vitestReport)) {
   const v = JSON.parse(readFileSync(vitestReport, 'utf8'));
   passed += v.numPassedTests;
   failed += v.numFailedTests;
   console.log(`vitest: ${v.numPassedTests} passed, ${v.numFailedTests} failed of ${v.numTotalTests} in ${v.numTotalTestSuites} suites`);
+  // The failing tests are named again here, at the very end of the log,
+  // where a reader who sees only its tail still finds them.
+  for (const file of v.testResults ?? []) {
+    for (const t of file.assertionResults ?? []) {
+      if (t.status !== 'failed') continue;
+      failures.push(`vitest ${relative(process.cwd(), file.name)} › ${t.fullName}`);
+      const first = String((t.failureMessages ?? [])[0] ?? '').split('\n').slice(0, 6).join('\n      ');
+      if (first) failures.push(`      ${first}`);
+    }
+  }
 }
 const e2eReport = join(reports, 'e2e.json');
 if (existsSync(e2eReport)) {
-  const e = JSON.parse(readFileSync(e2eReport, 'utf8')).stats;
+  const report = JSON.parse(readFileSync(e2eReport, 'utf8'));
+  const e = report.stats;
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      const bad = (spec.tests ?? []).some((t) => t.status === 'unexpected' || t.status === 'flaky');
+      if (bad) failures.push(`playwright ${spec.file}:${spec.line} › ${spec.title}`);
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
   passed += e.expected;
   failed += e.unexpected + e.flaky;
   console.log(`playwright: ${e.expected} passed, ${e.unexpected} failed, ${e.flaky} flaky, ${e.skipped} skipped`);
 }
 
+if (failures.length > 0) console.log(`\n=== failing tests\n${failures.join('\n')}`);
 console.log('\n=== summary');
 for (const r of results) console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds.toFixed(1)} s)`);
 const stageFailures = results.filter((r) => !r.ok).length;
