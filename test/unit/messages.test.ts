@@ -8,6 +8,12 @@ import { z } from 'zod';
 import { fieldRulesOf, fieldsOf, ruleError } from '../../src-shared/errors';
 import { englishText, formatBytes, isRuleKey, isRuleMessage, issueRule, labelKeyOf, rule, RULE_TEMPLATES } from '../../src-shared/messages';
 import type { RuleMessage } from '../../src-shared/messages';
+import { ATTRIBUTE_TEMPLATES } from '../../src-shared/message-templates/attributes';
+import { CONSOLE_TEMPLATES } from '../../src-shared/message-templates/console';
+import { FIELD_LABEL_TEMPLATES } from '../../src-shared/message-templates/fields';
+import { IMPORT_TEMPLATES } from '../../src-shared/message-templates/import';
+import { PROFILE_TEMPLATES } from '../../src-shared/message-templates/profile';
+import { SERVER_TEMPLATES } from '../../src-shared/message-templates/server';
 import { checkEmail, checkExternalId, checkLanguage, checkName, checkPhone, checkTags, FIELD_LABELS, parseCallingCode, Refusal, validateProfile } from '../../src-shared/profile';
 import { findForbiddenCharacter, forbiddenCharacterMessage, forbiddenCharacterRule } from '../../src-shared/text-safety';
 import { checkWebUrl } from '../../src-shared/urls';
@@ -212,5 +218,14 @@ describe('request validation', () => {
   it('an error built from a finding says it in English and carries it', () => {
     const error = ruleError('NOT_FOUND', rule('import_gone', {}));
     expect(error.toApiError()).toEqual({ code: 'NOT_FOUND', message: 'This import is no longer open; drop the file again.', details: { rule: { key: 'import_gone', params: {} } } });
+  });
+});
+
+describe('the English templates, one file per area', () => {
+  it('no key is written in two areas (a spread would keep only the last)', () => {
+    const areas = [FIELD_LABEL_TEMPLATES, PROFILE_TEMPLATES, ATTRIBUTE_TEMPLATES, SERVER_TEMPLATES, CONSOLE_TEMPLATES, IMPORT_TEMPLATES];
+    const all = areas.flatMap((templates) => Object.keys(templates));
+    expect(all.filter((key, i) => all.indexOf(key) !== i)).toEqual([]);
+    expect(all.length).toBe(Object.keys(RULE_TEMPLATES).length);
   });
 });
