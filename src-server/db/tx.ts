@@ -28,6 +28,16 @@ export async function inTransaction<T>(db: Db, work: (trx: Tx) => Promise<T>): P
 }
 
 /**
+ * Runs reads that must agree with each other in one snapshot: on PostgreSQL
+ * a read-only REPEATABLE READ transaction (it never fails to serialize), on
+ * SQLite a transaction whose first read fixes what the rest see (WAL). A
+ * writer that commits between two of them is seen by neither, never by one.
+ */
+export async function inReadSnapshot<T>(db: Db, work: (trx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
+}
+
+/**
  * PostgreSQL error classes that mean "the database will not store these
  * values" (data exception, integrity constraint, program limit such as an
  * index row too large) and an exception raised on purpose (a trigger). The

@@ -1,5 +1,6 @@
 import { stripForbiddenCharacters, toSingleLine } from '../../src-shared/text-safety';
-import { chunks, inTransaction, iso, refusalCode, withSavepoint } from '../db/tx';
+import { chunks, inReadSnapshot, inTransaction, iso, refusalCode, withSavepoint } from '../db/tx';
+import type { Tx } from '../db/tx';
 import { checkEmail } from '../../src-shared/profile';
 import { AppError } from '../../src-shared/errors';
 import { canWrite } from '../../src-shared/wire';
@@ -279,13 +280,20 @@ function applyChange(batch: ProfileBatch, m: ProfileChange): ProfileOutcome {
  */
 export async function pull(ctx: ServerContext, actor: Actor, cursorText: string, limit: number, include?: 'entries' | 'rules'): Promise<PullResponse> {
   const cursor = parseCursor(cursorText);
+  // One snapshot for every read below: a writer committing between the
+  // sequence read and the rows' (the mail worker moving a row up) would
+  // otherwise leave that row out of this page, above `high`.
+  return inReadSnapshot(ctx.db, (db) => pullPage(ctx, db, actor, cursor, limit, include));
+}
+
+async function pullPage(ctx: ServerContext, db: Tx, actor: Actor, cursor: Cursor, limit: number, include: 'entries' | 'rules' | undefined): Promise<PullResponse> {
   const now = ctx.clock.now();
-  const org = await ctx.db.selectFrom('organisations').select('change_seq').where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
+  const org = await db.selectFrom('organisations').select('change_seq').where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
   const high = org.change_seq;
   if (cursor.seq >= high && cursor.id === null) {
     return { changes: [], cursor: formatCursor({ seq: Math.max(high, cursor.seq), id: null }), hasMore: false, serverTime: iso(now) };
   }
-  const rows = await selectProfiles(ctx.db)
+  const rows = await selectProfiles(db)
     .where('profiles.organisation_id', '=', actor.organisationId)
     .where((eb) =>
       cursor.id === null
@@ -299,7 +307,7 @@ export async function pull(ctx: ServerContext, actor: Actor, cursorText: string,
     .execute();
   // Catalogue entries and rules share the sequence: read the same way, and merged in (seq, id) order.
   const since = (table: 'catalogue_entries' | 'assignment_rules') =>
-    ctx.db
+    db
       .selectFrom(table as 'catalogue_entries')
       .selectAll()
       .where('organisation_id', '=', actor.organisationId)
@@ -323,7 +331,7 @@ export async function pull(ctx: ServerContext, actor: Actor, cursorText: string,
   const page = pageItems.flatMap((item) => (item.profile === null ? [] : [item.profile]));
   // Each live row carries its latest invitation email's delivery (null: none); a change of it moves the row up the sequence (mail-sync.ts).
   const deliveries = await latestDeliveries(
-    ctx.db,
+    db,
     actor.organisationId,
     page.flatMap((row) => (row.deleted === 0 ? [row.id] : [])),
     ctx.config.mail.retryForMs,
