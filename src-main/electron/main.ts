@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROSTER_VERSION } from '../runtime/version';
+import electronUpdater from 'electron-updater';
 import { startElectron } from './start';
+import { createElectronInstaller } from './updater';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -28,5 +30,7 @@ void startElectron(
     preloadPath: join(here, '../preload/index.cjs'),
     version: ROSTER_VERSION,
     nativeBinding: electronNativeBinding,
+    // Only a packaged app updates itself (electron-updater reads its app-update.yml and installs over it).
+    ...(app.isPackaged ? { updateInstaller: (feedUrl: string) => createElectronInstaller(electronUpdater.autoUpdater, feedUrl) } : {}),
   },
 );

@@ -7,6 +7,7 @@ import { restoreOnStart, startupFailureText, StartupError } from '../runtime/sta
 import type { Roster, RosterOptions } from '../runtime/roster';
 import { readStatic } from '../runtime/static';
 import type { SecretStore } from '../core/sync/ports';
+import type { UpdateInstallerPort } from '../core/updates/service';
 import { importLimitsFromEnv } from '../runtime/import/limits-env';
 import { bindIpc } from './ipc';
 import type { EventTarget, IpcMainLike } from './ipc';
@@ -96,6 +97,8 @@ export interface StartEnvironment {
   nativeBinding(): string | undefined;
   /** Where messages go besides the dialog (the terminal of `npm start`). */
   log?: { warn(message: string): void; error(message: string): void };
+  /** electron-updater on a feed (main.ts); none in tests. */
+  updateInstaller?: (feedUrl: string) => UpdateInstallerPort;
   /** Tests: the composition root's sync and import parts. */
   roster?: Pick<RosterOptions, 'sync' | 'import'>;
 }
@@ -236,6 +239,7 @@ export function startElectron<W extends WindowLike>(electron: ElectronModules<W>
         return true;
       },
       openPath: async (path) => (await shell.openPath(path)) === '',
+      updates: { feedUrl: environment.env.ROSTER_UPDATE_URL, ...(environment.updateInstaller === undefined ? {} : { installer: environment.updateInstaller }) },
       ...environment.roster,
       import: { ...environment.roster?.import, limits: { ...importLimitsFromEnv(environment.env), ...environment.roster?.import?.limits } },
       sync: { ...environment.roster?.sync, secrets },

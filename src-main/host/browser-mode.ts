@@ -67,6 +67,8 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
     warn: (message) => {
       options.print(`Warning: ${message}`);
     },
+    // The browser host reads the feed and tells of an update; installing is the desktop app's.
+    updates: { feedUrl: options.env.ROSTER_UPDATE_URL },
     ...options.roster,
     import: { ...options.roster?.import, limits: { ...importLimits, ...options.roster?.import?.limits } },
   });

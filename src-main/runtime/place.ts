@@ -64,7 +64,7 @@ export interface PlaceShared {
 }
 
 /** One organisation's data opened: its replica file in `dir`, its session token, its services. */
-export interface OpenPlace extends Omit<Roster, 'events' | 'log'> {
+export interface OpenPlace extends Omit<Roster, 'events' | 'log' | 'updates'> {
   file: string;
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ruleError } from '../../src-shared/errors';
-import { rule } from '../../src-shared/messages';
+import { rule, RULE_TEMPLATES } from '../../src-shared/messages';
 import { FIELD_LABELS } from '../../src-shared/profile';
 import type { ResetPreview, ResetResult } from '../../src-shared/contract/app';
 import { profilesRepo } from '../db/profiles.repo';
@@ -39,6 +39,13 @@ const KEPT: Omit<ExportJob, 'selection' | 'now'> = {
   headers: {
     ...FIELD_LABELS,
     phone: 'Phone',
+    accessRights: RULE_TEMPLATES.field_accessRights,
+    department: RULE_TEMPLATES.field_department,
+    jobProfile: RULE_TEMPLATES.field_jobProfile,
+    permissionType: RULE_TEMPLATES.field_permissionType,
+    userGroup: RULE_TEMPLATES.field_userGroup,
+    paymentMethods: RULE_TEMPLATES.field_paymentMethods,
+    licences: RULE_TEMPLATES.field_licences,
     status: 'Status',
     invitedAt: 'Invited',
     confirmedAt: 'Confirmed',

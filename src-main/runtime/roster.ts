@@ -33,6 +33,10 @@ import { openPlace } from './place';
 import type { OpenPlace, PlaceShared } from './place';
 import { openFailure, startupFailureText, StartupError } from './startup';
 import { createHttpTransport } from './sync/http-transport';
+import { openUpdates } from './updates';
+import type { UpdateOptions } from './updates';
+import type { UpdateService } from '../core/updates/service';
+import type { UpdateBlocker } from '../../src-shared/contract/updates';
 
 export interface RosterOptions {
   dataDir: string;
@@ -68,6 +72,8 @@ export interface RosterOptions {
   };
   /** The token store of a further organisation's folder (Electron: the OS's encryption); a 0600 file by default. */
   secretsFor?: (dir: string) => SecretStore;
+  /** Updates of the console: the feed, the desktop app's installer, the policy file (see runtime/updates). */
+  updates?: UpdateOptions;
   /** Spreadsheet import: limits (file size, rows, time, memory), and what reads the files (a worker thread by default). */
   import?: { limits?: Partial<ImportLimits>; worker?: ImportWorkerPort; workerFile?: string; templatesDir?: string };
 }
@@ -83,6 +89,8 @@ export interface Roster {
   sync: SyncEngine;
   invites: InviteService;
   conflicts: ConflictService;
+  /** The updater: the machine's, whichever organisation is open. */
+  updates: UpdateService;
   close(): void;
 }
 
@@ -131,6 +139,21 @@ export function openRoster(options: RosterOptions): Roster {
   };
   const events = new EventBus();
   const switcher = options.sync?.switcher ?? createHttpTransport();
+  /** What holds an update back: changes waiting to be sent, an import open (in the organisation open now). */
+  const blockers = (): UpdateBlocker[] => [
+    ...(current.sync.status().waiting.mutations > 0 ? (['sync'] as const) : []),
+    ...(current.imports.busy() !== null ? (['import'] as const) : []),
+  ];
+  const updates = openUpdates({
+    options: options.updates ?? {},
+    dataDir: options.dataDir,
+    version: options.version,
+    clock: options.clock ?? { now: () => new Date() },
+    blockers,
+    log: (level, message) => {
+      log.write(level, message);
+    },
+  });
   const absolute = (dir: string): string => (dir === '' ? options.dataDir : join(options.dataDir, dir));
 
   const shared: PlaceShared = {
@@ -198,6 +221,11 @@ export function openRoster(options: RosterOptions): Roster {
       },
       'sync:organisations': () => view(),
       'app:restoreBackup': ({ name }) => restore(name),
+      'app:updates': () => updates.status(),
+      'app:checkUpdates': () => updates.check(),
+      'app:downloadUpdate': () => updates.download(),
+      'app:installUpdate': () => updates.install(),
+      'app:setAutoUpdates': ({ automatic }) => updates.setAutomatic(automatic),
       'sync:switchOrganisation': async ({ organisationId }) => {
         if (current.sync.status().organisation?.id === organisationId) return view();
         const known = registry.places.find((p) => p.organisationId === organisationId);
@@ -326,6 +354,7 @@ export function openRoster(options: RosterOptions): Roster {
 
   let current: OpenPlace = openPlace(shared, absolute(registry.active));
   note();
+  updates.start();
   const dispatcher: Dispatcher = { dispatch: (name, args) => current.dispatcher.dispatch(name, args) };
   return {
     events,
@@ -349,7 +378,9 @@ export function openRoster(options: RosterOptions): Roster {
     get conflicts() {
       return current.conflicts;
     },
+    updates,
     close: () => {
+      updates.stop();
       // A sign-in left waiting for a choice ends on the server too.
       void dropPending();
       current.close();

@@ -3,16 +3,17 @@ import { channel } from './channel';
 import { selectionSchema } from './profiles';
 import { PROFILE_STATUSES } from '../profile';
 import type { ExportedFile } from '../import';
+import { ATTRIBUTE_FIELDS } from '../attributes';
+import { IDENTITY_FIELDS } from '../profile-values';
 
-/** The columns a profile list export can hold, in the order the file shows them. */
+/**
+ * The columns a profile list export can hold, in the order the file shows
+ * them: who the person is, the attributes (each written by its entries'
+ * names), then the invitation state and times.
+ */
 export const EXPORT_COLUMNS = [
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'tags',
-  'externalId',
-  'language',
+  ...IDENTITY_FIELDS,
+  ...ATTRIBUTE_FIELDS,
   'status',
   'invitedAt',
   'confirmedAt',

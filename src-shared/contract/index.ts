@@ -8,6 +8,7 @@ import { orgChannels } from './org';
 import { cataloguesChannels } from './catalogues';
 import { listActionChannels } from './list-actions';
 import { exportChannels } from './export';
+import { updateChannels } from './updates';
 import type { ExportProgress } from './export';
 import type { ImportProgress } from '../import';
 import type { ChannelDef } from './channel';
@@ -28,6 +29,7 @@ export const contract = {
   ...orgChannels,
   ...cataloguesChannels,
   ...exportChannels,
+  ...updateChannels,
 };
 
 export type Contract = typeof contract;

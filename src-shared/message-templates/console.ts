@@ -8,6 +8,14 @@ export const CONSOLE_TEMPLATES = {
   backup_damaged: "The copy {{name}} fails SQLite's integrity check: it cannot be restored. The data in use was left as it is.",
   backup_restore_failed: "The copy {{name}} could not be put in place ({{detail}}). The data in use was left as it was.",
 
+  // ------------------------------------------------------------ updates of the desktop app (src-main/core/updates)
+  update_off_by_policy: "Updates are turned off on this machine by its policy file: nothing is checked or installed.",
+  update_no_feed: "No update address is set for this console: updates cannot be checked.",
+  update_desktop_only: "Updates are downloaded and installed by the desktop app, not in the browser.",
+  update_none_found: "There is no update to download: check for updates first.",
+  update_not_downloaded: "No update is downloaded yet.",
+  update_waits: "The update waits while changes wait to be sent to the server or an import is open: sync or finish the import, then install it.",
+
   // ------------------------------------------------------------ the console's directory and sync
   profile_not_found: 'This profile does not exist (it may have been deleted).',
   list_action_undo_gone: 'This change can no longer be undone (it was undone already, or the console was restarted since).',

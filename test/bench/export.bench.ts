@@ -77,7 +77,7 @@ try {
     figures[`${format}Bytes`] = viaWorker.bytes.length;
     if (viaWorker.rows !== COUNT) throw new Error(`the ${format} export held ${viaWorker.rows} rows, not ${COUNT}`);
     started = performance.now();
-    buildExport(job(format), selectedProfiles(db, job(format).selection, new Date(job(format).now)), () => undefined);
+    buildExport(job(format), selectedProfiles(db, job(format).selection, new Date(job(format).now), job(format).columns), () => undefined);
     figures[`${format}InThreadMs`] = Math.round(performance.now() - started);
   }
   db.close();

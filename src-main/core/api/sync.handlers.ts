@@ -14,7 +14,12 @@ export type WorkspaceChannel =
   | 'sync:cancelSignIn'
   | 'sync:organisations'
   | 'sync:switchOrganisation'
-  | 'app:restoreBackup';
+  | 'app:restoreBackup'
+  | 'app:updates'
+  | 'app:checkUpdates'
+  | 'app:downloadUpdate'
+  | 'app:installUpdate'
+  | 'app:setAutoUpdates';
 type SyncChannel = Exclude<Extract<ChannelName, `sync:${string}` | `conflicts:${string}` | `invites:${string}`>, WorkspaceChannel>;
 
 export const syncHandlers = (deps: { engine: SyncEngine; conflicts: ConflictService; invites: InviteService; store: SyncStorePort }): DomainHandlers<SyncChannel> => ({

@@ -1,12 +1,24 @@
 import type { Profile } from '../../../src-shared/profile';
 import type { ExportColumn, ExportRequest } from '../../../src-shared/contract/export';
+import type { AttributeField } from '../../../src-shared/attributes';
 import { neutralise } from '../import/export';
 
-/** What of a profile an export can show. */
-export type ExportedProfile = Pick<Profile, 'firstName' | 'lastName' | 'email' | 'phone' | 'tags' | 'externalId' | 'language' | 'status' | 'invitedAt' | 'confirmedAt' | 'createdAt' | 'updatedAt'>;
+/**
+ * What of a profile an export can show; its attributes as the names of the
+ * entries it holds (only those of the chosen columns are read: the others are empty).
+ */
+export type ExportedProfile = Pick<Profile, 'firstName' | 'lastName' | 'email' | 'phone' | 'tags' | 'externalId' | 'language' | 'status' | 'invitedAt' | 'confirmedAt' | 'createdAt' | 'updatedAt'> & {
+  names: Partial<Record<AttributeField, string[]>>;
+};
 
 /** What an export writes, as the worker needs it: the columns and the words, no selection. */
 export type ExportLayout = Pick<ExportRequest, 'columns' | 'headers' | 'statuses'>;
+
+// Several entries are joined like tags, so the import can read them back.
+const attributeCell =
+  (field: AttributeField) =>
+  (p: ExportedProfile): string =>
+    (p.names[field] ?? []).join('; ');
 
 const CELL: Record<ExportColumn, (p: ExportedProfile, layout: ExportLayout) => string> = {
   firstName: (p) => p.firstName,
@@ -17,6 +29,13 @@ const CELL: Record<ExportColumn, (p: ExportedProfile, layout: ExportLayout) => s
   tags: (p) => p.tags.join('; '),
   externalId: (p) => p.externalId ?? '',
   language: (p) => p.language,
+  accessRights: attributeCell('accessRights'),
+  department: attributeCell('department'),
+  jobProfile: attributeCell('jobProfile'),
+  permissionType: attributeCell('permissionType'),
+  userGroup: attributeCell('userGroup'),
+  paymentMethods: attributeCell('paymentMethods'),
+  licences: attributeCell('licences'),
   status: (p, layout) => layout.statuses[p.status],
   invitedAt: (p) => p.invitedAt ?? '',
   confirmedAt: (p) => p.confirmedAt ?? '',

@@ -16,7 +16,7 @@ const post = (reply: ExportWorkerReply, transfer: ArrayBuffer[] = []): void => {
 try {
   const db = openDatabase(data.file, { nativeBinding: data.nativeBinding, readonly: true });
   try {
-    const { bytes, rows } = buildExport(data.job, selectedProfiles(db, data.job.selection, new Date(data.job.now)), (done, total) => {
+    const { bytes, rows } = buildExport(data.job, selectedProfiles(db, data.job.selection, new Date(data.job.now), data.job.columns), (done, total) => {
       post({ type: 'progress', done, total });
     });
     const buffer = bytes.buffer;

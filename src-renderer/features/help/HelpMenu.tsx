@@ -8,12 +8,13 @@ import { errorText } from '../../i18n/messages';
 import { BackupsDialog } from './BackupsDialog';
 import { DiagnosticsDialog } from './DiagnosticsDialog';
 import { ShortcutsDialog } from './ShortcutsDialog';
+import { UpdatesDialog } from './UpdatesDialog';
 import { useShortcuts } from './useShortcuts';
 
-/** The header's Help menu: the data and logs folders, diagnostics for support, the copies of the data file, and the keyboard shortcuts (which it listens for). */
+/** The header's Help menu: the data and logs folders, diagnostics for support, the copies of the data file, the keyboard shortcuts (which it listens for), and updates. */
 export function HelpMenu() {
   const { t } = useTranslation();
-  const [open, setOpen] = useState<'diagnostics' | 'backups' | 'shortcuts' | null>(null);
+  const [open, setOpen] = useState<'diagnostics' | 'backups' | 'shortcuts' | 'updates' | null>(null);
   useShortcuts(
     useCallback(() => {
       setOpen('shortcuts');
@@ -46,10 +47,14 @@ export function HelpMenu() {
           <Menu.Item onClick={() => setOpen('backups')}>{t('common.help.backups')}</Menu.Item>
           <Menu.Divider />
           <Menu.Item onClick={() => setOpen('shortcuts')}>{t('common.help.shortcuts')}</Menu.Item>
+          <Menu.Item onClick={() => setOpen('updates')} data-testid="help-updates">
+            {t('common.help.updates')}
+          </Menu.Item>
         </Menu.Dropdown>
       </Menu>
       <ShortcutsDialog opened={open === 'shortcuts'} onClose={() => setOpen(null)} />
       <DiagnosticsDialog opened={open === 'diagnostics'} onClose={() => setOpen(null)} />
+      <UpdatesDialog opened={open === 'updates'} onClose={() => setOpen(null)} />
       {open === 'backups' && <BackupsDialog opened onClose={() => setOpen(null)} />}
     </>
   );

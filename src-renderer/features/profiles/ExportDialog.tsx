@@ -27,6 +27,13 @@ const COLUMN_KEYS = {
   tags: FIELD_KEYS.tags,
   externalId: FIELD_KEYS.externalId,
   language: FIELD_KEYS.language,
+  accessRights: FIELD_KEYS.accessRights,
+  department: FIELD_KEYS.department,
+  jobProfile: FIELD_KEYS.jobProfile,
+  permissionType: FIELD_KEYS.permissionType,
+  userGroup: FIELD_KEYS.userGroup,
+  paymentMethods: FIELD_KEYS.paymentMethods,
+  licences: FIELD_KEYS.licences,
   status: 'common.fields.status',
   invitedAt: 'profiles.profile.invitedAt',
   confirmedAt: 'profiles.profile.confirmedAt',
@@ -62,12 +69,14 @@ export function ExportDialog({ opened, onClose, listTotal, allTotal }: { opened:
   const [columns, setColumns] = useState<ExportColumn[]>([...DEFAULT_COLUMNS]);
   const [running, setRunning] = useState<{ exportId: string; done: number; total: number } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [cancelled, setCancelled] = useState(false);
   const runningId = useRef<string | null>(null);
 
   useEffect(() => {
     if (!opened) return;
     setScope(tickedCount > 0 ? 'ticked' : 'list');
     setError(null);
+    setCancelled(false);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens: what is ticked then is what it offers
   }, [opened]);
 
@@ -89,6 +98,7 @@ export function ExportDialog({ opened, onClose, listTotal, allTotal }: { opened:
     const exportId = crypto.randomUUID();
     runningId.current = exportId;
     setError(null);
+    setCancelled(false);
     setRunning({ exportId, done: 0, total: 0 });
     const ordered = EXPORT_COLUMNS.filter((c) => columns.includes(c));
     const result = await api.invoke('export:profiles', {
@@ -101,7 +111,8 @@ export function ExportDialog({ opened, onClose, listTotal, allTotal }: { opened:
     runningId.current = null;
     setRunning(null);
     if (!result.ok) {
-      if (result.error.code !== 'CANCELLED') setError(result.error);
+      if (result.error.code === 'CANCELLED') setCancelled(true);
+      else setError(result.error);
       return;
     }
     downloadExported(result.data);
@@ -130,6 +141,11 @@ export function ExportDialog({ opened, onClose, listTotal, allTotal }: { opened:
     <Modal opened={opened} onClose={close} title={t('profiles.export.title')} size="lg" closeButtonProps={{ 'aria-label': t('common.actions.close') }} data-testid="export-dialog">
       <Stack>
         {error !== null && <Alert color="red">{errorText(t, error)}</Alert>}
+        {cancelled && (
+          <Alert color="gray" data-testid="export-cancelled">
+            {t('profiles.export.cancelled')}
+          </Alert>
+        )}
         <Radio.Group label={t('profiles.export.scope')} value={scope} onChange={(v) => { setScope(v); }}>
           <Stack gap="xs" mt="xs">
             {scopes.map((s) => (

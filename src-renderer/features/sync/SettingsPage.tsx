@@ -17,6 +17,7 @@ import { useImportSession } from '../import/session';
 import { useUi } from '../../state/ui';
 import { OrganisationPicker } from './OrganisationPicker';
 import { ResetLocalData } from './ResetLocalData';
+import { UpdatesSetting } from '../help/UpdatesDialog';
 import type { OrganisationChoiceAsked } from './OrganisationPicker';
 
 /** The request's field a refusal of the server address names. */
@@ -192,6 +193,7 @@ export function SettingsPage() {
           ))}
         </Table.Tbody>
       </Table>
+      <UpdatesSetting />
       <ResetLocalData />
       <Modal opened={confirmOut} onClose={stay} title={t('sync.server.signOutTitle')} closeButtonProps={{ 'aria-label': t('common.actions.close') }}>
         <Stack>

@@ -5,6 +5,8 @@ import { openTestConsole } from '../../support/console';
 import type { TestConsole } from '../../support/console';
 import { storedProfile } from '../../support/stored';
 import { profilesRepo } from '../../../src-main/db/profiles.repo';
+import { cataloguesRepo } from '../../../src-main/db/catalogues.repo';
+import type { CatalogueKind } from '../../../src-shared/attributes';
 import { EXPORT_COLUMNS } from '../../../src-shared/contract/export';
 import type { ExportColumn, ExportProgress, ExportRequest } from '../../../src-shared/contract/export';
 import type { ProfileQuery, Selection } from '../../../src-shared/contract/profiles';
@@ -76,6 +78,32 @@ describe('exporting the profile list', () => {
       ['H-email', 'H-phone', 'H-externalId', 'H-tags', 'H-language'],
       // An empty cell is left out of the sheet.
       ['jan@example.com', "'+32470123456", undefined, 'R&D <EU>', 'en_US'],
+    ]);
+  });
+
+  it('writes the attributes by their entries\' names, several joined with "; ", read back from xlsx', async () => {
+    const db = c.roster.db;
+    const at = '2026-03-01T10:00:00.000Z';
+    const entry = (id: string, kind: CatalogueKind, name: string): void => {
+      cataloguesRepo.put(db, { id, kind, code: name.replace(/\W/g, ''), name, description: '', seats: null, version: 1, createdAt: at, updatedAt: at });
+    };
+    const id = (n: number): string => `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    entry(id(1), 'accessRight', 'Parking');
+    entry(id(2), 'accessRight', 'Badge');
+    entry(id(3), 'department', 'Sales');
+    entry(id(4), 'licence', '=Office');
+    entry(id(5), 'paymentMethod', 'Card');
+    profilesRepo.insert(db, storedProfile(1, { accessRights: [id(1), id(2)], department: id(3), licences: [id(4)], paymentMethods: [id(5)] }));
+    profilesRepo.insert(db, storedProfile(2));
+    const result = await c.call('export:profiles', request(all({ sort: { by: 'name', dir: 'asc' } }), 'xlsx', ['firstName', 'accessRights', 'department', 'jobProfile', 'paymentMethods', 'licences']));
+    const book = XLSX.read(Buffer.from(result.base64, 'base64'), { type: 'buffer' });
+    const sheet = book.Sheets[book.SheetNames[0] ?? ''];
+    if (sheet === undefined) throw new Error('no sheet');
+    expect(XLSX.utils.sheet_to_json(sheet, { header: 1 })).toEqual([
+      ['H-firstName', 'H-accessRights', 'H-department', 'H-jobProfile', 'H-paymentMethods', 'H-licences'],
+      // In name order; a name that looks like a formula is neutralised like any value.
+      ['P1', 'Badge; Parking', 'Sales', undefined, 'Card', "'=Office"],
+      ['P2'],
     ]);
   });
 
