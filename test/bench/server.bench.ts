@@ -16,7 +16,7 @@ import { defaultConfig } from '../../src-server/config';
 import type { NewProfileRow } from '../../src-server/db/schema';
 import { chunks } from '../../src-server/db/tx';
 import { createOrganisation } from '../../src-server/services/organisations';
-import { valueColumns } from '../../src-server/services/profile-rows';
+import { valueColumns } from '../../src-shared/profile-columns';
 import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/wire';
 import { onThrowawayPostgres, runBench } from './throwaway-postgres';
 import { createMutation } from '../support/mutations';
