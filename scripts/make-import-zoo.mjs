@@ -7,7 +7,9 @@
  * files made here for what LibreOffice cannot write (Excel 2.x, 4.0 and 5.0
  * .xls, .xlsb, a workbook whose parts live outside xl/, padded CSV…).
  *
- *   node scripts/make-import-zoo.mjs
+ *   npx tsx scripts/make-import-zoo.mjs
+ *
+ * (through tsx: it zips with the export's writer, src-main/core/export/zip.ts).
  *
  * Needs LibreOffice Calc (Debian: apt-get install libreoffice-calc-nogui).
  * The outputs are committed; the tests only read them, so CI needs no
@@ -17,8 +19,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import * as XLSX from 'xlsx';
+import { zip as writeZip } from '../src-main/core/export/zip.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const ZOO = join(ROOT, 'test/fixtures/import/zoo');
@@ -259,43 +262,8 @@ function unzip(bytes) {
   return parts;
 }
 
-/** A zip archive of the given parts, deflated. */
-function zip(parts) {
-  const locals = [];
-  const centrals = [];
-  let offset = 0;
-  for (const [name, content] of parts) {
-    const data = Buffer.from(content);
-    const nameBytes = Buffer.from(name);
-    const packed = deflateRawSync(data);
-    // The central header is the local one with "version made by" inserted after the signature.
-    const header = (central) => {
-      const b = Buffer.alloc(central ? 46 : 30);
-      const at = central ? 2 : 0;
-      b.writeUInt32LE(central ? 0x02014b50 : 0x04034b50, 0);
-      if (central) b.writeUInt16LE(20, 4);
-      b.writeUInt16LE(20, at + 4);
-      b.writeUInt16LE(8, at + 8);
-      b.writeUInt32LE(crc32(data), at + 14);
-      b.writeUInt32LE(packed.length, at + 18);
-      b.writeUInt32LE(data.length, at + 22);
-      b.writeUInt16LE(nameBytes.length, at + 26);
-      if (central) b.writeUInt32LE(offset, 42);
-      return b;
-    };
-    locals.push(header(false), nameBytes, packed);
-    centrals.push(header(true), nameBytes);
-    offset += 30 + nameBytes.length + packed.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
+/** A zip archive of the given [name, content] parts, deflated: written by the export's own zip writer. */
+const zip = (parts) => Buffer.from(writeZip(parts.map(([name, content]) => ({ name, data: Buffer.from(content) }))));
 
 // Valid Office Open XML with its parts under spreadsheet/ instead of xl/ (the names come from
 // [Content_Types].xml and the relationships, which are rewritten to match).

@@ -2,6 +2,7 @@ import { prepared } from './database';
 import type { Db } from './database';
 import { deriveStatus } from '../../src-shared/profile';
 import type { Profile, ProfileStatus } from '../../src-shared/profile';
+import { valueColumns } from '../../src-shared/profile-columns';
 import type { Language } from '../../src-shared/languages';
 import type { Grants, ProfileAttributes } from '../../src-shared/attributes';
 import type { ProfileFacets, ProfileQuery, Selection, SortField } from '../../src-shared/contract/profiles';
@@ -86,21 +87,7 @@ const nameKey = (p: StoredProfile): string => `${p.lastName} ${p.firstName}`.toL
 
 const toParams = (p: StoredProfile) => ({
   id: p.id,
-  first_name: p.firstName,
-  last_name: p.lastName,
-  email: p.email,
-  phone: p.phone,
-  tags: JSON.stringify(p.tags),
-  external_id: p.externalId,
-  language: p.language,
-  access_rights: JSON.stringify(p.accessRights),
-  department: p.department,
-  job_profile: p.jobProfile,
-  permission_type: p.permissionType,
-  user_group: p.userGroup,
-  payment_methods: JSON.stringify(p.paymentMethods),
-  licences: JSON.stringify(p.licences),
-  grants: JSON.stringify(p.grants),
+  ...valueColumns(p),
   status: p.status,
   invited_at: p.invitedAt,
   invitation_expires_at: p.invitationExpiresAt,

@@ -7,7 +7,7 @@ import type { AttributeField, Grants } from '../../src-shared/attributes';
 
 /**
  * A profiles row and what the server makes of it: its values, the profile as
- * its organisation sees it, and the columns values are written back as.
+ * its organisation sees it (the columns values are written back as: src-shared/profile-columns.ts).
  */
 
 /** A JSON list of strings as stored; anything else reads as empty. */
@@ -61,25 +61,6 @@ export const rowValues = (row: ProfileRow): ProfileValues => ({
   externalId: row.external_id,
   language: isLanguage(row.language) ? row.language : 'en_US',
   ...rowAttributes(row),
-});
-
-/** Profile values as the columns of a profiles row (the way back is rowValues). */
-export const valueColumns = (v: ProfileValues) => ({
-  first_name: v.firstName,
-  last_name: v.lastName,
-  email: v.email,
-  phone: v.phone,
-  tags: JSON.stringify(v.tags),
-  external_id: v.externalId,
-  language: v.language,
-  access_rights: JSON.stringify(v.accessRights),
-  department: v.department,
-  job_profile: v.jobProfile,
-  permission_type: v.permissionType,
-  user_group: v.userGroup,
-  payment_methods: JSON.stringify(v.paymentMethods),
-  licences: JSON.stringify(v.licences),
-  grants: JSON.stringify(v.grants),
 });
 
 export function toProfile(row: ProfileRow, now: Date): Profile {

@@ -33,7 +33,7 @@ import { defaultConfig } from '../../src-server/config';
 import { createOrganisation } from '../../src-server/services/organisations';
 import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/wire';
 import { createMutation, inviteMutation } from '../support/mutations';
-import { createDatabase, dropDatabase, startPostgres } from '../support/postgres';
+import { onThrowawayPostgres, runBench } from './throwaway-postgres';
 import { freePort, spawnServer } from '../support/processes';
 import type { ServerProcess } from '../support/processes';
 import { startSmtpSink } from '../support/smtp-sink';
@@ -269,29 +269,6 @@ async function run(label: 'cluster' | 'baseline', databaseUrl: string, processes
   }
 }
 
-async function main(): Promise<void> {
-  const cluster = await startPostgres();
-  try {
-    for (const [label, processes, kill] of [
-      ['baseline', 1, false],
-      ['cluster', PROCESSES, true],
-    ] as const) {
-      const url = await createDatabase(cluster.adminUrl, 'roster_bench_cluster');
-      try {
-        await run(label, url, processes, kill);
-      } finally {
-        await dropDatabase(cluster.adminUrl, url);
-      }
-    }
-  } finally {
-    await cluster.stop();
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
+runBench(() =>
+  onThrowawayPostgres('roster_bench_cluster', [(url) => run('baseline', url, 1, false), (url) => run('cluster', url, PROCESSES, true)]),
 );

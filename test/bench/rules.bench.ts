@@ -19,7 +19,7 @@ import { defaultConfig } from '../../src-server/config';
 import type { NewProfileRow } from '../../src-server/db/schema';
 import { chunks } from '../../src-server/db/tx';
 import { createOrganisation } from '../../src-server/services/organisations';
-import { valueColumns } from '../../src-server/services/profile-rows';
+import { valueColumns } from '../../src-shared/profile-columns';
 import type { SignInResponse } from '../../src-shared/wire';
 import { benchValues, line, quantile, round } from './support';
 

@@ -16,9 +16,9 @@ import { defaultConfig } from '../../src-server/config';
 import type { NewProfileRow } from '../../src-server/db/schema';
 import { chunks } from '../../src-server/db/tx';
 import { createOrganisation } from '../../src-server/services/organisations';
-import { valueColumns } from '../../src-server/services/profile-rows';
+import { valueColumns } from '../../src-shared/profile-columns';
 import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/wire';
-import { createDatabase, dropDatabase, startPostgres } from '../support/postgres';
+import { onThrowawayPostgres, runBench } from './throwaway-postgres';
 import { createMutation } from '../support/mutations';
 import { startSmtpSink } from '../support/smtp-sink';
 import { benchValues, line } from './support';
@@ -166,25 +166,7 @@ async function bench(db: 'sqlite' | 'postgres', databaseUrl: string | undefined)
   }
 }
 
-async function main(): Promise<void> {
+runBench(async () => {
   await bench('sqlite', undefined);
-  const cluster = await startPostgres();
-  try {
-    const url = await createDatabase(cluster.adminUrl, 'roster_bench');
-    try {
-      await bench('postgres', url);
-    } finally {
-      await dropDatabase(cluster.adminUrl, url);
-    }
-  } finally {
-    await cluster.stop();
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+  await onThrowawayPostgres('roster_bench', [(url) => bench('postgres', url)]);
+});

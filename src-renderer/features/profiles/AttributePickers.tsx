@@ -26,42 +26,39 @@ export function AttributePickers({
   const required = new Set(view?.requiredAttributes ?? []);
   const options = (field: AttributeField): { value: string; label: string }[] =>
     (view?.entries ?? []).filter((e) => e.kind === KIND_OF[field]).map((e) => ({ value: e.id, label: `${e.name} (${e.code})` }));
+  // What both kinds of picker share: only the placeholder, the value and
+  // the control differ between a single-valued and a several-valued one.
+  const shared = (field: AttributeField) => ({
+    label: t(FIELD_KEYS[field]),
+    name: field,
+    data: options(field),
+    withAsterisk: required.has(field),
+    nothingFoundMessage: t('profiles.form.noEntries'),
+    searchable: true,
+    clearable: true,
+    clearButtonProps: { 'aria-label': t('profiles.form.clear', { field: t(FIELD_KEYS[field]) }) },
+    error: errorFor(field),
+  });
   const single = (field: SingleField) => (
     <Select
       key={field}
-      label={t(FIELD_KEYS[field])}
-      name={field}
-      data={options(field)}
+      {...shared(field)}
       value={values[field]}
-      withAsterisk={required.has(field)}
       placeholder={t('profiles.form.pickOne')}
-      nothingFoundMessage={t('profiles.form.noEntries')}
-      searchable
-      clearable
-      clearButtonProps={{ 'aria-label': t('profiles.form.clear', { field: t(FIELD_KEYS[field]) }) }}
       onChange={(v) => {
         onChange(field, v);
       }}
-      error={errorFor(field)}
     />
   );
   const multi = (field: MultiField) => (
     <MultiSelect
       key={field}
-      label={t(FIELD_KEYS[field])}
-      name={field}
-      data={options(field)}
+      {...shared(field)}
       value={values[field]}
-      withAsterisk={required.has(field)}
       placeholder={values[field].length === 0 ? t('profiles.form.pickSome') : undefined}
-      nothingFoundMessage={t('profiles.form.noEntries')}
-      searchable
-      clearable
-      clearButtonProps={{ 'aria-label': t('profiles.form.clear', { field: t(FIELD_KEYS[field]) }) }}
       onChange={(v) => {
         onChange(field, v);
       }}
-      error={errorFor(field)}
     />
   );
   return (

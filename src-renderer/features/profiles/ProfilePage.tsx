@@ -4,6 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { fullName, splitPhone } from '../../../src-shared/profile';
 import type { Profile } from '../../../src-shared/profile';
+import { valuesOf } from '../../../src-shared/profile-values';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -21,22 +22,11 @@ import { ProfileHistory } from '../org/ProfileHistory';
 import type { CatalogueView } from '../../../src-shared/contract/catalogues';
 import { attributeRows } from './AttributeValues';
 
-const toForm = (p: Profile): FormValues => ({
-  firstName: p.firstName,
-  lastName: p.lastName,
-  email: p.email,
-  ...splitPhone(p.phone),
-  tags: p.tags,
-  externalId: p.externalId ?? '',
-  language: p.language,
-  accessRights: p.accessRights,
-  department: p.department,
-  jobProfile: p.jobProfile,
-  permissionType: p.permissionType,
-  userGroup: p.userGroup,
-  paymentMethods: p.paymentMethods,
-  licences: p.licences,
-});
+/** The form's values for a profile: its value fields, the phone split into its two inputs, and no grants (only the rules write them). */
+const toForm = (p: Profile): FormValues => {
+  const { phone, externalId, grants: _ruleWritten, ...rest } = valuesOf(p);
+  return { ...rest, ...splitPhone(phone), externalId: externalId ?? '' };
+};
 
 function Details({ profile, delivery, catalogues }: { profile: Profile; delivery: InvitationDelivery | null; catalogues: CatalogueView | undefined }) {
   const { t } = useTranslation();

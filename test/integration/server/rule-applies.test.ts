@@ -1,48 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogueEntry, CatalogueKind } from '../../../src-shared/attributes';
+import { describe, expect, it } from 'vitest';
 import { applyRules } from '../../../src-shared/assignment-rules';
 import type { AssignmentRule } from '../../../src-shared/assignment-rules';
 import type { RuleApply, RulePreview, UndoApplyResponse } from '../../../src-shared/rules-wire';
 import type { Profile } from '../../../src-shared/profile';
-import type { PullResponse, PushResponse } from '../../../src-shared/wire';
-import { BACKENDS, build, createMutation } from '../../support/roster-server';
-import type { TestOrg, TestServer } from '../../support/roster-server';
+import type { PullResponse } from '../../../src-shared/wire';
+import { BACKENDS, createMutation } from '../../support/roster-server';
+import type { TestOrg } from '../../support/roster-server';
+import { rulesServer } from '../../support/rules';
+import type { Ok } from '../../support/rules';
 
-interface Ok<T> {
-  ok: true;
-  data: T;
-}
 interface Err {
   ok: false;
   error: { code: string; message: string; details?: { fieldRules?: Record<string, { key: string }>; rule?: { key: string } } };
 }
 
 describe.each(BACKENDS)('applying a rule to existing profiles on %s', (backend) => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await build(backend);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-
-  const add = async (org: TestOrg, kind: CatalogueKind, code: string): Promise<CatalogueEntry> => {
-    const res = await t.request<Ok<CatalogueEntry>>('POST', '/api/v1/catalogues', { token: org.token, body: { kind, draft: { code, name: code } } });
-    expect(res.status, res.text).toBe(200);
-    return res.body.data;
-  };
-  const addRule = async (org: TestOrg, draft: Record<string, unknown>): Promise<AssignmentRule> => {
-    const res = await t.request<Ok<AssignmentRule>>('POST', '/api/v1/rules', { token: org.token, body: { draft } });
-    expect(res.status, res.text).toBe(200);
-    return res.body.data;
-  };
-  const push = async (org: TestOrg, mutations: unknown[]): Promise<PushResponse['results']> => {
-    const res = await t.request<Ok<PushResponse>>('POST', '/api/v1/sync/push', { token: org.token, body: { clientId: 'console-1', mutations } });
-    expect(res.status, res.text).toBe(200);
-    return res.body.data.results;
-  };
+  const t = rulesServer(backend);
+  const { add, addRule, push } = t;
   /** Profiles made before the rule: pushed with these tags and attributes. */
   const made = async (org: TestOrg, rows: { tags?: string[]; email?: string; accessRights?: string[]; department?: string | null }[]): Promise<[string, string, string, string, ...string[]]> => {
     const ms = rows.map((r) => {
@@ -75,10 +51,8 @@ describe.each(BACKENDS)('applying a rule to existing profiles on %s', (backend) 
   };
 
   it('the preview counts the profiles a draft or a saved rule would change, shows a few before and after, and changes nothing', async () => {
-    const org = await t.organisation();
+    const { org, car, ops } = await t.organisationWith({ car: ['accessRight', 'CAR-B'], ops: ['department', 'OPS'] });
     const viewer = await t.member(org, 'viewer');
-    const car = await add(org, 'accessRight', 'CAR-B');
-    const ops = await add(org, 'department', 'OPS');
     const [night1, night2] = await made(org, [{ tags: ['Night shift'] }, { tags: ['Night shift'] }, { tags: ['Night shift'], accessRights: [car.id] }, { tags: ['Day'] }]);
     const before = await all(org);
     const draft = { name: 'Night shift', conditions: [{ subject: 'tag', value: 'Night shift' }], actions: [{ field: 'accessRights', grant: [car.id] }] };
@@ -103,13 +77,9 @@ describe.each(BACKENDS)('applying a rule to existing profiles on %s', (backend) 
   });
 
   it('apply changes what the preview counted (new versions, pulled, audited as changed by the rule); a second apply changes nothing; undo takes back exactly what it added', async () => {
-    const org = await t.organisation();
+    const { org, car, bike, ops, sales } = await t.organisationWith({ car: ['accessRight', 'CAR-B'], bike: ['accessRight', 'BIKE'], ops: ['department', 'OPS'], sales: ['department', 'SALES'] });
     const admin = await t.member(org, 'admin');
     const viewer = await t.member(org, 'viewer');
-    const car = await add(org, 'accessRight', 'CAR-B');
-    const bike = await add(org, 'accessRight', 'BIKE');
-    const ops = await add(org, 'department', 'OPS');
-    const sales = await add(org, 'department', 'SALES');
     const [a, b, c, d] = await made(org, [{ tags: ['Night shift'] }, { tags: ['Night shift'], department: sales.id }, { tags: ['Night shift'], accessRights: [bike.id] }, { tags: ['Day'] }]);
     const r = await addRule(org, { name: 'Night shift', conditions: [{ subject: 'tag', value: 'Night shift' }], actions: [{ field: 'accessRights', grant: [car.id] }, { field: 'department', set: ops.id }] });
     const counted = await preview(org, { id: r.id });
@@ -170,11 +140,7 @@ describe.each(BACKENDS)('applying a rule to existing profiles on %s', (backend) 
   });
 
   it('property: apply changes as many profiles as the preview counts and the shared applyRules finds, and a second apply changes none', async () => {
-    const org = await t.organisation();
-    const car = await add(org, 'accessRight', 'CAR');
-    const bike = await add(org, 'accessRight', 'BIKE');
-    const ops = await add(org, 'department', 'OPS');
-    const sales = await add(org, 'department', 'SALES');
+    const { org, car, bike, ops, sales } = await t.organisationWith({ car: ['accessRight', 'CAR'], bike: ['accessRight', 'BIKE'], ops: ['department', 'OPS'], sales: ['department', 'SALES'] });
     const tag = fc.constantFrom('Night', 'Day', 'Weekend');
     const row = fc.record({ tags: fc.subarray(['Night', 'Day', 'Weekend']), accessRights: fc.subarray([car.id, bike.id]), department: fc.constantFrom(null, ops.id, sales.id), domain: fc.constantFrom('acme.example', 'other.example') });
     const draft = fc.record({

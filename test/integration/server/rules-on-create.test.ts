@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogueEntry, CatalogueKind } from '../../../src-shared/attributes';
-import type { AssignmentRule } from '../../../src-shared/assignment-rules';
-import type { PushResponse } from '../../../src-shared/wire';
-import { BACKENDS, build, createMutation } from '../../support/roster-server';
-import type { TestOrg, TestServer } from '../../support/roster-server';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, createMutation } from '../../support/roster-server';
+import type { TestOrg } from '../../support/roster-server';
+import { rulesServer } from '../../support/rules';
+import type { Ok } from '../../support/rules';
 
-interface Ok<T> {
-  ok: true;
-  data: T;
-}
 interface Row {
   id: string;
   version: number;
@@ -22,40 +17,15 @@ interface Row {
 
 /** Rules run on every way a profile is created on the server, and only then; the server's run is the one that counts. */
 describe.each(BACKENDS)('rules on creation on %s', (backend) => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await build(backend);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-
-  const add = async (org: TestOrg, kind: CatalogueKind, code: string, seats?: number): Promise<CatalogueEntry> => {
-    const res = await t.request<Ok<CatalogueEntry>>('POST', '/api/v1/catalogues', { token: org.token, body: { kind, draft: { code, name: code, seats } } });
-    expect(res.status, res.text).toBe(200);
-    return res.body.data;
-  };
-  const addRule = async (org: TestOrg, draft: Record<string, unknown>): Promise<AssignmentRule> => {
-    const res = await t.request<Ok<AssignmentRule>>('POST', '/api/v1/rules', { token: org.token, body: { draft } });
-    expect(res.status, res.text).toBe(200);
-    return res.body.data;
-  };
-  const push = async (org: TestOrg, mutations: unknown[], imports?: unknown[]): Promise<PushResponse['results']> => {
-    const res = await t.request<Ok<PushResponse>>('POST', '/api/v1/sync/push', { token: org.token, body: { clientId: 'console-1', mutations, imports } });
-    expect(res.status, res.text).toBe(200);
-    return res.body.data.results;
-  };
+  const t = rulesServer(backend);
+  const { addRule, push } = t;
   const profile = async (org: TestOrg, id: string): Promise<Row> => (await t.request<Ok<Row>>('GET', `/api/v1/profiles/${id}`, { token: org.token })).body.data;
   /** What a profile holds of the attributes these tests use, grants whole. */
   const held = (row: Row | null | undefined) => ({ accessRights: row?.accessRights, department: row?.department, licences: row?.licences, grants: row?.grants });
 
   /** Car park B for the night shift, Operations for everyone at acme.example, and a disabled rule that would give the bike shelter to all. */
   const setUp = async () => {
-    const org = await t.organisation();
-    const car = await add(org, 'accessRight', 'CAR-B');
-    const bike = await add(org, 'accessRight', 'BIKE');
-    const ops = await add(org, 'department', 'OPS');
-    const sales = await add(org, 'department', 'SALES');
+    const { org, car, bike, ops, sales } = await t.organisationWith({ car: ['accessRight', 'CAR-B'], bike: ['accessRight', 'BIKE'], ops: ['department', 'OPS'], sales: ['department', 'SALES'] });
     const night = await addRule(org, { name: 'Night shift', conditions: [{ subject: 'tag', value: 'night shift' }], actions: [{ field: 'accessRights', grant: [car.id] }] });
     const acme = await addRule(org, { name: 'Acme staff', conditions: [{ subject: 'emailDomain', value: 'acme.example' }], actions: [{ field: 'department', set: ops.id }] });
     await addRule(org, { name: 'Off', enabled: false, actions: [{ field: 'accessRights', grant: [bike.id] }] });
@@ -113,8 +83,7 @@ describe.each(BACKENDS)('rules on creation on %s', (backend) => {
   });
 
   it('a licence a rule gives takes a seat; with none left the profile is made without it and the push says so', async () => {
-    const org = await t.organisation();
-    const fm = await add(org, 'licence', 'FM', 1);
+    const { org, fm } = await t.organisationWith({ fm: ['licence', 'FM', 1] });
     await addRule(org, { name: 'FM for all', actions: [{ field: 'licences', grant: [fm.id] }] });
     const a = createMutation({ email: 'a@x.example' });
     const b = createMutation({ email: 'b@x.example' });

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogueEntry, CatalogueKind } from '../../../src-shared/attributes';
+import { describe, expect, it } from 'vitest';
+import type { CatalogueEntry } from '../../../src-shared/attributes';
 import type { AssignmentRule } from '../../../src-shared/assignment-rules';
 import type { RuleList } from '../../../src-shared/rules-wire';
 import type { PullResponse } from '../../../src-shared/wire';
-import { BACKENDS, build } from '../../support/roster-server';
-import type { TestOrg, TestServer } from '../../support/roster-server';
+import { BACKENDS } from '../../support/roster-server';
+import type { TestOrg } from '../../support/roster-server';
+import { rulesServer } from '../../support/rules';
+import type { Ok } from '../../support/rules';
 
-interface Ok<T> {
-  ok: true;
-  data: T;
-}
 interface Err {
   ok: false;
   error: {
@@ -21,33 +19,15 @@ interface Err {
 }
 
 describe.each(BACKENDS)('assignment rules on %s', (backend) => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await build(backend);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-
-  const add = async (org: TestOrg, kind: CatalogueKind, code: string): Promise<CatalogueEntry> => {
-    const res = await t.request<Ok<CatalogueEntry>>('POST', '/api/v1/catalogues', { token: org.token, body: { kind, draft: { code, name: code } } });
-    expect(res.status, res.text).toBe(200);
-    return res.body.data;
-  };
-  const create = async (org: TestOrg, draft: Record<string, unknown>): Promise<AssignmentRule> => {
-    const res = await t.request<Ok<AssignmentRule>>('POST', '/api/v1/rules', { token: org.token, body: { draft } });
-    expect(res.status, res.text).toBe(200);
-    return res.body.data;
-  };
+  const t = rulesServer(backend);
+  const { add, addRule: create } = t;
   const list = async (org: TestOrg): Promise<AssignmentRule[]> => (await t.request<Ok<RuleList>>('GET', '/api/v1/rules', { token: org.token })).body.data.rules;
   const nightShift = (car: CatalogueEntry) => ({ name: 'Night shift', conditions: [{ subject: 'tag', value: 'Night shift' }], actions: [{ field: 'accessRights', grant: [car.id] }] });
 
   it('owners and admins create, change, reorder and delete rules; viewers only read; each change is in the audit log', async () => {
-    const org = await t.organisation();
+    const { org, car, ops } = await t.organisationWith({ car: ['accessRight', 'CAR-B'], ops: ['department', 'OPS'] });
     const admin = await t.member(org, 'admin');
     const viewer = await t.member(org, 'viewer');
-    const car = await add(org, 'accessRight', 'CAR-B');
-    const ops = await add(org, 'department', 'OPS');
     const night = await create(org, nightShift(car));
     expect(night).toMatchObject({ name: 'Night shift', position: 1, enabled: true, version: 1, conditions: [{ subject: 'tag', value: 'Night shift' }], actions: [{ field: 'accessRights', grant: [car.id] }] });
     const byAdmin = await t.request<Ok<AssignmentRule>>('POST', '/api/v1/rules', {
@@ -169,9 +149,7 @@ describe.each(BACKENDS)('assignment rules on %s', (backend) => {
   });
 
   it('an entry a rule names is not deleted: the refusal names the rule, and nothing changes', async () => {
-    const org = await t.organisation();
-    const car = await add(org, 'accessRight', 'CAR');
-    const bike = await add(org, 'accessRight', 'BIKE');
+    const { org, car, bike } = await t.organisationWith({ car: ['accessRight', 'CAR'], bike: ['accessRight', 'BIKE'] });
     const r = await create(org, nightShift(car));
     const refused = await t.request<Err>('DELETE', `/api/v1/catalogues/${car.id}?replaceWith=${bike.id}`, { token: org.token });
     expect(refused.status).toBe(409);
@@ -184,8 +162,7 @@ describe.each(BACKENDS)('assignment rules on %s', (backend) => {
   });
 
   it('an organisation has at most 200 rules', async () => {
-    const org = await t.organisation();
-    const car = await add(org, 'accessRight', 'CAR');
+    const { org, car } = await t.organisationWith({ car: ['accessRight', 'CAR'] });
     const now = new Date().toISOString();
     await t.server.db.db
       .insertInto('assignment_rules')
