@@ -16,6 +16,7 @@ import type { CatalogueLookup, RequiredAttributes } from '../../src-shared/attri
 import { entryIdsOf, entryUse, liveEntries, toEntry } from './catalogue-reads';
 import { idList, rowAttributes, rowValues, toProfile, valueColumns } from './profile-rows';
 import { revokeOpenInvitations } from './invitation-revoke';
+import { UPDATES_PER_STATEMENT, updateRows } from './profile-writes';
 import { liveRules } from './rule-reads';
 import { rulesOnCreation } from '../../src-shared/assignment-rules';
 import type { AssignmentRule } from '../../src-shared/assignment-rules';
@@ -399,37 +400,7 @@ export class ProfileBatch {
         )
         .execute();
     }
-    for (const row of updates) {
-      await this.#trx
-        .updateTable('profiles')
-        .set({
-          first_name: row.first_name,
-          last_name: row.last_name,
-          email: row.email,
-          phone: row.phone,
-          tags: row.tags,
-          external_id: row.external_id,
-          language: row.language,
-          access_rights: row.access_rights,
-          department: row.department,
-          job_profile: row.job_profile,
-          permission_type: row.permission_type,
-          user_group: row.user_group,
-          payment_methods: row.payment_methods,
-          licences: row.licences,
-          grants: row.grants,
-          invited_at: row.invited_at,
-          invitation_expires_at: row.invitation_expires_at,
-          confirmed_at: row.confirmed_at,
-          version: row.version,
-          change_seq: row.change_seq,
-          deleted: row.deleted,
-          updated_at: row.updated_at,
-        })
-        .where('id', '=', row.id)
-        .where('organisation_id', '=', this.#organisationId)
-        .execute();
-    }
+    for (const part of chunks(updates, UPDATES_PER_STATEMENT)) await updateRows(this.#trx, this.#organisationId, part);
     for (const part of chunks(inserts, 500)) await this.#trx.insertInto('profiles').values(part).execute();
     await this.#writeEntries();
     const revoke = [...this.#revokeFor];
