@@ -103,36 +103,50 @@ export function syncEntries(db: Db, rid: number, attributes: ProfileAttributes |
   insertKeys(db, rid, want);
 }
 
+/** The entries chosen for an attribute, each once, as named parameters (added to `params`). */
+function chosenNames(field: AttributeField, chosen: readonly string[], params: Record<string, string | number>): string[] {
+  return chosen.map((value, i) => {
+    params[`${field}${i}`] = value;
+    return `:${field}${i}`;
+  });
+}
+
+/** The attributes a filter names, each with its chosen entries (each once). */
+const filtered = (filters: AttributeFilters | undefined): [AttributeField, string[]][] =>
+  filters === undefined ? [] : ATTRIBUTE_FIELDS.map((field): [AttributeField, string[]] => [field, [...new Set(filters[field] ?? [])]]).filter(([, chosen]) => chosen.length > 0);
+
+/**
+ * Per filtered attribute, the profiles it lets through as a SELECT of
+ * `profile_rid` from the index (live profiles only: the index holds no
+ * other), and whether that SELECT gives each profile once (one entry
+ * chosen, or a single-valued attribute: one index row per profile).
+ */
+export function entrySets(filters: AttributeFilters | undefined, params: Record<string, string | number>): { sql: string; unique: boolean }[] {
+  return filtered(filters).map(([field, chosen]) => {
+    const names = chosenNames(field, chosen, params);
+    params[`${field}Field`] = field;
+    return { sql: `SELECT profile_rid FROM profile_entries WHERE field = :${field}Field AND entry_id IN (${names.join(', ')})`, unique: chosen.length === 1 || !isMultiField(field) };
+  });
+}
+
 /**
  * The WHERE clause of the attribute filters: within an attribute, any of
  * the chosen entries ('none': holds nothing in it); across attributes, all.
  * `member` is the row key as the caller's plan wants it (see buildWhere).
  */
 export function entryFilterSql(filters: AttributeFilters | undefined, member: string, indexed: boolean, params: Record<string, string | number>): string[] {
-  const clauses: string[] = [];
-  if (filters === undefined) return clauses;
-  for (const field of ATTRIBUTE_FIELDS) {
-    const chosen = [...new Set(filters[field] ?? [])];
-    if (chosen.length === 0) continue;
-    const names = chosen.map((value, i) => {
-      params[`${field}${i}`] = value;
-      return `:${field}${i}`;
-    });
-    if (indexed) {
-      params[`${field}Field`] = field;
-      clauses.push(`${member} IN (SELECT profile_rid FROM profile_entries WHERE field = :${field}Field AND entry_id IN (${names.join(', ')}))`);
-      continue;
-    }
+  if (indexed) return entrySets(filters, params).map((set) => `${member} IN (${set.sql})`);
+  return filtered(filters).map(([field, chosen]) => {
+    const names = chosenNames(field, chosen, params);
     const column = `p.${ATTRIBUTE_COLUMNS[field]}`;
-    const ids = chosen.flatMap((value, i) => (value === NO_ENTRY ? [] : [`:${field}${i}`]));
+    const ids = names.filter((_, i) => chosen[i] !== NO_ENTRY);
     const parts: string[] = [];
     if (ids.length > 0) {
       parts.push(isMultiField(field) ? `EXISTS (SELECT 1 FROM json_each(${column}) j WHERE j.value IN (${ids.join(', ')}))` : `${column} IN (${ids.join(', ')})`);
     }
     if (chosen.includes(NO_ENTRY)) parts.push(isMultiField(field) ? `${column} = '[]'` : `${column} IS NULL`);
-    clauses.push(`(${parts.join(' OR ')})`);
-  }
-  return clauses;
+    return `(${parts.join(' OR ')})`;
+  });
 }
 
 /** How many live profiles hold each entry of each attribute, and how many hold none ('none'). */

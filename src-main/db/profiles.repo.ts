@@ -10,7 +10,7 @@ import type { StoredProfile } from '../core/ports';
 import { replicaIndexes } from './replica-indexes';
 import { FOLD_FUNCTION, LOWER_FUNCTION, foldText } from './database';
 import { NOT_DELIVERED_PROFILE_SQL, deliveryRepo } from './delivery.repo';
-import { ATTRIBUTE_COLUMNS, addEntries, entryFacets, entryFilterSql, syncEntries } from './profile-entries';
+import { ATTRIBUTE_COLUMNS, addEntries, entryFacets, entryFilterSql, entrySets, syncEntries } from './profile-entries';
 
 /** A row of `profiles` as SQLite returns it. */
 export interface ProfileRow {
@@ -245,8 +245,38 @@ export const orderBy = (query: ProfileQuery): string => {
 /** The WHERE clause for a query as the replica stands: through the indexes, or by scanning while they are being built. */
 export const whereNow = (db: Db, query: ProfileQuery, now: Date): Where => buildWhere(query, now, false, !replicaIndexes.pending(db));
 
-const countMatches = (db: Db, where: Where): number =>
-  (prepared(db, `SELECT count(*) AS n FROM profiles p WHERE ${where.sql}`).get(where.params) as { n: number }).n;
+/**
+ * The count of a query whose only filters are tags and attributes, from the
+ * tag table and the attribute index alone (they hold live profiles only):
+ * no profile row is read, where the WHERE clause would look up every match's
+ * row to check it is live. Null for any other query, or while those indexes
+ * are being built.
+ */
+function indexOnlyCount(query: ProfileQuery, indexed: boolean): Where | null {
+  const other = (query.search ?? '').trim() !== '' || (query.statuses?.length ?? 0) > 0 || (query.languages?.length ?? 0) > 0 || query.undelivered === true;
+  if (!indexed || other) return null;
+  const params: Record<string, string | number> = {};
+  const tags = [...new Set((query.tags ?? []).map((t) => t.toLowerCase()))];
+  const tagSet = tags.map((t, i) => {
+    params[`t${i}`] = t;
+    return `:t${i}`;
+  });
+  const sets = [...(tags.length === 0 ? [] : [{ sql: `SELECT profile_rid FROM profile_tags WHERE tag_key IN (${tagSet.join(', ')})`, unique: tags.length === 1 }]), ...entrySets(query.attributes, params)];
+  const [first, ...rest] = sets;
+  if (first === undefined) return null;
+  const driver = first.unique ? first.sql : `SELECT DISTINCT profile_rid FROM (${first.sql})`;
+  const more = rest.map((set) => `m.profile_rid IN (${set.sql})`);
+  return { sql: `SELECT count(*) AS n FROM (${driver}) m${more.length === 0 ? '' : ` WHERE ${more.join(' AND ')}`}`, params };
+}
+
+const countMatches = (db: Db, query: ProfileQuery, now: Date, indexed: boolean): number => {
+  let count = indexOnlyCount(query, indexed);
+  if (count === null) {
+    const where = buildWhere(query, now, false, indexed);
+    count = { sql: `SELECT count(*) AS n FROM profiles p WHERE ${where.sql}`, params: where.params };
+  }
+  return (prepared(db, count.sql).get(count.params) as { n: number }).n;
+};
 
 /** Repository of the local profile replica: plain functions, the db (or a transaction's db) first. */
 export const profilesRepo = {
@@ -353,7 +383,7 @@ export const profilesRepo = {
 
   list(db: Db, query: ProfileQuery, offset: number, limit: number, now: Date): { rows: Profile[]; total: number } {
     const indexed = !replicaIndexes.pending(db);
-    const total = countMatches(db, buildWhere(query, now, false, indexed));
+    const total = countMatches(db, query, now, indexed);
     if (total === 0 || offset >= total) return { rows: [], total };
     // Few matches: fetch them and sort. Many: walk the sort index and keep the matching ones.
     const where = buildWhere(query, now, total > WALK_THRESHOLD, indexed);
@@ -363,7 +393,7 @@ export const profilesRepo = {
   },
 
   count(db: Db, query: ProfileQuery, now: Date): number {
-    return countMatches(db, whereNow(db, query, now));
+    return countMatches(db, query, now, !replicaIndexes.pending(db));
   },
 
   /** The profiles a selection covers (that still exist), with what list actions need to decide about them. */

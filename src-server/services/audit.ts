@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { AuditAction } from '../../src-shared/contract/org';
 import { toSingleLine } from '../../src-shared/text-safety';
-import { inTransaction, iso } from '../db/tx';
+import { chunks, inTransaction, iso } from '../db/tx';
 import type { Db, Executor, Tx } from '../db/tx';
 import type { AuditLogTable } from '../db/schema';
 import type { Actor } from './context';
@@ -87,45 +87,63 @@ export function entryHash(row: HashedFields): string {
  * one organisation are numbered one after the other.
  */
 export async function appendAudit(trx: Tx, entry: AuditEntryInput, now: Date): Promise<void> {
-  await trx
-    .updateTable('organisations')
-    .set((eb) => ({ change_seq: eb.ref('change_seq') }))
-    .where('id', '=', entry.organisationId)
-    .execute();
-  const last = await trx
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .where('organisation_id', '=', entry.organisationId)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const anchor = last === undefined ? await trx.selectFrom('audit_anchors').select(['seq', 'prev_hash']).where('organisation_id', '=', entry.organisationId).executeTakeFirst() : undefined;
-  const seq = last === undefined ? (anchor?.seq ?? 1) : last.seq + 1;
-  const row: HashedFields = {
-    organisation_id: entry.organisationId,
-    seq,
-    at: iso(now),
-    actor_type: entry.actor.type,
-    actor_account_id: entry.actor.accountId,
-    actor_email: entry.actor.email,
-    action: entry.action,
-    target_type: entry.target?.type ?? null,
-    target_id: entry.target?.id ?? null,
-    profile_id: entry.profileId ?? null,
-    details: JSON.stringify(entry.details ?? {}),
-    ip: entry.source.ip,
-    client: entry.source.client,
-    prev_hash: last?.hash ?? anchor?.prev_hash ?? GENESIS_HASH,
-  };
-  await trx.insertInto('audit_log').values({ id: randomUUID(), ...row, hash: entryHash(row) }).execute();
+  await appendAudits(trx, [entry], now);
+}
+
+/** Audit rows per INSERT (16 values each: within both databases' limit on bound parameters). */
+const AUDIT_ROWS_PER_INSERT = 500;
+
+/**
+ * Appends entries in the caller's transaction, in their order: the same
+ * entries, numbers and chain as appending them one by one, written set-wise
+ * (one lock, one read of the chain's end and one INSERT per few hundred
+ * entries for each organisation).
+ */
+export async function appendAudits(trx: Tx, entries: readonly AuditEntryInput[], now: Date): Promise<void> {
+  const byOrganisation = new Map<string, AuditEntryInput[]>();
+  for (const entry of entries) {
+    const list = byOrganisation.get(entry.organisationId);
+    if (list === undefined) byOrganisation.set(entry.organisationId, [entry]);
+    else list.push(entry);
+  }
+  for (const [organisationId, list] of byOrganisation) {
+    await trx
+      .updateTable('organisations')
+      .set((eb) => ({ change_seq: eb.ref('change_seq') }))
+      .where('id', '=', organisationId)
+      .execute();
+    const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).where('organisation_id', '=', organisationId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const anchor = last === undefined ? await trx.selectFrom('audit_anchors').select(['seq', 'prev_hash']).where('organisation_id', '=', organisationId).executeTakeFirst() : undefined;
+    let seq = last === undefined ? (anchor?.seq ?? 1) : last.seq + 1;
+    let prevHash = last?.hash ?? anchor?.prev_hash ?? GENESIS_HASH;
+    const rows = list.map((entry) => {
+      const row: HashedFields = {
+        organisation_id: organisationId,
+        seq: seq++,
+        at: iso(now),
+        actor_type: entry.actor.type,
+        actor_account_id: entry.actor.accountId,
+        actor_email: entry.actor.email,
+        action: entry.action,
+        target_type: entry.target?.type ?? null,
+        target_id: entry.target?.id ?? null,
+        profile_id: entry.profileId ?? null,
+        details: JSON.stringify(entry.details ?? {}),
+        ip: entry.source.ip,
+        client: entry.source.client,
+        prev_hash: prevHash,
+      };
+      prevHash = entryHash(row);
+      return { id: randomUUID(), ...row, hash: prevHash };
+    });
+    for (const part of chunks(rows, AUDIT_ROWS_PER_INSERT)) await trx.insertInto('audit_log').values(part).execute();
+  }
 }
 
 /** Appends entries in a transaction of their own (a write that has none, or a refused sign-in). */
 export async function recordAudit(db: Db, entries: readonly AuditEntryInput[], now: Date): Promise<void> {
   if (entries.length === 0) return;
-  await inTransaction(db, async (trx) => {
-    for (const entry of entries) await appendAudit(trx, entry, now);
-  });
+  await inTransaction(db, (trx) => appendAudits(trx, entries, now));
 }
 
 export interface VerifyResult {

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { ProfileRow } from '../db/schema';
 import { chunks, iso } from '../db/tx';
 import type { Tx } from '../db/tx';
@@ -17,6 +16,7 @@ import { entryIdsOf, entryUse, liveEntries, toEntry } from './catalogue-reads';
 import { idList, rowAttributes, rowValues, toProfile } from './profile-rows';
 import { valueColumns } from '../../src-shared/profile-columns';
 import { revokeOpenInvitations } from './invitation-revoke';
+import { StoredColumns } from './profile-writes';
 import { liveRules } from './rule-reads';
 import { rulesOnCreation } from '../../src-shared/assignment-rules';
 import type { AssignmentRule } from '../../src-shared/assignment-rules';
@@ -62,6 +62,8 @@ export class ProfileBatch {
   readonly #now: Date;
   #seq: number;
   readonly #rows = new Map<string, ProfileRow>();
+  /** What the database holds of the rows read (for flush() to write only what changed). */
+  readonly #stored = new StoredColumns();
   readonly #liveByEmail = new Map<string, string>();
   readonly #liveByExternalId = new Map<string, string>();
   /** Emails whose account is confirmed (another organisation's dates are not kept: they are not this one's to show). */
@@ -186,6 +188,7 @@ export class ProfileBatch {
 
   #remember(row: ProfileRow): void {
     if (this.#rows.has(row.id)) return;
+    this.#stored.read(row);
     this.#put(this.#rows, row.id, row);
     this.#index(row);
   }
@@ -379,58 +382,17 @@ export class ProfileBatch {
    * Writes what changed since the last flush. The changes were checked in
    * memory in order, so the end state is consistent; the writes must not pass
    * through an inconsistent one on the way (one push may hand an email from a
-   * profile to a new one, or swap two): the updated rows first let go of their
-   * emails and external IDs, then take their final values, and the new rows
-   * come last.
+   * profile to a new one, or swap two): the updated rows whose email or
+   * external ID changes first let go of both, then the updated rows take their
+   * final values (set-wise, only the columns that changed: StoredColumns), and
+   * the new rows come last.
    */
   async flush(): Promise<void> {
     const inserts = [...this.#inserts.values()];
     this.#inserts.clear();
     const updates = [...this.#updates].map((id) => this.#rows.get(id)).filter((r): r is ProfileRow => r !== undefined);
     this.#updates.clear();
-    for (const part of chunks(updates, 500)) {
-      await this.#trx
-        .updateTable('profiles')
-        .set({ email: sql<string>`'~moving~' || id`, external_id: null })
-        .where('organisation_id', '=', this.#organisationId)
-        .where(
-          'id',
-          'in',
-          part.map((r) => r.id),
-        )
-        .execute();
-    }
-    for (const row of updates) {
-      await this.#trx
-        .updateTable('profiles')
-        .set({
-          first_name: row.first_name,
-          last_name: row.last_name,
-          email: row.email,
-          phone: row.phone,
-          tags: row.tags,
-          external_id: row.external_id,
-          language: row.language,
-          access_rights: row.access_rights,
-          department: row.department,
-          job_profile: row.job_profile,
-          permission_type: row.permission_type,
-          user_group: row.user_group,
-          payment_methods: row.payment_methods,
-          licences: row.licences,
-          grants: row.grants,
-          invited_at: row.invited_at,
-          invitation_expires_at: row.invitation_expires_at,
-          confirmed_at: row.confirmed_at,
-          version: row.version,
-          change_seq: row.change_seq,
-          deleted: row.deleted,
-          updated_at: row.updated_at,
-        })
-        .where('id', '=', row.id)
-        .where('organisation_id', '=', this.#organisationId)
-        .execute();
-    }
+    await this.#stored.write(this.#trx, this.#organisationId, updates);
     for (const part of chunks(inserts, 500)) await this.#trx.insertInto('profiles').values(part).execute();
     await this.#writeEntries();
     const revoke = [...this.#revokeFor];

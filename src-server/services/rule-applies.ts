@@ -15,8 +15,8 @@ import type { RuleApply, RulePreview, UndoApplyResponse } from '../../src-shared
 import type { ProfileRow } from '../db/schema';
 import { inTransaction, iso } from '../db/tx';
 import type { Executor, Tx } from '../db/tx';
-import { adminActor, appendAudit } from './audit';
-import type { AuditSource } from './audit';
+import { adminActor, appendAudit, appendAudits } from './audit';
+import type { AuditEntryInput, AuditSource } from './audit';
 import type { Actor, ServerContext } from './context';
 import { liveEntries, readRequired, toEntry } from './catalogue-reads';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
@@ -196,26 +196,32 @@ function fieldOf(key: string): AttributeField | undefined {
   return ATTRIBUTE_FIELDS.find((f) => f === (colon === -1 ? key : key.slice(0, colon)));
 }
 
-/** Runs `work` on one batch of profiles in a transaction of its own, under the organisation's lock. */
-async function inBatch(ctx: ServerContext, actor: Actor, ids: readonly string[], work: (trx: Tx, batch: ProfileBatch, now: Date) => Promise<void>): Promise<void> {
+/**
+ * Runs `work` on one batch of profiles in a transaction of its own, under
+ * the organisation's lock; then writes, set-wise, the batch's rows and the
+ * audit entries `work` put in `audit`.
+ */
+async function inBatch(ctx: ServerContext, actor: Actor, ids: readonly string[], work: (trx: Tx, batch: ProfileBatch, audit: AuditEntryInput[]) => Promise<void> | void): Promise<void> {
   await inTransaction(ctx.db, async (trx) => {
     const org = await lockOrganisation(trx, actor.organisationId);
     const now = ctx.clock.now();
     const batch = new ProfileBatch(trx, actor.organisationId, { seq: org.change_seq, defaultLanguage: toSettings(org).defaultLanguage, now, requiredAttributes: readRequired(org.required_attributes) });
     await batch.preload(ids, [], []);
-    await work(trx, batch, now);
+    const audit: AuditEntryInput[] = [];
+    await work(trx, batch, audit);
     await batch.flush();
+    await appendAudits(trx, audit, now);
     if (batch.seqChanged) await setChangeSeq(trx, actor.organisationId, batch.seq);
   });
 }
 
-/** Writes one profile's change through the batch (its checks, seats and version) and its audit entry; the row after, or null when it did not change. */
-async function change(trx: Tx, batch: ProfileBatch, actor: Actor, source: AuditSource, row: ProfileRow, changes: ValueChanges, base: ValueChanges, byRule: { id: string; name: string }, now: Date): Promise<ProfileRow | null> {
+/** Makes one profile's change through the batch (its checks, seats and version) and adds its audit entry to `audit`; the row after, or null when it did not change. */
+function change(batch: ProfileBatch, actor: Actor, source: AuditSource, row: ProfileRow, changes: ValueChanges, base: ValueChanges, byRule: { id: string; name: string }, audit: AuditEntryInput[]): ProfileRow | null {
   const outcome = batch.update(row.id, row.version, changes, base);
   if (outcome.kind !== 'applied' && outcome.kind !== 'no_seat') return null;
   if (outcome.row === null || outcome.row.version === row.version) return null;
   const entry = profileEntry(actor.organisationId, { actor: adminActor(actor), source }, row.id, valuesOfRow(row), valuesOfRow(outcome.row));
-  if (entry !== null) await appendAudit(trx, { ...entry, details: { ...entry.details, byRule } }, now);
+  if (entry !== null) audit.push({ ...entry, details: { ...entry.details, byRule } });
   return outcome.row;
 }
 
@@ -251,7 +257,7 @@ export async function applyRule(ctx: ServerContext, actor: Actor, ruleId: string
     const last = page.at(-1);
     if (last === undefined) break;
     after = last.id;
-    await inBatch(ctx, actor, page.map((p) => p.id), async (trx, batch, now) => {
+    await inBatch(ctx, actor, page.map((p) => p.id), async (trx, batch, audit) => {
       const added: { organisation_id: string; apply_id: string; profile_id: string; added: string }[] = [];
       for (const { id } of page) {
         const row = batch.rows.get(id);
@@ -260,7 +266,7 @@ export async function applyRule(ctx: ServerContext, actor: Actor, ruleId: string
         const out = ruledBy(r, v);
         if (!out.changed) continue;
         const { changes, base } = changesTo(v, out.attributes, out.grants);
-        const next = await change(trx, batch, actor, source, row, changes, base, byRule, now);
+        const next = change(batch, actor, source, row, changes, base, byRule, audit);
         if (next === null) continue;
         added.push({ organisation_id: actor.organisationId, apply_id: applyId, profile_id: id, added: JSON.stringify(gained(v, rowValues(next), r.id)) });
       }
@@ -332,7 +338,7 @@ export async function undoApply(ctx: ServerContext, actor: Actor, applyId: strin
     const last = page.at(-1);
     if (last === undefined) break;
     after = last.profile_id;
-    await inBatch(ctx, actor, page.map((p) => p.profile_id), async (trx, batch, now) => {
+    await inBatch(ctx, actor, page.map((p) => p.profile_id), (_trx, batch, audit) => {
       for (const { profile_id: id, added } of page) {
         const row = batch.rows.get(id);
         const without = row?.deleted === 0 ? withoutGiven(rowValues(row), JSON.parse(added) as [string, string][], apply.rule_id) : null;
@@ -342,7 +348,7 @@ export async function undoApply(ctx: ServerContext, actor: Actor, applyId: strin
         }
         const v = rowValues(row);
         const { changes, base } = changesTo(v, without.attributes, without.grants);
-        if ((await change(trx, batch, actor, source, row, changes, base, byRule, now)) === null) skipped++;
+        if (change(batch, actor, source, row, changes, base, byRule, audit) === null) skipped++;
         else changed++;
       }
     });
