@@ -20,6 +20,8 @@ import type { StoredProfile } from '../ports';
 import type { InvitationDelivery } from '../../../src-shared/mail-delivery';
 import type { InviteStorePort } from '../invitations/ports';
 import type { CatalogueEntry } from '../../../src-shared/attributes';
+import type { AssignmentRule } from '../../../src-shared/assignment-rules';
+import type { RuleList } from '../../../src-shared/rules-wire';
 
 /** What the console remembers about its server between runs (not the token: see SecretStore). */
 export interface SyncState {
@@ -39,6 +41,8 @@ export interface SyncState {
    * (its cursor past entries it never asked for) gets them listed once.
    */
   catalogues: boolean;
+  /** The replica holds the organisation's assignment rules (the same way: a pull from the beginning, or listed once). */
+  rules: boolean;
 }
 
 export interface ConflictRecord {
@@ -148,6 +152,12 @@ export interface SyncStorePort extends InviteStorePort {
   removeEntry(id: string): void;
   /** The catalogues as the server listed them, in place of whatever the replica held. */
   replaceEntries(entries: readonly CatalogueEntry[]): void;
+  /** Keeps an assignment rule as the server sent it (created, changed or moved). */
+  putRule(rule: AssignmentRule): void;
+  /** Forgets an assignment rule the server deleted. */
+  removeRule(id: string): void;
+  /** The rules as the server listed them, in place of whatever the replica held. */
+  replaceRules(rules: readonly AssignmentRule[]): void;
 
   /** Keeps a profile's invitation email delivery as the pull reported it (null: the server has none). */
   putDelivery(profileId: string, delivery: InvitationDelivery | null): void;
@@ -194,6 +204,8 @@ export interface SyncTransport {
   retryMail(serverUrl: string, token: string, mailId: string): Promise<RetryMailResponse>;
   /** Every live catalogue entry (GET /api/v1/catalogues); a transport without it leaves the catalogues to the pull. */
   catalogues?(serverUrl: string, token: string): Promise<CatalogueList>;
+  /** Every live assignment rule (GET /api/v1/rules); a transport without it leaves the rules to the pull. */
+  rules?(serverUrl: string, token: string): Promise<RuleList>;
 }
 
 /** The catalogue API, as the console's catalogue service uses it (online only). */

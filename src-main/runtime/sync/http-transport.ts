@@ -16,6 +16,7 @@ import {
   signInResponseSchema,
 } from '../../../src-shared/wire';
 import type { PullResponse } from '../../../src-shared/wire';
+import { RULES_PATH, ruleListSchema } from '../../../src-shared/rules-wire';
 import { PullShapeError, readPullResponse } from '../../../src-shared/pull-reader';
 
 export interface HttpTransportOptions {
@@ -57,11 +58,12 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
     },
     push: (url, token, request) => call(url, 'POST', SYNC_ENDPOINTS.push.path, schemaReader(pushResponseSchema), token, request),
     pull: (url, token, cursor, limit) =>
-      // This console keeps the catalogues: the feed carries their entries too.
-      call(url, 'GET', `${SYNC_ENDPOINTS.pull.path}?cursor=${encodeURIComponent(cursor)}&limit=${limit}&include=entries`, pullReader, token),
+      // This console keeps the catalogues and the assignment rules: the feed carries their entries and rules too.
+      call(url, 'GET', `${SYNC_ENDPOINTS.pull.path}?cursor=${encodeURIComponent(cursor)}&limit=${limit}&include=rules`, pullReader, token),
     check: (url, token, cursor) => call(url, 'GET', `${SYNC_ENDPOINTS.check.path}?cursor=${encodeURIComponent(cursor)}`, schemaReader(checkResponseSchema), token),
     retryMail: (url, token, mailId) => call(url, 'POST', retryMailPath(mailId), schemaReader(retryMailResponseSchema), token, {}),
     catalogues: (url, token) => call(url, 'GET', CATALOGUES_PATH, schemaReader(catalogueListSchema), token),
+    rules: (url, token) => call(url, 'GET', RULES_PATH, schemaReader(ruleListSchema), token),
     createEntry: (url, token, request) => call(url, 'POST', CATALOGUES_PATH, schemaReader(catalogueEntrySchema), token, request),
     updateEntry: (url, token, id, request) => call(url, 'PATCH', cataloguePath(id), schemaReader(catalogueEntrySchema), token, request),
     deleteEntry: (url, token, id, query) => {

@@ -1,0 +1,105 @@
+/**
+ * The console keeps the organisation's assignment rules: the pull brings
+ * them (include=rules), renames, moves and deletions follow, and a replica a
+ * console from before the rules synced gets them listed once.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CatalogueEntry } from '../../../src-shared/attributes';
+import type { AssignmentRule } from '../../../src-shared/assignment-rules';
+import { createSyncStore } from '../../../src-main/db/sync.repo';
+import { rulesRepo } from '../../../src-main/db/rules.repo';
+import { build } from '../../support/roster-server';
+import type { TestOrg, TestServer } from '../../support/roster-server';
+import { openTestConsole } from '../../support/console';
+import type { TestConsole } from '../../support/console';
+
+interface Ok<T> {
+  ok: true;
+  data: T;
+}
+
+let server: TestServer;
+let org: TestOrg;
+const consoles: TestConsole[] = [];
+
+beforeEach(async () => {
+  server = await build('sqlite');
+  org = await server.organisation('Rules Org');
+});
+
+afterEach(async () => {
+  for (const c of consoles.splice(0)) c.close();
+  await server.close();
+});
+
+async function signedIn(): Promise<TestConsole> {
+  const c = openTestConsole();
+  consoles.push(c);
+  await c.call('sync:connect', { serverUrl: server.url, email: org.email, password: org.password });
+  return c;
+}
+
+async function carPark(): Promise<CatalogueEntry> {
+  const res = await server.request<Ok<CatalogueEntry>>('POST', '/api/v1/catalogues', { token: org.token, body: { kind: 'accessRight', draft: { code: 'CPB', name: 'Car park B' } } });
+  expect(res.status, res.text).toBe(200);
+  return res.body.data;
+}
+
+async function serverRule(name: string, tag: string, grant: string): Promise<AssignmentRule> {
+  const res = await server.request<Ok<AssignmentRule>>('POST', '/api/v1/rules', {
+    token: org.token,
+    body: { draft: { name, conditions: [{ subject: 'tag', value: tag }], actions: [{ field: 'accessRights', grant: [grant] }] } },
+  });
+  expect(res.status, res.text).toBe(200);
+  return res.body.data;
+}
+
+const kept = (c: TestConsole): [string, number, boolean, number][] => rulesRepo.list(c.roster.db).map((r) => [r.name, r.position, r.enabled, r.version]);
+
+describe('the console replicates the assignment rules', () => {
+  it('the pull brings the rules; a rename, a move, a disable and a deletion there follow', async () => {
+    const car = await carPark();
+    const night = await serverRule('Night shift', 'night-shift', car.id);
+    const visitors = await serverRule('Visitors', 'visitor', car.id);
+    const a = await signedIn();
+    await a.call('sync:now', {});
+    expect(kept(a)).toEqual([
+      ['Night shift', 1, true, 1],
+      ['Visitors', 2, true, 1],
+    ]);
+    expect(rulesRepo.list(a.roster.db)[0]).toEqual(night);
+    expect((await a.call('catalogues:list', {})).ruleNames).toEqual({ [night.id]: 'Night shift', [visitors.id]: 'Visitors' });
+
+    const renamed = await server.request('PATCH', `/api/v1/rules/${night.id}`, { token: org.token, body: { baseVersion: 1, draft: { name: 'Night crew', enabled: false } } });
+    expect(renamed.status, renamed.text).toBe(200);
+    const moved = await server.request('PUT', '/api/v1/rules/order', { token: org.token, body: { ids: [visitors.id, night.id] } });
+    expect(moved.status, moved.text).toBe(200);
+    await a.call('sync:now', {});
+    expect(kept(a).map((r) => [r[0], r[1], r[2]])).toEqual([
+      ['Visitors', 1, true],
+      ['Night crew', 2, false],
+    ]);
+
+    const gone = await server.request('DELETE', `/api/v1/rules/${visitors.id}`, { token: org.token });
+    expect(gone.status, gone.text).toBe(200);
+    await a.call('sync:now', {});
+    expect(kept(a).map((r) => r[0])).toEqual(['Night crew']);
+    expect((await a.call('catalogues:list', {})).ruleNames).toEqual({ [night.id]: 'Night crew' });
+  });
+
+  it('a replica a console from before the rules synced gets them listed once, then follows the pull', async () => {
+    const car = await carPark();
+    const night = await serverRule('Night shift', 'night-shift', car.id);
+    const a = await signedIn();
+    await a.call('sync:now', {});
+    // As an older console left it: its cursor past the rules, none kept, not marked.
+    const store = createSyncStore(a.roster.db);
+    store.replaceRules([]);
+    store.saveState({ rules: false });
+    expect(kept(a)).toEqual([]);
+    await a.call('sync:now', {});
+    expect(rulesRepo.list(a.roster.db).map((r) => r.id)).toEqual([night.id]);
+    expect(store.state().rules).toBe(true);
+  });
+
+});
