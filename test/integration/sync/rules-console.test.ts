@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogueEntry } from '../../../src-shared/attributes';
 import type { AssignmentRule } from '../../../src-shared/assignment-rules';
+import type { Profile } from '../../../src-shared/profile';
 import { createSyncStore } from '../../../src-main/db/sync.repo';
 import { rulesRepo } from '../../../src-main/db/rules.repo';
 import { build } from '../../support/roster-server';
@@ -102,4 +103,52 @@ describe('the console replicates the assignment rules', () => {
     expect(store.state().rules).toBe(true);
   });
 
+});
+
+describe('the console runs the rules on the profiles it creates, offline too', () => {
+  async function offlineWithNightShift(): Promise<{ a: TestConsole; car: CatalogueEntry; night: AssignmentRule }> {
+    const car = await carPark();
+    const night = await serverRule('Night shift', 'night-shift', car.id);
+    const a = await signedIn();
+    await a.call('sync:now', {});
+    await a.call('sync:setWorkOffline', { offline: true });
+    return { a, car, night };
+  }
+
+  const fields = (p: Profile) => ({ accessRights: p.accessRights, department: p.department, licences: p.licences, grants: p.grants, tags: p.tags });
+
+  it('a profile made with the form gets the rule’s grant at once, and the server keeps the same values, with no conflict', async () => {
+    const { a, car, night } = await offlineWithNightShift();
+    const ann = await a.call('profiles:create', { draft: { firstName: 'Ann', lastName: 'Peeters', email: 'ann@example.com', tags: ['Night-Shift'] } });
+    expect(fields(ann)).toEqual({ accessRights: [car.id], department: null, licences: [], grants: { [`accessRights:${car.id}`]: night.id }, tags: ['Night-Shift'] });
+    // One without the tag gets nothing.
+    const bob = await a.call('profiles:create', { draft: { firstName: 'Bob', lastName: 'Maes', email: 'bob@example.com' } });
+    expect(fields(bob)).toMatchObject({ accessRights: [], grants: {} });
+
+    await a.call('sync:setWorkOffline', { offline: false });
+    await a.call('sync:now', {});
+    const there = (await server.request<Ok<Profile>>('GET', `/api/v1/profiles/${ann.id}`, { token: org.token })).body.data;
+    expect(fields(there)).toEqual(fields(ann));
+    expect(fields(await a.call('profiles:get', { id: ann.id }))).toEqual(fields(ann));
+    expect((await a.call('sync:status', {})).waiting).toMatchObject({ mutations: 0, blocked: 0 });
+    expect((await a.call('conflicts:list', {})).length).toBe(0);
+  });
+
+  it('a profile an import creates gets the rule’s grant (a row without the tag gets none), and the server keeps the same values', async () => {
+    const { a, car, night } = await offlineWithNightShift();
+    const sheet = Buffer.from(['First name;Last name;Email;Tags', 'Cleo;Dupont;cleo@example.com;night-shift', 'Dirk;Janssens;dirk@example.com;day'].join('\r\n'));
+    const view = await a.call('import:open', { fileName: 'staff.csv', bytes: sheet });
+    await a.call('import:diff', { importId: view.importId });
+    expect(await a.call('import:commit', { importId: view.importId, mode: 'create' })).toMatchObject({ status: 'completed', created: 2 });
+    const page = await a.call('profiles:list', { query: {}, offset: 0, limit: 10 });
+    const byEmail = new Map(page.rows.map((p) => [p.email, p]));
+    expect(fields(byEmail.get('cleo@example.com') as Profile)).toMatchObject({ accessRights: [car.id], grants: { [`accessRights:${car.id}`]: night.id } });
+    expect(fields(byEmail.get('dirk@example.com') as Profile)).toMatchObject({ accessRights: [], grants: {} });
+
+    await a.call('sync:setWorkOffline', { offline: false });
+    await a.call('sync:now', {});
+    const cleo = byEmail.get('cleo@example.com') as Profile;
+    const there = (await server.request<Ok<Profile>>('GET', `/api/v1/profiles/${cleo.id}`, { token: org.token })).body.data;
+    expect(fields(there)).toEqual(fields(cleo));
+  });
 });
