@@ -21,7 +21,16 @@ import type { InvitationDelivery } from '../../../src-shared/mail-delivery';
 import type { InviteStorePort } from '../invitations/ports';
 import type { CatalogueEntry } from '../../../src-shared/attributes';
 import type { AssignmentRule } from '../../../src-shared/assignment-rules';
-import type { RuleList } from '../../../src-shared/rules-wire';
+import type {
+  DeleteRuleResponse,
+  RuleApply,
+  RuleList,
+  RulePreview,
+  UndoApplyResponse,
+  createRuleRequestSchema,
+  rulePreviewRequestSchema,
+  updateRuleRequestSchema,
+} from '../../../src-shared/rules-wire';
 
 /** What the console remembers about its server between runs (not the token: see SecretStore). */
 export interface SyncState {
@@ -213,6 +222,18 @@ export interface CatalogueTransport {
   createEntry(serverUrl: string, token: string, request: z.input<typeof createEntryRequestSchema>): Promise<CatalogueEntry>;
   updateEntry(serverUrl: string, token: string, id: string, request: z.input<typeof updateEntryRequestSchema>): Promise<CatalogueEntry>;
   deleteEntry(serverUrl: string, token: string, id: string, query: { baseVersion?: number | undefined; replaceWith?: string | undefined; removeFromProfiles?: boolean | undefined }): Promise<DeleteEntryResponse>;
+}
+
+/** The assignment rules' API, as the console's rule service uses it (online only). */
+export interface RuleTransport {
+  createRule(serverUrl: string, token: string, request: z.input<typeof createRuleRequestSchema>): Promise<AssignmentRule>;
+  updateRule(serverUrl: string, token: string, id: string, request: z.input<typeof updateRuleRequestSchema>): Promise<AssignmentRule>;
+  deleteRule(serverUrl: string, token: string, id: string, baseVersion: number | undefined): Promise<DeleteRuleResponse>;
+  reorderRules(serverUrl: string, token: string, ids: readonly string[]): Promise<RuleList>;
+  previewRule(serverUrl: string, token: string, request: z.input<typeof rulePreviewRequestSchema>): Promise<RulePreview>;
+  applyRule(serverUrl: string, token: string, id: string, baseVersion: number): Promise<RuleApply>;
+  ruleApplies(serverUrl: string, token: string): Promise<RuleApply[]>;
+  undoApply(serverUrl: string, token: string, id: string): Promise<UndoApplyResponse>;
 }
 
 /** A session of the same account in another of its organisations (the console's organisation switcher). */

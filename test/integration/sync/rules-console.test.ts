@@ -152,3 +152,107 @@ describe('the console runs the rules on the profiles it creates, offline too', (
     expect(fields(there)).toEqual(fields(cleo));
   });
 });
+
+/** What a refused call says: its code and message, and its details. */
+async function refusal(call: () => Promise<unknown>): Promise<{ code: string; text: string }> {
+  try {
+    await call();
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    return { code: /^\S+ failed: (\S+)/.exec(text)?.[1] ?? '', text };
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('the rules channels', () => {
+  it('save, preview, apply, undo, reorder and delete go to the server, and the replica follows at once', async () => {
+    const car = await carPark();
+    const a = await signedIn();
+    await a.call('sync:now', {});
+    // Made before any rule: a later apply is what gives them the grant.
+    const ann = await a.call('profiles:create', { draft: { firstName: 'Ann', lastName: 'Peeters', email: 'ann@example.com', tags: ['night-shift'] } });
+    await a.call('profiles:create', { draft: { firstName: 'Bob', lastName: 'Maes', email: 'bob@example.com' } });
+    await a.call('sync:now', {});
+
+    const draft = { name: 'Night shift', conditions: [{ subject: 'tag', value: 'night-shift' }], actions: [{ field: 'accessRights', grant: [car.id] }] };
+    const preview = await a.call('rules:preview', { draft });
+    expect(preview).toMatchObject({ profiles: 1, total: 2 });
+    expect(preview.sample.map((p) => [p.email, p.before.accessRights, p.after.accessRights])).toEqual([['ann@example.com', [], [car.id]]]);
+
+    const night = await a.call('rules:save', { draft });
+    expect((await a.call('rules:list', {})).rules.map((r) => [r.id, r.name, r.position])).toEqual([[night.id, 'Night shift', 1]]);
+    // Saving a rule changes no existing profile: applying it is its own step.
+    await a.call('sync:now', {});
+    expect((await a.call('profiles:get', { id: ann.id })).accessRights).toEqual([]);
+
+    const applied = await a.call('rules:apply', { id: night.id, baseVersion: night.version });
+    expect(applied).toMatchObject({ ruleId: night.id, ruleName: 'Night shift', profiles: 1, undoneAt: null });
+    await a.call('sync:now', {});
+    expect(await a.call('profiles:get', { id: ann.id })).toMatchObject({ accessRights: [car.id], grants: { [`accessRights:${car.id}`]: night.id } });
+    expect((await a.call('rules:applies', {})).map((x) => [x.id, x.profiles, x.undoneAt])).toEqual([[applied.id, 1, null]]);
+
+    expect(await a.call('rules:undo', { id: applied.id })).toMatchObject({ id: applied.id, profilesChanged: 1, skipped: 0 });
+    await a.call('sync:now', {});
+    expect(await a.call('profiles:get', { id: ann.id })).toMatchObject({ accessRights: [], grants: {} });
+    expect((await a.call('rules:applies', {}))[0]?.undoneAt).not.toBeNull();
+
+    const renamed = await a.call('rules:save', { id: night.id, baseVersion: night.version, draft: { name: 'Night crew' } });
+    expect(renamed).toMatchObject({ name: 'Night crew', version: 2 });
+    const visitors = await a.call('rules:save', { draft: { name: 'Visitors', conditions: [{ subject: 'tag', value: 'visitor' }], actions: [{ field: 'accessRights', grant: [car.id] }] } });
+    const reordered = await a.call('rules:reorder', { ids: [visitors.id, night.id] });
+    expect(reordered.rules.map((r) => [r.name, r.position])).toEqual([
+      ['Visitors', 1],
+      ['Night crew', 2],
+    ]);
+    // A move is a change: the delete names the version the move gave.
+    const moved = reordered.rules.find((r) => r.id === visitors.id);
+    expect(moved?.version).toBeGreaterThan(visitors.version);
+    expect((await refusal(() => a.call('rules:delete', { id: visitors.id, baseVersion: visitors.version }))).code).toBe('VERSION_CONFLICT');
+    await a.call('rules:delete', { id: visitors.id, baseVersion: moved?.version });
+    expect((await a.call('rules:list', {})).rules.map((r) => r.name)).toEqual(['Night crew']);
+    await a.call('sync:now', {});
+    const there = await server.request<Ok<{ rules: AssignmentRule[] }>>('GET', '/api/v1/rules', { token: org.token });
+    expect((await a.call('rules:list', {})).rules).toEqual(there.body.data.rules);
+  });
+
+  it('bad input is refused with the server’s findings or the channel’s check, and nothing changes', async () => {
+    const car = await carPark();
+    const a = await signedIn();
+    await a.call('sync:now', {});
+    const unknown = '00000000-0000-4000-8000-000000000001';
+    const bad = await refusal(() => a.call('rules:save', { draft: { name: 'Ghost', actions: [{ field: 'accessRights', grant: [unknown] }] } }));
+    expect(bad.code).toBe('VALIDATION_FAILED');
+    expect(bad.text).toContain(unknown);
+    const empty = await refusal(() => a.call('rules:save', { draft: { name: '', actions: [] } }));
+    expect(empty.code).toBe('VALIDATION_FAILED');
+    const twice = await refusal(() => a.call('rules:reorder', { ids: [car.id, car.id] }));
+    expect(twice.code).toBe('VALIDATION_FAILED');
+    const nothing = await refusal(() => a.call('rules:preview', {}));
+    expect(nothing.code).toBe('VALIDATION_FAILED');
+    expect((await a.call('rules:list', {})).rules).toEqual([]);
+    const there = await server.request<Ok<{ rules: AssignmentRule[] }>>('GET', '/api/v1/rules', { token: org.token });
+    expect(there.body.data.rules).toEqual([]);
+  });
+
+  it('offline, the rules are listed but every write, preview and apply says it needs the server', async () => {
+    const car = await carPark();
+    const night = await serverRule('Night shift', 'night-shift', car.id);
+    const a = await signedIn();
+    await a.call('sync:now', {});
+    await a.call('sync:setWorkOffline', { offline: true });
+    expect((await a.call('rules:list', {})).rules.map((r) => r.id)).toEqual([night.id]);
+    const draft = { name: 'Visitors', actions: [{ field: 'accessRights', grant: [car.id] }] };
+    for (const call of [
+      () => a.call('rules:save', { draft }),
+      () => a.call('rules:delete', { id: night.id }),
+      () => a.call('rules:reorder', { ids: [night.id] }),
+      () => a.call('rules:preview', { id: night.id }),
+      () => a.call('rules:apply', { id: night.id, baseVersion: 1 }),
+      () => a.call('rules:applies', {}),
+      () => a.call('rules:undo', { id: night.id }),
+    ]) {
+      expect((await refusal(call)).code).toBe('OFFLINE');
+    }
+    expect((await a.call('rules:list', {})).rules.map((r) => [r.name, r.version])).toEqual([['Night shift', 1]]);
+  });
+});
