@@ -4,6 +4,7 @@ import type { ProfileFacets, ProfileQuery, Selection } from '../../src-shared/co
 import type { ChangeTopic } from '../../src-shared/contract';
 import type { ImportStorePort } from './import/store';
 import type { CatalogueEntry } from '../../src-shared/attributes';
+import type { AssignmentRule } from '../../src-shared/assignment-rules';
 
 /** Ports: what the core needs from the outside world, so it runs under plain Node in tests. */
 
@@ -45,8 +46,10 @@ export interface CatalogueStorePort {
   usage(): Map<string, number>;
   /** The live profiles holding a licence, by name (at most `limit`). */
   licenceHolders(licenceId: string, limit: number): { id: string; firstName: string; lastName: string }[];
-  /** Rule id → its name, from the replica's assignment rules (empty while this console keeps none). */
+  /** Rule id → its name, from the replica's assignment rules. */
   ruleNames(): Map<string, string>;
+  /** The organisation's assignment rules (enabled or not), in the order they run. */
+  rules(): AssignmentRule[];
 }
 
 export interface OutboxPort {

@@ -85,15 +85,4 @@ export const cataloguesRepo = {
        WHERE p.deleted = 0 AND p.licences <> '[]' AND j.value = ? ORDER BY lower(p.last_name), lower(p.first_name), p.id LIMIT ?`,
     ).all(licenceId, limit) as { id: string; firstName: string; lastName: string }[];
   },
-
-  /**
-   * Rule id → name, from the replica's `assignment_rules` once a migration
-   * makes that table (a grant names its rule by id); empty before, so a
-   * grant then reads as "granted by a rule".
-   */
-  ruleNames(db: Db): Map<string, string> {
-    const columns = prepared(db, "SELECT name FROM pragma_table_info('assignment_rules')").all() as { name: string }[];
-    if (!columns.some((c) => c.name === 'id') || !columns.some((c) => c.name === 'name')) return new Map();
-    return new Map((prepared(db, 'SELECT id, name FROM assignment_rules').all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
-  },
 };

@@ -409,6 +409,27 @@ export const migrations: readonly Migration[] = [
       if (!replicaIndexes.pending(db)) fillProfileEntries(db);
     },
   },
+  {
+    version: 13,
+    name: 'the organisation\'s assignment rules',
+    up: (db) => {
+      // The rules as the pull brings them (a deleted rule is removed): conditions and actions as the wire gives them, in JSON.
+      db.exec(`
+        CREATE TABLE assignment_rules (
+          id TEXT PRIMARY KEY NOT NULL,
+          position INTEGER NOT NULL,
+          name TEXT NOT NULL,
+          enabled INTEGER NOT NULL CHECK (enabled = 0 OR enabled = 1),
+          conditions TEXT NOT NULL,
+          actions TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+        CREATE INDEX assignment_rules_by_position ON assignment_rules (position, id);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

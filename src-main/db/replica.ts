@@ -6,6 +6,7 @@ import { importsRepo } from './imports.repo';
 import { outboxRepo } from './outbox.repo';
 import { profilesRepo } from './profiles.repo';
 import { cataloguesRepo } from './catalogues.repo';
+import { rulesRepo } from './rules.repo';
 
 /** SQLite's unique-index failures, turned into the shared codes (a last line behind the core's own checks). */
 function translateConstraint(error: unknown): never {
@@ -47,7 +48,8 @@ export function createReplica(db: Db): ReplicaPort {
       get: (id) => cataloguesRepo.get(db, id),
       list: () => cataloguesRepo.list(db),
       usage: () => cataloguesRepo.usage(db),
-      ruleNames: () => cataloguesRepo.ruleNames(db),
+      ruleNames: () => rulesRepo.names(db),
+      rules: () => rulesRepo.list(db),
       licenceHolders: (licenceId, limit) => cataloguesRepo.licenceHolders(db, licenceId, limit),
     },
     outbox: {

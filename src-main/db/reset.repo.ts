@@ -50,7 +50,7 @@ export const resetRepo = {
     const existing = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
     db.transaction(() => {
       for (const table of DATA_TABLES) if (existing.has(table)) db.exec(`DELETE FROM ${table}`);
-      createSyncStore(db).saveState({ cursor: INITIAL_CURSOR, lastSyncAt: null, lastError: null, catalogues: false });
+      createSyncStore(db).saveState({ cursor: INITIAL_CURSOR, lastSyncAt: null, lastError: null, catalogues: false, rules: false });
     })();
   },
 };

@@ -6,6 +6,7 @@ import { replicaIndexes } from './replica-indexes';
 import { outboxRepo } from './outbox.repo';
 import { deliveryRepo } from './delivery.repo';
 import { cataloguesRepo } from './catalogues.repo';
+import { rulesRepo } from './rules.repo';
 import type { ConflictRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
 import { stripForbiddenCharacters } from '../../src-shared/text-safety';
 import type { InviteBatchRecord } from '../core/invitations/ports';
@@ -34,6 +35,7 @@ const DEFAULT_STATE: SyncState = {
   account: null,
   organisation: null,
   catalogues: false,
+  rules: false,
 };
 
 interface ConflictRow {
@@ -439,6 +441,9 @@ export function createSyncStore(db: Db): SyncStorePort {
       prepared(db, 'DELETE FROM catalogue_entries').run();
       for (const entry of entries) cataloguesRepo.put(db, entry);
     },
+    putRule: (rule) => rulesRepo.put(db, rule),
+    removeRule: (id) => rulesRepo.remove(db, id),
+    replaceRules: (rules) => rulesRepo.replace(db, rules),
 
     putDelivery: (profileId, delivery) => deliveryRepo.put(db, profileId, delivery),
     delivery: (profileId) => deliveryRepo.get(db, profileId),

@@ -42,12 +42,14 @@ import { createWorkerIndexBuilder } from './sync/index-builder';
 import { OrgService } from '../core/org/service';
 import { orgHandlers } from '../core/api/org.handlers';
 import { catalogueHandlers } from '../core/api/catalogues.handlers';
+import { ruleHandlers } from '../core/api/rules.handlers';
 import { exportHandlers } from '../core/api/export.handlers';
 import { ExportService } from '../core/export/service';
 import { createExportWorker } from './export/runner';
 import { resetLocalData, resetPreview } from './reset';
 import { CHANGE_TOPICS } from '../../src-shared/contract';
 import { CatalogueService } from '../core/profiles/catalogues';
+import { RuleService } from '../core/profiles/rules';
 import { ATTRIBUTE_FIELDS } from '../../src-shared/attributes';
 import { createOrgTransport } from './org-transport';
 import { openFailure, upgrade } from './startup';
@@ -185,20 +187,23 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     return credentials === null || organisation === null ? null : { ...credentials, organisationId: organisation.id };
   };
   const invites = new InviteService({ replica, store: syncStore, clock, ids, events, sync });
-  // The catalogues: listed from the replica, saved and deleted on the server with the sync engine's session.
+  // The catalogues and the rules: listed from the replica, written on the server with the sync engine's session.
+  const serverSession = {
+    current: () => {
+      const state = syncStore.state();
+      return { serverUrl: state.serverUrl, token: secrets.get(), workOffline: state.workOffline };
+    },
+    ended: async () => {
+      await sync.disconnect();
+    },
+  };
+  const serverApi = createHttpTransport();
+  const rules = new RuleService({ replica, store: syncStore, transport: serverApi, session: serverSession, events, sync });
   const catalogues = new CatalogueService({
     replica,
     store: syncStore,
-    transport: createHttpTransport(),
-    session: {
-      current: () => {
-        const state = syncStore.state();
-        return { serverUrl: state.serverUrl, token: secrets.get(), workOffline: state.workOffline };
-      },
-      ended: async () => {
-        await sync.disconnect();
-      },
-    },
+    transport: serverApi,
+    session: serverSession,
     required: () => organisationDefaults.requiredAttributes(),
     events,
     sync,
@@ -295,6 +300,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     ...dashboardHandlers({ store: createDashboardStore(db), clock }),
     ...orgHandlers(org),
     ...catalogueHandlers(catalogues),
+    ...ruleHandlers(rules),
     ...exportHandlers(exports),
   });
   // An import left open (a tab closed, a page left) gives its memory back after its idle time, without a click.

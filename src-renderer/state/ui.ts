@@ -17,6 +17,7 @@ export type Route =
   | { page: 'admins' }
   | { page: 'organisation' }
   | { page: 'catalogues' }
+  | { page: 'rules' }
   | { page: 'audit' }
   | { page: 'account' };
 

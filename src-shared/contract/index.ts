@@ -6,6 +6,7 @@ import { syncChannels } from './sync';
 import { dashboardChannels } from './dashboard';
 import { orgChannels } from './org';
 import { cataloguesChannels } from './catalogues';
+import { rulesChannels } from './rules';
 import { listActionChannels } from './list-actions';
 import { exportChannels } from './export';
 import { updateChannels } from './updates';
@@ -28,6 +29,7 @@ export const contract = {
   ...dashboardChannels,
   ...orgChannels,
   ...cataloguesChannels,
+  ...rulesChannels,
   ...exportChannels,
   ...updateChannels,
 };
@@ -69,5 +71,6 @@ export * from './import';
 export * from './dashboard';
 export * from './org';
 export * from './catalogues';
+export * from './rules';
 export * from './list-actions';
 export * from './export';

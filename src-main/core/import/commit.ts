@@ -13,6 +13,8 @@ import { compareWithDirectory, hasError } from './review';
 import { sheetOf } from './sessions';
 import type { Session } from './sessions';
 import type { ImportRecord } from './store';
+import { rulesOnCreation } from '../../../src-shared/assignment-rules';
+import type { AssignmentRule } from '../../../src-shared/assignment-rules';
 
 type Counts = { created: number; updated: number; skipped: number };
 
@@ -100,8 +102,10 @@ export class ImportCommit {
     const { replica } = this.ctx;
     return replica.transaction(() => {
       const b = { created: 0, updated: 0, skipped: 0, failures: [] as CommitResult['failures'] };
+      // The organisation's rules as the replica holds them, read once a batch: they run on every profile a row creates.
+      const rules = replica.catalogues.rules();
       for (const row of batch) {
-        const outcome = this.writeRow(historyId, row, mapping, mode);
+        const outcome = this.writeRow(historyId, row, mapping, mode, rules);
         if (outcome === 'created') b.created++;
         else if (outcome === 'updated') b.updated++;
         else {
@@ -121,13 +125,13 @@ export class ImportCommit {
    * its reason, and never throws (that would roll back the whole batch).
    * Returns what it did, or why it was skipped.
    */
-  private writeRow(historyId: string, row: ImportRow, mapping: Mapping, mode: ImportMode): 'created' | 'updated' | RuleMessage {
+  private writeRow(historyId: string, row: ImportRow, mapping: Mapping, mode: ImportMode, rules: readonly AssignmentRule[]): 'created' | 'updated' | RuleMessage {
     const { replica, clock } = this.ctx;
     const values = row.normalised;
     if (values === null) return rule('import_row_invalid', {});
     const stamp = clock.now().toISOString();
-    // A new email is created; the create's check of the email is also how a row finds the profile it would update.
-    const created = tryCreateProfile(this.ctx, values, stamp);
+    // A new email is created (with what the rules give it); the create's check of the email is also how a row finds the profile it would update.
+    const created = tryCreateProfile(this.ctx, rulesOnCreation(values, rules), stamp);
     if (!('clash' in created)) {
       replica.imports.addItem({ importId: historyId, profileId: created.profile.id, rowNumber: row.rowNumber, action: 'create', mutationId: created.mutation.id, before: null });
       return 'created';

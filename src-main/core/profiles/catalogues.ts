@@ -1,43 +1,20 @@
-import { AppError, formErrorFromWire, ruleError } from '../../../src-shared/errors';
-import type { ErrorDetails } from '../../../src-shared/errors';
-import { rule } from '../../../src-shared/messages';
 import type { CatalogueEntry, CatalogueEntryDraft, CatalogueKind, RequiredAttributes } from '../../../src-shared/attributes';
 import type { CatalogueView, DeletedEntry } from '../../../src-shared/contract/catalogues';
 import type { ChangeSink, ReplicaPort } from '../ports';
-import { TransportError } from '../sync/ports';
 import type { CatalogueTransport, SyncStorePort } from '../sync/ports';
-
-/** Where and as whom the console talks to its server (the sync engine's session). */
-export interface CatalogueSessionPort {
-  current(): { serverUrl: string | null; token: string | null; workOffline: boolean };
-  /** The server no longer knows this session: forget it here too. */
-  ended(): Promise<void>;
-}
+import { callServer } from './server-call';
+import type { ServerSessionPort } from './server-call';
 
 export interface CatalogueServiceDeps {
   replica: ReplicaPort;
   store: Pick<SyncStorePort, 'putEntry' | 'removeEntry'>;
   transport: CatalogueTransport;
-  session: CatalogueSessionPort;
+  session: ServerSessionPort;
   /** The attributes every profile must have, as the server last said. */
   required: () => RequiredAttributes;
   events: ChangeSink;
   /** A sync soon: the profiles a deletion moved come with its pull. */
   sync: { poke(): void };
-}
-
-/** What the console keeps of the server's refusal: the findings, the English per field, and what an entry in use or a seat says. */
-function refusal(code: AppError['code'], message: string, details: Readonly<Record<string, unknown>> | undefined): AppError {
-  const wire = formErrorFromWire(code, message, details);
-  const kept: ErrorDetails = { ...wire.details };
-  const inUse = details?.inUse as { profiles?: unknown; rules?: unknown } | undefined;
-  if (typeof inUse?.profiles === 'number' && Array.isArray(inUse.rules)) {
-    const rules = inUse.rules.filter((r): r is { id: string; name: string } => typeof r === 'object' && r !== null && typeof (r as { id?: unknown }).id === 'string' && typeof (r as { name?: unknown }).name === 'string');
-    kept.inUse = { profiles: inUse.profiles, rules };
-  }
-  if (Array.isArray(details?.licences)) kept.licences = details.licences.filter((l): l is string => typeof l === 'string');
-  if (typeof details?.limit === 'number') kept.limit = details.limit;
-  return new AppError(wire.code, wire.message, Object.keys(kept).length === 0 ? undefined : kept);
 }
 
 /**
@@ -79,21 +56,7 @@ export class CatalogueService {
     return done;
   }
 
-  async #call<T>(fn: (serverUrl: string, token: string) => Promise<T>): Promise<T> {
-    const state = this.deps.session.current();
-    if (state.serverUrl === null || state.token === null) throw ruleError('UNAUTHORIZED', rule('sync_sign_in_first', {}));
-    if (state.workOffline) throw ruleError('OFFLINE', rule('sync_offline', {}));
-    try {
-      return await fn(state.serverUrl, state.token);
-    } catch (error) {
-      if (!(error instanceof TransportError)) throw error;
-      if (error.kind === 'network') throw ruleError('NETWORK', rule('server_unreachable', { url: state.serverUrl, detail: error.message }));
-      if (error.status === 401) {
-        await this.deps.session.ended();
-        throw ruleError('UNAUTHORIZED', rule('sync_log_session_ended', {}));
-      }
-      if (error.code !== null) throw refusal(error.code, error.message, error.details);
-      throw new AppError('NETWORK', `The Roster server at ${state.serverUrl} gave an answer this Roster does not understand: ${error.message}`);
-    }
+  #call<T>(fn: (serverUrl: string, token: string) => Promise<T>): Promise<T> {
+    return callServer(this.deps.session, fn);
   }
 }

@@ -8,6 +8,7 @@ import type { Profile, ProfileDraft, ProfileValues } from '../../../src-shared/p
 import type { ProfileFacets, ProfilePage, ProfileQuery, Selection } from '../../../src-shared/contract/profiles';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import { createProfile, deleteProfile, updateProfile } from './writes';
+import { rulesOnCreation } from '../../../src-shared/assignment-rules';
 
 export interface ProfileServiceDeps {
   replica: ReplicaPort;
@@ -44,11 +45,17 @@ export class ProfileService {
     return this.deps.replica.profiles.countSelection(selection, this.deps.clock.now());
   }
 
-  /** A new profile: no access rights unless the draft gives some, status "not invited", no email sent. */
+  /**
+   * A new profile: no access rights unless the draft or a rule gives some,
+   * status "not invited", no email sent. The organisation's rules run as the
+   * replica holds them, before the attribute check (as on the server, which
+   * decides again when the profile is pushed).
+   */
   create(draft: ProfileDraft): Profile {
-    const values = this.validate(draft);
+    const given = this.validate(draft);
     const stamp = this.deps.clock.now().toISOString();
     const { profile } = this.deps.replica.transaction(() => {
+      const values = rulesOnCreation(given, this.deps.replica.catalogues.rules());
       this.checkAttributes(values, 'all');
       return createProfile(this.deps, values, stamp);
     });

@@ -20,6 +20,17 @@ import type { StoredProfile } from '../ports';
 import type { InvitationDelivery } from '../../../src-shared/mail-delivery';
 import type { InviteStorePort } from '../invitations/ports';
 import type { CatalogueEntry } from '../../../src-shared/attributes';
+import type { AssignmentRule } from '../../../src-shared/assignment-rules';
+import type {
+  DeleteRuleResponse,
+  RuleApply,
+  RuleList,
+  RulePreview,
+  UndoApplyResponse,
+  createRuleRequestSchema,
+  rulePreviewRequestSchema,
+  updateRuleRequestSchema,
+} from '../../../src-shared/rules-wire';
 
 /** What the console remembers about its server between runs (not the token: see SecretStore). */
 export interface SyncState {
@@ -39,6 +50,8 @@ export interface SyncState {
    * (its cursor past entries it never asked for) gets them listed once.
    */
   catalogues: boolean;
+  /** The replica holds the organisation's assignment rules (the same way: a pull from the beginning, or listed once). */
+  rules: boolean;
 }
 
 export interface ConflictRecord {
@@ -148,6 +161,12 @@ export interface SyncStorePort extends InviteStorePort {
   removeEntry(id: string): void;
   /** The catalogues as the server listed them, in place of whatever the replica held. */
   replaceEntries(entries: readonly CatalogueEntry[]): void;
+  /** Keeps an assignment rule as the server sent it (created, changed or moved). */
+  putRule(rule: AssignmentRule): void;
+  /** Forgets an assignment rule the server deleted. */
+  removeRule(id: string): void;
+  /** The rules as the server listed them, in place of whatever the replica held. */
+  replaceRules(rules: readonly AssignmentRule[]): void;
 
   /** Keeps a profile's invitation email delivery as the pull reported it (null: the server has none). */
   putDelivery(profileId: string, delivery: InvitationDelivery | null): void;
@@ -194,6 +213,8 @@ export interface SyncTransport {
   retryMail(serverUrl: string, token: string, mailId: string): Promise<RetryMailResponse>;
   /** Every live catalogue entry (GET /api/v1/catalogues); a transport without it leaves the catalogues to the pull. */
   catalogues?(serverUrl: string, token: string): Promise<CatalogueList>;
+  /** Every live assignment rule (GET /api/v1/rules); a transport without it leaves the rules to the pull. */
+  rules?(serverUrl: string, token: string): Promise<RuleList>;
 }
 
 /** The catalogue API, as the console's catalogue service uses it (online only). */
@@ -201,6 +222,18 @@ export interface CatalogueTransport {
   createEntry(serverUrl: string, token: string, request: z.input<typeof createEntryRequestSchema>): Promise<CatalogueEntry>;
   updateEntry(serverUrl: string, token: string, id: string, request: z.input<typeof updateEntryRequestSchema>): Promise<CatalogueEntry>;
   deleteEntry(serverUrl: string, token: string, id: string, query: { baseVersion?: number | undefined; replaceWith?: string | undefined; removeFromProfiles?: boolean | undefined }): Promise<DeleteEntryResponse>;
+}
+
+/** The assignment rules' API, as the console's rule service uses it (online only). */
+export interface RuleTransport {
+  createRule(serverUrl: string, token: string, request: z.input<typeof createRuleRequestSchema>): Promise<AssignmentRule>;
+  updateRule(serverUrl: string, token: string, id: string, request: z.input<typeof updateRuleRequestSchema>): Promise<AssignmentRule>;
+  deleteRule(serverUrl: string, token: string, id: string, baseVersion: number | undefined): Promise<DeleteRuleResponse>;
+  reorderRules(serverUrl: string, token: string, ids: readonly string[]): Promise<RuleList>;
+  previewRule(serverUrl: string, token: string, request: z.input<typeof rulePreviewRequestSchema>): Promise<RulePreview>;
+  applyRule(serverUrl: string, token: string, id: string, baseVersion: number): Promise<RuleApply>;
+  ruleApplies(serverUrl: string, token: string): Promise<RuleApply[]>;
+  undoApply(serverUrl: string, token: string, id: string): Promise<UndoApplyResponse>;
 }
 
 /** A session of the same account in another of its organisations (the console's organisation switcher). */

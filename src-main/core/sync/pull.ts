@@ -1,5 +1,4 @@
 import { INITIAL_CURSOR } from '../../../src-shared/wire';
-import type { CatalogueEntry } from '../../../src-shared/attributes';
 import { TransportError } from './ports';
 import type { Change } from '../../../src-shared/wire';
 import { PageFeed } from './feed';
@@ -10,6 +9,16 @@ import { englishText } from '../../../src-shared/messages';
 import type { SyncPartDeps } from './local-rules';
 
 export type PullDeps = SyncPartDeps;
+
+/** What the server listed, or undefined from a server from before that list (a 404: the ones it makes once upgraded come after the cursor). */
+async function listedOrNone<T>(list: () => Promise<T> | undefined): Promise<T | undefined> {
+  try {
+    return await list();
+  } catch (error) {
+    if (error instanceof TransportError && error.status === 404) return undefined;
+    throw error;
+  }
+}
 
 /** Pages fetched ahead of the writes during a pull (each up to the page size). */
 const PULL_PAGES_AHEAD = 4;
@@ -79,29 +88,27 @@ export class ChangePuller {
   }
 
   /**
-   * Once per replica: the catalogues, when its cursor is already past entries
-   * it never asked for (synced by a console from before catalogues). A
-   * replica starting from the beginning gets them from the pull itself.
+   * Once per replica: the catalogues and the assignment rules, when its
+   * cursor is already past entries or rules it never asked for (synced by a
+   * console from before them). A replica starting from the beginning gets
+   * them from the pull itself.
    */
   private async fillCatalogues(serverUrl: string, token: string, cursor: string): Promise<void> {
     const { store, transport } = this.deps;
-    if (store.state().catalogues) return;
-    if (cursor !== INITIAL_CURSOR && transport.catalogues !== undefined) {
-      let entries: CatalogueEntry[] = [];
-      try {
-        entries = (await transport.catalogues(serverUrl, token)).entries;
-      } catch (error) {
-        // A server from before catalogues has none (and the ones it makes once upgraded come after this cursor).
-        if (!(error instanceof TransportError && error.status === 404)) throw error;
-      }
-      this.deps.replica.transaction(() => {
-        store.replaceEntries(entries);
-        store.saveState({ catalogues: true });
-      });
-      this.deps.events.changed(['catalogues']);
+    const state = store.state();
+    if (state.catalogues && state.rules) return;
+    if (cursor === INITIAL_CURSOR) {
+      store.saveState({ catalogues: true, rules: true });
       return;
     }
-    store.saveState({ catalogues: true });
+    const entries = state.catalogues || transport.catalogues === undefined ? null : await listedOrNone(() => transport.catalogues?.(serverUrl, token)).then((l) => l?.entries ?? []);
+    const rules = state.rules || transport.rules === undefined ? null : await listedOrNone(() => transport.rules?.(serverUrl, token)).then((l) => l?.rules ?? []);
+    this.deps.replica.transaction(() => {
+      if (entries !== null) store.replaceEntries(entries);
+      if (rules !== null) store.replaceRules(rules);
+      store.saveState({ catalogues: true, rules: true });
+    });
+    this.deps.events.changed(['catalogues']);
   }
 
   /**
@@ -132,8 +139,12 @@ export class ChangePuller {
       else store.putEntry(change.entry);
       return;
     }
-    // Rules come only to a pull that asks for them (include=rules).
-    if (change.op === 'rule') return;
+    if (change.op === 'rule') {
+      // The rules are the server's too: kept as they come (created, changed, moved), or forgotten once deleted there.
+      if (change.deleted) store.removeRule(change.rule.id);
+      else store.putRule(change.rule);
+      return;
+    }
     if (change.op === 'upsert') {
       const open = store.openConflictFor(change.profile.id);
       if (open === undefined) {

@@ -1,4 +1,4 @@
-import type { CatalogueTransport, OrganisationSwitchTransport, SyncTransport } from '../../core/sync/ports';
+import type { CatalogueTransport, OrganisationSwitchTransport, RuleTransport, SyncTransport } from '../../core/sync/ports';
 import type { OrganisationReader } from '../../core/sync/org-defaults';
 import { readAnswer, schemaReader, sendToServer } from '../server-http';
 import type { Reader } from '../server-http';
@@ -16,6 +16,19 @@ import {
   signInResponseSchema,
 } from '../../../src-shared/wire';
 import type { PullResponse } from '../../../src-shared/wire';
+import {
+  RULES_ORDER_PATH,
+  RULES_PATH,
+  RULES_PREVIEW_PATH,
+  RULE_APPLIES_PATH,
+  deleteRuleResponseSchema,
+  ruleApplyListSchema,
+  ruleApplySchema,
+  ruleListSchema,
+  rulePreviewSchema,
+  undoApplyResponseSchema,
+} from '../../../src-shared/rules-wire';
+import { assignmentRuleSchema } from '../../../src-shared/assignment-rules';
 import { PullShapeError, readPullResponse } from '../../../src-shared/pull-reader';
 
 export interface HttpTransportOptions {
@@ -35,7 +48,7 @@ const pullReader: Reader<PullResponse> = (data) => {
 };
 
 /** The Roster server's sync API over HTTP(S), every answer checked against the shared schemas. */
-export function createHttpTransport(options: HttpTransportOptions = {}): SyncTransport & OrganisationSwitchTransport & OrganisationReader & CatalogueTransport {
+export function createHttpTransport(options: HttpTransportOptions = {}): SyncTransport & OrganisationSwitchTransport & OrganisationReader & CatalogueTransport & RuleTransport {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const doFetch = options.fetch ?? fetch;
 
@@ -57,11 +70,21 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
     },
     push: (url, token, request) => call(url, 'POST', SYNC_ENDPOINTS.push.path, schemaReader(pushResponseSchema), token, request),
     pull: (url, token, cursor, limit) =>
-      // This console keeps the catalogues: the feed carries their entries too.
-      call(url, 'GET', `${SYNC_ENDPOINTS.pull.path}?cursor=${encodeURIComponent(cursor)}&limit=${limit}&include=entries`, pullReader, token),
+      // This console keeps the catalogues and the assignment rules: the feed carries their entries and rules too.
+      call(url, 'GET', `${SYNC_ENDPOINTS.pull.path}?cursor=${encodeURIComponent(cursor)}&limit=${limit}&include=rules`, pullReader, token),
     check: (url, token, cursor) => call(url, 'GET', `${SYNC_ENDPOINTS.check.path}?cursor=${encodeURIComponent(cursor)}`, schemaReader(checkResponseSchema), token),
     retryMail: (url, token, mailId) => call(url, 'POST', retryMailPath(mailId), schemaReader(retryMailResponseSchema), token, {}),
     catalogues: (url, token) => call(url, 'GET', CATALOGUES_PATH, schemaReader(catalogueListSchema), token),
+    rules: (url, token) => call(url, 'GET', RULES_PATH, schemaReader(ruleListSchema), token),
+    createRule: (url, token, request) => call(url, 'POST', RULES_PATH, schemaReader(assignmentRuleSchema), token, request),
+    updateRule: (url, token, id, request) => call(url, 'PATCH', `${RULES_PATH}/${encodeURIComponent(id)}`, schemaReader(assignmentRuleSchema), token, request),
+    deleteRule: (url, token, id, baseVersion) =>
+      call(url, 'DELETE', `${RULES_PATH}/${encodeURIComponent(id)}${baseVersion === undefined ? '' : `?baseVersion=${baseVersion}`}`, schemaReader(deleteRuleResponseSchema), token),
+    reorderRules: (url, token, ids) => call(url, 'PUT', RULES_ORDER_PATH, schemaReader(ruleListSchema), token, { ids }),
+    previewRule: (url, token, request) => call(url, 'POST', RULES_PREVIEW_PATH, schemaReader(rulePreviewSchema), token, request),
+    applyRule: (url, token, id, baseVersion) => call(url, 'POST', `${RULES_PATH}/${encodeURIComponent(id)}/apply`, schemaReader(ruleApplySchema), token, { baseVersion }),
+    ruleApplies: async (url, token) => (await call(url, 'GET', RULE_APPLIES_PATH, schemaReader(ruleApplyListSchema), token)).applies,
+    undoApply: (url, token, id) => call(url, 'POST', `${RULE_APPLIES_PATH}/${encodeURIComponent(id)}/undo`, schemaReader(undoApplyResponseSchema), token, {}),
     createEntry: (url, token, request) => call(url, 'POST', CATALOGUES_PATH, schemaReader(catalogueEntrySchema), token, request),
     updateEntry: (url, token, id, request) => call(url, 'PATCH', cataloguePath(id), schemaReader(catalogueEntrySchema), token, request),
     deleteEntry: (url, token, id, query) => {

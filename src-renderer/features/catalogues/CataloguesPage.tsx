@@ -13,9 +13,9 @@ import { EntryDialog } from './EntryDialog';
 import { KIND_WORDS } from './words';
 
 /** Why this console cannot change the catalogues now (they are the server's), or null when it can. */
-type Blocked = 'viewer' | 'signedOut' | 'offline' | 'unreachable' | null;
+export type Blocked = 'viewer' | 'signedOut' | 'offline' | 'unreachable' | null;
 
-function blockedBy(status: SyncStatus | undefined): Blocked {
+export function blockedBy(status: SyncStatus | undefined): Blocked {
   if (status === undefined || !status.connected || status.organisation === null) return 'signedOut';
   if (status.organisation.role === 'viewer') return 'viewer';
   if (status.workOffline) return 'offline';

@@ -7,14 +7,16 @@ import { AccountPage } from './AccountPage';
 import { AdminsPage } from './AdminsPage';
 import { AuditPage } from './AuditPage';
 import { CataloguesPage } from '../catalogues/CataloguesPage';
+import { RulesPage } from '../rules/RulesPage';
 import { OrganisationPage } from './OrganisationPage';
 
-type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'catalogues' | 'audit' | 'account'>;
+type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'catalogues' | 'rules' | 'audit' | 'account'>;
 
 const PAGES = [
   { page: 'admins', label: 'org.nav.admins' },
   { page: 'organisation', label: 'org.nav.organisation' },
   { page: 'catalogues', label: 'org.nav.catalogues' },
+  { page: 'rules', label: 'org.nav.rules' },
   { page: 'audit', label: 'org.nav.audit' },
   { page: 'account', label: 'org.nav.account' },
 ] as const satisfies readonly { page: OrgPage; label: string }[];
@@ -56,6 +58,8 @@ function orgPage(route: Route) {
       return <OrganisationPage />;
     case 'catalogues':
       return <CataloguesPage />;
+    case 'rules':
+      return <RulesPage />;
     case 'audit':
       return <AuditPage />;
     case 'account':

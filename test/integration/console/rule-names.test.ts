@@ -1,7 +1,7 @@
 /**
  * The names a profile's grants are shown by: the replica's assignment rules
- * by id, none while the console keeps no rules table (the profile page then
- * says "granted by a rule").
+ * by id (none before the first pull brings them: the profile page then says
+ * "granted by a rule").
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 describe('the replica’s rule names', () => {
-  it('are none without an assignment_rules table, and each rule’s name by id once there is one', () => {
+  it('are none before any rule is kept, and each rule’s name by id once the rules are there', () => {
     const dir = mkdtempSync(join(tmpdir(), 'roster-rule-names-'));
     dirs.push(dir);
     const db = openDatabase(join(dir, 'roster.db'));
@@ -25,7 +25,9 @@ describe('the replica’s rule names', () => {
       migrate(db);
       const replica = createReplica(db);
       expect(replica.catalogues.ruleNames()).toEqual(new Map());
-      db.exec("CREATE TABLE assignment_rules (id TEXT PRIMARY KEY, name TEXT NOT NULL, position INTEGER NOT NULL); INSERT INTO assignment_rules VALUES ('r1', 'Night shift', 1), ('r2', 'Visitors', 2)");
+      db.exec(
+        "INSERT INTO assignment_rules (id, position, name, enabled, conditions, actions, version, created_at, updated_at) VALUES ('r1', 1, 'Night shift', 1, '[]', '[]', 1, 'x', 'x'), ('r2', 2, 'Visitors', 0, '[]', '[]', 1, 'x', 'x')",
+      );
       expect(replica.catalogues.ruleNames()).toEqual(
         new Map([
           ['r1', 'Night shift'],

@@ -15,6 +15,7 @@ import type { ConflictRecord, IndexBuilder, SecretStore, StoredState, SyncState,
 import type { InviteBatchRecord } from '../../../src-main/core/invitations/ports';
 import { noAttributeValues } from '../../../src-shared/profile-values';
 import type { CatalogueEntry } from '../../../src-shared/attributes';
+import type { AssignmentRule } from '../../../src-shared/assignment-rules';
 
 /**
  * In-memory fakes of the sync core's ports: a replica (profiles, outbox,
@@ -125,6 +126,7 @@ interface Tables {
   indexesPending: boolean;
   deliveries: Map<string, InvitationDelivery>;
   entries: Map<string, CatalogueEntry>;
+  rules: Map<string, AssignmentRule>;
 }
 
 const DEFAULT_STATE: SyncState = {
@@ -137,6 +139,7 @@ const DEFAULT_STATE: SyncState = {
   account: null,
   organisation: null,
   catalogues: false,
+  rules: false,
 };
 
 const unused = (what: string) => (): never => {
@@ -165,6 +168,7 @@ export class MemoryReplica {
     indexesPending: false,
     deliveries: new Map(),
     entries: new Map(),
+    rules: new Map(),
   };
   private depth = 0;
   bulk = false;
@@ -251,6 +255,7 @@ export class MemoryReplica {
     catalogues: {
       get: (id) => this.t.entries.get(id),
       list: () => [...this.t.entries.values()],
+      rules: () => [...this.t.rules.values()].sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : 1)),
       usage: () => {
         const used = new Map<string, number>();
         for (const r of this.t.profiles.values()) {
@@ -261,7 +266,7 @@ export class MemoryReplica {
         }
         return used;
       },
-      ruleNames: () => new Map(),
+      ruleNames: () => new Map([...this.t.rules.values()].map((r) => [r.id, r.name])),
       licenceHolders: (licenceId, limit) =>
         [...this.t.profiles.values()]
           .filter((r) => !r.deleted && r.licences.includes(licenceId))
@@ -423,6 +428,15 @@ export class MemoryReplica {
     },
     removeEntry: (id) => {
       this.t.entries.delete(id);
+    },
+    putRule: (rule) => {
+      this.t.rules.set(rule.id, { ...rule });
+    },
+    removeRule: (id) => {
+      this.t.rules.delete(id);
+    },
+    replaceRules: (rules) => {
+      this.t.rules = new Map(rules.map((r) => [r.id, { ...r }]));
     },
     replaceEntries: (entries) => {
       this.t.entries = new Map(entries.map((e) => [e.id, { ...e }]));

@@ -1,0 +1,164 @@
+import { mkdirSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './support/a11y';
+import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
+import type { ConsoleHost } from './support/console-host';
+import { ProfilesPage } from './support/pages';
+import { createE2eServer } from './support/roster-server';
+import type { E2eServer } from './support/roster-server';
+import { ServerPage, StatusBar } from './support/sync-pages';
+
+/**
+ * Issue 14's rules in the console, against a real server: the owner defines
+ * "Night shift → Car park B"; a profile created with the tag shows the
+ * grant and the rule that gave it; a profile made before the rule gets it
+ * by an explicit apply (previewed, confirmed), and the apply is undone.
+ * The Rules page, its editor, the preview and the applies are shot in
+ * English, French, Dutch and Spanish.
+ */
+
+const SHOTS = '/work/shots/u14-rules';
+
+let server: E2eServer;
+let host: ConsoleHost;
+
+test.beforeEach(async () => {
+  server = await createE2eServer({ organisationName: 'Acme Parking' });
+  host = await startConsoleHost(makeDataDir());
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+test.afterEach(async () => {
+  await host.stop();
+  removeDataDir(host.dataDir);
+  await server.dispose();
+});
+
+async function openRules(page: Page, nav = 'Rules', heading = 'Assignment rules'): Promise<void> {
+  await page.getByRole('navigation').getByText(nav, { exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: heading })).toBeVisible();
+}
+
+/** The Rules page, its editor, the preview and the applies, in another language (the browser's picks the console's). */
+async function shootIn(browser: Browser, lang: string, locale: string, words: { nav: string; heading: string }): Promise<void> {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  await page.goto(host.launchUrl);
+  await openRules(page, words.nav, words.heading);
+  await expect(page.getByTestId('apply')).toHaveCount(1);
+  await page.screenshot({ path: `${SHOTS}/rules-${lang}.png`, fullPage: true });
+  const row = page.getByTestId('rule').first();
+  await row.getByRole('button').nth(2).click();
+  await page.getByRole('dialog').waitFor();
+  await page.screenshot({ path: `${SHOTS}/editor-${lang}.png` });
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await row.getByRole('button').nth(3).click();
+  await expect(page.getByTestId('preview-count')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/preview-${lang}.png` });
+  await context.close();
+}
+
+test('a rule defined in the console grants on creation and shows which rule gave it; applied to existing profiles and undone; shot in four languages', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.goto(host.launchUrl);
+  await new ServerPage(page).signIn(server.url, server.owner.email, server.owner.password);
+
+  await page.getByRole('navigation').getByText('Catalogues', { exact: true }).click();
+  await page.getByRole('button', { name: 'Add an access right' }).click();
+  const entry = page.getByRole('dialog', { name: 'Add an access right' });
+  await entry.getByRole('textbox', { name: 'Code' }).fill('CAR-B');
+  await entry.getByRole('textbox', { name: 'Name' }).fill('Car park B');
+  await entry.getByRole('button', { name: 'Save' }).click();
+  await expect(entry).toBeHidden();
+
+  // A profile made before the rule: only an apply gives it the grant.
+  const profiles = new ProfilesPage(page);
+  await profiles.goto();
+  let form = await profiles.openNew();
+  await form.fill({ firstName: 'Bram', lastName: 'Peeters', email: 'bram.peeters@example.be', tags: ['night-shift'] });
+  await form.submit();
+  await expect(page.getByRole('heading', { name: 'Bram Peeters' })).toBeVisible();
+  await new StatusBar(page).syncNow();
+
+  await openRules(page);
+  await expect(page.getByTestId('rules-empty')).toBeVisible();
+  await page.getByRole('button', { name: 'Add a rule' }).click();
+  const editor = page.getByRole('dialog', { name: 'Add a rule' });
+  await editor.getByRole('textbox', { name: 'Name' }).fill('Night shift');
+  await editor.getByRole('button', { name: 'Add a condition' }).click();
+  await editor.getByRole('textbox', { name: 'Value' }).fill('night-shift');
+  await editor.getByRole('combobox', { name: 'Entries to grant' }).click();
+  await page.getByRole('option', { name: 'Car park B' }).click();
+  await page.keyboard.press('Escape');
+  await expectNoSeriousA11yViolations(page, 'Rules · editor');
+  await editor.getByRole('button', { name: 'Save rule' }).click();
+
+  // Saving shows what applying would change; applying is its own, confirmed step.
+  const preview = page.getByRole('dialog', { name: '“Night shift” and the existing profiles' });
+  await expect(preview.getByTestId('preview-count')).toHaveText('Saved. Applied now, this rule would change 1 of the 1 existing profiles.');
+  await expect(preview.getByTestId('preview-sample')).toContainText('Bram Peeters');
+  await expect(preview.getByTestId('preview-sample')).toContainText('Access rights: Car park B');
+  await preview.getByRole('button', { name: 'Not now' }).click();
+  await expect(page.getByTestId('rule')).toHaveText([/Night shift.*Tags: night-shift.*Access rights: Car park B/]);
+
+  // A new profile with the tag gets the grant at once, and says which rule gave it.
+  await profiles.goto();
+  form = await profiles.openNew();
+  await form.fill({ firstName: 'Ann', lastName: 'Claes', email: 'ann.claes@example.be', tags: ['night-shift'] });
+  await form.submit();
+  await expect(page.getByRole('heading', { name: 'Ann Claes' })).toBeVisible();
+  const details = page.getByTestId('profile-details');
+  await expect(details.locator('[data-field="accessRights"]')).toContainText('Car park B');
+  await expect(details.getByTestId('granted-by')).toHaveText('granted by rule “Night shift”');
+  await new StatusBar(page).syncNow();
+
+  // Applied to the existing profiles: Bram gets it; then undone.
+  await openRules(page);
+  await page.getByTestId('rule').getByRole('button', { name: 'Apply…' }).click();
+  const apply = page.getByRole('dialog', { name: '“Night shift” and the existing profiles' });
+  await expect(apply.getByTestId('preview-count')).toContainText('would change 1 of the 2 existing profiles');
+  await apply.getByRole('button', { name: 'Apply to existing profiles…' }).click();
+  await expect(apply.getByTestId('apply-confirm')).toHaveText('“Night shift” will change 1 existing profile. You can undo this from the list of applies.');
+  await expectNoSeriousA11yViolations(page, 'Rules · confirming an apply');
+  await apply.getByRole('button', { name: 'Change 1 profile' }).click();
+  await expect(apply).toBeHidden();
+  await expect(page.getByTestId('apply')).toContainText('Applied to 1 profile');
+  await new StatusBar(page).syncNow();
+  await profiles.goto();
+  await profiles.row('Bram').click();
+  await expect(page.getByTestId('profile-details').getByTestId('granted-by')).toHaveText('granted by rule “Night shift”');
+
+  await openRules(page);
+  await page.screenshot({ path: `${SHOTS}/rules-en.png`, fullPage: true });
+  await page.getByTestId('rule').getByRole('button', { name: 'Apply…' }).click();
+  await expect(page.getByTestId('preview-count')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/preview-en.png` });
+  await page.getByRole('button', { name: 'Not now' }).click();
+  await page.getByTestId('rule').getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('dialog', { name: 'Edit “Night shift”' }).waitFor();
+  await page.screenshot({ path: `${SHOTS}/editor-en.png` });
+  await page.keyboard.press('Escape');
+
+  await page.getByTestId('apply').getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('apply')).toContainText('Undone');
+  await page.screenshot({ path: `${SHOTS}/applies-en.png`, fullPage: true });
+  await new StatusBar(page).syncNow();
+  await profiles.goto();
+  await profiles.row('Bram').click();
+  await expect(page.getByTestId('profile-details').getByTestId('granted-by')).toHaveCount(0);
+
+  await shootIn(browser, 'fr', 'fr-BE', { nav: 'Règles', heading: 'Règles d’attribution' });
+  await shootIn(browser, 'nl', 'nl-BE', { nav: 'Regels', heading: 'Toewijzingsregels' });
+  await shootIn(browser, 'es', 'es-ES', { nav: 'Reglas', heading: 'Reglas de asignación' });
+
+  // Offline: the page reads the replica's rules, says why it cannot change them, and its writes are disabled.
+  await page.getByTestId('status-bar').getByRole('switch', { name: 'Work offline' }).click();
+  await openRules(page);
+  await expect(page.getByTestId('rules-blocked')).toContainText('Roster is set to work offline.');
+  await expect(page.getByRole('button', { name: 'Add a rule' })).toBeDisabled();
+  await expect(page.getByTestId('rule').getByRole('button', { name: 'Edit' })).toBeDisabled();
+  await page.screenshot({ path: `${SHOTS}/offline-en.png`, fullPage: true });
+});
