@@ -122,7 +122,7 @@ describe('the attribute filters and their index (migration 12)', () => {
     migrate(db, 11);
     insertPreAttributeProfile(db, storedProfile(1));
     db.prepare('UPDATE profiles SET access_rights = ?, department = ?').run(JSON.stringify([CAR_PARK]), SALES);
-    migrate(db);
+    migrate(db, 12);
     expect(schemaVersion(db)).toBe(12);
     expect(listed({ attributes: { accessRights: [CAR_PARK], department: [SALES], licences: ['none'] } })).toEqual([1]);
     expect(indexRows()).toBe(7);
