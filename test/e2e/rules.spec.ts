@@ -160,5 +160,8 @@ test('a rule defined in the console grants on creation and shows which rule gave
   await expect(page.getByTestId('rules-blocked')).toContainText('Roster is set to work offline.');
   await expect(page.getByRole('button', { name: 'Add a rule' })).toBeDisabled();
   await expect(page.getByTestId('rule').getByRole('button', { name: 'Edit' })).toBeDisabled();
+  // The applies history lives on the server: offline it says so, never "none yet".
+  await expect(page.getByTestId('applies-unavailable')).toHaveText('The history of applies is kept on the server: it shows here while the server can be reached.');
+  await expect(page.getByTestId('applies-empty')).toHaveCount(0);
   await page.screenshot({ path: `${SHOTS}/offline-en.png`, fullPage: true });
 });

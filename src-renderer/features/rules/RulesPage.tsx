@@ -149,7 +149,11 @@ export function RulesPage() {
         </Table>
       )}
       <Title order={3}>{t('org.rules.applies')}</Title>
-      {applies.data === undefined || applies.data.length === 0 ? (
+      {applies.error !== undefined ? (
+        <Text c="dimmed" size="sm" data-testid="applies-unavailable">
+          {t('org.rules.appliesNeedServer')}
+        </Text>
+      ) : applies.data === undefined || applies.data.length === 0 ? (
         <Text c="dimmed" size="sm" data-testid="applies-empty">
           {t('org.rules.appliesEmpty')}
         </Text>

@@ -1,43 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CatalogueEntry, CatalogueKind } from '../../../src-shared/attributes';
 import type { CatalogueView } from '../../../src-shared/contract/catalogues';
 import type { Profile } from '../../../src-shared/profile';
 import { createSyncStore } from '../../../src-main/db/sync.repo';
-import { build } from '../../support/roster-server';
-import type { TestOrg, TestServer } from '../../support/roster-server';
-import { openTestConsole } from '../../support/console';
-import type { TestConsole } from '../../support/console';
+import { serverWithConsoles } from '../../support/console';
 
 interface Ok<T> {
   ok: true;
   data: T;
 }
 
-let server: TestServer;
-let org: TestOrg;
-const consoles: TestConsole[] = [];
-
-beforeEach(async () => {
-  server = await build('sqlite');
-  org = await server.organisation('Catalogue Org');
-});
-
-afterEach(async () => {
-  for (const c of consoles.splice(0)) c.close();
-  await server.close();
-});
-
-async function signedIn(): Promise<TestConsole> {
-  const c = openTestConsole();
-  consoles.push(c);
-  await c.call('sync:connect', { serverUrl: server.url, email: org.email, password: org.password });
-  return c;
-}
+const fx = serverWithConsoles('Catalogue Org');
 
 /** An entry made on the server (another console, or the API). */
 async function serverEntry(kind: CatalogueKind, code: string, seats?: number): Promise<CatalogueEntry> {
-  const res = await server.request<Ok<CatalogueEntry>>('POST', '/api/v1/catalogues', { token: org.token, body: { kind, draft: { code, name: `${code} name`, seats } } });
+  const res = await fx.server.request<Ok<CatalogueEntry>>('POST', '/api/v1/catalogues', { token: fx.org.token, body: { kind, draft: { code, name: `${code} name`, seats } } });
   expect(res.status, res.text).toBe(200);
   return res.body.data;
 }
@@ -58,14 +36,14 @@ async function refusal(call: () => Promise<unknown>): Promise<{ code: string; me
 }
 
 async function serverProfile(id: string): Promise<Profile> {
-  return (await server.request<Ok<Profile>>('GET', `/api/v1/profiles/${id}`, { token: org.token })).body.data;
+  return (await fx.server.request<Ok<Profile>>('GET', `/api/v1/profiles/${id}`, { token: fx.org.token })).body.data;
 }
 
 describe('the console replicates the catalogues and checks attributes offline', () => {
   it('the pull brings the entries (changed and deleted too), listed with how many profiles hold each', async () => {
     const car = await serverEntry('accessRight', 'CAR');
     const ops = await serverEntry('department', 'OPS');
-    const a = await signedIn();
+    const a = await fx.signedIn();
     await a.call('sync:now', {});
     let view: CatalogueView = await a.call('catalogues:list', {});
     expect(view.entries.map((e) => [e.kind, e.code, e.profiles])).toEqual([
@@ -73,9 +51,9 @@ describe('the console replicates the catalogues and checks attributes offline', 
       ['department', 'OPS', 0],
     ]);
     await a.call('profiles:create', person({ accessRights: [car.id], department: ops.id }));
-    await server.request('PATCH', `/api/v1/catalogues/${car.id}`, { token: org.token, body: { baseVersion: 1, draft: { name: 'Car park B' } } });
+    await fx.server.request('PATCH', `/api/v1/catalogues/${car.id}`, { token: fx.org.token, body: { baseVersion: 1, draft: { name: 'Car park B' } } });
     const zone = await serverEntry('accessRight', 'ZONE');
-    await server.request('DELETE', `/api/v1/catalogues/${zone.id}`, { token: org.token });
+    await fx.server.request('DELETE', `/api/v1/catalogues/${zone.id}`, { token: fx.org.token });
     await a.call('sync:now', {});
     view = await a.call('catalogues:list', {});
     expect(view.entries.map((e) => [e.code, e.name, e.version, e.profiles])).toEqual([
@@ -86,7 +64,7 @@ describe('the console replicates the catalogues and checks attributes offline', 
 
   it('offline, an unknown entry or one of another catalogue is refused with the server’s words, and nothing is queued', async () => {
     const car = await serverEntry('accessRight', 'CAR');
-    const a = await signedIn();
+    const a = await fx.signedIn();
     await a.call('sync:now', {});
     await a.call('sync:setWorkOffline', { offline: true });
     const unknown = randomUUID();
@@ -98,7 +76,7 @@ describe('the console replicates the catalogues and checks attributes offline', 
     expect(otherKind.details?.fields).toEqual({ department: `Department names an entry that does not exist (or was deleted): ${car.id}.` });
     expect((await a.call('sync:status', {})).waiting.mutations).toBe(0);
     // The server says the same of the same values.
-    const rest = await server.request<{ ok: false; error: { details: { fields: Record<string, string> } } }>('POST', '/api/v1/profiles', { token: org.token, body: person({ accessRights: [unknown] }) });
+    const rest = await fx.server.request<{ ok: false; error: { details: { fields: Record<string, string> } } }>('POST', '/api/v1/profiles', { token: fx.org.token, body: person({ accessRights: [unknown] }) });
     expect(rest.body.error.details.fields).toEqual(offline.details?.fields);
     // An edit that does not touch the attributes is not refused for them.
     const ann = await a.call('profiles:create', person({ accessRights: [car.id] }));
@@ -108,8 +86,8 @@ describe('the console replicates the catalogues and checks attributes offline', 
 
   it('offline, a required attribute left empty is refused once the console knows the setting', async () => {
     const ops = await serverEntry('department', 'OPS');
-    await server.request('PATCH', '/api/v1/organisation', { token: org.token, body: { requiredAttributes: ['department'] } });
-    const a = await signedIn();
+    await fx.server.request('PATCH', '/api/v1/organisation', { token: fx.org.token, body: { requiredAttributes: ['department'] } });
+    const a = await fx.signedIn();
     const until = Date.now() + 10_000;
     while ((await a.call('catalogues:list', {})).requiredAttributes.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect((await a.call('catalogues:list', {})).requiredAttributes).toEqual(['department']);
@@ -125,14 +103,14 @@ describe('the console replicates the catalogues and checks attributes offline', 
     const car = await serverEntry('accessRight', 'CAR');
     const bike = await serverEntry('accessRight', 'BIKE');
     const fm = await serverEntry('licence', 'FM', 10);
-    const a = await signedIn();
+    const a = await fx.signedIn();
     await a.call('sync:now', {});
     const ann = await a.call('profiles:create', person({ accessRights: [car.id, bike.id], licences: [fm.id] }));
     expect(ann).toMatchObject({ accessRights: [bike.id, car.id].sort(), licences: [fm.id], version: 0, grants: {} });
     await a.call('sync:now', {});
     expect(await serverProfile(ann.id)).toMatchObject({ accessRights: [bike.id, car.id].sort(), licences: [fm.id], version: 1 });
     // A second console pulls it with them.
-    const b = await signedIn();
+    const b = await fx.signedIn();
     await b.call('sync:now', {});
     expect(await b.call('profiles:get', { id: ann.id })).toMatchObject({ accessRights: [bike.id, car.id].sort(), licences: [fm.id], version: 1 });
     // An edit of one attribute there reaches the first console.
@@ -144,8 +122,8 @@ describe('the console replicates the catalogues and checks attributes offline', 
 
   it('a licence with no seat left on the server becomes a no-seat conflict here, worded, with the server’s row; keeping the server’s version settles it', async () => {
     const fm = await serverEntry('licence', 'FM', 1);
-    const a = await signedIn();
-    const b = await signedIn();
+    const a = await fx.signedIn();
+    const b = await fx.signedIn();
     await a.call('sync:now', {});
     await b.call('sync:now', {});
     // Both consoles offline give the last seat away.
@@ -173,7 +151,7 @@ describe('the console replicates the catalogues and checks attributes offline', 
   });
 
   it('saves and deletes entries on the server; a deletion that moves profiles reaches them with the next sync', async () => {
-    const a = await signedIn();
+    const a = await fx.signedIn();
     const car = await a.call('catalogues:save', { kind: 'accessRight', draft: { code: 'CAR', name: 'Car park' } });
     const bike = await a.call('catalogues:save', { kind: 'accessRight', draft: { code: 'BIKE', name: 'Bike shelter' } });
     expect((await a.call('catalogues:list', {})).entries.map((e) => e.code)).toEqual(['BIKE', 'CAR']);
@@ -199,7 +177,7 @@ describe('the console replicates the catalogues and checks attributes offline', 
 
   it('a replica a console from before catalogues synced gets the catalogues listed once, then follows the pull', async () => {
     const car = await serverEntry('accessRight', 'CAR');
-    const a = await signedIn();
+    const a = await fx.signedIn();
     await a.call('sync:now', {});
     // As an older console left it: its cursor past the entries, none kept, not marked.
     const store = createSyncStore(a.roster.db);

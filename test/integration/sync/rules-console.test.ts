@@ -3,15 +3,13 @@
  * them (include=rules), renames, moves and deletions follow, and a replica a
  * console from before the rules synced gets them listed once.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CatalogueEntry } from '../../../src-shared/attributes';
 import type { AssignmentRule } from '../../../src-shared/assignment-rules';
 import type { Profile } from '../../../src-shared/profile';
 import { createSyncStore } from '../../../src-main/db/sync.repo';
 import { rulesRepo } from '../../../src-main/db/rules.repo';
-import { build } from '../../support/roster-server';
-import type { TestOrg, TestServer } from '../../support/roster-server';
-import { openTestConsole } from '../../support/console';
+import { serverWithConsoles } from '../../support/console';
 import type { TestConsole } from '../../support/console';
 
 interface Ok<T> {
@@ -19,36 +17,17 @@ interface Ok<T> {
   data: T;
 }
 
-let server: TestServer;
-let org: TestOrg;
-const consoles: TestConsole[] = [];
-
-beforeEach(async () => {
-  server = await build('sqlite');
-  org = await server.organisation('Rules Org');
-});
-
-afterEach(async () => {
-  for (const c of consoles.splice(0)) c.close();
-  await server.close();
-});
-
-async function signedIn(): Promise<TestConsole> {
-  const c = openTestConsole();
-  consoles.push(c);
-  await c.call('sync:connect', { serverUrl: server.url, email: org.email, password: org.password });
-  return c;
-}
+const fx = serverWithConsoles('Rules Org');
 
 async function carPark(): Promise<CatalogueEntry> {
-  const res = await server.request<Ok<CatalogueEntry>>('POST', '/api/v1/catalogues', { token: org.token, body: { kind: 'accessRight', draft: { code: 'CPB', name: 'Car park B' } } });
+  const res = await fx.server.request<Ok<CatalogueEntry>>('POST', '/api/v1/catalogues', { token: fx.org.token, body: { kind: 'accessRight', draft: { code: 'CPB', name: 'Car park B' } } });
   expect(res.status, res.text).toBe(200);
   return res.body.data;
 }
 
 async function serverRule(name: string, tag: string, grant: string): Promise<AssignmentRule> {
-  const res = await server.request<Ok<AssignmentRule>>('POST', '/api/v1/rules', {
-    token: org.token,
+  const res = await fx.server.request<Ok<AssignmentRule>>('POST', '/api/v1/rules', {
+    token: fx.org.token,
     body: { draft: { name, conditions: [{ subject: 'tag', value: tag }], actions: [{ field: 'accessRights', grant: [grant] }] } },
   });
   expect(res.status, res.text).toBe(200);
@@ -62,7 +41,7 @@ describe('the console replicates the assignment rules', () => {
     const car = await carPark();
     const night = await serverRule('Night shift', 'night-shift', car.id);
     const visitors = await serverRule('Visitors', 'visitor', car.id);
-    const a = await signedIn();
+    const a = await fx.signedIn();
     await a.call('sync:now', {});
     expect(kept(a)).toEqual([
       ['Night shift', 1, true, 1],
@@ -71,9 +50,9 @@ describe('the console replicates the assignment rules', () => {
     expect(rulesRepo.list(a.roster.db)[0]).toEqual(night);
     expect((await a.call('catalogues:list', {})).ruleNames).toEqual({ [night.id]: 'Night shift', [visitors.id]: 'Visitors' });
 
-    const renamed = await server.request('PATCH', `/api/v1/rules/${night.id}`, { token: org.token, body: { baseVersion: 1, draft: { name: 'Night crew', enabled: false } } });
+    const renamed = await fx.server.request('PATCH', `/api/v1/rules/${night.id}`, { token: fx.org.token, body: { baseVersion: 1, draft: { name: 'Night crew', enabled: false } } });
     expect(renamed.status, renamed.text).toBe(200);
-    const moved = await server.request('PUT', '/api/v1/rules/order', { token: org.token, body: { ids: [visitors.id, night.id] } });
+    const moved = await fx.server.request('PUT', '/api/v1/rules/order', { token: fx.org.token, body: { ids: [visitors.id, night.id] } });
     expect(moved.status, moved.text).toBe(200);
     await a.call('sync:now', {});
     expect(kept(a).map((r) => [r[0], r[1], r[2]])).toEqual([
@@ -81,7 +60,7 @@ describe('the console replicates the assignment rules', () => {
       ['Night crew', 2, false],
     ]);
 
-    const gone = await server.request('DELETE', `/api/v1/rules/${visitors.id}`, { token: org.token });
+    const gone = await fx.server.request('DELETE', `/api/v1/rules/${visitors.id}`, { token: fx.org.token });
     expect(gone.status, gone.text).toBe(200);
     await a.call('sync:now', {});
     expect(kept(a).map((r) => r[0])).toEqual(['Night crew']);
@@ -91,7 +70,7 @@ describe('the console replicates the assignment rules', () => {
   it('a replica a console from before the rules synced gets them listed once, then follows the pull', async () => {
     const car = await carPark();
     const night = await serverRule('Night shift', 'night-shift', car.id);
-    const a = await signedIn();
+    const a = await fx.signedIn();
     await a.call('sync:now', {});
     // As an older console left it: its cursor past the rules, none kept, not marked.
     const store = createSyncStore(a.roster.db);
@@ -109,7 +88,7 @@ describe('the console runs the rules on the profiles it creates, offline too', (
   async function offlineWithNightShift(): Promise<{ a: TestConsole; car: CatalogueEntry; night: AssignmentRule }> {
     const car = await carPark();
     const night = await serverRule('Night shift', 'night-shift', car.id);
-    const a = await signedIn();
+    const a = await fx.signedIn();
     await a.call('sync:now', {});
     await a.call('sync:setWorkOffline', { offline: true });
     return { a, car, night };
@@ -127,7 +106,7 @@ describe('the console runs the rules on the profiles it creates, offline too', (
 
     await a.call('sync:setWorkOffline', { offline: false });
     await a.call('sync:now', {});
-    const there = (await server.request<Ok<Profile>>('GET', `/api/v1/profiles/${ann.id}`, { token: org.token })).body.data;
+    const there = (await fx.server.request<Ok<Profile>>('GET', `/api/v1/profiles/${ann.id}`, { token: fx.org.token })).body.data;
     expect(fields(there)).toEqual(fields(ann));
     expect(fields(await a.call('profiles:get', { id: ann.id }))).toEqual(fields(ann));
     expect((await a.call('sync:status', {})).waiting).toMatchObject({ mutations: 0, blocked: 0 });
@@ -148,7 +127,7 @@ describe('the console runs the rules on the profiles it creates, offline too', (
     await a.call('sync:setWorkOffline', { offline: false });
     await a.call('sync:now', {});
     const cleo = byEmail.get('cleo@example.com') as Profile;
-    const there = (await server.request<Ok<Profile>>('GET', `/api/v1/profiles/${cleo.id}`, { token: org.token })).body.data;
+    const there = (await fx.server.request<Ok<Profile>>('GET', `/api/v1/profiles/${cleo.id}`, { token: fx.org.token })).body.data;
     expect(fields(there)).toEqual(fields(cleo));
   });
 });
@@ -167,7 +146,7 @@ async function refusal(call: () => Promise<unknown>): Promise<{ code: string; te
 describe('the rules channels', () => {
   it('save, preview, apply, undo, reorder and delete go to the server, and the replica follows at once', async () => {
     const car = await carPark();
-    const a = await signedIn();
+    const a = await fx.signedIn();
     await a.call('sync:now', {});
     // Made before any rule: a later apply is what gives them the grant.
     const ann = await a.call('profiles:create', { draft: { firstName: 'Ann', lastName: 'Peeters', email: 'ann@example.com', tags: ['night-shift'] } });
@@ -211,13 +190,13 @@ describe('the rules channels', () => {
     await a.call('rules:delete', { id: visitors.id, baseVersion: moved?.version });
     expect((await a.call('rules:list', {})).rules.map((r) => r.name)).toEqual(['Night crew']);
     await a.call('sync:now', {});
-    const there = await server.request<Ok<{ rules: AssignmentRule[] }>>('GET', '/api/v1/rules', { token: org.token });
+    const there = await fx.server.request<Ok<{ rules: AssignmentRule[] }>>('GET', '/api/v1/rules', { token: fx.org.token });
     expect((await a.call('rules:list', {})).rules).toEqual(there.body.data.rules);
   });
 
   it('bad input is refused with the server’s findings or the channel’s check, and nothing changes', async () => {
     const car = await carPark();
-    const a = await signedIn();
+    const a = await fx.signedIn();
     await a.call('sync:now', {});
     const unknown = '00000000-0000-4000-8000-000000000001';
     const bad = await refusal(() => a.call('rules:save', { draft: { name: 'Ghost', actions: [{ field: 'accessRights', grant: [unknown] }] } }));
@@ -230,14 +209,14 @@ describe('the rules channels', () => {
     const nothing = await refusal(() => a.call('rules:preview', {}));
     expect(nothing.code).toBe('VALIDATION_FAILED');
     expect((await a.call('rules:list', {})).rules).toEqual([]);
-    const there = await server.request<Ok<{ rules: AssignmentRule[] }>>('GET', '/api/v1/rules', { token: org.token });
+    const there = await fx.server.request<Ok<{ rules: AssignmentRule[] }>>('GET', '/api/v1/rules', { token: fx.org.token });
     expect(there.body.data.rules).toEqual([]);
   });
 
   it('offline, the rules are listed but every write, preview and apply says it needs the server', async () => {
     const car = await carPark();
     const night = await serverRule('Night shift', 'night-shift', car.id);
-    const a = await signedIn();
+    const a = await fx.signedIn();
     await a.call('sync:now', {});
     await a.call('sync:setWorkOffline', { offline: true });
     expect((await a.call('rules:list', {})).rules.map((r) => r.id)).toEqual([night.id]);
