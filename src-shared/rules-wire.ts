@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RULE_LIMITS, assignmentRuleSchema, ruleDraftSchema } from './assignment-rules';
+import type { AssignmentRule } from './assignment-rules';
 import { API_PREFIX, profileValuesSchema } from './wire';
 
 const isoTimestamp = z.iso.datetime({ offset: true });
@@ -66,3 +67,31 @@ export const ruleApplyListSchema = z.object({ applies: z.array(ruleApplySchema) 
 /** `POST /api/v1/rules/applies/:id/undo`: the profiles it gave back their values, and those it left (changed since, or a value they must keep). */
 export const undoApplyResponseSchema = z.object({ id: uuid, profilesChanged: z.int().min(0), skipped: z.int().min(0) });
 export type UndoApplyResponse = z.infer<typeof undoApplyResponseSchema>;
+
+/** A rule as both the server's and the console's `assignment_rules` tables store it: its conditions and actions as JSON text. */
+export interface StoredRule {
+  id: string;
+  position: number;
+  name: string;
+  enabled: number;
+  conditions: string;
+  actions: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A stored rule as the shared shape, its JSON parts checked again on the way out. */
+export function ruleFromStored(row: StoredRule): AssignmentRule {
+  return assignmentRuleSchema.parse({
+    id: row.id,
+    position: row.position,
+    name: row.name,
+    enabled: row.enabled === 1,
+    conditions: JSON.parse(row.conditions) as unknown,
+    actions: JSON.parse(row.actions) as unknown,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}

@@ -1,4 +1,4 @@
-import { prepared } from './database';
+import { prepared, upsertSql } from './database';
 import type { Db } from './database';
 import { CATALOGUE_KINDS } from '../../src-shared/attributes';
 import type { CatalogueEntry, CatalogueKind } from '../../src-shared/attributes';
@@ -45,16 +45,12 @@ const USAGE_SQL = `
   UNION ALL SELECT permission_type, count(*) FROM profiles WHERE deleted = 0 AND permission_type IS NOT NULL GROUP BY permission_type
   UNION ALL SELECT user_group, count(*) FROM profiles WHERE deleted = 0 AND user_group IS NOT NULL GROUP BY user_group`;
 
+const ENTRY_UPSERT = upsertSql('catalogue_entries', 'id', ['id', 'kind', 'code', 'name', 'description', 'seats', 'version', 'created_at', 'updated_at']);
+
 /** The organisation's catalogues as this console replicates them (the server's; a deleted entry is removed). */
 export const cataloguesRepo = {
   put(db: Db, e: CatalogueEntry): void {
-    prepared(
-      db,
-      `INSERT INTO catalogue_entries (id, kind, code, name, description, seats, version, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, code = excluded.code, name = excluded.name, description = excluded.description,
-         seats = excluded.seats, version = excluded.version, created_at = excluded.created_at, updated_at = excluded.updated_at`,
-    ).run(e.id, e.kind, e.code, e.name, e.description, e.seats, e.version, e.createdAt, e.updatedAt);
+    prepared(db, ENTRY_UPSERT).run(e.id, e.kind, e.code, e.name, e.description, e.seats, e.version, e.createdAt, e.updatedAt);
   },
 
   remove(db: Db, id: string): void {

@@ -120,6 +120,20 @@ export function prepared(db: Db, sql: string): Statement {
   return statement;
 }
 
+/**
+ * `INSERT … ON CONFLICT (key) DO UPDATE` of every other column: how a
+ * replica table takes the server's copy of a row, new or changed. The
+ * statement's parameters are the columns' values in the order given.
+ */
+export function upsertSql(table: string, key: string, columns: readonly string[]): string {
+  const placeholders = columns.map(() => '?').join(', ');
+  const updates = columns
+    .filter((c) => c !== key)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders}) ON CONFLICT (${key}) DO UPDATE SET ${updates}`;
+}
+
 /** Which unique value of a profile SQLite refused a write over (another live profile holds it), or null for any other error. */
 export function uniqueValueClash(error: unknown): 'email' | 'externalId' | null {
   if (!(error instanceof Error) || !('code' in error) || error.code !== 'SQLITE_CONSTRAINT_UNIQUE') return null;

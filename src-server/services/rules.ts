@@ -13,7 +13,8 @@ import type { AuditSource } from './audit';
 import type { Actor, ServerContext } from './context';
 import { liveEntries, toEntry } from './catalogue-reads';
 import { lockOrganisation, setChangeSeq } from './organisations';
-import { liveRules, toRule } from './rule-reads';
+import { liveRules } from './rule-reads';
+import { ruleFromStored } from '../../src-shared/rules-wire';
 
 /**
  * The organisation's assignment rules: owners and admins write them, every
@@ -79,7 +80,7 @@ export async function createRule(ctx: ServerContext, actor: Actor, input: { id?:
     };
     await trx.insertInto('assignment_rules').values(row).execute();
     await setChangeSeq(trx, actor.organisationId, seq);
-    const created = toRule(row);
+    const created = ruleFromStored(row);
     await appendAudit(trx, { organisationId: actor.organisationId, actor: adminActor(actor), source, action: 'rule.created', target: { type: 'assignment_rule', id }, details: audited(created) }, now);
     return created;
   });
@@ -90,7 +91,7 @@ export async function updateRule(ctx: ServerContext, actor: Actor, id: string, i
     const org = await lockOrganisation(trx, actor.organisationId);
     const now = ctx.clock.now();
     const current = await liveRule(trx, actor.organisationId, id);
-    const before = toRule(current);
+    const before = ruleFromStored(current);
     if (current.version !== input.baseVersion) throw ruleError('VERSION_CONFLICT', rule('rule_changed', {}), { reason: 'version', currentRule: before });
     // A part the draft leaves out stays as it is.
     const { draft } = input;
@@ -115,7 +116,7 @@ export async function updateRule(ctx: ServerContext, actor: Actor, id: string, i
     };
     await trx.updateTable('assignment_rules').set(next).where('organisation_id', '=', actor.organisationId).where('id', '=', id).execute();
     await setChangeSeq(trx, actor.organisationId, seq);
-    const after = toRule({ ...current, ...next });
+    const after = ruleFromStored({ ...current, ...next });
     await appendAudit(
       trx,
       {
@@ -173,7 +174,7 @@ export async function deleteRule(ctx: ServerContext, actor: Actor, id: string, o
     const org = await lockOrganisation(trx, actor.organisationId);
     const now = ctx.clock.now();
     const current = await liveRule(trx, actor.organisationId, id);
-    const before = toRule(current);
+    const before = ruleFromStored(current);
     if (options.baseVersion !== undefined && options.baseVersion !== current.version) throw ruleError('VERSION_CONFLICT', rule('rule_changed', {}), { reason: 'version', currentRule: before });
     const seq = org.change_seq + 1;
     await trx

@@ -13,7 +13,7 @@ import { ProfileBatch, refusedByDatabase } from './profiles';
 import { selectProfiles, toProfile } from './profile-rows';
 import { readRequired, toEntry } from './catalogue-reads';
 import type { AssignmentRuleRow, ProfileRow } from '../db/schema';
-import { toRule } from './rule-reads';
+import { ruleFromStored } from '../../src-shared/rules-wire';
 import type { ProfileOutcome } from './profiles';
 import { adminActor, appendAudit, NO_SOURCE } from './audit';
 import type { AuditSource } from './audit';
@@ -324,7 +324,7 @@ async function pullPage(ctx: ServerContext, db: Tx, actor: Actor, cursor: Cursor
   const items: Item[] = [
     ...rows.map((row) => ({ seq: row.change_seq, id: row.id, profile: row, change: () => null })),
     ...entries.map((entry) => ({ seq: entry.change_seq, id: entry.id, profile: null, change: (): Change => ({ op: 'entry', entry: toEntry(entry), deleted: entry.deleted !== 0 }) })),
-    ...ruleRows.map((r) => ({ seq: r.change_seq, id: r.id, profile: null, change: (): Change => ({ op: 'rule', rule: toRule(r), deleted: r.deleted !== 0 }) })),
+    ...ruleRows.map((r) => ({ seq: r.change_seq, id: r.id, profile: null, change: (): Change => ({ op: 'rule', rule: ruleFromStored(r), deleted: r.deleted !== 0 }) })),
   ].sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const hasMore = items.length > limit;
   const pageItems = hasMore ? items.slice(0, limit) : items;

@@ -1,13 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import i18next from 'i18next';
-import type { TFunction } from 'i18next';
 import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
-import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
-import type { ConsoleHost } from './support/console-host';
+import { SeededConsoles } from './support/console-host';
 import { seedDirectory } from './support/seed';
 import { seedEditConflict } from './support/seed-sync';
+import { wordsFor } from './support/words';
 
 /**
  * The shell, the profile screens, the invitation dialog and page, the
@@ -17,38 +13,19 @@ import { seedEditConflict } from './support/seed-sync';
  * i18next, as the console renders them).
  */
 
-const LOCALES = resolve('src-renderer/i18n/locales');
-
-async function wordsFor(language: string): Promise<TFunction> {
-  const dir = resolve(LOCALES, language);
-  const translation = Object.fromEntries(readdirSync(dir).map((file) => [file.replace(/\.json$/, ''), JSON.parse(readFileSync(resolve(dir, file), 'utf8')) as unknown]));
-  const instance = i18next.createInstance();
-  await instance.init({ resources: { [language]: { translation } }, lng: language, interpolation: { escapeValue: false } });
-  return instance.t;
-}
-
-const hosts: ConsoleHost[] = [];
+const consoles = new SeededConsoles();
 test.afterEach(async () => {
-  for (const h of hosts.splice(0)) {
-    await h.stop();
-    removeDataDir(h.dataDir);
-  }
+  await consoles.stopAll();
 });
 
 // seedDirectory's ids and names.
 const SECOND = { id: '00000100-0000-4000-8000-000000000001', name: 'Person000001 Family000001' };
 
-async function openSeeded(browser: Browser, locale: string): Promise<Page> {
-  const dataDir = makeDataDir();
-  seedDirectory(dataDir, 5);
-  seedEditConflict(dataDir, SECOND.id, 'Original', 'Server-side');
-  const host = await startConsoleHost(dataDir);
-  hosts.push(host);
-  const context = await browser.newContext({ locale });
-  const page = await context.newPage();
-  await page.goto(host.launchUrl);
-  return page;
-}
+const openSeeded = (browser: Browser, locale: string): Promise<Page> =>
+  consoles.open(browser, locale, (dataDir) => {
+    seedDirectory(dataDir, 5);
+    seedEditConflict(dataDir, SECOND.id, 'Original', 'Server-side');
+  });
 
 for (const [language, locale] of [
   ['fr', 'fr-BE'],

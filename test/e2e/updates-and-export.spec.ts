@@ -5,8 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
-import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
-import type { ConsoleHost } from './support/console-host';
+import { SeededConsoles } from './support/console-host';
 import { seedDirectory } from './support/seed';
 import { ProfilesPage } from './support/pages';
 import { wordsFor } from './support/words';
@@ -25,7 +24,7 @@ const FEED = `version: 99.1.0\nfiles:\n  - url: Roster-99.1.0.AppImage\n    sha5
 
 let feedServer: Server;
 let feedUrl: string;
-const hosts: ConsoleHost[] = [];
+const consoles = new SeededConsoles();
 
 test.beforeAll(async () => {
   feedServer = createServer((req, res) => {
@@ -40,10 +39,7 @@ test.afterAll(async () => {
   await new Promise((resolve) => feedServer.close(resolve));
 });
 test.afterEach(async () => {
-  for (const h of hosts.splice(0)) {
-    await h.stop();
-    removeDataDir(h.dataDir);
-  }
+  await consoles.stopAll();
 });
 
 const shot = async (page: Page, name: string): Promise<void> => {
@@ -53,16 +49,13 @@ const shot = async (page: Page, name: string): Promise<void> => {
   await page.screenshot({ path: join(dir, name) });
 };
 
-async function open(browser: Browser, locale: string, profiles: number, env: NodeJS.ProcessEnv = {}): Promise<Page> {
-  const dataDir = makeDataDir();
-  seedDirectory(dataDir, profiles);
-  const host = await startConsoleHost(dataDir, { ROSTER_POLICY_FILE: join(dataDir, 'no-policy.json'), ...env });
-  hosts.push(host);
-  const context = await browser.newContext({ locale });
-  const page = await context.newPage();
-  await page.goto(host.launchUrl);
-  return page;
-}
+const open = (browser: Browser, locale: string, profiles: number, env: NodeJS.ProcessEnv = {}): Promise<Page> =>
+  consoles.open(
+    browser,
+    locale,
+    (dataDir) => seedDirectory(dataDir, profiles),
+    (dataDir) => ({ ROSTER_POLICY_FILE: join(dataDir, 'no-policy.json'), ...env }),
+  );
 
 for (const [language, locale] of [
   ['en', 'en-GB'],

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { TextInput, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { CatalogueEntry, CatalogueKind } from '../../../src-shared/attributes';
 import { ATTRIBUTE_LIMITS } from '../../../src-shared/attributes';
 import type { ApiError } from '../../../src-shared/errors';
 import { api } from '../../api/client';
+import { FormDialog } from '../../components/FormDialog';
 import { errorText, fieldErrorText } from '../../i18n/messages';
 import { KIND_WORDS } from './words';
 
@@ -42,58 +43,38 @@ export function EntryDialog({ kind, entry, onClose }: { kind: CatalogueKind; ent
     });
   };
   return (
-    <Modal
-      opened
-      onClose={onClose}
+    <FormDialog
       title={entry === null ? t(KIND_WORDS[kind].add) : t('org.catalogues.editTitle', { name: entry.name })}
-      closeButtonProps={{ 'aria-label': t('common.actions.close') }}
+      submitLabel={t('org.catalogues.save')}
+      busy={busy}
+      unplacedError={unplaced ? errorText(t, error) : null}
+      errorTestId="entry-error"
+      onSubmit={save}
+      onClose={onClose}
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          save();
-        }}
-        noValidate
-      >
-        <Stack gap="sm">
-          {unplaced && (
-            <Alert color="red" role="alert" data-testid="entry-error">
-              {errorText(t, error)}
-            </Alert>
-          )}
-          <TextInput
-            label={t('org.catalogues.code')}
-            description={t('org.catalogues.codeHint')}
-            value={code}
-            withAsterisk
-            maxLength={ATTRIBUTE_LIMITS.codeLength}
-            onChange={(e) => setCode(e.currentTarget.value)}
-            error={fieldError('code')}
-            data-autofocus
-          />
-          <TextInput label={t('org.catalogues.name')} value={name} withAsterisk maxLength={ATTRIBUTE_LIMITS.nameLength} onChange={(e) => setName(e.currentTarget.value)} error={fieldError('name')} />
-          <Textarea
-            label={t('org.catalogues.description')}
-            value={description}
-            autosize
-            minRows={2}
-            maxLength={ATTRIBUTE_LIMITS.descriptionLength}
-            onChange={(e) => setDescription(e.currentTarget.value)}
-            error={fieldError('description')}
-          />
-          {kind === 'licence' && (
-            <TextInput label={t('org.catalogues.seats')} description={t('org.catalogues.seatsHint')} value={seats} inputMode="numeric" w={200} onChange={(e) => setSeats(e.currentTarget.value)} error={fieldError('seats')} />
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.actions.cancel')}
-            </Button>
-            <Button type="submit" loading={busy}>
-              {t('org.catalogues.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label={t('org.catalogues.code')}
+        description={t('org.catalogues.codeHint')}
+        value={code}
+        withAsterisk
+        maxLength={ATTRIBUTE_LIMITS.codeLength}
+        onChange={(e) => setCode(e.currentTarget.value)}
+        error={fieldError('code')}
+        data-autofocus
+      />
+      <TextInput label={t('org.catalogues.name')} value={name} withAsterisk maxLength={ATTRIBUTE_LIMITS.nameLength} onChange={(e) => setName(e.currentTarget.value)} error={fieldError('name')} />
+      <Textarea
+        label={t('org.catalogues.description')}
+        value={description}
+        autosize
+        minRows={2}
+        maxLength={ATTRIBUTE_LIMITS.descriptionLength}
+        onChange={(e) => setDescription(e.currentTarget.value)}
+        error={fieldError('description')}
+      />
+      {kind === 'licence' && (
+        <TextInput label={t('org.catalogues.seats')} description={t('org.catalogues.seatsHint')} value={seats} inputMode="numeric" w={200} onChange={(e) => setSeats(e.currentTarget.value)} error={fieldError('seats')} />
+      )}
+    </FormDialog>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Checkbox, CloseButton, Group, Modal, MultiSelect, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, CloseButton, Group, MultiSelect, Select, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { CONDITION_SUBJECTS } from '../../../src-shared/assignment-rules';
 import type { AssignmentRule, ConditionSubject } from '../../../src-shared/assignment-rules';
@@ -8,6 +8,7 @@ import type { AttributeField, CatalogueEntry } from '../../../src-shared/attribu
 import { LANGUAGES } from '../../../src-shared/languages';
 import type { ApiError } from '../../../src-shared/errors';
 import { api } from '../../api/client';
+import { FormDialog } from '../../components/FormDialog';
 import { FIELD_KEYS, LANGUAGE_KEYS } from '../../components/values';
 import { errorText, fieldErrorText } from '../../i18n/messages';
 import { SUBJECT_KEYS } from './words';
@@ -60,104 +61,90 @@ export function RuleDialog({ rule, entries, onClose, onSaved }: { rule: Assignme
   };
   const placed = error !== undefined && Object.keys(error.details?.fields ?? {}).some((k) => k === 'name' || k.startsWith('conditions.') || k.startsWith('actions.'));
   return (
-    <Modal opened onClose={onClose} size="xl" title={rule === null ? t('org.rules.add') : t('org.rules.editTitle', { name: rule.name })} closeButtonProps={{ 'aria-label': t('common.actions.close') }}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          save();
-        }}
-        noValidate
-      >
-        <Stack gap="sm">
-          {error !== undefined && !placed && (
-            <Alert color="red" role="alert" data-testid="rule-error">
-              {errorText(t, error)}
-            </Alert>
+    <FormDialog
+      size="xl"
+      title={rule === null ? t('org.rules.add') : t('org.rules.editTitle', { name: rule.name })}
+      submitLabel={t('org.rules.save')}
+      busy={busy}
+      unplacedError={error !== undefined && !placed ? errorText(t, error) : null}
+      errorTestId="rule-error"
+      onSubmit={save}
+      onClose={onClose}
+    >
+      <TextInput label={t('org.rules.name')} value={name} withAsterisk onChange={(e) => setName(e.currentTarget.value)} error={partError('name')} data-autofocus />
+      <Checkbox label={t('org.rules.enabled')} checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+      <Text fw={600}>{t('org.rules.when')}</Text>
+      {rows.conditions.length === 0 && (
+        <Text size="sm" c="dimmed">
+          {t('org.rules.everyProfile')}
+        </Text>
+      )}
+      {rows.conditions.map((c, i) => (
+        <Group key={i} align="flex-start" wrap="nowrap" data-testid="rule-condition">
+          <Select
+            w={200}
+            aria-label={t('org.rules.subject')}
+            allowDeselect={false}
+            value={c.subject}
+            data={CONDITION_SUBJECTS.map((s) => ({ value: s, label: t(SUBJECT_KEYS[s]) }))}
+            onChange={(v) => setCondition(i, { subject: CONDITION_SUBJECTS.find((s) => s === v) ?? 'tag', value: '' })}
+          />
+          {c.subject === 'department' || c.subject === 'jobProfile' || c.subject === 'language' ? (
+            <Select
+              flex={1}
+              aria-label={t('org.rules.value')}
+              value={c.value === '' ? null : c.value}
+              data={c.subject === 'language' ? LANGUAGES.map((l) => ({ value: l, label: t(LANGUAGE_KEYS[l]) })) : optionsOf(c.subject)}
+              onChange={(v) => setCondition(i, { ...c, value: v ?? '' })}
+              error={partError(`conditions.${String(i)}`)}
+            />
+          ) : (
+            <TextInput
+              flex={1}
+              aria-label={t('org.rules.value')}
+              placeholder={t(c.subject === 'tag' ? 'org.rules.tagHint' : c.subject === 'emailDomain' ? 'org.rules.domainHint' : 'org.rules.patternHint')}
+              value={c.value}
+              onChange={(e) => setCondition(i, { ...c, value: e.currentTarget.value })}
+              error={partError(`conditions.${String(i)}`)}
+            />
           )}
-          <TextInput label={t('org.rules.name')} value={name} withAsterisk onChange={(e) => setName(e.currentTarget.value)} error={partError('name')} data-autofocus />
-          <Checkbox label={t('org.rules.enabled')} checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-          <Text fw={600}>{t('org.rules.when')}</Text>
-          {rows.conditions.length === 0 && (
-            <Text size="sm" c="dimmed">
-              {t('org.rules.everyProfile')}
-            </Text>
+          <CloseButton aria-label={t('org.rules.removeCondition')} onClick={() => setRows((r) => ({ ...r, conditions: r.conditions.filter((_, k) => k !== i) }))} />
+        </Group>
+      ))}
+      <Group>
+        <Button size="xs" variant="default" onClick={() => setRows((r) => ({ ...r, conditions: [...r.conditions, { subject: 'tag', value: '' }] }))}>
+          {t('org.rules.addCondition')}
+        </Button>
+      </Group>
+      <Text fw={600}>{t('org.rules.then')}</Text>
+      {rows.actions.map((a, i) => (
+        <Group key={i} align="flex-start" wrap="nowrap" data-testid="rule-action">
+          <Select
+            w={200}
+            aria-label={t('org.rules.field')}
+            allowDeselect={false}
+            value={a.field}
+            data={ATTRIBUTE_FIELDS.map((f) => ({ value: f, label: t(FIELD_KEYS[f]) }))}
+            onChange={(v) => setAction(i, { field: ATTRIBUTE_FIELDS.find((f) => f === v) ?? 'accessRights', ids: [] })}
+          />
+          {isMultiField(a.field) ? (
+            <MultiSelect flex={1} aria-label={t('org.rules.grant')} searchable value={a.ids} data={optionsOf(a.field)} onChange={(ids) => setAction(i, { ...a, ids })} error={partError(`actions.${String(i)}`)} />
+          ) : (
+            <Select flex={1} aria-label={t('org.rules.set')} searchable value={a.ids[0] ?? null} data={optionsOf(a.field)} onChange={(v) => setAction(i, { ...a, ids: v === null ? [] : [v] })} error={partError(`actions.${String(i)}`)} />
           )}
-          {rows.conditions.map((c, i) => (
-            <Group key={i} align="flex-start" wrap="nowrap" data-testid="rule-condition">
-              <Select
-                w={200}
-                aria-label={t('org.rules.subject')}
-                allowDeselect={false}
-                value={c.subject}
-                data={CONDITION_SUBJECTS.map((s) => ({ value: s, label: t(SUBJECT_KEYS[s]) }))}
-                onChange={(v) => setCondition(i, { subject: CONDITION_SUBJECTS.find((s) => s === v) ?? 'tag', value: '' })}
-              />
-              {c.subject === 'department' || c.subject === 'jobProfile' || c.subject === 'language' ? (
-                <Select
-                  flex={1}
-                  aria-label={t('org.rules.value')}
-                  value={c.value === '' ? null : c.value}
-                  data={c.subject === 'language' ? LANGUAGES.map((l) => ({ value: l, label: t(LANGUAGE_KEYS[l]) })) : optionsOf(c.subject)}
-                  onChange={(v) => setCondition(i, { ...c, value: v ?? '' })}
-                  error={partError(`conditions.${String(i)}`)}
-                />
-              ) : (
-                <TextInput
-                  flex={1}
-                  aria-label={t('org.rules.value')}
-                  placeholder={t(c.subject === 'tag' ? 'org.rules.tagHint' : c.subject === 'emailDomain' ? 'org.rules.domainHint' : 'org.rules.patternHint')}
-                  value={c.value}
-                  onChange={(e) => setCondition(i, { ...c, value: e.currentTarget.value })}
-                  error={partError(`conditions.${String(i)}`)}
-                />
-              )}
-              <CloseButton aria-label={t('org.rules.removeCondition')} onClick={() => setRows((r) => ({ ...r, conditions: r.conditions.filter((_, k) => k !== i) }))} />
-            </Group>
-          ))}
-          <Group>
-            <Button size="xs" variant="default" onClick={() => setRows((r) => ({ ...r, conditions: [...r.conditions, { subject: 'tag', value: '' }] }))}>
-              {t('org.rules.addCondition')}
-            </Button>
-          </Group>
-          <Text fw={600}>{t('org.rules.then')}</Text>
-          {rows.actions.map((a, i) => (
-            <Group key={i} align="flex-start" wrap="nowrap" data-testid="rule-action">
-              <Select
-                w={200}
-                aria-label={t('org.rules.field')}
-                allowDeselect={false}
-                value={a.field}
-                data={ATTRIBUTE_FIELDS.map((f) => ({ value: f, label: t(FIELD_KEYS[f]) }))}
-                onChange={(v) => setAction(i, { field: ATTRIBUTE_FIELDS.find((f) => f === v) ?? 'accessRights', ids: [] })}
-              />
-              {isMultiField(a.field) ? (
-                <MultiSelect flex={1} aria-label={t('org.rules.grant')} searchable value={a.ids} data={optionsOf(a.field)} onChange={(ids) => setAction(i, { ...a, ids })} error={partError(`actions.${String(i)}`)} />
-              ) : (
-                <Select flex={1} aria-label={t('org.rules.set')} searchable value={a.ids[0] ?? null} data={optionsOf(a.field)} onChange={(v) => setAction(i, { ...a, ids: v === null ? [] : [v] })} error={partError(`actions.${String(i)}`)} />
-              )}
-              <CloseButton aria-label={t('org.rules.removeAction')} onClick={() => setRows((r) => ({ ...r, actions: r.actions.filter((_, k) => k !== i) }))} />
-            </Group>
-          ))}
-          {partError('actions') !== undefined && (
-            <Text c="red" size="sm">
-              {partError('actions')}
-            </Text>
-          )}
-          <Group>
-            <Button size="xs" variant="default" onClick={() => setRows((r) => ({ ...r, actions: [...r.actions, { field: 'accessRights', ids: [] }] }))}>
-              {t('org.rules.addAction')}
-            </Button>
-          </Group>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.actions.cancel')}
-            </Button>
-            <Button type="submit" loading={busy}>
-              {t('org.rules.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+          <CloseButton aria-label={t('org.rules.removeAction')} onClick={() => setRows((r) => ({ ...r, actions: r.actions.filter((_, k) => k !== i) }))} />
+        </Group>
+      ))}
+      {partError('actions') !== undefined && (
+        <Text c="red" size="sm">
+          {partError('actions')}
+        </Text>
+      )}
+      <Group>
+        <Button size="xs" variant="default" onClick={() => setRows((r) => ({ ...r, actions: [...r.actions, { field: 'accessRights', ids: [] }] }))}>
+          {t('org.rules.addAction')}
+        </Button>
+      </Group>
+    </FormDialog>
   );
 }

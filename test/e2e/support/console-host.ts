@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Browser, Page } from '@playwright/test';
 
 /**
  * A real console host (the built out/main/host.js) on a free loopback port with
@@ -70,4 +71,32 @@ export async function startConsoleHost(dataDir: string, extraEnv: NodeJS.Process
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * Console hosts a spec starts on freshly seeded data dirs, each opened in a
+ * new browser context in a given locale (the browser's language picks the
+ * console's); `stopAll` (in afterEach) stops them and removes their data.
+ */
+export class SeededConsoles {
+  private readonly hosts: ConsoleHost[] = [];
+
+  /** `env` may depend on the data dir (a file inside it, say). */
+  async open(browser: Browser, locale: string, seed: (dataDir: string) => void, env: (dataDir: string) => NodeJS.ProcessEnv = () => ({})): Promise<Page> {
+    const dataDir = makeDataDir();
+    seed(dataDir);
+    const host = await startConsoleHost(dataDir, env(dataDir));
+    this.hosts.push(host);
+    const context = await browser.newContext({ locale });
+    const page = await context.newPage();
+    await page.goto(host.launchUrl);
+    return page;
+  }
+
+  async stopAll(): Promise<void> {
+    for (const h of this.hosts.splice(0)) {
+      await h.stop();
+      removeDataDir(h.dataDir);
+    }
+  }
 }
