@@ -21,8 +21,9 @@ import { EXPORT_COLUMNS } from '../../src-shared/contract/export';
 import type { ExportColumn } from '../../src-shared/contract/export';
 import { LANGUAGES } from '../../src-shared/languages';
 import { noAttributeValues } from '../../src-shared/profile-values';
+import { sizeOption } from './support';
 
-const COUNT = Number(process.env.BENCH_PROFILES ?? 100_000);
+const COUNT = sizeOption('profiles', 'BENCH_PROFILES', 100_000);
 const FIRST = ['Emma', 'Lucas', 'Louise', 'Noah', 'Anaïs', 'Bram', 'Zoë', 'Chloé', 'Thomas', 'Mehdi'];
 const LAST = ['Peeters', 'Janssens', 'Maes', 'De Smet', 'Dubois', 'Müller', 'El Amrani', 'Nguyen'];
 const TAGS = ['Parking', 'Night shift', 'Brussels', 'Antwerp', 'Ghent', 'Visitor'];

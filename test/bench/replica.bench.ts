@@ -26,7 +26,7 @@ import { buildWhere, profilesRepo } from '../../src-main/db/profiles.repo';
 import type { ProfileQuery } from '../../src-shared/contract/profiles';
 import type { StoredProfile } from '../../src-main/core/ports';
 import { LANGUAGES } from '../../src-shared/languages';
-import { quantile } from './support';
+import { quantile, sizeOption } from './support';
 import { dashboardSummary } from '../../src-main/core/api/dashboard.handlers';
 import { createDashboardStore } from '../../src-main/db/dashboard.repo';
 import { ATTRIBUTE_FIELDS, CATALOGUE_KINDS, KIND_OF, isMultiField } from '../../src-shared/attributes';
@@ -35,7 +35,7 @@ import { cataloguesRepo } from '../../src-main/db/catalogues.repo';
 import { createReplica } from '../../src-main/db/replica';
 import { ListActionService } from '../../src-main/core/profiles/list-actions';
 
-const COUNT = Number(process.env.BENCH_PROFILES ?? 100_000);
+const COUNT = sizeOption('profiles', 'BENCH_PROFILES', 100_000);
 const PAGE = 200;
 
 // A small deterministic generator, so runs compare.

@@ -24,9 +24,9 @@ import { chunks } from '../../src-server/db/tx';
 import { createOrganisation } from '../../src-server/services/organisations';
 import { valueColumns } from '../../src-shared/profile-columns';
 import type { SignInResponse } from '../../src-shared/wire';
-import { benchValues, line, quantile, round } from './support';
+import { benchValues, line, quantile, round, sizeOption } from './support';
 
-const PROFILES = Number(process.env.BENCH_RULES_PROFILES ?? 100_000);
+const PROFILES = sizeOption('profiles', 'BENCH_RULES_PROFILES', 100_000);
 const PREVIEWS = Math.max(1, Number(process.env.BENCH_RULES_PREVIEWS ?? 5));
 
 async function main(): Promise<void> {

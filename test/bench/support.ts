@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util';
+
 /** What the benchmark scripts share: how they print, round and summarise, and the profiles they write. */
 
 /** One JSON line of figures on stdout. */
@@ -48,3 +50,17 @@ export const pairedMedians = (rounds: readonly PairedRound[]) => ({
   ratio: quantile(rounds.map((r) => r.ratio), 0.5, 2),
   each: rounds.map((r) => ({ ms: Math.round(r.ms), serverOnlyMs: Math.round(r.serverOnlyMs), ratio: round(r.ratio, 2) })),
 });
+
+/**
+ * A size a benchmark runs at: `--<name> N` on its command line (`npm run
+ * bench:replica -- --profiles 1000000`), else the environment variable,
+ * else the default. Anything but a whole number above 0 stops the run.
+ */
+export function sizeOption(name: string, envVar: string, fallback: number): number {
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { [name]: { type: 'string' } }, strict: false, allowPositionals: true });
+  const given = values[name];
+  const raw = typeof given === 'string' ? given : (process.env[envVar] ?? String(fallback));
+  const n = Number(raw.replace(/[_,]/g, ''));
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} (or ${envVar}) must be a whole number above 0, not "${raw}".`);
+  return n;
+}

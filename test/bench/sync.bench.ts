@@ -33,11 +33,11 @@ import type { Roster } from '../../src-main/runtime/roster';
 import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/wire';
 import { freePort } from '../support/processes';
 import { createMutation } from '../support/mutations';
-import { benchValues, line, pairedMedians, quantile, round } from './support';
+import { benchValues, line, pairedMedians, quantile, round, sizeOption } from './support';
 import type { PairedRound } from './support';
 import { MAX_PULL_LIMIT } from '../../src-shared/wire';
 
-const INITIAL = Number(process.env.BENCH_SYNC_PROFILES ?? 100_000);
+const INITIAL = sizeOption('profiles', 'BENCH_SYNC_PROFILES', 100_000);
 const PUSH = Number(process.env.BENCH_SYNC_PUSH ?? 10_000);
 const PULL_PAGE = MAX_PULL_LIMIT;
 const PUSH_PAGE = 500;
