@@ -50,6 +50,8 @@ export interface CatalogueStorePort {
   ruleNames(): Map<string, string>;
   /** The organisation's assignment rules (enabled or not), in the order they run. */
   rules(): AssignmentRule[];
+  /** How many live profiles hold a value this rule gave. */
+  ruleHolders(ruleId: string): number;
 }
 
 export interface OutboxPort {

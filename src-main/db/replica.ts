@@ -50,6 +50,7 @@ export function createReplica(db: Db): ReplicaPort {
       usage: () => cataloguesRepo.usage(db),
       ruleNames: () => rulesRepo.names(db),
       rules: () => rulesRepo.list(db),
+      ruleHolders: (ruleId) => rulesRepo.holders(db, ruleId),
       licenceHolders: (licenceId, limit) => cataloguesRepo.licenceHolders(db, licenceId, limit),
     },
     outbox: {

@@ -31,4 +31,14 @@ export const rulesRepo = {
   names(db: Db): Map<string, string> {
     return new Map((prepared(db, 'SELECT id, name FROM assignment_rules').all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
   },
+
+  /** How many live profiles hold a value the rule gave (their `grants` name it). */
+  holders(db: Db, ruleId: string): number {
+    const row = prepared(
+      db,
+      `SELECT count(*) AS n FROM profiles p
+       WHERE p.deleted = 0 AND p.grants <> '{}' AND EXISTS (SELECT 1 FROM json_each(p.grants) g WHERE g.value = ?)`,
+    ).get(ruleId) as { n: number };
+    return row.n;
+  },
 };

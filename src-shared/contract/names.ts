@@ -93,6 +93,7 @@ export const PRELOAD_CHANNELS = [
   'catalogues:delete',
   'rules:list',
   'rules:save',
+  'rules:holders',
   'rules:delete',
   'rules:reorder',
   'rules:preview',

@@ -28,6 +28,8 @@ export const rulesChannels = {
       .strictObject({ id: id.optional(), baseVersion: z.int().min(1).optional(), draft: ruleDraftSchema })
       .refine((r) => r.baseVersion === undefined || r.id !== undefined, { message: 'A change names the rule: give its id with baseVersion.', path: ['id'] }),
   ),
+  /** How many profiles of the replica hold a value the rule gave (they keep them when it is deleted); offline too. */
+  'rules:holders': channel<{ profiles: number }>()(z.strictObject({ id })),
   'rules:delete': channel<{ id: string; deleted: true }>()(z.strictObject({ id, baseVersion: z.int().min(1).optional() })),
   /** Every rule's id, once each, in the new order. */
   'rules:reorder': channel<RulesView>()(

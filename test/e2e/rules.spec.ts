@@ -14,11 +14,12 @@ import { ServerPage, StatusBar } from './support/sync-pages';
  * "Night shift → Car park B"; a profile created with the tag shows the
  * grant and the rule that gave it; a profile made before the rule gets it
  * by an explicit apply (previewed, confirmed), and the apply is undone.
- * The Rules page, its editor, the preview and the applies are shot in
+ * Deleting the rule asks first and says who keeps what it gave.
+ * The Rules page, its editor, the preview, the applies and the deletion are shot in
  * English, French, Dutch and Spanish.
  */
 
-const SHOTS = '/work/shots/u14-rules';
+const SHOTS = '/work/shots/r14-delete';
 
 let server: E2eServer;
 let host: ConsoleHost;
@@ -57,6 +58,11 @@ async function shootIn(browser: Browser, lang: string, locale: string, words: { 
   await row.getByRole('button').nth(3).click();
   await expect(page.getByTestId('preview-count')).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/preview-${lang}.png` });
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await row.getByRole('button').nth(4).click();
+  await expect(page.getByTestId('rule-holders')).toContainText('1');
+  await page.screenshot({ path: `${SHOTS}/delete-${lang}.png` });
   await context.close();
 }
 
@@ -164,4 +170,19 @@ test('a rule defined in the console grants on creation and shows which rule gave
   await expect(page.getByTestId('applies-unavailable')).toHaveText('The history of applies is kept on the server: it shows here while the server can be reached.');
   await expect(page.getByTestId('applies-empty')).toHaveCount(0);
   await page.screenshot({ path: `${SHOTS}/offline-en.png`, fullPage: true });
+
+  // Deleting asks first, and says who holds what the rule gave: they keep it.
+  await page.getByTestId('status-bar').getByRole('switch', { name: 'Work offline' }).click();
+  await expect(page.getByTestId('rules-blocked')).toHaveCount(0);
+  await page.getByTestId('rule').getByRole('button', { name: 'Delete “Night shift”' }).click();
+  const remove = page.getByRole('dialog', { name: 'Delete the rule “Night shift”?' });
+  await expect(remove.getByTestId('rule-holders')).toHaveText('1 profile holds a value this rule gave. It keeps it: deleting a rule takes nothing away from anyone.');
+  await expectNoSeriousA11yViolations(page, 'Rules · deleting a rule');
+  await page.screenshot({ path: `${SHOTS}/delete-en.png` });
+  await remove.getByRole('button', { name: 'Delete the rule' }).click();
+  await expect(remove).toBeHidden();
+  await expect(page.getByTestId('rules-empty')).toBeVisible();
+  await profiles.goto();
+  await profiles.row('Ann').click();
+  await expect(page.getByTestId('profile-details').locator('[data-field="accessRights"]')).toContainText('Car park B');
 });

@@ -7,6 +7,7 @@ type RuleChannel = Extract<ChannelName, `rules:${string}`>;
 export const ruleHandlers = (rules: RuleService): DomainHandlers<RuleChannel> => ({
   'rules:list': () => rules.list(),
   'rules:save': (input) => rules.save(input),
+  'rules:holders': (input) => rules.holders(input.id),
   'rules:delete': (input) => rules.delete(input),
   'rules:reorder': (input) => rules.reorder(input.ids),
   'rules:preview': (input) => rules.preview(input),

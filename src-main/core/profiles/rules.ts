@@ -42,6 +42,10 @@ export class RuleService {
     return saved;
   }
 
+  holders(id: string): { profiles: number } {
+    return { profiles: this.deps.replica.catalogues.ruleHolders(id) };
+  }
+
   async delete(input: { id: string; baseVersion?: number | undefined }): Promise<{ id: string; deleted: true }> {
     const done = await callServer(this.deps.session, (url, token) => this.deps.transport.deleteRule(url, token, input.id, input.baseVersion));
     this.deps.replica.transaction(() => this.deps.store.removeRule(input.id));

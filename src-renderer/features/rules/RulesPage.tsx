@@ -11,6 +11,7 @@ import { blockedBy } from '../catalogues/CataloguesPage';
 import type { Blocked } from '../catalogues/CataloguesPage';
 import { RuleDialog } from './RuleDialog';
 import { ApplyDialog } from './ApplyDialog';
+import { DeleteRuleDialog } from './DeleteRuleDialog';
 import { actionText, conditionText } from './words';
 
 const BLOCKED_TEXT = {
@@ -20,7 +21,7 @@ const BLOCKED_TEXT = {
   unreachable: 'org.rules.blocked.unreachable',
 } as const satisfies Record<Exclude<Blocked, null>, string>;
 
-type Dialog = { kind: 'edit'; rule: AssignmentRule | null } | { kind: 'apply'; rule: AssignmentRule } | null;
+type Dialog = { kind: 'edit'; rule: AssignmentRule | null } | { kind: 'apply' | 'delete'; rule: AssignmentRule } | null;
 
 /**
  * The organisation's assignment rules in the order they run: read from this
@@ -137,7 +138,7 @@ export function RulesPage() {
                       <Button size="xs" variant="light" disabled={disabled} onClick={() => setDialog({ kind: 'apply', rule: r })}>
                         {t('org.rules.apply')}
                       </Button>
-                      <Button size="xs" variant="light" color="red" disabled={disabled} onClick={() => run(api.invoke('rules:delete', { id: r.id, baseVersion: r.version }), t('org.rules.deleted', { name: r.name }))}>
+                      <Button size="xs" variant="light" color="red" disabled={disabled} aria-label={t('org.rules.deleteOf', { name: r.name })} onClick={() => setDialog({ kind: 'delete', rule: r })}>
                         {t('org.rules.delete')}
                       </Button>
                     </Group>
@@ -187,6 +188,7 @@ export function RulesPage() {
         <RuleDialog rule={dialog.rule} entries={catalogues.data?.entries ?? []} onClose={() => setDialog(null)} onSaved={(rule) => setDialog({ kind: 'apply', rule })} />
       )}
       {dialog?.kind === 'apply' && <ApplyDialog rule={dialog.rule} nameOf={nameOf} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'delete' && <DeleteRuleDialog rule={dialog.rule} onClose={() => setDialog(null)} />}
     </Stack>
   );
 }

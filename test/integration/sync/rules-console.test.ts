@@ -113,6 +113,26 @@ describe('the console runs the rules on the profiles it creates, offline too', (
     expect((await a.call('conflicts:list', {})).length).toBe(0);
   });
 
+  it('before a rule is deleted, the console counts the profiles holding what it gave (offline too); after, they keep it', async () => {
+    const { a, car, night } = await offlineWithNightShift();
+    expect(await a.call('rules:holders', { id: night.id })).toEqual({ profiles: 0 });
+    const ann = await a.call('profiles:create', { draft: { firstName: 'Ann', lastName: 'Peeters', email: 'ann@example.com', tags: ['night-shift'] } });
+    await a.call('profiles:create', { draft: { firstName: 'Eva', lastName: 'Claes', email: 'eva@example.com', tags: ['night-shift'] } });
+    await a.call('profiles:create', { draft: { firstName: 'Bob', lastName: 'Maes', email: 'bob@example.com' } });
+    expect(await a.call('rules:holders', { id: night.id })).toEqual({ profiles: 2 });
+    // A deleted profile no longer counts.
+    await a.call('profiles:delete', { id: ann.id });
+    expect(await a.call('rules:holders', { id: night.id })).toEqual({ profiles: 1 });
+
+    await a.call('sync:setWorkOffline', { offline: false });
+    await a.call('sync:now', {});
+    await a.call('rules:delete', { id: night.id, baseVersion: night.version });
+    await a.call('sync:now', {});
+    const eva = (await a.call('profiles:list', { query: { search: 'eva@example.com' }, offset: 0, limit: 1 })).rows[0];
+    expect(eva?.accessRights).toEqual([car.id]);
+    expect(await a.call('rules:holders', { id: night.id })).toEqual({ profiles: 1 });
+  });
+
   it('a profile an import creates gets the rule’s grant (a row without the tag gets none), and the server keeps the same values', async () => {
     const { a, car, night } = await offlineWithNightShift();
     const sheet = Buffer.from(['First name;Last name;Email;Tags', 'Cleo;Dupont;cleo@example.com;night-shift', 'Dirk;Janssens;dirk@example.com;day'].join('\r\n'));

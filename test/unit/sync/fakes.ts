@@ -256,6 +256,7 @@ export class MemoryReplica {
       get: (id) => this.t.entries.get(id),
       list: () => [...this.t.entries.values()],
       rules: () => [...this.t.rules.values()].sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : 1)),
+      ruleHolders: unused('catalogues.ruleHolders'),
       usage: () => {
         const used = new Map<string, number>();
         for (const r of this.t.profiles.values()) {
