@@ -129,6 +129,7 @@ export function signInPageRoutes(app: FastifyInstance, ctx: ServerContext): void
     if (org === null) return notFound(request, reply);
     const locale = localeOf(request, org);
     const m = SSO_MESSAGES[locale];
+    if (await limitPublicForm(limiter, 'page:sso-start', request, reply, isLanguage(org.language) ? org.language : ctx.config.defaultLanguage, ctx.clock.now())) return reply;
     try {
       const begun = await beginSso(ctx, { organisationId: org.id, purpose: 'person', redirectUri: `${ctx.publicBaseUrl()}${callbackPath(org.id)}`, locale });
       return await reply.status(303).headers({ location: begun.authorizationUrl, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).send();

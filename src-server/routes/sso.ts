@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../src-shared/errors';
 import { ssoFinishRequestSchema, ssoSettingsChangeSchema, ssoSettingsSchema, ssoStartRequestSchema, ssoStartResponseSchema, ssoTestRequestSchema, ssoTestResultSchema } from '../../src-shared/sso-wire';
 import { API_PREFIX, signInResponseSchema } from '../../src-shared/wire';
+import { addressKey, DbRateLimiter, RateLimitedError, waitText } from '../lib/rate-limit';
+import { PUBLIC_FORM_LIMIT } from '../pages/render';
 import { apiRoute } from '../plugins/zod-routes';
 import { sourceOf } from '../services/audit';
 import type { AuthService } from '../services/auth';
@@ -27,6 +29,13 @@ export function isLoopbackRedirect(raw: string): boolean {
 
 /** The organisation's OpenID Connect settings, the connection test, and the console's admin sign-in through the provider. */
 export function ssoRoutes(app: FastifyInstance, ctx: ServerContext, auth: AuthService): void {
+  const limiter = new DbRateLimiter(ctx.db);
+  /** The public SSO routes store a sign-in per call: as many a minute from one network as a public form. */
+  const limit = async (what: string, ip: string): Promise<void> => {
+    const now = ctx.clock.now();
+    const taken = await limiter.take([{ key: `sso:${what}:${addressKey(ip)}`, ...PUBLIC_FORM_LIMIT }], now);
+    if (!taken.ok) throw new RateLimitedError(`Too many single sign-on attempts. Try again in ${waitText(now.getTime(), taken.retryAt.getTime())}.`, taken.retryAt, now);
+  };
   apiRoute(app, {
     method: 'GET',
     url: `${API_PREFIX}/sso`,
@@ -76,7 +85,8 @@ export function ssoRoutes(app: FastifyInstance, ctx: ServerContext, auth: AuthSe
     access: 'public',
     body: ssoStartRequestSchema,
     response: ssoStartResponseSchema,
-    handler: async ({ body }) => {
+    handler: async ({ body, request }) => {
+      await limit('start', request.ip);
       if (!isLoopbackRedirect(body.redirectUri)) {
         const message = 'The redirect URI must be http://127.0.0.1:<port>/… or http://[::1]:<port>/… (RFC 8252 loopback).';
         throw new AppError('VALIDATION_FAILED', message, { fields: { redirectUri: message } });
@@ -104,6 +114,7 @@ export function ssoRoutes(app: FastifyInstance, ctx: ServerContext, auth: AuthSe
     response: signInResponseSchema,
     handler: async ({ body, request }) => {
       const params = new URLSearchParams({ code: body.code, state: body.state, ...(body.iss === undefined ? {} : { iss: body.iss }) });
+      await limit('finish', request.ip);
       const source = sourceOf(request);
       let identity;
       try {
