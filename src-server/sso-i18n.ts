@@ -27,7 +27,7 @@ export interface SsoMessages {
     withProvider: (provider: string) => string;
     wrong: string;
     ssoRequired: (provider: string) => string;
-    noPassword: string;
+    ssoLead: (provider: string) => string;
   };
   signedIn: {
     title: string;
@@ -60,7 +60,7 @@ const en: SsoMessages = {
     withProvider: (provider) => `Sign in with ${provider}`,
     wrong: 'Email or password is incorrect.',
     ssoRequired: (provider) => `Your organisation signs you in through ${provider}: use the button “Sign in with ${provider}”.`,
-    noPassword: 'This organisation has not set up any way to sign in yet.',
+    ssoLead: (provider) => `Your organisation signs you in through ${provider}, with your work account.`,
   },
   signedIn: {
     title: 'You are signed in',
@@ -93,7 +93,7 @@ const fr: SsoMessages = {
     withProvider: (provider) => `Se connecter avec ${provider}`,
     wrong: 'Adresse e-mail ou mot de passe incorrect.',
     ssoRequired: (provider) => `Votre organisation vous connecte via ${provider}\u202f: utilisez le bouton «\u202fSe connecter avec ${provider}\u202f».`,
-    noPassword: 'Cette organisation n’a encore configuré aucun moyen de connexion.',
+    ssoLead: (provider) => `Votre organisation vous connecte via ${provider}, avec votre compte professionnel.`,
   },
   signedIn: {
     title: 'Connexion réussie',
@@ -126,7 +126,7 @@ const nl: SsoMessages = {
     withProvider: (provider) => `Aanmelden met ${provider}`,
     wrong: 'E-mailadres of wachtwoord is onjuist.',
     ssoRequired: (provider) => `Je organisatie meldt je aan via ${provider}: gebruik de knop ‘Aanmelden met ${provider}’.`,
-    noPassword: 'Deze organisatie heeft nog geen manier om aan te melden ingesteld.',
+    ssoLead: (provider) => `Je organisatie meldt je aan via ${provider}, met je werkaccount.`,
   },
   signedIn: {
     title: 'Je bent aangemeld',
@@ -159,7 +159,7 @@ const es: SsoMessages = {
     withProvider: (provider) => `Iniciar sesión con ${provider}`,
     wrong: 'El correo electrónico o la contraseña no son correctos.',
     ssoRequired: (provider) => `Tu organización te identifica a través de ${provider}: usa el botón «Iniciar sesión con ${provider}».`,
-    noPassword: 'Esta organización todavía no ha configurado ninguna forma de iniciar sesión.',
+    ssoLead: (provider) => `Tu organización te identifica a través de ${provider}, con tu cuenta del trabajo.`,
   },
   signedIn: {
     title: 'Has iniciado sesión',

@@ -29,6 +29,8 @@ export const ssoSettingsSchema = z.object({
   issuer: z.string(),
   clientId: z.string(),
   clientSecretSet: z.boolean(),
+  /** The name on the button ("Sign in with <name>"); null: the issuer's host. */
+  providerName: z.string().nullable(),
   scopes: z.array(z.string()),
   emailClaim: z.string(),
   departmentClaim: z.string().nullable(),
@@ -53,6 +55,7 @@ export const ssoSettingsChangeSchema = z.strictObject({
   issuer: z.string().trim().min(1).max(2000),
   clientId: z.string().trim().min(1).max(500),
   clientSecret: z.string().min(1).max(2000).optional(),
+  providerName: z.string().trim().min(1).max(100).nullable().default(null),
   scopes: z.array(z.string().trim().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/, 'A scope is printable ASCII without spaces, quotes or backslashes.')).max(30).default(['openid', 'email', 'profile']),
   emailClaim: claimName.default('email'),
   departmentClaim: optionalClaim.default(null),

@@ -21,6 +21,7 @@ export const ssoMigrations = (dialect: DialectName): Record<string, Migration> =
           .addColumn('issuer', 'text', (c) => c.notNull())
           .addColumn('client_id', 'text', (c) => c.notNull())
           .addColumn('client_secret_sealed', 'text')
+          .addColumn('provider_name', 'text')
           .addColumn('scopes', 'text', (c) => c.notNull())
           .addColumn('email_claim', 'text', (c) => c.notNull())
           .addColumn('department_claim', 'text')

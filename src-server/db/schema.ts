@@ -318,6 +318,8 @@ export interface SsoConfigsTable {
   client_id: string;
   /** Sealed with the server secret (lib/crypto.ts Sealer); null: none (a public client). */
   client_secret_sealed: string | null;
+  /** The name people read on the button; null: the issuer's host. */
+  provider_name: string | null;
   /** JSON list of scopes. */
   scopes: string;
   email_claim: string;

@@ -30,9 +30,6 @@ interface OrgView {
 
 const send = (reply: FastifyReply, status: number, html: string): FastifyReply => reply.status(status).headers(PAGE_HEADERS).send(html);
 
-/** The provider's name on the button: the issuer's host (the organisation's IdP has no other name it gives us). */
-const providerName = (sso: SsoConfig): string => new URL(sso.issuer).host;
-
 function messagePage(locale: SsoLocale, organisationId: string | null, title: string, body: string, state: string): string {
   const m = SSO_MESSAGES[locale];
   const back = organisationId === null ? '' : `\n<p><a href="${signInPath(organisationId)}">${escapeHtml(m.again)}</a></p>`;
@@ -42,7 +39,7 @@ function messagePage(locale: SsoLocale, organisationId: string | null, title: st
 function signInForm(locale: SsoLocale, org: OrgView, sso: SsoConfig | null, error: 'wrong' | 'ssoRequired' | null, email: string): string {
   const m: SsoMessages = SSO_MESSAGES[locale];
   const passwordAllowed = sso === null || !sso.requireSso;
-  const errorText = error === 'wrong' ? m.signIn.wrong : error === 'ssoRequired' && sso !== null ? m.signIn.ssoRequired(providerName(sso)) : null;
+  const errorText = error === 'wrong' ? m.signIn.wrong : error === 'ssoRequired' && sso !== null ? m.signIn.ssoRequired(sso.providerName) : null;
   const form = passwordAllowed
     ? `<form method="post" autocomplete="on">
 <label for="email">${escapeHtml(m.signIn.email)}</label>
@@ -52,13 +49,13 @@ function signInForm(locale: SsoLocale, org: OrgView, sso: SsoConfig | null, erro
 <button type="submit">${escapeHtml(m.signIn.submit)}</button>
 </form>`
     : '';
-  const ssoButton = sso === null ? '' : `${passwordAllowed ? `<p class="or">${escapeHtml(m.signIn.or)}</p>\n` : ''}<a class="button" data-sso href="/o/${org.id}/sso/start">${escapeHtml(m.signIn.withProvider(providerName(sso)))}</a>`;
+  const ssoButton = sso === null ? '' : `${passwordAllowed ? `<p class="or">${escapeHtml(m.signIn.or)}</p>\n` : ''}<a class="button" data-sso href="/o/${org.id}/sso/start">${escapeHtml(m.signIn.withProvider(sso.providerName))}</a>`;
   const title = m.signIn.title(org.name);
   return htmlPage(
     m.htmlLang,
     title,
     `<h1>${escapeHtml(title)}</h1>
-${passwordAllowed ? `<p>${escapeHtml(m.signIn.lead)}</p>` : ''}
+<p>${escapeHtml(passwordAllowed ? m.signIn.lead : m.signIn.ssoLead(sso.providerName))}</p>
 ${errorText === null ? '' : `<p class="error" role="alert" data-error="${error ?? ''}">${escapeHtml(errorText)}</p>`}
 ${form}
 ${ssoButton}`,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../src-shared/errors';
 import type { SsoSettings, SsoSettingsChange } from '../../src-shared/sso-wire';
 import { ssoSettingsChangeSchema } from '../../src-shared/sso-wire';
+import { toSingleLine } from '../../src-shared/text-safety';
 import { checkWebUrl } from '../../src-shared/urls';
 import { inTransaction, iso } from '../db/tx';
 import type { Executor } from '../db/tx';
@@ -17,6 +18,8 @@ export interface SsoConfig {
   issuer: string;
   clientId: string;
   clientSecret: string | null;
+  /** The name on the people's button: the one set, else the issuer's host. */
+  providerName: string;
   scopes: string[];
   emailClaim: string;
   departmentClaim: string | null;
@@ -48,6 +51,7 @@ export function toSsoConfig(ctx: ServerContext, row: SsoConfigRow): SsoConfig {
     issuer: row.issuer,
     clientId: row.client_id,
     clientSecret: row.client_secret_sealed === null ? null : ctx.sealer.open(row.client_secret_sealed),
+    providerName: row.provider_name ?? new URL(row.issuer).host,
     scopes: parseList(row.scopes),
     emailClaim: row.email_claim,
     departmentClaim: row.department_claim,
@@ -74,6 +78,7 @@ export function ssoView(ctx: ServerContext, organisationId: string, row: SsoConf
     issuer: row?.issuer ?? '',
     clientId: row?.client_id ?? '',
     clientSecretSet: row !== undefined && row.client_secret_sealed !== null,
+    providerName: row?.provider_name ?? null,
     scopes: row === undefined ? ['openid', 'email', 'profile'] : parseList(row.scopes),
     emailClaim: row?.email_claim ?? 'email',
     departmentClaim: row?.department_claim ?? null,
@@ -119,6 +124,7 @@ export async function saveSso(ctx: ServerContext, actor: Actor, input: SsoSettin
       issuer: change.issuer,
       client_id: change.clientId,
       client_secret_sealed: sealed,
+      provider_name: change.providerName === null ? null : toSingleLine(change.providerName),
       scopes: JSON.stringify(scopes),
       email_claim: change.emailClaim,
       department_claim: change.departmentClaim,

@@ -71,7 +71,7 @@ describe.each(BACKENDS)('single sign-on on %s', (backend) => {
     const put = (org: TestOrg, body: unknown) => t.request<Ok<SsoSettings>>('PUT', '/api/v1/sso', { token: org.token, body });
     const savedA = await put(a, { enabled: true, issuer: idp.issuer, clientId: 'roster-a', clientSecret: SECRET_A, departmentClaim: 'department', languageClaim: 'locale', jitCreation: true, allowedDomains: ['acme.example', 'example.com'] });
     expect(savedA.status, savedA.text).toBe(200);
-    expect((await put(b, { enabled: true, issuer: idp.issuer, clientId: 'roster-b', clientSecret: SECRET_B })).status).toBe(200);
+    expect((await put(b, { enabled: true, issuer: idp.issuer, clientId: 'roster-b', clientSecret: SECRET_B, providerName: 'Bravo ID' })).status).toBe(200);
   });
   afterAll(async () => {
     await idp.close();
@@ -119,6 +119,7 @@ describe.each(BACKENDS)('single sign-on on %s', (backend) => {
     const signInPage = await page(`/o/${a.organisationId}/sign-in`);
     expect(signInPage.status).toBe(200);
     expect(signInPage.text).toContain(`Sign in with ${new URL(idp.issuer).host}`);
+    expect((await page(`/o/${b.organisationId}/sign-in`)).text).toContain('Sign in with Bravo ID');
     const callback = await personCallback(a, 'ana');
     expect(callback.searchParams.get('code')).toBeTruthy();
     const done = await page(callback.pathname + callback.search);
