@@ -35,6 +35,8 @@ import { adminRoutes } from './routes/admins';
 import { auditRoutes } from './routes/audit';
 import { operatorRoutes } from './routes/operator';
 import { accountPageRoutes } from './pages/account';
+import { signInPageRoutes } from './pages/sign-in';
+import { ssoRoutes } from './routes/sso';
 import { AuthService } from './services/auth';
 import { newEvents, systemClock } from './services/context';
 import type { Clock, ServerContext } from './services/context';
@@ -187,11 +189,13 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       adminRoutes(api, ctx, auth);
       auditRoutes(api, ctx);
       operatorRoutes(api, ctx);
+      ssoRoutes(api, ctx, auth);
       done();
     });
     await app.register((pages, _options, done) => {
       pageRoutes(pages, ctx);
       accountPageRoutes(pages, ctx);
+      signInPageRoutes(pages, ctx);
       done();
     });
 

@@ -101,6 +101,8 @@ export type ErrorDetails = {
   retryAt?: string;
   /** The server's database refused a change: its error code only (SQLSTATE or SQLite's code), never its message. */
   database?: string;
+  /** A refused single sign-on (UNAUTHORIZED from /auth/sso/finish): why (`state`, `nonce`, `expired`, `token`, `provider_error`, `email_missing`, `email_unverified`, `disabled`, `provider_unavailable`, `not_an_admin`). */
+  ssoReason?: string;
   /** Deprecated, sent by the server for one release beside `holderId` (same value): the old name of the holder. */
   profileId?: string;
   /** Deprecated, sent by the server for one release beside `fields`: request validation problems as a list. */

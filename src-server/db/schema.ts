@@ -310,6 +310,46 @@ export interface MetaTable {
   value: string;
 }
 
+/** An organisation's OpenID Connect configuration (issue 17). */
+export interface SsoConfigsTable {
+  organisation_id: string;
+  enabled: number;
+  issuer: string;
+  client_id: string;
+  /** Sealed with the server secret (lib/crypto.ts Sealer); null: none (a public client). */
+  client_secret_sealed: string | null;
+  /** The name people read on the button; null: the issuer's host. */
+  provider_name: string | null;
+  /** JSON list of scopes. */
+  scopes: string;
+  email_claim: string;
+  department_claim: string | null;
+  groups_claim: string | null;
+  language_claim: string | null;
+  jit_creation: number;
+  require_sso: number;
+  /** JSON list of lower-case domains; '[]': any. */
+  allowed_domains: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A sign-in through the provider in flight: its state only as a SHA-256, used once, until it expires. */
+export interface SsoStatesTable {
+  state_hash: string;
+  organisation_id: string;
+  /** person: the people's sign-in page; admin: the console's loopback flow. */
+  purpose: 'person' | 'admin';
+  nonce: string;
+  /** The PKCE verifier, sealed, when the server holds it (person); null when the console does (admin). */
+  code_verifier_sealed: string | null;
+  redirect_uri: string;
+  language: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   accounts: AccountsTable;
@@ -329,6 +369,8 @@ export interface Database {
   assignment_rules: AssignmentRulesTable;
   rule_applies: RuleAppliesTable;
   rule_apply_profiles: RuleApplyProfilesTable;
+  sso_configs: SsoConfigsTable;
+  sso_states: SsoStatesTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
@@ -337,3 +379,4 @@ export type NewProfileRow = Insertable<ProfilesTable>;
 export type OutboxRow = Selectable<MailOutboxTable>;
 export type CatalogueEntryRow = Selectable<CatalogueEntriesTable>;
 export type AssignmentRuleRow = Selectable<AssignmentRulesTable>;
+export type SsoConfigRow = Selectable<SsoConfigsTable>;

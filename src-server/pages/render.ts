@@ -14,6 +14,8 @@ main{background:#fff;max-width:440px;width:100%;margin:24px;padding:32px;border-
 h1{font-size:22px;margin:0 0 12px}p{line-height:1.5}label{display:block;font-weight:600;margin:16px 0 6px}
 input{width:100%;padding:10px 12px;font-size:16px;border:1px solid #cbd2d9;border-radius:6px}
 button{margin-top:20px;width:100%;padding:12px;font-size:16px;font-weight:600;color:#fff;background:#1c64f2;border:0;border-radius:6px;cursor:pointer}
+.button{display:block;margin-top:20px;padding:12px;font-size:16px;font-weight:600;text-align:center;text-decoration:none;color:#1c64f2;border:1px solid #1c64f2;border-radius:6px}
+.or{text-align:center;color:#52606d;margin:20px 0 0}ul.apps{padding-left:20px}
 .hint{font-size:13px;color:#52606d}.error{color:#b91c1c;font-weight:600}.muted{color:#52606d;font-size:14px}
 `;
 
@@ -29,8 +31,11 @@ export const PAGE_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
 };
 
-export const page = (language: Language, title: string, body: string): string => `<!doctype html>
-<html lang="${MESSAGES[language].locale}">
+export const page = (language: Language, title: string, body: string): string => htmlPage(MESSAGES[language].locale, title, body);
+
+/** A page in any language tag (`lang`): the people's sign-in pages speak four. */
+export const htmlPage = (lang: string, title: string, body: string): string => `<!doctype html>
+<html lang="${escapeHtml(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -115,8 +115,26 @@ export class AuthService {
     return this.#issue({ id: actor.accountId, email: actor.email }, chosen, usable, source, now, actor.organisationId);
   }
 
+  /**
+   * A session for the account of an email the organisation's OpenID provider
+   * vouched for (the console's SSO sign-in): only an owner, admin or viewer
+   * of that organisation; anyone else gets the answer of a wrong password.
+   */
+  async signInVerified(email: string, organisationId: string, source: AuditSource): Promise<SignInResponse> {
+    const now = this.#ctx.clock.now();
+    const account = await this.#ctx.db.selectFrom('accounts').select(['id', 'email']).where('email', '=', normaliseEmail(email)).executeTakeFirst();
+    const memberships = account === undefined ? [] : await this.#memberships(account.id);
+    const chosen = memberships.find((m) => m.organisationId === organisationId);
+    if (account === undefined || chosen === undefined) {
+      await recordAudit(this.#ctx.db, [{ organisationId, actor: { type: 'person', accountId: account?.id ?? null, email: normaliseEmail(email) }, action: 'account.sign_in_failed', details: { method: 'sso', reason: 'not_an_admin' }, source }], now);
+      throw new AppError('UNAUTHORIZED', 'This account is not an owner, admin or viewer of that organisation.');
+    }
+    if (chosen.disabled) throw new AppError('FORBIDDEN', `${chosen.organisationName} is disabled: ask the operator of this Roster server.`);
+    return this.#issue(account, chosen, memberships.filter((m) => !m.disabled), source, now, null, 'sso');
+  }
+
   /** A new session of the account in the chosen organisation, written in its audit log (with where it came from, for a switch). */
-  async #issue(account: { id: string; email: string }, chosen: Membership, usable: readonly Membership[], source: AuditSource, now: Date, switchedFrom: string | null): Promise<SignInResponse> {
+  async #issue(account: { id: string; email: string }, chosen: Membership, usable: readonly Membership[], source: AuditSource, now: Date, switchedFrom: string | null, method: 'sso' | null = null): Promise<SignInResponse> {
     const token = newToken();
     const expiresAt = iso(new Date(now.getTime() + this.#ctx.config.sessionAbsoluteHours * 3_600_000));
     await inTransaction(this.#ctx.db, async (trx) => {
@@ -138,6 +156,7 @@ export class AuthService {
           action: 'account.signed_in',
           target: { type: 'account', id: account.id },
           ...(switchedFrom === null ? {} : { details: { switchedFrom } }),
+          ...(method === null ? {} : { details: { method } }),
           source,
         },
         now,

@@ -64,6 +64,7 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     catalogues: (await t.request('GET', '/api/v1/catalogues', { token: b.token })).text,
     rules: (await t.request('GET', '/api/v1/rules', { token: b.token })).text,
     applies: (await t.request('GET', '/api/v1/rules/applies', { token: b.token })).text,
+    sso: (await t.request('GET', '/api/v1/sso', { token: b.token })).text,
   });
 
   type Case = () => Promise<{ status: number; text: string }[]>;
@@ -201,6 +202,20 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
       'GET /api/v1/organisation': async () => [await t.request('GET', '/api/v1/organisation', tok)],
       'PATCH /api/v1/organisation': async () => [await t.request('PATCH', '/api/v1/organisation', { ...tok, body: { invitationLifetimeDays: 3 } })],
       'GET /api/v1/members': async () => [await t.request('GET', '/api/v1/members', tok)],
+      'GET /api/v1/sso': async () => [await t.request('GET', '/api/v1/sso', tok)],
+      'PUT /api/v1/sso': async () => [await t.request('PUT', '/api/v1/sso', { ...tok, body: { enabled: false, issuer: 'https://idp.a.example', clientId: 'a-client', clientSecret: 'a-secret' } })],
+      'POST /api/v1/sso/test': async () => [await t.request('POST', '/api/v1/sso/test', { ...tok, body: { issuer: 'http://127.0.0.1:1' } })],
+      'POST /api/v1/auth/sso/start': async () => {
+        // B has no single sign-on: the same answer as an organisation that does not exist.
+        const res = await t.request('POST', '/api/v1/auth/sso/start', { body: { organisation: b.organisationId, redirectUri: 'http://127.0.0.1:5999/callback', codeChallenge: 'a'.repeat(43) } });
+        expect(res.status).toBe(404);
+        return [res];
+      },
+      'POST /api/v1/auth/sso/finish': async () => {
+        const res = await t.request('POST', '/api/v1/auth/sso/finish', { body: { code: 'forged', state: 'forged-state', codeVerifier: 'v'.repeat(43) } });
+        expect(res.status).toBe(401);
+        return [res];
+      },
       'GET /api/v1/admins': async () => [await t.request('GET', '/api/v1/admins', tok)],
       'POST /api/v1/admins/invitations': async () => [await t.request('POST', '/api/v1/admins/invitations', { ...tok, body: { email: `a-admin-${randomUUID().slice(0, 6)}@a.example.com`, role: 'viewer' } })],
       'DELETE /api/v1/admins/invitations/:id': async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PASSWORD_REASONS } from '../../../src-shared/errors';
 import { renderInvitation, renderWelcome } from '../../../src-server/mail/templates';
 import { renderForm, renderState } from '../../../src-server/pages/render';
+import { SSO_LOCALES, SSO_MESSAGES } from '../../../src-server/sso-i18n';
 
 const LINK = 'https://roster.example.org/invite/AbCdEf0123456789';
 const APP_LINKS = { ios: 'https://apps.apple.com/app/roster', android: 'https://play.google.com/store/apps/details?id=app.roster', web: 'https://app.roster.example' };
@@ -52,6 +53,26 @@ describe('French typography in the server’s emails and pages', () => {
       expect(faults(html.replace('zoe@example.com', '')), `form (${String(error)})`).toEqual([]);
     }
     for (const state of ['done', 'invalid', 'expired', 'used', 'replaced'] as const) expect(faults(renderState('fr_BE', state)), state).toEqual([]);
+  });
+
+  it('the sign-in page and the pages after the identity provider, in French; every sentence in all four languages', () => {
+    /** Every sentence of one language, the functions called with plain values. */
+    const sentences = (value: unknown): string[] => {
+      if (typeof value === 'string') return [value];
+      if (typeof value === 'function') return [(value as (...args: string[]) => string)('Atelier Lumière', 'zoe-at-atelier')];
+      if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(sentences);
+      return [];
+    };
+    const { htmlLang: _lang, ...french } = SSO_MESSAGES.fr;
+    const all = sentences(french);
+    expect(all.length).toBeGreaterThan(30);
+    for (const sentence of all) expect(faults(sentence), sentence).toEqual([]);
+    expect(SSO_MESSAGES.fr.signIn.ssoRequired('login.atelier.example')).toContain('via login.atelier.example\u202f: utilisez le bouton «\u202fSe connecter avec login.atelier.example\u202f».');
+    for (const locale of SSO_LOCALES) {
+      const own = sentences(SSO_MESSAGES[locale]);
+      expect(own.length, locale).toBe(sentences(SSO_MESSAGES.en).length);
+      if (locale !== 'en') expect(own.filter((s, i) => s === sentences(SSO_MESSAGES.en)[i] && !/^(App Store|Google Play)/.test(s)), `${locale} left in English`).toEqual([]);
+    }
   });
 
   it('finds the faults it is meant to find', () => {

@@ -164,10 +164,11 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
   it('undoes its newest migrations (a rolled-back upgrade) keeping the rows, and applies them again', async () => {
     const h = await open(backend);
     const db = asUnknown(h.db);
-    const beforeCatalogues = MIGRATION_NAMES.at(-3);
-    const catalogues = MIGRATION_NAMES.at(-2);
-    const latest = MIGRATION_NAMES.at(-1);
-    if (beforeCatalogues === undefined || catalogues === undefined || latest === undefined) throw new Error('needs three migrations');
+    // Named, not counted from the end: later migrations (0080 on) are undone and redone with them.
+    const beforeCatalogues = '0040_invitation_expiry_audit';
+    const catalogues = '0050_attributes_and_catalogues';
+    const after = (name: string): string[] => MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf(name) + 1);
+    expect(after(catalogues)).toContain('0060_assignment_rules');
     await migrateToLatest(db, h.dialect);
     const orgId = randomUUID();
     await h.db
@@ -190,8 +191,10 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
     };
     expect(await columnsOf('profiles')).toContain('access_rights');
 
-    // 0060: the rules go, the catalogues stay.
-    expect(await migrateToLatest(db, h.dialect, catalogues)).toEqual([latest]);
+    // 0060 (and every later one, newest first): the rules and the SSO settings go, the catalogues stay.
+    expect(await migrateToLatest(db, h.dialect, catalogues)).toEqual([...after(catalogues)].reverse());
+    expect(await tables()).not.toContain('sso_configs');
+    expect(await tables()).not.toContain('sso_states');
     expect(await tables()).not.toContain('assignment_rules');
     expect(await tables()).not.toContain('rule_applies');
     expect(await tables()).not.toContain('rule_apply_profiles');
@@ -203,7 +206,8 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
     expect(await tables()).not.toContain('catalogue_entries');
     expect((await h.db.selectFrom('organisations').select('name').where('id', '=', orgId).execute()).map((r) => r.name)).toEqual(['Rollback']);
 
-    expect(await migrateToLatest(db, h.dialect)).toEqual([catalogues, latest]);
+    expect(await migrateToLatest(db, h.dialect)).toEqual(after(beforeCatalogues));
+    expect(await tables()).toContain('sso_configs');
     expect(await columnsOf('profiles')).toContain('access_rights');
     expect(await tables()).toContain('assignment_rules');
     expect(await tables()).toContain('profile_entries');

@@ -1,0 +1,165 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isLanguage } from '../../src-shared/languages';
+import { normaliseEmail } from '../../src-shared/profile';
+import { toSingleLine } from '../../src-shared/text-safety';
+import { escapeHtml } from '../i18n';
+import { PUBLIC_BODY_LIMIT } from '../lib/body-limits';
+import { DbRateLimiter } from '../lib/rate-limit';
+import { SSO_MESSAGES, ssoLocaleOf } from '../sso-i18n';
+import type { SsoLocale, SsoMessages } from '../sso-i18n';
+import { sourceOf } from '../services/audit';
+import type { ServerContext } from '../services/context';
+import { readAppLinks, usableAppLinks } from '../services/organisations';
+import { callbackPath, enabledSso, signInPath } from '../services/sso-config';
+import type { SsoConfig } from '../services/sso-config';
+import { beginSso, completeSso, SsoRefused } from '../services/sso-flow';
+import { auditSsoRefusal, personSsoSignIn } from '../services/sso-people';
+import { PersonSignIn } from '../services/person-sign-in';
+import { htmlPage, limitPublicForm, PAGE_HEADERS } from './render';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Params = { Params: { organisation: string } };
+
+interface OrgView {
+  id: string;
+  name: string;
+  language: string;
+  appLinks: string;
+}
+
+const send = (reply: FastifyReply, status: number, html: string): FastifyReply => reply.status(status).headers(PAGE_HEADERS).send(html);
+
+function messagePage(locale: SsoLocale, organisationId: string | null, title: string, body: string, state: string): string {
+  const m = SSO_MESSAGES[locale];
+  const back = organisationId === null ? '' : `\n<p><a href="${signInPath(organisationId)}">${escapeHtml(m.again)}</a></p>`;
+  return htmlPage(m.htmlLang, title, `<h1 data-state="${state}">${escapeHtml(title)}</h1>\n<p>${escapeHtml(body)}</p>${back}`);
+}
+
+function signInForm(locale: SsoLocale, org: OrgView, sso: SsoConfig | null, error: 'wrong' | 'ssoRequired' | null, email: string): string {
+  const m: SsoMessages = SSO_MESSAGES[locale];
+  const passwordAllowed = sso === null || !sso.requireSso;
+  const errorText = error === 'wrong' ? m.signIn.wrong : error === 'ssoRequired' && sso !== null ? m.signIn.ssoRequired(sso.providerName) : null;
+  const form = passwordAllowed
+    ? `<form method="post" autocomplete="on">
+<label for="email">${escapeHtml(m.signIn.email)}</label>
+<input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}">
+<label for="password">${escapeHtml(m.signIn.password)}</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">${escapeHtml(m.signIn.submit)}</button>
+</form>`
+    : '';
+  const ssoButton = sso === null ? '' : `${passwordAllowed ? `<p class="or">${escapeHtml(m.signIn.or)}</p>\n` : ''}<a class="button" data-sso href="/o/${org.id}/sso/start">${escapeHtml(m.signIn.withProvider(sso.providerName))}</a>`;
+  const title = m.signIn.title(org.name);
+  return htmlPage(
+    m.htmlLang,
+    title,
+    `<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(passwordAllowed ? m.signIn.lead : m.signIn.ssoLead(sso.providerName))}</p>
+${errorText === null ? '' : `<p class="error" role="alert" data-error="${error ?? ''}">${escapeHtml(errorText)}</p>`}
+${form}
+${ssoButton}`,
+  );
+}
+
+function signedInPage(ctx: ServerContext, locale: SsoLocale, org: OrgView, email: string, created: boolean): string {
+  const m = SSO_MESSAGES[locale].signedIn;
+  const links = usableAppLinks(readAppLinks(org.appLinks), ctx.config.appLinks);
+  const items = (['ios', 'android', 'web'] as const).map((key) => `<li><a href="${escapeHtml(links[key])}" data-app="${key}">${escapeHtml(m[key])}</a></li>`).join('\n');
+  return htmlPage(
+    SSO_MESSAGES[locale].htmlLang,
+    m.title,
+    `<h1 data-state="signed_in">${escapeHtml(m.title)}</h1>
+<p>${escapeHtml(m.body(org.name, email))}</p>
+${created ? `<p data-created>${escapeHtml(m.created)}</p>` : ''}
+<p>${escapeHtml(m.apps)}</p>
+<ul class="apps">${items}</ul>`,
+  );
+}
+
+/**
+ * The organisation's sign-in page for its people (issue 17): email and
+ * password for those who set one, and "Sign in with <provider>" when the
+ * organisation configured OpenID Connect. After the provider, the person
+ * reads the outcome on a page; no session is kept (see docs/SSO.md).
+ */
+export function signInPageRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const limiter = new DbRateLimiter(ctx.db);
+  const people = new PersonSignIn(ctx);
+
+  const organisationOf = async (request: FastifyRequest<Params>): Promise<OrgView | null> => {
+    if (!UUID.test(request.params.organisation)) return null;
+    const row = await ctx.db.selectFrom('organisations').select(['id', 'name', 'default_language', 'app_links', 'disabled_at']).where('id', '=', request.params.organisation.toLowerCase()).executeTakeFirst();
+    if (row === undefined || row.disabled_at !== null) return null;
+    return { id: row.id, name: toSingleLine(row.name), language: row.default_language, appLinks: row.app_links };
+  };
+  const localeOf = (request: FastifyRequest, org: OrgView | null): SsoLocale => ssoLocaleOf(request.headers['accept-language'], org?.language ?? ctx.config.defaultLanguage);
+  const notFound = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const m = SSO_MESSAGES[localeOf(request, null)];
+    return send(reply, 404, messagePage(localeOf(request, null), null, m.notFound.title, m.notFound.body, 'not_found'));
+  };
+
+  app.get<Params>('/o/:organisation/sign-in', { schema: { hide: true } }, async (request, reply) => {
+    const org = await organisationOf(request);
+    if (org === null) return notFound(request, reply);
+    return send(reply, 200, signInForm(localeOf(request, org), org, await enabledSso(ctx, org.id), null, ''));
+  });
+
+  app.post<Params & { Body: unknown }>('/o/:organisation/sign-in', { schema: { hide: true }, bodyLimit: PUBLIC_BODY_LIMIT }, async (request, reply) => {
+    const org = await organisationOf(request);
+    if (org === null) return notFound(request, reply);
+    const locale = localeOf(request, org);
+    const language = isLanguage(org.language) ? org.language : ctx.config.defaultLanguage;
+    if (await limitPublicForm(limiter, 'page:sign-in', request, reply, language, ctx.clock.now())) return reply;
+    const sso = await enabledSso(ctx, org.id);
+    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+    const email = typeof body.email === 'string' ? normaliseEmail(body.email).slice(0, 254) : '';
+    const password = typeof body.password === 'string' ? body.password.slice(0, 1000) : '';
+    if (sso?.requireSso === true) return send(reply, 403, signInForm(locale, org, sso, 'ssoRequired', email));
+    const result = await people.withPassword(org.id, email, password, sourceOf(request));
+    if (result.kind === 'wrong') return send(reply, 401, signInForm(locale, org, sso, 'wrong', email));
+    return send(reply, 200, signedInPage(ctx, locale, org, email, false));
+  });
+
+  app.get<Params>('/o/:organisation/sso/start', { schema: { hide: true } }, async (request, reply) => {
+    const org = await organisationOf(request);
+    if (org === null) return notFound(request, reply);
+    const locale = localeOf(request, org);
+    const m = SSO_MESSAGES[locale];
+    if (await limitPublicForm(limiter, 'page:sso-start', request, reply, isLanguage(org.language) ? org.language : ctx.config.defaultLanguage, ctx.clock.now())) return reply;
+    try {
+      const begun = await beginSso(ctx, { organisationId: org.id, purpose: 'person', redirectUri: `${ctx.publicBaseUrl()}${callbackPath(org.id)}`, locale });
+      return await reply.status(303).headers({ location: begun.authorizationUrl, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).send();
+    } catch (error) {
+      if (!(error instanceof SsoRefused)) throw error;
+      if (error.reason === 'disabled') return send(reply, 404, messagePage(locale, org.id, m.disabled.title, m.disabled.body, 'disabled'));
+      request.log.warn({ reason: error.reason, detail: error.detail }, 'SSO sign-in could not start');
+      return send(reply, 502, messagePage(locale, org.id, m.unavailable.title, m.unavailable.body, 'unavailable'));
+    }
+  });
+
+  app.get<Params & { Querystring: Record<string, string> }>('/o/:organisation/sso/callback', { schema: { hide: true } }, async (request, reply) => {
+    const org = await organisationOf(request);
+    if (org === null) return notFound(request, reply);
+    const params = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1));
+    let locale = localeOf(request, org);
+    const source = sourceOf(request);
+    try {
+      const identity = await completeSso(ctx, org.id, 'person', params);
+      locale = ssoLocaleOf(identity.locale, org.language);
+      const m = SSO_MESSAGES[locale];
+      const outcome = await personSsoSignIn(ctx, org.id, identity, source);
+      if (outcome.kind === 'signed_in') return await send(reply, 200, signedInPage(ctx, locale, org, identity.email, outcome.created));
+      if (outcome.kind === 'domain_not_allowed') return await send(reply, 403, messagePage(locale, org.id, m.domain.title, m.domain.body(outcome.domain, org.name), 'domain_not_allowed'));
+      if (outcome.kind === 'not_known') return await send(reply, 403, messagePage(locale, org.id, m.notKnown.title, m.notKnown.body(identity.email, org.name), 'not_known'));
+      return await send(reply, 422, messagePage(locale, org.id, m.notCreated.title, m.notCreated.body, 'not_created'));
+    } catch (error) {
+      if (!(error instanceof SsoRefused)) throw error;
+      await auditSsoRefusal(ctx, org.id, null, error.reason, source, error.detail);
+      const m = SSO_MESSAGES[locale];
+      if (error.reason === 'disabled') return send(reply, 404, messagePage(locale, org.id, m.disabled.title, m.disabled.body, 'disabled'));
+      if (error.reason === 'provider_unavailable') return send(reply, 502, messagePage(locale, org.id, m.unavailable.title, m.unavailable.body, 'unavailable'));
+      return send(reply, 400, messagePage(locale, org.id, m.failed.title, m.failed.body, `refused:${error.reason}`));
+    }
+  });
+}
