@@ -30,11 +30,14 @@ import { authRoutes } from './routes/auth';
 import { organisationRoutes } from './routes/organisation';
 import { catalogueRoutes } from './routes/catalogues';
 import { ruleRoutes } from './routes/rules';
+import { scimTokenRoutes } from './routes/scim-tokens';
 import { syncRoutes } from './routes/sync';
 import { adminRoutes } from './routes/admins';
 import { auditRoutes } from './routes/audit';
 import { operatorRoutes } from './routes/operator';
 import { accountPageRoutes } from './pages/account';
+import { scimScope } from './scim/scope';
+import { SCIM_BASE_PATH } from '../src-shared/scim-wire';
 import { AuthService } from './services/auth';
 import { newEvents, systemClock } from './services/context';
 import type { Clock, ServerContext } from './services/context';
@@ -184,11 +187,13 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       organisationRoutes(api, ctx);
       catalogueRoutes(api, ctx);
       ruleRoutes(api, ctx);
+      scimTokenRoutes(api, ctx);
       adminRoutes(api, ctx, auth);
       auditRoutes(api, ctx);
       operatorRoutes(api, ctx);
       done();
     });
+    await app.register(scimScope(ctx), { prefix: SCIM_BASE_PATH });
     await app.register((pages, _options, done) => {
       pageRoutes(pages, ctx);
       accountPageRoutes(pages, ctx);

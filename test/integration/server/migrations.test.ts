@@ -164,10 +164,12 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
   it('undoes its newest migrations (a rolled-back upgrade) keeping the rows, and applies them again', async () => {
     const h = await open(backend);
     const db = asUnknown(h.db);
-    const beforeCatalogues = MIGRATION_NAMES.at(-3);
-    const catalogues = MIGRATION_NAMES.at(-2);
-    const latest = MIGRATION_NAMES.at(-1);
-    if (beforeCatalogues === undefined || catalogues === undefined || latest === undefined) throw new Error('needs three migrations');
+    const catalogues = '0050_attributes_and_catalogues';
+    const latest = '0060_assignment_rules';
+    const beforeCatalogues = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(catalogues) - 1];
+    // The migrations after the rules (0070 SCIM, …), newest first as they are undone.
+    const later = MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf(latest) + 1);
+    if (beforeCatalogues === undefined || !MIGRATION_NAMES.includes(latest)) throw new Error('needs the catalogues and rules migrations');
     await migrateToLatest(db, h.dialect);
     const orgId = randomUUID();
     await h.db
@@ -189,9 +191,13 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
       return found.rows.map((r) => r.name);
     };
     expect(await columnsOf('profiles')).toContain('access_rights');
+    expect(await columnsOf('profiles')).toContain('deactivated_at');
+    expect(await tables()).toContain('scim_tokens');
 
-    // 0060: the rules go, the catalogues stay.
-    expect(await migrateToLatest(db, h.dialect, catalogues)).toEqual([latest]);
+    // 0070: the SCIM tokens and the deactivation column go; 0060: the rules go, the catalogues stay.
+    expect(await migrateToLatest(db, h.dialect, catalogues)).toEqual([...[...later].reverse(), latest]);
+    expect(await tables()).not.toContain('scim_tokens');
+    expect(await columnsOf('profiles')).not.toContain('deactivated_at');
     expect(await tables()).not.toContain('assignment_rules');
     expect(await tables()).not.toContain('rule_applies');
     expect(await tables()).not.toContain('rule_apply_profiles');
@@ -203,7 +209,9 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
     expect(await tables()).not.toContain('catalogue_entries');
     expect((await h.db.selectFrom('organisations').select('name').where('id', '=', orgId).execute()).map((r) => r.name)).toEqual(['Rollback']);
 
-    expect(await migrateToLatest(db, h.dialect)).toEqual([catalogues, latest]);
+    expect(await migrateToLatest(db, h.dialect)).toEqual([catalogues, latest, ...later]);
+    expect(await tables()).toContain('scim_tokens');
+    expect(await columnsOf('profiles')).toContain('deactivated_at');
     expect(await columnsOf('profiles')).toContain('access_rights');
     expect(await tables()).toContain('assignment_rules');
     expect(await tables()).toContain('profile_entries');
