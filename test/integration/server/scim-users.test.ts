@@ -18,7 +18,7 @@ interface AuditEntry {
 interface PullChange {
   op: string;
   id?: string;
-  profile?: { id: string; email: string; lastName: string; version: number };
+  profile?: { id: string; email: string; lastName: string; version: number; deactivatedAt?: string };
 }
 
 describe.each(BACKENDS)('SCIM Users on %s', (backend) => {
@@ -87,6 +87,9 @@ describe.each(BACKENDS)('SCIM Users on %s', (backend) => {
     expect(deactivated.status).toBe(200);
     expect(deactivated.body.active).toBe(false);
     expect(deactivated.body.meta.version).toBe('W/"2"');
+    // Consoles pull it with when it was deactivated (an optional field older consoles ignore).
+    const pulledOff = (await pull()).filter((c) => c.profile?.id === user.id).at(-1)?.profile;
+    expect(pulledOff).toMatchObject({ version: 2, deactivatedAt: expect.stringMatching(/^\d{4}-/) as unknown });
 
     const put = await scim<ScimUserBody>('PUT', `/Users/${user.id}`, { body: { ...oktaUser(email, '00ujl29u0le5T6Aj10h7', 'Tess', 'User-Smith'), id: user.id, active: true } });
     expect(put.status).toBe(200);
@@ -94,6 +97,7 @@ describe.each(BACKENDS)('SCIM Users on %s', (backend) => {
 
     const mine = (await pull()).filter((c) => c.profile?.id === user.id);
     expect(mine.at(-1)?.profile).toMatchObject({ email, lastName: 'User-Smith' });
+    expect(mine.at(-1)?.profile).not.toHaveProperty('deactivatedAt');
     const entries = (await audit()).filter((e) => e.profileId === user.id);
     expect(entries.map((e) => e.action)).toEqual(['profile.reactivated', 'profile.changed', 'profile.deactivated', 'profile.created']);
     for (const e of entries) expect([e.actorType, e.actorEmail]).toEqual(['scim', 'Okta']);
