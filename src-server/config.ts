@@ -46,6 +46,8 @@ export interface ServerConfig {
   /** The token Prometheus sends to read /metrics (ROSTER_METRICS_TOKEN); undefined: /metrics is off. Compared by hash, in constant time. */
   metricsToken: string | undefined;
   /** Against bulk or phishing mail through invitations; counted from the invitations in the database (every process agrees). */
+  /** SCIM requests one SCIM token may make per minute (counted in the database; 0: no limit). */
+  scimRequestsPerMinute: number;
   invitationLimits: {
     /** Invitations (emails 1) one organisation may send in any hour; 0 = no limit. */
     perOrganisationPerHour: number;
@@ -142,6 +144,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     sessionAbsoluteHours: 7 * 24,
     operatorToken: undefined,
     metricsToken: undefined,
+    scimRequestsPerMinute: 600,
     invitationLimits: { perOrganisationPerHour: 2000, reinviteCooldownMinutes: 5 },
     defaultLanguage: DEFAULT_LANGUAGE,
     appLinks: DEFAULT_APP_LINKS,
@@ -192,6 +195,8 @@ Options (each also read from the environment variable shown):
                             ROSTER_OPERATOR_TOKEN  turns the operator API on; callers send it as a bearer token (at least 32 characters)
                             ROSTER_METRICS_TOKEN   turns /metrics (Prometheus) on; the scraper sends it as a bearer token (at least 32 characters)
   --invitations-per-hour N  ROSTER_INVITATIONS_PER_HOUR  invitations one organisation may send per hour (default 2000; 0 = no limit)
+  --scim-requests-per-minute N
+                            ROSTER_SCIM_REQUESTS_PER_MINUTE  SCIM requests one SCIM token may make per minute (default 600; 0 = no limit)
   --reinvite-cooldown-minutes N
                             ROSTER_REINVITE_COOLDOWN_MINUTES  wait before the same profile can be invited again (default 5; 0 = none)
   --app-links JSON          ROSTER_APP_LINKS       {"ios":…,"android":…,"web":…} for email 2 (https, or http to this machine)
@@ -259,6 +264,7 @@ const KNOWN_FLAGS = new Set([
   'sign-in-email-per-hour',
   'invitations-per-hour',
   'reinvite-cooldown-minutes',
+  'scim-requests-per-minute',
 ]);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -341,6 +347,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     perOrganisationPerHour: limit('invitations-per-hour', 'ROSTER_INVITATIONS_PER_HOUR', 'invitations per hour per organisation') ?? config.invitationLimits.perOrganisationPerHour,
     reinviteCooldownMinutes: limit('reinvite-cooldown-minutes', 'ROSTER_REINVITE_COOLDOWN_MINUTES', 're-invite cooldown (minutes)') ?? config.invitationLimits.reinviteCooldownMinutes,
   };
+  config.scimRequestsPerMinute = limit('scim-requests-per-minute', 'ROSTER_SCIM_REQUESTS_PER_MINUTE', 'SCIM requests per minute per token') ?? config.scimRequestsPerMinute;
   if (config.invitationLimits.reinviteCooldownMinutes > 7 * 24 * 60) throw new ConfigError('the re-invite cooldown is at most 10080 minutes (7 days)');
   const links = pick('app-links', 'ROSTER_APP_LINKS');
   if (links !== undefined) config.appLinks = parseAppLinks(links);

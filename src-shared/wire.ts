@@ -117,6 +117,8 @@ export const serverProfileSchema = z.object({
   version: z.int().min(1),
   createdAt: isoTimestamp,
   updatedAt: isoTimestamp,
+  /** When an identity provider deactivated it over SCIM (`active: false`); absent: active, or a server from before SCIM. */
+  deactivatedAt: isoTimestamp.optional(),
 }) satisfies z.ZodType<Profile>;
 
 // ---------------------------------------------------------------- push

@@ -3,6 +3,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { DialectName } from './connect';
 import { directoryMigrations } from './migrations-directory';
 import { organisationMigrations } from './migrations-organisations';
+import { scimMigrations } from './migrations-scim';
 import { ssoMigrations } from './migrations-sso';
 
 /**
@@ -18,6 +19,7 @@ import { ssoMigrations } from './migrations-sso';
 const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   ...directoryMigrations(dialect),
   ...organisationMigrations(dialect),
+  ...scimMigrations(dialect),
   ...ssoMigrations(dialect),
 });
 

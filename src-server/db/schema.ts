@@ -160,6 +160,8 @@ export interface ProfilesTable {
   deleted: number;
   created_at: string;
   updated_at: string;
+  /** When SCIM set `active: false` (the person can no longer sign in); null: active. */
+  deactivated_at: string | null;
 }
 
 /**
@@ -305,6 +307,19 @@ export interface RateLimitHitsTable {
   at: string;
 }
 
+/** A SCIM bearer token of an organisation (only its SHA-256 is kept); a revoked one stays listed. */
+export interface ScimTokensTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  /** The account that created it. */
+  created_by: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -371,6 +386,7 @@ export interface Database {
   rule_apply_profiles: RuleApplyProfilesTable;
   sso_configs: SsoConfigsTable;
   sso_states: SsoStatesTable;
+  scim_tokens: ScimTokensTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { AUDIT_ACTIONS } from '../../src-shared/contract/org';
 import { orgAuditEntrySchema, orgAuditPageSchema } from '../../src-shared/org-wire';
 import { API_PREFIX } from '../../src-shared/wire';
 import type { Executor } from '../db/tx';
 import { apiRoute } from '../plugins/zod-routes';
-import { ACTOR_TYPES, verifyChain } from '../services/audit';
+import { ACTOR_TYPES, SERVER_AUDIT_ACTIONS, verifyChain } from '../services/audit';
 import type { ServerContext } from '../services/context';
 
 const isoTimestamp = z.iso.datetime({ offset: true });
 
 /** The shared entry, its actor type and action narrowed to what this server records. */
-export const auditEntrySchema = orgAuditEntrySchema.extend({ actorType: z.enum(ACTOR_TYPES), action: z.enum(AUDIT_ACTIONS) });
+export const auditEntrySchema = orgAuditEntrySchema.extend({ actorType: z.enum(ACTOR_TYPES), action: z.enum(SERVER_AUDIT_ACTIONS) });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const AUDIT_PAGE_MAX = 500;
@@ -19,7 +18,7 @@ export const AUDIT_PAGE_MAX = 500;
 const filterSchema = z.object({
   /** Who: an account id or an email (exact, any case). */
   who: z.string().trim().min(1).max(254).optional(),
-  action: z.enum(AUDIT_ACTIONS, { error: `action must be one of ${AUDIT_ACTIONS.join(', ')}.` }).optional(),
+  action: z.enum(SERVER_AUDIT_ACTIONS, { error: `action must be one of ${SERVER_AUDIT_ACTIONS.join(', ')}.` }).optional(),
   profileId: z.uuid({ error: 'profileId must be a profile id (a UUID).' }).optional(),
   from: isoTimestamp.optional(),
   to: isoTimestamp.optional(),

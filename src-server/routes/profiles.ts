@@ -8,72 +8,27 @@ import { MAIL_DELIVERY_STATES, mailDelivery } from '../../src-shared/mail-delive
 import { draftGivesAttribute, profileDraftSchema, validateProfile } from '../../src-shared/profile';
 import { isAttributeField } from '../../src-shared/attributes';
 import type { ValueChanges } from '../../src-shared/profile-values';
-import { englishText, rule } from '../../src-shared/messages';
-import { getEntry, readRequired } from '../services/catalogue-reads';
 import type { Profile, ProfileValues } from '../../src-shared/profile';
 import { API_PREFIX, inviteOutcomeSchema, MAX_INVITE_BATCH, serverProfileSchema } from '../../src-shared/wire';
-import { inTransaction, refusalCode } from '../db/tx';
-import type { Tx } from '../db/tx';
 import { apiRoute } from '../plugins/zod-routes';
-import { adminActor, appendAudit, sourceOf } from '../services/audit';
+import { adminActor, sourceOf } from '../services/audit';
 import type { AuditSource } from '../services/audit';
-import { profileEntry, valuesOfRow } from '../services/profile-audit';
 import type { Actor, ServerContext } from '../services/context';
 import { inviteBatch } from '../services/invitations';
 import { RateLimitedError } from '../lib/rate-limit';
-import { lockOrganisation, setChangeSeq, toSettings } from '../services/organisations';
-import { ProfileBatch } from '../services/profiles';
+import { toSettings } from '../services/organisations';
+import type { ProfileBatch } from '../services/profiles';
+import { applyProfileChange } from '../services/profile-apply';
 import { getProfile, selectProfiles, toProfile } from '../services/profile-rows';
-import { databaseRefusalMessage, databaseRefusalRule, findUnstorableCharacter } from '../services/profile-checks';
+import { findUnstorableCharacter } from '../services/profile-checks';
 import type { ProfileOutcome } from '../services/profiles';
 
 const idParams = z.object({ id: z.uuid() });
 
 /** One REST change through the same batch, rules and locks as a push. */
 async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; emails: string[]; externalIds: string[] }, op: (batch: ProfileBatch) => ProfileOutcome, source: AuditSource): Promise<Profile | null> {
-  return inTransaction(ctx.db, async (trx) => {
-    const org = await lockOrganisation(trx, actor.organisationId);
-    const batch = new ProfileBatch(trx, actor.organisationId, {
-      seq: org.change_seq,
-      defaultLanguage: toSettings(org).defaultLanguage,
-      now: ctx.clock.now(),
-      requiredAttributes: readRequired(org.required_attributes),
-    });
-    await batch.preload([ids.id], ids.emails, ids.externalIds);
-    const existing = batch.rows.get(ids.id);
-    const before = existing === undefined || existing.deleted !== 0 ? null : valuesOfRow(existing);
-    const outcome = op(batch);
-    if (outcome.kind === 'rejected') throw new AppError(outcome.code, outcome.message, outcome.details);
-    // Over REST nothing is given by halves: a licence without a seat refuses the whole write (nothing is stored).
-    if (outcome.kind === 'no_seat') throw await noSeatError(trx, actor.organisationId, outcome.licences);
-    if (outcome.kind === 'conflict') {
-      throw new AppError('VERSION_CONFLICT', outcome.reason === 'deleted' ? 'The profile was deleted.' : 'The profile changed since you read it.', {
-        reason: outcome.reason,
-        current: toProfile(outcome.row, ctx.clock.now()),
-      });
-    }
-    try {
-      await batch.flush();
-    } catch (error) {
-      const code = refusalCode(error);
-      if (code === null) throw error;
-      throw new AppError('VALIDATION_FAILED', databaseRefusalMessage(code), { database: code, rule: databaseRefusalRule(code) });
-    }
-    if (batch.seqChanged) await setChangeSeq(trx, actor.organisationId, batch.seq);
-    const entry = profileEntry(actor.organisationId, { actor: adminActor(actor), source }, ids.id, before, outcome.row === null || outcome.row.deleted !== 0 ? null : valuesOfRow(outcome.row));
-    if (entry !== null) await appendAudit(trx, entry, ctx.clock.now());
-    if (outcome.row === null) return null;
-    return toProfile(outcome.row, ctx.clock.now());
-  });
-}
-
-/** NO_SEAT naming the (first) licence that has no seat left, with its seats. */
-async function noSeatError(trx: Tx, organisationId: string, licences: readonly string[]): Promise<AppError> {
-  const first = licences[0] ?? '';
-  const entry = await getEntry(trx, organisationId, first);
-  const found = rule('no_seat_left', { licence: entry?.name ?? first, seats: entry?.seats ?? 0 });
-  const message = englishText(found);
-  return new AppError('NO_SEAT', message, { licences: [...licences], fields: { licences: message }, fieldRules: { licences: found }, rule: found });
+  const row = await applyProfileChange(ctx, actor.organisationId, { actor: adminActor(actor), source }, ids, op);
+  return row === null ? null : toProfile(row, ctx.clock.now());
 }
 
 function draftValues(draft: z.infer<typeof profileDraftSchema>, defaultLanguage: ProfileValues['language']): ProfileValues {

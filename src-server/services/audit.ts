@@ -1,6 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { AUDIT_ACTIONS } from '../../src-shared/contract/org';
 import type { AuditAction } from '../../src-shared/contract/org';
+import { SCIM_AUDIT_ACTIONS } from '../../src-shared/scim-wire';
+import type { ScimAuditAction } from '../../src-shared/scim-wire';
 import { toSingleLine } from '../../src-shared/text-safety';
 import { chunks, inTransaction, iso } from '../db/tx';
 import type { Db, Executor, Tx } from '../db/tx';
@@ -16,7 +19,11 @@ import type { Actor } from './context';
  * removed or inserted afterwards.
  */
 
-export const ACTOR_TYPES = ['admin', 'operator', 'person', 'system'] as const;
+/** `scim`: an identity provider through a SCIM token (the token's name is the actor's name, in actor_email; its id in actor_account_id). */
+export const ACTOR_TYPES = ['admin', 'operator', 'person', 'system', 'scim'] as const;
+
+/** Every action this server records: the console's list, and the server-side ones it shows as named. */
+export const SERVER_AUDIT_ACTIONS = [...AUDIT_ACTIONS, ...SCIM_AUDIT_ACTIONS] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
 /** Where a write came from: the caller's address and client (the console's version, or "api"). */
@@ -46,7 +53,7 @@ export function sourceOf(request: FastifyRequest): AuditSource {
 export interface AuditEntryInput {
   organisationId: string;
   actor: { type: ActorType; accountId: string | null; email: string | null };
-  action: AuditAction;
+  action: AuditAction | ScimAuditAction;
   target?: { type: string; id: string } | undefined;
   profileId?: string | null | undefined;
   details?: Record<string, unknown> | undefined;

@@ -63,7 +63,10 @@ export const rowValues = (row: ProfileRow): ProfileValues => ({
   ...rowAttributes(row),
 });
 
-export function toProfile(row: ProfileRow, now: Date): Profile {
+/** A profile as the server sends it: with when SCIM deactivated it, only when it did (older consoles never see the key). */
+type ServerProfile = Profile & { deactivatedAt?: string };
+
+export function toProfile(row: ProfileRow, now: Date): ServerProfile {
   return {
     id: row.id,
     ...rowValues(row),
@@ -74,6 +77,7 @@ export function toProfile(row: ProfileRow, now: Date): Profile {
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    ...(row.deactivated_at === null ? {} : { deactivatedAt: row.deactivated_at }),
   };
 }
 

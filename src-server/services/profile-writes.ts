@@ -33,10 +33,11 @@ const UPDATED_COLUMNS = [
   'change_seq',
   'deleted',
   'updated_at',
+  'deactivated_at',
 ] as const satisfies readonly (keyof ProfileRow)[];
 /** The numeric ones, typed in the VALUES list (PostgreSQL reads an untyped parameter there as text). */
 const NUMERIC_COLUMNS: Partial<Record<(typeof UPDATED_COLUMNS)[number], string>> = { version: 'integer', change_seq: 'bigint', deleted: 'integer' };
-/** Rows per statement (an UPDATE carries up to 23 values each: within both databases' limit on bound parameters). */
+/** Rows per statement (an UPDATE carries up to 24 values each: within both databases' limit on bound parameters). */
 const ROWS_PER_STATEMENT = 500;
 
 type UpdatedColumn = (typeof UPDATED_COLUMNS)[number];

@@ -297,6 +297,7 @@ export class ProfileBatch {
       deleted: 0,
       created_at: iso(this.#now),
       updated_at: iso(this.#now),
+      deactivated_at: null,
     };
     this.#put(this.#rows, id, row);
     this.#index(row);
@@ -345,6 +346,19 @@ export class ProfileBatch {
     if (this.#inserts.has(id)) this.#inserts.set(id, next);
     else this.#updates.add(id);
     if (seatless.length > 0) return { kind: 'no_seat', row: next, version: next.version, licences: seatless };
+    return { kind: 'applied', row: next, version: next.version };
+  }
+
+  /** Deactivates (at `now`) or reactivates a live profile: a change of its own, with a new version that consoles pull. */
+  setActive(id: string, active: boolean): Outcome {
+    const row = this.#rows.get(id);
+    if (row === undefined) return { kind: 'rejected', code: 'NOT_FOUND', message: 'No such profile.' };
+    if (row.deleted !== 0) return { kind: 'conflict', reason: 'deleted', row };
+    if ((row.deactivated_at === null) === active) return { kind: 'applied', row, version: row.version };
+    const next: ProfileRow = { ...row, deactivated_at: active ? null : iso(this.#now), version: row.version + 1, change_seq: this.nextSeq(), updated_at: iso(this.#now) };
+    this.#put(this.#rows, id, next);
+    if (this.#inserts.has(id)) this.#inserts.set(id, next);
+    else this.#updates.add(id);
     return { kind: 'applied', row: next, version: next.version };
   }
 

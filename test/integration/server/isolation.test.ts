@@ -26,6 +26,8 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
   let bEntryId: string;
   let bRuleId: string;
   let bApplyId: string;
+  let bScimTokenId: string;
+  const bScimTokenName = `B-SCIM-${randomUUID().slice(0, 6)}`;
   const bEntryCode = `B-SECRET-${randomUUID().slice(0, 6)}`;
   const bName = `Org B ${randomUUID().slice(0, 6)}`;
 
@@ -46,6 +48,7 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     const bRule = await t.request<Ok<{ id: string }>>('POST', '/api/v1/rules', { token: b.token, body: { draft: { name: 'B night shift', conditions: [{ subject: 'tag', value: 'Night' }], actions: [{ field: 'accessRights', grant: [bEntryId] }] } } });
     bRuleId = bRule.body.data.id;
     bApplyId = (await t.request<Ok<{ id: string }>>('POST', `/api/v1/rules/${bRuleId}/apply`, { token: b.token, body: { baseVersion: 1 } })).body.data.id;
+    bScimTokenId = (await t.request<Ok<{ id: string }>>('POST', '/api/v1/scim-tokens', { token: b.token, body: { name: bScimTokenName } })).body.data.id;
     await t.sink.waitFor(2);
   });
   afterAll(async () => {
@@ -65,6 +68,7 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     rules: (await t.request('GET', '/api/v1/rules', { token: b.token })).text,
     applies: (await t.request('GET', '/api/v1/rules/applies', { token: b.token })).text,
     sso: (await t.request('GET', '/api/v1/sso', { token: b.token })).text,
+    scimTokens: (await t.request('GET', '/api/v1/scim-tokens', { token: b.token })).text,
   });
 
   type Case = () => Promise<{ status: number; text: string }[]>;
@@ -144,6 +148,24 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
         const res = await t.request('DELETE', `/api/v1/catalogues/${bEntryId}?removeFromProfiles=true`, tok);
         expect(res.status).toBe(404);
         return [moveOntoB, res].map((r) => ({ status: r.status, text: r.text.replace(bEntryId, '') }));
+      },
+      'GET /api/v1/scim-tokens': async () => {
+        const res = await t.request('GET', '/api/v1/scim-tokens', tok);
+        expect(res.status).toBe(200);
+        expect(res.text).not.toContain(bScimTokenId);
+        expect(res.text).not.toContain(bScimTokenName);
+        return [res];
+      },
+      'POST /api/v1/scim-tokens': async () => {
+        // A's own token with B's token's name: names are per organisation, and it is A's.
+        const res = await t.request('POST', '/api/v1/scim-tokens', { ...tok, body: { name: bScimTokenName } });
+        expect(res.status).toBe(200);
+        return [{ status: res.status, text: res.text.replace(bScimTokenName, '') }];
+      },
+      'DELETE /api/v1/scim-tokens/:id': async () => {
+        const res = await t.request('DELETE', `/api/v1/scim-tokens/${bScimTokenId}`, tok);
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replace(bScimTokenId, '') }];
       },
       'GET /api/v1/rules': async () => {
         const res = await t.request('GET', '/api/v1/rules', tok);

@@ -164,7 +164,7 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
   it('undoes its newest migrations (a rolled-back upgrade) keeping the rows, and applies them again', async () => {
     const h = await open(backend);
     const db = asUnknown(h.db);
-    // Named, not counted from the end: later migrations (0080 on) are undone and redone with them.
+    // Named, not counted from the end: later migrations (0070 on) are undone and redone with them.
     const beforeCatalogues = '0040_invitation_expiry_audit';
     const catalogues = '0050_attributes_and_catalogues';
     const after = (name: string): string[] => MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf(name) + 1);
@@ -190,9 +190,13 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
       return found.rows.map((r) => r.name);
     };
     expect(await columnsOf('profiles')).toContain('access_rights');
+    expect(await columnsOf('profiles')).toContain('deactivated_at');
+    expect(await tables()).toContain('scim_tokens');
 
-    // 0060 (and every later one, newest first): the rules and the SSO settings go, the catalogues stay.
+    // 0060 (and every later one, newest first): the rules, the SCIM tokens, the deactivation column and the SSO settings go, the catalogues stay.
     expect(await migrateToLatest(db, h.dialect, catalogues)).toEqual([...after(catalogues)].reverse());
+    expect(await tables()).not.toContain('scim_tokens');
+    expect(await columnsOf('profiles')).not.toContain('deactivated_at');
     expect(await tables()).not.toContain('sso_configs');
     expect(await tables()).not.toContain('sso_states');
     expect(await tables()).not.toContain('assignment_rules');
@@ -207,6 +211,8 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
     expect((await h.db.selectFrom('organisations').select('name').where('id', '=', orgId).execute()).map((r) => r.name)).toEqual(['Rollback']);
 
     expect(await migrateToLatest(db, h.dialect)).toEqual(after(beforeCatalogues));
+    expect(await tables()).toContain('scim_tokens');
+    expect(await columnsOf('profiles')).toContain('deactivated_at');
     expect(await tables()).toContain('sso_configs');
     expect(await columnsOf('profiles')).toContain('access_rights');
     expect(await tables()).toContain('assignment_rules');

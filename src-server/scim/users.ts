@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { noAttributes } from '../../src-shared/attributes';
+import type { Language } from '../../src-shared/languages';
+import type { ProfileValues } from '../../src-shared/profile';
+import { sameValue, VALUE_FIELDS } from '../../src-shared/profile-values';
+import type { ValueChanges } from '../../src-shared/profile-values';
+import type { ProfileRow } from '../db/schema';
+import type { Executor } from '../db/tx';
+import { sourceOf } from '../services/audit';
+import { liveEntries } from '../services/catalogue-reads';
+import type { ServerContext } from '../services/context';
+import { getOrganisation, toSettings } from '../services/organisations';
+import type { AuditWho } from '../services/profile-audit';
+import { applyProfileChange } from '../services/profile-apply';
+import { checkValues } from '../services/profile-checks';
+import { getProfile, rowValues, selectProfiles } from '../services/profile-rows';
+import { scimActor } from '../services/scim-tokens';
+import { callerOf, scimBase } from './caller';
+import { applyPatch, patchOperations } from './patch';
+import { etagOf, ifMatchHolds, ScimError, URN } from './protocol';
+import { compileFilter, equalityOf, listQuery, paging, projector, sortResources } from './query';
+import { USER_PATHS } from './schemas';
+import { fromScimUser, toScimUser } from './user-mapping';
+import type { ScimCatalogue, ScimUser } from './user-mapping';
+
+/** Users (RFC 7644 §3): the organisation's live profiles, written through the same checks, rules, audit and sync as every other write. */
+
+export async function readCatalogue(db: Executor, organisationId: string): Promise<ScimCatalogue> {
+  const entries = await liveEntries(db, organisationId);
+  return { departments: entries.filter((e) => e.kind === 'department'), userGroups: entries.filter((e) => e.kind === 'userGroup') };
+}
+
+export const whoOf = (request: FastifyRequest): AuditWho => ({ actor: scimActor(callerOf(request)), source: sourceOf(request) });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A live profile of the caller's organisation, or 404. */
+async function liveProfile(ctx: ServerContext, request: FastifyRequest, id: string): Promise<ProfileRow> {
+  const row = UUID.test(id) ? await getProfile(ctx.db, callerOf(request).organisationId, id.toLowerCase()) : undefined;
+  if (row === undefined || row.deleted !== 0) throw new ScimError(404, `No User ${id}.`);
+  return row;
+}
+
+const blankValues = (language: Language): ProfileValues => ({ firstName: '', lastName: '', email: '', phone: null, tags: [], externalId: null, language, ...noAttributes(), grants: {} });
+
+function sendUser(reply: FastifyReply, user: ScimUser, status = 200): ScimUser {
+  void reply.status(status).header('ETag', user.meta.version);
+  if (status === 201) void reply.header('Location', user.meta.location);
+  return user;
+}
+
+/**
+ * Creates (current null) or replaces a profile from a User body: the shared
+ * checks first (a clear 400), then the same batch as every write.
+ */
+async function writeUser(ctx: ServerContext, request: FastifyRequest, id: string, current: ProfileRow | null, body: unknown): Promise<ScimUser> {
+  const caller = callerOf(request);
+  const defaultLanguage = toSettings(await getOrganisation(ctx.db, caller.organisationId)).defaultLanguage;
+  const catalogue = await readCatalogue(ctx.db, caller.organisationId);
+  const base = current === null ? blankValues(defaultLanguage) : rowValues(current);
+  const write = fromScimUser(body, base, catalogue);
+  const checked = checkValues(write.values, defaultLanguage);
+  if (!checked.ok) {
+    const problems = Object.entries(checked.fields).map(([field, message]) => `${field}: ${message}`);
+    throw new ScimError(400, `The User breaks the profile rules. ${problems.join('; ')}`, 'invalidValue');
+  }
+  const values = checked.value;
+  const ids = { id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId] };
+  const row = await applyProfileChange(ctx, caller.organisationId, whoOf(request), ids, (batch) => {
+    let outcome;
+    if (current === null) outcome = batch.create(id, values);
+    else {
+      const fields = VALUE_FIELDS.filter((f) => f !== 'grants' && !sameValue(values[f], base[f]));
+      const changes: ValueChanges = Object.fromEntries(fields.map((f) => [f, values[f]]));
+      const was: ValueChanges = Object.fromEntries(fields.map((f) => [f, base[f]]));
+      outcome = batch.update(id, current.version, changes, was);
+    }
+    if (outcome.kind !== 'applied' || write.active === null) return outcome;
+    return batch.setActive(id, write.active);
+  });
+  if (row === null) throw new ScimError(500, 'The written profile is missing.');
+  return toScimUser(row, catalogue, scimBase(ctx));
+}
+
+function checkIfMatch(request: FastifyRequest, row: ProfileRow): void {
+  const header = request.headers['if-match'];
+  if (!ifMatchHolds(typeof header === 'string' ? header : undefined, row.version)) throw new ScimError(412, `The User changed: its version is now ${etagOf(row.version)}.`);
+}
+
+export function userRoutes(scope: FastifyInstance, ctx: ServerContext): void {
+  scope.get('/Users', async (request) => {
+    const caller = callerOf(request);
+    const q = listQuery(request.query);
+    const test = q.filter === undefined || q.filter.trim() === '' ? null : compileFilter(q.filter, USER_PATHS, URN.user);
+    const { startIndex, count } = paging(q);
+    const project = projector(q, USER_PATHS, URN.user);
+    let rows = selectProfiles(ctx.db).where('profiles.organisation_id', '=', caller.organisationId).where('profiles.deleted', '=', 0);
+    // The identity providers' usual question (userName eq "…", externalId eq "…") reads one index, not every profile.
+    const equality = q.filter === undefined ? null : equalityOf(q.filter, URN.user);
+    if (equality?.path === 'username') rows = rows.where('profiles.email', '=', equality.value.toLowerCase());
+    if (equality?.path === 'externalid') rows = rows.where('profiles.external_id', '=', equality.value);
+    const catalogue = await readCatalogue(ctx.db, caller.organisationId);
+    const base = scimBase(ctx);
+    const users = (await rows.orderBy('profiles.created_at').orderBy('profiles.id').execute()).map((r) => toScimUser(r, catalogue, base) as unknown as Record<string, unknown>);
+    const matching = test === null ? users : users.filter(test);
+    sortResources(matching, q, USER_PATHS, URN.user);
+    const page = matching.slice(startIndex - 1, startIndex - 1 + count);
+    return { schemas: [URN.listResponse], totalResults: matching.length, startIndex, itemsPerPage: page.length, Resources: page.map(project) };
+  });
+
+  scope.get<{ Params: { id: string } }>('/Users/:id', async (request, reply) => {
+    const row = await liveProfile(ctx, request, request.params.id);
+    const user = toScimUser(row, await readCatalogue(ctx.db, callerOf(request).organisationId), scimBase(ctx));
+    void reply.header('ETag', user.meta.version);
+    return projector(listQuery(request.query), USER_PATHS, URN.user)(user as unknown as Record<string, unknown>);
+  });
+
+  scope.post('/Users', async (request, reply) => sendUser(reply, await writeUser(ctx, request, randomUUID(), null, request.body), 201));
+
+  scope.put<{ Params: { id: string } }>('/Users/:id', async (request, reply) => {
+    const row = await liveProfile(ctx, request, request.params.id);
+    checkIfMatch(request, row);
+    return sendUser(reply, await writeUser(ctx, request, row.id, row, request.body));
+  });
+
+  scope.patch<{ Params: { id: string } }>('/Users/:id', async (request, reply) => {
+    const row = await liveProfile(ctx, request, request.params.id);
+    checkIfMatch(request, row);
+    const operations = patchOperations(request.body, URN.user);
+    const current = toScimUser(row, await readCatalogue(ctx.db, callerOf(request).organisationId), scimBase(ctx));
+    const patched = applyPatch(current as unknown as Record<string, unknown>, operations);
+    return sendUser(reply, await writeUser(ctx, request, row.id, row, patched));
+  });
+
+  scope.delete<{ Params: { id: string } }>('/Users/:id', async (request, reply) => {
+    const row = await liveProfile(ctx, request, request.params.id);
+    checkIfMatch(request, row);
+    await applyProfileChange(ctx, callerOf(request).organisationId, whoOf(request), { id: row.id, emails: [], externalIds: [] }, (batch) => batch.delete(row.id, row.version));
+    return reply.status(204).send();
+  });
+}
