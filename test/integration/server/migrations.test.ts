@@ -164,10 +164,11 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
   it('undoes its newest migrations (a rolled-back upgrade) keeping the rows, and applies them again', async () => {
     const h = await open(backend);
     const db = asUnknown(h.db);
-    const beforeCatalogues = MIGRATION_NAMES.at(-3);
-    const catalogues = MIGRATION_NAMES.at(-2);
-    const latest = MIGRATION_NAMES.at(-1);
-    if (beforeCatalogues === undefined || catalogues === undefined || latest === undefined) throw new Error('needs three migrations');
+    // By name: the migrations after 0060 (SMS…) are undone and applied again with them.
+    const catalogues = '0050_attributes_and_catalogues';
+    const beforeCatalogues = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(catalogues) - 1];
+    const later = MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf(catalogues) + 1);
+    if (beforeCatalogues === undefined || later[0] !== '0060_assignment_rules') throw new Error('needs the catalogues and rules migrations');
     await migrateToLatest(db, h.dialect);
     const orgId = randomUUID();
     await h.db
@@ -191,7 +192,7 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
     expect(await columnsOf('profiles')).toContain('access_rights');
 
     // 0060: the rules go, the catalogues stay.
-    expect(await migrateToLatest(db, h.dialect, catalogues)).toEqual([latest]);
+    expect(await migrateToLatest(db, h.dialect, catalogues)).toEqual([...later].reverse());
     expect(await tables()).not.toContain('assignment_rules');
     expect(await tables()).not.toContain('rule_applies');
     expect(await tables()).not.toContain('rule_apply_profiles');
@@ -203,7 +204,7 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
     expect(await tables()).not.toContain('catalogue_entries');
     expect((await h.db.selectFrom('organisations').select('name').where('id', '=', orgId).execute()).map((r) => r.name)).toEqual(['Rollback']);
 
-    expect(await migrateToLatest(db, h.dialect)).toEqual([catalogues, latest]);
+    expect(await migrateToLatest(db, h.dialect)).toEqual([catalogues, ...later]);
     expect(await columnsOf('profiles')).toContain('access_rights');
     expect(await tables()).toContain('assignment_rules');
     expect(await tables()).toContain('profile_entries');
