@@ -17,6 +17,10 @@ import { asDomain, smtpName } from './mail/names';
 import { loadMailFiles } from './mail/options';
 import { parseSmtpUrl } from './mail/smtp';
 import { OutboxWorker } from './mail/worker';
+import type { DevSmsInbox } from './sms/dev-inbox';
+import { setUpSms } from './sms/setup';
+import type { SmsWorker, SmsWorkerOptions } from './sms/worker';
+import { devSmsRoutes } from './routes/dev-sms';
 import type { WorkerOptions } from './mail/worker';
 import { authPlugin, secretTokenMatches } from './plugins/auth';
 import { createMetrics } from './lib/metrics';
@@ -53,6 +57,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** Fault injection for the mail worker (tests). */
   workerHooks?: WorkerOptions['hooks'];
+  /** Fault injection for the SMS worker (tests). */
+  smsWorkerHooks?: SmsWorkerOptions['hooks'];
   /** Where the log lines (JSON, one per line) go instead of standard output (tests read them). */
   logStream?: { write(line: string): void };
   /** Tests: bring the schema only up to this migration (a server of an earlier version, for the upgrade fault case). */
@@ -66,6 +72,9 @@ export interface RosterServer {
   worker: OutboxWorker | null;
   /** Only when no SMTP URL is configured. */
   devMailbox: DevMailbox | null;
+  smsWorker: SmsWorker | null;
+  /** Only when no SMS gateway is configured. */
+  devSms: DevSmsInbox | null;
   /** Set on the first start (or a password reset): print once, it is not stored. */
   demoCredentials: DemoCredentials | null;
   /** Every route with its access word, for the isolation test and the docs. */
@@ -118,6 +127,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   let publicBaseUrl = config.publicBaseUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   let devMailbox: DevMailbox | null = null;
   let worker: OutboxWorker | null = null;
+  let smsWorker: SmsWorker | null = null;
   // Set as soon as close() begins: /readyz then says so.
   let closed = false;
   try {
@@ -213,6 +223,21 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         done();
       });
     }
+    const sms = setUpSms(config, { db: db.db, dialect: db.dialect, clock: ctx.clock, sealer, publicBaseUrl: () => publicBaseUrl, log: (level, message, data) => app.log[level](data ?? {}, message), hooks: options.smsWorkerHooks });
+    smsWorker = sms.worker;
+    const smsInbox = sms.inbox;
+    if (smsInbox !== null) {
+      await app.register((dev, _options, done) => {
+        devSmsRoutes(dev, smsInbox);
+        done();
+      });
+    }
+    const smsSender = smsWorker;
+    if (smsSender !== null) {
+      events.on('mailQueued', () => {
+        smsSender.wake();
+      });
+    }
 
     app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
     // Prometheus, only with ROSTER_METRICS_TOKEN set, and only for whoever presents it.
@@ -255,7 +280,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     app.get('/', { schema: { hide: true } }, async (_request, reply) =>
       reply
         .type('text/plain; charset=utf-8')
-        .send(`Roster server ${ROSTER_SERVER_VERSION}\nAPI: /api/v1 (OpenAPI at /openapi.json)${devMailbox === null ? '' : '\nDev mailbox: /dev/mailbox'}\n`),
+        .send(`Roster server ${ROSTER_SERVER_VERSION}\nAPI: /api/v1 (OpenAPI at /openapi.json)${devMailbox === null ? '' : '\nDev mailbox: /dev/mailbox'}${smsInbox === null ? '' : '\nDev SMS inbox: /dev/sms'}\n`),
     );
 
     const demoCredentials = config.seedDemo || config.resetDemoPassword ? await ensureDemo(ctx, { reset: config.resetDemoPassword }) : null;
@@ -325,6 +350,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       db,
       worker,
       devMailbox,
+      smsWorker,
+      devSms: smsInbox,
       demoCredentials,
       routes,
       get url() {
@@ -340,6 +367,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
         if (config.publicBaseUrl === undefined) publicBaseUrl = url;
         worker?.start();
+        smsWorker?.start();
         sweepAudit();
         retentionTimer = setInterval(sweepAudit, 24 * 3_600_000);
         retentionTimer.unref();
@@ -356,7 +384,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         if (retentionTimer !== null) clearInterval(retentionTimer);
         if (expiryTimer !== null) clearInterval(expiryTimer);
         // Stop taking requests and let those in flight finish, while the mail worker sends what it holds; then the rest.
-        await Promise.all([app.close(), worker?.stop()]);
+        await Promise.all([app.close(), worker?.stop(), smsWorker?.stop()]);
         await devMailbox?.stop();
         await db.close();
       },
@@ -364,6 +392,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     return server;
   } catch (error) {
     await worker?.stop();
+    await smsWorker?.stop();
     await devMailbox?.stop();
     await db.close();
     throw error;

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_LANGUAGE, isLanguage } from '../src-shared/languages';
 import type { Language } from '../src-shared/languages';
 import { checkWebUrl } from '../src-shared/urls';
+import { DEFAULT_SMS_SENDER, parseSmsEnv } from './sms/options';
+import type { SmsConfig } from './sms/options';
 
 /** Links email 2 ("get the app") points at. */
 export interface AppLinks {
@@ -85,6 +87,8 @@ export interface ServerConfig {
     retryMaxMs: number;
   };
   mail: MailDeliveryConfig;
+  /** The SMS gateway (ROSTER_SMS_*); its gateway undefined: the dev SMS inbox. */
+  sms: SmsConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -155,6 +159,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     login: { maxPerMinutePerIp: 30, maxPerMinutePerEmailAndIp: 10, maxPerHourPerEmail: 100 },
     worker: { enabled: true, pollIntervalMs: 1000, batchSize: 50, connections: DEFAULT_SMTP_CONNECTIONS, leaseMs: 60_000, retryBaseMs: 5_000, retryMaxMs: 1_800_000 },
     mail: { retryForMs: DEFAULT_MAIL_RETRY_HOURS * 3_600_000, smtpName: undefined, smtpCaFile: undefined, smtpInsecureTls: false, dkim: undefined },
+    sms: { gateway: undefined, sender: DEFAULT_SMS_SENDER },
     logLevel: 'info',
     ...overrides,
   };
@@ -206,6 +211,10 @@ Options (each also read from the environment variable shown):
                             ROSTER_SIGN_IN_EMAIL_IP_PER_MINUTE  … for one email from one address (default 10)
   --sign-in-email-per-hour N
                             ROSTER_SIGN_IN_EMAIL_PER_HOUR  … for one email from all addresses (default 100)
+                            ROSTER_SMS_URL         SMS gateway: JSON POST {to, from, text} to this http(s) URL (default: the dev SMS inbox)
+                            ROSTER_SMS_USER, ROSTER_SMS_PASSWORD  its basic authentication, or ROSTER_SMS_TOKEN (bearer)
+                            ROSTER_SMS_SENDER      sender name (up to 11 letters) or number (default Roster)
+                            ROSTER_SMS_TIMEOUT_SECONDS  a gateway request without an answer this long is retried (default 10)
   --no-demo                 ROSTER_DEMO=0          do not create the demo organisation on first start
   --reset-demo-password                            give the demo admin a new password and print it
   --no-worker               ROSTER_WORKER=0        do not send emails from this process
@@ -349,6 +358,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   };
   config.scimRequestsPerMinute = limit('scim-requests-per-minute', 'ROSTER_SCIM_REQUESTS_PER_MINUTE', 'SCIM requests per minute per token') ?? config.scimRequestsPerMinute;
   if (config.invitationLimits.reinviteCooldownMinutes > 7 * 24 * 60) throw new ConfigError('the re-invite cooldown is at most 10080 minutes (7 days)');
+  const sms = parseSmsEnv(env);
+  if (!sms.ok) throw new ConfigError(sms.error);
+  config.sms = sms.config;
   const links = pick('app-links', 'ROSTER_APP_LINKS');
   if (links !== undefined) config.appLinks = parseAppLinks(links);
   config.secret = pick('secret', 'ROSTER_SECRET');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LANGUAGES } from './languages';
 import { ROLES } from './wire';
 import { ATTRIBUTE_FIELDS } from './attributes';
+import { INVITATION_CHANNELS } from './sms';
 
 /**
  * The shapes the Roster server's organisation, admin, audit and account
@@ -48,6 +49,8 @@ export const orgSettingsSchema = z.object({
   auditRetentionDays: z.int(),
   /** The attributes every profile must have (attributes.ts ATTRIBUTE_FIELDS); none from a server from before them. */
   requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)).default(() => []),
+  /** Which channels invitations use when a profile has an email and a phone (sms.ts); email from a server from before SMS. */
+  invitationChannels: z.enum(INVITATION_CHANNELS).default('email'),
   /** The caller's role: only an owner changes the settings. */
   role,
 });

@@ -159,7 +159,8 @@ export const pushRequestSchema = z.object({
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
 /** `cooldown`: invited moments ago (a re-invite waits); `rate_limited`: the organisation's invitations per hour are spent. Both say when (retryAt). */
-export const INVITE_SKIP_REASONS = ['not_found', 'deleted', 'already_confirmed', 'cooldown', 'rate_limited'] as const;
+/** `no_channel`: neither an email nor a phone that can take an SMS. */
+export const INVITE_SKIP_REASONS = ['not_found', 'deleted', 'already_confirmed', 'cooldown', 'rate_limited', 'no_channel'] as const;
 export type InviteSkipReason = (typeof INVITE_SKIP_REASONS)[number];
 
 export const inviteOutcomeSchema = z.object({
@@ -167,6 +168,8 @@ export const inviteOutcomeSchema = z.object({
   invited: z.array(uuid),
   /** Profiles that got no email, and why. */
   skipped: z.array(z.object({ profileId: z.string(), reason: z.enum(INVITE_SKIP_REASONS), retryAt: isoTimestamp.optional() })),
+  /** Per invited profile, the channels its invitation went out on (the organisation's setting and what the profile has); left out by older servers. */
+  channels: z.record(z.string(), z.array(z.enum(['email', 'sms']))).optional(),
 });
 export type InviteOutcome = z.infer<typeof inviteOutcomeSchema>;
 

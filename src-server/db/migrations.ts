@@ -3,6 +3,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { DialectName } from './connect';
 import { directoryMigrations } from './migrations-directory';
 import { organisationMigrations } from './migrations-organisations';
+import { channelMigrations } from './migrations-channels';
 import { scimMigrations } from './migrations-scim';
 import { ssoMigrations } from './migrations-sso';
 
@@ -21,6 +22,7 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   ...organisationMigrations(dialect),
   ...scimMigrations(dialect),
   ...ssoMigrations(dialect),
+  ...channelMigrations(dialect),
 });
 
 const provider = (dialect: DialectName): MigrationProvider => ({ getMigrations: () => Promise.resolve(migrationsFor(dialect)) });

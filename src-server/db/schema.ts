@@ -30,6 +30,8 @@ export interface OrganisationsTable {
   audit_retention_days: Generated<number>;
   /** JSON list of the attribute fields every profile must have (src-shared/attributes.ts ATTRIBUTE_FIELDS); '[]': none. */
   required_attributes: Generated<string>;
+  /** Which channels an invitation goes out on (src-shared/sms.ts InvitationChannels): 'email' (default), 'sms', 'both'. */
+  invitation_channels: Generated<string>;
 }
 
 /** One per normalised email across all organisations. */
@@ -261,11 +263,15 @@ export const OUTBOX_STATES = ['queued', 'sending', 'handed', 'sent', 'failed', '
  */
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 export type MailKind = 'invitation' | 'welcome' | 'admin_invitation' | 'password_reset';
+/** How a message of the outbox goes out: an email (the SMTP worker), or an SMS (the SMS worker; only invitations). */
+export type OutboxChannel = 'email' | 'sms';
 
 export interface MailOutboxTable {
   id: string;
   organisation_id: string;
   kind: MailKind;
+  /** 'email' (the default) or 'sms': then `recipient` is an E.164 number and `smtp_response` the gateway's answer. */
+  channel: Generated<OutboxChannel>;
   invitation_id: string | null;
   profile_id: string | null;
   recipient: string;

@@ -9,6 +9,8 @@ import { retryMail } from '../services/invitation-mail';
 const attentionSchema = z.object({
   id: z.uuid(),
   kind: z.string(),
+  /** email, or sms (then the recipient is a phone number and lastError the SMS gateway's reason). */
+  channel: z.enum(['email', 'sms']),
   recipient: z.string(),
   /** The outbox's own state (queued, sending, handed, failed, unknown). */
   state: z.string(),
@@ -42,7 +44,7 @@ export function mailRoutes(app: FastifyInstance, ctx: ServerContext): void {
         .execute();
       const attention = await ctx.db
         .selectFrom('mail_outbox')
-        .select(['id', 'kind', 'recipient', 'state', 'profile_id', 'last_error', 'attempts', 'next_attempt_at', 'created_at'])
+        .select(['id', 'kind', 'channel', 'recipient', 'state', 'profile_id', 'last_error', 'attempts', 'next_attempt_at', 'created_at'])
         .where('organisation_id', '=', actor.organisationId)
         .where((eb) =>
           eb.or([
@@ -62,6 +64,7 @@ export function mailRoutes(app: FastifyInstance, ctx: ServerContext): void {
           return {
             id: a.id,
             kind: a.kind,
+            channel: a.channel,
             recipient: a.recipient,
             state: a.state,
             delivery,

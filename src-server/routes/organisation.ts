@@ -10,7 +10,8 @@ import type { ServerContext } from '../services/context';
 import { isSupportedCountry, getCountryCallingCode } from 'libphonenumber-js/max';
 import type { OrganisationRow } from '../db/schema';
 import { adminActor, appendAudit, sourceOf } from '../services/audit';
-import { checkAppLinks, checkOrganisationName, readAppLinks, toSettings } from '../services/organisations';
+import { checkAppLinks, checkOrganisationName, invitationChannelsOf, readAppLinks, toSettings } from '../services/organisations';
+import { INVITATION_CHANNELS } from '../../src-shared/sms';
 import { readRequired } from '../services/catalogue-reads';
 import { ATTRIBUTE_FIELDS } from '../../src-shared/attributes';
 
@@ -25,6 +26,7 @@ const view = (ctx: ServerContext, row: OrganisationRow, role: z.infer<typeof org
     invitationsPerHourIsDefault: row.invitations_per_hour === null,
     auditRetentionDays: row.audit_retention_days,
     requiredAttributes: readRequired(row.required_attributes),
+    invitationChannels: invitationChannelsOf(row),
     role,
   };
 };
@@ -77,6 +79,8 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
         .array(z.enum(ATTRIBUTE_FIELDS, { error: `requiredAttributes holds attribute names: ${ATTRIBUTE_FIELDS.join(', ')}.` }))
         .max(ATTRIBUTE_FIELDS.length * 2)
         .optional(),
+      /** Which channels invitations use when a profile has both an email and a phone that takes SMS: email, sms, or both. */
+      invitationChannels: z.enum(INVITATION_CHANNELS, { error: `invitationChannels is one of: ${INVITATION_CHANNELS.join(', ')}.` }).optional(),
     }),
     response: orgSettingsSchema,
     handler: async ({ body, actor, request }) => {
@@ -96,6 +100,7 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
           ...(body.invitationsPerHour === undefined ? {} : { invitations_per_hour: body.invitationsPerHour }),
           ...(body.auditRetentionDays === undefined ? {} : { audit_retention_days: body.auditRetentionDays }),
           // Kept in one order, each once, so the same set is the same text.
+          ...(body.invitationChannels === undefined ? {} : { invitation_channels: body.invitationChannels }),
           ...(body.requiredAttributes === undefined ? {} : { required_attributes: JSON.stringify(ATTRIBUTE_FIELDS.filter((f) => body.requiredAttributes?.includes(f))) }),
         };
         const before: Record<string, unknown> = {};

@@ -45,6 +45,12 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext): void {
     );
   });
 
+  // The short form the invitation SMS carries (160 characters leave little room): the same page, consuming nothing.
+  app.get<{ Params: { token: string } }>('/i/:token', { schema: { hide: true } }, async (request, reply) => {
+    if (!TOKEN.test(request.params.token)) return sendPage(reply, 404, renderState(preferredLanguage(request, ctx.config.defaultLanguage), 'invalid'));
+    return reply.status(303).headers({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).redirect(`/invite/${request.params.token}`);
+  });
+
   app.post<{ Params: { token: string }; Body: unknown }>(
     '/invite/:token',
     { schema: { hide: true }, bodyLimit: PUBLIC_BODY_LIMIT },
@@ -84,22 +90,8 @@ const header = (value: string | string[] | undefined): string | undefined => (Ar
  * a web page cannot read invitation links through DNS rebinding.
  */
 export function devMailboxRoutes(app: FastifyInstance, mailbox: DevMailbox): void {
-  const guard = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
-    const refuse = async (message: string): Promise<false> => {
-      await reply.status(403).headers({ 'cache-control': 'no-store' }).send({ ok: false, error: { code: 'FORBIDDEN', message } });
-      return false;
-    };
-    if (!isLoopback(request.ip)) return refuse('The dev mailbox answers only on this machine.');
-    const checked = checkLoopbackRequest({
-      host: header(request.headers.host),
-      origin: header(request.headers.origin),
-      fetchSite: header(request.headers['sec-fetch-site']),
-      port: request.socket.localPort ?? 0,
-    });
-    if (!checked.ok) return refuse(checked.reason);
-    return true;
-  };
-  const headers = { ...PAGE_HEADERS, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:; base-uri 'none'" };
+  const guard = devOnlyGuard('The dev mailbox');
+  const headers = DEV_PAGE_HEADERS;
 
   app.get('/dev/mailbox.json', { schema: { hide: true } }, async (request, reply) => {
     if (!(await guard(request, reply))) return reply;
@@ -142,7 +134,34 @@ ${message.html === null ? '' : `<h2>HTML</h2><iframe sandbox src="/dev/mailbox/$
   });
 }
 
-const devPage = (title: string, body: string): string =>
+export const devPage = (title: string, body: string): string =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · Roster</title>
 <style>body{font-family:system-ui,sans-serif;margin:24px;max-width:980px}table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:6px 8px;border-bottom:1px solid #e5e7eb}</style>
 </head><body>${body}</body></html>`;
+
+export const DEV_PAGE_HEADERS = { ...PAGE_HEADERS, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:; base-uri 'none'" };
+
+/**
+ * The check before every dev page (the mailbox, the SMS inbox): only to
+ * loopback callers, and only when the request names this server by a
+ * loopback address (Host) and comes from no other site (Origin,
+ * Sec-Fetch-Site): a web page cannot read invitation links through DNS
+ * rebinding. Refuses with 403 and resolves false otherwise.
+ */
+export function devOnlyGuard(what: string): (request: FastifyRequest, reply: FastifyReply) => Promise<boolean> {
+  return async (request, reply) => {
+    const refuse = async (message: string): Promise<false> => {
+      await reply.status(403).headers({ 'cache-control': 'no-store' }).send({ ok: false, error: { code: 'FORBIDDEN', message } });
+      return false;
+    };
+    if (!isLoopback(request.ip)) return refuse(`${what} answers only on this machine.`);
+    const checked = checkLoopbackRequest({
+      host: header(request.headers.host),
+      origin: header(request.headers.origin),
+      fetchSite: header(request.headers['sec-fetch-site']),
+      port: request.socket.localPort ?? 0,
+    });
+    if (!checked.ok) return refuse(checked.reason);
+    return true;
+  };
+}

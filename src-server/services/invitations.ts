@@ -10,10 +10,12 @@ import type { PasswordReason } from '../../src-shared/errors';
 import { isLanguage } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
 import type { InviteOutcome } from '../../src-shared/wire';
+import { invitationChannelsFor } from '../../src-shared/sms';
+import type { Channel } from '../../src-shared/sms';
 import type { ServerContext } from './context';
 import { messageIdDomain } from './invitation-mail';
 import type { InvitationMailPayload, WelcomeMailPayload } from './invitation-mail';
-import { lockOrganisation, setChangeSeq, toSettings, usableAppLinks } from './organisations';
+import { invitationChannelsOf, lockOrganisation, setChangeSeq, toSettings, usableAppLinks } from './organisations';
 import { revokeOpenInvitations } from './invitation-revoke';
 import { appendAudit, NO_SOURCE } from './audit';
 import type { AuditSource } from './audit';
@@ -49,12 +51,12 @@ export async function inviteProfiles(
   const invited: string[] = [];
   const confirmed: string[] = [];
 
-  const rows: { id: string; email: string; first_name: string; last_name: string; language: string; deleted: number; confirmed_at: string | null; invited_at: string | null }[] = [];
+  const rows: { id: string; email: string; phone: string | null; first_name: string; last_name: string; language: string; deleted: number; confirmed_at: string | null; invited_at: string | null }[] = [];
   for (const part of chunks(unique, 500)) {
     rows.push(
       ...(await trx
         .selectFrom('profiles')
-        .select(['id', 'email', 'first_name', 'last_name', 'language', 'deleted', 'confirmed_at', 'invited_at'])
+        .select(['id', 'email', 'phone', 'first_name', 'last_name', 'language', 'deleted', 'confirmed_at', 'invited_at'])
         .where('organisation_id', '=', org.id)
         .where('id', 'in', part)
         .execute()),
@@ -75,7 +77,8 @@ export async function inviteProfiles(
     for (const a of part) accounts.set(a.email, { id: a.id, confirmed_at: null });
   }
 
-  const candidates: { id: string; email: string; firstName: string; lastName: string; language: Language; accountId: string }[] = [];
+  const candidates: { id: string; email: string; phone: string | null; channels: Channel[]; firstName: string; lastName: string; language: Language; accountId: string }[] = [];
+  const channelSetting = invitationChannelsOf(org);
   for (const id of unique) {
     const row = byId.get(id);
     if (row === undefined) {
@@ -93,9 +96,16 @@ export async function inviteProfiles(
       if (row.confirmed_at === null) confirmed.push(id);
       continue;
     }
+    const channels = invitationChannelsFor(channelSetting, row);
+    if (channels.length === 0) {
+      skipped.push({ profileId: id, reason: 'no_channel' });
+      continue;
+    }
     candidates.push({
       id,
       email: row.email,
+      phone: row.phone,
+      channels,
       firstName: row.first_name,
       lastName: row.last_name,
       language: isLanguage(row.language) ? row.language : settings.defaultLanguage,
@@ -108,7 +118,9 @@ export async function inviteProfiles(
   }
   const toInvite = await applyInvitationLimits(ctx, trx, org, candidates, skipped, now);
   invited.push(...toInvite.map((p) => p.id));
+  // Said only when someone is invited (an answer with nobody invited reads as before).
   if (toInvite.length === 0) return { invited, skipped, confirmed, invitedAt, expiresAt };
+  const channels: Record<string, Channel[]> = Object.fromEntries(toInvite.map((p) => [p.id, p.channels]));
 
   for (const part of chunks(toInvite.map((p) => p.id), 500)) await revokeOpenInvitations(trx, org.id, part, now);
 
@@ -136,22 +148,31 @@ export async function inviteProfiles(
         })),
       )
       .execute();
+    // One message per channel, each carrying the same link (the token sealed in each): whichever is opened first uses it.
+    const messages = part.flatMap((i) =>
+      i.profile.channels.map((channel) => {
+        const recipient = channel === 'sms' ? i.profile.phone : i.profile.email;
+        if (recipient === null) throw new Error('channel without its recipient');
+        return { i, channel, recipient, outboxId: channel === 'email' ? i.outboxId : randomUUID() };
+      }),
+    );
     await trx
       .insertInto('mail_outbox')
       .values(
-        part.map((i) => {
+        messages.map(({ i, channel, recipient, outboxId }) => {
           const payload: InvitationMailPayload = { firstName: i.profile.firstName, lastName: i.profile.lastName, organisationName: toSingleLine(org.name), expiresAt };
           return {
-            id: i.outboxId,
+            id: outboxId,
             organisation_id: org.id,
             kind: 'invitation' as const,
+            channel,
             invitation_id: i.invitationId,
             profile_id: i.profile.id,
-            recipient: i.profile.email,
+            recipient,
             language: i.profile.language,
             payload: JSON.stringify(payload),
             sealed_token: i.sealed,
-            message_id: `<${i.outboxId}@${host}>`,
+            message_id: `<${outboxId}@${host}>`,
             state: 'queued' as const,
             attempts: 0,
             next_attempt_at: invitedAt,
@@ -185,10 +206,10 @@ export async function inviteProfiles(
     const who = options.audit;
     for (const p of toInvite) {
       const resend = byId.get(p.id)?.invited_at != null;
-      await appendAudit(trx, { organisationId: org.id, actor: who.actor, source: who.source, action: 'invitation.sent', target: { type: 'profile', id: p.id }, profileId: p.id, details: { email: p.email, resend, expiresAt } }, now);
+      await appendAudit(trx, { organisationId: org.id, actor: who.actor, source: who.source, action: 'invitation.sent', target: { type: 'profile', id: p.id }, profileId: p.id, details: { email: p.email, channels: p.channels, resend, expiresAt } }, now);
     }
   }
-  return { invited, skipped, confirmed, invitedAt, expiresAt };
+  return { invited, skipped, channels, confirmed, invitedAt, expiresAt };
 }
 
 /**
@@ -280,7 +301,7 @@ export async function inviteBatch(ctx: ServerContext, organisationId: string, ac
     return result;
   });
   if (outcome.invited.length > 0) ctx.events.emit('mailQueued');
-  return { invited: outcome.invited, skipped: outcome.skipped };
+  return { invited: outcome.invited, skipped: outcome.skipped, ...(outcome.channels === undefined ? {} : { channels: outcome.channels }) };
 }
 
 // ------------------------------------------------------------------ the link

@@ -1,6 +1,6 @@
 import { chunks, inTransaction } from '../db/tx';
 import type { Db, Executor, Tx } from '../db/tx';
-import type { MailKind } from '../db/schema';
+import type { MailKind, OutboxChannel } from '../db/schema';
 import { mailDelivery } from '../../src-shared/mail-delivery';
 import type { InvitationDelivery } from '../../src-shared/mail-delivery';
 import { lockOrganisation } from './organisations';
@@ -56,11 +56,11 @@ export async function touchProfiles(trx: Tx, organisationId: string, profileIds:
 }
 
 /**
- * The latest invitation email of each of these profiles, as the pull feed
- * carries it; a profile with none is absent from the map. `retryForMs`: the
+ * The latest invitation email (or SMS, `channel`) of each of these
+ * profiles, as the pull feed carries it; a profile with none is absent from the map. `retryForMs`: the
  * server's retry period, for when a queued or failing one gives up.
  */
-export async function latestDeliveries(db: Executor, organisationId: string, profileIds: readonly string[], retryForMs: number): Promise<Map<string, InvitationDelivery>> {
+export async function latestDeliveries(db: Executor, organisationId: string, profileIds: readonly string[], retryForMs: number, channel: OutboxChannel = 'email'): Promise<Map<string, InvitationDelivery>> {
   const out = new Map<string, InvitationDelivery>();
   for (const part of chunks(profileIds, 500)) {
     if (part.length === 0) continue;
@@ -70,6 +70,7 @@ export async function latestDeliveries(db: Executor, organisationId: string, pro
       .where('organisation_id', '=', organisationId)
       .where('profile_id', 'in', part)
       .where('kind', '=', 'invitation')
+      .where('channel', '=', channel)
       .orderBy('profile_id')
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')

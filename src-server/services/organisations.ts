@@ -1,3 +1,5 @@
+import { INVITATION_CHANNELS } from '../../src-shared/sms';
+import type { InvitationChannels } from '../../src-shared/sms';
 import { randomUUID } from 'node:crypto';
 import type { AppLinks } from '../config';
 import type { OrganisationRow } from '../db/schema';
@@ -116,6 +118,10 @@ export function toSettings(row: Pick<OrganisationRow, 'id' | 'name' | 'default_l
     appLinks: readAppLinks(row.app_links),
   };
 }
+
+/** The organisation's invitation channels (email when the column holds anything else). */
+export const invitationChannelsOf = (row: Pick<OrganisationRow, 'invitation_channels'>): InvitationChannels =>
+  INVITATION_CHANNELS.find((c) => c === row.invitation_channels) ?? 'email';
 
 /**
  * Locks the organisation's row for the rest of the transaction and returns

@@ -158,7 +158,7 @@ export async function push(
           return invited;
         });
         if (outcome.invited.length > 0) mail.queued = true;
-        results[i] = { mutationId: m.id, entityId: m.entityId, status: 'applied', version: 0, row: null, invite: { invited: outcome.invited, skipped: outcome.skipped } };
+        results[i] = { mutationId: m.id, entityId: m.entityId, status: 'applied', version: 0, row: null, invite: { invited: outcome.invited, skipped: outcome.skipped, ...(outcome.channels === undefined ? {} : { channels: outcome.channels }) } };
       } catch (error) {
         const code = refusalCode(error);
         if (code === null) throw error;

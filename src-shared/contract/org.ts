@@ -7,6 +7,7 @@ import type { accountSessionSchema, orgAdminInvitationSchema, orgAdminListSchema
 import { ROLES } from '../wire';
 import { ATTRIBUTE_FIELDS } from '../attributes';
 import type { Role } from '../wire';
+import { INVITATION_CHANNELS } from '../sms';
 
 /**
  * The console's screens of the organisation on the server (issue 13): its
@@ -103,6 +104,7 @@ export const settingsChangeSchema = z.strictObject({
   auditRetentionDays: z.int().optional(),
   /** The attributes every profile must have (all of them: the list replaces the one saved). */
   requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)).max(ATTRIBUTE_FIELDS.length).optional(),
+  invitationChannels: z.enum(INVITATION_CHANNELS).optional(),
 });
 export type SettingsChange = z.input<typeof settingsChangeSchema>;
 

@@ -127,7 +127,7 @@ export type InviteBatchStatus = 'queued' | 'sending' | 'sent' | 'cancelled' | 'f
 export type LocalSkipReason = 'confirmed';
 export type SkipReason = LocalSkipReason | InviteSkipReason;
 /** A skip reason as the console words it. */
-export type SkipReasonText = 'already confirmed' | 'no longer exists' | 'deleted on the server' | 'invited a few minutes ago' | 'hourly invitation limit reached';
+export type SkipReasonText = 'already confirmed' | 'no longer exists' | 'deleted on the server' | 'invited a few minutes ago' | 'hourly invitation limit reached' | 'no email and no mobile phone';
 
 export interface InviteBatchView {
   id: string;

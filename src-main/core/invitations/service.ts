@@ -24,6 +24,7 @@ const SKIP_REASON: Record<SkipReason, SkipReasonText> = {
   already_confirmed: 'already confirmed',
   cooldown: 'invited a few minutes ago',
   rate_limited: 'hourly invitation limit reached',
+  no_channel: 'no email and no mobile phone',
 };
 
 /** Why a batch past "queued" (or already going out) cannot be cancelled. */

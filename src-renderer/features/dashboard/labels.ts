@@ -44,4 +44,5 @@ export const SKIP_REASON_KEYS: Record<SkipReasonText, ParseKeys> = {
   'deleted on the server': 'dashboard.inviteAgain.reason.deleted',
   'invited a few minutes ago': 'dashboard.inviteAgain.reason.cooldown',
   'hourly invitation limit reached': 'dashboard.inviteAgain.reason.rateLimited',
+  'no email and no mobile phone': 'dashboard.inviteAgain.reason.noChannel',
 };

@@ -15,6 +15,10 @@ import { FIELD_KEYS, LANGUAGE_KEYS } from '../../components/values';
 import { useFormat } from '../../i18n/format';
 import { errorText, fieldErrorText } from '../../i18n/messages';
 import { FromServer } from './ServerOnly';
+import { INVITATION_CHANNELS } from '../../../src-shared/sms';
+import type { InvitationChannels } from '../../../src-shared/sms';
+
+const CHANNEL_KEYS = { email: 'org.settings.channel.email', sms: 'org.settings.channel.sms', both: 'org.settings.channel.both' } as const satisfies Record<InvitationChannels, string>;
 
 /** The form's values as typed: numbers may be empty or half-typed until saved. */
 interface Draft {
@@ -29,12 +33,13 @@ interface Draft {
   invitationsPerHour: number | string;
   auditRetentionDays: number | string;
   requiredAttributes: AttributeField[];
+  invitationChannels: InvitationChannels;
 }
 
 type NumberField = 'invitationLifetimeDays' | 'invitationsPerHour' | 'auditRetentionDays';
 /** The fields a refusal may name, as the server names them (an app link by its path). */
 type SettingsField = Exclude<keyof SettingsChange, 'appLinks'> | 'appLinks.ios' | 'appLinks.android' | 'appLinks.web';
-const SETTINGS_FIELDS: readonly SettingsField[] = ['name', 'defaultLanguage', 'invitationLifetimeDays', 'appLinks.ios', 'appLinks.android', 'appLinks.web', 'inviteOnCreate', 'defaultPhoneCountry', 'invitationsPerHour', 'auditRetentionDays', 'requiredAttributes'];
+const SETTINGS_FIELDS: readonly SettingsField[] = ['name', 'defaultLanguage', 'invitationLifetimeDays', 'appLinks.ios', 'appLinks.android', 'appLinks.web', 'inviteOnCreate', 'defaultPhoneCountry', 'invitationsPerHour', 'auditRetentionDays', 'requiredAttributes', 'invitationChannels'];
 /** The numbers saved as they are (the rate limit may also be empty: the server's default). */
 const PLAIN_NUMBERS: readonly ('invitationLifetimeDays' | 'auditRetentionDays')[] = ['invitationLifetimeDays', 'auditRetentionDays'];
 
@@ -50,6 +55,7 @@ const toDraft = (s: OrgSettings): Draft => ({
   invitationsPerHour: s.invitationsPerHourIsDefault ? '' : s.invitationsPerHour,
   auditRetentionDays: s.auditRetentionDays,
   requiredAttributes: ATTRIBUTE_FIELDS.filter((f) => s.requiredAttributes.includes(f)),
+  invitationChannels: s.invitationChannels,
 });
 
 const whole = (value: number | string): number | null => (typeof value === 'number' && Number.isInteger(value) ? value : null);
@@ -76,6 +82,7 @@ function changeOf(saved: OrgSettings, draft: Draft): { change: SettingsChange; n
   for (const key of ['ios', 'android', 'web'] as const) if (draft[key].trim() !== before[key]) links[key] = draft[key].trim();
   if (Object.keys(links).length > 0) change.appLinks = links;
   if (draft.inviteOnCreate !== before.inviteOnCreate) change.inviteOnCreate = draft.inviteOnCreate;
+  if (draft.invitationChannels !== before.invitationChannels) change.invitationChannels = draft.invitationChannels;
   const required = ATTRIBUTE_FIELDS.filter((f) => draft.requiredAttributes.includes(f));
   if (required.join() !== before.requiredAttributes.join()) change.requiredAttributes = required;
   const country = draft.defaultPhoneCountry.trim();
@@ -174,6 +181,20 @@ function SettingsForm({ settings, onSaved }: { settings: OrgSettings; onSaved: (
           disabled={readOnly}
           onChange={(e) => set({ inviteOnCreate: e.currentTarget.checked })}
           error={fieldError('inviteOnCreate')}
+        />
+        <Select
+          label={t('org.settings.channels')}
+          description={t('org.settings.channelsHint')}
+          data={INVITATION_CHANNELS.map((value) => ({ value, label: t(CHANNEL_KEYS[value]) }))}
+          value={draft.invitationChannels}
+          readOnly={readOnly}
+          allowDeselect={false}
+          onChange={(value) => {
+            const found = INVITATION_CHANNELS.find((c) => c === value);
+            if (found !== undefined) set({ invitationChannels: found });
+          }}
+          error={fieldError('invitationChannels')}
+          data-testid="invitation-channels"
         />
         <TextInput
           label={t('org.settings.phoneCountry')}

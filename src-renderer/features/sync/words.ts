@@ -11,6 +11,7 @@ export const SKIP_REASON_KEYS = {
   'deleted on the server': 'sync.skip.deletedOnServer',
   'invited a few minutes ago': 'sync.skip.cooldown',
   'hourly invitation limit reached': 'sync.skip.hourlyLimit',
+  'no email and no mobile phone': 'sync.skip.noChannel',
 } as const satisfies Record<SkipReasonText, string>;
 
 export const BATCH_STATUS_KEYS = {

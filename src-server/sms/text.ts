@@ -1,0 +1,51 @@
+import type { Language } from '../../src-shared/languages';
+import { gsm7Length, SMS_MAX_SEPTETS } from '../../src-shared/sms';
+
+/**
+ * The invitation SMS: one message of at most 160 GSM-7 characters in the
+ * profile's language, the organisation's name, and the short link (/i/…). The French text
+ * has a plain space before its colon: GSM-7 has no narrow no-break space (one
+ * character outside it would send the whole SMS as UCS-2, 70 characters).
+ * A name too long for the room left is shortened; characters outside GSM-7
+ * lose their accent (Ł → L) or become "?".
+ */
+const TEXTS: Record<Language, (organisation: string, link: string) => string> = {
+  en_US: (organisation, link) => `${organisation}: activate your Roster account: ${link}`,
+  fr_BE: (organisation, link) => `${organisation} : activez votre compte Roster : ${link}`,
+  nl_BE: (organisation, link) => `${organisation}: activeer je Roster-account: ${link}`,
+};
+
+/** Letters Unicode does not decompose into a base letter and a mark. */
+const NO_DECOMPOSITION: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Œ: 'OE', œ: 'oe' };
+
+/** `text` in GSM-7: typographic quotes and dashes as plain ones, accents outside the set dropped, anything else "?". */
+export function toGsm7(text: string): string {
+  let out = '';
+  for (const c of text.replace(/[‘’ʼ]/g, "'").replace(/[“”«»]/g, '"').replace(/[‐‑‒–—]/g, '-').replace(/…/g, '...').replace(/[\u00a0\u202f\u2009]/g, ' ').replace(/[ŁłĐđŒœ]/g, (c) => NO_DECOMPOSITION[c] ?? c)) {
+    if (gsm7Length(c) !== null) out += c;
+    else {
+      const bare = c.normalize('NFD').replace(/\p{M}/gu, '');
+      out += bare !== '' && gsm7Length(bare) !== null ? bare : '?';
+    }
+  }
+  return out;
+}
+
+export function renderInvitationSms(language: Language, organisationName: string, link: string): string {
+  const text = TEXTS[language];
+  const fixed = gsm7Length(toGsm7(text('', link))) ?? SMS_MAX_SEPTETS;
+  let organisation = toGsm7(organisationName.trim());
+  const room = SMS_MAX_SEPTETS - fixed;
+  if ((gsm7Length(organisation) ?? 0) > room) {
+    // Cut by septets, with "..." at the end; nothing of the name when not even that fits.
+    let cut = '';
+    for (const c of organisation) {
+      if ((gsm7Length(cut + c) ?? 0) + 3 > room) break;
+      cut += c;
+    }
+    organisation = room >= 4 ? `${cut.trimEnd()}...` : '';
+  }
+  const full = toGsm7(text(organisation, link));
+  // A base URL so long that even the bare text does not fit: the link alone (the page says the rest).
+  return (gsm7Length(full) ?? SMS_MAX_SEPTETS + 1) <= SMS_MAX_SEPTETS ? full : link;
+}

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { DialectName } from '../db/connect';
+import type { OutboxRow } from '../db/schema';
+import { iso } from '../db/tx';
+import type { Db } from '../db/tx';
+import type { Sealer } from '../lib/crypto';
+import { OutboxLeases, OutboxPoller } from '../mail/outbox-leases';
+import type { OutboxOutcome } from '../mail/outbox-leases';
+import type { WorkerRunStats } from '../mail/worker';
+import { isLanguage } from '../../src-shared/languages';
+import type { Clock } from '../services/context';
+import type { InvitationMailPayload } from '../services/invitation-mail';
+import { SmsSendError } from './gateway';
+import type { SmsGateway } from './gateway';
+import { renderInvitationSms } from './text';
+
+export interface SmsWorkerOptions {
+  db: Db;
+  dialect: DialectName;
+  clock: Clock;
+  sealer: Sealer;
+  gateway: SmsGateway;
+  /** Base URL of the invitation links. */
+  publicBaseUrl: () => string;
+  batchSize: number;
+  leaseMs: number;
+  retryForMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  pollIntervalMs: number;
+  log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+  /** Fault injection for tests: called once the message is marked handed, before the gateway is asked. */
+  hooks?: { afterHanded?: (row: OutboxRow) => Promise<void> | void };
+}
+
+/**
+ * Sends the outbox's SMS (invitations) through the SMS gateway, with the
+ * email worker's guarantees (the same OutboxLeases): claimed with a lease;
+ * marked `handed` in a committed write before the gateway is asked; `sent`
+ * on its 2xx. A worker that dies after `handed` leaves a row that turns
+ * `unknown` and is never re-sent. A refusal of the message itself (4xx, an
+ * invalid number) fails it at once with the gateway's reason; no answer, a
+ * timeout or a 5xx is retried with backoff until the retry period ends. A
+ * retried request carries the same Idempotency-Key (the outbox id): a
+ * gateway that honours it does not send a timed-out message twice.
+ */
+export class SmsWorker {
+  readonly id = `sms-worker-${randomUUID()}`;
+  readonly #o: SmsWorkerOptions;
+  readonly #leases: OutboxLeases;
+  readonly #poller: OutboxPoller;
+
+  constructor(options: SmsWorkerOptions) {
+    this.#o = options;
+    this.#leases = new OutboxLeases(this.id, { ...options, channel: 'sms', label: 'SMS', retryHint: 'POST /api/v1/mail/:id/retry' });
+    this.#poller = new OutboxPoller(async () => (await this.runOnce()).claimed, {
+      batchSize: options.batchSize,
+      pollIntervalMs: options.pollIntervalMs,
+      onError: (error) => this.#o.log('error', 'SMS worker run failed', { error: error instanceof Error ? error.message : String(error) }),
+    });
+  }
+
+  start(): void {
+    this.#poller.start();
+  }
+
+  /** New SMS were committed: run now rather than at the next poll. */
+  wake(): void {
+    this.#poller.wake();
+  }
+
+  async stop(): Promise<void> {
+    await this.#poller.stop();
+  }
+
+  async runOnce(): Promise<WorkerRunStats> {
+    const stats: WorkerRunStats = { claimed: 0, sent: 0, retried: 0, failed: 0, unknown: 0 };
+    await this.#leases.parkAbandoned();
+    const rows = await this.#leases.claim();
+    stats.claimed = rows.length;
+    for (const row of rows) stats[await this.#sendOne(row)]++;
+    return stats;
+  }
+
+  #render(row: OutboxRow): string {
+    if (row.kind !== 'invitation') throw new Error(`no SMS for ${row.kind}`);
+    if (row.sealed_token === null) throw new Error('invitation without its token');
+    const language = isLanguage(row.language) ? row.language : 'en_US';
+    const payload = JSON.parse(row.payload) as InvitationMailPayload;
+    return renderInvitationSms(language, payload.organisationName, `${this.#o.publicBaseUrl()}/i/${this.#o.sealer.open(row.sealed_token)}`);
+  }
+
+  async #sendOne(row: OutboxRow): Promise<OutboxOutcome> {
+    let text: string;
+    try {
+      text = this.#render(row);
+    } catch (error) {
+      const reason = `render: ${error instanceof Error ? error.message : String(error)}`;
+      await this.#leases.settle(row, { state: 'failed', last_error: reason });
+      this.#leases.logFailure(row, reason, null);
+      return 'failed';
+    }
+    // Lost the lease (another worker took over): not sent by this one.
+    if (!(await this.#leases.markHanded(row))) return 'retried';
+    try {
+      await this.#o.hooks?.afterHanded?.(row);
+      const answer = await this.#o.gateway.send({ id: row.id, to: row.recipient, text });
+      await this.#leases.settle(row, { state: 'sent', sent_at: iso(this.#o.clock.now()), smtp_response: answer.slice(0, 300), last_error: null });
+      return 'sent';
+    } catch (error) {
+      const failure = error instanceof SmsSendError ? error : new SmsSendError(error instanceof Error ? error.message : String(error), false);
+      return (await this.#leases.retry(row, failure.message, failure.permanent)) ? 'failed' : 'retried';
+    }
+  }
+}

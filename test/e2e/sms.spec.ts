@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
+import type { ConsoleHost } from './support/console-host';
+import { ProfilesPage } from './support/pages';
+import { createE2eServer } from './support/roster-server';
+import type { E2eServer } from './support/roster-server';
+import { ServerPage, StatusBar } from './support/sync-pages';
+import { createMutation } from '../support/mutations';
+
+const SHOTS = '/work/shots/m15-sms';
+const PHONE = '+32470123456';
+const LOCALES = resolve('src-renderer/i18n/locales');
+
+let server: E2eServer;
+let host: ConsoleHost;
+
+test.beforeEach(async () => {
+  server = await createE2eServer({ organisationName: 'Schoonmaak Antwerpen' });
+  host = await startConsoleHost(makeDataDir());
+});
+
+test.afterEach(async () => {
+  await host.stop();
+  removeDataDir(host.dataDir);
+  await server.dispose();
+});
+
+interface Sms {
+  to: string;
+  text: string;
+  links: string[];
+}
+
+async function call<T>(method: string, path: string, body: unknown, token?: string): Promise<T> {
+  const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { data: T }).data;
+}
+
+const orgLabel = (language: string, key: 'organisation' | 'channels' | 'sms'): string => {
+  const org = JSON.parse(readFileSync(resolve(LOCALES, language, 'org.json'), 'utf8')) as { nav: { organisation: string }; settings: { channels: string; channel: { sms: string } } };
+  return key === 'organisation' ? org.nav.organisation : key === 'channels' ? org.settings.channels : org.settings.channel.sms;
+};
+
+async function openOrganisation(page: Page, language: string): Promise<void> {
+  await page.getByRole('navigation').getByText(orgLabel(language, 'organisation'), { exact: true }).click();
+  await expect(page.getByTestId('invitation-channels')).toBeVisible();
+}
+
+test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in the dev SMS inbox, its link sets a password, the console shows it confirmed', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  // A profile with an email and a mobile number, made on the server (as another console would).
+  const session = await call<{ token: string }>('POST', '/api/v1/auth/sign-in', { email: server.owner.email, password: server.owner.password });
+  const create = createMutation({ firstName: 'Sanne', lastName: 'Peeters', email: 'sanne.peeters@example.com', phone: PHONE, language: 'nl_BE' });
+  await call('POST', '/api/v1/sync/push', { clientId: 'e2e-sms-client', mutations: [create] }, session.token);
+
+  await page.goto(host.launchUrl);
+  await new ServerPage(page).signIn(server.url, server.owner.email, server.owner.password);
+  const bar = new StatusBar(page);
+  await bar.syncNow();
+
+  // The owner sets "Invitations go out by" to SMS.
+  await openOrganisation(page, 'en');
+  const channels = page.getByTestId('invitation-channels');
+  await expect(channels).toHaveValue('Email');
+  await channels.click();
+  await page.getByRole('option', { name: 'SMS', exact: true }).click();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(channels).toHaveValue('SMS');
+  await channels.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/org-setting-en.png`, fullPage: true });
+  const saved = await call<{ invitationChannels: string }>('GET', '/api/v1/organisation', undefined, session.token);
+  expect(saved.invitationChannels).toBe('sms');
+
+  // Invite her from the list.
+  const profiles = new ProfilesPage(page);
+  await profiles.goto();
+  await profiles.row('Sanne Peeters').getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'List actions' }).click();
+  await page.getByRole('menuitem', { name: 'Invite users' }).click();
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await bar.syncNow();
+
+  // The SMS is in the dev SMS inbox, in her language, and no email went out.
+  let sms: Sms | undefined;
+  await expect
+    .poll(async () => {
+      const res = await fetch(`${server.url}/dev/sms.json`);
+      sms = ((await res.json()) as { data: Sms[] }).data.find((m) => m.to === PHONE);
+      return sms !== undefined;
+    })
+    .toBe(true);
+  expect(sms?.text).toMatch(/^Schoonmaak Antwerpen: activeer je Roster-account: http:\/\/127\.0\.0\.1:\d+\/i\/[\w-]{43}$/);
+  expect(sms?.text.length).toBeLessThanOrEqual(160);
+  expect(server.sink.to('sanne.peeters@example.com')).toHaveLength(0);
+
+  const inbox = await browser.newContext();
+  const reader = await inbox.newPage();
+  await reader.goto(`${server.url}/dev/sms`);
+  await expect(reader.getByRole('heading', { name: 'Dev SMS inbox' })).toBeVisible();
+  await expect(reader.getByRole('cell', { name: PHONE })).toBeVisible();
+  await reader.screenshot({ path: `${SHOTS}/dev-sms-inbox.png`, fullPage: true });
+
+  // She opens the link from the SMS list and sets her password.
+  await reader.getByRole('link', { name: 'Open the link' }).first().click();
+  await reader.locator('#password').fill('a long enough password 42');
+  await reader.locator('#confirm').fill('a long enough password 42');
+  await reader.getByRole('button').click();
+  await expect(reader.locator('h1')).toHaveAttribute('data-state', /done/);
+  await inbox.close();
+
+  // The console shows her confirmed after the next pull.
+  await bar.syncNow();
+  await profiles.goto();
+  await expect(profiles.row('Sanne Peeters').getByTestId('status-badge')).toHaveText('Confirmed');
+
+  // The setting in the other languages (screenshots), read back as saved.
+  for (const [language, locale] of [
+    ['fr', 'fr-BE'],
+    ['nl', 'nl-BE'],
+    ['es', 'es-ES'],
+  ] as const) {
+    const context = await browser.newContext({ locale });
+    const other = await context.newPage();
+    await other.goto(host.launchUrl);
+    await openOrganisation(other, language);
+    await expect(other.getByTestId('invitation-channels')).toHaveValue(orgLabel(language, 'sms'));
+    await other.getByTestId('invitation-channels').scrollIntoViewIfNeeded();
+    await expect(other.getByText(orgLabel(language, 'channels'))).toBeVisible();
+    await other.screenshot({ path: `${SHOTS}/org-setting-${language}.png`, fullPage: true });
+    await context.close();
+  }
+});
