@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CatalogueEntryRow } from '../db/schema';
-import { getEntry } from '../services/catalogue-reads';
+import { getEntry, liveEntries } from '../services/catalogue-reads';
+import { createEntry, deleteEntry } from '../services/catalogues';
+import { sourceOf } from '../services/audit';
+import { scimActor } from '../services/scim-tokens';
 import type { ServerContext } from '../services/context';
 import { applyProfileChanges } from '../services/profile-apply';
 import type { ProfileOutcome } from '../services/profiles';
@@ -111,7 +114,19 @@ async function setMembers(ctx: ServerContext, request: FastifyRequest, entry: Ca
   });
 }
 
+/** A free catalogue code made of the group's name (`Night shift` → `Night-shift`, then `Night-shift-2`…). */
+function codeFor(name: string, taken: readonly string[]): string {
+  const slug = name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').replace(/-+$/, '').slice(0, 40) || 'GROUP';
+  const used = new Set(taken.map((c) => c.toLowerCase()));
+  for (let n = 1; ; n++) {
+    const code = n === 1 ? slug : `${slug}-${n}`;
+    if (!used.has(code.toLowerCase())) return code;
+  }
+}
+
 export function groupRoutes(scope: FastifyInstance, ctx: ServerContext): void {
+  const writer = (request: FastifyRequest) => ({ organisationId: callerOf(request).organisationId, auditActor: scimActor(callerOf(request)) });
+
   const one = async (request: FastifyRequest, entry: CatalogueEntryRow): Promise<Json> => {
     const members = (await membersOf(ctx, callerOf(request).organisationId)).get(entry.id) ?? [];
     return toGroup(entry, members, scimBase(ctx));
@@ -154,6 +169,30 @@ export function groupRoutes(scope: FastifyInstance, ctx: ServerContext): void {
     const group = await one(request, entry);
     void reply.header('ETag', (group.meta as { version: string }).version);
     return group;
+  });
+
+  scope.post('/Groups', async (request, reply) => {
+    const caller = callerOf(request);
+    const body = request.body;
+    if (!isRecord(body) || typeof body.displayName !== 'string' || body.displayName.trim() === '') throw new ScimError(400, 'A Group needs a displayName.', 'invalidValue');
+    const name = body.displayName.trim();
+    const groups = await liveEntries(ctx.db, caller.organisationId, 'userGroup');
+    if (groups.some((g) => g.name.toLowerCase() === name.toLowerCase())) throw new ScimError(409, `A user group named "${name}" already exists.`, 'uniqueness');
+    const entry = await createEntry(ctx, writer(request), { kind: 'userGroup', draft: { code: codeFor(name, groups.map((g) => g.code)), name } }, sourceOf(request));
+    const row = await getEntry(ctx.db, caller.organisationId, entry.id);
+    if (row === undefined) throw new ScimError(500, 'The new group is missing.');
+    if (memberIds(body).length > 0) await setMembers(ctx, request, row, body);
+    const group = await one(request, row);
+    const meta = group.meta as { version: string; location: string };
+    void reply.status(201).header('ETag', meta.version).header('Location', meta.location);
+    return group;
+  });
+
+  scope.delete<{ Params: { id: string } }>('/Groups/:id', async (request, reply) => {
+    const entry = await liveGroup(ctx, request, request.params.id);
+    // Its members lose the user group; a rule that gives it refuses the deletion (409).
+    await deleteEntry(ctx, writer(request), entry.id, { removeFromProfiles: true }, sourceOf(request));
+    return reply.status(204).send();
   });
 
   scope.put<{ Params: { id: string } }>('/Groups/:id', async (request, reply) => {

@@ -10,7 +10,7 @@ import type { CatalogueEntryRow } from '../db/schema';
 import { inTransaction, iso } from '../db/tx';
 import type { Tx } from '../db/tx';
 import { adminActor, appendAudit } from './audit';
-import type { AuditSource } from './audit';
+import type { AuditEntryInput, AuditSource } from './audit';
 import type { Actor, ServerContext } from './context';
 import { entryUse, getEntry, holdersOf, liveEntries, readRequired, toEntry } from './catalogue-reads';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
@@ -61,6 +61,11 @@ const checked = (kind: CatalogueKind, draft: CatalogueEntryDraft) => {
   return result.value;
 };
 
+/** Who writes a catalogue: an admin's session, or a SCIM token (with its own actor in the audit log). */
+export type CatalogueWriter = Actor | { organisationId: string; auditActor: AuditEntryInput['actor'] };
+
+const auditActorOf = (writer: CatalogueWriter): AuditEntryInput['actor'] => ('auditActor' in writer ? writer.auditActor : adminActor(writer));
+
 /** What the audit log keeps of an entry. */
 const audited = (e: Pick<CatalogueEntry, 'kind' | 'code' | 'name' | 'description' | 'seats'>) => ({ kind: e.kind, code: e.code, name: e.name, description: e.description, seats: e.seats });
 
@@ -77,7 +82,7 @@ export async function listEntries(ctx: ServerContext, actor: Actor, kind: Catalo
 
 export async function createEntry(
   ctx: ServerContext,
-  actor: Actor,
+  actor: CatalogueWriter,
   input: { kind: CatalogueKind; id?: string | undefined; draft: CatalogueEntryDraft },
   source: AuditSource,
 ): Promise<CatalogueEntry> {
@@ -117,7 +122,7 @@ export async function createEntry(
     await trx.insertInto('catalogue_entries').values(row).execute();
     await setChangeSeq(trx, actor.organisationId, seq);
     const entry = toEntry(row);
-    await appendAudit(trx, { organisationId: actor.organisationId, actor: adminActor(actor), source, action: 'catalogue.entry_created', target: { type: 'catalogue_entry', id }, details: audited(entry) }, now);
+    await appendAudit(trx, { organisationId: actor.organisationId, actor: auditActorOf(actor), source, action: 'catalogue.entry_created', target: { type: 'catalogue_entry', id }, details: audited(entry) }, now);
     return entry;
   });
 }
@@ -154,7 +159,7 @@ export async function updateEntry(ctx: ServerContext, actor: Actor, id: string, 
       trx,
       {
         organisationId: actor.organisationId,
-        actor: adminActor(actor),
+        actor: auditActorOf(actor),
         source,
         action: 'catalogue.entry_changed',
         target: { type: 'catalogue_entry', id },
@@ -178,7 +183,7 @@ function moved(values: ReturnType<typeof rowValues>, field: AttributeField, from
 
 export async function deleteEntry(
   ctx: ServerContext,
-  actor: Actor,
+  actor: CatalogueWriter,
   id: string,
   options: { baseVersion?: number | undefined; replaceWith?: string | undefined; removeFromProfiles?: boolean | undefined },
   source: AuditSource,
@@ -251,7 +256,7 @@ export async function deleteEntry(
       const after = outcome.row;
       if (after === null || after.version === row.version) continue;
       changed++;
-      const audit = profileEntry(actor.organisationId, { actor: adminActor(actor), source }, profileId, valuesOfRow(row), valuesOfRow(after));
+      const audit = profileEntry(actor.organisationId, { actor: auditActorOf(actor), source }, profileId, valuesOfRow(row), valuesOfRow(after));
       if (audit !== null) await appendAudit(trx, audit, now);
     }
     await batch.flush();
@@ -260,7 +265,7 @@ export async function deleteEntry(
       trx,
       {
         organisationId: actor.organisationId,
-        actor: adminActor(actor),
+        actor: auditActorOf(actor),
         source,
         action: 'catalogue.entry_deleted',
         target: { type: 'catalogue_entry', id },

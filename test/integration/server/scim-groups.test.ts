@@ -90,6 +90,37 @@ describe.each(BACKENDS)('SCIM Groups and organisation isolation on %s', (backend
     expect(await members(engineering)).toEqual(before);
   });
 
+  it('Entra creates a group (a user group of the catalogue) with members, and deletes it; both audited with the token as actor', async () => {
+    const created = await scimA<Group>('POST', '/Groups', {
+      body: {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group', 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'],
+        externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159',
+        displayName: 'Night shift',
+        members: [{ value: users[0] }],
+        meta: { resourceType: 'Group' },
+      },
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`${t.url}/scim/v2/Groups/${created.body.id}`);
+    expect(created.body.members?.map((m) => m.value)).toEqual([users[0]]);
+    const catalogue = await t.request<{ data: { entries: { id: string; kind: string; code: string; name: string }[] } }>('GET', '/api/v1/catalogues?kind=userGroup', { token: a.token });
+    expect(catalogue.body.data.entries.find((e) => e.id === created.body.id)).toMatchObject({ code: 'Night-shift', name: 'Night shift' });
+    const twice = await scimA<ScimErrorBody>('POST', '/Groups', { body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'night SHIFT' } });
+    expect(twice.status).toBe(409);
+    expect(twice.body.scimType).toBe('uniqueness');
+    expect((await scimA('POST', '/Groups', { body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'] } })).status).toBe(400);
+
+    expect((await scimA('DELETE', `/Groups/${created.body.id}`)).status).toBe(204);
+    expect((await scimA('GET', `/Groups/${created.body.id}`)).status).toBe(404);
+    expect((await scimA<ScimUserBody>('GET', `/Users/${users[0] ?? ''}`)).body.groups).toBeUndefined();
+    const audit = await t.request<{ data: { entries: { action: string; actorType: string; actorEmail: string | null; targetId: string | null }[] } }>('GET', '/api/v1/audit?limit=100', { token: a.token });
+    const entries = audit.body.data.entries.filter((e) => e.targetId === created.body.id);
+    expect(entries.map((e) => [e.action, e.actorType, e.actorEmail])).toEqual([
+      ['catalogue.entry_deleted', 'scim', 'Entra A'],
+      ['catalogue.entry_created', 'scim', 'Entra A'],
+    ]);
+  });
+
   it('a token of A can neither see nor change anything of B', async () => {
     const bBefore = (await scimB<ScimUserBody>('GET', `/Users/${bUser.id}`)).body;
     const bGroupBefore = (await scimB<Group>('GET', `/Groups/${bGroup}`)).body;
@@ -100,6 +131,7 @@ describe.each(BACKENDS)('SCIM Groups and organisation isolation on %s', (backend
     expect((await scimA('GET', `/Groups/${bGroup}`)).status).toBe(404);
     expect((await scimA('PATCH', `/Groups/${bGroup}`, { body: { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: users[0] }] }] } })).status).toBe(404);
     expect((await scimA('PUT', `/Groups/${bGroup}`, { body: { displayName: 'B Engineering', members: [] } })).status).toBe(404);
+    expect((await scimA('DELETE', `/Groups/${bGroup}`)).status).toBe(404);
     const lists = [
       await scimA<ScimList>('GET', `/Users?filter=${encodeURIComponent('userName eq "secret@b.example"')}`),
       await scimA<ScimList>('GET', `/Users?filter=${encodeURIComponent('externalId eq "b-secret"')}`),
