@@ -42,6 +42,22 @@ async function call<T>(method: string, path: string, body: unknown, token?: stri
   return ((await res.json()) as { data: T }).data;
 }
 
+/** A key of one of the console's locale files, as the console shows it. */
+const word = (language: string, file: string, path: string): string => {
+  let value: unknown = JSON.parse(readFileSync(resolve(LOCALES, language, `${file}.json`), 'utf8'));
+  for (const part of path.split('.')) value = (value as Record<string, unknown>)[part];
+  if (typeof value !== 'string') throw new Error(`no ${language}/${file}.json ${path}`);
+  return value;
+};
+
+async function openInviteDialog(page: Page, language: string): Promise<void> {
+  await page.getByRole('navigation').getByText(word(language, 'common', 'nav.profiles'), { exact: true }).click();
+  await page.getByTestId('profile-row').filter({ hasText: 'Sanne Peeters' }).getByRole('checkbox').check();
+  await page.getByRole('button', { name: word(language, 'profiles', 'list.actions') }).click();
+  await page.getByRole('menuitem', { name: word(language, 'profiles', 'list.invite') }).click();
+  await expect(page.getByTestId('invite-channels')).toHaveText(word(language, 'sync', 'invite.bySms'));
+}
+
 const orgLabel = (language: string, key: 'organisation' | 'channels' | 'sms'): string => {
   const org = JSON.parse(readFileSync(resolve(LOCALES, language, 'org.json'), 'utf8')) as { nav: { organisation: string }; settings: { channels: string; channel: { sms: string } } };
   return key === 'organisation' ? org.nav.organisation : key === 'channels' ? org.settings.channels : org.settings.channel.sms;
@@ -77,12 +93,35 @@ test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in 
   const saved = await call<{ invitationChannels: string }>('GET', '/api/v1/organisation', undefined, session.token);
   expect(saved.invitationChannels).toBe('sms');
 
+  // The setting and the invite dialog in every language (screenshots), read back as saved.
+  for (const [language, locale] of [
+    ['en', 'en-GB'],
+    ['fr', 'fr-BE'],
+    ['nl', 'nl-BE'],
+    ['es', 'es-ES'],
+  ] as const) {
+    const context = await browser.newContext({ locale });
+    const other = await context.newPage();
+    await other.goto(host.launchUrl);
+    if (language !== 'en') {
+      await openOrganisation(other, language);
+      await expect(other.getByTestId('invitation-channels')).toHaveValue(orgLabel(language, 'sms'));
+      await other.getByTestId('invitation-channels').scrollIntoViewIfNeeded();
+      await expect(other.getByText(orgLabel(language, 'channels'))).toBeVisible();
+      await other.screenshot({ path: `${SHOTS}/org-setting-${language}.png` });
+    }
+    await openInviteDialog(other, language);
+    await other.screenshot({ path: `${SHOTS}/invite-dialog-${language}.png` });
+    await context.close();
+  }
+
   // Invite her from the list.
   const profiles = new ProfilesPage(page);
   await profiles.goto();
   await profiles.row('Sanne Peeters').getByRole('checkbox').check();
   await page.getByRole('button', { name: 'List actions' }).click();
   await page.getByRole('menuitem', { name: 'Invite users' }).click();
+  await expect(page.getByTestId('invite-channels')).toHaveText('This organisation sends invitations by SMS: people without a mobile number get the email instead.');
   await page.getByRole('button', { name: 'Confirm' }).click();
   await bar.syncNow();
 
@@ -118,21 +157,4 @@ test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in 
   await bar.syncNow();
   await profiles.goto();
   await expect(profiles.row('Sanne Peeters').getByTestId('status-badge')).toHaveText('Confirmed');
-
-  // The setting in the other languages (screenshots), read back as saved.
-  for (const [language, locale] of [
-    ['fr', 'fr-BE'],
-    ['nl', 'nl-BE'],
-    ['es', 'es-ES'],
-  ] as const) {
-    const context = await browser.newContext({ locale });
-    const other = await context.newPage();
-    await other.goto(host.launchUrl);
-    await openOrganisation(other, language);
-    await expect(other.getByTestId('invitation-channels')).toHaveValue(orgLabel(language, 'sms'));
-    await other.getByTestId('invitation-channels').scrollIntoViewIfNeeded();
-    await expect(other.getByText(orgLabel(language, 'channels'))).toBeVisible();
-    await other.screenshot({ path: `${SHOTS}/org-setting-${language}.png`, fullPage: true });
-    await context.close();
-  }
 });

@@ -9,6 +9,7 @@ import { api } from '../../api/client';
 import { useFormat } from '../../i18n/format';
 import { errorText } from '../../i18n/messages';
 import { SKIP_REASON_KEYS } from './words';
+import type { InvitationChannels } from '../../../src-shared/sms';
 
 /** "Invite users" → a confirmation with the count and who will be skipped, then the batch is queued. */
 export function InviteDialog({ selection, opened, onClose, onDone }: { selection: Selection; opened: boolean; onClose: () => void; onDone?: () => void }) {
@@ -17,7 +18,20 @@ export function InviteDialog({ selection, opened, onClose, onDone }: { selection
   const [preview, setPreview] = useState<InvitePreview | undefined>(undefined);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  // The organisation's invitation channels, when the server can be asked (it decides anyway; offline, nothing is said).
+  const [channels, setChannels] = useState<InvitationChannels>('email');
   const key = JSON.stringify(selection);
+
+  useEffect(() => {
+    if (!opened) return;
+    let live = true;
+    void api.invoke('org:settings', {}).then((r) => {
+      if (live && r.ok) setChannels(r.data.invitationChannels);
+    });
+    return () => {
+      live = false;
+    };
+  }, [opened]);
 
   useEffect(() => {
     if (!opened) return;
@@ -61,6 +75,11 @@ export function InviteDialog({ selection, opened, onClose, onDone }: { selection
             <Text data-testid="invite-count">
               {preview.toInvite === 0 ? t('sync.invite.nobody') : t('sync.invite.willGet', { count: preview.toInvite, n: format.number(preview.toInvite) })}
             </Text>
+            {channels !== 'email' && (
+              <Text size="sm" data-testid="invite-channels">
+                {channels === 'sms' ? t('sync.invite.bySms') : t('sync.invite.byBoth')}
+              </Text>
+            )}
             {preview.skipped.map((s) => {
               const skipped = { count: s.count, n: format.number(s.count), reason: t(SKIP_REASON_KEYS[s.reason]) };
               const examples = s.examples.join(', ');
