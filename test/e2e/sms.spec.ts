@@ -122,6 +122,8 @@ test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in 
   await page.getByRole('button', { name: 'List actions' }).click();
   await page.getByRole('menuitem', { name: 'Invite users' }).click();
   await expect(page.getByTestId('invite-channels')).toHaveText('This organisation sends invitations by SMS: people without a mobile number get the email instead.');
+  // The count names no channel: it is the SMS, not an email, that Sanne gets.
+  await expect(page.getByTestId('invite-count')).toHaveText('1 person will get an invitation to confirm their account and set a password.');
   await page.getByRole('button', { name: 'Confirm' }).click();
   await bar.syncNow();
 

@@ -73,7 +73,11 @@ export function InviteDialog({ selection, opened, onClose, onDone }: { selection
         {preview !== undefined && (
           <>
             <Text data-testid="invite-count">
-              {preview.toInvite === 0 ? t('sync.invite.nobody') : t('sync.invite.willGet', { count: preview.toInvite, n: format.number(preview.toInvite) })}
+              {preview.toInvite === 0
+                ? t('sync.invite.nobody')
+                : channels === 'email'
+                  ? t('sync.invite.willGet', { count: preview.toInvite, n: format.number(preview.toInvite) })
+                  : t('sync.invite.willBeInvited', { count: preview.toInvite, n: format.number(preview.toInvite) })}
             </Text>
             {channels !== 'email' && (
               <Text size="sm" data-testid="invite-channels">
