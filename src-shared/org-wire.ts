@@ -48,6 +48,8 @@ export const orgSettingsSchema = z.object({
   auditRetentionDays: z.int(),
   /** The attributes every profile must have (attributes.ts ATTRIBUTE_FIELDS); none from a server from before them. */
   requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)).default(() => []),
+  /** How usernames are made for new profiles (src-shared/usernames.ts), e.g. {first}.{last}; null: they are not (and none from a server from before them). */
+  usernameFormat: z.string().nullable().default(null),
   /** The caller's role: only an owner changes the settings. */
   role,
 });

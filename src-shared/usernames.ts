@@ -1,5 +1,5 @@
 import { rule } from './messages';
-import { Refusal } from './profile';
+import { checkUsername, LIMITS, Refusal } from './profile';
 import { findForbiddenCharacter, forbiddenCharacterRule } from './text-safety';
 
 /**
@@ -30,7 +30,7 @@ import { findForbiddenCharacter, forbiddenCharacterRule } from './text-safety';
  * name first, so that the number always fits.
  */
 
-export const USERNAME_LIMITS = { min: 3, max: 64, formatLength: 64 } as const;
+export const USERNAME_LIMITS = { min: LIMITS.usernameMin, max: LIMITS.usernameLength, formatLength: 64 } as const;
 
 /** The example names the organisation page shows a format with. */
 export const USERNAME_EXAMPLE = { firstName: 'Élodie', lastName: 'Dupré-Van den Broeck' } as const;
@@ -50,7 +50,6 @@ export interface UsernameFormat {
 type Check<T> = { ok: true; value: T } | Refusal;
 
 const SEPARATORS = /[._-]/;
-const USERNAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/;
 
 /** Letters that do not fall apart into a base letter and an accent. */
 const LIGATURES: Readonly<Record<string, string>> = {
@@ -97,21 +96,6 @@ export function parseUsernameFormat(raw: string): Check<UsernameFormat> {
   if (!pieces.some((p) => p.kind === 'name')) return new Refusal(rule('username_format_no_name', {}));
   if (pieces.filter((p) => p.kind === 'number').length > 1) return new Refusal(rule('username_format_two_numbers', {}));
   return { ok: true, value: { source, pieces } };
-}
-
-/** A typed username, normalised (trimmed, lower-cased); blank is none (null). */
-export function checkUsername(raw: string | null | undefined): Check<string | null> {
-  if (raw === null || raw === undefined) return { ok: true, value: null };
-  const hidden = findForbiddenCharacter(raw);
-  if (hidden !== null) return new Refusal(forbiddenCharacterRule('username', hidden));
-  const value = raw.trim().toLowerCase();
-  if (value === '') return { ok: true, value: null };
-  if (value.length < USERNAME_LIMITS.min) return new Refusal(rule('username_too_short', { min: USERNAME_LIMITS.min }));
-  if (value.length > USERNAME_LIMITS.max) return new Refusal(rule('too_long', { field: 'username', max: USERNAME_LIMITS.max }));
-  const stray = /[^a-z0-9._-]/.exec(value)?.[0];
-  if (stray !== undefined) return new Refusal(rule('username_character', { character: stray }));
-  if (!USERNAME_PATTERN.test(value)) return new Refusal(rule('username_edges', {}));
-  return { ok: true, value };
 }
 
 /** The key two usernames are compared by (the unique index's lower(username)). */
@@ -185,6 +169,21 @@ export function generateUsername(
     if (!taken(candidate)) return { ok: true, value: candidate };
   }
   return new Refusal(rule('username_cannot_generate', { firstName: person.firstName, lastName: person.lastName }));
+}
+
+/**
+ * What every username the format could make for this person begins with
+ * (whatever number a clash gives): a store looks for the usernames taken
+ * among those beginning so, and only those. Lower-case; may be empty.
+ */
+export function candidatePrefix(format: UsernameFormat, person: { firstName: string; lastName: string }): string {
+  const names = { first: foldName(person.firstName), last: foldName(person.lastName) };
+  const numbered = format.pieces.some((p) => p.kind === 'number');
+  const first = render(format, names, numbered ? 1 : null);
+  const last = render(format, names, MAX_TRIES);
+  let length = 0;
+  while (length < first.length && first[length] === last[length]) length += 1;
+  return first.slice(0, length);
 }
 
 /** The username a format gives an example person with nothing taken, or null when the format is not one: the organisation page's live example. */

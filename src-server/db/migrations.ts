@@ -3,6 +3,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { DialectName } from './connect';
 import { directoryMigrations } from './migrations-directory';
 import { organisationMigrations } from './migrations-organisations';
+import { identityMigrations } from './migrations-identities';
 
 /**
  * One set of migrations for SQLite and PostgreSQL: only types and statements
@@ -14,7 +15,11 @@ import { organisationMigrations } from './migrations-organisations';
 // Migrations see the database as it was when they were written, hence Kysely<unknown>.
 // The few steps the two databases cannot share (rebuilding a table's key) are told which one they run on.
 // In the order they run: the names sort by number.
-const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({ ...directoryMigrations(dialect), ...organisationMigrations(dialect) });
+const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
+  ...directoryMigrations(dialect),
+  ...organisationMigrations(dialect),
+  ...identityMigrations(dialect),
+});
 
 const provider = (dialect: DialectName): MigrationProvider => ({ getMigrations: () => Promise.resolve(migrationsFor(dialect)) });
 

@@ -30,6 +30,8 @@ export interface OrganisationsTable {
   audit_retention_days: Generated<number>;
   /** JSON list of the attribute fields every profile must have (src-shared/attributes.ts ATTRIBUTE_FIELDS); '[]': none. */
   required_attributes: Generated<string>;
+  /** How usernames are made for new profiles (src-shared/usernames.ts), e.g. {first}.{last}; null: they are not. */
+  username_format: Generated<string | null>;
 }
 
 /** One per normalised email across all organisations. */
@@ -132,6 +134,8 @@ export interface ProfilesTable {
   phone: string | null;
   tags: string;
   external_id: string | null;
+  /** Lower-case; unique per organisation among live profiles (profiles_username_unique, on lower(username)). */
+  username: Generated<string | null>;
   language: string;
   /** Several-valued attributes: JSON lists of entry ids, sorted. */
   access_rights: Generated<string>;

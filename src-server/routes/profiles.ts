@@ -23,6 +23,8 @@ import { inviteBatch } from '../services/invitations';
 import { RateLimitedError } from '../lib/rate-limit';
 import { lockOrganisation, setChangeSeq, toSettings } from '../services/organisations';
 import { ProfileBatch } from '../services/profiles';
+import { noteUsernameNeeds, noUsernameNeeds } from '../services/profile-usernames';
+import type { UsernameNeeds } from '../services/profile-usernames';
 import { getProfile, selectProfiles, toProfile } from '../services/profile-rows';
 import { databaseRefusalMessage, databaseRefusalRule, findUnstorableCharacter } from '../services/profile-checks';
 import type { ProfileOutcome } from '../services/profiles';
@@ -30,7 +32,7 @@ import type { ProfileOutcome } from '../services/profiles';
 const idParams = z.object({ id: z.uuid() });
 
 /** One REST change through the same batch, rules and locks as a push. */
-async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; emails: string[]; externalIds: string[] }, op: (batch: ProfileBatch) => ProfileOutcome, source: AuditSource): Promise<Profile | null> {
+async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; emails: string[]; externalIds: string[]; usernames?: UsernameNeeds }, op: (batch: ProfileBatch) => ProfileOutcome, source: AuditSource): Promise<Profile | null> {
   return inTransaction(ctx.db, async (trx) => {
     const org = await lockOrganisation(trx, actor.organisationId);
     const batch = new ProfileBatch(trx, actor.organisationId, {
@@ -38,8 +40,9 @@ async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; ema
       defaultLanguage: toSettings(org).defaultLanguage,
       now: ctx.clock.now(),
       requiredAttributes: readRequired(org.required_attributes),
+      usernameFormat: org.username_format,
     });
-    await batch.preload([ids.id], ids.emails, ids.externalIds);
+    await batch.preload([ids.id], ids.emails, ids.externalIds, ids.usernames);
     const existing = batch.rows.get(ids.id);
     const before = existing === undefined || existing.deleted !== 0 ? null : valuesOfRow(existing);
     const outcome = op(batch);
@@ -114,6 +117,7 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
             contains(sql`lower(${sql.ref('profiles.last_name')})`),
             contains(sql`${sql.ref('profiles.email')}`),
             contains(sql`lower(${sql.ref('profiles.external_id')})`),
+            contains(sql`lower(${sql.ref('profiles.username')})`),
           ]),
         );
       }
@@ -151,7 +155,15 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const org = toSettings(orgRow);
       const values = draftValues(body.draft, org.defaultLanguage);
       const id = body.id ?? randomUUID();
-      const profile = await applyOne(ctx, actor, { id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId] }, (b) => b.create(id, values), sourceOf(request));
+      const usernames = noUsernameNeeds();
+      noteUsernameNeeds(usernames, values, true);
+      const profile = await applyOne(
+        ctx,
+        actor,
+        { id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId], usernames },
+        (b) => b.create(id, values),
+        sourceOf(request),
+      );
       if (profile === null) throw new AppError('INTERNAL', 'Created profile missing.');
       // The organisation's communication setting: email 1 as soon as the profile exists.
       if (orgRow.invite_on_create === 1) {
@@ -186,13 +198,17 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
       }
       const org = toSettings(await lockFree(ctx, actor.organisationId));
       const values = draftValues(body.draft, org.defaultLanguage);
-      const profile = await applyOne(ctx, actor, { id: params.id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId] }, (b) => {
+      const usernames = noUsernameNeeds();
+      noteUsernameNeeds(usernames, values, false);
+      const profile = await applyOne(ctx, actor, { id: params.id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId], usernames }, (b) => {
         const row = b.rows.get(params.id);
         // Strict for REST: the version must still be the one the caller read.
         if (row !== undefined && row.version !== body.baseVersion) return { kind: 'conflict', reason: 'version', row };
-        // An attribute the draft leaves out stays as it is; grants follow the attributes.
+        // An attribute or username the draft leaves out stays as it is (a client from before them knows none); grants follow the attributes.
         const { grants: _followsAttributes, ...given } = values;
-        const changes: ValueChanges = Object.fromEntries(Object.entries(given).filter(([field]) => !isAttributeField(field) || draftGivesAttribute(body.draft, field)));
+        const changes: ValueChanges = Object.fromEntries(
+          Object.entries(given).filter(([field]) => (field === 'username' ? body.draft.username !== undefined : !isAttributeField(field) || draftGivesAttribute(body.draft, field))),
+        );
         return b.update(params.id, body.baseVersion, changes, changes);
       }, sourceOf(request));
       if (profile === null) throw new AppError('INTERNAL', 'Edited profile missing.');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkUsername, exampleUsername, foldName, generateUsername, parseUsernameFormat, USERNAME_LIMITS, usernameKey } from '../../src-shared/usernames';
+import { checkUsername } from '../../src-shared/profile';
+import { candidatePrefix, exampleUsername, foldName, generateUsername, parseUsernameFormat, USERNAME_LIMITS, usernameKey } from '../../src-shared/usernames';
 import type { UsernameFormat } from '../../src-shared/usernames';
 
 const format = (raw: string): UsernameFormat => {
@@ -163,5 +164,22 @@ describe('the live example', () => {
     expect(exampleUsername('{first}.{last}')).toBe('elodie.duprevandenbroeck');
     expect(exampleUsername('{f}{last}{nn}')).toBe('eduprevandenbroeck01');
     expect(exampleUsername('{surname}')).toBeNull();
+  });
+});
+
+describe('the prefix a store looks for', () => {
+  it('begins every candidate, numbered or not', () => {
+    const check = (raw: string, firstName: string, lastName: string, taken: string[]): void => {
+      const prefix = candidatePrefix(format(raw), { firstName, lastName });
+      const [madeOne] = makeAll(raw, [[firstName, lastName]], taken);
+      expect(madeOne?.startsWith(prefix), `${raw}: ${madeOne ?? ''} / ${prefix}`).toBe(true);
+      for (const t of taken) expect(t.startsWith(prefix)).toBe(true);
+    };
+    check('{first}.{last}', 'Jan', 'Peeters', ['jan.peeters', 'jan.peeters2']);
+    check('{last}{nn}', 'Jan', 'Peeters', ['peeters01']);
+    check('{f}-{nn}-{last}', 'Jan', 'Peeters', ['j-01-peeters', 'j-02-peeters']);
+    check('{first}.{last}', 'Maximiliana', 'W'.repeat(80), ['maximiliana.' + 'w'.repeat(52)]);
+    expect(candidatePrefix(format('{first}.{last}'), { firstName: 'Jan', lastName: 'Peeters' })).toBe('jan.peeters');
+    expect(candidatePrefix(format('{nn}{last}'), { firstName: 'Jan', lastName: 'Peeters' })).toBe('');
   });
 });

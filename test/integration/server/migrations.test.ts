@@ -157,6 +157,7 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
         'profiles_by_email',
         'profiles_email_unique',
         'profiles_external_id_unique',
+        'profiles_username_unique', // 0090: a username once per organisation, whatever its case
       ]);
     }
   });
@@ -164,10 +165,11 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
   it('undoes its newest migrations (a rolled-back upgrade) keeping the rows, and applies them again', async () => {
     const h = await open(backend);
     const db = asUnknown(h.db);
-    const beforeCatalogues = MIGRATION_NAMES.at(-3);
-    const catalogues = MIGRATION_NAMES.at(-2);
-    const latest = MIGRATION_NAMES.at(-1);
-    if (beforeCatalogues === undefined || catalogues === undefined || latest === undefined) throw new Error('needs three migrations');
+    const beforeCatalogues = '0040_invitation_expiry_audit';
+    const catalogues = '0050_attributes_and_catalogues';
+    const rules = '0060_assignment_rules';
+    const usernames = '0090_usernames';
+    expect(MIGRATION_NAMES.slice(-4)).toEqual([beforeCatalogues, catalogues, rules, usernames]);
     await migrateToLatest(db, h.dialect);
     const orgId = randomUUID();
     await h.db
@@ -189,9 +191,14 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
       return found.rows.map((r) => r.name);
     };
     expect(await columnsOf('profiles')).toContain('access_rights');
+    expect(await columnsOf('profiles')).toContain('username');
 
+    // 0090: the usernames and the organisation's format go.
+    expect(await migrateToLatest(db, h.dialect, rules)).toEqual([usernames]);
+    expect(await columnsOf('profiles')).not.toContain('username');
+    expect(await columnsOf('organisations')).not.toContain('username_format');
     // 0060: the rules go, the catalogues stay.
-    expect(await migrateToLatest(db, h.dialect, catalogues)).toEqual([latest]);
+    expect(await migrateToLatest(db, h.dialect, catalogues)).toEqual([rules]);
     expect(await tables()).not.toContain('assignment_rules');
     expect(await tables()).not.toContain('rule_applies');
     expect(await tables()).not.toContain('rule_apply_profiles');
@@ -203,7 +210,8 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
     expect(await tables()).not.toContain('catalogue_entries');
     expect((await h.db.selectFrom('organisations').select('name').where('id', '=', orgId).execute()).map((r) => r.name)).toEqual(['Rollback']);
 
-    expect(await migrateToLatest(db, h.dialect)).toEqual([catalogues, latest]);
+    expect(await migrateToLatest(db, h.dialect)).toEqual([catalogues, rules, usernames]);
+    expect(await columnsOf('profiles')).toContain('username');
     expect(await columnsOf('profiles')).toContain('access_rights');
     expect(await tables()).toContain('assignment_rules');
     expect(await tables()).toContain('profile_entries');
