@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'EMAIL_TAKEN',
   'EXTERNAL_ID_TAKEN',
+  'USERNAME_TAKEN',
   'VERSION_CONFLICT',
   'UNKNOWN_CHANNEL',
   'UNAUTHORIZED',
@@ -50,7 +51,7 @@ export type FieldErrors = Record<string, string>;
 export type FieldRules = Record<string, RuleMessage>;
 
 /** The values of a profile that no two live profiles may share. */
-export type UniqueField = 'email' | 'externalId';
+export type UniqueField = 'email' | 'externalId' | 'username';
 
 /**
  * What an error may carry besides its code and message: one set of keys,
@@ -73,7 +74,7 @@ export type ErrorDetails = {
    * language. Errors whose code says it all (CANCELLED) carry none.
    */
   rule?: RuleMessage;
-  /** EMAIL_TAKEN / EXTERNAL_ID_TAKEN: the profile that already holds the value… */
+  /** EMAIL_TAKEN / EXTERNAL_ID_TAKEN / USERNAME_TAKEN: the profile that already holds the value… */
   holderId?: string;
   /** …and which of its values it is (the server says so; the console names it in `fields`). */
   field?: UniqueField;

@@ -65,7 +65,7 @@ export const IMPORT_FAILURE_REASONS = [
 export type ImportFailureReason = (typeof IMPORT_FAILURE_REASONS)[number];
 
 /** A column's destination: a profile field, "full name" (split into first and last), or nothing. */
-export const MAPPING_TARGETS = ['firstName', 'lastName', 'fullName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'language', 'ignore'] as const;
+export const MAPPING_TARGETS = ['firstName', 'lastName', 'fullName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'username', 'language', 'ignore'] as const;
 export type MappingTarget = (typeof MAPPING_TARGETS)[number];
 
 export type MatchReason = 'header' | 'values' | 'header+values' | 'remembered' | 'manual' | 'none';

@@ -51,6 +51,8 @@ export const orgSettingsSchema = z.object({
   requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)).default(() => []),
   /** Which channels invitations use when a profile has an email and a phone (sms.ts); email from a server from before SMS. */
   invitationChannels: z.enum(INVITATION_CHANNELS).default('email'),
+  /** How usernames are made for new profiles (src-shared/usernames.ts), e.g. {first}.{last}; null: they are not (and none from a server from before them). */
+  usernameFormat: z.string().nullable().default(null),
   /** The caller's role: only an owner changes the settings. */
   role,
 });

@@ -13,6 +13,7 @@ export const valueColumns = (v: ProfileValues) => ({
   phone: v.phone,
   tags: JSON.stringify(v.tags),
   external_id: v.externalId,
+  username: v.username,
   language: v.language,
   access_rights: JSON.stringify(v.accessRights),
   department: v.department,

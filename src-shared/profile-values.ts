@@ -24,6 +24,7 @@ export const VALUE_FIELDS = [
   'phone',
   'tags',
   'externalId',
+  'username',
   'language',
   ...ATTRIBUTE_FIELDS,
   'grants',
@@ -31,7 +32,7 @@ export const VALUE_FIELDS = [
 export type ValueField = (typeof VALUE_FIELDS)[number];
 
 /** The fields that say who the person is (the import compares and shows these; the attributes are the catalogues'). */
-export const IDENTITY_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'tags', 'externalId', 'language'] as const satisfies readonly ValueField[];
+export const IDENTITY_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'tags', 'externalId', 'username', 'language'] as const satisfies readonly ValueField[];
 export type IdentityField = (typeof IDENTITY_FIELDS)[number];
 
 /** The attributes and grants of a profile that holds none: what a profile made before attributes, or without them, has. */
@@ -113,6 +114,7 @@ export function sameValues(a: ProfileValues, b: ProfileValues): boolean {
     a.email === b.email &&
     a.phone === b.phone &&
     a.externalId === b.externalId &&
+    a.username === b.username &&
     a.language === b.language &&
     sameList(a.tags, b.tags) &&
     a.department === b.department &&
@@ -134,6 +136,7 @@ export const valuesOf = (p: ProfileValues): ProfileValues => ({
   phone: p.phone,
   tags: p.tags,
   externalId: p.externalId,
+  username: p.username,
   language: p.language,
   accessRights: p.accessRights,
   department: p.department,

@@ -25,6 +25,8 @@ export const LIMITS = {
   tagLength: 50,
   tagCount: 50,
   phoneLength: 40,
+  usernameMin: 3,
+  usernameLength: 64,
 } as const;
 
 /**
@@ -42,6 +44,8 @@ export interface Profile extends ProfileAttributes {
   phone: string | null;
   tags: string[];
   externalId: string | null;
+  /** Lower-case; unique per organisation; null: none (src-shared/usernames.ts). */
+  username: string | null;
   language: Language;
   /** Which rule gave each attribute value (none: a person or a file gave it). */
   grants: Grants;
@@ -56,7 +60,7 @@ export interface Profile extends ProfileAttributes {
 }
 
 /** The editable fields, as the forms and the import name them. */
-export const PROFILE_FIELDS = ['firstName', 'lastName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'language'] as const;
+export const PROFILE_FIELDS = ['firstName', 'lastName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'username', 'language'] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
 /** The fields' English labels (the catalogue's, src-shared/messages.ts). */
@@ -68,6 +72,7 @@ export const FIELD_LABELS: Record<ProfileField, string> = {
   phoneNumber: RULE_TEMPLATES.field_phoneNumber,
   tags: RULE_TEMPLATES.field_tags,
   externalId: RULE_TEMPLATES.field_externalId,
+  username: RULE_TEMPLATES.field_username,
   language: RULE_TEMPLATES.field_language,
 };
 
@@ -80,6 +85,8 @@ export interface ProfileDraft {
   phoneNumber?: string | null | undefined;
   tags?: string | readonly string[] | null | undefined;
   externalId?: string | null | undefined;
+  /** Blank or left out: none (the server may generate one from the organisation's format). */
+  username?: string | null | undefined;
   language?: string | null | undefined;
   /**
    * The attributes, as entry ids (a file or a person names an entry by its
@@ -108,6 +115,7 @@ export interface ProfileValues extends ProfileAttributes {
   phone: string | null;
   tags: string[];
   externalId: string | null;
+  username: string | null;
   language: Language;
   /** Which rule gave each attribute value; only the rules write it (a draft never carries it). */
   grants: Grants;
@@ -293,6 +301,24 @@ export function checkExternalId(raw: string | null | undefined): FieldCheck<stri
   return { ok: true, value };
 }
 
+/** A username: 3 to 64 of a–z, 0–9, dot, underscore and hyphen, a letter or digit at each end (src-shared/usernames.ts generates them). */
+const USERNAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/;
+
+/** A typed username, normalised (trimmed, lower-cased); blank is none (null). */
+export function checkUsername(raw: string | null | undefined): FieldCheck<string | null> {
+  if (raw === null || raw === undefined) return { ok: true, value: null };
+  const hidden = findForbiddenCharacter(raw);
+  if (hidden !== null) return new Refusal(forbiddenCharacterRule('username', hidden));
+  const value = raw.trim().toLowerCase();
+  if (value === '') return { ok: true, value: null };
+  if (value.length < LIMITS.usernameMin) return new Refusal(rule('username_too_short', { min: LIMITS.usernameMin }));
+  if (value.length > LIMITS.usernameLength) return new Refusal(rule('too_long', { field: 'username', max: LIMITS.usernameLength }));
+  const stray = /[^a-z0-9._-]/.exec(value)?.[0];
+  if (stray !== undefined) return new Refusal(rule('username_character', { character: stray }));
+  if (!USERNAME_PATTERN.test(value)) return new Refusal(rule('username_edges', {}));
+  return { ok: true, value };
+}
+
 /** Exactly en_US, fr_BE or nl_BE (case-sensitive); empty means the default. */
 export function checkLanguage(raw: string | null | undefined, fallback: Language = DEFAULT_LANGUAGE): FieldCheck<Language> {
   const hidden = forbiddenIn('language', raw);
@@ -327,10 +353,12 @@ export function validateProfile(draft: ProfileDraft, options: { defaultLanguage?
   if (!tags.ok) refuse('tags', tags);
   const externalId = checkExternalId(draft.externalId);
   if (!externalId.ok) refuse('externalId', externalId);
+  const username = checkUsername(draft.username);
+  if (!username.ok) refuse('username', username);
   const language = checkLanguage(draft.language, options.defaultLanguage);
   if (!language.ok) refuse('language', language);
 
-  if (firstName.ok && lastName.ok && email.ok && phone.ok && tags.ok && externalId.ok && language.ok) {
+  if (firstName.ok && lastName.ok && email.ok && phone.ok && tags.ok && externalId.ok && username.ok && language.ok) {
     return {
       ok: true,
       value: {
@@ -340,6 +368,7 @@ export function validateProfile(draft: ProfileDraft, options: { defaultLanguage?
         phone: phone.value,
         tags: tags.value,
         externalId: externalId.value,
+        username: username.value,
         language: language.value,
         ...draftAttributes(draft),
         grants: {},
@@ -384,6 +413,7 @@ export const profileDraftSchema = z.strictObject({
   phoneNumber: loose,
   tags: z.union([z.string().max(5000), z.array(z.string().max(200)).max(200).readonly()]).nullish(),
   externalId: loose,
+  username: loose,
   language: loose,
   accessRights: z.array(z.uuid()).max(ATTRIBUTE_LIMITS.entriesPerProfile).readonly().nullish(),
   department: entryOrNone,

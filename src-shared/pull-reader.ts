@@ -144,6 +144,8 @@ function profile(value: unknown, path: string): Profile {
     phone: nullableString(f, 'phone', path),
     tags: tags(f, path),
     externalId: nullableString(f, 'externalId', path),
+    // A server from before usernames sends none.
+    username: f.username === undefined ? null : nullableString(f, 'username', path),
     language: language as Language,
     accessRights: entryIds(f, 'accessRights', path),
     department: entryIdOrNull(f, 'department', path),

@@ -57,6 +57,7 @@ const valueShape = {
   phone: z.string().max(LIMITS.phoneLength).nullable(),
   tags: z.array(z.string().max(200)).max(200),
   externalId: z.string().max(1000).nullable(),
+  username: z.string().max(1000).nullable(),
   language: z.enum(LANGUAGES),
   accessRights: entryIds,
   department: uuid.nullable(),
@@ -69,10 +70,11 @@ const valueShape = {
 };
 
 /**
- * The attributes and grants, each left out by a console or server from
- * before attributes: a profile they send or hold has none of them.
+ * The attributes, grants and username, each left out by a console or server
+ * from before them: a profile they send or hold has none of them.
  */
 const attributeDefaults = {
+  username: z.string().max(1000).nullable().default(null),
   accessRights: entryIds.default(() => noAttributes().accessRights),
   department: uuid.nullable().default(null),
   jobProfile: uuid.nullable().default(null),
@@ -397,6 +399,7 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
   EXTERNAL_ID_TAKEN: 409,
+  USERNAME_TAKEN: 409,
   VERSION_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   LIMIT_EXCEEDED: 413,

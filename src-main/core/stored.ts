@@ -13,6 +13,7 @@ export const toStored = (p: Profile, values: ProfileValues = p): StoredProfile =
   phone: values.phone,
   tags: values.tags,
   externalId: values.externalId,
+  username: values.username,
   language: values.language,
   accessRights: values.accessRights,
   department: values.department,

@@ -11,8 +11,8 @@ import { orderBy, whereNow } from './profiles.repo';
 import { ATTRIBUTE_COLUMNS } from './profile-entries';
 
 /** The columns an export reads, in this order (rows come back as arrays: no object per row). */
-const COLUMNS = 'p.first_name, p.last_name, p.email, p.phone, p.tags, p.external_id, p.language, p.invited_at, p.invitation_expires_at, p.confirmed_at, p.created_at, p.updated_at';
-type Row = [string, string, string, string | null, string, string | null, Language, string | null, string | null, string | null, string, string, ...(string | null)[]];
+const COLUMNS = 'p.first_name, p.last_name, p.email, p.phone, p.tags, p.external_id, p.username, p.language, p.invited_at, p.invitation_expires_at, p.confirmed_at, p.created_at, p.updated_at';
+type Row = [string, string, string, string | null, string, string | null, string | null, Language, string | null, string | null, string | null, string, string, ...(string | null)[]];
 
 /**
  * The names of the entries an attribute column holds (a JSON list of ids, an
@@ -50,7 +50,7 @@ export function selectedProfiles(db: Db, selection: Selection, now: Date, column
   const order = selection.kind === 'ids' ? 'p.name_key ASC, p.rid ASC' : orderBy(selection.query);
   const statement = db.prepare(`SELECT ${COLUMNS}${read} ${sql} ORDER BY ${order}`).raw(true);
   function* rows(): Generator<ExportedProfile> {
-    for (const [firstName, lastName, email, phone, tags, externalId, language, invitedAt, invitationExpiresAt, confirmedAt, createdAt, updatedAt, ...held] of statement.iterate(params) as Iterable<Row>) {
+    for (const [firstName, lastName, email, phone, tags, externalId, username, language, invitedAt, invitationExpiresAt, confirmedAt, createdAt, updatedAt, ...held] of statement.iterate(params) as Iterable<Row>) {
       const entries: Partial<Record<AttributeField, string[]>> = {};
       attributes.forEach((field, i) => {
         entries[field] = entryNames(held[i] ?? null, names);
@@ -62,6 +62,7 @@ export function selectedProfiles(db: Db, selection: Selection, now: Date, column
         phone,
         tags: tags === '[]' ? [] : (JSON.parse(tags) as string[]),
         externalId,
+        username,
         language,
         status: deriveStatus({ confirmedAt, invitedAt, invitationExpiresAt }, now),
         invitedAt,

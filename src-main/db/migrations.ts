@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import { LIST_INDEXES, SEARCH_TRIGGERS, replicaIndexes } from './replica-indexes';
+import { LIST_INDEXES, SEARCH_COLUMNS, SEARCH_TRIGGERS, SEARCH_TRIGGERS_BEFORE_14, replicaIndexes } from './replica-indexes';
 import { createInvitationEvents } from './dashboard.repo';
 import { ENTRIES_DELETE_TRIGGER, PROFILE_ENTRIES_TABLE, fillProfileEntries } from './profile-entries';
 
@@ -127,7 +127,7 @@ export const migrations: readonly Migration[] = [
         INSERT INTO profiles_fts (profiles_fts) VALUES ('rebuild');
         INSERT INTO profiles_words (profiles_words) VALUES ('rebuild');
       `);
-      for (const trigger of Object.values(SEARCH_TRIGGERS)) db.exec(trigger);
+      for (const trigger of Object.values(SEARCH_TRIGGERS_BEFORE_14)) db.exec(trigger);
     },
   },
   {
@@ -295,12 +295,12 @@ export const migrations: readonly Migration[] = [
         ALTER TABLE import_items_next RENAME TO import_items;
         CREATE INDEX import_items_by_mutation ON import_items (mutation_id);
       `);
-      db.exec(SEARCH_TRIGGERS.profiles_search_delete);
+      db.exec(SEARCH_TRIGGERS_BEFORE_14.profiles_search_delete);
       // The list indexes and the search triggers as they were: left to the deferred build while that is pending.
       if (!replicaIndexes.pending(db)) {
         for (const [name, definition] of Object.entries(LIST_INDEXES)) db.exec(`CREATE INDEX ${name} ${definition}`);
-        db.exec(SEARCH_TRIGGERS.profiles_search_insert);
-        db.exec(SEARCH_TRIGGERS.profiles_search_update);
+        db.exec(SEARCH_TRIGGERS_BEFORE_14.profiles_search_insert);
+        db.exec(SEARCH_TRIGGERS_BEFORE_14.profiles_search_update);
       }
     },
   },
@@ -428,6 +428,40 @@ export const migrations: readonly Migration[] = [
         );
         CREATE INDEX assignment_rules_by_position ON assignment_rules (position, id);
       `);
+    },
+  },
+  {
+    version: 14,
+    name: 'usernames',
+    up: (db) => {
+      // A username is unique per organisation on the server (whatever its case); here the index only finds its holder
+      // quickly (a pull may hold two for a moment while the server hands one from a profile to another).
+      db.exec(`
+        ALTER TABLE profiles ADD COLUMN username TEXT;
+        CREATE INDEX profiles_by_username ON profiles (username COLLATE NOCASE) WHERE deleted = 0 AND username IS NOT NULL;
+      `);
+      // The search indexes hold the username too: made again with it. Their triggers come back only if they were
+      // there (while a deferred build is pending they are off, and that build rebuilds the indexes and makes them).
+      const triggers = Object.keys(SEARCH_TRIGGERS).filter((name) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(name) !== undefined);
+      for (const name of Object.keys(SEARCH_TRIGGERS)) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+      const columns = SEARCH_COLUMNS.join(', ');
+      db.exec(`
+        DROP TABLE profiles_fts;
+        DROP TABLE profiles_words;
+        CREATE VIRTUAL TABLE profiles_fts USING fts5(
+          ${columns},
+          content = 'profiles', content_rowid = 'rid',
+          tokenize = 'trigram remove_diacritics 1'
+        );
+        CREATE VIRTUAL TABLE profiles_words USING fts5(
+          ${columns},
+          content = 'profiles', content_rowid = 'rid',
+          tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2'
+        );
+        INSERT INTO profiles_fts (profiles_fts) VALUES ('rebuild');
+        INSERT INTO profiles_words (profiles_words) VALUES ('rebuild');
+      `);
+      for (const name of triggers) db.exec(SEARCH_TRIGGERS[name as keyof typeof SEARCH_TRIGGERS]);
     },
   },
 ];

@@ -21,6 +21,7 @@ export interface ProfileRow {
   phone: string | null;
   tags: string;
   external_id: string | null;
+  username: string | null;
   language: Language;
   /** JSON arrays of entry ids (sorted), and the single-valued attributes' ids. */
   access_rights: string;
@@ -55,6 +56,7 @@ export const rowToStored = (row: ProfileRow): StoredProfile & { deleted: boolean
   phone: row.phone,
   tags: JSON.parse(row.tags) as string[],
   externalId: row.external_id,
+  username: row.username,
   language: row.language,
   accessRights: ids(row.access_rights),
   department: row.department,
@@ -118,7 +120,7 @@ interface Where {
 const ftsPhrase = (term: string): string => `"${term.replace(/"/g, '""')}"`;
 
 /** The searched columns as one text for the scan that stands in for the search indexes (a term never spans the line breaks). */
-const SEARCHED_TEXT = "p.first_name || char(10) || p.last_name || char(10) || p.email || char(10) || coalesce(p.external_id, '')";
+const SEARCHED_TEXT = "p.first_name || char(10) || p.last_name || char(10) || p.email || char(10) || coalesce(p.external_id, '') || char(10) || coalesce(p.username, '')";
 
 /**
  * Characters of a search fragment that the row's own text must hold for its
@@ -285,10 +287,10 @@ export const profilesRepo = {
     // Positional parameters: no parameter object per row (a first sync inserts 100,000 of them).
     const { lastInsertRowid } = prepared(
       db,
-      `INSERT INTO profiles (id, first_name, last_name, email, phone, tags, external_id, language, access_rights, department, job_profile,
+      `INSERT INTO profiles (id, first_name, last_name, email, phone, tags, external_id, username, language, access_rights, department, job_profile,
         permission_type, user_group, payment_methods, licences, grants, status, invited_at, invitation_expires_at, confirmed_at, version,
         created_at, updated_at, name_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       p.id,
       p.firstName,
@@ -297,6 +299,7 @@ export const profilesRepo = {
       p.phone,
       JSON.stringify(p.tags),
       p.externalId,
+      p.username,
       p.language,
       JSON.stringify(p.accessRights),
       p.department,

@@ -21,25 +21,36 @@ import { fillProfileEntries } from './profile-entries';
  * bulk write does not declare the indexes current.
  */
 
-const COLUMNS = 'first_name, last_name, email, external_id';
-
-export const SEARCH_TRIGGERS = {
-  profiles_search_insert: `CREATE TRIGGER profiles_search_insert AFTER INSERT ON profiles BEGIN
-    INSERT INTO profiles_fts (rowid, ${COLUMNS}) VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
-    INSERT INTO profiles_words (rowid, ${COLUMNS}) VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
+/** The search triggers that keep the two full-text indexes over these columns of profiles. */
+const searchTriggers = (columns: readonly string[]) => {
+  const list = columns.join(', ');
+  const of = (row: 'new' | 'old'): string => columns.map((c) => `${row}.${c}`).join(', ');
+  return {
+    profiles_search_insert: `CREATE TRIGGER profiles_search_insert AFTER INSERT ON profiles BEGIN
+    INSERT INTO profiles_fts (rowid, ${list}) VALUES (new.rid, ${of('new')});
+    INSERT INTO profiles_words (rowid, ${list}) VALUES (new.rid, ${of('new')});
   END`,
-  profiles_search_delete: `CREATE TRIGGER profiles_search_delete AFTER DELETE ON profiles BEGIN
-    INSERT INTO profiles_fts (profiles_fts, rowid, ${COLUMNS}) VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
-    INSERT INTO profiles_words (profiles_words, rowid, ${COLUMNS}) VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
+    profiles_search_delete: `CREATE TRIGGER profiles_search_delete AFTER DELETE ON profiles BEGIN
+    INSERT INTO profiles_fts (profiles_fts, rowid, ${list}) VALUES ('delete', old.rid, ${of('old')});
+    INSERT INTO profiles_words (profiles_words, rowid, ${list}) VALUES ('delete', old.rid, ${of('old')});
     DELETE FROM profile_tags WHERE profile_rid = old.rid;
   END`,
-  profiles_search_update: `CREATE TRIGGER profiles_search_update AFTER UPDATE OF ${COLUMNS} ON profiles BEGIN
-    INSERT INTO profiles_fts (profiles_fts, rowid, ${COLUMNS}) VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
-    INSERT INTO profiles_fts (rowid, ${COLUMNS}) VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
-    INSERT INTO profiles_words (profiles_words, rowid, ${COLUMNS}) VALUES ('delete', old.rid, old.first_name, old.last_name, old.email, old.external_id);
-    INSERT INTO profiles_words (rowid, ${COLUMNS}) VALUES (new.rid, new.first_name, new.last_name, new.email, new.external_id);
+    profiles_search_update: `CREATE TRIGGER profiles_search_update AFTER UPDATE OF ${list} ON profiles BEGIN
+    INSERT INTO profiles_fts (profiles_fts, rowid, ${list}) VALUES ('delete', old.rid, ${of('old')});
+    INSERT INTO profiles_fts (rowid, ${list}) VALUES (new.rid, ${of('new')});
+    INSERT INTO profiles_words (profiles_words, rowid, ${list}) VALUES ('delete', old.rid, ${of('old')});
+    INSERT INTO profiles_words (rowid, ${list}) VALUES (new.rid, ${of('new')});
   END`,
-} as const;
+  } as const;
+};
+
+/** The columns the search indexes hold (schema 14 on: the username too). */
+export const SEARCH_COLUMNS = ['first_name', 'last_name', 'email', 'external_id', 'username'] as const;
+
+export const SEARCH_TRIGGERS = searchTriggers(SEARCH_COLUMNS);
+
+/** The search triggers as schemas 3 to 13 had them (before usernames): the migrations of those versions make these. */
+export const SEARCH_TRIGGERS_BEFORE_14 = searchTriggers(['first_name', 'last_name', 'email', 'external_id']);
 
 /**
  * The list's indexes: one per sort order the list offers; each ends in rid (implicit), the tie-break that keeps pages stable.

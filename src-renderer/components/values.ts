@@ -14,6 +14,7 @@ export const FIELD_KEYS = {
   phoneNumber: 'common.fields.phoneNumber',
   tags: 'common.fields.tags',
   externalId: 'common.fields.externalId',
+  username: 'common.fields.username',
   language: 'common.fields.language',
   accessRights: 'rules.field_accessRights',
   department: 'rules.field_department',

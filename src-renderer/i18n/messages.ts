@@ -81,6 +81,7 @@ const CODE_TEXT: { [C in ErrorCode]: `errors.code.${C}` } = {
   NOT_FOUND: 'errors.code.NOT_FOUND',
   EMAIL_TAKEN: 'errors.code.EMAIL_TAKEN',
   EXTERNAL_ID_TAKEN: 'errors.code.EXTERNAL_ID_TAKEN',
+  USERNAME_TAKEN: 'errors.code.USERNAME_TAKEN',
   VERSION_CONFLICT: 'errors.code.VERSION_CONFLICT',
   UNKNOWN_CHANNEL: 'errors.code.UNKNOWN_CHANNEL',
   UNAUTHORIZED: 'errors.code.UNAUTHORIZED',

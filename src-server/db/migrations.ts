@@ -4,6 +4,7 @@ import type { DialectName } from './connect';
 import { directoryMigrations } from './migrations-directory';
 import { organisationMigrations } from './migrations-organisations';
 import { channelMigrations } from './migrations-channels';
+import { identityMigrations } from './migrations-identities';
 import { scimMigrations } from './migrations-scim';
 import { ssoMigrations } from './migrations-sso';
 
@@ -22,6 +23,7 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   ...organisationMigrations(dialect),
   ...scimMigrations(dialect),
   ...ssoMigrations(dialect),
+  ...identityMigrations(dialect),
   ...channelMigrations(dialect),
 });
 

@@ -32,6 +32,8 @@ export interface OrganisationsTable {
   required_attributes: Generated<string>;
   /** Which channels an invitation goes out on (src-shared/sms.ts InvitationChannels): 'email' (default), 'sms', 'both'. */
   invitation_channels: Generated<string>;
+  /** How usernames are made for new profiles (src-shared/usernames.ts), e.g. {first}.{last}; null: they are not. */
+  username_format: Generated<string | null>;
 }
 
 /** One per normalised email across all organisations. */
@@ -134,6 +136,8 @@ export interface ProfilesTable {
   phone: string | null;
   tags: string;
   external_id: string | null;
+  /** Lower-case; unique per organisation among live profiles (profiles_username_unique, on lower(username)). */
+  username: Generated<string | null>;
   language: string;
   /** Several-valued attributes: JSON lists of entry ids, sorted. */
   access_rights: Generated<string>;

@@ -10,7 +10,7 @@ import type { ServerContext } from '../services/context';
 import { isSupportedCountry, getCountryCallingCode } from 'libphonenumber-js/max';
 import type { OrganisationRow } from '../db/schema';
 import { adminActor, appendAudit, sourceOf } from '../services/audit';
-import { checkAppLinks, checkOrganisationName, invitationChannelsOf, readAppLinks, toSettings } from '../services/organisations';
+import { checkAppLinks, checkOrganisationName, checkUsernameFormatSetting, invitationChannelsOf, readAppLinks, toSettings } from '../services/organisations';
 import { INVITATION_CHANNELS } from '../../src-shared/sms';
 import { readRequired } from '../services/catalogue-reads';
 import { ATTRIBUTE_FIELDS } from '../../src-shared/attributes';
@@ -27,6 +27,7 @@ const view = (ctx: ServerContext, row: OrganisationRow, role: z.infer<typeof org
     auditRetentionDays: row.audit_retention_days,
     requiredAttributes: readRequired(row.required_attributes),
     invitationChannels: invitationChannelsOf(row),
+    usernameFormat: row.username_format,
     role,
   };
 };
@@ -81,12 +82,15 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
         .optional(),
       /** Which channels invitations use when a profile has both an email and a phone that takes SMS: email, sms, or both. */
       invitationChannels: z.enum(INVITATION_CHANNELS, { error: `invitationChannels is one of: ${INVITATION_CHANNELS.join(', ')}.` }).optional(),
+      /** How usernames are made for new profiles that come without one, e.g. {first}.{last} or {f}{last}{nn}; null or blank: they are not. */
+      usernameFormat: z.string().max(1000).nullable().optional(),
     }),
     response: orgSettingsSchema,
     handler: async ({ body, actor, request }) => {
       // The settings are the owner's (access 'owner'): where email 2 sends people, how many emails leave, how long the log is kept.
       const name = body.name === undefined ? undefined : checkOrganisationName(body.name);
       const links = body.appLinks === undefined ? undefined : checkAppLinks(body.appLinks);
+      const usernameFormat = body.usernameFormat === undefined ? undefined : checkUsernameFormatSetting(body.usernameFormat);
       const now = ctx.clock.now();
       await inTransaction(ctx.db, async (trx) => {
         const current = await trx.selectFrom('organisations').selectAll().where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
@@ -102,6 +106,7 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
           // Kept in one order, each once, so the same set is the same text.
           ...(body.invitationChannels === undefined ? {} : { invitation_channels: body.invitationChannels }),
           ...(body.requiredAttributes === undefined ? {} : { required_attributes: JSON.stringify(ATTRIBUTE_FIELDS.filter((f) => body.requiredAttributes?.includes(f))) }),
+          ...(usernameFormat === undefined ? {} : { username_format: usernameFormat }),
         };
         const before: Record<string, unknown> = {};
         const after: Record<string, unknown> = {};

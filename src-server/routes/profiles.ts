@@ -19,6 +19,8 @@ import { RateLimitedError } from '../lib/rate-limit';
 import { toSettings } from '../services/organisations';
 import type { ProfileBatch } from '../services/profiles';
 import { applyProfileChange } from '../services/profile-apply';
+import { noteUsernameNeeds, noUsernameNeeds } from '../services/profile-usernames';
+import type { UsernameNeeds } from '../services/profile-usernames';
 import { getProfile, selectProfiles, toProfile } from '../services/profile-rows';
 import { findUnstorableCharacter } from '../services/profile-checks';
 import type { ProfileOutcome } from '../services/profiles';
@@ -26,7 +28,7 @@ import type { ProfileOutcome } from '../services/profiles';
 const idParams = z.object({ id: z.uuid() });
 
 /** One REST change through the same batch, rules and locks as a push. */
-async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; emails: string[]; externalIds: string[] }, op: (batch: ProfileBatch) => ProfileOutcome, source: AuditSource): Promise<Profile | null> {
+async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; emails: string[]; externalIds: string[]; usernames?: UsernameNeeds }, op: (batch: ProfileBatch) => ProfileOutcome, source: AuditSource): Promise<Profile | null> {
   const row = await applyProfileChange(ctx, actor.organisationId, { actor: adminActor(actor), source }, ids, op);
   return row === null ? null : toProfile(row, ctx.clock.now());
 }
@@ -69,6 +71,7 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
             contains(sql`lower(${sql.ref('profiles.last_name')})`),
             contains(sql`${sql.ref('profiles.email')}`),
             contains(sql`lower(${sql.ref('profiles.external_id')})`),
+            contains(sql`lower(${sql.ref('profiles.username')})`),
           ]),
         );
       }
@@ -106,7 +109,15 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const org = toSettings(orgRow);
       const values = draftValues(body.draft, org.defaultLanguage);
       const id = body.id ?? randomUUID();
-      const profile = await applyOne(ctx, actor, { id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId] }, (b) => b.create(id, values), sourceOf(request));
+      const usernames = noUsernameNeeds();
+      noteUsernameNeeds(usernames, values, true);
+      const profile = await applyOne(
+        ctx,
+        actor,
+        { id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId], usernames },
+        (b) => b.create(id, values),
+        sourceOf(request),
+      );
       if (profile === null) throw new AppError('INTERNAL', 'Created profile missing.');
       // The organisation's communication setting: email 1 as soon as the profile exists.
       if (orgRow.invite_on_create === 1) {
@@ -141,13 +152,17 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
       }
       const org = toSettings(await lockFree(ctx, actor.organisationId));
       const values = draftValues(body.draft, org.defaultLanguage);
-      const profile = await applyOne(ctx, actor, { id: params.id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId] }, (b) => {
+      const usernames = noUsernameNeeds();
+      noteUsernameNeeds(usernames, values, false);
+      const profile = await applyOne(ctx, actor, { id: params.id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId], usernames }, (b) => {
         const row = b.rows.get(params.id);
         // Strict for REST: the version must still be the one the caller read.
         if (row !== undefined && row.version !== body.baseVersion) return { kind: 'conflict', reason: 'version', row };
-        // An attribute the draft leaves out stays as it is; grants follow the attributes.
+        // An attribute or username the draft leaves out stays as it is (a client from before them knows none); grants follow the attributes.
         const { grants: _followsAttributes, ...given } = values;
-        const changes: ValueChanges = Object.fromEntries(Object.entries(given).filter(([field]) => !isAttributeField(field) || draftGivesAttribute(body.draft, field)));
+        const changes: ValueChanges = Object.fromEntries(
+          Object.entries(given).filter(([field]) => (field === 'username' ? body.draft.username !== undefined : !isAttributeField(field) || draftGivesAttribute(body.draft, field))),
+        );
         return b.update(params.id, body.baseVersion, changes, changes);
       }, sourceOf(request));
       if (profile === null) throw new AppError('INTERNAL', 'Edited profile missing.');

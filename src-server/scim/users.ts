@@ -13,6 +13,7 @@ import type { ServerContext } from '../services/context';
 import { getOrganisation, toSettings } from '../services/organisations';
 import type { AuditWho } from '../services/profile-audit';
 import { applyProfileChange } from '../services/profile-apply';
+import { noteUsernameNeeds, noUsernameNeeds } from '../services/profile-usernames';
 import { checkValues } from '../services/profile-checks';
 import { getProfile, rowValues, selectProfiles } from '../services/profile-rows';
 import { scimActor } from '../services/scim-tokens';
@@ -42,7 +43,7 @@ async function liveProfile(ctx: ServerContext, request: FastifyRequest, id: stri
   return row;
 }
 
-const blankValues = (language: Language): ProfileValues => ({ firstName: '', lastName: '', email: '', phone: null, tags: [], externalId: null, language, ...noAttributes(), grants: {} });
+const blankValues = (language: Language): ProfileValues => ({ firstName: '', lastName: '', email: '', phone: null, tags: [], externalId: null, username: null, language, ...noAttributes(), grants: {} });
 
 function sendUser(reply: FastifyReply, user: ScimUser, status = 200): ScimUser {
   void reply.status(status).header('ETag', user.meta.version);
@@ -66,7 +67,10 @@ async function writeUser(ctx: ServerContext, request: FastifyRequest, id: string
     throw new ScimError(400, `The User breaks the profile rules. ${problems.join('; ')}`, 'invalidValue');
   }
   const values = checked.value;
-  const ids = { id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId] };
+  // A new profile without a username gets one from the organisation's format, like any other.
+  const usernames = noUsernameNeeds();
+  noteUsernameNeeds(usernames, values, current === null);
+  const ids = { id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId], usernames };
   const row = await applyProfileChange(ctx, caller.organisationId, whoOf(request), ids, (batch) => {
     let outcome;
     if (current === null) outcome = batch.create(id, values);

@@ -1,5 +1,6 @@
 import { INVITATION_CHANNELS } from '../../src-shared/sms';
 import type { InvitationChannels } from '../../src-shared/sms';
+import { parseUsernameFormat } from '../../src-shared/usernames';
 import { randomUUID } from 'node:crypto';
 import type { AppLinks } from '../config';
 import type { OrganisationRow } from '../db/schema';
@@ -107,6 +108,14 @@ export function checkOrganisationName(raw: string): string {
   if (name === '') fail(rule('organisation_name_required', {}));
   if (name.length > ORGANISATION_NAME_MAX) fail(rule('organisation_name_too_long', { max: ORGANISATION_NAME_MAX }));
   return name;
+}
+
+/** The username format an owner sets: blank is none (usernames are not generated); otherwise it must read (src-shared/usernames.ts). */
+export function checkUsernameFormatSetting(raw: string | null): string | null {
+  if (raw === null || raw.trim() === '') return null;
+  const read = parseUsernameFormat(raw);
+  if (!read.ok) throw fieldError(read.rule, 'usernameFormat');
+  return read.value.source;
 }
 
 export function toSettings(row: Pick<OrganisationRow, 'id' | 'name' | 'default_language' | 'invitation_lifetime_days' | 'app_links'>): OrganisationSettings {

@@ -14,6 +14,7 @@ import { toProfile } from './profile-rows';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
 import { ProfileBatch } from './profiles';
 import type { ProfileOutcome } from './profiles';
+import type { UsernameNeeds } from './profile-usernames';
 
 /**
  * Changes of profiles outside a push (the REST API, SCIM) through the same
@@ -26,7 +27,7 @@ export async function applyProfileChanges(
   ctx: ServerContext,
   organisationId: string,
   who: AuditWho,
-  preload: { ids: string[]; emails: string[]; externalIds: string[] },
+  preload: { ids: string[]; emails: string[]; externalIds: string[]; usernames?: UsernameNeeds | undefined },
   op: (batch: ProfileBatch) => { id: string; outcome: ProfileOutcome }[],
 ): Promise<(ProfileRow | null)[]> {
   return inTransaction(ctx.db, async (trx) => {
@@ -37,8 +38,9 @@ export async function applyProfileChanges(
       defaultLanguage: toSettings(org).defaultLanguage,
       now,
       requiredAttributes: readRequired(org.required_attributes),
+      usernameFormat: org.username_format,
     });
-    await batch.preload(preload.ids, preload.emails, preload.externalIds);
+    await batch.preload(preload.ids, preload.emails, preload.externalIds, preload.usernames);
     const liveBefore = (id: string): ProfileRow | null => {
       const row = batch.rows.get(id);
       return row === undefined || row.deleted !== 0 ? null : row;
@@ -87,10 +89,10 @@ export async function applyProfileChange(
   ctx: ServerContext,
   organisationId: string,
   who: AuditWho,
-  ids: { id: string; emails: string[]; externalIds: string[] },
+  ids: { id: string; emails: string[]; externalIds: string[]; usernames?: UsernameNeeds | undefined },
   op: (batch: ProfileBatch) => ProfileOutcome,
 ): Promise<ProfileRow | null> {
-  const [row] = await applyProfileChanges(ctx, organisationId, who, { ids: [ids.id], emails: ids.emails, externalIds: ids.externalIds }, (batch) => [{ id: ids.id, outcome: op(batch) }]);
+  const [row] = await applyProfileChanges(ctx, organisationId, who, { ids: [ids.id], emails: ids.emails, externalIds: ids.externalIds, usernames: ids.usernames }, (batch) => [{ id: ids.id, outcome: op(batch) }]);
   return row ?? null;
 }
 

@@ -32,6 +32,7 @@ export function checkValues(values: ProfileValues, defaultLanguage: Language): P
       phoneNumber: values.phone,
       tags: values.tags,
       externalId: values.externalId,
+      username: values.username,
       language: values.language,
       accessRights: values.accessRights,
       department: values.department,

@@ -59,6 +59,7 @@ export const rowValues = (row: ProfileRow): ProfileValues => ({
   phone: row.phone,
   tags: JSON.parse(row.tags) as string[],
   externalId: row.external_id,
+  username: row.username,
   language: isLanguage(row.language) ? row.language : 'en_US',
   ...rowAttributes(row),
 });

@@ -17,6 +17,7 @@ const UPDATED_COLUMNS = [
   'phone',
   'tags',
   'external_id',
+  'username',
   'language',
   'access_rights',
   'department',
@@ -41,6 +42,9 @@ const NUMERIC_COLUMNS: Partial<Record<(typeof UPDATED_COLUMNS)[number], string>>
 const ROWS_PER_STATEMENT = 500;
 
 type UpdatedColumn = (typeof UPDATED_COLUMNS)[number];
+
+/** The columns no two live profiles of an organisation may share: a row changing one lets go of them all first. */
+const MOVING_COLUMNS = ['email', 'external_id', 'username'] as const satisfies readonly UpdatedColumn[];
 
 /**
  * Writes rows of one organisation back in one statement: an UPDATE … FROM a
@@ -91,17 +95,18 @@ export class StoredColumns {
    * Writes the rows back, a few hundred per statement. The changes were
    * checked in memory in order, so the end state is consistent; the writes
    * must not pass through an inconsistent one on the way (one push may hand
-   * an email from a profile to a new one, or swap two): the rows whose email
-   * or external ID changes first let go of both, then all take their final
+   * an email from a profile to a new one, or swap two): the rows whose email,
+   * external ID or username changes first let go of all three, then all take their final
    * values (only the columns that changed in some row of the statement).
    */
   async write(trx: Tx, organisationId: string, rows: readonly ProfileRow[]): Promise<void> {
     const changed = new Map(rows.map((row) => [row.id, this.#changed(row)]));
-    const moving = rows.filter((row) => changed.get(row.id)?.has('email') === true || changed.get(row.id)?.has('external_id') === true);
+    const moves = (row: ProfileRow): boolean => MOVING_COLUMNS.some((column) => changed.get(row.id)?.has(column) === true);
+    const moving = rows.filter(moves);
     for (const part of chunks(moving, ROWS_PER_STATEMENT)) {
       await trx
         .updateTable('profiles')
-        .set({ email: sql<string>`'~moving~' || id`, external_id: null })
+        .set({ email: sql<string>`'~moving~' || id`, external_id: null, username: null })
         .where('organisation_id', '=', organisationId)
         .where(
           'id',
@@ -112,7 +117,7 @@ export class StoredColumns {
     }
     for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
       const moved = new Set(part.filter((row) => moving.includes(row)).map((row) => row.id));
-      const columns = UPDATED_COLUMNS.filter((column) => part.some((row) => changed.get(row.id)?.has(column) === true || (moved.has(row.id) && (column === 'email' || column === 'external_id'))));
+      const columns = UPDATED_COLUMNS.filter((column) => part.some((row) => changed.get(row.id)?.has(column) === true || (moved.has(row.id) && (MOVING_COLUMNS as readonly string[]).includes(column))));
       await updateRows(trx, organisationId, part, columns);
     }
     for (const [id, columns] of changed) this.#written.set(id, columns);

@@ -20,6 +20,10 @@ import { StoredColumns } from './profile-writes';
 import { liveRules } from './rule-reads';
 import { rulesOnCreation } from '../../src-shared/assignment-rules';
 import type { AssignmentRule } from '../../src-shared/assignment-rules';
+import { generateUsername, usernameKey } from '../../src-shared/usernames';
+import type { UsernameFormat } from '../../src-shared/usernames';
+import { liveUsernameHolders, storedFormat } from './profile-usernames';
+import type { UsernameNeeds } from './profile-usernames';
 
 export const refusedByDatabase = (code: string): Outcome => ({
   kind: 'rejected',
@@ -39,7 +43,7 @@ export interface BatchCheckpoint {
   readonly entriesChanged: ReadonlySet<string>;
 }
 
-/** A taken email or external ID: its holder (also as `profileId`, the name before `holderId`, for one release), which value, and the finding. */
+/** A taken email, external ID or username: its holder (also as `profileId`, the name before `holderId`, for one release), which value, and the finding. */
 const takenDetails = (holderId: string, field: UniqueField, found: RuleMessage): ErrorDetails => ({ holderId, profileId: holderId, field, rule: found });
 
 type Outcome =
@@ -47,7 +51,7 @@ type Outcome =
   /** Applied without the licences that had no seat left (`row`: the profile as it now is; unchanged when that was the whole change). */
   | { kind: 'no_seat'; row: ProfileRow; version: number; licences: string[] }
   | { kind: 'conflict'; reason: ConflictReason; row: ProfileRow }
-  | { kind: 'rejected'; code: 'VALIDATION_FAILED' | 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN' | 'NOT_FOUND'; message: string; details?: ErrorDetails };
+  | { kind: 'rejected'; code: 'VALIDATION_FAILED' | 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN' | 'USERNAME_TAKEN' | 'NOT_FOUND'; message: string; details?: ErrorDetails };
 
 /**
  * Applies profile changes of one organisation inside one transaction that
@@ -66,6 +70,10 @@ export class ProfileBatch {
   readonly #stored = new StoredColumns();
   readonly #liveByEmail = new Map<string, string>();
   readonly #liveByExternalId = new Map<string, string>();
+  /** By usernameKey. */
+  readonly #liveByUsername = new Map<string, string>();
+  /** How the organisation makes usernames for new profiles that come without one (null: it does not). */
+  readonly #usernameFormat: UsernameFormat | null;
   /** Emails whose account is confirmed (another organisation's dates are not kept: they are not this one's to show). */
   readonly #confirmedAccounts = new Set<string>();
   readonly #inserts = new Map<string, ProfileRow>();
@@ -86,13 +94,18 @@ export class ProfileBatch {
   readonly #seats = new Map<string, { name: string; seats: number }>();
   readonly #used = new Map<string, number>();
 
-  constructor(trx: Tx, organisationId: string, options: { seq: number; defaultLanguage: Language; now: Date; requiredAttributes: RequiredAttributes }) {
+  constructor(
+    trx: Tx,
+    organisationId: string,
+    options: { seq: number; defaultLanguage: Language; now: Date; requiredAttributes: RequiredAttributes; usernameFormat?: string | null },
+  ) {
     this.#trx = trx;
     this.#organisationId = organisationId;
     this.#seq = options.seq;
     this.#defaultLanguage = options.defaultLanguage;
     this.#now = options.now;
     this.#required = options.requiredAttributes;
+    this.#usernameFormat = storedFormat(options.usernameFormat ?? null);
   }
 
   /** The rows this batch knows, as the changes so far left them. */
@@ -118,7 +131,7 @@ export class ProfileBatch {
    * external IDs no profile could hold (see isStorableText) are not looked
    * for: nothing can match them, and PostgreSQL refuses a NUL even in a query.
    */
-  async preload(ids: readonly string[], allEmails: readonly string[], allExternalIds: readonly string[]): Promise<void> {
+  async preload(ids: readonly string[], allEmails: readonly string[], allExternalIds: readonly string[], usernames?: UsernameNeeds): Promise<void> {
     const emails = allEmails.filter(isStorableText);
     const externalIds = allExternalIds.filter(isStorableText);
     for (const part of chunks([...new Set(ids)], 500)) {
@@ -131,6 +144,7 @@ export class ProfileBatch {
       for (const a of accounts) this.#confirmedAccounts.add(a.email);
     }
     for (const part of chunks([...new Set(externalIds)], 500)) await this.#rememberLive('external_id', part);
+    if (usernames !== undefined) for (const row of await liveUsernameHolders(this.#trx, this.#organisationId, usernames, this.#usernameFormat)) this.#remember(row);
     await this.#readCatalogue();
   }
 
@@ -197,11 +211,13 @@ export class ProfileBatch {
     if (row.deleted !== 0) return;
     this.#put(this.#liveByEmail, row.email, row.id);
     if (row.external_id !== null) this.#put(this.#liveByExternalId, row.external_id, row.id);
+    if (row.username !== null) this.#put(this.#liveByUsername, usernameKey(row.username), row.id);
   }
 
   #unindex(row: ProfileRow): void {
     if (this.#liveByEmail.get(row.email) === row.id) this.#drop(this.#liveByEmail, row.email);
     if (row.external_id !== null && this.#liveByExternalId.get(row.external_id) === row.id) this.#drop(this.#liveByExternalId, row.external_id);
+    if (row.username !== null && this.#liveByUsername.get(usernameKey(row.username)) === row.id) this.#drop(this.#liveByUsername, usernameKey(row.username));
   }
 
   #put<V>(map: Map<string, V>, key: string, value: V): void {
@@ -261,7 +277,27 @@ export class ProfileBatch {
         return { kind: 'rejected', code: 'EXTERNAL_ID_TAKEN', message: englishText(found), details: takenDetails(owner, 'externalId', found) };
       }
     }
+    if (values.username !== null) {
+      const owner = this.#liveByUsername.get(usernameKey(values.username));
+      if (owner !== undefined && owner !== selfId) {
+        const found = rule('username_taken', { username: values.username });
+        return { kind: 'rejected', code: 'USERNAME_TAKEN', message: englishText(found), details: takenDetails(owner, 'username', found) };
+      }
+    }
     return null;
+  }
+
+  /**
+   * A new profile's values with the username the organisation's format makes
+   * for it when it comes without one (numbered past those taken). None is
+   * made when the organisation has no format, or when its names fold to too
+   * little (a name in another script than Latin): the profile is created
+   * without, and a person can give it one.
+   */
+  #withUsername(values: ProfileValues): ProfileValues {
+    if (values.username !== null || this.#usernameFormat === null) return values;
+    const made = generateUsername(this.#usernameFormat, values, (candidate) => this.#liveByUsername.has(usernameKey(candidate)));
+    return made.ok ? { ...values, username: made.value } : values;
   }
 
   /**
@@ -281,7 +317,7 @@ export class ProfileBatch {
     const clash = this.#uniqueness(checked.value, id);
     if (clash !== null) return clash;
     // The rules run on a new profile only, as they are here (what a console's own run gave is taken back first).
-    const ruled = rulesOnCreation(checked.value, this.#rules);
+    const ruled = rulesOnCreation(this.#withUsername(checked.value), this.#rules);
     const refusal = attributeRefusal(ruled, this.#catalogue, this.#required, 'all');
     if (refusal !== null) return refusal;
     // A licence with no seat left is not given (never more holders than seats): the profile is made without it, and the answer says so.

@@ -67,7 +67,7 @@ const attributesOf = (v: ProfileAttributes): ProfileAttributes => ({
 });
 
 /** What the rule alone gives a profile as it is. */
-const ruledBy = (r: AssignmentRule, v: Omit<ProfileValues, 'firstName' | 'lastName' | 'phone'>) =>
+const ruledBy = (r: AssignmentRule, v: Omit<ProfileValues, 'firstName' | 'lastName' | 'phone' | 'username'>) =>
   applyRules({ email: v.email, tags: v.tags, language: v.language, externalId: v.externalId, attributes: v }, [{ ...r, enabled: true }], v.grants);
 
 /** The rule a preview runs: the saved one, a draft of a new one, or the saved one as the draft would change it. */

@@ -9,6 +9,7 @@ import type { Actor, ServerContext } from './context';
 import { inviteProfiles } from './invitations';
 import { latestDeliveries } from './mail-sync';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
+import { noteUsernameNeeds, noUsernameNeeds } from './profile-usernames';
 import { ProfileBatch, refusedByDatabase } from './profiles';
 import { selectProfiles, toProfile } from './profile-rows';
 import { readRequired, toEntry } from './catalogue-reads';
@@ -79,10 +80,17 @@ export async function push(
       for (const r of rows) done.set(r.mutation_id, JSON.parse(r.result) as PushResult);
     }
 
-    const batch = new ProfileBatch(trx, actor.organisationId, { seq: org.change_seq, defaultLanguage: settings.defaultLanguage, now, requiredAttributes: readRequired(org.required_attributes) });
+    const batch = new ProfileBatch(trx, actor.organisationId, {
+      seq: org.change_seq,
+      defaultLanguage: settings.defaultLanguage,
+      now,
+      requiredAttributes: readRequired(org.required_attributes),
+      usernameFormat: org.username_format,
+    });
     const entityIds: string[] = [];
     const emails: string[] = [];
     const externalIds: string[] = [];
+    const usernames = noUsernameNeeds();
     for (const m of mutations) {
       if (done.has(m.id)) continue;
       if (m.kind === 'profile.invite') continue;
@@ -93,8 +101,9 @@ export async function push(
         if (e.ok) emails.push(e.value);
       }
       if (values.externalId !== undefined && values.externalId !== null) externalIds.push(values.externalId.replace(/\s+/g, ' ').trim());
+      noteUsernameNeeds(usernames, values, m.kind === 'profile.create');
     }
-    await batch.preload(entityIds, emails, externalIds);
+    await batch.preload(entityIds, emails, externalIds, usernames);
     // What each profile was before this push, for the audit log's "before and after".
     const current = new Map<string, AuditedValues | null>();
     for (const id of entityIds) {

@@ -22,6 +22,7 @@ export const CONSOLE_TEMPLATES = {
   list_action_one_tag: 'Give one tag at a time.',
   email_taken: 'Another profile already uses {{email}}.',
   external_id_taken: 'Another profile already has external ID {{externalId}}.',
+  username_taken: 'Another profile already has the username {{username}}.',
   conflict_resolution_mismatch: '"{{resolution}}" does not resolve a conflict of kind "{{kind}}".',
   conflict_already_resolved: 'This conflict is already resolved.',
   conflict_no_server_side: 'This conflict has no server side to compare with.',

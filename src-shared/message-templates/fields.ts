@@ -10,6 +10,8 @@ export const FIELD_LABEL_TEMPLATES = {
   field_tags: 'Tags',
   field_externalId: 'External ID',
   field_language: 'Language',
+  field_username: 'Username',
+  field_usernameFormat: 'The username format',
   field_organisationName: 'The organisation name',
   field_serverUrl: 'The server address',
   field_appLinkIos: 'The iOS app link',

@@ -20,6 +20,16 @@ export const PROFILE_TEMPLATES = {
   fields_need_attention_other: '{{count}} fields need attention.',
   some_fields_need_attention: 'Some fields need attention.',
 
+  // ------------------------------------------------------------ usernames (src-shared/usernames.ts)
+  username_too_short: 'A username has at least {{min}} characters.',
+  username_character: 'A username may hold only letters a–z, digits, dots, hyphens and underscores (not "{{character}}").',
+  username_edges: 'A username begins and ends with a letter or a digit.',
+  username_cannot_generate: 'No username can be made for {{firstName}} {{lastName}} with the organisation’s format: type one.',
+  username_format_token: '{{token}} is not a username format token: use {first}, {last}, {f}, {l}, {nn} or {n}.',
+  username_format_character: 'A username format may hold only tokens, letters a–z, digits, dots, hyphens and underscores (not "{{character}}").',
+  username_format_no_name: 'A username format needs at least one of {first}, {last}, {f} or {l}.',
+  username_format_two_numbers: 'A username format holds at most one number token ({nn} or {n}).',
+
   // ------------------------------------------------------------ web addresses (src-shared/urls.ts)
   url_invalid: '{{field}} is not a web address (e.g. https://roster.example.org).',
   url_scheme: '{{field}} must start with https:// (it starts with {{scheme}}).',

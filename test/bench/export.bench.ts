@@ -45,6 +45,7 @@ try {
         phone: i % 3 === 0 ? null : `+3247${String(i).padStart(7, '0')}`,
         tags: [TAGS[i % TAGS.length] ?? 'Parking', ...(i % 4 === 0 ? ['EV'] : [])],
         externalId: i % 5 === 0 ? null : `HR-${String(i).padStart(6, '0')}`,
+        username: null,
         language: LANGUAGES[i % LANGUAGES.length] ?? 'en_US',
         ...noAttributeValues(),
         status: i % 2 === 0 ? 'not_invited' : 'confirmed',

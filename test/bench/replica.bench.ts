@@ -103,6 +103,7 @@ function seedProfiles(db: ReturnType<typeof openDatabase>): number {
         phone: rand() < 0.7 ? `+3247${String(Math.floor(rand() * 1e7)).padStart(7, '0')}` : null,
         tags,
         externalId: rand() < 0.8 ? `HR-${String(i).padStart(6, '0')}` : null,
+        username: null,
         language: pick(LANGUAGES),
         ...randomAttributes(),
         grants: {},

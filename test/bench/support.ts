@@ -23,6 +23,7 @@ export const benchValues = (i: number, tag: string) => ({
   phone: '+32470123456',
   tags: ['bench', `t${i % 10}`],
   externalId: `EXT-${tag}-${i}`,
+  username: null,
   language: 'nl_BE' as const,
   // No attributes (the seven fields of src-shared/attributes.ts, empty) and no grants.
   accessRights: [] as string[],

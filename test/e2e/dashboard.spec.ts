@@ -49,6 +49,7 @@ function seedStatuses(dataDir: string): void {
           phone: null,
           tags: [],
           externalId: null,
+          username: null,
           language: 'fr_BE',
           ...noAttributeValues(),
           status: 'not_invited',

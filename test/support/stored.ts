@@ -14,6 +14,7 @@ export function storedProfile(n: number, values: Partial<StoredProfile> = {}): S
     phone: null,
     tags: [],
     externalId: null,
+    username: null,
     language: 'nl_BE',
     ...noAttributeValues(),
     status: 'not_invited',

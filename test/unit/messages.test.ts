@@ -120,6 +120,7 @@ describe('every shared rule gives its finding as a code and params, and the Engl
       phoneNumber: 'Phone number',
       tags: 'Tags',
       externalId: 'External ID',
+      username: 'Username',
       language: 'Language',
     });
     expect(labelKeyOf('externalId')).toBe('field_externalId');

@@ -63,6 +63,7 @@ describe('profile rules', () => {
       phoneNumber: '0470 12 34 56',
       tags: 'Sales, Night shift',
       externalId: 'E-100',
+      username: 'ann.smith',
       language: 'fr_BE',
     };
     const LABELS: Record<ProfileField, string> = {
@@ -73,6 +74,7 @@ describe('profile rules', () => {
       phoneNumber: 'Phone number',
       tags: 'Tags',
       externalId: 'External ID',
+      username: 'Username',
       language: 'Language',
     };
     // One of each class: NUL, another C0 control, DEL, a C1 control (NEL), a bidi override, a bidi isolate.

@@ -7,7 +7,7 @@ import { neutralise } from '../import/export';
  * What of a profile an export can show; its attributes as the names of the
  * entries it holds (only those of the chosen columns are read: the others are empty).
  */
-export type ExportedProfile = Pick<Profile, 'firstName' | 'lastName' | 'email' | 'phone' | 'tags' | 'externalId' | 'language' | 'status' | 'invitedAt' | 'confirmedAt' | 'createdAt' | 'updatedAt'> & {
+export type ExportedProfile = Pick<Profile, 'firstName' | 'lastName' | 'email' | 'phone' | 'tags' | 'externalId' | 'username' | 'language' | 'status' | 'invitedAt' | 'confirmedAt' | 'createdAt' | 'updatedAt'> & {
   names: Partial<Record<AttributeField, string[]>>;
 };
 
@@ -28,6 +28,7 @@ const CELL: Record<ExportColumn, (p: ExportedProfile, layout: ExportLayout) => s
   // The import reads tags separated by semicolons.
   tags: (p) => p.tags.join('; '),
   externalId: (p) => p.externalId ?? '',
+  username: (p) => p.username ?? '',
   language: (p) => p.language,
   accessRights: attributeCell('accessRights'),
   department: attributeCell('department'),

@@ -20,8 +20,15 @@ const RAW: Record<Exclude<MappingTarget, 'ignore'>, readonly string[]> = {
     'nachname', 'familienname', 'zuname',
     'apellido', 'apellidos', 'primer apellido',
   ],
+  username: [
+    'username', 'user name', 'login', 'login name', 'user login', 'user id', 'account name', 'sign in name',
+    'nom d utilisateur', 'identifiant', 'identifiant de connexion', 'login utilisateur',
+    'gebruikersnaam', 'gebruikers naam', 'loginnaam', 'inlognaam', 'gebruikers id',
+    'benutzername', 'anmeldename',
+    'nombre de usuario', 'usuario', 'nombre de inicio de sesión', 'id de usuario',
+  ],
   fullName: [
-    'name', 'full name', 'fullname', 'display name', 'employee name', 'person', 'employee', 'staff name', 'user', 'user name',
+    'name', 'full name', 'fullname', 'display name', 'employee name', 'person', 'employee', 'staff name', 'user',
     'nom complet', 'nom et prénom', 'nom prénom', 'prénom nom', 'prénom et nom', 'collaborateur', 'employé',
     'naam', 'volledige naam', 'naam en voornaam', 'medewerker', 'werknemer',
     'vollständiger name', 'mitarbeiter', 'vor und nachname',
@@ -58,7 +65,7 @@ const RAW: Record<Exclude<MappingTarget, 'ignore'>, readonly string[]> = {
   externalId: [
     'external id', 'externalid', 'ext id', 'employee id', 'employee number', 'employee no', 'emp no', 'emp id', 'staff number', 'staff id', 'staff no',
     'personnel number', 'payroll number', 'payroll id', 'badge number', 'badge id', 'hr id', 'id', 'identifier', 'person id', 'worker id',
-    'matricule', 'numéro de matricule', 'n° matricule', 'numéro d employé', 'numéro employé', 'identifiant', 'identifiant externe', 'id externe', 'numéro de personnel',
+    'matricule', 'numéro de matricule', 'n° matricule', 'numéro d employé', 'numéro employé', 'identifiant externe', 'id externe', 'numéro de personnel',
     'personeelsnummer', 'werknemersnummer', 'stamnummer', 'externe id', 'personeels id', 'medewerkersnummer', 'badgenummer',
     'personalnummer', 'mitarbeiternummer', 'mitarbeiter id', 'externe kennung', 'kennung',
     'número de empleado', 'id externo', 'legajo', 'número de personal', 'identificador', 'id de empleado',

@@ -114,6 +114,7 @@ const emptyValues = (): Record<ProfileField, string> => ({
   phoneNumber: '',
   tags: '',
   externalId: '',
+  username: '',
   language: '',
 });
 

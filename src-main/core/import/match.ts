@@ -13,7 +13,7 @@ export type Mapping = MappingTarget[];
 /** What is remembered per source: targets by normalised header. */
 export type RememberedMapping = Record<string, MappingTarget>;
 
-const TARGETS: readonly AliasTarget[] = ['firstName', 'lastName', 'fullName', 'email', 'phoneNumber', 'phoneCountryCode', 'tags', 'externalId', 'language'];
+const TARGETS: readonly AliasTarget[] = ['firstName', 'lastName', 'fullName', 'email', 'phoneNumber', 'phoneCountryCode', 'tags', 'externalId', 'username', 'language'];
 
 const ALIAS_LIST: readonly [string, AliasTarget][] = [...ALIASES.entries()];
 

@@ -16,6 +16,7 @@ export const TEMPLATE_HEADERS: Record<TemplateLanguage, Record<ProfileField, str
     phoneNumber: 'Numéro de téléphone',
     tags: 'Étiquettes',
     externalId: 'ID externe',
+    username: 'Nom d’utilisateur',
     language: 'Langue',
   },
   nl: {
@@ -26,6 +27,7 @@ export const TEMPLATE_HEADERS: Record<TemplateLanguage, Record<ProfileField, str
     phoneNumber: 'Telefoonnummer',
     tags: 'Labels',
     externalId: 'Externe ID',
+    username: 'Gebruikersnaam',
     language: 'Taal',
   },
 };
@@ -44,6 +46,8 @@ export function templateTable(language: TemplateLanguage): string[][] {
     phoneNumber: '470 12 34 56',
     tags: 'Sales; Brussels',
     externalId: 'EMP-0042',
+    // Not in the template's columns (ORDER): the organisation's format usually makes it.
+    username: 'ann.peeters',
     language: LANGUAGE_OF[language],
   };
   return [ORDER.map((f) => headers[f]), ORDER.map((f) => example[f])];

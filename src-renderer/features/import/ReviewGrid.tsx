@@ -29,6 +29,7 @@ const SHORT_LABELS = {
   phoneNumber: 'import.fields.phone',
   tags: 'import.fields.tags',
   externalId: 'import.fields.shortExternalId',
+  username: 'import.fields.username',
   language: 'import.fields.language',
 } as const satisfies Record<ProfileField, string>;
 

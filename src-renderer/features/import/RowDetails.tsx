@@ -21,10 +21,11 @@ const VALUE_LABELS = {
   phone: 'import.fields.phone',
   tags: 'import.fields.tags',
   externalId: 'import.fields.externalId',
+  username: 'import.fields.username',
   language: 'import.fields.language',
 } as const satisfies Record<IdentityField, string>;
 
-const STORED_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'language', 'externalId', 'tags'] as const satisfies readonly (keyof ProfileValues)[];
+const STORED_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'language', 'externalId', 'username', 'tags'] as const satisfies readonly (keyof ProfileValues)[];
 
 /** A stored value as people read it; a language by its name in the console language. */
 function storedValue(t: TFunction, field: IdentityField, value: unknown): string {

@@ -31,6 +31,7 @@ export const FIELD_LABELS = {
   phoneNumber: 'import.fields.phoneNumber',
   tags: 'import.fields.tags',
   externalId: 'import.fields.externalId',
+  username: 'import.fields.username',
   language: 'import.fields.language',
 } as const satisfies Record<ProfileField, string>;
 

@@ -37,6 +37,8 @@ function storedAs(row: ImportRow, field: ProfileField): string | null {
       return n.tags.join(', ');
     case 'externalId':
       return n.externalId;
+    case 'username':
+      return n.username;
     case 'language':
       return n.language;
   }

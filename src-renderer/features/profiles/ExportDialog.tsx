@@ -26,6 +26,7 @@ const COLUMN_KEYS = {
   phone: FIELD_KEYS.phone,
   tags: FIELD_KEYS.tags,
   externalId: FIELD_KEYS.externalId,
+  username: FIELD_KEYS.username,
   language: FIELD_KEYS.language,
   accessRights: FIELD_KEYS.accessRights,
   department: FIELD_KEYS.department,

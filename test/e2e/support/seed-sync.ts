@@ -31,7 +31,7 @@ export function seedEditConflict(dataDir: string, profileId: string, baseLastNam
       message: `${firstName} ${lastName} was changed here and on the server.`,
       cause: null,
       base: { lastName: baseLastName },
-      mine: { firstName, lastName, email, phone, tags, externalId, language, ...noAttributeValues() },
+      mine: { firstName, lastName, email, phone, tags, externalId, username: null, language, ...noAttributeValues() },
       theirs,
       holderId: null,
       createdAt: '2026-01-02T00:00:00.000Z',

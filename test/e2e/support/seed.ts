@@ -23,6 +23,7 @@ export function seedDirectory(dataDir: string, count: number): void {
           phone: null,
           tags: i % 10 === 0 ? ['Parking'] : ['Office'],
           externalId: `EXT-${n}`,
+          username: null,
           language: LANGUAGES[i % 3] ?? 'en_US',
           ...noAttributeValues(),
           status: 'not_invited',

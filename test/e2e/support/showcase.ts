@@ -71,6 +71,7 @@ export function seedShowcase(dataDir: string, now = Date.now()): void {
           phone: `+3247${String(i % 10)}${String(10 + i)}${String(20 + i)}${String(30 + i)}`,
           tags,
           externalId: `HR-${String(1040 + i * 7)}`,
+          username: null,
           language,
           ...noAttributeValues(),
           status: status === 'confirmed' ? 'confirmed' : invited === null ? 'not_invited' : 'pending',

@@ -43,7 +43,7 @@ describe('commit', () => {
     expect(first).toMatchObject({ firstName: 'P0', lastName: 'N0', email: 'p0@example.com', language: 'fr_BE', externalId: 'M0', status: 'not_invited', version: 0 });
     expect(mutations.find((m) => m.entityId === first?.id)?.payload).toEqual({
       // The import gives no attributes: a new profile holds none.
-      values: { firstName: 'P0', lastName: 'N0', email: 'p0@example.com', phone: null, tags: [], externalId: 'M0', language: 'fr_BE', ...noAttributeValues() },
+      values: { firstName: 'P0', lastName: 'N0', email: 'p0@example.com', phone: null, tags: [], externalId: 'M0', username: null, language: 'fr_BE', ...noAttributeValues() },
     });
     expect(progress.filter((p) => p.phase === 'committing').map((p) => [p.done, p.total])).toEqual([
       [0, 1200],
@@ -248,7 +248,7 @@ describe('review steps through the channels', () => {
     const exported = await t.call('import:exportProblems', { importId: view.importId, format: 'xlsx', include: 'errors' });
     const book = XLSX.read(Buffer.from(exported.base64, 'base64'), { type: 'buffer' });
     const table = XLSX.utils.sheet_to_json<string[]>(book.Sheets[book.SheetNames[0] ?? ''] ?? {}, { header: 1 });
-    expect(table[1]?.slice(0, 9)).toEqual(['4', 'Cleo', 'Dupont', 'cleo@example.com', "'+32", "'=1+2", '', '', 'Klingon']);
+    expect(table[1]?.slice(0, 10)).toEqual(['4', 'Cleo', 'Dupont', 'cleo@example.com', "'+32", "'=1+2", '', '', '', 'Klingon']);
 
     const mapped = await t.call('import:setValueMap', { importId: view.importId, values: [{ value: 'Klingon', language: 'nl_BE' }] });
     expect(mapped.languageValues.find((v) => v.value === 'Klingon')).toMatchObject({ mapped: 'nl_BE', reason: 'manual' });

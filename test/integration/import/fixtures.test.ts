@@ -33,17 +33,17 @@ const PEOPLE_GRID = [
 const PEOPLE_ROWS = [
   {
     rowNumber: 2,
-    normalised: { firstName: 'José', lastName: 'Müller-Lüdenscheidt', email: 'jose.muller@example.com', phone: '+32470123456', tags: ['Sales', 'Brüssel'], externalId: '00123', language: 'fr_BE', ...noAttributeValues() },
+    normalised: { firstName: 'José', lastName: 'Müller-Lüdenscheidt', email: 'jose.muller@example.com', phone: '+32470123456', tags: ['Sales', 'Brüssel'], externalId: '00123', username: null, language: 'fr_BE', ...noAttributeValues() },
     issues: [],
   },
   {
     rowNumber: 3,
-    normalised: { firstName: 'Zoë', lastName: 'O’Brien', email: 'zoe.obrien@example.com', phone: '+31612345678', tags: ['R&D'], externalId: '0000456', language: 'nl_BE', ...noAttributeValues() },
+    normalised: { firstName: 'Zoë', lastName: 'O’Brien', email: 'zoe.obrien@example.com', phone: '+31612345678', tags: ['R&D'], externalId: '0000456', username: null, language: 'nl_BE', ...noAttributeValues() },
     issues: [],
   },
   {
     rowNumber: 4,
-    normalised: { firstName: 'François', lastName: 'Lefèvre', email: 'francois.lefevre@example.com', phone: null, tags: ['Ops', '€uro'], externalId: '12345678901234567', language: 'en_US', ...noAttributeValues() },
+    normalised: { firstName: 'François', lastName: 'Lefèvre', email: 'francois.lefevre@example.com', phone: null, tags: ['Ops', '€uro'], externalId: '12345678901234567', username: null, language: 'en_US', ...noAttributeValues() },
     issues: [],
   },
 ];
@@ -108,12 +108,12 @@ const HR_GRID = (claireEmail: string) => [
 const HR_ROWS = (claireEmailValid: boolean) => [
   {
     rowNumber: 4,
-    normalised: { firstName: 'Ann', lastName: 'Peeters', email: 'ann.peeters@example.com', phone: '+32470123456', tags: ['Ventes'], externalId: '007', language: 'fr_BE', ...noAttributeValues() },
+    normalised: { firstName: 'Ann', lastName: 'Peeters', email: 'ann.peeters@example.com', phone: '+32470123456', tags: ['Ventes'], externalId: '007', username: null, language: 'fr_BE', ...noAttributeValues() },
     issues: [['email', 'warning', 'duplicate-email', null]],
   },
   {
     rowNumber: 5,
-    normalised: { firstName: 'Bob', lastName: 'Janssens', email: 'bob.janssens@example.com', phone: '+32471112233', tags: ['Support'], externalId: '00042', language: 'nl_BE', ...noAttributeValues() },
+    normalised: { firstName: 'Bob', lastName: 'Janssens', email: 'bob.janssens@example.com', phone: '+32471112233', tags: ['Support'], externalId: '00042', username: null, language: 'nl_BE', ...noAttributeValues() },
     issues: [],
   },
   {

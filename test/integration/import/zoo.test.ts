@@ -95,12 +95,12 @@ function staffRows(cells: { errors: 'marked' | 'text' | 'zero'; zoeId: string; i
   return [
     {
       rowNumber: 2,
-      normalised: { firstName: 'José', lastName: 'Müller', email: 'jose.muller@example.com', phone: '+32470123456', tags: [], externalId: '00123', language: 'fr_BE', ...noAttributeValues() },
+      normalised: { firstName: 'José', lastName: 'Müller', email: 'jose.muller@example.com', phone: '+32470123456', tags: [], externalId: '00123', username: null, language: 'fr_BE', ...noAttributeValues() },
       issues: [],
     },
     {
       rowNumber: 3,
-      normalised: { firstName: 'Zoë', lastName: 'O’Brien', email: 'zoe.obrien@example.com', phone: '+31612345678', tags: [], externalId: cells.zoeId, language: 'nl_BE', ...noAttributeValues() },
+      normalised: { firstName: 'Zoë', lastName: 'O’Brien', email: 'zoe.obrien@example.com', phone: '+31612345678', tags: [], externalId: cells.zoeId, username: null, language: 'nl_BE', ...noAttributeValues() },
       issues: [],
     },
     { rowNumber: 4, normalised: null, issues: [['email', 'error', marked ? 'error-value' : 'invalid', 2]] },
@@ -108,7 +108,7 @@ function staffRows(cells: { errors: 'marked' | 'text' | 'zero'; zoeId: string; i
       ? { rowNumber: 5, normalised: null, issues: [['firstName', 'error', 'error-value', 0], ...idWarning] }
       : {
           rowNumber: 5,
-          normalised: { firstName: inesName, lastName: 'Núñez', email: 'ines.nunez@example.com', phone: '+34612345678', tags: [], externalId: cells.inesId, language: 'fr_BE', ...noAttributeValues() },
+          normalised: { firstName: inesName, lastName: 'Núñez', email: 'ines.nunez@example.com', phone: '+34612345678', tags: [], externalId: cells.inesId, username: null, language: 'fr_BE', ...noAttributeValues() },
           issues: idWarning,
         },
     // An error value is an error of its cell; as text "#REF!" is no phone number, and "0" a number without a country code.

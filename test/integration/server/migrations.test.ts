@@ -157,6 +157,7 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
         'profiles_by_email',
         'profiles_email_unique',
         'profiles_external_id_unique',
+        'profiles_username_unique', // 0090: a username once per organisation, whatever its case
       ]);
     }
   });
@@ -169,6 +170,7 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
     const catalogues = '0050_attributes_and_catalogues';
     const after = (name: string): string[] => MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf(name) + 1);
     expect(after(catalogues)).toContain('0060_assignment_rules');
+    expect(after(catalogues)).toContain('0090_usernames');
     await migrateToLatest(db, h.dialect);
     const orgId = randomUUID();
     await h.db
@@ -192,13 +194,16 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
     expect(await columnsOf('profiles')).toContain('access_rights');
     expect(await columnsOf('profiles')).toContain('deactivated_at');
     expect(await tables()).toContain('scim_tokens');
+    expect(await columnsOf('profiles')).toContain('username');
 
-    // 0060 (and every later one, newest first): the rules, the SCIM tokens, the deactivation column and the SSO settings go, the catalogues stay.
+    // 0060 (and every later one, newest first): the rules, the SCIM tokens, the deactivation column, the SSO settings and the usernames go, the catalogues stay.
     expect(await migrateToLatest(db, h.dialect, catalogues)).toEqual([...after(catalogues)].reverse());
     expect(await tables()).not.toContain('scim_tokens');
     expect(await columnsOf('profiles')).not.toContain('deactivated_at');
     expect(await tables()).not.toContain('sso_configs');
     expect(await tables()).not.toContain('sso_states');
+    expect(await columnsOf('profiles')).not.toContain('username');
+    expect(await columnsOf('organisations')).not.toContain('username_format');
     expect(await tables()).not.toContain('assignment_rules');
     expect(await tables()).not.toContain('rule_applies');
     expect(await tables()).not.toContain('rule_apply_profiles');
@@ -214,6 +219,7 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
     expect(await tables()).toContain('scim_tokens');
     expect(await columnsOf('profiles')).toContain('deactivated_at');
     expect(await tables()).toContain('sso_configs');
+    expect(await columnsOf('profiles')).toContain('username');
     expect(await columnsOf('profiles')).toContain('access_rights');
     expect(await tables()).toContain('assignment_rules');
     expect(await tables()).toContain('profile_entries');

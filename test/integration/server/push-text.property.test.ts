@@ -83,7 +83,7 @@ const language = fc.constantFrom(...LANGUAGES);
 
 /** Half the profiles are arbitrary in every field; the other half are what the rules take, but for the refused character now and then. */
 const values: fc.Arbitrary<ProfileValues> = fc.oneof(
-  fc.record({ firstName: fieldText(1000, 100), lastName: fieldText(1000, 100), email, phone, tags, externalId, language }),
+  fc.record({ firstName: fieldText(1000, 100), lastName: fieldText(1000, 100), email, phone, tags, externalId, username: fc.constant(null), language }),
   fc.record({
     firstName: plainText(100),
     lastName: plainText(100),
@@ -91,6 +91,7 @@ const values: fc.Arbitrary<ProfileValues> = fc.oneof(
     phone: validPhone,
     tags: fc.array(plainText(50), { maxLength: 4 }),
     externalId: fc.option(plainText(100), { nil: null }),
+    username: fc.constant(null),
     language,
   }),
 ).map((v): ProfileValues => ({ ...v, ...noAttributeValues() }));

@@ -15,6 +15,7 @@ const v = (p: Partial<ProfileValues> = {}): ProfileValues => ({
   phone: null,
   tags: [],
   externalId: null,
+  username: null,
   language: 'en_US',
   ...noAttributeValues(),
   ...p,
@@ -43,6 +44,7 @@ describe('a profile carries its attributes and grants', () => {
       'phone',
       'tags',
       'externalId',
+      'username',
       'language',
       'accessRights',
       'department',
@@ -117,7 +119,7 @@ describe('a profile carries its attributes and grants', () => {
 describe('the wire carries attributes, and still reads the shapes from before them', () => {
   it('a push from a console before attributes parses, its new profile holding none', () => {
     const create = wireMutationSchema.parse({ id: id(10), entityId: id(11), baseVersion: 0, createdAt: '2026-03-01T10:00:00.000Z', kind: 'profile.create', payload: { values: olderValues } });
-    expect(create.kind === 'profile.create' && create.payload.values).toEqual({ ...olderValues, ...noAttributeValues() });
+    expect(create.kind === 'profile.create' && create.payload.values).toEqual({ ...olderValues, username: null, ...noAttributeValues() });
     expect(profileValuesSchema.parse({ ...olderValues, accessRights: [id(1)], grants: { [`accessRights:${id(1)}`]: RULE } })).toMatchObject({ accessRights: [id(1)], department: null });
   });
 
@@ -135,12 +137,12 @@ describe('the wire carries attributes, and still reads the shapes from before th
   });
 
   it('a pull and a push answer from a server before attributes parse, the rows holding none', () => {
-    expect(serverProfileSchema.parse(olderRow)).toEqual({ ...olderRow, ...noAttributeValues() });
+    expect(serverProfileSchema.parse(olderRow)).toEqual({ ...olderRow, username: null, ...noAttributeValues() });
     const page = { changes: [{ op: 'upsert', profile: olderRow }], cursor: '3', hasMore: false, serverTime: '2026-03-01T10:00:00.000Z' };
-    expect(pullResponseSchema.parse(page).changes[0]).toEqual({ op: 'upsert', profile: { ...olderRow, ...noAttributeValues() } });
-    expect(readPullResponse(page).changes[0]).toEqual({ op: 'upsert', profile: { ...olderRow, ...noAttributeValues() } });
+    expect(pullResponseSchema.parse(page).changes[0]).toEqual({ op: 'upsert', profile: { ...olderRow, username: null, ...noAttributeValues() } });
+    expect(readPullResponse(page).changes[0]).toEqual({ op: 'upsert', profile: { ...olderRow, username: null, ...noAttributeValues() } });
     const applied = pushResultSchema.parse({ mutationId: id(10), entityId: id(1), status: 'applied', version: 2, row: olderRow, invite: null });
-    expect(applied.status === 'applied' && applied.row).toEqual({ ...olderRow, ...noAttributeValues() });
+    expect(applied.status === 'applied' && applied.row).toEqual({ ...olderRow, username: null, ...noAttributeValues() });
     // …and the organisation's settings from before required attributes: none required.
     expect(organisationDefaultsSchema.parse({ defaultLanguage: 'nl_BE', defaultPhoneCountry: 'BE' }).requiredAttributes).toEqual([]);
   });

@@ -112,6 +112,7 @@ describe('a conflict headline', () => {
     phone: null,
     tags: [],
     externalId,
+    username: null,
     language: 'fr_BE',
     ...noAttributeValues(),
   });

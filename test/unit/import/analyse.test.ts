@@ -82,6 +82,7 @@ describe('analyseSheet', () => {
       phone: '+32470123456',
       tags: ['Sales', 'Brussels'],
       externalId: '007',
+      username: null,
       language: 'fr_BE',
       ...noAttributeValues(),
     });
@@ -158,6 +159,7 @@ describe('hidden characters', () => {
       phone: '+32470123456',
       tags: ['Sales', 'Night'],
       externalId: null,
+      username: null,
       language: 'fr_BE',
       ...noAttributeValues(),
     });

@@ -13,6 +13,7 @@ const profile = (over: Partial<Profile>): Profile => ({
   phone: '+32470123456',
   tags: ['Sales'],
   externalId: 'E1',
+  username: null,
   language: 'fr_BE',
   ...noAttributeValues(),
   status: 'not_invited',
@@ -31,7 +32,7 @@ const directory = (profiles: Profile[]): DirectoryLookup => ({
 });
 
 const row = (values: Partial<ImportRow['values']>): ImportRow => {
-  const v = { firstName: 'Ann', lastName: 'Peeters', email: 'ann@example.com', phoneCountryCode: '', phoneNumber: '', tags: '', externalId: '', language: '', ...values };
+  const v = { firstName: 'Ann', lastName: 'Peeters', email: 'ann@example.com', phoneCountryCode: '', phoneNumber: '', tags: '', externalId: '', username: '', language: '', ...values };
   return {
     index: 0,
     rowNumber: 2,
@@ -43,6 +44,7 @@ const row = (values: Partial<ImportRow['values']>): ImportRow => {
       phone: v.phoneNumber === '' ? null : v.phoneNumber,
       tags: v.tags === '' ? [] : v.tags.split(';'),
       externalId: v.externalId === '' ? null : v.externalId,
+      username: null,
       language: v.language === '' ? 'en_US' : (v.language as 'fr_BE'),
       ...noAttributeValues(),
     },

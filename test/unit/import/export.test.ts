@@ -28,8 +28,8 @@ describe('problem export', () => {
 
   it('lists the rows with errors, with their row number and problems, formula-safe', () => {
     expect(problemTable(a.rows.filter((r) => r.issues.some((i) => i.severity === 'error')))).toEqual([
-      ['Row', 'First name', 'Last name', 'Email', 'Phone country code', 'Phone number', 'Tags', 'External ID', 'Language', 'Problems'],
-      ['3', "'=2+5", 'Ng', 'not-an-email', '', '', '', '', '', 'Warning (Language): No language given: en_US will be used.\nError (Email): "not-an-email" is not a valid email address.'],
+      ['Row', 'First name', 'Last name', 'Email', 'Phone country code', 'Phone number', 'Tags', 'External ID', 'Username', 'Language', 'Problems'],
+      ['3', "'=2+5", 'Ng', 'not-an-email', '', '', '', '', '', '', 'Warning (Language): No language given: en_US will be used.\nError (Email): "not-an-email" is not a valid email address.'],
     ]);
   });
 
@@ -40,7 +40,7 @@ describe('problem export', () => {
     const table = parseDelimited(text, ',', 0, { maxRows: 10, maxColumns: 20 });
     expect(table[1]?.[1]).toBe("'=2+5");
     const again = analyseSheet({ grid: table, merges: [], headerRow: 'auto', mapping: 'auto', languageMap: {}, defaults: DEFAULT_DEFAULTS, fixes: NO_FIXES, edits: {}, excluded: [] });
-    expect(again.mapping).toEqual(['ignore', 'firstName', 'lastName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'language', 'ignore']);
+    expect(again.mapping).toEqual(['ignore', 'firstName', 'lastName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'username', 'language', 'ignore']);
     expect(again.rows[0]?.values.firstName).toBe('=2+5');
 
     const xlsx = exportProblems(a.rows, 'staff.xlsx', 'xlsx', 'problems');

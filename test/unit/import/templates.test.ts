@@ -34,6 +34,7 @@ describe('import templates in resources/templates', () => {
           phone: '+32470123456',
           tags: ['Sales', 'Brussels'],
           externalId: 'EMP-0042',
+          username: null,
           language: LANGUAGE[language],
           ...noAttributeValues(),
         });

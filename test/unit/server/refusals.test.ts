@@ -51,7 +51,7 @@ describe('text no profile can hold', () => {
   });
 
   it('the server’s check names each field holding one, on top of the shared rules', () => {
-    const values: ProfileValues = { firstName: 'Ann\uD800', lastName: 'Peeters', email: 'ann@example.com', phone: null, tags: ['ok', 'bad\u0000'], externalId: 'E\u2066', language: 'en_US', ...noAttributeValues() };
+    const values: ProfileValues = { firstName: 'Ann\uD800', lastName: 'Peeters', email: 'ann@example.com', phone: null, tags: ['ok', 'bad\u0000'], externalId: 'E\u2066', username: null, language: 'en_US', ...noAttributeValues() };
     const checked = checkValues(values, 'en_US');
     expect(checked.ok).toBe(false);
     if (checked.ok) return;

@@ -24,7 +24,7 @@ function setup() {
   return { db, clock, conflicts, pokes, open, resolved };
 }
 
-const values = (v: Partial<ProfileValues>): ProfileValues => ({ firstName: 'Ann', lastName: 'Peeters', email: 'x@example.com', phone: null, tags: [], externalId: null, language: 'en_US', ...noAttributeValues(), ...v });
+const values = (v: Partial<ProfileValues>): ProfileValues => ({ firstName: 'Ann', lastName: 'Peeters', email: 'x@example.com', phone: null, tags: [], externalId: null, username: null, language: 'en_US', ...noAttributeValues(), ...v });
 
 /** An edit conflict about X: I changed first and last name, the server changed first name (differently) and tags. */
 function editConflict() {

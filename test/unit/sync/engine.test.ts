@@ -63,6 +63,7 @@ const draft = (values: Partial<ProfileValues>): ProfileValues => ({
   phone: null,
   tags: [],
   externalId: null,
+  username: null,
   language: 'en_US',
   ...noAttributeValues(),
   ...values,

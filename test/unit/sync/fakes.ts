@@ -512,6 +512,7 @@ export function serverRow(id: string, values: Partial<ProfileValues> = {}, versi
     phone: null,
     tags: [],
     externalId: null,
+    username: null,
     language: 'en_US',
     ...noAttributeValues(),
     ...values,

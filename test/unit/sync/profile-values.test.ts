@@ -4,7 +4,7 @@ import { threeWayMerge } from '../../../src-main/core/sync/merge';
 import type { ProfileValues } from '../../../src-shared/profile';
 import { noAttributeValues } from '../../../src-shared/profile-values';
 
-const v = (p: Partial<ProfileValues>): ProfileValues => ({ firstName: 'Ann', lastName: 'Peeters', email: 'ann@example.com', phone: null, tags: [], externalId: null, language: 'en_US', ...noAttributeValues(), ...p });
+const v = (p: Partial<ProfileValues>): ProfileValues => ({ firstName: 'Ann', lastName: 'Peeters', email: 'ann@example.com', phone: null, tags: [], externalId: null, username: null, language: 'en_US', ...noAttributeValues(), ...p });
 
 describe('profile values: the rules the console and the server share', () => {
   it('a field overlaps only when both sides changed it, to different values', () => {
