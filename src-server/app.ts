@@ -163,7 +163,17 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const routes: RosterServer['routes'] = [];
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, access: route.config?.access });
+      // Read when asked, not now: a scope's own onRoute hook (SCIM's) runs after this one and may still set the route's access.
+      for (const method of methods) {
+        if (method !== 'HEAD')
+          routes.push({
+            method,
+            url: route.url,
+            get access() {
+              return route.config?.access;
+            },
+          });
+      }
     });
 
     app.addHook('onRequest', async (request, reply) => {

@@ -25,7 +25,8 @@ export const authPlugin = shared((app: FastifyInstance, options: { auth: AuthSer
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (access === undefined && request.url.startsWith('/api/')) throw new AppError('NOT_FOUND', 'No such route.');
-    if (access === undefined || access === 'public') return;
+    // SCIM routes check their own token (scim/scope.ts), not an admin session.
+    if (access === undefined || access === 'public' || access === 'scim') return;
     const header = request.headers.authorization ?? '';
     if (access === 'operator') {
       // No token configured: the operator API is off, and says so the same way to everyone.

@@ -58,7 +58,8 @@ export class ValidationError extends Error {
  * public: no session; read: every member; write: owner or admin; owner: an
  * owner only; operator: the operator token (ROSTER_OPERATOR_TOKEN), no session.
  */
-export type Access = 'public' | 'read' | 'write' | 'owner' | 'operator';
+/** `scim`: /scim/v2, which checks its own bearer token (a SCIM token) in its scope, before any body is read. */
+export type Access = 'public' | 'read' | 'write' | 'owner' | 'operator' | 'scim';
 
 /** Access words whose handlers get no actor. */
 type Sessionless = 'public' | 'operator';

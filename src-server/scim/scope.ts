@@ -49,6 +49,8 @@ export function scimScope(ctx: ServerContext) {
     scope.addContentTypeParser(SCIM_MEDIA_TYPE, { parseAs: 'string', bodyLimit: SCIM_BODY_LIMIT }, scope.getDefaultJsonParser('error', 'error'));
     scope.addHook('onRoute', (route) => {
       route.bodyLimit = SCIM_BODY_LIMIT;
+      // Reached with a SCIM token, never anonymously: the onRequest hook below refuses a caller without one before reading its body.
+      route.config = { ...route.config, access: 'scim' };
       // Not /api: SCIM is described by its own discovery endpoints, not the OpenAPI document.
       route.schema = { ...route.schema, hide: true };
     });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, build, createMutation, inviteMutation } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
+import { scimClient, scimToken } from '../../support/scim';
 
 interface Err {
   ok: false;
@@ -52,6 +53,23 @@ describe.each(BACKENDS)('request body limits on %s', (backend) => {
     }
     // Nothing was consumed by the refused requests.
     expect((await t.request('GET', invitePath)).status).toBe(200);
+  });
+
+  it('SCIM routes refuse an anonymous body before reading it, and take up to 1 MiB with a SCIM token', async () => {
+    const scimRoutes = t.server.routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && r.access === 'scim');
+    expect(scimRoutes.map((r) => `${r.method} ${r.url}`)).toContain('POST /scim/v2/Users');
+    const big = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'x@example.com', padding: 'p'.repeat(KB17) };
+    for (const { method, url } of scimRoutes) {
+      const anonymous = await t.request<{ status: string }>(method, url.replace(':id', '00000000-0000-4000-8000-000000000000'), { body: big });
+      expect(anonymous.status, `${method} ${url} anonymous`).toBe(401);
+    }
+    const scim = scimClient(t, (await scimToken(t, org, 'Limits IdP')).token);
+    const tooBig = await scim<{ status: string; detail: string }>('POST', '/Users', { raw: JSON.stringify({ ...big, padding: 'p'.repeat(1024 * 1024 + 1) }) });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.detail).toContain('too large');
+    // 17 KB, refused anonymously above, is a normal size with a token (here a User the profile rules refuse: no name).
+    const fine = await scim<{ status: string }>('POST', '/Users', { body: big });
+    expect(fine.status).toBe(400);
   });
 
   it('a normal request to the same routes still works', async () => {
