@@ -70,7 +70,13 @@ if (existsSync(e2eReport)) {
   const walk = (suite) => {
     for (const spec of suite.specs ?? []) {
       const bad = (spec.tests ?? []).some((t) => t.status === 'unexpected' || t.status === 'flaky');
-      if (bad) failures.push(`playwright ${spec.file}:${spec.line} › ${spec.title}`);
+      if (!bad) continue;
+      failures.push(`playwright ${spec.file}:${spec.line} › ${spec.title}`);
+      // The first lines of the first failed attempt's error, without colour codes.
+      const results = (spec.tests ?? []).flatMap((t) => t.results ?? []);
+      const error = results.map((r) => r.error?.message ?? r.errors?.[0]?.message).find(Boolean);
+      const first = String(error ?? '').replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '').split('\n').slice(0, 8).join('\n      ');
+      if (first) failures.push(`      ${first}`);
     }
     for (const child of suite.suites ?? []) walk(child);
   };
