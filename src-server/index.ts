@@ -14,5 +14,6 @@ export { ManualClock, systemClock } from './services/context';
 export type { Clock, ServerContext } from './services/context';
 export type { DemoCredentials } from './services/demo';
 export { OutboxWorker } from './mail/worker';
-export type { WorkerOptions, WorkerRunStats } from './mail/worker';
+export type { WorkerOptions } from './mail/worker';
+export type { WorkerRunStats } from './mail/outbox-leases';
 export { openDatabase } from './db/connect';

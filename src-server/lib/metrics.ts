@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import type { WorkerRunStats } from '../mail/worker';
+import type { WorkerRunStats } from '../mail/outbox-leases';
 import type { Clock } from '../services/context';
 
 /**

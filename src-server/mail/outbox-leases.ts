@@ -174,7 +174,7 @@ export class OutboxLeases {
  * Runs a worker's batches: at once when woken (new messages committed),
  * batch after batch while they come full, else every poll interval.
  */
-export class OutboxPoller {
+class OutboxPoller {
   readonly #run: () => Promise<number>;
   readonly #o: { batchSize: number; pollIntervalMs: number; onError: (error: unknown) => void };
   #timer: NodeJS.Timeout | null = null;
@@ -235,6 +235,74 @@ export class OutboxPoller {
       this.#o.onError(error);
     }
   }
+}
+
+/** What one run of a worker did (the server's metrics count it). */
+export interface WorkerRunStats {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  unknown: number;
+}
+
+/** A worker's batch outcome before the count of rows claimed is added. */
+export type BatchStats = Omit<WorkerRunStats, 'claimed'>;
+
+/**
+ * The shell both outbox workers share: its lease owner id, the leases on its
+ * channel, the poller that runs it, and each run's order (park what a dead
+ * worker left handed, claim a batch, send it). A channel says only how it
+ * sends a claimed batch.
+ */
+export abstract class LeasedOutboxWorker {
+  readonly id: string;
+  protected readonly leases: OutboxLeases;
+  readonly #poller: OutboxPoller;
+
+  constructor(id: string, options: OutboxLeaseOptions & { pollIntervalMs: number; onRun?: (stats: WorkerRunStats) => void }) {
+    this.id = id;
+    this.leases = new OutboxLeases(id, options);
+    this.#poller = new OutboxPoller(
+      async () => {
+        const stats = await this.runOnce();
+        options.onRun?.(stats);
+        return stats.claimed;
+      },
+      {
+        batchSize: options.batchSize,
+        pollIntervalMs: options.pollIntervalMs,
+        onError: (error) => options.log('error', `${options.label} worker run failed`, { error: error instanceof Error ? error.message : String(error) }),
+      },
+    );
+  }
+
+  start(): void {
+    this.#poller.start();
+  }
+
+  /** New messages were committed: run now rather than at the next poll. */
+  wake(): void {
+    this.#poller.wake();
+  }
+
+  async stop(): Promise<void> {
+    await this.#poller.stop();
+  }
+
+  /** Sends one batch of due messages; returns what happened. */
+  async runOnce(): Promise<WorkerRunStats> {
+    await this.leases.parkAbandoned();
+    const rows = await this.leases.claim();
+    const stats: WorkerRunStats = { claimed: rows.length, sent: 0, retried: 0, failed: 0, unknown: 0 };
+    if (rows.length === 0) return stats;
+    const sent = await this.sendBatch(rows);
+    for (const key of ['sent', 'retried', 'failed', 'unknown'] as const) stats[key] += sent[key];
+    return stats;
+  }
+
+  /** Sends the rows this run claimed (each already leased to this worker). */
+  protected abstract sendBatch(rows: OutboxRow[]): Promise<BatchStats>;
 }
 
 /** "48 hours", "90 minutes", "30 seconds" for a failure reason. */

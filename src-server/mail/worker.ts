@@ -4,8 +4,8 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { DialectName } from '../db/connect';
 import type { OutboxRow } from '../db/schema';
 import { iso } from '../db/tx';
-import { OutboxLeases, OutboxPoller } from './outbox-leases';
-import type { OutboxOutcome } from './outbox-leases';
+import { LeasedOutboxWorker } from './outbox-leases';
+import type { BatchStats, OutboxOutcome, WorkerRunStats } from './outbox-leases';
 import type { Db } from '../db/tx';
 import type { Sealer } from '../lib/crypto';
 import { isLanguage } from '../../src-shared/languages';
@@ -51,14 +51,6 @@ export interface WorkerOptions {
   };
 }
 
-export interface WorkerRunStats {
-  claimed: number;
-  sent: number;
-  retried: number;
-  failed: number;
-  unknown: number;
-}
-
 /**
  * Sends the mail outbox through SMTP.
  *
@@ -79,55 +71,26 @@ export interface WorkerRunStats {
  *    message itself fails it at once. Each failed attempt is logged (warn).
  * Every message carries a Message-ID derived from its outbox id.
  */
-export class OutboxWorker {
+export class OutboxWorker extends LeasedOutboxWorker {
   readonly #o: WorkerOptions;
-  readonly id = `worker-${randomUUID()}`;
-  readonly #leases: OutboxLeases;
-  readonly #poller: OutboxPoller;
 
   constructor(options: WorkerOptions) {
+    super(`worker-${randomUUID()}`, { ...options, channel: 'email', label: 'mail', retryHint: 'POST /api/v1/mail/:id/retry' });
     this.#o = options;
-    this.#leases = new OutboxLeases(this.id, { ...options, channel: 'email', label: 'mail', retryHint: 'POST /api/v1/mail/:id/retry' });
-    this.#poller = new OutboxPoller(
-      async () => {
-        const stats = await this.runOnce();
-        this.#o.onRun?.(stats);
-        return stats.claimed;
-      },
-      { batchSize: options.batchSize, pollIntervalMs: options.pollIntervalMs, onError: (error) => this.#o.log('error', 'mail worker run failed', { error: error instanceof Error ? error.message : String(error) }) },
-    );
   }
 
-  start(): void {
-    this.#poller.start();
-  }
-
-  /** New mail was committed: run now rather than at the next poll. */
-  wake(): void {
-    this.#poller.wake();
-  }
-
-  async stop(): Promise<void> {
-    await this.#poller.stop();
-  }
-
-  /** Sends one batch of due messages over up to `connections` SMTP connections at once; returns what happened. */
-  async runOnce(): Promise<WorkerRunStats> {
-    const stats: WorkerRunStats = { claimed: 0, sent: 0, retried: 0, failed: 0, unknown: 0 };
-    await this.#leases.parkAbandoned();
-    const rows = await this.#leases.claim();
-    stats.claimed = rows.length;
-    if (rows.length === 0) return stats;
-    // Dealt out in turn: each connection sends its share in the order claimed.
+  /** Sends the batch over up to `connections` SMTP connections at once, dealt out in turn: each sends its share in the order claimed. */
+  protected async sendBatch(rows: OutboxRow[]): Promise<BatchStats> {
     const laneCount = Math.max(1, Math.min(this.#o.connections ?? 1, rows.length));
     const lanes = Array.from({ length: laneCount }, (_, lane) => rows.filter((_row, index) => index % laneCount === lane));
     const outcomes = await Promise.all(lanes.map((lane) => this.#sendLane(lane)));
+    const stats: BatchStats = { sent: 0, retried: 0, failed: 0, unknown: 0 };
     for (const outcome of outcomes) for (const key of ['sent', 'retried', 'failed', 'unknown'] as const) stats[key] += outcome[key];
     return stats;
   }
 
   /** One connection's share of a batch, sent one message after the other (a lost connection is opened again). */
-  async #sendLane(rows: OutboxRow[]): Promise<Omit<WorkerRunStats, 'claimed'>> {
+  async #sendLane(rows: OutboxRow[]): Promise<BatchStats> {
     const stats = { sent: 0, retried: 0, failed: 0, unknown: 0 };
     let session: SmtpSession | null = null;
     try {
@@ -142,7 +105,7 @@ export class OutboxWorker {
           } catch (error) {
             // No session: every message of this share waits for the next attempt (the relay, not the message, is the problem).
             const reason = error instanceof SendError ? error.failure.message : `connect: ${error instanceof Error ? error.message : String(error)}`;
-            for (const waiting of rows.slice(index)) stats[(await this.#leases.retry(waiting, reason, false)) ? 'failed' : 'retried']++;
+            for (const waiting of rows.slice(index)) stats[(await this.leases.retry(waiting, reason, false)) ? 'failed' : 'retried']++;
             break;
           }
         }
@@ -190,8 +153,8 @@ export class OutboxWorker {
       raw = this.#o.dkim === undefined ? composed : await signed(composed, this.#o.dkim);
     } catch (error) {
       const reason = `render: ${error instanceof Error ? error.message : String(error)}`;
-      await this.#leases.settle(row, { state: 'failed', last_error: reason });
-      this.#leases.logFailure(row, reason, null);
+      await this.leases.settle(row, { state: 'failed', last_error: reason });
+      this.leases.logFailure(row, reason, null);
       return 'failed';
     }
     const progress = { handed: false };
@@ -199,23 +162,23 @@ export class OutboxWorker {
       const response = await session.send({ from: addressOf(this.#o.from), to: row.recipient }, raw, async () => {
         await this.#o.hooks?.beforeHanded?.(row);
         // Lost the lease (another worker took over): do not finish this copy.
-        if (!(await this.#leases.markHanded(row))) throw new Error('lease lost');
+        if (!(await this.leases.markHanded(row))) throw new Error('lease lost');
         progress.handed = true;
         await this.#o.hooks?.afterHanded?.(row);
       });
-      await this.#leases.settle(row, { state: 'sent', sent_at: iso(this.#o.clock.now()), smtp_response: response.slice(0, 300), last_error: null });
+      await this.leases.settle(row, { state: 'sent', sent_at: iso(this.#o.clock.now()), smtp_response: response.slice(0, 300), last_error: null });
       return 'sent';
     } catch (error) {
       const failure = error instanceof SendError ? error.failure : { responseCode: null, maybeDelivered: progress.handed, message: error instanceof Error ? error.message : String(error) };
       if (failure.message === 'lease lost') return 'retried';
-      if (failure.responseCode !== null && failure.responseCode >= 500) return (await this.#leases.retry(row, failure.message, true)) ? 'failed' : 'retried';
+      if (failure.responseCode !== null && failure.responseCode >= 500) return (await this.leases.retry(row, failure.message, true)) ? 'failed' : 'retried';
       if (failure.responseCode === null && progress.handed) {
         const reason = `connection lost after the message was handed over: ${failure.message}`;
-        await this.#leases.settle(row, { state: 'unknown', last_error: reason });
-        this.#o.log('warn', 'mail delivery unknown: the connection was lost after the message was handed over; not re-sent', { ...this.#leases.logFields(row), reason });
+        await this.leases.settle(row, { state: 'unknown', last_error: reason });
+        this.#o.log('warn', 'mail delivery unknown: the connection was lost after the message was handed over; not re-sent', { ...this.leases.logFields(row), reason });
         return 'unknown';
       }
-      return (await this.#leases.retry(row, failure.message, false)) ? 'failed' : 'retried';
+      return (await this.leases.retry(row, failure.message, false)) ? 'failed' : 'retried';
     }
   }
 }

@@ -1,11 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../src-shared/errors';
+import type { ErrorCode } from '../../src-shared/errors';
+import { HTTP_STATUS_BY_CODE } from '../../src-shared/wire';
 import { DbRateLimiter, RateLimitedError } from '../lib/rate-limit';
 import type { ServerContext } from '../services/context';
 import { authenticateScimToken } from '../services/scim-tokens';
 import { discoveryRoutes } from './discovery';
 import { groupRoutes } from './groups';
 import { SCIM_MEDIA_TYPE, ScimError } from './protocol';
+import type { ScimType } from './protocol';
 import { userRoutes } from './users';
 
 /**
@@ -17,27 +20,23 @@ import { userRoutes } from './users';
 /** Largest SCIM request body: a User, or a group's PATCH of many members. */
 const SCIM_BODY_LIMIT = 1024 * 1024;
 
-/** The AppError codes of the shared writes, as SCIM statuses and scimTypes. */
+/** SCIM's own word for the AppError codes RFC 7644 has one for. */
+const SCIM_TYPE_BY_CODE: Partial<Record<ErrorCode, ScimType>> = {
+  EMAIL_TAKEN: 'uniqueness',
+  EXTERNAL_ID_TAKEN: 'uniqueness',
+  USERNAME_TAKEN: 'uniqueness',
+  VALIDATION_FAILED: 'invalidValue',
+};
+
+/** An AppError of the shared writes as a SCIM error: the REST API's status, with SCIM's scimType. */
 function scimErrorOf(error: AppError): ScimError {
-  switch (error.code) {
-    case 'EMAIL_TAKEN':
-    case 'EXTERNAL_ID_TAKEN':
-      return new ScimError(409, error.message, 'uniqueness');
-    case 'VALIDATION_FAILED': {
-      const fields = error.details?.fields;
-      const detail = fields === undefined ? error.message : `${error.message} ${Object.entries(fields).map(([field, message]) => `${field}: ${message}`).join('; ')}`;
-      return new ScimError(400, detail, 'invalidValue');
-    }
-    case 'NO_SEAT':
-    case 'IN_USE':
-      return new ScimError(409, error.message);
-    case 'NOT_FOUND':
-      return new ScimError(404, error.message);
-    case 'VERSION_CONFLICT':
-      return new ScimError(412, 'The resource changed meanwhile: read it again.');
-    default:
-      return new ScimError(500, 'Something went wrong on the server.');
-  }
+  // RFC 7644 §3.14: a version that no longer matches (If-Match) is 412, not REST's 409.
+  if (error.code === 'VERSION_CONFLICT') return new ScimError(412, 'The resource changed meanwhile: read it again.');
+  const status = HTTP_STATUS_BY_CODE[error.code] ?? 400;
+  if (status >= 500) return new ScimError(500, 'Something went wrong on the server.');
+  const fields = error.code === 'VALIDATION_FAILED' ? error.details?.fields : undefined;
+  const detail = fields === undefined ? error.message : `${error.message} ${Object.entries(fields).map(([field, message]) => `${field}: ${message}`).join('; ')}`;
+  return new ScimError(status, detail, SCIM_TYPE_BY_CODE[error.code]);
 }
 
 const isFastifyError = (e: unknown): e is Error & { statusCode: number } => e instanceof Error && typeof (e as { statusCode?: unknown }).statusCode === 'number';

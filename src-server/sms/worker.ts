@@ -4,9 +4,8 @@ import type { OutboxRow } from '../db/schema';
 import { iso } from '../db/tx';
 import type { Db } from '../db/tx';
 import type { Sealer } from '../lib/crypto';
-import { OutboxLeases, OutboxPoller } from '../mail/outbox-leases';
-import type { OutboxOutcome } from '../mail/outbox-leases';
-import type { WorkerRunStats } from '../mail/worker';
+import { LeasedOutboxWorker } from '../mail/outbox-leases';
+import type { BatchStats, OutboxOutcome } from '../mail/outbox-leases';
 import { isLanguage } from '../../src-shared/languages';
 import type { Clock } from '../services/context';
 import type { InvitationMailPayload } from '../services/invitation-mail';
@@ -44,40 +43,16 @@ export interface SmsWorkerOptions {
  * retried request carries the same Idempotency-Key (the outbox id): a
  * gateway that honours it does not send a timed-out message twice.
  */
-export class SmsWorker {
-  readonly id = `sms-worker-${randomUUID()}`;
+export class SmsWorker extends LeasedOutboxWorker {
   readonly #o: SmsWorkerOptions;
-  readonly #leases: OutboxLeases;
-  readonly #poller: OutboxPoller;
 
   constructor(options: SmsWorkerOptions) {
+    super(`sms-worker-${randomUUID()}`, { ...options, channel: 'sms', label: 'SMS', retryHint: 'POST /api/v1/mail/:id/retry' });
     this.#o = options;
-    this.#leases = new OutboxLeases(this.id, { ...options, channel: 'sms', label: 'SMS', retryHint: 'POST /api/v1/mail/:id/retry' });
-    this.#poller = new OutboxPoller(async () => (await this.runOnce()).claimed, {
-      batchSize: options.batchSize,
-      pollIntervalMs: options.pollIntervalMs,
-      onError: (error) => this.#o.log('error', 'SMS worker run failed', { error: error instanceof Error ? error.message : String(error) }),
-    });
   }
 
-  start(): void {
-    this.#poller.start();
-  }
-
-  /** New SMS were committed: run now rather than at the next poll. */
-  wake(): void {
-    this.#poller.wake();
-  }
-
-  async stop(): Promise<void> {
-    await this.#poller.stop();
-  }
-
-  async runOnce(): Promise<WorkerRunStats> {
-    const stats: WorkerRunStats = { claimed: 0, sent: 0, retried: 0, failed: 0, unknown: 0 };
-    await this.#leases.parkAbandoned();
-    const rows = await this.#leases.claim();
-    stats.claimed = rows.length;
+  protected async sendBatch(rows: OutboxRow[]): Promise<BatchStats> {
+    const stats: BatchStats = { sent: 0, retried: 0, failed: 0, unknown: 0 };
     for (const row of rows) stats[await this.#sendOne(row)]++;
     return stats;
   }
@@ -96,20 +71,20 @@ export class SmsWorker {
       text = this.#render(row);
     } catch (error) {
       const reason = `render: ${error instanceof Error ? error.message : String(error)}`;
-      await this.#leases.settle(row, { state: 'failed', last_error: reason });
-      this.#leases.logFailure(row, reason, null);
+      await this.leases.settle(row, { state: 'failed', last_error: reason });
+      this.leases.logFailure(row, reason, null);
       return 'failed';
     }
     // Lost the lease (another worker took over): not sent by this one.
-    if (!(await this.#leases.markHanded(row))) return 'retried';
+    if (!(await this.leases.markHanded(row))) return 'retried';
     try {
       await this.#o.hooks?.afterHanded?.(row);
       const answer = await this.#o.gateway.send({ id: row.id, to: row.recipient, text });
-      await this.#leases.settle(row, { state: 'sent', sent_at: iso(this.#o.clock.now()), smtp_response: answer.slice(0, 300), last_error: null });
+      await this.leases.settle(row, { state: 'sent', sent_at: iso(this.#o.clock.now()), smtp_response: answer.slice(0, 300), last_error: null });
       return 'sent';
     } catch (error) {
       const failure = error instanceof SmsSendError ? error : new SmsSendError(error instanceof Error ? error.message : String(error), false);
-      return (await this.#leases.retry(row, failure.message, failure.permanent)) ? 'failed' : 'retried';
+      return (await this.leases.retry(row, failure.message, failure.permanent)) ? 'failed' : 'retried';
     }
   }
 }
