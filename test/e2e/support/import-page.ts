@@ -73,8 +73,20 @@ export class ImportPage {
     return this.page.getByTestId(`import-step-${name}`);
   }
 
+  /**
+   * Goes on to the next step and waits until it is shown. The review step
+   * compares the rows with the directory a moment after it opens, and the
+   * buttons are disabled meanwhile: a click that lands just as that starts
+   * is lost, as a person's would be. It is made again, but only while the
+   * step it was meant for is still the one shown, so no step is skipped.
+   */
   async next(): Promise<void> {
-    await this.page.getByRole('button', { name: /^Next:/ }).click();
+    const region = this.page.locator('[data-testid^="import-step-"]');
+    const before = await region.getAttribute('data-testid');
+    await expect(async () => {
+      if ((await region.getAttribute('data-testid')) === before) await this.page.getByRole('button', { name: /^Next:/ }).click({ timeout: 5_000 });
+      expect(await region.getAttribute('data-testid')).not.toBe(before);
+    }).toPass({ timeout: 30_000 });
   }
 
   // ── sheet & header ──

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, build, createMutation, inviteMutation } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
+import { until } from '../../support/until';
 
 interface InvitationView {
   id: string;
@@ -13,16 +14,6 @@ async function history(t: TestServer, org: TestOrg, profileId: string): Promise<
   const res = await t.request<{ ok: true; data: InvitationView[] }>('GET', `/api/v1/profiles/${profileId}/invitations`, { token: org.token });
   expect(res.status, res.text).toBe(200);
   return res.body.data;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
 }
 
 describe.each(BACKENDS)('the delivery state of an invitation, on %s', (backend) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src-server/services/context';
 import { BACKENDS, build, createMutation, inviteMutation } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
+import { until } from '../../support/until';
 
 interface Attention {
   id: string;
@@ -45,16 +46,6 @@ async function mailView(t: TestServer, org: TestOrg): Promise<MailView> {
   const res = await t.request<{ ok: true; data: MailView }>('GET', '/api/v1/mail', { token: org.token });
   expect(res.status, res.text).toBe(200);
   return res.body.data;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
 }
 
 const rows = (t: TestServer) => t.server.db.db.selectFrom('mail_outbox').selectAll().orderBy('recipient').execute();

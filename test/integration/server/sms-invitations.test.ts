@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredSms } from '../../../src-server/sms/dev-inbox';
 import { BACKENDS, build, createMutation, inviteMutation } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
+import { until } from '../../support/until';
 
 const MOBILE = '+32470123456';
 const PASSWORD = 'a long enough password';
@@ -26,16 +27,6 @@ async function invite(t: TestServer, org: TestOrg, values: Parameters<typeof cre
 async function setChannels(t: TestServer, org: TestOrg, invitationChannels: string): Promise<void> {
   const res = await t.request('PATCH', '/api/v1/organisation', { token: org.token, body: { invitationChannels } });
   expect(res.status, res.text).toBe(200);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
 }
 
 const smsTo = async (t: TestServer, phone: string): Promise<StoredSms[]> => {
