@@ -82,9 +82,12 @@ export class ImportPage {
    */
   async next(): Promise<void> {
     const region = this.page.locator('[data-testid^="import-step-"]');
+    const button = this.page.getByRole('button', { name: /^Next:/ });
+    // A step with a Next button is shown (not a file still opening): that is the step to leave.
+    await expect(button).toBeVisible();
     const before = await region.getAttribute('data-testid');
     await expect(async () => {
-      if ((await region.getAttribute('data-testid')) === before) await this.page.getByRole('button', { name: /^Next:/ }).click({ timeout: 5_000 });
+      if ((await region.getAttribute('data-testid')) === before) await button.click({ timeout: 5_000 });
       expect(await region.getAttribute('data-testid')).not.toBe(before);
     }).toPass({ timeout: 30_000 });
   }
