@@ -41,6 +41,8 @@ import { auditRoutes } from './routes/audit';
 import { operatorRoutes } from './routes/operator';
 import { accountPageRoutes } from './pages/account';
 import { signInPageRoutes } from './pages/sign-in';
+import { signUpPageRoutes } from './pages/sign-up';
+import { signupRoutes } from './routes/signup';
 import { ssoRoutes } from './routes/sso';
 import { scimScope } from './scim/scope';
 import { SCIM_BASE_PATH } from '../src-shared/scim-wire';
@@ -52,6 +54,7 @@ import { pruneAllAudit } from './services/audit';
 import { logExpiredInvitations } from './services/invitation-expiry';
 import type { DemoCredentials } from './services/demo';
 import { ROSTER_SERVER_VERSION } from './version';
+import { redactPath } from './lib/redact';
 
 export interface BuildOptions {
   clock?: Clock;
@@ -109,7 +112,6 @@ export function requestIdOf(header: string | string[] | undefined): string {
 }
 
 /** Masks the token of invitation links in anything logged. */
-export const redactPath = (url: string): string => url.replace(/\/(invite|account)\/[^/?#]+/, '/$1/[token]');
 
 /**
  * Builds the server without listening: database opened and migrated,
@@ -214,6 +216,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       auditRoutes(api, ctx);
       operatorRoutes(api, ctx);
       ssoRoutes(api, ctx, auth);
+      signupRoutes(api, ctx);
       done();
     });
     await app.register(scimScope(ctx), { prefix: SCIM_BASE_PATH });
@@ -221,6 +224,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       pageRoutes(pages, ctx);
       accountPageRoutes(pages, ctx);
       signInPageRoutes(pages, ctx);
+      signUpPageRoutes(pages, ctx);
       done();
     });
 

@@ -13,7 +13,7 @@ const claimName = z.string().trim().min(1).max(200);
 const optionalClaim = claimName.nullable();
 
 /** An email domain (`example.org`), lower case, without `@`. */
-const domain = z
+export const emailDomainSchema = z
   .string()
   .trim()
   .toLowerCase()
@@ -63,7 +63,7 @@ export const ssoSettingsChangeSchema = z.strictObject({
   languageClaim: optionalClaim.default(null),
   jitCreation: z.boolean().default(false),
   requireSso: z.boolean().default(false),
-  allowedDomains: z.array(domain).max(100).default([]),
+  allowedDomains: z.array(emailDomainSchema).max(100).default([]),
 });
 export type SsoSettingsChange = z.input<typeof ssoSettingsChangeSchema>;
 

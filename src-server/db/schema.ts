@@ -266,7 +266,7 @@ export const OUTBOX_STATES = ['queued', 'sending', 'handed', 'sent', 'failed', '
  * `handed` becomes `unknown` and is never re-sent automatically.
  */
 export type OutboxState = (typeof OUTBOX_STATES)[number];
-export type MailKind = 'invitation' | 'welcome' | 'admin_invitation' | 'password_reset';
+export type MailKind = 'invitation' | 'welcome' | 'admin_invitation' | 'password_reset' | 'signup_verification';
 /** How a message of the outbox goes out: an email (the SMTP worker), or an SMS (the SMS worker; only invitations). */
 export type OutboxChannel = 'email' | 'sms';
 
@@ -397,6 +397,8 @@ export interface Database {
   sso_configs: SsoConfigsTable;
   sso_states: SsoStatesTable;
   scim_tokens: ScimTokensTable;
+  signup_configs: SignupConfigsTable;
+  signup_requests: SignupRequestsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
@@ -406,3 +408,32 @@ export type OutboxRow = Selectable<MailOutboxTable>;
 export type CatalogueEntryRow = Selectable<CatalogueEntriesTable>;
 export type AssignmentRuleRow = Selectable<AssignmentRulesTable>;
 export type SsoConfigRow = Selectable<SsoConfigsTable>;
+
+/** An organisation's self sign-up settings (0130); no row: closed. */
+export interface SignupConfigsTable {
+  organisation_id: string;
+  enabled: number;
+  /** 1: the sign-up page lets a person choose their department (a department link fixes it). */
+  department_choice: number;
+  /** JSON list of email domains a sign-up may use; empty: any. */
+  allowed_domains: string;
+  created_at: string;
+  updated_at: string;
+}
+export type SignupConfigRow = Selectable<SignupConfigsTable>;
+
+/** A sign-up waiting for its email to be verified (0130): the link's token only as its hash. */
+export interface SignupRequestsTable {
+  id: string;
+  organisation_id: string;
+  token_hash: string;
+  email: string;
+  /** JSON: the profile draft the person entered (names, email, phone, language, department). */
+  draft: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** The profile the verified sign-up made. */
+  profile_id: string | null;
+}
+export type SignupRequestRow = Selectable<SignupRequestsTable>;

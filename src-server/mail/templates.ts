@@ -5,6 +5,9 @@ import { escapeHtml, formatDate, MESSAGES } from '../i18n';
 import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitation-mail';
 import { ACCOUNT_MESSAGES } from '../account-i18n';
 import type { AccountMailPayload } from '../services/account-links';
+import type { SignupMailPayload } from '../services/signup';
+import { SIGNUP_MESSAGES } from '../signup-i18n';
+import { ssoLocaleOf } from '../sso-i18n';
 
 export interface RenderedMail {
   subject: string;
@@ -88,14 +91,34 @@ export function renderWelcome(language: Language, payload: WelcomeMailPayload): 
 /** An owner's or admin's invitation, or a password reset: one link to the server's account page. */
 export function renderAccountMail(language: Language, payload: AccountMailPayload, link: string): RenderedMail {
   const m = ACCOUNT_MESSAGES[language];
-  const expires = m.expires(formatDate(payload.expiresAt, language));
   const organisationName = toSingleLine(payload.organisationName ?? '');
   const invitedBy = payload.invitedBy === null ? null : toSingleLine(payload.invitedBy);
   const isReset = payload.purpose === 'password_reset';
-  const subject = isReset ? m.reset.subject : m.invite.subject(organisationName);
-  const intro = isReset ? m.reset.intro : m.invite.intro(organisationName, m.role[payload.role ?? 'viewer'], invitedBy);
-  const action = isReset ? m.reset.action : m.invite.action;
-  const ignore = isReset ? m.reset.ignore : m.ignore;
+  return linkMail(language, link, {
+    subject: isReset ? m.reset.subject : m.invite.subject(organisationName),
+    intro: isReset ? m.reset.intro : m.invite.intro(organisationName, m.role[payload.role ?? 'viewer'], invitedBy),
+    action: isReset ? m.reset.action : m.invite.action,
+    expires: m.expires(formatDate(payload.expiresAt, language)),
+    ignore: isReset ? m.reset.ignore : m.ignore,
+  });
+}
+
+/** Self sign-up: confirm your email to make your profile. */
+export function renderSignupMail(language: Language, payload: SignupMailPayload, link: string): RenderedMail {
+  const m = SIGNUP_MESSAGES[ssoLocaleOf(undefined, language)].mail;
+  const organisationName = toSingleLine(payload.organisationName);
+  return linkMail(language, link, {
+    subject: m.subject(organisationName),
+    intro: m.intro(organisationName),
+    action: m.action,
+    expires: m.expires(formatDate(payload.expiresAt, language)),
+    ignore: m.ignore,
+  });
+}
+
+/** A message whose point is one link: what it is for, the button, until when it works, and what to do if it was not asked for. */
+function linkMail(language: Language, link: string, words: { subject: string; intro: string; action: string; expires: string; ignore: string }): RenderedMail {
+  const { subject, intro, action, expires, ignore } = words;
   const colon = MESSAGES[language].colon;
   const text = [intro, '', `${action}${colon}`, link, '', expires, '', ignore, '', '-- ', MESSAGES[language].footer].join('\n');
   const html = layout(

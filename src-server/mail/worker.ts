@@ -13,7 +13,9 @@ import type { Clock } from '../services/context';
 import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitation-mail';
 import { SendError, SmtpSession } from './smtp';
 import type { SmtpTarget, SmtpTls } from './smtp';
-import { renderAccountMail, renderInvitation, renderWelcome } from './templates';
+import { renderAccountMail, renderInvitation, renderSignupMail, renderWelcome } from './templates';
+import type { SignupMailPayload } from '../services/signup';
+import { signUpVerifyPath } from '../../src-shared/signup-wire';
 import type { AccountMailPayload } from '../services/account-links';
 import type { RenderedMail } from './templates';
 
@@ -130,6 +132,11 @@ export class OutboxWorker extends LeasedOutboxWorker {
       if (row.sealed_token === null) throw new Error(`${row.kind} without its token`);
       const link = `${this.#o.publicBaseUrl()}/account/${this.#o.sealer.open(row.sealed_token)}`;
       return renderAccountMail(language, JSON.parse(row.payload) as AccountMailPayload, link);
+    }
+    if (row.kind === 'signup_verification') {
+      if (row.sealed_token === null) throw new Error('sign-up verification without its token');
+      const payload = JSON.parse(row.payload) as SignupMailPayload;
+      return renderSignupMail(language, payload, `${this.#o.publicBaseUrl()}${signUpVerifyPath(payload.organisationId, this.#o.sealer.open(row.sealed_token))}`);
     }
     return renderWelcome(language, JSON.parse(row.payload) as WelcomeMailPayload);
   }

@@ -12,7 +12,7 @@ const STYLE = `
 font-family:-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1f2933}
 main{background:#fff;max-width:440px;width:100%;margin:24px;padding:32px;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.1)}
 h1{font-size:22px;margin:0 0 12px}p{line-height:1.5}label{display:block;font-weight:600;margin:16px 0 6px}
-input{width:100%;padding:10px 12px;font-size:16px;border:1px solid #cbd2d9;border-radius:6px}
+input,select{width:100%;padding:10px 12px;font-size:16px;border:1px solid #cbd2d9;border-radius:6px;background:#fff}
 button{margin-top:20px;width:100%;padding:12px;font-size:16px;font-weight:600;color:#fff;background:#1c64f2;border:0;border-radius:6px;cursor:pointer}
 .button{display:block;margin-top:20px;padding:12px;font-size:16px;font-weight:600;text-align:center;text-decoration:none;color:#1c64f2;border:1px solid #1c64f2;border-radius:6px}
 .or{text-align:center;color:#52606d;margin:20px 0 0}ul.apps{padding-left:20px}

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLanguage } from '../../src-shared/languages';
 import { normaliseEmail } from '../../src-shared/profile';
-import { toSingleLine } from '../../src-shared/text-safety';
 import { escapeHtml } from '../i18n';
 import { PUBLIC_BODY_LIMIT } from '../lib/body-limits';
 import { DbRateLimiter } from '../lib/rate-limit';
@@ -9,24 +8,16 @@ import { SSO_MESSAGES, ssoLocaleOf } from '../sso-i18n';
 import type { SsoLocale, SsoMessages } from '../sso-i18n';
 import { sourceOf } from '../services/audit';
 import type { ServerContext } from '../services/context';
-import { readAppLinks, usableAppLinks } from '../services/organisations';
 import { callbackPath, enabledSso, signInPath } from '../services/sso-config';
 import type { SsoConfig } from '../services/sso-config';
 import { beginSso, completeSso, SsoRefused } from '../services/sso-flow';
 import { auditSsoRefusal, personSsoSignIn } from '../services/sso-people';
 import { PersonSignIn } from '../services/person-sign-in';
+import { appLinkItems, readPublicOrganisation } from './public-org';
+import type { OrgView } from './public-org';
 import { htmlPage, limitPublicForm, PAGE_HEADERS } from './render';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 type Params = { Params: { organisation: string } };
-
-interface OrgView {
-  id: string;
-  name: string;
-  language: string;
-  appLinks: string;
-}
 
 const send = (reply: FastifyReply, status: number, html: string): FastifyReply => reply.status(status).headers(PAGE_HEADERS).send(html);
 
@@ -64,8 +55,7 @@ ${ssoButton}`,
 
 function signedInPage(ctx: ServerContext, locale: SsoLocale, org: OrgView, email: string, created: boolean): string {
   const m = SSO_MESSAGES[locale].signedIn;
-  const links = usableAppLinks(readAppLinks(org.appLinks), ctx.config.appLinks);
-  const items = (['ios', 'android', 'web'] as const).map((key) => `<li><a href="${escapeHtml(links[key])}" data-app="${key}">${escapeHtml(m[key])}</a></li>`).join('\n');
+  const items = appLinkItems(ctx, org, m);
   return htmlPage(
     SSO_MESSAGES[locale].htmlLang,
     m.title,
@@ -87,12 +77,7 @@ export function signInPageRoutes(app: FastifyInstance, ctx: ServerContext): void
   const limiter = new DbRateLimiter(ctx.db);
   const people = new PersonSignIn(ctx);
 
-  const organisationOf = async (request: FastifyRequest<Params>): Promise<OrgView | null> => {
-    if (!UUID.test(request.params.organisation)) return null;
-    const row = await ctx.db.selectFrom('organisations').select(['id', 'name', 'default_language', 'app_links', 'disabled_at']).where('id', '=', request.params.organisation.toLowerCase()).executeTakeFirst();
-    if (row === undefined || row.disabled_at !== null) return null;
-    return { id: row.id, name: toSingleLine(row.name), language: row.default_language, appLinks: row.app_links };
-  };
+  const organisationOf = (request: FastifyRequest<Params>): Promise<OrgView | null> => readPublicOrganisation(ctx, request.params.organisation);
   const localeOf = (request: FastifyRequest, org: OrgView | null): SsoLocale => ssoLocaleOf(request.headers['accept-language'], org?.language ?? ctx.config.defaultLanguage);
   const notFound = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const m = SSO_MESSAGES[localeOf(request, null)];

@@ -4,6 +4,7 @@ import type { ApiError } from '../../src-shared/errors';
 import { HTTP_STATUS_BY_CODE } from '../../src-shared/wire';
 import { describeBytes } from '../lib/body-limits';
 import { RateLimitedError } from '../lib/rate-limit';
+import { redactPath } from '../lib/redact';
 import { shared } from './shared';
 import { ValidationError } from './zod-routes';
 
@@ -42,8 +43,6 @@ export const errorsPlugin = shared((app: FastifyInstance, _options: object, done
 });
 
 const tooLargeMessage = (limit: number): string => `The request body is too large: this address accepts at most ${describeBytes(limit)}.`;
-
-const redactPath = (url: string): string => url.replace(/\/(invite|account)\/[^/?#]+/, '/$1/[token]');
 
 const isFastifyError = (e: unknown): e is FastifyError => e instanceof Error && 'statusCode' in e;
 

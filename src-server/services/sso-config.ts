@@ -31,7 +31,7 @@ export interface SsoConfig {
 }
 
 const stringList = z.array(z.string());
-const parseList = (json: string): string[] => {
+export const parseList = (json: string): string[] => {
   const parsed = stringList.safeParse(JSON.parse(json));
   return parsed.success ? parsed.data : [];
 };

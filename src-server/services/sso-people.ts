@@ -1,17 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { LANGUAGES } from '../../src-shared/languages';
 import type { Language } from '../../src-shared/languages';
-import { validateProfile } from '../../src-shared/profile';
 import type { ProfileDraft } from '../../src-shared/profile';
-import { inTransaction, iso } from '../db/tx';
+import { inTransaction } from '../db/tx';
 import type { Tx } from '../db/tx';
-import { liveEntries, readRequired } from './catalogue-reads';
+import { liveEntries } from './catalogue-reads';
 import { appendAudit, recordAudit } from './audit';
 import type { AuditEntryInput, AuditSource } from './audit';
 import type { ServerContext } from './context';
-import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
-import { profileEntry, valuesOfRow } from './profile-audit';
-import { ProfileBatch } from './profiles';
+import { createConfirmedProfile } from './profile-confirmed';
 import type { SsoIdentity } from './sso-flow';
 
 /**
@@ -124,25 +120,13 @@ export async function personSsoSignIn(ctx: ServerContext, organisationId: string
 
 async function createJustInTime(ctx: ServerContext, organisationId: string, identity: SsoIdentity, source: AuditSource): Promise<PersonSsoOutcome> {
   const now = ctx.clock.now();
+  const actor = { type: 'person' as const, accountId: null, email: identity.email };
   const outcome = await inTransaction(ctx.db, async (trx): Promise<PersonSsoOutcome> => {
-    const org = await lockOrganisation(trx, organisationId);
-    const defaultLanguage = toSettings(org).defaultLanguage;
-    const checked = validateProfile(await draftFromClaims(trx, organisationId, identity), { defaultLanguage });
-    if (!checked.ok) return { kind: 'not_created', reason: Object.entries(checked.fields).map(([field, message]) => `${field}: ${message}`).join('; ') };
-    const batch = new ProfileBatch(trx, organisationId, { seq: org.change_seq, defaultLanguage, now, requiredAttributes: readRequired(org.required_attributes) });
-    const id = randomUUID();
-    await batch.preload([id], [checked.value.email], []);
-    const created = batch.create(id, checked.value);
-    if (created.kind === 'rejected' || created.kind === 'conflict') return { kind: 'not_created', reason: created.kind === 'rejected' ? created.message : created.reason };
-    await batch.flush();
-    // The provider vouched for the email: the profile is confirmed from the start (the account, shared with other organisations, is left as it is).
-    await trx.updateTable('profiles').set({ confirmed_at: iso(now) }).where('organisation_id', '=', organisationId).where('id', '=', id).execute();
-    if (batch.seqChanged) await setChangeSeq(trx, organisationId, batch.seq);
-    const row = await trx.selectFrom('profiles').selectAll().where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirstOrThrow();
-    const entry = profileEntry(organisationId, { actor: { type: 'person', accountId: null, email: identity.email }, source: ssoSource(source) }, id, null, valuesOfRow(row));
-    if (entry !== null) await appendAudit(trx, { ...entry, details: { ...entry.details, source: 'SSO' } }, now);
-    await appendAudit(trx, { organisationId, actor: { type: 'person', accountId: null, email: identity.email }, action: 'account.signed_in', target: { type: 'profile', id }, profileId: id, details: { method: 'sso', createdJustInTime: true }, source: ssoSource(source) }, now);
-    return { kind: 'signed_in', profileId: id, created: true };
+    const draft = await draftFromClaims(trx, organisationId, identity);
+    const created = await createConfirmedProfile(ctx, trx, organisationId, draft, { actor, source: ssoSource(source) }, 'SSO');
+    if (!created.ok) return { kind: 'not_created', reason: created.reason };
+    await appendAudit(trx, { organisationId, actor, action: 'account.signed_in', target: { type: 'profile', id: created.id }, profileId: created.id, details: { method: 'sso', createdJustInTime: true }, source: ssoSource(source) }, now);
+    return { kind: 'signed_in', profileId: created.id, created: true };
   });
   if (outcome.kind === 'not_created') await auditSsoRefusal(ctx, organisationId, identity.email, 'not_created', source, outcome.reason);
   return outcome;

@@ -69,6 +69,8 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     applies: (await t.request('GET', '/api/v1/rules/applies', { token: b.token })).text,
     sso: (await t.request('GET', '/api/v1/sso', { token: b.token })).text,
     scimTokens: (await t.request('GET', '/api/v1/scim-tokens', { token: b.token })).text,
+    signup: (await t.request('GET', '/api/v1/signup', { token: b.token })).text,
+    signupLinks: (await t.request('GET', '/api/v1/signup/links', { token: b.token })).text,
   });
 
   type Case = () => Promise<{ status: number; text: string }[]>;
@@ -225,6 +227,13 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
       'PATCH /api/v1/organisation': async () => [await t.request('PATCH', '/api/v1/organisation', { ...tok, body: { invitationLifetimeDays: 3 } })],
       'GET /api/v1/members': async () => [await t.request('GET', '/api/v1/members', tok)],
       'GET /api/v1/sso': async () => [await t.request('GET', '/api/v1/sso', tok)],
+      'GET /api/v1/signup': async () => [await t.request('GET', '/api/v1/signup', tok)],
+      'PUT /api/v1/signup': async () => [await t.request('PUT', '/api/v1/signup', { ...tok, body: { enabled: true, departmentChoice: true } })],
+      'GET /api/v1/signup/links': async () => {
+        const res = await t.request('GET', '/api/v1/signup/links', tok);
+        expect(res.status).toBe(200);
+        return [res];
+      },
       'PUT /api/v1/sso': async () => [await t.request('PUT', '/api/v1/sso', { ...tok, body: { enabled: false, issuer: 'https://idp.a.example', clientId: 'a-client', clientSecret: 'a-secret' } })],
       'POST /api/v1/sso/test': async () => [await t.request('POST', '/api/v1/sso/test', { ...tok, body: { issuer: 'http://127.0.0.1:1' } })],
       'POST /api/v1/auth/sso/start': async () => {

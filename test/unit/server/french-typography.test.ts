@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../../src-server/i18n';
-import { renderInvitation, renderWelcome } from '../../../src-server/mail/templates';
+import { renderInvitation, renderSignupMail, renderWelcome } from '../../../src-server/mail/templates';
+import { SIGNUP_MESSAGES } from '../../../src-server/signup-i18n';
 import { renderForm, renderState } from '../../../src-server/pages/render';
 import { PASSWORD_REASONS } from '../../../src-shared/errors';
 
@@ -89,6 +90,22 @@ describe('the server’s French', () => {
       ...(['done', 'invalid', 'expired', 'used', 'replaced'] as const).map((state) => renderState('fr_BE', state)),
     ];
     for (const page of pages) expect(mistakes(visibleText(page))).toEqual([]);
+  });
+
+  it('self sign-up: every sentence of its pages, and its email', () => {
+    // Every string of the French catalogue, each function called with a name in place of its variables.
+    const texts: string[] = [];
+    const walk = (value: unknown): void => {
+      if (typeof value === 'string') texts.push(value);
+      else if (typeof value === 'function') texts.push(String((value as (...args: string[]) => unknown)('Maison Dupont', 'zoe@example.org')));
+      else if (typeof value === 'object' && value !== null) for (const inner of Object.values(value)) walk(inner);
+    };
+    walk(SIGNUP_MESSAGES.fr);
+    expect(texts.length).toBeGreaterThan(30);
+    for (const text of texts) expect(mistakes(text), text).toEqual([]);
+    const mail = renderSignupMail('fr_BE', { organisationId: 'o', organisationName: 'Maison Dupont', expiresAt: payload.expiresAt }, 'https://roster.example.org/o/o/sign-up/verify/TOKEN');
+    for (const text of [mail.subject, mail.text, visibleText(mail.html)]) expect(mistakes(text), text).toEqual([]);
+    expect(mail.text).toContain('Confirmer mon adresse\u202f:\nhttps://roster.example.org/o/o/sign-up/verify/TOKEN');
   });
 
   it('leaves English and Dutch as they were: a plain colon after a label', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { redactPath } from '../../../src-server/app';
+import { redactPath } from '../../../src-server/lib/redact';
 import { ConfigError, defaultConfig, parseCli, redactUrl } from '../../../src-server/config';
 import { openSqlite } from '../../../src-server/db/connect';
 import { migrateToLatest } from '../../../src-server/db/migrations';
@@ -60,6 +60,10 @@ describe('server configuration', () => {
   it('never logs credentials or link tokens', () => {
     expect(redactUrl('postgres://roster:s3cret@db/roster')).toBe('postgres://roster:***@db/roster');
     expect(redactPath('/invite/abcDEF123_-xyz?x=1')).toBe('/invite/[token]?x=1');
+    expect(redactPath('/i/abcDEF123_-xyz')).toBe('/i/[token]');
+    expect(redactPath('/account/abcDEF123')).toBe('/account/[token]');
+    expect(redactPath('/o/4a1c/sign-up/verify/abcDEF123_-xyz')).toBe('/o/4a1c/sign-up/verify/[token]');
+    expect(redactPath('/o/4a1c/sign-up?department=x')).toBe('/o/4a1c/sign-up?department=x');
   });
 });
 

@@ -1,0 +1,169 @@
+import type { SsoLocale } from './sso-i18n';
+
+/**
+ * What a person reads when signing themselves up to an organisation (issue
+ * 15): the sign-up page, the pages after it, and the verification email, in
+ * English, French, Dutch and Spanish. Functions take the variables; the
+ * renderer escapes them.
+ */
+
+interface Text {
+  title: string;
+  body: string;
+}
+
+export interface SignupMessages {
+  form: {
+    title: (org: string) => string;
+    lead: string;
+    firstName: string;
+    lastName: string;
+    email: string;
+    phone: string;
+    department: string;
+    noDepartment: string;
+    fixedDepartment: (department: string) => string;
+    submit: string;
+    domainNotAllowed: (domain: string) => string;
+    unknownDepartment: string;
+  };
+  sent: { title: string; body: (email: string) => string };
+  confirm: { title: (org: string) => string; body: (email: string) => string; submit: string };
+  done: { title: string; body: (org: string) => string };
+  already: { title: string; body: (org: string) => string };
+  closed: Text;
+  expired: Text;
+  used: Text;
+  failed: Text;
+  mail: { subject: (org: string) => string; intro: (org: string) => string; action: string; expires: (when: string) => string; ignore: string };
+}
+
+const en: SignupMessages = {
+  form: {
+    title: (org) => `Join ${org}`,
+    lead: 'Enter your details. We send you an email to check the address; your profile is made once you confirm it.',
+    firstName: 'First name',
+    lastName: 'Last name',
+    email: 'Email',
+    phone: 'Mobile phone (optional)',
+    department: 'Department',
+    noDepartment: 'Choose your department',
+    fixedDepartment: (department) => `Department: ${department}`,
+    submit: 'Sign up',
+    domainNotAllowed: (domain) => `Addresses at ${domain} cannot sign up here. Use your work email.`,
+    unknownDepartment: 'This department does not exist any more. Choose another one.',
+  },
+  sent: { title: 'Check your email', body: (email) => `If ${email} may join, an email with a confirmation link is on its way. Open it to finish signing up.` },
+  confirm: { title: (org) => `Finish joining ${org}`, body: (email) => `Confirm that ${email} is your address to make your profile.`, submit: 'Confirm and join' },
+  done: { title: 'You are in', body: (org) => `Your profile at ${org} is ready.` },
+  already: { title: 'You already have a profile', body: (org) => `${org} already has a profile with this email. Sign in instead.` },
+  closed: { title: 'Sign-up is closed', body: 'This organisation does not take sign-ups on this page. Ask it to add you.' },
+  expired: { title: 'This link has expired', body: 'Sign up again to get a new link.' },
+  used: { title: 'This link was already used', body: 'Your sign-up is done. Sign in with your email.' },
+  failed: { title: 'Your profile could not be made', body: 'Some of your details do not meet the organisation’s rules. Sign up again, or ask the organisation to add you.' },
+  mail: {
+    subject: (org) => `Confirm your email to join ${org}`,
+    intro: (org) => `You signed up to join ${org}. Confirm that this is your email address to make your profile.`,
+    action: 'Confirm my email',
+    expires: (when) => `The link works once, until ${when}.`,
+    ignore: 'If you did not sign up, ignore this email: nothing is made without your confirmation.',
+  },
+};
+
+const fr: SignupMessages = {
+  form: {
+    title: (org) => `Rejoindre ${org}`,
+    lead: 'Saisissez vos coordonnées. Nous vous envoyons un e-mail pour vérifier l’adresse\u202f; votre profil est créé dès que vous la confirmez.',
+    firstName: 'Prénom',
+    lastName: 'Nom',
+    email: 'Adresse e-mail',
+    phone: 'Téléphone mobile (facultatif)',
+    department: 'Service',
+    noDepartment: 'Choisissez votre service',
+    fixedDepartment: (department) => `Service\u202f: ${department}`,
+    submit: 'S’inscrire',
+    domainNotAllowed: (domain) => `Les adresses en ${domain} ne peuvent pas s’inscrire ici. Utilisez votre adresse professionnelle.`,
+    unknownDepartment: 'Ce service n’existe plus. Choisissez-en un autre.',
+  },
+  sent: { title: 'Consultez vos e-mails', body: (email) => `Si ${email} peut s’inscrire, un e-mail avec un lien de confirmation est en route. Ouvrez-le pour terminer votre inscription.` },
+  confirm: { title: (org) => `Terminer l’inscription à ${org}`, body: (email) => `Confirmez que ${email} est bien votre adresse pour créer votre profil.`, submit: 'Confirmer et rejoindre' },
+  done: { title: 'Inscription terminée', body: (org) => `Votre profil chez ${org} est prêt.` },
+  already: { title: 'Vous avez déjà un profil', body: (org) => `${org} a déjà un profil avec cette adresse. Connectez-vous plutôt.` },
+  closed: { title: 'Les inscriptions sont fermées', body: 'Cette organisation n’accepte pas d’inscriptions sur cette page. Demandez-lui de vous ajouter.' },
+  expired: { title: 'Ce lien a expiré', body: 'Inscrivez-vous à nouveau pour recevoir un nouveau lien.' },
+  used: { title: 'Ce lien a déjà servi', body: 'Votre inscription est faite. Connectez-vous avec votre adresse e-mail.' },
+  failed: { title: 'Votre profil n’a pas pu être créé', body: 'Certaines de vos données ne respectent pas les règles de l’organisation. Inscrivez-vous à nouveau ou demandez à l’organisation de vous ajouter.' },
+  mail: {
+    subject: (org) => `Confirmez votre adresse pour rejoindre ${org}`,
+    intro: (org) => `Vous vous êtes inscrit pour rejoindre ${org}. Confirmez que cette adresse est la vôtre pour créer votre profil.`,
+    action: 'Confirmer mon adresse',
+    expires: (when) => `Le lien ne sert qu’une fois, jusqu’au ${when}.`,
+    ignore: 'Si vous ne vous êtes pas inscrit, ignorez cet e-mail\u202f: rien n’est créé sans votre confirmation.',
+  },
+};
+
+const nl: SignupMessages = {
+  form: {
+    title: (org) => `Aansluiten bij ${org}`,
+    lead: 'Vul je gegevens in. We sturen je een e-mail om het adres te controleren; je profiel wordt gemaakt zodra je het bevestigt.',
+    firstName: 'Voornaam',
+    lastName: 'Achternaam',
+    email: 'E-mailadres',
+    phone: 'Gsm-nummer (optioneel)',
+    department: 'Afdeling',
+    noDepartment: 'Kies je afdeling',
+    fixedDepartment: (department) => `Afdeling: ${department}`,
+    submit: 'Aanmelden',
+    domainNotAllowed: (domain) => `Adressen op ${domain} kunnen zich hier niet aanmelden. Gebruik je werkadres.`,
+    unknownDepartment: 'Deze afdeling bestaat niet meer. Kies een andere.',
+  },
+  sent: { title: 'Kijk in je mailbox', body: (email) => `Als ${email} zich mag aanmelden, is er een e-mail met een bevestigingslink onderweg. Open die om je aanmelding af te ronden.` },
+  confirm: { title: (org) => `Aansluiten bij ${org} afronden`, body: (email) => `Bevestig dat ${email} jouw adres is om je profiel te maken.`, submit: 'Bevestigen en aansluiten' },
+  done: { title: 'Je bent erbij', body: (org) => `Je profiel bij ${org} is klaar.` },
+  already: { title: 'Je hebt al een profiel', body: (org) => `${org} heeft al een profiel met dit e-mailadres. Meld je liever aan.` },
+  closed: { title: 'Aanmelden is gesloten', body: 'Deze organisatie neemt op deze pagina geen aanmeldingen aan. Vraag haar om je toe te voegen.' },
+  expired: { title: 'Deze link is verlopen', body: 'Meld je opnieuw aan om een nieuwe link te krijgen.' },
+  used: { title: 'Deze link is al gebruikt', body: 'Je aanmelding is rond. Meld je aan met je e-mailadres.' },
+  failed: { title: 'Je profiel kon niet gemaakt worden', body: 'Sommige van je gegevens voldoen niet aan de regels van de organisatie. Meld je opnieuw aan, of vraag de organisatie om je toe te voegen.' },
+  mail: {
+    subject: (org) => `Bevestig je e-mailadres om aan te sluiten bij ${org}`,
+    intro: (org) => `Je hebt je aangemeld om aan te sluiten bij ${org}. Bevestig dat dit je e-mailadres is om je profiel te maken.`,
+    action: 'Mijn e-mailadres bevestigen',
+    expires: (when) => `De link werkt één keer, tot ${when}.`,
+    ignore: 'Heb je je niet aangemeld? Negeer dan deze e-mail: zonder jouw bevestiging wordt er niets gemaakt.',
+  },
+};
+
+const es: SignupMessages = {
+  form: {
+    title: (org) => `Unirse a ${org}`,
+    lead: 'Introduce tus datos. Te enviamos un correo para comprobar la dirección; tu perfil se crea en cuanto la confirmes.',
+    firstName: 'Nombre',
+    lastName: 'Apellidos',
+    email: 'Correo electrónico',
+    phone: 'Móvil (opcional)',
+    department: 'Departamento',
+    noDepartment: 'Elige tu departamento',
+    fixedDepartment: (department) => `Departamento: ${department}`,
+    submit: 'Registrarse',
+    domainNotAllowed: (domain) => `Las direcciones de ${domain} no pueden registrarse aquí. Usa tu correo del trabajo.`,
+    unknownDepartment: 'Este departamento ya no existe. Elige otro.',
+  },
+  sent: { title: 'Revisa tu correo', body: (email) => `Si ${email} puede unirse, va de camino un correo con un enlace de confirmación. Ábrelo para terminar el registro.` },
+  confirm: { title: (org) => `Terminar de unirte a ${org}`, body: (email) => `Confirma que ${email} es tu dirección para crear tu perfil.`, submit: 'Confirmar y unirme' },
+  done: { title: 'Ya estás dentro', body: (org) => `Tu perfil en ${org} está listo.` },
+  already: { title: 'Ya tienes un perfil', body: (org) => `${org} ya tiene un perfil con este correo. Inicia sesión.` },
+  closed: { title: 'El registro está cerrado', body: 'Esta organización no acepta registros en esta página. Pídele que te añada.' },
+  expired: { title: 'Este enlace ha caducado', body: 'Regístrate de nuevo para recibir un enlace nuevo.' },
+  used: { title: 'Este enlace ya se usó', body: 'Tu registro está hecho. Inicia sesión con tu correo.' },
+  failed: { title: 'No se pudo crear tu perfil', body: 'Algunos de tus datos no cumplen las reglas de la organización. Regístrate de nuevo o pide a la organización que te añada.' },
+  mail: {
+    subject: (org) => `Confirma tu correo para unirte a ${org}`,
+    intro: (org) => `Te has registrado para unirte a ${org}. Confirma que esta es tu dirección de correo para crear tu perfil.`,
+    action: 'Confirmar mi correo',
+    expires: (when) => `El enlace funciona una vez, hasta el ${when}.`,
+    ignore: 'Si no te has registrado, ignora este correo: no se crea nada sin tu confirmación.',
+  },
+};
+
+export const SIGNUP_MESSAGES: Record<SsoLocale, SignupMessages> = { en, fr, nl, es };
