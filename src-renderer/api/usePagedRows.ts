@@ -87,13 +87,23 @@ export function usePagedRows<T>(fetchPage: FetchPage<T>, pageSize = 200): PagedR
 
   const rowAt = useCallback((position: number) => pages.current.get(Math.floor(position / pageSize))?.[position % pageSize], [pageSize]);
 
-  const replace = useCallback((matches: (row: T) => boolean, next: T) => {
-    for (const [page, rows] of pages.current) {
-      const i = rows.findIndex(matches);
-      if (i >= 0) pages.current.set(page, rows.map((r, j) => (j === i ? next : r)));
-    }
-    setRevision((r) => r + 1);
-  }, []);
+  const replace = useCallback(
+    (matches: (row: T) => boolean, next: T) => {
+      for (const [page, rows] of pages.current) {
+        const i = rows.findIndex(matches);
+        if (i >= 0) pages.current.set(page, rows.map((r, j) => (j === i ? next : r)));
+      }
+      // Pages still on their way were asked for before this row changed, and may answer with it as it was: they are asked again.
+      if (loading.current.size > 0) {
+        generation.current += 1;
+        const pending = [...loading.current];
+        loading.current = new Set();
+        for (const page of pending) load(page, generation.current);
+      }
+      setRevision((r) => r + 1);
+    },
+    [load],
+  );
 
   const find = useCallback((matches: (row: T) => boolean) => {
     for (const rows of pages.current.values()) {
