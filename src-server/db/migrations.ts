@@ -4,6 +4,7 @@ import type { DialectName } from './connect';
 import { directoryMigrations } from './migrations-directory';
 import { organisationMigrations } from './migrations-organisations';
 import { channelMigrations } from './migrations-channels';
+import { importSourceMigrations } from './migrations-import-sources';
 import { identityMigrations } from './migrations-identities';
 import { scimMigrations } from './migrations-scim';
 import { ssoMigrations } from './migrations-sso';
@@ -25,6 +26,7 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   ...ssoMigrations(dialect),
   ...identityMigrations(dialect),
   ...channelMigrations(dialect),
+  ...importSourceMigrations(dialect),
 });
 
 const provider = (dialect: DialectName): MigrationProvider => ({ getMigrations: () => Promise.resolve(migrationsFor(dialect)) });
