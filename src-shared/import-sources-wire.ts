@@ -99,3 +99,29 @@ export const importSourceListSchema = z.object({ sources: z.array(importSourceSc
 /** The audit actions of import sources (server-side: a console shows an action it does not know as the server names it). */
 export const IMPORT_SOURCE_AUDIT_ACTIONS = ['import_source.created', 'import_source.updated', 'import_source.deleted'] as const;
 export type ImportSourceAuditAction = (typeof IMPORT_SOURCE_AUDIT_ACTIONS)[number];
+
+export const IMPORT_RUN_STATUSES = ['succeeded', 'failed', 'nothing-new'] as const;
+
+/** One row of a file the run did not import, and why (the shared rules' English wording). */
+const rejectedRowSchema = z.object({ rowNumber: z.int(), reasons: z.array(z.string()) });
+
+/** One run of a source: which file, what it did, the rows it rejected. */
+export const importRunSchema = z.object({
+  id: z.uuid(),
+  trigger: z.enum(['schedule', 'manual']),
+  status: z.enum(IMPORT_RUN_STATUSES),
+  startedAt: isoTimestamp,
+  finishedAt: isoTimestamp.nullable(),
+  fileName: z.string().nullable(),
+  fileSize: z.number().nullable(),
+  fileSha256: z.string().nullable(),
+  created: z.int(),
+  unchanged: z.int(),
+  rejected: z.int(),
+  /** Why the run failed as a whole (nothing of the file was saved). */
+  error: z.string().nullable(),
+  rejectedRows: z.array(rejectedRowSchema),
+});
+export type ImportRun = z.output<typeof importRunSchema>;
+
+export const importRunListSchema = z.object({ runs: z.array(importRunSchema) });

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { IMPORT_SOURCES_PATH, importSourceDraftSchema, importSourceListSchema, importSourceSchema } from '../../src-shared/import-sources-wire';
+import { IMPORT_SOURCES_PATH, importRunListSchema, importRunSchema, importSourceDraftSchema, importSourceListSchema, importSourceSchema } from '../../src-shared/import-sources-wire';
 import { apiRoute } from '../plugins/zod-routes';
 import { sourceOf } from '../services/audit';
 import type { ServerContext } from '../services/context';
+import { listImportRuns, runImportSource } from '../services/import-runs';
 import { createImportSource, deleteImportSource, getImportSource, listImportSources, updateImportSource } from '../services/import-sources';
 
 const idParams = z.object({ id: z.uuid() });
@@ -63,5 +64,27 @@ export function importSourceRoutes(app: FastifyInstance, ctx: ServerContext): vo
     params: idParams,
     response: z.object({ id: z.uuid() }),
     handler: ({ params, actor, request }) => deleteImportSource(ctx, actor, params.id, sourceOf(request)),
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: `${IMPORT_SOURCES_PATH}/:id/run`,
+    summary: 'Run a source now (owners and admins): imports the newest matching file not imported yet and answers with the run and its report',
+    tags: ['import-sources'],
+    access: 'write',
+    params: idParams,
+    response: importRunSchema,
+    handler: ({ params, actor }) => runImportSource(ctx, actor.organisationId, params.id, 'manual'),
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: `${IMPORT_SOURCES_PATH}/:id/runs`,
+    summary: 'A source’s last 100 runs, newest first: file, counts, the rows it rejected and why',
+    tags: ['import-sources'],
+    access: 'read',
+    params: idParams,
+    response: importRunListSchema,
+    handler: async ({ params, actor }) => ({ runs: await listImportRuns(ctx, actor.organisationId, params.id) }),
   });
 }

@@ -75,6 +75,7 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     sso: (await t.request('GET', '/api/v1/sso', { token: b.token })).text,
     scimTokens: (await t.request('GET', '/api/v1/scim-tokens', { token: b.token })).text,
     importSources: (await t.request('GET', '/api/v1/import-sources', { token: b.token })).text,
+    importRuns: (await t.request('GET', `/api/v1/import-sources/${bSourceId}/runs`, { token: b.token })).text,
   });
 
   type Case = () => Promise<{ status: number; text: string }[]>;
@@ -198,6 +199,16 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
       },
       'DELETE /api/v1/import-sources/:id': async () => {
         const res = await t.request('DELETE', `/api/v1/import-sources/${bSourceId}`, tok);
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replace(bSourceId, '') }];
+      },
+      'POST /api/v1/import-sources/:id/run': async () => {
+        const res = await t.request('POST', `/api/v1/import-sources/${bSourceId}/run`, tok);
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replace(bSourceId, '') }];
+      },
+      'GET /api/v1/import-sources/:id/runs': async () => {
+        const res = await t.request('GET', `/api/v1/import-sources/${bSourceId}/runs`, tok);
         expect(res.status).toBe(404);
         return [{ status: res.status, text: res.text.replace(bSourceId, '') }];
       },
