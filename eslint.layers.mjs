@@ -13,6 +13,15 @@ export const layers = [
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: [...io, 'electron', 'react', 'better-sqlite3'].map((name) => ({ name, message: 'src-shared is contract and rules only: no I/O, no platform.' })),
+        patterns: otherParts('src-main', 'src-renderer', 'src-server', 'src-import'),
+      }],
+    },
+  },
+  {
+    files: ['src-import/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [...io, 'electron', 'react', 'react-dom', 'better-sqlite3', 'fastify', 'kysely'].map((name) => ({ name, message: 'src-import is the pure import engine shared by the console and the server: bytes in, rows out, no I/O.' })),
         patterns: otherParts('src-main', 'src-renderer', 'src-server'),
       }],
     },
@@ -77,7 +86,7 @@ export const layers = [
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: [...io, 'electron', 'better-sqlite3', 'fastify', 'kysely'].map((name) => ({ name, message: 'the renderer talks only to the typed API client.' })),
         patterns: [
-          { regex: '^\\.\\.?/(.*/)?src-(main|server)(/|$)', allowTypeImports: true, message: 'the renderer may import only types (and src-shared) from the rest.' },
+          { regex: '^\\.\\.?/(.*/)?src-(main|server|import)(/|$)', allowTypeImports: true, message: 'the renderer may import only types (and src-shared) from the rest.' },
         ],
       }],
     },

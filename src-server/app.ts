@@ -27,6 +27,7 @@ import { createMetrics } from './lib/metrics';
 import { errorsPlugin } from './plugins/errors';
 import { useZodValidation } from './plugins/zod-routes';
 import type { Access } from './plugins/zod-routes';
+import { importSourceRoutes } from './routes/import-sources';
 import { mailRoutes } from './routes/mail';
 import { pageRoutes, devMailboxRoutes } from './routes/pages';
 import { profileRoutes } from './routes/profiles';
@@ -212,6 +213,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       catalogueRoutes(api, ctx);
       ruleRoutes(api, ctx);
       scimTokenRoutes(api, ctx);
+      importSourceRoutes(api, ctx);
       adminRoutes(api, ctx, auth);
       auditRoutes(api, ctx);
       operatorRoutes(api, ctx);

@@ -47,6 +47,8 @@ export interface ServerConfig {
   operatorToken: string | undefined;
   /** The token Prometheus sends to read /metrics (ROSTER_METRICS_TOKEN); undefined: /metrics is off. Compared by hash, in constant time. */
   metricsToken: string | undefined;
+  /** The only folder (and what is below it) import sources of kind "folder" may read (ROSTER_IMPORT_ROOT); undefined: folder sources are off. */
+  importRoot: string | undefined;
   /** Against bulk or phishing mail through invitations; counted from the invitations in the database (every process agrees). */
   /** SCIM requests one SCIM token may make per minute (counted in the database; 0: no limit). */
   scimRequestsPerMinute: number;
@@ -149,6 +151,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     operatorToken: undefined,
     metricsToken: undefined,
     scimRequestsPerMinute: 600,
+    importRoot: undefined,
     invitationLimits: { perOrganisationPerHour: 2000, reinviteCooldownMinutes: 5 },
     defaultLanguage: DEFAULT_LANGUAGE,
     appLinks: DEFAULT_APP_LINKS,
@@ -215,6 +218,8 @@ Options (each also read from the environment variable shown):
                             ROSTER_SMS_USER, ROSTER_SMS_PASSWORD  its basic authentication, or ROSTER_SMS_TOKEN (bearer)
                             ROSTER_SMS_SENDER      sender name (up to 11 letters) or number (default Roster)
                             ROSTER_SMS_TIMEOUT_SECONDS  a gateway request without an answer this long is retried (default 10)
+  --import-root DIR         ROSTER_IMPORT_ROOT     folder import sources may read employee files from (below it only; default: none,
+                                                   folder sources are refused)
   --no-demo                 ROSTER_DEMO=0          do not create the demo organisation on first start
   --reset-demo-password                            give the demo admin a new password and print it
   --no-worker               ROSTER_WORKER=0        do not send emails from this process
@@ -242,6 +247,7 @@ const checkUrl = (name: string, raw: string, protocols: readonly string[]): stri
 };
 
 const KNOWN_FLAGS = new Set([
+  'import-root',
   'help',
   'no-demo',
   'reset-demo-password',
@@ -319,6 +325,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (publicUrl !== undefined) config.publicBaseUrl = checkUrl('public URL', publicUrl, ['http:', 'https:']).replace(/\/+$/, '');
   const dataDir = pick('data-dir', 'ROSTER_SERVER_DATA_DIR');
   if (dataDir !== undefined) config.dataDir = resolve(dataDir);
+  const importRoot = pick('import-root', 'ROSTER_IMPORT_ROOT');
+  if (importRoot !== undefined) config.importRoot = resolve(importRoot);
   const databaseUrl = pick('database-url', 'DATABASE_URL');
   if (databaseUrl !== undefined) config.databaseUrl = checkUrl('DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:']);
   const smtpUrl = pick('smtp-url', 'ROSTER_SMTP_URL');

@@ -4,6 +4,7 @@ import type { DialectName } from './connect';
 import { directoryMigrations } from './migrations-directory';
 import { organisationMigrations } from './migrations-organisations';
 import { channelMigrations } from './migrations-channels';
+import { importSourceMigrations } from './migrations-import-sources';
 import { signupMigrations } from './migrations-signup';
 import { identityMigrations } from './migrations-identities';
 import { scimMigrations } from './migrations-scim';
@@ -26,6 +27,7 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   ...ssoMigrations(dialect),
   ...identityMigrations(dialect),
   ...channelMigrations(dialect),
+  ...importSourceMigrations(dialect),
   ...signupMigrations(dialect),
 });
 

@@ -330,6 +330,58 @@ export interface ScimTokensTable {
   revoked_at: string | null;
 }
 
+/** An organisation's import source (0120): where employee files come from, how they map, when they are read. */
+export interface ImportSourcesTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  kind: 'folder' | 'sftp';
+  /** kind folder: the absolute folder, inside the server's import root; sftp: the folder on the SFTP server. */
+  folder: string;
+  host: string | null;
+  port: number | null;
+  username: string | null;
+  /** Sealed with the server secret (Sealer); never sent back. */
+  sealed_password: string | null;
+  sealed_private_key: string | null;
+  /** SHA256:… of the SFTP server's host key: pinned on the first connection (or set by an admin); another key refuses the run. */
+  host_key_fingerprint: string | null;
+  file_pattern: string;
+  /** JSON: header → mapping target. */
+  mapping: string;
+  mode: 'create' | 'createOrUpdate';
+  /** Cron syntax; null: only run on request. */
+  schedule: string | null;
+  time_zone: string;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+  /** The server process running this source now, until when (one process per source). */
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+}
+
+/** One run of an import source (0120). */
+export interface ImportRunsTable {
+  id: string;
+  organisation_id: string;
+  source_id: string;
+  started_at: string;
+  finished_at: string | null;
+  trigger: 'schedule' | 'manual';
+  status: 'running' | 'succeeded' | 'failed' | 'nothing-new';
+  file_name: string | null;
+  file_size: number | string | null;
+  file_sha256: string | null;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  error: string | null;
+  /** JSON: the rejected rows with their reasons. */
+  report: string | null;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -397,6 +449,8 @@ export interface Database {
   sso_configs: SsoConfigsTable;
   sso_states: SsoStatesTable;
   scim_tokens: ScimTokensTable;
+  import_sources: ImportSourcesTable;
+  import_runs: ImportRunsTable;
   signup_configs: SignupConfigsTable;
   signup_requests: SignupRequestsTable;
 }

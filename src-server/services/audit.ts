@@ -4,6 +4,8 @@ import { AUDIT_ACTIONS } from '../../src-shared/contract/org';
 import type { AuditAction } from '../../src-shared/contract/org';
 import { SCIM_AUDIT_ACTIONS } from '../../src-shared/scim-wire';
 import type { ScimAuditAction } from '../../src-shared/scim-wire';
+import { IMPORT_SOURCE_AUDIT_ACTIONS } from '../../src-shared/import-sources-wire';
+import type { ImportSourceAuditAction } from '../../src-shared/import-sources-wire';
 import { toSingleLine } from '../../src-shared/text-safety';
 import { chunks, inTransaction, iso } from '../db/tx';
 import type { Db, Executor, Tx } from '../db/tx';
@@ -23,7 +25,7 @@ import type { Actor } from './context';
 export const ACTOR_TYPES = ['admin', 'operator', 'person', 'system', 'scim'] as const;
 
 /** Every action this server records: the console's list, and the server-side ones it shows as named. */
-export const SERVER_AUDIT_ACTIONS = [...AUDIT_ACTIONS, ...SCIM_AUDIT_ACTIONS] as const;
+export const SERVER_AUDIT_ACTIONS = [...AUDIT_ACTIONS, ...SCIM_AUDIT_ACTIONS, ...IMPORT_SOURCE_AUDIT_ACTIONS] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
 /** Where a write came from: the caller's address and client (the console's version, or "api"). */
@@ -53,7 +55,7 @@ export function sourceOf(request: FastifyRequest): AuditSource {
 export interface AuditEntryInput {
   organisationId: string;
   actor: { type: ActorType; accountId: string | null; email: string | null };
-  action: AuditAction | ScimAuditAction;
+  action: AuditAction | ScimAuditAction | ImportSourceAuditAction;
   target?: { type: string; id: string } | undefined;
   profileId?: string | null | undefined;
   details?: Record<string, unknown> | undefined;

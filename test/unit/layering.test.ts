@@ -36,6 +36,18 @@ describe('layering lint', () => {
     expect(await violations('src-shared/x.ts', "import { api } from '../src-renderer/api/client';\n")).toHaveLength(1);
   });
 
+  it('keeps the shared import engine pure: src-shared and libraries only, no I/O', async () => {
+    expect(await violations('src-import/x.ts', "import { readFileSync } from 'node:fs';\n")).toHaveLength(1);
+    expect(await violations('src-import/x.ts', "import { ProfileService } from '../src-main/core/profiles/service';\n")).toHaveLength(1);
+    expect(await violations('src-import/x.ts', "import { ProfileBatch } from '../src-server/services/profiles';\n")).toHaveLength(1);
+    expect(await violations('src-import/x.ts', "import { validateProfile } from '../src-shared/profile';\n")).toEqual([]);
+    expect(await violations('src-import/x.ts', "import * as XLSX from 'xlsx';\n")).toEqual([]);
+    expect(await violations('src-shared/x.ts', "import { readSpreadsheet } from '../src-import/read';\n")).toHaveLength(1);
+    expect(await violations('src-renderer/x.ts', "import { readSpreadsheet } from '../src-import/read';\n")).toHaveLength(1);
+    expect(await violations('src-server/x.ts', "import { readSpreadsheet } from '../src-import/read';\n")).toEqual([]);
+    expect(await violations('src-main/core/x.ts', "import { readSpreadsheet } from '../../src-import/read';\n")).toEqual([]);
+  });
+
   it('keeps the host and the server away from Electron and each other', async () => {
     expect(await violations('src-main/host/x.ts', "import { app } from 'electron';\n")).toHaveLength(1);
     expect(await violations('src-server/x.ts', "import { openRoster } from '../src-main/runtime/roster';\n")).toHaveLength(1);

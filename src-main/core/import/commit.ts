@@ -6,8 +6,8 @@ import type { CommitResult, ImportMode, ImportRow } from '../../../src-shared/im
 import { tryCreateProfile, tryUpdateProfile } from '../profiles/writes';
 import { emitProgress } from './context';
 import type { ImportContext } from './context';
-import { mergedValues, providedFields } from './diff';
-import type { Mapping } from './match';
+import { mergedValues, providedFields } from '../../../src-import/diff';
+import type { Mapping } from '../../../src-import/match';
 import { rememberSource } from './remembered';
 import { compareWithDirectory, hasError } from './review';
 import { sheetOf } from './sessions';

@@ -1,7 +1,7 @@
 import type { ImportLimits, ImportPhase, ImportProgress } from '../../../src-shared/import';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { ImportWorkerPort } from './worker-port';
-import type { Defaults } from './analyse';
+import type { Defaults } from '../../../src-import/analyse';
 
 /** What every part of the import (sessions, shaping, review, commit, history) reaches the outside through: wired once by the ImportService. */
 export interface ImportContext {

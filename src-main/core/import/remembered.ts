@@ -1,7 +1,7 @@
 import type { Clock } from '../ports';
-import type { Analysis, LanguageMap } from './analyse';
-import type { RememberedMapping } from './match';
-import { normaliseKey } from './normalise';
+import type { Analysis, LanguageMap } from '../../../src-import/analyse';
+import type { RememberedMapping } from '../../../src-import/match';
+import { normaliseKey } from '../../../src-import/normalise';
 import type { ImportStorePort } from './store';
 
 /** The mappings and language choices remembered per source (by header signature), as the analysis takes them. */

@@ -1,12 +1,12 @@
 import type { ExportedFile, ImportCounts, ImportPreviewPage, ImportRow, PreviewFilter } from '../../../src-shared/import';
-import { countRows, markDuplicates } from './analyse';
+import { countRows, markDuplicates } from '../../../src-import/analyse';
 import { emitProgress } from './context';
 import type { ImportContext } from './context';
-import { diffRow } from './diff';
-import type { DirectoryLookup } from './diff';
+import { diffRow } from '../../../src-import/diff';
+import type { DirectoryLookup } from '../../../src-import/diff';
 import { exportProblems } from './export';
 import type { ProblemSelection } from './export';
-import { throwIfCancelled } from './failure';
+import { throwIfCancelled } from '../../../src-import/failure';
 import type { Session } from './sessions';
 
 /**

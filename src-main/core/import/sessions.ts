@@ -3,12 +3,12 @@ import type { AppError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import type { RuleMessage } from '../../../src-shared/messages';
 import type { Delimiter, ImportMode, ImportSessionView, TextEncoding } from '../../../src-shared/import';
-import { countRows, NO_FIXES } from './analyse';
-import type { Analysis, Defaults, Fixes, LanguageMap, RowEdits } from './analyse';
+import { countRows, NO_FIXES } from '../../../src-import/analyse';
+import type { Analysis, Defaults, Fixes, LanguageMap, RowEdits } from '../../../src-import/analyse';
 import { emitProgress } from './context';
 import type { ImportContext } from './context';
-import { cancelledError, importFailure } from './failure';
-import type { ParsedFile, ParsedSheet } from './read';
+import { cancelledError, importFailure } from '../../../src-import/failure';
+import type { ParsedFile, ParsedSheet } from '../../../src-import/read';
 import { rememberedSources } from './remembered';
 
 /**

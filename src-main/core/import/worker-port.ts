@@ -1,12 +1,12 @@
 import type { Delimiter, ImportLimits, TextEncoding } from '../../../src-shared/import';
 import { rule } from '../../../src-shared/messages';
-import { importFailure, throwIfCancelled } from './failure';
-import { analyseSheet } from './analyse';
-import type { Analysis, AnalyseInput, LanguageMap } from './analyse';
-import { readSpreadsheet } from './read';
-import type { ParsedFile, ParsedSheet } from './read';
-import type { RememberedMapping } from './match';
-import { HEADER_SLACK } from './read';
+import { importFailure, throwIfCancelled } from '../../../src-import/failure';
+import { analyseSheet } from '../../../src-import/analyse';
+import type { Analysis, AnalyseInput, LanguageMap } from '../../../src-import/analyse';
+import { readSpreadsheet } from '../../../src-import/read';
+import type { ParsedFile, ParsedSheet } from '../../../src-import/read';
+import type { RememberedMapping } from '../../../src-import/match';
+import { HEADER_SLACK } from '../../../src-import/read';
 
 /**
  * The import worker port: the heavy half of the import (reading the file,

@@ -2,8 +2,8 @@ import { getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js/max
 import type { Language } from '../../../src-shared/languages';
 import type { AttributeField, RequiredAttributes } from '../../../src-shared/attributes';
 import type { Clock } from '../ports';
-import type { Defaults } from '../import/analyse';
-import { DEFAULT_DEFAULTS } from '../import/analyse';
+import type { Defaults } from '../../../src-import/analyse';
+import { DEFAULT_DEFAULTS } from '../../../src-import/analyse';
 
 /** The organisation's settings the console uses: an import's starting language and phone country, and the attributes every profile must have. */
 export interface OrganisationDefaults {

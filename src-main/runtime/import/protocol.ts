@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ApiError } from '../../../src-shared/errors';
 import type { ImportLimits } from '../../../src-shared/import';
-import type { AnalyseInput } from '../../core/import/analyse';
+import type { AnalyseInput } from '../../../src-import/analyse';
 import type { ParseJob } from '../../core/import/worker-port';
 
 /**

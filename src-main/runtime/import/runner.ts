@@ -6,9 +6,9 @@ import { AppError, ruleError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import type { ImportLimits } from '../../../src-shared/import';
 import { inlineImportWorker } from '../../core/import/worker-port';
-import { cancelledError } from '../../core/import/failure';
+import { cancelledError } from '../../../src-import/failure';
 import type { ImportWorkerPort, ParseResult, WorkerProgress } from '../../core/import/worker-port';
-import type { Analysis } from '../../core/import/analyse';
+import type { Analysis } from '../../../src-import/analyse';
 import type { WorkerReply, WorkerRequest } from './protocol';
 import { outOfMemoryError } from './errors';
 

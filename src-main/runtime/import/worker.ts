@@ -2,7 +2,7 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../../../src-shared/errors';
 import type { ApiError } from '../../../src-shared/errors';
-import { analyseSheet } from '../../core/import/analyse';
+import { analyseSheet } from '../../../src-import/analyse';
 import { runParse } from '../../core/import/worker-port';
 import { outOfMemoryError } from './errors';
 import type { WorkerReply, WorkerRequest } from './protocol';

@@ -27,6 +27,10 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
   let bRuleId: string;
   let bApplyId: string;
   let bScimTokenId: string;
+  let bSourceId: string;
+  const bSourceName = `B-HR-${randomUUID().slice(0, 6)}`;
+  const bSourceHost = `sftp-${randomUUID().slice(0, 6)}.b.example.com`;
+  const sourceDraft = (name: string) => ({ kind: 'sftp', name, host: bSourceHost, username: 'hr', password: 'secret-of-b', folder: '/exports', filePattern: '*.csv', schedule: '0 2 * * *' });
   const bScimTokenName = `B-SCIM-${randomUUID().slice(0, 6)}`;
   const bEntryCode = `B-SECRET-${randomUUID().slice(0, 6)}`;
   const bName = `Org B ${randomUUID().slice(0, 6)}`;
@@ -49,6 +53,7 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     bRuleId = bRule.body.data.id;
     bApplyId = (await t.request<Ok<{ id: string }>>('POST', `/api/v1/rules/${bRuleId}/apply`, { token: b.token, body: { baseVersion: 1 } })).body.data.id;
     bScimTokenId = (await t.request<Ok<{ id: string }>>('POST', '/api/v1/scim-tokens', { token: b.token, body: { name: bScimTokenName } })).body.data.id;
+    bSourceId = (await t.request<Ok<{ id: string }>>('POST', '/api/v1/import-sources', { token: b.token, body: sourceDraft(bSourceName) })).body.data.id;
     await t.sink.waitFor(2);
   });
   afterAll(async () => {
@@ -69,6 +74,8 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     applies: (await t.request('GET', '/api/v1/rules/applies', { token: b.token })).text,
     sso: (await t.request('GET', '/api/v1/sso', { token: b.token })).text,
     scimTokens: (await t.request('GET', '/api/v1/scim-tokens', { token: b.token })).text,
+    importSources: (await t.request('GET', '/api/v1/import-sources', { token: b.token })).text,
+    importRuns: (await t.request('GET', `/api/v1/import-sources/${bSourceId}/runs`, { token: b.token })).text,
     signup: (await t.request('GET', '/api/v1/signup', { token: b.token })).text,
     signupLinks: (await t.request('GET', '/api/v1/signup/links', { token: b.token })).text,
   });
@@ -168,6 +175,44 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
         const res = await t.request('DELETE', `/api/v1/scim-tokens/${bScimTokenId}`, tok);
         expect(res.status).toBe(404);
         return [{ status: res.status, text: res.text.replace(bScimTokenId, '') }];
+      },
+      'GET /api/v1/import-sources': async () => {
+        const res = await t.request('GET', '/api/v1/import-sources', tok);
+        expect(res.status).toBe(200);
+        expect(res.text).not.toContain(bSourceId);
+        expect(res.text).not.toContain(bSourceName);
+        return [res];
+      },
+      'GET /api/v1/import-sources/:id': async () => {
+        const res = await t.request('GET', `/api/v1/import-sources/${bSourceId}`, tok);
+        expect(res.status).toBe(404);
+        return [res];
+      },
+      'POST /api/v1/import-sources': async () => {
+        // A's own source with B's source's name: names are per organisation, and it is A's.
+        const res = await t.request('POST', '/api/v1/import-sources', { ...tok, body: sourceDraft(bSourceName) });
+        expect(res.status).toBe(200);
+        return [{ status: res.status, text: res.text.replace(bSourceName, '').replace(bSourceHost, '') }];
+      },
+      'PUT /api/v1/import-sources/:id': async () => {
+        const res = await t.request('PUT', `/api/v1/import-sources/${bSourceId}`, { ...tok, body: sourceDraft('Hacked') });
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replace(bSourceId, '') }];
+      },
+      'DELETE /api/v1/import-sources/:id': async () => {
+        const res = await t.request('DELETE', `/api/v1/import-sources/${bSourceId}`, tok);
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replace(bSourceId, '') }];
+      },
+      'POST /api/v1/import-sources/:id/run': async () => {
+        const res = await t.request('POST', `/api/v1/import-sources/${bSourceId}/run`, tok);
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replace(bSourceId, '') }];
+      },
+      'GET /api/v1/import-sources/:id/runs': async () => {
+        const res = await t.request('GET', `/api/v1/import-sources/${bSourceId}/runs`, tok);
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replace(bSourceId, '') }];
       },
       'GET /api/v1/rules': async () => {
         const res = await t.request('GET', '/api/v1/rules', tok);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyseSheet, countRows, DEFAULT_DEFAULTS, evaluateRow, fieldColumns, NO_FIXES } from '../../../src-main/core/import/analyse';
-import type { AnalyseInput, RowContext } from '../../../src-main/core/import/analyse';
+import { analyseSheet, countRows, DEFAULT_DEFAULTS, evaluateRow, fieldColumns, NO_FIXES } from '../../../src-import/analyse';
+import type { AnalyseInput, RowContext } from '../../../src-import/analyse';
 import { checkPhone } from '../../../src-shared/profile';
 import { noAttributeValues } from '../../../src-shared/profile-values';
 

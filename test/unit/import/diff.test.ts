@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffRow } from '../../../src-main/core/import/diff';
-import type { DirectoryLookup } from '../../../src-main/core/import/diff';
+import { diffRow } from '../../../src-import/diff';
+import type { DirectoryLookup } from '../../../src-import/diff';
 import type { ImportRow } from '../../../src-shared/import';
 import type { Profile } from '../../../src-shared/profile';
 import { noAttributeValues } from '../../../src-shared/profile-values';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import { exportProblems, neutralise, problemTable } from '../../../src-main/core/import/export';
-import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../../src-main/core/import/analyse';
-import { decodeText, parseDelimited } from '../../../src-main/core/import/text';
+import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../../src-import/analyse';
+import { decodeText, parseDelimited } from '../../../src-import/text';
 
 describe('formula neutralising', () => {
   it.each([

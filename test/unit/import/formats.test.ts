@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { crc32 } from 'node:zlib';
 import * as XLSX from 'xlsx';
-import { cellText, readSpreadsheet } from '../../../src-main/core/import/read';
-import type { CellMarkKind } from '../../../src-main/core/import/read';
-import { parseDelimited } from '../../../src-main/core/import/text';
-import { checkZip } from '../../../src-main/core/import/zip';
+import { cellText, readSpreadsheet } from '../../../src-import/read';
+import type { CellMarkKind } from '../../../src-import/read';
+import { parseDelimited } from '../../../src-import/text';
+import { checkZip } from '../../../src-import/zip';
 import { assertSheetUsable, defaultSheet } from '../../../src-main/core/import/worker-port';
 import { AppError } from '../../../src-shared/errors';
 import { IMPORT_DEFAULT_LIMITS } from '../../../src-shared/import';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildColumns, dataRowIndexes, detectHeaderRow } from '../../../src-main/core/import/header';
+import { buildColumns, dataRowIndexes, detectHeaderRow } from '../../../src-import/header';
 
 describe('header row detection', () => {
   it('takes the first row when it names the fields', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guessLanguage } from '../../../src-main/core/import/language';
+import { guessLanguage } from '../../../src-import/language';
 
 describe('language values', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../../src-main/core/import/analyse';
-import type { AnalyseInput } from '../../../src-main/core/import/analyse';
-import type { CellMark } from '../../../src-main/core/import/read';
+import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../../src-import/analyse';
+import type { AnalyseInput } from '../../../src-import/analyse';
+import type { CellMark } from '../../../src-import/read';
 import type { ImportRow } from '../../../src-shared/import';
 
 /** Cells the reader marked (item 5: error values; item 1: dates no calendar holds) as the row check says them. */

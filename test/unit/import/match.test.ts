@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertMapping, headerScore, matchColumns } from '../../../src-main/core/import/match';
+import { assertMapping, headerScore, matchColumns } from '../../../src-import/match';
 import type { ColumnInfo, MappingTarget } from '../../../src-shared/import';
 import { AppError } from '../../../src-shared/errors';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitFullName } from '../../../src-main/core/import/names';
+import { splitFullName } from '../../../src-import/names';
 
 describe('full name splitting', () => {
   it.each([

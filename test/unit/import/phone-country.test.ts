@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../../src-main/core/import/analyse';
-import type { AnalyseInput } from '../../../src-main/core/import/analyse';
-import { callingCodeOf, isNationalNumber, suggestPhoneCountry } from '../../../src-main/core/import/phone-country';
+import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../../src-import/analyse';
+import type { AnalyseInput } from '../../../src-import/analyse';
+import { callingCodeOf, isNationalNumber, suggestPhoneCountry } from '../../../src-import/phone-country';
 
 const numbers = (...values: string[]) => values.map((phoneNumber) => ({ phoneCountryCode: '', phoneNumber }));
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { cellText, readSpreadsheet } from '../../../src-main/core/import/read';
-import { checkZip } from '../../../src-main/core/import/zip';
+import { cellText, readSpreadsheet } from '../../../src-import/read';
+import { checkZip } from '../../../src-import/zip';
 import { AppError } from '../../../src-shared/errors';
 
 const reasonOf = (fn: () => unknown): unknown => {

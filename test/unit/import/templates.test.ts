@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTemplate, templateFileName } from '../../../src-main/core/import/templates';
-import { readSpreadsheet } from '../../../src-main/core/import/read';
-import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../../src-main/core/import/analyse';
+import { readSpreadsheet } from '../../../src-import/read';
+import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../../src-import/analyse';
 import { TEMPLATE_LANGUAGES } from '../../../src-shared/import';
 import { noAttributeValues } from '../../../src-shared/profile-values';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { chooseDelimiter, decodeText, detectEncoding, looksLikeText, parseDelimited } from '../../../src-main/core/import/text';
+import { chooseDelimiter, decodeText, detectEncoding, looksLikeText, parseDelimited } from '../../../src-import/text';
 import { toCsv } from '../../../src-main/core/import/export';
 import { AppError } from '../../../src-shared/errors';
 

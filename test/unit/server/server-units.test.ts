@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { redactPath } from '../../../src-server/lib/redact';
@@ -55,6 +55,13 @@ describe('server configuration', () => {
     expect(parseCli([], { ROSTER_SMTP_CONNECTIONS: '1' }).config.worker.connections).toBe(1);
     expect(() => parseCli(['--smtp-connections', '0'], {})).toThrow(/SMTP connections/);
     expect(() => parseCli(['--smtp-connections', '33'], {})).toThrow(/at most 32/);
+  });
+
+  it('takes the import root from the flag or the environment, as an absolute folder; none turns folder sources off', () => {
+    expect(parseCli([], {}).config.importRoot).toBeUndefined();
+    expect(parseCli([], { ROSTER_IMPORT_ROOT: '/srv/hr-exports' }).config.importRoot).toBe('/srv/hr-exports');
+    expect(parseCli(['--import-root', '/srv/other'], { ROSTER_IMPORT_ROOT: '/srv/hr-exports' }).config.importRoot).toBe('/srv/other');
+    expect(parseCli(['--import-root', 'relative/dir'], {}).config.importRoot).toBe(resolve('relative/dir'));
   });
 
   it('never logs credentials or link tokens', () => {

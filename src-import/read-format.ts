@@ -1,6 +1,6 @@
-import type { FileFacts, ImportLimits } from '../../../src-shared/import';
-import { rule } from '../../../src-shared/messages';
-import type { RuleMessage } from '../../../src-shared/messages';
+import type { FileFacts, ImportLimits } from '../src-shared/import';
+import { rule } from '../src-shared/messages';
+import type { RuleMessage } from '../src-shared/messages';
 import { importFailure } from './failure';
 import { checkZip, hasEntry, odfMimetype, ooxmlMainPart } from './zip';
 import type { ZipEntry } from './zip';

@@ -1,9 +1,9 @@
-import type { Profile, ProfileValues } from '../../../src-shared/profile';
-import type { CellIssue, FieldChange, ImportRow } from '../../../src-shared/import';
-import { englishText, rule } from '../../../src-shared/messages';
-import type { RuleMessage } from '../../../src-shared/messages';
+import type { Profile, ProfileValues } from '../src-shared/profile';
+import type { CellIssue, FieldChange, ImportRow } from '../src-shared/import';
+import { englishText, rule } from '../src-shared/messages';
+import type { RuleMessage } from '../src-shared/messages';
 import type { Mapping } from './match';
-import { IDENTITY_FIELDS, valuesOf } from '../../../src-shared/profile-values';
+import { IDENTITY_FIELDS, valuesOf } from '../src-shared/profile-values';
 
 /** How the diff finds existing profiles (the replica, in the service). */
 export interface DirectoryLookup {

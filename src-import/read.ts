@@ -1,6 +1,6 @@
-import type { FileFacts, ImportLimits } from '../../../src-shared/import';
-import { IMPORT_DEFAULT_LIMITS } from '../../../src-shared/import';
-import { rule } from '../../../src-shared/messages';
+import type { FileFacts, ImportLimits } from '../src-shared/import';
+import { IMPORT_DEFAULT_LIMITS } from '../src-shared/import';
+import { rule } from '../src-shared/messages';
 import { importFailure } from './failure';
 import { CFB, earlyExcel, isEncryptedPackage, legacyFormat, odsHiddenTables, startsWith, ZIP, zippedWorkbook } from './read-format';
 import { markHiddenTables } from './read-sheet';

@@ -1,4 +1,4 @@
-import type { MappingTarget } from '../../../src-shared/import';
+import type { MappingTarget } from '../src-shared/import';
 import { normaliseKey } from './normalise';
 
 /**

@@ -1,7 +1,7 @@
-import { englishText, rule } from '../../../src-shared/messages';
-import type { RuleMessage } from '../../../src-shared/messages';
-import type { ProfileField } from '../../../src-shared/profile';
-import type { CellIssue } from '../../../src-shared/import';
+import { englishText, rule } from '../src-shared/messages';
+import type { RuleMessage } from '../src-shared/messages';
+import type { ProfileField } from '../src-shared/profile';
+import type { CellIssue } from '../src-shared/import';
 import type { CellMark, CellMarkKind } from './read';
 
 /**

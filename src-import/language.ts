@@ -1,6 +1,6 @@
-import { LANGUAGES } from '../../../src-shared/languages';
-import type { Language } from '../../../src-shared/languages';
-import type { LanguageValue } from '../../../src-shared/import';
+import { LANGUAGES } from '../src-shared/languages';
+import type { Language } from '../src-shared/languages';
+import type { LanguageValue } from '../src-shared/import';
 import { normaliseKey } from './normalise';
 
 /**

@@ -1,6 +1,6 @@
-import type { Delimiter, DelimiterSource, TextEncoding } from '../../../src-shared/import';
-import { DELIMITERS } from '../../../src-shared/import';
-import { rule } from '../../../src-shared/messages';
+import type { Delimiter, DelimiterSource, TextEncoding } from '../src-shared/import';
+import { DELIMITERS } from '../src-shared/import';
+import { rule } from '../src-shared/messages';
 import { importFailure } from './failure';
 
 /**

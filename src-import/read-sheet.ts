@@ -1,6 +1,6 @@
-import type { Delimiter, FileFacts, ImportLimits, TextEncoding } from '../../../src-shared/import';
-import { englishText } from '../../../src-shared/messages';
-import type { RuleMessage } from '../../../src-shared/messages';
+import type { Delimiter, FileFacts, ImportLimits, TextEncoding } from '../src-shared/import';
+import { englishText } from '../src-shared/messages';
+import type { RuleMessage } from '../src-shared/messages';
 
 /**
  * What the readers (read-workbook, read-text) make of a file: sheets of text

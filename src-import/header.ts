@@ -1,5 +1,5 @@
-import type { ColumnInfo } from '../../../src-shared/import';
-import { stripForbiddenCharacters } from '../../../src-shared/text-safety';
+import type { ColumnInfo } from '../src-shared/import';
+import { stripForbiddenCharacters } from '../src-shared/text-safety';
 import { ALIASES, SQUASHED_ALIASES } from './aliases';
 import type { MergeRange } from './read';
 import { columnLetter, normaliseKey, squash } from './normalise';

@@ -1,7 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { importFailure } from './failure';
-import { rule } from '../../../src-shared/messages';
-import type { RuleMessage } from '../../../src-shared/messages';
+import { rule } from '../src-shared/messages';
+import type { RuleMessage } from '../src-shared/messages';
 
 /**
  * A look inside a zip-based workbook (xlsx, ods, numbers) before the

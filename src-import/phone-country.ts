@@ -1,7 +1,7 @@
 import { getCountries, getCountryCallingCode } from 'libphonenumber-js/max';
-import { parseCallingCode } from '../../../src-shared/profile';
-import type { PhoneCountrySuggestion } from '../../../src-shared/import';
-import { stripForbiddenCharacters } from '../../../src-shared/text-safety';
+import { parseCallingCode } from '../src-shared/profile';
+import type { PhoneCountrySuggestion } from '../src-shared/import';
+import { stripForbiddenCharacters } from '../src-shared/text-safety';
 
 /**
  * The country code to propose for a phone column's national numbers (those

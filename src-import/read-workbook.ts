@@ -1,9 +1,9 @@
 import * as XLSX from 'xlsx';
 import * as cptable from 'xlsx/dist/cpexcel.full';
 import type { CellObject, WorkBook, WorkSheet } from 'xlsx';
-import type { FileFacts, ImportLimits } from '../../../src-shared/import';
-import { rule } from '../../../src-shared/messages';
-import type { RuleMessage } from '../../../src-shared/messages';
+import type { FileFacts, ImportLimits } from '../src-shared/import';
+import { rule } from '../src-shared/messages';
+import type { RuleMessage } from '../src-shared/messages';
 import { importFailure } from './failure';
 import { HEADER_SLACK, note, padGrid, trimGrid } from './read-sheet';
 import type { CellMark, CellMarkKind, ParsedSheet, ReadOptions } from './read-sheet';

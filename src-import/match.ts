@@ -1,7 +1,7 @@
-import type { ColumnInfo, ColumnMatch, MappingTarget, MatchReason } from '../../../src-shared/import';
-import { ruleError } from '../../../src-shared/errors';
-import { englishText, rule } from '../../../src-shared/messages';
-import type { RuleMessage } from '../../../src-shared/messages';
+import type { ColumnInfo, ColumnMatch, MappingTarget, MatchReason } from '../src-shared/import';
+import { ruleError } from '../src-shared/errors';
+import { englishText, rule } from '../src-shared/messages';
+import type { RuleMessage } from '../src-shared/messages';
 import { ALIASES, SQUASHED_ALIASES } from './aliases';
 import type { AliasTarget } from './aliases';
 import { languageShare } from './language';

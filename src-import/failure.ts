@@ -1,7 +1,7 @@
-import { AppError, ruleError } from '../../../src-shared/errors';
-import type { ErrorCode, ErrorDetails } from '../../../src-shared/errors';
-import type { ImportFailureReason } from '../../../src-shared/import';
-import type { RuleMessage } from '../../../src-shared/messages';
+import { AppError, ruleError } from '../src-shared/errors';
+import type { ErrorCode, ErrorDetails } from '../src-shared/errors';
+import type { ImportFailureReason } from '../src-shared/import';
+import type { RuleMessage } from '../src-shared/messages';
 
 const CODE_OF: Record<ImportFailureReason, ErrorCode> = {
   'empty-file': 'FILE_CORRUPT',

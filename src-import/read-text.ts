@@ -1,5 +1,5 @@
-import type { DelimiterSource, FileFacts, ImportFormat, ImportLimits } from '../../../src-shared/import';
-import { rule } from '../../../src-shared/messages';
+import type { DelimiterSource, FileFacts, ImportFormat, ImportLimits } from '../src-shared/import';
+import { rule } from '../src-shared/messages';
 import { importFailure } from './failure';
 import { isOdfSpreadsheet, odfDocument, odsHiddenTables } from './read-format';
 import { HEADER_SLACK, markHiddenTables, note, padGrid, trimGrid } from './read-sheet';

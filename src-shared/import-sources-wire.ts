@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { MAPPING_TARGETS } from './import';
+import { findForbiddenCharacter } from './text-safety';
+import { API_PREFIX } from './wire';
+
+/**
+ * Scheduled employee-file imports (issue 16): the admin API of an
+ * organisation's import sources, an SFTP server or a folder on the server's
+ * disk that the server reads employee files from. See docs/IMPORT-SOURCES.md.
+ */
+
+export const IMPORT_SOURCES_PATH = `${API_PREFIX}/import-sources`;
+
+export const IMPORT_SOURCE_NAME_MAX = 100;
+/** Sources one organisation may hold: one per HR system and environment, not a store. */
+export const IMPORT_SOURCES_MAX = 50;
+
+const oneLine = (what: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `Give the ${what}.` })
+    .max(max, { error: `The ${what} has at most ${max} characters.` })
+    .refine((text) => findForbiddenCharacter(text) === null && !/[\r\n]/.test(text), { error: `The ${what} is one line without control characters.` });
+
+/** A file name pattern: `*` any run of characters, `?` one; no folder separators (the folder is its own setting). */
+const filePattern = oneLine('file pattern', 200).refine((p) => !/[/\\]/.test(p), { error: 'The file pattern names files, not folders: no / or \\ in it.' });
+
+/** Where to read from: the source's folder on the SFTP server, or (kind folder) below the server's import root. */
+const folder = oneLine('folder', 1000);
+
+/** The column mapping saved with the source: a header as the file writes it → the field it fills (the console's remembered-mapping shape). */
+export const importSourceMappingSchema = z
+  .record(z.string().max(200), z.enum(MAPPING_TARGETS))
+  .refine((m) => Object.keys(m).length <= 200, { error: 'A mapping has at most 200 columns.' });
+
+/** create: new people only, never overwrites; createOrUpdate: also updates people matched by external ID or email. */
+export const IMPORT_SOURCE_MODES = ['create', 'createOrUpdate'] as const;
+
+const common = {
+  name: oneLine('source name', IMPORT_SOURCE_NAME_MAX),
+  filePattern,
+  mapping: importSourceMappingSchema.default({}),
+  mode: z.enum(IMPORT_SOURCE_MODES).default('create'),
+  /** Cron syntax (five or six fields, checked by the server's scheduler); null: only "run now". */
+  schedule: z.string().trim().max(100).nullable().default(null),
+  /** The IANA time zone the schedule is read in. */
+  timeZone: z.string().trim().min(1).max(64).default('UTC'),
+};
+
+const sha256Fingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, { error: 'A host key fingerprint is written SHA256: and 43 base64 characters, as ssh-keygen -l prints it.' });
+
+export const importSourceDraftSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('folder'), folder, ...common }),
+  z.strictObject({
+    kind: z.literal('sftp'),
+    folder,
+    host: oneLine('host', 253),
+    port: z.int().min(1).max(65535).default(22),
+    username: oneLine('user name', 100),
+    /** Either or both; on a change, one left out keeps the stored one. Kept sealed, never sent back. */
+    password: z.string().min(1).max(1000).optional(),
+    privateKey: z.string().min(1).max(20_000).optional(),
+    /** The host key an admin confirmed (SHA256:…); null: pinned on the first connection, then shown for confirmation. */
+    hostKeyFingerprint: sha256Fingerprint.nullable().optional(),
+    ...common,
+  }),
+]);
+export type ImportSourceDraft = z.output<typeof importSourceDraftSchema>;
+
+const isoTimestamp = z.iso.datetime({ offset: true });
+
+/** A source as listed: never its password or key, only whether it has one. */
+export const importSourceSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  kind: z.enum(['folder', 'sftp']),
+  folder: z.string(),
+  host: z.string().nullable(),
+  port: z.int().nullable(),
+  username: z.string().nullable(),
+  hasPassword: z.boolean(),
+  hasPrivateKey: z.boolean(),
+  hostKeyFingerprint: z.string().nullable(),
+  filePattern: z.string(),
+  mapping: z.record(z.string(), z.enum(MAPPING_TARGETS)),
+  mode: z.enum(IMPORT_SOURCE_MODES),
+  schedule: z.string().nullable(),
+  timeZone: z.string(),
+  /** When the schedule next fires (null: no schedule). */
+  nextRunAt: isoTimestamp.nullable(),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+});
+export type ImportSource = z.output<typeof importSourceSchema>;
+
+export const importSourceListSchema = z.object({ sources: z.array(importSourceSchema) });
+
+/** The audit actions of import sources (server-side: a console shows an action it does not know as the server names it). */
+export const IMPORT_SOURCE_AUDIT_ACTIONS = ['import_source.created', 'import_source.updated', 'import_source.deleted'] as const;
+export type ImportSourceAuditAction = (typeof IMPORT_SOURCE_AUDIT_ACTIONS)[number];
+
+export const IMPORT_RUN_STATUSES = ['succeeded', 'failed', 'nothing-new'] as const;
+
+/** One row of a file the run did not import, and why (the shared rules' English wording). */
+const rejectedRowSchema = z.object({ rowNumber: z.int(), reasons: z.array(z.string()) });
+
+/** One run of a source: which file, what it did, the rows it rejected. */
+export const importRunSchema = z.object({
+  id: z.uuid(),
+  trigger: z.enum(['schedule', 'manual']),
+  status: z.enum(IMPORT_RUN_STATUSES),
+  startedAt: isoTimestamp,
+  finishedAt: isoTimestamp.nullable(),
+  fileName: z.string().nullable(),
+  fileSize: z.number().nullable(),
+  fileSha256: z.string().nullable(),
+  created: z.int(),
+  unchanged: z.int(),
+  rejected: z.int(),
+  /** Why the run failed as a whole (nothing of the file was saved). */
+  error: z.string().nullable(),
+  rejectedRows: z.array(rejectedRowSchema),
+});
+export type ImportRun = z.output<typeof importRunSchema>;
+
+export const importRunListSchema = z.object({ runs: z.array(importRunSchema) });
