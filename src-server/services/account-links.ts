@@ -12,6 +12,7 @@ import { assertAcceptablePassword } from '../lib/passwords';
 import { appendAudit } from './audit';
 import type { AuditEntryInput, AuditSource } from './audit';
 import type { ServerContext } from './context';
+import { queuedMessage } from './invitation-mail';
 import { addMember } from './organisations';
 
 /**
@@ -79,32 +80,11 @@ export async function issueLink(
     })
     .execute();
   const payload: AccountMailPayload = { purpose: input.purpose, organisationName: input.organisationName === null ? null : toSingleLine(input.organisationName), role: input.role, invitedBy: input.invitedBy, expiresAt };
-  const outboxId = randomUUID();
-  const host = new URL(ctx.publicBaseUrl()).hostname || 'roster.localhost';
   await trx
     .insertInto('mail_outbox')
-    .values({
-      id: outboxId,
-      organisation_id: input.organisationId,
-      kind: input.purpose,
-      invitation_id: linkId,
-      profile_id: null,
-      recipient: input.email,
-      language: input.language,
-      payload: JSON.stringify(payload),
-      sealed_token: ctx.sealer.seal(token),
-      message_id: `<${outboxId}@${host}>`,
-      state: 'queued',
-      attempts: 0,
-      next_attempt_at: iso(now),
-      lease_owner: null,
-      lease_expires_at: null,
-      last_error: null,
-      smtp_response: null,
-      created_at: iso(now),
-      handed_at: null,
-      sent_at: null,
-    })
+    .values(
+      queuedMessage(ctx, { id: randomUUID(), organisationId: input.organisationId, kind: input.purpose, linkId, profileId: null, recipient: input.email, language: input.language, payload, sealedToken: ctx.sealer.seal(token), at: iso(now) }),
+    )
     .execute();
   return { linkId, expiresAt };
 }

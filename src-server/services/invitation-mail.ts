@@ -1,6 +1,8 @@
 import { AppError } from '../../src-shared/errors';
 import { inTransaction, iso } from '../db/tx';
 import { asDomain, smtpName } from '../mail/names';
+import type { Insertable } from 'kysely';
+import type { MailKind, MailOutboxTable, OutboxChannel } from '../db/schema';
 import type { ServerContext } from './context';
 import { touchProfiles } from './mail-sync';
 import { lockOrganisation } from './organisations';
@@ -13,6 +15,38 @@ import { lockOrganisation } from './organisations';
 
 /** The right part of the Message-IDs: the SMTP name, an IP as a domain literal ("<id@[192.0.2.1]>"). */
 export const messageIdDomain = (ctx: ServerContext): string => asDomain(smtpName(ctx.config.mail.smtpName, ctx.publicBaseUrl()));
+
+/** A message for the outbox, queued now and due at once: what it is, for whom, in which language, with its payload (and its link's token, sealed). */
+export function queuedMessage(
+  ctx: ServerContext,
+  m: { id: string; organisationId: string; kind: MailKind; channel?: OutboxChannel; linkId: string | null; profileId: string | null; recipient: string; language: string; payload: unknown; sealedToken: string | null; at: string },
+  host: string = messageIdDomain(ctx),
+): Insertable<MailOutboxTable> {
+  return {
+    id: m.id,
+    organisation_id: m.organisationId,
+    kind: m.kind,
+    ...(m.channel === undefined ? {} : { channel: m.channel }),
+    invitation_id: m.linkId,
+    profile_id: m.profileId,
+    recipient: m.recipient,
+    language: m.language,
+    payload: JSON.stringify(m.payload),
+    sealed_token: m.sealedToken,
+    message_id: `<${m.id}@${host}>`,
+    state: 'queued',
+    attempts: 0,
+    next_attempt_at: m.at,
+    lease_owner: null,
+    lease_expires_at: null,
+    last_error: null,
+    smtp_response: null,
+    created_at: m.at,
+    handed_at: null,
+    sent_at: null,
+    retry_since: null,
+  };
+}
 
 export interface InvitationMailPayload {
   firstName: string;

@@ -13,7 +13,7 @@ import type { InviteOutcome } from '../../src-shared/wire';
 import { invitationChannelsFor } from '../../src-shared/sms';
 import type { Channel } from '../../src-shared/sms';
 import type { ServerContext } from './context';
-import { messageIdDomain } from './invitation-mail';
+import { messageIdDomain, queuedMessage } from './invitation-mail';
 import type { InvitationMailPayload, WelcomeMailPayload } from './invitation-mail';
 import { invitationChannelsOf, lockOrganisation, setChangeSeq, toSettings, usableAppLinks } from './organisations';
 import { revokeOpenInvitations } from './invitation-revoke';
@@ -161,30 +161,11 @@ export async function inviteProfiles(
       .values(
         messages.map(({ i, channel, recipient, outboxId }) => {
           const payload: InvitationMailPayload = { firstName: i.profile.firstName, lastName: i.profile.lastName, organisationName: toSingleLine(org.name), expiresAt };
-          return {
-            id: outboxId,
-            organisation_id: org.id,
-            kind: 'invitation' as const,
-            channel,
-            invitation_id: i.invitationId,
-            profile_id: i.profile.id,
-            recipient,
-            language: i.profile.language,
-            payload: JSON.stringify(payload),
-            sealed_token: i.sealed,
-            message_id: `<${outboxId}@${host}>`,
-            state: 'queued' as const,
-            attempts: 0,
-            next_attempt_at: invitedAt,
-            lease_owner: null,
-            lease_expires_at: null,
-            last_error: null,
-            smtp_response: null,
-            created_at: invitedAt,
-            handed_at: null,
-            sent_at: null,
-            retry_since: null,
-          };
+          return queuedMessage(
+            ctx,
+            { id: outboxId, organisationId: org.id, kind: 'invitation', channel, linkId: i.invitationId, profileId: i.profile.id, recipient, language: i.profile.language, payload, sealedToken: i.sealed, at: invitedAt },
+            host,
+          );
         }),
       )
       .execute();
@@ -431,33 +412,10 @@ export async function acceptInvitation(ctx: ServerContext, token: string, passwo
         .where('invitations.id', '=', invitationId)
         .executeTakeFirstOrThrow();
       const outboxId = randomUUID();
-      const host = messageIdDomain(ctx);
       const payload: WelcomeMailPayload = { firstName: profile.first_name, organisationName: toSingleLine(inviting.name), appLinks: usableAppLinks(toSettings(inviting).appLinks, ctx.config.appLinks) };
       await trx
         .insertInto('mail_outbox')
-        .values({
-          id: outboxId,
-          organisation_id: inviting.id,
-          kind: 'welcome',
-          invitation_id: invitationId,
-          profile_id: profile.id,
-          recipient: email,
-          language: profile.language,
-          payload: JSON.stringify(payload),
-          sealed_token: null,
-          message_id: `<${outboxId}@${host}>`,
-          state: 'queued',
-          attempts: 0,
-          next_attempt_at: iso(now),
-          lease_owner: null,
-          lease_expires_at: null,
-          last_error: null,
-          smtp_response: null,
-          created_at: iso(now),
-          handed_at: null,
-          sent_at: null,
-          retry_since: null,
-        })
+        .values(queuedMessage(ctx, { id: outboxId, organisationId: inviting.id, kind: 'welcome', linkId: invitationId, profileId: profile.id, recipient: email, language: profile.language, payload, sealedToken: null, at: iso(now) }))
         .execute();
     }
     return 'accepted';

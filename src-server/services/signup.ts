@@ -16,6 +16,7 @@ import type { AuditSource } from './audit';
 import { liveEntries } from './catalogue-reads';
 import type { Actor, ServerContext } from './context';
 import { lockOrganisation } from './organisations';
+import { queuedMessage } from './invitation-mail';
 import { createConfirmedProfile } from './profile-confirmed';
 import { domainAllowed, emailDomain } from './sso-people';
 import { parseList } from './sso-config';
@@ -129,33 +130,23 @@ export async function requestSignup(ctx: ServerContext, organisation: { id: stri
       .insertInto('signup_requests')
       .values({ id: requestId, organisation_id: organisation.id, token_hash: hashToken(token), email: checked.value.email, draft: JSON.stringify(draft), created_at: iso(now), expires_at: expiresAt, used_at: null, profile_id: null })
       .execute();
-    const outboxId = randomUUID();
-    const host = new URL(ctx.publicBaseUrl()).hostname || 'roster.localhost';
     const payload: SignupMailPayload = { organisationId: organisation.id, organisationName: toSingleLine(organisation.name), expiresAt };
     await trx
       .insertInto('mail_outbox')
-      .values({
-        id: outboxId,
-        organisation_id: organisation.id,
-        kind: 'signup_verification',
-        invitation_id: requestId,
-        profile_id: null,
-        recipient: checked.value.email,
-        language,
-        payload: JSON.stringify(payload),
-        sealed_token: ctx.sealer.seal(token),
-        message_id: `<${outboxId}@${host}>`,
-        state: 'queued',
-        attempts: 0,
-        next_attempt_at: iso(now),
-        lease_owner: null,
-        lease_expires_at: null,
-        last_error: null,
-        smtp_response: null,
-        created_at: iso(now),
-        handed_at: null,
-        sent_at: null,
-      })
+      .values(
+        queuedMessage(ctx, {
+          id: randomUUID(),
+          organisationId: organisation.id,
+          kind: 'signup_verification',
+          linkId: requestId,
+          profileId: null,
+          recipient: checked.value.email,
+          language,
+          payload,
+          sealedToken: ctx.sealer.seal(token),
+          at: iso(now),
+        }),
+      )
       .execute();
   });
   ctx.events.emit('mailQueued');
