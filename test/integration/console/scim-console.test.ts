@@ -1,7 +1,8 @@
 /**
  * SCIM in the console (issue 16) against a real Roster server: the tokens
  * page's channels (list with the base URL, create with the secret shown
- * once, revoke; a viewer reads only; offline refused).
+ * once, revoke; a viewer reads only; offline refused), and a profile the
+ * identity provider deactivates: pulled, shown, filtered, not invited.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelName, RequestOf } from '../../../src-shared/contract';
@@ -10,7 +11,8 @@ import { openTestConsole } from '../../support/console';
 import type { TestConsole } from '../../support/console';
 import { build } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
-import { scimClient } from '../../support/scim';
+import { oktaUser, PATCH_OP, scimClient } from '../../support/scim';
+import type { ScimUserBody } from '../../support/scim';
 
 let server: TestServer;
 let org: TestOrg;
@@ -98,5 +100,44 @@ describe('the SCIM tokens page’s channels', () => {
     const c = await signedIn();
     await c.call('sync:setWorkOffline', { offline: true });
     expect(await refusal(c, 'org:scimTokens', {})).toMatchObject({ code: 'OFFLINE', details: { rule: { key: 'sync_offline' } } });
+  });
+});
+
+describe('a profile the identity provider deactivates', () => {
+  it('a SCIM PATCH active:false is pulled by the console: the profile says when, the filter and the count find it, an invitation leaves it out; reactivated, it is back', async () => {
+    const c = await signedIn();
+    const { token } = await c.call('org:createScimToken', { name: 'Okta' });
+    const scim = scimClient(server, token);
+    const made = await scim<ScimUserBody>('POST', '/Users', { body: oktaUser('ada@example.com', 'okta-ada', 'Ada', 'Lovelace') });
+    expect(made.status).toBe(201);
+    await scim('POST', '/Users', { body: oktaUser('bob@example.com', 'okta-bob', 'Bob', 'Builder') });
+    await c.call('sync:now', {});
+    expect((await c.call('profiles:list', { query: {}, offset: 0, limit: 10 })).total).toBe(2);
+    expect((await c.call('profiles:facets', {})).deactivated).toBe(0);
+
+    // Okta's deactivation: a replace without a path, the boolean as a string.
+    const off = await scim('PATCH', `/Users/${made.body.id}`, { body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: 'False' } }] } });
+    expect(off.status).toBe(200);
+    await c.call('sync:now', {});
+    const profile = await c.call('profiles:get', { id: made.body.id });
+    expect(profile.deactivatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const found = await c.call('profiles:list', { query: { deactivated: true }, offset: 0, limit: 10 });
+    expect(found.rows.map((p) => p.email)).toEqual(['ada@example.com']);
+    expect((await c.call('profiles:facets', {})).deactivated).toBe(1);
+
+    const everyone = { kind: 'query' as const, query: {}, except: [] };
+    const preview = await c.call('invites:preview', { selection: everyone });
+    expect(preview).toMatchObject({ selected: 2, toInvite: 1, skipped: [{ reason: 'deactivated by the identity provider', count: 1, examples: ['Ada Lovelace'] }] });
+    const batch = await c.call('invites:create', { selection: everyone });
+    expect(batch.profileCount).toBe(1);
+    expect(batch.skippedLocal).toEqual([{ profileId: made.body.id, name: 'Ada Lovelace', reason: 'deactivated by the identity provider' }]);
+    const deactivatedOnly = await refusal(c, 'invites:create', { selection: { kind: 'ids', ids: [made.body.id] } });
+    expect(deactivatedOnly).toMatchObject({ code: 'VALIDATION_FAILED', details: { rule: { key: 'invite_none_active' } } });
+
+    const on = await scim('PATCH', `/Users/${made.body.id}`, { body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: true }] } });
+    expect(on.status).toBe(200);
+    await c.call('sync:now', {});
+    expect((await c.call('profiles:get', { id: made.body.id })).deactivatedAt).toBeNull();
+    expect((await c.call('profiles:list', { query: { deactivated: true }, offset: 0, limit: 10 })).total).toBe(0);
   });
 });
