@@ -131,7 +131,8 @@ export function ProfileTable({ window: rows, total }: { window: ProfileWindow; t
                     <div role="gridcell">{t(LANGUAGE_KEYS[p.language])}</div>
                     <div role="gridcell">{p.externalId ?? ''}</div>
                     <div role="gridcell">
-                      <StatusBadge status={p.status} /> <DeactivatedBadge deactivatedAt={p.deactivatedAt} />
+                      {/* Deactivated says more than the invitation state (the profile page shows both); one badge fits the column. */}
+                      {p.deactivatedAt == null ? <StatusBadge status={p.status} /> : <DeactivatedBadge deactivatedAt={p.deactivatedAt} />}
                     </div>
                   </>
                 )}
