@@ -57,6 +57,8 @@ export interface Profile extends ProfileAttributes {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /** When the organisation's identity provider deactivated it over SCIM; null or absent: active (docs/SCIM.md). */
+  deactivatedAt?: string | null | undefined;
 }
 
 /** The editable fields, as the forms and the import name them. */

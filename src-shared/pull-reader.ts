@@ -162,6 +162,8 @@ function profile(value: unknown, path: string): Profile {
     version: version(f, path),
     createdAt: matching(f, 'createdAt', TIMESTAMP, 'an ISO date-time', path),
     updatedAt: matching(f, 'updatedAt', TIMESTAMP, 'an ISO date-time', path),
+    // Absent from a server before SCIM, and while the profile is active: absent here too, as the schema reads it.
+    ...(f.deactivatedAt === undefined ? {} : { deactivatedAt: timestampOrNull(f, 'deactivatedAt', path) }),
   };
 }
 

@@ -41,6 +41,7 @@ export type ScimToken = z.output<typeof scimTokenSchema>;
 
 /** The answer to creating a token: the secret, shown this once (only its hash is kept). */
 export const createdScimTokenSchema = scimTokenSchema.extend({ token: z.string() });
+export type CreatedScimToken = z.output<typeof createdScimTokenSchema>;
 
 export const scimTokenListSchema = z.object({ tokens: z.array(scimTokenSchema) });
 

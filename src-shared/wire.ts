@@ -120,7 +120,7 @@ export const serverProfileSchema = z.object({
   createdAt: isoTimestamp,
   updatedAt: isoTimestamp,
   /** When an identity provider deactivated it over SCIM (`active: false`); absent: active, or a server from before SCIM. */
-  deactivatedAt: isoTimestamp.optional(),
+  deactivatedAt: isoTimestamp.nullable().optional(),
 }) satisfies z.ZodType<Profile>;
 
 // ---------------------------------------------------------------- push

@@ -31,4 +31,5 @@ export const toStored = (p: Profile, values: ProfileValues = p): StoredProfile =
   version: p.version,
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
+  deactivatedAt: p.deactivatedAt ?? null,
 });

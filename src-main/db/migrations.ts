@@ -464,6 +464,15 @@ export const migrations: readonly Migration[] = [
       for (const name of triggers) db.exec(SEARCH_TRIGGERS[name as keyof typeof SEARCH_TRIGGERS]);
     },
   },
+  {
+    version: 15,
+    name: 'profiles the identity provider deactivated (SCIM)',
+    up: (db) => {
+      // The pull brings it; the list's "deactivated" filter and count read the few such rows through the partial index.
+      db.exec(`ALTER TABLE profiles ADD COLUMN deactivated_at TEXT;
+        CREATE INDEX profiles_deactivated ON profiles (deactivated_at) WHERE deleted = 0 AND deactivated_at IS NOT NULL;`);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

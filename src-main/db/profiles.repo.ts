@@ -7,6 +7,7 @@ import type { Language } from '../../src-shared/languages';
 import type { Grants, ProfileAttributes } from '../../src-shared/attributes';
 import type { ProfileFacets, ProfileQuery, Selection, SortField } from '../../src-shared/contract/profiles';
 import type { StoredProfile } from '../core/ports';
+import type { SelectionMember } from '../core/invitations/ports';
 import { replicaIndexes } from './replica-indexes';
 import { FOLD_FUNCTION, LOWER_FUNCTION, foldText } from './database';
 import { NOT_DELIVERED_PROFILE_SQL, deliveryRepo } from './delivery.repo';
@@ -41,6 +42,8 @@ export interface ProfileRow {
   created_at: string;
   updated_at: string;
   deleted: 0 | 1;
+  /** Schema 15 on: when the identity provider deactivated it (SCIM); null: active. */
+  deactivated_at: string | null;
 }
 
 /** An empty list is by far the most common value: no JSON to read for it. */
@@ -73,6 +76,7 @@ export const rowToStored = (row: ProfileRow): StoredProfile & { deleted: boolean
   version: row.version,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  deactivatedAt: row.deactivated_at,
   deleted: row.deleted === 1,
 });
 
@@ -227,9 +231,13 @@ export function buildWhere(query: ProfileQuery, now: Date, walkSortIndex = false
     );
   }
   if (query.undelivered === true) clauses.push(NOT_DELIVERED_PROFILE_SQL);
+  if (query.deactivated === true) clauses.push(`${member} IN (${DEACTIVATED_RIDS})`);
   clauses.push(...entryFilterSql(query.attributes, member, indexed, params));
   return { sql: clauses.join(' AND '), params };
 }
+
+/** The live rows the identity provider deactivated, read off their small partial index (migration 15), never a scan. */
+const DEACTIVATED_RIDS = 'SELECT d.rid FROM profiles d INDEXED BY profiles_deactivated WHERE d.deleted = 0 AND d.deactivated_at IS NOT NULL';
 
 /** Above this many matches, walking the sort index beats sorting the matches (measured by bench:replica). */
 const WALK_THRESHOLD = 1500;
@@ -255,7 +263,7 @@ export const whereNow = (db: Db, query: ProfileQuery, now: Date): Where => build
  * are being built.
  */
 function indexOnlyCount(query: ProfileQuery, indexed: boolean): Where | null {
-  const other = (query.search ?? '').trim() !== '' || (query.statuses?.length ?? 0) > 0 || (query.languages?.length ?? 0) > 0 || query.undelivered === true;
+  const other = (query.search ?? '').trim() !== '' || (query.statuses?.length ?? 0) > 0 || (query.languages?.length ?? 0) > 0 || query.undelivered === true || query.deactivated === true;
   if (!indexed || other) return null;
   const params: Record<string, string | number> = {};
   const tags = [...new Set((query.tags ?? []).map((t) => t.toLowerCase()))];
@@ -289,8 +297,8 @@ export const profilesRepo = {
       db,
       `INSERT INTO profiles (id, first_name, last_name, email, phone, tags, external_id, username, language, access_rights, department, job_profile,
         permission_type, user_group, payment_methods, licences, grants, status, invited_at, invitation_expires_at, confirmed_at, version,
-        created_at, updated_at, name_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        created_at, updated_at, name_key, deactivated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       p.id,
       p.firstName,
@@ -317,6 +325,7 @@ export const profilesRepo = {
       p.createdAt,
       p.updatedAt,
       nameKey(p),
+      p.deactivatedAt ?? null,
     );
     if (!withTags) return;
     // A new row has no tags yet: add them without looking anything up.
@@ -334,7 +343,8 @@ export const profilesRepo = {
   update(db: Db, profile: StoredProfile): void {
     const row = prepared(db, 'SELECT * FROM profiles WHERE id = ? AND deleted = 0').get(profile.id) as (ProfileRow & { rid: number; name_key: string }) | undefined;
     if (row === undefined) throw new Error(`profile ${profile.id} is not in the replica`);
-    const params = toParams(profile);
+    // A row made here carries no deactivation: it keeps the one the server gave.
+    const params = { ...toParams(profile), ...(profile.deactivatedAt === undefined ? {} : { deactivated_at: profile.deactivatedAt }) };
     const changed = (Object.keys(params) as (keyof typeof params)[]).filter((column) => column !== 'id' && params[column] !== row[column]);
     if (changed.length === 0) return;
     prepared(db, `UPDATE profiles SET ${changed.map((c) => `${c} = :${c}`).join(', ')} WHERE rid = :rid`).run(
@@ -400,16 +410,16 @@ export const profilesRepo = {
   },
 
   /** The profiles a selection covers (that still exist), with what list actions need to decide about them. */
-  selectionMembers(db: Db, selection: Selection, now: Date): { id: string; name: string; email: string; status: ProfileStatus }[] {
+  selectionMembers(db: Db, selection: Selection, now: Date): SelectionMember[] {
     const statusSql = "CASE WHEN p.status = 'pending' AND p.invitation_expires_at <= :now THEN 'expired' ELSE p.status END";
-    const columns = `p.id, p.first_name || ' ' || p.last_name AS name, p.email, ${statusSql} AS status`;
+    const columns = `p.id, p.first_name || ' ' || p.last_name AS name, p.email, ${statusSql} AS status, p.deactivated_at IS NOT NULL AS deactivated`;
     if (selection.kind === 'ids') {
       return prepared(db, `SELECT ${columns} FROM profiles p WHERE p.deleted = 0 AND p.id IN (SELECT value FROM json_each(:ids)) ORDER BY p.name_key, p.rid`)
-        .all({ ids: JSON.stringify([...new Set(selection.ids)]), now: now.toISOString() }) as { id: string; name: string; email: string; status: ProfileStatus }[];
+        .all({ ids: JSON.stringify([...new Set(selection.ids)]), now: now.toISOString() }) as SelectionMember[];
     }
     const where = whereNow(db, selection.query, now);
     return prepared(db, `SELECT ${columns} FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except)) ORDER BY p.name_key, p.rid`)
-      .all({ ...where.params, now: now.toISOString(), except: JSON.stringify(selection.except) }) as { id: string; name: string; email: string; status: ProfileStatus }[];
+      .all({ ...where.params, now: now.toISOString(), except: JSON.stringify(selection.except) }) as SelectionMember[];
   },
 
   /** How many profiles a selection covers, counting only ids that still exist. */
@@ -449,7 +459,8 @@ export const profilesRepo = {
     const languages: Record<Language, number> = { en_US: 0, fr_BE: 0, nl_BE: 0 };
     for (const r of languageRows) languages[r.l] = r.n;
     const total = Object.values(statuses).reduce((a, b) => a + b, 0);
-    return { total, statuses, languages, tags: tagRows, undelivered: deliveryRepo.notDeliveredCount(db), attributes: entryFacets(db, !replicaIndexes.pending(db)) };
+    const deactivated = (prepared(db, `SELECT count(*) AS n FROM (${DEACTIVATED_RIDS})`).get() as { n: number }).n;
+    return { total, statuses, languages, tags: tagRows, undelivered: deliveryRepo.notDeliveredCount(db), deactivated, attributes: entryFacets(db, !replicaIndexes.pending(db)) };
   },
 };
 

@@ -194,8 +194,8 @@ export function createSyncStore(db: Db): SyncStorePort {
       new Set((prepared(db, 'SELECT entity_id AS id FROM conflicts WHERE resolved_at IS NULL').all() as { id: string }[]).map((r) => r.id)),
     versions(ids) {
       const out = new Map<string, StoredState>();
-      const rows = rowsFor<Pick<ProfileRow, 'id' | 'version' | 'deleted' | 'status' | 'invited_at' | 'invitation_expires_at' | 'confirmed_at'>>(
-        'SELECT id, version, deleted, status, invited_at, invitation_expires_at, confirmed_at FROM profiles WHERE id IN (SELECT value FROM json_each(?))',
+      const rows = rowsFor<Pick<ProfileRow, 'id' | 'version' | 'deleted' | 'status' | 'invited_at' | 'invitation_expires_at' | 'confirmed_at' | 'deactivated_at'>>(
+        'SELECT id, version, deleted, status, invited_at, invitation_expires_at, confirmed_at, deactivated_at FROM profiles WHERE id IN (SELECT value FROM json_each(?))',
         ids,
       );
       for (const r of rows) {
@@ -206,6 +206,7 @@ export function createSyncStore(db: Db): SyncStorePort {
           invitedAt: r.invited_at,
           invitationExpiresAt: r.invitation_expires_at,
           confirmedAt: r.confirmed_at,
+          deactivatedAt: r.deactivated_at,
         });
       }
       return out;
@@ -298,9 +299,9 @@ export function createSyncStore(db: Db): SyncStorePort {
       prepared(
         db,
         // Only live rows come here; leaving deleted out of the SET spares every index that starts with it.
-        `UPDATE profiles SET version = ?, status = ?, invited_at = ?, invitation_expires_at = ?, confirmed_at = ?, created_at = ?, updated_at = ?
+        `UPDATE profiles SET version = ?, status = ?, invited_at = ?, invitation_expires_at = ?, confirmed_at = ?, created_at = ?, updated_at = ?, deactivated_at = ?
          WHERE id = ? AND deleted = 0`,
-      ).run(p.version, p.status, p.invitedAt, p.invitationExpiresAt, p.confirmedAt, p.createdAt, p.updatedAt, p.id);
+      ).run(p.version, p.status, p.invitedAt, p.invitationExpiresAt, p.confirmedAt, p.createdAt, p.updatedAt, p.deactivatedAt ?? null, p.id);
     },
     removeProfile(id) {
       prepared(db, 'DELETE FROM profiles WHERE id = ?').run(id);

@@ -4,6 +4,7 @@ import type { OrgConnection, OrgTransport } from '../core/org/ports';
 import type { AuditFilter } from '../../src-shared/contract/org';
 import { accountSessionSchema, adminInvitationRevokedSchema, adminRemovedSchema, forgotPasswordAnswerSchema, orgAdminInvitationSchema, orgAdminListSchema, orgAdminSchema, orgAuditPageSchema, orgSettingsSchema, passwordChangedSchema, sessionEndedSchema, signedOutEverywhereSchema } from '../../src-shared/org-wire';
 import { API_PREFIX } from '../../src-shared/wire';
+import { createdScimTokenSchema, SCIM_TOKENS_PATH, scimTokenListSchema, scimTokenSchema } from '../../src-shared/scim-wire';
 import { readAnswer, refusalOf, schemaReader, sendToServer } from './server-http';
 
 export interface OrgTransportOptions {
@@ -67,6 +68,9 @@ export function createOrgTransport(options: OrgTransportOptions = {}): OrgTransp
       }
       throw refusalOf(json, response.status) ?? new TransportError(response.ok ? 'protocol' : 'http', `the server answered ${response.status} without the CSV`, response.status);
     },
+    scimTokens: async (c) => (await call(c, 'GET', SCIM_TOKENS_PATH, scimTokenListSchema)).tokens,
+    createScimToken: (c, name) => call(c, 'POST', SCIM_TOKENS_PATH, createdScimTokenSchema, { name }),
+    revokeScimToken: (c, token) => call(c, 'DELETE', `${SCIM_TOKENS_PATH}/${id(token)}`, scimTokenSchema),
     changePassword: (c, input) => call(c, 'POST', at('/account/password'), passwordChangedSchema, input),
     forgotPassword: async (serverUrl, email) => {
       await call({ serverUrl, token: null }, 'POST', at('/account/forgot-password'), forgotPasswordAnswerSchema, { email });

@@ -17,6 +17,17 @@ export const STATUS_KEYS = {
   confirmed: 'common.status.confirmed',
 } as const satisfies Record<ProfileStatus, string>;
 
+/** A profile the identity provider deactivated (SCIM), beside its status; nothing while it is active. */
+export function DeactivatedBadge({ deactivatedAt }: { deactivatedAt: string | null | undefined }) {
+  const { t } = useTranslation();
+  if (deactivatedAt === null || deactivatedAt === undefined) return null;
+  return (
+    <Badge color="red" variant="outline" data-testid="deactivated-badge">
+      {t('common.status.deactivated')}
+    </Badge>
+  );
+}
+
 /** Status is derived by Roster and never edited: this badge is read-only. */
 export function StatusBadge({ status }: { status: ProfileStatus }) {
   const { t } = useTranslation();

@@ -18,6 +18,7 @@ export type Route =
   | { page: 'organisation' }
   | { page: 'catalogues' }
   | { page: 'rules' }
+  | { page: 'scim' }
   | { page: 'audit' }
   | { page: 'account' };
 

@@ -7,6 +7,7 @@ import type { accountSessionSchema, orgAdminInvitationSchema, orgAdminListSchema
 import { ROLES } from '../wire';
 import { ATTRIBUTE_FIELDS } from '../attributes';
 import type { Role } from '../wire';
+import type { CreatedScimToken, ScimToken } from '../scim-wire';
 import { INVITATION_CHANNELS } from '../sms';
 
 /**
@@ -70,6 +71,12 @@ export interface OrgAdmins extends z.output<typeof orgAdminListSchema> {
 }
 
 export type OrgSettings = z.output<typeof orgSettingsSchema>;
+
+/** The organisation's SCIM tokens (never their secrets), and the base URL an identity provider is given: this console's server address with /scim/v2. */
+export interface OrgScimTokens {
+  tokens: ScimToken[];
+  baseUrl: string;
+}
 export type OrgAuditEntry = z.output<typeof orgAuditEntrySchema>;
 export type OrgAuditPage = z.output<typeof orgAuditPageSchema>;
 export type AccountSession = z.output<typeof accountSessionSchema>;
@@ -121,6 +128,10 @@ export const orgChannels = {
   ),
   'org:auditExport': channel<ExportedFile>()(z.strictObject({ filter: auditFilterSchema.default({}) })),
   'org:profileHistory': channel<OrgAuditPage>()(z.strictObject({ profileId: z.uuid(), before: z.int().min(1).optional() })),
+  'org:scimTokens': channel<OrgScimTokens>()(z.strictObject({})),
+  /** The name is checked by the server (its refusal names the field). The answer carries the secret, this once. */
+  'org:createScimToken': channel<CreatedScimToken>()(z.strictObject({ name: z.string().max(1000) })),
+  'org:revokeScimToken': channel<ScimToken>()(z.strictObject({ id: z.uuid() })),
   'account:changePassword': channel<{ otherSessionsEnded: number }>()(
     z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
   ),

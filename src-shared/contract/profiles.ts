@@ -34,6 +34,8 @@ export const profileQuerySchema = z.strictObject({
   languages: z.array(z.enum(LANGUAGES)).max(LANGUAGES.length).optional(),
   /** Only profiles whose invitation email has not been delivered (failing, failed, delivery unknown), not confirmed. */
   undelivered: z.boolean().optional(),
+  /** Only profiles the identity provider deactivated (SCIM). */
+  deactivated: z.boolean().optional(),
   attributes: attributeFiltersSchema.optional(),
   sort: z.strictObject({ by: z.enum(SORT_FIELDS), dir: z.enum(['asc', 'desc']) }).optional(),
 });
@@ -61,6 +63,8 @@ export interface ProfileFacets {
   tags: { tag: string; count: number }[];
   /** Profiles the "invitation not delivered" filter shows. */
   undelivered: number;
+  /** Profiles the "deactivated" filter shows. */
+  deactivated: number;
   attributes: AttributeFacets;
 }
 

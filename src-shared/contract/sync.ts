@@ -124,10 +124,21 @@ export type ConflictClosing = ConflictResolution['kind'] | 'superseded';
 export type InviteBatchStatus = 'queued' | 'sending' | 'sent' | 'cancelled' | 'failed';
 
 /** Why this console left a profile out of a batch it made (the server's reasons are InviteSkipReason). */
-export type LocalSkipReason = 'confirmed';
+export type LocalSkipReason = 'confirmed' | 'deactivated';
+
+/**
+ * Whom a console leaves out of an invitation, and why: a profile the
+ * identity provider deactivated (SCIM) cannot sign in, so it is not invited;
+ * a confirmed one has nothing to confirm. Null: it is invited.
+ */
+export function localSkipReason(member: { status: string; deactivated: boolean }): LocalSkipReason | null {
+  if (member.deactivated) return 'deactivated';
+  return member.status === 'confirmed' ? 'confirmed' : null;
+}
+
 export type SkipReason = LocalSkipReason | InviteSkipReason;
 /** A skip reason as the console words it. */
-export type SkipReasonText = 'already confirmed' | 'no longer exists' | 'deleted on the server' | 'invited a few minutes ago' | 'hourly invitation limit reached' | 'no email and no mobile phone';
+export type SkipReasonText = 'deactivated by the identity provider' | 'already confirmed' | 'no longer exists' | 'deleted on the server' | 'invited a few minutes ago' | 'hourly invitation limit reached' | 'no email and no mobile phone';
 
 export interface InviteBatchView {
   id: string;

@@ -86,6 +86,7 @@ export const CONSOLE_TEMPLATES = {
   console_host_silent: 'The Roster console host is not answering. Is its terminal still open?',
   invite_none_selected: 'No profile is selected.',
   invite_all_confirmed: 'Everyone selected has already confirmed: there is nobody to invite.',
+  invite_none_active: 'Everyone selected has already confirmed or was deactivated by your identity provider: there is nobody to invite.',
   invite_batch_missing: 'This invitation batch does not exist.',
   invite_batch_being_sent: 'This batch is being sent and can no longer be cancelled.',
   invite_batch_sent: 'This batch is sent and can no longer be cancelled.',

@@ -22,10 +22,19 @@ export interface InviteBatchRecord {
   sentAt: string | null;
 }
 
+/** A profile a list selection covers, with what invitations decide by (`deactivated` as SQLite gives a truth: 0 or 1). */
+export interface SelectionMember {
+  id: string;
+  name: string;
+  email: string;
+  status: ProfileStatus;
+  deactivated: 0 | 1;
+}
+
 /** The replica's invitation batches, and what a batch needs of the rest. Every method joins the replica's current transaction. */
 export interface InviteStorePort {
   /** The live profiles a list selection covers. */
-  selectionMembers(selection: Selection, now: Date): { id: string; name: string; email: string; status: ProfileStatus }[];
+  selectionMembers(selection: Selection, now: Date): SelectionMember[];
   addBatch(batch: InviteBatchRecord): void;
   batch(id: string): InviteBatchRecord | undefined;
   batchByMutation(mutationId: string): InviteBatchRecord | undefined;

@@ -2,10 +2,11 @@ import { AppError, ruleError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import type { RuleMessage } from '../../../src-shared/messages';
 import type { Selection } from '../../../src-shared/contract/profiles';
-import type { InviteBatchView, InvitePreview, SkipReason, SkipReasonText } from '../../../src-shared/contract/sync';
+import { localSkipReason } from '../../../src-shared/contract/sync';
+import type { InviteBatchView, InvitePreview, LocalSkipReason, SkipReason, SkipReasonText } from '../../../src-shared/contract/sync';
 import { MAX_INVITE_BATCH } from '../../../src-shared/wire';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
-import type { InviteBatchRecord, InviteStorePort, InviteSyncPort } from './ports';
+import type { InviteBatchRecord, InviteStorePort, InviteSyncPort, SelectionMember } from './ports';
 import { queueInvite } from '../profiles/writes';
 
 export interface InviteServiceDeps {
@@ -19,6 +20,7 @@ export interface InviteServiceDeps {
 
 const SKIP_REASON: Record<SkipReason, SkipReasonText> = {
   confirmed: 'already confirmed',
+  deactivated: 'deactivated by the identity provider',
   not_found: 'no longer exists',
   deleted: 'deleted on the server',
   already_confirmed: 'already confirmed',
@@ -46,13 +48,29 @@ export class InviteService {
 
   preview(selection: Selection): InvitePreview {
     const members = this.deps.store.selectionMembers(selection, this.deps.clock.now());
-    const confirmed = members.filter((m) => m.status === 'confirmed');
+    const { toInvite, skipped } = this.#split(members);
+    const skippedBy = (reason: LocalSkipReason) => skipped.filter((s) => s.reason === reason).map((s) => s.member);
     return {
       selected: members.length,
-      toInvite: members.length - confirmed.length,
-      skipped: confirmed.length === 0 ? [] : [{ reason: SKIP_REASON.confirmed, count: confirmed.length, examples: confirmed.slice(0, 5).map((m) => m.name) }],
-      resend: members.filter((m) => m.status === 'pending' || m.status === 'expired').length,
+      toInvite: toInvite.length,
+      skipped: (['deactivated', 'confirmed'] as const).flatMap((reason) => {
+        const left = skippedBy(reason);
+        return left.length === 0 ? [] : [{ reason: SKIP_REASON[reason], count: left.length, examples: left.slice(0, 5).map((m) => m.name) }];
+      }),
+      resend: toInvite.filter((m) => m.status === 'pending' || m.status === 'expired').length,
     };
+  }
+
+  /** Who of a selection is invited, and who is left out and why (the shared rule, localSkipReason). */
+  #split(members: readonly SelectionMember[]): { toInvite: SelectionMember[]; skipped: { member: SelectionMember; reason: LocalSkipReason }[] } {
+    const toInvite: SelectionMember[] = [];
+    const skipped: { member: SelectionMember; reason: LocalSkipReason }[] = [];
+    for (const member of members) {
+      const reason = localSkipReason({ status: member.status, deactivated: member.deactivated === 1 });
+      if (reason === null) toInvite.push(member);
+      else skipped.push({ member, reason });
+    }
+    return { toInvite, skipped };
   }
 
   /** Queues one batch (more above the server's per-batch limit); confirmed profiles are left out and said so. */
@@ -61,9 +79,10 @@ export class InviteService {
     const now = clock.now();
     const members = store.selectionMembers(selection, now);
     if (members.length === 0) throw ruleError('VALIDATION_FAILED', rule('invite_none_selected', {}));
-    const toInvite = members.filter((m) => m.status !== 'confirmed');
-    const skipped = members.filter((m) => m.status === 'confirmed').map((m) => ({ profileId: m.id, reason: 'confirmed' as const }));
-    if (toInvite.length === 0) throw ruleError('VALIDATION_FAILED', rule('invite_all_confirmed', {}));
+    const split = this.#split(members);
+    const toInvite = split.toInvite;
+    const skipped = split.skipped.map((s) => ({ profileId: s.member.id, reason: s.reason }));
+    if (toInvite.length === 0) throw ruleError('VALIDATION_FAILED', rule(skipped.some((s) => s.reason === 'deactivated') ? 'invite_none_active' : 'invite_all_confirmed', {}));
     const stamp = now.toISOString();
     let first: InviteBatchRecord | undefined;
     replica.transaction(() => {

@@ -1,5 +1,6 @@
 import type { AccountSession, AuditFilter, OrgAdmin, OrgAdminInvitation, OrgAuditPage, OrgSettings, SettingsChange } from '../../../src-shared/contract/org';
 import type { Role } from '../../../src-shared/wire';
+import type { CreatedScimToken, ScimToken } from '../../../src-shared/scim-wire';
 
 /** Where and as whom the console talks to its server: the address and session token the sync engine keeps. */
 export interface OrgConnection {
@@ -38,6 +39,9 @@ export interface OrgTransport {
   audit(c: OrgConnection, query: AuditQuery): Promise<OrgAuditPage>;
   /** The server's CSV of the log with these filters, as it sent it (UTF-8 text). */
   auditCsv(c: OrgConnection, filter: AuditFilter): Promise<string>;
+  scimTokens(c: OrgConnection): Promise<ScimToken[]>;
+  createScimToken(c: OrgConnection, name: string): Promise<CreatedScimToken>;
+  revokeScimToken(c: OrgConnection, id: string): Promise<ScimToken>;
   changePassword(c: OrgConnection, input: { currentPassword: string; newPassword: string }): Promise<{ otherSessionsEnded: number }>;
   forgotPassword(serverUrl: string, email: string): Promise<void>;
   sessions(c: OrgConnection): Promise<AccountSession[]>;

@@ -1,11 +1,13 @@
 import { Buffer } from 'node:buffer';
 import { AppError, formErrorFromWire, PASSWORD_REASONS, ruleError } from '../../../src-shared/errors';
 import type { ErrorDetails } from '../../../src-shared/errors';
-import type { AccountSession, AuditFilter, OrgAdmin, OrgAdminInvitation, OrgAdmins, OrgAuditPage, OrgSettings, SettingsChange } from '../../../src-shared/contract/org';
+import type { AccountSession, AuditFilter, OrgAdmin, OrgAdminInvitation, OrgAdmins, OrgAuditPage, OrgScimTokens, OrgSettings, SettingsChange } from '../../../src-shared/contract/org';
 import { AUDIT_PAGE_SIZE } from '../../../src-shared/contract/org';
 import type { ExportedFile } from '../../../src-shared/import';
 import { rule } from '../../../src-shared/messages';
 import type { Role } from '../../../src-shared/wire';
+import { SCIM_BASE_PATH } from '../../../src-shared/scim-wire';
+import type { CreatedScimToken, ScimToken } from '../../../src-shared/scim-wire';
 import type { Clock } from '../ports';
 import { TransportError } from '../sync/ports';
 import type { OrgConnection, OrgSessionPort, OrgTransport } from './ports';
@@ -117,6 +119,24 @@ export class OrgService {
     const csv = await this.#call((c) => this.deps.transport.auditCsv(c, filter));
     const day = this.deps.clock.now().toISOString().slice(0, 10);
     return { fileName: `roster-audit-${day}.csv`, mimeType: 'text/csv;charset=utf-8', base64: Buffer.from(csv, 'utf8').toString('base64') };
+  }
+
+  /** The SCIM tokens, with the base URL identity providers send to: the server this console talks to. */
+  async scimTokens(): Promise<OrgScimTokens> {
+    let baseUrl = '';
+    const tokens = await this.#call((c) => {
+      baseUrl = `${c.serverUrl.replace(/\/+$/, '')}${SCIM_BASE_PATH}`;
+      return this.deps.transport.scimTokens(c);
+    });
+    return { tokens, baseUrl };
+  }
+
+  createScimToken(name: string): Promise<CreatedScimToken> {
+    return this.#call((c) => this.deps.transport.createScimToken(c, name));
+  }
+
+  revokeScimToken(id: string): Promise<ScimToken> {
+    return this.#call((c) => this.deps.transport.revokeScimToken(c, id));
   }
 
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<{ otherSessionsEnded: number }> {

@@ -80,6 +80,7 @@ export interface StoredState {
   invitedAt: string | null;
   invitationExpiresAt: string | null;
   confirmedAt: string | null;
+  deactivatedAt: string | null;
 }
 
 /** The replica's sync-side tables (with the invitation batches). Every method joins the replica's current transaction. */

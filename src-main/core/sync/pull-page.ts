@@ -59,7 +59,8 @@ function planChange(change: Change | undefined, pending: Set<string>, conflicted
     local.status === storedStatus(row) &&
     local.invitedAt === row.invitedAt &&
     local.invitationExpiresAt === row.invitationExpiresAt &&
-    local.confirmedAt === row.confirmedAt;
+    local.confirmedAt === row.confirmedAt &&
+    local.deactivatedAt === (row.deactivatedAt ?? null);
   return same ? 'skip' : 'state';
 }
 

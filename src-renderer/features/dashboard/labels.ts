@@ -39,6 +39,7 @@ export const IMPORT_STATUS_COLORS: Record<ImportHistoryStatus, string> = {
 
 /** Why a profile got no new invitation, as the invitation batch says it. */
 export const SKIP_REASON_KEYS: Record<SkipReasonText, ParseKeys> = {
+  'deactivated by the identity provider': 'dashboard.inviteAgain.reason.deactivated',
   'already confirmed': 'dashboard.inviteAgain.reason.confirmed',
   'no longer exists': 'dashboard.inviteAgain.reason.gone',
   'deleted on the server': 'dashboard.inviteAgain.reason.deleted',

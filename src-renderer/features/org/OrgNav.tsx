@@ -9,14 +9,16 @@ import { AuditPage } from './AuditPage';
 import { CataloguesPage } from '../catalogues/CataloguesPage';
 import { RulesPage } from '../rules/RulesPage';
 import { OrganisationPage } from './OrganisationPage';
+import { ScimTokensPage } from './ScimTokensPage';
 
-type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'catalogues' | 'rules' | 'audit' | 'account'>;
+type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'catalogues' | 'rules' | 'scim' | 'audit' | 'account'>;
 
 const PAGES = [
   { page: 'admins', label: 'org.nav.admins' },
   { page: 'organisation', label: 'org.nav.organisation' },
   { page: 'catalogues', label: 'org.nav.catalogues' },
   { page: 'rules', label: 'org.nav.rules' },
+  { page: 'scim', label: 'org.nav.scim' },
   { page: 'audit', label: 'org.nav.audit' },
   { page: 'account', label: 'org.nav.account' },
 ] as const satisfies readonly { page: OrgPage; label: string }[];
@@ -60,6 +62,8 @@ function orgPage(route: Route) {
       return <CataloguesPage />;
     case 'rules':
       return <RulesPage />;
+    case 'scim':
+      return <ScimTokensPage />;
     case 'audit':
       return <AuditPage />;
     case 'account':

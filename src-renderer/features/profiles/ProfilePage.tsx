@@ -7,7 +7,8 @@ import type { Profile } from '../../../src-shared/profile';
 import { valuesOf } from '../../../src-shared/profile-values';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
-import { StatusBadge } from '../../components/StatusBadge';
+import { DeactivatedBadge, StatusBadge } from '../../components/StatusBadge';
+import { DeactivatedNotice } from './DeactivatedNotice';
 import { FIELD_KEYS, noValue, showValue } from '../../components/values';
 import { useFormat } from '../../i18n/format';
 import { errorText } from '../../i18n/messages';
@@ -115,6 +116,7 @@ export function ProfilePage({ id }: { id: string }) {
           <Group>
             <Title order={2}>{fullName(profile)}</Title>
             <StatusBadge status={profile.status} />
+            <DeactivatedBadge deactivatedAt={profile.deactivatedAt} />
           </Group>
           {!editing && (
             <Group>
@@ -148,6 +150,7 @@ export function ProfilePage({ id }: { id: string }) {
             </Group>
           )}
         </Group>
+        <DeactivatedNotice deactivatedAt={profile.deactivatedAt} />
         {profile.status !== 'confirmed' && delivery.data != null && <DeliveryAlert profileId={profile.id} delivery={delivery.data} sync={sync.data} />}
         {editing ? (
           <ProfileForm

@@ -2,7 +2,7 @@ import { Checkbox, Group, Loader, Text, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SortField } from '../../../src-shared/contract/profiles';
 import { formatPhone, fullName } from '../../../src-shared/profile';
-import { StatusBadge } from '../../components/StatusBadge';
+import { DeactivatedBadge, StatusBadge } from '../../components/StatusBadge';
 import { FIELD_KEYS, LANGUAGE_KEYS } from '../../components/values';
 import { isTicked, useUi } from '../../state/ui';
 import type { ProfileWindow } from './useProfileWindow';
@@ -131,7 +131,8 @@ export function ProfileTable({ window: rows, total }: { window: ProfileWindow; t
                     <div role="gridcell">{t(LANGUAGE_KEYS[p.language])}</div>
                     <div role="gridcell">{p.externalId ?? ''}</div>
                     <div role="gridcell">
-                      <StatusBadge status={p.status} />
+                      {/* Deactivated says more than the invitation state (the profile page shows both); one badge fits the column. */}
+                      {p.deactivatedAt == null ? <StatusBadge status={p.status} /> : <DeactivatedBadge deactivatedAt={p.deactivatedAt} />}
                     </div>
                   </>
                 )}

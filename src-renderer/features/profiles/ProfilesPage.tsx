@@ -284,6 +284,19 @@ export function ProfilesPage() {
             data-testid="filter-undelivered"
           />
         )}
+        {/* Beside the filters while the identity provider has deactivated someone (or while it filters). */}
+        {((facets.data?.deactivated ?? 0) > 0 || query.deactivated === true) && (
+          <Checkbox
+            label={facet(t('profiles.list.deactivated'), facets.data?.deactivated ?? 0)}
+            checked={query.deactivated === true}
+            onChange={(e) => {
+              setQuery({ deactivated: e.currentTarget.checked ? true : undefined });
+            }}
+            color="red"
+            mb={8}
+            data-testid="filter-deactivated"
+          />
+        )}
       </Group>
       <AttributeFilters
         entries={catalogues.data?.entries ?? []}

@@ -6,6 +6,7 @@ import { syncTextOf } from '../../i18n/messages';
 
 /** Why a profile was left out of an invitation, as the console words it (the API gives a fixed English phrase). */
 export const SKIP_REASON_KEYS = {
+  'deactivated by the identity provider': 'sync.skip.deactivated',
   'already confirmed': 'sync.skip.alreadyConfirmed',
   'no longer exists': 'sync.skip.noLongerExists',
   'deleted on the server': 'sync.skip.deletedOnServer',

@@ -305,7 +305,7 @@ export class MemoryReplica {
       const out = new Map<string, StoredState>();
       for (const id of ids) {
         const r = this.t.profiles.get(id);
-        if (r !== undefined) out.set(id, { version: r.version, deleted: r.deleted, status: r.status, invitedAt: r.invitedAt, invitationExpiresAt: r.invitationExpiresAt, confirmedAt: r.confirmedAt });
+        if (r !== undefined) out.set(id, { version: r.version, deleted: r.deleted, status: r.status, invitedAt: r.invitedAt, invitationExpiresAt: r.invitationExpiresAt, confirmedAt: r.confirmedAt, deactivatedAt: r.deactivatedAt ?? null });
       }
       return out;
     },
@@ -341,7 +341,7 @@ export class MemoryReplica {
       if (selection.kind !== 'ids') throw new Error('the fakes select by ids only');
       return selection.ids.flatMap((id) => {
         const r = this.t.profiles.get(id);
-        return r === undefined || r.deleted ? [] : [{ id, name: `${r.firstName} ${r.lastName}`, email: r.email, status: deriveStatus(r, now) }];
+        return r === undefined || r.deleted ? [] : [{ id, name: `${r.firstName} ${r.lastName}`, email: r.email, status: deriveStatus(r, now), deactivated: r.deactivatedAt == null ? (0 as const) : (1 as const) }];
       });
     },
     stored: (id) => this.row(id),
