@@ -6,6 +6,7 @@ import { AUDIT_PAGE_SIZE } from '../../../src-shared/contract/org';
 import type { ExportedFile } from '../../../src-shared/import';
 import { rule } from '../../../src-shared/messages';
 import type { Role } from '../../../src-shared/wire';
+import type { SsoSettings, SsoSettingsChange, SsoTestResult } from '../../../src-shared/sso-wire';
 import type { Clock } from '../ports';
 import { TransportError } from '../sync/ports';
 import type { OrgConnection, OrgSessionPort, OrgTransport } from './ports';
@@ -117,6 +118,19 @@ export class OrgService {
     const csv = await this.#call((c) => this.deps.transport.auditCsv(c, filter));
     const day = this.deps.clock.now().toISOString().slice(0, 10);
     return { fileName: `roster-audit-${day}.csv`, mimeType: 'text/csv;charset=utf-8', base64: Buffer.from(csv, 'utf8').toString('base64') };
+  }
+
+  sso(): Promise<SsoSettings> {
+    return this.#call((c) => this.deps.transport.sso(c));
+  }
+
+  saveSso(change: SsoSettingsChange): Promise<SsoSettings> {
+    return this.#call((c) => this.deps.transport.saveSso(c, change));
+  }
+
+  /** The server's finding on the provider's discovery document, as it gave it (its `problem` and `details` are worded by the page). */
+  testSso(issuer: string | undefined): Promise<SsoTestResult> {
+    return this.#call((c) => this.deps.transport.testSso(c, issuer));
   }
 
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<{ otherSessionsEnded: number }> {
