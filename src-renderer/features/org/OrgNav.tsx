@@ -9,14 +9,16 @@ import { AuditPage } from './AuditPage';
 import { CataloguesPage } from '../catalogues/CataloguesPage';
 import { RulesPage } from '../rules/RulesPage';
 import { OrganisationPage } from './OrganisationPage';
+import { SsoPage } from './SsoPage';
 
-type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'catalogues' | 'rules' | 'audit' | 'account'>;
+type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'catalogues' | 'rules' | 'sso' | 'audit' | 'account'>;
 
 const PAGES = [
   { page: 'admins', label: 'org.nav.admins' },
   { page: 'organisation', label: 'org.nav.organisation' },
   { page: 'catalogues', label: 'org.nav.catalogues' },
   { page: 'rules', label: 'org.nav.rules' },
+  { page: 'sso', label: 'org.nav.sso' },
   { page: 'audit', label: 'org.nav.audit' },
   { page: 'account', label: 'org.nav.account' },
 ] as const satisfies readonly { page: OrgPage; label: string }[];
@@ -60,6 +62,8 @@ function orgPage(route: Route) {
       return <CataloguesPage />;
     case 'rules':
       return <RulesPage />;
+    case 'sso':
+      return <SsoPage />;
     case 'audit':
       return <AuditPage />;
     case 'account':
