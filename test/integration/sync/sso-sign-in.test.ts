@@ -147,4 +147,31 @@ describe('signing in to the console with single sign-on', () => {
     await expect(fetch(`${redirectOf(next.authorizationUrl)}?code=x&state=y`)).rejects.toThrow();
     expect(await patient.call('sync:ssoCancel', {})).toEqual({ cancelled: false });
   });
+
+  it('reads, saves and tests the organisation’s settings through the console: the owner changes them, a viewer only reads, and another organisation sees its own', async () => {
+    const owner = open();
+    await owner.call('sync:connect', { serverUrl: server.url, email: acme.email, password: acme.password });
+    const read = await owner.call('org:sso', {});
+    expect(read).toMatchObject({ enabled: true, issuer: idp.issuer, clientId: 'roster-acme', clientSecretSet: true });
+    expect(JSON.stringify(read)).not.toContain('acme-secret-at-the-provider');
+    const saved = await owner.call('org:saveSso', { change: { enabled: true, issuer: idp.issuer, clientId: 'roster-acme', providerName: 'Acme ID', allowedDomains: ['acme.example', 'example.com'] } });
+    expect(saved).toMatchObject({ providerName: 'Acme ID', allowedDomains: ['acme.example', 'example.com'], clientSecretSet: true });
+    expect(await owner.call('org:testSso', {})).toMatchObject({ ok: true, problem: null });
+    expect(await owner.call('org:testSso', { issuer: 'http://127.0.0.1:1' })).toMatchObject({ ok: false, problem: 'unreachable' });
+    const bad = await refusal(owner.roster.dispatcher.dispatch('org:saveSso', { change: { enabled: true, issuer: idp.issuer, clientId: 'roster-acme', allowedDomains: ['not a domain'] } }));
+    expect(bad.code).toBe('VALIDATION_FAILED');
+    expect((await owner.call('org:sso', {})).allowedDomains).toEqual(['acme.example', 'example.com']);
+
+    const viewer = await server.member(acme, 'viewer');
+    const reader = open();
+    await reader.call('sync:connect', { serverUrl: server.url, email: viewer.email, password: viewer.password });
+    expect((await reader.call('org:sso', {})).providerName).toBe('Acme ID');
+    expect((await refusal(reader.roster.dispatcher.dispatch('org:saveSso', { change: { enabled: false, issuer: idp.issuer, clientId: 'x' } }))).code).toBe('FORBIDDEN');
+    expect((await refusal(reader.roster.dispatcher.dispatch('org:testSso', {}))).code).toBe('FORBIDDEN');
+    expect((await owner.call('org:sso', {})).enabled).toBe(true);
+
+    const other = open();
+    await other.call('sync:connect', { serverUrl: server.url, email: bravo.email, password: bravo.password });
+    expect(await other.call('org:sso', {})).toMatchObject({ configured: false, enabled: false, issuer: '' });
+  });
 });
