@@ -115,6 +115,7 @@ for (const [language, locale] of [
     await expect(page.getByText(t('org.sso.secretSet'))).toBeVisible();
     await expect(page.getByTestId('sso-organisation-id')).toHaveText(server.owner.organisationId);
     if (language === 'en') await expectNoSeriousA11yViolations(page, 'Single sign-on settings');
+    await shot(page, `sso-settings-${language}.png`);
 
     // A domain that is none: refused under its field, nothing saved.
     const domains = page.getByRole('textbox', { name: t('org.sso.allowedDomains') });
@@ -136,11 +137,14 @@ for (const [language, locale] of [
     await page.getByRole('button', { name: t('org.sso.test') }).click();
     await expect(page.getByTestId('sso-test-result')).toHaveAttribute('data-ok', 'true');
     await expect(page.getByTestId('sso-test-message')).toHaveText(`The provider ${idp.issuer} answers with a usable discovery document.`);
-    await shot(page, `sso-settings-${language}.png`);
+    // The page scrolls inside its own pane: the answer is brought into view for the screenshot.
+    await page.getByTestId('sso-test-result').scrollIntoViewIfNeeded();
+    await shot(page, `sso-test-ok-${language}.png`);
     await page.getByRole('textbox', { name: t('org.sso.issuer') }).fill('http://127.0.0.1:1');
     await page.getByRole('button', { name: t('org.sso.test') }).click();
     await expect(page.getByTestId('sso-test-result')).toHaveAttribute('data-ok', 'false');
     await expect(page.getByTestId('sso-test-result')).toContainText(t('org.sso.testFailed'));
+    await page.getByTestId('sso-test-result').scrollIntoViewIfNeeded();
     await shot(page, `sso-test-failed-${language}.png`);
   });
 }

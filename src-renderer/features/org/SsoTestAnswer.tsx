@@ -3,6 +3,9 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { SSO_TEST_PROBLEMS, SsoTestResult } from '../../../src-shared/sso-wire';
 
+/** Addresses and the server's message are long unbroken words: they wrap anywhere rather than leave the page. */
+const WRAP = { overflowWrap: 'anywhere' } as const;
+
 type Problem = (typeof SSO_TEST_PROBLEMS)[number];
 
 /** What each finding of the server's connection test says, in the reader's language. */
@@ -29,11 +32,13 @@ export function SsoTestAnswer({ result }: { result: SsoTestResult }) {
   return (
     <Alert color={result.ok ? 'green' : 'red'} data-testid="sso-test-result" data-ok={result.ok ? 'true' : 'false'} title={result.ok ? t('org.sso.testOk') : t('org.sso.testFailed')}>
       <Stack gap={6}>
-        <Text size="sm">{result.problem === null ? t('org.sso.problem.none', { url: result.details.discoveryUrl }) : problemText(t, result.problem, result.details)}</Text>
+        <Text size="sm" style={WRAP}>
+          {result.problem === null ? t('org.sso.problem.none', { url: result.details.discoveryUrl }) : problemText(t, result.problem, result.details)}
+        </Text>
         <Text size="xs" c="dimmed">
           {t('org.sso.serverAnswer')}
         </Text>
-        <Code block data-testid="sso-test-message">
+        <Code block data-testid="sso-test-message" style={{ ...WRAP, whiteSpace: 'pre-wrap' }}>
           {result.message}
         </Code>
       </Stack>
