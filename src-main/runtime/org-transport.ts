@@ -5,6 +5,7 @@ import type { AuditFilter } from '../../src-shared/contract/org';
 import { accountSessionSchema, adminInvitationRevokedSchema, adminRemovedSchema, forgotPasswordAnswerSchema, orgAdminInvitationSchema, orgAdminListSchema, orgAdminSchema, orgAuditPageSchema, orgSettingsSchema, passwordChangedSchema, sessionEndedSchema, signedOutEverywhereSchema } from '../../src-shared/org-wire';
 import { API_PREFIX } from '../../src-shared/wire';
 import { createdScimTokenSchema, SCIM_TOKENS_PATH, scimTokenListSchema, scimTokenSchema } from '../../src-shared/scim-wire';
+import { ssoSettingsSchema, ssoTestResultSchema } from '../../src-shared/sso-wire';
 import { readAnswer, refusalOf, schemaReader, sendToServer } from './server-http';
 
 export interface OrgTransportOptions {
@@ -80,5 +81,8 @@ export function createOrgTransport(options: OrgTransportOptions = {}): OrgTransp
       await call(c, 'DELETE', at(`/account/sessions/${id(session)}`), sessionEndedSchema);
     },
     signOutEverywhere: (c) => call(c, 'POST', at('/account/sign-out-everywhere'), signedOutEverywhereSchema, {}),
+    sso: (c) => call(c, 'GET', at('/sso'), ssoSettingsSchema),
+    saveSso: (c, change) => call(c, 'PUT', at('/sso'), ssoSettingsSchema, change),
+    testSso: (c, issuer) => call(c, 'POST', at('/sso/test'), ssoTestResultSchema, issuer === undefined ? {} : { issuer }),
   };
 }

@@ -11,6 +11,8 @@ import type { InviteService } from '../core/invitations/service';
 import { TransportError } from '../core/sync/ports';
 import type { OrganisationReader } from '../core/sync/org-defaults';
 import type { IndexBuilder, OrganisationSwitchTransport, SecretStore, SyncTransport, Timers } from '../core/sync/ports';
+import { SsoSignIn } from '../core/sync/sso-sign-in';
+import type { LoopbackPort, SsoTransport } from '../core/sync/sso-sign-in';
 import type { Db } from '../db/database';
 import { settingsRepo } from '../db/settings.repo';
 import { openLogFile } from './log-file';
@@ -18,7 +20,7 @@ import { checkIntegrity, listBackups, putBack, restoreBackup } from '../db/backu
 import type { LogFile } from './log-file';
 import { CHANGE_TOPICS } from '../../src-shared/contract';
 import type { RunMode } from '../../src-shared/contract/app';
-import type { OrganisationChoice, OrganisationsView, SyncStatus } from '../../src-shared/contract/sync';
+import type { OrganisationChoice, OrganisationsView, SignInOutcome, SyncStatus } from '../../src-shared/contract/sync';
 import { isConsoleLanguage } from '../../src-shared/console-languages';
 import type { ConsoleLanguage } from '../../src-shared/console-languages';
 import { AppError, ruleError } from '../../src-shared/errors';
@@ -33,6 +35,8 @@ import { openPlace } from './place';
 import type { OpenPlace, PlaceShared } from './place';
 import { openFailure, startupFailureText, StartupError } from './startup';
 import { createHttpTransport } from './sync/http-transport';
+import { createLoopback } from './sso-loopback';
+import { createSsoTransport } from './sso-transport';
 import { openUpdates } from './updates';
 import type { UpdateOptions } from './updates';
 import type { UpdateService } from '../core/updates/service';
@@ -69,6 +73,8 @@ export interface RosterOptions {
     background?: boolean;
     /** Builds the indexes a large pull left out (a worker thread by default). */
     indexes?: IndexBuilder;
+    /** An admin's sign-in through the organisation's identity provider: the server's API (HTTP) and the loopback listener (127.0.0.1), and how long it waits for the browser. */
+    sso?: { transport?: SsoTransport; loopback?: LoopbackPort; waitMs?: number };
   };
   /** The token store of a further organisation's folder (Electron: the OS's encryption); a 0600 file by default. */
   secretsFor?: (dir: string) => SecretStore;
@@ -139,6 +145,7 @@ export function openRoster(options: RosterOptions): Roster {
   };
   const events = new EventBus();
   const switcher = options.sync?.switcher ?? createHttpTransport();
+  const sso = new SsoSignIn({ transport: options.sync?.sso?.transport ?? createSsoTransport(), loopback: options.sync?.sso?.loopback ?? createLoopback(), ...(options.sync?.sso?.waitMs === undefined ? {} : { waitMs: options.sync.sso.waitMs }) });
   /** What holds an update back: changes waiting to be sent, an import open (in the organisation open now). */
   const blockers = (): UpdateBlocker[] => [
     ...(current.sync.status().waiting.mutations > 0 ? (['sync'] as const) : []),
@@ -183,18 +190,15 @@ export function openRoster(options: RosterOptions): Roster {
       },
       'sync:signIn': async ({ serverUrl, email, password }) => {
         await dropPending();
-        const bound = current.sync.status().organisation;
-        const signed = await current.sync.signIn(serverUrl, email, password);
-        const memberships = signed.session.memberships;
-        if (memberships.length < 2) return { kind: 'signedIn' as const, status: openSession(signed.url, signed.session) };
-        // Several: nothing is kept until the person chooses; the session the server gave waits here (in memory only).
-        pending = { url: signed.url, session: signed.session };
-        const organisations = memberships
-          .map((m): OrganisationChoice => ({ organisationId: m.organisationId, name: m.organisationName, role: m.role, local: registry.places.some((p) => p.organisationId === m.organisationId), current: m.organisationId === bound?.id }))
-          .sort((a, b) => a.name.localeCompare(b.name));
-        const preselected = organisations.find((o) => o.current)?.organisationId ?? null;
-        return { kind: 'choose' as const, serverUrl: signed.url, account: signed.session.account.email, organisations, preselected };
+        return outcomeOf(await current.sync.signIn(serverUrl, email, password));
       },
+      'sync:ssoBegin': async ({ serverUrl, organisationId, language }) => {
+        await dropPending();
+        return sso.begin(serverUrl, organisationId, language);
+      },
+      'sync:ssoFinish': async () => outcomeOf(await sso.finish()),
+      'sync:ssoCancel': async () => ({ cancelled: await sso.cancel() }),
+
       'sync:chooseOrganisation': async ({ organisationId }) => {
         const waiting = pending;
         if (waiting === null) throw ruleError('UNAUTHORIZED', rule('sync_sign_in_first', {}));
@@ -241,6 +245,20 @@ export function openRoster(options: RosterOptions): Roster {
       },
     },
   };
+
+  /** What a sign-in (password or SSO) leads to: its organisation opened, or, for an admin of several, the choice asked first. */
+  function outcomeOf(signed: { url: string; session: SignInResponse }): SignInOutcome {
+    const bound = current.sync.status().organisation;
+    const memberships = signed.session.memberships;
+    if (memberships.length < 2) return { kind: 'signedIn', status: openSession(signed.url, signed.session) };
+    // Several: nothing is kept until the person chooses; the session the server gave waits here (in memory only).
+    pending = { url: signed.url, session: signed.session };
+    const organisations = memberships
+      .map((m): OrganisationChoice => ({ organisationId: m.organisationId, name: m.organisationName, role: m.role, local: registry.places.some((p) => p.organisationId === m.organisationId), current: m.organisationId === bound?.id }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const preselected = organisations.find((o) => o.current)?.organisationId ?? null;
+    return { kind: 'choose', serverUrl: signed.url, account: signed.session.account.email, organisations, preselected };
+  }
 
   /** A sign-in waiting for its person to choose the organisation to open: the server's session, not kept yet. */
   let pending: { url: string; session: SignInResponse } | null = null;
@@ -383,6 +401,7 @@ export function openRoster(options: RosterOptions): Roster {
       updates.stop();
       // A sign-in left waiting for a choice ends on the server too.
       void dropPending();
+      void sso.cancel();
       current.close();
     },
   };

@@ -20,6 +20,7 @@ export type Route =
   | { page: 'rules' }
   | { page: 'scim' }
   | { page: 'audit' }
+  | { page: 'sso' }
   | { page: 'account' };
 
 /** Where the console opens: the Dashboard once there are profiles; with none, Profiles, whose empty state offers to create or import. */

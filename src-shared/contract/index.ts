@@ -10,6 +10,7 @@ import { rulesChannels } from './rules';
 import { listActionChannels } from './list-actions';
 import { exportChannels } from './export';
 import { updateChannels } from './updates';
+import { ssoChannels } from './sso';
 import type { ExportProgress } from './export';
 import type { ImportProgress } from '../import';
 import type { ChannelDef } from './channel';
@@ -32,6 +33,7 @@ export const contract = {
   ...rulesChannels,
   ...exportChannels,
   ...updateChannels,
+  ...ssoChannels,
 };
 
 export type Contract = typeof contract;
@@ -74,3 +76,4 @@ export * from './catalogues';
 export * from './rules';
 export * from './list-actions';
 export * from './export';
+export * from './sso';

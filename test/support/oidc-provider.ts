@@ -25,6 +25,8 @@ export interface TestClient {
   clientId: string;
   clientSecret: string;
   redirectUris: string[];
+  /** `native` (RFC 8252): a loopback redirect URI matches whatever its port, as the console's random one. Default `web`. */
+  applicationType?: 'web' | 'native';
 }
 
 export interface TestProvider {
@@ -46,7 +48,7 @@ export async function startTestProvider(clients: readonly TestClient[], users: R
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error)))),
   };
   const provider = new Provider(issuer, {
-    clients: clients.map((c) => ({ client_id: c.clientId, client_secret: c.clientSecret, redirect_uris: c.redirectUris, grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' })),
+    clients: clients.map((c) => ({ application_type: c.applicationType ?? 'web', client_id: c.clientId, client_secret: c.clientSecret, redirect_uris: c.redirectUris, grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' })),
     findAccount: (_ctx, sub) => {
       const user = state.users.get(sub);
       if (user === undefined) return undefined;
@@ -122,10 +124,12 @@ export async function signInAt(startUrl: string, login: string, stopAt: string, 
     }
     const html = await response.text();
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
-    if (response.status !== 200 || action === undefined || !html.includes('name="login"')) throw new Error(`unexpected page at ${url}: ${response.status} ${html.slice(0, 300)}`);
+    // The login page, or (a native client's, RFC 8252) the consent page, whose Continue is pressed.
+    const consent = html.includes('name="prompt" value="consent"');
+    if (response.status !== 200 || action === undefined || !(html.includes('name="login"') || consent)) throw new Error(`unexpected page at ${url}: ${response.status} ${html.slice(0, 300)}`);
     url = new URL(action.replace(/&amp;/g, '&'), url).href;
     method = 'POST';
-    body = new URLSearchParams({ prompt: 'login', login, password: 'any' }).toString();
+    body = new URLSearchParams(consent ? { prompt: 'consent' } : { prompt: 'login', login, password: 'any' }).toString();
   }
   throw new Error(`too many redirects from ${startUrl}`);
 }

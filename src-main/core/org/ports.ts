@@ -1,6 +1,7 @@
 import type { AccountSession, AuditFilter, OrgAdmin, OrgAdminInvitation, OrgAuditPage, OrgSettings, SettingsChange } from '../../../src-shared/contract/org';
 import type { Role } from '../../../src-shared/wire';
 import type { CreatedScimToken, ScimToken } from '../../../src-shared/scim-wire';
+import type { SsoSettings, SsoSettingsChange, SsoTestResult } from '../../../src-shared/sso-wire';
 
 /** Where and as whom the console talks to its server: the address and session token the sync engine keeps. */
 export interface OrgConnection {
@@ -47,4 +48,8 @@ export interface OrgTransport {
   sessions(c: OrgConnection): Promise<AccountSession[]>;
   endSession(c: OrgConnection, id: string): Promise<void>;
   signOutEverywhere(c: OrgConnection): Promise<{ ended: number }>;
+  /** The organisation's OpenID Connect settings (GET/PUT /api/v1/sso) and the connection test (POST /api/v1/sso/test). */
+  sso(c: OrgConnection): Promise<SsoSettings>;
+  saveSso(c: OrgConnection, change: SsoSettingsChange): Promise<SsoSettings>;
+  testSso(c: OrgConnection, issuer: string | undefined): Promise<SsoTestResult>;
 }

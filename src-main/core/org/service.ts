@@ -8,6 +8,7 @@ import { rule } from '../../../src-shared/messages';
 import type { Role } from '../../../src-shared/wire';
 import { SCIM_BASE_PATH } from '../../../src-shared/scim-wire';
 import type { CreatedScimToken, ScimToken } from '../../../src-shared/scim-wire';
+import type { SsoSettings, SsoSettingsChange, SsoTestResult } from '../../../src-shared/sso-wire';
 import type { Clock } from '../ports';
 import { TransportError } from '../sync/ports';
 import type { OrgConnection, OrgSessionPort, OrgTransport } from './ports';
@@ -137,6 +138,19 @@ export class OrgService {
 
   revokeScimToken(id: string): Promise<ScimToken> {
     return this.#call((c) => this.deps.transport.revokeScimToken(c, id));
+  }
+
+  sso(): Promise<SsoSettings> {
+    return this.#call((c) => this.deps.transport.sso(c));
+  }
+
+  saveSso(change: SsoSettingsChange): Promise<SsoSettings> {
+    return this.#call((c) => this.deps.transport.saveSso(c, change));
+  }
+
+  /** The server's finding on the provider's discovery document, as it gave it (its `problem` and `details` are worded by the page). */
+  testSso(issuer: string | undefined): Promise<SsoTestResult> {
+    return this.#call((c) => this.deps.transport.testSso(c, issuer));
   }
 
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<{ otherSessionsEnded: number }> {

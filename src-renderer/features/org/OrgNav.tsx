@@ -11,7 +11,9 @@ import { RulesPage } from '../rules/RulesPage';
 import { OrganisationPage } from './OrganisationPage';
 import { ScimTokensPage } from './ScimTokensPage';
 
-type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'catalogues' | 'rules' | 'scim' | 'audit' | 'account'>;
+import { SsoPage } from './SsoPage';
+
+type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'catalogues' | 'rules' | 'scim' | 'sso' | 'audit' | 'account'>;
 
 const PAGES = [
   { page: 'admins', label: 'org.nav.admins' },
@@ -19,6 +21,7 @@ const PAGES = [
   { page: 'catalogues', label: 'org.nav.catalogues' },
   { page: 'rules', label: 'org.nav.rules' },
   { page: 'scim', label: 'org.nav.scim' },
+  { page: 'sso', label: 'org.nav.sso' },
   { page: 'audit', label: 'org.nav.audit' },
   { page: 'account', label: 'org.nav.account' },
 ] as const satisfies readonly { page: OrgPage; label: string }[];
@@ -64,6 +67,8 @@ function orgPage(route: Route) {
       return <RulesPage />;
     case 'scim':
       return <ScimTokensPage />;
+    case 'sso':
+      return <SsoPage />;
     case 'audit':
       return <AuditPage />;
     case 'account':

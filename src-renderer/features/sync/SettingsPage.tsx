@@ -16,6 +16,7 @@ import { ForgotPassword } from '../org/ForgotPassword';
 import { useImportSession } from '../import/session';
 import { useUi } from '../../state/ui';
 import { OrganisationPicker } from './OrganisationPicker';
+import { SsoSignIn } from './SsoSignIn';
 import { ResetLocalData } from './ResetLocalData';
 import { UpdatesSetting } from '../help/UpdatesDialog';
 import type { OrganisationChoiceAsked } from './OrganisationPicker';
@@ -94,6 +95,7 @@ function SignInForm({ initialUrl, currentOrganisation }: { initialUrl: string; c
           </Group>
         </Stack>
       </form>
+      <SsoSignIn serverUrl={serverUrl} onSignedIn={signedIn} onChoose={setAsked} />
       {asked !== null && (
         <OrganisationPicker
           asked={asked}
