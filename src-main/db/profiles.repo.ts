@@ -384,6 +384,12 @@ export const profilesRepo = {
     return row?.id;
   },
 
+  findIdByUsername(db: Db, username: string): string | undefined {
+    // The index profiles_by_username (COLLATE NOCASE, live rows with a username) answers it.
+    const row = prepared(db, 'SELECT id FROM profiles WHERE username = ? COLLATE NOCASE AND deleted = 0 AND username IS NOT NULL').get(username) as { id: string } | undefined;
+    return row?.id;
+  },
+
   list(db: Db, query: ProfileQuery, offset: number, limit: number, now: Date): { rows: Profile[]; total: number } {
     const indexed = !replicaIndexes.pending(db);
     const total = countMatches(db, query, now, indexed);

@@ -67,6 +67,14 @@ export interface ProfileFacets {
 /** Per attribute, how many profiles hold each entry (by id), and how many hold none (NO_ENTRY); entries no one holds are absent. */
 export type AttributeFacets = Record<AttributeField, Record<string, number>>;
 
+/** The form's "Generate": the organisation's format (null: it has none, and nothing was made) and the username it makes. */
+export interface UsernameSuggestion {
+  format: string | null;
+  username: string | null;
+}
+
+const personNameSchema = z.string().max(1000);
+
 export const profilesChannels = {
   'profiles:list': channel<ProfilePage>()(
     z.strictObject({ query: profileQuerySchema, offset: z.int().min(0), limit: z.int().min(1).max(MAX_PAGE) }),
@@ -76,5 +84,9 @@ export const profilesChannels = {
   'profiles:update': channel<Profile>()(z.strictObject({ id: profileIdSchema, draft: profileDraftSchema })),
   'profiles:delete': channel<{ id: string }>()(z.strictObject({ id: profileIdSchema })),
   'profiles:facets': channel<ProfileFacets>()(z.strictObject({})),
+  /** The next free username (case-insensitive, in the replica) the organisation's format makes for these names; `profileId`: the profile it is for, whose own username is free. */
+  'profiles:suggestUsername': channel<UsernameSuggestion>()(
+    z.strictObject({ firstName: personNameSchema, lastName: personNameSchema, profileId: profileIdSchema.optional() }),
+  ),
   'profiles:countSelection': channel<{ count: number }>()(z.strictObject({ selection: selectionSchema })),
 };
