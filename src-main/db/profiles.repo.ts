@@ -103,6 +103,7 @@ const toParams = (p: StoredProfile) => ({
 const SORT_SQL: Record<SortField, string> = {
   name: 'p.name_key',
   email: 'p.email',
+  username: 'p.username',
   phone: 'p.phone',
   language: 'p.language',
   externalId: 'p.external_id',
@@ -235,7 +236,7 @@ export function buildWhere(query: ProfileQuery, now: Date, walkSortIndex = false
 const WALK_THRESHOLD = 1500;
 
 /** Columns that may be empty: their NULLs go last in either direction. */
-const NULLABLE: ReadonlySet<SortField> = new Set(['phone', 'externalId']);
+const NULLABLE: ReadonlySet<SortField> = new Set(['phone', 'externalId', 'username']);
 
 export const orderBy = (query: ProfileQuery): string => {
   const sort = query.sort ?? { by: 'name', dir: 'asc' };

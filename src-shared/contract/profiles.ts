@@ -7,7 +7,7 @@ import type { Language } from '../languages';
 import { ATTRIBUTE_LIMITS } from '../attributes';
 import type { AttributeField } from '../attributes';
 
-export const SORT_FIELDS = ['name', 'email', 'phone', 'language', 'externalId', 'status', 'updatedAt', 'createdAt'] as const;
+export const SORT_FIELDS = ['name', 'email', 'username', 'phone', 'language', 'externalId', 'status', 'updatedAt', 'createdAt'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
 /** What an attribute filter names besides entries: the profiles that hold nothing in that attribute. */
@@ -26,7 +26,7 @@ const attributeFiltersSchema = z.strictObject({
 });
 export type AttributeFilters = z.infer<typeof attributeFiltersSchema>;
 
-/** What the list shows: a search (name, email, external ID), filters and a sort. */
+/** What the list shows: a search (name, email, external ID, username), filters and a sort. */
 export const profileQuerySchema = z.strictObject({
   search: z.string().max(200).optional(),
   statuses: z.array(z.enum(PROFILE_STATUSES)).max(PROFILE_STATUSES.length).optional(),
