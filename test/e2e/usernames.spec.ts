@@ -152,7 +152,10 @@ test('the owner sets the username format; Generate makes the next free username;
     await nav(shown, t('org.nav.organisation'));
     await shown.getByTestId('username-format').fill('{f}{last}{nn}');
     await expect(shown.getByTestId('username-example')).toHaveText('Élodie Dupré-Van den Broeck → eduprevandenbroeck01');
-    await shown.getByTestId('username-format').scrollIntoViewIfNeeded();
+    // The editor, its tokens and its example in the middle of the screen.
+    await shown.getByTestId('username-format').evaluate((input) => {
+      input.scrollIntoView({ block: 'center' });
+    });
     await shown.screenshot({ path: `${SHOTS}/${language}-organisation.png` });
     await shown.getByTestId('username-format').fill('{first}.{x}');
     await expect(shown.getByText(badToken)).toBeVisible();

@@ -50,36 +50,38 @@ export function UsernameField({
     onChange(made.data.username);
   };
 
+  // The button sits beside the input itself, whatever the height of the description above it.
   return (
-    <Group align="flex-start" gap="xs" wrap="nowrap">
-      <TextInput
-        style={{ flex: 1 }}
-        label={t(FIELD_KEYS.username)}
-        description={t('profiles.username.hint')}
-        name="username"
-        value={value}
-        placeholder={t('profiles.username.placeholder')}
-        autoComplete="off"
-        spellCheck={false}
-        data-autofocus={autoFocus === true ? true : undefined}
-        error={problem ?? error}
-        onChange={(e) => {
-          setProblem(undefined);
-          onChange(e.currentTarget.value);
-        }}
-        onBlur={onBlur}
-      />
-      <Button
-        variant="default"
-        mt={46}
-        loading={busy}
-        disabled={names.firstName.trim() === '' && names.lastName.trim() === ''}
-        onClick={() => {
-          void generate();
-        }}
-      >
-        {t('profiles.username.generate')}
-      </Button>
-    </Group>
+    <TextInput
+      label={t(FIELD_KEYS.username)}
+      description={t('profiles.username.hint')}
+      name="username"
+      value={value}
+      placeholder={t('profiles.username.placeholder')}
+      autoComplete="off"
+      spellCheck={false}
+      data-autofocus={autoFocus === true ? true : undefined}
+      error={problem ?? error}
+      onChange={(e) => {
+        setProblem(undefined);
+        onChange(e.currentTarget.value);
+      }}
+      onBlur={onBlur}
+      inputContainer={(input) => (
+        <Group gap="xs" wrap="nowrap">
+          <div style={{ flex: 1 }}>{input}</div>
+          <Button
+            variant="default"
+            loading={busy}
+            disabled={names.firstName.trim() === '' && names.lastName.trim() === ''}
+            onClick={() => {
+              void generate();
+            }}
+          >
+            {t('profiles.username.generate')}
+          </Button>
+        </Group>
+      )}
+    />
   );
 }
