@@ -49,9 +49,9 @@ export function UsernameFormatInput({ value, readOnly, error, onChange }: { valu
         error={problem ?? error}
         data-testid="username-format"
       />
-      <Text size="xs" c="dimmed" component="div">
+      <Text size="xs" c="dimmed" component="div" maw={720} style={{ display: 'flex', flexWrap: 'wrap', columnGap: 12, rowGap: 2 }}>
         {TOKENS.map(([token, key]) => (
-          <span key={token} style={{ marginRight: 12, whiteSpace: 'nowrap' }}>
+          <span key={token} style={{ whiteSpace: 'nowrap' }}>
             <Code>{token}</Code> {t(key)}
           </span>
         ))}
