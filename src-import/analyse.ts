@@ -261,51 +261,72 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
   };
 }
 
-const DUPLICATE_CODES = new Set(['duplicate-email', 'duplicate-external-id']);
+const DUPLICATE_CODES = new Set(['duplicate-email', 'duplicate-external-id', 'duplicate-username']);
 
 const holdsErrorValue = (row: ImportRow, field: ProfileField): boolean => row.issues.some((x) => x.code === 'error-value' && x.field === field);
 
-/** Same email (any case) or same external ID on two rows: the later ones are errors, the first gets a warning. */
+type UniqueField = 'email' | 'externalId' | 'username';
+
+/** Per unique field: its issue code, and the findings on the first row and on the later ones. */
+const DUPLICATE_FINDINGS = {
+  email: { code: 'duplicate-email', first: (o: { count: number; rows: string }) => rule('import_duplicate_email_first', o), later: (o: { row: number }) => rule('import_duplicate_email', o) },
+  externalId: {
+    code: 'duplicate-external-id',
+    first: (o: { count: number; rows: string }) => rule('import_duplicate_external_id_first', o),
+    later: (o: { row: number }) => rule('import_duplicate_external_id', o),
+  },
+  username: {
+    code: 'duplicate-username',
+    first: (o: { count: number; rows: string }) => rule('import_duplicate_username_first', o),
+    later: (o: { row: number }) => rule('import_duplicate_username', o),
+  },
+} as const satisfies Record<UniqueField, unknown>;
+
+/** A row's value of a unique field as compared: email and username whatever their case; '' for none. */
+function uniqueKey(row: ImportRow, field: UniqueField): string {
+  if (holdsErrorValue(row, field)) return ''; // Error values (#N/A down a column of failed lookups) are no values: they duplicate nothing.
+  const n = row.normalised;
+  if (field === 'email') return n !== null ? n.email : row.values.email.trim().toLowerCase();
+  if (field === 'externalId') return n !== null ? (n.externalId ?? '') : row.values.externalId.trim();
+  return n !== null ? (n.username ?? '') : row.values.username.trim().toLowerCase();
+}
+
+/** Same email (any case), same external ID or same username (any case) on two rows: the later ones are errors, the first gets a warning. */
 export function markDuplicates(rows: ImportRow[]): void {
-  const firstEmail = new Map<string, number>();
-  const firstExternal = new Map<string, number>();
-  const emailDuplicates = new Map<number, number[]>();
-  const externalDuplicates = new Map<number, number[]>();
-  const note = (first: Map<string, number>, dups: Map<number, number[]>, key: string, index: number): void => {
-    const seen = first.get(key);
-    if (seen === undefined) {
-      first.set(key, index);
-      return;
-    }
-    const list = dups.get(seen);
-    if (list === undefined) dups.set(seen, [index]);
-    else list.push(index);
-  };
+  const fields: readonly UniqueField[] = ['email', 'externalId', 'username'];
+  const first = new Map<UniqueField, Map<string, number>>(fields.map((f) => [f, new Map()]));
+  const duplicates = new Map<UniqueField, Map<number, number[]>>(fields.map((f) => [f, new Map()]));
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     if (row === undefined) continue;
     if (row.issues.length > 0 && row.issues.some((x) => DUPLICATE_CODES.has(x.code))) row.issues = row.issues.filter((x) => !DUPLICATE_CODES.has(x.code));
     if (row.excluded) continue;
-    const email = row.normalised !== null ? row.normalised.email : row.values.email.trim().toLowerCase();
-    // Error values (#N/A down a column of failed lookups) are no values: they duplicate nothing.
-    if (email !== '' && !holdsErrorValue(row, 'email')) note(firstEmail, emailDuplicates, email, i);
-    const ext = row.normalised !== null ? (row.normalised.externalId ?? '') : row.values.externalId.trim();
-    if (ext !== '' && !holdsErrorValue(row, 'externalId')) note(firstExternal, externalDuplicates, ext, i);
-  }
-  const flag = (dups: Map<number, number[]>, field: 'email' | 'externalId', code: 'duplicate-email' | 'duplicate-external-id'): void => {
-    for (const [firstIndex, restIndexes] of dups) {
-      const first = rows[firstIndex];
-      if (first === undefined) continue;
-      const rest = restIndexes.map((i) => rows[i]).filter((r): r is ImportRow => r !== undefined);
-      const others = { count: rest.length, rows: rest.map((r) => r.rowNumber).join(', ') };
-      first.issues.push(cellIssue(field, null, 'warning', code, field === 'email' ? rule('import_duplicate_email_first', others) : rule('import_duplicate_external_id_first', others)));
-      const earlier = { row: first.rowNumber };
-      const found = field === 'email' ? rule('import_duplicate_email', earlier) : rule('import_duplicate_external_id', earlier);
-      for (const row of rest) row.issues.push(cellIssue(field, null, 'error', code, found));
+    for (const field of fields) {
+      const key = uniqueKey(row, field);
+      if (key === '') continue;
+      const firsts = first.get(field) ?? new Map<string, number>();
+      const seen = firsts.get(key);
+      if (seen === undefined) {
+        firsts.set(key, i);
+        continue;
+      }
+      const dups = duplicates.get(field) ?? new Map<number, number[]>();
+      const list = dups.get(seen);
+      if (list === undefined) dups.set(seen, [i]);
+      else list.push(i);
     }
-  };
-  flag(emailDuplicates, 'email', 'duplicate-email');
-  flag(externalDuplicates, 'externalId', 'duplicate-external-id');
+  }
+  for (const field of fields) {
+    const findings = DUPLICATE_FINDINGS[field];
+    for (const [firstIndex, restIndexes] of duplicates.get(field) ?? []) {
+      const head = rows[firstIndex];
+      if (head === undefined) continue;
+      const rest = restIndexes.map((i) => rows[i]).filter((r): r is ImportRow => r !== undefined);
+      head.issues.push(cellIssue(field, null, 'warning', findings.code, findings.first({ count: rest.length, rows: rest.map((r) => r.rowNumber).join(', ') })));
+      const found = findings.later({ row: head.rowNumber });
+      for (const row of rest) row.issues.push(cellIssue(field, null, 'error', findings.code, found));
+    }
+  }
   for (const row of rows) {
     if (row.excluded) row.status = 'excluded';
     else if (row.issues.length > 0 && row.issues.some((x) => x.severity === 'error')) row.status = 'invalid';

@@ -9,6 +9,8 @@ import { IDENTITY_FIELDS, valuesOf } from '../src-shared/profile-values';
 export interface DirectoryLookup {
   byEmail(email: string): Profile | undefined;
   byExternalId(externalId: string): Profile | undefined;
+  /** The live holder of a username, whatever its case. */
+  byUsername(username: string): Profile | undefined;
 }
 
 const VALUE_KEYS = IDENTITY_FIELDS;
@@ -31,6 +33,7 @@ export function providedFields(row: ImportRow, mapping: Mapping): Set<keyof Prof
   if (filled(row.values.phoneNumber)) fields.add('phone');
   if (filled(row.values.tags)) fields.add('tags');
   if (filled(row.values.externalId)) fields.add('externalId');
+  if (filled(row.values.username)) fields.add('username');
   if (filled(row.values.language)) fields.add('language');
   return fields;
 }
@@ -43,7 +46,7 @@ export function mergedValues(existing: Profile, incoming: ProfileValues, provide
   return merged;
 }
 
-/** Compares one valid row with the directory: new / would update (field by field) / unchanged / conflict. */
+/** Compares one valid row with the directory: new / would update (field by field) / unchanged / conflict (an external ID or a username another profile holds). */
 export function diffRow(row: ImportRow, mapping: Mapping, lookup: DirectoryLookup): void {
   row.issues = row.issues.some((i) => DIFF_CODES.has(i.code)) ? row.issues.filter((i) => !DIFF_CODES.has(i.code)) : row.issues;
   row.existingId = null;
@@ -59,10 +62,7 @@ export function diffRow(row: ImportRow, mapping: Mapping, lookup: DirectoryLooku
   }
   const byEmail = lookup.byEmail(values.email);
   const byExternal = values.externalId === null ? undefined : lookup.byExternalId(values.externalId);
-  if (byEmail === undefined && byExternal === undefined) {
-    row.status = 'new';
-    return;
-  }
+  if (byEmail === undefined && byExternal === undefined) row.status = 'new';
   if (byEmail === undefined && byExternal !== undefined) {
     row.status = 'conflict';
     row.existingId = byExternal.id;
@@ -73,6 +73,13 @@ export function diffRow(row: ImportRow, mapping: Mapping, lookup: DirectoryLooku
     row.status = 'conflict';
     row.existingId = byEmail.id;
     row.issues.push(conflict('externalId', rule('import_external_id_elsewhere_email_exists', { email: values.email, externalId: values.externalId ?? '', holder: byExternal.email })));
+    return;
+  }
+  const byUsername = values.username === null ? undefined : lookup.byUsername(values.username);
+  if (byUsername !== undefined && byUsername.id !== byEmail?.id) {
+    row.status = 'conflict';
+    row.existingId = byEmail?.id ?? byUsername.id;
+    row.issues.push(conflict('username', rule('import_username_elsewhere', { username: values.username ?? '', holder: byUsername.email })));
     return;
   }
   if (byEmail === undefined) return;
@@ -87,4 +94,4 @@ export function diffRow(row: ImportRow, mapping: Mapping, lookup: DirectoryLooku
   row.status = changes.length === 0 ? 'unchanged' : 'update';
 }
 
-const conflict = (field: 'externalId' | 'email', found: RuleMessage): CellIssue => ({ field, column: null, severity: 'warning', code: 'conflict', message: englishText(found), rule: found });
+const conflict = (field: 'externalId' | 'email' | 'username', found: RuleMessage): CellIssue => ({ field, column: null, severity: 'warning', code: 'conflict', message: englishText(found), rule: found });

@@ -131,6 +131,7 @@ export type ImportIssueCode =
   | 'required'
   | 'duplicate-email'
   | 'duplicate-external-id'
+  | 'duplicate-username'
   | 'language-default'
   | 'language-mapped'
   | 'name-split'

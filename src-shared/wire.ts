@@ -335,6 +335,8 @@ export const organisationDefaultsSchema = z.object({
   defaultPhoneCountry: z.string().regex(/^[A-Z]{2}$/).nullable(),
   /** The attributes every profile must have (a server from before attributes requires none). */
   requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)).max(ATTRIBUTE_FIELDS.length).default(() => []),
+  /** How usernames are made (src-shared/usernames.ts); null: they are not (and none from a server from before usernames). */
+  usernameFormat: z.string().max(1000).nullable().default(null),
 });
 
 /** A session in another organisation of the signed-in account (the console's organisation switcher). */

@@ -28,6 +28,8 @@ export interface ProfileStorePort {
   get(id: string, now: Date): Profile | undefined;
   findIdByEmail(email: string): string | undefined;
   findIdByExternalId(externalId: string): string | undefined;
+  /** The live holder of a username, whatever its case. */
+  findIdByUsername(username: string): string | undefined;
   list(query: ProfileQuery, offset: number, limit: number, now: Date): { rows: Profile[]; total: number };
   countSelection(selection: Selection, now: Date): number;
   /** The live profiles a selection covers, by name. */

@@ -107,6 +107,7 @@ const toParams = (p: StoredProfile) => ({
 const SORT_SQL: Record<SortField, string> = {
   name: 'p.name_key',
   email: 'p.email',
+  username: 'p.username',
   phone: 'p.phone',
   language: 'p.language',
   externalId: 'p.external_id',
@@ -243,7 +244,7 @@ const DEACTIVATED_RIDS = 'SELECT d.rid FROM profiles d INDEXED BY profiles_deact
 const WALK_THRESHOLD = 1500;
 
 /** Columns that may be empty: their NULLs go last in either direction. */
-const NULLABLE: ReadonlySet<SortField> = new Set(['phone', 'externalId']);
+const NULLABLE: ReadonlySet<SortField> = new Set(['phone', 'externalId', 'username']);
 
 export const orderBy = (query: ProfileQuery): string => {
   const sort = query.sort ?? { by: 'name', dir: 'asc' };
@@ -391,6 +392,12 @@ export const profilesRepo = {
 
   findIdByExternalId(db: Db, externalId: string): string | undefined {
     const row = prepared(db, 'SELECT id FROM profiles WHERE external_id = ? AND deleted = 0').get(externalId) as { id: string } | undefined;
+    return row?.id;
+  },
+
+  findIdByUsername(db: Db, username: string): string | undefined {
+    // The index profiles_by_username (COLLATE NOCASE, live rows with a username) answers it.
+    const row = prepared(db, 'SELECT id FROM profiles WHERE username = ? COLLATE NOCASE AND deleted = 0 AND username IS NOT NULL').get(username) as { id: string } | undefined;
     return row?.id;
   },
 

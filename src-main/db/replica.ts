@@ -38,6 +38,7 @@ export function createReplica(db: Db): ReplicaPort {
       get: (id, now) => profilesRepo.get(db, id, now),
       findIdByEmail: (email) => profilesRepo.findIdByEmail(db, email),
       findIdByExternalId: (externalId) => profilesRepo.findIdByExternalId(db, externalId),
+      findIdByUsername: (username) => profilesRepo.findIdByUsername(db, username),
       list: (query, offset, limit, now) => profilesRepo.list(db, query, offset, limit, now),
       countSelection: (selection, now) => profilesRepo.countSelection(db, selection, now),
       selectionIds: (selection, now) => profilesRepo.selectionMembers(db, selection, now).map((m) => m.id),

@@ -101,6 +101,8 @@ const storedDefaultsSchema = z.object({
   phoneCountry: z.string().regex(/^[A-Z]{2}$/).nullable(),
   // Kept by consoles from before required attributes without it: none.
   requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)).default(() => []),
+  // Kept by consoles from before usernames without it: none.
+  usernameFormat: z.string().nullable().default(null),
 });
 
 /** The organisation's defaults as the replica keeps them (settings); anything unreadable counts as none. */
@@ -141,7 +143,14 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     session: () => sessionOf(),
     clock,
   });
-  const profiles = new ProfileService({ replica, clock, ids, events, requiredAttributes: () => organisationDefaults.requiredAttributes() });
+  const profiles = new ProfileService({
+    replica,
+    clock,
+    ids,
+    events,
+    requiredAttributes: () => organisationDefaults.requiredAttributes(),
+    usernameFormat: () => organisationDefaults.usernameFormat(),
+  });
   const listActions = new ListActionService({ replica, clock, ids, events, requiredAttributes: () => organisationDefaults.requiredAttributes() });
   const imports = new ImportService({
     replica,

@@ -27,6 +27,7 @@ export const PRELOAD_CHANNELS = [
   'profiles:delete',
   'profiles:facets',
   'profiles:countSelection',
+  'profiles:suggestUsername',
   'profiles:previewAction',
   'profiles:applyAction',
   'profiles:undoAction',

@@ -112,6 +112,8 @@ export const settingsChangeSchema = z.strictObject({
   /** The attributes every profile must have (all of them: the list replaces the one saved). */
   requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)).max(ATTRIBUTE_FIELDS.length).optional(),
   invitationChannels: z.enum(INVITATION_CHANNELS).optional(),
+  /** How usernames are made (src-shared/usernames.ts); null: they are not. */
+  usernameFormat: z.string().max(1000).nullable().optional(),
 });
 export type SettingsChange = z.input<typeof settingsChangeSchema>;
 

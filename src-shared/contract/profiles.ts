@@ -7,7 +7,7 @@ import type { Language } from '../languages';
 import { ATTRIBUTE_LIMITS } from '../attributes';
 import type { AttributeField } from '../attributes';
 
-export const SORT_FIELDS = ['name', 'email', 'phone', 'language', 'externalId', 'status', 'updatedAt', 'createdAt'] as const;
+export const SORT_FIELDS = ['name', 'email', 'username', 'phone', 'language', 'externalId', 'status', 'updatedAt', 'createdAt'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
 /** What an attribute filter names besides entries: the profiles that hold nothing in that attribute. */
@@ -26,7 +26,7 @@ const attributeFiltersSchema = z.strictObject({
 });
 export type AttributeFilters = z.infer<typeof attributeFiltersSchema>;
 
-/** What the list shows: a search (name, email, external ID), filters and a sort. */
+/** What the list shows: a search (name, email, external ID, username), filters and a sort. */
 export const profileQuerySchema = z.strictObject({
   search: z.string().max(200).optional(),
   statuses: z.array(z.enum(PROFILE_STATUSES)).max(PROFILE_STATUSES.length).optional(),
@@ -71,6 +71,14 @@ export interface ProfileFacets {
 /** Per attribute, how many profiles hold each entry (by id), and how many hold none (NO_ENTRY); entries no one holds are absent. */
 export type AttributeFacets = Record<AttributeField, Record<string, number>>;
 
+/** The form's "Generate": the organisation's format (null: it has none, and nothing was made) and the username it makes. */
+export interface UsernameSuggestion {
+  format: string | null;
+  username: string | null;
+}
+
+const personNameSchema = z.string().max(1000);
+
 export const profilesChannels = {
   'profiles:list': channel<ProfilePage>()(
     z.strictObject({ query: profileQuerySchema, offset: z.int().min(0), limit: z.int().min(1).max(MAX_PAGE) }),
@@ -80,5 +88,9 @@ export const profilesChannels = {
   'profiles:update': channel<Profile>()(z.strictObject({ id: profileIdSchema, draft: profileDraftSchema })),
   'profiles:delete': channel<{ id: string }>()(z.strictObject({ id: profileIdSchema })),
   'profiles:facets': channel<ProfileFacets>()(z.strictObject({})),
+  /** The next free username (case-insensitive, in the replica) the organisation's format makes for these names; `profileId`: the profile it is for, whose own username is free. */
+  'profiles:suggestUsername': channel<UsernameSuggestion>()(
+    z.strictObject({ firstName: personNameSchema, lastName: personNameSchema, profileId: profileIdSchema.optional() }),
+  ),
   'profiles:countSelection': channel<{ count: number }>()(z.strictObject({ selection: selectionSchema })),
 };

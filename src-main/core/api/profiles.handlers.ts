@@ -12,6 +12,7 @@ export const profileHandlers = (profiles: ProfileService, actions: ListActionSer
   'profiles:update': ({ id, draft }) => profiles.update(id, draft),
   'profiles:delete': ({ id }) => profiles.delete(id),
   'profiles:facets': () => profiles.facets(),
+  'profiles:suggestUsername': ({ firstName, lastName, profileId }) => profiles.suggestUsername({ firstName, lastName }, profileId),
   'profiles:countSelection': ({ selection }) => ({ count: profiles.countSelection(selection) }),
   'profiles:previewAction': ({ selection, action }) => actions.preview(selection, action),
   'profiles:applyAction': ({ selection, action }) => actions.apply(selection, action),

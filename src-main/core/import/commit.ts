@@ -136,7 +136,8 @@ export class ImportCommit {
       replica.imports.addItem({ importId: historyId, profileId: created.profile.id, rowNumber: row.rowNumber, action: 'create', mutationId: created.mutation.id, before: null });
       return 'created';
     }
-    if (created.clash.field !== 'email') return rule('import_row_external_id_now_taken', { externalId: values.externalId ?? '' });
+    if (created.clash.field === 'externalId') return rule('import_row_external_id_now_taken', { externalId: values.externalId ?? '' });
+    if (created.clash.field === 'username') return created.clash.rule;
     if (mode !== 'createAndUpdate') return rule('import_row_exists', { email: values.email });
     const current = replica.profiles.get(created.clash.holderId, clock.now());
     if (current === undefined) return rule('import_row_existing_gone', {});

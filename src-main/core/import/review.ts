@@ -88,6 +88,10 @@ export async function compareWithDirectory(ctx: ImportContext, s: Session, signa
       const id = replica.profiles.findIdByExternalId(externalId);
       return id === undefined ? undefined : replica.profiles.get(id, now);
     },
+    byUsername: (username) => {
+      const id = replica.profiles.findIdByUsername(username);
+      return id === undefined ? undefined : replica.profiles.get(id, now);
+    },
   };
   const rows = s.analysis.rows;
   const chunk = 2000;

@@ -9,6 +9,8 @@ import type { ProfileFacets, ProfilePage, ProfileQuery, Selection } from '../../
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import { createProfile, deleteProfile, updateProfile } from './writes';
 import { rulesOnCreation } from '../../../src-shared/assignment-rules';
+import { generateUsername, parseUsernameFormat } from '../../../src-shared/usernames';
+import type { UsernameSuggestion } from '../../../src-shared/contract/profiles';
 
 export interface ProfileServiceDeps {
   replica: ReplicaPort;
@@ -17,6 +19,8 @@ export interface ProfileServiceDeps {
   events: ChangeSink;
   /** The attributes every profile must have (the organisation's setting, as the server last said); none when not given. */
   requiredAttributes?: () => RequiredAttributes;
+  /** The organisation's username format (as the server last said); none when not given. */
+  usernameFormat?: () => string | null;
 }
 
 /**
@@ -85,6 +89,25 @@ export class ProfileService {
     this.deps.replica.transaction(() => deleteProfile(this.deps, this.get(id), stamp));
     this.deps.events.changed(['profiles', 'outbox']);
     return { id };
+  }
+
+  /**
+   * The username the organisation's format makes for these names, free in
+   * the replica whatever its case (a profile's own username is free for it):
+   * the form's "Generate". Null when the organisation has no format. The
+   * server makes its own choice again when a profile comes without one.
+   */
+  suggestUsername(person: { firstName: string; lastName: string }, profileId: string | undefined): UsernameSuggestion {
+    const source = this.deps.usernameFormat?.() ?? null;
+    const format = source === null ? null : parseUsernameFormat(source);
+    if (format === null || !format.ok) return { format: null, username: null };
+    const taken = (candidate: string): boolean => {
+      const holder = this.deps.replica.profiles.findIdByUsername(candidate);
+      return holder !== undefined && holder !== profileId;
+    };
+    const made = generateUsername(format.value, person, taken);
+    if (!made.ok) throw ruleError('VALIDATION_FAILED', made.rule, { fields: { username: made.message }, fieldRules: { username: made.rule } });
+    return { format: format.value.source, username: made.value };
   }
 
   /**

@@ -22,12 +22,12 @@ export interface ProfileWriteDeps {
 }
 
 /** Who holds an email or an external ID among the live profiles. */
-export type UniqueLookup = Pick<ProfileStorePort, 'findIdByEmail' | 'findIdByExternalId'>;
+export type UniqueLookup = Pick<ProfileStorePort, 'findIdByEmail' | 'findIdByExternalId' | 'findIdByUsername'>;
 
 /** Another live profile already holds one of these values. */
 export interface UniqueClash {
-  code: 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN';
-  field: 'email' | 'externalId';
+  code: 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN' | 'USERNAME_TAKEN';
+  field: 'email' | 'externalId' | 'username';
   holderId: string;
   /** What the clash is, as a finding and in English. */
   rule: RuleMessage;
@@ -35,9 +35,9 @@ export interface UniqueClash {
 }
 
 /** The unique values a clash check looks at: a value left out (undefined) is not looked up. */
-export type UniqueValues = Partial<Pick<ProfileValues, 'email' | 'externalId'>>;
+export type UniqueValues = Partial<Pick<ProfileValues, 'email' | 'externalId' | 'username'>>;
 
-/** The first unique value (email, then external ID) another live profile than `selfId` holds; null when they are free. */
+/** The first unique value (email, then external ID, then username whatever its case) another live profile than `selfId` holds; null when they are free. */
 export function findClash(lookup: UniqueLookup, values: UniqueValues, selfId: string | undefined): UniqueClash | null {
   if (values.email !== undefined) {
     const emailOwner = lookup.findIdByEmail(values.email);
@@ -53,6 +53,13 @@ export function findClash(lookup: UniqueLookup, values: UniqueValues, selfId: st
       return { code: 'EXTERNAL_ID_TAKEN', field: 'externalId', holderId: idOwner, rule: found, message: englishText(found) };
     }
   }
+  if (values.username !== undefined && values.username !== null) {
+    const nameOwner = lookup.findIdByUsername(values.username);
+    if (nameOwner !== undefined && nameOwner !== selfId) {
+      const found = rule('username_taken', { username: values.username });
+      return { code: 'USERNAME_TAKEN', field: 'username', holderId: nameOwner, rule: found, message: englishText(found) };
+    }
+  }
   return null;
 }
 
@@ -60,7 +67,7 @@ export function findClash(lookup: UniqueLookup, values: UniqueValues, selfId: st
 const clashError = (clash: UniqueClash): AppError =>
   new AppError(clash.code, clash.message, { fields: { [clash.field]: clash.message }, fieldRules: { [clash.field]: clash.rule }, holderId: clash.holderId, rule: clash.rule });
 
-/** Email (stored lower-cased) and external ID are unique among live profiles: a clash is an error naming the field and the holder. */
+/** Email (stored lower-cased), external ID and username (whatever its case) are unique among live profiles: a clash is an error naming the field and the holder. */
 export function assertUnique(lookup: UniqueLookup, values: UniqueValues, selfId: string | undefined): void {
   const clash = findClash(lookup, values, selfId);
   if (clash !== null) throw clashError(clash);
@@ -124,7 +131,7 @@ export function queueInvite(deps: ProfileWriteDeps, batchId: string, profileIds:
 
 // ------------------------------------------------------------ row and mutation
 
-/** A new profile (not invited, version 0): checked for uniqueness, then stored and queued; refused when its email or external ID is taken. */
+/** A new profile (not invited, version 0): checked for uniqueness, then stored and queued; refused when its email, external ID or username is taken. */
 export function tryCreateProfile(deps: ProfileWriteDeps, values: ProfileValues, stamp: string): { profile: StoredProfile; mutation: MutationOf<'profile.create'> } | Refused {
   const clash = findClash(deps.replica.profiles, values, undefined);
   if (clash !== null) return { clash };
@@ -133,7 +140,7 @@ export function tryCreateProfile(deps: ProfileWriteDeps, values: ProfileValues, 
   return { profile, mutation: queueCreate(deps, profile.id, values, stamp) };
 }
 
-/** `tryCreateProfile`, where a taken email or external ID is an error (EMAIL_TAKEN / EXTERNAL_ID_TAKEN). */
+/** `tryCreateProfile`, where a taken email, external ID or username is an error (EMAIL_TAKEN / EXTERNAL_ID_TAKEN / USERNAME_TAKEN). */
 export function createProfile(deps: ProfileWriteDeps, values: ProfileValues, stamp: string): { profile: StoredProfile; mutation: MutationOf<'profile.create'> } {
   const created = tryCreateProfile(deps, values, stamp);
   if ('clash' in created) throw clashError(created.clash);
@@ -157,7 +164,7 @@ export function tryUpdateProfile(deps: ProfileWriteDeps, current: Profile, value
   return appendUpdate(deps, current.id, current.version, diff, stamp);
 }
 
-/** `tryUpdateProfile`, where a taken email or external ID is an error (EMAIL_TAKEN / EXTERNAL_ID_TAKEN). */
+/** `tryUpdateProfile`, where a taken email, external ID or username is an error (EMAIL_TAKEN / EXTERNAL_ID_TAKEN / USERNAME_TAKEN). */
 export function updateProfile(deps: ProfileWriteDeps, current: Profile, values: ProfileValues, stamp: string): MutationOf<'profile.update'> | null {
   const updated = tryUpdateProfile(deps, current, values, stamp);
   if (updated !== null && 'clash' in updated) throw clashError(updated.clash);

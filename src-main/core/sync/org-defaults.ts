@@ -5,12 +5,14 @@ import type { Clock } from '../ports';
 import type { Defaults } from '../../../src-import/analyse';
 import { DEFAULT_DEFAULTS } from '../../../src-import/analyse';
 
-/** The organisation's settings the console uses: an import's starting language and phone country, and the attributes every profile must have. */
+/** The organisation's settings the console uses: an import's starting language and phone country, the attributes every profile must have, and how usernames are made. */
 export interface OrganisationDefaults {
   language: Language;
   /** ISO 3166 two-letter code (BE), or null. */
   phoneCountry: string | null;
   requiredAttributes: AttributeField[];
+  /** How usernames are made (src-shared/usernames.ts); null: they are not. */
+  usernameFormat: string | null;
 }
 
 export interface StoredDefaults extends OrganisationDefaults {
@@ -57,6 +59,11 @@ export class OrganisationDefaultsKeeper {
   /** The attributes every profile must have, as the server last said (none before it said). */
   requiredAttributes(): RequiredAttributes {
     return this.#kept()?.requiredAttributes ?? [];
+  }
+
+  /** The organisation's username format, as the server last said (none before it said). */
+  usernameFormat(): string | null {
+    return this.#kept()?.usernameFormat ?? null;
   }
 
   /** Asks the server again when what is kept is missing or old; a failure keeps what was kept (the next sync asks again). */

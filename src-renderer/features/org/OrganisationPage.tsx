@@ -15,6 +15,7 @@ import { FIELD_KEYS, LANGUAGE_KEYS } from '../../components/values';
 import { useFormat } from '../../i18n/format';
 import { errorText, fieldErrorText } from '../../i18n/messages';
 import { FromServer } from './ServerOnly';
+import { UsernameFormatInput, usernameFormatProblem } from './UsernameFormatInput';
 import { INVITATION_CHANNELS } from '../../../src-shared/sms';
 import type { InvitationChannels } from '../../../src-shared/sms';
 
@@ -34,12 +35,14 @@ interface Draft {
   auditRetentionDays: number | string;
   requiredAttributes: AttributeField[];
   invitationChannels: InvitationChannels;
+  /** Blank: none. */
+  usernameFormat: string;
 }
 
 type NumberField = 'invitationLifetimeDays' | 'invitationsPerHour' | 'auditRetentionDays';
 /** The fields a refusal may name, as the server names them (an app link by its path). */
 type SettingsField = Exclude<keyof SettingsChange, 'appLinks'> | 'appLinks.ios' | 'appLinks.android' | 'appLinks.web';
-const SETTINGS_FIELDS: readonly SettingsField[] = ['name', 'defaultLanguage', 'invitationLifetimeDays', 'appLinks.ios', 'appLinks.android', 'appLinks.web', 'inviteOnCreate', 'defaultPhoneCountry', 'invitationsPerHour', 'auditRetentionDays', 'requiredAttributes', 'invitationChannels'];
+const SETTINGS_FIELDS: readonly SettingsField[] = ['name', 'defaultLanguage', 'invitationLifetimeDays', 'appLinks.ios', 'appLinks.android', 'appLinks.web', 'inviteOnCreate', 'defaultPhoneCountry', 'invitationsPerHour', 'auditRetentionDays', 'requiredAttributes', 'invitationChannels', 'usernameFormat'];
 /** The numbers saved as they are (the rate limit may also be empty: the server's default). */
 const PLAIN_NUMBERS: readonly ('invitationLifetimeDays' | 'auditRetentionDays')[] = ['invitationLifetimeDays', 'auditRetentionDays'];
 
@@ -56,6 +59,7 @@ const toDraft = (s: OrgSettings): Draft => ({
   auditRetentionDays: s.auditRetentionDays,
   requiredAttributes: ATTRIBUTE_FIELDS.filter((f) => s.requiredAttributes.includes(f)),
   invitationChannels: s.invitationChannels,
+  usernameFormat: s.usernameFormat ?? '',
 });
 
 const whole = (value: number | string): number | null => (typeof value === 'number' && Number.isInteger(value) ? value : null);
@@ -85,6 +89,8 @@ function changeOf(saved: OrgSettings, draft: Draft): { change: SettingsChange; n
   if (draft.invitationChannels !== before.invitationChannels) change.invitationChannels = draft.invitationChannels;
   const required = ATTRIBUTE_FIELDS.filter((f) => draft.requiredAttributes.includes(f));
   if (required.join() !== before.requiredAttributes.join()) change.requiredAttributes = required;
+  const usernameFormat = draft.usernameFormat.trim();
+  if (usernameFormat !== before.usernameFormat) change.usernameFormat = usernameFormat === '' ? null : usernameFormat;
   const country = draft.defaultPhoneCountry.trim();
   if (country !== before.defaultPhoneCountry) change.defaultPhoneCountry = country === '' ? null : country;
   return { change, notNumbers };
@@ -113,7 +119,7 @@ function SettingsForm({ settings, onSaved }: { settings: OrgSettings; onSaved: (
         const { change, notNumbers: bad } = changeOf(settings, draft);
         setNotNumbers(bad);
         setError(undefined);
-        if (bad.length > 0 || Object.keys(change).length === 0) return;
+        if (bad.length > 0 || Object.keys(change).length === 0 || usernameFormatProblem(t, draft.usernameFormat) !== undefined) return;
         setBusy(true);
         void api.invoke('org:saveSettings', { change }).then((r) => {
           setBusy(false);
@@ -206,6 +212,7 @@ function SettingsForm({ settings, onSaved }: { settings: OrgSettings; onSaved: (
           onChange={(e) => set({ defaultPhoneCountry: e.currentTarget.value })}
           error={fieldError('defaultPhoneCountry')}
         />
+        <UsernameFormatInput value={draft.usernameFormat} readOnly={readOnly} error={fieldError('usernameFormat')} onChange={(usernameFormat) => set({ usernameFormat })} />
         <NumberInput
           label={t('org.settings.rateLimit')}
           description={t('org.settings.rateLimitHint', { min: format.number(range.invitationsPerHour.min), max: format.number(range.invitationsPerHour.max), current: format.number(settings.invitationsPerHour) })}

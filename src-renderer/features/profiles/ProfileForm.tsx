@@ -9,6 +9,7 @@ import { noAttributes } from '../../../src-shared/attributes';
 import type { AttributeField, ProfileAttributes } from '../../../src-shared/attributes';
 import { useApi } from '../../api/hooks';
 import { AttributePickers } from './AttributePickers';
+import { UsernameField } from './UsernameField';
 import { FIELD_KEYS, languageWithCode } from '../../components/values';
 import { errorText, fieldErrorText } from '../../i18n/messages';
 
@@ -20,6 +21,8 @@ export interface FormValues extends ProfileAttributes {
   phoneNumber: string;
   tags: string[];
   externalId: string;
+  /** Blank: none (the server makes one from the organisation's format). */
+  username: string;
   language: string;
 }
 
@@ -34,6 +37,7 @@ export const emptyForm: FormValues = {
   phoneNumber: '',
   tags: [],
   externalId: '',
+  username: '',
   language: DEFAULT_LANGUAGE,
   ...noAttributes(),
 };
@@ -57,11 +61,14 @@ function localCheck(values: FormValues): ApiError | undefined {
  */
 export function ProfileForm({
   initial,
+  profileId,
   submitLabel,
   onSubmit,
   onCancel,
 }: {
   initial: FormValues;
+  /** The profile edited; none for a new one. */
+  profileId?: string;
   submitLabel: string;
   onSubmit: (draft: ProfileDraft) => Promise<SubmitOutcome>;
   onCancel: () => void;
@@ -160,6 +167,16 @@ export function ProfileForm({
           }}
           error={errorFor('tags')}
           splitChars={[',', ';', '|']}
+        />
+        <UsernameField
+          value={values.username}
+          names={values}
+          profileId={profileId}
+          error={errorFor('username')}
+          onChange={(v) => {
+            set('username', v);
+          }}
+          onBlur={touch('username')}
         />
         <SimpleGrid cols={2}>
           {text('externalId', { placeholder: t('profiles.form.externalIdPlaceholder') })}

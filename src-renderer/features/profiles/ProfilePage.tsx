@@ -22,11 +22,12 @@ import type { InvitationDelivery } from '../../../src-shared/mail-delivery';
 import { ProfileHistory } from '../org/ProfileHistory';
 import type { CatalogueView } from '../../../src-shared/contract/catalogues';
 import { attributeRows } from './AttributeValues';
+import { ChangeUsernameDialog } from './ChangeUsernameDialog';
 
 /** The form's values for a profile: its value fields, the phone split into its two inputs, and no grants (only the rules write them). */
 const toForm = (p: Profile): FormValues => {
-  const { phone, externalId, grants: _ruleWritten, ...rest } = valuesOf(p);
-  return { ...rest, ...splitPhone(phone), externalId: externalId ?? '' };
+  const { phone, externalId, username, grants: _ruleWritten, ...rest } = valuesOf(p);
+  return { ...rest, ...splitPhone(phone), externalId: externalId ?? '', username: username ?? '' };
 };
 
 function Details({ profile, delivery, catalogues }: { profile: Profile; delivery: InvitationDelivery | null; catalogues: CatalogueView | undefined }) {
@@ -35,6 +36,7 @@ function Details({ profile, delivery, catalogues }: { profile: Profile; delivery
   const when = (iso: string | null): string => (iso === null ? noValue(t) : format.dateTime(iso));
   const rows: [string, React.ReactNode][] = [
     [t(FIELD_KEYS.email), profile.email],
+    [t(FIELD_KEYS.username), showValue(t, 'username', profile.username)],
     [t(FIELD_KEYS.phone), showValue(t, 'phone', profile.phone)],
     [t(FIELD_KEYS.tags), showValue(t, 'tags', profile.tags)],
     [t(FIELD_KEYS.language), showValue(t, 'language', profile.language)],
@@ -73,6 +75,7 @@ export function ProfilePage({ id }: { id: string }) {
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [inviting, setInviting] = useState(false);
+  const [renaming, setRenaming] = useState(false);
   // Editing ends (saved or cancelled) with focus back on the button that started it.
   const editButton = useRef<HTMLButtonElement>(null);
   const refocusEdit = useRef(false);
@@ -131,6 +134,14 @@ export function ProfilePage({ id }: { id: string }) {
                 </Button>
               )}
               <Button
+                variant="light"
+                onClick={() => {
+                  setRenaming(true);
+                }}
+              >
+                {t('profiles.username.change')}
+              </Button>
+              <Button
                 ref={editButton}
                 onClick={() => {
                   setEditing(true);
@@ -156,6 +167,7 @@ export function ProfilePage({ id }: { id: string }) {
           <ProfileForm
             key={profile.updatedAt}
             initial={toForm(profile)}
+            profileId={profile.id}
             submitLabel={t('profiles.profile.save')}
             onCancel={stopEditing}
             onSubmit={async (draft) => {
@@ -170,6 +182,15 @@ export function ProfilePage({ id }: { id: string }) {
           <Details profile={profile} delivery={delivery.data ?? null} catalogues={catalogues.data} />
         )}
         <ProfileHistory profileId={profile.id} />
+        <ChangeUsernameDialog
+          key={`${profile.id}:${profile.updatedAt}`}
+          profile={profile}
+          draft={toForm(profile)}
+          opened={renaming}
+          onClose={() => {
+            setRenaming(false);
+          }}
+        />
         <InviteDialog
           selection={{ kind: 'ids', ids: [profile.id] }}
           opened={inviting}

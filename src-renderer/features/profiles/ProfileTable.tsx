@@ -16,6 +16,7 @@ const ROW_HEIGHT = 44;
 const COLUMNS = [
   { label: 'common.fields.name', sort: 'name' },
   { label: FIELD_KEYS.email, sort: 'email' },
+  { label: FIELD_KEYS.username, sort: 'username' },
   { label: FIELD_KEYS.phone, sort: 'phone' },
   { label: FIELD_KEYS.tags, sort: null },
   { label: FIELD_KEYS.language, sort: 'language' },
@@ -124,6 +125,7 @@ export function ProfileTable({ window: rows, total }: { window: ProfileWindow; t
                       {fullName(p)}
                     </div>
                     <div role="gridcell">{p.email}</div>
+                    <div role="gridcell">{p.username ?? ''}</div>
                     <div role="gridcell">{formatPhone(p.phone)}</div>
                     <div role="gridcell" title={p.tags.join(', ')}>
                       {p.tags.join(', ')}

@@ -181,3 +181,25 @@ describe('hidden characters', () => {
     expect(edited.rows[0]?.edited).toEqual(['lastName']);
   });
 });
+
+describe('usernames on two rows', () => {
+  it('the same username whatever its case on two rows: the later is an error, the first a warning naming it; blank is none', () => {
+    const sheet = [
+      ['First name', 'Last name', 'Email', 'Username'],
+      ['Ann', 'Peeters', 'ann@example.com', 'ann.p'],
+      ['Bob', 'Maes', 'bob@example.com', 'ANN.P'],
+      ['Cleo', 'Dupont', 'cleo@example.com', ''],
+      ['Dirk', 'Maes', 'dirk@example.com', ''],
+    ];
+    const a = analyseSheet(input({ grid: sheet }));
+    expect(a.mapping).toEqual(['firstName', 'lastName', 'email', 'username']);
+    const [ann, bob, cleo, dirk] = a.rows;
+    const said = (row: (typeof a.rows)[number] | undefined) => row?.issues.filter((i) => i.field === 'username').map((i) => [i.field, i.severity, i.code, i.message]);
+    expect(said(ann)).toEqual([
+      ['username', 'warning', 'duplicate-username', 'The same username (ignoring case) is also on row 3; only this row will be imported.'],
+    ]);
+    expect(said(bob)).toEqual([['username', 'error', 'duplicate-username', 'The same username (ignoring case) is already on row 2.']]);
+    expect([said(cleo), said(dirk)]).toEqual([[], []]);
+    expect(countRows(a.rows)).toMatchObject({ valid: 3, withErrors: 1 });
+  });
+});

@@ -29,6 +29,7 @@ const profile = (over: Partial<Profile>): Profile => ({
 const directory = (profiles: Profile[]): DirectoryLookup => ({
   byEmail: (email) => profiles.find((p) => p.email === email),
   byExternalId: (id) => profiles.find((p) => p.externalId === id),
+  byUsername: (username) => profiles.find((p) => p.username?.toLowerCase() === username.toLowerCase()),
 });
 
 const row = (values: Partial<ImportRow['values']>): ImportRow => {
@@ -44,7 +45,7 @@ const row = (values: Partial<ImportRow['values']>): ImportRow => {
       phone: v.phoneNumber === '' ? null : v.phoneNumber,
       tags: v.tags === '' ? [] : v.tags.split(';'),
       externalId: v.externalId === '' ? null : v.externalId,
-      username: null,
+      username: v.username === '' ? null : v.username.toLowerCase(),
       language: v.language === '' ? 'en_US' : (v.language as 'fr_BE'),
       ...noAttributeValues(),
     },
@@ -94,6 +95,25 @@ describe('diff against the directory', () => {
     diffRow(lone, [...MAPPING], directory([profile({})]));
     expect(lone.status).toBe('conflict');
     expect(lone.existingId).toBe('p1');
+  });
+
+  it('conflict when the username belongs to another profile, whatever its case; its own username is no clash; a new one is an update', () => {
+    const people = [profile({ username: 'ann.peeters' }), profile({ id: 'p2', email: 'bo@example.com', externalId: 'E2', username: 'bo.maes' })];
+    const newcomer = row({ email: 'new@example.com', externalId: '', username: 'Bo.Maes' });
+    diffRow(newcomer, [...MAPPING, 'username'], directory(people));
+    expect([newcomer.status, newcomer.existingId]).toEqual(['conflict', 'p2']);
+    expect(newcomer.issues.map((i) => [i.field, i.code, i.message])).toEqual([
+      ['username', 'conflict', 'Username bo.maes already belongs to another profile (bo@example.com). Change the username in the file, or leave it blank to have one made.'],
+    ]);
+    const existing = row({ username: 'bo.maes' });
+    diffRow(existing, [...MAPPING, 'username'], directory(people));
+    expect([existing.status, existing.existingId]).toEqual(['conflict', 'p1']);
+    const own = row({ username: 'ANN.PEETERS' });
+    diffRow(own, [...MAPPING, 'username'], directory(people));
+    expect([own.status, own.issues]).toEqual(['unchanged', []]);
+    const renamed = row({ username: 'ann.p' });
+    diffRow(renamed, [...MAPPING, 'username'], directory(people));
+    expect([renamed.status, renamed.changes]).toEqual(['update', [{ field: 'username', before: 'ann.peeters', after: 'ann.p' }]]);
   });
 
   it('leaves invalid and excluded rows out, and clears its own old notes on a second run', () => {

@@ -245,6 +245,10 @@ export class MemoryReplica {
       },
       findIdByEmail: (email) => this.holder('email', email, ''),
       findIdByExternalId: (externalId) => this.holder('externalId', externalId, ''),
+      findIdByUsername: (username) => {
+        for (const r of this.t.profiles.values()) if (!r.deleted && r.username?.toLowerCase() === username.toLowerCase()) return r.id;
+        return undefined;
+      },
       list: unused('profiles.list'),
       countSelection: unused('profiles.countSelection'),
       facets: unused('profiles.facets'),
