@@ -46,6 +46,7 @@ export interface SsoMessages {
   domain: { title: string; body: (domain: string, org: string) => string };
   notKnown: { title: string; body: (email: string, org: string) => string };
   notCreated: Text;
+  deactivated: { title: string; body: (org: string) => string };
 }
 
 const en: SsoMessages = {
@@ -79,6 +80,7 @@ const en: SsoMessages = {
   domain: { title: 'This email cannot sign in here', body: (domain, org) => `${org} does not accept sign-ins from addresses at ${domain}. Sign in with your work account.` },
   notKnown: { title: 'No profile for this email', body: (email, org) => `${org} has no profile for ${email}. Ask your organisation to add you.` },
   notCreated: { title: 'Your profile could not be created', body: 'Your account at the identity provider lacks some details your organisation requires. Ask your organisation to add you.' },
+  deactivated: { title: 'Your access is turned off', body: (org) => `${org} has turned off your profile through its identity provider. Ask your organisation if you think this is a mistake.` },
 };
 
 const fr: SsoMessages = {
@@ -112,6 +114,7 @@ const fr: SsoMessages = {
   domain: { title: 'Cette adresse ne peut pas se connecter ici', body: (domain, org) => `${org} n’accepte pas les connexions des adresses en ${domain}. Connectez-vous avec votre compte professionnel.` },
   notKnown: { title: 'Aucun profil pour cette adresse', body: (email, org) => `${org} n’a aucun profil pour ${email}. Demandez à votre organisation de vous ajouter.` },
   notCreated: { title: 'Votre profil n’a pas pu être créé', body: 'Il manque à votre compte chez le fournisseur d’identité des informations que votre organisation exige. Demandez à votre organisation de vous ajouter.' },
+  deactivated: { title: 'Votre accès est désactivé', body: (org) => `${org} a désactivé votre profil via son fournisseur d’identité. Adressez-vous à votre organisation si vous pensez qu’il s’agit d’une erreur.` },
 };
 
 const nl: SsoMessages = {
@@ -145,6 +148,7 @@ const nl: SsoMessages = {
   domain: { title: 'Met dit e-mailadres kun je hier niet aanmelden', body: (domain, org) => `${org} aanvaardt geen aanmeldingen van adressen bij ${domain}. Meld je aan met je werkaccount.` },
   notKnown: { title: 'Geen profiel voor dit e-mailadres', body: (email, org) => `${org} heeft geen profiel voor ${email}. Vraag je organisatie om je toe te voegen.` },
   notCreated: { title: 'Je profiel kon niet worden aangemaakt', body: 'Je account bij de identiteitsprovider mist gegevens die je organisatie vereist. Vraag je organisatie om je toe te voegen.' },
+  deactivated: { title: 'Je toegang is uitgeschakeld', body: (org) => `${org} heeft je profiel uitgeschakeld via zijn identiteitsprovider. Denk je dat dit een vergissing is? Vraag het aan je organisatie.` },
 };
 
 const es: SsoMessages = {
@@ -178,6 +182,7 @@ const es: SsoMessages = {
   domain: { title: 'Este correo no puede iniciar sesión aquí', body: (domain, org) => `${org} no acepta inicios de sesión de direcciones de ${domain}. Inicia sesión con tu cuenta del trabajo.` },
   notKnown: { title: 'No hay ningún perfil con este correo', body: (email, org) => `${org} no tiene ningún perfil para ${email}. Pide a tu organización que te añada.` },
   notCreated: { title: 'No se ha podido crear tu perfil', body: 'A tu cuenta del proveedor de identidad le faltan datos que tu organización exige. Pide a tu organización que te añada.' },
+  deactivated: { title: 'Tu acceso está desactivado', body: (org) => `${org} ha desactivado tu perfil a través de su proveedor de identidad. Consulta a tu organización si crees que es un error.` },
 };
 
 export const SSO_MESSAGES: Record<SsoLocale, SsoMessages> = { en, fr, nl, es };

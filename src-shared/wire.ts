@@ -162,7 +162,7 @@ export type PushRequest = z.infer<typeof pushRequestSchema>;
 
 /** `cooldown`: invited moments ago (a re-invite waits); `rate_limited`: the organisation's invitations per hour are spent. Both say when (retryAt). */
 /** `no_channel`: neither an email nor a phone that can take an SMS. */
-export const INVITE_SKIP_REASONS = ['not_found', 'deleted', 'already_confirmed', 'cooldown', 'rate_limited', 'no_channel'] as const;
+export const INVITE_SKIP_REASONS = ['not_found', 'deleted', 'deactivated', 'already_confirmed', 'cooldown', 'rate_limited', 'no_channel'] as const;
 export type InviteSkipReason = (typeof INVITE_SKIP_REASONS)[number];
 
 export const inviteOutcomeSchema = z.object({

@@ -103,6 +103,7 @@ export function signInPageRoutes(app: FastifyInstance, ctx: ServerContext): void
     if (sso?.requireSso === true) return send(reply, 403, signInForm(locale, org, sso, 'ssoRequired', email));
     const result = await people.withPassword(org.id, email, password, sourceOf(request));
     if (result.kind === 'wrong') return send(reply, 401, signInForm(locale, org, sso, 'wrong', email));
+    if (result.kind === 'deactivated') return send(reply, 403, messagePage(locale, org.id, SSO_MESSAGES[locale].deactivated.title, SSO_MESSAGES[locale].deactivated.body(org.name), 'deactivated'));
     return send(reply, 200, signedInPage(ctx, locale, org, email, false));
   });
 
@@ -136,6 +137,7 @@ export function signInPageRoutes(app: FastifyInstance, ctx: ServerContext): void
       const outcome = await personSsoSignIn(ctx, org.id, identity, source);
       if (outcome.kind === 'signed_in') return await send(reply, 200, signedInPage(ctx, locale, org, identity.email, outcome.created));
       if (outcome.kind === 'domain_not_allowed') return await send(reply, 403, messagePage(locale, org.id, m.domain.title, m.domain.body(outcome.domain, org.name), 'domain_not_allowed'));
+      if (outcome.kind === 'deactivated') return await send(reply, 403, messagePage(locale, org.id, m.deactivated.title, m.deactivated.body(org.name), 'deactivated'));
       if (outcome.kind === 'not_known') return await send(reply, 403, messagePage(locale, org.id, m.notKnown.title, m.notKnown.body(identity.email, org.name), 'not_known'));
       return await send(reply, 422, messagePage(locale, org.id, m.notCreated.title, m.notCreated.body, 'not_created'));
     } catch (error) {

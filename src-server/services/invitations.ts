@@ -51,12 +51,12 @@ export async function inviteProfiles(
   const invited: string[] = [];
   const confirmed: string[] = [];
 
-  const rows: { id: string; email: string; phone: string | null; first_name: string; last_name: string; language: string; deleted: number; confirmed_at: string | null; invited_at: string | null }[] = [];
+  const rows: { id: string; email: string; phone: string | null; first_name: string; last_name: string; language: string; deleted: number; confirmed_at: string | null; invited_at: string | null; deactivated_at: string | null }[] = [];
   for (const part of chunks(unique, 500)) {
     rows.push(
       ...(await trx
         .selectFrom('profiles')
-        .select(['id', 'email', 'phone', 'first_name', 'last_name', 'language', 'deleted', 'confirmed_at', 'invited_at'])
+        .select(['id', 'email', 'phone', 'first_name', 'last_name', 'language', 'deleted', 'confirmed_at', 'invited_at', 'deactivated_at'])
         .where('organisation_id', '=', org.id)
         .where('id', 'in', part)
         .execute()),
@@ -87,6 +87,11 @@ export async function inviteProfiles(
     }
     if (row.deleted !== 0) {
       skipped.push({ profileId: id, reason: 'deleted' });
+      continue;
+    }
+    // Deactivated by the identity provider (SCIM active: false): no invitation until it is active again.
+    if (row.deactivated_at !== null) {
+      skipped.push({ profileId: id, reason: 'deactivated' });
       continue;
     }
     const account = accounts.get(row.email);

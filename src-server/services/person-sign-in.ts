@@ -10,7 +10,7 @@ import type { ServerContext } from './context';
  * the same time (an unknown email is checked against a decoy hash).
  */
 
-export type PersonSignInResult = { kind: 'signed_in'; profileId: string } | { kind: 'wrong' };
+export type PersonSignInResult = { kind: 'signed_in'; profileId: string } | { kind: 'wrong' } | { kind: 'deactivated' };
 
 export class PersonSignIn {
   readonly #ctx: ServerContext;
@@ -29,7 +29,7 @@ export class PersonSignIn {
   async withPassword(organisationId: string, email: string, password: string, source: AuditSource): Promise<PersonSignInResult> {
     const ctx = this.#ctx;
     const account = await ctx.db.selectFrom('accounts').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
-    const profile = await ctx.db.selectFrom('profiles').select('id').where('organisation_id', '=', organisationId).where('email', '=', email).where('deleted', '=', 0).executeTakeFirst();
+    const profile = await ctx.db.selectFrom('profiles').select(['id', 'deactivated_at']).where('organisation_id', '=', organisationId).where('email', '=', email).where('deleted', '=', 0).executeTakeFirst();
     const hash = account?.password_hash ?? null;
     const passwordOk = hash === null ? (await verifyPassword(password, await this.#decoyHash()), false) : await verifyPassword(password, hash);
     const now = ctx.clock.now();
@@ -38,6 +38,11 @@ export class PersonSignIn {
     if (!passwordOk) {
       await recordAudit(ctx.db, [{ organisationId, actor: who, action: 'account.sign_in_failed', target: { type: 'profile', id: profile.id }, profileId: profile.id, details: { method: 'password', reason: 'password' }, source }], now);
       return { kind: 'wrong' };
+    }
+    // The right password, but the identity provider deactivated the profile: refused, and said so (the password was right).
+    if (profile.deactivated_at !== null) {
+      await recordAudit(ctx.db, [{ organisationId, actor: who, action: 'account.sign_in_failed', target: { type: 'profile', id: profile.id }, profileId: profile.id, details: { method: 'password', reason: 'deactivated' }, source }], now);
+      return { kind: 'deactivated' };
     }
     await recordAudit(ctx.db, [{ organisationId, actor: who, action: 'account.signed_in', target: { type: 'profile', id: profile.id }, profileId: profile.id, details: { method: 'password' }, source }], now);
     return { kind: 'signed_in', profileId: profile.id };

@@ -22,6 +22,7 @@ export type PersonSsoOutcome =
   | { kind: 'signed_in'; profileId: string; created: boolean }
   | { kind: 'domain_not_allowed'; domain: string }
   | { kind: 'not_known' }
+  | { kind: 'deactivated' }
   | { kind: 'not_created'; reason: string };
 
 /** The audit source of everything an SSO sign-in does: the caller's address, the client "SSO". */
@@ -82,9 +83,9 @@ async function draftFromClaims(trx: Tx, organisationId: string, identity: SsoIde
 }
 
 /** The live profile of this email in the organisation, if any. */
-async function profileOf(ctx: ServerContext, organisationId: string, email: string): Promise<string | null> {
-  const row = await ctx.db.selectFrom('profiles').select('id').where('organisation_id', '=', organisationId).where('email', '=', email).where('deleted', '=', 0).executeTakeFirst();
-  return row?.id ?? null;
+async function profileOf(ctx: ServerContext, organisationId: string, email: string): Promise<{ id: string; deactivated: boolean } | null> {
+  const row = await ctx.db.selectFrom('profiles').select(['id', 'deactivated_at']).where('organisation_id', '=', organisationId).where('email', '=', email).where('deleted', '=', 0).executeTakeFirst();
+  return row === undefined ? null : { id: row.id, deactivated: row.deactivated_at !== null };
 }
 
 /** Writes a refused SSO sign-in in the organisation's audit log. */
@@ -107,9 +108,13 @@ export async function personSsoSignIn(ctx: ServerContext, organisationId: string
     return { kind: 'domain_not_allowed', domain: emailDomain(email) };
   }
   const known = await profileOf(ctx, organisationId, email);
+  if (known?.deactivated === true) {
+    await auditSsoRefusal(ctx, organisationId, email, 'deactivated', source);
+    return { kind: 'deactivated' };
+  }
   if (known !== null) {
-    await recordAudit(ctx.db, [{ organisationId, actor: { type: 'person', accountId: null, email }, action: 'account.signed_in', target: { type: 'profile', id: known }, profileId: known, details: { method: 'sso' }, source: ssoSource(source) }], ctx.clock.now());
-    return { kind: 'signed_in', profileId: known, created: false };
+    await recordAudit(ctx.db, [{ organisationId, actor: { type: 'person', accountId: null, email }, action: 'account.signed_in', target: { type: 'profile', id: known.id }, profileId: known.id, details: { method: 'sso' }, source: ssoSource(source) }], ctx.clock.now());
+    return { kind: 'signed_in', profileId: known.id, created: false };
   }
   if (!sso.jitCreation) {
     await auditSsoRefusal(ctx, organisationId, email, 'unknown_email', source);
