@@ -154,7 +154,7 @@ test('an organisation without single sign-on: the console says so, and nothing i
   await page.getByRole('navigation').getByText('Server', { exact: true }).click();
   await page.getByRole('textbox', { name: 'Server address' }).fill(server.url);
   await page.getByRole('textbox', { name: 'Organisation ID' }).fill(server.owner.organisationId);
-  await page.getByRole('button', { name: 'Sign in with single sign-on' }).click();
+  await page.getByRole('button', { name: 'Use single sign-on' }).click();
   await expect(page.getByTestId('sso-error')).toHaveText(`Single sign-on is not enabled for this organisation on ${server.url} (or no organisation has this id).`);
   await expect(page.getByTestId('connection')).toHaveCount(0);
 });
