@@ -20,6 +20,7 @@ import { HelpMenu } from './features/help/HelpMenu';
 import { usePageFocus } from './components/usePageFocus';
 import { useFocusRescue } from './a11y/focus';
 import { OrgNavLinks, OrgPages } from './features/org/OrgNav';
+import { ScrollPage } from './components/ScrollPage';
 
 function ModeBadge() {
   const { t } = useTranslation();
@@ -136,9 +137,21 @@ export function App() {
         {route.page === 'profile' && <ProfilePage key={route.id} id={route.id} />}
         {route.page === 'new-profile' && <NewProfilePage />}
         {route.page === 'import' && <ImportPage />}
-        {route.page === 'invites' && <InvitesPage />}
-        {route.page === 'conflicts' && <ConflictsPage />}
-        {route.page === 'settings' && <SettingsPage />}
+        {route.page === 'invites' && (
+          <ScrollPage>
+            <InvitesPage />
+          </ScrollPage>
+        )}
+        {route.page === 'conflicts' && (
+          <ScrollPage>
+            <ConflictsPage />
+          </ScrollPage>
+        )}
+        {route.page === 'settings' && (
+          <ScrollPage>
+            <SettingsPage />
+          </ScrollPage>
+        )}
         <OrgPages route={route} />
       </AppShell.Main>
       <AppShell.Footer>
