@@ -27,6 +27,8 @@ export interface SignupMessages {
     domainNotAllowed: (domain: string) => string;
     unknownDepartment: string;
   };
+  /** What each field needs, shown under it when the profile rules refused it; `other`: a finding on no field of the form. */
+  fieldErrors: { firstName: string; lastName: string; email: string; phoneNumber: string; other: string };
   sent: { title: string; body: (email: string) => string };
   confirm: { title: (org: string) => string; body: (email: string) => string; submit: string };
   done: { title: string; body: (org: string) => string };
@@ -53,6 +55,7 @@ const en: SignupMessages = {
     domainNotAllowed: (domain) => `Addresses at ${domain} cannot sign up here. Use your work email.`,
     unknownDepartment: 'This department does not exist any more. Choose another one.',
   },
+  fieldErrors: { firstName: 'Enter your first name (at most 100 characters).', lastName: 'Enter your last name (at most 100 characters).', email: 'Enter your email address, such as name@example.com.', phoneNumber: 'Enter a mobile number with its country code, such as +32 470 12 34 56, or leave it empty.', other: 'Some of your details do not meet the organisation’s rules. Check them and try again.' },
   sent: { title: 'Check your email', body: (email) => `If ${email} may join, an email with a confirmation link is on its way. Open it to finish signing up.` },
   confirm: { title: (org) => `Finish joining ${org}`, body: (email) => `Confirm that ${email} is your address to make your profile.`, submit: 'Confirm and join' },
   done: { title: 'You are in', body: (org) => `Your profile at ${org} is ready.` },
@@ -85,6 +88,7 @@ const fr: SignupMessages = {
     domainNotAllowed: (domain) => `Les adresses en ${domain} ne peuvent pas s’inscrire ici. Utilisez votre adresse professionnelle.`,
     unknownDepartment: 'Ce service n’existe plus. Choisissez-en un autre.',
   },
+  fieldErrors: { firstName: 'Saisissez votre prénom (100 caractères au plus).', lastName: 'Saisissez votre nom (100 caractères au plus).', email: 'Saisissez votre adresse e-mail, par exemple nom@exemple.be.', phoneNumber: 'Saisissez un numéro de mobile avec son indicatif, par exemple +32 470 12 34 56, ou laissez le champ vide.', other: 'Certaines de vos données ne respectent pas les règles de l’organisation. Vérifiez-les et réessayez.' },
   sent: { title: 'Consultez vos e-mails', body: (email) => `Si ${email} peut s’inscrire, un e-mail avec un lien de confirmation est en route. Ouvrez-le pour terminer votre inscription.` },
   confirm: { title: (org) => `Terminer l’inscription à ${org}`, body: (email) => `Confirmez que ${email} est bien votre adresse pour créer votre profil.`, submit: 'Confirmer et rejoindre' },
   done: { title: 'Inscription terminée', body: (org) => `Votre profil chez ${org} est prêt.` },
@@ -117,6 +121,7 @@ const nl: SignupMessages = {
     domainNotAllowed: (domain) => `Adressen op ${domain} kunnen zich hier niet aanmelden. Gebruik je werkadres.`,
     unknownDepartment: 'Deze afdeling bestaat niet meer. Kies een andere.',
   },
+  fieldErrors: { firstName: 'Vul je voornaam in (hoogstens 100 tekens).', lastName: 'Vul je achternaam in (hoogstens 100 tekens).', email: 'Vul je e-mailadres in, bijvoorbeeld naam@voorbeeld.be.', phoneNumber: 'Vul een gsm-nummer met landcode in, bijvoorbeeld +32 470 12 34 56, of laat het leeg.', other: 'Sommige van je gegevens voldoen niet aan de regels van de organisatie. Controleer ze en probeer opnieuw.' },
   sent: { title: 'Kijk in je mailbox', body: (email) => `Als ${email} zich mag aanmelden, is er een e-mail met een bevestigingslink onderweg. Open die om je aanmelding af te ronden.` },
   confirm: { title: (org) => `Aansluiten bij ${org} afronden`, body: (email) => `Bevestig dat ${email} jouw adres is om je profiel te maken.`, submit: 'Bevestigen en aansluiten' },
   done: { title: 'Je bent erbij', body: (org) => `Je profiel bij ${org} is klaar.` },
@@ -149,6 +154,7 @@ const es: SignupMessages = {
     domainNotAllowed: (domain) => `Las direcciones de ${domain} no pueden registrarse aquí. Usa tu correo del trabajo.`,
     unknownDepartment: 'Este departamento ya no existe. Elige otro.',
   },
+  fieldErrors: { firstName: 'Escribe tu nombre (100 caracteres como máximo).', lastName: 'Escribe tus apellidos (100 caracteres como máximo).', email: 'Escribe tu correo electrónico, por ejemplo nombre@ejemplo.es.', phoneNumber: 'Escribe un móvil con su prefijo, por ejemplo +34 612 34 56 78, o déjalo vacío.', other: 'Algunos de tus datos no cumplen las reglas de la organización. Revísalos e inténtalo de nuevo.' },
   sent: { title: 'Revisa tu correo', body: (email) => `Si ${email} puede unirse, va de camino un correo con un enlace de confirmación. Ábrelo para terminar el registro.` },
   confirm: { title: (org) => `Terminar de unirte a ${org}`, body: (email) => `Confirma que ${email} es tu dirección para crear tu perfil.`, submit: 'Confirmar y unirme' },
   done: { title: 'Ya estás dentro', body: (org) => `Tu perfil en ${org} está listo.` },

@@ -50,7 +50,9 @@ interface FormState {
 function formPage(locale: SsoLocale, org: OrgView, state: FormState): string {
   const m: SignupMessages = SIGNUP_MESSAGES[locale];
   const { values, fixed, choices, error, fieldErrors } = state;
-  const fieldError = (name: string): string => (fieldErrors[name] === undefined ? '' : `<p class="error" data-field-error="${name}">${escapeHtml(fieldErrors[name])}</p>`);
+  // The shared rules' findings are English: the page says, in the reader's language, what each field needs.
+  const fieldError = (name: keyof SignupMessages['fieldErrors']): string =>
+    fieldErrors[name] === undefined ? '' : `<p class="error" data-field-error="${name}">${escapeHtml(m.fieldErrors[name])}</p>`;
   const department =
     fixed !== null
       ? `<p data-department="${escapeHtml(fixed.id)}">${escapeHtml(m.form.fixedDepartment(fixed.name))}</p>\n<input type="hidden" name="department" value="${escapeHtml(fixed.id)}">`
@@ -72,10 +74,14 @@ ${field('lastName', m.form.lastName, values.lastName, 'autocomplete="family-name
 ${field('email', m.form.email, values.email, 'type="email" autocomplete="email" required maxlength="254"')}${fieldError('email')}
 ${field('phone', m.form.phone, values.phone, 'type="tel" autocomplete="tel" maxlength="40"')}${fieldError('phoneNumber')}
 ${department}
+${otherErrors(fieldErrors) ? `<p class="error" data-field-error="other">${escapeHtml(m.fieldErrors.other)}</p>` : ''}
 <button type="submit">${escapeHtml(m.form.submit)}</button>
 </form>`,
   );
 }
+
+/** Findings on fields the form does not show (a value the rules refuse as a whole). */
+const otherErrors = (fieldErrors: Record<string, string>): boolean => Object.keys(fieldErrors).some((f) => !['firstName', 'lastName', 'email', 'phoneNumber'].includes(f));
 
 function messagePage(locale: SsoLocale, title: string, body: string, state: string, extra = ''): string {
   return htmlPage(SSO_MESSAGES[locale].htmlLang, title, `<h1 data-state="${state}">${escapeHtml(title)}</h1>\n<p>${escapeHtml(body)}</p>${extra}`);

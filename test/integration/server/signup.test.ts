@@ -162,6 +162,12 @@ describe.each(BACKENDS)('self sign-up, on %s', (backend) => {
     expect(invalid.status).toBe(422);
     expect(invalid.text).toContain('data-field-error="email"');
     expect(invalid.text).toContain('data-field-error="firstName"');
+    // In the reader's language, not the rules' English.
+    const french = await t.request('POST', `/o/${org.organisationId}/sign-up`, { form: person('pas-d-arobase', { firstName: '' }), headers: { 'accept-language': 'fr-BE' } });
+    expect(french.status).toBe(422);
+    expect(french.text).toContain('Saisissez votre prénom (100 caractères au plus).');
+    expect(french.text).toContain('Saisissez votre adresse e-mail, par exemple nom@exemple.be.');
+    expect(french.text).not.toContain('is required');
     const unknown = await t.request('POST', `/o/${org.organisationId}/sign-up`, { form: person('ok@staff.example', { department: '00000000-0000-4000-8000-000000000000' }) });
     expect(unknown.status).toBe(422);
     expect(await t.server.db.db.selectFrom('signup_requests').select('id').where('organisation_id', '=', org.organisationId).execute()).toEqual([]);
