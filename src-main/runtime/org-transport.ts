@@ -6,6 +6,7 @@ import { accountSessionSchema, adminInvitationRevokedSchema, adminRemovedSchema,
 import { API_PREFIX } from '../../src-shared/wire';
 import { createdScimTokenSchema, SCIM_TOKENS_PATH, scimTokenListSchema, scimTokenSchema } from '../../src-shared/scim-wire';
 import { ssoSettingsSchema, ssoTestResultSchema } from '../../src-shared/sso-wire';
+import { signupLinksSchema, signupSettingsSchema } from '../../src-shared/signup-wire';
 import { readAnswer, refusalOf, schemaReader, sendToServer } from './server-http';
 
 export interface OrgTransportOptions {
@@ -84,5 +85,8 @@ export function createOrgTransport(options: OrgTransportOptions = {}): OrgTransp
     sso: (c) => call(c, 'GET', at('/sso'), ssoSettingsSchema),
     saveSso: (c, change) => call(c, 'PUT', at('/sso'), ssoSettingsSchema, change),
     testSso: (c, issuer) => call(c, 'POST', at('/sso/test'), ssoTestResultSchema, issuer === undefined ? {} : { issuer }),
+    signup: (c) => call(c, 'GET', at('/signup'), signupSettingsSchema),
+    saveSignup: (c, change) => call(c, 'PUT', at('/signup'), signupSettingsSchema, change),
+    signupLinks: (c) => call(c, 'GET', at('/signup/links'), signupLinksSchema),
   };
 }

@@ -21,6 +21,7 @@ export type Route =
   | { page: 'scim' }
   | { page: 'audit' }
   | { page: 'sso' }
+  | { page: 'signup' }
   | { page: 'account' };
 
 /** Where the console opens: the Dashboard once there are profiles; with none, Profiles, whose empty state offers to create or import. */

@@ -11,6 +11,7 @@ import { listActionChannels } from './list-actions';
 import { exportChannels } from './export';
 import { updateChannels } from './updates';
 import { ssoChannels } from './sso';
+import { signupChannels } from './signup';
 import type { ExportProgress } from './export';
 import type { ImportProgress } from '../import';
 import type { ChannelDef } from './channel';
@@ -34,6 +35,7 @@ export const contract = {
   ...exportChannels,
   ...updateChannels,
   ...ssoChannels,
+  ...signupChannels,
 };
 
 export type Contract = typeof contract;
@@ -77,3 +79,4 @@ export * from './rules';
 export * from './list-actions';
 export * from './export';
 export * from './sso';
+export * from './signup';

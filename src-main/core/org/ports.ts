@@ -2,6 +2,7 @@ import type { AccountSession, AuditFilter, OrgAdmin, OrgAdminInvitation, OrgAudi
 import type { Role } from '../../../src-shared/wire';
 import type { CreatedScimToken, ScimToken } from '../../../src-shared/scim-wire';
 import type { SsoSettings, SsoSettingsChange, SsoTestResult } from '../../../src-shared/sso-wire';
+import type { SignupLinks, SignupSettings, SignupSettingsChange } from '../../../src-shared/signup-wire';
 
 /** Where and as whom the console talks to its server: the address and session token the sync engine keeps. */
 export interface OrgConnection {
@@ -52,4 +53,8 @@ export interface OrgTransport {
   sso(c: OrgConnection): Promise<SsoSettings>;
   saveSso(c: OrgConnection, change: SsoSettingsChange): Promise<SsoSettings>;
   testSso(c: OrgConnection, issuer: string | undefined): Promise<SsoTestResult>;
+  /** The organisation's self sign-up settings (GET/PUT /api/v1/signup) and its links with QR codes (GET /api/v1/signup/links). */
+  signup(c: OrgConnection): Promise<SignupSettings>;
+  saveSignup(c: OrgConnection, change: SignupSettingsChange): Promise<SignupSettings>;
+  signupLinks(c: OrgConnection): Promise<SignupLinks>;
 }

@@ -9,6 +9,7 @@ import type { Role } from '../../../src-shared/wire';
 import { SCIM_BASE_PATH } from '../../../src-shared/scim-wire';
 import type { CreatedScimToken, ScimToken } from '../../../src-shared/scim-wire';
 import type { SsoSettings, SsoSettingsChange, SsoTestResult } from '../../../src-shared/sso-wire';
+import type { SignupLinks, SignupSettings, SignupSettingsChange } from '../../../src-shared/signup-wire';
 import type { Clock } from '../ports';
 import { TransportError } from '../sync/ports';
 import type { OrgConnection, OrgSessionPort, OrgTransport } from './ports';
@@ -151,6 +152,18 @@ export class OrgService {
   /** The server's finding on the provider's discovery document, as it gave it (its `problem` and `details` are worded by the page). */
   testSso(issuer: string | undefined): Promise<SsoTestResult> {
     return this.#call((c) => this.deps.transport.testSso(c, issuer));
+  }
+
+  signup(): Promise<SignupSettings> {
+    return this.#call((c) => this.deps.transport.signup(c));
+  }
+
+  saveSignup(change: SignupSettingsChange): Promise<SignupSettings> {
+    return this.#call((c) => this.deps.transport.saveSignup(c, change));
+  }
+
+  signupLinks(): Promise<SignupLinks> {
+    return this.#call((c) => this.deps.transport.signupLinks(c));
   }
 
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<{ otherSessionsEnded: number }> {

@@ -10,10 +10,10 @@ import { CataloguesPage } from '../catalogues/CataloguesPage';
 import { RulesPage } from '../rules/RulesPage';
 import { OrganisationPage } from './OrganisationPage';
 import { ScimTokensPage } from './ScimTokensPage';
-
+import { SignupPage } from './SignupPage';
 import { SsoPage } from './SsoPage';
 
-type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'catalogues' | 'rules' | 'scim' | 'sso' | 'audit' | 'account'>;
+type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'catalogues' | 'rules' | 'scim' | 'sso' | 'signup' | 'audit' | 'account'>;
 
 const PAGES = [
   { page: 'admins', label: 'org.nav.admins' },
@@ -22,6 +22,7 @@ const PAGES = [
   { page: 'rules', label: 'org.nav.rules' },
   { page: 'scim', label: 'org.nav.scim' },
   { page: 'sso', label: 'org.nav.sso' },
+  { page: 'signup', label: 'org.nav.signup' },
   { page: 'audit', label: 'org.nav.audit' },
   { page: 'account', label: 'org.nav.account' },
 ] as const satisfies readonly { page: OrgPage; label: string }[];
@@ -69,6 +70,8 @@ function orgPage(route: Route) {
       return <ScimTokensPage />;
     case 'sso':
       return <SsoPage />;
+    case 'signup':
+      return <SignupPage />;
     case 'audit':
       return <AuditPage />;
     case 'account':

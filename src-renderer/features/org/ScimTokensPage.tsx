@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Card, CloseButton, CopyButton, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, CloseButton, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { OrgScimTokens } from '../../../src-shared/contract/org';
@@ -10,24 +10,8 @@ import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { useFormat } from '../../i18n/format';
 import { errorText } from '../../i18n/messages';
+import { Copyable } from './Copyable';
 import { FromServer } from './ServerOnly';
-
-/** A value to paste elsewhere (the base URL, a new token's secret): shown whole, with a button that copies it. */
-function Copyable({ label, value, testId }: { label: string; value: string; testId: string }) {
-  const { t } = useTranslation();
-  return (
-    <Group align="flex-end" wrap="nowrap">
-      <TextInput label={label} value={value} readOnly style={{ flex: 1 }} styles={{ input: { fontFamily: 'monospace' } }} data-testid={testId} onFocus={(e) => e.currentTarget.select()} />
-      <CopyButton value={value}>
-        {({ copied, copy }) => (
-          <Button variant={copied ? 'light' : 'default'} color={copied ? 'teal' : 'blue'} onClick={copy}>
-            {copied ? t('org.scim.copied') : t('org.scim.copy')}
-          </Button>
-        )}
-      </CopyButton>
-    </Group>
-  );
-}
 
 export function ScimTokensPage() {
   const { t } = useTranslation();

@@ -1,9 +1,8 @@
-import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src-server/services/context';
 import type { SignupLinks, SignupSettings } from '../../../src-shared/signup-wire';
 import { BACKENDS, build } from '../../support/roster-server';
+import { decodeQr } from '../../support/qr';
 import { until } from '../../support/until';
 import type { TestOrg, TestServer } from '../../support/roster-server';
 
@@ -24,14 +23,6 @@ interface PulledProfile {
   email: string;
   department: string | null;
   confirmedAt: string | null;
-}
-
-/** The text a QR code in a PNG data URL carries. */
-function decodeQr(dataUrl: string): string {
-  const png = PNG.sync.read(Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
-  const found = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-  if (found === null) throw new Error('no QR code found in the PNG');
-  return found.data;
 }
 
 describe.each(BACKENDS)('self sign-up, on %s', (backend) => {
