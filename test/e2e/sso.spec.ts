@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
+import { RULE_TEMPLATES } from '../../src-shared/messages';
 import { signInAt, startTestProvider } from '../support/oidc-provider';
 import type { TestProvider } from '../support/oidc-provider';
 import { expectNoSeriousA11yViolations } from './support/a11y';
@@ -92,6 +93,15 @@ for (const [language, locale] of [
     await page.getByRole('textbox', { name: t('sync.server.address') }).fill(server.url);
     await page.getByRole('textbox', { name: t('sync.sso.organisation') }).fill(server.owner.organisationId);
     await shot(page, `sso-sign-in-${language}.png`);
+
+    // Cancelled while the provider's page is open: a neutral note, not an error.
+    const abandoned = page.context().waitForEvent('page');
+    await page.getByRole('button', { name: t('sync.sso.start') }).click();
+    await (await abandoned).close();
+    await page.getByRole('button', { name: t('sync.sso.cancel') }).click();
+    await expect(page.getByTestId('sso-stopped')).toHaveText(language === 'en' ? RULE_TEMPLATES.sso_cancelled : t('rules.sso_cancelled'));
+    await expect(page.getByTestId('sso-error')).toHaveCount(0);
+    await shot(page, `sso-cancelled-${language}.png`);
 
     // The provider's page opens in a new tab; the console waits for it.
     const opened = page.context().waitForEvent('page');

@@ -64,7 +64,7 @@ export function SourceFilter({ value, counts, label, onChange }: { value: Profil
         onChange(v !== null && isSource(v) ? v : undefined);
       }}
       allowDeselect={false}
-      w={220}
+      w={260}
       data-testid="filter-source"
     />
   );
