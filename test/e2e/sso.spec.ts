@@ -171,6 +171,8 @@ for (const [language, locale] of [
     await expect(ana.getByTestId('source-badge')).toHaveAttribute('title', t('profiles.source.sso'));
     await expect(rows.filter({ hasText: 'bob@acme.example' }).getByTestId('source-badge')).toHaveCount(0);
     await page.getByTestId('filter-source').click();
+    await expect(page.getByRole('option', { name: t('profiles.source.all') })).toBeVisible();
+    await shot(page, `profiles-source-options-${language}.png`);
     await page.getByRole('option', { name: t('profiles.list.facet', { label: t('profiles.source.sso'), n: '1' }) }).click();
     await expect(rows).toHaveCount(1);
     await expect(rows).toContainText('ana.silva@acme.example');

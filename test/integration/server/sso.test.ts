@@ -146,6 +146,10 @@ describe.each(BACKENDS)('single sign-on on %s', (backend) => {
     const edited = await t.request<Ok<{ firstName: string; source: string }>>('PATCH', `/api/v1/profiles/${row?.id ?? ''}`, { token: a.token, body: { baseVersion: row?.version, draft: { firstName: 'Anabela', lastName: 'Silva', email: 'ana.silva@acme.example', language: 'fr_BE', department: departmentId } } });
     expect(edited.status, edited.text).toBe(200);
     expect(edited.body.data).toMatchObject({ firstName: 'Anabela', source: 'sso' });
+    // One an admin makes through the API is the console's.
+    const made = await t.request<Ok<{ source: string }>>('POST', '/api/v1/profiles', { token: a.token, body: { draft: { firstName: 'Rui', lastName: 'Costa', email: 'rui.costa@acme.example' } } });
+    expect(made.status, made.text).toBe(200);
+    expect(made.body.data.source).toBe('console');
   });
 
   it('refuses an email of a domain the organisation does not allow, with a clear page, and audits it', async () => {
