@@ -18,6 +18,16 @@ export const PROFILE_STATUSES = ['not_invited', 'pending', 'expired', 'confirmed
 /** Derived, never typed in: not invited → pending (expired once its lifetime passed) → confirmed. */
 export type ProfileStatus = (typeof PROFILE_STATUSES)[number];
 
+/**
+ * Where a profile came from, set by the server when it is created and never
+ * changed: an admin's console or the API (`console`), a scheduled
+ * employee-file import (`import_source`), an identity provider over SCIM
+ * (`scim`), a first single sign-on (`sso`, just-in-time), or the person's
+ * own sign-up (`signup`).
+ */
+export const PROFILE_SOURCES = ['console', 'import_source', 'scim', 'sso', 'signup'] as const;
+export type ProfileSource = (typeof PROFILE_SOURCES)[number];
+
 export const LIMITS = {
   nameLength: 100,
   emailLength: 254,
@@ -59,6 +69,8 @@ export interface Profile extends ProfileAttributes {
   updatedAt: string;
   /** When the organisation's identity provider deactivated it over SCIM; null or absent: active (docs/SCIM.md). */
   deactivatedAt?: string | null | undefined;
+  /** Where it came from (PROFILE_SOURCES); absent: a server from before sources, or a profile not yet pushed (both read as console). */
+  source?: ProfileSource | undefined;
 }
 
 /** The editable fields, as the forms and the import name them. */

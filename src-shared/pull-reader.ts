@@ -1,8 +1,8 @@
 import { regexes } from 'zod/v4/core';
 import { LANGUAGES } from './languages';
 import type { Language } from './languages';
-import { PROFILE_STATUSES } from './profile';
-import type { Profile, ProfileStatus } from './profile';
+import { PROFILE_SOURCES, PROFILE_STATUSES } from './profile';
+import type { Profile, ProfileSource, ProfileStatus } from './profile';
 import { MAIL_DELIVERY_STATES } from './mail-delivery';
 import type { InvitationDelivery, MailDelivery } from './mail-delivery';
 import { CURSOR_PATTERN } from './wire';
@@ -37,6 +37,7 @@ const UUID = regexes.uuid();
 const TIMESTAMP = regexes.datetime({ offset: true });
 const LANGUAGE_SET: ReadonlySet<string> = new Set(LANGUAGES);
 const STATUS_SET: ReadonlySet<string> = new Set(PROFILE_STATUSES);
+const SOURCE_SET: ReadonlySet<string> = new Set(PROFILE_SOURCES);
 const DELIVERY_SET: ReadonlySet<string> = new Set(MAIL_DELIVERY_STATES);
 const KIND_SET: ReadonlySet<string> = new Set(CATALOGUE_KINDS);
 /** Most grants a profile may carry (grantsSchema's limit). */
@@ -164,7 +165,15 @@ function profile(value: unknown, path: string): Profile {
     updatedAt: matching(f, 'updatedAt', TIMESTAMP, 'an ISO date-time', path),
     // Absent from a server before SCIM, and while the profile is active: absent here too, as the schema reads it.
     ...(f.deactivatedAt === undefined ? {} : { deactivatedAt: timestampOrNull(f, 'deactivatedAt', path) }),
+    // Absent from a server before sources (0110): the replica keeps its own (console).
+    ...(f.source === undefined ? {} : { source: profileSource(f, path) }),
   };
+}
+
+function profileSource(f: Fields, path: string): ProfileSource {
+  const source = string(f, 'source', path);
+  if (!SOURCE_SET.has(source)) throw new PullShapeError(at(path, 'source'), `expected one of ${PROFILE_SOURCES.join(', ')}`);
+  return source as ProfileSource;
 }
 
 function delivery(value: unknown, path: string): InvitationDelivery {

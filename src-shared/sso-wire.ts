@@ -8,6 +8,14 @@ import { z } from 'zod';
  * Shapes only: no I/O here.
  */
 
+/**
+ * Why the server refused a sign-in through the provider (the audit log's
+ * reason, and `details.ssoReason` of the admin sign-in's refusal, which the
+ * console words).
+ */
+export const SSO_REFUSALS = ['disabled', 'provider_unavailable', 'state', 'provider_error', 'nonce', 'expired', 'token', 'email_missing', 'email_unverified'] as const;
+export type SsoRefusal = (typeof SSO_REFUSALS)[number];
+
 /** A claim name: the key of a JSON member in the ID token (`email`, `department`, `https://example.org/groups`). */
 const claimName = z.string().trim().min(1).max(200);
 const optionalClaim = claimName.nullable();

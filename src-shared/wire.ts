@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from './errors';
 import type { ErrorCode } from './errors';
 import { LANGUAGES } from './languages';
-import { LIMITS, PROFILE_STATUSES } from './profile';
+import { LIMITS, PROFILE_SOURCES, PROFILE_STATUSES } from './profile';
 import { MAIL_DELIVERY_STATES } from './mail-delivery';
 import type { InvitationDelivery } from './mail-delivery';
 import type { Profile, ProfileValues } from './profile';
@@ -121,6 +121,8 @@ export const serverProfileSchema = z.object({
   updatedAt: isoTimestamp,
   /** When an identity provider deactivated it over SCIM (`active: false`); absent: active, or a server from before SCIM. */
   deactivatedAt: isoTimestamp.nullable().optional(),
+  /** Where it came from (set at creation); absent: a server from before sources. */
+  source: z.enum(PROFILE_SOURCES).optional(),
 }) satisfies z.ZodType<Profile>;
 
 // ---------------------------------------------------------------- push

@@ -32,4 +32,5 @@ export const toStored = (p: Profile, values: ProfileValues = p): StoredProfile =
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
   deactivatedAt: p.deactivatedAt ?? null,
+  source: p.source,
 });

@@ -473,6 +473,17 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX profiles_deactivated ON profiles (deactivated_at) WHERE deleted = 0 AND deactivated_at IS NOT NULL;`);
     },
   },
+  {
+    version: 16,
+    name: 'where each profile came from',
+    up: (db) => {
+      // The pull brings it (the server sets it at creation); the rows already here were pulled from a server without
+      // sources, or made here: the console's. The list's source filter and counts read the few rows that did not come
+      // from a console through the partial index.
+      db.exec(`ALTER TABLE profiles ADD COLUMN source TEXT NOT NULL DEFAULT 'console';
+        CREATE INDEX profiles_by_source ON profiles (source) WHERE deleted = 0 AND source <> 'console';`);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

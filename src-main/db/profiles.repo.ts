@@ -1,7 +1,7 @@
 import { prepared } from './database';
 import type { Db } from './database';
 import { deriveStatus } from '../../src-shared/profile';
-import type { Profile, ProfileStatus } from '../../src-shared/profile';
+import type { Profile, ProfileSource, ProfileStatus } from '../../src-shared/profile';
 import { valueColumns } from '../../src-shared/profile-columns';
 import type { Language } from '../../src-shared/languages';
 import type { Grants, ProfileAttributes } from '../../src-shared/attributes';
@@ -12,6 +12,7 @@ import { replicaIndexes } from './replica-indexes';
 import { FOLD_FUNCTION, LOWER_FUNCTION, foldText } from './database';
 import { NOT_DELIVERED_PROFILE_SQL, deliveryRepo } from './delivery.repo';
 import { ATTRIBUTE_COLUMNS, addEntries, entryFacets, entryFilterSql, entrySets, syncEntries } from './profile-entries';
+import { sourceCounts, sourceFilterSql } from './profile-sources';
 
 /** A row of `profiles` as SQLite returns it. */
 export interface ProfileRow {
@@ -44,6 +45,8 @@ export interface ProfileRow {
   deleted: 0 | 1;
   /** Schema 15 on: when the identity provider deactivated it (SCIM); null: active. */
   deactivated_at: string | null;
+  /** Schema 16 on: where it came from (the server's word; 'console' for a row made here or pulled before). */
+  source: ProfileSource;
 }
 
 /** An empty list is by far the most common value: no JSON to read for it. */
@@ -77,6 +80,7 @@ export const rowToStored = (row: ProfileRow): StoredProfile & { deleted: boolean
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   deactivatedAt: row.deactivated_at,
+  source: row.source,
   deleted: row.deleted === 1,
 });
 
@@ -233,6 +237,7 @@ export function buildWhere(query: ProfileQuery, now: Date, walkSortIndex = false
   }
   if (query.undelivered === true) clauses.push(NOT_DELIVERED_PROFILE_SQL);
   if (query.deactivated === true) clauses.push(`${member} IN (${DEACTIVATED_RIDS})`);
+  if (query.source !== undefined) clauses.push(sourceFilterSql(query.source, member, params));
   clauses.push(...entryFilterSql(query.attributes, member, indexed, params));
   return { sql: clauses.join(' AND '), params };
 }
@@ -264,7 +269,7 @@ export const whereNow = (db: Db, query: ProfileQuery, now: Date): Where => build
  * are being built.
  */
 function indexOnlyCount(query: ProfileQuery, indexed: boolean): Where | null {
-  const other = (query.search ?? '').trim() !== '' || (query.statuses?.length ?? 0) > 0 || (query.languages?.length ?? 0) > 0 || query.undelivered === true || query.deactivated === true;
+  const other = (query.search ?? '').trim() !== '' || (query.statuses?.length ?? 0) > 0 || (query.languages?.length ?? 0) > 0 || query.undelivered === true || query.deactivated === true || query.source !== undefined;
   if (!indexed || other) return null;
   const params: Record<string, string | number> = {};
   const tags = [...new Set((query.tags ?? []).map((t) => t.toLowerCase()))];
@@ -298,8 +303,8 @@ export const profilesRepo = {
       db,
       `INSERT INTO profiles (id, first_name, last_name, email, phone, tags, external_id, username, language, access_rights, department, job_profile,
         permission_type, user_group, payment_methods, licences, grants, status, invited_at, invitation_expires_at, confirmed_at, version,
-        created_at, updated_at, name_key, deactivated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        created_at, updated_at, name_key, deactivated_at, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       p.id,
       p.firstName,
@@ -327,6 +332,7 @@ export const profilesRepo = {
       p.updatedAt,
       nameKey(p),
       p.deactivatedAt ?? null,
+      p.source ?? 'console',
     );
     if (!withTags) return;
     // A new row has no tags yet: add them without looking anything up.
@@ -344,8 +350,9 @@ export const profilesRepo = {
   update(db: Db, profile: StoredProfile): void {
     const row = prepared(db, 'SELECT * FROM profiles WHERE id = ? AND deleted = 0').get(profile.id) as (ProfileRow & { rid: number; name_key: string }) | undefined;
     if (row === undefined) throw new Error(`profile ${profile.id} is not in the replica`);
-    // A row made here carries no deactivation: it keeps the one the server gave.
-    const params = { ...toParams(profile), ...(profile.deactivatedAt === undefined ? {} : { deactivated_at: profile.deactivatedAt }) };
+    // A row made here carries no deactivation nor source: it keeps those the server gave.
+    const kept = { ...(profile.deactivatedAt === undefined ? {} : { deactivated_at: profile.deactivatedAt }), ...(profile.source === undefined ? {} : { source: profile.source }) };
+    const params = { ...toParams(profile), ...kept };
     const changed = (Object.keys(params) as (keyof typeof params)[]).filter((column) => column !== 'id' && params[column] !== row[column]);
     if (changed.length === 0) return;
     prepared(db, `UPDATE profiles SET ${changed.map((c) => `${c} = :${c}`).join(', ')} WHERE rid = :rid`).run(
@@ -467,7 +474,8 @@ export const profilesRepo = {
     for (const r of languageRows) languages[r.l] = r.n;
     const total = Object.values(statuses).reduce((a, b) => a + b, 0);
     const deactivated = (prepared(db, `SELECT count(*) AS n FROM (${DEACTIVATED_RIDS})`).get() as { n: number }).n;
-    return { total, statuses, languages, tags: tagRows, undelivered: deliveryRepo.notDeliveredCount(db), deactivated, attributes: entryFacets(db, !replicaIndexes.pending(db)) };
+    const undelivered = deliveryRepo.notDeliveredCount(db);
+    return { total, statuses, languages, tags: tagRows, undelivered, deactivated, sources: sourceCounts(db, total), attributes: entryFacets(db, !replicaIndexes.pending(db)) };
   },
 };
 

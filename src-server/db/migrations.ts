@@ -9,6 +9,7 @@ import { signupMigrations } from './migrations-signup';
 import { identityMigrations } from './migrations-identities';
 import { scimMigrations } from './migrations-scim';
 import { ssoMigrations } from './migrations-sso';
+import { profileSourceMigrations } from './migrations-profile-source';
 
 /**
  * One set of migrations for SQLite and PostgreSQL: only types and statements
@@ -27,17 +28,26 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   ...ssoMigrations(dialect),
   ...identityMigrations(dialect),
   ...channelMigrations(dialect),
+  ...profileSourceMigrations(dialect),
   ...importSourceMigrations(dialect),
   ...signupMigrations(dialect),
 });
 
 const provider = (dialect: DialectName): MigrationProvider => ({ getMigrations: () => Promise.resolve(migrationsFor(dialect)) });
 
+/**
+ * Numbers are handed out before the work that needs them lands, so a
+ * migration may arrive after a later-numbered one has run (0110 after 0130):
+ * the Migrator then runs the ones still missing, in order, instead of
+ * refusing to start.
+ */
+const migratorFor = (db: Kysely<unknown>, dialect: DialectName): Migrator => new Migrator({ db, provider: provider(dialect), allowUnorderedMigrations: true });
+
 export const MIGRATION_NAMES = Object.keys(migrationsFor('sqlite'));
 
 /** Brings the schema up to `target` (a migration name), or to the latest. */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName, target?: string): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: provider(dialect) });
+  const migrator = migratorFor(db, dialect);
   const { error, results } = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error');
@@ -50,6 +60,6 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName,
 
 /** The migrations this server knows that the database has not run (empty: the schema is current). */
 export async function pendingMigrations(db: Kysely<unknown>, dialect: DialectName): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: provider(dialect) });
+  const migrator = migratorFor(db, dialect);
   return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { Role } from '../../src-shared/wire';
+import type { ProfileSource } from '../../src-shared/profile';
 
 /**
  * The server's tables. Both SQLite and PostgreSQL store the same column
@@ -168,6 +169,8 @@ export interface ProfilesTable {
   updated_at: string;
   /** When SCIM set `active: false` (the person can no longer sign in); null: active. */
   deactivated_at: string | null;
+  /** Where it came from (0110): set by ProfileBatch.create, never written again. */
+  source: Generated<ProfileSource>;
 }
 
 /**

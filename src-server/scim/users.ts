@@ -32,7 +32,7 @@ export async function readCatalogue(db: Executor, organisationId: string): Promi
   return { departments: entries.filter((e) => e.kind === 'department'), userGroups: entries.filter((e) => e.kind === 'userGroup') };
 }
 
-export const whoOf = (request: FastifyRequest): AuditWho => ({ actor: scimActor(callerOf(request)), source: sourceOf(request) });
+export const whoOf = (request: FastifyRequest): AuditWho => ({ actor: scimActor(callerOf(request)), source: sourceOf(request), profileSource: 'scim' });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -118,7 +118,7 @@ async function importFile(ctx: ServerContext, source: SourceRow, file: Picked): 
   const usernames = noUsernameNeeds();
   for (const row of valid) noteUsernameNeeds(usernames, row.values, true);
   const preload = { ids: [], emails: valid.map((r) => r.values.email), externalIds: valid.flatMap((r) => (r.values.externalId === null ? [] : [r.values.externalId])), usernames };
-  const who = { actor: { type: 'system' as const, accountId: null, email: `import source ${source.name}` }, source: { ip: null, client: `import source ${source.name}` } };
+  const who = { actor: { type: 'system' as const, accountId: null, email: `import source ${source.name}` }, source: { ip: null, client: `import source ${source.name}` }, profileSource: 'import_source' as const };
   const rows = valid.length === 0 ? [] : await applyProfileChanges(ctx, source.organisation_id, who, preload, (batch) => {
     const applied: { id: string; outcome: ProfileOutcome }[] = [];
     unchanged = 0;

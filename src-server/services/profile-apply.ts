@@ -39,6 +39,7 @@ export async function applyProfileChanges(
       now,
       requiredAttributes: readRequired(org.required_attributes),
       usernameFormat: org.username_format,
+      source: who.profileSource,
     });
     await batch.preload(preload.ids, preload.emails, preload.externalIds, preload.usernames);
     const liveBefore = (id: string): ProfileRow | null => {

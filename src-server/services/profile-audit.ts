@@ -1,4 +1,4 @@
-import type { Profile, ProfileValues } from '../../src-shared/profile';
+import type { Profile, ProfileSource, ProfileValues } from '../../src-shared/profile';
 import { valuesOf } from '../../src-shared/profile-values';
 import { rowValues } from './profile-rows';
 import type { ProfileRow } from '../db/schema';
@@ -28,6 +28,8 @@ export function changedFields(before: AuditedValues, after: AuditedValues): { be
 export interface AuditWho {
   actor: AuditEntryInput['actor'];
   source: AuditSource;
+  /** What the profiles this caller creates record as their source; absent: console (an admin, or the API). */
+  profileSource?: ProfileSource | undefined;
 }
 
 /** The entry for one applied profile change: created (its values), changed (fields before and after), deleted (its last values). */

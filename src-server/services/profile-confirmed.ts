@@ -19,7 +19,8 @@ export type ConfirmedProfileOutcome = { ok: true; id: string } | { ok: false; re
  * for (their identity provider, or the link they opened): created through
  * the same ProfileBatch, checks, username format and assignment rules as
  * every other creation, confirmed from the start, and written in the audit
- * log with where it came from (`origin`: "SSO", "self sign-up"). Runs in the
+ * log with where it came from (`origin`: "SSO", "self sign-up"; the row's
+ * source is `who.profileSource`). Runs in the
  * caller's transaction; refuses, creating nothing, what the rules refuse.
  */
 export async function createConfirmedProfile(ctx: ServerContext, trx: Tx, organisationId: string, draft: ProfileDraft, who: AuditWho, origin: string): Promise<ConfirmedProfileOutcome> {
@@ -34,6 +35,7 @@ export async function createConfirmedProfile(ctx: ServerContext, trx: Tx, organi
     now,
     requiredAttributes: readRequired(org.required_attributes),
     usernameFormat: org.username_format,
+    source: who.profileSource,
   });
   const id = randomUUID();
   const usernames = noUsernameNeeds();

@@ -2,7 +2,7 @@ import type { ProfileRow } from '../db/schema';
 import type { Executor } from '../db/tx';
 import { isLanguage } from '../../src-shared/languages';
 import { deriveStatus } from '../../src-shared/profile';
-import type { Profile, ProfileValues } from '../../src-shared/profile';
+import type { Profile, ProfileSource, ProfileValues } from '../../src-shared/profile';
 import type { AttributeField, Grants } from '../../src-shared/attributes';
 
 /**
@@ -64,8 +64,8 @@ export const rowValues = (row: ProfileRow): ProfileValues => ({
   ...rowAttributes(row),
 });
 
-/** A profile as the server sends it: with when SCIM deactivated it, only when it did (older consoles never see the key). */
-type ServerProfile = Profile & { deactivatedAt?: string };
+/** A profile as the server sends it: with when SCIM deactivated it, only when it did (older consoles never see the key), and where it came from. */
+type ServerProfile = Profile & { deactivatedAt?: string; source: ProfileSource };
 
 export function toProfile(row: ProfileRow, now: Date): ServerProfile {
   return {
@@ -79,6 +79,7 @@ export function toProfile(row: ProfileRow, now: Date): ServerProfile {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     ...(row.deactivated_at === null ? {} : { deactivatedAt: row.deactivated_at }),
+    source: row.source,
   };
 }
 

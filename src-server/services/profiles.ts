@@ -2,7 +2,7 @@ import type { ProfileRow } from '../db/schema';
 import { chunks, iso } from '../db/tx';
 import type { Tx } from '../db/tx';
 import type { Language } from '../../src-shared/languages';
-import type { ProfileValues } from '../../src-shared/profile';
+import type { ProfileSource, ProfileValues } from '../../src-shared/profile';
 import { attributeRefusal, checkValues, databaseRefusalMessage, databaseRefusalRule, isStorableText } from './profile-checks';
 import { englishText, rule } from '../../src-shared/messages';
 import type { RuleMessage } from '../../src-shared/messages';
@@ -90,6 +90,8 @@ export class ProfileBatch {
   /** The organisation's assignment rules: they run on every profile this batch creates (read by preload). */
   #rules: AssignmentRule[] = [];
   readonly #required: RequiredAttributes;
+  /** What the profiles this batch creates record as their source (never changed afterwards). */
+  readonly #source: ProfileSource;
   /** Licences with a number of seats: their seats, and how many profiles hold them as the changes so far leave it. */
   readonly #seats = new Map<string, { name: string; seats: number }>();
   readonly #used = new Map<string, number>();
@@ -97,7 +99,7 @@ export class ProfileBatch {
   constructor(
     trx: Tx,
     organisationId: string,
-    options: { seq: number; defaultLanguage: Language; now: Date; requiredAttributes: RequiredAttributes; usernameFormat?: string | null },
+    options: { seq: number; defaultLanguage: Language; now: Date; requiredAttributes: RequiredAttributes; usernameFormat?: string | null; source?: ProfileSource | undefined },
   ) {
     this.#trx = trx;
     this.#organisationId = organisationId;
@@ -106,6 +108,7 @@ export class ProfileBatch {
     this.#now = options.now;
     this.#required = options.requiredAttributes;
     this.#usernameFormat = storedFormat(options.usernameFormat ?? null);
+    this.#source = options.source ?? 'console';
   }
 
   /** The rows this batch knows, as the changes so far left them. */
@@ -334,6 +337,7 @@ export class ProfileBatch {
       created_at: iso(this.#now),
       updated_at: iso(this.#now),
       deactivated_at: null,
+      source: this.#source,
     };
     this.#put(this.#rows, id, row);
     this.#index(row);

@@ -200,7 +200,7 @@ export async function completeSignup(ctx: ServerContext, organisationId: string,
     }
     const draft: ProfileDraft = storedDraft.parse(JSON.parse(request.draft));
     const actor = { type: 'person' as const, accountId: null, email: request.email };
-    const created = await createConfirmedProfile(ctx, trx, organisationId, draft, { actor, source: { ip: source.ip, client: SIGNUP_ORIGIN } }, SIGNUP_ORIGIN);
+    const created = await createConfirmedProfile(ctx, trx, organisationId, draft, { actor, source: { ip: source.ip, client: SIGNUP_ORIGIN }, profileSource: 'signup' }, SIGNUP_ORIGIN);
     if (!created.ok) return { kind: 'not_created', reason: created.reason };
     const spent = await spend(created.id);
     // Spent meanwhile by another request: this one's work is rolled back.

@@ -8,6 +8,7 @@ import type { ServerContext } from './context';
 import { clientConfiguration, discover } from './sso-discovery';
 import { enabledSso } from './sso-config';
 import type { SsoConfig } from './sso-config';
+import type { SsoRefusal } from '../../src-shared/sso-wire';
 
 /**
  * The OpenID Connect authorisation code flow (PKCE S256, state, nonce)
@@ -23,9 +24,8 @@ export const SSO_STATE_TTL_MS = 10 * 60_000;
 
 export type SsoPurpose = 'person' | 'admin';
 
-/** Why a sign-in through the provider was refused (written in the audit log, and worded on the pages). */
-export type SsoRefusal = 'disabled' | 'provider_unavailable' | 'state' | 'provider_error' | 'nonce' | 'expired' | 'token' | 'email_missing' | 'email_unverified';
 
+/** Why a sign-in through the provider was refused (SSO_REFUSALS: written in the audit log, and worded on the pages). */
 export class SsoRefused extends Error {
   readonly reason: SsoRefusal;
   readonly detail: string;

@@ -128,7 +128,7 @@ async function createJustInTime(ctx: ServerContext, organisationId: string, iden
   const actor = { type: 'person' as const, accountId: null, email: identity.email };
   const outcome = await inTransaction(ctx.db, async (trx): Promise<PersonSsoOutcome> => {
     const draft = await draftFromClaims(trx, organisationId, identity);
-    const created = await createConfirmedProfile(ctx, trx, organisationId, draft, { actor, source: ssoSource(source) }, 'SSO');
+    const created = await createConfirmedProfile(ctx, trx, organisationId, draft, { actor, source: ssoSource(source), profileSource: 'sso' }, 'SSO');
     if (!created.ok) return { kind: 'not_created', reason: created.reason };
     await appendAudit(trx, { organisationId, actor, action: 'account.signed_in', target: { type: 'profile', id: created.id }, profileId: created.id, details: { method: 'sso', createdJustInTime: true }, source: ssoSource(source) }, now);
     return { kind: 'signed_in', profileId: created.id, created: true };

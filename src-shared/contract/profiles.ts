@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import { LANGUAGES } from '../languages';
-import { PROFILE_STATUSES, profileDraftSchema, profileIdSchema } from '../profile';
-import type { Profile, ProfileStatus } from '../profile';
+import { PROFILE_SOURCES, PROFILE_STATUSES, profileDraftSchema, profileIdSchema } from '../profile';
+import type { Profile, ProfileSource, ProfileStatus } from '../profile';
 import type { Language } from '../languages';
 import { ATTRIBUTE_LIMITS } from '../attributes';
 import type { AttributeField } from '../attributes';
@@ -36,6 +36,8 @@ export const profileQuerySchema = z.strictObject({
   undelivered: z.boolean().optional(),
   /** Only profiles the identity provider deactivated (SCIM). */
   deactivated: z.boolean().optional(),
+  /** Only profiles that came from this source (PROFILE_SOURCES). */
+  source: z.enum(PROFILE_SOURCES).optional(),
   attributes: attributeFiltersSchema.optional(),
   sort: z.strictObject({ by: z.enum(SORT_FIELDS), dir: z.enum(['asc', 'desc']) }).optional(),
 });
@@ -65,6 +67,8 @@ export interface ProfileFacets {
   undelivered: number;
   /** Profiles the "deactivated" filter shows. */
   deactivated: number;
+  /** Live profiles per source (the source filter's counts). */
+  sources: Record<ProfileSource, number>;
   attributes: AttributeFacets;
 }
 

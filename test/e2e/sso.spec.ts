@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
-import { startTestProvider } from '../support/oidc-provider';
+import { RULE_TEMPLATES } from '../../src-shared/messages';
+import { signInAt, startTestProvider } from '../support/oidc-provider';
 import type { TestProvider } from '../support/oidc-provider';
 import { expectNoSeriousA11yViolations } from './support/a11y';
 import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
@@ -35,7 +36,7 @@ test.beforeEach(async () => {
   ownerToken = ((await signedIn.json()) as { data: { token: string } }).data.token;
   idp = await startTestProvider(
     [{ clientId: 'roster-acme', clientSecret: SECRET, redirectUris: [`${server.url}/o/${server.owner.organisationId}/sso/callback`, 'http://127.0.0.1/callback'], applicationType: 'native' }],
-    { owner: { email: server.owner.email, given_name: 'Olivia', family_name: 'Owner' } },
+    { owner: { email: server.owner.email, given_name: 'Olivia', family_name: 'Owner' }, ana: { email: 'ana.silva@acme.example', given_name: 'Ana', family_name: 'Silva' } },
   );
 });
 
@@ -93,6 +94,15 @@ for (const [language, locale] of [
     await page.getByRole('textbox', { name: t('sync.sso.organisation') }).fill(server.owner.organisationId);
     await shot(page, `sso-sign-in-${language}.png`);
 
+    // Cancelled while the provider's page is open: a neutral note, not an error.
+    const abandoned = page.context().waitForEvent('page');
+    await page.getByRole('button', { name: t('sync.sso.start') }).click();
+    await (await abandoned).close();
+    await page.getByRole('button', { name: t('sync.sso.cancel') }).click();
+    await expect(page.getByTestId('sso-stopped')).toHaveText(language === 'en' ? RULE_TEMPLATES.sso_cancelled : t('rules.sso_cancelled'));
+    await expect(page.getByTestId('sso-error')).toHaveCount(0);
+    await shot(page, `sso-cancelled-${language}.png`);
+
     // The provider's page opens in a new tab; the console waits for it.
     const opened = page.context().waitForEvent('page');
     await page.getByRole('button', { name: t('sync.sso.start') }).click();
@@ -146,6 +156,33 @@ for (const [language, locale] of [
     await expect(page.getByTestId('sso-test-result')).toContainText(t('org.sso.testFailed'));
     await page.getByTestId('sso-test-result').scrollIntoViewIfNeeded();
     await shot(page, `sso-test-failed-${language}.png`);
+
+    // A person's first single sign-on makes their profile just in time: the console lists it with its source and filters on it.
+    const organisation = `${server.url}/o/${server.owner.organisationId}`;
+    const back = await signInAt(`${organisation}/sso/start`, 'ana', `${organisation}/sso/callback`);
+    expect(await (await fetch(back)).text()).toContain('data-state="signed_in"');
+    expect((await api('POST', '/profiles', { draft: { firstName: 'Bob', lastName: 'Builder', email: 'bob@acme.example' } })).status).toBe(200);
+    await page.getByTestId('status-bar').getByRole('button', { name: t('sync.status.syncNow') }).click();
+    await nav.getByText(t('common.nav.profiles'), { exact: true }).click();
+    const rows = page.getByTestId('profile-row');
+    await expect(rows).toHaveCount(2);
+    const ana = rows.filter({ hasText: 'ana.silva@acme.example' });
+    await expect(ana.getByTestId('source-badge')).toHaveText(t('profiles.source.badge.sso'));
+    await expect(ana.getByTestId('source-badge')).toHaveAttribute('title', t('profiles.source.sso'));
+    await expect(rows.filter({ hasText: 'bob@acme.example' }).getByTestId('source-badge')).toHaveCount(0);
+    await page.getByTestId('filter-source').click();
+    await expect(page.getByRole('option', { name: t('profiles.source.all') })).toBeVisible();
+    await shot(page, `profiles-source-options-${language}.png`);
+    await page.getByRole('option', { name: t('profiles.list.facet', { label: t('profiles.source.sso'), n: '1' }) }).click();
+    await expect(rows).toHaveCount(1);
+    await expect(rows).toContainText('ana.silva@acme.example');
+    await page.mouse.move(1, 1);
+    // The settings' "saved" note has gone by now; the shot shows the list alone.
+    await expect(page.getByText(t('org.sso.saved'))).toHaveCount(0);
+    await shot(page, `profiles-source-filter-${language}.png`);
+    await rows.click();
+    await expect(page.getByTestId('profile-source')).toHaveText(t('profiles.source.createdBy.sso'));
+    await shot(page, `profile-source-${language}.png`);
   });
 }
 

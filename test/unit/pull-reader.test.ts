@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../src-shared/languages';
 import { MAIL_DELIVERY_STATES } from '../../src-shared/mail-delivery';
-import { PROFILE_STATUSES } from '../../src-shared/profile';
+import { PROFILE_SOURCES, PROFILE_STATUSES } from '../../src-shared/profile';
 import { PullShapeError, readPullResponse } from '../../src-shared/pull-reader';
 import { pullResponseSchema } from '../../src-shared/wire';
 import { noAttributeValues } from '../../src-shared/profile-values';
@@ -35,7 +35,15 @@ const version = mostly(goodVersion, fc.constantFrom(0, -1, 1.5, 2 ** 53, Number.
 const goodCursor = fc.stringMatching(/^\d{1,15}(:[0-9a-f-]{36})?$/);
 const cursor = mostly(goodCursor, fc.constantFrom('', '1234567890123456', '12:abc', 'x'));
 
-const profileOf = (ids: fc.Arbitrary<unknown>, times: fc.Arbitrary<unknown>, versions: fc.Arbitrary<unknown>, languages: fc.Arbitrary<unknown>, statuses: fc.Arbitrary<unknown>) =>
+const goodSource = fc.option(fc.constantFrom(...PROFILE_SOURCES), { nil: undefined });
+const profileOf = (
+  ids: fc.Arbitrary<unknown>,
+  times: fc.Arbitrary<unknown>,
+  versions: fc.Arbitrary<unknown>,
+  languages: fc.Arbitrary<unknown>,
+  statuses: fc.Arbitrary<unknown>,
+  sources: fc.Arbitrary<unknown> = goodSource,
+) =>
   fc.record({
     id: ids,
     firstName: fc.string(),
@@ -52,6 +60,8 @@ const profileOf = (ids: fc.Arbitrary<unknown>, times: fc.Arbitrary<unknown>, ver
     version: versions,
     createdAt: times,
     updatedAt: times,
+    // Absent from a server before sources (0110).
+    source: sources,
   });
 const goodProfile = profileOf(goodUuid, goodTimestamp, goodVersion, fc.constantFrom(...LANGUAGES), fc.constantFrom(...PROFILE_STATUSES));
 const profile = profileOf(
@@ -60,6 +70,7 @@ const profile = profileOf(
   version,
   mostly(fc.constantFrom(...LANGUAGES), fc.constantFrom('de_DE', 'EN_US')),
   mostly(fc.constantFrom(...PROFILE_STATUSES), fc.constantFrom('invited', 'Pending')),
+  mostly(goodSource, fc.constantFrom('ldap', 'SSO', 3, null)),
 );
 /** The invitation email's delivery beside a row: left out (an older server), null (no email), or its record. */
 const deliveryOf = (ids: fc.Arbitrary<unknown>, times: fc.Arbitrary<unknown>, states: fc.Arbitrary<unknown>) =>

@@ -3,6 +3,9 @@ import type { ConsoleLanguage } from '../../../src-shared/console-languages';
 import type { SsoBegun } from '../../../src-shared/contract/sso';
 import { ruleError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
+import type { RuleMessage } from '../../../src-shared/messages';
+import { SSO_REFUSALS } from '../../../src-shared/sso-wire';
+import type { SsoRefusal } from '../../../src-shared/sso-wire';
 import type { SignInResponse } from '../../../src-shared/wire';
 import { TransportError } from './ports';
 
@@ -117,12 +120,30 @@ export class SsoSignIn {
       if (failure instanceof TransportError && failure.status === 401) {
         // The provider's answer refused (ssoReason), or, without one, an account that is no member of the organisation.
         const reason = failure.details?.ssoReason;
-        throw ruleError('UNAUTHORIZED', typeof reason === 'string' ? rule('sso_refused', { reason }) : rule('sso_not_admin', {}));
+        throw ruleError('UNAUTHORIZED', typeof reason === 'string' ? refusalRule(reason) : rule('sso_not_admin', {}));
       }
       if (failure instanceof TransportError && failure.status === 429) throw ruleError('RATE_LIMITED', rule('sign_in_rate_limited', {}));
       throw ruleError('NETWORK', rule('sign_in_failed', { detail: detailOf(failure) }));
     }
   }
+}
+
+/** Each reason the server gives for refusing (SSO_REFUSALS), in words the console translates. */
+const REFUSAL_RULES: Record<SsoRefusal, () => RuleMessage> = {
+  disabled: () => rule('sso_refused_disabled', {}),
+  provider_unavailable: () => rule('sso_refused_provider_unavailable', {}),
+  state: () => rule('sso_refused_state', {}),
+  provider_error: () => rule('sso_refused_provider_error', {}),
+  nonce: () => rule('sso_refused_nonce', {}),
+  expired: () => rule('sso_refused_expired', {}),
+  token: () => rule('sso_refused_token', {}),
+  email_missing: () => rule('sso_refused_email_missing', {}),
+  email_unverified: () => rule('sso_refused_email_unverified', {}),
+};
+
+/** The server's reason for refusing the sign-in, worded; one this console does not know (a newer server's) is named as it came. */
+function refusalRule(reason: string): RuleMessage {
+  return (SSO_REFUSALS as readonly string[]).includes(reason) ? REFUSAL_RULES[reason as SsoRefusal]() : rule('sso_refused', { reason });
 }
 
 /** The server's refusal to begin, in words. */

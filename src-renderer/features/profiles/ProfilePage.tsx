@@ -9,6 +9,7 @@ import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { DeactivatedBadge, StatusBadge } from '../../components/StatusBadge';
 import { DeactivatedNotice } from './DeactivatedNotice';
+import { SourceLine } from './ProfileSource';
 import { FIELD_KEYS, noValue, showValue } from '../../components/values';
 import { useFormat } from '../../i18n/format';
 import { errorText } from '../../i18n/messages';
@@ -161,6 +162,7 @@ export function ProfilePage({ id }: { id: string }) {
             </Group>
           )}
         </Group>
+        <SourceLine source={profile.source} />
         <DeactivatedNotice deactivatedAt={profile.deactivatedAt} />
         {profile.status !== 'confirmed' && delivery.data != null && <DeliveryAlert profileId={profile.id} delivery={delivery.data} sync={sync.data} />}
         {editing ? (

@@ -9,6 +9,7 @@ import type { ProfileWindow } from './useProfileWindow';
 import classes from './ProfileTable.module.css';
 import { useVirtualPagedRows } from '../../api/usePagedRows';
 import { useGridNavigation } from '../../a11y/grid';
+import { SourceBadge } from './ProfileSource';
 
 const ROW_HEIGHT = 44;
 
@@ -122,7 +123,12 @@ export function ProfileTable({ window: rows, total }: { window: ProfileWindow; t
                         if (e.key === 'Enter') navigate({ page: 'profile', id: p.id });
                       }}
                     >
-                      {fullName(p)}
+                      <Group gap={6} wrap="nowrap">
+                        <Text inherit truncate>
+                          {fullName(p)}
+                        </Text>
+                        <SourceBadge source={p.source} />
+                      </Group>
                     </div>
                     <div role="gridcell">{p.email}</div>
                     <div role="gridcell">{p.username ?? ''}</div>

@@ -25,6 +25,7 @@ import { ATTRIBUTE_ACTIONS, OTHER_ACTIONS } from './list-action-words';
 import type { ListActionItem } from './list-action-words';
 import { KIND_OF } from '../../../src-shared/attributes';
 import type { CatalogueEntry } from '../../../src-shared/attributes';
+import { SourceFilter } from './ProfileSource';
 
 const isStatus = (v: string): v is ProfileStatus => (PROFILE_STATUSES as readonly string[]).includes(v);
 const isLanguage = (v: string): v is Language => (LANGUAGES as readonly string[]).includes(v);
@@ -295,6 +296,17 @@ export function ProfilesPage() {
             color="red"
             mb={8}
             data-testid="filter-deactivated"
+          />
+        )}
+        {/* Beside the filters once a profile came from elsewhere than a console (or while it filters). */}
+        {((facets.data?.sources.console ?? 0) < (facets.data?.total ?? 0) || query.source !== undefined) && (
+          <SourceFilter
+            value={query.source}
+            counts={facets.data?.sources}
+            label={facet}
+            onChange={(source) => {
+              setQuery({ source });
+            }}
           />
         )}
       </Group>

@@ -63,7 +63,13 @@ export function SsoSignIn({ serverUrl, onSignedIn, onChoose }: { serverUrl: stri
         }}
       >
         <Stack>
-          {error !== undefined && organisationError === null && (
+          {/* Cancelled or given up waiting: nothing went wrong, so not in red. */}
+          {error !== undefined && error.code === 'CANCELLED' && (
+            <Alert color="yellow" data-testid="sso-stopped">
+              {errorText(t, error)}
+            </Alert>
+          )}
+          {error !== undefined && error.code !== 'CANCELLED' && organisationError === null && (
             <Alert color="red" data-testid="sso-error">
               {urlError ?? errorText(t, error)}
             </Alert>

@@ -79,6 +79,9 @@ describe.each(BACKENDS)('import source runs on %s', (backend) => {
     expect(first.rejectedRows[0]?.reasons.join(' ')).toMatch(/email/i);
     // Through the sync sequence: a console's pull gets them.
     expect(await pulledEmails()).toEqual(['anna.peeters@hr.example.com', 'chloe.dubois@hr.example.com']);
+    // Each says it came from the employee file.
+    const pulled = await t.request<Ok<{ changes: { profile?: { source?: string } }[] }>>('GET', '/api/v1/sync/pull?cursor=0&limit=5000', { token: org.token });
+    expect(pulled.body.data.changes.flatMap((c) => (c.profile === undefined ? [] : [c.profile.source]))).toEqual(['import_source', 'import_source']);
 
     // Nothing new: the same file again, and a copy of it under another name.
     expect(await run()).toMatchObject({ status: 'nothing-new', created: 0, fileName: null });

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgres, openSqlite } from '../../../src-server/db/connect';
 import type { DbHandle } from '../../../src-server/db/connect';
-import { MIGRATION_NAMES, migrateToLatest } from '../../../src-server/db/migrations';
+import { MIGRATION_NAMES, migrateToLatest, pendingMigrations } from '../../../src-server/db/migrations';
 import type { Database } from '../../../src-server/db/schema';
 import { freshPgDatabase } from '../../support/pg-vitest';
 import { BACKENDS } from '../../support/roster-server';
@@ -118,6 +118,8 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
 
     // Nothing lost.
     expect(await db.selectFrom('profiles').select(['id', 'organisation_id', 'first_name', 'email', 'version', 'deleted', 'created_at']).orderBy('id').execute()).toEqual(before);
+    // 0110: the profiles made before sources were the consoles' (or the API's).
+    expect(new Set((await db.selectFrom('profiles').select('source').execute()).map((r) => r.source))).toEqual(new Set(['console']));
     expect(await db.selectFrom('invitations').select('id').orderBy('id').execute()).toEqual([finnInvitation, ginaInvitation].map((i) => ({ id: i.id })).sort((x, y) => x.id.localeCompare(y.id)));
 
     // Own facts only; what B saw of A's history is gone, and those rows come again in B's next pull.
@@ -224,5 +226,26 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
     expect(await tables()).toContain('assignment_rules');
     expect(await tables()).toContain('profile_entries');
     expect((await h.db.selectFrom('organisations').select('required_attributes').where('id', '=', orgId).execute()).map((r) => r.required_attributes)).toEqual(['[]']);
+  });
+
+  it('runs a migration that arrives after a later-numbered one already ran (0110 on a database at 0130), keeping the rows', async () => {
+    const h = await open(backend);
+    const db = asUnknown(h.db);
+    await migrateToLatest(db, h.dialect);
+    const orgId = randomUUID();
+    await h.db
+      .insertInto('organisations')
+      .values({ id: orgId, name: 'Late', default_language: 'en_US', invitation_lifetime_days: 7, app_links: '{}', change_seq: 1, created_at: at(0), updated_at: at(0) })
+      .execute();
+    // The database as a server from before 0110 left it, with every later migration run.
+    await sql`delete from kysely_migration where name = '0110_profile_source'`.execute(db);
+    await sql`alter table profiles drop column source`.execute(db);
+    await h.db
+      .insertInto('profiles')
+      .values({ id: randomUUID(), organisation_id: orgId, first_name: 'Old', last_name: 'Row', email: 'old@late.example.com', phone: null, tags: '[]', external_id: null, language: 'en_US', invited_at: null, invitation_expires_at: null, confirmed_at: null, version: 1, change_seq: 1, deleted: 0, created_at: at(1), updated_at: at(1), deactivated_at: null })
+      .execute();
+    expect(await pendingMigrations(db, h.dialect)).toEqual(['0110_profile_source']);
+    expect(await migrateToLatest(db, h.dialect)).toEqual(['0110_profile_source']);
+    expect((await h.db.selectFrom('profiles').select(['email', 'source']).where('organisation_id', '=', orgId).execute())).toEqual([{ email: 'old@late.example.com', source: 'console' }]);
   });
 });

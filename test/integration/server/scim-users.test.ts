@@ -89,14 +89,15 @@ describe.each(BACKENDS)('SCIM Users on %s', (backend) => {
     expect(deactivated.body.meta.version).toBe('W/"2"');
     // Consoles pull it with when it was deactivated (an optional field older consoles ignore).
     const pulledOff = (await pull()).filter((c) => c.profile?.id === user.id).at(-1)?.profile;
-    expect(pulledOff).toMatchObject({ version: 2, deactivatedAt: expect.stringMatching(/^\d{4}-/) as unknown });
+    expect(pulledOff).toMatchObject({ version: 2, deactivatedAt: expect.stringMatching(/^\d{4}-/) as unknown, source: 'scim' });
 
     const put = await scim<ScimUserBody>('PUT', `/Users/${user.id}`, { body: { ...oktaUser(email, '00ujl29u0le5T6Aj10h7', 'Tess', 'User-Smith'), id: user.id, active: true } });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ active: true, name: { givenName: 'Tess', familyName: 'User-Smith' } });
 
     const mine = (await pull()).filter((c) => c.profile?.id === user.id);
-    expect(mine.at(-1)?.profile).toMatchObject({ email, lastName: 'User-Smith' });
+    // Replaced, it still says where it came from.
+    expect(mine.at(-1)?.profile).toMatchObject({ email, lastName: 'User-Smith', source: 'scim' });
     expect(mine.at(-1)?.profile).not.toHaveProperty('deactivatedAt');
     const entries = (await audit()).filter((e) => e.profileId === user.id);
     expect(entries.map((e) => e.action)).toEqual(['profile.reactivated', 'profile.changed', 'profile.deactivated', 'profile.created']);

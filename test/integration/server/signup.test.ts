@@ -127,7 +127,7 @@ describe.each(BACKENDS)('self sign-up, on %s', (backend) => {
     expect(done.status, done.text).toBe(201);
     expect(done.text).toContain('data-state="created"');
     const profile = (await pulled(org)).find((p) => p.email === email);
-    expect(profile).toMatchObject({ department: kitchen });
+    expect(profile).toMatchObject({ department: kitchen, source: 'signup' });
     expect(profile?.confirmedAt).not.toBeNull();
     const row = await t.server.db.db.selectFrom('profiles').selectAll().where('organisation_id', '=', org.organisationId).where('email', '=', email).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ first_name: 'Anaïs', last_name: 'Dupré', language: 'nl_BE', phone: '+32470123456' });

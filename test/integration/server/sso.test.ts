@@ -128,7 +128,7 @@ describe.each(BACKENDS)('single sign-on on %s', (backend) => {
     expect(done.text).toContain('data-created');
     const profiles = (await pull(a)).flatMap((c) => (c.op === 'upsert' && c.profile.email === 'ana.silva@acme.example' ? [c.profile] : []));
     expect(profiles).toHaveLength(1);
-    expect(profiles[0]).toMatchObject({ firstName: 'Ana', lastName: 'Silva', language: 'fr_BE', department: departmentId, status: 'confirmed' });
+    expect(profiles[0]).toMatchObject({ firstName: 'Ana', lastName: 'Silva', language: 'fr_BE', department: departmentId, status: 'confirmed', source: 'sso' });
     const created = (await audit(a)).find((e) => e.action === 'profile.created' && e.actorEmail === 'ana.silva@acme.example');
     expect(created?.client).toBe('SSO');
     expect(created?.details).toMatchObject({ source: 'SSO' });
@@ -139,8 +139,17 @@ describe.each(BACKENDS)('single sign-on on %s', (backend) => {
     const done = await page(callback.pathname + callback.search);
     expect(done.text).toContain('data-state="signed_in"');
     expect(done.text).not.toContain('data-created');
-    const rows = await t.server.db.db.selectFrom('profiles').select('id').where('organisation_id', '=', a.organisationId).where('email', '=', 'ana.silva@acme.example').execute();
+    const rows = await t.server.db.db.selectFrom('profiles').select(['id', 'version', 'source']).where('organisation_id', '=', a.organisationId).where('email', '=', 'ana.silva@acme.example').execute();
     expect(rows).toHaveLength(1);
+    // An admin's edit keeps where the profile came from.
+    const [row] = rows;
+    const edited = await t.request<Ok<{ firstName: string; source: string }>>('PATCH', `/api/v1/profiles/${row?.id ?? ''}`, { token: a.token, body: { baseVersion: row?.version, draft: { firstName: 'Anabela', lastName: 'Silva', email: 'ana.silva@acme.example', language: 'fr_BE', department: departmentId } } });
+    expect(edited.status, edited.text).toBe(200);
+    expect(edited.body.data).toMatchObject({ firstName: 'Anabela', source: 'sso' });
+    // One an admin makes through the API is the console's.
+    const made = await t.request<Ok<{ source: string }>>('POST', '/api/v1/profiles', { token: a.token, body: { draft: { firstName: 'Rui', lastName: 'Costa', email: 'rui.costa@acme.example' } } });
+    expect(made.status, made.text).toBe(200);
+    expect(made.body.data.source).toBe('console');
   });
 
   it('refuses an email of a domain the organisation does not allow, with a clear page, and audits it', async () => {

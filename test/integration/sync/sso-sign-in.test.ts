@@ -32,6 +32,7 @@ beforeAll(async () => {
     {
       owner: { email: acme.email, given_name: 'Olivia', family_name: 'Owner' },
       ana: { email: 'ana.silva@acme.example', given_name: 'Ana', family_name: 'Silva' },
+      unverified: { email: acme.email, given_name: 'Olivia', family_name: 'Owner', email_verified: false },
     },
   );
   const saved = await server.request<{ data: SsoSettings }>('PUT', '/api/v1/sso', { token: acme.token, body: { enabled: true, issuer: idp.issuer, clientId: 'roster-acme', clientSecret: 'acme-secret-at-the-provider' } });
@@ -99,6 +100,19 @@ describe('signing in to the console with single sign-on', () => {
     expect(error.code).toBe('UNAUTHORIZED');
     expect(ruleKey(error)).toBe('sso_not_admin');
     expect(await c.call('sync:status', {})).toMatchObject({ connected: false, organisation: null, account: null });
+  });
+
+  it('words the server’s reason for refusing (an email the provider has not verified), not its code', async () => {
+    const c = open();
+    const begun = await c.call('sync:ssoBegin', { serverUrl: server.url, organisationId: acme.organisationId, language: 'en' });
+    const finishing = refusal(c.roster.dispatcher.dispatch('sync:ssoFinish', {}));
+    const back = await signInAt(begun.authorizationUrl, 'unverified', redirectOf(begun.authorizationUrl));
+    expect((await fetch(back.href)).status).toBe(400);
+    const error = await finishing;
+    expect(error.code).toBe('UNAUTHORIZED');
+    expect(ruleKey(error)).toBe('sso_refused_email_unverified');
+    expect(error.message).toBe('The identity provider says your email address is not verified: verify it there, then try again.');
+    expect((await c.call('sync:status', {})).connected).toBe(false);
   });
 
   it('says when the organisation has no single sign-on, and when the server cannot be reached', async () => {
