@@ -1,6 +1,7 @@
 import type { Db } from './database';
 import { LIST_INDEXES, SEARCH_COLUMNS, SEARCH_TRIGGERS, SEARCH_TRIGGERS_BEFORE_14, replicaIndexes } from './replica-indexes';
 import { createInvitationEvents } from './dashboard.repo';
+import { addFoldedNames } from './duplicates.repo';
 import { ENTRIES_DELETE_TRIGGER, PROFILE_ENTRIES_TABLE, fillProfileEntries } from './profile-entries';
 
 /** Every column of profiles, in the table's order (migration 7 copies them across). */
@@ -473,6 +474,7 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX profiles_deactivated ON profiles (deactivated_at) WHERE deleted = 0 AND deactivated_at IS NOT NULL;`);
     },
   },
+  { version: 17, name: 'folded names, for possible duplicates', up: addFoldedNames },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

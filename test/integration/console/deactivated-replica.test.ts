@@ -30,10 +30,12 @@ describe('replica schema 15: profiles the identity provider deactivated', () => 
       `INSERT INTO profiles (id, first_name, last_name, email, tags, language, status, version, created_at, updated_at, name_key, username)
        VALUES (?, 'Éloïse', 'Peeters', 'p1@example.com', '[]', 'nl_BE', 'not_invited', 1, ?, ?, 'peeters eloise', 'eloise')`,
     ).run(storedProfile(1).id, NOW.toISOString(), NOW.toISOString());
-    migrate(db);
+    migrate(db, 15);
     expect(schemaVersion(db)).toBe(15);
     const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'profiles'").all() as { name: string }[]).map((r) => r.name);
     expect(indexes).toContain('profiles_deactivated');
+    // Reading rows as this Roster does needs the later versions too.
+    migrate(db);
     expect(profilesRepo.get(db, storedProfile(1).id, NOW)).toMatchObject({ firstName: 'Éloïse', username: 'eloise', deactivatedAt: null });
     expect(profilesRepo.facets(db, NOW).deactivated).toBe(0);
     expect(profilesRepo.list(db, { deactivated: true }, 0, 10, NOW).total).toBe(0);
