@@ -103,7 +103,8 @@ export function diffRow(row: ImportRow, mapping: Mapping, lookup: DirectoryLooku
 
 const possibleDuplicate = (existing: PossibleDuplicate): CellIssue => {
   const found = rule('import_possible_duplicate', { name: `${existing.firstName} ${existing.lastName}`, email: existing.email });
-  return { field: null, column: null, severity: 'warning', code: 'possible-duplicate', message: englishText(found), rule: found };
+  // On the name's cell, so the grid shows it where the likeness starts.
+  return { field: 'lastName', column: null, severity: 'warning', code: 'possible-duplicate', message: englishText(found), rule: found };
 };
 
 const conflict = (field: 'externalId' | 'email' | 'username', found: RuleMessage): CellIssue => ({ field, column: null, severity: 'warning', code: 'conflict', message: englishText(found), rule: found });

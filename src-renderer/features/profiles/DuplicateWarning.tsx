@@ -33,6 +33,8 @@ export function DuplicateWarning({ matches, onChoose }: { matches: readonly Poss
                     <Button
                       size="xs"
                       variant="light"
+                      // The whole label, however long the name beside it.
+                      style={{ flexShrink: 0 }}
                       onClick={() => {
                         onChoose({ kind: 'open', id: m.id });
                       }}

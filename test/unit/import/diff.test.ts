@@ -68,7 +68,7 @@ describe('diff against the directory', () => {
     diffRow(r, [...MAPPING], directory([profile({ externalId: null })]));
     expect(r.status).toBe('new');
     expect(r.issues).toEqual([
-      expect.objectContaining({ severity: 'warning', code: 'possible-duplicate', field: null, rule: { key: 'import_possible_duplicate', params: { name: 'Ann Peeters', email: 'ann@example.com' } } }),
+      expect.objectContaining({ severity: 'warning', code: 'possible-duplicate', field: 'lastName', rule: { key: 'import_possible_duplicate', params: { name: 'Ann Peeters', email: 'ann@example.com' } } }),
     ]);
     expect(r.issues[0]?.message).toContain('Might be the same person as Ann Peeters (ann@example.com)');
     const byExternalId = row({ email: 'ann.p@example.com', externalId: 'E9' });
