@@ -3,6 +3,7 @@ import type { CellIssue, FieldChange, ImportRow } from '../src-shared/import';
 import { englishText, rule } from '../src-shared/messages';
 import type { RuleMessage } from '../src-shared/messages';
 import type { Mapping } from './match';
+import type { PossibleDuplicate } from '../src-shared/contract/profiles';
 import { IDENTITY_FIELDS, valuesOf } from '../src-shared/profile-values';
 
 /** How the diff finds existing profiles (the replica, in the service). */
@@ -11,13 +12,15 @@ export interface DirectoryLookup {
   byExternalId(externalId: string): Profile | undefined;
   /** The live holder of a username, whatever its case. */
   byUsername(username: string): Profile | undefined;
+  /** The live profiles a profile with these values might be the same person as (src-shared/duplicates.ts). */
+  possibleDuplicates(values: ProfileValues): readonly PossibleDuplicate[];
 }
 
 const VALUE_KEYS = IDENTITY_FIELDS;
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-const DIFF_CODES = new Set(['conflict', 'email-taken', 'external-id-taken']);
+const DIFF_CODES = new Set(['conflict', 'email-taken', 'external-id-taken', 'possible-duplicate']);
 
 /**
  * The fields a row really provides: mapped, and not empty in this row. An
@@ -46,7 +49,7 @@ export function mergedValues(existing: Profile, incoming: ProfileValues, provide
   return merged;
 }
 
-/** Compares one valid row with the directory: new / would update (field by field) / unchanged / conflict (an external ID or a username another profile holds). */
+/** Compares one valid row with the directory: new (warned when it might be an existing person under another email) / would update (field by field) / unchanged / conflict (an external ID or a username another profile holds). */
 export function diffRow(row: ImportRow, mapping: Mapping, lookup: DirectoryLookup): void {
   row.issues = row.issues.some((i) => DIFF_CODES.has(i.code)) ? row.issues.filter((i) => !DIFF_CODES.has(i.code)) : row.issues;
   row.existingId = null;
@@ -82,7 +85,11 @@ export function diffRow(row: ImportRow, mapping: Mapping, lookup: DirectoryLooku
     row.issues.push(conflict('username', rule('import_username_elsewhere', { username: values.username ?? '', holder: byUsername.email })));
     return;
   }
-  if (byEmail === undefined) return;
+  if (byEmail === undefined) {
+    // A new email, but maybe not a new person: a warning names each existing profile; the row is still created unless excluded.
+    for (const existing of lookup.possibleDuplicates(values)) row.issues.push(possibleDuplicate(existing));
+    return;
+  }
   row.existingId = byEmail.id;
   const provided = providedFields(row, mapping);
   const merged = mergedValues(byEmail, values, provided);
@@ -93,5 +100,11 @@ export function diffRow(row: ImportRow, mapping: Mapping, lookup: DirectoryLooku
   row.changes = changes;
   row.status = changes.length === 0 ? 'unchanged' : 'update';
 }
+
+const possibleDuplicate = (existing: PossibleDuplicate): CellIssue => {
+  const found = rule('import_possible_duplicate', { name: `${existing.firstName} ${existing.lastName}`, email: existing.email });
+  // On the name's cell, so the grid shows it where the likeness starts.
+  return { field: 'lastName', column: null, severity: 'warning', code: 'possible-duplicate', message: englishText(found), rule: found };
+};
 
 const conflict = (field: 'externalId' | 'email' | 'username', found: RuleMessage): CellIssue => ({ field, column: null, severity: 'warning', code: 'conflict', message: englishText(found), rule: found });

@@ -139,6 +139,8 @@ export type ImportIssueCode =
   | 'email-taken'
   | 'external-id-taken'
   | 'conflict'
+  /** A new email, but the same name and the same phone or external ID as an existing profile (src-shared/duplicates.ts): a warning. */
+  | 'possible-duplicate'
   | 'neutralised'
   /** A control or text-direction character (NUL, U+202E …): removed on import; the "remove hidden characters" fix removes it now. */
   | 'hidden-characters'

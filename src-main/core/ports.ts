@@ -1,6 +1,7 @@
 import type { Profile } from '../../src-shared/profile';
 import type { Mutation } from '../../src-shared/mutation';
-import type { ProfileFacets, ProfileQuery, Selection } from '../../src-shared/contract/profiles';
+import type { PossibleDuplicate, ProfileFacets, ProfileQuery, Selection } from '../../src-shared/contract/profiles';
+import type { DuplicateFacts } from '../../src-shared/duplicates';
 import type { ChangeTopic } from '../../src-shared/contract';
 import type { ImportStorePort } from './import/store';
 import type { CatalogueEntry } from '../../src-shared/attributes';
@@ -37,6 +38,8 @@ export interface ProfileStorePort {
   /** Live profiles by id, in the order given (ids not live are left out). */
   getMany(ids: readonly string[], now: Date): Profile[];
   facets(now: Date): ProfileFacets;
+  /** The live profiles a profile with these values might be the same person as (src-shared/duplicates.ts), by name. */
+  possibleDuplicates(values: DuplicateFacts): PossibleDuplicate[];
 }
 
 /** The organisation's catalogues as the replica holds them (the server's, pulled). */

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement as BetterStatement } from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { foldText } from '../../src-shared/fold';
 
 export type Db = SqliteDatabase;
 
@@ -87,16 +88,6 @@ export const LOWER_FUNCTION = 'roster_lower';
 
 /** The SQL name of `foldText`, registered on every connection. */
 export const FOLD_FUNCTION = 'roster_fold';
-
-/**
- * Text as the search indexes see it: lower case, accents off. With `words`,
- * every run of characters other than letters and digits becomes one space and
- * the text starts with one, so " term" finds the words that start with term.
- */
-export function foldText(text: string, words: boolean): string {
-  const folded = text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-  return words ? ` ${folded.replace(/[^\p{L}\p{N}]+/gu, ' ')}` : folded;
-}
 
 type Statement = BetterStatement;
 const statementCache = new WeakMap<Db, Map<string, Statement>>();

@@ -1,6 +1,8 @@
 import type { Db } from './database';
 import { LIST_INDEXES, SEARCH_COLUMNS, SEARCH_TRIGGERS, SEARCH_TRIGGERS_BEFORE_14, replicaIndexes } from './replica-indexes';
 import { createInvitationEvents } from './dashboard.repo';
+import { addFoldedNames } from './duplicates.repo';
+import { addProfileSources } from './profile-sources';
 import { ENTRIES_DELETE_TRIGGER, PROFILE_ENTRIES_TABLE, fillProfileEntries } from './profile-entries';
 
 /** Every column of profiles, in the table's order (migration 7 copies them across). */
@@ -473,17 +475,8 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX profiles_deactivated ON profiles (deactivated_at) WHERE deleted = 0 AND deactivated_at IS NOT NULL;`);
     },
   },
-  {
-    version: 16,
-    name: 'where each profile came from',
-    up: (db) => {
-      // The pull brings it (the server sets it at creation); the rows already here were pulled from a server without
-      // sources, or made here: the console's. The list's source filter and counts read the few rows that did not come
-      // from a console through the partial index.
-      db.exec(`ALTER TABLE profiles ADD COLUMN source TEXT NOT NULL DEFAULT 'console';
-        CREATE INDEX profiles_by_source ON profiles (source) WHERE deleted = 0 AND source <> 'console';`);
-    },
-  },
+  { version: 16, name: 'where each profile came from', up: addProfileSources },
+  { version: 17, name: 'folded names, for possible duplicates', up: addFoldedNames },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -8,6 +8,16 @@ import type { ProfileSource } from '../../src-shared/profile';
  * (profiles_by_source), never a scan; "console" is every live row but those.
  */
 
+/**
+ * Replica schema 16. The pull brings the column (the server sets it at
+ * creation); the rows already here were pulled from a server without sources,
+ * or made here: the console's.
+ */
+export function addProfileSources(db: Db): void {
+  db.exec(`ALTER TABLE profiles ADD COLUMN source TEXT NOT NULL DEFAULT 'console';
+    CREATE INDEX profiles_by_source ON profiles (source) WHERE deleted = 0 AND source <> 'console';`);
+}
+
 /** The live rows that did not come from a console, through their partial index. */
 const OTHER_SOURCES = "SELECT s.rid FROM profiles s INDEXED BY profiles_by_source WHERE s.deleted = 0 AND s.source <> 'console'";
 

@@ -9,8 +9,11 @@ import type { ProfileFacets, ProfileQuery, Selection, SortField } from '../../sr
 import type { StoredProfile } from '../core/ports';
 import type { SelectionMember } from '../core/invitations/ports';
 import { replicaIndexes } from './replica-indexes';
-import { FOLD_FUNCTION, LOWER_FUNCTION, foldText } from './database';
+import { FOLD_FUNCTION, LOWER_FUNCTION } from './database';
+import { foldText } from '../../src-shared/fold';
 import { NOT_DELIVERED_PROFILE_SQL, deliveryRepo } from './delivery.repo';
+import { DUPLICATE_RIDS, duplicatesRepo } from './duplicates.repo';
+import { duplicateNameKey } from '../../src-shared/duplicates';
 import { ATTRIBUTE_COLUMNS, addEntries, entryFacets, entryFilterSql, entrySets, syncEntries } from './profile-entries';
 import { sourceCounts, sourceFilterSql } from './profile-sources';
 
@@ -106,6 +109,7 @@ const toParams = (p: StoredProfile) => ({
   created_at: p.createdAt,
   updated_at: p.updatedAt,
   name_key: nameKey(p),
+  folded_name: duplicateNameKey(p),
 });
 
 const SORT_SQL: Record<SortField, string> = {
@@ -238,6 +242,7 @@ export function buildWhere(query: ProfileQuery, now: Date, walkSortIndex = false
   if (query.undelivered === true) clauses.push(NOT_DELIVERED_PROFILE_SQL);
   if (query.deactivated === true) clauses.push(`${member} IN (${DEACTIVATED_RIDS})`);
   if (query.source !== undefined) clauses.push(sourceFilterSql(query.source, member, params));
+  if (query.duplicates === true) clauses.push(`${member} IN (${DUPLICATE_RIDS})`);
   clauses.push(...entryFilterSql(query.attributes, member, indexed, params));
   return { sql: clauses.join(' AND '), params };
 }
@@ -269,7 +274,7 @@ export const whereNow = (db: Db, query: ProfileQuery, now: Date): Where => build
  * are being built.
  */
 function indexOnlyCount(query: ProfileQuery, indexed: boolean): Where | null {
-  const other = (query.search ?? '').trim() !== '' || (query.statuses?.length ?? 0) > 0 || (query.languages?.length ?? 0) > 0 || query.undelivered === true || query.deactivated === true || query.source !== undefined;
+  const other = (query.search ?? '').trim() !== '' || (query.statuses?.length ?? 0) > 0 || (query.languages?.length ?? 0) > 0 || query.undelivered === true || query.deactivated === true || query.source !== undefined || query.duplicates === true;
   if (!indexed || other) return null;
   const params: Record<string, string | number> = {};
   const tags = [...new Set((query.tags ?? []).map((t) => t.toLowerCase()))];
@@ -303,8 +308,8 @@ export const profilesRepo = {
       db,
       `INSERT INTO profiles (id, first_name, last_name, email, phone, tags, external_id, username, language, access_rights, department, job_profile,
         permission_type, user_group, payment_methods, licences, grants, status, invited_at, invitation_expires_at, confirmed_at, version,
-        created_at, updated_at, name_key, deactivated_at, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        created_at, updated_at, name_key, deactivated_at, source, folded_name)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       p.id,
       p.firstName,
@@ -333,6 +338,7 @@ export const profilesRepo = {
       nameKey(p),
       p.deactivatedAt ?? null,
       p.source ?? 'console',
+      duplicateNameKey(p),
     );
     if (!withTags) return;
     // A new row has no tags yet: add them without looking anything up.
@@ -348,7 +354,7 @@ export const profilesRepo = {
    * columns of each). The tag table and the attribute index follow what changed.
    */
   update(db: Db, profile: StoredProfile): void {
-    const row = prepared(db, 'SELECT * FROM profiles WHERE id = ? AND deleted = 0').get(profile.id) as (ProfileRow & { rid: number; name_key: string }) | undefined;
+    const row = prepared(db, 'SELECT * FROM profiles WHERE id = ? AND deleted = 0').get(profile.id) as (ProfileRow & { rid: number; name_key: string; folded_name: string }) | undefined;
     if (row === undefined) throw new Error(`profile ${profile.id} is not in the replica`);
     // A row made here carries no deactivation nor source: it keeps those the server gave.
     const kept = { ...(profile.deactivatedAt === undefined ? {} : { deactivated_at: profile.deactivatedAt }), ...(profile.source === undefined ? {} : { source: profile.source }) };
@@ -475,7 +481,7 @@ export const profilesRepo = {
     const total = Object.values(statuses).reduce((a, b) => a + b, 0);
     const deactivated = (prepared(db, `SELECT count(*) AS n FROM (${DEACTIVATED_RIDS})`).get() as { n: number }).n;
     const undelivered = deliveryRepo.notDeliveredCount(db);
-    return { total, statuses, languages, tags: tagRows, undelivered, deactivated, sources: sourceCounts(db, total), attributes: entryFacets(db, !replicaIndexes.pending(db)) };
+    return { total, statuses, languages, tags: tagRows, undelivered, deactivated, sources: sourceCounts(db, total), duplicates: duplicatesRepo.count(db), attributes: entryFacets(db, !replicaIndexes.pending(db)) };
   },
 };
 

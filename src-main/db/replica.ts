@@ -5,6 +5,7 @@ import { uniqueValueClash } from './database';
 import { importsRepo } from './imports.repo';
 import { outboxRepo } from './outbox.repo';
 import { profilesRepo } from './profiles.repo';
+import { duplicatesRepo } from './duplicates.repo';
 import { cataloguesRepo } from './catalogues.repo';
 import { rulesRepo } from './rules.repo';
 
@@ -44,6 +45,7 @@ export function createReplica(db: Db): ReplicaPort {
       selectionIds: (selection, now) => profilesRepo.selectionMembers(db, selection, now).map((m) => m.id),
       getMany: (ids, now) => profilesRepo.getMany(db, ids, now),
       facets: (now) => profilesRepo.facets(db, now),
+      possibleDuplicates: (values) => duplicatesRepo.possibleDuplicatesOf(db, values),
     },
     catalogues: {
       get: (id) => cataloguesRepo.get(db, id),

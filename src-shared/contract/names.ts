@@ -28,6 +28,7 @@ export const PRELOAD_CHANNELS = [
   'profiles:facets',
   'profiles:countSelection',
   'profiles:suggestUsername',
+  'profiles:possibleDuplicates',
   'profiles:previewAction',
   'profiles:applyAction',
   'profiles:undoAction',

@@ -38,6 +38,8 @@ export const profileQuerySchema = z.strictObject({
   deactivated: z.boolean().optional(),
   /** Only profiles that came from this source (PROFILE_SOURCES). */
   source: z.enum(PROFILE_SOURCES).optional(),
+  /** Only profiles that might be the same person as another (src-shared/duplicates.ts). */
+  duplicates: z.boolean().optional(),
   attributes: attributeFiltersSchema.optional(),
   sort: z.strictObject({ by: z.enum(SORT_FIELDS), dir: z.enum(['asc', 'desc']) }).optional(),
 });
@@ -69,6 +71,8 @@ export interface ProfileFacets {
   deactivated: number;
   /** Live profiles per source (the source filter's counts). */
   sources: Record<ProfileSource, number>;
+  /** Profiles the "possible duplicates" filter shows. */
+  duplicates: number;
   attributes: AttributeFacets;
 }
 
@@ -82,6 +86,14 @@ export interface UsernameSuggestion {
 }
 
 const personNameSchema = z.string().max(1000);
+
+/** An existing profile a new one might be the same person as: named by the console's warning, opened by its "Open it". */
+export interface PossibleDuplicate {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+}
 
 export const profilesChannels = {
   'profiles:list': channel<ProfilePage>()(
@@ -97,4 +109,6 @@ export const profilesChannels = {
     z.strictObject({ firstName: personNameSchema, lastName: personNameSchema, profileId: profileIdSchema.optional() }),
   ),
   'profiles:countSelection': channel<{ count: number }>()(z.strictObject({ selection: selectionSchema })),
+  /** The existing profiles a profile with these values might duplicate (same folded name, same phone or external ID, another email); refused like a create when the draft is not valid. */
+  'profiles:possibleDuplicates': channel<{ profiles: PossibleDuplicate[] }>()(z.strictObject({ draft: profileDraftSchema })),
 };

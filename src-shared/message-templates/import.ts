@@ -15,6 +15,7 @@ export const IMPORT_TEMPLATES = {
   import_duplicate_username_first_one: 'The same username (ignoring case) is also on row {{rows}}; only this row will be imported.',
   import_duplicate_username_first_other: 'The same username (ignoring case) is also on rows {{rows}}; only this row will be imported.',
   import_duplicate_username: 'The same username (ignoring case) is already on row {{row}}.',
+  import_possible_duplicate: 'Might be the same person as {{name}} ({{email}}): same name and same phone number or external ID, another email. Exclude the row if it is.',
   import_username_elsewhere: 'Username {{username}} already belongs to another profile ({{holder}}). Change the username in the file, or leave it blank to have one made.',
   import_external_id_elsewhere: "External ID {{externalId}} already belongs to {{holder}}; this row's email is new. Fix the email or the external ID.",
   import_external_id_elsewhere_email_exists: '{{email}} already exists, but external ID {{externalId}} belongs to another profile ({{holder}}).',

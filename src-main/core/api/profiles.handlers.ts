@@ -14,6 +14,7 @@ export const profileHandlers = (profiles: ProfileService, actions: ListActionSer
   'profiles:facets': () => profiles.facets(),
   'profiles:suggestUsername': ({ firstName, lastName, profileId }) => profiles.suggestUsername({ firstName, lastName }, profileId),
   'profiles:countSelection': ({ selection }) => ({ count: profiles.countSelection(selection) }),
+  'profiles:possibleDuplicates': ({ draft }) => ({ profiles: profiles.possibleDuplicates(draft) }),
   'profiles:previewAction': ({ selection, action }) => actions.preview(selection, action),
   'profiles:applyAction': ({ selection, action }) => actions.apply(selection, action),
   'profiles:undoAction': ({ undoId }) => actions.undoAction(undoId),

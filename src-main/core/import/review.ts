@@ -92,6 +92,7 @@ export async function compareWithDirectory(ctx: ImportContext, s: Session, signa
       const id = replica.profiles.findIdByUsername(username);
       return id === undefined ? undefined : replica.profiles.get(id, now);
     },
+    possibleDuplicates: (values) => replica.profiles.possibleDuplicates(values),
   };
   const rows = s.analysis.rows;
   const chunk = 2000;

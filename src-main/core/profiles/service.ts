@@ -10,7 +10,7 @@ import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import { createProfile, deleteProfile, updateProfile } from './writes';
 import { rulesOnCreation } from '../../../src-shared/assignment-rules';
 import { generateUsername, parseUsernameFormat } from '../../../src-shared/usernames';
-import type { UsernameSuggestion } from '../../../src-shared/contract/profiles';
+import type { PossibleDuplicate, UsernameSuggestion } from '../../../src-shared/contract/profiles';
 
 export interface ProfileServiceDeps {
   replica: ReplicaPort;
@@ -89,6 +89,11 @@ export class ProfileService {
     this.deps.replica.transaction(() => deleteProfile(this.deps, this.get(id), stamp));
     this.deps.events.changed(['profiles', 'outbox']);
     return { id };
+  }
+
+  /** The existing profiles a new one with these values might be the same person as: the form asks before it creates. Refused like `create` when the draft is not valid. */
+  possibleDuplicates(draft: ProfileDraft): PossibleDuplicate[] {
+    return this.deps.replica.profiles.possibleDuplicates(this.validate(draft));
   }
 
   /**

@@ -309,6 +309,19 @@ export function ProfilesPage() {
             }}
           />
         )}
+        {/* Beside the filters while some profiles might be the same person as another (or while it filters). */}
+        {((facets.data?.duplicates ?? 0) > 0 || query.duplicates === true) && (
+          <Checkbox
+            label={facet(t('profiles.list.duplicates'), facets.data?.duplicates ?? 0)}
+            checked={query.duplicates === true}
+            onChange={(e) => {
+              setQuery({ duplicates: e.currentTarget.checked ? true : undefined });
+            }}
+            color="yellow"
+            mb={8}
+            data-testid="filter-duplicates"
+          />
+        )}
       </Group>
       <AttributeFilters
         entries={catalogues.data?.entries ?? []}

@@ -62,6 +62,8 @@ describe('migrations', () => {
       }
       migrate(db);
       expect(schemaVersion(db)).toBe(LATEST_VERSION);
+      // Schema 17: the row's folded name, for possible duplicates.
+      expect(db.prepare('SELECT folded_name FROM profiles').get()).toEqual({ folded_name: 'old\u001frow' });
       const { profiles } = service();
       const page = profiles.list({ search: 'old.row', tags: ['legacy'] }, 0, 10);
       expect(page.total).toBe(1);

@@ -4,6 +4,7 @@ import type { DirectoryLookup } from '../../../src-import/diff';
 import type { ImportRow } from '../../../src-shared/import';
 import type { Profile } from '../../../src-shared/profile';
 import { noAttributeValues } from '../../../src-shared/profile-values';
+import { mightBeSamePerson } from '../../../src-shared/duplicates';
 
 const profile = (over: Partial<Profile>): Profile => ({
   id: 'p1',
@@ -30,6 +31,7 @@ const directory = (profiles: Profile[]): DirectoryLookup => ({
   byEmail: (email) => profiles.find((p) => p.email === email),
   byExternalId: (id) => profiles.find((p) => p.externalId === id),
   byUsername: (username) => profiles.find((p) => p.username?.toLowerCase() === username.toLowerCase()),
+  possibleDuplicates: (values) => profiles.filter((p) => mightBeSamePerson(values, p)),
 });
 
 const row = (values: Partial<ImportRow['values']>): ImportRow => {
@@ -61,6 +63,26 @@ const row = (values: Partial<ImportRow['values']>): ImportRow => {
 const MAPPING = ['firstName', 'lastName', 'email', 'phoneNumber', 'tags', 'externalId', 'language'] as const;
 
 describe('diff against the directory', () => {
+  it('new, with a warning naming the existing profile, when a new email comes with the same name and the same phone or external ID', () => {
+    const r = row({ firstName: 'ANN ', lastName: 'Péeters', email: 'ann.p@example.com', phoneNumber: '+32470123456' });
+    diffRow(r, [...MAPPING], directory([profile({ externalId: null })]));
+    expect(r.status).toBe('new');
+    expect(r.issues).toEqual([
+      expect.objectContaining({ severity: 'warning', code: 'possible-duplicate', field: 'lastName', rule: { key: 'import_possible_duplicate', params: { name: 'Ann Peeters', email: 'ann@example.com' } } }),
+    ]);
+    expect(r.issues[0]?.message).toContain('Might be the same person as Ann Peeters (ann@example.com)');
+    const byExternalId = row({ email: 'ann.p@example.com', externalId: 'E9' });
+    diffRow(byExternalId, [...MAPPING], directory([profile({ id: 'p2', email: 'ann.two@example.com', phone: null, externalId: 'E9' })]));
+    // The external ID held by another profile is a conflict already: it says so, and no second warning.
+    expect(byExternalId.issues.map((i) => i.code)).toEqual(['conflict']);
+    // The name alone is not enough; compared again, the warning does not pile up.
+    const nameOnly = row({ email: 'ann.p@example.com', phoneNumber: '+32470000000' });
+    diffRow(nameOnly, [...MAPPING], directory([profile({})]));
+    expect([nameOnly.status, nameOnly.issues]).toEqual(['new', []]);
+    diffRow(r, [...MAPPING], directory([profile({ externalId: null })]));
+    expect(r.issues.map((i) => i.code)).toEqual(['possible-duplicate']);
+  });
+
   it('new when neither email nor external ID exists', () => {
     const r = row({ email: 'new@example.com' });
     diffRow(r, [...MAPPING], directory([profile({})]));

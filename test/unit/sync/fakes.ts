@@ -255,6 +255,7 @@ export class MemoryReplica {
       undelete: unused('profiles.undelete'),
       selectionIds: unused('profiles.selectionIds'),
       getMany: unused('profiles.getMany'),
+      possibleDuplicates: unused('profiles.possibleDuplicates'),
     },
     catalogues: {
       get: (id) => this.t.entries.get(id),
