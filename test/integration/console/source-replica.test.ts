@@ -29,10 +29,13 @@ describe('replica schema 16: where each profile came from', () => {
       `INSERT INTO profiles (id, first_name, last_name, email, tags, language, status, version, created_at, updated_at, name_key, username, deactivated_at)
        VALUES (?, 'Éloïse', 'Peeters', 'p1@example.com', '[]', 'nl_BE', 'not_invited', 1, ?, ?, 'peeters eloise', 'eloise', NULL)`,
     ).run(storedProfile(1).id, NOW.toISOString(), NOW.toISOString());
-    migrate(db);
+    migrate(db, 16);
     expect(schemaVersion(db)).toBe(16);
     const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'profiles'").all() as { name: string }[]).map((r) => r.name);
     expect(indexes).toContain('profiles_by_source');
+    expect(db.prepare('SELECT source FROM profiles WHERE id = ?').get(storedProfile(1).id)).toEqual({ source: 'console' });
+    // The repository reads the latest schema: the later migrations keep the column as it is.
+    migrate(db);
     expect(profilesRepo.get(db, storedProfile(1).id, NOW)).toMatchObject({ firstName: 'Éloïse', source: 'console' });
     expect(profilesRepo.facets(db, NOW).sources).toEqual({ console: 1, import_source: 0, scim: 0, sso: 0, signup: 0 });
     expect(profilesRepo.list(db, { source: 'sso' }, 0, 10, NOW).total).toBe(0);
