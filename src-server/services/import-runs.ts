@@ -7,7 +7,7 @@ import { readSpreadsheet } from '../../src-import/read';
 import type { ImportRunsTable, ImportSourcesTable } from '../db/schema';
 import { iso } from '../db/tx';
 import type { ServerContext } from './context';
-import { pickFromFolder } from './import-fetch';
+import { fetchNext } from './import-fetch';
 import type { Picked } from './import-fetch';
 import { getOrganisation, toSettings } from './organisations';
 import { applyProfileChanges } from './profile-apply';
@@ -124,13 +124,21 @@ export async function runImportSource(ctx: ServerContext, organisationId: string
     report: null,
   };
   try {
-    if (source.kind !== 'folder') throw new AppError('VALIDATION_FAILED', 'Runs of SFTP sources are not available on this server yet; only folder sources run.');
     const done = await ctx.db.selectFrom('import_runs').select('file_sha256').where('source_id', '=', sourceId).where('status', '=', 'succeeded').where('file_sha256', 'is not', null).execute();
-    const file = await pickFromFolder(ctx, source, new Set(done.map((r) => r.file_sha256 ?? '')));
-    if (file === null) run.status = 'nothing-new';
-    else {
-      Object.assign(run, { file_name: file.name, file_size: file.bytes.length, file_sha256: file.sha256 });
-      Object.assign(run, await importFile(ctx, source, file), { status: 'succeeded' });
+    const fetched = await fetchNext(ctx, source, new Set(done.map((r) => r.file_sha256 ?? '')));
+    try {
+      const file = fetched.picked;
+      if (file === null) run.status = 'nothing-new';
+      else {
+        Object.assign(run, { file_name: file.name, file_size: file.bytes.length, file_sha256: file.sha256 });
+        Object.assign(run, await importFile(ctx, source, file), { status: 'succeeded' });
+        // Imported: the file goes to the archive (its SHA-256 keeps it from being imported again if it comes back).
+        await fetched.archive().catch((error: unknown) => {
+          run.error = `Imported, but the file could not be moved to the archive folder: ${error instanceof Error ? error.message : String(error)}`;
+        });
+      }
+    } finally {
+      fetched.close();
     }
   } catch (error) {
     run.status = 'failed';
