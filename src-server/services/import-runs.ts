@@ -8,6 +8,7 @@ import type { ImportRunsTable, ImportSourcesTable } from '../db/schema';
 import { iso } from '../db/tx';
 import type { ServerContext } from './context';
 import { fetchNext } from './import-fetch';
+import { leaseForRun, releaseLease } from './import-leases';
 import type { Picked } from './import-fetch';
 import { getOrganisation, toSettings } from './organisations';
 import { applyProfileChanges } from './profile-apply';
@@ -102,9 +103,15 @@ async function importFile(ctx: ServerContext, source: SourceRow, file: Picked): 
   return { created: rows.filter((r) => r !== null).length, unchanged, rejected: rejectedRows.length, report: JSON.stringify(rejectedRows) };
 }
 
-/** "Run now" (or a scheduled run): one run of a source, recorded whatever happens. */
-export async function runImportSource(ctx: ServerContext, organisationId: string, sourceId: string, trigger: RunRow['trigger']): Promise<ImportRun> {
+/**
+ * "Run now" (or a scheduled run): one run of a source, recorded whatever
+ * happens. It holds the source's lease: `leasedBy` the scheduler that took
+ * it already, else taken here (CONFLICT while another run holds it).
+ */
+export async function runImportSource(ctx: ServerContext, organisationId: string, sourceId: string, trigger: RunRow['trigger'], leasedBy?: string): Promise<ImportRun> {
   const source = await sourceOf(ctx, organisationId, sourceId);
+  const owner = leasedBy ?? `run ${randomUUID()}`;
+  if (leasedBy === undefined) await leaseForRun(ctx, source, owner);
   const run: RunRow = {
     id: randomUUID(),
     organisation_id: organisationId,
@@ -145,6 +152,10 @@ export async function runImportSource(ctx: ServerContext, organisationId: string
     run.error = error instanceof Error ? error.message : 'The run failed.';
   }
   run.finished_at = iso(ctx.clock.now());
-  await ctx.db.insertInto('import_runs').values(run).execute();
+  await ctx.db
+    .insertInto('import_runs')
+    .values(run)
+    .execute()
+    .finally(() => (leasedBy === undefined ? releaseLease(ctx, sourceId, owner) : undefined));
   return toRun(run);
 }
