@@ -56,6 +56,7 @@ import { logExpiredInvitations } from './services/invitation-expiry';
 import type { DemoCredentials } from './services/demo';
 import { ROSTER_SERVER_VERSION } from './version';
 import { redactPath } from './lib/redact';
+import { ImportScheduler } from './services/import-scheduler';
 
 export interface BuildOptions {
   clock?: Clock;
@@ -77,6 +78,8 @@ export interface RosterServer {
   /** Only when no SMTP URL is configured. */
   devMailbox: DevMailbox | null;
   smsWorker: SmsWorker | null;
+  /** Runs due import sources; started with listen() unless config.importScheduler.enabled is false (runOnce works either way). */
+  importScheduler: ImportScheduler;
   /** Only when no SMS gateway is configured. */
   devSms: DevSmsInbox | null;
   /** Set on the first start (or a password reset): print once, it is not stored. */
@@ -335,6 +338,10 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       });
     }
 
+    const importScheduler = new ImportScheduler(ctx, (message, data) => {
+      if (!closed) app.log.error(data, message);
+    });
+
     let url = '';
     // Audit retention: each organisation's entries older than its retention go, at start and then daily.
     let retentionTimer: NodeJS.Timeout | null = null;
@@ -367,6 +374,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       worker,
       devMailbox,
       smsWorker,
+      importScheduler,
       devSms: smsInbox,
       demoCredentials,
       routes,
@@ -384,6 +392,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         if (config.publicBaseUrl === undefined) publicBaseUrl = url;
         worker?.start();
         smsWorker?.start();
+        if (config.importScheduler.enabled) importScheduler.start();
         sweepAudit();
         retentionTimer = setInterval(sweepAudit, 24 * 3_600_000);
         retentionTimer.unref();
@@ -400,7 +409,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         if (retentionTimer !== null) clearInterval(retentionTimer);
         if (expiryTimer !== null) clearInterval(expiryTimer);
         // Stop taking requests and let those in flight finish, while the mail worker sends what it holds; then the rest.
-        await Promise.all([app.close(), worker?.stop(), smsWorker?.stop()]);
+        await Promise.all([app.close(), worker?.stop(), smsWorker?.stop(), importScheduler.stop()]);
         await devMailbox?.stop();
         await db.close();
       },

@@ -49,6 +49,18 @@ export interface ServerConfig {
   metricsToken: string | undefined;
   /** The only folder (and what is below it) import sources of kind "folder" may read (ROSTER_IMPORT_ROOT); undefined: folder sources are off. */
   importRoot: string | undefined;
+  /** The import scheduler (see docs/IMPORT-SOURCES.md): runs due import sources; off with --no-import-scheduler. */
+  importScheduler: {
+    enabled: boolean;
+    /** How often it looks for due sources. */
+    pollIntervalMs: number;
+    /** A source a process runs is leased this long (another process takes it over only after). */
+    leaseMs: number;
+    /** A failed scheduled run is tried again this many times (never past the next scheduled time)… */
+    retries: number;
+    /** …after this long, four times longer at each retry. */
+    retryBaseMs: number;
+  };
   /** Against bulk or phishing mail through invitations; counted from the invitations in the database (every process agrees). */
   /** SCIM requests one SCIM token may make per minute (counted in the database; 0: no limit). */
   scimRequestsPerMinute: number;
@@ -152,6 +164,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     metricsToken: undefined,
     scimRequestsPerMinute: 600,
     importRoot: undefined,
+    importScheduler: { enabled: true, pollIntervalMs: 30_000, leaseMs: 15 * 60_000, retries: 3, retryBaseMs: 60_000 },
     invitationLimits: { perOrganisationPerHour: 2000, reinviteCooldownMinutes: 5 },
     defaultLanguage: DEFAULT_LANGUAGE,
     appLinks: DEFAULT_APP_LINKS,
@@ -223,6 +236,7 @@ Options (each also read from the environment variable shown):
   --no-demo                 ROSTER_DEMO=0          do not create the demo organisation on first start
   --reset-demo-password                            give the demo admin a new password and print it
   --no-worker               ROSTER_WORKER=0        do not send emails from this process
+  --no-import-scheduler     ROSTER_IMPORT_SCHEDULER=0  do not start scheduled import-source runs from this process
   --log-level LEVEL         ROSTER_LOG_LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
   --help
 `;
@@ -252,6 +266,7 @@ const KNOWN_FLAGS = new Set([
   'no-demo',
   'reset-demo-password',
   'no-worker',
+  'no-import-scheduler',
   'smtp-insecure-tls',
   'mail-retry-hours',
   'mail-lease-seconds',
@@ -298,7 +313,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
     if (!KNOWN_FLAGS.has(name)) throw new ConfigError(`Unknown option --${name} (see --help)`);
-    if (['help', 'no-demo', 'reset-demo-password', 'no-worker', 'smtp-insecure-tls'].includes(name)) {
+    if (['help', 'no-demo', 'reset-demo-password', 'no-worker', 'no-import-scheduler', 'smtp-insecure-tls'].includes(name)) {
       flags.set(name, true);
       continue;
     }
@@ -375,6 +390,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (flags.has('no-demo') || env.ROSTER_DEMO === '0') config.seedDemo = false;
   config.resetDemoPassword = flags.has('reset-demo-password');
   if (flags.has('no-worker') || env.ROSTER_WORKER === '0') config.worker = { ...config.worker, enabled: false };
+  if (flags.has('no-import-scheduler') || env.ROSTER_IMPORT_SCHEDULER === '0') config.importScheduler = { ...config.importScheduler, enabled: false };
   const lease = pick('mail-lease-seconds', 'ROSTER_MAIL_LEASE_SECONDS');
   if (lease !== undefined) {
     const seconds = positiveNumber('mail lease (seconds)', lease, { integer: true, min: 5 });

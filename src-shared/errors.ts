@@ -40,6 +40,8 @@ export const ERROR_CODES = [
   'NO_SEAT',
   /** A catalogue entry profiles (or rules) still use cannot be deleted as it is (`details.inUse` says how many). */
   'IN_USE',
+  /** Someone else is doing this very thing now (an import source's run holds its lease): try again once it is done. */
+  'CONFLICT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -409,6 +409,7 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   LIMIT_EXCEEDED: 413,
   NO_SEAT: 409,
   IN_USE: 409,
+  CONFLICT: 409,
   RATE_LIMITED: 429,
   TOKEN_INVALID: 404,
   TOKEN_EXPIRED: 410,

@@ -104,6 +104,7 @@ const CODE_TEXT: { [C in ErrorCode]: `errors.code.${C}` } = {
   PASSWORD_REJECTED: 'errors.code.PASSWORD_REJECTED',
   NO_SEAT: 'errors.code.NO_SEAT',
   IN_USE: 'errors.code.IN_USE',
+  CONFLICT: 'errors.code.CONFLICT',
 };
 
 /** Why the import refused a file, when the error does not say exactly (e.g. the reader ran out of time or memory). */

@@ -6,6 +6,7 @@ import { organisationMigrations } from './migrations-organisations';
 import { channelMigrations } from './migrations-channels';
 import { importSourceMigrations } from './migrations-import-sources';
 import { signupMigrations } from './migrations-signup';
+import { importScheduleMigrations } from './migrations-import-schedule';
 import { identityMigrations } from './migrations-identities';
 import { scimMigrations } from './migrations-scim';
 import { ssoMigrations } from './migrations-sso';
@@ -31,6 +32,7 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   ...profileSourceMigrations(dialect),
   ...importSourceMigrations(dialect),
   ...signupMigrations(dialect),
+  ...importScheduleMigrations(dialect),
 });
 
 const provider = (dialect: DialectName): MigrationProvider => ({ getMigrations: () => Promise.resolve(migrationsFor(dialect)) });

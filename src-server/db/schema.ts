@@ -362,6 +362,10 @@ export interface ImportSourcesTable {
   /** The server process running this source now, until when (one process per source). */
   lease_owner: string | null;
   lease_expires_at: string | null;
+  /** When the scheduler runs it next (0140): the schedule's next time, or sooner while a failed scheduled run is retried; null: no schedule. */
+  next_run_at: string | null;
+  /** Retries made of the current scheduled time after failed runs (0140); 0 once a run did not fail. */
+  retry_attempt: number;
 }
 
 /** One run of an import source (0120). */

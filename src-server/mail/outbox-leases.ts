@@ -174,7 +174,7 @@ export class OutboxLeases {
  * Runs a worker's batches: at once when woken (new messages committed),
  * batch after batch while they come full, else every poll interval.
  */
-class OutboxPoller {
+export class OutboxPoller {
   readonly #run: () => Promise<number>;
   readonly #o: { batchSize: number; pollIntervalMs: number; onError: (error: unknown) => void };
   #timer: NodeJS.Timeout | null = null;

@@ -1,6 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../../src-shared/errors';
 import type { ImportRun } from '../../src-shared/import-sources-wire';
 import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../src-import/analyse';
@@ -9,7 +7,9 @@ import { readSpreadsheet } from '../../src-import/read';
 import type { ImportRunsTable, ImportSourcesTable } from '../db/schema';
 import { iso } from '../db/tx';
 import type { ServerContext } from './context';
-import { folderInRoot } from './import-sources';
+import { fetchNext } from './import-fetch';
+import { leaseForRun, releaseLease } from './import-leases';
+import type { Picked } from './import-fetch';
 import { getOrganisation, toSettings } from './organisations';
 import { applyProfileChanges } from './profile-apply';
 import type { ProfileOutcome } from './profiles';
@@ -27,38 +27,6 @@ import { noteUsernameNeeds, noUsernameNeeds } from './profile-usernames';
 
 type SourceRow = ImportSourcesTable;
 type RunRow = ImportRunsTable;
-
-interface Picked {
-  name: string;
-  bytes: Buffer;
-  sha256: string;
-}
-
-/** `*` any run of characters, `?` one; the whole name, case-insensitive. */
-const patternRegex = (pattern: string): RegExp =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
-
-/** The newest matching file of a folder source not imported yet (null: none). */
-async function pickFromFolder(ctx: ServerContext, source: SourceRow, imported: ReadonlySet<string>): Promise<Picked | null> {
-  const root = ctx.config.importRoot;
-  // Again at run time, through symbolic links: the root may have changed since the source was saved.
-  const folder = folderInRoot(root === undefined ? undefined : await realpath(root), await realpath(source.folder));
-  const match = patternRegex(source.file_pattern);
-  const candidates: { name: string; mtime: number }[] = [];
-  for (const entry of await readdir(folder, { withFileTypes: true })) {
-    if (!entry.isFile() || !match.test(entry.name)) continue;
-    candidates.push({ name: entry.name, mtime: (await stat(join(folder, entry.name))).mtimeMs });
-  }
-  candidates.sort((a, b) => b.mtime - a.mtime || a.name.localeCompare(b.name));
-  for (const candidate of candidates) {
-    const bytes = await readFile(join(folder, candidate.name));
-    const hash = sha256(bytes);
-    if (!imported.has(hash)) return { name: candidate.name, bytes, sha256: hash };
-  }
-  return null;
-}
 
 const toRun = (row: RunRow): ImportRun => ({
   id: row.id,
@@ -135,9 +103,15 @@ async function importFile(ctx: ServerContext, source: SourceRow, file: Picked): 
   return { created: rows.filter((r) => r !== null).length, unchanged, rejected: rejectedRows.length, report: JSON.stringify(rejectedRows) };
 }
 
-/** "Run now" (or a scheduled run): one run of a source, recorded whatever happens. */
-export async function runImportSource(ctx: ServerContext, organisationId: string, sourceId: string, trigger: RunRow['trigger']): Promise<ImportRun> {
+/**
+ * "Run now" (or a scheduled run): one run of a source, recorded whatever
+ * happens. It holds the source's lease: `leasedBy` the scheduler that took
+ * it already, else taken here (CONFLICT while another run holds it).
+ */
+export async function runImportSource(ctx: ServerContext, organisationId: string, sourceId: string, trigger: RunRow['trigger'], leasedBy?: string): Promise<ImportRun> {
   const source = await sourceOf(ctx, organisationId, sourceId);
+  const owner = leasedBy ?? `run ${randomUUID()}`;
+  if (leasedBy === undefined) await leaseForRun(ctx, source, owner);
   const run: RunRow = {
     id: randomUUID(),
     organisation_id: organisationId,
@@ -157,19 +131,31 @@ export async function runImportSource(ctx: ServerContext, organisationId: string
     report: null,
   };
   try {
-    if (source.kind !== 'folder') throw new AppError('VALIDATION_FAILED', 'Runs of SFTP sources are not available on this server yet; only folder sources run.');
     const done = await ctx.db.selectFrom('import_runs').select('file_sha256').where('source_id', '=', sourceId).where('status', '=', 'succeeded').where('file_sha256', 'is not', null).execute();
-    const file = await pickFromFolder(ctx, source, new Set(done.map((r) => r.file_sha256 ?? '')));
-    if (file === null) run.status = 'nothing-new';
-    else {
-      Object.assign(run, { file_name: file.name, file_size: file.bytes.length, file_sha256: file.sha256 });
-      Object.assign(run, await importFile(ctx, source, file), { status: 'succeeded' });
+    const fetched = await fetchNext(ctx, source, new Set(done.map((r) => r.file_sha256 ?? '')));
+    try {
+      const file = fetched.picked;
+      if (file === null) run.status = 'nothing-new';
+      else {
+        Object.assign(run, { file_name: file.name, file_size: file.bytes.length, file_sha256: file.sha256 });
+        Object.assign(run, await importFile(ctx, source, file), { status: 'succeeded' });
+        // Imported: the file goes to the archive (its SHA-256 keeps it from being imported again if it comes back).
+        await fetched.archive().catch((error: unknown) => {
+          run.error = `Imported, but the file could not be moved to the archive folder: ${error instanceof Error ? error.message : String(error)}`;
+        });
+      }
+    } finally {
+      fetched.close();
     }
   } catch (error) {
     run.status = 'failed';
     run.error = error instanceof Error ? error.message : 'The run failed.';
   }
   run.finished_at = iso(ctx.clock.now());
-  await ctx.db.insertInto('import_runs').values(run).execute();
+  await ctx.db
+    .insertInto('import_runs')
+    .values(run)
+    .execute()
+    .finally(() => (leasedBy === undefined ? releaseLease(ctx, sourceId, owner) : undefined));
   return toRun(run);
 }

@@ -82,7 +82,7 @@ export function toImportSource(row: Row, now: Date): ImportSource {
 
 /** The stored columns a draft sets (secrets sealed; on a change, a secret left out keeps the stored one). */
 function columnsOf(ctx: ServerContext, draft: ImportSourceDraft, before: Row | null, now: Date): Omit<Row, 'id' | 'organisation_id' | 'created_at' | 'created_by' | 'lease_owner' | 'lease_expires_at'> {
-  nextRun(draft.schedule, draft.timeZone, now);
+  const next = nextRun(draft.schedule, draft.timeZone, now);
   const shared = {
     name: draft.name,
     kind: draft.kind,
@@ -92,6 +92,9 @@ function columnsOf(ctx: ServerContext, draft: ImportSourceDraft, before: Row | n
     schedule: draft.schedule === '' ? null : draft.schedule,
     time_zone: draft.timeZone,
     updated_at: iso(now),
+    // The scheduler's next time, from the schedule as it is now (a retry in progress is dropped).
+    next_run_at: next === null ? null : iso(next),
+    retry_attempt: 0,
   };
   if (draft.kind === 'folder') {
     return { ...shared, folder: folderInRoot(ctx.config.importRoot, draft.folder), host: null, port: null, username: null, sealed_password: null, sealed_private_key: null, host_key_fingerprint: null };

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,11 @@ describe.each(BACKENDS)('import source runs on %s', (backend) => {
     // The audit log names the source as the actor.
     const audit = await t.request<Ok<{ entries: { action: string; actorEmail: string | null }[] }>>('GET', '/api/v1/audit?limit=50', { token: org.token });
     expect(audit.body.data.entries.filter((e) => e.action === 'profile.created').map((e) => e.actorEmail)).toEqual(Array(3).fill('import source HR share'));
+  });
+
+  it('moves each imported file to the archive folder and leaves the unreadable one where it is', () => {
+    expect(readdirSync(join(folder, 'archive')).sort()).toEqual(['employees-1.csv', 'employees-3.csv']);
+    expect(readdirSync(folder).sort()).toEqual(['archive', 'employees-1-copy.csv', 'employees-2.csv', 'other.csv']);
   });
 
   it('lets a viewer read the runs but not start one', async () => {
