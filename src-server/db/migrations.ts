@@ -5,6 +5,7 @@ import { directoryMigrations } from './migrations-directory';
 import { organisationMigrations } from './migrations-organisations';
 import { channelMigrations } from './migrations-channels';
 import { importSourceMigrations } from './migrations-import-sources';
+import { importModeMigrations } from './migrations-import-modes';
 import { signupMigrations } from './migrations-signup';
 import { identityMigrations } from './migrations-identities';
 import { scimMigrations } from './migrations-scim';
@@ -29,6 +30,7 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   ...channelMigrations(dialect),
   ...importSourceMigrations(dialect),
   ...signupMigrations(dialect),
+  ...importModeMigrations(dialect),
 });
 
 const provider = (dialect: DialectName): MigrationProvider => ({ getMigrations: () => Promise.resolve(migrationsFor(dialect)) });

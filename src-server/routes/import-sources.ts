@@ -4,10 +4,12 @@ import { IMPORT_SOURCES_PATH, importRunListSchema, importRunSchema, importSource
 import { apiRoute } from '../plugins/zod-routes';
 import { sourceOf } from '../services/audit';
 import type { ServerContext } from '../services/context';
+import { confirmDeactivation } from '../services/import-confirm';
 import { listImportRuns, runImportSource } from '../services/import-runs';
 import { createImportSource, deleteImportSource, getImportSource, listImportSources, updateImportSource } from '../services/import-sources';
 
 const idParams = z.object({ id: z.uuid() });
+const runParams = z.object({ id: z.uuid(), runId: z.uuid() });
 
 /** The organisation's import sources (see docs/IMPORT-SOURCES.md): owners and admins change them; every member reads them, never a password or key. */
 export function importSourceRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -86,5 +88,16 @@ export function importSourceRoutes(app: FastifyInstance, ctx: ServerContext): vo
     params: idParams,
     response: importRunListSchema,
     handler: async ({ params, actor }) => ({ runs: await listImportRuns(ctx, actor.organisationId, params.id) }),
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: `${IMPORT_SOURCES_PATH}/:id/runs/:runId/confirm-deactivation`,
+    summary: 'Confirm a run that stopped at its safety limit (owners and admins): deactivates exactly the people it listed as missing from its file, those still active',
+    tags: ['import-sources'],
+    access: 'write',
+    params: runParams,
+    response: importRunSchema,
+    handler: ({ params, actor, request }) => confirmDeactivation(ctx, actor, params.id, params.runId, sourceOf(request)),
   });
 }

@@ -7,6 +7,7 @@ import type { ImportRunsTable, ImportSourcesTable } from '../db/schema';
 import { iso } from '../db/tx';
 import type { ServerContext } from './context';
 import { importFile } from './import-apply';
+import type { RejectedRow, RunReport } from './import-apply';
 import { folderInRoot } from './import-sources';
 
 /**
@@ -54,7 +55,14 @@ async function pickFromFolder(ctx: ServerContext, source: SourceRow, imported: R
   return null;
 }
 
-const toRun = (row: RunRow): ImportRun => ({
+/** A run's report: the rejected rows with their cells (runs before 0150 kept the rows alone, without cells). */
+export function reportOf(row: Pick<RunRow, 'report'>): RunReport {
+  if (row.report === null) return { headers: [], rows: [] };
+  const stored = JSON.parse(row.report) as RunReport | Omit<RejectedRow, 'cells'>[];
+  return Array.isArray(stored) ? { headers: [], rows: stored.map((r) => ({ ...r, cells: [] })) } : stored;
+}
+
+export const toRun = (row: RunRow): ImportRun => ({
   id: row.id,
   trigger: row.trigger,
   status: row.status === 'running' ? 'failed' : row.status,
@@ -64,10 +72,13 @@ const toRun = (row: RunRow): ImportRun => ({
   fileSize: row.file_size === null ? null : Number(row.file_size),
   fileSha256: row.file_sha256,
   created: row.created,
+  updated: row.updated,
   unchanged: row.unchanged,
   rejected: row.rejected,
+  deactivated: row.deactivated,
+  pendingDeactivation: row.pending_deactivation === null ? 0 : (JSON.parse(row.pending_deactivation) as string[]).length,
   error: row.error,
-  rejectedRows: row.report === null ? [] : (JSON.parse(row.report) as ImportRun['rejectedRows']),
+  rejectedRows: reportOf(row).rows.map((r) => ({ rowNumber: r.rowNumber, reasons: r.reasons })),
 });
 
 async function sourceOf(ctx: ServerContext, organisationId: string, id: string): Promise<SourceRow> {
@@ -100,17 +111,20 @@ export async function runImportSource(ctx: ServerContext, organisationId: string
     updated: 0,
     unchanged: 0,
     rejected: 0,
+    deactivated: 0,
+    pending_deactivation: null,
     error: null,
     report: null,
   };
   try {
     if (source.kind !== 'folder') throw new AppError('VALIDATION_FAILED', 'Runs of SFTP sources are not available on this server yet; only folder sources run.');
-    const done = await ctx.db.selectFrom('import_runs').select('file_sha256').where('source_id', '=', sourceId).where('status', '=', 'succeeded').where('file_sha256', 'is not', null).execute();
+    const done = await ctx.db.selectFrom('import_runs').select('file_sha256').where('source_id', '=', sourceId).where('status', 'in', ['succeeded', 'needs-confirmation']).where('file_sha256', 'is not', null).execute();
     const file = await pickFromFolder(ctx, source, new Set(done.map((r) => r.file_sha256 ?? '')));
     if (file === null) run.status = 'nothing-new';
     else {
       Object.assign(run, { file_name: file.name, file_size: file.bytes.length, file_sha256: file.sha256 });
-      Object.assign(run, await importFile(ctx, source, file), { status: 'succeeded' });
+      Object.assign(run, await importFile(ctx, source, file, run.id));
+      run.status = run.pending_deactivation === null ? 'succeeded' : 'needs-confirmation';
     }
   } catch (error) {
     run.status = 'failed';

@@ -1,0 +1,179 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, build } from '../../support/roster-server';
+import type { TestOrg, TestServer } from '../../support/roster-server';
+
+interface Ok<T> {
+  ok: true;
+  data: T;
+}
+interface Run {
+  id: string;
+  status: string;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  deactivated: number;
+  pendingDeactivation: number;
+  error: string | null;
+}
+
+const csv = (rows: string[][]): string => rows.map((r) => r.join(';')).join('\r\n');
+const HEADER = ['Personeelsnummer', 'Voornaam', 'Achternaam', 'E-mail'];
+const MAPPING = { Personeelsnummer: 'externalId', Voornaam: 'firstName', Achternaam: 'lastName', 'E-mail': 'email' };
+
+describe.each(BACKENDS)('import source modes on %s', (backend) => {
+  let t: TestServer;
+  let org: TestOrg;
+  const root = mkdtempSync(join(tmpdir(), 'roster-import-modes-'));
+  let at = Date.now() / 1000 - 3600;
+
+  /** A folder source of its own (folder and settings), and a way to drop files into it, each newer than the last. */
+  const source = async (name: string, settings: Record<string, unknown>) => {
+    const folder = join(root, name);
+    mkdirSync(folder);
+    const draft = { kind: 'folder', name, folder: name, filePattern: '*.csv', mapping: MAPPING, ...settings };
+    const res = await t.request<Ok<{ id: string }>>('POST', '/api/v1/import-sources', { token: org.token, body: draft });
+    expect(res.status).toBe(200);
+    const id = res.body.data.id;
+    let n = 0;
+    return {
+      id,
+      draft,
+      drop: (rows: string[][]): void => {
+        n += 1;
+        const file = join(folder, `export-${n}.csv`);
+        writeFileSync(file, csv([HEADER, ...rows]));
+        at += 60;
+        utimesSync(file, at, at);
+      },
+      run: async (): Promise<Run> => {
+        const res = await t.request<Ok<Run>>('POST', `/api/v1/import-sources/${id}/run`, { token: org.token });
+        expect(res.status).toBe(200);
+        return res.body.data;
+      },
+    };
+  };
+  const profile = (email: string) =>
+    t.server.ctx.db.selectFrom('profiles').select(['id', 'first_name', 'last_name', 'email', 'external_id', 'deactivated_at']).where('organisation_id', '=', org.organisationId).where('email', '=', email).where('deleted', '=', 0).executeTakeFirst();
+  const auditOf = async (action: string) => {
+    const audit = await t.request<Ok<{ entries: { action: string; actorEmail: string | null; profileId: string | null }[] }>>('GET', `/api/v1/audit?limit=500&action=${action}`, { token: org.token });
+    expect(audit.status, audit.text).toBe(200);
+    return audit.body.data.entries;
+  };
+
+  beforeAll(async () => {
+    t = await build(backend, { config: { importRoot: root } });
+    org = await t.organisation('Modes');
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('creates and updates: matches by external ID, else by email, updates through the batch and counts the equal rows unchanged', async () => {
+    const hr = await source('update', { mode: 'createOrUpdate' });
+    hr.drop([
+      ['E1', 'Anna', 'Peeters', 'anna@modes.example.com'],
+      ['E2', 'Bart', 'Janssens', 'bart@modes.example.com'],
+      ['', 'Chloé', 'Dubois', 'chloe@modes.example.com'],
+    ]);
+    expect(await hr.run()).toMatchObject({ status: 'succeeded', created: 3, updated: 0, unchanged: 0, rejected: 0 });
+    const anna = await profile('anna@modes.example.com');
+    const chloe = await profile('chloe@modes.example.com');
+
+    hr.drop([
+      // By external ID: a new email and name.
+      ['E1', 'Anna', 'Peeters-Smits', 'anna.smits@modes.example.com'],
+      ['E2', 'Bart', 'Janssens', 'bart@modes.example.com'],
+      // By email: gets an external ID and a new last name.
+      ['E3', 'Chloé', 'Martin', 'chloe@modes.example.com'],
+    ]);
+    expect(await hr.run()).toMatchObject({ status: 'succeeded', created: 0, updated: 2, unchanged: 1, rejected: 0 });
+    expect(await profile('anna.smits@modes.example.com')).toMatchObject({ id: anna?.id, last_name: 'Peeters-Smits', external_id: 'E1' });
+    expect(await profile('anna@modes.example.com')).toBeUndefined();
+    expect(await profile('chloe@modes.example.com')).toMatchObject({ id: chloe?.id, last_name: 'Martin', external_id: 'E3' });
+    const updates = await auditOf('profile.changed');
+    expect(updates.filter((e) => e.profileId === anna?.id || e.profileId === chloe?.id).map((e) => e.actorEmail)).toEqual(['import source update', 'import source update']);
+
+    // An update that breaks uniqueness (another's email) is rejected with its reason; the rest applies.
+    hr.drop([
+      ['E1', 'Anna', 'Peeters-Smits', 'bart@modes.example.com'],
+      ['E4', 'Dirk', 'Maes', 'dirk@modes.example.com'],
+    ]);
+    expect(await hr.run()).toMatchObject({ status: 'succeeded', created: 1, updated: 0, rejected: 1 });
+    expect(await profile('anna.smits@modes.example.com')).toMatchObject({ id: anna?.id });
+  });
+
+  it('create only leaves the people it matches as they are', async () => {
+    const hr = await source('create', {});
+    hr.drop([['E1', 'Anna', 'Changed', 'anna.smits@modes.example.com']]);
+    expect(await hr.run()).toMatchObject({ status: 'succeeded', created: 0, updated: 0, unchanged: 1 });
+    expect(await profile('anna.smits@modes.example.com')).toMatchObject({ last_name: 'Peeters-Smits' });
+  });
+
+  it('deactivates only with createOrUpdate', async () => {
+    const res = await t.request<{ ok: false; error: { code: string; details: { fields: Record<string, string> } } }>('POST', '/api/v1/import-sources', {
+      token: org.token,
+      body: { kind: 'folder', name: 'refused', folder: 'refused', filePattern: '*.csv', mapping: MAPPING, deactivateMissing: true },
+    });
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body.error.details.fields)).toEqual(['deactivateMissing']);
+  });
+
+  it('deactivates the people it brought who are missing from the file, within its limit; beyond it, nobody until an admin confirms', async () => {
+    const people = ['f', 'g', 'h', 'i'].map((x, n) => [`F${n}`, x.toUpperCase(), 'Vos', `${x}@leavers.example.com`]);
+    const hr = await source('leavers', { mode: 'createOrUpdate', deactivateMissing: true, deactivateLimit: 25 });
+    hr.drop(people);
+    expect(await hr.run()).toMatchObject({ status: 'succeeded', created: 4, deactivated: 0 });
+
+    // One of four missing (25 %): deactivated, audited with the source as the actor.
+    hr.drop(people.slice(0, 3));
+    expect(await hr.run()).toMatchObject({ status: 'succeeded', unchanged: 3, deactivated: 1, pendingDeactivation: 0 });
+    const gone = await profile('i@leavers.example.com');
+    expect(gone?.deactivated_at).not.toBeNull();
+    expect((await auditOf('profile.deactivated')).filter((e) => e.profileId === gone?.id).map((e) => e.actorEmail)).toEqual(['import source leavers']);
+
+    // Two of the three active ones missing (a truncated export?): the file's new person is created, nobody deactivated.
+    const put = await t.request('PUT', `/api/v1/import-sources/${hr.id}`, { token: org.token, body: { ...hr.draft, deactivateLimit: 10 } });
+    expect(put.status).toBe(200);
+    hr.drop([people[0] ?? [], ['F9', 'J', 'Vos', 'j@leavers.example.com']]);
+    const stopped = await hr.run();
+    expect(stopped).toMatchObject({ status: 'needs-confirmation', created: 1, unchanged: 1, deactivated: 0, pendingDeactivation: 2 });
+    expect((await profile('g@leavers.example.com'))?.deactivated_at).toBeNull();
+    expect((await profile('h@leavers.example.com'))?.deactivated_at).toBeNull();
+    // Its file counts as imported: the next run has nothing new.
+    expect(await hr.run()).toMatchObject({ status: 'nothing-new' });
+
+    const confirmPath = `/api/v1/import-sources/${hr.id}/runs/${stopped.id}/confirm-deactivation`;
+    const viewer = await t.member(org, 'viewer');
+    expect((await t.request('POST', confirmPath, { token: viewer.token })).status).toBe(403);
+    const confirmed = await t.request<Ok<Run>>('POST', confirmPath, { token: org.token });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.data).toMatchObject({ status: 'succeeded', deactivated: 2, pendingDeactivation: 0 });
+    expect((await profile('g@leavers.example.com'))?.deactivated_at).not.toBeNull();
+    expect((await profile('h@leavers.example.com'))?.deactivated_at).not.toBeNull();
+    expect((await profile('f@leavers.example.com'))?.deactivated_at).toBeNull();
+    expect((await auditOf('import_source.deactivation_confirmed')).map((e) => e.actorEmail)).toEqual([org.email]);
+    // Once only.
+    expect((await t.request('POST', confirmPath, { token: org.token })).status).toBe(400);
+  });
+
+  it('refuses the confirmation of a run a later file replaced', async () => {
+    const people = ['k', 'l'].map((x, n) => [`K${n}`, x.toUpperCase(), 'Wouters', `${x}@later.example.com`]);
+    const hr = await source('later', { mode: 'createOrUpdate', deactivateMissing: true });
+    hr.drop(people);
+    await hr.run();
+    hr.drop(people.slice(0, 1));
+    const stopped = await hr.run();
+    expect(stopped).toMatchObject({ status: 'needs-confirmation', pendingDeactivation: 1 });
+    hr.drop([...people, ['K9', 'M', 'Wouters', 'm@later.example.com']]);
+    expect(await hr.run()).toMatchObject({ status: 'succeeded', created: 1, deactivated: 0 });
+    const res = await t.request('POST', `/api/v1/import-sources/${hr.id}/runs/${stopped.id}/confirm-deactivation`, { token: org.token });
+    expect(res.status).toBe(400);
+    expect((await profile('l@later.example.com'))?.deactivated_at).toBeNull();
+  });
+});
