@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { AppError } from '../../src-shared/errors';
 import type { ImportRun } from '../../src-shared/import-sources-wire';
 import type { ImportRunsTable, ImportSourcesTable } from '../db/schema';
-import { iso } from '../db/tx';
+import { inTransaction, iso } from '../db/tx';
 import type { ServerContext } from './context';
 import { importFile } from './import-apply';
 import type { RejectedRow, RunReport } from './import-apply';
 import { folderInRoot } from './import-sources';
+import { auditRun } from './import-report';
 
 /**
  * Runs of an import source (see docs/IMPORT-SOURCES.md): take the newest
@@ -131,6 +132,9 @@ export async function runImportSource(ctx: ServerContext, organisationId: string
     run.error = error instanceof Error ? error.message : 'The run failed.';
   }
   run.finished_at = iso(ctx.clock.now());
-  await ctx.db.insertInto('import_runs').values(run).execute();
+  await inTransaction(ctx.db, async (trx) => {
+    await trx.insertInto('import_runs').values(run).execute();
+    await auditRun(trx, run, source.name, ctx.clock.now());
+  });
   return toRun(run);
 }

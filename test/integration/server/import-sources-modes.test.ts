@@ -176,4 +176,36 @@ describe.each(BACKENDS)('import source modes on %s', (backend) => {
     expect(res.status).toBe(400);
     expect((await profile('l@later.example.com'))?.deactivated_at).toBeNull();
   });
+
+  it('imports the good rows of a file with 5 bad ones, and lists the 5 with their cells and reasons in a CSV', async () => {
+    const hr = await source('report', { mode: 'createOrUpdate' });
+    hr.drop([
+      ['R1', 'Good', 'One', 'good.one@report.example.com'],
+      ['R2', 'Bad', 'Email', 'not an email'],
+      ['R3', '=HYPERLINK("x")', 'Formula', 'formula@'],
+      ['R4', '', '', ''],
+      ['R5', 'Good', 'Two', 'good.two@report.example.com'],
+      ['R6', 'Same', 'Email', 'good.two@report.example.com'],
+      ['R7', 'No', 'Domain', 'no@domain'],
+    ]);
+    const run = await hr.run();
+    expect(run).toMatchObject({ status: 'succeeded', created: 2, rejected: 5 });
+    const res = await fetch(`${t.url}/api/v1/import-sources/${hr.id}/runs/${run.id}/rejected.csv`, { headers: { authorization: `Bearer ${org.token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('Row,Personeelsnummer,Voornaam,Achternaam,E-mail,Reasons');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['3', '4', '5', '7', '8', '']);
+    expect(lines[1]).toMatch(/^3,R2,Bad,Email,not an email,.*email/i);
+    // A value a spreadsheet would read as a formula gets an apostrophe.
+    expect(lines[2]).toContain(`"'=HYPERLINK(""x"")"`);
+    // The run is in the audit log with its counts, the source as the actor.
+    const runs = await t.request<Ok<{ entries: { actorEmail: string | null; details: Record<string, unknown> }[] }>>('GET', '/api/v1/audit?limit=500&action=import_source.run', { token: org.token });
+    expect(runs.body.data.entries.filter((e) => e.details.runId === run.id).map((e) => [e.actorEmail, e.details.created, e.details.rejected])).toEqual([['import source report', 2, 5]]);
+    // Another organisation's run is not found.
+    const other = await t.organisation('Other');
+    expect((await t.request('GET', `/api/v1/import-sources/${hr.id}/runs/${run.id}/rejected.csv`, { token: other.token })).status).toBe(404);
+  });
 });
