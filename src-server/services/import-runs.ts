@@ -9,7 +9,7 @@ import type { ServerContext } from './context';
 import { importFile } from './import-apply';
 import type { RejectedRow, RunReport } from './import-apply';
 import { folderInRoot } from './import-sources';
-import { auditRun } from './import-report';
+import { auditRun, queueRunReport } from './import-report';
 
 /**
  * Runs of an import source (see docs/IMPORT-SOURCES.md): take the newest
@@ -132,9 +132,11 @@ export async function runImportSource(ctx: ServerContext, organisationId: string
     run.error = error instanceof Error ? error.message : 'The run failed.';
   }
   run.finished_at = iso(ctx.clock.now());
-  await inTransaction(ctx.db, async (trx) => {
+  const mailed = await inTransaction(ctx.db, async (trx) => {
     await trx.insertInto('import_runs').values(run).execute();
     await auditRun(trx, run, source.name, ctx.clock.now());
+    return queueRunReport(ctx, trx, run, source);
   });
+  if (mailed) ctx.events.emit('mailQueued');
   return toRun(run);
 }

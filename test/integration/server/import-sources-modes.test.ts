@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, build } from '../../support/roster-server';
+import { until } from '../../support/until';
 import type { TestOrg, TestServer } from '../../support/roster-server';
 
 interface Ok<T> {
@@ -207,5 +208,29 @@ describe.each(BACKENDS)('import source modes on %s', (backend) => {
     // Another organisation's run is not found.
     const other = await t.organisation('Other');
     expect((await t.request('GET', `/api/v1/import-sources/${hr.id}/runs/${run.id}/rejected.csv`, { token: other.token })).status).toBe(404);
+  });
+
+  it('emails each finished run to the organisation’s owners and admins, in its language, not to its viewers', async () => {
+    const own = await t.organisation('Rapports');
+    await t.server.ctx.db.updateTable('organisations').set({ default_language: 'fr_BE' }).where('id', '=', own.organisationId).execute();
+    const admin = await t.member(own, 'admin');
+    const viewer = await t.member(own, 'viewer');
+    const folder = join(root, 'mailed');
+    mkdirSync(folder);
+    const res = await t.request<Ok<{ id: string }>>('POST', '/api/v1/import-sources', { token: own.token, body: { kind: 'folder', name: 'Paie', folder: 'mailed', filePattern: '*.csv', mapping: MAPPING } });
+    writeFileSync(join(folder, 'paie.csv'), csv([HEADER, ['P1', 'Eva', 'Claes', 'eva@mailed.example.com'], ['P2', 'Bad', 'Row', 'nope']]));
+    expect((await t.request<Ok<Run>>('POST', `/api/v1/import-sources/${res.body.data.id}/run`, { token: own.token })).body.data).toMatchObject({ created: 1, rejected: 1 });
+    const toOwner = await until('the owner’s report', () => Promise.resolve(t.sink.to(own.email)[0]));
+    const toAdmin = await until('the admin’s report', () => Promise.resolve(t.sink.to(admin.email)[0]));
+    expect(t.sink.to(viewer.email)).toEqual([]);
+    for (const mail of [toOwner, toAdmin]) {
+      expect(mail.subject).toBe('Import « Paie »\u202f: terminé');
+      expect(mail.text).toContain('Nouvelles personnes\u202f: 1');
+      expect(mail.text).toContain('Lignes refusées\u202f: 1');
+      expect(mail.links).toEqual([]);
+    }
+    // Nothing new: no email.
+    expect((await t.request<Ok<Run>>('POST', `/api/v1/import-sources/${res.body.data.id}/run`, { token: own.token })).body.data.status).toBe('nothing-new');
+    expect(t.sink.to(own.email)).toHaveLength(1);
   });
 });
