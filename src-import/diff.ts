@@ -42,7 +42,7 @@ export function providedFields(row: ImportRow, mapping: Mapping): Set<keyof Prof
 }
 
 /** The values an update would store: the existing profile with the provided fields replaced. */
-export function mergedValues(existing: Profile, incoming: ProfileValues, provided: ReadonlySet<keyof ProfileValues>): ProfileValues {
+export function mergedValues(existing: ProfileValues, incoming: ProfileValues, provided: ReadonlySet<keyof ProfileValues>): ProfileValues {
   // Everything the file does not give stays as the profile has it, its attributes too.
   const merged: ProfileValues = valuesOf(existing);
   for (const key of provided) Object.assign(merged, { [key]: incoming[key] });

@@ -34,6 +34,9 @@ export const importSourceMappingSchema = z
   .record(z.string().max(200), z.enum(MAPPING_TARGETS))
   .refine((m) => Object.keys(m).length <= 200, { error: 'A mapping has at most 200 columns.' });
 
+/** The share (percent) of a source's people a run deactivates without an admin's confirmation, unless the source says otherwise. */
+export const IMPORT_DEACTIVATE_LIMIT_DEFAULT = 10;
+
 /** create: new people only, never overwrites; createOrUpdate: also updates people matched by external ID or email. */
 export const IMPORT_SOURCE_MODES = ['create', 'createOrUpdate'] as const;
 
@@ -42,6 +45,10 @@ const common = {
   filePattern,
   mapping: importSourceMappingSchema.default({}),
   mode: z.enum(IMPORT_SOURCE_MODES).default('create'),
+  /** createOrUpdate only: deactivate the people this source brought who are missing from its file. */
+  deactivateMissing: z.boolean().default(false),
+  /** The share (percent) of the source's people a run may deactivate; more waits for an admin's confirmation. */
+  deactivateLimit: z.int().min(0).max(100).default(IMPORT_DEACTIVATE_LIMIT_DEFAULT),
   /** Cron syntax (five or six fields, checked by the server's scheduler); null: only "run now". */
   schedule: z.string().trim().max(100).nullable().default(null),
   /** The IANA time zone the schedule is read in. */
@@ -85,6 +92,8 @@ export const importSourceSchema = z.object({
   filePattern: z.string(),
   mapping: z.record(z.string(), z.enum(MAPPING_TARGETS)),
   mode: z.enum(IMPORT_SOURCE_MODES),
+  deactivateMissing: z.boolean(),
+  deactivateLimit: z.int(),
   schedule: z.string().nullable(),
   timeZone: z.string(),
   /** When the schedule next fires (null: no schedule). */
@@ -97,10 +106,11 @@ export type ImportSource = z.output<typeof importSourceSchema>;
 export const importSourceListSchema = z.object({ sources: z.array(importSourceSchema) });
 
 /** The audit actions of import sources (server-side: a console shows an action it does not know as the server names it). */
-export const IMPORT_SOURCE_AUDIT_ACTIONS = ['import_source.created', 'import_source.updated', 'import_source.deleted'] as const;
+export const IMPORT_SOURCE_AUDIT_ACTIONS = ['import_source.created', 'import_source.updated', 'import_source.deleted', 'import_source.run', 'import_source.deactivation_confirmed'] as const;
 export type ImportSourceAuditAction = (typeof IMPORT_SOURCE_AUDIT_ACTIONS)[number];
 
-export const IMPORT_RUN_STATUSES = ['succeeded', 'failed', 'nothing-new'] as const;
+/** needs-confirmation: the file was imported, but more of the source's people are missing from it than its limit lets a run deactivate: an admin confirms. */
+export const IMPORT_RUN_STATUSES = ['succeeded', 'failed', 'nothing-new', 'needs-confirmation'] as const;
 
 /** One row of a file the run did not import, and why (the shared rules' English wording). */
 const rejectedRowSchema = z.object({ rowNumber: z.int(), reasons: z.array(z.string()) });
@@ -116,8 +126,14 @@ export const importRunSchema = z.object({
   fileSize: z.number().nullable(),
   fileSha256: z.string().nullable(),
   created: z.int(),
+  /** createOrUpdate: people matched by external ID or email whose values the file changed. */
+  updated: z.int(),
   unchanged: z.int(),
   rejected: z.int(),
+  /** People missing from the file that the run (or an admin's confirmation) deactivated. */
+  deactivated: z.int(),
+  /** needs-confirmation: how many people missing from the file wait for an admin's confirmation to be deactivated. */
+  pendingDeactivation: z.int(),
   /** Why the run failed as a whole (nothing of the file was saved). */
   error: z.string().nullable(),
   rejectedRows: z.array(rejectedRowSchema),

@@ -4,7 +4,8 @@ import type { DialectName } from './connect';
 import { atomically } from './migration-tx';
 
 const KINDS_BEFORE = `'invitation', 'welcome', 'admin_invitation', 'password_reset'`;
-const KINDS_AFTER = `${KINDS_BEFORE}, 'signup_verification'`;
+/** The outbox's kinds of message after 0130. */
+export const KINDS_AFTER_SIGNUP = `${KINDS_BEFORE}, 'signup_verification'`;
 
 /**
  * The outbox's kinds of message, changed. PostgreSQL changes the check
@@ -12,7 +13,7 @@ const KINDS_AFTER = `${KINDS_BEFORE}, 'signup_verification'`;
  * definition with the new list, its rows copied, and its indexes made again
  * from theirs (nothing points at the outbox).
  */
-async function setOutboxKinds(db: Kysely<unknown>, dialect: DialectName, from: string, to: string): Promise<void> {
+export async function setOutboxKinds(db: Kysely<unknown>, dialect: DialectName, from: string, to: string): Promise<void> {
   if (dialect === 'postgres') {
     await sql`alter table mail_outbox drop constraint mail_outbox_kind_check`.execute(db);
     await sql.raw(`alter table mail_outbox add constraint mail_outbox_kind_check check (kind in (${to}))`).execute(db);
@@ -64,12 +65,12 @@ export const signupMigrations = (dialect: DialectName): Record<string, Migration
           .addColumn('profile_id', 'text')
           .execute();
         await db.schema.createIndex('signup_requests_by_email').on('signup_requests').columns(['organisation_id', 'email']).execute();
-        await setOutboxKinds(db, dialect, KINDS_BEFORE, KINDS_AFTER);
+        await setOutboxKinds(db, dialect, KINDS_BEFORE, KINDS_AFTER_SIGNUP);
       }),
     down: (db: Kysely<unknown>) =>
       atomically(dialect, db, async () => {
         await sql`delete from mail_outbox where kind = 'signup_verification'`.execute(db);
-        await setOutboxKinds(db, dialect, KINDS_AFTER, KINDS_BEFORE);
+        await setOutboxKinds(db, dialect, KINDS_AFTER_SIGNUP, KINDS_BEFORE);
         await db.schema.dropTable('signup_requests').execute();
         await db.schema.dropTable('signup_configs').execute();
       }),

@@ -5,6 +5,7 @@ import { directoryMigrations } from './migrations-directory';
 import { organisationMigrations } from './migrations-organisations';
 import { channelMigrations } from './migrations-channels';
 import { importSourceMigrations } from './migrations-import-sources';
+import { importModeMigrations } from './migrations-import-modes';
 import { signupMigrations } from './migrations-signup';
 import { importScheduleMigrations } from './migrations-import-schedule';
 import { identityMigrations } from './migrations-identities';
@@ -33,6 +34,7 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   ...importSourceMigrations(dialect),
   ...signupMigrations(dialect),
   ...importScheduleMigrations(dialect),
+  ...importModeMigrations(dialect),
 });
 
 const provider = (dialect: DialectName): MigrationProvider => ({ getMigrations: () => Promise.resolve(migrationsFor(dialect)) });

@@ -269,7 +269,7 @@ export const OUTBOX_STATES = ['queued', 'sending', 'handed', 'sent', 'failed', '
  * `handed` becomes `unknown` and is never re-sent automatically.
  */
 export type OutboxState = (typeof OUTBOX_STATES)[number];
-export type MailKind = 'invitation' | 'welcome' | 'admin_invitation' | 'password_reset' | 'signup_verification';
+export type MailKind = 'invitation' | 'welcome' | 'admin_invitation' | 'password_reset' | 'signup_verification' | 'import_report';
 /** How a message of the outbox goes out: an email (the SMTP worker), or an SMS (the SMS worker; only invitations). */
 export type OutboxChannel = 'email' | 'sms';
 
@@ -353,6 +353,10 @@ export interface ImportSourcesTable {
   /** JSON: header → mapping target. */
   mapping: string;
   mode: 'create' | 'createOrUpdate';
+  /** 1: a run (createOrUpdate) deactivates the people this source brought who are missing from its file (0150). */
+  deactivate_missing: number;
+  /** The share (percent) of the source's people a run may deactivate without an admin's confirmation (0150; default 10). */
+  deactivate_limit: number;
   /** Cron syntax; null: only run on request. */
   schedule: string | null;
   time_zone: string;
@@ -376,7 +380,7 @@ export interface ImportRunsTable {
   started_at: string;
   finished_at: string | null;
   trigger: 'schedule' | 'manual';
-  status: 'running' | 'succeeded' | 'failed' | 'nothing-new';
+  status: 'running' | 'succeeded' | 'failed' | 'nothing-new' | 'needs-confirmation';
   file_name: string | null;
   file_size: number | string | null;
   file_sha256: string | null;
@@ -384,9 +388,22 @@ export interface ImportRunsTable {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** People this run deactivated (missing from its file; 0150). */
+  deactivated: number;
+  /** JSON list of profile ids: status needs-confirmation, the people missing from the file an admin may confirm to deactivate (0150). */
+  pending_deactivation: string | null;
   error: string | null;
   /** JSON: the rejected rows with their reasons. */
   report: string | null;
+}
+
+/** The profiles an import source created or matched in its file (0150): the people a run may deactivate when the file no longer names them. */
+export interface ImportSourcePeopleTable {
+  source_id: string;
+  profile_id: string;
+  organisation_id: string;
+  /** The last run whose file named the profile. */
+  last_run_id: string;
 }
 
 export interface MetaTable {
@@ -458,6 +475,7 @@ export interface Database {
   scim_tokens: ScimTokensTable;
   import_sources: ImportSourcesTable;
   import_runs: ImportRunsTable;
+  import_source_people: ImportSourcePeopleTable;
   signup_configs: SignupConfigsTable;
   signup_requests: SignupRequestsTable;
 }

@@ -7,6 +7,8 @@ import { ACCOUNT_MESSAGES } from '../account-i18n';
 import type { AccountMailPayload } from '../services/account-links';
 import type { SignupMailPayload } from '../services/signup';
 import { SIGNUP_MESSAGES } from '../signup-i18n';
+import { IMPORT_REPORT_MESSAGES } from '../import-report-i18n';
+import type { ImportReportPayload } from '../services/import-report';
 import { ssoLocaleOf } from '../sso-i18n';
 
 export interface RenderedMail {
@@ -132,5 +134,27 @@ function linkMail(language: Language, link: string, words: { subject: string; in
       `<p style="font-size:13px;color:#6b7280">${escapeHtml(ignore)}</p>`,
     ].join('\n'),
   );
+  return { subject, text, html };
+}
+
+/** An import source's run, for the organisation's owners and admins: what it did, its counts, no link. */
+export function renderImportReport(language: Language, p: ImportReportPayload): RenderedMail {
+  const m = IMPORT_REPORT_MESSAGES[language];
+  const colon = MESSAGES[language].colon;
+  const source = toSingleLine(p.sourceName);
+  const org = toSingleLine(p.organisationName);
+  const subject = m.subject[p.status](source);
+  const lines =
+    p.status === 'failed'
+      ? [m.failed(source, org), '', `${m.reason}${colon} ${p.error ?? ''}`]
+      : [
+          m.read(source, org, toSingleLine(p.fileName ?? '')),
+          '',
+          ...(['created', 'updated', 'unchanged', 'rejected', 'deactivated'] as const).map((k) => `${m.counts[k]}${colon} ${p[k]}`),
+          ...(p.pendingDeactivation > 0 ? ['', m.pending(p.pendingDeactivation, p.limit)] : []),
+          ...(p.rejected > 0 ? ['', m.rejectedNote] : []),
+        ];
+  const text = [...lines, '', '-- ', MESSAGES[language].footer].join('\n');
+  const html = layout(language, subject, lines.filter((l) => l !== '').map((l) => `<p>${escapeHtml(l)}</p>`).join('\n'));
   return { subject, text, html };
 }

@@ -13,7 +13,8 @@ import type { Clock } from '../services/context';
 import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitation-mail';
 import { SendError, SmtpSession } from './smtp';
 import type { SmtpTarget, SmtpTls } from './smtp';
-import { renderAccountMail, renderInvitation, renderSignupMail, renderWelcome } from './templates';
+import { renderAccountMail, renderImportReport, renderInvitation, renderSignupMail, renderWelcome } from './templates';
+import type { ImportReportPayload } from '../services/import-report';
 import type { SignupMailPayload } from '../services/signup';
 import { signUpVerifyPath } from '../../src-shared/signup-wire';
 import type { AccountMailPayload } from '../services/account-links';
@@ -138,6 +139,7 @@ export class OutboxWorker extends LeasedOutboxWorker {
       const payload = JSON.parse(row.payload) as SignupMailPayload;
       return renderSignupMail(language, payload, `${this.#o.publicBaseUrl()}${signUpVerifyPath(payload.organisationId, this.#o.sealer.open(row.sealed_token))}`);
     }
+    if (row.kind === 'import_report') return renderImportReport(language, JSON.parse(row.payload) as ImportReportPayload);
     return renderWelcome(language, JSON.parse(row.payload) as WelcomeMailPayload);
   }
 

@@ -4,10 +4,13 @@ import { IMPORT_SOURCES_PATH, importRunListSchema, importRunSchema, importSource
 import { apiRoute } from '../plugins/zod-routes';
 import { sourceOf } from '../services/audit';
 import type { ServerContext } from '../services/context';
+import { confirmDeactivation } from '../services/import-confirm';
 import { listImportRuns, runImportSource } from '../services/import-runs';
+import { rejectedCsv } from '../services/import-report';
 import { createImportSource, deleteImportSource, getImportSource, listImportSources, updateImportSource } from '../services/import-sources';
 
 const idParams = z.object({ id: z.uuid() });
+const runParams = z.object({ id: z.uuid(), runId: z.uuid() });
 
 /** The organisation's import sources (see docs/IMPORT-SOURCES.md): owners and admins change them; every member reads them, never a password or key. */
 export function importSourceRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -86,5 +89,35 @@ export function importSourceRoutes(app: FastifyInstance, ctx: ServerContext): vo
     params: idParams,
     response: importRunListSchema,
     handler: async ({ params, actor }) => ({ runs: await listImportRuns(ctx, actor.organisationId, params.id) }),
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: `${IMPORT_SOURCES_PATH}/:id/runs/:runId/confirm-deactivation`,
+    summary: 'Confirm a run that stopped at its safety limit (owners and admins): deactivates exactly the people it listed as missing from its file, those still active',
+    tags: ['import-sources'],
+    access: 'write',
+    params: runParams,
+    response: importRunSchema,
+    handler: ({ params, actor, request }) => confirmDeactivation(ctx, actor, params.id, params.runId, sourceOf(request)),
+  });
+
+  // CSV is not a Result envelope: declared directly, with the same access word.
+  app.route({
+    method: 'GET',
+    url: `${IMPORT_SOURCES_PATH}/:id/runs/:runId/rejected.csv`,
+    schema: { summary: 'The rows a run rejected as CSV (UTF-8 with BOM): row number, the cells as read, the reasons', tags: ['import-sources'], security: [{ bearer: [] }], produces: ['text/csv'] },
+    config: { access: 'read' },
+    handler: async (request, reply) => {
+      const params = runParams.safeParse(request.params);
+      if (!params.success) return reply.status(404).send({ ok: false, error: { code: 'NOT_FOUND', message: 'No such run of this import source.' } });
+      const actor = request.actor;
+      if (actor === null) throw new Error('auth hook did not run');
+      const file = await rejectedCsv(ctx, actor.organisationId, params.data.id, params.data.runId);
+      return reply
+        .status(200)
+        .headers({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${file.fileName}"`, 'cache-control': 'no-store' })
+        .send(Buffer.from(file.bytes));
+    },
   });
 }

@@ -72,6 +72,8 @@ export function toImportSource(row: Row, now: Date): ImportSource {
     filePattern: row.file_pattern,
     mapping: JSON.parse(row.mapping) as Record<string, MappingTarget>,
     mode: row.mode,
+    deactivateMissing: row.deactivate_missing === 1,
+    deactivateLimit: row.deactivate_limit,
     schedule: row.schedule,
     timeZone: row.time_zone,
     nextRunAt: next === null ? null : iso(next),
@@ -83,12 +85,15 @@ export function toImportSource(row: Row, now: Date): ImportSource {
 /** The stored columns a draft sets (secrets sealed; on a change, a secret left out keeps the stored one). */
 function columnsOf(ctx: ServerContext, draft: ImportSourceDraft, before: Row | null, now: Date): Omit<Row, 'id' | 'organisation_id' | 'created_at' | 'created_by' | 'lease_owner' | 'lease_expires_at'> {
   const next = nextRun(draft.schedule, draft.timeZone, now);
+  if (draft.deactivateMissing && draft.mode !== 'createOrUpdate') throw invalid('deactivateMissing', 'Only a source that creates and updates people can deactivate those missing from its file: choose that mode first.');
   const shared = {
     name: draft.name,
     kind: draft.kind,
     file_pattern: draft.filePattern,
     mapping: JSON.stringify(draft.mapping),
     mode: draft.mode,
+    deactivate_missing: draft.deactivateMissing ? 1 : 0,
+    deactivate_limit: draft.deactivateLimit,
     schedule: draft.schedule === '' ? null : draft.schedule,
     time_zone: draft.timeZone,
     updated_at: iso(now),

@@ -21,7 +21,8 @@ import type { UsernameNeeds } from './profile-usernames';
  * batch, rules, locks and audit as a push, all or nothing: a refused change
  * (or a licence without a seat) refuses them all, and nothing is stored.
  * `op` makes the changes and says each profile's final outcome; returns the
- * rows as they now are (null: deleted), in its order.
+ * rows as they now are (null: deleted), in its order. `alongside` writes
+ * what goes with the changes in the same transaction.
  */
 export async function applyProfileChanges(
   ctx: ServerContext,
@@ -29,6 +30,7 @@ export async function applyProfileChanges(
   who: AuditWho,
   preload: { ids: string[]; emails: string[]; externalIds: string[]; usernames?: UsernameNeeds | undefined },
   op: (batch: ProfileBatch) => { id: string; outcome: ProfileOutcome }[],
+  alongside?: (trx: Tx, rows: (ProfileRow | null)[]) => Promise<void>,
 ): Promise<(ProfileRow | null)[]> {
   return inTransaction(ctx.db, async (trx) => {
     const org = await lockOrganisation(trx, organisationId);
@@ -42,11 +44,8 @@ export async function applyProfileChanges(
       source: who.profileSource,
     });
     await batch.preload(preload.ids, preload.emails, preload.externalIds, preload.usernames);
-    const liveBefore = (id: string): ProfileRow | null => {
-      const row = batch.rows.get(id);
-      return row === undefined || row.deleted !== 0 ? null : row;
-    };
-    const before = new Map(preload.ids.map((id) => [id, liveBefore(id)]));
+    // Every row read (by id, email, external ID or username), as it was: the audit's "before" of any profile `op` changes.
+    const before = new Map([...batch.rows].map(([id, row]) => [id, row.deleted !== 0 ? null : row]));
     const results = op(batch);
     for (const { outcome } of results) {
       if (outcome.kind === 'rejected') throw new AppError(outcome.code, outcome.message, outcome.details);
@@ -81,6 +80,7 @@ export async function applyProfileChanges(
       }
     }
     if (entries.length > 0) await appendAudits(trx, entries, now);
+    if (alongside !== undefined) await alongside(trx, rows);
     return rows;
   });
 }

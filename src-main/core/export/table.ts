@@ -1,7 +1,7 @@
 import type { Profile } from '../../../src-shared/profile';
 import type { ExportColumn, ExportRequest } from '../../../src-shared/contract/export';
 import type { AttributeField } from '../../../src-shared/attributes';
-import { neutralise } from '../import/export';
+import { neutralise } from '../../../src-shared/csv';
 
 /**
  * What of a profile an export can show; its attributes as the names of the

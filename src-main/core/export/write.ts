@@ -1,4 +1,4 @@
-import { UTF8_BOM, csvLine } from '../import/export';
+import { UTF8_BOM, csvLine } from '../../../src-shared/csv';
 import { exportCells, exportHeader } from './table';
 import type { ExportedProfile } from './table';
 import { XlsxWriter } from './xlsx-writer';

@@ -1,6 +1,7 @@
 import * as XLSX from 'xlsx';
 import { FIELD_LABELS, PROFILE_FIELDS } from '../../../src-shared/profile';
 import type { ExportedFile, ImportRow } from '../../../src-shared/import';
+import { neutralise, toCsv } from '../../../src-shared/csv';
 
 /**
  * The rows with problems, as a file to fix in Excel and drop again: one
@@ -8,10 +9,6 @@ import type { ExportedFile, ImportRow } from '../../../src-shared/import';
  * number and the problems. Cells that a spreadsheet would read as a formula
  * (= + - @, tab, CR) get a leading apostrophe; the import removes it again.
  */
-
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-export const neutralise = (value: string): string => (FORMULA_START.test(value) ? `'${value}` : value);
 
 export type ProblemSelection = 'errors' | 'problems';
 
@@ -27,25 +24,6 @@ export function problemTable(rows: readonly ImportRow[]): string[][] {
     row.issues.map((i) => `${i.severity === 'error' ? 'Error' : 'Warning'}${i.field === null ? '' : ` (${FIELD_LABELS[i.field]})`}: ${i.message}`).join('\n'),
   ]);
   return [header, ...body].map((cells) => cells.map(neutralise));
-}
-
-const csvCell = (value: string, delimiter: string): string =>
-  value.includes('"') || value.includes(delimiter) || value.includes('\n') || value.includes('\r') ? `"${value.replace(/"/g, '""')}"` : value;
-
-/** One CSV record, its cells quoted where they need it, ended by CRLF. */
-export const csvLine = (row: readonly string[], delimiter: string): string => row.map((v) => csvCell(v, delimiter)).join(delimiter) + '\r\n';
-
-/** The byte order mark that tells Excel a CSV is UTF-8. */
-export const UTF8_BOM: readonly number[] = [0xef, 0xbb, 0xbf];
-
-/** CSV as Excel opens it everywhere: UTF-8 with BOM, CRLF. */
-export function toCsv(table: readonly (readonly string[])[], delimiter = ','): Uint8Array {
-  const text = table.map((row) => csvLine(row, delimiter)).join('');
-  const body = new TextEncoder().encode(text);
-  const out = new Uint8Array(body.length + 3);
-  out.set(UTF8_BOM, 0);
-  out.set(body, 3);
-  return out;
 }
 
 /** An xlsx of one sheet whose cells are all text. */

@@ -1,7 +1,8 @@
 import type { Language } from '../../../src-shared/languages';
 import type { ProfileField } from '../../../src-shared/profile';
 import type { TemplateLanguage } from '../../../src-shared/import';
-import { toCsv, toXlsx } from './export';
+import { toXlsx } from './export';
+import { toCsv } from '../../../src-shared/csv';
 import { FIELD_LABELS } from '../../../src-shared/profile';
 
 /** The import template: the profile fields as headers in the chosen language, and one example row. */

@@ -214,6 +214,16 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
         expect(res.status).toBe(404);
         return [{ status: res.status, text: res.text.replace(bSourceId, '') }];
       },
+      'GET /api/v1/import-sources/:id/runs/:runId/rejected.csv': async () => {
+        const res = await t.request('GET', `/api/v1/import-sources/${bSourceId}/runs/${randomUUID()}/rejected.csv`, tok);
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replace(bSourceId, '') }];
+      },
+      'POST /api/v1/import-sources/:id/runs/:runId/confirm-deactivation': async () => {
+        const res = await t.request('POST', `/api/v1/import-sources/${bSourceId}/runs/${randomUUID()}/confirm-deactivation`, tok);
+        expect(res.status).toBe(404);
+        return [{ status: res.status, text: res.text.replace(bSourceId, '') }];
+      },
       'GET /api/v1/rules': async () => {
         const res = await t.request('GET', '/api/v1/rules', tok);
         expect(res.text).not.toContain(bRuleId);

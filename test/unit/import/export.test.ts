@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
-import { exportProblems, neutralise, problemTable } from '../../../src-main/core/import/export';
+import { exportProblems, problemTable } from '../../../src-main/core/import/export';
+import { neutralise } from '../../../src-shared/csv';
 import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../../src-import/analyse';
 import { decodeText, parseDelimited } from '../../../src-import/text';
 

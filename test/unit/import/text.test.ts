@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { chooseDelimiter, decodeText, detectEncoding, looksLikeText, parseDelimited } from '../../../src-import/text';
-import { toCsv } from '../../../src-main/core/import/export';
+import { toCsv } from '../../../src-shared/csv';
 import { AppError } from '../../../src-shared/errors';
 
 const LIMITS = { maxRows: 1000, maxColumns: 50 };
