@@ -43,7 +43,7 @@ export interface RunReport {
 }
 
 /** The actor of everything a source writes. */
-export const sourceWho = (name: string) => ({ actor: { type: 'system' as const, accountId: null, email: `import source ${name}` }, source: { ip: null, client: `import source ${name}` } });
+export const sourceWho = (name: string) => ({ actor: { type: 'system' as const, accountId: null, email: `import source ${name}` }, source: { ip: null, client: `import source ${name}` }, profileSource: 'import_source' as const });
 
 type Applied = Pick<ImportRunsTable, 'created' | 'updated' | 'unchanged' | 'rejected' | 'deactivated' | 'report' | 'pending_deactivation'>;
 
