@@ -41,6 +41,8 @@ import { createFileSecretStore } from './sync/file-secrets';
 import { createWorkerIndexBuilder } from './sync/index-builder';
 import { OrgService } from '../core/org/service';
 import { orgHandlers } from '../core/api/org.handlers';
+import { importSourceHandlers } from '../core/api/import-sources.handlers';
+import { ImportSourcesService } from '../core/org/import-sources';
 import { catalogueHandlers } from '../core/api/catalogues.handlers';
 import { ruleHandlers } from '../core/api/rules.handlers';
 import { exportHandlers } from '../core/api/export.handlers';
@@ -51,7 +53,7 @@ import { CHANGE_TOPICS } from '../../src-shared/contract';
 import { CatalogueService } from '../core/profiles/catalogues';
 import { RuleService } from '../core/profiles/rules';
 import { ATTRIBUTE_FIELDS } from '../../src-shared/attributes';
-import { createOrgTransport } from './org-transport';
+import { createImportSourcesTransport, createOrgTransport } from './org-transport';
 import { openFailure, upgrade } from './startup';
 import type { Roster, RosterOptions } from './roster';
 
@@ -236,6 +238,8 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
       events.changed(['settings', 'catalogues']);
     },
   });
+  // The import sources (the employee files the server reads by itself) ask the server the same way; a new one can start from a remembered mapping.
+  const importSources = new ImportSourcesService({ server: org, transport: createImportSourcesTransport(), remembered: (limit) => replica.imports.rememberedSources(limit), clock });
   // Every local write that queues something wakes the sync engine (it ignores the wake-up while it runs).
   const unsubscribe = events.on('changed', ({ topics }) => {
     if (topics.includes('outbox')) sync.poke();
@@ -308,6 +312,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     ...shared.workspace,
     ...dashboardHandlers({ store: createDashboardStore(db), clock }),
     ...orgHandlers(org),
+    ...importSourceHandlers(importSources),
     ...catalogueHandlers(catalogues),
     ...ruleHandlers(rules),
     ...exportHandlers(exports),

@@ -22,6 +22,7 @@ export type Route =
   | { page: 'audit' }
   | { page: 'sso' }
   | { page: 'signup' }
+  | { page: 'importSources' }
   | { page: 'account' };
 
 /** Where the console opens: the Dashboard once there are profiles; with none, Profiles, whose empty state offers to create or import. */

@@ -12,6 +12,7 @@ import { exportChannels } from './export';
 import { updateChannels } from './updates';
 import { ssoChannels } from './sso';
 import { signupChannels } from './signup';
+import { importSourceChannels } from './import-sources';
 import type { ExportProgress } from './export';
 import type { ImportProgress } from '../import';
 import type { ChannelDef } from './channel';
@@ -36,6 +37,7 @@ export const contract = {
   ...updateChannels,
   ...ssoChannels,
   ...signupChannels,
+  ...importSourceChannels,
 };
 
 export type Contract = typeof contract;
@@ -80,3 +82,4 @@ export * from './list-actions';
 export * from './export';
 export * from './sso';
 export * from './signup';
+export * from './import-sources';

@@ -3,6 +3,7 @@ import type { Role } from '../../../src-shared/wire';
 import type { CreatedScimToken, ScimToken } from '../../../src-shared/scim-wire';
 import type { SsoSettings, SsoSettingsChange, SsoTestResult } from '../../../src-shared/sso-wire';
 import type { SignupLinks, SignupSettings, SignupSettingsChange } from '../../../src-shared/signup-wire';
+import type { ImportRun, ImportSource, ImportSourceDraft } from '../../../src-shared/import-sources-wire';
 
 /** Where and as whom the console talks to its server: the address and session token the sync engine keeps. */
 export interface OrgConnection {
@@ -57,4 +58,17 @@ export interface OrgTransport {
   signup(c: OrgConnection): Promise<SignupSettings>;
   saveSignup(c: OrgConnection, change: SignupSettingsChange): Promise<SignupSettings>;
   signupLinks(c: OrgConnection): Promise<SignupLinks>;
+}
+
+/** The organisation's import sources on the server (/api/v1/import-sources, docs/IMPORT-SOURCES.md), every answer checked. */
+export interface ImportSourcesTransport {
+  list(c: OrgConnection): Promise<ImportSource[]>;
+  create(c: OrgConnection, draft: ImportSourceDraft): Promise<ImportSource>;
+  update(c: OrgConnection, id: string, draft: ImportSourceDraft): Promise<ImportSource>;
+  remove(c: OrgConnection, id: string): Promise<void>;
+  run(c: OrgConnection, id: string): Promise<ImportRun>;
+  runs(c: OrgConnection, id: string): Promise<ImportRun[]>;
+  confirmDeactivation(c: OrgConnection, id: string, runId: string): Promise<ImportRun>;
+  /** The server's CSV of a run's rejected rows, as it sent it (UTF-8 text with its BOM). */
+  rejectedCsv(c: OrgConnection, id: string, runId: string): Promise<string>;
 }

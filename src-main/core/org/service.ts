@@ -73,6 +73,11 @@ export class OrgService {
     }
   }
 
+  /** A request of another screen of the organisation, with this console's session, refused and worded as these are. */
+  withServer<T>(fn: (c: OrgConnection) => Promise<T>): Promise<T> {
+    return this.#call(fn);
+  }
+
   async admins(): Promise<OrgAdmins> {
     const account = this.deps.session.current().account ?? '';
     const list = await this.#call((c) => this.deps.transport.admins(c));

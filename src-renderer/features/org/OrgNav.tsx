@@ -11,9 +11,10 @@ import { RulesPage } from '../rules/RulesPage';
 import { OrganisationPage } from './OrganisationPage';
 import { ScimTokensPage } from './ScimTokensPage';
 import { SignupPage } from './SignupPage';
+import { ImportSourcesPage } from '../sources/ImportSourcesPage';
 import { SsoPage } from './SsoPage';
 
-type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'catalogues' | 'rules' | 'scim' | 'sso' | 'signup' | 'audit' | 'account'>;
+type OrgPage = Extract<Route['page'], 'admins' | 'organisation' | 'catalogues' | 'rules' | 'scim' | 'sso' | 'signup' | 'importSources' | 'audit' | 'account'>;
 
 const PAGES = [
   { page: 'admins', label: 'org.nav.admins' },
@@ -23,6 +24,7 @@ const PAGES = [
   { page: 'scim', label: 'org.nav.scim' },
   { page: 'sso', label: 'org.nav.sso' },
   { page: 'signup', label: 'org.nav.signup' },
+  { page: 'importSources', label: 'org.nav.importSources' },
   { page: 'audit', label: 'org.nav.audit' },
   { page: 'account', label: 'org.nav.account' },
 ] as const satisfies readonly { page: OrgPage; label: string }[];
@@ -72,6 +74,8 @@ function orgPage(route: Route) {
       return <SsoPage />;
     case 'signup':
       return <SignupPage />;
+    case 'importSources':
+      return <ImportSourcesPage />;
     case 'audit':
       return <AuditPage />;
     case 'account':
