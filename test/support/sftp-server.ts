@@ -3,7 +3,7 @@ import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readd
 import type { Stats } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
-import { Server, utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { Attributes, Connection, FileEntry, SFTPWrapper } from 'ssh2';
 
 /**
@@ -24,6 +24,8 @@ export interface TestSftpServer {
   close(): Promise<void>;
 }
 
+// The package is CommonJS: its parts are read off its default export, which Node's ES module loader (Playwright's) always provides.
+const { Server, utils } = ssh2;
 const { STATUS_CODE, OPEN_MODE } = utils.sftp;
 
 const fingerprintOf = (privateKey: string): string => {
@@ -145,7 +147,7 @@ export async function startSftpServer(options: { root: string; username: string;
   if (allowed instanceof Error) throw allowed;
   const opened: string[] = [];
   const clients = new Set<Connection>();
-  const newServer = (): Server =>
+  const newServer = (): InstanceType<typeof Server> =>
     new Server({ hostKeys: [hostKey] }, (client) => {
       clients.add(client);
       client.on('close', () => clients.delete(client));

@@ -15,8 +15,8 @@ import { SourceForm } from './SourceForm';
 import { SourceRuns } from './SourceRuns';
 import { MODE_LABELS } from './words';
 
-/** Where a source reads: a folder on the server, or user@host:port and its folder. */
-const whereOf = (source: ImportSource): string => (source.kind === 'folder' ? source.folder : `${source.username ?? ''}@${source.host ?? ''}:${String(source.port ?? 22)} ${source.folder}`);
+/** The SFTP server a source signs in to: user@host:port (null: a folder on the Roster server). */
+const serverOf = (source: ImportSource): string | null => (source.kind === 'folder' ? null : `${source.username ?? ''}@${source.host ?? ''}:${String(source.port ?? 22)}`);
 
 /** What a finished run says in a notice: what it did, or why it failed. */
 function runNotice(t: TFunction, run: ImportRun): { color: string; message: string } {
@@ -42,8 +42,13 @@ function SourceRow({ summary, canWrite, onOpen, onEdit, onDelete, onRan }: { sum
         </Text>
       </Table.Td>
       <Table.Td>
+        {serverOf(source) !== null && (
+          <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+            {serverOf(source)}
+          </Text>
+        )}
         <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
-          {whereOf(source)}
+          {source.folder}
         </Text>
         <Text size="xs" c="dimmed" ff="monospace">
           {source.filePattern}

@@ -31,7 +31,7 @@ export function RunCounts({ run }: { run: ImportRun }) {
   return (
     <Group gap={6} wrap="wrap" data-testid="source-run-counts">
       {shown.map((p) => (
-        <Text key={p.key} size="sm" c={p.key === 'org.sources.counts.rejected' || p.key === 'org.sources.counts.pending' ? 'orange.8' : 'dark'}>
+        <Text key={p.key} size="sm" c={p.key === 'org.sources.counts.rejected' || p.key === 'org.sources.counts.pending' ? 'red.9' : 'dark'}>
           {t(p.key, { count: p.n, n: format.number(p.n) })}
         </Text>
       ))}

@@ -39,6 +39,8 @@ const DRAFT_FIELDS: readonly DraftField[] = ['name', 'folder', 'host', 'port', '
 const FINGERPRINT_PLACEHOLDER = 'SHA256:…';
 /** What a new source takes unless told: every CSV file of its folder. */
 const DEFAULT_PATTERN = '*.csv';
+/** Keys, fingerprints and schedules are read character by character: the input (not its label) in a fixed-width face. */
+const MONOSPACE = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
 
 const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -239,7 +241,7 @@ export function SourceForm({ source, onClose, onSaved }: { source: ImportSource 
                 autosize
                 minRows={2}
                 maxRows={6}
-                ff="monospace"
+                styles={MONOSPACE}
                 spellCheck={false}
               />
               <TextInput
@@ -248,7 +250,7 @@ export function SourceForm({ source, onClose, onSaved }: { source: ImportSource 
                 value={draft.hostKeyFingerprint}
                 onChange={(e) => set({ hostKeyFingerprint: e.currentTarget.value })}
                 error={fieldError('hostKeyFingerprint')}
-                ff="monospace"
+                styles={MONOSPACE}
                 spellCheck={false}
                 placeholder={FINGERPRINT_PLACEHOLDER}
                 data-testid="source-host-key"
@@ -303,7 +305,7 @@ export function SourceForm({ source, onClose, onSaved }: { source: ImportSource 
               value={draft.schedule}
               onChange={(e) => set({ schedule: e.currentTarget.value })}
               error={fieldError('schedule')}
-              ff="monospace"
+              styles={MONOSPACE}
               spellCheck={false}
             />
             <TextInput label={t('org.sources.form.timeZone')} value={draft.timeZone} onChange={(e) => set({ timeZone: e.currentTarget.value })} error={fieldError('timeZone')} spellCheck={false} />

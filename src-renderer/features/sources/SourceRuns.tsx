@@ -47,7 +47,7 @@ function RunRow({ source, run, canWrite, onChanged }: { source: ImportSource; ru
           )}
           <RunCounts run={run} />
           {run.error !== null && (
-            <Text size="sm" c={run.status === 'failed' ? 'red' : 'orange.8'} data-testid="source-run-error">
+            <Text size="sm" c={run.status === 'failed' ? 'red.9' : 'dark'} data-testid="source-run-error">
               {run.error}
             </Text>
           )}

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelName, RequestOf } from '../../../src-shared/contract';
 import type { ApiError } from '../../../src-shared/errors';
+import type { MappingTarget } from '../../../src-shared/import';
 import { openTestConsole } from '../../support/console';
 import type { TestConsole } from '../../support/console';
 import { build } from '../../support/roster-server';
@@ -54,7 +55,7 @@ const drop = (name: string, rows: string[]): void => {
   writeFileSync(join(root, 'hr', name), [HEADER, ...rows].join('\r\n'));
 };
 
-const folderDraft = (mapping: Record<string, string>) =>
+const folderDraft = (mapping: Record<string, MappingTarget>) =>
   ({ kind: 'folder', name: 'HR share', folder: 'hr', filePattern: 'employees-*.csv', mapping, mode: 'createOrUpdate', deactivateMissing: true, deactivateLimit: 10 }) as const;
 
 describe('the Employee files page’s channels', () => {
