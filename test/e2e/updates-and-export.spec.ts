@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -83,6 +83,41 @@ for (const [language, locale] of [
     await page.getByTestId('help-menu').click();
     await page.getByRole('menuitem', { name: t('common.help.updates') }).click();
     await expect(dialog.getByRole('switch', { name: t('common.updates.automatic') })).not.toBeChecked();
+  });
+
+  test(`${language}: a machine whose policy turns updates off: the dialog says so and checks nothing, and the switch cannot turn them on`, async ({ browser }) => {
+    const t = await wordsFor(language);
+    let asked = 0;
+    const counting = createServer((_req, res) => {
+      asked += 1;
+      res.writeHead(200, { 'content-type': 'text/yaml' });
+      res.end(FEED);
+    });
+    await new Promise<void>((resolve) => counting.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(counting.address() as AddressInfo).port}/feed/`;
+      const page = await consoles.open(
+        browser,
+        locale,
+        (dataDir) => {
+          seedDirectory(dataDir, 3);
+          writeFileSync(join(dataDir, 'policy.json'), JSON.stringify({ updates: { enabled: false } }));
+        },
+        (dataDir) => ({ ROSTER_POLICY_FILE: join(dataDir, 'policy.json'), ROSTER_UPDATE_URL: url }),
+      );
+      await page.getByTestId('help-menu').click();
+      await page.getByRole('menuitem', { name: t('common.help.updates') }).click();
+      const dialog = page.getByRole('dialog', { name: t('common.updates.title') });
+      await expect(dialog.getByText(t('common.updates.policy'))).toBeVisible();
+      const automatic = dialog.getByRole('switch', { name: t('common.updates.automatic') });
+      await expect(automatic).not.toBeChecked();
+      await expect(automatic).toBeDisabled();
+      await expect(dialog.getByTestId('updates-found')).toHaveCount(0);
+      await shot(page, `updates-policy-${language}.png`);
+      expect(asked).toBe(0);
+    } finally {
+      await new Promise((resolve) => counting.close(resolve));
+    }
   });
 
   test(`${language}: the updates dialog says when no feed is set, and the export dialog offers the attribute columns`, async ({ browser }) => {
