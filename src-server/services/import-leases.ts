@@ -39,3 +39,27 @@ export async function releaseLease(ctx: ServerContext, sourceId: string, owner: 
     .where('lease_owner', '=', owner)
     .execute();
 }
+
+/**
+ * Renews the holder's lease while its run lasts, every third of the lease's
+ * length, so a run longer than the lease (a large file on a slow SFTP server)
+ * is never taken over as if its process had died. Returns the function that
+ * stops renewing. A renewal the database refuses is tried again at the next
+ * tick: the run's own writes fail the run if the database is gone.
+ */
+export function keepLease(ctx: ServerContext, sourceId: string, owner: string): () => void {
+  const leaseMs = ctx.config.importScheduler.leaseMs;
+  const renew = (): Promise<unknown> =>
+    ctx.db
+      .updateTable('import_sources')
+      .set({ lease_expires_at: iso(new Date(ctx.clock.now().getTime() + leaseMs)) })
+      .where('id', '=', sourceId)
+      .where('lease_owner', '=', owner)
+      .execute()
+      .catch(() => undefined);
+  const timer = setInterval(() => void renew(), Math.max(1, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+  };
+}

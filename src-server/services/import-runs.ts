@@ -5,7 +5,7 @@ import type { ImportRunsTable, ImportSourcesTable } from '../db/schema';
 import { inTransaction, iso } from '../db/tx';
 import type { ServerContext } from './context';
 import { fetchNext } from './import-fetch';
-import { leaseForRun, releaseLease } from './import-leases';
+import { keepLease, leaseForRun, releaseLease } from './import-leases';
 import { importFile } from './import-apply';
 import type { RejectedRow, RunReport } from './import-apply';
 import { auditRun, queueRunReport } from './import-report';
@@ -70,6 +70,7 @@ export async function runImportSource(ctx: ServerContext, organisationId: string
   const source = await sourceOf(ctx, organisationId, sourceId);
   const owner = leasedBy ?? `run ${randomUUID()}`;
   if (leasedBy === undefined) await leaseForRun(ctx, source, owner);
+  const stopRenewing = keepLease(ctx, sourceId, owner);
   const run: RunRow = {
     id: randomUUID(),
     organisation_id: organisationId,
@@ -112,6 +113,7 @@ export async function runImportSource(ctx: ServerContext, organisationId: string
     run.status = 'failed';
     run.error = error instanceof Error ? error.message : 'The run failed.';
   }
+  stopRenewing();
   run.finished_at = iso(ctx.clock.now());
   const mailed = await inTransaction(ctx.db, async (trx) => {
     await trx.insertInto('import_runs').values(run).execute();

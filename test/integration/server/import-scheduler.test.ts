@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, build } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
 import { until } from '../../support/until';
+import { keepLease, takeLease } from '../../../src-server/services/import-leases';
 
 interface Ok<T> {
   ok: true;
@@ -88,5 +89,31 @@ describe.each(BACKENDS)('the import scheduler on %s', (backend) => {
     expect(refused.body.error).toMatchObject({ code: 'CONFLICT', message: 'The import source "Busy" is running now (on the schedule or at someone\'s request); try again when that run has finished.' });
     expect(await runs(id)).toEqual([]);
     expect((await row(id)).lease_owner).toBe('another process');
+  });
+});
+
+describe('a run longer than its lease', () => {
+  it('keeps renewing the lease while it runs, so no other process takes the source over; once it stops, the lease expires', async () => {
+    const leaseMs = 1000;
+    const t = await build('sqlite', { config: { importScheduler: { ...SCHEDULER, leaseMs, enabled: false } } });
+    try {
+      const org = await t.organisation('Long runs');
+      const res = await t.request<Ok<{ id: string }>>('POST', '/api/v1/import-sources', { token: org.token, body: { kind: 'sftp', name: 'Slow', host: '127.0.0.1', username: 'hr', password: 'x', folder: '/', filePattern: '*.csv' } });
+      expect(res.status).toBe(200);
+      const id = res.body.data.id;
+      const ctx = t.server.ctx;
+      expect(await takeLease(ctx, id, 'run A')).toBe(true);
+      const stop = keepLease(ctx, id, 'run A');
+      // Three lease lengths later the lease is still A's: renewed, not expired.
+      await new Promise((resolve) => setTimeout(resolve, leaseMs * 3));
+      expect(await takeLease(ctx, id, 'run B')).toBe(false);
+      stop();
+      // Stopped renewing, A's lease runs out and another process may take the source.
+      await until('the expired lease taken by run B', async () => ((await takeLease(ctx, id, 'run B')) ? true : undefined), leaseMs * 10);
+      const row = await ctx.db.selectFrom('import_sources').select('lease_owner').where('id', '=', id).executeTakeFirstOrThrow();
+      expect(row.lease_owner).toBe('run B');
+    } finally {
+      await t.close();
+    }
   });
 });
