@@ -65,8 +65,9 @@ export async function listImportRuns(ctx: ServerContext, organisationId: string,
  * "Run now" (or a scheduled run): one run of a source, recorded whatever
  * happens. It holds the source's lease: `leasedBy` the scheduler that took
  * it already, else taken here (CONFLICT while another run holds it).
+ * `mailIfFailed: false`: a failure is not mailed (the scheduler retries it).
  */
-export async function runImportSource(ctx: ServerContext, organisationId: string, sourceId: string, trigger: RunRow['trigger'], leasedBy?: string): Promise<ImportRun> {
+export async function runImportSource(ctx: ServerContext, organisationId: string, sourceId: string, trigger: RunRow['trigger'], leasedBy?: string, options: { mailIfFailed?: boolean } = {}): Promise<ImportRun> {
   const source = await sourceOf(ctx, organisationId, sourceId);
   const owner = leasedBy ?? `run ${randomUUID()}`;
   if (leasedBy === undefined) await leaseForRun(ctx, source, owner);
@@ -118,7 +119,8 @@ export async function runImportSource(ctx: ServerContext, organisationId: string
   const mailed = await inTransaction(ctx.db, async (trx) => {
     await trx.insertInto('import_runs').values(run).execute();
     await auditRun(trx, run, source.name, ctx.clock.now());
-    return queueRunReport(ctx, trx, run, source);
+    // A failed scheduled run the scheduler will try again is recorded and audited, not mailed (its last try is).
+    return run.status === 'failed' && options.mailIfFailed === false ? false : queueRunReport(ctx, trx, run, source);
   }).finally(() => (leasedBy === undefined ? releaseLease(ctx, sourceId, owner) : undefined));
   if (mailed) ctx.events.emit('mailQueued');
   return toRun(run);

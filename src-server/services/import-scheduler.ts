@@ -69,7 +69,9 @@ export class ImportScheduler {
       ran += 1;
       let run: ImportRun | null = null;
       try {
-        run = await runImportSource(this.#ctx, source.organisation_id, source.id, 'schedule', this.id);
+        // A failure that will be tried again is not mailed: the admins hear of a failing source once, when its retries are spent.
+        const retried = (await this.#plan(source.id, true))?.retry ?? false;
+        run = await runImportSource(this.#ctx, source.organisation_id, source.id, 'schedule', this.id, { mailIfFailed: !retried });
       } finally {
         await this.#reschedule(source.id, run?.status === 'failed');
       }
@@ -79,14 +81,20 @@ export class ImportScheduler {
 
   /** The source's next time, and its lease given back: a failed run is retried (backoff ×4) while retries are left and before the schedule fires again. */
   async #reschedule(sourceId: string, failed: boolean): Promise<void> {
+    const plan = await this.#plan(sourceId, failed);
+    if (plan === null) return;
+    await releaseLease(this.#ctx, sourceId, this.id, { next_run_at: plan.next === null ? null : iso(plan.next), retry_attempt: plan.retry ? plan.attempt : 0 });
+  }
+
+  /** When the source runs next after a run that failed or not: a retry (and which) while retries are left and come before the schedule's next time. */
+  async #plan(sourceId: string, failed: boolean): Promise<{ next: Date | null; retry: boolean; attempt: number } | null> {
     const row = await this.#ctx.db.selectFrom('import_sources').select(['schedule', 'time_zone', 'retry_attempt']).where('id', '=', sourceId).executeTakeFirst();
-    if (row === undefined) return;
+    if (row === undefined) return null;
     const now = this.#ctx.clock.now();
     const scheduled = nextRun(row.schedule, row.time_zone, now);
     const attempt = row.retry_attempt + 1;
     const retryAt = new Date(now.getTime() + this.#o.retryBaseMs * 4 ** (attempt - 1));
     const retry = failed && attempt <= this.#o.retries && (scheduled === null || retryAt < scheduled);
-    const next = retry ? retryAt : scheduled;
-    await releaseLease(this.#ctx, sourceId, this.id, { next_run_at: next === null ? null : iso(next), retry_attempt: retry ? attempt : 0 });
+    return { next: retry ? retryAt : scheduled, retry, attempt };
   }
 }

@@ -79,6 +79,9 @@ describe.each(BACKENDS)('the import scheduler on %s', (backend) => {
     expect(tries.map((r) => [r.trigger, r.status])).toEqual(Array(3).fill(['schedule', 'failed']));
     expect(tries[0]?.error).toContain('cannot be reached');
     expect(await row(id)).toMatchObject({ next_run_at: scheduled, retry_attempt: 0, lease_owner: null });
+    // The owners hear of it once, when the retries are spent: one report for the three tries.
+    const reports = await a.server.ctx.db.selectFrom('mail_outbox').select('payload').where('kind', '=', 'import_report').where('organisation_id', '=', org.organisationId).execute();
+    expect(reports.filter((r) => r.payload.includes('"Unreachable"'))).toHaveLength(1);
   });
 
   it('refuses "run now" with CONFLICT while another run holds the source, and changes nothing', async () => {
