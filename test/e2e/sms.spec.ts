@@ -87,6 +87,8 @@ test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in 
   await channels.click();
   await page.getByRole('option', { name: 'SMS', exact: true }).click();
   await page.getByRole('button', { name: 'Save' }).click();
+  // Saved, the form is drawn again from the server's answer: the field is read after that.
+  await expect(page.getByText('Settings saved.')).toBeVisible();
   await expect(channels).toHaveValue('SMS');
   await channels.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/org-setting-en.png`, fullPage: true });
