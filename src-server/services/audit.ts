@@ -2,9 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AUDIT_ACTIONS } from '../../src-shared/contract/org';
 import type { AuditAction } from '../../src-shared/contract/org';
-import { SCIM_AUDIT_ACTIONS } from '../../src-shared/scim-wire';
 import type { ScimAuditAction } from '../../src-shared/scim-wire';
-import { IMPORT_SOURCE_AUDIT_ACTIONS } from '../../src-shared/import-sources-wire';
 import type { ImportSourceAuditAction } from '../../src-shared/import-sources-wire';
 import { toSingleLine } from '../../src-shared/text-safety';
 import { chunks, inTransaction, iso } from '../db/tx';
@@ -24,8 +22,8 @@ import type { Actor } from './context';
 /** `scim`: an identity provider through a SCIM token (the token's name is the actor's name, in actor_email; its id in actor_account_id). */
 export const ACTOR_TYPES = ['admin', 'operator', 'person', 'system', 'scim'] as const;
 
-/** Every action this server records: the console's list, and the server-side ones it shows as named. */
-export const SERVER_AUDIT_ACTIONS = [...AUDIT_ACTIONS, ...SCIM_AUDIT_ACTIONS, ...IMPORT_SOURCE_AUDIT_ACTIONS] as const;
+/** Every action this server records: the console's list (SCIM's and the import sources' in it). */
+export const SERVER_AUDIT_ACTIONS = AUDIT_ACTIONS;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
 /** Where a write came from: the caller's address and client (the console's version, or "api"). */

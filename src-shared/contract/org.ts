@@ -7,7 +7,9 @@ import type { accountSessionSchema, orgAdminInvitationSchema, orgAdminListSchema
 import { ROLES } from '../wire';
 import { ATTRIBUTE_FIELDS } from '../attributes';
 import type { Role } from '../wire';
+import { SCIM_AUDIT_ACTIONS } from '../scim-wire';
 import type { CreatedScimToken, ScimToken } from '../scim-wire';
+import { IMPORT_SOURCE_AUDIT_ACTIONS } from '../import-sources-wire';
 import { INVITATION_CHANNELS } from '../sms';
 
 /**
@@ -16,8 +18,8 @@ import { INVITATION_CHANNELS } from '../sms';
  * server (online only); the console keeps none of it.
  */
 
-/** What the server's audit log records (the server writes and filters by this list); the console names each in its language (a newer server's action is shown as it comes). */
-export const AUDIT_ACTIONS = [
+/** The organisation's own actions (those of SCIM and of import sources are listed beside their wire). */
+const ORGANISATION_AUDIT_ACTIONS = [
   'organisation.created',
   'organisation.disabled',
   'organisation.enabled',
@@ -53,6 +55,9 @@ export const AUDIT_ACTIONS = [
   'rule.applied',
   'rule.apply_undone',
 ] as const;
+
+/** What the server's audit log records (the server writes and filters by this list); the console names each in its language (a newer server's action is shown as it comes). */
+export const AUDIT_ACTIONS = [...ORGANISATION_AUDIT_ACTIONS, ...SCIM_AUDIT_ACTIONS, ...IMPORT_SOURCE_AUDIT_ACTIONS] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The settings' ranges: the server checks them (routes/organisation.ts), the form says them before sending. */

@@ -44,6 +44,15 @@ export const ACTION_LABELS = {
   'rule.deleted': 'org.audit.actions.rule.deleted',
   'rule.applied': 'org.audit.actions.rule.applied',
   'rule.apply_undone': 'org.audit.actions.rule.apply_undone',
+  'scim_token.created': 'org.audit.actions.scim_token.created',
+  'scim_token.revoked': 'org.audit.actions.scim_token.revoked',
+  'profile.deactivated': 'org.audit.actions.profile.deactivated',
+  'profile.reactivated': 'org.audit.actions.profile.reactivated',
+  'import_source.created': 'org.audit.actions.import_source.created',
+  'import_source.updated': 'org.audit.actions.import_source.updated',
+  'import_source.deleted': 'org.audit.actions.import_source.deleted',
+  'import_source.run': 'org.audit.actions.import_source.run',
+  'import_source.deactivation_confirmed': 'org.audit.actions.import_source.deactivation_confirmed',
 } as const satisfies Record<AuditAction, string>;
 
 /** Who did it, when it was not an admin (whose email is shown). */

@@ -38,6 +38,10 @@ describe('the audit log’s wording', () => {
     expect(actionText(ts.fr, 'organisation.settings_changed')).toBe('Paramètres modifiés');
     expect(actionText(ts.nl, 'profile.created')).toBe('Profiel aangemaakt');
     expect(actionText(ts.es, 'invitation.confirmed')).toBe('Invitación confirmada');
+    // SCIM's and the import sources' actions too.
+    expect(actionText(ts.nl, 'import_source.run')).toBe('HR-bestand geïmporteerd');
+    expect(actionText(ts.fr, 'scim_token.revoked')).toBe('Jeton SCIM révoqué');
+    expect(actionText(ts.es, 'profile.deactivated')).toBe('Perfil desactivado');
     expect(actionText(ts.en, 'robot.danced')).toBe('robot.danced');
   });
 
