@@ -112,8 +112,11 @@ export type ImportSourceAuditAction = (typeof IMPORT_SOURCE_AUDIT_ACTIONS)[numbe
 /** needs-confirmation: the file was imported, but more of the source's people are missing from it than its limit lets a run deactivate: an admin confirms. */
 export const IMPORT_RUN_STATUSES = ['succeeded', 'failed', 'nothing-new', 'needs-confirmation'] as const;
 
-/** One row of a file the run did not import, and why (the shared rules' English wording). */
-const rejectedRowSchema = z.object({ rowNumber: z.int(), reasons: z.array(z.string()) });
+/** A finding as the shared rules give it (src-shared/messages.ts): its code and params, for a console to word. */
+const findingSchema = z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) });
+
+/** One row of a file the run did not import, and why: the shared rules' English wording, and the findings behind it (one per reason) when every reason has one. */
+const rejectedRowSchema = z.object({ rowNumber: z.int(), reasons: z.array(z.string()), rules: z.array(findingSchema).optional() });
 
 /** One run of a source: which file, what it did, the rows it rejected. */
 export const importRunSchema = z.object({

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../src-shared/errors';
+import type { ErrorDetails } from '../../src-shared/errors';
+import { isRuleMessage } from '../../src-shared/messages';
+import type { RuleMessage } from '../../src-shared/messages';
 import type { ImportRow } from '../../src-shared/import';
 import type { ProfileValues } from '../../src-shared/profile';
 import { sameValue, sameValues, VALUE_FIELDS } from '../../src-shared/profile-values';
@@ -33,7 +36,22 @@ import { noteUsernameNeeds, noUsernameNeeds } from './profile-usernames';
 export interface RejectedRow {
   rowNumber: number;
   reasons: string[];
+  /** The reasons as findings, one each, for a console to word in its reader's language (absent when one has none). */
+  rules?: RuleMessage[];
   cells: string[];
+}
+
+/** The findings of a row's reasons, one each; undefined unless every reason has one. */
+function findingsOf(found: readonly (RuleMessage | undefined)[]): RuleMessage[] | undefined {
+  const rules = found.filter((r): r is RuleMessage => r !== undefined);
+  return rules.length === found.length && rules.length > 0 ? rules : undefined;
+}
+
+/** A refused profile's finding: the rule it broke, or the one finding of its one refused field. */
+function outcomeFinding(details: ErrorDetails | undefined): RuleMessage | undefined {
+  if (isRuleMessage(details?.rule)) return details.rule;
+  const fieldRules = Object.values(details?.fieldRules ?? {}).filter(isRuleMessage);
+  return fieldRules.length === 1 ? fieldRules[0] : undefined;
 }
 
 /** What the run row keeps of its report: the file's header row and the rejected rows. */
@@ -128,11 +146,19 @@ export async function importFile(ctx: ServerContext, source: ImportSourcesTable,
   });
   const cellsOf = (rowNumber: number): string[] => [...(sheet.grid[rowNumber - 1] ?? [])];
   const rejectedRows: RejectedRow[] = [];
-  const reject = (rowNumber: number, reasons: string[]): void => void rejectedRows.push({ rowNumber, reasons, cells: cellsOf(rowNumber) });
+  const reject = (rowNumber: number, reasons: string[], found: readonly (RuleMessage | undefined)[]): void => {
+    const rules = findingsOf(found);
+    rejectedRows.push({ rowNumber, reasons, ...(rules === undefined ? {} : { rules }), cells: cellsOf(rowNumber) });
+  };
   const valid: Valid[] = [];
   for (const row of analysis.rows) {
     const errors = row.issues.filter((i) => i.severity === 'error');
-    if (row.normalised === null || errors.length > 0) reject(row.rowNumber, errors.map((i) => i.message));
+    if (row.normalised === null || errors.length > 0)
+      reject(
+        row.rowNumber,
+        errors.map((i) => i.message),
+        errors.map((i) => i.rule),
+      );
     else valid.push({ id: randomUUID(), row, values: row.normalised });
   }
   const updating = source.mode === 'createOrUpdate';
@@ -159,7 +185,7 @@ export async function importFile(ctx: ServerContext, source: ImportSourcesTable,
       // Create only: a person already there (by external ID or email) is left as they are.
       const outcome = current === undefined ? batch.create(item.id, item.values) : updating ? updateOf(batch, current, item, analysis.mapping) : 'unchanged';
       if (outcome === 'unchanged') counts.unchanged += 1;
-      else if (outcome.kind === 'rejected') reject(item.row.rowNumber, [outcome.message]);
+      else if (outcome.kind === 'rejected') reject(item.row.rowNumber, [outcome.message], [outcomeFinding(outcome.details)]);
       else {
         const id = current?.id ?? item.id;
         applied.push({ id, outcome });

@@ -46,7 +46,7 @@ export const toRun = (row: RunRow): ImportRun => ({
   deactivated: row.deactivated,
   pendingDeactivation: row.pending_deactivation === null ? 0 : (JSON.parse(row.pending_deactivation) as string[]).length,
   error: row.error,
-  rejectedRows: reportOf(row).rows.map((r) => ({ rowNumber: r.rowNumber, reasons: r.reasons })),
+  rejectedRows: reportOf(row).rows.map((r) => ({ rowNumber: r.rowNumber, reasons: r.reasons, ...(r.rules === undefined ? {} : { rules: r.rules }) })),
 });
 
 async function sourceOf(ctx: ServerContext, organisationId: string, id: string): Promise<SourceRow> {

@@ -147,7 +147,10 @@ test('the owner adds an SFTP source, runs it, reads its report, and the console 
     await expect(listed.getByTestId('source-run-status')).toHaveText(w('org.sources.status.succeeded'));
     await other.screenshot({ path: testInfo.outputPath(`sources-${language}.png`) });
     await listed.getByRole('button', { name: w('org.sources.list.runs') }).click();
-    await expect(other.getByRole('dialog', { name: w('org.sources.runs.title', { name: 'HR export' }) }).getByTestId('source-run')).toHaveCount(1);
+    const runsDialog = other.getByRole('dialog', { name: w('org.sources.runs.title', { name: 'HR export' }) });
+    await expect(runsDialog.getByTestId('source-run')).toHaveCount(1);
+    // The rejected row's reason in the reader's language (the rules' English is the templates themselves).
+    if (language !== 'en') await expect(runsDialog.getByTestId('source-run-rejected')).toContainText(w('rules.email_invalid', { value: 'not an email' }));
     await other.screenshot({ path: testInfo.outputPath(`sources-runs-${language}.png`) });
     await other.keyboard.press('Escape');
     await listed.getByRole('button', { name: w('org.sources.list.edit') }).click();

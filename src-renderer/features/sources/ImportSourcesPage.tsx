@@ -43,7 +43,7 @@ function SourceRow({ summary, canWrite, onOpen, onEdit, onDelete, onRan }: { sum
       </Table.Td>
       <Table.Td>
         {serverOf(source) !== null && (
-          <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+          <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
             {serverOf(source)}
           </Text>
         )}

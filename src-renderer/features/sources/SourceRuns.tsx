@@ -7,7 +7,8 @@ import type { ImportRun, ImportSource } from '../../../src-shared/import-sources
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { useFormat } from '../../i18n/format';
-import { errorText } from '../../i18n/messages';
+import { errorText, ruleText } from '../../i18n/messages';
+import { isRuleMessage } from '../../../src-shared/messages';
 import { downloadExported } from '../import/files';
 import { FromServer } from '../org/ServerOnly';
 import { RunCounts, RunStatus } from './RunCounts';
@@ -15,6 +16,13 @@ import { TRIGGER_LABELS } from './words';
 
 /** The rejected rows shown under a run before "download" takes over. */
 const REJECTED_SHOWN = 5;
+
+/** Why a row was rejected, in the reader's language when the server gave its findings (else as the server wrote it). */
+function reasonsText(t: TFunction, row: ImportRun['rejectedRows'][number]): string {
+  const rules = row.rules ?? [];
+  if (rules.length > 0 && rules.every(isRuleMessage)) return rules.map((found) => ruleText(t, found)).join(' ');
+  return row.reasons.join(' ');
+}
 
 async function downloadRejected(source: ImportSource, run: ImportRun, t: TFunction): Promise<void> {
   const r = await api.invoke('sources:rejectedCsv', { id: source.id, runId: run.id });
@@ -54,7 +62,7 @@ function RunRow({ source, run, canWrite, onChanged }: { source: ImportSource; ru
           {run.rejectedRows.length > 0 && (
             <List size="xs" data-testid="source-run-rejected">
               {run.rejectedRows.slice(0, REJECTED_SHOWN).map((row) => (
-                <List.Item key={row.rowNumber}>{t('org.sources.runs.rejectedRow', { row: row.rowNumber, reasons: row.reasons.join(' ') })}</List.Item>
+                <List.Item key={row.rowNumber}>{t('org.sources.runs.rejectedRow', { row: row.rowNumber, reasons: reasonsText(t, row) })}</List.Item>
               ))}
             </List>
           )}

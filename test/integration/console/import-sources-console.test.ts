@@ -81,6 +81,8 @@ describe('the Employee files page’s channels', () => {
     const after = await c.call('sources:list', {});
     expect(after.sources[0]?.lastRun).toEqual(run);
     expect(await c.call('sources:runs', { id: source.id })).toEqual([run]);
+    // The rejected row says why in English, and gives the finding behind it for the console to word.
+    expect(run.rejectedRows).toEqual([{ rowNumber: 4, reasons: [expect.stringMatching(/email/i)], rules: [{ key: 'email_invalid', params: { value: 'not an email' } }] }]);
 
     const csv = await c.call('sources:rejectedCsv', { id: source.id, runId: run.id });
     expect(csv.fileName).toMatch(/^roster-rejected-rows-\d{4}-\d{2}-\d{2}\.csv$/);
