@@ -3,7 +3,6 @@ import type { Language } from '../src-shared/languages';
 import { PROFILE_FIELDS, validateProfile } from '../src-shared/profile';
 import type { ProfileDraft, ProfileField } from '../src-shared/profile';
 import { englishText, rule } from '../src-shared/messages';
-import type { RuleMessage } from '../src-shared/messages';
 import { findForbiddenCharacter, stripForbiddenCharacters } from '../src-shared/text-safety';
 import type { CellIssue, ColumnInfo, ColumnMatch, ImportCounts, ImportRow, LanguageValue, MappingTarget, PhoneCountrySuggestion } from '../src-shared/import';
 import { buildColumns, dataRowIndexes, detectHeaderRow } from './header';
@@ -12,7 +11,7 @@ import { assertMapping, matchColumns } from './match';
 import type { Mapping, RememberedMapping } from './match';
 import { splitFullName } from './names';
 import { cleanSpaces, headerSignature } from './normalise';
-import { addMarkIssues } from './marks';
+import { addMarkIssues, cellIssue } from './marks';
 import { suggestPhoneCountry } from './phone-country';
 import type { CellMark, MergeRange } from './read';
 
@@ -135,16 +134,6 @@ export function fieldColumns(mapping: Mapping): Partial<Record<ProfileField, num
   });
   return out;
 }
-
-/** An issue as the import check reports it: its finding as a code, and in English. */
-const cellIssue = (field: ProfileField | null, column: number | null, severity: CellIssue['severity'], code: CellIssue['code'], found: RuleMessage): CellIssue => ({
-  field,
-  column,
-  severity,
-  code,
-  message: englishText(found),
-  rule: found,
-});
 
 /** One data row: mapped values, edits, fixes and value mapping, then the shared rules. */
 export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<Record<ProfileField, number>> = fieldColumns(ctx.mapping)): ImportRow {

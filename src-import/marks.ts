@@ -29,7 +29,8 @@ function rowsOf(marks: readonly CellMark[]): Map<number, Map<number, CellMarkKin
   return rows;
 }
 
-const markIssue = (field: ProfileField, column: number, severity: CellIssue['severity'], code: CellIssue['code'], found: RuleMessage): CellIssue => ({
+/** An issue as the import check reports it: its finding as a code, and in English. */
+export const cellIssue = (field: ProfileField | null, column: number | null, severity: CellIssue['severity'], code: CellIssue['code'], found: RuleMessage): CellIssue => ({
   field,
   column,
   severity,
@@ -77,9 +78,9 @@ export function addMarkIssues(
         const issue = issues[i];
         if (issue !== undefined && issue.severity === 'error' && issue.field !== null && fields.includes(issue.field)) issues.splice(i, 1);
       }
-      issues.push(markIssue(field, column, 'error', 'error-value', rule('import_error_value', { field, value })));
+      issues.push(cellIssue(field, column, 'error', 'error-value', rule('import_error_value', { field, value })));
     } else {
-      issues.push(markIssue(field, column, 'warning', 'date-out-of-range', rule('import_date_out_of_range', { field, value })));
+      issues.push(cellIssue(field, column, 'warning', 'date-out-of-range', rule('import_date_out_of_range', { field, value })));
     }
   }
   return errorValue;

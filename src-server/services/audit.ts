@@ -97,6 +97,26 @@ export async function appendAudit(trx: Tx, entry: AuditEntryInput, now: Date): P
   await appendAudits(trx, [entry], now);
 }
 
+/**
+ * The audit entry of an owner's change to one part of the organisation's
+ * settings (sign-up, single sign-on): `details` says which part and holds
+ * its before and after.
+ */
+export async function appendSettingsChanged(trx: Tx, actor: Actor, details: Record<string, unknown>, source: AuditSource, now: Date): Promise<void> {
+  await appendAudit(
+    trx,
+    {
+      organisationId: actor.organisationId,
+      actor: adminActor(actor),
+      action: 'organisation.settings_changed',
+      target: { type: 'organisation', id: actor.organisationId },
+      details,
+      source,
+    },
+    now,
+  );
+}
+
 /** Audit rows per INSERT (16 values each: within both databases' limit on bound parameters). */
 const AUDIT_ROWS_PER_INSERT = 500;
 

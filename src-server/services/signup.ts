@@ -11,7 +11,7 @@ import type { SignupConfigRow, SignupRequestRow } from '../db/schema';
 import { inTransaction, iso } from '../db/tx';
 import type { Db, Tx } from '../db/tx';
 import { hashToken, newToken } from '../lib/crypto';
-import { adminActor, appendAudit } from './audit';
+import { appendSettingsChanged } from './audit';
 import type { AuditSource } from './audit';
 import { liveEntries } from './catalogue-reads';
 import type { Actor, ServerContext } from './context';
@@ -60,18 +60,7 @@ export async function saveSignup(ctx: ServerContext, actor: Actor, input: Signup
     else await trx.updateTable('signup_configs').set(values).where('organisation_id', '=', actor.organisationId).execute();
     const after = signupView(ctx, actor.organisationId, await readSignupRow(trx, actor.organisationId));
     const audited = (v: SignupSettings) => ({ enabled: v.enabled, departmentChoice: v.departmentChoice, allowedDomains: v.allowedDomains });
-    await appendAudit(
-      trx,
-      {
-        organisationId: actor.organisationId,
-        actor: adminActor(actor),
-        action: 'organisation.settings_changed',
-        target: { type: 'organisation', id: actor.organisationId },
-        details: { signup: { before: current === undefined ? null : audited(before), after: audited(after) } },
-        source,
-      },
-      now,
-    );
+    await appendSettingsChanged(trx, actor, { signup: { before: current === undefined ? null : audited(before), after: audited(after) } }, source, now);
     return after;
   });
 }

@@ -7,7 +7,7 @@ import { checkWebUrl } from '../../src-shared/urls';
 import { inTransaction, iso } from '../db/tx';
 import type { Executor } from '../db/tx';
 import type { SsoConfigRow } from '../db/schema';
-import { adminActor, appendAudit } from './audit';
+import { appendSettingsChanged } from './audit';
 import type { AuditSource } from './audit';
 import type { Actor, ServerContext } from './context';
 
@@ -139,18 +139,7 @@ export async function saveSso(ctx: ServerContext, actor: Actor, input: SsoSettin
     else await trx.updateTable('sso_configs').set(values).where('organisation_id', '=', actor.organisationId).execute();
     const row = await readSsoRow(trx, actor.organisationId);
     const after = ssoView(ctx, actor.organisationId, row);
-    await appendAudit(
-      trx,
-      {
-        organisationId: actor.organisationId,
-        actor: adminActor(actor),
-        action: 'organisation.settings_changed',
-        target: { type: 'organisation', id: actor.organisationId },
-        details: { sso: { before: current === undefined ? null : audited(before), after: audited(after), clientSecretChanged: change.clientSecret !== undefined } },
-        source,
-      },
-      now,
-    );
+    await appendSettingsChanged(trx, actor, { sso: { before: current === undefined ? null : audited(before), after: audited(after), clientSecretChanged: change.clientSecret !== undefined } }, source, now);
     return after;
   });
 }

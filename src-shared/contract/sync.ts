@@ -91,7 +91,7 @@ export interface ConflictView {
   theirs: Profile | null;
   /** The fields both sides changed differently: the ones a person must choose. */
   overlapping: (keyof ProfileValues)[];
-  /** For create_taken: the server profile that already has the email or external ID (the holder, as errors name it). */
+  /** For create_taken: the server profile that already has the email, external ID or username (the holder, as errors name it). */
   holderId: string | null;
   /** The names of the catalogue entries the two sides' attributes hold (id → name), as this console knows them. */
   entryNames: Record<string, string>;

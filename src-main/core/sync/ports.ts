@@ -67,7 +67,7 @@ export interface ConflictRecord {
   base: Partial<ProfileValues>;
   mine: ProfileValues | null;
   theirs: Profile | null;
-  /** The profile that holds the email or external ID a create_taken (or a refused change) collided with. */
+  /** The profile that holds the email, external ID or username a create_taken (or a refused change) collided with. */
   holderId: string | null;
   createdAt: string;
 }

@@ -258,7 +258,9 @@ export class OutboxPusher {
         found = who === null ? rule('sync_conflict_gone_unnamed', {}) : rule('sync_conflict_gone', { name: who });
       } else {
         // The server's own words: its refusal is the conflict's message, and the console words its finding.
-        conflict.kind = (r.code === 'EMAIL_TAKEN' || r.code === 'EXTERNAL_ID_TAKEN') && m.kind === 'profile.create' ? 'create_taken' : 'rejected';
+        // A value another profile holds (an email, external ID or username given explicitly): the new profile may be that one.
+        const taken = r.code === 'EMAIL_TAKEN' || r.code === 'EXTERNAL_ID_TAKEN' || r.code === 'USERNAME_TAKEN';
+        conflict.kind = taken && m.kind === 'profile.create' ? 'create_taken' : 'rejected';
         conflict.holderId = holderId;
         conflict.cause = refusalOf(r);
         found = who === null ? rule('sync_conflict_refused_unnamed', { reason: r.message }) : rule('sync_conflict_refused', { name: who, reason: r.message });

@@ -236,7 +236,7 @@ export function ProfilesPage() {
           onChange={(e) => {
             setSearch(e.currentTarget.value);
           }}
-          w={280}
+          w={340}
         />
         <MultiSelect
           label={t('common.fields.status')}

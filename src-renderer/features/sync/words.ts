@@ -81,6 +81,12 @@ export function conflictHeadline(t: TFunction, c: ConflictView): string {
     case 'edit_deleted':
       return c.code === 'NOT_FOUND' ? t('sync.conflicts.headline.noLongerExists', { name }) : t('sync.conflicts.headline.deletedWhileEdited', { name });
     case 'create_taken': {
+      if (c.code === 'USERNAME_TAKEN') {
+        const value = c.mine?.username ?? '';
+        return theirs === null
+          ? t('sync.conflicts.headline.usernameTaken', { name, value })
+          : t('sync.conflicts.headline.usernameTakenBy', { name, value, holder: theirs });
+      }
       const byExternalId = c.code === 'EXTERNAL_ID_TAKEN';
       const value = (byExternalId ? c.mine?.externalId : c.mine?.email) ?? '';
       if (theirs === null) return byExternalId ? t('sync.conflicts.headline.externalIdTaken', { name, value }) : t('sync.conflicts.headline.emailTaken', { name, value });

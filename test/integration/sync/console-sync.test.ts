@@ -187,6 +187,22 @@ describe('console ↔ server sync', () => {
     expect((await b.call('profiles:list', { query: {}, offset: 0, limit: 10 })).rows.map((p) => p.id)).toEqual([original.id]);
   });
 
+  it('turns a create whose explicitly given username another profile holds on the server into a conflict naming the holder', async () => {
+    const a = await signedIn();
+    const b = await signedIn();
+    const holder = await a.call('profiles:create', draft('Eva', 'Willems', 'eva@example.com', { username: 'eva.w' }));
+    await a.call('sync:now', {});
+    const clash = await b.call('profiles:create', draft('Eva', 'Wouters', 'eva.wouters@example.com', { username: 'Eva.W' }));
+    // No username given: the server makes one (numbered past those taken), which is no clash.
+    const unnamed = await b.call('profiles:create', draft('Eva', 'Willems', 'eva.2@example.com'));
+    await b.call('sync:now', {});
+    const open = await b.call('conflicts:list', {});
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ kind: 'create_taken', code: 'USERNAME_TAKEN', entityId: clash.id, holderId: holder.id, mine: { username: 'eva.w' } });
+    const onServer = await serverProfiles();
+    expect(onServer.map((p) => p.id).sort()).toEqual([holder.id, unnamed.id].sort());
+  });
+
   it('discarding a refused email change gives the old email back even when a new local profile took it meanwhile', async () => {
     const a = await signedIn();
     const b = await signedIn();

@@ -163,4 +163,15 @@ describe('a conflict headline', () => {
     expect(conflictHeadline(ts.nl, taken)).toBe('Hanne Goossens, hier aangemaakt, heeft de externe ID HR-7, die een ander profiel op de server al heeft.');
     expect(conflictHeadline(ts.es, conflict({ kind: 'rejected', code: 'VALIDATION_FAILED' }))).toBe('El servidor rechazó un cambio en Hanne Goossens.');
   });
+  it('names a taken username and who holds it in each language', () => {
+    const mine = { ...values('Hanne', 'Goossens', 'hanne@example.com'), username: 'hanne.g' };
+    const taken = conflict({ kind: 'create_taken', code: 'USERNAME_TAKEN', mine, theirs: server({ ...values('Bram', 'Peeters', 'bram@example.com'), username: 'hanne.g' }) });
+    expect(conflictHeadline(ts.en, taken)).toBe('Hanne Goossens, created here, has the username hanne.g, which Bram Peeters already has on the server.');
+    expect(conflictHeadline(ts.fr, taken)).toBe('Hanne Goossens, créé ici, a le nom d’utilisateur hanne.g, que Bram Peeters a déjà sur le serveur.');
+    expect(conflictHeadline(ts.nl, taken)).toBe('Hanne Goossens, hier aangemaakt, heeft de gebruikersnaam hanne.g, die Bram Peeters op de server al heeft.');
+    expect(conflictHeadline(ts.es, taken)).toBe('Hanne Goossens, creado aquí, tiene el nombre de usuario hanne.g, que Bram Peeters ya tiene en el servidor.');
+    expect(conflictHeadline(ts.en, conflict({ kind: 'create_taken', code: 'USERNAME_TAKEN', mine }))).toBe(
+      'Hanne Goossens, created here, has the username hanne.g, which another profile already has on the server.',
+    );
+  });
 });
