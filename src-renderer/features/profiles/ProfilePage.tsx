@@ -77,6 +77,8 @@ export function ProfilePage({ id }: { id: string }) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [inviting, setInviting] = useState(false);
   const [renaming, setRenaming] = useState(false);
+  // Each opening of Change username starts from the profile as it is then; a sync that refreshes the profile meanwhile leaves what is typed alone.
+  const [renameSession, setRenameSession] = useState(0);
   // Editing ends (saved or cancelled) with focus back on the button that started it.
   const editButton = useRef<HTMLButtonElement>(null);
   const refocusEdit = useRef(false);
@@ -137,6 +139,7 @@ export function ProfilePage({ id }: { id: string }) {
               <Button
                 variant="light"
                 onClick={() => {
+                  setRenameSession((n) => n + 1);
                   setRenaming(true);
                 }}
               >
@@ -185,7 +188,7 @@ export function ProfilePage({ id }: { id: string }) {
         )}
         <ProfileHistory profileId={profile.id} />
         <ChangeUsernameDialog
-          key={`${profile.id}:${profile.updatedAt}`}
+          key={`${profile.id}:${String(renameSession)}`}
           profile={profile}
           draft={toForm(profile)}
           opened={renaming}
