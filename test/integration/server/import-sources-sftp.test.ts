@@ -1,12 +1,11 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import { BACKENDS, build } from '../../support/roster-server';
 import type { TestOrg, TestServer } from '../../support/roster-server';
-import { startSftpServer } from '../../support/sftp-server';
+import { sshKeyPair, startSftpServer } from '../../support/sftp-server';
 import type { TestSftpServer } from '../../support/sftp-server';
 
 interface Ok<T> {
@@ -37,7 +36,7 @@ describe.each(BACKENDS)('SFTP import sources on %s', (backend) => {
   let sftp: TestSftpServer;
   const root = mkdtempSync(join(tmpdir(), 'roster-sftp-'));
   const exports = join(root, 'exports');
-  const clientKey = utils.generateKeyPairSync('ed25519');
+  const clientKey = sshKeyPair();
   let at = Date.now() / 1000 - 3600;
 
   /** Writes a file into the served folder, newer than every file before it. */
