@@ -115,6 +115,33 @@ export const IMPORT_RUN_STATUSES = ['succeeded', 'failed', 'nothing-new', 'needs
 /** A finding as the shared rules give it (src-shared/messages.ts): its code and params, for a console to word. */
 const findingSchema = z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) });
 
+/**
+ * What went wrong with a run, for a console to say in its reader's language
+ * (the run's `error` says it in English, with the details): the SFTP server
+ * cannot be reached, did not answer in time, refused the user, showed another
+ * host key, the source's key cannot be used, no SFTP on the server, the
+ * folder is missing, may not be listed or cannot be, the file cannot be read
+ * or is not a spreadsheet Roster reads, the file was imported but not
+ * archived; `failed` anything else.
+ */
+export const IMPORT_RUN_PROBLEMS = [
+  'unreachable',
+  'timeout',
+  'sign_in_refused',
+  'host_key_changed',
+  'key_unusable',
+  'no_sftp',
+  'connection_failed',
+  'folder_missing',
+  'folder_denied',
+  'folder_unreadable',
+  'file_unreadable',
+  'file_invalid',
+  'not_archived',
+  'failed',
+] as const;
+export type ImportRunProblem = (typeof IMPORT_RUN_PROBLEMS)[number];
+
 /** One row of a file the run did not import, and why: the shared rules' English wording, and the findings behind it (one per reason) when every reason has one. */
 const rejectedRowSchema = z.object({ rowNumber: z.int(), reasons: z.array(z.string()), rules: z.array(findingSchema).optional() });
 
@@ -137,8 +164,10 @@ export const importRunSchema = z.object({
   deactivated: z.int(),
   /** needs-confirmation: how many people missing from the file wait for an admin's confirmation to be deactivated. */
   pendingDeactivation: z.int(),
-  /** Why the run failed as a whole (nothing of the file was saved). */
+  /** Why the run failed as a whole (nothing of the file was saved), or why its file stayed in place; in English. */
   error: z.string().nullable(),
+  /** The same as a code (IMPORT_RUN_PROBLEMS; a newer server's as it comes); null with no error, and for runs before 0160. */
+  problem: z.string().nullable().default(null),
   rejectedRows: z.array(rejectedRowSchema),
 });
 export type ImportRun = z.output<typeof importRunSchema>;

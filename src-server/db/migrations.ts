@@ -12,6 +12,7 @@ import { identityMigrations } from './migrations-identities';
 import { scimMigrations } from './migrations-scim';
 import { ssoMigrations } from './migrations-sso';
 import { profileSourceMigrations } from './migrations-profile-source';
+import { runProblemMigrations } from './migrations-run-problems';
 
 /**
  * One set of migrations for SQLite and PostgreSQL: only types and statements
@@ -35,6 +36,7 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   ...signupMigrations(dialect),
   ...importScheduleMigrations(dialect),
   ...importModeMigrations(dialect),
+  ...runProblemMigrations(dialect),
 });
 
 const provider = (dialect: DialectName): MigrationProvider => ({ getMigrations: () => Promise.resolve(migrationsFor(dialect)) });

@@ -1,6 +1,7 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { Role } from '../../src-shared/wire';
 import type { ProfileSource } from '../../src-shared/profile';
+import type { ImportRunProblem } from '../../src-shared/import-sources-wire';
 
 /**
  * The server's tables. Both SQLite and PostgreSQL store the same column
@@ -393,6 +394,8 @@ export interface ImportRunsTable {
   /** JSON list of profile ids: status needs-confirmation, the people missing from the file an admin may confirm to deactivate (0150). */
   pending_deactivation: string | null;
   error: string | null;
+  /** The error as a code (IMPORT_RUN_PROBLEMS; 0160): null with no error, and for runs before it. */
+  problem: ImportRunProblem | null;
   /** JSON: the rejected rows with their reasons. */
   report: string | null;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Client } from 'ssh2';
 import type { ConnectConfig, FileEntry, SFTPWrapper } from 'ssh2';
+import type { ImportRunProblem } from '../../src-shared/import-sources-wire';
 import type { ImportSourcesTable } from '../db/schema';
 import type { ServerContext } from './context';
 
@@ -22,9 +23,15 @@ export const SFTP_TIMEOUTS = { connectMs: 10_000, requestMs: 30_000 };
 /** The SFTP server's host key as `ssh-keygen -l` prints it: SHA256: and the unpadded base64 of its SHA-256. */
 export const hostKeyFingerprint = (key: Buffer): string => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 
-/** A failure of the SFTP side of a run, worded for the admin reading the run. */
+/** A failure of the SFTP side of a run, worded for the admin reading the run, with its problem for a console to word. */
 export class SftpError extends Error {
   override name = 'SftpError';
+  constructor(
+    readonly problem: ImportRunProblem,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface SftpSession {
@@ -47,7 +54,7 @@ function withTimeout<T>(what: string, client: Client, run: (done: (error: Error 
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       client.end();
-      reject(new SftpError(`The SFTP server did not answer in ${Math.round(SFTP_TIMEOUTS.requestMs / 1000)} seconds while ${what}.`));
+      reject(new SftpError('timeout', `The SFTP server did not answer in ${Math.round(SFTP_TIMEOUTS.requestMs / 1000)} seconds while ${what}.`));
     }, SFTP_TIMEOUTS.requestMs);
     run((error, value) => {
       clearTimeout(timer);
@@ -62,14 +69,15 @@ function connectFailure(source: SourceRow, error: Error & { level?: string; code
   const where = `${source.host ?? ''}:${String(source.port ?? 22)}`;
   if (refusedKey !== null)
     return new SftpError(
+      'host_key_changed',
       `HOST_KEY_CHANGED: the SFTP server ${where} showed the host key ${refusedKey}, not the pinned ${source.host_key_fingerprint ?? ''}. Nothing was read. If the server's key really changed, an admin saves the new fingerprint in the source.`,
     );
-  if (error.level === 'client-authentication') return new SftpError(`The SFTP server ${where} refused to sign in as "${source.username ?? ''}": check the source's password or private key.`);
-  if (error.level === 'client-timeout') return new SftpError(`The SFTP server ${where} did not answer within ${Math.round(SFTP_TIMEOUTS.connectMs / 1000)} seconds.`);
+  if (error.level === 'client-authentication') return new SftpError('sign_in_refused', `The SFTP server ${where} refused to sign in as "${source.username ?? ''}": check the source's password or private key.`);
+  if (error.level === 'client-timeout') return new SftpError('timeout', `The SFTP server ${where} did not answer within ${Math.round(SFTP_TIMEOUTS.connectMs / 1000)} seconds.`);
   if (error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND' || error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH' || error.code === 'EAI_AGAIN' || error.code === 'ETIMEDOUT')
-    return new SftpError(`The SFTP server ${where} cannot be reached (${error.code}).`);
-  if (error.message.includes('private key') || error.message.includes('privateKey')) return new SftpError(`The source's private key cannot be used: ${error.message}`);
-  return new SftpError(`The connection to the SFTP server ${where} failed: ${error.message}`);
+    return new SftpError('unreachable', `The SFTP server ${where} cannot be reached (${error.code}).`);
+  if (error.message.includes('private key') || error.message.includes('privateKey')) return new SftpError('key_unusable', `The source's private key cannot be used: ${error.message}`);
+  return new SftpError('connection_failed', `The connection to the SFTP server ${where} failed: ${error.message}`);
 }
 
 /** Signs in to a source's SFTP server and opens its SFTP channel; pins the host key met if none is pinned. */
@@ -97,7 +105,7 @@ export async function openSftp(ctx: ServerContext, source: SourceRow): Promise<S
     });
     client.on('ready', () => {
       client.sftp((error, channel) => {
-        if (error) reject(new SftpError(`The SFTP server ${source.host ?? ''} signed us in but offers no SFTP: ${error.message}`));
+        if (error) reject(new SftpError('no_sftp', `The SFTP server ${source.host ?? ''} signed us in but offers no SFTP: ${error.message}`));
         else resolve(channel);
       });
     });
@@ -131,9 +139,9 @@ export async function openSftp(ctx: ServerContext, source: SourceRow): Promise<S
       const entries = await withTimeout<FileEntry[]>(`listing ${folder}`, client, (done) => {
         sftp.readdir(folder, done);
       }).catch((error: unknown) => {
-        if (isMissing(error)) throw new SftpError(`The folder ${folder} does not exist on the SFTP server.`);
-        if ((error as { code?: unknown } | null)?.code === PERMISSION_DENIED) throw new SftpError(`The SFTP server does not let "${source.username ?? ''}" list the folder ${folder}.`);
-        throw new SftpError(`The folder ${folder} cannot be listed: ${error instanceof Error ? error.message : String(error)}`);
+        if (isMissing(error)) throw new SftpError('folder_missing', `The folder ${folder} does not exist on the SFTP server.`);
+        if ((error as { code?: unknown } | null)?.code === PERMISSION_DENIED) throw new SftpError('folder_denied', `The SFTP server does not let "${source.username ?? ''}" list the folder ${folder}.`);
+        throw new SftpError('folder_unreadable', `The folder ${folder} cannot be listed: ${error instanceof Error ? error.message : String(error)}`);
       });
       // Regular files only (not the archive folder, not links).
       return entries.filter((e) => (e.attrs.mode & 0o170000) === 0o100000).map((e) => ({ name: e.filename, mtime: e.attrs.mtime * 1000 }));
@@ -142,7 +150,7 @@ export async function openSftp(ctx: ServerContext, source: SourceRow): Promise<S
       return withTimeout<Buffer>(`reading ${inFolder(name)}`, client, (done) => {
         sftp.readFile(inFolder(name), done);
       }).catch((error: unknown) => {
-        throw new SftpError(`The file ${inFolder(name)} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+        throw new SftpError('file_unreadable', `The file ${inFolder(name)} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
       });
     },
     async archive(name) {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../src-shared/errors';
-import type { ImportRun } from '../../src-shared/import-sources-wire';
+import type { ImportRun, ImportRunProblem } from '../../src-shared/import-sources-wire';
 import type { ImportRunsTable, ImportSourcesTable } from '../db/schema';
 import { inTransaction, iso } from '../db/tx';
 import type { ServerContext } from './context';
 import { fetchNext } from './import-fetch';
+import { SftpError } from './import-fetch-sftp';
 import { keepLease, leaseForRun, releaseLease } from './import-leases';
 import { importFile } from './import-apply';
 import type { RejectedRow, RunReport } from './import-apply';
@@ -30,6 +31,16 @@ export function reportOf(row: Pick<RunRow, 'report'>): RunReport {
   return Array.isArray(stored) ? { headers: [], rows: stored.map((r) => ({ ...r, cells: [] })) } : stored;
 }
 
+/** What went wrong, as a code: the SFTP side says it; a folder's system error or a refusal of the file tells it. */
+function problemOf(error: unknown): ImportRunProblem {
+  if (error instanceof SftpError) return error.problem;
+  if (error instanceof AppError) return error.details?.fields?.folder === undefined ? 'file_invalid' : 'folder_denied';
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'folder_missing';
+  if (code === 'EACCES' || code === 'EPERM') return 'folder_denied';
+  return 'failed';
+}
+
 export const toRun = (row: RunRow): ImportRun => ({
   id: row.id,
   trigger: row.trigger,
@@ -46,6 +57,7 @@ export const toRun = (row: RunRow): ImportRun => ({
   deactivated: row.deactivated,
   pendingDeactivation: row.pending_deactivation === null ? 0 : (JSON.parse(row.pending_deactivation) as string[]).length,
   error: row.error,
+  problem: row.problem ?? null,
   rejectedRows: reportOf(row).rows.map((r) => ({ rowNumber: r.rowNumber, reasons: r.reasons, ...(r.rules === undefined ? {} : { rules: r.rules }) })),
 });
 
@@ -90,6 +102,7 @@ export async function runImportSource(ctx: ServerContext, organisationId: string
     deactivated: 0,
     pending_deactivation: null,
     error: null,
+    problem: null,
     report: null,
   };
   try {
@@ -105,6 +118,7 @@ export async function runImportSource(ctx: ServerContext, organisationId: string
         // Imported: the file goes to the archive (its SHA-256 keeps it from being imported again if it comes back).
         await fetched.archive().catch((error: unknown) => {
           run.error = `Imported, but the file could not be moved to the archive folder: ${error instanceof Error ? error.message : String(error)}`;
+          run.problem = 'not_archived';
         });
       }
     } finally {
@@ -113,6 +127,7 @@ export async function runImportSource(ctx: ServerContext, organisationId: string
   } catch (error) {
     run.status = 'failed';
     run.error = error instanceof Error ? error.message : 'The run failed.';
+    run.problem = problemOf(error);
   }
   stopRenewing();
   run.finished_at = iso(ctx.clock.now());

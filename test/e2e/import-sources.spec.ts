@@ -118,6 +118,27 @@ test('the owner adds an SFTP source, runs it, reads its report, and the console 
   // The file went to the archive folder on the SFTP server.
   expect(readFileSync(join(root, 'exports', 'archive', 'employees-2026-11-27.csv'), 'utf8')).toContain('Anna;Peeters');
 
+  // A source whose password is wrong: its run fails, and the console says why in its own words, the server's details beneath.
+  await page.getByTestId('source-add').click();
+  const second = page.getByRole('dialog', { name: 'Add a source' });
+  await second.getByRole('textbox', { name: 'Name', exact: true }).fill('Old password');
+  await second.getByRole('textbox', { name: 'Host', exact: true }).fill('127.0.0.1');
+  await second.getByRole('textbox', { name: 'Port', exact: true }).fill(String(sftp.port));
+  await second.getByRole('textbox', { name: 'User name', exact: true }).fill('hr');
+  await second.getByLabel('Password', { exact: true }).fill('not-the-password');
+  await second.getByRole('textbox', { name: 'Folder', exact: true }).fill('/exports');
+  await second.getByTestId('source-save').click();
+  await expect(second).toBeHidden();
+  const failing = page.getByTestId('import-source').filter({ hasText: 'Old password' });
+  await failing.getByRole('button', { name: 'Run now' }).click();
+  await expect(page.getByText('The run failed: The SFTP server refused the user name and password or key.')).toBeVisible();
+  await expect(failing.getByTestId('source-run-status')).toHaveText('Failed');
+  await failing.getByRole('button', { name: 'Runs' }).click();
+  const failed = page.getByRole('dialog', { name: 'Runs of Old password' });
+  await expect(failed.getByTestId('source-run-error')).toContainText('The SFTP server refused the user name and password or key.');
+  await expect(failed.getByTestId('source-run-error')).toContainText('refused to sign in as "hr"');
+  await failed.getByRole('button', { name: 'Close' }).click();
+
   const t = await wordsFor('en');
   await page.getByTestId('status-bar').getByRole('button', { name: t('sync.status.syncNow') }).click();
   await page.getByRole('navigation').getByText(t('common.nav.profiles'), { exact: true }).click();
@@ -143,9 +164,14 @@ test('the owner adds an SFTP source, runs it, reads its report, and the console 
     const other = await context.newPage();
     await other.goto(roster.host.launchUrl);
     await nav(other, w('org.nav.importSources'));
-    const listed = other.getByTestId('import-source');
+    const listed = other.getByTestId('import-source').filter({ hasText: 'HR export' });
     await expect(listed.getByTestId('source-run-status')).toHaveText(w('org.sources.status.succeeded'));
     await other.screenshot({ path: testInfo.outputPath(`sources-${language}.png`) });
+    // The failed run's problem in the reader's language.
+    await other.getByTestId('import-source').filter({ hasText: 'Old password' }).getByRole('button', { name: w('org.sources.list.runs') }).click();
+    await expect(other.getByTestId('source-run-error')).toContainText(w('org.sources.problem.sign_in_refused'));
+    await other.screenshot({ path: testInfo.outputPath(`sources-failed-${language}.png`) });
+    await other.keyboard.press('Escape');
     await listed.getByRole('button', { name: w('org.sources.list.runs') }).click();
     const runsDialog = other.getByRole('dialog', { name: w('org.sources.runs.title', { name: 'HR export' }) });
     await expect(runsDialog.getByTestId('source-run')).toHaveCount(1);

@@ -13,14 +13,15 @@ import { FromServer } from '../org/ServerOnly';
 import { RunCounts, RunStatus } from './RunCounts';
 import { SourceForm } from './SourceForm';
 import { SourceRuns } from './SourceRuns';
-import { MODE_LABELS } from './words';
+import { knownProblem, MODE_LABELS, PROBLEM_LABELS } from './words';
 
 /** The SFTP server a source signs in to: user@host:port (null: a folder on the Roster server). */
 const serverOf = (source: ImportSource): string | null => (source.kind === 'folder' ? null : `${source.username ?? ''}@${source.host ?? ''}:${String(source.port ?? 22)}`);
 
 /** What a finished run says in a notice: what it did, or why it failed. */
 function runNotice(t: TFunction, run: ImportRun): { color: string; message: string } {
-  if (run.status === 'failed') return { color: 'red', message: t('org.sources.ran.failed', { error: run.error ?? '' }) };
+  const problem = knownProblem(run.problem);
+  if (run.status === 'failed') return { color: 'red', message: t('org.sources.ran.failed', { error: problem === null ? (run.error ?? '') : t(PROBLEM_LABELS[problem]) }) };
   if (run.status === 'nothing-new') return { color: 'blue', message: t('org.sources.ran.nothingNew') };
   if (run.status === 'needs-confirmation') return { color: 'yellow', message: t('org.sources.ran.needsConfirmation', { count: run.pendingDeactivation }) };
   return { color: 'green', message: t('org.sources.ran.succeeded', { created: run.created, updated: run.updated, rejected: run.rejected }) };

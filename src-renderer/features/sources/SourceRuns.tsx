@@ -12,7 +12,7 @@ import { isRuleMessage } from '../../../src-shared/messages';
 import { downloadExported } from '../import/files';
 import { FromServer } from '../org/ServerOnly';
 import { RunCounts, RunStatus } from './RunCounts';
-import { TRIGGER_LABELS } from './words';
+import { knownProblem, PROBLEM_LABELS, TRIGGER_LABELS } from './words';
 
 /** The rejected rows shown under a run before "download" takes over. */
 const REJECTED_SHOWN = 5;
@@ -28,6 +28,24 @@ async function downloadRejected(source: ImportSource, run: ImportRun, t: TFuncti
   const r = await api.invoke('sources:rejectedCsv', { id: source.id, runId: run.id });
   if (r.ok) downloadExported(r.data);
   else notifications.show({ color: 'red', message: errorText(t, r.error) });
+}
+
+/** Why a run failed (or kept its file): in the reader's language when this console knows the problem, with the server's English details beneath. */
+function RunProblem({ run }: { run: ImportRun }) {
+  const { t } = useTranslation();
+  const problem = knownProblem(run.problem);
+  return (
+    <Stack gap={0} data-testid="source-run-error">
+      <Text size="sm" c={run.status === 'failed' ? 'red.9' : 'dark'}>
+        {problem === null ? run.error : t(PROBLEM_LABELS[problem])}
+      </Text>
+      {problem !== null && (
+        <Text size="xs" c="dimmed">
+          {run.error}
+        </Text>
+      )}
+    </Stack>
+  );
 }
 
 /** One run: when, how, which file, what it did; a failure's reason; the rows it rejected; a held-back deactivation to confirm. */
@@ -54,11 +72,7 @@ function RunRow({ source, run, canWrite, onChanged }: { source: ImportSource; ru
             </Text>
           )}
           <RunCounts run={run} />
-          {run.error !== null && (
-            <Text size="sm" c={run.status === 'failed' ? 'red.9' : 'dark'} data-testid="source-run-error">
-              {run.error}
-            </Text>
-          )}
+          {run.error !== null && <RunProblem run={run} />}
           {run.rejectedRows.length > 0 && (
             <List size="xs" data-testid="source-run-rejected">
               {run.rejectedRows.slice(0, REJECTED_SHOWN).map((row) => (

@@ -1,4 +1,5 @@
-import type { IMPORT_RUN_STATUSES, IMPORT_SOURCE_MODES } from '../../../src-shared/import-sources-wire';
+import { IMPORT_RUN_PROBLEMS } from '../../../src-shared/import-sources-wire';
+import type { IMPORT_RUN_STATUSES, IMPORT_SOURCE_MODES, ImportRunProblem } from '../../../src-shared/import-sources-wire';
 
 /** The words of the import sources' screens, each a whole i18next key. */
 
@@ -25,3 +26,23 @@ export const TRIGGER_LABELS = {
   schedule: 'org.sources.trigger.schedule',
   manual: 'org.sources.trigger.manual',
 } as const;
+
+export const PROBLEM_LABELS = {
+  unreachable: 'org.sources.problem.unreachable',
+  timeout: 'org.sources.problem.timeout',
+  sign_in_refused: 'org.sources.problem.sign_in_refused',
+  host_key_changed: 'org.sources.problem.host_key_changed',
+  key_unusable: 'org.sources.problem.key_unusable',
+  no_sftp: 'org.sources.problem.no_sftp',
+  connection_failed: 'org.sources.problem.connection_failed',
+  folder_missing: 'org.sources.problem.folder_missing',
+  folder_denied: 'org.sources.problem.folder_denied',
+  folder_unreadable: 'org.sources.problem.folder_unreadable',
+  file_unreadable: 'org.sources.problem.file_unreadable',
+  file_invalid: 'org.sources.problem.file_invalid',
+  not_archived: 'org.sources.problem.not_archived',
+  failed: 'org.sources.problem.failed',
+} as const satisfies Record<ImportRunProblem, string>;
+
+/** A run's problem this console knows (a newer server's code is left to its English error). */
+export const knownProblem = (problem: string | null): ImportRunProblem | null => IMPORT_RUN_PROBLEMS.find((p) => p === problem) ?? null;

@@ -17,6 +17,7 @@ interface Run {
   unchanged: number;
   rejected: number;
   error: string | null;
+  problem: string | null;
   rejectedRows: { rowNumber: number; reasons: string[] }[];
 }
 
@@ -93,6 +94,7 @@ describe.each(BACKENDS)('import source runs on %s', (backend) => {
     const broken = await run();
     expect(broken.status).toBe('failed');
     expect(broken.error).toBeTruthy();
+    expect(broken.problem).toBe('file_invalid');
     expect(await pulledEmails()).toEqual(['anna.peeters@hr.example.com', 'chloe.dubois@hr.example.com']);
 
     // Create only: people already there are left as they are; new ones are created.

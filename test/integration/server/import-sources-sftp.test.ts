@@ -19,6 +19,7 @@ interface Run {
   unchanged: number;
   rejected: number;
   error: string | null;
+  problem: string | null;
 }
 
 const PASSWORD = 'hr-export-Pa55word';
@@ -114,6 +115,7 @@ describe.each(BACKENDS)('SFTP import sources on %s', (backend) => {
     const refused = await run(id);
     expect(refused.status).toBe('failed');
     expect(refused.error).toContain('HOST_KEY_CHANGED');
+    expect(refused.problem).toBe('host_key_changed');
     expect(refused.error).toContain(sftp.fingerprint());
     expect(refused.error).toContain(before);
     expect(sftp.opened.length).toBe(opened);
@@ -133,13 +135,16 @@ describe.each(BACKENDS)('SFTP import sources on %s', (backend) => {
     const wrong = await run(await addSource({ name: 'Wrong password', password: 'not-the-password' }));
     expect(wrong).toMatchObject({ status: 'failed', created: 0 });
     expect(wrong.error).toMatch(/refused to sign in as "hr": check the source's password or private key/);
+    expect(wrong.problem).toBe('sign_in_refused');
 
     const missing = await run(await addSource({ name: 'Missing folder', password: PASSWORD, folder: '/nowhere' }));
     expect(missing).toMatchObject({ status: 'failed' });
     expect(missing.error).toBe('The folder /nowhere does not exist on the SFTP server.');
+    expect(missing.problem).toBe('folder_missing');
 
     const unreachable = await run(await addSource({ name: 'Unreachable', password: PASSWORD, port: 1 }));
     expect(unreachable).toMatchObject({ status: 'failed' });
     expect(unreachable.error).toMatch(/^The SFTP server 127\.0\.0\.1:1 cannot be reached \(ECONNREFUSED\)\.$/);
+    expect(unreachable.problem).toBe('unreachable');
   });
 });
