@@ -8,7 +8,7 @@ import { RUN_STATUS_COLOURS, RUN_STATUS_LABELS } from './words';
 export function RunStatus({ run }: { run: ImportRun }) {
   const { t } = useTranslation();
   return (
-    <Badge color={RUN_STATUS_COLOURS[run.status]} variant="light" data-testid="source-run-status">
+    <Badge color={RUN_STATUS_COLOURS[run.status]} variant="light" style={{ minWidth: 'max-content' }} data-testid="source-run-status">
       {t(RUN_STATUS_LABELS[run.status])}
     </Badge>
   );
