@@ -132,6 +132,16 @@ test('the owner invites an admin, changes their role, cannot remove the last own
   await expect(viewer.getByTestId('admins-read-only')).toBeVisible();
   await expect(viewer.getByRole('button', { name: 'Send the invitation' })).toHaveCount(0);
   await expect(viewer.getByRole('button', { name: 'Remove' })).toHaveCount(0);
+  // Self sign-up and single sign-on: the owner's settings, read only, with nothing to save.
+  await nav(viewer, 'Self sign-up');
+  await expect(viewer.getByTestId('signup-read-only')).toBeVisible();
+  await expect(viewer.getByRole('textbox', { name: 'Allowed email domains' })).toHaveAttribute('readonly', '');
+  await expect(viewer.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
+  await nav(viewer, 'Single sign-on');
+  await expect(viewer.getByTestId('sso-read-only')).toBeVisible();
+  await expect(viewer.getByRole('textbox', { name: 'Issuer URL', exact: true })).toHaveAttribute('readonly', '');
+  await expect(viewer.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
+  await expect(viewer.getByRole('button', { name: 'Test the connection' })).toHaveCount(0);
   await viewerContext.close();
 
   // Audit: those actions are listed; a filter narrows them.

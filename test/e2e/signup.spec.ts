@@ -62,6 +62,9 @@ test('the owner opens self sign-up; the links and their QR codes lead to the sig
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Self sign-up settings saved.')).toBeHidden();
   await expect(domains).toHaveAttribute('aria-invalid', 'true');
+  // The owner's form has no read-only note, and a refusal its field shows is not said twice.
+  await expect(page.getByTestId('signup-read-only')).toHaveCount(0);
+  await expect(page.getByTestId('signup-error')).toHaveCount(0);
   await domains.fill('example.org');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Self sign-up settings saved.')).toBeVisible();

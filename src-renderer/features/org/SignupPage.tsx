@@ -1,15 +1,14 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Group, Image, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import type { ApiError } from '../../../src-shared/errors';
 import type { SignupLink, SignupSettings, SignupSettingsChange } from '../../../src-shared/signup-wire';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
-import { errorText, fieldErrorText } from '../../i18n/messages';
+import { fieldErrorText } from '../../i18n/messages';
 import { downloadExported } from '../import/files';
 import { Copyable } from './Copyable';
 import { FromServer } from './ServerOnly';
+import { SettingsForm, SettingsPage, useSettingsSave } from './SettingsForm';
 import { SignupSheet } from './SignupSheet';
 
 interface Draft {
@@ -28,69 +27,48 @@ const domainsOf = (text: string): string[] =>
     .filter((w) => w !== '')
     .map((w) => w.toLowerCase());
 
+const SIGNUP_TEST_IDS = { readOnly: 'signup-read-only', error: 'signup-error' } as const;
+
 function SignupForm({ settings, owner, onSaved }: { settings: SignupSettings; owner: boolean; onSaved: (s: SignupSettings) => void }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<Draft>({ enabled: settings.enabled, departmentChoice: settings.departmentChoice, allowedDomains: settings.allowedDomains.join(', ') });
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useSettingsSave(
+    () => api.invoke('org:saveSignup', { change: { enabled: draft.enabled, departmentChoice: draft.departmentChoice, allowedDomains: domainsOf(draft.allowedDomains) } }),
+    t('org.signup.saved'),
+    onSaved,
+  );
   const readOnly = !owner;
   const fieldError = (field: string): string | undefined => fieldErrorText(t, error, `change.${field}`) ?? fieldErrorText(t, error, field) ?? undefined;
   const domainsError = fieldError(DOMAINS) ?? domainsOf(draft.allowedDomains).map((_, i) => fieldError(`${DOMAINS}.${String(i)}`)).find((m) => m !== undefined);
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        setError(undefined);
-        setBusy(true);
-        void api.invoke('org:saveSignup', { change: { enabled: draft.enabled, departmentChoice: draft.departmentChoice, allowedDomains: domainsOf(draft.allowedDomains) } }).then((r) => {
-          setBusy(false);
-          if (!r.ok) {
-            setError(r.error);
-            return;
-          }
-          notifications.show({ color: 'green', message: t('org.signup.saved') });
-          onSaved(r.data);
-        });
-      }}
+    <SettingsForm
+      owner={owner}
+      busy={busy}
+      unplaced={domainsError === undefined ? error : undefined}
+      onSubmit={submit}
+      readOnlyText={t('org.signup.readOnly')}
+      saveLabel={t('org.signup.save')}
+      testIds={SIGNUP_TEST_IDS}
     >
-      <Stack maw={720} gap="md">
-        {readOnly && (
-          <Alert color="blue" data-testid="signup-read-only">
-            {t('org.signup.readOnly')}
-          </Alert>
-        )}
-        {error !== undefined && domainsError === undefined && (
-          <Alert color="red" role="alert" data-testid="signup-error">
-            {errorText(t, error)}
-          </Alert>
-        )}
-        <Switch label={t('org.signup.enabled')} description={t('org.signup.enabledHint')} checked={draft.enabled} disabled={readOnly} onChange={(e) => setDraft({ ...draft, enabled: e.currentTarget.checked })} />
-        <Switch
-          label={t('org.signup.departmentChoice')}
-          description={t('org.signup.departmentChoiceHint')}
-          checked={draft.departmentChoice}
-          disabled={readOnly}
-          onChange={(e) => setDraft({ ...draft, departmentChoice: e.currentTarget.checked })}
-        />
-        <TextInput
-          label={t('org.signup.allowedDomains')}
-          description={t('org.signup.allowedDomainsHint')}
-          value={draft.allowedDomains}
-          readOnly={readOnly}
-          onChange={(e) => setDraft({ ...draft, allowedDomains: e.currentTarget.value })}
-          error={domainsError}
-          autoComplete="off"
-          spellCheck={false}
-        />
-        {owner && (
-          <Group>
-            <Button type="submit" loading={busy}>
-              {t('org.signup.save')}
-            </Button>
-          </Group>
-        )}
-      </Stack>
-    </form>
+      <Switch label={t('org.signup.enabled')} description={t('org.signup.enabledHint')} checked={draft.enabled} disabled={readOnly} onChange={(e) => setDraft({ ...draft, enabled: e.currentTarget.checked })} />
+      <Switch
+        label={t('org.signup.departmentChoice')}
+        description={t('org.signup.departmentChoiceHint')}
+        checked={draft.departmentChoice}
+        disabled={readOnly}
+        onChange={(e) => setDraft({ ...draft, departmentChoice: e.currentTarget.checked })}
+      />
+      <TextInput
+        label={t('org.signup.allowedDomains')}
+        description={t('org.signup.allowedDomainsHint')}
+        value={draft.allowedDomains}
+        readOnly={readOnly}
+        onChange={(e) => setDraft({ ...draft, allowedDomains: e.currentTarget.value })}
+        error={domainsError}
+        autoComplete="off"
+        spellCheck={false}
+      />
+    </SettingsForm>
   );
 }
 
@@ -176,24 +154,14 @@ function SignupLinks({ organisationName }: { organisationName: string }) {
 export function SignupPage() {
   const { t } = useTranslation();
   const loaded = useApi('org:signup', {}, ['settings']);
-  const status = useApi('sync:status', {}, ['sync']);
-  const [saved, setSaved] = useState<SignupSettings | null>(null);
-  const settings = saved ?? loaded.data;
-  const organisation = status.data?.organisation ?? null;
   return (
-    <Stack>
-      <Title order={2}>{t('org.signup.title')}</Title>
-      <Text size="sm" maw={720}>
-        {t('org.signup.intro')}
-      </Text>
-      <FromServer loaded={{ data: settings, error: loaded.error, reload: loaded.reload }}>
-        {(shown) => (
-          <>
-            <SignupForm key={JSON.stringify(shown)} settings={shown} owner={organisation?.role === 'owner'} onSaved={setSaved} />
-            <SignupLinks key={`${String(shown.enabled)}${shown.updatedAt ?? ''}`} organisationName={organisation?.name ?? ''} />
-          </>
-        )}
-      </FromServer>
-    </Stack>
+    <SettingsPage loaded={loaded} title={t('org.signup.title')} intro={t('org.signup.intro')}>
+      {(shown, organisation, onSaved) => (
+        <>
+          <SignupForm key={JSON.stringify(shown)} settings={shown} owner={organisation.owner} onSaved={onSaved} />
+          <SignupLinks key={`${String(shown.enabled)}${shown.updatedAt ?? ''}`} organisationName={organisation.name} />
+        </>
+      )}
+    </SettingsPage>
   );
 }

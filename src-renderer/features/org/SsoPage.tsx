@@ -1,13 +1,12 @@
 import { useState } from 'react';
-import { Alert, Button, Code, Group, PasswordInput, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { Alert, Button, Code, PasswordInput, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../../src-shared/errors';
 import type { SsoSettings, SsoSettingsChange, SsoTestResult } from '../../../src-shared/sso-wire';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { errorText, fieldErrorText } from '../../i18n/messages';
-import { FromServer } from './ServerOnly';
+import { SettingsForm, SettingsPage, useSettingsSave } from './SettingsForm';
 import { SsoTestAnswer } from './SsoTestAnswer';
 
 /** The form's values as typed; lists as one line each, separated by spaces or commas. */
@@ -29,6 +28,7 @@ interface Draft {
 }
 
 const SECRET_FIELD: keyof SsoSettingsChange = 'clientSecret';
+const SSO_TEST_IDS = { readOnly: 'sso-read-only', error: 'sso-settings-error' } as const;
 
 type TextField = Exclude<keyof Draft, 'enabled' | 'jitCreation' | 'requireSso'>;
 /** The fields a refusal may name, as the request names them (the channel's own check puts them inside `change`). */
@@ -86,8 +86,7 @@ const LABELS = {
 function SsoForm({ settings, organisationId, owner, onSaved }: { settings: SsoSettings; organisationId: string | null; owner: boolean; onSaved: (s: SsoSettings) => void }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<Draft>(() => toDraft(settings));
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useSettingsSave(() => api.invoke('org:saveSso', { change: changeOf(draft) }), t('org.sso.saved'), onSaved);
   const [testing, setTesting] = useState(false);
   const [tested, setTested] = useState<SsoTestResult | null>(null);
   const [testError, setTestError] = useState<ApiError | undefined>(undefined);
@@ -124,87 +123,67 @@ function SsoForm({ settings, organisationId, owner, onSaved }: { settings: SsoSe
     });
   };
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        setError(undefined);
-        setBusy(true);
-        void api.invoke('org:saveSso', { change: changeOf(draft) }).then((r) => {
-          setBusy(false);
-          if (!r.ok) {
-            setError(r.error);
-            return;
-          }
-          notifications.show({ color: 'green', message: t('org.sso.saved') });
-          onSaved(r.data);
-        });
-      }}
+    <SettingsForm
+      owner={owner}
+      busy={busy}
+      unplaced={unplaced ? error : undefined}
+      onSubmit={submit}
+      readOnlyText={t('org.sso.readOnly')}
+      saveLabel={t('org.sso.save')}
+      testIds={SSO_TEST_IDS}
+      actions={
+        <Button variant="default" loading={testing} onClick={test}>
+          {t('org.sso.test')}
+        </Button>
+      }
+      after={
+        <>
+          {testError !== undefined && (
+            <Alert color="red" data-testid="sso-test-error">
+              {errorText(t, testError)}
+            </Alert>
+          )}
+          {tested !== null && <SsoTestAnswer result={tested} />}
+        </>
+      }
     >
-      <Stack maw={720} gap="md">
-        {readOnly && (
-          <Alert color="blue" data-testid="sso-read-only">
-            {t('org.sso.readOnly')}
-          </Alert>
-        )}
-        {unplaced && (
-          <Alert color="red" data-testid="sso-settings-error" role="alert">
-            {errorText(t, error)}
-          </Alert>
-        )}
-        <Stack gap={4}>
-          <Text size="sm">{t('org.sso.redirectUri')}</Text>
-          <Code data-testid="sso-redirect-uri">{settings.redirectUri}</Code>
-          <Text size="xs" c="dimmed">
-            {t('org.sso.loopbackHint')}
-          </Text>
-        </Stack>
-        {organisationId !== null && (
-          <Stack gap={4}>
-            <Text size="sm">{t('org.sso.organisationId')}</Text>
-            <Code data-testid="sso-organisation-id">{organisationId}</Code>
-          </Stack>
-        )}
-        <Switch label={t('org.sso.enabled')} checked={draft.enabled} disabled={readOnly} onChange={(e) => set({ enabled: e.currentTarget.checked })} />
-        {text('issuer', { required: true, description: t('org.sso.issuerHint') })}
-        {text('clientId', { required: true })}
-        <PasswordInput
-          label={t(LABELS.clientSecret)}
-          description={settings.clientSecretSet ? t('org.sso.secretSet') : t('org.sso.secretNotSet')}
-          placeholder={settings.clientSecretSet ? t('org.sso.secretChange') : undefined}
-          value={draft.clientSecret}
-          readOnly={readOnly}
-          onChange={(e) => set({ clientSecret: e.currentTarget.value })}
-          error={fieldError(SECRET_FIELD)}
-          autoComplete="new-password"
-          data-testid="sso-client-secret"
-        />
-        {text('providerName', { description: t('org.sso.providerNameHint') })}
-        {text('scopes', { description: t('org.sso.scopesHint') })}
-        {text('emailClaim', { required: true })}
-        {text('departmentClaim', { description: t('org.sso.claimHint') })}
-        {text('groupsClaim', { description: t('org.sso.claimHint') })}
-        {text('languageClaim', { description: t('org.sso.claimHint') })}
-        <Switch label={t('org.sso.jitCreation')} description={t('org.sso.jitCreationHint')} checked={draft.jitCreation} disabled={readOnly} onChange={(e) => set({ jitCreation: e.currentTarget.checked })} />
-        <Switch label={t('org.sso.requireSso')} description={t('org.sso.requireSsoHint')} checked={draft.requireSso} disabled={readOnly} onChange={(e) => set({ requireSso: e.currentTarget.checked })} />
-        {text('allowedDomains', { description: t('org.sso.allowedDomainsHint') })}
-        {owner && (
-          <Group>
-            <Button type="submit" loading={busy}>
-              {t('org.sso.save')}
-            </Button>
-            <Button variant="default" loading={testing} onClick={test}>
-              {t('org.sso.test')}
-            </Button>
-          </Group>
-        )}
-        {testError !== undefined && (
-          <Alert color="red" data-testid="sso-test-error">
-            {errorText(t, testError)}
-          </Alert>
-        )}
-        {tested !== null && <SsoTestAnswer result={tested} />}
+      <Stack gap={4}>
+        <Text size="sm">{t('org.sso.redirectUri')}</Text>
+        <Code data-testid="sso-redirect-uri">{settings.redirectUri}</Code>
+        <Text size="xs" c="dimmed">
+          {t('org.sso.loopbackHint')}
+        </Text>
       </Stack>
-    </form>
+      {organisationId !== null && (
+        <Stack gap={4}>
+          <Text size="sm">{t('org.sso.organisationId')}</Text>
+          <Code data-testid="sso-organisation-id">{organisationId}</Code>
+        </Stack>
+      )}
+      <Switch label={t('org.sso.enabled')} checked={draft.enabled} disabled={readOnly} onChange={(e) => set({ enabled: e.currentTarget.checked })} />
+      {text('issuer', { required: true, description: t('org.sso.issuerHint') })}
+      {text('clientId', { required: true })}
+      <PasswordInput
+        label={t(LABELS.clientSecret)}
+        description={settings.clientSecretSet ? t('org.sso.secretSet') : t('org.sso.secretNotSet')}
+        placeholder={settings.clientSecretSet ? t('org.sso.secretChange') : undefined}
+        value={draft.clientSecret}
+        readOnly={readOnly}
+        onChange={(e) => set({ clientSecret: e.currentTarget.value })}
+        error={fieldError(SECRET_FIELD)}
+        autoComplete="new-password"
+        data-testid="sso-client-secret"
+      />
+      {text('providerName', { description: t('org.sso.providerNameHint') })}
+      {text('scopes', { description: t('org.sso.scopesHint') })}
+      {text('emailClaim', { required: true })}
+      {text('departmentClaim', { description: t('org.sso.claimHint') })}
+      {text('groupsClaim', { description: t('org.sso.claimHint') })}
+      {text('languageClaim', { description: t('org.sso.claimHint') })}
+      <Switch label={t('org.sso.jitCreation')} description={t('org.sso.jitCreationHint')} checked={draft.jitCreation} disabled={readOnly} onChange={(e) => set({ jitCreation: e.currentTarget.checked })} />
+      <Switch label={t('org.sso.requireSso')} description={t('org.sso.requireSsoHint')} checked={draft.requireSso} disabled={readOnly} onChange={(e) => set({ requireSso: e.currentTarget.checked })} />
+      {text('allowedDomains', { description: t('org.sso.allowedDomainsHint') })}
+    </SettingsForm>
   );
 }
 
@@ -212,19 +191,9 @@ function SsoForm({ settings, organisationId, owner, onSaved }: { settings: SsoSe
 export function SsoPage() {
   const { t } = useTranslation();
   const loaded = useApi('org:sso', {}, ['settings']);
-  const status = useApi('sync:status', {}, ['sync']);
-  const [saved, setSaved] = useState<SsoSettings | null>(null);
-  const settings = saved ?? loaded.data;
-  const organisation = status.data?.organisation ?? null;
   return (
-    <Stack>
-      <Title order={2}>{t('org.sso.title')}</Title>
-      <Text size="sm" maw={720}>
-        {t('org.sso.intro')}
-      </Text>
-      <FromServer loaded={{ data: settings, error: loaded.error, reload: loaded.reload }}>
-        {(shown) => <SsoForm key={JSON.stringify(shown)} settings={shown} organisationId={organisation?.id ?? null} owner={organisation?.role === 'owner'} onSaved={setSaved} />}
-      </FromServer>
-    </Stack>
+    <SettingsPage loaded={loaded} title={t('org.sso.title')} intro={t('org.sso.intro')}>
+      {(shown, organisation, onSaved) => <SsoForm key={JSON.stringify(shown)} settings={shown} organisationId={organisation.id} owner={organisation.owner} onSaved={onSaved} />}
+    </SettingsPage>
   );
 }
