@@ -432,7 +432,7 @@ export const profilesRepo = {
   /** The profiles a selection covers (that still exist), with what list actions need to decide about them. */
   selectionMembers(db: Db, selection: Selection, now: Date): SelectionMember[] {
     const statusSql = "CASE WHEN p.status = 'pending' AND p.invitation_expires_at <= :now THEN 'expired' ELSE p.status END";
-    const columns = `p.id, p.first_name || ' ' || p.last_name AS name, p.email, ${statusSql} AS status, p.deactivated_at IS NOT NULL AS deactivated`;
+    const columns = `p.id, p.first_name || ' ' || p.last_name AS name, p.email, p.phone, ${statusSql} AS status, p.deactivated_at IS NOT NULL AS deactivated`;
     if (selection.kind === 'ids') {
       return prepared(db, `SELECT ${columns} FROM profiles p WHERE p.deleted = 0 AND p.id IN (SELECT value FROM json_each(:ids)) ORDER BY p.name_key, p.rid`)
         .all({ ids: JSON.stringify([...new Set(selection.ids)]), now: now.toISOString() }) as SelectionMember[];

@@ -8,6 +8,8 @@ import type { Profile, ProfileValues } from '../profile';
 import type { InviteSkipReason, Role } from '../wire';
 import type { ApiError, ErrorCode } from '../errors';
 import { checkWebUrl } from '../urls';
+import { INVITATION_CHANNELS } from '../sms';
+import type { InvitationChannels } from '../sms';
 import { englishText, rule } from '../messages';
 import type { RuleMessage } from '../messages';
 
@@ -164,6 +166,12 @@ export interface InvitePreview {
   skipped: { reason: SkipReasonText; count: number; examples: string[] }[];
   /** Profiles that already have a pending invitation: theirs is replaced by a fresh link. */
   resend: number;
+  /**
+   * Who of those invited gets the email, the SMS or both, by the
+   * organisation's channels setting the request named (none named: empty).
+   * The server decides when it sends; this is what it will decide.
+   */
+  byChannel: { channels: InvitationChannels; count: number; examples: string[] }[];
 }
 
 /**
@@ -233,7 +241,7 @@ export const syncChannels = {
   'sync:log': channel<SyncLogEntry[]>()(z.strictObject({ limit: z.int().min(1).max(500).default(100) })),
   'conflicts:list': channel<ConflictView[]>()(z.strictObject({})),
   'conflicts:resolve': channel<{ resolved: true }>()(z.strictObject({ id: z.uuid(), resolution: conflictResolutionSchema })),
-  'invites:preview': channel<InvitePreview>()(z.strictObject({ selection: selectionSchema })),
+  'invites:preview': channel<InvitePreview>()(z.strictObject({ selection: selectionSchema, channels: z.enum(INVITATION_CHANNELS).optional() })),
   'invites:create': channel<InviteBatchView>()(z.strictObject({ selection: selectionSchema })),
   'invites:list': channel<InviteBatchView[]>()(z.strictObject({ limit: z.int().min(1).max(500).default(100) })),
   'invites:cancel': channel<InviteBatchView>()(z.strictObject({ id: z.uuid() })),

@@ -56,6 +56,7 @@ async function openInviteDialog(page: Page, language: string): Promise<void> {
   await page.getByRole('button', { name: word(language, 'profiles', 'list.actions') }).click();
   await page.getByRole('menuitem', { name: word(language, 'profiles', 'list.invite') }).click();
   await expect(page.getByTestId('invite-channels')).toHaveText(word(language, 'sync', 'invite.bySms'));
+  await expect(page.getByTestId('invite-by-channel')).toHaveText([word(language, 'sync', 'invite.viaSms_one').replace('{{n}}', '1').replace('{{examples}}', 'Sanne Peeters')]);
 }
 
 const orgLabel = (language: string, key: 'organisation' | 'channels' | 'sms'): string => {
@@ -126,6 +127,8 @@ test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in 
   await expect(page.getByTestId('invite-channels')).toHaveText('This organisation sends invitations by SMS: people without a mobile number get the email instead.');
   // The count names no channel: it is the SMS, not an email, that Sanne gets.
   await expect(page.getByTestId('invite-count')).toHaveText('1 person will get an invitation to confirm their account and set a password.');
+  // Per person: Sanne has a mobile number, so the SMS is hers.
+  await expect(page.getByTestId('invite-by-channel')).toHaveText(['By SMS (1): Sanne Peeters']);
   await page.getByRole('button', { name: 'Confirm' }).click();
   await bar.syncNow();
 

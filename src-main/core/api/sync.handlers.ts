@@ -36,7 +36,7 @@ export const syncHandlers = (deps: { engine: SyncEngine; conflicts: ConflictServ
     deps.conflicts.resolve(id, resolution);
     return { resolved: true as const };
   },
-  'invites:preview': ({ selection }) => deps.invites.preview(selection),
+  'invites:preview': ({ selection, channels }) => deps.invites.preview(selection, channels),
   'invites:create': ({ selection }) => deps.invites.create(selection),
   'invites:list': ({ limit }) => deps.invites.list(limit),
   'invites:cancel': ({ id }) => deps.invites.cancel(id),

@@ -27,6 +27,7 @@ export interface SelectionMember {
   id: string;
   name: string;
   email: string;
+  phone: string | null;
   status: ProfileStatus;
   deactivated: 0 | 1;
 }

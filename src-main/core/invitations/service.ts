@@ -5,6 +5,8 @@ import type { Selection } from '../../../src-shared/contract/profiles';
 import { localSkipReason } from '../../../src-shared/contract/sync';
 import type { InviteBatchView, InvitePreview, LocalSkipReason, SkipReason, SkipReasonText } from '../../../src-shared/contract/sync';
 import { MAX_INVITE_BATCH } from '../../../src-shared/wire';
+import { INVITATION_CHANNELS, invitationChannelsFor } from '../../../src-shared/sms';
+import type { InvitationChannels } from '../../../src-shared/sms';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { InviteBatchRecord, InviteStorePort, InviteSyncPort, SelectionMember } from './ports';
 import { queueInvite } from '../profiles/writes';
@@ -29,6 +31,24 @@ const SKIP_REASON: Record<SkipReason, SkipReasonText> = {
   no_channel: 'no email and no mobile phone',
 };
 
+/** The invited grouped by what they will get (email, SMS or both), with a few names of each. */
+function byChannel(members: readonly SelectionMember[], setting: InvitationChannels): InvitePreview['byChannel'] {
+  const groups = new Map<InvitationChannels, { count: number; examples: string[] }>();
+  for (const member of members) {
+    const channels = invitationChannelsFor(setting, member);
+    const key: InvitationChannels | null = channels.length === 2 ? 'both' : (channels[0] ?? null);
+    if (key === null) continue;
+    const group = groups.get(key) ?? { count: 0, examples: [] };
+    group.count += 1;
+    if (group.examples.length < 5) group.examples.push(member.name);
+    groups.set(key, group);
+  }
+  return INVITATION_CHANNELS.flatMap((channels) => {
+    const group = groups.get(channels);
+    return group === undefined ? [] : [{ channels, ...group }];
+  });
+}
+
 /** Why a batch past "queued" (or already going out) cannot be cancelled. */
 const NOT_CANCELLABLE: Record<InviteBatchRecord['status'], RuleMessage> = {
   queued: rule('invite_batch_being_sent', {}),
@@ -46,7 +66,8 @@ const NOT_CANCELLABLE: Record<InviteBatchRecord['status'], RuleMessage> = {
 export class InviteService {
   constructor(private readonly deps: InviteServiceDeps) {}
 
-  preview(selection: Selection): InvitePreview {
+  /** What inviting the selection would do; with the organisation's `channels` setting, also who gets which. */
+  preview(selection: Selection, channels?: InvitationChannels): InvitePreview {
     const members = this.deps.store.selectionMembers(selection, this.deps.clock.now());
     const { toInvite, skipped } = this.#split(members);
     const skippedBy = (reason: LocalSkipReason) => skipped.filter((s) => s.reason === reason).map((s) => s.member);
@@ -58,6 +79,7 @@ export class InviteService {
         return left.length === 0 ? [] : [{ reason: SKIP_REASON[reason], count: left.length, examples: left.slice(0, 5).map((m) => m.name) }];
       }),
       resend: toInvite.filter((m) => m.status === 'pending' || m.status === 'expired').length,
+      byChannel: channels === undefined ? [] : byChannel(toInvite, channels),
     };
   }
 

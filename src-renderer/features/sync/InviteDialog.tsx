@@ -11,6 +11,9 @@ import { errorText } from '../../i18n/messages';
 import { SKIP_REASON_KEYS } from './words';
 import type { InvitationChannels } from '../../../src-shared/sms';
 
+/** What each group of the invited gets, as the dialog lists them. */
+const VIA_KEYS = { email: 'sync.invite.viaEmail', sms: 'sync.invite.viaSms', both: 'sync.invite.viaBoth' } as const satisfies Record<InvitationChannels, string>;
+
 /** "Invite users" → a confirmation with the count and who will be skipped, then the batch is queued. */
 export function InviteDialog({ selection, opened, onClose, onDone }: { selection: Selection; opened: boolean; onClose: () => void; onDone?: () => void }) {
   const { t } = useTranslation();
@@ -19,7 +22,7 @@ export function InviteDialog({ selection, opened, onClose, onDone }: { selection
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   // The organisation's invitation channels, when the server can be asked (it decides anyway; offline, nothing is said).
-  const [channels, setChannels] = useState<InvitationChannels>('email');
+  const [channels, setChannels] = useState<InvitationChannels | undefined>(undefined);
   const key = JSON.stringify(selection);
 
   useEffect(() => {
@@ -38,7 +41,7 @@ export function InviteDialog({ selection, opened, onClose, onDone }: { selection
     let live = true;
     setPreview(undefined);
     setError(undefined);
-    void api.invoke('invites:preview', { selection: JSON.parse(key) as Selection }).then((r) => {
+    void api.invoke('invites:preview', { selection: JSON.parse(key) as Selection, ...(channels === undefined ? {} : { channels }) }).then((r) => {
       if (!live) return;
       if (r.ok) setPreview(r.data);
       else setError(r.error);
@@ -46,7 +49,7 @@ export function InviteDialog({ selection, opened, onClose, onDone }: { selection
     return () => {
       live = false;
     };
-  }, [opened, key]);
+  }, [opened, key, channels]);
 
   const confirm = (): void => {
     setBusy(true);
@@ -75,14 +78,24 @@ export function InviteDialog({ selection, opened, onClose, onDone }: { selection
             <Text data-testid="invite-count">
               {preview.toInvite === 0
                 ? t('sync.invite.nobody')
-                : channels === 'email'
+                : channels === undefined || channels === 'email'
                   ? t('sync.invite.willGet', { count: preview.toInvite, n: format.number(preview.toInvite) })
                   : t('sync.invite.willBeInvited', { count: preview.toInvite, n: format.number(preview.toInvite) })}
             </Text>
-            {channels !== 'email' && (
-              <Text size="sm" data-testid="invite-channels">
-                {channels === 'sms' ? t('sync.invite.bySms') : t('sync.invite.byBoth')}
-              </Text>
+            {channels !== undefined && channels !== 'email' && (
+              <>
+                <Text size="sm" data-testid="invite-channels">
+                  {channels === 'sms' ? t('sync.invite.bySms') : t('sync.invite.byBoth')}
+                </Text>
+                {preview.byChannel.map((group) => {
+                  const examples = group.examples.join(', ');
+                  return (
+                    <Text size="sm" key={group.channels} data-testid="invite-by-channel">
+                      {t(VIA_KEYS[group.channels], { count: group.count, n: format.number(group.count), examples: group.count > group.examples.length ? t('sync.invite.andOthers', { examples }) : examples })}
+                    </Text>
+                  );
+                })}
+              </>
             )}
             {preview.skipped.map((s) => {
               const skipped = { count: s.count, n: format.number(s.count), reason: t(SKIP_REASON_KEYS[s.reason]) };

@@ -98,6 +98,27 @@ describe('console ↔ server sync', () => {
     expect(statuses).toEqual(['pending', 'pending', 'not_invited']);
   });
 
+  it('previews who gets the email, the SMS or both by the organisation\'s channels setting, offline too', async () => {
+    const a = await signedIn();
+    const email = await a.call('profiles:create', draft('Ada', 'Email', 'ada@example.com'));
+    const mobile = await a.call('profiles:create', draft('Bo', 'Mobile', 'bo@example.com', { phoneCountryCode: '+32', phoneNumber: '470123456' }));
+    // A fixed line cannot take an SMS: that profile gets the email whatever the setting.
+    const landline = await a.call('profiles:create', draft('Cy', 'Landline', 'cy@example.com', { phoneCountryCode: '+32', phoneNumber: '25551234' }));
+    await a.call('sync:setWorkOffline', { offline: true });
+    const selection = { kind: 'ids' as const, ids: [email.id, mobile.id, landline.id] };
+    expect((await a.call('invites:preview', { selection })).byChannel).toEqual([]);
+    expect((await a.call('invites:preview', { selection, channels: 'email' })).byChannel).toEqual([{ channels: 'email', count: 3, examples: ['Ada Email', 'Cy Landline', 'Bo Mobile'] }]);
+    expect((await a.call('invites:preview', { selection, channels: 'sms' })).byChannel).toEqual([
+      { channels: 'email', count: 2, examples: ['Ada Email', 'Cy Landline'] },
+      { channels: 'sms', count: 1, examples: ['Bo Mobile'] },
+    ]);
+    expect((await a.call('invites:preview', { selection, channels: 'both' })).byChannel).toEqual([
+      { channels: 'email', count: 2, examples: ['Ada Email', 'Cy Landline'] },
+      { channels: 'both', count: 1, examples: ['Bo Mobile'] },
+    ]);
+    await expect(a.call('invites:preview', { selection, channels: 'fax' as 'sms' })).rejects.toThrow(/channels/);
+  });
+
   it('says when a profile skipped by the server\'s re-invite cooldown can be invited again', async () => {
     const a = await signedIn();
     const p = await a.call('profiles:create', draft('Cora', 'Cooldown', 'cora@example.com'));
