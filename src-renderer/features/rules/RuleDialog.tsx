@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { ReactNode } from 'react';
 import { Button, Checkbox, CloseButton, Group, MultiSelect, Select, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { CONDITION_SUBJECTS } from '../../../src-shared/assignment-rules';
@@ -26,6 +27,44 @@ const rowsOf = (rule: AssignmentRule | null): { conditions: ConditionRow[]; acti
   conditions: (rule?.conditions ?? []).map((c) => ({ subject: c.subject, value: c.value })),
   actions: (rule?.actions ?? [{ field: 'accessRights', grant: [] }]).map((a) => ({ field: a.field, ids: 'grant' in a ? [...a.grant] : [a.set] })),
 });
+
+/**
+ * One row of the rule's *when* or *then*: what it is about (picked from
+ * `kinds`), its value (`children`), and a button that takes it out.
+ */
+function RuleRow<K extends string>({ testId, kindLabel, kind, kinds, onKind, removeLabel, onRemove, children }: { testId: string; kindLabel: string; kind: K; kinds: readonly { value: K; label: string }[]; onKind: (kind: K) => void; removeLabel: string; onRemove: () => void; children: ReactNode }) {
+  return (
+    <Group align="flex-start" wrap="nowrap" data-testid={testId}>
+      <Select
+        w={200}
+        aria-label={kindLabel}
+        allowDeselect={false}
+        value={kind}
+        data={kinds}
+        onChange={(v) => {
+          const picked = kinds.find((k) => k.value === v);
+          if (picked !== undefined) onKind(picked.value);
+        }}
+      />
+      {children}
+      <CloseButton aria-label={removeLabel} onClick={onRemove} />
+    </Group>
+  );
+}
+
+/** The button under the rows that adds one. */
+function AddRow({ label, onAdd }: { label: string; onAdd: () => void }) {
+  return (
+    <Group>
+      <Button size="xs" variant="default" onClick={onAdd}>
+        {label}
+      </Button>
+    </Group>
+  );
+}
+
+const CONDITION_TEST_ID = 'rule-condition';
+const ACTION_TEST_ID = 'rule-action';
 
 /**
  * Writes a rule: its name, *when* (every condition must hold) and *then*
@@ -80,15 +119,16 @@ export function RuleDialog({ rule, entries, onClose, onSaved }: { rule: Assignme
         </Text>
       )}
       {rows.conditions.map((c, i) => (
-        <Group key={i} align="flex-start" wrap="nowrap" data-testid="rule-condition">
-          <Select
-            w={200}
-            aria-label={t('org.rules.subject')}
-            allowDeselect={false}
-            value={c.subject}
-            data={CONDITION_SUBJECTS.map((s) => ({ value: s, label: t(SUBJECT_KEYS[s]) }))}
-            onChange={(v) => setCondition(i, { subject: CONDITION_SUBJECTS.find((s) => s === v) ?? 'tag', value: '' })}
-          />
+        <RuleRow
+          key={i}
+          testId={CONDITION_TEST_ID}
+          kindLabel={t('org.rules.subject')}
+          kind={c.subject}
+          kinds={CONDITION_SUBJECTS.map((s) => ({ value: s, label: t(SUBJECT_KEYS[s]) }))}
+          onKind={(subject) => setCondition(i, { subject, value: '' })}
+          removeLabel={t('org.rules.removeCondition')}
+          onRemove={() => setRows((r) => ({ ...r, conditions: r.conditions.filter((_, k) => k !== i) }))}
+        >
           {c.subject === 'department' || c.subject === 'jobProfile' || c.subject === 'language' ? (
             <Select
               flex={1}
@@ -108,43 +148,34 @@ export function RuleDialog({ rule, entries, onClose, onSaved }: { rule: Assignme
               error={partError(`conditions.${String(i)}`)}
             />
           )}
-          <CloseButton aria-label={t('org.rules.removeCondition')} onClick={() => setRows((r) => ({ ...r, conditions: r.conditions.filter((_, k) => k !== i) }))} />
-        </Group>
+        </RuleRow>
       ))}
-      <Group>
-        <Button size="xs" variant="default" onClick={() => setRows((r) => ({ ...r, conditions: [...r.conditions, { subject: 'tag', value: '' }] }))}>
-          {t('org.rules.addCondition')}
-        </Button>
-      </Group>
+      <AddRow label={t('org.rules.addCondition')} onAdd={() => setRows((r) => ({ ...r, conditions: [...r.conditions, { subject: 'tag', value: '' }] }))} />
       <Text fw={600}>{t('org.rules.then')}</Text>
       {rows.actions.map((a, i) => (
-        <Group key={i} align="flex-start" wrap="nowrap" data-testid="rule-action">
-          <Select
-            w={200}
-            aria-label={t('org.rules.field')}
-            allowDeselect={false}
-            value={a.field}
-            data={ATTRIBUTE_FIELDS.map((f) => ({ value: f, label: t(FIELD_KEYS[f]) }))}
-            onChange={(v) => setAction(i, { field: ATTRIBUTE_FIELDS.find((f) => f === v) ?? 'accessRights', ids: [] })}
-          />
+        <RuleRow
+          key={i}
+          testId={ACTION_TEST_ID}
+          kindLabel={t('org.rules.field')}
+          kind={a.field}
+          kinds={ATTRIBUTE_FIELDS.map((f) => ({ value: f, label: t(FIELD_KEYS[f]) }))}
+          onKind={(field) => setAction(i, { field, ids: [] })}
+          removeLabel={t('org.rules.removeAction')}
+          onRemove={() => setRows((r) => ({ ...r, actions: r.actions.filter((_, k) => k !== i) }))}
+        >
           {isMultiField(a.field) ? (
             <MultiSelect flex={1} aria-label={t('org.rules.grant')} searchable value={a.ids} data={optionsOf(a.field)} onChange={(ids) => setAction(i, { ...a, ids })} error={partError(`actions.${String(i)}`)} />
           ) : (
             <Select flex={1} aria-label={t('org.rules.set')} searchable value={a.ids[0] ?? null} data={optionsOf(a.field)} onChange={(v) => setAction(i, { ...a, ids: v === null ? [] : [v] })} error={partError(`actions.${String(i)}`)} />
           )}
-          <CloseButton aria-label={t('org.rules.removeAction')} onClick={() => setRows((r) => ({ ...r, actions: r.actions.filter((_, k) => k !== i) }))} />
-        </Group>
+        </RuleRow>
       ))}
       {partError('actions') !== undefined && (
         <Text c="red" size="sm">
           {partError('actions')}
         </Text>
       )}
-      <Group>
-        <Button size="xs" variant="default" onClick={() => setRows((r) => ({ ...r, actions: [...r.actions, { field: 'accessRights', ids: [] }] }))}>
-          {t('org.rules.addAction')}
-        </Button>
-      </Group>
+      <AddRow label={t('org.rules.addAction')} onAdd={() => setRows((r) => ({ ...r, actions: [...r.actions, { field: 'accessRights', ids: [] }] }))} />
     </FormDialog>
   );
 }
