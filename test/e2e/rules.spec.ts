@@ -96,6 +96,17 @@ test('a rule defined in the console grants on creation and shows which rule gave
   await editor.getByRole('textbox', { name: 'Name' }).fill('Night shift');
   await editor.getByRole('button', { name: 'Add a condition' }).click();
   await editor.getByRole('textbox', { name: 'Value' }).fill('night-shift');
+  // A second condition, turned to the email domain (its value starts afresh with that hint), then taken out again.
+  await editor.getByRole('button', { name: 'Add a condition' }).click();
+  const second = editor.getByTestId('rule-condition').nth(1);
+  await second.getByRole('textbox', { name: 'Value' }).fill('left over');
+  await second.getByRole('combobox', { name: 'Condition on' }).click();
+  await page.getByRole('option', { name: 'Email domain', exact: true }).click();
+  await expect(second.getByRole('textbox', { name: 'Value' })).toHaveValue('');
+  await expect(second.getByRole('textbox', { name: 'Value' })).toHaveAttribute('placeholder', 'A domain, e.g. example.com');
+  await second.getByRole('button', { name: 'Remove this condition' }).click();
+  await expect(editor.getByTestId('rule-condition')).toHaveCount(1);
+  await expect(editor.getByRole('textbox', { name: 'Value' })).toHaveValue('night-shift');
   await editor.getByRole('combobox', { name: 'Entries to grant' }).click();
   await page.getByRole('option', { name: 'Car park B' }).click();
   await page.keyboard.press('Escape');
