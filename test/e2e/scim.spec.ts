@@ -6,7 +6,7 @@ import type { ConsoleHost } from './support/console-host';
 import { createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
 import { StatusBar, ServerPage } from './support/sync-pages';
-import { wordsFor } from './support/words';
+import { inEveryLanguage } from './support/languages';
 
 /**
  * SCIM in the console (issue 16), against a real server: the owner creates a
@@ -113,37 +113,27 @@ test('a SCIM token is created and shown once, provisions and deactivates a perso
   await expectNoSeriousA11yViolations(page, 'SCIM · a revoked token');
 
   // The same screens in the other console languages, from the browser's language.
-  for (const [language, locale] of [
-    ['en', 'en-GB'],
-    ['fr', 'fr-BE'],
-    ['nl', 'nl-BE'],
-    ['es', 'es-ES'],
-  ] as const) {
-    const t = await wordsFor(language);
-    const context = await browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
-    const other = await context.newPage();
-    await other.goto(host.launchUrl);
-    await nav(other, t('org.nav.scim'));
-    await expect(other.getByTestId('scim-token-row').filter({ hasText: 'Okta' })).toBeVisible();
-    const name = `Entra ID ${language}`;
-    await other.getByRole('textbox', { name: t('org.scim.new.name') }).fill(name);
-    await other.getByRole('button', { name: t('org.scim.new.submit') }).click();
-    await expect(other.getByTestId('scim-token-once')).toHaveText(t('org.scim.shown.once'));
-    await other.screenshot({ path: testInfo.outputPath(`scim-token-shown-${language}.png`) });
-    await other.getByRole('button', { name: t('org.scim.shown.done') }).click();
-    await other.mouse.move(1, 1);
-    await other.screenshot({ path: testInfo.outputPath(`scim-tokens-${language}.png`) });
-    await other.getByTestId('scim-token-row').filter({ hasText: name }).getByRole('button', { name: t('org.scim.revoke') }).click();
-    await other.getByRole('dialog').getByRole('button', { name: t('org.scim.revoke') }).click();
-    await expect(other.getByTestId('scim-token-row').filter({ hasText: name })).not.toContainText(t('org.scim.active'));
-    await nav(other, t('common.nav.profiles'));
-    await other.getByTestId('filter-deactivated').check();
-    await expect(other.getByTestId('deactivated-badge')).toHaveText(t('common.status.deactivated'));
-    await other.mouse.move(1, 1);
-    await other.screenshot({ path: testInfo.outputPath(`profiles-deactivated-${language}.png`) });
-    await other.getByTestId('profile-row').click();
-    await expect(other.getByTestId('deactivated-notice')).toBeVisible();
-    await other.screenshot({ path: testInfo.outputPath(`profile-deactivated-${language}.png`) });
-    await context.close();
-  }
+  await inEveryLanguage(browser, host.launchUrl, { viewport: { width: 1400, height: 900 } }, async ({ page: other, language, t }) => {
+  await nav(other, t('org.nav.scim'));
+  await expect(other.getByTestId('scim-token-row').filter({ hasText: 'Okta' })).toBeVisible();
+  const name = `Entra ID ${language}`;
+  await other.getByRole('textbox', { name: t('org.scim.new.name') }).fill(name);
+  await other.getByRole('button', { name: t('org.scim.new.submit') }).click();
+  await expect(other.getByTestId('scim-token-once')).toHaveText(t('org.scim.shown.once'));
+  await other.screenshot({ path: testInfo.outputPath(`scim-token-shown-${language}.png`) });
+  await other.getByRole('button', { name: t('org.scim.shown.done') }).click();
+  await other.mouse.move(1, 1);
+  await other.screenshot({ path: testInfo.outputPath(`scim-tokens-${language}.png`) });
+  await other.getByTestId('scim-token-row').filter({ hasText: name }).getByRole('button', { name: t('org.scim.revoke') }).click();
+  await other.getByRole('dialog').getByRole('button', { name: t('org.scim.revoke') }).click();
+  await expect(other.getByTestId('scim-token-row').filter({ hasText: name })).not.toContainText(t('org.scim.active'));
+  await nav(other, t('common.nav.profiles'));
+  await other.getByTestId('filter-deactivated').check();
+  await expect(other.getByTestId('deactivated-badge')).toHaveText(t('common.status.deactivated'));
+  await other.mouse.move(1, 1);
+  await other.screenshot({ path: testInfo.outputPath(`profiles-deactivated-${language}.png`) });
+  await other.getByTestId('profile-row').click();
+  await expect(other.getByTestId('deactivated-notice')).toBeVisible();
+  await other.screenshot({ path: testInfo.outputPath(`profile-deactivated-${language}.png`) });
+  });
 });

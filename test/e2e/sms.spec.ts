@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
 import type { ConsoleHost } from './support/console-host';
+import { inEveryLanguage } from './support/languages';
 import { ProfilesPage } from './support/pages';
 import { createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
@@ -96,26 +97,17 @@ test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in 
   expect(saved.invitationChannels).toBe('sms');
 
   // The setting and the invite dialog in every language (screenshots), read back as saved.
-  for (const [language, locale] of [
-    ['en', 'en-GB'],
-    ['fr', 'fr-BE'],
-    ['nl', 'nl-BE'],
-    ['es', 'es-ES'],
-  ] as const) {
-    const context = await browser.newContext({ locale });
-    const other = await context.newPage();
-    await other.goto(host.launchUrl);
-    if (language !== 'en') {
-      await openOrganisation(other, language);
-      await expect(other.getByTestId('invitation-channels')).toHaveValue(orgLabel(language, 'sms'));
-      await other.getByTestId('invitation-channels').scrollIntoViewIfNeeded();
-      await expect(other.getByText(orgLabel(language, 'channels'))).toBeVisible();
-      await other.screenshot({ path: `${SHOTS}/org-setting-${language}.png` });
-    }
-    await openInviteDialog(other, language);
-    await other.screenshot({ path: `${SHOTS}/invite-dialog-${language}.png` });
-    await context.close();
+  await inEveryLanguage(browser, host.launchUrl, {}, async ({ page: other, language }) => {
+  if (language !== 'en') {
+    await openOrganisation(other, language);
+    await expect(other.getByTestId('invitation-channels')).toHaveValue(orgLabel(language, 'sms'));
+    await other.getByTestId('invitation-channels').scrollIntoViewIfNeeded();
+    await expect(other.getByText(orgLabel(language, 'channels'))).toBeVisible();
+    await other.screenshot({ path: `${SHOTS}/org-setting-${language}.png` });
   }
+  await openInviteDialog(other, language);
+  await other.screenshot({ path: `${SHOTS}/invite-dialog-${language}.png` });
+  });
 
   // Invite her from the list.
   const profiles = new ProfilesPage(page);
