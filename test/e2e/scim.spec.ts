@@ -1,8 +1,6 @@
-import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './support/a11y';
-import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
-import type { ConsoleHost } from './support/console-host';
+import { expect, test } from './support/fixtures';
 import { createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
 import { StatusBar, ServerPage } from './support/sync-pages';
@@ -17,16 +15,12 @@ import { inEveryLanguage } from './support/languages';
  */
 
 let server: E2eServer;
-let host: ConsoleHost;
 
 test.beforeEach(async () => {
   server = await createE2eServer({ organisationName: 'Acme Parking' });
-  host = await startConsoleHost(makeDataDir());
 });
 
 test.afterEach(async () => {
-  await host.stop();
-  removeDataDir(host.dataDir);
   await server.dispose();
 });
 
@@ -56,9 +50,9 @@ async function nav(page: Page, name: string): Promise<void> {
   await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
 }
 
-test('a SCIM token is created and shown once, provisions and deactivates a person the console then shows and filters, and is revoked', async ({ page, browser }, testInfo) => {
+test('a SCIM token is created and shown once, provisions and deactivates a person the console then shows and filters, and is revoked', async ({ page, browser, roster }, testInfo) => {
   test.setTimeout(240_000);
-  await page.goto(host.launchUrl);
+  await page.goto(roster.host.launchUrl);
   await new ServerPage(page).signIn(server.url, server.owner.email, server.owner.password);
 
   await nav(page, 'SCIM provisioning');
@@ -113,7 +107,7 @@ test('a SCIM token is created and shown once, provisions and deactivates a perso
   await expectNoSeriousA11yViolations(page, 'SCIM · a revoked token');
 
   // The same screens in the other console languages, from the browser's language.
-  await inEveryLanguage(browser, host.launchUrl, { viewport: { width: 1400, height: 900 } }, async ({ page: other, language, t }) => {
+  await inEveryLanguage(browser, roster.host.launchUrl, { viewport: { width: 1400, height: 900 } }, async ({ page: other, language, t }) => {
   await nav(other, t('org.nav.scim'));
   await expect(other.getByTestId('scim-token-row').filter({ hasText: 'Okta' })).toBeVisible();
   const name = `Entra ID ${language}`;
