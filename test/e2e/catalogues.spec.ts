@@ -1,8 +1,6 @@
-import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './support/a11y';
-import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
-import type { ConsoleHost } from './support/console-host';
+import { expect, test } from './support/fixtures';
 import { ProfilesPage } from './support/pages';
 import { createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
@@ -16,16 +14,12 @@ import { ServerPage, StatusBar } from './support/sync-pages';
  */
 
 let server: E2eServer;
-let host: ConsoleHost;
 
 test.beforeEach(async () => {
   server = await createE2eServer({ organisationName: 'Acme Parking' });
-  host = await startConsoleHost(makeDataDir());
 });
 
 test.afterEach(async () => {
-  await host.stop();
-  removeDataDir(host.dataDir);
   await server.dispose();
 });
 
@@ -47,9 +41,9 @@ async function addEntry(page: Page, tab: RegExp, button: string, entry: { code: 
   await expect(page.getByTestId('catalogue-entry').filter({ hasText: entry.name })).toBeVisible();
 }
 
-test('entries defined on the server, a profile created with them and shown by name, an entry in use deleted by moving its profile; offline the page reads but cannot change', async ({ page }) => {
+test('entries defined on the server, a profile created with them and shown by name, an entry in use deleted by moving its profile; offline the page reads but cannot change', async ({ page, roster }) => {
   test.setTimeout(120_000);
-  await page.goto(host.launchUrl);
+  await page.goto(roster.host.launchUrl);
   await new ServerPage(page).signIn(server.url, server.owner.email, server.owner.password);
 
   await openCatalogues(page);

@@ -9,6 +9,7 @@ import { expect, test } from './support/fixtures';
 import { createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
 import { ServerPage } from './support/sync-pages';
+import { inEveryLanguage } from './support/languages';
 import { wordsFor } from './support/words';
 
 /**
@@ -153,39 +154,29 @@ test('the owner adds an SFTP source, runs it, reads its report, and the console 
   await people.filter({ hasText: 'bart.maes@hr.example' }).click();
   await expect(page.getByTestId('profile-source')).toHaveText(t('profiles.source.createdBy.import_source'));
 
-  for (const [language, locale] of [
-    ['en', 'en-GB'],
-    ['fr', 'fr-BE'],
-    ['nl', 'nl-BE'],
-    ['es', 'es-ES'],
-  ] as const) {
-    const w = await wordsFor(language);
-    const context = await browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
-    const other = await context.newPage();
-    await other.goto(roster.host.launchUrl);
-    await nav(other, w('org.nav.importSources'));
-    const listed = other.getByTestId('import-source').filter({ hasText: 'HR export' });
-    await expect(listed.getByTestId('source-run-status')).toHaveText(w('org.sources.status.succeeded'));
-    await other.screenshot({ path: testInfo.outputPath(`sources-${language}.png`) });
-    // The failed run's problem in the reader's language.
-    await other.getByTestId('import-source').filter({ hasText: 'Old password' }).getByRole('button', { name: w('org.sources.list.runs') }).click();
-    await expect(other.getByTestId('source-run-error')).toContainText(w('org.sources.problem.sign_in_refused'));
-    await other.screenshot({ path: testInfo.outputPath(`sources-failed-${language}.png`) });
-    await other.keyboard.press('Escape');
-    await listed.getByRole('button', { name: w('org.sources.list.runs') }).click();
-    const runsDialog = other.getByRole('dialog', { name: w('org.sources.runs.title', { name: 'HR export' }) });
-    await expect(runsDialog.getByTestId('source-run')).toHaveCount(1);
-    // The rejected row's reason in the reader's language (the rules' English is the templates themselves).
-    if (language !== 'en') await expect(runsDialog.getByTestId('source-run-rejected')).toContainText(w('rules.email_invalid', { value: 'not an email' }));
-    await other.screenshot({ path: testInfo.outputPath(`sources-runs-${language}.png`) });
-    await other.keyboard.press('Escape');
-    await listed.getByRole('button', { name: w('org.sources.list.edit') }).click();
-    await expect(other.getByRole('dialog', { name: w('org.sources.form.editTitle', { name: 'HR export' }) })).toBeVisible();
-    await other.screenshot({ path: testInfo.outputPath(`sources-form-${language}.png`) });
-    // The lower half of the form: mode, schedule and the column mapped by hand.
-    await other.getByTestId('source-mapping-row').scrollIntoViewIfNeeded();
-    await expect(other.getByTestId('source-mapping-row').getByRole('combobox')).toHaveValue(w('import.fields.externalId'));
-    await other.screenshot({ path: testInfo.outputPath(`sources-form-columns-${language}.png`) });
-    await context.close();
-  }
+  await inEveryLanguage(browser, roster.host.launchUrl, { viewport: { width: 1400, height: 900 } }, async ({ page: other, language, t: w }) => {
+  await nav(other, w('org.nav.importSources'));
+  const listed = other.getByTestId('import-source').filter({ hasText: 'HR export' });
+  await expect(listed.getByTestId('source-run-status')).toHaveText(w('org.sources.status.succeeded'));
+  await other.screenshot({ path: testInfo.outputPath(`sources-${language}.png`) });
+  // The failed run's problem in the reader's language.
+  await other.getByTestId('import-source').filter({ hasText: 'Old password' }).getByRole('button', { name: w('org.sources.list.runs') }).click();
+  await expect(other.getByTestId('source-run-error')).toContainText(w('org.sources.problem.sign_in_refused'));
+  await other.screenshot({ path: testInfo.outputPath(`sources-failed-${language}.png`) });
+  await other.keyboard.press('Escape');
+  await listed.getByRole('button', { name: w('org.sources.list.runs') }).click();
+  const runsDialog = other.getByRole('dialog', { name: w('org.sources.runs.title', { name: 'HR export' }) });
+  await expect(runsDialog.getByTestId('source-run')).toHaveCount(1);
+  // The rejected row's reason in the reader's language (the rules' English is the templates themselves).
+  if (language !== 'en') await expect(runsDialog.getByTestId('source-run-rejected')).toContainText(w('rules.email_invalid', { value: 'not an email' }));
+  await other.screenshot({ path: testInfo.outputPath(`sources-runs-${language}.png`) });
+  await other.keyboard.press('Escape');
+  await listed.getByRole('button', { name: w('org.sources.list.edit') }).click();
+  await expect(other.getByRole('dialog', { name: w('org.sources.form.editTitle', { name: 'HR export' }) })).toBeVisible();
+  await other.screenshot({ path: testInfo.outputPath(`sources-form-${language}.png`) });
+  // The lower half of the form: mode, schedule and the column mapped by hand.
+  await other.getByTestId('source-mapping-row').scrollIntoViewIfNeeded();
+  await expect(other.getByTestId('source-mapping-row').getByRole('combobox')).toHaveValue(w('import.fields.externalId'));
+  await other.screenshot({ path: testInfo.outputPath(`sources-form-columns-${language}.png`) });
+  });
 });

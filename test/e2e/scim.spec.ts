@@ -1,12 +1,10 @@
-import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './support/a11y';
-import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
-import type { ConsoleHost } from './support/console-host';
+import { expect, test } from './support/fixtures';
 import { createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
 import { StatusBar, ServerPage } from './support/sync-pages';
-import { wordsFor } from './support/words';
+import { inEveryLanguage } from './support/languages';
 
 /**
  * SCIM in the console (issue 16), against a real server: the owner creates a
@@ -17,16 +15,12 @@ import { wordsFor } from './support/words';
  */
 
 let server: E2eServer;
-let host: ConsoleHost;
 
 test.beforeEach(async () => {
   server = await createE2eServer({ organisationName: 'Acme Parking' });
-  host = await startConsoleHost(makeDataDir());
 });
 
 test.afterEach(async () => {
-  await host.stop();
-  removeDataDir(host.dataDir);
   await server.dispose();
 });
 
@@ -56,9 +50,9 @@ async function nav(page: Page, name: string): Promise<void> {
   await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
 }
 
-test('a SCIM token is created and shown once, provisions and deactivates a person the console then shows and filters, and is revoked', async ({ page, browser }, testInfo) => {
+test('a SCIM token is created and shown once, provisions and deactivates a person the console then shows and filters, and is revoked', async ({ page, browser, roster }, testInfo) => {
   test.setTimeout(240_000);
-  await page.goto(host.launchUrl);
+  await page.goto(roster.host.launchUrl);
   await new ServerPage(page).signIn(server.url, server.owner.email, server.owner.password);
 
   await nav(page, 'SCIM provisioning');
@@ -113,37 +107,27 @@ test('a SCIM token is created and shown once, provisions and deactivates a perso
   await expectNoSeriousA11yViolations(page, 'SCIM · a revoked token');
 
   // The same screens in the other console languages, from the browser's language.
-  for (const [language, locale] of [
-    ['en', 'en-GB'],
-    ['fr', 'fr-BE'],
-    ['nl', 'nl-BE'],
-    ['es', 'es-ES'],
-  ] as const) {
-    const t = await wordsFor(language);
-    const context = await browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
-    const other = await context.newPage();
-    await other.goto(host.launchUrl);
-    await nav(other, t('org.nav.scim'));
-    await expect(other.getByTestId('scim-token-row').filter({ hasText: 'Okta' })).toBeVisible();
-    const name = `Entra ID ${language}`;
-    await other.getByRole('textbox', { name: t('org.scim.new.name') }).fill(name);
-    await other.getByRole('button', { name: t('org.scim.new.submit') }).click();
-    await expect(other.getByTestId('scim-token-once')).toHaveText(t('org.scim.shown.once'));
-    await other.screenshot({ path: testInfo.outputPath(`scim-token-shown-${language}.png`) });
-    await other.getByRole('button', { name: t('org.scim.shown.done') }).click();
-    await other.mouse.move(1, 1);
-    await other.screenshot({ path: testInfo.outputPath(`scim-tokens-${language}.png`) });
-    await other.getByTestId('scim-token-row').filter({ hasText: name }).getByRole('button', { name: t('org.scim.revoke') }).click();
-    await other.getByRole('dialog').getByRole('button', { name: t('org.scim.revoke') }).click();
-    await expect(other.getByTestId('scim-token-row').filter({ hasText: name })).not.toContainText(t('org.scim.active'));
-    await nav(other, t('common.nav.profiles'));
-    await other.getByTestId('filter-deactivated').check();
-    await expect(other.getByTestId('deactivated-badge')).toHaveText(t('common.status.deactivated'));
-    await other.mouse.move(1, 1);
-    await other.screenshot({ path: testInfo.outputPath(`profiles-deactivated-${language}.png`) });
-    await other.getByTestId('profile-row').click();
-    await expect(other.getByTestId('deactivated-notice')).toBeVisible();
-    await other.screenshot({ path: testInfo.outputPath(`profile-deactivated-${language}.png`) });
-    await context.close();
-  }
+  await inEveryLanguage(browser, roster.host.launchUrl, { viewport: { width: 1400, height: 900 } }, async ({ page: other, language, t }) => {
+  await nav(other, t('org.nav.scim'));
+  await expect(other.getByTestId('scim-token-row').filter({ hasText: 'Okta' })).toBeVisible();
+  const name = `Entra ID ${language}`;
+  await other.getByRole('textbox', { name: t('org.scim.new.name') }).fill(name);
+  await other.getByRole('button', { name: t('org.scim.new.submit') }).click();
+  await expect(other.getByTestId('scim-token-once')).toHaveText(t('org.scim.shown.once'));
+  await other.screenshot({ path: testInfo.outputPath(`scim-token-shown-${language}.png`) });
+  await other.getByRole('button', { name: t('org.scim.shown.done') }).click();
+  await other.mouse.move(1, 1);
+  await other.screenshot({ path: testInfo.outputPath(`scim-tokens-${language}.png`) });
+  await other.getByTestId('scim-token-row').filter({ hasText: name }).getByRole('button', { name: t('org.scim.revoke') }).click();
+  await other.getByRole('dialog').getByRole('button', { name: t('org.scim.revoke') }).click();
+  await expect(other.getByTestId('scim-token-row').filter({ hasText: name })).not.toContainText(t('org.scim.active'));
+  await nav(other, t('common.nav.profiles'));
+  await other.getByTestId('filter-deactivated').check();
+  await expect(other.getByTestId('deactivated-badge')).toHaveText(t('common.status.deactivated'));
+  await other.mouse.move(1, 1);
+  await other.screenshot({ path: testInfo.outputPath(`profiles-deactivated-${language}.png`) });
+  await other.getByTestId('profile-row').click();
+  await expect(other.getByTestId('deactivated-notice')).toBeVisible();
+  await other.screenshot({ path: testInfo.outputPath(`profile-deactivated-${language}.png`) });
+  });
 });

@@ -5,7 +5,7 @@ import { expect, test } from './support/fixtures';
 import { createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
 import { ServerPage } from './support/sync-pages';
-import { wordsFor } from './support/words';
+import { inEveryLanguage } from './support/languages';
 
 /**
  * Self sign-up in the console (issue 15), against a real server: the owner
@@ -105,23 +105,13 @@ test('the owner opens self sign-up; the links and their QR codes lead to the sig
   await expect(visitor.locator(`[data-department="${sales}"]`)).toContainText('Sales');
   await visitor.close();
 
-  for (const [language, locale] of [
-    ['en', 'en-GB'],
-    ['fr', 'fr-BE'],
-    ['nl', 'nl-BE'],
-    ['es', 'es-ES'],
-  ] as const) {
-    const t = await wordsFor(language);
-    const context = await browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
-    const other = await context.newPage();
-    await other.goto(roster.host.launchUrl);
-    await nav(other, t('org.nav.signup'));
-    await expect(other.getByTestId('signup-link')).toHaveCount(2);
-    await expect(other.getByRole('switch', { name: t('org.signup.enabled') })).toBeChecked();
-    await other.screenshot({ path: testInfo.outputPath(`signup-${language}.png`), fullPage: true });
-    await other.emulateMedia({ media: 'print' });
-    await expect(other.getByTestId('signup-sheet')).toContainText(t('org.signup.sheetHow'));
-    await other.screenshot({ path: testInfo.outputPath(`signup-sheet-${language}.png`), fullPage: true });
-    await context.close();
-  }
+  await inEveryLanguage(browser, roster.host.launchUrl, { viewport: { width: 1400, height: 900 } }, async ({ page: other, language, t }) => {
+  await nav(other, t('org.nav.signup'));
+  await expect(other.getByTestId('signup-link')).toHaveCount(2);
+  await expect(other.getByRole('switch', { name: t('org.signup.enabled') })).toBeChecked();
+  await other.screenshot({ path: testInfo.outputPath(`signup-${language}.png`), fullPage: true });
+  await other.emulateMedia({ media: 'print' });
+  await expect(other.getByTestId('signup-sheet')).toContainText(t('org.signup.sheetHow'));
+  await other.screenshot({ path: testInfo.outputPath(`signup-sheet-${language}.png`), fullPage: true });
+  });
 });

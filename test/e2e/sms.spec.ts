@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
-import type { ConsoleHost } from './support/console-host';
+import { expect, test } from './support/fixtures';
+import { inEveryLanguage } from './support/languages';
 import { ProfilesPage } from './support/pages';
 import { createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
@@ -15,16 +14,12 @@ const PHONE = '+32470123456';
 const LOCALES = resolve('src-renderer/i18n/locales');
 
 let server: E2eServer;
-let host: ConsoleHost;
 
 test.beforeEach(async () => {
   server = await createE2eServer({ organisationName: 'Schoonmaak Antwerpen' });
-  host = await startConsoleHost(makeDataDir());
 });
 
 test.afterEach(async () => {
-  await host.stop();
-  removeDataDir(host.dataDir);
   await server.dispose();
 });
 
@@ -69,14 +64,14 @@ async function openOrganisation(page: Page, language: string): Promise<void> {
   await expect(page.getByTestId('invitation-channels')).toBeVisible();
 }
 
-test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in the dev SMS inbox, its link sets a password, the console shows it confirmed', async ({ page, browser }) => {
+test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in the dev SMS inbox, its link sets a password, the console shows it confirmed', async ({ page, browser, roster }) => {
   test.setTimeout(120_000);
   // A profile with an email and a mobile number, made on the server (as another console would).
   const session = await call<{ token: string }>('POST', '/api/v1/auth/sign-in', { email: server.owner.email, password: server.owner.password });
   const create = createMutation({ firstName: 'Sanne', lastName: 'Peeters', email: 'sanne.peeters@example.com', phone: PHONE, language: 'nl_BE' });
   await call('POST', '/api/v1/sync/push', { clientId: 'e2e-sms-client', mutations: [create] }, session.token);
 
-  await page.goto(host.launchUrl);
+  await page.goto(roster.host.launchUrl);
   await new ServerPage(page).signIn(server.url, server.owner.email, server.owner.password);
   const bar = new StatusBar(page);
   await bar.syncNow();
@@ -97,26 +92,17 @@ test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in 
   expect(saved.invitationChannels).toBe('sms');
 
   // The setting and the invite dialog in every language (screenshots), read back as saved.
-  for (const [language, locale] of [
-    ['en', 'en-GB'],
-    ['fr', 'fr-BE'],
-    ['nl', 'nl-BE'],
-    ['es', 'es-ES'],
-  ] as const) {
-    const context = await browser.newContext({ locale });
-    const other = await context.newPage();
-    await other.goto(host.launchUrl);
-    if (language !== 'en') {
-      await openOrganisation(other, language);
-      await expect(other.getByTestId('invitation-channels')).toHaveValue(orgLabel(language, 'sms'));
-      await other.getByTestId('invitation-channels').scrollIntoViewIfNeeded();
-      await expect(other.getByText(orgLabel(language, 'channels'))).toBeVisible();
-      await other.screenshot({ path: `${SHOTS}/org-setting-${language}.png` });
-    }
-    await openInviteDialog(other, language);
-    await other.screenshot({ path: `${SHOTS}/invite-dialog-${language}.png` });
-    await context.close();
+  await inEveryLanguage(browser, roster.host.launchUrl, {}, async ({ page: other, language }) => {
+  if (language !== 'en') {
+    await openOrganisation(other, language);
+    await expect(other.getByTestId('invitation-channels')).toHaveValue(orgLabel(language, 'sms'));
+    await other.getByTestId('invitation-channels').scrollIntoViewIfNeeded();
+    await expect(other.getByText(orgLabel(language, 'channels'))).toBeVisible();
+    await other.screenshot({ path: `${SHOTS}/org-setting-${language}.png` });
   }
+  await openInviteDialog(other, language);
+  await other.screenshot({ path: `${SHOTS}/invite-dialog-${language}.png` });
+  });
 
   // Invite her from the list.
   const profiles = new ProfilesPage(page);

@@ -11,44 +11,22 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelName, RequestOf } from '../../../src-shared/contract';
-import type { ApiError } from '../../../src-shared/errors';
 import type { MappingTarget } from '../../../src-shared/import';
-import { openTestConsole } from '../../support/console';
-import type { TestConsole } from '../../support/console';
-import { build } from '../../support/roster-server';
-import type { TestOrg, TestServer } from '../../support/roster-server';
+import { refusal, serverWithConsoles } from '../../support/console';
 
-let server: TestServer;
-let org: TestOrg;
 let root: string;
-const consoles: TestConsole[] = [];
 
-beforeEach(async () => {
+beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'roster-sources-console-'));
   mkdirSync(join(root, 'hr'));
-  server = await build('sqlite', { config: { importRoot: root } });
-  org = await server.organisation('Sources Console Org');
 });
 
-afterEach(async () => {
-  for (const c of consoles.splice(0)) c.close();
-  await server.close();
+afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function signedIn(email = org.email, password = org.password): Promise<TestConsole> {
-  const c = openTestConsole();
-  consoles.push(c);
-  await c.call('sync:connect', { serverUrl: server.url, email, password });
-  return c;
-}
-
-async function refusal<N extends ChannelName>(c: TestConsole, name: N, args: RequestOf<N>): Promise<ApiError> {
-  const result = await c.roster.dispatcher.dispatch(name, args);
-  if (result.ok) throw new Error(`${name} succeeded`);
-  return result.error;
-}
+// Registered after the folder's hooks: the server starts on the folder and is closed before it goes.
+const fx = serverWithConsoles('Sources Console Org', () => ({ config: { importRoot: root } }));
 
 const HEADER = 'Voornaam;Achternaam;E-mail';
 const drop = (name: string, rows: string[]): void => {
@@ -60,7 +38,7 @@ const folderDraft = (mapping: Record<string, MappingTarget>) =>
 
 describe('the Employee files page’s channels', () => {
   it('starts a source from a remembered mapping, runs it, lists its run, downloads its rejected rows, and the people sync in as from an employee file', async () => {
-    const c = await signedIn();
+    const c = await fx.signedIn();
     // A manual import of the HR system's export remembers its columns.
     const manual = await c.call('import:open', { fileName: 'export.csv', bytes: Buffer.from([HEADER, 'Ann;Peeters;ann@hr.example'].join('\r\n')) });
     await c.call('import:commit', { importId: manual.importId });
@@ -98,7 +76,7 @@ describe('the Employee files page’s channels', () => {
   });
 
   it('a file missing too many people waits for a confirmation, which deactivates exactly them', async () => {
-    const c = await signedIn();
+    const c = await fx.signedIn();
     const source = await c.call('sources:save', { draft: folderDraft({ Voornaam: 'firstName', Achternaam: 'lastName', 'E-mail': 'email' }) });
     drop('employees-1.csv', ['Bram;Maes;bram@hr.example', 'Chloé;Dubois;chloe@hr.example', 'Eva;Claes;eva@hr.example']);
     expect(await c.call('sources:run', { id: source.id })).toMatchObject({ status: 'succeeded', created: 3 });
@@ -115,7 +93,7 @@ describe('the Employee files page’s channels', () => {
   });
 
   it('a draft the rules refuse names its field and saves nothing; a changed source keeps its runs', async () => {
-    const c = await signedIn();
+    const c = await fx.signedIn();
     const wrong = await refusal(c, 'sources:save', { draft: { ...folderDraft({}), mode: 'create' } });
     expect(wrong.code).toBe('VALIDATION_FAILED');
     expect(Object.keys(wrong.details?.fields ?? {})).toContain('deactivateMissing');
@@ -139,17 +117,15 @@ describe('the Employee files page’s channels', () => {
   });
 
   it('a viewer reads the sources and runs but cannot change or run them; another organisation sees none; offline is refused', async () => {
-    const owner = await signedIn();
+    const owner = await fx.signedIn();
     const source = await owner.call('sources:save', { draft: folderDraft({}) });
-    const viewer = await server.member(org, 'viewer');
-    const v = await signedIn(viewer.email, viewer.password);
+    const v = await fx.asMember('viewer');
     expect((await v.call('sources:list', {})).sources.map((s) => s.source.id)).toEqual([source.id]);
     expect(await refusal(v, 'sources:run', { id: source.id })).toMatchObject({ code: 'FORBIDDEN' });
     expect(await refusal(v, 'sources:save', { id: source.id, draft: folderDraft({}) })).toMatchObject({ code: 'FORBIDDEN' });
     expect(await refusal(v, 'sources:delete', { id: source.id })).toMatchObject({ code: 'FORBIDDEN' });
 
-    const other = await server.organisation('Other Org');
-    const theirs = await signedIn(other.email, other.password);
+    const theirs = await fx.inOtherOrganisation('Other Org');
     expect(await theirs.call('sources:list', {})).toEqual({ sources: [] });
     expect(await refusal(theirs, 'sources:runs', { id: source.id })).toMatchObject({ code: 'NOT_FOUND' });
     expect(await refusal(theirs, 'sources:run', { id: source.id })).toMatchObject({ code: 'NOT_FOUND' });

@@ -4,58 +4,28 @@
  * once, revoke; a viewer reads only; offline refused), and a profile the
  * identity provider deactivates: pulled, shown, filtered, not invited.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelName, RequestOf } from '../../../src-shared/contract';
-import type { ApiError } from '../../../src-shared/errors';
-import { openTestConsole } from '../../support/console';
-import type { TestConsole } from '../../support/console';
-import { build } from '../../support/roster-server';
-import type { TestOrg, TestServer } from '../../support/roster-server';
+import { describe, expect, it } from 'vitest';
+import { refusal, serverWithConsoles } from '../../support/console';
 import { oktaUser, PATCH_OP, scimClient } from '../../support/scim';
 import type { ScimUserBody } from '../../support/scim';
 
-let server: TestServer;
-let org: TestOrg;
-const consoles: TestConsole[] = [];
-
-beforeEach(async () => {
-  server = await build('sqlite');
-  org = await server.organisation('SCIM Console Org');
-});
-
-afterEach(async () => {
-  for (const c of consoles.splice(0)) c.close();
-  await server.close();
-});
-
-async function signedIn(email = org.email, password = org.password): Promise<TestConsole> {
-  const c = openTestConsole();
-  consoles.push(c);
-  await c.call('sync:connect', { serverUrl: server.url, email, password });
-  return c;
-}
-
-async function refusal<N extends ChannelName>(c: TestConsole, name: N, args: RequestOf<N>): Promise<ApiError> {
-  const result = await c.roster.dispatcher.dispatch(name, args);
-  if (result.ok) throw new Error(`${name} succeeded`);
-  return result.error;
-}
+const fx = serverWithConsoles('SCIM Console Org');
 
 describe('the SCIM tokens page’s channels', () => {
   it('lists none with the base URL, creates a token whose secret works once shown, revokes it (it stops working, stays listed)', async () => {
-    const c = await signedIn();
+    const c = await fx.signedIn();
     const empty = await c.call('org:scimTokens', {});
-    expect(empty).toEqual({ tokens: [], baseUrl: `${server.url}/scim/v2` });
+    expect(empty).toEqual({ tokens: [], baseUrl: `${fx.server.url}/scim/v2` });
 
     const created = await c.call('org:createScimToken', { name: 'Okta' });
-    expect(created).toMatchObject({ name: 'Okta', createdBy: org.email, lastUsedAt: null, revokedAt: null });
+    expect(created).toMatchObject({ name: 'Okta', createdBy: fx.org.email, lastUsedAt: null, revokedAt: null });
     expect(created.token).toMatch(/^scim_/);
-    const scim = scimClient(server, created.token);
+    const scim = scimClient(fx.server, created.token);
     expect((await scim('GET', '/Users')).status).toBe(200);
 
     const listed = await c.call('org:scimTokens', {});
     expect(listed.tokens).toHaveLength(1);
-    expect(listed.tokens[0]).toMatchObject({ id: created.id, name: 'Okta', createdBy: org.email, revokedAt: null });
+    expect(listed.tokens[0]).toMatchObject({ id: created.id, name: 'Okta', createdBy: fx.org.email, revokedAt: null });
     expect(listed.tokens[0]?.lastUsedAt).not.toBeNull();
     // The list never carries the secret.
     expect(JSON.stringify(listed)).not.toContain(created.token);
@@ -67,7 +37,7 @@ describe('the SCIM tokens page’s channels', () => {
   });
 
   it('a bad name is refused by the server with its finding, and nothing is made', async () => {
-    const c = await signedIn();
+    const c = await fx.signedIn();
     const blank = await refusal(c, 'org:createScimToken', { name: '   ' });
     expect(blank.code).toBe('VALIDATION_FAILED');
     expect(blank.details?.fields).toHaveProperty('name');
@@ -76,10 +46,9 @@ describe('the SCIM tokens page’s channels', () => {
   });
 
   it('a viewer lists the tokens; creating and revoking are refused with the role’s finding', async () => {
-    const owner = await signedIn();
+    const owner = await fx.signedIn();
     const made = await owner.call('org:createScimToken', { name: 'Entra ID' });
-    const viewer = await server.member(org, 'viewer');
-    const c = await signedIn(viewer.email, viewer.password);
+    const c = await fx.asMember('viewer');
     expect((await c.call('org:scimTokens', {})).tokens.map((t) => t.name)).toEqual(['Entra ID']);
     expect(await refusal(c, 'org:createScimToken', { name: 'Mine' })).toMatchObject({ code: 'FORBIDDEN', details: { rule: { key: 'role_read_only' } } });
     expect(await refusal(c, 'org:revokeScimToken', { id: made.id })).toMatchObject({ code: 'FORBIDDEN', details: { rule: { key: 'role_read_only' } } });
@@ -87,17 +56,16 @@ describe('the SCIM tokens page’s channels', () => {
   });
 
   it('another organisation’s token cannot be revoked from this one', async () => {
-    const other = await server.organisation('Other Org');
-    const theirs = await signedIn(other.email, other.password);
+    const theirs = await fx.inOtherOrganisation('Other Org');
     const made = await theirs.call('org:createScimToken', { name: 'Theirs' });
-    const c = await signedIn();
+    const c = await fx.signedIn();
     expect((await c.call('org:scimTokens', {})).tokens).toEqual([]);
     expect((await refusal(c, 'org:revokeScimToken', { id: made.id })).code).toBe('NOT_FOUND');
     expect((await theirs.call('org:scimTokens', {})).tokens[0]?.revokedAt).toBeNull();
   });
 
   it('working offline: refused with a clear rule', async () => {
-    const c = await signedIn();
+    const c = await fx.signedIn();
     await c.call('sync:setWorkOffline', { offline: true });
     expect(await refusal(c, 'org:scimTokens', {})).toMatchObject({ code: 'OFFLINE', details: { rule: { key: 'sync_offline' } } });
   });
@@ -105,9 +73,9 @@ describe('the SCIM tokens page’s channels', () => {
 
 describe('a profile the identity provider deactivates', () => {
   it('a SCIM PATCH active:false is pulled by the console: the profile says when, the filter and the count find it, an invitation leaves it out; reactivated, it is back', async () => {
-    const c = await signedIn();
+    const c = await fx.signedIn();
     const { token } = await c.call('org:createScimToken', { name: 'Okta' });
-    const scim = scimClient(server, token);
+    const scim = scimClient(fx.server, token);
     const made = await scim<ScimUserBody>('POST', '/Users', { body: oktaUser('ada@example.com', 'okta-ada', 'Ada', 'Lovelace') });
     expect(made.status).toBe(201);
     await scim('POST', '/Users', { body: oktaUser('bob@example.com', 'okta-bob', 'Bob', 'Builder') });

@@ -5,51 +5,21 @@
  * decodes to those links; a viewer reads only; a bad domain is refused with
  * its field and nothing changes; another organisation's settings stay apart.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelName, RequestOf } from '../../../src-shared/contract';
-import type { ApiError } from '../../../src-shared/errors';
-import { openTestConsole } from '../../support/console';
-import type { TestConsole } from '../../support/console';
+import { describe, expect, it } from 'vitest';
+import { refusal, serverWithConsoles } from '../../support/console';
 import { decodeQr } from '../../support/qr';
-import { build } from '../../support/roster-server';
-import type { TestOrg, TestServer } from '../../support/roster-server';
 
-let server: TestServer;
-let org: TestOrg;
-const consoles: TestConsole[] = [];
-
-beforeEach(async () => {
-  server = await build('sqlite');
-  org = await server.organisation('Sign-up Console Org');
-});
-
-afterEach(async () => {
-  for (const c of consoles.splice(0)) c.close();
-  await server.close();
-});
-
-async function signedIn(email = org.email, password = org.password): Promise<TestConsole> {
-  const c = openTestConsole();
-  consoles.push(c);
-  await c.call('sync:connect', { serverUrl: server.url, email, password });
-  return c;
-}
-
-async function refusal<N extends ChannelName>(c: TestConsole, name: N, args: RequestOf<N>): Promise<ApiError> {
-  const result = await c.roster.dispatcher.dispatch(name, args);
-  if (result.ok) throw new Error(`${name} succeeded`);
-  return result.error;
-}
+const fx = serverWithConsoles('Sign-up Console Org');
 
 describe('the self sign-up page’s channels', () => {
   it('reads the closed default, opens sign-up with a domain, and lists the links whose QR codes carry them', async () => {
-    const res = await server.request<{ data: { id: string } }>('POST', '/api/v1/catalogues', { token: org.token, body: { kind: 'department', draft: { code: 'SALES', name: 'Sales' } } });
+    const res = await fx.server.request<{ data: { id: string } }>('POST', '/api/v1/catalogues', { token: fx.org.token, body: { kind: 'department', draft: { code: 'SALES', name: 'Sales' } } });
     expect(res.status, res.text).toBe(200);
-    const c = await signedIn();
+    const c = await fx.signedIn();
 
     const closed = await c.call('org:signup', {});
     expect(closed).toMatchObject({ enabled: false, departmentChoice: false, allowedDomains: [], updatedAt: null });
-    expect(closed.signUpUrl).toBe(`${server.url}/o/${org.organisationId}/sign-up`);
+    expect(closed.signUpUrl).toBe(`${fx.server.url}/o/${fx.org.organisationId}/sign-up`);
     expect((await c.call('org:signupLinks', {})).enabled).toBe(false);
 
     const saved = await c.call('org:saveSignup', { change: { enabled: true, departmentChoice: true, allowedDomains: ['example.org'] } });
@@ -60,8 +30,8 @@ describe('the self sign-up page’s channels', () => {
     const links = await c.call('org:signupLinks', {});
     expect(links.enabled).toBe(true);
     expect(links.links.map((l) => [l.department?.name ?? null, l.url])).toEqual([
-      [null, `${server.url}/o/${org.organisationId}/sign-up`],
-      ['Sales', `${server.url}/o/${org.organisationId}/sign-up?department=${res.body.data.id}`],
+      [null, `${fx.server.url}/o/${fx.org.organisationId}/sign-up`],
+      ['Sales', `${fx.server.url}/o/${fx.org.organisationId}/sign-up?department=${res.body.data.id}`],
     ]);
     for (const link of links.links) {
       expect(decodeQr(link.qrPngDataUrl)).toBe(link.url);
@@ -70,7 +40,7 @@ describe('the self sign-up page’s channels', () => {
   });
 
   it('a domain that is not one is refused with its field, and the settings stay as they were', async () => {
-    const c = await signedIn();
+    const c = await fx.signedIn();
     await c.call('org:saveSignup', { change: { enabled: true, allowedDomains: ['example.org'] } });
     const refused = await refusal(c, 'org:saveSignup', { change: { enabled: false, allowedDomains: ['not a domain'] } });
     expect(refused.code).toBe('VALIDATION_FAILED');
@@ -79,10 +49,9 @@ describe('the self sign-up page’s channels', () => {
   });
 
   it('a viewer reads the settings and links; saving is refused with the role’s finding', async () => {
-    const owner = await signedIn();
+    const owner = await fx.signedIn();
     await owner.call('org:saveSignup', { change: { enabled: true } });
-    const viewer = await server.member(org, 'viewer');
-    const c = await signedIn(viewer.email, viewer.password);
+    const c = await fx.asMember('viewer');
     expect((await c.call('org:signup', {})).enabled).toBe(true);
     expect((await c.call('org:signupLinks', {})).links).toHaveLength(1);
     expect(await refusal(c, 'org:saveSignup', { change: { enabled: false } })).toMatchObject({ code: 'FORBIDDEN' });
@@ -90,12 +59,11 @@ describe('the self sign-up page’s channels', () => {
   });
 
   it('another organisation’s settings are its own, and working offline is refused with a clear rule', async () => {
-    const other = await server.organisation('Other Org');
-    const theirs = await signedIn(other.email, other.password);
+    const theirs = await fx.inOtherOrganisation('Other Org');
     await theirs.call('org:saveSignup', { change: { enabled: true, allowedDomains: ['other.example'] } });
-    const c = await signedIn();
+    const c = await fx.signedIn();
     expect(await c.call('org:signup', {})).toMatchObject({ enabled: false, allowedDomains: [] });
-    expect((await c.call('org:signupLinks', {})).links[0]?.url).toContain(org.organisationId);
+    expect((await c.call('org:signupLinks', {})).links[0]?.url).toContain(fx.org.organisationId);
     await c.call('sync:setWorkOffline', { offline: true });
     expect(await refusal(c, 'org:signup', {})).toMatchObject({ code: 'OFFLINE', details: { rule: { key: 'sync_offline' } } });
   });
