@@ -346,7 +346,7 @@ export class MemoryReplica {
       if (selection.kind !== 'ids') throw new Error('the fakes select by ids only');
       return selection.ids.flatMap((id) => {
         const r = this.t.profiles.get(id);
-        return r === undefined || r.deleted ? [] : [{ id, name: `${r.firstName} ${r.lastName}`, email: r.email, status: deriveStatus(r, now), deactivated: r.deactivatedAt == null ? (0 as const) : (1 as const) }];
+        return r === undefined || r.deleted ? [] : [{ id, name: `${r.firstName} ${r.lastName}`, email: r.email, phone: r.phone, status: deriveStatus(r, now), deactivated: r.deactivatedAt == null ? (0 as const) : (1 as const) }];
       });
     },
     stored: (id) => this.row(id),
