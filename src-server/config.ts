@@ -6,6 +6,8 @@ import type { Language } from '../src-shared/languages';
 import { checkWebUrl } from '../src-shared/urls';
 import { DEFAULT_SMS_SENDER, parseSmsEnv } from './sms/options';
 import type { SmsConfig } from './sms/options';
+import { defaultImportConfig, parseImportOptions } from './config-imports';
+import type { ImportConfig } from './config-imports';
 
 /** Links email 2 ("get the app") points at. */
 export interface AppLinks {
@@ -24,7 +26,8 @@ export interface ScryptCost {
 /** OWASP Password Storage Cheat Sheet, scrypt: N = 2^17, r = 8, p = 1 (128 MiB). */
 export const OWASP_SCRYPT: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
 
-export interface ServerConfig {
+/** Every setting of the server; the import sources' come from config-imports.ts. */
+export interface ServerConfig extends ImportConfig {
   /** Interface to listen on; 127.0.0.1 unless told otherwise. */
   host: string;
   /** 0 picks a free port. */
@@ -47,20 +50,6 @@ export interface ServerConfig {
   operatorToken: string | undefined;
   /** The token Prometheus sends to read /metrics (ROSTER_METRICS_TOKEN); undefined: /metrics is off. Compared by hash, in constant time. */
   metricsToken: string | undefined;
-  /** The only folder (and what is below it) import sources of kind "folder" may read (ROSTER_IMPORT_ROOT); undefined: folder sources are off. */
-  importRoot: string | undefined;
-  /** The import scheduler (see docs/IMPORT-SOURCES.md): runs due import sources; off with --no-import-scheduler. */
-  importScheduler: {
-    enabled: boolean;
-    /** How often it looks for due sources. */
-    pollIntervalMs: number;
-    /** A source a process runs is leased this long (another process takes it over only after). */
-    leaseMs: number;
-    /** A failed scheduled run is tried again this many times (never past the next scheduled time)… */
-    retries: number;
-    /** …after this long, four times longer at each retry. */
-    retryBaseMs: number;
-  };
   /** Against bulk or phishing mail through invitations; counted from the invitations in the database (every process agrees). */
   /** SCIM requests one SCIM token may make per minute (counted in the database; 0: no limit). */
   scimRequestsPerMinute: number;
@@ -163,8 +152,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     operatorToken: undefined,
     metricsToken: undefined,
     scimRequestsPerMinute: 600,
-    importRoot: undefined,
-    importScheduler: { enabled: true, pollIntervalMs: 30_000, leaseMs: 15 * 60_000, retries: 3, retryBaseMs: 60_000 },
+    ...defaultImportConfig(),
     invitationLimits: { perOrganisationPerHour: 2000, reinviteCooldownMinutes: 5 },
     defaultLanguage: DEFAULT_LANGUAGE,
     appLinks: DEFAULT_APP_LINKS,
@@ -340,8 +328,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (publicUrl !== undefined) config.publicBaseUrl = checkUrl('public URL', publicUrl, ['http:', 'https:']).replace(/\/+$/, '');
   const dataDir = pick('data-dir', 'ROSTER_SERVER_DATA_DIR');
   if (dataDir !== undefined) config.dataDir = resolve(dataDir);
-  const importRoot = pick('import-root', 'ROSTER_IMPORT_ROOT');
-  if (importRoot !== undefined) config.importRoot = resolve(importRoot);
+  const imports = parseImportOptions(pick, flags.has('no-import-scheduler') || env.ROSTER_IMPORT_SCHEDULER === '0', config);
+  config.importRoot = imports.importRoot;
+  config.importScheduler = imports.importScheduler;
   const databaseUrl = pick('database-url', 'DATABASE_URL');
   if (databaseUrl !== undefined) config.databaseUrl = checkUrl('DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:']);
   const smtpUrl = pick('smtp-url', 'ROSTER_SMTP_URL');
@@ -390,7 +379,6 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (flags.has('no-demo') || env.ROSTER_DEMO === '0') config.seedDemo = false;
   config.resetDemoPassword = flags.has('reset-demo-password');
   if (flags.has('no-worker') || env.ROSTER_WORKER === '0') config.worker = { ...config.worker, enabled: false };
-  if (flags.has('no-import-scheduler') || env.ROSTER_IMPORT_SCHEDULER === '0') config.importScheduler = { ...config.importScheduler, enabled: false };
   const lease = pick('mail-lease-seconds', 'ROSTER_MAIL_LEASE_SECONDS');
   if (lease !== undefined) {
     const seconds = positiveNumber('mail lease (seconds)', lease, { integer: true, min: 5 });

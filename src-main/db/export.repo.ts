@@ -7,7 +7,7 @@ import type { ExportColumn } from '../../src-shared/contract/export';
 import { isAttributeField } from '../../src-shared/attributes';
 import type { AttributeField } from '../../src-shared/attributes';
 import type { ExportedProfile } from '../core/export/table';
-import { orderBy, whereNow } from './profiles.repo';
+import { orderBy, whereNow } from './profile-list.repo';
 import { ATTRIBUTE_COLUMNS } from './profile-entries';
 
 /** The columns an export reads, in this order (rows come back as arrays: no object per row). */

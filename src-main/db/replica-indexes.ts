@@ -12,7 +12,7 @@ import { fillProfileEntries } from './profile-entries';
  * large pull writes its rows without them ("bulk mode") and they are built
  * afterwards in a few set-wise statements, off the sync's path (see
  * `buildDeferred`). While they are pending, list queries still answer
- * correctly, by scanning (see `profiles.repo`).
+ * correctly, by scanning (see `profile-list.repo`).
  *
  * The pending state is a generation number in the settings table ('0' when
  * everything is built), written in the same transaction as the change it

@@ -1,6 +1,7 @@
 import { prepared, uniqueValueClash } from './database';
 import type { Db } from './database';
-import { profilesRepo, rowToStored } from './profiles.repo';
+import { profilesRepo } from './profiles.repo';
+import { rowToStored } from './profile-rows';
 import { settingsRepo } from './settings.repo';
 import { replicaIndexes } from './replica-indexes';
 import { outboxRepo } from './outbox.repo';
@@ -10,7 +11,7 @@ import { rulesRepo } from './rules.repo';
 import type { ConflictRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
 import { stripForbiddenCharacters } from '../../src-shared/text-safety';
 import type { InviteBatchRecord } from '../core/invitations/ports';
-import type { ProfileRow } from './profiles.repo';
+import type { ProfileRow } from './profile-rows';
 import { storedMutation } from '../../src-shared/mutation';
 import type { Mutation } from '../../src-shared/mutation';
 import type { ConflictKind, InviteBatchStatus, SyncLogEntry, SyncText } from '../../src-shared/contract/sync';

@@ -11,7 +11,8 @@ import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../src-import/analy
 import { mergedValues, providedFields } from '../../src-import/diff';
 import type { Mapping, RememberedMapping } from '../../src-import/match';
 import { readSpreadsheet } from '../../src-import/read';
-import type { ImportRunsTable, ImportSourcesTable, ProfileRow } from '../db/schema';
+import type { ImportRunsTable, ImportSourcesTable } from '../db/schema-imports';
+import type { ProfileRow } from '../db/schema';
 import { chunks } from '../db/tx';
 import type { Tx } from '../db/tx';
 import type { ServerContext } from './context';

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { Client } from 'ssh2';
 import type { ConnectConfig, FileEntry, SFTPWrapper } from 'ssh2';
 import type { ImportRunProblem } from '../../src-shared/import-sources-wire';
-import type { ImportSourcesTable } from '../db/schema';
+import type { ImportSourcesTable } from '../db/schema-imports';
 import type { ServerContext } from './context';
 
 /**

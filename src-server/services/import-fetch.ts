@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { access, mkdir, readdir, readFile, realpath, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ImportSourcesTable } from '../db/schema';
+import type { ImportSourcesTable } from '../db/schema-imports';
 import type { ServerContext } from './context';
 import { freeName, openSftp } from './import-fetch-sftp';
 import { folderInRoot } from './import-sources';

@@ -1,5 +1,5 @@
 import { AppError } from '../../src-shared/errors';
-import type { ImportSourcesTable } from '../db/schema';
+import type { ImportSourcesTable } from '../db/schema-imports';
 import { iso } from '../db/tx';
 import type { ServerContext } from './context';
 

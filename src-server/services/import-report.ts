@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../src-shared/errors';
 import { isLanguage } from '../../src-shared/languages';
 import { neutralise, toCsv } from '../../src-shared/csv';
-import type { ImportRunsTable } from '../db/schema';
+import type { ImportRunsTable } from '../db/schema-imports';
 import type { Tx } from '../db/tx';
 import { appendAudit } from './audit';
 import type { ServerContext } from './context';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../src-shared/errors';
 import type { ImportRun, ImportRunProblem } from '../../src-shared/import-sources-wire';
-import type { ImportRunsTable, ImportSourcesTable } from '../db/schema';
+import type { ImportRunsTable, ImportSourcesTable } from '../db/schema-imports';
 import { inTransaction, iso } from '../db/tx';
 import type { ServerContext } from './context';
 import { fetchNext } from './import-fetch';

@@ -5,7 +5,7 @@ import { AppError } from '../../src-shared/errors';
 import type { MappingTarget } from '../../src-shared/import';
 import { IMPORT_SOURCES_MAX } from '../../src-shared/import-sources-wire';
 import type { ImportSource, ImportSourceAuditAction, ImportSourceDraft } from '../../src-shared/import-sources-wire';
-import type { ImportSourcesTable } from '../db/schema';
+import type { ImportSourcesTable } from '../db/schema-imports';
 import { inTransaction, iso } from '../db/tx';
 import type { Tx } from '../db/tx';
 import { adminActor, appendAudit } from './audit';

@@ -4,10 +4,8 @@ import type { Tx } from '../db/tx';
 import type { Language } from '../../src-shared/languages';
 import type { ProfileSource, ProfileValues } from '../../src-shared/profile';
 import { attributeRefusal, checkValues, databaseRefusalMessage, databaseRefusalRule, isStorableText } from './profile-checks';
-import { englishText, rule } from '../../src-shared/messages';
-import type { RuleMessage } from '../../src-shared/messages';
 import type { ConflictReason, PushResult } from '../../src-shared/wire';
-import type { ErrorDetails, UniqueField } from '../../src-shared/errors';
+import type { ErrorDetails } from '../../src-shared/errors';
 import { overlaps, sameValue, VALUE_FIELDS, withChanges } from '../../src-shared/profile-values';
 import type { ValueChanges } from '../../src-shared/profile-values';
 import { ATTRIBUTE_FIELDS, lookupOf } from '../../src-shared/attributes';
@@ -20,10 +18,11 @@ import { StoredColumns } from './profile-writes';
 import { liveRules } from './rule-reads';
 import { rulesOnCreation } from '../../src-shared/assignment-rules';
 import type { AssignmentRule } from '../../src-shared/assignment-rules';
-import { generateUsername, usernameKey } from '../../src-shared/usernames';
+import { generateUsername } from '../../src-shared/usernames';
 import type { UsernameFormat } from '../../src-shared/usernames';
 import { liveUsernameHolders, storedFormat } from './profile-usernames';
 import type { UsernameNeeds } from './profile-usernames';
+import { liveHolders, UniqueHolders } from './profile-uniqueness';
 
 export const refusedByDatabase = (code: string): Outcome => ({
   kind: 'rejected',
@@ -42,9 +41,6 @@ export interface BatchCheckpoint {
   readonly revokeFor: ReadonlySet<string>;
   readonly entriesChanged: ReadonlySet<string>;
 }
-
-/** A taken email, external ID or username: its holder (also as `profileId`, the name before `holderId`, for one release), which value, and the finding. */
-const takenDetails = (holderId: string, field: UniqueField, found: RuleMessage): ErrorDetails => ({ holderId, profileId: holderId, field, rule: found });
 
 type Outcome =
   | { kind: 'applied'; row: ProfileRow | null; version: number }
@@ -68,10 +64,8 @@ export class ProfileBatch {
   readonly #rows = new Map<string, ProfileRow>();
   /** What the database holds of the rows read (for flush() to write only what changed). */
   readonly #stored = new StoredColumns();
-  readonly #liveByEmail = new Map<string, string>();
-  readonly #liveByExternalId = new Map<string, string>();
-  /** By usernameKey. */
-  readonly #liveByUsername = new Map<string, string>();
+  /** Which live profile holds each email, external ID and username (profile-uniqueness.ts), written through #put and #drop. */
+  readonly #holders = new UniqueHolders({ put: (map, key, value) => this.#put(map, key, value), drop: (map, key) => this.#drop(map, key) });
   /** How the organisation makes usernames for new profiles that come without one (null: it does not). */
   readonly #usernameFormat: UsernameFormat | null;
   /** Emails whose account is confirmed (another organisation's dates are not kept: they are not this one's to show). */
@@ -142,11 +136,11 @@ export class ProfileBatch {
       for (const row of rows) this.#remember(row);
     }
     for (const part of chunks([...new Set(emails)], 500)) {
-      await this.#rememberLive('email', part);
+      for (const row of await liveHolders(this.#trx, this.#organisationId, 'email', part)) this.#remember(row);
       const accounts = await this.#trx.selectFrom('accounts').select('email').where('email', 'in', part).where('confirmed_at', 'is not', null).execute();
       for (const a of accounts) this.#confirmedAccounts.add(a.email);
     }
-    for (const part of chunks([...new Set(externalIds)], 500)) await this.#rememberLive('external_id', part);
+    for (const part of chunks([...new Set(externalIds)], 500)) for (const row of await liveHolders(this.#trx, this.#organisationId, 'external_id', part)) this.#remember(row);
     if (usernames !== undefined) for (const row of await liveUsernameHolders(this.#trx, this.#organisationId, usernames, this.#usernameFormat)) this.#remember(row);
     await this.#readCatalogue();
   }
@@ -191,36 +185,11 @@ export class ProfileBatch {
     return { values: { ...values, licences, grants }, seatless };
   }
 
-  /** The organisation's live profiles holding any of these emails or external IDs. */
-  async #rememberLive(column: 'email' | 'external_id', values: readonly string[]): Promise<void> {
-    const rows = await this.#trx
-      .selectFrom('profiles')
-      .selectAll()
-      .where('organisation_id', '=', this.#organisationId)
-      .where('deleted', '=', 0)
-      .where(column, 'in', values)
-      .execute();
-    for (const row of rows) this.#remember(row);
-  }
-
   #remember(row: ProfileRow): void {
     if (this.#rows.has(row.id)) return;
     this.#stored.read(row);
     this.#put(this.#rows, row.id, row);
-    this.#index(row);
-  }
-
-  #index(row: ProfileRow): void {
-    if (row.deleted !== 0) return;
-    this.#put(this.#liveByEmail, row.email, row.id);
-    if (row.external_id !== null) this.#put(this.#liveByExternalId, row.external_id, row.id);
-    if (row.username !== null) this.#put(this.#liveByUsername, usernameKey(row.username), row.id);
-  }
-
-  #unindex(row: ProfileRow): void {
-    if (this.#liveByEmail.get(row.email) === row.id) this.#drop(this.#liveByEmail, row.email);
-    if (row.external_id !== null && this.#liveByExternalId.get(row.external_id) === row.id) this.#drop(this.#liveByExternalId, row.external_id);
-    if (row.username !== null && this.#liveByUsername.get(usernameKey(row.username)) === row.id) this.#drop(this.#liveByUsername, usernameKey(row.username));
+    this.#holders.add(row);
   }
 
   #put<V>(map: Map<string, V>, key: string, value: V): void {
@@ -267,29 +236,6 @@ export class ProfileBatch {
     for (const id of checkpoint.entriesChanged) this.#entriesChanged.add(id);
   }
 
-  #uniqueness(values: ProfileValues, selfId: string): Outcome | null {
-    const emailOwner = this.#liveByEmail.get(values.email);
-    if (emailOwner !== undefined && emailOwner !== selfId) {
-      const found = rule('email_taken', { email: values.email });
-      return { kind: 'rejected', code: 'EMAIL_TAKEN', message: englishText(found), details: takenDetails(emailOwner, 'email', found) };
-    }
-    if (values.externalId !== null) {
-      const owner = this.#liveByExternalId.get(values.externalId);
-      if (owner !== undefined && owner !== selfId) {
-        const found = rule('external_id_taken', { externalId: values.externalId });
-        return { kind: 'rejected', code: 'EXTERNAL_ID_TAKEN', message: englishText(found), details: takenDetails(owner, 'externalId', found) };
-      }
-    }
-    if (values.username !== null) {
-      const owner = this.#liveByUsername.get(usernameKey(values.username));
-      if (owner !== undefined && owner !== selfId) {
-        const found = rule('username_taken', { username: values.username });
-        return { kind: 'rejected', code: 'USERNAME_TAKEN', message: englishText(found), details: takenDetails(owner, 'username', found) };
-      }
-    }
-    return null;
-  }
-
   /**
    * A new profile's values with the username the organisation's format makes
    * for it when it comes without one (numbered past those taken). None is
@@ -299,7 +245,7 @@ export class ProfileBatch {
    */
   #withUsername(values: ProfileValues): ProfileValues {
     if (values.username !== null || this.#usernameFormat === null) return values;
-    const made = generateUsername(this.#usernameFormat, values, (candidate) => this.#liveByUsername.has(usernameKey(candidate)));
+    const made = generateUsername(this.#usernameFormat, values, (candidate) => this.#holders.hasUsername(candidate));
     return made.ok ? { ...values, username: made.value } : values;
   }
 
@@ -317,7 +263,7 @@ export class ProfileBatch {
     if (existing !== undefined) return { kind: 'conflict', reason: 'exists', row: existing };
     const checked = checkValues(values, this.#defaultLanguage);
     if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields, fieldRules: checked.rules } };
-    const clash = this.#uniqueness(checked.value, id);
+    const clash = this.#holders.clash(checked.value, id);
     if (clash !== null) return clash;
     // The rules run on a new profile only, as they are here (what a console's own run gave is taken back first).
     const ruled = rulesOnCreation(this.#withUsername(checked.value), this.#rules);
@@ -340,7 +286,7 @@ export class ProfileBatch {
       source: this.#source,
     };
     this.#put(this.#rows, id, row);
-    this.#index(row);
+    this.#holders.add(row);
     this.#inserts.set(id, row);
     this.#entriesChanged.add(id);
     if (seatless.length > 0) return { kind: 'no_seat', row, version: 1, licences: seatless };
@@ -361,7 +307,7 @@ export class ProfileBatch {
     const merged = withChanges(current, changes, base);
     const checked = checkValues(merged, this.#defaultLanguage);
     if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields, fieldRules: checked.rules } };
-    const clash = this.#uniqueness(checked.value, id);
+    const clash = this.#holders.clash(checked.value, id);
     if (clash !== null) return clash;
     const touched = ATTRIBUTE_FIELDS.filter((f) => !sameValue(checked.value[f], current[f]));
     const refusal = attributeRefusal(checked.value, this.#catalogue, this.#required, touched);
@@ -370,7 +316,7 @@ export class ProfileBatch {
     if (sameValue(v, current)) return seatless.length > 0 ? { kind: 'no_seat', row, version: row.version, licences: seatless } : { kind: 'applied', row, version: row.version };
     this.#takeSeats(current.licences, v.licences);
     if (ATTRIBUTE_FIELDS.some((f) => !sameValue(v[f], current[f]))) this.#entriesChanged.add(id);
-    this.#unindex(row);
+    this.#holders.remove(row);
     const emailChanged = v.email !== row.email;
     const next: ProfileRow = {
       ...row,
@@ -382,7 +328,7 @@ export class ProfileBatch {
     };
     if (emailChanged) this.#revokeFor.add(id);
     this.#put(this.#rows, id, next);
-    this.#index(next);
+    this.#holders.add(next);
     if (this.#inserts.has(id)) this.#inserts.set(id, next);
     else this.#updates.add(id);
     if (seatless.length > 0) return { kind: 'no_seat', row: next, version: next.version, licences: seatless };
@@ -408,7 +354,7 @@ export class ProfileBatch {
     if (baseVersion !== row.version) return { kind: 'conflict', reason: 'version', row };
     this.#takeSeats(idList(row.licences), []);
     this.#entriesChanged.add(id);
-    this.#unindex(row);
+    this.#holders.remove(row);
     const next: ProfileRow = { ...row, deleted: 1, version: row.version + 1, change_seq: this.nextSeq(), updated_at: iso(this.#now) };
     this.#put(this.#rows, id, next);
     this.#revokeFor.add(id);
