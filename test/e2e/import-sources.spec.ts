@@ -188,4 +188,18 @@ test('the owner adds an SFTP source, runs it, reads its report, and the console 
     await other.screenshot({ path: testInfo.outputPath(`sources-form-columns-${language}.png`) });
     await context.close();
   }
+
+  // The rejected rows downloaded in French: its headers and reason in French, with Excel's semicolon; the file's own cells as they were.
+  const fr = await wordsFor('fr');
+  const french = await browser.newContext({ locale: 'fr-BE', viewport: { width: 1400, height: 900 } });
+  const reader = await french.newPage();
+  await reader.goto(roster.host.launchUrl);
+  await nav(reader, fr('org.nav.importSources'));
+  await reader.getByTestId('import-source').filter({ hasText: 'HR export' }).getByRole('button', { name: fr('org.sources.list.runs') }).click();
+  const frenchDownload = reader.waitForEvent('download');
+  await reader.getByRole('button', { name: fr('org.sources.runs.download') }).click();
+  const frenchCsv = readFileSync(await (await frenchDownload).path(), 'utf8').split('\r\n');
+  expect(frenchCsv[0]).toBe(`\uFEFF${fr('org.sources.runs.csvRow')};First name;Last name;Email;Personeelsnummer;${fr('org.sources.runs.csvReasons')}`);
+  expect(frenchCsv[1]).toBe(`4;Chloé;Dubois;not an email;P-003;${fr('rules.email_invalid', { value: 'not an email' })}`);
+  await french.close();
 });
