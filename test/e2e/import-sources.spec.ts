@@ -22,6 +22,8 @@ import { wordsFor } from './support/words';
  */
 
 const PASSWORD = 'sftp-secret-password';
+/** A folder longer than the "Where" column shows. */
+const LONG_FOLDER = '/srv/exports/human-resources/payroll-system/nightly/belgium/all-sites/current';
 let server: E2eServer;
 let sftp: TestSftpServer;
 let root: string;
@@ -126,10 +128,15 @@ test('the owner adds an SFTP source, runs it, reads its report, and the console 
   await second.getByRole('textbox', { name: 'Port', exact: true }).fill(String(sftp.port));
   await second.getByRole('textbox', { name: 'User name', exact: true }).fill('hr');
   await second.getByLabel('Password', { exact: true }).fill('not-the-password');
-  await second.getByRole('textbox', { name: 'Folder', exact: true }).fill('/exports');
+  await second.getByRole('textbox', { name: 'Folder', exact: true }).fill(LONG_FOLDER);
   await second.getByTestId('source-save').click();
   await expect(second).toBeHidden();
   const failing = page.getByTestId('import-source').filter({ hasText: 'Old password' });
+  // A long folder stays on one line, cut with an ellipsis, the whole path in its tooltip.
+  const folder = failing.getByTestId('source-folder');
+  await expect(folder).toHaveAttribute('title', LONG_FOLDER);
+  const shape = await folder.evaluate((el) => ({ cut: el.scrollWidth > el.clientWidth, lines: Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)), overflow: getComputedStyle(el).textOverflow }));
+  expect(shape).toEqual({ cut: true, lines: 1, overflow: 'ellipsis' });
   await failing.getByRole('button', { name: 'Run now' }).click();
   await expect(page.getByText('The run failed: The SFTP server refused the user name and password or key.')).toBeVisible();
   await expect(failing.getByTestId('source-run-status')).toHaveText('Failed');
