@@ -12,7 +12,7 @@ type Json = Record<string, unknown>;
 
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Comparable form: strings case-insensitively (caseExact false), timestamps as instants. */
 function comparable(value: unknown, other: unknown): [unknown, unknown] {
@@ -124,8 +124,12 @@ function stripCore(f: Filter, coreUrn: string): Filter {
   }
 }
 
-/** A filter as a test on resources; throws invalidFilter for bad syntax or an attribute the resource does not have. */
-export function compileFilter(text: string, known: AttributeSet, coreUrn: string): (resource: Json) => boolean {
+/**
+ * A filter as read and checked: throws invalidFilter for bad syntax or an
+ * attribute the resource does not have. Its paths are without the core URN,
+ * a multi-valued attribute compared alone as its `.value`.
+ */
+export function parseFilter(text: string, known: AttributeSet, coreUrn: string): Filter {
   let parsed: Filter;
   try {
     parsed = parse(text);
@@ -133,8 +137,18 @@ export function compileFilter(text: string, known: AttributeSet, coreUrn: string
     throw new ScimError(400, `The filter cannot be read: ${error instanceof Error ? error.message : 'bad syntax'}.`, 'invalidFilter');
   }
   checkPaths(parsed, known, coreUrn);
-  const filter = stripCore(parsed, coreUrn);
-  return (resource) => tester.test(resource, filter);
+  return stripCore(parsed, coreUrn);
+}
+
+/** A parsed filter as a test on resources (SCIM's semantics: strings case-insensitively, times as times). */
+export const testerOf =
+  (filter: Filter): ((resource: Json) => boolean) =>
+  (resource) =>
+    tester.test(resource, filter);
+
+/** A filter as a test on resources; throws invalidFilter for bad syntax or an attribute the resource does not have. */
+export function compileFilter(text: string, known: AttributeSet, coreUrn: string): (resource: Json) => boolean {
+  return testerOf(parseFilter(text, known, coreUrn));
 }
 
 /** The value at an attribute path (sub-attributes, an extension's URN), for sorting. */
@@ -188,14 +202,27 @@ export function paging(query: Pick<ListQuery, 'startIndex' | 'count'>): { startI
   return { startIndex, count };
 }
 
-/** Sorts in place by sortBy (ascending unless sortOrder=descending); resources without the value come last. */
-export function sortResources(resources: Json[], query: Pick<ListQuery, 'sortBy' | 'sortOrder'>, known: AttributeSet, coreUrn: string): void {
-  if (query.sortBy === undefined || query.sortBy.trim() === '') return;
+/** What a sortBy asks for: its path (lower-case, without the core URN) and direction (1 ascending, -1 descending); null: no sorting. */
+export interface SortSpec {
+  path: string;
+  sign: 1 | -1;
+}
+
+/** sortBy / sortOrder checked: an unknown attribute or order is invalidValue. */
+export function sortSpec(query: Pick<ListQuery, 'sortBy' | 'sortOrder'>, known: AttributeSet, coreUrn: string): SortSpec | null {
+  if (query.sortBy === undefined || query.sortBy.trim() === '') return null;
   const path = normalPath(query.sortBy.trim(), coreUrn);
   if (!known.has(path)) throw new ScimError(400, `Unknown attribute "${query.sortBy}" in sortBy.`, 'invalidValue');
   const order = (query.sortOrder ?? 'ascending').toLowerCase();
   if (order !== 'ascending' && order !== 'descending') throw new ScimError(400, 'sortOrder is "ascending" or "descending".', 'invalidValue');
-  const sign = order === 'descending' ? -1 : 1;
+  return { path, sign: order === 'descending' ? -1 : 1 };
+}
+
+/** Sorts in place by sortBy (ascending unless sortOrder=descending); resources without the value come last. */
+export function sortResources(resources: Json[], query: Pick<ListQuery, 'sortBy' | 'sortOrder'>, known: AttributeSet, coreUrn: string): void {
+  const spec = sortSpec(query, known, coreUrn);
+  if (spec === null) return;
+  const { path, sign } = spec;
   const keyOf = (r: Json): string | number | null => {
     const v = valueAt(r, path);
     if (typeof v === 'string') return ISO_TIME.test(v) ? Date.parse(v) : v.toLowerCase();
@@ -255,16 +282,4 @@ export function projector(query: Pick<ListQuery, 'attributes' | 'excludedAttribu
     return out;
   };
   return (r) => walk(r, '');
-}
-
-/** A filter that is one `path eq "text"` (its path lower-case, without the core URN), for reading by index; else null. */
-export function equalityOf(text: string, coreUrn: string): { path: string; value: string } | null {
-  let parsed: Filter;
-  try {
-    parsed = parse(text);
-  } catch {
-    return null;
-  }
-  if (parsed.op !== 'eq' || typeof parsed.compValue !== 'string') return null;
-  return { path: normalPath(parsed.attrPath, coreUrn), value: parsed.compValue };
 }

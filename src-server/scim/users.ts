@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { RawBuilder, SqlBool } from 'kysely';
+import type { Filter } from 'scim2-parse-filter';
 import { noAttributes } from '../../src-shared/attributes';
 import type { Language } from '../../src-shared/languages';
 import type { ProfileValues } from '../../src-shared/profile';
 import { sameValue, VALUE_FIELDS } from '../../src-shared/profile-values';
 import type { ValueChanges } from '../../src-shared/profile-values';
 import type { ProfileRow } from '../db/schema';
-import type { Executor } from '../db/tx';
+import type { DialectName } from '../db/connect';
+import { inReadSnapshot } from '../db/tx';
+import type { Db, Executor } from '../db/tx';
 import { sourceOf } from '../services/audit';
 import { liveEntries } from '../services/catalogue-reads';
 import type { ServerContext } from '../services/context';
@@ -20,7 +25,9 @@ import { scimActor } from '../services/scim-tokens';
 import { callerOf, scimBase } from './caller';
 import { applyPatch, patchOperations } from './patch';
 import { etagOf, ifMatchHolds, ScimError, URN } from './protocol';
-import { compileFilter, equalityOf, listQuery, paging, projector, sortResources } from './query';
+import { listQuery, paging, parseFilter, projector, sortResources, sortSpec, testerOf } from './query';
+import type { ListQuery } from './query';
+import { UserSql } from './user-filter-sql';
 import { USER_PATHS } from './schemas';
 import { fromScimUser, toScimUser } from './user-mapping';
 import type { ScimCatalogue, ScimUser } from './user-mapping';
@@ -30,6 +37,67 @@ import type { ScimCatalogue, ScimUser } from './user-mapping';
 export async function readCatalogue(db: Executor, organisationId: string): Promise<ScimCatalogue> {
   const entries = await liveEntries(db, organisationId);
   return { departments: entries.filter((e) => e.kind === 'department'), userGroups: entries.filter((e) => e.kind === 'userGroup') };
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * How a list was read: all in SQL (the page alone); filtered in SQL but
+ * sorted in memory (every matching row); SQL narrowing the rows for a filter
+ * tested in memory; or every profile tested in memory.
+ */
+export type ListMode = 'sql' | 'sorted' | 'narrowed' | 'memory';
+
+/**
+ * One page of the organisation's live Users for a list query. The filter and
+ * sortBy go to SQL where they can (user-filter-sql.ts): then totalResults is
+ * a count and only the page is read. A filter SQL cannot say exactly is
+ * tested in memory, on the rows the SQL-able parts of a top-level `and`
+ * leave; a sortBy on an attribute that is not a column sorts in memory.
+ */
+export async function listUsers(
+  db: Db,
+  dialect: DialectName,
+  organisationId: string,
+  q: ListQuery,
+  { startIndex, count }: { startIndex: number; count: number },
+  base: string,
+): Promise<{ total: number; page: Json[]; mode: ListMode }> {
+  const filter = q.filter === undefined || q.filter.trim() === '' ? null : parseFilter(q.filter, USER_PATHS, URN.user);
+  const sort = sortSpec(q, USER_PATHS, URN.user);
+  const toSql = new UserSql(dialect);
+  let where: RawBuilder<SqlBool> | null = null;
+  let inMemory: Filter | null = null;
+  if (filter?.op === 'eq' && filter.attrPath.toLowerCase() === 'externalid' && typeof filter.compValue === 'string') {
+    // The identity providers' usual look-up by externalId: exact, by its index, as it always was.
+    where = sql<SqlBool>`(${sql.ref('profiles.external_id')} = ${filter.compValue})`;
+  } else if (filter !== null) {
+    where = toSql.where(filter);
+    if (where === null) {
+      inMemory = filter;
+      const parts = filter.op === 'and' ? filter.filters.map((f) => toSql.where(f)).filter((p) => p !== null) : [];
+      if (parts.length > 0) where = sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
+    }
+  }
+  const order = sort === null ? [] : toSql.orderBy(sort);
+  return inReadSnapshot(db, async (trx) => {
+    const catalogue = await readCatalogue(trx, organisationId);
+    const live = selectProfiles(trx).where('profiles.organisation_id', '=', organisationId).where('profiles.deleted', '=', 0);
+    const rows = where === null ? live : live.where(where);
+    const toUser = (row: ProfileRow): Json => toScimUser(row, catalogue, base) as unknown as Json;
+    if (inMemory === null && order !== null) {
+      const counted = await rows.clearSelect().select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).executeTakeFirstOrThrow();
+      const total = Number(counted.n);
+      if (count === 0 || startIndex > total) return { total, page: [], mode: 'sql' };
+      const ordered = order.reduce((qb, term) => qb.orderBy(term), rows);
+      const page = await ordered.orderBy('profiles.created_at').orderBy('profiles.id').offset(startIndex - 1).limit(count).execute();
+      return { total, page: page.map(toUser), mode: 'sql' };
+    }
+    const users = (await rows.orderBy('profiles.created_at').orderBy('profiles.id').execute()).map(toUser);
+    const matching = inMemory === null ? users : users.filter(testerOf(inMemory));
+    sortResources(matching, q, USER_PATHS, URN.user);
+    return { total: matching.length, page: matching.slice(startIndex - 1, startIndex - 1 + count), mode: inMemory === null ? 'sorted' : where === null ? 'memory' : 'narrowed' };
+  });
 }
 
 export const whoOf = (request: FastifyRequest): AuditWho => ({ actor: scimActor(callerOf(request)), source: sourceOf(request), profileSource: 'scim' });
@@ -94,23 +162,11 @@ function checkIfMatch(request: FastifyRequest, row: ProfileRow): void {
 
 export function userRoutes(scope: FastifyInstance, ctx: ServerContext): void {
   scope.get('/Users', async (request) => {
-    const caller = callerOf(request);
     const q = listQuery(request.query);
-    const test = q.filter === undefined || q.filter.trim() === '' ? null : compileFilter(q.filter, USER_PATHS, URN.user);
     const { startIndex, count } = paging(q);
     const project = projector(q, USER_PATHS, URN.user);
-    let rows = selectProfiles(ctx.db).where('profiles.organisation_id', '=', caller.organisationId).where('profiles.deleted', '=', 0);
-    // The identity providers' usual question (userName eq "…", externalId eq "…") reads one index, not every profile.
-    const equality = q.filter === undefined ? null : equalityOf(q.filter, URN.user);
-    if (equality?.path === 'username') rows = rows.where('profiles.email', '=', equality.value.toLowerCase());
-    if (equality?.path === 'externalid') rows = rows.where('profiles.external_id', '=', equality.value);
-    const catalogue = await readCatalogue(ctx.db, caller.organisationId);
-    const base = scimBase(ctx);
-    const users = (await rows.orderBy('profiles.created_at').orderBy('profiles.id').execute()).map((r) => toScimUser(r, catalogue, base) as unknown as Record<string, unknown>);
-    const matching = test === null ? users : users.filter(test);
-    sortResources(matching, q, USER_PATHS, URN.user);
-    const page = matching.slice(startIndex - 1, startIndex - 1 + count);
-    return { schemas: [URN.listResponse], totalResults: matching.length, startIndex, itemsPerPage: page.length, Resources: page.map(project) };
+    const listed = await listUsers(ctx.db, ctx.dialect, callerOf(request).organisationId, q, { startIndex, count }, scimBase(ctx));
+    return { schemas: [URN.listResponse], totalResults: listed.total, startIndex, itemsPerPage: listed.page.length, Resources: listed.page.map(project) };
   });
 
   scope.get<{ Params: { id: string } }>('/Users/:id', async (request, reply) => {

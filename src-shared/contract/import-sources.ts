@@ -26,6 +26,23 @@ export interface SavedImportMapping {
 
 const id = z.uuid();
 
+const word = z.string().trim().min(1).max(100);
+
+/**
+ * A run's rejected rows as CSV: the server writes it in English (its own
+ * words: `Row`, the file's headers, `Reasons`); the console gives the words
+ * of its reader's language: the two headers, CSV's separator as Excel
+ * expects it there, and the reasons of the rows it can word from their
+ * findings (the others keep the server's).
+ */
+export const rejectedCsvRequestSchema = z.strictObject({
+  id,
+  runId: id,
+  words: z.strictObject({ row: word, reasons: word, delimiter: z.enum([',', ';']) }),
+  reasons: z.array(z.strictObject({ rowNumber: z.number().int().min(1), text: z.string().max(10_000) })).max(100_000),
+});
+export type RejectedCsvRequest = z.infer<typeof rejectedCsvRequestSchema>;
+
 export const importSourceChannels = {
   /** The sources with their newest run each. */
   'sources:list': channel<{ sources: ImportSourceSummary[] }>()(z.strictObject({})),
@@ -38,8 +55,8 @@ export const importSourceChannels = {
   'sources:runs': channel<ImportRun[]>()(z.strictObject({ id })),
   /** Deactivates the people a run held back at its safety limit. */
   'sources:confirmDeactivation': channel<ImportRun>()(z.strictObject({ id, runId: id })),
-  /** The rows a run rejected, as the server's CSV, saved the way every export is. */
-  'sources:rejectedCsv': channel<ExportedFile>()(z.strictObject({ id, runId: id })),
+  /** The rows a run rejected, as the server's CSV in the reader's words, saved the way every export is. */
+  'sources:rejectedCsv': channel<ExportedFile>()(rejectedCsvRequestSchema),
   /** The mappings remembered from this console's manual imports, newest first: a new source can start from one. */
   'sources:savedMappings': channel<SavedImportMapping[]>()(z.strictObject({})),
 };

@@ -104,33 +104,33 @@ test('a duplicate warning on a new profile: Open it opens the existing one, Crea
     // The same screens in the four languages.
     mkdirSync(SHOTS, { recursive: true });
     await inEveryLanguage(browser, roster.host.launchUrl, { viewport: { width: 1280, height: 860 } }, async ({ page: shown, language, t }) => {
-    await shown.getByRole('navigation').getByText(t('common.nav.profiles'), { exact: true }).click();
-    await shown.getByTestId('filter-duplicates').check();
-    await expect(shown.getByTestId('profile-row')).toHaveCount(2);
-    await shown.screenshot({ path: `${SHOTS}/${language}-filter.png` });
-    await shown.getByRole('button', { name: t('profiles.new.title') }).first().click();
-    await shown.getByRole('textbox', { name: t('common.fields.firstName'), exact: true }).fill('Ada');
-    await shown.getByRole('textbox', { name: t('common.fields.lastName'), exact: true }).fill('Lovelace');
-    await shown.getByRole('textbox', { name: t('common.fields.email'), exact: true }).fill('a.lovelace@example.org');
-    await shown.getByRole('textbox', { name: t('common.fields.phoneNumber'), exact: true }).fill('0470 12 34 56');
-    await shown.getByRole('button', { name: t('profiles.new.submit') }).click();
-    const dialog = shown.getByRole('dialog', { name: t('profiles.duplicates.title') });
-    await expect(dialog.getByRole('button', { name: t('profiles.duplicates.open') })).toHaveCount(2);
-    await expect(dialog).toContainText(t('profiles.duplicates.mightBe', { name: 'Ada Lovelace', email: 'ada@example.org' }));
-    // The dialog's opening transition over before the picture.
-    // (the submit button's spinner turns for ever: only transitions that end are waited for).
-    await shown.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished)));
-    await shown.screenshot({ path: `${SHOTS}/${language}-warning.png` });
-    await dialog.getByRole('button', { name: t('profiles.duplicates.back') }).click();
-    await shown.getByRole('navigation').getByText(t('common.nav.import'), { exact: true }).click();
-    await goToImportReview(shown, dir, t);
-    const words = language === 'en' ? englishText(rule('import_possible_duplicate', { name: 'Ada Lovelace', email: 'ada@example.org' })) : t('rules.import_possible_duplicate', { name: 'Ada Lovelace', email: 'ada@example.org' });
-    await expect(shown.locator('[data-testid="import-row"][data-row-number="2"]').getByTestId('row-problems')).toContainText(words);
-    // The row's details name the existing profiles.
-    await shown.locator('[data-testid="import-row"][data-row-number="2"]').locator('[role="gridcell"]').nth(1).click();
-    await expect(shown.getByTestId('row-details')).toContainText(words);
-    await shown.getByTestId('row-details').getByText(words).first().scrollIntoViewIfNeeded();
-    await shown.screenshot({ path: `${SHOTS}/${language}-import-review.png` });
+      await shown.getByRole('navigation').getByText(t('common.nav.profiles'), { exact: true }).click();
+      await shown.getByTestId('filter-duplicates').check();
+      await expect(shown.getByTestId('profile-row')).toHaveCount(2);
+      await shown.screenshot({ path: `${SHOTS}/${language}-filter.png` });
+      await shown.getByRole('button', { name: t('profiles.new.title') }).first().click();
+      await shown.getByRole('textbox', { name: t('common.fields.firstName'), exact: true }).fill('Ada');
+      await shown.getByRole('textbox', { name: t('common.fields.lastName'), exact: true }).fill('Lovelace');
+      await shown.getByRole('textbox', { name: t('common.fields.email'), exact: true }).fill('a.lovelace@example.org');
+      await shown.getByRole('textbox', { name: t('common.fields.phoneNumber'), exact: true }).fill('0470 12 34 56');
+      await shown.getByRole('button', { name: t('profiles.new.submit') }).click();
+      const dialog = shown.getByRole('dialog', { name: t('profiles.duplicates.title') });
+      await expect(dialog.getByRole('button', { name: t('profiles.duplicates.open') })).toHaveCount(2);
+      await expect(dialog).toContainText(t('profiles.duplicates.mightBe', { name: 'Ada Lovelace', email: 'ada@example.org' }));
+      // The dialog's opening transition over before the picture.
+      // (the submit button's spinner turns for ever: only transitions that end are waited for).
+      await shown.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished)));
+      await shown.screenshot({ path: `${SHOTS}/${language}-warning.png` });
+      await dialog.getByRole('button', { name: t('profiles.duplicates.back') }).click();
+      await shown.getByRole('navigation').getByText(t('common.nav.import'), { exact: true }).click();
+      await goToImportReview(shown, dir, t);
+      const words = language === 'en' ? englishText(rule('import_possible_duplicate', { name: 'Ada Lovelace', email: 'ada@example.org' })) : t('rules.import_possible_duplicate', { name: 'Ada Lovelace', email: 'ada@example.org' });
+      await expect(shown.locator('[data-testid="import-row"][data-row-number="2"]').getByTestId('row-problems')).toContainText(words);
+      // The row's details name the existing profiles.
+      await shown.locator('[data-testid="import-row"][data-row-number="2"]').locator('[role="gridcell"]').nth(1).click();
+      await expect(shown.getByTestId('row-details')).toContainText(words);
+      await shown.getByTestId('row-details').getByText(words).first().scrollIntoViewIfNeeded();
+      await shown.screenshot({ path: `${SHOTS}/${language}-import-review.png` });
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -23,6 +23,8 @@ import { wordsFor } from './support/words';
  */
 
 const PASSWORD = 'sftp-secret-password';
+/** A folder longer than the "Where" column shows. */
+const LONG_FOLDER = '/srv/exports/human-resources/payroll-system/nightly/belgium/all-sites/current';
 let server: E2eServer;
 let sftp: TestSftpServer;
 let root: string;
@@ -127,10 +129,15 @@ test('the owner adds an SFTP source, runs it, reads its report, and the console 
   await second.getByRole('textbox', { name: 'Port', exact: true }).fill(String(sftp.port));
   await second.getByRole('textbox', { name: 'User name', exact: true }).fill('hr');
   await second.getByLabel('Password', { exact: true }).fill('not-the-password');
-  await second.getByRole('textbox', { name: 'Folder', exact: true }).fill('/exports');
+  await second.getByRole('textbox', { name: 'Folder', exact: true }).fill(LONG_FOLDER);
   await second.getByTestId('source-save').click();
   await expect(second).toBeHidden();
   const failing = page.getByTestId('import-source').filter({ hasText: 'Old password' });
+  // A long folder stays on one line, cut with an ellipsis, the whole path in its tooltip.
+  const folder = failing.getByTestId('source-folder');
+  await expect(folder).toHaveAttribute('title', LONG_FOLDER);
+  const shape = await folder.evaluate((el) => ({ cut: el.scrollWidth > el.clientWidth, lines: Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)), overflow: getComputedStyle(el).textOverflow }));
+  expect(shape).toEqual({ cut: true, lines: 1, overflow: 'ellipsis' });
   await failing.getByRole('button', { name: 'Run now' }).click();
   await expect(page.getByText('The run failed: The SFTP server refused the user name and password or key.')).toBeVisible();
   await expect(failing.getByTestId('source-run-status')).toHaveText('Failed');
@@ -155,28 +162,42 @@ test('the owner adds an SFTP source, runs it, reads its report, and the console 
   await expect(page.getByTestId('profile-source')).toHaveText(t('profiles.source.createdBy.import_source'));
 
   await inEveryLanguage(browser, roster.host.launchUrl, { viewport: { width: 1400, height: 900 } }, async ({ page: other, language, t: w }) => {
-  await nav(other, w('org.nav.importSources'));
-  const listed = other.getByTestId('import-source').filter({ hasText: 'HR export' });
-  await expect(listed.getByTestId('source-run-status')).toHaveText(w('org.sources.status.succeeded'));
-  await other.screenshot({ path: testInfo.outputPath(`sources-${language}.png`) });
-  // The failed run's problem in the reader's language.
-  await other.getByTestId('import-source').filter({ hasText: 'Old password' }).getByRole('button', { name: w('org.sources.list.runs') }).click();
-  await expect(other.getByTestId('source-run-error')).toContainText(w('org.sources.problem.sign_in_refused'));
-  await other.screenshot({ path: testInfo.outputPath(`sources-failed-${language}.png`) });
-  await other.keyboard.press('Escape');
-  await listed.getByRole('button', { name: w('org.sources.list.runs') }).click();
-  const runsDialog = other.getByRole('dialog', { name: w('org.sources.runs.title', { name: 'HR export' }) });
-  await expect(runsDialog.getByTestId('source-run')).toHaveCount(1);
-  // The rejected row's reason in the reader's language (the rules' English is the templates themselves).
-  if (language !== 'en') await expect(runsDialog.getByTestId('source-run-rejected')).toContainText(w('rules.email_invalid', { value: 'not an email' }));
-  await other.screenshot({ path: testInfo.outputPath(`sources-runs-${language}.png`) });
-  await other.keyboard.press('Escape');
-  await listed.getByRole('button', { name: w('org.sources.list.edit') }).click();
-  await expect(other.getByRole('dialog', { name: w('org.sources.form.editTitle', { name: 'HR export' }) })).toBeVisible();
-  await other.screenshot({ path: testInfo.outputPath(`sources-form-${language}.png`) });
-  // The lower half of the form: mode, schedule and the column mapped by hand.
-  await other.getByTestId('source-mapping-row').scrollIntoViewIfNeeded();
-  await expect(other.getByTestId('source-mapping-row').getByRole('combobox')).toHaveValue(w('import.fields.externalId'));
-  await other.screenshot({ path: testInfo.outputPath(`sources-form-columns-${language}.png`) });
+    await nav(other, w('org.nav.importSources'));
+    const listed = other.getByTestId('import-source').filter({ hasText: 'HR export' });
+    await expect(listed.getByTestId('source-run-status')).toHaveText(w('org.sources.status.succeeded'));
+    await other.screenshot({ path: testInfo.outputPath(`sources-${language}.png`) });
+    // The failed run's problem in the reader's language.
+    await other.getByTestId('import-source').filter({ hasText: 'Old password' }).getByRole('button', { name: w('org.sources.list.runs') }).click();
+    await expect(other.getByTestId('source-run-error')).toContainText(w('org.sources.problem.sign_in_refused'));
+    await other.screenshot({ path: testInfo.outputPath(`sources-failed-${language}.png`) });
+    await other.keyboard.press('Escape');
+    await listed.getByRole('button', { name: w('org.sources.list.runs') }).click();
+    const runsDialog = other.getByRole('dialog', { name: w('org.sources.runs.title', { name: 'HR export' }) });
+    await expect(runsDialog.getByTestId('source-run')).toHaveCount(1);
+    // The rejected row's reason in the reader's language (the rules' English is the templates themselves).
+    if (language !== 'en') await expect(runsDialog.getByTestId('source-run-rejected')).toContainText(w('rules.email_invalid', { value: 'not an email' }));
+    await other.screenshot({ path: testInfo.outputPath(`sources-runs-${language}.png`) });
+    await other.keyboard.press('Escape');
+    await listed.getByRole('button', { name: w('org.sources.list.edit') }).click();
+    await expect(other.getByRole('dialog', { name: w('org.sources.form.editTitle', { name: 'HR export' }) })).toBeVisible();
+    await other.screenshot({ path: testInfo.outputPath(`sources-form-${language}.png`) });
+    // The lower half of the form: mode, schedule and the column mapped by hand.
+    await other.getByTestId('source-mapping-row').scrollIntoViewIfNeeded();
+    await expect(other.getByTestId('source-mapping-row').getByRole('combobox')).toHaveValue(w('import.fields.externalId'));
+    await other.screenshot({ path: testInfo.outputPath(`sources-form-columns-${language}.png`) });
   });
+
+  // The rejected rows downloaded in French: its headers and reason in French, with Excel's semicolon; the file's own cells as they were.
+  const fr = await wordsFor('fr');
+  const french = await browser.newContext({ locale: 'fr-BE', viewport: { width: 1400, height: 900 } });
+  const reader = await french.newPage();
+  await reader.goto(roster.host.launchUrl);
+  await nav(reader, fr('org.nav.importSources'));
+  await reader.getByTestId('import-source').filter({ hasText: 'HR export' }).getByRole('button', { name: fr('org.sources.list.runs') }).click();
+  const frenchDownload = reader.waitForEvent('download');
+  await reader.getByRole('button', { name: fr('org.sources.runs.download') }).click();
+  const frenchCsv = readFileSync(await (await frenchDownload).path(), 'utf8').split('\r\n');
+  expect(frenchCsv[0]).toBe(`\uFEFF${fr('org.sources.runs.csvRow')};First name;Last name;Email;Personeelsnummer;${fr('org.sources.runs.csvReasons')}`);
+  expect(frenchCsv[1]).toBe(`4;Chloé;Dubois;not an email;P-003;${fr('rules.email_invalid', { value: 'not an email' })}`);
+  await french.close();
 });

@@ -108,26 +108,26 @@ test('a SCIM token is created and shown once, provisions and deactivates a perso
 
   // The same screens in the other console languages, from the browser's language.
   await inEveryLanguage(browser, roster.host.launchUrl, { viewport: { width: 1400, height: 900 } }, async ({ page: other, language, t }) => {
-  await nav(other, t('org.nav.scim'));
-  await expect(other.getByTestId('scim-token-row').filter({ hasText: 'Okta' })).toBeVisible();
-  const name = `Entra ID ${language}`;
-  await other.getByRole('textbox', { name: t('org.scim.new.name') }).fill(name);
-  await other.getByRole('button', { name: t('org.scim.new.submit') }).click();
-  await expect(other.getByTestId('scim-token-once')).toHaveText(t('org.scim.shown.once'));
-  await other.screenshot({ path: testInfo.outputPath(`scim-token-shown-${language}.png`) });
-  await other.getByRole('button', { name: t('org.scim.shown.done') }).click();
-  await other.mouse.move(1, 1);
-  await other.screenshot({ path: testInfo.outputPath(`scim-tokens-${language}.png`) });
-  await other.getByTestId('scim-token-row').filter({ hasText: name }).getByRole('button', { name: t('org.scim.revoke') }).click();
-  await other.getByRole('dialog').getByRole('button', { name: t('org.scim.revoke') }).click();
-  await expect(other.getByTestId('scim-token-row').filter({ hasText: name })).not.toContainText(t('org.scim.active'));
-  await nav(other, t('common.nav.profiles'));
-  await other.getByTestId('filter-deactivated').check();
-  await expect(other.getByTestId('deactivated-badge')).toHaveText(t('common.status.deactivated'));
-  await other.mouse.move(1, 1);
-  await other.screenshot({ path: testInfo.outputPath(`profiles-deactivated-${language}.png`) });
-  await other.getByTestId('profile-row').click();
-  await expect(other.getByTestId('deactivated-notice')).toBeVisible();
-  await other.screenshot({ path: testInfo.outputPath(`profile-deactivated-${language}.png`) });
+    await nav(other, t('org.nav.scim'));
+    await expect(other.getByTestId('scim-token-row').filter({ hasText: 'Okta' })).toBeVisible();
+    const name = `Entra ID ${language}`;
+    await other.getByRole('textbox', { name: t('org.scim.new.name') }).fill(name);
+    await other.getByRole('button', { name: t('org.scim.new.submit') }).click();
+    await expect(other.getByTestId('scim-token-once')).toHaveText(t('org.scim.shown.once'));
+    await other.screenshot({ path: testInfo.outputPath(`scim-token-shown-${language}.png`) });
+    await other.getByRole('button', { name: t('org.scim.shown.done') }).click();
+    await other.mouse.move(1, 1);
+    await other.screenshot({ path: testInfo.outputPath(`scim-tokens-${language}.png`) });
+    await other.getByTestId('scim-token-row').filter({ hasText: name }).getByRole('button', { name: t('org.scim.revoke') }).click();
+    await other.getByRole('dialog').getByRole('button', { name: t('org.scim.revoke') }).click();
+    await expect(other.getByTestId('scim-token-row').filter({ hasText: name })).not.toContainText(t('org.scim.active'));
+    await nav(other, t('common.nav.profiles'));
+    await other.getByTestId('filter-deactivated').check();
+    await expect(other.getByTestId('deactivated-badge')).toHaveText(t('common.status.deactivated'));
+    await other.mouse.move(1, 1);
+    await other.screenshot({ path: testInfo.outputPath(`profiles-deactivated-${language}.png`) });
+    await other.getByTestId('profile-row').click();
+    await expect(other.getByTestId('deactivated-notice')).toBeVisible();
+    await other.screenshot({ path: testInfo.outputPath(`profile-deactivated-${language}.png`) });
   });
 });

@@ -106,12 +106,12 @@ test('the owner opens self sign-up; the links and their QR codes lead to the sig
   await visitor.close();
 
   await inEveryLanguage(browser, roster.host.launchUrl, { viewport: { width: 1400, height: 900 } }, async ({ page: other, language, t }) => {
-  await nav(other, t('org.nav.signup'));
-  await expect(other.getByTestId('signup-link')).toHaveCount(2);
-  await expect(other.getByRole('switch', { name: t('org.signup.enabled') })).toBeChecked();
-  await other.screenshot({ path: testInfo.outputPath(`signup-${language}.png`), fullPage: true });
-  await other.emulateMedia({ media: 'print' });
-  await expect(other.getByTestId('signup-sheet')).toContainText(t('org.signup.sheetHow'));
-  await other.screenshot({ path: testInfo.outputPath(`signup-sheet-${language}.png`), fullPage: true });
+    await nav(other, t('org.nav.signup'));
+    await expect(other.getByTestId('signup-link')).toHaveCount(2);
+    await expect(other.getByRole('switch', { name: t('org.signup.enabled') })).toBeChecked();
+    await other.screenshot({ path: testInfo.outputPath(`signup-${language}.png`), fullPage: true });
+    await other.emulateMedia({ media: 'print' });
+    await expect(other.getByTestId('signup-sheet')).toContainText(t('org.signup.sheetHow'));
+    await other.screenshot({ path: testInfo.outputPath(`signup-sheet-${language}.png`), fullPage: true });
   });
 });

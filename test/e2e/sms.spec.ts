@@ -93,15 +93,15 @@ test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in 
 
   // The setting and the invite dialog in every language (screenshots), read back as saved.
   await inEveryLanguage(browser, roster.host.launchUrl, {}, async ({ page: other, language }) => {
-  if (language !== 'en') {
-    await openOrganisation(other, language);
-    await expect(other.getByTestId('invitation-channels')).toHaveValue(orgLabel(language, 'sms'));
-    await other.getByTestId('invitation-channels').scrollIntoViewIfNeeded();
-    await expect(other.getByText(orgLabel(language, 'channels'))).toBeVisible();
-    await other.screenshot({ path: `${SHOTS}/org-setting-${language}.png` });
-  }
-  await openInviteDialog(other, language);
-  await other.screenshot({ path: `${SHOTS}/invite-dialog-${language}.png` });
+    if (language !== 'en') {
+      await openOrganisation(other, language);
+      await expect(other.getByTestId('invitation-channels')).toHaveValue(orgLabel(language, 'sms'));
+      await other.getByTestId('invitation-channels').scrollIntoViewIfNeeded();
+      await expect(other.getByText(orgLabel(language, 'channels'))).toBeVisible();
+      await other.screenshot({ path: `${SHOTS}/org-setting-${language}.png` });
+    }
+    await openInviteDialog(other, language);
+    await other.screenshot({ path: `${SHOTS}/invite-dialog-${language}.png` });
   });
 
   // Invite her from the list.

@@ -11,6 +11,6 @@ export const importSourceHandlers = (sources: ImportSourcesService): DomainHandl
   'sources:run': ({ id }) => sources.run(id),
   'sources:runs': ({ id }) => sources.runs(id),
   'sources:confirmDeactivation': ({ id, runId }) => sources.confirmDeactivation(id, runId),
-  'sources:rejectedCsv': ({ id, runId }) => sources.rejectedCsv(id, runId),
+  'sources:rejectedCsv': (request) => sources.rejectedCsv(request),
   'sources:savedMappings': () => sources.savedMappings(),
 });

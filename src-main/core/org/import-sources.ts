@@ -1,9 +1,10 @@
 import { Buffer } from 'node:buffer';
-import type { ImportSourceSummary, SavedImportMapping } from '../../../src-shared/contract/import-sources';
+import type { ImportSourceSummary, RejectedCsvRequest, SavedImportMapping } from '../../../src-shared/contract/import-sources';
 import type { ExportedFile, MappingTarget } from '../../../src-shared/import';
 import type { ImportRun, ImportSource, ImportSourceDraft } from '../../../src-shared/import-sources-wire';
 import { normaliseKey } from '../../../src-import/normalise';
 import type { RememberedSource } from '../import/store';
+import { rejectedCsvInWords } from './rejected-csv';
 import type { Clock } from '../ports';
 import type { ImportSourcesTransport, OrgConnection } from './ports';
 
@@ -58,11 +59,12 @@ export class ImportSourcesService {
     return this.deps.server.withServer((c) => this.deps.transport.confirmDeactivation(c, id, runId));
   }
 
-  /** The server's CSV of a run's rejected rows, as a file the console saves the way it saves every export. */
-  async rejectedCsv(id: string, runId: string): Promise<ExportedFile> {
+  /** The server's CSV of a run's rejected rows in the reader's words, as a file the console saves the way it saves every export. */
+  async rejectedCsv({ id, runId, words, reasons }: RejectedCsvRequest): Promise<ExportedFile> {
     const csv = await this.deps.server.withServer((c) => this.deps.transport.rejectedCsv(c, id, runId));
     const day = this.deps.clock.now().toISOString().slice(0, 10);
-    return { fileName: `roster-rejected-rows-${day}.csv`, mimeType: 'text/csv;charset=utf-8', base64: Buffer.from(csv, 'utf8').toString('base64') };
+    const bytes = rejectedCsvInWords(csv, { words, reasons });
+    return { fileName: `roster-rejected-rows-${day}.csv`, mimeType: 'text/csv;charset=utf-8', base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
   }
 
   /** The remembered mappings, keyed by the headers as the file wrote them (the server matches headers as the import does, whatever their case and spacing). */

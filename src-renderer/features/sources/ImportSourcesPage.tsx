@@ -27,6 +27,23 @@ function runNotice(t: TFunction, run: ImportRun): { color: string; message: stri
   return { color: 'green', message: t('org.sources.ran.succeeded', { created: run.created, updated: run.updated, rejected: run.rejected }) };
 }
 
+/**
+ * The "Where" column's share of the table: its lines never widen it (max-width 0
+ * lets a cell's content overflow it), so a longer server, folder or pattern
+ * ends in an ellipsis, whole in its tooltip, and the other columns keep room
+ * in every language.
+ */
+const WHERE_CELL = { width: '18%', maxWidth: 0 } as const;
+
+/** One line of the "Where" column: never wrapped, cut with an ellipsis when too long, the whole of it in its title. */
+function Where({ text, size, dimmed = false, testId }: { text: string; size: 'sm' | 'xs'; dimmed?: boolean; testId?: string }) {
+  return (
+    <Text size={size} {...(dimmed ? { c: 'dimmed' } : {})} ff="monospace" truncate="end" title={text} {...(testId === undefined ? {} : { 'data-testid': testId })}>
+      {text}
+    </Text>
+  );
+}
+
 function SourceRow({ summary, canWrite, onOpen, onEdit, onDelete, onRan }: { summary: ImportSourceSummary; canWrite: boolean; onOpen: () => void; onEdit: () => void; onDelete: () => void; onRan: () => void }) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -42,18 +59,10 @@ function SourceRow({ summary, canWrite, onOpen, onEdit, onDelete, onRan }: { sum
           {source.kind === 'folder' ? t('org.sources.kind.folder') : t('org.sources.kind.sftp')}
         </Text>
       </Table.Td>
-      <Table.Td>
-        {serverOf(source) !== null && (
-          <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
-            {serverOf(source)}
-          </Text>
-        )}
-        <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
-          {source.folder}
-        </Text>
-        <Text size="xs" c="dimmed" ff="monospace">
-          {source.filePattern}
-        </Text>
+      <Table.Td style={WHERE_CELL}>
+        {serverOf(source) !== null && <Where text={serverOf(source) ?? ''} size="sm" />}
+        <Where text={source.folder} size="sm" testId="source-folder" />
+        <Where text={source.filePattern} size="xs" dimmed />
       </Table.Td>
       <Table.Td>
         <Text size="sm">{t(MODE_LABELS[source.mode])}</Text>

@@ -9,6 +9,7 @@ import { useApi } from '../../api/hooks';
 import { useFormat } from '../../i18n/format';
 import { errorText, ruleText } from '../../i18n/messages';
 import { isRuleMessage } from '../../../src-shared/messages';
+import { pickConsoleLanguage } from '../../../src-shared/console-languages';
 import { downloadExported } from '../import/files';
 import { FromServer } from '../org/ServerOnly';
 import { RunCounts, RunStatus } from './RunCounts';
@@ -17,15 +18,25 @@ import { knownProblem, PROBLEM_LABELS, TRIGGER_LABELS } from './words';
 /** The rejected rows shown under a run before "download" takes over. */
 const REJECTED_SHOWN = 5;
 
-/** Why a row was rejected, in the reader's language when the server gave its findings (else as the server wrote it). */
-function reasonsText(t: TFunction, row: ImportRun['rejectedRows'][number]): string {
+type RejectedRow = ImportRun['rejectedRows'][number];
+
+/** A rejected row's reasons in the reader's language, when the server gave its findings; null: only the server's English says them. */
+function wordedReasons(t: TFunction, row: RejectedRow): string[] | null {
   const rules = row.rules ?? [];
-  if (rules.length > 0 && rules.every(isRuleMessage)) return rules.map((found) => ruleText(t, found)).join(' ');
-  return row.reasons.join(' ');
+  return rules.length > 0 && rules.every(isRuleMessage) ? rules.map((found) => ruleText(t, found)) : null;
 }
 
-async function downloadRejected(source: ImportSource, run: ImportRun, t: TFunction): Promise<void> {
-  const r = await api.invoke('sources:rejectedCsv', { id: source.id, runId: run.id });
+/** Why a row was rejected, in the reader's language when the server gave its findings (else as the server wrote it). */
+const reasonsText = (t: TFunction, row: RejectedRow): string => (wordedReasons(t, row) ?? row.reasons).join(' ');
+
+/** The rejected rows' CSV in the reader's words: its headers, the reasons this console can word (one a line, as the server writes them), Excel's separator there. */
+async function downloadRejected(source: ImportSource, run: ImportRun, t: TFunction, language: string): Promise<void> {
+  const reasons = run.rejectedRows.flatMap((row) => {
+    const worded = wordedReasons(t, row);
+    return worded === null ? [] : [{ rowNumber: row.rowNumber, text: worded.join('\n') }];
+  });
+  const words = { row: t('org.sources.runs.csvRow'), reasons: t('org.sources.runs.csvReasons'), delimiter: language === 'en' ? ',' : ';' } as const;
+  const r = await api.invoke('sources:rejectedCsv', { id: source.id, runId: run.id, words, reasons });
   if (r.ok) downloadExported(r.data);
   else notifications.show({ color: 'red', message: errorText(t, r.error) });
 }
@@ -50,7 +61,7 @@ function RunProblem({ run }: { run: ImportRun }) {
 
 /** One run: when, how, which file, what it did; a failure's reason; the rows it rejected; a held-back deactivation to confirm. */
 function RunRow({ source, run, canWrite, onChanged }: { source: ImportSource; run: ImportRun; canWrite: boolean; onChanged: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const format = useFormat();
   const [busy, setBusy] = useState(false);
   return (
@@ -82,7 +93,7 @@ function RunRow({ source, run, canWrite, onChanged }: { source: ImportSource; ru
           )}
           <Group gap="xs">
             {run.rejected > 0 && (
-              <Button size="compact-xs" variant="default" onClick={() => void downloadRejected(source, run, t)} data-testid="source-run-download">
+              <Button size="compact-xs" variant="default" onClick={() => void downloadRejected(source, run, t, pickConsoleLanguage([i18n.resolvedLanguage ?? 'en']))} data-testid="source-run-download">
                 {t('org.sources.runs.download')}
               </Button>
             )}

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MappingTarget } from '../../../src-shared/import';
+import { csvLine } from '../../../src-shared/csv';
 import { refusal, serverWithConsoles } from '../../support/console';
 
 let root: string;
@@ -62,13 +63,18 @@ describe('the Employee files page’s channels', () => {
     // The rejected row says why in English, and gives the finding behind it for the console to word.
     expect(run.rejectedRows).toEqual([{ rowNumber: 4, reasons: [expect.stringMatching(/email/i)], rules: [{ key: 'email_invalid', params: { value: 'not an email' } }] }]);
 
-    const csv = await c.call('sources:rejectedCsv', { id: source.id, runId: run.id });
+    const english = { row: 'Row', reasons: 'Reasons', delimiter: ',' } as const;
+    const csv = await c.call('sources:rejectedCsv', { id: source.id, runId: run.id, words: english, reasons: [] });
     expect(csv.fileName).toMatch(/^roster-rejected-rows-\d{4}-\d{2}-\d{2}\.csv$/);
     const text = Buffer.from(csv.base64, 'base64').toString('utf8');
     expect(text.startsWith('\uFEFF')).toBe(true);
-    expect(text).toContain('Dirk');
-    expect(text).toContain('not an email');
+    const serverReason = run.rejectedRows[0]?.reasons[0] ?? '';
+    // In English the file is the server's own.
+    expect(text).toBe(`\uFEFF${csvLine(['Row', 'Voornaam', 'Achternaam', 'E-mail', 'Reasons'], ',')}${csvLine(['4', 'Dirk', 'Janssens', 'not an email', serverReason], ',')}`);
     expect(text).not.toContain('bram@hr.example');
+    // In French: its headers, the reason the console words from the finding, and Excel's semicolon.
+    const french = await c.call('sources:rejectedCsv', { id: source.id, runId: run.id, words: { row: 'Ligne', reasons: 'Motifs', delimiter: ';' }, reasons: [{ rowNumber: 4, text: '« not an email » n’est pas une adresse e-mail valide.' }] });
+    expect(Buffer.from(french.base64, 'base64').toString('utf8')).toBe('\uFEFFLigne;Voornaam;Achternaam;E-mail;Motifs\r\n4;Dirk;Janssens;not an email;« not an email » n’est pas une adresse e-mail valide.\r\n');
 
     await c.call('sync:now', {});
     const fromFile = await c.call('profiles:list', { query: { source: 'import_source' }, offset: 0, limit: 10 });
