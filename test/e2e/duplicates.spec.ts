@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -19,7 +19,6 @@ import { englishText, rule } from '../../src-shared/messages';
  * French, Dutch and Spanish, saved as screenshots.
  */
 
-const SHOTS = '/work/shots/d21';
 const CSV = ['First name,Last name,Email,Phone number', 'Ada,LOVELACE,countess@example.org,+32 470 12 34 56', 'Grace,Hopper,grace@example.org,'].join('\r\n');
 
 /** Drops the file on the Import page and goes on to the review; `t`: the console's words in the page's language. */
@@ -102,12 +101,11 @@ test('a duplicate warning on a new profile: Open it opens the existing one, Crea
     await expect(imp.row(3)).not.toContainText('Might be the same person');
 
     // The same screens in the four languages.
-    mkdirSync(SHOTS, { recursive: true });
     await inEveryLanguage(browser, roster.host.launchUrl, { viewport: { width: 1280, height: 860 } }, async ({ page: shown, language, t }) => {
       await shown.getByRole('navigation').getByText(t('common.nav.profiles'), { exact: true }).click();
       await shown.getByTestId('filter-duplicates').check();
       await expect(shown.getByTestId('profile-row')).toHaveCount(2);
-      await shown.screenshot({ path: `${SHOTS}/${language}-filter.png` });
+      await shown.screenshot({ path: test.info().outputPath(`${language}-filter.png`) });
       await shown.getByRole('button', { name: t('profiles.new.title') }).first().click();
       await shown.getByRole('textbox', { name: t('common.fields.firstName'), exact: true }).fill('Ada');
       await shown.getByRole('textbox', { name: t('common.fields.lastName'), exact: true }).fill('Lovelace');
@@ -120,7 +118,7 @@ test('a duplicate warning on a new profile: Open it opens the existing one, Crea
       // The dialog's opening transition over before the picture.
       // (the submit button's spinner turns for ever: only transitions that end are waited for).
       await shown.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished)));
-      await shown.screenshot({ path: `${SHOTS}/${language}-warning.png` });
+      await shown.screenshot({ path: test.info().outputPath(`${language}-warning.png`) });
       await dialog.getByRole('button', { name: t('profiles.duplicates.back') }).click();
       await shown.getByRole('navigation').getByText(t('common.nav.import'), { exact: true }).click();
       await goToImportReview(shown, dir, t);
@@ -130,7 +128,7 @@ test('a duplicate warning on a new profile: Open it opens the existing one, Crea
       await shown.locator('[data-testid="import-row"][data-row-number="2"]').locator('[role="gridcell"]').nth(1).click();
       await expect(shown.getByTestId('row-details')).toContainText(words);
       await shown.getByTestId('row-details').getByText(words).first().scrollIntoViewIfNeeded();
-      await shown.screenshot({ path: `${SHOTS}/${language}-import-review.png` });
+      await shown.screenshot({ path: test.info().outputPath(`${language}-import-review.png`) });
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -87,7 +87,7 @@ for (const [language, locale] of [
       await expect(dialog).toHaveCount(0);
       await expect(page.getByTestId('sync-waiting')).toContainText(t('sync.status.invitationsWaiting', { count: 2, n: '2' }));
       await expect(page.getByRole('status').filter({ hasText: t('sync.status.notConnected') })).toBeVisible();
-      await page.screenshot({ path: `/work/shots/a11y/main-flow-${language}.png` });
+      await page.screenshot({ path: test.info().outputPath(`main-flow-${language}.png`) });
     } finally {
       await context.close();
     }

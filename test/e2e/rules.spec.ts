@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './support/a11y';
@@ -19,15 +18,12 @@ import { ServerPage, StatusBar } from './support/sync-pages';
  * English, French, Dutch and Spanish.
  */
 
-const SHOTS = '/work/shots/r14-delete';
-
 let server: E2eServer;
 let host: ConsoleHost;
 
 test.beforeEach(async () => {
   server = await createE2eServer({ organisationName: 'Acme Parking' });
   host = await startConsoleHost(makeDataDir());
-  mkdirSync(SHOTS, { recursive: true });
 });
 
 test.afterEach(async () => {
@@ -48,21 +44,21 @@ async function shootIn(browser: Browser, lang: string, locale: string, words: { 
   await page.goto(host.launchUrl);
   await openRules(page, words.nav, words.heading);
   await expect(page.getByTestId('apply')).toHaveCount(1);
-  await page.screenshot({ path: `${SHOTS}/rules-${lang}.png`, fullPage: true });
+  await page.screenshot({ path: test.info().outputPath(`rules-${lang}.png`), fullPage: true });
   const row = page.getByTestId('rule').first();
   await row.getByRole('button').nth(2).click();
   await page.getByRole('dialog').waitFor();
-  await page.screenshot({ path: `${SHOTS}/editor-${lang}.png` });
+  await page.screenshot({ path: test.info().outputPath(`editor-${lang}.png`) });
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toBeHidden();
   await row.getByRole('button').nth(3).click();
   await expect(page.getByTestId('preview-count')).toBeVisible();
-  await page.screenshot({ path: `${SHOTS}/preview-${lang}.png` });
+  await page.screenshot({ path: test.info().outputPath(`preview-${lang}.png`) });
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toBeHidden();
   await row.getByRole('button').nth(4).click();
   await expect(page.getByTestId('rule-holders')).toContainText('1');
-  await page.screenshot({ path: `${SHOTS}/delete-${lang}.png` });
+  await page.screenshot({ path: test.info().outputPath(`delete-${lang}.png`) });
   await context.close();
 }
 
@@ -149,19 +145,19 @@ test('a rule defined in the console grants on creation and shows which rule gave
   await expect(page.getByTestId('profile-details').getByTestId('granted-by')).toHaveText('granted by rule “Night shift”');
 
   await openRules(page);
-  await page.screenshot({ path: `${SHOTS}/rules-en.png`, fullPage: true });
+  await page.screenshot({ path: test.info().outputPath(`rules-en.png`), fullPage: true });
   await page.getByTestId('rule').getByRole('button', { name: 'Apply…' }).click();
   await expect(page.getByTestId('preview-count')).toBeVisible();
-  await page.screenshot({ path: `${SHOTS}/preview-en.png` });
+  await page.screenshot({ path: test.info().outputPath(`preview-en.png`) });
   await page.getByRole('button', { name: 'Not now' }).click();
   await page.getByTestId('rule').getByRole('button', { name: 'Edit' }).click();
   await page.getByRole('dialog', { name: 'Edit “Night shift”' }).waitFor();
-  await page.screenshot({ path: `${SHOTS}/editor-en.png` });
+  await page.screenshot({ path: test.info().outputPath(`editor-en.png`) });
   await page.keyboard.press('Escape');
 
   await page.getByTestId('apply').getByRole('button', { name: 'Undo' }).click();
   await expect(page.getByTestId('apply')).toContainText('Undone');
-  await page.screenshot({ path: `${SHOTS}/applies-en.png`, fullPage: true });
+  await page.screenshot({ path: test.info().outputPath(`applies-en.png`), fullPage: true });
   await new StatusBar(page).syncNow();
   await profiles.goto();
   await profiles.row('Bram').click();
@@ -180,7 +176,7 @@ test('a rule defined in the console grants on creation and shows which rule gave
   // The applies history lives on the server: offline it says so, never "none yet".
   await expect(page.getByTestId('applies-unavailable')).toHaveText('The history of applies is kept on the server: it shows here while the server can be reached.');
   await expect(page.getByTestId('applies-empty')).toHaveCount(0);
-  await page.screenshot({ path: `${SHOTS}/offline-en.png`, fullPage: true });
+  await page.screenshot({ path: test.info().outputPath(`offline-en.png`), fullPage: true });
 
   // Deleting asks first, and says who holds what the rule gave: they keep it.
   await page.getByTestId('status-bar').getByRole('switch', { name: 'Work offline' }).click();
@@ -189,7 +185,7 @@ test('a rule defined in the console grants on creation and shows which rule gave
   const remove = page.getByRole('dialog', { name: 'Delete the rule “Night shift”?' });
   await expect(remove.getByTestId('rule-holders')).toHaveText('1 profile holds a value this rule gave. It keeps it: deleting a rule takes nothing away from anyone.');
   await expectNoSeriousA11yViolations(page, 'Rules · deleting a rule');
-  await page.screenshot({ path: `${SHOTS}/delete-en.png` });
+  await page.screenshot({ path: test.info().outputPath(`delete-en.png`) });
   await remove.getByRole('button', { name: 'Delete the rule' }).click();
   await expect(remove).toBeHidden();
   await expect(page.getByTestId('rules-empty')).toBeVisible();

@@ -9,7 +9,6 @@ import type { E2eServer } from './support/roster-server';
 import { ServerPage, StatusBar } from './support/sync-pages';
 import { createMutation } from '../support/mutations';
 
-const SHOTS = '/work/shots/m15-sms';
 const PHONE = '+32470123456';
 const LOCALES = resolve('src-renderer/i18n/locales');
 
@@ -87,7 +86,7 @@ test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in 
   await expect(page.getByText('Settings saved.')).toBeVisible();
   await expect(channels).toHaveValue('SMS');
   await channels.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: `${SHOTS}/org-setting-en.png`, fullPage: true });
+  await page.screenshot({ path: test.info().outputPath(`org-setting-en.png`), fullPage: true });
   const saved = await call<{ invitationChannels: string }>('GET', '/api/v1/organisation', undefined, session.token);
   expect(saved.invitationChannels).toBe('sms');
 
@@ -98,10 +97,10 @@ test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in 
       await expect(other.getByTestId('invitation-channels')).toHaveValue(orgLabel(language, 'sms'));
       await other.getByTestId('invitation-channels').scrollIntoViewIfNeeded();
       await expect(other.getByText(orgLabel(language, 'channels'))).toBeVisible();
-      await other.screenshot({ path: `${SHOTS}/org-setting-${language}.png` });
+      await other.screenshot({ path: test.info().outputPath(`org-setting-${language}.png`) });
     }
     await openInviteDialog(other, language);
-    await other.screenshot({ path: `${SHOTS}/invite-dialog-${language}.png` });
+    await other.screenshot({ path: test.info().outputPath(`invite-dialog-${language}.png`) });
   });
 
   // Invite her from the list.
@@ -136,7 +135,7 @@ test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in 
   await reader.goto(`${server.url}/dev/sms`);
   await expect(reader.getByRole('heading', { name: 'Dev SMS inbox' })).toBeVisible();
   await expect(reader.getByRole('cell', { name: PHONE })).toBeVisible();
-  await reader.screenshot({ path: `${SHOTS}/dev-sms-inbox.png`, fullPage: true });
+  await reader.screenshot({ path: test.info().outputPath(`dev-sms-inbox.png`), fullPage: true });
 
   // She opens the link from the SMS list and sets her password.
   await reader.getByRole('link', { name: 'Open the link' }).first().click();

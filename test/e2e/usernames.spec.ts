@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
@@ -17,8 +16,6 @@ import { englishText, rule } from '../../src-shared/messages';
  * the profile page changes it, and the list shows and sorts it. Then the
  * same screens in French, Dutch and Spanish, saved as screenshots.
  */
-
-const SHOTS = '/work/shots/n15';
 
 let server: E2eServer;
 let host: ConsoleHost | null = null;
@@ -114,7 +111,6 @@ test('the owner sets the username format; Generate makes the next free username;
   await expect(profiles.rows()).toHaveCount(1);
 
   // The same screens in the four languages, for the screenshots.
-  mkdirSync(SHOTS, { recursive: true });
   await inEveryLanguage(browser, host.launchUrl, { viewport: { width: 1280, height: 860 } }, async ({ page: shown, language, t }) => {
     // The shared rules speak English from their templates, the other languages from the console's rules files.
     const taken = language === 'en' ? englishText(rule('username_taken', { username: 'anais.obrien' })) : t('rules.username_taken', { username: 'anais.obrien' });
@@ -122,16 +118,16 @@ test('the owner sets the username format; Generate makes the next free username;
     await nav(shown, t('common.nav.profiles'));
     await expect(shown.getByRole('columnheader', { name: t('common.fields.username') })).toBeVisible();
     await expect(shown.getByTestId('profile-row')).toHaveCount(2);
-    await shown.screenshot({ path: `${SHOTS}/${language}-list.png` });
+    await shown.screenshot({ path: test.info().outputPath(`${language}-list.png`) });
     await shown.getByTestId('profile-row').filter({ hasText: 'aobrien' }).click();
     await expect(shown.getByTestId('profile-details')).toContainText('aobrien');
-    await shown.screenshot({ path: `${SHOTS}/${language}-profile.png` });
+    await shown.screenshot({ path: test.info().outputPath(`${language}-profile.png`) });
     await shown.getByRole('button', { name: t('profiles.username.change') }).click();
     const changing = shown.getByRole('dialog');
     await changing.getByRole('textbox', { name: t('common.fields.username') }).fill('anais.obrien');
     await changing.getByRole('button', { name: t('profiles.username.changeSave') }).click();
     await expect(changing.getByText(taken)).toBeVisible();
-    await shown.screenshot({ path: `${SHOTS}/${language}-change-username.png` });
+    await shown.screenshot({ path: test.info().outputPath(`${language}-change-username.png`) });
     await changing.getByRole('button', { name: t('common.actions.cancel') }).click();
     await nav(shown, t('common.nav.profiles'));
     await shown.getByRole('button', { name: t('profiles.new.title') }).first().click();
@@ -139,7 +135,7 @@ test('the owner sets the username format; Generate makes the next free username;
     await shown.getByRole('textbox', { name: t('common.fields.lastName'), exact: true }).fill('Dupré-Van den Broeck');
     await shown.getByRole('button', { name: t('profiles.username.generate') }).click();
     await expect(shown.getByRole('textbox', { name: t('common.fields.username') })).toHaveValue('elodie.duprevandenbroeck');
-    await shown.screenshot({ path: `${SHOTS}/${language}-new-profile.png`, fullPage: true });
+    await shown.screenshot({ path: test.info().outputPath(`${language}-new-profile.png`), fullPage: true });
     await nav(shown, t('org.nav.organisation'));
     await shown.getByTestId('username-format').fill('{f}{last}{nn}');
     await expect(shown.getByTestId('username-example')).toHaveText('Élodie Dupré-Van den Broeck → eduprevandenbroeck01');
@@ -147,9 +143,9 @@ test('the owner sets the username format; Generate makes the next free username;
     await shown.getByTestId('username-format').evaluate((input) => {
       input.scrollIntoView({ block: 'center' });
   });
-  await shown.screenshot({ path: `${SHOTS}/${language}-organisation.png` });
+  await shown.screenshot({ path: test.info().outputPath(`${language}-organisation.png`) });
   await shown.getByTestId('username-format').fill('{first}.{x}');
   await expect(shown.getByText(badToken)).toBeVisible();
-  await shown.screenshot({ path: `${SHOTS}/${language}-organisation-error.png` });
+  await shown.screenshot({ path: test.info().outputPath(`${language}-organisation-error.png`) });
   });
 });
