@@ -77,6 +77,55 @@ const RAW: Record<Exclude<MappingTarget, 'ignore'>, readonly string[]> = {
     'sprache', 'bevorzugte sprache', 'muttersprache', 'korrespondenzsprache',
     'idioma', 'lengua', 'idioma preferido',
   ],
+  accessRights: [
+    'access rights', 'access right', 'access rights granted',
+    'droits d accès', 'droit d accès', 'autorisations d accès',
+    'toegangsrechten', 'toegangsrecht',
+    'zugriffsrechte', 'zugangsrechte',
+    'derechos de acceso', 'derecho de acceso',
+  ],
+  department: [
+    'department', 'dept', 'division', 'business unit', 'organisational unit', 'organizational unit',
+    'département', 'service',
+    'afdeling',
+    'abteilung',
+    'departamento',
+  ],
+  jobProfile: [
+    'job profile', 'job title', 'job function',
+    'profil de poste', 'poste', 'fonction', 'intitulé de poste', 'métier',
+    'functieprofiel', 'functie', 'functietitel', 'job titel',
+    'stellenprofil', 'position bezeichnung', 'berufsbezeichnung',
+    'perfil de puesto', 'puesto', 'función',
+  ],
+  permissionType: [
+    'permission type', 'permission level', 'access level',
+    'type de permission', 'type d autorisation', 'niveau d accès', 'permission utilisateur',
+    'machtigingstype', 'rechtenniveau', 'toegangsniveau',
+    'berechtigungstyp', 'zugriffsstufe',
+    'tipo de permiso', 'nivel de acceso',
+  ],
+  userGroup: [
+    'user group', 'usergroup', 'user groups',
+    'groupe d utilisateurs', 'groupe utilisateur',
+    'gebruikersgroep', 'gebruikers groep',
+    'benutzergruppe',
+    'grupo de usuarios', 'grupo de usuario',
+  ],
+  paymentMethods: [
+    'payment methods', 'payment method', 'payment means', 'means of payment',
+    'moyens de paiement', 'moyen de paiement', 'mode de paiement',
+    'betaalmethoden', 'betaalmethode', 'betaalmiddelen', 'betaalwijze',
+    'zahlungsmethoden', 'zahlungsart', 'zahlungsmittel',
+    'métodos de pago', 'método de pago', 'forma de pago',
+  ],
+  licences: [
+    'licences', 'licence', 'licenses', 'license', 'user licence', 'user license', 'user licenses',
+    'licences utilisateur', 'licence utilisateur', 'licences attribuées',
+    'licenties', 'licentie', 'gebruikerslicentie',
+    'lizenzen', 'lizenz',
+    'licencias', 'licencia',
+  ],
 };
 
 export type AliasTarget = keyof typeof RAW;

@@ -1,3 +1,5 @@
+import { isAttributeField } from '../src-shared/attributes';
+import type { AttributeField } from '../src-shared/attributes';
 import { DEFAULT_LANGUAGE } from '../src-shared/languages';
 import type { Language } from '../src-shared/languages';
 import { PROFILE_FIELDS, validateProfile } from '../src-shared/profile';
@@ -124,7 +126,7 @@ const unneutralise = (value: string): string => (value.length > 1 && value.charC
 export function fieldColumns(mapping: Mapping): Partial<Record<ProfileField, number>> {
   const out: Partial<Record<ProfileField, number>> = {};
   mapping.forEach((target, column) => {
-    if (target === 'ignore') return;
+    if (target === 'ignore' || isAttributeField(target)) return;
     if (target === 'fullName') {
       if (!mapping.includes('firstName')) out.firstName = column;
       if (!mapping.includes('lastName')) out.lastName = column;
@@ -143,6 +145,7 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
   const issues: CellIssue[] = [];
   let fullName: string | null = null;
   let fullColumn = -1;
+  let attributeCells: Partial<Record<AttributeField, string>> | undefined;
   const mapping = ctx.mapping;
   for (let column = 0; column < mapping.length; column++) {
     const target: MappingTarget | undefined = mapping[column];
@@ -151,7 +154,8 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
     if (target === 'fullName') {
       fullName = cell;
       fullColumn = column;
-    } else values[target] = cell;
+    } else if (isAttributeField(target)) (attributeCells ??= {})[target] = cell;
+    else values[target] = cell;
   }
   if (fullName !== null) {
     const split = splitFullName(fullName);
@@ -240,6 +244,7 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
     index,
     rowNumber: sheetRow + 1,
     values,
+    ...(attributeCells === undefined ? {} : { attributeCells }),
     normalised: checked.ok && !errorValue ? checked.value : null,
     issues,
     excluded,

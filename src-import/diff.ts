@@ -1,3 +1,4 @@
+import { ATTRIBUTE_FIELDS, isAttributeField } from '../src-shared/attributes';
 import type { Profile, ProfileValues } from '../src-shared/profile';
 import type { CellIssue, FieldChange, ImportRow } from '../src-shared/import';
 import { englishText, rule } from '../src-shared/messages';
@@ -38,6 +39,14 @@ export function providedFields(row: ImportRow, mapping: Mapping): Set<keyof Prof
   if (filled(row.values.externalId)) fields.add('externalId');
   if (filled(row.values.username)) fields.add('username');
   if (filled(row.values.language)) fields.add('language');
+  // An attribute column gives what its cells name (the value step's "none" gives nothing: the profile keeps what it holds).
+  const n = row.normalised;
+  if (n !== null) {
+    for (const field of ATTRIBUTE_FIELDS) {
+      const v = n[field];
+      if (mapping.includes(field) && (Array.isArray(v) ? v.length > 0 : v !== null)) fields.add(field);
+    }
+  }
   return fields;
 }
 
@@ -45,7 +54,11 @@ export function providedFields(row: ImportRow, mapping: Mapping): Set<keyof Prof
 export function mergedValues(existing: ProfileValues, incoming: ProfileValues, provided: ReadonlySet<keyof ProfileValues>): ProfileValues {
   // Everything the file does not give stays as the profile has it, its attributes too.
   const merged: ProfileValues = valuesOf(existing);
-  for (const key of provided) Object.assign(merged, { [key]: incoming[key] });
+  for (const key of provided) {
+    Object.assign(merged, { [key]: incoming[key] });
+    // What the file gives of an attribute is the file's: no rule gave it.
+    if (isAttributeField(key)) merged.grants = Object.fromEntries(Object.entries(merged.grants).filter(([grant]) => grant !== key && !grant.startsWith(`${key}:`)));
+  }
   return merged;
 }
 
@@ -96,6 +109,9 @@ export function diffRow(row: ImportRow, mapping: Mapping, lookup: DirectoryLooku
   const changes: FieldChange[] = [];
   for (const key of VALUE_KEYS) {
     if (!same(byEmail[key], merged[key])) changes.push({ field: key, before: byEmail[key], after: merged[key] });
+  }
+  for (const key of ATTRIBUTE_FIELDS) {
+    if (provided.has(key) && !same(byEmail[key], merged[key])) changes.push({ field: key, before: byEmail[key], after: merged[key] });
   }
   row.changes = changes;
   row.status = changes.length === 0 ? 'unchanged' : 'update';

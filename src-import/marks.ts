@@ -76,7 +76,7 @@ export function addMarkIssues(
       // Said once, on the first field the cell feeds, in place of the rules' errors on all of them.
       for (let i = issues.length - 1; i >= 0; i--) {
         const issue = issues[i];
-        if (issue !== undefined && issue.severity === 'error' && issue.field !== null && fields.includes(issue.field)) issues.splice(i, 1);
+        if (issue !== undefined && issue.severity === 'error' && issue.field !== null && (fields as readonly string[]).includes(issue.field)) issues.splice(i, 1);
       }
       issues.push(cellIssue(field, column, 'error', 'error-value', rule('import_error_value', { field, value })));
     } else {

@@ -1,4 +1,5 @@
 import type { ColumnInfo, ColumnMatch, MappingTarget, MatchReason } from '../src-shared/import';
+import { ATTRIBUTE_FIELDS } from '../src-shared/attributes';
 import { ruleError } from '../src-shared/errors';
 import { englishText, rule } from '../src-shared/messages';
 import type { RuleMessage } from '../src-shared/messages';
@@ -13,7 +14,7 @@ export type Mapping = MappingTarget[];
 /** What is remembered per source: targets by normalised header. */
 export type RememberedMapping = Record<string, MappingTarget>;
 
-const TARGETS: readonly AliasTarget[] = ['firstName', 'lastName', 'fullName', 'email', 'phoneNumber', 'phoneCountryCode', 'tags', 'externalId', 'username', 'language'];
+const TARGETS: readonly AliasTarget[] = ['firstName', 'lastName', 'fullName', 'email', 'phoneNumber', 'phoneCountryCode', 'tags', 'externalId', 'username', 'language', ...ATTRIBUTE_FIELDS];
 
 const ALIAS_LIST: readonly [string, AliasTarget][] = [...ALIASES.entries()];
 

@@ -1,3 +1,4 @@
+import type { AttributeField, Grants, ProfileAttributes } from './attributes';
 import type { Language } from './languages';
 import type { ProfileField, ProfileValues } from './profile';
 import type { IdentityField } from './profile-values';
@@ -64,8 +65,27 @@ export const IMPORT_FAILURE_REASONS = [
 ] as const;
 export type ImportFailureReason = (typeof IMPORT_FAILURE_REASONS)[number];
 
-/** A column's destination: a profile field, "full name" (split into first and last), or nothing. */
-export const MAPPING_TARGETS = ['firstName', 'lastName', 'fullName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'username', 'language', 'ignore'] as const;
+/** A column's destination: a profile field, "full name" (split into first and last), an attribute (entries named by code or name), or nothing. */
+export const MAPPING_TARGETS = [
+  'firstName',
+  'lastName',
+  'fullName',
+  'email',
+  'phoneCountryCode',
+  'phoneNumber',
+  'tags',
+  'externalId',
+  'username',
+  'language',
+  'accessRights',
+  'department',
+  'jobProfile',
+  'permissionType',
+  'userGroup',
+  'paymentMethods',
+  'licences',
+  'ignore',
+] as const;
 export type MappingTarget = (typeof MAPPING_TARGETS)[number];
 
 export type MatchReason = 'header' | 'values' | 'header+values' | 'remembered' | 'manual' | 'none';
@@ -111,11 +131,32 @@ export interface LanguageValue {
   reason: 'exact' | 'known-name' | 'remembered' | 'manual' | 'default' | 'unknown';
 }
 
+/**
+ * One distinct value of an attribute column (a several-valued cell is split
+ * on `;`, `,` or `|`), and the catalogue entry it stands for.
+ */
+export interface AttributeValue {
+  field: AttributeField;
+  /** As the file has it (trimmed). */
+  value: string;
+  count: number;
+  /** The entry id, or null: left empty (reason 'empty') or not found (reason 'unknown': the rows keep an error). */
+  mapped: string | null;
+  /** How: the entry's code or name says so, the admin chose it (an entry or empty), or nothing matched. */
+  reason: 'code' | 'name' | 'manual' | 'empty' | 'unknown';
+}
+
+/** What a row's new profile will hold of the organisation's catalogues: the file's entries with what the rules add, and which rule gave which. */
+export interface RowAttributes {
+  attributes: ProfileAttributes;
+  grants: Grants;
+}
+
 export type IssueSeverity = 'error' | 'warning';
 
 /** One message on one cell (or on the row, when field is null). */
 export interface CellIssue {
-  field: ProfileField | null;
+  field: ProfileField | AttributeField | null;
   /** The file column it came from, when known. */
   column: number | null;
   severity: IssueSeverity;
@@ -142,6 +183,8 @@ export type ImportIssueCode =
   /** A new email, but the same name and the same phone or external ID as an existing profile (src-shared/duplicates.ts): a warning. */
   | 'possible-duplicate'
   | 'neutralised'
+  /** An attribute cell names no entry of its catalogue (and the value step did not map it), or names several where one is allowed. */
+  | 'unknown-entry'
   /** A control or text-direction character (NUL, U+202E …): removed on import; the "remove hidden characters" fix removes it now. */
   | 'hidden-characters'
   /** The file holds a spreadsheet error value (#N/A, #REF!, #DIV/0!…) in the cell: an error until the cell is typed over. */
@@ -153,7 +196,7 @@ export type ImportIssueCode =
 export type DiffStatus = 'pending' | 'new' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'excluded';
 
 export interface FieldChange {
-  field: IdentityField;
+  field: IdentityField | AttributeField;
   before: unknown;
   after: unknown;
 }
@@ -166,6 +209,10 @@ export interface ImportRow {
   rowNumber: number;
   /** The mapped values before normalisation (after edits and value mapping). */
   values: Record<ProfileField, string>;
+  /** The attribute columns' cells as the file has them (only the mapped ones). */
+  attributeCells?: Partial<Record<AttributeField, string>> | undefined;
+  /** What the row's profile would hold of the catalogues once created: the file's entries and the rules' (set while the row is valid). */
+  gets?: RowAttributes | undefined;
   /** The values that will be stored, when the row is valid. */
   normalised: ProfileValues | null;
   issues: CellIssue[];
@@ -236,6 +283,8 @@ export interface ImportSessionView {
   rememberedMapping: boolean;
   signature: string;
   languageValues: LanguageValue[];
+  /** The distinct values of the attribute columns, and the entries they stand for. */
+  attributeValues: AttributeValue[];
   defaults: { language: Language; phoneCountryCode: string | null };
   /** A country code to propose for the phone numbers without one, or null (none lacks one, none carries one, or a tie). */
   phoneCountrySuggestion: PhoneCountrySuggestion | null;

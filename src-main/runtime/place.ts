@@ -164,6 +164,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     limits: options.import?.limits,
     templates: resourceTemplates(options.import?.templatesDir),
     defaults: () => organisationDefaults.importDefaults(),
+    requiredAttributes: () => organisationDefaults.requiredAttributes(),
   });
   const exports = new ExportService({
     worker: createExportWorker({ file, nativeBinding: options.nativeBinding }),

@@ -8,6 +8,9 @@ import type { ProfileValues } from '../../src-shared/profile';
 import { sameValue, sameValues, VALUE_FIELDS } from '../../src-shared/profile-values';
 import type { ValueChanges } from '../../src-shared/profile-values';
 import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../src-import/analyse';
+import { EntryMatcher, mappedAttributes, resolveRowAttributes } from '../../src-import/attributes';
+import type { CatalogueKind } from '../../src-shared/attributes';
+import { liveEntries } from './catalogue-reads';
 import { mergedValues, providedFields } from '../../src-import/diff';
 import type { Mapping, RememberedMapping } from '../../src-import/match';
 import { readSpreadsheet } from '../../src-import/read';
@@ -145,6 +148,12 @@ export async function importFile(ctx: ServerContext, source: ImportSourcesTable,
     edits: {},
     excluded: [],
   });
+  // Attribute columns name catalogue entries by code or name; a value naming none rejects its row (the server's rules run when a profile is created).
+  if (mappedAttributes(analysis.mapping).length > 0) {
+    const entries = await liveEntries(ctx.db, source.organisation_id);
+    const matcher = new EntryMatcher(entries.map((e) => ({ id: e.id, kind: e.kind as CatalogueKind, code: e.code, name: e.name })));
+    for (const row of analysis.rows) resolveRowAttributes(row, { mapping: analysis.mapping, choices: {}, matcher, rules: [] });
+  }
   const cellsOf = (rowNumber: number): string[] => [...(sheet.grid[rowNumber - 1] ?? [])];
   const rejectedRows: RejectedRow[] = [];
   const reject = (rowNumber: number, reasons: string[], found: readonly (RuleMessage | undefined)[]): void => {

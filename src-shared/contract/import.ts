@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import { LANGUAGES } from '../languages';
+import { ATTRIBUTE_FIELDS } from '../attributes';
 import { PROFILE_FIELDS } from '../profile';
 import { BULK_FIXES, DELIMITERS, MAPPING_TARGETS, PREVIEW_FILTERS, TEMPLATE_LANGUAGES, TEXT_ENCODINGS } from '../import';
 import type {
@@ -73,6 +74,10 @@ export const importChannels = {
       importId,
       values: z.array(z.strictObject({ value: z.string().max(1000), language: z.enum(LANGUAGES).nullable() })).max(10_000),
     }),
+  ),
+  /** The value step, for an attribute column: one distinct value → an entry of that attribute's catalogue, or none (null: the cells' value is left out). */
+  'import:setAttributeValue': channel<ImportSessionView>()(
+    z.strictObject({ importId, field: z.enum(ATTRIBUTE_FIELDS), value: z.string().min(1).max(1000), entryId: z.uuid().nullable() }),
   ),
   /** The language used where a row has none, and the phone country code assumed for national numbers. */
   'import:setDefaults': channel<ImportSessionView>()(

@@ -40,6 +40,7 @@ export const PRELOAD_CHANNELS = [
   'import:setHeaderRow',
   'import:setMapping',
   'import:setValueMap',
+  'import:setAttributeValue',
   'import:setDefaults',
   'import:setMode',
   'import:preview',

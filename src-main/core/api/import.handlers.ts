@@ -17,6 +17,7 @@ export const importHandlers = (imports: ImportService): DomainHandlers<ImportCha
   'import:setHeaderRow': ({ importId, headerRow }) => imports.setHeaderRow(importId, headerRow),
   'import:setMapping': ({ importId, mapping }) => imports.setMapping(importId, mapping),
   'import:setValueMap': ({ importId, values }) => imports.setValueMap(importId, values),
+  'import:setAttributeValue': ({ importId, field, value, entryId }) => imports.setAttributeValue(importId, field, value, entryId),
   'import:setDefaults': ({ importId, language, phoneCountryCode }) => imports.setDefaults(importId, { language, phoneCountryCode }),
   'import:setMode': ({ importId, mode }) => imports.setMode(importId, mode),
   'import:preview': ({ importId, offset, limit, filter, search }) => imports.preview(importId, { offset, limit, filter, search }),

@@ -2,6 +2,7 @@ import type { ImportLimits, ImportPhase, ImportProgress } from '../../../src-sha
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import type { ImportWorkerPort } from './worker-port';
 import type { Defaults } from '../../../src-import/analyse';
+import type { RequiredAttributes } from '../../../src-shared/attributes';
 
 /** What every part of the import (sessions, shaping, review, commit, history) reaches the outside through: wired once by the ImportService. */
 export interface ImportContext {
@@ -15,6 +16,8 @@ export interface ImportContext {
   progress: (progress: ImportProgress) => void;
   /** What a new import starts with (the organisation's default language and phone country, when the server gave them). */
   defaults: () => Defaults;
+  /** The attributes the organisation requires of every profile (a new row lacking one, after the rules, is an error). */
+  requiredAttributes: () => RequiredAttributes;
   /** Yields to the event loop (between commit batches and diff chunks, so cancel and progress get through). */
   yieldNow: () => Promise<void>;
 }

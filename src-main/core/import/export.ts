@@ -1,5 +1,9 @@
 import * as XLSX from 'xlsx';
 import { FIELD_LABELS, PROFILE_FIELDS } from '../../../src-shared/profile';
+import type { ProfileField } from '../../../src-shared/profile';
+import { ATTRIBUTE_FIELDS, isAttributeField } from '../../../src-shared/attributes';
+import type { AttributeField } from '../../../src-shared/attributes';
+import { RULE_TEMPLATES } from '../../../src-shared/messages';
 import type { ExportedFile, ImportRow } from '../../../src-shared/import';
 import { neutralise, toCsv } from '../../../src-shared/csv';
 
@@ -16,12 +20,17 @@ export function problemRows(rows: readonly ImportRow[], selection: ProblemSelect
   return rows.filter((row) => !row.excluded && row.issues.some((i) => selection === 'problems' || i.severity === 'error'));
 }
 
+const labelOf = (field: ProfileField | AttributeField): string => (isAttributeField(field) ? RULE_TEMPLATES[`field_${field}`] : FIELD_LABELS[field]);
+
 export function problemTable(rows: readonly ImportRow[]): string[][] {
-  const header = ['Row', ...PROFILE_FIELDS.map((f) => FIELD_LABELS[f]), 'Problems'];
+  // The attribute columns the file had, as it had them (headers the import recognises).
+  const attributes = ATTRIBUTE_FIELDS.filter((f) => rows.some((row) => row.attributeCells?.[f] !== undefined));
+  const header = ['Row', ...PROFILE_FIELDS.map((f) => FIELD_LABELS[f]), ...attributes.map(labelOf), 'Problems'];
   const body = rows.map((row) => [
     String(row.rowNumber),
     ...PROFILE_FIELDS.map((f) => row.values[f]),
-    row.issues.map((i) => `${i.severity === 'error' ? 'Error' : 'Warning'}${i.field === null ? '' : ` (${FIELD_LABELS[i.field]})`}: ${i.message}`).join('\n'),
+    ...attributes.map((f) => row.attributeCells?.[f] ?? ''),
+    row.issues.map((i) => `${i.severity === 'error' ? 'Error' : 'Warning'}${i.field === null ? '' : ` (${labelOf(i.field)})`}: ${i.message}`).join('\n'),
   ]);
   return [header, ...body].map((cells) => cells.map(neutralise));
 }

@@ -8,6 +8,7 @@ import { exportProblems } from './export';
 import type { ProblemSelection } from './export';
 import { throwIfCancelled } from '../../../src-import/failure';
 import type { Session } from './sessions';
+import { checkRequiredOnNew, clearRequired, resolveAttributes } from './attributes';
 
 /**
  * Reviewing an open session: pages of rows through a filter and a search (as
@@ -94,13 +95,19 @@ export async function compareWithDirectory(ctx: ImportContext, s: Session, signa
     },
     possibleDuplicates: (values) => replica.profiles.possibleDuplicates(values),
   };
+  // The catalogues and rules may have changed since the rows were checked (a pull meanwhile): the attribute cells are resolved again first.
+  resolveAttributes(ctx, s);
+  const required = ctx.requiredAttributes();
   const rows = s.analysis.rows;
   const chunk = 2000;
   for (let start = 0; start < rows.length; start += chunk) {
     throwIfCancelled(signal);
     for (let i = start; i < Math.min(rows.length, start + chunk); i++) {
       const row = rows[i];
-      if (row !== undefined) diffRow(row, s.analysis.mapping, lookup);
+      if (row === undefined) continue;
+      clearRequired(row);
+      diffRow(row, s.analysis.mapping, lookup);
+      checkRequiredOnNew(row, required);
     }
     if (rows.length > chunk) {
       emitProgress(ctx, s.id, 'diffing', Math.min(rows.length, start + chunk), rows.length);

@@ -33,6 +33,8 @@ import type { Defaults } from '../../../src-import/analyse';
 import type { ImportJob } from './sessions';
 import { ImportShaping } from './shaping';
 import { buildTemplate, templateFileName } from './templates';
+import { chooseAttributeValue } from './attributes';
+import type { AttributeField, RequiredAttributes } from '../../../src-shared/attributes';
 
 export interface TemplateSource {
   /** The committed template file, or undefined to build it (same content) in memory. */
@@ -53,6 +55,8 @@ export interface ImportServiceDeps {
   yieldNow?: () => Promise<void>;
   /** What a new import starts with; the built-in defaults (no phone country) when not given. */
   defaults?: () => Defaults;
+  /** The organisation's required attributes (none when not given). */
+  requiredAttributes?: () => RequiredAttributes;
   /** Most import sessions kept open at once (the oldest idle one is closed beyond; 2 by default). */
   maxSessions?: number;
   /** An import left untouched this long is closed and its memory given back (15 minutes by default). */
@@ -87,6 +91,7 @@ export class ImportService {
       limits: { ...IMPORT_DEFAULT_LIMITS, ...deps.limits },
       progress: deps.progress,
       defaults: deps.defaults ?? (() => DEFAULT_DEFAULTS),
+      requiredAttributes: deps.requiredAttributes ?? (() => []),
       yieldNow: deps.yieldNow ?? (() => new Promise((resolve) => setImmediate(resolve))),
     };
     this.sessions = new ImportSessions(this.ctx, deps.maxSessions ?? IMPORT_MAX_SESSIONS, deps.idleMs ?? IMPORT_IDLE_MS);
@@ -163,6 +168,13 @@ export class ImportService {
   async setValueMap(importId: string, values: { value: string; language: Language | null }[]): Promise<ImportSessionView> {
     const s = this.sessions.get(importId);
     await this.shaping.setValueMap(s, values);
+    return viewOf(s);
+  }
+
+  /** The value step, for an attribute column: one distinct value → an entry of that attribute's catalogue, or none (null). */
+  async setAttributeValue(importId: string, field: AttributeField, value: string, entryId: string | null): Promise<ImportSessionView> {
+    const s = this.sessions.get(importId);
+    await s.control.run('checking the rows', () => chooseAttributeValue(this.ctx, s, field, value, entryId));
     return viewOf(s);
   }
 

@@ -2,7 +2,9 @@ import { ruleError } from '../../../src-shared/errors';
 import type { AppError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import type { RuleMessage } from '../../../src-shared/messages';
-import type { Delimiter, ImportMode, ImportSessionView, TextEncoding } from '../../../src-shared/import';
+import type { AttributeValue, Delimiter, ImportMode, ImportSessionView, TextEncoding } from '../../../src-shared/import';
+import type { AttributeChoices } from '../../../src-import/attributes';
+import { resolveAttributes } from './attributes';
 import { countRows, NO_FIXES } from '../../../src-import/analyse';
 import type { Analysis, Defaults, Fixes, LanguageMap, RowEdits } from '../../../src-import/analyse';
 import { emitProgress } from './context';
@@ -29,6 +31,9 @@ export interface Session {
   /** Grid row of each data row (the row index in the analysis → the sheet's row). */
   dataRows: number[];
   languageChoices: LanguageMap;
+  /** The value step's choices for the attribute columns, and the distinct values they resolve (src-import/attributes.ts). */
+  attributeChoices: AttributeChoices;
+  attributeValues: AttributeValue[];
   defaults: Defaults;
   fixes: Fixes;
   edits: RowEdits;
@@ -125,14 +130,15 @@ export function sheetOf(s: Session): ParsedSheet {
   return sheet;
 }
 
-/** Takes a new analysis of the current sheet: the data rows follow its header row, and the comparison is stale. */
-export function adopt(s: Session, analysis: Analysis): void {
+/** Takes a new analysis of the current sheet: the data rows follow its header row, the attribute cells are resolved, and the comparison is stale. */
+export function adopt(ctx: ImportContext, s: Session, analysis: Analysis): void {
   s.analysis = analysis;
   const sheet = sheetOf(s);
   const start = analysis.headerRow === null ? 0 : analysis.headerRow + 1;
   const dataRows: number[] = [];
   for (let r = start; r < sheet.grid.length; r++) if ((sheet.grid[r] ?? []).some((v) => v.trim() !== '')) dataRows.push(r);
   s.dataRows = dataRows;
+  resolveAttributes(ctx, s);
   s.diffed = false;
 }
 
@@ -159,6 +165,7 @@ export function viewOf(s: Session): ImportSessionView {
     rememberedMapping: a.rememberedMapping,
     signature: a.signature,
     languageValues: a.languageValues,
+    attributeValues: s.attributeValues,
     defaults: s.defaults,
     phoneCountrySuggestion: a.phoneCountry,
     mode: s.mode,
@@ -329,6 +336,8 @@ export class ImportSessions {
       analysis: result.analysis,
       dataRows: [],
       languageChoices,
+      attributeChoices: previous?.attributeChoices ?? {},
+      attributeValues: [],
       defaults,
       fixes,
       edits: {},
@@ -338,7 +347,7 @@ export class ImportSessions {
       control,
       touched: this.now(),
     };
-    adopt(session, result.analysis);
+    adopt(this.ctx, session, result.analysis);
     return session;
   }
 

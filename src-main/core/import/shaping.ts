@@ -12,6 +12,8 @@ import { assertSheetUsable } from './worker-port';
 import type { RememberedMapping } from '../../../src-import/match';
 import { rememberedSources } from './remembered';
 import { adopt, sheetOf } from './sessions';
+import { attributeContext } from './attributes';
+import { resolveRowAttributes } from '../../../src-import/attributes';
 import type { Session } from './sessions';
 
 /**
@@ -105,6 +107,7 @@ export class ImportShaping {
     s.edits[rowIndex] = { ...s.edits[rowIndex], [field]: value };
     const ctx = rowContext(s);
     const row = evaluateRow(ctx, rowIndex, fieldColumns(ctx.mapping));
+    resolveRowAttributes(row, attributeContext(this.ctx, s));
     s.analysis.rows[rowIndex] = row;
     markDuplicates(s.analysis.rows);
     s.diffed = false;
@@ -168,7 +171,7 @@ export class ImportShaping {
       ),
     );
     Object.assign(s, next);
-    adopt(s, analysis);
+    adopt(this.ctx, s, analysis);
   }
 }
 

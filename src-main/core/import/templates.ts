@@ -4,11 +4,24 @@ import type { TemplateLanguage } from '../../../src-shared/import';
 import { toXlsx } from './export';
 import { toCsv } from '../../../src-shared/csv';
 import { FIELD_LABELS } from '../../../src-shared/profile';
+import { ATTRIBUTE_FIELDS } from '../../../src-shared/attributes';
+import type { AttributeField } from '../../../src-shared/attributes';
 
 /** The import template: the profile fields as headers in the chosen language, and one example row. */
 
-export const TEMPLATE_HEADERS: Record<TemplateLanguage, Record<ProfileField, string>> = {
-  en: FIELD_LABELS,
+type TemplateField = ProfileField | AttributeField;
+
+export const TEMPLATE_HEADERS: Record<TemplateLanguage, Record<TemplateField, string>> = {
+  en: {
+    ...FIELD_LABELS,
+    accessRights: 'Access rights',
+    department: 'Department',
+    jobProfile: 'Job profile',
+    permissionType: 'Permission type',
+    userGroup: 'User group',
+    paymentMethods: 'Payment methods',
+    licences: 'Licences',
+  },
   fr: {
     firstName: 'Prénom',
     lastName: 'Nom',
@@ -19,6 +32,13 @@ export const TEMPLATE_HEADERS: Record<TemplateLanguage, Record<ProfileField, str
     externalId: 'ID externe',
     username: 'Nom d’utilisateur',
     language: 'Langue',
+    accessRights: 'Droits d’accès',
+    department: 'Département',
+    jobProfile: 'Profil de poste',
+    permissionType: 'Type de permission',
+    userGroup: 'Groupe d’utilisateurs',
+    paymentMethods: 'Moyens de paiement',
+    licences: 'Licences',
   },
   nl: {
     firstName: 'Voornaam',
@@ -30,16 +50,31 @@ export const TEMPLATE_HEADERS: Record<TemplateLanguage, Record<ProfileField, str
     externalId: 'Externe ID',
     username: 'Gebruikersnaam',
     language: 'Taal',
+    accessRights: 'Toegangsrechten',
+    department: 'Afdeling',
+    jobProfile: 'Functieprofiel',
+    permissionType: 'Machtigingstype',
+    userGroup: 'Gebruikersgroep',
+    paymentMethods: 'Betaalmethoden',
+    licences: 'Licenties',
   },
 };
 
 const LANGUAGE_OF: Record<TemplateLanguage, Language> = { en: 'en_US', fr: 'fr_BE', nl: 'nl_BE' };
 
-const ORDER: readonly ProfileField[] = ['firstName', 'lastName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'language'];
+const ORDER: readonly TemplateField[] = ['firstName', 'lastName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'language', ...ATTRIBUTE_FIELDS];
 
 export function templateTable(language: TemplateLanguage): string[][] {
   const headers = TEMPLATE_HEADERS[language];
-  const example: Record<ProfileField, string> = {
+  // The attributes' cells name the organisation's own entries (by code or name), so the example leaves them blank.
+  const example: Record<TemplateField, string> = {
+    accessRights: '',
+    department: '',
+    jobProfile: '',
+    permissionType: '',
+    userGroup: '',
+    paymentMethods: '',
+    licences: '',
     firstName: 'Ann',
     lastName: 'Peeters',
     email: 'ann.peeters@example.com',

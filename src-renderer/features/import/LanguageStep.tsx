@@ -11,6 +11,7 @@ import { errorText, fieldErrorText } from '../../i18n/messages';
 import { LANGUAGE_REASON_LABELS, languageOptions } from './labels';
 import { mappingOf } from './MappingStep';
 import { PhoneCountrySuggestion } from './PhoneCountrySuggestion';
+import { AttributeValuesSection } from './AttributeValuesSection';
 import { useImportSession } from './session';
 
 const LEAVE = 'leave';
@@ -183,6 +184,7 @@ export function LanguageStep({ view }: { view: ImportSessionView }) {
           </Paper>
         )}
       </Stack>
+      <AttributeValuesSection view={view} />
       {hasPhone && (
         <Stack gap="xs">
           <Title order={4}>{t('import.values.phoneTitle')}</Title>

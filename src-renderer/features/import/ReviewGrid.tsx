@@ -1,9 +1,11 @@
-import { useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import type { CSSProperties } from 'react';
 import { Badge, Checkbox, Group, Loader, Text } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ProfileField } from '../../../src-shared/profile';
+import { ATTRIBUTE_FIELDS, grantKey, isAttributeField, isMultiField } from '../../../src-shared/attributes';
+import { useApi } from '../../api/hooks';
 import type { CellIssue, ImportRow } from '../../../src-shared/import';
 import { useFormat } from '../../i18n/format';
 import { issueText } from '../../i18n/messages';
@@ -19,6 +21,7 @@ import { useVirtualPagedRows } from '../../api/usePagedRows';
 export { SeverityIcon } from './review-grid-cell';
 
 const ROW_HEIGHT = 40;
+const NO_RULES: Readonly<Record<string, string>> = {};
 
 /** The grid's column headers: short where the field's full name is long (the full name is the header's tooltip). */
 const SHORT_LABELS = {
@@ -42,8 +45,33 @@ export const rowStatus = (row: ImportRow): ImportRow['status'] => (row.excluded 
  */
 export type IssuePlacer = (issue: CellIssue) => ProfileField | null;
 
-export const placeIssues = (columnFields: ReadonlyMap<number, ProfileField>): IssuePlacer => (issue) =>
-  issue.column === null ? issue.field : (columnFields.get(issue.column) ?? issue.field);
+export const placeIssues = (columnFields: ReadonlyMap<number, ProfileField>): IssuePlacer => (issue) => {
+  // An attribute's problems are told in the row's problems, beside what it gets.
+  const field = issue.field === null || isAttributeField(issue.field) ? null : issue.field;
+  return issue.column === null ? field : (columnFields.get(issue.column) ?? field);
+};
+
+/** What the row's profile gets of the catalogues: each entry by name, a rule's marked with its name. */
+function Gets({ row, names, ruleNames }: { row: ImportRow; names: ReadonlyMap<string, string>; ruleNames: Readonly<Record<string, string>> }) {
+  const { t } = useTranslation();
+  const gets = row.gets;
+  if (gets === undefined) return <div role="gridcell" className={classes.gets} data-testid="row-gets" />;
+  const parts: { key: string; name: string; rule: string | undefined }[] = [];
+  for (const field of ATTRIBUTE_FIELDS) {
+    const value = gets.attributes[field];
+    const ids = isMultiField(field) ? (value as string[]) : value === null ? [] : [value as string];
+    for (const id of ids) {
+      const ruleId = gets.grants[grantKey(field, id)];
+      parts.push({ key: `${field}:${id}`, name: names.get(id) ?? id, rule: ruleId === undefined ? undefined : (ruleNames[ruleId] ?? t('import.grid.aRule')) });
+    }
+  }
+  const text = parts.map((p) => (p.rule === undefined ? p.name : t('import.grid.byRule', { name: p.name, rule: p.rule }))).join(', ');
+  return (
+    <div role="gridcell" className={classes.gets} data-testid="row-gets" title={text}>
+      {text}
+    </div>
+  );
+}
 
 function problemsText(t: TFunction, issues: CellIssue[]): string {
   return [...issues]
@@ -85,6 +113,9 @@ export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate
     onEdit,
   });
   const sizing = useColumnWidths(gridRef);
+  const catalogues = useApi('catalogues:list', {}, ['catalogues', 'sync']);
+  const names = useMemo(() => new Map((catalogues.data?.entries ?? []).map((e) => [e.id, e.name])), [catalogues.data]);
+  const ruleNames = catalogues.data?.ruleNames ?? NO_RULES;
 
   return (
     <div ref={gridRef} className={classes.grid} role="grid" aria-label={t('import.grid.label')} aria-rowcount={total + 1} data-testid="review-grid">
@@ -96,6 +127,7 @@ export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate
           {GRID_FIELDS.map((f) => (
             <ColumnHeader key={f} column={f} label={t(SHORT_LABELS[f])} title={t(FIELD_LABELS[f])} sizing={sizing} />
           ))}
+          <ColumnHeader column="gets" label={t('import.grid.gets')} title={t('import.grid.getsTitle')} sizing={sizing} />
           <ColumnHeader column="problems" label={t('import.grid.problems')} sizing={sizing} />
         </div>
       </div>
@@ -186,6 +218,7 @@ export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate
                     }}
                   />
                 ))}
+                <Gets row={row} names={names} ruleNames={ruleNames} />
                 <div role="gridcell" className={classes.problems} data-testid="row-problems" title={problems}>
                   {errors > 0 && <SeverityIcon severity="error" />}
                   {errors === 0 && warnings > 0 && <SeverityIcon severity="warning" />}

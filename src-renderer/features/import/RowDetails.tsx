@@ -9,7 +9,9 @@ import { useFormat } from '../../i18n/format';
 import { issueText } from '../../i18n/messages';
 import { showValue } from '../../components/values';
 import { GRID_FIELDS } from './gridColumns';
-import { FIELD_LABELS, STATUS_COLORS, STATUS_LABELS, languageLabel } from './labels';
+import { ATTRIBUTE_LABELS, FIELD_LABELS, ISSUE_FIELD_LABELS, STATUS_COLORS, STATUS_LABELS, languageLabel } from './labels';
+import { isAttributeField } from '../../../src-shared/attributes';
+import { useApi } from '../../api/hooks';
 import { SeverityIcon, rowStatus } from './ReviewGrid';
 import classes from './ImportPage.module.css';
 
@@ -33,8 +35,17 @@ function storedValue(t: TFunction, field: IdentityField, value: unknown): string
   return showValue(t, field, value);
 }
 
+/** An attribute's entries by name (their ids when this console no longer knows them). */
+function entryNames(value: unknown, names: ReadonlyMap<string, string>): string {
+  const ids = Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
+  return ids.map((id) => names.get(id) ?? id).join(', ');
+}
+
 export function ChangesTable({ changes }: { changes: FieldChange[] }) {
   const { t } = useTranslation();
+  const catalogues = useApi('catalogues:list', {}, ['catalogues', 'sync']);
+  const names = new Map((catalogues.data?.entries ?? []).map((e) => [e.id, e.name]));
+  const shown = (field: FieldChange['field'], value: unknown): string => (isAttributeField(field) ? entryNames(value, names) || showValue(t, field, null) : storedValue(t, field, value));
   return (
     <Table withTableBorder withColumnBorders fz="sm" data-testid="field-changes">
       <Table.Thead>
@@ -47,12 +58,12 @@ export function ChangesTable({ changes }: { changes: FieldChange[] }) {
       <Table.Tbody>
         {changes.map((c) => (
           <Table.Tr key={c.field}>
-            <Table.Td fw={500}>{t(VALUE_LABELS[c.field])}</Table.Td>
+            <Table.Td fw={500}>{t(isAttributeField(c.field) ? ATTRIBUTE_LABELS[c.field] : VALUE_LABELS[c.field])}</Table.Td>
             <Table.Td c="dimmed" td="line-through" className={classes.wrapAnywhere}>
-              {storedValue(t, c.field, c.before)}
+              {shown(c.field, c.before)}
             </Table.Td>
             <Table.Td fw={500} className={classes.wrapAnywhere}>
-              {storedValue(t, c.field, c.after)}
+              {shown(c.field, c.after)}
             </Table.Td>
           </Table.Tr>
         ))}
@@ -130,7 +141,7 @@ export function RowDetails({
                     {issue.severity === 'error' ? t('import.details.error') : t('import.details.warning')}
                   </Badge>
                   <Text size="sm" style={{ flex: 1, minWidth: 0 }} className={classes.wrapAnywhere}>
-                    {issue.field !== null && <b>{t('import.details.fieldLabel', { field: t(FIELD_LABELS[issue.field]) })}</b>}
+                    {issue.field !== null && <b>{t('import.details.fieldLabel', { field: t(ISSUE_FIELD_LABELS[issue.field]) })}</b>}
                     {issueText(t, issue)}
                   </Text>
                   {issue.code === 'hidden-characters' && issue.field !== null && (
@@ -140,7 +151,7 @@ export function RowDetails({
                       style={{ flexShrink: 0 }}
                       data-testid="remove-hidden"
                       onClick={() => {
-                        if (issue.field !== null) onRemoveHidden(issue.field);
+                        if (issue.field !== null && !isAttributeField(issue.field)) onRemoveHidden(issue.field);
                       }}
                     >
                       {t('import.details.removeHidden')}

@@ -9,7 +9,8 @@ import type { ProfileField } from '../../../src-shared/profile';
 
 export const GRID_FIELDS = ['firstName', 'lastName', 'email', 'phoneCountryCode', 'phoneNumber', 'language', 'externalId', 'tags'] as const satisfies readonly ProfileField[];
 
-export type ResizableColumn = 'row' | 'status' | (typeof GRID_FIELDS)[number] | 'problems';
+/** 'gets': what the row's profile gets of the catalogues (the file's entries and the rules'). */
+export type ResizableColumn = 'row' | 'status' | (typeof GRID_FIELDS)[number] | 'gets' | 'problems';
 
 export type ColumnWidths = Record<ResizableColumn, number>;
 
@@ -37,10 +38,11 @@ export const DEFAULT_WIDTHS: ColumnWidths = {
   language: 84,
   externalId: 92,
   tags: 76,
+  gets: 150,
   problems: 72,
 };
 
-const COLUMN_ORDER: readonly ResizableColumn[] = ['row', 'status', ...GRID_FIELDS, 'problems'];
+const COLUMN_ORDER: readonly ResizableColumn[] = ['row', 'status', ...GRID_FIELDS, 'gets', 'problems'];
 
 export const clampWidth = (width: number): number => Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.round(width)));
 

@@ -15,6 +15,7 @@ import type {
 } from '../../../src-shared/import';
 import { IMPORT_FAILURE_REASONS } from '../../../src-shared/import';
 import type { ProfileField } from '../../../src-shared/profile';
+import type { AttributeField } from '../../../src-shared/attributes';
 import type { Formatters } from '../../i18n/format';
 import { errorText } from '../../i18n/messages';
 
@@ -35,9 +36,24 @@ export const FIELD_LABELS = {
   language: 'import.fields.language',
 } as const satisfies Record<ProfileField, string>;
 
+/** An attribute by its name in the catalogues' words. */
+export const ATTRIBUTE_LABELS = {
+  accessRights: 'rules.field_accessRights',
+  department: 'rules.field_department',
+  jobProfile: 'rules.field_jobProfile',
+  permissionType: 'rules.field_permissionType',
+  userGroup: 'rules.field_userGroup',
+  paymentMethods: 'rules.field_paymentMethods',
+  licences: 'rules.field_licences',
+} as const satisfies Record<AttributeField, string>;
+
+/** A field or an attribute, as a message or a cell names it. */
+export const ISSUE_FIELD_LABELS = { ...FIELD_LABELS, ...ATTRIBUTE_LABELS } as const satisfies Record<ProfileField | AttributeField, string>;
+
 export const TARGET_LABELS = {
   ...FIELD_LABELS,
   fullName: 'import.fields.fullName',
+  ...ATTRIBUTE_LABELS,
   ignore: 'import.fields.ignore',
 } as const satisfies Record<MappingTarget, string>;
 
