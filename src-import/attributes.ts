@@ -169,7 +169,7 @@ export function resolveRowAttributes(row: ImportRow, ctx: AttributeContext): voi
 /** The attributes a new row's profile lacks of those the organisation requires (after the rules ran). */
 export function missingRequired(row: ImportRow, required: RequiredAttributes): AttributeField[] {
   const held = row.gets?.attributes ?? row.normalised;
-  if (held === null || held === undefined) return [];
+  if (held === null) return [];
   return required.filter((field) => {
     const v = held[field];
     return Array.isArray(v) ? v.length === 0 : v === null;

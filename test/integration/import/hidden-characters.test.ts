@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isAttributeField } from '../../../src-shared/attributes';
 import * as XLSX from 'xlsx';
 import { startRoster } from './helpers';
 import type { TestRoster } from './helpers';
@@ -94,7 +95,7 @@ describe.each(FILES)('%s with NUL, U+202E and U+0085 in names and tags', (fileNa
     for (const row of rows) {
       let last: ImportRow | undefined;
       for (const issue of row.issues.filter((i) => i.code === 'hidden-characters')) {
-        if (issue.field === null) continue;
+        if (issue.field === null || isAttributeField(issue.field)) continue;
         const fixed = await t.call('import:editCell', { importId, rowIndex: row.index, field: issue.field, value: stripForbiddenCharacters(row.values[issue.field]) });
         last = fixed.row;
       }

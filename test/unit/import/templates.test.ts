@@ -6,6 +6,7 @@ import { readSpreadsheet } from '../../../src-import/read';
 import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../../src-import/analyse';
 import { TEMPLATE_LANGUAGES } from '../../../src-shared/import';
 import { noAttributeValues } from '../../../src-shared/profile-values';
+import { ATTRIBUTE_FIELDS } from '../../../src-shared/attributes';
 
 const dir = join(import.meta.dirname, '../../../resources/templates');
 const LANGUAGE = { en: 'en_US', fr: 'fr_BE', nl: 'nl_BE' } as const;
@@ -23,7 +24,7 @@ describe('import templates in resources/templates', () => {
         const grid = read(committed) ?? [];
         const a = analyseSheet({ grid, merges: [], headerRow: 'auto', mapping: 'auto', languageMap: {}, defaults: DEFAULT_DEFAULTS, fixes: NO_FIXES, edits: {}, excluded: [] });
         expect(a.headerRow).toBe(0);
-        expect(a.mapping).toEqual(['firstName', 'lastName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'language']);
+        expect(a.mapping).toEqual(['firstName', 'lastName', 'email', 'phoneCountryCode', 'phoneNumber', 'tags', 'externalId', 'language', ...ATTRIBUTE_FIELDS]);
         expect(a.matches.every((m) => m.confidence >= 0.9)).toBe(true);
         expect(a.rows).toHaveLength(1);
         expect(a.rows[0]?.issues).toEqual([]);
