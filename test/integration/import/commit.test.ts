@@ -293,7 +293,7 @@ describe('review steps through the channels', () => {
     const template = await t.call('import:template', { language: 'nl', format: 'csv' });
     expect(template).toMatchObject({ fileName: 'roster-import-template-nl.csv', mimeType: 'text/csv; charset=utf-8' });
     expect(Buffer.from(template.base64, 'base64').toString('utf8')).toBe(
-      '\ufeffVoornaam;Achternaam;E-mail;Landcode;Telefoonnummer;Labels;Externe ID;Taal\r\nAnn;Peeters;ann.peeters@example.com;32;470 12 34 56;"Sales; Brussels";EMP-0042;nl_BE\r\n',
+      '\ufeffVoornaam;Achternaam;E-mail;Landcode;Telefoonnummer;Labels;Externe ID;Taal;Toegangsrechten;Afdeling;Functieprofiel;Machtigingstype;Gebruikersgroep;Betaalmethoden;Licenties\r\nAnn;Peeters;ann.peeters@example.com;32;470 12 34 56;"Sales; Brussels";EMP-0042;nl_BE;;;;;;;\r\n',
     );
   });
 });

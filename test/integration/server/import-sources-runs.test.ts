@@ -115,6 +115,34 @@ describe.each(BACKENDS)('import source runs on %s', (backend) => {
     expect(readdirSync(folder).sort()).toEqual(['archive', 'employees-1-copy.csv', 'employees-2.csv', 'other.csv']);
   });
 
+  it('gives the entries an attribute column names by code or name, and rejects a row naming none', async () => {
+    const entry = await t.request<Ok<{ id: string }>>('POST', '/api/v1/catalogues', { token: org.token, body: { kind: 'department', draft: { code: 'FIN', name: 'Financiën' } } });
+    expect(entry.status, entry.text).toBe(200);
+    const finance = entry.body.data.id;
+    const made = await t.request<Ok<{ id: string }>>('POST', '/api/v1/import-sources', {
+      token: org.token,
+      body: { kind: 'folder', name: 'Departments', folder: 'hr', filePattern: 'departments-*.csv', mapping: { Voornaam: 'firstName', Achternaam: 'lastName', 'E-mail': 'email', Afdeling: 'department' } },
+    });
+    expect(made.status, made.text).toBe(200);
+    drop(
+      'departments-1.csv',
+      csv([
+        ['Voornaam', 'Achternaam', 'E-mail', 'Afdeling'],
+        ['Els', 'Wouters', 'els.wouters@hr.example.com', 'fin'],
+        ['Fien', 'Claes', 'fien.claes@hr.example.com', 'FINANCIËN'],
+        ['Gert', 'Smet', 'gert.smet@hr.example.com', 'Onbekend'],
+      ]),
+    );
+    const res = await t.request<Ok<Run>>('POST', `/api/v1/import-sources/${made.body.data.id}/run`, { token: org.token });
+    expect(res.body.data).toMatchObject({ status: 'succeeded', created: 2, rejected: 1 });
+    expect(res.body.data.rejectedRows.map((r) => [r.rowNumber, r.reasons.join(' ')])).toEqual([[4, expect.stringContaining('“Onbekend” is not the code or name of an entry')]]);
+    const pull = await t.request<Ok<{ changes: { profile?: { email: string; department: string | null } }[] }>>('GET', '/api/v1/sync/pull?cursor=0&limit=5000', { token: org.token });
+    const departments = Object.fromEntries(pull.body.data.changes.flatMap((c) => (c.profile === undefined ? [] : [[c.profile.email, c.profile.department]])));
+    expect(departments['els.wouters@hr.example.com']).toBe(finance);
+    expect(departments['fien.claes@hr.example.com']).toBe(finance);
+    expect(departments['gert.smet@hr.example.com']).toBeUndefined();
+  });
+
   it('lets a viewer read the runs but not start one', async () => {
     const viewer = await t.member(org, 'viewer');
     expect((await t.request('GET', `/api/v1/import-sources/${sourceId}/runs`, { token: viewer.token })).status).toBe(200);
