@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ATTRIBUTE_FIELDS, ATTRIBUTE_LIMITS, KIND_OF } from '../../../src-shared/attributes';
 import type { AttributeField } from '../../../src-shared/attributes';
@@ -71,7 +71,7 @@ export function AttributeValuesSection({ view }: { view: ImportSessionView }) {
         const values = view.attributeValues.filter((v) => v.field === field);
         const unknown = values.filter((v) => v.reason === 'unknown');
         const entries = (catalogues.data?.entries ?? []).filter((e) => e.kind === KIND_OF[field]);
-        const options = [...entries.map((e) => ({ value: e.id, label: e.code === e.name ? e.name : `${e.name} (${e.code})` })), { value: EMPTY, label: t('import.attributes.leaveEmpty') }];
+        const options = [...entries.map((e) => ({ value: e.id, label: e.code.toLowerCase() === e.name.toLowerCase() ? e.name : `${e.name} (${e.code})` })), { value: EMPTY, label: t('import.attributes.leaveEmpty') }];
         return (
           <Stack gap="xs" key={field} data-field={field}>
             <Title order={4}>{t(ATTRIBUTE_LABELS[field])}</Title>
@@ -103,7 +103,7 @@ export function AttributeValuesSection({ view }: { view: ImportSessionView }) {
                       </Table.Td>
                       <Table.Td>{fmt.number(v.count)}</Table.Td>
                       <Table.Td>
-                        <Group gap="xs" wrap="nowrap">
+                        <Stack gap={4} align="flex-start">
                           <Select
                             aria-label={t('import.attributes.entryFor', { value: v.value })}
                             data={v.mapped === null && v.reason === 'unknown' ? [{ value: UNKNOWN, label: t('import.attributes.notFound'), disabled: true }, ...options] : options}
@@ -112,18 +112,18 @@ export function AttributeValuesSection({ view }: { view: ImportSessionView }) {
                             searchable
                             disabled={busy}
                             error={v.reason === 'unknown'}
-                            style={{ flex: 1 }}
+                            w="100%"
                             onChange={(next) => {
                               if (next === EMPTY) choose(field, v.value, null);
                               else if (next !== null && next !== UNKNOWN) choose(field, v.value, next);
                             }}
                           />
                           {v.reason === 'unknown' && (
-                            <Button size="compact-sm" variant="light" disabled={busy} onClick={() => void add(field, v.value)} data-testid="add-entry">
+                            <Button size="compact-xs" variant="subtle" disabled={busy} onClick={() => void add(field, v.value)} data-testid="add-entry">
                               {t('import.attributes.add')}
                             </Button>
                           )}
-                        </Group>
+                        </Stack>
                       </Table.Td>
                       <Table.Td>
                         <Badge color={REASON_COLORS[v.reason]} variant="light">

@@ -89,6 +89,8 @@ export interface ReviewGridProps {
   onActivate: (row: ImportRow) => void;
   onEdit: (row: ImportRow, field: ProfileField, value: string) => Promise<void>;
   place: IssuePlacer;
+  /** The file has columns mapped to attributes (the grid then shows what each row gets). */
+  attributeColumns: boolean;
 }
 
 /**
@@ -97,7 +99,7 @@ export interface ReviewGridProps {
  * Columns are widened by their header's edge; the header scrolls sideways
  * with the rows.
  */
-export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate, onEdit, place }: ReviewGridProps) {
+export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate, onEdit, place, attributeColumns }: ReviewGridProps) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const gridRef = useRef<HTMLDivElement>(null);
@@ -112,10 +114,11 @@ export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate
     container: scrollRef,
     onEdit,
   });
-  const sizing = useColumnWidths(gridRef);
   const catalogues = useApi('catalogues:list', {}, ['catalogues', 'sync']);
   const names = useMemo(() => new Map((catalogues.data?.entries ?? []).map((e) => [e.id, e.name])), [catalogues.data]);
   const ruleNames = catalogues.data?.ruleNames ?? NO_RULES;
+  const showGets = attributeColumns || Object.keys(ruleNames).length > 0;
+  const sizing = useColumnWidths(gridRef, showGets);
 
   return (
     <div ref={gridRef} className={classes.grid} role="grid" aria-label={t('import.grid.label')} aria-rowcount={total + 1} data-testid="review-grid">
@@ -127,7 +130,7 @@ export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate
           {GRID_FIELDS.map((f) => (
             <ColumnHeader key={f} column={f} label={t(SHORT_LABELS[f])} title={t(FIELD_LABELS[f])} sizing={sizing} />
           ))}
-          <ColumnHeader column="gets" label={t('import.grid.gets')} title={t('import.grid.getsTitle')} sizing={sizing} />
+          {showGets && <ColumnHeader column="gets" label={t('import.grid.gets')} title={t('import.grid.getsTitle')} sizing={sizing} />}
           <ColumnHeader column="problems" label={t('import.grid.problems')} sizing={sizing} />
         </div>
       </div>
@@ -218,7 +221,7 @@ export function ReviewGrid({ rows, total, selected, onToggle, active, onActivate
                     }}
                   />
                 ))}
-                <Gets row={row} names={names} ruleNames={ruleNames} />
+                {showGets && <Gets row={row} names={names} ruleNames={ruleNames} />}
                 <div role="gridcell" className={classes.problems} data-testid="row-problems" title={problems}>
                   {errors > 0 && <SeverityIcon severity="error" />}
                   {errors === 0 && warnings > 0 && <SeverityIcon severity="warning" />}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { isAttributeField } from '../../../src-shared/attributes';
 import { Alert, Button, Group, Menu, Modal, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
@@ -367,6 +368,7 @@ export function ReviewStep({ view }: { view: ImportSessionView }) {
           }}
           onEdit={onEdit}
           place={place}
+          attributeColumns={view.matches.some((m) => isAttributeField(m.target))}
         />
       )}
       <Text size="xs" c="dimmed">

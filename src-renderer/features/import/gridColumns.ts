@@ -38,7 +38,7 @@ export const DEFAULT_WIDTHS: ColumnWidths = {
   language: 84,
   externalId: 92,
   tags: 76,
-  gets: 150,
+  gets: 180,
   problems: 72,
 };
 
@@ -46,14 +46,19 @@ const COLUMN_ORDER: readonly ResizableColumn[] = ['row', 'status', ...GRID_FIELD
 
 export const clampWidth = (width: number): number => Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.round(width)));
 
+/** The columns shown: "gets" only while the file has attribute columns or the organisation has rules (so the usual grid fits a 1,400 px window). */
+const shownColumns = (showGets: boolean): readonly ResizableColumn[] => (showGets ? COLUMN_ORDER : COLUMN_ORDER.filter((c) => c !== 'gets'));
+
 /** The CSS grid template of every grid row. */
-export function gridTemplate(widths: ColumnWidths): string {
-  const fixed = COLUMN_ORDER.filter((c) => c !== 'problems').map((c) => `${widths[c]}px`);
+export function gridTemplate(widths: ColumnWidths, showGets: boolean): string {
+  const fixed = shownColumns(showGets)
+    .filter((c) => c !== 'problems')
+    .map((c) => `${widths[c]}px`);
   return [`${SELECT_WIDTH}px`, ...fixed, `minmax(${widths.problems}px, 1fr)`].join(' ');
 }
 
 /** The narrowest a row may be before the grid scrolls sideways. */
-export const gridWidth = (widths: ColumnWidths): number => COLUMN_ORDER.reduce((sum, c) => sum + widths[c], SELECT_WIDTH + ROW_PADDING);
+export const gridWidth = (widths: ColumnWidths, showGets: boolean): number => shownColumns(showGets).reduce((sum, c) => sum + widths[c], SELECT_WIDTH + ROW_PADDING);
 
 const STORAGE_KEY = 'roster.import.columnWidths';
 

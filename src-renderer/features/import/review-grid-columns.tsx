@@ -23,18 +23,18 @@ export interface ColumnSizing {
  * The widths reach the rows as CSS variables on the grid (`gridRef`): a drag
  * updates them directly, without rendering the rows again on every pointer move.
  */
-export function useColumnWidths(gridRef: RefObject<HTMLElement | null>): ColumnSizing {
+export function useColumnWidths(gridRef: RefObject<HTMLElement | null>, showGets: boolean): ColumnSizing {
   const [widths, setWidths] = useState<ColumnWidths>(loadWidths);
   const applyWidths = useCallback(
     (next: ColumnWidths): void => {
       const el = gridRef.current;
       if (el === null) return;
       // eslint-disable-next-line i18next/no-literal-string -- a CSS custom property (ReviewGrid.module.css), not words
-      el.style.setProperty('--import-grid-columns', gridTemplate(next));
+      el.style.setProperty('--import-grid-columns', gridTemplate(next, showGets));
       // eslint-disable-next-line i18next/no-literal-string -- a CSS custom property (ReviewGrid.module.css), not words
-      el.style.setProperty('--import-grid-width', `${gridWidth(next)}px`);
+      el.style.setProperty('--import-grid-width', `${gridWidth(next, showGets)}px`);
     },
-    [gridRef],
+    [gridRef, showGets],
   );
   useLayoutEffect(() => {
     applyWidths(widths);
