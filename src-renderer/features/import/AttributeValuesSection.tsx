@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ATTRIBUTE_FIELDS, ATTRIBUTE_LIMITS, KIND_OF } from '../../../src-shared/attributes';
 import type { AttributeField } from '../../../src-shared/attributes';
@@ -11,6 +11,7 @@ import { useFormat } from '../../i18n/format';
 import { errorText } from '../../i18n/messages';
 import { ATTRIBUTE_LABELS } from './labels';
 import { useImportSession } from './session';
+import { ValuesTable } from './ValuesTable';
 
 const EMPTY = 'empty';
 const UNKNOWN = 'unknown';
@@ -83,17 +84,7 @@ export function AttributeValuesSection({ view }: { view: ImportSessionView }) {
                 {t('import.attributes.unknownValues', { count: unknown.length })}
               </Alert>
             )}
-            <Paper withBorder maw={900}>
-              <Table verticalSpacing="xs">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('import.values.valueInFile')}</Table.Th>
-                    <Table.Th w={90}>{t('import.values.rows')}</Table.Th>
-                    <Table.Th w={300}>{t('import.values.becomes')}</Table.Th>
-                    <Table.Th w={200}>{t('import.values.how')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
+            <ValuesTable>
                   {values.map((v) => (
                     <Table.Tr key={v.value} data-testid="attribute-value-row" data-value={v.value}>
                       <Table.Td>
@@ -132,9 +123,7 @@ export function AttributeValuesSection({ view }: { view: ImportSessionView }) {
                       </Table.Td>
                     </Table.Tr>
                   ))}
-                </Table.Tbody>
-              </Table>
-            </Paper>
+            </ValuesTable>
           </Stack>
         );
       })}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Badge, Button, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { isLanguage } from '../../../src-shared/languages';
 import type { Language } from '../../../src-shared/languages';
@@ -12,6 +12,7 @@ import { LANGUAGE_REASON_LABELS, languageOptions } from './labels';
 import { mappingOf } from './MappingStep';
 import { PhoneCountrySuggestion } from './PhoneCountrySuggestion';
 import { AttributeValuesSection } from './AttributeValuesSection';
+import { ValuesTable } from './ValuesTable';
 import { useImportSession } from './session';
 
 const LEAVE = 'leave';
@@ -127,17 +128,7 @@ export function LanguageStep({ view }: { view: ImportSessionView }) {
           }}
         />
         {hasLanguageColumn && values.length > 0 && (
-          <Paper withBorder maw={820}>
-            <Table data-testid="language-values" verticalSpacing="xs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('import.values.valueInFile')}</Table.Th>
-                  <Table.Th w={90}>{t('import.values.rows')}</Table.Th>
-                  <Table.Th w={280}>{t('import.values.becomes')}</Table.Th>
-                  <Table.Th w={210}>{t('import.values.how')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
+          <ValuesTable testId="language-values">
                 {values.map((v) => (
                   <Table.Tr key={v.value} data-testid="language-value" data-value={v.value}>
                     <Table.Td>
@@ -179,9 +170,7 @@ export function LanguageStep({ view }: { view: ImportSessionView }) {
                     </Table.Td>
                   </Table.Tr>
                 ))}
-              </Table.Tbody>
-            </Table>
-          </Paper>
+          </ValuesTable>
         )}
       </Stack>
       <AttributeValuesSection view={view} />

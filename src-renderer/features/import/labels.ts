@@ -16,6 +16,7 @@ import type {
 import { IMPORT_FAILURE_REASONS } from '../../../src-shared/import';
 import type { ProfileField } from '../../../src-shared/profile';
 import type { AttributeField } from '../../../src-shared/attributes';
+import { FIELD_KEYS } from '../../components/values';
 import type { Formatters } from '../../i18n/format';
 import { errorText } from '../../i18n/messages';
 
@@ -37,15 +38,8 @@ export const FIELD_LABELS = {
 } as const satisfies Record<ProfileField, string>;
 
 /** An attribute by its name in the catalogues' words. */
-export const ATTRIBUTE_LABELS = {
-  accessRights: 'rules.field_accessRights',
-  department: 'rules.field_department',
-  jobProfile: 'rules.field_jobProfile',
-  permissionType: 'rules.field_permissionType',
-  userGroup: 'rules.field_userGroup',
-  paymentMethods: 'rules.field_paymentMethods',
-  licences: 'rules.field_licences',
-} as const satisfies Record<AttributeField, string>;
+const { accessRights, department, jobProfile, permissionType, userGroup, paymentMethods, licences } = FIELD_KEYS;
+export const ATTRIBUTE_LABELS = { accessRights, department, jobProfile, permissionType, userGroup, paymentMethods, licences } as const satisfies Record<AttributeField, string>;
 
 /** A field or an attribute, as a message or a cell names it. */
 export const ISSUE_FIELD_LABELS = { ...FIELD_LABELS, ...ATTRIBUTE_LABELS } as const satisfies Record<ProfileField | AttributeField, string>;
