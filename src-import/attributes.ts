@@ -1,4 +1,4 @@
-import { ATTRIBUTE_FIELDS, KIND_OF, isMultiField, noAttributes, sortedIds } from '../src-shared/attributes';
+import { ATTRIBUTE_FIELDS, KIND_OF, isMultiField, sortedIds } from '../src-shared/attributes';
 import type { AttributeField, CatalogueEntry, ProfileAttributes, RequiredAttributes } from '../src-shared/attributes';
 import { rulesOnCreation } from '../src-shared/assignment-rules';
 import type { AssignmentRule } from '../src-shared/assignment-rules';
@@ -84,9 +84,11 @@ export const mappedAttributes = (mapping: readonly MappingTarget[]): AttributeFi
 
 type Resolution = { id: string; reason: AttributeValue['reason'] } | { id: null; reason: 'empty' | 'unknown' };
 
-function resolve(ctx: AttributeContext, field: AttributeField, value: string): Resolution {
+/** One value of a cell, resolved: as written, its key, and the entry it stands for. */
+type ResolvedValue = Resolution & { value: string; key: string };
+
+function resolve(ctx: AttributeContext, field: AttributeField, value: string, key: string): Resolution {
   const chosen = ctx.choices[field];
-  const key = valueKey(value);
   if (chosen !== undefined && Object.prototype.hasOwnProperty.call(chosen, key)) {
     const id = chosen[key] ?? null;
     // A chosen entry deleted since is as good as no choice: the row says the value is unknown.
@@ -97,32 +99,69 @@ function resolve(ctx: AttributeContext, field: AttributeField, value: string): R
   return found ?? { id: null, reason: 'unknown' };
 }
 
+/** What one cell gives: the entries it names (sorted, for a several-valued attribute), and the values naming none. */
+interface ResolvedCell {
+  values: readonly ResolvedValue[];
+  ids: readonly string[];
+  unknown: readonly string[];
+}
+
+const NO_CELL: ResolvedCell = { values: [], ids: [], unknown: [] };
+
+/**
+ * Resolves cells for one pass over the rows: a file repeats the same few
+ * cell texts down a column, so each distinct (attribute, cell) is split,
+ * folded and looked up once.
+ */
+export class AttributeResolver {
+  readonly #cells = new Map<string, ResolvedCell>();
+  /** The mapped attributes, and the file column of each. */
+  readonly fields: readonly AttributeField[];
+  readonly columns: Readonly<Partial<Record<AttributeField, number>>>;
+
+  constructor(readonly ctx: AttributeContext) {
+    this.fields = mappedAttributes(ctx.mapping);
+    this.columns = Object.fromEntries(this.fields.map((f) => [f, ctx.mapping.indexOf(f)]));
+  }
+
+  cell(field: AttributeField, raw: string): ResolvedCell {
+    if (raw === '') return NO_CELL;
+    const cacheKey = `${field}\u0000${raw}`;
+    const cached = this.#cells.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const values = cellValues(field, raw).map((value): ResolvedValue => {
+      const key = valueKey(value);
+      return { value, key, ...resolve(this.ctx, field, value, key) };
+    });
+    const ids = sortedIds(values.flatMap((v) => (v.id === null ? [] : [v.id])));
+    const resolved: ResolvedCell = { values, ids, unknown: values.filter((v) => v.reason === 'unknown').map((v) => v.value) };
+    this.#cells.set(cacheKey, resolved);
+    return resolved;
+  }
+}
+
 /** The distinct values of the attribute columns over the rows not excluded, most frequent first, with the entry each stands for. */
-export function attributeValues(rows: readonly ImportRow[], ctx: AttributeContext): AttributeValue[] {
+export function attributeValues(rows: readonly ImportRow[], ctx: AttributeContext, resolver: AttributeResolver = new AttributeResolver(ctx)): AttributeValue[] {
   const fields = mappedAttributes(ctx.mapping);
   if (fields.length === 0) return [];
   const out: AttributeValue[] = [];
   for (const field of fields) {
-    const counts = new Map<string, { value: string; count: number }>();
+    const counts = new Map<string, { value: ResolvedValue; count: number }>();
     for (const row of rows) {
       if (row.excluded) continue;
-      for (const value of cellValues(field, row.attributeCells?.[field] ?? '')) {
-        const key = valueKey(value);
-        const seen = counts.get(key);
-        if (seen === undefined) counts.set(key, { value, count: 1 });
+      for (const value of resolver.cell(field, row.attributeCells?.[field] ?? '').values) {
+        const seen = counts.get(value.key);
+        if (seen === undefined) counts.set(value.key, { value, count: 1 });
         else seen.count++;
       }
     }
-    const values = [...counts.values()].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-    for (const { value, count } of values) {
-      const found = resolve(ctx, field, value);
-      out.push({ field, value, count, mapped: found.id, reason: found.reason });
-    }
+    const values = [...counts.values()].sort((a, b) => b.count - a.count || a.value.value.localeCompare(b.value.value));
+    for (const { value, count } of values) out.push({ field, value: value.value, count, mapped: value.id, reason: value.reason });
   }
   return out;
 }
 
-const ATTRIBUTE_CODES = new Set<CellIssue['code']>(['unknown-entry']);
+const isAttributeIssue = (i: CellIssue): boolean => i.code === 'unknown-entry';
 
 const unknownEntry = (field: AttributeField, column: number | null, value: string): CellIssue => {
   const found = rule('import_unknown_entry', { field, value });
@@ -135,36 +174,36 @@ const unknownEntry = (field: AttributeField, column: number | null, value: strin
  * would get once the rules ran on it (`gets`). Safe to run again on the same
  * row (after a choice in the value step): it replaces what it did before.
  */
-export function resolveRowAttributes(row: ImportRow, ctx: AttributeContext): void {
-  if (row.issues.some((i) => ATTRIBUTE_CODES.has(i.code))) row.issues = row.issues.filter((i) => !ATTRIBUTE_CODES.has(i.code));
+export function resolveRowAttributes(row: ImportRow, ctx: AttributeContext, resolver: AttributeResolver = new AttributeResolver(ctx)): void {
+  if (row.issues.length > 0 && row.issues.some(isAttributeIssue)) row.issues = row.issues.filter((i) => !isAttributeIssue(i));
   row.gets = undefined;
-  const fields = mappedAttributes(ctx.mapping);
-  const given: ProfileAttributes = noAttributes();
-  for (const field of fields) {
-    const ids: string[] = [];
-    for (const value of cellValues(field, row.attributeCells?.[field] ?? '')) {
-      const found = resolve(ctx, field, value);
-      if (found.id !== null) ids.push(found.id);
-      else if (found.reason === 'unknown') row.issues.push(unknownEntry(field, ctx.mapping.indexOf(field), value));
-    }
-    if (isMultiField(field)) given[field] = sortedIds(ids);
-    else given[field] = ids[0] ?? null;
-  }
   const values = row.normalised;
-  if (values !== null) {
-    Object.assign(values, given);
-    values.grants = {};
-    if (fields.length > 0 || ctx.rules.length > 0) {
-      const after = rulesOnCreation(values, ctx.rules);
-      const attributes = noAttributes();
-      for (const field of ATTRIBUTE_FIELDS) Object.assign(attributes, { [field]: after[field] });
-      row.gets = { attributes, grants: after.grants };
-    }
+  for (const field of resolver.fields) {
+    const cell = resolver.cell(field, row.attributeCells?.[field] ?? '');
+    for (const value of cell.unknown) row.issues.push(unknownEntry(field, resolver.columns[field] ?? null, value));
+    if (values === null) continue;
+    if (isMultiField(field)) values[field] = [...cell.ids];
+    else values[field] = cell.ids[0] ?? null;
+  }
+  if (values !== null && (resolver.fields.length > 0 || ctx.rules.length > 0)) {
+    if (Object.keys(values.grants).length > 0) values.grants = {};
+    const after = ctx.rules.length === 0 ? values : rulesOnCreation(values, ctx.rules);
+    row.gets = { attributes: attributesOf(after), grants: after.grants };
   }
   if (row.excluded) row.status = 'excluded';
   else if (row.issues.some((i) => i.severity === 'error')) row.status = 'invalid';
   else if (row.status === 'invalid') row.status = 'pending';
 }
+
+const attributesOf = (v: ProfileAttributes): ProfileAttributes => ({
+  accessRights: v.accessRights,
+  department: v.department,
+  jobProfile: v.jobProfile,
+  permissionType: v.permissionType,
+  userGroup: v.userGroup,
+  paymentMethods: v.paymentMethods,
+  licences: v.licences,
+});
 
 /** The attributes a new row's profile lacks of those the organisation requires (after the rules ran). */
 export function missingRequired(row: ImportRow, required: RequiredAttributes): AttributeField[] {

@@ -2,7 +2,7 @@ import { ruleError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import { isAttributeField, KIND_OF } from '../../../src-shared/attributes';
 import type { AttributeField } from '../../../src-shared/attributes';
-import { attributeValues, EntryMatcher, missingRequired, resolveRowAttributes, valueKey } from '../../../src-import/attributes';
+import { AttributeResolver, attributeValues, EntryMatcher, missingRequired, resolveRowAttributes, valueKey } from '../../../src-import/attributes';
 import type { AttributeContext } from '../../../src-import/attributes';
 import type { CellIssue, ImportRow } from '../../../src-shared/import';
 import { englishText } from '../../../src-shared/messages';
@@ -23,8 +23,9 @@ export function attributeContext(ctx: ImportContext, s: Session): AttributeConte
 /** Every row's attribute cells resolved, and the distinct values listed for the value step. */
 export function resolveAttributes(ctx: ImportContext, s: Session): void {
   const a = attributeContext(ctx, s);
-  for (const row of s.analysis.rows) resolveRowAttributes(row, a);
-  s.attributeValues = attributeValues(s.analysis.rows, a);
+  const resolver = new AttributeResolver(a);
+  for (const row of s.analysis.rows) resolveRowAttributes(row, a, resolver);
+  s.attributeValues = attributeValues(s.analysis.rows, a, resolver);
 }
 
 /** The value step: what one distinct value of an attribute column stands for (an entry of that attribute's catalogue, or none). */
