@@ -85,18 +85,18 @@ const RAW: Record<Exclude<MappingTarget, 'ignore'>, readonly string[]> = {
     'derechos de acceso', 'derecho de acceso',
   ],
   department: [
-    'department', 'dept', 'division', 'business unit', 'organisational unit', 'organizational unit',
-    'département', 'service',
+    'department', 'dept', 'business unit', 'organisational unit', 'organizational unit',
+    'département',
     'afdeling',
     'abteilung',
     'departamento',
   ],
   jobProfile: [
     'job profile', 'job title', 'job function',
-    'profil de poste', 'poste', 'fonction', 'intitulé de poste', 'métier',
-    'functieprofiel', 'functie', 'functietitel', 'job titel',
+    'profil de poste', 'intitulé de poste',
+    'functieprofiel', 'functietitel', 'job titel',
     'stellenprofil', 'position bezeichnung', 'berufsbezeichnung',
-    'perfil de puesto', 'puesto', 'función',
+    'perfil de puesto',
   ],
   permissionType: [
     'permission type', 'permission level', 'access level',
