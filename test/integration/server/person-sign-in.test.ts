@@ -46,7 +46,7 @@ describe.each(BACKENDS)('the person’s sign-in page and forgot password, on %s'
     const token =
       phone === undefined
         ? (await until('the invitation email', () => t.sink.to(values.email)[0])).links.find((l) => l.includes('/invite/'))?.split('/invite/')[1]
-        : (await until('the invitation SMS', async () => (await smsTo(phone)).find((m) => m.links.some((l) => l.includes('/i/')))))?.links[0]?.split('/i/')[1];
+        : (await until('the invitation SMS', async () => (await smsTo(phone)).find((m) => m.links.some((l) => l.includes('/i/'))))).links[0]?.split('/i/')[1];
     if (token === undefined) throw new Error('no invitation link');
     const accepted = await t.request<string>('POST', `/invite/${token}`, { form: { password: PASSWORD, confirm: PASSWORD } });
     expect(accepted.text).toContain('data-state="done"');
