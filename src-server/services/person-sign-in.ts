@@ -17,7 +17,7 @@ import type { ServerContext } from './context';
 export type PersonSignInResult = { kind: 'signed_in'; profileId: string; email: string } | { kind: 'wrong' } | { kind: 'deactivated' };
 
 /** What the person typed: an email (it has an @, which no username may hold) or a username, both compared in lower case. */
-export type PersonIdentifier = { kind: 'email'; value: string } | { kind: 'username'; value: string };
+type PersonIdentifier = { kind: 'email'; value: string } | { kind: 'username'; value: string };
 
 export function readIdentifier(raw: string): PersonIdentifier {
   const trimmed = raw.trim().slice(0, 254);
