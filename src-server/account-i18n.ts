@@ -16,6 +16,8 @@ export interface AccountMessages {
   reset: {
     subject: string;
     intro: string;
+    /** A person's reset, asked for on their organisation's sign-in page. */
+    personIntro: (org: string) => string;
     action: string;
     ignore: string;
   };
@@ -32,6 +34,7 @@ export interface AccountMessages {
     resetSubmit: string;
     joined: { title: string; body: string };
     reset: { title: string; body: string };
+    personReset: { title: string; body: string };
     invalid: { title: string; body: string };
     expired: { title: string; body: string };
     used: { title: string; body: string };
@@ -49,6 +52,7 @@ const en: AccountMessages = {
   reset: {
     subject: 'Reset your Roster password',
     intro: 'Someone (probably you) asked to reset the password of your Roster admin account. Open the link to choose a new one; every session of your account will end.',
+    personIntro: (org) => `Someone (probably you) asked on the sign-in page of ${org} to reset your Roster password. Open the link to choose a new one.`,
     action: 'Choose a new password',
     ignore: 'If you did not ask for this, ignore this email: your password stays as it is.',
   },
@@ -65,6 +69,7 @@ const en: AccountMessages = {
     resetSubmit: 'Change my password',
     joined: { title: 'You are in', body: 'Sign in from the Roster console with your email and password.' },
     reset: { title: 'Your password is changed', body: 'Sign in again from the Roster console with your new password.' },
+    personReset: { title: 'Your password is changed', body: 'Sign in again on your organisation’s sign-in page with your new password.' },
     invalid: { title: 'This link does not work', body: 'Check that you opened the whole link from the email, or ask for a new one.' },
     expired: { title: 'This link has expired', body: 'These links only work for a limited time. Ask for a new one.' },
     used: { title: 'This link was already used', body: 'Sign in from the Roster console with your email and password.' },
@@ -82,6 +87,7 @@ const fr: AccountMessages = {
   reset: {
     subject: 'Réinitialisez votre mot de passe Roster',
     intro: 'Quelqu’un (sans doute vous) a demandé à réinitialiser le mot de passe de votre compte d’administration Roster. Ouvrez le lien pour en choisir un nouveau\u202f; toutes les sessions de votre compte seront fermées.',
+    personIntro: (org) => `Quelqu’un (sans doute vous) a demandé sur la page de connexion de ${org} à réinitialiser votre mot de passe Roster. Ouvrez le lien pour en choisir un nouveau.`,
     action: 'Choisir un nouveau mot de passe',
     ignore: 'Si vous n’avez rien demandé, ignorez cet e-mail\u202f: votre mot de passe reste inchangé.',
   },
@@ -98,6 +104,7 @@ const fr: AccountMessages = {
     resetSubmit: 'Changer mon mot de passe',
     joined: { title: 'C’est fait', body: 'Connectez-vous depuis la console Roster avec votre e-mail et votre mot de passe.' },
     reset: { title: 'Votre mot de passe est changé', body: 'Reconnectez-vous depuis la console Roster avec votre nouveau mot de passe.' },
+    personReset: { title: 'Votre mot de passe est changé', body: 'Reconnectez-vous sur la page de connexion de votre organisation avec votre nouveau mot de passe.' },
     invalid: { title: 'Ce lien ne fonctionne pas', body: 'Vérifiez que vous avez ouvert le lien complet de l’e-mail, ou demandez-en un nouveau.' },
     expired: { title: 'Ce lien a expiré', body: 'Ces liens ne sont valables que pendant une durée limitée. Demandez-en un nouveau.' },
     used: { title: 'Ce lien a déjà été utilisé', body: 'Connectez-vous depuis la console Roster avec votre e-mail et votre mot de passe.' },
@@ -115,6 +122,7 @@ const nl: AccountMessages = {
   reset: {
     subject: 'Stel uw Roster-wachtwoord opnieuw in',
     intro: 'Iemand (waarschijnlijk u) heeft gevraagd het wachtwoord van uw Roster-beheerdersaccount opnieuw in te stellen. Open de link om een nieuw te kiezen; alle sessies van uw account worden beëindigd.',
+    personIntro: (org) => `Iemand (waarschijnlijk u) heeft op de aanmeldpagina van ${org} gevraagd uw Roster-wachtwoord opnieuw in te stellen. Open de link om een nieuw te kiezen.`,
     action: 'Nieuw wachtwoord kiezen',
     ignore: 'Hebt u dit niet gevraagd, negeer dan deze e-mail: uw wachtwoord blijft ongewijzigd.',
   },
@@ -131,6 +139,7 @@ const nl: AccountMessages = {
     resetSubmit: 'Wachtwoord wijzigen',
     joined: { title: 'Gelukt', body: 'Meld u aan vanuit de Roster-console met uw e-mailadres en wachtwoord.' },
     reset: { title: 'Uw wachtwoord is gewijzigd', body: 'Meld u opnieuw aan vanuit de Roster-console met uw nieuwe wachtwoord.' },
+    personReset: { title: 'Uw wachtwoord is gewijzigd', body: 'Meld u opnieuw aan op de aanmeldpagina van uw organisatie met uw nieuwe wachtwoord.' },
     invalid: { title: 'Deze link werkt niet', body: 'Controleer of u de volledige link uit de e-mail hebt geopend, of vraag een nieuwe.' },
     expired: { title: 'Deze link is verlopen', body: 'Deze links werken maar een beperkte tijd. Vraag een nieuwe.' },
     used: { title: 'Deze link is al gebruikt', body: 'Meld u aan vanuit de Roster-console met uw e-mailadres en wachtwoord.' },

@@ -28,6 +28,17 @@ export interface SsoMessages {
     wrong: string;
     ssoRequired: (provider: string) => string;
     ssoLead: (provider: string) => string;
+    forgotLink: string;
+  };
+  /** The person's "forgot password" page: who they are, and the answer that says nothing of whether they exist. */
+  forgot: {
+    title: string;
+    lead: string;
+    submit: string;
+    sentTitle: string;
+    sentBody: (org: string) => string;
+    busyTitle: string;
+    busyBody: string;
   };
   signedIn: {
     title: string;
@@ -53,15 +64,25 @@ const en: SsoMessages = {
   htmlLang: 'en',
   signIn: {
     title: (org) => `Sign in to ${org}`,
-    lead: 'Use the email and password of your Roster account.',
-    email: 'Email',
+    lead: 'Use your email or username and the password of your Roster account.',
+    email: 'Email or username',
     password: 'Password',
     submit: 'Sign in',
     or: 'or',
     withProvider: (provider) => `Sign in with ${provider}`,
-    wrong: 'Email or password is incorrect.',
+    wrong: 'Email, username or password is incorrect.',
     ssoRequired: (provider) => `Your organisation signs you in through ${provider}: use the button “Sign in with ${provider}”.`,
     ssoLead: (provider) => `Your organisation signs you in through ${provider}, with your work account.`,
+    forgotLink: 'Forgot your password?',
+  },
+  forgot: {
+    title: 'Forgot your password',
+    lead: 'Give your email or username: we send a link to choose a new password, by email or by SMS.',
+    submit: 'Send the link',
+    sentTitle: 'Check your email or your phone',
+    sentBody: (org) => `If this matches a profile of ${org} with a password, a link to choose a new one is on its way by email or SMS. It works once, for one hour.`,
+    busyTitle: 'Too many requests',
+    busyBody: 'Too many password links were asked for. Wait an hour, then try again.',
   },
   signedIn: {
     title: 'You are signed in',
@@ -87,15 +108,25 @@ const fr: SsoMessages = {
   htmlLang: 'fr',
   signIn: {
     title: (org) => `Se connecter à ${org}`,
-    lead: 'Utilisez l’adresse e-mail et le mot de passe de votre compte Roster.',
-    email: 'Adresse e-mail',
+    lead: 'Utilisez votre adresse e-mail ou votre nom d’utilisateur et le mot de passe de votre compte Roster.',
+    email: 'Adresse e-mail ou nom d’utilisateur',
     password: 'Mot de passe',
     submit: 'Se connecter',
     or: 'ou',
     withProvider: (provider) => `Se connecter avec ${provider}`,
-    wrong: 'Adresse e-mail ou mot de passe incorrect.',
+    wrong: 'Adresse e-mail, nom d’utilisateur ou mot de passe incorrect.',
     ssoRequired: (provider) => `Votre organisation vous connecte via ${provider}\u202f: utilisez le bouton «\u202fSe connecter avec ${provider}\u202f».`,
     ssoLead: (provider) => `Votre organisation vous connecte via ${provider}, avec votre compte professionnel.`,
+    forgotLink: 'Mot de passe oublié\u202f?',
+  },
+  forgot: {
+    title: 'Mot de passe oublié',
+    lead: 'Indiquez votre adresse e-mail ou votre nom d’utilisateur\u202f: nous envoyons un lien pour choisir un nouveau mot de passe, par e-mail ou par SMS.',
+    submit: 'Envoyer le lien',
+    sentTitle: 'Consultez vos e-mails ou votre téléphone',
+    sentBody: (org) => `Si cela correspond à un profil de ${org} doté d’un mot de passe, un lien pour en choisir un nouveau arrive par e-mail ou par SMS. Il fonctionne une fois, pendant une heure.`,
+    busyTitle: 'Trop de demandes',
+    busyBody: 'Trop de liens de mot de passe ont été demandés. Attendez une heure, puis réessayez.',
   },
   signedIn: {
     title: 'Connexion réussie',
@@ -121,15 +152,25 @@ const nl: SsoMessages = {
   htmlLang: 'nl',
   signIn: {
     title: (org) => `Aanmelden bij ${org}`,
-    lead: 'Gebruik het e-mailadres en wachtwoord van je Roster-account.',
-    email: 'E-mailadres',
+    lead: 'Gebruik je e-mailadres of gebruikersnaam en het wachtwoord van je Roster-account.',
+    email: 'E-mailadres of gebruikersnaam',
     password: 'Wachtwoord',
     submit: 'Aanmelden',
     or: 'of',
     withProvider: (provider) => `Aanmelden met ${provider}`,
-    wrong: 'E-mailadres of wachtwoord is onjuist.',
+    wrong: 'E-mailadres, gebruikersnaam of wachtwoord is onjuist.',
     ssoRequired: (provider) => `Je organisatie meldt je aan via ${provider}: gebruik de knop ‘Aanmelden met ${provider}’.`,
     ssoLead: (provider) => `Je organisatie meldt je aan via ${provider}, met je werkaccount.`,
+    forgotLink: 'Wachtwoord vergeten?',
+  },
+  forgot: {
+    title: 'Wachtwoord vergeten',
+    lead: 'Geef je e-mailadres of gebruikersnaam: we sturen een link om een nieuw wachtwoord te kiezen, per e-mail of per sms.',
+    submit: 'Link versturen',
+    sentTitle: 'Kijk in je e-mail of op je telefoon',
+    sentBody: (org) => `Als dit overeenkomt met een profiel van ${org} met een wachtwoord, is er een link onderweg per e-mail of sms om een nieuw te kiezen. Hij werkt één keer, gedurende een uur.`,
+    busyTitle: 'Te veel aanvragen',
+    busyBody: 'Er zijn te veel wachtwoordlinks aangevraagd. Wacht een uur en probeer het dan opnieuw.',
   },
   signedIn: {
     title: 'Je bent aangemeld',
@@ -155,15 +196,25 @@ const es: SsoMessages = {
   htmlLang: 'es',
   signIn: {
     title: (org) => `Iniciar sesión en ${org}`,
-    lead: 'Usa el correo electrónico y la contraseña de tu cuenta de Roster.',
-    email: 'Correo electrónico',
+    lead: 'Usa tu correo electrónico o tu nombre de usuario y la contraseña de tu cuenta de Roster.',
+    email: 'Correo electrónico o nombre de usuario',
     password: 'Contraseña',
     submit: 'Iniciar sesión',
     or: 'o',
     withProvider: (provider) => `Iniciar sesión con ${provider}`,
-    wrong: 'El correo electrónico o la contraseña no son correctos.',
+    wrong: 'El correo electrónico, el nombre de usuario o la contraseña no son correctos.',
     ssoRequired: (provider) => `Tu organización te identifica a través de ${provider}: usa el botón «Iniciar sesión con ${provider}».`,
     ssoLead: (provider) => `Tu organización te identifica a través de ${provider}, con tu cuenta del trabajo.`,
+    forgotLink: '¿Has olvidado tu contraseña?',
+  },
+  forgot: {
+    title: 'Has olvidado tu contraseña',
+    lead: 'Indica tu correo electrónico o tu nombre de usuario: te enviamos un enlace para elegir una contraseña nueva, por correo electrónico o por SMS.',
+    submit: 'Enviar el enlace',
+    sentTitle: 'Revisa tu correo o tu teléfono',
+    sentBody: (org) => `Si coincide con un perfil de ${org} que tiene contraseña, te llega un enlace por correo electrónico o por SMS para elegir una nueva. Funciona una sola vez, durante una hora.`,
+    busyTitle: 'Demasiadas solicitudes',
+    busyBody: 'Se han pedido demasiados enlaces de contraseña. Espera una hora y vuelve a intentarlo.',
   },
   signedIn: {
     title: 'Has iniciado sesión',

@@ -98,7 +98,7 @@ export function renderAccountMail(language: Language, payload: AccountMailPayloa
   const isReset = payload.purpose === 'password_reset';
   return linkMail(language, link, {
     subject: isReset ? m.reset.subject : m.invite.subject(organisationName),
-    intro: isReset ? m.reset.intro : m.invite.intro(organisationName, m.role[payload.role ?? 'viewer'], invitedBy),
+    intro: isReset ? (payload.organisationName === null ? m.reset.intro : m.reset.personIntro(organisationName)) : m.invite.intro(organisationName, m.role[payload.role ?? 'viewer'], invitedBy),
     action: isReset ? m.reset.action : m.invite.action,
     expires: m.expires(formatDate(payload.expiresAt, language)),
     ignore: isReset ? m.reset.ignore : m.ignore,

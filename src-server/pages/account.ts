@@ -30,7 +30,7 @@ function preferredLanguage(request: FastifyRequest, fallback: Language): Languag
 
 const send = (reply: FastifyReply, status: number, html: string): FastifyReply => reply.status(status).headers(PAGE_HEADERS).send(html);
 
-function renderState(language: Language, state: Exclude<AccountLinkState, 'valid'> | 'joined' | 'reset'): string {
+function renderState(language: Language, state: Exclude<AccountLinkState, 'valid'> | 'joined' | 'reset' | 'personReset'): string {
   const text = ACCOUNT_MESSAGES[language].page[state];
   return page(language, text.title, `<h1 data-state="${state}">${escapeHtml(text.title)}</h1>\n<p>${escapeHtml(text.body)}</p>`);
 }
@@ -102,7 +102,7 @@ export function accountPageRoutes(app: FastifyInstance, ctx: ServerContext): voi
         if (problem !== null) return send(reply, 422, renderLinkForm(view, problem));
       }
       const result = await useAccountLink(ctx, request.params.token, password, sourceOf(request));
-      if (result === 'done') return send(reply, 200, renderState(view.language, view.purpose === 'password_reset' ? 'reset' : 'joined'));
+      if (result === 'done') return send(reply, 200, renderState(view.language, view.purpose !== 'password_reset' ? 'joined' : view.organisationId === null ? 'reset' : 'personReset'));
       if (result === 'valid') return send(reply, 409, renderState(view.language, 'used'));
       return send(reply, STATUS[result], renderState(view.language, result));
     },

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLanguage } from '../../src-shared/languages';
-import { normaliseEmail } from '../../src-shared/profile';
 import { escapeHtml } from '../i18n';
 import { PUBLIC_BODY_LIMIT } from '../lib/body-limits';
-import { DbRateLimiter } from '../lib/rate-limit';
+import { addressKey, DbRateLimiter } from '../lib/rate-limit';
 import { SSO_MESSAGES, ssoLocaleOf } from '../sso-i18n';
 import type { SsoLocale, SsoMessages } from '../sso-i18n';
 import { sourceOf } from '../services/audit';
@@ -12,7 +11,8 @@ import { callbackPath, enabledSso, signInPath } from '../services/sso-config';
 import type { SsoConfig } from '../services/sso-config';
 import { beginSso, completeSso, SsoRefused } from '../services/sso-flow';
 import { auditSsoRefusal, personSsoSignIn } from '../services/sso-people';
-import { PersonSignIn } from '../services/person-sign-in';
+import { sendPersonPasswordReset } from '../services/person-password-reset';
+import { PersonSignIn, readIdentifier } from '../services/person-sign-in';
 import { appLinkItems, readPublicOrganisation } from './public-org';
 import type { OrgView } from './public-org';
 import { htmlPage, limitPublicForm, PAGE_HEADERS } from './render';
@@ -27,18 +27,19 @@ function messagePage(locale: SsoLocale, organisationId: string | null, title: st
   return htmlPage(m.htmlLang, title, `<h1 data-state="${state}">${escapeHtml(title)}</h1>\n<p>${escapeHtml(body)}</p>${back}`);
 }
 
-function signInForm(locale: SsoLocale, org: OrgView, sso: SsoConfig | null, error: 'wrong' | 'ssoRequired' | null, email: string): string {
+function signInForm(locale: SsoLocale, org: OrgView, sso: SsoConfig | null, error: 'wrong' | 'ssoRequired' | null, identifier: string): string {
   const m: SsoMessages = SSO_MESSAGES[locale];
   const passwordAllowed = sso === null || !sso.requireSso;
   const errorText = error === 'wrong' ? m.signIn.wrong : error === 'ssoRequired' && sso !== null ? m.signIn.ssoRequired(sso.providerName) : null;
   const form = passwordAllowed
     ? `<form method="post" autocomplete="on">
-<label for="email">${escapeHtml(m.signIn.email)}</label>
-<input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}">
+<label for="identifier">${escapeHtml(m.signIn.email)}</label>
+<input id="identifier" name="identifier" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${escapeHtml(identifier)}">
 <label for="password">${escapeHtml(m.signIn.password)}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">${escapeHtml(m.signIn.submit)}</button>
-</form>`
+</form>
+<p><a data-forgot href="${forgotPath(org.id)}">${escapeHtml(m.signIn.forgotLink)}</a></p>`
     : '';
   const ssoButton = sso === null ? '' : `${passwordAllowed ? `<p class="or">${escapeHtml(m.signIn.or)}</p>\n` : ''}<a class="button" data-sso href="/o/${org.id}/sso/start">${escapeHtml(m.signIn.withProvider(sso.providerName))}</a>`;
   const title = m.signIn.title(org.name);
@@ -51,6 +52,30 @@ ${errorText === null ? '' : `<p class="error" role="alert" data-error="${error ?
 ${form}
 ${ssoButton}`,
   );
+}
+
+const forgotPath = (organisationId: string): string => `/o/${organisationId}/forgot-password`;
+
+function forgotForm(locale: SsoLocale, org: OrgView): string {
+  const m = SSO_MESSAGES[locale];
+  return htmlPage(
+    m.htmlLang,
+    m.forgot.title,
+    `<h1>${escapeHtml(m.forgot.title)}</h1>
+<p>${escapeHtml(m.forgot.lead)}</p>
+<form method="post" autocomplete="on">
+<label for="identifier">${escapeHtml(m.signIn.email)}</label>
+<input id="identifier" name="identifier" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required>
+<button type="submit">${escapeHtml(m.forgot.submit)}</button>
+</form>
+<p><a href="${signInPath(org.id)}">${escapeHtml(m.again)}</a></p>`,
+  );
+}
+
+/** The identifier a form sent: `identifier`, or `email` as the page's form named it before usernames. */
+function identifierOf(body: Record<string, unknown>): string {
+  const raw = typeof body.identifier === 'string' ? body.identifier : typeof body.email === 'string' ? body.email : '';
+  return raw.trim().slice(0, 254);
 }
 
 function signedInPage(ctx: ServerContext, locale: SsoLocale, org: OrgView, email: string, created: boolean): string {
@@ -68,8 +93,9 @@ ${created ? `<p data-created>${escapeHtml(m.created)}</p>` : ''}
 }
 
 /**
- * The organisation's sign-in page for its people (issue 17): email and
- * password for those who set one, and "Sign in with <provider>" when the
+ * The organisation's sign-in page for its people (issues 15 and 17): email
+ * or username and password for those who set one, "forgot password" (a link
+ * by email or SMS), and "Sign in with <provider>" when the
  * organisation configured OpenID Connect. After the provider, the person
  * reads the outcome on a page; no session is kept (see docs/SSO.md).
  */
@@ -98,13 +124,44 @@ export function signInPageRoutes(app: FastifyInstance, ctx: ServerContext): void
     if (await limitPublicForm(limiter, 'page:sign-in', request, reply, language, ctx.clock.now())) return reply;
     const sso = await enabledSso(ctx, org.id);
     const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
-    const email = typeof body.email === 'string' ? normaliseEmail(body.email).slice(0, 254) : '';
+    const identifier = identifierOf(body);
     const password = typeof body.password === 'string' ? body.password.slice(0, 1000) : '';
-    if (sso?.requireSso === true) return send(reply, 403, signInForm(locale, org, sso, 'ssoRequired', email));
-    const result = await people.withPassword(org.id, email, password, sourceOf(request));
-    if (result.kind === 'wrong') return send(reply, 401, signInForm(locale, org, sso, 'wrong', email));
+    if (sso?.requireSso === true) return send(reply, 403, signInForm(locale, org, sso, 'ssoRequired', identifier));
+    const result = await people.withPassword(org.id, identifier, password, sourceOf(request));
+    if (result.kind === 'wrong') return send(reply, 401, signInForm(locale, org, sso, 'wrong', identifier));
     if (result.kind === 'deactivated') return send(reply, 403, messagePage(locale, org.id, SSO_MESSAGES[locale].deactivated.title, SSO_MESSAGES[locale].deactivated.body(org.name), 'deactivated'));
-    return send(reply, 200, signedInPage(ctx, locale, org, email, false));
+    return send(reply, 200, signedInPage(ctx, locale, org, result.email, false));
+  });
+
+  // Forgot password: the same answer whoever asks (a profile or not, with a password or not, by email or SMS).
+  app.get<Params>('/o/:organisation/forgot-password', { schema: { hide: true } }, async (request, reply) => {
+    const org = await organisationOf(request);
+    if (org === null) return notFound(request, reply);
+    return send(reply, 200, forgotForm(localeOf(request, org), org));
+  });
+
+  app.post<Params & { Body: unknown }>('/o/:organisation/forgot-password', { schema: { hide: true }, bodyLimit: PUBLIC_BODY_LIMIT }, async (request, reply) => {
+    const org = await organisationOf(request);
+    if (org === null) return notFound(request, reply);
+    const locale = localeOf(request, org);
+    const m = SSO_MESSAGES[locale];
+    const now = ctx.clock.now();
+    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+    const identifier = readIdentifier(identifierOf(body));
+    // The limits of the console's forgot-password route: 10 an hour per address, 3 an hour per person named (here within this organisation).
+    const limited = await limiter.take(
+      [
+        { key: `person-forgot:ip:${addressKey(request.ip)}`, max: 10, windowMs: 3_600_000 },
+        { key: `person-forgot:id:${org.id}:${identifier.value}`, max: 3, windowMs: 3_600_000 },
+      ],
+      now,
+    );
+    if (!limited.ok) {
+      const seconds = Math.max(1, Math.ceil((limited.retryAt.getTime() - now.getTime()) / 1000));
+      return reply.status(429).headers(PAGE_HEADERS).header('retry-after', String(seconds)).send(messagePage(locale, org.id, m.forgot.busyTitle, m.forgot.busyBody, 'busy'));
+    }
+    if (identifier.value !== '' && (await enabledSso(ctx, org.id))?.requireSso !== true) await sendPersonPasswordReset(ctx, org.id, identifier.value, sourceOf(request));
+    return send(reply, 200, messagePage(locale, org.id, m.forgot.sentTitle, m.forgot.sentBody(org.name), 'sent'));
   });
 
   app.get<Params>('/o/:organisation/sso/start', { schema: { hide: true } }, async (request, reply) => {

@@ -51,6 +51,12 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return reply.status(303).headers({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).redirect(`/invite/${request.params.token}`);
   });
 
+  // The short form a password reset SMS carries: the account page, consuming nothing.
+  app.get<{ Params: { token: string } }>('/r/:token', { schema: { hide: true } }, async (request, reply) => {
+    if (!TOKEN.test(request.params.token)) return sendPage(reply, 404, renderState(preferredLanguage(request, ctx.config.defaultLanguage), 'invalid'));
+    return reply.status(303).headers({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).redirect(`/account/${request.params.token}`);
+  });
+
   app.post<{ Params: { token: string }; Body: unknown }>(
     '/invite/:token',
     { schema: { hide: true }, bodyLimit: PUBLIC_BODY_LIMIT },

@@ -7,6 +7,7 @@ import { toSingleLine } from '../../src-shared/text-safety';
 import type { Role } from '../../src-shared/wire';
 import { inTransaction, iso } from '../db/tx';
 import type { Tx } from '../db/tx';
+import type { OutboxChannel } from '../db/schema';
 import { hashPassword, hashToken, newToken } from '../lib/crypto';
 import { assertAcceptablePassword } from '../lib/passwords';
 import { appendAudit } from './audit';
@@ -46,13 +47,15 @@ export const emailOf = (raw: string, field = 'email'): string => {
 };
 
 /**
- * Creates a link and queues its email in the caller's transaction. Earlier
- * unused links for the same account, purpose and organisation stop working.
+ * Creates a link and queues its email in the caller's transaction (or its
+ * SMS: `channels` names where it goes, the email by default; each message
+ * carries the same link, sealed). Earlier unused links for the same
+ * account, purpose and organisation stop working.
  */
 export async function issueLink(
   ctx: ServerContext,
   trx: Tx,
-  input: { purpose: AccountLinkPurpose; organisationId: string; linkOrganisationId: string | null; accountId: string; email: string; role: Role | null; language: Language; createdBy: string | null; organisationName: string | null; invitedBy: string | null; lifetimeMs: number },
+  input: { purpose: AccountLinkPurpose; organisationId: string; linkOrganisationId: string | null; accountId: string; email: string; role: Role | null; language: Language; createdBy: string | null; organisationName: string | null; invitedBy: string | null; lifetimeMs: number; channels?: readonly { channel: OutboxChannel; recipient: string }[] },
   now: Date,
 ): Promise<{ linkId: string; expiresAt: string }> {
   let revoke = trx.updateTable('account_links').set({ revoked_at: iso(now) }).where('account_id', '=', input.accountId).where('purpose', '=', input.purpose).where('used_at', 'is', null).where('revoked_at', 'is', null);
@@ -80,10 +83,13 @@ export async function issueLink(
     })
     .execute();
   const payload: AccountMailPayload = { purpose: input.purpose, organisationName: input.organisationName === null ? null : toSingleLine(input.organisationName), role: input.role, invitedBy: input.invitedBy, expiresAt };
+  const channels = input.channels ?? [{ channel: 'email' as const, recipient: input.email }];
   await trx
     .insertInto('mail_outbox')
     .values(
-      queuedMessage(ctx, { id: randomUUID(), organisationId: input.organisationId, kind: input.purpose, linkId, profileId: null, recipient: input.email, language: input.language, payload, sealedToken: ctx.sealer.seal(token), at: iso(now) }),
+      channels.map(({ channel, recipient }) =>
+        queuedMessage(ctx, { id: randomUUID(), organisationId: input.organisationId, kind: input.purpose, channel, linkId, profileId: null, recipient, language: input.language, payload, sealedToken: ctx.sealer.seal(token), at: iso(now) }),
+      ),
     )
     .execute();
   return { linkId, expiresAt };
@@ -132,6 +138,8 @@ export type AccountLinkState = 'valid' | 'invalid' | 'expired' | 'used' | 'repla
 export interface AccountLinkView {
   state: AccountLinkState;
   purpose: AccountLinkPurpose | null;
+  /** The organisation of an invitation, or of a person's reset asked for on its sign-in page (an admin's reset has none). */
+  organisationId: string | null;
   language: Language;
   email: string | null;
   organisationName: string | null;
@@ -191,10 +199,11 @@ const stateOf = (row: LinkRow, now: Date): AccountLinkState => {
 /** What a link stands for, consuming nothing (the page's GET). */
 export async function inspectAccountLink(ctx: ServerContext, token: string, fallback: Language): Promise<AccountLinkView> {
   const row = await findLink(ctx, token);
-  if (row === undefined) return { state: 'invalid', purpose: null, language: fallback, email: null, organisationName: null, role: null, expiresAt: null, hasPassword: false };
+  if (row === undefined) return { state: 'invalid', purpose: null, organisationId: null, language: fallback, email: null, organisationName: null, role: null, expiresAt: null, hasPassword: false };
   return {
     state: stateOf(row, ctx.clock.now()),
     purpose: row.purpose,
+    organisationId: row.organisation_id,
     language: isLanguage(row.language) ? row.language : fallback,
     email: row.email,
     organisationName: row.organisation_name,
@@ -242,7 +251,10 @@ export async function useAccountLink(ctx: ServerContext, token: string, password
     if (row.purpose === 'password_reset') {
       await trx.deleteFrom('sessions').where('account_id', '=', row.account_id).execute();
       const orgs = await trx.selectFrom('members').select('organisation_id').where('account_id', '=', row.account_id).execute();
-      for (const org of orgs) await appendAudit(trx, { organisationId: org.organisation_id, actor, action: 'account.password_reset', target: { type: 'account', id: row.account_id }, source }, now);
+      const audited = new Set(orgs.map((o) => o.organisation_id));
+      // A person's reset asked for on their organisation's page: that organisation's log says it too (a person is no member).
+      if (row.organisation_id !== null) audited.add(row.organisation_id);
+      for (const organisationId of audited) await appendAudit(trx, { organisationId, actor, action: 'account.password_reset', target: { type: 'account', id: row.account_id }, source }, now);
       return 'done';
     }
     if (row.organisation_id === null || row.role === null) throw new Error('an admin invitation without its organisation');

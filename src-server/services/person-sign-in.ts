@@ -1,20 +1,43 @@
+import { sql } from 'kysely';
+import { normaliseEmail } from '../../src-shared/profile';
 import { hashPassword, verifyPassword } from '../lib/crypto';
 import { recordAudit } from './audit';
 import type { AuditSource } from './audit';
 import type { ServerContext } from './context';
 
 /**
- * A person's password sign-in on their organisation's page (issue 17): the
- * account of the email has a password, it is right, and the organisation has
- * a live profile for that email. Anything else is the same "wrong" answer, in
- * the same time (an unknown email is checked against a decoy hash).
+ * A person's password sign-in on their organisation's page (issues 15 and
+ * 17): the person names themself by email or by username (any case, within
+ * this organisation only); the organisation has a live profile for it, the
+ * account of the profile's email has a password, and it is right. Anything
+ * else is the same "wrong" answer, in the same time (an unknown identifier
+ * is checked against a decoy hash).
  */
 
-export type PersonSignInResult = { kind: 'signed_in'; profileId: string } | { kind: 'wrong' } | { kind: 'deactivated' };
+export type PersonSignInResult = { kind: 'signed_in'; profileId: string; email: string } | { kind: 'wrong' } | { kind: 'deactivated' };
+
+/** What the person typed: an email (it has an @, which no username may hold) or a username, both compared in lower case. */
+type PersonIdentifier = { kind: 'email'; value: string } | { kind: 'username'; value: string };
+
+export function readIdentifier(raw: string): PersonIdentifier {
+  const trimmed = raw.trim().slice(0, 254);
+  return trimmed.includes('@') ? { kind: 'email', value: normaliseEmail(trimmed) } : { kind: 'username', value: trimmed.toLowerCase() };
+}
+
+/** The organisation's live profile the identifier names, or undefined. */
+export async function findProfileByIdentifier(
+  ctx: ServerContext,
+  organisationId: string,
+  identifier: PersonIdentifier,
+): Promise<{ id: string; email: string; phone: string | null; language: string; deactivated_at: string | null } | undefined> {
+  if (identifier.value === '') return undefined;
+  const live = ctx.db.selectFrom('profiles').select(['id', 'email', 'phone', 'language', 'deactivated_at']).where('organisation_id', '=', organisationId).where('deleted', '=', 0);
+  return identifier.kind === 'email' ? live.where('email', '=', identifier.value).executeTakeFirst() : live.where(sql<string>`lower(username)`, '=', identifier.value).executeTakeFirst();
+}
 
 export class PersonSignIn {
   readonly #ctx: ServerContext;
-  /** A hash of the same cost as real ones, so an unknown email costs the same time as a wrong password. */
+  /** A hash of the same cost as real ones, so an unknown identifier costs the same time as a wrong password. */
   #decoy: Promise<string> | null = null;
 
   constructor(ctx: ServerContext) {
@@ -26,10 +49,13 @@ export class PersonSignIn {
     return this.#decoy;
   }
 
-  async withPassword(organisationId: string, email: string, password: string, source: AuditSource): Promise<PersonSignInResult> {
+  async withPassword(organisationId: string, rawIdentifier: string, password: string, source: AuditSource): Promise<PersonSignInResult> {
     const ctx = this.#ctx;
+    const identifier = readIdentifier(rawIdentifier);
+    const profile = await findProfileByIdentifier(ctx, organisationId, identifier);
+    // The account is the profile's email's; an unknown identifier still costs a lookup (of nothing) and a hash.
+    const email = profile?.email ?? (identifier.kind === 'email' ? identifier.value : '');
     const account = await ctx.db.selectFrom('accounts').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
-    const profile = await ctx.db.selectFrom('profiles').select(['id', 'deactivated_at']).where('organisation_id', '=', organisationId).where('email', '=', email).where('deleted', '=', 0).executeTakeFirst();
     const hash = account?.password_hash ?? null;
     const passwordOk = hash === null ? (await verifyPassword(password, await this.#decoyHash()), false) : await verifyPassword(password, hash);
     const now = ctx.clock.now();
@@ -45,6 +71,6 @@ export class PersonSignIn {
       return { kind: 'deactivated' };
     }
     await recordAudit(ctx.db, [{ organisationId, actor: who, action: 'account.signed_in', target: { type: 'profile', id: profile.id }, profileId: profile.id, details: { method: 'password' }, source }], now);
-    return { kind: 'signed_in', profileId: profile.id };
+    return { kind: 'signed_in', profileId: profile.id, email };
   }
 }

@@ -31,8 +31,23 @@ export function toGsm7(text: string): string {
   return out;
 }
 
+/** The password reset SMS a person asks for on their organisation's page: the same shape, with the short link /r/…. */
+const RESET_TEXTS: Record<Language, (organisation: string, link: string) => string> = {
+  en_US: (organisation, link) => `${organisation}: choose a new Roster password: ${link}`,
+  fr_BE: (organisation, link) => `${organisation} : choisissez un nouveau mot de passe Roster : ${link}`,
+  nl_BE: (organisation, link) => `${organisation}: kies een nieuw Roster-wachtwoord: ${link}`,
+};
+
 export function renderInvitationSms(language: Language, organisationName: string, link: string): string {
-  const text = TEXTS[language];
+  return fitSms(TEXTS[language], organisationName, link);
+}
+
+export function renderPasswordResetSms(language: Language, organisationName: string, link: string): string {
+  return fitSms(RESET_TEXTS[language], organisationName, link);
+}
+
+/** One SMS of `text`: the organisation's name shortened to the room the rest leaves, or the link alone when nothing else fits. */
+function fitSms(text: (organisation: string, link: string) => string, organisationName: string, link: string): string {
   const fixed = gsm7Length(toGsm7(text('', link))) ?? SMS_MAX_SEPTETS;
   let organisation = toGsm7(organisationName.trim());
   const room = SMS_MAX_SEPTETS - fixed;
@@ -49,3 +64,6 @@ export function renderInvitationSms(language: Language, organisationName: string
   // A base URL so long that even the bare text does not fit: the link alone (the page says the rest).
   return (gsm7Length(full) ?? SMS_MAX_SEPTETS + 1) <= SMS_MAX_SEPTETS ? full : link;
 }
+
+/** The short form of a password reset link an SMS carries; the server answers it with a redirect to /account/<token>, consuming nothing. */
+export const resetShortPath = (token: string): string => `/r/${token}`;

@@ -8,10 +8,11 @@ import { LeasedOutboxWorker } from '../mail/outbox-leases';
 import type { BatchStats, OutboxOutcome } from '../mail/outbox-leases';
 import { isLanguage } from '../../src-shared/languages';
 import type { Clock } from '../services/context';
+import type { AccountMailPayload } from '../services/account-links';
 import type { InvitationMailPayload } from '../services/invitation-mail';
 import { SmsSendError } from './gateway';
 import type { SmsGateway } from './gateway';
-import { renderInvitationSms } from './text';
+import { renderInvitationSms, renderPasswordResetSms, resetShortPath } from './text';
 
 export interface SmsWorkerOptions {
   db: Db;
@@ -33,7 +34,7 @@ export interface SmsWorkerOptions {
 }
 
 /**
- * Sends the outbox's SMS (invitations) through the SMS gateway, with the
+ * Sends the outbox's SMS (invitations, a person's password reset links) through the SMS gateway, with the
  * email worker's guarantees (the same OutboxLeases): claimed with a lease;
  * marked `handed` in a committed write before the gateway is asked; `sent`
  * on its 2xx. A worker that dies after `handed` leaves a row that turns
@@ -58,9 +59,13 @@ export class SmsWorker extends LeasedOutboxWorker {
   }
 
   #render(row: OutboxRow): string {
-    if (row.kind !== 'invitation') throw new Error(`no SMS for ${row.kind}`);
-    if (row.sealed_token === null) throw new Error('invitation without its token');
+    if (row.kind !== 'invitation' && row.kind !== 'password_reset') throw new Error(`no SMS for ${row.kind}`);
+    if (row.sealed_token === null) throw new Error(`${row.kind} without its token`);
     const language = isLanguage(row.language) ? row.language : 'en_US';
+    if (row.kind === 'password_reset') {
+      const reset = JSON.parse(row.payload) as AccountMailPayload;
+      return renderPasswordResetSms(language, reset.organisationName ?? '', `${this.#o.publicBaseUrl()}${resetShortPath(this.#o.sealer.open(row.sealed_token))}`);
+    }
     const payload = JSON.parse(row.payload) as InvitationMailPayload;
     return renderInvitationSms(language, payload.organisationName, `${this.#o.publicBaseUrl()}/i/${this.#o.sealer.open(row.sealed_token)}`);
   }

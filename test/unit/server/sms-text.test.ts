@@ -1,11 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../../src-shared/languages';
 import { gsm7Length, invitationChannelsFor, smsPhoneProblem, SMS_MAX_SEPTETS } from '../../../src-shared/sms';
-import { renderInvitationSms, toGsm7 } from '../../../src-server/sms/text';
+import { renderInvitationSms, renderPasswordResetSms, resetShortPath, toGsm7 } from '../../../src-server/sms/text';
 
 // A realistic long link: a company's own host name and the 43-character token, in the SMS's short form.
 const LONG_LINK = `https://roster.facility-services-antwerpen.example.com/i/${'Ab3_-x9'.repeat(6)}Q`;
 const LONG_NAME = 'Société Coopérative de Nettoyage Industriel Łódź–Antwerpen “Les Élégants” & Partenaires Réunis';
+
+describe('a person’s password reset SMS', () => {
+  const link = `https://roster.facility-services-antwerpen.example.com${resetShortPath(`${'Ab3_-x9'.repeat(6)}Q`)}`;
+
+  it.each(LANGUAGES)('in %s is GSM-7, at most 160 characters, with the whole short link, also for a long name', (language) => {
+    for (const name of ['Acme', LONG_NAME]) {
+      const text = renderPasswordResetSms(language, name, link);
+      const septets = gsm7Length(text);
+      expect(septets, text).not.toBeNull();
+      expect(septets).toBeLessThanOrEqual(SMS_MAX_SEPTETS);
+      expect(text.endsWith(link)).toBe(true);
+      expect(text).toContain('Roster');
+    }
+  });
+
+  it('speaks the profile’s language, and no language reads like another', () => {
+    expect(renderPasswordResetSms('en_US', 'Acme', link)).toBe(`Acme: choose a new Roster password: ${link}`);
+    expect(renderPasswordResetSms('fr_BE', 'Acme', link)).toBe(`Acme : choisissez un nouveau mot de passe Roster : ${link}`);
+    expect(renderPasswordResetSms('nl_BE', 'Acme', link)).toBe(`Acme: kies een nieuw Roster-wachtwoord: ${link}`);
+  });
+});
 
 describe('the invitation SMS', () => {
   it.each(LANGUAGES)('in %s is GSM-7, at most 160 characters, with the whole link, also for a long name', (language) => {
