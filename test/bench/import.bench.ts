@@ -10,6 +10,11 @@
  * 100,000-row xlsx uploaded as its browser does; printed are its peak RSS
  * over the baseline measured just before, and its RSS 10 s after the import
  * was released, against the goals (≤ 512 MiB, ≤ 50 MiB).
+ * And the attribute columns (issue 14): a sheet of the largest size with a
+ * Department and an Access rights column is resolved against a catalogue
+ * and five rules as the console does on its main thread after every check
+ * (AttributeResolver), against a bare pass that only splits and lower-cases
+ * the same cells, measured in the same run (medians of 3).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +27,8 @@ import { analyseSheet, DEFAULT_DEFAULTS, NO_FIXES } from '../../src-import/analy
 import { createImportWorker } from '../../src-main/runtime/import/runner';
 import { IMPORT_DEFAULT_LIMITS } from '../../src-shared/import';
 import { sizeOption } from './support';
+import { AttributeResolver, attributeValues, EntryMatcher, resolveRowAttributes } from '../../src-import/attributes';
+import type { AssignmentRule } from '../../src-shared/assignment-rules';
 
 /** `--rows N` (or BENCH_IMPORT_ROWS): that one size instead, under limits raised to hold it, one in-process run; `--format csv|xlsx` one format. */
 const ROWS_GIVEN = process.argv.includes('--rows') || process.argv.some((a) => a.startsWith('--rows=')) || process.env.BENCH_IMPORT_ROWS !== undefined;
@@ -157,6 +164,48 @@ async function main(): Promise<void> {
 
 const MiB = 1024 * 1024;
 
+/** The attribute cells of `rows` rows resolved as the console does, and a bare split of the same cells. */
+function attributeResolution(rows: number): void {
+  const grid: string[][] = [['First name', 'Last name', 'Email', 'Tags', 'Department', 'Access rights']];
+  for (let i = 0; i < rows; i++) grid.push([`F${i}`, `L${i}`, `p${i}@example.com`, i % 3 === 0 ? 'Night shift' : '', `Dept ${i % 40}`, i % 2 === 0 ? 'CPB; Bike shelter' : 'Gym']);
+  const analysis = analyseSheet({ grid, merges: [], headerRow: 'auto', mapping: 'auto', languageMap: {}, defaults: DEFAULT_DEFAULTS, fixes: NO_FIXES, edits: {}, excluded: [] });
+  const entries = [
+    ...Array.from({ length: 40 }, (_, i) => ({ id: `dept-${i}`, kind: 'department' as const, code: `D${i}`, name: `Dept ${i}` })),
+    { id: 'cpb', kind: 'accessRight' as const, code: 'CPB', name: 'Car park B' },
+    { id: 'bike', kind: 'accessRight' as const, code: 'BIKE', name: 'Bike shelter' },
+    { id: 'gym', kind: 'accessRight' as const, code: 'GYM', name: 'Gym' },
+  ];
+  const rules: AssignmentRule[] = Array.from({ length: 5 }, (_, i) => ({
+    id: `rule-${i}`,
+    name: `Rule ${i}`,
+    enabled: true,
+    position: i + 1,
+    conditions: [{ subject: 'tag', value: i === 0 ? 'Night shift' : `tag ${i}` }],
+    actions: [{ field: 'accessRights', grant: ['cpb'] }],
+    version: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  }));
+  const ctx = { mapping: analysis.mapping, choices: {}, matcher: new EntryMatcher(entries), rules };
+  const resolveMs: number[] = [];
+  const bareMs: number[] = [];
+  let unknown = 0;
+  for (let run = 0; run < 3; run++) {
+    const b0 = performance.now();
+    const seen = new Set<string>();
+    for (const row of analysis.rows) for (const cell of Object.values(row.attributeCells ?? {})) for (const part of cell.split(/[;,|]/)) seen.add(part.trim().toLowerCase());
+    bareMs.push(performance.now() - b0);
+    const r0 = performance.now();
+    const resolver = new AttributeResolver(ctx);
+    for (const row of analysis.rows) resolveRowAttributes(row, ctx, resolver);
+    unknown = attributeValues(analysis.rows, ctx, resolver).filter((v) => v.reason === 'unknown').length;
+    resolveMs.push(performance.now() - r0);
+  }
+  const resolved = median(resolveMs);
+  const bare = median(bareMs);
+  console.log(JSON.stringify({ attributeRows: rows, distinctUnknown: unknown, resolveMs: round(resolved), bareSplitMs: round(bare), ratio: Math.round((resolved / bare) * 100) / 100 }));
+}
+
 /** The resident set of a process, in bytes (Linux /proc), and its peak so far. */
 function rssOf(pid: number): { rss: number; peak: number } | null {
   try {
@@ -257,6 +306,7 @@ async function hostMemory(dir: string): Promise<void> {
 }
 
 await main();
+attributeResolution(Math.max(...SIZES));
 // The host's memory is measured at its own size (100,000 rows), not at a size given on the command line.
 if (!ROWS_GIVEN) {
   const memoryDir = mkdtempSync(join(tmpdir(), 'roster-bench-mem-'));
