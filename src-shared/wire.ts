@@ -298,6 +298,14 @@ export const checkResponseSchema = z.object({
 });
 export type CheckResponse = z.infer<typeof checkResponseSchema>;
 
+// ---------------------------------------------------------------- one-time passwords
+
+/** PUT /profiles/:id/one-time-password: the password travels once, to be hashed on arrival; it is never answered back. */
+export const oneTimePasswordRequestSchema = z.object({ password: z.string().min(1).max(1024) });
+/** When the one-time password stops working (the organisation's invitation lifetime). */
+export const oneTimePasswordSetSchema = z.object({ expiresAt: isoTimestamp });
+export type OneTimePasswordSet = z.infer<typeof oneTimePasswordSetSchema>;
+
 // ---------------------------------------------------------------- auth
 
 export const ROLES = ['owner', 'admin', 'viewer'] as const;

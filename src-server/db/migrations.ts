@@ -13,6 +13,7 @@ import { scimMigrations } from './migrations-scim';
 import { ssoMigrations } from './migrations-sso';
 import { profileSourceMigrations } from './migrations-profile-source';
 import { runProblemMigrations } from './migrations-run-problems';
+import { oneTimePasswordMigrations } from './migrations-one-time-passwords';
 
 /**
  * One set of migrations for SQLite and PostgreSQL: only types and statements
@@ -37,6 +38,7 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   ...importScheduleMigrations(dialect),
   ...importModeMigrations(dialect),
   ...runProblemMigrations(dialect),
+  ...oneTimePasswordMigrations(dialect),
 });
 
 const provider = (dialect: DialectName): MigrationProvider => ({ getMigrations: () => Promise.resolve(migrationsFor(dialect)) });

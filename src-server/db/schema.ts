@@ -172,6 +172,12 @@ export interface ProfilesTable {
   deactivated_at: string | null;
   /** Where it came from (0110): set by ProfileBatch.create, never written again. */
   source: Generated<ProfileSource>;
+  /** A one-time password an admin set (0170): its scrypt hash and when it stops working; null: none. */
+  otp_hash: Generated<string | null>;
+  otp_expires_at: Generated<string | null>;
+  /** The single-use ticket of the "choose your own password" step after a sign-in with it: its sha-256 and its end. */
+  otp_ticket_hash: Generated<string | null>;
+  otp_ticket_expires_at: Generated<string | null>;
 }
 
 /**

@@ -1,6 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLanguage } from '../../src-shared/languages';
+import type { PasswordReason } from '../../src-shared/errors';
 import { escapeHtml } from '../i18n';
+import { PASSWORD_MIN } from '../lib/passwords';
+import { OTP_MESSAGES } from '../otp-i18n';
+import { chooseFirstPassword } from '../services/one-time-passwords';
 import { PUBLIC_BODY_LIMIT } from '../lib/body-limits';
 import { addressKey, DbRateLimiter } from '../lib/rate-limit';
 import { SSO_MESSAGES, ssoLocaleOf } from '../sso-i18n';
@@ -55,6 +59,28 @@ ${ssoButton}`,
 }
 
 const forgotPath = (organisationId: string): string => `/o/${organisationId}/forgot-password`;
+const choosePath = (organisationId: string): string => `/o/${organisationId}/first-password`;
+
+function choosePasswordForm(locale: SsoLocale, org: OrgView, ticket: string, email: string, error: PasswordReason | null): string {
+  const m = OTP_MESSAGES[locale];
+  return htmlPage(
+    SSO_MESSAGES[locale].htmlLang,
+    m.title,
+    `<h1 data-state="choose_password">${escapeHtml(m.title)}</h1>
+<p>${escapeHtml(m.lead(email))}</p>
+${error === null ? '' : `<p class="error" role="alert" data-error="${error}">${escapeHtml(m.errors[error])}</p>`}
+<form method="post" action="${choosePath(org.id)}" autocomplete="off">
+<input type="hidden" name="ticket" value="${escapeHtml(ticket)}">
+<input type="text" name="username" autocomplete="username" value="${escapeHtml(email)}" hidden>
+<label for="password">${escapeHtml(m.password)}</label>
+<input id="password" name="password" type="password" autocomplete="new-password" required minlength="${PASSWORD_MIN}" aria-describedby="hint">
+<p id="hint" class="hint">${escapeHtml(m.hint(PASSWORD_MIN))}</p>
+<label for="confirm">${escapeHtml(m.confirm)}</label>
+<input id="confirm" name="confirm" type="password" autocomplete="new-password" required>
+<button type="submit">${escapeHtml(m.submit)}</button>
+</form>`,
+  );
+}
 
 function forgotForm(locale: SsoLocale, org: OrgView): string {
   const m = SSO_MESSAGES[locale];
@@ -130,7 +156,31 @@ export function signInPageRoutes(app: FastifyInstance, ctx: ServerContext): void
     const result = await people.withPassword(org.id, identifier, password, sourceOf(request));
     if (result.kind === 'wrong') return send(reply, 401, signInForm(locale, org, sso, 'wrong', identifier));
     if (result.kind === 'deactivated') return send(reply, 403, messagePage(locale, org.id, SSO_MESSAGES[locale].deactivated.title, SSO_MESSAGES[locale].deactivated.body(org.name), 'deactivated'));
+    if (result.kind === 'one_time_password_expired') return send(reply, 403, messagePage(locale, org.id, OTP_MESSAGES[locale].expired.title, OTP_MESSAGES[locale].expired.body(org.name), 'one_time_password_expired'));
+    if (result.kind === 'choose_password') return send(reply, 200, choosePasswordForm(locale, org, result.ticket, result.email, null));
     return send(reply, 200, signedInPage(ctx, locale, org, result.email, false));
+  });
+
+  // After a one-time password: the person chooses their own (the ticket travels in the form, never in an address).
+  app.get<Params>(choosePath(':organisation'), { schema: { hide: true } }, async (request, reply) => {
+    const org = await organisationOf(request);
+    if (org === null) return notFound(request, reply);
+    return reply.status(303).headers({ location: signInPath(org.id), 'cache-control': 'no-store' }).send();
+  });
+
+  app.post<Params & { Body: unknown }>(choosePath(':organisation'), { schema: { hide: true }, bodyLimit: PUBLIC_BODY_LIMIT }, async (request, reply) => {
+    const org = await organisationOf(request);
+    if (org === null) return notFound(request, reply);
+    const locale = localeOf(request, org);
+    if (await limitPublicForm(limiter, 'page:first-password', request, reply, isLanguage(org.language) ? org.language : ctx.config.defaultLanguage, ctx.clock.now())) return reply;
+    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+    const text = (key: string): string => (typeof body[key] === 'string' ? body[key].slice(0, 1000) : '');
+    const ticket = text('ticket');
+    const outcome = await chooseFirstPassword(ctx, org.id, ticket, text('password'), text('confirm'), sourceOf(request));
+    const m = OTP_MESSAGES[locale];
+    if (outcome.kind === 'gone') return send(reply, 410, messagePage(locale, org.id, m.gone.title, m.gone.body, 'gone'));
+    if (outcome.kind === 'refused') return send(reply, 422, choosePasswordForm(locale, org, ticket, outcome.email, outcome.reason));
+    return send(reply, 200, signedInPage(ctx, locale, org, outcome.email, false));
   });
 
   // Forgot password: the same answer whoever asks (a profile or not, with a password or not, by email or SMS).

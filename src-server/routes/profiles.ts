@@ -9,7 +9,8 @@ import { draftGivesAttribute, profileDraftSchema, validateProfile } from '../../
 import { isAttributeField } from '../../src-shared/attributes';
 import type { ValueChanges } from '../../src-shared/profile-values';
 import type { Profile, ProfileValues } from '../../src-shared/profile';
-import { API_PREFIX, inviteOutcomeSchema, MAX_INVITE_BATCH, serverProfileSchema } from '../../src-shared/wire';
+import { API_PREFIX, inviteOutcomeSchema, MAX_INVITE_BATCH, oneTimePasswordRequestSchema, oneTimePasswordSetSchema, serverProfileSchema } from '../../src-shared/wire';
+import { setOneTimePassword } from '../services/one-time-passwords';
 import { apiRoute } from '../plugins/zod-routes';
 import { adminActor, sourceOf } from '../services/audit';
 import type { AuditSource } from '../services/audit';
@@ -196,6 +197,18 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
     body: z.object({ profileIds: z.array(z.uuid()).min(1).max(MAX_INVITE_BATCH) }),
     response: inviteOutcomeSchema,
     handler: async ({ body, actor, request }) => inviteBatch(ctx, actor.organisationId, actor.accountId, body.profileIds, { actor: adminActor(actor), source: sourceOf(request) }),
+  });
+
+  apiRoute(app, {
+    method: 'PUT',
+    url: `${API_PREFIX}/profiles/:id/one-time-password`,
+    summary: 'Set a one-time password for a person who has no password yet (hashed at once, never shown or sent; changed at first sign-in)',
+    tags: ['profiles'],
+    access: 'write',
+    params: idParams,
+    body: oneTimePasswordRequestSchema,
+    response: oneTimePasswordSetSchema,
+    handler: async ({ params, body, actor, request }) => setOneTimePassword(ctx, actor, params.id, body.password, sourceOf(request)),
   });
 
   apiRoute(app, {

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { normaliseEmail } from '../../src-shared/profile';
 import { hashPassword, verifyPassword } from '../lib/crypto';
+import { iso } from '../db/tx';
 import { recordAudit } from './audit';
+import { issueOtpTicket } from './one-time-passwords';
 import type { AuditSource } from './audit';
 import type { ServerContext } from './context';
 
@@ -14,7 +16,14 @@ import type { ServerContext } from './context';
  * is checked against a decoy hash).
  */
 
-export type PersonSignInResult = { kind: 'signed_in'; profileId: string; email: string } | { kind: 'wrong' } | { kind: 'deactivated' };
+export type PersonSignInResult =
+  | { kind: 'signed_in'; profileId: string; email: string }
+  /** The one-time password an admin set was right: the person chooses their own with this ticket (one-time-passwords.ts). */
+  | { kind: 'choose_password'; ticket: string; email: string }
+  /** It was right, but its time is over: the admin sets a new one. */
+  | { kind: 'one_time_password_expired' }
+  | { kind: 'wrong' }
+  | { kind: 'deactivated' };
 
 /** What the person typed: an email (it has an @, which no username may hold) or a username, both compared in lower case. */
 type PersonIdentifier = { kind: 'email'; value: string } | { kind: 'username'; value: string };
@@ -29,9 +38,9 @@ export async function findProfileByIdentifier(
   ctx: ServerContext,
   organisationId: string,
   identifier: PersonIdentifier,
-): Promise<{ id: string; email: string; phone: string | null; language: string; deactivated_at: string | null } | undefined> {
+): Promise<{ id: string; email: string; phone: string | null; language: string; deactivated_at: string | null; otp_hash: string | null; otp_expires_at: string | null } | undefined> {
   if (identifier.value === '') return undefined;
-  const live = ctx.db.selectFrom('profiles').select(['id', 'email', 'phone', 'language', 'deactivated_at']).where('organisation_id', '=', organisationId).where('deleted', '=', 0);
+  const live = ctx.db.selectFrom('profiles').select(['id', 'email', 'phone', 'language', 'deactivated_at', 'otp_hash', 'otp_expires_at']).where('organisation_id', '=', organisationId).where('deleted', '=', 0);
   return identifier.kind === 'email' ? live.where('email', '=', identifier.value).executeTakeFirst() : live.where(sql<string>`lower(username)`, '=', identifier.value).executeTakeFirst();
 }
 
@@ -57,9 +66,14 @@ export class PersonSignIn {
     const email = profile?.email ?? (identifier.kind === 'email' ? identifier.value : '');
     const account = await ctx.db.selectFrom('accounts').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
     const hash = account?.password_hash ?? null;
-    const passwordOk = hash === null ? (await verifyPassword(password, await this.#decoyHash()), false) : await verifyPassword(password, hash);
+    // Someone with no password of their own yet may hold a one-time password an admin set; one check either way, against a decoy when there is neither.
+    const oneTime = hash === null ? (profile?.otp_hash ?? null) : null;
+    const checked = hash ?? oneTime;
+    const passwordOk = checked === null ? (await verifyPassword(password, await this.#decoyHash()), false) : await verifyPassword(password, checked);
     const now = ctx.clock.now();
-    if (profile === undefined || account === undefined) return { kind: 'wrong' };
+    if (profile === undefined) return { kind: 'wrong' };
+    if (oneTime !== null) return this.#withOneTimePassword(organisationId, profile, email, account?.id ?? null, passwordOk, source, now);
+    if (account === undefined) return { kind: 'wrong' };
     const who = { type: 'person' as const, accountId: account.id, email };
     if (!passwordOk) {
       await recordAudit(ctx.db, [{ organisationId, actor: who, action: 'account.sign_in_failed', target: { type: 'profile', id: profile.id }, profileId: profile.id, details: { method: 'password', reason: 'password' }, source }], now);
@@ -72,5 +86,35 @@ export class PersonSignIn {
     }
     await recordAudit(ctx.db, [{ organisationId, actor: who, action: 'account.signed_in', target: { type: 'profile', id: profile.id }, profileId: profile.id, details: { method: 'password' }, source }], now);
     return { kind: 'signed_in', profileId: profile.id, email };
+  }
+
+  async #withOneTimePassword(
+    organisationId: string,
+    profile: { id: string; deactivated_at: string | null; otp_expires_at: string | null },
+    email: string,
+    accountId: string | null,
+    passwordOk: boolean,
+    source: AuditSource,
+    now: Date,
+  ): Promise<PersonSignInResult> {
+    const ctx = this.#ctx;
+    const who = { type: 'person' as const, accountId, email };
+    const failed = (reason: string) =>
+      recordAudit(ctx.db, [{ organisationId, actor: who, action: 'account.sign_in_failed', target: { type: 'profile', id: profile.id }, profileId: profile.id, details: { method: 'one_time_password', reason }, source }], now);
+    if (!passwordOk) {
+      await failed('password');
+      return { kind: 'wrong' };
+    }
+    if (profile.deactivated_at !== null) {
+      await failed('deactivated');
+      return { kind: 'deactivated' };
+    }
+    if (profile.otp_expires_at === null || profile.otp_expires_at <= iso(now)) {
+      await failed('expired');
+      return { kind: 'one_time_password_expired' };
+    }
+    const ticket = await issueOtpTicket(ctx, organisationId, profile.id, now);
+    await recordAudit(ctx.db, [{ organisationId, actor: who, action: 'account.signed_in', target: { type: 'profile', id: profile.id }, profileId: profile.id, details: { method: 'one_time_password' }, source }], now);
+    return { kind: 'choose_password', ticket, email };
   }
 }

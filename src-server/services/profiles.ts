@@ -284,6 +284,10 @@ export class ProfileBatch {
       updated_at: iso(this.#now),
       deactivated_at: null,
       source: this.#source,
+      otp_hash: null,
+      otp_expires_at: null,
+      otp_ticket_hash: null,
+      otp_ticket_expires_at: null,
     };
     this.#put(this.#rows, id, row);
     this.#holders.add(row);

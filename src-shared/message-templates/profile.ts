@@ -20,6 +20,10 @@ export const PROFILE_TEMPLATES = {
   fields_need_attention_other: '{{count}} fields need attention.',
   some_fields_need_attention: 'Some fields need attention.',
 
+  // ------------------------------------------------------------ one-time passwords (src-server/services/one-time-passwords.ts)
+  otp_has_password: '{{email}} already has a password of their own: a one-time password is only for someone who has none yet. They can use “Forgot your password?” on the sign-in page.',
+  otp_deactivated: 'The identity provider deactivated this profile: it cannot be given a password.',
+
   // ------------------------------------------------------------ usernames (src-shared/usernames.ts)
   username_too_short: 'A username has at least {{min}} characters.',
   username_character: 'A username may hold only letters a–z, digits, dots, hyphens and underscores (not "{{character}}").',
