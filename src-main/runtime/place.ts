@@ -51,6 +51,7 @@ import { createExportWorker } from './export/runner';
 import { resetLocalData, resetPreview } from './reset';
 import { CHANGE_TOPICS } from '../../src-shared/contract';
 import { CatalogueService } from '../core/profiles/catalogues';
+import { OneTimePasswords } from '../core/profiles/one-time-password';
 import { RuleService } from '../core/profiles/rules';
 import { ATTRIBUTE_FIELDS } from '../../src-shared/attributes';
 import { createImportSourcesTransport, createOrgTransport } from './org-transport';
@@ -220,6 +221,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     events,
     sync,
   });
+  const oneTimePasswords = new OneTimePasswords({ replica, transport: serverApi, session: serverSession, clock });
   const conflicts = new ConflictService({ replica, store: syncStore, clock, ids, events, sync });
   // The organisation's screens (admins, settings, audit log, my account) ask the server with the sync engine's session.
   const org = new OrgService({
@@ -307,7 +309,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
         ),
       openFolder: async (folder) => (options.openPath === undefined ? false : options.openPath(folder === 'logs' ? shared.log.folder : options.dataDir)),
     }),
-    ...profileHandlers(profiles, listActions),
+    ...profileHandlers(profiles, listActions, oneTimePasswords),
     ...importHandlers(imports),
     ...syncHandlers({ engine: sync, conflicts, invites, store: syncStore }),
     ...shared.workspace,

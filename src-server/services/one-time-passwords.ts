@@ -108,12 +108,6 @@ async function ticketHolder(ctx: ServerContext, organisationId: string, ticket: 
     .executeTakeFirst();
 }
 
-/** Whether the ticket still opens the step (the page shows the form only then). */
-export async function otpTicketOpen(ctx: ServerContext, organisationId: string, ticket: string): Promise<{ email: string } | null> {
-  const holder = await ticketHolder(ctx, organisationId, ticket);
-  return holder === undefined ? null : { email: holder.email };
-}
-
 export type FirstPasswordOutcome = { kind: 'done'; email: string } | { kind: 'refused'; reason: PasswordReason; email: string } | { kind: 'gone' };
 
 /**

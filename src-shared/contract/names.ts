@@ -32,6 +32,7 @@ export const PRELOAD_CHANNELS = [
   'profiles:previewAction',
   'profiles:applyAction',
   'profiles:undoAction',
+  'profiles:setOneTimePassword',
   'import:info',
   'import:open',
   'import:reparse',

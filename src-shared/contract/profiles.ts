@@ -111,4 +111,10 @@ export const profilesChannels = {
   'profiles:countSelection': channel<{ count: number }>()(z.strictObject({ selection: selectionSchema })),
   /** The existing profiles a profile with these values might duplicate (same folded name, same phone or external ID, another email); refused like a create when the draft is not valid. */
   'profiles:possibleDuplicates': channel<{ profiles: PossibleDuplicate[] }>()(z.strictObject({ draft: profileDraftSchema })),
+  /**
+   * A one-time password for a synced profile whose person has none yet: sent
+   * to the server once (online only), hashed there, never kept in this
+   * console; answers when it stops working.
+   */
+  'profiles:setOneTimePassword': channel<{ expiresAt: string }>()(z.strictObject({ id: profileIdSchema, password: z.string().min(1).max(1024) })),
 };

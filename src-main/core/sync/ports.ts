@@ -3,7 +3,7 @@ import type { Mutation } from '../../../src-shared/mutation';
 import type { ConflictClosing, ConflictKind, SyncLogEntry, SyncText } from '../../../src-shared/contract/sync';
 import type { ApiError, ErrorCode } from '../../../src-shared/errors';
 import type { z } from 'zod';
-import type { createEntryRequestSchema, updateEntryRequestSchema } from '../../../src-shared/wire';
+import type { createEntryRequestSchema, OneTimePasswordSet, updateEntryRequestSchema } from '../../../src-shared/wire';
 import type {
   CatalogueList,
   CheckResponse,
@@ -235,6 +235,11 @@ export interface RuleTransport {
   applyRule(serverUrl: string, token: string, id: string, baseVersion: number): Promise<RuleApply>;
   ruleApplies(serverUrl: string, token: string): Promise<RuleApply[]>;
   undoApply(serverUrl: string, token: string, id: string): Promise<UndoApplyResponse>;
+}
+
+/** A one-time password for a profile (online only; the server hashes it on arrival). */
+export interface OneTimePasswordTransport {
+  setOneTimePassword(serverUrl: string, token: string, profileId: string, password: string): Promise<OneTimePasswordSet>;
 }
 
 /** A session of the same account in another of its organisations (the console's organisation switcher). */

@@ -1,15 +1,17 @@
-import type { CatalogueTransport, OrganisationSwitchTransport, RuleTransport, SyncTransport } from '../../core/sync/ports';
+import type { CatalogueTransport, OneTimePasswordTransport, OrganisationSwitchTransport, RuleTransport, SyncTransport } from '../../core/sync/ports';
 import type { OrganisationReader } from '../../core/sync/org-defaults';
 import { readAnswer, schemaReader, sendToServer } from '../server-http';
 import type { Reader } from '../server-http';
 import { catalogueEntrySchema } from '../../../src-shared/attributes';
 import {
+  API_PREFIX,
   CATALOGUES_PATH,
   SYNC_ENDPOINTS,
   catalogueListSchema,
   cataloguePath,
   checkResponseSchema,
   deleteEntryResponseSchema,
+  oneTimePasswordSetSchema,
   pushResponseSchema,
   retryMailPath,
   retryMailResponseSchema,
@@ -48,7 +50,7 @@ const pullReader: Reader<PullResponse> = (data) => {
 };
 
 /** The Roster server's sync API over HTTP(S), every answer checked against the shared schemas. */
-export function createHttpTransport(options: HttpTransportOptions = {}): SyncTransport & OrganisationSwitchTransport & OrganisationReader & CatalogueTransport & RuleTransport {
+export function createHttpTransport(options: HttpTransportOptions = {}): SyncTransport & OrganisationSwitchTransport & OrganisationReader & CatalogueTransport & RuleTransport & OneTimePasswordTransport {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const doFetch = options.fetch ?? fetch;
 
@@ -85,6 +87,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
     applyRule: (url, token, id, baseVersion) => call(url, 'POST', `${RULES_PATH}/${encodeURIComponent(id)}/apply`, schemaReader(ruleApplySchema), token, { baseVersion }),
     ruleApplies: async (url, token) => (await call(url, 'GET', RULE_APPLIES_PATH, schemaReader(ruleApplyListSchema), token)).applies,
     undoApply: (url, token, id) => call(url, 'POST', `${RULE_APPLIES_PATH}/${encodeURIComponent(id)}/undo`, schemaReader(undoApplyResponseSchema), token, {}),
+    setOneTimePassword: (url, token, profileId, password) =>
+      call(url, 'PUT', `${API_PREFIX}/profiles/${encodeURIComponent(profileId)}/one-time-password`, schemaReader(oneTimePasswordSetSchema), token, { password }),
     createEntry: (url, token, request) => call(url, 'POST', CATALOGUES_PATH, schemaReader(catalogueEntrySchema), token, request),
     updateEntry: (url, token, id, request) => call(url, 'PATCH', cataloguePath(id), schemaReader(catalogueEntrySchema), token, request),
     deleteEntry: (url, token, id, query) => {

@@ -24,6 +24,7 @@ import { ProfileHistory } from '../org/ProfileHistory';
 import type { CatalogueView } from '../../../src-shared/contract/catalogues';
 import { attributeRows } from './AttributeValues';
 import { ChangeUsernameDialog } from './ChangeUsernameDialog';
+import { OneTimePasswordDialog } from './OneTimePasswordDialog';
 
 /** The form's values for a profile: its value fields, the phone split into its two inputs, and no grants (only the rules write them). */
 const toForm = (p: Profile): FormValues => {
@@ -77,6 +78,7 @@ export function ProfilePage({ id }: { id: string }) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [inviting, setInviting] = useState(false);
   const [renaming, setRenaming] = useState(false);
+  const [settingPassword, setSettingPassword] = useState(false);
   // Each opening of Change username starts from the profile as it is then; a sync that refreshes the profile meanwhile leaves what is typed alone.
   const [renameSession, setRenameSession] = useState(0);
   // Editing ends (saved or cancelled) with focus back on the button that started it.
@@ -145,6 +147,16 @@ export function ProfilePage({ id }: { id: string }) {
               >
                 {t('profiles.username.change')}
               </Button>
+              {profile.status !== 'confirmed' && profile.deactivatedAt == null && (
+                <Button
+                  variant="light"
+                  onClick={() => {
+                    setSettingPassword(true);
+                  }}
+                >
+                  {t('profiles.oneTime.button')}
+                </Button>
+              )}
               <Button
                 ref={editButton}
                 onClick={() => {
@@ -194,6 +206,13 @@ export function ProfilePage({ id }: { id: string }) {
           opened={renaming}
           onClose={() => {
             setRenaming(false);
+          }}
+        />
+        <OneTimePasswordDialog
+          profile={profile}
+          opened={settingPassword}
+          onClose={() => {
+            setSettingPassword(false);
           }}
         />
         <InviteDialog

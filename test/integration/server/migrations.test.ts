@@ -157,6 +157,7 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
         'invitations_by_profile_time', // 0004
         'profiles_by_change',
         'profiles_by_email',
+        'profiles_by_otp_ticket', // 0170: the step after a one-time password
         'profiles_email_unique',
         'profiles_external_id_unique',
         'profiles_username_unique', // 0090: a username once per organisation, whatever its case

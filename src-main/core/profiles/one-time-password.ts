@@ -1,0 +1,31 @@
+import { AppError, ruleError } from '../../../src-shared/errors';
+import { rule } from '../../../src-shared/messages';
+import type { Clock, ReplicaPort } from '../ports';
+import type { OneTimePasswordTransport } from '../sync/ports';
+import { callServer } from './server-call';
+import type { ServerSessionPort } from './server-call';
+
+export interface OneTimePasswordDeps {
+  replica: ReplicaPort;
+  transport: OneTimePasswordTransport;
+  session: ServerSessionPort;
+  clock: Clock;
+}
+
+/**
+ * An admin's one-time password for a person (issue 15): it goes to the
+ * server once, which checks the password rules, hashes it and keeps only
+ * the hash; nothing of it is written in this console (not in the replica,
+ * not in the outbox, not in the log). So it needs the server now, and a
+ * profile the server already has.
+ */
+export class OneTimePasswords {
+  constructor(private readonly deps: OneTimePasswordDeps) {}
+
+  async set(profileId: string, password: string): Promise<{ expiresAt: string }> {
+    const profile = this.deps.replica.profiles.get(profileId, this.deps.clock.now());
+    if (profile === undefined) throw new AppError('NOT_FOUND', 'No such profile.');
+    if (profile.version === 0) throw ruleError('VALIDATION_FAILED', rule('otp_sync_first', {}));
+    return callServer(this.deps.session, (url, token) => this.deps.transport.setOneTimePassword(url, token, profileId, password));
+  }
+}
