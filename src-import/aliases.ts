@@ -27,6 +27,13 @@ const RAW: Record<Exclude<MappingTarget, 'ignore'>, readonly string[]> = {
     'benutzername', 'anmeldename',
     'nombre de usuario', 'usuario', 'nombre de inicio de sesión', 'id de usuario',
   ],
+  oneTimePassword: [
+    'one-time password', 'one time password', 'temporary password', 'initial password', 'first password', 'otp', 'password',
+    'mot de passe', 'mot de passe temporaire', 'mot de passe à usage unique', 'mot de passe initial', 'mot de passe provisoire',
+    'wachtwoord', 'eenmalig wachtwoord', 'tijdelijk wachtwoord', 'startwachtwoord', 'initieel wachtwoord',
+    'passwort', 'einmalpasswort', 'temporäres passwort', 'initialpasswort', 'startpasswort',
+    'contraseña', 'contraseña temporal', 'contraseña de un solo uso', 'contraseña inicial', 'clave temporal',
+  ],
   fullName: [
     'name', 'full name', 'fullname', 'display name', 'employee name', 'person', 'employee', 'staff name', 'user',
     'nom complet', 'nom et prénom', 'nom prénom', 'prénom nom', 'prénom et nom', 'collaborateur', 'employé',

@@ -126,7 +126,7 @@ const unneutralise = (value: string): string => (value.length > 1 && value.charC
 export function fieldColumns(mapping: Mapping): Partial<Record<ProfileField, number>> {
   const out: Partial<Record<ProfileField, number>> = {};
   mapping.forEach((target, column) => {
-    if (target === 'ignore' || isAttributeField(target)) return;
+    if (target === 'ignore' || target === 'oneTimePassword' || isAttributeField(target)) return;
     if (target === 'fullName') {
       if (!mapping.includes('firstName')) out.firstName = column;
       if (!mapping.includes('lastName')) out.lastName = column;
@@ -149,7 +149,8 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
   const mapping = ctx.mapping;
   for (let column = 0; column < mapping.length; column++) {
     const target: MappingTarget | undefined = mapping[column];
-    if (target === undefined || target === 'ignore') continue;
+    // A one-time password never joins the row: the commit reads it from the sheet, and nothing shows it.
+    if (target === undefined || target === 'ignore' || target === 'oneTimePassword') continue;
     const cell = unneutralise(cells[column] ?? '');
     if (target === 'fullName') {
       fullName = cell;

@@ -14,7 +14,7 @@ export type Mapping = MappingTarget[];
 /** What is remembered per source: targets by normalised header. */
 export type RememberedMapping = Record<string, MappingTarget>;
 
-const TARGETS: readonly AliasTarget[] = ['firstName', 'lastName', 'fullName', 'email', 'phoneNumber', 'phoneCountryCode', 'tags', 'externalId', 'username', 'language', ...ATTRIBUTE_FIELDS];
+const TARGETS: readonly AliasTarget[] = ['firstName', 'lastName', 'fullName', 'email', 'phoneNumber', 'phoneCountryCode', 'tags', 'externalId', 'username', 'language', ...ATTRIBUTE_FIELDS, 'oneTimePassword'];
 
 const ALIAS_LIST: readonly [string, AliasTarget][] = [...ALIASES.entries()];
 

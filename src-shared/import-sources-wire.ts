@@ -30,8 +30,14 @@ const filePattern = oneLine('file pattern', 200).refine((p) => !/[/\\]/.test(p),
 const folder = oneLine('folder', 1000);
 
 /** The column mapping saved with the source: a header as the file writes it → the field it fills (the console's remembered-mapping shape). */
+/** A scheduled file's columns fill the profile and its attributes; one-time passwords are only the console's import's (never read unattended from a file). */
+const sourceTarget = z.enum(MAPPING_TARGETS).exclude(['oneTimePassword'], { error: 'A scheduled employee file cannot carry one-time passwords: import those in the console, or leave the column out.' });
+export const SOURCE_MAPPING_TARGETS = sourceTarget.options;
+export type SourceMappingTarget = z.infer<typeof sourceTarget>;
+export const isSourceMappingTarget = (target: string): target is SourceMappingTarget => (SOURCE_MAPPING_TARGETS as readonly string[]).includes(target);
+
 export const importSourceMappingSchema = z
-  .record(z.string().max(200), z.enum(MAPPING_TARGETS))
+  .record(z.string().max(200), sourceTarget)
   .refine((m) => Object.keys(m).length <= 200, { error: 'A mapping has at most 200 columns.' });
 
 /** The share (percent) of a source's people a run deactivates without an admin's confirmation, unless the source says otherwise. */
@@ -90,7 +96,7 @@ export const importSourceSchema = z.object({
   hasPrivateKey: z.boolean(),
   hostKeyFingerprint: z.string().nullable(),
   filePattern: z.string(),
-  mapping: z.record(z.string(), z.enum(MAPPING_TARGETS)),
+  mapping: z.record(z.string(), sourceTarget),
   mode: z.enum(IMPORT_SOURCE_MODES),
   deactivateMissing: z.boolean(),
   deactivateLimit: z.int(),

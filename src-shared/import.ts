@@ -84,6 +84,8 @@ export const MAPPING_TARGETS = [
   'userGroup',
   'paymentMethods',
   'licences',
+  /** A first password for the person (issue 15): never shown, never kept; set on the server once the rows are pushed. */
+  'oneTimePassword',
   'ignore',
 ] as const;
 export type MappingTarget = (typeof MAPPING_TARGETS)[number];
@@ -342,6 +344,8 @@ export interface CommitResult {
   batches: number;
   /** Rows that failed at commit time (e.g. the email was taken meanwhile), with why. */
   failures: { rowNumber: number; message: string; rule?: RuleMessage }[];
+  /** When a column went to "one-time password": how many the server set, and the rows it did not, with why. */
+  oneTimePasswords?: { set: number; failures: { rowNumber: number; message: string; rule?: RuleMessage }[] } | undefined;
 }
 
 export type ImportPhase = 'reading' | 'parsing' | 'validating' | 'diffing' | 'committing';

@@ -52,6 +52,7 @@ import { resetLocalData, resetPreview } from './reset';
 import { CHANGE_TOPICS } from '../../src-shared/contract';
 import { CatalogueService } from '../core/profiles/catalogues';
 import { OneTimePasswords } from '../core/profiles/one-time-password';
+import type { ImportOneTimePasswords } from '../core/import/context';
 import { RuleService } from '../core/profiles/rules';
 import { ATTRIBUTE_FIELDS } from '../../src-shared/attributes';
 import { createImportSourcesTransport, createOrgTransport } from './org-transport';
@@ -155,6 +156,9 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     usernameFormat: () => organisationDefaults.usernameFormat(),
   });
   const listActions = new ListActionService({ replica, clock, ids, events, requiredAttributes: () => organisationDefaults.requiredAttributes() });
+  let importPasswords: () => ImportOneTimePasswords = () => {
+    throw new Error('the import used one-time passwords before the sync engine was made');
+  };
   const imports = new ImportService({
     replica,
     clock,
@@ -166,6 +170,13 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     templates: resourceTemplates(options.import?.templatesDir),
     defaults: () => organisationDefaults.importDefaults(),
     requiredAttributes: () => organisationDefaults.requiredAttributes(),
+    // An import's one-time passwords: pushed rows first, then each set on the server (wired below, once the sync engine exists).
+    oneTimePasswords: {
+      ready: () => {
+        importPasswords().ready();
+      },
+      setAll: (items) => importPasswords().setAll(items),
+    },
   });
   const exports = new ExportService({
     worker: createExportWorker({ file, nativeBinding: options.nativeBinding }),
@@ -222,6 +233,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     sync,
   });
   const oneTimePasswords = new OneTimePasswords({ replica, transport: serverApi, session: serverSession, clock });
+  importPasswords = () => oneTimePasswords.forImport(sync);
   const conflicts = new ConflictService({ replica, store: syncStore, clock, ids, events, sync });
   // The organisation's screens (admins, settings, audit log, my account) ask the server with the sync engine's session.
   const org = new OrgService({

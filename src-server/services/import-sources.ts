@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { Cron } from 'croner';
 import { AppError } from '../../src-shared/errors';
-import type { MappingTarget } from '../../src-shared/import';
 import { IMPORT_SOURCES_MAX } from '../../src-shared/import-sources-wire';
-import type { ImportSource, ImportSourceAuditAction, ImportSourceDraft } from '../../src-shared/import-sources-wire';
+import type { ImportSource, ImportSourceAuditAction, ImportSourceDraft, SourceMappingTarget } from '../../src-shared/import-sources-wire';
 import type { ImportSourcesTable } from '../db/schema-imports';
 import { inTransaction, iso } from '../db/tx';
 import type { Tx } from '../db/tx';
@@ -70,7 +69,7 @@ export function toImportSource(row: Row, now: Date): ImportSource {
     hasPrivateKey: row.sealed_private_key !== null,
     hostKeyFingerprint: row.host_key_fingerprint,
     filePattern: row.file_pattern,
-    mapping: JSON.parse(row.mapping) as Record<string, MappingTarget>,
+    mapping: JSON.parse(row.mapping) as Record<string, SourceMappingTarget>,
     mode: row.mode,
     deactivateMissing: row.deactivate_missing === 1,
     deactivateLimit: row.deactivate_limit,

@@ -20,6 +20,7 @@ export const IMPORT_TEMPLATES = {
   import_external_id_elsewhere: "External ID {{externalId}} already belongs to {{holder}}; this row's email is new. Fix the email or the external ID.",
   import_external_id_elsewhere_email_exists: '{{email}} already exists, but external ID {{externalId}} belongs to another profile ({{holder}}).',
   import_error_value: '{{field}} holds the error value {{value}} from the file (a formula that failed), not a value: correct it in the file, or type the value here.',
+  import_otp_needs_server: 'A column goes to One-time password: those passwords are set on the server and never kept in this console, so the import needs the server now. Sign in and work online, or set the column to “Ignore this column”.',
   import_unknown_entry: '{{field}}: “{{value}}” is not the code or name of an entry of that catalogue. Map it to an entry (or to none) in the values step, or add the entry to the catalogue.',
   import_date_out_of_range: '{{field}} holds a date before 1900 or after 9999 from the file (shown as #### in a spreadsheet): its stored value {{value}} was kept. Check it.',
 

@@ -5,7 +5,7 @@ import { IMPORT_BATCH_LIMIT } from '../../../src-shared/import';
 import type { CommitResult, ImportMode, ImportRow } from '../../../src-shared/import';
 import { tryCreateProfile, tryUpdateProfile } from '../profiles/writes';
 import { emitProgress } from './context';
-import type { ImportContext } from './context';
+import type { ImportContext, PendingOneTimePassword } from './context';
 import { mergedValues, providedFields } from '../../../src-import/diff';
 import type { Mapping } from '../../../src-import/match';
 import { rememberSource } from './remembered';
@@ -39,6 +39,13 @@ export class ImportCommit {
       const mode = s.mode;
       const todo = rows.filter((r) => !r.excluded && !hasError(r) && (r.status === 'new' || (mode === 'createAndUpdate' && r.status === 'update')));
       if (todo.length === 0) throw ruleError('VALIDATION_FAILED', mode === 'create' ? rule('import_nothing_new', {}) : rule('import_nothing_new_or_changed', {}));
+      // A one-time password column: the passwords go to the server only, so it must answer now (before anything is written).
+      const passwords = oneTimePasswordsOf(s, todo);
+      if (passwords.size > 0) {
+        if (this.ctx.oneTimePasswords === null) throw ruleError('VALIDATION_FAILED', rule('import_otp_needs_server', {}));
+        this.ctx.oneTimePasswords.ready();
+      }
+      const pending: PendingOneTimePassword[] = [];
       const historyId = ids.uuid();
       const record: ImportRecord = {
         id: historyId,
@@ -72,7 +79,7 @@ export class ImportCommit {
             break;
           }
           const batch = todo.slice(start, start + batchSize);
-          const done = this.writeBatch(historyId, batch, s.analysis.mapping, mode, counts);
+          const done = this.writeBatch(historyId, batch, s.analysis.mapping, mode, counts, passwords, pending);
           counts.created += done.created;
           counts.updated += done.updated;
           counts.skipped += done.skipped;
@@ -93,12 +100,30 @@ export class ImportCommit {
       replica.imports.finish(historyId, status, clock.now().toISOString(), counts);
       events.changed(['profiles', 'outbox', 'imports']);
       s.diffed = false;
-      return { historyId, status, created: counts.created, updated: counts.updated, skipped: counts.skipped, batches, failures };
+      const result: CommitResult = { historyId, status, created: counts.created, updated: counts.updated, skipped: counts.skipped, batches, failures };
+      if (passwords.size === 0 || this.ctx.oneTimePasswords === null) return result;
+      // The rows are written: pushed now, then each written row's password set on the server (and forgotten here).
+      passwords.clear();
+      const outcomes = await this.ctx.oneTimePasswords.setAll(pending);
+      const refused = pending.flatMap((p, i) => {
+        const why = outcomes[i];
+        return why === null || why === undefined ? [] : [{ rowNumber: p.rowNumber, ...why }];
+      });
+      pending.length = 0;
+      return { ...result, oneTimePasswords: { set: outcomes.filter((o) => o === null).length, failures: refused } };
     });
   }
 
   /** One batch in one transaction; counted apart until it commits (a batch that rolls back counts for nothing). */
-  private writeBatch(historyId: string, batch: readonly ImportRow[], mapping: Mapping, mode: ImportMode, before: Counts): Counts & { failures: CommitResult['failures'] } {
+  private writeBatch(
+    historyId: string,
+    batch: readonly ImportRow[],
+    mapping: Mapping,
+    mode: ImportMode,
+    before: Counts,
+    passwords: ReadonlyMap<number, string>,
+    pending: PendingOneTimePassword[],
+  ): Counts & { failures: CommitResult['failures'] } {
     const { replica } = this.ctx;
     return replica.transaction(() => {
       const b = { created: 0, updated: 0, skipped: 0, failures: [] as CommitResult['failures'] };
@@ -106,9 +131,12 @@ export class ImportCommit {
       const rules = replica.catalogues.rules();
       for (const row of batch) {
         const outcome = this.writeRow(historyId, row, mapping, mode, rules);
-        if (outcome === 'created') b.created++;
-        else if (outcome === 'updated') b.updated++;
-        else {
+        const password = passwords.get(row.index);
+        if (typeof outcome !== 'string' && 'profileId' in outcome && password !== undefined) pending.push({ rowNumber: row.rowNumber, profileId: outcome.profileId, password });
+        if (typeof outcome !== 'string' && 'profileId' in outcome) {
+          if (outcome.action === 'created') b.created++;
+          else b.updated++;
+        } else {
           b.skipped++;
           b.failures.push({ rowNumber: row.rowNumber, message: englishText(outcome), rule: outcome });
         }
@@ -125,7 +153,7 @@ export class ImportCommit {
    * its reason, and never throws (that would roll back the whole batch).
    * Returns what it did, or why it was skipped.
    */
-  private writeRow(historyId: string, row: ImportRow, mapping: Mapping, mode: ImportMode, rules: readonly AssignmentRule[]): 'created' | 'updated' | RuleMessage {
+  private writeRow(historyId: string, row: ImportRow, mapping: Mapping, mode: ImportMode, rules: readonly AssignmentRule[]): Written | RuleMessage {
     const { replica, clock } = this.ctx;
     const values = row.normalised;
     if (values === null) return rule('import_row_invalid', {});
@@ -134,7 +162,7 @@ export class ImportCommit {
     const created = tryCreateProfile(this.ctx, rulesOnCreation(values, rules), stamp);
     if (!('clash' in created)) {
       replica.imports.addItem({ importId: historyId, profileId: created.profile.id, rowNumber: row.rowNumber, action: 'create', mutationId: created.mutation.id, before: null });
-      return 'created';
+      return { action: 'created', profileId: created.profile.id };
     }
     if (created.clash.field === 'externalId') return rule('import_row_external_id_now_taken', { externalId: values.externalId ?? '' });
     if (created.clash.field === 'username') return created.clash.rule;
@@ -145,6 +173,21 @@ export class ImportCommit {
     if (updated === null) return rule('import_row_nothing_to_change', {});
     if ('clash' in updated) return updated.clash.field === 'externalId' ? rule('import_row_external_id_taken', { externalId: values.externalId ?? '' }) : updated.clash.rule;
     replica.imports.addItem({ importId: historyId, profileId: current.id, rowNumber: row.rowNumber, action: 'update', mutationId: updated.id, before: current });
-    return 'updated';
+    return { action: 'updated', profileId: current.id };
   }
+}
+
+type Written = { action: 'created' | 'updated'; profileId: string };
+
+/** The rows' one-time passwords (non-empty cells of a column mapped to it), read from the sheet in memory: row index → password. */
+function oneTimePasswordsOf(s: Session, rows: readonly ImportRow[]): Map<number, string> {
+  const out = new Map<number, string>();
+  const column = s.analysis.mapping.indexOf('oneTimePassword');
+  if (column < 0) return out;
+  const grid = sheetOf(s).grid;
+  for (const row of rows) {
+    const cell = grid[s.dataRows[row.index] ?? -1]?.[column] ?? '';
+    if (cell.trim() !== '') out.set(row.index, cell);
+  }
+  return out;
 }

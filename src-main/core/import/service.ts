@@ -21,7 +21,7 @@ import type {
 } from '../../../src-shared/import';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import { ImportCommit } from './commit';
-import type { ImportContext } from './context';
+import type { ImportContext, ImportOneTimePasswords } from './context';
 import type { ImportWorkerPort } from './worker-port';
 import { MIME, toBase64 } from './export';
 import type { ProblemSelection } from './export';
@@ -57,6 +57,8 @@ export interface ImportServiceDeps {
   defaults?: () => Defaults;
   /** The organisation's required attributes (none when not given). */
   requiredAttributes?: () => RequiredAttributes;
+  /** Where a "one-time password" column's passwords go (the server); none: such a column is refused at commit. */
+  oneTimePasswords?: ImportOneTimePasswords | undefined;
   /** Most import sessions kept open at once (the oldest idle one is closed beyond; 2 by default). */
   maxSessions?: number;
   /** An import left untouched this long is closed and its memory given back (15 minutes by default). */
@@ -93,6 +95,7 @@ export class ImportService {
       defaults: deps.defaults ?? (() => DEFAULT_DEFAULTS),
       requiredAttributes: deps.requiredAttributes ?? (() => []),
       yieldNow: deps.yieldNow ?? (() => new Promise((resolve) => setImmediate(resolve))),
+      oneTimePasswords: deps.oneTimePasswords ?? null,
     };
     this.sessions = new ImportSessions(this.ctx, deps.maxSessions ?? IMPORT_MAX_SESSIONS, deps.idleMs ?? IMPORT_IDLE_MS);
     this.shaping = new ImportShaping(this.ctx);

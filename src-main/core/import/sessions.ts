@@ -143,7 +143,11 @@ export function adopt(ctx: ImportContext, s: Session, analysis: Analysis): void 
 }
 
 /** What the renderer sees of a session (the rows come a page at a time apart). */
+/** What stands for a one-time password in what the console shows. */
+const MASKED = '••••••••';
+
 export function viewOf(s: Session): ImportSessionView {
+  const hidden = new Set(s.analysis.mapping.flatMap((target, column) => (target === 'oneTimePassword' ? [column] : [])));
   const sheet = sheetOf(s);
   const a = s.analysis;
   return {
@@ -159,8 +163,9 @@ export function viewOf(s: Session): ImportSessionView {
     sheetIndex: s.sheetIndex,
     headerRow: a.headerRow,
     detectedHeaderRow: a.detectedHeaderRow,
-    topRows: sheet.grid.slice(0, 30).map((r) => r.map((v) => (v.length > 200 ? `${v.slice(0, 200)}…` : v))),
-    columns: a.columns,
+    // A one-time password column is never shown: its cells below the header, and its samples, are masked.
+    topRows: sheet.grid.slice(0, 30).map((r, i) => r.map((v, column) => (hidden.has(column) && i > (a.headerRow ?? -1) && v !== '' ? MASKED : v.length > 200 ? `${v.slice(0, 200)}…` : v))),
+    columns: a.columns.map((c) => (hidden.has(c.index) ? { ...c, samples: c.samples.map(() => MASKED) } : c)),
     matches: a.matches,
     rememberedMapping: a.rememberedMapping,
     signature: a.signature,

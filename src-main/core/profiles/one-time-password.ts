@@ -2,7 +2,9 @@ import { AppError, ruleError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import type { Clock, ReplicaPort } from '../ports';
 import type { OneTimePasswordTransport } from '../sync/ports';
-import { callServer } from './server-call';
+import { callServer, ensureReachable } from './server-call';
+import type { ImportOneTimePasswords } from '../import/context';
+import type { RuleMessage } from '../../../src-shared/messages';
 import type { ServerSessionPort } from './server-call';
 
 export interface OneTimePasswordDeps {
@@ -27,5 +29,36 @@ export class OneTimePasswords {
     if (profile === undefined) throw new AppError('NOT_FOUND', 'No such profile.');
     if (profile.version === 0) throw ruleError('VALIDATION_FAILED', rule('otp_sync_first', {}));
     return callServer(this.deps.session, (url, token) => this.deps.transport.setOneTimePassword(url, token, profileId, password));
+  }
+
+  /** The import's side (core/import/context.ts): the server must answer now; the rows are pushed, then each password set. */
+  forImport(sync: { syncNow(): Promise<unknown> }): ImportOneTimePasswords {
+    return {
+      ready: () => {
+        ensureReachable(this.deps.session);
+      },
+      setAll: async (items) => {
+        try {
+          await sync.syncNow();
+        } catch (error) {
+          // The rows stay written and queued; their passwords cannot be set without the server: each row says why.
+          if (!(error instanceof AppError)) throw error;
+          const found = error.details?.rule;
+          return items.map(() => (found === undefined ? { message: error.message } : { message: error.message, rule: found }));
+        }
+        const out: ({ message: string; rule?: RuleMessage } | null)[] = [];
+        for (const item of items) {
+          try {
+            await this.set(item.profileId, item.password);
+            out.push(null);
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            const found = error.details?.rule;
+            out.push(found === undefined ? { message: error.message } : { message: error.message, rule: found });
+          }
+        }
+        return out;
+      },
+    };
   }
 }

@@ -24,6 +24,14 @@ function refusal(code: AppError['code'], message: string, details: Readonly<Reco
   return new AppError(wire.code, wire.message, Object.keys(kept).length === 0 ? undefined : kept);
 }
 
+/** The session's server and token, or the reason there is none to ask now (signed out, or working offline). */
+export function ensureReachable(session: ServerSessionPort): { serverUrl: string; token: string } {
+  const state = session.current();
+  if (state.serverUrl === null || state.token === null) throw ruleError('UNAUTHORIZED', rule('sync_sign_in_first', {}));
+  if (state.workOffline) throw ruleError('OFFLINE', rule('sync_offline', {}));
+  return { serverUrl: state.serverUrl, token: state.token };
+}
+
 /**
  * One call to the server with the sync engine's session, for what only the
  * server can do (the catalogues' and the rules' writes): refused at once
@@ -31,9 +39,7 @@ function refusal(code: AppError['code'], message: string, details: Readonly<Reco
  * its findings for the views to word.
  */
 export async function callServer<T>(session: ServerSessionPort, fn: (serverUrl: string, token: string) => Promise<T>): Promise<T> {
-  const state = session.current();
-  if (state.serverUrl === null || state.token === null) throw ruleError('UNAUTHORIZED', rule('sync_sign_in_first', {}));
-  if (state.workOffline) throw ruleError('OFFLINE', rule('sync_offline', {}));
+  const state = ensureReachable(session);
   try {
     return await fn(state.serverUrl, state.token);
   } catch (error) {

@@ -9,6 +9,7 @@ import { useFormat } from '../../i18n/format';
 import { useUi } from '../../state/ui';
 import { UndoImport } from './HistoryList';
 import { describeFailure } from './labels';
+import { ruleText } from '../../i18n/messages';
 import { ChangesTable } from './RowDetails';
 import { useImportSession } from './session';
 import { useAutoDiff } from './useAutoDiff';
@@ -137,6 +138,18 @@ function ResultPanel({ result, onAgain }: { result: CommitResult; onAgain: () =>
               <Text size="xs" c="dimmed">
                 {t('import.commit.moreFailures', { n: fmt.number(result.failures.length - 20) })}
               </Text>
+            )}
+          </Stack>
+        )}
+        {result.oneTimePasswords !== undefined && (
+          <Stack gap={2} data-testid="import-one-time-passwords">
+            <Text size="sm">{t('import.commit.oneTimeSet', { count: result.oneTimePasswords.set, n: fmt.number(result.oneTimePasswords.set) })}</Text>
+            {result.oneTimePasswords.failures.length > 0 && (
+              <List size="sm">
+                {result.oneTimePasswords.failures.slice(0, 20).map((f) => (
+                  <List.Item key={`${f.rowNumber}-${f.message}`}>{t('import.commit.oneTimeFailure', { row: fmt.number(f.rowNumber), message: f.rule === undefined ? f.message : ruleText(t, f.rule) })}</List.Item>
+                ))}
+              </List>
             )}
           </Stack>
         )}

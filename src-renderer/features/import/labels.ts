@@ -48,6 +48,7 @@ export const TARGET_LABELS = {
   ...FIELD_LABELS,
   fullName: 'import.fields.fullName',
   ...ATTRIBUTE_LABELS,
+  oneTimePassword: 'import.fields.oneTimePassword',
   ignore: 'import.fields.ignore',
 } as const satisfies Record<MappingTarget, string>;
 

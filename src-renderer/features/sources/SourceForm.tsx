@@ -2,10 +2,8 @@ import { useState } from 'react';
 import { Alert, Button, Checkbox, CloseButton, Group, Modal, NumberInput, PasswordInput, SegmentedControl, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../../src-shared/errors';
-import { MAPPING_TARGETS } from '../../../src-shared/import';
-import type { MappingTarget } from '../../../src-shared/import';
-import { IMPORT_DEACTIVATE_LIMIT_DEFAULT, IMPORT_SOURCE_MODES } from '../../../src-shared/import-sources-wire';
-import type { ImportSource, ImportSourceDraft } from '../../../src-shared/import-sources-wire';
+import { IMPORT_DEACTIVATE_LIMIT_DEFAULT, IMPORT_SOURCE_MODES, isSourceMappingTarget, SOURCE_MAPPING_TARGETS } from '../../../src-shared/import-sources-wire';
+import type { ImportSource, ImportSourceDraft, SourceMappingTarget } from '../../../src-shared/import-sources-wire';
 import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { useFormat } from '../../i18n/format';
@@ -30,7 +28,7 @@ interface Draft {
   deactivateLimit: number;
   schedule: string;
   timeZone: string;
-  mapping: { header: string; target: MappingTarget }[];
+  mapping: { header: string; target: SourceMappingTarget }[];
 }
 
 /** The fields of a draft a refusal can name. */
@@ -96,7 +94,7 @@ function MappingRows({ draft, set, fieldError }: { draft: Draft; set: (mapping: 
   const { t } = useTranslation();
   const format = useFormat();
   const saved = useApi('sources:savedMappings', {}, ['imports']);
-  const targets = MAPPING_TARGETS.map((target) => ({ value: target, label: t(TARGET_LABELS[target]) }));
+  const targets = SOURCE_MAPPING_TARGETS.map((target) => ({ value: target, label: t(TARGET_LABELS[target]) }));
   return (
     <Stack gap="xs">
       <Text fw={600} size="sm">
@@ -113,7 +111,7 @@ function MappingRows({ draft, set, fieldError }: { draft: Draft; set: (mapping: 
           value={null}
           onChange={(signature) => {
             const chosen = saved.data?.find((m) => m.signature === signature);
-            if (chosen !== undefined) set(Object.entries(chosen.mapping).map(([header, target]) => ({ header, target })));
+            if (chosen !== undefined) set(Object.entries(chosen.mapping).flatMap(([header, target]) => (isSourceMappingTarget(target) ? [{ header, target }] : [])));
           }}
           data-testid="source-start-from"
           comboboxProps={{ withinPortal: true }}

@@ -11,7 +11,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MappingTarget } from '../../../src-shared/import';
+import { isSourceMappingTarget } from '../../../src-shared/import-sources-wire';
+import type { SourceMappingTarget } from '../../../src-shared/import-sources-wire';
 import { csvLine } from '../../../src-shared/csv';
 import { refusal, serverWithConsoles } from '../../support/console';
 
@@ -34,7 +35,7 @@ const drop = (name: string, rows: string[]): void => {
   writeFileSync(join(root, 'hr', name), [HEADER, ...rows].join('\r\n'));
 };
 
-const folderDraft = (mapping: Record<string, MappingTarget>) =>
+const folderDraft = (mapping: Record<string, SourceMappingTarget>) =>
   ({ kind: 'folder', name: 'HR share', folder: 'hr', filePattern: 'employees-*.csv', mapping, mode: 'createOrUpdate', deactivateMissing: true, deactivateLimit: 10 }) as const;
 
 describe('the Employee files page’s channels', () => {
@@ -49,7 +50,8 @@ describe('the Employee files page’s channels', () => {
     expect(saved[0]?.mapping).toEqual({ Voornaam: 'firstName', Achternaam: 'lastName', 'E-mail': 'email' });
 
     expect(await c.call('sources:list', {})).toEqual({ sources: [] });
-    const source = await c.call('sources:save', { draft: folderDraft(saved[0]?.mapping ?? {}) });
+    const remembered = Object.entries(saved[0]?.mapping ?? {}).flatMap(([header, target]) => (isSourceMappingTarget(target) ? [[header, target] as const] : []));
+    const source = await c.call('sources:save', { draft: folderDraft(Object.fromEntries(remembered)) });
     expect(source).toMatchObject({ name: 'HR share', kind: 'folder', mode: 'createOrUpdate', deactivateMissing: true, mapping: { Voornaam: 'firstName' } });
     const listed = await c.call('sources:list', {});
     expect(listed.sources.map((s) => [s.source.id, s.lastRun])).toEqual([[source.id, null]]);
