@@ -16,8 +16,8 @@ import { readRequired, toEntry } from './catalogue-reads';
 import type { AssignmentRuleRow, ProfileRow } from '../db/schema';
 import { ruleFromStored } from '../../src-shared/rules-wire';
 import type { ProfileOutcome } from './profiles';
-import { adminActor, appendAudit, NO_SOURCE } from './audit';
-import type { AuditSource } from './audit';
+import { adminActor, appendAudits, NO_SOURCE } from './audit';
+import type { AuditEntryInput, AuditSource } from './audit';
 import { profileEntry, valuesOfProfile, valuesOfRow } from './profile-audit';
 import type { AuditedValues, AuditWho } from './profile-audit';
 
@@ -215,6 +215,8 @@ export async function push(
       own[key] += n;
       perImport.set(mark, own);
     };
+    // Gathered in order and appended set-wise: the same entries, numbers and chain as one by one, in a few statements.
+    const audit: AuditEntryInput[] = [];
     for (const [i, m] of mutations.entries()) {
       const result = results[i];
       if (done.has(m.id) || result === undefined) continue;
@@ -234,18 +236,19 @@ export async function push(
       const entry = profileEntry(actor.organisationId, who, m.entityId, before, after);
       if (partial) count(m.id, 'conflicts');
       if (entry === null) continue;
-      await appendAudit(trx, entry, now);
+      audit.push(entry);
       if (!partial) count(m.id, entry.action === 'profile.created' ? 'created' : entry.action === 'profile.deleted' ? 'deleted' : 'changed');
     }
     const newMutations = countFresh(mutations, done);
-    if (newMutations > 0) await appendAudit(trx, { organisationId: actor.organisationId, actor: who.actor, source, action: 'sync.pushed', details: { clientId, mutations: newMutations, ...counts } }, now);
+    if (newMutations > 0) audit.push({ organisationId: actor.organisationId, actor: who.actor, source, action: 'sync.pushed', details: { clientId, mutations: newMutations, ...counts } });
     const freshIds = new Set(mutations.filter((m) => !done.has(m.id)).map((m) => m.id));
     for (const [mark, own] of perImport) {
       const fresh = mark.mutationIds.filter((id) => importOf.get(id) === mark && freshIds.has(id)).length;
       // The file name is the console's word: kept on one line, without control or direction characters.
       const fileName = toSingleLine(stripForbiddenCharacters(mark.fileName));
-      await appendAudit(trx, { organisationId: actor.organisationId, actor: who.actor, source, action: 'import.pushed', target: { type: 'import', id: mark.id }, details: { fileName, mutations: fresh, ...own } }, now);
+      audit.push({ organisationId: actor.organisationId, actor: who.actor, source, action: 'import.pushed', target: { type: 'import', id: mark.id }, details: { fileName, mutations: fresh, ...own } });
     }
+    if (audit.length > 0) await appendAudits(trx, audit, now);
     const fresh = mutations.flatMap((m, i) => {
       const result = results[i];
       return done.has(m.id) || result === undefined ? [] : [{ mutationId: m.id, result }];
