@@ -307,10 +307,11 @@ async function pullPage(ctx: ServerContext, db: Tx, actor: Actor, cursor: Cursor
   }
   const rows = await selectProfiles(db)
     .where('profiles.organisation_id', '=', actor.organisationId)
+    // After (seq, id) as a range both databases start an index scan at (change_seq >= seq), not a filter over every row before it.
     .where((eb) =>
       cursor.id === null
         ? eb('profiles.change_seq', '>', cursor.seq)
-        : eb.or([eb('profiles.change_seq', '>', cursor.seq), eb.and([eb('profiles.change_seq', '=', cursor.seq), eb('profiles.id', '>', cursor.id)])]),
+        : eb.and([eb('profiles.change_seq', '>=', cursor.seq), eb.or([eb('profiles.change_seq', '>', cursor.seq), eb('profiles.id', '>', cursor.id)])]),
     )
     .where('profiles.change_seq', '<=', high)
     .orderBy('profiles.change_seq')
@@ -324,7 +325,7 @@ async function pullPage(ctx: ServerContext, db: Tx, actor: Actor, cursor: Cursor
       .selectAll()
       .where('organisation_id', '=', actor.organisationId)
       .where((eb) =>
-        cursor.id === null ? eb('change_seq', '>', cursor.seq) : eb.or([eb('change_seq', '>', cursor.seq), eb.and([eb('change_seq', '=', cursor.seq), eb('id', '>', cursor.id)])]),
+        cursor.id === null ? eb('change_seq', '>', cursor.seq) : eb.and([eb('change_seq', '>=', cursor.seq), eb.or([eb('change_seq', '>', cursor.seq), eb('id', '>', cursor.id)])]),
       )
       .where('change_seq', '<=', high)
       .orderBy('change_seq')
