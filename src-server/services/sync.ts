@@ -345,6 +345,7 @@ async function pullPage(ctx: ServerContext, db: Tx, actor: Actor, cursor: Cursor
   // Each live row carries its latest invitation email's delivery (null: none); a change of it moves the row up the sequence (mail-sync.ts).
   const deliveries = await latestDeliveries(
     db,
+    ctx.dialect,
     actor.organisationId,
     page.flatMap((row) => (row.deleted === 0 ? [row.id] : [])),
     ctx.config.mail.retryForMs,
