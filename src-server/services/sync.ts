@@ -334,22 +334,21 @@ async function pullPage(ctx: ServerContext, db: Tx, actor: Actor, cursor: Cursor
   const entries = include === undefined ? [] : await since('catalogue_entries').execute();
   const ruleRows = include === 'rules' ? ((await since('assignment_rules').execute()) as unknown as AssignmentRuleRow[]) : [];
   type Item = { seq: number; id: string; change: () => Change | null; profile: ProfileRow | null };
-  const items: Item[] = [
-    ...rows.map((row) => ({ seq: row.change_seq, id: row.id, profile: row, change: () => null })),
-    ...entries.map((entry) => ({ seq: entry.change_seq, id: entry.id, profile: null, change: (): Change => ({ op: 'entry', entry: toEntry(entry), deleted: entry.deleted !== 0 }) })),
-    ...ruleRows.map((r) => ({ seq: r.change_seq, id: r.id, profile: null, change: (): Change => ({ op: 'rule', rule: ruleFromStored(r), deleted: r.deleted !== 0 }) })),
-  ].sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Profiles alone (no entry or rule in range) are already in (seq, id) order: each row is its own item, nothing to merge.
+  const items: Item[] =
+    entries.length === 0 && ruleRows.length === 0
+      ? rows.map((row) => ({ seq: row.change_seq, id: row.id, profile: row, change: noOtherChange }))
+      : [
+          ...rows.map((row) => ({ seq: row.change_seq, id: row.id, profile: row, change: noOtherChange })),
+          ...entries.map((entry) => ({ seq: entry.change_seq, id: entry.id, profile: null, change: (): Change => ({ op: 'entry', entry: toEntry(entry), deleted: entry.deleted !== 0 }) })),
+          ...ruleRows.map((r) => ({ seq: r.change_seq, id: r.id, profile: null, change: (): Change => ({ op: 'rule', rule: ruleFromStored(r), deleted: r.deleted !== 0 }) })),
+        ].sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const hasMore = items.length > limit;
   const pageItems = hasMore ? items.slice(0, limit) : items;
-  const page = pageItems.flatMap((item) => (item.profile === null ? [] : [item.profile]));
+  const live: string[] = [];
+  for (const item of pageItems) if (item.profile !== null && item.profile.deleted === 0) live.push(item.profile.id);
   // Each live row carries its latest invitation email's delivery (null: none); a change of it moves the row up the sequence (mail-sync.ts).
-  const deliveries = await latestDeliveries(
-    db,
-    ctx.dialect,
-    actor.organisationId,
-    page.flatMap((row) => (row.deleted === 0 ? [row.id] : [])),
-    ctx.config.mail.retryForMs,
-  );
+  const deliveries = await latestDeliveries(db, ctx.dialect, actor.organisationId, live, ctx.config.mail.retryForMs);
   const changes: Change[] = pageItems.map(({ profile: row, change }): Change => {
     if (row === null) {
       const other = change();
@@ -362,6 +361,8 @@ async function pullPage(ctx: ServerContext, db: Tx, actor: Actor, cursor: Cursor
   const next = hasMore && last !== undefined ? { seq: last.seq, id: last.id } : { seq: high, id: null };
   return { changes, cursor: formatCursor(next), hasMore, serverTime: iso(now) };
 }
+
+const noOtherChange = (): null => null;
 
 /** The cheap question: has anything changed since this cursor? One indexed row read. */
 export async function check(ctx: ServerContext, actor: Actor, cursorText: string): Promise<CheckResponse> {
