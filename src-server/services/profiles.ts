@@ -1,5 +1,5 @@
 import type { ProfileRow } from '../db/schema';
-import { chunks, iso } from '../db/tx';
+import { chunks, insertAsJson, iso } from '../db/tx';
 import type { Tx } from '../db/tx';
 import type { Language } from '../../src-shared/languages';
 import type { ProfileSource, ProfileValues } from '../../src-shared/profile';
@@ -393,7 +393,7 @@ export class ProfileBatch {
     const updates = [...this.#updates].map((id) => this.#rows.get(id)).filter((r): r is ProfileRow => r !== undefined);
     this.#updates.clear();
     await this.#stored.write(this.#trx, this.#organisationId, updates);
-    for (const part of chunks(inserts, 500)) await this.#trx.insertInto('profiles').values(part).execute();
+    if (!(await insertAsJson(this.#trx, 'profiles', inserts))) for (const part of chunks(inserts, 500)) await this.#trx.insertInto('profiles').values(part).execute();
     await this.#writeEntries();
     const revoke = [...this.#revokeFor];
     this.#revokeFor.clear();

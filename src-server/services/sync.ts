@@ -1,5 +1,5 @@
 import { stripForbiddenCharacters, toSingleLine } from '../../src-shared/text-safety';
-import { chunks, inReadSnapshot, inTransaction, iso, refusalCode, withSavepoint } from '../db/tx';
+import { chunks, inReadSnapshot, insertAsJson, inTransaction, iso, refusalCode, withSavepoint } from '../db/tx';
 import type { Tx } from '../db/tx';
 import { checkEmail } from '../../src-shared/profile';
 import { AppError } from '../../src-shared/errors';
@@ -253,12 +253,8 @@ export async function push(
       const result = results[i];
       return done.has(m.id) || result === undefined ? [] : [{ mutationId: m.id, result }];
     });
-    for (const part of chunks(fresh, 500)) {
-      await trx
-        .insertInto('applied_mutations')
-        .values(part.map((f) => ({ organisation_id: actor.organisationId, client_id: clientId, mutation_id: f.mutationId, result: JSON.stringify(f.result), created_at: iso(now) })))
-        .execute();
-    }
+    const applied = fresh.map((f) => ({ organisation_id: actor.organisationId, client_id: clientId, mutation_id: f.mutationId, result: JSON.stringify(f.result), created_at: iso(now) }));
+    if (!(await insertAsJson(trx, 'applied_mutations', applied))) for (const part of chunks(applied, 500)) await trx.insertInto('applied_mutations').values(part).execute();
     if (batch.seqChanged) await setChangeSeq(trx, actor.organisationId, batch.seq);
     return results;
   });
