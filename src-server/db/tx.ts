@@ -1,5 +1,5 @@
 import { PostgresAdapter, sql } from 'kysely';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -141,3 +141,14 @@ export async function insertAsJson(db: Executor, table: keyof Database, rows: re
   }
   return true;
 }
+
+/**
+ * Splits values for `column IN (…)` lookups: on PostgreSQL one list for all
+ * (oneOf() binds it as a single array parameter), on SQLite lists within its
+ * limit on bound parameters.
+ */
+export const lookupParts = (db: Executor, values: readonly string[], size = 500): string[][] => (values.length === 0 ? [] : onPostgres(db) ? [[...values]] : chunks(values, size));
+
+/** `column IN (values)`: on PostgreSQL `column = any($1)` with the values as one text[] parameter, else a list of parameters. */
+export const oneOf = (db: Executor, column: string, values: readonly string[]): RawBuilder<boolean> =>
+  onPostgres(db) ? sql<boolean>`${sql.ref(column)} = any(${[...values]}::text[])` : sql<boolean>`${sql.ref(column)} in (${sql.join([...values])})`;

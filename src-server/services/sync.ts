@@ -1,5 +1,5 @@
 import { stripForbiddenCharacters, toSingleLine } from '../../src-shared/text-safety';
-import { chunks, inReadSnapshot, insertAsJson, inTransaction, iso, refusalCode, withSavepoint } from '../db/tx';
+import { chunks, inReadSnapshot, insertAsJson, inTransaction, iso, lookupParts, oneOf, refusalCode, withSavepoint } from '../db/tx';
 import type { Tx } from '../db/tx';
 import { checkEmail } from '../../src-shared/profile';
 import { AppError } from '../../src-shared/errors';
@@ -69,13 +69,13 @@ export async function push(
     const settings = toSettings(org);
 
     const done = new Map<string, PushResult>();
-    for (const part of chunks(ids, 500)) {
+    for (const part of lookupParts(trx, ids)) {
       const rows = await trx
         .selectFrom('applied_mutations')
         .select(['mutation_id', 'result'])
         .where('organisation_id', '=', actor.organisationId)
         .where('client_id', '=', clientId)
-        .where('mutation_id', 'in', part)
+        .where(oneOf(trx, 'mutation_id', part))
         .execute();
       for (const r of rows) done.set(r.mutation_id, JSON.parse(r.result) as PushResult);
     }
