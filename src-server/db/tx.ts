@@ -98,7 +98,7 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** Whether an executor (the database or a transaction) talks to PostgreSQL. */
-export const onPostgres = (db: Executor): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
+const onPostgres = (db: Executor): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /** Rows per statement when they travel as one JSON parameter (no limit on bound parameters applies). */
 const JSON_ROWS_PER_INSERT = 5000;
