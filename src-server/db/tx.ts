@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -96,3 +96,59 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** Whether an executor (the database or a transaction) talks to PostgreSQL. */
+const onPostgres = (db: Executor): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/** Rows per statement when they travel as one JSON parameter (no limit on bound parameters applies). */
+const JSON_ROWS_PER_INSERT = 5000;
+
+/** Characters a JSON parameter would carry differently from a bound text one (PostgreSQL's json refuses \u0000 and lone surrogates). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const notForJson = (value: string): boolean => value.includes('\u0000') || LONE_SURROGATE.test(value);
+
+/** Every row has the first one's columns, each a string, a finite number or null: values JSON carries as a bound parameter would. */
+function plainRows(rows: readonly Record<string, unknown>[], columns: readonly string[]): boolean {
+  for (const row of rows) {
+    const keys = Object.keys(row);
+    if (keys.length !== columns.length) return false;
+    for (const column of columns) {
+      if (!Object.hasOwn(row, column)) return false;
+      const value = row[column];
+      if (value === null) continue;
+      if (typeof value === 'number' ? !Number.isFinite(value) : typeof value !== 'string' || notForJson(value)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * On PostgreSQL, inserts rows as one JSON parameter per few thousand
+ * (json_populate_recordset gives each value its column's type): the same
+ * rows, constraints and triggers as a multi-row INSERT, without binding and
+ * compiling a parameter per value. Returns false, having written nothing,
+ * on SQLite or when a row does not fit that (the caller inserts them its
+ * usual way).
+ */
+export async function insertAsJson(db: Executor, table: keyof Database, rows: readonly Record<string, unknown>[]): Promise<boolean> {
+  const first = rows[0];
+  if (first === undefined) return true;
+  const columns = Object.keys(first);
+  if (!onPostgres(db) || columns.length === 0 || !plainRows(rows, columns)) return false;
+  const list = sql.join(columns.map((c) => sql.ref(c)));
+  for (const part of chunks(rows, JSON_ROWS_PER_INSERT)) {
+    await sql`insert into ${sql.table(table)} (${list}) select ${list} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(part)}::json)`.execute(db);
+  }
+  return true;
+}
+
+/**
+ * Splits values for `column IN (…)` lookups: on PostgreSQL one list for all
+ * (oneOf() binds it as a single array parameter), on SQLite lists within its
+ * limit on bound parameters.
+ */
+export const lookupParts = (db: Executor, values: readonly string[], size = 500): string[][] => (values.length === 0 ? [] : onPostgres(db) ? [[...values]] : chunks(values, size));
+
+/** `column IN (values)`: on PostgreSQL `column = any($1)` with the values as one text[] parameter, else a list of parameters. */
+export const oneOf = (db: Executor, column: string, values: readonly string[]): RawBuilder<boolean> =>
+  onPostgres(db) ? sql<boolean>`${sql.ref(column)} = any(${[...values]}::text[])` : sql<boolean>`${sql.ref(column)} in (${sql.join([...values])})`;

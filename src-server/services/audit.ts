@@ -5,7 +5,7 @@ import type { AuditAction } from '../../src-shared/contract/org';
 import type { ScimAuditAction } from '../../src-shared/scim-wire';
 import type { ImportSourceAuditAction } from '../../src-shared/import-sources-wire';
 import { toSingleLine } from '../../src-shared/text-safety';
-import { chunks, inTransaction, iso } from '../db/tx';
+import { chunks, insertAsJson, inTransaction, iso } from '../db/tx';
 import type { Db, Executor, Tx } from '../db/tx';
 import type { AuditLogTable } from '../db/schema';
 import type { Actor } from './context';
@@ -163,7 +163,7 @@ export async function appendAudits(trx: Tx, entries: readonly AuditEntryInput[],
       prevHash = entryHash(row);
       return { id: randomUUID(), ...row, hash: prevHash };
     });
-    for (const part of chunks(rows, AUDIT_ROWS_PER_INSERT)) await trx.insertInto('audit_log').values(part).execute();
+    if (!(await insertAsJson(trx, 'audit_log', rows))) for (const part of chunks(rows, AUDIT_ROWS_PER_INSERT)) await trx.insertInto('audit_log').values(part).execute();
   }
 }
 

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import type { DialectName } from '../db/connect';
 import { chunks, inTransaction } from '../db/tx';
 import type { Db, Executor, Tx } from '../db/tx';
 import type { MailKind, OutboxChannel } from '../db/schema';
@@ -60,15 +62,24 @@ export async function touchProfiles(trx: Tx, organisationId: string, profileIds:
  * profiles, as the pull feed carries it; a profile with none is absent from the map. `retryForMs`: the
  * server's retry period, for when a queued or failing one gives up.
  */
-export async function latestDeliveries(db: Executor, organisationId: string, profileIds: readonly string[], retryForMs: number, channel: OutboxChannel = 'email'): Promise<Map<string, InvitationDelivery>> {
+export async function latestDeliveries(
+  db: Executor,
+  dialect: DialectName,
+  organisationId: string,
+  profileIds: readonly string[],
+  retryForMs: number,
+  channel: OutboxChannel = 'email',
+): Promise<Map<string, InvitationDelivery>> {
   const out = new Map<string, InvitationDelivery>();
-  for (const part of chunks(profileIds, 500)) {
+  // PostgreSQL takes the ids as one array parameter (a whole pull page in one statement); SQLite as lists within its limit on parameters.
+  const parts = dialect === 'postgres' ? chunks(profileIds, 10_000) : chunks(profileIds, 500);
+  for (const part of parts) {
     if (part.length === 0) continue;
     const rows = await db
       .selectFrom('mail_outbox')
       .select(['id', 'profile_id', 'state', 'last_error', 'created_at', 'retry_since', 'next_attempt_at', 'last_attempt_at', 'sent_at'])
       .where('organisation_id', '=', organisationId)
-      .where('profile_id', 'in', part)
+      .where((eb) => (dialect === 'postgres' ? sql<boolean>`${sql.ref('profile_id')} = any(${part}::text[])` : eb('profile_id', 'in', part)))
       .where('kind', '=', 'invitation')
       .where('channel', '=', channel)
       .orderBy('profile_id')

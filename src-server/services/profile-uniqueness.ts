@@ -1,4 +1,5 @@
 import type { ProfileRow } from '../db/schema';
+import { oneOf } from '../db/tx';
 import type { Tx } from '../db/tx';
 import type { ProfileValues } from '../../src-shared/profile';
 import { englishText, rule } from '../../src-shared/messages';
@@ -25,7 +26,7 @@ export async function liveHolders(trx: Tx, organisationId: string, column: 'emai
     .selectAll()
     .where('organisation_id', '=', organisationId)
     .where('deleted', '=', 0)
-    .where(column, 'in', values)
+    .where(oneOf(trx, column, values))
     .execute();
 }
 

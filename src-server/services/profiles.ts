@@ -1,5 +1,5 @@
 import type { ProfileRow } from '../db/schema';
-import { chunks, iso } from '../db/tx';
+import { chunks, insertAsJson, iso, lookupParts, oneOf } from '../db/tx';
 import type { Tx } from '../db/tx';
 import type { Language } from '../../src-shared/languages';
 import type { ProfileSource, ProfileValues } from '../../src-shared/profile';
@@ -131,16 +131,16 @@ export class ProfileBatch {
   async preload(ids: readonly string[], allEmails: readonly string[], allExternalIds: readonly string[], usernames?: UsernameNeeds): Promise<void> {
     const emails = allEmails.filter(isStorableText);
     const externalIds = allExternalIds.filter(isStorableText);
-    for (const part of chunks([...new Set(ids)], 500)) {
-      const rows = await this.#trx.selectFrom('profiles').selectAll().where('organisation_id', '=', this.#organisationId).where('id', 'in', part).execute();
+    for (const part of lookupParts(this.#trx, [...new Set(ids)])) {
+      const rows = await this.#trx.selectFrom('profiles').selectAll().where('organisation_id', '=', this.#organisationId).where(oneOf(this.#trx, 'id', part)).execute();
       for (const row of rows) this.#remember(row);
     }
-    for (const part of chunks([...new Set(emails)], 500)) {
+    for (const part of lookupParts(this.#trx, [...new Set(emails)])) {
       for (const row of await liveHolders(this.#trx, this.#organisationId, 'email', part)) this.#remember(row);
-      const accounts = await this.#trx.selectFrom('accounts').select('email').where('email', 'in', part).where('confirmed_at', 'is not', null).execute();
+      const accounts = await this.#trx.selectFrom('accounts').select('email').where(oneOf(this.#trx, 'email', part)).where('confirmed_at', 'is not', null).execute();
       for (const a of accounts) this.#confirmedAccounts.add(a.email);
     }
-    for (const part of chunks([...new Set(externalIds)], 500)) for (const row of await liveHolders(this.#trx, this.#organisationId, 'external_id', part)) this.#remember(row);
+    for (const part of lookupParts(this.#trx, [...new Set(externalIds)])) for (const row of await liveHolders(this.#trx, this.#organisationId, 'external_id', part)) this.#remember(row);
     if (usernames !== undefined) for (const row of await liveUsernameHolders(this.#trx, this.#organisationId, usernames, this.#usernameFormat)) this.#remember(row);
     await this.#readCatalogue();
   }
@@ -397,7 +397,7 @@ export class ProfileBatch {
     const updates = [...this.#updates].map((id) => this.#rows.get(id)).filter((r): r is ProfileRow => r !== undefined);
     this.#updates.clear();
     await this.#stored.write(this.#trx, this.#organisationId, updates);
-    for (const part of chunks(inserts, 500)) await this.#trx.insertInto('profiles').values(part).execute();
+    if (!(await insertAsJson(this.#trx, 'profiles', inserts))) for (const part of chunks(inserts, 500)) await this.#trx.insertInto('profiles').values(part).execute();
     await this.#writeEntries();
     const revoke = [...this.#revokeFor];
     this.#revokeFor.clear();

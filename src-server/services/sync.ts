@@ -1,5 +1,5 @@
 import { stripForbiddenCharacters, toSingleLine } from '../../src-shared/text-safety';
-import { chunks, inReadSnapshot, inTransaction, iso, refusalCode, withSavepoint } from '../db/tx';
+import { chunks, inReadSnapshot, insertAsJson, inTransaction, iso, lookupParts, oneOf, refusalCode, withSavepoint } from '../db/tx';
 import type { Tx } from '../db/tx';
 import { checkEmail } from '../../src-shared/profile';
 import { AppError } from '../../src-shared/errors';
@@ -16,8 +16,8 @@ import { readRequired, toEntry } from './catalogue-reads';
 import type { AssignmentRuleRow, ProfileRow } from '../db/schema';
 import { ruleFromStored } from '../../src-shared/rules-wire';
 import type { ProfileOutcome } from './profiles';
-import { adminActor, appendAudit, NO_SOURCE } from './audit';
-import type { AuditSource } from './audit';
+import { adminActor, appendAudits, NO_SOURCE } from './audit';
+import type { AuditEntryInput, AuditSource } from './audit';
 import { profileEntry, valuesOfProfile, valuesOfRow } from './profile-audit';
 import type { AuditedValues, AuditWho } from './profile-audit';
 
@@ -69,13 +69,13 @@ export async function push(
     const settings = toSettings(org);
 
     const done = new Map<string, PushResult>();
-    for (const part of chunks(ids, 500)) {
+    for (const part of lookupParts(trx, ids)) {
       const rows = await trx
         .selectFrom('applied_mutations')
         .select(['mutation_id', 'result'])
         .where('organisation_id', '=', actor.organisationId)
         .where('client_id', '=', clientId)
-        .where('mutation_id', 'in', part)
+        .where(oneOf(trx, 'mutation_id', part))
         .execute();
       for (const r of rows) done.set(r.mutation_id, JSON.parse(r.result) as PushResult);
     }
@@ -215,6 +215,8 @@ export async function push(
       own[key] += n;
       perImport.set(mark, own);
     };
+    // Gathered in order and appended set-wise: the same entries, numbers and chain as one by one, in a few statements.
+    const audit: AuditEntryInput[] = [];
     for (const [i, m] of mutations.entries()) {
       const result = results[i];
       if (done.has(m.id) || result === undefined) continue;
@@ -234,28 +236,25 @@ export async function push(
       const entry = profileEntry(actor.organisationId, who, m.entityId, before, after);
       if (partial) count(m.id, 'conflicts');
       if (entry === null) continue;
-      await appendAudit(trx, entry, now);
+      audit.push(entry);
       if (!partial) count(m.id, entry.action === 'profile.created' ? 'created' : entry.action === 'profile.deleted' ? 'deleted' : 'changed');
     }
     const newMutations = countFresh(mutations, done);
-    if (newMutations > 0) await appendAudit(trx, { organisationId: actor.organisationId, actor: who.actor, source, action: 'sync.pushed', details: { clientId, mutations: newMutations, ...counts } }, now);
+    if (newMutations > 0) audit.push({ organisationId: actor.organisationId, actor: who.actor, source, action: 'sync.pushed', details: { clientId, mutations: newMutations, ...counts } });
     const freshIds = new Set(mutations.filter((m) => !done.has(m.id)).map((m) => m.id));
     for (const [mark, own] of perImport) {
       const fresh = mark.mutationIds.filter((id) => importOf.get(id) === mark && freshIds.has(id)).length;
       // The file name is the console's word: kept on one line, without control or direction characters.
       const fileName = toSingleLine(stripForbiddenCharacters(mark.fileName));
-      await appendAudit(trx, { organisationId: actor.organisationId, actor: who.actor, source, action: 'import.pushed', target: { type: 'import', id: mark.id }, details: { fileName, mutations: fresh, ...own } }, now);
+      audit.push({ organisationId: actor.organisationId, actor: who.actor, source, action: 'import.pushed', target: { type: 'import', id: mark.id }, details: { fileName, mutations: fresh, ...own } });
     }
+    if (audit.length > 0) await appendAudits(trx, audit, now);
     const fresh = mutations.flatMap((m, i) => {
       const result = results[i];
       return done.has(m.id) || result === undefined ? [] : [{ mutationId: m.id, result }];
     });
-    for (const part of chunks(fresh, 500)) {
-      await trx
-        .insertInto('applied_mutations')
-        .values(part.map((f) => ({ organisation_id: actor.organisationId, client_id: clientId, mutation_id: f.mutationId, result: JSON.stringify(f.result), created_at: iso(now) })))
-        .execute();
-    }
+    const applied = fresh.map((f) => ({ organisation_id: actor.organisationId, client_id: clientId, mutation_id: f.mutationId, result: JSON.stringify(f.result), created_at: iso(now) }));
+    if (!(await insertAsJson(trx, 'applied_mutations', applied))) for (const part of chunks(applied, 500)) await trx.insertInto('applied_mutations').values(part).execute();
     if (batch.seqChanged) await setChangeSeq(trx, actor.organisationId, batch.seq);
     return results;
   });
@@ -304,10 +303,11 @@ async function pullPage(ctx: ServerContext, db: Tx, actor: Actor, cursor: Cursor
   }
   const rows = await selectProfiles(db)
     .where('profiles.organisation_id', '=', actor.organisationId)
+    // After (seq, id) as a range both databases start an index scan at (change_seq >= seq), not a filter over every row before it.
     .where((eb) =>
       cursor.id === null
         ? eb('profiles.change_seq', '>', cursor.seq)
-        : eb.or([eb('profiles.change_seq', '>', cursor.seq), eb.and([eb('profiles.change_seq', '=', cursor.seq), eb('profiles.id', '>', cursor.id)])]),
+        : eb.and([eb('profiles.change_seq', '>=', cursor.seq), eb.or([eb('profiles.change_seq', '>', cursor.seq), eb('profiles.id', '>', cursor.id)])]),
     )
     .where('profiles.change_seq', '<=', high)
     .orderBy('profiles.change_seq')
@@ -321,7 +321,7 @@ async function pullPage(ctx: ServerContext, db: Tx, actor: Actor, cursor: Cursor
       .selectAll()
       .where('organisation_id', '=', actor.organisationId)
       .where((eb) =>
-        cursor.id === null ? eb('change_seq', '>', cursor.seq) : eb.or([eb('change_seq', '>', cursor.seq), eb.and([eb('change_seq', '=', cursor.seq), eb('id', '>', cursor.id)])]),
+        cursor.id === null ? eb('change_seq', '>', cursor.seq) : eb.and([eb('change_seq', '>=', cursor.seq), eb.or([eb('change_seq', '>', cursor.seq), eb('id', '>', cursor.id)])]),
       )
       .where('change_seq', '<=', high)
       .orderBy('change_seq')
@@ -330,21 +330,21 @@ async function pullPage(ctx: ServerContext, db: Tx, actor: Actor, cursor: Cursor
   const entries = include === undefined ? [] : await since('catalogue_entries').execute();
   const ruleRows = include === 'rules' ? ((await since('assignment_rules').execute()) as unknown as AssignmentRuleRow[]) : [];
   type Item = { seq: number; id: string; change: () => Change | null; profile: ProfileRow | null };
-  const items: Item[] = [
-    ...rows.map((row) => ({ seq: row.change_seq, id: row.id, profile: row, change: () => null })),
-    ...entries.map((entry) => ({ seq: entry.change_seq, id: entry.id, profile: null, change: (): Change => ({ op: 'entry', entry: toEntry(entry), deleted: entry.deleted !== 0 }) })),
-    ...ruleRows.map((r) => ({ seq: r.change_seq, id: r.id, profile: null, change: (): Change => ({ op: 'rule', rule: ruleFromStored(r), deleted: r.deleted !== 0 }) })),
-  ].sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Profiles alone (no entry or rule in range) are already in (seq, id) order: each row is its own item, nothing to merge.
+  const items: Item[] =
+    entries.length === 0 && ruleRows.length === 0
+      ? rows.map((row) => ({ seq: row.change_seq, id: row.id, profile: row, change: noOtherChange }))
+      : [
+          ...rows.map((row) => ({ seq: row.change_seq, id: row.id, profile: row, change: noOtherChange })),
+          ...entries.map((entry) => ({ seq: entry.change_seq, id: entry.id, profile: null, change: (): Change => ({ op: 'entry', entry: toEntry(entry), deleted: entry.deleted !== 0 }) })),
+          ...ruleRows.map((r) => ({ seq: r.change_seq, id: r.id, profile: null, change: (): Change => ({ op: 'rule', rule: ruleFromStored(r), deleted: r.deleted !== 0 }) })),
+        ].sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const hasMore = items.length > limit;
   const pageItems = hasMore ? items.slice(0, limit) : items;
-  const page = pageItems.flatMap((item) => (item.profile === null ? [] : [item.profile]));
+  const live: string[] = [];
+  for (const item of pageItems) if (item.profile !== null && item.profile.deleted === 0) live.push(item.profile.id);
   // Each live row carries its latest invitation email's delivery (null: none); a change of it moves the row up the sequence (mail-sync.ts).
-  const deliveries = await latestDeliveries(
-    db,
-    actor.organisationId,
-    page.flatMap((row) => (row.deleted === 0 ? [row.id] : [])),
-    ctx.config.mail.retryForMs,
-  );
+  const deliveries = await latestDeliveries(db, ctx.dialect, actor.organisationId, live, ctx.config.mail.retryForMs);
   const changes: Change[] = pageItems.map(({ profile: row, change }): Change => {
     if (row === null) {
       const other = change();
@@ -357,6 +357,8 @@ async function pullPage(ctx: ServerContext, db: Tx, actor: Actor, cursor: Cursor
   const next = hasMore && last !== undefined ? { seq: last.seq, id: last.id } : { seq: high, id: null };
   return { changes, cursor: formatCursor(next), hasMore, serverTime: iso(now) };
 }
+
+const noOtherChange = (): null => null;
 
 /** The cheap question: has anything changed since this cursor? One indexed row read. */
 export async function check(ctx: ServerContext, actor: Actor, cursorText: string): Promise<CheckResponse> {

@@ -10,6 +10,7 @@
  * same run; each line counts the duplicates (0 expected).
  */
 import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,14 @@ import { onThrowawayPostgres, runBench } from './throwaway-postgres';
 import { createMutation } from '../support/mutations';
 import { startSmtpSink } from '../support/smtp-sink';
 import { benchValues, line } from './support';
+
+/** `-- --only push|pull|invitations` and `-- --db sqlite|postgres` keep a run to part of it; by default it runs everything. */
+const { values: flags } = parseArgs({ args: process.argv.slice(2), options: { only: { type: 'string' }, db: { type: 'string' } }, strict: false, allowPositionals: true });
+const only = typeof flags.only === 'string' ? flags.only : null;
+const onlyDb = typeof flags.db === 'string' ? flags.db : null;
+if (only !== null && !['push', 'pull', 'invitations'].includes(only)) throw new Error(`--only must be push, pull or invitations, not "${only}".`);
+if (onlyDb !== null && !['sqlite', 'postgres'].includes(onlyDb)) throw new Error(`--db must be sqlite or postgres, not "${onlyDb}".`);
+const runs = (part: 'push' | 'pull' | 'invitations'): boolean => only === null || only === part;
 
 const PUSH = 10_000;
 const PULL = 100_000;
@@ -105,7 +114,7 @@ async function bench(db: 'sqlite' | 'postgres', databaseUrl: string | undefined,
     };
 
     // push
-    if (!onlyInvitations) {
+    if (!onlyInvitations && runs('push')) {
       const target = await org('push');
       const mutations = createMutations(PUSH, 'push');
       const start = performance.now();
@@ -117,7 +126,7 @@ async function bench(db: 'sqlite' | 'postgres', databaseUrl: string | undefined,
     }
 
     // pull
-    if (!onlyInvitations) {
+    if (!onlyInvitations && runs('pull')) {
       const target = await org('pull');
       const baselineMs = await bareInsert(server, target.organisationId, PULL, 'pull');
       const start = performance.now();
@@ -135,7 +144,7 @@ async function bench(db: 'sqlite' | 'postgres', databaseUrl: string | undefined,
     }
 
     // invitations
-    {
+    if (runs('invitations')) {
       const target = await org('invite');
       const mutations = createMutations(INVITES, 'invite');
       await pushAll(target.token, mutations);
@@ -171,7 +180,13 @@ async function bench(db: 'sqlite' | 'postgres', databaseUrl: string | undefined,
 }
 
 runBench(async () => {
-  await bench('sqlite', undefined);
-  await bench('sqlite', undefined, 1, true);
-  await onThrowawayPostgres('roster_bench', [(url) => bench('postgres', url), (url) => bench('postgres', url, 1, true)]);
+  // The invitations' baseline (1 SMTP connection) runs whenever the invitations do.
+  const withBaselineInvitations = runs('invitations');
+  if (onlyDb !== 'postgres') {
+    await bench('sqlite', undefined);
+    if (withBaselineInvitations) await bench('sqlite', undefined, 1, true);
+  }
+  if (onlyDb !== 'sqlite') {
+    await onThrowawayPostgres('roster_bench', [(url: string) => bench('postgres', url), ...(withBaselineInvitations ? [(url: string) => bench('postgres', url, 1, true)] : [])]);
+  }
 });
