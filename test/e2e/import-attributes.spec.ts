@@ -8,7 +8,7 @@ import { ImportPage } from './support/import-page';
 import { inEveryLanguage } from './support/languages';
 import { wordsFor } from './support/words';
 import type { TFunction } from 'i18next';
-import { createE2eServer } from './support/roster-server';
+import { apiCall, createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
 import { ServerPage, StatusBar } from './support/sync-pages';
 
@@ -27,13 +27,7 @@ let token: string;
 let dir: string;
 let file: string;
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = token === '' ? {} : { authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return ((await res.json()) as { data: T }).data;
-}
+const call = <T,>(method: string, path: string, body?: unknown): Promise<T> => apiCall<T>(server, method, path, body, token === '' ? undefined : token);
 
 test.beforeEach(async () => {
   server = await createE2eServer({ organisationName: 'Acme Parking' });

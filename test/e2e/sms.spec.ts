@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { inEveryLanguage } from './support/languages';
 import { ProfilesPage } from './support/pages';
-import { createE2eServer } from './support/roster-server';
+import { apiCall, createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
 import { ServerPage, StatusBar } from './support/sync-pages';
 import { createMutation } from '../support/mutations';
@@ -28,13 +28,7 @@ interface Sms {
   links: string[];
 }
 
-async function call<T>(method: string, path: string, body: unknown, token?: string): Promise<T> {
-  const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return ((await res.json()) as { data: T }).data;
-}
+const call = <T,>(method: string, path: string, body: unknown, token?: string): Promise<T> => apiCall<T>(server, method, path, body, token);
 
 /** A key of one of the console's locale files, as the console shows it. */
 const word = (language: string, file: string, path: string): string => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,15 @@ export interface E2eServer {
   start(): Promise<void>;
   stop(): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/** One call to the e2e server's API as a test makes it: anything but a 200 fails the test with the answer; the answer's data otherwise. */
+export async function apiCall<T>(server: Pick<E2eServer, 'url'>, method: string, path: string, body?: unknown, token?: string): Promise<T> {
+  const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { data: T }).data;
 }
 
 export async function createE2eServer(options: { startNow?: boolean; organisationName?: string; operatorToken?: string; sink?: SmtpSinkOptions } = {}): Promise<E2eServer> {
