@@ -305,6 +305,8 @@ export const oneTimePasswordRequestSchema = z.object({ password: z.string().min(
 /** When the one-time password stops working (the organisation's invitation lifetime). */
 export const oneTimePasswordSetSchema = z.object({ expiresAt: isoTimestamp });
 export type OneTimePasswordSet = z.infer<typeof oneTimePasswordSetSchema>;
+/** POST /profiles/:id/sign-in-details. */
+export const signInDetailsQueuedSchema = z.object({ queued: z.literal(true) });
 
 // ---------------------------------------------------------------- auth
 

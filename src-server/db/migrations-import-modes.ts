@@ -4,7 +4,9 @@ import type { DialectName } from './connect';
 import { atomically } from './migration-tx';
 import { KINDS_AFTER_SIGNUP, setOutboxKinds } from './migrations-signup';
 
-const KINDS_AFTER = `${KINDS_AFTER_SIGNUP}, 'import_report'`;
+/** The outbox's kinds of message after 0150. */
+export const KINDS_AFTER_IMPORT_MODES = `${KINDS_AFTER_SIGNUP}, 'import_report'`;
+const KINDS_AFTER = KINDS_AFTER_IMPORT_MODES;
 
 /**
  * What a run of an import source does to the people (issue 16): whether a

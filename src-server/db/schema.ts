@@ -276,7 +276,7 @@ export const OUTBOX_STATES = ['queued', 'sending', 'handed', 'sent', 'failed', '
  * `handed` becomes `unknown` and is never re-sent automatically.
  */
 export type OutboxState = (typeof OUTBOX_STATES)[number];
-export type MailKind = 'invitation' | 'welcome' | 'admin_invitation' | 'password_reset' | 'signup_verification' | 'import_report';
+export type MailKind = 'invitation' | 'welcome' | 'admin_invitation' | 'password_reset' | 'signup_verification' | 'import_report' | 'sign_in_details';
 /** How a message of the outbox goes out: an email (the SMTP worker), or an SMS (the SMS worker; only invitations). */
 export type OutboxChannel = 'email' | 'sms';
 

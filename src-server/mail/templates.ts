@@ -10,6 +10,7 @@ import { SIGNUP_MESSAGES } from '../signup-i18n';
 import { IMPORT_REPORT_MESSAGES } from '../import-report-i18n';
 import type { ImportReportPayload } from '../services/import-report';
 import { ssoLocaleOf } from '../sso-i18n';
+import { SIGN_IN_DETAILS_MESSAGES } from '../sign-in-details-i18n';
 
 export interface RenderedMail {
   subject: string;
@@ -156,5 +157,37 @@ export function renderImportReport(language: Language, p: ImportReportPayload): 
         ];
   const text = [...lines, '', '-- ', MESSAGES[language].footer].join('\n');
   const html = layout(language, subject, lines.filter((l) => l !== '').map((l) => `<p>${escapeHtml(l)}</p>`).join('\n'));
+  return { subject, text, html };
+}
+
+/** The payload of a "sign-in details" email: who, which organisation, and the name to sign in with (never a password). */
+export interface SignInDetailsPayload {
+  firstName: string;
+  organisationName: string;
+  username: string | null;
+  email: string;
+}
+
+/** Where and as whom the person signs in: the organisation's sign-in page, their username (else their email), and where the password comes from. */
+export function renderSignInDetails(language: Language, payload: SignInDetailsPayload, link: string): RenderedMail {
+  const m = SIGN_IN_DETAILS_MESSAGES[language];
+  const colon = MESSAGES[language].colon;
+  const organisationName = toSingleLine(payload.organisationName);
+  const subject = m.subject(organisationName);
+  const who = payload.username === null ? `${m.email}${colon} ${payload.email}` : `${m.username}${colon} ${payload.username}`;
+  const text = [m.greeting(payload.firstName), '', m.intro(organisationName), '', `${m.action}${colon}`, link, '', who, '', m.password, '', m.ignore, '', '-- ', MESSAGES[language].footer].join('\n');
+  const html = layout(
+    language,
+    subject,
+    [
+      `<p>${escapeHtml(m.greeting(payload.firstName))}</p>`,
+      `<p>${escapeHtml(m.intro(organisationName))}</p>`,
+      button(link, m.action),
+      `<p style="font-size:13px;color:#6b7280;word-break:break-all">${escapeHtml(link)}</p>`,
+      `<p><strong>${escapeHtml(who)}</strong></p>`,
+      `<p>${escapeHtml(m.password)}</p>`,
+      `<p style="font-size:13px;color:#6b7280">${escapeHtml(m.ignore)}</p>`,
+    ].join('\n'),
+  );
   return { subject, text, html };
 }

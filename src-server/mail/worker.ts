@@ -13,7 +13,9 @@ import type { Clock } from '../services/context';
 import type { InvitationMailPayload, WelcomeMailPayload } from '../services/invitation-mail';
 import { SendError, SmtpSession } from './smtp';
 import type { SmtpTarget, SmtpTls } from './smtp';
-import { renderAccountMail, renderImportReport, renderInvitation, renderSignupMail, renderWelcome } from './templates';
+import { renderAccountMail, renderImportReport, renderInvitation, renderSignInDetails, renderSignupMail, renderWelcome } from './templates';
+import type { SignInDetailsPayload } from './templates';
+import { signInPath } from '../services/sso-config';
 import type { ImportReportPayload } from '../services/import-report';
 import type { SignupMailPayload } from '../services/signup';
 import { signUpVerifyPath } from '../../src-shared/signup-wire';
@@ -140,6 +142,7 @@ export class OutboxWorker extends LeasedOutboxWorker {
       return renderSignupMail(language, payload, `${this.#o.publicBaseUrl()}${signUpVerifyPath(payload.organisationId, this.#o.sealer.open(row.sealed_token))}`);
     }
     if (row.kind === 'import_report') return renderImportReport(language, JSON.parse(row.payload) as ImportReportPayload);
+    if (row.kind === 'sign_in_details') return renderSignInDetails(language, JSON.parse(row.payload) as SignInDetailsPayload, `${this.#o.publicBaseUrl()}${signInPath(row.organisation_id)}`);
     return renderWelcome(language, JSON.parse(row.payload) as WelcomeMailPayload);
   }
 

@@ -9,8 +9,8 @@ import { draftGivesAttribute, profileDraftSchema, validateProfile } from '../../
 import { isAttributeField } from '../../src-shared/attributes';
 import type { ValueChanges } from '../../src-shared/profile-values';
 import type { Profile, ProfileValues } from '../../src-shared/profile';
-import { API_PREFIX, inviteOutcomeSchema, MAX_INVITE_BATCH, oneTimePasswordRequestSchema, oneTimePasswordSetSchema, serverProfileSchema } from '../../src-shared/wire';
-import { setOneTimePassword } from '../services/one-time-passwords';
+import { API_PREFIX, inviteOutcomeSchema, MAX_INVITE_BATCH, oneTimePasswordRequestSchema, oneTimePasswordSetSchema, serverProfileSchema, signInDetailsQueuedSchema } from '../../src-shared/wire';
+import { sendSignInDetails, setOneTimePassword } from '../services/one-time-passwords';
 import { apiRoute } from '../plugins/zod-routes';
 import { adminActor, sourceOf } from '../services/audit';
 import type { AuditSource } from '../services/audit';
@@ -209,6 +209,18 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
     body: oneTimePasswordRequestSchema,
     response: oneTimePasswordSetSchema,
     handler: async ({ params, body, actor, request }) => setOneTimePassword(ctx, actor, params.id, body.password, sourceOf(request)),
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: `${API_PREFIX}/profiles/:id/sign-in-details`,
+    summary: 'Email the person their sign-in page and username (never a password); one a minute per profile',
+    tags: ['profiles'],
+    access: 'write',
+    params: idParams,
+    body: z.object({}),
+    response: signInDetailsQueuedSchema,
+    handler: async ({ params, actor, request }) => sendSignInDetails(ctx, actor, params.id, sourceOf(request)),
   });
 
   apiRoute(app, {

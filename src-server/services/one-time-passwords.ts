@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../../src-shared/errors';
+import { toSingleLine } from '../../src-shared/text-safety';
+import { RateLimitedError } from '../lib/rate-limit';
+import type { SignInDetailsPayload } from '../mail/templates';
+import { queuedMessage } from './invitation-mail';
 import type { PasswordReason } from '../../src-shared/errors';
 import { englishText, rule } from '../../src-shared/messages';
 import type { RuleMessage } from '../../src-shared/messages';
@@ -154,4 +159,48 @@ export async function chooseFirstPassword(ctx: ServerContext, organisationId: st
     );
     return { kind: 'done', email: holder.email };
   });
+}
+
+/** One "sign-in details" email per profile a minute, at most (a second click is not a second email). */
+const DETAILS_EVERY_MS = 60_000;
+
+/**
+ * Emails a person their sign-in details (the FM system's "emailing login
+ * credentials"): the organisation's sign-in page and their username (else
+ * their email). Never a password: the email says where the password comes
+ * from. Goes through the outbox like every email.
+ */
+export async function sendSignInDetails(ctx: ServerContext, actor: Actor, profileId: string, source: AuditSource): Promise<{ queued: true }> {
+  const queued = await inTransaction(ctx.db, async (trx) => {
+    const now = ctx.clock.now();
+    const org = await lockOrganisation(trx, actor.organisationId);
+    const profile = await trx
+      .selectFrom('profiles')
+      .select(['id', 'email', 'first_name', 'username', 'language', 'deactivated_at'])
+      .where('organisation_id', '=', actor.organisationId)
+      .where('id', '=', profileId)
+      .where('deleted', '=', 0)
+      .executeTakeFirst();
+    if (profile === undefined) throw new AppError('NOT_FOUND', 'No such profile in this organisation.');
+    if (profile.deactivated_at !== null) refuse('FORBIDDEN', rule('otp_deactivated', {}));
+    const recent = await trx
+      .selectFrom('mail_outbox')
+      .select('created_at')
+      .where('organisation_id', '=', actor.organisationId)
+      .where('kind', '=', 'sign_in_details')
+      .where('profile_id', '=', profileId)
+      .where('created_at', '>', iso(new Date(now.getTime() - DETAILS_EVERY_MS)))
+      .executeTakeFirst();
+    if (recent !== undefined) throw new RateLimitedError('The sign-in details were emailed to this person less than a minute ago.', new Date(Date.parse(recent.created_at) + DETAILS_EVERY_MS), now);
+    const payload: SignInDetailsPayload = { firstName: profile.first_name, organisationName: toSingleLine(org.name), username: profile.username, email: profile.email };
+    await trx
+      .insertInto('mail_outbox')
+      .values(queuedMessage(ctx, { id: randomUUID(), organisationId: actor.organisationId, kind: 'sign_in_details', linkId: null, profileId, recipient: profile.email, language: profile.language, payload, sealedToken: null, at: iso(now) }))
+      .execute();
+    const who: AuditEntryInput['actor'] = { type: 'admin', accountId: actor.accountId, email: actor.email };
+    await appendAudit(trx, { organisationId: actor.organisationId, actor: who, action: 'profile.sign_in_details_sent', target: { type: 'profile', id: profileId }, profileId, details: { username: profile.username !== null }, source }, now);
+    return true as const;
+  });
+  ctx.events.emit('mailQueued');
+  return { queued };
 }

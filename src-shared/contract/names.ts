@@ -33,6 +33,7 @@ export const PRELOAD_CHANNELS = [
   'profiles:applyAction',
   'profiles:undoAction',
   'profiles:setOneTimePassword',
+  'profiles:sendSignInDetails',
   'import:info',
   'import:open',
   'import:reparse',

@@ -41,6 +41,7 @@ const ORGANISATION_AUDIT_ACTIONS = [
   'profile.changed',
   'profile.deleted',
   'profile.one_time_password_set',
+  'profile.sign_in_details_sent',
   'invitation.sent',
   'invitation.confirmed',
   'invitation.expired',

@@ -117,4 +117,6 @@ export const profilesChannels = {
    * console; answers when it stops working.
    */
   'profiles:setOneTimePassword': channel<{ expiresAt: string }>()(z.strictObject({ id: profileIdSchema, password: z.string().min(1).max(1024) })),
+  /** Emails the person their sign-in page and username, never a password (online only; one a minute per profile). */
+  'profiles:sendSignInDetails': channel<{ queued: true }>()(z.strictObject({ id: profileIdSchema })),
 };

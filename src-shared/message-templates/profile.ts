@@ -22,7 +22,7 @@ export const PROFILE_TEMPLATES = {
 
   // ------------------------------------------------------------ one-time passwords (src-server/services/one-time-passwords.ts)
   otp_has_password: '{{email}} already has a password of their own: a one-time password is only for someone who has none yet. They can use “Forgot your password?” on the sign-in page.',
-  otp_sync_first: 'This profile is not on the server yet: sync first, then set its one-time password.',
+  profile_not_on_server: 'This profile is not on the server yet: sync first, then try again.',
   otp_deactivated: 'The identity provider deactivated this profile: it cannot be given a password.',
 
   // ------------------------------------------------------------ usernames (src-shared/usernames.ts)

@@ -66,10 +66,18 @@ test('an admin sets a one-time password; the person signs in with it, chooses th
   await dialog.getByRole('button', { name: 'Set the one-time password' }).click();
   await expect(dialog.getByTestId('one-time-password-set')).toContainText('Ines Martin can sign in with it until');
   await expect(dialog).not.toContainText(ONE_TIME);
-  await page.screenshot({ path: test.info().outputPath('dialog-set-en.png') });
-  await dialog.getByRole('button', { name: 'Close' }).last().click();
   // Nothing of it went out by email.
   expect(server.sink.to('ines.martin@example.com')).toHaveLength(0);
+  // Her sign-in details, on request: the sign-in page and her email, never the password.
+  await dialog.getByRole('button', { name: 'Email the sign-in details' }).click();
+  await expect(dialog.getByTestId('sign-in-details-sent')).toHaveText('Sign-in details emailed to ines.martin@example.com.');
+  await page.screenshot({ path: test.info().outputPath('dialog-set-en.png') });
+  await expect.poll(() => server.sink.to('ines.martin@example.com').length).toBe(1);
+  const details = server.sink.to('ines.martin@example.com')[0];
+  expect(details?.subject).toBe('Your sign-in details for Parking Gent');
+  expect(details?.links).toContain(`${server.url}/o/${server.owner.organisationId}/sign-in`);
+  expect(details?.text).not.toContain(ONE_TIME);
+  await dialog.getByRole('button', { name: 'Close' }).last().click();
 
   // The dialog in every console language.
   await inEveryLanguage(browser, roster.host.launchUrl, {}, async ({ page: other, language, t }) => {

@@ -20,4 +20,5 @@ export const profileHandlers = (profiles: ProfileService, actions: ListActionSer
   'profiles:applyAction': ({ selection, action }) => actions.apply(selection, action),
   'profiles:undoAction': ({ undoId }) => actions.undoAction(undoId),
   'profiles:setOneTimePassword': ({ id, password }) => oneTime.set(id, password),
+  'profiles:sendSignInDetails': ({ id }) => oneTime.sendSignInDetails(id),
 });

@@ -27,8 +27,16 @@ export class OneTimePasswords {
   async set(profileId: string, password: string): Promise<{ expiresAt: string }> {
     const profile = this.deps.replica.profiles.get(profileId, this.deps.clock.now());
     if (profile === undefined) throw new AppError('NOT_FOUND', 'No such profile.');
-    if (profile.version === 0) throw ruleError('VALIDATION_FAILED', rule('otp_sync_first', {}));
+    if (profile.version === 0) throw ruleError('VALIDATION_FAILED', rule('profile_not_on_server', {}));
     return callServer(this.deps.session, (url, token) => this.deps.transport.setOneTimePassword(url, token, profileId, password));
+  }
+
+  /** Emails the person their sign-in page and username (the server words it; never a password). */
+  async sendSignInDetails(profileId: string): Promise<{ queued: true }> {
+    const profile = this.deps.replica.profiles.get(profileId, this.deps.clock.now());
+    if (profile === undefined) throw new AppError('NOT_FOUND', 'No such profile.');
+    if (profile.version === 0) throw ruleError('VALIDATION_FAILED', rule('profile_not_on_server', {}));
+    return callServer(this.deps.session, (url, token) => this.deps.transport.sendSignInDetails(url, token, profileId));
   }
 
   /** The import's side (core/import/context.ts): the server must answer now; the rows are pushed, then each password set. */

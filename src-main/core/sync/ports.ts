@@ -240,6 +240,7 @@ export interface RuleTransport {
 /** A one-time password for a profile (online only; the server hashes it on arrival). */
 export interface OneTimePasswordTransport {
   setOneTimePassword(serverUrl: string, token: string, profileId: string, password: string): Promise<OneTimePasswordSet>;
+  sendSignInDetails(serverUrl: string, token: string, profileId: string): Promise<{ queued: true }>;
 }
 
 /** A session of the same account in another of its organisations (the console's organisation switcher). */

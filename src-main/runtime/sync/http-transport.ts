@@ -15,6 +15,7 @@ import {
   pushResponseSchema,
   retryMailPath,
   retryMailResponseSchema,
+  signInDetailsQueuedSchema,
   signInResponseSchema,
 } from '../../../src-shared/wire';
 import type { PullResponse } from '../../../src-shared/wire';
@@ -89,6 +90,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
     undoApply: (url, token, id) => call(url, 'POST', `${RULE_APPLIES_PATH}/${encodeURIComponent(id)}/undo`, schemaReader(undoApplyResponseSchema), token, {}),
     setOneTimePassword: (url, token, profileId, password) =>
       call(url, 'PUT', `${API_PREFIX}/profiles/${encodeURIComponent(profileId)}/one-time-password`, schemaReader(oneTimePasswordSetSchema), token, { password }),
+    sendSignInDetails: (url, token, profileId) => call(url, 'POST', `${API_PREFIX}/profiles/${encodeURIComponent(profileId)}/sign-in-details`, schemaReader(signInDetailsQueuedSchema), token, {}),
     createEntry: (url, token, request) => call(url, 'POST', CATALOGUES_PATH, schemaReader(catalogueEntrySchema), token, request),
     updateEntry: (url, token, id, request) => call(url, 'PATCH', cataloguePath(id), schemaReader(catalogueEntrySchema), token, request),
     deleteEntry: (url, token, id, query) => {

@@ -31,6 +31,7 @@ export const ACTION_LABELS = {
   'profile.changed': 'org.audit.actions.profile.changed',
   'profile.deleted': 'org.audit.actions.profile.deleted',
   'profile.one_time_password_set': 'org.audit.actions.profile.one_time_password_set',
+  'profile.sign_in_details_sent': 'org.audit.actions.profile.sign_in_details_sent',
   'invitation.sent': 'org.audit.actions.invitation.sent',
   'invitation.confirmed': 'org.audit.actions.invitation.confirmed',
   'invitation.expired': 'org.audit.actions.invitation.expired',

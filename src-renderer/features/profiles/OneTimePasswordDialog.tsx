@@ -21,11 +21,14 @@ export function OneTimePasswordDialog({ profile, opened, onClose }: { profile: P
   const [refused, setRefused] = useState<ApiError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [expiresAt, setExpiresAt] = useState<string | null>(null);
+  // The sign-in details email after it: not asked, sending, sent, or why not.
+  const [details, setDetails] = useState<'idle' | 'sending' | 'sent' | ApiError>('idle');
 
   const close = (): void => {
     setPassword('');
     setRefused(undefined);
     setExpiresAt(null);
+    setDetails('idle');
     onClose();
   };
 
@@ -44,6 +47,12 @@ export function OneTimePasswordDialog({ profile, opened, onClose }: { profile: P
     }
     setPassword('');
     setExpiresAt(result.data.expiresAt);
+  };
+
+  const sendDetails = async (): Promise<void> => {
+    setDetails('sending');
+    const result = await api.invoke('profiles:sendSignInDetails', { id: profile.id });
+    setDetails(result.ok ? 'sent' : result.error);
   };
 
   return (
@@ -87,7 +96,21 @@ export function OneTimePasswordDialog({ profile, opened, onClose }: { profile: P
             {t('profiles.oneTime.done', { name: fullName(profile), date: format.dateTime(expiresAt) })}
           </Alert>
           <Text size="sm">{t('profiles.oneTime.doneHint')}</Text>
+          <Text size="sm">{t('profiles.oneTime.detailsText', { email: profile.email })}</Text>
+          {details === 'sent' && (
+            <Alert color="green" data-testid="sign-in-details-sent">
+              {t('profiles.oneTime.detailsSent', { email: profile.email })}
+            </Alert>
+          )}
+          {typeof details === 'object' && (
+            <Alert color="red" data-testid="sign-in-details-refused">
+              {errorText(t, details)}
+            </Alert>
+          )}
           <Group justify="flex-end">
+            <Button variant="light" loading={details === 'sending'} disabled={details === 'sent'} onClick={() => void sendDetails()}>
+              {t('profiles.oneTime.sendDetails')}
+            </Button>
             <Button onClick={close}>{t('common.actions.close')}</Button>
           </Group>
         </Stack>

@@ -145,4 +145,38 @@ describe.each(BACKENDS)('one-time passwords, on %s', (backend) => {
     const rows = await t.server.db.db.selectFrom('profiles').select('otp_hash').where('id', 'in', [id, confirmedId]).execute();
     expect(rows.map((r) => r.otp_hash)).toEqual([null, null]);
   });
+
+  it('emails the sign-in details: the organisation’s sign-in page and the username, never a password; once a minute; not for a viewer or another organisation', async () => {
+    const org = await t.organisation('Details Org');
+    const other = await t.organisation('Other Details Org');
+    const email = `details-${randomUUID().slice(0, 8)}@example.com`;
+    const create = createMutation({ email, firstName: 'Chloé', lastName: 'Lambert', language: 'fr_BE' });
+    const withUsername = { ...create, payload: { values: { ...create.payload.values, username: 'chloe.lambert' } } };
+    expect((await t.request('POST', '/api/v1/sync/push', { token: org.token, body: { clientId: `test-${randomUUID()}`, mutations: [withUsername] } })).status).toBe(200);
+    const id = create.entityId;
+    expect((await setOtp(org, id, ONE_TIME)).status).toBe(200);
+    const send = (token = org.token, target = id) => t.request<Api<{ queued: true }>>('POST', `/api/v1/profiles/${target}/sign-in-details`, { token, body: {} });
+
+    const sent = await send();
+    expect(sent.status, sent.text).toBe(200);
+    const mail = await until('the sign-in details', () => t.sink.to(email)[0]);
+    expect(mail.subject).toBe('Vos informations de connexion pour Details Org');
+    expect(mail.text).toContain('chloe.lambert');
+    expect(mail.links).toContain(`${t.url}/o/${org.organisationId}/sign-in`);
+    expect(mail.text).not.toContain(ONE_TIME);
+    expect(mail.html ?? '').not.toContain(ONE_TIME);
+    // A second click within the minute is not a second email.
+    const again = await send();
+    expect(again.status).toBe(429);
+    expect(again.headers.get('retry-after')).not.toBeNull();
+    clock.advance(61_000);
+    const admin = await t.signIn(org.email, org.password, org.organisationId);
+    expect((await send(admin.token)).status).toBe(200);
+    await until('the second email', () => t.sink.to(email)[1]);
+    const viewer = await t.member(org, 'viewer');
+    expect((await send(viewer.token)).status).toBe(403);
+    expect((await send(other.token)).status).toBe(404);
+    const audit = await t.server.db.db.selectFrom('audit_log').select('action').where('profile_id', '=', id).where('action', '=', 'profile.sign_in_details_sent').execute();
+    expect(audit).toHaveLength(2);
+  });
 });
