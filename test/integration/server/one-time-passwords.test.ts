@@ -58,6 +58,12 @@ describe.each(BACKENDS)('one-time passwords, on %s', (backend) => {
     const stored = await t.server.db.db.selectFrom('profiles').select(['otp_hash']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(stored.otp_hash).toMatch(/^scrypt\$/);
     expect(stored.otp_hash).not.toContain(ONE_TIME);
+    // No answer carries the hash: the profile, the list, the pull.
+    for (const path of [`/api/v1/profiles/${id}`, '/api/v1/profiles', '/api/v1/sync/pull?cursor=0&limit=100']) {
+      const read = await t.request('GET', path, { token: org.token });
+      expect(read.status, path).toBe(200);
+      expect(read.text, path).not.toContain('scrypt$');
+    }
     const audit = await t.server.db.db.selectFrom('audit_log').select(['action', 'details']).where('profile_id', '=', id).where('action', '=', 'profile.one_time_password_set').execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]?.details).not.toContain(ONE_TIME);
