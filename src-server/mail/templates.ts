@@ -40,22 +40,34 @@ export function renderInvitation(language: Language, payload: InvitationMailPayl
   const expires = m.expires(formatDate(payload.expiresAt, language));
   // One line, no control or text-direction characters: it goes into the Subject header (also from a message queued before names were checked).
   const organisationName = toSingleLine(payload.organisationName);
-  const subject = m.subject(organisationName);
+  return personalLinkMail(language, link, {
+    subject: m.subject(organisationName),
+    greeting: m.greeting(payload.firstName),
+    intro: m.intro(organisationName),
+    action: m.action,
+    ignore: m.ignore,
+    text: [expires],
+    html: [`<p style="font-size:14px;color:#4b5563">${escapeHtml(expires)}</p>`, linkLine(link)],
+  });
+}
+
+/** The link written out under its button, for a reader whose mail client shows no button. */
+const linkLine = (link: string): string => `<p style="font-size:13px;color:#6b7280;word-break:break-all">${escapeHtml(link)}</p>`;
+
+/**
+ * A message to a person around one link: the greeting, what it is about, the
+ * button, what this message adds (its own text lines and HTML), and what to
+ * do if it was not expected.
+ */
+function personalLinkMail(language: Language, link: string, w: { subject: string; greeting: string; intro: string; action: string; ignore: string; text: readonly string[]; html: readonly string[] }): RenderedMail {
   const colon = MESSAGES[language].colon;
-  const text = [m.greeting(payload.firstName), '', m.intro(organisationName), '', `${m.action}${colon}`, link, '', expires, '', m.ignore, '', '-- ', MESSAGES[language].footer].join('\n');
+  const text = [w.greeting, '', w.intro, '', `${w.action}${colon}`, link, '', ...w.text, '', w.ignore, '', '-- ', MESSAGES[language].footer].join('\n');
   const html = layout(
     language,
-    subject,
-    [
-      `<p>${escapeHtml(m.greeting(payload.firstName))}</p>`,
-      `<p>${escapeHtml(m.intro(organisationName))}</p>`,
-      button(link, m.action),
-      `<p style="font-size:14px;color:#4b5563">${escapeHtml(expires)}</p>`,
-      `<p style="font-size:13px;color:#6b7280;word-break:break-all">${escapeHtml(link)}</p>`,
-      `<p style="font-size:13px;color:#6b7280">${escapeHtml(m.ignore)}</p>`,
-    ].join('\n'),
+    w.subject,
+    [`<p>${escapeHtml(w.greeting)}</p>`, `<p>${escapeHtml(w.intro)}</p>`, button(link, w.action), ...w.html, `<p style="font-size:13px;color:#6b7280">${escapeHtml(w.ignore)}</p>`].join('\n'),
   );
-  return { subject, text, html };
+  return { subject: w.subject, text, html };
 }
 
 /** Email 2: get the app. */
@@ -131,7 +143,7 @@ function linkMail(language: Language, link: string, words: { subject: string; in
       `<p>${escapeHtml(intro)}</p>`,
       button(link, action),
       `<p style="font-size:14px;color:#4b5563">${escapeHtml(expires)}</p>`,
-      `<p style="font-size:13px;color:#6b7280;word-break:break-all">${escapeHtml(link)}</p>`,
+      linkLine(link),
       `<p style="font-size:13px;color:#6b7280">${escapeHtml(ignore)}</p>`,
     ].join('\n'),
   );
@@ -173,21 +185,14 @@ export function renderSignInDetails(language: Language, payload: SignInDetailsPa
   const m = SIGN_IN_DETAILS_MESSAGES[language];
   const colon = MESSAGES[language].colon;
   const organisationName = toSingleLine(payload.organisationName);
-  const subject = m.subject(organisationName);
   const who = payload.username === null ? `${m.email}${colon} ${payload.email}` : `${m.username}${colon} ${payload.username}`;
-  const text = [m.greeting(payload.firstName), '', m.intro(organisationName), '', `${m.action}${colon}`, link, '', who, '', m.password, '', m.ignore, '', '-- ', MESSAGES[language].footer].join('\n');
-  const html = layout(
-    language,
-    subject,
-    [
-      `<p>${escapeHtml(m.greeting(payload.firstName))}</p>`,
-      `<p>${escapeHtml(m.intro(organisationName))}</p>`,
-      button(link, m.action),
-      `<p style="font-size:13px;color:#6b7280;word-break:break-all">${escapeHtml(link)}</p>`,
-      `<p><strong>${escapeHtml(who)}</strong></p>`,
-      `<p>${escapeHtml(m.password)}</p>`,
-      `<p style="font-size:13px;color:#6b7280">${escapeHtml(m.ignore)}</p>`,
-    ].join('\n'),
-  );
-  return { subject, text, html };
+  return personalLinkMail(language, link, {
+    subject: m.subject(organisationName),
+    greeting: m.greeting(payload.firstName),
+    intro: m.intro(organisationName),
+    action: m.action,
+    ignore: m.ignore,
+    text: [who, '', m.password],
+    html: [linkLine(link), `<p><strong>${escapeHtml(who)}</strong></p>`, `<p>${escapeHtml(m.password)}</p>`],
+  });
 }
