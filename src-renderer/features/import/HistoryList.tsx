@@ -7,7 +7,7 @@ import { api } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { useFormat } from '../../i18n/format';
 import type { Formatters } from '../../i18n/format';
-import { errorText } from '../../i18n/messages';
+import { errorText, ruleText } from '../../i18n/messages';
 import { HISTORY_STATUS_COLORS, HISTORY_STATUS_LABELS, describeFailure } from './labels';
 
 /** A moment of the history, in the console language ('' when there is none). */
@@ -27,7 +27,7 @@ export function UndoImport({ entry, compact = false }: { entry: ImportHistoryEnt
     if (entry.status === 'undone') return null;
     return (
       <Text size="xs" c="dimmed" data-testid="undo-blocked" maw={compact ? 420 : 300}>
-        {entry.undoBlockedReason ?? t('import.history.cannotUndo')}
+        {entry.undoBlockedRule != null ? ruleText(t, entry.undoBlockedRule) : (entry.undoBlockedReason ?? t('import.history.cannotUndo'))}
       </Text>
     );
   }
