@@ -69,6 +69,8 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
     admins: (await t.request('GET', '/api/v1/admins', { token: b.token })).text,
     audit: (await t.request('GET', '/api/v1/audit?limit=500', { token: b.token })).text,
     auditCsv: (await t.request('GET', '/api/v1/audit.csv', { token: b.token })).text,
+    // What no answer shows: one-time passwords set on B's profiles.
+    oneTimePasswords: await t.server.db.db.selectFrom('profiles').select(['id', 'otp_hash']).where('organisation_id', '=', b.organisationId).orderBy('id').execute(),
     catalogues: (await t.request('GET', '/api/v1/catalogues', { token: b.token })).text,
     rules: (await t.request('GET', '/api/v1/rules', { token: b.token })).text,
     applies: (await t.request('GET', '/api/v1/rules/applies', { token: b.token })).text,
@@ -127,6 +129,16 @@ describe.each(BACKENDS)('organisation isolation on %s', (backend) => {
         const res = await t.request<Ok<unknown>>('POST', '/api/v1/invitations', { ...tok, body: { profileIds: [bProfile] } });
         expect(res.body.data).toEqual({ invited: [], skipped: [{ profileId: bProfile, reason: 'not_found' }] });
         return [{ status: res.status, text: res.text.replace(`"profileId":"${bProfile}"`, '') }];
+      },
+      'PUT /api/v1/profiles/:id/one-time-password': async () => {
+        const res = await t.request('PUT', `/api/v1/profiles/${bProfile}/one-time-password`, { ...tok, body: { password: 'sunflower harbour lantern' } });
+        expect(res.status).toBe(404);
+        return [res];
+      },
+      'POST /api/v1/profiles/:id/sign-in-details': async () => {
+        const res = await t.request('POST', `/api/v1/profiles/${bProfile}/sign-in-details`, { ...tok, body: {} });
+        expect(res.status).toBe(404);
+        return [res];
       },
       'GET /api/v1/profiles/:id/invitations': async () => {
         const res = await t.request<Ok<unknown[]>>('GET', `/api/v1/profiles/${bProfile}/invitations`, tok);
