@@ -40,32 +40,42 @@ export function renderInvitation(language: Language, payload: InvitationMailPayl
   const expires = m.expires(formatDate(payload.expiresAt, language));
   // One line, no control or text-direction characters: it goes into the Subject header (also from a message queued before names were checked).
   const organisationName = toSingleLine(payload.organisationName);
-  return personalLinkMail(language, link, {
+  return linkMail(language, link, {
     subject: m.subject(organisationName),
     greeting: m.greeting(payload.firstName),
     intro: m.intro(organisationName),
     action: m.action,
     ignore: m.ignore,
-    text: [expires],
-    html: [`<p style="font-size:14px;color:#4b5563">${escapeHtml(expires)}</p>`, linkLine(link)],
+    ...untilWhen(expires, link),
   });
 }
 
 /** The link written out under its button, for a reader whose mail client shows no button. */
 const linkLine = (link: string): string => `<p style="font-size:13px;color:#6b7280;word-break:break-all">${escapeHtml(link)}</p>`;
 
+/** Until when the link works, under its button, and the link written out (the plain text has it above already). */
+const untilWhen = (expires: string, link: string): { text: string[]; html: string[] } => ({
+  text: [expires],
+  html: [`<p style="font-size:14px;color:#4b5563">${escapeHtml(expires)}</p>`, linkLine(link)],
+});
+
 /**
- * A message to a person around one link: the greeting, what it is about, the
- * button, what this message adds (its own text lines and HTML), and what to
- * do if it was not expected.
+ * A message whose point is one link: the greeting (a person's messages have
+ * one), what it is about, the button, what this message adds (its own text
+ * lines and HTML), and what to do if it was not expected.
  */
-function personalLinkMail(language: Language, link: string, w: { subject: string; greeting: string; intro: string; action: string; ignore: string; text: readonly string[]; html: readonly string[] }): RenderedMail {
+function linkMail(
+  language: Language,
+  link: string,
+  w: { subject: string; greeting: string | null; intro: string; action: string; ignore: string; text: readonly string[]; html: readonly string[] },
+): RenderedMail {
   const colon = MESSAGES[language].colon;
-  const text = [w.greeting, '', w.intro, '', `${w.action}${colon}`, link, '', ...w.text, '', w.ignore, '', '-- ', MESSAGES[language].footer].join('\n');
+  const greeting = w.greeting === null ? [] : [w.greeting, ''];
+  const text = [...greeting, w.intro, '', `${w.action}${colon}`, link, '', ...w.text, '', w.ignore, '', '-- ', MESSAGES[language].footer].join('\n');
   const html = layout(
     language,
     w.subject,
-    [`<p>${escapeHtml(w.greeting)}</p>`, `<p>${escapeHtml(w.intro)}</p>`, button(link, w.action), ...w.html, `<p style="font-size:13px;color:#6b7280">${escapeHtml(w.ignore)}</p>`].join('\n'),
+    [...(w.greeting === null ? [] : [`<p>${escapeHtml(w.greeting)}</p>`]), `<p>${escapeHtml(w.intro)}</p>`, button(link, w.action), ...w.html, `<p style="font-size:13px;color:#6b7280">${escapeHtml(w.ignore)}</p>`].join('\n'),
   );
   return { subject: w.subject, text, html };
 }
@@ -111,10 +121,11 @@ export function renderAccountMail(language: Language, payload: AccountMailPayloa
   const isReset = payload.purpose === 'password_reset';
   return linkMail(language, link, {
     subject: isReset ? m.reset.subject : m.invite.subject(organisationName),
+    greeting: null,
     intro: isReset ? (payload.organisationName === null ? m.reset.intro : m.reset.personIntro(organisationName)) : m.invite.intro(organisationName, m.role[payload.role ?? 'viewer'], invitedBy),
     action: isReset ? m.reset.action : m.invite.action,
-    expires: m.expires(formatDate(payload.expiresAt, language)),
     ignore: isReset ? m.reset.ignore : m.ignore,
+    ...untilWhen(m.expires(formatDate(payload.expiresAt, language)), link),
   });
 }
 
@@ -124,30 +135,12 @@ export function renderSignupMail(language: Language, payload: SignupMailPayload,
   const organisationName = toSingleLine(payload.organisationName);
   return linkMail(language, link, {
     subject: m.subject(organisationName),
+    greeting: null,
     intro: m.intro(organisationName),
     action: m.action,
-    expires: m.expires(formatDate(payload.expiresAt, language)),
     ignore: m.ignore,
+    ...untilWhen(m.expires(formatDate(payload.expiresAt, language)), link),
   });
-}
-
-/** A message whose point is one link: what it is for, the button, until when it works, and what to do if it was not asked for. */
-function linkMail(language: Language, link: string, words: { subject: string; intro: string; action: string; expires: string; ignore: string }): RenderedMail {
-  const { subject, intro, action, expires, ignore } = words;
-  const colon = MESSAGES[language].colon;
-  const text = [intro, '', `${action}${colon}`, link, '', expires, '', ignore, '', '-- ', MESSAGES[language].footer].join('\n');
-  const html = layout(
-    language,
-    subject,
-    [
-      `<p>${escapeHtml(intro)}</p>`,
-      button(link, action),
-      `<p style="font-size:14px;color:#4b5563">${escapeHtml(expires)}</p>`,
-      linkLine(link),
-      `<p style="font-size:13px;color:#6b7280">${escapeHtml(ignore)}</p>`,
-    ].join('\n'),
-  );
-  return { subject, text, html };
 }
 
 /** An import source's run, for the organisation's owners and admins: what it did, its counts, no link. */
@@ -186,7 +179,7 @@ export function renderSignInDetails(language: Language, payload: SignInDetailsPa
   const colon = MESSAGES[language].colon;
   const organisationName = toSingleLine(payload.organisationName);
   const who = payload.username === null ? `${m.email}${colon} ${payload.email}` : `${m.username}${colon} ${payload.username}`;
-  return personalLinkMail(language, link, {
+  return linkMail(language, link, {
     subject: m.subject(organisationName),
     greeting: m.greeting(payload.firstName),
     intro: m.intro(organisationName),
