@@ -25,18 +25,21 @@ export class OneTimePasswords {
   constructor(private readonly deps: OneTimePasswordDeps) {}
 
   async set(profileId: string, password: string): Promise<{ expiresAt: string }> {
-    const profile = this.deps.replica.profiles.get(profileId, this.deps.clock.now());
-    if (profile === undefined) throw new AppError('NOT_FOUND', 'No such profile.');
-    if (profile.version === 0) throw ruleError('VALIDATION_FAILED', rule('profile_not_on_server', {}));
+    this.onServer(profileId);
     return callServer(this.deps.session, (url, token) => this.deps.transport.setOneTimePassword(url, token, profileId, password));
   }
 
   /** Emails the person their sign-in page and username (the server words it; never a password). */
   async sendSignInDetails(profileId: string): Promise<{ queued: true }> {
+    this.onServer(profileId);
+    return callServer(this.deps.session, (url, token) => this.deps.transport.sendSignInDetails(url, token, profileId));
+  }
+
+  /** A live profile of the replica that the server already has (pushed at least once); else why not. */
+  private onServer(profileId: string): void {
     const profile = this.deps.replica.profiles.get(profileId, this.deps.clock.now());
     if (profile === undefined) throw new AppError('NOT_FOUND', 'No such profile.');
     if (profile.version === 0) throw ruleError('VALIDATION_FAILED', rule('profile_not_on_server', {}));
-    return callServer(this.deps.session, (url, token) => this.deps.transport.sendSignInDetails(url, token, profileId));
   }
 
   /** The import's side (core/import/context.ts): the server must answer now; the rows are pushed, then each password set. */
