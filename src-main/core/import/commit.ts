@@ -131,11 +131,11 @@ export class ImportCommit {
       const rules = replica.catalogues.rules();
       for (const row of batch) {
         const outcome = this.writeRow(historyId, row, mapping, mode, rules);
-        const password = passwords.get(row.index);
-        if (typeof outcome !== 'string' && 'profileId' in outcome && password !== undefined) pending.push({ rowNumber: row.rowNumber, profileId: outcome.profileId, password });
-        if (typeof outcome !== 'string' && 'profileId' in outcome) {
+        if ('profileId' in outcome) {
           if (outcome.action === 'created') b.created++;
           else b.updated++;
+          const password = passwords.get(row.index);
+          if (password !== undefined) pending.push({ rowNumber: row.rowNumber, profileId: outcome.profileId, password });
         } else {
           b.skipped++;
           b.failures.push({ rowNumber: row.rowNumber, message: englishText(outcome), rule: outcome });
