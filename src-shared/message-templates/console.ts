@@ -103,6 +103,8 @@ export const CONSOLE_TEMPLATES = {
   sync_conflict_external_id_on_server: '{{name}}, created here, has the external ID {{externalId}}, which {{other}} already has on the server.',
   console_host_silent: 'The Roster console host is not answering. Is its terminal still open?',
   invite_none_selected: 'No profile is selected.',
+  invite_selection_gone_one: 'The selected profile is no longer in this directory (it was deleted or set aside since it was selected).',
+  invite_selection_gone_other: 'None of the {{count}} selected profiles is still in this directory (they were deleted or set aside since they were selected).',
   invite_all_confirmed: 'Everyone selected has already confirmed: there is nobody to invite.',
   invite_none_active: 'Everyone selected has already confirmed or was deactivated by your identity provider: there is nobody to invite.',
   invite_batch_missing: 'This invitation batch does not exist.',

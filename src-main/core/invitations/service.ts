@@ -50,6 +50,17 @@ function byChannel(members: readonly SelectionMember[], setting: InvitationChann
 }
 
 /** Why a batch past "queued" (or already going out) cannot be cancelled. */
+/**
+ * Why a selection has no one to invite: nothing ticked, or the ticked profiles
+ * are gone (a pull brought another console's deletion, or a create the server
+ * refused was parked, between the tick and the click). The second is said as
+ * such (NOT_FOUND), never as "nothing selected".
+ */
+function noneSelected(selection: Selection): AppError {
+  if (selection.kind === 'ids' && selection.ids.length > 0) return ruleError('NOT_FOUND', rule('invite_selection_gone', { count: selection.ids.length }));
+  return ruleError('VALIDATION_FAILED', rule('invite_none_selected', {}));
+}
+
 const NOT_CANCELLABLE: Record<InviteBatchRecord['status'], RuleMessage> = {
   queued: rule('invite_batch_being_sent', {}),
   sending: rule('invite_batch_being_sent', {}),
@@ -100,7 +111,7 @@ export class InviteService {
     const { replica, store, clock, ids } = this.deps;
     const now = clock.now();
     const members = store.selectionMembers(selection, now);
-    if (members.length === 0) throw ruleError('VALIDATION_FAILED', rule('invite_none_selected', {}));
+    if (members.length === 0) throw noneSelected(selection);
     const split = this.#split(members);
     const toInvite = split.toInvite;
     const skipped = split.skipped.map((s) => ({ profileId: s.member.id, reason: s.reason }));
