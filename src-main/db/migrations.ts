@@ -477,6 +477,31 @@ export const migrations: readonly Migration[] = [
   },
   { version: 16, name: 'where each profile came from', up: addProfileSources },
   { version: 17, name: 'folded names, for possible duplicates', up: addFoldedNames },
+  {
+    version: 18,
+    name: 'catalogue changes made offline',
+    up: (db) => {
+      // One row per entry changed here and not yet taken by the server; the list reads the entries with these over them.
+      db.exec(`CREATE TABLE catalogue_changes (
+          entry_id TEXT PRIMARY KEY NOT NULL,
+          seq INTEGER NOT NULL,
+          op TEXT NOT NULL CHECK (op = 'save' OR op = 'delete'),
+          kind TEXT NOT NULL,
+          base_version INTEGER,
+          code TEXT,
+          name TEXT,
+          description TEXT,
+          seats INTEGER,
+          replace_with TEXT,
+          remove_from_profiles INTEGER NOT NULL DEFAULT 0,
+          state TEXT NOT NULL CHECK (state = 'queued' OR state = 'conflict' OR state = 'refused'),
+          error TEXT,
+          theirs TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );`);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -19,6 +19,7 @@ const DATA_TABLES = [
   'invitation_delivery',
   'invitation_events',
   'sync_log',
+  'catalogue_changes',
   'catalogue_entries',
   'assignment_rules',
   'profile_tags',

@@ -6,7 +6,7 @@ import { settingsRepo } from './settings.repo';
 import { replicaIndexes } from './replica-indexes';
 import { outboxRepo } from './outbox.repo';
 import { deliveryRepo } from './delivery.repo';
-import { cataloguesRepo } from './catalogues.repo';
+import { catalogueChangesRepo, cataloguesRepo } from './catalogues.repo';
 import { rulesRepo } from './rules.repo';
 import type { ConflictRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
 import { stripForbiddenCharacters } from '../../src-shared/text-safety';
@@ -246,7 +246,8 @@ export function createSyncStore(db: Db): SyncStorePort {
       prepared(db, 'UPDATE outbox SET base_version = ? WHERE entity_id = ? AND base_version = ?').run(to, entityId, from);
     },
     waiting() {
-      const mutations = outboxRepo.count(db);
+      // A catalogue change made here goes with the same sync (before the outbox): it counts as a change waiting.
+      const mutations = outboxRepo.count(db) + catalogueChangesRepo.queuedCount(db);
       const invitations = (
         prepared(db, "SELECT coalesce(sum(json_array_length(profile_ids)), 0) AS n FROM invite_batches WHERE status IN ('queued', 'sending')").get() as { n: number }
       ).n;

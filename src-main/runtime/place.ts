@@ -31,6 +31,7 @@ import { z } from 'zod';
 import type { Db } from '../db/database';
 import { createReplica } from '../db/replica';
 import { createSyncStore } from '../db/sync.repo';
+import { catalogueChangesOf } from '../db/catalogues.repo';
 import { createDashboardStore } from '../db/dashboard.repo';
 import type { ConsoleLanguage } from '../../src-shared/console-languages';
 import { databaseFile, prepareDataDir } from './data-dir';
@@ -193,7 +194,10 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
   };
   const indexes = options.sync?.indexes ?? createWorkerIndexBuilder({ file, nativeBinding: options.nativeBinding });
   const secrets = secretsOf(options, dir);
+  // The catalogue changes made offline go first in every sync (wired below, once the catalogue service exists).
+  let beforePush: (serverUrl: string, token: string) => Promise<void> = () => Promise.resolve();
   const sync = new SyncEngine({
+    beforePush: (serverUrl, token) => beforePush(serverUrl, token),
     replica,
     store: syncStore,
     transport: options.sync?.transport ?? createHttpTransport(),
@@ -226,12 +230,17 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
   const catalogues = new CatalogueService({
     replica,
     store: syncStore,
+    changes: catalogueChangesOf(db),
     transport: serverApi,
     session: serverSession,
+    role: () => syncStore.state().organisation?.role ?? null,
+    clock,
+    ids,
     required: () => organisationDefaults.requiredAttributes(),
     events,
     sync,
   });
+  beforePush = (serverUrl, token) => catalogues.flush(serverUrl, token);
   const oneTimePasswords = new OneTimePasswords({ replica, transport: serverApi, session: serverSession, clock });
   importPasswords = () => oneTimePasswords.forImport(sync);
   const conflicts = new ConflictService({ replica, store: syncStore, clock, ids, events, sync });

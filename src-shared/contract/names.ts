@@ -116,6 +116,7 @@ export const PRELOAD_CHANNELS = [
   'catalogues:list',
   'catalogues:save',
   'catalogues:delete',
+  'catalogues:resolve',
   'rules:list',
   'rules:save',
   'rules:holders',

@@ -8,4 +8,5 @@ export const catalogueHandlers = (catalogues: CatalogueService): DomainHandlers<
   'catalogues:list': () => catalogues.list(),
   'catalogues:save': (input) => catalogues.save(input),
   'catalogues:delete': (input) => catalogues.delete(input),
+  'catalogues:resolve': (input) => catalogues.resolve(input),
 });

@@ -11,7 +11,7 @@ export interface ServerSessionPort {
 }
 
 /** What the console keeps of the server's refusal: the findings, the English per field, and what an entry in use or a seat says. */
-function refusal(code: AppError['code'], message: string, details: Readonly<Record<string, unknown>> | undefined): AppError {
+export function serverRefusal(code: AppError['code'], message: string, details: Readonly<Record<string, unknown>> | undefined): AppError {
   const wire = formErrorFromWire(code, message, details);
   const kept: ErrorDetails = { ...wire.details };
   const inUse = details?.inUse as { profiles?: unknown; rules?: unknown } | undefined;
@@ -49,7 +49,7 @@ export async function callServer<T>(session: ServerSessionPort, fn: (serverUrl: 
       await session.ended();
       throw ruleError('UNAUTHORIZED', rule('sync_log_session_ended', {}));
     }
-    if (error.code !== null) throw refusal(error.code, error.message, error.details);
+    if (error.code !== null) throw serverRefusal(error.code, error.message, error.details);
     throw new AppError('NETWORK', `The Roster server at ${state.serverUrl} gave an answer this Roster does not understand: ${error.message}`);
   }
 }

@@ -46,6 +46,8 @@ export interface SyncEngineDeps {
   events: ChangeSink;
   timers: Timers;
   indexes: IndexBuilder;
+  /** What goes to the server before the outbox on every sync (the catalogue changes made offline, which profiles may name). */
+  beforePush?: (serverUrl: string, token: string) => Promise<void>;
   options?: Partial<SyncEngineOptions>;
 }
 
@@ -345,6 +347,7 @@ export class SyncEngine {
     const token = this.deps.secrets.get();
     if (state.serverUrl === null || token === null || state.workOffline) return;
     try {
+      await this.deps.beforePush?.(state.serverUrl, token);
       await this.pusher.pushAll(state.serverUrl, token, state.clientId ?? this.ensureClientId());
       await this.puller.pullAll(state.serverUrl, token);
       this.online = true;
