@@ -2,15 +2,17 @@ import type { Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './support/a11y';
 import { expect, test } from './support/fixtures';
 import { ProfilesPage } from './support/pages';
-import { createE2eServer } from './support/roster-server';
+import { apiCall, createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
 import { ServerPage, StatusBar } from './support/sync-pages';
 
 /**
  * Issue 14 in the console: the owner defines catalogue entries on a real
  * server, creates a profile with them, sees them on its page, and deletes an
- * entry in use by moving its profile to another; offline, the page reads
- * from the replica with its actions disabled.
+ * entry in use by moving its profile to another. Offline, an entry added
+ * and one renamed wait in the console and go with the next sync; a rename
+ * another admin's change met on the server waits as a conflict, yours beside
+ * theirs, until the owner keeps theirs.
  */
 
 let server: E2eServer;
@@ -41,8 +43,8 @@ async function addEntry(page: Page, tab: RegExp, button: string, entry: { code: 
   await expect(page.getByTestId('catalogue-entry').filter({ hasText: entry.name })).toBeVisible();
 }
 
-test('entries defined on the server, a profile created with them and shown by name, an entry in use deleted by moving its profile; offline the page reads but cannot change', async ({ page, roster }) => {
-  test.setTimeout(120_000);
+test('entries defined on the server, a profile created with them and shown by name, an entry in use deleted by moving its profile; offline changes wait, and a conflict with another admin is settled', async ({ page, roster }) => {
+  test.setTimeout(150_000);
   await page.goto(roster.host.launchUrl);
   await new ServerPage(page).signIn(server.url, server.owner.email, server.owner.password);
 
@@ -106,12 +108,41 @@ test('entries defined on the server, a profile created with them and shown by na
   await profiles.row('Amélie').click();
   await expect(page.getByTestId('profile-details').locator('[data-field="accessRights"]')).toHaveText('Car park C');
 
-  // Offline: the page reads from the replica, says why it cannot change anything, and its actions are disabled.
+  // Offline: the page says where changes go, an added entry and a renamed one wait here, counted in the status bar.
   await page.getByTestId('status-bar').getByRole('switch', { name: 'Work offline' }).click();
   await openCatalogues(page);
-  await expect(page.getByTestId('catalogues-blocked')).toContainText('Roster is set to work offline.');
-  await expect(page.getByRole('button', { name: 'Add an access right' })).toBeDisabled();
-  await expect(page.getByRole('button', { name: 'Delete Car park C' })).toBeDisabled();
-  await expect(page.getByTestId('catalogue-entry')).toHaveText([/Car park C/]);
-  await expectNoSeriousA11yViolations(page, 'Catalogues · offline');
+  await expect(page.getByTestId('catalogues-blocked')).toContainText('kept in this console and sent to the server with the next sync');
+  await addEntry(page, /^Access rights/, 'Add an access right', { code: 'BIKE', name: 'Bike shelter' });
+  await expect(page.getByTestId('catalogue-entry').filter({ hasText: 'Bike shelter' }).getByTestId('entry-pending')).toHaveText('Waiting to sync');
+  await page.getByRole('button', { name: 'Edit Car park C' }).click();
+  const rename = page.getByRole('dialog', { name: 'Edit “Car park C”' });
+  await rename.getByRole('textbox', { name: 'Name' }).fill('Car park C (visitors)');
+  await rename.getByRole('button', { name: 'Save' }).click();
+  await expect(rename).toBeHidden();
+  await expect(page.getByTestId('catalogue-entry').filter({ hasText: 'Car park C (visitors)' }).getByTestId('entry-pending')).toHaveText('Waiting to sync');
+  await expect(page.getByTestId('status-bar')).toContainText('2 changes waiting');
+  await expectNoSeriousA11yViolations(page, 'Catalogues · offline changes waiting');
+
+  // Meanwhile another admin renames Car park C on the server.
+  const session = await apiCall<{ token: string }>(server, 'POST', '/api/v1/auth/sign-in', { email: server.owner.email, password: server.owner.password });
+  const { entries } = await apiCall<{ entries: { id: string; code: string; version: number }[] }>(server, 'GET', '/api/v1/catalogues', undefined, session.token);
+  const carC = entries.find((e) => e.code === 'CAR-C');
+  expect(carC).toBeDefined();
+  await apiCall(server, 'PATCH', `/api/v1/catalogues/${carC?.id ?? ''}`, { baseVersion: carC?.version, draft: { name: 'Visitors’ car park' } }, session.token);
+
+  // Back online: the new entry goes; the rename meets theirs and waits, yours beside theirs.
+  await page.getByTestId('status-bar').getByRole('switch', { name: 'Work offline' }).click();
+  await new StatusBar(page).syncNow();
+  await expect(page.getByTestId('catalogue-entry').filter({ hasText: 'Bike shelter' }).getByTestId('entry-pending')).toHaveCount(0);
+  const changes = page.getByTestId('catalogue-changes');
+  await expect(changes).toContainText('“Car park C (visitors)” was changed on the server by someone else after you changed it here.');
+  await expect(changes.getByTestId('change-versions')).toContainText('Car park C (visitors)');
+  await expect(changes.getByTestId('change-versions')).toContainText('Visitors’ car park');
+  await expect(page.getByTestId('catalogue-entry').filter({ hasText: 'Car park C (visitors)' }).getByTestId('entry-pending')).toHaveText('Changed on the server too');
+  await expectNoSeriousA11yViolations(page, 'Catalogues · a change in conflict');
+  await changes.getByRole('button', { name: 'Take the server’s' }).click();
+  await expect(changes).toBeHidden();
+  await expect(page.getByTestId('catalogue-entry').filter({ hasText: 'Visitors’ car park' })).toBeVisible();
+  const after = await apiCall<{ entries: { code: string; name: string }[] }>(server, 'GET', '/api/v1/catalogues', undefined, session.token);
+  expect(after.entries.map((e) => `${e.code}: ${e.name}`).sort()).toEqual(['BIKE: Bike shelter', 'CAR-C: Visitors’ car park', 'OPS: Operations', 'PARK: Parking app']);
 });

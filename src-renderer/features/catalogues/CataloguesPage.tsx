@@ -3,16 +3,17 @@ import { Alert, Badge, Button, Group, Stack, Table, Tabs, Text, Title } from '@m
 import { useTranslation } from 'react-i18next';
 import { CATALOGUE_KINDS } from '../../../src-shared/attributes';
 import type { CatalogueKind } from '../../../src-shared/attributes';
-import type { CatalogueEntryInUse } from '../../../src-shared/contract/catalogues';
+import type { CatalogueChange, CatalogueEntryInUse } from '../../../src-shared/contract/catalogues';
 import type { SyncStatus } from '../../../src-shared/contract/sync';
 import { useApi } from '../../api/hooks';
 import { useFormat } from '../../i18n/format';
 import { errorText } from '../../i18n/messages';
+import { CatalogueChanges } from './CatalogueChanges';
 import { DeleteEntryDialog } from './DeleteEntryDialog';
 import { EntryDialog } from './EntryDialog';
 import { KIND_WORDS } from './words';
 
-/** Why this console cannot change the catalogues now (they are the server's), or null when it can. */
+/** Why this console cannot change the catalogues (or, offline, where its changes go), or null when it asks the server at once. */
 export type Blocked = 'viewer' | 'signedOut' | 'offline' | 'unreachable' | null;
 
 export function blockedBy(status: SyncStatus | undefined): Blocked {
@@ -32,10 +33,36 @@ const BLOCKED_TEXT = {
 
 type Dialog = { kind: 'add'; of: CatalogueKind } | { kind: 'edit'; entry: CatalogueEntryInUse } | { kind: 'delete'; entry: CatalogueEntryInUse } | null;
 
-/** The actions on entries: usable, shown but disabled (no server to ask now), or none (a viewer). */
+/** The actions on entries: usable, shown but disabled (signed out), or none (a viewer). */
 type Actions = 'on' | 'off' | 'none';
 
-function Entries({ kind, entries, actions, open }: { kind: CatalogueKind; entries: readonly CatalogueEntryInUse[]; actions: Actions; open: (d: Dialog) => void }) {
+const PENDING = {
+  queued: { color: 'blue', text: 'org.catalogues.pending.queued' },
+  deleting: { color: 'gray', text: 'org.catalogues.pending.deleting' },
+  conflict: { color: 'orange', text: 'org.catalogues.pending.conflict' },
+  refused: { color: 'red', text: 'org.catalogues.pending.refused' },
+} as const;
+
+/** What the badge beside an entry says of its change waiting here, if any. */
+function pendingOf(change: CatalogueChange | undefined): keyof typeof PENDING | null {
+  if (change === undefined) return null;
+  if (change.state !== 'queued') return change.state;
+  return change.op === 'delete' ? 'deleting' : 'queued';
+}
+
+function Entries({
+  kind,
+  entries,
+  changes,
+  actions,
+  open,
+}: {
+  kind: CatalogueKind;
+  entries: readonly CatalogueEntryInUse[];
+  changes: ReadonlyMap<string, CatalogueChange>;
+  actions: Actions;
+  open: (d: Dialog) => void;
+}) {
   const { t } = useTranslation();
   const canWrite = actions !== 'none';
   const disabled = actions === 'off';
@@ -67,10 +94,24 @@ function Entries({ kind, entries, actions, open }: { kind: CatalogueKind; entrie
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {entries.map((e) => (
-              <Table.Tr key={e.id} data-testid="catalogue-entry" data-code={e.code}>
+            {entries.map((e) => {
+              const pending = pendingOf(changes.get(e.id));
+              const deleting = changes.get(e.id)?.op === 'delete';
+              return (
+              <Table.Tr key={e.id} data-testid="catalogue-entry" data-code={e.code} data-pending={pending ?? undefined}>
                 <Table.Td ff="monospace">{e.code}</Table.Td>
-                <Table.Td fw={500}>{e.name}</Table.Td>
+                <Table.Td fw={500}>
+                  <Group gap={6} wrap="nowrap">
+                    <Text span fw={500} size="sm" td={deleting ? 'line-through' : undefined}>
+                      {e.name}
+                    </Text>
+                    {pending !== null && (
+                      <Badge color={PENDING[pending].color} variant="light" size="sm" data-testid="entry-pending">
+                        {t(PENDING[pending].text)}
+                      </Badge>
+                    )}
+                  </Group>
+                </Table.Td>
                 <Table.Td>{e.description}</Table.Td>
                 <Table.Td ta="right">{format.number(e.profiles)}</Table.Td>
                 {licence && (
@@ -92,17 +133,18 @@ function Entries({ kind, entries, actions, open }: { kind: CatalogueKind; entrie
                 {canWrite && (
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
-                      <Button size="xs" variant="default" disabled={disabled} aria-label={t('org.catalogues.editOf', { name: e.name })} onClick={() => open({ kind: 'edit', entry: e })}>
+                      <Button size="xs" variant="default" disabled={disabled || deleting} aria-label={t('org.catalogues.editOf', { name: e.name })} onClick={() => open({ kind: 'edit', entry: e })}>
                         {t('org.catalogues.edit')}
                       </Button>
-                      <Button size="xs" variant="light" color="red" disabled={disabled} aria-label={t('org.catalogues.deleteOf', { name: e.name })} onClick={() => open({ kind: 'delete', entry: e })}>
+                      <Button size="xs" variant="light" color="red" disabled={disabled || deleting} aria-label={t('org.catalogues.deleteOf', { name: e.name })} onClick={() => open({ kind: 'delete', entry: e })}>
                         {t('org.catalogues.delete.button')}
                       </Button>
                     </Group>
                   </Table.Td>
                 )}
               </Table.Tr>
-            ))}
+              );
+            })}
           </Table.Tbody>
         </Table>
       )}
@@ -112,8 +154,9 @@ function Entries({ kind, entries, actions, open }: { kind: CatalogueKind; entrie
 
 /**
  * The organisation's catalogues, a tab each: read from this console's
- * replica (offline too), changed on the server by owners and admins while
- * it can be reached.
+ * replica, changed by owners and admins on the server at once, or offline
+ * here and sent with the next sync; a change that did not go through waits
+ * above the tabs for a decision.
  */
 export function CataloguesPage() {
   const { t } = useTranslation();
@@ -123,6 +166,8 @@ export function CataloguesPage() {
   const [dialog, setDialog] = useState<Dialog>(null);
   const blocked = blockedBy(status.data);
   const entries = loaded.data?.entries ?? [];
+  const changes = new Map((loaded.data?.changes ?? []).map((c) => [c.entryId, c]));
+  const names = new Map(entries.map((e) => [e.id, e.name]));
   const of = (kind: CatalogueKind): CatalogueEntryInUse[] => entries.filter((e) => e.kind === kind);
   const close = (): void => {
     setDialog(null);
@@ -133,10 +178,11 @@ export function CataloguesPage() {
       <Text size="sm">{t('org.catalogues.intro')}</Text>
       {loaded.error !== undefined && <Alert color="red">{errorText(t, loaded.error)}</Alert>}
       {status.data !== undefined && blocked !== null && (
-        <Alert color={blocked === 'viewer' ? 'blue' : 'yellow'} data-testid="catalogues-blocked" maw={900}>
+        <Alert color={blocked === 'signedOut' ? 'yellow' : 'blue'} data-testid="catalogues-blocked" maw={900}>
           {t(BLOCKED_TEXT[blocked])}
         </Alert>
       )}
+      <CatalogueChanges changes={loaded.data?.changes ?? []} names={names} canDecide={blocked !== 'viewer' && blocked !== 'signedOut'} />
       <Tabs value={tab} onChange={(v) => setTab(CATALOGUE_KINDS.find((k) => k === v) ?? 'accessRight')} keepMounted={false}>
         <Tabs.List>
           {CATALOGUE_KINDS.map((kind) => (
@@ -147,13 +193,15 @@ export function CataloguesPage() {
         </Tabs.List>
         {CATALOGUE_KINDS.map((kind) => (
           <Tabs.Panel key={kind} value={kind}>
-            <Entries kind={kind} entries={of(kind)} actions={blocked === null ? 'on' : blocked === 'viewer' ? 'none' : 'off'} open={setDialog} />
+            <Entries kind={kind} entries={of(kind)} changes={changes} actions={blocked === 'viewer' ? 'none' : blocked === 'signedOut' ? 'off' : 'on'} open={setDialog} />
           </Tabs.Panel>
         ))}
       </Tabs>
       {dialog?.kind === 'add' && <EntryDialog kind={dialog.of} entry={null} onClose={close} />}
       {dialog?.kind === 'edit' && <EntryDialog kind={dialog.entry.kind} entry={dialog.entry} onClose={close} />}
-      {dialog?.kind === 'delete' && <DeleteEntryDialog entry={dialog.entry} others={of(dialog.entry.kind).filter((e) => e.id !== dialog.entry.id)} onClose={close} />}
+      {dialog?.kind === 'delete' && (
+        <DeleteEntryDialog entry={dialog.entry} others={of(dialog.entry.kind).filter((e) => e.id !== dialog.entry.id && changes.get(e.id)?.op !== 'delete')} onClose={close} />
+      )}
     </Stack>
   );
 }

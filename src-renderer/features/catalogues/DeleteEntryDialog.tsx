@@ -34,10 +34,11 @@ export function DeleteEntryDialog({ entry, others, onClose }: { entry: Catalogue
     setBusy(true);
     setError(undefined);
     const options = !inUse ? {} : way === 'move' && target !== null ? { replaceWith: target } : { removeFromProfiles: true };
-    void api.invoke('catalogues:delete', { id: entry.id, baseVersion: entry.version, ...options }).then((r) => {
+    void api.invoke('catalogues:delete', { id: entry.id, ...(entry.version === 0 ? {} : { baseVersion: entry.version }), ...options }).then((r) => {
       setBusy(false);
       if (r.ok) {
-        notifications.show({ color: 'green', message: t('org.catalogues.delete.done', { name: entry.name, count: r.data.profilesChanged }) });
+        const done = r.data.queued === true ? t('org.catalogues.delete.queued', { name: entry.name }) : t('org.catalogues.delete.done', { name: entry.name, count: r.data.profilesChanged });
+        notifications.show({ color: 'green', message: done });
         onClose();
         return;
       }

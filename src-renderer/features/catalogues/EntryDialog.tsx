@@ -14,8 +14,9 @@ const DRAFT_FIELDS = ['code', 'name', 'description', 'seats'] as const;
 
 /**
  * Adds an entry to a catalogue, or changes one (read at its version: the
- * server refuses a change made since). The server checks it; its refusal is
- * shown under the field it names.
+ * server refuses a change made since). The server checks it, or this console
+ * with the same rules when it keeps the change for the next sync; a refusal
+ * is shown under the field it names.
  */
 export function EntryDialog({ kind, entry, onClose }: { kind: CatalogueKind; entry: CatalogueEntry | null; onClose: () => void }) {
   const { t } = useTranslation();
@@ -31,14 +32,15 @@ export function EntryDialog({ kind, entry, onClose }: { kind: CatalogueKind; ent
     setBusy(true);
     setError(undefined);
     const draft = { code, name, description, ...(kind === 'licence' ? { seats: seats.trim() === '' ? null : seats } : {}) };
-    const request = entry === null ? { kind, draft } : { kind, id: entry.id, baseVersion: entry.version, draft };
+    // An entry made here and not yet on the server (version 0) is changed by its id alone.
+    const request = entry === null ? { kind, draft } : entry.version === 0 ? { kind, id: entry.id, draft } : { kind, id: entry.id, baseVersion: entry.version, draft };
     void api.invoke('catalogues:save', request).then((r) => {
       setBusy(false);
       if (!r.ok) {
         setError(r.error);
         return;
       }
-      notifications.show({ color: 'green', message: t('org.catalogues.saved', { name: r.data.name }) });
+      notifications.show({ color: 'green', message: t(r.data.queued === true ? 'org.catalogues.savedQueued' : 'org.catalogues.saved', { name: r.data.name }) });
       onClose();
     });
   };

@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import type { CatalogueEntry, CatalogueEntryValues } from '../../../src-shared/attributes';
+import type { CatalogueChange } from '../../../src-shared/contract/catalogues';
+import type { ApiError } from '../../../src-shared/errors';
+import { api } from '../../api/client';
+import { errorText } from '../../i18n/messages';
+
+const FIELDS = ['code', 'name', 'description', 'seats'] as const;
+type Field = (typeof FIELDS)[number];
+const FIELD_WORDS = { code: 'org.catalogues.code', name: 'org.catalogues.name', description: 'org.catalogues.description', seats: 'org.catalogues.seats' } as const satisfies Record<Field, string>;
+
+/** A field's value as the table shows it; null seats are unlimited (`unlimited`, in the console's language). */
+const shown = (v: CatalogueEntryValues | CatalogueEntry | null, f: Field, unlimited = ''): string => {
+  if (v === null) return '';
+  const value = v[f];
+  return value === null ? unlimited : String(value);
+};
+
+/** Yours beside the server's, for the fields that differ (a deletion of yours is said as such). */
+function Versions({ change }: { change: CatalogueChange }) {
+  const { t } = useTranslation();
+  const theirs = change.theirs;
+  if (theirs === null) return null;
+  const unlimited = t('org.catalogues.changes.unlimited');
+  const fields = change.op === 'delete' ? FIELDS.filter((f) => f !== 'seats' || theirs.kind === 'licence') : FIELDS.filter((f) => shown(change.values, f) !== shown(theirs, f));
+  return (
+    <Table withTableBorder fz="sm" maw={640} data-testid="change-versions">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th />
+          <Table.Th>{t('org.catalogues.changes.yours')}</Table.Th>
+          <Table.Th>{t('org.catalogues.changes.theirs')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {fields.map((f) => (
+          <Table.Tr key={f}>
+            <Table.Td fw={500}>{t(FIELD_WORDS[f])}</Table.Td>
+            <Table.Td>{change.op === 'delete' ? <Text fs="italic" size="sm">{t('org.catalogues.changes.deleted')}</Text> : shown(change.values, f, unlimited)}</Table.Td>
+            <Table.Td>{shown(theirs, f, unlimited)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+/**
+ * The catalogue changes made in this console that did not go through: one
+ * another admin's change met (yours beside theirs: keep mine / take the
+ * server's), or one the server refused (its reason: send again / drop).
+ */
+export function CatalogueChanges({ changes, names, canDecide }: { changes: readonly CatalogueChange[]; names: ReadonlyMap<string, string>; canDecide: boolean }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const open = changes.filter((c) => c.state !== 'queued');
+  if (open.length === 0) return null;
+  const nameOf = (c: CatalogueChange): string => names.get(c.entryId) ?? c.values?.name ?? c.theirs?.name ?? c.entryId;
+  const decide = (c: CatalogueChange, choice: 'mine' | 'theirs'): void => {
+    setBusy(`${c.entryId}:${choice}`);
+    setError(undefined);
+    void api.invoke('catalogues:resolve', { entryId: c.entryId, choice }).then((r) => {
+      setBusy(null);
+      if (!r.ok) {
+        setError(r.error);
+        return;
+      }
+      notifications.show({ color: 'green', message: t(choice === 'mine' ? 'org.catalogues.changes.kept' : 'org.catalogues.changes.dropped', { name: nameOf(c) }) });
+    });
+  };
+  return (
+    <Card withBorder padding="md" maw={900} data-testid="catalogue-changes">
+      <Stack gap="sm">
+        <Title order={3} size="h4">
+          {t('org.catalogues.changes.title')}
+        </Title>
+        <Text size="sm">{t('org.catalogues.changes.intro')}</Text>
+        {error !== undefined && (
+          <Alert color="red" role="alert">
+            {errorText(t, error)}
+          </Alert>
+        )}
+        {open.map((c) => {
+          const name = nameOf(c);
+          const text =
+            c.state === 'conflict'
+              ? t(c.op === 'delete' ? 'org.catalogues.changes.conflictDelete' : 'org.catalogues.changes.conflict', { name })
+              : t('org.catalogues.changes.refused', { name, reason: c.error === null ? '' : errorText(t, c.error) });
+          return (
+            <Stack key={c.entryId} gap="xs" data-testid="catalogue-change" data-state={c.state}>
+              <Text size="sm" fw={500}>
+                {text}
+              </Text>
+              {c.state === 'conflict' && <Versions change={c} />}
+              {canDecide && (
+                <Group gap="xs">
+                  <Button size="xs" loading={busy === `${c.entryId}:mine`} onClick={() => decide(c, 'mine')}>
+                    {t(c.state === 'conflict' ? 'org.catalogues.changes.keepMine' : 'org.catalogues.changes.sendAgain')}
+                  </Button>
+                  <Button size="xs" variant="default" loading={busy === `${c.entryId}:theirs`} onClick={() => decide(c, 'theirs')}>
+                    {t(c.state === 'conflict' ? 'org.catalogues.changes.takeTheirs' : 'org.catalogues.changes.drop')}
+                  </Button>
+                </Group>
+              )}
+            </Stack>
+          );
+        })}
+      </Stack>
+    </Card>
+  );
+}
