@@ -16,6 +16,8 @@ export interface SignupMessages {
   form: {
     title: (org: string) => string;
     lead: string;
+    /** The lead when the organisation sends its invitations by SMS: a mobile number gets a code. */
+    leadSms: string;
     firstName: string;
     lastName: string;
     email: string;
@@ -64,6 +66,7 @@ const en: SignupMessages = {
   form: {
     title: (org) => `Join ${org}`,
     lead: 'Enter your details. We send you an email to check the address; your profile is made once you confirm it.',
+    leadSms: 'Enter your details. We text a code to your mobile number (or, without one, email you a link); your profile is made once you confirm.',
     firstName: 'First name',
     lastName: 'Last name',
     email: 'Email',
@@ -115,6 +118,7 @@ const fr: SignupMessages = {
   form: {
     title: (org) => `Rejoindre ${org}`,
     lead: 'Saisissez vos coordonnées. Nous vous envoyons un e-mail pour vérifier l’adresse\u202f; votre profil est créé dès que vous la confirmez.',
+    leadSms: 'Saisissez vos coordonnées. Nous envoyons un code par SMS à votre numéro de mobile (ou, sans numéro, un lien par e-mail)\u202f; votre profil est créé dès que vous confirmez.',
     firstName: 'Prénom',
     lastName: 'Nom',
     email: 'Adresse e-mail',
@@ -166,6 +170,7 @@ const nl: SignupMessages = {
   form: {
     title: (org) => `Aansluiten bij ${org}`,
     lead: 'Vul je gegevens in. We sturen je een e-mail om het adres te controleren; je profiel wordt gemaakt zodra je het bevestigt.',
+    leadSms: 'Vul je gegevens in. We sturen een code per sms naar je gsm-nummer (of, zonder nummer, een link per e-mail); je profiel wordt gemaakt zodra je bevestigt.',
     firstName: 'Voornaam',
     lastName: 'Achternaam',
     email: 'E-mailadres',
@@ -217,6 +222,7 @@ const es: SignupMessages = {
   form: {
     title: (org) => `Unirse a ${org}`,
     lead: 'Introduce tus datos. Te enviamos un correo para comprobar la dirección; tu perfil se crea en cuanto la confirmes.',
+    leadSms: 'Introduce tus datos. Te enviamos un código por SMS a tu móvil (o, sin móvil, un enlace por correo); tu perfil se crea en cuanto confirmes.',
     firstName: 'Nombre',
     lastName: 'Apellidos',
     email: 'Correo electrónico',

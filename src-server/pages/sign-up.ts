@@ -14,6 +14,7 @@ import { liveEntries } from '../services/catalogue-reads';
 import type { ServerContext } from '../services/context';
 import { completeSignup, completeSignupByCode, readSignupLink, readSignupRow, requestSignup, SIGNUP_CODE_LIFETIME_MS } from '../services/signup';
 import type { SignupForm } from '../services/signup';
+import { invitationChannelsOf } from '../services/organisations';
 import { languageOfClaim } from '../services/sso-people';
 import { signInPath } from '../services/sso-config';
 import { appLinkItems, readPublicOrganisation } from './public-org';
@@ -44,6 +45,8 @@ interface FormState {
   choices: Department[];
   error: string | null;
   fieldErrors: Record<string, string>;
+  /** The organisation sends its invitations by SMS (or both): a mobile number gets a code by SMS. */
+  bySms: boolean;
 }
 
 function formPage(locale: SsoLocale, org: OrgView, state: FormState): string {
@@ -65,7 +68,7 @@ function formPage(locale: SsoLocale, org: OrgView, state: FormState): string {
     SSO_MESSAGES[locale].htmlLang,
     title,
     `<h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(m.form.lead)}</p>
+<p>${escapeHtml(state.bySms ? m.form.leadSms : m.form.lead)}</p>
 ${error === null ? '' : `<p class="error" role="alert" data-error>${escapeHtml(error)}</p>`}
 <form method="post" action="${signUpPath(org.id)}" autocomplete="on">
 ${field('firstName', m.form.firstName, values.firstName, 'autocomplete="given-name" required maxlength="100"')}${fieldError('firstName')}
@@ -148,6 +151,11 @@ export function signUpPageRoutes(app: FastifyInstance, ctx: ServerContext): void
     }
     return { fixed: null, choices: departmentChoice ? all : [] };
   };
+  /** Does the organisation send its invitations by SMS (alone or with email)? Then sign-ups with a mobile number are verified by a code. */
+  const sendsSms = async (organisationId: string): Promise<boolean> => {
+    const row = await ctx.db.selectFrom('organisations').select('invitation_channels').where('id', '=', organisationId).executeTakeFirst();
+    return row !== undefined && invitationChannelsOf(row) !== 'email';
+  };
 
   app.get<Params & { Querystring: { department?: string } }>('/o/:organisation/sign-up', { schema: { hide: true } }, async (request, reply) => {
     const org = await readPublicOrganisation(ctx, request.params.organisation);
@@ -159,7 +167,7 @@ export function signUpPageRoutes(app: FastifyInstance, ctx: ServerContext): void
     const parts = await departmentState(org, config.department_choice === 1, wanted);
     if (parts === null) return send(reply, 404, messagePage(locale, SIGNUP_MESSAGES[locale].form.unknownDepartment, SSO_MESSAGES[locale].notFound.body, 'unknown_department'));
     const values: SignupForm = { firstName: '', lastName: '', email: '', phone: '', department: parts.fixed?.id ?? '' };
-    return send(reply, 200, formPage(locale, org, { values, ...parts, error: null, fieldErrors: {} }));
+    return send(reply, 200, formPage(locale, org, { values, ...parts, error: null, fieldErrors: {}, bySms: await sendsSms(org.id) }));
   });
 
   app.post<Params & { Body: unknown }>('/o/:organisation/sign-up', { schema: { hide: true }, bodyLimit: PUBLIC_BODY_LIMIT }, async (request, reply) => {
@@ -172,7 +180,7 @@ export function signUpPageRoutes(app: FastifyInstance, ctx: ServerContext): void
     const values: SignupForm = { firstName: text(body, 'firstName', 100), lastName: text(body, 'lastName', 100), email: text(body, 'email', 254), phone: text(body, 'phone', 40), department: text(body, 'department', 64) };
     const config = await readSignupRow(ctx.db, org.id);
     if (config?.enabled !== 1) return closed(reply, locale);
-    const parts = (await departmentState(org, config.department_choice === 1, values.department)) ?? { fixed: null, choices: [] };
+    const parts = { ...((await departmentState(org, config.department_choice === 1, values.department)) ?? { fixed: null, choices: [] }), bySms: await sendsSms(org.id) };
     const m = SIGNUP_MESSAGES[locale];
     const language = languageOfClaim(locale) ?? orgLanguage(org);
     // Over its hourly sign-ups, an address (or a mobile number a code would go to) gets the same answer as any other, and nothing is sent.

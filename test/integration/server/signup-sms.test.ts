@@ -100,6 +100,8 @@ describe.each(BACKENDS)('self sign-up verified by an SMS code, on %s', (backend)
 
     // A Spanish reader: the page and the SMS speak Spanish; the profile gets the organisation's language (profiles have no Spanish).
     const es = { 'accept-language': 'es-ES,es;q=0.9' };
+    const form = await t.request('GET', `/o/${org.organisationId}/sign-up`, { headers: es });
+    expect(form.text).toContain('Te enviamos un código por SMS a tu móvil (o, sin móvil, un enlace por correo)');
     const page = await signUp(org, { email, phone: '+32 470 20 10 01', department: kitchen }, es);
     expect(page.status, page.text).toBe(200);
     expect(page.text).toContain('data-state="code"');
@@ -242,6 +244,7 @@ describe.each(BACKENDS)('self sign-up verified by an SMS code, on %s', (backend)
   it('an organisation that invites by email, or a number that cannot take an SMS, keeps the email link', async () => {
     const org = await t.organisation('Email Org');
     await open(org, 'email');
+    expect((await t.request('GET', `/o/${org.organisationId}/sign-up`)).text).toContain('We send you an email to check the address');
     const byEmail = await signUp(org, { email: 'mail.only@example.com', phone: '+32470201008' });
     expect(byEmail.text).toContain('data-state="sent"');
     const sms = await t.organisation('Landline Org');
