@@ -57,6 +57,8 @@ import type { DemoCredentials } from './services/demo';
 import { ROSTER_SERVER_VERSION } from './version';
 import { redactPath } from './lib/redact';
 import { ImportScheduler } from './services/import-scheduler';
+import { BackgroundTasks } from './lib/background-tasks';
+import type { BackgroundTaskHooks } from './lib/background-tasks';
 
 export interface BuildOptions {
   clock?: Clock;
@@ -68,6 +70,8 @@ export interface BuildOptions {
   logStream?: { write(line: string): void };
   /** Tests: bring the schema only up to this migration (a server of an earlier version, for the upgrade fault case). */
   migrateTo?: string;
+  /** Tests: hold back the work requests leave running after their answer (a person's forgot password). */
+  backgroundHooks?: BackgroundTaskHooks;
 }
 
 export interface RosterServer {
@@ -84,6 +88,8 @@ export interface RosterServer {
   devSms: DevSmsInbox | null;
   /** Set on the first start (or a password reset): print once, it is not stored. */
   demoCredentials: DemoCredentials | null;
+  /** The work requests left running after their answer; close() waits for it. */
+  background: BackgroundTasks;
   /** Every route with its access word, for the isolation test and the docs. */
   routes: { method: string; url: string; access: Access | undefined }[];
   /** After listen(): http://host:port. */
@@ -166,6 +172,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
               },
             },
     });
+    const background = new BackgroundTasks((message, data) => {
+      app.log.error(data, message);
+    }, options.backgroundHooks);
     const routes: RosterServer['routes'] = [];
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -228,7 +237,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     await app.register((pages, _options, done) => {
       pageRoutes(pages, ctx);
       accountPageRoutes(pages, ctx);
-      signInPageRoutes(pages, ctx);
+      signInPageRoutes(pages, ctx, background);
       signUpPageRoutes(pages, ctx);
       done();
     });
@@ -375,6 +384,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       devMailbox,
       smsWorker,
       importScheduler,
+      background,
       devSms: smsInbox,
       demoCredentials,
       routes,
@@ -409,7 +419,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         if (retentionTimer !== null) clearInterval(retentionTimer);
         if (expiryTimer !== null) clearInterval(expiryTimer);
         // Stop taking requests and let those in flight finish, while the mail worker sends what it holds; then the rest.
-        await Promise.all([app.close(), worker?.stop(), smsWorker?.stop(), importScheduler.stop()]);
+        // The work requests left running (after app.close(), no request starts more) needs the database: it ends first.
+        await Promise.all([app.close().then(() => background.drain()), worker?.stop(), smsWorker?.stop(), importScheduler.stop()]);
         await devMailbox?.stop();
         await db.close();
       },

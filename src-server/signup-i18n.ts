@@ -16,6 +16,8 @@ export interface SignupMessages {
   form: {
     title: (org: string) => string;
     lead: string;
+    /** The lead when the organisation sends its invitations by SMS: a mobile number gets a code. */
+    leadSms: string;
     firstName: string;
     lastName: string;
     email: string;
@@ -38,12 +40,33 @@ export interface SignupMessages {
   used: Text;
   failed: Text;
   mail: { subject: (org: string) => string; intro: (org: string) => string; action: string; expires: (when: string) => string; ignore: string };
+  /** A sign-up verified by a code texted to the person's mobile. */
+  code: {
+    title: string;
+    body: (phone: string, minutes: number) => string;
+    alsoEmail: (email: string) => string;
+    label: string;
+    submit: string;
+    notReceived: string;
+    wrong: (triesLeft: number) => string;
+    malformed: string;
+    /** The SMS has not gone yet: the text service does not answer. */
+    failing: string;
+    verified: { title: string; body: (org: string) => string };
+    void: Text;
+    expired: (minutes: number) => Text;
+    used: Text;
+    replaced: Text;
+    unknown: Text;
+    notDelivered: { title: string; body: (phone: string) => string };
+  };
 }
 
 const en: SignupMessages = {
   form: {
     title: (org) => `Join ${org}`,
     lead: 'Enter your details. We send you an email to check the address; your profile is made once you confirm it.',
+    leadSms: 'Enter your details. We text a code to your mobile number (or, without one, email you a link); your profile is made once you confirm.',
     firstName: 'First name',
     lastName: 'Last name',
     email: 'Email',
@@ -71,12 +94,31 @@ const en: SignupMessages = {
     expires: (when) => `The link works once, until ${when}.`,
     ignore: 'If you did not sign up, ignore this email: nothing is made without your confirmation.',
   },
+  code: {
+    title: 'Enter the code we texted you',
+    body: (phone, minutes) => `We sent a 6-digit code by SMS to ${phone}. Type it here within ${minutes} minutes to finish signing up.`,
+    alsoEmail: (email) => `We also sent a link to ${email}: either one finishes your sign-up.`,
+    label: 'Code from the SMS',
+    submit: 'Confirm the code',
+    notReceived: 'No text after a few minutes? Sign up again to get a new code.',
+    wrong: (triesLeft) => `This code is not right. ${triesLeft === 1 ? 'You have 1 try left.' : `You have ${triesLeft} tries left.`}`,
+    malformed: 'Type the 6 digits of the code.',
+    failing: 'The SMS has not gone out yet: the text message service is not answering. We keep trying while the code works; if no code comes, sign up again later.',
+    verified: { title: 'Your sign-up is confirmed', body: (org) => `Your profile at ${org} is ready. Sign in with your email.` },
+    void: { title: 'This code no longer works', body: 'It was typed wrong too many times. Sign up again to get a new code.' },
+    expired: (minutes) => ({ title: 'This code has expired', body: `A code works for ${minutes} minutes. Sign up again to get a new one.` }),
+    used: { title: 'This code was already used', body: 'Your sign-up is done. Sign in with your email.' },
+    replaced: { title: 'A newer code was sent', body: 'You asked for a new code: type the one from the latest SMS, on the page that came with it.' },
+    unknown: { title: 'This code no longer works', body: 'Sign up again to get a new code.' },
+    notDelivered: { title: 'We could not text you', body: (phone) => `The SMS to ${phone} could not be sent. Check the number and sign up again.` },
+  },
 };
 
 const fr: SignupMessages = {
   form: {
     title: (org) => `Rejoindre ${org}`,
     lead: 'Saisissez vos coordonnées. Nous vous envoyons un e-mail pour vérifier l’adresse\u202f; votre profil est créé dès que vous la confirmez.',
+    leadSms: 'Saisissez vos coordonnées. Nous envoyons un code par SMS à votre numéro de mobile (ou, sans numéro, un lien par e-mail)\u202f; votre profil est créé dès que vous confirmez.',
     firstName: 'Prénom',
     lastName: 'Nom',
     email: 'Adresse e-mail',
@@ -104,12 +146,31 @@ const fr: SignupMessages = {
     expires: (when) => `Le lien ne sert qu’une fois, jusqu’au ${when}.`,
     ignore: 'Si vous ne vous êtes pas inscrit, ignorez cet e-mail\u202f: rien n’est créé sans votre confirmation.',
   },
+  code: {
+    title: 'Saisissez le code reçu par SMS',
+    body: (phone, minutes) => `Nous avons envoyé un code à 6 chiffres par SMS au ${phone}. Saisissez-le ici dans les ${minutes} minutes pour terminer votre inscription.`,
+    alsoEmail: (email) => `Nous avons aussi envoyé un lien à ${email}\u202f: l’un ou l’autre termine votre inscription.`,
+    label: 'Code reçu par SMS',
+    submit: 'Valider le code',
+    notReceived: 'Pas de SMS après quelques minutes\u202f? Inscrivez-vous à nouveau pour recevoir un nouveau code.',
+    wrong: (triesLeft) => `Ce code n’est pas le bon. ${triesLeft === 1 ? 'Il vous reste 1 essai.' : `Il vous reste ${triesLeft} essais.`}`,
+    malformed: 'Saisissez les 6 chiffres du code.',
+    failing: 'Le SMS n’est pas encore parti\u202f: le service d’envoi de SMS ne répond pas. Nous réessayons tant que le code est valable\u202f; si aucun code n’arrive, inscrivez-vous à nouveau plus tard.',
+    verified: { title: 'Votre inscription est confirmée', body: (org) => `Votre profil chez ${org} est prêt. Connectez-vous avec votre adresse e-mail.` },
+    void: { title: 'Ce code ne fonctionne plus', body: 'Il a été mal saisi trop de fois. Inscrivez-vous à nouveau pour recevoir un nouveau code.' },
+    expired: (minutes) => ({ title: 'Ce code a expiré', body: `Un code est valable ${minutes} minutes. Inscrivez-vous à nouveau pour en recevoir un nouveau.` }),
+    used: { title: 'Ce code a déjà servi', body: 'Votre inscription est faite. Connectez-vous avec votre adresse e-mail.' },
+    replaced: { title: 'Un code plus récent a été envoyé', body: 'Vous avez demandé un nouveau code\u202f: saisissez celui du dernier SMS, sur la page qui l’accompagnait.' },
+    unknown: { title: 'Ce code ne fonctionne plus', body: 'Inscrivez-vous à nouveau pour recevoir un nouveau code.' },
+    notDelivered: { title: 'Nous n’avons pas pu vous envoyer de SMS', body: (phone) => `Le SMS au ${phone} n’a pas pu être envoyé. Vérifiez le numéro et inscrivez-vous à nouveau.` },
+  },
 };
 
 const nl: SignupMessages = {
   form: {
     title: (org) => `Aansluiten bij ${org}`,
     lead: 'Vul je gegevens in. We sturen je een e-mail om het adres te controleren; je profiel wordt gemaakt zodra je het bevestigt.',
+    leadSms: 'Vul je gegevens in. We sturen een code per sms naar je gsm-nummer (of, zonder nummer, een link per e-mail); je profiel wordt gemaakt zodra je bevestigt.',
     firstName: 'Voornaam',
     lastName: 'Achternaam',
     email: 'E-mailadres',
@@ -137,12 +198,31 @@ const nl: SignupMessages = {
     expires: (when) => `De link werkt één keer, tot ${when}.`,
     ignore: 'Heb je je niet aangemeld? Negeer dan deze e-mail: zonder jouw bevestiging wordt er niets gemaakt.',
   },
+  code: {
+    title: 'Vul de code uit de sms in',
+    body: (phone, minutes) => `We hebben een code van 6 cijfers per sms naar ${phone} gestuurd. Vul die hier binnen ${minutes} minuten in om je aanmelding af te ronden.`,
+    alsoEmail: (email) => `We hebben ook een link naar ${email} gestuurd: met elk van beide rond je je aanmelding af.`,
+    label: 'Code uit de sms',
+    submit: 'Code bevestigen',
+    notReceived: 'Na een paar minuten nog geen sms? Meld je opnieuw aan voor een nieuwe code.',
+    wrong: (triesLeft) => `Deze code klopt niet. ${triesLeft === 1 ? 'Je hebt nog 1 poging.' : `Je hebt nog ${triesLeft} pogingen.`}`,
+    malformed: 'Vul de 6 cijfers van de code in.',
+    failing: 'De sms is nog niet vertrokken: de sms-dienst antwoordt niet. We blijven het proberen zolang de code geldig is; komt er geen code, meld je dan later opnieuw aan.',
+    verified: { title: 'Je aanmelding is bevestigd', body: (org) => `Je profiel bij ${org} is klaar. Meld je aan met je e-mailadres.` },
+    void: { title: 'Deze code werkt niet meer', body: 'Hij is te vaak verkeerd ingevuld. Meld je opnieuw aan voor een nieuwe code.' },
+    expired: (minutes) => ({ title: 'Deze code is verlopen', body: `Een code is ${minutes} minuten geldig. Meld je opnieuw aan voor een nieuwe.` }),
+    used: { title: 'Deze code is al gebruikt', body: 'Je aanmelding is rond. Meld je aan met je e-mailadres.' },
+    replaced: { title: 'Er is een nieuwere code gestuurd', body: 'Je vroeg een nieuwe code: vul die uit de laatste sms in, op de pagina die erbij hoorde.' },
+    unknown: { title: 'Deze code werkt niet meer', body: 'Meld je opnieuw aan voor een nieuwe code.' },
+    notDelivered: { title: 'We konden je geen sms sturen', body: (phone) => `De sms naar ${phone} kon niet verstuurd worden. Controleer het nummer en meld je opnieuw aan.` },
+  },
 };
 
 const es: SignupMessages = {
   form: {
     title: (org) => `Unirse a ${org}`,
     lead: 'Introduce tus datos. Te enviamos un correo para comprobar la dirección; tu perfil se crea en cuanto la confirmes.',
+    leadSms: 'Introduce tus datos. Te enviamos un código por SMS a tu móvil (o, sin móvil, un enlace por correo); tu perfil se crea en cuanto confirmes.',
     firstName: 'Nombre',
     lastName: 'Apellidos',
     email: 'Correo electrónico',
@@ -169,6 +249,24 @@ const es: SignupMessages = {
     action: 'Confirmar mi correo',
     expires: (when) => `El enlace funciona una vez, hasta el ${when}.`,
     ignore: 'Si no te has registrado, ignora este correo: no se crea nada sin tu confirmación.',
+  },
+  code: {
+    title: 'Escribe el código que te enviamos por SMS',
+    body: (phone, minutes) => `Hemos enviado un código de 6 cifras por SMS al ${phone}. Escríbelo aquí en los próximos ${minutes} minutos para terminar el registro.`,
+    alsoEmail: (email) => `También hemos enviado un enlace a ${email}: cualquiera de los dos termina tu registro.`,
+    label: 'Código del SMS',
+    submit: 'Confirmar el código',
+    notReceived: '¿No te llega el SMS en unos minutos? Regístrate de nuevo para recibir un código nuevo.',
+    wrong: (triesLeft) => `Este código no es correcto. ${triesLeft === 1 ? 'Te queda 1 intento.' : `Te quedan ${triesLeft} intentos.`}`,
+    malformed: 'Escribe las 6 cifras del código.',
+    failing: 'El SMS aún no ha salido: el servicio de SMS no responde. Seguimos intentándolo mientras el código sea válido; si no te llega ningún código, regístrate de nuevo más tarde.',
+    verified: { title: 'Tu registro está confirmado', body: (org) => `Tu perfil en ${org} está listo. Inicia sesión con tu correo.` },
+    void: { title: 'Este código ya no funciona', body: 'Se ha escrito mal demasiadas veces. Regístrate de nuevo para recibir un código nuevo.' },
+    expired: (minutes) => ({ title: 'Este código ha caducado', body: `Un código vale ${minutes} minutos. Regístrate de nuevo para recibir uno nuevo.` }),
+    used: { title: 'Este código ya se usó', body: 'Tu registro está hecho. Inicia sesión con tu correo.' },
+    replaced: { title: 'Se ha enviado un código más reciente', body: 'Pediste un código nuevo: escribe el del último SMS, en la página que lo acompañaba.' },
+    unknown: { title: 'Este código ya no funciona', body: 'Regístrate de nuevo para recibir un código nuevo.' },
+    notDelivered: { title: 'No hemos podido enviarte el SMS', body: (phone) => `No se ha podido enviar el SMS al ${phone}. Comprueba el número y regístrate de nuevo.` },
   },
 };
 

@@ -50,3 +50,6 @@ export const signUpPath = (organisationId: string, departmentId?: string | null)
 
 /** The page a verification link opens (the token is the secret: logs show it redacted). */
 export const signUpVerifyPath = (organisationId: string, token: string): string => `/o/${organisationId}/sign-up/verify/${encodeURIComponent(token)}`;
+
+/** Where the page that asks for a sign-up's texted code posts it (the code and its ticket travel in the form). */
+export const signUpCodePath = (organisationId: string): string => `/o/${organisationId}/sign-up/code`;

@@ -14,6 +14,7 @@ import { ssoMigrations } from './migrations-sso';
 import { profileSourceMigrations } from './migrations-profile-source';
 import { runProblemMigrations } from './migrations-run-problems';
 import { oneTimePasswordMigrations } from './migrations-one-time-passwords';
+import { signupCodeMigrations } from './migrations-signup-codes';
 
 /**
  * One set of migrations for SQLite and PostgreSQL: only types and statements
@@ -39,6 +40,7 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   ...importModeMigrations(dialect),
   ...runProblemMigrations(dialect),
   ...oneTimePasswordMigrations(dialect),
+  ...signupCodeMigrations(dialect),
 });
 
 const provider = (dialect: DialectName): MigrationProvider => ({ getMigrations: () => Promise.resolve(migrationsFor(dialect)) });

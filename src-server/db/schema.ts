@@ -446,5 +446,16 @@ export interface SignupRequestsTable {
   used_at: string | null;
   /** The profile the verified sign-up made. */
   profile_id: string | null;
+  /** 0190: the mobile number (E.164) a verification code was texted to; null: verified by the email link only. */
+  code_phone: string | null;
+  /** The code's HMAC under the server secret, with the request's id (never the code). */
+  code_hash: string | null;
+  /** SHA-256 of the ticket the code page carries in its form (never in an address). */
+  code_ticket_hash: string | null;
+  code_expires_at: string | null;
+  /** Wrong codes typed so far; the fifth voids the code. */
+  code_attempts: Generated<number>;
+  /** Why the code stopped working before its time: too many wrong tries, or a newer request to the same number. */
+  code_void: 'tries' | 'replaced' | null;
 }
 export type SignupRequestRow = Selectable<SignupRequestsTable>;

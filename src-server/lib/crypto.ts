@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScryptCost } from '../config';
@@ -56,6 +56,17 @@ export class Sealer {
     return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
   }
 
+  /**
+   * A keyed hash (HMAC-SHA-256, hex) of `value` for `purpose`, under a key
+   * derived from the server secret for that purpose alone: what the
+   * database keeps of a secret too short to be stored as a plain SHA-256
+   * (a six-digit code), which a copy of the database alone cannot undo.
+   */
+  digest(purpose: string, value: string): string {
+    const key = createHmac('sha256', this.#key).update(`roster digest key: ${purpose}`, 'utf8').digest();
+    return createHmac('sha256', key).update(value, 'utf8').digest('hex');
+  }
+
   open(sealed: string): string {
     const [iv, tag, body] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
     if (iv === undefined || tag === undefined || body === undefined) throw new Error('Sealed value is malformed.');
@@ -85,4 +96,11 @@ export function loadSecret(configured: string | undefined, dataDir: string): Buf
   writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   return key;
+}
+
+/** Two hex digests compared in constant time (false when their lengths differ). */
+export function digestsMatch(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }

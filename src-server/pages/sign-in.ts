@@ -5,6 +5,7 @@ import { escapeHtml } from '../i18n';
 import { PASSWORD_MIN } from '../lib/passwords';
 import { OTP_MESSAGES } from '../otp-i18n';
 import { chooseFirstPassword } from '../services/one-time-passwords';
+import type { BackgroundTasks } from '../lib/background-tasks';
 import { PUBLIC_BODY_LIMIT } from '../lib/body-limits';
 import { addressKey, DbRateLimiter } from '../lib/rate-limit';
 import { SSO_MESSAGES, ssoLocaleOf } from '../sso-i18n';
@@ -125,7 +126,7 @@ ${created ? `<p data-created>${escapeHtml(m.created)}</p>` : ''}
  * organisation configured OpenID Connect. After the provider, the person
  * reads the outcome on a page; no session is kept (see docs/SSO.md).
  */
-export function signInPageRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function signInPageRoutes(app: FastifyInstance, ctx: ServerContext, background: BackgroundTasks): void {
   const limiter = new DbRateLimiter(ctx.db);
   const people = new PersonSignIn(ctx);
 
@@ -210,7 +211,19 @@ export function signInPageRoutes(app: FastifyInstance, ctx: ServerContext): void
       const seconds = Math.max(1, Math.ceil((limited.retryAt.getTime() - now.getTime()) / 1000));
       return reply.status(429).headers(PAGE_HEADERS).header('retry-after', String(seconds)).send(messagePage(locale, org.id, m.forgot.busyTitle, m.forgot.busyBody, 'busy'));
     }
-    if (identifier.value !== '' && (await enabledSso(ctx, org.id))?.requireSso !== true) await sendPersonPasswordReset(ctx, org.id, identifier.value, sourceOf(request));
+    // The answer goes before anything is looked up: whether the identifier names someone (and a link is queued) takes its own time, after it.
+    if (identifier.value !== '') {
+      const source = sourceOf(request);
+      const organisationId = org.id;
+      background.run(
+        'person forgot password',
+        async () => {
+          if ((await enabledSso(ctx, organisationId))?.requireSso === true) return;
+          await sendPersonPasswordReset(ctx, organisationId, identifier.value, source);
+        },
+        [identifier.value],
+      );
+    }
     return send(reply, 200, messagePage(locale, org.id, m.forgot.sentTitle, m.forgot.sentBody(org.name), 'sent'));
   });
 

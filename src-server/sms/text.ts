@@ -1,5 +1,6 @@
 import type { Language } from '../../src-shared/languages';
 import { gsm7Length, SMS_MAX_SEPTETS } from '../../src-shared/sms';
+import type { SsoLocale } from '../sso-i18n';
 
 /**
  * The invitation SMS: one message of at most 160 GSM-7 characters in the
@@ -44,6 +45,24 @@ export function renderInvitationSms(language: Language, organisationName: string
 
 export function renderPasswordResetSms(language: Language, organisationName: string, link: string): string {
   return fitSms(RESET_TEXTS[language], organisationName, link);
+}
+
+/**
+ * The code that verifies a self sign-up, in the language of the page the
+ * person signed up on (four: Spanish too, addressing the reader as
+ * "usted"): the code first (a phone shows the start of a message), the
+ * organisation, how long it works, and not to pass it on.
+ */
+const SIGNUP_CODE_TEXTS: Record<SsoLocale, (organisation: string, code: string, minutes: number) => string> = {
+  en: (organisation, code, minutes) => `${code} is your code to join ${organisation} on Roster. It works for ${minutes} minutes. Do not share it.`,
+  fr: (organisation, code, minutes) => `${code} est votre code pour rejoindre ${organisation} sur Roster. Il est valable ${minutes} minutes. Ne le partagez pas.`,
+  nl: (organisation, code, minutes) => `${code} is je code om aan te sluiten bij ${organisation} op Roster. Hij is ${minutes} minuten geldig. Deel hem met niemand.`,
+  es: (organisation, code, minutes) => `${code} es su código para unirse a ${organisation} en Roster. Es válido durante ${minutes} minutos. No lo comparta con nadie.`,
+};
+
+export function renderSignupCodeSms(locale: SsoLocale, organisationName: string, code: string, minutes: number): string {
+  const text = SIGNUP_CODE_TEXTS[locale];
+  return fitSms((organisation, tail) => text(organisation, tail, minutes), organisationName, code);
 }
 
 /** One SMS of `text`: the organisation's name shortened to the room the rest leaves, or the link alone when nothing else fits. */

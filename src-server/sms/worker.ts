@@ -10,9 +10,11 @@ import { isLanguage } from '../../src-shared/languages';
 import type { Clock } from '../services/context';
 import type { AccountMailPayload } from '../services/account-links';
 import type { InvitationMailPayload } from '../services/invitation-mail';
+import type { SignupCodeSmsPayload } from '../services/signup';
+import { isSsoLocale } from '../sso-i18n';
 import { SmsSendError } from './gateway';
 import type { SmsGateway } from './gateway';
-import { renderInvitationSms, renderPasswordResetSms, resetShortPath } from './text';
+import { renderInvitationSms, renderPasswordResetSms, renderSignupCodeSms, resetShortPath } from './text';
 
 export interface SmsWorkerOptions {
   db: Db;
@@ -34,7 +36,7 @@ export interface SmsWorkerOptions {
 }
 
 /**
- * Sends the outbox's SMS (invitations, a person's password reset links) through the SMS gateway, with the
+ * Sends the outbox's SMS (invitations, a person's password reset links, the codes that verify a self sign-up) through the SMS gateway, with the
  * email worker's guarantees (the same OutboxLeases): claimed with a lease;
  * marked `handed` in a committed write before the gateway is asked; `sent`
  * on its 2xx. A worker that dies after `handed` leaves a row that turns
@@ -59,9 +61,14 @@ export class SmsWorker extends LeasedOutboxWorker {
   }
 
   #render(row: OutboxRow): string {
-    if (row.kind !== 'invitation' && row.kind !== 'password_reset') throw new Error(`no SMS for ${row.kind}`);
+    if (row.kind !== 'invitation' && row.kind !== 'password_reset' && row.kind !== 'signup_verification') throw new Error(`no SMS for ${row.kind}`);
     if (row.sealed_token === null) throw new Error(`${row.kind} without its token`);
     const language = isLanguage(row.language) ? row.language : 'en_US';
+    if (row.kind === 'signup_verification') {
+      const signup = JSON.parse(row.payload) as SignupCodeSmsPayload;
+      const minutes = Math.round((Date.parse(signup.expiresAt) - Date.parse(row.created_at)) / 60_000);
+      return renderSignupCodeSms(isSsoLocale(signup.locale) ? signup.locale : 'en', signup.organisationName, this.#o.sealer.open(row.sealed_token), minutes);
+    }
     if (row.kind === 'password_reset') {
       const reset = JSON.parse(row.payload) as AccountMailPayload;
       return renderPasswordResetSms(language, reset.organisationName ?? '', `${this.#o.publicBaseUrl()}${resetShortPath(this.#o.sealer.open(row.sealed_token))}`);
@@ -71,6 +78,13 @@ export class SmsWorker extends LeasedOutboxWorker {
   }
 
   async #sendOne(row: OutboxRow): Promise<OutboxOutcome> {
+    // A sign-up code that stopped working while its SMS waited (a gateway that did not answer in time) is not sent at all.
+    const late = codeExpired(row, this.#o.clock.now());
+    if (late !== null) {
+      await this.leases.settle(row, { state: 'failed', last_error: late });
+      this.leases.logFailure(row, late, null);
+      return 'failed';
+    }
     let text: string;
     try {
       text = this.#render(row);
@@ -92,4 +106,11 @@ export class SmsWorker extends LeasedOutboxWorker {
       return (await this.leases.retry(row, failure.message, failure.permanent)) ? 'failed' : 'retried';
     }
   }
+}
+
+/** Why this SMS must not go any more (a sign-up code past its time), or null. */
+function codeExpired(row: OutboxRow, now: Date): string | null {
+  if (row.kind !== 'signup_verification') return null;
+  const expiresAt = (JSON.parse(row.payload) as Partial<SignupCodeSmsPayload>).expiresAt;
+  return expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime() ? 'The sign-up code stopped working before the SMS could be sent; not sent.' : null;
 }

@@ -14,8 +14,10 @@ type Language = 'en_US' | 'fr_BE' | 'nl_BE';
 /** Issue 15: a person signs in on their organisation's page with email or username, and gets a reset link by email or SMS. */
 describe.each(BACKENDS)('the person’s sign-in page and forgot password, on %s', (backend) => {
   let t: TestServer;
+  /** While set, the work a forgot-password request leaves running waits for it (the answer must not). */
+  let held: Promise<void> | null = null;
   beforeAll(async () => {
-    t = await build(backend);
+    t = await build(backend, { backgroundHooks: { beforeTask: () => held ?? undefined } });
   });
   afterAll(async () => {
     await t.close();
@@ -187,6 +189,38 @@ describe.each(BACKENDS)('the person’s sign-in page and forgot password, on %s'
     }
     expect(texts[1]).toContain('choisissez un nouveau mot de passe Roster');
     expect(new Set(texts.map((s) => s.replace(/http.*$/, ''))).size).toBe(3);
+  });
+
+  it('answers forgot password before anyone is looked up: the link is queued after the answer, and the server waits for that work', async () => {
+    const org = await t.organisation('Prompt Org');
+    const email = `pat-${randomUUID().slice(0, 8)}@example.com`;
+    await person(org, { email, username: 'pat.prompt' });
+    const resets = () => t.server.db.db.selectFrom('mail_outbox').select('state').where('organisation_id', '=', org.organisationId).where('kind', '=', 'password_reset').where('recipient', '=', email).execute();
+    const requested = () => t.server.db.db.selectFrom('audit_log').select('id').where('organisation_id', '=', org.organisationId).where('action', '=', 'account.password_reset_requested').execute();
+    let release = (): void => undefined;
+    held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      const known = await forgot(org, 'pat.prompt');
+      const unknown = await forgot(org, 'nobody.prompt');
+      expect(known.status).toBe(200);
+      expect(known.text).toContain('data-state="sent"');
+      expect(unknown.status).toBe(known.status);
+      expect(unknown.text).toBe(known.text);
+      // Both answered while their work is held back: nothing was looked up, queued or logged before the answer went.
+      expect(await resets()).toEqual([]);
+      expect(await requested()).toEqual([]);
+      expect(t.server.background.pending).toBe(2);
+    } finally {
+      release();
+      held = null;
+    }
+    await t.server.background.drain();
+    expect(t.server.background.pending).toBe(0);
+    expect(await resets()).toHaveLength(1);
+    expect(await requested()).toHaveLength(1);
+    await until('the reset email', () => t.sink.to(email).find((m) => m.links.some((l) => l.includes('/account/'))));
   });
 
   it('limits forgot-password requests in the database: the fourth for the same person in an hour is refused, in the reader’s language', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../../src-shared/languages';
 import { gsm7Length, invitationChannelsFor, smsPhoneProblem, SMS_MAX_SEPTETS } from '../../../src-shared/sms';
-import { renderInvitationSms, renderPasswordResetSms, resetShortPath, toGsm7 } from '../../../src-server/sms/text';
+import { renderInvitationSms, renderPasswordResetSms, renderSignupCodeSms, resetShortPath, toGsm7 } from '../../../src-server/sms/text';
+import { SSO_LOCALES } from '../../../src-server/sso-i18n';
 
 // A realistic long link: a company's own host name and the 43-character token, in the SMS's short form.
 const LONG_LINK = `https://roster.facility-services-antwerpen.example.com/i/${'Ab3_-x9'.repeat(6)}Q`;
@@ -25,6 +26,28 @@ describe('a person’s password reset SMS', () => {
     expect(renderPasswordResetSms('en_US', 'Acme', link)).toBe(`Acme: choose a new Roster password: ${link}`);
     expect(renderPasswordResetSms('fr_BE', 'Acme', link)).toBe(`Acme : choisissez un nouveau mot de passe Roster : ${link}`);
     expect(renderPasswordResetSms('nl_BE', 'Acme', link)).toBe(`Acme: kies een nieuw Roster-wachtwoord: ${link}`);
+  });
+});
+
+describe('the sign-up code SMS', () => {
+  it.each(SSO_LOCALES)('in %s is GSM-7, at most 160 characters, with the code first, also for a long name', (locale) => {
+    for (const name of ['Acme', LONG_NAME, LONG_NAME.repeat(3)]) {
+      const text = renderSignupCodeSms(locale, name, '042917', 15);
+      const septets = gsm7Length(text);
+      expect(septets, text).not.toBeNull();
+      expect(septets).toBeLessThanOrEqual(SMS_MAX_SEPTETS);
+      expect(text.startsWith('042917 ')).toBe(true);
+      expect(text).toContain('Roster');
+      expect(text).toContain('15');
+    }
+  });
+
+  it('speaks the page’s four languages; Spanish says "usted"', () => {
+    expect(renderSignupCodeSms('en', 'Acme', '042917', 15)).toBe('042917 is your code to join Acme on Roster. It works for 15 minutes. Do not share it.');
+    expect(renderSignupCodeSms('fr', 'Acme', '042917', 15)).toBe('042917 est votre code pour rejoindre Acme sur Roster. Il est valable 15 minutes. Ne le partagez pas.');
+    expect(renderSignupCodeSms('nl', 'Acme', '042917', 15)).toBe('042917 is je code om aan te sluiten bij Acme op Roster. Hij is 15 minuten geldig. Deel hem met niemand.');
+    // "su código", "no lo comparta": the formal address; the accents GSM-7 lacks go.
+    expect(renderSignupCodeSms('es', 'Acme', '042917', 15)).toBe('042917 es su codigo para unirse a Acme en Roster. Es valido durante 15 minutos. No lo comparta con nadie.');
   });
 });
 
