@@ -502,6 +502,32 @@ export const migrations: readonly Migration[] = [
         );`);
     },
   },
+  {
+    version: 19,
+    name: 'rule changes made offline',
+    up: (db) => {
+      // As catalogue_changes, for the assignment rules; the order set here waits in a table of one row.
+      db.exec(`CREATE TABLE rule_changes (
+          rule_id TEXT PRIMARY KEY NOT NULL,
+          seq INTEGER NOT NULL,
+          op TEXT NOT NULL CHECK (op = 'save' OR op = 'delete'),
+          base_version INTEGER,
+          rule TEXT,
+          state TEXT NOT NULL CHECK (state = 'queued' OR state = 'conflict' OR state = 'refused'),
+          error TEXT,
+          theirs TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+        CREATE TABLE rule_order_change (
+          one INTEGER PRIMARY KEY NOT NULL CHECK (one = 1),
+          ids TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state = 'queued' OR state = 'refused'),
+          error TEXT,
+          created_at TEXT NOT NULL
+        );`);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -21,6 +21,8 @@ const DATA_TABLES = [
   'sync_log',
   'catalogue_changes',
   'catalogue_entries',
+  'rule_changes',
+  'rule_order_change',
   'assignment_rules',
   'profile_tags',
   'profile_entries',

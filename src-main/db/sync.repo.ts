@@ -7,7 +7,7 @@ import { replicaIndexes } from './replica-indexes';
 import { outboxRepo } from './outbox.repo';
 import { deliveryRepo } from './delivery.repo';
 import { catalogueChangesRepo, cataloguesRepo } from './catalogues.repo';
-import { rulesRepo } from './rules.repo';
+import { ruleChangesRepo, rulesRepo } from './rules.repo';
 import type { ConflictRecord, StoredState, SyncState, SyncStorePort } from '../core/sync/ports';
 import { stripForbiddenCharacters } from '../../src-shared/text-safety';
 import type { InviteBatchRecord } from '../core/invitations/ports';
@@ -247,7 +247,7 @@ export function createSyncStore(db: Db): SyncStorePort {
     },
     waiting() {
       // A catalogue change made here goes with the same sync (before the outbox): it counts as a change waiting.
-      const mutations = outboxRepo.count(db) + catalogueChangesRepo.queuedCount(db);
+      const mutations = outboxRepo.count(db) + catalogueChangesRepo.queuedCount(db) + ruleChangesRepo.queuedCount(db);
       const invitations = (
         prepared(db, "SELECT coalesce(sum(json_array_length(profile_ids)), 0) AS n FROM invite_batches WHERE status IN ('queued', 'sending')").get() as { n: number }
       ).n;

@@ -32,6 +32,7 @@ import type { Db } from '../db/database';
 import { createReplica } from '../db/replica';
 import { createSyncStore } from '../db/sync.repo';
 import { catalogueChangesOf } from '../db/catalogues.repo';
+import { ruleChangesOf } from '../db/rules.repo';
 import { createDashboardStore } from '../db/dashboard.repo';
 import type { ConsoleLanguage } from '../../src-shared/console-languages';
 import { databaseFile, prepareDataDir } from './data-dir';
@@ -226,7 +227,18 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     },
   };
   const serverApi = createHttpTransport();
-  const rules = new RuleService({ replica, store: syncStore, transport: serverApi, session: serverSession, events, sync });
+  const rules = new RuleService({
+    replica,
+    store: syncStore,
+    changes: ruleChangesOf(db),
+    transport: serverApi,
+    session: serverSession,
+    role: () => syncStore.state().organisation?.role ?? null,
+    clock,
+    ids,
+    events,
+    sync,
+  });
   const catalogues = new CatalogueService({
     replica,
     store: syncStore,
@@ -240,7 +252,11 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     events,
     sync,
   });
-  beforePush = (serverUrl, token) => catalogues.flush(serverUrl, token);
+  // Entries first (a rule or a profile may name a new one), then the rules (run on the profiles pushed after them).
+  beforePush = async (serverUrl, token) => {
+    await catalogues.flush(serverUrl, token);
+    await rules.flush(serverUrl, token);
+  };
   const oneTimePasswords = new OneTimePasswords({ replica, transport: serverApi, session: serverSession, clock });
   importPasswords = () => oneTimePasswords.forImport(sync);
   const conflicts = new ConflictService({ replica, store: syncStore, clock, ids, events, sync });

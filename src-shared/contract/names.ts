@@ -126,6 +126,7 @@ export const PRELOAD_CHANNELS = [
   'rules:apply',
   'rules:applies',
   'rules:undo',
+  'rules:resolve',
   'export:profiles',
   'export:cancel',
 ] as const satisfies readonly ChannelName[];

@@ -16,6 +16,8 @@ export const ATTRIBUTE_TEMPLATES = {
   entry_required_in_use: '{{field}} is required: the {{n, number}} profiles that hold this entry cannot be left without one. Move them to another entry instead.',
   entry_new_in_use_one: 'This entry is not on the server yet and {{count, number}} profile here holds it: take it off that profile first, or delete the entry after the next sync.',
   entry_new_in_use_other: 'This entry is not on the server yet and {{count, number}} profiles here hold it: take it off them first, or delete the entry after the next sync.',
+  rules_viewer: 'A viewer reads the rules but cannot change them.',
+  rule_change_missing: 'This rule change is no longer waiting for a decision (it was sent or settled meanwhile).',
   catalogue_viewer: 'A viewer reads the catalogues but cannot change them.',
   catalogue_change_missing: 'This change is no longer waiting for a decision (it was sent or settled meanwhile).',
   replacement_invalid: 'The entry to move the profiles to must be another entry of the same list.',

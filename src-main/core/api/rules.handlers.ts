@@ -14,4 +14,5 @@ export const ruleHandlers = (rules: RuleService): DomainHandlers<RuleChannel> =>
   'rules:apply': (input) => rules.apply(input),
   'rules:applies': () => rules.applies(),
   'rules:undo': (input) => rules.undo(input.id),
+  'rules:resolve': (input) => rules.resolve(input),
 });
