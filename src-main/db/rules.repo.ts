@@ -19,16 +19,17 @@ interface ChangeRow {
   updated_at: string;
 }
 
-const parsed = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
+/** A JSON column this console wrote, read back (null stays null). */
+const parsed = (json: string | null): unknown => (json === null ? null : (JSON.parse(json) as unknown));
 
 const toChange = (r: ChangeRow): RuleChange => ({
   ruleId: r.rule_id,
   op: r.op,
   baseVersion: r.base_version,
-  values: parsed<RuleValues>(r.rule),
+  values: parsed(r.rule) as RuleValues | null,
   state: r.state,
-  error: parsed<ApiError>(r.error),
-  theirs: parsed<AssignmentRule>(r.theirs),
+  error: parsed(r.error) as ApiError | null,
+  theirs: parsed(r.theirs) as AssignmentRule | null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -74,7 +75,7 @@ export const ruleChangesRepo = {
     const row = prepared(db, 'SELECT ids, state, error, created_at FROM rule_order_change WHERE one = 1').get() as
       | { ids: string; state: RuleOrderChange['state']; error: string | null; created_at: string }
       | undefined;
-    return row === undefined ? null : { ids: JSON.parse(row.ids) as string[], state: row.state, error: parsed<ApiError>(row.error), createdAt: row.created_at };
+    return row === undefined ? null : { ids: JSON.parse(row.ids) as string[], state: row.state, error: parsed(row.error) as ApiError | null, createdAt: row.created_at };
   },
 
   setOrder(db: Db, order: RuleOrderChange | null): void {

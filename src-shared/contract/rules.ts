@@ -22,7 +22,7 @@ export interface RuleChange {
   op: 'save' | 'delete';
   /** The server version it was made on; null for a rule made here. */
   baseVersion: number | null;
-  /** A save's rule, as the shared rules checked it. */
+  /** A save's rule, as the shared rules checked it; a deletion's, the rule it deletes (its name shows while it waits). */
   values: RuleValues | null;
   state: 'queued' | 'conflict' | 'refused';
   error: ApiError | null;

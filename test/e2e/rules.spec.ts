@@ -13,7 +13,9 @@ import { ServerPage, StatusBar } from './support/sync-pages';
  * "Night shift → Car park B"; a profile created with the tag shows the
  * grant and the rule that gave it; a profile made before the rule gets it
  * by an explicit apply (previewed, confirmed), and the apply is undone.
- * Deleting the rule asks first and says who keeps what it gave.
+ * Offline, a change of the rule waits in the console (applying needs the
+ * server) and goes with the next sync. Deleting the rule asks first and
+ * says who keeps what it gave.
  * The Rules page, its editor, the preview, the applies and the deletion are shot in
  * English, French, Dutch and Spanish.
  */
@@ -167,12 +169,23 @@ test('a rule defined in the console grants on creation and shows which rule gave
   await shootIn(browser, 'nl', 'nl-BE', { nav: 'Regels', heading: 'Toewijzingsregels' });
   await shootIn(browser, 'es', 'es-ES', { nav: 'Reglas', heading: 'Reglas de asignación' });
 
-  // Offline: the page reads the replica's rules, says why it cannot change them, and its writes are disabled.
+  // Offline: the page says writes wait here for the next sync; applying to existing profiles needs the server.
   await page.getByTestId('status-bar').getByRole('switch', { name: 'Work offline' }).click();
   await openRules(page);
   await expect(page.getByTestId('rules-blocked')).toContainText('Roster is set to work offline.');
-  await expect(page.getByRole('button', { name: 'Add a rule' })).toBeDisabled();
-  await expect(page.getByTestId('rule').getByRole('button', { name: 'Edit' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Add a rule' })).toBeEnabled();
+  await expect(page.getByTestId('rule').getByRole('button', { name: 'Edit' })).toBeEnabled();
+  await expect(page.getByTestId('rule').getByRole('button', { name: 'Apply…' })).toBeDisabled();
+  // Switched off and on again offline: one change waits, shown on the rule and counted in the status bar.
+  // (by keyboard: the switch's own input sits under its track)
+  const enabled = page.getByRole('switch', { name: 'Enable “Night shift”' });
+  await enabled.focus();
+  await page.keyboard.press('Space');
+  await expect(enabled).not.toBeChecked();
+  await expect(page.getByTestId('rule-pending')).toHaveText('Waiting to sync');
+  await page.keyboard.press('Space');
+  await expect(enabled).toBeChecked();
+  await expect(page.getByTestId('status-bar')).toContainText('1 change waiting');
   // The applies history lives on the server: offline it says so, never "none yet".
   await expect(page.getByTestId('applies-unavailable')).toHaveText('The history of applies is kept on the server: it shows here while the server can be reached.');
   await expect(page.getByTestId('applies-empty')).toHaveCount(0);
@@ -181,6 +194,8 @@ test('a rule defined in the console grants on creation and shows which rule gave
   // Deleting asks first, and says who holds what the rule gave: they keep it.
   await page.getByTestId('status-bar').getByRole('switch', { name: 'Work offline' }).click();
   await expect(page.getByTestId('rules-blocked')).toHaveCount(0);
+  await new StatusBar(page).syncNow();
+  await expect(page.getByTestId('rule-pending')).toHaveCount(0);
   await page.getByTestId('rule').getByRole('button', { name: 'Delete “Night shift”' }).click();
   const remove = page.getByRole('dialog', { name: 'Delete the rule “Night shift”?' });
   await expect(remove.getByTestId('rule-holders')).toHaveText('1 profile holds a value this rule gave. It keeps it: deleting a rule takes nothing away from anyone.');

@@ -315,7 +315,9 @@ export class RuleService {
       if (server === undefined) changes.remove(id);
       else {
         const before = changes.get(id);
-        changes.put({ ruleId: id, op: 'delete', baseVersion: server.version, values: null, state: 'queued', error: null, theirs: null, createdAt: before?.createdAt ?? now, updatedAt: now });
+        // The deleted rule's values go with it, so the page can still name it while the deletion waits.
+        const { name, enabled, conditions, actions } = current;
+        changes.put({ ruleId: id, op: 'delete', baseVersion: server.version, values: { name, enabled, conditions, actions }, state: 'queued', error: null, theirs: null, createdAt: before?.createdAt ?? now, updatedAt: now });
       }
       const order = changes.order();
       if (order !== null) changes.setOrder({ ...order, ids: order.ids.filter((x) => x !== id) });

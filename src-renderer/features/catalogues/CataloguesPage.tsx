@@ -106,7 +106,7 @@ function Entries({
                       {e.name}
                     </Text>
                     {pending !== null && (
-                      <Badge color={PENDING[pending].color} variant="light" size="sm" data-testid="entry-pending">
+                      <Badge color={PENDING[pending].color} variant="light" size="sm" tt="none" w="max-content" data-testid="entry-pending">
                         {t(PENDING[pending].text)}
                       </Badge>
                     )}

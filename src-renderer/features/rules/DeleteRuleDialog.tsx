@@ -24,13 +24,13 @@ export function DeleteRuleDialog({ rule, onClose }: { rule: AssignmentRule; onCl
   const remove = (): void => {
     setBusy(true);
     setError(undefined);
-    void api.invoke('rules:delete', { id: rule.id, baseVersion: rule.version }).then((r) => {
+    void api.invoke('rules:delete', { id: rule.id, ...(rule.version === 0 ? {} : { baseVersion: rule.version }) }).then((r) => {
       setBusy(false);
       if (!r.ok) {
         setError(r.error);
         return;
       }
-      notifications.show({ color: 'green', message: t('org.rules.deleted', { name: rule.name }) });
+      notifications.show({ color: 'green', message: t(r.data.queued === true ? 'org.rules.deletedQueued' : 'org.rules.deleted', { name: rule.name }) });
       onClose();
     });
   };

@@ -72,7 +72,7 @@ const ACTION_TEST_ID = 'rule-action';
  * The server checks it; its findings show under the part they name. Once
  * saved, the caller shows what it would change in the existing profiles.
  */
-export function RuleDialog({ rule, entries, onClose, onSaved }: { rule: AssignmentRule | null; entries: readonly CatalogueEntry[]; onClose: () => void; onSaved: (rule: AssignmentRule) => void }) {
+export function RuleDialog({ rule, entries, onClose, onSaved }: { rule: AssignmentRule | null; entries: readonly CatalogueEntry[]; onClose: () => void; onSaved: (rule: AssignmentRule & { queued?: boolean }) => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState(rule?.name ?? '');
   const [enabled, setEnabled] = useState(rule?.enabled ?? true);
@@ -92,7 +92,8 @@ export function RuleDialog({ rule, entries, onClose, onSaved }: { rule: Assignme
       conditions: rows.conditions,
       actions: rows.actions.map((a) => (isMultiField(a.field) ? { field: a.field, grant: a.ids } : { field: a.field, set: a.ids[0] ?? '' })),
     };
-    void api.invoke('rules:save', rule === null ? { draft } : { id: rule.id, baseVersion: rule.version, draft }).then((r) => {
+    // A rule made here and not yet on the server (version 0) is changed by its id alone.
+    void api.invoke('rules:save', rule === null ? { draft } : rule.version === 0 ? { id: rule.id, draft } : { id: rule.id, baseVersion: rule.version, draft }).then((r) => {
       setBusy(false);
       if (!r.ok) setError(r.error);
       else onSaved(r.data);

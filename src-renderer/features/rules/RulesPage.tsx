@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Group, Stack, Switch, Table, Text, Title } from '
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { AssignmentRule } from '../../../src-shared/assignment-rules';
+import type { RuleChange } from '../../../src-shared/contract/rules';
 import { useApi } from '../../api/hooks';
 import { api } from '../../api/client';
 import { useFormat } from '../../i18n/format';
@@ -12,6 +13,7 @@ import type { Blocked } from '../catalogues/CataloguesPage';
 import { RuleDialog } from './RuleDialog';
 import { ApplyDialog } from './ApplyDialog';
 import { DeleteRuleDialog } from './DeleteRuleDialog';
+import { RuleChanges } from './RuleChanges';
 import { actionText, conditionText } from './words';
 
 const BLOCKED_TEXT = {
@@ -23,10 +25,17 @@ const BLOCKED_TEXT = {
 
 type Dialog = { kind: 'edit'; rule: AssignmentRule | null } | { kind: 'apply' | 'delete'; rule: AssignmentRule } | null;
 
+const PENDING = {
+  queued: { color: 'blue', text: 'org.rules.pending.queued' },
+  conflict: { color: 'orange', text: 'org.rules.pending.conflict' },
+  refused: { color: 'red', text: 'org.rules.pending.refused' },
+} as const satisfies Record<RuleChange['state'], { color: string; text: string }>;
+
 /**
  * The organisation's assignment rules in the order they run: read from this
- * console's replica (offline too), written, applied to existing profiles
- * and undone on the server by owners and admins while it can be reached.
+ * console's replica; written, deleted and reordered by owners and admins on
+ * the server at once, or offline here and sent with the next sync; applied
+ * to existing profiles and undone on the server while it can be reached.
  */
 export function RulesPage() {
   const { t } = useTranslation();
@@ -41,12 +50,23 @@ export function RulesPage() {
   const names = new Map((catalogues.data?.entries ?? []).map((e) => [e.id, e.name]));
   const nameOf = (id: string): string => names.get(id) ?? id;
   const canWrite = blocked !== 'viewer';
-  const disabled = blocked !== null;
+  // Writing works offline too (queued); previewing, applying and undoing are the server's.
+  const disabled = blocked === 'signedOut';
+  const serverOnly = blocked !== null;
+  const changes = new Map((loaded.data?.changes ?? []).map((c) => [c.ruleId, c]));
+  const deleting = (loaded.data?.changes ?? []).filter((c) => c.op === 'delete');
   const run = (call: Promise<{ ok: true } | { ok: false; error: Parameters<typeof errorText>[1] }>, done?: string): void => {
     void call.then((r) => {
       if (!r.ok) notifications.show({ color: 'red', message: errorText(t, r.error) });
       else if (done !== undefined) notifications.show({ color: 'green', message: done });
     });
+  };
+  // Saved on the server: its preview follows; kept here for the next sync: said so (the preview needs the server).
+  const saved = (rule: AssignmentRule & { queued?: boolean }): void => {
+    if (rule.queued === true) {
+      notifications.show({ color: 'green', message: t('org.rules.savedQueued', { name: rule.name }) });
+      setDialog(null);
+    } else setDialog({ kind: 'apply', rule });
   };
   const move = (index: number, by: -1 | 1): void => {
     const ids = rules.map((r) => r.id);
@@ -63,9 +83,20 @@ export function RulesPage() {
       </Text>
       {loaded.error !== undefined && <Alert color="red">{errorText(t, loaded.error)}</Alert>}
       {status.data !== undefined && blocked !== null && (
-        <Alert color={blocked === 'viewer' ? 'blue' : 'yellow'} data-testid="rules-blocked" maw={900}>
+        <Alert color={blocked === 'signedOut' ? 'yellow' : 'blue'} data-testid="rules-blocked" maw={900}>
           {t(BLOCKED_TEXT[blocked])}
         </Alert>
+      )}
+      <RuleChanges view={loaded.data} canDecide={canWrite && !disabled} />
+      {loaded.data?.order != null && loaded.data.order.state === 'queued' && (
+        <Text size="sm" c="blue" data-testid="order-waiting">
+          {t('org.rules.orderWaiting')}
+        </Text>
+      )}
+      {deleting.length > 0 && (
+        <Text size="sm" c="dimmed" data-testid="deletions-waiting">
+          {t('org.rules.deletionsWaiting', { names: deleting.map((c) => c.values?.name ?? c.theirs?.name ?? c.ruleId).join(', ') })}
+        </Text>
       )}
       {canWrite && (
         <Group>
@@ -83,7 +114,7 @@ export function RulesPage() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>#</Table.Th>
-              <Table.Th>{t('org.rules.name')}</Table.Th>
+              <Table.Th miw={200}>{t('org.rules.name')}</Table.Th>
               <Table.Th>{t('org.rules.when')}</Table.Th>
               <Table.Th>{t('org.rules.then')}</Table.Th>
               <Table.Th>{t('org.rules.enabled')}</Table.Th>
@@ -91,10 +122,21 @@ export function RulesPage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {rules.map((r, i) => (
+            {rules.map((r, i) => {
+              const change = changes.get(r.id);
+              return (
               <Table.Tr key={r.id} data-testid="rule" data-name={r.name}>
                 <Table.Td>{format.number(i + 1)}</Table.Td>
-                <Table.Td fw={500}>{r.name}</Table.Td>
+                <Table.Td fw={500}>
+                  <Stack gap={4} align="flex-start">
+                    <span>{r.name}</span>
+                    {change !== undefined && (
+                      <Badge color={PENDING[change.state].color} variant="light" size="sm" tt="none" w="max-content" data-testid="rule-pending">
+                        {t(PENDING[change.state].text)}
+                      </Badge>
+                    )}
+                  </Stack>
+                </Table.Td>
                 <Table.Td>
                   {r.conditions.length === 0 ? (
                     <Text size="sm" c="dimmed">
@@ -120,7 +162,7 @@ export function RulesPage() {
                     checked={r.enabled}
                     disabled={disabled || !canWrite}
                     aria-label={t('org.rules.enabledOf', { name: r.name })}
-                    onChange={(e) => run(api.invoke('rules:save', { id: r.id, baseVersion: r.version, draft: { enabled: e.currentTarget.checked } }))}
+                    onChange={(e) => run(api.invoke('rules:save', { id: r.id, ...(r.version === 0 ? {} : { baseVersion: r.version }), draft: { enabled: e.currentTarget.checked } }))}
                   />
                 </Table.Td>
                 {canWrite && (
@@ -135,7 +177,7 @@ export function RulesPage() {
                       <Button size="xs" variant="default" disabled={disabled} onClick={() => setDialog({ kind: 'edit', rule: r })}>
                         {t('org.rules.edit')}
                       </Button>
-                      <Button size="xs" variant="light" disabled={disabled} onClick={() => setDialog({ kind: 'apply', rule: r })}>
+                      <Button size="xs" variant="light" disabled={serverOnly || change !== undefined} onClick={() => setDialog({ kind: 'apply', rule: r })}>
                         {t('org.rules.apply')}
                       </Button>
                       <Button size="xs" variant="light" color="red" disabled={disabled} aria-label={t('org.rules.deleteOf', { name: r.name })} onClick={() => setDialog({ kind: 'delete', rule: r })}>
@@ -145,7 +187,8 @@ export function RulesPage() {
                   </Table.Td>
                 )}
               </Table.Tr>
-            ))}
+              );
+            })}
           </Table.Tbody>
         </Table>
       )}
@@ -173,7 +216,7 @@ export function RulesPage() {
                     </Badge>
                   ) : (
                     canWrite && (
-                      <Button size="xs" variant="default" disabled={disabled} onClick={() => run(api.invoke('rules:undo', { id: x.id }), t('org.rules.undoDone'))}>
+                      <Button size="xs" variant="default" disabled={serverOnly} onClick={() => run(api.invoke('rules:undo', { id: x.id }), t('org.rules.undoDone'))}>
                         {t('org.rules.undo')}
                       </Button>
                     )
@@ -185,7 +228,7 @@ export function RulesPage() {
         </Table>
       )}
       {dialog?.kind === 'edit' && (
-        <RuleDialog rule={dialog.rule} entries={catalogues.data?.entries ?? []} onClose={() => setDialog(null)} onSaved={(rule) => setDialog({ kind: 'apply', rule })} />
+        <RuleDialog rule={dialog.rule} entries={catalogues.data?.entries ?? []} onClose={() => setDialog(null)} onSaved={saved} />
       )}
       {dialog?.kind === 'apply' && <ApplyDialog rule={dialog.rule} nameOf={nameOf} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'delete' && <DeleteRuleDialog rule={dialog.rule} onClose={() => setDialog(null)} />}

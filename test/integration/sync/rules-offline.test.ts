@@ -103,7 +103,9 @@ describe('rules changed offline', () => {
     expect(await a.call('rules:delete', { id: one.id, baseVersion: 1 })).toEqual({ id: one.id, deleted: true, queued: true });
     const temp = await a.call('rules:save', { draft: nightShift(car.id, 'Temporary') });
     expect(await a.call('rules:delete', { id: temp.id })).toEqual({ id: temp.id, deleted: true, queued: false });
-    expect((await a.call('rules:list', {})).rules.map((r) => r.name)).toEqual(['Three', 'Two']);
+    const waiting = await a.call('rules:list', {});
+    expect(waiting.rules.map((r) => r.name)).toEqual(['Three', 'Two']);
+    expect(waiting.changes, 'the deletion waits, still naming its rule').toMatchObject([{ ruleId: one.id, op: 'delete', baseVersion: 1, values: { name: 'One' } }]);
     expect((await refusal(a, 'rules:reorder', { ids: [two.id] })).details?.rule?.key).toBe('rule_order_mismatch');
 
     await online(a);
