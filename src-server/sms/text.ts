@@ -49,15 +49,15 @@ export function renderPasswordResetSms(language: Language, organisationName: str
 
 /**
  * The code that verifies a self sign-up, in the language of the page the
- * person signed up on (four: Spanish too, addressing the reader as
- * "usted"): the code first (a phone shows the start of a message), the
+ * person signed up on (four: Spanish too, addressing the reader as "tú"
+ * like the sign-up pages it comes from): the code first (a phone shows the start of a message), the
  * organisation, how long it works, and not to pass it on.
  */
 const SIGNUP_CODE_TEXTS: Record<SsoLocale, (organisation: string, code: string, minutes: number) => string> = {
   en: (organisation, code, minutes) => `${code} is your code to join ${organisation} on Roster. It works for ${minutes} minutes. Do not share it.`,
   fr: (organisation, code, minutes) => `${code} est votre code pour rejoindre ${organisation} sur Roster. Il est valable ${minutes} minutes. Ne le partagez pas.`,
   nl: (organisation, code, minutes) => `${code} is je code om aan te sluiten bij ${organisation} op Roster. Hij is ${minutes} minuten geldig. Deel hem met niemand.`,
-  es: (organisation, code, minutes) => `${code} es su código para unirse a ${organisation} en Roster. Es válido durante ${minutes} minutos. No lo comparta con nadie.`,
+  es: (organisation, code, minutes) => `${code} es tu código para unirte a ${organisation} en Roster. Es válido durante ${minutes} minutos. No lo compartas con nadie.`,
 };
 
 export function renderSignupCodeSms(locale: SsoLocale, organisationName: string, code: string, minutes: number): string {

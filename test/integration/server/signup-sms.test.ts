@@ -111,7 +111,7 @@ describe.each(BACKENDS)('self sign-up verified by an SMS code, on %s', (backend)
     const ticket = ticketOf(page);
 
     const { code, sms } = await codeFor(phone);
-    expect(sms.text).toBe(`${code} es su codigo para unirse a Cuisine Centrale en Roster. Es valido durante 15 minutos. No lo comparta con nadie.`);
+    expect(sms.text).toBe(`${code} es tu codigo para unirte a Cuisine Centrale en Roster. Es valido durante 15 minutos. No lo compartas con nadie.`);
     expect(gsm7Length(sms.text) ?? Infinity).toBeLessThanOrEqual(SMS_MAX_SEPTETS);
     // Nothing made yet, no email link sent; the database holds neither the code nor its plain SHA-256, and the sent SMS keeps no sealed copy.
     expect(await profiles(org)).toEqual([]);

@@ -46,8 +46,8 @@ describe('the sign-up code SMS', () => {
     expect(renderSignupCodeSms('en', 'Acme', '042917', 15)).toBe('042917 is your code to join Acme on Roster. It works for 15 minutes. Do not share it.');
     expect(renderSignupCodeSms('fr', 'Acme', '042917', 15)).toBe('042917 est votre code pour rejoindre Acme sur Roster. Il est valable 15 minutes. Ne le partagez pas.');
     expect(renderSignupCodeSms('nl', 'Acme', '042917', 15)).toBe('042917 is je code om aan te sluiten bij Acme op Roster. Hij is 15 minuten geldig. Deel hem met niemand.');
-    // "su código", "no lo comparta": the formal address; the accents GSM-7 lacks go.
-    expect(renderSignupCodeSms('es', 'Acme', '042917', 15)).toBe('042917 es su codigo para unirse a Acme en Roster. Es valido durante 15 minutos. No lo comparta con nadie.');
+    // "tu código", "no lo compartas": as the sign-up pages address the person; the accents GSM-7 lacks go.
+    expect(renderSignupCodeSms('es', 'Acme', '042917', 15)).toBe('042917 es tu codigo para unirte a Acme en Roster. Es valido durante 15 minutos. No lo compartas con nadie.');
   });
 });
 
