@@ -226,7 +226,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       ruleRoutes(api, ctx);
       scimTokenRoutes(api, ctx);
       importSourceRoutes(api, ctx);
-      adminRoutes(api, ctx, auth);
+      adminRoutes(api, ctx, auth, background);
       auditRoutes(api, ctx);
       operatorRoutes(api, ctx);
       ssoRoutes(api, ctx, auth);

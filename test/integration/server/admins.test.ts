@@ -41,8 +41,11 @@ describe.each(BACKENDS)('organisations, admins and admin accounts on %s', (backe
   const clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
   const op = { authorization: `Bearer ${OPERATOR_TOKEN}` };
 
+  /** While set, the work a forgot-password request leaves running waits for it (the answer must not). */
+  let held: Promise<void> | null = null;
+
   beforeAll(async () => {
-    t = await build(backend, { clock, config: { operatorToken: OPERATOR_TOKEN } });
+    t = await build(backend, { clock, config: { operatorToken: OPERATOR_TOKEN }, backgroundHooks: { beforeTask: () => held ?? undefined } });
   });
   afterAll(async () => {
     await t.close();
@@ -253,6 +256,30 @@ describe.each(BACKENDS)('organisations, admins and admin accounts on %s', (backe
     expect((await t.request('GET', '/api/v1/auth/session', { token: org.token })).status).toBe(401);
     expect((await signInRaw(org.email, GOOD_PASSWORD)).status).toBe(200);
     expect((await t.request('POST', path, { form: { password: GOOD_PASSWORD, confirm: GOOD_PASSWORD } })).status).toBe(410);
+  });
+
+  it('forgot password answers before it looks the email up: an admin’s answer does not wait for the link to be made', async () => {
+    const org = await t.organisation('Prompt Co');
+    const links = () => t.server.db.db.selectFrom('mail_outbox').select('state').where('recipient', '=', org.email).where('kind', '=', 'password_reset').execute();
+    const before = (await links()).length;
+    let release = (): void => undefined;
+    held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      const known = await t.request<Ok<{ message: string }>>('POST', '/api/v1/account/forgot-password', { body: { email: org.email } });
+      const unknown = await t.request<Ok<{ message: string }>>('POST', '/api/v1/account/forgot-password', { body: { email: `nobody-${randomUUID().slice(0, 6)}@example.com` } });
+      expect(known.status).toBe(200);
+      expect(known.text).toBe(unknown.text);
+      // Answered while the work is held back: nothing was looked up or queued before the answer went.
+      expect(await links()).toHaveLength(before);
+      expect(t.server.background.pending).toBe(2);
+    } finally {
+      release();
+      held = null;
+    }
+    await t.server.background.drain();
+    expect(await links()).toHaveLength(before + 1);
   });
 
   it('my sessions: listed with address and client, one ended by id, then all of them', async () => {
