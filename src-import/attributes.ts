@@ -74,6 +74,8 @@ export class EntryMatcher {
 export interface AttributeContext {
   mapping: readonly MappingTarget[];
   choices: AttributeChoices;
+  /** The choices made for the last file with the same headers (below this file's own). */
+  remembered?: AttributeChoices;
   matcher: EntryMatcher;
   /** The organisation's rules, in their order (they run on every profile a row creates). */
   rules: readonly AssignmentRule[];
@@ -94,6 +96,13 @@ function resolve(ctx: AttributeContext, field: AttributeField, value: string, ke
     // A chosen entry deleted since is as good as no choice: the row says the value is unknown.
     if (id === null) return { id: null, reason: 'empty' };
     if (ctx.matcher.has(id)) return { id, reason: 'manual' };
+  }
+  // A choice made for an earlier file with the same headers, unless its entry is gone.
+  const remembered = ctx.remembered?.[field];
+  if (remembered !== undefined && Object.prototype.hasOwnProperty.call(remembered, key)) {
+    const id = remembered[key] ?? null;
+    if (id === null) return { id: null, reason: 'empty' };
+    if (ctx.matcher.has(id)) return { id, reason: 'remembered' };
   }
   const found = ctx.matcher.match(field, value);
   return found ?? { id: null, reason: 'unknown' };

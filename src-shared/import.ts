@@ -144,8 +144,8 @@ export interface AttributeValue {
   count: number;
   /** The entry id, or null: left empty (reason 'empty') or not found (reason 'unknown': the rows keep an error). */
   mapped: string | null;
-  /** How: the entry's code or name says so, the admin chose it (an entry or empty), or nothing matched. */
-  reason: 'code' | 'name' | 'manual' | 'empty' | 'unknown';
+  /** How: the entry's code or name says so, the admin chose it (an entry or empty) now or for an earlier file with the same headers (remembered), or nothing matched. */
+  reason: 'code' | 'name' | 'manual' | 'remembered' | 'empty' | 'unknown';
 }
 
 /** What a row's new profile will hold of the organisation's catalogues: the file's entries with what the rules add, and which rule gave which. */

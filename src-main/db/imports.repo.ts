@@ -36,6 +36,7 @@ interface SourceRow {
   headers: string;
   mapping: string;
   languages: string;
+  attribute_choices: string;
   used_at: string;
 }
 
@@ -137,9 +138,10 @@ export const importsRepo = {
 
   rememberSource(db: Db, s: RememberedSource): void {
     db.prepare(
-      `INSERT INTO import_sources (signature, headers, mapping, languages, used_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (signature) DO UPDATE SET headers = excluded.headers, mapping = excluded.mapping, languages = excluded.languages, used_at = excluded.used_at`,
-    ).run(s.signature, JSON.stringify(s.headers), JSON.stringify(s.mapping), JSON.stringify(s.languages), s.usedAt);
+      `INSERT INTO import_sources (signature, headers, mapping, languages, attribute_choices, used_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (signature) DO UPDATE SET headers = excluded.headers, mapping = excluded.mapping, languages = excluded.languages,
+         attribute_choices = excluded.attribute_choices, used_at = excluded.used_at`,
+    ).run(s.signature, JSON.stringify(s.headers), JSON.stringify(s.mapping), JSON.stringify(s.languages), JSON.stringify(s.attributeChoices), s.usedAt);
   },
 
   rememberedSources(db: Db, limit: number): RememberedSource[] {
@@ -149,6 +151,7 @@ export const importsRepo = {
       headers: JSON.parse(r.headers) as string[],
       mapping: JSON.parse(r.mapping) as RememberedSource['mapping'],
       languages: JSON.parse(r.languages) as RememberedSource['languages'],
+      attributeChoices: JSON.parse(r.attribute_choices) as RememberedSource['attributeChoices'],
       usedAt: r.used_at,
     }));
   },

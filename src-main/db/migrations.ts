@@ -528,6 +528,13 @@ export const migrations: readonly Migration[] = [
         );`);
     },
   },
+  {
+    version: 20,
+    name: 'attribute values remembered per source',
+    up: (db) => {
+      db.exec(`ALTER TABLE import_sources ADD COLUMN attribute_choices TEXT NOT NULL DEFAULT '{}';`);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

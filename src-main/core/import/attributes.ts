@@ -17,7 +17,7 @@ import type { Session } from './sessions';
  */
 
 export function attributeContext(ctx: ImportContext, s: Session): AttributeContext {
-  return { mapping: s.analysis.mapping, choices: s.attributeChoices, matcher: new EntryMatcher(ctx.replica.catalogues.list()), rules: ctx.replica.catalogues.rules() };
+  return { mapping: s.analysis.mapping, choices: s.attributeChoices, remembered: s.rememberedAttributeChoices, matcher: new EntryMatcher(ctx.replica.catalogues.list()), rules: ctx.replica.catalogues.rules() };
 }
 
 /** Every row's attribute cells resolved, and the distinct values listed for the value step. */

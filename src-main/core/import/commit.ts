@@ -65,7 +65,7 @@ export class ImportCommit {
       };
       replica.transaction(() => {
         replica.imports.start(record);
-        rememberSource(replica.imports, clock, s.analysis);
+        rememberSource(replica.imports, clock, s.analysis, { chosen: s.attributeChoices, remembered: s.rememberedAttributeChoices });
       });
       const counts: Counts = { created: 0, updated: 0, skipped: rows.length - todo.length };
       const failures: CommitResult['failures'] = [];

@@ -33,6 +33,8 @@ export interface Session {
   languageChoices: LanguageMap;
   /** The value step's choices for the attribute columns, and the distinct values they resolve (src-import/attributes.ts). */
   attributeChoices: AttributeChoices;
+  /** The attribute choices made for the last file with the same headers (by its signature). */
+  rememberedAttributeChoices: AttributeChoices;
   attributeValues: AttributeValue[];
   defaults: Defaults;
   fixes: Fixes;
@@ -342,6 +344,7 @@ export class ImportSessions {
       dataRows: [],
       languageChoices,
       attributeChoices: previous?.attributeChoices ?? {},
+      rememberedAttributeChoices: rememberedSources(this.ctx.replica.imports)[result.analysis.signature]?.attributeChoices ?? {},
       attributeValues: [],
       defaults,
       fixes,

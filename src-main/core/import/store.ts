@@ -1,3 +1,4 @@
+import type { AttributeChoices } from '../../../src-import/attributes';
 import type { Language } from '../../../src-shared/languages';
 import type { Profile } from '../../../src-shared/profile';
 import type { ImportHistoryEntry, ImportHistoryStatus, MappingTarget } from '../../../src-shared/import';
@@ -31,6 +32,8 @@ export interface RememberedSource {
   /** Target per normalised header. */
   mapping: Record<string, MappingTarget>;
   languages: Record<string, Language | null>;
+  /** Per attribute, the entry (or none) each value was mapped to by hand (values by their folded key). */
+  attributeChoices: AttributeChoices;
   usedAt: string;
 }
 

@@ -20,11 +20,12 @@ const REASON_LABELS = {
   code: 'import.attributes.byCode',
   name: 'import.attributes.byName',
   manual: 'import.attributes.manual',
+  remembered: 'import.attributes.remembered',
   empty: 'import.attributes.leftEmpty',
   unknown: 'import.attributes.unknown',
 } as const satisfies Record<AttributeValue['reason'], string>;
 
-const REASON_COLORS = { code: 'green', name: 'green', manual: 'indigo', empty: 'gray', unknown: 'red' } as const satisfies Record<AttributeValue['reason'], string>;
+const REASON_COLORS = { code: 'green', name: 'green', manual: 'indigo', remembered: 'indigo', empty: 'gray', unknown: 'red' } as const satisfies Record<AttributeValue['reason'], string>;
 
 /** A code for an entry made from a file's value: letters and digits kept (accents off), the rest one dash. */
 export function codeFor(value: string): string {

@@ -49,8 +49,9 @@ describe('migration 3: import history and remembered mappings', () => {
     replica.imports.finish('i1', 'completed', '2024-01-02', { created: from >= 1 ? 1 : 0, updated: 0, skipped: 0 });
     expect(replica.imports.get('i1')).toMatchObject({ status: 'completed', finishedAt: '2024-01-02' });
     expect(replica.imports.undoCheck('i1')).toEqual(from >= 1 ? { items: 1, unsent: 1, laterChanges: 0 } : { items: 0, unsent: 0, laterChanges: 0 });
-    replica.imports.rememberSource({ signature: 's', headers: ['A'], mapping: { a: 'email' }, languages: { FR: 'fr_BE' }, usedAt: 'x' });
-    expect(replica.imports.rememberedSources(5)).toEqual([{ signature: 's', headers: ['A'], mapping: { a: 'email' }, languages: { FR: 'fr_BE' }, usedAt: 'x' }]);
+    const source = { signature: 's', headers: ['A'], mapping: { a: 'email' as const }, languages: { FR: 'fr_BE' as const }, attributeChoices: { department: { ops: null } }, usedAt: 'x' };
+    replica.imports.rememberSource(source);
+    expect(replica.imports.rememberedSources(5)).toEqual([source]);
     expect(() => db.prepare("UPDATE imports SET status = 'weird'").run()).toThrow(/CHECK/);
     db.close();
   });

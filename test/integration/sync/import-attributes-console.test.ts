@@ -107,6 +107,42 @@ describe('the import maps columns to the attributes', () => {
     expect(there.get('dan@example.com')?.accessRights).toEqual([bike.id, car.id].sort());
   });
 
+  it('remembers the values mapped by hand for the next file with the same headers, below that file’s own choices; other headers start afresh', async () => {
+    const ops = await entry('department', 'OPS', 'Operations');
+    const finance = await entry('department', 'FIN', 'Finance');
+    const a = await fx.signedIn();
+    await a.call('sync:now', {});
+    const headers = 'First name,Last name,Email,Department';
+    const first = await a.call('import:open', { fileName: 'january.csv', bytes: csv([headers, 'Ann,Peeters,ann@example.com,Ops team', 'Bob,Jansen,bob@example.com,Back office']) });
+    expect(first.attributeValues.map((v) => [v.value, v.reason])).toEqual([
+      ['Back office', 'unknown'],
+      ['Ops team', 'unknown'],
+    ]);
+    await a.call('import:setAttributeValue', { importId: first.importId, field: 'department', value: 'Ops team', entryId: ops.id });
+    await a.call('import:setAttributeValue', { importId: first.importId, field: 'department', value: 'Back office', entryId: null });
+    await a.call('import:diff', { importId: first.importId });
+    expect(await a.call('import:commit', { importId: first.importId })).toMatchObject({ status: 'completed', created: 2 });
+
+    // February's file has the same headers: its values are mapped as January's were, and said to be remembered.
+    const second = await a.call('import:open', { fileName: 'february.csv', bytes: csv([headers, 'Cara,Smet,cara@example.com,ops TEAM', 'Dan,Vos,dan@example.com,Back office', 'Eve,Maes,eve@example.com,Finance']) });
+    const byValue = (field: string, value: string) => second.attributeValues.find((v) => v.field === field && v.value === value);
+    expect(byValue('department', 'ops TEAM')).toMatchObject({ mapped: ops.id, reason: 'remembered' });
+    expect(byValue('department', 'Back office')).toMatchObject({ mapped: null, reason: 'empty' });
+    expect(byValue('department', 'Finance')).toMatchObject({ mapped: finance.id, reason: 'name' });
+    expect((await rows(a, second.importId)).get('cara@example.com')?.gets?.attributes.department).toBe(ops.id);
+    // A choice made now wins over the remembered one, and is what the next file remembers.
+    await a.call('import:setAttributeValue', { importId: second.importId, field: 'department', value: 'Ops team', entryId: finance.id });
+    await a.call('import:diff', { importId: second.importId });
+    await a.call('import:commit', { importId: second.importId });
+    const third = await a.call('import:open', { fileName: 'march.csv', bytes: csv([headers, 'Fay,Claes,fay@example.com,Ops team']) });
+    expect(third.attributeValues).toMatchObject([{ value: 'Ops team', mapped: finance.id, reason: 'remembered' }]);
+    await a.call('import:close', { importId: third.importId });
+
+    // Other headers are another source: nothing is remembered for it.
+    const other = await a.call('import:open', { fileName: 'other.csv', bytes: csv(['Given name,Family name,E-mail,Dept', 'Gus,Wouters,gus@example.com,Ops team']) });
+    expect(other.attributeValues).toMatchObject([{ value: 'Ops team', mapped: null, reason: 'unknown' }]);
+  });
+
   it('a new row lacking a required attribute after the rules is an error; an update may set an attribute, and says so', async () => {
     const ops = await entry('department', 'OPS', 'Operations');
     const finance = await entry('department', 'FIN', 'Finance');
