@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src-main/db/database';
 import type { Db } from '../../../src-main/db/database';
-import { migrate, schemaVersion } from '../../../src-main/db/migrations';
+import { LATEST_VERSION, migrate, schemaVersion } from '../../../src-main/db/migrations';
 import { profilesRepo } from '../../../src-main/db/profiles.repo';
 import { duplicatesRepo } from '../../../src-main/db/duplicates.repo';
 import { createSyncStore } from '../../../src-main/db/sync.repo';
@@ -43,7 +43,7 @@ describe('replica schema 17: folded names for possible duplicates', () => {
       ).run(storedProfile(n).id, first, last, `p${n}@example.com`, PHONE, NOW.toISOString(), NOW.toISOString(), `${last} ${first}`.toLowerCase());
     }
     migrate(db);
-    expect(schemaVersion(db)).toBe(17);
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
     expect(folded(storedProfile(1).id)).toBe('eloise\u001fvan damme');
     expect(folded(storedProfile(2).id)).toBe('eloise\u001fvan damme');
     const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'profiles'").all() as { name: string }[]).map((r) => r.name);

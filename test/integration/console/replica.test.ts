@@ -60,6 +60,8 @@ describe('migrations', () => {
         db.prepare("UPDATE profiles SET name_key = 'row old'").run();
         db.prepare("INSERT INTO profile_tags (tag_key, profile_rid, tag) SELECT 'legacy', rid, 'Legacy' FROM profiles").run();
       }
+      // From schema 17 on, the repository wrote the folded name too.
+      if (version >= 17) db.prepare("UPDATE profiles SET folded_name = 'old' || char(31) || 'row'").run();
       migrate(db);
       expect(schemaVersion(db)).toBe(LATEST_VERSION);
       // Schema 17: the row's folded name, for possible duplicates.
