@@ -141,12 +141,15 @@ test('a file’s tags and departments give what the rules and the catalogues say
   const after = await call<{ rows: { email: string; accessRights: string[] }[] }>('GET', '/api/v1/profiles?limit=50');
   expect(after.rows.every((p) => p.accessRights.length === 0)).toBe(true);
 
-  // The value step and the grid in every console language.
+  // The value step and the grid in every console language. The same file again: the values chosen for it
+  // last time (Legal, Kitchen left empty) are remembered for its headers.
   await inEveryLanguage(browser, roster.host.launchUrl, { viewport: { width: 1400, height: 900 } }, async ({ page: other, language, t }) => {
     const shown = await toValues(other, t);
-    await expect(other.getByTestId('attribute-values').locator('[data-testid="attribute-value-row"][data-value="Legal"]')).toContainText(t('import.attributes.byCode'));
+    await expect(other.getByTestId('attribute-values').locator('[data-testid="attribute-value-row"][data-value="Legal"]')).toContainText(t('import.attributes.remembered'));
+    await expect(other.getByTestId('attribute-values').locator('[data-testid="attribute-value-row"][data-value="Finance"]')).toContainText(t('import.attributes.byName'));
     const row = other.getByTestId('attribute-values').locator('[data-testid="attribute-value-row"][data-value="Kitchen"]');
-    await expect(row).toContainText(t('import.attributes.notFound'));
+    await expect(row).toContainText(t('import.attributes.leftEmpty'));
+    await expect(other.getByTestId('attribute-values').locator('[data-field="department"]').getByTestId('unknown-entries')).toHaveCount(0);
     await other.screenshot({ path: test.info().outputPath(`values-${language}.png`), fullPage: true });
     await row.getByRole('combobox', { name: t('import.attributes.entryFor', { value: 'Kitchen' }) }).click();
     await other.getByRole('option', { name: t('import.attributes.leaveEmpty') }).click();
