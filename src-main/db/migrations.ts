@@ -3,6 +3,8 @@ import { LIST_INDEXES, SEARCH_COLUMNS, SEARCH_TRIGGERS, SEARCH_TRIGGERS_BEFORE_1
 import { createInvitationEvents } from './dashboard.repo';
 import { addFoldedNames } from './duplicates.repo';
 import { addProfileSources } from './profile-sources';
+import { addAttributes } from './attributes-schema';
+import { addRememberedAttributeChoices, createCatalogueChanges, createRuleChanges } from './offline-changes-schema';
 import { ENTRIES_DELETE_TRIGGER, PROFILE_ENTRIES_TABLE, fillProfileEntries } from './profile-entries';
 
 /** Every column of profiles, in the table's order (migration 7 copies them across). */
@@ -344,62 +346,7 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
-  {
-    version: 11,
-    name: 'attributes on profiles, the organisation\'s catalogues, and the no-seat conflict',
-    up: (db) => {
-      // A profile's attributes as the server sends them: several-valued ones as JSON arrays of entry ids (sorted), the others
-      // an id or NULL; grants (which rule gave each value) as a JSON object. Rows from before have none.
-      // The catalogues' entries as the pull brings them (a deleted entry is removed). The conflicts table is rebuilt for
-      // its new kind, 'no_seat' (a CHECK cannot be altered); nothing points at it.
-      db.exec(`
-        ALTER TABLE profiles ADD COLUMN access_rights TEXT NOT NULL DEFAULT '[]';
-        ALTER TABLE profiles ADD COLUMN department TEXT;
-        ALTER TABLE profiles ADD COLUMN job_profile TEXT;
-        ALTER TABLE profiles ADD COLUMN permission_type TEXT;
-        ALTER TABLE profiles ADD COLUMN user_group TEXT;
-        ALTER TABLE profiles ADD COLUMN payment_methods TEXT NOT NULL DEFAULT '[]';
-        ALTER TABLE profiles ADD COLUMN licences TEXT NOT NULL DEFAULT '[]';
-        ALTER TABLE profiles ADD COLUMN grants TEXT NOT NULL DEFAULT '{}';
-
-        CREATE TABLE catalogue_entries (
-          id TEXT PRIMARY KEY NOT NULL,
-          kind TEXT NOT NULL CHECK (kind = 'accessRight' OR kind = 'department' OR kind = 'jobProfile' OR kind = 'permissionType'
-            OR kind = 'userGroup' OR kind = 'paymentMethod' OR kind = 'licence'),
-          code TEXT NOT NULL,
-          name TEXT NOT NULL,
-          description TEXT NOT NULL DEFAULT '',
-          seats INTEGER,
-          version INTEGER NOT NULL,
-          created_at TEXT NOT NULL,
-          updated_at TEXT NOT NULL
-        );
-        CREATE INDEX catalogue_entries_by_kind ON catalogue_entries (kind, code);
-
-        CREATE TABLE conflicts_next (
-          id TEXT PRIMARY KEY NOT NULL,
-          entity_id TEXT NOT NULL,
-          kind TEXT NOT NULL CHECK (kind = 'edit' OR kind = 'create_taken' OR kind = 'edit_deleted' OR kind = 'rejected' OR kind = 'no_seat'),
-          code TEXT,
-          message TEXT NOT NULL,
-          base TEXT NOT NULL,
-          mine TEXT,
-          theirs TEXT,
-          existing_id TEXT,
-          created_at TEXT NOT NULL,
-          resolved_at TEXT,
-          resolution TEXT,
-          cause TEXT
-        );
-        INSERT INTO conflicts_next (id, entity_id, kind, code, message, base, mine, theirs, existing_id, created_at, resolved_at, resolution, cause)
-          SELECT id, entity_id, kind, code, message, base, mine, theirs, existing_id, created_at, resolved_at, resolution, cause FROM conflicts;
-        DROP TABLE conflicts;
-        ALTER TABLE conflicts_next RENAME TO conflicts;
-        CREATE UNIQUE INDEX conflicts_open_per_entity ON conflicts (entity_id) WHERE resolved_at IS NULL;
-        CREATE INDEX conflicts_by_created ON conflicts (created_at);
-      `);
-    },
-  },
+  { version: 11, name: 'attributes on profiles, the organisation\'s catalogues, and the no-seat conflict', up: addAttributes },
   {
     version: 12,
     name: 'the attribute index the list filters on',
@@ -477,64 +424,9 @@ export const migrations: readonly Migration[] = [
   },
   { version: 16, name: 'where each profile came from', up: addProfileSources },
   { version: 17, name: 'folded names, for possible duplicates', up: addFoldedNames },
-  {
-    version: 18,
-    name: 'catalogue changes made offline',
-    up: (db) => {
-      // One row per entry changed here and not yet taken by the server; the list reads the entries with these over them.
-      db.exec(`CREATE TABLE catalogue_changes (
-          entry_id TEXT PRIMARY KEY NOT NULL,
-          seq INTEGER NOT NULL,
-          op TEXT NOT NULL CHECK (op = 'save' OR op = 'delete'),
-          kind TEXT NOT NULL,
-          base_version INTEGER,
-          code TEXT,
-          name TEXT,
-          description TEXT,
-          seats INTEGER,
-          replace_with TEXT,
-          remove_from_profiles INTEGER NOT NULL DEFAULT 0,
-          state TEXT NOT NULL CHECK (state = 'queued' OR state = 'conflict' OR state = 'refused'),
-          error TEXT,
-          theirs TEXT,
-          created_at TEXT NOT NULL,
-          updated_at TEXT NOT NULL
-        );`);
-    },
-  },
-  {
-    version: 19,
-    name: 'rule changes made offline',
-    up: (db) => {
-      // As catalogue_changes, for the assignment rules; the order set here waits in a table of one row.
-      db.exec(`CREATE TABLE rule_changes (
-          rule_id TEXT PRIMARY KEY NOT NULL,
-          seq INTEGER NOT NULL,
-          op TEXT NOT NULL CHECK (op = 'save' OR op = 'delete'),
-          base_version INTEGER,
-          rule TEXT,
-          state TEXT NOT NULL CHECK (state = 'queued' OR state = 'conflict' OR state = 'refused'),
-          error TEXT,
-          theirs TEXT,
-          created_at TEXT NOT NULL,
-          updated_at TEXT NOT NULL
-        );
-        CREATE TABLE rule_order_change (
-          one INTEGER PRIMARY KEY NOT NULL CHECK (one = 1),
-          ids TEXT NOT NULL,
-          state TEXT NOT NULL CHECK (state = 'queued' OR state = 'refused'),
-          error TEXT,
-          created_at TEXT NOT NULL
-        );`);
-    },
-  },
-  {
-    version: 20,
-    name: 'attribute values remembered per source',
-    up: (db) => {
-      db.exec(`ALTER TABLE import_sources ADD COLUMN attribute_choices TEXT NOT NULL DEFAULT '{}';`);
-    },
-  },
+  { version: 18, name: 'catalogue changes made offline', up: createCatalogueChanges },
+  { version: 19, name: 'rule changes made offline', up: createRuleChanges },
+  { version: 20, name: 'attribute values remembered per source', up: addRememberedAttributeChoices },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);
