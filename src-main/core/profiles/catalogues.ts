@@ -7,9 +7,8 @@ import { englishText, rule } from '../../../src-shared/messages';
 import type { RuleMessage } from '../../../src-shared/messages';
 import type { Role } from '../../../src-shared/wire';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
-import { TransportError } from '../sync/ports';
 import type { CatalogueTransport, SyncStorePort } from '../sync/ports';
-import { callServer, serverRefusal } from './server-call';
+import { callServer, ensureMayWrite, isRefusal, isUnreachable, serverRefusal } from './server-call';
 import type { ServerSessionPort } from './server-call';
 
 /** This console's catalogue changes not yet taken by the server (src-main/db/catalogues.repo.ts). */
@@ -51,9 +50,6 @@ function fieldError(field: string, found: RuleMessage): AppError {
 const sameValues = (a: CatalogueEntryValues, b: CatalogueEntryValues): boolean =>
   a.code === b.code && a.name === b.name && a.description === b.description && a.seats === b.seats;
 
-/** Whether the server can be asked now, as far as this console knows (an unreachable server shows when asked). */
-const isNetwork = (error: unknown): boolean => error instanceof AppError && error.code === 'NETWORK';
-
 /**
  * The organisation's catalogues in this console: listed from the replica
  * (offline too, with the changes made here over the server's entries), each
@@ -90,7 +86,7 @@ export class CatalogueService {
         this.deps.events.changed(['catalogues']);
         return entry;
       } catch (error) {
-        if (!isNetwork(error)) throw error;
+        if (!isUnreachable(error)) throw error;
       }
     }
     return this.#queueSave(input);
@@ -107,7 +103,7 @@ export class CatalogueService {
         if (done.profilesChanged > 0) this.deps.sync.poke();
         return done;
       } catch (error) {
-        if (!isNetwork(error)) throw error;
+        if (!isUnreachable(error)) throw error;
       }
     }
     return this.#queueDelete(input);
@@ -161,8 +157,7 @@ export class CatalogueService {
       const entry = c.baseVersion === null ? await transport.createEntry(url, token, { kind: c.kind, id: c.entryId, draft }) : await transport.updateEntry(url, token, c.entryId, { baseVersion: c.baseVersion, draft });
       this.#taken(c, entry);
     } catch (error) {
-      // A refusal of this change; anything else (unreachable, a 5xx, a session that ended) is the sync's to report and retry.
-      if (!(error instanceof TransportError) || error.kind !== 'http' || error.code === null || (error.status ?? 0) >= 500 || error.status === 401) throw error;
+      if (!isRefusal(error)) throw error;
       if (error.code === 'ID_TAKEN' && c.op === 'save' && c.baseVersion === null) {
         // The server has it (an earlier send whose answer was lost): the change goes on as an edit of its first version.
         await this.#send(url, token, { ...c, baseVersion: 1 });
@@ -208,9 +203,7 @@ export class CatalogueService {
 
   /** Owners and admins of a signed-in organisation change its catalogues; a viewer reads them. */
   #mayWrite(): void {
-    const state = this.deps.session.current();
-    if (state.serverUrl === null || state.token === null) throw ruleError('UNAUTHORIZED', rule('sync_sign_in_first', {}));
-    if (this.deps.role() === 'viewer') throw ruleError('FORBIDDEN', rule('catalogue_viewer', {}));
+    ensureMayWrite(this.deps.session, this.deps.role(), 'catalogue_viewer');
   }
 
   /** Queue rather than ask: working offline, changes already waiting (they go first), or this entry has one. */

@@ -4,14 +4,13 @@ import type { AssignmentRule, RuleValues, ruleDraftSchema } from '../../../src-s
 import { lookupOf } from '../../../src-shared/attributes';
 import { RULE_ORDER } from '../../../src-shared/contract/rules';
 import type { RuleChange, RuleOrderChange, RulesView } from '../../../src-shared/contract/rules';
-import { AppError, fieldsError, ruleError } from '../../../src-shared/errors';
+import { fieldsError, ruleError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import type { RuleApply, RulePreview, UndoApplyResponse } from '../../../src-shared/rules-wire';
 import type { Role } from '../../../src-shared/wire';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
-import { TransportError } from '../sync/ports';
 import type { RuleTransport, SyncStorePort } from '../sync/ports';
-import { callServer, serverRefusal } from './server-call';
+import { callServer, ensureMayWrite, isRefusal, isUnreachable, serverRefusal } from './server-call';
 import type { ServerSessionPort } from './server-call';
 
 /** A rule as an admin wrote it, as the channels pass it on (the server checks it against the catalogues). */
@@ -46,11 +45,6 @@ export interface RuleServiceDeps {
 const sameRule = (a: RuleValues, b: RuleValues): boolean =>
   a.name === b.name && a.enabled === b.enabled && JSON.stringify(a.conditions) === JSON.stringify(b.conditions) && JSON.stringify(a.actions) === JSON.stringify(b.actions);
 
-const isNetwork = (error: unknown): boolean => error instanceof AppError && error.code === 'NETWORK';
-
-/** A refusal of one queued change (not a failure of the sync as a whole: unreachable, a 5xx, a session that ended). */
-const isRefusal = (error: unknown): error is TransportError & { code: NonNullable<TransportError['code']> } =>
-  error instanceof TransportError && error.kind === 'http' && error.code !== null && (error.status ?? 0) < 500 && error.status !== 401;
 
 /**
  * The organisation's assignment rules in this console: listed from the
@@ -80,7 +74,7 @@ export class RuleService {
         this.keep([saved]);
         return saved;
       } catch (error) {
-        if (!isNetwork(error)) throw error;
+        if (!isUnreachable(error)) throw error;
       }
     }
     return this.#queueSave(input);
@@ -101,7 +95,7 @@ export class RuleService {
         this.deps.sync.poke();
         return done;
       } catch (error) {
-        if (!isNetwork(error)) throw error;
+        if (!isUnreachable(error)) throw error;
       }
     }
     return this.#queueDelete(input.id);
@@ -115,7 +109,7 @@ export class RuleService {
         this.keep(listed.rules);
         return this.list();
       } catch (error) {
-        if (!isNetwork(error)) throw error;
+        if (!isUnreachable(error)) throw error;
       }
     }
     const rules = this.deps.replica.catalogues.rules();
@@ -257,9 +251,7 @@ export class RuleService {
   }
 
   #mayWrite(): void {
-    const state = this.deps.session.current();
-    if (state.serverUrl === null || state.token === null) throw ruleError('UNAUTHORIZED', rule('sync_sign_in_first', {}));
-    if (this.deps.role() === 'viewer') throw ruleError('FORBIDDEN', rule('rules_viewer', {}));
+    ensureMayWrite(this.deps.session, this.deps.role(), 'rules_viewer');
   }
 
   /** Queue rather than ask: working offline, changes already waiting (they go first), or this rule has one. */

@@ -1,5 +1,7 @@
 import { AppError, formErrorFromWire, ruleError } from '../../../src-shared/errors';
 import type { ErrorDetails } from '../../../src-shared/errors';
+import type { RuleKey } from '../../../src-shared/messages';
+import type { Role } from '../../../src-shared/wire';
 import { rule } from '../../../src-shared/messages';
 import { TransportError } from '../sync/ports';
 
@@ -52,4 +54,22 @@ export async function callServer<T>(session: ServerSessionPort, fn: (serverUrl: 
     if (error.code !== null) throw serverRefusal(error.code, error.message, error.details);
     throw new AppError('NETWORK', `The Roster server at ${state.serverUrl} gave an answer this Roster does not understand: ${error.message}`);
   }
+}
+
+/** Whether callServer failed only because the server could not be reached (a change can then wait for the next sync). */
+export const isUnreachable = (error: unknown): boolean => error instanceof AppError && error.code === 'NETWORK';
+
+/**
+ * Whether a transport failure is the server's refusal of one queued change
+ * (kept with that change), not a failure of the sync as a whole (unreachable,
+ * a 5xx, a session that ended: the sync's to report and retry).
+ */
+export const isRefusal = (error: unknown): error is TransportError & { code: NonNullable<TransportError['code']> } =>
+  error instanceof TransportError && error.kind === 'http' && error.code !== null && (error.status ?? 0) < 500 && error.status !== 401;
+
+/** Owners and admins of a signed-in organisation change its settings (offline too); a viewer is refused in `viewerRule`'s words. */
+export function ensureMayWrite(session: ServerSessionPort, role: Role | null, viewerRule: Extract<RuleKey, 'catalogue_viewer' | 'rules_viewer'>): void {
+  const state = session.current();
+  if (state.serverUrl === null || state.token === null) throw ruleError('UNAUTHORIZED', rule('sync_sign_in_first', {}));
+  if (role === 'viewer') throw ruleError('FORBIDDEN', rule(viewerRule, {}));
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Card, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { CatalogueEntry, CatalogueEntryValues } from '../../../src-shared/attributes';
@@ -7,6 +7,7 @@ import type { CatalogueChange } from '../../../src-shared/contract/catalogues';
 import type { ApiError } from '../../../src-shared/errors';
 import { api } from '../../api/client';
 import { errorText } from '../../i18n/messages';
+import { DecisionButtons } from './DecisionButtons';
 
 const FIELDS = ['code', 'name', 'description', 'seats'] as const;
 type Field = (typeof FIELDS)[number];
@@ -55,13 +56,13 @@ function Versions({ change }: { change: CatalogueChange }) {
  */
 export function CatalogueChanges({ changes, names, canDecide }: { changes: readonly CatalogueChange[]; names: ReadonlyMap<string, string>; canDecide: boolean }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState<string | null>(null);
+  const [busy, setBusy] = useState<{ key: string; choice: 'mine' | 'theirs' } | null>(null);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const open = changes.filter((c) => c.state !== 'queued');
   if (open.length === 0) return null;
   const nameOf = (c: CatalogueChange): string => names.get(c.entryId) ?? c.values?.name ?? c.theirs?.name ?? c.entryId;
   const decide = (c: CatalogueChange, choice: 'mine' | 'theirs'): void => {
-    setBusy(`${c.entryId}:${choice}`);
+    setBusy({ key: c.entryId, choice });
     setError(undefined);
     void api.invoke('catalogues:resolve', { entryId: c.entryId, choice }).then((r) => {
       setBusy(null);
@@ -96,15 +97,8 @@ export function CatalogueChanges({ changes, names, canDecide }: { changes: reado
                 {text}
               </Text>
               {c.state === 'conflict' && <Versions change={c} />}
-              {canDecide && (
-                <Group gap="xs">
-                  <Button size="xs" loading={busy === `${c.entryId}:mine`} onClick={() => decide(c, 'mine')}>
-                    {t(c.state === 'conflict' ? 'org.catalogues.changes.keepMine' : 'org.catalogues.changes.sendAgain')}
-                  </Button>
-                  <Button size="xs" variant="default" loading={busy === `${c.entryId}:theirs`} onClick={() => decide(c, 'theirs')}>
-                    {t(c.state === 'conflict' ? 'org.catalogues.changes.takeTheirs' : 'org.catalogues.changes.drop')}
-                  </Button>
-                </Group>
+              {canDecide && c.state !== 'queued' && (
+                <DecisionButtons state={c.state} busy={busy?.key === c.entryId ? busy.choice : null} onDecide={(choice) => decide(c, choice)} />
               )}
             </Stack>
           );

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Card, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { RULE_ORDER } from '../../../src-shared/contract/rules';
@@ -7,6 +7,7 @@ import type { RuleChange, RulesView } from '../../../src-shared/contract/rules';
 import type { ApiError } from '../../../src-shared/errors';
 import { api } from '../../api/client';
 import { errorText } from '../../i18n/messages';
+import { DecisionButtons } from '../catalogues/DecisionButtons';
 
 /** One decision waiting: a rule change (or the order) that did not go through. */
 interface Waiting {
@@ -25,7 +26,7 @@ const nameOf = (c: RuleChange): string => c.values?.name ?? c.theirs?.name ?? c.
  */
 export function RuleChanges({ view, canDecide }: { view: RulesView | undefined; canDecide: boolean }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState<string | null>(null);
+  const [busy, setBusy] = useState<{ key: string; choice: 'mine' | 'theirs' } | null>(null);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const waiting: Waiting[] = (view?.changes ?? []).flatMap((c): Waiting[] => {
     if (c.state === 'queued') return [];
@@ -44,7 +45,7 @@ export function RuleChanges({ view, canDecide }: { view: RulesView | undefined; 
   }
   if (waiting.length === 0) return null;
   const decide = (w: Waiting, choice: 'mine' | 'theirs'): void => {
-    setBusy(`${w.key}:${choice}`);
+    setBusy({ key: w.key, choice });
     setError(undefined);
     void api.invoke('rules:resolve', { ruleId: w.key, choice }).then((r) => {
       setBusy(null);
@@ -69,16 +70,7 @@ export function RuleChanges({ view, canDecide }: { view: RulesView | undefined; 
             <Text size="sm" fw={500}>
               {w.text}
             </Text>
-            {canDecide && (
-              <Group gap="xs">
-                <Button size="xs" loading={busy === `${w.key}:mine`} onClick={() => decide(w, 'mine')}>
-                  {t(w.state === 'conflict' ? 'org.catalogues.changes.keepMine' : 'org.catalogues.changes.sendAgain')}
-                </Button>
-                <Button size="xs" variant="default" loading={busy === `${w.key}:theirs`} onClick={() => decide(w, 'theirs')}>
-                  {t(w.state === 'conflict' ? 'org.catalogues.changes.takeTheirs' : 'org.catalogues.changes.drop')}
-                </Button>
-              </Group>
-            )}
+            {canDecide && <DecisionButtons state={w.state} busy={busy?.key === w.key ? busy.choice : null} onDecide={(choice) => decide(w, choice)} />}
           </Stack>
         ))}
       </Stack>
