@@ -43,6 +43,17 @@ export function openTestConsole(options: Partial<RosterOptions> & { dataDir?: st
   };
 }
 
+/** The console set to work offline (its changes wait in the outbox and the catalogue and rule queues). */
+export async function goOffline(c: TestConsole): Promise<void> {
+  await c.call('sync:setWorkOffline', { offline: true });
+}
+
+/** The console back online, and one sync run to its end. */
+export async function backOnline(c: TestConsole): Promise<void> {
+  await c.call('sync:setWorkOffline', { offline: false });
+  await c.call('sync:now', {});
+}
+
 /** The refusal a channel answers with (the test fails if it succeeds). */
 export async function refusal<N extends ChannelName>(c: TestConsole, name: N, args: RequestOf<N>): Promise<ApiError> {
   const result = await c.roster.dispatcher.dispatch(name, args);

@@ -11,8 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CatalogueEntry } from '../../../src-shared/attributes';
 import type { Profile } from '../../../src-shared/profile';
-import { refusal } from '../../support/console';
-import type { TestConsole } from '../../support/console';
+import { backOnline, goOffline, refusal } from '../../support/console';
 import { serverWithConsoles } from '../../support/console';
 
 interface Ok<T> {
@@ -34,16 +33,11 @@ async function serverProfile(id: string): Promise<Profile> {
   return (await fx.server.request<Ok<Profile>>('GET', `/api/v1/profiles/${id}`, { token: fx.org.token })).body.data;
 }
 
-const offline = (c: TestConsole) => c.call('sync:setWorkOffline', { offline: true });
-async function online(c: TestConsole): Promise<void> {
-  await c.call('sync:setWorkOffline', { offline: false });
-  await c.call('sync:now', {});
-}
 
 describe('catalogue changes made offline', () => {
   it('are queued, counted and shown here, then sent before the profiles that name them', async () => {
     const a = await fx.signedIn();
-    await offline(a);
+    await goOffline(a);
     const saved = await a.call('catalogues:save', { kind: 'accessRight', draft: { code: 'CAR-B', name: 'Car park B' } });
     expect(saved).toMatchObject({ code: 'CAR-B', name: 'Car park B', version: 0, queued: true });
     const ann = await a.call('profiles:create', person({ accessRights: [saved.id] }));
@@ -54,7 +48,7 @@ describe('catalogue changes made offline', () => {
     expect((await a.call('sync:status', {})).waiting.mutations, 'the entry and the profile wait').toBe(2);
     expect(await serverEntries()).toEqual([]);
 
-    await online(a);
+    await backOnline(a);
     const [onServer] = await serverEntries();
     expect(onServer).toMatchObject({ id: saved.id, code: 'CAR-B', name: 'Car park B', version: 1 });
     expect((await serverProfile(ann.id)).accessRights).toEqual([saved.id]);
@@ -67,7 +61,7 @@ describe('catalogue changes made offline', () => {
   it('are checked here with the server’s rules: a code already used, a malformed code, an entry in use', async () => {
     const a = await fx.signedIn();
     const car = await a.call('catalogues:save', { kind: 'accessRight', draft: { code: 'CAR', name: 'Car park' } });
-    await offline(a);
+    await goOffline(a);
     const taken = await refusal(a, 'catalogues:save', { kind: 'accessRight', draft: { code: 'car', name: 'Again' } });
     expect(taken).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: { code: 'The code "car" is already used by another entry of this list.' } } });
     const malformed = await refusal(a, 'catalogues:save', { kind: 'accessRight', draft: { code: 'no spaces', name: 'Bad' } });
@@ -89,11 +83,11 @@ describe('catalogue changes made offline', () => {
     const b = await fx.signedIn();
     const car = await a.call('catalogues:save', { kind: 'accessRight', draft: { code: 'CAR', name: 'Car park' } });
     await b.call('sync:now', {});
-    await offline(a);
+    await goOffline(a);
     await a.call('catalogues:save', { kind: 'accessRight', id: car.id, baseVersion: 1, draft: { name: 'Car park (level -1)' } });
     await b.call('catalogues:save', { kind: 'accessRight', id: car.id, baseVersion: 1, draft: { name: 'Garage' } });
 
-    await online(a);
+    await backOnline(a);
     const view = await a.call('catalogues:list', {});
     expect(view.changes).toMatchObject([{ entryId: car.id, state: 'conflict', theirs: { name: 'Garage', version: 2 }, error: { code: 'VERSION_CONFLICT' } }]);
     expect(view.entries[0]?.name, 'mine stays shown until settled').toBe('Car park (level -1)');
@@ -112,10 +106,10 @@ describe('catalogue changes made offline', () => {
     const b = await fx.signedIn();
     const car = await a.call('catalogues:save', { kind: 'licence', draft: { code: 'PRO', name: 'Pro', seats: 5 } });
     await b.call('sync:now', {});
-    await offline(a);
+    await goOffline(a);
     await a.call('catalogues:save', { kind: 'licence', id: car.id, baseVersion: 1, draft: { seats: 3 } });
     await b.call('catalogues:save', { kind: 'licence', id: car.id, baseVersion: 1, draft: { seats: 10 } });
-    await online(a);
+    await backOnline(a);
     await a.call('catalogues:resolve', { entryId: car.id, choice: 'theirs' });
     const view = await a.call('catalogues:list', {});
     expect(view.changes).toEqual([]);
@@ -127,10 +121,10 @@ describe('catalogue changes made offline', () => {
   it('what the server refuses waits with its reason; fixing the entry sends it again', async () => {
     const a = await fx.signedIn();
     const b = await fx.signedIn();
-    await offline(a);
+    await goOffline(a);
     const mine = await a.call('catalogues:save', { kind: 'department', draft: { code: 'OPS', name: 'Operations' } });
     await b.call('catalogues:save', { kind: 'department', draft: { code: 'ops', name: 'Ops team' } });
-    await online(a);
+    await backOnline(a);
     const [refused] = (await a.call('catalogues:list', {})).changes;
     expect(refused).toMatchObject({ entryId: mine.id, state: 'refused', error: { code: 'VALIDATION_FAILED', message: 'The code "OPS" is already used by another entry of this list.' } });
     expect((await serverEntries()).map((e) => e.code)).toEqual(['ops']);
@@ -149,13 +143,13 @@ describe('catalogue changes made offline', () => {
     const bike = await a.call('catalogues:save', { kind: 'accessRight', draft: { code: 'BIKE', name: 'Bike shelter' } });
     const ann = await a.call('profiles:create', person({ accessRights: [car.id] }));
     await a.call('sync:now', {});
-    await offline(a);
+    await goOffline(a);
     expect(await a.call('catalogues:delete', { id: car.id, replaceWith: bike.id })).toEqual({ id: car.id, deleted: true, profilesChanged: 0, queued: true });
     const view = await a.call('catalogues:list', {});
     expect(view.changes).toMatchObject([{ entryId: car.id, op: 'delete', replaceWith: bike.id, state: 'queued' }]);
     expect((await refusal(a, 'catalogues:save', { kind: 'accessRight', id: car.id, baseVersion: 1, draft: { name: 'Renamed' } })).code).toBe('NOT_FOUND');
 
-    await online(a);
+    await backOnline(a);
     await a.call('sync:now', {});
     expect((await serverEntries()).map((e) => e.code)).toEqual(['BIKE']);
     expect((await serverProfile(ann.id)).accessRights).toEqual([bike.id]);
@@ -165,19 +159,19 @@ describe('catalogue changes made offline', () => {
 
   it('a new entry the server already holds with its id (an answer lost on the way) is taken as sent, not doubled', async () => {
     const a = await fx.signedIn();
-    await offline(a);
+    await goOffline(a);
     const saved = await a.call('catalogues:save', { kind: 'userGroup', draft: { code: 'STAFF', name: 'Staff' } });
     // The server took it once already (the same request, its answer lost).
     const first = await fx.server.request<Ok<CatalogueEntry>>('POST', '/api/v1/catalogues', { token: fx.org.token, body: { kind: 'userGroup', id: saved.id, draft: { code: 'STAFF', name: 'Staff' } } });
     expect(first.status, first.text).toBe(200);
-    await online(a);
+    await backOnline(a);
     expect(await serverEntries()).toMatchObject([{ id: saved.id, code: 'STAFF', version: 1 }]);
     expect((await a.call('catalogues:list', {})).changes).toEqual([]);
   });
 
   it('a viewer cannot queue one either', async () => {
     const viewer = await fx.asMember('viewer');
-    await offline(viewer);
+    await goOffline(viewer);
     const refused = await refusal(viewer, 'catalogues:save', { kind: 'department', draft: { code: 'OPS', name: 'Ops' } });
     expect(refused).toMatchObject({ code: 'FORBIDDEN', message: 'A viewer reads the catalogues but cannot change them.' });
     expect((await viewer.call('catalogues:list', {})).changes).toEqual([]);

@@ -9,8 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AssignmentRule } from '../../../src-shared/assignment-rules';
 import type { Profile } from '../../../src-shared/profile';
-import { refusal, serverWithConsoles } from '../../support/console';
-import type { TestConsole } from '../../support/console';
+import { backOnline, goOffline, refusal, serverWithConsoles } from '../../support/console';
 
 interface Ok<T> {
   ok: true;
@@ -31,18 +30,13 @@ async function serverProfile(id: string): Promise<Profile> {
   return (await fx.server.request<Ok<Profile>>('GET', `/api/v1/profiles/${id}`, { token: fx.org.token })).body.data;
 }
 
-const offline = (c: TestConsole) => c.call('sync:setWorkOffline', { offline: true });
-async function online(c: TestConsole): Promise<void> {
-  await c.call('sync:setWorkOffline', { offline: false });
-  await c.call('sync:now', {});
-}
 
 const nightShift = (entryId: string, name = 'Night shift') => ({ name, enabled: true, conditions: [{ subject: 'tag', value: 'Night shift' }], actions: [{ field: 'accessRights', grant: [entryId] }] });
 
 describe('rules changed offline', () => {
   it('a rule naming an entry made offline runs on the profiles created here, and all three reach the server in order', async () => {
     const a = await fx.signedIn();
-    await offline(a);
+    await goOffline(a);
     const car = await a.call('catalogues:save', { kind: 'accessRight', draft: { code: 'CAR-B', name: 'Car park B' } });
     const saved = await a.call('rules:save', { draft: nightShift(car.id) });
     expect(saved).toMatchObject({ name: 'Night shift', version: 0, queued: true });
@@ -53,7 +47,7 @@ describe('rules changed offline', () => {
     expect(view.changes).toMatchObject([{ ruleId: saved.id, op: 'save', baseVersion: null, state: 'queued' }]);
     expect((await a.call('sync:status', {})).waiting.mutations, 'the entry, the rule and the profile').toBe(3);
 
-    await online(a);
+    await backOnline(a);
     expect(await serverRules()).toMatchObject([{ id: saved.id, name: 'Night shift', version: 1 }]);
     const onServer = await serverProfile(ann.id);
     expect(onServer.accessRights).toEqual([car.id]);
@@ -63,7 +57,7 @@ describe('rules changed offline', () => {
 
   it('is checked here: an unknown entry, an empty name; and previewing or applying still needs the server', async () => {
     const a = await fx.signedIn();
-    await offline(a);
+    await goOffline(a);
     const unknown = await refusal(a, 'rules:save', { draft: nightShift(randomUUID()) });
     expect(unknown.code).toBe('VALIDATION_FAILED');
     expect(unknown.details?.fieldRules?.['actions.0']?.key).toBe('entry_unknown');
@@ -79,10 +73,10 @@ describe('rules changed offline', () => {
     const car = await a.call('catalogues:save', { kind: 'accessRight', draft: { code: 'CAR', name: 'Car park' } });
     const r = await a.call('rules:save', { draft: nightShift(car.id) });
     await b.call('sync:now', {});
-    await offline(a);
+    await goOffline(a);
     await a.call('rules:save', { id: r.id, baseVersion: 1, draft: { name: 'Night shift (car park)' } });
     await b.call('rules:save', { id: r.id, baseVersion: 1, draft: { enabled: false } });
-    await online(a);
+    await backOnline(a);
     const [change] = (await a.call('rules:list', {})).changes;
     expect(change).toMatchObject({ ruleId: r.id, state: 'conflict', theirs: { enabled: false, version: 2 }, error: { code: 'VERSION_CONFLICT' } });
     await a.call('rules:resolve', { ruleId: r.id, choice: 'mine' });
@@ -97,7 +91,7 @@ describe('rules changed offline', () => {
     const one = await a.call('rules:save', { draft: nightShift(car.id, 'One') });
     const two = await a.call('rules:save', { draft: nightShift(car.id, 'Two') });
     const three = await a.call('rules:save', { draft: nightShift(car.id, 'Three') });
-    await offline(a);
+    await goOffline(a);
     const reordered = await a.call('rules:reorder', { ids: [three.id, one.id, two.id] });
     expect(reordered.rules.map((r) => r.name)).toEqual(['Three', 'One', 'Two']);
     expect(await a.call('rules:delete', { id: one.id, baseVersion: 1 })).toEqual({ id: one.id, deleted: true, queued: true });
@@ -108,7 +102,7 @@ describe('rules changed offline', () => {
     expect(waiting.changes, 'the deletion waits, still naming its rule').toMatchObject([{ ruleId: one.id, op: 'delete', baseVersion: 1, values: { name: 'One' } }]);
     expect((await refusal(a, 'rules:reorder', { ids: [two.id] })).details?.rule?.key).toBe('rule_order_mismatch');
 
-    await online(a);
+    await backOnline(a);
     expect((await serverRules()).map((r) => [r.name, r.position])).toEqual([
       ['Three', 1],
       ['Two', 2],
@@ -121,7 +115,7 @@ describe('rules changed offline', () => {
 
   it('a viewer cannot queue one', async () => {
     const viewer = await fx.asMember('viewer');
-    await offline(viewer);
+    await goOffline(viewer);
     expect(await refusal(viewer, 'rules:save', { draft: { name: 'x', conditions: [], actions: [] } })).toMatchObject({ code: 'FORBIDDEN', message: 'A viewer reads the rules but cannot change them.' });
   });
 });
