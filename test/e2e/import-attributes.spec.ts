@@ -105,6 +105,9 @@ test('a file’s tags and departments give what the rules and the catalogues say
   await expect(importPage.row(4).getByTestId('row-gets')).toHaveText('Car park B (rule “Night shift”), Legal');
   await expect(importPage.row(5).getByTestId('row-gets')).toHaveText('');
   await expect(importPage.row(5)).toHaveAttribute('data-status', 'new');
+  // With the "gets" column the whole row still fits a 1,400 px window: the grid does not scroll sideways.
+  expect(page.viewportSize()?.width).toBe(1400);
+  expect(await page.getByTestId('review-scroll').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
   await page.screenshot({ path: test.info().outputPath('review-en.png') });
   await importPage.next();
   await page.getByRole('button', { name: /^Import 4 profiles/ }).click();

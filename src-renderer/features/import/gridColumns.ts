@@ -27,7 +27,7 @@ export const KEY_STEP = 16;
  * Sized so that at a 1,400 px wide window every column shows without scrolling
  * sideways and an email of some 30 characters reads whole.
  */
-export const DEFAULT_WIDTHS: ColumnWidths = {
+const DEFAULT_WIDTHS: ColumnWidths = {
   row: 52,
   status: 112,
   firstName: 88,
@@ -41,6 +41,29 @@ export const DEFAULT_WIDTHS: ColumnWidths = {
   gets: 180,
   problems: 72,
 };
+
+/**
+ * With the "gets" column shown the other columns start narrower, so that the
+ * whole row still fits a 1,400 px window (an email of some 25 characters
+ * reads whole; a longer one shows whole on hover, or widen its column).
+ */
+const DEFAULT_WIDTHS_WITH_GETS: ColumnWidths = {
+  row: 48,
+  status: 112,
+  firstName: 80,
+  lastName: 84,
+  email: 188,
+  phoneCountryCode: 52,
+  phoneNumber: 112,
+  language: 72,
+  externalId: 84,
+  tags: 68,
+  gets: 124,
+  problems: 64,
+};
+
+/** The widths a column starts at (and goes back to with Home or a double click) in the grid with or without "gets". */
+export const defaultWidths = (showGets: boolean): ColumnWidths => (showGets ? DEFAULT_WIDTHS_WITH_GETS : DEFAULT_WIDTHS);
 
 const COLUMN_ORDER: readonly ResizableColumn[] = ['row', 'status', ...GRID_FIELDS, 'gets', 'problems'];
 
@@ -60,13 +83,15 @@ export function gridTemplate(widths: ColumnWidths, showGets: boolean): string {
 /** The narrowest a row may be before the grid scrolls sideways. */
 export const gridWidth = (widths: ColumnWidths, showGets: boolean): number => shownColumns(showGets).reduce((sum, c) => sum + widths[c], SELECT_WIDTH + ROW_PADDING);
 
+/** Each grid (with or without "gets") keeps its own widths: the one set's widths would not fit the other. */
 const STORAGE_KEY = 'roster.import.columnWidths';
+const storageKey = (showGets: boolean): string => (showGets ? `${STORAGE_KEY}.gets` : STORAGE_KEY);
 
 /** The widths kept from last time, each checked; defaults where there is none (or storage is unavailable). */
-export function loadWidths(): ColumnWidths {
-  const widths = { ...DEFAULT_WIDTHS };
+export function loadWidths(showGets: boolean): ColumnWidths {
+  const widths = { ...defaultWidths(showGets) };
   try {
-    const raw = localStorage.getItem(STORAGE_KEY);
+    const raw = localStorage.getItem(storageKey(showGets));
     if (raw === null) return widths;
     const saved: unknown = JSON.parse(raw);
     if (typeof saved !== 'object' || saved === null) return widths;
@@ -80,9 +105,9 @@ export function loadWidths(): ColumnWidths {
   return widths;
 }
 
-export function saveWidths(widths: ColumnWidths): void {
+export function saveWidths(widths: ColumnWidths, showGets: boolean): void {
   try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(widths));
+    localStorage.setItem(storageKey(showGets), JSON.stringify(widths));
   } catch {
     // Storage full or blocked: the widths last for this visit only.
   }

@@ -1,7 +1,7 @@
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import type { KeyboardEvent, PointerEvent, RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_WIDTHS, KEY_STEP, MAX_WIDTH, MIN_WIDTH, clampWidth, gridTemplate, gridWidth, loadWidths, saveWidths } from './gridColumns';
+import { KEY_STEP, MAX_WIDTH, MIN_WIDTH, clampWidth, defaultWidths, gridTemplate, gridWidth, loadWidths, saveWidths } from './gridColumns';
 import type { ColumnWidths, ResizableColumn } from './gridColumns';
 import classes from './ReviewGrid.module.css';
 
@@ -13,6 +13,8 @@ import classes from './ReviewGrid.module.css';
 
 export interface ColumnSizing {
   widths: ColumnWidths;
+  /** The widths the columns start at in this grid (Home or a double click goes back to them). */
+  defaults: ColumnWidths;
   /** While dragging: the width shown, not yet kept. */
   preview: (column: ResizableColumn, width: number) => void;
   /** The width kept (and saved for the next import). */
@@ -24,7 +26,13 @@ export interface ColumnSizing {
  * updates them directly, without rendering the rows again on every pointer move.
  */
 export function useColumnWidths(gridRef: RefObject<HTMLElement | null>, showGets: boolean): ColumnSizing {
-  const [widths, setWidths] = useState<ColumnWidths>(loadWidths);
+  const [widths, setWidths] = useState<ColumnWidths>(() => loadWidths(showGets));
+  // The rules arrive after the grid first shows: when "gets" comes (or goes), the widths become that grid's.
+  const [widthsFor, setWidthsFor] = useState(showGets);
+  if (widthsFor !== showGets) {
+    setWidthsFor(showGets);
+    setWidths(loadWidths(showGets));
+  }
   const applyWidths = useCallback(
     (next: ColumnWidths): void => {
       const el = gridRef.current;
@@ -45,20 +53,24 @@ export function useColumnWidths(gridRef: RefObject<HTMLElement | null>, showGets
     },
     [applyWidths, widths],
   );
-  const commit = useCallback((column: ResizableColumn, width: number): void => {
-    setWidths((current) => {
-      const next = { ...current, [column]: width };
-      saveWidths(next);
-      return next;
-    });
-  }, []);
-  return { widths, preview, commit };
+  const commit = useCallback(
+    (column: ResizableColumn, width: number): void => {
+      setWidths((current) => {
+        const next = { ...current, [column]: width };
+        saveWidths(next, showGets);
+        return next;
+      });
+    },
+    [showGets],
+  );
+  return { widths, defaults: defaultWidths(showGets), preview, commit };
 }
 
 interface ResizeHandleProps {
   column: ResizableColumn;
   label: string;
   width: number;
+  defaultWidth: number;
   onPreview: ColumnSizing['preview'];
   onCommit: ColumnSizing['commit'];
 }
@@ -68,7 +80,7 @@ interface ResizeHandleProps {
  * focus it (Tab) and use the left and right arrow keys (Shift for bigger
  * steps, Home for the default width); double-click restores the default.
  */
-function ResizeHandle({ column, label, width, onPreview, onCommit }: ResizeHandleProps) {
+function ResizeHandle({ column, label, width, defaultWidth, onPreview, onCommit }: ResizeHandleProps) {
   const { t } = useTranslation();
   const drag = useRef<{ pointerId: number; startX: number; startWidth: number; width: number } | null>(null);
 
@@ -96,7 +108,7 @@ function ResizeHandle({ column, label, width, onPreview, onCommit }: ResizeHandl
     let next: number | null = null;
     if (e.key === 'ArrowRight') next = width + step;
     else if (e.key === 'ArrowLeft') next = width - step;
-    else if (e.key === 'Home') next = DEFAULT_WIDTHS[column];
+    else if (e.key === 'Home') next = defaultWidth;
     if (next === null) return;
     e.preventDefault();
     onCommit(column, clampWidth(next));
@@ -123,7 +135,7 @@ function ResizeHandle({ column, label, width, onPreview, onCommit }: ResizeHandl
         e.stopPropagation();
       }}
       onDoubleClick={() => {
-        onCommit(column, DEFAULT_WIDTHS[column]);
+        onCommit(column, defaultWidth);
       }}
     />
   );
@@ -134,7 +146,7 @@ export function ColumnHeader({ column, label, title, sizing }: { column: Resizab
   return (
     <div role="columnheader" className={classes.headerCell} data-column={column} title={title}>
       <span className={classes.headerLabel}>{label}</span>
-      <ResizeHandle column={column} label={title ?? label} width={sizing.widths[column]} onPreview={sizing.preview} onCommit={sizing.commit} />
+      <ResizeHandle column={column} label={title ?? label} width={sizing.widths[column]} defaultWidth={sizing.defaults[column]} onPreview={sizing.preview} onCommit={sizing.commit} />
     </div>
   );
 }

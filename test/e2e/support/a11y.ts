@@ -42,17 +42,59 @@ async function settle(page: Page): Promise<void> {
 }
 
 /**
+ * Starts counting what begins to move on the page (a CSS transition or
+ * animation starting anywhere), so a measurement taken while something moved
+ * can be told apart from one taken at rest.
+ */
+async function startWatchingMotion(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { rosterMotion?: number };
+    if (w.rosterMotion === undefined) {
+      const moved = (): void => {
+        w.rosterMotion = (w.rosterMotion ?? 0) + 1;
+      };
+      document.addEventListener('transitionrun', moved, true);
+      document.addEventListener('animationstart', moved, true);
+    }
+    w.rosterMotion = 0;
+  });
+}
+
+/** Whether anything started moving since `startWatchingMotion`, or is moving still (endless animations aside). */
+async function movedSince(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const w = window as unknown as { rosterMotion?: number };
+    const running = document.getAnimations().some((a) => {
+      const iterations = a.effect?.getComputedTiming().iterations;
+      return a.playState === 'running' && iterations !== undefined && Number.isFinite(iterations);
+    });
+    return running || (w.rosterMotion ?? 0) > 0;
+  });
+}
+
+/** How many times a check is measured again because the page moved while axe ran (a notification closing itself, say). */
+const MOTION_RETRIES = 3;
+
+/**
  * Runs axe on the page as it is now (the whole document, so an open dialog
  * is checked with what is behind it) and fails the test on any violation
  * of impact serious or critical, listing each one readably under `context`
  * (the page or dialog, e.g. "Import · review · row details"). Soft: the test
  * goes on to check the next screens, and fails at its end with all of them.
+ * A run during which something on the page started to move (a notification
+ * fading out half way through is measured at half its contrast) is thrown
+ * away and measured again once the page is still.
  */
 export async function expectNoSeriousA11yViolations(page: Page, context: string): Promise<void> {
   // The pointer rests where nothing reacts to it, so the colours measured are the ones at rest, not a hovered button's.
   await page.mouse.move(1, 1);
-  await settle(page);
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const serious = results.violations.filter((v) => v.impact != null && FAILING.has(v.impact));
+  let serious: Violation[] = [];
+  for (let attempt = 0; attempt <= MOTION_RETRIES; attempt++) {
+    await settle(page);
+    await startWatchingMotion(page);
+    const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+    serious = results.violations.filter((v) => v.impact != null && FAILING.has(v.impact));
+    if (serious.length === 0 || !(await movedSince(page))) break;
+  }
   expect.soft(serious.length === 0 ? '' : `${context}: ${serious.length} serious or critical accessibility violation(s)\n${describeViolations(serious)}`, `axe on ${context}`).toBe('');
 }
