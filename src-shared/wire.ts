@@ -7,6 +7,7 @@ import { MAIL_DELIVERY_STATES } from './mail-delivery';
 import type { InvitationDelivery } from './mail-delivery';
 import type { Profile, ProfileValues } from './profile';
 import { assignmentRuleSchema } from './assignment-rules';
+import { BULK_SKIP_REASONS, bulkChangeSchema, MAX_BULK_PROFILES } from './bulk-change';
 import { ATTRIBUTE_FIELDS, ATTRIBUTE_LIMITS, CATALOGUE_KINDS, catalogueEntryDraftSchema, catalogueEntrySchema, grantsSchema, noAttributes } from './attributes';
 
 /**
@@ -147,6 +148,12 @@ export const wireMutationSchema = z.discriminatedUnion('kind', [
     kind: z.literal('profile.invite'),
     payload: z.object({ profileIds: z.array(uuid).min(1).max(MAX_INVITE_BATCH) }),
   }),
+  /** One attribute change made to many profiles (bulk-change.ts); entityId names the action, baseVersion is 0. */
+  z.object({
+    ...mutationBase,
+    kind: z.literal('profile.bulk'),
+    payload: z.object({ change: bulkChangeSchema, profileIds: z.array(uuid).min(1).max(MAX_BULK_PROFILES) }),
+  }),
 ]);
 export type WireMutation = z.infer<typeof wireMutationSchema>;
 
@@ -204,6 +211,8 @@ export const pushResultSchema = z.discriminatedUnion('status', [
     row: serverProfileSchema.nullable(),
     /** Only for 'profile.invite'. */
     invite: inviteOutcomeSchema.nullable(),
+    /** Only for 'profile.bulk': how many profiles it changed, and each it left as it was with why (a console pulls the changed rows). */
+    bulk: z.object({ changed: z.int().min(0), skipped: z.array(z.object({ profileId: z.string(), reason: z.enum(BULK_SKIP_REASONS) })) }).optional(),
   }),
   z.object({
     mutationId: uuid,

@@ -23,6 +23,9 @@ import type { UsernameFormat } from '../../src-shared/usernames';
 import { liveUsernameHolders, storedFormat } from './profile-usernames';
 import type { UsernameNeeds } from './profile-usernames';
 import { liveHolders, UniqueHolders } from './profile-uniqueness';
+import { bulkEntryKind, planBulkChange } from '../../src-shared/bulk-change';
+import { englishText, rule } from '../../src-shared/messages';
+import type { BulkChange, BulkSkipReason } from '../../src-shared/bulk-change';
 
 export const refusedByDatabase = (code: string): Outcome => ({
   kind: 'rejected',
@@ -368,6 +371,49 @@ export class ProfileBatch {
   }
 
   /**
+   * One attribute change made to many profiles (a `profile.bulk` mutation):
+   * each named profile as it stands here takes it, or is left as it is with
+   * the reason. Only the attribute and its grants change (the other values
+   * are the server's own, already checked); the entry must be a live one of
+   * the attribute's catalogue, else nothing changes. A licence is given only
+   * while a seat is left.
+   */
+  bulk(ids: readonly string[], change: BulkChange): BulkOutcome {
+    const wanted = bulkEntryKind(change);
+    if (wanted !== null && this.#catalogue.entry(wanted.entryId)?.kind !== wanted.kind) {
+      const found = rule('entry_unknown', { field: change.field, value: wanted.entryId });
+      return { kind: 'rejected', code: 'VALIDATION_FAILED', message: englishText(found), details: { fields: { [change.field]: englishText(found) }, fieldRules: { [change.field]: found } } };
+    }
+    const changed: { before: ProfileRow; after: ProfileRow }[] = [];
+    const skipped: { profileId: string; reason: BulkSkipReason }[] = [];
+    for (const id of new Set(ids)) {
+      const row = this.#rows.get(id);
+      if (row === undefined || row.deleted !== 0) {
+        skipped.push({ profileId: id, reason: row === undefined ? 'not_found' : 'deleted' });
+        continue;
+      }
+      const current = rowValues(row);
+      const plan = planBulkChange(current, change, this.#required);
+      if ('skip' in plan) {
+        skipped.push({ profileId: id, reason: plan.skip });
+        continue;
+      }
+      if (this.#seatless(current.licences, plan.next.licences).length > 0) {
+        skipped.push({ profileId: id, reason: 'no_seat' });
+        continue;
+      }
+      this.#takeSeats(current.licences, plan.next.licences);
+      this.#entriesChanged.add(id);
+      const next: ProfileRow = { ...row, ...valueColumns(plan.next), version: row.version + 1, change_seq: this.nextSeq(), updated_at: iso(this.#now) };
+      this.#put(this.#rows, id, next);
+      if (this.#inserts.has(id)) this.#inserts.set(id, next);
+      else this.#updates.add(id);
+      changed.push({ before: row, after: next });
+    }
+    return { kind: 'bulk', changed, skipped };
+  }
+
+  /**
    * Facts an invitation batch changed in this transaction (not content: no
    * version bump): the profiles it invited, and those it found confirmed.
    */
@@ -451,3 +497,8 @@ export class ProfileBatch {
 }
 
 export type { Outcome as ProfileOutcome };
+
+/** What a bulk change did: the profiles it changed (before and after, for the audit log), those it left and why; or its refusal. */
+export type BulkOutcome =
+  | { kind: 'bulk'; changed: { before: ProfileRow; after: ProfileRow }[]; skipped: { profileId: string; reason: BulkSkipReason }[] }
+  | Extract<Outcome, { kind: 'rejected' }>;

@@ -15,7 +15,7 @@ import { selectProfiles, toProfile } from './profile-rows';
 import { readRequired, toEntry } from './catalogue-reads';
 import type { AssignmentRuleRow, ProfileRow } from '../db/schema';
 import { ruleFromStored } from '../../src-shared/rules-wire';
-import type { ProfileOutcome } from './profiles';
+import type { BulkOutcome, ProfileOutcome } from './profiles';
 import { adminActor, appendAudits, NO_SOURCE } from './audit';
 import type { AuditEntryInput, AuditSource } from './audit';
 import { profileEntry, valuesOfProfile, valuesOfRow } from './profile-audit';
@@ -94,6 +94,10 @@ export async function push(
     for (const m of mutations) {
       if (done.has(m.id)) continue;
       if (m.kind === 'profile.invite') continue;
+      if (m.kind === 'profile.bulk') {
+        entityIds.push(...m.payload.profileIds);
+        continue;
+      }
       entityIds.push(m.entityId);
       const values = m.kind === 'profile.create' ? m.payload.values : m.kind === 'profile.update' ? m.payload.changes : {};
       if (values.email !== undefined) {
@@ -113,7 +117,13 @@ export async function push(
 
     const results: PushResult[] = mutations.map((m) => done.get(m.id) ?? placeholder(m));
     const outcomes = new Map<number, ProfileOutcome>();
-    let segment: { index: number; m: ProfileChange }[] = [];
+    const bulks = new Map<number, BulkOutcome>();
+    let segment: { index: number; m: SegmentChange }[] = [];
+    /** One change, in memory (the batch writes it on flush()). */
+    const applyOne = (index: number, m: SegmentChange): void => {
+      if (m.kind === 'profile.bulk') bulks.set(index, batch.bulk(m.payload.profileIds, m.payload.change));
+      else outcomes.set(index, applyChange(batch, m));
+    };
     /**
      * Applies the profile changes gathered since the last invitation batch:
      * all at once in a savepoint (the common case), or, when the database
@@ -127,7 +137,7 @@ export async function push(
       const start = batch.checkpoint();
       try {
         await withSavepoint(trx, 'push_changes', async () => {
-          for (const { index, m } of changes) outcomes.set(index, applyChange(batch, m));
+          for (const { index, m } of changes) applyOne(index, m);
           await batch.flush();
         });
         return;
@@ -139,13 +149,14 @@ export async function push(
         const before = batch.checkpoint();
         try {
           await withSavepoint(trx, 'push_change', async () => {
-            outcomes.set(index, applyChange(batch, m));
+            applyOne(index, m);
             await batch.flush();
           });
         } catch (error) {
           const code = refusalCode(error);
           if (code === null) throw error;
           batch.rollbackTo(before);
+          bulks.delete(index);
           outcomes.set(index, refusedByDatabase(code));
         }
       }
@@ -179,6 +190,10 @@ export async function push(
     for (const [i, outcome] of outcomes) {
       const m = mutations[i];
       if (m !== undefined) results[i] = batch.toResult(m.id, m.entityId, outcome);
+    }
+    for (const [i, outcome] of bulks) {
+      const m = mutations[i];
+      if (m !== undefined) results[i] = bulkResult(batch, m, outcome);
     }
     // The organisation's communication setting: email 1 leaves as soon as a profile is created (not for one this push invites anyway).
     if (org.invite_on_create === 1) {
@@ -230,6 +245,21 @@ export async function push(
         count(m.id, 'invited', result.invite?.invited.length ?? 0);
         continue;
       }
+      if (m.kind === 'profile.bulk') {
+        // Each profile a bulk change changed is a change of its own in the log, as if edited one by one.
+        const outcome = bulks.get(i);
+        if (outcome?.kind !== 'bulk') continue;
+        for (const { before, after } of outcome.changed) {
+          const was = current.get(before.id) ?? valuesOfRow(before);
+          const now = valuesOfRow(after);
+          current.set(before.id, now);
+          const entry = profileEntry(actor.organisationId, who, before.id, was, now);
+          if (entry === null) continue;
+          audit.push(entry);
+          count(m.id, 'changed');
+        }
+        continue;
+      }
       const before = current.get(m.entityId) ?? null;
       const after = m.kind === 'profile.delete' || result.row === null ? null : valuesOfProfile(result.row);
       current.set(m.entityId, after);
@@ -266,7 +296,15 @@ const countFresh = (mutations: readonly WireMutation[], done: ReadonlyMap<string
 
 const placeholder = (m: WireMutation): PushResult => ({ mutationId: m.id, entityId: m.entityId, status: 'rejected', code: 'INTERNAL', message: 'not processed' });
 
-type ProfileChange = Exclude<WireMutation, { kind: 'profile.invite' }>;
+/** A change applied in a segment (between invitation batches): one profile's, or a bulk change's. */
+type SegmentChange = Exclude<WireMutation, { kind: 'profile.invite' }>;
+type ProfileChange = Exclude<SegmentChange, { kind: 'profile.bulk' }>;
+
+/** A bulk change's result: applied with what it changed and skipped (the console pulls the rows), or its refusal. */
+function bulkResult(batch: ProfileBatch, m: WireMutation, outcome: BulkOutcome): PushResult {
+  if (outcome.kind === 'rejected') return batch.toResult(m.id, m.entityId, outcome);
+  return { mutationId: m.id, entityId: m.entityId, status: 'applied', version: 0, row: null, invite: null, bulk: { changed: outcome.changed.length, skipped: outcome.skipped } };
+}
 
 /** One profile change, in memory (the batch writes it on flush()). */
 function applyChange(batch: ProfileBatch, m: ProfileChange): ProfileOutcome {

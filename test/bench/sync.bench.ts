@@ -4,6 +4,9 @@
  *   - initial sync of 100,000 profiles into an empty console (ms, rows/s);
  *   - push of 10,000 queued mutations (ms, mutations/s);
  *   - the "nothing new" round trip (p50/p95 ms);
+ *   - the grant of one access right to every profile (issue 14): the list action in the replica while
+ *     offline (target ≤ 2 s), then the sync that pushes it, with the push requests' own time as the
+ *     server's share (target ≤ 10 s); BENCH_SYNC_GRANT=0 leaves it out;
  * each with, in the same run, the server-only figure for the same data (a bare
  * HTTP client doing the same requests, nothing stored), and the ratio console / server-only.
  * The initial sync and the push run in rounds (BENCH_SYNC_ROUNDS, 5 by default): each times the bare
@@ -30,6 +33,8 @@ import { replicaIndexes } from '../../src-main/db/replica-indexes';
 import { createSyncStore } from '../../src-main/db/sync.repo';
 import { openRoster } from '../../src-main/runtime/roster';
 import type { Roster } from '../../src-main/runtime/roster';
+import { createHttpTransport } from '../../src-main/runtime/sync/http-transport';
+import type { ChannelName, RequestOf, ResponseOf } from '../../src-shared/contract';
 import type { PullResponse, PushResponse, SignInResponse } from '../../src-shared/wire';
 import { freePort } from '../support/processes';
 import { createMutation } from '../support/mutations';
@@ -43,6 +48,8 @@ const PULL_PAGE = MAX_PULL_LIMIT;
 const PUSH_PAGE = 500;
 /** Initial-sync rounds (each a bare pull and a new console's sync); the figures judged are their medians. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_SYNC_ROUNDS ?? 5));
+/** The grant of one access right to every profile, pushed (BENCH_SYNC_GRANT=0 leaves it out). */
+const GRANT = process.env.BENCH_SYNC_GRANT !== '0';
 
 const timed = (fn: () => void): number => {
   const a = performance.now();
@@ -83,6 +90,26 @@ async function startServerProcess(dataDir: string): Promise<{ child: ChildProces
       fail(new Error(`the server exited with ${code}:\n${out}`));
     });
   });
+}
+
+/** The push requests' times while `timePushes` is set: the server's share of a sync (request, apply, answer). */
+const pushTimes: number[] = [];
+let timePushes = false;
+const timingFetch: typeof fetch = async (input, init) => {
+  const started = performance.now();
+  const res = await fetch(input, init);
+  if (timePushes && (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).includes('/sync/push')) {
+    await res.clone().arrayBuffer();
+    pushTimes.push(performance.now() - started);
+  }
+  return res;
+};
+
+/** A channel of the console's API, typed; throws on an error answer. */
+async function call<N extends ChannelName>(roster: Roster, name: N, args: RequestOf<N>): Promise<ResponseOf<N>> {
+  const result = await roster.dispatcher.dispatch(name, args);
+  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
+  return result.data as ResponseOf<N>;
 }
 
 async function main(): Promise<void> {
@@ -134,7 +161,7 @@ async function main(): Promise<void> {
         mode: 'browser',
         version: 'bench',
         openExternal: () => Promise.resolve(false),
-        sync: { background: false, options: { pushPage: PUSH_PAGE } },
+        sync: { background: false, options: { pushPage: PUSH_PAGE }, transport: createHttpTransport({ fetch: timingFetch }) },
       });
       consoles.push(roster);
       const r = await roster.dispatcher.dispatch('sync:connect', { serverUrl: server.url, email: owner.email, password: owner.password });
@@ -224,6 +251,45 @@ async function main(): Promise<void> {
       pullPage: PULL_PAGE,
       targets: { msAtMost: 5000, msMet: initialMs <= 5000, ratioAtMost: 1.5, ratioMet: ratio <= 1.5, judgedOn: 'the medians over the rounds' },
     });
+
+    // The list action of issue 14 at scale: "select all search results", grant one access right offline
+    // (queued in the replica), then the sync that pushes the grant and pulls its echo. The server's share is
+    // the push requests alone, timed here around each one as the console sends it.
+    if (GRANT) {
+      const grantConsole = first;
+      const entry = await call(grantConsole, 'catalogues:save', { kind: 'accessRight', draft: { code: 'BENCH-CPB', name: 'Bench car park' } });
+      await grantConsole.sync.syncNow();
+      await grantConsole.sync.buildIndexes();
+      grantConsole.sync.setWorkOffline(true);
+      const ta = performance.now();
+      const applied = await call(grantConsole, 'profiles:applyAction', { selection: { kind: 'query', query: {}, except: [] }, action: { kind: 'add', field: 'accessRights', entryId: entry.id } });
+      const grantMs = performance.now() - ta;
+      grantConsole.sync.setWorkOffline(false);
+      const queuedGrants = grantConsole.sync.status().waiting.mutations;
+      pushTimes.length = 0;
+      timePushes = true;
+      const ts = performance.now();
+      try {
+        await grantConsole.sync.syncNow();
+      } finally {
+        timePushes = false;
+      }
+      const syncMs = performance.now() - ts;
+      const left = grantConsole.sync.status().waiting.mutations;
+      if (left !== 0) throw new Error(`${left} mutations still waiting after the grant's sync`);
+      const serverMs = pushTimes.reduce((a, b) => a + b, 0);
+      line({
+        bench: 'sync.grant',
+        profiles: applied.changes,
+        queuedMutations: queuedGrants,
+        replicaGrantMs: Math.round(grantMs),
+        syncMs: Math.round(syncMs),
+        pushRequests: pushTimes.length,
+        serverPushMs: Math.round(serverMs),
+        serverMutationsPerSec: Math.round(queuedGrants / (serverMs / 1000)),
+        targets: { replicaMsAtMost: 2000, replicaMet: grantMs <= 2000, serverMsAtMost: 10_000, serverMet: serverMs <= 10_000 },
+      });
+    }
 
     // Push of queued mutations, in rounds too: the same number of mutations from a bare client, then from the
     // first console's outbox. The console's run is a whole sync: it pushes, then pulls the echo of what it pushed.

@@ -614,6 +614,9 @@ export class ScriptedServer implements SyncTransport {
       }
       case 'profile.invite':
         return { ...head, status: 'applied', version: 0, row: null, invite: { invited: m.payload.profileIds, skipped: [] } };
+      case 'profile.bulk':
+        // The console does not send bulk changes yet: this fake server has no need to apply them.
+        return { ...head, status: 'rejected', code: 'VALIDATION_FAILED', message: 'This fake server takes no bulk changes.' };
     }
   }
 }
