@@ -211,8 +211,8 @@ export const pushResultSchema = z.discriminatedUnion('status', [
     row: serverProfileSchema.nullable(),
     /** Only for 'profile.invite'. */
     invite: inviteOutcomeSchema.nullable(),
-    /** Only for 'profile.bulk': how many profiles it changed, and each it left as it was with why (a console pulls the changed rows). */
-    bulk: z.object({ changed: z.int().min(0), skipped: z.array(z.object({ profileId: z.string(), reason: z.enum(BULK_SKIP_REASONS) })) }).optional(),
+    /** Only for 'profile.bulk': each profile it changed with its new version, and each it left as it was with why (a console pulls the changed rows). */
+    bulk: z.object({ changed: z.array(z.object({ profileId: uuid, version: z.int().min(1) })), skipped: z.array(z.object({ profileId: z.string(), reason: z.enum(BULK_SKIP_REASONS) })) }).optional(),
   }),
   z.object({
     mutationId: uuid,

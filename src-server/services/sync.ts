@@ -303,7 +303,7 @@ type ProfileChange = Exclude<SegmentChange, { kind: 'profile.bulk' }>;
 /** A bulk change's result: applied with what it changed and skipped (the console pulls the rows), or its refusal. */
 function bulkResult(batch: ProfileBatch, m: WireMutation, outcome: BulkOutcome): PushResult {
   if (outcome.kind === 'rejected') return batch.toResult(m.id, m.entityId, outcome);
-  return { mutationId: m.id, entityId: m.entityId, status: 'applied', version: 0, row: null, invite: null, bulk: { changed: outcome.changed.length, skipped: outcome.skipped } };
+  return { mutationId: m.id, entityId: m.entityId, status: 'applied', version: 0, row: null, invite: null, bulk: { changed: outcome.changed.map((c) => ({ profileId: c.after.id, version: c.after.version })), skipped: outcome.skipped } };
 }
 
 /** One profile change, in memory (the batch writes it on flush()). */

@@ -166,7 +166,7 @@ async function bench(db: 'sqlite' | 'postgres', databaseUrl: string | undefined,
         const mutation = { id: randomUUID(), kind: 'profile.bulk', entityId: randomUUID(), baseVersion: 0, createdAt: new Date().toISOString(), payload: { change: { kind: 'add', field: 'accessRights', entryId: bulkEntry }, profileIds: part } };
         const res = await call<PushResponse>(target.token, 'POST', '/api/v1/sync/push', { clientId: 'bench-console', mutations: [mutation] });
         const result = res.results[0];
-        changed += result?.status === 'applied' ? (result.bulk?.changed ?? 0) : 0;
+        changed += result?.status === 'applied' ? (result.bulk?.changed.length ?? 0) : 0;
       }
       const bulkMs = performance.now() - bulkStart;
       if (changed !== GRANT) throw new Error(`the bulk grant changed ${changed}`);

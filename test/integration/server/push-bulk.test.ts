@@ -95,7 +95,10 @@ describe.each(BACKENDS)('bulk changes in a push, on %s', (backend) => {
     const ids = [a, b, holder, gone, unknown].map(String);
 
     const outcome = applied((await push(org, [bulk({ kind: 'add', field: 'accessRights', entryId: car.id }, ids)]))[0]);
-    expect(outcome?.changed).toBe(2);
+    expect(outcome?.changed).toEqual([
+      { profileId: a, version: 2 },
+      { profileId: b, version: 2 },
+    ]);
     expect(outcome?.skipped).toEqual([
       { profileId: holder, reason: 'has_it' },
       { profileId: gone, reason: 'deleted' },
@@ -141,13 +144,13 @@ describe.each(BACKENDS)('bulk changes in a push, on %s', (backend) => {
     expect((await profile(org, String(night))).grants).toEqual({ [`accessRights:${car.id}`]: rule.body.data.id });
 
     const removed = applied((await push(org, [bulk({ kind: 'remove', field: 'accessRights', entryId: car.id }, [String(night)])]))[0]);
-    expect(removed).toEqual({ changed: 1, skipped: [] });
+    expect(removed).toEqual({ changed: [{ profileId: night, version: 2 }], skipped: [] });
     expect(await profile(org, String(night))).toMatchObject({ accessRights: [bike.id], grants: {} });
 
     const required = await t.request('PATCH', '/api/v1/organisation', { token: org.token, body: { requiredAttributes: ['accessRights'] } });
     expect(required.status, required.text).toBe(200);
     const kept = applied((await push(org, [bulk({ kind: 'remove', field: 'accessRights', entryId: bike.id }, [String(night)])]))[0]);
-    expect(kept).toEqual({ changed: 0, skipped: [{ profileId: night, reason: 'required' }] });
+    expect(kept).toEqual({ changed: [], skipped: [{ profileId: night, reason: 'required' }] });
     expect(await profile(org, String(night))).toMatchObject({ accessRights: [bike.id] });
   });
 
@@ -158,14 +161,14 @@ describe.each(BACKENDS)('bulk changes in a push, on %s', (backend) => {
     const [a, b] = await people(org, 2, { department: ops.id });
     const [c] = await people(org, 1, { department: fin.id });
     const set = applied((await push(org, [bulk({ kind: 'set', field: 'department', entryId: fin.id }, [a, b, c].map(String))]))[0]);
-    expect(set).toEqual({ changed: 2, skipped: [{ profileId: c, reason: 'has_it' }] });
+    expect(set).toEqual({ changed: [a, b].map((profileId) => ({ profileId, version: 2 })), skipped: [{ profileId: c, reason: 'has_it' }] });
     expect((await profile(org, String(a))).department).toBe(fin.id);
     const cleared = applied((await push(org, [bulk({ kind: 'clear', field: 'department' }, [String(a)])]))[0]);
-    expect(cleared).toEqual({ changed: 1, skipped: [] });
+    expect(cleared).toEqual({ changed: [{ profileId: a, version: 3 }], skipped: [] });
     expect((await profile(org, String(a))).department).toBeNull();
     expect((await t.request('PATCH', '/api/v1/organisation', { token: org.token, body: { requiredAttributes: ['department'] } })).status).toBe(200);
     const refused = applied((await push(org, [bulk({ kind: 'clear', field: 'department' }, [String(b)])]))[0]);
-    expect(refused).toEqual({ changed: 0, skipped: [{ profileId: b, reason: 'required' }] });
+    expect(refused).toEqual({ changed: [], skipped: [{ profileId: b, reason: 'required' }] });
   });
 
   it('a licence is given while seats are left; the others are skipped with no_seat', async () => {
@@ -173,7 +176,7 @@ describe.each(BACKENDS)('bulk changes in a push, on %s', (backend) => {
     const seat = await add(org, 'licence', 'SEAT', 2);
     const ids = (await people(org, 3)).map(String);
     const outcome = applied((await push(org, [bulk({ kind: 'add', field: 'licences', entryId: seat.id }, ids)]))[0]);
-    expect(outcome).toEqual({ changed: 2, skipped: [{ profileId: ids[2], reason: 'no_seat' }] });
+    expect(outcome).toEqual({ changed: ids.slice(0, 2).map((profileId) => ({ profileId, version: 2 })), skipped: [{ profileId: ids[2], reason: 'no_seat' }] });
     const holders = await Promise.all(ids.map(async (id) => (await profile(org, id)).licences));
     expect(holders).toEqual([[seat.id], [seat.id], []]);
   });
@@ -197,7 +200,7 @@ describe.each(BACKENDS)('bulk changes in a push, on %s', (backend) => {
     const car = await add(org, 'accessRight', 'CAR');
     const [theirs] = await people(other, 1);
     const outcome = applied((await push(org, [bulk({ kind: 'add', field: 'accessRights', entryId: car.id }, [String(theirs)])]))[0]);
-    expect(outcome).toEqual({ changed: 0, skipped: [{ profileId: theirs, reason: 'not_found' }] });
+    expect(outcome).toEqual({ changed: [], skipped: [{ profileId: theirs, reason: 'not_found' }] });
     expect(await profile(other, String(theirs))).toMatchObject({ accessRights: [], version: 1 });
   });
 
