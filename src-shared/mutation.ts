@@ -1,4 +1,5 @@
 import type { ProfileValues } from './profile';
+import type { BulkChange } from './bulk-change';
 
 /**
  * A local change waiting to be pushed to the Roster server. It is written in
@@ -14,6 +15,13 @@ export interface ProfileUpdatePayload {
   changes: Partial<ProfileValues>;
   /** …and what they were before it (the base of a three-way merge). */
   base: Partial<ProfileValues>;
+  /**
+   * Set when the edit is one profile's share of a list action whose change
+   * the server can apply in bulk (bulk-change.ts): consecutive edits of the
+   * same action go as one `profile.bulk` mutation (push-bulk.ts), each still
+   * answered, rebased and in conflict on its own here. Never sent as such.
+   */
+  bulk?: { actionId: string; change: BulkChange };
 }
 export type ProfileDeletePayload = Record<string, never>;
 /**

@@ -9,6 +9,36 @@ import type { Selection } from '../../../src-shared/contract/profiles';
 import type { AppliedListAction, ListAction, ListActionOutcome, ListSkipReason } from '../../../src-shared/contract/list-actions';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import { deleteProfile, tryUpdateProfile } from './writes';
+import type { BulkTag } from './writes';
+import type { BulkChange } from '../../../src-shared/bulk-change';
+
+/**
+ * The change an action makes as the server can apply it in bulk: an entry
+ * granted or removed, a single attribute set or cleared. Licences are left to
+ * one edit per profile, whose "no seat left" answer opens the licence's own
+ * conflict; tags, language and deletion are not attribute changes.
+ */
+function bulkChangeOf(action: ListAction): BulkChange | null {
+  switch (action.kind) {
+    case 'add':
+    case 'remove':
+      return action.field === 'licences' ? null : { kind: action.kind, field: action.field, entryId: action.entryId };
+    case 'set':
+      return { kind: 'set', field: action.field, entryId: action.entryId };
+    case 'clear':
+      return { kind: 'clear', field: action.field };
+    default:
+      return null;
+  }
+}
+
+/** The bulk change that takes an action back on every profile alike: only a grant's or a removal's (a set or clear goes back to each profile's own value). */
+function reverseBulkChange(action: ListAction): BulkChange | null {
+  const change = bulkChangeOf(action);
+  if (change?.kind === 'add') return { ...change, kind: 'remove' };
+  if (change?.kind === 'remove') return { ...change, kind: 'add' };
+  return null;
+}
 
 export interface ListActionDeps {
   replica: ReplicaPort;
@@ -85,6 +115,7 @@ export class ListActionService {
     const stamp = this.deps.clock.now().toISOString();
     const skips = new Skips();
     const done: Done[] = [];
+    const bulk = this.bulkTag(bulkChangeOf(action));
     this.deps.replica.transaction(() => {
       this.walk(selection, action, (profile, plan) => {
         if ('skip' in plan) {
@@ -93,7 +124,7 @@ export class ListActionService {
           const mutation = deleteProfile(this.deps, profile, stamp);
           done.push({ id: profile.id, before: valuesOf(profile), mutationId: mutation.id });
         } else {
-          const written = tryUpdateProfile(this.deps, profile, plan.next, stamp);
+          const written = tryUpdateProfile(this.deps, profile, plan.next, stamp, bulk);
           if (written !== null && 'clash' in written) skips.add('taken', profile);
           else if (written !== null) done.push({ id: profile.id, before: valuesOf(profile) });
         }
@@ -106,6 +137,11 @@ export class ListActionService {
     return { changes: done.length, skipped: skips.list(), undoId };
   }
 
+  /** The tag that lets the edits of one action go to the server as bulk changes (none for a change that is not one). */
+  private bulkTag(change: BulkChange | null): BulkTag | undefined {
+    return change === null ? undefined : { actionId: this.deps.ids.uuid(), change };
+  }
+
   /** Reverses what an applied action changed, on the profiles where that change still stands; the others are skipped. */
   undoAction(undoId: string): ListActionOutcome {
     const record = this.undo.get(undoId);
@@ -115,6 +151,7 @@ export class ListActionService {
     const now = this.deps.clock.now();
     const skips = new Skips();
     let changes = 0;
+    const bulk = this.bulkTag(reverseBulkChange(record.action));
     this.deps.replica.transaction(() => {
       for (const item of record.done) {
         if (record.action.kind === 'delete') {
@@ -129,7 +166,7 @@ export class ListActionService {
           skips.add('changed_since', current ?? ({ ...item.before, id: item.id } as Profile));
           continue;
         }
-        const written = tryUpdateProfile(this.deps, current, next, stamp);
+        const written = tryUpdateProfile(this.deps, current, next, stamp, bulk);
         if (written !== null && 'clash' in written) skips.add('taken', current);
         else if (written !== null) changes += 1;
       }

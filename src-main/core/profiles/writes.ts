@@ -2,7 +2,7 @@ import { AppError } from '../../../src-shared/errors';
 import { englishText, rule } from '../../../src-shared/messages';
 import type { RuleMessage } from '../../../src-shared/messages';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
-import type { MutationOf } from '../../../src-shared/mutation';
+import type { MutationOf, ProfileUpdatePayload } from '../../../src-shared/mutation';
 import { valueDiff, valuesOf } from '../../../src-shared/profile-values';
 import type { ValueDiff } from '../../../src-shared/profile-values';
 import type { IdSource, ProfileStorePort, ReplicaPort, StoredProfile } from '../ports';
@@ -109,8 +109,14 @@ export function queueUpdate(
   return diff === null ? null : appendUpdate(deps, entityId, baseVersion, diff, stamp);
 }
 
-function appendUpdate(deps: ProfileWriteDeps, entityId: string, baseVersion: number, diff: ValueDiff, stamp: string): MutationOf<'profile.update'> {
-  const mutation: MutationOf<'profile.update'> = { id: deps.ids.uuid(), kind: 'profile.update', entityId, baseVersion, payload: diff, createdAt: stamp };
+/** A list action's change an edit is part of (ProfileUpdatePayload.bulk). */
+export type BulkTag = NonNullable<ProfileUpdatePayload['bulk']>;
+
+function appendUpdate(deps: ProfileWriteDeps, entityId: string, baseVersion: number, diff: ValueDiff, stamp: string, bulk?: BulkTag): MutationOf<'profile.update'> {
+  // Tagged for a bulk push only when the edit is that change and nothing else (the rule's grants it drops aside).
+  const tagged = bulk !== undefined && Object.keys(diff.changes).every((field) => field === bulk.change.field || field === 'grants');
+  const payload = tagged ? { ...diff, bulk } : diff;
+  const mutation: MutationOf<'profile.update'> = { id: deps.ids.uuid(), kind: 'profile.update', entityId, baseVersion, payload, createdAt: stamp };
   deps.replica.outbox.append(mutation);
   return mutation;
 }
@@ -154,14 +160,14 @@ export function createProfile(deps: ProfileWriteDeps, values: ProfileValues, sta
  * and it is refused when another profile holds one; else stored, and queued
  * as an edit of the fields that changed.
  */
-export function tryUpdateProfile(deps: ProfileWriteDeps, current: Profile, values: ProfileValues, stamp: string): MutationOf<'profile.update'> | Refused | null {
+export function tryUpdateProfile(deps: ProfileWriteDeps, current: Profile, values: ProfileValues, stamp: string, bulk?: BulkTag): MutationOf<'profile.update'> | Refused | null {
   const diff = valueDiff(valuesOf(current), values);
   if (diff === null) return null;
   const clash = findClash(deps.replica.profiles, diff.changes, current.id);
   if (clash !== null) return { clash };
   const { status: _derived, ...rest } = current;
   deps.replica.profiles.update({ ...rest, ...values, status: storedStatus(current), updatedAt: stamp });
-  return appendUpdate(deps, current.id, current.version, diff, stamp);
+  return appendUpdate(deps, current.id, current.version, diff, stamp, bulk);
 }
 
 /** `tryUpdateProfile`, where a taken email, external ID or username is an error (EMAIL_TAKEN / EXTERNAL_ID_TAKEN / USERNAME_TAKEN). */

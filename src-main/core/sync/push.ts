@@ -8,6 +8,8 @@ import type { Mutation } from '../../../src-shared/mutation';
 import type { PushResponse, PushResult } from '../../../src-shared/wire';
 import { MAX_PUSH_MUTATIONS } from '../../../src-shared/wire';
 import { TransportError } from './ports';
+import { packPage, shapePage, startsBulkRun } from './push-bulk';
+import { MAX_BULK_PROFILES } from '../../../src-shared/bulk-change';
 import { sameValues } from '../../../src-shared/profile-values';
 import { toStored } from '../stored';
 import { collectBase, deletedThere, liveValues, logSync, openConflict, rebaseOnServer } from './local-rules';
@@ -40,16 +42,22 @@ export class OutboxPusher {
 
   async pushAll(serverUrl: string, token: string, clientId: string): Promise<void> {
     let page = Math.min(this.pageSize, MAX_PUSH_MUTATIONS);
+    let bulkCap = MAX_BULK_PROFILES;
     const send = (batch: Mutation[]): Promise<PushResponse> | null => {
       if (batch.length === 0) return null;
       for (const m of batch) this.inFlight.add(m.id);
       if (batch.some((m) => m.kind === 'profile.invite')) this.deps.events.changed(['invites']);
       const imports = this.deps.store.importsOf(batch.map((m) => m.id));
-      const request = this.deps.transport.push(serverUrl, token, { clientId, mutations: batch, ...(imports.length === 0 ? {} : { imports }) });
+      // A list action's edits go as bulk changes; the answer comes back as one result per edit.
+      const packed = packPage(batch);
+      const request = this.deps.transport
+        .push(serverUrl, token, { clientId, mutations: packed.wire, ...(imports.length === 0 ? {} : { imports }) })
+        .then((response) => ({ results: packed.unpack(response.results) }));
       request.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
       return request;
     };
-    let batch = independentPrefix(this.deps.store.sendable(page));
+    const first = (): Mutation[] => independentPrefix(this.pageFrom([], page, bulkCap));
+    let batch = first();
     let request = send(batch);
     try {
       while (request !== null) {
@@ -61,8 +69,9 @@ export class OutboxPusher {
           // so one change the server cannot take does not hold back all the others.
           if (error instanceof TransportError && error.kind === 'http' && (error.status ?? 0) >= 500 && batch.length > 1) {
             this.inFlight.clear();
-            page = Math.ceil(batch.length / 2);
-            batch = independentPrefix(this.deps.store.sendable(page));
+            page = Math.min(page, Math.ceil(batch.length / 2));
+            bulkCap = Math.ceil(batch.length / 2);
+            batch = first();
             request = send(batch);
             continue;
           }
@@ -76,14 +85,14 @@ export class OutboxPusher {
           if (results[i]?.mutationId !== m.id) throw new TransportError('protocol', 'the server answered out of order');
         });
         // The next batch goes out now, so the server works on it while this console stores these results.
-        let next = this.nextBatch(page, batch);
+        let next = this.nextBatch(page, bulkCap, batch);
         let nextRequest = send(next);
         this.applyPushResults(batch, results);
         for (const m of batch) this.inFlight.delete(m.id);
         this.deps.events.changed(['profiles', 'outbox', 'conflicts', 'invites']);
         if (nextRequest === null) {
           // Nothing could go ahead (what waits stands on these results): it can go now.
-          next = independentPrefix(this.deps.store.sendable(page));
+          next = first();
           nextRequest = send(next);
         }
         batch = next;
@@ -99,17 +108,28 @@ export class OutboxPusher {
    * oldest mutations after it, up to the first one of a profile that batch
    * touches (that one stands on a result not stored yet, and waits).
    */
-  private nextBatch(page: number, unsettled: readonly Mutation[]): Mutation[] {
-    const ids = new Set(unsettled.map((m) => m.id));
+  private nextBatch(page: number, bulkCap: number, unsettled: readonly Mutation[]): Mutation[] {
     const touched = new Set(unsettled.flatMap((m) => (m.kind === 'profile.invite' ? [] : [m.entityId])));
     const out: Mutation[] = [];
-    for (const m of this.deps.store.sendable(page + ids.size)) {
-      if (ids.has(m.id)) continue;
+    for (const m of this.pageFrom(unsettled, page, bulkCap)) {
       if (m.kind !== 'profile.invite' && touched.has(m.entityId)) break;
       out.push(m);
-      if (out.length === page) break;
     }
     return independentPrefix(out);
+  }
+
+  /**
+   * The oldest mutations that can go, past those of `unsettled` (on their way
+   * already), shaped into a page: up to `page` of them, or a run of one list
+   * action's edits, up to `bulkCap`, that goes as bulk changes (push-bulk.ts).
+   */
+  private pageFrom(unsettled: readonly Mutation[], page: number, bulkCap: number): Mutation[] {
+    const ids = new Set(unsettled.map((m) => m.id));
+    const read = (limit: number): Mutation[] => this.deps.store.sendable(limit + ids.size).filter((m) => !ids.has(m.id));
+    let candidates = read(page);
+    // A run of a list action's edits is read whole (up to the cap), not a page at a time.
+    if (startsBulkRun(candidates) && bulkCap > page) candidates = read(bulkCap);
+    return shapePage(candidates, page, bulkCap);
   }
 
   /** Stores the server's answers to one batch, in one transaction. */
