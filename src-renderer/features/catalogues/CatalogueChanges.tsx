@@ -49,12 +49,15 @@ export function CatalogueChanges({
   names,
   canDecide,
   action,
+  level = 3,
 }: {
   changes: readonly CatalogueChange[];
   names: ReadonlyMap<string, string>;
   canDecide: boolean;
   /** Shown under the title (the Conflicts page's way to the Catalogues page). */
   action?: ReactNode;
+  /** The title's heading level: 4 under a section of its own (the Conflicts page). */
+  level?: 3 | 4;
 }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState<{ key: string; choice: 'mine' | 'theirs' } | null>(null);
@@ -77,7 +80,7 @@ export function CatalogueChanges({
   return (
     <Card withBorder padding="md" maw={900} data-testid="catalogue-changes">
       <Stack gap="sm">
-        <Title order={3} size="h4">
+        <Title order={level} size="h4">
           {t('org.catalogues.changes.title')}
         </Title>
         <Text size="sm">{t('org.catalogues.changes.intro')}</Text>

@@ -81,6 +81,7 @@ export function RuleChanges({
   canDecide,
   entryName,
   action,
+  level = 3,
 }: {
   view: RulesView | undefined;
   canDecide: boolean;
@@ -88,6 +89,8 @@ export function RuleChanges({
   entryName: (id: string) => string;
   /** Shown under the title (the Conflicts page's way to the Rules page). */
   action?: ReactNode;
+  /** The title's heading level: 4 under a section of its own (the Conflicts page). */
+  level?: 3 | 4;
 }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState<{ key: string; choice: 'mine' | 'theirs' } | null>(null);
@@ -120,7 +123,7 @@ export function RuleChanges({
   return (
     <Card withBorder padding="md" maw={900} data-testid="rule-changes">
       <Stack gap="sm">
-        <Title order={3} size="h4">
+        <Title order={level} size="h4">
           {t('org.rules.changes.title')}
         </Title>
         <Text size="sm">{t('org.catalogues.changes.intro')}</Text>

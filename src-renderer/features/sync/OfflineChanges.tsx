@@ -49,6 +49,7 @@ export function OfflineChanges({ catalogues, rules, waiting }: { catalogues: Cat
         changes={catalogues?.changes ?? []}
         names={names}
         canDecide={canDecide}
+        level={4}
         action={
           <Button size="xs" variant="light" w="max-content" onClick={() => navigate({ page: 'catalogues' })} data-testid="open-catalogues">
             {t('sync.conflicts.offline.openCatalogues')}
@@ -58,6 +59,7 @@ export function OfflineChanges({ catalogues, rules, waiting }: { catalogues: Cat
       <RuleChanges
         view={rules}
         canDecide={canDecide}
+        level={4}
         entryName={entryName}
         action={
           <Button size="xs" variant="light" w="max-content" onClick={() => navigate({ page: 'rules' })} data-testid="open-rules">
