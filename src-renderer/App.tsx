@@ -7,6 +7,7 @@ import { StatusBar } from './features/sync/StatusBar';
 import { OrganisationSwitcher } from './features/sync/OrganisationSwitcher';
 import { runMode } from './api/client';
 import { useApi } from './api/hooks';
+import { conflictsToReview } from '../src-shared/contract/sync';
 import { DashboardPage } from './features/dashboard/DashboardPage';
 import { useStartPage } from './features/dashboard/start';
 import { ImportPage } from './features/import/ImportPage';
@@ -43,7 +44,7 @@ export function App() {
   useStartPage();
   const section = route.page === 'profile' || route.page === 'new-profile' ? 'profiles' : route.page;
   const status = useApi('sync:status', {}, ['conflicts', 'invites', 'sync']);
-  const conflicts = status.data?.openConflicts ?? 0;
+  const conflicts = status.data === undefined ? 0 : conflictsToReview(status.data);
   const main = useRef<HTMLElement>(null);
   usePageFocus(main, JSON.stringify(route));
   return (

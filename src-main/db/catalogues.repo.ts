@@ -144,6 +144,11 @@ export const catalogueChangesRepo = {
   queuedCount(db: Db): number {
     return (prepared(db, "SELECT count(*) AS n FROM catalogue_changes WHERE state = 'queued'").get() as { n: number }).n;
   },
+
+  /** How many wait for a person's decision: another admin changed the entry too (conflict), or the server refused the change. */
+  decisionCount(db: Db): number {
+    return (prepared(db, "SELECT count(*) AS n FROM catalogue_changes WHERE state IN ('conflict', 'refused')").get() as { n: number }).n;
+  },
 };
 
 const ENTRY_UPSERT = upsertSql('catalogue_entries', 'id', ['id', 'kind', 'code', 'name', 'description', 'seats', 'version', 'created_at', 'updated_at']);

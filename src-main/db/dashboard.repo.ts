@@ -1,5 +1,7 @@
 import { prepared } from './database';
 import type { Db } from './database';
+import { catalogueChangesRepo } from './catalogues.repo';
+import { ruleChangesRepo } from './rules.repo';
 import type { DashboardCounts, DashboardStorePort, DashboardWindow } from '../core/api/dashboard.handlers';
 import type { DashboardLastImport } from '../../src-shared/contract/dashboard';
 import type { ProfileStatus } from '../../src-shared/profile';
@@ -137,7 +139,8 @@ function read(db: Db, window: DashboardWindow): DashboardCounts {
     sent,
     confirmed,
     expiring: { ids: toInvite.map((p) => p.id), queued: ending.length - toInvite.length, soonest: toInvite[0]?.at ?? null },
-    openConflicts: count(db, 'SELECT count(*) AS n FROM conflicts WHERE resolved_at IS NULL'),
+    // What the Conflicts page asks a person to decide: profile conflicts, and catalogue and rule changes that did not go through.
+    openConflicts: count(db, 'SELECT count(*) AS n FROM conflicts WHERE resolved_at IS NULL') + catalogueChangesRepo.decisionCount(db) + ruleChangesRepo.decisionCount(db),
     waiting: count(db, 'SELECT count(*) AS n FROM outbox'),
     lastImport:
       last === undefined

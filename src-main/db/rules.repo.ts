@@ -96,6 +96,13 @@ export const ruleChangesRepo = {
     const order = (prepared(db, "SELECT count(*) AS n FROM rule_order_change WHERE state = 'queued'").get() as { n: number }).n;
     return changes + order;
   },
+
+  /** How many wait for a person's decision: rule changes in conflict or refused, and a refused order (it counts as one). */
+  decisionCount(db: Db): number {
+    const changes = (prepared(db, "SELECT count(*) AS n FROM rule_changes WHERE state IN ('conflict', 'refused')").get() as { n: number }).n;
+    const order = (prepared(db, "SELECT count(*) AS n FROM rule_order_change WHERE state = 'refused'").get() as { n: number }).n;
+    return changes + order;
+  },
 };
 
 /** The server's rules as the replica last received them, in the order they run. */

@@ -368,6 +368,7 @@ export function createSyncStore(db: Db): SyncStorePort {
     },
     openConflicts: () => (prepared(db, 'SELECT * FROM conflicts WHERE resolved_at IS NULL ORDER BY created_at, id').all() as ConflictRow[]).map(toConflict),
     openConflictCount: () => (prepared(db, 'SELECT count(*) AS n FROM conflicts WHERE resolved_at IS NULL').get() as { n: number }).n,
+    offlineDecisions: () => ({ catalogues: catalogueChangesRepo.decisionCount(db), rules: ruleChangesRepo.decisionCount(db) }),
     openConflict(id) {
       const row = prepared(db, 'SELECT * FROM conflicts WHERE id = ? AND resolved_at IS NULL').get(id) as ConflictRow | undefined;
       return row === undefined ? undefined : toConflict(row);

@@ -35,7 +35,7 @@ export function diagnosticsText(input: DiagnosticsInput): string {
     `Data file: format ${String(input.schemaVersion)}, ${mib(size(input.file))} (+ ${mib(size(`${input.file}-wal`))} write-ahead log)`,
     `Profiles: ${String(input.profiles)}`,
     `Server: ${status.connected ? 'signed in' : 'not signed in'}${status.organisation === null ? '' : ` as ${status.organisation.role}`}; ${status.workOffline ? 'working offline by choice' : status.online === null ? 'not tried yet' : status.online ? 'reachable' : 'unreachable'}`,
-    `Waiting to sync: ${String(status.waiting.mutations)} changes (${String(status.waiting.blocked)} held by conflicts), ${String(status.waiting.invitations)} invitations; open conflicts: ${String(status.openConflicts)}`,
+    `Waiting to sync: ${String(status.waiting.mutations)} changes (${String(status.waiting.blocked)} held by conflicts), ${String(status.waiting.invitations)} invitations; open conflicts: ${String(status.openConflicts)}; catalogue and rule changes to decide: ${String(status.offlineDecisions.catalogues + status.offlineDecisions.rules)}`,
     `Last sync: ${status.lastSyncAt ?? 'never'}${status.lastError === null ? '' : `; last sync error: ${status.lastError.rule?.key ?? status.lastError.cause?.code ?? 'unknown'}`}`,
     `Last problems in the log (${String(problems.length)}):`,
     ...(problems.length === 0 ? ['  none'] : problems.map((line) => `  ${line}`)),

@@ -67,7 +67,7 @@ export interface DashboardSummary {
     /** When the first of `ids` ends. */
     soonest: string | null;
   };
-  /** Conflicts waiting for a person's decision. */
+  /** What waits for a person's decision on the Conflicts page: profile conflicts, and catalogue and rule changes that did not go through. */
   openConflicts: number;
   /** Changes (outbox entries) waiting to be sent to the server. */
   waiting: number;

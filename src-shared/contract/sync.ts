@@ -37,7 +37,15 @@ export interface SyncStatus {
     /** Mutations held back until a conflict about their profile is resolved. */
     blocked: number;
   };
+  /** Profile conflicts open (the Conflicts page's first part). */
   openConflicts: number;
+  /**
+   * Catalogue entries and rules changed here that wait for a person's
+   * decision: another admin changed the same one on the server meanwhile, or
+   * the server refused the change (a refused order counts as one rule
+   * change). They are decided on the Conflicts page or on their own page.
+   */
+  offlineDecisions: { catalogues: number; rules: number };
   /** Profiles whose invitation email the server reported not delivered (failing, failed, unknown), confirmed ones left out. */
   undeliveredInvitations: number;
   lastSyncAt: string | null;
@@ -45,6 +53,10 @@ export interface SyncStatus {
   nextAttemptAt: string | null;
   tokenStorage: TokenStorage;
 }
+
+/** Everything the Conflicts page asks a person to decide (what the navigation and the status bar count): profile conflicts, then catalogue and rule changes. */
+export const conflictsToReview = (s: Pick<SyncStatus, 'openConflicts' | 'offlineDecisions'>): number =>
+  s.openConflicts + s.offlineDecisions.catalogues + s.offlineDecisions.rules;
 
 /** An organisation this console can work in: one it keeps data of, or one the account administers on the server. */
 export interface OrganisationChoice {

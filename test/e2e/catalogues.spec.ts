@@ -12,7 +12,8 @@ import { ServerPage, StatusBar } from './support/sync-pages';
  * entry in use by moving its profile to another. Offline, an entry added
  * and one renamed wait in the console and go with the next sync; a rename
  * another admin's change met on the server waits as a conflict, yours beside
- * theirs, until the owner keeps theirs.
+ * theirs, counted with the conflicts and shown on the Conflicts page too,
+ * until the owner keeps theirs.
  */
 
 let server: E2eServer;
@@ -140,8 +141,28 @@ test('entries defined on the server, a profile created with them and shown by na
   await expect(changes.getByTestId('change-versions')).toContainText('Visitors’ car park');
   await expect(page.getByTestId('catalogue-entry').filter({ hasText: 'Car park C (visitors)' }).getByTestId('entry-pending')).toHaveText('Changed on the server too');
   await expectNoSeriousA11yViolations(page, 'Catalogues · a change in conflict');
+
+  // The conflict is counted with the others (navigation, status bar) and waits on the Conflicts page too, with the way back here.
+  await expect(page.getByTestId('sync-conflicts')).toHaveText('1 conflict to review');
+  await page.getByRole('navigation').getByRole('button', { name: /^Conflicts/ }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Conflicts' })).toBeVisible();
+  const waiting = page.getByTestId('offline-changes');
+  await expect(waiting.getByRole('heading', { name: 'Catalogue entries and rules' })).toBeVisible();
+  await expect(page.getByTestId('no-conflicts')).toHaveCount(0);
+  const onConflicts = waiting.getByTestId('catalogue-change');
+  await expect(onConflicts).toContainText('Access rights');
+  await expect(onConflicts).toContainText('“Car park C (visitors)” was changed on the server by someone else after you changed it here.');
+  await expect(onConflicts.getByTestId('change-versions')).toContainText('Visitors’ car park');
+  await expect(onConflicts.getByRole('button', { name: 'Keep mine' })).toBeVisible();
+  await expect(waiting.getByTestId('rule-changes')).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('conflicts-catalogue-en.png'), fullPage: true });
+  await expectNoSeriousA11yViolations(page, 'Conflicts · a catalogue change in conflict');
+  await waiting.getByRole('button', { name: 'Open the Catalogues page' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Catalogues' })).toBeVisible();
+
   await changes.getByRole('button', { name: 'Take the server’s' }).click();
   await expect(changes).toBeHidden();
+  await expect(page.getByTestId('sync-conflicts')).toHaveCount(0);
   await expect(page.getByTestId('catalogue-entry').filter({ hasText: 'Visitors’ car park' })).toBeVisible();
   const after = await apiCall<{ entries: { code: string; name: string }[] }>(server, 'GET', '/api/v1/catalogues', undefined, session.token);
   expect(after.entries.map((e) => `${e.code}: ${e.name}`).sort()).toEqual(['BIKE: Bike shelter', 'CAR-C: Visitors’ car park', 'OPS: Operations', 'PARK: Parking app']);

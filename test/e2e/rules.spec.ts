@@ -4,7 +4,7 @@ import { expectNoSeriousA11yViolations } from './support/a11y';
 import { makeDataDir, removeDataDir, startConsoleHost } from './support/console-host';
 import type { ConsoleHost } from './support/console-host';
 import { ProfilesPage } from './support/pages';
-import { createE2eServer } from './support/roster-server';
+import { apiCall, createE2eServer } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
 import { ServerPage, StatusBar } from './support/sync-pages';
 
@@ -191,11 +191,49 @@ test('a rule defined in the console grants on creation and shows which rule gave
   await expect(page.getByTestId('applies-empty')).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath(`offline-en.png`), fullPage: true });
 
-  // Deleting asks first, and says who holds what the rule gave: they keep it.
+  // Meanwhile another admin renames the rule on the server and switches it off.
+  const session = await apiCall<{ token: string }>(server, 'POST', '/api/v1/auth/sign-in', { email: server.owner.email, password: server.owner.password });
+  const onServer = (await apiCall<{ rules: { id: string; version: number }[] }>(server, 'GET', '/api/v1/rules', undefined, session.token)).rules[0];
+  expect(onServer).toBeDefined();
+  await apiCall(server, 'PATCH', `/api/v1/rules/${onServer?.id ?? ''}`, { baseVersion: onServer?.version, draft: { name: 'Night shift (all sites)', enabled: false } }, session.token);
+
+  // Back online: my change meets theirs and waits, mine beside theirs for the fields that differ only.
   await page.getByTestId('status-bar').getByRole('switch', { name: 'Work offline' }).click();
   await expect(page.getByTestId('rules-blocked')).toHaveCount(0);
   await new StatusBar(page).syncNow();
+  const ruleChanges = page.getByTestId('rule-changes');
+  await expect(ruleChanges.getByTestId('rule-change')).toContainText('“Night shift” was changed on the server by someone else after you changed it here.');
+  const versions = ruleChanges.getByTestId('change-versions');
+  await expect(versions.locator('[data-field="name"] td')).toHaveText(['Name', 'Night shift', 'Night shift (all sites)']);
+  await expect(versions.locator('[data-field="enabled"] td')).toHaveText(['Enabled', 'Enabled', 'Disabled']);
+  await expect(versions.locator('[data-field="conditions"], [data-field="actions"]')).toHaveCount(0);
+  await expect(page.getByTestId('rule-pending')).toHaveText('Changed on the server too');
+  await expectNoSeriousA11yViolations(page, 'Rules · a change in conflict');
+
+  // Counted with the conflicts, and waiting on the Conflicts page too, with the way back to the rules.
+  await expect(page.getByTestId('sync-conflicts')).toHaveText('1 conflict to review');
+  await page.getByRole('navigation').getByRole('button', { name: /^Conflicts/ }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Conflicts' })).toBeVisible();
+  const waiting = page.getByTestId('offline-changes');
+  await expect(waiting.getByRole('heading', { name: 'Catalogue entries and rules' })).toBeVisible();
+  await expect(waiting.getByTestId('catalogue-changes')).toHaveCount(0);
+  await expect(waiting.getByTestId('rule-change')).toContainText('Rule');
+  await expect(waiting.getByTestId('change-versions').locator('[data-field="name"] td')).toHaveText(['Name', 'Night shift', 'Night shift (all sites)']);
+  await expect(waiting.getByRole('button', { name: 'Take the server’s' })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('conflicts-rule-en.png'), fullPage: true });
+  await expectNoSeriousA11yViolations(page, 'Conflicts · a rule change in conflict');
+  await waiting.getByRole('button', { name: 'Open the Rules page' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Assignment rules' })).toBeVisible();
+  // Keep mine: it goes over theirs with the next sync.
+  await ruleChanges.getByRole('button', { name: 'Keep mine' }).click();
+  await expect(ruleChanges).toBeHidden();
+  await new StatusBar(page).syncNow();
   await expect(page.getByTestId('rule-pending')).toHaveCount(0);
+  await expect(page.getByTestId('sync-conflicts')).toHaveCount(0);
+  const kept = (await apiCall<{ rules: { name: string; enabled: boolean }[] }>(server, 'GET', '/api/v1/rules', undefined, session.token)).rules;
+  expect(kept.map((r) => [r.name, r.enabled])).toEqual([['Night shift', true]]);
+
+  // Deleting asks first, and says who holds what the rule gave: they keep it.
   await page.getByTestId('rule').getByRole('button', { name: 'Delete “Night shift”' }).click();
   const remove = page.getByRole('dialog', { name: 'Delete the rule “Night shift”?' });
   await expect(remove.getByTestId('rule-holders')).toHaveText('1 profile holds a value this rule gave. It keeps it: deleting a rule takes nothing away from anyone.');

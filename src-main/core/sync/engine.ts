@@ -101,6 +101,7 @@ export class SyncEngine {
       indexing: this.indexing !== null,
       waiting: this.deps.store.waiting(),
       openConflicts: this.deps.store.openConflictCount(),
+      offlineDecisions: this.deps.store.offlineDecisions(),
       undeliveredInvitations: this.deps.store.notDeliveredCount(),
       lastSyncAt: state.lastSyncAt,
       lastError: state.lastError,

@@ -147,6 +147,8 @@ export interface SyncStorePort extends InviteStorePort {
   addConflict(conflict: ConflictRecord): void;
   openConflicts(): ConflictRecord[];
   openConflictCount(): number;
+  /** The catalogue and rule changes made here that wait for a person (in conflict, or refused by the server). */
+  offlineDecisions(): { catalogues: number; rules: number };
   openConflict(id: string): ConflictRecord | undefined;
   openConflictFor(entityId: string): ConflictRecord | undefined;
   closeConflict(id: string, resolution: ConflictClosing, at: string): void;

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Card, Stack, Table, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Alert, Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { CatalogueEntry, CatalogueEntryValues } from '../../../src-shared/attributes';
@@ -7,7 +8,9 @@ import type { CatalogueChange } from '../../../src-shared/contract/catalogues';
 import type { ApiError } from '../../../src-shared/errors';
 import { api } from '../../api/client';
 import { errorText } from '../../i18n/messages';
+import { ChangeVersions, DeletedHere } from './ChangeVersions';
 import { DecisionButtons } from './DecisionButtons';
+import { KIND_WORDS } from './words';
 
 const FIELDS = ['code', 'name', 'description', 'seats'] as const;
 type Field = (typeof FIELDS)[number];
@@ -27,26 +30,13 @@ function Versions({ change }: { change: CatalogueChange }) {
   if (theirs === null) return null;
   const unlimited = t('org.catalogues.changes.unlimited');
   const fields = change.op === 'delete' ? FIELDS.filter((f) => f !== 'seats' || theirs.kind === 'licence') : FIELDS.filter((f) => shown(change.values, f) !== shown(theirs, f));
-  return (
-    <Table withTableBorder fz="sm" maw={640} data-testid="change-versions">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th />
-          <Table.Th>{t('org.catalogues.changes.yours')}</Table.Th>
-          <Table.Th>{t('org.catalogues.changes.theirs')}</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {fields.map((f) => (
-          <Table.Tr key={f}>
-            <Table.Td fw={500}>{t(FIELD_WORDS[f])}</Table.Td>
-            <Table.Td>{change.op === 'delete' ? <Text fs="italic" size="sm">{t('org.catalogues.changes.deleted')}</Text> : shown(change.values, f, unlimited)}</Table.Td>
-            <Table.Td>{shown(theirs, f, unlimited)}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
-  );
+  const rows = fields.map((f) => ({
+    key: f,
+    label: t(FIELD_WORDS[f]),
+    mine: change.op === 'delete' ? <DeletedHere /> : shown(change.values, f, unlimited),
+    theirs: shown(theirs, f, unlimited),
+  }));
+  return <ChangeVersions rows={rows} />;
 }
 
 /**
@@ -54,7 +44,21 @@ function Versions({ change }: { change: CatalogueChange }) {
  * another admin's change met (yours beside theirs: keep mine / take the
  * server's), or one the server refused (its reason: send again / drop).
  */
-export function CatalogueChanges({ changes, names, canDecide }: { changes: readonly CatalogueChange[]; names: ReadonlyMap<string, string>; canDecide: boolean }) {
+export function CatalogueChanges({
+  changes,
+  names,
+  canDecide,
+  action,
+  level = 3,
+}: {
+  changes: readonly CatalogueChange[];
+  names: ReadonlyMap<string, string>;
+  canDecide: boolean;
+  /** Shown under the title (the Conflicts page's way to the Catalogues page). */
+  action?: ReactNode;
+  /** The title's heading level: 4 under a section of its own (the Conflicts page). */
+  level?: 3 | 4;
+}) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState<{ key: string; choice: 'mine' | 'theirs' } | null>(null);
   const [error, setError] = useState<ApiError | undefined>(undefined);
@@ -76,10 +80,11 @@ export function CatalogueChanges({ changes, names, canDecide }: { changes: reado
   return (
     <Card withBorder padding="md" maw={900} data-testid="catalogue-changes">
       <Stack gap="sm">
-        <Title order={3} size="h4">
+        <Title order={level} size="h4">
           {t('org.catalogues.changes.title')}
         </Title>
         <Text size="sm">{t('org.catalogues.changes.intro')}</Text>
+        {action}
         {error !== undefined && (
           <Alert color="red" role="alert">
             {errorText(t, error)}
@@ -93,9 +98,14 @@ export function CatalogueChanges({ changes, names, canDecide }: { changes: reado
               : t('org.catalogues.changes.refused', { name, reason: c.error === null ? '' : errorText(t, c.error) });
           return (
             <Stack key={c.entryId} gap="xs" data-testid="catalogue-change" data-state={c.state}>
-              <Text size="sm" fw={500}>
-                {text}
-              </Text>
+              <Group gap="xs" wrap="nowrap" align="flex-start">
+                <Badge variant="light" color="gray" tt="none" style={{ flexShrink: 0 }} data-testid="change-kind">
+                  {t(KIND_WORDS[c.kind].tab)}
+                </Badge>
+                <Text size="sm" fw={500}>
+                  {text}
+                </Text>
+              </Group>
               {c.state === 'conflict' && <Versions change={c} />}
               {canDecide && c.state !== 'queued' && (
                 <DecisionButtons state={c.state} busy={busy?.key === c.entryId ? busy.choice : null} onDecide={(choice) => decide(c, choice)} />

@@ -87,7 +87,7 @@ export function RulesPage() {
           {t(BLOCKED_TEXT[blocked])}
         </Alert>
       )}
-      <RuleChanges view={loaded.data} canDecide={canWrite && !disabled} />
+      <RuleChanges view={loaded.data} canDecide={canWrite && !disabled} entryName={nameOf} />
       {loaded.data?.order != null && loaded.data.order.state === 'queued' && (
         <Text size="sm" c="blue" data-testid="order-waiting">
           {t('org.rules.orderWaiting')}

@@ -14,6 +14,7 @@ import { FIELD_KEYS, showValue } from '../../components/values';
 import { errorText } from '../../i18n/messages';
 import { CONFLICT_KIND_KEYS, conflictHeadline } from './words';
 import { ReleaseSeat } from './ReleaseSeat';
+import { OfflineChanges, useOfflineChanges } from './OfflineChanges';
 
 type Field = keyof ProfileValues;
 
@@ -220,6 +221,7 @@ export function ConflictsPage() {
   const conflicts = useApi('conflicts:list', {}, ['conflicts']);
   const heading: RefObject<HTMLHeadingElement | null> = useRef(null);
   const list = conflicts.data ?? [];
+  const offline = useOfflineChanges();
   // A settled conflict's card goes away: focus moves to the page's heading, not to nowhere.
   const done = (): void => heading.current?.focus();
   return (
@@ -227,13 +229,14 @@ export function ConflictsPage() {
       <Title order={2} ref={heading} tabIndex={-1}>
         {t('sync.conflicts.title')}
       </Title>
-      {list.length === 0 ? (
+      {list.length === 0 && offline.waiting === 0 ? (
         <Text c="dimmed" data-testid="no-conflicts">
           {t('sync.conflicts.empty')}
         </Text>
       ) : (
         list.map((c) => <ConflictCard key={c.id} c={c} done={done} />)
       )}
+      <OfflineChanges {...offline} />
     </Stack>
   );
 }

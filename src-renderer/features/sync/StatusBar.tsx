@@ -7,6 +7,7 @@ import { useApi } from '../../api/hooks';
 import { useFormat } from '../../i18n/format';
 import { errorText, syncTextOf } from '../../i18n/messages';
 import { useUi } from '../../state/ui';
+import { conflictsToReview } from '../../../src-shared/contract/sync';
 import { CONNECTION_KEYS, connectionOf, syncAnnouncement } from './words';
 import type { Connection } from './words';
 
@@ -45,6 +46,7 @@ export function StatusBar() {
     ...(s.waiting.invitations > 0 ? [t('sync.status.invitationsWaiting', { count: s.waiting.invitations, n: format.number(s.waiting.invitations) })] : []),
   ];
   const waiting = waitingParts.join(' · ');
+  const toReview = conflictsToReview(s);
 
   const connection = connectionOf(s);
   const state =
@@ -75,9 +77,9 @@ export function StatusBar() {
         <Text size="sm" data-testid="sync-waiting" style={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
           {waiting}
         </Text>
-        {s.openConflicts > 0 && (
+        {toReview > 0 && (
           <Anchor component="button" size="sm" c="red.8" onClick={() => navigate({ page: 'conflicts' })} data-testid="sync-conflicts" style={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
-            {t('sync.status.conflicts', { count: s.openConflicts, n: format.number(s.openConflicts) })}
+            {t('sync.status.conflicts', { count: toReview, n: format.number(toReview) })}
           </Anchor>
         )}
         {s.undeliveredInvitations > 0 && (

@@ -1,3 +1,4 @@
+import { conflictsToReview } from '../../../src-shared/contract/sync';
 import type { ConflictKind, ConflictView, InviteBatchStatus, SkipReasonText, SyncLogEntry, SyncStatus } from '../../../src-shared/contract/sync';
 import { fullName } from '../../../src-shared/profile';
 import type { TFunction } from 'i18next';
@@ -62,9 +63,10 @@ export const CONNECTION_KEYS = {
  * and the time of the last sync are not (they change every few seconds).
  */
 export function syncAnnouncement(t: TFunction, format: Formatters, s: SyncStatus): string {
+  const toReview = conflictsToReview(s);
   const parts = [
     t(CONNECTION_KEYS[connectionOf(s)]),
-    ...(s.openConflicts > 0 ? [t('sync.status.conflicts', { count: s.openConflicts, n: format.number(s.openConflicts) })] : []),
+    ...(toReview > 0 ? [t('sync.status.conflicts', { count: toReview, n: format.number(toReview) })] : []),
     ...(s.lastError === null ? [] : [syncTextOf(t, s.lastError)]),
   ];
   return parts.join('. ');

@@ -36,6 +36,7 @@ const status = (patch: Partial<SyncStatus> = {}): SyncStatus => ({
   indexing: false,
   waiting: { mutations: 0, invitations: 0, blocked: 0 },
   openConflicts: 0,
+  offlineDecisions: { catalogues: 0, rules: 0 },
   undeliveredInvitations: 0,
   lastSyncAt: '2026-03-01T10:00:00.000Z',
   lastError: null,

@@ -399,6 +399,8 @@ export class MemoryReplica {
     },
     openConflicts: () => structuredClone(this.openConflicts()).map(record),
     openConflictCount: () => this.openConflicts().length,
+    // This fake keeps no catalogue or rule changes (the replica's store is tested with a real database).
+    offlineDecisions: () => ({ catalogues: 0, rules: 0 }),
     openConflict: (id) => {
       const c = this.openConflicts().find((x) => x.id === id);
       return c === undefined ? undefined : record(structuredClone(c));
