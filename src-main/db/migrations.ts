@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import { LIST_INDEXES, SEARCH_COLUMNS, SEARCH_TRIGGERS, SEARCH_TRIGGERS_BEFORE_14, replicaIndexes } from './replica-indexes';
+import { LIST_INDEXES_21, LIST_INDEXES_BEFORE_21, SEARCH_COLUMNS, SEARCH_TRIGGERS, SEARCH_TRIGGERS_BEFORE_14, replicaIndexes } from './replica-indexes';
 import { createInvitationEvents } from './dashboard.repo';
 import { addFoldedNames } from './duplicates.repo';
 import { addProfileSources } from './profile-sources';
@@ -302,7 +302,7 @@ export const migrations: readonly Migration[] = [
       db.exec(SEARCH_TRIGGERS_BEFORE_14.profiles_search_delete);
       // The list indexes and the search triggers as they were: left to the deferred build while that is pending.
       if (!replicaIndexes.pending(db)) {
-        for (const [name, definition] of Object.entries(LIST_INDEXES)) db.exec(`CREATE INDEX ${name} ${definition}`);
+        for (const [name, definition] of Object.entries(LIST_INDEXES_BEFORE_21)) db.exec(`CREATE INDEX ${name} ${definition}`);
         db.exec(SEARCH_TRIGGERS_BEFORE_14.profiles_search_insert);
         db.exec(SEARCH_TRIGGERS_BEFORE_14.profiles_search_update);
       }
@@ -427,6 +427,15 @@ export const migrations: readonly Migration[] = [
   { version: 18, name: 'catalogue changes made offline', up: createCatalogueChanges },
   { version: 19, name: 'rule changes made offline', up: createRuleChanges },
   { version: 20, name: 'attribute values remembered per source', up: addRememberedAttributeChoices },
+  {
+    version: 21,
+    name: 'an index for each sort order of the list (username, phone, external ID, language)',
+    up: (db) => {
+      // Sorted by these, a page sorted every live row first. While a deferred build is pending, that build makes them
+      // with the other list indexes (LIST_INDEXES holds them), so a file in the middle of a large pull is not held up here.
+      if (!replicaIndexes.pending(db)) for (const [name, definition] of Object.entries(LIST_INDEXES_21)) db.exec(`CREATE INDEX IF NOT EXISTS ${name} ${definition}`);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -52,11 +52,8 @@ export const SEARCH_TRIGGERS = searchTriggers(SEARCH_COLUMNS);
 /** The search triggers as schemas 3 to 13 had them (before usernames): the migrations of those versions make these. */
 export const SEARCH_TRIGGERS_BEFORE_14 = searchTriggers(['first_name', 'last_name', 'email', 'external_id']);
 
-/**
- * The list's indexes: one per sort order the list offers; each ends in rid (implicit), the tie-break that keeps pages stable.
- * The unique indexes (id, email, external ID) are not here: they guard the data and stay in place during bulk writes.
- */
-export const LIST_INDEXES = {
+/** The list's indexes as schemas 2 to 20 had them (migration 7 makes these: the username column came with schema 14). */
+export const LIST_INDEXES_BEFORE_21 = {
   profiles_by_name: 'ON profiles (deleted, name_key)',
   profiles_by_email: 'ON profiles (deleted, email)',
   profiles_by_updated: 'ON profiles (deleted, updated_at)',
@@ -64,8 +61,31 @@ export const LIST_INDEXES = {
   profiles_by_status: 'ON profiles (deleted, status)',
   // The expired filter: pending rows by the end of their invitation.
   profiles_pending_by_expiry: "ON profiles (invitation_expires_at) WHERE deleted = 0 AND status = 'pending'",
+  // The language filter under the name sort.
   profiles_by_language: 'ON profiles (deleted, language, name_key)',
 } as const;
+
+/**
+ * Schema 21: the sort orders the first indexes left to a sort of every live row. Each is (deleted, column) and rid
+ * (implicit), exactly the list's ORDER BY (profile-list.repo): the column as it is (BINARY, as the list compares it;
+ * profiles_by_username is NOCASE and partial, for finding a username's holder), then rid. A nullable column's
+ * "NULLS LAST" is served by the same index: ascending, SQLite reads the non-null entries and then the null ones
+ * (its "big null" scan, the column coming right after the deleted = 0 equality); descending, nulls come last anyway.
+ * The language gets one of its own: profiles_by_language puts the name before rid.
+ */
+export const LIST_INDEXES_21 = {
+  profiles_by_username_sort: 'ON profiles (deleted, username)',
+  profiles_by_phone: 'ON profiles (deleted, phone)',
+  profiles_by_external_id: 'ON profiles (deleted, external_id)',
+  profiles_by_language_sort: 'ON profiles (deleted, language)',
+} as const;
+
+/**
+ * The list's indexes: one per sort order the list offers (each ends in rid, implicit, the tie-break that keeps pages
+ * stable) and per filter that needs one. They are left out by bulk writes and made by the deferred build.
+ * The unique indexes (id, email, external ID) are not here: they guard the data and stay in place during bulk writes.
+ */
+export const LIST_INDEXES = { ...LIST_INDEXES_BEFORE_21, ...LIST_INDEXES_21 } as const;
 
 /** Triggers switched off in bulk mode: the ones that keep the search indexes (the build rebuilds those from the rows). */
 const BULK_OFF = ['profiles_search_insert', 'profiles_search_update', 'profiles_search_delete'] as const;

@@ -9,6 +9,8 @@
  * filtered on each attribute (an entry or "none"), and a list action that
  * grants one access right to every profile (all search results selected),
  * through the list actions service as the console runs it, offline.
+ * The list unfiltered, sorted by each of its sort fields both ways: the first
+ * page (100 rows) and a deep one (offset 50,000), p50/p95 over a few runs.
  * Prints one JSON line.
  * Targets: p95 search ≤ 15 ms; dashboard summary ≤ 200 ms (first call and p95);
  * p95 of the filter on each attribute ≤ 15 ms (beside it, the same filters' count
@@ -24,7 +26,7 @@ import { openDatabase } from '../../src-main/db/database';
 import { migrate } from '../../src-main/db/migrations';
 import { profilesRepo } from '../../src-main/db/profiles.repo';
 import { buildWhere } from '../../src-main/db/profile-list.repo';
-import type { ProfileQuery } from '../../src-shared/contract/profiles';
+import type { ProfileQuery, SortField } from '../../src-shared/contract/profiles';
 import type { StoredProfile } from '../../src-main/core/ports';
 import { LANGUAGES } from '../../src-shared/languages';
 import { quantile, sizeOption } from './support';
@@ -38,6 +40,11 @@ import { ListActionService } from '../../src-main/core/profiles/list-actions';
 
 const COUNT = sizeOption('profiles', 'BENCH_PROFILES', 100_000);
 const PAGE = 200;
+/** The sort figures: pages of this many rows, the first and one this deep, each asked this many times (after one warm-up). */
+const SORT_PAGE = 100;
+const SORT_DEEP_OFFSET = Math.min(50_000, Math.floor(COUNT / 2));
+const SORT_RUNS = sizeOption('sort-runs', 'BENCH_SORT_RUNS', 9);
+const SORT_FIELDS: readonly SortField[] = ['name', 'email', 'username', 'phone', 'language', 'externalId', 'status', 'updatedAt', 'createdAt'];
 
 // A small deterministic generator, so runs compare.
 let seed = 42;
@@ -104,7 +111,8 @@ function seedProfiles(db: ReturnType<typeof openDatabase>): number {
         phone: rand() < 0.7 ? `+3247${String(Math.floor(rand() * 1e7)).padStart(7, '0')}` : null,
         tags,
         externalId: rand() < 0.8 ? `HR-${String(i).padStart(6, '0')}` : null,
-        username: null,
+        // Two profiles in three hold a username (made from i, so the generator's sequence, and every other figure's data, stays as it was).
+        username: i % 3 === 0 ? null : `${first}.${(i * 7919) % COUNT}`.toLowerCase(),
         language: pick(LANGUAGES),
         ...randomAttributes(),
         grants: {},
@@ -184,6 +192,20 @@ try {
     return time(() => profilesRepo.list(db, { sort: { by: 'name', dir: 'asc' } }, offset, PAGE, now));
   });
 
+  // The list with no search or filter, sorted by each field both ways: its first page and a deep one, as the Profiles page asks them.
+  const sortPage = (by: SortField, dir: 'asc' | 'desc', offset: number): { p50: number; p95: number } => {
+    const query: ProfileQuery = { sort: { by, dir } };
+    profilesRepo.list(db, query, offset, SORT_PAGE, now);
+    return percentiles(Array.from({ length: SORT_RUNS }, () => time(() => profilesRepo.list(db, query, offset, SORT_PAGE, now))));
+  };
+  const sorted = Object.fromEntries(
+    SORT_FIELDS.map((by) => [
+      by,
+      Object.fromEntries((['asc', 'desc'] as const).map((dir) => [dir, { firstPage: sortPage(by, dir, 0), deepPage: sortPage(by, dir, SORT_DEEP_OFFSET) }])),
+    ]),
+  ) as Record<SortField, Record<'asc' | 'desc', { firstPage: { p50: number; p95: number }; deepPage: { p50: number; p95: number } }>>;
+  const sortWorst = (page: 'firstPage' | 'deepPage'): number => Math.max(...Object.values(sorted).flatMap((d) => [d.asc[page].p95, d.desc[page].p95]));
+
   // Baselines on the same table: a bare SELECT of one page, and a naive substring scan.
   const bare = db.prepare('SELECT * FROM profiles LIMIT ? OFFSET ?');
   const baseSamples = Array.from({ length: 300 }, () => {
@@ -248,6 +270,7 @@ try {
     search: { ...search, queries: searchSamples.length },
     filter: { ...filter, queries: filterSamples.length },
     deepPage: percentiles(deepPageSamples),
+    sortedPages: { pageSize: SORT_PAGE, deepOffset: SORT_DEEP_OFFSET, runs: SORT_RUNS, byField: sorted, worstFirstPageP95: sortWorst('firstPage'), worstDeepPageP95: sortWorst('deepPage') },
     baselineBareSelect: baseline,
     naiveLikeScan: percentiles(naiveSamples),
     ratioSearchP95ToBaselineP95: Number((search.p95 / Math.max(baseline.p95, 0.001)).toFixed(2)),

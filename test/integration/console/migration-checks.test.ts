@@ -6,7 +6,7 @@ import { openDatabase } from '../../../src-main/db/database';
 import type { Db } from '../../../src-main/db/database';
 import { migrate, schemaVersion } from '../../../src-main/db/migrations';
 import { profilesRepo } from '../../../src-main/db/profiles.repo';
-import { LIST_INDEXES, SEARCH_TRIGGERS, replicaIndexes } from '../../../src-main/db/replica-indexes';
+import { LIST_INDEXES, LIST_INDEXES_21, SEARCH_TRIGGERS, replicaIndexes } from '../../../src-main/db/replica-indexes';
 import { createSyncStore } from '../../../src-main/db/sync.repo';
 import { INVITATION_EVENT_TRIGGERS } from '../../../src-main/db/dashboard.repo';
 import { storedProfile, insertPreAttributeProfile } from '../../support/stored';
@@ -54,8 +54,9 @@ describe('migration 7: checks as comparisons', () => {
     // Every row as it was (later migrations add columns of their own: the ones it had keep their values).
     const columns = Object.keys(before[0] as object);
     expect(rows().map((r) => Object.fromEntries(columns.map((c) => [c, (r as Record<string, unknown>)[c]])))).toEqual(before);
-    // The indexes it had, and those later migrations add: 14 (usernames), 15 (deactivated profiles), 16 (sources) and 17 (folded names).
-    expect(names('index')).toEqual([...indexesBefore, 'profiles_by_username', 'profiles_deactivated', 'profiles_by_source', 'profiles_by_folded_name'].sort());
+    // The indexes it had, and those later migrations add: 14 (usernames), 15 (deactivated profiles), 16 (sources), 17 (folded names)
+    // and 21 (the list's remaining sort orders).
+    expect(names('index')).toEqual([...indexesBefore, 'profiles_by_username', 'profiles_deactivated', 'profiles_by_source', 'profiles_by_folded_name', ...Object.keys(LIST_INDEXES_21)].sort());
     expect(names('trigger')).toEqual([...Object.keys(SEARCH_TRIGGERS), ...Object.keys(INVITATION_EVENT_TRIGGERS), 'profile_entries_delete'].sort());
     for (const table of ['profiles', 'import_items']) expect(tableSql(table)).not.toMatch(/\bIN\s*\(/i);
     // The full-text indexes were not rebuilt: their entries still point at the same rids.
