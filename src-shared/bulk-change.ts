@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ATTRIBUTE_LIMITS, KIND_OF, MULTI_FIELDS, SINGLE_FIELDS, sortedIds } from './attributes';
-import type { AttributeField, Grants, RequiredAttributes } from './attributes';
+import { ATTRIBUTE_LIMITS, KIND_OF, MULTI_FIELDS, SINGLE_FIELDS, keptGrants, sortedIds } from './attributes';
+import type { AttributeField, RequiredAttributes } from './attributes';
 import type { ProfileValues } from './profile';
 
 /**
@@ -36,11 +36,10 @@ export type BulkSkipReason = (typeof BULK_SKIP_REASONS)[number];
 export const bulkEntryKind = (change: BulkChange): { entryId: string; kind: (typeof KIND_OF)[AttributeField] } | null =>
   change.kind === 'clear' ? null : { entryId: change.entryId, kind: KIND_OF[change.field] };
 
-/** A grant a rule gave goes when the value it gave is changed by hand: the value no longer comes from that rule. */
-function withoutGrant(grants: Grants, key: string): Grants {
-  if (!(key in grants)) return grants;
-  const { [key]: _gone, ...rest } = grants;
-  return rest;
+/** The values with `patch`, and the rules' grants that still name a value they hold (as every other edit keeps them: keptGrants). */
+function withGrantsKept(values: ProfileValues, patch: Partial<ProfileValues>): ProfileValues {
+  const next = { ...values, ...patch };
+  return { ...next, grants: keptGrants(next, values.grants) };
 }
 
 /**
@@ -54,20 +53,20 @@ export function planBulkChange(values: ProfileValues, change: BulkChange, requir
       const held = values[change.field];
       if (held.includes(change.entryId)) return { skip: 'has_it' };
       if (held.length >= ATTRIBUTE_LIMITS.entriesPerProfile) return { skip: 'too_many' };
-      return { next: { ...values, [change.field]: sortedIds([...held, change.entryId]) } };
+      return { next: withGrantsKept(values, { [change.field]: sortedIds([...held, change.entryId]) }) };
     }
     case 'remove': {
       const held = values[change.field];
       if (!held.includes(change.entryId)) return { skip: 'lacks_it' };
       if (held.length === 1 && required.includes(change.field)) return { skip: 'required' };
-      return { next: { ...values, [change.field]: held.filter((id) => id !== change.entryId), grants: withoutGrant(values.grants, `${change.field}:${change.entryId}`) } };
+      return { next: withGrantsKept(values, { [change.field]: held.filter((id) => id !== change.entryId) }) };
     }
     case 'set':
       if (values[change.field] === change.entryId) return { skip: 'has_it' };
-      return { next: { ...values, [change.field]: change.entryId, grants: withoutGrant(values.grants, change.field) } };
+      return { next: withGrantsKept(values, { [change.field]: change.entryId }) };
     case 'clear':
       if (values[change.field] === null) return { skip: 'lacks_it' };
       if (required.includes(change.field)) return { skip: 'required' };
-      return { next: { ...values, [change.field]: null, grants: withoutGrant(values.grants, change.field) } };
+      return { next: withGrantsKept(values, { [change.field]: null }) };
   }
 }
