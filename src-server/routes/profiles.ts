@@ -24,7 +24,7 @@ import { noteUsernameNeeds, noUsernameNeeds } from '../services/profile-username
 import type { UsernameNeeds } from '../services/profile-usernames';
 import { getProfile, selectProfiles, toProfile } from '../services/profile-rows';
 import { findUnstorableCharacter } from '../services/profile-checks';
-import type { ProfileOutcome } from '../services/profiles';
+import type { ProfileOutcome } from '../services/profile-outcomes';
 
 const idParams = z.object({ id: z.uuid() });
 

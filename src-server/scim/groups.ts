@@ -7,7 +7,7 @@ import { sourceOf } from '../services/audit';
 import { scimActor } from '../services/scim-tokens';
 import type { ServerContext } from '../services/context';
 import { applyProfileChanges } from '../services/profile-apply';
-import type { ProfileOutcome } from '../services/profiles';
+import type { ProfileOutcome } from '../services/profile-outcomes';
 import { callerOf, scimBase } from './caller';
 import { applyPatch, patchOperations } from './patch';
 import { ScimError, URN } from './protocol';

@@ -21,7 +21,8 @@ import type { Tx } from '../db/tx';
 import type { ServerContext } from './context';
 import { getOrganisation, toSettings } from './organisations';
 import { applyProfileChanges } from './profile-apply';
-import type { ProfileBatch, ProfileOutcome } from './profiles';
+import type { ProfileBatch } from './profiles';
+import type { ProfileOutcome } from './profile-outcomes';
 import { rowValues } from './profile-rows';
 import { noteUsernameNeeds, noUsernameNeeds } from './profile-usernames';
 

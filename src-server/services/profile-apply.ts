@@ -13,7 +13,7 @@ import { databaseRefusalMessage, databaseRefusalRule } from './profile-checks';
 import { toProfile } from './profile-rows';
 import { lockOrganisation, setChangeSeq, toSettings } from './organisations';
 import { ProfileBatch } from './profiles';
-import type { ProfileOutcome } from './profiles';
+import type { ProfileOutcome } from './profile-outcomes';
 import type { UsernameNeeds } from './profile-usernames';
 
 /**

@@ -3,9 +3,9 @@ import { chunks, insertAsJson, iso, lookupParts, oneOf } from '../db/tx';
 import type { Tx } from '../db/tx';
 import type { Language } from '../../src-shared/languages';
 import type { ProfileSource, ProfileValues } from '../../src-shared/profile';
-import { attributeRefusal, checkValues, databaseRefusalMessage, databaseRefusalRule, isStorableText } from './profile-checks';
-import type { ConflictReason, PushResult } from '../../src-shared/wire';
-import type { ErrorDetails } from '../../src-shared/errors';
+import { attributeRefusal, checkValues, isStorableText } from './profile-checks';
+import type { BulkOutcome, ProfileOutcome } from './profile-outcomes';
+import type { PushResult } from '../../src-shared/wire';
 import { overlaps, sameValue, VALUE_FIELDS, withChanges } from '../../src-shared/profile-values';
 import type { ValueChanges } from '../../src-shared/profile-values';
 import { ATTRIBUTE_FIELDS, lookupOf } from '../../src-shared/attributes';
@@ -27,13 +27,6 @@ import { bulkEntryKind, planBulkChange } from '../../src-shared/bulk-change';
 import { englishText, rule } from '../../src-shared/messages';
 import type { BulkChange, BulkSkipReason } from '../../src-shared/bulk-change';
 
-export const refusedByDatabase = (code: string): Outcome => ({
-  kind: 'rejected',
-  code: 'VALIDATION_FAILED',
-  message: databaseRefusalMessage(code),
-  details: { database: code, rule: databaseRefusalRule(code) },
-});
-
 /** What ProfileBatch.rollbackTo() restores. */
 export interface BatchCheckpoint {
   readonly undo: number;
@@ -44,13 +37,6 @@ export interface BatchCheckpoint {
   readonly revokeFor: ReadonlySet<string>;
   readonly entriesChanged: ReadonlySet<string>;
 }
-
-type Outcome =
-  | { kind: 'applied'; row: ProfileRow | null; version: number }
-  /** Applied without the licences that had no seat left (`row`: the profile as it now is; unchanged when that was the whole change). */
-  | { kind: 'no_seat'; row: ProfileRow; version: number; licences: string[] }
-  | { kind: 'conflict'; reason: ConflictReason; row: ProfileRow }
-  | { kind: 'rejected'; code: 'VALIDATION_FAILED' | 'EMAIL_TAKEN' | 'EXTERNAL_ID_TAKEN' | 'USERNAME_TAKEN' | 'NOT_FOUND'; message: string; details?: ErrorDetails };
 
 /**
  * Applies profile changes of one organisation inside one transaction that
@@ -261,7 +247,7 @@ export class ProfileBatch {
     return { invited_at: null, invitation_expires_at: null, confirmed_at: this.#confirmedAccounts.has(email) ? iso(this.#now) : null };
   }
 
-  create(id: string, values: ProfileValues): Outcome {
+  create(id: string, values: ProfileValues): ProfileOutcome {
     const existing = this.#rows.get(id);
     if (existing !== undefined) return { kind: 'conflict', reason: 'exists', row: existing };
     const checked = checkValues(values, this.#defaultLanguage);
@@ -300,7 +286,7 @@ export class ProfileBatch {
     return { kind: 'applied', row, version: 1 };
   }
 
-  update(id: string, baseVersion: number, changes: ValueChanges, base: ValueChanges): Outcome {
+  update(id: string, baseVersion: number, changes: ValueChanges, base: ValueChanges): ProfileOutcome {
     const row = this.#rows.get(id);
     if (row === undefined) return { kind: 'rejected', code: 'NOT_FOUND', message: 'No such profile.' };
     if (row.deleted !== 0) return { kind: 'conflict', reason: 'deleted', row };
@@ -343,7 +329,7 @@ export class ProfileBatch {
   }
 
   /** Deactivates (at `now`) or reactivates a live profile: a change of its own, with a new version that consoles pull. */
-  setActive(id: string, active: boolean): Outcome {
+  setActive(id: string, active: boolean): ProfileOutcome {
     const row = this.#rows.get(id);
     if (row === undefined) return { kind: 'rejected', code: 'NOT_FOUND', message: 'No such profile.' };
     if (row.deleted !== 0) return { kind: 'conflict', reason: 'deleted', row };
@@ -355,7 +341,7 @@ export class ProfileBatch {
     return { kind: 'applied', row: next, version: next.version };
   }
 
-  delete(id: string, baseVersion: number): Outcome {
+  delete(id: string, baseVersion: number): ProfileOutcome {
     const row = this.#rows.get(id);
     if (row === undefined || row.deleted !== 0) return { kind: 'applied', row: null, version: row?.version ?? 0 };
     if (baseVersion !== row.version) return { kind: 'conflict', reason: 'version', row };
@@ -466,7 +452,7 @@ export class ProfileBatch {
     for (const part of chunks(rows, 300)) await this.#trx.insertInto('profile_entries').values(part).execute();
   }
 
-  toResult(mutationId: string, entityId: string, outcome: Outcome): PushResult {
+  toResult(mutationId: string, entityId: string, outcome: ProfileOutcome): PushResult {
     switch (outcome.kind) {
       case 'no_seat':
         return { mutationId, entityId, status: 'conflict', reason: 'no_seat', row: toProfile(outcome.row, this.#now), deleted: false, licences: outcome.licences };
@@ -495,10 +481,3 @@ export class ProfileBatch {
     }
   }
 }
-
-export type { Outcome as ProfileOutcome };
-
-/** What a bulk change did: the profiles it changed (before and after, for the audit log), those it left and why; or its refusal. */
-export type BulkOutcome =
-  | { kind: 'bulk'; changed: { before: ProfileRow; after: ProfileRow }[]; skipped: { profileId: string; reason: BulkSkipReason }[] }
-  | Extract<Outcome, { kind: 'rejected' }>;
