@@ -3,6 +3,7 @@ import { LANGUAGES } from './languages';
 import { ROLES } from './wire';
 import { ATTRIBUTE_FIELDS } from './attributes';
 import { INVITATION_CHANNELS } from './sms';
+import { DEFAULT_EMAIL_POLICY, EMAIL_POLICIES } from './profile';
 
 /**
  * The shapes the Roster server's organisation, admin, audit and account
@@ -53,6 +54,8 @@ export const orgSettingsSchema = z.object({
   invitationChannels: z.enum(INVITATION_CHANNELS).default('email'),
   /** How usernames are made for new profiles (src-shared/usernames.ts), e.g. {first}.{last}; null: they are not (and none from a server from before them). */
   usernameFormat: z.string().nullable().default(null),
+  /** Who needs an email (profile.ts EMAIL_POLICIES); everyone, from a server from before the setting. */
+  emailPolicy: z.enum(EMAIL_POLICIES).default(DEFAULT_EMAIL_POLICY),
   /** The caller's role: only an owner changes the settings. */
   role,
 });

@@ -28,6 +28,24 @@ export type ProfileStatus = (typeof PROFILE_STATUSES)[number];
 export const PROFILE_SOURCES = ['console', 'import_source', 'scim', 'sso', 'signup'] as const;
 export type ProfileSource = (typeof PROFILE_SOURCES)[number];
 
+/**
+ * Who needs an email (an organisation setting): everyone (`required`, the
+ * default), or a person may have either an email or a username and a mobile
+ * number (`or_username_phone`: they are then invited and reset their
+ * password by SMS, and sign in with their username).
+ */
+export const EMAIL_POLICIES = ['required', 'or_username_phone'] as const;
+export type EmailPolicy = (typeof EMAIL_POLICIES)[number];
+export const DEFAULT_EMAIL_POLICY: EmailPolicy = 'required';
+
+/** What validateProfile needs to know of the organisation to decide whether a profile without an email is whole. */
+export interface IdentityOptions {
+  /** Who needs an email (default: everyone). */
+  emailPolicy?: EmailPolicy | undefined;
+  /** The server makes a username for a new profile that comes without one (the organisation has a username format): a blank one is then not missing yet. */
+  usernameMade?: boolean | undefined;
+}
+
 export const LIMITS = {
   nameLength: 100,
   emailLength: 254,
@@ -48,7 +66,12 @@ export interface Profile extends ProfileAttributes {
   id: string;
   firstName: string;
   lastName: string;
-  /** Lower-cased: unique per organisation whatever case it was typed in. */
+  /**
+   * Lower-cased: unique per organisation whatever case it was typed in. Empty
+   * (''): the person has none, which only an organisation whose email policy
+   * is `or_username_phone` accepts, and then the profile has a username and a
+   * mobile number instead (see EMAIL_POLICIES).
+   */
   email: string;
   /** E.164, e.g. +32470123456. */
   phone: string | null;
@@ -347,8 +370,21 @@ export function checkLanguage(raw: string | null | undefined, fallback: Language
 /** A failed check names each failing field twice: in English (`fields`) and as its finding (`rules`, same keys). */
 export type ProfileCheck = { ok: true; value: ProfileValues } | { ok: false; fields: FieldErrors; rules: FieldRules };
 
+/**
+ * The finding for a profile without an email that the organisation does not
+ * accept as it is: its policy wants an email, or the profile lacks the
+ * username (and none will be made) or the mobile number that stand in for
+ * it. Null: the profile has an email, or may go without.
+ */
+export function identityRefusal(values: { email: string; username: string | null; phone: string | null }, options: IdentityOptions = {}): Refusal | null {
+  if (values.email !== '') return null;
+  if ((options.emailPolicy ?? DEFAULT_EMAIL_POLICY) === 'required') return new Refusal(rule('required', { field: 'email' }));
+  if (values.phone === null || (values.username === null && options.usernameMade !== true)) return new Refusal(rule('email_or_username_phone', {}));
+  return null;
+}
+
 /** Applies every rule to a draft; returns the normalised values or one finding per failing field. */
-export function validateProfile(draft: ProfileDraft, options: { defaultLanguage?: Language } = {}): ProfileCheck {
+export function validateProfile(draft: ProfileDraft, options: { defaultLanguage?: Language } & IdentityOptions = {}): ProfileCheck {
   const fields: FieldErrors = {};
   const rules: FieldRules = {};
   const refuse = (field: ProfileField, refusal: Refusal): void => {
@@ -359,7 +395,9 @@ export function validateProfile(draft: ProfileDraft, options: { defaultLanguage?
   if (!firstName.ok) refuse('firstName', firstName);
   const lastName = checkName('lastName', draft.lastName);
   if (!lastName.ok) refuse('lastName', lastName);
-  const email = checkEmail(draft.email);
+  // A blank email is a refusal of its own only where the organisation wants one; otherwise it is checked with the username and phone below.
+  const noEmail = blankToNull(draft.email) === null && findForbiddenCharacter(draft.email ?? '') === null && (options.emailPolicy ?? DEFAULT_EMAIL_POLICY) !== 'required';
+  const email: FieldCheck<string> = noEmail ? { ok: true, value: '' } : checkEmail(draft.email);
   if (!email.ok) refuse('email', email);
   const phone = checkPhone(draft.phoneCountryCode, draft.phoneNumber);
   if (!phone.ok) refuse(phone.field, phone);
@@ -371,8 +409,12 @@ export function validateProfile(draft: ProfileDraft, options: { defaultLanguage?
   if (!username.ok) refuse('username', username);
   const language = checkLanguage(draft.language, options.defaultLanguage);
   if (!language.ok) refuse('language', language);
+  if (noEmail && phone.ok && username.ok) {
+    const missing = identityRefusal({ email: '', username: username.value, phone: phone.value }, options);
+    if (missing !== null) refuse('email', missing);
+  }
 
-  if (firstName.ok && lastName.ok && email.ok && phone.ok && tags.ok && externalId.ok && username.ok && language.ok) {
+  if (fields.email === undefined && firstName.ok && lastName.ok && email.ok && phone.ok && tags.ok && externalId.ok && username.ok && language.ok) {
     return {
       ok: true,
       value: {

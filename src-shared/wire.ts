@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from './errors';
 import type { ErrorCode } from './errors';
 import { LANGUAGES } from './languages';
-import { LIMITS, PROFILE_SOURCES, PROFILE_STATUSES } from './profile';
+import { DEFAULT_EMAIL_POLICY, EMAIL_POLICIES, LIMITS, PROFILE_SOURCES, PROFILE_STATUSES } from './profile';
 import { MAIL_DELIVERY_STATES } from './mail-delivery';
 import type { InvitationDelivery } from './mail-delivery';
 import type { Profile, ProfileValues } from './profile';
@@ -358,6 +358,8 @@ export const organisationDefaultsSchema = z.object({
   requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)).max(ATTRIBUTE_FIELDS.length).default(() => []),
   /** How usernames are made (src-shared/usernames.ts); null: they are not (and none from a server from before usernames). */
   usernameFormat: z.string().max(1000).nullable().default(null),
+  /** Who needs an email (profile.ts EMAIL_POLICIES); everyone, from a server from before the setting. */
+  emailPolicy: z.enum(EMAIL_POLICIES).default(DEFAULT_EMAIL_POLICY),
 });
 
 /** A session in another organisation of the signed-in account (the console's organisation switcher). */

@@ -15,6 +15,7 @@ import { profileSourceMigrations } from './migrations-profile-source';
 import { runProblemMigrations } from './migrations-run-problems';
 import { oneTimePasswordMigrations } from './migrations-one-time-passwords';
 import { signupCodeMigrations } from './migrations-signup-codes';
+import { emailPolicyMigrations } from './migrations-email-policy';
 
 /**
  * One set of migrations for SQLite and PostgreSQL: only types and statements
@@ -41,6 +42,7 @@ const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   ...runProblemMigrations(dialect),
   ...oneTimePasswordMigrations(dialect),
   ...signupCodeMigrations(dialect),
+  ...emailPolicyMigrations(dialect),
 });
 
 const provider = (dialect: DialectName): MigrationProvider => ({ getMigrations: () => Promise.resolve(migrationsFor(dialect)) });

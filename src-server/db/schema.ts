@@ -36,12 +36,15 @@ export interface OrganisationsTable {
   invitation_channels: Generated<string>;
   /** How usernames are made for new profiles (src-shared/usernames.ts), e.g. {first}.{last}; null: they are not. */
   username_format: Generated<string | null>;
+  /** Who needs an email (src-shared/profile.ts EMAIL_POLICIES): 'required' (default) or 'or_username_phone' (0200). */
+  email_policy: Generated<string>;
 }
 
-/** One per normalised email across all organisations. */
+/** One per normalised email across all organisations, and one per person without an email (0200: the profile's account_id points at it). */
 export interface AccountsTable {
   id: string;
-  email: string;
+  /** Null: the account of a person without an email (a profile of an organisation whose email policy allows it). */
+  email: string | null;
   password_hash: string | null;
   confirmed_at: string | null;
   /** The latest invitation sent to this person (any organisation). Never shown to an organisation: profiles keep their own. */
@@ -178,6 +181,8 @@ export interface ProfilesTable {
   /** The single-use ticket of the "choose your own password" step after a sign-in with it: its sha-256 and its end. */
   otp_ticket_hash: Generated<string | null>;
   otp_ticket_expires_at: Generated<string | null>;
+  /** The account of a profile without an email (0200): its person's own; null for a profile with an email (its account is the email's). */
+  account_id: Generated<string | null>;
 }
 
 /**

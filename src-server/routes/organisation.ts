@@ -10,7 +10,8 @@ import type { ServerContext } from '../services/context';
 import { isSupportedCountry, getCountryCallingCode } from 'libphonenumber-js/max';
 import type { OrganisationRow } from '../db/schema';
 import { adminActor, appendAudit, sourceOf } from '../services/audit';
-import { checkAppLinks, checkOrganisationName, checkUsernameFormatSetting, invitationChannelsOf, readAppLinks, toSettings } from '../services/organisations';
+import { checkAppLinks, checkOrganisationName, checkUsernameFormatSetting, emailPolicyOf, invitationChannelsOf, readAppLinks, toSettings } from '../services/organisations';
+import { EMAIL_POLICIES } from '../../src-shared/profile';
 import { INVITATION_CHANNELS } from '../../src-shared/sms';
 import { readRequired } from '../services/catalogue-reads';
 import { ATTRIBUTE_FIELDS } from '../../src-shared/attributes';
@@ -28,6 +29,7 @@ const view = (ctx: ServerContext, row: OrganisationRow, role: z.infer<typeof org
     requiredAttributes: readRequired(row.required_attributes),
     invitationChannels: invitationChannelsOf(row),
     usernameFormat: row.username_format,
+    emailPolicy: emailPolicyOf(row),
     role,
   };
 };
@@ -84,6 +86,8 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
       invitationChannels: z.enum(INVITATION_CHANNELS, { error: `invitationChannels is one of: ${INVITATION_CHANNELS.join(', ')}.` }).optional(),
       /** How usernames are made for new profiles that come without one, e.g. {first}.{last} or {f}{last}{nn}; null or blank: they are not. */
       usernameFormat: z.string().max(1000).nullable().optional(),
+      /** Who needs an email: everyone (required), or a person may have a username and a mobile number instead (or_username_phone). */
+      emailPolicy: z.enum(EMAIL_POLICIES, { error: `emailPolicy is one of: ${EMAIL_POLICIES.join(', ')}.` }).optional(),
     }),
     response: orgSettingsSchema,
     handler: async ({ body, actor, request }) => {
@@ -107,6 +111,7 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
           ...(body.invitationChannels === undefined ? {} : { invitation_channels: body.invitationChannels }),
           ...(body.requiredAttributes === undefined ? {} : { required_attributes: JSON.stringify(ATTRIBUTE_FIELDS.filter((f) => body.requiredAttributes?.includes(f))) }),
           ...(usernameFormat === undefined ? {} : { username_format: usernameFormat }),
+          ...(body.emailPolicy === undefined ? {} : { email_policy: body.emailPolicy }),
         };
         const before: Record<string, unknown> = {};
         const after: Record<string, unknown> = {};
@@ -144,6 +149,7 @@ export function organisationRoutes(app: FastifyInstance, ctx: ServerContext): vo
         .select(['members.account_id', 'accounts.email', 'members.role', 'members.created_at'])
         .where('members.organisation_id', '=', actor.organisationId)
         .orderBy('members.created_at')
+        .$narrowType<{ email: string }>()
         .execute();
       return rows.map((r) => ({ accountId: r.account_id, email: r.email, role: r.role, since: r.created_at }));
     },

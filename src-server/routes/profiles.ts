@@ -17,7 +17,8 @@ import type { AuditSource } from '../services/audit';
 import type { Actor, ServerContext } from '../services/context';
 import { inviteBatch } from '../services/invitations';
 import { RateLimitedError } from '../lib/rate-limit';
-import { toSettings } from '../services/organisations';
+import { emailPolicyOf, toSettings } from '../services/organisations';
+import type { OrganisationRow } from '../db/schema';
 import type { ProfileBatch } from '../services/profiles';
 import { applyProfileChange } from '../services/profile-apply';
 import { noteUsernameNeeds, noUsernameNeeds } from '../services/profile-usernames';
@@ -34,8 +35,9 @@ async function applyOne(ctx: ServerContext, actor: Actor, ids: { id: string; ema
   return row === null ? null : toProfile(row, ctx.clock.now());
 }
 
-function draftValues(draft: z.infer<typeof profileDraftSchema>, defaultLanguage: ProfileValues['language']): ProfileValues {
-  const checked = validateProfile(draft, { defaultLanguage });
+/** A draft checked as the organisation's settings say (its default language, who needs an email); the batch checks it again under the lock. */
+function draftValues(draft: z.infer<typeof profileDraftSchema>, org: OrganisationRow): ProfileValues {
+  const checked = validateProfile(draft, { defaultLanguage: toSettings(org).defaultLanguage, emailPolicy: emailPolicyOf(org), usernameMade: org.username_format !== null });
   if (!checked.ok) throw new AppError('VALIDATION_FAILED', 'The profile breaks the profile rules.', { fields: checked.fields, fieldRules: checked.rules });
   return checked.value;
 }
@@ -108,7 +110,7 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
     handler: async ({ body, actor, request }) => {
       const orgRow = await lockFree(ctx, actor.organisationId);
       const org = toSettings(orgRow);
-      const values = draftValues(body.draft, org.defaultLanguage);
+      const values = draftValues(body.draft, orgRow);
       const id = body.id ?? randomUUID();
       const usernames = noUsernameNeeds();
       noteUsernameNeeds(usernames, values, true);
@@ -151,8 +153,8 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
       if (current.version !== body.baseVersion) {
         throw new AppError('VERSION_CONFLICT', 'The profile changed since you read it.', { reason: 'version', current: toProfile(current, ctx.clock.now()) });
       }
-      const org = toSettings(await lockFree(ctx, actor.organisationId));
-      const values = draftValues(body.draft, org.defaultLanguage);
+      const orgRow = await lockFree(ctx, actor.organisationId);
+      const values = draftValues(body.draft, orgRow);
       const usernames = noUsernameNeeds();
       noteUsernameNeeds(usernames, values, false);
       const profile = await applyOne(ctx, actor, { id: params.id, emails: [values.email], externalIds: values.externalId === null ? [] : [values.externalId], usernames }, (b) => {

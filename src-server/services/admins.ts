@@ -93,7 +93,7 @@ export async function createOrganisationForOwner(ctx: ServerContext, input: { na
 
 export async function listOrganisations(ctx: ServerContext): Promise<OrganisationSummary[]> {
   const orgs = await ctx.db.selectFrom('organisations').select(['id', 'name', 'default_language', 'disabled_at', 'created_at']).orderBy('created_at').orderBy('id').execute();
-  const members = await ctx.db.selectFrom('members').innerJoin('accounts', 'accounts.id', 'members.account_id').select(['members.organisation_id', 'members.role', 'accounts.email']).execute();
+  const members = await ctx.db.selectFrom('members').innerJoin('accounts', 'accounts.id', 'members.account_id').select(['members.organisation_id', 'members.role', 'accounts.email']).$narrowType<{ email: string }>().execute();
   const pending = await ctx.db
     .selectFrom('account_links')
     .select(['organisation_id', 'email'])
@@ -152,6 +152,7 @@ export async function listAdmins(ctx: ServerContext, organisationId: string): Pr
     .where('members.organisation_id', '=', organisationId)
     .orderBy('members.created_at')
     .orderBy('accounts.email')
+    .$narrowType<{ email: string }>()
     .execute();
   const links = await ctx.db
     .selectFrom('account_links')
@@ -177,6 +178,7 @@ async function lockedMember(trx: Tx, organisationId: string, accountId: string):
     .select(['members.role', 'accounts.email'])
     .where('members.organisation_id', '=', organisationId)
     .where('members.account_id', '=', accountId)
+    .$narrowType<{ email: string }>()
     .executeTakeFirst();
   if (member === undefined) throw new AppError('NOT_FOUND', 'This account is not an admin of this organisation.');
   return member;

@@ -73,7 +73,7 @@ export class AuthService {
     const email = normaliseEmail(input.email);
     const now = this.#ctx.clock.now();
     await this.#checkLimits(email, ip, now);
-    const account = await this.#ctx.db.selectFrom('accounts').select(['id', 'email', 'password_hash']).where('email', '=', email).executeTakeFirst();
+    const account = await this.#ctx.db.selectFrom('accounts').select(['id', 'email', 'password_hash']).where('email', '=', email).$narrowType<{ email: string }>().executeTakeFirst();
     const storedHash = account?.password_hash ?? null;
     const passwordOk = storedHash === null ? (await verifyPassword(input.password, await this.#decoyHash()), false) : await verifyPassword(input.password, storedHash);
     const memberships = account === undefined ? [] : await this.#memberships(account.id);
@@ -122,7 +122,7 @@ export class AuthService {
    */
   async signInVerified(email: string, organisationId: string, source: AuditSource): Promise<SignInResponse> {
     const now = this.#ctx.clock.now();
-    const account = await this.#ctx.db.selectFrom('accounts').select(['id', 'email']).where('email', '=', normaliseEmail(email)).executeTakeFirst();
+    const account = await this.#ctx.db.selectFrom('accounts').select(['id', 'email']).where('email', '=', normaliseEmail(email)).$narrowType<{ email: string }>().executeTakeFirst();
     const memberships = account === undefined ? [] : await this.#memberships(account.id);
     const chosen = memberships.find((m) => m.organisationId === organisationId);
     if (account === undefined || chosen === undefined) {
@@ -195,6 +195,8 @@ export class AuthService {
       .where('sessions.expires_at', '>', iso(now))
       .where('sessions.last_seen_at', '>', this.#idleCutoff(now))
       .where('organisations.disabled_at', 'is', null)
+      // A member's account always has an email (admins are invited by email).
+      .$narrowType<{ email: string }>()
       .executeTakeFirst();
     if (row === undefined) return null;
     let lastSeen = row.last_seen_at;

@@ -63,6 +63,7 @@ export async function queueRunReport(ctx: ServerContext, trx: Tx, run: ImportRun
     .where('members.organisation_id', '=', run.organisation_id)
     .where('members.role', 'in', ['owner', 'admin'])
     .orderBy('accounts.email')
+    .$narrowType<{ email: string }>()
     .execute();
   if (admins.length === 0) return false;
   const payload: ImportReportPayload = {

@@ -25,6 +25,46 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /**
+ * The account of each live profile, by profile id, made where it is missing:
+ * the account of the profile's email (shared by every organisation that
+ * knows the person by it), or for a profile without an email the account
+ * it points at (account_id: its person's own), which is made and pointed at
+ * the first time.
+ */
+async function accountsOf(
+  trx: Tx,
+  organisationId: string,
+  rows: readonly { id: string; email: string; account_id: string | null }[],
+  at: string,
+): Promise<Map<string, { id: string; confirmed_at: string | null }>> {
+  const byEmail = new Map<string, { id: string; confirmed_at: string | null }>();
+  const byId = new Map<string, { id: string; confirmed_at: string | null }>();
+  const emails = [...new Set(rows.filter((r) => r.email !== '').map((r) => r.email))];
+  for (const part of chunks(emails, 500)) {
+    for (const a of await trx.selectFrom('accounts').select(['id', 'email', 'confirmed_at']).where('email', 'in', part).$narrowType<{ email: string }>().execute()) byEmail.set(a.email, a);
+  }
+  const own = [...new Set(rows.filter((r) => r.email === '' && r.account_id !== null).map((r) => r.account_id ?? ''))];
+  for (const part of chunks(own, 500)) for (const a of await trx.selectFrom('accounts').select(['id', 'confirmed_at']).where('id', 'in', part).execute()) byId.set(a.id, a);
+  const fresh = (email: string | null) => ({ id: randomUUID(), email, password_hash: null, confirmed_at: null, invited_at: null, invitation_expires_at: null, created_at: at, updated_at: at });
+  const newForEmails = emails.filter((e) => !byEmail.has(e)).map(fresh);
+  const newOwn = rows.filter((r) => r.email === '' && (r.account_id === null || !byId.has(r.account_id))).map((r) => ({ profileId: r.id, account: fresh(null) }));
+  for (const part of chunks([...newForEmails, ...newOwn.map((n) => n.account)], 500)) await trx.insertInto('accounts').values(part).execute();
+  for (const a of newForEmails) byEmail.set(a.email ?? '', { id: a.id, confirmed_at: null });
+  for (const { profileId, account } of newOwn) {
+    byId.set(account.id, { id: account.id, confirmed_at: null });
+    // Not a change the consoles see (they hold no account ids): no change number.
+    await trx.updateTable('profiles').set({ account_id: account.id }).where('organisation_id', '=', organisationId).where('id', '=', profileId).execute();
+  }
+  const ownOf = new Map(newOwn.map((n) => [n.profileId, n.account.id]));
+  const found = new Map<string, { id: string; confirmed_at: string | null }>();
+  for (const r of rows) {
+    const account = r.email !== '' ? byEmail.get(r.email) : byId.get(ownOf.get(r.id) ?? r.account_id ?? '');
+    if (account !== undefined) found.set(r.id, account);
+  }
+  return found;
+}
+
+/**
  * Sends email 1 to each named profile of the organisation: a fresh link
  * (random token, only its hash kept), the profile pending, and the email
  * queued in the same transaction. Earlier links of these profiles stop
@@ -51,31 +91,31 @@ export async function inviteProfiles(
   const invited: string[] = [];
   const confirmed: string[] = [];
 
-  const rows: { id: string; email: string; phone: string | null; first_name: string; last_name: string; language: string; deleted: number; confirmed_at: string | null; invited_at: string | null; deactivated_at: string | null }[] = [];
+  const rows: {
+    id: string;
+    email: string;
+    phone: string | null;
+    first_name: string;
+    last_name: string;
+    language: string;
+    deleted: number;
+    confirmed_at: string | null;
+    invited_at: string | null;
+    deactivated_at: string | null;
+    account_id: string | null;
+  }[] = [];
   for (const part of chunks(unique, 500)) {
     rows.push(
       ...(await trx
         .selectFrom('profiles')
-        .select(['id', 'email', 'phone', 'first_name', 'last_name', 'language', 'deleted', 'confirmed_at', 'invited_at', 'deactivated_at'])
+        .select(['id', 'email', 'phone', 'first_name', 'last_name', 'language', 'deleted', 'confirmed_at', 'invited_at', 'deactivated_at', 'account_id'])
         .where('organisation_id', '=', org.id)
         .where('id', 'in', part)
         .execute()),
     );
   }
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const emails = [...new Set(rows.filter((r) => r.deleted === 0).map((r) => r.email))];
-  const accounts = new Map<string, { id: string; confirmed_at: string | null }>();
-  for (const part of chunks(emails, 500)) {
-    for (const a of await trx.selectFrom('accounts').select(['id', 'email', 'confirmed_at']).where('email', 'in', part).execute()) accounts.set(a.email, a);
-  }
-  const newAccounts = emails.filter((e) => !accounts.has(e)).map((email) => ({ id: randomUUID(), email }));
-  for (const part of chunks(newAccounts, 500)) {
-    await trx
-      .insertInto('accounts')
-      .values(part.map((a) => ({ id: a.id, email: a.email, password_hash: null, confirmed_at: null, invited_at: null, invitation_expires_at: null, created_at: invitedAt, updated_at: invitedAt })))
-      .execute();
-    for (const a of part) accounts.set(a.email, { id: a.id, confirmed_at: null });
-  }
+  const accounts = await accountsOf(trx, org.id, rows.filter((r) => r.deleted === 0), invitedAt);
 
   const candidates: { id: string; email: string; phone: string | null; channels: Channel[]; firstName: string; lastName: string; language: Language; accountId: string }[] = [];
   const channelSetting = invitationChannelsOf(org);
@@ -94,7 +134,7 @@ export async function inviteProfiles(
       skipped.push({ profileId: id, reason: 'deactivated' });
       continue;
     }
-    const account = accounts.get(row.email);
+    const account = accounts.get(row.id);
     if (account === undefined) throw new Error('account missing after insert');
     if (account.confirmed_at !== null) {
       skipped.push({ profileId: id, reason: 'already_confirmed' });
@@ -405,11 +445,12 @@ export async function acceptInvitation(ctx: ServerContext, token: string, passwo
       const invited = await trx.selectFrom('invitations').select('profile_id').where('id', '=', invitationId).executeTakeFirstOrThrow();
       await appendAudit(
         trx,
-        { organisationId: inviting.id, actor: { type: 'person', accountId, email }, source, action: 'invitation.confirmed', target: { type: 'profile', id: invited.profile_id }, profileId: invited.profile_id, details: { email } },
+        { organisationId: inviting.id, actor: { type: 'person', accountId, email: email === '' ? null : email }, source, action: 'invitation.confirmed', target: { type: 'profile', id: invited.profile_id }, profileId: invited.profile_id, details: { email } },
         now,
       );
     }
-    if (inviting !== undefined) {
+    // Email 2 needs an email: someone invited by SMS only sees the app links on the page after signing in.
+    if (inviting !== undefined && email !== '') {
       const profile = await trx
         .selectFrom('invitations')
         .innerJoin('profiles', (j) => j.onRef('profiles.organisation_id', '=', 'invitations.organisation_id').onRef('profiles.id', '=', 'invitations.profile_id'))

@@ -14,7 +14,7 @@ import type { Executor } from '../db/tx';
 import { appendAudit } from './audit';
 import type { AuditEntryInput, AuditSource } from './audit';
 import type { Actor, ServerContext } from './context';
-import { ensureAccount, lockOrganisation, setChangeSeq } from './organisations';
+import { ensureProfileAccount, lockOrganisation, setChangeSeq } from './organisations';
 
 /**
  * One-time passwords (issue 15): an owner or admin sets a first password on
@@ -37,7 +37,8 @@ export async function setOneTimePassword(ctx: ServerContext, actor: Actor, profi
     db
       .selectFrom('profiles')
       .innerJoin('organisations', 'organisations.id', 'profiles.organisation_id')
-      .leftJoin('accounts', 'accounts.email', 'profiles.email')
+      // The profile's account: its email's, or its own when it has none (accounts.email is never '').
+      .leftJoin('accounts', (j) => j.on((eb) => eb.or([eb('accounts.email', '=', eb.ref('profiles.email')), eb('accounts.id', '=', eb.ref('profiles.account_id'))])))
       .select(['profiles.email as email', 'profiles.first_name as first_name', 'profiles.last_name as last_name', 'profiles.deactivated_at as deactivated_at', 'organisations.name as organisation_name', 'accounts.password_hash as password_hash'])
       .where('profiles.organisation_id', '=', actor.organisationId)
       .where('profiles.id', '=', profileId)
@@ -89,9 +90,13 @@ export async function issueOtpTicket(ctx: ServerContext, organisationId: string,
   return ticket;
 }
 
+/** How a page names the person: their email, or their username when they have none. */
+export const shownAs = (profile: { email: string; username: string | null }): string => (profile.email !== '' ? profile.email : (profile.username ?? ''));
+
 interface TicketHolder {
   id: string;
   email: string;
+  username: string | null;
   first_name: string;
   last_name: string;
   organisation_name: string;
@@ -103,7 +108,7 @@ async function ticketHolder(ctx: ServerContext, organisationId: string, ticket: 
   return ctx.db
     .selectFrom('profiles')
     .innerJoin('organisations', 'organisations.id', 'profiles.organisation_id')
-    .select(['profiles.id as id', 'profiles.email as email', 'profiles.first_name as first_name', 'profiles.last_name as last_name', 'organisations.name as organisation_name'])
+    .select(['profiles.id as id', 'profiles.email as email', 'profiles.username as username', 'profiles.first_name as first_name', 'profiles.last_name as last_name', 'organisations.name as organisation_name'])
     .where('profiles.organisation_id', '=', organisationId)
     .where('profiles.otp_ticket_hash', '=', hashToken(ticket))
     .where('profiles.otp_ticket_expires_at', '>', now)
@@ -125,7 +130,7 @@ export async function chooseFirstPassword(ctx: ServerContext, organisationId: st
   const holder = await ticketHolder(ctx, organisationId, ticket);
   if (holder === undefined) return { kind: 'gone' };
   const reason = passwordProblem(password, confirm, { email: holder.email, names: [holder.first_name, holder.last_name, holder.organisation_name] });
-  if (reason !== null) return { kind: 'refused', reason, email: holder.email };
+  if (reason !== null) return { kind: 'refused', reason, email: shownAs(holder) };
   const hash = await hashPassword(password, ctx.config.scrypt);
   return inTransaction(ctx.db, async (trx): Promise<FirstPasswordOutcome> => {
     const now = ctx.clock.now();
@@ -140,7 +145,7 @@ export async function chooseFirstPassword(ctx: ServerContext, organisationId: st
       .where('otp_ticket_expires_at', '>', iso(now))
       .executeTakeFirst();
     if (ended.numUpdatedRows !== 1n) return { kind: 'gone' };
-    const account = await ensureAccount(trx, holder.email, now);
+    const account = await ensureProfileAccount(trx, organisationId, holder, now);
     const set = await trx
       .updateTable('accounts')
       .set({ password_hash: hash, confirmed_at: (eb) => eb.fn.coalesce('confirmed_at', eb.val(iso(now))), updated_at: iso(now) })
@@ -154,10 +159,10 @@ export async function chooseFirstPassword(ctx: ServerContext, organisationId: st
     await setChangeSeq(trx, organisationId, seq);
     await appendAudit(
       trx,
-      { organisationId, actor: { type: 'person', accountId: account.id, email: holder.email }, action: 'account.one_time_password_replaced', target: { type: 'profile', id: holder.id }, profileId: holder.id, source },
+      { organisationId, actor: { type: 'person', accountId: account.id, email: holder.email === '' ? null : holder.email }, action: 'account.one_time_password_replaced', target: { type: 'profile', id: holder.id }, profileId: holder.id, source },
       now,
     );
-    return { kind: 'done', email: holder.email };
+    return { kind: 'done', email: shownAs(holder) };
   });
 }
 
@@ -183,6 +188,7 @@ export async function sendSignInDetails(ctx: ServerContext, actor: Actor, profil
       .executeTakeFirst();
     if (profile === undefined) throw new AppError('NOT_FOUND', 'No such profile in this organisation.');
     if (profile.deactivated_at !== null) refuse('FORBIDDEN', rule('otp_deactivated', {}));
+    if (profile.email === '') refuse('CONFLICT', rule('sign_in_details_no_email', {}));
     const recent = await trx
       .selectFrom('mail_outbox')
       .select('created_at')

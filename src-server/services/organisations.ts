@@ -12,7 +12,8 @@ import { AppError, ruleError } from '../../src-shared/errors';
 import type { FieldRules } from '../../src-shared/errors';
 import { englishText, rule } from '../../src-shared/messages';
 import type { LabelledField, RuleMessage } from '../../src-shared/messages';
-import { checkEmail } from '../../src-shared/profile';
+import { checkEmail, DEFAULT_EMAIL_POLICY, EMAIL_POLICIES } from '../../src-shared/profile';
+import type { EmailPolicy } from '../../src-shared/profile';
 import type { Role } from '../../src-shared/wire';
 import { findForbiddenCharacter, forbiddenCharacterRule } from '../../src-shared/text-safety';
 import { checkWebUrl } from '../../src-shared/urls';
@@ -129,6 +130,8 @@ export function toSettings(row: Pick<OrganisationRow, 'id' | 'name' | 'default_l
 }
 
 /** The organisation's invitation channels (email when the column holds anything else). */
+export const emailPolicyOf = (row: Pick<OrganisationRow, 'email_policy'>): EmailPolicy => EMAIL_POLICIES.find((p) => p === row.email_policy) ?? DEFAULT_EMAIL_POLICY;
+
 export const invitationChannelsOf = (row: Pick<OrganisationRow, 'invitation_channels'>): InvitationChannels =>
   INVITATION_CHANNELS.find((c) => c === row.invitation_channels) ?? 'email';
 
@@ -168,6 +171,24 @@ export async function ensureAccount(trx: Executor, email: string, now: Date): Pr
     .insertInto('accounts')
     .values({ id, email, password_hash: null, confirmed_at: null, invited_at: null, invitation_expires_at: null, created_at: iso(now), updated_at: iso(now) })
     .execute();
+  return { id, created: true };
+}
+
+/**
+ * Finds or creates the account of a profile: its email's, or for a profile
+ * without an email its person's own, which the profile points at
+ * (account_id) from then on.
+ */
+export async function ensureProfileAccount(trx: Executor, organisationId: string, profile: { id: string; email: string }, now: Date): Promise<{ id: string; created: boolean }> {
+  if (profile.email !== '') return ensureAccount(trx, profile.email, now);
+  const row = await trx.selectFrom('profiles').select('account_id').where('organisation_id', '=', organisationId).where('id', '=', profile.id).executeTakeFirst();
+  if (row?.account_id != null) {
+    const existing = await trx.selectFrom('accounts').select('id').where('id', '=', row.account_id).executeTakeFirst();
+    if (existing !== undefined) return { id: existing.id, created: false };
+  }
+  const id = randomUUID();
+  await trx.insertInto('accounts').values({ id, email: null, password_hash: null, confirmed_at: null, invited_at: null, invitation_expires_at: null, created_at: iso(now), updated_at: iso(now) }).execute();
+  await trx.updateTable('profiles').set({ account_id: id }).where('organisation_id', '=', organisationId).where('id', '=', profile.id).execute();
   return { id, created: true };
 }
 

@@ -8,7 +8,7 @@ import { appendAudit } from './audit';
 import type { AuditSource } from './audit';
 import type { ServerContext } from './context';
 import { invitationChannelsOf } from './organisations';
-import { findProfileByIdentifier, readIdentifier } from './person-sign-in';
+import { accountOfProfile, findProfileByIdentifier, readIdentifier } from './person-sign-in';
 
 /**
  * "Forgot password" on an organisation's sign-in page (issue 15): the
@@ -48,7 +48,7 @@ export async function sendPersonPasswordReset(ctx: ServerContext, organisationId
     const org = await trx.selectFrom('organisations').select(['id', 'name', 'default_language', 'invitation_channels', 'disabled_at']).where('id', '=', organisationId).executeTakeFirst();
     if (org === undefined || org.disabled_at !== null) return [];
     // Only someone who chose a password resets it; someone who never did uses their invitation.
-    const account = await trx.selectFrom('accounts').select(['id', 'password_hash']).where('email', '=', profile.email).executeTakeFirst();
+    const account = await accountOfProfile(trx, profile, profile.email);
     if (account?.password_hash == null) return [];
     const usable = await emailUsable(trx, organisationId, profile.email);
     const chosen = invitationChannelsFor(invitationChannelsOf(org), { email: usable ? profile.email : null, phone: profile.phone });

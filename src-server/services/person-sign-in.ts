@@ -2,8 +2,9 @@ import { sql } from 'kysely';
 import { normaliseEmail } from '../../src-shared/profile';
 import { hashPassword, verifyPassword } from '../lib/crypto';
 import { iso } from '../db/tx';
+import type { Executor } from '../db/tx';
 import { recordAudit } from './audit';
-import { issueOtpTicket } from './one-time-passwords';
+import { issueOtpTicket, shownAs } from './one-time-passwords';
 import type { AuditSource } from './audit';
 import type { ServerContext } from './context';
 
@@ -16,6 +17,7 @@ import type { ServerContext } from './context';
  * is checked against a decoy hash).
  */
 
+/** `email`: how the page names the person, their email or (without one) their username. */
 export type PersonSignInResult =
   | { kind: 'signed_in'; profileId: string; email: string }
   /** The one-time password an admin set was right: the person chooses their own with this ticket (one-time-passwords.ts). */
@@ -33,14 +35,28 @@ export function readIdentifier(raw: string): PersonIdentifier {
   return trimmed.includes('@') ? { kind: 'email', value: normaliseEmail(trimmed) } : { kind: 'username', value: trimmed.toLowerCase() };
 }
 
+/**
+ * The account of a profile: its email's (shared by every organisation that
+ * knows the person by it), or for a profile without an email its own
+ * (account_id, made when it was first invited).
+ */
+export async function accountOfProfile(db: Executor, profile: { email: string; account_id: string | null } | undefined, typedEmail: string): Promise<{ id: string; password_hash: string | null } | undefined> {
+  const accounts = db.selectFrom('accounts').select(['id', 'password_hash']);
+  if (profile !== undefined && profile.email === '') return profile.account_id === null ? undefined : accounts.where('id', '=', profile.account_id).executeTakeFirst();
+  return accounts.where('email', '=', profile?.email ?? typedEmail).executeTakeFirst();
+}
+
 /** The organisation's live profile the identifier names, or undefined. */
 export async function findProfileByIdentifier(
   ctx: ServerContext,
   organisationId: string,
   identifier: PersonIdentifier,
-): Promise<{ id: string; email: string; phone: string | null; language: string; deactivated_at: string | null; otp_hash: string | null; otp_expires_at: string | null } | undefined> {
+): Promise<
+  | { id: string; email: string; username: string | null; phone: string | null; language: string; deactivated_at: string | null; otp_hash: string | null; otp_expires_at: string | null; account_id: string | null }
+  | undefined
+> {
   if (identifier.value === '') return undefined;
-  const live = ctx.db.selectFrom('profiles').select(['id', 'email', 'phone', 'language', 'deactivated_at', 'otp_hash', 'otp_expires_at']).where('organisation_id', '=', organisationId).where('deleted', '=', 0);
+  const live = ctx.db.selectFrom('profiles').select(['id', 'email', 'username', 'phone', 'language', 'deactivated_at', 'otp_hash', 'otp_expires_at', 'account_id']).where('organisation_id', '=', organisationId).where('deleted', '=', 0);
   return identifier.kind === 'email' ? live.where('email', '=', identifier.value).executeTakeFirst() : live.where(sql<string>`lower(username)`, '=', identifier.value).executeTakeFirst();
 }
 
@@ -64,7 +80,7 @@ export class PersonSignIn {
     const profile = await findProfileByIdentifier(ctx, organisationId, identifier);
     // The account is the profile's email's; an unknown identifier still costs a lookup (of nothing) and a hash.
     const email = profile?.email ?? (identifier.kind === 'email' ? identifier.value : '');
-    const account = await ctx.db.selectFrom('accounts').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
+    const account = await accountOfProfile(ctx.db, profile, email);
     const hash = account?.password_hash ?? null;
     // Someone with no password of their own yet may hold a one-time password an admin set; one check either way, against a decoy when there is neither.
     const oneTime = hash === null ? (profile?.otp_hash ?? null) : null;
@@ -72,9 +88,9 @@ export class PersonSignIn {
     const passwordOk = checked === null ? (await verifyPassword(password, await this.#decoyHash()), false) : await verifyPassword(password, checked);
     const now = ctx.clock.now();
     if (profile === undefined) return { kind: 'wrong' };
-    if (oneTime !== null) return this.#withOneTimePassword(organisationId, profile, email, account?.id ?? null, passwordOk, source, now);
+    if (oneTime !== null) return this.#withOneTimePassword(organisationId, profile, shownAs(profile), account?.id ?? null, passwordOk, source, now);
     if (account === undefined) return { kind: 'wrong' };
-    const who = { type: 'person' as const, accountId: account.id, email };
+    const who = { type: 'person' as const, accountId: account.id, email: email === '' ? null : email };
     if (!passwordOk) {
       await recordAudit(ctx.db, [{ organisationId, actor: who, action: 'account.sign_in_failed', target: { type: 'profile', id: profile.id }, profileId: profile.id, details: { method: 'password', reason: 'password' }, source }], now);
       return { kind: 'wrong' };
@@ -85,12 +101,12 @@ export class PersonSignIn {
       return { kind: 'deactivated' };
     }
     await recordAudit(ctx.db, [{ organisationId, actor: who, action: 'account.signed_in', target: { type: 'profile', id: profile.id }, profileId: profile.id, details: { method: 'password' }, source }], now);
-    return { kind: 'signed_in', profileId: profile.id, email };
+    return { kind: 'signed_in', profileId: profile.id, email: shownAs(profile) };
   }
 
   async #withOneTimePassword(
     organisationId: string,
-    profile: { id: string; deactivated_at: string | null; otp_expires_at: string | null },
+    profile: { id: string; email: string; deactivated_at: string | null; otp_expires_at: string | null },
     email: string,
     accountId: string | null,
     passwordOk: boolean,
@@ -98,7 +114,7 @@ export class PersonSignIn {
     now: Date,
   ): Promise<PersonSignInResult> {
     const ctx = this.#ctx;
-    const who = { type: 'person' as const, accountId, email };
+    const who = { type: 'person' as const, accountId, email: profile.email === '' ? null : profile.email };
     const failed = (reason: string) =>
       recordAudit(ctx.db, [{ organisationId, actor: who, action: 'account.sign_in_failed', target: { type: 'profile', id: profile.id }, profileId: profile.id, details: { method: 'one_time_password', reason }, source }], now);
     if (!passwordOk) {

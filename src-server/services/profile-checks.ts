@@ -1,7 +1,7 @@
 import { validateProfile } from '../../src-shared/profile';
 import { checkAttributes, keptGrants } from '../../src-shared/attributes';
 import type { AttributeField, CatalogueLookup, RequiredAttributes } from '../../src-shared/attributes';
-import type { ProfileCheck, ProfileField, ProfileValues } from '../../src-shared/profile';
+import type { IdentityOptions, ProfileCheck, ProfileField, ProfileValues } from '../../src-shared/profile';
 import type { Language } from '../../src-shared/languages';
 import type { ErrorDetails, FieldErrors, FieldRules } from '../../src-shared/errors';
 import { englishText, rule } from '../../src-shared/messages';
@@ -22,7 +22,7 @@ import type { ForbiddenCharacter } from '../../src-shared/text-safety';
  * databases would silently turn into U+FFFD; no NUL, which PostgreSQL
  * refuses; none of the invisible control or text-direction characters).
  */
-export function checkValues(values: ProfileValues, defaultLanguage: Language): ProfileCheck {
+export function checkValues(values: ProfileValues, defaultLanguage: Language, identity: IdentityOptions = {}): ProfileCheck {
   const checked = validateProfile(
     {
       firstName: values.firstName,
@@ -42,7 +42,7 @@ export function checkValues(values: ProfileValues, defaultLanguage: Language): P
       paymentMethods: values.paymentMethods,
       licences: values.licences,
     },
-    { defaultLanguage },
+    { defaultLanguage, ...identity },
   );
   // A draft carries no grants: the values' own stay, those of values they no longer hold go.
   if (checked.ok) checked.value.grants = keptGrants(checked.value, values.grants);

@@ -1,3 +1,4 @@
+import type { Refusal } from '../../src-shared/profile';
 import type { ProfileRow } from '../db/schema';
 import type { ConflictReason } from '../../src-shared/wire';
 import type { ErrorDetails } from '../../src-shared/errors';
@@ -24,3 +25,11 @@ export type ProfileOutcome =
 export type BulkOutcome =
   | { kind: 'bulk'; changed: { before: ProfileRow; after: ProfileRow }[]; skipped: { profileId: string; reason: BulkSkipReason }[] }
   | Extract<ProfileOutcome, { kind: 'rejected' }>;
+
+/** A profile without an email that lacks what stands in for one, refused as the profile rules refuse a field. */
+export const identityRejection = (refusal: Refusal): ProfileOutcome => ({
+  kind: 'rejected',
+  code: 'VALIDATION_FAILED',
+  message: 'The profile breaks the profile rules.',
+  details: { fields: { email: refusal.message }, fieldRules: { email: refusal.rule } },
+});

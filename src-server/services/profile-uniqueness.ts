@@ -59,7 +59,7 @@ export class UniqueHolders {
   /** Notes a live row as the holder of its values (a deleted row holds none). */
   add(row: ProfileRow): void {
     if (row.deleted !== 0) return;
-    this.#writes.put(this.#byEmail, row.email, row.id);
+    if (row.email !== '') this.#writes.put(this.#byEmail, row.email, row.id);
     if (row.external_id !== null) this.#writes.put(this.#byExternalId, row.external_id, row.id);
     if (row.username !== null) this.#writes.put(this.#byUsername, usernameKey(row.username), row.id);
   }
@@ -78,7 +78,7 @@ export class UniqueHolders {
 
   /** The refusal of values whose email, external ID or username another live profile than `selfId` holds; null when none does. */
   clash(values: ProfileValues, selfId: string): UniquenessRefusal | null {
-    const emailOwner = this.#byEmail.get(values.email);
+    const emailOwner = values.email === '' ? undefined : this.#byEmail.get(values.email);
     if (emailOwner !== undefined && emailOwner !== selfId) {
       const found = rule('email_taken', { email: values.email });
       return { kind: 'rejected', code: 'EMAIL_TAKEN', message: englishText(found), details: takenDetails(emailOwner, 'email', found) };

@@ -2,8 +2,10 @@ import type { ProfileRow } from '../db/schema';
 import { chunks, insertAsJson, iso, lookupParts, oneOf } from '../db/tx';
 import type { Tx } from '../db/tx';
 import type { Language } from '../../src-shared/languages';
-import type { ProfileSource, ProfileValues } from '../../src-shared/profile';
+import { DEFAULT_EMAIL_POLICY, EMAIL_POLICIES, identityRefusal } from '../../src-shared/profile';
+import type { EmailPolicy, ProfileSource, ProfileValues } from '../../src-shared/profile';
 import { attributeRefusal, checkValues, isStorableText } from './profile-checks';
+import { identityRejection } from './profile-outcomes';
 import type { BulkOutcome, ProfileOutcome } from './profile-outcomes';
 import type { PushResult } from '../../src-shared/wire';
 import { overlaps, sameValue, VALUE_FIELDS, withChanges } from '../../src-shared/profile-values';
@@ -73,6 +75,8 @@ export class ProfileBatch {
   /** The organisation's assignment rules: they run on every profile this batch creates (read by preload). */
   #rules: AssignmentRule[] = [];
   readonly #required: RequiredAttributes;
+  /** Who needs an email in this organisation (read by preload). */
+  #emailPolicy: EmailPolicy = DEFAULT_EMAIL_POLICY;
   /** What the profiles this batch creates record as their source (never changed afterwards). */
   readonly #source: ProfileSource;
   /** Licences with a number of seats: their seats, and how many profiles hold them as the changes so far leave it. */
@@ -118,7 +122,8 @@ export class ProfileBatch {
    * for: nothing can match them, and PostgreSQL refuses a NUL even in a query.
    */
   async preload(ids: readonly string[], allEmails: readonly string[], allExternalIds: readonly string[], usernames?: UsernameNeeds): Promise<void> {
-    const emails = allEmails.filter(isStorableText);
+    // A profile without an email ('') clashes with nobody, and has no account by email.
+    const emails = allEmails.filter((e) => e !== '' && isStorableText(e));
     const externalIds = allExternalIds.filter(isStorableText);
     for (const part of lookupParts(this.#trx, [...new Set(ids)])) {
       const rows = await this.#trx.selectFrom('profiles').selectAll().where('organisation_id', '=', this.#organisationId).where(oneOf(this.#trx, 'id', part)).execute();
@@ -126,7 +131,7 @@ export class ProfileBatch {
     }
     for (const part of lookupParts(this.#trx, [...new Set(emails)])) {
       for (const row of await liveHolders(this.#trx, this.#organisationId, 'email', part)) this.#remember(row);
-      const accounts = await this.#trx.selectFrom('accounts').select('email').where(oneOf(this.#trx, 'email', part)).where('confirmed_at', 'is not', null).execute();
+      const accounts = await this.#trx.selectFrom('accounts').select('email').where(oneOf(this.#trx, 'email', part)).where('confirmed_at', 'is not', null).$narrowType<{ email: string }>().execute();
       for (const a of accounts) this.#confirmedAccounts.add(a.email);
     }
     for (const part of lookupParts(this.#trx, [...new Set(externalIds)])) for (const row of await liveHolders(this.#trx, this.#organisationId, 'external_id', part)) this.#remember(row);
@@ -141,6 +146,8 @@ export class ProfileBatch {
    * write can give a seat away before this one commits.
    */
   async #readCatalogue(): Promise<void> {
+    const org = await this.#trx.selectFrom('organisations').select('email_policy').where('id', '=', this.#organisationId).executeTakeFirst();
+    this.#emailPolicy = EMAIL_POLICIES.find((p) => p === org?.email_policy) ?? DEFAULT_EMAIL_POLICY;
     const entries = await liveEntries(this.#trx, this.#organisationId);
     this.#catalogue = lookupOf(entries.map(toEntry));
     this.#rules = await liveRules(this.#trx, this.#organisationId);
@@ -250,12 +257,16 @@ export class ProfileBatch {
   create(id: string, values: ProfileValues): ProfileOutcome {
     const existing = this.#rows.get(id);
     if (existing !== undefined) return { kind: 'conflict', reason: 'exists', row: existing };
-    const checked = checkValues(values, this.#defaultLanguage);
+    const checked = checkValues(values, this.#defaultLanguage, { emailPolicy: this.#emailPolicy, usernameMade: this.#usernameFormat !== null });
     if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields, fieldRules: checked.rules } };
     const clash = this.#holders.clash(checked.value, id);
     if (clash !== null) return clash;
+    const named = this.#withUsername(checked.value);
+    // Without an email, the username the format was to make stands in for it: none made (a name in another script) is a refusal.
+    const unnamed = identityRefusal(named, { emailPolicy: this.#emailPolicy });
+    if (unnamed !== null) return identityRejection(unnamed);
     // The rules run on a new profile only, as they are here (what a console's own run gave is taken back first).
-    const ruled = rulesOnCreation(this.#withUsername(checked.value), this.#rules);
+    const ruled = rulesOnCreation(named, this.#rules);
     const refusal = attributeRefusal(ruled, this.#catalogue, this.#required, 'all');
     if (refusal !== null) return refusal;
     // A licence with no seat left is not given (never more holders than seats): the profile is made without it, and the answer says so.
@@ -277,6 +288,7 @@ export class ProfileBatch {
       otp_expires_at: null,
       otp_ticket_hash: null,
       otp_ticket_expires_at: null,
+      account_id: null,
     };
     this.#put(this.#rows, id, row);
     this.#holders.add(row);
@@ -298,7 +310,7 @@ export class ProfileBatch {
       if (overlap.length > 0) return { kind: 'conflict', reason: 'version', row };
     }
     const merged = withChanges(current, changes, base);
-    const checked = checkValues(merged, this.#defaultLanguage);
+    const checked = checkValues(merged, this.#defaultLanguage, { emailPolicy: this.#emailPolicy });
     if (!checked.ok) return { kind: 'rejected', code: 'VALIDATION_FAILED', message: 'The profile breaks the profile rules.', details: { fields: checked.fields, fieldRules: checked.rules } };
     const clash = this.#holders.clash(checked.value, id);
     if (clash !== null) return clash;

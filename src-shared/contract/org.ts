@@ -6,6 +6,7 @@ import { LANGUAGES } from '../languages';
 import type { accountSessionSchema, orgAdminInvitationSchema, orgAdminListSchema, orgAdminSchema, orgAuditEntrySchema, orgAuditPageSchema, orgSettingsSchema } from '../org-wire';
 import { ROLES } from '../wire';
 import { ATTRIBUTE_FIELDS } from '../attributes';
+import { EMAIL_POLICIES } from '../profile';
 import type { Role } from '../wire';
 import { SCIM_AUDIT_ACTIONS } from '../scim-wire';
 import type { CreatedScimToken, ScimToken } from '../scim-wire';
@@ -122,6 +123,7 @@ export const settingsChangeSchema = z.strictObject({
   invitationChannels: z.enum(INVITATION_CHANNELS).optional(),
   /** How usernames are made (src-shared/usernames.ts); null: they are not. */
   usernameFormat: z.string().max(1000).nullable().optional(),
+  emailPolicy: z.enum(EMAIL_POLICIES).optional(),
 });
 export type SettingsChange = z.input<typeof settingsChangeSchema>;
 

@@ -5,6 +5,7 @@ export const PROFILE_TEMPLATES = {
   required: '{{field}} is required.',
   too_long: '{{field}} is longer than {{max}} characters.',
   email_invalid: '"{{value}}" is not a valid email address.',
+  email_or_username_phone: 'Email is required, unless the profile has a username and a mobile number instead.',
   country_unknown: '"{{value}}" is not a known country.',
   country_code_invalid: '"{{value}}" is not a phone country code.',
   country_code_not_in_use: '+{{code}} is not a phone country code in use.',
@@ -24,6 +25,7 @@ export const PROFILE_TEMPLATES = {
   otp_has_password: '{{email}} already has a password of their own: a one-time password is only for someone who has none yet. They can use “Forgot your password?” on the sign-in page.',
   profile_not_on_server: 'This profile is not on the server yet: sync first, then try again.',
   otp_deactivated: 'The identity provider deactivated this profile: it cannot be given a password.',
+  sign_in_details_no_email: 'This profile has no email to send the sign-in details to: give it one, or tell the person their username yourself.',
 
   // ------------------------------------------------------------ usernames (src-shared/usernames.ts)
   username_too_short: 'A username has at least {{min}} characters.',
