@@ -3,7 +3,7 @@ import type { AttributeField } from '../src-shared/attributes';
 import { DEFAULT_LANGUAGE } from '../src-shared/languages';
 import type { Language } from '../src-shared/languages';
 import { PROFILE_FIELDS, validateProfile } from '../src-shared/profile';
-import type { ProfileDraft, ProfileField } from '../src-shared/profile';
+import type { IdentityOptions, ProfileDraft, ProfileField } from '../src-shared/profile';
 import { englishText, rule } from '../src-shared/messages';
 import { findForbiddenCharacter, stripForbiddenCharacters } from '../src-shared/text-safety';
 import type { CellIssue, ColumnInfo, ColumnMatch, ImportCounts, ImportRow, LanguageValue, MappingTarget, PhoneCountrySuggestion } from '../src-shared/import';
@@ -35,6 +35,8 @@ export type LanguageMap = Record<string, Language | null>;
 export interface Defaults {
   language: Language;
   phoneCountryCode: string | null;
+  /** Who needs an email, and whether the server makes usernames (the organisation's settings); absent: everyone needs an email. */
+  identity?: IdentityOptions | undefined;
 }
 
 /** Everything a row's evaluation depends on. */
@@ -229,7 +231,7 @@ export function evaluateRow(ctx: RowContext, index: number, columnsOf: Partial<R
     issues.push(cellIssue('phoneCountryCode', column, 'warning', 'phone-default-country', rule('import_phone_default_country', { code: defaults.phoneCountryCode, number })));
   }
 
-  const checked = validateProfile(draft, { defaultLanguage: defaults.language });
+  const checked = validateProfile(draft, { defaultLanguage: defaults.language, ...defaults.identity });
   if (!checked.ok) {
     for (const [field, found] of Object.entries(checked.rules)) {
       const f = field as ProfileField;

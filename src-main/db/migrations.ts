@@ -436,6 +436,16 @@ export const migrations: readonly Migration[] = [
       if (!replicaIndexes.pending(db)) for (const [name, definition] of Object.entries(LIST_INDEXES_21)) db.exec(`CREATE INDEX IF NOT EXISTS ${name} ${definition}`);
     },
   },
+  {
+    version: 22,
+    name: 'profiles without an email',
+    up: (db) => {
+      // An organisation may let a person have a username and a mobile number instead of an email: such profiles
+      // keep '' as their email, which no other profile then clashes with. Lookups by email use profiles_by_email.
+      db.exec(`DROP INDEX profiles_email_unique;
+        CREATE UNIQUE INDEX profiles_email_unique ON profiles (email) WHERE deleted = 0 AND email <> '';`);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

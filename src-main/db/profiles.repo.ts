@@ -126,7 +126,9 @@ export const profilesRepo = {
     return row === undefined ? undefined : rowToProfile(row, now);
   },
 
+  /** The live profile with this email; none for '' (profiles without an email hold no email in common). */
   findIdByEmail(db: Db, email: string): string | undefined {
+    if (email === '') return undefined;
     const row = prepared(db, 'SELECT id FROM profiles WHERE email = ? AND deleted = 0').get(email) as { id: string } | undefined;
     return row?.id;
   },

@@ -310,7 +310,8 @@ export function createSyncStore(db: Db): SyncStorePort {
     },
     holderOf(email, externalId, exceptId) {
       // Two indexed lookups (an OR across both columns would scan the table).
-      const byEmail = prepared(db, 'SELECT id FROM profiles WHERE email = ? AND deleted = 0 AND id <> ? LIMIT 1').get(email, exceptId) as { id: string } | undefined;
+      // No email ('') is nobody's: it clashes with no other profile without one.
+      const byEmail = email === '' ? undefined : (prepared(db, 'SELECT id FROM profiles WHERE email = ? AND deleted = 0 AND id <> ? LIMIT 1').get(email, exceptId) as { id: string } | undefined);
       if (byEmail !== undefined || externalId === null) return byEmail?.id;
       const byExternal = prepared(db, 'SELECT id FROM profiles WHERE external_id = ? AND deleted = 0 AND id <> ? LIMIT 1').get(externalId, exceptId) as { id: string } | undefined;
       return byExternal?.id;

@@ -57,6 +57,7 @@ import { OneTimePasswords } from '../core/profiles/one-time-password';
 import type { ImportOneTimePasswords } from '../core/import/context';
 import { RuleService } from '../core/profiles/rules';
 import { ATTRIBUTE_FIELDS } from '../../src-shared/attributes';
+import { DEFAULT_EMAIL_POLICY, EMAIL_POLICIES } from '../../src-shared/profile';
 import { createImportSourcesTransport, createOrgTransport } from './org-transport';
 import { openFailure, upgrade } from './startup';
 import type { Roster, RosterOptions } from './roster';
@@ -109,6 +110,8 @@ const storedDefaultsSchema = z.object({
   requiredAttributes: z.array(z.enum(ATTRIBUTE_FIELDS)).default(() => []),
   // Kept by consoles from before usernames without it: none.
   usernameFormat: z.string().nullable().default(null),
+  // Kept by consoles from before the email policy without it: everyone needs an email.
+  emailPolicy: z.enum(EMAIL_POLICIES).default(DEFAULT_EMAIL_POLICY),
 });
 
 /** The organisation's defaults as the replica keeps them (settings); anything unreadable counts as none. */
@@ -156,6 +159,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     events,
     requiredAttributes: () => organisationDefaults.requiredAttributes(),
     usernameFormat: () => organisationDefaults.usernameFormat(),
+    identity: () => organisationDefaults.identity(),
   });
   const listActions = new ListActionService({ replica, clock, ids, events, requiredAttributes: () => organisationDefaults.requiredAttributes() });
   let importPasswords: () => ImportOneTimePasswords = () => {
@@ -249,6 +253,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
     clock,
     ids,
     required: () => organisationDefaults.requiredAttributes(),
+    identity: () => organisationDefaults.identity(),
     events,
     sync,
   });
@@ -259,7 +264,7 @@ function compose(shared: PlaceShared, dir: string, db: Db, file: string, schemaV
   };
   const oneTimePasswords = new OneTimePasswords({ replica, transport: serverApi, session: serverSession, clock });
   importPasswords = () => oneTimePasswords.forImport(sync);
-  const conflicts = new ConflictService({ replica, store: syncStore, clock, ids, events, sync });
+  const conflicts = new ConflictService({ replica, store: syncStore, clock, ids, events, sync, identity: () => organisationDefaults.identity() });
   // The organisation's screens (admins, settings, audit log, my account) ask the server with the sync engine's session.
   const org = new OrgService({
     transport: createOrgTransport(),

@@ -3,6 +3,7 @@ import { channel } from './channel';
 import { CATALOGUE_KINDS, catalogueEntryDraftSchema } from '../attributes';
 import type { AttributeField, CatalogueEntry, CatalogueEntryValues, CatalogueKind } from '../attributes';
 import type { ApiError } from '../errors';
+import type { EmailPolicy } from '../profile';
 
 /**
  * The organisation's catalogues in the console. The list reads the replica
@@ -47,6 +48,8 @@ export interface CatalogueView {
   entries: CatalogueEntryInUse[];
   /** The attributes every profile must have (the organisation's setting, as last read from the server). */
   requiredAttributes: AttributeField[];
+  /** Who needs an email, and whether the server makes usernames (the organisation's settings, as last read from the server). */
+  identity: { emailPolicy: EmailPolicy; usernameMade: boolean };
   /** The names of the assignment rules this console knows, by id (what a profile's grants name); none before it keeps rules. */
   ruleNames: Record<string, string>;
   /** This console's changes not yet on the server, in the order they were made. */

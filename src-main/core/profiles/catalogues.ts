@@ -1,3 +1,5 @@
+import { DEFAULT_EMAIL_POLICY } from '../../../src-shared/profile';
+import type { IdentityOptions } from '../../../src-shared/profile';
 import { ATTRIBUTE_LIMITS, catalogueEntrySchema, checkCatalogueEntry, sameCode } from '../../../src-shared/attributes';
 import type { CatalogueEntry, CatalogueEntryDraft, CatalogueEntryValues, CatalogueKind, RequiredAttributes } from '../../../src-shared/attributes';
 import { entriesNamed } from '../../../src-shared/assignment-rules';
@@ -33,6 +35,8 @@ export interface CatalogueServiceDeps {
   ids: IdSource;
   /** The attributes every profile must have, as the server last said. */
   required: () => RequiredAttributes;
+  /** Who needs an email (as the server last said); everyone when not given. */
+  identity?: () => IdentityOptions;
   events: ChangeSink;
   /** A sync soon: queued changes go with it, and the profiles a deletion moved come with its pull. */
   sync: { poke(): void };
@@ -67,6 +71,7 @@ export class CatalogueService {
     return {
       entries: this.deps.replica.catalogues.list().map((e) => ({ ...e, profiles: used.get(e.id) ?? 0 })),
       requiredAttributes: [...this.deps.required()],
+      identity: { emailPolicy: this.deps.identity?.().emailPolicy ?? DEFAULT_EMAIL_POLICY, usernameMade: this.deps.identity?.().usernameMade === true },
       ruleNames: Object.fromEntries(this.deps.replica.catalogues.ruleNames()),
       changes: this.deps.changes.all(),
     };

@@ -4,7 +4,7 @@ import { draftGivesAttribute, validateProfile } from '../../../src-shared/profil
 import { keepUnsaidAttributes, sameValue, valuesOf } from '../../../src-shared/profile-values';
 import { ATTRIBUTE_FIELDS, checkAttributes, lookupOf } from '../../../src-shared/attributes';
 import type { AttributeField, RequiredAttributes } from '../../../src-shared/attributes';
-import type { Profile, ProfileDraft, ProfileValues } from '../../../src-shared/profile';
+import type { IdentityOptions, Profile, ProfileDraft, ProfileValues } from '../../../src-shared/profile';
 import type { ProfileFacets, ProfilePage, ProfileQuery, Selection } from '../../../src-shared/contract/profiles';
 import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import { createProfile, deleteProfile, updateProfile } from './writes';
@@ -21,6 +21,8 @@ export interface ProfileServiceDeps {
   requiredAttributes?: () => RequiredAttributes;
   /** The organisation's username format (as the server last said); none when not given. */
   usernameFormat?: () => string | null;
+  /** Who needs an email (as the server last said); everyone when not given. */
+  identity?: () => IdentityOptions;
 }
 
 /**
@@ -56,7 +58,7 @@ export class ProfileService {
    * decides again when the profile is pushed).
    */
   create(draft: ProfileDraft): Profile {
-    const given = this.validate(draft);
+    const given = this.validate(draft, true);
     const stamp = this.deps.clock.now().toISOString();
     const { profile } = this.deps.replica.transaction(() => {
       const values = rulesOnCreation(given, this.deps.replica.catalogues.rules());
@@ -68,7 +70,7 @@ export class ProfileService {
   }
 
   update(id: string, draft: ProfileDraft): Profile {
-    const checked = this.validate(draft);
+    const checked = this.validate(draft, false);
     const stamp = this.deps.clock.now().toISOString();
     const mutation = this.deps.replica.transaction(() => {
       const current = this.get(id);
@@ -93,7 +95,7 @@ export class ProfileService {
 
   /** The existing profiles a new one with these values might be the same person as: the form asks before it creates. Refused like `create` when the draft is not valid. */
   possibleDuplicates(draft: ProfileDraft): PossibleDuplicate[] {
-    return this.deps.replica.profiles.possibleDuplicates(this.validate(draft));
+    return this.deps.replica.profiles.possibleDuplicates(this.validate(draft, true));
   }
 
   /**
@@ -135,8 +137,10 @@ export class ProfileService {
     throw ruleError('VALIDATION_FAILED', only ?? rule('fields_need_attention', { count: findings.length }), { fields: fieldErrors, fieldRules });
   }
 
-  private validate(draft: ProfileDraft): ProfileValues {
-    const checked = validateProfile(draft);
+  /** The profile rules, with the organisation's email policy: a username the server makes stands in for a typed one only on a new profile. */
+  private validate(draft: ProfileDraft, creating: boolean): ProfileValues {
+    const identity = this.deps.identity?.() ?? {};
+    const checked = validateProfile(draft, { ...identity, usernameMade: creating && identity.usernameMade === true });
     if (!checked.ok) {
       const findings = Object.values(checked.rules);
       const only = findings.length === 1 ? findings[0] : undefined;

@@ -3,7 +3,7 @@ import type { AppError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import type { RuleKey, RuleMessage } from '../../../src-shared/messages';
 import { validateProfile } from '../../../src-shared/profile';
-import type { Profile, ProfileValues } from '../../../src-shared/profile';
+import type { IdentityOptions, Profile, ProfileValues } from '../../../src-shared/profile';
 import { syncText } from '../../../src-shared/contract/sync';
 import type { ConflictKind, ConflictResolution, ConflictView } from '../../../src-shared/contract/sync';
 import type { ChangeSink, Clock, IdSource, ReplicaPort, StoredProfile } from '../ports';
@@ -22,6 +22,8 @@ export interface ConflictServiceDeps {
   ids: IdSource;
   events: ChangeSink;
   sync: { poke(): void };
+  /** Who needs an email (as the server last said); everyone when not given. */
+  identity?: () => IdentityOptions;
 }
 
 /** How many holders of a licence a no-seat conflict offers to free a seat from. */
@@ -291,7 +293,7 @@ export class ConflictService {
       if (mine === null) throw ruleError('VALIDATION_FAILED', rule('conflict_no_values', {}));
       return mine;
     }
-    const result = validateProfile(draft);
+    const result = validateProfile(draft, { ...this.deps.identity?.(), usernameMade: false });
     if (!result.ok) throw ruleError('VALIDATION_FAILED', rule('some_fields_need_attention', {}), { fields: result.fields, fieldRules: result.rules });
     // The retry form gives who the person is; the attributes (and their grants) stay as my side has them.
     return mine === null ? result.value : keepUnsaidAttributes(mine, result.value, () => false);

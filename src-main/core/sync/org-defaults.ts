@@ -2,6 +2,8 @@ import { getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js/max
 import type { Language } from '../../../src-shared/languages';
 import type { AttributeField, RequiredAttributes } from '../../../src-shared/attributes';
 import type { Clock } from '../ports';
+import { DEFAULT_EMAIL_POLICY } from '../../../src-shared/profile';
+import type { EmailPolicy, IdentityOptions } from '../../../src-shared/profile';
 import type { Defaults } from '../../../src-import/analyse';
 import { DEFAULT_DEFAULTS } from '../../../src-import/analyse';
 
@@ -13,6 +15,8 @@ export interface OrganisationDefaults {
   requiredAttributes: AttributeField[];
   /** How usernames are made (src-shared/usernames.ts); null: they are not. */
   usernameFormat: string | null;
+  /** Who needs an email (src-shared/profile.ts EMAIL_POLICIES). */
+  emailPolicy: EmailPolicy;
 }
 
 export interface StoredDefaults extends OrganisationDefaults {
@@ -53,7 +57,7 @@ export class OrganisationDefaultsKeeper {
     const kept = this.#kept();
     if (kept === null) return DEFAULT_DEFAULTS;
     const country = kept.phoneCountry;
-    return { language: kept.language, phoneCountryCode: country !== null && isSupportedCountry(country) ? `+${getCountryCallingCode(country)}` : null };
+    return { language: kept.language, phoneCountryCode: country !== null && isSupportedCountry(country) ? `+${getCountryCallingCode(country)}` : null, identity: this.identity() };
   }
 
   /** The attributes every profile must have, as the server last said (none before it said). */
@@ -64,6 +68,17 @@ export class OrganisationDefaultsKeeper {
   /** The organisation's username format, as the server last said (none before it said). */
   usernameFormat(): string | null {
     return this.#kept()?.usernameFormat ?? null;
+  }
+
+  /**
+   * What the profile rules need to know of the organisation to judge a
+   * profile without an email (before the server said: everyone needs one).
+   * A username the server will make counts only where the organisation has
+   * a format.
+   */
+  identity(): IdentityOptions {
+    const kept = this.#kept();
+    return { emailPolicy: kept?.emailPolicy ?? DEFAULT_EMAIL_POLICY, usernameMade: (kept?.usernameFormat ?? null) !== null };
   }
 
   /** Asks the server again when what is kept is missing or old; a failure keeps what was kept (the next sync asks again). */

@@ -64,7 +64,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
     signIn: (url, request) => call(url, 'POST', SYNC_ENDPOINTS.signIn.path, schemaReader(signInResponseSchema), null, request),
     organisationDefaults: async (url, token) => {
       const found = await call(url, 'GET', SYNC_ENDPOINTS.organisation.path, schemaReader(SYNC_ENDPOINTS.organisation.response), token);
-      return { language: found.defaultLanguage, phoneCountry: found.defaultPhoneCountry, requiredAttributes: found.requiredAttributes, usernameFormat: found.usernameFormat };
+      return { language: found.defaultLanguage, phoneCountry: found.defaultPhoneCountry, requiredAttributes: found.requiredAttributes, usernameFormat: found.usernameFormat, emailPolicy: found.emailPolicy };
     },
     switchOrganisation: (url, token, organisationId) =>
       call(url, 'POST', SYNC_ENDPOINTS.switchOrganisation.path, schemaReader(signInResponseSchema), token, { organisationId }),

@@ -1,3 +1,5 @@
+import { EMAIL_POLICIES } from '../../../src-shared/profile';
+import type { EmailPolicy } from '../../../src-shared/profile';
 import { useState } from 'react';
 import { Alert, Button, Card, Checkbox, Group, NumberInput, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -19,6 +21,7 @@ import { UsernameFormatInput, usernameFormatProblem } from './UsernameFormatInpu
 import { INVITATION_CHANNELS } from '../../../src-shared/sms';
 import type { InvitationChannels } from '../../../src-shared/sms';
 
+const EMAIL_POLICY_KEYS = { required: 'org.settings.emailPolicyOption.required', or_username_phone: 'org.settings.emailPolicyOption.or_username_phone' } as const satisfies Record<EmailPolicy, string>;
 const CHANNEL_KEYS = { email: 'org.settings.channel.email', sms: 'org.settings.channel.sms', both: 'org.settings.channel.both' } as const satisfies Record<InvitationChannels, string>;
 
 /** The form's values as typed: numbers may be empty or half-typed until saved. */
@@ -37,12 +40,13 @@ interface Draft {
   invitationChannels: InvitationChannels;
   /** Blank: none. */
   usernameFormat: string;
+  emailPolicy: EmailPolicy;
 }
 
 type NumberField = 'invitationLifetimeDays' | 'invitationsPerHour' | 'auditRetentionDays';
 /** The fields a refusal may name, as the server names them (an app link by its path). */
 type SettingsField = Exclude<keyof SettingsChange, 'appLinks'> | 'appLinks.ios' | 'appLinks.android' | 'appLinks.web';
-const SETTINGS_FIELDS: readonly SettingsField[] = ['name', 'defaultLanguage', 'invitationLifetimeDays', 'appLinks.ios', 'appLinks.android', 'appLinks.web', 'inviteOnCreate', 'defaultPhoneCountry', 'invitationsPerHour', 'auditRetentionDays', 'requiredAttributes', 'invitationChannels', 'usernameFormat'];
+const SETTINGS_FIELDS: readonly SettingsField[] = ['name', 'defaultLanguage', 'invitationLifetimeDays', 'appLinks.ios', 'appLinks.android', 'appLinks.web', 'inviteOnCreate', 'defaultPhoneCountry', 'invitationsPerHour', 'auditRetentionDays', 'requiredAttributes', 'invitationChannels', 'usernameFormat', 'emailPolicy'];
 /** The numbers saved as they are (the rate limit may also be empty: the server's default). */
 const PLAIN_NUMBERS: readonly ('invitationLifetimeDays' | 'auditRetentionDays')[] = ['invitationLifetimeDays', 'auditRetentionDays'];
 
@@ -60,6 +64,7 @@ const toDraft = (s: OrgSettings): Draft => ({
   requiredAttributes: ATTRIBUTE_FIELDS.filter((f) => s.requiredAttributes.includes(f)),
   invitationChannels: s.invitationChannels,
   usernameFormat: s.usernameFormat ?? '',
+  emailPolicy: s.emailPolicy,
 });
 
 const whole = (value: number | string): number | null => (typeof value === 'number' && Number.isInteger(value) ? value : null);
@@ -87,6 +92,7 @@ function changeOf(saved: OrgSettings, draft: Draft): { change: SettingsChange; n
   if (Object.keys(links).length > 0) change.appLinks = links;
   if (draft.inviteOnCreate !== before.inviteOnCreate) change.inviteOnCreate = draft.inviteOnCreate;
   if (draft.invitationChannels !== before.invitationChannels) change.invitationChannels = draft.invitationChannels;
+  if (draft.emailPolicy !== before.emailPolicy) change.emailPolicy = draft.emailPolicy;
   const required = ATTRIBUTE_FIELDS.filter((f) => draft.requiredAttributes.includes(f));
   if (required.join() !== before.requiredAttributes.join()) change.requiredAttributes = required;
   const usernameFormat = draft.usernameFormat.trim();
@@ -211,6 +217,21 @@ function SettingsForm({ settings, onSaved }: { settings: OrgSettings; onSaved: (
           w={360}
           onChange={(e) => set({ defaultPhoneCountry: e.currentTarget.value })}
           error={fieldError('defaultPhoneCountry')}
+        />
+        <Select
+          label={t('org.settings.emailPolicy')}
+          description={t('org.settings.emailPolicyHint')}
+          data={EMAIL_POLICIES.map((value) => ({ value, label: t(EMAIL_POLICY_KEYS[value]) }))}
+          value={draft.emailPolicy}
+          readOnly={readOnly}
+          allowDeselect={false}
+          w={480}
+          onChange={(value) => {
+            const found = EMAIL_POLICIES.find((p) => p === value);
+            if (found !== undefined) set({ emailPolicy: found });
+          }}
+          error={fieldError('emailPolicy')}
+          data-testid="email-policy"
         />
         <UsernameFormatInput value={draft.usernameFormat} readOnly={readOnly} error={fieldError('usernameFormat')} onChange={(usernameFormat) => set({ usernameFormat })} />
         <NumberInput

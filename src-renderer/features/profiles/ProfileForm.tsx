@@ -3,7 +3,7 @@ import { Alert, Button, Group, Select, SimpleGrid, Stack, TagsInput, TextInput }
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../../../src-shared/languages';
 import { validateProfile } from '../../../src-shared/profile';
-import type { ProfileDraft } from '../../../src-shared/profile';
+import type { IdentityOptions, ProfileDraft } from '../../../src-shared/profile';
 import type { ApiError } from '../../../src-shared/errors';
 import { noAttributes } from '../../../src-shared/attributes';
 import type { AttributeField, ProfileAttributes } from '../../../src-shared/attributes';
@@ -50,8 +50,8 @@ export type SubmitOutcome = { ok: true } | { ok: false; error: ApiError };
 export const refusal = (error: ApiError): SubmitOutcome => ({ ok: false, error });
 
 /** The shared rules' findings on the form, shaped as the API reports a refused write, so both are worded the same way. */
-function localCheck(values: FormValues): ApiError | undefined {
-  const check = validateProfile(toDraft(values));
+function localCheck(values: FormValues, identity: IdentityOptions): ApiError | undefined {
+  const check = validateProfile(toDraft(values), identity);
   return check.ok ? undefined : { code: 'VALIDATION_FAILED', message: Object.values(check.fields).join(' '), details: { fields: check.fields } };
 }
 
@@ -83,7 +83,10 @@ export function ProfileForm({
   const [banner, setBanner] = useState<'check' | ApiError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
 
-  const local = localCheck(values);
+  // Who needs an email: a username the server makes stands in for a typed one on a new profile only.
+  const identity = catalogues.data?.identity;
+  const emailOptional = identity?.emailPolicy === 'or_username_phone';
+  const local = localCheck(values, { emailPolicy: identity?.emailPolicy, usernameMade: profileId === undefined && identity?.usernameMade === true });
   const errorFor = (field: keyof FormValues): string | undefined =>
     (refused !== undefined && !refused.edited.has(field) ? fieldErrorText(t, refused.error, field) : null) ??
     (touched.has(field) ? fieldErrorText(t, local, field) : null) ??
@@ -103,13 +106,14 @@ export function ProfileForm({
   const touch = (field: keyof FormValues) => () => {
     setTouched((t) => new Set(t).add(field));
   };
-  const text = (field: TextField, extra: { required?: boolean; placeholder?: string } = {}) => (
+  const text = (field: TextField, extra: { required?: boolean; placeholder?: string; description?: string } = {}) => (
     <TextInput
       label={t(FIELD_KEYS[field])}
       name={field}
       value={values[field]}
       withAsterisk={extra.required === true}
       placeholder={extra.placeholder}
+      description={extra.description}
       error={errorFor(field)}
       onChange={(e) => {
         set(field, e.currentTarget.value);
@@ -152,7 +156,7 @@ export function ProfileForm({
           {text('firstName', { required: true })}
           {text('lastName', { required: true })}
         </SimpleGrid>
-        {text('email', { required: true, placeholder: t('profiles.form.emailPlaceholder') })}
+        {text('email', { required: !emailOptional, placeholder: t('profiles.form.emailPlaceholder'), ...(emailOptional ? { description: t('profiles.form.emailOptionalHint') } : {}) })}
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           {text('phoneCountryCode', { placeholder: '+32' })}
           <div style={{ gridColumn: 'span 2' }}>{text('phoneNumber', { placeholder: '0470 12 34 56' })}</div>

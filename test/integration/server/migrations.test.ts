@@ -155,6 +155,7 @@ describe.each(BACKENDS)('server migrations on %s', (backend) => {
         'invitations_by_organisation_time', // 0004: the invitation limits
         'invitations_by_profile',
         'invitations_by_profile_time', // 0004
+        'profiles_by_account', // 0200: the account of a profile without an email
         'profiles_by_change',
         'profiles_by_email',
         'profiles_by_otp_ticket', // 0170: the step after a one-time password
