@@ -109,7 +109,6 @@ export function profileRoutes(app: FastifyInstance, ctx: ServerContext): void {
     response: serverProfileSchema,
     handler: async ({ body, actor, request }) => {
       const orgRow = await lockFree(ctx, actor.organisationId);
-      const org = toSettings(orgRow);
       const values = draftValues(body.draft, orgRow);
       const id = body.id ?? randomUUID();
       const usernames = noUsernameNeeds();

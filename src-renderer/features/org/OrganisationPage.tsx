@@ -225,7 +225,7 @@ function SettingsForm({ settings, onSaved }: { settings: OrgSettings; onSaved: (
           value={draft.emailPolicy}
           readOnly={readOnly}
           allowDeselect={false}
-          w={480}
+          maw={720}
           onChange={(value) => {
             const found = EMAIL_POLICIES.find((p) => p === value);
             if (found !== undefined) set({ emailPolicy: found });

@@ -68,6 +68,9 @@ export function InviteDialog({ selection, opened, onClose, onDone }: { selection
     });
   };
 
+  // Who gets what is said when the organisation sends SMS, or when someone of an email-only organisation has no email (their SMS is the only way).
+  const byChannels = channels !== undefined && preview !== undefined && (channels !== 'email' || preview.byChannel.some((g) => g.channels !== 'email'));
+
   return (
     <Modal opened={opened} onClose={onClose} title={t('sync.invite.title')} closeButtonProps={{ 'aria-label': t('common.actions.close') }} data-testid="invite-dialog">
       <Stack>
@@ -78,15 +81,17 @@ export function InviteDialog({ selection, opened, onClose, onDone }: { selection
             <Text data-testid="invite-count">
               {preview.toInvite === 0
                 ? t('sync.invite.nobody')
-                : channels === undefined || channels === 'email'
+                : !byChannels
                   ? t('sync.invite.willGet', { count: preview.toInvite, n: format.number(preview.toInvite) })
                   : t('sync.invite.willBeInvited', { count: preview.toInvite, n: format.number(preview.toInvite) })}
             </Text>
-            {channels !== undefined && channels !== 'email' && (
+            {byChannels && (
               <>
-                <Text size="sm" data-testid="invite-channels">
-                  {channels === 'sms' ? t('sync.invite.bySms') : t('sync.invite.byBoth')}
-                </Text>
+                {channels !== 'email' && (
+                  <Text size="sm" data-testid="invite-channels">
+                    {channels === 'sms' ? t('sync.invite.bySms') : t('sync.invite.byBoth')}
+                  </Text>
+                )}
                 {preview.byChannel.map((group) => {
                   const examples = group.examples.join(', ');
                   return (
