@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as XLSX from 'xlsx';
 import { count, fixtureBytes, startRoster } from './helpers';
 import type { TestRoster } from './helpers';
 
@@ -66,6 +67,26 @@ describe('limits of the worker', () => {
       expect(error.message).toBe('“hr-export.xlsx” is 7.5 KB; an import takes files up to 1 KB.');
     } finally {
       small.close();
+    }
+  });
+
+  it('holds a workbook to its own row limit, naming the CSV one; the same rows as CSV are read', async () => {
+    const limited = startRoster({ import: { limits: { maxRows: 100, maxWorkbookRows: 20 } } });
+    try {
+      const rows = [['First name', 'Last name', 'Email'], ...Array.from({ length: 80 }, (_, i) => [`Ann${i}`, `Peeters${i}`, `ann${i}@example.com`])];
+      const book = XLSX.utils.book_new();
+      XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows), 'Staff');
+      const xlsx = XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+      const error = await limited.fail('import:open', { fileName: 'staff.xlsx', bytes: new Uint8Array(xlsx) });
+      expect(error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { reason: 'too-many-rows', limit: 20 } });
+      expect(error.message).toBe(
+        'The sheet “Staff” has more than 20 rows; an import takes workbooks of at most that many (CSV files of up to 100). Save the sheet as CSV, or split it into smaller files.',
+      );
+      const csv = Buffer.from(rows.map((r) => r.join(',')).join('\n'));
+      const view = await limited.call('import:open', { fileName: 'staff.csv', bytes: new Uint8Array(csv) });
+      expect(view.counts.valid).toBe(80);
+    } finally {
+      limited.close();
     }
   });
 
