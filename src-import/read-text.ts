@@ -67,7 +67,7 @@ export function readText(bytes: Uint8Array, facts: FileFacts, limits: ImportLimi
   // Counted first: a file over the row limit is refused saying how many rows it has, before its cells take any memory.
   const records = countRecords(decoded.text, choice.delimiter, choice.skip);
   if (records > limits.maxRows + HEADER_SLACK) {
-    throw importFailure('too-many-rows', rule('import_too_many_rows_counted', { rows: records, limit: limits.maxRows }), { limit: limits.maxRows, rows: records });
+    throw importFailure('too-many-rows', rule('import_too_many_rows_counted', { rows: records, limit: limits.maxRows }), { limit: limits.maxRows });
   }
   const grid = parseDelimited(decoded.text, choice.delimiter, choice.skip, {
     maxRows: limits.maxRows + HEADER_SLACK,

@@ -36,7 +36,7 @@ describe('hostile files', () => {
 
   it('a CSV of over 1,000,000 rows → too many rows, saying how many', async () => {
     const error = await t.fail('import:open', { fileName: 'million.csv', bytes: millionRows(1_000_100) });
-    expect(error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { reason: 'too-many-rows', limit: 1_000_000, rows: 1_000_101 } });
+    expect(error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { reason: 'too-many-rows', limit: 1_000_000, rule: { key: 'import_too_many_rows_counted', params: { rows: 1_000_101, limit: 1_000_000 } } } });
     expect(error.message).toBe('This file has 1,000,101 rows; an import reads at most 1,000,000. Split it into smaller files.');
   });
 
