@@ -1,5 +1,6 @@
 import type { Delimiter, FileFacts, ImportLimits, TextEncoding } from '../src-shared/import';
-import { englishText } from '../src-shared/messages';
+import { englishText, rule } from '../src-shared/messages';
+import { importFailure } from './failure';
 import type { RuleMessage } from '../src-shared/messages';
 
 /**
@@ -86,4 +87,14 @@ export function padGrid(grid: string[][]): string[][] {
 /** Marks hidden the sheets whose names are in `hidden` (the tables an OpenDocument file hides). */
 export function markHiddenTables(sheets: ParsedSheet[], hidden: ReadonlySet<string>): void {
   for (const sheet of sheets) if (hidden.has(sheet.name)) sheet.hidden = true;
+}
+
+/**
+ * A workbook (any format but delimited text) is refused above the workbook
+ * size limit, which is lower than a CSV file's: said so, naming both.
+ */
+export function assertWorkbookSize(size: number, fileName: string, limits: ImportLimits): void {
+  const limit = Math.min(limits.maxFileBytes, limits.maxWorkbookFileBytes);
+  if (size <= limit) return;
+  throw importFailure('too-large', rule('import_workbook_too_large', { fileName, size, limit, textLimit: limits.maxFileBytes }), { limit });
 }

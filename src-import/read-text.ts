@@ -1,12 +1,13 @@
+import { limitsFor } from '../src-shared/import';
 import type { DelimiterSource, FileFacts, ImportFormat, ImportLimits } from '../src-shared/import';
 import { rule } from '../src-shared/messages';
 import { importFailure } from './failure';
 import { isOdfSpreadsheet, odfDocument, odsHiddenTables } from './read-format';
-import { HEADER_SLACK, markHiddenTables, note, padGrid, trimGrid } from './read-sheet';
+import { assertWorkbookSize, HEADER_SLACK, markHiddenTables, note, padGrid, trimGrid } from './read-sheet';
 import type { ParsedSheet, ReadOptions } from './read-sheet';
 import { readWorkbook } from './read-workbook';
 import { assertNoDtd } from './zip';
-import { chooseDelimiter, decodeText, looksLikeText, parseDelimited } from './text';
+import { chooseDelimiter, countRecords, decodeText, looksLikeText, parseDelimited } from './text';
 
 /**
  * The text path: a file that is neither a zip archive nor a binary
@@ -45,10 +46,12 @@ export function readText(bytes: Uint8Array, facts: FileFacts, limits: ImportLimi
   const kind = textKind(decoded.text, fileName);
   if (kind !== 'delimited') {
     facts.format = kind === 'html' || kind === 'spreadsheetml' ? 'xls' : kind;
+    // A spreadsheet written as text is a workbook all the same: held to the workbook limits.
+    assertWorkbookSize(bytes.length, fileName, limits);
     facts.encoding = decoded.encoding;
     if (kind === 'html' || kind === 'spreadsheetml') note(facts, rule('import_note_web_table', {}));
     // SheetJS's DIF reader takes its text as it is ("binary"); the others decode a UTF-8 "string".
-    const sheets = readWorkbook(decoded.text, facts, limits, options, kind === 'dif' ? 'binary' : 'string');
+    const sheets = readWorkbook(decoded.text, facts, limitsFor(limits, facts.format), options, kind === 'dif' ? 'binary' : 'string');
     if (kind === 'ods') markHiddenTables(sheets, odsHiddenTables(decoded.text));
     return sheets;
   }
@@ -61,6 +64,11 @@ export function readText(bytes: Uint8Array, facts: FileFacts, limits: ImportLimi
   const choice = chooseDelimiter(decoded.text, extension, options.delimiter);
   facts.delimiter = choice.delimiter;
   facts.delimiterSource = choice.source satisfies DelimiterSource;
+  // Counted first: a file over the row limit is refused saying how many rows it has, before its cells take any memory.
+  const records = countRecords(decoded.text, choice.delimiter, choice.skip);
+  if (records > limits.maxRows + HEADER_SLACK) {
+    throw importFailure('too-many-rows', rule('import_too_many_rows_counted', { rows: records, limit: limits.maxRows }), { limit: limits.maxRows });
+  }
   const grid = parseDelimited(decoded.text, choice.delimiter, choice.skip, {
     maxRows: limits.maxRows + HEADER_SLACK,
     maxColumns: limits.maxColumns,

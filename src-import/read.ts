@@ -1,9 +1,9 @@
 import type { FileFacts, ImportLimits } from '../src-shared/import';
-import { IMPORT_DEFAULT_LIMITS } from '../src-shared/import';
+import { IMPORT_DEFAULT_LIMITS, limitsFor } from '../src-shared/import';
 import { rule } from '../src-shared/messages';
 import { importFailure } from './failure';
 import { CFB, earlyExcel, isEncryptedPackage, legacyFormat, odsHiddenTables, startsWith, ZIP, zippedWorkbook } from './read-format';
-import { markHiddenTables } from './read-sheet';
+import { assertWorkbookSize, markHiddenTables } from './read-sheet';
 import type { ParsedFile, ParsedSheet, ReadOptions } from './read-sheet';
 import { readText } from './read-text';
 import { readWorkbook } from './read-workbook';
@@ -31,16 +31,20 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
   options.onProgress?.('reading', 0, 1);
 
   let sheets: ParsedSheet[];
+  // Anything but delimited text is a workbook, read under the lower workbook limits.
+  const workbookLimits = limitsFor(limits, 'xlsx');
+  const isWorkbook = startsWith(bytes, ZIP) || startsWith(bytes, CFB) || earlyExcel(bytes) !== null || legacyFormat(bytes) !== null;
+  if (isWorkbook) assertWorkbookSize(bytes.length, fileName, limits);
   if (startsWith(bytes, ZIP)) {
     const zipped = zippedWorkbook(bytes, facts, limits);
-    sheets = readWorkbook(zipped.data, facts, limits, options);
+    sheets = readWorkbook(zipped.data, facts, workbookLimits, options);
     if (facts.format === 'ods' && zipped.odsContent !== undefined) markHiddenTables(sheets, odsHiddenTables(zipped.odsContent));
   } else if (startsWith(bytes, CFB)) {
     if (isEncryptedPackage(bytes)) {
       throw importFailure('encrypted', rule('import_workbook_encrypted_excel', {}));
     }
     facts.format = 'xls';
-    sheets = readWorkbook(bytes, facts, limits, options);
+    sheets = readWorkbook(bytes, facts, workbookLimits, options);
   } else {
     const early = earlyExcel(bytes);
     if (early !== null) {
@@ -49,7 +53,7 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
         throw importFailure('unsupported-format', early.kind === 'chart' ? rule('import_early_excel_chart', found) : rule('import_early_excel_macro_sheet', found));
       }
       facts.format = 'xls';
-      sheets = readWorkbook(bytes, facts, limits, options);
+      sheets = readWorkbook(bytes, facts, workbookLimits, options);
     } else {
       const legacy = legacyFormat(bytes);
       if (legacy === 'quattro') {
@@ -57,7 +61,7 @@ export function readSpreadsheet(bytes: Uint8Array, fileName: string, options: Re
       }
       if (legacy !== null) {
         facts.format = legacy;
-        sheets = readWorkbook(bytes, facts, limits, options);
+        sheets = readWorkbook(bytes, facts, workbookLimits, options);
       } else {
         sheets = readText(bytes, facts, limits, options);
       }

@@ -185,6 +185,48 @@ export interface CsvLimits {
 const isBlank = (value: string): boolean => value === '' || value.trim() === '';
 
 /**
+ * The records of a delimited text from `start`, counted as parseDelimited
+ * reads them (a quote at a field's start opens a quoted field, whose line
+ * breaks are no record's end; CRLF, LF and CR end a record), without making
+ * a cell: cheap enough to say how many rows a file has before reading one
+ * that is over the limit, rather than running out of memory reading it.
+ */
+export function countRecords(text: string, delimiter: Delimiter, start: number): number {
+  const d = delimiter.charCodeAt(0);
+  const n = text.length;
+  if (start >= n) return 0;
+  let records = 0;
+  let i = start;
+  let fieldStart = true;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (fieldStart && c === 0x22) {
+      // A quoted field: to its closing quote ("" inside is a quote).
+      let q = text.indexOf('"', i + 1);
+      while (q !== -1 && text.charCodeAt(q + 1) === 0x22) q = text.indexOf('"', q + 2);
+      if (q === -1) return records + 1;
+      i = q + 1;
+      fieldStart = false;
+      continue;
+    }
+    if (c === d) {
+      fieldStart = true;
+      i++;
+    } else if (c === 0x0a || c === 0x0d) {
+      records++;
+      i += c === 0x0d && text.charCodeAt(i + 1) === 0x0a ? 2 : 1;
+      fieldStart = true;
+    } else {
+      fieldStart = false;
+      i++;
+    }
+  }
+  // The last record needs no line break; a delimiter at the very end still makes one.
+  const last = text.charCodeAt(n - 1);
+  return last === 0x0a || last === 0x0d ? records : records + 1;
+}
+
+/**
  * RFC 4180 with the usual leniencies: quotes only at a field's start open a
  * quoted field, "" inside is a quote, CRLF/LF/CR end a record, a missing
  * final newline is fine. Every cell stays a string. A record longer than the

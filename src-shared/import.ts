@@ -29,9 +29,22 @@ export const IMPORT_BATCH_LIMIT = 500;
 
 /** Defaults of the bounds the parser runs under; each is configurable when the console starts. */
 export const IMPORT_DEFAULT_LIMITS = {
-  maxFileBytes: 50 * 1024 * 1024,
-  /** Data rows of one sheet. */
-  maxRows: 100_000,
+  /**
+   * Any file, in bytes: the most a plain-text (CSV, TSV) file may be. A
+   * 1,000,000-row CSV of eight HR columns is some 90 MB (npm run bench:import).
+   */
+  maxFileBytes: 256 * 1024 * 1024,
+  /** Data rows of one sheet: the most a plain-text file may have. */
+  maxRows: 1_000_000,
+  /**
+   * A workbook (xlsx, ods, xls, and any other format but delimited text):
+   * its file size, on top of maxFileBytes (the lower applies). A zipped
+   * workbook unpacks to many times its size, and its reader holds far more
+   * per cell than the CSV reader does.
+   */
+  maxWorkbookFileBytes: 50 * 1024 * 1024,
+  /** A workbook's data rows, on top of maxRows (the lower applies). */
+  maxWorkbookRows: 100_000,
   maxColumns: 200,
   /** What the parts of a zip-based workbook may unpack to, in total. */
   maxUnpackedBytes: 400 * 1024 * 1024,
@@ -40,11 +53,21 @@ export const IMPORT_DEFAULT_LIMITS = {
   /**
    * The worker's V8 old generation, in MB: a 100,000-row sheet of 8 columns
    * needs some 160, of 16 columns under 384; the host's peak while it is read
-   * stays within 512 MB of its baseline (npm run bench:import).
+   * stays within 512 MB of its baseline (npm run bench:import). A worker that
+   * reaches it is ended with a clear message (import_out_of_memory).
    */
   maxMemoryMb: 384,
 } as const;
 export type ImportLimits = { -readonly [K in keyof typeof IMPORT_DEFAULT_LIMITS]: number };
+
+/** The formats read as delimited text (CSV, TSV): the only ones held to maxFileBytes and maxRows alone. */
+export const isTextFormat = (format: ImportFormat): boolean => format === 'csv' || format === 'tsv' || format === 'txt';
+
+/** The limits a file of this format is read under: a workbook's size and rows are held to the lower workbook limits. */
+export function limitsFor(limits: ImportLimits, format: ImportFormat): ImportLimits {
+  if (isTextFormat(format)) return limits;
+  return { ...limits, maxFileBytes: Math.min(limits.maxFileBytes, limits.maxWorkbookFileBytes), maxRows: Math.min(limits.maxRows, limits.maxWorkbookRows) };
+}
 
 /** Why a file was refused, finer than the error code (goes in error.details.reason). */
 export const IMPORT_FAILURE_REASONS = [

@@ -27,6 +27,8 @@ export const IMPORT_TEMPLATES = {
   // ------------------------------------------------------------ the import: files it refuses, and notes on files
   import_empty_file: '“{{fileName}}” is empty.',
   import_too_large: '“{{fileName}}” is {{size, bytes}}; an import takes files up to {{limit, bytes}}.',
+  import_workbook_too_large:
+    '“{{fileName}}” is {{size, bytes}}; an import takes workbooks up to {{limit, bytes}} (CSV files up to {{textLimit, bytes}}). Save the sheet as CSV, or split it into smaller files.',
   import_zip_not_spreadsheet:
     '“{{fileName}}” is a zip archive but not a spreadsheet (for example a Word document). Use an .xlsx, .xls, .ods, .numbers, .csv or .tsv file.',
   import_not_a_spreadsheet:
@@ -43,8 +45,11 @@ export const IMPORT_TEMPLATES = {
   import_variant_unsupported: 'This {{format}} file uses a variant Roster cannot read ({{detail}}). Save it as .xlsx and drop it again.',
   import_unreadable: 'This {{format}} file is damaged and cannot be read ({{detail}}). Open it in its spreadsheet program and save it again.',
   import_too_many_rows: 'This file has more than {{limit, number}} rows; an import takes at most that many. Split it into smaller files.',
+  import_too_many_rows_counted: 'This file has {{rows, number}} rows; an import reads at most {{limit, number}}. Split it into smaller files.',
   import_too_many_columns: 'This file has more than {{limit, number}} columns; check the delimiter, or remove unused columns.',
   import_sheet_too_many_rows: 'The sheet “{{sheet}}” has more than {{limit, number}} rows; an import takes at most that many. Split it into smaller files.',
+  import_workbook_too_many_rows:
+    'The sheet “{{sheet}}” has more than {{limit, number}} rows; an import takes workbooks of at most that many (CSV files of up to {{textLimit, number}}). Save the sheet as CSV, or split it into smaller files.',
   import_sheet_too_many_columns: 'The sheet “{{sheet}}” has more than {{limit, number}} columns; remove unused columns and drop it again.',
   import_truncated: 'This file is cut short: its zip archive has no end. It was probably not copied or downloaded completely; export it again.',
   import_damaged_contents: 'This workbook is damaged (its table of contents is unreadable). Open it in its spreadsheet program and save it again.',

@@ -226,14 +226,15 @@ test('a broken file and a password-protected one each get a clear message, and n
   await expect(imp.error()).toContainText('password');
   await expect(imp.step('file')).toBeVisible();
 
-  // A file over the 50 MB limit is refused by its size, before it is read or sent.
+  // A file over the 256 MB limit (a CSV file's; a workbook's is 50 MB) is refused by its size, before it is read or sent.
+  await expect(imp.dropzone()).toContainText('CSV up to 256 MB, workbooks up to 50 MB');
   const huge = resolve(roster.dataDir, 'everyone.csv');
   const fd = openSync(huge, 'w');
-  writeSync(fd, 'x', 51 * 1024 * 1024);
+  writeSync(fd, 'x', 257 * 1024 * 1024);
   closeSync(fd);
   await imp.pick(huge);
   await expect(imp.error()).toContainText('This file is too large');
-  await expect(imp.error()).toContainText('up to 50 MB');
+  await expect(imp.error()).toContainText('up to 256 MB');
 
   // Two files at once are refused before anything is read.
   await dropFiles(page, imp.dropzone(), [{ path: SEMICOLON_CSV }, { path: HR_EXPORT }]);

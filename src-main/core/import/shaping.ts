@@ -28,7 +28,7 @@ export class ImportShaping {
   async setSheet(s: Session, sheetIndex: number): Promise<void> {
     const sheet = s.file.sheets[sheetIndex];
     if (sheet === undefined) throw ruleError('NOT_FOUND', rule('import_no_sheet_number', { number: sheetIndex + 1 }));
-    assertSheetUsable(sheet, this.ctx.limits);
+    assertSheetUsable(sheet, this.ctx.limits, s.file.facts.format);
     await this.reanalyse(s, { sheetIndex, edits: {}, excluded: new Set() }, { headerRow: 'auto', mapping: 'auto' });
   }
 

@@ -1,4 +1,5 @@
-import type { Delimiter, ImportLimits, TextEncoding } from '../../../src-shared/import';
+import { isTextFormat, limitsFor } from '../../../src-shared/import';
+import type { Delimiter, ImportFormat, ImportLimits, TextEncoding } from '../../../src-shared/import';
 import { rule } from '../../../src-shared/messages';
 import { importFailure, throwIfCancelled } from '../../../src-import/failure';
 import { analyseSheet } from '../../../src-import/analyse';
@@ -47,9 +48,10 @@ export interface ImportWorkerPort {
 /**
  * The sheet offered first: the first visible one with data within the limits, else
  * the first visible one with data, else the first with data, else the first.
+ * The limits are those of the file's format (a workbook's rows are held lower than a CSV file's).
  */
-export function defaultSheet(sheets: readonly ParsedSheet[], limits?: ImportLimits): number {
-  const usable = limits === undefined ? -1 : sheets.findIndex((s) => !s.hidden && s.grid.length > 0 && sheetProblem(s, limits) === null);
+export function defaultSheet(sheets: readonly ParsedSheet[], limits?: ImportLimits, format: ImportFormat = 'xlsx'): number {
+  const usable = limits === undefined ? -1 : sheets.findIndex((s) => !s.hidden && s.grid.length > 0 && sheetProblem(s, limitsFor(limits, format)) === null);
   if (usable !== -1) return usable;
   const visible = sheets.findIndex((s) => !s.hidden && s.grid.length > 0);
   if (visible !== -1) return visible;
@@ -66,14 +68,23 @@ function sheetProblem(sheet: ParsedSheet, limits: ImportLimits): 'too-many-rows'
   return null;
 }
 
-/** The limits apply to the sheet being imported (its used range), the same way for every format. */
-export function assertSheetUsable(sheet: ParsedSheet, limits: ImportLimits): void {
-  const problem = sheetProblem(sheet, limits);
+/**
+ * The limits apply to the sheet being imported (its used range), the same way
+ * for every format, but for its rows: a workbook's are held to the lower
+ * workbook limit, and a refusal says a CSV file may have more.
+ */
+export function assertSheetUsable(sheet: ParsedSheet, limits: ImportLimits, format: ImportFormat = 'xlsx'): void {
+  const applied = limitsFor(limits, format);
+  const problem = sheetProblem(sheet, applied);
   if (problem === 'too-many-columns') {
     throw importFailure('too-many-columns', rule('import_sheet_too_many_columns', { sheet: sheet.name, limit: limits.maxColumns }), { limit: limits.maxColumns });
   }
   if (problem === 'too-many-rows') {
-    throw importFailure('too-many-rows', rule('import_sheet_too_many_rows', { sheet: sheet.name, limit: limits.maxRows }), { limit: limits.maxRows });
+    const limit = applied.maxRows;
+    const found = !isTextFormat(format) && limit < limits.maxRows
+      ? rule('import_workbook_too_many_rows', { sheet: sheet.name, limit, textLimit: limits.maxRows })
+      : rule('import_sheet_too_many_rows', { sheet: sheet.name, limit });
+    throw importFailure('too-many-rows', found, { limit });
   }
 }
 
@@ -85,10 +96,10 @@ export function runParse(job: ParseJob, onProgress: WorkerProgress): ParseResult
     encoding: job.encoding,
     onProgress: (phase, done, total) => onProgress(phase, done, total),
   });
-  const sheetIndex = defaultSheet(file.sheets, job.limits);
+  const sheetIndex = defaultSheet(file.sheets, job.limits, file.facts.format);
   const sheet = file.sheets[sheetIndex];
   if (sheet === undefined) throw importFailure('no-data', rule('import_no_sheets', { fileName: job.fileName }));
-  assertSheetUsable(sheet, job.limits);
+  assertSheetUsable(sheet, job.limits, file.facts.format);
   const analysis = analyseSheet(
     { ...job.analysis, grid: sheet.grid, merges: sheet.merges, marks: sheet.marks, headerRow: 'auto', mapping: 'auto', rememberedSources: job.remembered },
     (done, total) => onProgress('validating', done, total),

@@ -51,6 +51,8 @@ export function ImportDropzone({ onFile, compact = false, disabled = false, load
   const fmt = useFormat();
   const info = useApi('import:info', {}, []);
   const maxBytes = info.data?.limits.maxFileBytes ?? IMPORT_DEFAULT_LIMITS.maxFileBytes;
+  // A workbook is held lower than a CSV file (issue 18); the lower of the two applies.
+  const maxWorkbookBytes = Math.min(maxBytes, info.data?.limits.maxWorkbookFileBytes ?? IMPORT_DEFAULT_LIMITS.maxWorkbookFileBytes);
   const extensions = info.data?.extensions ?? IMPORT_EXTENSIONS;
   const openRef = useRef<() => void>(null);
   const [rejected, setRejected] = useState<string | null>(null);
@@ -102,7 +104,9 @@ export function ImportDropzone({ onFile, compact = false, disabled = false, load
             </Text>
           </Dropzone.Idle>
           <Text size="sm" c="dimmed" ta="center">
-            {t('import.drop.limits', { formats, size: formatBytes(t, fmt, maxBytes) })}
+            {maxWorkbookBytes < maxBytes
+              ? t('import.drop.limitsByKind', { formats, size: formatBytes(t, fmt, maxBytes), workbookSize: formatBytes(t, fmt, maxWorkbookBytes) })
+              : t('import.drop.limits', { formats, size: formatBytes(t, fmt, maxBytes) })}
           </Text>
           {!compact && (
             <Text size="sm" c="dimmed" ta="center" maw={520}>

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as XLSX from 'xlsx';
 import { count, fixtureBytes, startRoster } from './helpers';
 import type { TestRoster } from './helpers';
 
@@ -10,9 +11,9 @@ beforeAll(() => {
 });
 afterAll(() => t.close());
 
-const millionRows = (): Buffer => {
+const millionRows = (rows = 1_000_000): Buffer => {
   const lines = ['First name,Last name,Email'];
-  for (let i = 0; i < 1_000_000; i++) lines.push(`A${i},B${i},a${i}@example.com`);
+  for (let i = 0; i < rows; i++) lines.push(`A${i},B${i},a${i}@example.com`);
   return Buffer.from(lines.join('\n'));
 };
 
@@ -33,10 +34,10 @@ describe('hostile files', () => {
     expect(error.message).toMatch(message);
   });
 
-  it('a 1,000,000-row CSV → too many rows', async () => {
-    const error = await t.fail('import:open', { fileName: 'million.csv', bytes: millionRows() });
-    expect(error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { reason: 'too-many-rows', limit: 100_000 } });
-    expect(error.message).toBe('This file has more than 100,000 rows; an import takes at most that many. Split it into smaller files.');
+  it('a CSV of over 1,000,000 rows → too many rows, saying how many', async () => {
+    const error = await t.fail('import:open', { fileName: 'million.csv', bytes: millionRows(1_000_100) });
+    expect(error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { reason: 'too-many-rows', limit: 1_000_000, rule: { key: 'import_too_many_rows_counted', params: { rows: 1_000_101, limit: 1_000_000 } } } });
+    expect(error.message).toBe('This file has 1,000,101 rows; an import reads at most 1,000,000. Split it into smaller files.');
   });
 
   it('saved nothing, and the console still imports a good file', async () => {
@@ -66,6 +67,26 @@ describe('limits of the worker', () => {
       expect(error.message).toBe('“hr-export.xlsx” is 7.5 KB; an import takes files up to 1 KB.');
     } finally {
       small.close();
+    }
+  });
+
+  it('holds a workbook to its own row limit, naming the CSV one; the same rows as CSV are read', async () => {
+    const limited = startRoster({ import: { limits: { maxRows: 100, maxWorkbookRows: 20 } } });
+    try {
+      const rows = [['First name', 'Last name', 'Email'], ...Array.from({ length: 80 }, (_, i) => [`Ann${i}`, `Peeters${i}`, `ann${i}@example.com`])];
+      const book = XLSX.utils.book_new();
+      XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows), 'Staff');
+      const xlsx = XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+      const error = await limited.fail('import:open', { fileName: 'staff.xlsx', bytes: new Uint8Array(xlsx) });
+      expect(error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { reason: 'too-many-rows', limit: 20 } });
+      expect(error.message).toBe(
+        'The sheet “Staff” has more than 20 rows; an import takes workbooks of at most that many (CSV files of up to 100). Save the sheet as CSV, or split it into smaller files.',
+      );
+      const csv = Buffer.from(rows.map((r) => r.join(',')).join('\n'));
+      const view = await limited.call('import:open', { fileName: 'staff.csv', bytes: new Uint8Array(csv) });
+      expect(view.counts.valid).toBe(80);
+    } finally {
+      limited.close();
     }
   });
 
