@@ -76,7 +76,8 @@ export function diffRow(row: ImportRow, mapping: Mapping, lookup: DirectoryLooku
     row.status = 'invalid';
     return;
   }
-  const byEmail = lookup.byEmail(values.email);
+  // A person without an email is known by their username: a row without one finds the profile without one that has it.
+  const byEmail = values.email !== '' ? lookup.byEmail(values.email) : withoutEmail(values.username === null ? undefined : lookup.byUsername(values.username));
   const byExternal = values.externalId === null ? undefined : lookup.byExternalId(values.externalId);
   if (byEmail === undefined && byExternal === undefined) row.status = 'new';
   if (byEmail === undefined && byExternal !== undefined) {
@@ -122,5 +123,8 @@ const possibleDuplicate = (existing: PossibleDuplicate): CellIssue => {
   // On the name's cell, so the grid shows it where the likeness starts.
   return { field: 'lastName', column: null, severity: 'warning', code: 'possible-duplicate', message: englishText(found), rule: found };
 };
+
+/** A profile found by username stands for a row without an email only when it has none either. */
+const withoutEmail = (found: Profile | undefined): Profile | undefined => (found !== undefined && found.email === '' ? found : undefined);
 
 const conflict = (field: 'externalId' | 'email' | 'username', found: RuleMessage): CellIssue => ({ field, column: null, severity: 'warning', code: 'conflict', message: englishText(found), rule: found });

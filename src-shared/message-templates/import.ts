@@ -119,6 +119,7 @@ export const IMPORT_TEMPLATES = {
   import_row_invalid: 'The row is not valid.',
   import_row_external_id_now_taken: 'External ID {{externalId}} now belongs to another profile.',
   import_row_exists: '{{email}} already exists (existing profiles are only updated with “update existing”).',
+  import_row_exists_username: 'The username {{username}} already exists (existing profiles are only updated with “update existing”).',
   import_row_existing_gone: 'The existing profile is gone.',
   import_row_nothing_to_change: 'Nothing to change any more.',
   import_row_external_id_taken: 'External ID {{externalId}} belongs to another profile.',

@@ -165,8 +165,10 @@ export class ImportCommit {
       return { action: 'created', profileId: created.profile.id };
     }
     if (created.clash.field === 'externalId') return rule('import_row_external_id_now_taken', { externalId: values.externalId ?? '' });
-    if (created.clash.field === 'username') return created.clash.rule;
-    if (mode !== 'createAndUpdate') return rule('import_row_exists', { email: values.email });
+    // A row without an email is the profile without one that holds its username (the username is how such a person is known).
+    const sameUsername = created.clash.field === 'username' && values.email === '' && replica.profiles.get(created.clash.holderId, clock.now())?.email === '';
+    if (created.clash.field === 'username' && !sameUsername) return created.clash.rule;
+    if (mode !== 'createAndUpdate') return values.email === '' ? rule('import_row_exists_username', { username: values.username ?? '' }) : rule('import_row_exists', { email: values.email });
     const current = replica.profiles.get(created.clash.holderId, clock.now());
     if (current === undefined) return rule('import_row_existing_gone', {});
     const updated = tryUpdateProfile(this.ctx, current, mergedValues(current, values, providedFields(row, mapping)), stamp);

@@ -151,4 +151,21 @@ describe('diff against the directory', () => {
     diffRow(r, [...MAPPING], directory([]));
     expect(r.status).toBe('excluded');
   });
+
+  it('a row without an email is the profile without one that holds its username; a profile with an email and that username is a conflict', () => {
+    const mapping = [...MAPPING, 'username'] as const;
+    const noor = profile({ id: 'p7', email: '', username: 'noor.h', firstName: 'Noor', lastName: 'Haddad', externalId: null, tags: [] });
+    const r = row({ firstName: 'Noor', lastName: 'Haddad', email: '', username: 'Noor.H', phoneNumber: '+32470999999' });
+    diffRow(r, [...mapping], directory([noor]));
+    expect([r.status, r.existingId]).toEqual(['update', 'p7']);
+    expect(r.changes.map((c) => c.field)).toContain('phone');
+    // Two profiles without an email are not the same person for having none.
+    const other = row({ firstName: 'Omar', lastName: 'Bakr', email: '', username: 'omar.b', phoneNumber: '+32470999998' });
+    diffRow(other, [...mapping], directory([noor]));
+    expect([other.status, other.existingId]).toEqual(['new', null]);
+    // The username held by a profile with an email stays a conflict.
+    const held = row({ firstName: 'Noor', lastName: 'Haddad', email: '', username: 'ann.p' });
+    diffRow(held, [...mapping], directory([profile({ username: 'ann.p' })]));
+    expect(held.status).toBe('conflict');
+  });
 });
