@@ -15,7 +15,7 @@ import type { Db, Executor } from '../db/tx';
 import { sourceOf } from '../services/audit';
 import { liveEntries } from '../services/catalogue-reads';
 import type { ServerContext } from '../services/context';
-import { getOrganisation, toSettings } from '../services/organisations';
+import { emailPolicyOf, getOrganisation, toSettings } from '../services/organisations';
 import type { AuditWho } from '../services/profile-audit';
 import { applyProfileChange } from '../services/profile-apply';
 import { noteUsernameNeeds, noUsernameNeeds } from '../services/profile-usernames';
@@ -125,11 +125,13 @@ function sendUser(reply: FastifyReply, user: ScimUser, status = 200): ScimUser {
  */
 async function writeUser(ctx: ServerContext, request: FastifyRequest, id: string, current: ProfileRow | null, body: unknown): Promise<ScimUser> {
   const caller = callerOf(request);
-  const defaultLanguage = toSettings(await getOrganisation(ctx.db, caller.organisationId)).defaultLanguage;
+  const org = await getOrganisation(ctx.db, caller.organisationId);
+  const defaultLanguage = toSettings(org).defaultLanguage;
   const catalogue = await readCatalogue(ctx.db, caller.organisationId);
   const base = current === null ? blankValues(defaultLanguage) : rowValues(current);
   const write = fromScimUser(body, base, catalogue);
-  const checked = checkValues(write.values, defaultLanguage);
+  // Who needs an email is the organisation's choice here too (a User without one needs a userName-made username and a mobile).
+  const checked = checkValues(write.values, defaultLanguage, { emailPolicy: emailPolicyOf(org), usernameMade: current === null && org.username_format !== null });
   if (!checked.ok) {
     const problems = Object.entries(checked.fields).map(([field, message]) => `${field}: ${message}`);
     throw new ScimError(400, `The User breaks the profile rules. ${problems.join('; ')}`, 'invalidValue');
