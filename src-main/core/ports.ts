@@ -97,8 +97,8 @@ export interface BulkWriteRow {
  * per profile, in a few statements. Join the caller's transaction.
  */
 export interface BulkWritePort {
-  /** The live profiles of `ids`, in that order, each with what the change makes of it (`required`: the attribute may not be emptied). */
-  plan(ids: readonly string[], change: BulkChange, required: boolean): BulkPlanRow[];
+  /** The live profiles a selection covers, in the order selectionIds gives them, each with what the change makes of it (`required`: the attribute may not be emptied). */
+  plan(selection: Selection, now: Date, change: BulkChange, required: boolean): BulkPlanRow[];
   /** Writes the change to a run of planned rows (set-wise, changing), each queued as an edit tagged `tag`, in the run's order. */
   write(run: readonly BulkWriteRow[], tag: BulkTag, stamp: string): void;
 }

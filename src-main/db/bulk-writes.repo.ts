@@ -8,6 +8,8 @@ import type { BulkPlanRow, BulkTag, BulkWriteRow } from '../core/ports';
 import { ATTRIBUTE_COLUMNS } from './profile-entries';
 import { nameKey } from './profiles.repo';
 import { replicaIndexes } from './replica-indexes';
+import { selectionWhere } from './profile-list.repo';
+import type { Selection } from '../../src-shared/contract/profiles';
 
 /**
  * A list action's attribute change (a BulkChange) written set-wise: the
@@ -21,12 +23,19 @@ import { replicaIndexes } from './replica-indexes';
  * row-by-row write (`setWise` false).
  */
 
-/** A JSON list as `JSON.stringify` writes it: strings only, no escapes (so SQLite's json() writes the same text). */
-const plainList = (column: string): string => `CASE WHEN ${column} = '[]' THEN 1
-  WHEN instr(${column}, '\\') > 0 OR NOT json_valid(${column}) THEN 0
-  WHEN json_type(${column}) <> 'array' OR ${column} <> json(${column}) THEN 0
-  WHEN EXISTS (SELECT 1 FROM json_each(${column}) e WHERE e.type <> 'text') THEN 0
-  ELSE 1 END`;
+/**
+ * A JSON list as `JSON.stringify` writes it (every writer of these columns
+ * does: lists of strings): no escapes, so SQLite's json() writes the same text.
+ */
+const plainList = (column: string): string =>
+  `CASE WHEN ${column} = '[]' THEN 1 WHEN substr(${column}, 1, 1) <> '[' OR instr(${column}, '\\') > 0 OR NOT json_valid(${column}) THEN 0 ELSE ${column} = json(${column}) END`;
+
+/** A name SQL folds as foldName does: printable ASCII, no space at either end nor two in a row (lower() then is toLowerCase, and nothing else folds). */
+const asciiName = (column: string): string => `(${column} NOT GLOB '*[^ -~]*' AND instr(${column}, '  ') = 0 AND ${column} = trim(${column}, ' '))`;
+
+/** Whether the row's name keys are as profiles.repo makes them (nameKey, duplicateNameKey): 1 or 0, NULL where only JavaScript can tell (names beyond ASCII). */
+const NAME_KEYS = `CASE WHEN ${asciiName('p.first_name')} AND ${asciiName('p.last_name')}
+  THEN p.name_key = lower(p.last_name || ' ' || p.first_name) AND p.folded_name = lower(p.first_name) || char(31) || lower(p.last_name) END`;
 
 /** What the row-by-row write would write besides the change: the status it stores (expired kept as pending), grants dropped, lists rewritten. */
 const PLAIN_ROW = `p.grants = '{}'
@@ -37,11 +46,12 @@ const PLAIN_ROW = `p.grants = '{}'
 function skipSql(change: BulkChange): string {
   const column = `p.${ATTRIBUTE_COLUMNS[change.field]}`;
   const holds = `EXISTS (SELECT 1 FROM json_each(${column}) e WHERE e.value = :entry)`;
+  // A list SQLite cannot read is left to the row-by-row write (the row is not plain).
   switch (change.kind) {
     case 'add':
-      return `CASE WHEN ${holds} THEN 'has_it' WHEN json_array_length(${column}) >= :limit THEN 'too_many' END`;
+      return `CASE WHEN NOT json_valid(${column}) THEN NULL WHEN ${holds} THEN 'has_it' WHEN json_array_length(${column}) >= :limit THEN 'too_many' END`;
     case 'remove':
-      return `CASE WHEN NOT ${holds} THEN 'lacks_it' WHEN json_array_length(${column}) = 1 AND :required THEN 'required' END`;
+      return `CASE WHEN NOT json_valid(${column}) THEN NULL WHEN NOT ${holds} THEN 'lacks_it' WHEN json_array_length(${column}) = 1 AND :required THEN 'required' END`;
     case 'set':
       return `CASE WHEN ${column} = :entry THEN 'has_it' END`;
     case 'clear':
@@ -54,7 +64,7 @@ function nextSql(change: BulkChange): string {
   const column = `p.${ATTRIBUTE_COLUMNS[change.field]}`;
   switch (change.kind) {
     case 'add':
-      return `(SELECT json_group_array(v ORDER BY v) FROM (SELECT e.value AS v FROM json_each(${column}) e UNION SELECT :entry))`;
+      return `CASE WHEN ${column} = '[]' THEN json_array(:entry) ELSE (SELECT json_group_array(v ORDER BY v) FROM (SELECT e.value AS v FROM json_each(${column}) e UNION SELECT :entry)) END`;
     case 'remove':
       return `(SELECT json_group_array(e.value ORDER BY e.key) FROM json_each(${column}) e WHERE e.value <> :entry)`;
     case 'set':
@@ -66,60 +76,64 @@ function nextSql(change: BulkChange): string {
 
 const paramsOf = (change: BulkChange): Record<string, string | number> => (change.kind === 'clear' ? {} : { entry: change.entryId });
 
-/** The named parameters a statement uses, out of `params` (a statement is given no others). */
-const bind = (sql: string, params: Record<string, string | number>): Record<string, string | number> =>
-  Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`:${name}\\b`).test(sql)));
+/** The rows of the run (`j` its member, `p` its row), in the run's order. */
+const RUN_ROWS = 'json_each(:run) j CROSS JOIN profiles p ON p.rid = j.value ->> 0';
+const RUN_RIDS = 'SELECT j.value ->> 0 FROM json_each(:run) j';
 
 /** The attribute index rows the change makes, once the rows are written (the index is whole: a change adds and takes away only its own). */
 function entrySql(change: BulkChange): string[] {
-  const runRids = 'SELECT rid FROM temp.bulk_write';
+  const column = `p.${ATTRIBUTE_COLUMNS[change.field]}`;
   switch (change.kind) {
     case 'add':
       return [
-        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, :entry, rid FROM temp.bulk_write`,
-        `DELETE FROM profile_entries WHERE field = :field AND entry_id = '${NO_ENTRY}' AND profile_rid IN (${runRids})`,
+        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, :entry, j.value ->> 0 FROM json_each(:run) j`,
+        `DELETE FROM profile_entries WHERE field = :field AND entry_id = '${NO_ENTRY}' AND profile_rid IN (${RUN_RIDS})`,
       ];
     case 'remove':
       return [
-        `DELETE FROM profile_entries WHERE field = :field AND entry_id = :entry AND profile_rid IN (${runRids})`,
-        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, '${NO_ENTRY}', rid FROM temp.bulk_write WHERE next = '[]'`,
+        `DELETE FROM profile_entries WHERE field = :field AND entry_id = :entry AND profile_rid IN (${RUN_RIDS})`,
+        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, '${NO_ENTRY}', p.rid FROM ${RUN_ROWS} WHERE ${column} = '[]'`,
       ];
     case 'set':
     case 'clear':
       return [
-        `DELETE FROM profile_entries WHERE field = :field AND profile_rid IN (${runRids})`,
-        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, coalesce(next, '${NO_ENTRY}'), rid FROM temp.bulk_write`,
+        `DELETE FROM profile_entries WHERE field = :field AND profile_rid IN (${RUN_RIDS})`,
+        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, coalesce(${column}, '${NO_ENTRY}'), p.rid FROM ${RUN_ROWS}`,
       ];
   }
 }
 
-type PlanRaw = [rid: number, id: string, firstName: string, lastName: string, nameKey: string, foldedName: string, plain: 0 | 1, skip: BulkPlanRow['skip'], was: string | null];
+type PlanRaw = [rid: number, id: string, firstName: string, lastName: string, nameKey: string, foldedName: string, nameKeys: 0 | 1 | null, plain: 0 | 1, skip: BulkPlanRow['skip'], was: string | null];
 
 export const bulkWritesRepo = {
   /**
-   * The live profiles of `ids`, in that order (the others left out), each
-   * with what the change makes of it: why it is left as it is, or that it
-   * changes; `setWise` false where the set-wise write could differ from
-   * the row-by-row one (then skip and was say nothing).
+   * The live profiles a selection covers, in the list's name order (as
+   * selectionMembers gives them), each with what the change makes of it:
+   * why it is left as it is, or that it changes; `setWise` false where the
+   * set-wise write could differ from the row-by-row one (then skip and was
+   * say nothing).
    */
-  plan(db: Db, ids: readonly string[], change: BulkChange, required: boolean): BulkPlanRow[] {
+  plan(db: Db, selection: Selection, now: Date, change: BulkChange, required: boolean): BulkPlanRow[] {
     const column = `p.${ATTRIBUTE_COLUMNS[change.field]}`;
-    const sql = `SELECT rid, id, first_name, last_name, name_key, folded_name, plain, CASE WHEN plain THEN ${skipSql(change)} END, ${isMultiField(change.field) ? 'NULL' : column}
-      FROM (SELECT p.*, ${PLAIN_ROW} AS plain, j.key AS ord FROM json_each(:ids) j CROSS JOIN profiles p ON p.id = j.value AND p.deleted = 0) p ORDER BY ord`;
-    const params = { ids: JSON.stringify(ids), limit: ATTRIBUTE_LIMITS.entriesPerProfile, required: required ? 1 : 0, ...paramsOf(change) };
-    const rows = prepared(db, sql).raw(true).all(bind(sql, params)) as PlanRaw[];
+    const where = selectionWhere(db, selection, now);
+    const sql = `SELECT p.rid, p.id, p.first_name, p.last_name, p.name_key, p.folded_name, ${NAME_KEYS}, ${PLAIN_ROW}, ${skipSql(change)}, ${isMultiField(change.field) ? 'NULL' : column}
+      FROM profiles p WHERE ${where.sql} ORDER BY p.name_key, p.rid`;
+    const params = { ...where.params, limit: ATTRIBUTE_LIMITS.entriesPerProfile, required: required ? 1 : 0, ...paramsOf(change) };
+    const rows = prepared(db, sql).raw(true).all(params) as PlanRaw[];
     // The row-by-row write rewrites the name keys when they are not as it makes them (a row from an old schema); and it fills the attribute index of a row while the index is pending.
     const indexed = !replicaIndexes.pending(db);
     const keys = new Map<string, boolean>();
-    return rows.map(([rid, id, firstName, lastName, storedNameKey, foldedName, plain, skip, was]) => {
-      const names = { firstName, lastName };
-      const seen = `${storedNameKey}\u0000${foldedName}\u0000${firstName}\u0000${lastName}`;
-      let keysHold = keys.get(seen);
-      if (keysHold === undefined) {
-        keysHold = nameKey(names) === storedNameKey && duplicateNameKey(names) === foldedName;
-        keys.set(seen, keysHold);
+    const keysHold = (names: { firstName: string; lastName: string }, storedNameKey: string, foldedName: string): boolean => {
+      const seen = `${storedNameKey}\u0000${foldedName}\u0000${names.firstName}\u0000${names.lastName}`;
+      let hold = keys.get(seen);
+      if (hold === undefined) {
+        hold = nameKey(names) === storedNameKey && duplicateNameKey(names) === foldedName;
+        keys.set(seen, hold);
       }
-      const setWise = indexed && plain === 1 && keysHold;
+      return hold;
+    };
+    return rows.map(([rid, id, firstName, lastName, storedNameKey, foldedName, nameKeys, plain, skip, was]) => {
+      const setWise = indexed && plain === 1 && (nameKeys === null ? keysHold({ firstName, lastName }, storedNameKey, foldedName) : nameKeys === 1);
       return { rid, id, firstName, lastName, setWise, skip: setWise ? skip : null, was: setWise ? was : null };
     });
   },
@@ -134,23 +148,18 @@ export const bulkWritesRepo = {
   write(db: Db, run: readonly BulkWriteRow[], tag: BulkTag, stamp: string): void {
     if (run.length === 0) return;
     const change = tag.change;
-    const column = ATTRIBUTE_COLUMNS[change.field];
-    const multi = isMultiField(change.field);
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS bulk_write (n INTEGER PRIMARY KEY, rid INTEGER NOT NULL, mutation_id TEXT NOT NULL, was TEXT, next TEXT)');
-    prepared(db, 'DELETE FROM temp.bulk_write').run();
-    const fill = `INSERT INTO temp.bulk_write (n, rid, mutation_id, was, next)
-       SELECT j.key, p.rid, j.value ->> 1, p.${column}, ${nextSql(change)} FROM json_each(:run) j CROSS JOIN profiles p ON p.rid = j.value ->> 0 AND p.deleted = 0`;
-    prepared(db, fill).run(bind(fill, { run: JSON.stringify(run.map((r) => [r.rid, r.mutationId])), ...paramsOf(change) }));
-    const value = (v: string): string => (multi ? `json(${v})` : v);
+    const column = `p.${ATTRIBUTE_COLUMNS[change.field]}`;
+    const json = (value: string): string => (isMultiField(change.field) ? `json(${value})` : value);
+    const params = { run: JSON.stringify(run.map((r) => [r.rid, r.mutationId])), field: change.field, tag: JSON.stringify(tag), stamp, ...paramsOf(change) };
+    // The edits first: the rows as they stand are their base.
     prepared(
       db,
       `INSERT INTO outbox (id, kind, entity_id, base_version, payload, created_at)
-       SELECT w.mutation_id, 'profile.update', p.id, p.version,
-         json_object('changes', json_object(:field, ${value('w.next')}), 'base', json_object(:field, ${value('w.was')}), 'bulk', json(:tag)), :stamp
-       FROM temp.bulk_write w CROSS JOIN profiles p ON p.rid = w.rid ORDER BY w.n`,
-    ).run({ field: change.field, tag: JSON.stringify(tag), stamp });
-    prepared(db, `UPDATE profiles SET ${column} = w.next, updated_at = :stamp FROM temp.bulk_write w WHERE profiles.rid = w.rid`).run({ stamp });
-    for (const sql of entrySql(change)) prepared(db, sql).run(bind(sql, { field: change.field, ...paramsOf(change) }));
-    prepared(db, 'DELETE FROM temp.bulk_write').run();
+       SELECT j.value ->> 1, 'profile.update', p.id, p.version,
+         json_object('changes', json_object(:field, ${json(nextSql(change))}), 'base', json_object(:field, ${json(column)}), 'bulk', json(:tag)), :stamp
+       FROM ${RUN_ROWS} ORDER BY j.key`,
+    ).run(params);
+    prepared(db, `UPDATE profiles AS p SET ${ATTRIBUTE_COLUMNS[change.field]} = ${nextSql(change)}, updated_at = :stamp WHERE p.rid IN (${RUN_RIDS})`).run(params);
+    for (const sql of entrySql(change)) prepared(db, sql).run(params);
   },
 };

@@ -79,7 +79,7 @@ export function createReplica(db: Db): ReplicaPort {
       rememberedSources: (limit) => importsRepo.rememberedSources(db, limit),
     },
     bulk: {
-      plan: (ids, change, required) => bulkWritesRepo.plan(db, ids, change, required),
+      plan: (selection, now, change, required) => bulkWritesRepo.plan(db, selection, now, change, required),
       write: (run, tag, stamp) => bulkWritesRepo.write(db, run, tag, stamp),
     },
   };

@@ -151,7 +151,7 @@ export class ListActionService {
       // Set-wise: each run of planned rows that change goes in one write; a row the replica cannot write set-wise goes row by row, in its place.
       const now = this.deps.clock.now();
       const required = this.deps.requiredAttributes?.() ?? [];
-      const rows = writer.plan(this.deps.replica.profiles.selectionIds(selection, now), bulk.change, required.includes(bulk.change.field));
+      const rows = writer.plan(selection, now, bulk.change, required.includes(bulk.change.field));
       let run: BulkWriteRow[] = [];
       const flush = (): void => {
         if (run.length > 0) writer.write(run, bulk, stamp);
