@@ -7,7 +7,7 @@ import type { AttributeField, Grants, RequiredAttributes } from '../../../src-sh
 import { valuesOf } from '../../../src-shared/profile-values';
 import type { Selection } from '../../../src-shared/contract/profiles';
 import type { AppliedListAction, ListAction, ListActionOutcome, ListSkipReason } from '../../../src-shared/contract/list-actions';
-import type { BulkWriteRow, ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
+import type { BulkPlanRow, BulkWritePort, BulkWriteRow, ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import { deleteProfile, tryUpdateProfile } from './writes';
 import type { BulkTag } from './writes';
 import type { BulkChange } from '../../../src-shared/bulk-change';
@@ -117,11 +117,41 @@ export class ListActionService {
     this.checkAction(action);
     const skips = new Skips();
     let changes = 0;
-    this.walk(selection, action, (profile, plan) => {
-      if ('skip' in plan) skips.add(plan.skip, profile);
-      else changes += 1;
-    });
+    const count = (who: Names, skip: ListSkipReason | null): void => {
+      if (skip === null) changes += 1;
+      else skips.add(skip, who);
+    };
+    const change = bulkChangeOf(action);
+    const writer = this.setWiseWriter();
+    if (change === null || writer === undefined) {
+      this.walk(selection, action, (profile, plan) => count(profile, 'skip' in plan ? plan.skip : null));
+    } else {
+      this.walkSetWise(selection, action, change, writer, (row, own) => count(own?.profile ?? row, own === null ? row.skip : 'skip' in own.plan ? own.plan.skip : null));
+    }
     return { changes, skipped: skips.list() };
+  }
+
+  /** The replica's set-wise writes, unless this service is to go row by row. */
+  private setWiseWriter(): BulkWritePort | undefined {
+    return this.deps.setWise === false ? undefined : this.deps.replica.bulk;
+  }
+
+  /**
+   * The set-wise plan of an attribute change over a selection, in the
+   * list's order: each row the replica writes set-wise as planned (`own`
+   * null), any other with its profile and its row-by-row plan.
+   */
+  private walkSetWise(selection: Selection, action: ListAction, change: BulkChange, writer: BulkWritePort, each: (row: BulkPlanRow, own: { profile: Profile; plan: Plan } | null) => void): void {
+    const now = this.deps.clock.now();
+    const required = this.deps.requiredAttributes?.() ?? [];
+    for (const row of writer.plan(selection, now, change, required.includes(change.field))) {
+      if (row.setWise) {
+        each(row, null);
+        continue;
+      }
+      const profile = this.deps.replica.profiles.get(row.id, now);
+      if (profile !== undefined) each(row, { profile, plan: this.plan(action, profile, required, true) });
+    }
   }
 
   apply(selection: Selection, action: ListAction): AppliedListAction {
@@ -142,33 +172,29 @@ export class ListActionService {
         else if (written !== null) done.push({ id: profile.id, before: valuesOf(profile) });
       }
     };
-    const writer = this.deps.setWise === false ? undefined : this.deps.replica.bulk;
+    const writer = this.setWiseWriter();
     this.deps.replica.transaction(() => {
       if (bulk === undefined || writer === undefined) {
         this.walk(selection, action, applyOne);
         return;
       }
       // Set-wise: each run of planned rows that change goes in one write; a row the replica cannot write set-wise goes row by row, in its place.
-      const now = this.deps.clock.now();
-      const required = this.deps.requiredAttributes?.() ?? [];
-      const rows = writer.plan(selection, now, bulk.change, required.includes(bulk.change.field));
       let run: BulkWriteRow[] = [];
       const flush = (): void => {
         if (run.length > 0) writer.write(run, bulk, stamp);
         run = [];
       };
-      for (const row of rows) {
-        if (!row.setWise) {
+      this.walkSetWise(selection, action, bulk.change, writer, (row, own) => {
+        if (own !== null) {
           flush();
-          const profile = this.deps.replica.profiles.get(row.id, now);
-          if (profile !== undefined) applyOne(profile, this.plan(action, profile, required, true));
+          applyOne(own.profile, own.plan);
         } else if (row.skip !== null) {
           skips.add(row.skip, row);
         } else {
           run.push({ rid: row.rid, mutationId: this.deps.ids.uuid() });
           done.push({ id: row.id, names: { firstName: row.firstName, lastName: row.lastName }, was: row.was });
         }
-      }
+      });
       flush();
     });
     const undoId = this.deps.ids.uuid();
