@@ -87,7 +87,8 @@ function entrySql(change: BulkChange): string[] {
     case 'add':
       return [
         `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, :entry, j.value ->> 0 FROM json_each(:run) j`,
-        `DELETE FROM profile_entries WHERE field = :field AND entry_id = '${NO_ENTRY}' AND profile_rid IN (${RUN_RIDS})`,
+        // Only a row that held none before holds just the one entry now.
+        `DELETE FROM profile_entries WHERE field = :field AND entry_id = '${NO_ENTRY}' AND profile_rid IN (SELECT p.rid FROM ${RUN_ROWS} WHERE ${column} = json_array(:entry))`,
       ];
     case 'remove':
       return [
@@ -149,14 +150,15 @@ export const bulkWritesRepo = {
     if (run.length === 0) return;
     const change = tag.change;
     const column = `p.${ATTRIBUTE_COLUMNS[change.field]}`;
-    const json = (value: string): string => (isMultiField(change.field) ? `json(${value})` : value);
-    const params = { run: JSON.stringify(run.map((r) => [r.rid, r.mutationId])), field: change.field, tag: JSON.stringify(tag), stamp, ...paramsOf(change) };
-    // The edits first: the rows as they stand are their base.
+    // A plain row's list is its JSON text as JSON.stringify writes it, and so is the new one SQLite makes: the payload is put together as text.
+    const json = (value: string): string => (isMultiField(change.field) ? value : `json_quote(${value})`);
+    const field = JSON.stringify(change.field);
+    const params = { run: JSON.stringify(run.map((r) => [r.rid, r.mutationId])), field: change.field, head: `{"changes":{${field}:`, middle: `},"base":{${field}:`, tail: `},"bulk":${JSON.stringify(tag)}}`, stamp, ...paramsOf(change) };
+    // The edits first (as valueDiff and appendUpdate make them): the rows as they stand are their base.
     prepared(
       db,
       `INSERT INTO outbox (id, kind, entity_id, base_version, payload, created_at)
-       SELECT j.value ->> 1, 'profile.update', p.id, p.version,
-         json_object('changes', json_object(:field, ${json(nextSql(change))}), 'base', json_object(:field, ${json(column)}), 'bulk', json(:tag)), :stamp
+       SELECT j.value ->> 1, 'profile.update', p.id, p.version, :head || ${json(nextSql(change))} || :middle || ${json(column)} || :tail, :stamp
        FROM ${RUN_ROWS} ORDER BY j.key`,
     ).run(params);
     prepared(db, `UPDATE profiles AS p SET ${ATTRIBUTE_COLUMNS[change.field]} = ${nextSql(change)}, updated_at = :stamp WHERE p.rid IN (${RUN_RIDS})`).run(params);
