@@ -76,9 +76,11 @@ function nextSql(change: BulkChange): string {
 
 const paramsOf = (change: BulkChange): Record<string, string | number> => (change.kind === 'clear' ? {} : { entry: change.entryId });
 
-/** The rows of the run (`j` its member, `p` its row), in the run's order. */
-const RUN_ROWS = 'json_each(:run) j CROSS JOIN profiles p ON p.rid = j.value ->> 0';
-const RUN_RIDS = 'SELECT j.value ->> 0 FROM json_each(:run) j';
+/** The run being written: its rows in order (`n`), each with its edit's mutation id. A table, so that the edits go in in order without a sort. */
+const RUN_TABLE = 'CREATE TEMP TABLE IF NOT EXISTS bulk_run (n INTEGER PRIMARY KEY, rid INTEGER NOT NULL, mutation_id TEXT NOT NULL)';
+/** The rows of the run (`r` its member, `p` its row). */
+const RUN_ROWS = 'temp.bulk_run r CROSS JOIN profiles p ON p.rid = r.rid';
+const RUN_RIDS = 'SELECT rid FROM temp.bulk_run';
 
 /** The attribute index rows the change makes, once the rows are written (the index is whole: a change adds and takes away only its own). */
 function entrySql(change: BulkChange): string[] {
@@ -86,7 +88,7 @@ function entrySql(change: BulkChange): string[] {
   switch (change.kind) {
     case 'add':
       return [
-        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, :entry, j.value ->> 0 FROM json_each(:run) j`,
+        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, :entry, rid FROM temp.bulk_run`,
         // Only a row that held none before holds just the one entry now.
         `DELETE FROM profile_entries WHERE field = :field AND entry_id = '${NO_ENTRY}' AND profile_rid IN (SELECT p.rid FROM ${RUN_ROWS} WHERE ${column} = json_array(:entry))`,
       ];
@@ -153,15 +155,20 @@ export const bulkWritesRepo = {
     // A plain row's list is its JSON text as JSON.stringify writes it, and so is the new one SQLite makes: the payload is put together as text.
     const json = (value: string): string => (isMultiField(change.field) ? value : `json_quote(${value})`);
     const field = JSON.stringify(change.field);
-    const params = { run: JSON.stringify(run.map((r) => [r.rid, r.mutationId])), field: change.field, head: `{"changes":{${field}:`, middle: `},"base":{${field}:`, tail: `},"bulk":${JSON.stringify(tag)}}`, stamp, ...paramsOf(change) };
+    db.exec(RUN_TABLE);
+    prepared(db, 'INSERT INTO temp.bulk_run (n, rid, mutation_id) SELECT j.key, j.value ->> 0, j.value ->> 1 FROM json_each(:run) j').run({
+      run: JSON.stringify(run.map((r) => [r.rid, r.mutationId])),
+    });
+    const params = { field: change.field, head: `{"changes":{${field}:`, middle: `},"base":{${field}:`, tail: `},"bulk":${JSON.stringify(tag)}}`, stamp, ...paramsOf(change) };
     // The edits first (as valueDiff and appendUpdate make them): the rows as they stand are their base.
     prepared(
       db,
       `INSERT INTO outbox (id, kind, entity_id, base_version, payload, created_at)
-       SELECT j.value ->> 1, 'profile.update', p.id, p.version, :head || ${json(nextSql(change))} || :middle || ${json(column)} || :tail, :stamp
-       FROM ${RUN_ROWS} ORDER BY j.key`,
+       SELECT r.mutation_id, 'profile.update', p.id, p.version, :head || ${json(nextSql(change))} || :middle || ${json(column)} || :tail, :stamp
+       FROM ${RUN_ROWS} ORDER BY r.n`,
     ).run(params);
     prepared(db, `UPDATE profiles AS p SET ${ATTRIBUTE_COLUMNS[change.field]} = ${nextSql(change)}, updated_at = :stamp WHERE p.rid IN (${RUN_RIDS})`).run(params);
     for (const sql of entrySql(change)) prepared(db, sql).run(params);
+    prepared(db, 'DELETE FROM temp.bulk_run').run();
   },
 };
