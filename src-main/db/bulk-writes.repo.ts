@@ -82,26 +82,25 @@ const RUN_TABLE = 'CREATE TEMP TABLE IF NOT EXISTS bulk_run (n INTEGER PRIMARY K
 const RUN_ROWS = 'temp.bulk_run r CROSS JOIN profiles p ON p.rid = r.rid';
 const RUN_RIDS = 'SELECT rid FROM temp.bulk_run';
 
-/** The attribute index rows the change makes, once the rows are written (the index is whole: a change adds and takes away only its own). */
+/** The attribute index rows the change makes, once the rows are written (the index is whole: a change adds and takes away only its own), in row order (the index by profile is written in sequence, not all over). */
 function entrySql(change: BulkChange): string[] {
   const column = `p.${ATTRIBUTE_COLUMNS[change.field]}`;
   switch (change.kind) {
     case 'add':
       return [
-        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, :entry, rid FROM temp.bulk_run`,
-        // Only a row that held none before holds just the one entry now.
-        `DELETE FROM profile_entries WHERE field = :field AND entry_id = '${NO_ENTRY}' AND profile_rid IN (SELECT p.rid FROM ${RUN_ROWS} WHERE ${column} = json_array(:entry))`,
+        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, :entry, rid FROM temp.bulk_run ORDER BY rid`,
+        `DELETE FROM profile_entries WHERE field = :field AND entry_id = '${NO_ENTRY}' AND profile_rid IN (${RUN_RIDS})`,
       ];
     case 'remove':
       return [
         `DELETE FROM profile_entries WHERE field = :field AND entry_id = :entry AND profile_rid IN (${RUN_RIDS})`,
-        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, '${NO_ENTRY}', p.rid FROM ${RUN_ROWS} WHERE ${column} = '[]'`,
+        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, '${NO_ENTRY}', p.rid FROM profiles p WHERE p.rid IN (${RUN_RIDS}) AND ${column} = '[]'`,
       ];
     case 'set':
     case 'clear':
       return [
         `DELETE FROM profile_entries WHERE field = :field AND profile_rid IN (${RUN_RIDS})`,
-        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, coalesce(${column}, '${NO_ENTRY}'), p.rid FROM ${RUN_ROWS}`,
+        `INSERT OR IGNORE INTO profile_entries (field, entry_id, profile_rid) SELECT :field, coalesce(${column}, '${NO_ENTRY}'), p.rid FROM profiles p WHERE p.rid IN (${RUN_RIDS})`,
       ];
   }
 }
