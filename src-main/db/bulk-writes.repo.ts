@@ -105,6 +105,9 @@ function entrySql(change: BulkChange): string[] {
   }
 }
 
+/** The page cache a set-wise write runs with (negative: KiB, as PRAGMA cache_size takes it). */
+const BULK_CACHE_KIB = -131_072;
+
 type PlanRaw = [rid: number, id: string, firstName: string, lastName: string, nameKey: string, foldedName: string, nameKeys: 0 | 1 | null, plain: 0 | 1, skip: BulkPlanRow['skip'], was: string | null];
 
 export const bulkWritesRepo = {
@@ -149,25 +152,36 @@ export const bulkWritesRepo = {
    */
   write(db: Db, run: readonly BulkWriteRow[], tag: BulkTag, stamp: string): void {
     if (run.length === 0) return;
-    const change = tag.change;
-    const column = `p.${ATTRIBUTE_COLUMNS[change.field]}`;
-    // A plain row's list is its JSON text as JSON.stringify writes it, and so is the new one SQLite makes: the payload is put together as text.
-    const json = (value: string): string => (isMultiField(change.field) ? value : `json_quote(${value})`);
-    const field = JSON.stringify(change.field);
-    db.exec(RUN_TABLE);
-    prepared(db, 'INSERT INTO temp.bulk_run (n, rid, mutation_id) SELECT j.key, j.value ->> 0, j.value ->> 1 FROM json_each(:run) j').run({
-      run: JSON.stringify(run.map((r) => [r.rid, r.mutationId])),
-    });
-    const params = { field: change.field, head: `{"changes":{${field}:`, middle: `},"base":{${field}:`, tail: `},"bulk":${JSON.stringify(tag)}}`, stamp, ...paramsOf(change) };
-    // The edits first (as valueDiff and appendUpdate make them): the rows as they stand are their base.
-    prepared(
-      db,
-      `INSERT INTO outbox (id, kind, entity_id, base_version, payload, created_at)
-       SELECT r.mutation_id, 'profile.update', p.id, p.version, :head || ${json(nextSql(change))} || :middle || ${json(column)} || :tail, :stamp
-       FROM ${RUN_ROWS} ORDER BY r.n`,
-    ).run(params);
-    prepared(db, `UPDATE profiles AS p SET ${ATTRIBUTE_COLUMNS[change.field]} = ${nextSql(change)}, updated_at = :stamp WHERE p.rid IN (${RUN_RIDS})`).run(params);
-    for (const sql of entrySql(change)) prepared(db, sql).run(params);
-    prepared(db, 'DELETE FROM temp.bulk_run').run();
+    // The outbox's indexes (mutation id, profile id) take the run's edits all over: a page cache that holds them for the run, then the one the connection had.
+    const cache = Number(db.pragma('cache_size', { simple: true }));
+    if (cache < 0 && cache > BULK_CACHE_KIB) db.pragma(`cache_size = ${BULK_CACHE_KIB}`);
+    try {
+      writeRun(db, run, tag, stamp);
+    } finally {
+      if (cache < 0 && cache > BULK_CACHE_KIB) db.pragma(`cache_size = ${cache}`);
+    }
   },
 };
+
+function writeRun(db: Db, run: readonly BulkWriteRow[], tag: BulkTag, stamp: string): void {
+  const change = tag.change;
+  const column = `p.${ATTRIBUTE_COLUMNS[change.field]}`;
+  // A plain row's list is its JSON text as JSON.stringify writes it, and so is the new one SQLite makes: the payload is put together as text.
+  const json = (value: string): string => (isMultiField(change.field) ? value : `json_quote(${value})`);
+  const field = JSON.stringify(change.field);
+  db.exec(RUN_TABLE);
+  prepared(db, 'INSERT INTO temp.bulk_run (n, rid, mutation_id) SELECT j.key, j.value ->> 0, j.value ->> 1 FROM json_each(:run) j').run({
+    run: JSON.stringify(run.map((r) => [r.rid, r.mutationId])),
+  });
+  const params = { field: change.field, head: `{"changes":{${field}:`, middle: `},"base":{${field}:`, tail: `},"bulk":${JSON.stringify(tag)}}`, stamp, ...paramsOf(change) };
+  // The edits first (as valueDiff and appendUpdate make them): the rows as they stand are their base.
+  prepared(
+    db,
+    `INSERT INTO outbox (id, kind, entity_id, base_version, payload, created_at)
+     SELECT r.mutation_id, 'profile.update', p.id, p.version, :head || ${json(nextSql(change))} || :middle || ${json(column)} || :tail, :stamp
+     FROM ${RUN_ROWS} ORDER BY r.n`,
+  ).run(params);
+  prepared(db, `UPDATE profiles AS p SET ${ATTRIBUTE_COLUMNS[change.field]} = ${nextSql(change)}, updated_at = :stamp WHERE p.rid IN (${RUN_RIDS})`).run(params);
+  for (const sql of entrySql(change)) prepared(db, sql).run(params);
+  prepared(db, 'DELETE FROM temp.bulk_run').run();
+}

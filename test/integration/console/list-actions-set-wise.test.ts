@@ -142,6 +142,8 @@ describe('a list action written set-wise', () => {
     else expect(applied.changes).toBeGreaterThan(0);
     expect(state(setWise.db)).toEqual(state(rowWise.db));
     expect(setWise.events).toEqual(rowWise.events);
+    // The page cache the set-wise write took for its run is given back.
+    expect(setWise.db.pragma('cache_size', { simple: true })).toBe(rowWise.db.pragma('cache_size', { simple: true }));
 
     // A profile changed since (taken back by hand) is skipped by both undos alike.
     for (const side of [rowWise, setWise]) {
