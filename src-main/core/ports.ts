@@ -1,5 +1,6 @@
 import type { Profile } from '../../src-shared/profile';
-import type { Mutation } from '../../src-shared/mutation';
+import type { Mutation, ProfileUpdatePayload } from '../../src-shared/mutation';
+import type { BulkChange } from '../../src-shared/bulk-change';
 import type { PossibleDuplicate, ProfileFacets, ProfileQuery, Selection } from '../../src-shared/contract/profiles';
 import type { DuplicateFacts } from '../../src-shared/duplicates';
 import type { ChangeTopic } from '../../src-shared/contract';
@@ -67,6 +68,41 @@ export interface OutboxPort {
   remove(mutationId: string): void;
 }
 
+/** A list action's change an edit is part of (ProfileUpdatePayload.bulk). */
+export type BulkTag = NonNullable<ProfileUpdatePayload['bulk']>;
+
+/** One live profile of a selection, as a set-wise list action plans it (BulkWritePort.plan). */
+export interface BulkPlanRow {
+  rid: number;
+  id: string;
+  firstName: string;
+  lastName: string;
+  /** Whether the set-wise write gives this row exactly what the row-by-row one would; when false, skip and was say nothing. */
+  setWise: boolean;
+  /** Why the change leaves it as it is; null: it changes. */
+  skip: 'has_it' | 'lacks_it' | 'too_many' | 'required' | null;
+  /** A single-valued attribute's value before the change (null for a several-valued one). */
+  was: string | null;
+}
+
+/** A profile a set-wise write changes, and the id of its outbox edit. */
+export interface BulkWriteRow {
+  rid: number;
+  mutationId: string;
+}
+
+/**
+ * A list action's attribute change written set-wise (db/bulk-writes.repo):
+ * the same rows, attribute index and outbox edits as one `tryUpdateProfile`
+ * per profile, in a few statements. Join the caller's transaction.
+ */
+export interface BulkWritePort {
+  /** The live profiles a selection covers, in the order selectionIds gives them, each with what the change makes of it (`required`: the attribute may not be emptied). */
+  plan(selection: Selection, now: Date, change: BulkChange, required: boolean): BulkPlanRow[];
+  /** Writes the change to a run of planned rows (set-wise, changing), each queued as an edit tagged `tag`, in the run's order. */
+  write(run: readonly BulkWriteRow[], tag: BulkTag, stamp: string): void;
+}
+
 /** The local replica: stores plus one transaction that covers them all. */
 export interface ReplicaPort {
   /** Runs fn atomically: all of its writes land, or none do. Nested calls join the outer one. */
@@ -75,6 +111,8 @@ export interface ReplicaPort {
   catalogues: CatalogueStorePort;
   outbox: OutboxPort;
   imports: ImportStorePort;
+  /** Set-wise list actions (absent: every change goes row by row). */
+  bulk?: BulkWritePort;
 }
 
 export interface ChangeSink {

@@ -176,6 +176,15 @@ export const orderBy = (query: ProfileQuery): string => {
 /** The WHERE clause for a query as the replica stands: through the indexes, or by scanning while they are being built. */
 export const whereNow = (db: Db, query: ProfileQuery, now: Date): Where => buildWhere(query, now, false, !replicaIndexes.pending(db));
 
+/** The WHERE clause (on `profiles p`) of the live profiles a selection covers, with its parameters (`now` among them). */
+export function selectionWhere(db: Db, selection: Selection, now: Date): { sql: string; params: Record<string, unknown> } {
+  if (selection.kind === 'ids') {
+    return { sql: 'p.deleted = 0 AND p.id IN (SELECT value FROM json_each(:ids))', params: { ids: JSON.stringify([...new Set(selection.ids)]), now: now.toISOString() } };
+  }
+  const where = whereNow(db, selection.query, now);
+  return { sql: `${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except))`, params: { ...where.params, now: now.toISOString(), except: JSON.stringify(selection.except) } };
+}
+
 /**
  * The count of a query whose only filters are tags and attributes, from the
  * tag table and the attribute index alone (they hold live profiles only):
@@ -230,13 +239,8 @@ export const profileListRepo = {
   selectionMembers(db: Db, selection: Selection, now: Date): SelectionMember[] {
     const statusSql = "CASE WHEN p.status = 'pending' AND p.invitation_expires_at <= :now THEN 'expired' ELSE p.status END";
     const columns = `p.id, p.first_name || ' ' || p.last_name AS name, p.email, p.phone, ${statusSql} AS status, p.deactivated_at IS NOT NULL AS deactivated`;
-    if (selection.kind === 'ids') {
-      return prepared(db, `SELECT ${columns} FROM profiles p WHERE p.deleted = 0 AND p.id IN (SELECT value FROM json_each(:ids)) ORDER BY p.name_key, p.rid`)
-        .all({ ids: JSON.stringify([...new Set(selection.ids)]), now: now.toISOString() }) as SelectionMember[];
-    }
-    const where = whereNow(db, selection.query, now);
-    return prepared(db, `SELECT ${columns} FROM profiles p WHERE ${where.sql} AND p.id NOT IN (SELECT value FROM json_each(:except)) ORDER BY p.name_key, p.rid`)
-      .all({ ...where.params, now: now.toISOString(), except: JSON.stringify(selection.except) }) as SelectionMember[];
+    const where = selectionWhere(db, selection, now);
+    return prepared(db, `SELECT ${columns} FROM profiles p WHERE ${where.sql} ORDER BY p.name_key, p.rid`).all(where.params) as SelectionMember[];
   },
 
   /** How many profiles a selection covers, counting only ids that still exist. */

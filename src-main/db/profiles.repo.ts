@@ -11,7 +11,7 @@ import type { ProfileRow } from './profile-rows';
 import { profileListRepo } from './profile-list.repo';
 
 /** What the list sorts names by: last name, then first name, case folded. */
-const nameKey = (p: StoredProfile): string => `${p.lastName} ${p.firstName}`.toLowerCase();
+export const nameKey = (p: { firstName: string; lastName: string }): string => `${p.lastName} ${p.firstName}`.toLowerCase();
 
 const toParams = (p: StoredProfile) => ({
   id: p.id,

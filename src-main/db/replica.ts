@@ -8,6 +8,7 @@ import { profilesRepo } from './profiles.repo';
 import { duplicatesRepo } from './duplicates.repo';
 import { cataloguesRepo } from './catalogues.repo';
 import { rulesRepo } from './rules.repo';
+import { bulkWritesRepo } from './bulk-writes.repo';
 
 /** SQLite's unique-index failures, turned into the shared codes (a last line behind the core's own checks). */
 function translateConstraint(error: unknown): never {
@@ -76,6 +77,10 @@ export function createReplica(db: Db): ReplicaPort {
       markUndone: (id, at) => importsRepo.markUndone(db, id, at),
       rememberSource: (s) => importsRepo.rememberSource(db, s),
       rememberedSources: (limit) => importsRepo.rememberedSources(db, limit),
+    },
+    bulk: {
+      plan: (selection, now, change, required) => bulkWritesRepo.plan(db, selection, now, change, required),
+      write: (run, tag, stamp) => bulkWritesRepo.write(db, run, tag, stamp),
     },
   };
 }

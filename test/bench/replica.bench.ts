@@ -8,7 +8,8 @@
  * run. The profiles hold attributes (entries of seeded catalogues): the list
  * filtered on each attribute (an entry or "none"), and a list action that
  * grants one access right to every profile (all search results selected),
- * through the list actions service as the console runs it, offline.
+ * through the list actions service as the console runs it, offline (set-wise),
+ * with the same grant of another access right row by row as its baseline.
  * The list unfiltered, sorted by each of its sort fields both ways: the first
  * page (100 rows) and a deep one (offset 50,000), p50/p95 over a few runs.
  * Prints one JSON line.
@@ -68,12 +69,14 @@ const entryIdOf = (kind: CatalogueKind, n: number): string => `${String(CATALOGU
 const entriesOf = (field: AttributeField): string[] => Array.from({ length: ENTRIES_PER_KIND }, (_, n) => entryIdOf(KIND_OF[field], n));
 /** The access right the grant benchmark gives: no profile holds it before. */
 const GRANTED = entryIdOf('accessRight', 999);
+/** The access right the grant's baseline gives, row by row, right before (no profile holds it before either). */
+const GRANTED_ROW_WISE = entryIdOf('accessRight', 998);
 
 function seedCatalogues(db: ReturnType<typeof openDatabase>): void {
   const at = NOW.toISOString();
   for (const field of ATTRIBUTE_FIELDS) {
     const kind = KIND_OF[field];
-    for (const [n, id] of [...entriesOf(field), ...(kind === 'accessRight' ? [GRANTED] : [])].entries()) {
+    for (const [n, id] of [...entriesOf(field), ...(kind === 'accessRight' ? [GRANTED, GRANTED_ROW_WISE] : [])].entries()) {
       cataloguesRepo.put(db, { id, kind, code: `${kind}-${n}`, name: `${kind} ${n}`, description: '', seats: null, version: 1, createdAt: at, updatedAt: at });
     }
   }
@@ -250,12 +253,23 @@ try {
   const worstAttributeP95 = Math.max(...Object.values(attributeFilters).map((f) => f.p95));
 
   // The list action: "select all search results" (no filter), grant one access right, offline (queued), undo kept.
-  const actions = new ListActionService({ replica: createReplica(db), clock: { now: () => now }, ids: { uuid: () => randomUUID() }, events: { changed: () => undefined } });
+  // Baseline, right before: another access right granted to the same profiles row by row (BENCH_GRANT_BASELINE=0 leaves it out).
+  const grantActions = (setWise: boolean): ListActionService =>
+    new ListActionService({ replica: createReplica(db), clock: { now: () => now }, ids: { uuid: () => randomUUID() }, events: { changed: () => undefined }, setWise });
+  const countOutbox = (): number => (db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+  let rowWiseGranted = 0;
+  const rowWiseGrantMs =
+    process.env.BENCH_GRANT_BASELINE === '0'
+      ? null
+      : time(() => {
+          rowWiseGranted = grantActions(false).apply({ kind: 'query', query: {}, except: [] }, { kind: 'add', field: 'accessRights', entryId: GRANTED_ROW_WISE }).changes;
+        });
+  const queuedBefore = countOutbox();
   let granted = 0;
   const grantMs = time(() => {
-    granted = actions.apply({ kind: 'query', query: {}, except: [] }, { kind: 'add', field: 'accessRights', entryId: GRANTED }).changes;
+    granted = grantActions(true).apply({ kind: 'query', query: {}, except: [] }, { kind: 'add', field: 'accessRights', entryId: GRANTED }).changes;
   });
-  const queued = (db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+  const queued = countOutbox() - queuedBefore;
 
   const search = percentiles(searchSamples);
   const dashboardTimes = percentiles(dashboardSamples);
@@ -287,6 +301,8 @@ try {
     targetAttributeFilterP95Ms: 15,
     attributeFilterMeetsTarget: worstAttributeP95 <= 15,
     grantAccessRight: { ms: Math.round(grantMs), profilesChanged: granted, mutationsQueued: queued },
+    baselineRowWiseGrant: rowWiseGrantMs === null ? null : { ms: Math.round(rowWiseGrantMs), profilesChanged: rowWiseGranted },
+    ratioGrantToRowWise: rowWiseGrantMs === null ? null : Number((grantMs / Math.max(rowWiseGrantMs, 0.001)).toFixed(3)),
     targetGrantMs: 2000,
     grantMeetsTarget: grantMs <= 2000,
   };

@@ -2,12 +2,12 @@ import { ruleError } from '../../../src-shared/errors';
 import { rule } from '../../../src-shared/messages';
 import { LIMITS, checkTags, fullName } from '../../../src-shared/profile';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
-import { ATTRIBUTE_LIMITS, KIND_OF, grantKey, keptGrants, sortedIds } from '../../../src-shared/attributes';
+import { ATTRIBUTE_LIMITS, KIND_OF, grantKey, isMultiField, keptGrants, sortedIds } from '../../../src-shared/attributes';
 import type { AttributeField, Grants, RequiredAttributes } from '../../../src-shared/attributes';
 import { valuesOf } from '../../../src-shared/profile-values';
 import type { Selection } from '../../../src-shared/contract/profiles';
 import type { AppliedListAction, ListAction, ListActionOutcome, ListSkipReason } from '../../../src-shared/contract/list-actions';
-import type { ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
+import type { BulkPlanRow, BulkWritePort, BulkWriteRow, ChangeSink, Clock, IdSource, ReplicaPort } from '../ports';
 import { deleteProfile, tryUpdateProfile } from './writes';
 import type { BulkTag } from './writes';
 import type { BulkChange } from '../../../src-shared/bulk-change';
@@ -46,18 +46,32 @@ export interface ListActionDeps {
   ids: IdSource;
   events: ChangeSink;
   requiredAttributes?: () => RequiredAttributes;
+  /** False: an attribute change is written row by row even where the replica could write it set-wise (the same result; tests and the benchmark compare the two). */
+  setWise?: boolean;
 }
 
 /** What one profile of the selection gets: its new values, a deletion, or a reason to be left alone. */
 type Plan = { next: ProfileValues } | { delete: true } | { skip: ListSkipReason };
 
 /** What an applied action changed on one profile: enough to reverse exactly that. */
-interface Done {
+type Done = RowDone | SetWiseDone;
+
+/** A profile changed row by row: its values before. */
+interface RowDone {
   id: string;
   before: ProfileValues;
   /** A deletion's queued mutation (taken back by the undo while it waits in the outbox). */
   mutationId?: string;
 }
+
+/** A profile changed set-wise: it held no grants, and its other values are as the change left them but for the attribute's (`was`: a single-valued one's). */
+interface SetWiseDone {
+  id: string;
+  names: Names;
+  was: string | null;
+}
+
+type Names = Pick<ProfileValues, 'firstName' | 'lastName'>;
 
 interface UndoRecord {
   action: ListAction;
@@ -79,7 +93,7 @@ const grantsFor = (values: ProfileValues, restore: Grants): Grants => keptGrants
 /** Tallies skipped profiles by reason, keeping the first names of each. */
 class Skips {
   private readonly groups = new Map<ListSkipReason, { count: number; names: string[] }>();
-  add(reason: ListSkipReason, profile: Profile): void {
+  add(reason: ListSkipReason, profile: Names): void {
     const group = this.groups.get(reason) ?? { count: 0, names: [] };
     group.count += 1;
     if (group.names.length < NAMES_SHOWN) group.names.push(fullName(profile));
@@ -103,11 +117,41 @@ export class ListActionService {
     this.checkAction(action);
     const skips = new Skips();
     let changes = 0;
-    this.walk(selection, action, (profile, plan) => {
-      if ('skip' in plan) skips.add(plan.skip, profile);
-      else changes += 1;
-    });
+    const count = (who: Names, skip: ListSkipReason | null): void => {
+      if (skip === null) changes += 1;
+      else skips.add(skip, who);
+    };
+    const change = bulkChangeOf(action);
+    const writer = this.setWiseWriter();
+    if (change === null || writer === undefined) {
+      this.walk(selection, action, (profile, plan) => count(profile, 'skip' in plan ? plan.skip : null));
+    } else {
+      this.walkSetWise(selection, action, change, writer, (row, own) => count(own?.profile ?? row, own === null ? row.skip : 'skip' in own.plan ? own.plan.skip : null));
+    }
     return { changes, skipped: skips.list() };
+  }
+
+  /** The replica's set-wise writes, unless this service is to go row by row. */
+  private setWiseWriter(): BulkWritePort | undefined {
+    return this.deps.setWise === false ? undefined : this.deps.replica.bulk;
+  }
+
+  /**
+   * The set-wise plan of an attribute change over a selection, in the
+   * list's order: each row the replica writes set-wise as planned (`own`
+   * null), any other with its profile and its row-by-row plan.
+   */
+  private walkSetWise(selection: Selection, action: ListAction, change: BulkChange, writer: BulkWritePort, each: (row: BulkPlanRow, own: { profile: Profile; plan: Plan } | null) => void): void {
+    const now = this.deps.clock.now();
+    const required = this.deps.requiredAttributes?.() ?? [];
+    for (const row of writer.plan(selection, now, change, required.includes(change.field))) {
+      if (row.setWise) {
+        each(row, null);
+        continue;
+      }
+      const profile = this.deps.replica.profiles.get(row.id, now);
+      if (profile !== undefined) each(row, { profile, plan: this.plan(action, profile, required, true) });
+    }
   }
 
   apply(selection: Selection, action: ListAction): AppliedListAction {
@@ -116,19 +160,42 @@ export class ListActionService {
     const skips = new Skips();
     const done: Done[] = [];
     const bulk = this.bulkTag(bulkChangeOf(action));
+    const applyOne = (profile: Profile, plan: Plan): void => {
+      if ('skip' in plan) {
+        skips.add(plan.skip, profile);
+      } else if ('delete' in plan) {
+        const mutation = deleteProfile(this.deps, profile, stamp);
+        done.push({ id: profile.id, before: valuesOf(profile), mutationId: mutation.id });
+      } else {
+        const written = tryUpdateProfile(this.deps, profile, plan.next, stamp, bulk);
+        if (written !== null && 'clash' in written) skips.add('taken', profile);
+        else if (written !== null) done.push({ id: profile.id, before: valuesOf(profile) });
+      }
+    };
+    const writer = this.setWiseWriter();
     this.deps.replica.transaction(() => {
-      this.walk(selection, action, (profile, plan) => {
-        if ('skip' in plan) {
-          skips.add(plan.skip, profile);
-        } else if ('delete' in plan) {
-          const mutation = deleteProfile(this.deps, profile, stamp);
-          done.push({ id: profile.id, before: valuesOf(profile), mutationId: mutation.id });
+      if (bulk === undefined || writer === undefined) {
+        this.walk(selection, action, applyOne);
+        return;
+      }
+      // Set-wise: each run of planned rows that change goes in one write; a row the replica cannot write set-wise goes row by row, in its place.
+      let run: BulkWriteRow[] = [];
+      const flush = (): void => {
+        if (run.length > 0) writer.write(run, bulk, stamp);
+        run = [];
+      };
+      this.walkSetWise(selection, action, bulk.change, writer, (row, own) => {
+        if (own !== null) {
+          flush();
+          applyOne(own.profile, own.plan);
+        } else if (row.skip !== null) {
+          skips.add(row.skip, row);
         } else {
-          const written = tryUpdateProfile(this.deps, profile, plan.next, stamp, bulk);
-          if (written !== null && 'clash' in written) skips.add('taken', profile);
-          else if (written !== null) done.push({ id: profile.id, before: valuesOf(profile) });
+          run.push({ rid: row.rid, mutationId: this.deps.ids.uuid() });
+          done.push({ id: row.id, names: { firstName: row.firstName, lastName: row.lastName }, was: row.was });
         }
       });
+      flush();
     });
     const undoId = this.deps.ids.uuid();
     this.undo.set(undoId, { action, done });
@@ -154,16 +221,16 @@ export class ListActionService {
     const bulk = this.bulkTag(reverseBulkChange(record.action));
     this.deps.replica.transaction(() => {
       for (const item of record.done) {
-        if (record.action.kind === 'delete') {
+        if (record.action.kind === 'delete' && 'before' in item) {
           const reason = this.restore(item, stamp);
           if (reason === null) changes += 1;
-          else skips.add(reason, { ...item.before, id: item.id } as Profile);
+          else skips.add(reason, item.before);
           continue;
         }
         const current = this.deps.replica.profiles.get(item.id, now);
-        const next = current === undefined ? null : this.reverse(record.action, current, item.before);
+        const next = current === undefined ? null : this.reverse(record.action, current, beforeOf(item, record.action, current));
         if (current === undefined || next === null) {
-          skips.add('changed_since', current ?? ({ ...item.before, id: item.id } as Profile));
+          skips.add('changed_since', current ?? ('before' in item ? item.before : item.names));
           continue;
         }
         const written = tryUpdateProfile(this.deps, current, next, stamp, bulk);
@@ -278,7 +345,7 @@ export class ListActionService {
   }
 
   /** A deletion taken back while it waits in the outbox: the mutation removed, the row live again (unless its email or external ID is taken now). */
-  private restore(item: Done, stamp: string): ListSkipReason | null {
+  private restore(item: RowDone, stamp: string): ListSkipReason | null {
     if (item.mutationId === undefined || !this.deps.replica.outbox.has(item.mutationId)) return 'already_sent';
     const store = this.deps.replica.profiles;
     const holder = store.findIdByEmail(item.before.email) ?? (item.before.externalId === null ? undefined : store.findIdByExternalId(item.before.externalId));
@@ -286,6 +353,13 @@ export class ListActionService {
     this.deps.replica.outbox.remove(item.mutationId);
     return this.deps.replica.profiles.undelete(item.id, stamp) ? null : 'changed_since';
   }
+}
+
+/** A changed profile's values before the action, as its undo needs them: a set-wise one's are the current ones with no grants and its attribute as it `was`. */
+function beforeOf(item: Done, action: ListAction, current: Profile): ProfileValues {
+  if ('before' in item) return item.before;
+  const values: ProfileValues = { ...valuesOf(current), ...item.names, grants: {} };
+  return 'field' in action && !isMultiField(action.field) ? { ...values, [action.field]: item.was } : values;
 }
 
 /** The grants `before` held for the attribute an action changed (what its undo may give back). */

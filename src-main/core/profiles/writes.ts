@@ -2,10 +2,10 @@ import { AppError } from '../../../src-shared/errors';
 import { englishText, rule } from '../../../src-shared/messages';
 import type { RuleMessage } from '../../../src-shared/messages';
 import type { Profile, ProfileValues } from '../../../src-shared/profile';
-import type { MutationOf, ProfileUpdatePayload } from '../../../src-shared/mutation';
+import type { MutationOf } from '../../../src-shared/mutation';
 import { valueDiff, valuesOf } from '../../../src-shared/profile-values';
 import type { ValueDiff } from '../../../src-shared/profile-values';
-import type { IdSource, ProfileStorePort, ReplicaPort, StoredProfile } from '../ports';
+import type { BulkTag, IdSource, ProfileStorePort, ReplicaPort, StoredProfile } from '../ports';
 import { storedStatus } from '../stored';
 import { newLocalProfile } from './local';
 
@@ -109,8 +109,7 @@ export function queueUpdate(
   return diff === null ? null : appendUpdate(deps, entityId, baseVersion, diff, stamp);
 }
 
-/** A list action's change an edit is part of (ProfileUpdatePayload.bulk). */
-export type BulkTag = NonNullable<ProfileUpdatePayload['bulk']>;
+export type { BulkTag } from '../ports';
 
 function appendUpdate(deps: ProfileWriteDeps, entityId: string, baseVersion: number, diff: ValueDiff, stamp: string, bulk?: BulkTag): MutationOf<'profile.update'> {
   // Tagged for a bulk push only when the edit is that change and nothing else (the rule's grants it drops aside).
