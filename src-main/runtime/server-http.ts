@@ -18,13 +18,6 @@ export interface ServerRequest {
   body?: unknown;
   /** The Accept header: JSON unless said. */
   accept?: string;
-  /**
-   * Sending it twice changes nothing more than once (a GET, or a push: the
-   * server applies each mutation id once): it is sent again, once, when the
-   * server closed the connection before answering (a kept-alive connection
-   * it had let go while it sat idle). Other requests fail as they are.
-   */
-  repeatable?: boolean;
 }
 
 /** Checks an answer's data: the value, or what is wrong with it. */
@@ -42,50 +35,24 @@ export function schemaReader<T extends z.ZodType>(schema: T): Reader<z.output<T>
   };
 }
 
-/**
- * Sends one request; a failure to reach the server is a 'network'
- * TransportError. A repeatable request (see ServerRequest) whose connection
- * the server closed before answering goes once more, on a new connection.
- */
+/** Sends one request; a failure to reach the server is a 'network' TransportError. */
 export async function sendToServer(doFetch: typeof fetch, timeoutMs: number, request: ServerRequest): Promise<Response> {
-  const repeatable = request.repeatable === true || request.method === 'GET';
-  try {
-    return await fetchOnce(doFetch, timeoutMs, request);
-  } catch (error) {
-    if (!repeatable || !closedUnanswered(error)) throw networkError(error);
-  }
-  try {
-    return await fetchOnce(doFetch, timeoutMs, request);
-  } catch (error) {
-    throw networkError(error);
-  }
-}
-
-function fetchOnce(doFetch: typeof fetch, timeoutMs: number, request: ServerRequest): Promise<Response> {
   // The console names itself: the server's audit log says which client made a change.
   const headers: Record<string, string> = { Accept: request.accept ?? 'application/json', 'User-Agent': `Roster-Console/${ROSTER_VERSION}`, 'X-Roster-Client': `Roster console ${ROSTER_VERSION}` };
   if (request.token !== null) headers.Authorization = `Bearer ${request.token}`;
   if (request.body !== undefined) headers['Content-Type'] = 'application/json';
-  return doFetch(`${request.serverUrl}${request.path}`, {
-    method: request.method,
-    headers,
-    body: request.body === undefined ? null : JSON.stringify(request.body),
-    signal: AbortSignal.timeout(timeoutMs),
-    redirect: 'error',
-  });
-}
-
-/** Socket errors of a connection the server closed with no answer (undici's "other side closed", a reset, a broken pipe). */
-const CLOSED_UNANSWERED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
-
-function closedUnanswered(error: unknown): boolean {
-  const cause = error instanceof Error ? error.cause : undefined;
-  return typeof cause === 'object' && cause !== null && 'code' in cause && CLOSED_UNANSWERED.has(String(cause.code));
-}
-
-function networkError(error: unknown): TransportError {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
-  return new TransportError('network', cause);
+  try {
+    return await doFetch(`${request.serverUrl}${request.path}`, {
+      method: request.method,
+      headers,
+      body: request.body === undefined ? null : JSON.stringify(request.body),
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+    throw new TransportError('network', cause);
+  }
 }
 
 /** A Roster error envelope in this answer, as a TransportError; null when it is none. */

@@ -55,8 +55,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
   const timeoutMs = options.timeoutMs ?? 30_000;
   const doFetch = options.fetch ?? fetch;
 
-  async function call<T>(serverUrl: string, method: string, path: string, read: Reader<T>, token: string | null, body?: unknown, repeatable = false): Promise<T> {
-    const response = await sendToServer(doFetch, timeoutMs, { serverUrl, method, path, token, body, repeatable });
+  async function call<T>(serverUrl: string, method: string, path: string, read: Reader<T>, token: string | null, body?: unknown): Promise<T> {
+    const response = await sendToServer(doFetch, timeoutMs, { serverUrl, method, path, token, body });
     return readAnswer(response, path, read);
   }
 
@@ -71,8 +71,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
     signOut: async (url, token) => {
       await call(url, 'POST', SYNC_ENDPOINTS.signOut.path, schemaReader(SYNC_ENDPOINTS.signOut.response), token, {});
     },
-    // A push goes again as it was when its connection closed unanswered: the server applies each mutation id once.
-    push: (url, token, request) => call(url, 'POST', SYNC_ENDPOINTS.push.path, schemaReader(pushResponseSchema), token, request, true),
+    push: (url, token, request) => call(url, 'POST', SYNC_ENDPOINTS.push.path, schemaReader(pushResponseSchema), token, request),
     pull: (url, token, cursor, limit) =>
       // This console keeps the catalogues and the assignment rules: the feed carries their entries and rules too.
       call(url, 'GET', `${SYNC_ENDPOINTS.pull.path}?cursor=${encodeURIComponent(cursor)}&limit=${limit}&include=rules`, pullReader, token),
