@@ -37,12 +37,17 @@ async function setOrganisation(patch: Record<string, unknown>): Promise<void> {
 }
 
 /** Waits until a new import starts with what is expected (the console asks the server in the background after a sync). */
-async function importDefaults(): Promise<{ language: string; phoneCountryCode: string | null }> {
+/** What the server says of who needs an email here: everyone (and no username format). */
+const EMAIL_FOR_ALL = { emailPolicy: 'required', usernameMade: false };
+
+async function importDefaults(): Promise<{ language: string; phoneCountryCode: string | null; identity?: unknown }> {
   const view = await c.call('import:open', { fileName: 'staff.csv', bytes: STAFF });
   await c.call('import:close', { importId: view.importId });
   return view.defaults;
 }
-async function eventually(expected: { language: string; phoneCountryCode: string | null }): Promise<void> {
+async function eventually(given: { language: string; phoneCountryCode: string | null }): Promise<void> {
+  // The organisation's email policy comes with them (everyone needs an email here; no username format).
+  const expected = { ...given, identity: EMAIL_FOR_ALL };
   const until = Date.now() + 10_000;
   let seen = await importDefaults();
   while (JSON.stringify(seen) !== JSON.stringify(expected) && Date.now() < until) {
@@ -74,7 +79,7 @@ describe('the organisation’s defaults on the console', () => {
     await setOrganisation({ defaultPhoneCountry: 'NL', defaultLanguage: 'nl_BE' });
     await c.call('sync:now', {});
     await new Promise((r) => setTimeout(r, 300));
-    expect(await importDefaults()).toEqual({ language: 'fr_BE', phoneCountryCode: '+32' });
+    expect(await importDefaults()).toEqual({ language: 'fr_BE', phoneCountryCode: '+32', identity: EMAIL_FOR_ALL });
     // … and followed after it.
     offsetMs = 16 * 60_000;
     await c.call('sync:now', {});
@@ -84,11 +89,11 @@ describe('the organisation’s defaults on the console', () => {
     await server.close();
     offsetMs = 60 * 60_000;
     await c.roster.dispatcher.dispatch('sync:now', {});
-    expect(await importDefaults()).toEqual({ language: 'nl_BE', phoneCountryCode: '+31' });
+    expect(await importDefaults()).toEqual({ language: 'nl_BE', phoneCountryCode: '+31', identity: EMAIL_FOR_ALL });
     const dataDir = c.dataDir;
     c.roster.close();
     c = openTestConsole({ dataDir });
-    expect(await importDefaults()).toEqual({ language: 'nl_BE', phoneCountryCode: '+31' });
+    expect(await importDefaults()).toEqual({ language: 'nl_BE', phoneCountryCode: '+31', identity: EMAIL_FOR_ALL });
     // (afterEach closes the server again: a second close is harmless.)
   });
 
