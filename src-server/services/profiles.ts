@@ -2,7 +2,8 @@ import type { ProfileRow } from '../db/schema';
 import { chunks, insertAsJson, iso, lookupParts, oneOf } from '../db/tx';
 import type { Tx } from '../db/tx';
 import type { Language } from '../../src-shared/languages';
-import { DEFAULT_EMAIL_POLICY, EMAIL_POLICIES, identityRefusal } from '../../src-shared/profile';
+import { DEFAULT_EMAIL_POLICY, identityRefusal } from '../../src-shared/profile';
+import { emailPolicyOf } from './organisations';
 import type { EmailPolicy, ProfileSource, ProfileValues } from '../../src-shared/profile';
 import { attributeRefusal, checkValues, isStorableText } from './profile-checks';
 import { identityRejection } from './profile-outcomes';
@@ -147,7 +148,7 @@ export class ProfileBatch {
    */
   async #readCatalogue(): Promise<void> {
     const org = await this.#trx.selectFrom('organisations').select('email_policy').where('id', '=', this.#organisationId).executeTakeFirst();
-    this.#emailPolicy = EMAIL_POLICIES.find((p) => p === org?.email_policy) ?? DEFAULT_EMAIL_POLICY;
+    if (org !== undefined) this.#emailPolicy = emailPolicyOf(org);
     const entries = await liveEntries(this.#trx, this.#organisationId);
     this.#catalogue = lookupOf(entries.map(toEntry));
     this.#rules = await liveRules(this.#trx, this.#organisationId);

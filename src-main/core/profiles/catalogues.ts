@@ -68,10 +68,11 @@ export class CatalogueService {
 
   list(): CatalogueView {
     const used = this.deps.replica.catalogues.usage();
+    const identity = this.deps.identity?.();
     return {
       entries: this.deps.replica.catalogues.list().map((e) => ({ ...e, profiles: used.get(e.id) ?? 0 })),
       requiredAttributes: [...this.deps.required()],
-      identity: { emailPolicy: this.deps.identity?.().emailPolicy ?? DEFAULT_EMAIL_POLICY, usernameMade: this.deps.identity?.().usernameMade === true },
+      identity: { emailPolicy: identity?.emailPolicy ?? DEFAULT_EMAIL_POLICY, usernameMade: identity?.usernameMade === true },
       ruleNames: Object.fromEntries(this.deps.replica.catalogues.ruleNames()),
       changes: this.deps.changes.all(),
     };
