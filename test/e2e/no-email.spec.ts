@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { inEveryLanguage } from './support/languages';
 import { ProfilesPage } from './support/pages';
-import { apiCall, createE2eServer } from './support/roster-server';
+import { apiCall, createE2eServer, waitForSms } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
 import { ServerPage, StatusBar } from './support/sync-pages';
 
@@ -18,12 +18,6 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
   await server.dispose();
 });
-
-interface Sms {
-  to: string;
-  text: string;
-  links: string[];
-}
 
 async function openOrganisation(page: Page, label: string): Promise<void> {
   await page.getByRole('navigation').getByText(label, { exact: true }).click();
@@ -95,15 +89,8 @@ test('an owner lets people go without an email; a profile with a username and a 
   await page.getByRole('button', { name: 'Confirm' }).click();
   await bar.syncNow();
 
-  let sms: Sms | undefined;
-  await expect
-    .poll(async () => {
-      const res = await fetch(`${server.url}/dev/sms.json`);
-      sms = ((await res.json()) as { data: Sms[] }).data.find((m) => m.to === PHONE);
-      return sms !== undefined;
-    })
-    .toBe(true);
-  expect(sms?.text).toMatch(/^Schoonmaak Antwerpen: activate your Roster account: http:\/\/127\.0\.0\.1:\d+\/i\/[\w-]{43}$/);
+  const sms = await waitForSms(server, PHONE);
+  expect(sms.text).toMatch(/^Schoonmaak Antwerpen: activate your Roster account: http:\/\/127\.0\.0\.1:\d+\/i\/[\w-]{43}$/);
   expect(server.sink.messages).toHaveLength(0);
 
   // She opens the link from the dev SMS inbox and sets her password.

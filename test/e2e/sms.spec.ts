@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { inEveryLanguage } from './support/languages';
 import { ProfilesPage } from './support/pages';
-import { apiCall, createE2eServer } from './support/roster-server';
+import { apiCall, createE2eServer, waitForSms } from './support/roster-server';
 import type { E2eServer } from './support/roster-server';
 import { ServerPage, StatusBar } from './support/sync-pages';
 import { createMutation } from '../support/mutations';
@@ -21,12 +21,6 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
   await server.dispose();
 });
-
-interface Sms {
-  to: string;
-  text: string;
-  links: string[];
-}
 
 const call = <T,>(method: string, path: string, body: unknown, token?: string): Promise<T> => apiCall<T>(server, method, path, body, token);
 
@@ -112,16 +106,9 @@ test('an owner chooses SMS; a profile with a phone is invited, the SMS lands in 
   await bar.syncNow();
 
   // The SMS is in the dev SMS inbox, in her language, and no email went out.
-  let sms: Sms | undefined;
-  await expect
-    .poll(async () => {
-      const res = await fetch(`${server.url}/dev/sms.json`);
-      sms = ((await res.json()) as { data: Sms[] }).data.find((m) => m.to === PHONE);
-      return sms !== undefined;
-    })
-    .toBe(true);
-  expect(sms?.text).toMatch(/^Schoonmaak Antwerpen: activeer je Roster-account: http:\/\/127\.0\.0\.1:\d+\/i\/[\w-]{43}$/);
-  expect(sms?.text.length).toBeLessThanOrEqual(160);
+  const sms = await waitForSms(server, PHONE);
+  expect(sms.text).toMatch(/^Schoonmaak Antwerpen: activeer je Roster-account: http:\/\/127\.0\.0\.1:\d+\/i\/[\w-]{43}$/);
+  expect(sms.text.length).toBeLessThanOrEqual(160);
   expect(server.sink.to('sanne.peeters@example.com')).toHaveLength(0);
 
   const inbox = await browser.newContext();

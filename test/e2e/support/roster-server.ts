@@ -77,3 +77,24 @@ export async function createE2eServer(options: { startNow?: boolean; organisatio
     },
   };
 }
+
+/** A message of the server's dev SMS inbox (`/dev/sms.json`). */
+export interface DevSms {
+  to: string;
+  text: string;
+  links: string[];
+}
+
+/** The dev SMS inbox's newest message to `phone`, polled for until it is there. */
+export async function waitForSms(server: Pick<E2eServer, 'url'>, phone: string): Promise<DevSms> {
+  let found: DevSms | undefined;
+  await expect
+    .poll(async () => {
+      const res = await fetch(`${server.url}/dev/sms.json`);
+      found = ((await res.json()) as { data: DevSms[] }).data.find((m) => m.to === phone);
+      return found !== undefined;
+    })
+    .toBe(true);
+  if (found === undefined) throw new Error(`no SMS to ${phone}`);
+  return found;
+}
